@@ -1,0 +1,323 @@
+/*!
+`hindsight.toml`: the optional site configuration, read and validated once.
+
+Every key is optional. An unknown key is an error that names the key, its line and column,
+and the nearest valid key, so a typo never silently changes a site.
+*/
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{did_you_mean, line_col, Diagnostic, Level};
+
+pub const FILE_NAME: &str = "hindsight.toml";
+
+/// The whole configuration, with defaults filled in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in the header and feeds.
+    pub title: String,
+    /// One sentence describing the site (meta description, feed subtitle).
+    pub description: String,
+    /// Absolute URL or path the site is served under, e.g. `https://x.org/pm/` or `/pm/`.
+    /// Empty: every link is relative, so the site works from any folder.
+    pub base_url: String,
+    /// Folder of postmortems, relative to the root (`.` for postmortems at the root).
+    pub content_dir: PathBuf,
+    /// Output folder, relative to the root.
+    pub output_dir: PathBuf,
+    /// Glob patterns, relative to the content folder, of files that are not postmortems.
+    pub ignore: Vec<String>,
+    /// Theme name: templates in `themes/<name>/templates` override the embedded default.
+    pub theme: String,
+    /// The severity scale, most severe first.
+    pub severities: Vec<String>,
+    /// Repository web URL for "edit this page" links, e.g. `https://github.com/org/repo/blob/main`.
+    pub repository_url: String,
+    /// Build drafts and internal incidents too.
+    pub drafts: bool,
+    /// Highlighting theme names (from syntect's defaults) for light and dark mode.
+    pub highlight_theme: String,
+    pub highlight_theme_dark: String,
+    /// How many incidents the overview and the feed list.
+    pub feed_limit: usize,
+    pub check: CheckConfig,
+    pub learnings: LearningsConfig,
+}
+
+/// `[check]`: what `hindsight check` requires and how loud each rule is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Front-matter fields every published incident must set, e.g. `["severity", "services"]`.
+    pub required: Vec<String>,
+    /// Per-rule level overrides: `rule-id = "error" | "warning" | "info" | "off"`.
+    pub rules: BTreeMap<String, String>,
+}
+
+/// `[learnings]`: how learnings are recognised and grouped.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LearningsConfig {
+    /// Similarity (0..1) above which two unlabelled learnings are the same lesson.
+    pub similarity_threshold: f32,
+    /// Extra section titles (lowercase) that hold learnings.
+    pub sections: Vec<String>,
+    /// Extra section titles (lowercase) that hold action items.
+    pub action_sections: Vec<String>,
+}
+
+impl Default for LearningsConfig {
+    fn default() -> Self {
+        LearningsConfig {
+            similarity_threshold: 0.5,
+            sections: Vec::new(),
+            action_sections: Vec::new(),
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Incident knowledge base".into(),
+            description: "What our incidents taught us.".into(),
+            base_url: String::new(),
+            content_dir: PathBuf::from("content"),
+            output_dir: PathBuf::from("public"),
+            ignore: Vec::new(),
+            theme: "default".into(),
+            severities: ["SEV1", "SEV2", "SEV3", "SEV4"]
+                .map(String::from)
+                .to_vec(),
+            repository_url: String::new(),
+            drafts: false,
+            highlight_theme: "InspiredGitHub".into(),
+            highlight_theme_dark: "base16-ocean.dark".into(),
+            feed_limit: 20,
+            check: CheckConfig::default(),
+            learnings: LearningsConfig::default(),
+        }
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "content_dir",
+    "output_dir",
+    "ignore",
+    "theme",
+    "severities",
+    "repository_url",
+    "drafts",
+    "highlight_theme",
+    "highlight_theme_dark",
+    "feed_limit",
+    "check",
+    "learnings",
+];
+const CHECK_KEYS: &[&str] = &["required", "rules"];
+const LEARNINGS_KEYS: &[&str] = &["similarity_threshold", "sections", "action_sections"];
+
+impl Config {
+    /// Reads `hindsight.toml` under `root` if present. Returns every problem found.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(vec![Diagnostic::error(
+                "config",
+                FILE_NAME,
+                format!("cannot read {}: {e}", path.display()),
+            )]),
+        }
+    }
+
+    /// Parses and validates the text of a `hindsight.toml`.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            vec![Diagnostic::error("config", FILE_NAME, e.message().to_string())
+                .at(line, col)
+                .hint("hindsight.toml must be valid TOML; see the configuration reference in the README")]
+        })?;
+        let mut problems = Vec::new();
+        check_keys(text, &table, TOP_KEYS, "", &mut problems);
+        for (section, keys) in [("check", CHECK_KEYS), ("learnings", LEARNINGS_KEYS)] {
+            if let Some(toml::Value::Table(t)) = table.get(section) {
+                check_keys(text, t, keys, section, &mut problems);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+            vec![Diagnostic::error("config", FILE_NAME, e.message().to_string())
+                .at(line, col)
+                .hint("see the configuration reference in the README for each key's type")]
+        })?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&self, text: &str) -> Result<(), Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let at = |key: &str| key_position(text, key);
+        for (rule, level) in &self.check.rules {
+            if level != "off" && Level::parse(level).is_none() {
+                let (l, c) = at(rule);
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("unknown level `{level}` for rule `{rule}`"),
+                    )
+                    .at(l, c)
+                    .hint("use one of: error, warning, info, off"),
+                );
+            }
+        }
+        for pattern in &self.ignore {
+            if let Err(e) = globset::Glob::new(pattern) {
+                let (l, c) = at("ignore");
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("invalid ignore pattern `{pattern}`: {e}"),
+                    )
+                    .at(l, c)
+                    .hint("patterns are globs relative to the content folder, e.g. \"templates/**\""),
+                );
+            }
+        }
+        if self.severities.is_empty() {
+            let (l, c) = at("severities");
+            problems.push(
+                Diagnostic::error("config", FILE_NAME, "`severities` is empty")
+                    .at(l, c)
+                    .hint("list the scale most severe first, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.learnings.similarity_threshold) {
+            let (l, c) = at("similarity_threshold");
+            problems.push(
+                Diagnostic::error(
+                    "config",
+                    FILE_NAME,
+                    "`similarity_threshold` must be between 0 and 1",
+                )
+                .at(l, c),
+            );
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The URL prefix pages use to reach the site root when a base URL is configured,
+    /// always ending in `/`.
+    pub fn base_prefix(&self) -> Option<String> {
+        if self.base_url.is_empty() {
+            None
+        } else if self.base_url.ends_with('/') {
+            Some(self.base_url.clone())
+        } else {
+            Some(format!("{}/", self.base_url))
+        }
+    }
+
+    /// Position of a severity in the scale (0 = most severe), or the scale's length if unknown.
+    pub fn severity_rank(&self, severity: &str) -> usize {
+        self.severities
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(severity))
+            .unwrap_or(self.severities.len())
+    }
+}
+
+fn check_keys(
+    text: &str,
+    table: &toml::Table,
+    known: &[&str],
+    section: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    for key in table.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let (line, col) = key_position(text, key);
+        let name = if section.is_empty() {
+            format!("`{key}`")
+        } else {
+            format!("`{key}` in [{section}]")
+        };
+        let hint = match did_you_mean(key, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("valid keys here: {}", known.join(", ")),
+        };
+        out.push(
+            Diagnostic::error("config", FILE_NAME, format!("unknown key {name}"))
+                .at(line, col)
+                .hint(hint),
+        );
+    }
+}
+
+/// Line and column of the first line that assigns `key` (best effort; 1:1 if not found).
+fn key_position(text: &str, key: &str) -> (usize, usize) {
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') {
+                return (i + 1, line.len() - trimmed.len() + 1);
+            }
+        }
+    }
+    (1, 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        let c = Config::parse("").unwrap();
+        assert_eq!(c.content_dir, PathBuf::from("content"));
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.severities.len(), 4);
+    }
+
+    #[test]
+    fn an_unknown_key_names_itself_its_line_and_the_nearest_valid_key() {
+        let errs = Config::parse("title = \"x\"\ncontnet_dir = \".\"\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("contnet_dir"));
+        assert_eq!((errs[0].line, errs[0].column), (2, 1));
+        assert!(errs[0].hint.contains("content_dir"), "{}", errs[0].hint);
+    }
+
+    #[test]
+    fn unknown_keys_in_sections_are_reported_too() {
+        let errs = Config::parse("[learnings]\nsimilarity = 0.3\n").unwrap_err();
+        assert!(errs[0].hint.contains("similarity_threshold"));
+    }
+
+    #[test]
+    fn a_wrong_type_is_an_error_with_a_position() {
+        let errs = Config::parse("ignore = \"README.md\"\n").unwrap_err();
+        assert_eq!(errs[0].line, 1);
+        assert!(errs[0].message.contains("sequence") || errs[0].message.contains("array"));
+    }
+}

@@ -1,0 +1,754 @@
+/*!
+YAML front matter: splitting it off a file and reading it field by field.
+
+This is the only module that touches YAML (serde_yaml), so that moving to another parser is a
+one-file change. Every field is read on its own so that one bad field never hides another:
+each problem becomes a finding with the line and column *in the file* (serde_yaml counts from
+the start of the YAML block; the block's offset is added here).
+*/
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use serde_yaml::Value;
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+/// The parts of a postmortem file.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    /// The YAML text between the fences, if the file has front matter.
+    pub yaml: Option<&'a str>,
+    /// Line of the first YAML line in the file (1-based).
+    pub yaml_line: usize,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// Line of the body's first line in the file (1-based).
+    pub body_line: usize,
+}
+
+/// Splits `---` fenced front matter off a file. A file that opens a fence and never closes
+/// it is an error, since its whole text would otherwise be read as YAML or as body.
+pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(Split {
+            yaml: None,
+            yaml_line: 0,
+            body: text,
+            body_line: 1,
+        });
+    }
+    let mut offset = first_line_end;
+    let mut line_no = 2;
+    for line in text[first_line_end..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            let yaml = &text[first_line_end..offset];
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: Some(yaml),
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(
+        "yaml-invalid",
+        file,
+        "front matter opened with `---` on line 1 is never closed",
+    )
+    .at(1, 1)
+    .hint("end the front matter with a line that holds only `---`, or remove the first line if the file has no front matter"))
+}
+
+/// Status of a postmortem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Published => "published",
+        }
+    }
+}
+
+/// Status of an action item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionStatus {
+    Open,
+    Done,
+    Wontfix,
+}
+
+impl ActionStatus {
+    /// Reads an action status, accepting the common synonyms authors write.
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        let norm: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        match norm.as_str() {
+            "open" | "todo" | "inprogress" | "doing" | "started" | "planned" | "new" | "" => {
+                Some(ActionStatus::Open)
+            }
+            "done" | "closed" | "complete" | "completed" | "fixed" | "resolved" | "finished" => {
+                Some(ActionStatus::Done)
+            }
+            "wontfix" | "wontdo" | "cancelled" | "canceled" | "rejected" | "dropped" => {
+                Some(ActionStatus::Wontfix)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::Done => "done",
+            ActionStatus::Wontfix => "wontfix",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Public,
+    Internal,
+}
+
+/// A learning as written in front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearningEntry {
+    pub text: String,
+    pub id: Option<String>,
+    pub line: usize,
+}
+
+/// An action item as written in front matter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionEntry {
+    pub text: String,
+    pub owner: Option<String>,
+    pub status: ActionStatus,
+    pub due: Option<NaiveDate>,
+    pub learning: Option<String>,
+    pub line: usize,
+}
+
+/// Front matter with every field optional. `lines` records where each key was written.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub severity: Option<String>,
+    pub status: Option<Status>,
+    pub visibility: Option<Visibility>,
+    pub services: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub authors: Option<Vec<String>>,
+    pub started_at: Option<DateTime<FixedOffset>>,
+    pub detected_at: Option<DateTime<FixedOffset>>,
+    pub resolved_at: Option<DateTime<FixedOffset>>,
+    pub summary: Option<String>,
+    pub learnings: Option<Vec<LearningEntry>>,
+    pub action_items: Option<Vec<ActionEntry>>,
+    pub related: Option<Vec<String>>,
+    pub aliases: Option<Vec<String>>,
+    /// For canonical learnings and pages: free keys the templates may use.
+    pub path: Option<Vec<PathStep>>,
+    /// Line of each key that was present, for later findings.
+    pub lines: Vec<(String, usize)>,
+}
+
+impl FrontMatter {
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l)
+    }
+}
+
+/// One step of the onboarding reading path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathStep {
+    pub incident: Option<String>,
+    pub learning: Option<String>,
+    pub why: String,
+    pub line: usize,
+}
+
+/// Keys known in an incident's front matter.
+pub const INCIDENT_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "date",
+    "severity",
+    "status",
+    "visibility",
+    "services",
+    "tags",
+    "authors",
+    "started_at",
+    "detected_at",
+    "resolved_at",
+    "summary",
+    "learnings",
+    "action_items",
+    "related",
+    "aliases",
+];
+
+/// Keys known in a canonical learning's or a page's front matter.
+pub const PAGE_KEYS: &[&str] = &["id", "title", "summary", "path", "aliases", "tags"];
+
+/// Reads front matter YAML. `known` is the set of keys allowed for this kind of file.
+/// Returns what could be read and every problem found.
+pub fn parse(
+    yaml: &str,
+    yaml_line: usize,
+    file: &str,
+    known: &[&str],
+) -> (FrontMatter, Vec<Diagnostic>) {
+    let mut fm = FrontMatter::default();
+    let mut problems = Vec::new();
+    if yaml.trim().is_empty() {
+        return (fm, problems);
+    }
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, col) = e
+                .location()
+                .map(|l| (l.line() + yaml_line - 1, l.column()))
+                .unwrap_or((yaml_line, 1));
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            problems.push(
+                Diagnostic::error("yaml-invalid", file, format!("invalid YAML front matter: {msg}"))
+                    .at(line, col)
+                    .hint("check indentation and quoting on this line; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes"),
+            );
+            return (fm, problems);
+        }
+    };
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => return (fm, problems),
+        _ => {
+            problems.push(
+                Diagnostic::error("yaml-invalid", file, "front matter must be a mapping of keys to values")
+                    .at(yaml_line, 1)
+                    .hint("write one `key: value` per line, e.g. `title: Disk full on db-1`"),
+            );
+            return (fm, problems);
+        }
+    };
+    let lines: Vec<&str> = yaml.lines().collect();
+    for (k, v) in map {
+        let key = match k {
+            Value::String(s) => s,
+            other => yaml_scalar_string(&other).unwrap_or_default(),
+        };
+        let (line, col) = key_position(&lines, &key, yaml_line);
+        fm.lines.push((key.clone(), line));
+        let at = |d: Diagnostic| d.at(line, col);
+        if !known.contains(&key.as_str()) {
+            let hint = match did_you_mean(&key, known) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known keys: {}", known.join(", ")),
+            };
+            problems.push(at(Diagnostic::error(
+                "unknown-key",
+                file,
+                format!("unknown front-matter key `{key}`"),
+            )
+            .hint(hint)));
+            continue;
+        }
+        let type_err = |expected: &str, example: &str| {
+            at(Diagnostic::error(
+                "wrong-type",
+                file,
+                format!("`{key}` should be {expected}, found {}", describe(&v)),
+            )
+            .hint(format!("for example `{key}: {example}`")))
+        };
+        match key.as_str() {
+            "id" => match yaml_scalar_string(&v) {
+                Some(s) => fm.id = Some(s),
+                None => problems.push(type_err("a text id", "PM2024-003")),
+            },
+            "title" => match yaml_scalar_string(&v) {
+                Some(s) => fm.title = Some(s),
+                None => problems.push(type_err("a text", "Checkout outage")),
+            },
+            "summary" => match yaml_scalar_string(&v) {
+                Some(s) => fm.summary = Some(s),
+                None => problems.push(type_err("a text", "One or two sentences")),
+            },
+            "severity" => match yaml_scalar_string(&v) {
+                Some(s) => fm.severity = Some(s),
+                None => problems.push(type_err("a severity name", "SEV2")),
+            },
+            "date" => match yaml_scalar_string(&v) {
+                Some(s) => match parse_date(&s) {
+                    Some(d) => fm.date = Some(d),
+                    None => problems.push(at(Diagnostic::error(
+                        "bad-date",
+                        file,
+                        format!("`date` is not a valid date: `{s}`"),
+                    )
+                    .hint("write dates as YYYY-MM-DD, e.g. `date: 2024-03-01`"))),
+                },
+                None => problems.push(type_err("a date", "2024-03-01")),
+            },
+            "started_at" | "detected_at" | "resolved_at" => match yaml_scalar_string(&v) {
+                Some(s) => match parse_datetime(&s) {
+                    Some(t) => match key.as_str() {
+                        "started_at" => fm.started_at = Some(t),
+                        "detected_at" => fm.detected_at = Some(t),
+                        _ => fm.resolved_at = Some(t),
+                    },
+                    None => problems.push(at(Diagnostic::error(
+                        "bad-date",
+                        file,
+                        format!("`{key}` is not a valid date and time: `{s}`"),
+                    )
+                    .hint(format!("write an ISO 8601 time, e.g. `{key}: 2024-03-01T14:05:00Z` (UTC when no offset is given)")))),
+                },
+                None => problems.push(type_err("a date and time", "2024-03-01T14:05:00Z")),
+            },
+            "status" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()) {
+                Some(s) if s == "draft" => fm.status = Some(Status::Draft),
+                Some(s) if s == "review" || s == "in-review" => fm.status = Some(Status::Review),
+                Some(s) if s == "published" || s == "final" => {
+                    fm.status = Some(Status::Published)
+                }
+                Some(s) => problems.push(at(Diagnostic::error(
+                    "unknown-status",
+                    file,
+                    format!("unknown status `{s}`"),
+                )
+                .hint("use one of: draft, review, published"))),
+                None => problems.push(type_err("draft, review or published", "published")),
+            },
+            "visibility" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()) {
+                Some(s) if s == "public" => fm.visibility = Some(Visibility::Public),
+                Some(s) if s == "internal" || s == "private" => {
+                    fm.visibility = Some(Visibility::Internal)
+                }
+                _ => problems.push(type_err("public or internal", "internal")),
+            },
+            "services" | "tags" | "authors" | "related" | "aliases" => match string_list(&v) {
+                Some(list) => {
+                    let slot = match key.as_str() {
+                        "services" => &mut fm.services,
+                        "tags" => &mut fm.tags,
+                        "authors" => &mut fm.authors,
+                        "related" => &mut fm.related,
+                        _ => &mut fm.aliases,
+                    };
+                    *slot = Some(list);
+                }
+                None => problems.push(type_err("a list of texts", "[a, b]")),
+            },
+            "learnings" => {
+                let items = list_items(&v);
+                let item_lines = item_positions(&lines, line, yaml_line);
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let iline = item_lines.get(i).copied().unwrap_or(line);
+                    match item {
+                        Value::Mapping(m) => {
+                            let text = m.get("text").and_then(yaml_scalar_string);
+                            let id = m.get("id").and_then(yaml_scalar_string);
+                            for k in m.keys() {
+                                let k = yaml_scalar_string(k).unwrap_or_default();
+                                if k != "text" && k != "id" {
+                                    problems.push(
+                                        Diagnostic::error(
+                                            "unknown-key",
+                                            file,
+                                            format!("unknown key `{k}` in a learning"),
+                                        )
+                                        .at(iline, 1)
+                                        .hint(match did_you_mean(&k, &["text", "id"]) {
+                                            Some(s) => format!("did you mean `{s}`? A learning has `text` and an optional `id`"),
+                                            None => "a learning has `text` and an optional `id` naming a canonical learning".into(),
+                                        }),
+                                    );
+                                }
+                            }
+                            match (text, id) {
+                                (Some(text), id) => out.push(LearningEntry { text, id, line: iline }),
+                                (None, Some(id)) => out.push(LearningEntry { text: String::new(), id: Some(id), line: iline }),
+                                (None, None) => problems.push(
+                                    Diagnostic::error("wrong-type", file, "a learning needs `text` or `id`")
+                                        .at(iline, 1)
+                                        .hint("write `- text: What we learned` and optionally `id: canonical-learning-id`"),
+                                ),
+                            }
+                        }
+                        other => match yaml_scalar_string(other) {
+                            Some(text) => out.push(LearningEntry { text, id: None, line: iline }),
+                            None => problems.push(
+                                Diagnostic::error("wrong-type", file, format!("a learning should be a text or a mapping, found {}", describe(other)))
+                                    .at(iline, 1)
+                                    .hint("write `- What we learned` or `- text: ...` with `id: ...`"),
+                            ),
+                        },
+                    }
+                }
+                if !matches!(v, Value::Sequence(_) | Value::Null) {
+                    problems.push(type_err("a list", "[\"Alert on symptoms\"]"));
+                } else {
+                    fm.learnings = Some(out);
+                }
+            }
+            "action_items" => {
+                let items = list_items(&v);
+                let item_lines = item_positions(&lines, line, yaml_line);
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let iline = item_lines.get(i).copied().unwrap_or(line);
+                    match action_item(item, iline, file, &mut problems) {
+                        Some(a) => out.push(a),
+                        None => continue,
+                    }
+                }
+                if !matches!(v, Value::Sequence(_) | Value::Null) {
+                    problems.push(type_err("a list", "[\"Add an alert on disk usage\"]"));
+                } else {
+                    fm.action_items = Some(out);
+                }
+            }
+            "path" => {
+                let items = list_items(&v);
+                let item_lines = item_positions(&lines, line, yaml_line);
+                let mut out = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let iline = item_lines.get(i).copied().unwrap_or(line);
+                    let get = |k: &str| match item {
+                        Value::Mapping(m) => m.get(k).and_then(yaml_scalar_string),
+                        _ => None,
+                    };
+                    let step = PathStep {
+                        incident: get("incident").or_else(|| match item {
+                            Value::String(s) => Some(s.clone()),
+                            _ => None,
+                        }),
+                        learning: get("learning"),
+                        why: get("why").unwrap_or_default(),
+                        line: iline,
+                    };
+                    if step.incident.is_none() && step.learning.is_none() {
+                        problems.push(
+                            Diagnostic::error("wrong-type", file, "a reading-path step needs `incident` or `learning`")
+                                .at(iline, 1)
+                                .hint("write `- incident: PM2023-004` with `why: ...`"),
+                        );
+                    } else {
+                        out.push(step);
+                    }
+                }
+                fm.path = Some(out);
+            }
+            _ => unreachable!("every known key is handled"),
+        }
+    }
+    (fm, problems)
+}
+
+fn action_item(
+    item: &Value,
+    line: usize,
+    file: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<ActionEntry> {
+    const KEYS: &[&str] = &["text", "owner", "status", "due", "learning"];
+    match item {
+        Value::Mapping(m) => {
+            for k in m.keys() {
+                let k = yaml_scalar_string(k).unwrap_or_default();
+                if !KEYS.contains(&k.as_str()) {
+                    problems.push(
+                        Diagnostic::error("unknown-key", file, format!("unknown key `{k}` in an action item"))
+                            .at(line, 1)
+                            .hint(match did_you_mean(&k, KEYS) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!("an action item has: {}", KEYS.join(", ")),
+                            }),
+                    );
+                }
+            }
+            let get = |k: &str| m.get(k).and_then(yaml_scalar_string);
+            let Some(text) = get("text") else {
+                problems.push(
+                    Diagnostic::error("wrong-type", file, "an action item needs `text`")
+                        .at(line, 1)
+                        .hint("write `- text: Add an alert on disk usage` with optional owner, status, due"),
+                );
+                return None;
+            };
+            let status = match get("status") {
+                None => ActionStatus::Open,
+                Some(s) => match ActionStatus::parse(&s) {
+                    Some(st) => st,
+                    None => {
+                        problems.push(
+                            Diagnostic::error("unknown-status", file, format!("unknown action item status `{s}`"))
+                                .at(line, 1)
+                                .hint("use one of: open, done, wontfix"),
+                        );
+                        ActionStatus::Open
+                    }
+                },
+            };
+            let due = match get("due") {
+                None => None,
+                Some(s) => match parse_date(&s) {
+                    Some(d) => Some(d),
+                    None => {
+                        problems.push(
+                            Diagnostic::error("bad-date", file, format!("`due` is not a valid date: `{s}`"))
+                                .at(line, 1)
+                                .hint("write dates as YYYY-MM-DD"),
+                        );
+                        None
+                    }
+                },
+            };
+            Some(ActionEntry {
+                text,
+                owner: get("owner").filter(|s| !s.trim().is_empty()),
+                status,
+                due,
+                learning: get("learning"),
+                line,
+            })
+        }
+        other => match yaml_scalar_string(other) {
+            Some(text) => Some(ActionEntry {
+                text,
+                owner: None,
+                status: ActionStatus::Open,
+                due: None,
+                learning: None,
+                line,
+            }),
+            None => {
+                problems.push(
+                    Diagnostic::error("wrong-type", file, format!("an action item should be a text or a mapping, found {}", describe(other)))
+                        .at(line, 1),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn list_items(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Sequence(s) => s.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Scalars as text: strings as written, numbers and booleans printed.
+fn yaml_scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => yaml_scalar_string(&t.value),
+        _ => None,
+    }
+}
+
+/// A list of texts; a single text is accepted as a list of one, and `a, b` is split.
+fn string_list(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::Null => Some(Vec::new()),
+        Value::Sequence(items) => items.iter().map(yaml_scalar_string).collect(),
+        other => yaml_scalar_string(other).map(|s| {
+            s.split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect()
+        }),
+    }
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+/// Line (in the file) and column of a top-level key.
+fn key_position(lines: &[&str], key: &str, yaml_line: usize) -> (usize, usize) {
+    for (i, l) in lines.iter().enumerate() {
+        let unquoted = l
+            .strip_prefix('"')
+            .and_then(|r| r.strip_prefix(key))
+            .and_then(|r| r.strip_prefix('"'));
+        let rest = l.strip_prefix(key).or(unquoted);
+        if let Some(rest) = rest {
+            if rest.trim_start().starts_with(':') {
+                return (i + yaml_line, 1);
+            }
+        }
+    }
+    (yaml_line, 1)
+}
+
+/// File lines of the `- ` items of the list under the key on `key_line`.
+fn item_positions(lines: &[&str], key_line: usize, yaml_line: usize) -> Vec<usize> {
+    let start = key_line + 1 - yaml_line; // index of the line after the key
+    let mut out = Vec::new();
+    let mut indent: Option<usize> = None;
+    for (i, l) in lines.iter().enumerate().skip(start) {
+        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+            continue;
+        }
+        let lead = l.len() - l.trim_start().len();
+        if lead == 0 && !l.starts_with('-') {
+            break;
+        }
+        let t = l.trim_start();
+        if t.starts_with("- ") || t == "-" {
+            match indent {
+                None => indent = Some(lead),
+                Some(ind) if lead < ind => break,
+                _ => {}
+            }
+            if Some(lead) == indent {
+                out.push(i + yaml_line);
+            }
+        } else if lead == 0 {
+            break;
+        }
+    }
+    // A flow list (`[a, b]`) has no item lines: all items sit on the key's line.
+    out
+}
+
+/// Dates as authors write them: `2024-03-01`, also with a time after it.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .or_else(|| parse_datetime(s).map(|t| t.date_naive()))
+}
+
+/// Date-times: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` taken as UTC, or a date alone (midnight UTC).
+pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t);
+    }
+    for f in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M%z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, f) {
+            return Some(t);
+        }
+    }
+    let utc = FixedOffset::east_opt(0).expect("zero offset");
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), f) {
+            return Some(t.and_utc().with_timezone(&utc));
+        }
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .map(|d| d.and_time(NaiveTime::MIN).and_utc().with_timezone(&utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_without_fences_is_all_body() {
+        let s = split("# Title\n", "a.md").unwrap();
+        assert!(s.yaml.is_none());
+        assert_eq!(s.body_line, 1);
+    }
+
+    #[test]
+    fn the_body_starts_after_the_closing_fence() {
+        let s = split("---\ntitle: x\n---\n# T\n", "a.md").unwrap();
+        assert_eq!(s.yaml, Some("title: x\n"));
+        assert_eq!(s.body, "# T\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_an_error_at_line_one() {
+        let e = split("---\ntitle: x\n", "a.md").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+    }
+
+    #[test]
+    fn invalid_yaml_is_reported_at_its_line_in_the_file() {
+        let text = "---\ntitle: ok\ntags: [a, b\nseverity: SEV1\n---\n";
+        let s = split(text, "a.md").unwrap();
+        let (_, problems) = parse(s.yaml.unwrap(), s.yaml_line, "a.md", INCIDENT_KEYS);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].rule, "yaml-invalid");
+        assert!(problems[0].line >= 3, "line {}", problems[0].line);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_not_only_the_first() {
+        let yaml = "titel: x\ndate: 2024-13-01\nstatus: finished\ntags: 3\n";
+        let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        let rules: Vec<_> = problems.iter().map(|p| (p.rule, p.line)).collect();
+        assert_eq!(
+            rules,
+            vec![("unknown-key", 2), ("bad-date", 3), ("unknown-status", 4)]
+        );
+        assert!(problems[0].hint.contains("title"));
+        // A number is accepted as a one-item list of text.
+        assert_eq!(fm.tags, Some(vec!["3".to_string()]));
+    }
+
+    #[test]
+    fn learnings_and_action_items_accept_texts_and_mappings() {
+        let yaml = "learnings:\n  - Plain text\n  - text: Labelled\n    id: alert-on-symptoms\naction_items:\n  - Fix it\n  - text: Add alert\n    owner: sre\n    status: completed\n    due: 2024-02-01\n";
+        let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        assert!(problems.is_empty(), "{problems:?}");
+        let l = fm.learnings.unwrap();
+        assert_eq!(l[1].id.as_deref(), Some("alert-on-symptoms"));
+        assert_eq!(l[1].line, 4);
+        let a = fm.action_items.unwrap();
+        assert_eq!(a[1].status, ActionStatus::Done);
+        assert_eq!(a[1].owner.as_deref(), Some("sre"));
+        assert_eq!(a[1].line, 8);
+    }
+
+    #[test]
+    fn times_without_offsets_are_utc() {
+        let t = parse_datetime("2024-03-01 14:05").unwrap();
+        assert_eq!(t.to_rfc3339(), "2024-03-01T14:05:00+00:00");
+    }
+}

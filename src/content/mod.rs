@@ -1,0 +1,632 @@
+/*!
+The content graph: incidents, canonical learnings and the two special pages, loaded from the
+content folder once and read by every later stage.
+
+`load` walks the folder and reads front matter; `parse` runs the Markdown pass over every body
+in parallel and fills in what the front matter left out (see `derive`). Only this module and
+`output` touch the disk.
+*/
+
+pub mod derive;
+pub mod frontmatter;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{rel_path, Diagnostic, Diagnostics};
+use crate::markdown::{self, Asset, Link, PageLocation, Parsed, Section, SiteLinks, TocEntry};
+use derive::DateSource;
+pub use frontmatter::{ActionStatus, Status, Visibility};
+use frontmatter::{FrontMatter, PathStep};
+
+/// A learning as cited by one incident.
+#[derive(Debug, Clone)]
+pub struct Learning {
+    pub text: String,
+    /// The canonical learning the author named, if any.
+    pub canonical: Option<String>,
+    /// The learning (canonical or cluster) this is grouped under; set by `learnings`.
+    pub group: Option<String>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionItem {
+    pub text: String,
+    pub owner: Option<String>,
+    pub status: ActionStatus,
+    pub due: Option<NaiveDate>,
+    /// The canonical learning this action is meant to address.
+    pub learning: Option<String>,
+    pub line: usize,
+}
+
+/// One postmortem.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub id: String,
+    /// Path relative to the site root, with `/`.
+    pub source: String,
+    /// Path relative to the content folder.
+    pub content_path: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub date_source: DateSource,
+    pub severity: Option<String>,
+    pub status: Status,
+    pub visibility: Visibility,
+    pub services: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub started_at: Option<DateTime<FixedOffset>>,
+    pub detected_at: Option<DateTime<FixedOffset>>,
+    pub resolved_at: Option<DateTime<FixedOffset>>,
+    pub summary: String,
+    pub learnings: Vec<Learning>,
+    pub action_items: Vec<ActionItem>,
+    pub related: Vec<String>,
+    pub aliases: Vec<String>,
+    /// Fields that were not in the front matter and were derived.
+    pub derived: Vec<&'static str>,
+    pub has_front_matter: bool,
+    pub front_matter: FrontMatter,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub sections: Vec<Section>,
+    pub text: String,
+    pub links: Vec<Link>,
+    pub assets: Vec<Asset>,
+}
+
+impl Incident {
+    /// Page URL relative to the site root.
+    pub fn url(&self) -> String {
+        format!("incidents/{}/", self.id)
+    }
+
+    /// Published and public: appears in the default build.
+    pub fn is_public(&self) -> bool {
+        self.status == Status::Published && self.visibility == Visibility::Public
+    }
+
+    pub fn year(&self) -> Option<i32> {
+        use chrono::Datelike;
+        self.date.map(|d| d.year())
+    }
+}
+
+/// A canonical learning: `learnings/<id>.md`.
+#[derive(Debug, Clone)]
+pub struct CanonicalLearning {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub source: String,
+    pub html: String,
+    pub aliases: Vec<String>,
+}
+
+/// The overview intro (`index.md`) or the reading path (`onboarding.md`).
+#[derive(Debug, Clone, Default)]
+pub struct SpecialPage {
+    pub title: Option<String>,
+    pub html: String,
+    pub source: String,
+    pub path: Vec<PathStep>,
+}
+
+/// The whole knowledge base.
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Incidents, newest first (undated last), ties broken by id.
+    pub incidents: Vec<Incident>,
+    pub learnings: Vec<CanonicalLearning>,
+    pub index: Option<SpecialPage>,
+    pub onboarding: Option<SpecialPage>,
+    /// Markdown-looking files that are not built (for `check`).
+    pub skipped: Vec<String>,
+}
+
+impl Library {
+    pub fn incident(&self, id: &str) -> Option<&Incident> {
+        self.incidents.iter().find(|i| i.id == id)
+    }
+}
+
+/// The kind of a file under the content folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Incident,
+    Learning,
+    Index,
+    Onboarding,
+}
+
+struct RawFile {
+    kind: Kind,
+    path: PathBuf,
+    content_path: String,
+    source: String,
+    text: String,
+}
+
+/// Meta files of a repository that are never postmortems.
+const META_FILES: &[&str] = &[
+    "readme",
+    "contributing",
+    "changelog",
+    "license",
+    "licence",
+    "code_of_conduct",
+    "security",
+    "summary",
+];
+
+/// Folders never searched for content.
+const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "themes", "vendor"];
+
+/// Options that change what is loaded.
+pub struct LoadOptions<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    /// Output folder (absolute), never read as content.
+    pub output: &'a Path,
+    pub drafts: bool,
+}
+
+/// Loads and parses the whole knowledge base. Problems go to `diags`; what could be read is
+/// returned even when some files are bad, so that every problem is found in one run.
+pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
+    let content_root = opts.root.join(&opts.config.content_dir);
+    let mut lib = Library::default();
+    if !content_root.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                "content-missing",
+                &rel_path(opts.root, &content_root),
+                format!("content folder `{}` does not exist", content_root.display()),
+            )
+            .hint("create it, or set `content_dir` in hindsight.toml (use \".\" when postmortems sit at the repository root)"),
+        );
+        return lib;
+    }
+    let (files, skipped) = walk(opts, &content_root, diags);
+    lib.skipped = skipped;
+
+    // Read every file and split its front matter, in parallel.
+    let raws: Vec<(RawFile, Option<FrontMatter>, usize, usize)> = files
+        .into_par_iter()
+        .filter_map(|(kind, path)| {
+            let source = rel_path(opts.root, &path);
+            let content_path = rel_path(&content_root, &path);
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    diags.push(Diagnostic::error("io", &source, format!("cannot read file: {e}")));
+                    return None;
+                }
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let valid = e.utf8_error().valid_up_to();
+                    let bytes = e.into_bytes();
+                    let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                    let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
+                    diags.push(
+                        Diagnostic::warning("encoding", &source, "file is not valid UTF-8; invalid bytes were replaced")
+                            .at(line, col)
+                            .hint("save the file as UTF-8"),
+                    );
+                    String::from_utf8_lossy(&bytes).into_owned()
+                }
+            };
+            Some(RawFile { kind, path, content_path, source, text })
+        })
+        .map(|raw| {
+            let known = match raw.kind {
+                Kind::Incident => frontmatter::INCIDENT_KEYS,
+                _ => frontmatter::PAGE_KEYS,
+            };
+            match frontmatter::split(&raw.text, &raw.source) {
+                Ok(split) => {
+                    let body_line = split.body_line;
+                    let body_offset = raw.text.len() - split.body.len();
+                    let fm = split.yaml.map(|yaml| {
+                        let (fm, problems) =
+                            frontmatter::parse(yaml, split.yaml_line, &raw.source, known);
+                        diags.extend(problems);
+                        fm
+                    });
+                    (raw, fm, body_line, body_offset)
+                }
+                Err(d) => {
+                    diags.push(d);
+                    (raw, None, 1, 0)
+                }
+            }
+        })
+        .collect();
+
+    // Ids and the maps the Markdown pass needs to resolve links.
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut id_sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut incident_paths: HashMap<String, String> = HashMap::new();
+    let mut learning_paths: HashMap<String, String> = HashMap::new();
+    let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> = Vec::new();
+    for (raw, fm, body_line, body_offset) in raws {
+        let has_fm = fm.is_some();
+        let fm = fm.unwrap_or_default();
+        let stem = file_stem(&raw.path);
+        let id = match raw.kind {
+            Kind::Incident => fm
+                .id
+                .clone()
+                .unwrap_or_else(|| derive::id_and_title_from_stem(&stem).0),
+            Kind::Learning => fm.id.clone().unwrap_or_else(|| stem.clone()),
+            Kind::Index => "index".into(),
+            Kind::Onboarding => "onboarding".into(),
+        };
+        if matches!(raw.kind, Kind::Incident | Kind::Learning) {
+            if let Some(problem) = unsafe_id(&id) {
+                let line = fm.line_of("id").unwrap_or(1);
+                diags.push(
+                    Diagnostic::error("unsafe-id", &raw.source, format!("id `{id}` cannot be used in a URL: {problem}"))
+                        .at(line, 1)
+                        .hint(format!("set `id:` in the front matter to letters, digits, `-`, `_` or `.`, e.g. `id: {}`", markdown::slugify(&id))),
+                );
+                continue;
+            }
+        }
+        match raw.kind {
+            Kind::Incident => {
+                ids.insert(id.clone());
+                id_sources.entry(id.to_lowercase()).or_default().push(raw.source.clone());
+                incident_paths.insert(raw.content_path.clone(), id.clone());
+            }
+            Kind::Learning => {
+                learning_paths.insert(raw.content_path.clone(), id.clone());
+            }
+            _ => {}
+        }
+        planned.push((raw, fm, body_line, body_offset, id, has_fm));
+    }
+    for (lower, sources) in &id_sources {
+        if sources.len() > 1 {
+            for s in sources {
+                let others: Vec<&str> = sources.iter().filter(|o| *o != s).map(|o| o.as_str()).collect();
+                diags.push(
+                    Diagnostic::error("duplicate-id", s, format!("incident id `{lower}` is also used by {}", others.join(", ")))
+                        .hint("give each postmortem a unique `id:` in its front matter (ids that differ only in case collide on case-insensitive file systems)"),
+                );
+            }
+        }
+    }
+    let site_links = SiteLinks {
+        ids: &ids,
+        incident_paths: &incident_paths,
+        learning_paths: &learning_paths,
+        content_root: &content_root,
+    };
+
+    // The Markdown pass, in parallel.
+    let parsed: Vec<(Kind, RawFile, FrontMatter, String, bool, Parsed)> = planned
+        .into_par_iter()
+        .map(|(raw, fm, body_line, body_offset, id, has_fm)| {
+            let body = &raw.text[body_offset..];
+            let source_dir = match raw.content_path.rfind('/') {
+                Some(i) => raw.content_path[..i].to_string(),
+                None => String::new(),
+            };
+            let (out_dir, to_root) = match raw.kind {
+                Kind::Incident => (format!("incidents/{id}/"), "../../"),
+                Kind::Learning => (format!("learnings/{id}/"), "../../"),
+                Kind::Index => (String::new(), ""),
+                Kind::Onboarding => ("onboarding/".to_string(), "../"),
+            };
+            let page = PageLocation {
+                id: if raw.kind == Kind::Incident { &id } else { "" },
+                source_dir: &source_dir,
+                out_dir: &out_dir,
+                to_root,
+                first_line: body_line,
+            };
+            let parsed = markdown::parse(body, &site_links, &page);
+            (raw.kind, raw, fm, id, has_fm, parsed)
+        })
+        .collect();
+
+    for (kind, raw, fm, id, has_fm, parsed) in parsed {
+        match kind {
+            Kind::Incident => {
+                let inc = build_incident(raw, fm, id, has_fm, parsed, opts.config);
+                if inc.is_public() || opts.drafts {
+                    lib.incidents.push(inc);
+                }
+            }
+            Kind::Learning => {
+                let stem = file_stem(&raw.path);
+                lib.learnings.push(CanonicalLearning {
+                    title: fm
+                        .title
+                        .clone()
+                        .or(parsed.h1.clone())
+                        .unwrap_or_else(|| stem.replace(['-', '_'], " ")),
+                    summary: fm.summary.clone().unwrap_or_else(|| derive::summary(&parsed)),
+                    id,
+                    source: raw.source,
+                    html: parsed.html,
+                    aliases: fm.aliases.unwrap_or_default(),
+                });
+            }
+            Kind::Index | Kind::Onboarding => {
+                let page = SpecialPage {
+                    title: fm.title.clone().or(parsed.h1.clone()),
+                    html: parsed.html,
+                    source: raw.source,
+                    path: fm.path.unwrap_or_default(),
+                };
+                if kind == Kind::Index {
+                    lib.index = Some(page);
+                } else {
+                    lib.onboarding = Some(page);
+                }
+            }
+        }
+    }
+    lib.incidents.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
+    lib
+}
+
+fn file_stem(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for ext in [".md", ".markdown", ".MD"] {
+        if let Some(s) = name.strip_suffix(ext) {
+            return s.to_string();
+        }
+    }
+    name
+}
+
+/// Why an id cannot be a URL segment, if it cannot.
+pub fn unsafe_id(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        return Some("it is empty");
+    }
+    if id == "." || id == ".." || id.starts_with('.') {
+        return Some("it starts with a dot");
+    }
+    if !id
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        return Some("it may only contain ASCII letters, digits, `-`, `_` and `.`");
+    }
+    None
+}
+
+fn build_incident(
+    raw: RawFile,
+    fm: FrontMatter,
+    id: String,
+    has_fm: bool,
+    parsed: Parsed,
+    config: &Config,
+) -> Incident {
+    let mut derived = Vec::new();
+    let stem = file_stem(&raw.path);
+    let title = match fm.title.clone() {
+        Some(t) => t,
+        None => {
+            derived.push("title");
+            parsed
+                .h1
+                .clone()
+                .unwrap_or_else(|| derive::id_and_title_from_stem(&stem).1)
+        }
+    };
+    let (date, date_source) = match fm.date {
+        Some(d) => (Some(d), DateSource::FrontMatter),
+        None => {
+            derived.push("date");
+            derive::date(&stem, &parsed)
+        }
+    };
+    let summary = match fm.summary.clone() {
+        Some(s) => s,
+        None => {
+            derived.push("summary");
+            derive::summary(&parsed)
+        }
+    };
+    let learnings = match fm.learnings.clone() {
+        Some(ls) => ls
+            .into_iter()
+            .map(|l| Learning {
+                text: l.text,
+                canonical: l.id,
+                group: None,
+                line: l.line,
+            })
+            .collect(),
+        None => {
+            derived.push("learnings");
+            derive::learnings(&parsed, &config.learnings.sections)
+                .into_iter()
+                .map(|l| Learning {
+                    text: l.text,
+                    canonical: None,
+                    group: None,
+                    line: l.line,
+                })
+                .collect()
+        }
+    };
+    let action_items = match fm.action_items.clone() {
+        Some(items) => items
+            .into_iter()
+            .map(|a| ActionItem {
+                text: a.text,
+                owner: a.owner,
+                status: a.status,
+                due: a.due,
+                learning: a.learning,
+                line: a.line,
+            })
+            .collect(),
+        None => {
+            derived.push("action_items");
+            derive::action_items(&parsed, &config.learnings.action_sections)
+                .into_iter()
+                .map(|a| ActionItem {
+                    text: a.text,
+                    owner: a.owner,
+                    status: a.status,
+                    due: a.due,
+                    learning: None,
+                    line: a.line,
+                })
+                .collect()
+        }
+    };
+    let text = parsed.plain_text();
+    Incident {
+        id,
+        source: raw.source,
+        content_path: raw.content_path,
+        title,
+        date,
+        date_source,
+        severity: fm.severity.clone(),
+        status: fm.status.unwrap_or(Status::Published),
+        visibility: fm.visibility.unwrap_or(Visibility::Public),
+        services: fm.services.clone().unwrap_or_default(),
+        tags: fm.tags.clone().unwrap_or_default(),
+        authors: fm.authors.clone().unwrap_or_default(),
+        started_at: fm.started_at,
+        detected_at: fm.detected_at,
+        resolved_at: fm.resolved_at,
+        summary,
+        learnings,
+        action_items,
+        related: fm.related.clone().unwrap_or_default(),
+        aliases: fm.aliases.clone().unwrap_or_default(),
+        derived,
+        has_front_matter: has_fm,
+        front_matter: fm,
+        html: parsed.html,
+        toc: parsed.toc,
+        sections: parsed.sections,
+        text,
+        links: parsed.links,
+        assets: parsed.assets,
+    }
+}
+
+/// Walks the content folder in a stable order. Returns the files to build and the
+/// Markdown-looking files that are skipped.
+fn walk(
+    opts: &LoadOptions,
+    content_root: &Path,
+    diags: &Diagnostics,
+) -> (Vec<(Kind, PathBuf)>, Vec<String>) {
+    let mut ignore = globset::GlobSetBuilder::new();
+    for p in &opts.config.ignore {
+        if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(false).build() {
+            ignore.add(g);
+        }
+    }
+    let ignore = ignore.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let output = opts.output.canonicalize().unwrap_or_else(|_| opts.output.to_path_buf());
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let walker = walkdir::WalkDir::new(content_root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                return false;
+            }
+            if e.file_type().is_dir() {
+                if SKIPPED_DIRS.contains(&name.as_ref()) && e.depth() == 1 {
+                    return false;
+                }
+                if let Ok(c) = e.path().canonicalize() {
+                    if c == output {
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel_path(opts.root, p)).unwrap_or_default();
+                diags.push(Diagnostic::error("io", &p, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = rel_path(content_root, path);
+        let name = entry.file_name().to_string_lossy().to_string();
+        let lower = name.to_lowercase();
+        let ext = Path::new(&lower).extension().map(|e| e.to_string_lossy().into_owned());
+        let is_md = matches!(ext.as_deref(), Some("md") | Some("markdown"));
+        let looks_md = is_md || (ext.is_none() && looks_like_markdown(path));
+        if !looks_md {
+            if matches!(ext.as_deref(), Some("txt") | Some("mdx") | Some("mkd")) && looks_like_markdown(path) {
+                skipped.push(rel);
+            }
+            continue;
+        }
+        let stem_lower = lower.split('.').next().unwrap_or("").to_string();
+        if ignore.is_match(&rel) || ignore.is_match(&name) {
+            skipped.push(rel);
+            continue;
+        }
+        if META_FILES.contains(&stem_lower.as_str()) {
+            continue;
+        }
+        let kind = if rel.starts_with("learnings/") {
+            Kind::Learning
+        } else if rel == "index.md" || rel == "_index.md" {
+            Kind::Index
+        } else if rel == "onboarding.md" {
+            Kind::Onboarding
+        } else {
+            Kind::Incident
+        };
+        files.push((kind, path.to_path_buf()));
+    }
+    (files, skipped)
+}
+
+/// A file without an extension is read as Markdown when it opens with a heading or front matter.
+fn looks_like_markdown(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = [0u8; 512];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut buf))
+        .unwrap_or(0);
+    let head = String::from_utf8_lossy(&buf[..n]);
+    let first = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty());
+    matches!(first, Some(l) if l.starts_with("# ") || l.trim_end() == "---")
+}

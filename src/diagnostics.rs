@@ -1,0 +1,299 @@
+/*!
+Findings about the input: one type for every problem Hindsight reports, whether it stops a
+build (error) or only informs the author (warning, info).
+
+Every stage pushes findings into a [`Diagnostics`] collection instead of returning at the
+first problem, so one run reports every bad file. Each finding names a rule id, the file
+(relative to the site root), a 1-based line and column, what was expected and how to fix it.
+Rendering for people uses miette's graphical handler (source line, caret, hint).
+*/
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Level {
+    /// Parses a level name as written in `hindsight.toml`.
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "error" => Some(Level::Error),
+            "warning" | "warn" => Some(Level::Warning),
+            "info" => Some(Level::Info),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        })
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub level: Level,
+    /// Path relative to the site root, with `/` separators.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static str, level: Level, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            level,
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            message: message.into(),
+            hint: String::new(),
+        }
+    }
+
+    pub fn error(rule: &'static str, file: &str, message: impl Into<String>) -> Self {
+        Self::new(rule, Level::Error, file, message)
+    }
+
+    pub fn warning(rule: &'static str, file: &str, message: impl Into<String>) -> Self {
+        Self::new(rule, Level::Warning, file, message)
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = line.max(1);
+        self.column = column.max(1);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = hint.into();
+        self
+    }
+}
+
+/// A thread-safe collection of findings, sorted on output so that reports are deterministic.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, d: Diagnostic) {
+        self.items.lock().expect("diagnostics lock").push(d);
+    }
+
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.lock().expect("diagnostics lock").extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items
+            .lock()
+            .expect("diagnostics lock")
+            .iter()
+            .any(|d| d.level == Level::Error)
+    }
+
+    /// All findings, sorted by file, position and rule; exact duplicates removed.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut v = self.items.into_inner().expect("diagnostics lock");
+        v.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.rule, &a.message).cmp(&(
+                &b.file, b.line, b.column, b.rule, &b.message,
+            ))
+        });
+        v.dedup();
+        v
+    }
+}
+
+/// Counts of findings by level.
+pub fn count(ds: &[Diagnostic], level: Level) -> usize {
+    ds.iter().filter(|d| d.level == level).count()
+}
+
+/// Converts a byte offset in `text` to a 1-based (line, column); the column counts characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Converts a 1-based (line, column) back to a byte offset in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col_off: usize = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map(|(b, _)| b)
+                .unwrap_or(l.trim_end_matches('\n').len());
+            return off + col_off;
+        }
+        off += l.len();
+    }
+    text.len()
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Renders findings for people: the style of rustc/miette with the source line and a caret.
+/// `root` is where `file` paths are relative to, so the source line can be shown.
+pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
+    use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    let mut out = String::new();
+    let mut cache: Option<(String, Option<String>)> = None;
+    for d in ds {
+        if cache.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
+            let text = std::fs::read_to_string(root.join(&d.file)).ok();
+            cache = Some((d.file.clone(), text));
+        }
+        let source = cache.as_ref().and_then(|(_, t)| t.clone());
+        let report = Report {
+            d,
+            source: source.map(|s| NamedSource::new(format!("{}", d.file), s)),
+        };
+        let _ = handler.render_report(&mut out, &report);
+        out.push('\n');
+    }
+    out
+}
+
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: Option<miette::NamedSource<String>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.source.is_some() {
+            f.write_str(&self.d.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.d.file, self.d.line, self.d.column, self.d.message
+            )
+        }
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.d.rule))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.level {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+            Level::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        if self.d.hint.is_empty() {
+            None
+        } else {
+            Some(Box::new(&self.d.hint))
+        }
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let src = self.source.as_ref()?;
+        let text = src.inner();
+        let off = offset_of(text, self.d.line, self.d.column);
+        let label = format!("{}:{}:{}", self.d.file, self.d.line, self.d.column);
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new(
+            Some(label),
+            off,
+            0,
+        ))))
+    }
+}
+
+/// Makes a path relative to `root` and uses `/` separators, for messages and exports.
+pub fn rel_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// The nearest candidate to `word` by edit distance, for "did you mean" hints.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.75)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_characters_from_one() {
+        let text = "ab\ncdé\nx";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+        assert_eq!(offset_of(text, 2, 3), 5);
+    }
+
+    #[test]
+    fn did_you_mean_suggests_the_nearest_key() {
+        assert_eq!(
+            did_you_mean("titel", &["title", "date", "tags"]),
+            Some("title")
+        );
+        assert_eq!(did_you_mean("zzzz", &["title", "date"]), None);
+    }
+}

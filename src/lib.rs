@@ -1,0 +1,184 @@
+/*!
+Hindsight turns a folder of incident postmortems into a static site where learnings are
+first-class.
+
+The build is a pipeline of plain stages, each reading what the one before produced:
+
+1. `config`: read `hindsight.toml` (optional).
+2. `content::load`: walk the content folder, read front matter, run the Markdown pass and
+   derive what the front matter left out. One [`content::Library`] is the content graph.
+3. `learnings::link`: attach learnings to canonical learnings, find recurrence, rank
+   related incidents.
+4. `taxonomy::build`: tags, services, severities, years.
+5. `render`: every page, feed, sitemap and JSON export, from small borrowed views.
+6. `output`: the only writer; stages into a temporary folder and swaps it in on success.
+
+Problems are collected as [`diagnostics::Diagnostic`]s so that one run reports all of them.
+*/
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod learnings;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod taxonomy;
+pub mod theme;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use config::Config;
+use diagnostics::{Diagnostic, Diagnostics, Level};
+
+/// What `hindsight build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; default from config, relative to the root.
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+    /// Show a progress bar on the terminal.
+    pub progress: bool,
+}
+
+/// Why a build did not produce a site.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input has errors; every finding is listed.
+    #[error("the input has errors")]
+    Invalid(Vec<Diagnostic>),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    #[error("{0}")]
+    Render(String),
+}
+
+/// What a successful build produced.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub incidents: usize,
+    pub learnings: usize,
+    pub recurring: usize,
+    pub pages: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub out: PathBuf,
+    /// The files, when built into memory.
+    pub files: Option<std::collections::BTreeMap<String, Vec<u8>>>,
+}
+
+impl BuildReport {
+    /// The one-line summary printed at the end of a build.
+    pub fn summary_line(&self) -> String {
+        let warnings = diagnostics::count(&self.diagnostics, Level::Warning);
+        format!(
+            "Built {} incidents, {} learnings ({} recurring), {} pages{} in {:.2?} into {}",
+            self.incidents,
+            self.learnings,
+            self.recurring,
+            self.pages,
+            if warnings > 0 {
+                format!(", {warnings} warning(s)")
+            } else {
+                String::new()
+            },
+            self.elapsed,
+            self.out.display()
+        )
+    }
+}
+
+/// The loaded, linked knowledge base: everything the render stage and `check` read.
+pub struct Site {
+    /// The folder that holds hindsight.toml (themes are looked up here).
+    pub root: PathBuf,
+    pub config: Config,
+    pub library: content::Library,
+    pub graph: learnings::Graph,
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
+}
+
+/// Loads and links a site. Returns the site and every finding; errors in the findings mean
+/// the site must not be published.
+pub fn load_site(
+    root: &std::path::Path,
+    config: Config,
+    output: &std::path::Path,
+    drafts: bool,
+) -> (Site, Diagnostics) {
+    let diags = Diagnostics::new();
+    let mut library = content::load(
+        &content::LoadOptions {
+            root,
+            config: &config,
+            output,
+            drafts: drafts || config.drafts,
+        },
+        &diags,
+    );
+    let graph = learnings::link(&mut library, &diags);
+    let taxonomies = taxonomy::build(&library, &config);
+    (
+        Site {
+            root: root.to_path_buf(),
+            config,
+            library,
+            graph,
+            taxonomies,
+        },
+        diags,
+    )
+}
+
+/// Builds the site. On success the output folder holds the new site; on failure it is
+/// untouched.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let start = Instant::now();
+    let mut config = Config::load(&opts.root).map_err(Error::Invalid)?;
+    if let Some(b) = &opts.base_url {
+        config.base_url = b.clone();
+    }
+    let out = match &opts.out {
+        Some(o) if o.is_absolute() => o.clone(),
+        Some(o) => o.clone(),
+        None => opts.root.join(&config.output_dir),
+    };
+    let content_dir = opts.root.join(&config.content_dir);
+    // Refuse a dangerous output folder before any work.
+    output::check_target(&out, &opts.root, &content_dir)?;
+    let progress = render::Progress::new(opts.progress);
+    progress.stage("Loading postmortems");
+    let (site, diags) = load_site(&opts.root, config, &out, opts.drafts);
+    if diags.has_errors() {
+        progress.finish();
+        return Err(Error::Invalid(diags.into_sorted()));
+    }
+    let sink = output::Output::disk(&out, &opts.root, &content_dir)?;
+    let pages = render::render_site(&site, &sink, &progress, &diags)?;
+    if diags.has_errors() {
+        progress.finish();
+        return Err(Error::Invalid(diags.into_sorted()));
+    }
+    progress.stage("Writing");
+    let files = sink.commit()?;
+    progress.finish();
+    let diagnostics: Vec<Diagnostic> = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.level != Level::Info)
+        .collect();
+    Ok(BuildReport {
+        incidents: site.library.incidents.len(),
+        learnings: site.graph.groups.len(),
+        recurring: site.graph.groups.iter().filter(|g| g.is_recurring()).count(),
+        pages,
+        diagnostics,
+        elapsed: start.elapsed(),
+        out,
+        files,
+    })
+}

@@ -1,0 +1,1015 @@
+/*!
+One pulldown-cmark pass over a postmortem body that both renders HTML and reads its structure.
+
+Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor links, code
+highlighted at build time (syntect, CSS classes, no client JavaScript), links between
+postmortems and bare incident ids turned into site links, images next to a postmortem copied.
+
+Reading: the first H1 (title), the first paragraph, every section with its paragraphs, list
+items (with task-list state) and table rows, the dates mentioned in the text, and every link,
+so that `content::derive` can fill what the front matter left out and `check` can verify links.
+*/
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{
+    CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+use regex::Regex;
+
+/// What a body link points at, once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkKind {
+    /// Another incident, by id.
+    Incident(String),
+    /// A canonical learning, by id.
+    Learning(String),
+    /// An anchor in this same page.
+    SelfAnchor,
+    /// A file in the content folder that is copied beside the page.
+    Asset,
+    /// An http(s), mailto or other absolute URL.
+    External,
+    /// A relative link that names nothing Hindsight knows.
+    Broken,
+    /// An image whose file does not exist.
+    MissingImage,
+}
+
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A file to copy into the site: from an absolute source path to a path relative to the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Asset {
+    pub from: PathBuf,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListItem {
+    pub text: String,
+    pub checked: Option<bool>,
+    pub line: usize,
+}
+
+/// One heading and what follows it up to the next heading of the same or a higher level.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    pub title: String,
+    pub level: u8,
+    pub anchor: String,
+    pub line: usize,
+    /// Top-level paragraphs (not inside lists), with their lines.
+    pub paragraphs: Vec<(String, usize)>,
+    /// Top-level list items; nested items are folded into their parent's text.
+    pub items: Vec<ListItem>,
+    /// Table rows as cell texts; the header row first. With the line of each row.
+    pub rows: Vec<(Vec<String>, usize)>,
+    /// All plain text of the section (for search and similarity).
+    pub text: String,
+}
+
+/// Everything one pass learned about a body.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub h1: Option<String>,
+    pub first_paragraph: Option<String>,
+    /// Every heading's section, in order. Text before the first heading is in `preamble`.
+    pub sections: Vec<Section>,
+    pub preamble: String,
+    /// Dates written in the text, in order of appearance (at most 32).
+    pub dates: Vec<NaiveDate>,
+    pub links: Vec<Link>,
+    pub assets: Vec<Asset>,
+}
+
+impl Parsed {
+    /// The whole plain text of the body.
+    pub fn plain_text(&self) -> String {
+        let mut s = self.preamble.clone();
+        for sec in &self.sections {
+            s.push('\n');
+            s.push_str(&sec.title);
+            s.push('\n');
+            s.push_str(&sec.text);
+        }
+        s
+    }
+}
+
+/// What the renderer needs to know about the rest of the site.
+pub struct SiteLinks<'a> {
+    /// Known incident ids.
+    pub ids: &'a HashSet<String>,
+    /// Content-relative source path (with `/`) to incident id.
+    pub incident_paths: &'a HashMap<String, String>,
+    /// Content-relative source path to canonical learning id.
+    pub learning_paths: &'a HashMap<String, String>,
+    /// The content folder on disk, to find images and files.
+    pub content_root: &'a Path,
+}
+
+/// Where the page being rendered lives.
+pub struct PageLocation<'a> {
+    /// This incident's id (never linked to itself), or "" for other pages.
+    pub id: &'a str,
+    /// Content-relative folder of the source file ("" at the top).
+    pub source_dir: &'a str,
+    /// The page's output folder, relative to the site root, e.g. `incidents/PM1/`.
+    pub out_dir: &'a str,
+    /// Relative path from the page to the site root, e.g. `../../`.
+    pub to_root: &'a str,
+    /// Line of the body's first line in the file (front matter excluded), 1-based.
+    pub first_line: usize,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+struct Highlighter {
+    syntaxes: syntect::parsing::SyntaxSet,
+}
+
+fn highlighter() -> &'static Highlighter {
+    static H: OnceLock<Highlighter> = OnceLock::new();
+    H.get_or_init(|| Highlighter {
+        syntaxes: syntect::parsing::SyntaxSet::load_defaults_newlines(),
+    })
+}
+
+/// Highlights code into HTML spans with `hl-` classes; unknown languages are escaped as is.
+pub fn highlight(code: &str, lang: &str) -> String {
+    use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+    use syntect::util::LinesWithEndings;
+    let h = highlighter();
+    let syntax = (!lang.is_empty())
+        .then(|| {
+            h.syntaxes
+                .find_syntax_by_token(lang)
+                .or_else(|| h.syntaxes.find_syntax_by_extension(lang))
+        })
+        .flatten();
+    let Some(syntax) = syntax else {
+        return escape(code);
+    };
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        &h.syntaxes,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
+    for line in LinesWithEndings::from(code) {
+        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+            return escape(code);
+        }
+    }
+    gen.finalize()
+}
+
+/// CSS for highlighted code: a light theme, and a dark one under `prefers-color-scheme: dark`.
+pub fn highlight_css(light: &str, dark: &str) -> String {
+    use syntect::highlighting::ThemeSet;
+    use syntect::html::{css_for_theme_with_class_style, ClassStyle};
+    let themes = ThemeSet::load_defaults();
+    let style = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+    let pick = |name: &str, fallback: &str| {
+        themes
+            .themes
+            .get(name)
+            .or_else(|| themes.themes.get(fallback))
+            .cloned()
+            .expect("syntect ships its default themes")
+    };
+    let light_css =
+        css_for_theme_with_class_style(&pick(light, "InspiredGitHub"), style).unwrap_or_default();
+    let dark_css = css_for_theme_with_class_style(&pick(dark, "base16-ocean.dark"), style)
+        .unwrap_or_default();
+    format!(
+        "/* Code highlighting, generated by Hindsight from syntect themes. */\n{light_css}\n@media (prefers-color-scheme: dark) {{\n{dark_css}\n}}\n"
+    )
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
+    out
+}
+
+/// A URL-safe slug: lowercase ASCII letters, digits and dashes.
+pub fn slugify(s: &str) -> String {
+    let s = slug::slugify(s);
+    if s.is_empty() {
+        "section".into()
+    } else {
+        s
+    }
+}
+
+fn date_regexes() -> &'static [Regex; 3] {
+    static R: OnceLock<[Regex; 3]> = OnceLock::new();
+    R.get_or_init(|| {
+        let month = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+        [
+            Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").unwrap(),
+            Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\.?,?\s+(\d{{4}})\b")).unwrap(),
+            Regex::new(&format!(r"\b{month}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap(),
+        ]
+    })
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    let m = name.get(..3)?.to_ascii_lowercase();
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|x| *x == m)
+    .map(|i| i as u32 + 1)
+}
+
+/// Dates written in `text`, in order of appearance: ISO `2024-03-01`, `1 March 2024`,
+/// `March 1, 2024`.
+pub fn find_dates(text: &str) -> Vec<NaiveDate> {
+    let [iso, dmy, mdy] = date_regexes();
+    let mut found: Vec<(usize, NaiveDate)> = Vec::new();
+    for c in iso.captures_iter(text) {
+        let (y, m, d) = (c[1].parse().ok(), c[2].parse().ok(), c[3].parse().ok());
+        if let (Some(y), Some(m), Some(d)) = (y, m, d) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                found.push((c.get(0).unwrap().start(), date));
+            }
+        }
+    }
+    for c in dmy.captures_iter(text) {
+        if let (Ok(d), Some(m), Ok(y)) = (c[1].parse(), month_number(&c[2]), c[3].parse()) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                found.push((c.get(0).unwrap().start(), date));
+            }
+        }
+    }
+    for c in mdy.captures_iter(text) {
+        if let (Some(m), Ok(d), Ok(y)) = (month_number(&c[1]), c[2].parse(), c[3].parse()) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                found.push((c.get(0).unwrap().start(), date));
+            }
+        }
+    }
+    found.sort_by_key(|(pos, _)| *pos);
+    found.into_iter().map(|(_, d)| d).collect()
+}
+
+fn id_candidates() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]").unwrap())
+}
+
+/// Splits text into plain runs and runs that name a known incident id (ids with a digit and
+/// a dash or underscore only, so ordinary words never become links).
+fn split_ids<'t>(text: &'t str, ids: &HashSet<String>, self_id: &str) -> Vec<(&'t str, bool)> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for m in id_candidates().find_iter(text) {
+        let s = m.as_str();
+        let looks_like_id = s.bytes().any(|b| b.is_ascii_digit())
+            && s.bytes().any(|b| b == b'-' || b == b'_');
+        if looks_like_id && s != self_id && ids.contains(s) {
+            // Whole-token match only: not part of a longer word or path.
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let boundary = |c: Option<char>| {
+                c.map(|c| !(c.is_alphanumeric() || c == '/' || c == '-' || c == '_'))
+                    .unwrap_or(true)
+            };
+            if boundary(before) && boundary(after) {
+                if m.start() > last {
+                    out.push((&text[last..m.start()], false));
+                }
+                out.push((s, true));
+                last = m.end();
+            }
+        }
+    }
+    if last < text.len() {
+        out.push((&text[last..], false));
+    }
+    out
+}
+
+/// Percent-decodes a URL path (`%20` and friends); invalid sequences are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+            if let Ok(v) = u8::from_str_radix(hex, 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Joins a relative link to a content-relative folder and normalises `.` and `..`.
+/// Returns None when the result would leave the content folder.
+pub fn join_relative(dir: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if link.starts_with('/') {
+        Vec::new()
+    } else {
+        dir.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for p in link.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("//")
+        || url
+            .split_once(':')
+            .map(|(scheme, _)| {
+                !scheme.is_empty()
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+            })
+            .unwrap_or(false)
+}
+
+/// Byte offsets of line starts, to turn offsets into line numbers.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let mut v = vec![0];
+        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines(v)
+    }
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let line = self.0.partition_point(|&s| s <= offset);
+        (line, offset - self.0[line - 1] + 1)
+    }
+}
+
+#[derive(Default)]
+struct ItemFrame {
+    text: String,
+    children: Vec<String>,
+    checked: Option<bool>,
+    line: usize,
+}
+
+/// Renders and reads a Markdown body in one pass.
+pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
+    let lines = Lines::new(body);
+    let line_of = |off: usize| {
+        let (l, c) = lines.at(off);
+        (l + page.first_line - 1, c)
+    };
+    let mut out = Parsed::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_anchors: HashSet<String> = HashSet::new();
+
+    // Heading state.
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String, usize)> = None;
+    // Code block state.
+    let mut code: Option<(String, String)> = None;
+    // Structure state.
+    let mut current: Option<Section> = None;
+    let mut para: Option<(String, usize)> = None;
+    let mut items: Vec<ItemFrame> = Vec::new();
+    let mut table_row: Option<(Vec<String>, usize)> = None;
+    let mut cell: Option<String> = None;
+    let mut link_depth = 0usize;
+    let mut in_image = false;
+    let mut first_block = true;
+    let mut skip_first_h1 = false;
+    let mut block_depth = 0usize;
+
+    let parser = Parser::new_ext(body, options()).into_offset_iter();
+    for (event, range) in parser {
+        // Text for structure (paragraphs, items, cells, section text).
+        let text_piece: Option<String> = match &event {
+            Event::Text(t) | Event::Code(t) => Some(t.to_string()),
+            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
+            _ => None,
+        };
+        if let Some(t) = &text_piece {
+            if let Some((_, _, _, htext, _)) = heading.as_mut() {
+                htext.push_str(t);
+            } else {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(t);
+                } else if let Some(top) = items.last_mut() {
+                    top.text.push_str(t);
+                } else if let Some((p, _)) = para.as_mut() {
+                    p.push_str(t);
+                }
+                match current.as_mut() {
+                    Some(sec) => sec.text.push_str(t),
+                    None => out.preamble.push_str(t),
+                }
+            }
+        }
+
+        // Heading: buffer inner events and emit our own HTML at the end.
+        if let Some((_, _, inner, _, _)) = heading.as_mut() {
+            if !matches!(event, Event::End(TagEnd::Heading(_))) {
+                inner.push(event);
+                continue;
+            }
+        }
+
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let (line, _) = line_of(range.start);
+                heading = Some((level, id.map(|s| s.to_string()), Vec::new(), String::new(), line));
+                if first_block && level == HeadingLevel::H1 {
+                    skip_first_h1 = true;
+                }
+                first_block = false;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let (level, id, inner, htext, line) = heading.take().expect("heading started");
+                let htext = collapse_ws(&htext);
+                if skip_first_h1 {
+                    skip_first_h1 = false;
+                    out.h1 = Some(htext);
+                    continue;
+                }
+                if out.h1.is_none() && level == HeadingLevel::H1 && out.sections.is_empty() {
+                    out.h1 = Some(htext.clone());
+                }
+                let base = id.unwrap_or_else(|| slugify(&htext));
+                let mut anchor = base.clone();
+                let mut n = 1;
+                while !used_anchors.insert(anchor.clone()) {
+                    anchor = format!("{base}-{n}");
+                    n += 1;
+                }
+                let lvl = level as u8;
+                let mut inner_html = String::new();
+                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                let h = format!(
+                    "<h{lvl} id=\"{a}\">{inner_html} <a class=\"anchor\" href=\"#{a}\" aria-label=\"Link to this section: {t}\">#</a></h{lvl}>\n",
+                    a = escape(&anchor),
+                    t = escape(&htext),
+                );
+                events.push(Event::Html(h.into()));
+                if lvl <= 3 {
+                    out.toc.push(TocEntry {
+                        level: lvl,
+                        id: anchor.clone(),
+                        title: htext.clone(),
+                    });
+                }
+                // A heading closes the current section if it is at the same or a higher level;
+                // a deeper heading stays within it (its text joins the parent section too).
+                if let Some(sec) = current.as_ref() {
+                    if lvl <= sec.level {
+                        out.sections.push(current.take().unwrap());
+                    }
+                }
+                match current.as_mut() {
+                    Some(parent) => {
+                        parent.text.push('\n');
+                        parent.text.push_str(&htext);
+                        parent.text.push('\n');
+                        // Nested sections are also recorded on their own.
+                        out.sections.push(Section {
+                            title: htext,
+                            level: lvl,
+                            anchor,
+                            line,
+                            ..Default::default()
+                        });
+                    }
+                    None => {
+                        current = Some(Section {
+                            title: htext,
+                            level: lvl,
+                            anchor,
+                            line,
+                            ..Default::default()
+                        });
+                    }
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                first_block = false;
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Text(t) if code.is_some() => {
+                code.as_mut().unwrap().1.push_str(&t);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, src) = code.take().expect("code block started");
+                let class = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"language-{}\"", escape(&lang))
+                };
+                let html = format!(
+                    "<pre class=\"code\" tabindex=\"0\"><code{class}>{}</code></pre>\n",
+                    highlight(&src, &lang)
+                );
+                events.push(Event::Html(html.into()));
+            }
+            Event::Start(Tag::Paragraph) => {
+                first_block = false;
+                if items.is_empty() && cell.is_none() && block_depth == 0 {
+                    let (line, _) = line_of(range.start);
+                    para = Some((String::new(), line));
+                }
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some((p, line)) = para.take() {
+                    let p = collapse_ws(&p);
+                    if !p.is_empty() {
+                        if out.first_paragraph.is_none() {
+                            out.first_paragraph = Some(p.clone());
+                        }
+                        if let Some(sec) = current.as_mut() {
+                            sec.paragraphs.push((p, line));
+                        }
+                    }
+                }
+                push_break(&mut current, &mut out.preamble);
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::BlockQuote(k)) => {
+                block_depth += 1;
+                first_block = false;
+                events.push(Event::Start(Tag::BlockQuote(k)));
+            }
+            Event::End(TagEnd::BlockQuote(k)) => {
+                block_depth = block_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::BlockQuote(k)));
+            }
+            Event::Start(Tag::FootnoteDefinition(n)) => {
+                block_depth += 1;
+                events.push(Event::Start(Tag::FootnoteDefinition(n)));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                block_depth = block_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::FootnoteDefinition));
+            }
+            Event::Start(Tag::Item) => {
+                first_block = false;
+                let (line, _) = line_of(range.start);
+                items.push(ItemFrame {
+                    line,
+                    ..Default::default()
+                });
+                events.push(Event::Start(Tag::Item));
+            }
+            Event::TaskListMarker(done) => {
+                if let Some(top) = items.last_mut() {
+                    top.checked = Some(done);
+                }
+                events.push(Event::TaskListMarker(done));
+            }
+            Event::End(TagEnd::Item) => {
+                let frame = items.pop().expect("item started");
+                let mut text = collapse_ws(&frame.text);
+                if !frame.children.is_empty() {
+                    let kids = frame.children.join("; ");
+                    text = if text.is_empty() {
+                        kids
+                    } else if text.ends_with(':') {
+                        format!("{text} {kids}")
+                    } else {
+                        format!("{text}: {kids}")
+                    };
+                }
+                match items.last_mut() {
+                    Some(parent) => {
+                        if !text.is_empty() {
+                            parent.children.push(text);
+                        }
+                    }
+                    None => {
+                        if block_depth == 0 {
+                            if let Some(sec) = current.as_mut() {
+                                sec.items.push(ListItem {
+                                    text,
+                                    checked: frame.checked,
+                                    line: frame.line,
+                                });
+                            }
+                        }
+                    }
+                }
+                push_break(&mut current, &mut out.preamble);
+                events.push(Event::End(TagEnd::Item));
+            }
+            Event::Start(tag @ (Tag::TableRow | Tag::TableHead)) => {
+                first_block = false;
+                let (line, _) = line_of(range.start);
+                table_row = Some((Vec::new(), line));
+                events.push(Event::Start(tag));
+            }
+            Event::End(tag @ (TagEnd::TableRow | TagEnd::TableHead)) => {
+                if let Some(row) = table_row.take() {
+                    if let Some(sec) = current.as_mut() {
+                        if block_depth == 0 && items.is_empty() {
+                            sec.rows.push(row);
+                        }
+                    }
+                }
+                push_break(&mut current, &mut out.preamble);
+                events.push(Event::End(tag));
+            }
+            Event::Start(Tag::TableCell) => {
+                cell = Some(String::new());
+                events.push(Event::Start(Tag::TableCell));
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(c), Some((row, _))) = (cell.take(), table_row.as_mut()) {
+                    row.push(collapse_ws(&c));
+                }
+                match current.as_mut() {
+                    Some(sec) => sec.text.push_str(" | "),
+                    None => out.preamble.push_str(" | "),
+                }
+                events.push(Event::End(TagEnd::TableCell));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                link_depth += 1;
+                let (line, column) = line_of(range.start);
+                let dest = resolve_link(&dest_url, false, site, page, line, column, &mut out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                link_depth = link_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_image = true;
+                let (line, column) = line_of(range.start);
+                let dest = resolve_link(&dest_url, true, site, page, line, column, &mut out);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Image) => {
+                in_image = false;
+                events.push(Event::End(TagEnd::Image));
+            }
+            Event::Text(t) if link_depth == 0 && !in_image => {
+                let parts = split_ids(&t, site.ids, page.id);
+                if parts.iter().any(|(_, is_id)| *is_id) {
+                    let mut html = String::new();
+                    for (s, is_id) in parts {
+                        if is_id {
+                            let _ = write!(
+                                html,
+                                "<a href=\"{}incidents/{}/\">{}</a>",
+                                page.to_root,
+                                escape(s),
+                                escape(s)
+                            );
+                            let (line, column) = line_of(range.start);
+                            out.links.push(Link {
+                                kind: LinkKind::Incident(s.to_string()),
+                                target: s.to_string(),
+                                anchor: None,
+                                line,
+                                column,
+                            });
+                        } else {
+                            html.push_str(&escape(s));
+                        }
+                    }
+                    events.push(Event::InlineHtml(html.into()));
+                } else {
+                    events.push(Event::Text(t));
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                first_block = false;
+                events.push(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Start(Tag::List(n)) => {
+                first_block = false;
+                events.push(Event::Start(Tag::List(n)));
+            }
+            Event::Start(Tag::Table(a)) => {
+                first_block = false;
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(a)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>\n".into()));
+            }
+            other => events.push(other),
+        }
+    }
+    if let Some(sec) = current.take() {
+        out.sections.push(sec);
+    }
+    // Sections were pushed when closed; nested ones when opened. Restore document order.
+    out.sections.sort_by_key(|s| s.line);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html;
+    out.dates = find_dates(&out.plain_text());
+    out.dates.truncate(32);
+    out
+}
+
+fn push_break(current: &mut Option<Section>, preamble: &mut String) {
+    match current.as_mut() {
+        Some(sec) => sec.text.push('\n'),
+        None => preamble.push('\n'),
+    }
+}
+
+/// Collapses runs of white space to one space and trims.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+fn resolve_link(
+    dest: &str,
+    image: bool,
+    site: &SiteLinks,
+    page: &PageLocation,
+    line: usize,
+    column: usize,
+    out: &mut Parsed,
+) -> String {
+    let push = |out: &mut Parsed, kind: LinkKind, target: &str, anchor: Option<&str>| {
+        out.links.push(Link {
+            kind,
+            target: target.to_string(),
+            anchor: anchor.map(str::to_string),
+            line,
+            column,
+        });
+    };
+    if dest.is_empty() || is_external(dest) {
+        push(out, LinkKind::External, dest, None);
+        return dest.to_string();
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        push(out, LinkKind::SelfAnchor, "", Some(anchor));
+        return dest.to_string();
+    }
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (dest, None),
+    };
+    let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+    let decoded = percent_decode(path_part);
+    let Some(joined) = join_relative(page.source_dir, &decoded) else {
+        push(
+            out,
+            if image { LinkKind::MissingImage } else { LinkKind::Broken },
+            dest,
+            anchor,
+        );
+        return dest.to_string();
+    };
+    let with_anchor = |url: String| match anchor {
+        Some(a) => format!("{url}#{a}"),
+        None => url,
+    };
+    if !image {
+        if let Some(id) = site.incident_paths.get(&joined) {
+            push(out, LinkKind::Incident(id.clone()), id, anchor);
+            return with_anchor(format!("{}incidents/{}/", page.to_root, id));
+        }
+        if let Some(id) = site.learning_paths.get(&joined) {
+            push(out, LinkKind::Learning(id.clone()), id, anchor);
+            return with_anchor(format!("{}learnings/{}/", page.to_root, id));
+        }
+        // A bare id used as a relative link: `[x](PM2020-001)`.
+        if site.ids.contains(decoded.trim_end_matches('/')) {
+            let id = decoded.trim_end_matches('/');
+            push(out, LinkKind::Incident(id.to_string()), id, anchor);
+            return with_anchor(format!("{}incidents/{}/", page.to_root, id));
+        }
+    }
+    let on_disk = site.content_root.join(&joined);
+    if !joined.is_empty() && on_disk.is_file() && !joined.ends_with(".md") {
+        // Copy the file beside the page when it sits in the page's folder or below it;
+        // otherwise under assets/, mirroring the content folder.
+        let beside = if page.out_dir.is_empty() {
+            None
+        } else if page.source_dir.is_empty() {
+            Some(joined.as_str())
+        } else {
+            joined
+                .strip_prefix(page.source_dir)
+                .and_then(|r| r.strip_prefix('/'))
+        };
+        let (to, href) = match beside {
+            Some(rel) => (format!("{}{}", page.out_dir, rel), rel.to_string()),
+            None => (
+                format!("assets/{joined}"),
+                format!("{}assets/{}", page.to_root, joined),
+            ),
+        };
+        out.assets.push(Asset { from: on_disk, to });
+        push(out, LinkKind::Asset, &joined, anchor);
+        return with_anchor(href);
+    }
+    push(
+        out,
+        if image { LinkKind::MissingImage } else { LinkKind::Broken },
+        &decoded,
+        anchor,
+    );
+    dest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(body: &str) -> Parsed {
+        let ids: HashSet<String> = ["PM2020-001".to_string(), "PM2021-002".to_string()].into();
+        let mut paths = HashMap::new();
+        paths.insert("PM2020-001 - Disk full.md".to_string(), "PM2020-001".to_string());
+        let learnings = HashMap::new();
+        let root = std::env::temp_dir();
+        parse(
+            body,
+            &SiteLinks {
+                ids: &ids,
+                incident_paths: &paths,
+                learning_paths: &learnings,
+                content_root: &root,
+            },
+            &PageLocation {
+                id: "PM2021-002",
+                source_dir: "",
+                out_dir: "incidents/PM2021-002/",
+                to_root: "../../",
+                first_line: 1,
+            },
+        )
+    }
+
+    #[test]
+    fn the_first_h1_becomes_the_title_and_leaves_the_body() {
+        let p = render("# Disk full\n\nIt filled.\n\n## Summary\n\nText.\n");
+        assert_eq!(p.h1.as_deref(), Some("Disk full"));
+        assert!(!p.html.contains("<h1"));
+        assert!(p.html.contains("<h2 id=\"summary\">"));
+        assert_eq!(p.first_paragraph.as_deref(), Some("It filled."));
+    }
+
+    #[test]
+    fn setext_headings_are_titles_too() {
+        let p = render("Disk full\n=========\n\nBody.\n");
+        assert_eq!(p.h1.as_deref(), Some("Disk full"));
+    }
+
+    #[test]
+    fn sections_collect_items_paragraphs_and_table_rows() {
+        let body = "## Lessons learned\n\n- One\n- Two\n  - nested a\n  - nested b\n\n## Action items\n\n| Action | Owner |\n|---|---|\n| Fix it | ops |\n\n- [x] Done thing\n- [ ] Open thing\n";
+        let p = render(body);
+        assert_eq!(p.sections.len(), 2);
+        let l = &p.sections[0];
+        assert_eq!(l.items.len(), 2);
+        assert_eq!(l.items[1].text, "Two: nested a; nested b");
+        assert_eq!(l.items[1].line, 4);
+        let a = &p.sections[1];
+        assert_eq!(a.rows.len(), 2);
+        assert_eq!(a.rows[1].0, vec!["Fix it", "ops"]);
+        assert_eq!(a.items[0].checked, Some(true));
+        assert_eq!(a.items[1].checked, Some(false));
+    }
+
+    #[test]
+    fn links_to_other_postmortems_become_site_links() {
+        let p = render("See [before](PM2020-001%20-%20Disk%20full.md#timeline) and PM2020-001.\n");
+        assert!(
+            p.html.contains("href=\"../../incidents/PM2020-001/#timeline\""),
+            "{}",
+            p.html
+        );
+        assert!(p.html.contains("<a href=\"../../incidents/PM2020-001/\">PM2020-001</a>"));
+        assert_eq!(
+            p.links.iter().filter(|l| l.kind == LinkKind::Incident("PM2020-001".into())).count(),
+            2
+        );
+    }
+
+    #[test]
+    fn an_incident_never_links_its_own_id_and_ids_inside_words_stay_text() {
+        let p = render("PM2021-002 repeats; xPM2020-001 and PM2020-0011 do not link.\n");
+        assert!(!p.html.contains("<a "), "{}", p.html);
+    }
+
+    #[test]
+    fn code_blocks_are_highlighted_with_classes() {
+        let p = render("```rust\nfn main() {}\n```\n");
+        assert!(p.html.contains("class=\"language-rust\""));
+        assert!(p.html.contains("hl-"), "{}", p.html);
+    }
+
+    #[test]
+    fn duplicate_headings_get_distinct_anchors() {
+        let p = render("## Notes\n\n## Notes\n");
+        assert_eq!(p.toc[0].id, "notes");
+        assert_eq!(p.toc[1].id, "notes-1");
+    }
+
+    #[test]
+    fn dates_are_found_in_three_common_forms() {
+        let d = find_dates("On Friday 29 November 2019, then 2020-01-02 and March 3, 2021.");
+        assert_eq!(
+            d,
+            vec![
+                NaiveDate::from_ymd_opt(2019, 11, 29).unwrap(),
+                NaiveDate::from_ymd_opt(2020, 1, 2).unwrap(),
+                NaiveDate::from_ymd_opt(2021, 3, 3).unwrap(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_image_is_reported() {
+        let p = render("![chart](nope.png)\n");
+        assert!(p.links.iter().any(|l| l.kind == LinkKind::MissingImage));
+    }
+
+    #[test]
+    fn relative_paths_are_joined_and_cannot_escape() {
+        assert_eq!(join_relative("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(join_relative("", "../c.md"), None);
+        assert_eq!(percent_decode("a%20b"), "a b");
+    }
+}

@@ -1,0 +1,350 @@
+/*!
+The single place that writes the site.
+
+A build writes into a staging folder beside the output folder and swaps it into place only
+when everything succeeded, so a failed build leaves the previous site untouched. The output
+folder carries a marker listing every file Hindsight wrote; an existing folder is replaced only
+when it has that marker and holds no file Hindsight did not write. Hindsight never deletes a
+file it did not create.
+
+[`Output::Memory`] keeps pages in memory instead (for `serve` and tests).
+*/
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Name of the marker file in every output folder Hindsight creates.
+pub const MARKER: &str = ".hindsight-output";
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("refusing to use {path} as the output folder: {why}")]
+    Refused { path: PathBuf, why: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Where pages go.
+pub enum Output {
+    Disk(DiskOutput),
+    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+pub struct DiskOutput {
+    target: PathBuf,
+    staging: tempfile::TempDir,
+    written: Mutex<Vec<String>>,
+}
+
+impl Output {
+    /// Prepares a build into `target`, checking first that it is safe to replace it later.
+    pub fn disk(target: &Path, root: &Path, content: &Path) -> Result<Output, OutputError> {
+        check_target(target, root, content)?;
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".hindsight-staging-")
+            .tempdir_in(parent)
+            .map_err(io_err(parent))?;
+        Ok(Output::Disk(DiskOutput {
+            target: target.to_path_buf(),
+            staging,
+            written: Mutex::new(Vec::new()),
+        }))
+    }
+
+    pub fn memory() -> Output {
+        Output::Memory(Mutex::new(BTreeMap::new()))
+    }
+
+    /// Writes one file; `rel` is relative to the site root and uses `/`.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        debug_assert!(!rel.starts_with('/') && !rel.contains(".."));
+        match self {
+            Output::Disk(d) => {
+                let path = d.staging.path().join(rel);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+                }
+                std::fs::write(&path, bytes).map_err(io_err(&path))?;
+                d.written.lock().expect("output lock").push(rel.to_string());
+                Ok(())
+            }
+            Output::Memory(m) => {
+                m.lock().expect("output lock").insert(rel.to_string(), bytes.to_vec());
+                Ok(())
+            }
+        }
+    }
+
+    /// Copies a file into the site.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
+        let bytes = std::fs::read(from).map_err(io_err(from))?;
+        self.write(rel, &bytes)
+    }
+
+    /// Moves the finished site into place. Dropping an unfinished Output removes the staging
+    /// folder and leaves the previous site as it was.
+    pub fn commit(self) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {
+        match self {
+            Output::Memory(m) => Ok(Some(m.into_inner().expect("output lock"))),
+            Output::Disk(d) => {
+                let mut written = d.written.into_inner().expect("output lock");
+                written.sort();
+                written.dedup();
+                let mut manifest = String::from("# Written by Hindsight. This folder is replaced on every build.\n");
+                for w in &written {
+                    manifest.push_str(w);
+                    manifest.push('\n');
+                }
+                let marker = d.staging.path().join(MARKER);
+                std::fs::write(&marker, manifest).map_err(io_err(&marker))?;
+                let target = &d.target;
+                let staging = d.staging.keep();
+                if target.exists() {
+                    // Checked again now: a file may have been added since the build started.
+                    if let Err(e) = replaceable(target) {
+                        let _ = std::fs::remove_dir_all(&staging);
+                        return Err(e);
+                    }
+                    let old = sibling(target, ".hindsight-old-");
+                    std::fs::rename(target, &old).map_err(io_err(target))?;
+                    if let Err(e) = std::fs::rename(&staging, target) {
+                        let _ = std::fs::rename(&old, target);
+                        let _ = std::fs::remove_dir_all(&staging);
+                        return Err(io_err(target)(e));
+                    }
+                    remove_own_files(&old)?;
+                } else {
+                    std::fs::rename(&staging, target).map_err(io_err(target))?;
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn sibling(target: &Path, prefix: &str) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let mut n = std::process::id();
+    loop {
+        let p = parent.join(format!("{prefix}{name}-{n}"));
+        if !p.exists() {
+            return p;
+        }
+        n = n.wrapping_add(1);
+    }
+}
+
+/// Files listed in the marker of an output folder.
+fn manifest(dir: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    Some(
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// Every file under `dir`, relative, with `/`.
+fn files_under(dir: &Path) -> io::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.map_err(io::Error::other)?;
+        if !e.file_type().is_dir() {
+            out.push(crate::diagnostics::rel_path(dir, e.path()));
+        }
+    }
+    Ok(out)
+}
+
+/// An existing output folder may be replaced only if Hindsight made it and every file in it
+/// is one Hindsight wrote.
+fn replaceable(target: &Path) -> Result<(), OutputError> {
+    if !target.is_dir() {
+        return Err(OutputError::Refused {
+            path: target.to_path_buf(),
+            why: "it exists and is not a folder".into(),
+        });
+    }
+    let present = files_under(target).map_err(io_err(target))?;
+    if present.is_empty() {
+        return Ok(());
+    }
+    let Some(listed) = manifest(target) else {
+        return Err(OutputError::Refused {
+            path: target.to_path_buf(),
+            why: format!("it is not empty and was not created by Hindsight (no {MARKER} file); move its files elsewhere or choose another folder with --out"),
+        });
+    };
+    let listed: std::collections::HashSet<&str> = listed.iter().map(|s| s.as_str()).collect();
+    let foreign: Vec<&String> = present
+        .iter()
+        .filter(|p| p.as_str() != MARKER && !listed.contains(p.as_str()))
+        .collect();
+    if !foreign.is_empty() {
+        let shown: Vec<&str> = foreign.iter().take(5).map(|s| s.as_str()).collect();
+        return Err(OutputError::Refused {
+            path: target.to_path_buf(),
+            why: format!(
+                "it holds {} file(s) Hindsight did not write ({}{}); move them out (files to publish belong in the content folder) so nothing is lost",
+                foreign.len(),
+                shown.join(", "),
+                if foreign.len() > 5 { ", ..." } else { "" }
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Removes an old output folder that `replaceable` accepted: only listed files, then the
+/// folders they leave empty.
+fn remove_own_files(dir: &Path) -> Result<(), OutputError> {
+    let listed = manifest(dir).unwrap_or_default();
+    for f in listed.iter().map(String::as_str).chain([MARKER]) {
+        let p = dir.join(f);
+        if p.is_file() {
+            std::fs::remove_file(&p).map_err(io_err(&p))?;
+        }
+    }
+    // Remove empty folders, deepest first; a folder that is not empty stays.
+    let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for d in dirs {
+        let _ = std::fs::remove_dir(&d);
+    }
+    Ok(())
+}
+
+/// Refuses output folders that would overwrite the sources: the root, the content folder, or
+/// a folder that contains either; and a non-empty folder that Hindsight did not create.
+pub fn check_target(target: &Path, root: &Path, content: &Path) -> Result<(), OutputError> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalise(&p)
+    };
+    let t = abs(target);
+    for (what, other) in [("the site root", abs(root)), ("the content folder", abs(content))] {
+        if other.starts_with(&t) {
+            return Err(OutputError::Refused {
+                path: target.to_path_buf(),
+                why: format!("it is or contains {what} ({})", other.display()),
+            });
+        }
+    }
+    if t.parent().is_none() {
+        return Err(OutputError::Refused {
+            path: target.to_path_buf(),
+            why: "it is the file system root".into(),
+        });
+    }
+    if target.exists() {
+        replaceable(target)?;
+    }
+    Ok(())
+}
+
+/// Resolves `.` and `..` without touching the disk (symlinks are resolved when they exist).
+fn normalise(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_that_holds_the_sources_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let content = root.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        assert!(check_target(root, root, &content).is_err());
+        assert!(check_target(&content, root, &content).is_err());
+        assert!(check_target(&root.join("public"), root, &content).is_ok());
+    }
+
+    #[test]
+    fn a_foreign_non_empty_folder_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("mine.txt"), "keep").unwrap();
+        let err = check_target(&out, &dir.path().join("src"), &dir.path().join("src/c")).unwrap_err();
+        assert!(err.to_string().contains("not created by Hindsight"), "{err}");
+    }
+
+    #[test]
+    fn a_commit_swaps_the_site_in_and_a_dropped_build_leaves_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = dir.path().join("public");
+        let o = Output::disk(&out, &root, &root.join("content")).unwrap();
+        o.write("a/index.html", b"one").unwrap();
+        o.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+
+        let o = Output::disk(&out, &root, &root.join("content")).unwrap();
+        o.write("a/index.html", b"two").unwrap();
+        drop(o);
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "staging folder removed");
+
+        let o = Output::disk(&out, &root, &root.join("content")).unwrap();
+        o.write("b.html", b"three").unwrap();
+        o.commit().unwrap();
+        assert!(!out.join("a/index.html").exists());
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"three");
+    }
+
+    #[test]
+    fn a_file_added_to_the_output_by_hand_blocks_the_swap() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = dir.path().join("public");
+        let o = Output::disk(&out, &root, &root.join("content")).unwrap();
+        o.write("index.html", b"x").unwrap();
+        o.commit().unwrap();
+        std::fs::write(out.join("CNAME"), "example.org").unwrap();
+        assert!(Output::disk(&out, &root, &root.join("content")).is_err());
+        assert_eq!(std::fs::read(out.join("CNAME")).unwrap(), b"example.org");
+    }
+}

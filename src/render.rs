@@ -1,0 +1,1007 @@
+/*!
+Rendering: every page, feed, sitemap and JSON export of the site.
+
+Templates receive small views built for the page at hand (an incident page sees that incident,
+its learnings and five related incidents; never the whole library), so the cost of a page does
+not grow with the size of the site. Pages render in parallel; the output is the same bytes for
+the same input.
+*/
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use crate::content::{ActionStatus, Incident};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::learnings::{Group, Reason};
+use crate::markdown::{escape, slugify};
+use crate::output::Output;
+use crate::taxonomy::Taxonomy;
+use crate::{Error, Site};
+
+/// Progress on a terminal; silent otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(enabled: bool) -> Self {
+        let bar = enabled.then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} {wide_bar} {pos}/{len}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        Progress { bar }
+    }
+    pub fn stage(&self, msg: &'static str) {
+        if let Some(b) = &self.bar {
+            b.set_message(msg);
+        }
+    }
+    pub fn length(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(0);
+            b.set_length(n);
+        }
+    }
+    pub fn tick(&self) {
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        }
+    }
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Everything a page needs to know about where it is.
+struct Page<'a> {
+    tera: &'a Tera,
+    site: &'a Site,
+    base: Option<String>,
+    statics: &'a str,
+}
+
+impl Page<'_> {
+    /// Relative path (or base URL) from a page at `url` to the site root.
+    fn root(&self, url: &str) -> String {
+        match &self.base {
+            Some(b) => b.clone(),
+            None => "../".repeat(url.matches('/').count()),
+        }
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        url: &str,
+        title: &str,
+        nav: &str,
+        mut ctx: Context,
+    ) -> Result<String, Error> {
+        let root = self.root(url);
+        ctx.insert("root", &root);
+        ctx.insert(
+            "site",
+            &json!({
+                "title": self.site.config.title,
+                "description": self.site.config.description,
+                "static": self.statics,
+            }),
+        );
+        ctx.insert("page_title", title);
+        ctx.insert("page_url", url);
+        ctx.insert("nav", nav);
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| Error::Render(format!("template {template} (page {url}): {}", crate::theme::describe(&e))))
+    }
+}
+
+/// A date as ISO text and as words, for `<time>` elements.
+fn date_view(d: Option<NaiveDate>) -> Value {
+    match d {
+        Some(d) => json!({"iso": d.format("%Y-%m-%d").to_string(), "human": d.format("%-d %b %Y").to_string()}),
+        None => Value::Null,
+    }
+}
+
+fn iso(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// "3 h 12 min" between two instants.
+pub fn duration(from: Option<DateTime<FixedOffset>>, to: Option<DateTime<FixedOffset>>) -> Option<String> {
+    let mins = (to? - from?).num_minutes();
+    if mins < 0 {
+        return None;
+    }
+    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
+    Some(match (d, h, m) {
+        (0, 0, m) => format!("{m} min"),
+        (0, h, 0) => format!("{h} h"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, h, _) => format!("{d} d {h} h"),
+    })
+}
+
+/// A short card of an incident, for lists.
+#[derive(Serialize)]
+struct Card<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    date: Value,
+    severity: Option<&'a str>,
+    severity_slug: Option<String>,
+    summary: String,
+    services: Vec<&'a str>,
+}
+
+fn card(inc: &Incident) -> Card<'_> {
+    Card {
+        id: &inc.id,
+        title: &inc.title,
+        url: inc.url(),
+        date: date_view(inc.date),
+        severity: inc.severity.as_deref(),
+        severity_slug: inc.severity.as_deref().map(slugify),
+        summary: truncate(&inc.summary, 240),
+        services: inc.services.iter().map(String::as_str).collect(),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    if let Some(i) = out.rfind(' ') {
+        out.truncate(i);
+    }
+    out.push('…');
+    out
+}
+
+fn reason_text(r: &Reason) -> String {
+    match r {
+        Reason::SameLearning(t) => format!("same learning: {t}"),
+        Reason::Linked => "linked by the authors".into(),
+        Reason::SameService(s) => format!("same service: {s}"),
+        Reason::SameTag(t) => format!("same tag: {t}"),
+        Reason::SimilarText => "similar text".into(),
+    }
+}
+
+fn term_links(kind: &str, names: &[String]) -> Vec<Value> {
+    names
+        .iter()
+        .map(|n| json!({"name": n, "url": format!("{kind}/{}/", slugify(n))}))
+        .collect()
+}
+
+/// Renders and writes the whole site. Returns the number of HTML pages.
+pub fn render_site(
+    site: &Site,
+    out: &Output,
+    progress: &Progress,
+    diags: &Diagnostics,
+) -> Result<usize, Error> {
+    let tera = crate::theme::templates(&site_root(site), &site.config.theme).map_err(Error::Render)?;
+    let statics = crate::theme::static_files(&site_root(site), &site.config.theme).map_err(Error::Render)?;
+    let highlight = crate::markdown::highlight_css(&site.config.highlight_theme, &site.config.highlight_theme_dark);
+    // Static files go under static/, with a version derived from their content for caching.
+    let mut hasher_input = Vec::new();
+    for (name, bytes) in &statics {
+        out.write(&format!("static/{name}"), bytes)?;
+        hasher_input.extend_from_slice(name.as_bytes());
+        hasher_input.extend_from_slice(bytes);
+    }
+    out.write("static/highlight.css", highlight.as_bytes())?;
+    hasher_input.extend_from_slice(highlight.as_bytes());
+    let version = short_hash(&hasher_input);
+    let page = Page {
+        tera: &tera,
+        site,
+        base: site.config.base_prefix(),
+        statics: &version,
+    };
+    let lib = &site.library;
+    let graph = &site.graph;
+    let mut pages = 0usize;
+    let write_page = |url: &str, html: String| -> Result<(), Error> {
+        let path = if url.is_empty() { "index.html".to_string() } else if url.ends_with('/') { format!("{url}index.html") } else { url.to_string() };
+        out.write(&path, html.as_bytes())?;
+        Ok(())
+    };
+
+    // Incident pages, in parallel.
+    progress.stage("Rendering incidents");
+    progress.length(lib.incidents.len() as u64);
+    lib.incidents
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, inc)| -> Result<(), Error> {
+            let url = inc.url();
+            let ctx = incident_context(site, i);
+            let html = page.render("incident.html", &url, &inc.title, "incidents", ctx)?;
+            write_page(&url, html)?;
+            for a in &inc.assets {
+                if let Err(e) = out.copy(&a.from, &a.to) {
+                    diags.push(Diagnostic::error("io", &inc.source, e.to_string()));
+                }
+            }
+            progress.tick();
+            Ok(())
+        })?;
+    pages += lib.incidents.len();
+
+    // Learning pages.
+    progress.stage("Rendering learnings");
+    graph
+        .groups
+        .par_iter()
+        .try_for_each(|g| -> Result<(), Error> {
+            let url = g.url();
+            let ctx = learning_context(site, g);
+            write_page(&url, page.render("learning.html", &url, &g.title, "learnings", ctx)?)
+        })?;
+    pages += graph.groups.len();
+
+    // Learnings index.
+    {
+        let mut rows: Vec<(&Group, Value)> = graph.groups.iter().map(|g| (g, group_row(site, g))).collect();
+        rows.sort_by(|(a, _), (b, _)| {
+            b.incidents
+                .len()
+                .cmp(&a.incidents.len())
+                .then_with(|| b.last_seen.cmp(&a.last_seen))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let recurring: Vec<&Value> = rows.iter().filter(|(g, _)| g.is_recurring()).map(|(_, v)| v).collect();
+        let once: Vec<&Value> = rows.iter().filter(|(g, _)| g.incidents.len() == 1).map(|(_, v)| v).collect();
+        let unused: Vec<&Value> = rows.iter().filter(|(g, _)| g.incidents.is_empty()).map(|(_, v)| v).collect();
+        let mut ctx = Context::new();
+        ctx.insert("recurring", &recurring);
+        ctx.insert("once", &once);
+        ctx.insert("unused", &unused);
+        let unlabelled = lib
+            .incidents
+            .iter()
+            .map(|i| i.learnings.iter().filter(|l| l.group.is_none()).count())
+            .sum::<usize>();
+        ctx.insert("unlabelled", &unlabelled);
+        write_page("learnings/", page.render("learnings.html", "learnings/", "Learnings", "learnings", ctx)?)?;
+        pages += 1;
+    }
+
+    // Incidents list, by year.
+    {
+        let mut years: Vec<(String, Vec<Card>)> = Vec::new();
+        for inc in &lib.incidents {
+            let y = inc.year().map(|y| y.to_string()).unwrap_or_else(|| "Undated".into());
+            match years.last_mut() {
+                Some((last, v)) if *last == y => v.push(card(inc)),
+                _ => years.push((y, vec![card(inc)])),
+            }
+        }
+        let years: Vec<Value> = years
+            .into_iter()
+            .map(|(y, cards)| json!({"year": y, "incidents": cards}))
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("years", &years);
+        ctx.insert("count", &lib.incidents.len());
+        write_page("incidents/", page.render("incidents.html", "incidents/", "All incidents", "incidents", ctx)?)?;
+        pages += 1;
+    }
+
+    // Taxonomies.
+    for tax in &site.taxonomies {
+        pages += render_taxonomy(&page, site, tax, &write_page)?;
+    }
+
+    // Overview.
+    {
+        let latest: Vec<Card> = lib.incidents.iter().take(8).map(card).collect();
+        let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
+        top.sort_by(|a, b| b.incidents.len().cmp(&a.incidents.len()).then_with(|| a.id.cmp(&b.id)));
+        let top: Vec<Value> = top.iter().take(6).map(|g| group_row(site, g)).collect();
+        let open = lib
+            .incidents
+            .iter()
+            .flat_map(|i| &i.action_items)
+            .filter(|a| a.status == ActionStatus::Open)
+            .count();
+        let mut ctx = Context::new();
+        ctx.insert("intro", &lib.index.as_ref().map(|p| p.html.as_str()).unwrap_or(""));
+        ctx.insert("heading", &lib.index.as_ref().and_then(|p| p.title.clone()).unwrap_or_else(|| site.config.title.clone()));
+        ctx.insert("latest", &latest);
+        ctx.insert("recurring", &top);
+        ctx.insert(
+            "counts",
+            &json!({
+                "incidents": lib.incidents.len(),
+                "learnings": graph.groups.len(),
+                "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
+                "open_actions": open,
+            }),
+        );
+        let years: Vec<Value> = site.taxonomies[3]
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len()}))
+            .collect();
+        let sev: Vec<Value> = site.taxonomies[2]
+            .terms
+            .iter()
+            .map(|t| json!({"name": t.name, "slug": t.slug, "url": format!("severity/{}/", t.slug), "count": t.incidents.len()}))
+            .collect();
+        ctx.insert("years", &years);
+        ctx.insert("severities", &sev);
+        write_page("", page.render("index.html", "", &site.config.title, "home", ctx)?)?;
+        pages += 1;
+    }
+
+    pages += render_action_items(&page, site, &write_page)?;
+    pages += render_onboarding(&page, site, &write_page)?;
+    pages += render_stats(&page, site, &write_page)?;
+    {
+        let ctx = Context::new();
+        write_page("search/", page.render("search.html", "search/", "Search", "search", ctx)?)?;
+        pages += 1;
+    }
+    {
+        // The 404 page is served at any depth, so it links from the site root.
+        let not_found = Page {
+            tera: &tera,
+            site,
+            base: Some(site.config.base_prefix().unwrap_or_else(|| "/".into())),
+            statics: &version,
+        };
+        write_page("404.html", not_found.render("404.html", "404.html", "Page not found", "", Context::new())?)?;
+        pages += 1;
+    }
+    out.write("feed.xml", feed(site).as_bytes())?;
+    out.write("sitemap.xml", sitemap(site).as_bytes())?;
+    out.write("robots.txt", robots(site).as_bytes())?;
+    export(site, out)?;
+    Ok(pages)
+}
+
+fn site_root(site: &Site) -> std::path::PathBuf {
+    site.root.clone()
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(bytes);
+    d.iter().take(5).fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn incident_context(site: &Site, i: usize) -> Context {
+    let lib = &site.library;
+    let graph = &site.graph;
+    let inc = &lib.incidents[i];
+    let learnings: Vec<Value> = inc
+        .learnings
+        .iter()
+        .map(|l| {
+            let group = l.group.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
+            let (others_before, others_after): (Vec<Value>, Vec<Value>) = match group {
+                Some(g) => {
+                    let mut before = Vec::new();
+                    let mut after = Vec::new();
+                    for &j in &g.incidents {
+                        if j == i {
+                            continue;
+                        }
+                        let o = &lib.incidents[j];
+                        let v = json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year()});
+                        if (o.date, &o.id) < (inc.date, &inc.id) {
+                            before.push(v);
+                        } else {
+                            after.push(v);
+                        }
+                    }
+                    (before, after)
+                }
+                None => (Vec::new(), Vec::new()),
+            };
+            json!({
+                "text": l.text,
+                "group": group.map(|g| json!({
+                    "id": g.id, "title": g.title, "url": g.url(),
+                    "count": g.incidents.len(), "recurring": g.is_recurring(), "canonical": g.canonical,
+                })),
+                "seen_before": others_before,
+                "seen_after": others_after,
+            })
+        })
+        .collect();
+    let actions: Vec<Value> = inc
+        .action_items
+        .iter()
+        .map(|a| {
+            let group = a.learning.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
+            json!({
+                "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
+                "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
+            })
+        })
+        .collect();
+    let related: Vec<Value> = graph.related[i]
+        .iter()
+        .map(|r| {
+            let o = &lib.incidents[r.incident];
+            let mut reasons: Vec<String> = Vec::new();
+            for reason in &r.reasons {
+                let t = reason_text(reason);
+                if !reasons.contains(&t) {
+                    reasons.push(t);
+                }
+            }
+            json!({"id": o.id, "title": o.title, "url": o.url(), "date": date_view(o.date),
+                   "severity": o.severity, "reasons": reasons})
+        })
+        .collect();
+    let fmt_time = |t: Option<DateTime<FixedOffset>>| t.map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string());
+    let edit_url = (!site.config.repository_url.is_empty()).then(|| {
+        format!("{}/{}", site.config.repository_url.trim_end_matches('/'), inc.source.replace(' ', "%20"))
+    });
+    let mut ctx = Context::new();
+    ctx.insert(
+        "incident",
+        &json!({
+            "id": inc.id,
+            "title": inc.title,
+            "url": inc.url(),
+            "date": date_view(inc.date),
+            "severity": inc.severity,
+            "severity_slug": inc.severity.as_deref().map(slugify),
+            "status": inc.status.as_str(),
+            "services": term_links("services", &inc.services),
+            "tags": term_links("tags", &inc.tags),
+            "authors": inc.authors,
+            "summary": inc.summary,
+            "html": inc.html,
+            "toc": inc.toc,
+            "started_at": fmt_time(inc.started_at),
+            "detected_at": fmt_time(inc.detected_at),
+            "resolved_at": fmt_time(inc.resolved_at),
+            "time_to_detect": duration(inc.started_at, inc.detected_at),
+            "duration": duration(inc.started_at, inc.resolved_at),
+            "learnings": learnings,
+            "action_items": actions,
+            "related": related,
+            "source": inc.source,
+            "edit_url": edit_url,
+            "derived": inc.derived,
+            "year": inc.year(),
+        }),
+    );
+    ctx
+}
+
+fn group_row(site: &Site, g: &Group) -> Value {
+    let lib = &site.library;
+    let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
+    for &i in &g.incidents {
+        if let Some(y) = lib.incidents[i].year() {
+            *per_year.entry(y).or_default() += 1;
+        }
+    }
+    let timeline: Vec<Value> = match (per_year.keys().next(), per_year.keys().last()) {
+        (Some(&a), Some(&b)) => (a..=b)
+            .map(|y| json!({"year": y, "count": per_year.get(&y).copied().unwrap_or(0)}))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let (mut open, mut done) = (0, 0);
+    for &(i, a) in &g.actions {
+        match lib.incidents[i].action_items[a].status {
+            ActionStatus::Done => done += 1,
+            ActionStatus::Open => open += 1,
+            ActionStatus::Wontfix => {}
+        }
+    }
+    json!({
+        "id": g.id, "title": g.title, "url": g.url(), "summary": g.summary, "canonical": g.canonical,
+        "count": g.incidents.len(), "first_seen": date_view(g.first_seen), "last_seen": date_view(g.last_seen),
+        "timeline": timeline, "open_actions": open, "done_actions": done,
+        "recurred_after_done": !g.recurred_after_done.is_empty(),
+    })
+}
+
+fn learning_context(site: &Site, g: &Group) -> Context {
+    let lib = &site.library;
+    let incidents: Vec<Value> = g
+        .incidents
+        .iter()
+        .map(|&i| {
+            let inc = &lib.incidents[i];
+            let texts: Vec<&str> = g
+                .citations
+                .iter()
+                .filter(|(ci, _)| *ci == i)
+                .map(|&(ci, li)| lib.incidents[ci].learnings[li].text.as_str())
+                .filter(|t| !t.is_empty())
+                .collect();
+            json!({"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date),
+                   "severity": inc.severity, "severity_slug": inc.severity.as_deref().map(slugify), "texts": texts})
+        })
+        .collect();
+    let actions: Vec<Value> = g
+        .actions
+        .iter()
+        .map(|&(i, a)| {
+            let inc = &lib.incidents[i];
+            let item = &inc.action_items[a];
+            json!({"text": item.text, "owner": item.owner, "status": item.status.as_str(), "due": iso(item.due),
+                   "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date)}})
+        })
+        .collect();
+    let recurred: Vec<Value> = g
+        .recurred_after_done
+        .iter()
+        .map(|&(later, earlier)| {
+            let (l, e) = (&lib.incidents[later], &lib.incidents[earlier]);
+            json!({"incident": {"id": l.id, "title": l.title, "url": l.url(), "date": date_view(l.date)},
+                   "after": {"id": e.id, "title": e.title, "url": e.url(), "date": date_view(e.date)}})
+        })
+        .collect();
+    let html = g.learning.map(|i| lib.learnings[i].html.as_str()).unwrap_or("");
+    let mut ctx = Context::new();
+    ctx.insert(
+        "learning",
+        &json!({
+            "id": g.id, "title": g.title, "summary": g.summary, "html": html, "canonical": g.canonical,
+            "count": g.incidents.len(), "recurring": g.is_recurring(),
+            "first_seen": date_view(g.first_seen), "last_seen": date_view(g.last_seen),
+            "incidents": incidents, "actions": actions, "recurred_after_done": recurred,
+        }),
+    );
+    ctx
+}
+
+fn render_taxonomy(
+    page: &Page,
+    site: &Site,
+    tax: &Taxonomy,
+    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
+) -> Result<usize, Error> {
+    let kind = tax.kind;
+    let terms: Vec<Value> = tax
+        .terms
+        .iter()
+        .map(|t| json!({"name": t.name, "slug": t.slug, "url": tax.url(&t.slug), "count": t.incidents.len()}))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("kind", &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}));
+    ctx.insert("terms", &terms);
+    let url = format!("{}/", kind.dir());
+    write_page(&url, page.render("taxonomy.html", &url, kind.title(), kind.dir(), ctx)?)?;
+    tax.terms.par_iter().try_for_each(|t| -> Result<(), Error> {
+        let url = tax.url(&t.slug);
+        let cards: Vec<Card> = t.incidents.iter().map(|&i| card(&site.library.incidents[i])).collect();
+        let mut ctx = Context::new();
+        ctx.insert("kind", &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}));
+        ctx.insert("term", &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}));
+        ctx.insert("incidents", &cards);
+        let title = format!("{}: {}", kind.singular(), t.name);
+        write_page(&url, page.render("term.html", &url, &title, kind.dir(), ctx)?)
+    })?;
+    Ok(1 + tax.terms.len())
+}
+
+fn render_action_items(
+    page: &Page,
+    site: &Site,
+    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
+) -> Result<usize, Error> {
+    let lib = &site.library;
+    let graph = &site.graph;
+    // status -> owner -> items; open first, then done, then won't fix; owners by name,
+    // unassigned last; items newest incident first.
+    let mut by_status: BTreeMap<ActionStatus, BTreeMap<(bool, String), Vec<Value>>> = BTreeMap::new();
+    for inc in &lib.incidents {
+        for a in &inc.action_items {
+            let owner = a.owner.clone().unwrap_or_default();
+            let group = a.learning.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
+            by_status
+                .entry(a.status)
+                .or_default()
+                .entry((owner.is_empty(), owner.to_lowercase()))
+                .or_default()
+                .push(json!({
+                    "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
+                    "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date)},
+                    "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
+                }));
+        }
+    }
+    let sections: Vec<Value> = by_status
+        .into_iter()
+        .map(|(status, owners)| {
+            let count: usize = owners.values().map(Vec::len).sum();
+            let owners: Vec<Value> = owners
+                .into_iter()
+                .map(|((unassigned, _), items)| {
+                    let name = if unassigned {
+                        "Unassigned".to_string()
+                    } else {
+                        items[0]["owner"].as_str().unwrap_or_default().to_string()
+                    };
+                    json!({"owner": name, "slug": slugify(&name), "unassigned": unassigned, "items": items})
+                })
+                .collect();
+            let title = match status {
+                ActionStatus::Open => "Open",
+                ActionStatus::Done => "Done",
+                ActionStatus::Wontfix => "Won't fix",
+            };
+            json!({"status": status.as_str(), "title": title, "count": count, "owners": owners})
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("sections", &sections);
+    write_page("action-items/", page.render("action_items.html", "action-items/", "Action items", "action-items", ctx)?)?;
+    Ok(1)
+}
+
+fn render_onboarding(
+    page: &Page,
+    site: &Site,
+    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
+) -> Result<usize, Error> {
+    let lib = &site.library;
+    let graph = &site.graph;
+    let mut steps: Vec<Value> = Vec::new();
+    let step_incident = |inc: &Incident, why: &str| {
+        json!({"kind": "incident", "title": inc.title, "url": inc.url(), "id": inc.id, "date": date_view(inc.date),
+               "severity": inc.severity, "why": why, "summary": truncate(&inc.summary, 240)})
+    };
+    let step_group = |g: &Group, why: &str| {
+        json!({"kind": "learning", "title": g.title, "url": g.url(), "id": g.id, "count": g.incidents.len(),
+               "why": why, "summary": g.summary})
+    };
+    let configured = lib.onboarding.as_ref().map(|p| !p.path.is_empty()).unwrap_or(false);
+    if configured {
+        for s in &lib.onboarding.as_ref().expect("checked").path {
+            if let Some(id) = &s.incident {
+                if let Some(inc) = lib.incident(id) {
+                    steps.push(step_incident(inc, &s.why));
+                }
+            } else if let Some(id) = &s.learning {
+                if let Some(&g) = graph.by_id.get(id) {
+                    steps.push(step_group(&graph.groups[g], &s.why));
+                }
+            }
+        }
+    } else {
+        // A default path: the lessons learned most often, each with the first incident that
+        // taught it, then the most severe recent incidents not yet on the path.
+        let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
+        top.sort_by(|a, b| b.incidents.len().cmp(&a.incidents.len()).then_with(|| a.id.cmp(&b.id)));
+        let mut used = std::collections::HashSet::new();
+        for g in top.iter().take(4) {
+            steps.push(step_group(g, &format!("Learned in {} incidents.", g.incidents.len())));
+            if let Some(&first) = g.incidents.first() {
+                if used.insert(first) {
+                    steps.push(step_incident(&lib.incidents[first], "The first time this was learned."));
+                }
+            }
+        }
+        let mut severe: Vec<usize> = (0..lib.incidents.len()).collect();
+        severe.sort_by_key(|&i| {
+            (
+                site.config.severity_rank(lib.incidents[i].severity.as_deref().unwrap_or("")),
+                std::cmp::Reverse(lib.incidents[i].date),
+            )
+        });
+        for i in severe.into_iter().filter(|i| !used.contains(i)).take(10usize.saturating_sub(steps.len()).max(3)) {
+            steps.push(step_incident(&lib.incidents[i], "One of the most severe incidents."));
+        }
+    }
+    let mut ctx = Context::new();
+    let title = lib
+        .onboarding
+        .as_ref()
+        .and_then(|p| p.title.clone())
+        .unwrap_or_else(|| "Start here".into());
+    ctx.insert("heading", &title);
+    ctx.insert("intro", &lib.onboarding.as_ref().map(|p| p.html.as_str()).unwrap_or(""));
+    ctx.insert("steps", &steps);
+    ctx.insert("configured", &configured);
+    write_page("onboarding/", page.render("onboarding.html", "onboarding/", &title, "onboarding", ctx)?)?;
+    Ok(1)
+}
+
+fn median(v: &mut [i64]) -> Option<i64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    Some(v[v.len() / 2])
+}
+
+fn minutes_text(m: Option<i64>) -> Option<String> {
+    let m = m?;
+    let base = DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").ok()?;
+    duration(Some(base), Some(base + chrono::Duration::minutes(m)))
+}
+
+fn render_stats(
+    page: &Page,
+    site: &Site,
+    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
+) -> Result<usize, Error> {
+    let lib = &site.library;
+    let bars = |tax: &Taxonomy, limit: usize| -> Vec<Value> {
+        let mut terms: Vec<&crate::taxonomy::Term> = tax.terms.iter().collect();
+        if limit < terms.len() {
+            terms.sort_by(|a, b| b.incidents.len().cmp(&a.incidents.len()).then_with(|| a.slug.cmp(&b.slug)));
+            terms.truncate(limit);
+        }
+        let max = terms.iter().map(|t| t.incidents.len()).max().unwrap_or(1).max(1);
+        terms
+            .iter()
+            .map(|t| json!({"name": t.name, "url": tax.url(&t.slug), "count": t.incidents.len(),
+                            "pct": t.incidents.len() * 100 / max}))
+            .collect()
+    };
+    let mut years: Vec<Value> = Vec::new();
+    for t in site.taxonomies[3].terms.iter().rev() {
+        let mut ttr: Vec<i64> = Vec::new();
+        let mut ttd: Vec<i64> = Vec::new();
+        for &i in &t.incidents {
+            let inc = &lib.incidents[i];
+            if let (Some(s), Some(r)) = (inc.started_at, inc.resolved_at) {
+                ttr.push((r - s).num_minutes());
+            }
+            if let (Some(s), Some(d)) = (inc.started_at, inc.detected_at) {
+                ttd.push((d - s).num_minutes());
+            }
+        }
+        years.push(json!({"year": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len(),
+                          "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));
+    }
+    let actions = lib.incidents.iter().flat_map(|i| &i.action_items);
+    let (mut open, mut done, mut wontfix) = (0, 0, 0);
+    for a in actions {
+        match a.status {
+            ActionStatus::Open => open += 1,
+            ActionStatus::Done => done += 1,
+            ActionStatus::Wontfix => wontfix += 1,
+        }
+    }
+    let mut ctx = Context::new();
+    ctx.insert("years", &years);
+    ctx.insert("severity", &bars(&site.taxonomies[2], usize::MAX));
+    ctx.insert("services", &bars(&site.taxonomies[1], 15));
+    ctx.insert("tags", &bars(&site.taxonomies[0], 15));
+    ctx.insert("actions", &json!({"open": open, "done": done, "wontfix": wontfix}));
+    ctx.insert(
+        "learnings",
+        &json!({"total": site.graph.groups.len(), "recurring": site.graph.groups.iter().filter(|g| g.is_recurring()).count()}),
+    );
+    ctx.insert("incidents", &lib.incidents.len());
+    write_page("stats/", page.render("stats.html", "stats/", "Statistics", "stats", ctx)?)?;
+    Ok(1)
+}
+
+/// Absolute URL of a page when a base URL is configured, else the root-relative path.
+fn absolute(site: &Site, url: &str) -> String {
+    match site.config.base_prefix() {
+        Some(b) => format!("{b}{url}"),
+        None => format!("/{url}"),
+    }
+}
+
+fn feed(site: &Site) -> String {
+    let lib = &site.library;
+    let updated = lib
+        .incidents
+        .iter()
+        .filter_map(|i| i.date)
+        .max()
+        .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut s = String::new();
+    let _ = writeln!(s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    let _ = writeln!(s, "<feed xmlns=\"http://www.w3.org/2005/Atom\">");
+    let _ = writeln!(s, "  <title>{}</title>", escape(&site.config.title));
+    let _ = writeln!(s, "  <subtitle>{}</subtitle>", escape(&site.config.description));
+    let _ = writeln!(s, "  <link href=\"{}\" rel=\"self\"/>", escape(&absolute(site, "feed.xml")));
+    let _ = writeln!(s, "  <link href=\"{}\"/>", escape(&absolute(site, "")));
+    let _ = writeln!(s, "  <id>{}</id>", escape(&absolute(site, "")));
+    let _ = writeln!(s, "  <updated>{updated}</updated>");
+    let _ = writeln!(s, "  <generator>Hindsight</generator>");
+    for inc in lib.incidents.iter().take(site.config.feed_limit) {
+        let date = inc
+            .date
+            .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+            .unwrap_or_else(|| updated.clone());
+        let url = absolute(site, &inc.url());
+        let _ = writeln!(s, "  <entry>");
+        let _ = writeln!(s, "    <title>{}</title>", escape(&inc.title));
+        let _ = writeln!(s, "    <link href=\"{}\"/>", escape(&url));
+        let _ = writeln!(s, "    <id>{}</id>", escape(&url));
+        let _ = writeln!(s, "    <updated>{date}</updated>");
+        for a in &inc.authors {
+            let _ = writeln!(s, "    <author><name>{}</name></author>", escape(a));
+        }
+        if inc.authors.is_empty() {
+            let _ = writeln!(s, "    <author><name>{}</name></author>", escape(&site.config.title));
+        }
+        if let Some(sev) = &inc.severity {
+            let _ = writeln!(s, "    <category term=\"{}\"/>", escape(sev));
+        }
+        for t in &inc.tags {
+            let _ = writeln!(s, "    <category term=\"{}\"/>", escape(t));
+        }
+        let _ = writeln!(s, "    <summary>{}</summary>", escape(&inc.summary));
+        let _ = writeln!(s, "  </entry>");
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+/// Every page URL of the site, in a stable order (also what `check --baseline` compares).
+pub fn page_urls(site: &Site) -> Vec<String> {
+    let mut urls = vec![
+        String::new(),
+        "incidents/".into(),
+        "learnings/".into(),
+        "action-items/".into(),
+        "onboarding/".into(),
+        "stats/".into(),
+        "search/".into(),
+    ];
+    urls.extend(site.library.incidents.iter().map(|i| i.url()));
+    urls.extend(site.graph.groups.iter().map(|g| g.url()));
+    for t in &site.taxonomies {
+        urls.push(format!("{}/", t.kind.dir()));
+        urls.extend(t.terms.iter().map(|term| t.url(&term.slug)));
+    }
+    urls
+}
+
+fn sitemap(site: &Site) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let lastmod: std::collections::HashMap<String, NaiveDate> = site
+        .library
+        .incidents
+        .iter()
+        .filter_map(|i| i.date.map(|d| (i.url(), d)))
+        .collect();
+    for url in page_urls(site) {
+        let _ = write!(s, "  <url><loc>{}</loc>", escape(&absolute(site, &url)));
+        if let Some(d) = lastmod.get(&url) {
+            let _ = write!(s, "<lastmod>{}</lastmod>", d.format("%Y-%m-%d"));
+        }
+        s.push_str("</url>\n");
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\nSitemap: {}\n", absolute(site, "sitemap.xml"))
+}
+
+#[derive(Serialize)]
+struct ExportLearning<'a> {
+    text: &'a str,
+    learning: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExportAction<'a> {
+    text: &'a str,
+    owner: Option<&'a str>,
+    status: &'static str,
+    due: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExportIncident<'a> {
+    id: &'a str,
+    url: String,
+    title: &'a str,
+    date: Option<String>,
+    severity: Option<&'a str>,
+    status: &'static str,
+    services: &'a [String],
+    tags: &'a [String],
+    summary: &'a str,
+    source: &'a str,
+    learnings: Vec<ExportLearning<'a>>,
+    action_items: Vec<ExportAction<'a>>,
+    related: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ExportGroup<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    canonical: bool,
+    incidents: Vec<&'a str>,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+}
+
+/// `api/incidents.json` and `api/learnings.json`, as PRODUCT.md names them.
+fn export(site: &Site, out: &Output) -> Result<(), Error> {
+    let lib = &site.library;
+    let url = |u: String| absolute(site, &u);
+    let incidents: Vec<ExportIncident> = lib
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(i, inc)| ExportIncident {
+            id: &inc.id,
+            url: url(inc.url()),
+            title: &inc.title,
+            date: iso(inc.date),
+            severity: inc.severity.as_deref(),
+            status: inc.status.as_str(),
+            services: &inc.services,
+            tags: &inc.tags,
+            summary: &inc.summary,
+            source: &inc.source,
+            learnings: inc
+                .learnings
+                .iter()
+                .map(|l| ExportLearning { text: &l.text, learning: l.group.as_deref() })
+                .collect(),
+            action_items: inc
+                .action_items
+                .iter()
+                .map(|a| ExportAction {
+                    text: &a.text,
+                    owner: a.owner.as_deref(),
+                    status: a.status.as_str(),
+                    due: iso(a.due),
+                })
+                .collect(),
+            related: site.graph.related[i].iter().map(|r| lib.incidents[r.incident].id.as_str()).collect(),
+        })
+        .collect();
+    let groups: Vec<ExportGroup> = site
+        .graph
+        .groups
+        .iter()
+        .map(|g| ExportGroup {
+            id: &g.id,
+            title: &g.title,
+            url: url(g.url()),
+            canonical: g.canonical,
+            incidents: g.incidents.iter().map(|&i| lib.incidents[i].id.as_str()).collect(),
+            first_seen: iso(g.first_seen),
+            last_seen: iso(g.last_seen),
+        })
+        .collect();
+    let mut a = serde_json::to_vec_pretty(&incidents).map_err(|e| Error::Render(e.to_string()))?;
+    a.push(b'\n');
+    out.write("api/incidents.json", &a)?;
+    let mut b = serde_json::to_vec_pretty(&groups).map_err(|e| Error::Render(e.to_string()))?;
+    b.push(b'\n');
+    out.write("api/learnings.json", &b)?;
+    Ok(())
+}
