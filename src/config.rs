@@ -90,9 +90,7 @@ impl Default for Config {
             output_dir: PathBuf::from("public"),
             ignore: Vec::new(),
             theme: "default".into(),
-            severities: ["SEV1", "SEV2", "SEV3", "SEV4"]
-                .map(String::from)
-                .to_vec(),
+            severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
             repository_url: String::new(),
             drafts: false,
             highlight_theme: "InspiredGitHub".into(),
@@ -159,9 +157,11 @@ impl Config {
         }
         let config: Config = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            vec![Diagnostic::error("config", FILE_NAME, e.message().to_string())
-                .at(line, col)
-                .hint("see the configuration reference in the README for each key's type")]
+            vec![
+                Diagnostic::error("config", FILE_NAME, e.message().to_string())
+                    .at(line, col)
+                    .hint("see the configuration reference in the README for each key's type"),
+            ]
         })?;
         config.validate(text)?;
         Ok(config)
@@ -194,7 +194,9 @@ impl Config {
                         format!("invalid ignore pattern `{pattern}`: {e}"),
                     )
                     .at(l, c)
-                    .hint("patterns are globs relative to the content folder, e.g. \"templates/**\""),
+                    .hint(
+                        "patterns are globs relative to the content folder, e.g. \"templates/**\"",
+                    ),
                 );
             }
         }

@@ -122,9 +122,8 @@ impl Diagnostics {
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut v = self.items.into_inner().expect("diagnostics lock");
         v.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.rule, &a.message).cmp(&(
-                &b.file, b.line, b.column, b.rule, &b.message,
-            ))
+            (&a.file, a.line, a.column, a.rule, &a.message)
+                .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
         });
         v.dedup();
         v
@@ -190,7 +189,7 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
         let source = cache.as_ref().and_then(|(_, t)| t.clone());
         let report = Report {
             d,
-            source: source.map(|s| NamedSource::new(format!("{}", d.file), s)),
+            source: source.map(|s| NamedSource::new(d.file.clone(), s)),
         };
         let _ = handler.render_report(&mut out, &report);
         out.push('\n');

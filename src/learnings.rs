@@ -83,7 +83,10 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
     for (i, l) in lib.learnings.iter().enumerate() {
         graph.by_id.insert(l.id.clone(), graph.groups.len());
         for alias in &l.aliases {
-            graph.by_id.entry(alias.clone()).or_insert(graph.groups.len());
+            graph
+                .by_id
+                .entry(alias.clone())
+                .or_insert(graph.groups.len());
         }
         graph.groups.push(Group {
             id: l.id.clone(),
@@ -109,7 +112,9 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
     for &ii in &order {
         let inc = &mut lib.incidents[ii];
         for (li, l) in inc.learnings.iter_mut().enumerate() {
-            let Some(cid) = l.canonical.as_deref() else { continue };
+            let Some(cid) = l.canonical.as_deref() else {
+                continue;
+            };
             match graph.by_id.get(cid) {
                 Some(&g) => {
                     l.group = Some(graph.groups[g].id.clone());
@@ -123,7 +128,9 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
             }
         }
         for (ai, a) in inc.action_items.iter().enumerate() {
-            let Some(cid) = a.learning.as_deref() else { continue };
+            let Some(cid) = a.learning.as_deref() else {
+                continue;
+            };
             match graph.by_id.get(cid) {
                 Some(&g) => graph.groups[g].actions.push((ii, ai)),
                 None => diags.push(unknown_learning(&inc.source, a.line, cid, &known)),
@@ -131,7 +138,11 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
         }
     }
     for g in &mut graph.groups {
-        let dates: Vec<NaiveDate> = g.incidents.iter().filter_map(|&i| lib.incidents[i].date).collect();
+        let dates: Vec<NaiveDate> = g
+            .incidents
+            .iter()
+            .filter_map(|&i| lib.incidents[i].date)
+            .collect();
         g.first_seen = dates.iter().min().copied();
         g.last_seen = dates.iter().max().copied();
         // Recurred after done: an incident citing the learning dated after an earlier
@@ -141,9 +152,15 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
             if a.status != ActionStatus::Done {
                 continue;
             }
-            let Some(done_date) = lib.incidents[ai_inc].date else { continue };
+            let Some(done_date) = lib.incidents[ai_inc].date else {
+                continue;
+            };
             for &later in &g.incidents {
-                if later != ai_inc && lib.incidents[later].date.map(|d| d > done_date).unwrap_or(false)
+                if later != ai_inc
+                    && lib.incidents[later]
+                        .date
+                        .map(|d| d > done_date)
+                        .unwrap_or(false)
                     && !g.recurred_after_done.iter().any(|(l, _)| *l == later)
                 {
                     g.recurred_after_done.push((later, ai_inc));
@@ -160,9 +177,13 @@ fn unknown_learning(file: &str, line: usize, id: &str, known: &[&str]) -> Diagno
         Some(s) => format!("did you mean `{s}`? Canonical learnings are the files in learnings/"),
         None => format!("create learnings/{id}.md, or use one of the existing ids in learnings/"),
     };
-    Diagnostic::error("unknown-learning", file, format!("unknown canonical learning `{id}`"))
-        .at(line, 1)
-        .hint(hint)
+    Diagnostic::error(
+        "unknown-learning",
+        file,
+        format!("unknown canonical learning `{id}`"),
+    )
+    .at(line, 1)
+    .hint(hint)
 }
 
 /// Ranks related incidents for every incident from shared features weighted by rarity.
@@ -230,11 +251,18 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
             inc.services
                 .iter()
                 .map(|s| ((1u8, s.to_lowercase()), s.clone()))
-                .chain(inc.tags.iter().map(|t| ((2u8, t.to_lowercase()), t.clone())))
+                .chain(
+                    inc.tags
+                        .iter()
+                        .map(|t| ((2u8, t.to_lowercase()), t.clone())),
+                )
         })
         .collect();
-    let group_title: HashMap<&str, &str> =
-        graph.groups.iter().map(|g| (g.id.as_str(), g.title.as_str())).collect();
+    let group_title: HashMap<&str, &str> = graph
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.title.as_str()))
+        .collect();
     let mut out = Vec::with_capacity(n);
     let mut features_of: Vec<Vec<(u8, &str)>> = vec![Vec::new(); n];
     for ((kind, value), list) in &postings {
@@ -261,21 +289,39 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
                     let e = scores.entry(j).or_default();
                     e.0 += w;
                     e.1.push(match kind {
-                        0 => Reason::SameLearning(group_title.get(value).unwrap_or(&value).to_string()),
-                        1 => Reason::SameService(display.get(&(1, value.to_string())).cloned().unwrap_or_default()),
-                        _ => Reason::SameTag(display.get(&(2, value.to_string())).cloned().unwrap_or_default()),
+                        0 => Reason::SameLearning(
+                            group_title.get(value).unwrap_or(&value).to_string(),
+                        ),
+                        1 => Reason::SameService(
+                            display
+                                .get(&(1, value.to_string()))
+                                .cloned()
+                                .unwrap_or_default(),
+                        ),
+                        _ => Reason::SameTag(
+                            display
+                                .get(&(2, value.to_string()))
+                                .cloned()
+                                .unwrap_or_default(),
+                        ),
                     });
                 }
             }
         }
         let mut ranked: Vec<Related> = scores
             .into_iter()
-            .map(|(j, (score, reasons))| Related { incident: j, score, reasons })
+            .map(|(j, (score, reasons))| Related {
+                incident: j,
+                score,
+                reasons,
+            })
             .collect();
         ranked.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| lib.incidents[a.incident].id.cmp(&lib.incidents[b.incident].id))
+            b.score.total_cmp(&a.score).then_with(|| {
+                lib.incidents[a.incident]
+                    .id
+                    .cmp(&lib.incidents[b.incident].id)
+            })
         });
         ranked.truncate(RELATED_LIMIT);
         out.push(ranked);

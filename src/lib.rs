@@ -174,7 +174,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     Ok(BuildReport {
         incidents: site.library.incidents.len(),
         learnings: site.graph.groups.len(),
-        recurring: site.graph.groups.iter().filter(|g| g.is_recurring()).count(),
+        recurring: site
+            .graph
+            .groups
+            .iter()
+            .filter(|g| g.is_recurring())
+            .count(),
         pages,
         diagnostics,
         elapsed: start.elapsed(),

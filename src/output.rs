@@ -53,7 +53,10 @@ impl Output {
     /// Prepares a build into `target`, checking first that it is safe to replace it later.
     pub fn disk(target: &Path, root: &Path, content: &Path) -> Result<Output, OutputError> {
         check_target(target, root, content)?;
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         let staging = tempfile::Builder::new()
             .prefix(".hindsight-staging-")
@@ -84,7 +87,9 @@ impl Output {
                 Ok(())
             }
             Output::Memory(m) => {
-                m.lock().expect("output lock").insert(rel.to_string(), bytes.to_vec());
+                m.lock()
+                    .expect("output lock")
+                    .insert(rel.to_string(), bytes.to_vec());
                 Ok(())
             }
         }
@@ -105,7 +110,9 @@ impl Output {
                 let mut written = d.written.into_inner().expect("output lock");
                 written.sort();
                 written.dedup();
-                let mut manifest = String::from("# Written by Hindsight. This folder is replaced on every build.\n");
+                let mut manifest = String::from(
+                    "# Written by Hindsight. This folder is replaced on every build.\n",
+                );
                 for w in &written {
                     manifest.push_str(w);
                     manifest.push('\n');
@@ -138,7 +145,10 @@ impl Output {
 }
 
 fn sibling(target: &Path, prefix: &str) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let parent = target.parent().unwrap_or(Path::new("."));
     let mut n = std::process::id();
     loop {
@@ -248,7 +258,10 @@ pub fn check_target(target: &Path, root: &Path, content: &Path) -> Result<(), Ou
         normalise(&p)
     };
     let t = abs(target);
-    for (what, other) in [("the site root", abs(root)), ("the content folder", abs(content))] {
+    for (what, other) in [
+        ("the site root", abs(root)),
+        ("the content folder", abs(content)),
+    ] {
         if other.starts_with(&t) {
             return Err(OutputError::Refused {
                 path: target.to_path_buf(),
@@ -307,8 +320,12 @@ mod tests {
         let out = dir.path().join("public");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("mine.txt"), "keep").unwrap();
-        let err = check_target(&out, &dir.path().join("src"), &dir.path().join("src/c")).unwrap_err();
-        assert!(err.to_string().contains("not created by Hindsight"), "{err}");
+        let err =
+            check_target(&out, &dir.path().join("src"), &dir.path().join("src/c")).unwrap_err();
+        assert!(
+            err.to_string().contains("not created by Hindsight"),
+            "{err}"
+        );
     }
 
     #[test]

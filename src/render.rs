@@ -103,16 +103,21 @@ impl Page<'_> {
         ctx.insert("page_title", title);
         ctx.insert("page_url", url);
         ctx.insert("nav", nav);
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| Error::Render(format!("template {template} (page {url}): {}", crate::theme::describe(&e))))
+        self.tera.render(template, &ctx).map_err(|e| {
+            Error::Render(format!(
+                "template {template} (page {url}): {}",
+                crate::theme::describe(&e)
+            ))
+        })
     }
 }
 
 /// A date as ISO text and as words, for `<time>` elements.
 fn date_view(d: Option<NaiveDate>) -> Value {
     match d {
-        Some(d) => json!({"iso": d.format("%Y-%m-%d").to_string(), "human": d.format("%-d %b %Y").to_string()}),
+        Some(d) => {
+            json!({"iso": d.format("%Y-%m-%d").to_string(), "human": d.format("%-d %b %Y").to_string()})
+        }
         None => Value::Null,
     }
 }
@@ -122,7 +127,10 @@ fn iso(d: Option<NaiveDate>) -> Option<String> {
 }
 
 /// "3 h 12 min" between two instants.
-pub fn duration(from: Option<DateTime<FixedOffset>>, to: Option<DateTime<FixedOffset>>) -> Option<String> {
+pub fn duration(
+    from: Option<DateTime<FixedOffset>>,
+    to: Option<DateTime<FixedOffset>>,
+) -> Option<String> {
     let mins = (to? - from?).num_minutes();
     if mins < 0 {
         return None;
@@ -198,9 +206,14 @@ pub fn render_site(
     progress: &Progress,
     diags: &Diagnostics,
 ) -> Result<usize, Error> {
-    let tera = crate::theme::templates(&site_root(site), &site.config.theme).map_err(Error::Render)?;
-    let statics = crate::theme::static_files(&site_root(site), &site.config.theme).map_err(Error::Render)?;
-    let highlight = crate::markdown::highlight_css(&site.config.highlight_theme, &site.config.highlight_theme_dark);
+    let tera =
+        crate::theme::templates(&site_root(site), &site.config.theme).map_err(Error::Render)?;
+    let statics =
+        crate::theme::static_files(&site_root(site), &site.config.theme).map_err(Error::Render)?;
+    let highlight = crate::markdown::highlight_css(
+        &site.config.highlight_theme,
+        &site.config.highlight_theme_dark,
+    );
     // Static files go under static/, with a version derived from their content for caching.
     let mut hasher_input = Vec::new();
     for (name, bytes) in &statics {
@@ -221,7 +234,13 @@ pub fn render_site(
     let graph = &site.graph;
     let mut pages = 0usize;
     let write_page = |url: &str, html: String| -> Result<(), Error> {
-        let path = if url.is_empty() { "index.html".to_string() } else if url.ends_with('/') { format!("{url}index.html") } else { url.to_string() };
+        let path = if url.is_empty() {
+            "index.html".to_string()
+        } else if url.ends_with('/') {
+            format!("{url}index.html")
+        } else {
+            url.to_string()
+        };
         out.write(&path, html.as_bytes())?;
         Ok(())
     };
@@ -255,13 +274,20 @@ pub fn render_site(
         .try_for_each(|g| -> Result<(), Error> {
             let url = g.url();
             let ctx = learning_context(site, g);
-            write_page(&url, page.render("learning.html", &url, &g.title, "learnings", ctx)?)
+            write_page(
+                &url,
+                page.render("learning.html", &url, &g.title, "learnings", ctx)?,
+            )
         })?;
     pages += graph.groups.len();
 
     // Learnings index.
     {
-        let mut rows: Vec<(&Group, Value)> = graph.groups.iter().map(|g| (g, group_row(site, g))).collect();
+        let mut rows: Vec<(&Group, Value)> = graph
+            .groups
+            .iter()
+            .map(|g| (g, group_row(site, g)))
+            .collect();
         rows.sort_by(|(a, _), (b, _)| {
             b.incidents
                 .len()
@@ -269,9 +295,21 @@ pub fn render_site(
                 .then_with(|| b.last_seen.cmp(&a.last_seen))
                 .then_with(|| a.id.cmp(&b.id))
         });
-        let recurring: Vec<&Value> = rows.iter().filter(|(g, _)| g.is_recurring()).map(|(_, v)| v).collect();
-        let once: Vec<&Value> = rows.iter().filter(|(g, _)| g.incidents.len() == 1).map(|(_, v)| v).collect();
-        let unused: Vec<&Value> = rows.iter().filter(|(g, _)| g.incidents.is_empty()).map(|(_, v)| v).collect();
+        let recurring: Vec<&Value> = rows
+            .iter()
+            .filter(|(g, _)| g.is_recurring())
+            .map(|(_, v)| v)
+            .collect();
+        let once: Vec<&Value> = rows
+            .iter()
+            .filter(|(g, _)| g.incidents.len() == 1)
+            .map(|(_, v)| v)
+            .collect();
+        let unused: Vec<&Value> = rows
+            .iter()
+            .filter(|(g, _)| g.incidents.is_empty())
+            .map(|(_, v)| v)
+            .collect();
         let mut ctx = Context::new();
         ctx.insert("recurring", &recurring);
         ctx.insert("once", &once);
@@ -282,7 +320,16 @@ pub fn render_site(
             .map(|i| i.learnings.iter().filter(|l| l.group.is_none()).count())
             .sum::<usize>();
         ctx.insert("unlabelled", &unlabelled);
-        write_page("learnings/", page.render("learnings.html", "learnings/", "Learnings", "learnings", ctx)?)?;
+        write_page(
+            "learnings/",
+            page.render(
+                "learnings.html",
+                "learnings/",
+                "Learnings",
+                "learnings",
+                ctx,
+            )?,
+        )?;
         pages += 1;
     }
 
@@ -290,7 +337,10 @@ pub fn render_site(
     {
         let mut years: Vec<(String, Vec<Card>)> = Vec::new();
         for inc in &lib.incidents {
-            let y = inc.year().map(|y| y.to_string()).unwrap_or_else(|| "Undated".into());
+            let y = inc
+                .year()
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "Undated".into());
             match years.last_mut() {
                 Some((last, v)) if *last == y => v.push(card(inc)),
                 _ => years.push((y, vec![card(inc)])),
@@ -303,7 +353,16 @@ pub fn render_site(
         let mut ctx = Context::new();
         ctx.insert("years", &years);
         ctx.insert("count", &lib.incidents.len());
-        write_page("incidents/", page.render("incidents.html", "incidents/", "All incidents", "incidents", ctx)?)?;
+        write_page(
+            "incidents/",
+            page.render(
+                "incidents.html",
+                "incidents/",
+                "All incidents",
+                "incidents",
+                ctx,
+            )?,
+        )?;
         pages += 1;
     }
 
@@ -316,7 +375,12 @@ pub fn render_site(
     {
         let latest: Vec<Card> = lib.incidents.iter().take(8).map(card).collect();
         let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
-        top.sort_by(|a, b| b.incidents.len().cmp(&a.incidents.len()).then_with(|| a.id.cmp(&b.id)));
+        top.sort_by(|a, b| {
+            b.incidents
+                .len()
+                .cmp(&a.incidents.len())
+                .then_with(|| a.id.cmp(&b.id))
+        });
         let top: Vec<Value> = top.iter().take(6).map(|g| group_row(site, g)).collect();
         let open = lib
             .incidents
@@ -325,8 +389,17 @@ pub fn render_site(
             .filter(|a| a.status == ActionStatus::Open)
             .count();
         let mut ctx = Context::new();
-        ctx.insert("intro", &lib.index.as_ref().map(|p| p.html.as_str()).unwrap_or(""));
-        ctx.insert("heading", &lib.index.as_ref().and_then(|p| p.title.clone()).unwrap_or_else(|| site.config.title.clone()));
+        ctx.insert(
+            "intro",
+            &lib.index.as_ref().map(|p| p.html.as_str()).unwrap_or(""),
+        );
+        ctx.insert(
+            "heading",
+            &lib.index
+                .as_ref()
+                .and_then(|p| p.title.clone())
+                .unwrap_or_else(|| site.config.title.clone()),
+        );
         ctx.insert("latest", &latest);
         ctx.insert("recurring", &top);
         ctx.insert(
@@ -350,7 +423,10 @@ pub fn render_site(
             .collect();
         ctx.insert("years", &years);
         ctx.insert("severities", &sev);
-        write_page("", page.render("index.html", "", &site.config.title, "home", ctx)?)?;
+        write_page(
+            "",
+            page.render("index.html", "", &site.config.title, "home", ctx)?,
+        )?;
         pages += 1;
     }
 
@@ -359,7 +435,10 @@ pub fn render_site(
     pages += render_stats(&page, site, &write_page)?;
     {
         let ctx = Context::new();
-        write_page("search/", page.render("search.html", "search/", "Search", "search", ctx)?)?;
+        write_page(
+            "search/",
+            page.render("search.html", "search/", "Search", "search", ctx)?,
+        )?;
         pages += 1;
     }
     {
@@ -370,7 +449,10 @@ pub fn render_site(
             base: Some(site.config.base_prefix().unwrap_or_else(|| "/".into())),
             statics: &version,
         };
-        write_page("404.html", not_found.render("404.html", "404.html", "Page not found", "", Context::new())?)?;
+        write_page(
+            "404.html",
+            not_found.render("404.html", "404.html", "Page not found", "", Context::new())?,
+        )?;
         pages += 1;
     }
     out.write("feed.xml", feed(site).as_bytes())?;
@@ -437,7 +519,11 @@ fn incident_context(site: &Site, i: usize) -> Context {
         .action_items
         .iter()
         .map(|a| {
-            let group = a.learning.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
+            let group = a
+                .learning
+                .as_ref()
+                .and_then(|g| graph.by_id.get(g))
+                .map(|&g| &graph.groups[g]);
             json!({
                 "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
                 "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
@@ -459,9 +545,14 @@ fn incident_context(site: &Site, i: usize) -> Context {
                    "severity": o.severity, "reasons": reasons})
         })
         .collect();
-    let fmt_time = |t: Option<DateTime<FixedOffset>>| t.map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string());
+    let fmt_time =
+        |t: Option<DateTime<FixedOffset>>| t.map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string());
     let edit_url = (!site.config.repository_url.is_empty()).then(|| {
-        format!("{}/{}", site.config.repository_url.trim_end_matches('/'), inc.source.replace(' ', "%20"))
+        format!(
+            "{}/{}",
+            site.config.repository_url.trim_end_matches('/'),
+            inc.source.replace(' ', "%20")
+        )
     });
     let mut ctx = Context::new();
     ctx.insert(
@@ -564,7 +655,10 @@ fn learning_context(site: &Site, g: &Group) -> Context {
                    "after": {"id": e.id, "title": e.title, "url": e.url(), "date": date_view(e.date)}})
         })
         .collect();
-    let html = g.learning.map(|i| lib.learnings[i].html.as_str()).unwrap_or("");
+    let html = g
+        .learning
+        .map(|i| lib.learnings[i].html.as_str())
+        .unwrap_or("");
     let mut ctx = Context::new();
     ctx.insert(
         "learning",
@@ -591,20 +685,41 @@ fn render_taxonomy(
         .map(|t| json!({"name": t.name, "slug": t.slug, "url": tax.url(&t.slug), "count": t.incidents.len()}))
         .collect();
     let mut ctx = Context::new();
-    ctx.insert("kind", &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}));
+    ctx.insert(
+        "kind",
+        &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
+    );
     ctx.insert("terms", &terms);
     let url = format!("{}/", kind.dir());
-    write_page(&url, page.render("taxonomy.html", &url, kind.title(), kind.dir(), ctx)?)?;
-    tax.terms.par_iter().try_for_each(|t| -> Result<(), Error> {
-        let url = tax.url(&t.slug);
-        let cards: Vec<Card> = t.incidents.iter().map(|&i| card(&site.library.incidents[i])).collect();
-        let mut ctx = Context::new();
-        ctx.insert("kind", &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}));
-        ctx.insert("term", &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}));
-        ctx.insert("incidents", &cards);
-        let title = format!("{}: {}", kind.singular(), t.name);
-        write_page(&url, page.render("term.html", &url, &title, kind.dir(), ctx)?)
-    })?;
+    write_page(
+        &url,
+        page.render("taxonomy.html", &url, kind.title(), kind.dir(), ctx)?,
+    )?;
+    tax.terms
+        .par_iter()
+        .try_for_each(|t| -> Result<(), Error> {
+            let url = tax.url(&t.slug);
+            let cards: Vec<Card> = t
+                .incidents
+                .iter()
+                .map(|&i| card(&site.library.incidents[i]))
+                .collect();
+            let mut ctx = Context::new();
+            ctx.insert(
+                "kind",
+                &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
+            );
+            ctx.insert(
+                "term",
+                &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}),
+            );
+            ctx.insert("incidents", &cards);
+            let title = format!("{}: {}", kind.singular(), t.name);
+            write_page(
+                &url,
+                page.render("term.html", &url, &title, kind.dir(), ctx)?,
+            )
+        })?;
     Ok(1 + tax.terms.len())
 }
 
@@ -617,11 +732,16 @@ fn render_action_items(
     let graph = &site.graph;
     // status -> owner -> items; open first, then done, then won't fix; owners by name,
     // unassigned last; items newest incident first.
-    let mut by_status: BTreeMap<ActionStatus, BTreeMap<(bool, String), Vec<Value>>> = BTreeMap::new();
+    let mut by_status: BTreeMap<ActionStatus, BTreeMap<(bool, String), Vec<Value>>> =
+        BTreeMap::new();
     for inc in &lib.incidents {
         for a in &inc.action_items {
             let owner = a.owner.clone().unwrap_or_default();
-            let group = a.learning.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
+            let group = a
+                .learning
+                .as_ref()
+                .and_then(|g| graph.by_id.get(g))
+                .map(|&g| &graph.groups[g]);
             by_status
                 .entry(a.status)
                 .or_default()
@@ -659,7 +779,16 @@ fn render_action_items(
         .collect();
     let mut ctx = Context::new();
     ctx.insert("sections", &sections);
-    write_page("action-items/", page.render("action_items.html", "action-items/", "Action items", "action-items", ctx)?)?;
+    write_page(
+        "action-items/",
+        page.render(
+            "action_items.html",
+            "action-items/",
+            "Action items",
+            "action-items",
+            ctx,
+        )?,
+    )?;
     Ok(1)
 }
 
@@ -679,7 +808,11 @@ fn render_onboarding(
         json!({"kind": "learning", "title": g.title, "url": g.url(), "id": g.id, "count": g.incidents.len(),
                "why": why, "summary": g.summary})
     };
-    let configured = lib.onboarding.as_ref().map(|p| !p.path.is_empty()).unwrap_or(false);
+    let configured = lib
+        .onboarding
+        .as_ref()
+        .map(|p| !p.path.is_empty())
+        .unwrap_or(false);
     if configured {
         for s in &lib.onboarding.as_ref().expect("checked").path {
             if let Some(id) = &s.incident {
@@ -696,25 +829,44 @@ fn render_onboarding(
         // A default path: the lessons learned most often, each with the first incident that
         // taught it, then the most severe recent incidents not yet on the path.
         let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
-        top.sort_by(|a, b| b.incidents.len().cmp(&a.incidents.len()).then_with(|| a.id.cmp(&b.id)));
+        top.sort_by(|a, b| {
+            b.incidents
+                .len()
+                .cmp(&a.incidents.len())
+                .then_with(|| a.id.cmp(&b.id))
+        });
         let mut used = std::collections::HashSet::new();
         for g in top.iter().take(4) {
-            steps.push(step_group(g, &format!("Learned in {} incidents.", g.incidents.len())));
+            steps.push(step_group(
+                g,
+                &format!("Learned in {} incidents.", g.incidents.len()),
+            ));
             if let Some(&first) = g.incidents.first() {
                 if used.insert(first) {
-                    steps.push(step_incident(&lib.incidents[first], "The first time this was learned."));
+                    steps.push(step_incident(
+                        &lib.incidents[first],
+                        "The first time this was learned.",
+                    ));
                 }
             }
         }
         let mut severe: Vec<usize> = (0..lib.incidents.len()).collect();
         severe.sort_by_key(|&i| {
             (
-                site.config.severity_rank(lib.incidents[i].severity.as_deref().unwrap_or("")),
+                site.config
+                    .severity_rank(lib.incidents[i].severity.as_deref().unwrap_or("")),
                 std::cmp::Reverse(lib.incidents[i].date),
             )
         });
-        for i in severe.into_iter().filter(|i| !used.contains(i)).take(10usize.saturating_sub(steps.len()).max(3)) {
-            steps.push(step_incident(&lib.incidents[i], "One of the most severe incidents."));
+        for i in severe
+            .into_iter()
+            .filter(|i| !used.contains(i))
+            .take(10usize.saturating_sub(steps.len()).max(3))
+        {
+            steps.push(step_incident(
+                &lib.incidents[i],
+                "One of the most severe incidents.",
+            ));
         }
     }
     let mut ctx = Context::new();
@@ -724,10 +876,19 @@ fn render_onboarding(
         .and_then(|p| p.title.clone())
         .unwrap_or_else(|| "Start here".into());
     ctx.insert("heading", &title);
-    ctx.insert("intro", &lib.onboarding.as_ref().map(|p| p.html.as_str()).unwrap_or(""));
+    ctx.insert(
+        "intro",
+        &lib.onboarding
+            .as_ref()
+            .map(|p| p.html.as_str())
+            .unwrap_or(""),
+    );
     ctx.insert("steps", &steps);
     ctx.insert("configured", &configured);
-    write_page("onboarding/", page.render("onboarding.html", "onboarding/", &title, "onboarding", ctx)?)?;
+    write_page(
+        "onboarding/",
+        page.render("onboarding.html", "onboarding/", &title, "onboarding", ctx)?,
+    )?;
     Ok(1)
 }
 
@@ -754,14 +915,26 @@ fn render_stats(
     let bars = |tax: &Taxonomy, limit: usize| -> Vec<Value> {
         let mut terms: Vec<&crate::taxonomy::Term> = tax.terms.iter().collect();
         if limit < terms.len() {
-            terms.sort_by(|a, b| b.incidents.len().cmp(&a.incidents.len()).then_with(|| a.slug.cmp(&b.slug)));
+            terms.sort_by(|a, b| {
+                b.incidents
+                    .len()
+                    .cmp(&a.incidents.len())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
             terms.truncate(limit);
         }
-        let max = terms.iter().map(|t| t.incidents.len()).max().unwrap_or(1).max(1);
+        let max = terms
+            .iter()
+            .map(|t| t.incidents.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
         terms
             .iter()
-            .map(|t| json!({"name": t.name, "url": tax.url(&t.slug), "count": t.incidents.len(),
-                            "pct": t.incidents.len() * 100 / max}))
+            .map(|t| {
+                json!({"name": t.name, "url": tax.url(&t.slug), "count": t.incidents.len(),
+                            "pct": t.incidents.len() * 100 / max})
+            })
             .collect()
     };
     let mut years: Vec<Value> = Vec::new();
@@ -794,13 +967,19 @@ fn render_stats(
     ctx.insert("severity", &bars(&site.taxonomies[2], usize::MAX));
     ctx.insert("services", &bars(&site.taxonomies[1], 15));
     ctx.insert("tags", &bars(&site.taxonomies[0], 15));
-    ctx.insert("actions", &json!({"open": open, "done": done, "wontfix": wontfix}));
+    ctx.insert(
+        "actions",
+        &json!({"open": open, "done": done, "wontfix": wontfix}),
+    );
     ctx.insert(
         "learnings",
         &json!({"total": site.graph.groups.len(), "recurring": site.graph.groups.iter().filter(|g| g.is_recurring()).count()}),
     );
     ctx.insert("incidents", &lib.incidents.len());
-    write_page("stats/", page.render("stats.html", "stats/", "Statistics", "stats", ctx)?)?;
+    write_page(
+        "stats/",
+        page.render("stats.html", "stats/", "Statistics", "stats", ctx)?,
+    )?;
     Ok(1)
 }
 
@@ -825,8 +1004,16 @@ fn feed(site: &Site) -> String {
     let _ = writeln!(s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     let _ = writeln!(s, "<feed xmlns=\"http://www.w3.org/2005/Atom\">");
     let _ = writeln!(s, "  <title>{}</title>", escape(&site.config.title));
-    let _ = writeln!(s, "  <subtitle>{}</subtitle>", escape(&site.config.description));
-    let _ = writeln!(s, "  <link href=\"{}\" rel=\"self\"/>", escape(&absolute(site, "feed.xml")));
+    let _ = writeln!(
+        s,
+        "  <subtitle>{}</subtitle>",
+        escape(&site.config.description)
+    );
+    let _ = writeln!(
+        s,
+        "  <link href=\"{}\" rel=\"self\"/>",
+        escape(&absolute(site, "feed.xml"))
+    );
     let _ = writeln!(s, "  <link href=\"{}\"/>", escape(&absolute(site, "")));
     let _ = writeln!(s, "  <id>{}</id>", escape(&absolute(site, "")));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
@@ -846,7 +1033,11 @@ fn feed(site: &Site) -> String {
             let _ = writeln!(s, "    <author><name>{}</name></author>", escape(a));
         }
         if inc.authors.is_empty() {
-            let _ = writeln!(s, "    <author><name>{}</name></author>", escape(&site.config.title));
+            let _ = writeln!(
+                s,
+                "    <author><name>{}</name></author>",
+                escape(&site.config.title)
+            );
         }
         if let Some(sev) = &inc.severity {
             let _ = writeln!(s, "    <category term=\"{}\"/>", escape(sev));
@@ -901,7 +1092,10 @@ fn sitemap(site: &Site) -> String {
 }
 
 fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\nSitemap: {}\n", absolute(site, "sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        absolute(site, "sitemap.xml")
+    )
 }
 
 #[derive(Serialize)]
@@ -968,7 +1162,10 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             learnings: inc
                 .learnings
                 .iter()
-                .map(|l| ExportLearning { text: &l.text, learning: l.group.as_deref() })
+                .map(|l| ExportLearning {
+                    text: &l.text,
+                    learning: l.group.as_deref(),
+                })
                 .collect(),
             action_items: inc
                 .action_items
@@ -980,7 +1177,10 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
                     due: iso(a.due),
                 })
                 .collect(),
-            related: site.graph.related[i].iter().map(|r| lib.incidents[r.incident].id.as_str()).collect(),
+            related: site.graph.related[i]
+                .iter()
+                .map(|r| lib.incidents[r.incident].id.as_str())
+                .collect(),
         })
         .collect();
     let groups: Vec<ExportGroup> = site
@@ -992,7 +1192,11 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             title: &g.title,
             url: url(g.url()),
             canonical: g.canonical,
-            incidents: g.incidents.iter().map(|&i| lib.incidents[i].id.as_str()).collect(),
+            incidents: g
+                .incidents
+                .iter()
+                .map(|&i| lib.incidents[i].id.as_str())
+                .collect(),
             first_seen: iso(g.first_seen),
             last_seen: iso(g.last_seen),
         })

@@ -114,9 +114,21 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
     let mut years: Vec<Term> = years.into_values().collect();
     years.reverse();
     vec![
-        Taxonomy { kind: Kind::Tags, terms: tags.into_values().collect() },
-        Taxonomy { kind: Kind::Services, terms: services.into_values().collect() },
-        Taxonomy { kind: Kind::Severity, terms: severity },
-        Taxonomy { kind: Kind::Years, terms: years },
+        Taxonomy {
+            kind: Kind::Tags,
+            terms: tags.into_values().collect(),
+        },
+        Taxonomy {
+            kind: Kind::Services,
+            terms: services.into_values().collect(),
+        },
+        Taxonomy {
+            kind: Kind::Severity,
+            terms: severity,
+        },
+        Taxonomy {
+            kind: Kind::Years,
+            terms: years,
+        },
     ]
 }

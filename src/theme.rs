@@ -37,8 +37,14 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
 
 /// Embedded static files: (path under `static/`, bytes).
 pub const STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../themes/default/static/style.css")),
-    ("hindsight.js", include_bytes!("../themes/default/static/hindsight.js")),
+    (
+        "style.css",
+        include_bytes!("../themes/default/static/style.css"),
+    ),
+    (
+        "hindsight.js",
+        include_bytes!("../themes/default/static/hindsight.js"),
+    ),
 ];
 
 /// Loads the templates: embedded defaults, then the site's overrides.
@@ -69,6 +75,7 @@ pub fn templates(root: &Path, theme: &str) -> Result<Tera, String> {
     sources.extend(overridden);
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(sources).map_err(|e| describe(&e))?;
     Ok(tera)
 }
@@ -91,6 +98,12 @@ pub fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, 
         }
     }
     Ok(files.into_iter().collect())
+}
+
+/// Escapes text for HTML: `&`, `<`, `>` and `"` (attributes are always double-quoted). Unlike tera's default it leaves `/`
+/// alone, so URLs stay readable.
+fn escape_html(s: &str) -> String {
+    crate::markdown::escape(s)
 }
 
 /// A tera error with its chain of causes, which is where the template line is.

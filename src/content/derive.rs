@@ -98,7 +98,11 @@ fn sections<'a>(parsed: &'a Parsed, names: &[&str], extra: &[String]) -> Vec<&'a
         if title_is(s, names, extra) {
             // A nested match inside an already matched section is covered by its parent.
             if let Some(last) = out.last() {
-                if s.level > last.level && s.line > last.line && s.items.is_empty() && s.rows.is_empty() {
+                if s.level > last.level
+                    && s.line > last.line
+                    && s.items.is_empty()
+                    && s.rows.is_empty()
+                {
                     continue;
                 }
             }
@@ -187,14 +191,29 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
             if is_placeholder(&item.text) {
                 continue;
             }
-            let owner = owner_regex().captures(&item.text).and_then(|c| {
-                c.get(1)
-                    .or(c.get(2))
-                    .or(c.get(3))
-                    .map(|m| m.as_str().trim().trim_start_matches('@').to_string())
+            let found = owner_regex().captures(&item.text).and_then(|c| {
+                let whole = c.get(0)?;
+                c.get(1).or(c.get(2)).or(c.get(3)).map(|m| {
+                    (
+                        m.as_str().trim().trim_start_matches('@').to_string(),
+                        whole.range(),
+                    )
+                })
             });
+            // The owner annotation is metadata: it leaves the text.
+            let (owner, text) = match found {
+                Some((owner, range)) => {
+                    let mut t = item.text.clone();
+                    t.replace_range(range, "");
+                    (
+                        Some(owner),
+                        collapse_ws(t.trim_end_matches([' ', '-', '—', ','])),
+                    )
+                }
+                None => (None, item.text.clone()),
+            };
             out.push(DerivedAction {
-                text: item.text.clone(),
+                text,
                 owner,
                 status: if item.checked == Some(true) {
                     ActionStatus::Done
@@ -208,24 +227,54 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
         if let Some(((header, _), rows)) = sec.rows.split_first() {
             let text_col = column(
                 header,
-                &["action", "action item", "actions", "task", "item", "description", "what", "follow up", "remediation"],
+                &[
+                    "action",
+                    "action item",
+                    "actions",
+                    "task",
+                    "item",
+                    "description",
+                    "what",
+                    "follow up",
+                    "remediation",
+                ],
             )
             .unwrap_or(0);
-            let owner_col = column(header, &["owner", "owners", "who", "assignee", "responsible", "team", "assigned to"]);
+            let owner_col = column(
+                header,
+                &[
+                    "owner",
+                    "owners",
+                    "who",
+                    "assignee",
+                    "responsible",
+                    "team",
+                    "assigned to",
+                ],
+            );
             let status_col = column(header, &["status", "state", "done", "progress"]);
-            let due_col = column(header, &["due", "due date", "deadline", "by", "target date", "when"]);
+            let due_col = column(
+                header,
+                &["due", "due date", "deadline", "by", "target date", "when"],
+            );
             for (cells, line) in rows {
                 let get = |c: Option<usize>| {
                     c.and_then(|i| cells.get(i))
                         .map(|s| s.trim().to_string())
                         .filter(|s| !s.is_empty() && !is_placeholder(s))
                 };
-                let Some(text) = get(Some(text_col)) else { continue };
+                let Some(text) = get(Some(text_col)) else {
+                    continue;
+                };
                 let status = get(status_col)
                     .map(|s| {
                         ActionStatus::parse(&s).unwrap_or_else(|| {
                             let n = normalise_title(&s);
-                            if n.contains("done") || n.contains("complete") || n == "x" || n == "yes" {
+                            if n.contains("done")
+                                || n.contains("complete")
+                                || n == "x"
+                                || n == "yes"
+                            {
                                 ActionStatus::Done
                             } else {
                                 ActionStatus::Open
@@ -237,7 +286,8 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     text,
                     owner: get(owner_col),
                     status,
-                    due: get(due_col).and_then(|d| crate::markdown::find_dates(&d).first().copied()),
+                    due: get(due_col)
+                        .and_then(|d| crate::markdown::find_dates(&d).first().copied()),
                     line: *line,
                 });
             }
@@ -259,7 +309,8 @@ fn id_prefix_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         // "PM2019-009 - Title", "INC-1234 Title", "2024-001_title"
-        Regex::new(r"^([A-Za-z]{1,10}[-_]?\d[A-Za-z0-9]*(?:[-_.]\d+)*)(?:\s*[-–—:_]\s*|\s+|$)(.*)$").unwrap()
+        Regex::new(r"^([A-Za-z]{1,10}[-_]?\d[A-Za-z0-9]*(?:[-_.]\d+)*)(?:\s*[-–—:_]\s*|\s+|$)(.*)$")
+            .unwrap()
     })
 }
 
@@ -270,7 +321,11 @@ pub fn id_and_title_from_stem(stem: &str) -> (String, String) {
         let id = c[1].to_string();
         let rest = c[2].trim();
         if id.bytes().any(|b| b.is_ascii_digit()) && id.len() >= 3 {
-            let title = if rest.is_empty() { id.clone() } else { rest.to_string() };
+            let title = if rest.is_empty() {
+                id.clone()
+            } else {
+                rest.to_string()
+            };
             return (id, title);
         }
     }
@@ -350,7 +405,10 @@ mod tests {
     fn incident_numbers_at_the_start_of_a_file_name_become_ids() {
         assert_eq!(
             id_and_title_from_stem("PM2019-009 - Kubernetes network infrastructure IP starvation"),
-            ("PM2019-009".into(), "Kubernetes network infrastructure IP starvation".into())
+            (
+                "PM2019-009".into(),
+                "Kubernetes network infrastructure IP starvation".into()
+            )
         );
         assert_eq!(
             id_and_title_from_stem("PM2022-002 -  Logs not shipped"),
@@ -387,7 +445,10 @@ mod tests {
         );
         assert_eq!(
             date("PM2020-001", &Parsed::default()),
-            (NaiveDate::from_ymd_opt(2020, 1, 1), DateSource::FileNameYear)
+            (
+                NaiveDate::from_ymd_opt(2020, 1, 1),
+                DateSource::FileNameYear
+            )
         );
     }
 

@@ -39,8 +39,7 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
         });
     }
     let mut offset = first_line_end;
-    let mut line_no = 2;
-    for line in text[first_line_end..].split_inclusive('\n') {
+    for (line_no, line) in (2..).zip(text[first_line_end..].split_inclusive('\n')) {
         let t = line.trim_end();
         if t == "---" || t == "..." {
             let yaml = &text[first_line_end..offset];
@@ -53,7 +52,6 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::error(
         "yaml-invalid",
@@ -250,9 +248,13 @@ pub fn parse(
         Value::Null => return (fm, problems),
         _ => {
             problems.push(
-                Diagnostic::error("yaml-invalid", file, "front matter must be a mapping of keys to values")
-                    .at(yaml_line, 1)
-                    .hint("write one `key: value` per line, e.g. `title: Disk full on db-1`"),
+                Diagnostic::error(
+                    "yaml-invalid",
+                    file,
+                    "front matter must be a mapping of keys to values",
+                )
+                .at(yaml_line, 1)
+                .hint("write one `key: value` per line, e.g. `title: Disk full on db-1`"),
             );
             return (fm, problems);
         }
@@ -486,12 +488,16 @@ fn action_item(
                 let k = yaml_scalar_string(k).unwrap_or_default();
                 if !KEYS.contains(&k.as_str()) {
                     problems.push(
-                        Diagnostic::error("unknown-key", file, format!("unknown key `{k}` in an action item"))
-                            .at(line, 1)
-                            .hint(match did_you_mean(&k, KEYS) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => format!("an action item has: {}", KEYS.join(", ")),
-                            }),
+                        Diagnostic::error(
+                            "unknown-key",
+                            file,
+                            format!("unknown key `{k}` in an action item"),
+                        )
+                        .at(line, 1)
+                        .hint(match did_you_mean(&k, KEYS) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("an action item has: {}", KEYS.join(", ")),
+                        }),
                     );
                 }
             }
@@ -510,9 +516,13 @@ fn action_item(
                     Some(st) => st,
                     None => {
                         problems.push(
-                            Diagnostic::error("unknown-status", file, format!("unknown action item status `{s}`"))
-                                .at(line, 1)
-                                .hint("use one of: open, done, wontfix"),
+                            Diagnostic::error(
+                                "unknown-status",
+                                file,
+                                format!("unknown action item status `{s}`"),
+                            )
+                            .at(line, 1)
+                            .hint("use one of: open, done, wontfix"),
                         );
                         ActionStatus::Open
                     }
@@ -524,9 +534,13 @@ fn action_item(
                     Some(d) => Some(d),
                     None => {
                         problems.push(
-                            Diagnostic::error("bad-date", file, format!("`due` is not a valid date: `{s}`"))
-                                .at(line, 1)
-                                .hint("write dates as YYYY-MM-DD"),
+                            Diagnostic::error(
+                                "bad-date",
+                                file,
+                                format!("`due` is not a valid date: `{s}`"),
+                            )
+                            .at(line, 1)
+                            .hint("write dates as YYYY-MM-DD"),
                         );
                         None
                     }
@@ -552,8 +566,15 @@ fn action_item(
             }),
             None => {
                 problems.push(
-                    Diagnostic::error("wrong-type", file, format!("an action item should be a text or a mapping, found {}", describe(other)))
-                        .at(line, 1),
+                    Diagnostic::error(
+                        "wrong-type",
+                        file,
+                        format!(
+                            "an action item should be a text or a mapping, found {}",
+                            describe(other)
+                        ),
+                    )
+                    .at(line, 1),
                 );
                 None
             }
@@ -667,13 +688,22 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t);
     }
-    for f in ["%Y-%m-%d %H:%M:%S%.f %z", "%Y-%m-%d %H:%M %z", "%Y-%m-%dT%H:%M%z"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%Y-%m-%d %H:%M %z",
+        "%Y-%m-%dT%H:%M%z",
+    ] {
         if let Ok(t) = DateTime::parse_from_str(s, f) {
             return Some(t);
         }
     }
     let utc = FixedOffset::east_opt(0).expect("zero offset");
-    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for f in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s.trim_end_matches('Z'), f) {
             return Some(t.and_utc().with_timezone(&utc));
         }

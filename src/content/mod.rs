@@ -206,7 +206,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.push(Diagnostic::error("io", &source, format!("cannot read file: {e}")));
+                    diags.push(Diagnostic::error(
+                        "io",
+                        &source,
+                        format!("cannot read file: {e}"),
+                    ));
                     return None;
                 }
             };
@@ -218,14 +222,24 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     let prefix = String::from_utf8_lossy(&bytes[..valid]);
                     let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
                     diags.push(
-                        Diagnostic::warning("encoding", &source, "file is not valid UTF-8; invalid bytes were replaced")
-                            .at(line, col)
-                            .hint("save the file as UTF-8"),
+                        Diagnostic::warning(
+                            "encoding",
+                            &source,
+                            "file is not valid UTF-8; invalid bytes were replaced",
+                        )
+                        .at(line, col)
+                        .hint("save the file as UTF-8"),
                     );
                     String::from_utf8_lossy(&bytes).into_owned()
                 }
             };
-            Some(RawFile { kind, path, content_path, source, text })
+            Some(RawFile {
+                kind,
+                path,
+                content_path,
+                source,
+                text,
+            })
         })
         .map(|raw| {
             let known = match raw.kind {
@@ -285,7 +299,10 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         match raw.kind {
             Kind::Incident => {
                 ids.insert(id.clone());
-                id_sources.entry(id.to_lowercase()).or_default().push(raw.source.clone());
+                id_sources
+                    .entry(id.to_lowercase())
+                    .or_default()
+                    .push(raw.source.clone());
                 incident_paths.insert(raw.content_path.clone(), id.clone());
             }
             Kind::Learning => {
@@ -298,7 +315,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     for (lower, sources) in &id_sources {
         if sources.len() > 1 {
             for s in sources {
-                let others: Vec<&str> = sources.iter().filter(|o| *o != s).map(|o| o.as_str()).collect();
+                let others: Vec<&str> = sources
+                    .iter()
+                    .filter(|o| *o != s)
+                    .map(|o| o.as_str())
+                    .collect();
                 diags.push(
                     Diagnostic::error("duplicate-id", s, format!("incident id `{lower}` is also used by {}", others.join(", ")))
                         .hint("give each postmortem a unique `id:` in its front matter (ids that differ only in case collide on case-insensitive file systems)"),
@@ -356,7 +377,10 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         .clone()
                         .or(parsed.h1.clone())
                         .unwrap_or_else(|| stem.replace(['-', '_'], " ")),
-                    summary: fm.summary.clone().unwrap_or_else(|| derive::summary(&parsed)),
+                    summary: fm
+                        .summary
+                        .clone()
+                        .unwrap_or_else(|| derive::summary(&parsed)),
                     id,
                     source: raw.source,
                     html: parsed.html,
@@ -378,17 +402,17 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
         }
     }
-    lib.incidents.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    lib.incidents
+        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
     lib
 }
 
 fn file_stem(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     for ext in [".md", ".markdown", ".MD"] {
         if let Some(s) = name.strip_suffix(ext) {
             return s.to_string();
@@ -541,12 +565,18 @@ fn walk(
 ) -> (Vec<(Kind, PathBuf)>, Vec<String>) {
     let mut ignore = globset::GlobSetBuilder::new();
     for p in &opts.config.ignore {
-        if let Ok(g) = globset::GlobBuilder::new(p).literal_separator(false).build() {
+        if let Ok(g) = globset::GlobBuilder::new(p)
+            .literal_separator(false)
+            .build()
+        {
             ignore.add(g);
         }
     }
     let ignore = ignore.build().unwrap_or_else(|_| globset::GlobSet::empty());
-    let output = opts.output.canonicalize().unwrap_or_else(|_| opts.output.to_path_buf());
+    let output = opts
+        .output
+        .canonicalize()
+        .unwrap_or_else(|_| opts.output.to_path_buf());
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(content_root)
@@ -588,11 +618,15 @@ fn walk(
         let rel = rel_path(content_root, path);
         let name = entry.file_name().to_string_lossy().to_string();
         let lower = name.to_lowercase();
-        let ext = Path::new(&lower).extension().map(|e| e.to_string_lossy().into_owned());
+        let ext = Path::new(&lower)
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned());
         let is_md = matches!(ext.as_deref(), Some("md") | Some("markdown"));
         let looks_md = is_md || (ext.is_none() && looks_like_markdown(path));
         if !looks_md {
-            if matches!(ext.as_deref(), Some("txt") | Some("mdx") | Some("mkd")) && looks_like_markdown(path) {
+            if matches!(ext.as_deref(), Some("txt") | Some("mdx") | Some("mkd"))
+                && looks_like_markdown(path)
+            {
                 skipped.push(rel);
             }
             continue;
@@ -627,6 +661,9 @@ fn looks_like_markdown(path: &Path) -> bool {
         .and_then(|mut f| f.read(&mut buf))
         .unwrap_or(0);
     let head = String::from_utf8_lossy(&buf[..n]);
-    let first = head.trim_start_matches('\u{feff}').lines().find(|l| !l.trim().is_empty());
+    let first = head
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .find(|l| !l.trim().is_empty());
     matches!(first, Some(l) if l.starts_with("# ") || l.trim_end() == "---")
 }

@@ -1,0 +1,356 @@
+//! Integration tests: the `hindsight` binary run over fixture sites in temporary folders.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hindsight"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Copies a folder tree (a fixture) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn build(root: &Path, out: &Path) -> Output {
+    bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn the_demo_site_builds_every_page_kind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp.path().join("public");
+    let o = build(root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in [
+        "index.html",
+        "incidents/index.html",
+        "learnings/index.html",
+        "action-items/index.html",
+        "onboarding/index.html",
+        "stats/index.html",
+        "search/index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "tags/index.html",
+        "services/index.html",
+        "severity/index.html",
+        "years/index.html",
+        "severity/sev1/index.html",
+        "years/2023/index.html",
+        "learnings/self-service-restore/index.html",
+        "api/incidents.json",
+        "api/learnings.json",
+        "static/style.css",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    // One export entry per published demo incident, each with date, title and learnings.
+    let mut published = 0;
+    for e in std::fs::read_dir(root.join("content/postmortems")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "md") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            if !text.contains("\nstatus: draft\n") {
+                published += 1;
+            }
+        }
+    }
+    let incidents = json(&out.join("api/incidents.json"));
+    let incidents = incidents.as_array().unwrap();
+    assert_eq!(incidents.len(), published);
+    assert!(published >= 15);
+    for i in incidents {
+        let id = i["id"].as_str().unwrap();
+        assert!(i["date"].as_str().unwrap().len() == 10, "{id} has a date");
+        assert!(!i["title"].as_str().unwrap().is_empty(), "{id} has a title");
+        assert!(
+            !i["learnings"].as_array().unwrap().is_empty(),
+            "{id} has learnings"
+        );
+        assert!(out.join(format!("incidents/{id}/index.html")).is_file());
+    }
+    // Every canonical learning cited by two or more incidents shows as recurring.
+    let learnings = json(&out.join("api/learnings.json"));
+    for l in learnings.as_array().unwrap() {
+        if l["canonical"].as_bool().unwrap() && l["incidents"].as_array().unwrap().len() >= 2 {
+            let page = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+            let recurring = page.split("id=\"once-h\"").next().unwrap();
+            assert!(recurring.contains(l["title"].as_str().unwrap().split('&').next().unwrap()));
+        }
+    }
+    // The image next to a postmortem is copied beside its page.
+    assert!(out
+        .join("incidents/PM2024-002/2024-05-02-checkout-latency.png")
+        .is_file());
+}
+
+#[test]
+fn the_dfds_corpus_builds_with_derived_titles_dates_learnings_and_actions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dfds");
+    copy_tree(&fixture("dfds"), &root);
+    let out = tmp.path().join("site");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let incidents = json(&out.join("api/incidents.json"));
+    let incidents = incidents.as_array().unwrap();
+    let mut expected = Vec::new();
+    for e in std::fs::read_dir(&root).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("PM") && !name.contains("template") {
+            expected.push(name);
+        }
+    }
+    assert_eq!(
+        incidents.len(),
+        expected.len(),
+        "every postmortem gets an entry"
+    );
+    for name in &expected {
+        let entry = incidents
+            .iter()
+            .find(|i| i["source"].as_str().unwrap() == name)
+            .unwrap_or_else(|| panic!("no entry for {name}"));
+        let id = entry["id"].as_str().unwrap();
+        assert!(name.starts_with(id), "{name} -> {id}");
+        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        let h1 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .unwrap()
+            .trim();
+        assert_eq!(entry["title"].as_str().unwrap(), h1, "title of {name}");
+        let year = &name[2..6];
+        assert!(
+            entry["date"].as_str().unwrap().starts_with(year),
+            "date of {name}"
+        );
+        assert!(out.join(format!("incidents/{id}/index.html")).is_file());
+    }
+    let with_learnings = incidents
+        .iter()
+        .filter(|i| !i["learnings"].as_array().unwrap().is_empty())
+        .count();
+    let with_actions = incidents
+        .iter()
+        .filter(|i| !i["action_items"].as_array().unwrap().is_empty())
+        .count();
+    assert!(with_learnings >= 35, "{with_learnings} with learnings");
+    assert!(with_actions >= 35, "{with_actions} with action items");
+    // A reference link to another postmortem's file becomes a site link.
+    let page = std::fs::read_to_string(out.join("incidents/PM2019-010/index.html")).unwrap();
+    assert!(page.contains("href=\"../../incidents/PM2019-009/\""));
+}
+
+#[test]
+fn broken_yaml_fails_the_build_with_file_line_and_column_and_keeps_the_old_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = tree(&out);
+
+    std::fs::write(
+        root.join("content/postmortems/2024-02-02-broken.md"),
+        "---\ntitle: Broken\ntags: [a, b\nseverity: SEV2\n---\n# Broken\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/postmortems/2024-02-03-also-broken.md"),
+        "---\ntitle: Also broken\ndate: 2024-02-31\n---\n# Also\n",
+    )
+    .unwrap();
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/postmortems/2024-02-02-broken.md:4:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/postmortems/2024-02-03-also-broken.md:3:1"),
+        "every bad file is reported: {err}"
+    );
+    assert_eq!(tree(&out), before, "the previous site is untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        2,
+        "no staging folder left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn two_builds_of_the_same_input_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    assert!(build(root, &a).status.success());
+    assert!(build(root, &b).status.success());
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between builds");
+    }
+}
+
+#[test]
+fn an_output_folder_hindsight_did_not_create_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let out = tmp.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not created by Hindsight"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // Nor is the root or the content folder used as output.
+    for bad in [root.clone(), root.join("content")] {
+        let o = build(&root, &bad);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(root
+            .join("content/postmortems/2021-05-04-disk-full.md")
+            .is_file());
+    }
+}
+
+#[test]
+fn an_unknown_config_key_is_an_error_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "title = \"x\"\noutput_dri = \"out\"\n",
+    )
+    .unwrap();
+    let o = build(&root, &tmp.path().join("public"));
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("hindsight.toml:2:1"), "{err}");
+    assert!(err.contains("output_dir"), "{err}");
+}
+
+#[test]
+fn the_basic_fixture_matches_its_snapshots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&fixture("basic"), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    insta::assert_json_snapshot!(
+        "basic_incidents_json",
+        json(&out.join("api/incidents.json"))
+    );
+    insta::assert_json_snapshot!(
+        "basic_learnings_json",
+        json(&out.join("api/learnings.json"))
+    );
+    let page = std::fs::read_to_string(out.join("incidents/FX-001/index.html")).unwrap();
+    let main = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
+    insta::assert_snapshot!("basic_incident_page", main);
+    insta::assert_snapshot!(
+        "basic_feed",
+        std::fs::read_to_string(out.join("feed.xml")).unwrap()
+    );
+    insta::assert_snapshot!(
+        "basic_sitemap",
+        std::fs::read_to_string(out.join("sitemap.xml")).unwrap()
+    );
+    // Drafts appear nowhere.
+    assert!(!tree(&out)
+        .values()
+        .any(|b| String::from_utf8_lossy(b).contains("Not ready")));
+    // The image beside the postmortem is copied beside its page.
+    assert!(out.join("incidents/FX-001/disk.png").is_file());
+    // Base URL: absolute links in the export.
+    assert!(json(&out.join("api/incidents.json"))[0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://kb.example.org/pm/"));
+}
+
+#[test]
+fn drafts_are_built_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = bin()
+        .args(["build", "--quiet", "--drafts", "--root"])
+        .arg(fixture("basic"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = json(&out.join("api/incidents.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.contains(&"Not ready".to_string()));
+}
