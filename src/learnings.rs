@@ -8,7 +8,7 @@ shared learnings, hand-written links (`related`, links in the body), shared serv
 each weighted by how rare it is, and every suggestion says why.
 */
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
@@ -120,7 +120,8 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
                     l.group = Some(graph.groups[g].id.clone());
                     let group = &mut graph.groups[g];
                     group.citations.push((ii, li));
-                    if group.incidents.last() != Some(&ii) && !group.incidents.contains(&ii) {
+                    // Citations arrive incident by incident, so a repeat is always the last one.
+                    if group.incidents.last() != Some(&ii) {
                         group.incidents.push(ii);
                     }
                 }
@@ -145,25 +146,25 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
             .collect();
         g.first_seen = dates.iter().min().copied();
         g.last_seen = dates.iter().max().copied();
-        // Recurred after done: an incident citing the learning dated after an earlier
-        // incident whose action item for this learning is done.
-        for &(ai_inc, ai) in &g.actions {
-            let a = &lib.incidents[ai_inc].action_items[ai];
-            if a.status != ActionStatus::Done {
-                continue;
-            }
-            let Some(done_date) = lib.incidents[ai_inc].date else {
-                continue;
-            };
+        // Recurred after done: an incident citing the learning dated after an action item
+        // for it was marked done in an earlier incident. Paired with the latest such action.
+        let mut done: Vec<(NaiveDate, usize)> = g
+            .actions
+            .iter()
+            .filter(|&&(i, a)| lib.incidents[i].action_items[a].status == ActionStatus::Done)
+            .filter_map(|&(i, _)| lib.incidents[i].date.map(|d| (d, i)))
+            .collect();
+        done.sort_unstable();
+        done.dedup();
+        if !done.is_empty() {
             for &later in &g.incidents {
-                if later != ai_inc
-                    && lib.incidents[later]
-                        .date
-                        .map(|d| d > done_date)
-                        .unwrap_or(false)
-                    && !g.recurred_after_done.iter().any(|(l, _)| *l == later)
+                let Some(d) = lib.incidents[later].date else {
+                    continue;
+                };
+                let before = done.partition_point(|(dd, _)| *dd < d);
+                if let Some(&(_, earlier)) = done[..before].iter().rev().find(|(_, i)| *i != later)
                 {
-                    g.recurred_after_done.push((later, ai_inc));
+                    g.recurred_after_done.push((later, earlier));
                 }
             }
         }
@@ -186,8 +187,21 @@ fn unknown_learning(file: &str, line: usize, id: &str, known: &[&str]) -> Diagno
     .hint(hint)
 }
 
-/// Ranks related incidents for every incident from shared features weighted by rarity.
+/// A feature two incidents can share: a learning group, a service or a tag.
+struct Feature {
+    kind: u8,
+    display: String,
+    weight: f32,
+}
+
+/// Score of a hand-written link between two incidents (`related`, a link in the body).
+const LINK_WEIGHT: f32 = 6.0;
+
+/// Ranks related incidents for every incident from shared features weighted by rarity (an
+/// inverse document frequency), plus hand-written links. Runs in parallel with one dense score
+/// array per thread, so the cost is the sum of the posting lists touched, never n squared.
 fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
+    use rayon::prelude::*;
     let n = lib.incidents.len();
     let id_index: HashMap<&str, usize> = lib
         .incidents
@@ -195,37 +209,64 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         .enumerate()
         .map(|(i, inc)| (inc.id.as_str(), i))
         .collect();
-    // Feature postings: (kind, value) -> incidents.
-    let mut postings: BTreeMap<(u8, String), Vec<usize>> = BTreeMap::new();
+    let group_title: HashMap<&str, &str> = graph
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.title.as_str()))
+        .collect();
+    // Features and their postings.
+    let mut feature_ids: BTreeMap<(u8, String), usize> = BTreeMap::new();
+    let mut features: Vec<Feature> = Vec::new();
+    let mut postings: Vec<Vec<u32>> = Vec::new();
+    let mut of: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, inc) in lib.incidents.iter().enumerate() {
-        let mut seen = HashSet::new();
-        for l in &inc.learnings {
-            if let Some(g) = &l.group {
-                if seen.insert((0u8, g.clone())) {
-                    postings.entry((0, g.clone())).or_default().push(i);
-                }
-            }
-        }
-        for s in &inc.services {
-            if seen.insert((1, s.to_lowercase())) {
-                postings.entry((1, s.to_lowercase())).or_default().push(i);
-            }
-        }
-        for t in &inc.tags {
-            if seen.insert((2, t.to_lowercase())) {
-                postings.entry((2, t.to_lowercase())).or_default().push(i);
+        let learnings = inc
+            .learnings
+            .iter()
+            .filter_map(|l| l.group.as_deref())
+            .map(|g| {
+                (
+                    0u8,
+                    g.to_string(),
+                    group_title.get(g).unwrap_or(&g).to_string(),
+                )
+            });
+        let services = inc
+            .services
+            .iter()
+            .map(|s| (1u8, s.to_lowercase(), s.clone()));
+        let tags = inc.tags.iter().map(|t| (2u8, t.to_lowercase(), t.clone()));
+        for (kind, key, display) in learnings.chain(services).chain(tags) {
+            let f = *feature_ids.entry((kind, key)).or_insert_with(|| {
+                features.push(Feature {
+                    kind,
+                    display,
+                    weight: 0.0,
+                });
+                postings.push(Vec::new());
+                features.len() - 1
+            });
+            if postings[f].last() != Some(&(i as u32)) {
+                postings[f].push(i as u32);
+                of[i].push(f as u32);
             }
         }
     }
-    let weight = |kind: u8, df: usize| -> f64 {
-        let idf = ((n as f64 + 1.0) / (df as f64)).ln().max(0.05);
-        match kind {
+    for (f, feature) in features.iter_mut().enumerate() {
+        let df = postings[f].len() as f32;
+        let idf = ((n as f32 + 1.0) / df).ln().max(0.05);
+        feature.weight = match feature.kind {
             0 => 3.0 * idf,
             1 => 1.2 * idf,
             _ => 0.8 * idf,
-        }
-    };
-    let mut links: Vec<HashSet<usize>> = vec![HashSet::new(); n];
+        };
+    }
+    for list in &mut of {
+        list.sort_unstable();
+    }
+    // A feature shared by most of the library says little about any pair.
+    let too_common = |f: usize| postings[f].len() * 2 > n.max(4);
+    let mut links: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, inc) in lib.incidents.iter().enumerate() {
         let targets = inc
             .related
@@ -238,93 +279,93 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         for t in targets {
             if let Some(&j) = id_index.get(t) {
                 if j != i {
-                    links[i].insert(j);
-                    links[j].insert(i);
+                    links[i].push(j as u32);
+                    links[j].push(i as u32);
                 }
             }
         }
     }
-    let display: HashMap<(u8, String), String> = lib
-        .incidents
-        .iter()
-        .flat_map(|inc| {
-            inc.services
-                .iter()
-                .map(|s| ((1u8, s.to_lowercase()), s.clone()))
-                .chain(
-                    inc.tags
-                        .iter()
-                        .map(|t| ((2u8, t.to_lowercase()), t.clone())),
-                )
-        })
-        .collect();
-    let group_title: HashMap<&str, &str> = graph
-        .groups
-        .iter()
-        .map(|g| (g.id.as_str(), g.title.as_str()))
-        .collect();
-    let mut out = Vec::with_capacity(n);
-    let mut features_of: Vec<Vec<(u8, &str)>> = vec![Vec::new(); n];
-    for ((kind, value), list) in &postings {
-        for &i in list {
-            features_of[i].push((*kind, value.as_str()));
-        }
+    for l in &mut links {
+        l.sort_unstable();
+        l.dedup();
     }
-    for i in 0..n {
-        let mut scores: HashMap<usize, (f64, Vec<Reason>)> = HashMap::new();
-        for &j in &links[i] {
-            let e = scores.entry(j).or_default();
-            e.0 += 6.0;
-            e.1.push(Reason::Linked);
-        }
-        for &(kind, value) in &features_of[i] {
-            let list = &postings[&(kind, value.to_string())];
-            // A feature shared by most of the library says little about any pair.
-            if list.len() > 1 && list.len() * 2 <= n.max(4) || kind == 0 {
-                let w = weight(kind, list.len());
-                for &j in list {
-                    if j == i {
+    (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; n], Vec::<u32>::new()),
+            |(scores, touched), i| {
+                let mut add = |j: u32, w: f32| {
+                    if j as usize == i {
+                        return;
+                    }
+                    if scores[j as usize] == 0.0 {
+                        touched.push(j);
+                    }
+                    scores[j as usize] += w;
+                };
+                for &j in &links[i] {
+                    add(j, LINK_WEIGHT);
+                }
+                for &f in &of[i] {
+                    let f = f as usize;
+                    if too_common(f) && features[f].kind != 0 {
                         continue;
                     }
-                    let e = scores.entry(j).or_default();
-                    e.0 += w;
-                    e.1.push(match kind {
-                        0 => Reason::SameLearning(
-                            group_title.get(value).unwrap_or(&value).to_string(),
-                        ),
-                        1 => Reason::SameService(
-                            display
-                                .get(&(1, value.to_string()))
-                                .cloned()
-                                .unwrap_or_default(),
-                        ),
-                        _ => Reason::SameTag(
-                            display
-                                .get(&(2, value.to_string()))
-                                .cloned()
-                                .unwrap_or_default(),
-                        ),
-                    });
+                    for &j in &postings[f] {
+                        add(j, features[f].weight);
+                    }
                 }
-            }
-        }
-        let mut ranked: Vec<Related> = scores
-            .into_iter()
-            .map(|(j, (score, reasons))| Related {
-                incident: j,
-                score,
-                reasons,
-            })
-            .collect();
-        ranked.sort_by(|a, b| {
-            b.score.total_cmp(&a.score).then_with(|| {
-                lib.incidents[a.incident]
-                    .id
-                    .cmp(&lib.incidents[b.incident].id)
-            })
-        });
-        ranked.truncate(RELATED_LIMIT);
-        out.push(ranked);
-    }
-    out
+                let mut ranked: Vec<(f32, u32)> =
+                    touched.iter().map(|&j| (scores[j as usize], j)).collect();
+                for &j in touched.iter() {
+                    scores[j as usize] = 0.0;
+                }
+                touched.clear();
+                let by_rank = |a: &(f32, u32), b: &(f32, u32)| {
+                    b.0.total_cmp(&a.0).then_with(|| {
+                        lib.incidents[a.1 as usize]
+                            .id
+                            .cmp(&lib.incidents[b.1 as usize].id)
+                    })
+                };
+                if ranked.len() > RELATED_LIMIT {
+                    ranked.select_nth_unstable_by(RELATED_LIMIT - 1, by_rank);
+                    ranked.truncate(RELATED_LIMIT);
+                }
+                ranked.sort_by(by_rank);
+                ranked
+                    .into_iter()
+                    .map(|(score, j)| {
+                        let j = j as usize;
+                        let mut reasons = Vec::new();
+                        if links[i].binary_search(&(j as u32)).is_ok() {
+                            reasons.push(Reason::Linked);
+                        }
+                        for &f in &of[i] {
+                            if of[j].binary_search(&f).is_ok() {
+                                let feat = &features[f as usize];
+                                reasons.push(match feat.kind {
+                                    0 => Reason::SameLearning(feat.display.clone()),
+                                    1 => Reason::SameService(feat.display.clone()),
+                                    _ => Reason::SameTag(feat.display.clone()),
+                                });
+                            }
+                        }
+                        reasons.sort_by_key(|r| match r {
+                            Reason::Linked => 0,
+                            Reason::SameLearning(_) => 1,
+                            Reason::SimilarText => 2,
+                            Reason::SameService(_) => 3,
+                            Reason::SameTag(_) => 4,
+                        });
+                        Related {
+                            incident: j,
+                            score: score as f64,
+                            reasons,
+                        }
+                    })
+                    .collect()
+            },
+        )
+        .collect()
 }

@@ -120,7 +120,17 @@ pub fn load_site(
         },
         &diags,
     );
+    if std::env::var_os("HINDSIGHT_TIMINGS").is_some() {
+        eprintln!(
+            "[timings] content loaded: {} incidents",
+            library.incidents.len()
+        );
+    }
+    let t = std::time::Instant::now();
     let graph = learnings::link(&mut library, &diags);
+    if std::env::var_os("HINDSIGHT_TIMINGS").is_some() {
+        eprintln!("[timings] learnings linked in {:.3?}", t.elapsed());
+    }
     let taxonomies = taxonomy::build(&library, &config);
     (
         Site {
@@ -152,13 +162,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     output::check_target(&out, &opts.root, &content_dir)?;
     let progress = render::Progress::new(opts.progress);
     progress.stage("Loading postmortems");
+    let timings = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("[timings] {what}: {:.3?}", start.elapsed());
+        }
+    };
     let (site, diags) = load_site(&opts.root, config, &out, opts.drafts);
+    lap("loaded and linked");
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));
     }
     let sink = output::Output::disk(&out, &opts.root, &content_dir)?;
     let pages = render::render_site(&site, &sink, &progress, &diags)?;
+    lap("rendered");
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));
@@ -166,6 +184,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     progress.stage("Writing");
     let files = sink.commit()?;
     progress.finish();
+    lap("committed");
     let diagnostics: Vec<Diagnostic> = diags
         .into_sorted()
         .into_iter()

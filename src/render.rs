@@ -475,6 +475,9 @@ fn short_hash(bytes: &[u8]) -> String {
     })
 }
 
+/// How many earlier (and later) incidents an incident page names for each recurring learning.
+const SEEN_LIMIT: usize = 5;
+
 fn incident_context(site: &Site, i: usize) -> Context {
     let lib = &site.library;
     let graph = &site.graph;
@@ -484,25 +487,22 @@ fn incident_context(site: &Site, i: usize) -> Context {
         .iter()
         .map(|l| {
             let group = l.group.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
-            let (others_before, others_after): (Vec<Value>, Vec<Value>) = match group {
+            // Only the nearest few: a lesson learned 500 times must not make every page huge.
+            let (others_before, others_after, more_before, more_after) = match group {
                 Some(g) => {
-                    let mut before = Vec::new();
-                    let mut after = Vec::new();
-                    for &j in &g.incidents {
-                        if j == i {
-                            continue;
-                        }
+                    let pos = g.incidents.iter().position(|&j| j == i).unwrap_or(g.incidents.len());
+                    let view = |j: usize| {
                         let o = &lib.incidents[j];
-                        let v = json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year()});
-                        if (o.date, &o.id) < (inc.date, &inc.id) {
-                            before.push(v);
-                        } else {
-                            after.push(v);
-                        }
-                    }
-                    (before, after)
+                        json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year()})
+                    };
+                    let before = &g.incidents[..pos];
+                    let after = g.incidents.get(pos + 1..).unwrap_or(&[]);
+                    let b: Vec<Value> = before.iter().rev().take(SEEN_LIMIT).rev().map(|&j| view(j)).collect();
+                    let a: Vec<Value> = after.iter().take(SEEN_LIMIT).map(|&j| view(j)).collect();
+                    let (mb, ma) = (before.len() - b.len(), after.len() - a.len());
+                    (b, a, mb, ma)
                 }
-                None => (Vec::new(), Vec::new()),
+                None => (Vec::new(), Vec::new(), 0, 0),
             };
             json!({
                 "text": l.text,
@@ -512,6 +512,8 @@ fn incident_context(site: &Site, i: usize) -> Context {
                 })),
                 "seen_before": others_before,
                 "seen_after": others_after,
+                "more_before": more_before,
+                "more_after": more_after,
             })
         })
         .collect();
