@@ -354,3 +354,23 @@ fn drafts_are_built_only_when_asked() {
         .collect();
     assert!(ids.contains(&"Not ready".to_string()));
 }
+
+#[test]
+fn a_site_theme_can_override_one_block_of_an_embedded_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let templates = root.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("incident.html"),
+        "{% extends \"default/incident.html\" %}{% block description %}Custom: {{ incident.id }}{% endblock description %}",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(out.join("incidents/FX-001/index.html")).unwrap();
+    assert!(page.contains("<meta name=\"description\" content=\"Custom: FX-001\">"), "block overridden");
+    assert!(page.contains("What we learned"), "the rest of the embedded template is kept");
+}
