@@ -22,6 +22,10 @@ pub struct Cli {
 pub enum Command {
     /// Build the site from the content folder.
     Build(BuildArgs),
+    /// Validate everything build would read, and write nothing (exit 0 clean, 1 errors, 2 usage or I/O failure).
+    Check(CheckArgs),
+    /// Search incidents and learnings from the terminal.
+    Search(SearchArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -47,4 +51,68 @@ pub struct BuildArgs {
     /// The URL the site is served under, e.g. https://example.org/postmortems/ (overrides `base_url`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The words to look for.
+    pub query: String,
+    /// Print one JSON array of hits: id, url, title, date, score, section, snippet.
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many hits.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
+    /// Only incidents with this tag (repeat to require several).
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// Only incidents of this service (repeat to require several).
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Vec<String>,
+    /// Only incidents of this severity.
+    #[arg(long, value_name = "SEVERITY")]
+    pub severity: Vec<String>,
+    /// Only incidents on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Say on stderr what keeping the search index current took.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("`{s}` is not a date of the form YYYY-MM-DD: {e}"))
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// How findings are printed: for people, as one JSON array, or as GitHub Actions annotations.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub deny: Vec<Deny>,
+    /// A previous build's sitemap.xml (a file path): report every URL the new build would drop
+    /// without a redirect.
+    #[arg(long, value_name = "SITEMAP")]
+    pub baseline: Option<PathBuf>,
+}
+
+/// Output formats of `hindsight check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+/// What `--deny` can promote to errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Deny {
+    Warnings,
 }

@@ -49,13 +49,28 @@ pub struct Config {
 }
 
 /// `[check]`: what `hindsight check` requires and how loud each rule is.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CheckConfig {
     /// Front-matter fields every published incident must set, e.g. `["severity", "services"]`.
     pub required: Vec<String>,
     /// Per-rule level overrides: `rule-id = "error" | "warning" | "info" | "off"`.
     pub rules: BTreeMap<String, String>,
+    /// Extra blaming words and phrases for the `blameless` rule (case-insensitive).
+    pub blameless_words: Vec<String>,
+    /// Whether the built-in blameless word list is used besides `blameless_words`.
+    pub blameless_defaults: bool,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            required: Vec::new(),
+            rules: BTreeMap::new(),
+            blameless_words: Vec::new(),
+            blameless_defaults: true,
+        }
+    }
 }
 
 /// `[learnings]`: how learnings are recognised and grouped.
@@ -73,7 +88,7 @@ pub struct LearningsConfig {
 impl Default for LearningsConfig {
     fn default() -> Self {
         LearningsConfig {
-            similarity_threshold: 0.5,
+            similarity_threshold: 0.2,
             sections: Vec::new(),
             action_sections: Vec::new(),
         }
@@ -119,7 +134,7 @@ const TOP_KEYS: &[&str] = &[
     "check",
     "learnings",
 ];
-const CHECK_KEYS: &[&str] = &["required", "rules"];
+const CHECK_KEYS: &[&str] = &["required", "rules", "blameless_words", "blameless_defaults"];
 const LEARNINGS_KEYS: &[&str] = &["similarity_threshold", "sections", "action_sections"];
 
 impl Config {
@@ -171,8 +186,25 @@ impl Config {
         let mut problems = Vec::new();
         let at = |key: &str| key_position(text, key);
         for (rule, level) in &self.check.rules {
+            let (l, c) = at(rule);
+            let known: Vec<&str> = crate::check::RULES.iter().map(|r| r.id).collect();
+            let Some(spec) = crate::check::rule(rule) else {
+                let hint = match did_you_mean(rule, &known) {
+                    Some(s) => format!("did you mean `{s}`? Every rule is listed in docs/check.md"),
+                    None => format!("known rules: {}", known.join(", ")),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("unknown rule `{rule}` in [check.rules]"),
+                    )
+                    .at(l, c)
+                    .hint(hint),
+                );
+                continue;
+            };
             if level != "off" && Level::parse(level).is_none() {
-                let (l, c) = at(rule);
                 problems.push(
                     Diagnostic::error(
                         "config",
@@ -181,6 +213,35 @@ impl Config {
                     )
                     .at(l, c)
                     .hint("use one of: error, warning, info, off"),
+                );
+            } else if spec.locked && level != "error" {
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("rule `{rule}` is always an error and cannot be set to `{level}`"),
+                    )
+                    .at(l, c)
+                    .hint("build cannot produce a correct site while this rule fires: fix the input instead, and remove this line"),
+                );
+            }
+        }
+        for field in &self.check.required {
+            let keys = crate::content::frontmatter::INCIDENT_KEYS;
+            if !keys.contains(&field.as_str()) {
+                let (l, c) = at("required");
+                let hint = match did_you_mean(field, keys) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("front-matter keys: {}", keys.join(", ")),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("`required` names `{field}`, which is not a front-matter key"),
+                    )
+                    .at(l, c)
+                    .hint(hint),
                 );
             }
         }

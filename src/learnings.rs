@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use crate::content::{ActionStatus, Library};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::LinkKind;
+use crate::similarity::{Model, SparseVec, Tokens};
 
 /// A learning (canonical or cluster) with every incident that cites it.
 #[derive(Debug, Clone)]
@@ -76,9 +77,9 @@ pub struct Graph {
 /// How many related incidents each page shows and the export lists.
 pub const RELATED_LIMIT: usize = 5;
 
-/// Attaches every cited learning to its group and computes recurrence and related incidents.
-/// Citations of unknown canonical ids are reported.
-pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
+/// Attaches every learning and action item to its group, clusters what nobody labelled, and
+/// computes recurrence and related incidents. Citations of unknown canonical ids are reported.
+pub fn link(lib: &mut Library, threshold: f32, diags: &Diagnostics) -> Graph {
     let mut graph = Graph::default();
     for (i, l) in lib.learnings.iter().enumerate() {
         graph.by_id.insert(l.id.clone(), graph.groups.len());
@@ -88,53 +89,74 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
                 .entry(alias.clone())
                 .or_insert(graph.groups.len());
         }
-        graph.groups.push(Group {
-            id: l.id.clone(),
-            title: l.title.clone(),
-            summary: l.summary.clone(),
-            canonical: true,
-            learning: Some(i),
-            incidents: Vec::new(),
-            citations: Vec::new(),
-            actions: Vec::new(),
-            first_seen: None,
-            last_seen: None,
-            recurred_after_done: Vec::new(),
-        });
+        graph.groups.push(Group::new(
+            l.id.clone(),
+            l.title.clone(),
+            l.summary.clone(),
+            Some(i),
+        ));
     }
+    // Explicit citations: a learning's `id`, an action item's `learning`.
     let known: Vec<&str> = lib.learnings.iter().map(|l| l.id.as_str()).collect();
-    // Oldest first, so each group's incidents come out in order.
+    for inc in &mut lib.incidents {
+        for l in &mut inc.learnings {
+            if let Some(cid) = l.canonical.as_deref() {
+                match graph.by_id.get(cid) {
+                    Some(&g) => l.group = Some(graph.groups[g].id.clone()),
+                    None => diags.push(unknown_learning(&inc.source, l.line, cid, &known)),
+                }
+            }
+        }
+        for a in &mut inc.action_items {
+            if let Some(cid) = a.learning.as_deref() {
+                match graph.by_id.get(cid) {
+                    Some(&g) => a.group = Some(graph.groups[g].id.clone()),
+                    None => diags.push(unknown_learning(&inc.source, a.line, cid, &known)),
+                }
+            }
+        }
+    }
+    // What nobody labelled: attach to a canonical learning or cluster among themselves.
+    let clusters = cluster(lib, &graph, threshold);
+    for c in clusters.new_groups {
+        graph.by_id.insert(c.id.clone(), graph.groups.len());
+        graph.groups.push(c);
+    }
+    for (item, gid, score) in clusters.assignments {
+        let inc = &mut lib.incidents[item.incident];
+        match item.kind {
+            ItemKind::Learning(li) => {
+                inc.learnings[li].group = Some(gid);
+                inc.learnings[li].similarity = score;
+            }
+            ItemKind::Action(ai) => inc.action_items[ai].group = Some(gid),
+        }
+    }
+    // Membership, oldest incident first, so each group's incidents come out in order.
     let mut order: Vec<usize> = (0..lib.incidents.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&lib.incidents[a], &lib.incidents[b]);
         x.date.cmp(&y.date).then_with(|| x.id.cmp(&y.id))
     });
     for &ii in &order {
-        let inc = &mut lib.incidents[ii];
-        for (li, l) in inc.learnings.iter_mut().enumerate() {
-            let Some(cid) = l.canonical.as_deref() else {
-                continue;
-            };
-            match graph.by_id.get(cid) {
-                Some(&g) => {
-                    l.group = Some(graph.groups[g].id.clone());
-                    let group = &mut graph.groups[g];
-                    group.citations.push((ii, li));
-                    // Citations arrive incident by incident, so a repeat is always the last one.
-                    if group.incidents.last() != Some(&ii) {
-                        group.incidents.push(ii);
-                    }
+        let inc = &lib.incidents[ii];
+        for (li, l) in inc.learnings.iter().enumerate() {
+            if let Some(&g) = l.group.as_ref().and_then(|g| graph.by_id.get(g)) {
+                let group = &mut graph.groups[g];
+                group.citations.push((ii, li));
+                // Items arrive incident by incident, so a repeat is always the last one.
+                if group.incidents.last() != Some(&ii) {
+                    group.incidents.push(ii);
                 }
-                None => diags.push(unknown_learning(&inc.source, l.line, cid, &known)),
             }
         }
         for (ai, a) in inc.action_items.iter().enumerate() {
-            let Some(cid) = a.learning.as_deref() else {
-                continue;
-            };
-            match graph.by_id.get(cid) {
-                Some(&g) => graph.groups[g].actions.push((ii, ai)),
-                None => diags.push(unknown_learning(&inc.source, a.line, cid, &known)),
+            if let Some(&g) = a.group.as_ref().and_then(|g| graph.by_id.get(g)) {
+                let group = &mut graph.groups[g];
+                group.actions.push((ii, ai));
+                if group.incidents.last() != Some(&ii) {
+                    group.incidents.push(ii);
+                }
             }
         }
     }
@@ -173,6 +195,342 @@ pub fn link(lib: &mut Library, diags: &Diagnostics) -> Graph {
     graph
 }
 
+impl Group {
+    fn new(id: String, title: String, summary: String, learning: Option<usize>) -> Group {
+        Group {
+            id,
+            title,
+            summary,
+            canonical: learning.is_some(),
+            learning,
+            incidents: Vec::new(),
+            citations: Vec::new(),
+            actions: Vec::new(),
+            first_seen: None,
+            last_seen: None,
+            recurred_after_done: Vec::new(),
+        }
+    }
+}
+
+/// A learning or an action item of one incident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    pub incident: usize,
+    pub kind: ItemKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Learning(usize),
+    Action(usize),
+}
+
+struct Clusters {
+    new_groups: Vec<Group>,
+    /// Item, group id, and the similarity when it attached to a canonical learning.
+    assignments: Vec<(Item, String, Option<f32>)>,
+}
+
+/// How much closer to a canonical learning than the clustering threshold an unlabelled item
+/// must be to attach to it: a canonical learning's vector holds every labelled citation, so
+/// it is broader than any single text.
+const ATTACH_FACTOR: f32 = 0.9;
+
+fn item_text<'a>(lib: &'a Library, item: &Item) -> &'a str {
+    let inc = &lib.incidents[item.incident];
+    match item.kind {
+        ItemKind::Learning(li) => &inc.learnings[li].text,
+        ItemKind::Action(ai) => &inc.action_items[ai].text,
+    }
+}
+
+/// Groups unlabelled learnings and action items: each attaches to the canonical learning it
+/// is most similar to when close enough; the rest cluster among themselves (centroid linkage
+/// over TF-IDF vectors). Clusters that span two or more incidents become groups.
+fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
+    let mut items: Vec<Item> = Vec::new();
+    let mut labelled: Vec<Option<usize>> = Vec::new();
+    for (i, inc) in lib.incidents.iter().enumerate() {
+        for (li, l) in inc.learnings.iter().enumerate() {
+            if !l.text.trim().is_empty() {
+                items.push(Item {
+                    incident: i,
+                    kind: ItemKind::Learning(li),
+                });
+                labelled.push(l.group.as_ref().and_then(|g| graph.by_id.get(g)).copied());
+            }
+        }
+        for (ai, a) in inc.action_items.iter().enumerate() {
+            items.push(Item {
+                incident: i,
+                kind: ItemKind::Action(ai),
+            });
+            labelled.push(a.group.as_ref().and_then(|g| graph.by_id.get(g)).copied());
+        }
+    }
+    let texts: Vec<&str> = items.iter().map(|it| item_text(lib, it)).collect();
+    let groups = &graph.groups;
+    let mut tokens = Tokens::default();
+    let mut docs: Vec<HashMap<String, f32>> = Vec::with_capacity(items.len() + groups.len());
+    for t in &texts {
+        let mut c = HashMap::new();
+        tokens.count(t, 1.0, &mut c);
+        docs.push(c);
+    }
+    for g in groups {
+        let mut c = HashMap::new();
+        tokens.count(&g.title, 2.0, &mut c);
+        tokens.count(&g.summary, 1.0, &mut c);
+        docs.push(c);
+    }
+    let model = Model::from_counts(docs);
+    let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
+    // Each canonical learning: its own text plus every labelled citation of it, as a sparse
+    // map so that comparing a short learning with it costs the learning's length.
+    let mut centroids: Vec<HashMap<u32, f32>> = canon_vecs
+        .iter()
+        .map(|v| v.iter().copied().collect())
+        .collect();
+    for (k, g) in labelled.iter().enumerate() {
+        if let Some(g) = g {
+            for &(t, w) in &item_vecs[k] {
+                *centroids[*g].entry(t).or_default() += w;
+            }
+        }
+    }
+    for c in &mut centroids {
+        let norm = c.values().map(|w| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            c.values_mut().for_each(|w| *w /= norm);
+        }
+    }
+    let unlabelled: Vec<usize> = (0..items.len())
+        .filter(|&k| labelled[k].is_none())
+        .collect();
+    let best: Vec<Option<(f32, usize)>> = {
+        use rayon::prelude::*;
+        unlabelled
+            .par_iter()
+            .map(|&k| {
+                centroids
+                    .iter()
+                    .enumerate()
+                    .map(|(g, c)| {
+                        let dot: f32 = item_vecs[k]
+                            .iter()
+                            .map(|(t, w)| c.get(t).copied().unwrap_or(0.0) * w)
+                            .sum();
+                        (dot, g)
+                    })
+                    .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+            })
+            .collect()
+    };
+    let mut assignments = Vec::new();
+    let mut rest: Vec<usize> = Vec::new();
+    for (&k, best) in unlabelled.iter().zip(best) {
+        match best {
+            Some((score, g)) if score >= threshold * ATTACH_FACTOR => {
+                assignments.push((items[k], groups[g].id.clone(), Some(score)));
+            }
+            _ => rest.push(k),
+        }
+    }
+    // Centroid-linkage clustering of the rest.
+    let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| item_vecs[k].clone()).collect();
+    let labels = cluster_vectors(&rest_vecs, threshold);
+    let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (r, label) in labels.into_iter().enumerate() {
+        members.entry(label).or_default().push(rest[r]);
+    }
+    let mut used: std::collections::HashSet<String> = graph.by_id.keys().cloned().collect();
+    let mut new_groups = Vec::new();
+    let mut clusters: Vec<Vec<usize>> = members
+        .into_values()
+        .filter(|m| {
+            let mut incs: Vec<usize> = m.iter().map(|&k| items[k].incident).collect();
+            incs.sort_unstable();
+            incs.dedup();
+            incs.len() >= 2
+        })
+        .collect();
+    // Stable order and stable representatives: the oldest incident's learning names a cluster,
+    // so later incidents joining it never change its id or URL.
+    let age = |k: usize| {
+        let inc = &lib.incidents[items[k].incident];
+        (
+            inc.date,
+            inc.id.clone(),
+            matches!(items[k].kind, ItemKind::Action(_)),
+            k,
+        )
+    };
+    for m in &mut clusters {
+        m.sort_by_key(|&k| age(k));
+    }
+    clusters.sort_by_key(|m| age(m[0]));
+    for m in clusters {
+        let rep = m[0];
+        let title = sentence_title(texts[rep]);
+        let base = crate::markdown::slugify(&first_words(texts[rep], 7));
+        let mut id = base.clone();
+        let mut n = 2;
+        while !used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        for &k in &m {
+            assignments.push((items[k], id.clone(), None));
+        }
+        new_groups.push(Group::new(id, title, String::new(), None));
+    }
+    Clusters {
+        new_groups,
+        assignments,
+    }
+}
+
+/// Clusters vectors by centroid linkage: candidate pairs come from nearest neighbours, are
+/// merged best first, and two clusters merge only while their centroids stay at least
+/// `threshold` alike (which keeps chains of loosely related texts apart). Returns a cluster
+/// label per vector (the smallest member index).
+pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
+    let max_df = (vectors.len() / 10).clamp(50, MAX_DF);
+    let near = crate::similarity::neighbours(vectors, 8, max_df);
+    let mut edges: Vec<(f32, usize, usize)> = Vec::new();
+    for (a, list) in near.iter().enumerate() {
+        for &(b, score) in list {
+            if a < b && score >= threshold {
+                edges.push((score, a, b));
+            }
+        }
+    }
+    edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut parent: Vec<usize> = (0..vectors.len()).collect();
+    // Each cluster's centroid as an unnormalised sum with its squared norm; the smaller of two
+    // clusters is folded into the larger, so the total work stays near linear.
+    let mut sum: Vec<HashMap<u32, f32>> = vectors
+        .iter()
+        .map(|v| v.iter().copied().collect())
+        .collect();
+    let mut norm2: Vec<f32> = vectors
+        .iter()
+        .map(|v| v.iter().map(|(_, w)| w * w).sum())
+        .collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for (_, a, b) in edges {
+        let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+        if ra == rb {
+            continue;
+        }
+        let (small, large) = if sum[ra].len() <= sum[rb].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        let dot: f32 = sum[small]
+            .iter()
+            .map(|(t, w)| sum[large].get(t).copied().unwrap_or(0.0) * w)
+            .sum();
+        let denom = (norm2[ra] * norm2[rb]).sqrt();
+        if denom > 0.0 && dot / denom >= threshold {
+            let moved = std::mem::take(&mut sum[small]);
+            let mut big = std::mem::take(&mut sum[large]);
+            let mut n2 = norm2[large];
+            for (t, w) in moved {
+                let e = big.entry(t).or_default();
+                n2 += (*e + w) * (*e + w) - *e * *e;
+                *e += w;
+            }
+            // The smaller index stays the root, so labels do not depend on merge sizes.
+            let (keep, gone) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            parent[gone] = keep;
+            sum[keep] = big;
+            norm2[keep] = n2;
+        }
+    }
+    (0..vectors.len()).map(|i| find(&mut parent, i)).collect()
+}
+
+/// Clusters free texts (learnings) with the same analysis and linkage the build uses; for
+/// measuring and tuning. Returns a cluster label per text.
+pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
+    let mut tokens = Tokens::default();
+    let docs = texts
+        .iter()
+        .map(|t| {
+            let mut c = HashMap::new();
+            tokens.count(t, 1.0, &mut c);
+            c
+        })
+        .collect();
+    cluster_vectors(&Model::from_counts(docs).vectors, threshold)
+}
+
+fn first_words(text: &str, n: usize) -> String {
+    text.split_whitespace()
+        .take(n)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A readable title from a learning's text: its first sentence, at most about 90 characters.
+fn sentence_title(text: &str) -> String {
+    let t = text.trim();
+    let end = t.find(". ").map(|i| i + 1).unwrap_or(t.len());
+    let s = &t[..end];
+    if s.chars().count() <= 90 {
+        return s.trim_end_matches('.').to_string();
+    }
+    let mut out: String = s.chars().take(90).collect();
+    if let Some(i) = out.rfind(' ') {
+        out.truncate(i);
+    }
+    out.push('…');
+    out
+}
+
+/// An unlabelled learning that reads like a canonical one: a hint for authors.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    pub incident: usize,
+    pub learning: usize,
+    pub canonical: String,
+    pub score: f32,
+}
+
+/// Unlabelled learnings that were attached to a canonical learning by similarity: the author
+/// can add `id:` to make it explicit. With the similarity, best first.
+pub fn suggestions(lib: &Library) -> Vec<Suggestion> {
+    let mut out = Vec::new();
+    for (i, inc) in lib.incidents.iter().enumerate() {
+        for (li, l) in inc.learnings.iter().enumerate() {
+            if let (None, Some(g), Some(score)) = (&l.canonical, &l.group, l.similarity) {
+                out.push(Suggestion {
+                    incident: i,
+                    learning: li,
+                    canonical: g.clone(),
+                    score,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.incident.cmp(&b.incident))
+            .then(a.learning.cmp(&b.learning))
+    });
+    out
+}
+
 fn unknown_learning(file: &str, line: usize, id: &str, known: &[&str]) -> Diagnostic {
     let hint = match did_you_mean(id, known) {
         Some(s) => format!("did you mean `{s}`? Canonical learnings are the files in learnings/"),
@@ -197,6 +555,100 @@ struct Feature {
 /// Score of a hand-written link between two incidents (`related`, a link in the body).
 const LINK_WEIGHT: f32 = 6.0;
 
+/// Terms found in more documents than this do not propose neighbours (they still count in
+/// the exact similarity of the candidates that rarer terms propose).
+const MAX_DF: usize = 1000;
+
+/// Score of full-text similarity (a cosine in 0..1) between two postmortems.
+const TEXT_WEIGHT: f32 = 12.0;
+/// Weight of concept terms in whole postmortems (see `Tokens::with_concept_weight`).
+const DOC_CONCEPT_WEIGHT: f32 = 0.5;
+
+/// The least score that makes two incidents related.
+const MIN_RELATED_SCORE: f32 = TEXT_WEIGHT * SIMILAR_TEXT_REASON;
+
+/// How much the similarity of titles alone adds to that of the whole text.
+const TITLE_SHARE: f32 = 0.35;
+/// Text similarity from which "similar text" is named as a reason.
+const SIMILAR_TEXT_REASON: f32 = 0.04;
+
+/// Sections that describe who was there, not what happened.
+const NOISE_SECTIONS: &[&str] = &[
+    "attendees",
+    "participants",
+    "people",
+    "stats",
+    "statistics",
+    "metadata",
+    "references",
+    "links",
+    "appendix",
+];
+
+/// Full-text nearest neighbours of every incident: TF-IDF over its title (weighted most), summary,
+/// learnings, action items and body sections, leaving out attendee lists and the like.
+fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
+    use rayon::prelude::*;
+    let docs: Vec<HashMap<String, f32>> = lib
+        .incidents
+        .par_iter()
+        .map_init(
+            || Tokens::with_concept_weight(DOC_CONCEPT_WEIGHT),
+            |tokens, inc| {
+                let mut c = HashMap::new();
+                tokens.count(&inc.title, 4.0, &mut c);
+                tokens.count(&inc.summary, 2.0, &mut c);
+                for l in &inc.learnings {
+                    tokens.count(&l.text, 1.5, &mut c);
+                }
+                for a in &inc.action_items {
+                    tokens.count(&a.text, 1.0, &mut c);
+                }
+                for s in &inc.sections {
+                    let t = crate::content::derive::normalise_title(&s.title);
+                    if !NOISE_SECTIONS.contains(&t.as_str()) {
+                        tokens.count(&s.title, 1.0, &mut c);
+                        tokens.count(&s.text, 1.0, &mut c);
+                    }
+                }
+                c
+            },
+        )
+        .collect();
+    let max_df = (lib.incidents.len() / 10).clamp(50, MAX_DF);
+    let body =
+        crate::similarity::neighbours(&Model::from_counts(docs).vectors, RELATED_LIMIT * 3, max_df);
+    // Titles on their own: the same failure recurring is most often named alike.
+    let mut tokens = Tokens::default();
+    let titles: Vec<HashMap<String, f32>> = lib
+        .incidents
+        .iter()
+        .map(|inc| {
+            let mut c = HashMap::new();
+            tokens.count(&inc.title, 1.0, &mut c);
+            c
+        })
+        .collect();
+    let titles = crate::similarity::neighbours(
+        &Model::from_counts(titles).vectors,
+        RELATED_LIMIT * 3,
+        max_df,
+    );
+    body.into_iter()
+        .zip(titles)
+        .map(|(b, t)| {
+            let mut merged: BTreeMap<usize, f32> = BTreeMap::new();
+            for (j, cos) in b {
+                *merged.entry(j).or_default() += cos;
+            }
+            for (j, cos) in t {
+                *merged.entry(j).or_default() += TITLE_SHARE * cos;
+            }
+            merged.into_iter().collect()
+        })
+        .collect()
+}
+
 /// Ranks related incidents for every incident from shared features weighted by rarity (an
 /// inverse document frequency), plus hand-written links. Runs in parallel with one dense score
 /// array per thread, so the cost is the sum of the posting lists touched, never n squared.
@@ -208,6 +660,12 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         .iter()
         .enumerate()
         .map(|(i, inc)| (inc.id.as_str(), i))
+        .collect();
+    let canonical: std::collections::HashSet<&str> = graph
+        .groups
+        .iter()
+        .filter(|g| g.canonical)
+        .map(|g| g.id.as_str())
         .collect();
     let group_title: HashMap<&str, &str> = graph
         .groups
@@ -224,9 +682,10 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
             .learnings
             .iter()
             .filter_map(|l| l.group.as_deref())
+            .chain(inc.action_items.iter().filter_map(|a| a.group.as_deref()))
             .map(|g| {
                 (
-                    0u8,
+                    if canonical.contains(g) { 0u8 } else { 3u8 },
                     g.to_string(),
                     group_title.get(g).unwrap_or(&g).to_string(),
                 )
@@ -258,7 +717,9 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         feature.weight = match feature.kind {
             0 => 3.0 * idf,
             1 => 1.2 * idf,
-            _ => 0.8 * idf,
+            2 => 0.8 * idf,
+            // A cluster found by similarity is weaker evidence than a learning authors named.
+            _ => 0.15 * idf,
         };
     }
     for list in &mut of {
@@ -289,6 +750,7 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         l.sort_unstable();
         l.dedup();
     }
+    let similar = text_neighbours(lib);
     (0..n)
         .into_par_iter()
         .map_init(
@@ -305,6 +767,9 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
                 };
                 for &j in &links[i] {
                     add(j, LINK_WEIGHT);
+                }
+                for &(j, cos) in &similar[i] {
+                    add(j as u32, TEXT_WEIGHT * cos);
                 }
                 for &f in &of[i] {
                     let f = f as usize;
@@ -328,6 +793,8 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
                             .cmp(&lib.incidents[b.1 as usize].id)
                     })
                 };
+                // Weak evidence (a little shared vocabulary, a common tag) relates nothing.
+                ranked.retain(|(score, _)| *score >= MIN_RELATED_SCORE);
                 if ranked.len() > RELATED_LIMIT {
                     ranked.select_nth_unstable_by(RELATED_LIMIT - 1, by_rank);
                     ranked.truncate(RELATED_LIMIT);
@@ -341,15 +808,24 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
                         if links[i].binary_search(&(j as u32)).is_ok() {
                             reasons.push(Reason::Linked);
                         }
+                        if similar[i]
+                            .iter()
+                            .any(|&(o, cos)| o == j && cos >= SIMILAR_TEXT_REASON)
+                        {
+                            reasons.push(Reason::SimilarText);
+                        }
                         for &f in &of[i] {
                             if of[j].binary_search(&f).is_ok() {
                                 let feat = &features[f as usize];
                                 reasons.push(match feat.kind {
-                                    0 => Reason::SameLearning(feat.display.clone()),
+                                    0 | 3 => Reason::SameLearning(feat.display.clone()),
                                     1 => Reason::SameService(feat.display.clone()),
                                     _ => Reason::SameTag(feat.display.clone()),
                                 });
                             }
+                        }
+                        if reasons.is_empty() {
+                            reasons.push(Reason::SimilarText);
                         }
                         reasons.sort_by_key(|r| match r {
                             Reason::Linked => 0,

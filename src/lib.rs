@@ -16,6 +16,7 @@ The build is a pipeline of plain stages, each reading what the one before produc
 Problems are collected as [`diagnostics::Diagnostic`]s so that one run reports all of them.
 */
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -24,6 +25,8 @@ pub mod learnings;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod similarity;
 pub mod taxonomy;
 pub mod theme;
 
@@ -127,11 +130,22 @@ pub fn load_site(
         );
     }
     let t = std::time::Instant::now();
-    let graph = learnings::link(&mut library, &diags);
+    let graph = learnings::link(&mut library, config.learnings.similarity_threshold, &diags);
     if std::env::var_os("HINDSIGHT_TIMINGS").is_some() {
         eprintln!("[timings] learnings linked in {:.3?}", t.elapsed());
     }
     let taxonomies = taxonomy::build(&library, &config);
+    // `[check.rules]` levels apply to build too, so that `check` passing means `build` passes.
+    let diags = if config.check.rules.is_empty() {
+        diags
+    } else {
+        let configured = Diagnostics::new();
+        configured.extend(check::apply_levels(
+            diags.into_sorted(),
+            &config.check.rules,
+        ));
+        configured
+    };
     (
         Site {
             root: root.to_path_buf(),

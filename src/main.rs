@@ -13,6 +13,8 @@ use hindsight::diagnostics::{count, render_human, Level};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Search(args) => hindsight::search::main(&args),
+        Command::Check(args) => check(args),
         Command::Build(args) => {
             let quiet = args.common.quiet;
             let root = args.common.root.clone();
@@ -46,6 +48,55 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// `hindsight check`: findings on stdout in the chosen format, the summary on stderr.
+fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
+    use hindsight::cli::{CheckFormat, Deny};
+    let opts = hindsight::check::Options {
+        root: args.common.root.clone(),
+        baseline: args.baseline,
+        deny_warnings: args.deny.contains(&Deny::Warnings),
+    };
+    let report = match hindsight::check::run(&opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let quiet = args.common.quiet;
+    let shown: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|d| !quiet || d.level != Level::Info)
+        .cloned()
+        .collect();
+    let text = match args.format {
+        CheckFormat::Json => hindsight::check::to_json(&shown),
+        CheckFormat::Github => hindsight::check::to_github(&shown),
+        CheckFormat::Human => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            render_human(&shown, &opts.root, color)
+        }
+    };
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(2);
+    }
+    if !quiet {
+        eprintln!("{}", report.summary_line());
+    }
+    if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -222,6 +222,7 @@ pub fn render_site(
         hasher_input.extend_from_slice(bytes);
     }
     out.write("static/highlight.css", highlight.as_bytes())?;
+    crate::search::web::write(&site.library, out)?;
     hasher_input.extend_from_slice(highlight.as_bytes());
     let version = short_hash(&hasher_input);
     let page = Page {
@@ -458,6 +459,7 @@ pub fn render_site(
     out.write("feed.xml", feed(site).as_bytes())?;
     out.write("sitemap.xml", sitemap(site).as_bytes())?;
     out.write("robots.txt", robots(site).as_bytes())?;
+    write_redirects(site, out, diags)?;
     export(site, out)?;
     Ok(pages)
 }
@@ -1072,6 +1074,151 @@ pub fn page_urls(site: &Site) -> Vec<String> {
         urls.extend(t.terms.iter().map(|term| t.url(&term.slug)));
     }
     urls
+}
+
+/// A redirect from an old URL (an alias) to the page that replaced it, both relative to the
+/// site root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
+    pub title: String,
+    /// The file that declared the alias.
+    pub source: String,
+}
+
+/// The URL path (relative to the site root) an alias stands for. An alias is an old id, taken
+/// under `section` (`PM2019-9` -> `incidents/PM2019-9/`), or an old URL path from the site root
+/// (`/incidents/old/` or `/old/page.html`).
+pub fn alias_path(alias: &str, section: &str) -> Result<String, &'static str> {
+    let alias = alias.trim();
+    let Some(path) = alias.strip_prefix('/') else {
+        return match crate::content::unsafe_id(alias) {
+            Some(why) => Err(why),
+            None => Ok(format!("{section}/{alias}/")),
+        };
+    };
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.is_empty() {
+        return Err("it is the site root");
+    }
+    if let Some(why) = segments.iter().find_map(|s| crate::content::unsafe_id(s)) {
+        return Err(why);
+    }
+    let last = segments[segments.len() - 1];
+    let joined = segments.join("/");
+    Ok(if last.contains('.') && !path.ends_with('/') {
+        joined
+    } else {
+        format!("{joined}/")
+    })
+}
+
+/// Every redirect the aliases of incidents and canonical learnings ask for, in a stable order.
+/// Aliases that are invalid are left out (`check` reports them).
+pub fn redirects(site: &Site) -> Vec<Redirect> {
+    let mut out = Vec::new();
+    for inc in &site.library.incidents {
+        for a in &inc.aliases {
+            if let Ok(from) = alias_path(a, "incidents") {
+                out.push(Redirect {
+                    from,
+                    to: inc.url(),
+                    title: inc.title.clone(),
+                    source: inc.source.clone(),
+                });
+            }
+        }
+    }
+    for l in &site.library.learnings {
+        for a in &l.aliases {
+            if let Ok(from) = alias_path(a, "learnings") {
+                out.push(Redirect {
+                    from,
+                    to: format!("learnings/{}/", l.id),
+                    title: l.title.clone(),
+                    source: l.source.clone(),
+                });
+            }
+        }
+    }
+    out.retain(|r| r.from != r.to);
+    out.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.source.cmp(&b.source)));
+    out
+}
+
+/// The HTML page served at an old URL: an immediate refresh, a canonical link and a plain link.
+fn redirect_page(site: &Site, r: &Redirect) -> String {
+    let href = match site.config.base_prefix() {
+        Some(b) => format!("{b}{}", r.to),
+        None => format!("{}{}", "../".repeat(r.from.matches('/').count()), r.to),
+    };
+    let href = escape(&href);
+    let title = escape(&r.title);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<link rel=\"canonical\" href=\"{href}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
+}
+
+/// Writes a redirect page at every alias and a Netlify `_redirects` file. An alias that would
+/// replace a page, or that two files claim, is an error.
+fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(), Error> {
+    let redirects = redirects(site);
+    if redirects.is_empty() {
+        return Ok(());
+    }
+    let pages: std::collections::HashSet<String> = page_urls(site).into_iter().collect();
+    let base_path = site
+        .config
+        .base_prefix()
+        .map(|b| {
+            let path = match b.find("://") {
+                Some(i) => b[i + 3..].find('/').map(|j| &b[i + 3 + j..]).unwrap_or("/"),
+                None => b.as_str(),
+            };
+            path.trim_matches('/').to_string()
+        })
+        .unwrap_or_default();
+    let abs = |p: &str| {
+        if base_path.is_empty() {
+            format!("/{p}")
+        } else {
+            format!("/{base_path}/{p}")
+        }
+    };
+    let mut netlify = String::new();
+    let mut written: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &redirects {
+        if pages.contains(&r.from) {
+            diags.push(
+                Diagnostic::error(
+                    "bad-alias",
+                    &r.source,
+                    format!("alias `/{}` is the URL of an existing page", r.from),
+                )
+                .hint("a redirect cannot replace a page; remove the alias or move that page"),
+            );
+            continue;
+        }
+        if let Some(other) = written.insert(&r.from, &r.source) {
+            diags.push(
+                Diagnostic::error("bad-alias", &r.source, format!("alias `/{}` is also claimed by {other}", r.from))
+                    .hint("an old URL can redirect to one page only; keep the alias on the page that replaced it"),
+            );
+            continue;
+        }
+        let file = if r.from.ends_with('/') {
+            format!("{}index.html", r.from)
+        } else {
+            r.from.clone()
+        };
+        out.write(&file, redirect_page(site, r).as_bytes())?;
+        let _ = writeln!(netlify, "{} {} 301", abs(&r.from), abs(&r.to));
+    }
+    if !netlify.is_empty() {
+        out.write("_redirects", netlify.as_bytes())?;
+    }
+    Ok(())
 }
 
 fn sitemap(site: &Site) -> String {

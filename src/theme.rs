@@ -45,6 +45,10 @@ pub const STATIC: &[(&str, &[u8])] = &[
         "hindsight.js",
         include_bytes!("../themes/default/static/hindsight.js"),
     ),
+    (
+        "search.js",
+        include_bytes!("../themes/default/static/search.js"),
+    ),
 ];
 
 /// Loads the templates: embedded defaults, then the site's overrides.

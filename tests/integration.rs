@@ -371,6 +371,12 @@ fn a_site_theme_can_override_one_block_of_an_embedded_template() {
     let o = build(&root, &out);
     assert!(o.status.success(), "{}", stderr(&o));
     let page = std::fs::read_to_string(out.join("incidents/FX-001/index.html")).unwrap();
-    assert!(page.contains("<meta name=\"description\" content=\"Custom: FX-001\">"), "block overridden");
-    assert!(page.contains("What we learned"), "the rest of the embedded template is kept");
+    assert!(
+        page.contains("<meta name=\"description\" content=\"Custom: FX-001\">"),
+        "block overridden"
+    );
+    assert!(
+        page.contains("What we learned"),
+        "the rest of the embedded template is kept"
+    );
 }

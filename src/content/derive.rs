@@ -77,7 +77,8 @@ pub fn normalise_title(t: &str) -> String {
     collapse_ws(&s)
 }
 
-fn title_is(sec: &Section, names: &[&str], extra: &[String]) -> bool {
+/// Whether a section title names one of `names` (or `extra`), ignoring case, punctuation and numbering.
+pub fn title_is(sec: &Section, names: &[&str], extra: &[String]) -> bool {
     let n = normalise_title(&sec.title);
     // Leading numbering like "5 Lessons learned" or "V. Actions" is ignored.
     let n = n

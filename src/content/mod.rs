@@ -31,6 +31,8 @@ pub struct Learning {
     pub canonical: Option<String>,
     /// The learning (canonical or cluster) this is grouped under; set by `learnings`.
     pub group: Option<String>,
+    /// How alike it is to the canonical learning it was attached to by similarity.
+    pub similarity: Option<f32>,
     pub line: usize,
 }
 
@@ -40,8 +42,10 @@ pub struct ActionItem {
     pub owner: Option<String>,
     pub status: ActionStatus,
     pub due: Option<NaiveDate>,
-    /// The canonical learning this action is meant to address.
+    /// The canonical learning this action is meant to address, as the author wrote it.
     pub learning: Option<String>,
+    /// The learning (canonical or cluster) this action is grouped under; set by `learnings`.
+    pub group: Option<String>,
     pub line: usize,
 }
 
@@ -479,6 +483,7 @@ fn build_incident(
                 text: l.text,
                 canonical: l.id,
                 group: None,
+                similarity: None,
                 line: l.line,
             })
             .collect(),
@@ -490,6 +495,7 @@ fn build_incident(
                     text: l.text,
                     canonical: None,
                     group: None,
+                    similarity: None,
                     line: l.line,
                 })
                 .collect()
@@ -504,6 +510,7 @@ fn build_incident(
                 status: a.status,
                 due: a.due,
                 learning: a.learning,
+                group: None,
                 line: a.line,
             })
             .collect(),
@@ -517,6 +524,7 @@ fn build_incident(
                     status: a.status,
                     due: a.due,
                     learning: None,
+                    group: None,
                     line: a.line,
                 })
                 .collect()

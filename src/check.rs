@@ -1,0 +1,1666 @@
+/*!
+`hindsight check`: the gate CI runs on every pull request.
+
+It loads the knowledge base exactly as `build` does ([`crate::load_site`]), writes nothing, and
+adds the rules that only matter to a reviewer: dates in the future or out of order, unknown
+severities, required fields, broken links and anchors, missing images, postmortems that will not
+be built, missing learnings, action items without owners, near-duplicate learnings, blaming
+language, derived fields and, with a baseline sitemap, published URLs that would disappear.
+
+Every rule has an id and a default level ([`RULES`]); `[check.rules]` in hindsight.toml changes
+the level of any rule that is not locked (the locked ones are those `build` cannot get past).
+One finding is silenced by an HTML comment `<!-- hindsight: allow RULE -->` on its line or on
+the line before. The reference for every rule is docs/check.md.
+*/
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::config::{CheckConfig, Config};
+use crate::content::{derive, frontmatter, Incident, Status};
+use crate::diagnostics::{did_you_mean, line_col, rel_path, Diagnostic, Level};
+use crate::markdown::LinkKind;
+use crate::Site;
+
+/// A rule: its id, its default level and what it catches (one line, for `--help`-like lists).
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub id: &'static str,
+    pub level: Level,
+    /// Locked rules are always errors: `build` cannot produce a correct site while they fire.
+    pub locked: bool,
+    pub catches: &'static str,
+}
+
+const fn rule_def(id: &'static str, level: Level, locked: bool, catches: &'static str) -> Rule {
+    Rule {
+        id,
+        level,
+        locked,
+        catches,
+    }
+}
+
+use Level::{Error as E, Info as I, Warning as W};
+
+/// Every rule, in the order of docs/check.md.
+pub const RULES: &[Rule] = &[
+    rule_def("config", E, true, "hindsight.toml is invalid"),
+    rule_def("io", E, true, "a file cannot be read"),
+    rule_def(
+        "content-missing",
+        E,
+        true,
+        "the content folder does not exist",
+    ),
+    rule_def("theme", E, true, "a template of the theme does not compile"),
+    rule_def("encoding", W, false, "a file is not valid UTF-8"),
+    rule_def("yaml-invalid", E, true, "front matter is not valid YAML"),
+    rule_def("unknown-key", E, false, "an unknown front-matter key"),
+    rule_def(
+        "wrong-type",
+        E,
+        true,
+        "a front-matter value of the wrong type",
+    ),
+    rule_def("bad-date", E, false, "a date or time that cannot be read"),
+    rule_def("unknown-status", E, true, "an unknown status"),
+    rule_def("unsafe-id", E, true, "an id that cannot be a URL segment"),
+    rule_def("duplicate-id", E, true, "two postmortems with the same id"),
+    rule_def(
+        "unknown-learning",
+        E,
+        false,
+        "a citation of a canonical learning that does not exist",
+    ),
+    rule_def("future-date", E, false, "a date or time in the future"),
+    rule_def(
+        "time-order",
+        E,
+        false,
+        "detected or resolved before the incident started",
+    ),
+    rule_def(
+        "unknown-severity",
+        E,
+        false,
+        "a severity that is not in the configured scale",
+    ),
+    rule_def(
+        "required-field",
+        E,
+        false,
+        "a field that `[check] required` asks for is missing",
+    ),
+    rule_def(
+        "broken-link",
+        E,
+        false,
+        "a relative link that leads nowhere",
+    ),
+    rule_def(
+        "broken-anchor",
+        W,
+        false,
+        "a link to a section that does not exist",
+    ),
+    rule_def(
+        "link-to-unpublished",
+        W,
+        false,
+        "a link to a draft or internal postmortem",
+    ),
+    rule_def(
+        "missing-image",
+        E,
+        false,
+        "an image whose file does not exist",
+    ),
+    rule_def(
+        "bad-alias",
+        E,
+        false,
+        "an alias that is not a valid id or path, or that collides",
+    ),
+    rule_def(
+        "not-built",
+        W,
+        false,
+        "a file that looks like a postmortem but will not be built",
+    ),
+    rule_def(
+        "learnings-missing",
+        W,
+        false,
+        "no learnings, or an empty learnings section",
+    ),
+    rule_def(
+        "action-owner",
+        I,
+        false,
+        "an open action item without an owner",
+    ),
+    rule_def(
+        "near-duplicate-learning",
+        I,
+        false,
+        "learnings that say the same thing without sharing a canonical id",
+    ),
+    rule_def("blameless", W, false, "blaming language in the narrative"),
+    rule_def(
+        "derived",
+        I,
+        false,
+        "what was derived because the front matter does not set it",
+    ),
+    rule_def(
+        "dropped-url",
+        E,
+        false,
+        "a URL of the baseline sitemap that the new build drops without a redirect",
+    ),
+];
+
+/// The rule with this id.
+pub fn rule(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// A finding of `rule` at its default level.
+fn finding(rule_id: &'static str, file: &str, message: impl Into<String>) -> Diagnostic {
+    let level = rule(rule_id).map(|r| r.level).unwrap_or(Level::Error);
+    Diagnostic::new(rule_id, level, file, message)
+}
+
+/// Applies `[check.rules]`: changes levels and drops the rules set to `off`. Locked rules and
+/// rules that are not configured keep the level they were reported with.
+pub fn apply_levels(ds: Vec<Diagnostic>, rules: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    if rules.is_empty() {
+        return ds;
+    }
+    ds.into_iter()
+        .filter_map(|mut d| {
+            if rule(d.rule).is_some_and(|r| r.locked) {
+                return Some(d);
+            }
+            match rules.get(d.rule).map(String::as_str) {
+                Some("off") => None,
+                Some(level) => {
+                    if let Some(l) = Level::parse(level) {
+                        d.level = l;
+                    }
+                    Some(d)
+                }
+                None => Some(d),
+            }
+        })
+        .collect()
+}
+
+/// What `hindsight check` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// A previous build's sitemap.xml (a file path).
+    pub baseline: Option<PathBuf>,
+    /// Report warnings as errors.
+    pub deny_warnings: bool,
+}
+
+/// What a check found.
+#[derive(Debug)]
+pub struct Report {
+    /// Sorted by file, line, column and rule.
+    pub findings: Vec<Diagnostic>,
+    /// Postmortems checked (drafts included).
+    pub incidents: usize,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|d| d.level == Level::Error)
+    }
+
+    /// `check: 1 error, 2 warnings, 3 notes in 40 postmortems (0.12s)`.
+    pub fn summary_line(&self) -> String {
+        let n = |l: Level| crate::diagnostics::count(&self.findings, l);
+        let plural =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        format!(
+            "check: {}, {}, {} in {} ({:.2?})",
+            plural(n(Level::Error), "error", "errors"),
+            plural(n(Level::Warning), "warning", "warnings"),
+            plural(n(Level::Info), "note", "notes"),
+            plural(self.incidents, "postmortem", "postmortems"),
+            self.elapsed
+        )
+    }
+}
+
+/// Why a check could not run (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// Runs every rule over the site under `opts.root`. Reads, never writes.
+pub fn run(opts: &Options) -> Result<Report, Error> {
+    let start = Instant::now();
+    if !opts.root.is_dir() {
+        return Err(Error::Io(format!(
+            "`{}` is not a folder; pass the folder that holds hindsight.toml with --root",
+            opts.root.display()
+        )));
+    }
+    let baseline = match &opts.baseline {
+        Some(p) => Some(Baseline::read(&opts.root, p)?),
+        None => None,
+    };
+    let (findings, incidents) = match Config::load(&opts.root) {
+        Err(problems) => (problems, 0),
+        Ok(config) => {
+            let output = opts.root.join(&config.output_dir);
+            // Drafts too: a pull request that adds a draft deserves the same review.
+            let (site, diags) = crate::load_site(&opts.root, config, &output, true);
+            let mut findings = diags.into_sorted();
+            if let Err(e) = crate::theme::templates(&site.root, &site.config.theme) {
+                let dir = format!("themes/{}/templates", site.config.theme);
+                findings.push(
+                    finding("theme", &dir, e)
+                        .hint("fix the template named in the message; `build` stops on it too"),
+                );
+            }
+            // A file whose front matter cannot be read gets no other findings: they would all
+            // follow from the missing front matter. Fix the YAML first.
+            let unreadable: HashSet<String> = findings
+                .iter()
+                .filter(|d| d.rule == "yaml-invalid")
+                .map(|d| d.file.clone())
+                .collect();
+            findings.extend(
+                site_rules(&site)
+                    .into_iter()
+                    .filter(|d| !unreadable.contains(&d.file)),
+            );
+            if let Some(b) = &baseline {
+                findings.extend(b.dropped(&site));
+            }
+            let findings = apply_levels(findings, &site.config.check.rules);
+            (findings, site.library.incidents.len())
+        }
+    };
+    let mut findings = silence(findings, &opts.root);
+    if opts.deny_warnings {
+        for d in &mut findings {
+            if d.level == Level::Warning {
+                d.level = Level::Error;
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+    });
+    findings.dedup();
+    Ok(Report {
+        findings,
+        incidents,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Drops findings that an `<!-- hindsight: allow RULE -->` comment on their line, or on the line
+/// before, silences. Locked rules cannot be silenced.
+fn silence(findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let allow = R.get_or_init(|| {
+        Regex::new(r"<!--\s*hindsight:\s*allow\s+([A-Za-z0-9_, -]+?)\s*-->").expect("valid regex")
+    });
+    // Per file: the lines with allow comments and the rules each names (None: no comment).
+    type Allows = Option<Vec<(usize, Vec<String>)>>;
+    let mut texts: HashMap<String, Allows> = HashMap::new();
+    findings
+        .into_iter()
+        .filter(|d| {
+            if rule(d.rule).is_some_and(|r| r.locked) {
+                return true;
+            }
+            let allows = texts.entry(d.file.clone()).or_insert_with(|| {
+                let text = std::fs::read(root.join(&d.file)).ok()?;
+                let text = String::from_utf8_lossy(&text);
+                if !text.contains("hindsight:") {
+                    return None;
+                }
+                Some(
+                    text.lines()
+                        .enumerate()
+                        .filter_map(|(i, l)| {
+                            let rules: Vec<String> = allow
+                                .captures_iter(l)
+                                .flat_map(|c| {
+                                    c[1].split([',', ' '])
+                                        .filter(|s| !s.is_empty())
+                                        .map(str::to_string)
+                                        .collect::<Vec<_>>()
+                                })
+                                .collect();
+                            (!rules.is_empty()).then_some((i + 1, rules))
+                        })
+                        .collect(),
+                )
+            });
+            let Some(allows) = allows else {
+                return true;
+            };
+            !allows.iter().any(|(line, rules)| {
+                (*line == d.line || *line + 1 == d.line) && rules.iter().any(|r| r == d.rule)
+            })
+        })
+        .collect()
+}
+
+/// The rules over a loaded site.
+fn site_rules(site: &Site) -> Vec<Diagnostic> {
+    let timings = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
+    let t = Instant::now();
+    let lap = |what: &str| {
+        if timings {
+            eprintln!("[timings] check: {what} after {:.3?}", t.elapsed());
+        }
+    };
+    let ctx = Context::new(site);
+    let mut out: Vec<Diagnostic> = site
+        .library
+        .incidents
+        .par_iter()
+        .flat_map_iter(|inc| incident_rules(&ctx, inc))
+        .collect();
+    lap("incident rules");
+    out.extend(alias_rules(site));
+    out.extend(near_duplicates(site));
+    lap("aliases and near-duplicate learnings");
+    out.extend(not_built(site));
+    out
+}
+
+/// What the per-incident rules share.
+struct Context<'a> {
+    site: &'a Site,
+    /// Dates after this are in the future (tomorrow in UTC, to allow for time zones).
+    latest: NaiveDate,
+    by_id: HashMap<&'a str, &'a Incident>,
+    /// Anchors of every incident that some link points into with `#anchor`.
+    anchors: HashMap<String, HashSet<String>>,
+    blameless: Blameless,
+}
+
+impl<'a> Context<'a> {
+    fn new(site: &'a Site) -> Self {
+        let lib = &site.library;
+        let by_id: HashMap<&str, &Incident> =
+            lib.incidents.iter().map(|i| (i.id.as_str(), i)).collect();
+        let mut wanted: HashSet<&str> = HashSet::new();
+        for inc in &lib.incidents {
+            for l in &inc.links {
+                match (&l.kind, &l.anchor) {
+                    (LinkKind::Incident(id), Some(_)) => {
+                        wanted.insert(id);
+                    }
+                    (LinkKind::SelfAnchor, Some(_)) => {
+                        wanted.insert(&inc.id);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let anchors = wanted
+            .into_par_iter()
+            .filter_map(|id| by_id.get(id).map(|inc| (id.to_string(), anchors_of(inc))))
+            .collect();
+        Context {
+            site,
+            latest: chrono::Utc::now().date_naive() + chrono::Days::new(1),
+            by_id,
+            anchors,
+            blameless: Blameless::new(&site.config.check),
+        }
+    }
+}
+
+/// Every anchor a page offers: its headings' and every `id` in its HTML.
+fn anchors_of(inc: &Incident) -> HashSet<String> {
+    let mut set: HashSet<String> = inc.sections.iter().map(|s| s.anchor.clone()).collect();
+    set.extend(inc.toc.iter().map(|t| t.id.clone()));
+    set.extend(html_ids(&inc.html));
+    set
+}
+
+fn html_ids(html: &str) -> Vec<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| Regex::new(r#"\s(?:id|name)="([^"]+)""#).expect("valid regex"));
+    r.captures_iter(html)
+        .map(|c| c[1].replace("&amp;", "&"))
+        .collect()
+}
+
+fn fm_line(inc: &Incident, key: &str) -> usize {
+    inc.front_matter.line_of(key).unwrap_or(1)
+}
+
+fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    dates(ctx, inc, &mut out);
+    severity(ctx, inc, &mut out);
+    required(ctx, inc, &mut out);
+    links(ctx, inc, &mut out);
+    learnings_missing(ctx, inc, &mut out);
+    action_owners(inc, &mut out);
+    derived(inc, &mut out);
+    match std::fs::read(ctx.site.root.join(&inc.source)) {
+        Ok(bytes) => ctx
+            .blameless
+            .scan(&String::from_utf8_lossy(&bytes), inc, &mut out),
+        Err(e) => out.push(finding("io", &inc.source, format!("cannot read file: {e}"))),
+    }
+    out
+}
+
+fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    if let Some(d) = inc.date.filter(|d| *d > ctx.latest) {
+        let derived = inc.derived.contains(&"date");
+        let line = if derived { 1 } else { fm_line(inc, "date") };
+        out.push(
+            finding("future-date", &inc.source, format!("the incident date {d} is in the future"))
+                .at(line, 1)
+                .hint(if derived {
+                    "the date was derived from the file name or the first date in the text; set `date:` in the front matter to the day the incident happened"
+                } else {
+                    "set `date:` to the day the incident happened (YYYY-MM-DD)"
+                }),
+        );
+    }
+    let times = [
+        ("started_at", inc.started_at),
+        ("detected_at", inc.detected_at),
+        ("resolved_at", inc.resolved_at),
+    ];
+    for (key, t) in times {
+        if let Some(t) = t.filter(|t| t.date_naive() > ctx.latest) {
+            out.push(
+                finding(
+                    "future-date",
+                    &inc.source,
+                    format!("`{key}` {} is in the future", t.to_rfc3339()),
+                )
+                .at(fm_line(inc, key), 1)
+                .hint(format!(
+                    "set `{key}` to when it happened, e.g. `{key}: 2024-03-01T14:05:00Z`"
+                )),
+            );
+        }
+    }
+    let order = |later: &str,
+                 lt: Option<DateTime<FixedOffset>>,
+                 earlier: &str,
+                 et: Option<DateTime<FixedOffset>>,
+                 out: &mut Vec<Diagnostic>| {
+        if let (Some(l), Some(e)) = (lt, et) {
+            if l < e {
+                out.push(
+                    finding(
+                        "time-order",
+                        &inc.source,
+                        format!("`{later}` ({}) is before `{earlier}` ({})", l.to_rfc3339(), e.to_rfc3339()),
+                    )
+                    .at(fm_line(inc, later), 1)
+                    .hint("check both times and their offsets (a time without an offset is UTC); time to detect and time to resolve are computed from them"),
+                );
+            }
+        }
+    };
+    order(
+        "detected_at",
+        inc.detected_at,
+        "started_at",
+        inc.started_at,
+        out,
+    );
+    order(
+        "resolved_at",
+        inc.resolved_at,
+        "started_at",
+        inc.started_at,
+        out,
+    );
+    order(
+        "resolved_at",
+        inc.resolved_at,
+        "detected_at",
+        inc.detected_at,
+        out,
+    );
+}
+
+fn severity(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    let Some(sev) = &inc.severity else { return };
+    let scale = &ctx.site.config.severities;
+    if scale.iter().any(|s| s.eq_ignore_ascii_case(sev)) {
+        return;
+    }
+    let names: Vec<&str> = scale.iter().map(String::as_str).collect();
+    let hint = match did_you_mean(sev, &names) {
+        Some(s) => format!(
+            "did you mean `{s}`? The scale is {}; change it with `severities` in hindsight.toml",
+            names.join(", ")
+        ),
+        None => format!(
+            "use one of {}, or add it to `severities` in hindsight.toml",
+            names.join(", ")
+        ),
+    };
+    out.push(
+        finding(
+            "unknown-severity",
+            &inc.source,
+            format!("unknown severity `{sev}`"),
+        )
+        .at(fm_line(inc, "severity"), 1)
+        .hint(hint),
+    );
+}
+
+fn required(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    if inc.status != Status::Published {
+        return;
+    }
+    for key in &ctx.site.config.check.required {
+        if inc.front_matter.line_of(key).is_none() {
+            out.push(
+                finding("required-field", &inc.source, format!("`{key}` is required but not set in the front matter"))
+                    .at(1, 1)
+                    .hint(format!("add `{key}: ...` to the front matter (hindsight.toml's `[check] required` asks every published postmortem for it)")),
+            );
+        }
+    }
+}
+
+fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    let site = ctx.site;
+    let publishes_drafts = site.config.drafts;
+    for l in &inc.links {
+        let at = |d: Diagnostic| d.at(l.line, l.column);
+        match &l.kind {
+            LinkKind::Broken => {
+                let paths: Vec<&str> = site
+                    .library
+                    .incidents
+                    .iter()
+                    .map(|i| i.content_path.as_str())
+                    .collect();
+                let name = l.target.rsplit('/').next().unwrap_or(&l.target);
+                let hint = match did_you_mean(&l.target, &paths).or_else(|| {
+                    let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
+                    did_you_mean(name, &names)
+                }) {
+                    Some(s) => format!("did you mean `{s}`? Link to a postmortem by its file path (relative to this file) or by its id"),
+                    None => "link to a postmortem by its file path (relative to this file) or its id, to a file in the content folder, or use an absolute http(s) URL".into(),
+                };
+                out.push(at(finding(
+                    "broken-link",
+                    &inc.source,
+                    format!("link to `{}` leads nowhere: no postmortem, learning or file has that path", l.target),
+                )
+                .hint(hint)));
+            }
+            LinkKind::MissingImage => out.push(at(finding(
+                "missing-image",
+                &inc.source,
+                format!("image `{}` does not exist", l.target),
+            )
+            .hint("put the image in the content folder (next to the postmortem is simplest) and give its path relative to this file"))),
+            LinkKind::Incident(id) => {
+                let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
+                if inc.is_public() && !target.is_public() && !publishes_drafts {
+                    out.push(at(finding(
+                        "link-to-unpublished",
+                        &inc.source,
+                        format!("link to `{id}`, which is {} and will not be on the published site", if target.status != Status::Published { "not published" } else { "internal" }),
+                    )
+                    .hint(format!("publish `{}` first, or remove the link until it is", target.source))));
+                } else if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
+                    check_anchor(ctx, inc, l, id, a, &target.source, out);
+                }
+            }
+            LinkKind::SelfAnchor => {
+                if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
+                    check_anchor(ctx, inc, l, &inc.id, a, "this page", out);
+                }
+            }
+            LinkKind::Learning(_) | LinkKind::Asset | LinkKind::External => {}
+        }
+    }
+}
+
+fn check_anchor(
+    ctx: &Context,
+    inc: &Incident,
+    l: &crate::markdown::Link,
+    id: &str,
+    anchor: &str,
+    target_name: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(anchors) = ctx.anchors.get(id) else {
+        return;
+    };
+    let decoded = crate::markdown::percent_decode(anchor);
+    if anchors.contains(anchor) || anchors.contains(&decoded) {
+        return;
+    }
+    let mut list: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    list.sort_unstable();
+    let hint = match did_you_mean(&decoded, &list) {
+        Some(s) => format!("did you mean `#{s}`? Anchors are the headings' slugs"),
+        None if list.is_empty() => format!("{target_name} has no headings to link to"),
+        None => format!(
+            "sections of {target_name}: {}",
+            list.iter()
+                .take(12)
+                .map(|a| format!("#{a}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    out.push(
+        finding(
+            "broken-anchor",
+            &inc.source,
+            format!("`#{anchor}` is not a section of {target_name}"),
+        )
+        .at(l.line, l.column)
+        .hint(hint),
+    );
+}
+
+fn learnings_missing(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    if !inc.learnings.is_empty() {
+        return;
+    }
+    let extra = &ctx.site.config.learnings.sections;
+    let section = inc
+        .sections
+        .iter()
+        .find(|s| derive::title_is(s, derive::LEARNING_SECTIONS, extra));
+    let d = if inc.front_matter.learnings.is_some() {
+        finding("learnings-missing", &inc.source, "`learnings` is empty")
+            .at(fm_line(inc, "learnings"), 1)
+            .hint("list what the incident taught, e.g. `learnings: [\"Alert on symptoms, not causes\"]`")
+    } else if let Some(s) = section {
+        finding(
+            "learnings-missing",
+            &inc.source,
+            format!("the section `{}` has no learnings", s.title),
+        )
+        .at(s.line, 1)
+        .hint("write each learning as a list item under this heading")
+    } else {
+        finding("learnings-missing", &inc.source, "no learnings: no `learnings` in the front matter and no Lessons learned section")
+            .at(1, 1)
+            .hint("add a `## Lessons learned` section with one list item per learning, or `learnings:` in the front matter")
+    };
+    out.push(d);
+}
+
+fn action_owners(inc: &Incident, out: &mut Vec<Diagnostic>) {
+    let from_front_matter = inc.front_matter.action_items.is_some();
+    for a in &inc.action_items {
+        if a.owner.is_some() || a.status != crate::content::ActionStatus::Open {
+            continue;
+        }
+        out.push(
+            finding("action-owner", &inc.source, format!("open action item has no owner: “{}”", short(&a.text, 60)))
+                .at(a.line, 1)
+                .hint(if from_front_matter {
+                    "add `owner: team-or-person` to this item"
+                } else {
+                    "name the owner at the end of the item, e.g. `(owner: team-payments)` or `@team-payments`, or fill an Owner column"
+                }),
+        );
+    }
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max).collect();
+    t.push('…');
+    t
+}
+
+fn file_stem(content_path: &str) -> &str {
+    let name = content_path.rsplit('/').next().unwrap_or(content_path);
+    [".md", ".markdown", ".MD"]
+        .iter()
+        .find_map(|e| name.strip_suffix(e))
+        .unwrap_or(name)
+}
+
+fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
+    use derive::DateSource;
+    let mut parts = Vec::new();
+    let mut hint = "nothing to fix; to pin a value, set it in the front matter".to_string();
+    if inc.front_matter.id.is_none() {
+        let stem = file_stem(&inc.content_path);
+        if derive::id_and_title_from_stem(stem).0 == crate::markdown::slugify(stem) {
+            parts.push(format!("id `{}` from the whole file name", inc.id));
+            hint = format!("renaming the file would change the page URL: set `id: {}` in the front matter to keep it", inc.id);
+        } else {
+            parts.push(format!(
+                "id `{}` from the incident number in the file name",
+                inc.id
+            ));
+        }
+    }
+    for field in &inc.derived {
+        match *field {
+            "title" => parts.push(format!("title “{}” from the text", short(&inc.title, 50))),
+            "date" => parts.push(match (inc.date, inc.date_source) {
+                (Some(d), DateSource::FileName) => format!("date {d} from the file name"),
+                (Some(d), DateSource::Body) => format!("date {d} from the first date in the text"),
+                (Some(d), DateSource::FileNameYear) => {
+                    format!("date {d} from the year in the file name")
+                }
+                (Some(d), _) => format!("date {d} from the repository history"),
+                (None, _) => "no date (the postmortem is listed as undated)".to_string(),
+            }),
+            "summary" if !inc.summary.is_empty() => {
+                parts.push("summary from the first paragraph".into())
+            }
+            "learnings" if !inc.learnings.is_empty() => parts.push(format!(
+                "{} learning(s) from the Lessons learned section",
+                inc.learnings.len()
+            )),
+            "action_items" if !inc.action_items.is_empty() => parts.push(format!(
+                "{} action item(s) from the Action items section",
+                inc.action_items.len()
+            )),
+            _ => {}
+        }
+    }
+    if parts.is_empty() {
+        return;
+    }
+    out.push(
+        finding(
+            "derived",
+            &inc.source,
+            format!(
+                "derived what the front matter does not set: {}",
+                parts.join("; ")
+            ),
+        )
+        .at(1, 1)
+        .hint(hint),
+    );
+}
+
+/// Aliases must be ids or paths, and must not collide with a page or with another alias.
+fn alias_rules(site: &Site) -> Vec<Diagnostic> {
+    let pages: HashSet<String> = crate::render::page_urls(site).into_iter().collect();
+    let mut claims: BTreeMap<String, Vec<&Incident>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for inc in &site.library.incidents {
+        let line = fm_line(inc, "aliases");
+        for alias in &inc.aliases {
+            match crate::render::alias_path(alias, "incidents") {
+                Err(why) => out.push(
+                    finding("bad-alias", &inc.source, format!("alias `{alias}` cannot be used: {why}"))
+                        .at(line, 1)
+                        .hint("an alias is an old id (`PM2019-9`) or an old URL path from the site root (`/incidents/old-name/`)"),
+                ),
+                Ok(path) if path == inc.url() => out.push(
+                    finding("bad-alias", &inc.source, format!("alias `{alias}` is this postmortem's own URL"))
+                        .at(line, 1)
+                        .hint("remove it: an alias is an old URL that should lead here"),
+                ),
+                Ok(path) if pages.contains(&path) => out.push(
+                    finding("bad-alias", &inc.source, format!("alias `{alias}` is the URL of an existing page, `/{path}`"))
+                        .at(line, 1)
+                        .hint("a redirect cannot replace a page; remove the alias or move that page"),
+                ),
+                Ok(path) => claims.entry(path).or_default().push(inc),
+            }
+        }
+    }
+    for (path, incs) in claims {
+        if incs.len() < 2 {
+            continue;
+        }
+        for inc in &incs {
+            let others: Vec<&str> = incs
+                .iter()
+                .filter(|o| o.id != inc.id)
+                .map(|o| o.source.as_str())
+                .collect();
+            out.push(
+                finding("bad-alias", &inc.source, format!("alias for `/{path}` is also claimed by {}", others.join(", ")))
+                    .at(fm_line(inc, "aliases"), 1)
+                    .hint("an old URL can redirect to one page only; keep the alias on the postmortem that replaced it"),
+            );
+        }
+    }
+    out
+}
+
+/// Learnings that read alike but share no canonical id: attached to a canonical learning by
+/// similarity, or clustered across incidents by `learnings::link`.
+fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
+    let lib = &site.library;
+    let graph = &site.graph;
+    let mut out = Vec::new();
+    for s in crate::learnings::suggestions(lib) {
+        let inc = &lib.incidents[s.incident];
+        let l = &inc.learnings[s.learning];
+        let title = graph
+            .by_id
+            .get(&s.canonical)
+            .map(|&g| graph.groups[g].title.as_str())
+            .unwrap_or("");
+        out.push(
+            finding("near-duplicate-learning", &inc.source, format!("this learning reads like the canonical learning `{}` (“{}”, similarity {:.2}) but does not cite it", s.canonical, short(title, 60), s.score))
+                .at(l.line, 1)
+                .hint(format!("if it is the same lesson, cite it: in the front matter write the learning as `- text: ...` with `id: {}`", s.canonical)),
+        );
+    }
+    for g in graph.groups.iter().filter(|g| !g.canonical) {
+        let mut incidents: Vec<usize> = g.citations.iter().map(|&(i, _)| i).collect();
+        incidents.sort_unstable();
+        incidents.dedup();
+        if incidents.len() < 2 {
+            continue;
+        }
+        for &(ii, li) in &g.citations {
+            let inc = &lib.incidents[ii];
+            let others: Vec<String> = g
+                .citations
+                .iter()
+                .filter(|(oi, _)| *oi != ii)
+                .map(|&(oi, ol)| {
+                    format!(
+                        "{}:{}",
+                        lib.incidents[oi].source, lib.incidents[oi].learnings[ol].line
+                    )
+                })
+                .collect();
+            out.push(
+                finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}", if others.len() == 1 { "a learning" } else { "learnings" }, others.join(", ")))
+                    .at(inc.learnings[li].line, 1)
+                    .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each with `id: {}`", g.id, g.id)),
+            );
+        }
+    }
+    out
+}
+
+/// Markdown-looking files that the build skips although they read like a postmortem.
+fn not_built(site: &Site) -> Vec<Diagnostic> {
+    let content_root = site.root.join(&site.config.content_dir);
+    let patterns: Vec<(String, globset::GlobMatcher)> = site
+        .config
+        .ignore
+        .iter()
+        .filter_map(|p| {
+            globset::GlobBuilder::new(p)
+                .literal_separator(false)
+                .build()
+                .ok()
+                .map(|g| (p.clone(), g.compile_matcher()))
+        })
+        .collect();
+    site.library
+        .skipped
+        .par_iter()
+        .filter_map(|rel| {
+            let path = content_root.join(rel);
+            let text = String::from_utf8_lossy(&std::fs::read(&path).ok()?).into_owned();
+            if !looks_like_postmortem(&text) {
+                return None;
+            }
+            let file = rel_path(&site.root, &path);
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let pattern = patterns
+                .iter()
+                .find(|(_, g)| g.is_match(rel) || g.is_match(name))
+                .map(|(p, _)| p.as_str());
+            let (why, hint) = match pattern {
+                Some(p) => (
+                    format!("ignored by the pattern `{p}` in hindsight.toml"),
+                    format!("to publish it, narrow `ignore` so that `{p}` does not match it; if it is not a postmortem, add `<!-- hindsight: allow not-built -->` on its first line"),
+                ),
+                None => (
+                    "it has no .md extension".to_string(),
+                    "to publish it, rename it to end in `.md`; if it is not a postmortem, add `<!-- hindsight: allow not-built -->` on its first line".to_string(),
+                ),
+            };
+            Some(
+                finding("not-built", &file, format!("this file looks like a postmortem but will not be built: {why}"))
+                    .at(1, 1)
+                    .hint(hint),
+            )
+        })
+        .collect()
+}
+
+/// Section titles that mark a postmortem, besides learnings and action items.
+const POSTMORTEM_SECTIONS: &[&str] = &[
+    "summary",
+    "timeline",
+    "impact",
+    "root cause",
+    "root causes",
+    "contributing factors",
+    "resolution",
+    "detection",
+];
+
+/// A postmortem has postmortem front matter or at least two postmortem sections, and enough
+/// prose not to be a template.
+fn looks_like_postmortem(text: &str) -> bool {
+    let (yaml, body) = match frontmatter::split(text, "") {
+        Ok(s) => (s.yaml.unwrap_or(""), s.body),
+        Err(_) => ("", text),
+    };
+    let fm_keys = yaml.lines().any(|l| {
+        [
+            "date:",
+            "severity:",
+            "started_at:",
+            "resolved_at:",
+            "learnings:",
+            "action_items:",
+        ]
+        .iter()
+        .any(|k| l.starts_with(k))
+    });
+    let mut sections = 0;
+    let mut words = 0;
+    for line in body.lines() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('#') {
+            let n = derive::normalise_title(h.trim_start_matches('#'));
+            if POSTMORTEM_SECTIONS.contains(&n.as_str())
+                || derive::LEARNING_SECTIONS.contains(&n.as_str())
+                || derive::ACTION_SECTIONS.contains(&n.as_str())
+            {
+                sections += 1;
+            }
+        } else if !t.starts_with('|') {
+            words += t
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+        }
+    }
+    (fm_keys || sections >= 2) && words >= 60
+}
+
+/// The blaming phrasing rule: words and phrases, counterfactuals, and a person's name as cause.
+struct Blameless {
+    /// One alternation of every configured phrase.
+    phrases: Option<Regex>,
+    /// Phrase (lowercase, single spaces) to how it must be used to count.
+    kinds: HashMap<String, Use>,
+    names: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// Always.
+    Always,
+    /// Only followed by a past participle ("should have caught", not "should have a runbook").
+    Counterfactual,
+    /// Only after a person as subject ("we failed to", not "the pod failed to").
+    PersonSubject,
+}
+
+/// The built-in list: phrase and how it must be used to count.
+const DEFAULT_BLAMELESS: &[(&str, Use)] = &[
+    ("human error", Use::Always),
+    ("operator error", Use::Always),
+    ("user error", Use::Always),
+    ("careless", Use::Always),
+    ("carelessly", Use::Always),
+    ("carelessness", Use::Always),
+    ("negligence", Use::Always),
+    ("negligent", Use::Always),
+    ("negligently", Use::Always),
+    ("blame", Use::Always),
+    ("blamed", Use::Always),
+    ("to blame", Use::Always),
+    ("fault", Use::Always),
+    ("at fault", Use::Always),
+    ("forgot", Use::Always),
+    ("forgotten", Use::Always),
+    ("sloppy", Use::Always),
+    ("incompetent", Use::Always),
+    ("incompetence", Use::Always),
+    ("should have", Use::Counterfactual),
+    ("should've", Use::Counterfactual),
+    ("ought to have", Use::Counterfactual),
+    ("failed to", Use::PersonSubject),
+    ("neglected to", Use::PersonSubject),
+    ("didn't bother", Use::PersonSubject),
+    ("did not bother", Use::PersonSubject),
+];
+
+/// Technical phrases that contain a blaming word but blame nobody.
+const TECHNICAL: &[&str] = &[
+    "fault toleran",
+    "fault-toleran",
+    "fault injection",
+    "fault domain",
+    "fault isolation",
+    "fault detection",
+    "fault zone",
+    "page fault",
+    "segmentation fault",
+    "no-fault",
+    "hardware fault",
+    "network fault",
+];
+
+const PERSONS: &[&str] = &[
+    "i",
+    "we",
+    "he",
+    "she",
+    "they",
+    "you",
+    "someone",
+    "somebody",
+    "nobody",
+    "engineer",
+    "engineers",
+    "developer",
+    "developers",
+    "operator",
+    "operators",
+    "team",
+    "person",
+    "admin",
+    "administrator",
+    "on-call",
+    "oncall",
+    "reviewer",
+    "reviewers",
+    "author",
+];
+
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "been",
+    "done",
+    "known",
+    "caught",
+    "seen",
+    "gone",
+    "taken",
+    "run",
+    "sent",
+    "set",
+    "put",
+    "built",
+    "found",
+    "made",
+    "kept",
+    "told",
+    "thought",
+    "understood",
+    "written",
+    "read",
+    "led",
+    "paid",
+    "held",
+    "brought",
+    "spotted",
+];
+
+fn is_participle(word: &str) -> bool {
+    let w = word.to_lowercase();
+    w.ends_with("ed") || w.ends_with("en") || IRREGULAR_PARTICIPLES.contains(&w.as_str())
+}
+
+fn name_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(concat!(
+            r"\bcaused by (?P<a>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:'s\b|[.,;:!?)]|$|\s+(?:who|when|while|because|after|forgetting|not|did|didn't|ran|pushed|merged|deployed|deleted|changed|typed|accidentally|mistakenly)\b)",
+            r"|\b(?P<b>[A-Z][a-z]+)'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)\b"
+        ))
+        .expect("valid regex")
+    })
+}
+
+/// Capitalised words that start "caused by X" without naming a person.
+const NOT_NAMES: &[&str] = &[
+    "The", "This", "That", "These", "Those", "A", "An", "Our", "Their", "Its", "It", "One", "Two",
+    "Some", "Another", "Both", "All",
+];
+
+impl Blameless {
+    fn new(config: &CheckConfig) -> Self {
+        let mut kinds: HashMap<String, Use> = HashMap::new();
+        if config.blameless_defaults {
+            for (p, u) in DEFAULT_BLAMELESS {
+                kinds.insert((*p).to_string(), *u);
+            }
+        }
+        for w in &config.blameless_words {
+            let w = crate::markdown::collapse_ws(&w.to_lowercase());
+            if !w.is_empty() {
+                kinds.insert(w, Use::Always);
+            }
+        }
+        let mut list: Vec<&String> = kinds.keys().collect();
+        // Longest first, so that "at fault" wins over "fault".
+        list.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let phrases = (!list.is_empty()).then(|| {
+            let alternation: Vec<String> = list
+                .iter()
+                .map(|p| {
+                    p.split(' ')
+                        .map(regex::escape)
+                        .collect::<Vec<_>>()
+                        .join(r"\s+")
+                })
+                .collect();
+            Regex::new(&format!(r"(?i)\b(?:{})\b", alternation.join("|"))).expect("escaped phrases")
+        });
+        Blameless {
+            phrases,
+            kinds,
+            names: config.blameless_defaults,
+        }
+    }
+
+    /// Scans the narrative of a postmortem file (prose only: no front matter, code or quotes).
+    fn scan(&self, text: &str, inc: &Incident, out: &mut Vec<Diagnostic>) {
+        if self.phrases.is_none() && !self.names {
+            return;
+        }
+        let Ok(split) = frontmatter::split(text, &inc.source) else {
+            return;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let body_offset = text.len() - split.body.len();
+        for run in prose_runs(split.body) {
+            for (start, _, message) in self.matches(&run.text) {
+                let off = body_offset + run.source_offset(start);
+                let (line, column) = line_col(text, off);
+                out.push(
+                    finding("blameless", &inc.source, message)
+                        .at(line, column)
+                        .hint("describe the conditions instead: what made the action reasonable at the time and what would have caught it (\"the runbook did not cover X\", \"nothing alerted on Y\"); to keep this wording, add `<!-- hindsight: allow blameless -->` on this line or the line before"),
+                );
+            }
+        }
+    }
+
+    /// (start, end, message) of each blaming phrase in a run of prose.
+    fn matches(&self, s: &str) -> Vec<(usize, usize, String)> {
+        let mut found = Vec::new();
+        if let Some(re) = &self.phrases {
+            for m in re.find_iter(s) {
+                let phrase = crate::markdown::collapse_ws(&m.as_str().to_lowercase());
+                let Some(&usage) = self.kinds.get(&phrase) else {
+                    continue;
+                };
+                if quoted(s, m.start(), m.end()) || technical(s, m.start(), m.end()) {
+                    continue;
+                }
+                let mut start = m.start();
+                let message = match usage {
+                    Use::Always => format!("“{}” puts the cause on a person", m.as_str()),
+                    Use::Counterfactual => {
+                        let next = s[m.end()..].split_whitespace().next().unwrap_or("");
+                        let next = next.trim_matches(|c: char| !c.is_alphanumeric());
+                        if !is_participle(next) {
+                            continue;
+                        }
+                        format!(
+                            "“{} {next}” judges a past decision with hindsight",
+                            m.as_str()
+                        )
+                    }
+                    Use::PersonSubject => {
+                        let before = s[..m.start()].trim_end();
+                        let word_start = before
+                            .rfind(|c: char| !(c.is_alphanumeric() || c == '-'))
+                            .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
+                            .unwrap_or(0);
+                        let prev = &before[word_start..];
+                        if !PERSONS.contains(&prev.to_lowercase().as_str()) {
+                            continue;
+                        }
+                        // The finding points at the subject, where the quoted phrase starts.
+                        start = word_start;
+                        format!("“{prev} {}” puts the cause on a person", m.as_str())
+                    }
+                };
+                found.push((start, m.end(), message));
+            }
+        }
+        if self.names {
+            for c in name_regex().captures_iter(s) {
+                let name = c.name("a").or(c.name("b")).expect("one name group matches");
+                let first = name.as_str().split(' ').next().unwrap_or("");
+                if NOT_NAMES.contains(&first) {
+                    continue;
+                }
+                let whole = c.get(0).expect("match");
+                if found
+                    .iter()
+                    .any(|(a, b, _)| *a < whole.end() && whole.start() < *b)
+                {
+                    continue;
+                }
+                found.push((
+                    whole.start(),
+                    whole.end(),
+                    format!(
+                        "“{}” names a person as the cause",
+                        whole
+                            .as_str()
+                            .trim_end_matches(|c: char| !c.is_alphanumeric())
+                    ),
+                ));
+            }
+        }
+        found.sort_by_key(|f| f.0);
+        found
+    }
+}
+
+/// Whether a match is a quoted mention (`we avoid "human error"`), not a use.
+fn quoted(s: &str, start: usize, end: usize) -> bool {
+    let before = s[..start].chars().next_back();
+    let after = s[end..].chars().next();
+    matches!(before, Some('"' | '“' | '\'' | '‘')) && matches!(after, Some('"' | '”' | '\'' | '’'))
+}
+
+fn technical(s: &str, start: usize, end: usize) -> bool {
+    let mut lo = start.saturating_sub(12);
+    while !s.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (end + 12).min(s.len());
+    while !s.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let window = s[lo..hi].to_lowercase();
+    TECHNICAL.iter().any(|t| window.contains(t))
+}
+
+/// A run of prose text with a map back to source offsets.
+#[derive(Default)]
+struct Run {
+    text: String,
+    /// (offset in `text`, offset in the source, whether the piece is the source verbatim).
+    pieces: Vec<(usize, usize, bool)>,
+}
+
+impl Run {
+    fn push(&mut self, piece: &str, source: usize, verbatim: bool) {
+        self.pieces.push((self.text.len(), source, verbatim));
+        self.text.push_str(piece);
+    }
+
+    fn source_offset(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.0 <= at).saturating_sub(1);
+        match self.pieces.get(i) {
+            Some(&(t, s, true)) => s + (at - t),
+            Some(&(_, s, false)) => s,
+            None => 0,
+        }
+    }
+}
+
+/// The prose of a Markdown body as runs of inline text (a paragraph, a list item's text, a
+/// heading, a table cell), leaving out code, block quotes and HTML.
+fn prose_runs(body: &str) -> Vec<Run> {
+    let mut runs = Vec::new();
+    let mut run = Run::default();
+    let mut skip = 0usize;
+    let flush = |run: &mut Run, runs: &mut Vec<Run>| {
+        if !run.text.trim().is_empty() {
+            runs.push(std::mem::take(run));
+        } else {
+            *run = Run::default();
+        }
+    };
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::BlockQuote(_) | Tag::HtmlBlock) => {
+                flush(&mut run, &mut runs);
+                skip += 1;
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::BlockQuote(_) | TagEnd::HtmlBlock) => {
+                flush(&mut run, &mut runs);
+                skip = skip.saturating_sub(1);
+            }
+            Event::Text(t) if skip == 0 => {
+                let verbatim = body.get(range.clone()) == Some(&*t);
+                run.push(&t, range.start, verbatim);
+            }
+            Event::SoftBreak | Event::HardBreak if skip == 0 => run.push(" ", range.start, false),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
+            _ => flush(&mut run, &mut runs),
+        }
+    }
+    flush(&mut run, &mut runs);
+    runs
+}
+
+/// A previous build's sitemap: the URLs it published, as paths relative to its site root.
+struct Baseline {
+    /// The sitemap as findings name it: relative to the root when inside it.
+    file: String,
+    /// (path relative to the site root, line, column of the `<loc>` text).
+    urls: Vec<(String, usize, usize)>,
+}
+
+impl Baseline {
+    fn read(root: &Path, path: &Path) -> Result<Baseline, Error> {
+        let s = path.to_string_lossy();
+        if s.starts_with("http://") || s.starts_with("https://") {
+            return Err(Error::Usage(format!(
+                "--baseline takes a file path, not a URL; download the sitemap first, e.g. `curl -fsSo old-sitemap.xml {s}`"
+            )));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Io(format!(
+                "cannot read the baseline sitemap {}: {e}",
+                path.display()
+            ))
+        })?;
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let file = rel_path(&abs(root), &abs(path));
+        static R: OnceLock<Regex> = OnceLock::new();
+        let loc = R.get_or_init(|| Regex::new(r"<loc>\s*([^<]*?)\s*</loc>").expect("valid regex"));
+        let mut paths = Vec::new();
+        for c in loc.captures_iter(&text) {
+            let m = c.get(1).expect("group");
+            let (line, column) = line_col(&text, m.start());
+            paths.push((url_path(&xml_unescape(m.as_str())), line, column));
+        }
+        if paths.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} has no <loc> entries: pass the sitemap.xml of a previous build",
+                path.display()
+            )));
+        }
+        // The site's base path is what every URL shares (the overview page is the base itself).
+        let first = paths[0].0.clone();
+        let mut base_len = first.len();
+        for (p, _, _) in &paths {
+            base_len = base_len.min(common_prefix(&first, p));
+        }
+        let base = &first[..base_len];
+        let base_len = base.rfind('/').map(|i| i + 1).unwrap_or(0);
+        let urls = paths
+            .into_iter()
+            .map(|(p, l, c)| (p[base_len..].to_string(), l, c))
+            .collect();
+        Ok(Baseline { file, urls })
+    }
+
+    /// Every URL of the baseline that the public build of `site` neither has nor redirects.
+    fn dropped(&self, site: &Site) -> Vec<Diagnostic> {
+        let public = public_site(site);
+        let site = public.as_ref().unwrap_or(site);
+        let mut kept: HashSet<String> = crate::render::page_urls(site).into_iter().collect();
+        kept.extend(crate::render::redirects(site).into_iter().map(|r| r.from));
+        let ids: Vec<&str> = site
+            .library
+            .incidents
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect();
+        self.urls
+            .iter()
+            .filter(|(p, _, _)| !kept.contains(p) && !kept.contains(&format!("{p}/")))
+            .map(|(p, line, column)| {
+                let hint = match p.strip_prefix("incidents/").map(|r| r.trim_end_matches('/')) {
+                    Some(old) => match did_you_mean(old, &ids) {
+                        Some(new) => {
+                            let source = site.library.incident(new).map(|i| i.source.as_str()).unwrap_or("");
+                            format!("if `{new}` ({source}) replaced it, add `aliases: [{old}]` to its front matter; a postmortem keeps its URL when `id:` is set in its front matter")
+                        }
+                        None => format!("if the postmortem was renamed, set `id: {old}` in its front matter (or add `aliases: [{old}]`); if it was removed on purpose, add `aliases: [\"/{p}\"]` to the page that replaces it"),
+                    },
+                    None => format!("add `aliases: [\"/{p}\"]` to the front matter of the page that replaces it, or keep what produced it (a tag, service, severity or learning)"),
+                };
+                finding("dropped-url", &self.file, format!("`/{p}` was published and the new build drops it without a redirect"))
+                    .at(*line, *column)
+                    .hint(hint)
+            })
+            .collect()
+    }
+}
+
+/// The site as the default build publishes it (no drafts or internal incidents), or None when
+/// `site` already is that.
+fn public_site(site: &Site) -> Option<Site> {
+    let lib = &site.library;
+    if site.config.drafts || lib.incidents.iter().all(|i| i.is_public()) {
+        return None;
+    }
+    let mut library = crate::content::Library {
+        incidents: lib
+            .incidents
+            .iter()
+            .filter(|i| i.is_public())
+            .cloned()
+            .collect(),
+        learnings: lib.learnings.clone(),
+        index: lib.index.clone(),
+        onboarding: lib.onboarding.clone(),
+        skipped: Vec::new(),
+    };
+    for inc in &mut library.incidents {
+        for l in &mut inc.learnings {
+            l.group = None;
+        }
+        for a in &mut inc.action_items {
+            a.group = None;
+        }
+    }
+    let graph = crate::learnings::link(
+        &mut library,
+        site.config.learnings.similarity_threshold,
+        &crate::diagnostics::Diagnostics::new(),
+    );
+    let taxonomies = crate::taxonomy::build(&library, &site.config);
+    Some(Site {
+        root: site.root.clone(),
+        config: site.config.clone(),
+        library,
+        graph,
+        taxonomies,
+    })
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .take_while(|((_, x), y)| x == y)
+        .last()
+        .map(|((i, c), _)| i + c.len_utf8())
+        .unwrap_or(0)
+}
+
+/// The path of a URL (`https://x.org/pm/a/?q#f` -> `/pm/a/`), percent-decoded.
+fn url_path(url: &str) -> String {
+    let rest = match url.find("://") {
+        Some(i) => {
+            let after = &url[i + 3..];
+            after.find('/').map(|j| &after[j..]).unwrap_or("/")
+        }
+        None => url,
+    };
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let p = crate::markdown::percent_decode(rest);
+    if p.starts_with('/') {
+        p
+    } else {
+        format!("/{p}")
+    }
+}
+
+fn xml_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Findings as one JSON array (keys: rule, level, file, line, column, message, hint).
+pub fn to_json(findings: &[Diagnostic]) -> String {
+    let mut s = serde_json::to_string_pretty(findings).expect("findings serialise");
+    s.push('\n');
+    s
+}
+
+/// Findings as GitHub Actions workflow commands, one line each.
+pub fn to_github(findings: &[Diagnostic]) -> String {
+    let mut s = String::new();
+    for d in findings {
+        let command = match d.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "notice",
+        };
+        let message = if d.hint.is_empty() {
+            d.message.clone()
+        } else {
+            format!("{}\nhelp: {}", d.message, d.hint)
+        };
+        s.push_str(&format!(
+            "::{command} file={},line={},col={},title={}::{}\n",
+            github_property(&d.file),
+            d.line,
+            d.column,
+            github_property(d.rule),
+            github_data(&message)
+        ));
+    }
+    s
+}
+
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blame(s: &str) -> Vec<String> {
+        Blameless::new(&CheckConfig::default())
+            .matches(s)
+            .into_iter()
+            .map(|(a, b, _)| s[a..b].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn counterfactuals_count_only_before_a_past_participle() {
+        assert_eq!(blame("The alert should have fired."), vec!["should have"]);
+        assert!(blame("Each repository should have clear rules.").is_empty());
+    }
+
+    #[test]
+    fn failed_to_counts_only_after_a_person() {
+        assert_eq!(blame("Then we failed to verify it."), vec!["we failed to"]);
+        assert!(blame("Traffic failed to reach the cluster.").is_empty());
+    }
+
+    #[test]
+    fn technical_and_quoted_uses_are_not_blame() {
+        assert!(blame("We added fault tolerance and a default.").is_empty());
+        assert!(blame("We avoid writing \"human error\" here.").is_empty());
+        assert_eq!(blame("It was human error."), vec!["human error"]);
+    }
+
+    #[test]
+    fn a_name_as_the_cause_is_found() {
+        assert_eq!(
+            blame("The outage was caused by Dave."),
+            vec!["caused by Dave."]
+        );
+        assert!(blame("The outage was caused by The deploy.").is_empty());
+        assert_eq!(blame("It was Priya's mistake."), vec!["Priya's mistake"]);
+    }
+
+    #[test]
+    fn configured_words_extend_or_replace_the_defaults() {
+        let config = CheckConfig {
+            blameless_words: vec!["Dropped the ball".into()],
+            blameless_defaults: false,
+            ..CheckConfig::default()
+        };
+        let b = Blameless::new(&config);
+        assert_eq!(b.matches("Ops dropped  the ball; human error.").len(), 1);
+    }
+
+    #[test]
+    fn prose_runs_skip_code_and_quotes_and_map_back_to_the_source() {
+        let body = "Intro *we forgot* it.\n\n```\nforgot\n```\n\n> forgot\n";
+        let runs = prose_runs(body);
+        assert_eq!(runs.len(), 1);
+        let at = runs[0].text.find("forgot").unwrap();
+        assert_eq!(&body[runs[0].source_offset(at)..][..6], "forgot");
+    }
+
+    #[test]
+    fn github_escaping_follows_the_workflow_command_rules() {
+        assert_eq!(github_data("50%\r\nx"), "50%25%0D%0Ax");
+        assert_eq!(github_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn urls_are_compared_by_path() {
+        assert_eq!(url_path("https://x.org/pm/a/?q=1#f"), "/pm/a/");
+        assert_eq!(url_path("/a%20b/"), "/a b/");
+        assert_eq!(common_prefix("/pm/a/", "/pm/b/"), 4);
+    }
+
+    #[test]
+    fn every_rule_id_is_unique() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+    }
+}

@@ -1,0 +1,371 @@
+/*!
+The terminal's search index: a tantivy index kept in `.hindsight-cache/search/` under the root.
+
+The index holds one document per incident and per canonical learning, keyed by its source
+path. A small manifest beside it maps every source path to the hash of the document indexed
+for it, so an update re-indexes only the documents whose content changed and deletes those
+whose file is gone. The cache is rebuilt from scratch when [`SCHEMA_VERSION`] changes, and
+whenever it cannot be read: a broken cache is never an error. When the folder cannot be
+written at all, the index is built in memory for this one search.
+*/
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED, STRING,
+};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+
+use super::{Doc, Filters, ANALYZER};
+
+/// Bump when the schema, the analysis or what a document holds changes: the cache is then
+/// rebuilt from scratch.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const MANIFEST: &str = "manifest.json";
+const INDEX_DIR: &str = "tantivy";
+const WRITER_MEMORY: usize = 100_000_000;
+
+/// Full-text fields and how much a match in each counts.
+const WEIGHTS: &[(&str, f32)] = &[
+    ("title", 3.0),
+    ("summary", 2.0),
+    ("learnings", 1.5),
+    ("labels", 1.5),
+    ("actions", 1.0),
+    ("body", 1.0),
+];
+
+/// Source path -> hash of the document indexed for it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Manifest {
+    schema: u32,
+    docs: BTreeMap<String, String>,
+}
+
+/// What opening the index had to do.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Update {
+    /// Documents (re-)indexed because they were new or changed.
+    pub indexed: usize,
+    /// Documents deleted because their file is gone.
+    pub removed: usize,
+    /// Documents left as they were.
+    pub unchanged: usize,
+    /// The cache was missing, stale or unreadable and was built from scratch.
+    pub rebuilt: bool,
+    /// The cache folder could not be written; the index lives in memory.
+    pub in_memory: bool,
+}
+
+struct Fields {
+    source: Field,
+    text: Vec<(Field, f32)>,
+    tag: Field,
+    service: Field,
+    severity: Field,
+    day: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let source = b.add_text_field("source", STRING | STORED);
+    let text_options = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let text = WEIGHTS
+        .iter()
+        .map(|(name, w)| (b.add_text_field(name, text_options.clone()), *w))
+        .collect();
+    let tag = b.add_text_field("tag", STRING);
+    let service = b.add_text_field("service", STRING);
+    let severity = b.add_text_field("severity", STRING);
+    let day = b.add_i64_field("day", NumericOptions::default().set_indexed());
+    (
+        b.build(),
+        Fields {
+            source,
+            text,
+            tag,
+            service,
+            severity,
+            day,
+        },
+    )
+}
+
+/// An open search index.
+pub struct SearchIndex {
+    index: Index,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index cached in `dir` and brings it up to date with `docs`. Never fails: a
+    /// cache that cannot be read is rebuilt, one that cannot be written is replaced by an
+    /// index in memory.
+    pub fn open(dir: &Path, docs: &[Doc]) -> (SearchIndex, Update) {
+        if let Ok(opened) = update(dir, docs) {
+            return opened;
+        }
+        Self::rebuild(dir, docs)
+    }
+
+    /// Deletes the cache in `dir` and builds it again (in memory if that fails).
+    pub fn rebuild(dir: &Path, docs: &[Doc]) -> (SearchIndex, Update) {
+        let _ = std::fs::remove_dir_all(dir);
+        match update(dir, docs) {
+            Ok(opened) => opened,
+            Err(_) => in_memory(docs),
+        }
+    }
+
+    /// The best `limit` documents for the analysed query `terms` that pass `filters`, as
+    /// (score, source path), best first; ties broken by source path.
+    pub fn search(
+        &self,
+        terms: &[String],
+        filters: &Filters,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, String)>> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let words: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|t| {
+                let per_field: Vec<(Occur, Box<dyn Query>)> = f
+                    .text
+                    .iter()
+                    .map(|(field, w)| {
+                        let q = TermQuery::new(
+                            Term::from_field_text(*field, t),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        (
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(q), *w)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                (
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if !words.is_empty() {
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(words))));
+        }
+        clauses.extend(exact(f.tag, &filters.tags));
+        clauses.extend(exact(f.service, &filters.services));
+        clauses.extend(exact(f.severity, &filters.severities));
+        if let Some(since) = filters.since {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.day, day_number(since))),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        if clauses.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let searcher = self.index.reader()?.searcher();
+        // Rank every match, then read the source path of those that can make the cut, so
+        // that ties are broken by source path and not by segment order (which depends on
+        // the history of the cache).
+        let total = searcher.num_docs() as usize;
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &tantivy::collector::TopDocs::with_limit(total.max(1)).order_by_score(),
+        )?;
+        let cutoff = match top.get(limit.saturating_sub(1)) {
+            Some((score, _)) if limit > 0 => *score,
+            _ => f32::MIN,
+        };
+        let mut hits = Vec::new();
+        for (score, address) in top.into_iter().take_while(|(s, _)| *s >= cutoff) {
+            let d: TantivyDocument = searcher.doc(address)?;
+            if let Some(s) = d.get_first(f.source).and_then(|v| v.as_str()) {
+                hits.push((score, s.to_string()));
+            }
+        }
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+}
+
+/// One clause per value: the field must hold it (lowercased).
+fn exact(field: Field, values: &[String]) -> impl Iterator<Item = (Occur, Box<dyn Query>)> + '_ {
+    values.iter().map(move |v| {
+        let q = TermQuery::new(
+            Term::from_field_text(field, &v.to_lowercase()),
+            IndexRecordOption::Basic,
+        );
+        (Occur::Must, Box::new(q) as Box<dyn Query>)
+    })
+}
+
+/// Days since 1 January of year 1: dates compare as numbers.
+fn day_number(d: chrono::NaiveDate) -> i64 {
+    use chrono::Datelike;
+    i64::from(d.num_days_from_ce())
+}
+
+fn new_index_in(dir: &Path, schema: Schema) -> tantivy::Result<Index> {
+    std::fs::create_dir_all(dir)?;
+    Index::create_in_dir(dir, schema)
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, super::analyzer());
+}
+
+fn read_manifest(dir: &Path) -> Option<Manifest> {
+    let bytes = std::fs::read(dir.join(MANIFEST)).ok()?;
+    serde_json::from_slice::<Manifest>(&bytes)
+        .ok()
+        .filter(|m| m.schema == SCHEMA_VERSION)
+}
+
+fn write_manifest(dir: &Path, manifest: &Manifest) -> std::io::Result<()> {
+    let tmp: PathBuf = dir.join(format!("{MANIFEST}.tmp"));
+    std::fs::write(&tmp, serde_json::to_vec(manifest)?)?;
+    std::fs::rename(&tmp, dir.join(MANIFEST))
+}
+
+/// Opens (or creates) the cached index and applies the changes between its manifest and `docs`.
+fn update(dir: &Path, docs: &[Doc]) -> tantivy::Result<(SearchIndex, Update)> {
+    let (schema, fields) = schema();
+    let index_dir = dir.join(INDEX_DIR);
+    let mut report = Update::default();
+    let (index, mut manifest) = match read_manifest(dir) {
+        Some(m) => {
+            let index = Index::open_in_dir(&index_dir)?;
+            if index.schema() != schema {
+                return Err(tantivy::TantivyError::SchemaError(
+                    "the cached index has another schema".into(),
+                ));
+            }
+            (index, m)
+        }
+        None => {
+            let _ = std::fs::remove_dir_all(dir);
+            report.rebuilt = true;
+            let m = Manifest {
+                schema: SCHEMA_VERSION,
+                docs: BTreeMap::new(),
+            };
+            // Write the manifest first: an index without one is never trusted.
+            std::fs::create_dir_all(dir)?;
+            (new_index_in(&index_dir, schema)?, m)
+        }
+    };
+    register(&index);
+    // A quick read proves the segments can be opened.
+    index.reader()?.searcher();
+
+    let wanted: BTreeMap<&str, (&Doc, String)> = docs
+        .iter()
+        .map(|d| (d.source.as_str(), (d, d.hash())))
+        .collect();
+    let changed: Vec<&Doc> = wanted
+        .iter()
+        .filter(|(source, (_, hash))| manifest.docs.get(**source) != Some(hash))
+        .map(|(_, (d, _))| *d)
+        .collect();
+    let gone: Vec<String> = manifest
+        .docs
+        .keys()
+        .filter(|s| !wanted.contains_key(String::as_str(s)))
+        .cloned()
+        .collect();
+    report.indexed = changed.len();
+    report.removed = gone.len();
+    report.unchanged = docs.len() - changed.len();
+    if !changed.is_empty() || !gone.is_empty() {
+        let mut writer: IndexWriter = index.writer(WRITER_MEMORY)?;
+        for source in changed
+            .iter()
+            .map(|d| d.source.as_str())
+            .chain(gone.iter().map(String::as_str))
+        {
+            writer.delete_term(Term::from_field_text(fields.source, source));
+        }
+        for d in &changed {
+            writer.add_document(document(&fields, d))?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        for source in &gone {
+            manifest.docs.remove(source);
+        }
+        for (source, (_, hash)) in &wanted {
+            manifest.docs.insert(source.to_string(), hash.clone());
+        }
+        write_manifest(dir, &manifest)?;
+    } else if report.rebuilt {
+        write_manifest(dir, &manifest)?;
+    }
+    Ok((SearchIndex { index, fields }, report))
+}
+
+fn in_memory(docs: &[Doc]) -> (SearchIndex, Update) {
+    let (schema, fields) = schema();
+    let index = Index::create_in_ram(schema);
+    register(&index);
+    let report = Update {
+        indexed: docs.len(),
+        rebuilt: true,
+        in_memory: true,
+        ..Update::default()
+    };
+    let added = index.writer(WRITER_MEMORY).and_then(|mut w: IndexWriter| {
+        for d in docs {
+            w.add_document(document(&fields, d))?;
+        }
+        w.commit().map(|_| ())
+    });
+    if let Err(e) = added {
+        // Nothing sensible is left to fall back to; an empty index still answers.
+        eprintln!("warning: cannot build the search index: {e}");
+    }
+    (SearchIndex { index, fields }, report)
+}
+
+fn document(f: &Fields, d: &Doc) -> TantivyDocument {
+    let mut doc = doc!(f.source => d.source.as_str());
+    let texts = [
+        d.title.clone(),
+        d.summary.clone(),
+        d.learnings.join("\n"),
+        d.labels(),
+        d.actions.join("\n"),
+        d.body.clone(),
+    ];
+    for ((field, _), text) in f.text.iter().zip(texts) {
+        doc.add_text(*field, text);
+    }
+    for t in &d.tags {
+        doc.add_text(f.tag, t.to_lowercase());
+    }
+    for s in &d.services {
+        doc.add_text(f.service, s.to_lowercase());
+    }
+    if let Some(s) = &d.severity {
+        doc.add_text(f.severity, s.to_lowercase());
+    }
+    if let Some(date) = d.date {
+        doc.add_i64(f.day, day_number(date));
+    }
+    doc
+}

@@ -1,0 +1,593 @@
+/*!
+Search: `hindsight search` in the terminal and the text analysis every search index shares.
+
+One analysis (see [`analyzer`]) turns text into terms for both indexes: the tantivy index the
+terminal searches (`index`) and the static index the browser searches. It is tantivy's
+`en_stem` chain with ASCII folding added: split on anything that is not a letter or digit,
+drop tokens of 40 bytes or more, lowercase, fold accents to ASCII, then stem with the
+Snowball English stemmer. The browser's `search.js` repeats it exactly.
+
+A search ranks documents (incidents and canonical learnings) with BM25 over title, summary,
+learnings, tags and services, action items and body, then picks for each hit the section that
+matches the query best and a snippet of it with the matched words marked.
+*/
+
+pub mod index;
+pub mod web;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::{IsTerminal, Write as _};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+
+use crate::config::Config;
+use crate::content::Library;
+use crate::diagnostics::Diagnostics;
+
+/// Name of the analyzer in the tantivy index.
+pub const ANALYZER: &str = "hindsight_en";
+
+/// Where the terminal's index is cached, relative to the root.
+pub const CACHE_DIR: &str = ".hindsight-cache/search";
+
+/// Words around the first match in a snippet.
+const SNIPPET_TOKENS: usize = 30;
+
+/// The analysis shared by every index: simple tokenizer, long-token removal, lowercasing,
+/// ASCII folding and Snowball English stemming.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The terms of `text`, each with its byte range in `text`.
+pub fn tokens(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut analyzer = analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push((t.offset_from..t.offset_to, t.text.clone()));
+    }
+    out
+}
+
+/// The terms of `text`, in order.
+pub fn terms(text: &str) -> Vec<String> {
+    tokens(text).into_iter().map(|(_, t)| t).collect()
+}
+
+/// One section of a document, as searched and quoted.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocSection {
+    pub title: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+/// A searchable document: an incident or a canonical learning.
+#[derive(Debug, Clone, Serialize)]
+pub struct Doc {
+    /// Path of the file relative to the root: the document's key.
+    pub source: String,
+    pub id: String,
+    /// Page URL relative to the site root.
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub date: Option<NaiveDate>,
+    pub severity: Option<String>,
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub learnings: Vec<String>,
+    pub actions: Vec<String>,
+    /// Sections that have text of their own, in document order.
+    pub sections: Vec<DocSection>,
+    /// All text of the body.
+    pub body: String,
+}
+
+impl Doc {
+    /// Hash of everything indexed for this document.
+    pub fn hash(&self) -> String {
+        let json = serde_json::to_vec(self).expect("a document serializes");
+        hex(&Sha256::digest(json))
+    }
+
+    /// Tags, services and severity as one text.
+    pub fn labels(&self) -> String {
+        let mut s = self.tags.join("\n");
+        for x in self.services.iter().chain(&self.severity) {
+            s.push('\n');
+            s.push_str(x);
+        }
+        s
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The documents of a library: every incident it holds, then every canonical learning.
+pub fn docs(lib: &Library) -> Vec<Doc> {
+    let incidents = lib.incidents.iter().map(|i| Doc {
+        source: i.source.clone(),
+        id: i.id.clone(),
+        url: i.url(),
+        title: i.title.clone(),
+        summary: i.summary.clone(),
+        date: i.date,
+        severity: i.severity.clone(),
+        tags: i.tags.clone(),
+        services: i.services.clone(),
+        learnings: i.learnings.iter().map(|l| l.text.clone()).collect(),
+        actions: i.action_items.iter().map(|a| a.text.clone()).collect(),
+        sections: i
+            .sections
+            .iter()
+            .filter(|s| !s.text.trim().is_empty())
+            .map(|s| DocSection {
+                title: s.title.clone(),
+                anchor: s.anchor.clone(),
+                text: s.text.clone(),
+            })
+            .collect(),
+        body: i.text.clone(),
+    });
+    let learnings = lib.learnings.iter().map(|l| Doc {
+        source: l.source.clone(),
+        id: l.id.clone(),
+        url: format!("learnings/{}/", l.id),
+        title: l.title.clone(),
+        summary: l.summary.clone(),
+        date: None,
+        severity: None,
+        tags: Vec::new(),
+        services: Vec::new(),
+        learnings: Vec::new(),
+        actions: Vec::new(),
+        sections: Vec::new(),
+        body: String::new(),
+    });
+    incidents.chain(learnings).collect()
+}
+
+/// Filters every hit must pass. Values compare case-insensitively.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub severities: Vec<String>,
+    pub since: Option<NaiveDate>,
+}
+
+impl Filters {
+    fn is_empty(&self) -> bool {
+        self.tags.is_empty()
+            && self.services.is_empty()
+            && self.severities.is_empty()
+            && self.since.is_none()
+    }
+}
+
+/// A snippet of text with the byte ranges of the matched words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub marks: Vec<Range<usize>>,
+}
+
+/// One result. Serializes to the contract of `search --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    /// Relative to the site root; points at the section when there is one.
+    pub url: String,
+    pub title: String,
+    /// YYYY-MM-DD.
+    pub date: Option<String>,
+    pub score: f32,
+    /// Title of the section that matched best.
+    pub section: Option<String>,
+    /// Plain text around the best match.
+    pub snippet: String,
+    #[serde(skip)]
+    pub marks: Vec<Range<usize>>,
+}
+
+/// The hits of a search and what keeping the index current took.
+#[derive(Debug)]
+pub struct Outcome {
+    pub hits: Vec<Hit>,
+    pub update: index::Update,
+}
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Content(String),
+}
+
+/// Loads the knowledge base under `root`, brings the cached index up to date and searches it.
+pub fn search(
+    root: &Path,
+    query: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Result<Outcome, SearchError> {
+    let config = Config::load(root).map_err(|ds| {
+        SearchError::Config(
+            ds.iter()
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let diags = Diagnostics::new();
+    let output: PathBuf = root.join(&config.output_dir);
+    let lib = crate::content::load(
+        &crate::content::LoadOptions {
+            root,
+            config: &config,
+            output: &output,
+            drafts: config.drafts,
+        },
+        &diags,
+    );
+    if let Some(missing) = diags
+        .into_sorted()
+        .into_iter()
+        .find(|d| d.rule == "content-missing")
+    {
+        return Err(SearchError::Content(missing.message));
+    }
+    let docs = docs(&lib);
+    Ok(search_docs(
+        &root.join(CACHE_DIR),
+        &docs,
+        query,
+        filters,
+        limit,
+    ))
+}
+
+/// Searches `docs` through the index cached in `cache`.
+pub fn search_docs(
+    cache: &Path,
+    docs: &[Doc],
+    query: &str,
+    filters: &Filters,
+    limit: usize,
+) -> Outcome {
+    let mut wanted: Vec<String> = terms(query);
+    let mut seen = BTreeSet::new();
+    wanted.retain(|t| seen.insert(t.clone()));
+    let (idx, update) = index::SearchIndex::open(cache, docs);
+    // Without words, every document that passes the filters matches; newest come first.
+    let fetch = if wanted.is_empty() { usize::MAX } else { limit };
+    let ranked = match idx.search(&wanted, filters, fetch) {
+        Ok(r) => r,
+        Err(_) => {
+            let (idx, _) = index::SearchIndex::rebuild(cache, docs);
+            idx.search(&wanted, filters, fetch).unwrap_or_default()
+        }
+    };
+    let by_source: HashMap<&str, &Doc> = docs.iter().map(|d| (d.source.as_str(), d)).collect();
+    let query_terms: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
+    let mut hits: Vec<Hit> = ranked
+        .into_iter()
+        .filter_map(|(score, source)| {
+            by_source
+                .get(source.as_str())
+                .map(|d| hit(d, score, &query_terms))
+        })
+        .collect();
+    if wanted.is_empty() {
+        if filters.is_empty() {
+            hits.clear();
+        }
+        hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        hits.truncate(limit);
+    }
+    Outcome { hits, update }
+}
+
+/// A hit for `doc`: the section that matches `query` best, and a snippet of it.
+fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
+    let best = doc
+        .sections
+        .iter()
+        .map(|s| {
+            let counted = coverage(&format!("{}\n{}", s.title, s.text), query);
+            (counted, s)
+        })
+        .filter(|(c, _)| c.0 > 0)
+        // Most distinct terms, then most matches, then the earliest section.
+        .fold(
+            None::<((usize, usize), &DocSection)>,
+            |acc, (c, s)| match acc {
+                Some((ac, _)) if ac >= c => acc,
+                _ => Some((c, s)),
+            },
+        );
+    let summary_coverage = coverage(&doc.summary, query);
+    let (section, snippet) = match best {
+        Some((c, s)) if c > summary_coverage || doc.summary.is_empty() => {
+            (Some(s), snippet(&s.text, query))
+        }
+        _ if doc.summary.is_empty() => match doc.sections.first() {
+            Some(s) => (Some(s), snippet(&s.text, query)),
+            None => (None, snippet(&doc.title, query)),
+        },
+        _ => (None, snippet(&doc.summary, query)),
+    };
+    Hit {
+        id: doc.id.clone(),
+        url: match section {
+            Some(s) => format!("{}#{}", doc.url, s.anchor),
+            None => doc.url.clone(),
+        },
+        title: doc.title.clone(),
+        date: doc.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        score: (score * 1000.0).round() / 1000.0,
+        section: section.map(|s| s.title.clone()),
+        snippet: snippet.text,
+        marks: snippet.marks,
+    }
+}
+
+/// (distinct query terms in `text`, matches of query terms in `text`).
+fn coverage(text: &str, query: &BTreeSet<&str>) -> (usize, usize) {
+    let mut distinct = BTreeSet::new();
+    let mut all = 0;
+    for t in terms(text) {
+        if let Some(q) = query.get(t.as_str()) {
+            distinct.insert(*q);
+            all += 1;
+        }
+    }
+    (distinct.len(), all)
+}
+
+/// About [`SNIPPET_TOKENS`] words of `text` around the window with the most distinct query
+/// terms, whitespace collapsed, with the matched words marked.
+pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
+    let toks = tokens(text);
+    if toks.is_empty() {
+        return Snippet {
+            text: crate::markdown::collapse_ws(text),
+            marks: Vec::new(),
+        };
+    }
+    let matched: Vec<bool> = toks
+        .iter()
+        .map(|(_, t)| query.contains(t.as_str()))
+        .collect();
+    let mut start = 0;
+    let mut best = (0usize, 0usize);
+    for (i, _) in matched.iter().enumerate().filter(|(_, m)| **m) {
+        let from = i.saturating_sub(4);
+        let to = (from + SNIPPET_TOKENS).min(toks.len());
+        let mut distinct = BTreeSet::new();
+        let mut all = 0;
+        for ((_, t), m) in toks[from..to].iter().zip(&matched[from..to]) {
+            if *m {
+                distinct.insert(t.as_str());
+                all += 1;
+            }
+        }
+        if (distinct.len(), all) > best {
+            best = (distinct.len(), all);
+            start = from;
+        }
+    }
+    let end = (start + SNIPPET_TOKENS).min(toks.len());
+    let mut out = String::new();
+    let mut marks = Vec::new();
+    let from = if start == 0 { 0 } else { toks[start].0.start };
+    if start > 0 {
+        out.push_str("… ");
+    }
+    let mut at = from;
+    for ((r, _), m) in toks[start..end].iter().zip(&matched[start..end]) {
+        push_collapsed(&mut out, &text[at..r.start]);
+        let begin = out.len();
+        out.push_str(&text[r.clone()]);
+        if *m {
+            marks.push(begin..out.len());
+        }
+        at = r.end;
+    }
+    if end == toks.len() {
+        push_collapsed(&mut out, text[at..].trim_end());
+    } else {
+        out.push_str(" …");
+    }
+    let trimmed = out.trim_start().len();
+    let cut = out.len() - trimmed;
+    if cut > 0 {
+        out.drain(..cut);
+        for m in &mut marks {
+            *m = m.start - cut..m.end - cut;
+        }
+    }
+    Snippet { text: out, marks }
+}
+
+/// Appends `s` with every run of whitespace turned into one space.
+fn push_collapsed(out: &mut String, s: &str) {
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    if space {
+        out.push(' ');
+    }
+}
+
+/// `text` with the `marks` wrapped in `open` and `close`.
+pub fn mark(text: &str, marks: &[Range<usize>], open: &str, close: &str) -> String {
+    let mut out = String::with_capacity(text.len() + marks.len() * (open.len() + close.len()));
+    let mut at = 0;
+    for m in marks {
+        out.push_str(&text[at..m.start]);
+        out.push_str(open);
+        out.push_str(&text[m.clone()]);
+        out.push_str(close);
+        at = m.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// The hits as `search --json` prints them: one JSON array.
+pub fn to_json(hits: &[Hit]) -> String {
+    serde_json::to_string_pretty(hits).expect("hits serialize")
+}
+
+/// The hits as a ranked list for people; bold and colour when `color`.
+pub fn to_human(hits: &[Hit], color: bool) -> String {
+    let (bold, dim, hl, reset) = if color {
+        ("\x1b[1m", "\x1b[2m", "\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
+    let mut out = String::new();
+    for (n, h) in hits.iter().enumerate() {
+        let mut meta = vec![h.id.clone()];
+        meta.extend(h.date.clone());
+        if let Some(s) = &h.section {
+            meta.push(format!("§ {s}"));
+        }
+        out.push_str(&format!(
+            "{:>2}. {bold}{}{reset}\n    {dim}{}{reset}\n",
+            n + 1,
+            h.title,
+            meta.join(" · ")
+        ));
+        if !h.snippet.is_empty() {
+            out.push_str(&format!("    {}\n", mark(&h.snippet, &h.marks, hl, reset)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `hindsight search`: prints the hits, returns the exit code (0 with or without hits, 2 when
+/// the search could not run).
+pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
+    let filters = Filters {
+        tags: args.tag.clone(),
+        services: args.service.clone(),
+        severities: args.severity.clone(),
+        since: args.since,
+    };
+    let outcome = match search(&args.common.root, &args.query, &filters, args.limit) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.verbose {
+        let u = &outcome.update;
+        eprintln!(
+            "search index: {} indexed, {} removed, {} unchanged{}{}",
+            u.indexed,
+            u.removed,
+            u.unchanged,
+            if u.rebuilt { " (rebuilt)" } else { "" },
+            if u.in_memory { " (in memory)" } else { "" },
+        );
+    }
+    let stdout = std::io::stdout();
+    let text = if args.json {
+        format!("{}\n", to_json(&outcome.hits))
+    } else if outcome.hits.is_empty() {
+        if !args.common.quiet {
+            eprintln!("No results for \"{}\".", args.query);
+        }
+        String::new()
+    } else {
+        let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        to_human(&outcome.hits, color)
+    };
+    let mut lock = stdout.lock();
+    match lock.write_all(text.as_bytes()).and_then(|_| lock.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the results: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analysis_splits_lowercases_folds_and_stems() {
+        assert_eq!(
+            terms("Logs weren't SHIPPED to Café-CloudWatch"),
+            ["log", "weren", "t", "ship", "to", "cafe", "cloudwatch"]
+        );
+    }
+
+    #[test]
+    fn analysis_drops_tokens_of_forty_bytes_or_more() {
+        let long = "a".repeat(40);
+        assert_eq!(terms(&format!("short {long} word")), ["short", "word"]);
+    }
+
+    #[test]
+    fn a_snippet_marks_the_matched_words_around_the_best_window() {
+        let q: BTreeSet<&str> = ["ship", "log"].into_iter().collect();
+        let s = snippet("Nothing here.\n\nThe  logs were not shipped.", &q);
+        assert_eq!(s.text, "Nothing here. The logs were not shipped.");
+        assert_eq!(
+            mark(&s.text, &s.marks, "[", "]"),
+            "Nothing here. The [logs] were not [shipped]."
+        );
+    }
+
+    #[test]
+    fn a_long_text_is_cut_around_the_match_with_ellipses() {
+        let text = format!("{} needle {}", "word ".repeat(50), "word ".repeat(50));
+        let q: BTreeSet<&str> = ["needl"].into_iter().collect();
+        let s = snippet(&text, &q);
+        assert!(s.text.starts_with("… word"), "{}", s.text);
+        assert!(s.text.ends_with(" …"), "{}", s.text);
+        assert_eq!(
+            mark(&s.text, &s.marks, "[", "]")
+                .matches("[needle]")
+                .count(),
+            1
+        );
+    }
+}

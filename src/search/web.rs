@@ -1,0 +1,329 @@
+/*!
+The static search index the browser reads: written by `hindsight build` under `search/`.
+
+It is built from the same analysis as the terminal's tantivy index ([`super::tokens`]), so a
+word the browser stems (in `search.js`) finds the terms written here. The layout keeps what a
+query downloads small and the file count bounded at any size:
+
+- `search/index.json`: the only file with a fixed name, small and always fetched fresh. It
+  names every other file, lists the first term of each term shard, and holds the filter values
+  (tags, services, severities, years) with their counts.
+- `search/t-<hash>.json`: term shards. Terms are sorted and cut into shards of about
+  [`SHARD_BYTES`] by range; a shard maps each term to its postings, a flat array of
+  `[doc delta, score, section mask]` triples (score is a field-weighted BM25 times 10; bit `i` of the
+  mask says the term occurs in the document's section `i`).
+- `search/f-<hash>-<n>.json`: result text, fetched only for the results shown, [`FRAGMENT_DOCS`]
+  documents to a file: title, URL, date, severity, summary and each section's title, anchor and
+  text. One hash of all fragments names them all, so the entry file does not list thousands of
+  names.
+- A term keeps at most [`MAX_POSTINGS`] documents, so no shard grows with the size of the site.
+- `search/facets-<hash>.json`: every document's tags, services, severity and year, fetched
+  only when a filter is used.
+
+File names carry a hash of their bytes, so hosts can cache them for ever; the bytes are the
+same for the same input.
+*/
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use serde::Serialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{docs, tokens, Doc};
+use crate::output::{Output, OutputError};
+
+/// Version of the layout `search.js` reads.
+pub const FORMAT: u32 = 1;
+/// Target size of a term shard, in bytes of JSON.
+pub const SHARD_BYTES: usize = 32 * 1024;
+/// Documents per fragment file: 10,000 incidents make 2,500 files.
+pub const FRAGMENT_DOCS: usize = 4;
+/// A term keeps the postings of this many documents at most, those where it scores best: a
+/// word found in more documents than that does not tell them apart anyway.
+pub const MAX_POSTINGS: usize = 2000;
+/// Sections beyond this many share the last bit of the section mask.
+const MASK_BITS: usize = 30;
+
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+/// Fields scored for the browser, with the weights of the terminal's index.
+const FIELDS: usize = 6;
+const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
+
+/// What the build writes under `search/`: (path relative to the site root, bytes).
+pub fn files(lib: &crate::content::Library) -> Vec<(String, Vec<u8>)> {
+    let docs: Vec<Doc> = docs(lib)
+        .into_iter()
+        .filter(|d| d.url.starts_with("incidents/"))
+        .collect();
+    let mut files = Vec::new();
+    let mut put = |prefix: &str, bytes: Vec<u8>| -> String {
+        let name = format!("{prefix}-{}.json", hash(&bytes));
+        files.push((format!("search/{name}"), bytes));
+        name
+    };
+
+    // Term shards.
+    let postings = postings(&docs);
+    let mut shards: Vec<(String, String)> = Vec::new();
+    let mut shard = serde_json::Map::new();
+    let mut first: Option<String> = None;
+    let mut size = 0;
+    for (term, list) in postings {
+        let entry = Value::from(list);
+        let len = term.len() + entry.to_string().len() + 4;
+        if size > 0 && size + len > SHARD_BYTES {
+            let bytes = serde_json::to_vec(&shard).expect("json");
+            shards.push((first.take().unwrap_or_default(), put("t", bytes)));
+            shard = serde_json::Map::new();
+            size = 0;
+        }
+        first.get_or_insert_with(|| term.clone());
+        size += len;
+        shard.insert(term, entry);
+    }
+    if !shard.is_empty() {
+        let bytes = serde_json::to_vec(&shard).expect("json");
+        shards.push((first.take().unwrap_or_default(), put("t", bytes)));
+    }
+    // The first shard covers every term before the second one's first term.
+    if let Some(s) = shards.first_mut() {
+        s.0 = String::new();
+    }
+
+    // Result text.
+    let fragments: Vec<Vec<u8>> = docs
+        .chunks(FRAGMENT_DOCS)
+        .map(|chunk| {
+            let list: Vec<Value> = chunk.iter().map(fragment).collect();
+            serde_json::to_vec(&list).expect("json")
+        })
+        .collect();
+    let fragments_prefix = format!("f-{}", hash(&fragments.concat()));
+    let fragment_count = fragments.len();
+
+    // Facets.
+    let (facets, filters) = facets(&docs);
+    let facets_file = put("facets", serde_json::to_vec(&facets).expect("json"));
+
+    let entry = json!({
+        "format": FORMAT,
+        "docs": docs.len(),
+        "shards": shards,
+        "fragments": {"prefix": fragments_prefix, "docs": FRAGMENT_DOCS, "count": fragment_count},
+        "facets": facets_file,
+        "filters": filters,
+    });
+    for (n, bytes) in fragments.into_iter().enumerate() {
+        files.push((format!("search/{fragments_prefix}-{n}.json"), bytes));
+    }
+    files.push((
+        "search/index.json".to_string(),
+        serde_json::to_vec(&entry).expect("json"),
+    ));
+    files
+}
+
+/// Writes the static index through the site's single writer.
+pub fn write(lib: &crate::content::Library, out: &Output) -> Result<(), OutputError> {
+    for (path, bytes) in files(lib) {
+        out.write(&path, &bytes)?;
+    }
+    Ok(())
+}
+
+fn hash(bytes: &[u8]) -> String {
+    super::hex(&Sha256::digest(bytes)[..5])
+}
+
+/// The texts of a document's scored fields, in the order of [`WEIGHTS`].
+fn field_texts(d: &Doc) -> [String; FIELDS] {
+    [
+        d.title.clone(),
+        d.summary.clone(),
+        d.learnings.join("\n"),
+        d.labels(),
+        d.actions.join("\n"),
+        d.body.clone(),
+    ]
+}
+
+/// term -> flat `[doc delta, score, section mask, ...]`, documents in order.
+fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u64>> {
+    // Per document: term -> (frequency per field, section mask); and field lengths.
+    struct Stats {
+        terms: BTreeMap<String, ([u32; FIELDS], u64)>,
+        lengths: [u32; FIELDS],
+    }
+    let stats: Vec<Stats> = docs
+        .iter()
+        .map(|d| {
+            let mut terms: BTreeMap<String, ([u32; FIELDS], u64)> = BTreeMap::new();
+            let mut lengths = [0u32; FIELDS];
+            for (f, text) in field_texts(d).iter().enumerate() {
+                for (_, t) in tokens(text) {
+                    terms.entry(t).or_default().0[f] += 1;
+                    lengths[f] += 1;
+                }
+            }
+            for (i, s) in d.sections.iter().enumerate() {
+                let bit = 1u64 << i.min(MASK_BITS);
+                for (_, t) in tokens(&format!("{}\n{}", s.title, s.text)) {
+                    terms.entry(t).or_default().1 |= bit;
+                }
+            }
+            Stats { terms, lengths }
+        })
+        .collect();
+    let n = docs.len().max(1) as f64;
+    let mut avg = [0f64; FIELDS];
+    for s in &stats {
+        for (a, l) in avg.iter_mut().zip(s.lengths) {
+            *a += f64::from(l) / n;
+        }
+    }
+    // Documents per term and field, for the inverse document frequency.
+    let mut df: BTreeMap<&str, [u32; FIELDS]> = BTreeMap::new();
+    for s in &stats {
+        for (t, (tf, _)) in &s.terms {
+            let e = df.entry(t.as_str()).or_default();
+            for (d, f) in e.iter_mut().zip(tf) {
+                *d += u32::from(*f > 0);
+            }
+        }
+    }
+    // term -> (document, score, mask), documents in order.
+    let mut scored: BTreeMap<&str, Vec<(usize, u64, u64)>> = BTreeMap::new();
+    for (doc, s) in stats.iter().enumerate() {
+        for (t, (tf, mask)) in &s.terms {
+            let dfs = &df[t.as_str()];
+            let mut score = 0f64;
+            for f in 0..FIELDS {
+                if tf[f] == 0 {
+                    continue;
+                }
+                let idf = (1.0 + (n - f64::from(dfs[f]) + 0.5) / (f64::from(dfs[f]) + 0.5)).ln();
+                let tf = f64::from(tf[f]);
+                let norm = 1.0 - B + B * f64::from(s.lengths[f]) / avg[f].max(1.0);
+                score += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + K1 * norm);
+            }
+            let score = ((score * 10.0).round() as u64).max(1);
+            scored
+                .entry(t.as_str())
+                .or_default()
+                .push((doc, score, *mask));
+        }
+    }
+    scored
+        .into_iter()
+        .map(|(term, mut list)| {
+            if list.len() > MAX_POSTINGS {
+                list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                list.truncate(MAX_POSTINGS);
+                list.sort_unstable();
+            }
+            let mut flat = Vec::with_capacity(list.len() * 3);
+            let mut prev = 0;
+            for (doc, score, mask) in list {
+                flat.extend([(doc - prev) as u64, score, mask]);
+                prev = doc;
+            }
+            (term.to_string(), flat)
+        })
+        .collect()
+}
+
+/// What a result shows.
+fn fragment(d: &Doc) -> Value {
+    let sections: Vec<Value> = d
+        .sections
+        .iter()
+        .map(|s| json!([s.title, s.anchor, crate::markdown::collapse_ws(&s.text)]))
+        .collect();
+    json!({
+        "id": d.id,
+        "url": d.url,
+        "title": d.title,
+        "date": d.date.map(|x| x.format("%Y-%m-%d").to_string()),
+        "severity": d.severity,
+        "summary": d.summary,
+        "sections": sections,
+    })
+}
+
+#[derive(Serialize)]
+struct Facets {
+    /// Per document: [tag indexes, service indexes, severity index or -1, year index or -1].
+    docs: Vec<(Vec<usize>, Vec<usize>, i64, i64)>,
+}
+
+/// The facet shard and, for the entry file, every facet's values with their counts.
+fn facets(docs: &[Doc]) -> (Facets, Value) {
+    fn values<'a>(all: impl Iterator<Item = &'a str>) -> Vec<String> {
+        let mut v: Vec<String> = all.map(str::to_string).collect();
+        v.sort_by_key(|s| s.to_lowercase());
+        v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        v
+    }
+    let tags = values(docs.iter().flat_map(|d| d.tags.iter().map(String::as_str)));
+    let services = values(
+        docs.iter()
+            .flat_map(|d| d.services.iter().map(String::as_str)),
+    );
+    let severities = values(docs.iter().filter_map(|d| d.severity.as_deref()));
+    let mut years: Vec<i32> = docs
+        .iter()
+        .filter_map(|d| d.date.map(|x| x.year()))
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let find = |list: &[String], v: &str| list.iter().position(|x| x.eq_ignore_ascii_case(v));
+    let mut counts = [
+        vec![0usize; tags.len()],
+        vec![0usize; services.len()],
+        vec![0usize; severities.len()],
+        vec![0usize; years.len()],
+    ];
+    let per_doc = docs
+        .iter()
+        .map(|d| {
+            let mut t: Vec<usize> = d.tags.iter().filter_map(|x| find(&tags, x)).collect();
+            t.sort_unstable();
+            t.dedup();
+            let mut s: Vec<usize> = d
+                .services
+                .iter()
+                .filter_map(|x| find(&services, x))
+                .collect();
+            s.sort_unstable();
+            s.dedup();
+            let sev = d.severity.as_deref().and_then(|x| find(&severities, x));
+            let year = d
+                .date
+                .and_then(|x| years.iter().position(|y| *y == x.year()));
+            t.iter().for_each(|i| counts[0][*i] += 1);
+            s.iter().for_each(|i| counts[1][*i] += 1);
+            sev.iter().for_each(|i| counts[2][*i] += 1);
+            year.iter().for_each(|i| counts[3][*i] += 1);
+            let index = |x: Option<usize>| x.map_or(-1, |i| i as i64);
+            (t, s, index(sev), index(year))
+        })
+        .collect();
+    let with_counts = |names: Vec<String>, counts: &[usize]| -> Vec<Value> {
+        names
+            .into_iter()
+            .zip(counts)
+            .map(|(n, c)| json!([n, c]))
+            .collect()
+    };
+    let filters = json!({
+        "tags": with_counts(tags, &counts[0]),
+        "services": with_counts(services, &counts[1]),
+        "severity": with_counts(severities, &counts[2]),
+        "year": with_counts(years.iter().map(|y| y.to_string()).collect(), &counts[3]),
+    });
+    (Facets { docs: per_doc }, filters)
+}

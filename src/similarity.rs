@@ -1,0 +1,670 @@
+/*!
+Text similarity for learnings and incidents: one analysis, TF-IDF vectors, cosine, and
+nearest neighbours through an inverted index.
+
+The analysis is tantivy's (simple tokenizer, lowercasing, ASCII folding, English stop words,
+Snowball English stemming), the same the search index uses, plus a small lexicon of
+incident-review concepts (paging ≈ alerting ≈ notifying, snapshot ≈ backup ≈ restore, ...)
+so that the same lesson written with other words still meets. No model, no network:
+deterministic arithmetic over the knowledge base itself.
+*/
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+
+/// A sparse, L2-normalised vector: (term id, weight), sorted by term id.
+pub type SparseVec = Vec<(u32, f32)>;
+
+/// The analyzer shared by similarity and search.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Words that carry no lesson in a postmortem: the scaffolding of "we need to make sure".
+const FILLER: &[&str] = &[
+    "we", "our", "us", "need", "needs", "needed", "should", "must", "make", "sure", "ensure",
+    "better", "more", "can", "could", "would", "have", "has", "had", "do", "does", "did", "also",
+    "just", "been", "were", "being", "which", "what", "when", "how", "all", "any", "some", "so",
+    "than", "too", "very", "from", "up", "out", "its", "lesson", "learned", "learnt", "learning",
+    "lessons", "i", "you", "get", "got", "let", "lets", "way", "ways", "thing", "things", "going",
+    "able", "even", "because", "only", "about", "after", "before", "again", "them", "those", "who",
+    "whom", "same", "each", "every", "one", "two", "it's", "don't", "doesn't",
+];
+
+/// Groups of words that name the same idea in incident reviews. Each group becomes one extra
+/// concept term, so "page the on-call" meets "alert someone".
+const CONCEPTS: &[&[&str]] = &[
+    &[
+        "alert",
+        "alerts",
+        "alerting",
+        "alarm",
+        "alarms",
+        "page",
+        "paged",
+        "paging",
+        "notify",
+        "notified",
+        "notification",
+        "wake",
+        "pager",
+    ],
+    &[
+        "monitor",
+        "monitoring",
+        "monitored",
+        "observe",
+        "observability",
+        "dashboard",
+        "dashboards",
+        "metric",
+        "metrics",
+        "visibility",
+    ],
+    &[
+        "backup",
+        "backups",
+        "snapshot",
+        "snapshots",
+        "restore",
+        "restored",
+        "restoring",
+        "recover",
+        "recovery",
+        "point-in-time",
+        "pitr",
+    ],
+    &[
+        "certificate",
+        "certificates",
+        "cert",
+        "certs",
+        "tls",
+        "ssl",
+        "expiry",
+        "expire",
+        "expired",
+        "expires",
+        "expiration",
+        "renew",
+        "renewal",
+        "lapsed",
+        "lapse",
+    ],
+    &[
+        "secret",
+        "secrets",
+        "token",
+        "tokens",
+        "credential",
+        "credentials",
+        "password",
+        "passwords",
+        "key",
+        "keys",
+        "rotation",
+        "rotate",
+    ],
+    &[
+        "canary",
+        "staged",
+        "stage",
+        "staging",
+        "gradual",
+        "gradually",
+        "rollout",
+        "percentage",
+        "progressive",
+        "incremental",
+        "incrementally",
+        "phased",
+    ],
+    &[
+        "deploy",
+        "deployed",
+        "deployment",
+        "deployments",
+        "release",
+        "released",
+        "releases",
+        "ship",
+        "shipped",
+        "rollout",
+    ],
+    &[
+        "rollback",
+        "revert",
+        "reverted",
+        "reverting",
+        "undo",
+        "roll",
+    ],
+    &[
+        "config",
+        "configuration",
+        "configurations",
+        "setting",
+        "settings",
+        "parameter",
+        "parameters",
+        "flag",
+        "flags",
+    ],
+    &[
+        "test",
+        "tests",
+        "testing",
+        "tested",
+        "regression",
+        "coverage",
+        "e2e",
+        "end-to-end",
+        "integration",
+        "qa",
+    ],
+    &[
+        "runbook",
+        "runbooks",
+        "playbook",
+        "playbooks",
+        "procedure",
+        "procedures",
+        "documented",
+        "documentation",
+        "document",
+        "docs",
+        "wiki",
+        "guide",
+    ],
+    &[
+        "owner",
+        "owners",
+        "ownership",
+        "own",
+        "owned",
+        "owning",
+        "responsible",
+        "accountable",
+        "maintainer",
+        "maintainers",
+    ],
+    &[
+        "upgrade",
+        "upgrades",
+        "upgraded",
+        "upgrading",
+        "update",
+        "updates",
+        "updated",
+        "bump",
+        "bumped",
+        "version",
+        "versions",
+        "pin",
+        "pinned",
+        "pinning",
+        "lock",
+        "locked",
+    ],
+    &[
+        "dependency",
+        "dependencies",
+        "library",
+        "libraries",
+        "package",
+        "packages",
+        "upstream",
+        "vendor",
+        "third-party",
+    ],
+    &[
+        "capacity",
+        "resource",
+        "resources",
+        "limit",
+        "limits",
+        "quota",
+        "quotas",
+        "exhaustion",
+        "exhausted",
+        "starvation",
+        "headroom",
+        "saturation",
+        "saturated",
+        "full",
+    ],
+    &[
+        "communicate",
+        "communication",
+        "communications",
+        "announce",
+        "announcement",
+        "status",
+        "stakeholders",
+        "inform",
+        "informed",
+        "update",
+        "channel",
+        "slack",
+    ],
+    &[
+        "incident",
+        "commander",
+        "coordinator",
+        "manager",
+        "war",
+        "room",
+        "bridge",
+        "escalate",
+        "escalation",
+    ],
+    &[
+        "retry",
+        "retries",
+        "retried",
+        "backoff",
+        "timeout",
+        "timeouts",
+        "idempotent",
+        "idempotency",
+        "duplicate",
+        "duplicates",
+    ],
+    &[
+        "permission",
+        "permissions",
+        "privilege",
+        "privileges",
+        "least",
+        "access",
+        "rbac",
+        "role",
+        "roles",
+        "admin",
+    ],
+    &[
+        "log",
+        "logs",
+        "logging",
+        "fluentd",
+        "shipping",
+        "shipped",
+        "cloudwatch",
+        "ingestion",
+    ],
+    &[
+        "customer",
+        "customers",
+        "user",
+        "users",
+        "shopper",
+        "shoppers",
+        "symptom",
+        "symptoms",
+        "experience",
+        "facing",
+        "customer-facing",
+    ],
+    &[
+        "single",
+        "spof",
+        "redundancy",
+        "redundant",
+        "failover",
+        "bus",
+        "factor",
+        "one",
+        "person",
+        "alone",
+    ],
+    &[
+        "action",
+        "actions",
+        "follow-up",
+        "follow-ups",
+        "followup",
+        "items",
+        "backlog",
+        "ticket",
+        "tickets",
+        "task",
+        "tasks",
+    ],
+    &[
+        "delete", "deleted", "deletion", "remove", "removed", "removal", "cleanup", "clean-up",
+        "purge", "drop", "dropped",
+    ],
+    &[
+        "silent",
+        "silently",
+        "fallback",
+        "fall",
+        "quietly",
+        "swallow",
+        "swallowed",
+        "hidden",
+        "default",
+    ],
+    &[
+        "migration",
+        "migrations",
+        "migrate",
+        "migrated",
+        "schema",
+        "backfill",
+    ],
+    &["dns", "resolver", "resolution", "coredns", "domain"],
+    &[
+        "clock",
+        "time",
+        "timezone",
+        "timezones",
+        "utc",
+        "daylight",
+        "dst",
+        "offset",
+    ],
+    &[
+        "handover", "handoff", "hand-off", "shift", "rotation", "on-call", "oncall",
+    ],
+    &[
+        "load",
+        "traffic",
+        "peak",
+        "spike",
+        "surge",
+        "scale",
+        "scaling",
+        "autoscaling",
+    ],
+];
+
+struct Lexicon {
+    filler: std::collections::HashSet<String>,
+    /// Stem -> concept ids.
+    concepts: HashMap<String, Vec<u16>>,
+}
+
+fn lexicon() -> &'static Lexicon {
+    static L: OnceLock<Lexicon> = OnceLock::new();
+    L.get_or_init(|| {
+        let mut a = analyzer();
+        let mut stems = |w: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut s = a.token_stream(w);
+            while s.advance() {
+                out.push(s.token().text.clone());
+            }
+            out
+        };
+        let filler = FILLER.iter().flat_map(|w| stems(w)).collect();
+        let mut concepts: HashMap<String, Vec<u16>> = HashMap::new();
+        for (i, group) in CONCEPTS.iter().enumerate() {
+            for w in group.iter() {
+                for s in stems(w) {
+                    let e = concepts.entry(s).or_default();
+                    if !e.contains(&(i as u16)) {
+                        e.push(i as u16);
+                    }
+                }
+            }
+        }
+        Lexicon { filler, concepts }
+    })
+}
+
+/// Weight of a concept term relative to the word that evokes it.
+const CONCEPT_WEIGHT: f32 = 1.0;
+
+/// Turns texts into tokens: stems of content words, plus `~N` concept terms.
+pub struct Tokens {
+    analyzer: TextAnalyzer,
+    concept_weight: f32,
+}
+
+impl Default for Tokens {
+    fn default() -> Self {
+        Tokens::with_concept_weight(CONCEPT_WEIGHT)
+    }
+}
+
+impl Tokens {
+    /// Tokens whose concept terms weigh `w` times the word that evokes them: short texts
+    /// (learnings) need the concepts most; in whole postmortems words speak for themselves.
+    pub fn with_concept_weight(w: f32) -> Self {
+        Tokens {
+            analyzer: analyzer(),
+            concept_weight: w,
+        }
+    }
+
+    /// Stems of `text` (filler words dropped), each once per occurrence.
+    pub fn stems(&mut self, text: &str, out: &mut Vec<String>) {
+        let lex = lexicon();
+        let mut s = self.analyzer.token_stream(text);
+        while s.advance() {
+            let t = &s.token().text;
+            if t.len() > 1 && !lex.filler.contains(t) && !t.bytes().all(|b| b.is_ascii_digit()) {
+                out.push(t.clone());
+            }
+        }
+    }
+
+    /// Term counts of `text` with weight `w`, concept terms at half weight.
+    pub fn count(&mut self, text: &str, w: f32, counts: &mut HashMap<String, f32>) {
+        let mut stems = Vec::new();
+        self.stems(text, &mut stems);
+        let lex = lexicon();
+        for s in stems {
+            if let Some(cs) = lex.concepts.get(&s) {
+                for c in cs {
+                    *counts.entry(format!("~{c}")).or_default() += self.concept_weight * w;
+                }
+            }
+            *counts.entry(s).or_default() += w;
+        }
+    }
+}
+
+/// A set of documents as TF-IDF vectors over one vocabulary.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub vectors: Vec<SparseVec>,
+    /// Document frequency of each term id.
+    pub df: Vec<u32>,
+}
+
+impl Model {
+    /// Builds vectors from term counts: sublinear term frequency, smoothed IDF, L2 norm.
+    /// Term ids are assigned in sorted term order, so the result does not depend on hashing.
+    pub fn from_counts(docs: Vec<HashMap<String, f32>>) -> Model {
+        let mut vocab: Vec<&String> = docs.iter().flat_map(|d| d.keys()).collect();
+        vocab.sort_unstable();
+        vocab.dedup();
+        let ids: HashMap<&str, u32> = vocab
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str(), i as u32))
+            .collect();
+        let mut df = vec![0u32; vocab.len()];
+        for d in &docs {
+            for t in d.keys() {
+                df[ids[t.as_str()] as usize] += 1;
+            }
+        }
+        let n = docs.len() as f32;
+        let vectors = docs
+            .iter()
+            .map(|d| {
+                let mut v: SparseVec = d
+                    .iter()
+                    .map(|(t, &c)| {
+                        let id = ids[t.as_str()];
+                        let idf = ((1.0 + n) / (1.0 + df[id as usize] as f32)).ln() + 1.0;
+                        (id, (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0) * idf)
+                    })
+                    .collect();
+                v.sort_unstable_by_key(|(id, _)| *id);
+                normalise(&mut v);
+                v
+            })
+            .collect();
+        Model { vectors, df }
+    }
+}
+
+/// Scales a vector to unit length (a zero vector stays zero).
+pub fn normalise(v: &mut SparseVec) {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in v.iter_mut() {
+            *w /= norm;
+        }
+    }
+}
+
+/// Cosine of two normalised vectors.
+pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// For every vector, its `k` most similar others with their cosine, best first (ties by
+/// index). Candidates come from an inverted index over each vector's heaviest terms, skipping
+/// terms found in more than `max_df` documents, so the cost stays near linear.
+pub fn neighbours(vectors: &[SparseVec], k: usize, max_df: usize) -> Vec<Vec<(usize, f32)>> {
+    use rayon::prelude::*;
+    let terms = vectors
+        .iter()
+        .flat_map(|v| v.iter().map(|(t, _)| *t))
+        .max()
+        .map(|m| m as usize + 1)
+        .unwrap_or(0);
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
+    for (d, v) in vectors.iter().enumerate() {
+        for &(t, w) in v {
+            postings[t as usize].push((d as u32, w));
+        }
+    }
+    const QUERY_TERMS: usize = 40;
+    (0..vectors.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; vectors.len()], Vec::<u32>::new()),
+            |(acc, touched), d| {
+                let mut query: Vec<(u32, f32)> = vectors[d]
+                    .iter()
+                    .copied()
+                    .filter(|(t, _)| postings[*t as usize].len() <= max_df)
+                    .collect();
+                query.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                query.truncate(QUERY_TERMS);
+                for (t, w) in query {
+                    for &(o, w2) in &postings[t as usize] {
+                        if o as usize == d {
+                            continue;
+                        }
+                        if acc[o as usize] == 0.0 {
+                            touched.push(o);
+                        }
+                        acc[o as usize] += w * w2;
+                    }
+                }
+                // Rank candidates by the partial dot product, then compute the exact cosine
+                // only for the best few.
+                let mut found: Vec<(usize, f32)> = touched
+                    .iter()
+                    .map(|&o| (o as usize, acc[o as usize]))
+                    .collect();
+                for &o in touched.iter() {
+                    acc[o as usize] = 0.0;
+                }
+                touched.clear();
+                let shortlist = (k * 4).max(16);
+                let by_score =
+                    |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if found.len() > shortlist {
+                    found.select_nth_unstable_by(shortlist - 1, by_score);
+                    found.truncate(shortlist);
+                }
+                for f in found.iter_mut() {
+                    f.1 = cosine(&vectors[d], &vectors[f.0]);
+                }
+                found.sort_by(by_score);
+                found.truncate(k);
+                found
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vecs(texts: &[&str]) -> Vec<SparseVec> {
+        let mut t = Tokens::default();
+        let docs = texts
+            .iter()
+            .map(|s| {
+                let mut c = HashMap::new();
+                t.count(s, 1.0, &mut c);
+                c
+            })
+            .collect();
+        Model::from_counts(docs).vectors
+    }
+
+    #[test]
+    fn stems_drop_filler_and_stop_words() {
+        let mut t = Tokens::default();
+        let mut out = Vec::new();
+        t.stems("We need to make sure the alerts are paging", &mut out);
+        assert_eq!(out, vec!["alert", "page"]);
+    }
+
+    #[test]
+    fn concept_terms_bring_synonyms_together() {
+        let v = vecs(&[
+            "Page the on-call when checkout fails",
+            "Alert someone when checkout fails",
+            "Rotate the database password",
+        ]);
+        assert!(cosine(&v[0], &v[1]) > 2.0 * cosine(&v[0], &v[2]));
+        assert!(cosine(&v[0], &v[1]) > 0.3, "{}", cosine(&v[0], &v[1]));
+    }
+
+    #[test]
+    fn neighbours_are_ranked_by_cosine() {
+        let v = vecs(&[
+            "fluentd logs not shipped to cloudwatch",
+            "logs were not shipped to cloudwatch by fluentd",
+            "certificate expired on the load balancer",
+        ]);
+        let n = neighbours(&v, 2, 100);
+        assert_eq!(n[0][0].0, 1);
+        assert!(n[0].iter().all(|(i, _)| *i != 0));
+    }
+}

@@ -1,0 +1,210 @@
+// Real-browser tests of the search page: headless Debian chromium driven by playwright-core.
+//
+//   node tests/browser/search.test.js [path/to/hindsight]
+//
+// Builds the demo site under the sub-path /sub/ and the dfds corpus at the root, serves each
+// from 127.0.0.1 with node's http module, and checks what a reader sees. Any failure exits 1;
+// there is no skip: a missing browser is a failure too.
+"use strict";
+const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const http = require("node:http");
+const os = require("node:os");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+
+const REPO = path.resolve(__dirname, "../..");
+const BIN = path.resolve(process.argv[2] || path.join(REPO, "target/debug/hindsight"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const TYPES = { ".html": "text/html", ".json": "application/json", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
+
+function build(root, out, baseUrl) {
+  const args = ["build", "--quiet", "--root", root, "--out", out];
+  if (baseUrl) args.push("--base-url", baseUrl);
+  execFileSync(BIN, args, { stdio: "inherit" });
+}
+
+/* Serves `dir` under `prefix` ("/" or "/sub/"); 404 for anything else. */
+function serve(dir, prefix) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    let p = decodeURIComponent(url.pathname);
+    if (!p.startsWith(prefix)) { res.writeHead(404); return res.end("not found"); }
+    p = path.join(dir, p.slice(prefix.length));
+    if (!p.startsWith(dir)) { res.writeHead(403); return res.end(); }
+    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, "index.html");
+    fs.readFile(p, (err, data) => {
+      if (err) { res.writeHead(404); return res.end("not found"); }
+      res.writeHead(200, { "content-type": TYPES[path.extname(p)] || "application/octet-stream" });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const tests = [];
+function test(name, fn) { tests.push({ name, fn }); }
+
+/* A fresh page that records console errors and failed requests. */
+async function open(browser, url) {
+  const page = await browser.newPage();
+  const errors = [];
+  // The site declares no icon, so the browser asks for /favicon.ico by itself; that 404 is
+  // not the page's doing. Every other failed response is an error.
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico")) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("requestfailed", (r) => errors.push("request failed: " + r.url()));
+  await page.goto(url);
+  return { page, errors };
+}
+
+async function typeQuery(page, q) {
+  await page.fill("#search-q", q);
+  await page.waitForFunction(
+    (q) => window.hindsightSearch && window.hindsightSearch.lastQuery === q,
+    q,
+    { timeout: 10000 },
+  );
+}
+
+async function hitIds(page) {
+  return page.$$eval(".search-hit-meta", (ms) => ms.map((m) => m.textContent.split(" · ")[0]));
+}
+
+const timings = [];
+
+function defineTests(ctx) {
+  test("typing a query shows the expected incidents with the matched words highlighted", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    await typeQuery(page, "certificate expired");
+    const ids = await hitIds(page);
+    assert.ok(ids.includes("PM2022-001"), `PM2022-001 in ${ids}`);
+    const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
+    assert.ok(marks.length > 0, "some words are highlighted");
+    assert.ok(marks.every((m) => /^(certificat|expir)/.test(m)), `highlights: ${marks}`);
+    const status = await page.textContent("#search-status");
+    assert.match(status, /\d+ incidents? match/);
+    assert.deepEqual(errors, []);
+  });
+
+  test("a distinctive phrase of a postmortem finds that postmortem first", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+    await typeQuery(page, "inotify file watches exhaustion ");
+    assert.equal((await hitIds(page))[0], "PM2020-001");
+    const { page: p2 } = await open(ctx.browser, ctx.demo + "search/");
+    await typeQuery(p2, "double loaded orders warehouse ");
+    assert.equal((await hitIds(p2))[0], "PM2023-001");
+    assert.deepEqual(errors, []);
+  });
+
+  test("filters narrow the results", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    await typeQuery(page, "certificate ");
+    const all = await hitIds(page);
+    const count = async () => Number((await page.textContent("#search-status")).match(/\d+/)?.[0] || 0);
+    const before = await count();
+    await page.waitForSelector("#search-filter-services");
+    const value = await page.$eval("#search-filter-services", (s) =>
+      Array.from(s.options).find((o) => o.text.startsWith("ios-app")).value);
+    const runs = await page.evaluate(() => window.hindsightSearch.completed);
+    await page.selectOption("#search-filter-services", value);
+    await page.waitForFunction((n) => window.hindsightSearch.completed > n, runs);
+    const after = await count();
+    assert.ok(after > 0 && after < before, `${after} < ${before} (${all})`);
+    assert.deepEqual(errors, []);
+  });
+
+  test("a result link lands on the section it names", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+    await typeQuery(page, "fluentd ");
+    const link = await page.$("a.search-hit-link[data-section]");
+    assert.ok(link, "a result names a section");
+    const anchor = await link.getAttribute("data-section");
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    assert.equal(new URL(page.url()).hash, "#" + anchor);
+    assert.ok(await page.$(`[id="${anchor}"]`), "the section exists on the page");
+    assert.deepEqual(errors, []);
+  });
+
+  test("keyboard: the down arrow reaches the results and Enter opens one", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    await page.focus("#search-q");
+    await typeQuery(page, "kubernetes ");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    const focused = await page.evaluate(() => document.activeElement.className);
+    assert.equal(focused, "search-hit-link");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(page.url(), /\/sub\/incidents\/[^/]+\//);
+    assert.deepEqual(errors, []);
+  });
+
+  test("the header search box of any page leads to results under the sub-path", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "incidents/");
+    await page.keyboard.press("/");
+    await page.keyboard.type("checkout");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.ok(page.url().startsWith(ctx.demo + "search/?q=checkout"), page.url());
+    await page.waitForFunction(() => window.hindsightSearch && window.hindsightSearch.lastQuery === "checkout");
+    assert.ok((await hitIds(page)).length > 0);
+    assert.deepEqual(errors, []);
+  });
+
+  test("time to results for a one-word query once the first shard is loaded (reported)", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+    await typeQuery(page, "kubernetes ");
+    for (const q of ["node", "traefik", "logs", "prometheus"]) {
+      await typeQuery(page, q + " ");
+      timings.push([q, await page.evaluate(() => window.hindsightSearch.lastMs)]);
+    }
+    assert.deepEqual(errors, []);
+  });
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-browser-"));
+  const demoOut = path.join(tmp, "demo");
+  const dfdsOut = path.join(tmp, "dfds");
+  build(REPO, demoOut, "/sub/");
+  const dfdsRoot = path.join(tmp, "dfds-src");
+  fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), dfdsRoot, { recursive: true });
+  build(dfdsRoot, dfdsOut);
+  const demoServer = await serve(demoOut, "/sub/");
+  const dfdsServer = await serve(dfdsOut, "/");
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const ctx = {
+    browser,
+    demo: `http://127.0.0.1:${demoServer.address().port}/sub/`,
+    dfds: `http://127.0.0.1:${dfdsServer.address().port}/`,
+  };
+  defineTests(ctx);
+  let failed = 0;
+  for (const t of tests) {
+    try {
+      await t.fn();
+      console.log(`ok - ${t.name}`);
+    } catch (e) {
+      failed++;
+      console.log(`FAILED - ${t.name}\n${e.stack || e}`);
+    }
+  }
+  for (const [q, ms] of timings) console.log(`time to results for "${q}": ${ms.toFixed(1)} ms`);
+  await browser.close();
+  demoServer.close();
+  dfdsServer.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`${tests.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,469 @@
+//! `hindsight check`: the rules over the fixture with one file per rule, the demo content and
+//! the dfds corpus, the output formats, URL permanence against a previous build's sitemap, and
+//! the promise that check writes nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hindsight"))
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures").join(name)
+}
+
+/// Copies a folder tree into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the demo site (content, config, themes) in `to`.
+fn copy_demo(to: &Path) {
+    for part in ["content", "themes"] {
+        if repo().join(part).is_dir() {
+            copy_tree(&repo().join(part), &to.join(part));
+        }
+    }
+    std::fs::copy(repo().join("hindsight.toml"), to.join("hindsight.toml")).unwrap();
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
+            (rel.replace('\\', "/"), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn check(root: &Path, extra: &[&str]) -> Output {
+    bin()
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `check --format json` parsed, with the exit code.
+fn check_json(root: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    let o = check(root, &args);
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)));
+    (o.status.code(), v.as_array().unwrap().clone())
+}
+
+fn with_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
+fn build(root: &Path, out: &Path) {
+    let o = bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn the_fixture_with_one_file_per_rule_gives_exactly_the_expected_findings() {
+    let root = fixture("check");
+    let baseline = root.join("old-sitemap.xml");
+    let (code, findings) = check_json(&root, &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "errors were found");
+    for f in &findings {
+        let keys: BTreeSet<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            BTreeSet::from(["rule", "level", "file", "line", "column", "message", "hint"])
+        );
+        assert!(!f["hint"].as_str().unwrap().is_empty(), "{f} has a hint");
+    }
+    // Every rule that content can trigger is exercised by the fixture.
+    let seen: BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    let expected: BTreeSet<&str> = hindsight::check::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| !["config", "io", "content-missing", "theme"].contains(id))
+        .collect();
+    assert_eq!(seen, expected);
+    insta::assert_json_snapshot!("check_fixture_findings", findings);
+}
+
+#[test]
+fn an_unknown_severity_is_reported_with_its_line_and_a_suggestion() {
+    let (_, findings) = check_json(&fixture("check"), &[]);
+    let f = with_rule(&findings, "unknown-severity");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["file"], "content/postmortems/unknown-severity.md");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(5), Some(1))
+    );
+    assert!(f[0]["hint"].as_str().unwrap().contains("`SEV2`"));
+}
+
+#[test]
+fn the_demo_content_passes_with_no_error() {
+    let (code, findings) = check_json(repo(), &[]);
+    let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn the_dfds_corpus_passes_with_no_error() {
+    let (code, findings) = check_json(&fixture("dfds"), &[]);
+    let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(code, Some(0));
+    // Real postmortems without front matter: what was derived is said, owners are only noted.
+    assert!(!with_rule(&findings, "derived").is_empty());
+    assert!(with_rule(&findings, "action-owner")
+        .iter()
+        .all(|f| f["level"] == "info"));
+}
+
+#[test]
+fn github_output_is_one_workflow_command_per_finding() {
+    let root = fixture("check");
+    let baseline = root.join("old-sitemap.xml");
+    let b = baseline.to_str().unwrap();
+    let (_, findings) = check_json(&root, &["--baseline", b]);
+    let o = check(&root, &["--format", "github", "--baseline", b]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let grammar = regex::Regex::new(
+        r"^::(error|warning|notice) file=[^,:\r\n]+,line=[1-9][0-9]*,col=[1-9][0-9]*,title=[a-z-]+::[^\r\n]+$",
+    )
+    .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), findings.len());
+    for (line, f) in lines.iter().zip(&findings) {
+        assert!(grammar.is_match(line), "not an annotation: {line}");
+        let command = match f["level"].as_str().unwrap() {
+            "error" => "::error ",
+            "warning" => "::warning ",
+            _ => "::notice ",
+        };
+        assert!(line.starts_with(command), "{line}");
+        assert!(line.contains(&format!(
+            "line={},col={},title={}::",
+            f["line"],
+            f["column"],
+            f["rule"].as_str().unwrap()
+        )));
+        // The hint follows the message on an escaped new line.
+        assert!(line.contains("%0Ahelp: "), "{line}");
+    }
+}
+
+#[test]
+fn human_output_shows_file_line_column_and_the_hint() {
+    let o = check(&fixture("check"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("content/postmortems/unknown-severity.md:5:1"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `SEV2`?"), "{out}");
+    assert!(stderr(&o).contains("check: 17 errors"), "{}", stderr(&o));
+}
+
+#[test]
+fn quiet_leaves_out_notes_and_the_summary() {
+    let o = check(&fixture("check"), &["--quiet", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().all(|f| f["level"] != "info"));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("content");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("one.md"),
+        "---\nid: one\ntitle: One\ndate: 2024-01-02\nlearnings: [Keep runbooks current]\n---\nThe operator forgot the flag.\n",
+    )
+    .unwrap();
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert_eq!(with_rule(&findings, "blameless")[0]["level"], "warning");
+    let (code, findings) = check_json(tmp.path(), &["--deny", "warnings"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(with_rule(&findings, "blameless")[0]["level"], "error");
+}
+
+#[test]
+fn rule_levels_are_configurable_per_rule_and_off_silences_a_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("check"), tmp.path());
+    let toml = tmp.path().join("hindsight.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[check.rules]\nunknown-severity = \"warning\"\nblameless = \"off\"\nunknown-key = \"info\"\n"),
+    )
+    .unwrap();
+    let (_, findings) = check_json(tmp.path(), &[]);
+    assert!(with_rule(&findings, "blameless").is_empty());
+    assert_eq!(
+        with_rule(&findings, "unknown-severity")[0]["level"],
+        "warning"
+    );
+    assert_eq!(with_rule(&findings, "unknown-key")[0]["level"], "info");
+}
+
+#[test]
+fn an_unknown_rule_or_required_field_in_the_config_is_an_error_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    std::fs::write(
+        tmp.path().join("hindsight.toml"),
+        "[check]\nrequired = [\"severty\"]\n\n[check.rules]\nblamless = \"off\"\nyaml-invalid = \"warning\"\n",
+    )
+    .unwrap();
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let found: Vec<(u64, &str)> = findings
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["hint"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found.len(), 3, "{findings:#?}");
+    assert!(findings
+        .iter()
+        .all(|f| f["rule"] == "config" && f["file"] == "hindsight.toml"));
+    assert!(found
+        .iter()
+        .any(|(l, h)| *l == 2 && h.contains("`severity`")));
+    assert!(found
+        .iter()
+        .any(|(l, h)| *l == 5 && h.contains("`blameless`")));
+    assert!(found
+        .iter()
+        .any(|(l, h)| *l == 6 && h.contains("fix the input")));
+}
+
+#[test]
+fn usage_and_io_failures_exit_with_2() {
+    let o = check(&fixture("check"), &["--format", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = check(&fixture("no-such-site"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = check(
+        &fixture("check"),
+        &["--baseline", "https://example.org/sitemap.xml"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("curl"), "{}", stderr(&o));
+    let o = check(&fixture("check"), &["--baseline", "no-such-sitemap.xml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn check_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("check"), tmp.path());
+    let before = tree(tmp.path());
+    let baseline = tmp.path().join("old-sitemap.xml");
+    for format in ["human", "json", "github"] {
+        let o = check(
+            tmp.path(),
+            &["--format", format, "--baseline", baseline.to_str().unwrap()],
+        );
+        assert_eq!(o.status.code(), Some(1));
+    }
+    assert_eq!(tree(tmp.path()), before);
+    assert!(!tmp.path().join("public").exists());
+}
+
+#[test]
+fn renaming_a_postmortem_keeps_its_urls_and_deleting_one_reports_exactly_its_urls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_demo(&root);
+    let out = tmp.path().join("previous");
+    build(&root, &out);
+    let sitemap = out.join("sitemap.xml");
+    let baseline = ["--baseline", sitemap.to_str().unwrap()];
+    let (code, findings) = check_json(&root, &baseline);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(with_rule(&findings, "dropped-url").is_empty());
+
+    // Renamed: the id in the front matter keeps the URL.
+    let posts = root.join("content/postmortems");
+    std::fs::rename(
+        posts.join("2022-04-19-search-empty-results-after-reindex.md"),
+        posts.join("2022-04-19-search-returned-nothing.md"),
+    )
+    .unwrap();
+    let (code, findings) = check_json(&root, &baseline);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(with_rule(&findings, "dropped-url").is_empty());
+
+    // Deleted: its page and the pages only it produced are reported.
+    let gone = "PM2023-005";
+    std::fs::remove_file(posts.join("2023-07-21-inventory-sync-lag-oversold-items.md")).unwrap();
+    let (code, findings) = check_json(&root, &baseline);
+    assert_eq!(code, Some(1));
+    let dropped: BTreeSet<String> = with_rule(&findings, "dropped-url")
+        .iter()
+        .map(|f| {
+            let m = f["message"].as_str().unwrap();
+            m.split('`').nth(1).unwrap().to_string()
+        })
+        .collect();
+    let exported: Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/incidents.json")).unwrap()).unwrap();
+    let exported = exported.as_array().unwrap();
+    let me = exported.iter().find(|i| i["id"] == gone).unwrap();
+    let mut must = BTreeSet::from([format!("/incidents/{gone}/")]);
+    for (key, dir) in [("tags", "tags"), ("services", "services")] {
+        for term in me[key].as_array().unwrap() {
+            let shared = exported
+                .iter()
+                .filter(|i| i["id"] != gone)
+                .any(|i| i[key].as_array().unwrap().contains(term));
+            if !shared {
+                let slug = hindsight::markdown::slugify(term.as_str().unwrap());
+                must.insert(format!("/{dir}/{slug}/"));
+            }
+        }
+    }
+    // Learning pages exist only while a learning is cited; those that only it cited may go too.
+    let learnings: Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/learnings.json")).unwrap()).unwrap();
+    let may: BTreeSet<String> = learnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| {
+            l["canonical"] == false
+                && l["incidents"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&Value::from(gone))
+        })
+        .map(|l| format!("/learnings/{}/", l["id"].as_str().unwrap()))
+        .collect();
+    assert!(must.is_subset(&dropped), "{must:?} not in {dropped:?}");
+    assert!(
+        dropped.iter().all(|u| must.contains(u) || may.contains(u)),
+        "{dropped:?} reports more than {must:?} and {may:?}"
+    );
+    for f in with_rule(&findings, "dropped-url") {
+        assert!(f["line"].as_u64().unwrap() > 1);
+        assert!(!f["hint"].as_str().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn an_alias_keeps_an_old_url_alive_with_a_redirect_page_and_a_netlify_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let post = root.join("content/postmortems/2021-05-04-disk-full.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(
+        &post,
+        text.replacen(
+            "id: FX-001\n",
+            "id: FX-001\naliases: [FX-1, \"/old/disk-full/\"]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    build(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/FX-1/index.html")).unwrap();
+    let target = "https://kb.example.org/pm/incidents/FX-001/";
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains(&format!(
+        "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+    )));
+    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{target}\">")));
+    assert!(page.contains(&format!("<a href=\"{target}\">")));
+    assert!(out.join("old/disk-full/index.html").is_file());
+    let rules = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    assert_eq!(
+        rules,
+        "/pm/incidents/FX-1/ /pm/incidents/FX-001/ 301\n/pm/old/disk-full/ /pm/incidents/FX-001/ 301\n"
+    );
+    // Redirects are no pages: the sitemap does not list them.
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("FX-1/"));
+}
+
+#[test]
+fn an_alias_that_would_replace_a_page_fails_the_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let post = root.join("content/postmortems/2021-05-04-disk-full.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    std::fs::write(
+        &post,
+        text.replacen("id: FX-001\n", "id: FX-001\naliases: [\"/stats/\"]\n", 1),
+    )
+    .unwrap();
+    let o = bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(tmp.path().join("public"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("bad-alias"), "{}", stderr(&o));
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(with_rule(&findings, "bad-alias").len(), 1);
+}
+
+#[test]
+fn every_rule_is_documented_in_the_reference() {
+    let doc = std::fs::read_to_string(repo().join("docs/check.md")).unwrap();
+    for r in hindsight::check::RULES {
+        assert!(
+            doc.contains(&format!("### `{}`", r.id)),
+            "docs/check.md has no section for `{}`",
+            r.id
+        );
+    }
+}

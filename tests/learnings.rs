@@ -1,0 +1,287 @@
+//! Quality of learning clustering and related incidents, measured on labelled sets.
+
+use std::path::Path;
+
+use hindsight::learnings::cluster_texts;
+
+struct Labelled {
+    texts: Vec<String>,
+    labels: Vec<usize>,
+}
+
+fn paraphrases(name: &str) -> Labelled {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/learnings")
+        .join(name);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut texts = Vec::new();
+    let mut labels = Vec::new();
+    for (g, group) in v["groups"].as_array().unwrap().iter().enumerate() {
+        for t in group["texts"].as_array().unwrap() {
+            texts.push(t.as_str().unwrap().to_string());
+            labels.push(g);
+        }
+    }
+    let base = labels.len() + 1000;
+    for (i, t) in v["singletons"].as_array().unwrap().iter().enumerate() {
+        texts.push(t.as_str().unwrap().to_string());
+        labels.push(base + i);
+    }
+    Labelled { texts, labels }
+}
+
+/// Pairwise precision, recall and F1 of "same cluster" against the labels.
+fn pairwise_f1(truth: &[usize], got: &[usize]) -> (f64, f64, f64) {
+    let (mut tp, mut fp, mut fn_) = (0u32, 0u32, 0u32);
+    for i in 0..truth.len() {
+        for j in i + 1..truth.len() {
+            match (truth[i] == truth[j], got[i] == got[j]) {
+                (true, true) => tp += 1,
+                (false, true) => fp += 1,
+                (true, false) => fn_ += 1,
+                _ => {}
+            }
+        }
+    }
+    let p = tp as f64 / (tp + fp).max(1) as f64;
+    let r = tp as f64 / (tp + fn_).max(1) as f64;
+    (
+        p,
+        r,
+        if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        },
+    )
+}
+
+fn measure(name: &str) -> f64 {
+    let set = paraphrases(name);
+    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+    let threshold = hindsight::config::LearningsConfig::default().similarity_threshold;
+    let got = cluster_texts(&texts, threshold);
+    let (p, r, f1) = pairwise_f1(&set.labels, &got);
+    eprintln!("{name}: precision {p:.3} recall {r:.3} F1 {f1:.3} at threshold {threshold}");
+    f1
+}
+
+// The target of issue 3 is a pairwise F1 of 0.8. These sets were written to be hard (most
+// paraphrases share more words with another lesson than with their own), and lexical
+// similarity with a concept lexicon measures about 0.34 (dev) and 0.29 (holdout) today. These
+// tests hold that floor so a change can only improve it; raising them is the open work.
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
+    let f1 = measure("paraphrases-dev.json");
+    assert!(f1 >= 0.30, "F1 {f1:.3}");
+}
+
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_holdout_set() {
+    let f1 = measure("paraphrases-holdout.json");
+    assert!(f1 >= 0.25, "F1 {f1:.3}");
+}
+
+#[test]
+fn unrelated_lessons_stay_apart_and_close_paraphrases_cluster() {
+    let texts = [
+        "Logs were not shipped to CloudWatch because fluentd was misconfigured",
+        "Fluentd misconfiguration stopped logs being shipped to CloudWatch",
+        "The TLS certificate on the gateway expired over the weekend",
+        "Rotate database passwords every quarter",
+    ];
+    let threshold = hindsight::config::LearningsConfig::default().similarity_threshold;
+    let got = cluster_texts(&texts, threshold);
+    assert_eq!(got[0], got[1]);
+    assert_ne!(got[0], got[2]);
+    assert_ne!(got[2], got[3]);
+    assert_ne!(got[0], got[3]);
+}
+
+#[test]
+fn unlabelled_paraphrases_in_the_demo_attach_to_the_right_canonical_learning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args([
+            "build",
+            "--quiet",
+            "--root",
+            env!("CARGO_MANIFEST_DIR"),
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let incidents: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/incidents.json")).unwrap()).unwrap();
+    // Learnings written without an id in the demo, and the canonical learning each paraphrases.
+    let expected = [
+        (
+            "PM2022-002",
+            "Every dashboard stayed green",
+            "alert-on-symptoms",
+        ),
+        (
+            "PM2022-004",
+            "When a slot arrived without an offset",
+            "no-silent-fallbacks",
+        ),
+        (
+            "PM2023-001",
+            "Putting yesterday's partition back",
+            "self-service-restore",
+        ),
+        (
+            "PM2023-006",
+            "A promotion is configuration",
+            "stage-config-changes",
+        ),
+        (
+            "PM2024-004",
+            "Our contract tests checked that the BFF answered",
+            "regression-test-business-critical-paths",
+        ),
+        (
+            "PM2025-001",
+            "The retry change went to every market",
+            "stage-config-changes",
+        ),
+        (
+            "PM2025-003",
+            "Fleet-wide location updates per minute",
+            "alert-on-symptoms",
+        ),
+    ];
+    let mut right = 0;
+    for (id, start, canonical) in expected {
+        let inc = incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap();
+        let l = inc["learnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["text"].as_str().unwrap().starts_with(start))
+            .unwrap_or_else(|| panic!("{id}: {start}"));
+        match l["learning"].as_str() {
+            Some(g) if g == canonical => right += 1,
+            Some(g) => {
+                // Attached elsewhere: only a cluster (not another canonical learning) is acceptable.
+                let canonical_ids = [
+                    "alert-on-symptoms",
+                    "no-silent-fallbacks",
+                    "self-service-restore",
+                    "stage-config-changes",
+                    "regression-test-business-critical-paths",
+                    "own-what-you-run",
+                    "expiry-is-a-deadline",
+                ];
+                assert!(
+                    !canonical_ids.contains(&g),
+                    "{id}: `{start}` attached to the wrong canonical learning {g}"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        right >= 3,
+        "only {right} paraphrases attached to their canonical learning"
+    );
+}
+
+/// Mean recall@5 of group-mates among `related`, and the share of grouped incidents whose
+/// first related incident is a group-mate.
+fn related_quality(site_root: &Path, groups_file: &str) -> (f64, f64) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(site_root, &root);
+    let out = tmp.path().join("public");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
+        .args(["build", "--quiet", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let incidents: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("api/incidents.json")).unwrap()).unwrap();
+    let related = |id: &str| -> Vec<String> {
+        let i = incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{id}"));
+        i["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect()
+    };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/recurrence")
+        .join(groups_file);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut mates: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for g in v["groups"].as_array().unwrap() {
+        let ids: Vec<String> = g["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect();
+        for a in &ids {
+            for b in &ids {
+                if a != b {
+                    mates.entry(a.clone()).or_default().insert(b.clone());
+                }
+            }
+        }
+    }
+    let (mut recall, mut first) = (0.0, 0.0);
+    for (id, m) in &mates {
+        let r = related(id);
+        let top: Vec<&String> = r.iter().take(5).collect();
+        let hits = top.iter().filter(|x| m.contains(**x)).count();
+        recall += hits as f64 / m.len().min(5) as f64;
+        if r.first().is_some_and(|x| m.contains(x)) {
+            first += 1.0;
+        } else {
+            eprintln!("{id}: first related {:?}, group-mates {:?}", r.first(), m);
+        }
+    }
+    let n = mates.len() as f64;
+    (recall / n, first / n)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn related_incidents_find_the_recurrence_groups_of_the_dfds_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dfds");
+    let (recall, first) = related_quality(&root, "dfds.json");
+    eprintln!("dfds: mean recall@5 {recall:.3}, first related is a group-mate for {first:.3}");
+    assert!(recall >= 0.92, "recall@5 {recall:.3}");
+    // The target is 0.9; 0.867 is measured today (PM2021-009, PM2022-009, PM2024-002 and
+    // PM2025-001 first list a near neighbour outside their group). Held as a floor until then.
+    assert!(first >= 0.85, "first related {first:.3}");
+}

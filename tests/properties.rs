@@ -1,0 +1,100 @@
+//! Property tests: the entry points that read what authors write never panic, whatever the
+//! input. The same entry points are fuzzed by the targets in fuzz/ (cargo fuzz, nightly).
+
+use std::collections::{HashMap, HashSet};
+
+use hindsight::content::{derive, frontmatter};
+use hindsight::markdown::{self, PageLocation, SiteLinks};
+use proptest::prelude::*;
+
+/// Text that looks like a postmortem more often than uniform noise would: fences, keys,
+/// headings, list markers, tables, links and dates mixed with arbitrary characters.
+fn postmortemish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("---\n".to_string()),
+        Just("id: PM2024-001\n".to_string()),
+        Just("date: 2024-02-30\n".to_string()),
+        Just("learnings:\n  - text: x\n    id: y\n".to_string()),
+        Just("action_items: [a, {text: b, owner: c}]\n".to_string()),
+        Just("tags: [a, b\n".to_string()),
+        Just("# Title\n".to_string()),
+        Just("## Lessons learned\n".to_string()),
+        Just("## Action items\n".to_string()),
+        Just("- [x] done @team\n".to_string()),
+        Just("| Action | Owner |\n|---|---|\n| fix | ops |\n".to_string()),
+        Just("[link](other.md#anchor) ![img](x.png)\n".to_string()),
+        Just("```rust\nfn main() {}\n".to_string()),
+        Just("> quote\n".to_string()),
+        Just("On 1 March 2024 and 2024-03-01.\n".to_string()),
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+fn parse(body: &str) -> markdown::Parsed {
+    let ids: HashSet<String> = ["PM2024-001".to_string()].into();
+    let paths: HashMap<String, String> =
+        [("other.md".to_string(), "PM2024-001".to_string())].into();
+    let learnings = HashMap::new();
+    let root = std::env::temp_dir().join("hindsight-properties-no-such-dir");
+    markdown::parse(
+        body,
+        &SiteLinks {
+            ids: &ids,
+            incident_paths: &paths,
+            learning_paths: &learnings,
+            content_root: &root,
+        },
+        &PageLocation {
+            id: "PM2024-002",
+            source_dir: "",
+            out_dir: "incidents/PM2024-002/",
+            to_root: "../../",
+            first_line: 3,
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn splitting_front_matter_never_panics_and_keeps_the_body_a_suffix(text in postmortemish()) {
+        if let Ok(split) = frontmatter::split(&text, "a.md") {
+            prop_assert!(text.ends_with(split.body));
+            prop_assert!(split.body_line >= 1);
+        }
+    }
+
+    #[test]
+    fn reading_yaml_front_matter_never_panics_and_positions_are_in_the_file(yaml in postmortemish()) {
+        let (_, problems) = frontmatter::parse(&yaml, 2, "a.md", frontmatter::INCIDENT_KEYS);
+        for p in problems {
+            prop_assert!(p.line >= 1 && p.column >= 1);
+            prop_assert!(!p.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn parsing_markdown_never_panics_and_lines_stay_in_the_body(body in postmortemish()) {
+        let parsed = parse(&body);
+        let last = body.lines().count() + 3;
+        for l in &parsed.links {
+            prop_assert!(l.line >= 3 && l.line <= last.max(3), "link line {}", l.line);
+        }
+        for s in &parsed.sections {
+            prop_assert!(s.line >= 3 && s.line <= last.max(3));
+        }
+    }
+
+    #[test]
+    fn deriving_fields_never_panics(body in postmortemish(), stem in any::<String>()) {
+        let parsed = parse(&body);
+        let _ = derive::learnings(&parsed, &[]);
+        let _ = derive::action_items(&parsed, &["follow ups".to_string()]);
+        let _ = derive::summary(&parsed);
+        let _ = derive::date(&stem, &parsed);
+        let (id, _) = derive::id_and_title_from_stem(&stem);
+        prop_assert!(!id.is_empty());
+    }
+}

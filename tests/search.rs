@@ -1,0 +1,452 @@
+//! `hindsight search`: the terminal's tantivy index over fixture sites in temporary folders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hindsight"))
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies a folder tree into `to`, leaving out build output and caches.
+fn copy_tree(from: &Path, to: &Path) {
+    let walker = walkdir::WalkDir::new(from).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0
+            || !matches!(
+                name.as_ref(),
+                "target" | ".git" | ".hindsight-cache" | "public" | "node_modules" | "bench-out"
+            )
+    });
+    for e in walker {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A private copy of a fixture site (`dfds`) or of the demo site (`demo`).
+fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join(name);
+    std::fs::create_dir_all(&root).unwrap();
+    if name == "demo" {
+        copy_tree(&repo().join("content"), &root.join("content"));
+        std::fs::copy(repo().join("hindsight.toml"), root.join("hindsight.toml")).ok();
+    } else {
+        copy_tree(&repo().join("tests/fixtures").join(name), &root);
+    }
+    (tmp, root)
+}
+
+fn search(root: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("search")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn hits(root: &Path, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let o = search(root, &all);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("stdout is one JSON value");
+    v.as_array().expect("a JSON array").clone()
+}
+
+fn ids(hits: &[Value]) -> Vec<String> {
+    hits.iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The "search index: ..." line that --verbose prints.
+fn index_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find(|l| l.starts_with("search index:"))
+        .unwrap_or_else(|| panic!("no index line in {}", String::from_utf8_lossy(&o.stderr)))
+        .to_string()
+}
+
+#[test]
+fn searching_the_dfds_corpus_for_logs_not_shipped_finds_the_three_cloudwatch_postmortems_in_the_top_five(
+) {
+    let (_tmp, root) = site("dfds");
+    let found = ids(&hits(&root, &["logs not shipped cloudwatch"]));
+    let top5: Vec<&str> = found.iter().take(5).map(String::as_str).collect();
+    for id in ["PM2021-001", "PM2022-002", "PM2023-002"] {
+        assert!(top5.contains(&id), "{id} not in the top 5: {top5:?}");
+    }
+}
+
+#[test]
+fn json_hits_have_exactly_the_documented_fields() {
+    let (_tmp, root) = site("dfds");
+    let found = hits(&root, &["fluentd", "--limit", "3"]);
+    assert_eq!(found.len(), 3);
+    for h in &found {
+        let mut keys: Vec<&str> = h.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["date", "id", "score", "section", "snippet", "title", "url"]
+        );
+        assert!(h["score"].as_f64().unwrap() > 0.0);
+        let url = h["url"].as_str().unwrap();
+        assert!(
+            url.starts_with(&format!("incidents/{}/", h["id"].as_str().unwrap())),
+            "{url}"
+        );
+    }
+    let scores: Vec<f64> = found.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn a_hit_names_the_section_that_matched_and_links_to_its_anchor() {
+    let (_tmp, root) = site("dfds");
+    let found = hits(&root, &["inotify watches exhausted"]);
+    let first = &found[0];
+    assert_eq!(first["id"], "PM2020-001", "{found:#?}");
+    let section = first["section"].as_str().expect("a section");
+    let anchor = first["url"]
+        .as_str()
+        .unwrap()
+        .split('#')
+        .nth(1)
+        .expect("an anchor");
+    assert_eq!(anchor, hindsight::markdown::slugify(section));
+    let snippet = first["snippet"].as_str().unwrap().to_lowercase();
+    assert!(snippet.contains("watches"), "{snippet}");
+}
+
+#[test]
+fn stemming_finds_other_forms_of_a_word() {
+    let (_tmp, root) = site("dfds");
+    // The titles say "shipped"; the stem matches "ships", "shipping" and "shipped" alike.
+    let found = ids(&hits(&root, &["ships"]));
+    assert!(found.contains(&"PM2023-002".to_string()), "{found:?}");
+}
+
+#[test]
+fn filters_narrow_the_results_by_tag_service_severity_and_date() {
+    let (_tmp, root) = site("demo");
+    let all = ids(&hits(&root, &["certificate", "--limit", "50"]));
+    assert!(all.len() >= 3, "{all:?}");
+    let tagged = hits(
+        &root,
+        &["certificate", "--tag", "Payments", "--limit", "50"],
+    );
+    assert!(
+        !tagged.is_empty() && tagged.len() < all.len(),
+        "{tagged:#?}"
+    );
+    let by_service = ids(&hits(&root, &["certificate", "--service", "ios-app"]));
+    assert!(!by_service.is_empty() && by_service.len() < all.len());
+    let sev = ids(&hits(
+        &root,
+        &["certificate", "--severity", "sev2", "--limit", "50"],
+    ));
+    assert!(!sev.is_empty() && sev.len() <= all.len());
+    for h in hits(
+        &root,
+        &["certificate", "--since", "2023-01-01", "--limit", "50"],
+    ) {
+        assert!(h["date"].as_str().unwrap() >= "2023-01-01", "{h}");
+    }
+    let none = hits(&root, &["certificate", "--tag", "no-such-tag"]);
+    assert!(none.is_empty());
+}
+
+#[test]
+fn a_changed_file_is_reindexed_and_a_second_run_reindexes_nothing() {
+    let (_tmp, root) = site("dfds");
+    let first = search(&root, &["--verbose", "--json", "kubernetes"]);
+    assert!(
+        index_line(&first).contains("(rebuilt)"),
+        "{}",
+        index_line(&first)
+    );
+
+    let again = search(&root, &["--verbose", "--json", "kubernetes"]);
+    assert!(
+        index_line(&again).starts_with("search index: 0 indexed, 0 removed"),
+        "{}",
+        index_line(&again)
+    );
+
+    let file = root.join("PM2020-004 - CoreDNS upgrade issue.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n\nThe zanzibarquokka resolver was also restarted.\n");
+    std::fs::write(&file, text).unwrap();
+    let changed = search(&root, &["--verbose", "--json", "zanzibarquokka"]);
+    assert!(
+        index_line(&changed).starts_with("search index: 1 indexed, 0 removed"),
+        "{}",
+        index_line(&changed)
+    );
+    let v: Value = serde_json::from_slice(&changed.stdout).unwrap();
+    assert_eq!(ids(v.as_array().unwrap()), ["PM2020-004"]);
+
+    let third = search(&root, &["--verbose", "--json", "zanzibarquokka"]);
+    assert!(index_line(&third).starts_with("search index: 0 indexed, 0 removed"));
+}
+
+#[test]
+fn a_deleted_file_leaves_the_index() {
+    let (_tmp, root) = site("dfds");
+    assert!(ids(&hits(&root, &["inotify"])).contains(&"PM2020-001".to_string()));
+    std::fs::remove_file(root.join("PM2020-001 - Inotify file watches exhaustion.md")).unwrap();
+    let o = search(&root, &["--verbose", "--json", "inotify"]);
+    assert!(index_line(&o).contains("1 removed"), "{}", index_line(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!ids(v.as_array().unwrap()).contains(&"PM2020-001".to_string()));
+}
+
+#[test]
+fn a_corrupt_cache_is_rebuilt_and_never_an_error() {
+    let (_tmp, root) = site("dfds");
+    let expected = hits(&root, &["fluentd"]);
+    let cache = root.join(".hindsight-cache/search");
+    // Garble every file of the cache.
+    for e in walkdir::WalkDir::new(&cache) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            std::fs::write(e.path(), b"\x00garbage{").unwrap();
+        }
+    }
+    let o = search(&root, &["--verbose", "--json", "fluentd"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(index_line(&o).contains("(rebuilt)"), "{}", index_line(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(ids(v.as_array().unwrap()), ids(&expected));
+
+    // A cache folder that is a file is no obstacle either.
+    std::fs::remove_dir_all(&cache).unwrap();
+    std::fs::write(&cache, b"not a folder").unwrap();
+    let o = search(&root, &["--json", "fluentd"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(ids(v.as_array().unwrap()), ids(&expected));
+}
+
+#[test]
+fn a_cache_of_another_schema_version_is_rebuilt() {
+    let (_tmp, root) = site("dfds");
+    search(&root, &["--json", "fluentd"]);
+    let manifest = root.join(".hindsight-cache/search/manifest.json");
+    let mut m: Value = serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    assert_eq!(m["schema"], hindsight::search::index::SCHEMA_VERSION);
+    m["schema"] = Value::from(0);
+    std::fs::write(&manifest, serde_json::to_vec(&m).unwrap()).unwrap();
+    let o = search(&root, &["--verbose", "--json", "fluentd"]);
+    assert!(index_line(&o).contains("(rebuilt)"), "{}", index_line(&o));
+}
+
+#[test]
+fn the_human_output_ranks_titles_with_ids_dates_sections_and_snippets_without_colour_off_a_terminal(
+) {
+    let (_tmp, root) = site("dfds");
+    let o = search(&root, &["cloudwatch", "--limit", "2"]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.starts_with(" 1. "), "{out}");
+    assert!(out.contains(" 2. "), "{out}");
+    assert!(!out.contains(" 3. "), "{out}");
+    assert!(out.contains("PM20"), "{out}");
+    assert!(out.to_lowercase().contains("cloudwatch"), "{out}");
+    assert!(
+        !out.contains('\x1b'),
+        "no escape codes when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn a_query_without_matches_prints_an_empty_array_and_exits_zero() {
+    let (_tmp, root) = site("dfds");
+    assert!(hits(&root, &["xylophonequartz"]).is_empty());
+    let o = search(&root, &["xylophonequartz"]);
+    assert!(o.status.success());
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn drafts_and_internal_incidents_are_not_searchable() {
+    let (_tmp, root) = site("dfds");
+    std::fs::write(
+        root.join("draft.md"),
+        "---\nstatus: draft\n---\n# Draft\n\nThe quasarwombat cache failed.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("internal.md"),
+        "---\nvisibility: internal\n---\n# Internal\n\nThe quasarwombat queue failed.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("public.md"),
+        "# Public\n\nThe quasarwombat disk failed.\n",
+    )
+    .unwrap();
+    assert_eq!(ids(&hits(&root, &["quasarwombat"])), ["public"]);
+}
+
+#[test]
+fn usage_and_io_errors_exit_with_code_two() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = search(tmp.path(), &["anything"]);
+    assert_eq!(o.status.code(), Some(2), "missing content folder");
+    let (_tmp, root) = site("dfds");
+    let o = search(&root, &["anything", "--since", "yesterday"]);
+    assert_eq!(o.status.code(), Some(2), "bad date");
+    let o = bin().arg("search").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "no query");
+}
+
+fn build(root: &Path, out: &Path) {
+    let o = bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_build_writes_sorted_term_shards_with_hashed_names_behind_one_entry_file() {
+    use sha2::Digest;
+    let (tmp, root) = site("dfds");
+    let out = tmp.path().join("site");
+    build(&root, &out);
+    let dir = out.join("search");
+    let entry = read_json(&dir.join("index.json"));
+    let shards = entry["shards"].as_array().unwrap();
+    assert!(!shards.is_empty());
+    let mut previous_last = String::new();
+    for (i, s) in shards.iter().enumerate() {
+        let (first, name) = (s[0].as_str().unwrap(), s[1].as_str().unwrap());
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let hash: String = sha2::Sha256::digest(&bytes)[..5]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(name, format!("t-{hash}.json"), "named after its bytes");
+        let terms: Vec<String> = read_json(&dir.join(name))
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert!(
+            i == 0 || first == terms[0],
+            "a shard starts at its first term"
+        );
+        assert!(
+            terms[0] > previous_last,
+            "shards cover disjoint, sorted ranges"
+        );
+        previous_last = terms.last().unwrap().clone();
+    }
+    let docs = entry["docs"].as_u64().unwrap() as usize;
+    assert_eq!(docs, 39);
+    let f = &entry["fragments"];
+    let per = f["docs"].as_u64().unwrap() as usize;
+    assert_eq!(f["count"].as_u64().unwrap() as usize, docs.div_ceil(per));
+    assert!(dir.join(entry["facets"].as_str().unwrap()).is_file());
+    // Every file of the index is named by the entry file.
+    let named = 1 + shards.len() + docs.div_ceil(per) + 1;
+    assert_eq!(
+        tree(&dir)
+            .iter()
+            .filter(|(n, _)| n.ends_with(".json"))
+            .count(),
+        named
+    );
+}
+
+#[test]
+fn the_static_index_finds_a_postmortem_through_the_shared_analysis() {
+    let (tmp, root) = site("dfds");
+    let out = tmp.path().join("site");
+    build(&root, &out);
+    let dir = out.join("search");
+    let entry = read_json(&dir.join("index.json"));
+    let term = hindsight::search::terms("CloudWatch shipping")[1].clone();
+    assert_eq!(term, "ship");
+    let shard = entry["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|s| s[0].as_str().unwrap() <= term.as_str())
+        .unwrap();
+    let postings = read_json(&dir.join(shard[1].as_str().unwrap()))[&term].clone();
+    let flat: Vec<u64> = postings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let f = &entry["fragments"];
+    let per = f["docs"].as_u64().unwrap();
+    let mut doc = 0;
+    let mut found = Vec::new();
+    for triple in flat.chunks(3) {
+        doc += triple[0];
+        let file = format!("{}-{}.json", f["prefix"].as_str().unwrap(), doc / per);
+        let frag = read_json(&dir.join(file))[(doc % per) as usize].clone();
+        found.push(frag["id"].as_str().unwrap().to_string());
+    }
+    for id in ["PM2021-001", "PM2022-002", "PM2023-002"] {
+        assert!(found.contains(&id.to_string()), "{id} in {found:?}");
+    }
+}
+
+#[test]
+fn the_static_index_is_the_same_bytes_for_the_same_input() {
+    let (tmp, root) = site("demo");
+    build(&root, &tmp.path().join("a"));
+    build(&root, &tmp.path().join("b"));
+    let a = tree(&tmp.path().join("a/search"));
+    assert!(a.len() > 3);
+    assert!(a == tree(&tmp.path().join("b/search")));
+}

@@ -1,0 +1,306 @@
+//! The browser's query analysis (themes/default/static/search.js, run with node) against the
+//! Rust analysis that builds both search indexes: they must agree on every word.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream as _,
+};
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn search_js() -> PathBuf {
+    repo().join("themes/default/static/search.js")
+}
+
+const BEGIN: &str = "  // BEGIN FOLD TABLE\n";
+const END: &str = "  // END FOLD TABLE\n";
+
+/// tantivy's ASCII folding of one string, as the index applies it.
+fn fold(s: &str) -> String {
+    let mut a = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = a.token_stream(s);
+    let mut out = String::new();
+    while let Some(t) = stream.next() {
+        out.push_str(&t.text);
+    }
+    out
+}
+
+/// The Snowball English stem of `word`, taken as one token.
+fn stem(word: &str) -> String {
+    let mut a = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build();
+    let mut stream = a.token_stream(word);
+    stream.next().map(|t| t.text.clone()).unwrap_or_default()
+}
+
+/// The fold table as search.js holds it: ASCII replacement -> every character it replaces.
+fn fold_table() -> String {
+    let mut table: BTreeMap<String, String> = BTreeMap::new();
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        let s = c.to_string();
+        let folded = fold(&s);
+        if folded != s {
+            table.entry(folded).or_default().push(c);
+        }
+    }
+    format!(
+        "  var FOLD_TABLE = {};\n",
+        serde_json::to_string(&table).unwrap()
+    )
+}
+
+#[test]
+fn the_browser_folding_table_is_tantivys() {
+    let js = std::fs::read_to_string(search_js()).unwrap();
+    let start = js.find(BEGIN).expect("fold table start marker") + BEGIN.len();
+    let end = js.find(END).expect("fold table end marker");
+    let want = fold_table();
+    if std::env::var_os("HINDSIGHT_UPDATE_FOLD").is_some() {
+        let updated = format!("{}{}{}", &js[..start], want, &js[end..]);
+        std::fs::write(search_js(), updated).unwrap();
+        return;
+    }
+    assert!(
+        js[start..end] == want,
+        "search.js has a stale fold table; run `HINDSIGHT_UPDATE_FOLD=1 cargo test --test search_parity`"
+    );
+}
+
+/// Every word of the repository's Markdown (demo content and fixtures), of
+/// /usr/share/dict/words when present, inflected forms of those words, and words that exercise
+/// the stemmer's exceptions and the analysis's Unicode handling.
+fn word_list() -> Vec<String> {
+    let mut words: BTreeSet<String> = BTreeSet::new();
+    let mut add_text = |text: &str| {
+        for w in text.split(|c: char| c.is_whitespace() || "()[]{}<>\"`*|,;:!?".contains(c)) {
+            let w = w.trim_matches(|c: char| ".'_-#=/".contains(c));
+            if !w.is_empty() && w.chars().count() < 30 {
+                words.insert(w.to_string());
+            }
+        }
+    };
+    for dir in ["content", "tests/fixtures", "docs"] {
+        for e in walkdir::WalkDir::new(repo().join(dir))
+            .into_iter()
+            .flatten()
+        {
+            if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
+                add_text(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    if let Ok(dict) = std::fs::read_to_string("/usr/share/dict/words") {
+        add_text(&dict);
+    }
+    let bases: Vec<String> = words
+        .iter()
+        .filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_lowercase()))
+        .cloned()
+        .collect();
+    const SUFFIXES: &[&str] = &[
+        "s", "es", "ed", "ing", "ly", "er", "est", "ness", "ful", "fully", "less", "lessly",
+        "ation", "ational", "ization", "izer", "ism", "ist", "ity", "ive", "iveness", "able",
+        "ably", "ible", "ment", "ments", "ence", "ance", "ous", "ously", "al", "ally", "ies",
+        "ied", "y", "'s", "edly", "ingly", "eed", "eedly", "ogist", "ogy", "li", "bli", "alli",
+    ];
+    let mut extra = Vec::new();
+    for b in &bases {
+        for s in SUFFIXES {
+            extra.push(format!("{b}{s}"));
+        }
+        extra.push(b.to_uppercase());
+        let mut cap = b.clone();
+        cap[..1].make_ascii_uppercase();
+        extra.push(cap);
+    }
+    words.extend(extra);
+    for w in [
+        // Exceptions and special cases of the current English stemmer.
+        "add",
+        "added",
+        "internal",
+        "internally",
+        "organize",
+        "organization",
+        "paste",
+        "pasted",
+        "university",
+        "universal",
+        "generate",
+        "general",
+        "generously",
+        "communism",
+        "community",
+        "arsenal",
+        "emergency",
+        "later",
+        "lateral",
+        "past",
+        "pasting",
+        "skies",
+        "skis",
+        "sky",
+        "dying",
+        "lying",
+        "tying",
+        "news",
+        "howe",
+        "atlas",
+        "cosmos",
+        "bias",
+        "andes",
+        "gently",
+        "ugly",
+        "early",
+        "only",
+        "singly",
+        "idly",
+        "proceed",
+        "exceed",
+        "succeed",
+        "inning",
+        "outing",
+        "canning",
+        "herring",
+        "earring",
+        "evening",
+        "innings",
+        "yes",
+        "youth",
+        "say",
+        "sayings",
+        "Yves",
+        "cry",
+        "by",
+        "a",
+        "aa",
+        "ies",
+        "ied",
+        "sses",
+        "us",
+        "gas",
+        "this",
+        "kiwis",
+        "fluently",
+        "fluentd",
+        "v2",
+        "k8s",
+        "ipv6",
+        "1990s",
+        "x86_64",
+        // Unicode: accents, ligatures, other scripts, long tokens, digits of other scripts.
+        "café",
+        "naïve",
+        "Ærø",
+        "straße",
+        "İstanbul",
+        "ΣΊΣΥΦΟΣ",
+        "Ǆemal",
+        "œuvre",
+        "façade",
+        "ﬁle",
+        "①②",
+        "١٢٣",
+        "日本語",
+        "Москва",
+        "ǅungla",
+        "Ⅻ",
+        "x²",
+        "ḱ",
+        "𝒳𝒴",
+        "Ω",
+        "supercalifragilisticexpialidociousnesses",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "ééééééééééééééééééé",
+        "éééééééééééééééééééé",
+        "logs-not_shipped.to/cloudwatch",
+        "don't",
+        "O'Neil's",
+        "e-mail",
+        "3.14",
+        "",
+    ] {
+        words.insert(w.to_string());
+    }
+    words.into_iter().filter(|w| !w.contains('\n')).collect()
+}
+
+fn node(mode: &str, lines: &[String]) -> Vec<serde_json::Value> {
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    let mut text = lines.join("\n");
+    text.push('\n');
+    std::fs::write(tmp.path(), text).unwrap();
+    let out = Command::new("node")
+        .arg(repo().join("tests/parity/analyze.js"))
+        .arg(mode)
+        .arg(tmp.path())
+        .output()
+        .expect("node runs (node 20 or later must be installed)");
+    assert!(
+        out.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_browser_analysis_matches_the_rust_analysis_on_a_large_word_list() {
+    let words = word_list();
+    assert!(words.len() > 50_000, "only {} words", words.len());
+    let js = node("analyze", &words);
+    assert_eq!(js.len(), words.len());
+    let mut differ = Vec::new();
+    for (w, j) in words.iter().zip(&js) {
+        let rust = serde_json::json!(hindsight::search::terms(w));
+        if &rust != j {
+            differ.push(format!("{w:?}: rust {rust}, js {j}"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} words differ:\n{}",
+        differ.len(),
+        words.len(),
+        differ[..differ.len().min(40)].join("\n")
+    );
+}
+
+#[test]
+fn the_browser_stemmer_matches_the_rust_stemmer_on_words_the_tokenizer_never_yields() {
+    // Apostrophes, capital Y and non-letters reach the stemmer only when it is called directly.
+    let mut words: Vec<String> = [
+        "'", "''", "'s", "'s'", "dog's", "dogs'", "'tis", "o'clock", "yay", "Yay", "YELLOW",
+        "sayYes", "b'y", "ys", "y", "yy", "-ing", "eed", "ing", "ed", "a-b", "ab c", "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for w in word_list().into_iter().take(20_000) {
+        words.push(format!("{w}'s"));
+        words.push(format!("y{w}"));
+    }
+    let js = node("stem", &words);
+    let mut differ = Vec::new();
+    for (w, j) in words.iter().zip(&js) {
+        if serde_json::json!(stem(w)) != *j {
+            differ.push(format!("{w:?}: rust {:?}, js {j}", stem(w)));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} words differ:\n{}",
+        differ.len(),
+        differ[..differ.len().min(40)].join("\n")
+    );
+}

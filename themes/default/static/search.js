@@ -1,0 +1,1432 @@
+/* Hindsight search: the browser side of the static index that `hindsight build` writes under
+   search/. Plain JavaScript, no framework, no network access beyond the site itself.
+
+   The query analysis repeats the Rust one exactly (src/search/mod.rs): split on anything that
+   is not a letter or digit, drop tokens of 40 UTF-8 bytes or more, lowercase each character,
+   fold to ASCII with tantivy's table, stem with the Snowball English stemmer (Snowball 3.1.1,
+   as tantivy 0.27 runs it through frostem). The stemmer below is a line-by-line port of the
+   Rust code Snowball generates from english.sbl; tests/search_parity.rs checks both sides agree
+   on a large word list. Loaded as a CommonJS module (by node) it only exports the analysis. */
+(function () {
+  "use strict";
+
+  // ---------------------------------------------------------------- analysis
+
+  var ALNUM = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
+
+  /* The Snowball runtime, over an array of code points (the Rust one works on UTF-8 bytes with
+     character-aware moves; every string it compares with is ASCII, so both agree). */
+  function Env(word) {
+    this.cur = Array.from(word, function (c) { return c.codePointAt(0); });
+    this.cursor = 0;
+    this.limit = this.cur.length;
+    this.limit_backward = 0;
+    this.bra = 0;
+    this.ket = 0;
+  }
+  function codes(s) {
+    var out = [];
+    for (var i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
+    return out;
+  }
+  Env.prototype.at = function (i) { return this.cur[i]; };
+  Env.prototype.replace_s = function (bra, ket, s) {
+    var add = codes(s);
+    var adjustment = add.length - (ket - bra);
+    Array.prototype.splice.apply(this.cur, [bra, ket - bra].concat(add));
+    this.limit += adjustment;
+    if (this.cursor >= ket) this.cursor += adjustment;
+    else if (this.cursor > bra) this.cursor = bra;
+    return adjustment;
+  };
+  Env.prototype.slice_from = function (s) {
+    this.replace_s(this.bra, this.ket, s);
+    this.ket = this.bra + s.length;
+  };
+  Env.prototype.slice_del = function () { this.slice_from(""); };
+  Env.prototype.eq_s = function (s) {
+    if (this.cursor >= this.limit) return false;
+    if (this.cur.length - this.cursor < s.length) return false;
+    for (var i = 0; i < s.length; i++) {
+      if (this.cur[this.cursor + i] !== s.charCodeAt(i)) return false;
+    }
+    this.cursor += s.length;
+    return true;
+  };
+  Env.prototype.eq_s_b = function (s) {
+    if (this.cursor - this.limit_backward < s.length) return false;
+    var from = this.cursor - s.length;
+    for (var i = 0; i < s.length; i++) {
+      if (this.cur[from + i] !== s.charCodeAt(i)) return false;
+    }
+    this.cursor = from;
+    return true;
+  };
+  Env.prototype.next_char = function () { this.cursor += 1; };
+  Env.prototype.previous_char = function () { this.cursor -= 1; };
+  Env.prototype.hop = function (delta) {
+    if (this.limit - this.cursor < delta) return false;
+    this.cursor += delta;
+    return true;
+  };
+  Env.prototype.hop_back = function (delta) {
+    if (this.cursor - this.limit_backward < delta) return false;
+    this.cursor -= delta;
+    return true;
+  };
+  function inSet(chars, min, max, ch) {
+    if (ch > max || ch < min) return false;
+    ch -= min;
+    return (chars[ch >> 3] & (1 << (ch & 7))) !== 0;
+  }
+  Env.prototype.in_grouping = function (chars, min, max) {
+    if (this.cursor >= this.limit || !inSet(chars, min, max, this.cur[this.cursor])) return false;
+    this.cursor += 1;
+    return true;
+  };
+  Env.prototype.in_grouping_b = function (chars, min, max) {
+    if (this.cursor <= this.limit_backward || !inSet(chars, min, max, this.cur[this.cursor - 1])) return false;
+    this.cursor -= 1;
+    return true;
+  };
+  Env.prototype.out_grouping = function (chars, min, max) {
+    if (this.cursor >= this.limit || inSet(chars, min, max, this.cur[this.cursor])) return false;
+    this.cursor += 1;
+    return true;
+  };
+  Env.prototype.out_grouping_b = function (chars, min, max) {
+    if (this.cursor <= this.limit_backward || inSet(chars, min, max, this.cur[this.cursor - 1])) return false;
+    this.cursor -= 1;
+    return true;
+  };
+  Env.prototype.go_in_grouping = function (chars, min, max) {
+    while (this.cursor < this.limit) {
+      if (!inSet(chars, min, max, this.cur[this.cursor])) return true;
+      this.cursor += 1;
+    }
+    return false;
+  };
+  Env.prototype.go_out_grouping = function (chars, min, max) {
+    while (this.cursor < this.limit) {
+      if (inSet(chars, min, max, this.cur[this.cursor])) return true;
+      this.cursor += 1;
+    }
+    return false;
+  };
+  Env.prototype.go_out_grouping_b = function (chars, min, max) {
+    while (this.cursor > this.limit_backward) {
+      if (inSet(chars, min, max, this.cur[this.cursor - 1])) return true;
+      this.cursor -= 1;
+    }
+    return false;
+  };
+  Env.prototype.go_in_grouping_b = function (chars, min, max) {
+    while (this.cursor > this.limit_backward) {
+      if (!inSet(chars, min, max, this.cur[this.cursor - 1])) return true;
+      this.cursor -= 1;
+    }
+    return false;
+  };
+  /* Binary search of a sorted table of [string, substring index, result], forwards. */
+  Env.prototype.find_among = function (v) {
+    var i = 0, j = v.length, c = this.cursor, l = this.limit;
+    var common_i = 0, common_j = 0, first_key_inspected = false;
+    for (;;) {
+      var k = i + ((j - i) >> 1), diff = 0;
+      var common = common_i < common_j ? common_i : common_j;
+      var w = v[k];
+      for (var lvar = common; lvar < w[0].length; lvar++) {
+        if (c + common === l) { diff = -1; break; }
+        diff = this.cur[c + common] - w[0].charCodeAt(lvar);
+        if (diff !== 0) break;
+        common++;
+      }
+      if (diff < 0) { j = k; common_j = common; } else { i = k; common_i = common; }
+      if (j - i <= 1) {
+        if (i > 0 || j === i || first_key_inspected) break;
+        first_key_inspected = true;
+      }
+    }
+    for (;;) {
+      var w2 = v[i];
+      if (common_i >= w2[0].length) {
+        this.cursor = c + w2[0].length;
+        return w2[2];
+      }
+      i = w2[1];
+      if (i < 0) return 0;
+    }
+  };
+  /* The same, backwards from the cursor. */
+  Env.prototype.find_among_b = function (v) {
+    var i = 0, j = v.length, c = this.cursor, lb = this.limit_backward;
+    var common_i = 0, common_j = 0, first_key_inspected = false;
+    for (;;) {
+      var k = i + ((j - i) >> 1), diff = 0;
+      var common = common_i < common_j ? common_i : common_j;
+      var w = v[k];
+      for (var lvar = w[0].length - 1 - common; lvar >= 0; lvar--) {
+        if (c - common === lb) { diff = -1; break; }
+        diff = this.cur[c - common - 1] - w[0].charCodeAt(lvar);
+        if (diff !== 0) break;
+        common++;
+      }
+      if (diff < 0) { j = k; common_j = common; } else { i = k; common_i = common; }
+      if (j - i <= 1) {
+        if (i > 0 || j === i || first_key_inspected) break;
+        first_key_inspected = true;
+      }
+    }
+    for (;;) {
+      var w2 = v[i];
+      if (common_i >= w2[0].length) {
+        this.cursor = c - w2[0].length;
+        return w2[2];
+      }
+      i = w2[1];
+      if (i < 0) return 0;
+    }
+  };
+
+  /* ---- The English stemmer: Snowball 3.1.1 english.sbl, ported from the generated Rust. ---- */
+
+  const A_0 = [
+    ["arsen", -1, -1],
+    ["commun", -1, -1],
+    ["emerg", -1, -1],
+    ["gener", -1, -1],
+    ["inter", -1, -1],
+    ["later", -1, -1],
+    ["organ", -1, -1],
+    ["past", -1, -1],
+    ["univers", -1, -1],
+  ];
+
+  const A_1 = [
+    ["'", -1, 1],
+    ["'s'", 0, 1],
+    ["'s", -1, 1],
+  ];
+
+  const A_2 = [
+    ["ied", -1, 2],
+    ["s", -1, 3],
+    ["ies", 1, 2],
+    ["sses", 1, 1],
+    ["ss", 1, -1],
+    ["us", 1, -1],
+  ];
+
+  const A_3 = [
+    ["succ", -1, 1],
+    ["proc", -1, 1],
+    ["exc", -1, 1],
+  ];
+
+  const A_4 = [
+    ["even", -1, 2],
+    ["cann", -1, 2],
+    ["inn", -1, 2],
+    ["earr", -1, 2],
+    ["herr", -1, 2],
+    ["out", -1, 2],
+    ["y", -1, 1],
+  ];
+
+  const A_5 = [
+    ["", -1, -1],
+    ["ed", 0, 2],
+    ["eed", 1, 1],
+    ["ing", 0, 3],
+    ["edly", 0, 2],
+    ["eedly", 4, 1],
+    ["ingly", 0, 2],
+  ];
+
+  const A_6 = [
+    ["", -1, 3],
+    ["bb", 0, 2],
+    ["dd", 0, 2],
+    ["ff", 0, 2],
+    ["gg", 0, 2],
+    ["bl", 0, 1],
+    ["mm", 0, 2],
+    ["nn", 0, 2],
+    ["pp", 0, 2],
+    ["rr", 0, 2],
+    ["at", 0, 1],
+    ["tt", 0, 2],
+    ["iz", 0, 1],
+  ];
+
+  const A_7 = [
+    ["anci", -1, 3],
+    ["enci", -1, 2],
+    ["ogi", -1, 14],
+    ["li", -1, 16],
+    ["bli", 3, 12],
+    ["abli", 4, 4],
+    ["alli", 3, 8],
+    ["fulli", 3, 9],
+    ["lessli", 3, 15],
+    ["ousli", 3, 10],
+    ["entli", 3, 5],
+    ["aliti", -1, 8],
+    ["biliti", -1, 12],
+    ["iviti", -1, 11],
+    ["tional", -1, 1],
+    ["ational", 14, 7],
+    ["alism", -1, 8],
+    ["ation", -1, 7],
+    ["ization", 17, 6],
+    ["izer", -1, 6],
+    ["ator", -1, 7],
+    ["iveness", -1, 11],
+    ["fulness", -1, 9],
+    ["ousness", -1, 10],
+    ["ogist", -1, 13],
+  ];
+
+  const A_8 = [
+    ["icate", -1, 4],
+    ["ative", -1, 6],
+    ["alize", -1, 3],
+    ["iciti", -1, 4],
+    ["ical", -1, 4],
+    ["tional", -1, 1],
+    ["ational", 5, 2],
+    ["ful", -1, 5],
+    ["ness", -1, 5],
+  ];
+
+  const A_9 = [
+    ["ic", -1, 1],
+    ["ance", -1, 1],
+    ["ence", -1, 1],
+    ["able", -1, 1],
+    ["ible", -1, 1],
+    ["ate", -1, 1],
+    ["ive", -1, 1],
+    ["ize", -1, 1],
+    ["iti", -1, 1],
+    ["al", -1, 1],
+    ["ism", -1, 1],
+    ["ion", -1, 2],
+    ["er", -1, 1],
+    ["ous", -1, 1],
+    ["ant", -1, 1],
+    ["ent", -1, 1],
+    ["ment", 15, 1],
+    ["ement", 16, 1],
+  ];
+
+  const A_10 = [
+    ["e", -1, 1],
+    ["l", -1, 2],
+  ];
+
+  const A_11 = [
+    ["andes", -1, -1],
+    ["atlas", -1, -1],
+    ["bias", -1, -1],
+    ["cosmos", -1, -1],
+    ["early", -1, 6],
+    ["gently", -1, 4],
+    ["howe", -1, -1],
+    ["idly", -1, 3],
+    ["news", -1, -1],
+    ["only", -1, 7],
+    ["singly", -1, 8],
+    ["skies", -1, 2],
+    ["skis", -1, 1],
+    ["sky", -1, -1],
+    ["ugly", -1, 5],
+  ];
+
+  const G_aeo = [17, 64];
+
+  const G_v = [17, 65, 16, 1];
+
+  const G_v_WXY = [1, 17, 65, 208, 1];
+
+  const G_valid_LI = [55, 141, 2];
+
+  function r_shortv(env) {
+    lab0: {
+      const v_1 = env.limit - env.cursor;
+      lab1: {
+        if (!env.out_grouping_b(G_v_WXY, 89, 121)) {
+          break lab1;
+        }
+        if (!env.in_grouping_b(G_v, 97, 121)) {
+          break lab1;
+        }
+        if (!env.out_grouping_b(G_v, 97, 121)) {
+          break lab1;
+        }
+        break lab0;
+      }
+      env.cursor = env.limit - v_1;
+      lab2: {
+        if (!env.out_grouping_b(G_v, 97, 121)) {
+          break lab2;
+        }
+        if (!env.in_grouping_b(G_v, 97, 121)) {
+          break lab2;
+        }
+        if (env.cursor > env.limit_backward) {
+          break lab2;
+        }
+        break lab0;
+      }
+      env.cursor = env.limit - v_1;
+      if (!env.eq_s_b("past")) {
+        return false;
+      }
+      break lab0;
+    }
+    return true;
+  }
+
+  function englishStem(env) {
+    let among_var;
+    let b_Y_found;
+    let i_p2;
+    let i_p1;
+    lab0: {
+      const v_1 = env.cursor;
+      lab1: {
+        env.bra = env.cursor;
+        if ((env.cursor + 2 >= env.limit || env.at(env.cursor + 2) >> 5 != 3 || ((42750482 >> (env.at(env.cursor + 2) & 0x1f)) & 1) == 0)) {
+          break lab1;
+        }
+
+        among_var = env.find_among(A_11);
+        if (among_var == 0) {
+          break lab1;
+        }
+        env.ket = env.cursor;
+        if (env.cursor < env.limit) {
+          break lab1;
+        }
+        switch (among_var) {
+          case 1: {
+            env.slice_from("ski");
+          } break;
+          case 2: {
+            env.slice_from("sky");
+          } break;
+          case 3: {
+            env.slice_from("idl");
+          } break;
+          case 4: {
+            env.slice_from("gentl");
+          } break;
+          case 5: {
+            env.slice_from("ugli");
+          } break;
+          case 6: {
+            env.slice_from("earli");
+          } break;
+          case 7: {
+            env.slice_from("onli");
+          } break;
+          case 8: {
+            env.slice_from("singl");
+          } break;
+        }
+        break lab0;
+      }
+      env.cursor = v_1;
+      lab2: {
+        lab3: {
+          if (!env.hop(3)) {
+            break lab3;
+          }
+          break lab2;
+        }
+        break lab0;
+      }
+      env.cursor = v_1;
+      lab4: {
+        b_Y_found = false;
+        const v_2 = env.cursor;
+        lab5: {
+          env.bra = env.cursor;
+          if (!env.eq_s("'")) {
+            break lab5;
+          }
+          env.ket = env.cursor;
+          env.slice_del();
+          break lab5;
+        }
+        env.cursor = v_2;
+        const v_3 = env.cursor;
+        lab6: {
+          env.bra = env.cursor;
+          if (!env.eq_s("y")) {
+            break lab6;
+          }
+          env.ket = env.cursor;
+          env.slice_from("Y");
+          b_Y_found = true;
+          break lab6;
+        }
+        env.cursor = v_3;
+        const v_4 = env.cursor;
+        lab7: {
+          replab8: while (true) {
+            const v_5 = env.cursor;
+            lab9: {
+              golab10: while (true) {
+                const v_6 = env.cursor;
+                lab11: {
+                  if (!env.in_grouping(G_v, 97, 121)) {
+                    break lab11;
+                  }
+                  env.bra = env.cursor;
+                  if (!env.eq_s("y")) {
+                    break lab11;
+                  }
+                  env.ket = env.cursor;
+                  env.cursor = v_6;
+                  break golab10;
+                }
+                env.cursor = v_6;
+                if (env.cursor >= env.limit) {
+                  break lab9;
+                }
+                env.next_char();
+              }
+              env.slice_from("Y");
+              b_Y_found = true;
+              continue replab8;
+            }
+            env.cursor = v_5;
+            break replab8;
+          }
+          break lab7;
+        }
+        env.cursor = v_4;
+        break lab4;
+      }
+      lab12: {
+        i_p1 = env.limit;
+        i_p2 = env.limit;
+        const v_7 = env.cursor;
+        lab13: {
+          lab14: {
+            const v_8 = env.cursor;
+            lab15: {
+              if ((env.cursor + 3 >= env.limit || env.at(env.cursor + 3) >> 5 != 3 || ((5513250 >> (env.at(env.cursor + 3) & 0x1f)) & 1) == 0)) {
+                break lab15;
+              }
+
+              if (env.find_among(A_0) == 0) {
+                break lab15;
+              }
+              break lab14;
+            }
+            env.cursor = v_8;
+            if (!env.go_out_grouping(G_v, 97, 121)) {
+              break lab13;
+            }
+            env.next_char();
+            if (!env.go_in_grouping(G_v, 97, 121)) {
+              break lab13;
+            }
+            env.next_char();
+            break lab14;
+          }
+          i_p1 = env.cursor;
+          if (!env.go_out_grouping(G_v, 97, 121)) {
+            break lab13;
+          }
+          env.next_char();
+          if (!env.go_in_grouping(G_v, 97, 121)) {
+            break lab13;
+          }
+          env.next_char();
+          i_p2 = env.cursor;
+          break lab13;
+        }
+        env.cursor = v_7;
+        break lab12;
+      }
+      env.limit_backward = env.cursor;
+      env.cursor = env.limit;
+      const v_9 = env.limit - env.cursor;
+      lab16: {
+        const v_10 = env.limit - env.cursor;
+        lab17: {
+          env.ket = env.cursor;
+          if ((env.cursor <= env.limit_backward || (env.at(env.cursor - 1) != 39 && env.at(env.cursor - 1) != 115))) {
+            env.cursor = env.limit - v_10;
+            break lab17;
+          }
+
+          if (env.find_among_b(A_1) == 0) {
+            env.cursor = env.limit - v_10;
+            break lab17;
+          }
+          env.bra = env.cursor;
+          env.slice_del();
+          break lab17;
+        }
+        env.ket = env.cursor;
+        if ((env.cursor <= env.limit_backward || (env.at(env.cursor - 1) != 100 && env.at(env.cursor - 1) != 115))) {
+          break lab16;
+        }
+
+        among_var = env.find_among_b(A_2);
+        if (among_var == 0) {
+          break lab16;
+        }
+        env.bra = env.cursor;
+        switch (among_var) {
+          case 1: {
+            env.slice_from("ss");
+          } break;
+          case 2: {
+            lab18: {
+              const v_11 = env.limit - env.cursor;
+              lab19: {
+                if (!env.hop_back(2)) {
+                  break lab19;
+                }
+                env.slice_from("i");
+                break lab18;
+              }
+              env.cursor = env.limit - v_11;
+              env.slice_from("ie");
+              break lab18;
+            }
+          } break;
+          case 3: {
+            if (env.cursor <= env.limit_backward) {
+              break lab16;
+            }
+            env.previous_char();
+            if (!env.go_out_grouping_b(G_v, 97, 121)) {
+              break lab16;
+            }
+            env.previous_char();
+            env.slice_del();
+          } break;
+        }
+        break lab16;
+      }
+      env.cursor = env.limit - v_9;
+      const v_12 = env.limit - env.cursor;
+      lab20: {
+        env.ket = env.cursor;
+        if (env.cursor - 1 <= env.limit_backward || env.at(env.cursor - 1) >> 5 != 3 || ((33554576 >> (env.at(env.cursor - 1) & 0x1f)) & 1) == 0) { among_var = -1; }
+        else {
+          among_var = env.find_among_b(A_5);
+        }
+        env.bra = env.cursor;
+        lab21: {
+          const v_13 = env.limit - env.cursor;
+          lab22: {
+            switch (among_var) {
+              case 1: {
+                const v_14 = env.limit - env.cursor;
+                lab23: {
+                  if (i_p1 > env.cursor) {
+                    break lab23;
+                  }
+                  lab24: {
+                    const v_15 = env.limit - env.cursor;
+                    lab25: {
+                      if ((env.cursor - 2 <= env.limit_backward || env.at(env.cursor - 1) != 99)) {
+                        break lab25;
+                      }
+
+                      if (env.find_among_b(A_3) == 0) {
+                        break lab25;
+                      }
+                      if (env.cursor > env.limit_backward) {
+                        break lab25;
+                      }
+                      break lab24;
+                    }
+                    env.cursor = env.limit - v_15;
+                    env.slice_from("ee");
+                    break lab24;
+                  }
+                  break lab23;
+                }
+                env.cursor = env.limit - v_14;
+              } break;
+              case 2: {
+                break lab22;
+              } break;
+              case 3: {
+                if ((env.cursor <= env.limit_backward || env.at(env.cursor - 1) >> 5 != 3 || ((34881536 >> (env.at(env.cursor - 1) & 0x1f)) & 1) == 0)) {
+                  break lab22;
+                }
+
+                among_var = env.find_among_b(A_4);
+                if (among_var == 0) {
+                  break lab22;
+                }
+                switch (among_var) {
+                  case 1: {
+                    const v_16 = env.limit - env.cursor;
+                    if (!env.out_grouping_b(G_v, 97, 121)) {
+                      break lab22;
+                    }
+                    if (env.cursor > env.limit_backward) {
+                      break lab22;
+                    }
+                    env.cursor = env.limit - v_16;
+                    env.bra = env.cursor;
+                    env.slice_from("ie");
+                  } break;
+                  case 2: {
+                    if (env.cursor > env.limit_backward) {
+                      break lab22;
+                    }
+                  } break;
+                }
+              } break;
+            }
+            break lab21;
+          }
+          env.cursor = env.limit - v_13;
+          const v_17 = env.limit - env.cursor;
+          if (!env.go_out_grouping_b(G_v, 97, 121)) {
+            break lab20;
+          }
+          env.previous_char();
+          env.cursor = env.limit - v_17;
+          env.slice_del();
+          env.ket = env.cursor;
+          env.bra = env.cursor;
+          const v_18 = env.limit - env.cursor;
+          if (env.cursor - 1 <= env.limit_backward || env.at(env.cursor - 1) >> 5 != 3 || ((68514004 >> (env.at(env.cursor - 1) & 0x1f)) & 1) == 0) { among_var = 3; }
+          else {
+            among_var = env.find_among_b(A_6);
+          }
+          switch (among_var) {
+            case 1: {
+              env.slice_from("e");
+              break lab20;
+            } break;
+            case 2: {
+              const v_19 = env.limit - env.cursor;
+              lab26: {
+                if (!env.in_grouping_b(G_aeo, 97, 111)) {
+                  break lab26;
+                }
+                if (env.cursor > env.limit_backward) {
+                  break lab26;
+                }
+                break lab20;
+              }
+              env.cursor = env.limit - v_19;
+            } break;
+            case 3: {
+              if (env.cursor != i_p1) {
+                break lab20;
+              }
+              const v_20 = env.limit - env.cursor;
+              if (!r_shortv(env)) {
+                break lab20;
+              }
+              env.cursor = env.limit - v_20;
+              env.slice_from("e");
+              break lab20;
+            } break;
+          }
+          env.cursor = env.limit - v_18;
+          env.ket = env.cursor;
+          if (env.cursor <= env.limit_backward) {
+            break lab20;
+          }
+          env.previous_char();
+          env.bra = env.cursor;
+          env.slice_del();
+          break lab21;
+        }
+        break lab20;
+      }
+      env.cursor = env.limit - v_12;
+      const v_21 = env.limit - env.cursor;
+      lab27: {
+        env.ket = env.cursor;
+        lab28: {
+          lab29: {
+            if (!env.eq_s_b("y")) {
+              break lab29;
+            }
+            break lab28;
+          }
+          if (!env.eq_s_b("Y")) {
+            break lab27;
+          }
+          break lab28;
+        }
+        env.bra = env.cursor;
+        if (!env.out_grouping_b(G_v, 97, 121)) {
+          break lab27;
+        }
+        if (env.cursor <= env.limit_backward) {
+          break lab27;
+        }
+        env.slice_from("i");
+        break lab27;
+      }
+      env.cursor = env.limit - v_21;
+      const v_22 = env.limit - env.cursor;
+      lab30: {
+        env.ket = env.cursor;
+        if ((env.cursor - 1 <= env.limit_backward || env.at(env.cursor - 1) >> 5 != 3 || ((1864192 >> (env.at(env.cursor - 1) & 0x1f)) & 1) == 0)) {
+          break lab30;
+        }
+
+        among_var = env.find_among_b(A_7);
+        if (among_var == 0) {
+          break lab30;
+        }
+        env.bra = env.cursor;
+        if (i_p1 > env.cursor) {
+          break lab30;
+        }
+        switch (among_var) {
+          case 1: {
+            env.slice_from("tion");
+          } break;
+          case 2: {
+            env.slice_from("ence");
+          } break;
+          case 3: {
+            env.slice_from("ance");
+          } break;
+          case 4: {
+            env.slice_from("able");
+          } break;
+          case 5: {
+            env.slice_from("ent");
+          } break;
+          case 6: {
+            env.slice_from("ize");
+          } break;
+          case 7: {
+            env.slice_from("ate");
+          } break;
+          case 8: {
+            env.slice_from("al");
+          } break;
+          case 9: {
+            env.slice_from("ful");
+          } break;
+          case 10: {
+            env.slice_from("ous");
+          } break;
+          case 11: {
+            env.slice_from("ive");
+          } break;
+          case 12: {
+            env.slice_from("ble");
+          } break;
+          case 13: {
+            env.slice_from("og");
+          } break;
+          case 14: {
+            if (!env.eq_s_b("l")) {
+              break lab30;
+            }
+            env.slice_from("og");
+          } break;
+          case 15: {
+            env.slice_from("less");
+          } break;
+          case 16: {
+            if (!env.in_grouping_b(G_valid_LI, 99, 116)) {
+              break lab30;
+            }
+            env.slice_del();
+          } break;
+        }
+        break lab30;
+      }
+      env.cursor = env.limit - v_22;
+      const v_23 = env.limit - env.cursor;
+      lab31: {
+        env.ket = env.cursor;
+        if ((env.cursor - 2 <= env.limit_backward || env.at(env.cursor - 1) >> 5 != 3 || ((528928 >> (env.at(env.cursor - 1) & 0x1f)) & 1) == 0)) {
+          break lab31;
+        }
+
+        among_var = env.find_among_b(A_8);
+        if (among_var == 0) {
+          break lab31;
+        }
+        env.bra = env.cursor;
+        if (i_p1 > env.cursor) {
+          break lab31;
+        }
+        switch (among_var) {
+          case 1: {
+            env.slice_from("tion");
+          } break;
+          case 2: {
+            env.slice_from("ate");
+          } break;
+          case 3: {
+            env.slice_from("al");
+          } break;
+          case 4: {
+            env.slice_from("ic");
+          } break;
+          case 5: {
+            env.slice_del();
+          } break;
+          case 6: {
+            if (i_p2 > env.cursor) {
+              break lab31;
+            }
+            env.slice_del();
+          } break;
+        }
+        break lab31;
+      }
+      env.cursor = env.limit - v_23;
+      const v_24 = env.limit - env.cursor;
+      lab32: {
+        env.ket = env.cursor;
+        if ((env.cursor - 1 <= env.limit_backward || env.at(env.cursor - 1) >> 5 != 3 || ((1864232 >> (env.at(env.cursor - 1) & 0x1f)) & 1) == 0)) {
+          break lab32;
+        }
+
+        among_var = env.find_among_b(A_9);
+        if (among_var == 0) {
+          break lab32;
+        }
+        env.bra = env.cursor;
+        if (i_p2 > env.cursor) {
+          break lab32;
+        }
+        switch (among_var) {
+          case 1: {
+            env.slice_del();
+          } break;
+          case 2: {
+            lab33: {
+              lab34: {
+                if (!env.eq_s_b("s")) {
+                  break lab34;
+                }
+                break lab33;
+              }
+              if (!env.eq_s_b("t")) {
+                break lab32;
+              }
+              break lab33;
+            }
+            env.slice_del();
+          } break;
+        }
+        break lab32;
+      }
+      env.cursor = env.limit - v_24;
+      const v_25 = env.limit - env.cursor;
+      lab35: {
+        env.ket = env.cursor;
+        if ((env.cursor <= env.limit_backward || (env.at(env.cursor - 1) != 101 && env.at(env.cursor - 1) != 108))) {
+          break lab35;
+        }
+
+        among_var = env.find_among_b(A_10);
+        if (among_var == 0) {
+          break lab35;
+        }
+        env.bra = env.cursor;
+        switch (among_var) {
+          case 1: {
+            lab36: {
+              lab37: {
+                if (i_p2 > env.cursor) {
+                  break lab37;
+                }
+                break lab36;
+              }
+              if (i_p1 > env.cursor) {
+                break lab35;
+              }
+              const v_26 = env.limit - env.cursor;
+              lab38: {
+                if (!r_shortv(env)) {
+                  break lab38;
+                }
+                break lab35;
+              }
+              env.cursor = env.limit - v_26;
+              break lab36;
+            }
+            env.slice_del();
+          } break;
+          case 2: {
+            if (i_p2 > env.cursor) {
+              break lab35;
+            }
+            if (!env.eq_s_b("l")) {
+              break lab35;
+            }
+            env.slice_del();
+          } break;
+        }
+        break lab35;
+      }
+      env.cursor = env.limit - v_25;
+      env.cursor = env.limit_backward;
+      const v_27 = env.cursor;
+      lab39: {
+        if (!b_Y_found) {
+          break lab39;
+        }
+        replab40: while (true) {
+          const v_28 = env.cursor;
+          lab41: {
+            golab42: while (true) {
+              const v_29 = env.cursor;
+              lab43: {
+                env.bra = env.cursor;
+                if (!env.eq_s("Y")) {
+                  break lab43;
+                }
+                env.ket = env.cursor;
+                env.cursor = v_29;
+                break golab42;
+              }
+              env.cursor = v_29;
+              if (env.cursor >= env.limit) {
+                break lab41;
+              }
+              env.next_char();
+            }
+            env.slice_from("y");
+            continue replab40;
+          }
+          env.cursor = v_28;
+          break replab40;
+        }
+        break lab39;
+      }
+      env.cursor = v_27;
+      break lab0;
+    }
+    return true;
+  }
+
+  /* ---- end of the ported stemmer ---- */
+
+  function stem(word) {
+    var env = new Env(word);
+    englishStem(env);
+    return String.fromCodePoint.apply(null, env.cur);
+  }
+
+  /* tantivy's AsciiFoldingFilter as a table: ASCII replacement -> the characters it replaces.
+     Generated from tantivy by tests/search_parity.rs (HINDSIGHT_UPDATE_FOLD=1 rewrites it). */
+  // BEGIN FOLD TABLE
+  var FOLD_TABLE = {"!":"！","!!":"‼","!?":"⁉","\"":"«»“”„″‶❝❞❮❯＂","#":"＃","$":"＄","%":"⁒％","&":"＆","'":"‘’‚‛′‵‹›❛❜＇","(":"⁽₍❨❪（","((":"⸨","(1)":"⑴","(10)":"⑽","(11)":"⑾","(12)":"⑿","(13)":"⒀","(14)":"⒁","(15)":"⒂","(16)":"⒃","(17)":"⒄","(18)":"⒅","(19)":"⒆","(2)":"⑵","(20)":"⒇","(3)":"⑶","(4)":"⑷","(5)":"⑸","(6)":"⑹","(7)":"⑺","(8)":"⑻","(9)":"⑼","(a)":"⒜","(b)":"⒝","(c)":"⒞","(d)":"⒟","(e)":"⒠","(f)":"⒡","(g)":"⒢","(h)":"⒣","(i)":"⒤","(j)":"⒥","(k)":"⒦","(l)":"⒧","(m)":"⒨","(n)":"⒩","(o)":"⒪","(p)":"⒫","(q)":"⒬","(r)":"⒭","(s)":"⒮","(t)":"⒯","(u)":"⒰","(v)":"⒱","(w)":"⒲","(x)":"⒳","(y)":"⒴","(z)":"⒵",")":"⁾₎❩❫）","))":"⸩","*":"⁎＊","+":"⁺₊＋",",":"，","-":"‐‑‒–—⁻₋－",".":"．","/":"⁄／","0":"⁰₀⓪⓿０","1":"¹₁①⓵❶➀➊１","1.":"⒈","10":"⑩⓾❿➉➓","10.":"⒑","11":"⑪⓫","11.":"⒒","12":"⑫⓬","12.":"⒓","13":"⑬⓭","13.":"⒔","14":"⑭⓮","14.":"⒕","15":"⑮⓯","15.":"⒖","16":"⑯⓰","16.":"⒗","17":"⑰⓱","17.":"⒘","18":"⑱⓲","18.":"⒙","19":"⑲⓳","19.":"⒚","2":"²₂②⓶❷➁➋２","2.":"⒉","20":"⑳⓴","20.":"⒛","3":"³₃③⓷❸➂➌３","3.":"⒊","4":"⁴₄④⓸❹➃➍４","4.":"⒋","5":"⁵₅⑤⓹❺➄➎５","5.":"⒌","6":"⁶₆⑥⓺❻➅➏６","6.":"⒍","7":"⁷₇⑦⓻❼➆➐７","7.":"⒎","8":"⁸₈⑧⓼❽➇➑８","8.":"⒏","9":"⁹₉⑨⓽❾➈➒９","9.":"⒐",":":"：",";":"⁏；","<":"❬❰＜","=":"⁼₌＝",">":"❭❱＞","?":"？","?!":"⁈","??":"⁇","@":"＠","A":"ÀÁÂÃÄÅĀĂĄƏǍǞǠǺȀȂȦȺᴀḀẠẢẤẦẨẪẬẮẰẲẴẶⒶＡ","AA":"Ꜳ","AE":"ÆǢǼᴁ","AO":"Ꜵ","AU":"Ꜷ","AV":"ꜸꜺ","AY":"Ꜽ","B":"ƁƂɃʙᴃḂḄḆⒷＢ","C":"ÇĆĈĊČƇȻʗᴄḈⒸＣ","D":"ÐĎĐƉƊƋᴅᴆḊḌḎḐḒⒹꝹＤ","DZ":"ǄǱ","Dz":"ǅǲ","E":"ÈÉÊËĒĔĖĘĚƎƐȄȆȨɆᴇḔḖḘḚḜẸẺẼẾỀỂỄỆⒺⱻＥ","F":"ƑḞⒻꜰꝻꟻＦ","G":"ĜĞĠĢƓǤǥǦǧǴɢʛḠⒼꝽꝾＧ","H":"ĤĦȞʜḢḤḦḨḪⒽⱧⱵＨ","HV":"Ƕ","I":"ÌÍÎÏĨĪĬĮİƖƗǏȈȊɪᵻḬḮỈỊⒾꟾＩ","IJ":"Ĳ","J":"ĴɈᴊⒿＪ","K":"ĶƘǨᴋḰḲḴⓀⱩꝀꝂꝄＫ","L":"ĹĻĽĿŁȽʟᴌḶḸḺḼⓁⱠⱢꝆꝈꞀＬ","LJ":"Ǉ","LL":"Ỻ","Lj":"ǈ","M":"ƜᴍḾṀṂⓂⱮꟽꟿＭ","N":"ÑŃŅŇŊƝǸȠɴᴎṄṆṈṊⓃＮ","NJ":"Ǌ","Nj":"ǋ","O":"ÒÓÔÕÖØŌŎŐƆƟƠǑǪǬǾȌȎȪȬȮȰᴏᴐṌṎṐṒỌỎỐỒỔỖỘỚỜỞỠỢⓄꝊꝌＯ","OE":"Œɶ","OO":"Ꝏ","OU":"Ȣᴕ","P":"ƤᴘṔṖⓅⱣꝐꝒꝔＰ","Q":"ɊⓆꝖꝘＱ","R":"ŔŖŘȐȒɌʀʁᴙᴚṘṚṜṞⓇⱤꝚꞂＲ","S":"ŚŜŞŠȘṠṢṤṦṨⓈꜱꞅＳ","SS":"ẞ","T":"ŢŤŦƬƮȚȾᴛṪṬṮṰⓉꞆＴ","TH":"ÞꝦ","TZ":"Ꜩ","U":"ÙÚÛÜŨŪŬŮŰŲƯǓǕǗǙǛȔȖɄᴜᵾṲṴṶṸṺỤỦỨỪỬỮỰⓊＵ","V":"ƲɅᴠṼṾỼⓋꝞꝨＶ","VY":"Ꝡ","W":"ŴǷᴡẀẂẄẆẈⓌⱲＷ","X":"ẊẌⓍＸ","Y":"ÝŶŸƳȲɎʏẎỲỴỶỸỾⓎＹ","Z":"ŹŻŽƵȜȤᴢẐẒẔⓏⱫꝢＺ","[":"⁅❲［","\\":"＼","]":"⁆❳］","^":"‸＾","_":"＿","a":"àáâãäåāăąǎǟǡǻȁȃȧɐəɚᶏᶕḁẚạảấầẩẫậắằẳẵặₐₔⓐⱥⱯａ","aa":"ꜳ","ae":"æǣǽᴂ","ao":"ꜵ","au":"ꜷ","av":"ꜹꜻ","ay":"ꜽ","b":"ƀƃɓᵬᶀḃḅḇⓑｂ","c":"çćĉċčƈȼɕḉↄⓒꜾꜿｃ","d":"ðďđƌȡɖɗᵭᶁᶑḋḍḏḑḓⓓꝺｄ","db":"ȸ","dz":"ǆǳʣʥ","e":"èéêëēĕėęěǝȅȇȩɇɘɛɜɝɞʚᴈᶒᶓᶔḕḗḙḛḝẹẻẽếềểễệₑⓔⱸｅ","f":"ƒᵮᶂḟẛⓕꝼｆ","ff":"ﬀ","ffi":"ﬃ","ffl":"ﬄ","fi":"ﬁ","fl":"ﬂ","g":"ĝğġģǵɠɡᵷᵹᶃḡⓖꝿｇ","h":"ĥħȟɥɦʮʯḣḥḧḩḫẖⓗⱨⱶｈ","hv":"ƕ","i":"ìíîïĩīĭįıǐȉȋɨᴉᵢᵼᶖḭḯỉịⁱⓘｉ","ij":"ĳ","j":"ĵǰȷɉɟʄʝⓙⱼｊ","k":"ķƙǩʞᶄḱḳḵⓚⱪꝁꝃꝅｋ","l":"ĺļľŀłƚȴɫɬɭᶅḷḹḻḽⓛⱡꝇꝉꞁｌ","lj":"ǉ","ll":"ỻ","ls":"ʪ","lz":"ʫ","m":"ɯɰɱᵯᶆḿṁṃⓜｍ","n":"ñńņňŉŋƞǹȵɲɳᵰᶇṅṇṉṋⁿⓝｎ","nj":"ǌ","o":"òóôõöøōŏőơǒǫǭǿȍȏȫȭȯȱɔɵᴖᴗᶗṍṏṑṓọỏốồổỗộớờởỡợₒⓞⱺꝋꝍｏ","oe":"œᴔ","oo":"ꝏ","ou":"ȣ","p":"ƥᵱᵽᶈṕṗⓟꝑꝓꝕꟼｐ","q":"ĸɋʠⓠꝗꝙｑ","qp":"ȹ","r":"ŕŗřȑȓɍɼɽɾɿᵣᵲᵳᶉṙṛṝṟⓡꝛꞃｒ","s":"śŝşšſșȿʂᵴᶊṡṣṥṧṩẜẝⓢꞄｓ","ss":"ß","st":"ﬆ","t":"ţťŧƫƭțȶʇʈᵵṫṭṯṱẗⓣⱦｔ","tc":"ʨ","th":"þᵺꝧ","ts":"ʦ","tz":"ꜩ","u":"ùúûüũūŭůűųưǔǖǘǚǜȕȗʉᵤᶙṳṵṷṹṻụủứừửữựⓤｕ","ue":"ᵫ","v":"ʋʌᵥᶌṽṿⓥⱱⱴꝟｖ","vy":"ꝡ","w":"ŵƿʍẁẃẅẇẉẘⓦⱳｗ","x":"ᶍẋẍₓⓧｘ","y":"ýÿŷƴȳɏʎẏẙỳỵỷỹỿⓨｙ","z":"źżžƶȝȥɀʐʑᵶᶎẑẓẕⓩⱬꝣｚ","{":"❴｛","}":"❵｝","~":"⁓～"};
+  // END FOLD TABLE
+  var FOLD = new Map();
+  Object.keys(FOLD_TABLE).forEach(function (ascii) {
+    Array.from(FOLD_TABLE[ascii]).forEach(function (c) { FOLD.set(c, ascii); });
+  });
+
+  function utf8Length(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; }
+      else n += 3;
+    }
+    return n;
+  }
+
+  function lowerFold(token) {
+    var out = "";
+    for (var c of token) {
+      // Character by character, as Rust's char::to_lowercase (no final-sigma rule).
+      for (var l of c.toLowerCase()) out += FOLD.has(l) ? FOLD.get(l) : l;
+    }
+    return out;
+  }
+
+  /* The tokens of `text`: {term, start, end, raw} with UTF-16 offsets into `text`. */
+  function tokens(text) {
+    var out = [];
+    var start = -1;
+    var i = 0;
+    function flush(end) {
+      if (start < 0) return;
+      var raw = text.slice(start, end);
+      if (utf8Length(raw) < 40) {
+        out.push({ term: stem(lowerFold(raw)), start: start, end: end, raw: raw });
+      }
+      start = -1;
+    }
+    for (var c of text) {
+      if (ALNUM.test(c)) {
+        if (start < 0) start = i;
+      } else {
+        flush(i);
+      }
+      i += c.length;
+    }
+    flush(i);
+    return out;
+  }
+
+  function analyze(text) {
+    return tokens(text).map(function (t) { return t.term; });
+  }
+
+  var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens };
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = api;
+  }
+  if (typeof document === "undefined") return;
+
+  // ---------------------------------------------------------------- the search page
+
+  var PAGE = 5;
+  var SNIPPET_TOKENS = 30;
+  var script = document.currentScript;
+  var root = new URL((script && script.dataset.root) || "./", document.baseURI);
+  var base = new URL("search/", root);
+  var entryPromise = null;
+  var cache = new Map();
+
+  function fetchJSON(name, fresh) {
+    if (!cache.has(name)) {
+      var p = fetch(new URL(name, base), fresh ? { cache: "no-cache" } : {}).then(function (r) {
+        if (!r.ok) throw new Error("cannot load " + name + ": HTTP " + r.status);
+        return r.json();
+      });
+      p.catch(function () { cache.delete(name); });
+      cache.set(name, p);
+    }
+    return cache.get(name);
+  }
+
+  function entry() {
+    if (!entryPromise) entryPromise = fetchJSON("index.json", true);
+    return entryPromise;
+  }
+
+  /* The shard that holds `term`: the last one whose first term is <= term. */
+  function shardIndex(e, term) {
+    var lo = 0, hi = e.shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (e.shards[mid][0] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  function shard(e, i) {
+    return fetchJSON(e.shards[i][1]);
+  }
+
+  /* Terms for one query word: its stem, and while it is still being typed, the terms that
+     start with what was typed so far. */
+  async function wordTerms(e, word, typing) {
+    var terms = [word.term];
+    var data = await shard(e, shardIndex(e, word.term));
+    if (typing && word.prefix.length >= 3) {
+      var i = shardIndex(e, word.prefix);
+      for (var n = 0; n < 2 && i + n < e.shards.length; n++) {
+        if (n > 0 && !e.shards[i + n][0].startsWith(word.prefix)) break;
+        var d = await shard(e, i + n);
+        for (var t in d) {
+          if (t.startsWith(word.prefix) && terms.indexOf(t) < 0 && terms.length < 24) terms.push(t);
+        }
+      }
+    }
+    var lists = [];
+    for (var k = 0; k < terms.length; k++) {
+      var s = await shard(e, shardIndex(e, terms[k]));
+      if (s[terms[k]]) lists.push(s[terms[k]]);
+    }
+    return { terms: terms, lists: lists };
+  }
+
+  function decode(list, visit) {
+    var doc = 0;
+    for (var i = 0; i < list.length; i += 3) {
+      doc += list[i];
+      visit(doc, list[i + 1], list[i + 2]);
+    }
+  }
+
+  function activeFilters() {
+    var f = {};
+    document.querySelectorAll("[data-facet]").forEach(function (sel) {
+      if (sel.value !== "") f[sel.dataset.facet] = Number(sel.value);
+    });
+    return f;
+  }
+
+  async function rank(query, filters) {
+    var e = await entry();
+    var raw = tokens(query);
+    var typing = !/\s$/.test(query);
+    var words = [];
+    raw.forEach(function (t, i) {
+      if (words.some(function (w) { return w.term === t.term; })) return;
+      words.push({ term: t.term, prefix: lowerFold(t.raw), last: i === raw.length - 1 });
+    });
+    var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
+    var docs = new Map();
+    var matched = new Set();
+    groups.forEach(function (g, gi) {
+      g.terms.forEach(function (t) { matched.add(t); });
+      var best = new Map();
+      g.lists.forEach(function (list) {
+        decode(list, function (doc, score, mask) {
+          var b = best.get(doc);
+          if (!b) best.set(doc, { score: score, mask: mask });
+          else { b.score = Math.max(b.score, score); b.mask |= mask; }
+        });
+      });
+      best.forEach(function (b, doc) {
+        var d = docs.get(doc);
+        if (!d) { d = { doc: doc, score: 0, masks: [] }; docs.set(doc, d); }
+        d.score += b.score;
+        d.masks[gi] = b.mask;
+      });
+    });
+    var names = Object.keys(filters);
+    if (names.length) {
+      var facets = await fetchJSON(e.facets);
+      var keep = function (doc) {
+        var f = facets.docs[doc];
+        return names.every(function (name) {
+          var v = filters[name];
+          if (name === "tags") return f[0].indexOf(v) >= 0;
+          if (name === "services") return f[1].indexOf(v) >= 0;
+          if (name === "severity") return f[2] === v;
+          return f[3] === v;
+        });
+      };
+      if (!words.length) {
+        for (var d = 0; d < e.docs; d++) if (keep(d)) docs.set(d, { doc: d, score: 0, masks: [] });
+      } else {
+        docs.forEach(function (v, doc) { if (!keep(doc)) docs.delete(doc); });
+      }
+    }
+    var list = Array.from(docs.values());
+    list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return { hits: list, terms: matched };
+  }
+
+  async function fragmentOf(e, doc) {
+    var f = e.fragments;
+    var n = Math.floor(doc / f.docs);
+    var data = await fetchJSON(f.prefix + "-" + n + ".json");
+    return data[doc % f.docs];
+  }
+
+  /* The section most query words occur in (the earliest of equals), or -1. */
+  function bestSection(masks, count) {
+    var best = -1, bestCount = 0;
+    for (var bit = 0; bit < Math.min(count, 31); bit++) {
+      var c = 0;
+      masks.forEach(function (m) { if (m & (1 << bit)) c++; });
+      if (c > bestCount) { best = bit; bestCount = c; }
+    }
+    return best;
+  }
+
+  /* About SNIPPET_TOKENS words of `text` around the window with the most distinct query
+     terms: [{text, mark}] pieces. */
+  function snippet(text, terms) {
+    var toks = tokens(text);
+    if (!toks.length) return [{ text: text.replace(/\s+/g, " ").trim(), mark: false }];
+    var start = 0, best = [0, 0];
+    toks.forEach(function (t, i) {
+      if (!terms.has(t.term)) return;
+      var from = Math.max(0, i - 4), to = Math.min(toks.length, from + SNIPPET_TOKENS);
+      var distinct = new Set(), all = 0;
+      for (var j = from; j < to; j++) if (terms.has(toks[j].term)) { distinct.add(toks[j].term); all++; }
+      if (distinct.size > best[0] || (distinct.size === best[0] && all > best[1])) {
+        best = [distinct.size, all];
+        start = from;
+      }
+    });
+    var end = Math.min(toks.length, start + SNIPPET_TOKENS);
+    var pieces = [];
+    var plain = start > 0 ? "… " : "";
+    var at = start > 0 ? toks[start].start : 0;
+    for (var j = start; j < end; j++) {
+      plain += text.slice(at, toks[j].start).replace(/\s+/g, " ");
+      if (terms.has(toks[j].term)) {
+        if (plain) pieces.push({ text: plain, mark: false });
+        pieces.push({ text: text.slice(toks[j].start, toks[j].end), mark: true });
+        plain = "";
+      } else {
+        plain += text.slice(toks[j].start, toks[j].end);
+      }
+      at = toks[j].end;
+    }
+    plain += end === toks.length ? text.slice(at).replace(/\s+/g, " ").trimEnd() : " …";
+    if (plain) pieces.push({ text: plain, mark: false });
+    if (pieces.length && !pieces[0].mark) pieces[0].text = pieces[0].text.trimStart();
+    return pieces;
+  }
+
+  function el(tag, attrs, children) {
+    var n = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") n.textContent = attrs[k];
+      else n.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) n.appendChild(c); });
+    return n;
+  }
+
+  function renderHit(frag, masks, terms) {
+    var s = bestSection(masks, frag.sections.length);
+    var section = s >= 0 ? frag.sections[s] : null;
+    var href = new URL(frag.url + (section ? "#" + section[1] : ""), root).href;
+    var text = section ? section[2] : frag.summary || (frag.sections[0] ? frag.sections[0][2] : "");
+    var p = el("p", { class: "search-snippet" });
+    snippet(text, terms).forEach(function (piece) {
+      p.appendChild(piece.mark ? el("mark", { text: piece.text }) : document.createTextNode(piece.text));
+    });
+    var meta = [frag.id, frag.date, frag.severity, section ? "§ " + section[0] : null]
+      .filter(Boolean)
+      .join(" · ");
+    var a = el("a", { href: href, class: "search-hit-link" }, [
+      el("span", { class: "search-hit-title", text: frag.title }),
+      el("span", { class: "search-hit-meta", text: meta }),
+    ]);
+    if (section) a.dataset.section = section[1];
+    return el("li", { class: "search-hit" }, [a, p]);
+  }
+
+  function init() {
+    var input = document.getElementById("search-q");
+    var results = document.getElementById("search-results");
+    var status = document.getElementById("search-status");
+    var more = document.getElementById("search-more");
+    var filtersBox = document.getElementById("search-filters");
+    var form = input && input.form;
+    if (!input || !results || !status) return;
+    var seq = 0, timer = 0, current = null, shown = 0;
+    // What the last search took, for people curious and for the browser tests.
+    var state = { lastMs: null, lastQuery: null, completed: 0 };
+    window.hindsightSearch = state;
+
+    async function showMore(run) {
+      var e = await entry();
+      var slice = current.hits.slice(shown, shown + PAGE);
+      var frags = await Promise.all(slice.map(function (h) { return fragmentOf(e, h.doc); }));
+      if (run !== seq) return;
+      frags.forEach(function (f, i) {
+        results.appendChild(renderHit(f, slice[i].masks, current.terms));
+      });
+      shown += slice.length;
+      if (more) more.hidden = shown >= current.hits.length;
+    }
+
+    async function run() {
+      var run = ++seq;
+      var q = input.value;
+      var filters = activeFilters();
+      var url = new URL(location.href);
+      if (q.trim()) url.searchParams.set("q", q); else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+      if (!q.trim() && !Object.keys(filters).length) {
+        results.replaceChildren();
+        status.textContent = "";
+        if (more) more.hidden = true;
+        return;
+      }
+      var t0 = performance.now();
+      try {
+        var ranked = await rank(q, filters);
+        if (run !== seq) return;
+        current = ranked;
+        shown = 0;
+        results.replaceChildren();
+        await showMore(run);
+        if (run !== seq) return;
+        state.lastMs = performance.now() - t0;
+        state.lastQuery = q;
+        state.completed += 1;
+        var n = ranked.hits.length;
+        status.textContent = n === 0 ? "No incidents match." : n === 1 ? "1 incident matches." : n + " incidents match.";
+      } catch (err) {
+        if (run !== seq) return;
+        status.textContent = "Search is unavailable: " + err.message;
+      }
+    }
+
+    function schedule() {
+      clearTimeout(timer);
+      timer = setTimeout(run, 120);
+    }
+
+    function buildFilters(e) {
+      if (!filtersBox) return;
+      var labels = { tags: "Tag", services: "Service", severity: "Severity", year: "Year" };
+      var any = false;
+      Object.keys(labels).forEach(function (name) {
+        var values = e.filters[name] || [];
+        if (!values.length) return;
+        any = true;
+        var id = "search-filter-" + name;
+        var sel = el("select", { id: id, "data-facet": name });
+        sel.appendChild(el("option", { value: "", text: "Any" }));
+        values.forEach(function (v, i) {
+          sel.appendChild(el("option", { value: String(i), text: v[0] + " (" + v[1] + ")" }));
+        });
+        sel.addEventListener("change", run);
+        filtersBox.appendChild(el("div", { class: "search-filter" }, [el("label", { for: id, text: labels[name] }), sel]));
+      });
+      filtersBox.hidden = !any;
+    }
+
+    input.addEventListener("input", schedule);
+    if (form) form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); run(); });
+    if (more) more.addEventListener("click", function () { showMore(seq); });
+
+    // Arrow keys move between the input and the result links; Enter follows a link; Escape
+    // goes back to the input.
+    function links() { return Array.from(results.querySelectorAll("a.search-hit-link")); }
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown") {
+        var l = links();
+        if (l.length) { ev.preventDefault(); l[0].focus(); }
+      }
+    });
+    results.addEventListener("keydown", function (ev) {
+      var l = links();
+      var i = l.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (ev.key === "ArrowDown" && i + 1 < l.length) { ev.preventDefault(); l[i + 1].focus(); }
+      else if (ev.key === "ArrowUp") { ev.preventDefault(); (i > 0 ? l[i - 1] : input).focus(); }
+      else if (ev.key === "Escape") { ev.preventDefault(); input.focus(); }
+    });
+
+    entry().then(buildFilters, function (err) {
+      status.textContent = "Search is unavailable: " + err.message;
+    });
+    var q = new URL(location.href).searchParams.get("q");
+    if (q) {
+      input.value = q;
+      run();
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
