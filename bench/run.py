@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Hindsight benchmark harness (Python 3.11 standard library only).
 
-    python3 bench/run.py [--n 1000 10000] [--runs 3] [--command build|check|search]
+    python3 bench/run.py [--n 1000 10000] [--runs 3]
+                         [--command build|check|search|search-budget]
                          [--keep] [--bin PATH] [--seed 7]
 
 For each N it generates (or reuses) a synthetic corpus in bench-out/corpus-N with
 bench/gen.py, runs the Hindsight binary --runs times, measures wall time and the child's
 peak RSS (os.wait4), and writes a Markdown table to stdout and bench-out/results-<command>.md.
-See bench/README.md.
+`search-budget` (bench/search_budget.py) measures the browser search budgets against
+Pagefind instead. See bench/README.md.
 """
 
 from __future__ import annotations
@@ -254,9 +256,11 @@ def main(argv=None) -> int:
                     help="corpus sizes (number of postmortems), default: 1000 10000")
     ap.add_argument("--runs", type=int, default=3,
                     help="runs per size; if > 1 the first is a discarded warm-up (default 3)")
-    ap.add_argument("--command", choices=("build", "check", "search"), default="build")
+    ap.add_argument("--command", choices=("build", "check", "search", "search-budget"),
+                    default="build")
     ap.add_argument("--keep", action="store_true",
-                    help="keep bench-out/site-N after measuring (corpora are always kept)")
+                    help="keep bench-out/site-N (and, for search-budget, bench-out/pagefind-N) "
+                         "after measuring (corpora are always kept)")
     ap.add_argument("--bin", help=f"hindsight binary (default {rel(DEFAULT_BIN)}, "
                                   "built with cargo build --release if missing)")
     ap.add_argument("--seed", type=int, default=7, help="gen.py seed (default 7)")
@@ -267,6 +271,9 @@ def main(argv=None) -> int:
         ap.error("--n values must be >= 1")
 
     bin_path = resolve_bin(args.bin)
+    if args.command == "search-budget":
+        import search_budget  # bench/search_budget.py; needs node, npm and chromium
+        return search_budget.run(args, bin_path)
     bin_shown = rel(bin_path)
     version = binary_version(bin_path)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
