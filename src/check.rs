@@ -272,7 +272,8 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         Ok(config) => {
             let output = opts.root.join(&config.output_dir);
             // Drafts too: a pull request that adds a draft deserves the same review.
-            let (site, diags) = crate::load_site(&opts.root, config, &output, true);
+            let (site, diags) =
+                crate::load_site(&opts.root, config, &output, true, crate::Purpose::Check);
             let mut findings = diags.into_sorted();
             if let Err(e) = crate::theme::templates(&site.root, &site.config.theme) {
                 let dir = format!("themes/{}/templates", site.config.theme);
@@ -438,20 +439,12 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Every anchor a page offers: its headings' and every `id` in its HTML.
+/// Every anchor a page offers: its headings', and ids in raw HTML and footnotes.
 fn anchors_of(inc: &Incident) -> HashSet<String> {
     let mut set: HashSet<String> = inc.sections.iter().map(|s| s.anchor.clone()).collect();
     set.extend(inc.toc.iter().map(|t| t.id.clone()));
-    set.extend(html_ids(&inc.html));
+    set.extend(inc.ids.iter().cloned());
     set
-}
-
-fn html_ids(html: &str) -> Vec<String> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| Regex::new(r#"\s(?:id|name)="([^"]+)""#).expect("valid regex"));
-    r.captures_iter(html)
-        .map(|c| c[1].replace("&amp;", "&"))
-        .collect()
 }
 
 fn fm_line(inc: &Incident, key: &str) -> usize {
@@ -893,10 +886,12 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         }
         for &(ii, li) in &g.citations {
             let inc = &lib.incidents[ii];
-            let others: Vec<String> = g
-                .citations
-                .iter()
-                .filter(|(oi, _)| *oi != ii)
+            // The three oldest are named; a large cluster is counted, not listed.
+            const NAMED: usize = 3;
+            let others = g.citations.iter().filter(|(oi, _)| *oi != ii);
+            let count = others.clone().count();
+            let mut named: Vec<String> = others
+                .take(NAMED)
                 .map(|&(oi, ol)| {
                     format!(
                         "{}:{}",
@@ -904,8 +899,11 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
                     )
                 })
                 .collect();
+            if count > NAMED {
+                named.push(format!("and {} more", count - NAMED));
+            }
             out.push(
-                finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}", if others.len() == 1 { "a learning" } else { "learnings" }, others.join(", ")))
+                finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
                     .at(inc.learnings[li].line, 1)
                     .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each with `id: {}`", g.id, g.id)),
             );
@@ -1145,8 +1143,9 @@ fn name_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(concat!(
-            r"\bcaused by (?P<a>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:'s\b|[.,;:!?)]|$|\s+(?:who|when|while|because|after|forgetting|not|did|didn't|ran|pushed|merged|deployed|deleted|changed|typed|accidentally|mistakenly)\b)",
-            r"|\b(?P<b>[A-Z][a-z]+)'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)\b"
+            // ASCII word boundaries: the phrases are ASCII, and they let the fast engine run.
+            r"(?-u:\b)caused by (?P<a>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:'s(?-u:\b)|[.,;:!?)]|$|\s+(?:who|when|while|because|after|forgetting|not|did|didn't|ran|pushed|merged|deployed|deleted|changed|typed|accidentally|mistakenly)(?-u:\b))",
+            r"|(?-u:\b)(?P<b>[A-Z][a-z]+)'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)(?-u:\b)"
         ))
         .expect("valid regex")
     })
@@ -1185,7 +1184,14 @@ impl Blameless {
                         .join(r"\s+")
                 })
                 .collect();
-            Regex::new(&format!(r"(?i)\b(?:{})\b", alternation.join("|"))).expect("escaped phrases")
+            // ASCII word boundaries when every phrase is ASCII: they let the fast engine run.
+            let b = if list.iter().all(|p| p.is_ascii()) {
+                r"(?-u:\b)"
+            } else {
+                r"\b"
+            };
+            Regex::new(&format!(r"(?i){b}(?:{}){b}", alternation.join("|")))
+                .expect("escaped phrases")
         });
         Blameless {
             phrases,
@@ -1492,6 +1498,7 @@ fn public_site(site: &Site) -> Option<Site> {
     let graph = crate::learnings::link(
         &mut library,
         site.config.learnings.similarity_threshold,
+        false,
         &crate::diagnostics::Diagnostics::new(),
     );
     let taxonomies = crate::taxonomy::build(&library, &site.config);
@@ -1537,6 +1544,30 @@ fn xml_unescape(s: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&apos;", "'")
         .replace("&amp;", "&")
+}
+
+/// Notes (info findings) of one rule that human output shows; the rest are counted.
+pub const NOTES_SHOWN: usize = 20;
+
+/// What human output shows: every error and warning, and the first [`NOTES_SHOWN`] notes of
+/// each rule; with how many notes of each rule were left out. A knowledge base of thousands
+/// of postmortems can have thousands of notes; a terminal or CI log should not scroll them.
+pub fn for_people(findings: &[Diagnostic]) -> (Vec<Diagnostic>, BTreeMap<&'static str, usize>) {
+    let mut shown_per_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut hidden: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut shown = Vec::new();
+    for d in findings {
+        if d.level == Level::Info {
+            let n = shown_per_rule.entry(d.rule).or_default();
+            if *n >= NOTES_SHOWN {
+                *hidden.entry(d.rule).or_default() += 1;
+                continue;
+            }
+            *n += 1;
+        }
+        shown.push(d.clone());
+    }
+    (shown, hidden)
 }
 
 /// Findings as one JSON array (keys: rule, level, file, line, column, message, hint).

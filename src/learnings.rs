@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use crate::content::{ActionStatus, Library};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::LinkKind;
-use crate::similarity::{Model, SparseVec, Tokens};
+use crate::similarity::{Counts, Model, SparseVec, Tokens};
 
 /// A learning (canonical or cluster) with every incident that cites it.
 #[derive(Debug, Clone)]
@@ -78,8 +78,8 @@ pub struct Graph {
 pub const RELATED_LIMIT: usize = 5;
 
 /// Attaches every learning and action item to its group, clusters what nobody labelled, and
-/// computes recurrence and related incidents. Citations of unknown canonical ids are reported.
-pub fn link(lib: &mut Library, threshold: f32, diags: &Diagnostics) -> Graph {
+/// computes recurrence and (with `rank_related`) related incidents. Citations of unknown canonical ids are reported.
+pub fn link(lib: &mut Library, threshold: f32, rank_related: bool, diags: &Diagnostics) -> Graph {
     let mut graph = Graph::default();
     for (i, l) in lib.learnings.iter().enumerate() {
         graph.by_id.insert(l.id.clone(), graph.groups.len());
@@ -117,7 +117,9 @@ pub fn link(lib: &mut Library, threshold: f32, diags: &Diagnostics) -> Graph {
         }
     }
     // What nobody labelled: attach to a canonical learning or cluster among themselves.
+    let t = std::time::Instant::now();
     let clusters = cluster(lib, &graph, threshold);
+    crate::timing("learning clusters", t);
     for c in clusters.new_groups {
         graph.by_id.insert(c.id.clone(), graph.groups.len());
         graph.groups.push(c);
@@ -191,7 +193,12 @@ pub fn link(lib: &mut Library, threshold: f32, diags: &Diagnostics) -> Graph {
             }
         }
     }
+    if !rank_related {
+        return graph;
+    }
+    let t = std::time::Instant::now();
     graph.related = related(lib, &graph);
+    crate::timing("related incidents", t);
     graph
 }
 
@@ -272,14 +279,14 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
     let texts: Vec<&str> = items.iter().map(|it| item_text(lib, it)).collect();
     let groups = &graph.groups;
     let mut tokens = Tokens::default();
-    let mut docs: Vec<HashMap<String, f32>> = Vec::with_capacity(items.len() + groups.len());
+    let mut docs: Vec<Counts> = Vec::with_capacity(items.len() + groups.len());
     for t in &texts {
-        let mut c = HashMap::new();
+        let mut c = Counts::default();
         tokens.count(t, 1.0, &mut c);
         docs.push(c);
     }
     for g in groups {
-        let mut c = HashMap::new();
+        let mut c = Counts::default();
         tokens.count(&g.title, 2.0, &mut c);
         tokens.count(&g.summary, 1.0, &mut c);
         docs.push(c);
@@ -466,7 +473,7 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
     let docs = texts
         .iter()
         .map(|t| {
-            let mut c = HashMap::new();
+            let mut c = Counts::default();
             tokens.count(t, 1.0, &mut c);
             c
         })
@@ -557,7 +564,7 @@ const LINK_WEIGHT: f32 = 6.0;
 
 /// Terms found in more documents than this do not propose neighbours (they still count in
 /// the exact similarity of the candidates that rarer terms propose).
-const MAX_DF: usize = 1000;
+const MAX_DF: usize = 500;
 
 /// Score of full-text similarity (a cosine in 0..1) between two postmortems.
 const TEXT_WEIGHT: f32 = 12.0;
@@ -589,13 +596,14 @@ const NOISE_SECTIONS: &[&str] = &[
 /// learnings, action items and body sections, leaving out attendee lists and the like.
 fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
     use rayon::prelude::*;
-    let docs: Vec<HashMap<String, f32>> = lib
+    let t = std::time::Instant::now();
+    let docs: Vec<Counts> = lib
         .incidents
         .par_iter()
         .map_init(
             || Tokens::with_concept_weight(DOC_CONCEPT_WEIGHT),
             |tokens, inc| {
-                let mut c = HashMap::new();
+                let mut c = Counts::default();
                 tokens.count(&inc.title, 4.0, &mut c);
                 tokens.count(&inc.summary, 2.0, &mut c);
                 for l in &inc.learnings {
@@ -615,16 +623,19 @@ fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
             },
         )
         .collect();
+    crate::timing("  text counts", t);
     let max_df = (lib.incidents.len() / 10).clamp(50, MAX_DF);
-    let body =
-        crate::similarity::neighbours(&Model::from_counts(docs).vectors, RELATED_LIMIT * 3, max_df);
+    let m = Model::from_counts(docs);
+    crate::timing("  text model", t);
+    let body = crate::similarity::neighbours(&m.vectors, RELATED_LIMIT * 3, max_df);
+    crate::timing("  text neighbours", t);
     // Titles on their own: the same failure recurring is most often named alike.
     let mut tokens = Tokens::default();
-    let titles: Vec<HashMap<String, f32>> = lib
+    let titles: Vec<Counts> = lib
         .incidents
         .iter()
         .map(|inc| {
-            let mut c = HashMap::new();
+            let mut c = Counts::default();
             tokens.count(&inc.title, 1.0, &mut c);
             c
         })
@@ -750,7 +761,9 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         l.sort_unstable();
         l.dedup();
     }
+    let t = std::time::Instant::now();
     let similar = text_neighbours(lib);
+    crate::timing("  text all", t);
     (0..n)
         .into_par_iter()
         .map_init(

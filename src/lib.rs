@@ -16,6 +16,7 @@ The build is a pipeline of plain stages, each reading what the one before produc
 Problems are collected as [`diagnostics::Diagnostic`]s so that one run reports all of them.
 */
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -35,6 +36,13 @@ use std::time::{Duration, Instant};
 
 use config::Config;
 use diagnostics::{Diagnostic, Diagnostics, Level};
+
+/// With `HINDSIGHT_TIMINGS` set, prints how long a stage took (for the benchmark harness).
+pub(crate) fn timing(what: &str, since: Instant) {
+    if std::env::var_os("HINDSIGHT_TIMINGS").is_some() {
+        eprintln!("[timings] {what}: {:.3?}", since.elapsed());
+    }
+}
 
 /// What `hindsight build` was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -105,6 +113,15 @@ pub struct Site {
     pub taxonomies: Vec<taxonomy::Taxonomy>,
 }
 
+/// What a site is loaded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Render every page and rank related incidents.
+    Build,
+    /// Only read: no HTML, no code highlighting, no related incidents (`check` shows no page).
+    Check,
+}
+
 /// Loads and links a site. Returns the site and every finding; errors in the findings mean
 /// the site must not be published.
 pub fn load_site(
@@ -112,28 +129,29 @@ pub fn load_site(
     config: Config,
     output: &std::path::Path,
     drafts: bool,
+    purpose: Purpose,
 ) -> (Site, Diagnostics) {
     let diags = Diagnostics::new();
+    let t = Instant::now();
     let mut library = content::load(
         &content::LoadOptions {
             root,
             config: &config,
             output,
             drafts: drafts || config.drafts,
+            render: purpose == Purpose::Build,
         },
         &diags,
     );
-    if std::env::var_os("HINDSIGHT_TIMINGS").is_some() {
-        eprintln!(
-            "[timings] content loaded: {} incidents",
-            library.incidents.len()
-        );
-    }
-    let t = std::time::Instant::now();
-    let graph = learnings::link(&mut library, config.learnings.similarity_threshold, &diags);
-    if std::env::var_os("HINDSIGHT_TIMINGS").is_some() {
-        eprintln!("[timings] learnings linked in {:.3?}", t.elapsed());
-    }
+    timing("content loaded", t);
+    let t = Instant::now();
+    let graph = learnings::link(
+        &mut library,
+        config.learnings.similarity_threshold,
+        purpose == Purpose::Build,
+        &diags,
+    );
+    timing("learnings linked", t);
     let taxonomies = taxonomy::build(&library, &config);
     // `[check.rules]` levels apply to build too, so that `check` passing means `build` passes.
     let diags = if config.check.rules.is_empty() {
@@ -182,7 +200,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             eprintln!("[timings] {what}: {:.3?}", start.elapsed());
         }
     };
-    let (site, diags) = load_site(&opts.root, config, &out, opts.drafts);
+    let (site, diags) = load_site(&opts.root, config, &out, opts.drafts, Purpose::Build);
     lap("loaded and linked");
     if diags.has_errors() {
         progress.finish();

@@ -78,7 +78,14 @@ fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
         CheckFormat::Github => hindsight::check::to_github(&shown),
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            render_human(&shown, &opts.root, color)
+            let (people, hidden) = hindsight::check::for_people(&shown);
+            let mut text = render_human(&people, &opts.root, color);
+            for (rule, n) in hidden {
+                text.push_str(&format!(
+                    "note: {n} more `{rule}` notes are not shown; `hindsight check --format json` lists every finding\n"
+                ));
+            }
+            text
         }
     };
     use std::io::Write as _;

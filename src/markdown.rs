@@ -99,6 +99,9 @@ pub struct Parsed {
     pub dates: Vec<NaiveDate>,
     pub links: Vec<Link>,
     pub assets: Vec<Asset>,
+    /// Anchors the page offers besides its headings: `id`/`name` attributes in raw HTML and
+    /// footnote names.
+    pub ids: Vec<String>,
 }
 
 impl Parsed {
@@ -283,9 +286,43 @@ pub fn find_dates(text: &str) -> Vec<NaiveDate> {
     found.into_iter().map(|(_, d)| d).collect()
 }
 
-fn id_candidates() -> &'static Regex {
+/// Byte ranges of the words that could be ids: each run of ASCII letters, digits, `_`, `.`
+/// and `-`, without the punctuation at its ends, two characters or more.
+fn id_candidates(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let in_word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-');
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            while i < bytes.len() && !in_word(bytes[i]) {
+                i += 1;
+            }
+            let run = i;
+            while i < bytes.len() && in_word(bytes[i]) {
+                i += 1;
+            }
+            let (mut start, mut end) = (run, i);
+            while start < end && !bytes[start].is_ascii_alphanumeric() {
+                start += 1;
+            }
+            while end > start && !bytes[end - 1].is_ascii_alphanumeric() {
+                end -= 1;
+            }
+            if end - start >= 2 {
+                return Some((start, end));
+            }
+        }
+        None
+    })
+}
+
+/// The values of `id="..."` and `name="..."` attributes in a piece of HTML.
+pub fn html_ids(html: &str) -> Vec<String> {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]").unwrap())
+    let r = R.get_or_init(|| Regex::new(r#"\s(?:id|name)="([^"]+)""#).expect("valid regex"));
+    r.captures_iter(html)
+        .map(|c| c[1].replace("&amp;", "&"))
+        .collect()
 }
 
 /// Splits text into plain runs and runs that name a known incident id (ids with a digit and
@@ -293,24 +330,24 @@ fn id_candidates() -> &'static Regex {
 fn split_ids<'t>(text: &'t str, ids: &HashSet<String>, self_id: &str) -> Vec<(&'t str, bool)> {
     let mut out = Vec::new();
     let mut last = 0;
-    for m in id_candidates().find_iter(text) {
-        let s = m.as_str();
+    for (start, end) in id_candidates(text) {
+        let s = &text[start..end];
         let looks_like_id =
             s.bytes().any(|b| b.is_ascii_digit()) && s.bytes().any(|b| b == b'-' || b == b'_');
         if looks_like_id && s != self_id && ids.contains(s) {
             // Whole-token match only: not part of a longer word or path.
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
             let boundary = |c: Option<char>| {
                 c.map(|c| !(c.is_alphanumeric() || c == '/' || c == '-' || c == '_'))
                     .unwrap_or(true)
             };
             if boundary(before) && boundary(after) {
-                if m.start() > last {
-                    out.push((&text[last..m.start()], false));
+                if start > last {
+                    out.push((&text[last..start], false));
                 }
                 out.push((s, true));
-                last = m.end();
+                last = end;
             }
         }
     }
@@ -401,6 +438,16 @@ struct ItemFrame {
 
 /// Renders and reads a Markdown body in one pass.
 pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
+    pass(body, site, page, true)
+}
+
+/// Reads a Markdown body without rendering it: everything [`parse`] finds except `html`
+/// (for `check`, which never shows a page, so it skips HTML and code highlighting).
+pub fn read(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
+    pass(body, site, page, false)
+}
+
+fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Parsed {
     let lines = Lines::new(body);
     let line_of = |off: usize| {
         let (l, c) = lines.at(off);
@@ -428,6 +475,11 @@ pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
 
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
+        match &event {
+            Event::Html(h) | Event::InlineHtml(h) => out.ids.extend(html_ids(h)),
+            Event::Start(Tag::FootnoteDefinition(n)) => out.ids.push(n.to_string()),
+            _ => {}
+        }
         // Text for structure (paragraphs, items, cells, section text).
         let text_piece: Option<String> = match &event {
             Event::Text(t) | Event::Code(t) => Some(t.to_string()),
@@ -495,7 +547,9 @@ pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
                 }
                 let lvl = level as u8;
                 let mut inner_html = String::new();
-                pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                if render {
+                    pulldown_cmark::html::push_html(&mut inner_html, inner.into_iter());
+                }
                 let h = format!(
                     "<h{lvl} id=\"{a}\">{inner_html} <a class=\"anchor\" href=\"#{a}\" aria-label=\"Link to this section: {t}\">#</a></h{lvl}>\n",
                     a = escape(&anchor),
@@ -556,6 +610,9 @@ pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
             }
             Event::End(TagEnd::CodeBlock) => {
                 let (lang, src) = code.take().expect("code block started");
+                if !render {
+                    continue;
+                }
                 let class = if lang.is_empty() {
                     String::new()
                 } else {
@@ -782,9 +839,11 @@ pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
     }
     // Sections were pushed when closed; nested ones when opened. Restore document order.
     out.sections.sort_by_key(|s| s.line);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
+    if render {
+        let mut html = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        out.html = html;
+    }
     out.dates = find_dates(&out.plain_text());
     out.dates.truncate(32);
     out

@@ -222,7 +222,9 @@ pub fn render_site(
         hasher_input.extend_from_slice(bytes);
     }
     out.write("static/highlight.css", highlight.as_bytes())?;
+    let t = std::time::Instant::now();
     crate::search::web::write(&site.library, out)?;
+    crate::timing("browser search index", t);
     hasher_input.extend_from_slice(highlight.as_bytes());
     let version = short_hash(&hasher_input);
     let page = Page {

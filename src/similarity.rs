@@ -2,34 +2,18 @@
 Text similarity for learnings and incidents: one analysis, TF-IDF vectors, cosine, and
 nearest neighbours through an inverted index.
 
-The analysis is tantivy's (simple tokenizer, lowercasing, ASCII folding, English stop words,
-Snowball English stemming), the same the search index uses, plus a small lexicon of
+The analysis is the search index's ([`crate::analysis`]) without English stop words, plus a small lexicon of
 incident-review concepts (paging ≈ alerting ≈ notifying, snapshot ≈ backup ≈ restore, ...)
 so that the same lesson written with other words still meets. No model, no network:
 deterministic arithmetic over the knowledge base itself.
 */
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
-};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A sparse, L2-normalised vector: (term id, weight), sorted by term id.
 pub type SparseVec = Vec<(u32, f32)>;
-
-/// The analyzer shared by similarity and search.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
 
 /// Words that carry no lesson in a postmortem: the scaffolding of "we need to make sure".
 const FILLER: &[&str] = &[
@@ -391,25 +375,30 @@ const CONCEPTS: &[&[&str]] = &[
 ];
 
 struct Lexicon {
-    filler: std::collections::HashSet<String>,
+    /// Stems of [`FILLER`].
+    filler: FxHashSet<Arc<str>>,
     /// Stem -> concept ids.
-    concepts: HashMap<String, Vec<u16>>,
+    concepts: FxHashMap<Arc<str>, Vec<u16>>,
+    /// The term of each concept: `~0`, `~1`, ...
+    concept_terms: Vec<Arc<str>>,
 }
 
 fn lexicon() -> &'static Lexicon {
     static L: OnceLock<Lexicon> = OnceLock::new();
     L.get_or_init(|| {
-        let mut a = analyzer();
-        let mut stems = |w: &str| -> Vec<String> {
+        let stems = |w: &str| -> Vec<Arc<str>> {
             let mut out = Vec::new();
-            let mut s = a.token_stream(w);
-            while s.advance() {
-                out.push(s.token().text.clone());
-            }
+            crate::analysis::with(|a| {
+                a.each(w, |_, t| {
+                    if !t.stop {
+                        out.push(t.text.clone())
+                    }
+                })
+            });
             out
         };
         let filler = FILLER.iter().flat_map(|w| stems(w)).collect();
-        let mut concepts: HashMap<String, Vec<u16>> = HashMap::new();
+        let mut concepts: FxHashMap<Arc<str>, Vec<u16>> = FxHashMap::default();
         for (i, group) in CONCEPTS.iter().enumerate() {
             for w in group.iter() {
                 for s in stems(w) {
@@ -420,16 +409,25 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        Lexicon { filler, concepts }
+        let concept_terms = (0..CONCEPTS.len())
+            .map(|i| Arc::from(format!("~{i}")))
+            .collect();
+        Lexicon {
+            filler,
+            concepts,
+            concept_terms,
+        }
     })
 }
 
 /// Weight of a concept term relative to the word that evokes it.
 const CONCEPT_WEIGHT: f32 = 1.0;
 
-/// Turns texts into tokens: stems of content words, plus `~N` concept terms.
+/// Term counts of one document.
+pub type Counts = FxHashMap<Arc<str>, f32>;
+
+/// Turns texts into weighted terms: stems of content words, plus `~N` concept terms.
 pub struct Tokens {
-    analyzer: TextAnalyzer,
     concept_weight: f32,
 }
 
@@ -443,37 +441,47 @@ impl Tokens {
     /// Tokens whose concept terms weigh `w` times the word that evokes them: short texts
     /// (learnings) need the concepts most; in whole postmortems words speak for themselves.
     pub fn with_concept_weight(w: f32) -> Self {
-        Tokens {
-            analyzer: analyzer(),
-            concept_weight: w,
-        }
+        Tokens { concept_weight: w }
+    }
+
+    /// Calls `f` with the stem of every content word of `text` (stop words, filler words,
+    /// single letters and numbers left out).
+    fn each_stem(text: &str, mut f: impl FnMut(&Arc<str>)) {
+        let lex = lexicon();
+        crate::analysis::with(|a| {
+            a.each(text, |_, t| {
+                let s = &t.text;
+                if !t.stop
+                    && s.len() > 1
+                    && !s.bytes().all(|b| b.is_ascii_digit())
+                    && !lex.filler.contains(s)
+                {
+                    f(s);
+                }
+            })
+        });
     }
 
     /// Stems of `text` (filler words dropped), each once per occurrence.
     pub fn stems(&mut self, text: &str, out: &mut Vec<String>) {
-        let lex = lexicon();
-        let mut s = self.analyzer.token_stream(text);
-        while s.advance() {
-            let t = &s.token().text;
-            if t.len() > 1 && !lex.filler.contains(t) && !t.bytes().all(|b| b.is_ascii_digit()) {
-                out.push(t.clone());
-            }
-        }
+        Self::each_stem(text, |s| out.push(s.to_string()));
     }
 
-    /// Term counts of `text` with weight `w`, concept terms at half weight.
-    pub fn count(&mut self, text: &str, w: f32, counts: &mut HashMap<String, f32>) {
-        let mut stems = Vec::new();
-        self.stems(text, &mut stems);
+    /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
+    /// `concept_weight * w`.
+    pub fn count(&mut self, text: &str, w: f32, counts: &mut Counts) {
         let lex = lexicon();
-        for s in stems {
-            if let Some(cs) = lex.concepts.get(&s) {
-                for c in cs {
-                    *counts.entry(format!("~{c}")).or_default() += self.concept_weight * w;
+        let cw = self.concept_weight * w;
+        Self::each_stem(text, |s| {
+            if let Some(cs) = lex.concepts.get(s) {
+                for &c in cs {
+                    *counts
+                        .entry(lex.concept_terms[c as usize].clone())
+                        .or_default() += cw;
                 }
             }
-            *counts.entry(s).or_default() += w;
-        }
+            *counts.entry(s.clone()).or_default() += w;
+        });
     }
 }
 
@@ -488,38 +496,41 @@ pub struct Model {
 impl Model {
     /// Builds vectors from term counts: sublinear term frequency, smoothed IDF, L2 norm.
     /// Term ids are assigned in sorted term order, so the result does not depend on hashing.
-    pub fn from_counts(docs: Vec<HashMap<String, f32>>) -> Model {
-        let mut vocab: Vec<&String> = docs.iter().flat_map(|d| d.keys()).collect();
-        vocab.sort_unstable();
-        vocab.dedup();
-        let ids: HashMap<&str, u32> = vocab
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i as u32))
-            .collect();
-        let mut df = vec![0u32; vocab.len()];
+    pub fn from_counts(docs: Vec<Counts>) -> Model {
+        // Document frequencies by term, then ids in sorted order.
+        let mut by_term: FxHashMap<&str, u32> = FxHashMap::default();
         for d in &docs {
             for t in d.keys() {
-                df[ids[t.as_str()] as usize] += 1;
+                *by_term.entry(t).or_default() += 1;
             }
         }
-        let n = docs.len() as f32;
-        let vectors = docs
+        let mut vocab: Vec<(&str, u32)> = by_term.iter().map(|(t, n)| (*t, *n)).collect();
+        vocab.sort_unstable();
+        let df: Vec<u32> = vocab.iter().map(|(_, n)| *n).collect();
+        let ids: FxHashMap<&str, u32> = vocab
             .iter()
-            .map(|d| {
-                let mut v: SparseVec = d
-                    .iter()
-                    .map(|(t, &c)| {
-                        let id = ids[t.as_str()];
-                        let idf = ((1.0 + n) / (1.0 + df[id as usize] as f32)).ln() + 1.0;
-                        (id, (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0) * idf)
-                    })
-                    .collect();
-                v.sort_unstable_by_key(|(id, _)| *id);
-                normalise(&mut v);
-                v
-            })
+            .enumerate()
+            .map(|(i, (t, _))| (*t, i as u32))
             .collect();
+        let n = docs.len() as f32;
+        let vectors = {
+            use rayon::prelude::*;
+            docs.par_iter()
+                .map(|d| {
+                    let mut v: SparseVec = d
+                        .iter()
+                        .map(|(t, &c)| {
+                            let id = ids[&**t];
+                            let idf = ((1.0 + n) / (1.0 + df[id as usize] as f32)).ln() + 1.0;
+                            (id, (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0) * idf)
+                        })
+                        .collect();
+                    v.sort_unstable_by_key(|(id, _)| *id);
+                    normalise(&mut v);
+                    v
+                })
+                .collect()
+        };
         Model { vectors, df }
     }
 }
@@ -568,12 +579,18 @@ pub fn neighbours(vectors: &[SparseVec], k: usize, max_df: usize) -> Vec<Vec<(us
             postings[t as usize].push((d as u32, w));
         }
     }
-    const QUERY_TERMS: usize = 40;
+    const QUERY_TERMS: usize = 24;
     (0..vectors.len())
         .into_par_iter()
         .map_init(
-            || (vec![0f32; vectors.len()], Vec::<u32>::new()),
-            |(acc, touched), d| {
+            || {
+                (
+                    vec![0f32; vectors.len()],
+                    Vec::<u32>::new(),
+                    vec![0f32; terms],
+                )
+            },
+            |(acc, touched, dense), d| {
                 let mut query: Vec<(u32, f32)> = vectors[d]
                     .iter()
                     .copied()
@@ -609,8 +626,18 @@ pub fn neighbours(vectors: &[SparseVec], k: usize, max_df: usize) -> Vec<Vec<(us
                     found.select_nth_unstable_by(shortlist - 1, by_score);
                     found.truncate(shortlist);
                 }
+                // Exact cosines against this vector spread out densely: one lookup per term.
+                for &(t, w) in &vectors[d] {
+                    dense[t as usize] = w;
+                }
                 for f in found.iter_mut() {
-                    f.1 = cosine(&vectors[d], &vectors[f.0]);
+                    f.1 = vectors[f.0]
+                        .iter()
+                        .map(|&(t, w)| dense[t as usize] * w)
+                        .sum();
+                }
+                for &(t, _) in &vectors[d] {
+                    dense[t as usize] = 0.0;
                 }
                 found.sort_by(by_score);
                 found.truncate(k);
@@ -629,7 +656,7 @@ mod tests {
         let docs = texts
             .iter()
             .map(|s| {
-                let mut c = HashMap::new();
+                let mut c = Counts::default();
                 t.count(s, 1.0, &mut c);
                 c
             })

@@ -84,6 +84,8 @@ pub struct Incident {
     pub text: String,
     pub links: Vec<Link>,
     pub assets: Vec<Asset>,
+    /// Anchors besides headings (see [`markdown::Parsed::ids`]).
+    pub ids: Vec<String>,
 }
 
 impl Incident {
@@ -180,6 +182,8 @@ pub struct LoadOptions<'a> {
     /// Output folder (absolute), never read as content.
     pub output: &'a Path,
     pub drafts: bool,
+    /// Render each body to HTML (build); `false` only reads them (check, search).
+    pub render: bool,
 }
 
 /// Loads and parses the whole knowledge base. Problems go to `diags`; what could be read is
@@ -360,7 +364,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 to_root,
                 first_line: body_line,
             };
-            let parsed = markdown::parse(body, &site_links, &page);
+            let parsed = if opts.render {
+                markdown::parse(body, &site_links, &page)
+            } else {
+                markdown::read(body, &site_links, &page)
+            };
             (raw.kind, raw, fm, id, has_fm, parsed)
         })
         .collect();
@@ -561,6 +569,7 @@ fn build_incident(
         text,
         links: parsed.links,
         assets: parsed.assets,
+        ids: parsed.ids,
     }
 }
 

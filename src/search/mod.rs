@@ -1,11 +1,9 @@
 /*!
 Search: `hindsight search` in the terminal and the text analysis every search index shares.
 
-One analysis (see [`analyzer`]) turns text into terms for both indexes: the tantivy index the
-terminal searches (`index`) and the static index the browser searches. It is tantivy's
-`en_stem` chain with ASCII folding added: split on anything that is not a letter or digit,
-drop tokens of 40 bytes or more, lowercase, fold accents to ASCII, then stem with the
-Snowball English stemmer. The browser's `search.js` repeats it exactly.
+One analysis ([`crate::analysis`]) turns text into terms for both indexes: the tantivy index
+the terminal searches (`index`) and the static index the browser searches (`web`). The
+browser's `search.js` repeats it exactly.
 
 A search ranks documents (incidents and canonical learnings) with BM25 over title, summary,
 learnings, tags and services, action items and body, then picks for each hit the section that
@@ -24,10 +22,6 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
-};
 
 use crate::config::Config;
 use crate::content::Library;
@@ -42,32 +36,7 @@ pub const CACHE_DIR: &str = ".hindsight-cache/search";
 /// Words around the first match in a snippet.
 const SNIPPET_TOKENS: usize = 30;
 
-/// The analysis shared by every index: simple tokenizer, long-token removal, lowercasing,
-/// ASCII folding and Snowball English stemming.
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
-/// The terms of `text`, each with its byte range in `text`.
-pub fn tokens(text: &str) -> Vec<(Range<usize>, String)> {
-    let mut analyzer = analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(t) = stream.next() {
-        out.push((t.offset_from..t.offset_to, t.text.clone()));
-    }
-    out
-}
-
-/// The terms of `text`, in order.
-pub fn terms(text: &str) -> Vec<String> {
-    tokens(text).into_iter().map(|(_, t)| t).collect()
-}
+pub use crate::analysis::{analyzer, terms, tokens};
 
 /// One section of a document, as searched and quoted.
 #[derive(Debug, Clone, Serialize)]
@@ -247,6 +216,7 @@ pub fn search(
             config: &config,
             output: &output,
             drafts: config.drafts,
+            render: false,
         },
         &diags,
     );

@@ -12,34 +12,44 @@ query downloads small and the file count bounded at any size:
   [`SHARD_BYTES`] by range; a shard maps each term to its postings, a flat array of
   `[doc delta, score, section mask]` triples (score is a field-weighted BM25 times 10; bit `i` of the
   mask says the term occurs in the document's section `i`).
-- `search/f-<hash>-<n>.json`: result text, fetched only for the results shown, [`FRAGMENT_DOCS`]
+- `search/f-<n>-<hash>.json`: result text, fetched only for the results shown, [`FRAGMENT_DOCS`]
   documents to a file: title, URL, date, severity, summary and each section's title, anchor and
-  text. One hash of all fragments names them all, so the entry file does not list thousands of
-  names.
+  text. The entry file lists each fragment's short hash, so changing one postmortem renames
+  (and makes hosts and browsers fetch again) only the fragment that holds it.
 - A term keeps at most [`MAX_POSTINGS`] documents, so no shard grows with the size of the site.
 - `search/facets-<hash>.json`: every document's tags, services, severity and year, fetched
   only when a filter is used.
 
 File names carry a hash of their bytes, so hosts can cache them for ever; the bytes are the
-same for the same input.
+same for the same input. However large the site, the index stays under
+[`MAX_SHARDS`] + [`MAX_FRAGMENTS`] + 2 files: shards and fragments grow instead of multiplying.
 */
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::Datelike;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{docs, tokens, Doc};
+use super::{docs, Doc};
 use crate::output::{Output, OutputError};
 
 /// Version of the layout `search.js` reads.
-pub const FORMAT: u32 = 1;
-/// Target size of a term shard, in bytes of JSON.
+pub const FORMAT: u32 = 2;
+/// Target size of a term shard, in bytes of JSON; larger when that would make more than
+/// [`MAX_SHARDS`] shards.
 pub const SHARD_BYTES: usize = 32 * 1024;
-/// Documents per fragment file: 10,000 incidents make 2,500 files.
+/// Term shards stay about this many at most, whatever the size of the site.
+pub const MAX_SHARDS: usize = 2000;
+/// Documents per fragment file, more when that would make more than [`MAX_FRAGMENTS`] files:
+/// 10,000 incidents make 2,500 files.
 pub const FRAGMENT_DOCS: usize = 4;
+/// Fragment files stay this many at most, whatever the size of the site.
+pub const MAX_FRAGMENTS: usize = 2500;
+/// Bytes of SHA-256 in a fragment's name (after its number, which keeps names unique).
+const FRAGMENT_HASH_BYTES: usize = 4;
 /// A term keeps the postings of this many documents at most, those where it scores best: a
 /// word found in more documents than that does not tell them apart anyway.
 pub const MAX_POSTINGS: usize = 2000;
@@ -55,6 +65,7 @@ const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
 
 /// What the build writes under `search/`: (path relative to the site root, bytes).
 pub fn files(lib: &crate::content::Library) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
     let docs: Vec<Doc> = docs(lib)
         .into_iter()
         .filter(|d| d.url.starts_with("incidents/"))
@@ -66,44 +77,55 @@ pub fn files(lib: &crate::content::Library) -> Vec<(String, Vec<u8>)> {
         name
     };
 
-    // Term shards.
+    // Term shards: sorted terms cut by size, at most about MAX_SHARDS of them.
     let postings = postings(&docs);
+    let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
+    let shard_bytes = SHARD_BYTES.max(total / MAX_SHARDS + 1);
     let mut shards: Vec<(String, String)> = Vec::new();
-    let mut shard = serde_json::Map::new();
-    let mut first: Option<String> = None;
-    let mut size = 0;
-    for (term, list) in postings {
-        let entry = Value::from(list);
-        let len = term.len() + entry.to_string().len() + 4;
-        if size > 0 && size + len > SHARD_BYTES {
-            let bytes = serde_json::to_vec(&shard).expect("json");
-            shards.push((first.take().unwrap_or_default(), put("t", bytes)));
-            shard = serde_json::Map::new();
-            size = 0;
+    let mut shard = String::from("{");
+    let mut first: Option<&str> = None;
+    for (term, list) in &postings {
+        let entry = postings_json(term, list);
+        if first.is_some() && shard.len() + entry.len() > shard_bytes {
+            shard.push('}');
+            let bytes = std::mem::replace(&mut shard, String::from("{")).into_bytes();
+            shards.push((
+                first.take().unwrap_or_default().to_string(),
+                put("t", bytes),
+            ));
         }
-        first.get_or_insert_with(|| term.clone());
-        size += len;
-        shard.insert(term, entry);
+        if first.is_none() {
+            first = Some(term);
+        } else {
+            shard.push(',');
+        }
+        shard.push_str(&entry);
     }
-    if !shard.is_empty() {
-        let bytes = serde_json::to_vec(&shard).expect("json");
-        shards.push((first.take().unwrap_or_default(), put("t", bytes)));
+    if first.is_some() {
+        shard.push('}');
+        shards.push((
+            first.unwrap_or_default().to_string(),
+            put("t", shard.into_bytes()),
+        ));
     }
     // The first shard covers every term before the second one's first term.
     if let Some(s) = shards.first_mut() {
         s.0 = String::new();
     }
 
-    // Result text.
+    // Result text, each file named by its number and a hash of its bytes.
+    let per = FRAGMENT_DOCS.max(docs.len().div_ceil(MAX_FRAGMENTS));
     let fragments: Vec<Vec<u8>> = docs
-        .chunks(FRAGMENT_DOCS)
+        .par_chunks(per)
         .map(|chunk| {
             let list: Vec<Value> = chunk.iter().map(fragment).collect();
             serde_json::to_vec(&list).expect("json")
         })
         .collect();
-    let fragments_prefix = format!("f-{}", hash(&fragments.concat()));
-    let fragment_count = fragments.len();
+    let hashes: Vec<String> = fragments
+        .iter()
+        .map(|b| super::hex(&Sha256::digest(b)[..FRAGMENT_HASH_BYTES]))
+        .collect();
 
     // Facets.
     let (facets, filters) = facets(&docs);
@@ -113,18 +135,33 @@ pub fn files(lib: &crate::content::Library) -> Vec<(String, Vec<u8>)> {
         "format": FORMAT,
         "docs": docs.len(),
         "shards": shards,
-        "fragments": {"prefix": fragments_prefix, "docs": FRAGMENT_DOCS, "count": fragment_count},
+        "fragments": {"docs": per, "hashes": hashes},
         "facets": facets_file,
         "filters": filters,
     });
-    for (n, bytes) in fragments.into_iter().enumerate() {
-        files.push((format!("search/{fragments_prefix}-{n}.json"), bytes));
+    for (n, (bytes, h)) in fragments.into_iter().zip(&hashes).enumerate() {
+        files.push((format!("search/f-{n}-{h}.json"), bytes));
     }
     files.push((
         "search/index.json".to_string(),
         serde_json::to_vec(&entry).expect("json"),
     ));
     files
+}
+
+/// One term of a shard as JSON: `"term":[doc delta, score, mask, ...]`.
+fn postings_json(term: &str, list: &[u64]) -> String {
+    use std::fmt::Write as _;
+    let mut s = serde_json::to_string(term).expect("json");
+    s.push_str(":[");
+    for (i, v) in list.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        write!(s, "{v}").expect("writing to a String");
+    }
+    s.push(']');
+    s
 }
 
 /// Writes the static index through the site's single writer.
@@ -139,45 +176,52 @@ fn hash(bytes: &[u8]) -> String {
     super::hex(&Sha256::digest(bytes)[..5])
 }
 
-/// The texts of a document's scored fields, in the order of [`WEIGHTS`].
-fn field_texts(d: &Doc) -> [String; FIELDS] {
-    [
-        d.title.clone(),
-        d.summary.clone(),
-        d.learnings.join("\n"),
-        d.labels(),
-        d.actions.join("\n"),
-        d.body.clone(),
-    ]
+/// Per document: term -> (frequency per field, section mask), and each field's length.
+struct Stats {
+    terms: FxHashMap<Arc<str>, ([u32; FIELDS], u64)>,
+    lengths: [u32; FIELDS],
 }
 
-/// term -> flat `[doc delta, score, section mask, ...]`, documents in order.
-fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u64>> {
-    // Per document: term -> (frequency per field, section mask); and field lengths.
-    struct Stats {
-        terms: BTreeMap<String, ([u32; FIELDS], u64)>,
-        lengths: [u32; FIELDS],
-    }
-    let stats: Vec<Stats> = docs
-        .iter()
-        .map(|d| {
-            let mut terms: BTreeMap<String, ([u32; FIELDS], u64)> = BTreeMap::new();
-            let mut lengths = [0u32; FIELDS];
-            for (f, text) in field_texts(d).iter().enumerate() {
-                for (_, t) in tokens(text) {
-                    terms.entry(t).or_default().0[f] += 1;
-                    lengths[f] += 1;
-                }
+/// Analyses one document: its scored fields in the order of [`WEIGHTS`], and its sections.
+fn stats(d: &Doc) -> Stats {
+    let mut st = Stats {
+        terms: FxHashMap::default(),
+        lengths: [0; FIELDS],
+    };
+    let labels = d.tags.iter().chain(&d.services).chain(&d.severity);
+    let fields: [Vec<&str>; FIELDS] = [
+        vec![&d.title],
+        vec![&d.summary],
+        d.learnings.iter().map(String::as_str).collect(),
+        labels.map(String::as_str).collect(),
+        d.actions.iter().map(String::as_str).collect(),
+        vec![&d.body],
+    ];
+    crate::analysis::with(|a| {
+        for (f, texts) in fields.iter().enumerate() {
+            for text in texts {
+                a.each(text, |_, t| {
+                    st.terms.entry(t.text.clone()).or_default().0[f] += 1;
+                    st.lengths[f] += 1;
+                });
             }
-            for (i, s) in d.sections.iter().enumerate() {
-                let bit = 1u64 << i.min(MASK_BITS);
-                for (_, t) in tokens(&format!("{}\n{}", s.title, s.text)) {
-                    terms.entry(t).or_default().1 |= bit;
-                }
+        }
+        for (i, s) in d.sections.iter().enumerate() {
+            let bit = 1u64 << i.min(MASK_BITS);
+            for text in [&s.title, &s.text] {
+                a.each(text, |_, t| {
+                    st.terms.entry(t.text.clone()).or_default().1 |= bit;
+                });
             }
-            Stats { terms, lengths }
-        })
-        .collect();
+        }
+    });
+    st
+}
+
+/// term -> flat `[doc delta, score, section mask, ...]`, documents in order; terms sorted.
+fn postings(docs: &[Doc]) -> Vec<(Arc<str>, Vec<u64>)> {
+    use rayon::prelude::*;
+    let stats: Vec<Stats> = docs.par_iter().map(stats).collect();
     let n = docs.len().max(1) as f64;
     let mut avg = [0f64; FIELDS];
     for s in &stats {
@@ -186,39 +230,51 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u64>> {
         }
     }
     // Documents per term and field, for the inverse document frequency.
-    let mut df: BTreeMap<&str, [u32; FIELDS]> = BTreeMap::new();
+    let mut df: FxHashMap<&str, [u32; FIELDS]> = FxHashMap::default();
     for s in &stats {
         for (t, (tf, _)) in &s.terms {
-            let e = df.entry(t.as_str()).or_default();
+            let e = df.entry(t).or_default();
             for (d, f) in e.iter_mut().zip(tf) {
                 *d += u32::from(*f > 0);
             }
         }
     }
+    // Per document, (term, score, mask) of each of its terms.
+    let scored: Vec<Vec<(&Arc<str>, u64, u64)>> = stats
+        .par_iter()
+        .map(|s| {
+            s.terms
+                .iter()
+                .map(|(t, (tf, mask))| {
+                    let dfs = &df[&**t];
+                    let mut score = 0f64;
+                    for f in 0..FIELDS {
+                        if tf[f] == 0 {
+                            continue;
+                        }
+                        let idf =
+                            (1.0 + (n - f64::from(dfs[f]) + 0.5) / (f64::from(dfs[f]) + 0.5)).ln();
+                        let tf = f64::from(tf[f]);
+                        let norm = 1.0 - B + B * f64::from(s.lengths[f]) / avg[f].max(1.0);
+                        score += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + K1 * norm);
+                    }
+                    (t, ((score * 10.0).round() as u64).max(1), *mask)
+                })
+                .collect()
+        })
+        .collect();
     // term -> (document, score, mask), documents in order.
-    let mut scored: BTreeMap<&str, Vec<(usize, u64, u64)>> = BTreeMap::new();
-    for (doc, s) in stats.iter().enumerate() {
-        for (t, (tf, mask)) in &s.terms {
-            let dfs = &df[t.as_str()];
-            let mut score = 0f64;
-            for f in 0..FIELDS {
-                if tf[f] == 0 {
-                    continue;
-                }
-                let idf = (1.0 + (n - f64::from(dfs[f]) + 0.5) / (f64::from(dfs[f]) + 0.5)).ln();
-                let tf = f64::from(tf[f]);
-                let norm = 1.0 - B + B * f64::from(s.lengths[f]) / avg[f].max(1.0);
-                score += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + K1 * norm);
-            }
-            let score = ((score * 10.0).round() as u64).max(1);
-            scored
-                .entry(t.as_str())
-                .or_default()
-                .push((doc, score, *mask));
+    type Postings = Vec<(usize, u64, u64)>;
+    let mut by_term: FxHashMap<&Arc<str>, Postings> = FxHashMap::default();
+    for (doc, list) in scored.iter().enumerate() {
+        for &(t, score, mask) in list {
+            by_term.entry(t).or_default().push((doc, score, mask));
         }
     }
-    scored
-        .into_iter()
+    let mut terms: Vec<(&Arc<str>, Postings)> = by_term.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    terms
+        .into_par_iter()
         .map(|(term, mut list)| {
             if list.len() > MAX_POSTINGS {
                 list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -231,7 +287,7 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u64>> {
                 flat.extend([(doc - prev) as u64, score, mask]);
                 prev = doc;
             }
-            (term.to_string(), flat)
+            (term.clone(), flat)
         })
         .collect()
 }

@@ -1230,7 +1230,7 @@
   async function fragmentOf(e, doc) {
     var f = e.fragments;
     var n = Math.floor(doc / f.docs);
-    var data = await fetchJSON(f.prefix + "-" + n + ".json");
+    var data = await fetchJSON("f-" + n + "-" + f.hashes[n] + ".json");
     return data[doc % f.docs];
   }
 
