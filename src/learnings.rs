@@ -278,13 +278,18 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
     }
     let texts: Vec<&str> = items.iter().map(|it| item_text(lib, it)).collect();
     let groups = &graph.groups;
+    let mut docs: Vec<Counts> = {
+        use rayon::prelude::*;
+        texts
+            .par_iter()
+            .map(|t| {
+                let mut c = Counts::default();
+                Tokens::default().count(t, 1.0, &mut c);
+                c
+            })
+            .collect()
+    };
     let mut tokens = Tokens::default();
-    let mut docs: Vec<Counts> = Vec::with_capacity(items.len() + groups.len());
-    for t in &texts {
-        let mut c = Counts::default();
-        tokens.count(t, 1.0, &mut c);
-        docs.push(c);
-    }
     for g in groups {
         let mut c = Counts::default();
         tokens.count(&g.title, 2.0, &mut c);
@@ -559,6 +564,10 @@ struct Feature {
     weight: f32,
 }
 
+/// A feature in this many incidents or fewer always proposes related candidates (so small
+/// knowledge bases rank every pair that shares anything).
+const MIN_BROAD: usize = 200;
+
 /// Score of a hand-written link between two incidents (`related`, a link in the body).
 const LINK_WEIGHT: f32 = 6.0;
 
@@ -738,6 +747,8 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
     }
     // A feature shared by most of the library says little about any pair.
     let too_common = |f: usize| postings[f].len() * 2 > n.max(4);
+    // Features shared by more incidents than this do not propose candidates.
+    let broad = (n / 20).max(MIN_BROAD);
     let mut links: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, inc) in lib.incidents.iter().enumerate() {
         let targets = inc
@@ -784,13 +795,30 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
                 for &(j, cos) in &similar[i] {
                     add(j as u32, TEXT_WEIGHT * cos);
                 }
+                // Rare features propose candidates through their postings; common ones only
+                // add to the score of candidates found otherwise (walking a feature shared
+                // by thousands of incidents for every incident would cost n squared).
                 for &f in &of[i] {
                     let f = f as usize;
                     if too_common(f) && features[f].kind != 0 {
                         continue;
                     }
-                    for &j in &postings[f] {
-                        add(j, features[f].weight);
+                    if postings[f].len() <= broad {
+                        for &j in &postings[f] {
+                            add(j, features[f].weight);
+                        }
+                    }
+                }
+                for &j in touched.iter() {
+                    let j = j as usize;
+                    for &f in &of[i] {
+                        let f = f as usize;
+                        if postings[f].len() > broad
+                            && !(too_common(f) && features[f].kind != 0)
+                            && of[j].binary_search(&(f as u32)).is_ok()
+                        {
+                            scores[j] += features[f].weight;
+                        }
                     }
                 }
                 let mut ranked: Vec<(f32, u32)> =

@@ -10,6 +10,11 @@ use clap::Parser;
 use hindsight::cli::{Cli, Command};
 use hindsight::diagnostics::{count, render_human, Level};
 
+// Loading thousands of postmortems allocates many small strings from every thread: with
+// mimalloc `check` on 10,000 postmortems takes about 2.7 s instead of 3.6 s (bench/run.py).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -481,12 +481,12 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             _ => {}
         }
         // Text for structure (paragraphs, items, cells, section text).
-        let text_piece: Option<String> = match &event {
-            Event::Text(t) | Event::Code(t) => Some(t.to_string()),
-            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
+        let text_piece: Option<&str> = match &event {
+            Event::Text(t) | Event::Code(t) => Some(t),
+            Event::SoftBreak | Event::HardBreak => Some(" "),
             _ => None,
         };
-        if let Some(t) = &text_piece {
+        if let Some(t) = text_piece {
             if let Some((_, _, _, htext, _)) = heading.as_mut() {
                 htext.push_str(t);
             } else {
@@ -975,6 +975,10 @@ mod tests {
     use super::*;
 
     fn render(body: &str) -> Parsed {
+        run(body, parse)
+    }
+
+    fn run(body: &str, pass: fn(&str, &SiteLinks, &PageLocation) -> Parsed) -> Parsed {
         let ids: HashSet<String> = ["PM2020-001".to_string(), "PM2021-002".to_string()].into();
         let mut paths = HashMap::new();
         paths.insert(
@@ -983,7 +987,7 @@ mod tests {
         );
         let learnings = HashMap::new();
         let root = std::env::temp_dir();
-        parse(
+        pass(
             body,
             &SiteLinks {
                 ids: &ids,
@@ -1057,6 +1061,29 @@ mod tests {
     fn an_incident_never_links_its_own_id_and_ids_inside_words_stay_text() {
         let p = render("PM2021-002 repeats; xPM2020-001 and PM2020-0011 do not link.\n");
         assert!(!p.html.contains("<a "), "{}", p.html);
+    }
+
+    #[test]
+    fn reading_finds_what_rendering_finds_and_every_anchor_of_the_html() {
+        let body = "# T\n\nSee PM2020-001 and [x](#notes).[^why]\n\n## Notes\n\n\
+                    <a id=\"raw-anchor\"></a>\n\n```rust\nfn main() {}\n```\n\n\
+                    - one\n- two\n\n[^why]: Because.\n";
+        let (rendered, read) = (render(body), run(body, read));
+        assert!(read.html.is_empty());
+        assert_eq!(
+            format!("{:?}", read.sections),
+            format!("{:?}", rendered.sections)
+        );
+        assert_eq!(format!("{:?}", read.links), format!("{:?}", rendered.links));
+        assert_eq!(read.ids, rendered.ids);
+        assert_eq!(read.ids, ["raw-anchor", "why"]);
+        for id in &read.ids {
+            assert!(
+                rendered.html.contains(&format!("id=\"{id}\"")),
+                "{}",
+                rendered.html
+            );
+        }
     }
 
     #[test]
