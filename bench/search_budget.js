@@ -171,7 +171,8 @@ async function hindsightQuery(page, word) {
   const ms = Date.now() - t0;
   const shown = await page.$$eval("#search-results li", (l) => l.length);
   const status = await page.textContent("#search-status");
-  const m = status.match(/^(\d+) incidents? match/);
+  // "12 incidents match." or, when a term's list was cut, "About 8756 incidents match; ...".
+  const m = status.match(/^(?:About )?(\d+) incidents? match/);
   return { hits: m ? Number(m[1]) : 0, shown, ms };
 }
 

@@ -11,7 +11,8 @@ query downloads small and the file count bounded at any size:
 - `search/t-<hash>.json`: term shards. Terms are sorted and cut into shards of about
   [`SHARD_BYTES`] by range; a shard maps each term to its postings, a flat array of
   `[doc delta, score, section mask]` triples (score is a field-weighted BM25 times 10; bit `i` of the
-  mask says the term occurs in the document's section `i`).
+  mask says the term occurs in the document's section `i`). A list cut to [`MAX_POSTINGS`]
+  ends with one more number, the count of documents that hold the term.
 - `search/f-<n>-<hash>.json`: result text, fetched only for the results shown, [`FRAGMENT_DOCS`]
   documents to a file: title, URL, date, severity, summary and each section's title, anchor and
   text. The entry file lists each fragment's short hash, so changing one postmortem renames
@@ -276,16 +277,21 @@ fn postings(docs: &[Doc]) -> Vec<(Arc<str>, Vec<u64>)> {
     terms
         .into_par_iter()
         .map(|(term, mut list)| {
-            if list.len() > MAX_POSTINGS {
+            let total = list.len();
+            if total > MAX_POSTINGS {
                 list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                 list.truncate(MAX_POSTINGS);
                 list.sort_unstable();
             }
-            let mut flat = Vec::with_capacity(list.len() * 3);
+            let mut flat = Vec::with_capacity(list.len() * 3 + 1);
             let mut prev = 0;
             for (doc, score, mask) in list {
                 flat.extend([(doc - prev) as u64, score, mask]);
                 prev = doc;
+            }
+            // A cut list ends with how many documents hold the term, so the page can say so.
+            if total > MAX_POSTINGS {
+                flat.push(total as u64);
             }
             (term.clone(), flat)
         })
@@ -382,4 +388,80 @@ fn facets(docs: &[Doc]) -> (Facets, Value) {
         "year": with_counts(years.iter().map(|y| y.to_string()).collect(), &counts[3]),
     });
     (Facets { docs: per_doc }, filters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(i: usize, body: &str) -> Doc {
+        Doc {
+            source: format!("{i}.md"),
+            id: format!("PM{i}"),
+            url: format!("incidents/PM{i}/"),
+            title: format!("Incident {i}"),
+            summary: String::new(),
+            date: None,
+            severity: None,
+            tags: Vec::new(),
+            services: Vec::new(),
+            learnings: Vec::new(),
+            actions: Vec::new(),
+            sections: Vec::new(),
+            body: body.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_cut_postings_list_keeps_the_best_documents_and_says_how_many_hold_the_term() {
+        let n = 2 * MAX_POSTINGS + 20;
+        // Even documents say "database" (i / 2) % 7 + 1 times: those that say it once score
+        // lowest. Five odd documents also say "replica".
+        let docs: Vec<Doc> = (0..n)
+            .map(|i| {
+                let extra = if i < 10 && i % 2 == 1 { " replica" } else { "" };
+                let body = if i % 2 == 0 {
+                    "database ".repeat(i / 2 % 7 + 1)
+                } else {
+                    "other".to_string()
+                };
+                doc(i, &format!("{body}{extra}"))
+            })
+            .collect();
+        let holding: Vec<usize> = (0..n).filter(|i| i % 2 == 0).collect();
+        let postings = postings(&docs);
+        let list = |term: &str| &postings.iter().find(|(t, _)| &**t == term).unwrap().1;
+        let flat = list("databas");
+        assert_eq!(flat.len(), MAX_POSTINGS * 3 + 1);
+        assert_eq!(
+            *flat.last().unwrap(),
+            holding.len() as u64,
+            "ends with the true count"
+        );
+        let mut at = 0;
+        let kept: Vec<usize> = flat[..MAX_POSTINGS * 3]
+            .chunks(3)
+            .map(|t| {
+                at += t[0] as usize;
+                at
+            })
+            .collect();
+        // Equal scores keep the earlier documents: the ten cut are the last that say it once.
+        let cut: Vec<usize> = holding
+            .iter()
+            .copied()
+            .filter(|i| i / 2 % 7 == 0)
+            .rev()
+            .take(10)
+            .collect();
+        let expected: Vec<usize> = holding.into_iter().filter(|i| !cut.contains(i)).collect();
+        assert!(kept == expected, "cut {:?}", {
+            let mut missing: Vec<usize> =
+                (0..n).filter(|i| i % 2 == 0 && !kept.contains(i)).collect();
+            missing.truncate(20);
+            missing
+        });
+        // A list that was not cut has whole triples only.
+        assert_eq!(list("replica").len(), 5 * 3);
+    }
 }

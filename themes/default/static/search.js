@@ -1158,9 +1158,11 @@
     return { terms: terms, lists: lists };
   }
 
+  /* A postings list: [doc delta, score, mask] triples; a list cut to the best documents ends
+     with one more number, how many documents hold the term. */
   function decode(list, visit) {
     var doc = 0;
-    for (var i = 0; i < list.length; i += 3) {
+    for (var i = 0; i + 2 < list.length; i += 3) {
       doc += list[i];
       visit(doc, list[i + 1], list[i + 2]);
     }
@@ -1186,10 +1188,12 @@
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
     var docs = new Map();
     var matched = new Set();
+    var total = 0;
     groups.forEach(function (g, gi) {
       g.terms.forEach(function (t) { matched.add(t); });
       var best = new Map();
       g.lists.forEach(function (list) {
+        if (list.length % 3 === 1) total = Math.max(total, list[list.length - 1]);
         decode(list, function (doc, score, mask) {
           var b = best.get(doc);
           if (!b) best.set(doc, { score: score, mask: mask });
@@ -1224,7 +1228,8 @@
     }
     var list = Array.from(docs.values());
     list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return { hits: list, terms: matched };
+    // With filters the true count of a cut list is unknown; without, at least `total` match.
+    return { hits: list, terms: matched, total: names.length ? list.length : Math.max(total, list.length) };
   }
 
   async function fragmentOf(e, doc) {
@@ -1363,7 +1368,9 @@
         state.lastQuery = q;
         state.completed += 1;
         var n = ranked.hits.length;
-        status.textContent = n === 0 ? "No incidents match." : n === 1 ? "1 incident matches." : n + " incidents match.";
+        status.textContent = n === 0 ? "No incidents match." : n === 1 ? "1 incident matches."
+          : ranked.total > n ? "About " + ranked.total + " incidents match; the best " + n + " are listed."
+          : n + " incidents match.";
       } catch (err) {
         if (run !== seq) return;
         status.textContent = "Search is unavailable: " + err.message;
