@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -64,20 +63,7 @@ def index(site: Path, out: Path, runs: int) -> dict:
     shown = (f"{harness.rel(binary)} --site {harness.rel(site)} --output-path {harness.rel(out)} "
              f"--glob '{GLOB}'")
     harness.log(f"bench: pagefind: {shown}")
-    results = []
-    for i in range(runs):
-        if out.exists():
-            shutil.rmtree(out)
-        if hasattr(os, "sync"):
-            os.sync()
-        r = harness.measure(cmd)
-        warm = runs > 1 and i == 0
-        harness.log(f"bench:   pagefind run {i + 1}/{runs}{' (warm-up, discarded)' if warm else ''}: "
-                    f"{r.wall:.3f} s, peak RSS {r.maxrss_mb:.1f} MB, exit {r.code}")
-        if r.code != 0:
-            tail = "\n".join((r.stdout.decode("utf-8", "replace") + r.stderr).splitlines()[-40:])
-            harness.fail(f"pagefind failed with exit code {r.code}:\n{tail}")
-        results.append(r)
+    results = harness.repeat(cmd, runs, "pagefind", [out])
     used = results[1:] if runs > 1 else results
     walls = [r.wall for r in used]
     files, size = harness.tree_stats(out)

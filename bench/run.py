@@ -128,6 +128,28 @@ class RunResult:
         return self.maxrss_mb > self.floor_mb * 1.05 + 1.0
 
 
+def repeat(cmd: list[str], runs: int, label: str, stale: list[Path]) -> list[RunResult]:
+    """Runs cmd `runs` times, each after deleting `stale` and a sync (the first run is a
+    warm-up when runs > 1); stops the harness on a failed run with the tail of its output."""
+    results = []
+    for i in range(runs):
+        for path in stale:
+            if path.exists():
+                shutil.rmtree(path)
+        if hasattr(os, "sync"):
+            os.sync()
+        r = measure(cmd)
+        warm = runs > 1 and i == 0
+        log(f"bench:   {label} run {i + 1}/{runs}{' (warm-up, discarded)' if warm else ''}: "
+            f"{r.wall:.3f} s, peak RSS {r.maxrss_mb:.1f} MB, exit {r.code}")
+        if r.code != 0:
+            text = r.stdout.decode("utf-8", "replace") + r.stderr
+            tail = "\n".join(text.rstrip().splitlines()[-40:])
+            fail(f"{label} failed with exit code {r.code}; output tail:\n{tail}")
+        results.append(r)
+    return results
+
+
 def measure(cmd: list[str]) -> RunResult:
     """Run cmd once; wall time from perf_counter, peak RSS from os.wait4 on the child."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

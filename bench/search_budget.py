@@ -66,23 +66,9 @@ def build_site(bin_path: Path, corpus: Path, site: Path, runs: int) -> dict:
            "--quiet"]
     shown = "HINDSIGHT_TIMINGS=1 " + " ".join([harness.rel(bin_path)] + cmd[1:])
     harness.log(f"bench: {shown}")
-    results = []
     os.environ["HINDSIGHT_TIMINGS"] = "1"
     try:
-        for i in range(runs):
-            for stale in (site, corpus / ".hindsight-cache"):
-                if stale.exists():
-                    shutil.rmtree(stale)
-            if hasattr(os, "sync"):
-                os.sync()
-            r = harness.measure(cmd)
-            warm = runs > 1 and i == 0
-            harness.log(f"bench:   build run {i + 1}/{runs}{' (warm-up, discarded)' if warm else ''}: "
-                        f"{r.wall:.3f} s, peak RSS {r.maxrss_mb:.1f} MB, exit {r.code}")
-            if r.code != 0:
-                tail = "\n".join(r.stderr.rstrip().splitlines()[-40:])
-                harness.fail(f"{shown} failed with exit code {r.code}; stderr tail:\n{tail}")
-            results.append(r)
+        results = harness.repeat(cmd, runs, "build", [site, corpus / ".hindsight-cache"])
     finally:
         del os.environ["HINDSIGHT_TIMINGS"]
     used = results[1:] if runs > 1 else results

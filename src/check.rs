@@ -298,7 +298,10 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 findings.extend(b.dropped(&site));
             }
             let findings = apply_levels(findings, &site.config.check.rules);
-            (findings, site.library.incidents.len())
+            let incidents = site.library.incidents.len();
+            // Freeing ten thousand parsed postmortems takes a while; nothing waits for it.
+            rayon::spawn(move || drop(site));
+            (findings, incidents)
         }
     };
     let mut findings = silence(findings, &opts.root);
@@ -1021,6 +1024,9 @@ struct Blameless {
     /// Phrase (lowercase, single spaces) to how it must be used to count.
     kinds: HashMap<String, Use>,
     names: bool,
+    /// Every word of every phrase (and of the name patterns): a file that holds none of them
+    /// cannot match, and is not parsed again.
+    words: Option<Regex>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1151,6 +1157,20 @@ fn name_regex() -> &'static Regex {
     })
 }
 
+/// Words without which [`name_regex`] cannot match.
+const NAME_WORDS: &[&str] = &[
+    "caused",
+    "mistake",
+    "error",
+    "fault",
+    "oversight",
+    "negligence",
+    "carelessness",
+    "slip",
+    "blunder",
+    "typo",
+];
+
 /// Capitalised words that start "caused by X" without naming a person.
 const NOT_NAMES: &[&str] = &[
     "The", "This", "That", "These", "Those", "A", "An", "Our", "Their", "Its", "It", "One", "Two",
@@ -1193,10 +1213,23 @@ impl Blameless {
             Regex::new(&format!(r"(?i){b}(?:{}){b}", alternation.join("|")))
                 .expect("escaped phrases")
         });
+        let mut words: Vec<String> = list
+            .iter()
+            .flat_map(|p| p.split(' '))
+            .map(regex::escape)
+            .collect();
+        if config.blameless_defaults {
+            words.extend(NAME_WORDS.iter().map(|w| w.to_string()));
+        }
+        words.sort();
+        words.dedup();
+        let words = (!words.is_empty())
+            .then(|| Regex::new(&format!("(?i){}", words.join("|"))).expect("escaped words"));
         Blameless {
             phrases,
             kinds,
             names: config.blameless_defaults,
+            words,
         }
     }
 
@@ -1208,6 +1241,9 @@ impl Blameless {
         let Ok(split) = frontmatter::split(text, &inc.source) else {
             return;
         };
+        if !self.words.as_ref().is_some_and(|w| w.is_match(split.body)) {
+            return;
+        }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let body_offset = text.len() - split.body.len();
         for run in prose_runs(split.body) {

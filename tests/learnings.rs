@@ -66,6 +66,45 @@ fn measure(name: &str) -> f64 {
     f1
 }
 
+/// F1 of the lexical baseline the issue compares with: plain TF-IDF cosine (no concept
+/// lexicon), clustered with the same linkage, at the best of a range of thresholds (picked by
+/// hand, as the baseline is).
+fn baseline_best(name: &str) -> f64 {
+    let set = paraphrases(name);
+    let mut tokens = hindsight::similarity::Tokens::with_concept_weight(0.0);
+    let docs = set
+        .texts
+        .iter()
+        .map(|t| {
+            let mut c = hindsight::similarity::Counts::default();
+            tokens.count(t, 1.0, &mut c);
+            c.retain(|_, w| *w > 0.0);
+            c
+        })
+        .collect();
+    let vectors = hindsight::similarity::Model::from_counts(docs).vectors;
+    let best = (4..=40)
+        .map(|t| {
+            let got = hindsight::learnings::cluster_vectors(&vectors, t as f32 / 100.0);
+            pairwise_f1(&set.labels, &got).2
+        })
+        .fold(0.0, f64::max);
+    eprintln!("{name}: lexical baseline, best threshold: F1 {best:.3}");
+    best
+}
+
+#[test]
+fn clustering_beats_the_best_tuned_lexical_baseline_on_both_sets() {
+    // Measured: 0.338 vs 0.283 (dev), 0.293 vs 0.272 (holdout).
+    for name in ["paraphrases-dev.json", "paraphrases-holdout.json"] {
+        let (ours, baseline) = (measure(name), baseline_best(name));
+        assert!(
+            ours > baseline,
+            "{name}: {ours:.3} <= baseline {baseline:.3}"
+        );
+    }
+}
+
 // The target of issue 3 is a pairwise F1 of 0.8. These sets were written to be hard (most
 // paraphrases share more words with another lesson than with their own), and lexical
 // similarity with a concept lexicon measures about 0.34 (dev) and 0.29 (holdout) today. These

@@ -47,7 +47,7 @@ pub struct DocSection {
 }
 
 /// A searchable document: an incident or a canonical learning.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Doc {
     /// Path of the file relative to the root: the document's key.
     pub source: String,
@@ -122,14 +122,7 @@ pub fn docs(lib: &Library) -> Vec<Doc> {
         url: format!("learnings/{}/", l.id),
         title: l.title.clone(),
         summary: l.summary.clone(),
-        date: None,
-        severity: None,
-        tags: Vec::new(),
-        services: Vec::new(),
-        learnings: Vec::new(),
-        actions: Vec::new(),
-        sections: Vec::new(),
-        body: String::new(),
+        ..Doc::default()
     });
     incidents.chain(learnings).collect()
 }

@@ -400,15 +400,8 @@ mod tests {
             id: format!("PM{i}"),
             url: format!("incidents/PM{i}/"),
             title: format!("Incident {i}"),
-            summary: String::new(),
-            date: None,
-            severity: None,
-            tags: Vec::new(),
-            services: Vec::new(),
-            learnings: Vec::new(),
-            actions: Vec::new(),
-            sections: Vec::new(),
             body: body.to_string(),
+            ..Doc::default()
         }
     }
 
