@@ -2,36 +2,14 @@
 //! the dfds corpus, the output formats, URL permanence against a previous build's sitemap, and
 //! the promise that check writes nothing.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    repo().join("tests/fixtures").join(name)
-}
-
-/// Copies a folder tree into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+mod common;
+use common::*;
 
 /// A copy of the demo site (content, config, themes) in `to`.
 fn copy_demo(to: &Path) {
@@ -43,19 +21,6 @@ fn copy_demo(to: &Path) {
     std::fs::copy(repo().join("hindsight.toml"), to.join("hindsight.toml")).unwrap();
 }
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy();
-            (rel.replace('\\', "/"), std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 fn check(root: &Path, extra: &[&str]) -> Output {
     bin()
         .arg("check")
@@ -64,10 +29,6 @@ fn check(root: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// `check --format json` parsed, with the exit code.
@@ -82,17 +43,6 @@ fn check_json(root: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
 
 fn with_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
     findings.iter().filter(|f| f["rule"] == rule).collect()
-}
-
-fn build(root: &Path, out: &Path) {
-    let o = bin()
-        .args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]
@@ -319,7 +269,7 @@ fn renaming_a_postmortem_keeps_its_urls_and_deleting_one_reports_exactly_its_url
     let root = tmp.path().join("site");
     copy_demo(&root);
     let out = tmp.path().join("previous");
-    build(&root, &out);
+    build_ok(&root, &out);
     let sitemap = out.join("sitemap.xml");
     let baseline = ["--baseline", sitemap.to_str().unwrap()];
     let (code, findings) = check_json(&root, &baseline);
@@ -410,7 +360,7 @@ fn an_alias_keeps_an_old_url_alive_with_a_redirect_page_and_a_netlify_rule() {
     )
     .unwrap();
     let out = tmp.path().join("public");
-    build(&root, &out);
+    build_ok(&root, &out);
     let page = std::fs::read_to_string(out.join("incidents/FX-1/index.html")).unwrap();
     let target = "https://kb.example.org/pm/incidents/FX-001/";
     assert!(page.starts_with("<!DOCTYPE html>"));

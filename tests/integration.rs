@@ -1,68 +1,9 @@
 //! Integration tests: the `hindsight` binary run over fixture sites in temporary folders.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// Copies a folder tree (a fixture) into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
-fn build(root: &Path, out: &Path) -> Output {
-    bin()
-        .args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(path: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
+mod common;
+use common::*;
 
 #[test]
 fn the_demo_site_builds_every_page_kind() {
@@ -106,7 +47,7 @@ fn the_demo_site_builds_every_page_kind() {
             }
         }
     }
-    let incidents = json(&out.join("api/incidents.json"));
+    let incidents = read_json(&out.join("api/incidents.json"));
     let incidents = incidents.as_array().unwrap();
     assert_eq!(incidents.len(), published);
     assert!(published >= 15);
@@ -121,7 +62,7 @@ fn the_demo_site_builds_every_page_kind() {
         assert!(out.join(format!("incidents/{id}/index.html")).is_file());
     }
     // Every canonical learning cited by two or more incidents shows as recurring.
-    let learnings = json(&out.join("api/learnings.json"));
+    let learnings = read_json(&out.join("api/learnings.json"));
     for l in learnings.as_array().unwrap() {
         if l["canonical"].as_bool().unwrap() && l["incidents"].as_array().unwrap().len() >= 2 {
             let page = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
@@ -143,7 +84,7 @@ fn the_dfds_corpus_builds_with_derived_titles_dates_learnings_and_actions() {
     let out = tmp.path().join("site");
     let o = build(&root, &out);
     assert!(o.status.success(), "{}", stderr(&o));
-    let incidents = json(&out.join("api/incidents.json"));
+    let incidents = read_json(&out.join("api/incidents.json"));
     let incidents = incidents.as_array().unwrap();
     let mut expected = Vec::new();
     for e in std::fs::read_dir(&root).unwrap() {
@@ -304,11 +245,11 @@ fn the_basic_fixture_matches_its_snapshots() {
     assert!(o.status.success(), "{}", stderr(&o));
     insta::assert_json_snapshot!(
         "basic_incidents_json",
-        json(&out.join("api/incidents.json"))
+        read_json(&out.join("api/incidents.json"))
     );
     insta::assert_json_snapshot!(
         "basic_learnings_json",
-        json(&out.join("api/learnings.json"))
+        read_json(&out.join("api/learnings.json"))
     );
     let page = std::fs::read_to_string(out.join("incidents/FX-001/index.html")).unwrap();
     let main = &page[page.find("<main").unwrap()..page.find("</main>").unwrap()];
@@ -328,7 +269,7 @@ fn the_basic_fixture_matches_its_snapshots() {
     // The image beside the postmortem is copied beside its page.
     assert!(out.join("incidents/FX-001/disk.png").is_file());
     // Base URL: absolute links in the export.
-    assert!(json(&out.join("api/incidents.json"))[0]["url"]
+    assert!(read_json(&out.join("api/incidents.json"))[0]["url"]
         .as_str()
         .unwrap()
         .starts_with("https://kb.example.org/pm/"));
@@ -346,7 +287,7 @@ fn drafts_are_built_only_when_asked() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let ids: Vec<String> = json(&out.join("api/incidents.json"))
+    let ids: Vec<String> = read_json(&out.join("api/incidents.json"))
         .as_array()
         .unwrap()
         .iter()

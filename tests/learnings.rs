@@ -4,6 +4,9 @@ use std::path::Path;
 
 use hindsight::learnings::cluster_texts;
 
+mod common;
+use common::copy_tree;
+
 struct Labelled {
     texts: Vec<String>,
     labels: Vec<usize>,
@@ -300,18 +303,6 @@ fn related_quality(site_root: &Path, groups_file: &str) -> (f64, f64) {
     }
     let n = mates.len() as f64;
     (recall / n, first / n)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -1,38 +1,12 @@
 //! `hindsight search`: the terminal's tantivy index over fixture sites in temporary folders.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hindsight"))
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies a folder tree into `to`, leaving out build output and caches.
-fn copy_tree(from: &Path, to: &Path) {
-    let walker = walkdir::WalkDir::new(from).into_iter().filter_entry(|e| {
-        let name = e.file_name().to_string_lossy();
-        e.depth() == 0
-            || !matches!(
-                name.as_ref(),
-                "target" | ".git" | ".hindsight-cache" | "public" | "node_modules" | "bench-out"
-            )
-    });
-    for e in walker {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
+mod common;
+use common::*;
 
 /// A private copy of a fixture site (`dfds`) or of the demo site (`demo`).
 fn site(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -317,46 +291,12 @@ fn usage_and_io_errors_exit_with_code_two() {
     assert_eq!(o.status.code(), Some(2), "no query");
 }
 
-fn build(root: &Path, out: &Path) {
-    let o = bin()
-        .args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn the_build_writes_sorted_term_shards_with_hashed_names_behind_one_entry_file() {
     use sha2::Digest;
     let (tmp, root) = site("dfds");
     let out = tmp.path().join("site");
-    build(&root, &out);
+    build_ok(&root, &out);
     let dir = out.join("search");
     let entry = read_json(&dir.join("index.json"));
     let shards = entry["shards"].as_array().unwrap();
@@ -417,7 +357,7 @@ fn the_build_writes_sorted_term_shards_with_hashed_names_behind_one_entry_file()
 fn the_static_index_finds_a_postmortem_through_the_shared_analysis() {
     let (tmp, root) = site("dfds");
     let out = tmp.path().join("site");
-    build(&root, &out);
+    build_ok(&root, &out);
     let dir = out.join("search");
     let entry = read_json(&dir.join("index.json"));
     let term = hindsight::search::terms("CloudWatch shipping")[1].clone();
@@ -455,8 +395,8 @@ fn the_static_index_finds_a_postmortem_through_the_shared_analysis() {
 #[test]
 fn the_static_index_is_the_same_bytes_for_the_same_input() {
     let (tmp, root) = site("demo");
-    build(&root, &tmp.path().join("a"));
-    build(&root, &tmp.path().join("b"));
+    build_ok(&root, &tmp.path().join("a"));
+    build_ok(&root, &tmp.path().join("b"));
     let a = tree(&tmp.path().join("a/search"));
     assert!(a.len() > 3);
     assert!(a == tree(&tmp.path().join("b/search")));
