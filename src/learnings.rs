@@ -383,9 +383,11 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
     }
     clusters.sort_by_key(|m| age(m[0]));
     for m in clusters {
-        let rep = m[0];
-        let title = sentence_title(texts[rep]);
-        let base = crate::markdown::slugify(&first_words(texts[rep], 7));
+        // The id comes from the oldest member, so it never changes as the cluster grows; the
+        // title from the most representative one, so it reads as the lesson they share.
+        let oldest = m[0];
+        let title = sentence_title(texts[representative(&m, item_vecs)]);
+        let base = crate::markdown::slugify(&first_words(texts[oldest], 7));
         let mut id = base.clone();
         let mut n = 2;
         while !used.insert(id.clone()) {
@@ -401,6 +403,33 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
         new_groups,
         assignments,
     }
+}
+
+/// The member of a cluster closest to its centroid (short, central texts read best as a
+/// title); ties go to the oldest (first) member.
+fn representative(pool: &[usize], vectors: &[SparseVec]) -> usize {
+    let mut centroid: HashMap<u32, f32> = HashMap::new();
+    for &k in pool {
+        for &(t, w) in &vectors[k] {
+            *centroid.entry(t).or_default() += w;
+        }
+    }
+    let score = |k: usize| -> f32 {
+        vectors[k]
+            .iter()
+            .map(|(t, w)| centroid.get(t).copied().unwrap_or(0.0) * w)
+            .sum()
+    };
+    let mut best = pool[0];
+    let mut best_score = score(best);
+    for &k in &pool[1..] {
+        let s = score(k);
+        if s > best_score {
+            best = k;
+            best_score = s;
+        }
+    }
+    best
 }
 
 /// Clusters vectors by centroid linkage: candidate pairs come from nearest neighbours, are
@@ -493,10 +522,17 @@ fn first_words(text: &str, n: usize) -> String {
         .join(" ")
 }
 
-/// A readable title from a learning's text: its first sentence, at most about 90 characters.
+/// A readable title from a learning's text: its first sentence, or what comes before a colon
+/// that opens an explanation ("Document the procedure: in case of ..."), at most about 90
+/// characters.
 fn sentence_title(text: &str) -> String {
     let t = text.trim();
-    let end = t.find(". ").map(|i| i + 1).unwrap_or(t.len());
+    let mut end = t.find(". ").map(|i| i + 1).unwrap_or(t.len());
+    if let Some(colon) = t[..end].find(": ") {
+        if t[..colon].split_whitespace().count() >= 3 {
+            end = colon;
+        }
+    }
     let s = &t[..end];
     if s.chars().count() <= 90 {
         return s.trim_end_matches('.').to_string();
@@ -885,4 +921,40 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cluster_is_named_by_its_most_central_member_not_its_oldest() {
+        let v: Vec<SparseVec> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(1, 0.6), (2, 0.8)],
+            vec![(1, 1.0)],
+        ];
+        assert_eq!(representative(&[0, 1, 2], &v), 2);
+        // Equal scores: the first (oldest) member.
+        assert_eq!(representative(&[0, 1], &v), 0);
+    }
+
+    #[test]
+    fn cluster_titles_are_the_first_sentence_or_the_words_before_an_explaining_colon() {
+        assert_eq!(
+            sentence_title("Monitor deployments for timeouts. They hang silently."),
+            "Monitor deployments for timeouts"
+        );
+        assert_eq!(
+            sentence_title("Document procedure for breaking Terraform state locks: In case of unexpected locking, do X"),
+            "Document procedure for breaking Terraform state locks"
+        );
+        // A short lead-in is not a title on its own.
+        assert_eq!(
+            sentence_title("Lesson: page on symptoms"),
+            "Lesson: page on symptoms"
+        );
+        let long = sentence_title(&"word ".repeat(40));
+        assert!(long.ends_with('…') && long.chars().count() <= 91, "{long}");
+    }
 }
