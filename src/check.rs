@@ -332,16 +332,18 @@ fn silence(findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
         Regex::new(r"<!--\s*hindsight:\s*allow\s+([A-Za-z0-9_, -]+?)\s*-->").expect("valid regex")
     });
     // Per file: the lines with allow comments and the rules each names (None: no comment).
+    // Files are read in parallel, each once.
     type Allows = Option<Vec<(usize, Vec<String>)>>;
-    let mut texts: HashMap<String, Allows> = HashMap::new();
-    findings
-        .into_iter()
-        .filter(|d| {
-            if rule(d.rule).is_some_and(|r| r.locked) {
-                return true;
-            }
-            let allows = texts.entry(d.file.clone()).or_insert_with(|| {
-                let text = std::fs::read(root.join(&d.file)).ok()?;
+    let files: HashSet<&str> = findings
+        .iter()
+        .filter(|d| !rule(d.rule).is_some_and(|r| r.locked))
+        .map(|d| d.file.as_str())
+        .collect();
+    let texts: HashMap<&str, Allows> = files
+        .into_par_iter()
+        .map(|file| {
+            let allows = (|| {
+                let text = std::fs::read(root.join(file)).ok()?;
                 let text = String::from_utf8_lossy(&text);
                 if !text.contains("hindsight:") {
                     return None;
@@ -363,14 +365,28 @@ fn silence(findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
                         })
                         .collect(),
                 )
-            });
-            let Some(allows) = allows else {
+            })();
+            (file, allows)
+        })
+        .collect();
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|d| {
+            if rule(d.rule).is_some_and(|r| r.locked) {
+                return true;
+            }
+            let Some(Some(allows)) = texts.get(d.file.as_str()) else {
                 return true;
             };
             !allows.iter().any(|(line, rules)| {
                 (*line == d.line || *line + 1 == d.line) && rules.iter().any(|r| r == d.rule)
             })
         })
+        .collect();
+    findings
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(d, k)| k.then_some(d))
         .collect()
 }
 

@@ -173,28 +173,31 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// `root` is where `file` paths are relative to, so the source line can be shown.
 pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
+    use rayon::prelude::*;
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-    let mut out = String::new();
-    let mut cache: Option<(String, Option<String>)> = None;
-    for d in ds {
-        if cache.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
-            let text = std::fs::read_to_string(root.join(&d.file)).ok();
-            cache = Some((d.file.clone(), text));
-        }
-        let source = cache.as_ref().and_then(|(_, t)| t.clone());
-        let report = Report {
-            d,
-            source: source.map(|s| NamedSource::new(d.file.clone(), s)),
-        };
-        let _ = handler.render_report(&mut out, &report);
-        out.push('\n');
-    }
-    out
+    // Findings of one file read it once; files render in parallel, and come out in order.
+    let runs: Vec<&[Diagnostic]> = ds.chunk_by(|a, b| a.file == b.file).collect();
+    runs.par_iter()
+        .map(|run| {
+            let text = std::fs::read_to_string(root.join(&run[0].file)).ok();
+            let mut out = String::new();
+            for d in run.iter() {
+                let report = Report {
+                    d,
+                    source: text.clone().map(|s| NamedSource::new(d.file.clone(), s)),
+                };
+                let _ = handler.render_report(&mut out, &report);
+                out.push('\n');
+            }
+            out
+        })
+        .collect::<Vec<String>>()
+        .concat()
 }
 
 struct Report<'a> {
