@@ -79,6 +79,43 @@ async function hitIds(page) {
 
 const timings = [];
 
+/* The four consecutive words of an incident's summary (its title when the summary is short)
+   that no other incident page contains as a phrase, and whose words the fewest pages use: the
+   phrase a reader who half remembers the incident would type. `pages` maps each incident id
+   to the words of its page, in order. */
+function distinctivePhrase(inc, pages) {
+  const df = new Map();
+  for (const ws of pages.values()) for (const w of new Set(ws)) df.set(w, (df.get(w) || 0) + 1);
+  const others = [...pages].filter(([id]) => id !== inc.id).map(([, ws]) => ` ${ws.join(" ")} `);
+  let text = words(inc.summary);
+  if (text.length < 4) text = words(inc.title + " " + inc.summary);
+  let best = null, bestScore = Infinity;
+  for (let i = 0; i + 4 <= text.length; i++) {
+    const window = text.slice(i, i + 4);
+    const phrase = ` ${window.join(" ")} `;
+    const shared = others.some((o) => o.includes(phrase)) ? 1e9 : 0;
+    const score = shared + window.reduce((s, w) => s + (df.get(w) || 0), 0);
+    if (score < bestScore) { best = window; bestScore = score; }
+  }
+  return (best || text).join(" ");
+}
+
+function words(t) {
+  return (t || "").toLowerCase().match(/[a-z0-9]{3,}/g) || [];
+}
+
+/* Each incident's id -> the words of its built page (the article only), in order. */
+function pageWords(out, incidents) {
+  const pages = new Map();
+  for (const inc of incidents) {
+    const rel = inc.url.slice(inc.url.indexOf("incidents/"));
+    const html = fs.readFileSync(path.join(out, rel, "index.html"), "utf8");
+    const article = (html.match(/<article[\s\S]*<\/article>/) || [html])[0];
+    pages.set(inc.id, words(article.replace(/<[^>]+>/g, " ")));
+  }
+  return pages;
+}
+
 function defineTests(ctx) {
   test("typing a query shows the expected incidents with the matched words highlighted", async () => {
     const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
@@ -101,6 +138,23 @@ function defineTests(ctx) {
     await typeQuery(p2, "double loaded orders warehouse ");
     assert.equal((await hitIds(p2))[0], "PM2023-001");
     assert.deepEqual(errors, []);
+  });
+
+  test("for every postmortem of both sites, its most distinctive phrase finds it first", async () => {
+    const misses = [];
+    for (const [base, out] of [[ctx.demo, ctx.demoOut], [ctx.dfds, ctx.dfdsOut]]) {
+      const incidents = JSON.parse(fs.readFileSync(path.join(out, "api/incidents.json"), "utf8"));
+      const pages = pageWords(out, incidents);
+      const { page, errors } = await open(ctx.browser, base + "search/");
+      for (const inc of incidents) {
+        const q = distinctivePhrase(inc, pages) + " ";
+        await typeQuery(page, q);
+        const first = (await hitIds(page))[0];
+        if (first !== inc.id) misses.push(`${inc.id}: "${q.trim()}" gave ${first}`);
+      }
+      assert.deepEqual(errors, []);
+    }
+    assert.deepEqual(misses, []);
   });
 
   test("filters narrow the results", async () => {
@@ -184,6 +238,8 @@ async function main() {
   });
   const ctx = {
     browser,
+    demoOut,
+    dfdsOut,
     demo: `http://127.0.0.1:${demoServer.address().port}/sub/`,
     dfds: `http://127.0.0.1:${dfdsServer.address().port}/`,
   };

@@ -1202,8 +1202,9 @@
       });
       best.forEach(function (b, doc) {
         var d = docs.get(doc);
-        if (!d) { d = { doc: doc, score: 0, masks: [] }; docs.set(doc, d); }
+        if (!d) { d = { doc: doc, score: 0, words: 0, masks: [] }; docs.set(doc, d); }
         d.score += b.score;
+        d.words += 1;
         d.masks[gi] = b.mask;
       });
     });
@@ -1221,13 +1222,15 @@
         });
       };
       if (!words.length) {
-        for (var d = 0; d < e.docs; d++) if (keep(d)) docs.set(d, { doc: d, score: 0, masks: [] });
+        for (var d = 0; d < e.docs; d++) if (keep(d)) docs.set(d, { doc: d, score: 0, words: 0, masks: [] });
       } else {
         docs.forEach(function (v, doc) { if (!keep(doc)) docs.delete(doc); });
       }
     }
     var list = Array.from(docs.values());
-    list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    // Incidents that hold more of the query's words come first (a half-remembered phrase
+    // should find the one incident that has all of it), then by score.
+    list.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
     // With filters the true count of a cut list is unknown; without, at least `total` match.
     return { hits: list, terms: matched, total: names.length ? list.length : Math.max(total, list.length) };
   }
