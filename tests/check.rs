@@ -343,22 +343,21 @@ fn renaming_a_postmortem_keeps_its_urls_and_deleting_one_reports_exactly_its_url
     }
 }
 
-#[test]
-fn an_alias_keeps_an_old_url_alive_with_a_redirect_page_and_a_netlify_rule() {
+/// A copy of the `basic` fixture whose FX-001 postmortem has `aliases: <list>`.
+fn basic_with_aliases(list: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_tree(&fixture("basic"), &root);
     let post = root.join("content/postmortems/2021-05-04-disk-full.md");
     let text = std::fs::read_to_string(&post).unwrap();
-    std::fs::write(
-        &post,
-        text.replacen(
-            "id: FX-001\n",
-            "id: FX-001\naliases: [FX-1, \"/old/disk-full/\"]\n",
-            1,
-        ),
-    )
-    .unwrap();
+    let with = format!("id: FX-001\naliases: {list}\n");
+    std::fs::write(&post, text.replacen("id: FX-001\n", &with, 1)).unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn an_alias_keeps_an_old_url_alive_with_a_redirect_page_and_a_netlify_rule() {
+    let (tmp, root) = basic_with_aliases(r#"[FX-1, "/old/disk-full/"]"#);
     let out = tmp.path().join("public");
     build_ok(&root, &out);
     let page = std::fs::read_to_string(out.join("incidents/FX-1/index.html")).unwrap();
@@ -382,16 +381,7 @@ fn an_alias_keeps_an_old_url_alive_with_a_redirect_page_and_a_netlify_rule() {
 
 #[test]
 fn an_alias_that_would_replace_a_page_fails_the_build() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture("basic"), &root);
-    let post = root.join("content/postmortems/2021-05-04-disk-full.md");
-    let text = std::fs::read_to_string(&post).unwrap();
-    std::fs::write(
-        &post,
-        text.replacen("id: FX-001\n", "id: FX-001\naliases: [\"/stats/\"]\n", 1),
-    )
-    .unwrap();
+    let (tmp, root) = basic_with_aliases(r#"["/stats/"]"#);
     let o = bin()
         .args(["build", "--quiet", "--root"])
         .arg(&root)
