@@ -5,7 +5,7 @@ use std::path::Path;
 use hindsight::learnings::cluster_texts;
 
 mod common;
-use common::copy_tree;
+use common::{build_ok, copy_tree, read_json};
 
 struct Labelled {
     texts: Vec<String>,
@@ -144,20 +144,8 @@ fn unrelated_lessons_stay_apart_and_close_paraphrases_cluster() {
 fn unlabelled_paraphrases_in_the_demo_attach_to_the_right_canonical_learning() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .args([
-            "build",
-            "--quiet",
-            "--root",
-            env!("CARGO_MANIFEST_DIR"),
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let incidents: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("api/incidents.json")).unwrap()).unwrap();
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
     // Learnings written without an id in the demo, and the canonical learning each paraphrases.
     let expected = [
         (
@@ -244,16 +232,8 @@ fn related_quality(site_root: &Path, groups_file: &str) -> (f64, f64) {
     let root = tmp.path().join("site");
     copy_tree(site_root, &root);
     let out = tmp.path().join("public");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hindsight"))
-        .args(["build", "--quiet", "--root"])
-        .arg(&root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let incidents: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("api/incidents.json")).unwrap()).unwrap();
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
     let related = |id: &str| -> Vec<String> {
         let i = incidents
             .as_array()
