@@ -104,18 +104,17 @@ pub struct Parsed {
     pub ids: Vec<String>,
 }
 
-impl Parsed {
-    /// The whole plain text of the body.
-    pub fn plain_text(&self) -> String {
-        let mut s = self.preamble.clone();
-        for sec in &self.sections {
-            s.push('\n');
-            s.push_str(&sec.title);
-            s.push('\n');
-            s.push_str(&sec.text);
-        }
-        s
+/// The whole plain text of a body: the text before the first heading, then each heading
+/// and its section.
+pub fn plain_text(preamble: &str, sections: &[Section]) -> String {
+    let mut s = preamble.to_string();
+    for sec in sections {
+        s.push('\n');
+        s.push_str(&sec.title);
+        s.push('\n');
+        s.push_str(&sec.text);
     }
+    s
 }
 
 /// What the renderer needs to know about the rest of the site.
@@ -833,6 +832,10 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             other => events.push(other),
         }
+        if !render {
+            // Reading keeps no HTML: the events were only needed for rendering.
+            events.clear();
+        }
     }
     if let Some(sec) = current.take() {
         out.sections.push(sec);
@@ -844,8 +847,17 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         out.html = html;
     }
-    out.dates = find_dates(&out.plain_text());
-    out.dates.truncate(32);
+    // Dates never span a heading, so each piece is searched on its own (no joined copy).
+    let mut dates = find_dates(&out.preamble);
+    for sec in &out.sections {
+        if dates.len() >= 32 {
+            break;
+        }
+        dates.extend(find_dates(&sec.title));
+        dates.extend(find_dates(&sec.text));
+    }
+    dates.truncate(32);
+    out.dates = dates;
     out
 }
 

@@ -7,5 +7,5 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &str| {
     let parsed = common::parse(body);
-    let _ = parsed.plain_text();
+    let _ = hindsight::markdown::plain_text(&parsed.preamble, &parsed.sections);
 });

@@ -114,7 +114,7 @@ pub fn docs(lib: &Library) -> Vec<Doc> {
                 text: s.text.clone(),
             })
             .collect(),
-        body: i.text.clone(),
+        body: i.text(),
     });
     let learnings = lib.learnings.iter().map(|l| Doc {
         source: l.source.clone(),
