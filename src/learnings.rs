@@ -304,19 +304,32 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
         .iter()
         .map(|v| v.iter().copied().collect())
         .collect();
+    // The citations each incident adds to a canonical learning: an unlabelled learning is
+    // compared with the canonical learning *without* its own postmortem's citations, or a
+    // sibling bullet's wording would pull it to whatever that sibling cited.
+    let mut own: HashMap<(usize, usize), HashMap<u32, f32>> = HashMap::new();
     for (k, g) in labelled.iter().enumerate() {
         if let Some(g) = g {
+            let mine = own.entry((items[k].incident, *g)).or_default();
             for &(t, w) in &item_vecs[k] {
                 *centroids[*g].entry(t).or_default() += w;
+                *mine.entry(t).or_default() += w;
             }
         }
     }
-    for c in &mut centroids {
-        let norm = c.values().map(|w| w * w).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            c.values_mut().for_each(|w| *w /= norm);
-        }
-    }
+    let norm2 = |c: &HashMap<u32, f32>| c.values().map(|w| w * w).sum::<f32>();
+    let centroid_norm2: Vec<f32> = centroids.iter().map(norm2).collect();
+    // For each (incident, canonical): (|own|², centroid · own).
+    let own_stats: HashMap<(usize, usize), (f32, f32)> = own
+        .iter()
+        .map(|(&(i, g), v)| {
+            let cross = v
+                .iter()
+                .map(|(t, w)| centroids[g].get(t).copied().unwrap_or(0.0) * w)
+                .sum();
+            ((i, g), (norm2(v), cross))
+        })
+        .collect();
     let unlabelled: Vec<usize> = (0..items.len())
         .filter(|&k| labelled[k].is_none())
         .collect();
@@ -325,15 +338,26 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
         unlabelled
             .par_iter()
             .map(|&k| {
+                let dot = |c: &HashMap<u32, f32>| -> f32 {
+                    item_vecs[k]
+                        .iter()
+                        .map(|(t, w)| c.get(t).copied().unwrap_or(0.0) * w)
+                        .sum()
+                };
                 centroids
                     .iter()
                     .enumerate()
                     .map(|(g, c)| {
-                        let dot: f32 = item_vecs[k]
-                            .iter()
-                            .map(|(t, w)| c.get(t).copied().unwrap_or(0.0) * w)
-                            .sum();
-                        (dot, g)
+                        let key = (items[k].incident, g);
+                        let (num, n2) = match own_stats.get(&key) {
+                            None => (dot(c), centroid_norm2[g]),
+                            Some(&(own2, cross)) => (
+                                dot(c) - dot(&own[&key]),
+                                centroid_norm2[g] - 2.0 * cross + own2,
+                            ),
+                        };
+                        let score = if n2 > 1e-9 { num / n2.sqrt() } else { 0.0 };
+                        (score, g)
                     })
                     .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
             })
@@ -614,7 +638,9 @@ const MAX_DF: usize = 500;
 /// Score of full-text similarity (a cosine in 0..1) between two postmortems.
 const TEXT_WEIGHT: f32 = 12.0;
 /// Weight of concept terms in whole postmortems (see `Tokens::with_concept_weight`).
-const DOC_CONCEPT_WEIGHT: f32 = 0.5;
+/// With the broad lexicon (`src/concepts.txt`) 0.1 to 0.2 rank the dfds recurrence groups best
+/// (`cargo test --test learnings -- --nocapture`); more drowns the words in shared concepts.
+const DOC_CONCEPT_WEIGHT: f32 = 0.15;
 
 /// The least score that makes two incidents related.
 const MIN_RELATED_SCORE: f32 = TEXT_WEIGHT * SIMILAR_TEXT_REASON;

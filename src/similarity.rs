@@ -2,9 +2,9 @@
 Text similarity for learnings and incidents: one analysis, TF-IDF vectors, cosine, and
 nearest neighbours through an inverted index.
 
-The analysis is the search index's ([`crate::analysis`]) without English stop words, plus a small lexicon of
-incident-review concepts (paging ≈ alerting ≈ notifying, snapshot ≈ backup ≈ restore, ...)
-so that the same lesson written with other words still meets. No model, no network:
+The analysis is the search index's ([`crate::analysis`]) without English stop words, plus a
+lexicon of incident-review concepts (`src/concepts.txt`: paging ≈ alerting ≈ notifying,
+snapshot ≈ backup ≈ restore, ...) so that the same lesson written with other words still meets. No model, no network:
 deterministic arithmetic over the knowledge base itself.
 */
 
@@ -26,353 +26,18 @@ const FILLER: &[&str] = &[
     "whom", "same", "each", "every", "one", "two", "it's", "don't", "doesn't",
 ];
 
-/// Groups of words that name the same idea in incident reviews. Each group becomes one extra
-/// concept term, so "page the on-call" meets "alert someone".
-const CONCEPTS: &[&[&str]] = &[
-    &[
-        "alert",
-        "alerts",
-        "alerting",
-        "alarm",
-        "alarms",
-        "page",
-        "paged",
-        "paging",
-        "notify",
-        "notified",
-        "notification",
-        "wake",
-        "pager",
-    ],
-    &[
-        "monitor",
-        "monitoring",
-        "monitored",
-        "observe",
-        "observability",
-        "dashboard",
-        "dashboards",
-        "metric",
-        "metrics",
-        "visibility",
-    ],
-    &[
-        "backup",
-        "backups",
-        "snapshot",
-        "snapshots",
-        "restore",
-        "restored",
-        "restoring",
-        "recover",
-        "recovery",
-        "point-in-time",
-        "pitr",
-    ],
-    &[
-        "certificate",
-        "certificates",
-        "cert",
-        "certs",
-        "tls",
-        "ssl",
-        "expiry",
-        "expire",
-        "expired",
-        "expires",
-        "expiration",
-        "renew",
-        "renewal",
-        "lapsed",
-        "lapse",
-    ],
-    &[
-        "secret",
-        "secrets",
-        "token",
-        "tokens",
-        "credential",
-        "credentials",
-        "password",
-        "passwords",
-        "key",
-        "keys",
-        "rotation",
-        "rotate",
-    ],
-    &[
-        "canary",
-        "staged",
-        "stage",
-        "staging",
-        "gradual",
-        "gradually",
-        "rollout",
-        "percentage",
-        "progressive",
-        "incremental",
-        "incrementally",
-        "phased",
-    ],
-    &[
-        "deploy",
-        "deployed",
-        "deployment",
-        "deployments",
-        "release",
-        "released",
-        "releases",
-        "ship",
-        "shipped",
-        "rollout",
-    ],
-    &[
-        "rollback",
-        "revert",
-        "reverted",
-        "reverting",
-        "undo",
-        "roll",
-    ],
-    &[
-        "config",
-        "configuration",
-        "configurations",
-        "setting",
-        "settings",
-        "parameter",
-        "parameters",
-        "flag",
-        "flags",
-    ],
-    &[
-        "test",
-        "tests",
-        "testing",
-        "tested",
-        "regression",
-        "coverage",
-        "e2e",
-        "end-to-end",
-        "integration",
-        "qa",
-    ],
-    &[
-        "runbook",
-        "runbooks",
-        "playbook",
-        "playbooks",
-        "procedure",
-        "procedures",
-        "documented",
-        "documentation",
-        "document",
-        "docs",
-        "wiki",
-        "guide",
-    ],
-    &[
-        "owner",
-        "owners",
-        "ownership",
-        "own",
-        "owned",
-        "owning",
-        "responsible",
-        "accountable",
-        "maintainer",
-        "maintainers",
-    ],
-    &[
-        "upgrade",
-        "upgrades",
-        "upgraded",
-        "upgrading",
-        "update",
-        "updates",
-        "updated",
-        "bump",
-        "bumped",
-        "version",
-        "versions",
-        "pin",
-        "pinned",
-        "pinning",
-        "lock",
-        "locked",
-    ],
-    &[
-        "dependency",
-        "dependencies",
-        "library",
-        "libraries",
-        "package",
-        "packages",
-        "upstream",
-        "vendor",
-        "third-party",
-    ],
-    &[
-        "capacity",
-        "resource",
-        "resources",
-        "limit",
-        "limits",
-        "quota",
-        "quotas",
-        "exhaustion",
-        "exhausted",
-        "starvation",
-        "headroom",
-        "saturation",
-        "saturated",
-        "full",
-    ],
-    &[
-        "communicate",
-        "communication",
-        "communications",
-        "announce",
-        "announcement",
-        "status",
-        "stakeholders",
-        "inform",
-        "informed",
-        "update",
-        "channel",
-        "slack",
-    ],
-    &[
-        "incident",
-        "commander",
-        "coordinator",
-        "manager",
-        "war",
-        "room",
-        "bridge",
-        "escalate",
-        "escalation",
-    ],
-    &[
-        "retry",
-        "retries",
-        "retried",
-        "backoff",
-        "timeout",
-        "timeouts",
-        "idempotent",
-        "idempotency",
-        "duplicate",
-        "duplicates",
-    ],
-    &[
-        "permission",
-        "permissions",
-        "privilege",
-        "privileges",
-        "least",
-        "access",
-        "rbac",
-        "role",
-        "roles",
-        "admin",
-    ],
-    &[
-        "log",
-        "logs",
-        "logging",
-        "fluentd",
-        "shipping",
-        "shipped",
-        "cloudwatch",
-        "ingestion",
-    ],
-    &[
-        "customer",
-        "customers",
-        "user",
-        "users",
-        "shopper",
-        "shoppers",
-        "symptom",
-        "symptoms",
-        "experience",
-        "facing",
-        "customer-facing",
-    ],
-    &[
-        "single",
-        "spof",
-        "redundancy",
-        "redundant",
-        "failover",
-        "bus",
-        "factor",
-        "one",
-        "person",
-        "alone",
-    ],
-    &[
-        "action",
-        "actions",
-        "follow-up",
-        "follow-ups",
-        "followup",
-        "items",
-        "backlog",
-        "ticket",
-        "tickets",
-        "task",
-        "tasks",
-    ],
-    &[
-        "delete", "deleted", "deletion", "remove", "removed", "removal", "cleanup", "clean-up",
-        "purge", "drop", "dropped",
-    ],
-    &[
-        "silent",
-        "silently",
-        "fallback",
-        "fall",
-        "quietly",
-        "swallow",
-        "swallowed",
-        "hidden",
-        "default",
-    ],
-    &[
-        "migration",
-        "migrations",
-        "migrate",
-        "migrated",
-        "schema",
-        "backfill",
-    ],
-    &["dns", "resolver", "resolution", "coredns", "domain"],
-    &[
-        "clock",
-        "time",
-        "timezone",
-        "timezones",
-        "utc",
-        "daylight",
-        "dst",
-        "offset",
-    ],
-    &[
-        "handover", "handoff", "hand-off", "shift", "rotation", "on-call", "oncall",
-    ],
-    &[
-        "load",
-        "traffic",
-        "peak",
-        "spike",
-        "surge",
-        "scale",
-        "scaling",
-        "autoscaling",
-    ],
-];
+/// Groups of words that name the same idea in incident reviews (`src/concepts.txt`). Each
+/// group becomes one extra concept term, so "page the on-call" meets "alert someone".
+const CONCEPTS: &str = include_str!("concepts.txt");
+
+/// The concept lines of [`CONCEPTS`]: (name, words).
+fn concept_lines(text: &str) -> impl Iterator<Item = (&str, impl Iterator<Item = &str>)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(name, words)| (name.trim(), words.split_whitespace()))
+}
 
 struct Lexicon {
     /// Stems of [`FILLER`].
@@ -399,8 +64,10 @@ fn lexicon() -> &'static Lexicon {
         };
         let filler = FILLER.iter().flat_map(|w| stems(w)).collect();
         let mut concepts: FxHashMap<Arc<str>, Vec<u16>> = FxHashMap::default();
-        for (i, group) in CONCEPTS.iter().enumerate() {
-            for w in group.iter() {
+        let mut n = 0;
+        for (i, (_, words)) in concept_lines(CONCEPTS).enumerate() {
+            n = i + 1;
+            for w in words {
                 for s in stems(w) {
                     let e = concepts.entry(s).or_default();
                     if !e.contains(&(i as u16)) {
@@ -409,9 +76,7 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        let concept_terms = (0..CONCEPTS.len())
-            .map(|i| Arc::from(format!("~{i}")))
-            .collect();
+        let concept_terms = (0..n).map(|i| Arc::from(format!("~{i}"))).collect();
         Lexicon {
             filler,
             concepts,
@@ -650,6 +315,30 @@ pub fn neighbours(vectors: &[SparseVec], k: usize, max_df: usize) -> Vec<Vec<(us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_concept_line_names_a_unique_concept_of_two_or_more_usable_words() {
+        let mut names = FxHashSet::default();
+        let mut n = 0;
+        for (name, words) in concept_lines(CONCEPTS) {
+            n += 1;
+            assert!(names.insert(name), "concept `{name}` is defined twice");
+            let words: Vec<&str> = words.collect();
+            assert!(words.len() >= 2, "concept `{name}` needs two words or more");
+            for w in words {
+                assert!(
+                    w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\''),
+                    "`{w}` in `{name}`: one lowercase token, no hyphen"
+                );
+                let mut stems = Vec::new();
+                crate::analysis::with(|a| a.each(w, |_, t| stems.push(t.stop)));
+                assert_eq!(stems, [false], "`{w}` in `{name}` is a stop word or splits");
+            }
+        }
+        assert!(n >= 150, "{n} concepts");
+        assert_eq!(lexicon().concept_terms.len(), n);
+    }
 
     fn vecs(texts: &[&str]) -> Vec<SparseVec> {
         let mut t = Tokens::default();

@@ -97,31 +97,43 @@ fn baseline_best(name: &str) -> f64 {
 }
 
 #[test]
-fn clustering_beats_the_best_tuned_lexical_baseline_on_both_sets() {
-    // Measured: 0.338 vs 0.283 (dev), 0.293 vs 0.272 (holdout).
-    for name in ["paraphrases-dev.json", "paraphrases-holdout.json"] {
+fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
+    // Measured: 0.539 vs 0.283 (dev), 0.376 vs 0.272 (holdout), 0.618 vs 0.472 (blind).
+    for name in [
+        "paraphrases-dev.json",
+        "paraphrases-holdout.json",
+        "paraphrases-blind.json",
+    ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
-            ours > baseline,
-            "{name}: {ours:.3} <= baseline {baseline:.3}"
+            ours > baseline + 0.05,
+            "{name}: {ours:.3} is not clearly above the baseline {baseline:.3}"
         );
     }
 }
 
-// The target of issue 3 is a pairwise F1 of 0.8. These sets were written to be hard (most
-// paraphrases share more words with another lesson than with their own), and lexical
-// similarity with a concept lexicon measures about 0.34 (dev) and 0.29 (holdout) today. These
-// tests hold that floor so a change can only improve it; raising them is the open work.
+// The target of issue 3 is a pairwise F1 of 0.8. The dev and holdout sets were written to be
+// hard (most paraphrases share more words with another lesson than with their own); the blind
+// set was written by someone who had not seen the code or the lexicon, as authors at different
+// companies would write the same lessons. With the concept lexicon (src/concepts.txt) they
+// measure 0.54, 0.38 and 0.62. These tests hold those floors so that a change can only
+// improve them; raising them is the open work.
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
     let f1 = measure("paraphrases-dev.json");
-    assert!(f1 >= 0.30, "F1 {f1:.3}");
+    assert!(f1 >= 0.50, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_holdout_set() {
     let f1 = measure("paraphrases-holdout.json");
-    assert!(f1 >= 0.25, "F1 {f1:.3}");
+    assert!(f1 >= 0.35, "F1 {f1:.3}");
+}
+
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_blind_set() {
+    let f1 = measure("paraphrases-blind.json");
+    assert!(f1 >= 0.58, "F1 {f1:.3}");
 }
 
 #[test]
@@ -198,6 +210,7 @@ fn unlabelled_paraphrases_in_the_demo_attach_to_the_right_canonical_learning() {
             .iter()
             .find(|l| l["text"].as_str().unwrap().starts_with(start))
             .unwrap_or_else(|| panic!("{id}: {start}"));
+        eprintln!("{id}: `{start}` -> {}", l["learning"]);
         match l["learning"].as_str() {
             Some(g) if g == canonical => right += 1,
             Some(g) => {
