@@ -10,6 +10,8 @@ each weighted by how rare it is, and every suggestion says why.
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use chrono::NaiveDate;
 
 use crate::content::{ActionStatus, Library};
@@ -276,6 +278,7 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
             labelled.push(a.group.as_ref().and_then(|g| graph.by_id.get(g)).copied());
         }
     }
+    let t = std::time::Instant::now();
     let texts: Vec<&str> = items.iter().map(|it| item_text(lib, it)).collect();
     let groups = &graph.groups;
     let mut docs: Vec<Counts> = {
@@ -296,18 +299,20 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
         tokens.count(&g.summary, 1.0, &mut c);
         docs.push(c);
     }
+    crate::timing("  item counts", t);
     let model = Model::from_counts(docs);
+    crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
     // Each canonical learning: its own text plus every labelled citation of it, as a sparse
     // map so that comparing a short learning with it costs the learning's length.
-    let mut centroids: Vec<HashMap<u32, f32>> = canon_vecs
+    let mut centroids: Vec<FxHashMap<u32, f32>> = canon_vecs
         .iter()
         .map(|v| v.iter().copied().collect())
         .collect();
     // The citations each incident adds to a canonical learning: an unlabelled learning is
     // compared with the canonical learning *without* its own postmortem's citations, or a
     // sibling bullet's wording would pull it to whatever that sibling cited.
-    let mut own: HashMap<(usize, usize), HashMap<u32, f32>> = HashMap::new();
+    let mut own: HashMap<(usize, usize), FxHashMap<u32, f32>> = HashMap::new();
     for (k, g) in labelled.iter().enumerate() {
         if let Some(g) = g {
             let mine = own.entry((items[k].incident, *g)).or_default();
@@ -317,7 +322,7 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
             }
         }
     }
-    let norm2 = |c: &HashMap<u32, f32>| c.values().map(|w| w * w).sum::<f32>();
+    let norm2 = |c: &FxHashMap<u32, f32>| c.values().map(|w| w * w).sum::<f32>();
     let centroid_norm2: Vec<f32> = centroids.iter().map(norm2).collect();
     // For each (incident, canonical): (|own|², centroid · own).
     let own_stats: HashMap<(usize, usize), (f32, f32)> = own
@@ -333,34 +338,51 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
     let unlabelled: Vec<usize> = (0..items.len())
         .filter(|&k| labelled[k].is_none())
         .collect();
+    // Canonical learnings by term (an inverted index), so that scoring an item costs its
+    // terms' postings rather than a lookup per canonical learning and term.
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); model.df.len()];
+    for (g, c) in centroids.iter().enumerate() {
+        for (&t, &w) in c {
+            postings[t as usize].push((g as u32, w));
+        }
+    }
+    let mut own_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &(i, g) in own.keys() {
+        own_of.entry(i).or_default().push(g);
+    }
     let best: Vec<Option<(f32, usize)>> = {
         use rayon::prelude::*;
         unlabelled
             .par_iter()
-            .map(|&k| {
-                let dot = |c: &HashMap<u32, f32>| -> f32 {
-                    item_vecs[k]
-                        .iter()
-                        .map(|(t, w)| c.get(t).copied().unwrap_or(0.0) * w)
-                        .sum()
-                };
-                centroids
-                    .iter()
-                    .enumerate()
-                    .map(|(g, c)| {
+            .map_init(
+                || (vec![0f32; centroids.len()], centroid_norm2.clone()),
+                |(dots, n2), &k| {
+                    dots.iter_mut().for_each(|d| *d = 0.0);
+                    n2.copy_from_slice(&centroid_norm2);
+                    // Terms in order, so each sum adds up in the same order on every run.
+                    for &(t, w) in &item_vecs[k] {
+                        for &(g, cw) in &postings[t as usize] {
+                            dots[g as usize] += cw * w;
+                        }
+                    }
+                    for &g in own_of.get(&items[k].incident).into_iter().flatten() {
                         let key = (items[k].incident, g);
-                        let (num, n2) = match own_stats.get(&key) {
-                            None => (dot(c), centroid_norm2[g]),
-                            Some(&(own2, cross)) => (
-                                dot(c) - dot(&own[&key]),
-                                centroid_norm2[g] - 2.0 * cross + own2,
-                            ),
-                        };
-                        let score = if n2 > 1e-9 { num / n2.sqrt() } else { 0.0 };
-                        (score, g)
-                    })
-                    .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-            })
+                        let (own2, cross) = own_stats[&key];
+                        let mine: f32 = item_vecs[k]
+                            .iter()
+                            .map(|(t, w)| own[&key].get(t).copied().unwrap_or(0.0) * w)
+                            .sum();
+                        dots[g] -= mine;
+                        n2[g] = centroid_norm2[g] - 2.0 * cross + own2;
+                    }
+                    dots.iter()
+                        .zip(n2.iter())
+                        .map(|(&d, &n2)| if n2 > 1e-9 { d / n2.sqrt() } else { 0.0 })
+                        .enumerate()
+                        .map(|(g, score)| (score, g))
+                        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+                },
+            )
             .collect()
     };
     let mut assignments = Vec::new();
@@ -373,9 +395,11 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
             _ => rest.push(k),
         }
     }
+    crate::timing("  attached to canonical learnings", t);
     // Centroid-linkage clustering of the rest.
     let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| item_vecs[k].clone()).collect();
     let labels = cluster_vectors(&rest_vecs, threshold);
+    crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (r, label) in labels.into_iter().enumerate() {
         members.entry(label).or_default().push(rest[r]);
@@ -462,7 +486,9 @@ fn representative(pool: &[usize], vectors: &[SparseVec]) -> usize {
 /// label per vector (the smallest member index).
 pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     let max_df = (vectors.len() / 10).clamp(50, MAX_DF);
+    let t = std::time::Instant::now();
     let near = crate::similarity::neighbours(vectors, 8, max_df);
+    crate::timing("  neighbours of the rest", t);
     let mut edges: Vec<(f32, usize, usize)> = Vec::new();
     for (a, list) in near.iter().enumerate() {
         for &(b, score) in list {
@@ -473,16 +499,16 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     }
     edges.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut parent: Vec<usize> = (0..vectors.len()).collect();
-    // Each cluster's centroid as an unnormalised sum with its squared norm; the smaller of two
-    // clusters is folded into the larger, so the total work stays near linear.
-    let mut sum: Vec<HashMap<u32, f32>> = vectors
-        .iter()
-        .map(|v| v.iter().copied().collect())
-        .collect();
+    // Each cluster's centroid as an unnormalised sum with its squared norm and term count; the
+    // smaller of two clusters is folded into the larger, so the total work stays near linear.
+    // A text that never merges keeps its own sparse vector as its sum (no map is built).
+    // Fx maps iterate in the same order on every run, so sums are bit-for-bit repeatable.
+    let mut sum: Vec<Option<FxHashMap<u32, f32>>> = vec![None; vectors.len()];
     let mut norm2: Vec<f32> = vectors
         .iter()
         .map(|v| v.iter().map(|(_, w)| w * w).sum())
         .collect();
+    let mut terms: Vec<usize> = vectors.iter().map(Vec::len).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
             p[x] = p[p[x]];
@@ -490,24 +516,46 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
         }
         x
     }
+    let weight = |sum: &Option<FxHashMap<u32, f32>>, v: &SparseVec, t: u32| -> f32 {
+        match sum {
+            Some(m) => m.get(&t).copied().unwrap_or(0.0),
+            None => v
+                .binary_search_by_key(&t, |&(t, _)| t)
+                .map_or(0.0, |i| v[i].1),
+        }
+    };
     for (_, a, b) in edges {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra == rb {
             continue;
         }
-        let (small, large) = if sum[ra].len() <= sum[rb].len() {
+        let (small, large) = if terms[ra] <= terms[rb] {
             (ra, rb)
         } else {
             (rb, ra)
         };
-        let dot: f32 = sum[small]
-            .iter()
-            .map(|(t, w)| sum[large].get(t).copied().unwrap_or(0.0) * w)
-            .sum();
+        let dot: f32 = match &sum[small] {
+            None if sum[large].is_none() => {
+                crate::similarity::cosine(&vectors[small], &vectors[large])
+            }
+            None => vectors[small]
+                .iter()
+                .map(|&(t, w)| weight(&sum[large], &vectors[large], t) * w)
+                .sum(),
+            Some(m) => m
+                .iter()
+                .map(|(&t, w)| weight(&sum[large], &vectors[large], t) * w)
+                .sum(),
+        };
         let denom = (norm2[ra] * norm2[rb]).sqrt();
         if denom > 0.0 && dot / denom >= threshold {
-            let moved = std::mem::take(&mut sum[small]);
-            let mut big = std::mem::take(&mut sum[large]);
+            let moved: Vec<(u32, f32)> = match sum[small].take() {
+                Some(m) => m.into_iter().collect(),
+                None => vectors[small].clone(),
+            };
+            let mut big = sum[large]
+                .take()
+                .unwrap_or_else(|| vectors[large].iter().copied().collect());
             let mut n2 = norm2[large];
             for (t, w) in moved {
                 let e = big.entry(t).or_default();
@@ -517,7 +565,8 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
             // The smaller index stays the root, so labels do not depend on merge sizes.
             let (keep, gone) = if ra < rb { (ra, rb) } else { (rb, ra) };
             parent[gone] = keep;
-            sum[keep] = big;
+            terms[keep] = big.len();
+            sum[keep] = Some(big);
             norm2[keep] = n2;
         }
     }

@@ -118,7 +118,8 @@ pub struct Site {
 pub enum Purpose {
     /// Render every page and rank related incidents.
     Build,
-    /// Only read: no HTML, no code highlighting, no related incidents (`check` shows no page).
+    /// Only read: no HTML, no code highlighting, no plain text kept, no related incidents
+    /// (`check` shows no page).
     Check,
 }
 
@@ -140,6 +141,7 @@ pub fn load_site(
             output,
             drafts: drafts || config.drafts,
             render: purpose == Purpose::Build,
+            keep_text: purpose == Purpose::Build,
         },
         &diags,
     );

@@ -95,13 +95,50 @@ pub struct Parsed {
     /// Every heading's section, in order. Text before the first heading is in `preamble`.
     pub sections: Vec<Section>,
     pub preamble: String,
-    /// Dates written in the text, in order of appearance (at most 32).
-    pub dates: Vec<NaiveDate>,
     pub links: Vec<Link>,
     pub assets: Vec<Asset>,
     /// Anchors the page offers besides its headings: `id`/`name` attributes in raw HTML and
     /// footnote names.
     pub ids: Vec<String>,
+    /// The dates of the text, kept by [`Parsed::forget_text`].
+    pub(crate) kept_dates: Option<Vec<NaiveDate>>,
+}
+
+impl Parsed {
+    /// Dates written in the text, in order of appearance (at most 32). Only postmortems
+    /// without a date in their front matter or file name need them, so they are found on
+    /// demand.
+    pub fn dates(&self) -> Vec<NaiveDate> {
+        if let Some(d) = &self.kept_dates {
+            return d.clone();
+        }
+        // Dates never span a heading, so each piece is searched on its own (no joined copy).
+        let mut dates = find_dates(&self.preamble);
+        for sec in &self.sections {
+            if dates.len() >= 32 {
+                break;
+            }
+            dates.extend(find_dates(&sec.title));
+            dates.extend(find_dates(&sec.text));
+        }
+        dates.truncate(32);
+        dates
+    }
+}
+
+impl Parsed {
+    /// Drops the plain text of the preamble and sections (paragraphs, items and rows stay),
+    /// keeping its dates first when `keep_dates`: `check` never shows the text, and on
+    /// 10,000 postmortems it is as large as the input.
+    pub fn forget_text(&mut self, keep_dates: bool) {
+        if keep_dates {
+            self.kept_dates = Some(self.dates());
+        }
+        self.preamble = String::new();
+        for s in &mut self.sections {
+            s.text = String::new();
+        }
+    }
 }
 
 /// The whole plain text of a body: the text before the first heading, then each heading
@@ -847,17 +884,6 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         out.html = html;
     }
-    // Dates never span a heading, so each piece is searched on its own (no joined copy).
-    let mut dates = find_dates(&out.preamble);
-    for sec in &out.sections {
-        if dates.len() >= 32 {
-            break;
-        }
-        dates.extend(find_dates(&sec.title));
-        dates.extend(find_dates(&sec.text));
-    }
-    dates.truncate(32);
-    out.dates = dates;
     out
 }
 
@@ -1073,6 +1099,20 @@ mod tests {
     fn an_incident_never_links_its_own_id_and_ids_inside_words_stay_text() {
         let p = render("PM2021-002 repeats; xPM2020-001 and PM2020-0011 do not link.\n");
         assert!(!p.html.contains("<a "), "{}", p.html);
+    }
+
+    #[test]
+    fn forgetting_the_text_keeps_its_dates_only_when_asked() {
+        let body = "It began on 3 March 2021.\n\n## Timeline\n\nFixed on 2021-03-04.\n";
+        let mut kept = render(body);
+        let all = kept.dates();
+        assert_eq!(all.len(), 2);
+        kept.forget_text(true);
+        assert!(kept.preamble.is_empty() && kept.sections[0].text.is_empty());
+        assert_eq!(kept.dates(), all);
+        let mut gone = render(body);
+        gone.forget_text(false);
+        assert!(gone.dates().is_empty());
     }
 
     #[test]

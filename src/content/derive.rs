@@ -385,9 +385,10 @@ pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
         return (Some(d), DateSource::FileName);
     }
     let year = year_from_name(name);
+    let dates = parsed.dates();
     let body_date = match year {
-        Some(y) => parsed.dates.iter().find(|d| d.year() == y).copied(),
-        None => parsed.dates.first().copied(),
+        Some(y) => dates.iter().find(|d| d.year() == y).copied(),
+        None => dates.first().copied(),
     };
     if let Some(d) = body_date {
         return (Some(d), DateSource::Body);
@@ -434,10 +435,7 @@ mod tests {
         assert_eq!(date_from_name("PM2019-009 - x"), None);
         assert_eq!(year_from_name("PM2019-009 - x"), Some(2019));
         let parsed = Parsed {
-            dates: vec![
-                NaiveDate::from_ymd_opt(2018, 5, 1).unwrap(),
-                NaiveDate::from_ymd_opt(2019, 11, 29).unwrap(),
-            ],
+            preamble: "On 1 May 2018 we planned it; it broke on 2019-11-29.".into(),
             ..Default::default()
         };
         assert_eq!(

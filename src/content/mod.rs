@@ -191,6 +191,8 @@ pub struct LoadOptions<'a> {
     pub drafts: bool,
     /// Render each body to HTML (build); `false` only reads them (check, search).
     pub render: bool,
+    /// Keep the plain text of each body (build, search); `check` needs only its structure.
+    pub keep_text: bool,
 }
 
 /// Loads and parses the whole knowledge base. Problems go to `diags`; what could be read is
@@ -371,11 +373,15 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 to_root,
                 first_line: body_line,
             };
-            let parsed = if opts.render {
+            let mut parsed = if opts.render {
                 markdown::parse(body, &site_links, &page)
             } else {
                 markdown::read(body, &site_links, &page)
             };
+            if !opts.keep_text {
+                // Derivation looks for a date in the text only when the front matter has none.
+                parsed.forget_text(fm.date.is_none());
+            }
             // The source is not needed once parsed; freeing it here lets the next files
             // reuse its memory (on 10,000 postmortems that is most of the input's size).
             let mut raw = raw;

@@ -210,6 +210,7 @@ pub fn search(
             output: &output,
             drafts: config.drafts,
             render: false,
+            keep_text: true,
         },
         &diags,
     );
