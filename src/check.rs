@@ -268,12 +268,22 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         None => None,
     };
     let (findings, incidents) = match Config::load(&opts.root) {
-        Err(problems) => (problems, 0),
+        Err(problems) => (silence(problems, &opts.root, &HashMap::new()), 0),
         Ok(config) => {
             let output = opts.root.join(&config.output_dir);
+            // Postmortems that hold a blaming word or an allow comment are kept in memory as
+            // read, to be scanned again below; no other postmortem needs its source again.
+            let blameless = Blameless::new(&config.check);
+            let screen = |text: &str| text.contains("hindsight:") || blameless.could_match(text);
             // Drafts too: a pull request that adds a draft deserves the same review.
-            let (site, diags) =
-                crate::load_site(&opts.root, config, &output, true, crate::Purpose::Check);
+            let (site, diags) = crate::load_site(
+                &opts.root,
+                config,
+                &output,
+                true,
+                crate::Purpose::Check,
+                Some(&screen),
+            );
             let mut findings = diags.into_sorted();
             if let Err(e) = crate::theme::templates(&site.root, &site.config.theme) {
                 let dir = format!("themes/{}/templates", site.config.theme);
@@ -290,7 +300,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 .map(|d| d.file.clone())
                 .collect();
             findings.extend(
-                site_rules(&site)
+                site_rules(&site, blameless)
                     .into_iter()
                     .filter(|d| !unreadable.contains(&d.file)),
             );
@@ -298,13 +308,22 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 findings.extend(b.dropped(&site));
             }
             let findings = apply_levels(findings, &site.config.check.rules);
+            // Postmortems were screened for allow comments as they were read.
+            let screened: HashMap<&str, Option<&str>> = site
+                .library
+                .incidents
+                .iter()
+                .map(|i| (i.source.as_str(), i.source_text.as_deref()))
+                .collect();
+            let findings = silence(findings, &opts.root, &screened);
+            drop(screened);
             let incidents = site.library.incidents.len();
             // Freeing ten thousand parsed postmortems takes a while; nothing waits for it.
             rayon::spawn(move || drop(site));
             (findings, incidents)
         }
     };
-    let mut findings = silence(findings, &opts.root);
+    let mut findings = findings;
     if opts.deny_warnings {
         for d in &mut findings {
             if d.level == Level::Warning {
@@ -326,7 +345,13 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
 
 /// Drops findings that an `<!-- hindsight: allow RULE -->` comment on their line, or on the line
 /// before, silences. Locked rules cannot be silenced.
-fn silence(findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
+/// `screened` holds, for each postmortem, its source when loading kept it (it holds an allow
+/// comment or a blaming word), or `None` when it holds no allow comment.
+fn silence(
+    findings: Vec<Diagnostic>,
+    root: &Path,
+    screened: &HashMap<&str, Option<&str>>,
+) -> Vec<Diagnostic> {
     static R: OnceLock<Regex> = OnceLock::new();
     let allow = R.get_or_init(|| {
         Regex::new(r"<!--\s*hindsight:\s*allow\s+([A-Za-z0-9_, -]+?)\s*-->").expect("valid regex")
@@ -343,8 +368,16 @@ fn silence(findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
         .into_par_iter()
         .map(|file| {
             let allows = (|| {
-                let text = std::fs::read(root.join(file)).ok()?;
-                let text = String::from_utf8_lossy(&text);
+                let read;
+                let text: &str = match screened.get(file) {
+                    Some(Some(kept)) => kept,
+                    Some(None) => return None,
+                    None => {
+                        read = String::from_utf8_lossy(&std::fs::read(root.join(file)).ok()?)
+                            .into_owned();
+                        &read
+                    }
+                };
                 if !text.contains("hindsight:") {
                     return None;
                 }
@@ -391,7 +424,7 @@ fn silence(findings: Vec<Diagnostic>, root: &Path) -> Vec<Diagnostic> {
 }
 
 /// The rules over a loaded site.
-fn site_rules(site: &Site) -> Vec<Diagnostic> {
+fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
     let timings = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
     let t = Instant::now();
     let lap = |what: &str| {
@@ -399,7 +432,7 @@ fn site_rules(site: &Site) -> Vec<Diagnostic> {
             eprintln!("[timings] check: {what} after {:.3?}", t.elapsed());
         }
     };
-    let ctx = Context::new(site);
+    let ctx = Context::new(site, blameless);
     let mut out: Vec<Diagnostic> = site
         .library
         .incidents
@@ -426,7 +459,7 @@ struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn new(site: &'a Site) -> Self {
+    fn new(site: &'a Site, blameless: Blameless) -> Self {
         let lib = &site.library;
         let by_id: HashMap<&str, &Incident> =
             lib.incidents.iter().map(|i| (i.id.as_str(), i)).collect();
@@ -453,7 +486,7 @@ impl<'a> Context<'a> {
             latest: chrono::Utc::now().date_naive() + chrono::Days::new(1),
             by_id,
             anchors,
-            blameless: Blameless::new(&site.config.check),
+            blameless,
         }
     }
 }
@@ -479,11 +512,9 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
     derived(inc, &mut out);
-    match std::fs::read(ctx.site.root.join(&inc.source)) {
-        Ok(bytes) => ctx
-            .blameless
-            .scan(&String::from_utf8_lossy(&bytes), inc, &mut out),
-        Err(e) => out.push(finding("io", &inc.source, format!("cannot read file: {e}"))),
+    // Loading kept the source of every postmortem that could hold a blaming phrase.
+    if let Some(text) = &inc.source_text {
+        ctx.blameless.scan(text, inc, &mut out);
     }
     out
 }
@@ -1040,9 +1071,6 @@ struct Blameless {
     /// Phrase (lowercase, single spaces) to how it must be used to count.
     kinds: HashMap<String, Use>,
     names: bool,
-    /// Every word of every phrase (and of the name patterns): a file that holds none of them
-    /// cannot match, and is not parsed again.
-    words: Option<Regex>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1173,19 +1201,10 @@ fn name_regex() -> &'static Regex {
     })
 }
 
-/// Words without which [`name_regex`] cannot match.
-const NAME_WORDS: &[&str] = &[
-    "caused",
-    "mistake",
-    "error",
-    "fault",
-    "oversight",
-    "negligence",
-    "carelessness",
-    "slip",
-    "blunder",
-    "typo",
-];
+/// What every match of [`name_regex`] holds: "caused by" and a capital, or a possessive
+/// before a word of blame.
+const NAME_PREFILTER: &str =
+    "caused by [A-Z]|'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)";
 
 /// Capitalised words that start "caused by X" without naming a person.
 const NOT_NAMES: &[&str] = &[
@@ -1229,24 +1248,20 @@ impl Blameless {
             Regex::new(&format!(r"(?i){b}(?:{}){b}", alternation.join("|")))
                 .expect("escaped phrases")
         });
-        let mut words: Vec<String> = list
-            .iter()
-            .flat_map(|p| p.split(' '))
-            .map(regex::escape)
-            .collect();
-        if config.blameless_defaults {
-            words.extend(NAME_WORDS.iter().map(|w| w.to_string()));
-        }
-        words.sort();
-        words.dedup();
-        let words = (!words.is_empty())
-            .then(|| Regex::new(&format!("(?i){}", words.join("|"))).expect("escaped words"));
         Blameless {
             phrases,
             kinds,
             names: config.blameless_defaults,
-            words,
         }
+    }
+
+    /// Whether `text` holds a phrase or a name pattern anywhere (code and quotes included):
+    /// only then can [`Blameless::scan`] find one, so no other file is parsed again.
+    fn could_match(&self, text: &str) -> bool {
+        static NAMES: OnceLock<Regex> = OnceLock::new();
+        let names = NAMES.get_or_init(|| Regex::new(NAME_PREFILTER).expect("valid regex"));
+        self.phrases.as_ref().is_some_and(|p| p.is_match(text))
+            || (self.names && names.is_match(text))
     }
 
     /// Scans the narrative of a postmortem file (prose only: no front matter, code or quotes).
@@ -1257,7 +1272,7 @@ impl Blameless {
         let Ok(split) = frontmatter::split(text, &inc.source) else {
             return;
         };
-        if !self.words.as_ref().is_some_and(|w| w.is_match(split.body)) {
+        if !self.could_match(split.body) {
             return;
         }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -1319,7 +1334,8 @@ impl Blameless {
                 found.push((start, m.end(), message));
             }
         }
-        if self.names {
+        // Both forms of a blamed name hold a literal the regex cannot find quickly on its own.
+        if self.names && (s.contains("caused by") || s.contains("'s ")) {
             for c in name_regex().captures_iter(s) {
                 let name = c.name("a").or(c.name("b")).expect("one name group matches");
                 let first = name.as_str().split(' ').next().unwrap_or("");

@@ -131,6 +131,7 @@ pub fn load_site(
     output: &std::path::Path,
     drafts: bool,
     purpose: Purpose,
+    keep_source: Option<&(dyn Fn(&str) -> bool + Sync)>,
 ) -> (Site, Diagnostics) {
     let diags = Diagnostics::new();
     let t = Instant::now();
@@ -142,6 +143,7 @@ pub fn load_site(
             drafts: drafts || config.drafts,
             render: purpose == Purpose::Build,
             keep_text: purpose == Purpose::Build,
+            keep_source,
         },
         &diags,
     );
@@ -202,7 +204,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             eprintln!("[timings] {what}: {:.3?}", start.elapsed());
         }
     };
-    let (site, diags) = load_site(&opts.root, config, &out, opts.drafts, Purpose::Build);
+    let (site, diags) = load_site(&opts.root, config, &out, opts.drafts, Purpose::Build, None);
     lap("loaded and linked");
     if diags.has_errors() {
         progress.finish();

@@ -84,6 +84,8 @@ pub struct Incident {
     /// Plain text before the first heading; with `sections` it is the whole text (see
     /// [`Incident::text`]).
     pub preamble: String,
+    /// The file as read (front matter included), when `LoadOptions::keep_source` kept it.
+    pub source_text: Option<String>,
     pub links: Vec<Link>,
     pub assets: Vec<Asset>,
     /// Anchors besides headings (see [`markdown::Parsed::ids`]).
@@ -193,6 +195,10 @@ pub struct LoadOptions<'a> {
     pub render: bool,
     /// Keep the plain text of each body (build, search); `check` needs only its structure.
     pub keep_text: bool,
+    /// Keep the source of each incident for which this returns true, in
+    /// [`Incident::source_text`] (`check` keeps those it must scan again, so that no file is
+    /// read twice).
+    pub keep_source: Option<&'a (dyn Fn(&str) -> bool + Sync)>,
 }
 
 /// Loads and parses the whole knowledge base. Problems go to `diags`; what could be read is
@@ -385,7 +391,10 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             // The source is not needed once parsed; freeing it here lets the next files
             // reuse its memory (on 10,000 postmortems that is most of the input's size).
             let mut raw = raw;
-            raw.text = String::new();
+            let keep = raw.kind == Kind::Incident && opts.keep_source.is_some_and(|k| k(&raw.text));
+            if !keep {
+                raw.text = String::new();
+            }
             (raw.kind, raw, fm, id, has_fm, parsed)
         })
         .collect();
@@ -583,6 +592,7 @@ fn build_incident(
         toc: parsed.toc,
         sections: parsed.sections,
         preamble: parsed.preamble,
+        source_text: (!raw.text.is_empty()).then_some(raw.text),
         links: parsed.links,
         assets: parsed.assets,
         ids: parsed.ids,

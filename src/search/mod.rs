@@ -211,6 +211,7 @@ pub fn search(
             drafts: config.drafts,
             render: false,
             keep_text: true,
+            keep_source: None,
         },
         &diags,
     );
