@@ -357,8 +357,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         content_root: &content_root,
     };
 
-    // The Markdown pass, in parallel.
-    let parsed: Vec<(Kind, RawFile, FrontMatter, String, bool, Parsed)> = planned
+    // The Markdown pass and what is derived from it, in parallel.
+    let loaded: Vec<Loaded> = planned
         .into_par_iter()
         .map(|(raw, fm, body_line, body_offset, id, has_fm)| {
             let body = &raw.text[body_offset..];
@@ -395,55 +395,76 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             if !keep {
                 raw.text = String::new();
             }
-            (raw.kind, raw, fm, id, has_fm, parsed)
+            match raw.kind {
+                Kind::Incident => {
+                    let mut inc = build_incident(raw, fm, id, has_fm, parsed, opts.config);
+                    if !opts.keep_text {
+                        // Learnings, action items and the summary are derived; what stays of
+                        // the sections is their headings.
+                        for s in &mut inc.sections {
+                            s.paragraphs = Vec::new();
+                            s.items = Vec::new();
+                            s.rows = Vec::new();
+                        }
+                    }
+                    Loaded::Incident(inc)
+                }
+                Kind::Learning => {
+                    let stem = file_stem(&raw.path);
+                    Loaded::Learning(CanonicalLearning {
+                        title: fm
+                            .title
+                            .clone()
+                            .or(parsed.h1.clone())
+                            .unwrap_or_else(|| stem.replace(['-', '_'], " ")),
+                        summary: fm
+                            .summary
+                            .clone()
+                            .unwrap_or_else(|| derive::summary(&parsed)),
+                        id,
+                        source: raw.source,
+                        html: parsed.html,
+                        aliases: fm.aliases.unwrap_or_default(),
+                    })
+                }
+                kind @ (Kind::Index | Kind::Onboarding) => Loaded::Special(
+                    kind,
+                    SpecialPage {
+                        title: fm.title.clone().or(parsed.h1.clone()),
+                        html: parsed.html,
+                        source: raw.source,
+                        path: fm.path.unwrap_or_default(),
+                    },
+                ),
+            }
         })
         .collect();
 
-    for (kind, raw, fm, id, has_fm, parsed) in parsed {
-        match kind {
-            Kind::Incident => {
-                let inc = build_incident(raw, fm, id, has_fm, parsed, opts.config);
+    for item in loaded {
+        match item {
+            Loaded::Incident(inc) => {
                 if inc.is_public() || opts.drafts {
                     lib.incidents.push(inc);
                 }
             }
-            Kind::Learning => {
-                let stem = file_stem(&raw.path);
-                lib.learnings.push(CanonicalLearning {
-                    title: fm
-                        .title
-                        .clone()
-                        .or(parsed.h1.clone())
-                        .unwrap_or_else(|| stem.replace(['-', '_'], " ")),
-                    summary: fm
-                        .summary
-                        .clone()
-                        .unwrap_or_else(|| derive::summary(&parsed)),
-                    id,
-                    source: raw.source,
-                    html: parsed.html,
-                    aliases: fm.aliases.unwrap_or_default(),
-                });
-            }
-            Kind::Index | Kind::Onboarding => {
-                let page = SpecialPage {
-                    title: fm.title.clone().or(parsed.h1.clone()),
-                    html: parsed.html,
-                    source: raw.source,
-                    path: fm.path.unwrap_or_default(),
-                };
-                if kind == Kind::Index {
-                    lib.index = Some(page);
-                } else {
-                    lib.onboarding = Some(page);
-                }
-            }
+            Loaded::Learning(l) => lib.learnings.push(l),
+            Loaded::Special(Kind::Index, page) => lib.index = Some(page),
+            Loaded::Special(_, page) => lib.onboarding = Some(page),
         }
     }
     lib.incidents
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
     lib
+}
+
+/// One loaded file. Nearly every file is an incident, so the size of the other variants
+/// costs nothing and boxing the incident would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Loaded {
+    Incident(Incident),
+    Learning(CanonicalLearning),
+    Special(Kind, SpecialPage),
 }
 
 fn file_stem(path: &Path) -> String {
