@@ -137,7 +137,7 @@ impl Tokens {
     pub fn count(&mut self, text: &str, w: f32, counts: &mut Counts) {
         let lex = lexicon();
         let cw = self.concept_weight * w;
-        Self::each_stem(text, |s| {
+        let mut add = |s: &Arc<str>| {
             if let Some(cs) = lex.concepts.get(s) {
                 for &c in cs {
                     *counts
@@ -146,8 +146,33 @@ impl Tokens {
                 }
             }
             *counts.entry(s.clone()).or_default() += w;
-        });
+        };
+        Self::each_stem(text, &mut add);
+        // The analysis splits "on-call" into "on" (a stop word) and "call", and "roll-back"
+        // into two words that say little alone; a hyphenated word whose joined form is in the
+        // lexicon ("oncall", "rollback") also counts as that word. Part of the lexicon, so not
+        // done without concepts (plain TF-IDF).
+        if self.concept_weight > 0.0 && text.contains('-') {
+            for joined in hyphenated(text) {
+                crate::analysis::with(|a| {
+                    a.each(&joined, |_, t| {
+                        if lex.concepts.contains_key(&t.text) {
+                            add(&t.text);
+                        }
+                    })
+                });
+            }
+        }
     }
+}
+
+/// Each word of `text` written with hyphens between letters ("on-call", "roll-back"), lowercase
+/// and joined ("oncall", "rollback").
+fn hyphenated(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|w| w.trim_matches('-'))
+        .filter(|w| w.contains('-') && !w.contains("--"))
+        .map(|w| w.replace('-', "").to_lowercase())
 }
 
 /// A set of documents as TF-IDF vectors over one vocabulary.
@@ -315,6 +340,21 @@ pub fn neighbours(vectors: &[SparseVec], k: usize, max_df: usize) -> Vec<Vec<(us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hyphenated_word_counts_as_its_joined_form_when_the_lexicon_knows_it() {
+        assert_eq!(
+            hyphenated("Page the on-call; roll-back first. x-ray -- ok").collect::<Vec<_>>(),
+            ["oncall", "rollback", "xray"]
+        );
+        let v = vecs(&[
+            "Page the on-call engineer",
+            "Page the oncall engineer",
+            "Call the engineer",
+        ]);
+        assert!(cosine(&v[0], &v[1]) > 0.9, "{}", cosine(&v[0], &v[1]));
+        assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]));
+    }
 
     #[test]
     fn every_concept_line_names_a_unique_concept_of_two_or_more_usable_words() {
