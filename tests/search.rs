@@ -401,3 +401,45 @@ fn the_static_index_is_the_same_bytes_for_the_same_input() {
     assert!(a.len() > 3);
     assert!(a == tree(&tmp.path().join("b/search")));
 }
+
+#[test]
+fn incidents_holding_more_of_the_query_words_rank_first_as_in_the_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let dir = root.join("content/postmortems");
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, title: &str, body: &str| {
+        std::fs::write(
+            dir.join(name),
+            format!("---\nid: {name}\ntitle: {title}\ndate: 2024-01-01\n---\n\n{body}\n"),
+        )
+        .unwrap();
+    };
+    // Kafka many times, certificate never: the higher score on one word.
+    write(
+        "a.md",
+        "Kafka consumer lag on Kafka brokers",
+        "Kafka lag grew. Kafka consumers stalled; Kafka brokers were restarted. Kafka recovered.",
+    );
+    // Both words once, in a long text.
+    write(
+        "b.md",
+        "Payments were slow for an hour",
+        &format!(
+            "{} The Kafka client could not verify the broker certificate.",
+            "Checkout requests timed out while the team looked at dashboards. ".repeat(20)
+        ),
+    );
+    for n in 0..4 {
+        write(
+            &format!("c{n}.md"),
+            "An expired certificate",
+            "The certificate expired and nobody was warned.",
+        );
+    }
+    assert_eq!(
+        ids(&hits(root, &["kafka certificate"]))[0],
+        "b.md",
+        "the only incident that holds both words comes first"
+    );
+}

@@ -9,17 +9,18 @@ whenever it cannot be read: a broken cache is never an error. When the folder ca
 written at all, the index is built in memory for this one search.
 */
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
     STORED, STRING,
 };
-use tantivy::{doc, Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{doc, DocAddress, Index, IndexWriter, TantivyDocument, Term};
 
 use super::{Doc, Filters, ANALYZER};
 
@@ -128,7 +129,8 @@ impl SearchIndex {
     }
 
     /// The best `limit` documents for the analysed query `terms` that pass `filters`, as
-    /// (score, source path), best first; ties broken by source path.
+    /// (score, source path), best first: those holding more of the words first, then by
+    /// score, ties broken by source path.
     pub fn search(
         &self,
         terms: &[String],
@@ -137,28 +139,27 @@ impl SearchIndex {
     ) -> tantivy::Result<Vec<(f32, String)>> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // One query per word: any of the text fields, each with its boost.
+        let word = |t: &String| -> BooleanQuery {
+            let per_field: Vec<(Occur, Box<dyn Query>)> = f
+                .text
+                .iter()
+                .map(|(field, w)| {
+                    let q = TermQuery::new(
+                        Term::from_field_text(*field, t),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), *w)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            BooleanQuery::new(per_field)
+        };
         let words: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
-            .map(|t| {
-                let per_field: Vec<(Occur, Box<dyn Query>)> = f
-                    .text
-                    .iter()
-                    .map(|(field, w)| {
-                        let q = TermQuery::new(
-                            Term::from_field_text(*field, t),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        (
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(q), *w)) as Box<dyn Query>,
-                        )
-                    })
-                    .collect();
-                (
-                    Occur::Should,
-                    Box::new(BooleanQuery::new(per_field)) as Box<dyn Query>,
-                )
-            })
+            .map(|t| (Occur::Should, Box::new(word(t)) as Box<dyn Query>))
             .collect();
         if !words.is_empty() {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(words))));
@@ -181,24 +182,44 @@ impl SearchIndex {
         let searcher = self.index.reader()?.searcher();
         // Rank every match, then read the source path of those that can make the cut, so
         // that ties are broken by source path and not by segment order (which depends on
-        // the history of the cache).
+        // the history of the cache). As in the browser, documents that hold more of the
+        // query's words come first, then the higher score.
         let total = searcher.num_docs() as usize;
         let top = searcher.search(
             &BooleanQuery::new(clauses),
             &tantivy::collector::TopDocs::with_limit(total.max(1)).order_by_score(),
         )?;
-        let cutoff = match top.get(limit.saturating_sub(1)) {
-            Some((score, _)) if limit > 0 => *score,
-            _ => f32::MIN,
-        };
-        let mut hits = Vec::new();
-        for (score, address) in top.into_iter().take_while(|(s, _)| *s >= cutoff) {
-            let d: TantivyDocument = searcher.doc(address)?;
-            if let Some(s) = d.get_first(f.source).and_then(|v| v.as_str()) {
-                hits.push((score, s.to_string()));
+        let mut held: HashMap<DocAddress, usize> = HashMap::new();
+        if terms.len() > 1 {
+            for t in terms {
+                for address in searcher.search(&word(t), &DocSetCollector)? {
+                    *held.entry(address).or_default() += 1;
+                }
             }
         }
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut top: Vec<(usize, f32, DocAddress)> = top
+            .into_iter()
+            .map(|(score, a)| (held.get(&a).copied().unwrap_or(0), score, a))
+            .collect();
+        let key_order =
+            |a: &(usize, f32), b: &(usize, f32)| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1));
+        top.sort_by(|a, b| key_order(&(a.0, a.1), &(b.0, b.1)));
+        let cutoff = match top.get(limit.saturating_sub(1)) {
+            Some(&(n, score, _)) if limit > 0 => (n, score),
+            _ => (0, f32::MIN),
+        };
+        let mut found: Vec<(usize, f32, String)> = Vec::new();
+        for (n, score, address) in top
+            .into_iter()
+            .take_while(|(n, s, _)| key_order(&(*n, *s), &cutoff).is_le())
+        {
+            let d: TantivyDocument = searcher.doc(address)?;
+            if let Some(s) = d.get_first(f.source).and_then(|v| v.as_str()) {
+                found.push((n, score, s.to_string()));
+            }
+        }
+        found.sort_by(|a, b| key_order(&(a.0, a.1), &(b.0, b.1)).then_with(|| a.2.cmp(&b.2)));
+        let mut hits: Vec<(f32, String)> = found.into_iter().map(|(_, s, p)| (s, p)).collect();
         hits.truncate(limit);
         Ok(hits)
     }
