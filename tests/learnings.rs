@@ -98,7 +98,7 @@ fn baseline_best(name: &str) -> f64 {
 
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
-    // Measured: 0.578 vs 0.283 (dev), 0.400 vs 0.272 (holdout), 0.618 vs 0.472 (blind).
+    // Measured: 0.604 vs 0.283 (dev), 0.400 vs 0.272 (holdout), 0.636 vs 0.472 (blind).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -116,12 +116,12 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
 // hard (most paraphrases share more words with another lesson than with their own); the blind
 // set was written by someone who had not seen the code or the lexicon, as authors at different
 // companies would write the same lessons. With the concept lexicon (src/concepts.txt) they
-// measure 0.58, 0.40 and 0.62. These tests hold those floors so that a change can only
+// measure 0.60, 0.40 and 0.64. These tests hold those floors so that a change can only
 // improve them; raising them is the open work.
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
     let f1 = measure("paraphrases-dev.json");
-    assert!(f1 >= 0.55, "F1 {f1:.3}");
+    assert!(f1 >= 0.58, "F1 {f1:.3}");
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_holdout
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_blind_set() {
     let f1 = measure("paraphrases-blind.json");
-    assert!(f1 >= 0.58, "F1 {f1:.3}");
+    assert!(f1 >= 0.60, "F1 {f1:.3}");
 }
 
 #[test]
