@@ -217,8 +217,10 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         );
         return lib;
     }
+    let started = std::time::Instant::now();
     let (files, skipped) = walk(opts, &content_root, diags);
     lib.skipped = skipped;
+    crate::timing("  walked", started);
 
     // Read every file and split its front matter, in parallel.
     let raws: Vec<(RawFile, Option<FrontMatter>, usize, usize)> = files
@@ -288,6 +290,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
         })
         .collect();
+    crate::timing("  read, front matter", started);
 
     // Ids and the maps the Markdown pass needs to resolve links.
     let mut ids: HashSet<String> = HashSet::new();
@@ -356,6 +359,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         learning_paths: &learning_paths,
         content_root: &content_root,
     };
+
+    crate::timing("  ids", started);
 
     // The Markdown pass and what is derived from it, in parallel.
     let loaded: Vec<Loaded> = planned
@@ -439,6 +444,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
         })
         .collect();
+    crate::timing("  Markdown pass", started);
 
     for item in loaded {
         match item {
