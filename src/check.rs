@@ -1071,6 +1071,9 @@ struct Blameless {
     /// Phrase (lowercase, single spaces) to how it must be used to count.
     kinds: HashMap<String, Use>,
     names: bool,
+    /// Phrases and name patterns in one alternation: what [`Blameless::could_match`] runs
+    /// over whole files, one pass instead of two.
+    screen: Option<Regex>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1245,23 +1248,27 @@ impl Blameless {
             } else {
                 r"\b"
             };
-            Regex::new(&format!(r"(?i){b}(?:{}){b}", alternation.join("|")))
-                .expect("escaped phrases")
+            format!(r"(?i:{b}(?:{}){b})", alternation.join("|"))
         });
+        let names = config.blameless_defaults;
+        let screen = match (&phrases, names) {
+            (Some(p), true) => Some(format!("{p}|{NAME_PREFILTER}")),
+            (Some(p), false) => Some(p.clone()),
+            (None, true) => Some(NAME_PREFILTER.to_string()),
+            (None, false) => None,
+        };
         Blameless {
-            phrases,
+            phrases: phrases.map(|p| Regex::new(&p).expect("escaped phrases")),
             kinds,
-            names: config.blameless_defaults,
+            names,
+            screen: screen.map(|p| Regex::new(&p).expect("escaped phrases")),
         }
     }
 
     /// Whether `text` holds a phrase or a name pattern anywhere (code and quotes included):
     /// only then can [`Blameless::scan`] find one, so no other file is parsed again.
     fn could_match(&self, text: &str) -> bool {
-        static NAMES: OnceLock<Regex> = OnceLock::new();
-        let names = NAMES.get_or_init(|| Regex::new(NAME_PREFILTER).expect("valid regex"));
-        self.phrases.as_ref().is_some_and(|p| p.is_match(text))
-            || (self.names && names.is_match(text))
+        self.screen.as_ref().is_some_and(|s| s.is_match(text))
     }
 
     /// Scans the narrative of a postmortem file (prose only: no front matter, code or quotes).

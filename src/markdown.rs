@@ -901,14 +901,40 @@ fn push_break(current: &mut Option<Section>, preamble: &mut String) {
     }
 }
 
-/// Collapses runs of white space to one space and trims.
+/// Collapses runs of white space to one space and trims (white space as `char::is_whitespace`
+/// has it). Every paragraph goes through here, so it walks bytes and decodes a character only
+/// where a byte is not ASCII.
 pub fn collapse_ws(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
+    let mut word = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (len, space) = match bytes[i] {
+            b if b.is_ascii() => (1, matches!(b, b'\t'..=b'\r' | b' ')),
+            _ => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), c.is_whitespace())
+            }
+        };
+        match (space, word) {
+            (false, None) => word = Some(i),
+            (true, Some(start)) => {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s[start..i]);
+                word = None;
+            }
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        out.push_str(&s[start..]);
     }
     out
 }

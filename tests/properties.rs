@@ -97,4 +97,19 @@ proptest! {
         let (id, _) = derive::id_and_title_from_stem(&stem);
         prop_assert!(!id.is_empty());
     }
+
+    #[test]
+    fn collapsing_white_space_agrees_with_the_standard_library(
+        text in prop::collection::vec(
+            prop_oneof![
+                Just(" ".to_string()), Just("\t\n\r\u{b}\u{c}".to_string()),
+                Just("\u{a0}\u{2003}\u{3000}\u{85}".to_string()), Just("é—“x”".to_string()),
+                "[a-z]{1,6}", any::<String>(),
+            ],
+            0..16,
+        ).prop_map(|v| v.concat())
+    ) {
+        let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(markdown::collapse_ws(&text), expected);
+    }
 }
