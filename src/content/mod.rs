@@ -297,7 +297,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     let mut id_sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut incident_paths: HashMap<String, String> = HashMap::new();
     let mut learning_paths: HashMap<String, String> = HashMap::new();
-    let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> = Vec::new();
+    let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> =
+        Vec::with_capacity(raws.len());
     for (raw, fm, body_line, body_offset) in raws {
         let has_fm = fm.is_some();
         let fm = fm.unwrap_or_default();
@@ -446,6 +447,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         .collect();
     crate::timing("  Markdown pass", started);
 
+    // Reserved up front: growing a vector of ten thousand incidents copies them again and
+    // again into fresh memory.
+    lib.incidents.reserve(loaded.len());
     for item in loaded {
         match item {
             Loaded::Incident(inc) => {
