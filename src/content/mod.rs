@@ -293,9 +293,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     crate::timing("  read, front matter", started);
 
     // Ids and the maps the Markdown pass needs to resolve links.
-    let mut ids: HashSet<String> = HashSet::new();
+    let mut ids: HashSet<String> = HashSet::with_capacity(raws.len());
     let mut id_sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut incident_paths: HashMap<String, String> = HashMap::new();
+    let mut incident_paths: HashMap<String, String> = HashMap::with_capacity(raws.len());
     let mut learning_paths: HashMap<String, String> = HashMap::new();
     let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> =
         Vec::with_capacity(raws.len());
