@@ -30,7 +30,8 @@ const FILLER: &[&str] = &[
 /// group becomes one extra concept term, so "page the on-call" meets "alert someone".
 const CONCEPTS: &str = include_str!("concepts.txt");
 
-/// The concept lines of [`CONCEPTS`]: (name, words).
+/// The concept lines of [`CONCEPTS`]: (name, entries); an entry is a word or a phrase whose
+/// words are joined by underscores (`second_pair_of_eyes`).
 fn concept_lines(text: &str) -> impl Iterator<Item = (&str, impl Iterator<Item = &str>)> {
     text.lines()
         .map(str::trim)
@@ -39,11 +40,19 @@ fn concept_lines(text: &str) -> impl Iterator<Item = (&str, impl Iterator<Item =
         .map(|(name, words)| (name.trim(), words.split_whitespace()))
 }
 
+/// A phrase of the lexicon, found under its first stem: the stems that must follow it.
+struct Phrase {
+    rest: Box<[Arc<str>]>,
+    concepts: Vec<u16>,
+}
+
 struct Lexicon {
     /// Stems of [`FILLER`].
     filler: FxHashSet<Arc<str>>,
     /// Stem -> concept ids.
     concepts: FxHashMap<Arc<str>, Vec<u16>>,
+    /// First stem of a phrase -> the phrases starting with it.
+    phrases: FxHashMap<Arc<str>, Vec<Phrase>>,
     /// The term of each concept: `~0`, `~1`, ...
     concept_terms: Vec<Arc<str>>,
 }
@@ -62,16 +71,41 @@ fn lexicon() -> &'static Lexicon {
             });
             out
         };
-        let filler = FILLER.iter().flat_map(|w| stems(w)).collect();
+        let filler: FxHashSet<Arc<str>> = FILLER.iter().flat_map(|w| stems(w)).collect();
         let mut concepts: FxHashMap<Arc<str>, Vec<u16>> = FxHashMap::default();
+        let mut phrases: FxHashMap<Arc<str>, Vec<Phrase>> = FxHashMap::default();
         let mut n = 0;
         for (i, (_, words)) in concept_lines(CONCEPTS).enumerate() {
             n = i + 1;
+            let c = i as u16;
             for w in words {
+                if w.contains('_') {
+                    // The phrase's stems as a text's would come out (see `Tokens::each_stem`).
+                    let seq: Vec<Arc<str>> = stems(&w.replace('_', " "))
+                        .into_iter()
+                        .filter(|s| usable(s) && !filler.contains(s))
+                        .collect();
+                    // Fewer than two words left would be a word, not a phrase (the unit
+                    // test keeps such entries out of the file).
+                    let Some((first, rest)) = seq.split_first().filter(|(_, r)| !r.is_empty())
+                    else {
+                        continue;
+                    };
+                    let list = phrases.entry(first.clone()).or_default();
+                    match list.iter_mut().find(|p| *p.rest == *rest) {
+                        Some(p) if p.concepts.contains(&c) => {}
+                        Some(p) => p.concepts.push(c),
+                        None => list.push(Phrase {
+                            rest: rest.into(),
+                            concepts: vec![c],
+                        }),
+                    }
+                    continue;
+                }
                 for s in stems(w) {
                     let e = concepts.entry(s).or_default();
-                    if !e.contains(&(i as u16)) {
-                        e.push(i as u16);
+                    if !e.contains(&c) {
+                        e.push(c);
                     }
                 }
             }
@@ -80,9 +114,15 @@ fn lexicon() -> &'static Lexicon {
         Lexicon {
             filler,
             concepts,
+            phrases,
             concept_terms,
         }
     })
+}
+
+/// A stem that can carry meaning: two characters or more, not a bare number.
+fn usable(s: &str) -> bool {
+    s.len() > 1 && !s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Weight of a concept term relative to the word that evokes it.
@@ -94,6 +134,8 @@ pub type Counts = FxHashMap<Arc<str>, f32>;
 /// Turns texts into weighted terms: stems of content words, plus `~N` concept terms.
 pub struct Tokens {
     concept_weight: f32,
+    /// The stems of the text being counted, for phrase matching; `None` at punctuation.
+    seq: Vec<Option<Arc<str>>>,
 }
 
 impl Default for Tokens {
@@ -106,22 +148,21 @@ impl Tokens {
     /// Tokens whose concept terms weigh `w` times the word that evokes them: short texts
     /// (learnings) need the concepts most; in whole postmortems words speak for themselves.
     pub fn with_concept_weight(w: f32) -> Self {
-        Tokens { concept_weight: w }
+        Tokens {
+            concept_weight: w,
+            seq: Vec::new(),
+        }
     }
 
-    /// Calls `f` with the stem of every content word of `text` (stop words, filler words,
-    /// single letters and numbers left out).
-    fn each_stem(text: &str, mut f: impl FnMut(&Arc<str>)) {
+    /// Calls `f` with the byte range and stem of every content word of `text` (stop words,
+    /// filler words, single letters and numbers left out).
+    fn each_stem(text: &str, mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>)) {
         let lex = lexicon();
         crate::analysis::with(|a| {
-            a.each(text, |_, t| {
+            a.each(text, |r, t| {
                 let s = &t.text;
-                if !t.stop
-                    && s.len() > 1
-                    && !s.bytes().all(|b| b.is_ascii_digit())
-                    && !lex.filler.contains(s)
-                {
-                    f(s);
+                if !t.stop && usable(s) && !lex.filler.contains(s) {
+                    f(r, s);
                 }
             })
         });
@@ -129,7 +170,7 @@ impl Tokens {
 
     /// Stems of `text` (filler words dropped), each once per occurrence.
     pub fn stems(&mut self, text: &str, out: &mut Vec<String>) {
-        Self::each_stem(text, |s| out.push(s.to_string()));
+        Self::each_stem(text, |_, s| out.push(s.to_string()));
     }
 
     /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
@@ -147,7 +188,22 @@ impl Tokens {
             }
             *counts.entry(s.clone()).or_default() += w;
         };
-        Self::each_stem(text, &mut add);
+        // Phrases (`second_pair_of_eyes`) match consecutive stems within one clause: the
+        // stems are kept in order with a break wherever punctuation comes between two words.
+        let phrases = self.concept_weight > 0.0 && !lex.phrases.is_empty();
+        let seq = &mut self.seq;
+        seq.clear();
+        let mut end = 0;
+        Self::each_stem(text, |r, s| {
+            add(s);
+            if phrases {
+                if text[end..r.start].contains([',', '.', ';', ':', '!', '?', '(', ')']) {
+                    seq.push(None);
+                }
+                end = r.end;
+                seq.push(Some(s.clone()));
+            }
+        });
         // The analysis splits "on-call" into "on" (a stop word) and "call", and "roll-back"
         // into two words that say little alone; a hyphenated word whose joined form is in the
         // lexicon ("oncall", "rollback") also counts as that word. Part of the lexicon, so not
@@ -161,6 +217,26 @@ impl Tokens {
                         }
                     })
                 });
+            }
+        }
+        for (i, s) in seq.iter().enumerate() {
+            let Some(list) = s.as_ref().and_then(|s| lex.phrases.get(s)) else {
+                continue;
+            };
+            for p in list {
+                let next = &seq[i + 1..];
+                if next.len() >= p.rest.len()
+                    && p.rest
+                        .iter()
+                        .zip(next)
+                        .all(|(want, got)| got.as_ref() == Some(want))
+                {
+                    for &c in &p.concepts {
+                        *counts
+                            .entry(lex.concept_terms[c as usize].clone())
+                            .or_default() += cw;
+                    }
+                }
             }
         }
     }
@@ -365,7 +441,36 @@ mod tests {
             assert!(names.insert(name), "concept `{name}` is defined twice");
             let words: Vec<&str> = words.collect();
             assert!(words.len() >= 2, "concept `{name}` needs two words or more");
+            let mut seen = FxHashSet::default();
             for w in words {
+                assert!(seen.insert(w), "`{w}` is listed twice in `{name}`");
+                if w.contains('_') {
+                    // A phrase: lowercase words joined by underscores, two or more of them
+                    // words that count (not stop words, filler, single letters or numbers).
+                    let mut usable_words = 0;
+                    for p in w.split('_') {
+                        assert!(
+                            !p.is_empty()
+                                && p.chars().all(|c| {
+                                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\''
+                                }),
+                            "`{w}` in `{name}`: phrase words are lowercase, joined by one `_`"
+                        );
+                        crate::analysis::with(|a| {
+                            a.each(p, |_, t| {
+                                if !t.stop && usable(&t.text) && !lexicon().filler.contains(&t.text)
+                                {
+                                    usable_words += 1;
+                                }
+                            })
+                        });
+                    }
+                    assert!(
+                        usable_words >= 2,
+                        "`{w}` in `{name}`: a phrase needs two words that are not stop words"
+                    );
+                    continue;
+                }
                 assert!(
                     w.chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '\''),
@@ -378,6 +483,21 @@ mod tests {
         }
         assert!(n >= 150, "{n} concepts");
         assert_eq!(lexicon().concept_terms.len(), n);
+    }
+
+    #[test]
+    fn a_phrase_of_the_lexicon_brings_together_texts_that_share_no_word() {
+        // `second_pair_of_eyes` is on the review line: "of" is a stop word, dropped from the
+        // phrase and the text alike. The same words out of order are no phrase.
+        let v = vecs(&[
+            "Get a second pair of eyes",
+            "Require a code review",
+            "Get a pair of second eyes",
+            "Get a second: pair of eyes",
+        ]);
+        assert!(cosine(&v[0], &v[1]) > 0.2, "{}", cosine(&v[0], &v[1]));
+        assert_eq!(cosine(&v[2], &v[1]), 0.0);
+        assert_eq!(cosine(&v[3], &v[1]), 0.0);
     }
 
     fn vecs(texts: &[&str]) -> Vec<SparseVec> {
