@@ -98,11 +98,13 @@ fn baseline_best(name: &str) -> f64 {
 
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
-    // Measured: 0.604 vs 0.283 (dev), 0.400 vs 0.272 (holdout), 0.636 vs 0.472 (blind).
+    // Measured: 0.693 vs 0.283 (dev), 0.443 vs 0.272 (holdout), 0.675 vs 0.472 (blind),
+    // 0.342 vs 0.171 (blind2).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
         "paraphrases-blind.json",
+        "paraphrases-blind2.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -113,27 +115,35 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
 }
 
 // The target of issue 3 is a pairwise F1 of 0.8. The dev and holdout sets were written to be
-// hard (most paraphrases share more words with another lesson than with their own); the blind
-// set was written by someone who had not seen the code or the lexicon, as authors at different
-// companies would write the same lessons. With the concept lexicon (src/concepts.txt) they
-// measure 0.60, 0.40 and 0.64. These tests hold those floors so that a change can only
-// improve them; raising them is the open work.
+// hard (most paraphrases share more words with another lesson than with their own). The blind
+// sets were written by someone who had seen neither the code nor the lexicon nor the other
+// sets, as authors at different companies would write the same lessons; the lexicon's writer
+// never opened them. blind2 is the hardest: its paraphrases share almost no words. With the
+// concept lexicon (src/concepts.txt, words and phrases) they measure 0.69, 0.44, 0.68 and
+// 0.34. These tests hold those floors so that a change can only improve them; raising them is
+// the open work.
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
     let f1 = measure("paraphrases-dev.json");
-    assert!(f1 >= 0.58, "F1 {f1:.3}");
+    assert!(f1 >= 0.67, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_holdout_set() {
     let f1 = measure("paraphrases-holdout.json");
-    assert!(f1 >= 0.38, "F1 {f1:.3}");
+    assert!(f1 >= 0.42, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_blind_set() {
     let f1 = measure("paraphrases-blind.json");
-    assert!(f1 >= 0.60, "F1 {f1:.3}");
+    assert!(f1 >= 0.65, "F1 {f1:.3}");
+}
+
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_second_blind_set() {
+    let f1 = measure("paraphrases-blind2.json");
+    assert!(f1 >= 0.32, "F1 {f1:.3}");
 }
 
 #[test]
