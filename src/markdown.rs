@@ -180,6 +180,68 @@ pub struct PageLocation<'a> {
     pub first_line: usize,
 }
 
+/// A site around one incident page, for reading a Markdown body on its own: the fuzz targets,
+/// the property tests and this module's tests all parse through it. It knows the incidents
+/// `known` names as (content path, id) and the page's own id; nothing exists on disk.
+pub struct Standalone {
+    id: String,
+    out_dir: String,
+    ids: HashSet<String>,
+    paths: HashMap<String, String>,
+    learnings: HashMap<String, String>,
+    root: PathBuf,
+}
+
+impl Standalone {
+    pub fn new(id: &str, known: &[(&str, &str)]) -> Self {
+        let mut ids: HashSet<String> = known.iter().map(|(_, id)| id.to_string()).collect();
+        ids.insert(id.to_string());
+        Standalone {
+            id: id.to_string(),
+            out_dir: format!("incidents/{id}/"),
+            ids,
+            paths: known
+                .iter()
+                .map(|(path, id)| (path.to_string(), id.to_string()))
+                .collect(),
+            learnings: HashMap::new(),
+            root: std::env::temp_dir().join("hindsight-standalone-no-such-dir"),
+        }
+    }
+
+    /// [`parse`] of `body`, whose first line is line `first_line` of its file.
+    pub fn parse(&self, body: &str, first_line: usize) -> Parsed {
+        self.run(body, first_line, parse)
+    }
+
+    /// [`read`] of `body`, whose first line is line `first_line` of its file.
+    pub fn read(&self, body: &str, first_line: usize) -> Parsed {
+        self.run(body, first_line, read)
+    }
+
+    fn run(
+        &self,
+        body: &str,
+        first_line: usize,
+        pass: fn(&str, &SiteLinks, &PageLocation) -> Parsed,
+    ) -> Parsed {
+        let site = SiteLinks {
+            ids: &self.ids,
+            incident_paths: &self.paths,
+            learning_paths: &self.learnings,
+            content_root: &self.root,
+        };
+        let page = PageLocation {
+            id: &self.id,
+            source_dir: "",
+            out_dir: &self.out_dir,
+            to_root: "../../",
+            first_line,
+        };
+        pass(body, &site, &page)
+    }
+}
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -1045,35 +1107,12 @@ fn resolve_link(
 mod tests {
     use super::*;
 
-    fn render(body: &str) -> Parsed {
-        run(body, parse)
+    fn site() -> Standalone {
+        Standalone::new("PM2021-002", &[("PM2020-001 - Disk full.md", "PM2020-001")])
     }
 
-    fn run(body: &str, pass: fn(&str, &SiteLinks, &PageLocation) -> Parsed) -> Parsed {
-        let ids: HashSet<String> = ["PM2020-001".to_string(), "PM2021-002".to_string()].into();
-        let mut paths = HashMap::new();
-        paths.insert(
-            "PM2020-001 - Disk full.md".to_string(),
-            "PM2020-001".to_string(),
-        );
-        let learnings = HashMap::new();
-        let root = std::env::temp_dir();
-        pass(
-            body,
-            &SiteLinks {
-                ids: &ids,
-                incident_paths: &paths,
-                learning_paths: &learnings,
-                content_root: &root,
-            },
-            &PageLocation {
-                id: "PM2021-002",
-                source_dir: "",
-                out_dir: "incidents/PM2021-002/",
-                to_root: "../../",
-                first_line: 1,
-            },
-        )
+    fn render(body: &str) -> Parsed {
+        site().parse(body, 1)
     }
 
     #[test]
@@ -1167,7 +1206,7 @@ mod tests {
         let body = "# T\n\nSee PM2020-001 and [x](#notes).[^why]\n\n## Notes\n\n\
                     <a id=\"raw-anchor\"></a>\n\n```rust\nfn main() {}\n```\n\n\
                     - one\n- two\n\n[^why]: Because.\n";
-        let (rendered, read) = (render(body), run(body, read));
+        let (rendered, read) = (render(body), site().read(body, 1));
         assert!(read.html.is_empty());
         assert_eq!(
             format!("{:?}", read.sections),

@@ -1,10 +1,8 @@
 //! Property tests: the entry points that read what authors write never panic, whatever the
 //! input. The same entry points are fuzzed by the targets in fuzz/ (cargo fuzz, nightly).
 
-use std::collections::{HashMap, HashSet};
-
 use hindsight::content::{derive, frontmatter};
-use hindsight::markdown::{self, PageLocation, SiteLinks};
+use hindsight::markdown;
 use proptest::prelude::*;
 
 /// Text that looks like a postmortem more often than uniform noise would: fences, keys,
@@ -32,27 +30,7 @@ fn postmortemish() -> impl Strategy<Value = String> {
 }
 
 fn parse(body: &str) -> markdown::Parsed {
-    let ids: HashSet<String> = ["PM2024-001".to_string()].into();
-    let paths: HashMap<String, String> =
-        [("other.md".to_string(), "PM2024-001".to_string())].into();
-    let learnings = HashMap::new();
-    let root = std::env::temp_dir().join("hindsight-properties-no-such-dir");
-    markdown::parse(
-        body,
-        &SiteLinks {
-            ids: &ids,
-            incident_paths: &paths,
-            learning_paths: &learnings,
-            content_root: &root,
-        },
-        &PageLocation {
-            id: "PM2024-002",
-            source_dir: "",
-            out_dir: "incidents/PM2024-002/",
-            to_root: "../../",
-            first_line: 3,
-        },
-    )
+    markdown::Standalone::new("PM2024-002", &[("other.md", "PM2024-001")]).parse(body, 3)
 }
 
 proptest! {
