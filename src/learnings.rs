@@ -690,6 +690,9 @@ const TEXT_WEIGHT: f32 = 12.0;
 /// With the broad lexicon (`src/concepts.txt`) 0.1 to 0.2 rank the dfds recurrence groups best
 /// (`cargo test --test learnings -- --nocapture`); more drowns the words in shared concepts.
 const DOC_CONCEPT_WEIGHT: f32 = 0.15;
+/// Concept weight in incident titles, compared on their own: a title names the failure, and a
+/// concept shared by two titles ("outage", "delay") says less than in a learning.
+const TITLE_CONCEPT_WEIGHT: f32 = 1.0;
 
 /// The least score that makes two incidents related.
 const MIN_RELATED_SCORE: f32 = TEXT_WEIGHT * SIMILAR_TEXT_REASON;
@@ -750,7 +753,7 @@ fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
     let body = crate::similarity::neighbours(&m.vectors, RELATED_LIMIT * 3, max_df);
     crate::timing("  text neighbours", t);
     // Titles on their own: the same failure recurring is most often named alike.
-    let mut tokens = Tokens::default();
+    let mut tokens = Tokens::with_concept_weight(TITLE_CONCEPT_WEIGHT);
     let titles: Vec<Counts> = lib
         .incidents
         .iter()

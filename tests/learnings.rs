@@ -98,8 +98,8 @@ fn baseline_best(name: &str) -> f64 {
 
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
-    // Measured: 0.693 vs 0.283 (dev), 0.443 vs 0.272 (holdout), 0.675 vs 0.472 (blind),
-    // 0.342 vs 0.171 (blind2).
+    // Measured: 0.764 vs 0.283 (dev), 0.491 vs 0.272 (holdout), 0.681 vs 0.472 (blind),
+    // 0.467 vs 0.171 (blind2).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -119,31 +119,31 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
 // sets were written by someone who had seen neither the code nor the lexicon nor the other
 // sets, as authors at different companies would write the same lessons; the lexicon's writer
 // never opened them. blind2 is the hardest: its paraphrases share almost no words. With the
-// concept lexicon (src/concepts.txt, words and phrases) they measure 0.69, 0.44, 0.68 and
-// 0.34. These tests hold those floors so that a change can only improve them; raising them is
+// concept lexicon (src/concepts.txt, words and phrases) they measure 0.76, 0.49, 0.68 and
+// 0.47. These tests hold those floors so that a change can only improve them; raising them is
 // the open work.
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
     let f1 = measure("paraphrases-dev.json");
-    assert!(f1 >= 0.67, "F1 {f1:.3}");
+    assert!(f1 >= 0.74, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_holdout_set() {
     let f1 = measure("paraphrases-holdout.json");
-    assert!(f1 >= 0.42, "F1 {f1:.3}");
+    assert!(f1 >= 0.47, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_blind_set() {
     let f1 = measure("paraphrases-blind.json");
-    assert!(f1 >= 0.65, "F1 {f1:.3}");
+    assert!(f1 >= 0.66, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_second_blind_set() {
     let f1 = measure("paraphrases-blind2.json");
-    assert!(f1 >= 0.32, "F1 {f1:.3}");
+    assert!(f1 >= 0.44, "F1 {f1:.3}");
 }
 
 #[test]
@@ -314,7 +314,7 @@ fn related_incidents_find_the_recurrence_groups_of_the_dfds_corpus() {
     let (recall, first) = related_quality(&root, "dfds.json");
     eprintln!("dfds: mean recall@5 {recall:.3}, first related is a group-mate for {first:.3}");
     assert!(recall >= 0.92, "recall@5 {recall:.3}");
-    // The target; 0.900 measured (PM2021-009, PM2022-009 and PM2025-001 first list a near
-    // neighbour outside their group).
+    // The target; 0.900 measured (PM2021-004, PM2021-009 and PM2025-001 first list a near
+    // neighbour outside their group; with a concept weight of 1 in learnings it was 0.933).
     assert!(first >= 0.9, "first related {first:.3}");
 }
