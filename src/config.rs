@@ -88,7 +88,7 @@ pub struct LearningsConfig {
 impl Default for LearningsConfig {
     fn default() -> Self {
         LearningsConfig {
-            similarity_threshold: 0.2,
+            similarity_threshold: 0.16,
             sections: Vec::new(),
             action_sections: Vec::new(),
         }

@@ -98,8 +98,8 @@ fn baseline_best(name: &str) -> f64 {
 
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
-    // Measured: 0.764 vs 0.283 (dev), 0.491 vs 0.272 (holdout), 0.681 vs 0.472 (blind),
-    // 0.467 vs 0.171 (blind2).
+    // Measured: 0.748 vs 0.258 (dev), 0.528 vs 0.330 (holdout), 0.727 vs 0.589 (blind),
+    // 0.454 vs 0.159 (blind2).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -119,9 +119,9 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
 // sets were written by someone who had seen neither the code nor the lexicon nor the other
 // sets, as authors at different companies would write the same lessons; the lexicon's writer
 // never opened them. blind2 is the hardest: its paraphrases share almost no words. With the
-// concept lexicon (src/concepts.txt, words and phrases) they measure 0.76, 0.49, 0.68 and
-// 0.47. These tests hold those floors so that a change can only improve them; raising them is
-// the open work.
+// concept lexicon (src/concepts.txt, words and phrases) and the linkage of
+// `cluster_vectors` they measure 0.75, 0.53, 0.73 and 0.45. These tests hold floors just under
+// those so that a change can only improve them; raising them is the open work.
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
     let f1 = measure("paraphrases-dev.json");
@@ -131,13 +131,13 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_holdout_set() {
     let f1 = measure("paraphrases-holdout.json");
-    assert!(f1 >= 0.47, "F1 {f1:.3}");
+    assert!(f1 >= 0.51, "F1 {f1:.3}");
 }
 
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_blind_set() {
     let f1 = measure("paraphrases-blind.json");
-    assert!(f1 >= 0.66, "F1 {f1:.3}");
+    assert!(f1 >= 0.71, "F1 {f1:.3}");
 }
 
 #[test]
@@ -314,7 +314,40 @@ fn related_incidents_find_the_recurrence_groups_of_the_dfds_corpus() {
     let (recall, first) = related_quality(&root, "dfds.json");
     eprintln!("dfds: mean recall@5 {recall:.3}, first related is a group-mate for {first:.3}");
     assert!(recall >= 0.92, "recall@5 {recall:.3}");
-    // The target; 0.900 measured (PM2021-004, PM2021-009 and PM2025-001 first list a near
-    // neighbour outside their group; with a concept weight of 1 in learnings it was 0.933).
+    // The target; 0.933 measured (PM2021-004 and PM2021-009 first list a near neighbour
+    // outside their group).
     assert!(first >= 0.9, "first related {first:.3}");
+}
+
+#[test]
+fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
+    // Monitoring and alerting come up in most postmortems; with centroid linkage one cluster of
+    // such lessons grew to 29 of the 39 incidents and named itself a recurring learning of
+    // nearly every incident. Measured now: the broadest spans 11.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dfds"),
+        &root,
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let n = incidents.as_array().unwrap().len();
+    let learnings = read_json(&out.join("api/learnings.json"));
+    let clusters: Vec<&serde_json::Value> = learnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["canonical"] == false)
+        .collect();
+    assert!(clusters.len() >= 10, "only {} clusters", clusters.len());
+    for c in clusters {
+        let spans = c["incidents"].as_array().unwrap().len();
+        assert!(
+            spans * 3 <= n,
+            "`{}` spans {spans} of {n} incidents",
+            c["title"]
+        );
+    }
 }
