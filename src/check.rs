@@ -53,6 +53,12 @@ use Level::{Error as E, Info as I, Warning as W};
 /// Every rule, in the order of docs/check.md.
 pub const RULES: &[Rule] = &[
     rule_def("config", E, true, "hindsight.toml is invalid"),
+    rule_def(
+        "vocabulary",
+        W,
+        false,
+        "a line of the team's concept vocabulary cannot be used",
+    ),
     rule_def("io", E, true, "a file cannot be read"),
     rule_def(
         "content-missing",
@@ -1572,6 +1578,7 @@ fn public_site(site: &Site) -> Option<Site> {
     }
     let graph = crate::learnings::link(
         &mut library,
+        &site.lexicon,
         site.config.learnings.similarity_threshold,
         false,
         &crate::diagnostics::Diagnostics::new(),
@@ -1583,6 +1590,7 @@ fn public_site(site: &Site) -> Option<Site> {
         library,
         graph,
         taxonomies,
+        lexicon: site.lexicon.clone(),
     })
 }
 

@@ -83,6 +83,9 @@ pub struct LearningsConfig {
     pub sections: Vec<String>,
     /// Extra section titles (lowercase) that hold action items.
     pub action_sections: Vec<String>,
+    /// A file of the team's own concept vocabulary (the format of `src/concepts.txt`),
+    /// relative to the folder of hindsight.toml.
+    pub concepts: Option<PathBuf>,
 }
 
 impl Default for LearningsConfig {
@@ -91,6 +94,7 @@ impl Default for LearningsConfig {
             similarity_threshold: 0.16,
             sections: Vec::new(),
             action_sections: Vec::new(),
+            concepts: None,
         }
     }
 }
@@ -135,7 +139,12 @@ const TOP_KEYS: &[&str] = &[
     "learnings",
 ];
 const CHECK_KEYS: &[&str] = &["required", "rules", "blameless_words", "blameless_defaults"];
-const LEARNINGS_KEYS: &[&str] = &["similarity_threshold", "sections", "action_sections"];
+const LEARNINGS_KEYS: &[&str] = &[
+    "similarity_threshold",
+    "sections",
+    "action_sections",
+    "concepts",
+];
 
 impl Config {
     /// Reads `hindsight.toml` under `root` if present. Returns every problem found.

@@ -9,6 +9,7 @@ each weighted by how rare it is, and every suggestion says why.
 */
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -17,7 +18,7 @@ use chrono::NaiveDate;
 use crate::content::{ActionStatus, Library};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::markdown::LinkKind;
-use crate::similarity::{Counts, Model, SparseVec, Tokens};
+use crate::similarity::{Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT};
 
 /// A learning (canonical or cluster) with every incident that cites it.
 #[derive(Debug, Clone)]
@@ -79,9 +80,52 @@ pub struct Graph {
 /// How many related incidents each page shows and the export lists.
 pub const RELATED_LIMIT: usize = 5;
 
+/// The concept lexicon for a site: the built-in one, extended with the team's vocabulary
+/// file (`[learnings] concepts`) when there is one. A file that cannot be read is an error;
+/// a line that cannot be used is a warning at its line and column, and is left out.
+pub fn lexicon(
+    root: &std::path::Path,
+    config: &crate::config::Config,
+    diags: &Diagnostics,
+) -> Arc<Lexicon> {
+    let Some(file) = &config.learnings.concepts else {
+        return Lexicon::builtin().clone();
+    };
+    let name = file.to_string_lossy().replace('\\', "/");
+    let text = match std::fs::read_to_string(root.join(file)) {
+        Ok(text) => text,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    crate::config::FILE_NAME,
+                    format!("cannot read the vocabulary file `{name}` of `[learnings] concepts`: {e}"),
+                )
+                .hint("the path is relative to the folder that holds hindsight.toml; create the file or remove the key"),
+            );
+            return Lexicon::builtin().clone();
+        }
+    };
+    let (lexicon, problems) = Lexicon::extended(&text);
+    for (line, column, message, hint) in problems {
+        diags.push(
+            Diagnostic::warning("vocabulary", &name, message)
+                .at(line, column)
+                .hint(hint),
+        );
+    }
+    lexicon
+}
+
 /// Attaches every learning and action item to its group, clusters what nobody labelled, and
 /// computes recurrence and (with `rank_related`) related incidents. Citations of unknown canonical ids are reported.
-pub fn link(lib: &mut Library, threshold: f32, rank_related: bool, diags: &Diagnostics) -> Graph {
+pub fn link(
+    lib: &mut Library,
+    lexicon: &Arc<Lexicon>,
+    threshold: f32,
+    rank_related: bool,
+    diags: &Diagnostics,
+) -> Graph {
     let mut graph = Graph::default();
     for (i, l) in lib.learnings.iter().enumerate() {
         graph.by_id.insert(l.id.clone(), graph.groups.len());
@@ -120,7 +164,7 @@ pub fn link(lib: &mut Library, threshold: f32, rank_related: bool, diags: &Diagn
     }
     // What nobody labelled: attach to a canonical learning or cluster among themselves.
     let t = std::time::Instant::now();
-    let clusters = cluster(lib, &graph, threshold);
+    let clusters = cluster(lib, lexicon, &graph, threshold);
     crate::timing("learning clusters", t);
     for c in clusters.new_groups {
         graph.by_id.insert(c.id.clone(), graph.groups.len());
@@ -199,7 +243,7 @@ pub fn link(lib: &mut Library, threshold: f32, rank_related: bool, diags: &Diagn
         return graph;
     }
     let t = std::time::Instant::now();
-    graph.related = related(lib, &graph);
+    graph.related = related(lib, lexicon, &graph);
     crate::timing("related incidents", t);
     graph
 }
@@ -258,7 +302,7 @@ fn item_text<'a>(lib: &'a Library, item: &Item) -> &'a str {
 /// Groups unlabelled learnings and action items: each attaches to the canonical learning it
 /// is most similar to when close enough; the rest cluster among themselves (TF-IDF vectors,
 /// see `linkage`). Clusters that span two or more incidents become groups.
-fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
+fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32) -> Clusters {
     let mut items: Vec<Item> = Vec::new();
     let mut labelled: Vec<Option<usize>> = Vec::new();
     for (i, inc) in lib.incidents.iter().enumerate() {
@@ -288,12 +332,12 @@ fn cluster(lib: &Library, graph: &Graph, threshold: f32) -> Clusters {
             .par_iter()
             .map(|t| {
                 let mut c = Counts::default();
-                Tokens::default().count(t, 1.0, &mut c);
+                Tokens::new(lexicon, CONCEPT_WEIGHT).count(t, 1.0, &mut c);
                 c
             })
             .collect()
     };
-    let mut tokens = Tokens::default();
+    let mut tokens = Tokens::new(lexicon, CONCEPT_WEIGHT);
     for g in groups {
         let mut c = Counts::default();
         tokens.count(&g.title, 2.0, &mut c);
@@ -839,14 +883,14 @@ const NOISE_SECTIONS: &[&str] = &[
 
 /// Full-text nearest neighbours of every incident: TF-IDF over its title (weighted most), summary,
 /// learnings, action items and body sections, leaving out attendee lists and the like.
-fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
+fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32)>> {
     use rayon::prelude::*;
     let t = std::time::Instant::now();
     let docs: Vec<Counts> = lib
         .incidents
         .par_iter()
         .map_init(
-            || Tokens::with_concept_weight(DOC_CONCEPT_WEIGHT),
+            || Tokens::new(lexicon, DOC_CONCEPT_WEIGHT),
             |tokens, inc| {
                 let mut c = Counts::default();
                 tokens.count(&inc.title, 4.0, &mut c);
@@ -875,7 +919,7 @@ fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
     let body = crate::similarity::neighbours(&m.vectors, RELATED_LIMIT * 3, max_df);
     crate::timing("  text neighbours", t);
     // Titles on their own: the same failure recurring is most often named alike.
-    let mut tokens = Tokens::with_concept_weight(TITLE_CONCEPT_WEIGHT);
+    let mut tokens = Tokens::new(lexicon, TITLE_CONCEPT_WEIGHT);
     let titles: Vec<Counts> = lib
         .incidents
         .iter()
@@ -908,7 +952,7 @@ fn text_neighbours(lib: &Library) -> Vec<Vec<(usize, f32)>> {
 /// Ranks related incidents for every incident from shared features weighted by rarity (an
 /// inverse document frequency), plus hand-written links. Runs in parallel with one dense score
 /// array per thread, so the cost is the sum of the posting lists touched, never n squared.
-fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
+fn related(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph) -> Vec<Vec<Related>> {
     use rayon::prelude::*;
     let n = lib.incidents.len();
     let id_index: HashMap<&str, usize> = lib
@@ -1009,7 +1053,7 @@ fn related(lib: &Library, graph: &Graph) -> Vec<Vec<Related>> {
         l.dedup();
     }
     let t = std::time::Instant::now();
-    let similar = text_neighbours(lib);
+    let similar = text_neighbours(lib, lexicon);
     crate::timing("  text all", t);
     (0..n)
         .into_par_iter()

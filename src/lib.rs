@@ -111,6 +111,8 @@ pub struct Site {
     pub library: content::Library,
     pub graph: learnings::Graph,
     pub taxonomies: Vec<taxonomy::Taxonomy>,
+    /// The concept lexicon learnings were compared with (the team's vocabulary included).
+    pub lexicon: std::sync::Arc<similarity::Lexicon>,
 }
 
 /// What a site is loaded for.
@@ -149,8 +151,10 @@ pub fn load_site(
     );
     timing("content loaded", t);
     let t = Instant::now();
+    let lexicon = learnings::lexicon(root, &config, &diags);
     let graph = learnings::link(
         &mut library,
+        &lexicon,
         config.learnings.similarity_threshold,
         purpose == Purpose::Build,
         &diags,
@@ -175,6 +179,7 @@ pub fn load_site(
             library,
             graph,
             taxonomies,
+            lexicon,
         },
         diags,
     )

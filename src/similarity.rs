@@ -46,7 +46,9 @@ struct Phrase {
     concepts: Vec<u16>,
 }
 
-struct Lexicon {
+/// The concept lexicon: the built-in one ([`CONCEPTS`]), or that extended with a team's own
+/// vocabulary (`[learnings] concepts`).
+pub struct Lexicon {
     /// Stems of [`FILLER`].
     filler: FxHashSet<Arc<str>>,
     /// Stem -> concept ids.
@@ -57,31 +59,105 @@ struct Lexicon {
     concept_terms: Vec<Arc<str>>,
 }
 
-fn lexicon() -> &'static Lexicon {
-    static L: OnceLock<Lexicon> = OnceLock::new();
-    L.get_or_init(|| {
-        let stems = |w: &str| -> Vec<Arc<str>> {
-            let mut out = Vec::new();
-            crate::analysis::with(|a| {
-                a.each(w, |_, t| {
-                    if !t.stop {
-                        out.push(t.text.clone())
-                    }
-                })
-            });
-            out
-        };
-        let filler: FxHashSet<Arc<str>> = FILLER.iter().flat_map(|w| stems(w)).collect();
+/// A problem with a line of a team's vocabulary file: line, column, message, hint.
+pub type VocabularyProblem = (usize, usize, String, String);
+
+/// The stems of a word or words as a text's would come out (stop words left out).
+fn stems_of(w: &str) -> Vec<Arc<str>> {
+    let mut out = Vec::new();
+    crate::analysis::with(|a| {
+        a.each(w, |_, t| {
+            if !t.stop {
+                out.push(t.text.clone())
+            }
+        })
+    });
+    out
+}
+
+impl Lexicon {
+    /// The built-in lexicon, built once.
+    pub fn builtin() -> &'static Arc<Lexicon> {
+        static L: OnceLock<Arc<Lexicon>> = OnceLock::new();
+        L.get_or_init(|| {
+            Arc::new(Lexicon::from_lines(
+                concept_lines(CONCEPTS)
+                    .map(|(name, words)| (name, words.collect()))
+                    .collect(),
+            ))
+        })
+    }
+
+    /// The built-in lexicon extended with `text`, a team's vocabulary in the format of
+    /// `src/concepts.txt`: a line naming a built-in concept adds words to it, any other line is
+    /// a concept of its own. Returns the problems of lines that cannot be used (they are
+    /// left out) with their line and column.
+    pub fn extended(text: &str) -> (Arc<Lexicon>, Vec<VocabularyProblem>) {
+        let mut problems = Vec::new();
+        let mut lines: Vec<(&str, Vec<&str>)> = concept_lines(CONCEPTS)
+            .map(|(name, words)| (name, words.collect()))
+            .collect();
+        let filler = &Lexicon::builtin().filler;
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            let column = raw.len() - raw.trim_start().len() + 1;
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((name, words)) = line.split_once(':') else {
+                problems.push((
+                    n + 1,
+                    column,
+                    "expected a concept line, `name: word word ...`".to_string(),
+                    "start the line with a concept name and a colon, e.g. `rollback: rollback revert undo`; start a comment with #".to_string(),
+                ));
+                continue;
+            };
+            let name = name.trim();
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                problems.push((
+                    n + 1,
+                    column,
+                    format!("`{name}` is not a concept name"),
+                    "a concept name is one word before the colon, e.g. `feature_flags:`"
+                        .to_string(),
+                ));
+                continue;
+            }
+            let matches = |w: &&str| {
+                stems_of(&w.replace('_', " "))
+                    .iter()
+                    .any(|s| usable(s) && !filler.contains(s))
+            };
+            if !words.split_whitespace().any(|w| matches(&w)) {
+                let after = line.len() - words.trim_start().len();
+                problems.push((
+                    n + 1,
+                    column + after,
+                    format!("concept `{name}` has no word that can match a text"),
+                    "list lowercase words or underscore_joined phrases after the colon; stop words such as `the` or `not` never match on their own".to_string(),
+                ));
+                continue;
+            }
+            lines.push((name, words.split_whitespace().collect()));
+        }
+        (Arc::new(Lexicon::from_lines(lines)), problems)
+    }
+
+    /// Builds a lexicon from concept lines; lines with the same name make one concept.
+    fn from_lines(lines: Vec<(&str, Vec<&str>)>) -> Lexicon {
+        let filler: FxHashSet<Arc<str>> = FILLER.iter().flat_map(|w| stems_of(w)).collect();
         let mut concepts: FxHashMap<Arc<str>, Vec<u16>> = FxHashMap::default();
         let mut phrases: FxHashMap<Arc<str>, Vec<Phrase>> = FxHashMap::default();
-        let mut n = 0;
-        for (i, (_, words)) in concept_lines(CONCEPTS).enumerate() {
-            n = i + 1;
-            let c = i as u16;
+        let mut ids: FxHashMap<String, u16> = FxHashMap::default();
+        for (name, words) in lines {
+            let next = ids.len() as u16;
+            let c = *ids.entry(name.to_lowercase()).or_insert(next);
             for w in words {
+                let w = w.to_lowercase();
                 if w.contains('_') {
                     // The phrase's stems as a text's would come out (see `Tokens::each_stem`).
-                    let seq: Vec<Arc<str>> = stems(&w.replace('_', " "))
+                    let seq: Vec<Arc<str>> = stems_of(&w.replace('_', " "))
                         .into_iter()
                         .filter(|s| usable(s) && !filler.contains(s))
                         .collect();
@@ -102,7 +178,7 @@ fn lexicon() -> &'static Lexicon {
                     }
                     continue;
                 }
-                for s in stems(w) {
+                for s in stems_of(&w) {
                     let e = concepts.entry(s).or_default();
                     if !e.contains(&c) {
                         e.push(c);
@@ -110,14 +186,14 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        let concept_terms = (0..n).map(|i| Arc::from(format!("~{i}"))).collect();
+        let concept_terms = (0..ids.len()).map(|i| Arc::from(format!("~{i}"))).collect();
         Lexicon {
             filler,
             concepts,
             phrases,
             concept_terms,
         }
-    })
+    }
 }
 
 /// A stem that can carry meaning: two characters or more, not a bare number.
@@ -129,13 +205,14 @@ fn usable(s: &str) -> bool {
 /// dev paraphrase set with the phrase lexicon (weights 0.7 to 4 swept against thresholds 0.16
 /// to 0.3): 2 lifts pairwise F1 on all four sets over 1 (dev 0.69 -> 0.76, holdout 0.44 ->
 /// 0.49, blind 0.68 -> 0.68, blind2 0.34 -> 0.47); above it, precision falls faster.
-const CONCEPT_WEIGHT: f32 = 2.0;
+pub const CONCEPT_WEIGHT: f32 = 2.0;
 
 /// Term counts of one document.
 pub type Counts = FxHashMap<Arc<str>, f32>;
 
 /// Turns texts into weighted terms: stems of content words, plus `~N` concept terms.
 pub struct Tokens {
+    lexicon: Arc<Lexicon>,
     concept_weight: f32,
     /// The stems of the text being counted, for phrase matching; `None` at punctuation.
     seq: Vec<Option<Arc<str>>>,
@@ -151,7 +228,13 @@ impl Tokens {
     /// Tokens whose concept terms weigh `w` times the word that evokes them: short texts
     /// (learnings) need the concepts most; in whole postmortems words speak for themselves.
     pub fn with_concept_weight(w: f32) -> Self {
+        Tokens::new(Lexicon::builtin(), w)
+    }
+
+    /// Tokens with `lexicon`'s concepts, weighing `w` times the word that evokes them.
+    pub fn new(lexicon: &Arc<Lexicon>, w: f32) -> Self {
         Tokens {
+            lexicon: lexicon.clone(),
             concept_weight: w,
             seq: Vec::new(),
         }
@@ -159,8 +242,7 @@ impl Tokens {
 
     /// Calls `f` with the byte range and stem of every content word of `text` (stop words,
     /// filler words, single letters and numbers left out).
-    fn each_stem(text: &str, mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>)) {
-        let lex = lexicon();
+    fn each_stem(lex: &Lexicon, text: &str, mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>)) {
         crate::analysis::with(|a| {
             a.each(text, |r, t| {
                 let s = &t.text;
@@ -173,13 +255,13 @@ impl Tokens {
 
     /// Stems of `text` (filler words dropped), each once per occurrence.
     pub fn stems(&mut self, text: &str, out: &mut Vec<String>) {
-        Self::each_stem(text, |_, s| out.push(s.to_string()));
+        Self::each_stem(&self.lexicon, text, |_, s| out.push(s.to_string()));
     }
 
     /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
     /// `concept_weight * w`.
     pub fn count(&mut self, text: &str, w: f32, counts: &mut Counts) {
-        let lex = lexicon();
+        let lex = &*self.lexicon;
         let cw = self.concept_weight * w;
         let mut add = |s: &Arc<str>| {
             if let Some(cs) = lex.concepts.get(s) {
@@ -197,7 +279,7 @@ impl Tokens {
         let seq = &mut self.seq;
         seq.clear();
         let mut end = 0;
-        Self::each_stem(text, |r, s| {
+        Self::each_stem(lex, text, |r, s| {
             add(s);
             if phrases {
                 if text[end..r.start].contains([',', '.', ';', ':', '!', '?', '(', ')']) {
@@ -461,7 +543,9 @@ mod tests {
                         );
                         crate::analysis::with(|a| {
                             a.each(p, |_, t| {
-                                if !t.stop && usable(&t.text) && !lexicon().filler.contains(&t.text)
+                                if !t.stop
+                                    && usable(&t.text)
+                                    && !Lexicon::builtin().filler.contains(&t.text)
                                 {
                                     usable_words += 1;
                                 }
@@ -485,7 +569,7 @@ mod tests {
             }
         }
         assert!(n >= 150, "{n} concepts");
-        assert_eq!(lexicon().concept_terms.len(), n);
+        assert_eq!(Lexicon::builtin().concept_terms.len(), n);
     }
 
     #[test]
@@ -501,6 +585,49 @@ mod tests {
         assert!(cosine(&v[0], &v[1]) > 0.2, "{}", cosine(&v[0], &v[1]));
         assert_eq!(cosine(&v[2], &v[1]), 0.0);
         assert_eq!(cosine(&v[3], &v[1]), 0.0);
+    }
+
+    #[test]
+    fn a_team_vocabulary_brings_together_words_only_the_team_uses() {
+        let texts = [
+            "Warm the kestrelcache before a deploy",
+            "Prime the memcached tier before a deploy",
+        ];
+        let (team, problems) = Lexicon::extended("# Kestrel's words\ncache: kestrelcache\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let with = |lex: &Arc<Lexicon>| {
+            let mut t = Tokens::new(lex, CONCEPT_WEIGHT);
+            let docs = texts
+                .iter()
+                .map(|s| {
+                    let mut c = Counts::default();
+                    t.count(s, 1.0, &mut c);
+                    c
+                })
+                .collect();
+            let v = Model::from_counts(docs).vectors;
+            cosine(&v[0], &v[1])
+        };
+        // `caching` is a built-in concept that knows memcached; the team adds its own cache.
+        assert!(
+            with(&team) > with(Lexicon::builtin()) + 0.1,
+            "{} vs {}",
+            with(&team),
+            with(Lexicon::builtin())
+        );
+    }
+
+    #[test]
+    fn unusable_vocabulary_lines_are_reported_at_their_line_and_column_and_left_out() {
+        let text = "# comment\n\nno colon here\n  two words: alpha beta\nstops: the not\nbilling_words: ledger paycore\n";
+        let (lex, problems) = Lexicon::extended(text);
+        let at: Vec<(usize, usize)> = problems.iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(at, vec![(3, 1), (4, 3), (5, 8)], "{problems:?}");
+        assert!(problems.iter().all(|p| !p.3.is_empty()));
+        assert_eq!(
+            lex.concept_terms.len(),
+            Lexicon::builtin().concept_terms.len() + 1
+        );
     }
 
     fn vecs(texts: &[&str]) -> Vec<SparseVec> {

@@ -407,3 +407,51 @@ fn every_rule_is_documented_in_the_reference() {
         );
     }
 }
+
+#[test]
+fn an_unusable_vocabulary_line_is_a_warning_at_its_line_and_a_missing_vocabulary_file_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let posts = root.join("content/postmortems");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(
+        posts.join("2024-01-10-paycore-outage.md"),
+        "# Paycore stopped settling\n\n## Learnings\n\n- Paycore deploys need a canary.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "[learnings]\nconcepts = \"vocabulary.txt\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("vocabulary.txt"),
+        "# Our services\npayments core\npayments: paycore ledgerd\n  stops: the not\n",
+    )
+    .unwrap();
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "{findings:?}");
+    let at: Vec<(&str, u64, u64)> = with_rule(&findings, "vocabulary")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["level"], "warning");
+            assert!(!f["hint"].as_str().unwrap().is_empty());
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(at, [("vocabulary.txt", 2, 1), ("vocabulary.txt", 4, 10)]);
+
+    std::fs::remove_file(root.join("vocabulary.txt")).unwrap();
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(1));
+    let config = with_rule(&findings, "config");
+    assert_eq!(config.len(), 1, "{findings:?}");
+    assert!(config[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("vocabulary.txt"));
+}

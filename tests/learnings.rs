@@ -351,3 +351,50 @@ fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
         );
     }
 }
+
+/// A two-incident site whose learnings say the same thing in the team's own words.
+fn team_site(root: &Path, hindsight_toml: &str) {
+    let posts = root.join("content/postmortems");
+    std::fs::create_dir_all(&posts).unwrap();
+    std::fs::write(
+        posts.join("2024-01-10-paycore-outage.md"),
+        "# Paycore stopped settling card payments\n\nSettlement stalled for two hours.\n\n## Learnings\n\n- Paycore deploys need a canary.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        posts.join("2024-03-02-ledger-outage.md"),
+        "# Ledger writes failed after a release\n\nWrites failed for forty minutes.\n\n## Learnings\n\n- Roll out ledgerd to one region first.\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("hindsight.toml"), hindsight_toml).unwrap();
+    std::fs::write(
+        root.join("vocabulary.txt"),
+        "# Our services\npayments: paycore ledgerd\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_team_vocabulary_file_links_learnings_written_in_the_teams_own_words() {
+    let clusters = |toml: &str| -> usize {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        team_site(&root, toml);
+        let out = tmp.path().join("public");
+        build_ok(&root, &out);
+        read_json(&out.join("api/learnings.json"))
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(
+        clusters(""),
+        0,
+        "they should not meet without the vocabulary"
+    );
+    assert_eq!(
+        clusters("[learnings]\nconcepts = \"vocabulary.txt\"\n"),
+        1,
+        "the vocabulary should bring them together"
+    );
+}
