@@ -596,19 +596,10 @@ mod tests {
         let (team, problems) = Lexicon::extended("# Kestrel's words\ncache: kestrelcache\n");
         assert!(problems.is_empty(), "{problems:?}");
         let with = |lex: &Arc<Lexicon>| {
-            let mut t = Tokens::new(lex, CONCEPT_WEIGHT);
-            let docs = texts
-                .iter()
-                .map(|s| {
-                    let mut c = Counts::default();
-                    t.count(s, 1.0, &mut c);
-                    c
-                })
-                .collect();
-            let v = Model::from_counts(docs).vectors;
+            let v = vecs_with(lex, &texts);
             cosine(&v[0], &v[1])
         };
-        // `caching` is a built-in concept that knows memcached; the team adds its own cache.
+        // `cache` is a built-in concept that knows memcached; the team adds its own cache.
         assert!(
             with(&team) > with(Lexicon::builtin()) + 0.1,
             "{} vs {}",
@@ -631,7 +622,11 @@ mod tests {
     }
 
     fn vecs(texts: &[&str]) -> Vec<SparseVec> {
-        let mut t = Tokens::default();
+        vecs_with(Lexicon::builtin(), texts)
+    }
+
+    fn vecs_with(lexicon: &Arc<Lexicon>, texts: &[&str]) -> Vec<SparseVec> {
+        let mut t = Tokens::new(lexicon, CONCEPT_WEIGHT);
         let docs = texts
             .iter()
             .map(|s| {
