@@ -575,20 +575,7 @@ fn discounted(products: impl Iterator<Item = f32>) -> f32 {
 
 /// The discounted similarity (see [`discounted`]) of two sparse vectors.
 pub fn discounted_cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j) = (0, 0);
-    let mut products = Vec::new();
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                products.push(a[i].1 * b[j].1);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    discounted(products.into_iter())
+    discounted(crate::similarity::shared_products(a, b))
 }
 
 /// Clusters vectors best pair first: candidate pairs come from nearest neighbours, and the

@@ -396,21 +396,32 @@ pub fn normalise(v: &mut SparseVec) {
     }
 }
 
-/// Cosine of two normalised vectors.
-pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut s) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
+/// The products of the weights of the terms two sparse vectors share, in term order.
+pub fn shared_products<'a>(
+    a: &'a [(u32, f32)],
+    b: &'a [(u32, f32)],
+) -> impl Iterator<Item = f32> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    let p = a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                    return Some(p);
+                }
             }
         }
-    }
-    s
+        None
+    })
+}
+
+/// Cosine of two normalised vectors.
+pub fn cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    shared_products(a, b).sum()
 }
 
 /// For every vector, its `k` most similar others with their cosine, best first (ties by

@@ -412,23 +412,23 @@ fn every_rule_is_documented_in_the_reference() {
 fn an_unusable_vocabulary_line_is_a_warning_at_its_line_and_a_missing_vocabulary_file_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let posts = root.join("content/postmortems");
-    std::fs::create_dir_all(&posts).unwrap();
-    std::fs::write(
-        posts.join("2024-01-10-paycore-outage.md"),
-        "# Paycore stopped settling\n\n## Learnings\n\n- Paycore deploys need a canary.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("hindsight.toml"),
-        "[learnings]\nconcepts = \"vocabulary.txt\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("vocabulary.txt"),
-        "# Our services\npayments core\npayments: paycore ledgerd\n  stops: the not\n",
-    )
-    .unwrap();
+    write_files(
+        root,
+        &[
+            (
+                "content/postmortems/2024-01-10-paycore-outage.md",
+                "# Paycore stopped settling\n\n## Learnings\n\n- Paycore deploys need a canary.\n",
+            ),
+            (
+                "hindsight.toml",
+                "[learnings]\nconcepts = \"vocabulary.txt\"\n",
+            ),
+            (
+                "vocabulary.txt",
+                "# Our services\npayments core\npayments: paycore ledgerd\n  stops: the not\n",
+            ),
+        ],
+    );
     let (code, findings) = check_json(root, &[]);
     assert_eq!(code, Some(0), "{findings:?}");
     let at: Vec<(&str, u64, u64)> = with_rule(&findings, "vocabulary")

@@ -5,7 +5,7 @@ use std::path::Path;
 use hindsight::learnings::cluster_texts;
 
 mod common;
-use common::{build_ok, copy_tree, read_json};
+use common::{build_ok, copy_tree, read_json, write_files};
 
 struct Labelled {
     texts: Vec<String>,
@@ -354,24 +354,21 @@ fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
 
 /// A two-incident site whose learnings say the same thing in the team's own words.
 fn team_site(root: &Path, hindsight_toml: &str) {
-    let posts = root.join("content/postmortems");
-    std::fs::create_dir_all(&posts).unwrap();
-    std::fs::write(
-        posts.join("2024-01-10-paycore-outage.md"),
-        "# Paycore stopped settling card payments\n\nSettlement stalled for two hours.\n\n## Learnings\n\n- Paycore deploys need a canary.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        posts.join("2024-03-02-ledger-outage.md"),
-        "# Ledger writes failed after a release\n\nWrites failed for forty minutes.\n\n## Learnings\n\n- Roll out ledgerd to one region first.\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("hindsight.toml"), hindsight_toml).unwrap();
-    std::fs::write(
-        root.join("vocabulary.txt"),
-        "# Our services\npayments: paycore ledgerd\n",
-    )
-    .unwrap();
+    write_files(
+        root,
+        &[
+            (
+                "content/postmortems/2024-01-10-paycore-outage.md",
+                "# Paycore stopped settling card payments\n\nSettlement stalled for two hours.\n\n## Learnings\n\n- Paycore deploys need a canary.\n",
+            ),
+            (
+                "content/postmortems/2024-03-02-ledger-outage.md",
+                "# Ledger writes failed after a release\n\nWrites failed for forty minutes.\n\n## Learnings\n\n- Roll out ledgerd to one region first.\n",
+            ),
+            ("hindsight.toml", hindsight_toml),
+            ("vocabulary.txt", "# Our services\npayments: paycore ledgerd\n"),
+        ],
+    );
 }
 
 #[test]

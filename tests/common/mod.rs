@@ -43,6 +43,15 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every file under `dir` (path with `/`) with its bytes.
+/// Writes `files` (path under `root`, text), creating their folders.
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
