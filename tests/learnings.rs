@@ -99,12 +99,13 @@ fn baseline_best(name: &str) -> f64 {
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
     // Measured: 0.748 vs 0.258 (dev), 0.528 vs 0.330 (holdout), 0.727 vs 0.589 (blind),
-    // 0.454 vs 0.159 (blind2).
+    // 0.454 vs 0.159 (blind2), 0.546 vs 0.446 (blind3).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
         "paraphrases-blind.json",
         "paraphrases-blind2.json",
+        "paraphrases-blind3.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -118,10 +119,13 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
 // hard (most paraphrases share more words with another lesson than with their own). The blind
 // sets were written by someone who had seen neither the code nor the lexicon nor the other
 // sets, as authors at different companies would write the same lessons; the lexicon's writer
-// never opened them. blind2 is the hardest: its paraphrases share almost no words. With the
-// concept lexicon (src/concepts.txt, words and phrases) and the linkage of
-// `cluster_vectors` they measure 0.75, 0.53, 0.73 and 0.45. These tests hold floors just under
-// those so that a change can only improve them; raising them is the open work.
+// never opened them. blind2 is the hardest: its paraphrases share almost no words. blind3 was
+// written later, the same way, after the linkage and lexicon were fixed, as a check of how they
+// carry over to text nobody tuned against; each of its lessons has a hard negative (the same
+// topic, another lesson) among the singletons. With the concept lexicon (src/concepts.txt,
+// words and phrases) and the linkage of `cluster_vectors` they measure 0.75, 0.53, 0.73, 0.45
+// and 0.55. These tests hold floors just under those so that a change can only improve them;
+// raising them is the open work.
 #[test]
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_dev_set() {
     let f1 = measure("paraphrases-dev.json");
@@ -144,6 +148,12 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_blind_s
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_second_blind_set() {
     let f1 = measure("paraphrases-blind2.json");
     assert!(f1 >= 0.44, "F1 {f1:.3}");
+}
+
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_third_blind_set() {
+    let f1 = measure("paraphrases-blind3.json");
+    assert!(f1 >= 0.53, "F1 {f1:.3}");
 }
 
 #[test]
