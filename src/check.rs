@@ -750,7 +750,7 @@ fn learnings_missing(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     let section = inc
         .sections
         .iter()
-        .find(|s| derive::title_is(s, derive::LEARNING_SECTIONS, extra));
+        .find(|s| derive::title_holds(&s.title, derive::Holds::Learnings, extra));
     let d = if inc.front_matter.learnings.is_some() {
         finding("learnings-missing", &inc.source, "`learnings` is empty")
             .at(fm_line(inc, "learnings"), 1)
@@ -1055,8 +1055,8 @@ fn looks_like_postmortem(text: &str) -> bool {
         if let Some(h) = t.strip_prefix('#') {
             let n = derive::normalise_title(h.trim_start_matches('#'));
             if POSTMORTEM_SECTIONS.contains(&n.as_str())
-                || derive::LEARNING_SECTIONS.contains(&n.as_str())
-                || derive::ACTION_SECTIONS.contains(&n.as_str())
+                || derive::title_holds(&n, derive::Holds::Learnings, &[])
+                || derive::title_holds(&n, derive::Holds::Actions, &[])
             {
                 sections += 1;
             }

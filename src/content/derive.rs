@@ -77,26 +77,119 @@ pub fn normalise_title(t: &str) -> String {
     collapse_ws(&s)
 }
 
-/// Whether a section title names one of `names` (or `extra`), ignoring case, punctuation and numbering.
-pub fn title_is(sec: &Section, names: &[&str], extra: &[String]) -> bool {
-    let n = normalise_title(&sec.title);
-    // Leading numbering like "5 Lessons learned" or "V. Actions" is ignored.
-    let n = n
-        .split_once(' ')
+/// A title without case, punctuation or leading numbering: "5. Lessons Learned" and
+/// "V. Lessons learned:" -> "lessons learned".
+fn bare_title(t: &str) -> String {
+    let n = normalise_title(t);
+    n.split_once(' ')
         .filter(|(first, _)| {
             first.chars().all(|c| c.is_ascii_digit())
                 || ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"].contains(first)
         })
         .map(|(_, rest)| rest.to_string())
-        .unwrap_or(n);
-    names.contains(&n.as_str()) || extra.iter().any(|e| normalise_title(e) == n)
+        .unwrap_or(n)
+}
+
+/// Whether a section title names one of `names` (or `extra`), ignoring case, punctuation and
+/// numbering.
+pub fn title_is(sec: &Section, names: &[&str], extra: &[String]) -> bool {
+    let n = bare_title(&sec.title);
+    names.contains(&n.as_str()) || extra.iter().any(|e| bare_title(e) == n)
+}
+
+/// What a postmortem section holds, as its title says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    Learnings,
+    Actions,
+}
+
+/// Whether a section title says the section holds learnings (or action items): one of the
+/// names above or in `extra`, or a title built the way postmortem templates build them.
+/// Learnings: "lesson", "learned", "takeaway" anywhere ("Lessons Learned & Next Steps", "What
+/// we learnt from this"), and the "What went wrong" / "Where we got lucky" headings of the
+/// Google SRE template. Action items: "action", "follow-up", "remediation", "prevention",
+/// "next steps" anywhere ("Corrective and preventative measures", "What we're doing about
+/// it", "How we're preventing this from happening again"), but not a record of what was done
+/// during the incident ("Actions taken", "Immediate actions").
+pub fn title_holds(title: &str, what: Holds, extra: &[String]) -> bool {
+    let n = bare_title(title);
+    if extra.iter().any(|e| bare_title(e) == n) {
+        return true;
+    }
+    let words: Vec<&str> = n.split(' ').collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    let padded = format!(" {n} ");
+    let says = |list: &[&str]| list.iter().any(|p| padded.contains(&format!(" {p} ")));
+    match what {
+        Holds::Learnings => {
+            LEARNING_SECTIONS.contains(&n.as_str())
+                || has(&[
+                    "lesson",
+                    "lessons",
+                    "learned",
+                    "learnt",
+                    "learnings",
+                    "takeaway",
+                    "takeaways",
+                ])
+                || says(&[
+                    "went wrong",
+                    "could have gone better",
+                    "could have been better",
+                    "didn t go well",
+                    "did not go well",
+                    "went badly",
+                    "got lucky",
+                    "were lucky",
+                ])
+        }
+        Holds::Actions => {
+            ACTION_SECTIONS.contains(&n.as_str())
+                || (has(&[
+                    "action",
+                    "actions",
+                    "followup",
+                    "followups",
+                    "remediation",
+                    "remediations",
+                    "corrective",
+                    "preventive",
+                    "preventative",
+                    "prevention",
+                    "todo",
+                    "todos",
+                ]) || says(&[
+                    "follow up",
+                    "follow ups",
+                    "next steps",
+                    "to do",
+                    "doing about it",
+                    "prevent this",
+                    "preventing this",
+                    "prevent it",
+                    "preventing it",
+                    "prevent recurrence",
+                    "preventing recurrence",
+                ])) && !has(&["taken", "immediate", "during"])
+        }
+    }
+}
+
+/// The top-level sections (not nested in another matching one) that hold `what`.
+fn holding<'a>(parsed: &'a Parsed, what: Holds, extra: &[String]) -> Vec<&'a Section> {
+    matching(parsed, |s| title_holds(&s.title, what, extra))
 }
 
 /// The top-level sections (not nested in another matching one) whose titles match.
 fn sections<'a>(parsed: &'a Parsed, names: &[&str], extra: &[String]) -> Vec<&'a Section> {
+    matching(parsed, |s| title_is(s, names, extra))
+}
+
+fn matching(parsed: &Parsed, matches: impl Fn(&Section) -> bool) -> Vec<&Section> {
     let mut out: Vec<&Section> = Vec::new();
     for s in &parsed.sections {
-        if title_is(s, names, extra) {
+        if matches(s) {
             // A nested match inside an already matched section is covered by its parent.
             if let Some(last) = out.last() {
                 if s.level > last.level
@@ -133,12 +226,32 @@ pub struct DerivedLearning {
 /// paragraphs when the section has no list.
 pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
     let mut out = Vec::new();
-    for sec in sections(parsed, LEARNING_SECTIONS, extra) {
+    for sec in holding(parsed, Holds::Learnings, extra) {
+        // "Lessons learned and action items": its tasks (checkboxes) are action items.
+        let both = title_holds(&sec.title, Holds::Actions, &[]);
+        // The Google SRE template puts "What went well" under Lessons learned: a strength
+        // to keep, not a lesson that can recur.
+        let went_well = |line: usize| {
+            parsed
+                .sections
+                .iter()
+                .filter(|s| s.level > sec.level && s.line > sec.line && s.line < line)
+                .max_by_key(|s| s.line)
+                .is_some_and(|s| {
+                    let n = format!(" {} ", bare_title(&s.title));
+                    [" went well ", " worked well ", " went right "]
+                        .iter()
+                        .any(|p| n.contains(p))
+                })
+        };
         if !sec.items.is_empty() {
             out.extend(
                 sec.items
                     .iter()
-                    .filter(|i| !is_placeholder(&i.text))
+                    .filter(|i| {
+                        let task = i.checked.is_some();
+                        !(is_placeholder(&i.text) || (both && task) || went_well(i.line))
+                    })
                     .map(|i| DerivedLearning {
                         text: i.text.clone(),
                         line: i.line,
@@ -148,7 +261,7 @@ pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
             out.extend(
                 sec.paragraphs
                     .iter()
-                    .filter(|(p, _)| !is_placeholder(p))
+                    .filter(|(p, line)| !is_placeholder(p) && !went_well(*line))
                     .map(|(p, line)| DerivedLearning {
                         text: p.clone(),
                         line: *line,
@@ -187,9 +300,12 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
 /// checked task is done), or table rows with Action / Owner / Status / Due columns.
 pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
     let mut out = Vec::new();
-    for sec in sections(parsed, ACTION_SECTIONS, extra) {
+    for sec in holding(parsed, Holds::Actions, extra) {
+        // "Lessons learned and action items": its plain list items are learnings; its tasks
+        // and table rows are action items.
+        let both = title_holds(&sec.title, Holds::Learnings, &[]);
         for item in &sec.items {
-            if is_placeholder(&item.text) {
+            if is_placeholder(&item.text) || (both && item.checked.is_none()) {
                 continue;
             }
             let found = owner_regex().captures(&item.text).and_then(|c| {
@@ -254,6 +370,12 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 ],
             );
             let status_col = column(header, &["status", "state", "done", "progress"]);
+            let ticket_col = column(
+                header,
+                &[
+                    "bug", "bugs", "ticket", "tickets", "issue", "jira", "tracking",
+                ],
+            );
             let due_col = column(
                 header,
                 &["due", "due date", "deadline", "by", "target date", "when"],
@@ -281,6 +403,13 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                                 ActionStatus::Open
                             }
                         })
+                    })
+                    // The Google SRE template has no status column: "Bug 5554823 DONE".
+                    .or_else(|| {
+                        get(ticket_col)?
+                            .split(|c: char| !c.is_alphanumeric())
+                            .filter(|w| !w.is_empty())
+                            .find_map(ActionStatus::parse)
                     })
                     .unwrap_or(ActionStatus::Open);
                 out.push(DerivedAction {
@@ -448,6 +577,128 @@ mod tests {
                 NaiveDate::from_ymd_opt(2020, 1, 1),
                 DateSource::FileNameYear
             )
+        );
+    }
+
+    fn parse(body: &str) -> Parsed {
+        crate::markdown::Standalone::new("x", &[]).parse(body, 1)
+    }
+
+    fn texts(l: &[DerivedLearning]) -> Vec<&str> {
+        l.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn the_headings_of_common_postmortem_templates_hold_learnings_and_actions() {
+        let learn = |t| title_holds(t, Holds::Learnings, &[]);
+        let act = |t| title_holds(t, Holds::Actions, &[]);
+        for t in [
+            "Lessons Learned",
+            "2. Lessons learnt",
+            "What we learned from this",
+            "Key takeaways",
+            "What went wrong",
+            "Where we got lucky",
+            "Lessons learned & next steps",
+        ] {
+            assert!(learn(t), "{t}");
+        }
+        for t in [
+            "Action Items",
+            "Follow-up actions",
+            "What we're doing about it",
+            "How we're preventing this from happening again",
+            "Corrective and preventative measures",
+            "Remediation and prevention",
+            "Next steps",
+            "Lessons learned & next steps",
+        ] {
+            assert!(act(t), "{t}");
+        }
+        for t in [
+            "Timeline",
+            "Root cause",
+            "Machine learning pipeline",
+            "What went well",
+            "Actions taken",
+            "Immediate actions",
+            "Transactions",
+            "Impact",
+        ] {
+            assert!(!learn(t) && !act(t), "{t}");
+        }
+        // A team's own title counts for what it was configured as.
+        assert!(title_holds(
+            "Retro notes",
+            Holds::Learnings,
+            &["retro notes".into()]
+        ));
+    }
+
+    #[test]
+    fn a_blog_style_write_up_gives_its_lessons_and_its_prevention_steps() {
+        let p = parse(
+            "# Checkout outage\n\n## What happened\n\nIt broke.\n\n## What we learned\n\n\
+             Retries without backoff turn a blip into an outage.\n\n\
+             ## How we're preventing this from happening again\n\n\
+             - Add jitter to client retries\n- Cap retry attempts\n",
+        );
+        assert_eq!(
+            texts(&learnings(&p, &[])),
+            ["Retries without backoff turn a blip into an outage."]
+        );
+        let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
+        assert_eq!(a, ["Add jitter to client retries", "Cap retry attempts"]);
+    }
+
+    #[test]
+    fn the_google_sre_template_gives_what_went_wrong_and_where_we_got_lucky_but_not_what_went_well()
+    {
+        let p = parse(
+            "# X\n\n## Lessons Learned\n\n### What went well\n\n- Alerts fired within a minute\n\n\
+             ### What went wrong\n\n- Nobody knew the cache could not be warmed\n\n\
+             ### Where we got lucky\n\n- The spare was already provisioned\n\n\
+             ## Action Items\n\n| Action | Type | Owner | Bug |\n|---|---|---|---|\n\
+             | Warm the cache on deploy | prevent | jane | Bug 5554823 DONE |\n",
+        );
+        assert_eq!(
+            texts(&learnings(&p, &[])),
+            [
+                "Nobody knew the cache could not be warmed",
+                "The spare was already provisioned"
+            ]
+        );
+        let a = action_items(&p, &[]);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].text, "Warm the cache on deploy");
+        assert_eq!(a[0].owner.as_deref(), Some("jane"));
+        assert_eq!(a[0].status, ActionStatus::Done);
+    }
+
+    #[test]
+    fn a_combined_lessons_and_actions_section_splits_plain_items_from_tasks() {
+        let p = parse(
+            "# X\n\n## Lessons learned and action items\n\n\
+             - Config needs review like code\n- [ ] Require approval on the settings repo\n\
+             - [x] Revert the bad change\n",
+        );
+        assert_eq!(
+            texts(&learnings(&p, &[])),
+            ["Config needs review like code"]
+        );
+        let a: Vec<(String, ActionStatus)> = action_items(&p, &[])
+            .into_iter()
+            .map(|a| (a.text, a.status))
+            .collect();
+        assert_eq!(
+            a,
+            [
+                (
+                    "Require approval on the settings repo".to_string(),
+                    ActionStatus::Open
+                ),
+                ("Revert the bad change".to_string(), ActionStatus::Done)
+            ]
         );
     }
 
