@@ -330,6 +330,21 @@ fn related_incidents_find_the_recurrence_groups_of_the_dfds_corpus() {
 }
 
 #[test]
+fn related_incidents_find_the_recurrence_groups_of_a_corpus_nobody_tuned_against() {
+    // Quayside: 40 postmortems of a fictional company in four house styles (Google SRE
+    // template, a short team template, blog write-ups, terse on-call notes), a quarter with
+    // front matter, five with odd file names, written with their labels by a helper who had
+    // seen no code, fixture or doc of this project, after the ranking was fixed. Measured at
+    // first build: recall@5 0.963 and first related 0.815. The target for postmortems
+    // the tool has never seen is a recall@5 of 0.88.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quayside");
+    let (recall, first) = related_quality(&root, "quayside.json");
+    eprintln!("quayside: mean recall@5 {recall:.3}, first related is a group-mate for {first:.3}");
+    assert!(recall >= 0.88, "recall@5 {recall:.3}");
+    assert!(first >= 0.8, "first related {first:.3}");
+}
+
+#[test]
 fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
     // Monitoring and alerting come up in most postmortems; with centroid linkage one cluster of
     // such lessons grew to 29 of the 39 incidents and named itself a recurring learning of

@@ -727,17 +727,61 @@ fn walk(
     (files, skipped)
 }
 
-/// A file without an extension is read as Markdown when it opens with a heading or front matter.
+/// A file without an extension is read as Markdown when it opens with a heading (`# Title`,
+/// `## Summary`, or a title underlined with `===` or `---`) or front matter.
 fn looks_like_markdown(path: &Path) -> bool {
     use std::io::Read;
     let mut buf = [0u8; 512];
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut buf))
         .unwrap_or(0);
-    let head = String::from_utf8_lossy(&buf[..n]);
-    let first = head
+    opens_like_markdown(&String::from_utf8_lossy(&buf[..n]))
+}
+
+fn opens_like_markdown(head: &str) -> bool {
+    let mut lines = head
         .trim_start_matches('\u{feff}')
         .lines()
-        .find(|l| !l.trim().is_empty());
-    matches!(first, Some(l) if l.starts_with("# ") || l.trim_end() == "---")
+        .skip_while(|l| l.trim().is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let atx = first.trim_start_matches('#');
+    let hashes = first.len() - atx.len();
+    let underline = |l: &str, c: char| {
+        let l = l.trim();
+        l.len() >= 2 && l.chars().all(|x| x == c)
+    };
+    (1..=6).contains(&hashes) && atx.starts_with(' ')
+        || first.trim_end() == "---"
+        || lines
+            .next()
+            .is_some_and(|l| underline(l, '=') || underline(l, '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_without_an_extension_is_markdown_when_it_opens_like_markdown() {
+        for yes in [
+            "# Disk full\n",
+            "\u{feff}\n## Summary\ntext",
+            "---\ntitle: x\n---\n",
+            "Kafka consumer lag\n==================\n\nnotes",
+            "Kafka consumer lag\n---\n",
+        ] {
+            assert!(opens_like_markdown(yes), "{yes:?}");
+        }
+        for no in [
+            "MIT License\n\nCopyright (c) 2020",
+            "#!/bin/sh\necho hi",
+            "####### seven\n",
+            "",
+            "plain text\nmore text\n",
+        ] {
+            assert!(!opens_like_markdown(no), "{no:?}");
+        }
+    }
 }
