@@ -107,8 +107,9 @@ pub enum Holds {
 /// Whether a section title says the section holds learnings (or action items): one of the
 /// names above or in `extra`, or a title built the way postmortem templates build them.
 /// Learnings: "lesson", "learned", "takeaway" anywhere ("Lessons Learned & Next Steps", "What
-/// we learnt from this"), and the "What went wrong" / "Where we got lucky" headings of the
-/// Google SRE template. Action items: "action", "follow-up", "remediation", "prevention",
+/// we learnt from this"), and the "What went wrong" heading of the Google SRE template (not
+/// its "What went well" or "Where we got lucky": strengths and luck do not recur as lessons,
+/// and "it happened on a quiet Tuesday" would link every incident it was written in). Action items: "action", "follow-up", "remediation", "prevention",
 /// "next steps" anywhere ("Corrective and preventative measures", "What we're doing about
 /// it", "How we're preventing this from happening again"), but not a record of what was done
 /// during the incident ("Actions taken", "Immediate actions").
@@ -140,8 +141,6 @@ pub fn title_holds(title: &str, what: Holds, extra: &[String]) -> bool {
                     "didn t go well",
                     "did not go well",
                     "went badly",
-                    "got lucky",
-                    "were lucky",
                 ])
         }
         Holds::Actions => {
@@ -229,8 +228,8 @@ pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
     for sec in holding(parsed, Holds::Learnings, extra) {
         // "Lessons learned and action items": its tasks (checkboxes) are action items.
         let both = title_holds(&sec.title, Holds::Actions, &[]);
-        // The Google SRE template puts "What went well" under Lessons learned: a strength
-        // to keep, not a lesson that can recur.
+        // The Google SRE template puts "What went well" and "Where we got lucky" under
+        // Lessons learned: strengths and luck, not lessons that can recur.
         let went_well = |line: usize| {
             parsed
                 .sections
@@ -239,7 +238,7 @@ pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
                 .max_by_key(|s| s.line)
                 .is_some_and(|s| {
                     let n = format!(" {} ", bare_title(&s.title));
-                    [" went well ", " worked well ", " went right "]
+                    [" went well ", " worked well ", " went right ", " lucky "]
                         .iter()
                         .any(|p| n.contains(p))
                 })
@@ -598,7 +597,6 @@ mod tests {
             "What we learned from this",
             "Key takeaways",
             "What went wrong",
-            "Where we got lucky",
             "Lessons learned & next steps",
         ] {
             assert!(learn(t), "{t}");
@@ -620,6 +618,7 @@ mod tests {
             "Root cause",
             "Machine learning pipeline",
             "What went well",
+            "Where we got lucky",
             "Actions taken",
             "Immediate actions",
             "Transactions",
@@ -652,7 +651,7 @@ mod tests {
     }
 
     #[test]
-    fn the_google_sre_template_gives_what_went_wrong_and_where_we_got_lucky_but_not_what_went_well()
+    fn the_google_sre_template_gives_what_went_wrong_but_not_what_went_well_or_where_we_got_lucky()
     {
         let p = parse(
             "# X\n\n## Lessons Learned\n\n### What went well\n\n- Alerts fired within a minute\n\n\
@@ -663,10 +662,7 @@ mod tests {
         );
         assert_eq!(
             texts(&learnings(&p, &[])),
-            [
-                "Nobody knew the cache could not be warmed",
-                "The spare was already provisioned"
-            ]
+            ["Nobody knew the cache could not be warmed"]
         );
         let a = action_items(&p, &[]);
         assert_eq!(a.len(), 1);
