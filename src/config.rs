@@ -148,17 +148,35 @@ const LEARNINGS_KEYS: &[&str] = &[
 
 impl Config {
     /// Reads `hindsight.toml` under `root` if present. Returns every problem found.
+    /// Without a `content_dir` key, a root that has no `content/` folder but holds Markdown
+    /// files of its own (a repository of postmortems, as most teams keep them) is the content
+    /// folder itself.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Config::parse(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-            Err(e) => Err(vec![Diagnostic::error(
-                "config",
-                FILE_NAME,
-                format!("cannot read {}: {e}", path.display()),
-            )]),
+        let (mut config, content_dir_set) = match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                let config = Config::parse(&text)?;
+                let set = text
+                    .parse::<toml::Table>()
+                    .is_ok_and(|t| t.contains_key("content_dir"));
+                (config, set)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), false),
+            Err(e) => {
+                return Err(vec![Diagnostic::error(
+                    "config",
+                    FILE_NAME,
+                    format!("cannot read {}: {e}", path.display()),
+                )])
+            }
+        };
+        if !content_dir_set
+            && !root.join(&config.content_dir).is_dir()
+            && crate::content::holds_postmortems(root)
+        {
+            config.content_dir = PathBuf::from(".");
         }
+        Ok(config)
     }
 
     /// Parses and validates the text of a `hindsight.toml`.

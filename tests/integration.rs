@@ -321,3 +321,51 @@ fn a_site_theme_can_override_one_block_of_an_embedded_template() {
         "the rest of the embedded template is kept"
     );
 }
+
+#[test]
+fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("postmortems");
+    write_files(
+        &root,
+        &[
+            ("README.md", "# Our postmortems\n\nOne file per incident.\n"),
+            (
+                "2023-04-02-db-failover.md",
+                "# Database failover\n\n## Summary\n\nThe primary failed over.\n",
+            ),
+            (
+                "INC-7 - Cache stampede.md",
+                "# Cache stampede\n\n## Lessons learned\n\n- Warm caches before traffic\n",
+            ),
+        ],
+    );
+    // The site goes to the default `public/` inside the root, and a second build reads the
+    // same postmortems, not its own output.
+    for _ in 0..2 {
+        let o = bin()
+            .current_dir(&root)
+            .args(["build", "-q"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let incidents = read_json(&root.join("public/api/incidents.json"));
+    let ids: Vec<&str> = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}: the README is not an incident");
+    assert!(
+        ids.contains(&"INC-7") && ids.contains(&"2023-04-02-db-failover"),
+        "{ids:?}"
+    );
+    // A root with neither a content folder nor postmortems still says what is missing.
+    let empty = tmp.path().join("empty");
+    write_files(&empty, &[("README.md", "# nothing yet\n")]);
+    let o = build(&empty, &tmp.path().join("out"));
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("content_dir"), "{}", stderr(&o));
+}

@@ -181,6 +181,18 @@ const META_FILES: &[&str] = &[
     "summary",
 ];
 
+/// Whether `dir` holds a Markdown file of its own that is not a README or the like.
+pub fn holds_postmortems(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            let markdown = name.ends_with(".md") || name.ends_with(".markdown");
+            let stem = name.split('.').next().unwrap_or("");
+            markdown && !META_FILES.contains(&stem) && e.path().is_file()
+        })
+    })
+}
+
 /// Folders never searched for content.
 const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "themes", "vendor"];
 
