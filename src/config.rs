@@ -91,7 +91,7 @@ pub struct LearningsConfig {
 impl Default for LearningsConfig {
     fn default() -> Self {
         LearningsConfig {
-            similarity_threshold: 0.16,
+            similarity_threshold: 0.18,
             sections: Vec::new(),
             action_sections: Vec::new(),
             concepts: None,

@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 
 use crate::content::{ActionStatus, Library};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::lessons::LessonSpace;
 use crate::markdown::LinkKind;
 use crate::similarity::{Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT};
 
@@ -286,10 +287,12 @@ struct Clusters {
 }
 
 /// The share of the clustering threshold from which an unlabelled item attaches to a canonical
-/// learning: a canonical learning holds every labelled citation, so it is broader than any
-/// single text. On the demo, 0.9 attaches 4 of its 7 unlabelled paraphrases to the right
-/// canonical learning and 2 other learnings; 0.8 attaches 5 right and 6 others.
-const ATTACH_FACTOR: f32 = 0.9;
+/// learning. Attaching compares words alone: a canonical learning already holds many wordings
+/// (its title, summary and every labelled citation), and the sum of their lesson projections
+/// is too spread out to compare with one text's. 0.8 of the default threshold 0.18 is the
+/// 0.144 that attaches 4 of the demo's 7 unlabelled paraphrases to the right canonical learning
+/// and 2 other learnings (at 0.16 and above, 3 right; at 0.12, 5 right and 6 others).
+const ATTACH_FACTOR: f32 = 0.8;
 
 fn item_text<'a>(lib: &'a Library, item: &Item) -> &'a str {
     let inc = &lib.incidents[item.incident];
@@ -345,6 +348,15 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         docs.push(c);
     }
     crate::timing("  item counts", t);
+    let space = LessonSpace::for_lexicon(lexicon);
+    let lessons = crate::lessons::projections(&docs, &space);
+    // Clustering weighs words by how rare they are in the knowledge base and the lesson
+    // library together: on a small knowledge base the weights, and so the clusters, then
+    // barely move when one postmortem is added or deleted (deleting one dfds postmortem at a
+    // time made 31 clusters of others vanish with the knowledge base's own frequencies, 3 with
+    // the library's). Attaching compares with canonical learnings the knowledge base wrote,
+    // in its own frequencies.
+    let clustering = Model::from_counts_with(docs.clone(), Some(space.background()));
     let model = Model::from_counts(docs);
     crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
@@ -458,8 +470,12 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         }
     }
     crate::timing("  attached to canonical learnings", t);
-    // The rest cluster among themselves.
-    let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| item_vecs[k].clone()).collect();
+    // The rest cluster among themselves, by their words and their lessons.
+    let vocabulary = clustering.df.len() as u32;
+    let rest_vecs: Vec<SparseVec> = rest
+        .iter()
+        .map(|&k| crate::lessons::extend(&clustering.vectors[k], &lessons[k], vocabulary))
+        .collect();
     let labels = cluster_vectors(&rest_vecs, threshold);
     crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -729,8 +745,9 @@ impl Ord for OrdF32 {
 /// Clusters free texts (learnings) with the same analysis and linkage the build uses; for
 /// measuring and tuning. Returns a cluster label per text.
 pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
-    let mut tokens = Tokens::default();
-    let docs = texts
+    let lexicon = Lexicon::builtin();
+    let mut tokens = Tokens::new(lexicon, CONCEPT_WEIGHT);
+    let docs: Vec<Counts> = texts
         .iter()
         .map(|t| {
             let mut c = Counts::default();
@@ -738,7 +755,17 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
             c
         })
         .collect();
-    cluster_vectors(&Model::from_counts(docs).vectors, threshold)
+    let space = LessonSpace::for_lexicon(lexicon);
+    let lessons = crate::lessons::projections(&docs, &space);
+    let words = Model::from_counts_with(docs, Some(space.background()));
+    let vocabulary = words.df.len() as u32;
+    let vectors: Vec<SparseVec> = words
+        .vectors
+        .iter()
+        .zip(&lessons)
+        .map(|(w, l)| crate::lessons::extend(w, l, vocabulary))
+        .collect();
+    cluster_vectors(&vectors, threshold)
 }
 
 fn first_words(text: &str, n: usize) -> String {
@@ -1005,8 +1032,10 @@ fn related(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph) -> Vec<Vec<Rela
             0 => 3.0 * idf,
             1 => 1.2 * idf,
             2 => 0.8 * idf,
-            // A cluster found by similarity is weaker evidence than a learning authors named.
-            _ => 0.15 * idf,
+            // A cluster found by similarity is weaker evidence than a learning authors named:
+            // with clusters in the lesson space, 0.05 ranks best on dfds and Quayside (0 to
+            // 0.25 tried; 0.1 and above let topical clusters push group-mates out of the top 5).
+            _ => 0.05 * idf,
         };
     }
     for list in &mut of {

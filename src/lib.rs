@@ -23,6 +23,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod learnings;
+pub mod lessons;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -348,6 +348,16 @@ impl Model {
     /// Builds vectors from term counts: sublinear term frequency, smoothed IDF, L2 norm.
     /// Term ids are assigned in sorted term order, so the result does not depend on hashing.
     pub fn from_counts(docs: Vec<Counts>) -> Model {
+        Model::from_counts_with(docs, None)
+    }
+
+    /// [`Model::from_counts`] with document frequencies that also count `background`
+    /// documents (a term -> document count map, and the number of documents), so that the
+    /// weight of a word does not hang on the few texts of a small knowledge base.
+    pub fn from_counts_with(
+        docs: Vec<Counts>,
+        background: Option<(&FxHashMap<Arc<str>, u32>, u32)>,
+    ) -> Model {
         // Document frequencies by term, then ids in sorted order.
         let mut by_term: FxHashMap<&str, u32> = FxHashMap::default();
         for d in &docs {
@@ -363,7 +373,9 @@ impl Model {
             .enumerate()
             .map(|(i, (t, _))| (*t, i as u32))
             .collect();
-        let n = docs.len() as f32;
+        let n = (docs.len() as u32 + background.map_or(0, |b| b.1)) as f32;
+        let bg = |t: &str| background.and_then(|b| b.0.get(t)).copied().unwrap_or(0);
+        let df_all: Vec<f32> = vocab.iter().map(|(t, d)| (d + bg(t)) as f32).collect();
         let vectors = {
             use rayon::prelude::*;
             docs.par_iter()
@@ -372,7 +384,7 @@ impl Model {
                         .iter()
                         .map(|(t, &c)| {
                             let id = ids[&**t];
-                            let idf = ((1.0 + n) / (1.0 + df[id as usize] as f32)).ln() + 1.0;
+                            let idf = ((1.0 + n) / (1.0 + df_all[id as usize])).ln() + 1.0;
                             (id, (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0) * idf)
                         })
                         .collect();
