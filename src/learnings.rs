@@ -348,15 +348,9 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         docs.push(c);
     }
     crate::timing("  item counts", t);
-    let space = LessonSpace::for_lexicon(lexicon);
-    let lessons = crate::lessons::projections(&docs, &space);
-    // Clustering weighs words by how rare they are in the knowledge base and the lesson
-    // library together: on a small knowledge base the weights, and so the clusters, then
-    // barely move when one postmortem is added or deleted (deleting one dfds postmortem at a
-    // time made 31 clusters of others vanish with the knowledge base's own frequencies, 3 with
-    // the library's). Attaching compares with canonical learnings the knowledge base wrote,
-    // in its own frequencies.
-    let clustering = Model::from_counts_with(docs.clone(), Some(space.background()));
+    // Clustering compares words and lessons (see `lessons::vectors`); attaching compares
+    // words with the canonical learnings the knowledge base wrote, in its own frequencies.
+    let clustering = crate::lessons::vectors(docs.clone(), &LessonSpace::for_lexicon(lexicon));
     let model = Model::from_counts(docs);
     crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
@@ -471,11 +465,7 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     }
     crate::timing("  attached to canonical learnings", t);
     // The rest cluster among themselves, by their words and their lessons.
-    let vocabulary = clustering.df.len() as u32;
-    let rest_vecs: Vec<SparseVec> = rest
-        .iter()
-        .map(|&k| crate::lessons::extend(&clustering.vectors[k], &lessons[k], vocabulary))
-        .collect();
+    let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| clustering[k].clone()).collect();
     let labels = cluster_vectors(&rest_vecs, threshold);
     crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -755,16 +745,7 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
             c
         })
         .collect();
-    let space = LessonSpace::for_lexicon(lexicon);
-    let lessons = crate::lessons::projections(&docs, &space);
-    let words = Model::from_counts_with(docs, Some(space.background()));
-    let vocabulary = words.df.len() as u32;
-    let vectors: Vec<SparseVec> = words
-        .vectors
-        .iter()
-        .zip(&lessons)
-        .map(|(w, l)| crate::lessons::extend(w, l, vocabulary))
-        .collect();
+    let vectors = crate::lessons::vectors(docs, &LessonSpace::for_lexicon(lexicon));
     cluster_vectors(&vectors, threshold)
 }
 

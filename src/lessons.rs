@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::similarity::{normalise, Counts, Lexicon, SparseVec, Tokens, CONCEPT_WEIGHT};
+use crate::similarity::{normalise, Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT};
 
 /// The library: `## label` starts a lesson, each following non-empty line is one wording.
 const LESSONS: &str = include_str!("lessons.txt");
@@ -217,6 +217,24 @@ impl LessonSpace {
     }
 }
 
+/// What clustering compares: the word vectors of texts (their term counts), with words weighed
+/// by their rarity in these texts and the library's wordings together, each extended with its
+/// lesson projection (see [`extend`]). With the library as background, the weights (and so the
+/// clusters) of a small knowledge base barely move when one postmortem is added or deleted:
+/// deleting one dfds postmortem at a time made 31 clusters of other incidents vanish with the
+/// knowledge base's own frequencies, 8 with the library's.
+pub fn vectors(docs: Vec<Counts>, space: &LessonSpace) -> Vec<SparseVec> {
+    let lessons = projections(&docs, space);
+    let words = Model::from_counts_with(docs, Some(space.background()));
+    let vocabulary = words.df.len() as u32;
+    words
+        .vectors
+        .iter()
+        .zip(&lessons)
+        .map(|(w, l)| extend(w, l, vocabulary))
+        .collect()
+}
+
 /// The lesson projection of every text (its term counts), in parallel.
 pub fn projections(docs: &[Counts], space: &LessonSpace) -> Vec<SparseVec> {
     use rayon::prelude::*;
@@ -295,7 +313,7 @@ mod tests {
             .map(|t| counts(t))
             .collect();
         let lessons = projections(&docs, &space);
-        let words = crate::similarity::Model::from_counts(docs);
+        let words = Model::from_counts(docs);
         let vocabulary = words.df.len() as u32;
         let v: Vec<SparseVec> = words
             .vectors
