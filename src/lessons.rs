@@ -18,7 +18,9 @@ use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::similarity::{normalise, Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT};
+use crate::similarity::{
+    idf, normalise, sublinear_tf, Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT,
+};
 
 /// The library: `## label` starts a lesson, each following non-empty line is one wording.
 const LESSONS: &str = include_str!("lessons.txt");
@@ -67,11 +69,6 @@ fn library() -> impl Iterator<Item = Vec<&'static str>> {
         }
     }
     lessons.into_iter().filter(|l| !l.is_empty())
-}
-
-/// Sublinear term frequency, as `similarity::Model` weighs terms.
-fn tf(c: f32) -> f32 {
-    (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0)
 }
 
 impl LessonSpace {
@@ -142,17 +139,14 @@ impl LessonSpace {
             }
         }
         let n = docs.len() as f32;
-        let idf: Vec<f32> = df
-            .iter()
-            .map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0)
-            .collect();
+        let idf: Vec<f32> = df.iter().map(|&d| idf(n, d as f32)).collect();
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); ids.len()];
         for (l, d) in docs.iter().enumerate() {
             let mut v: SparseVec = d
                 .iter()
                 .map(|(t, &c)| {
                     let id = ids[t];
-                    (id, (1.0 + c.ln().max(0.0)) * idf[id as usize])
+                    (id, sublinear_tf(c) * idf[id as usize])
                 })
                 .collect();
             v.sort_unstable_by_key(|(id, _)| *id);
@@ -184,7 +178,7 @@ impl LessonSpace {
             .iter()
             .filter_map(|(t, &c)| {
                 let id = *self.ids.get(t)?;
-                Some((id, tf(c) * self.idf[id as usize]))
+                Some((id, sublinear_tf(c) * self.idf[id as usize]))
             })
             .collect();
         // The same order on every run, so that the sums below are bit-for-bit repeatable.

@@ -384,8 +384,7 @@ impl Model {
                         .iter()
                         .map(|(t, &c)| {
                             let id = ids[&**t];
-                            let idf = ((1.0 + n) / (1.0 + df_all[id as usize])).ln() + 1.0;
-                            (id, (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0) * idf)
+                            (id, sublinear_tf(c) * idf(n, df_all[id as usize]))
                         })
                         .collect();
                     v.sort_unstable_by_key(|(id, _)| *id);
@@ -396,6 +395,16 @@ impl Model {
         };
         Model { vectors, df }
     }
+}
+
+/// The weight of a term counted `c` times in a text: 1 + ln c, less below one occurrence.
+pub fn sublinear_tf(c: f32) -> f32 {
+    (1.0 + c.max(1e-6).ln().max(0.0)) * c.min(1.0)
+}
+
+/// Smoothed inverse document frequency of a term in `df` of `n` documents.
+pub fn idf(n: f32, df: f32) -> f32 {
+    ((1.0 + n) / (1.0 + df)).ln() + 1.0
 }
 
 /// Scales a vector to unit length (a zero vector stays zero).
