@@ -111,13 +111,14 @@ fn baseline_best(name: &str) -> f64 {
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
     // Measured: 0.772 vs 0.258 (dev), 0.670 vs 0.330 (holdout), 0.831 vs 0.589 (blind),
-    // 0.719 vs 0.159 (blind2), 0.787 vs 0.446 (blind3).
+    // 0.719 vs 0.159 (blind2), 0.787 vs 0.446 (blind3), 0.813 vs 0.481 (blind4).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
         "paraphrases-blind.json",
         "paraphrases-blind2.json",
         "paraphrases-blind3.json",
+        "paraphrases-blind4.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -170,6 +171,16 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_second_
 fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_third_blind_set() {
     let f1 = measure("paraphrases-blind3.json");
     assert!(f1 >= 0.78, "F1 {f1:.3}");
+}
+
+// blind4 was written after every parameter and the library were fixed, by a helper who saw
+// nothing of the project (no code, library, lexicon or other set), and measured once: it is the
+// one set no setting was chosen on, the closest stand-in for a set never seen. Its floor is the
+// target of issue 3.
+#[test]
+fn paraphrased_learnings_reach_the_target_on_a_set_written_after_tuning() {
+    let f1 = measure("paraphrases-blind4.json");
+    assert!(f1 >= 0.8, "F1 {f1:.3}");
 }
 
 #[test]
