@@ -350,8 +350,8 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     crate::timing("  item counts", t);
     // Clustering compares words and lessons (see `lessons::vectors`); attaching compares
     // words with the canonical learnings the knowledge base wrote, in its own frequencies.
-    let clustering = crate::lessons::vectors(docs.clone(), &LessonSpace::for_lexicon(lexicon));
-    let model = Model::from_counts(docs);
+    let clustering = crate::lessons::vectors(&docs, &LessonSpace::for_lexicon(lexicon));
+    let model = Model::from_counts(&docs);
     crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
     // Each canonical learning as a group of member texts: its own title and summary plus
@@ -745,7 +745,7 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
             c
         })
         .collect();
-    let vectors = crate::lessons::vectors(docs, &LessonSpace::for_lexicon(lexicon));
+    let vectors = crate::lessons::vectors(&docs, &LessonSpace::for_lexicon(lexicon));
     cluster_vectors(&vectors, threshold)
 }
 
@@ -909,7 +909,7 @@ fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32
         .collect();
     crate::timing("  text counts", t);
     let max_df = (lib.incidents.len() / 10).clamp(50, MAX_DF);
-    let m = Model::from_counts(docs);
+    let m = Model::from_counts(&docs);
     crate::timing("  text model", t);
     let body = crate::similarity::neighbours(&m.vectors, RELATED_LIMIT * 3, max_df);
     crate::timing("  text neighbours", t);
@@ -925,7 +925,7 @@ fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32
         })
         .collect();
     let titles = crate::similarity::neighbours(
-        &Model::from_counts(titles).vectors,
+        &Model::from_counts(&titles).vectors,
         RELATED_LIMIT * 3,
         max_df,
     );

@@ -217,8 +217,8 @@ impl LessonSpace {
 /// clusters) of a small knowledge base barely move when one postmortem is added or deleted:
 /// deleting one dfds postmortem at a time made 31 clusters of other incidents vanish with the
 /// knowledge base's own frequencies, 8 with the library's.
-pub fn vectors(docs: Vec<Counts>, space: &LessonSpace) -> Vec<SparseVec> {
-    let lessons = projections(&docs, space);
+pub fn vectors(docs: &[Counts], space: &LessonSpace) -> Vec<SparseVec> {
+    let lessons = projections(docs, space);
     let words = Model::from_counts_with(docs, Some(space.background()));
     let vocabulary = words.df.len() as u32;
     words
@@ -307,7 +307,7 @@ mod tests {
             .map(|t| counts(t))
             .collect();
         let lessons = projections(&docs, &space);
-        let words = Model::from_counts(docs);
+        let words = Model::from_counts(&docs);
         let vocabulary = words.df.len() as u32;
         let v: Vec<SparseVec> = words
             .vectors

@@ -347,7 +347,7 @@ pub struct Model {
 impl Model {
     /// Builds vectors from term counts: sublinear term frequency, smoothed IDF, L2 norm.
     /// Term ids are assigned in sorted term order, so the result does not depend on hashing.
-    pub fn from_counts(docs: Vec<Counts>) -> Model {
+    pub fn from_counts(docs: &[Counts]) -> Model {
         Model::from_counts_with(docs, None)
     }
 
@@ -355,12 +355,12 @@ impl Model {
     /// documents (a term -> document count map, and the number of documents), so that the
     /// weight of a word does not hang on the few texts of a small knowledge base.
     pub fn from_counts_with(
-        docs: Vec<Counts>,
+        docs: &[Counts],
         background: Option<(&FxHashMap<Arc<str>, u32>, u32)>,
     ) -> Model {
         // Document frequencies by term, then ids in sorted order.
         let mut by_term: FxHashMap<&str, u32> = FxHashMap::default();
-        for d in &docs {
+        for d in docs {
             for t in d.keys() {
                 *by_term.entry(t).or_default() += 1;
             }
@@ -659,7 +659,7 @@ mod tests {
 
     fn vecs_with(lexicon: &Arc<Lexicon>, texts: &[&str]) -> Vec<SparseVec> {
         let mut t = Tokens::new(lexicon, CONCEPT_WEIGHT);
-        let docs = texts
+        let docs: Vec<Counts> = texts
             .iter()
             .map(|s| {
                 let mut c = Counts::default();
@@ -667,7 +667,7 @@ mod tests {
                 c
             })
             .collect();
-        Model::from_counts(docs).vectors
+        Model::from_counts(&docs).vectors
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn measure(name: &str) -> f64 {
 fn baseline_best(name: &str) -> f64 {
     let set = paraphrases(name);
     let mut tokens = hindsight::similarity::Tokens::with_concept_weight(0.0);
-    let docs = set
+    let docs: Vec<hindsight::similarity::Counts> = set
         .texts
         .iter()
         .map(|t| {
@@ -97,7 +97,7 @@ fn baseline_best(name: &str) -> f64 {
             c
         })
         .collect();
-    let vectors = hindsight::similarity::Model::from_counts(docs).vectors;
+    let vectors = hindsight::similarity::Model::from_counts(&docs).vectors;
     let best = (4..=40)
         .map(|t| {
             let got = hindsight::learnings::cluster_vectors(&vectors, t as f32 / 100.0);
