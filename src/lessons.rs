@@ -191,16 +191,15 @@ impl LessonSpace {
                 scratch[l as usize] += w * lw;
             }
         }
-        let mut top: SparseVec = scratch
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| **s > 0.0)
-            .map(|(l, s)| (l as u32, *s))
-            .collect();
-        let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if top.len() > TOP_LESSONS {
-            top.select_nth_unstable_by(TOP_LESSONS - 1, by_score);
-            top.truncate(TOP_LESSONS);
+        // The best lessons by score, ties to the lower id: scanning ids upwards, a lesson
+        // enters only when it beats the worst kept one outright.
+        let mut top: SparseVec = Vec::with_capacity(TOP_LESSONS + 1);
+        for (l, &score) in scratch.iter().enumerate() {
+            if score > 0.0 && (top.len() < TOP_LESSONS || score > top[TOP_LESSONS - 1].1) {
+                let at = top.partition_point(|&(_, s)| s >= score);
+                top.insert(at, (l as u32, score));
+                top.truncate(TOP_LESSONS);
+            }
         }
         top.sort_unstable_by_key(|(id, _)| *id);
         for x in top.iter_mut() {
