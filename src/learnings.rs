@@ -350,7 +350,8 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     crate::timing("  item counts", t);
     // Clustering compares words and lessons (see `lessons::vectors`); attaching compares
     // words with the canonical learnings the knowledge base wrote, in its own frequencies.
-    let clustering = crate::lessons::vectors(&docs, &LessonSpace::for_lexicon(lexicon));
+    let space = LessonSpace::for_lexicon(lexicon);
+    let clustering = crate::lessons::vectors(&docs, &space);
     let model = Model::from_counts(&docs);
     crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
@@ -464,9 +465,10 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         }
     }
     crate::timing("  attached to canonical learnings", t);
-    // The rest cluster among themselves, by their words and their lessons.
+    // The rest cluster among themselves, by their words and their lessons, in two passes.
     let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| clustering[k].clone()).collect();
-    let labels = cluster_vectors(&rest_vecs, threshold);
+    let rest_docs: Vec<&Counts> = rest.iter().map(|&k| &docs[k]).collect();
+    let labels = cluster_twice(&rest_docs, &rest_vecs, &space, threshold);
     crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (r, label) in labels.into_iter().enumerate() {
@@ -714,6 +716,44 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     (0..vectors.len()).map(|i| find(&mut parent, i)).collect()
 }
 
+/// Clusters texts (their term counts and the [`crate::lessons::vectors`] made from them) in two
+/// passes. The first is [`cluster_vectors`]; in the second, each cluster becomes one text, its
+/// members' words pooled, and these cluster again at the same threshold. Pooled, the words that
+/// two or three paraphrases share outweigh what each says about its own incident, so a
+/// cluster's lesson projection is sharper than any member's, and two halves of one lesson that
+/// no pair of members linked meet. On the six paraphrase sets this raised every pairwise F1
+/// (mean 0.765 to 0.788; a third pass adds nothing). Returns a cluster label per text, the
+/// smallest member index.
+fn cluster_twice(
+    docs: &[&Counts],
+    vectors: &[SparseVec],
+    space: &LessonSpace,
+    threshold: f32,
+) -> Vec<usize> {
+    let labels = cluster_vectors(vectors, threshold);
+    // A cluster's label is its smallest member, so roots come in ascending order.
+    let mut slot = vec![0; labels.len()];
+    let mut roots = Vec::new();
+    for (i, &label) in labels.iter().enumerate() {
+        if label == i {
+            slot[i] = roots.len();
+            roots.push(i);
+        }
+    }
+    let mut pooled: Vec<Counts> = vec![Counts::default(); roots.len()];
+    for (doc, &label) in docs.iter().zip(&labels) {
+        let sum = &mut pooled[slot[label]];
+        for (term, w) in doc.iter() {
+            *sum.entry(term.clone()).or_default() += w;
+        }
+    }
+    let merged = cluster_vectors(&crate::lessons::vectors(&pooled, space), threshold);
+    labels
+        .iter()
+        .map(|&label| roots[merged[slot[label]]])
+        .collect()
+}
+
 /// An `f32` ordered by `total_cmp`, for a priority queue.
 #[derive(Clone, Copy, PartialEq)]
 struct OrdF32(f32);
@@ -745,8 +785,10 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
             c
         })
         .collect();
-    let vectors = crate::lessons::vectors(&docs, &LessonSpace::for_lexicon(lexicon));
-    cluster_vectors(&vectors, threshold)
+    let space = LessonSpace::for_lexicon(lexicon);
+    let vectors = crate::lessons::vectors(&docs, &space);
+    let docs: Vec<&Counts> = docs.iter().collect();
+    cluster_twice(&docs, &vectors, &space, threshold)
 }
 
 fn first_words(text: &str, n: usize) -> String {
