@@ -351,7 +351,8 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     // Clustering compares words and lessons (see `lessons::vectors`); attaching compares
     // words with the canonical learnings the knowledge base wrote, in its own frequencies.
     let space = LessonSpace::for_lexicon(lexicon);
-    let clustering = crate::lessons::vectors(&docs, &space);
+    let lessons = crate::lessons::projections(&docs, &space);
+    let clustering = crate::lessons::vectors_with(&docs, &lessons, &space);
     let model = Model::from_counts(&docs);
     crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
@@ -467,7 +468,8 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     crate::timing("  attached to canonical learnings", t);
     // The rest cluster among themselves, by their words and their lessons, in two passes.
     let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| clustering[k].clone()).collect();
-    let rest_docs: Vec<&Counts> = rest.iter().map(|&k| &docs[k]).collect();
+    let rest_docs: Vec<(&Counts, &SparseVec)> =
+        rest.iter().map(|&k| (&docs[k], &lessons[k])).collect();
     let labels = cluster_twice(&rest_docs, &rest_vecs, &space, threshold);
     crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -716,8 +718,8 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     (0..vectors.len()).map(|i| find(&mut parent, i)).collect()
 }
 
-/// Clusters texts (their term counts and the [`crate::lessons::vectors`] made from them) in two
-/// passes. The first is [`cluster_vectors`]; in the second, each cluster becomes one text, its
+/// Clusters texts (their term counts and lesson projections, and the
+/// [`crate::lessons::vectors`] made from them) in two passes. The first is [`cluster_vectors`]; in the second, each cluster becomes one text, its
 /// members' words pooled, and these cluster again at the same threshold. Pooled, the words that
 /// two or three paraphrases share outweigh what each says about its own incident, so a
 /// cluster's lesson projection is sharper than any member's, and two halves of one lesson that
@@ -725,7 +727,7 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
 /// (mean 0.765 to 0.788; a third pass adds nothing). Returns a cluster label per text, the
 /// smallest member index.
 fn cluster_twice(
-    docs: &[&Counts],
+    docs: &[(&Counts, &SparseVec)],
     vectors: &[SparseVec],
     space: &LessonSpace,
     threshold: f32,
@@ -741,13 +743,29 @@ fn cluster_twice(
         }
     }
     let mut pooled: Vec<Counts> = vec![Counts::default(); roots.len()];
-    for (doc, &label) in docs.iter().zip(&labels) {
+    let mut size = vec![0u32; roots.len()];
+    for ((doc, _), &label) in docs.iter().zip(&labels) {
+        size[slot[label]] += 1;
         let sum = &mut pooled[slot[label]];
         for (term, w) in doc.iter() {
             *sum.entry(term.clone()).or_default() += w;
         }
     }
-    let merged = cluster_vectors(&crate::lessons::vectors(&pooled, space), threshold);
+    // A text alone in its cluster keeps the projection it has; only pooled words project anew.
+    let lessons: Vec<SparseVec> = {
+        use rayon::prelude::*;
+        (0..roots.len())
+            .into_par_iter()
+            .map_init(Vec::new, |scratch, s| match size[s] {
+                1 => docs[roots[s]].1.clone(),
+                _ => space.project(&pooled[s], scratch),
+            })
+            .collect()
+    };
+    let merged = cluster_vectors(
+        &crate::lessons::vectors_with(&pooled, &lessons, space),
+        threshold,
+    );
     labels
         .iter()
         .map(|&label| roots[merged[slot[label]]])
@@ -786,8 +804,9 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
         })
         .collect();
     let space = LessonSpace::for_lexicon(lexicon);
-    let vectors = crate::lessons::vectors(&docs, &space);
-    let docs: Vec<&Counts> = docs.iter().collect();
+    let lessons = crate::lessons::projections(&docs, &space);
+    let vectors = crate::lessons::vectors_with(&docs, &lessons, &space);
+    let docs: Vec<(&Counts, &SparseVec)> = docs.iter().zip(&lessons).collect();
     cluster_twice(&docs, &vectors, &space, threshold)
 }
 

@@ -217,13 +217,17 @@ impl LessonSpace {
 /// deleting one dfds postmortem at a time made 31 clusters of other incidents vanish with the
 /// knowledge base's own frequencies, 8 with the library's.
 pub fn vectors(docs: &[Counts], space: &LessonSpace) -> Vec<SparseVec> {
-    let lessons = projections(docs, space);
+    vectors_with(docs, &projections(docs, space), space)
+}
+
+/// [`vectors`] with the texts' lesson projections already made (see [`projections`]).
+pub fn vectors_with(docs: &[Counts], lessons: &[SparseVec], space: &LessonSpace) -> Vec<SparseVec> {
     let words = Model::from_counts_with(docs, Some(space.background()));
     let vocabulary = words.df.len() as u32;
     words
         .vectors
         .iter()
-        .zip(&lessons)
+        .zip(lessons)
         .map(|(w, l)| extend(w, l, vocabulary))
         .collect()
 }
