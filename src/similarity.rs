@@ -329,8 +329,28 @@ impl Tokens {
 
 /// Each word of `text` written with hyphens between letters ("on-call", "roll-back"), lowercase
 /// and joined ("oncall", "rollback").
+/// Only the words around each hyphen are looked at: most of a postmortem has none.
 fn hyphenated(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+    let part = |c: char| c.is_alphanumeric() || c == '-';
+    let mut done = 0;
+    text.match_indices('-')
+        .filter_map(move |(at, _)| {
+            if at < done {
+                return None;
+            }
+            let start = text[..at]
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| part(c))
+                .last()
+                .map_or(at, |(i, _)| i);
+            let end = text[at..]
+                .char_indices()
+                .find(|&(_, c)| !part(c))
+                .map_or(text.len(), |(i, _)| at + i);
+            done = end;
+            Some(&text[start..end])
+        })
         .map(|w| w.trim_matches('-'))
         .filter(|w| w.contains('-') && !w.contains("--"))
         .map(|w| w.replace('-', "").to_lowercase())
@@ -547,6 +567,32 @@ mod tests {
         ]);
         assert!(cosine(&v[0], &v[1]) > 0.9, "{}", cosine(&v[0], &v[1]));
         assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]));
+    }
+
+    #[test]
+    fn looking_around_each_hyphen_finds_the_words_splitting_the_whole_text_finds() {
+        let by_splitting = |text: &str| -> Vec<String> {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .map(|w| w.trim_matches('-'))
+                .filter(|w| w.contains('-') && !w.contains("--"))
+                .map(|w| w.replace('-', "").to_lowercase())
+                .collect()
+        };
+        for text in [
+            "",
+            "-",
+            "no hyphen at all",
+            "-lead trail- -both- a-b-c x--y a-b--c-d",
+            "Ré-essayer le fail-over; 日本-語 and on-call-rota, -- , e-mail.",
+            "end with a-b",
+            "a-b\nc-d\te--f-g -h-i- j- -k",
+        ] {
+            assert_eq!(
+                hyphenated(text).collect::<Vec<_>>(),
+                by_splitting(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
