@@ -111,7 +111,8 @@ fn baseline_best(name: &str) -> f64 {
 #[test]
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
     // Measured: 0.814 vs 0.258 (dev), 0.679 vs 0.330 (holdout), 0.842 vs 0.589 (blind),
-    // 0.779 vs 0.159 (blind2), 0.792 vs 0.446 (blind3), 0.820 vs 0.481 (blind4).
+    // 0.779 vs 0.159 (blind2), 0.792 vs 0.446 (blind3), 0.820 vs 0.481 (blind4), 0.683 vs
+    // 0.242 (blind5).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -119,6 +120,7 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
         "paraphrases-blind2.json",
         "paraphrases-blind3.json",
         "paraphrases-blind4.json",
+        "paraphrases-blind5.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -182,6 +184,18 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_the_third_b
 fn paraphrased_learnings_reach_the_target_on_a_set_written_after_tuning() {
     let f1 = measure("paraphrases-blind4.json");
     assert!(f1 >= 0.8, "F1 {f1:.3}");
+}
+
+// blind5 was written the same way as blind4, after the second pass, by a helper asked for a
+// broad mix of lessons including areas outside the classic operations canon (data pipelines,
+// mobile releases, billing, search, ML features, email deliverability, customer support,
+// vendors, hardware, build systems). First measured at 0.683 (the baseline 0.242): its texts
+// in those areas found no lesson of the library to meet in. Its floor holds that figure.
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_a_set_of_less_common_lessons()
+{
+    let f1 = measure("paraphrases-blind5.json");
+    assert!(f1 >= 0.68, "F1 {f1:.3}");
 }
 
 #[test]
