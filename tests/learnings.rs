@@ -112,7 +112,7 @@ fn baseline_best(name: &str) -> f64 {
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
     // Measured: 0.814 vs 0.258 (dev), 0.679 vs 0.330 (holdout), 0.842 vs 0.589 (blind),
     // 0.779 vs 0.159 (blind2), 0.792 vs 0.446 (blind3), 0.820 vs 0.481 (blind4), 0.683 vs
-    // 0.242 (blind5).
+    // 0.242 (blind5), 0.639 vs 0.285 (blind6).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -121,6 +121,7 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
         "paraphrases-blind3.json",
         "paraphrases-blind4.json",
         "paraphrases-blind5.json",
+        "paraphrases-blind6.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -196,6 +197,19 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_a_set_of_le
 {
     let f1 = measure("paraphrases-blind5.json");
     assert!(f1 >= 0.68, "F1 {f1:.3}");
+}
+
+// blind6 was written next, by another helper who saw nothing of the project, asked only for
+// the lessons real incident reviews most often contain, as blind4 was. First measured at 0.639
+// (the baseline 0.285), precision 0.80 and recall 0.53: its groups are broader (one lesson is
+// "we found out from customers", told as symptom alerting, synthetic checks and support
+// tickets), and its casual one-liners ("we need more Daves") share nothing with their group.
+// With blind4 it brackets what a set never seen can expect. Its floor holds that figure.
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_a_second_set_written_after_tuning(
+) {
+    let f1 = measure("paraphrases-blind6.json");
+    assert!(f1 >= 0.63, "F1 {f1:.3}");
 }
 
 #[test]
