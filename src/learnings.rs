@@ -794,6 +794,12 @@ impl Ord for OrdF32 {
 /// measuring and tuning. Returns a cluster label per text.
 pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
     let lexicon = Lexicon::builtin();
+    cluster_texts_in(texts, threshold, &LessonSpace::for_lexicon(lexicon))
+}
+
+/// [`cluster_texts`] with another lesson space than the library's (see [`LessonSpace::of`]).
+pub fn cluster_texts_in(texts: &[&str], threshold: f32, space: &LessonSpace) -> Vec<usize> {
+    let lexicon = Lexicon::builtin();
     let mut tokens = Tokens::new(lexicon, CONCEPT_WEIGHT);
     let docs: Vec<Counts> = texts
         .iter()
@@ -803,11 +809,10 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
             c
         })
         .collect();
-    let space = LessonSpace::for_lexicon(lexicon);
-    let lessons = crate::lessons::projections(&docs, &space);
-    let vectors = crate::lessons::vectors_with(&docs, &lessons, &space);
+    let lessons = crate::lessons::projections(&docs, space);
+    let vectors = crate::lessons::vectors_with(&docs, &lessons, space);
     let docs: Vec<(&Counts, &SparseVec)> = docs.iter().zip(&lessons).collect();
-    cluster_twice(&docs, &vectors, &space, threshold)
+    cluster_twice(&docs, &vectors, space, threshold)
 }
 
 fn first_words(text: &str, n: usize) -> String {

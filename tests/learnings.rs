@@ -212,6 +212,49 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_a_second_se
     assert!(f1 >= 0.63, "F1 {f1:.3}");
 }
 
+// The paraphrase sets are small (66 to 167 texts), so one merge moves their F1 by a few
+// points. The library itself is a larger test of lessons the library lacks: with half of its
+// lessons as the lesson space, the other half's wordings (six per lesson) are clustered in sets
+// of 25 lessons (150 texts), then the halves swap; 50 sets, 7,680 texts. This is harder than a
+// real knowledge base, where many lessons are in the library: it measures what the words, the
+// concepts and the lessons nearest to a missing one carry. Measured at 0.676 (precision 0.66,
+// recall 0.70); with a lesson share of 0.3 it reaches 0.705, but the paraphrase sets, whose
+// lessons the library mostly holds, fall from a mean of 0.756 to 0.696, so the share stays.
+#[test]
+fn lessons_missing_from_the_library_cluster_no_worse_than_the_measured_floor() {
+    use hindsight::lessons::{library, LessonSpace};
+    use hindsight::similarity::Lexicon;
+    let lessons: Vec<Vec<&str>> = library().collect();
+    let threshold = hindsight::config::LearningsConfig::default().similarity_threshold;
+    const PER_SET: usize = 25;
+    let (mut sum, mut sets) = (0.0, 0);
+    for half in 0..2 {
+        let space = LessonSpace::of(
+            Lexicon::builtin(),
+            lessons.iter().skip(1 - half).step_by(2).cloned().collect(),
+        );
+        let held_out: Vec<&Vec<&str>> = lessons.iter().skip(half).step_by(2).collect();
+        // Every set takes lessons from the whole library, so that each mixes areas.
+        let count = held_out.len() / PER_SET;
+        for set in 0..count {
+            let (mut texts, mut labels) = (Vec::new(), Vec::new());
+            for (lesson, wordings) in held_out.iter().enumerate().skip(set).step_by(count) {
+                for w in wordings.iter() {
+                    texts.push(*w);
+                    labels.push(lesson);
+                }
+            }
+            let got = hindsight::learnings::cluster_texts_in(&texts, threshold, &space);
+            sum += pairwise_f1(&labels, &got).2;
+            sets += 1;
+        }
+    }
+    let f1 = sum / sets as f64;
+    eprintln!("library held out: mean F1 {f1:.3} over {sets} sets");
+    assert_eq!(sets, 50);
+    assert!(f1 >= 0.66, "F1 {f1:.3}");
+}
+
 #[test]
 fn unrelated_lessons_stay_apart_and_close_paraphrases_cluster() {
     let texts = [
