@@ -793,8 +793,11 @@ impl Ord for OrdF32 {
 /// Clusters free texts (learnings) with the same analysis and linkage the build uses; for
 /// measuring and tuning. Returns a cluster label per text.
 pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
-    let lexicon = Lexicon::builtin();
-    cluster_texts_in(texts, threshold, &LessonSpace::for_lexicon(lexicon))
+    cluster_texts_in(
+        texts,
+        threshold,
+        &LessonSpace::for_lexicon(Lexicon::builtin()),
+    )
 }
 
 /// [`cluster_texts`] with another lesson space than the library's (see [`LessonSpace::of`]).

@@ -329,6 +329,7 @@ impl Tokens {
 
 /// Each word of `text` written with hyphens between letters ("on-call", "roll-back"), lowercase
 /// and joined ("oncall", "rollback").
+///
 /// Only the words around each hyphen are looked at: most of a postmortem has none.
 fn hyphenated(text: &str) -> impl Iterator<Item = String> + '_ {
     let part = |c: char| c.is_alphanumeric() || c == '-';
