@@ -348,11 +348,11 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         docs.push(c);
     }
     crate::timing("  item counts", t);
-    // Clustering compares words and lessons (see `lessons::vectors`); attaching compares
+    // Clustering compares words and lessons (see `lessons::vectors_with`); attaching compares
     // words with the canonical learnings the knowledge base wrote, in its own frequencies.
     let space = LessonSpace::for_lexicon(lexicon);
     let lessons = crate::lessons::projections(&docs, &space);
-    let clustering = crate::lessons::vectors_with(&docs, &lessons, &space);
+    let mut clustering = crate::lessons::vectors_with(&docs, &lessons, &space);
     let model = Model::from_counts(&docs);
     crate::timing("  item model", t);
     let (item_vecs, canon_vecs) = model.vectors.split_at(items.len());
@@ -467,7 +467,10 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     }
     crate::timing("  attached to canonical learnings", t);
     // The rest cluster among themselves, by their words and their lessons, in two passes.
-    let rest_vecs: Vec<SparseVec> = rest.iter().map(|&k| clustering[k].clone()).collect();
+    let rest_vecs: Vec<SparseVec> = rest
+        .iter()
+        .map(|&k| std::mem::take(&mut clustering[k]))
+        .collect();
     let rest_docs: Vec<(&Counts, &SparseVec)> =
         rest.iter().map(|&k| (&docs[k], &lessons[k])).collect();
     let labels = cluster_twice(&rest_docs, &rest_vecs, &space, threshold);
@@ -719,8 +722,9 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
 }
 
 /// Clusters texts (their term counts and lesson projections, and the
-/// [`crate::lessons::vectors`] made from them) in two passes. The first is [`cluster_vectors`]; in the second, each cluster becomes one text, its
-/// members' words pooled, and these cluster again at the same threshold. Pooled, the words that
+/// [`crate::lessons::vectors_with`] made from them) in two passes. The first is
+/// [`cluster_vectors`]; in the second, each cluster becomes one text, its members' words
+/// pooled, and these cluster again at the same threshold. Pooled, the words that
 /// two or three paraphrases share outweigh what each says about its own incident, so a
 /// cluster's lesson projection is sharper than any member's, and two halves of one lesson that
 /// no pair of members linked meet. On the six paraphrase sets this raised every pairwise F1

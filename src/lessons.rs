@@ -221,12 +221,8 @@ impl LessonSpace {
 /// lesson projection (see [`extend`]). With the library as background, the weights (and so the
 /// clusters) of a small knowledge base barely move when one postmortem is added or deleted:
 /// deleting one dfds postmortem at a time made 31 clusters of other incidents vanish with the
-/// knowledge base's own frequencies, 8 with the library's.
-pub fn vectors(docs: &[Counts], space: &LessonSpace) -> Vec<SparseVec> {
-    vectors_with(docs, &projections(docs, space), space)
-}
-
-/// [`vectors`] with the texts' lesson projections already made (see [`projections`]).
+/// knowledge base's own frequencies, 8 with the library's. `lessons` are the texts' lesson
+/// projections (see [`projections`]), made once and shared with the second clustering pass.
 pub fn vectors_with(docs: &[Counts], lessons: &[SparseVec], space: &LessonSpace) -> Vec<SparseVec> {
     let words = Model::from_counts_with(docs, Some(space.background()));
     let vocabulary = words.df.len() as u32;
