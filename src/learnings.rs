@@ -163,10 +163,19 @@ pub fn link(
             }
         }
     }
-    // What nobody labelled: attach to a canonical learning or cluster among themselves.
+    // What nobody labelled: attach to a canonical learning or cluster among themselves. The
+    // full-text neighbours that ranking related incidents needs depend on neither, so they are
+    // found at the same time: each fills the other's serial stretches (a merge loop, a
+    // vocabulary) with work for the second core.
     let t = std::time::Instant::now();
-    let clusters = cluster(lib, lexicon, &graph, threshold);
-    crate::timing("learning clusters", t);
+    let (clusters, similar) = rayon::join(
+        || {
+            let clusters = cluster(lib, lexicon, &graph, threshold);
+            crate::timing("learning clusters", t);
+            clusters
+        },
+        || rank_related.then(|| text_neighbours(lib, lexicon)),
+    );
     for c in clusters.new_groups {
         graph.by_id.insert(c.id.clone(), graph.groups.len());
         graph.groups.push(c);
@@ -240,11 +249,11 @@ pub fn link(
             }
         }
     }
-    if !rank_related {
+    let Some(similar) = similar else {
         return graph;
-    }
+    };
     let t = std::time::Instant::now();
-    graph.related = related(lib, lexicon, &graph);
+    graph.related = related(lib, &graph, similar);
     crate::timing("related incidents", t);
     graph
 }
@@ -1002,7 +1011,8 @@ fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32
         RELATED_LIMIT * 3,
         max_df,
     );
-    body.into_iter()
+    let merged = body
+        .into_iter()
         .zip(titles)
         .map(|(b, t)| {
             let mut merged: BTreeMap<usize, f32> = BTreeMap::new();
@@ -1014,13 +1024,15 @@ fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32
             }
             merged.into_iter().collect()
         })
-        .collect()
+        .collect();
+    crate::timing("  text all", t);
+    merged
 }
 
 /// Ranks related incidents for every incident from shared features weighted by rarity (an
 /// inverse document frequency), plus hand-written links. Runs in parallel with one dense score
 /// array per thread, so the cost is the sum of the posting lists touched, never n squared.
-fn related(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph) -> Vec<Vec<Related>> {
+fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec<Vec<Related>> {
     use rayon::prelude::*;
     let n = lib.incidents.len();
     let id_index: HashMap<&str, usize> = lib
@@ -1122,9 +1134,6 @@ fn related(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph) -> Vec<Vec<Rela
         l.sort_unstable();
         l.dedup();
     }
-    let t = std::time::Instant::now();
-    let similar = text_neighbours(lib, lexicon);
-    crate::timing("  text all", t);
     (0..n)
         .into_par_iter()
         .map_init(
