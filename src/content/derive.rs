@@ -284,7 +284,7 @@ pub struct DerivedAction {
 fn owner_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:\(\s*(?:owner|owned by|assignee|assigned to)\s*[:=]?\s*([^)]+?)\s*\)|\b(?:owner|assignee)\s*[:=]\s*(@?[\w.-]+(?:\s[\w.-]+)?)\s*$|(?:^|\s)@([A-Za-z0-9][\w.-]*)\s*$)").unwrap()
+        Regex::new(r"(?i)(?:\(\s*(?:owner|owned by|assignee|assigned to)\s*[:=]?\s*([^)]+?)\s*\)|\b(?:owner|assignee)\s*[:=]\s*(@?[\w.-]+(?:\s[\w.-]+)?)\s*(?:$|[,;|]\s*)|(?:^|\s)@([A-Za-z0-9][\w.-]*)\s*$)").unwrap()
     })
 }
 
@@ -669,6 +669,39 @@ mod tests {
         assert_eq!(a[0].text, "Warm the cache on deploy");
         assert_eq!(a[0].owner.as_deref(), Some("jane"));
         assert_eq!(a[0].status, ActionStatus::Done);
+    }
+
+    #[test]
+    fn an_owner_annotation_is_found_at_the_end_or_before_a_ticket_and_leaves_the_text() {
+        let p = parse(
+            "# X\n\n## Action items\n\n\
+             - [ ] Add an alert on consumer lag (owner: team-payments)\n\
+             - [ ] Cap retry attempts @jane\n\
+             - [ ] Remove the fallback for `webhooks` \u{2014} owner: growth, [ACT-68](https://t.example/ACT-68)\n\
+             - [x] Fix the liveness probe; owner: sre; due next sprint\n\
+             - [ ] Write the runbook - assignee: Jane Doe\n\
+             - [ ] Ask the owner of the DNS zone for a second admin\n",
+        );
+        let a: Vec<(String, Option<String>)> = action_items(&p, &[])
+            .into_iter()
+            .map(|a| (a.text, a.owner))
+            .collect();
+        let want = [
+            ("Add an alert on consumer lag", Some("team-payments")),
+            ("Cap retry attempts", Some("jane")),
+            (
+                "Remove the fallback for webhooks \u{2014} ACT-68",
+                Some("growth"),
+            ),
+            ("Fix the liveness probe; due next sprint", Some("sre")),
+            ("Write the runbook", Some("Jane Doe")),
+            ("Ask the owner of the DNS zone for a second admin", None),
+        ];
+        let want: Vec<(String, Option<String>)> = want
+            .iter()
+            .map(|(t, o)| (t.to_string(), o.map(str::to_string)))
+            .collect();
+        assert_eq!(a, want);
     }
 
     #[test]
