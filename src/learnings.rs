@@ -1030,7 +1030,8 @@ fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32
 }
 
 /// Ranks related incidents for every incident from shared features weighted by rarity (an
-/// inverse document frequency), plus hand-written links. Runs in parallel with one dense score
+/// inverse document frequency), hand-written links and `similar`, the full-text neighbours of
+/// each incident (see [`text_neighbours`]). Runs in parallel with one dense score
 /// array per thread, so the cost is the sum of the posting lists touched, never n squared.
 fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec<Vec<Related>> {
     use rayon::prelude::*;
