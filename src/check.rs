@@ -1580,7 +1580,7 @@ fn public_site(site: &Site) -> Option<Site> {
         &mut library,
         &site.lexicon,
         site.config.learnings.similarity_threshold,
-        false,
+        None,
         &crate::diagnostics::Diagnostics::new(),
     );
     let taxonomies = crate::taxonomy::build(&library, &site.config);
@@ -1591,6 +1591,7 @@ fn public_site(site: &Site) -> Option<Site> {
         graph,
         taxonomies,
         lexicon: site.lexicon.clone(),
+        search: None,
     })
 }
 

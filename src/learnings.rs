@@ -19,6 +19,7 @@ use crate::content::{ActionStatus, Library};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::lessons::LessonSpace;
 use crate::markdown::LinkKind;
+use crate::search::web;
 use crate::similarity::{Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT};
 
 /// A learning (canonical or cluster) with every incident that cites it.
@@ -119,12 +120,13 @@ pub fn lexicon(
 }
 
 /// Attaches every learning and action item to its group, clusters what nobody labelled, and
-/// computes recurrence and (with `rank_related`) related incidents. Citations of unknown canonical ids are reported.
+/// computes recurrence and, given the term counts of every incident's whole text (see
+/// [`analyse`]), related incidents. Citations of unknown canonical ids are reported.
 pub fn link(
     lib: &mut Library,
     lexicon: &Arc<Lexicon>,
     threshold: f32,
-    rank_related: bool,
+    texts: Option<Vec<Counts>>,
     diags: &Diagnostics,
 ) -> Graph {
     let mut graph = Graph::default();
@@ -174,7 +176,7 @@ pub fn link(
             crate::timing("learning clusters", t);
             clusters
         },
-        || rank_related.then(|| text_neighbours(lib, lexicon)),
+        || texts.map(|texts| text_neighbours(lib, lexicon, texts)),
     );
     for c in clusters.new_groups {
         graph.by_id.insert(c.id.clone(), graph.groups.len());
@@ -958,38 +960,53 @@ const NOISE_SECTIONS: &[&str] = &[
     "appendix",
 ];
 
-/// Full-text nearest neighbours of every incident: TF-IDF over its title (weighted most), summary,
-/// learnings, action items and body sections, leaving out attendee lists and the like.
-fn text_neighbours(lib: &Library, lexicon: &Arc<Lexicon>) -> Vec<Vec<(usize, f32)>> {
+/// Reads every incident's whole text once for its two readers: the browser search index (the
+/// [`web::Stats`] of its fields) and the full-text similarity of related incidents (term
+/// counts of the title, weighted most, summary, learnings, action items and body sections,
+/// leaving out attendee lists and the like). Returns both, in library order.
+pub fn analyse(lib: &Library, lexicon: &Arc<Lexicon>) -> (Vec<Counts>, Vec<web::Stats>) {
     use rayon::prelude::*;
-    let t = std::time::Instant::now();
-    let docs: Vec<Counts> = lib
-        .incidents
+    lib.incidents
         .par_iter()
         .map_init(
             || Tokens::new(lexicon, DOC_CONCEPT_WEIGHT),
             |tokens, inc| {
                 let mut c = Counts::default();
-                tokens.count(&inc.title, 4.0, &mut c);
-                tokens.count(&inc.summary, 2.0, &mut c);
-                for l in &inc.learnings {
-                    tokens.count(&l.text, 1.5, &mut c);
-                }
-                for a in &inc.action_items {
-                    tokens.count(&a.text, 1.0, &mut c);
-                }
-                for s in &inc.sections {
-                    let t = crate::content::derive::normalise_title(&s.title);
-                    if !NOISE_SECTIONS.contains(&t.as_str()) {
-                        tokens.count(&s.title, 1.0, &mut c);
-                        tokens.count(&s.text, 1.0, &mut c);
-                    }
-                }
-                c
+                let stats =
+                    web::incident_stats(inc, &mut |text, part, read| match text_weight(part) {
+                        Some(w) => tokens.count_and_read(text, w, &mut c, read),
+                        None => web::plain(text, part, read),
+                    });
+                (c, stats)
             },
         )
-        .collect();
-    crate::timing("  text counts", t);
+        .unzip()
+}
+
+/// How much a word of this part of an incident counts in its full-text similarity, if at all.
+fn text_weight(part: web::Part) -> Option<f32> {
+    use web::Part;
+    match part {
+        Part::Title => Some(4.0),
+        Part::Summary => Some(2.0),
+        Part::Learning => Some(1.5),
+        Part::Action => Some(1.0),
+        Part::Section(title) => {
+            let t = crate::content::derive::normalise_title(title);
+            (!NOISE_SECTIONS.contains(&t.as_str())).then_some(1.0)
+        }
+        Part::Label | Part::Preamble => None,
+    }
+}
+
+/// Full-text nearest neighbours of every incident from `docs`, the term counts of each
+/// incident's whole text (see [`analyse`]), and from its title on its own.
+fn text_neighbours(
+    lib: &Library,
+    lexicon: &Arc<Lexicon>,
+    docs: Vec<Counts>,
+) -> Vec<Vec<(usize, f32)>> {
+    let t = std::time::Instant::now();
     let max_df = (lib.incidents.len() / 10).clamp(50, MAX_DF);
     let m = Model::from_counts(&docs);
     crate::timing("  text model", t);

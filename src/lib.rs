@@ -7,11 +7,13 @@ The build is a pipeline of plain stages, each reading what the one before produc
 1. `config`: read `hindsight.toml` (optional).
 2. `content::load`: walk the content folder, read front matter, run the Markdown pass and
    derive what the front matter left out. One [`content::Library`] is the content graph.
-3. `learnings::link`: attach learnings to canonical learnings, find recurrence, rank
+3. `learnings::analyse` (build only): read every postmortem's text once, for both the browser
+   search index and the full-text similarity of related incidents.
+4. `learnings::link`: attach learnings to canonical learnings, find recurrence, rank
    related incidents.
-4. `taxonomy::build`: tags, services, severities, years.
-5. `render`: every page, feed, sitemap and JSON export, from small borrowed views.
-6. `output`: the only writer; stages into a temporary folder and swaps it in on success.
+5. `taxonomy::build`: tags, services, severities, years.
+6. `render`: every page, feed, sitemap and JSON export, from small borrowed views.
+7. `output`: the only writer; stages into a temporary folder and swaps it in on success.
 
 Problems are collected as [`diagnostics::Diagnostic`]s so that one run reports all of them.
 */
@@ -114,6 +116,9 @@ pub struct Site {
     pub taxonomies: Vec<taxonomy::Taxonomy>,
     /// The concept lexicon learnings were compared with (the team's vocabulary included).
     pub lexicon: std::sync::Arc<similarity::Lexicon>,
+    /// What the browser search index reads of each incident, when built (see
+    /// [`learnings::analyse`]).
+    pub search: Option<Vec<search::web::Stats>>,
 }
 
 /// What a site is loaded for.
@@ -153,11 +158,21 @@ pub fn load_site(
     timing("content loaded", t);
     let t = Instant::now();
     let lexicon = learnings::lexicon(root, &config, &diags);
+    // One pass over every postmortem's text serves the search index and related incidents.
+    let (texts, search) = match purpose {
+        Purpose::Build => {
+            let (texts, search) = learnings::analyse(&library, &lexicon);
+            (Some(texts), Some(search))
+        }
+        Purpose::Check => (None, None),
+    };
+    timing("texts analysed", t);
+    let t = Instant::now();
     let graph = learnings::link(
         &mut library,
         &lexicon,
         config.learnings.similarity_threshold,
-        purpose == Purpose::Build,
+        texts,
         &diags,
     );
     timing("learnings linked", t);
@@ -181,6 +196,7 @@ pub fn load_site(
             graph,
             taxonomies,
             lexicon,
+            search,
         },
         diags,
     )

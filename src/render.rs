@@ -223,7 +223,7 @@ pub fn render_site(
     }
     out.write("static/highlight.css", highlight.as_bytes())?;
     let t = std::time::Instant::now();
-    crate::search::web::write(&site.library, out)?;
+    crate::search::web::write(&site.library, site.search.as_deref(), out)?;
     crate::timing("browser search index", t);
     hasher_input.extend_from_slice(highlight.as_bytes());
     let version = short_hash(&hasher_input);

@@ -242,9 +242,21 @@ impl Tokens {
 
     /// Calls `f` with the byte range and stem of every content word of `text` (stop words,
     /// filler words, single letters and numbers left out).
-    fn each_stem(lex: &Lexicon, text: &str, mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>)) {
+    fn each_stem(lex: &Lexicon, text: &str, f: impl FnMut(std::ops::Range<usize>, &Arc<str>)) {
+        Self::each_stem_and_term(lex, text, f, |_| {})
+    }
+
+    /// [`Self::each_stem`] that also calls `term` with every term of the analysis, stop and
+    /// filler words included (for a reader of the same text that wants them all).
+    fn each_stem_and_term(
+        lex: &Lexicon,
+        text: &str,
+        mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>),
+        mut term: impl FnMut(&crate::analysis::Term),
+    ) {
         crate::analysis::with(|a| {
             a.each(text, |r, t| {
+                term(t);
                 let s = &t.text;
                 if !t.stop && usable(s) && !lex.filler.contains(s) {
                     f(r, s);
@@ -261,6 +273,19 @@ impl Tokens {
     /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
     /// `concept_weight * w`.
     pub fn count(&mut self, text: &str, w: f32, counts: &mut Counts) {
+        self.count_and_read(text, w, counts, |_| {});
+    }
+
+    /// [`Self::count`] that also calls `read` with every term the analysis finds in `text`, in
+    /// order: one pass over the text serves the counts and another reader (the browser search
+    /// index, see `search::web::incident_stats`).
+    pub fn count_and_read(
+        &mut self,
+        text: &str,
+        w: f32,
+        counts: &mut Counts,
+        read: impl FnMut(&crate::analysis::Term),
+    ) {
         let lex = &*self.lexicon;
         let cw = self.concept_weight * w;
         let mut add = |s: &Arc<str>| {
@@ -279,7 +304,7 @@ impl Tokens {
         let seq = &mut self.seq;
         seq.clear();
         let mut end = 0;
-        Self::each_stem(lex, text, |r, s| {
+        let add_stem = |r: std::ops::Range<usize>, s: &Arc<str>| {
             add(s);
             if phrases {
                 if text[end..r.start].contains([',', '.', ';', ':', '!', '?', '(', ')']) {
@@ -288,7 +313,8 @@ impl Tokens {
                 end = r.end;
                 seq.push(Some(s.clone()));
             }
-        });
+        };
+        Self::each_stem_and_term(lex, text, add_stem, read);
         // The analysis splits "on-call" into "on" (a stop word) and "call", and "roll-back"
         // into two words that say little alone; a hyphenated word whose joined form is in the
         // lexicon ("oncall", "rollback") also counts as that word. Part of the lexicon, so not
@@ -723,6 +749,21 @@ mod tests {
         let mut out = Vec::new();
         t.stems("We need to make sure the alerts are paging", &mut out);
         assert_eq!(out, vec!["alert", "page"]);
+    }
+
+    #[test]
+    fn counting_while_reading_counts_the_same_and_reads_every_term_of_the_analysis() {
+        let text = "The on-call engineer asked for a second pair of eyes: was the roll-back \
+                    paged? Yes, it was; the alerts were paging.";
+        let mut t = Tokens::default();
+        let (mut alone, mut shared) = (Counts::default(), Counts::default());
+        t.count(text, 1.5, &mut alone);
+        let mut read = Vec::new();
+        t.count_and_read(text, 1.5, &mut shared, |term| {
+            read.push(term.text.to_string())
+        });
+        assert_eq!(alone, shared);
+        assert_eq!(read, crate::analysis::terms(text));
     }
 
     #[test]

@@ -443,3 +443,26 @@ fn incidents_holding_more_of_the_query_words_rank_first_as_in_the_browser() {
         "the only incident that holds both words comes first"
     );
 }
+
+#[test]
+fn the_search_statistics_made_in_the_pass_shared_with_related_incidents_are_those_search_makes_alone(
+) {
+    use hindsight::search::web;
+    for name in ["dfds", "quayside"] {
+        let root = fixture(name);
+        let config = hindsight::config::Config::load(&root).expect("config");
+        let out = root.join("public");
+        let (site, _) =
+            hindsight::load_site(&root, config, &out, false, hindsight::Purpose::Build, None);
+        let shared = site.search.as_ref().expect("a build analyses for search");
+        assert_eq!(shared.len(), site.library.incidents.len(), "{name}");
+        assert!(shared.len() > 20, "{name}: {}", shared.len());
+        for (inc, stats) in site.library.incidents.iter().zip(shared) {
+            assert!(
+                *stats == web::incident_stats(inc, &mut web::plain),
+                "{name}: {}",
+                inc.id
+            );
+        }
+    }
+}

@@ -35,6 +35,8 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{docs, Doc};
+use crate::analysis::Term;
+use crate::content::Incident;
 use crate::output::{Output, OutputError};
 
 /// Version of the layout `search.js` reads.
@@ -64,13 +66,27 @@ const B: f64 = 0.75;
 const FIELDS: usize = 6;
 const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
 
-/// What the build writes under `search/`: (path relative to the site root, bytes).
-pub fn files(lib: &crate::content::Library) -> Vec<(String, Vec<u8>)> {
+/// What the build writes under `search/`: (path relative to the site root, bytes). `stats` are
+/// the incidents' [`incident_stats`] when the build made them already, in library order.
+pub fn files(lib: &crate::content::Library, stats: Option<&[Stats]>) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
     let docs: Vec<Doc> = docs(lib)
         .into_iter()
         .filter(|d| d.url.starts_with("incidents/"))
         .collect();
+    let made: Vec<Stats>;
+    let stats = match stats {
+        Some(s) => s,
+        None => {
+            made = lib
+                .incidents
+                .par_iter()
+                .map(|i| incident_stats(i, &mut plain))
+                .collect();
+            &made
+        }
+    };
+    assert_eq!(stats.len(), docs.len(), "one analysis per incident");
     let mut files = Vec::new();
     let mut put = |prefix: &str, bytes: Vec<u8>| -> String {
         let name = format!("{prefix}-{}.json", hash(&bytes));
@@ -79,7 +95,7 @@ pub fn files(lib: &crate::content::Library) -> Vec<(String, Vec<u8>)> {
     };
 
     // Term shards: sorted terms cut by size, at most about MAX_SHARDS of them.
-    let postings = postings(&docs);
+    let postings = postings(stats);
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shard_bytes = SHARD_BYTES.max(total / MAX_SHARDS + 1);
     let mut shards: Vec<(String, String)> = Vec::new();
@@ -166,8 +182,12 @@ fn postings_json(term: &str, list: &[u64]) -> String {
 }
 
 /// Writes the static index through the site's single writer.
-pub fn write(lib: &crate::content::Library, out: &Output) -> Result<(), OutputError> {
-    for (path, bytes) in files(lib) {
+pub fn write(
+    lib: &crate::content::Library,
+    stats: Option<&[Stats]>,
+    out: &Output,
+) -> Result<(), OutputError> {
+    for (path, bytes) in files(lib, stats) {
         out.write(&path, &bytes)?;
     }
     Ok(())
@@ -178,61 +198,103 @@ fn hash(bytes: &[u8]) -> String {
 }
 
 /// Per document: term -> (frequency per field, section mask), and each field's length.
-struct Stats {
+#[derive(Debug, PartialEq)]
+pub struct Stats {
     terms: FxHashMap<Arc<str>, ([u32; FIELDS], u64)>,
     lengths: [u32; FIELDS],
 }
 
-/// Analyses one document: its scored fields in the order of [`WEIGHTS`], and its sections.
-fn stats(d: &Doc) -> Stats {
+impl Stats {
+    /// Adds the terms of `text`, the `part` of its document, to `field` and to the sections of
+    /// `mask`.
+    fn read(&mut self, analyse: &mut Analyse, text: &str, part: Part, field: usize, mask: u64) {
+        let (terms, lengths) = (&mut self.terms, &mut self.lengths);
+        analyse(text, part, &mut |t: &Term| {
+            let e = terms.entry(t.text.clone()).or_default();
+            e.0[field] += 1;
+            e.1 |= mask;
+            lengths[field] += 1;
+        });
+    }
+}
+
+/// A text of an incident the search index reads, as [`incident_stats`] hands it to the
+/// analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part<'a> {
+    Title,
+    Summary,
+    Learning,
+    /// A tag, service or severity.
+    Label,
+    Action,
+    /// The body before its first heading.
+    Preamble,
+    /// A section's heading or its text, with the section's heading.
+    Section(&'a str),
+}
+
+/// Reads one text: calls the given reader with every term of the text, in order.
+pub type Analyse<'r> = dyn FnMut(&str, Part, &mut dyn FnMut(&Term)) + 'r;
+
+/// The analysis the search index alone needs: every term of the text.
+pub fn plain(text: &str, _: Part, read: &mut dyn FnMut(&Term)) {
+    crate::analysis::with(|a| a.each(text, |_, t| read(t)));
+}
+
+/// Analyses one incident for the search index: its scored fields in the order of [`WEIGHTS`]
+/// (the body is its preamble and sections), and its sections (those with text, as
+/// [`super::docs`] keeps them) for the section masks. Every text is read once, by `analyse`,
+/// which may count the same terms for another purpose in the same pass: the full-text
+/// similarity of related incidents does (see `learnings::analyse`).
+pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
     let mut st = Stats {
         terms: FxHashMap::default(),
         lengths: [0; FIELDS],
     };
-    let labels = d.tags.iter().chain(&d.services).chain(&d.severity);
-    let fields: [Vec<&str>; FIELDS] = [
-        vec![&d.title],
-        vec![&d.summary],
-        d.learnings.iter().map(String::as_str).collect(),
-        labels.map(String::as_str).collect(),
-        d.actions.iter().map(String::as_str).collect(),
-        vec![&d.body],
-    ];
-    crate::analysis::with(|a| {
-        for (f, texts) in fields.iter().enumerate() {
-            for text in texts {
-                a.each(text, |_, t| {
-                    st.terms.entry(t.text.clone()).or_default().0[f] += 1;
-                    st.lengths[f] += 1;
-                });
-            }
-        }
-        for (i, s) in d.sections.iter().enumerate() {
-            let bit = 1u64 << i.min(MASK_BITS);
-            for text in [&s.title, &s.text] {
-                a.each(text, |_, t| {
-                    st.terms.entry(t.text.clone()).or_default().1 |= bit;
-                });
-            }
-        }
-    });
+    let mut read = |text: &str, part: Part, field: usize, mask: u64| {
+        st.read(analyse, text, part, field, mask);
+    };
+    read(&inc.title, Part::Title, 0, 0);
+    read(&inc.summary, Part::Summary, 1, 0);
+    for l in &inc.learnings {
+        read(&l.text, Part::Learning, 2, 0);
+    }
+    let labels = inc.tags.iter().chain(&inc.services).chain(&inc.severity);
+    for l in labels {
+        read(l, Part::Label, 3, 0);
+    }
+    for a in &inc.action_items {
+        read(&a.text, Part::Action, 4, 0);
+    }
+    read(&inc.preamble, Part::Preamble, 5, 0);
+    let mut kept = 0;
+    for sec in &inc.sections {
+        let mask = if sec.text.trim().is_empty() {
+            0
+        } else {
+            kept += 1;
+            1u64 << (kept - 1).min(MASK_BITS)
+        };
+        read(&sec.title, Part::Section(&sec.title), 5, mask);
+        read(&sec.text, Part::Section(&sec.title), 5, mask);
+    }
     st
 }
 
 /// term -> flat `[doc delta, score, section mask, ...]`, documents in order; terms sorted.
-fn postings(docs: &[Doc]) -> Vec<(Arc<str>, Vec<u64>)> {
+fn postings(stats: &[Stats]) -> Vec<(Arc<str>, Vec<u64>)> {
     use rayon::prelude::*;
-    let stats: Vec<Stats> = docs.par_iter().map(stats).collect();
-    let n = docs.len().max(1) as f64;
+    let n = stats.len().max(1) as f64;
     let mut avg = [0f64; FIELDS];
-    for s in &stats {
+    for s in stats {
         for (a, l) in avg.iter_mut().zip(s.lengths) {
             *a += f64::from(l) / n;
         }
     }
     // Documents per term and field, for the inverse document frequency.
     let mut df: FxHashMap<&str, [u32; FIELDS]> = FxHashMap::default();
-    for s in &stats {
+    for s in stats {
         for (t, (tf, _)) in &s.terms {
             let e = df.entry(t).or_default();
             for (d, f) in e.iter_mut().zip(tf) {
@@ -394,15 +456,14 @@ fn facets(docs: &[Doc]) -> (Facets, Value) {
 mod tests {
     use super::*;
 
-    fn doc(i: usize, body: &str) -> Doc {
-        Doc {
-            source: format!("{i}.md"),
-            id: format!("PM{i}"),
-            url: format!("incidents/PM{i}/"),
-            title: format!("Incident {i}"),
-            body: body.to_string(),
-            ..Doc::default()
-        }
+    /// The statistics of a document that has only a body.
+    fn doc(body: &str) -> Stats {
+        let mut st = Stats {
+            terms: FxHashMap::default(),
+            lengths: [0; FIELDS],
+        };
+        st.read(&mut plain, body, Part::Preamble, 5, 0);
+        st
     }
 
     #[test]
@@ -410,7 +471,7 @@ mod tests {
         let n = 2 * MAX_POSTINGS + 20;
         // Even documents say "database" (i / 2) % 7 + 1 times: those that say it once score
         // lowest. Five odd documents also say "replica".
-        let docs: Vec<Doc> = (0..n)
+        let docs: Vec<Stats> = (0..n)
             .map(|i| {
                 let extra = if i < 10 && i % 2 == 1 { " replica" } else { "" };
                 let body = if i % 2 == 0 {
@@ -418,7 +479,7 @@ mod tests {
                 } else {
                     "other".to_string()
                 };
-                doc(i, &format!("{body}{extra}"))
+                doc(&format!("{body}{extra}"))
             })
             .collect();
         let holding: Vec<usize> = (0..n).filter(|i| i % 2 == 0).collect();
