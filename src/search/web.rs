@@ -292,24 +292,35 @@ fn postings(stats: &[Stats]) -> Vec<(Arc<str>, Vec<u64>)> {
             *a += f64::from(l) / n;
         }
     }
-    // Documents per term and field, for the inverse document frequency.
-    let mut df: FxHashMap<&str, [u32; FIELDS]> = FxHashMap::default();
+    // Each term gets an id, in order of first sight; per id: documents per field (for the
+    // inverse document frequency) and documents that hold the term at all.
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut names: Vec<&Arc<str>> = Vec::new();
+    let mut df: Vec<[u32; FIELDS]> = Vec::new();
+    let mut holding: Vec<usize> = Vec::new();
     for s in stats {
         for (t, (tf, _)) in &s.terms {
-            let e = df.entry(t).or_default();
-            for (d, f) in e.iter_mut().zip(tf) {
+            let id = *ids.entry(t).or_insert_with(|| {
+                names.push(t);
+                df.push([0; FIELDS]);
+                holding.push(0);
+                names.len() as u32 - 1
+            }) as usize;
+            for (d, f) in df[id].iter_mut().zip(tf) {
                 *d += u32::from(*f > 0);
             }
+            holding[id] += 1;
         }
     }
-    // Per document, (term, score, mask) of each of its terms.
-    let scored: Vec<Vec<(&Arc<str>, u64, u64)>> = stats
+    // Per document, (term id, score, mask) of each of its terms.
+    let scored: Vec<Vec<(u32, u64, u64)>> = stats
         .par_iter()
         .map(|s| {
             s.terms
                 .iter()
                 .map(|(t, (tf, mask))| {
-                    let dfs = &df[&**t];
+                    let id = ids[&**t];
+                    let dfs = &df[id as usize];
                     let mut score = 0f64;
                     for f in 0..FIELDS {
                         if tf[f] == 0 {
@@ -321,20 +332,20 @@ fn postings(stats: &[Stats]) -> Vec<(Arc<str>, Vec<u64>)> {
                         let norm = 1.0 - B + B * f64::from(s.lengths[f]) / avg[f].max(1.0);
                         score += WEIGHTS[f] * idf * tf * (K1 + 1.0) / (tf + K1 * norm);
                     }
-                    (t, ((score * 10.0).round() as u64).max(1), *mask)
+                    (id, ((score * 10.0).round() as u64).max(1), *mask)
                 })
                 .collect()
         })
         .collect();
-    // term -> (document, score, mask), documents in order.
+    // Term id -> (document, score, mask), documents in order, each list allocated once.
     type Postings = Vec<(usize, u64, u64)>;
-    let mut by_term: FxHashMap<&Arc<str>, Postings> = FxHashMap::default();
+    let mut by_term: Vec<Postings> = holding.iter().map(|&h| Vec::with_capacity(h)).collect();
     for (doc, list) in scored.iter().enumerate() {
-        for &(t, score, mask) in list {
-            by_term.entry(t).or_default().push((doc, score, mask));
+        for &(id, score, mask) in list {
+            by_term[id as usize].push((doc, score, mask));
         }
     }
-    let mut terms: Vec<(&Arc<str>, Postings)> = by_term.into_iter().collect();
+    let mut terms: Vec<(&Arc<str>, Postings)> = names.into_iter().zip(by_term).collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     terms
         .into_par_iter()
