@@ -156,17 +156,17 @@ pub fn load_site(
         &diags,
     );
     timing("content loaded", t);
-    let t = Instant::now();
     let lexicon = learnings::lexicon(root, &config, &diags);
     // One pass over every postmortem's text serves the search index and related incidents.
     let (texts, search) = match purpose {
         Purpose::Build => {
+            let t = Instant::now();
             let (texts, search) = learnings::analyse(&library, &lexicon);
+            timing("texts analysed", t);
             (Some(texts), Some(search))
         }
         Purpose::Check => (None, None),
     };
-    timing("texts analysed", t);
     let t = Instant::now();
     let graph = learnings::link(
         &mut library,
