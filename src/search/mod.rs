@@ -93,6 +93,23 @@ fn hex(bytes: &[u8]) -> String {
 /// The documents of a library: every incident it holds, then every canonical learning.
 pub fn docs(lib: &Library) -> Vec<Doc> {
     let incidents = lib.incidents.iter().map(|i| Doc {
+        body: i.text(),
+        ..incident_doc(i)
+    });
+    let learnings = lib.learnings.iter().map(|l| Doc {
+        source: l.source.clone(),
+        id: l.id.clone(),
+        url: format!("learnings/{}/", l.id),
+        title: l.title.clone(),
+        summary: l.summary.clone(),
+        ..Doc::default()
+    });
+    incidents.chain(learnings).collect()
+}
+
+/// An incident as a document, without its whole body (the browser index reads its sections).
+pub(crate) fn incident_doc(i: &crate::content::Incident) -> Doc {
+    Doc {
         source: i.source.clone(),
         id: i.id.clone(),
         url: i.url(),
@@ -107,24 +124,20 @@ pub fn docs(lib: &Library) -> Vec<Doc> {
         sections: i
             .sections
             .iter()
-            .filter(|s| !s.text.trim().is_empty())
+            .filter(|s| has_text(s))
             .map(|s| DocSection {
                 title: s.title.clone(),
                 anchor: s.anchor.clone(),
                 text: s.text.clone(),
             })
             .collect(),
-        body: i.text(),
-    });
-    let learnings = lib.learnings.iter().map(|l| Doc {
-        source: l.source.clone(),
-        id: l.id.clone(),
-        url: format!("learnings/{}/", l.id),
-        title: l.title.clone(),
-        summary: l.summary.clone(),
-        ..Doc::default()
-    });
-    incidents.chain(learnings).collect()
+        body: String::new(),
+    }
+}
+
+/// Whether a section is kept as a document's section (one with text; a heading alone is not).
+pub(crate) fn has_text(s: &crate::markdown::Section) -> bool {
+    !s.text.trim().is_empty()
 }
 
 /// Filters every hit must pass. Values compare case-insensitively.

@@ -34,7 +34,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{docs, Doc};
+use super::{has_text, incident_doc, Doc};
 use crate::analysis::Term;
 use crate::content::Incident;
 use crate::output::{Output, OutputError};
@@ -70,10 +70,7 @@ const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
 /// the incidents' [`incident_stats`] when the build made them already, in library order.
 pub fn files(lib: &crate::content::Library, stats: Option<&[Stats]>) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
-    let docs: Vec<Doc> = docs(lib)
-        .into_iter()
-        .filter(|d| d.url.starts_with("incidents/"))
-        .collect();
+    let docs: Vec<Doc> = lib.incidents.par_iter().map(incident_doc).collect();
     let made: Vec<Stats>;
     let stats = match stats {
         Some(s) => s,
@@ -244,9 +241,9 @@ pub fn plain(text: &str, _: Part, read: &mut dyn FnMut(&Term)) {
 
 /// Analyses one incident for the search index: its scored fields in the order of [`WEIGHTS`]
 /// (the body is its preamble and sections), and its sections (those with text, as
-/// [`super::docs`] keeps them) for the section masks. Every text is read once, by `analyse`,
-/// which may count the same terms for another purpose in the same pass: the full-text
-/// similarity of related incidents does (see `learnings::analyse`).
+/// [`super::incident_doc`] keeps them) for the section masks. Every text is read once, by
+/// `analyse`, which may count the same terms for another purpose in the same pass: the
+/// full-text similarity of related incidents does (see `learnings::analyse`).
 pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
     let mut st = Stats {
         terms: FxHashMap::default(),
@@ -270,11 +267,11 @@ pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
     read(&inc.preamble, Part::Preamble, 5, 0);
     let mut kept = 0;
     for sec in &inc.sections {
-        let mask = if sec.text.trim().is_empty() {
-            0
-        } else {
+        let mask = if has_text(sec) {
             kept += 1;
             1u64 << (kept - 1).min(MASK_BITS)
+        } else {
+            0
         };
         read(&sec.title, Part::Section(&sec.title), 5, mask);
         read(&sec.text, Part::Section(&sec.title), 5, mask);
