@@ -484,7 +484,19 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         .collect();
     let rest_docs: Vec<(&Counts, &SparseVec)> =
         rest.iter().map(|&k| (&docs[k], &lessons[k])).collect();
-    let labels = cluster_twice(&rest_docs, &rest_vecs, &space, threshold);
+    // Two learnings of one postmortem are two lessons: its authors listed them apart, and what
+    // they share is the incident's vocabulary. Its action items are kept apart from nothing,
+    // since a postmortem often files two for one lesson (on the real items' labels, 2 of 261
+    // pairs of learnings of one postmortem state the same lesson, 11 of 474 pairs of action
+    // items; keeping action items apart too cost Quayside's cross-incident F1 0.06).
+    let apart: Vec<Option<u32>> = rest
+        .iter()
+        .map(|&k| match items[k].kind {
+            ItemKind::Learning(_) => Some(items[k].incident as u32),
+            ItemKind::Action(_) => None,
+        })
+        .collect();
+    let labels = cluster_twice(&rest_docs, &rest_vecs, &apart, &space, threshold);
     crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (r, label) in labels.into_iter().enumerate() {
@@ -608,6 +620,17 @@ pub fn discounted_cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
 /// order the pairs were found: the result does not hang on which of two near-equal pairs came
 /// first. Returns a cluster label per vector (the smallest member index).
 pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
+    cluster_vectors_apart(vectors, vec![Vec::new(); vectors.len()], threshold)
+}
+
+/// [`cluster_vectors`], except that two clusters never merge when both hold a vector with
+/// the same key in `apart` (each vector's keys, most often none or one): two learnings
+/// of one postmortem are two lessons, however much of its vocabulary they share.
+fn cluster_vectors_apart(
+    vectors: &[SparseVec],
+    mut apart: Vec<Vec<u32>>,
+    threshold: f32,
+) -> Vec<usize> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let max_df = (vectors.len() / 10).clamp(50, MAX_DF);
@@ -674,7 +697,10 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     for (a, list) in near.iter().enumerate() {
         for &(b, cos) in list {
             // The discount only lowers a cosine, so pairs below the threshold need no more.
-            if a < b && cos >= threshold && discounted_cosine(&vectors[a], &vectors[b]) >= threshold
+            if a < b
+                && cos >= threshold
+                && !shares_key(&apart[a], &apart[b])
+                && discounted_cosine(&vectors[a], &vectors[b]) >= threshold
             {
                 queue.push((OrdF32(cos), Reverse((a, b)), (0, 0)));
             }
@@ -682,7 +708,8 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     }
     while let Some((_, Reverse((a, b)), (va, vb))) = queue.pop() {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-        if ra == rb {
+        // Keys only accumulate, so a pair kept apart once stays apart.
+        if ra == rb || shares_key(&apart[ra], &apart[rb]) {
             continue;
         }
         if (ra, rb) != (a, b) || version[ra] != va || version[rb] != vb {
@@ -723,6 +750,11 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
         }
         let (keep, gone) = if ra < rb { (ra, rb) } else { (rb, ra) };
         parent[gone] = keep;
+        if !apart[gone].is_empty() {
+            let gone_keys = std::mem::take(&mut apart[gone]);
+            apart[keep].extend(gone_keys);
+            apart[keep].sort_unstable();
+        }
         terms[keep] = big.len();
         norm2[keep] = n2;
         size[keep] = size[ra] + size[rb];
@@ -730,6 +762,19 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
         version[keep] += 1;
     }
     (0..vectors.len()).map(|i| find(&mut parent, i)).collect()
+}
+
+/// Whether two sorted key lists share a key.
+fn shares_key(a: &[u32], b: &[u32]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// Clusters texts (their term counts and lesson projections, and the
@@ -744,10 +789,19 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
 fn cluster_twice(
     docs: &[(&Counts, &SparseVec)],
     vectors: &[SparseVec],
+    apart: &[Option<u32>],
     space: &LessonSpace,
     threshold: f32,
 ) -> Vec<usize> {
-    let labels = cluster_vectors(vectors, threshold);
+    let keys = |i: usize| {
+        apart
+            .get(i)
+            .copied()
+            .flatten()
+            .into_iter()
+            .collect::<Vec<u32>>()
+    };
+    let labels = cluster_vectors_apart(vectors, (0..vectors.len()).map(keys).collect(), threshold);
     // A cluster's label is its smallest member, so roots come in ascending order.
     let mut slot = vec![0; labels.len()];
     let mut roots = Vec::new();
@@ -759,8 +813,10 @@ fn cluster_twice(
     }
     let mut pooled: Vec<Counts> = vec![Counts::default(); roots.len()];
     let mut size = vec![0u32; roots.len()];
-    for ((doc, _), &label) in docs.iter().zip(&labels) {
+    let mut pooled_keys: Vec<Vec<u32>> = vec![Vec::new(); roots.len()];
+    for (i, ((doc, _), &label)) in docs.iter().zip(&labels).enumerate() {
         size[slot[label]] += 1;
+        pooled_keys[slot[label]].extend(keys(i));
         let sum = &mut pooled[slot[label]];
         for (term, w) in doc.iter() {
             *sum.entry(term.clone()).or_default() += w;
@@ -777,8 +833,12 @@ fn cluster_twice(
             })
             .collect()
     };
-    let merged = cluster_vectors(
+    for k in &mut pooled_keys {
+        k.sort_unstable();
+    }
+    let merged = cluster_vectors_apart(
         &crate::lessons::vectors_with(&pooled, &lessons, space),
+        pooled_keys,
         threshold,
     );
     labels
@@ -808,8 +868,16 @@ impl Ord for OrdF32 {
 /// Clusters free texts (learnings) with the same analysis and linkage the build uses; for
 /// measuring and tuning. Returns a cluster label per text.
 pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
-    cluster_texts_in(
+    cluster_texts_apart(texts, &[], threshold)
+}
+
+/// [`cluster_texts`], keeping texts with the same key in `apart` (by index; a missing or
+/// `None` key keeps nothing apart) in different clusters, as the build keeps the learnings of
+/// one postmortem apart.
+pub fn cluster_texts_apart(texts: &[&str], apart: &[Option<u32>], threshold: f32) -> Vec<usize> {
+    cluster_texts_with(
         texts,
+        apart,
         threshold,
         &LessonSpace::for_lexicon(Lexicon::builtin()),
     )
@@ -817,6 +885,15 @@ pub fn cluster_texts(texts: &[&str], threshold: f32) -> Vec<usize> {
 
 /// [`cluster_texts`] with another lesson space than the library's (see [`LessonSpace::of`]).
 pub fn cluster_texts_in(texts: &[&str], threshold: f32, space: &LessonSpace) -> Vec<usize> {
+    cluster_texts_with(texts, &[], threshold, space)
+}
+
+fn cluster_texts_with(
+    texts: &[&str],
+    apart: &[Option<u32>],
+    threshold: f32,
+    space: &LessonSpace,
+) -> Vec<usize> {
     let lexicon = Lexicon::builtin();
     let mut tokens = Tokens::new(lexicon, CONCEPT_WEIGHT);
     let docs: Vec<Counts> = texts
@@ -830,7 +907,7 @@ pub fn cluster_texts_in(texts: &[&str], threshold: f32, space: &LessonSpace) -> 
     let lessons = crate::lessons::projections(&docs, space);
     let vectors = crate::lessons::vectors_with(&docs, &lessons, space);
     let docs: Vec<(&Counts, &SparseVec)> = docs.iter().zip(&lessons).collect();
-    cluster_twice(&docs, &vectors, space, threshold)
+    cluster_twice(&docs, &vectors, apart, space, threshold)
 }
 
 fn first_words(text: &str, n: usize) -> String {
@@ -1267,6 +1344,23 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_with_the_same_key_never_share_a_cluster_however_alike() {
+        let texts = [
+            "Roll out config changes one region at a time",
+            "Roll out configuration changes one region at a time, with a soak",
+            "Config changes should roll out region by region",
+        ];
+        let together = cluster_texts(&texts, 0.18);
+        assert!(together[0] == together[1] && together[1] == together[2]);
+        // The first two come from one postmortem: the third joins one of them, not both.
+        let apart = cluster_texts_apart(&texts, &[Some(7), Some(7), None], 0.18);
+        assert_ne!(apart[0], apart[1]);
+        assert!(apart[2] == apart[0] || apart[2] == apart[1]);
+        assert!(!shares_key(&[1, 4, 9], &[2, 5, 8]));
+        assert!(shares_key(&[1, 4, 9], &[0, 9]));
+    }
 
     #[test]
     fn a_cluster_is_named_by_its_most_central_member_not_its_oldest() {
