@@ -2,14 +2,15 @@
 """Hindsight benchmark harness (Python 3.11 standard library only).
 
     python3 bench/run.py [--n 1000 10000] [--runs 3]
-                         [--command build|check|search|search-budget]
+                         [--command build|check|search|search-budget|learnings-budget]
                          [--keep] [--bin PATH] [--seed 7]
 
 For each N it generates (or reuses) a synthetic corpus in bench-out/corpus-N with
 bench/gen.py, runs the Hindsight binary --runs times, measures wall time and the child's
 peak RSS (os.wait4), and writes a Markdown table to stdout and bench-out/results-<command>.md.
 `search-budget` (bench/search_budget.py) measures the browser search budgets against
-Pagefind instead. See bench/README.md.
+Pagefind instead; `learnings-budget` what learning clusters and related incidents add to the
+build (builds with and without them, alternating). See bench/README.md.
 """
 
 from __future__ import annotations
@@ -150,12 +151,15 @@ def repeat(cmd: list[str], runs: int, label: str, stale: list[Path]) -> list[Run
     return results
 
 
-def measure(cmd: list[str]) -> RunResult:
-    """Run cmd once; wall time from perf_counter, peak RSS from os.wait4 on the child."""
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> RunResult:
+    """Run cmd once (with `env` added to the environment); wall time from perf_counter,
+    peak RSS from os.wait4 on the child."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         floor = own_hwm_mb()
+        child_env = {**os.environ, **env} if env else None
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                env=child_env)
         try:
             _, status, ru = os.wait4(proc.pid, 0)
         except KeyboardInterrupt:
@@ -270,6 +274,75 @@ def fmt_mb(nbytes: float) -> str:
     return f"{nbytes / 1e6:.1f}"
 
 
+# ----------------------------------------------------------------------------- learnings budget
+
+NO_SIMILARITY = {"HINDSIGHT_BENCH_NO_SIMILARITY": "1"}
+
+
+def learnings_budget(args, bin_path: Path) -> int:
+    """What clustering and ranking add to the build: builds with them and without them
+    (`HINDSIGHT_BENCH_NO_SIMILARITY=1`: only citations link learnings, no clusters, no related
+    incidents, and so none of their pages, lists or export), alternating, each pair in the
+    other order than the last, so a slow stretch of a shared machine weighs on both. The
+    first pair is a warm-up when --runs > 1. Writes bench-out/results-learnings-budget.md."""
+    bin_shown = rel(bin_path)
+    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    lines = [
+        "# Hindsight benchmark: what learning clusters and related incidents add to `build`",
+        "",
+        f"- hindsight: {binary_version(bin_path)} (`{bin_shown}`)",
+        f"- date: {started.isoformat().replace('+00:00', 'Z')}",
+        f"- nproc: {nproc()}; machine: {machine_info()}",
+        f"- corpus: `bench/gen.py --seed {args.seed}` in `bench-out/corpus-N`",
+        f"- {args.runs} pairs of clean builds per N, with and without "
+        "(`HINDSIGHT_BENCH_NO_SIMILARITY=1`), alternating"
+        + ("; the first pair is a discarded warm-up" if args.runs > 1 else ""),
+        "",
+        "| N | with, median s | without, median s | added | added, per pair |",
+        "|---:|---:|---:|---:|---|",
+    ]
+    for n in args.n:
+        corpus = ensure_corpus(n, args.seed)
+        site = OUT / f"site-{n}"
+        cmd = [str(bin_path), "build", "--root", rel(corpus), "--out", rel(site), "--quiet"]
+        log(f"bench: N={n}: {bin_shown} {' '.join(cmd[1:])}, with and without "
+            "HINDSIGHT_BENCH_NO_SIMILARITY=1")
+        pairs = []
+        for i in range(args.runs):
+            order = [("with", None), ("without", NO_SIMILARITY)]
+            if i % 2:
+                order.reverse()
+            walls = {}
+            for label, env in order:
+                if site.exists():
+                    shutil.rmtree(site)
+                if hasattr(os, "sync"):
+                    os.sync()
+                r = measure(cmd, env)
+                if r.code != 0:
+                    tail = "\n".join(r.stderr.rstrip().splitlines()[-40:])
+                    fail(f"build {label} failed with exit code {r.code}; stderr tail:\n{tail}")
+                walls[label] = r.wall
+                log(f"bench:   pair {i + 1}/{args.runs}, {label}: {r.wall:.3f} s")
+            pairs.append((walls["with"], walls["without"]))
+        if site.exists() and not args.keep:
+            shutil.rmtree(site)
+        used = pairs[1:] if args.runs > 1 else pairs
+        with_med = statistics.median(w for w, _ in used)
+        without_med = statistics.median(wo for _, wo in used)
+        per_pair = ", ".join(f"{w / wo - 1:+.0%}" for w, wo in used)
+        lines.append(f"| {n:,} | {with_med:.3f} | {without_med:.3f} | "
+                     f"{with_med / without_med - 1:+.1%} | {per_pair} |")
+    lines += ["", "The issue's budget: clustering and ranking add at most 30% at N = 10,000.", ""]
+    report = "\n".join(lines)
+    print(report)
+    OUT.mkdir(parents=True, exist_ok=True)
+    out_file = OUT / "results-learnings-budget.md"
+    out_file.write_text(report, encoding="utf-8")
+    log(f"bench: wrote {rel(out_file)}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(
         description="Benchmark Hindsight on synthetic postmortem corpora.",
@@ -278,7 +351,8 @@ def main(argv=None) -> int:
                     help="corpus sizes (number of postmortems), default: 1000 10000")
     ap.add_argument("--runs", type=int, default=3,
                     help="runs per size; if > 1 the first is a discarded warm-up (default 3)")
-    ap.add_argument("--command", choices=("build", "check", "search", "search-budget"),
+    ap.add_argument("--command",
+                    choices=("build", "check", "search", "search-budget", "learnings-budget"),
                     default="build")
     ap.add_argument("--keep", action="store_true",
                     help="keep bench-out/site-N (and, for search-budget, bench-out/pagefind-N) "
@@ -296,6 +370,8 @@ def main(argv=None) -> int:
     if args.command == "search-budget":
         import search_budget  # bench/search_budget.py; needs node, npm and chromium
         return search_budget.run(args, bin_path)
+    if args.command == "learnings-budget":
+        return learnings_budget(args, bin_path)
     bin_shown = rel(bin_path)
     version = binary_version(bin_path)
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)

@@ -1579,7 +1579,7 @@ fn public_site(site: &Site) -> Option<Site> {
     let graph = crate::learnings::link(
         &mut library,
         &site.lexicon,
-        site.config.learnings.similarity_threshold,
+        Some(site.config.learnings.similarity_threshold),
         None,
         &crate::diagnostics::Diagnostics::new(),
     );

@@ -119,13 +119,14 @@ pub fn lexicon(
     lexicon
 }
 
-/// Attaches every learning and action item to its group, clusters what nobody labelled, and
-/// computes recurrence and, given the term counts of every incident's whole text (see
-/// [`analyse`]), related incidents. Citations of unknown canonical ids are reported.
+/// Attaches every learning and action item to its group, clusters what nobody labelled (at
+/// `threshold`; with none, only citations link learnings), and computes recurrence and, given
+/// the term counts of every incident's whole text (see [`analyse`]), related incidents.
+/// Citations of unknown canonical ids are reported.
 pub fn link(
     lib: &mut Library,
     lexicon: &Arc<Lexicon>,
-    threshold: f32,
+    threshold: Option<f32>,
     texts: Option<Vec<Counts>>,
     diags: &Diagnostics,
 ) -> Graph {
@@ -172,6 +173,9 @@ pub fn link(
     let t = std::time::Instant::now();
     let (clusters, similar) = rayon::join(
         || {
+            let Some(threshold) = threshold else {
+                return Clusters::default();
+            };
             let clusters = cluster(lib, lexicon, &graph, threshold);
             crate::timing("learning clusters", t);
             clusters
@@ -252,6 +256,7 @@ pub fn link(
         }
     }
     let Some(similar) = similar else {
+        graph.related = lib.incidents.iter().map(|_| Vec::new()).collect();
         return graph;
     };
     let t = std::time::Instant::now();
@@ -291,6 +296,7 @@ pub enum ItemKind {
     Action(usize),
 }
 
+#[derive(Default)]
 struct Clusters {
     new_groups: Vec<Group>,
     /// Item, group id, and the similarity when it attached to a canonical learning.
@@ -1040,8 +1046,13 @@ const NOISE_SECTIONS: &[&str] = &[
 /// Reads every incident's whole text once for its two readers: the browser search index (the
 /// [`web::Stats`] of its fields) and the full-text similarity of related incidents (term
 /// counts of the title, weighted most, summary, learnings, action items and body sections,
-/// leaving out attendee lists and the like). Returns both, in library order.
-pub fn analyse(lib: &Library, lexicon: &Arc<Lexicon>) -> (Vec<Counts>, Vec<web::Stats>) {
+/// leaving out attendee lists and the like). Returns both, in library order; without `count`,
+/// only the search statistics (and empty counts).
+pub fn analyse(
+    lib: &Library,
+    lexicon: &Arc<Lexicon>,
+    count: bool,
+) -> (Vec<Counts>, Vec<web::Stats>) {
     use rayon::prelude::*;
     lib.incidents
         .par_iter()
@@ -1050,7 +1061,9 @@ pub fn analyse(lib: &Library, lexicon: &Arc<Lexicon>) -> (Vec<Counts>, Vec<web::
             |tokens, inc| {
                 let mut c = Counts::default();
                 let stats =
-                    web::incident_stats(inc, &mut |text, part, read| match text_weight(part) {
+                    web::incident_stats(inc, &mut |text, part, read| match text_weight(part)
+                        .filter(|_| count)
+                    {
                         Some(w) => tokens.count_and_read(text, w, &mut c, read),
                         None => web::plain(text, part, read),
                     });

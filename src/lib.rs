@@ -157,13 +157,17 @@ pub fn load_site(
     );
     timing("content loaded", t);
     let lexicon = learnings::lexicon(root, &config, &diags);
+    // For the benchmark harness only (`bench/run.py --command learnings-budget`): a build
+    // without what clustering and ranking cost, to time the rest of the build against. Only
+    // citations link learnings; no clusters, no related incidents.
+    let similarity = std::env::var_os("HINDSIGHT_BENCH_NO_SIMILARITY").is_none();
     // One pass over every postmortem's text serves the search index and related incidents.
     let (texts, search) = match purpose {
         Purpose::Build => {
             let t = Instant::now();
-            let (texts, search) = learnings::analyse(&library, &lexicon);
+            let (texts, search) = learnings::analyse(&library, &lexicon, similarity);
             timing("texts analysed", t);
-            (Some(texts), Some(search))
+            (similarity.then_some(texts), Some(search))
         }
         Purpose::Check => (None, None),
     };
@@ -171,7 +175,7 @@ pub fn load_site(
     let graph = learnings::link(
         &mut library,
         &lexicon,
-        config.learnings.similarity_threshold,
+        similarity.then_some(config.learnings.similarity_threshold),
         texts,
         &diags,
     );

@@ -537,6 +537,58 @@ fn no_learning_cluster_holds_two_learnings_of_one_postmortem() {
     }
 }
 
+#[test]
+fn the_benchmark_build_without_similarity_links_learnings_by_citation_only() {
+    // `bench/run.py --command learnings-budget` times builds with and without clustering and
+    // ranking; the build without must still succeed and leave out exactly those.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (with, without) = (tmp.path().join("with"), tmp.path().join("without"));
+    build_ok(root, &with);
+    let o = common::bin()
+        .env("HINDSIGHT_BENCH_NO_SIMILARITY", "1")
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&without)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let clusters = |out: &Path| {
+        read_json(&out.join("api/learnings.json"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["canonical"] == false)
+            .count()
+    };
+    let related = |out: &Path| -> usize {
+        read_json(&out.join("api/incidents.json"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["related"].as_array().unwrap().len())
+            .sum()
+    };
+    assert!(clusters(&with) > 0 && related(&with) > 0);
+    assert_eq!((clusters(&without), related(&without)), (0, 0));
+    // Citations still link: every canonical learning keeps the incidents that cite it.
+    let cited = |out: &Path| -> Vec<usize> {
+        read_json(&out.join("api/learnings.json"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["canonical"] == true)
+            .map(|l| l["incidents"].as_array().unwrap().len())
+            .collect()
+    };
+    assert!(
+        cited(&without).iter().all(|&n| n > 0),
+        "{:?}",
+        cited(&without)
+    );
+}
+
 /// A two-incident site whose learnings say the same thing in the team's own words.
 fn team_site(root: &Path, hindsight_toml: &str) {
     write_files(
