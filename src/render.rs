@@ -249,6 +249,7 @@ pub fn render_site(
     };
 
     // Incident pages, in parallel.
+    let t = std::time::Instant::now();
     progress.stage("Rendering incidents");
     progress.length(lib.incidents.len() as u64);
     lib.incidents
@@ -268,8 +269,10 @@ pub fn render_site(
             Ok(())
         })?;
     pages += lib.incidents.len();
+    crate::timing("incident pages", t);
 
     // Learning pages.
+    let t = std::time::Instant::now();
     progress.stage("Rendering learnings");
     graph
         .groups
@@ -283,6 +286,7 @@ pub fn render_site(
             )
         })?;
     pages += graph.groups.len();
+    crate::timing("learning pages", t);
 
     // Learnings index.
     {
@@ -626,56 +630,133 @@ fn group_row(site: &Site, g: &Group) -> Value {
 
 fn learning_context(site: &Site, g: &Group) -> Context {
     let lib = &site.library;
-    let incidents: Vec<Value> = g
+    // Each incident's citations, gathered in one pass: a learning cited or attached in
+    // thousands of incidents would otherwise scan every citation once per incident.
+    let mut cited: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for &(i, li) in &g.citations {
+        let text = lib.incidents[i].learnings[li].text.as_str();
+        if !text.is_empty() {
+            cited.entry(i).or_default().push(text);
+        }
+    }
+    let incidents: Vec<TaughtBy> = g
         .incidents
         .iter()
         .map(|&i| {
             let inc = &lib.incidents[i];
-            let texts: Vec<&str> = g
-                .citations
-                .iter()
-                .filter(|(ci, _)| *ci == i)
-                .map(|&(ci, li)| lib.incidents[ci].learnings[li].text.as_str())
-                .filter(|t| !t.is_empty())
-                .collect();
-            json!({"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date),
-                   "severity": inc.severity, "severity_slug": inc.severity.as_deref().map(slugify), "texts": texts})
+            TaughtBy {
+                incident: incident_ref(inc),
+                severity: inc.severity.as_deref(),
+                severity_slug: inc.severity.as_deref().map(slugify),
+                texts: cited.remove(&i).unwrap_or_default(),
+            }
         })
         .collect();
-    let actions: Vec<Value> = g
+    let actions: Vec<ActionView> = g
         .actions
         .iter()
         .map(|&(i, a)| {
             let inc = &lib.incidents[i];
             let item = &inc.action_items[a];
-            json!({"text": item.text, "owner": item.owner, "status": item.status.as_str(), "due": iso(item.due),
-                   "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date)}})
+            ActionView {
+                text: &item.text,
+                owner: item.owner.as_deref(),
+                status: item.status.as_str(),
+                due: iso(item.due),
+                incident: incident_ref(inc),
+            }
         })
         .collect();
-    let recurred: Vec<Value> = g
+    let recurred: Vec<Recurred> = g
         .recurred_after_done
         .iter()
-        .map(|&(later, earlier)| {
-            let (l, e) = (&lib.incidents[later], &lib.incidents[earlier]);
-            json!({"incident": {"id": l.id, "title": l.title, "url": l.url(), "date": date_view(l.date)},
-                   "after": {"id": e.id, "title": e.title, "url": e.url(), "date": date_view(e.date)}})
+        .map(|&(later, earlier)| Recurred {
+            incident: incident_ref(&lib.incidents[later]),
+            after: incident_ref(&lib.incidents[earlier]),
         })
         .collect();
-    let html = g
-        .learning
-        .map(|i| lib.learnings[i].html.as_str())
-        .unwrap_or("");
     let mut ctx = Context::new();
     ctx.insert(
         "learning",
-        &json!({
-            "id": g.id, "title": g.title, "summary": g.summary, "html": html, "canonical": g.canonical,
-            "count": g.incidents.len(), "recurring": g.is_recurring(),
-            "first_seen": date_view(g.first_seen), "last_seen": date_view(g.last_seen),
-            "incidents": incidents, "actions": actions, "recurred_after_done": recurred,
-        }),
+        &LearningView {
+            id: &g.id,
+            title: &g.title,
+            summary: &g.summary,
+            html: g.learning.map_or("", |i| lib.learnings[i].html.as_str()),
+            canonical: g.canonical,
+            count: g.incidents.len(),
+            recurring: g.is_recurring(),
+            first_seen: date_view(g.first_seen),
+            last_seen: date_view(g.last_seen),
+            incidents,
+            actions,
+            recurred_after_done: recurred,
+        },
     );
     ctx
+}
+
+/// A learning page, borrowed from the graph: it can list thousands of incidents and action
+/// items, and building it as `json!` values first and then copying them into the context
+/// cost as much as rendering it.
+#[derive(Serialize)]
+struct LearningView<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    html: &'a str,
+    canonical: bool,
+    count: usize,
+    recurring: bool,
+    first_seen: Value,
+    last_seen: Value,
+    incidents: Vec<TaughtBy<'a>>,
+    actions: Vec<ActionView<'a>>,
+    recurred_after_done: Vec<Recurred<'a>>,
+}
+
+/// An incident as a link with its date.
+#[derive(Serialize)]
+struct IncidentRef<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    date: Value,
+}
+
+fn incident_ref(inc: &Incident) -> IncidentRef<'_> {
+    IncidentRef {
+        id: &inc.id,
+        title: &inc.title,
+        url: inc.url(),
+        date: date_view(inc.date),
+    }
+}
+
+/// An incident that taught a learning, with its wordings of it.
+#[derive(Serialize)]
+struct TaughtBy<'a> {
+    #[serde(flatten)]
+    incident: IncidentRef<'a>,
+    severity: Option<&'a str>,
+    severity_slug: Option<String>,
+    texts: Vec<&'a str>,
+}
+
+/// An action item meant to address a learning, with the incident that filed it.
+#[derive(Serialize)]
+struct ActionView<'a> {
+    text: &'a str,
+    owner: Option<&'a str>,
+    status: &'static str,
+    due: Option<String>,
+    incident: IncidentRef<'a>,
+}
+
+#[derive(Serialize)]
+struct Recurred<'a> {
+    incident: IncidentRef<'a>,
+    after: IncidentRef<'a>,
 }
 
 fn render_taxonomy(
