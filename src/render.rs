@@ -659,10 +659,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             let inc = &lib.incidents[i];
             let item = &inc.action_items[a];
             ActionView {
-                text: &item.text,
-                owner: item.owner.as_deref(),
-                status: item.status.as_str(),
-                due: iso(item.due),
+                item: ExportAction::of(item),
                 incident: incident_ref(inc),
             }
         })
@@ -746,10 +743,8 @@ struct TaughtBy<'a> {
 /// An action item meant to address a learning, with the incident that filed it.
 #[derive(Serialize)]
 struct ActionView<'a> {
-    text: &'a str,
-    owner: Option<&'a str>,
-    status: &'static str,
-    due: Option<String>,
+    #[serde(flatten)]
+    item: ExportAction<'a>,
     incident: IncidentRef<'a>,
 }
 
@@ -1336,12 +1331,24 @@ struct ExportLearning<'a> {
     learning: Option<&'a str>,
 }
 
+/// An action item as the export and the learning pages show it.
 #[derive(Serialize)]
 struct ExportAction<'a> {
     text: &'a str,
     owner: Option<&'a str>,
     status: &'static str,
     due: Option<String>,
+}
+
+impl<'a> ExportAction<'a> {
+    fn of(a: &'a crate::content::ActionItem) -> Self {
+        ExportAction {
+            text: &a.text,
+            owner: a.owner.as_deref(),
+            status: a.status.as_str(),
+            due: iso(a.due),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -1399,16 +1406,7 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
                     learning: l.group.as_deref(),
                 })
                 .collect(),
-            action_items: inc
-                .action_items
-                .iter()
-                .map(|a| ExportAction {
-                    text: &a.text,
-                    owner: a.owner.as_deref(),
-                    status: a.status.as_str(),
-                    due: iso(a.due),
-                })
-                .collect(),
+            action_items: inc.action_items.iter().map(ExportAction::of).collect(),
             related: site.graph.related[i]
                 .iter()
                 .map(|r| lib.incidents[r.incident].id.as_str())
