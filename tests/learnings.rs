@@ -449,6 +449,18 @@ fn related_incidents_find_the_recurrence_groups_of_a_corpus_nobody_tuned_against
     related_at_least("quayside", 0.88, 0.8);
 }
 
+/// The learnings a built site exports (`api/learnings.json`) that are `canonical` or, with
+/// `false`, clusters found by similarity.
+fn exported_learnings(out: &Path, canonical: bool) -> Vec<serde_json::Value> {
+    read_json(&out.join("api/learnings.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["canonical"] == canonical)
+        .cloned()
+        .collect()
+}
+
 #[test]
 fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
     // Monitoring and alerting come up in most postmortems; with centroid linkage one cluster of
@@ -464,13 +476,7 @@ fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
     build_ok(&root, &out);
     let incidents = read_json(&out.join("api/incidents.json"));
     let n = incidents.as_array().unwrap().len();
-    let learnings = read_json(&out.join("api/learnings.json"));
-    let clusters: Vec<&serde_json::Value> = learnings
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|l| l["canonical"] == false)
-        .collect();
+    let clusters = exported_learnings(&out, false);
     assert!(clusters.len() >= 10, "only {} clusters", clusters.len());
     for c in clusters {
         let spans = c["incidents"].as_array().unwrap().len();
@@ -499,14 +505,8 @@ fn no_learning_cluster_holds_two_learnings_of_one_postmortem() {
     ] {
         let out = tmp.path().join(format!("{name}-public"));
         build_ok(root, &out);
-        let learnings = read_json(&out.join("api/learnings.json"));
-        let clusters: Vec<&str> = learnings
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|l| l["canonical"] == false)
-            .map(|l| l["id"].as_str().unwrap())
-            .collect();
+        let exported = exported_learnings(&out, false);
+        let clusters: Vec<&str> = exported.iter().map(|l| l["id"].as_str().unwrap()).collect();
         assert!(
             clusters.len() >= 3,
             "{name}: only {} clusters",
@@ -545,23 +545,9 @@ fn the_benchmark_build_without_similarity_links_learnings_by_citation_only() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (with, without) = (tmp.path().join("with"), tmp.path().join("without"));
     build_ok(root, &with);
-    let o = common::bin()
-        .env("HINDSIGHT_BENCH_NO_SIMILARITY", "1")
-        .args(["build", "--quiet", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&without)
-        .output()
-        .unwrap();
+    let o = common::build_with_env(root, &without, &[("HINDSIGHT_BENCH_NO_SIMILARITY", "1")]);
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let clusters = |out: &Path| {
-        read_json(&out.join("api/learnings.json"))
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|l| l["canonical"] == false)
-            .count()
-    };
+    let clusters = |out: &Path| exported_learnings(out, false).len();
     let related = |out: &Path| -> usize {
         read_json(&out.join("api/incidents.json"))
             .as_array()
@@ -574,11 +560,8 @@ fn the_benchmark_build_without_similarity_links_learnings_by_citation_only() {
     assert_eq!((clusters(&without), related(&without)), (0, 0));
     // Citations still link: every canonical learning keeps the incidents that cite it.
     let cited = |out: &Path| -> Vec<usize> {
-        read_json(&out.join("api/learnings.json"))
-            .as_array()
-            .unwrap()
+        exported_learnings(out, true)
             .iter()
-            .filter(|l| l["canonical"] == true)
             .map(|l| l["incidents"].as_array().unwrap().len())
             .collect()
     };

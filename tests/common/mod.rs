@@ -66,7 +66,13 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Runs `hindsight build --quiet` of `root` into `out`.
 pub fn build(root: &Path, out: &Path) -> Output {
+    build_with_env(root, out, &[])
+}
+
+/// [`build`] with `env` added to the build's environment.
+pub fn build_with_env(root: &Path, out: &Path, env: &[(&str, &str)]) -> Output {
     bin()
+        .envs(env.iter().copied())
         .args(["build", "--quiet", "--root"])
         .arg(root)
         .arg("--out")
