@@ -51,12 +51,23 @@ struct Phrase {
 pub struct Lexicon {
     /// Stems of [`FILLER`].
     filler: FxHashSet<Arc<str>>,
-    /// Stem -> concept ids.
-    concepts: FxHashMap<Arc<str>, Vec<u16>>,
+    /// Every stem the lexicon knows something of, so that counting a word looks it up once.
+    words: FxHashMap<Arc<str>, Word>,
     /// First stem of a phrase -> the phrases starting with it.
     phrases: FxHashMap<Arc<str>, Vec<Phrase>>,
     /// The term of each concept: `~0`, `~1`, ...
     concept_terms: Vec<Arc<str>>,
+}
+
+/// What the lexicon knows of one stem.
+#[derive(Default)]
+struct Word {
+    /// A filler word ([`FILLER`]): not counted.
+    filler: bool,
+    /// The concepts it evokes.
+    concepts: Vec<u16>,
+    /// Part of some phrase (see [`Lexicon`]'s `phrases`).
+    in_phrase: bool,
 }
 
 /// A problem with a line of a team's vocabulary file: line, column, message, hint.
@@ -187,9 +198,22 @@ impl Lexicon {
             }
         }
         let concept_terms = (0..ids.len()).map(|i| Arc::from(format!("~{i}"))).collect();
+        let mut words: FxHashMap<Arc<str>, Word> = FxHashMap::default();
+        for s in &filler {
+            words.entry(s.clone()).or_default().filler = true;
+        }
+        for (s, c) in concepts {
+            words.entry(s).or_default().concepts = c;
+        }
+        for (first, list) in &phrases {
+            words.entry(first.clone()).or_default().in_phrase = true;
+            for s in list.iter().flat_map(|p| p.rest.iter()) {
+                words.entry(s.clone()).or_default().in_phrase = true;
+            }
+        }
         Lexicon {
             filler,
-            concepts,
+            words,
             phrases,
             concept_terms,
         }
@@ -241,8 +265,12 @@ impl Tokens {
     }
 
     /// Calls `f` with the byte range and stem of every content word of `text` (stop words,
-    /// filler words, single letters and numbers left out).
-    fn each_stem(lex: &Lexicon, text: &str, f: impl FnMut(std::ops::Range<usize>, &Arc<str>)) {
+    /// filler words, single letters and numbers left out), and what the lexicon knows of it.
+    fn each_stem(
+        lex: &Lexicon,
+        text: &str,
+        f: impl FnMut(std::ops::Range<usize>, &Arc<str>, Option<&Word>),
+    ) {
         Self::each_stem_and_term(lex, text, f, |_| {})
     }
 
@@ -251,15 +279,18 @@ impl Tokens {
     fn each_stem_and_term(
         lex: &Lexicon,
         text: &str,
-        mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>),
+        mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>, Option<&Word>),
         mut term: impl FnMut(&crate::analysis::Term),
     ) {
         crate::analysis::with(|a| {
             a.each(text, |r, t| {
                 term(t);
                 let s = &t.text;
-                if !t.stop && usable(s) && !lex.filler.contains(s) {
-                    f(r, s);
+                if !t.stop && usable(s) {
+                    let word = lex.words.get(s);
+                    if !word.is_some_and(|w| w.filler) {
+                        f(r, s, word);
+                    }
                 }
             })
         });
@@ -267,7 +298,7 @@ impl Tokens {
 
     /// Stems of `text` (filler words dropped), each once per occurrence.
     pub fn stems(&mut self, text: &str, out: &mut Vec<String>) {
-        Self::each_stem(&self.lexicon, text, |_, s| out.push(s.to_string()));
+        Self::each_stem(&self.lexicon, text, |_, s, _| out.push(s.to_string()));
     }
 
     /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
@@ -288,30 +319,31 @@ impl Tokens {
     ) {
         let lex = &*self.lexicon;
         let cw = self.concept_weight * w;
-        let mut add = |s: &Arc<str>| {
-            if let Some(cs) = lex.concepts.get(s) {
-                for &c in cs {
-                    *counts
-                        .entry(lex.concept_terms[c as usize].clone())
-                        .or_default() += cw;
-                }
+        let mut add = |s: &Arc<str>, word: Option<&Word>| {
+            for &c in word.map_or(&[][..], |w| &w.concepts) {
+                bump(counts, &lex.concept_terms[c as usize], cw);
             }
-            *counts.entry(s.clone()).or_default() += w;
+            bump(counts, s, w);
         };
         // Phrases (`second_pair_of_eyes`) match consecutive stems within one clause: the
-        // stems are kept in order with a break wherever punctuation comes between two words.
+        // stems of phrase words are kept in order, with a break wherever punctuation or a word
+        // of no phrase comes between two of them.
         let phrases = self.concept_weight > 0.0 && !lex.phrases.is_empty();
         let seq = &mut self.seq;
         seq.clear();
         let mut end = 0;
-        let add_stem = |r: std::ops::Range<usize>, s: &Arc<str>| {
-            add(s);
+        let add_stem = |r: std::ops::Range<usize>, s: &Arc<str>, word: Option<&Word>| {
+            add(s, word);
             if phrases {
-                if text[end..r.start].contains([',', '.', ';', ':', '!', '?', '(', ')']) {
+                if word.is_some_and(|w| w.in_phrase) {
+                    if text[end..r.start].contains([',', '.', ';', ':', '!', '?', '(', ')']) {
+                        seq.push(None);
+                    }
+                    seq.push(Some(s.clone()));
+                } else if seq.last().is_some_and(Option::is_some) {
                     seq.push(None);
                 }
                 end = r.end;
-                seq.push(Some(s.clone()));
             }
         };
         Self::each_stem_and_term(lex, text, add_stem, read);
@@ -323,8 +355,9 @@ impl Tokens {
             for joined in hyphenated(text) {
                 crate::analysis::with(|a| {
                     a.each(&joined, |_, t| {
-                        if lex.concepts.contains_key(&t.text) {
-                            add(&t.text);
+                        let word = lex.words.get(&t.text);
+                        if word.is_some_and(|w| !w.concepts.is_empty()) {
+                            add(&t.text, word);
                         }
                     })
                 });
@@ -343,12 +376,20 @@ impl Tokens {
                         .all(|(want, got)| got.as_ref() == Some(want))
                 {
                     for &c in &p.concepts {
-                        *counts
-                            .entry(lex.concept_terms[c as usize].clone())
-                            .or_default() += cw;
+                        bump(counts, &lex.concept_terms[c as usize], cw);
                     }
                 }
             }
+        }
+    }
+}
+
+/// Adds `w` to `term`'s count, cloning the term only when it is new to `counts`.
+fn bump(counts: &mut Counts, term: &Arc<str>, w: f32) {
+    match counts.get_mut(term) {
+        Some(c) => *c += w,
+        None => {
+            counts.insert(term.clone(), w);
         }
     }
 }
