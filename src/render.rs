@@ -639,8 +639,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             cited.entry(i).or_default().push(text);
         }
     }
-    let incidents: Vec<TaughtBy> = g
-        .incidents
+    let incidents: Vec<TaughtBy> = most_recent(&g.incidents)
         .iter()
         .map(|&i| {
             let inc = &lib.incidents[i];
@@ -652,8 +651,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }
         })
         .collect();
-    let actions: Vec<ActionView> = g
-        .actions
+    let actions: Vec<ActionView> = most_recent(&g.actions)
         .iter()
         .map(|&(i, a)| {
             let inc = &lib.incidents[i];
@@ -664,14 +662,37 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }
         })
         .collect();
-    let recurred: Vec<Recurred> = g
-        .recurred_after_done
+    let recurred: Vec<Recurred> = most_recent(&g.recurred_after_done)
         .iter()
         .map(|&(later, earlier)| Recurred {
             incident: incident_ref(&lib.incidents[later]),
             after: incident_ref(&lib.incidents[earlier]),
         })
         .collect();
+    // Incidents before the most recent ones: links by year.
+    let mut earlier: Vec<EarlierYear> = Vec::new();
+    for &i in &g.incidents[..g.incidents.len() - most_recent(&g.incidents).len()] {
+        let inc = &lib.incidents[i];
+        let year = inc.year();
+        if earlier.last().is_none_or(|y| y.year != year) {
+            earlier.push(EarlierYear {
+                year,
+                incidents: Vec::new(),
+            });
+        }
+        if let Some(y) = earlier.last_mut() {
+            y.incidents.push(EarlierIncident {
+                id: &inc.id,
+                url: inc.url(),
+            });
+        }
+    }
+    let statuses = |status: ActionStatus| {
+        g.actions
+            .iter()
+            .filter(|&&(i, a)| lib.incidents[i].action_items[a].status == status)
+            .count()
+    };
     let mut ctx = Context::new();
     ctx.insert(
         "learning",
@@ -685,12 +706,31 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             recurring: g.is_recurring(),
             first_seen: date_view(g.first_seen),
             last_seen: date_view(g.last_seen),
+            earlier_count: g.incidents.len() - incidents.len(),
+            earlier,
             incidents,
+            actions_count: g.actions.len(),
+            actions_open: statuses(ActionStatus::Open),
+            actions_done: statuses(ActionStatus::Done),
+            actions_wontfix: statuses(ActionStatus::Wontfix),
             actions,
+            recurred_count: g.recurred_after_done.len(),
             recurred_after_done: recurred,
         },
     );
     ctx
+}
+
+/// How many incidents, action items and recurrences a learning page lists in full: the
+/// most recent. A lesson learned in thousands of incidents listed them all with their
+/// wordings on one page of megabytes (4 MB for one learning of the 10,000-incident
+/// benchmark); earlier incidents are listed by year as links instead, and every action item
+/// stays on its incident's page.
+const LEARNING_PAGE_LIMIT: usize = 100;
+
+/// The last (most recent) [`LEARNING_PAGE_LIMIT`] of a list kept oldest first.
+fn most_recent<T>(list: &[T]) -> &[T] {
+    &list[list.len().saturating_sub(LEARNING_PAGE_LIMIT)..]
 }
 
 /// A learning page, borrowed from the graph: it can list thousands of incidents and action
@@ -707,9 +747,34 @@ struct LearningView<'a> {
     recurring: bool,
     first_seen: Value,
     last_seen: Value,
+    /// The most recent incidents, with their wordings of the lesson.
     incidents: Vec<TaughtBy<'a>>,
+    /// The incidents before those, by year, and how many.
+    earlier: Vec<EarlierYear<'a>>,
+    earlier_count: usize,
+    /// The most recent action items, and how many there are of each status in all.
     actions: Vec<ActionView<'a>>,
+    actions_count: usize,
+    actions_open: usize,
+    actions_done: usize,
+    actions_wontfix: usize,
+    /// The most recent recurrences after an action item was marked done, and how many.
     recurred_after_done: Vec<Recurred<'a>>,
+    recurred_count: usize,
+}
+
+/// One year of the incidents a learning page lists as links only (`year` is `None` for
+/// undated ones).
+#[derive(Serialize)]
+struct EarlierYear<'a> {
+    year: Option<i32>,
+    incidents: Vec<EarlierIncident<'a>>,
+}
+
+#[derive(Serialize)]
+struct EarlierIncident<'a> {
+    id: &'a str,
+    url: String,
 }
 
 /// An incident as a link with its date.

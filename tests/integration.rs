@@ -369,3 +369,63 @@ fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_
     assert!(!o.status.success());
     assert!(stderr(&o).contains("content_dir"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_by_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let mut files: Vec<(String, String)> = vec![(
+        "content/learnings/retry-budgets.md".into(),
+        "---\ntitle: Retries need a budget\n---\n\nBound retries so a failing dependency is not hammered.\n".into(),
+    )];
+    // 103 incidents over four years, each citing the learning and marking an action item for
+    // it done (so that each later one recurred after it).
+    for n in 0..103 {
+        let (year, day) = (2021 + n / 30, 1 + n % 28);
+        let month = 1 + (n % 30) / 3;
+        let status = if n % 2 == 0 { "done" } else { "open" };
+        files.push((
+            format!("content/postmortems/pm-{n:03}.md"),
+            format!(
+                "---\nid: PM-{n:03}\ntitle: Outage {n}\ndate: {year}-{month:02}-{day:02}\n\
+                 learnings:\n  - id: retry-budgets\n    text: Wording {n} of the lesson.\n\
+                 action_items:\n  - text: Cap retries in client {n}\n    status: {status}\n    learning: retry-budgets\n---\n\nWhat happened.\n"
+            ),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.as_str()))
+        .collect();
+    write_files(&root, &files);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("learnings/retry-budgets/index.html")).unwrap();
+    // The 100 most recent in full, with their wordings; the three oldest as links under 2021.
+    assert_eq!(page.matches("<blockquote class=\"quote\">").count(), 100);
+    assert!(page.contains("Wording 102 of the lesson") && !page.contains("Wording 2 of the"));
+    let earlier = &page[page
+        .find("<ul class=\"earlier\">")
+        .expect("earlier incidents")..];
+    let earlier = &earlier[..earlier.find("</ul>").unwrap()];
+    assert!(earlier.contains("<strong>2021</strong> (3):"), "{earlier}");
+    assert_eq!(earlier.matches("<a href=").count(), 3, "{earlier}");
+    // Every incident is reachable from the page.
+    for n in 0..103 {
+        assert!(
+            page.contains(&format!("incidents/PM-{n:03}/\"")),
+            "PM-{n:03}"
+        );
+    }
+    // Action items: the 100 most recent, with the counts of all 103.
+    assert_eq!(page.matches("<li class=\"action action-").count(), 100);
+    assert!(
+        page.contains("52 done, 51 open, 0 won't fix."),
+        "action counts"
+    );
+    // Recurrences: every incident after the first done action recurred; the latest 100 shown.
+    assert!(page.contains("It happened 102 times; the 100 most recent:"));
+    // The export still names every incident.
+    let learnings = read_json(&out.join("api/learnings.json"));
+    assert_eq!(learnings[0]["incidents"].as_array().unwrap().len(), 103);
+}
