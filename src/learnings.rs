@@ -344,17 +344,33 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         }
     }
     let t = std::time::Instant::now();
+    // Postmortems repeat themselves ("Version lock Flux" in two dfds postmortems, a
+    // checklist's action items in many): each distinct text is counted and projected once.
     let texts: Vec<&str> = items.iter().map(|it| item_text(lib, it)).collect();
-    let groups = &graph.groups;
-    let mut docs: Vec<Counts> = {
-        use rayon::prelude::*;
-        texts
-            .par_iter()
-            .map(|t| {
-                let mut c = Counts::default();
-                Tokens::new(lexicon, CONCEPT_WEIGHT).count(t, 1.0, &mut c);
-                c
+    let mut slots: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let copy_of: Vec<usize> = texts
+        .iter()
+        .map(|&text| {
+            *slots.entry(text).or_insert_with(|| {
+                distinct.push(text);
+                distinct.len() - 1
             })
+        })
+        .collect();
+    let groups = &graph.groups;
+    let mut counted: Vec<Counts> = {
+        use rayon::prelude::*;
+        distinct
+            .par_iter()
+            .map_init(
+                || Tokens::new(lexicon, CONCEPT_WEIGHT),
+                |tokens, t| {
+                    let mut c = Counts::default();
+                    tokens.count(t, 1.0, &mut c);
+                    c
+                },
+            )
             .collect()
     };
     let mut tokens = Tokens::new(lexicon, CONCEPT_WEIGHT);
@@ -362,13 +378,20 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         let mut c = Counts::default();
         tokens.count(&g.title, 2.0, &mut c);
         tokens.count(&g.summary, 1.0, &mut c);
-        docs.push(c);
+        counted.push(c);
     }
+    // Every item, then every canonical learning: indices into `counted`.
+    let copy_of: Vec<usize> = copy_of
+        .into_iter()
+        .chain(distinct.len()..counted.len())
+        .collect();
+    let docs: Vec<Counts> = copy_of.iter().map(|&c| counted[c].clone()).collect();
     crate::timing("  item counts", t);
     // Clustering compares words and lessons (see `lessons::vectors_with`); attaching compares
     // words with the canonical learnings the knowledge base wrote, in its own frequencies.
     let space = LessonSpace::for_lexicon(lexicon);
-    let lessons = crate::lessons::projections(&docs, &space);
+    let projected = crate::lessons::projections(&counted, &space);
+    let lessons: Vec<SparseVec> = copy_of.iter().map(|&c| projected[c].clone()).collect();
     let mut clustering = crate::lessons::vectors_with(&docs, &lessons, &space);
     let model = Model::from_counts(&docs);
     crate::timing("  item model", t);
