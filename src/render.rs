@@ -612,20 +612,26 @@ fn group_row(site: &Site, g: &Group) -> Value {
             .collect(),
         _ => Vec::new(),
     };
-    let (mut open, mut done) = (0, 0);
-    for &(i, a) in &g.actions {
-        match lib.incidents[i].action_items[a].status {
-            ActionStatus::Done => done += 1,
-            ActionStatus::Open => open += 1,
-            ActionStatus::Wontfix => {}
-        }
-    }
+    let (open, done, _) = action_statuses(site, g);
     json!({
         "id": g.id, "title": g.title, "url": g.url(), "summary": g.summary, "canonical": g.canonical,
         "count": g.incidents.len(), "first_seen": date_view(g.first_seen), "last_seen": date_view(g.last_seen),
         "timeline": timeline, "open_actions": open, "done_actions": done,
         "recurred_after_done": !g.recurred_after_done.is_empty(),
     })
+}
+
+/// How many of a learning's action items are open, done and won't fix.
+fn action_statuses(site: &Site, g: &Group) -> (usize, usize, usize) {
+    let mut counts = (0, 0, 0);
+    for &(i, a) in &g.actions {
+        match site.library.incidents[i].action_items[a].status {
+            ActionStatus::Open => counts.0 += 1,
+            ActionStatus::Done => counts.1 += 1,
+            ActionStatus::Wontfix => counts.2 += 1,
+        }
+    }
+    counts
 }
 
 fn learning_context(site: &Site, g: &Group) -> Context {
@@ -639,7 +645,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             cited.entry(i).or_default().push(text);
         }
     }
-    let incidents: Vec<TaughtBy> = most_recent(&g.incidents)
+    let (older, recent) = split_recent(&g.incidents);
+    let incidents: Vec<TaughtBy> = recent
         .iter()
         .map(|&i| {
             let inc = &lib.incidents[i];
@@ -651,7 +658,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }
         })
         .collect();
-    let actions: Vec<ActionView> = most_recent(&g.actions)
+    let actions: Vec<ActionView> = split_recent(&g.actions)
+        .1
         .iter()
         .map(|&(i, a)| {
             let inc = &lib.incidents[i];
@@ -662,7 +670,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }
         })
         .collect();
-    let recurred: Vec<Recurred> = most_recent(&g.recurred_after_done)
+    let recurred: Vec<Recurred> = split_recent(&g.recurred_after_done)
+        .1
         .iter()
         .map(|&(later, earlier)| Recurred {
             incident: incident_ref(&lib.incidents[later]),
@@ -671,28 +680,21 @@ fn learning_context(site: &Site, g: &Group) -> Context {
         .collect();
     // Incidents before the most recent ones: links by year.
     let mut earlier: Vec<EarlierYear> = Vec::new();
-    for &i in &g.incidents[..g.incidents.len() - most_recent(&g.incidents).len()] {
+    for &i in older {
         let inc = &lib.incidents[i];
-        let year = inc.year();
-        if earlier.last().is_none_or(|y| y.year != year) {
-            earlier.push(EarlierYear {
-                year,
-                incidents: Vec::new(),
-            });
-        }
-        if let Some(y) = earlier.last_mut() {
-            y.incidents.push(EarlierIncident {
-                id: &inc.id,
-                url: inc.url(),
-            });
+        let link = EarlierIncident {
+            id: &inc.id,
+            url: inc.url(),
+        };
+        match earlier.last_mut() {
+            Some(y) if y.year == inc.year() => y.incidents.push(link),
+            _ => earlier.push(EarlierYear {
+                year: inc.year(),
+                incidents: vec![link],
+            }),
         }
     }
-    let statuses = |status: ActionStatus| {
-        g.actions
-            .iter()
-            .filter(|&&(i, a)| lib.incidents[i].action_items[a].status == status)
-            .count()
-    };
+    let (open, done, wontfix) = action_statuses(site, g);
     let mut ctx = Context::new();
     ctx.insert(
         "learning",
@@ -706,13 +708,13 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             recurring: g.is_recurring(),
             first_seen: date_view(g.first_seen),
             last_seen: date_view(g.last_seen),
-            earlier_count: g.incidents.len() - incidents.len(),
+            earlier_count: older.len(),
             earlier,
             incidents,
             actions_count: g.actions.len(),
-            actions_open: statuses(ActionStatus::Open),
-            actions_done: statuses(ActionStatus::Done),
-            actions_wontfix: statuses(ActionStatus::Wontfix),
+            actions_open: open,
+            actions_done: done,
+            actions_wontfix: wontfix,
             actions,
             recurred_count: g.recurred_after_done.len(),
             recurred_after_done: recurred,
@@ -728,9 +730,9 @@ fn learning_context(site: &Site, g: &Group) -> Context {
 /// stays on its incident's page.
 const LEARNING_PAGE_LIMIT: usize = 100;
 
-/// The last (most recent) [`LEARNING_PAGE_LIMIT`] of a list kept oldest first.
-fn most_recent<T>(list: &[T]) -> &[T] {
-    &list[list.len().saturating_sub(LEARNING_PAGE_LIMIT)..]
+/// A list kept oldest first, split before its last (most recent) [`LEARNING_PAGE_LIMIT`].
+fn split_recent<T>(list: &[T]) -> (&[T], &[T]) {
+    list.split_at(list.len().saturating_sub(LEARNING_PAGE_LIMIT))
 }
 
 /// A learning page, borrowed from the graph: it can list thousands of incidents and action

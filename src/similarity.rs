@@ -49,8 +49,6 @@ struct Phrase {
 /// The concept lexicon: the built-in one ([`CONCEPTS`]), or that extended with a team's own
 /// vocabulary (`[learnings] concepts`).
 pub struct Lexicon {
-    /// Stems of [`FILLER`].
-    filler: FxHashSet<Arc<str>>,
     /// Every stem the lexicon knows something of, so that counting a word looks it up once.
     words: FxHashMap<Arc<str>, Word>,
     /// First stem of a phrase -> the phrases starting with it.
@@ -87,6 +85,11 @@ fn stems_of(w: &str) -> Vec<Arc<str>> {
 }
 
 impl Lexicon {
+    /// Whether `stem` is the stem of a [`FILLER`] word.
+    fn is_filler(&self, stem: &str) -> bool {
+        self.words.get(stem).is_some_and(|w| w.filler)
+    }
+
     /// The built-in lexicon, built once.
     pub fn builtin() -> &'static Arc<Lexicon> {
         static L: OnceLock<Arc<Lexicon>> = OnceLock::new();
@@ -108,7 +111,7 @@ impl Lexicon {
         let mut lines: Vec<(&str, Vec<&str>)> = concept_lines(CONCEPTS)
             .map(|(name, words)| (name, words.collect()))
             .collect();
-        let filler = &Lexicon::builtin().filler;
+        let builtin = Lexicon::builtin();
         for (n, raw) in text.lines().enumerate() {
             let line = raw.trim();
             let column = raw.len() - raw.trim_start().len() + 1;
@@ -138,7 +141,7 @@ impl Lexicon {
             let matches = |w: &&str| {
                 stems_of(&w.replace('_', " "))
                     .iter()
-                    .any(|s| usable(s) && !filler.contains(s))
+                    .any(|s| usable(s) && !builtin.is_filler(s))
             };
             if !words.split_whitespace().any(|w| matches(&w)) {
                 let after = line.len() - words.trim_start().len();
@@ -212,7 +215,6 @@ impl Lexicon {
             }
         }
         Lexicon {
-            filler,
             words,
             phrases,
             concept_terms,
@@ -696,7 +698,7 @@ mod tests {
                             a.each(p, |_, t| {
                                 if !t.stop
                                     && usable(&t.text)
-                                    && !Lexicon::builtin().filler.contains(&t.text)
+                                    && !Lexicon::builtin().is_filler(&t.text)
                                 {
                                     usable_words += 1;
                                 }
