@@ -645,7 +645,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             cited.entry(i).or_default().push(text);
         }
     }
-    let (older, recent) = split_recent(&g.incidents);
+    let (older, recent) = split_recent(&g.incidents, LEARNING_PAGE_LIMIT);
     let incidents: Vec<TaughtBy> = recent
         .iter()
         .map(|&i| {
@@ -658,7 +658,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }
         })
         .collect();
-    let actions: Vec<ActionView> = split_recent(&g.actions)
+    let actions: Vec<ActionView> = split_recent(&g.actions, LEARNING_PAGE_LIMIT)
         .1
         .iter()
         .map(|&(i, a)| {
@@ -670,7 +670,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }
         })
         .collect();
-    let recurred: Vec<Recurred> = split_recent(&g.recurred_after_done)
+    let recurred: Vec<Recurred> = split_recent(&g.recurred_after_done, RECURRED_LIMIT)
         .1
         .iter()
         .map(|&(later, earlier)| Recurred {
@@ -723,16 +723,20 @@ fn learning_context(site: &Site, g: &Group) -> Context {
     ctx
 }
 
-/// How many incidents, action items and recurrences a learning page lists in full: the
-/// most recent. A lesson learned in thousands of incidents listed them all with their
+/// How many incidents and action items a learning page lists in full: the most recent. A lesson learned in thousands of incidents listed them all with their
 /// wordings on one page of megabytes (4 MB for one learning of the 10,000-incident
 /// benchmark); earlier incidents are listed by year as links instead, and every action item
 /// stays on its incident's page.
 const LEARNING_PAGE_LIMIT: usize = 100;
 
-/// A list kept oldest first, split before its last (most recent) [`LEARNING_PAGE_LIMIT`].
-fn split_recent<T>(list: &[T]) -> (&[T], &[T]) {
-    list.split_at(list.len().saturating_sub(LEARNING_PAGE_LIMIT))
+/// How many recurrences after an action item was marked done a learning page lists, the
+/// most recent, with the count of all: the warning opens the page, and a hundred of them
+/// pushed the incidents it is about out of sight.
+const RECURRED_LIMIT: usize = 10;
+
+/// A list kept oldest first, split before its last (most recent) `limit` entries.
+fn split_recent<T>(list: &[T], limit: usize) -> (&[T], &[T]) {
+    list.split_at(list.len().saturating_sub(limit))
 }
 
 /// A learning page, borrowed from the graph: it can list thousands of incidents and action

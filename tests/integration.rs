@@ -423,8 +423,10 @@ fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_
         page.contains("52 done, 51 open, 0 won't fix."),
         "action counts"
     );
-    // Recurrences: every incident after the first done action recurred; the latest 100 shown.
-    assert!(page.contains("It happened 102 times; the 100 most recent:"));
+    // Recurrences: every incident after the first done action recurred; the latest 10 shown.
+    assert!(page.contains("It happened 102 times; the 10 most recent:"));
+    let warning = &page[page.find("recurred-h").unwrap()..page.find("cited-h").unwrap()];
+    assert_eq!(warning.matches("was marked done.</li>").count(), 10);
     // The export still names every incident.
     let learnings = read_json(&out.join("api/learnings.json"));
     assert_eq!(learnings[0]["incidents"].as_array().unwrap().len(), 103);
