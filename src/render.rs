@@ -636,16 +636,16 @@ fn action_statuses(site: &Site, g: &Group) -> (usize, usize, usize) {
 
 fn learning_context(site: &Site, g: &Group) -> Context {
     let lib = &site.library;
-    // Each incident's citations, gathered in one pass: a learning cited or attached in
+    let (older, recent) = split_recent(&g.incidents, LEARNING_PAGE_LIMIT);
+    // The listed incidents' citations, gathered in one pass: a learning cited or attached in
     // thousands of incidents would otherwise scan every citation once per incident.
-    let mut cited: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut cited: BTreeMap<usize, Vec<&str>> = recent.iter().map(|&i| (i, Vec::new())).collect();
     for &(i, li) in &g.citations {
         let text = lib.incidents[i].learnings[li].text.as_str();
-        if !text.is_empty() {
-            cited.entry(i).or_default().push(text);
+        if let Some(texts) = cited.get_mut(&i).filter(|_| !text.is_empty()) {
+            texts.push(text);
         }
     }
-    let (older, recent) = split_recent(&g.incidents, LEARNING_PAGE_LIMIT);
     let incidents: Vec<TaughtBy> = recent
         .iter()
         .map(|&i| {
@@ -723,10 +723,10 @@ fn learning_context(site: &Site, g: &Group) -> Context {
     ctx
 }
 
-/// How many incidents and action items a learning page lists in full: the most recent. A lesson learned in thousands of incidents listed them all with their
-/// wordings on one page of megabytes (4 MB for one learning of the 10,000-incident
-/// benchmark); earlier incidents are listed by year as links instead, and every action item
-/// stays on its incident's page.
+/// How many incidents and action items a learning page lists in full: the most recent. A
+/// lesson learned in thousands of incidents listed them all with their wordings on one page
+/// of megabytes (4 MB for one learning of the 10,000-incident benchmark); earlier incidents
+/// are listed by year as links instead, and every action item stays on its incident's page.
 const LEARNING_PAGE_LIMIT: usize = 100;
 
 /// How many recurrences after an action item was marked done a learning page lists, the
