@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hindsight::learnings::cluster_texts;
+use hindsight::learnings::{cluster_texts, Origin};
 
 mod common;
 use common::{build_ok, copy_tree, read_json, write_files};
@@ -432,8 +432,10 @@ fn related_at_least(name: &str, recall_floor: f64, first_floor: f64) {
 #[test]
 fn related_incidents_find_the_recurrence_groups_of_the_dfds_corpus() {
     // Both floors are the targets; 0.956 and 0.933 measured since full-text candidates come
-    // from each postmortem's 16 heaviest terms (0.939 and 0.900 with 24). PM2021-009 and
-    // PM2022-009 first list a near neighbour outside their group.
+    // from each postmortem's 16 heaviest terms (0.939 and 0.900 with 24), 0.944 and 0.933
+    // since clusters of action items alone need 1.5 times the threshold (fewer shared
+    // clusters to rank by). PM2021-009 and PM2022-009 first list a near neighbour outside
+    // their group.
     related_at_least("dfds", 0.92, 0.9);
 }
 
@@ -629,9 +631,10 @@ fn learnings_of_real_postmortems_cluster_across_incidents_no_worse_than_the_meas
     // and 0.170; with the second, pooled clustering pass 0.247 and 0.147 (it joins dfds's
     // clusters of monitoring gaps, upgrades and memory limits into themes that these strict
     // labels count as false pairs); with the learnings of one postmortem kept apart, 0.249 and
-    // 0.147. Low: most false pairs are action items that share only what kind of action they
-    // are ("add monitoring for ...").
-    for (corpus, floor) in [("quayside", 0.24), ("dfds", 0.14)] {
+    // 0.147. Most false pairs were action items that share only what kind of action they are
+    // ("add monitoring for ..."); with clusters of action items alone held to 1.5 times the
+    // threshold, 0.284 and 0.223.
+    for (corpus, floor) in [("quayside", 0.28), ("dfds", 0.22)] {
         let items: Vec<&serde_json::Value> = v["items"]
             .as_array()
             .unwrap()
@@ -639,24 +642,26 @@ fn learnings_of_real_postmortems_cluster_across_incidents_no_worse_than_the_meas
             .filter(|i| i["corpus"] == corpus)
             .collect();
         let texts: Vec<&str> = items.iter().map(|i| i["text"].as_str().unwrap()).collect();
-        // As the build does, the learnings of one postmortem are kept apart.
+        // As the build does: the learnings of one postmortem are kept apart, and action items
+        // alone need more to merge.
         let mut incidents: Vec<&str> = items
             .iter()
             .map(|i| i["incident"].as_str().unwrap())
             .collect();
         incidents.sort_unstable();
         incidents.dedup();
-        let apart: Vec<Option<u32>> = items
+        let origins: Vec<Origin> = items
             .iter()
-            .map(|i| {
-                (i["kind"] == "learning").then(|| {
+            .map(|i| match i["kind"].as_str() {
+                Some("learning") => Origin::Learning(
                     incidents
                         .binary_search(&i["incident"].as_str().unwrap())
-                        .unwrap() as u32
-                })
+                        .unwrap() as u32,
+                ),
+                _ => Origin::Action,
             })
             .collect();
-        let got = hindsight::learnings::cluster_texts_apart(&texts, &apart, threshold);
+        let got = hindsight::learnings::cluster_items(&texts, &origins, threshold);
         // An unlabelled item is a lesson of its own.
         let truth: Vec<usize> = items
             .iter()
