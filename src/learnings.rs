@@ -9,7 +9,7 @@ each weighted by how rare it is, and every suggestion says why.
 */
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
 
@@ -562,7 +562,7 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         // title from the most representative one, so it reads as the lesson they share.
         let oldest = m[0];
         let title = sentence_title(texts[representative(&m, item_vecs)]);
-        let base = crate::markdown::slugify(&first_words(texts[oldest], 7));
+        let base = crate::markdown::slugify(&first_words(without_lead_in(texts[oldest]), 7));
         let mut id = base.clone();
         let mut n = 2;
         while !used.insert(id.clone()) {
@@ -986,11 +986,46 @@ fn first_words(text: &str, n: usize) -> String {
         .join(" ")
 }
 
-/// A readable title from a learning's text: its first sentence, or what comes before a colon
-/// that opens an explanation ("Document the procedure: in case of ..."), at most about 90
-/// characters.
+/// A learning's text without the words that announce a lesson rather than state it ("From
+/// this incident we learned that", "Lesson:", "Furthermore,"), which real postmortems put in
+/// front of many learnings and which would otherwise name the cluster (dfds had
+/// `/learnings/from-this-incident-we-learned-that-our/`). A text that is little more than its
+/// lead-in keeps it.
+fn without_lead_in(text: &str) -> &str {
+    static LEAD_IN: OnceLock<regex::Regex> = OnceLock::new();
+    let re = LEAD_IN.get_or_init(|| {
+        regex::Regex::new(concat!(
+            r"(?i)^\s*(?:(?:from|in|during) this (?:incident|outage|event),?\s+)?(?:",
+            r"(?:we|i)(?:'ve| have)?\s+(?:also\s+)?(?:learned|learnt|realised|realized|found out|found|discovered|noticed)(?:\s+that)?",
+            r"|(?:the\s+|our\s+)?(?:key\s+|main\s+|biggest\s+)?(?:lessons?|learnings?|takeaways?)(?:\s+learned|\s+learnt)?(?:\s+(?:here|from this))?\s*(?:is|was|:)(?:\s+that)?",
+            r"|furthermore|additionally|in addition|also",
+            r"|(?:action(?:\s+item)?|ai)\s*:",
+            r")[,:]?\s+",
+        ))
+        .expect("valid regex")
+    });
+    match re.find(text) {
+        Some(m) if text[m.end()..].split_whitespace().count() >= 3 => &text[m.end()..],
+        _ => text,
+    }
+}
+
+/// A readable title from a learning's text: its first sentence (after any lead-in, see
+/// [`without_lead_in`], with a capital), or what comes before a colon that opens an
+/// explanation ("Document the procedure: in case of ..."), at most about 90 characters.
 fn sentence_title(text: &str) -> String {
-    let t = text.trim();
+    let stripped = without_lead_in(text.trim());
+    let capitalised;
+    let t = match stripped.chars().next() {
+        Some(c) if c.is_lowercase() && stripped.len() < text.trim().len() => {
+            capitalised = c
+                .to_uppercase()
+                .chain(stripped.chars().skip(1))
+                .collect::<String>();
+            capitalised.as_str()
+        }
+        _ => stripped,
+    };
     let mut end = t.find(". ").map(|i| i + 1).unwrap_or(t.len());
     if let Some(colon) = t[..end].find(": ") {
         if t[..colon].split_whitespace().count() >= 3 {
@@ -1492,10 +1527,26 @@ mod tests {
             sentence_title("Document procedure for breaking Terraform state locks: In case of unexpected locking, do X"),
             "Document procedure for breaking Terraform state locks"
         );
-        // A short lead-in is not a title on its own.
+        // A short lead-in is not a title on its own; one before a lesson is left out.
         assert_eq!(
             sentence_title("Lesson: page on symptoms"),
-            "Lesson: page on symptoms"
+            "Page on symptoms"
+        );
+        assert_eq!(
+            sentence_title("From this incident we learned that our alerts fire too late."),
+            "Our alerts fire too late"
+        );
+        assert_eq!(
+            sentence_title("Furthermore, dashboards need owners"),
+            "Dashboards need owners"
+        );
+        assert_eq!(sentence_title("We learned a lot"), "We learned a lot");
+        assert_eq!(
+            first_words(
+                without_lead_in("We learned that restores take hours, not minutes"),
+                3
+            ),
+            "restores take hours,"
         );
         let long = sentence_title(&"word ".repeat(40));
         assert!(long.ends_with('…') && long.chars().count() <= 91, "{long}");
