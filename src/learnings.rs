@@ -517,7 +517,9 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     // they share is the incident's vocabulary. Its action items are kept apart from nothing,
     // since a postmortem often files two for one lesson (on the real items' labels, 2 of 261
     // pairs of learnings of one postmortem state the same lesson, 11 of 474 pairs of action
-    // items; keeping action items apart too cost Quayside's cross-incident F1 0.06).
+    // items; keeping action items apart too cost Quayside's cross-incident F1 0.06). They
+    // are held to a higher threshold instead while no learning is among them (see
+    // `ACTION_FACTOR`).
     let origins: Vec<Origin> = rest
         .iter()
         .map(|&k| match items[k].kind {
@@ -659,8 +661,8 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
 /// a learning among them names the lesson. On the labelled items of dfds and Quayside, most
 /// false cross-incident pairs were action items; with 1.5 the cross-incident F1 rose from
 /// 0.147 to 0.223 on dfds and from 0.249 to 0.284 on Quayside (1.3 to 1.75 all raise both;
-/// 1.5 is best for both).
-/// Texts of unknown origin, such as the paraphrase sets, are learnings.
+/// 1.5 is best for both). Texts of unknown origin, such as the paraphrase sets, count as
+/// learnings.
 pub const ACTION_FACTOR: f32 = 1.5;
 
 /// [`cluster_vectors`], except that two clusters never merge when both hold a vector with
