@@ -24,6 +24,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything build would read, and write nothing (exit 0 clean, 1 errors, 2 usage or I/O failure).
     Check(CheckArgs),
+    /// Scaffold a postmortem (a draft) with today's date and an id no incident has.
+    New(NewArgs),
     /// Search incidents and learnings from the terminal.
     Search(SearchArgs),
 }
@@ -51,6 +53,21 @@ pub struct BuildArgs {
     /// The URL the site is served under, e.g. https://example.org/postmortems/ (overrides `base_url`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// What happened, in a sentence: the title of the postmortem.
+    pub title: String,
+    /// `templates/NAME.md` under the root, a path to a file, or a built-in template:
+    /// `default` or `short`.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// The day of the incident, when it was not today.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]

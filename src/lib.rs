@@ -29,6 +29,7 @@ pub mod lessons;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod similarity;
 pub mod taxonomy;

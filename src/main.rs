@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Search(args) => hindsight::search::main(&args),
         Command::Check(args) => check(args),
+        Command::New(args) => new(args),
         Command::Build(args) => {
             let quiet = args.common.quiet;
             let root = args.common.root.clone();
@@ -112,6 +113,43 @@ fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `hindsight new`: the new file's path on stdout (so that `$EDITOR "$(hindsight new ...)"`
+/// works), what to do next on stderr.
+fn new(args: hindsight::cli::NewArgs) -> ExitCode {
+    use hindsight::scaffold::{run, NewError, NewOptions};
+    let root = args.common.root.clone();
+    let opts = NewOptions {
+        root: args.common.root,
+        title: args.title,
+        template: args.template,
+        date: args
+            .date
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    match run(&opts) {
+        Ok(created) => {
+            let path = created.path.strip_prefix(".").unwrap_or(&created.path);
+            println!("{}", path.display());
+            if !args.common.quiet {
+                eprintln!(
+                    "Created {} ({}), a draft. Fill it in, check it with `hindsight check`, preview it with `hindsight build --drafts`, and set `status: published` when it is reviewed.",
+                    path.display(),
+                    created.id
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(NewError::Invalid(ds)) => {
+            print_findings(&ds, &root);
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

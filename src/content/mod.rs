@@ -193,8 +193,8 @@ pub fn holds_postmortems(dir: &Path) -> bool {
     })
 }
 
-/// Folders never searched for content.
-const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "themes", "vendor"];
+/// Folders never searched for content (`templates/` holds what `hindsight new` scaffolds from).
+const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "templates", "themes", "vendor"];
 
 /// Options that change what is loaded.
 pub struct LoadOptions<'a> {

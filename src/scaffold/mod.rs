@@ -1,0 +1,451 @@
+/*!
+`hindsight new`: scaffolds a postmortem from a template, with a date and an id no other
+incident has.
+
+The id follows the knowledge base's own numbering when it has one (`PM2025-004` is followed by
+`PM2026-001` in 2026, `INC-0041` by `INC-0042`); otherwise it is the file's name, the date and
+a slug of the title. The file goes where most postmortems already are (with year folders, into
+the one for its year). It never replaces a file: a name that is taken gets a number.
+
+Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ date }}`,
+`{{ year }}` and `{{ severities }}` are set, and `| yaml` quotes a value for front matter. A
+template with no front matter gets one with the id, title, date and `status: draft`.
+*/
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+use regex::Regex;
+
+use crate::config::Config;
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+
+/// The templates every installation has, by name.
+pub const BUILTIN: [(&str, &str); 2] = [
+    ("default", include_str!("default.md")),
+    ("short", include_str!("short.md")),
+];
+
+/// The folder, under the root, where a team keeps its own templates (`templates/NAME.md`).
+pub const TEMPLATE_DIR: &str = "templates";
+
+/// What `hindsight new` was asked to do.
+#[derive(Debug, Clone)]
+pub struct NewOptions {
+    pub root: PathBuf,
+    pub title: String,
+    /// A name (`templates/NAME.md` under the root, else a built-in one) or a path to a file.
+    pub template: Option<String>,
+    /// The incident's date (default: today).
+    pub date: NaiveDate,
+}
+
+/// The postmortem that was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    /// The new file, under the root.
+    pub path: PathBuf,
+    pub id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    /// `hindsight.toml` has errors, or the template cannot be used.
+    #[error("cannot scaffold a postmortem")]
+    Invalid(Vec<Diagnostic>),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Writes a new postmortem and says where.
+pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
+    let title = opts.title.trim();
+    if title.is_empty() {
+        return Err(NewError::Usage(
+            "the title is empty; say what happened, e.g. hindsight new \"Checkout failed after the payment provider rotated its key\"".into(),
+        ));
+    }
+    let config = Config::load(&opts.root).map_err(NewError::Invalid)?;
+    let (template_name, template) = template(&opts.root, opts.template.as_deref())?;
+    // Every incident, drafts and internal ones too, so that the new id is taken by none.
+    let diags = Diagnostics::new();
+    let content_dir = opts.root.join(&config.content_dir);
+    let library = crate::content::load(
+        &crate::content::LoadOptions {
+            root: &opts.root,
+            config: &config,
+            output: &opts.root.join(&config.output_dir),
+            drafts: true,
+            render: false,
+            keep_text: false,
+            keep_source: None,
+        },
+        &diags,
+    );
+    let taken: Vec<&str> = library
+        .incidents
+        .iter()
+        .flat_map(|i| std::iter::once(i.id.as_str()).chain(i.aliases.iter().map(String::as_str)))
+        .collect();
+    let slug = slug(title);
+    let id = next_id(&taken, opts.date, &slug);
+    let text = render(&template_name, &template, title, &id, opts.date, &config)?;
+    let folder = content_dir.join(folder(
+        library.incidents.iter().map(|i| i.content_path.as_str()),
+        opts.date,
+    ));
+    std::fs::create_dir_all(&folder).map_err(|source| NewError::Io {
+        path: folder.clone(),
+        source,
+    })?;
+    let path = write_new(&folder, &format!("{}-{slug}", opts.date), &text)?;
+    Ok(Created { path, id })
+}
+
+/// A slug of the title for file names and ids: at most about 60 characters, cut at a word.
+fn slug(title: &str) -> String {
+    let full = slug::slugify(title);
+    if full.is_empty() {
+        return "incident".into();
+    }
+    let mut out = String::new();
+    for word in full.split('-') {
+        if !out.is_empty() && out.len() + 1 + word.len() > 60 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn numbered() -> &'static Regex {
+    static R: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    // PREFIX, then an optional year and separator, then a number: PM2025-004, INC-2024-12,
+    // SEC-0041.
+    R.get_or_init(|| {
+        Regex::new(r"^(?P<prefix>[A-Za-z]+[-_]?)(?:(?P<year>(?:19|20)\d\d)[-_])?(?P<num>\d+)$")
+            .unwrap()
+    })
+}
+
+/// The id of a new incident on `date`: the next number of the scheme most incidents follow,
+/// or `<date>-<slug>` when there is none. Never one in `taken` (compared without case).
+fn next_id(taken: &[&str], date: NaiveDate, slug: &str) -> String {
+    let is_taken = |id: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(id));
+    // (prefix, with a year) -> how many ids follow it.
+    let mut schemes: BTreeMap<(String, bool), usize> = BTreeMap::new();
+    for id in taken {
+        if let Some(c) = numbered().captures(id) {
+            *schemes
+                .entry((c["prefix"].to_string(), c.name("year").is_some()))
+                .or_default() += 1;
+        }
+    }
+    let scheme = schemes
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .filter(|(_, n)| 2 * n >= taken.len().max(1));
+    let Some(((prefix, with_year), _)) = scheme else {
+        let base = format!("{date}-{slug}");
+        return (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                }
+            })
+            .find(|id| !is_taken(id))
+            .expect("some suffix is free");
+    };
+    let year = date.year().to_string();
+    // The scheme was chosen from these ids, so the width is always set by one of them.
+    let (mut last, mut width) = (0u64, 0);
+    for id in taken {
+        let Some(c) = numbered().captures(id) else {
+            continue;
+        };
+        let same_year = c.name("year").map(|y| y.as_str()) == with_year.then_some(year.as_str());
+        if c["prefix"] == prefix && same_year {
+            last = last.max(c["num"].parse().unwrap_or(0));
+        }
+        if c["prefix"] == prefix && c.name("year").is_some() == with_year {
+            width = width.max(c["num"].len());
+        }
+    }
+    // The separator between the year and the number, as the existing ids write it.
+    let sep = taken
+        .iter()
+        .filter_map(|id| numbered().captures(id))
+        .find_map(|c| {
+            let y = c.name("year")?;
+            Some(c.get(0)?.as_str()[y.end()..c.name("num")?.start()].to_string())
+        })
+        .unwrap_or_else(|| "-".into());
+    (last + 1..)
+        .map(|n| {
+            if with_year {
+                format!("{prefix}{year}{sep}{n:0width$}")
+            } else {
+                format!("{prefix}{n:0width$}")
+            }
+        })
+        .find(|id| !is_taken(id))
+        .expect("some number is free")
+}
+
+/// The folder, relative to the content folder, that holds the most postmortems; a folder
+/// named for a year is swapped for the new incident's year. The content folder itself when
+/// there are none.
+fn folder<'a>(paths: impl Iterator<Item = &'a str>, date: NaiveDate) -> PathBuf {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in paths {
+        *counts
+            .entry(p.rsplit_once('/').map_or("", |(d, _)| d))
+            .or_default() += 1;
+    }
+    let Some((dir, _)) = counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+    else {
+        return PathBuf::new();
+    };
+    let mut parts: Vec<String> = dir.split('/').map(str::to_string).collect();
+    if let Some(last) = parts.last_mut() {
+        if last.len() == 4 && last.parse::<u16>().is_ok_and(|y| (1900..2100).contains(&y)) {
+            *last = date.year().to_string();
+        }
+    }
+    parts.iter().collect()
+}
+
+/// The template's name (for messages) and text.
+fn template(root: &Path, name: Option<&str>) -> Result<(String, String), NewError> {
+    let name = name.unwrap_or("default");
+    let own_dir = root.join(TEMPLATE_DIR);
+    let candidates = [
+        PathBuf::from(name),
+        own_dir.join(name),
+        own_dir.join(format!("{name}.md")),
+    ];
+    // A path is taken as given; a bare name is looked up in templates/ first.
+    let looks_like_path = name.contains('/') || name.contains('\\') || name.ends_with(".md");
+    for path in candidates.iter().skip(usize::from(!looks_like_path)) {
+        if path.is_file() {
+            let text = std::fs::read_to_string(path).map_err(|source| NewError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            return Ok((crate::diagnostics::rel_path(root, path), text));
+        }
+    }
+    if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {
+        return Ok((format!("built-in template `{name}`"), text.to_string()));
+    }
+    let mut known: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+    if let Ok(entries) = std::fs::read_dir(&own_dir) {
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if let Some(stem) = file.strip_suffix(".md") {
+                known.push(stem.to_string());
+            }
+        }
+    }
+    known.sort();
+    known.dedup();
+    let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+    let mut hint = format!(
+        "templates are `{TEMPLATE_DIR}/NAME.md` under the root, or a path to a file; known: {}",
+        refs.join(", ")
+    );
+    if let Some(near) = did_you_mean(name, &refs) {
+        hint = format!("did you mean `{near}`? {hint}");
+    }
+    Err(NewError::Usage(format!(
+        "there is no template `{name}`; {hint}"
+    )))
+}
+
+/// Renders a template; one with no front matter gets one.
+fn render(
+    name: &str,
+    template: &str,
+    title: &str,
+    id: &str,
+    date: NaiveDate,
+    config: &Config,
+) -> Result<String, NewError> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![]);
+    tera.register_filter("yaml", yaml_filter);
+    let fail = |e: tera::Error| {
+        // Tera puts the position in the innermost cause.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            message = format!("{message}: {s}");
+            source = s.source();
+        }
+        // Tera's parser says where: `--> line:column`.
+        let at = Regex::new(r"--> (\d+):(\d+)")
+            .unwrap()
+            .captures(&message)
+            .and_then(|c| Some((c[1].parse().ok()?, c[2].parse().ok()?)));
+        let mut d = Diagnostic::error("template", name, message.clone());
+        if let Some((line, column)) = at {
+            d = d.at(line, column);
+        }
+        NewError::Invalid(vec![d.hint(
+            "templates use Tera: {{ title }}, {{ id }}, {{ date }}, {{ year }}, {{ severities }}; write {{ '{{' }} for a literal {{",
+        )])
+    };
+    tera.add_raw_template(name, template).map_err(fail)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("title", title);
+    ctx.insert("id", id);
+    ctx.insert("date", &date.to_string());
+    ctx.insert("year", &date.year());
+    ctx.insert("severities", &config.severities);
+    let text = tera.render(name, &ctx).map_err(fail)?;
+    if text.starts_with("---") {
+        return Ok(text);
+    }
+    let front = format!(
+        "---\nid: {id}\ntitle: {}\ndate: {date}\nstatus: draft\n---\n\n",
+        yaml_scalar(title)
+    );
+    Ok(front + &text)
+}
+
+/// A string as one YAML scalar, quoted only when it has to be.
+fn yaml_scalar(s: &str) -> String {
+    let plain = serde_yaml::to_string(s).unwrap_or_default();
+    plain.trim_end_matches('\n').to_string()
+}
+
+fn yaml_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let s = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(yaml_scalar(&s)))
+}
+
+/// Creates `<folder>/<stem>.md`, or `<stem>-2.md` and so on when the name is taken; never
+/// replaces a file.
+fn write_new(folder: &Path, stem: &str, text: &str) -> Result<PathBuf, NewError> {
+    use std::io::Write as _;
+    for n in 1.. {
+        let path = if n == 1 {
+            folder.join(format!("{stem}.md"))
+        } else {
+            folder.join(format!("{stem}-{n}.md"))
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())
+                    .map_err(|source| NewError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(source) => return Err(NewError::Io { path, source }),
+        }
+    }
+    unreachable!("some file name is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_next_id_continues_the_numbering_of_the_year_and_starts_a_new_year_at_one() {
+        let taken = ["PM2025-003", "PM2025-004", "PM2024-007"];
+        assert_eq!(next_id(&taken, day("2025-12-01"), "x"), "PM2025-005");
+        assert_eq!(next_id(&taken, day("2026-01-02"), "x"), "PM2026-001");
+    }
+
+    #[test]
+    fn the_next_id_follows_numbers_without_a_year_and_keeps_their_width() {
+        let taken = ["INC-0041", "INC-0007", "a-stray-file-name"];
+        assert_eq!(next_id(&taken, day("2026-01-02"), "x"), "INC-0042");
+        let taken = ["INC-2024-12", "INC-2024-9"];
+        assert_eq!(next_id(&taken, day("2024-03-01"), "x"), "INC-2024-13");
+    }
+
+    #[test]
+    fn without_a_numbering_scheme_the_id_is_the_date_and_slug_made_unique() {
+        let taken = [
+            "2026-01-02-db-failover",
+            "checkout-outage",
+            "2026-01-02-db-failover-2",
+        ];
+        assert_eq!(
+            next_id(&taken, day("2026-01-02"), "db-failover"),
+            "2026-01-02-db-failover-3"
+        );
+        assert_eq!(next_id(&[], day("2026-01-02"), "x"), "2026-01-02-x");
+    }
+
+    #[test]
+    fn a_new_postmortem_goes_where_most_are_and_into_its_own_year_folder() {
+        let paths = ["postmortems/a.md", "postmortems/b.md", "old/c.md"];
+        assert_eq!(
+            folder(paths.into_iter(), day("2026-01-02")),
+            PathBuf::from("postmortems")
+        );
+        let paths = ["pm/2024/a.md", "pm/2024/b.md", "pm/2025/c.md"];
+        assert_eq!(
+            folder(paths.into_iter(), day("2026-01-02")),
+            PathBuf::from("pm/2026")
+        );
+        assert_eq!(
+            folder(std::iter::empty(), day("2026-01-02")),
+            PathBuf::new()
+        );
+        assert_eq!(
+            folder(["a.md", "b.md"].into_iter(), day("2026-01-02")),
+            PathBuf::new()
+        );
+    }
+
+    #[test]
+    fn long_titles_make_slugs_cut_at_a_word() {
+        let s = slug("Checkout failed for every customer in every region after the payment provider rotated its signing key");
+        assert!(s.len() <= 60 && !s.ends_with('-'), "{s}");
+        assert!(s.starts_with("checkout-failed-for-every-customer"));
+        assert_eq!(slug("!!!"), "incident");
+    }
+
+    #[test]
+    fn a_title_that_yaml_would_misread_is_quoted() {
+        assert_eq!(yaml_scalar("Plain title"), "Plain title");
+        let quoted = yaml_scalar("DNS: the usual suspect #2");
+        let back: String = serde_yaml::from_str(&quoted).unwrap();
+        assert_eq!(back, "DNS: the usual suspect #2");
+    }
+}

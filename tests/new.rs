@@ -1,0 +1,251 @@
+//! `hindsight new`: scaffolding postmortems into fixture sites in temporary folders.
+
+use std::path::Path;
+use std::process::Output;
+
+mod common;
+use common::*;
+
+fn new(root: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("new")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+const INCIDENT: &str = "---\nid: {id}\ntitle: {title}\ndate: {date}\n---\n\n## Summary\n\nIt broke.\n\n## Learnings\n\n- A lesson.\n";
+
+fn incident(id: &str, title: &str, date: &str) -> String {
+    INCIDENT
+        .replace("{id}", id)
+        .replace("{title}", title)
+        .replace("{date}", date)
+}
+
+/// A site whose incidents are numbered PM<year>-<nnn>, in content/postmortems/.
+fn numbered_site(root: &Path) {
+    write_files(
+        root,
+        &[
+            (
+                "content/postmortems/2025-01-10-a.md",
+                &incident("PM2025-001", "A", "2025-01-10"),
+            ),
+            (
+                "content/postmortems/2025-03-02-b.md",
+                &incident("PM2025-002", "B", "2025-03-02"),
+            ),
+            (
+                "content/postmortems/2024-11-20-c.md",
+                &incident("PM2024-009", "C", "2024-11-20"),
+            ),
+            ("content/index.md", "# Overview\n"),
+        ],
+    );
+}
+
+#[test]
+fn a_new_postmortem_is_a_draft_with_the_next_id_that_check_accepts_and_build_leaves_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let o = new(
+        root,
+        &["Checkout: card payments failed #2", "--date", "2025-06-01"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = Path::new(&stdout(&o)).to_path_buf();
+    assert_eq!(
+        path,
+        root.join("content/postmortems/2025-06-01-checkout-card-payments-failed-2.md")
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("---\nid: PM2025-003\n"), "{text}");
+    assert!(text.contains("date: 2025-06-01\n"), "{text}");
+    assert!(text.contains("status: draft\n"), "{text}");
+    assert!(stderr(&o).contains("PM2025-003"), "{}", stderr(&o));
+
+    let check = bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{}", stderr(&check));
+    let findings: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let errors: Vec<_> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["level"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    // Drafts are published only when asked for; the title survives YAML's special characters.
+    let out = tmp.path().join("public");
+    build_ok(root, &out);
+    let titles = |out: &Path| -> Vec<String> {
+        read_json(&out.join("api/incidents.json"))
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!titles(&out).contains(&"Checkout: card payments failed #2".to_string()));
+    let o = bin()
+        .args(["build", "--quiet", "--drafts", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(titles(&out).contains(&"Checkout: card payments failed #2".to_string()));
+}
+
+#[test]
+fn the_same_title_twice_makes_a_second_file_and_id_and_leaves_the_first_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let first = new(root, &["Queue backed up", "--date", "2026-02-03"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let first_path = stdout(&first);
+    let notes = std::fs::read_to_string(&first_path).unwrap() + "\nMy notes.\n";
+    std::fs::write(&first_path, &notes).unwrap();
+    let second = new(root, &["Queue backed up", "--date", "2026-02-03"]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    let second_path = stdout(&second);
+    assert_ne!(first_path, second_path);
+    assert_eq!(std::fs::read_to_string(&first_path).unwrap(), notes);
+    // A new year starts its numbering at one, and drafts count.
+    assert!(notes.starts_with("---\nid: PM2026-001\n"), "{notes}");
+    let text = std::fs::read_to_string(&second_path).unwrap();
+    assert!(text.starts_with("---\nid: PM2026-002\n"), "{text}");
+}
+
+#[test]
+fn a_team_template_without_front_matter_gets_one_and_its_folder_is_not_read_as_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    // Postmortems at the root, named without any numbering, with the team's template beside.
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "content_dir = \".\"\n"),
+            (
+                "db-failover.md",
+                &incident("db-failover", "DB", "2024-01-02"),
+            ),
+            (
+                "templates/postmortem.md",
+                "# {{ title }}\n\nIncident {{ id }} of {{ date }}.\n\n## Learnings\n",
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &[
+            "Cache stampede",
+            "--template",
+            "postmortem",
+            "--date",
+            "2026-03-04",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o);
+    assert_eq!(Path::new(&path), root.join("2026-03-04-cache-stampede.md"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        "---\nid: 2026-03-04-cache-stampede\ntitle: Cache stampede\ndate: 2026-03-04\nstatus: draft\n---\n\n\
+         # Cache stampede\n\nIncident 2026-03-04-cache-stampede of 2026-03-04.\n\n## Learnings\n"
+    );
+    let out = tmp.path().join("site");
+    let o = bin()
+        .args(["build", "--quiet", "--drafts", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids: Vec<String> = read_json(&out.join("api/incidents.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["2026-03-04-cache-stampede", "db-failover"]);
+}
+
+#[test]
+fn an_unknown_or_broken_template_writes_nothing_and_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[(
+            "templates/broken.md",
+            "# {{ title }}\n\n## Impact\n\n{{ oops }\n",
+        )],
+    );
+    let before = tree(root);
+
+    let o = new(root, &["Anything", "--template", "shrot"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `short`?"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = bin()
+        .env("NO_COLOR", "1")
+        .args(["new", "Anything", "--template", "broken", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("templates/broken.md:5:9"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = new(root, &["   "]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(tree(root), before);
+}
+
+#[test]
+fn the_built_in_templates_scaffold_the_sections_check_and_the_site_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    for template in ["default", "short"] {
+        let o = new(
+            root,
+            &["Sections", "--template", template, "--date", "2026-05-06"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(stdout(&o)).unwrap();
+        for heading in ["## Summary", "## Learnings", "## Action items"] {
+            assert!(text.contains(heading), "{template}: {text}");
+        }
+        // The front matter is valid YAML with the keys filled in.
+        let front = text.split("---\n").nth(1).unwrap();
+        let yaml: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
+        assert_eq!(yaml["title"].as_str(), Some("Sections"), "{template}");
+        assert_eq!(yaml["status"].as_str(), Some("draft"), "{template}");
+    }
+}
