@@ -24,6 +24,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate everything build would read, and write nothing (exit 0 clean, 1 errors, 2 usage or I/O failure).
     Check(CheckArgs),
+    /// Preview the site: build it into memory, serve it, and reload open pages on every change.
+    Serve(ServeArgs),
     /// Scaffold a postmortem (a draft) with today's date and an id no incident has.
     New(NewArgs),
     /// Search incidents and learnings from the terminal.
@@ -53,6 +55,21 @@ pub struct BuildArgs {
     /// The URL the site is served under, e.g. https://example.org/postmortems/ (overrides `base_url`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The port to serve on (default: the first free one from 1111; 0 lets the system pick).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// The address to listen on; 0.0.0.0 shows the preview to other machines.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Include drafts, incidents in review and internal incidents.
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 #[derive(Debug, Args)]

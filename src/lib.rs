@@ -31,6 +31,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod similarity;
 pub mod taxonomy;
 pub mod theme;
@@ -58,6 +59,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Show a progress bar on the terminal.
     pub progress: bool,
+    /// Keep the site in memory ([`BuildReport::files`]) and write nothing (`serve`).
+    pub in_memory: bool,
 }
 
 /// Why a build did not produce a site.
@@ -222,7 +225,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let content_dir = opts.root.join(&config.content_dir);
     // Refuse a dangerous output folder before any work.
-    output::check_target(&out, &opts.root, &content_dir)?;
+    if !opts.in_memory {
+        output::check_target(&out, &opts.root, &content_dir)?;
+    }
     let progress = render::Progress::new(opts.progress);
     progress.stage("Loading postmortems");
     let timings = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
@@ -237,7 +242,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));
     }
-    let sink = output::Output::disk(&out, &opts.root, &content_dir)?;
+    let sink = if opts.in_memory {
+        output::Output::memory()
+    } else {
+        output::Output::disk(&out, &opts.root, &content_dir)?
+    };
     let pages = render::render_site(&site, &sink, &progress, &diags)?;
     lap("rendered");
     if diags.has_errors() {

@@ -24,6 +24,25 @@ fn main() -> ExitCode {
         Command::Search(args) => hindsight::search::main(&args),
         Command::Check(args) => check(args),
         Command::New(args) => new(args),
+        Command::Serve(args) => {
+            let opts = hindsight::serve::ServeOptions {
+                root: args.common.root,
+                port: args.port,
+                bind: args.bind,
+                drafts: args.drafts,
+                quiet: args.common.quiet,
+            };
+            match hindsight::serve::run(&opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    if matches!(e, hindsight::serve::ServeError::Bind { .. }) {
+                        eprintln!("help: pick a free port with `--port N`, or `--port 0` for any");
+                    }
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Build(args) => {
             let quiet = args.common.quiet;
             let root = args.common.root.clone();
@@ -33,6 +52,7 @@ fn main() -> ExitCode {
                 drafts: args.drafts,
                 base_url: args.base_url,
                 progress: !quiet && std::io::stderr().is_terminal(),
+                in_memory: false,
             };
             match hindsight::build(&opts) {
                 Ok(report) => {
@@ -135,7 +155,7 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
             println!("{}", path.display());
             if !args.common.quiet {
                 eprintln!(
-                    "Created {} ({}), a draft. Fill it in, check it with `hindsight check`, preview it with `hindsight build --drafts`, and set `status: published` when it is reviewed.",
+                    "Created {} ({}), a draft. Fill it in, check it with `hindsight check`, preview it with `hindsight serve --drafts`, and set `status: published` when it is reviewed.",
                     path.display(),
                     created.id
                 );

@@ -1,0 +1,560 @@
+/*!
+`hindsight serve`: a local preview that builds the site into memory, serves it over HTTP and
+reloads open pages when a postmortem, a canonical learning, the config or the theme changes.
+
+Nothing is written to disk. Each change rebuilds the whole site with the same pipeline as
+`build` (the preview is the site CI would publish) and swaps it in only when the build
+succeeds: a build with errors keeps the last good site on the server, prints the errors, and
+shows them over every open page until they are fixed. Pages learn of a new build from a
+server-sent event stream (`/__hindsight/events`) that a small script, added to every HTML page
+served, listens to.
+*/
+
+use std::collections::BTreeMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt as _;
+
+use crate::config::Config;
+use crate::diagnostics::{render_human, Diagnostic, Level};
+
+/// The port tried first when none is given; the next few are tried when it is taken.
+pub const DEFAULT_PORT: u16 = 1111;
+/// How many ports after [`DEFAULT_PORT`] are tried.
+const PORTS_TRIED: u16 = 10;
+/// Where the reload script and the event stream live; no page of a site is under it.
+const PREFIX: &str = "/__hindsight/";
+/// Changes closer together than this are one rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// What `hindsight serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// A port to use, or none to take the first free one from [`DEFAULT_PORT`].
+    pub port: Option<u16>,
+    pub bind: IpAddr,
+    /// Serve drafts, incidents in review and internal incidents too.
+    pub drafts: bool,
+    /// Print only errors.
+    pub quiet: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot watch {path} for changes: {message}")]
+    Watch { path: PathBuf, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The site as it is served: the files of the last good build, and the errors of the last
+/// build when it failed.
+#[derive(Default)]
+struct Snapshot {
+    files: Arc<BTreeMap<String, Vec<u8>>>,
+    /// Counts successful builds, so that a page can tell that it is out of date.
+    version: u64,
+    /// The last build's errors, as plain text, while they are not fixed.
+    failure: Option<String>,
+}
+
+/// What the open pages are told.
+#[derive(Clone, Debug)]
+enum Signal {
+    Reload(u64),
+    Failed(String),
+    Shutdown,
+}
+
+struct Shared {
+    snapshot: RwLock<Snapshot>,
+    signals: broadcast::Sender<Signal>,
+}
+
+/// Builds the site, serves it, and rebuilds on every change until Ctrl+C.
+pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(opts))
+}
+
+async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
+    let listener = listen(opts.bind, opts.port).await?;
+    let addr = listener.local_addr()?;
+    let (signals, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Snapshot::default()),
+        signals,
+    });
+    let first = rebuild(opts, &shared, "");
+    let title = Config::load(&opts.root)
+        .map(|c| c.title)
+        .unwrap_or_default();
+    // The address on stdout, alone on its line, for people and for scripts.
+    println!("Serving {title:?} at http://{addr}/");
+    if !opts.quiet {
+        eprintln!(
+            "{}Watching {} for changes. Press Ctrl+C to stop.",
+            if first { "" } else { "The site has errors; " },
+            opts.root.display()
+        );
+    }
+    // Rebuilds run on a thread of their own: a build uses every core through rayon and must
+    // not hold up the server.
+    let watcher = {
+        let (opts, shared) = (opts.clone(), shared.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut debouncer =
+            notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
+                ServeError::Watch {
+                    path: opts.root.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+        // Watched by its absolute path, so that events name files under it.
+        let root = opts.root.canonicalize()?;
+        let mut watched = watch(&mut debouncer, &root, &[])?;
+        std::thread::spawn(move || {
+            while let Ok(batch) = rx.recv() {
+                let mut changed = changes(&root, batch);
+                while let Ok(more) = rx.try_recv() {
+                    changed.extend(changes(&root, more));
+                }
+                if changed.is_empty() {
+                    continue;
+                }
+                changed.sort();
+                changed.dedup();
+                // A new folder, or a config that moved the content folder, is watched from now
+                // on: before the build reads it, so that no change made meanwhile is missed.
+                match watch(&mut debouncer, &root, &watched) {
+                    Ok(now) => watched = now,
+                    Err(e) => eprintln!("warning: {e}"),
+                }
+                rebuild(&opts, &shared, &describe(&changed));
+            }
+        })
+    };
+    let app = Router::new()
+        .route("/__hindsight/events", get(events))
+        .route("/__hindsight/live.js", get(live_script))
+        .fallback(get(file))
+        .with_state(shared.clone());
+    let stop = shared.signals.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            // Event streams stay open until told to end; graceful shutdown waits for them.
+            let _ = stop.send(Signal::Shutdown);
+        })
+        .await?;
+    drop(watcher);
+    Ok(())
+}
+
+/// The given port, or the first free one from [`DEFAULT_PORT`].
+async fn listen(bind: IpAddr, port: Option<u16>) -> Result<tokio::net::TcpListener, ServeError> {
+    let ports: Vec<u16> = match port {
+        Some(p) => vec![p],
+        None => (DEFAULT_PORT..DEFAULT_PORT + PORTS_TRIED).collect(),
+    };
+    let mut last = None;
+    for p in ports {
+        let addr = SocketAddr::new(bind, p);
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => return Ok(l),
+            Err(source) => last = Some(ServeError::Bind { addr, source }),
+        }
+    }
+    Err(last.expect("at least one port was tried"))
+}
+
+/// Builds the site into memory and, when it succeeds, serves it and reloads open pages;
+/// otherwise keeps the last good site and shows the errors. `why` names what changed ("" for
+/// the first build). Returns whether the build succeeded.
+fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
+    let start = Instant::now();
+    let built = crate::build(&crate::BuildOptions {
+        root: opts.root.clone(),
+        out: None,
+        drafts: opts.drafts,
+        // Root-relative links: they work whatever host name the browser used.
+        base_url: Some("/".into()),
+        progress: false,
+        in_memory: true,
+    });
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
+    let prefix = if why.is_empty() {
+        String::new()
+    } else {
+        format!("{why}: ")
+    };
+    match built {
+        Ok(report) => {
+            let shown: Vec<Diagnostic> = if opts.quiet {
+                Vec::new()
+            } else {
+                report.diagnostics.clone()
+            };
+            if !shown.is_empty() {
+                eprint!("{}", render_human(&shown, &opts.root, terminal));
+            }
+            let version = {
+                let mut s = shared.snapshot.write().expect("snapshot lock");
+                s.files = Arc::new(report.files.unwrap_or_default());
+                s.version += 1;
+                s.failure = None;
+                s.version
+            };
+            if !opts.quiet {
+                eprintln!(
+                    "{prefix}built {} incidents, {} learnings ({} recurring), {} pages in {:.0?}",
+                    report.incidents,
+                    report.learnings,
+                    report.recurring,
+                    report.pages,
+                    start.elapsed()
+                );
+            }
+            let _ = shared.signals.send(Signal::Reload(version));
+            true
+        }
+        Err(e) => {
+            let (text, plain) = match &e {
+                crate::Error::Invalid(ds) => {
+                    let errors = ds.iter().filter(|d| d.level == Level::Error).count();
+                    (
+                        render_human(ds, &opts.root, terminal),
+                        format!(
+                            "The site was not rebuilt: {errors} error(s). The last good build is still served.\n\n{}",
+                            render_human(ds, &opts.root, false)
+                        ),
+                    )
+                }
+                other => (
+                    format!("error: {other}\n"),
+                    format!("The site was not rebuilt: {other}"),
+                ),
+            };
+            eprint!("{prefix}{text}");
+            shared.snapshot.write().expect("snapshot lock").failure = Some(plain.clone());
+            let _ = shared.signals.send(Signal::Failed(plain));
+            false
+        }
+    }
+}
+
+/// Folders and files a change in which cannot change the site.
+fn ignored(rel: &Path, output: &Path) -> bool {
+    rel.starts_with(output)
+        || rel.components().any(|c| {
+            let name = c.as_os_str().to_string_lossy();
+            name.starts_with('.') || matches!(name.as_ref(), "target" | "node_modules")
+        })
+        || rel.file_name().is_some_and(|n| {
+            let n = n.to_string_lossy();
+            // Editors' swap, backup and probe files.
+            n.ends_with('~') || n.ends_with(".swp") || n.ends_with(".swx") || n == "4913"
+        })
+}
+
+/// The files a batch of file-system events changed, relative to the (absolute) root, leaving
+/// out what cannot change the site.
+fn changes(root: &Path, batch: notify_debouncer_full::DebounceEventResult) -> Vec<PathBuf> {
+    let Ok(events) = batch else {
+        // The watcher lost track (e.g. too many events): rebuild to be safe.
+        return vec![PathBuf::from(".")];
+    };
+    let output = Config::load(root)
+        .map(|c| c.output_dir)
+        .unwrap_or_else(|_| PathBuf::from("public"));
+    events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+        .flat_map(|e| e.paths.iter())
+        .filter_map(|p| {
+            let rel = p.strip_prefix(root).ok()?;
+            (!ignored(rel, &output)).then(|| rel.to_path_buf())
+        })
+        .collect()
+}
+
+/// "content/a.md changed", or "3 files changed".
+fn describe(changed: &[PathBuf]) -> String {
+    match changed {
+        [one] => format!("{} changed", one.display()),
+        many => format!("{} files changed", many.len()),
+    }
+}
+
+/// Watches what the site is built from: the root itself (for `hindsight.toml`), the content
+/// folder (with content at the root, every folder under it but hidden, build and output
+/// folders), the themes and the vocabulary file's folder. Folders already in `watched` are
+/// kept; returns the new set. With a config that cannot be read, the set stays as it was
+/// (the root is watched, so its fix is seen).
+fn watch(
+    debouncer: &mut notify_debouncer_full::Debouncer<
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >,
+    root: &Path,
+    watched: &[PathBuf],
+) -> Result<Vec<PathBuf>, ServeError> {
+    let mut wanted = vec![root.to_path_buf()];
+    match Config::load(root) {
+        Ok(config) => {
+            let content = root.join(&config.content_dir);
+            if config.content_dir == Path::new(".") || config.content_dir.as_os_str().is_empty() {
+                for entry in std::fs::read_dir(root)?.flatten() {
+                    let name = entry.file_name();
+                    if entry.path().is_dir() && !ignored(Path::new(&name), &config.output_dir) {
+                        wanted.push(entry.path());
+                    }
+                }
+            } else if content.is_dir() {
+                wanted.push(content);
+            }
+            let themes = root.join("themes");
+            if themes.is_dir() {
+                wanted.push(themes);
+            }
+            let vocabulary = config.learnings.concepts.as_ref();
+            if let Some(dir) = vocabulary.and_then(|c| root.join(c).parent().map(Path::to_path_buf))
+            {
+                // The root is watched already, and so are the folders above.
+                let seen = dir == root || wanted.iter().any(|w| w != root && dir.starts_with(w));
+                if !seen && dir.is_dir() {
+                    wanted.push(dir);
+                }
+            }
+        }
+        Err(_) if !watched.is_empty() => return Ok(watched.to_vec()),
+        Err(_) => {}
+    }
+    wanted.sort();
+    wanted.dedup();
+    for path in &wanted {
+        if watched.contains(path) {
+            continue;
+        }
+        let mode = if path == root {
+            RecursiveMode::NonRecursive
+        } else {
+            RecursiveMode::Recursive
+        };
+        debouncer.watch(path, mode).map_err(|e| ServeError::Watch {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+    }
+    for gone in watched.iter().filter(|w| !wanted.contains(w)) {
+        let _ = debouncer.unwatch(gone);
+    }
+    Ok(wanted)
+}
+
+/// `/__hindsight/events`: a `hello` with the build the page was served from, then `reload`
+/// after each good build and `failed` (with the errors) after each failed one.
+async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let receiver = shared.signals.subscribe();
+    let (version, failure) = {
+        let s = shared.snapshot.read().expect("snapshot lock");
+        (s.version, s.failure.clone())
+    };
+    let mut first = vec![Event::default().event("hello").data(build_name(version))];
+    if let Some(f) = failure {
+        first.push(failed(&f));
+    }
+    let later = tokio_stream::wrappers::BroadcastStream::new(receiver)
+        .take_while(|s| !matches!(s, Ok(Signal::Shutdown)))
+        .map(|s| match s {
+            Ok(Signal::Failed(text)) => failed(&text),
+            Ok(Signal::Reload(v)) => Event::default().event("reload").data(build_name(v)),
+            // Missed signals (the page was slow to read them): reloading is always right.
+            Ok(Signal::Shutdown) | Err(_) => Event::default().event("reload").data("0"),
+        });
+    let stream = tokio_stream::iter(first)
+        .chain(later)
+        .map(Ok::<_, std::convert::Infallible>);
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// A build's name: its number, and this server's process id, so that a page served before a
+/// restart is told apart from one of the same number after it.
+fn build_name(version: u64) -> String {
+    format!("{}.{version}", std::process::id())
+}
+
+fn failed(text: &str) -> Event {
+    Event::default()
+        .event("failed")
+        .data(text.replace('\r', ""))
+}
+
+/// The script every served HTML page loads: it reloads the page after a good build, and
+/// shows a failed build's errors over the page until they are fixed.
+const LIVE_SCRIPT: &str = include_str!("serve.js");
+
+async fn live_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_SCRIPT,
+    )
+        .into_response()
+}
+
+/// A page or file of the last good build. `/x/` is `x/index.html`; `/x` redirects to `/x/`
+/// when that is a page; anything else is the site's 404 page with status 404.
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let (files, failure, version) = {
+        let s = shared.snapshot.read().expect("snapshot lock");
+        (s.files.clone(), s.failure.clone(), s.version)
+    };
+    let build = build_name(version);
+    if files.is_empty() {
+        // No good build yet: say why on every page, and reload when it is fixed.
+        let text = failure.unwrap_or_else(|| "The site is being built.".into());
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hindsight: the site has errors</title></head><body><h1>The site could not be built</h1><pre>{}</pre></body></html>",
+            crate::markdown::escape(&text)
+        );
+        return html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            with_live_script(page.as_bytes(), &build),
+        );
+    }
+    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    let rel = path.trim_start_matches('/');
+    if rel.split('/').any(|part| part == "..") || rel.starts_with(PREFIX.trim_start_matches('/')) {
+        return not_found(&files, &build);
+    }
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if let Some(bytes) = files.get(&key) {
+        return respond(&key, bytes, &build);
+    }
+    if files.contains_key(&format!("{rel}/index.html")) {
+        let mut to = format!("{}/", uri.path());
+        if let Some(q) = uri.query() {
+            to = format!("{to}?{q}");
+        }
+        return Response::builder()
+            .status(StatusCode::MOVED_PERMANENTLY)
+            .header(header::LOCATION, to)
+            .body(Body::empty())
+            .expect("a valid response");
+    }
+    not_found(&files, &build)
+}
+
+fn not_found(files: &BTreeMap<String, Vec<u8>>, build: &str) -> Response {
+    match files.get("404.html") {
+        Some(page) => html(StatusCode::NOT_FOUND, with_live_script(page, build)),
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    }
+}
+
+fn respond(key: &str, bytes: &[u8], build: &str) -> Response {
+    if key.ends_with(".html") {
+        return html(StatusCode::OK, with_live_script(bytes, build));
+    }
+    let mime = mime_guess::from_path(key).first_or_octet_stream();
+    let mut response = Response::new(Body::from(bytes.to_vec()));
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(mime.essence_str()) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn html(status: StatusCode, body: Vec<u8>) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The page with the reload script, which knows the build it came from, before its closing
+/// `</body>` (or at its end).
+fn with_live_script(page: &[u8], build: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"/__hindsight/live.js?build={build}\" defer></script>");
+    let tag = tag.as_bytes();
+    let at = page
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(page.len());
+    let mut out = Vec::with_capacity(page.len() + tag.len());
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(tag);
+    out.extend_from_slice(&page[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reload_script_goes_before_the_closing_body_tag() {
+        let page = b"<html><body><p>x</p></body></html>";
+        let out = String::from_utf8(with_live_script(page, "7.2")).unwrap();
+        assert_eq!(
+            out,
+            "<html><body><p>x</p><script src=\"/__hindsight/live.js?build=7.2\" defer></script></body></html>"
+        );
+        let bare = String::from_utf8(with_live_script(b"<p>x</p>", "7.2")).unwrap();
+        assert!(bare.ends_with("live.js?build=7.2\" defer></script>"));
+    }
+
+    #[test]
+    fn changes_to_hidden_build_and_output_folders_and_editor_files_are_ignored() {
+        let out = Path::new("public");
+        for p in [
+            "public/index.html",
+            ".git/index",
+            "content/.a.md.swp",
+            "target/debug/x",
+            "content/a.md~",
+            "content/4913",
+        ] {
+            assert!(ignored(Path::new(p), out), "{p}");
+        }
+        for p in ["content/a.md", "hindsight.toml", "themes/default/style.css"] {
+            assert!(!ignored(Path::new(p), out), "{p}");
+        }
+    }
+}

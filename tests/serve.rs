@@ -1,0 +1,270 @@
+//! `hindsight serve`: the binary serving a fixture site from a temporary folder, read over HTTP.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+mod common;
+use common::*;
+
+/// A running `hindsight serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path, args: &[&str]) -> Server {
+    let mut child = bin()
+        .args(["serve", "--quiet", "--port", "0", "--root"])
+        .arg(root)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, url }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// Status, content type and body of a GET.
+fn get(url: &str) -> (u16, String, String) {
+    let mut r = agent().get(url).call().unwrap();
+    let kind = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body = r.body_mut().read_to_string().unwrap_or_default();
+    (r.status().as_u16(), location.unwrap_or(kind), body)
+}
+
+/// Polls `url` until its body holds `text`.
+fn wait_for(url: &str, text: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let (_, _, body) = get(url);
+        if body.contains(text) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{url} never showed {text:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Reads the event stream on a thread; each `event:` line's name and the data after it.
+fn events(url: &str) -> mpsc::Receiver<(String, String)> {
+    let (tx, rx) = mpsc::channel();
+    let url = format!("{url}__hindsight/events");
+    std::thread::spawn(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+        let r = agent.get(&url).call().unwrap();
+        let reader = BufReader::new(r.into_body().into_reader());
+        let (mut name, mut data) = (String::new(), String::new());
+        for line in reader.lines() {
+            let Ok(line) = line else { return };
+            if let Some(n) = line.strip_prefix("event: ") {
+                name = n.to_string();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push_str(d.trim_start());
+                data.push('\n');
+            } else if line.is_empty() && !name.is_empty() {
+                if tx.send((name.clone(), data.clone())).is_err() {
+                    return;
+                }
+                name.clear();
+                data.clear();
+            }
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<(String, String)>) -> (String, String) {
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("an event within 30 s")
+}
+
+#[test]
+fn the_preview_serves_pages_with_the_reload_script_redirects_folders_and_answers_404() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), tmp.path());
+    let server = serve(tmp.path(), &[]);
+    let url = &server.url;
+
+    let (status, kind, body) = get(url);
+    assert_eq!((status, kind.as_str()), (200, "text/html; charset=utf-8"));
+    assert!(
+        body.contains("<script src=\"/__hindsight/live.js?build="),
+        "{body}"
+    );
+    // Root-relative links, so the preview works under any host name.
+    assert!(body.contains("href=\"/incidents/FX-001/\""), "{body}");
+
+    let (status, location, _) = get(&format!("{url}incidents/FX-001"));
+    assert_eq!((status, location.as_str()), (301, "/incidents/FX-001/"));
+    let (status, _, body) = get(&format!("{url}incidents/FX-001/"));
+    assert_eq!(status, 200);
+    assert!(body.contains("Disk full on the database primary"));
+
+    let (status, kind, _) = get(&format!("{url}api/incidents.json"));
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+    let (status, kind, _) = get(&format!("{url}__hindsight/live.js"));
+    assert_eq!(
+        (status, kind.as_str()),
+        (200, "text/javascript; charset=utf-8")
+    );
+
+    let (status, _, body) = get(&format!("{url}no/such/page/"));
+    assert_eq!(status, 404);
+    assert!(body.contains("__hindsight/live.js"), "{body}");
+
+    // Drafts are served only when asked for.
+    let (status, _, _) = get(&format!("{url}incidents/2023-06-01-draft/"));
+    assert_eq!(status, 404);
+    drop(server);
+    let server = serve(tmp.path(), &["--drafts"]);
+    let (status, _, body) = get(&format!("{}incidents/2023-06-01-draft/", server.url));
+    assert_eq!(status, 200);
+    assert!(body.contains("Not ready"), "{body}");
+}
+
+#[test]
+fn a_change_rebuilds_and_reloads_and_a_broken_file_keeps_the_last_good_site_and_says_where() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), tmp.path());
+    let before = tree(tmp.path());
+    let server = serve(tmp.path(), &[]);
+    let page = format!("{}incidents/FX-002/", server.url);
+    let rx = events(&server.url);
+    let (name, first) = next_event(&rx);
+    assert_eq!(name, "hello");
+
+    let file = tmp
+        .path()
+        .join("content/postmortems/2022-01-10-disk-again.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let renamed = text.replace(
+        "title: Disk full again, on a replica",
+        "title: Disk full a third time",
+    );
+    assert_ne!(renamed, text);
+    std::fs::write(&file, &renamed).unwrap();
+    let (name, build) = next_event(&rx);
+    assert_eq!(name, "reload");
+    assert_ne!(build, first);
+    let body = wait_for(&page, "Disk full a third time");
+    assert!(
+        body.contains(&format!("live.js?build={}", build.trim())),
+        "{body}"
+    );
+
+    // Front matter that is not YAML: the errors reach the page, the last good site stays.
+    std::fs::write(&file, renamed.replace("severity: SEV3", "severity: [SEV3")).unwrap();
+    let (name, errors) = next_event(&rx);
+    assert_eq!(name, "failed");
+    assert!(
+        errors.contains("content/postmortems/2022-01-10-disk-again.md:"),
+        "{errors}"
+    );
+    let (status, _, body) = get(&page);
+    assert_eq!(status, 200);
+    assert!(body.contains("Disk full a third time"));
+
+    // Fixed: a new build is served.
+    std::fs::write(&file, &text).unwrap();
+    let (name, _) = next_event(&rx);
+    assert_eq!(name, "reload");
+    wait_for(&page, "Disk full again, on a replica");
+
+    // The preview wrote nothing: the folder holds what it held.
+    drop(server);
+    assert_eq!(tree(tmp.path()), before);
+}
+
+#[test]
+fn a_port_in_use_is_an_error_that_says_how_to_pick_another() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let o = bin()
+        .args(["serve", "--port", &port, "--root"])
+        .arg(fixture("basic"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("127.0.0.1:{port}")), "{err}");
+    assert!(err.contains("--port"), "{err}");
+}
+
+#[test]
+fn with_postmortems_at_the_root_a_postmortem_in_a_new_folder_is_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[(
+            "2024-01-02-db-failover.md",
+            "# The database failed over\n\nOn 2 January 2024 the primary failed over.\n",
+        )],
+    );
+    let server = serve(root, &[]);
+    let rx = events(&server.url);
+    assert_eq!(next_event(&rx).0, "hello");
+    write_files(
+        root,
+        &[(
+            "2025/2025-03-04-queue-stalled.md",
+            "# The queue stalled\n\nOn 4 March 2025 the queue stalled.\n",
+        )],
+    );
+    assert_eq!(next_event(&rx).0, "reload");
+    wait_for(
+        &format!("{}api/incidents.json", server.url),
+        "The queue stalled",
+    );
+    // A file written into the new folder later is seen too: the folder is watched now.
+    write_files(
+        root,
+        &[(
+            "2025/2025-05-06-cache-cold.md",
+            "# The cache was cold\n\nOn 6 May 2025 the cache was cold.\n",
+        )],
+    );
+    wait_for(
+        &format!("{}api/incidents.json", server.url),
+        "The cache was cold",
+    );
+}
