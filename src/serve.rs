@@ -107,6 +107,17 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         snapshot: RwLock::new(Snapshot::default()),
         signals,
     });
+    // Watched from before the first build, so that no change is missed; by its absolute path,
+    // so that events name files under it.
+    let root = opts.root.canonicalize()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
+        ServeError::Watch {
+            path: root.clone(),
+            message: e.to_string(),
+        }
+    })?;
+    let mut watched = watch(&mut debouncer, &root, &[])?;
     let first = rebuild(opts, &shared, "");
     let title = Config::load(&opts.root)
         .map(|c| c.title)
@@ -122,40 +133,27 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     }
     // Rebuilds run on a thread of their own: a build uses every core through rayon and must
     // not hold up the server.
-    let watcher = {
-        let (opts, shared) = (opts.clone(), shared.clone());
-        let (tx, rx) = std::sync::mpsc::channel();
-        let mut debouncer =
-            notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx).map_err(|e| {
-                ServeError::Watch {
-                    path: opts.root.clone(),
-                    message: e.to_string(),
-                }
-            })?;
-        // Watched by its absolute path, so that events name files under it.
-        let root = opts.root.canonicalize()?;
-        let mut watched = watch(&mut debouncer, &root, &[])?;
-        std::thread::spawn(move || {
-            while let Ok(batch) = rx.recv() {
-                let mut changed = changes(&root, batch);
-                while let Ok(more) = rx.try_recv() {
-                    changed.extend(changes(&root, more));
-                }
-                if changed.is_empty() {
-                    continue;
-                }
-                changed.sort();
-                changed.dedup();
-                // A new folder, or a config that moved the content folder, is watched from now
-                // on: before the build reads it, so that no change made meanwhile is missed.
-                match watch(&mut debouncer, &root, &watched) {
-                    Ok(now) => watched = now,
-                    Err(e) => eprintln!("warning: {e}"),
-                }
-                rebuild(&opts, &shared, &describe(&changed));
+    let (opts, shared_too) = (opts.clone(), shared.clone());
+    std::thread::spawn(move || {
+        while let Ok(batch) = rx.recv() {
+            let mut changed = changes(&root, batch);
+            while let Ok(more) = rx.try_recv() {
+                changed.extend(changes(&root, more));
             }
-        })
-    };
+            if changed.is_empty() {
+                continue;
+            }
+            changed.sort();
+            changed.dedup();
+            // A new folder, or a config that moved the content folder, is watched from now
+            // on: before the build reads it, so that no change made meanwhile is missed.
+            match watch(&mut debouncer, &root, &watched) {
+                Ok(now) => watched = now,
+                Err(e) => eprintln!("warning: {e}"),
+            }
+            rebuild(&opts, &shared_too, &describe(&changed));
+        }
+    });
     let app = Router::new()
         .route("/__hindsight/events", get(events))
         .route("/__hindsight/live.js", get(live_script))
@@ -169,7 +167,6 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
             let _ = stop.send(Signal::Shutdown);
         })
         .await?;
-    drop(watcher);
     Ok(())
 }
 
