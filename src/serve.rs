@@ -192,17 +192,18 @@ async fn listen(bind: IpAddr, port: Option<u16>) -> Result<tokio::net::TcpListen
 /// the first build). Returns whether the build succeeded.
 fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
     let start = Instant::now();
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let built = crate::build(&crate::BuildOptions {
         root: opts.root.clone(),
         out: None,
         drafts: opts.drafts,
         // Root-relative links: they work whatever host name the browser used.
         base_url: Some("/".into()),
-        progress: false,
+        // A large knowledge base takes a while the first time; later builds say what changed.
+        progress: why.is_empty() && !opts.quiet && terminal,
         in_memory: true,
     });
-    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = terminal && std::env::var_os("NO_COLOR").is_none();
     let prefix = if why.is_empty() {
         String::new()
     } else {
@@ -216,7 +217,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
                 report.diagnostics.clone()
             };
             if !shown.is_empty() {
-                eprint!("{}", render_human(&shown, &opts.root, terminal));
+                eprint!("{}", render_human(&shown, &opts.root, color));
             }
             let version = {
                 let mut s = shared.snapshot.write().expect("snapshot lock");
@@ -243,7 +244,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
                 crate::Error::Invalid(ds) => {
                     let errors = ds.iter().filter(|d| d.level == Level::Error).count();
                     (
-                        render_human(ds, &opts.root, terminal),
+                        render_human(ds, &opts.root, color),
                         format!(
                             "The site was not rebuilt: {errors} error(s). The last good build is still served.\n\n{}",
                             render_human(ds, &opts.root, false)
