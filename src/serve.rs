@@ -240,20 +240,25 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
             true
         }
         Err(e) => {
+            let served = if shared.snapshot.read().expect("snapshot lock").version > 0 {
+                "The last good build is still served; this page reloads when the errors are fixed."
+            } else {
+                "This page reloads when the errors are fixed."
+            };
             let (text, plain) = match &e {
                 crate::Error::Invalid(ds) => {
                     let errors = ds.iter().filter(|d| d.level == Level::Error).count();
                     (
                         render_human(ds, &opts.root, color),
                         format!(
-                            "The site was not rebuilt: {errors} error(s). The last good build is still served.\n\n{}",
+                            "The site was not built: {errors} error(s). {served}\n\n{}",
                             render_human(ds, &opts.root, false)
                         ),
                     )
                 }
                 other => (
                     format!("error: {other}\n"),
-                    format!("The site was not rebuilt: {other}"),
+                    format!("The site was not built: {other}. {served}"),
                 ),
             };
             eprint!("{prefix}{text}");
@@ -278,6 +283,63 @@ fn ignored(rel: &Path, output: &Path) -> bool {
         })
 }
 
+/// What the site is built from, under the root, as the config says.
+struct Scope {
+    output: PathBuf,
+    /// Postmortems sit at the root: its Markdown files and folders are content.
+    content_at_root: bool,
+    /// Folders the site is built from: the content folder, the themes, the vocabulary's.
+    folders: Vec<PathBuf>,
+    /// Files the site is built from outside those folders: `hindsight.toml`, a vocabulary.
+    files: Vec<PathBuf>,
+}
+
+impl Scope {
+    /// The scope of the config as it is now; `None` when it cannot be read.
+    fn of(root: &Path) -> Option<Scope> {
+        let config = Config::load(root).ok()?;
+        let content_at_root =
+            config.content_dir == Path::new(".") || config.content_dir.as_os_str().is_empty();
+        let mut folders = vec![PathBuf::from("themes")];
+        if !content_at_root {
+            folders.push(config.content_dir.clone());
+        }
+        let mut files = vec![PathBuf::from(crate::config::FILE_NAME)];
+        if let Some(vocabulary) = &config.learnings.concepts {
+            match vocabulary.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => folders.push(dir.to_path_buf()),
+                _ => files.push(vocabulary.clone()),
+            }
+        }
+        Some(Scope {
+            output: config.output_dir,
+            content_at_root,
+            folders,
+            files,
+        })
+    }
+
+    /// Whether a change to `rel` (relative to the root) can change the site.
+    fn holds(&self, root: &Path, rel: &Path) -> bool {
+        if ignored(rel, &self.output) {
+            return false;
+        }
+        if self.files.iter().any(|f| f == rel) || self.folders.iter().any(|f| rel.starts_with(f)) {
+            return true;
+        }
+        if !self.content_at_root {
+            return false;
+        }
+        // At the root only Markdown files and folders are content (a log written there is not).
+        let at_root = rel.components().count() == 1;
+        !at_root
+            || rel
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+            || root.join(rel).is_dir()
+    }
+}
+
 /// The files a batch of file-system events changed, relative to the (absolute) root, leaving
 /// out what cannot change the site.
 fn changes(root: &Path, batch: notify_debouncer_full::DebounceEventResult) -> Vec<PathBuf> {
@@ -285,16 +347,19 @@ fn changes(root: &Path, batch: notify_debouncer_full::DebounceEventResult) -> Ve
         // The watcher lost track (e.g. too many events): rebuild to be safe.
         return vec![PathBuf::from(".")];
     };
-    let output = Config::load(root)
-        .map(|c| c.output_dir)
-        .unwrap_or_else(|_| PathBuf::from("public"));
+    let scope = Scope::of(root);
     events
         .iter()
         .filter(|e| !matches!(e.kind, EventKind::Access(_)))
         .flat_map(|e| e.paths.iter())
         .filter_map(|p| {
             let rel = p.strip_prefix(root).ok()?;
-            (!ignored(rel, &output)).then(|| rel.to_path_buf())
+            // With a config that cannot be read, only the config can mend it.
+            let holds = match &scope {
+                Some(scope) => scope.holds(root, rel),
+                None => rel == Path::new(crate::config::FILE_NAME),
+            };
+            holds.then(|| rel.to_path_buf())
         })
         .collect()
 }
@@ -307,11 +372,11 @@ fn describe(changed: &[PathBuf]) -> String {
     }
 }
 
-/// Watches what the site is built from: the root itself (for `hindsight.toml`), the content
-/// folder (with content at the root, every folder under it but hidden, build and output
-/// folders), the themes and the vocabulary file's folder. Folders already in `watched` are
-/// kept; returns the new set. With a config that cannot be read, the set stays as it was
-/// (the root is watched, so its fix is seen).
+/// Watches what the site is built from (see [`Scope`]): the root itself, not its subfolders
+/// (for `hindsight.toml`, and new folders), and each folder of the scope that exists (with
+/// content at the root, every folder there that is not ignored). Folders already in
+/// `watched` are kept; returns the new set. With a config that cannot be read, the set stays
+/// as it was.
 fn watch(
     debouncer: &mut notify_debouncer_full::Debouncer<
         notify_debouncer_full::notify::RecommendedWatcher,
@@ -321,35 +386,30 @@ fn watch(
     watched: &[PathBuf],
 ) -> Result<Vec<PathBuf>, ServeError> {
     let mut wanted = vec![root.to_path_buf()];
-    match Config::load(root) {
-        Ok(config) => {
-            let content = root.join(&config.content_dir);
-            if config.content_dir == Path::new(".") || config.content_dir.as_os_str().is_empty() {
+    match Scope::of(root) {
+        Some(scope) => {
+            for folder in &scope.folders {
+                let path = root.join(folder);
+                // A folder inside another is watched with it.
+                let inside = scope
+                    .folders
+                    .iter()
+                    .any(|f| f != folder && folder.starts_with(f));
+                if !inside && path.is_dir() {
+                    wanted.push(path);
+                }
+            }
+            if scope.content_at_root {
                 for entry in std::fs::read_dir(root)?.flatten() {
-                    let name = entry.file_name();
-                    if entry.path().is_dir() && !ignored(Path::new(&name), &config.output_dir) {
+                    let name = PathBuf::from(entry.file_name());
+                    if entry.path().is_dir() && !ignored(&name, &scope.output) {
                         wanted.push(entry.path());
                     }
                 }
-            } else if content.is_dir() {
-                wanted.push(content);
-            }
-            let themes = root.join("themes");
-            if themes.is_dir() {
-                wanted.push(themes);
-            }
-            let vocabulary = config.learnings.concepts.as_ref();
-            if let Some(dir) = vocabulary.and_then(|c| root.join(c).parent().map(Path::to_path_buf))
-            {
-                // The root is watched already, and so are the folders above.
-                let seen = dir == root || wanted.iter().any(|w| w != root && dir.starts_with(w));
-                if !seen && dir.is_dir() {
-                    wanted.push(dir);
-                }
             }
         }
-        Err(_) if !watched.is_empty() => return Ok(watched.to_vec()),
-        Err(_) => {}
+        None if !watched.is_empty() => return Ok(watched.to_vec()),
+        None => {}
     }
     wanted.sort();
     wanted.dedup();
@@ -536,6 +596,43 @@ mod tests {
         );
         let bare = String::from_utf8(with_live_script(b"<p>x</p>", "7.2")).unwrap();
         assert!(bare.ends_with("live.js?build=7.2\" defer></script>"));
+    }
+
+    #[test]
+    fn only_changes_to_what_the_site_is_built_from_rebuild_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir(root.join("docs")).unwrap();
+        let scope = |toml: &str| {
+            std::fs::write(root.join("hindsight.toml"), toml).unwrap();
+            Scope::of(root).unwrap()
+        };
+        let s = scope("learnings.concepts = \"vocabulary/words.txt\"\n");
+        for p in [
+            "content/a.md",
+            "content/x/y.png",
+            "hindsight.toml",
+            "themes/default/style.css",
+            "vocabulary/words.txt",
+        ] {
+            assert!(s.holds(root, Path::new(p)), "{p}");
+        }
+        for p in [
+            "serve.log",
+            "README.md",
+            "docs",
+            "docs/a.md",
+            "public/index.html",
+        ] {
+            assert!(!s.holds(root, Path::new(p)), "{p}");
+        }
+        let s = scope("content_dir = \".\"\n");
+        for p in ["a.md", "docs", "docs/a.md", "2025/b.png"] {
+            assert!(s.holds(root, Path::new(p)), "{p}");
+        }
+        for p in ["serve.log", "public/index.html", ".git/index"] {
+            assert!(!s.holds(root, Path::new(p)), "{p}");
+        }
     }
 
     #[test]

@@ -268,3 +268,29 @@ fn with_postmortems_at_the_root_a_postmortem_in_a_new_folder_is_served() {
         "The cache was cold",
     );
 }
+
+#[test]
+fn a_folder_with_no_content_yet_shows_why_until_the_first_postmortem_arrives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let server = serve(root, &[]);
+    let (status, _, body) = get(&server.url);
+    assert_eq!(status, 500);
+    assert!(body.contains("content folder"), "{body}");
+    assert!(
+        body.contains("This page reloads when the errors are fixed."),
+        "{body}"
+    );
+    assert!(body.contains("__hindsight/live.js"), "{body}");
+    let o = bin()
+        .args(["new", "The first incident", "--quiet", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let start = Instant::now();
+    while get(&server.url).0 != 200 {
+        assert!(start.elapsed() < Duration::from_secs(30), "never built");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
