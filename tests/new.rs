@@ -90,24 +90,10 @@ fn a_new_postmortem_is_a_draft_with_the_next_id_that_check_accepts_and_build_lea
     // Drafts are published only when asked for; the title survives YAML's special characters.
     let out = tmp.path().join("public");
     build_ok(root, &out);
-    let titles = |out: &Path| -> Vec<String> {
-        read_json(&out.join("api/incidents.json"))
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["title"].as_str().unwrap().to_string())
-            .collect()
-    };
-    assert!(!titles(&out).contains(&"Checkout: card payments failed #2".to_string()));
-    let o = bin()
-        .args(["build", "--quiet", "--drafts", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(titles(&out).contains(&"Checkout: card payments failed #2".to_string()));
+    let title = "Checkout: card payments failed #2".to_string();
+    assert!(!exported(&out, "title").contains(&title));
+    build_drafts_ok(root, &out);
+    assert!(exported(&out, "title").contains(&title));
 }
 
 #[test]
@@ -170,20 +156,8 @@ fn a_team_template_without_front_matter_gets_one_and_its_folder_is_not_read_as_c
          # Cache stampede\n\nIncident 2026-03-04-cache-stampede of 2026-03-04.\n\n## Learnings\n"
     );
     let out = tmp.path().join("site");
-    let o = bin()
-        .args(["build", "--quiet", "--drafts", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    let ids: Vec<String> = read_json(&out.join("api/incidents.json"))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
-        .collect();
+    build_drafts_ok(root, &out);
+    let ids = exported(&out, "id");
     assert_eq!(ids, ["2026-03-04-cache-stampede", "db-failover"]);
 }
 

@@ -87,6 +87,28 @@ pub fn build_ok(root: &Path, out: &Path) {
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
+/// [`build_ok`] with `--drafts`: drafts, incidents in review and internal ones too.
+pub fn build_drafts_ok(root: &Path, out: &Path) {
+    let o = bin()
+        .args(["build", "--quiet", "--drafts", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// One string field of every incident the site in `out` exports, in the export's order.
+pub fn exported(out: &Path, field: &str) -> Vec<String> {
+    read_json(&out.join("api/incidents.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i[field].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
