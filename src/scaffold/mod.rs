@@ -169,29 +169,26 @@ fn next_id(taken: &[&str], date: NaiveDate, slug: &str) -> String {
             .expect("some suffix is free");
     };
     let year = date.year().to_string();
-    // The scheme was chosen from these ids, so the width is always set by one of them.
-    let (mut last, mut width) = (0u64, 0);
+    // The scheme was chosen from these ids, so the width (and the separator between the year
+    // and the number, as they write it) is always set by one of them.
+    let (mut last, mut width, mut sep) = (0u64, 0, "-");
     for id in taken {
         let Some(c) = numbered().captures(id) else {
             continue;
         };
-        let same_year = c.name("year").map(|y| y.as_str()) == with_year.then_some(year.as_str());
-        if c["prefix"] == prefix && same_year {
+        if c["prefix"] != prefix || c.name("year").is_some() != with_year {
+            continue;
+        }
+        width = width.max(c["num"].len());
+        if let (Some(y), Some(num)) = (c.name("year"), c.name("num")) {
+            sep = &id[y.end()..num.start()];
+            if y.as_str() == year {
+                last = last.max(num.as_str().parse().unwrap_or(0));
+            }
+        } else {
             last = last.max(c["num"].parse().unwrap_or(0));
         }
-        if c["prefix"] == prefix && c.name("year").is_some() == with_year {
-            width = width.max(c["num"].len());
-        }
     }
-    // The separator between the year and the number, as the existing ids write it.
-    let sep = taken
-        .iter()
-        .filter_map(|id| numbered().captures(id))
-        .find_map(|c| {
-            let y = c.name("year")?;
-            Some(c.get(0)?.as_str()[y.end()..c.name("num")?.start()].to_string())
-        })
-        .unwrap_or_else(|| "-".into());
     (last + 1..)
         .map(|n| {
             if with_year {
@@ -395,6 +392,9 @@ mod tests {
         assert_eq!(next_id(&taken, day("2026-01-02"), "x"), "INC-0042");
         let taken = ["INC-2024-12", "INC-2024-9"];
         assert_eq!(next_id(&taken, day("2024-03-01"), "x"), "INC-2024-13");
+        // The separator is the one of the scheme followed, not of the first id.
+        let taken = ["INC-2024-9", "OPS_2024_3", "OPS_2024_4"];
+        assert_eq!(next_id(&taken, day("2024-03-01"), "x"), "OPS_2024_5");
     }
 
     #[test]
