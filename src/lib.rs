@@ -16,6 +16,11 @@ The build is a pipeline of plain stages, each reading what the one before produc
 7. `output`: the only writer; stages into a temporary folder and swaps it in on success.
 
 Problems are collected as [`diagnostics::Diagnostic`]s so that one run reports all of them.
+
+The other commands reuse these stages: `check` loads and links without rendering, `search`
+indexes what `content::load` read, `serve` runs the whole build into
+[`output::Output::Memory`] on every change, and `scaffold` (`hindsight new`) reads the
+library's ids to write a new postmortem.
 */
 
 pub mod analysis;
