@@ -223,3 +223,39 @@ fn the_built_in_templates_scaffold_the_sections_check_and_the_site_read() {
         assert_eq!(yaml["status"].as_str(), Some("draft"), "{template}");
     }
 }
+
+#[test]
+fn a_template_kept_in_the_content_folder_is_found_by_name_and_is_not_an_incident() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[(
+            "content/templates/incident.md",
+            "---\nid: {{ id }}\ntitle: {{ title | yaml }}\ndate: {{ date }}\nstatus: draft\n---\n\n## What happened\n",
+        )],
+    );
+    let o = new(
+        root,
+        &[
+            "Disk filled",
+            "--template",
+            "incident",
+            "--date",
+            "2025-07-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(
+        text.starts_with("---\nid: PM2025-003\ntitle: Disk filled\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("## What happened\n"), "{text}");
+    let out = root.join("public");
+    build_drafts_ok(root, &out);
+    let titles = exported(&out, "title");
+    assert!(titles.contains(&"Disk filled".to_string()), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("{{")), "{titles:?}");
+}

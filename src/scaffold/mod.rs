@@ -27,7 +27,8 @@ pub const BUILTIN: [(&str, &str); 2] = [
     ("short", include_str!("short.md")),
 ];
 
-/// The folder, under the root, where a team keeps its own templates (`templates/NAME.md`).
+/// The folder, under the root or the content folder, where a team keeps its own templates
+/// (`templates/NAME.md`).
 pub const TEMPLATE_DIR: &str = "templates";
 
 /// What `hindsight new` was asked to do.
@@ -73,10 +74,10 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         ));
     }
     let config = Config::load(&opts.root).map_err(NewError::Invalid)?;
-    let (template_name, template) = template(&opts.root, opts.template.as_deref())?;
+    let content_dir = opts.root.join(&config.content_dir);
+    let (template_name, template) = template(&opts.root, &content_dir, opts.template.as_deref())?;
     // Every incident, drafts and internal ones too, so that the new id is taken by none.
     let diags = Diagnostics::new();
-    let content_dir = opts.root.join(&config.content_dir);
     let library = crate::content::load(
         &crate::content::LoadOptions {
             root: &opts.root,
@@ -226,32 +227,36 @@ fn folder<'a>(paths: impl Iterator<Item = &'a str>, date: NaiveDate) -> PathBuf 
     parts.iter().collect()
 }
 
-/// The template's name (for messages) and text.
-fn template(root: &Path, name: Option<&str>) -> Result<(String, String), NewError> {
+/// The template's name (for messages) and text: a path as given, else `NAME.md` (or `NAME`)
+/// in `templates/` under the root or under the content folder, else a built-in one.
+fn template(root: &Path, content: &Path, name: Option<&str>) -> Result<(String, String), NewError> {
     let name = name.unwrap_or("default");
-    let own_dir = root.join(TEMPLATE_DIR);
-    let candidates = [
-        PathBuf::from(name),
-        own_dir.join(name),
-        own_dir.join(format!("{name}.md")),
-    ];
-    // A path is taken as given; a bare name is looked up in templates/ first.
+    let mut folders = vec![root.join(TEMPLATE_DIR), content.join(TEMPLATE_DIR)];
+    folders.dedup();
     let looks_like_path = name.contains('/') || name.contains('\\') || name.ends_with(".md");
-    for path in candidates.iter().skip(usize::from(!looks_like_path)) {
+    let mut candidates = Vec::new();
+    if looks_like_path {
+        candidates.push(PathBuf::from(name));
+    }
+    for folder in &folders {
+        candidates.push(folder.join(format!("{name}.md")));
+        candidates.push(folder.join(name));
+    }
+    for path in candidates {
         if path.is_file() {
-            let text = std::fs::read_to_string(path).map_err(|source| NewError::Io {
+            let text = std::fs::read_to_string(&path).map_err(|source| NewError::Io {
                 path: path.clone(),
                 source,
             })?;
-            return Ok((crate::diagnostics::rel_path(root, path), text));
+            return Ok((crate::diagnostics::rel_path(root, &path), text));
         }
     }
     if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name) {
         return Ok((format!("built-in template `{name}`"), text.to_string()));
     }
     let mut known: Vec<String> = BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
-    if let Ok(entries) = std::fs::read_dir(&own_dir) {
-        for e in entries.flatten() {
+    for folder in &folders {
+        for e in std::fs::read_dir(folder).into_iter().flatten().flatten() {
             let file = e.file_name().to_string_lossy().into_owned();
             if let Some(stem) = file.strip_suffix(".md") {
                 known.push(stem.to_string());
@@ -262,7 +267,7 @@ fn template(root: &Path, name: Option<&str>) -> Result<(String, String), NewErro
     known.dedup();
     let refs: Vec<&str> = known.iter().map(String::as_str).collect();
     let mut hint = format!(
-        "templates are `{TEMPLATE_DIR}/NAME.md` under the root, or a path to a file; known: {}",
+        "templates are `{TEMPLATE_DIR}/NAME.md` under the root or the content folder, or a path to a file; known: {}",
         refs.join(", ")
     );
     if let Some(near) = did_you_mean(name, &refs) {
