@@ -462,24 +462,12 @@ fn split_ids<'t>(text: &'t str, ids: &HashSet<String>, self_id: &str) -> Vec<(&'
     out
 }
 
-/// Percent-decodes a URL path (`%20` and friends); invalid sequences are kept as written.
+/// Percent-decodes a URL path (`%20` and friends); invalid sequences are kept as written, and
+/// a path that does not decode to UTF-8 is returned as it is.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map_or_else(|_| s.to_string(), std::borrow::Cow::into_owned)
 }
 
 /// Joins a relative link to a content-relative folder and normalises `.` and `..`.
@@ -1262,5 +1250,8 @@ mod tests {
         assert_eq!(join_relative("a/b", "../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join_relative("", "../c.md"), None);
         assert_eq!(percent_decode("a%20b"), "a b");
+        // An escape at the very end is decoded too (the hand-written decoder missed it).
+        assert_eq!(percent_decode("a%20"), "a ");
+        assert_eq!(percent_decode("100%"), "100%");
     }
 }

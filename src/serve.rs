@@ -506,7 +506,7 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
             with_live_script(page.as_bytes(), &build),
         );
     }
-    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    let path = crate::markdown::percent_decode(uri.path());
     let rel = path.trim_start_matches('/');
     if rel.split('/').any(|part| part == "..") || rel.starts_with(PREFIX.trim_start_matches('/')) {
         return not_found(&files, &build);
