@@ -930,7 +930,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         out.push(
             finding("near-duplicate-learning", &inc.source, format!("this learning reads like the canonical learning `{}` (“{}”, similarity {:.2}) but does not cite it", s.canonical, short(title, 60), s.score))
                 .at(l.line, 1)
-                .hint(format!("if it is the same lesson, cite it: in the front matter write the learning as `- text: ...` with `id: {}`", s.canonical)),
+                .hint(format!("if it is the same lesson, cite it: {}; if it is another lesson, cite `none` the same way and it stays apart", how_to_cite(inc, &s.canonical))),
         );
     }
     for g in graph.groups.iter().filter(|g| !g.canonical) {
@@ -961,11 +961,21 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
             out.push(
                 finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
                     .at(inc.learnings[li].line, 1)
-                    .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each with `id: {}`", g.id, g.id)),
+                    .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", g.id, how_to_cite(inc, &g.id))),
             );
         }
     }
     out
+}
+
+/// How an author cites canonical learning `id` from a learning of `inc`: in the front matter
+/// when its learnings are written there, else with a mark at the end of the item.
+fn how_to_cite(inc: &Incident, id: &str) -> String {
+    if inc.derived.contains(&"learnings") {
+        format!("end its text with `<!-- hindsight: learning {id} -->`")
+    } else {
+        format!("in the front matter write the learning as `- text: ...` with `id: {id}`")
+    }
 }
 
 /// Markdown-looking files that the build skips although they read like a postmortem.

@@ -82,6 +82,11 @@ pub struct Graph {
 /// How many related incidents each page shows and the export lists.
 pub const RELATED_LIMIT: usize = 5;
 
+/// The id an author cites to say a learning or action item states a lesson of its own: it is
+/// never attached or clustered by similarity (`id: none` in front matter,
+/// `<!-- hindsight: learning none -->` in the body). The way to undo a grouping that is wrong.
+pub const NO_LEARNING: &str = "none";
+
 /// The concept lexicon for a site: the built-in one, extended with the team's vocabulary
 /// file (`[learnings] concepts`) when there is one. A file that cannot be read is an error;
 /// a line that cannot be used is a warning at its line and column, and is left out.
@@ -132,6 +137,17 @@ pub fn link(
 ) -> Graph {
     let mut graph = Graph::default();
     for (i, l) in lib.learnings.iter().enumerate() {
+        if l.id == NO_LEARNING || l.aliases.iter().any(|a| a == NO_LEARNING) {
+            diags.push(
+                Diagnostic::error(
+                    "unknown-learning",
+                    &l.source,
+                    format!("`{NO_LEARNING}` cannot name a canonical learning: citing it says a learning is a lesson of its own"),
+                )
+                .at(1, 1)
+                .hint("rename the file (or drop the alias), and cite the new id"),
+            );
+        }
         graph.by_id.insert(l.id.clone(), graph.groups.len());
         for alias in &l.aliases {
             graph
@@ -150,18 +166,18 @@ pub fn link(
     let known: Vec<&str> = lib.learnings.iter().map(|l| l.id.as_str()).collect();
     for inc in &mut lib.incidents {
         for l in &mut inc.learnings {
-            if let Some(cid) = l.canonical.as_deref() {
+            if let Some(cid) = l.canonical.as_deref().filter(|&c| c != NO_LEARNING) {
                 match graph.by_id.get(cid) {
                     Some(&g) => l.group = Some(graph.groups[g].id.clone()),
-                    None => diags.push(unknown_learning(&inc.source, l.line, cid, &known)),
+                    None => diags.push(unknown_learning(&inc.source, l.cited_at, cid, &known)),
                 }
             }
         }
         for a in &mut inc.action_items {
-            if let Some(cid) = a.learning.as_deref() {
+            if let Some(cid) = a.learning.as_deref().filter(|&c| c != NO_LEARNING) {
                 match graph.by_id.get(cid) {
                     Some(&g) => a.group = Some(graph.groups[g].id.clone()),
-                    None => diags.push(unknown_learning(&inc.source, a.line, cid, &known)),
+                    None => diags.push(unknown_learning(&inc.source, a.cited_at, cid, &known)),
                 }
             }
         }
@@ -327,7 +343,7 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     let mut labelled: Vec<Option<usize>> = Vec::new();
     for (i, inc) in lib.incidents.iter().enumerate() {
         for (li, l) in inc.learnings.iter().enumerate() {
-            if !l.text.trim().is_empty() {
+            if !l.text.trim().is_empty() && l.canonical.as_deref() != Some(NO_LEARNING) {
                 items.push(Item {
                     incident: i,
                     kind: ItemKind::Learning(li),
@@ -336,6 +352,9 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             }
         }
         for (ai, a) in inc.action_items.iter().enumerate() {
+            if a.learning.as_deref() == Some(NO_LEARNING) {
+                continue;
+            }
             items.push(Item {
                 incident: i,
                 kind: ItemKind::Action(ai),
@@ -1080,7 +1099,7 @@ pub fn suggestions(lib: &Library) -> Vec<Suggestion> {
     out
 }
 
-fn unknown_learning(file: &str, line: usize, id: &str, known: &[&str]) -> Diagnostic {
+fn unknown_learning(file: &str, at: (usize, usize), id: &str, known: &[&str]) -> Diagnostic {
     let hint = match did_you_mean(id, known) {
         Some(s) => format!("did you mean `{s}`? Canonical learnings are the files in learnings/"),
         None => format!("create learnings/{id}.md, or use one of the existing ids in learnings/"),
@@ -1090,7 +1109,7 @@ fn unknown_learning(file: &str, line: usize, id: &str, known: &[&str]) -> Diagno
         file,
         format!("unknown canonical learning `{id}`"),
     )
-    .at(line, 1)
+    .at(at.0, at.1)
     .hint(hint)
 }
 

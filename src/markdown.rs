@@ -68,6 +68,19 @@ pub struct ListItem {
     pub line: usize,
 }
 
+/// An author's `<!-- hindsight: learning ID -->` in a list item, paragraph or table row: the
+/// canonical learning that item states or addresses (`none`: a lesson of its own, never
+/// grouped by similarity). Postmortems without front matter cite learnings this way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub id: String,
+    /// The first line of the item, paragraph or row it belongs to.
+    pub block: usize,
+    /// Where the comment is.
+    pub line: usize,
+    pub column: usize,
+}
+
 /// One heading and what follows it up to the next heading of the same or a higher level.
 #[derive(Debug, Clone, Default)]
 pub struct Section {
@@ -83,6 +96,15 @@ pub struct Section {
     pub rows: Vec<(Vec<String>, usize)>,
     /// All plain text of the section (for search and similarity).
     pub text: String,
+    /// The learning marks in its top-level items, paragraphs and rows.
+    pub marks: Vec<Mark>,
+}
+
+impl Section {
+    /// The learning mark of the item, paragraph or row that starts on `line`.
+    pub fn mark_at(&self, line: usize) -> Option<&Mark> {
+        self.marks.iter().find(|m| m.block == line)
+    }
 }
 
 /// Everything one pass learned about a body.
@@ -421,6 +443,21 @@ fn id_candidates(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// The learning marks (`<!-- hindsight: learning ID -->`) in a piece of source: the offset
+/// of each comment and the id it names.
+fn learning_marks(source: &str) -> Vec<(usize, String)> {
+    if !source.contains("hindsight") {
+        return Vec::new();
+    }
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"<!--\s*hindsight:\s*learning\s+([^\s>]+?)\s*-->").expect("valid regex")
+    });
+    r.captures_iter(source)
+        .map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_string()))
+        .collect()
+}
+
 /// The values of `id="..."` and `name="..."` attributes in a piece of HTML.
 pub fn html_ids(html: &str) -> Vec<String> {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -569,7 +606,28 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
         match &event {
-            Event::Html(h) | Event::InlineHtml(h) => out.ids.extend(html_ids(h)),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                out.ids.extend(html_ids(h));
+                // A learning mark belongs to the top-level item, row or paragraph it is in.
+                let block = match (&table_row, items.first(), &para) {
+                    (Some((_, line)), _, _) => Some(*line),
+                    (None, Some(top), _) => Some(top.line),
+                    (None, None, Some((_, line))) => Some(*line),
+                    _ => None,
+                };
+                if let (Some(block), Some(sec)) = (block, current.as_mut()) {
+                    // Read from the source, so a column holds in an indented block too.
+                    for (at, id) in learning_marks(&body[range.clone()]) {
+                        let (line, column) = line_of(range.start + at);
+                        sec.marks.push(Mark {
+                            id,
+                            block,
+                            line,
+                            column,
+                        });
+                    }
+                }
+            }
             Event::Start(Tag::FootnoteDefinition(n)) => out.ids.push(n.to_string()),
             _ => {}
         }
@@ -1101,6 +1159,37 @@ mod tests {
 
     fn render(body: &str) -> Parsed {
         site().parse(body, 1)
+    }
+
+    #[test]
+    fn a_learning_mark_belongs_to_the_item_paragraph_or_row_it_is_written_in() {
+        let body = "## Lessons learned\n\n\
+            - Alerts must name the broken thing <!-- hindsight: learning clear-alerts -->\n\
+            - Runbooks go stale\n  - nobody owned them\n    <!--hindsight:learning  none-->\n\
+            - Plain item\n\n\
+            A paragraph of its own. <!-- hindsight: learning own-it -->\n\n\
+            | Action | Owner |\n|---|---|\n\
+            | Fix the alert text | sre <!-- hindsight: learning clear-alerts --> |\n\n\
+            <!-- hindsight: learning nothing-here -->\n";
+        let p = render(body);
+        let sec = &p.sections[0];
+        let at = |id: &str| -> Vec<(usize, usize, usize)> {
+            sec.marks
+                .iter()
+                .filter(|m| m.id == id)
+                .map(|m| (m.block, m.line, m.column))
+                .collect()
+        };
+        // An item's mark, a nested item's (its top-level item's), a paragraph's, a row's.
+        assert_eq!(at("clear-alerts"), vec![(3, 3, 37), (13, 13, 28)]);
+        assert_eq!(at("none"), vec![(4, 6, 5)]);
+        assert_eq!(at("own-it"), vec![(9, 9, 25)]);
+        // A comment in no item, paragraph or row marks nothing.
+        assert!(at("nothing-here").is_empty());
+        assert_eq!(sec.mark_at(3).map(|m| m.id.as_str()), Some("clear-alerts"));
+        assert_eq!(sec.mark_at(7), None);
+        // The comment is not part of the text.
+        assert_eq!(sec.items[0].text, "Alerts must name the broken thing");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 use hindsight::learnings::{cluster_texts, Origin};
 
 mod common;
-use common::{build_ok, copy_tree, read_json, write_files};
+use common::{bin, build_ok, copy_tree, fixture, read_json, write_files};
 
 struct Labelled {
     texts: Vec<String>,
@@ -674,4 +674,159 @@ fn learnings_of_real_postmortems_cluster_across_incidents_no_worse_than_the_meas
         eprintln!("{corpus}: cross-incident precision {p:.3} recall {r:.3} F1 {f1:.3}");
         assert!(f1 >= floor, "{corpus}: F1 {f1:.3}");
     }
+}
+
+/// The exported learning id of the learning of `incident` whose text starts with `text`.
+fn learning_of(out: &Path, incident: &str, text: &str) -> serde_json::Value {
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let inc = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == incident)
+        .unwrap_or_else(|| panic!("{incident} is exported"));
+    inc["learnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["text"].as_str().unwrap().starts_with(text))
+        .unwrap_or_else(|| panic!("{incident} has the learning “{text}”"))["learning"]
+        .clone()
+}
+
+/// Appends `mark` to line `line` (1-based) of a file.
+fn mark_line(file: &Path, line: usize, mark: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[line - 1].push(' ');
+    lines[line - 1].push_str(mark);
+    std::fs::write(file, lines.join("\n") + "\n").unwrap();
+}
+
+#[test]
+fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_grouping_with_a_comment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("dfds"), &root);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    // Grouped by one word ("unclear"): two lessons, one about alert texts, one about support.
+    let unclear_alerts = ("PM2021-005", "Rephrase alert messages");
+    let unclear_support = ("PM2025-002", "There are unclear agreements");
+    let cluster = learning_of(&out, unclear_alerts.0, unclear_alerts.1);
+    assert!(cluster.is_string(), "clustered before the marks");
+    assert_eq!(
+        learning_of(&out, unclear_support.0, unclear_support.1),
+        cluster
+    );
+
+    let file = |name: &str| root.join(name);
+    mark_line(
+        &file("PM2025-002 - Traefik rule preventing some inbound traffic.md"),
+        53,
+        "<!-- hindsight: learning none -->",
+    );
+    mark_line(
+        &file("PM2021-005 - All services returning 503 in Kubernetes.md"),
+        39,
+        "<!-- hindsight: learning clear-alert-messages -->",
+    );
+    // An action item addresses it too.
+    mark_line(
+        &file("PM2020-005 - ALB instance attachment.md"),
+        39,
+        "<!-- hindsight: learning clear-alert-messages -->",
+    );
+    write_files(
+        &root,
+        &[(
+            "learnings/clear-alert-messages.md",
+            "---\ntitle: An alert says what broke and what to do first\n---\nAn on-call engineer woken at night reads the alert, not the code.\n",
+        )],
+    );
+    build_ok(&root, &out);
+    assert_eq!(
+        learning_of(&out, unclear_support.0, unclear_support.1),
+        serde_json::Value::Null,
+        "`none` keeps a learning out of every grouping"
+    );
+    assert_eq!(
+        learning_of(&out, unclear_alerts.0, unclear_alerts.1),
+        "clear-alert-messages"
+    );
+    let canonical = exported_learnings(&out, true);
+    let cited = canonical
+        .iter()
+        .find(|l| l["id"] == "clear-alert-messages")
+        .expect("the canonical learning is exported");
+    // Cited by the two marks (other learnings about alerts attach to it by similarity).
+    let incidents = cited["incidents"].as_array().unwrap();
+    for id in ["PM2020-005", "PM2021-005"] {
+        assert!(
+            incidents.contains(&id.into()),
+            "{id} cites it: {incidents:?}"
+        );
+    }
+    assert!(!incidents.contains(&"PM2025-002".into()));
+    let page =
+        std::fs::read_to_string(out.join("learnings/clear-alert-messages/index.html")).unwrap();
+    assert!(
+        page.contains("Implement alerts for ALB healthy/unhealthy targets"),
+        "the marked action item is listed among those meant to address it"
+    );
+    assert!(!page.contains("hindsight: learning"));
+
+    // A mistyped id is an error at the comment, with the id it meant.
+    let before = "- Ensure that everyone gets notification on alerts and reacts to them.";
+    let source = std::fs::read_to_string(file(
+        "PM2021-005 - All services returning 503 in Kubernetes.md",
+    ))
+    .unwrap();
+    assert_eq!(source.lines().nth(37), Some(before));
+    mark_line(
+        &file("PM2021-005 - All services returning 503 in Kubernetes.md"),
+        38,
+        "<!-- hindsight: learning clear-alert-mesages -->",
+    );
+    // And `none` cannot name a canonical learning.
+    write_files(&root, &[("learnings/none.md", "# Nothing\n")]);
+    let o = bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let unknown: Vec<&serde_json::Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unknown-learning")
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:?}");
+    assert!(unknown.iter().any(|f| f["file"] == "learnings/none.md"));
+    let f = unknown
+        .iter()
+        .find(|f| f["file"] == "PM2021-005 - All services returning 503 in Kubernetes.md")
+        .expect("the mistyped id is reported in its file");
+    let column = before.chars().count() + 2;
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(38), Some(column as u64))
+    );
+    assert!(
+        f["hint"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `clear-alert-messages`?"),
+        "{f}"
+    );
+    // The suggestions of check say how to cite from the body.
+    assert!(findings.as_array().unwrap().iter().any(|f| {
+        f["rule"] == "near-duplicate-learning"
+            && f["hint"]
+                .as_str()
+                .unwrap()
+                .contains("end its text with `<!-- hindsight: learning ")
+    }));
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::content::frontmatter::ActionStatus;
-use crate::markdown::{collapse_ws, slugify, Parsed, Section};
+use crate::markdown::{collapse_ws, slugify, Mark, Parsed, Section};
 
 /// Section titles (normalised: lowercase, letters and spaces) that hold learnings.
 pub const LEARNING_SECTIONS: &[&str] = &[
@@ -214,11 +214,13 @@ fn is_placeholder(t: &str) -> bool {
         )
 }
 
-/// A derived learning: text and the line it was written on.
+/// A derived learning: text, the line it was written on, and the canonical learning its
+/// author marked it with (`<!-- hindsight: learning ID -->`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DerivedLearning {
     pub text: String,
     pub line: usize,
+    pub mark: Option<Mark>,
 }
 
 /// Learnings from a Lessons learned / Learnings / Takeaways section: its list items, or its
@@ -254,6 +256,7 @@ pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
                     .map(|i| DerivedLearning {
                         text: i.text.clone(),
                         line: i.line,
+                        mark: sec.mark_at(i.line).cloned(),
                     }),
             );
         } else {
@@ -264,6 +267,7 @@ pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
                     .map(|(p, line)| DerivedLearning {
                         text: p.clone(),
                         line: *line,
+                        mark: sec.mark_at(*line).cloned(),
                     }),
             );
         }
@@ -279,6 +283,8 @@ pub struct DerivedAction {
     pub status: ActionStatus,
     pub due: Option<NaiveDate>,
     pub line: usize,
+    /// The canonical learning its author marked it as addressing.
+    pub mark: Option<Mark>,
 }
 
 fn owner_regex() -> &'static Regex {
@@ -338,6 +344,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 },
                 due: None,
                 line: item.line,
+                mark: sec.mark_at(item.line).cloned(),
             });
         }
         if let Some(((header, _), rows)) = sec.rows.split_first() {
@@ -418,6 +425,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     due: get(due_col)
                         .and_then(|d| crate::markdown::find_dates(&d).first().copied()),
                     line: *line,
+                    mark: sec.mark_at(*line).cloned(),
                 });
             }
         }

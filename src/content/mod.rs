@@ -27,8 +27,12 @@ use frontmatter::{FrontMatter, PathStep};
 #[derive(Debug, Clone)]
 pub struct Learning {
     pub text: String,
-    /// The canonical learning the author named, if any.
+    /// The canonical learning the author named, if any (`none`: a lesson of its own, see
+    /// [`crate::learnings::NO_LEARNING`]).
     pub canonical: Option<String>,
+    /// Where the author named it: a mark's line and column (see [`markdown::Mark`]), else
+    /// the learning's own line.
+    pub cited_at: (usize, usize),
     /// The learning (canonical or cluster) this is grouped under; set by `learnings`.
     pub group: Option<String>,
     /// How alike it is to the canonical learning it was attached to by similarity.
@@ -44,6 +48,8 @@ pub struct ActionItem {
     pub due: Option<NaiveDate>,
     /// The canonical learning this action is meant to address, as the author wrote it.
     pub learning: Option<String>,
+    /// Where the author named it (see [`Learning::cited_at`]).
+    pub cited_at: (usize, usize),
     /// The learning (canonical or cluster) this action is grouped under; set by `learnings`.
     pub group: Option<String>,
     pub line: usize,
@@ -423,6 +429,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                             s.paragraphs = Vec::new();
                             s.items = Vec::new();
                             s.rows = Vec::new();
+                            s.marks = Vec::new();
                         }
                     }
                     Loaded::Incident(inc)
@@ -559,6 +566,7 @@ fn build_incident(
             .map(|l| Learning {
                 text: l.text,
                 canonical: l.id,
+                cited_at: (l.line, 1),
                 group: None,
                 similarity: None,
                 line: l.line,
@@ -570,7 +578,8 @@ fn build_incident(
                 .into_iter()
                 .map(|l| Learning {
                     text: l.text,
-                    canonical: None,
+                    cited_at: l.mark.as_ref().map_or((l.line, 1), |m| (m.line, m.column)),
+                    canonical: l.mark.map(|m| m.id),
                     group: None,
                     similarity: None,
                     line: l.line,
@@ -587,6 +596,7 @@ fn build_incident(
                 status: a.status,
                 due: a.due,
                 learning: a.learning,
+                cited_at: (a.line, 1),
                 group: None,
                 line: a.line,
             })
@@ -600,7 +610,8 @@ fn build_incident(
                     owner: a.owner,
                     status: a.status,
                     due: a.due,
-                    learning: None,
+                    cited_at: a.mark.as_ref().map_or((a.line, 1), |m| (m.line, m.column)),
+                    learning: a.mark.map(|m| m.id),
                     group: None,
                     line: a.line,
                 })
