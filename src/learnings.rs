@@ -1074,6 +1074,63 @@ pub struct Suggestion {
     pub score: f32,
 }
 
+/// The words that the members of a group share across incidents, most widely shared first:
+/// why a cluster was formed, in words a reader can weigh ("alert, unclear"). Words as the
+/// clustering counts them (stems of content words, no filler), shown as first written. A
+/// cluster of thousands is read from its most recent [`SHARED_WORDS_FROM`] learnings and
+/// action items.
+pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
+    let mut texts: Vec<(usize, &str)> = g
+        .citations
+        .iter()
+        .rev()
+        .take(SHARED_WORDS_FROM)
+        .map(|&(i, l)| (i, lib.incidents[i].learnings[l].text.as_str()))
+        .chain(
+            g.actions
+                .iter()
+                .rev()
+                .take(SHARED_WORDS_FROM)
+                .map(|&(i, a)| (i, lib.incidents[i].action_items[a].text.as_str())),
+        )
+        .collect();
+    // By incident, so that each word's incidents are counted by looking at the last one.
+    texts.sort_by_key(|&(i, _)| i);
+    let mut tokens = Tokens::default();
+    // Stem -> (its first spelling, the incidents whose members use it).
+    let mut words: BTreeMap<Arc<str>, (String, Vec<usize>)> = BTreeMap::new();
+    let mut counts = Counts::default();
+    for (incident, text) in texts {
+        counts.clear();
+        tokens.count(text, 1.0, &mut counts);
+        crate::analysis::with(|a| {
+            a.each(text, |range, term| {
+                if term.stop || !counts.contains_key(&term.text) {
+                    return;
+                }
+                let (_, incidents) = words
+                    .entry(term.text.clone())
+                    .or_insert_with(|| (text[range].to_lowercase(), Vec::new()));
+                if incidents.last() != Some(&incident) {
+                    incidents.push(incident);
+                }
+            })
+        });
+    }
+    let mut shared: Vec<(usize, String)> = words
+        .into_values()
+        .filter(|(_, incidents)| incidents.len() >= 2)
+        .map(|(word, incidents)| (incidents.len(), word))
+        .collect();
+    shared.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    shared.dedup_by(|a, b| a.1 == b.1);
+    shared.into_iter().take(limit).map(|(_, w)| w).collect()
+}
+
+/// How many of a cluster's most recent learnings, and of its action items, [`shared_words`]
+/// reads.
+const SHARED_WORDS_FROM: usize = 200;
+
 /// Unlabelled learnings that were attached to a canonical learning by similarity: the author
 /// can add `id:` to make it explicit. With the similarity, best first.
 pub fn suggestions(lib: &Library) -> Vec<Suggestion> {

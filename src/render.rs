@@ -718,10 +718,18 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             actions,
             recurred_count: g.recurred_after_done.len(),
             recurred_after_done: recurred,
+            shared_words: if g.canonical {
+                Vec::new()
+            } else {
+                crate::learnings::shared_words(lib, g, SHARED_WORDS)
+            },
         },
     );
     ctx
 }
+
+/// How many of the words its members share a cluster's page names.
+const SHARED_WORDS: usize = 6;
 
 /// How many incidents and action items a learning page lists in full: the most recent. A
 /// lesson learned in thousands of incidents listed them all with their wordings on one page
@@ -767,6 +775,9 @@ struct LearningView<'a> {
     /// The most recent recurrences after an action item was marked done, and how many.
     recurred_after_done: Vec<Recurred<'a>>,
     recurred_count: usize,
+    /// For a cluster, the words its members share across incidents (see
+    /// [`crate::learnings::shared_words`]).
+    shared_words: Vec<String>,
 }
 
 /// One year of the incidents a learning page lists as links only (`year` is `None` for

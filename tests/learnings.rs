@@ -719,6 +719,18 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         learning_of(&out, unclear_support.0, unclear_support.1),
         cluster
     );
+    // The cluster's page says why it was formed, and how to undo it.
+    let page = std::fs::read_to_string(
+        out.join("learnings")
+            .join(cluster.as_str().unwrap())
+            .join("index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("these learnings read alike and share the word “unclear”."),
+        "{page}"
+    );
+    assert!(page.contains("end its text with <code>&lt;!-- hindsight: learning none --&gt;</code>"));
 
     let file = |name: &str| root.join(name);
     mark_line(
@@ -774,7 +786,10 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         page.contains("Implement alerts for ALB healthy/unhealthy targets"),
         "the marked action item is listed among those meant to address it"
     );
-    assert!(!page.contains("hindsight: learning"));
+    assert!(
+        !page.contains("hindsight: learning") && !page.contains("Grouped by Hindsight"),
+        "a canonical learning's page neither shows the marks nor explains a grouping"
+    );
 
     // A mistyped id is an error at the comment, with the id it meant.
     let before = "- Ensure that everyone gets notification on alerts and reacts to them.";
