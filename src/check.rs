@@ -940,6 +940,19 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         if incidents.len() < 2 {
             continue;
         }
+        let words = crate::learnings::shared_words(lib, g, 4);
+        let sharing = match words.len() {
+            0 => String::new(),
+            1 => format!(" (they share the word “{}”)", words[0]),
+            _ => format!(
+                " (they share the words {})",
+                words
+                    .iter()
+                    .map(|w| format!("“{w}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
         for &(ii, li) in &g.citations {
             let inc = &lib.incidents[ii];
             // The three oldest are named; a large cluster is counted, not listed.
@@ -959,7 +972,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
                 named.push(format!("and {} more", count - NAMED));
             }
             out.push(
-                finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
+                finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}{sharing}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
                     .at(inc.learnings[li].line, 1)
                     .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", g.id, how_to_cite(inc, &g.id))),
             );
