@@ -1117,14 +1117,25 @@ pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
             })
         });
     }
-    let mut shared: Vec<(usize, String)> = words
-        .into_values()
-        .filter(|(_, incidents)| incidents.len() >= 2)
-        .map(|(word, incidents)| (incidents.len(), word))
+    // Among words shared as widely, the more specific first: those in fewer wordings of the
+    // lesson library ("idempotency" before "against").
+    let space = LessonSpace::for_lexicon(Lexicon::builtin());
+    let (background, _) = space.background();
+    let mut shared: Vec<(usize, u32, String)> = words
+        .into_iter()
+        .filter(|(_, (_, incidents))| incidents.len() >= 2)
+        .map(|(stem, (word, incidents))| {
+            let common = background.get(&stem).copied().unwrap_or(0);
+            (incidents.len(), common, word)
+        })
         .collect();
-    shared.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    shared.dedup_by(|a, b| a.1 == b.1);
-    shared.into_iter().take(limit).map(|(_, w)| w).collect()
+    shared.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    shared.dedup_by(|a, b| a.2 == b.2);
+    shared.into_iter().take(limit).map(|(_, _, w)| w).collect()
 }
 
 /// How many of a cluster's most recent learnings, and of its action items, [`shared_words`]
