@@ -161,6 +161,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule_def("blameless", W, false, "blaming language in the narrative"),
     rule_def(
+        "hindsight-comment",
+        W,
+        false,
+        "a `<!-- hindsight: ... -->` comment that does nothing",
+    ),
+    rule_def(
         "derived",
         I,
         false,
@@ -518,11 +524,104 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
     derived(inc, &mut out);
-    // Loading kept the source of every postmortem that could hold a blaming phrase.
+    // Loading kept the source of every postmortem that could hold a blaming phrase or a
+    // hindsight comment.
     if let Some(text) = &inc.source_text {
         ctx.blameless.scan(text, inc, &mut out);
+        hindsight_comments(inc, text, &mut out);
     }
     out
+}
+
+/// `<!-- hindsight: ... -->` comments that do nothing, which would otherwise fail silently:
+/// an unknown directive, an `allow` of no known rule, a learning mark with no id or outside
+/// every learning and action item.
+fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let comment =
+        R.get_or_init(|| Regex::new(r"(?s)<!--\s*hindsight:(.*?)-->").expect("valid regex"));
+    // Where the marks that were read are: (line, column).
+    let used: HashSet<(usize, usize)> = inc
+        .learnings
+        .iter()
+        .filter(|l| l.canonical.is_some())
+        .map(|l| l.cited_at)
+        .chain(
+            inc.action_items
+                .iter()
+                .filter(|a| a.learning.is_some())
+                .map(|a| a.cited_at),
+        )
+        .collect();
+    let rule_ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    for c in comment.captures_iter(text) {
+        let start = c.get(0).map_or(0, |m| m.start());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let (line, column) = (
+            text[..start].matches('\n').count() + 1,
+            start - line_start + 1,
+        );
+        let mut words = c[1]
+            .split([' ', '\t', '\n', '\r', ','])
+            .filter(|w| !w.is_empty());
+        let directive = words.next().unwrap_or("");
+        let at = |message: String, hint: String| {
+            finding("hindsight-comment", &inc.source, message)
+                .at(line, column)
+                .hint(hint)
+        };
+        match directive {
+            "allow" => {
+                let names: Vec<&str> = words.collect();
+                if names.is_empty() {
+                    out.push(at(
+                        "this allow comment names no rule".into(),
+                        "name the rule to silence on this line or the next, e.g. `<!-- hindsight: allow blameless -->`".into(),
+                    ));
+                }
+                for name in names.into_iter().filter(|n| rule(n).is_none()) {
+                    let hint = match did_you_mean(name, &rule_ids) {
+                        Some(s) => {
+                            format!("did you mean `{s}`? The rules are listed in docs/check.md")
+                        }
+                        None => "name a rule id as `check` prints it, e.g. `blameless`".into(),
+                    };
+                    out.push(at(
+                        format!("`{name}` is not a rule, so nothing is silenced"),
+                        hint,
+                    ));
+                }
+            }
+            "learning" => {
+                if words.next().is_none() {
+                    out.push(at(
+                        "this learning mark names no learning".into(),
+                        "write the id of a canonical learning (the file name in learnings/), e.g. `<!-- hindsight: learning own-what-you-run -->`, or `none` for a lesson of its own".into(),
+                    ));
+                } else if !used.contains(&(line, column)) {
+                    let hint = if inc.derived.contains(&"learnings")
+                        || inc.derived.contains(&"action_items")
+                    {
+                        "put it at the end of the text of a learning or an action item: a list item, paragraph or table row of the Lessons learned or Action items section"
+                    } else {
+                        "this postmortem's learnings and action items are in its front matter: cite the learning there with `id:` (or `learning:` on an action item)"
+                    };
+                    out.push(at(
+                        "this learning mark is in no learning or action item, so it cites nothing"
+                            .into(),
+                        hint.into(),
+                    ));
+                }
+            }
+            other => {
+                let hint = match did_you_mean(other, &["allow", "learning"]) {
+                    Some(s) => format!("did you mean `{s}`? Hindsight reads `<!-- hindsight: allow RULE -->` and `<!-- hindsight: learning ID -->`"),
+                    None => "Hindsight reads `<!-- hindsight: allow RULE -->` and `<!-- hindsight: learning ID -->`; other comments need no `hindsight:`".into(),
+                };
+                out.push(at(format!("unknown hindsight comment `{other}`"), hint));
+            }
+        }
+    }
 }
 
 fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
