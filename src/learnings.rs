@@ -327,6 +327,14 @@ struct Clusters {
 /// and 2 other learnings (at 0.16 and above, 3 right; at 0.12, 5 right and 6 others).
 const ATTACH_FACTOR: f32 = 0.8;
 
+/// How many words (not concepts) an unlabelled item must share with a canonical learning to
+/// attach to it. One shared word counts twice, as itself and as the concept it evokes, and
+/// with a short canonical learning that can be enough: on dfds, "We do not have sufficient
+/// monitoring/alerting on cluster capacity" attached to a canonical learning about clear alert
+/// messages on "alert" alone. With two, none of the demo's attachments changes (its four right
+/// ones share three words or more).
+const ATTACH_WORDS: usize = 2;
+
 fn item_text<'a>(lib: &'a Library, item: &Item) -> &'a str {
     let inc = &lib.incidents[item.incident];
     match item.kind {
@@ -514,11 +522,26 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             )
             .collect()
     };
+    // The words (not concepts) an item shares with a canonical learning, less its own
+    // postmortem's citations of it.
+    let shared_words = |k: usize, g: usize| -> usize {
+        let mine = own.get(&(items[k].incident, g)).map(|(o, _)| o);
+        item_vecs[k]
+            .iter()
+            .filter(|&&(t, _)| !model.concept[t as usize])
+            .filter(|(t, _)| {
+                let all = sums[g].get(t).copied().unwrap_or(0.0);
+                all - mine.and_then(|o| o.get(t)).copied().unwrap_or(0.0) > 1e-6
+            })
+            .count()
+    };
     let mut assignments = Vec::new();
     let mut rest: Vec<usize> = Vec::new();
     for (&k, best) in unlabelled.iter().zip(best) {
         match best {
-            Some((score, g)) if score >= threshold * ATTACH_FACTOR => {
+            Some((score, g))
+                if score >= threshold * ATTACH_FACTOR && shared_words(k, g) >= ATTACH_WORDS =>
+            {
                 assignments.push((items[k], groups[g].id.clone(), Some(score)));
             }
             _ => rest.push(k),

@@ -432,6 +432,8 @@ pub struct Model {
     pub vectors: Vec<SparseVec>,
     /// Document frequency of each term id.
     pub df: Vec<u32>,
+    /// Whether each term id is a concept of the lexicon (`~N`) rather than a word.
+    pub concept: Vec<bool>,
 }
 
 impl Model {
@@ -458,6 +460,7 @@ impl Model {
         let mut vocab: Vec<(&str, u32)> = by_term.iter().map(|(t, n)| (*t, *n)).collect();
         vocab.sort_unstable();
         let df: Vec<u32> = vocab.iter().map(|(_, n)| *n).collect();
+        let concept: Vec<bool> = vocab.iter().map(|(t, _)| t.starts_with('~')).collect();
         let ids: FxHashMap<&str, u32> = vocab
             .iter()
             .enumerate()
@@ -483,7 +486,11 @@ impl Model {
                 })
                 .collect()
         };
-        Model { vectors, df }
+        Model {
+            vectors,
+            df,
+            concept,
+        }
     }
 }
 
