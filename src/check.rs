@@ -364,10 +364,6 @@ fn silence(
     root: &Path,
     screened: &HashMap<&str, Option<&str>>,
 ) -> Vec<Diagnostic> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let allow = R.get_or_init(|| {
-        Regex::new(r"<!--\s*hindsight:\s*allow\s+([A-Za-z0-9_, -]+?)\s*-->").expect("valid regex")
-    });
     // Per file: the lines with allow comments and the rules each names (None: no comment).
     // Files are read in parallel, each once.
     type Allows = Option<Vec<(usize, Vec<String>)>>;
@@ -394,19 +390,11 @@ fn silence(
                     return None;
                 }
                 Some(
-                    text.lines()
-                        .enumerate()
-                        .filter_map(|(i, l)| {
-                            let rules: Vec<String> = allow
-                                .captures_iter(l)
-                                .flat_map(|c| {
-                                    c[1].split([',', ' '])
-                                        .filter(|s| !s.is_empty())
-                                        .map(str::to_string)
-                                        .collect::<Vec<_>>()
-                                })
-                                .collect();
-                            (!rules.is_empty()).then_some((i + 1, rules))
+                    crate::markdown::hindsight_comments(text)
+                        .filter(|c| c.directive == "allow" && !c.args.is_empty())
+                        .map(|c| {
+                            let (line, _) = crate::diagnostics::line_col(text, c.offset);
+                            (line, c.args.iter().map(|a| a.to_string()).collect())
                         })
                         .collect(),
                 )
@@ -537,9 +525,6 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
 /// an unknown directive, an `allow` of no known rule, a learning mark with no id or outside
 /// every learning and action item.
 fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let comment =
-        R.get_or_init(|| Regex::new(r"(?s)<!--\s*hindsight:(.*?)-->").expect("valid regex"));
     // Where the marks that were read are: (line, column).
     let used: HashSet<(usize, usize)> = inc
         .learnings
@@ -554,17 +539,10 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
         )
         .collect();
     let rule_ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-    for c in comment.captures_iter(text) {
-        let start = c.get(0).map_or(0, |m| m.start());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let (line, column) = (
-            text[..start].matches('\n').count() + 1,
-            start - line_start + 1,
-        );
-        let mut words = c[1]
-            .split([' ', '\t', '\n', '\r', ','])
-            .filter(|w| !w.is_empty());
-        let directive = words.next().unwrap_or("");
+    for c in crate::markdown::hindsight_comments(text) {
+        let (line, column) = crate::diagnostics::line_col(text, c.offset);
+        let directive = c.directive;
+        let mut words = c.args.into_iter();
         let at = |message: String, hint: String| {
             finding("hindsight-comment", &inc.source, message)
                 .at(line, column)
@@ -593,7 +571,19 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
                 }
             }
             "learning" => {
-                if words.next().is_none() {
+                let id = words.next();
+                let extra: Vec<&str> = words.collect();
+                if !extra.is_empty() {
+                    out.push(at(
+                        format!(
+                            "a learning mark names one learning; `{}` is ignored",
+                            extra.join(" ")
+                        ),
+                        "cite one canonical learning per item: `<!-- hindsight: learning ID -->`"
+                            .into(),
+                    ));
+                }
+                if id.is_none() {
                     out.push(at(
                         "this learning mark names no learning".into(),
                         "write the id of a canonical learning (the file name in learnings/), e.g. `<!-- hindsight: learning own-what-you-run -->`, or `none` for a lesson of its own".into(),

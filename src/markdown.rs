@@ -443,18 +443,46 @@ fn id_candidates(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     })
 }
 
+/// A `<!-- hindsight: DIRECTIVE ARGS -->` comment in a piece of source: the two that Hindsight
+/// reads are `allow RULE...` (see `check`) and `learning ID` (see [`Mark`]).
+pub struct HindsightComment<'a> {
+    /// Byte offset of `<!--` in the source.
+    pub offset: usize,
+    pub directive: &'a str,
+    /// The words after the directive (split at white space and commas).
+    pub args: Vec<&'a str>,
+}
+
+/// Every hindsight comment in `source`, in order: the one parser that building, checking and
+/// silencing findings share.
+pub fn hindsight_comments(source: &str) -> impl Iterator<Item = HindsightComment<'_>> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| Regex::new(r"(?s)<!--\s*hindsight:(.*?)-->").expect("valid regex"));
+    let found = if source.contains("hindsight:") {
+        Some(r.captures_iter(source))
+    } else {
+        None
+    };
+    found.into_iter().flatten().map(|c| {
+        let whole = c.get(0).expect("a match");
+        let body = c.get(1).map_or("", |m| m.as_str());
+        let mut words = body
+            .split(|ch: char| ch.is_whitespace() || ch == ',')
+            .filter(|w| !w.is_empty());
+        HindsightComment {
+            offset: whole.start(),
+            directive: words.next().unwrap_or(""),
+            args: words.collect(),
+        }
+    })
+}
+
 /// The learning marks (`<!-- hindsight: learning ID -->`) in a piece of source: the offset
 /// of each comment and the id it names.
 fn learning_marks(source: &str) -> Vec<(usize, String)> {
-    if !source.contains("hindsight") {
-        return Vec::new();
-    }
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| {
-        Regex::new(r"<!--\s*hindsight:\s*learning\s+([^\s>]+?)\s*-->").expect("valid regex")
-    });
-    r.captures_iter(source)
-        .map(|c| (c.get(0).map_or(0, |m| m.start()), c[1].to_string()))
+    hindsight_comments(source)
+        .filter(|c| c.directive == "learning")
+        .filter_map(|c| Some((c.offset, c.args.first()?.to_string())))
         .collect()
 }
 
@@ -618,7 +646,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 if let (Some(block), Some(sec)) = (block, current.as_mut()) {
                     // Read from the source, so a column holds in an indented block too.
                     for (at, id) in learning_marks(&body[range.clone()]) {
-                        let (line, column) = line_of(range.start + at);
+                        // Columns in characters, as every diagnostic counts them.
+                        let (line, column) = crate::diagnostics::line_col(body, range.start + at);
+                        let line = line + page.first_line - 1;
                         sec.marks.push(Mark {
                             id,
                             block,
