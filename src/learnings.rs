@@ -1128,7 +1128,10 @@ pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
         tokens.count(text, 1.0, &mut counts);
         crate::analysis::with(|a| {
             a.each(text, |range, term| {
-                if term.stop || !counts.contains_key(&term.text) {
+                // The first half of a contraction ("shouldn't") is no word to show.
+                let rest = &text[range.end..];
+                let contraction = rest.starts_with("'t") || rest.starts_with("’t");
+                if term.stop || contraction || !counts.contains_key(&term.text) {
                     return;
                 }
                 let (_, incidents) = words
