@@ -846,3 +846,45 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
                 .contains("end its text with `<!-- hindsight: learning ")
     }));
 }
+
+#[test]
+fn id_none_in_front_matter_keeps_a_learning_out_of_every_grouping() {
+    // Two postmortems whose learnings say the same; the second's entry gets `extra`.
+    let clusters = |extra: &str| -> serde_json::Value {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let postmortem = |date: &str, learning: &str, extra: &str| {
+            format!("---\ndate: {date}\nlearnings:\n  - text: {learning}\n{extra}---\n# Backups that never restored\n\nA restore failed.\n")
+        };
+        write_files(
+            &root,
+            &[
+                (
+                    "content/2024-01-10-restore.md",
+                    &postmortem(
+                        "2024-01-10",
+                        "Test restores of the nightly database backup every week",
+                        "",
+                    ),
+                ),
+                (
+                    "content/2024-02-10-restore.md",
+                    &postmortem(
+                        "2024-02-10",
+                        "Restore the nightly database backup every week to test it",
+                        extra,
+                    ),
+                ),
+            ],
+        );
+        let out = tmp.path().join("public");
+        build_ok(&root, &out);
+        read_json(&out.join("api/learnings.json"))
+    };
+    assert_eq!(
+        clusters("").as_array().unwrap().len(),
+        1,
+        "the two learnings form a cluster"
+    );
+    assert_eq!(clusters("    id: none\n"), serde_json::json!([]));
+}
