@@ -184,12 +184,17 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     let runs: Vec<&[Diagnostic]> = ds.chunk_by(|a, b| a.file == b.file).collect();
     runs.par_iter()
         .map(|run| {
-            let text = std::fs::read_to_string(root.join(&run[0].file)).ok();
+            let text: Option<std::sync::Arc<str>> =
+                std::fs::read_to_string(root.join(&run[0].file))
+                    .ok()
+                    .map(Into::into);
             let mut out = String::new();
             for d in run.iter() {
                 let report = Report {
                     d,
-                    source: text.clone().map(|s| NamedSource::new(d.file.clone(), s)),
+                    source: text
+                        .clone()
+                        .map(|s| NamedSource::new(d.file.clone(), CharColumns(s))),
                 };
                 let _ = handler.render_report(&mut out, &report);
                 out.push('\n');
@@ -202,7 +207,33 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
 
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: Option<miette::NamedSource<String>>,
+    source: Option<miette::NamedSource<CharColumns>>,
+}
+
+/// A file's text for miette, which counts the column in a finding's `file:line:column`
+/// heading in bytes: this counts it in characters, as the finding itself, `--format json` and
+/// editors do (`réstore` is column 2 of `é`'s line either way, but not `restore` after it).
+struct CharColumns(std::sync::Arc<str>);
+
+impl miette::SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text: &str = &self.0;
+        let contents = text.read_span(span, context_lines_before, context_lines_after)?;
+        let start = floor_char_boundary(text, contents.span().offset());
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        Ok(Box::new(miette::MietteSpanContents::new(
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            text[line_start..start].chars().count(),
+            contents.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Report<'_> {
@@ -250,8 +281,7 @@ impl miette::Diagnostic for Report<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let src = self.source.as_ref()?;
-        let text = src.inner();
-        let off = offset_of(text, self.d.line, self.d.column);
+        let off = offset_of(&src.inner().0, self.d.line, self.d.column);
         let label = format!("{}:{}:{}", self.d.file, self.d.line, self.d.column);
         Some(Box::new(std::iter::once(miette::LabeledSpan::new(
             Some(label),

@@ -455,3 +455,28 @@ fn an_unusable_vocabulary_line_is_a_warning_at_its_line_and_a_missing_vocabulary
         .unwrap()
         .contains("vocabulary.txt"));
 }
+
+#[test]
+fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/learnings/restore.md",
+                "---\ntitle: Restores are tested\n---\nText.\n",
+            ),
+            (
+                "content/2024-01-01-outage.md",
+                "# Ünïcödé outage\n\n## Lessons learned\n\n- Ünïcödé réstores fäiled <!-- hindsight: learning restor -->\n",
+            ),
+        ],
+    );
+    let o = check(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    // `<` is the 27th character of its line (and its 33rd byte).
+    let at = "content/2024-01-01-outage.md:5:27";
+    assert!(out.contains(&format!("[{at}]")), "{out}");
+    assert!(out.contains(&format!("╰── {at}")), "{out}");
+}
