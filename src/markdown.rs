@@ -630,6 +630,14 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut first_block = true;
     let mut skip_first_h1 = false;
     let mut block_depth = 0usize;
+    // The last top-level paragraph or item that ended: its first and last lines. A learning
+    // mark on the line right after it belongs to it.
+    let mut last_block: Option<(usize, usize)> = None;
+    // The line of the last character of a range that is not white space.
+    let last_line = |range: std::ops::Range<usize>| {
+        let text = body[range.clone()].trim_end();
+        line_of(range.start + text.len().saturating_sub(1)).0
+    };
 
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
@@ -641,7 +649,10 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     (Some((_, line)), _, _) => Some(*line),
                     (None, Some(top), _) => Some(top.line),
                     (None, None, Some((_, line))) => Some(*line),
-                    _ => None,
+                    // A comment on a line of its own interrupts a paragraph or ends a list.
+                    _ => last_block
+                        .filter(|&(_, end)| line_of(range.start).0 == end + 1)
+                        .map(|(start, _)| start),
                 };
                 if let (Some(block), Some(sec)) = (block, current.as_mut()) {
                     // Read from the source, so a column holds in an indented block too.
@@ -814,6 +825,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 events.push(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
+                if let Some((_, line)) = &para {
+                    last_block = Some((*line, last_line(range.clone())));
+                }
                 if let Some((p, line)) = para.take() {
                     let p = collapse_ws(&p);
                     if !p.is_empty() {
@@ -880,6 +894,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                         }
                     }
                     None => {
+                        last_block = Some((frame.line, last_line(range.clone())));
                         if block_depth == 0 {
                             if let Some(sec) = current.as_mut() {
                                 sec.items.push(ListItem {
@@ -1216,6 +1231,19 @@ mod tests {
         assert_eq!(at("own-it"), vec![(9, 9, 25)]);
         // A comment in no item, paragraph or row marks nothing.
         assert!(at("nothing-here").is_empty());
+        // On the line right after a paragraph or an item, on a line of its own, it belongs to
+        // it; after a blank line, to nothing.
+        let p = render(
+            "## Lessons\n\nA paragraph.\n<!-- hindsight: learning after-paragraph -->\n\n\
+             - An item\n<!-- hindsight: learning after-item -->\n\n\
+             - Another\n\n<!-- hindsight: learning after-a-blank -->\n",
+        );
+        let marks: Vec<(&str, usize)> = p.sections[0]
+            .marks
+            .iter()
+            .map(|m| (m.id.as_str(), m.block))
+            .collect();
+        assert_eq!(marks, vec![("after-paragraph", 3), ("after-item", 6)]);
         assert_eq!(sec.mark_at(3).map(|m| m.id.as_str()), Some("clear-alerts"));
         assert_eq!(sec.mark_at(7), None);
         // The comment is not part of the text.
