@@ -539,7 +539,15 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
         )
         .collect();
     let rule_ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-    for c in crate::markdown::hindsight_comments(text) {
+    // What Markdown reads as HTML: a comment shown in a code block or code span is an example.
+    let html: Vec<std::ops::Range<usize>> = Parser::new_ext(text, crate::markdown::options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        .map(|(_, r)| r)
+        .collect();
+    let comments = crate::markdown::hindsight_comments(text)
+        .filter(|c| html.iter().any(|r| r.contains(&c.offset)));
+    for c in comments {
         let (line, column) = crate::diagnostics::line_col(text, c.offset);
         let directive = c.directive;
         let mut words = c.args.into_iter();
