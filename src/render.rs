@@ -518,6 +518,8 @@ fn incident_context(site: &Site, i: usize) -> Context {
                     "id": g.id, "title": g.title, "url": g.url(),
                     "count": g.incidents.len(), "recurring": g.is_recurring(), "canonical": g.canonical,
                 })),
+                // Linked by similarity rather than by its author.
+                "by_similarity": l.canonical.is_none(),
                 "seen_before": others_before,
                 "seen_after": others_after,
                 "more_before": more_before,

@@ -694,6 +694,16 @@ fn learning_of(out: &Path, incident: &str, text: &str) -> serde_json::Value {
         .clone()
 }
 
+/// The list item of an incident page's learnings that holds `text`.
+fn learned_item(out: &Path, incident: &str, text: &str) -> String {
+    let page =
+        std::fs::read_to_string(out.join("incidents").join(incident).join("index.html")).unwrap();
+    page.split("<li")
+        .find(|item| item.contains(text))
+        .unwrap_or_else(|| panic!("{incident}'s page lists “{text}”"))
+        .to_string()
+}
+
 /// Appends `mark` to line `line` (1-based) of a file.
 fn mark_line(file: &Path, line: usize, mark: &str) {
     let text = std::fs::read_to_string(file).unwrap();
@@ -731,6 +741,8 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         "{page}"
     );
     assert!(page.contains("end its text with <code>&lt;!-- hindsight: learning none --&gt;</code>"));
+    // And the incident page says who linked it.
+    assert!(learned_item(&out, unclear_alerts.0, unclear_alerts.1).contains("linked by Hindsight"));
 
     let file = |name: &str| root.join(name);
     mark_line(
@@ -766,6 +778,7 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         learning_of(&out, unclear_alerts.0, unclear_alerts.1),
         "clear-alert-messages"
     );
+    assert!(!learned_item(&out, unclear_alerts.0, unclear_alerts.1).contains("linked by Hindsight"));
     let canonical = exported_learnings(&out, true);
     let cited = canonical
         .iter()
