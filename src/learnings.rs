@@ -57,6 +57,8 @@ impl Group {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
     SameLearning(String),
+    /// Learnings that Hindsight grouped by similarity (a cluster), not a canonical learning.
+    SimilarLearning(String),
     Linked,
     SameService(String),
     SameTag(String),
@@ -1545,7 +1547,8 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                             if of[j].binary_search(&f).is_ok() {
                                 let feat = &features[f as usize];
                                 reasons.push(match feat.kind {
-                                    0 | 3 => Reason::SameLearning(feat.display.clone()),
+                                    0 => Reason::SameLearning(feat.display.clone()),
+                                    3 => Reason::SimilarLearning(feat.display.clone()),
                                     1 => Reason::SameService(feat.display.clone()),
                                     _ => Reason::SameTag(feat.display.clone()),
                                 });
@@ -1556,7 +1559,7 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                         }
                         reasons.sort_by_key(|r| match r {
                             Reason::Linked => 0,
-                            Reason::SameLearning(_) => 1,
+                            Reason::SameLearning(_) | Reason::SimilarLearning(_) => 1,
                             Reason::SimilarText => 2,
                             Reason::SameService(_) => 3,
                             Reason::SameTag(_) => 4,

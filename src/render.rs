@@ -185,6 +185,7 @@ fn truncate(s: &str, max: usize) -> String {
 fn reason_text(r: &Reason) -> String {
     match r {
         Reason::SameLearning(t) => format!("same learning: {t}"),
+        Reason::SimilarLearning(t) => format!("similar learning: {t}"),
         Reason::Linked => "linked by the authors".into(),
         Reason::SameService(s) => format!("same service: {s}"),
         Reason::SameTag(t) => format!("same tag: {t}"),

@@ -741,8 +741,13 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         "{page}"
     );
     assert!(page.contains("end its text with <code>&lt;!-- hindsight: learning none --&gt;</code>"));
-    // And the incident page says who linked it.
+    // And the incident page says who linked it, as do the reasons of its related incidents.
     assert!(learned_item(&out, unclear_alerts.0, unclear_alerts.1).contains("linked by Hindsight"));
+    let incident_page = |id: &str| {
+        std::fs::read_to_string(out.join("incidents").join(id).join("index.html")).unwrap()
+    };
+    assert!(incident_page(unclear_alerts.0).contains("similar learning: "));
+    assert!(!incident_page(unclear_alerts.0).contains("same learning: "));
 
     let file = |name: &str| root.join(name);
     mark_line(
@@ -779,6 +784,8 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         "clear-alert-messages"
     );
     assert!(!learned_item(&out, unclear_alerts.0, unclear_alerts.1).contains("linked by Hindsight"));
+    assert!(incident_page(unclear_alerts.0)
+        .contains("same learning: An alert says what broke and what to do first"));
     let canonical = exported_learnings(&out, true);
     let cited = canonical
         .iter()
