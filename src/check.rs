@@ -390,7 +390,8 @@ fn silence(
                     return None;
                 }
                 Some(
-                    crate::markdown::hindsight_comments(text)
+                    crate::markdown::hindsight_comments_in_html(text)
+                        .into_iter()
                         .filter(|c| c.directive == "allow" && !c.args.is_empty())
                         .map(|c| {
                             let (line, _) = crate::diagnostics::line_col(text, c.offset);
@@ -539,15 +540,7 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
         )
         .collect();
     let rule_ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-    // What Markdown reads as HTML: a comment shown in a code block or code span is an example.
-    let html: Vec<std::ops::Range<usize>> = Parser::new_ext(text, crate::markdown::options())
-        .into_offset_iter()
-        .filter(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
-        .map(|(_, r)| r)
-        .collect();
-    let comments = crate::markdown::hindsight_comments(text)
-        .filter(|c| html.iter().any(|r| r.contains(&c.offset)));
-    for c in comments {
+    for c in crate::markdown::hindsight_comments_in_html(text) {
         let (line, column) = crate::diagnostics::line_col(text, c.offset);
         let directive = c.directive;
         let mut words = c.args.into_iter();

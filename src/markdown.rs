@@ -477,6 +477,25 @@ pub fn hindsight_comments(source: &str) -> impl Iterator<Item = HindsightComment
     })
 }
 
+/// The hindsight comments of a whole file that Markdown reads as HTML: one shown in a code
+/// block or code span is an example, not a comment. For `check`, which reads files as they are.
+pub fn hindsight_comments_in_html(source: &str) -> Vec<HindsightComment<'_>> {
+    if !source.contains("hindsight:") {
+        return Vec::new();
+    }
+    // The body as the build reads it, after the front matter.
+    let body = crate::content::frontmatter::split(source, "").map_or(source, |s| s.body);
+    let at = body.as_ptr() as usize - source.as_ptr() as usize;
+    let html: Vec<std::ops::Range<usize>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter(|(e, _)| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+        .map(|(_, r)| r.start + at..r.end + at)
+        .collect();
+    hindsight_comments(source)
+        .filter(|c| html.iter().any(|r| r.contains(&c.offset)))
+        .collect()
+}
+
 /// The learning marks (`<!-- hindsight: learning ID -->`) in a piece of source: the offset
 /// of each comment and the id it names.
 fn learning_marks(source: &str) -> Vec<(usize, String)> {
@@ -1248,6 +1267,20 @@ mod tests {
         assert_eq!(sec.mark_at(7), None);
         // The comment is not part of the text.
         assert_eq!(sec.items[0].text, "Alerts must name the broken thing");
+    }
+
+    #[test]
+    fn only_hindsight_comments_that_markdown_reads_as_html_are_comments() {
+        let source = "---\ntitle: T\n---\n# T\n\n\
+            Shown as an example: `<!-- hindsight: allow blameless -->`.\n\n\
+            ```\n<!-- hindsight: learning example -->\n```\n\n\
+            - A lesson <!-- hindsight: learning real -->\n";
+        let found: Vec<(usize, &str, Vec<&str>)> = hindsight_comments_in_html(source)
+            .into_iter()
+            .map(|c| (c.offset, c.directive, c.args))
+            .collect();
+        let at = source.find("<!-- hindsight: learning real").unwrap();
+        assert_eq!(found, vec![(at, "learning", vec!["real"])]);
     }
 
     #[test]
