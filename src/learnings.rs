@@ -40,8 +40,13 @@ pub struct Group {
     pub first_seen: Option<NaiveDate>,
     pub last_seen: Option<NaiveDate>,
     /// Incidents that cite this learning after an action item for it was marked done in an
-    /// earlier incident: (incident index, the earlier incident index).
+    /// earlier incident, where the authors made both links (`id:` or a learning mark on the
+    /// later incident's learning or action item, `learning:` on the action item): (incident
+    /// index, the earlier incident index).
     pub recurred_after_done: Vec<(usize, usize)>,
+    /// The same where Hindsight made one of the links by similarity: worth a look, not a
+    /// claim.
+    pub maybe_recurred_after_done: Vec<(usize, usize)>,
 }
 
 impl Group {
@@ -251,12 +256,28 @@ pub fn link(
         g.first_seen = dates.iter().min().copied();
         g.last_seen = dates.iter().max().copied();
         // Recurred after done: an incident citing the learning dated after an action item
-        // for it was marked done in an earlier incident. Paired with the latest such action.
-        let mut done: Vec<(NaiveDate, usize)> = g
+        // for it was marked done in an earlier incident, paired with the latest such action.
+        // A claim only where the authors made both links; else a "maybe".
+        let id = g.id.as_str();
+        let named = |i: usize| {
+            let inc = &lib.incidents[i];
+            inc.learnings
+                .iter()
+                .any(|l| l.canonical.as_deref() == Some(id))
+                || inc
+                    .action_items
+                    .iter()
+                    .any(|a| a.learning.as_deref() == Some(id))
+        };
+        // (date, incident, whether the authors linked the done action to the learning).
+        let mut done: Vec<(NaiveDate, usize, bool)> = g
             .actions
             .iter()
             .filter(|&&(i, a)| lib.incidents[i].action_items[a].status == ActionStatus::Done)
-            .filter_map(|&(i, _)| lib.incidents[i].date.map(|d| (d, i)))
+            .filter_map(|&(i, a)| {
+                let named = lib.incidents[i].action_items[a].learning.as_deref() == Some(id);
+                lib.incidents[i].date.map(|d| (d, i, named))
+            })
             .collect();
         done.sort_unstable();
         done.dedup();
@@ -265,10 +286,16 @@ pub fn link(
                 let Some(d) = lib.incidents[later].date else {
                     continue;
                 };
-                let before = done.partition_point(|(dd, _)| *dd < d);
-                if let Some(&(_, earlier)) = done[..before].iter().rev().find(|(_, i)| *i != later)
-                {
-                    g.recurred_after_done.push((later, earlier));
+                let before = done.partition_point(|&(dd, _, _)| dd < d);
+                let earlier = done[..before].iter().rev().filter(|&&(_, i, _)| i != later);
+                if named(later) {
+                    if let Some(&(_, e, _)) = earlier.clone().find(|&&(_, _, named)| named) {
+                        g.recurred_after_done.push((later, e));
+                        continue;
+                    }
+                }
+                if let Some(&(_, e, _)) = earlier.clone().next() {
+                    g.maybe_recurred_after_done.push((later, e));
                 }
             }
         }
@@ -297,6 +324,7 @@ impl Group {
             first_seen: None,
             last_seen: None,
             recurred_after_done: Vec::new(),
+            maybe_recurred_after_done: Vec::new(),
         }
     }
 }

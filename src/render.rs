@@ -533,13 +533,14 @@ fn incident_context(site: &Site, i: usize) -> Context {
         .iter()
         .map(|a| {
             let group = a
-                .learning
+                .group
                 .as_ref()
                 .and_then(|g| graph.by_id.get(g))
                 .map(|&g| &graph.groups[g]);
             json!({
                 "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
                 "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
+                "by_similarity": a.learning.is_none(),
             })
         })
         .collect();
@@ -668,19 +669,25 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             let inc = &lib.incidents[i];
             let item = &inc.action_items[a];
             ActionView {
-                item: ExportAction::of(item),
+                // No chip to the learning on the learning's own page.
+                item: ExportAction {
+                    learning: None,
+                    ..ExportAction::of(item)
+                },
                 incident: incident_ref(inc),
             }
         })
         .collect();
-    let recurred: Vec<Recurred> = split_recent(&g.recurred_after_done, RECURRED_LIMIT)
-        .1
-        .iter()
-        .map(|&(later, earlier)| Recurred {
-            incident: incident_ref(&lib.incidents[later]),
-            after: incident_ref(&lib.incidents[earlier]),
-        })
-        .collect();
+    let recurred = |pairs: &[(usize, usize)]| -> Vec<Recurred> {
+        split_recent(pairs, RECURRED_LIMIT)
+            .1
+            .iter()
+            .map(|&(later, earlier)| Recurred {
+                incident: incident_ref(&lib.incidents[later]),
+                after: incident_ref(&lib.incidents[earlier]),
+            })
+            .collect()
+    };
     // Incidents before the most recent ones: links by year.
     let mut earlier: Vec<EarlierYear> = Vec::new();
     for &i in older {
@@ -720,7 +727,9 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             actions_wontfix: wontfix,
             actions,
             recurred_count: g.recurred_after_done.len(),
-            recurred_after_done: recurred,
+            recurred_after_done: recurred(&g.recurred_after_done),
+            maybe_recurred_count: g.maybe_recurred_after_done.len(),
+            maybe_recurred_after_done: recurred(&g.maybe_recurred_after_done),
             shared_words: if g.canonical {
                 Vec::new()
             } else {
@@ -778,6 +787,9 @@ struct LearningView<'a> {
     /// The most recent recurrences after an action item was marked done, and how many.
     recurred_after_done: Vec<Recurred<'a>>,
     recurred_count: usize,
+    /// The same where Hindsight made one of the links.
+    maybe_recurred_after_done: Vec<Recurred<'a>>,
+    maybe_recurred_count: usize,
     /// For a cluster, the words its members share across incidents (see
     /// [`crate::learnings::shared_words`]).
     shared_words: Vec<String>,
@@ -905,7 +917,7 @@ fn render_action_items(
         for a in &inc.action_items {
             let owner = a.owner.clone().unwrap_or_default();
             let group = a
-                .learning
+                .group
                 .as_ref()
                 .and_then(|g| graph.by_id.get(g))
                 .map(|&g| &graph.groups[g]);
@@ -918,6 +930,7 @@ fn render_action_items(
                     "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
                     "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date)},
                     "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
+                    "by_similarity": a.learning.is_none(),
                 }));
         }
     }
@@ -1423,6 +1436,8 @@ struct ExportAction<'a> {
     owner: Option<&'a str>,
     status: &'static str,
     due: Option<String>,
+    /// The canonical learning or cluster it is meant to address, as for learnings.
+    learning: Option<&'a str>,
 }
 
 impl<'a> ExportAction<'a> {
@@ -1432,6 +1447,7 @@ impl<'a> ExportAction<'a> {
             owner: a.owner.as_deref(),
             status: a.status.as_str(),
             due: iso(a.due),
+            learning: a.group.as_deref(),
         }
     }
 }

@@ -418,3 +418,86 @@ fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_
     let learnings = read_json(&out.join("api/learnings.json"));
     assert_eq!(learnings[0]["incidents"].as_array().unwrap().len(), 103);
 }
+
+#[test]
+fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let pm = |id: &str, date: &str, learning: &str, action: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Outage {id}\ndate: {date}\nlearnings:\n{learning}\
+             action_items:\n{action}---\n\nWhat happened.\n"
+        )
+    };
+    let a = pm(
+        "PM-1",
+        "2021-03-01",
+        "  - id: retry-budgets\n    text: Clients retried without limit.\n",
+        "  - text: Cap retries in the mobile client\n    status: done\n    learning: retry-budgets\n",
+    );
+    // Linked by Hindsight: the learning says the canonical learning in other words.
+    let b = pm(
+        "PM-2",
+        "2022-03-01",
+        "  - Retries need a budget, so that a failing dependency is not hammered by every client.\n",
+        "  - text: Move the batch job to a quieter hour\n    status: open\n",
+    );
+    let c = pm(
+        "PM-3",
+        "2023-03-01",
+        "  - id: retry-budgets\n    text: The web client retried without limit too.\n",
+        "  - text: Bound retries in the web client with a retry budget so a failing dependency is not hammered\n    status: open\n",
+    );
+    write_files(
+        &root,
+        &[
+            (
+                "content/learnings/retry-budgets.md",
+                "---\ntitle: Retries need a budget\n---\n\nBound retries so that a failing dependency is not hammered by clients.\n",
+            ),
+            ("content/postmortems/pm-1.md", &a),
+            ("content/postmortems/pm-2.md", &b),
+            ("content/postmortems/pm-3.md", &c),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("learnings/retry-budgets/index.html")).unwrap();
+    let section = |id: &str| {
+        let start = page
+            .find(&format!("aria-labelledby=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} in {page}"));
+        let rest = &page[start..];
+        rest[..rest.find("</section>").unwrap()].to_string()
+    };
+    // PM-3 cites the learning by id after PM-1's action for it, named by its authors, was done.
+    let claim = section("recurred-h");
+    assert!(
+        claim.contains("Outage PM-3</a>") && claim.contains("Outage PM-1</a>"),
+        "{claim}"
+    );
+    assert!(!claim.contains("Outage PM-2"), "{claim}");
+    // PM-2's learning was linked by similarity: a question, not a claim.
+    let maybe = section("maybe-recurred-h");
+    assert!(
+        maybe.contains("Outage PM-2</a>") && maybe.contains("by similarity"),
+        "{maybe}"
+    );
+    assert!(!maybe.contains("Outage PM-3"), "{maybe}");
+    // An action item that Hindsight attached shows its learning, and says who linked it; the
+    // export names it.
+    let incident = std::fs::read_to_string(out.join("incidents/PM-3/index.html")).unwrap();
+    let actions = &incident[incident.find("id=\"actions-h\"").unwrap()..];
+    assert!(
+        actions.contains("learnings/retry-budgets/\">Retries need a budget</a> <span class=\"muted\">linked by Hindsight</span>"),
+        "{actions}"
+    );
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let pm3 = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "PM-3")
+        .unwrap();
+    assert_eq!(pm3["action_items"][0]["learning"], "retry-budgets");
+}
