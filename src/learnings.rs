@@ -635,7 +635,15 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         // The id comes from the oldest member, so it never changes as the cluster grows; the
         // title from the most representative one, so it reads as the lesson they share.
         let oldest = m[0];
-        let title = sentence_title(texts[representative(&m, item_vecs)]);
+        // A learning names the lesson better than an action item does ("Increase the topic
+        // from 6 to 24 partitions" is one incident's fix).
+        let learnings: Vec<usize> = m
+            .iter()
+            .copied()
+            .filter(|&k| !matches!(items[k].kind, ItemKind::Action(_)))
+            .collect();
+        let candidates = if learnings.is_empty() { &m } else { &learnings };
+        let title = sentence_title(texts[representative(&m, candidates, item_vecs)]);
         let base = crate::markdown::slugify(&first_words(without_lead_in(texts[oldest]), 7));
         let mut id = base.clone();
         let mut n = 2;
@@ -654,9 +662,9 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     }
 }
 
-/// The member of a cluster closest to its centroid (short, central texts read best as a
-/// title); ties go to the oldest (first) member.
-fn representative(pool: &[usize], vectors: &[SparseVec]) -> usize {
+/// The candidate closest to the centroid of a cluster's members `pool` (short, central texts
+/// read best as a title); ties go to the oldest (first) candidate.
+fn representative(pool: &[usize], candidates: &[usize], vectors: &[SparseVec]) -> usize {
     let mut centroid: HashMap<u32, f32> = HashMap::new();
     for &k in pool {
         for &(t, w) in &vectors[k] {
@@ -669,9 +677,9 @@ fn representative(pool: &[usize], vectors: &[SparseVec]) -> usize {
             .map(|(t, w)| centroid.get(t).copied().unwrap_or(0.0) * w)
             .sum()
     };
-    let mut best = pool[0];
+    let mut best = candidates[0];
     let mut best_score = score(best);
-    for &k in &pool[1..] {
+    for &k in &candidates[1..] {
         let s = score(k);
         if s > best_score {
             best = k;
@@ -1658,9 +1666,11 @@ mod tests {
             vec![(1, 0.6), (2, 0.8)],
             vec![(1, 1.0)],
         ];
-        assert_eq!(representative(&[0, 1, 2], &v), 2);
+        assert_eq!(representative(&[0, 1, 2], &[0, 1, 2], &v), 2);
         // Equal scores: the first (oldest) member.
-        assert_eq!(representative(&[0, 1], &v), 0);
+        assert_eq!(representative(&[0, 1], &[0, 1], &v), 0);
+        // Only candidates (a cluster's learnings, not its action items) can name it.
+        assert_eq!(representative(&[0, 1, 2], &[0, 1], &v), 0);
     }
 
     #[test]
