@@ -732,7 +732,7 @@ pub fn discounted_cosine(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
 /// first. Returns a cluster label per vector (the smallest member index).
 pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
     let n = vectors.len();
-    cluster_vectors_apart(vectors, vec![Vec::new(); n], vec![false; n], threshold)
+    cluster_vectors_apart(vectors, vec![Vec::new(); n], vec![None; n], threshold)
 }
 
 /// How much closer than the threshold a cluster of action items alone must be to merge with
@@ -745,6 +745,15 @@ pub fn cluster_vectors(vectors: &[SparseVec], threshold: f32) -> Vec<usize> {
 /// learnings.
 pub const ACTION_FACTOR: f32 = 1.5;
 
+/// How many words (not concepts) two clusters of action items alone must share to merge at
+/// all. Two action items alike in one word are two fixes that share a noun ("Increase the
+/// topic to 24 partitions", "Rewrite the load per date partition"), and their lesson
+/// projections, which look at what kind of action they are, add the rest of the similarity.
+const ACTION_WORDS: usize = 2;
+
+/// The words of a cluster of action items alone (see [`ACTION_WORDS`]).
+type ActionWords = rustc_hash::FxHashSet<Arc<str>>;
+
 /// [`cluster_vectors`], except that two clusters never merge when both hold a vector with
 /// the same key in `apart` (each vector's keys, most often none or one): two learnings
 /// of one postmortem are two lessons, however much of its vocabulary they share. A cluster of
@@ -752,7 +761,7 @@ pub const ACTION_FACTOR: f32 = 1.5;
 fn cluster_vectors_apart(
     vectors: &[SparseVec],
     mut apart: Vec<Vec<u32>>,
-    mut actions: Vec<bool>,
+    mut actions: Vec<Option<ActionWords>>,
     threshold: f32,
 ) -> Vec<usize> {
     use std::cmp::Reverse;
@@ -815,14 +824,16 @@ fn cluster_vectors_apart(
         let link = |dot| linkage(dot, (norm2[a], norm2[b]), (size[a], size[b]));
         (link(dot), link(dot - TOP_TERM_DISCOUNT * top))
     };
-    // The similarity two clusters need to merge.
-    let needs = |actions: &[bool], a: usize, b: usize| {
-        if actions[a] || actions[b] {
-            threshold * ACTION_FACTOR
-        } else {
-            threshold
-        }
-    };
+    // The similarity two clusters need to merge (infinite for two clusters of action items
+    // that share fewer than [`ACTION_WORDS`] words).
+    let needs =
+        |actions: &[Option<ActionWords>], a: usize, b: usize| match (&actions[a], &actions[b]) {
+            (Some(x), Some(y)) if x.intersection(y).nth(ACTION_WORDS - 1).is_none() => {
+                f32::INFINITY
+            }
+            (None, None) => threshold,
+            _ => threshold * ACTION_FACTOR,
+        };
     // Queued pairs, most alike first (ties by indices), with the versions they were scored at.
     #[allow(clippy::type_complexity)]
     let mut queue: BinaryHeap<(OrdF32, Reverse<(usize, usize)>, (u32, u32))> = BinaryHeap::new();
@@ -833,6 +844,7 @@ fn cluster_vectors_apart(
                 && cos >= threshold
                 && !shares_key(&apart[a], &apart[b])
                 && discounted_cosine(&vectors[a], &vectors[b]) >= threshold
+                && needs(&actions, a, b).is_finite()
             {
                 queue.push((OrdF32(cos), Reverse((a, b)), (0, 0)));
             }
@@ -890,7 +902,13 @@ fn cluster_vectors_apart(
         terms[keep] = big.len();
         norm2[keep] = n2;
         size[keep] = size[ra] + size[rb];
-        actions[keep] = actions[ra] && actions[rb];
+        actions[keep] = match (actions[ra].take(), actions[rb].take()) {
+            (Some(mut x), Some(y)) => {
+                x.extend(y);
+                Some(x)
+            }
+            _ => None,
+        };
         sum[keep] = Some(big);
         version[keep] += 1;
     }
@@ -932,10 +950,14 @@ fn cluster_twice(
         Origin::Action | Origin::Text => Vec::new(),
     };
     let is_action = |i: usize| origin(i) == Origin::Action;
+    let words =
+        |c: &Counts| -> ActionWords { c.keys().filter(|t| !t.starts_with('~')).cloned().collect() };
     let labels = cluster_vectors_apart(
         vectors,
         (0..vectors.len()).map(keys).collect(),
-        (0..vectors.len()).map(is_action).collect(),
+        (0..vectors.len())
+            .map(|i| is_action(i).then(|| words(docs[i].0)))
+            .collect(),
         threshold,
     );
     // A cluster's label is its smallest member, so roots come in ascending order.
@@ -974,6 +996,11 @@ fn cluster_twice(
     for k in &mut pooled_keys {
         k.sort_unstable();
     }
+    let pooled_actions = pooled_actions
+        .iter()
+        .zip(&pooled)
+        .map(|(&all, c)| all.then(|| words(c)))
+        .collect();
     let merged = cluster_vectors_apart(
         &crate::lessons::vectors_with(&pooled, &lessons, space),
         pooled_keys,
