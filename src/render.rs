@@ -1030,23 +1030,27 @@ fn render_onboarding(
                 }
             }
         }
+        // Most severe first, then most recent; an incident of no known severity is only
+        // called recent.
+        let scale = site.config.severities.len();
+        let rank = |i: usize| {
+            site.config
+                .severity_rank(lib.incidents[i].severity.as_deref().unwrap_or(""))
+        };
         let mut severe: Vec<usize> = (0..lib.incidents.len()).collect();
-        severe.sort_by_key(|&i| {
-            (
-                site.config
-                    .severity_rank(lib.incidents[i].severity.as_deref().unwrap_or("")),
-                std::cmp::Reverse(lib.incidents[i].date),
-            )
-        });
+        severe.sort_by_key(|&i| (rank(i), std::cmp::Reverse(lib.incidents[i].date)));
         for i in severe
             .into_iter()
             .filter(|i| !used.contains(i))
             .take(10usize.saturating_sub(steps.len()).max(3))
         {
-            steps.push(step_incident(
-                &lib.incidents[i],
-                "One of the most severe incidents.",
-            ));
+            let why = match &lib.incidents[i].severity {
+                Some(sev) if rank(i) < scale => {
+                    format!("One of the most severe incidents ({sev}).")
+                }
+                _ => "A recent incident.".to_string(),
+            };
+            steps.push(step_incident(&lib.incidents[i], &why));
         }
     }
     let mut ctx = Context::new();

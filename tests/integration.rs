@@ -501,3 +501,37 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
         .unwrap();
     assert_eq!(pm3["action_items"][0]["learning"], "retry-budgets");
 }
+
+#[test]
+fn the_default_reading_path_calls_only_incidents_of_a_known_severity_most_severe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "content/a.md",
+                "---\nid: A-1\ntitle: Checkout down\ndate: 2024-01-02\nseverity: SEV1\n---\n\nWhat happened.\n",
+            ),
+            (
+                "content/b.md",
+                "---\nid: B-1\ntitle: Slow search\ndate: 2024-03-04\n---\n\nWhat happened.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("onboarding/index.html")).unwrap();
+    let step = |title: &str| {
+        let at = page
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} in {page}"));
+        page[at..].split("</li>").next().unwrap().to_string()
+    };
+    assert!(step("Checkout down").contains("One of the most severe incidents (SEV1)."));
+    let b = step("Slow search");
+    assert!(
+        b.contains("A recent incident.") && !b.contains("most severe"),
+        "{b}"
+    );
+}
