@@ -1062,7 +1062,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
                 named.push(format!("and {} more", count - NAMED));
             }
             out.push(
-                finding("near-duplicate-learning", &inc.source, format!("this learning says the same as {} in other postmortems: {}{sharing}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
+                finding("near-duplicate-learning", &inc.source, format!("this learning reads like {} in other postmortems: {}{sharing}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
                     .at(inc.learnings[li].line, 1)
                     .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", g.id, how_to_cite(inc, &g.id))),
             );
