@@ -480,3 +480,40 @@ fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
     assert!(out.contains(&format!("[{at}]")), "{out}");
     assert!(out.contains(&format!("╰── {at}")), "{out}");
 }
+
+#[test]
+fn ids_that_differ_only_in_case_collide_and_each_file_is_told_its_own_spelling() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/a.md",
+                "---\nid: DUP-1\ntitle: A\ndate: 2024-01-01\n---\n\nText.\n",
+            ),
+            (
+                "content/b.md",
+                "---\nid: dup-1\ntitle: B\ndate: 2024-01-02\n---\n\nText.\n",
+            ),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let messages: Vec<(&str, &str)> = with_rule(&findings, "duplicate-id")
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            (
+                "content/a.md",
+                "incident id `DUP-1` is also used by content/b.md (as `dup-1`)"
+            ),
+            (
+                "content/b.md",
+                "incident id `dup-1` is also used by content/a.md (as `DUP-1`)"
+            ),
+        ]
+    );
+}

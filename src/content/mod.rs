@@ -312,7 +312,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
 
     // Ids and the maps the Markdown pass needs to resolve links.
     let mut ids: HashSet<String> = HashSet::with_capacity(raws.len());
-    let mut id_sources: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut id_sources: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let mut incident_paths: HashMap<String, String> = HashMap::with_capacity(raws.len());
     let mut learning_paths: HashMap<String, String> = HashMap::new();
     let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> =
@@ -347,7 +347,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 id_sources
                     .entry(id.to_lowercase())
                     .or_default()
-                    .push(raw.source.clone());
+                    .push((raw.source.clone(), id.clone()));
                 incident_paths.insert(raw.content_path.clone(), id.clone());
             }
             Kind::Learning => {
@@ -357,16 +357,23 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         }
         planned.push((raw, fm, body_line, body_offset, id, has_fm));
     }
-    for (lower, sources) in &id_sources {
+    for sources in id_sources.values() {
         if sources.len() > 1 {
-            for s in sources {
-                let others: Vec<&str> = sources
+            for (s, id) in sources {
+                // Each file is told its own id, and how another spells it when only case differs.
+                let others: Vec<String> = sources
                     .iter()
-                    .filter(|o| *o != s)
-                    .map(|o| o.as_str())
+                    .filter(|(o, _)| o != s)
+                    .map(|(o, other)| {
+                        if other == id {
+                            o.clone()
+                        } else {
+                            format!("{o} (as `{other}`)")
+                        }
+                    })
                     .collect();
                 diags.push(
-                    Diagnostic::error("duplicate-id", s, format!("incident id `{lower}` is also used by {}", others.join(", ")))
+                    Diagnostic::error("duplicate-id", s, format!("incident id `{id}` is also used by {}", others.join(", ")))
                         .hint("give each postmortem a unique `id:` in its front matter (ids that differ only in case collide on case-insensitive file systems)"),
                 );
             }
