@@ -914,7 +914,14 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
     }
     for field in &inc.derived {
         match *field {
-            "title" => parts.push(format!("title “{}” from the text", short(&inc.title, 50))),
+            "title" => parts.push(format!(
+                "title “{}” from the first heading",
+                short(&inc.title, 50)
+            )),
+            "title-from-file-name" => parts.push(format!(
+                "title “{}” from the file name (the text has no heading)",
+                short(&inc.title, 50)
+            )),
             "date" => parts.push(match (inc.date, inc.date_source) {
                 (Some(d), DateSource::FileName) => format!("date {d} from the file name"),
                 (Some(d), DateSource::Body) => format!("date {d} from the first date in the text"),

@@ -517,3 +517,19 @@ fn ids_that_differ_only_in_case_collide_and_each_file_is_told_its_own_spelling()
         ]
     );
 }
+
+#[test]
+fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[("content/disk-full-on-db.md", "The disk filled up.\n")],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let derived = with_rule(&findings, "derived");
+    let message = derived[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("title “Disk full on db” from the file name (the text has no heading)"),
+        "{message}"
+    );
+}

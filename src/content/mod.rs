@@ -545,13 +545,16 @@ fn build_incident(
     let stem = file_stem(&raw.path);
     let title = match fm.title.clone() {
         Some(t) => t,
-        None => {
-            derived.push("title");
-            parsed
-                .h1
-                .clone()
-                .unwrap_or_else(|| derive::id_and_title_from_stem(&stem).1)
-        }
+        None => match parsed.h1.clone() {
+            Some(h1) => {
+                derived.push("title");
+                h1
+            }
+            None => {
+                derived.push("title-from-file-name");
+                derive::id_and_title_from_stem(&stem).1
+            }
+        },
     };
     let (date, date_source) = match fm.date {
         Some(d) => (Some(d), DateSource::FrontMatter),
