@@ -53,7 +53,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub drafts: bool,
     /// The URL the site is served under, e.g. https://example.org/postmortems/ (overrides `base_url`).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
 }
 
@@ -114,6 +114,10 @@ pub struct SearchArgs {
     /// Say on stderr what keeping the search index current took.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    crate::config::parse_base_url(s).map_err(|e| e.to_string())
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

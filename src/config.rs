@@ -22,7 +22,8 @@ pub struct Config {
     pub title: String,
     /// One sentence describing the site (meta description, feed subtitle).
     pub description: String,
-    /// Absolute URL or path the site is served under, e.g. `https://x.org/pm/` or `/pm/`.
+    /// The URL the site is served under, e.g. `https://x.org/pm/` ([`parse_base_url`]), or a
+    /// path from the host's root (`/pm/`), which serves links but not the feed and sitemap.
     /// Empty: every link is relative, so the site works from any folder.
     pub base_url: String,
     /// Folder of postmortems, relative to the root (`.` for postmortems at the root).
@@ -197,7 +198,7 @@ impl Config {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             vec![
                 Diagnostic::error("config", FILE_NAME, e.message().to_string())
@@ -206,6 +207,10 @@ impl Config {
             ]
         })?;
         config.validate(text)?;
+        // Validated: the normal form (`https://Example.org` -> `https://example.org/`).
+        if let Ok(url) = parse_base_url(&config.base_url) {
+            config.base_url = url;
+        }
         Ok(config)
     }
 
@@ -307,11 +312,25 @@ impl Config {
                 .at(l, c),
             );
         }
+        if let Err(e) = parse_base_url(&self.base_url) {
+            let (l, c) = at("base_url");
+            problems.push(
+                Diagnostic::error("config", FILE_NAME, format!("`base_url`: {}", e.reason))
+                    .at(l, c)
+                    .hint(e.hint),
+            );
+        }
         if problems.is_empty() {
             Ok(())
         } else {
             Err(problems)
         }
+    }
+
+    /// Whether the base URL is an absolute URL, as the Atom feed's ids, the sitemap's locations
+    /// and robots.txt's `Sitemap:` line need (an empty one or a path is not).
+    pub fn has_absolute_base(&self) -> bool {
+        self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
     }
 
     /// The URL prefix pages use to reach the site root when a base URL is configured,
@@ -333,6 +352,96 @@ impl Config {
             .position(|s| s.eq_ignore_ascii_case(severity))
             .unwrap_or(self.severities.len())
     }
+}
+
+/// Why a base URL cannot be used, and how to write one that can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrlError {
+    pub reason: String,
+    pub hint: String,
+}
+
+impl std::fmt::Display for BaseUrlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}; {}", self.reason, self.hint)
+    }
+}
+
+/// Reads a base URL as `base_url` and `--base-url` take it: empty (relative links), an absolute
+/// `http` or `https` URL, or a path from the host's root (`/pm/`). Returns its normal form
+/// (host lowercased, spaces and other unsafe characters percent-encoded), which is what every
+/// link is written with.
+pub fn parse_base_url(s: &str) -> Result<String, BaseUrlError> {
+    const EXAMPLE: &str = "https://example.org/postmortems/";
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let err = |reason: String, hint: String| BaseUrlError { reason, hint };
+    let plain = || {
+        format!("write the full URL the site is served under, with http:// or https://, e.g. `{EXAMPLE}`")
+    };
+    if s.starts_with("//") {
+        return Err(err(
+            format!("`{s}` has no scheme"),
+            format!("did you mean `https:{s}`?"),
+        ));
+    }
+    if s.starts_with('/') {
+        // A path from the host's root: links use it, the feed and the sitemap cannot.
+        let url = url::Url::parse("http://localhost")
+            .and_then(|b| b.join(s))
+            .map_err(|e| err(format!("`{s}` is not a valid path: {e}"), plain()))?;
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(err(
+                format!("`{s}` has a query or a fragment (`?` or `#`)"),
+                "a base URL names a folder: leave out everything from `?` or `#` on".into(),
+            ));
+        }
+        return Ok(url.path().to_string());
+    }
+    // `example.org/pm` or `localhost:8080/pm`: a host and a path without the scheme.
+    let no_scheme = || {
+        let host = s.split(['/', ':']).next().unwrap_or("");
+        !s.contains("://")
+            && !s.contains(char::is_whitespace)
+            && (host.contains('.') || host == "localhost")
+    };
+    let url = match url::Url::parse(s) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) | Ok(_) if no_scheme() => {
+            return Err(err(
+                format!("`{s}` is not an absolute URL: it has no scheme"),
+                format!("did you mean `https://{s}`?"),
+            ));
+        }
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            return Err(err(format!("`{s}` is not an absolute URL"), plain()));
+        }
+        Err(e) => return Err(err(format!("`{s}` is not a valid URL: {e}"), plain())),
+        Ok(url) => {
+            return Err(err(
+                format!(
+                    "`{s}` is a `{}:` URL; the site must be served over http or https",
+                    url.scheme()
+                ),
+                plain(),
+            ))
+        }
+    };
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(err(
+            format!("`{s}` has a query or a fragment (`?` or `#`)"),
+            "a base URL names a folder: leave out everything from `?` or `#` on".into(),
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(err(
+            format!("`{s}` holds a user name or password"),
+            "every link of the site would carry it: leave it out of the URL".into(),
+        ));
+    }
+    Ok(url.to_string())
 }
 
 fn check_keys(
@@ -365,7 +474,7 @@ fn check_keys(
 }
 
 /// Line and column of the first line that assigns `key` (best effort; 1:1 if not found).
-fn key_position(text: &str, key: &str) -> (usize, usize) {
+pub(crate) fn key_position(text: &str, key: &str) -> (usize, usize) {
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix(key) {
@@ -409,5 +518,71 @@ mod tests {
         let errs = Config::parse("ignore = \"README.md\"\n").unwrap_err();
         assert_eq!(errs[0].line, 1);
         assert!(errs[0].message.contains("sequence") || errs[0].message.contains("array"));
+    }
+
+    #[test]
+    fn a_base_url_that_is_not_an_absolute_url_is_an_error_at_its_line_and_column_with_a_hint() {
+        let errs = Config::parse("title = \"x\"\n  base_url = \"not a url\"\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].message.contains("`not a url`"),
+            "{}",
+            errs[0].message
+        );
+        assert!(
+            errs[0].message.contains("absolute URL"),
+            "{}",
+            errs[0].message
+        );
+        assert_eq!((errs[0].line, errs[0].column), (2, 3));
+        assert!(errs[0].hint.contains("https://"), "{}", errs[0].hint);
+    }
+
+    #[test]
+    fn a_base_url_is_an_http_or_https_url_or_a_path_from_the_root() {
+        let ok = |s: &str| parse_base_url(s).unwrap();
+        assert_eq!(ok(""), "");
+        assert_eq!(
+            ok("https://kb.example.org/pm/"),
+            "https://kb.example.org/pm/"
+        );
+        assert_eq!(ok("https://KB.example.org"), "https://kb.example.org/");
+        assert_eq!(
+            ok("http://127.0.0.1:8080/a b/"),
+            "http://127.0.0.1:8080/a%20b/"
+        );
+        assert_eq!(ok("/pm/"), "/pm/");
+        assert_eq!(ok("/"), "/");
+        let hint = |s: &str| parse_base_url(s).unwrap_err().hint;
+        assert!(hint("kb.example.org/pm/").contains("`https://kb.example.org/pm/`"));
+        assert!(hint("localhost:8080/pm/").contains("`https://localhost:8080/pm/`"));
+        assert!(hint("//kb.example.org/pm/").contains("`https://kb.example.org/pm/`"));
+        for bad in [
+            "not a url",
+            "pm/",
+            "ftp://kb.example.org/",
+            "mailto:a@example.org",
+            "https://",
+            "https://kb.example.org/pm/?page=1",
+            "https://kb.example.org/pm/#top",
+            "https://user:secret@kb.example.org/",
+        ] {
+            assert!(parse_base_url(bad).is_err(), "{bad} is accepted");
+        }
+    }
+
+    #[test]
+    fn a_valid_base_url_is_kept_in_its_normal_form() {
+        let c = Config::parse("base_url = \"https://KB.example.org/my pm\"\n").unwrap();
+        assert_eq!(c.base_url, "https://kb.example.org/my%20pm");
+        assert_eq!(
+            c.base_prefix().as_deref(),
+            Some("https://kb.example.org/my%20pm/")
+        );
+        assert!(c.has_absolute_base());
+        assert!(!Config::parse("base_url = \"/pm/\"\n")
+            .unwrap()
+            .has_absolute_base());
+        assert!(!Config::default().has_absolute_base());
     }
 }

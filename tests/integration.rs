@@ -535,3 +535,70 @@ fn the_default_reading_path_calls_only_incidents_of_a_known_severity_most_severe
         "{b}"
     );
 }
+
+/// A one-postmortem site whose hindsight.toml is `config` (none when empty).
+fn small_site(root: &Path, config: &str) {
+    write_files(
+        root,
+        &[(
+            "content/INC-1 - Disk full.md",
+            "# Disk full\n\n## Summary\n\nThe disk filled up on 2024-05-01.\n",
+        )],
+    );
+    if !config.is_empty() {
+        write_files(root, &[("hindsight.toml", config)]);
+    }
+}
+
+#[test]
+fn a_base_url_that_is_not_an_absolute_url_is_refused_with_its_line_and_column_and_a_hint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    small_site(&root, "title = \"x\"\nbase_url = \"not a url\"\n");
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("hindsight.toml:2:1"), "{err}");
+    assert!(err.contains("`not a url` is not an absolute URL"), "{err}");
+    assert!(err.contains("https://example.org/postmortems/"), "{err}");
+    assert!(!out.exists());
+    // `check` reports it the same way.
+    let o = bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = &findings.as_array().unwrap()[0];
+    assert_eq!(
+        (f["rule"].as_str(), f["line"].as_u64()),
+        (Some("config"), Some(2))
+    );
+    // A host without a scheme gets the URL it probably meant.
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "base_url = \"kb.example.org/pm/\"\n",
+    )
+    .unwrap();
+    let err = stderr(&build(&root, &out));
+    assert!(
+        err.contains("did you mean `https://kb.example.org/pm/`?"),
+        "{err}"
+    );
+    // The command line is checked too: a usage error, before anything is read.
+    std::fs::remove_file(root.join("hindsight.toml")).unwrap();
+    for bad in ["not a url", "ftp://kb.example.org/"] {
+        let o = bin()
+            .args(["build", "--quiet", "--base-url", bad, "--root"])
+            .arg(&root)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(stderr(&o).contains("https://"), "{}", stderr(&o));
+        assert!(!out.exists());
+    }
+}
