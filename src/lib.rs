@@ -215,6 +215,31 @@ pub fn load_site(
     )
 }
 
+/// The warning of a build whose base URL is not an absolute URL: an Atom feed's ids, a sitemap's
+/// locations (RFC 4287, sitemaps.org) and robots.txt's `Sitemap:` line must be absolute URLs,
+/// and only the base URL can make them so.
+fn relative_feeds_warning(config: &Config, root: &std::path::Path) -> Option<Diagnostic> {
+    if config.has_absolute_base() {
+        return None;
+    }
+    let what = if config.base_url.is_empty() {
+        "`base_url` is not set".to_string()
+    } else {
+        format!("`base_url` is the path `{}`, not a URL", config.base_url)
+    };
+    let text = std::fs::read_to_string(root.join(config::FILE_NAME)).unwrap_or_default();
+    let (line, column) = config::key_position(&text, "base_url");
+    Some(
+        Diagnostic::warning(
+            "config",
+            config::FILE_NAME,
+            format!("{what}: feed.xml and sitemap.xml hold URLs without a host, which feed readers and search engines reject, and robots.txt names no sitemap"),
+        )
+        .at(line, column)
+        .hint("Atom ids and sitemap locations must be absolute URLs: set `base_url = \"https://example.org/postmortems/\"` in hindsight.toml, or build with `--base-url https://example.org/postmortems/`"),
+    )
+}
+
 /// Builds the site. On success the output folder holds the new site; on failure it is
 /// untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
@@ -243,6 +268,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let (site, diags) = load_site(&opts.root, config, &out, opts.drafts, Purpose::Build, None);
     lap("loaded and linked");
+    // A site in memory (`serve`) is never published: its feed and sitemap are not read.
+    if !opts.in_memory {
+        if let Some(w) = relative_feeds_warning(&site.config, &opts.root) {
+            diags.push(w);
+        }
+    }
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));

@@ -1175,6 +1175,17 @@ fn absolute(site: &Site, url: &str) -> String {
     }
 }
 
+/// A link of the feed (which lives at the site root): with a base URL, the page's URL under
+/// it; without one, relative to the feed, which RFC 4287 allows for links (not for ids) and a
+/// reader resolves against the feed's own address, so it is right under any sub-path.
+fn feed_link(site: &Site, url: &str) -> String {
+    match site.config.base_prefix() {
+        Some(b) => format!("{b}{url}"),
+        None if url.is_empty() => "./".into(),
+        None => url.to_string(),
+    }
+}
+
 fn feed(site: &Site) -> String {
     let lib = &site.library;
     let updated = lib
@@ -1196,9 +1207,9 @@ fn feed(site: &Site) -> String {
     let _ = writeln!(
         s,
         "  <link href=\"{}\" rel=\"self\"/>",
-        escape(&absolute(site, "feed.xml"))
+        escape(&feed_link(site, "feed.xml"))
     );
-    let _ = writeln!(s, "  <link href=\"{}\"/>", escape(&absolute(site, "")));
+    let _ = writeln!(s, "  <link href=\"{}\"/>", escape(&feed_link(site, "")));
     let _ = writeln!(s, "  <id>{}</id>", escape(&absolute(site, "")));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
     let _ = writeln!(s, "  <generator>Hindsight</generator>");
@@ -1207,11 +1218,14 @@ fn feed(site: &Site) -> String {
             .date
             .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
             .unwrap_or_else(|| updated.clone());
-        let url = absolute(site, &inc.url());
         let _ = writeln!(s, "  <entry>");
         let _ = writeln!(s, "    <title>{}</title>", escape(&inc.title));
-        let _ = writeln!(s, "    <link href=\"{}\"/>", escape(&url));
-        let _ = writeln!(s, "    <id>{}</id>", escape(&url));
+        let _ = writeln!(
+            s,
+            "    <link href=\"{}\"/>",
+            escape(&feed_link(site, &inc.url()))
+        );
+        let _ = writeln!(s, "    <id>{}</id>", escape(&absolute(site, &inc.url())));
         let _ = writeln!(s, "    <updated>{date}</updated>");
         for a in &inc.authors {
             let _ = writeln!(s, "    <author><name>{}</name></author>", escape(a));
@@ -1420,11 +1434,15 @@ fn sitemap(site: &Site) -> String {
     s
 }
 
+/// robots.txt. Its `Sitemap:` line must be an absolute URL (sitemaps.org), so without an
+/// absolute base URL there is none: a crawler would not read a relative one, and a sub-path's
+/// robots.txt is not read at all.
 fn robots(site: &Site) -> String {
-    format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        absolute(site, "sitemap.xml")
-    )
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if site.config.has_absolute_base() {
+        let _ = writeln!(s, "Sitemap: {}", absolute(site, "sitemap.xml"));
+    }
+    s
 }
 
 #[derive(Serialize)]

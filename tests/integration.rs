@@ -551,6 +551,75 @@ fn small_site(root: &Path, config: &str) {
 }
 
 #[test]
+fn a_build_without_base_url_says_once_that_feed_and_sitemap_need_one_and_writes_what_is_valid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    small_site(&root, "");
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches("`base_url` is not set").count(), 1, "{err}");
+    assert!(err.contains("--base-url"), "{err}");
+    let summary = bin()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&summary).contains("1 warning(s)"),
+        "{}",
+        stderr(&summary)
+    );
+    // robots.txt names a sitemap only by an absolute URL, so here it names none.
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert_eq!(robots, "User-agent: *\nAllow: /\n");
+    // The feed's links are relative to the feed, and so right under any sub-path.
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains("<link href=\"feed.xml\" rel=\"self\"/>"),
+        "{feed}"
+    );
+    assert!(feed.contains("<link href=\"./\"/>"), "{feed}");
+    assert!(feed.contains("<link href=\"incidents/INC-1/\"/>"), "{feed}");
+    assert!(!feed.contains("href=\"/"), "{feed}");
+}
+
+#[test]
+fn a_build_with_an_absolute_base_url_is_not_warned_and_robots_names_the_sitemap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&fixture("basic"), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("base_url"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("robots.txt")).unwrap(),
+        "User-agent: *\nAllow: /\nSitemap: https://kb.example.org/pm/sitemap.xml\n"
+    );
+    // A path is a base for links, not for the feed and sitemap: still warned.
+    let o = bin()
+        .args(["build", "--quiet", "--base-url", "/sub/", "--root"])
+        .arg(fixture("basic"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is the path `/sub/`, not a URL"),
+        "{}",
+        stderr(&o)
+    );
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains("<link href=\"/sub/feed.xml\" rel=\"self\"/>"),
+        "{feed}"
+    );
+}
+
+#[test]
 fn a_base_url_that_is_not_an_absolute_url_is_refused_with_its_line_and_column_and_a_hint() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
@@ -601,4 +670,27 @@ fn a_base_url_that_is_not_an_absolute_url_is_refused_with_its_line_and_column_an
         assert!(stderr(&o).contains("https://"), "{}", stderr(&o));
         assert!(!out.exists());
     }
+}
+
+#[test]
+fn check_and_serve_do_not_warn_about_a_missing_base_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    small_site(&root, "");
+    // `check` gates content; the base URL is often given at deploy time with --base-url.
+    let o = bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("base_url"));
+    // `serve` builds into memory with root-relative links; its site is never published.
+    let report = hindsight::build(&hindsight::BuildOptions {
+        root: root.clone(),
+        base_url: Some("/".into()),
+        in_memory: true,
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
