@@ -142,8 +142,79 @@ fn filters_narrow_the_results_by_tag_service_severity_and_date() {
     ) {
         assert!(h["date"].as_str().unwrap() >= "2023-01-01", "{h}");
     }
-    let none = hits(&root, &["certificate", "--tag", "no-such-tag"]);
-    assert!(none.is_empty());
+    // A tag some incident has, none of whose incidents speak of certificates.
+    let none = hits(&root, &["certificate", "--tag", "kafka"]);
+    assert!(none.is_empty(), "{none:#?}");
+}
+
+#[test]
+fn a_filter_value_no_incident_has_is_a_usage_error_that_names_the_known_values() {
+    let (_tmp, root) = site("demo");
+    let o = search(&root, &["certificate", "--severity", "SEV-9"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no incident has the severity \"SEV-9\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("known severities: SEV1, SEV2, SEV3, SEV4"),
+        "{err}"
+    );
+    // SEV-9 is as near to one severity as to another: no guess.
+    assert!(!err.contains("did you mean"), "{err}");
+    let o = search(
+        &root,
+        &["certificate", "--service", "payment-gateway", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.contains("no incident has the service \"payment-gateway\""),
+        "{err}"
+    );
+    assert!(err.contains("did you mean \"payments-api\"?"), "{err}");
+    assert!(err.contains("ios-app"), "{err}");
+    let o = search(&root, &["certificate", "--tag", "certificate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean \"certificates\"?"),
+        "{}",
+        stderr(&o)
+    );
+    // Values compare case-insensitively, as the filters do; a severity of the configured scale
+    // that no incident has yet is a question whose answer is "nothing", not a typo.
+    assert!(!hits(&root, &["certificate", "--tag", "CERTIFICATES"]).is_empty());
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "severities = [\"SEV1\", \"SEV2\", \"SEV3\", \"SEV4\", \"SEV5\"]\n",
+    )
+    .unwrap();
+    assert!(hits(&root, &["certificate", "--severity", "sev5"]).is_empty());
+}
+
+#[test]
+fn an_empty_query_is_a_usage_error_with_a_hint_unless_a_filter_chooses_the_incidents() {
+    let (_tmp, root) = site("demo");
+    for query in ["", "   ", "?!"] {
+        for json in [false, true] {
+            let mut args = vec![query];
+            if json {
+                args.push("--json");
+            }
+            let o = search(&root, &args);
+            assert_eq!(o.status.code(), Some(2), "{query:?}: {}", stderr(&o));
+            assert!(o.stdout.is_empty(), "{query:?}");
+            let err = stderr(&o);
+            assert!(err.starts_with("error: the query"), "{err}");
+            assert!(err.contains("help: give the words to look for"), "{err}");
+        }
+    }
+    // With a filter, no words lists the incidents it chooses, newest first.
+    let found = hits(&root, &["", "--severity", "SEV1", "--limit", "50"]);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0]["date"].as_str() >= found[1]["date"].as_str());
 }
 
 #[test]
@@ -289,6 +360,10 @@ fn usage_and_io_errors_exit_with_code_two() {
     assert_eq!(o.status.code(), Some(2), "bad date");
     let o = bin().arg("search").output().unwrap();
     assert_eq!(o.status.code(), Some(2), "no query");
+    let o = search(&root, &[""]);
+    assert_eq!(o.status.code(), Some(2), "empty query");
+    let o = search(&root, &["anything", "--tag", "no-such-tag"]);
+    assert_eq!(o.status.code(), Some(2), "unknown tag");
 }
 
 #[test]

@@ -190,13 +190,128 @@ pub struct Outcome {
     pub update: index::Update,
 }
 
-/// Why a search could not run.
+/// Why a search could not run (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("{0}")]
     Config(String),
     #[error("{0}")]
     Content(String),
+    /// The command line asks for something no search can answer: no words and no filter, or a
+    /// filter value that no incident has.
+    #[error("{message}")]
+    Usage { message: String, hint: String },
+}
+
+impl SearchError {
+    /// What to do instead, for a usage error.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            SearchError::Usage { hint, .. } => Some(hint),
+            _ => None,
+        }
+    }
+}
+
+/// A query with no word to search for is a usage error unless a filter chooses the incidents:
+/// `hindsight search "" --tag dns` lists every incident tagged `dns`, newest first.
+fn check_query(query: &str, filters: &Filters) -> Result<(), SearchError> {
+    if !filters.is_empty() || !terms(query).is_empty() {
+        return Ok(());
+    }
+    let message = if query.trim().is_empty() {
+        "the query is empty".to_string()
+    } else {
+        format!("the query \"{query}\" has no word to search for")
+    };
+    Err(SearchError::Usage {
+        message,
+        hint: "give the words to look for, e.g. `hindsight search \"certificate expired\"`; to list incidents by tag, service, severity or date alone, pass an empty query with --tag, --service, --severity or --since".into(),
+    })
+}
+
+/// How many known values an unknown filter value's hint lists at most.
+const KNOWN_LISTED: usize = 20;
+
+/// Every filter value must be one that some searchable incident has (a severity: or one of the
+/// configured scale), compared case-insensitively as the filters are: a value that none has is
+/// more likely a typo than a question whose answer is "nothing".
+fn check_filters(filters: &Filters, docs: &[Doc], config: &Config) -> Result<(), SearchError> {
+    fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+        v.sort_by_key(|k| k.to_lowercase());
+        v
+    }
+    let tags = sorted(
+        docs.iter()
+            .flat_map(|d| &d.tags)
+            .map(String::as_str)
+            .collect(),
+    );
+    let services = sorted(
+        docs.iter()
+            .flat_map(|d| &d.services)
+            .map(String::as_str)
+            .collect(),
+    );
+    // The scale's order, then any other severity incidents have.
+    let severities: Vec<&str> = config
+        .severities
+        .iter()
+        .map(String::as_str)
+        .chain(sorted(
+            docs.iter().filter_map(|d| d.severity.as_deref()).collect(),
+        ))
+        .collect();
+    for (one, many, wanted, known) in [
+        ("tag", "tags", &filters.tags, tags),
+        ("service", "services", &filters.services, services),
+        ("severity", "severities", &filters.severities, severities),
+    ] {
+        if let Some(value) = wanted
+            .iter()
+            .find(|v| !known.iter().any(|k| k.eq_ignore_ascii_case(v)))
+        {
+            return Err(unknown_filter(one, many, value, &known));
+        }
+    }
+    Ok(())
+}
+
+/// The usage error of a filter value that no incident has: the nearest known value when one
+/// stands out, and the known values (the first [`KNOWN_LISTED`]).
+fn unknown_filter(one: &str, many: &str, value: &str, known: &[&str]) -> SearchError {
+    let message = format!("no incident has the {one} \"{value}\"");
+    // One entry per value whatever its case, in the order given.
+    let mut seen = std::collections::HashSet::new();
+    let known: Vec<&str> = known
+        .iter()
+        .copied()
+        .filter(|k| seen.insert(k.to_lowercase()))
+        .collect();
+    if known.is_empty() {
+        return SearchError::Usage {
+            message,
+            hint: format!("no incident has any {one}: leave out --{one}"),
+        };
+    }
+    let lower: Vec<String> = known.iter().map(|k| k.to_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    let wanted = value.to_lowercase();
+    // A suggestion only when one value is nearest (`SEV-9` is as near to SEV1 as to SEV4).
+    let score = |c: &str| strsim::jaro_winkler(&wanted, c);
+    let closest = crate::diagnostics::did_you_mean(&wanted, &lower)
+        .filter(|best| lower.iter().filter(|c| score(c) == score(best)).count() == 1)
+        .and_then(|best| lower.iter().position(|c| *c == best))
+        .map(|i| known[i]);
+    let mut list = known[..known.len().min(KNOWN_LISTED)].join(", ");
+    if known.len() > KNOWN_LISTED {
+        list.push_str(&format!(" and {} more", known.len() - KNOWN_LISTED));
+    }
+    let hint = match closest {
+        Some(c) => format!("did you mean \"{c}\"? Known {many}: {list}"),
+        None => format!("known {many}: {list}"),
+    };
+    SearchError::Usage { message, hint }
 }
 
 /// Loads the knowledge base under `root`, brings the cached index up to date and searches it.
@@ -206,6 +321,7 @@ pub fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<Outcome, SearchError> {
+    check_query(query, filters)?;
     let config = Config::load(root).map_err(|ds| {
         SearchError::Config(
             ds.iter()
@@ -236,6 +352,7 @@ pub fn search(
         return Err(SearchError::Content(missing.message));
     }
     let docs = docs(&lib);
+    check_filters(filters, &docs, &config)?;
     Ok(search_docs(
         &root.join(CACHE_DIR),
         &docs,
@@ -476,7 +593,7 @@ pub fn to_human(hits: &[Hit], color: bool) -> String {
 }
 
 /// `hindsight search`: prints the hits, returns the exit code (0 with or without hits, 2 when
-/// the search could not run).
+/// the search could not run: no query, a filter value no incident has, no content folder).
 pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
     let filters = Filters {
         tags: args.tag.clone(),
@@ -488,6 +605,9 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
+            if let Some(hint) = e.hint() {
+                eprintln!("help: {hint}");
+            }
             return ExitCode::from(2);
         }
     };
