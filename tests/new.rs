@@ -212,7 +212,8 @@ fn the_built_in_templates_scaffold_the_sections_check_and_the_site_read() {
             &["Sections", "--template", template, "--date", "2026-05-06"],
         );
         assert!(o.status.success(), "{}", stderr(&o));
-        let text = std::fs::read_to_string(stdout(&o)).unwrap();
+        let path = stdout(&o);
+        let text = std::fs::read_to_string(&path).unwrap();
         for heading in ["## Summary", "## Learnings", "## Action items"] {
             assert!(text.contains(heading), "{template}: {text}");
         }
@@ -221,6 +222,26 @@ fn the_built_in_templates_scaffold_the_sections_check_and_the_site_read() {
         let yaml: serde_yaml::Value = serde_yaml::from_str(front).unwrap();
         assert_eq!(yaml["title"].as_str(), Some("Sections"), "{template}");
         assert_eq!(yaml["status"].as_str(), Some("draft"), "{template}");
+        // Built before a word is written, it has no summary, not a later section's first
+        // line ("All times are UTC.").
+        let out = root.join("public");
+        let o = bin()
+            .args(["build", "--quiet", "--drafts", "--root"])
+            .arg(root)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let incidents = read_json(&out.join("api/incidents.json"));
+        let draft = incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == "Sections")
+            .unwrap();
+        assert_eq!(draft["summary"], "", "{template}");
+        std::fs::remove_file(&path).unwrap();
     }
 }
 

@@ -433,12 +433,23 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
     out
 }
 
-/// The first paragraph of a Summary section, else the first paragraph of the body.
+/// The first paragraph of a Summary section (its first list item when it has no paragraph),
+/// else, when there is no Summary section, the first paragraph of the body. A Summary section
+/// with neither (a scaffold not yet written) gives no summary: the body's first paragraph
+/// would be whatever a later section starts with ("All times are UTC.").
 pub fn summary(parsed: &Parsed) -> String {
-    sections(parsed, SUMMARY_SECTIONS, &[])
+    let summaries = sections(parsed, SUMMARY_SECTIONS, &[]);
+    if summaries.is_empty() {
+        return parsed.first_paragraph.clone().unwrap_or_default();
+    }
+    summaries
         .iter()
-        .find_map(|s| s.paragraphs.first().map(|(p, _)| p.clone()))
-        .or_else(|| parsed.first_paragraph.clone())
+        .find_map(|s| {
+            s.paragraphs
+                .first()
+                .map(|(p, _)| p.clone())
+                .or_else(|| s.items.first().map(|i| i.text.clone()))
+        })
         .unwrap_or_default()
 }
 
