@@ -269,12 +269,7 @@ pub enum Error {
 /// Runs every rule over the site under `opts.root`. Reads, never writes.
 pub fn run(opts: &Options) -> Result<Report, Error> {
     let start = Instant::now();
-    if !opts.root.is_dir() {
-        return Err(Error::Io(format!(
-            "`{}` is not a folder; pass the folder that holds hindsight.toml with --root",
-            opts.root.display()
-        )));
-    }
+    crate::root_folder(&opts.root).map_err(Error::Io)?;
     let baseline = match &opts.baseline {
         Some(p) => Some(Baseline::read(&opts.root, p)?),
         None => None,

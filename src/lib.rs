@@ -54,6 +54,19 @@ pub(crate) fn timing(what: &str, since: Instant) {
     }
 }
 
+/// Refuses a `--root` that is not a folder, in the words every command uses (`build`,
+/// `check`, `serve` and `search` exit with 2 on it, as for any I/O failure).
+pub fn root_folder(root: &std::path::Path) -> Result<(), String> {
+    if root.is_dir() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is not a folder; pass the folder that holds hindsight.toml with --root",
+            root.display()
+        ))
+    }
+}
+
 /// What `hindsight build` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -78,6 +91,9 @@ pub enum Error {
     Output(#[from] output::OutputError),
     #[error("{0}")]
     Render(String),
+    /// The root is not a folder (see [`root_folder`]).
+    #[error("{0}")]
+    Root(String),
 }
 
 /// What a successful build produced.
@@ -244,6 +260,8 @@ fn relative_feeds_warning(config: &Config, root: &std::path::Path) -> Option<Dia
 /// untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
+    // Before the config: a root that is a file or missing is a usage error, not bad input.
+    root_folder(&opts.root).map_err(Error::Root)?;
     let mut config = Config::load(&opts.root).map_err(Error::Invalid)?;
     if let Some(b) = &opts.base_url {
         config.base_url = b.clone();

@@ -64,6 +64,9 @@ pub enum ServeError {
     Watch { path: PathBuf, message: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The root is not a folder (see [`crate::root_folder`]).
+    #[error("{0}")]
+    Root(String),
 }
 
 /// The site as it is served: the files of the last good build, and the errors of the last
@@ -92,6 +95,7 @@ struct Shared {
 
 /// Builds the site, serves it, and rebuilds on every change until Ctrl+C.
 pub fn run(opts: &ServeOptions) -> Result<(), ServeError> {
+    crate::root_folder(&opts.root).map_err(ServeError::Root)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -358,6 +358,43 @@ fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_
 }
 
 #[test]
+fn a_root_that_is_not_a_folder_is_a_usage_failure_for_build_as_for_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("README.md");
+    std::fs::write(&file, "# Not a folder\n").unwrap();
+    for root in [tmp.path().join("no-such-folder"), file] {
+        let o = build(&root, &tmp.path().join("public"));
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        let want = format!("`{}` is not a folder; pass the folder", root.display());
+        assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+        let commands: [&[&str]; 3] = [&["check"], &["search", "disk"], &["serve", "--port", "0"]];
+        for command in commands {
+            // `serve` would run until stopped had it accepted the root.
+            let mut child = bin()
+                .args(command)
+                .arg("--root")
+                .arg(&root)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let start = std::time::Instant::now();
+            while child.try_wait().unwrap().is_none() {
+                if start.elapsed() > std::time::Duration::from_secs(20) {
+                    child.kill().unwrap();
+                    panic!("{command:?} accepted {}", root.display());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            let o = child.wait_with_output().unwrap();
+            assert_eq!(o.status.code(), Some(2), "{command:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains(&want), "{command:?}: {}", stderr(&o));
+        }
+    }
+    assert!(!tmp.path().join("public").exists());
+}
+
+#[test]
 fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_by_year() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");

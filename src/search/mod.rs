@@ -201,6 +201,9 @@ pub enum SearchError {
     /// filter value that no incident has.
     #[error("{message}")]
     Usage { message: String, hint: String },
+    /// The root is not a folder (see [`crate::root_folder`]).
+    #[error("{0}")]
+    Root(String),
 }
 
 impl SearchError {
@@ -321,6 +324,7 @@ pub fn search(
     filters: &Filters,
     limit: usize,
 ) -> Result<Outcome, SearchError> {
+    crate::root_folder(root).map_err(SearchError::Root)?;
     check_query(query, filters)?;
     let config = Config::load(root).map_err(|ds| {
         SearchError::Config(
