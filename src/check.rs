@@ -59,7 +59,12 @@ pub const RULES: &[Rule] = &[
         false,
         "a line of the team's concept vocabulary cannot be used",
     ),
-    rule_def("io", E, true, "a file cannot be read"),
+    rule_def(
+        "io",
+        E,
+        true,
+        "a file cannot be read, or a symbolic link is broken or loops",
+    ),
     rule_def(
         "content-missing",
         E,
@@ -79,7 +84,12 @@ pub const RULES: &[Rule] = &[
     rule_def("bad-date", E, false, "a date or time that cannot be read"),
     rule_def("unknown-status", E, true, "an unknown status"),
     rule_def("unsafe-id", E, true, "an id that cannot be a URL segment"),
-    rule_def("duplicate-id", E, true, "two postmortems with the same id"),
+    rule_def(
+        "duplicate-id",
+        E,
+        true,
+        "two postmortems with the same id, or one file reached twice through a link",
+    ),
     rule_def(
         "unknown-learning",
         E,

@@ -247,6 +247,72 @@ fn usage_and_io_failures_exit_with_2() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_broken_symbolic_link_is_an_io_error_that_says_where_it_points_and_how_to_fix_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-01-02-disk-full.md",
+            "# Disk full\n\nIt filled.\n",
+        )],
+    );
+    std::os::unix::fs::symlink("../gone/2023-x.md", tmp.path().join("content/old.md")).unwrap();
+    std::os::unix::fs::symlink("../gone", tmp.path().join("content/archive")).unwrap();
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let io = with_rule(&findings, "io");
+    let files: Vec<&str> = io.iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["content/archive", "content/old.md"], "{io:?}");
+    for f in &io {
+        assert_eq!(f["level"], "error");
+        assert!(f["hint"].as_str().unwrap().contains("delete it"), "{f}");
+    }
+    let old = io[1]["message"].as_str().unwrap();
+    assert_eq!(
+        old,
+        "`content/old.md` is a symbolic link to `../gone/2023-x.md`, which does not exist"
+    );
+}
+
+#[test]
+#[cfg(unix)]
+fn a_file_reached_again_through_a_symbolic_link_is_one_duplicate_id_error_naming_both_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    // No front matter: the two paths would derive two different ids, two incidents from one
+    // file, and no id would collide to say so.
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-01-02-disk-full.md",
+            "# Disk full\n\nIt filled.\n",
+        )],
+    );
+    std::os::unix::fs::symlink(
+        "2024-01-02-disk-full.md",
+        tmp.path().join("content/latest.md"),
+    )
+    .unwrap();
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let dup = with_rule(&findings, "duplicate-id");
+    assert_eq!(dup.len(), 1, "{dup:?}");
+    assert_eq!(dup[0]["file"], "content/latest.md");
+    let message = dup[0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "`content/latest.md` is a symbolic link to `2024-01-02-disk-full.md`, the same file as \
+         `content/2024-01-02-disk-full.md`: read twice, it would become two postmortems from one file"
+    );
+    // The file itself is read once, under its own path.
+    let derived: Vec<&str> = with_rule(&findings, "derived")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(derived, ["content/2024-01-02-disk-full.md"]);
+}
+
+#[test]
 fn check_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     copy_tree(&fixture("check"), tmp.path());

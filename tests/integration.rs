@@ -357,6 +357,129 @@ fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_
     assert!(stderr(&o).contains("content_dir"), "{}", stderr(&o));
 }
 
+/// A postmortem with front matter, for the symbolic-link tests.
+#[cfg(unix)]
+fn postmortem(id: &str, title: &str) -> String {
+    format!("---\nid: {id}\ntitle: {title}\ndate: 2024-01-02\n---\n# {title}\n\n## Summary\n\nIt broke.\n")
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symlinked_postmortem_and_a_linked_folder_are_built_like_any_other() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("content/own.md", &postmortem("OWN-1", "Our own")),
+            ("elsewhere/real.md", &postmortem("S-1", "Linked file")),
+            (
+                "shared/2023/two.md",
+                &postmortem("S-2", "In a linked folder"),
+            ),
+        ],
+    );
+    symlink("../elsewhere/real.md", root.join("content/sym.md")).unwrap();
+    symlink("../shared", root.join("content/linkeddir")).unwrap();
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let mut ids = exported(&out, "id");
+    ids.sort();
+    assert_eq!(ids, ["OWN-1", "S-1", "S-2"]);
+    // Each is known by the path of its link, as its author laid the folder out.
+    let page = std::fs::read_to_string(out.join("incidents/S-2/index.html")).unwrap();
+    assert!(page.contains("In a linked folder"), "{page}");
+}
+
+#[test]
+#[cfg(unix)]
+fn a_broken_symbolic_link_fails_the_build_naming_the_link_and_where_it_points() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[("content/own.md", &postmortem("OWN-1", "Our own"))],
+    );
+    symlink("/nonexistent", root.join("content/broken.md")).unwrap();
+    // Not content: an editor's lock file (a dangling link with a hidden name) and an image,
+    // which `missing-image` reports where it is used.
+    symlink("me@host.123", root.join("content/.#own.md")).unwrap();
+    symlink("gone.png", root.join("content/diagram.png")).unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("content/broken.md"), "{err}");
+    assert!(
+        err.contains("`/nonexistent`, which does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("point the link at an existing file"), "{err}");
+    assert!(
+        !err.contains(".#own.md") && !err.contains("diagram.png"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing is published");
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symbolic_link_back_to_the_root_is_a_loop_reported_once_and_never_followed() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("content/own.md", &postmortem("OWN-1", "Our own")),
+            ("notes.md", &postmortem("NOTE-1", "Not content")),
+        ],
+    );
+    // Into the output folder, before it exists and after: never read, never a finding.
+    symlink("../public", root.join("content/site")).unwrap();
+    let out = root.join("public");
+    for _ in 0..2 {
+        build_ok(&root, &out);
+    }
+    assert_eq!(exported(&out, "id"), ["OWN-1"]);
+    symlink("..", root.join("content/up")).unwrap();
+    symlink(".", root.join("content/here")).unwrap();
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    for link in ["content/up", "content/here"] {
+        assert_eq!(
+            err.matches(&format!("`{link}` is a symbolic link")).count(),
+            1,
+            "{err}"
+        );
+    }
+    assert!(err.contains("loop"), "{err}");
+    // Nothing was read through them: no finding names a file under either.
+    let o = bin()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.starts_with("content/up/") && !f.starts_with("content/here/")),
+        "{files:?}"
+    );
+    assert!(files.contains(&"content/own.md"), "{files:?}");
+}
+
 #[test]
 fn a_root_that_is_not_a_folder_is_a_usage_failure_for_build_as_for_check() {
     let tmp = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 The content graph: incidents, canonical learnings and the two special pages, loaded from the
 content folder once and read by every later stage.
 
-`load` walks the folder and reads front matter; `parse` runs the Markdown pass over every body
+`load` walks the folder (following symbolic links, see `walk`) and reads front matter; `parse` runs the Markdown pass over every body
 in parallel and fills in what the front matter left out (see `derive`). Only this module and
 `output` touch the disk.
 */
@@ -663,8 +663,14 @@ fn build_incident(
     }
 }
 
-/// Walks the content folder in a stable order. Returns the files to build and the
-/// Markdown-looking files that are skipped.
+/// Walks the content folder in a stable order, following symbolic links to files and folders
+/// (as Zola and mdBook do). Returns the files to build and the Markdown-looking files that are
+/// skipped.
+///
+/// What a link cannot give is reported, never skipped in silence: a broken link (`io`), a
+/// link that leads back into a folder it is in (`io`, not followed: a loop), and a file that
+/// two paths reach (`duplicate-id`: it would be built twice). Nothing under the output folder
+/// is read, whatever link leads there.
 fn walk(
     opts: &LoadOptions,
     content_root: &Path,
@@ -683,41 +689,70 @@ fn walk(
     let output = opts
         .output
         .canonicalize()
-        .unwrap_or_else(|_| opts.output.to_path_buf());
-    let mut files = Vec::new();
+        .unwrap_or_else(|_| lexical(opts.output));
+    let content_canonical = content_root
+        .canonicalize()
+        .unwrap_or_else(|_| lexical(content_root));
+    let mut found: Vec<Found> = Vec::new();
     let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(content_root)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             if e.depth() == 0 {
                 return true;
             }
-            let name = e.file_name().to_string_lossy();
-            if name.starts_with('.') {
+            let dir = e.file_type().is_dir();
+            if passed_over(&e.file_name().to_string_lossy(), e.depth(), dir) {
                 return false;
             }
-            if e.file_type().is_dir() {
-                if SKIPPED_DIRS.contains(&name.as_ref()) && e.depth() == 1 {
-                    return false;
-                }
+            if dir {
                 if let Ok(c) = e.path().canonicalize() {
-                    if c == output {
+                    if c.starts_with(&output) {
+                        return false;
+                    }
+                    // A link to a folder that holds it, or the content folder, would read
+                    // everything again; walkdir finds the loops this does not.
+                    let holds_link = || {
+                        e.path()
+                            .parent()
+                            .and_then(|p| p.canonicalize().ok())
+                            .is_some_and(|p| p.starts_with(&c))
+                    };
+                    if e.path_is_symlink() && (content_canonical.starts_with(&c) || holds_link()) {
+                        diags.push(loop_finding(opts.root, e.path(), &c));
                         return false;
                     }
                 }
+            } else if e.path_is_symlink()
+                && e.path()
+                    .canonicalize()
+                    .is_ok_and(|c| c.starts_with(&output))
+            {
+                return false;
             }
             true
         });
+    // The links to folders the walk is in, innermost last, with their depth.
+    let mut links: Vec<(usize, PathBuf)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel_path(opts.root, p)).unwrap_or_default();
-                diags.push(Diagnostic::error("io", &p, format!("cannot read: {e}")));
+                walk_error(opts, content_root, &e, &ignore, &output, diags);
                 continue;
             }
         };
+        while links.last().is_some_and(|(d, _)| *d >= entry.depth()) {
+            links.pop();
+        }
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && entry.path_is_symlink() {
+                links.push((entry.depth(), entry.path().to_path_buf()));
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -755,9 +790,190 @@ fn walk(
         } else {
             Kind::Incident
         };
-        files.push((kind, path.to_path_buf()));
+        let via = if entry.path_is_symlink() {
+            Some(path.to_path_buf())
+        } else {
+            links.last().map(|(_, l)| l.clone())
+        };
+        // Only a path through a link needs the file system to say where it leads.
+        let resolved = match via {
+            None => content_canonical.join(path.strip_prefix(content_root).unwrap_or(path)),
+            Some(_) => path.canonicalize().unwrap_or_else(|_| path.to_path_buf()),
+        };
+        found.push(Found {
+            kind,
+            path: path.to_path_buf(),
+            resolved,
+            via,
+        });
+    }
+    // A file two paths reach is one postmortem: it is kept under the path without a link (else
+    // the first), and each other path is an error, since two ids, or one id twice, would follow.
+    let mut first: HashMap<&Path, usize> = HashMap::with_capacity(found.len());
+    for (i, f) in found.iter().enumerate().filter(|(_, f)| f.via.is_none()) {
+        first.entry(f.resolved.as_path()).or_insert(i);
+    }
+    for (i, f) in found.iter().enumerate() {
+        first.entry(f.resolved.as_path()).or_insert(i);
+    }
+    let mut files = Vec::with_capacity(found.len());
+    for (i, f) in found.iter().enumerate() {
+        let k = first[f.resolved.as_path()];
+        if k == i {
+            files.push((f.kind, f.path.clone()));
+            continue;
+        }
+        let kept = &found[k];
+        let source = rel_path(opts.root, &f.path);
+        let kept = rel_path(opts.root, &kept.path);
+        let link = f.via.as_deref().unwrap_or(&f.path);
+        let how = if link == f.path {
+            format!(
+                "`{source}` is a symbolic link to `{}`, the same file as `{kept}`",
+                link_target(link)
+            )
+        } else {
+            format!(
+                "`{source}` is the same file as `{kept}`, reached again through the symbolic link `{}` (to `{}`)",
+                rel_path(opts.root, link),
+                link_target(link)
+            )
+        };
+        diags.push(
+            Diagnostic::error(
+                "duplicate-id",
+                &source,
+                format!("{how}: read twice, it would become two postmortems from one file"),
+            )
+            .hint("delete the symbolic link, or add its path to `ignore` in hindsight.toml, so that each file is read by one path only"),
+        );
     }
     (files, skipped)
+}
+
+/// A file to build, as the walk found it.
+struct Found {
+    kind: Kind,
+    /// The path walked (through links, when any).
+    path: PathBuf,
+    /// Where it leads, with every link resolved: one file has one.
+    resolved: PathBuf,
+    /// The symbolic link it was reached through: itself, or the innermost linked folder.
+    via: Option<PathBuf>,
+}
+
+/// Whether the walk passes over an entry of this name: hidden files and folders (editors'
+/// lock files among them), and the folders of [`SKIPPED_DIRS`] at the top.
+fn passed_over(name: &str, depth: usize, dir: bool) -> bool {
+    name.starts_with('.') || (dir && depth == 1 && SKIPPED_DIRS.contains(&name))
+}
+
+/// What a symbolic link says it points to, as written.
+fn link_target(link: &Path) -> String {
+    std::fs::read_link(link)
+        .map(|t| t.display().to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// `path` made absolute, with `.` and `..` resolved without the file system (for paths that
+/// do not exist).
+fn lexical(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A link that leads back into a folder the walk is in.
+fn loop_finding(root: &Path, link: &Path, leads_to: &Path) -> Diagnostic {
+    let source = rel_path(root, link);
+    let target = std::fs::read_link(link)
+        .map(|t| t.display().to_string())
+        .unwrap_or_else(|_| leads_to.display().to_string());
+    Diagnostic::error(
+        "io",
+        &source,
+        format!("`{source}` is a symbolic link to `{target}`, a folder that holds it: following it would go round in a loop, so it is not followed"),
+    )
+    .hint("delete the link, or point it at a folder that holds neither the link nor the content folder")
+}
+
+/// Reports what the walk could not read: a broken link, a loop, a folder it may not list.
+fn walk_error(
+    opts: &LoadOptions,
+    content_root: &Path,
+    e: &walkdir::Error,
+    ignore: &globset::GlobSet,
+    output: &Path,
+    diags: &Diagnostics,
+) {
+    let Some(path) = e.path() else {
+        diags.push(Diagnostic::error("io", "", format!("cannot read: {e}")));
+        return;
+    };
+    let source = rel_path(opts.root, path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let rel = rel_path(content_root, path);
+    // What the walk would have passed over had it been readable.
+    if (e.depth() > 0 && passed_over(&name, e.depth(), true))
+        || ignore.is_match(&rel)
+        || ignore.is_match(&name)
+    {
+        return;
+    }
+    if let Some(ancestor) = e.loop_ancestor() {
+        diags.push(loop_finding(opts.root, path, ancestor));
+        return;
+    }
+    let Ok(target) = std::fs::read_link(path) else {
+        diags.push(Diagnostic::error(
+            "io",
+            &source,
+            format!("cannot read: {e}"),
+        ));
+        return;
+    };
+    // A broken link is content only when its name is a postmortem's or a folder's: an image
+    // is reported where it is used (`missing-image`).
+    let ext = Path::new(&name.to_lowercase())
+        .extension()
+        .map(|x| x.to_string_lossy().into_owned());
+    if ext.is_some_and(|x| x != "md" && x != "markdown") {
+        return;
+    }
+    // A link to the output folder before the first build: never read anyway.
+    let parent = path.parent().unwrap_or(Path::new("."));
+    if lexical(&parent.join(&target)).starts_with(output) {
+        return;
+    }
+    let why = match e.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound => "which does not exist".to_string(),
+        Some(io) => format!("which cannot be read: {io}"),
+        None => format!("which cannot be read: {e}"),
+    };
+    diags.push(
+        Diagnostic::error(
+            "io",
+            &source,
+            format!("`{source}` is a symbolic link to `{}`, {why}", target.display()),
+        )
+        .hint("point the link at an existing file or folder (a relative target is read from the link's own folder), or delete it"),
+    );
 }
 
 /// A file without an extension is read as Markdown when it opens with a heading (`# Title`,
