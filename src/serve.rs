@@ -378,7 +378,8 @@ fn describe(changed: &[PathBuf]) -> String {
 
 /// Watches what the site is built from (see [`Scope`]): the root itself, not its subfolders
 /// (for `hindsight.toml`, and new folders), and each folder of the scope that exists (with
-/// content at the root, every folder there that is not ignored). Folders already in
+/// content at the root, every folder there that is not ignored), and the symbolic links the
+/// build follows out of them (see [`links`]). Folders already in
 /// `watched` are kept; returns the new set. With a config that cannot be read, the set stays
 /// as it was.
 fn watch(
@@ -411,6 +412,8 @@ fn watch(
                     }
                 }
             }
+            let links = links(root, &wanted, &scope);
+            wanted.extend(links);
         }
         None if !watched.is_empty() => return Ok(watched.to_vec()),
         None => {}
@@ -418,7 +421,10 @@ fn watch(
     wanted.sort();
     wanted.dedup();
     for path in &wanted {
-        if watched.contains(path) {
+        // A linked file is watched again each time: an editor that saves by replacing the
+        // file leaves the watch on the old one.
+        let linked_file = path.is_file() && path.is_symlink();
+        if watched.contains(path) && !linked_file {
             continue;
         }
         let mode = if path == root {
@@ -435,6 +441,52 @@ fn watch(
         let _ = debouncer.unwatch(gone);
     }
     Ok(wanted)
+}
+
+/// The symbolic links under the watched `folders` (and at the root, with content there) whose
+/// targets no watched folder holds. The build follows links, so the preview watches them by
+/// the link's path, which is how events then name them: a linked file, since a change to it
+/// is no change to the folder of its link, and a linked folder made after its parent was
+/// watched (notify follows only the links that existed then). Links into the output folder
+/// are left out, as the build leaves them out.
+fn links(root: &Path, folders: &[PathBuf], scope: &Scope) -> Vec<PathBuf> {
+    let output = root.join(&scope.output).canonicalize().ok();
+    let held: Vec<PathBuf> = folders
+        .iter()
+        .filter(|f| *f != root)
+        .filter_map(|f| f.canonicalize().ok())
+        .collect();
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut consider = |path: &Path| {
+        let Ok(target) = path.canonicalize() else {
+            return;
+        };
+        let outside = !held.iter().any(|h| target.starts_with(h));
+        let output = output.as_ref().is_some_and(|o| target.starts_with(o));
+        if outside && !output && !found.iter().any(|f| f == path) {
+            found.push(path.to_path_buf());
+        }
+    };
+    let skip = |path: &Path| ignored(path.strip_prefix(root).unwrap_or(path), &scope.output);
+    for folder in folders.iter().filter(|f| *f != root) {
+        let entries = walkdir::WalkDir::new(folder)
+            .follow_links(true)
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !skip(e.path()))
+            .flatten();
+        for e in entries.filter(|e| e.depth() > 0 && e.path_is_symlink()) {
+            consider(e.path());
+        }
+    }
+    if scope.content_at_root {
+        for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
+            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            if is_link && !skip(&entry.path()) {
+                consider(&entry.path());
+            }
+        }
+    }
+    found
 }
 
 /// `/__hindsight/events`: a `hello` with the build the page was served from, then `reload`

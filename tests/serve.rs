@@ -215,6 +215,60 @@ fn a_change_rebuilds_and_reloads_and_a_broken_file_keeps_the_last_good_site_and_
 }
 
 #[test]
+#[cfg(unix)]
+fn a_change_to_the_file_a_symbolic_link_points_at_rebuilds_as_the_build_follows_it() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let text =
+        |title: &str| format!("---\nid: S-1\ntitle: {title}\ndate: 2024-01-02\n---\nIt broke.\n");
+    write_files(
+        root,
+        &[
+            (
+                "content/own.md",
+                "# Our own\n\nOn 2 January 2024 it broke.\n",
+            ),
+            ("elsewhere/real.md", &text("Linked before")),
+        ],
+    );
+    symlink("../elsewhere/real.md", root.join("content/sym.md")).unwrap();
+    let server = serve(root, &[]);
+    let page = format!("{}incidents/S-1/", server.url);
+    wait_for(&page, "Linked before");
+    // Outside every watched folder: only the link's own watch sees this.
+    std::fs::write(root.join("elsewhere/real.md"), text("Linked after")).unwrap();
+    wait_for(&page, "Linked after");
+    // Saved as some editors save, by replacing the file; the next change is seen too.
+    std::fs::write(root.join("elsewhere/new.md"), text("Linked replaced")).unwrap();
+    std::fs::rename(
+        root.join("elsewhere/new.md"),
+        root.join("elsewhere/real.md"),
+    )
+    .unwrap();
+    wait_for(&page, "Linked replaced");
+    std::fs::write(root.join("elsewhere/real.md"), text("Linked again")).unwrap();
+    wait_for(&page, "Linked again");
+    // A folder linked while serving is followed, and watched, too.
+    write_files(
+        root,
+        &[(
+            "shared/two.md",
+            &text("In a linked folder").replace("S-1", "S-2"),
+        )],
+    );
+    symlink("../shared", root.join("content/linked")).unwrap();
+    let two = format!("{}incidents/S-2/", server.url);
+    wait_for(&two, "In a linked folder");
+    std::fs::write(
+        root.join("shared/two.md"),
+        text("Changed in the linked folder").replace("S-1", "S-2"),
+    )
+    .unwrap();
+    wait_for(&two, "Changed in the linked folder");
+}
+
+#[test]
 fn a_port_in_use_is_an_error_that_says_how_to_pick_another() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
