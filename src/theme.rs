@@ -60,7 +60,10 @@ pub fn templates(root: &Path, theme: &str) -> Result<Tera, String> {
     let mut overridden = std::collections::BTreeMap::new();
     let dir = root.join("themes").join(theme).join("templates");
     if dir.is_dir() {
-        for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        for e in walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             let e = e.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
             if !e.file_type().is_file() {
                 continue;
@@ -92,7 +95,10 @@ pub fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, 
         .collect();
     let dir = root.join("themes").join(theme).join("static");
     if dir.is_dir() {
-        for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        for e in walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             let e = e.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
             if e.file_type().is_file() {
                 let bytes = std::fs::read(e.path())
