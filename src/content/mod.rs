@@ -2,9 +2,9 @@
 The content graph: incidents, canonical learnings and the two special pages, loaded from the
 content folder once and read by every later stage.
 
-`load` walks the folder (following symbolic links, see `walk`) and reads front matter; `parse` runs the Markdown pass over every body
-in parallel and fills in what the front matter left out (see `derive`). Only this module and
-`output` touch the disk.
+`load` walks the folder (following symbolic links, see `walk`) and reads front matter; `parse`
+runs the Markdown pass over every body in parallel and fills in what the front matter left out
+(see `derive`). Only this module and `output` touch the disk.
 */
 
 pub mod derive;
