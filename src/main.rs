@@ -141,6 +141,11 @@ fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
 fn new(args: hindsight::cli::NewArgs) -> ExitCode {
     use hindsight::scaffold::{run, NewError, NewOptions};
     let root = args.common.root.clone();
+    // A mistyped --root must not become a new folder with a postmortem in it.
+    if let Err(message) = hindsight::root_folder(&root) {
+        eprintln!("error: {message}");
+        return ExitCode::from(2);
+    }
     let opts = NewOptions {
         root: args.common.root,
         title: args.title,

@@ -280,3 +280,18 @@ fn a_template_kept_in_the_content_folder_is_found_by_name_and_is_not_an_incident
     assert!(titles.contains(&"Disk filled".to_string()), "{titles:?}");
     assert!(!titles.iter().any(|t| t.contains("{{")), "{titles:?}");
 }
+
+#[test]
+fn a_root_that_is_not_a_folder_is_a_usage_failure_and_nothing_is_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("no-such-repo");
+    let o = new(&missing, &["Disk full"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert!(!missing.exists());
+    let file = tmp.path().join("README.md");
+    std::fs::write(&file, "# Not a repo\n").unwrap();
+    let o = new(&file, &["Disk full"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "# Not a repo\n");
+}
