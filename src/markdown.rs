@@ -107,6 +107,10 @@ impl Section {
     }
 }
 
+/// The level of a section that a paragraph of bold text alone opens ("**Takeaways:**"): deeper
+/// than any heading.
+const LABEL_LEVEL: u8 = 7;
+
 /// Everything one pass learned about a body.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {
@@ -747,6 +751,14 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut code: Option<(String, String)> = None;
     // Structure state.
     let mut current: Option<Section> = None;
+    // The headings open inside `current`, innermost last: (index in `out.sections`, level).
+    // What `current` collects, its innermost one collects too, so that "### Lessons learned"
+    // under "## Review" has its items.
+    let mut nested: Vec<(usize, u8)> = Vec::new();
+    // Whether the open top-level paragraph is, so far, only bold text ("**Takeaways:**"), and
+    // how deep in bold the parser is.
+    let mut label = false;
+    let mut strong = 0u32;
     let mut para: Option<(String, usize)> = None;
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut table_row: Option<(Vec<String>, usize)> = None;
@@ -780,23 +792,40 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                         .filter(|&(_, end)| line_of(range.start).0 == end + 1)
                         .map(|(start, _)| start),
                 };
-                if let (Some(block), Some(sec)) = (block, current.as_mut()) {
+                if let Some(block) = block.filter(|_| current.is_some() || !nested.is_empty()) {
                     // Read from the source, so a column holds in an indented block too.
                     for (at, id) in learning_marks(&body[range.clone()]) {
                         // Columns in characters, as every diagnostic counts them.
                         let (line, column) = crate::diagnostics::line_col(body, range.start + at);
                         let line = line + page.first_line - 1;
-                        sec.marks.push(Mark {
+                        let mark = Mark {
                             id,
                             block,
                             line,
                             column,
-                        });
+                        };
+                        if let Some(&(k, _)) = nested.last() {
+                            out.sections[k].marks.push(mark.clone());
+                        }
+                        if let Some(sec) = current.as_mut() {
+                            sec.marks.push(mark);
+                        }
                     }
                 }
             }
             Event::Start(Tag::FootnoteDefinition(n)) => out.ids.push(n.to_string()),
             _ => {}
+        }
+        if para.is_some() {
+            match &event {
+                Event::Start(Tag::Strong) => strong += 1,
+                Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
+                Event::Text(t) if strong > 0 || t.trim().is_empty() => {}
+                Event::SoftBreak | Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
+                }
+                _ if strong == 0 => label = false,
+                _ => {}
+            }
         }
         // Text for structure (paragraphs, items, cells, section text).
         let text_piece: Option<&str> = match &event {
@@ -886,6 +915,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 if let Some(sec) = current.as_ref() {
                     if lvl <= sec.level {
                         out.sections.push(current.take().unwrap());
+                        nested.clear();
                     }
                 }
                 match current.as_mut() {
@@ -894,6 +924,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                         parent.text.push_str(&htext);
                         parent.text.push('\n');
                         // Nested sections are also recorded on their own.
+                        nested.retain(|&(_, l)| l < lvl);
+                        nested.push((out.sections.len(), lvl));
                         out.sections.push(Section {
                             title: htext,
                             level: lvl,
@@ -903,6 +935,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                         });
                     }
                     None => {
+                        nested.clear();
                         current = Some(Section {
                             title: htext,
                             level: lvl,
@@ -947,6 +980,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 if items.is_empty() && cell.is_none() && block_depth == 0 {
                     let (line, _) = line_of(range.start);
                     para = Some((String::new(), line));
+                    label = true;
+                    strong = 0;
                 }
                 events.push(Event::Start(Tag::Paragraph));
             }
@@ -956,12 +991,45 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 }
                 if let Some((p, line)) = para.take() {
                     let p = collapse_ws(&p);
-                    if !p.is_empty() {
-                        if out.first_paragraph.is_none() {
-                            out.first_paragraph = Some(p.clone());
+                    // A short paragraph of bold text alone labels what follows as a heading
+                    // would ("**Takeaways:**", "**Follow-ups**"): it opens a section deeper than
+                    // any heading, nested in the heading's section if there is one, until the
+                    // next label or heading. It collects items, paragraphs and rows, not text
+                    // (that stays with the heading's section, or the preamble).
+                    let title = p.trim_end_matches(':').trim();
+                    let labels = label && !title.is_empty() && title.chars().count() <= 60;
+                    match current.as_mut() {
+                        _ if labels => {
+                            nested.retain(|&(_, l)| l < LABEL_LEVEL);
+                            nested.push((out.sections.len(), LABEL_LEVEL));
+                            out.sections.push(Section {
+                                title: title.to_string(),
+                                level: LABEL_LEVEL,
+                                anchor: current
+                                    .as_ref()
+                                    .map(|c| c.anchor.clone())
+                                    .unwrap_or_default(),
+                                line,
+                                ..Default::default()
+                            });
                         }
-                        if let Some(sec) = current.as_mut() {
+                        _ if p.is_empty() => {}
+                        Some(sec) => {
+                            if out.first_paragraph.is_none() {
+                                out.first_paragraph = Some(p.clone());
+                            }
+                            if let Some(&(k, _)) = nested.last() {
+                                out.sections[k].paragraphs.push((p.clone(), line));
+                            }
                             sec.paragraphs.push((p, line));
+                        }
+                        None => {
+                            if let Some(&(k, _)) = nested.last() {
+                                out.sections[k].paragraphs.push((p.clone(), line));
+                            }
+                            if out.first_paragraph.is_none() {
+                                out.first_paragraph = Some(p);
+                            }
                         }
                     }
                 }
@@ -1028,12 +1096,16 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     None => {
                         last_block = Some((frame.line, last_line(range.clone())));
                         if block_depth == 0 {
+                            let item = ListItem {
+                                text,
+                                checked: frame.checked,
+                                line: frame.line,
+                            };
+                            if let Some(&(k, _)) = nested.last() {
+                                out.sections[k].items.push(item.clone());
+                            }
                             if let Some(sec) = current.as_mut() {
-                                sec.items.push(ListItem {
-                                    text,
-                                    checked: frame.checked,
-                                    line: frame.line,
-                                });
+                                sec.items.push(item);
                             }
                         }
                     }
@@ -1049,8 +1121,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             Event::End(tag @ (TagEnd::TableRow | TagEnd::TableHead)) => {
                 if let Some(row) = table_row.take() {
-                    if let Some(sec) = current.as_mut() {
-                        if block_depth == 0 && items.is_empty() {
+                    if block_depth == 0 && items.is_empty() {
+                        if let Some(&(k, _)) = nested.last() {
+                            out.sections[k].rows.push(row.clone());
+                        }
+                        if let Some(sec) = current.as_mut() {
                             sec.rows.push(row);
                         }
                     }

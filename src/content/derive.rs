@@ -187,19 +187,17 @@ fn sections<'a>(parsed: &'a Parsed, names: &[&str], extra: &[String]) -> Vec<&'a
 
 fn matching(parsed: &Parsed, matches: impl Fn(&Section) -> bool) -> Vec<&Section> {
     let mut out: Vec<&Section> = Vec::new();
+    // The last match, while the sections after it are nested in it (sections are in order).
+    let mut open: Option<u8> = None;
     for s in &parsed.sections {
+        if open.is_some_and(|level| s.level > level) {
+            // A nested section's items are its matched parent's too.
+            continue;
+        }
+        open = None;
         if matches(s) {
-            // A nested match inside an already matched section is covered by its parent.
-            if let Some(last) = out.last() {
-                if s.level > last.level
-                    && s.line > last.line
-                    && s.items.is_empty()
-                    && s.rows.is_empty()
-                {
-                    continue;
-                }
-            }
             out.push(s);
+            open = Some(s.level);
         }
     }
     out
@@ -667,6 +665,43 @@ mod tests {
         );
         let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
         assert_eq!(a, ["Add jitter to client retries", "Cap retry attempts"]);
+    }
+
+    #[test]
+    fn lessons_under_a_heading_nested_in_another_section_are_found() {
+        let p = parse(
+            "# Outage\n\n## Review\n\nIt broke.\n\n### Lessons learned\n\n- Alpha\n- Beta\n\n\
+             ## Follow-ups\n\n### Short term\n\n- Do X\n\n### Long term\n\n- Do Y\n",
+        );
+        assert_eq!(texts(&learnings(&p, &[])), ["Alpha", "Beta"]);
+        // Nested under a matching section, items count once.
+        let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
+        assert_eq!(a, ["Do X", "Do Y"]);
+    }
+
+    #[test]
+    fn a_paragraph_of_bold_text_alone_labels_a_list_as_a_heading_would() {
+        // Terse notes with no heading but the title.
+        let p = parse(
+            "# CDN errors\n\n**Cause:** Their outage.\n\n**Takeaways:**\n- No CDN bypass\n\
+             - Alert through the CDN\n\n**Follow-ups**\n- Add a synthetic check\n",
+        );
+        assert_eq!(
+            texts(&learnings(&p, &[])),
+            ["No CDN bypass", "Alert through the CDN"]
+        );
+        let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
+        assert_eq!(a, ["Add a synthetic check"]);
+        // No heading at all; a bold label inside a matched section adds nothing twice.
+        let p = parse("**Lessons**\n\n- One\n\n## Action items\n\n**Now**\n\n- Fix it\n");
+        assert_eq!(texts(&learnings(&p, &[])), ["One"]);
+        let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
+        assert_eq!(a, ["Fix it"]);
+        // Bold words that start a paragraph are no label, and a label is no summary: what it
+        // labels is.
+        let p = parse("# X\n\n**Summary**\n\n**Impact:** all users.\n");
+        assert!(learnings(&p, &[]).is_empty());
+        assert_eq!(summary(&p), "Impact: all users.");
     }
 
     #[test]
