@@ -936,6 +936,10 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 (Some(d), _) => format!("date {d} from the repository history"),
                 (None, _) => "no date (the postmortem is listed as undated)".to_string(),
             }),
+            "severity" => parts.push(format!(
+                "severity {} from the text",
+                inc.severity.as_deref().unwrap_or_default()
+            )),
             "summary" if !inc.summary.is_empty() => {
                 parts.push("summary from the first paragraph".into())
             }

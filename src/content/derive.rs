@@ -451,6 +451,29 @@ pub fn summary(parsed: &Parsed) -> String {
         .unwrap_or_default()
 }
 
+/// A severity the text states as a label ("**Severity:** SEV2", "Severity: SEV3.", a
+/// `| Severity | SEV1 |` table row), when it is one of the configured `scale`, spelled as the
+/// scale spells it ("sev-2" is "SEV2"). "Other severity 1 work" is no label.
+pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)\bseverity\s*(?::|\|)\s*([a-z]{0,8}[- ]?[0-9])\b").unwrap()
+    });
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    std::iter::once(parsed.preamble.as_str())
+        .chain(parsed.sections.iter().map(|s| s.text.as_str()))
+        .flat_map(|text| re.captures_iter(text))
+        .find_map(|c| {
+            let found = key(&c[1]);
+            scale.iter().find(|s| key(s) == found).cloned()
+        })
+}
+
 fn id_prefix_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
@@ -665,6 +688,30 @@ mod tests {
         );
         let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
         assert_eq!(a, ["Add jitter to client retries", "Cap retry attempts"]);
+    }
+
+    #[test]
+    fn a_severity_stated_as_a_label_is_read_in_the_scale_s_spelling() {
+        let scale: Vec<String> = ["SEV1", "SEV2", "SEV3"].map(String::from).to_vec();
+        let sev = |body: &str| severity(&parse(body), &scale);
+        assert_eq!(
+            sev("**Date:** 2024-09-17 **Severity:** SEV3 **Authors:** x\n").as_deref(),
+            Some("SEV3")
+        );
+        assert_eq!(
+            sev("# X\n\n| Field | Value |\n|---|---|\n| Severity | sev-1 |\n").as_deref(),
+            Some("SEV1")
+        );
+        assert_eq!(
+            sev("# X\n\n## Summary\n\nSeverity: SEV2. Services: checkout.\n").as_deref(),
+            Some("SEV2")
+        );
+        // Not a label, or not on the scale.
+        assert_eq!(
+            sev("Two teams were busy with other severity 1 work.\n"),
+            None
+        );
+        assert_eq!(sev("Severity: SEV9\n"), None);
     }
 
     #[test]

@@ -570,6 +570,13 @@ fn build_incident(
             derive::summary(&parsed)
         }
     };
+    let severity = fm.severity.clone().or_else(|| {
+        let found = derive::severity(&parsed, &config.severities);
+        if found.is_some() {
+            derived.push("severity");
+        }
+        found
+    });
     let learnings = match fm.learnings.clone() {
         Some(ls) => ls
             .into_iter()
@@ -635,7 +642,7 @@ fn build_incident(
         title,
         date,
         date_source,
-        severity: fm.severity.clone(),
+        severity,
         status: fm.status.unwrap_or(Status::Published),
         visibility: fm.visibility.unwrap_or(Visibility::Public),
         services: fm.services.clone().unwrap_or_default(),
