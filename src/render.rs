@@ -122,6 +122,38 @@ fn date_view(d: Option<NaiveDate>) -> Value {
     }
 }
 
+/// An incident's date as pages show it: only the year when that is all that is known (1
+/// January of the year in the file name stands in for sorting, not for the reader).
+fn incident_date(inc: &Incident) -> Value {
+    match inc.date {
+        Some(d) if inc.date_source == crate::content::derive::DateSource::FileNameYear => {
+            let year = d.format("%Y").to_string();
+            json!({"iso": year, "human": year})
+        }
+        d => date_view(d),
+    }
+}
+
+/// A learning's first or last seen date: only the year when each of its incidents of that
+/// date knows only the year.
+fn seen_date(lib: &crate::content::Library, g: &Group, d: Option<NaiveDate>) -> Value {
+    let on_that_day = g
+        .incidents
+        .iter()
+        .map(|&i| &lib.incidents[i])
+        .filter(|inc| inc.date == d);
+    match on_that_day.clone().next() {
+        Some(inc)
+            if on_that_day
+                .clone()
+                .all(|o| o.date_source == inc.date_source) =>
+        {
+            incident_date(inc)
+        }
+        _ => date_view(d),
+    }
+}
+
 fn iso(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
@@ -162,7 +194,7 @@ fn card(inc: &Incident) -> Card<'_> {
         id: &inc.id,
         title: &inc.title,
         url: inc.url(),
-        date: date_view(inc.date),
+        date: incident_date(inc),
         severity: inc.severity.as_deref(),
         severity_slug: inc.severity.as_deref().map(slugify),
         summary: truncate(&inc.summary, 240),
@@ -555,7 +587,7 @@ fn incident_context(site: &Site, i: usize) -> Context {
                     reasons.push(t);
                 }
             }
-            json!({"id": o.id, "title": o.title, "url": o.url(), "date": date_view(o.date),
+            json!({"id": o.id, "title": o.title, "url": o.url(), "date": incident_date(o),
                    "severity": o.severity, "reasons": reasons})
         })
         .collect();
@@ -575,7 +607,7 @@ fn incident_context(site: &Site, i: usize) -> Context {
             "id": inc.id,
             "title": inc.title,
             "url": inc.url(),
-            "date": date_view(inc.date),
+            "date": incident_date(inc),
             "severity": inc.severity,
             "severity_slug": inc.severity.as_deref().map(slugify),
             "status": inc.status.as_str(),
@@ -619,7 +651,7 @@ fn group_row(site: &Site, g: &Group) -> Value {
     let (open, done, _) = action_statuses(site, g);
     json!({
         "id": g.id, "title": g.title, "url": g.url(), "summary": g.summary, "canonical": g.canonical,
-        "count": g.incidents.len(), "first_seen": date_view(g.first_seen), "last_seen": date_view(g.last_seen),
+        "count": g.incidents.len(), "first_seen": seen_date(lib, g, g.first_seen), "last_seen": seen_date(lib, g, g.last_seen),
         "timeline": timeline, "open_actions": open, "done_actions": done,
         "recurred_after_done": !g.recurred_after_done.is_empty(),
     })
@@ -716,8 +748,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             canonical: g.canonical,
             count: g.incidents.len(),
             recurring: g.is_recurring(),
-            first_seen: date_view(g.first_seen),
-            last_seen: date_view(g.last_seen),
+            first_seen: seen_date(lib, g, g.first_seen),
+            last_seen: seen_date(lib, g, g.last_seen),
             earlier_count: older.len(),
             earlier,
             incidents,
@@ -823,7 +855,7 @@ fn incident_ref(inc: &Incident) -> IncidentRef<'_> {
         id: &inc.id,
         title: &inc.title,
         url: inc.url(),
-        date: date_view(inc.date),
+        date: incident_date(inc),
     }
 }
 
@@ -928,7 +960,7 @@ fn render_action_items(
                 .or_default()
                 .push(json!({
                     "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
-                    "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": date_view(inc.date)},
+                    "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)},
                     "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
                     "by_similarity": a.learning.is_none(),
                 }));
@@ -981,7 +1013,7 @@ fn render_onboarding(
     let graph = &site.graph;
     let mut steps: Vec<Value> = Vec::new();
     let step_incident = |inc: &Incident, why: &str| {
-        json!({"kind": "incident", "title": inc.title, "url": inc.url(), "id": inc.id, "date": date_view(inc.date),
+        json!({"kind": "incident", "title": inc.title, "url": inc.url(), "id": inc.id, "date": incident_date(inc),
                "severity": inc.severity, "why": why, "summary": truncate(&inc.summary, 240)})
     };
     let step_group = |g: &Group, why: &str| {

@@ -854,3 +854,26 @@ fn check_and_serve_do_not_warn_about_a_missing_base_url() {
     .unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
 }
+
+#[test]
+fn a_date_known_only_by_its_year_is_shown_as_the_year() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[(
+            "content/PM2020-003 - Disk full.md",
+            "# Disk full\n\nThe timeline says 20202-01-16, a typo: no date can be read.\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM2020-003/index.html")).unwrap();
+    assert!(
+        page.contains("<time datetime=\"2020\">2020</time>"),
+        "{page}"
+    );
+    assert!(!page.contains("2020-01-01"), "{page}");
+    // The export keeps a full date, for sorting and scripts.
+    assert_eq!(exported(&out, "date"), ["2020-01-01"]);
+}
