@@ -448,6 +448,7 @@ pub fn render_site(
                 "incidents": lib.incidents.len(),
                 "learnings": graph.groups.len(),
                 "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
+                "recurred_after_done": graph.groups.iter().filter(|g| !g.recurred_after_done.is_empty()).count(),
                 "open_actions": open,
             }),
         );

@@ -644,6 +644,12 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
         "{maybe}"
     );
     assert!(!maybe.contains("Outage PM-3"), "{maybe}");
+    // The overview counts the learnings that recurred after a fix: claims only.
+    let overview = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        overview.contains("<strong>1</strong> recurred after a fix was done"),
+        "{overview}"
+    );
     // An action item that Hindsight attached shows its learning, and says who linked it; the
     // export names it.
     let incident = std::fs::read_to_string(out.join("incidents/PM-3/index.html")).unwrap();
