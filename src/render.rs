@@ -687,11 +687,22 @@ fn learning_context(site: &Site, g: &Group) -> Context {
         .iter()
         .map(|&i| {
             let inc = &lib.incidents[i];
+            // On a canonical learning's page, say which incidents similarity brought (a
+            // cluster's page says it of all of them).
+            let named = inc
+                .learnings
+                .iter()
+                .any(|l| l.canonical.as_deref() == Some(g.id.as_str()))
+                || inc
+                    .action_items
+                    .iter()
+                    .any(|a| a.learning.as_deref() == Some(g.id.as_str()));
             TaughtBy {
                 incident: incident_ref(inc),
                 severity: inc.severity.as_deref(),
                 severity_slug: inc.severity.as_deref().map(slugify),
                 texts: cited.remove(&i).unwrap_or_default(),
+                by_similarity: g.canonical && !named,
             }
         })
         .collect();
@@ -867,7 +878,9 @@ struct TaughtBy<'a> {
     incident: IncidentRef<'a>,
     severity: Option<&'a str>,
     severity_slug: Option<String>,
+    /// Its wordings of the lesson; none when only an action item links it.
     texts: Vec<&'a str>,
+    by_similarity: bool,
 }
 
 /// An action item meant to address a learning, with the incident that filed it.

@@ -644,6 +644,16 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
         "{maybe}"
     );
     assert!(!maybe.contains("Outage PM-3"), "{maybe}");
+    // Among the incidents that taught it, those similarity brought say so.
+    let taught = section("cited-h");
+    let entry = |id: &str| {
+        let at = taught
+            .find(&format!("<span class=\"id\">{id}</span>"))
+            .unwrap();
+        taught[at..].split("</li>").next().unwrap().to_string()
+    };
+    assert!(entry("PM-2").contains("linked by Hindsight"), "{taught}");
+    assert!(!entry("PM-1").contains("linked by Hindsight"), "{taught}");
     // The overview counts the learnings that recurred after a fix: claims only.
     let overview = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
