@@ -767,6 +767,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut in_image = false;
     let mut first_block = true;
     let mut skip_first_h1 = false;
+    // The rendered headings (index in `events`, level): if the body has an H1 of its own
+    // besides the title, every heading moves one level down, so the page keeps one H1.
+    let mut rendered_headings: Vec<(usize, u8)> = Vec::new();
     let mut block_depth = 0usize;
     // The last top-level paragraph or item that ended: its first and last lines. A learning
     // mark on the line right after it belongs to it.
@@ -902,6 +905,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     a = escape(&anchor),
                     t = escape(&htext),
                 );
+                if render {
+                    rendered_headings.push((events.len(), lvl));
+                }
                 events.push(Event::Html(h.into()));
                 if lvl <= 3 {
                     out.toc.push(TocEntry {
@@ -1246,6 +1252,20 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     }
     // Sections were pushed when closed; nested ones when opened. Restore document order.
     out.sections.sort_by_key(|s| s.line);
+    if render && rendered_headings.iter().any(|&(_, l)| l == 1) {
+        for &(k, l) in &rendered_headings {
+            let to = (l + 1).min(6);
+            if let Event::Html(h) = &events[k] {
+                let h = h
+                    .replacen(&format!("<h{l} "), &format!("<h{to} "), 1)
+                    .replace(&format!("</h{l}>"), &format!("</h{to}>"));
+                events[k] = Event::Html(h.into());
+            }
+        }
+        for t in &mut out.toc {
+            t.level = (t.level + 1).min(6);
+        }
+    }
     if render {
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
@@ -1530,6 +1550,19 @@ mod tests {
         // InspiredGitHub's grey comments (#969896, 2.7:1) are darkened, not replaced.
         let css = highlight_css("InspiredGitHub", "base16-ocean.dark");
         assert!(!css.contains("#969896"), "{css}");
+    }
+
+    #[test]
+    fn a_body_with_an_h1_of_its_own_moves_every_heading_down_so_the_page_has_one_h1() {
+        let p = render("# Disk full\n\n## Summary\n\nIt filled.\n\n# Stats\n\n###### Deep\n");
+        assert_eq!(p.h1.as_deref(), Some("Disk full"));
+        assert!(p.html.contains("<h3 id=\"summary\">"), "{}", p.html);
+        assert!(p.html.contains("<h2 id=\"stats\">"), "{}", p.html);
+        assert!(p.html.contains("<h6 id=\"deep\">"), "{}", p.html);
+        assert!(!p.html.contains("<h1"), "{}", p.html);
+        // Without a second H1, headings keep their levels.
+        let p = render("# Disk full\n\n## Summary\n\nIt filled.\n");
+        assert!(p.html.contains("<h2 id=\"summary\">"), "{}", p.html);
     }
 
     #[test]
