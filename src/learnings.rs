@@ -269,33 +269,42 @@ pub fn link(
                     .iter()
                     .any(|a| a.learning.as_deref() == Some(id))
         };
-        // (date, incident, whether the authors linked the done action to the learning).
-        let mut done: Vec<(NaiveDate, usize, bool)> = g
-            .actions
-            .iter()
-            .filter(|&&(i, a)| lib.incidents[i].action_items[a].status == ActionStatus::Done)
-            .filter_map(|&(i, a)| {
-                let named = lib.incidents[i].action_items[a].learning.as_deref() == Some(id);
-                lib.incidents[i].date.map(|d| (d, i, named))
-            })
-            .collect();
-        done.sort_unstable();
-        done.dedup();
+        // (date, incident) of the done action items, and of those the authors linked to the
+        // learning.
+        let mut done: Vec<(NaiveDate, usize)> = Vec::new();
+        let mut done_named: Vec<(NaiveDate, usize)> = Vec::new();
+        for &(i, a) in &g.actions {
+            let action = &lib.incidents[i].action_items[a];
+            if let (ActionStatus::Done, Some(d)) = (action.status, lib.incidents[i].date) {
+                done.push((d, i));
+                if action.learning.as_deref() == Some(id) {
+                    done_named.push((d, i));
+                }
+            }
+        }
+        for list in [&mut done, &mut done_named] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        // The latest done before `d` (an incident's own actions share its date, so they are
+        // never before it).
+        let latest_before = |list: &[(NaiveDate, usize)], d: NaiveDate| {
+            list[..list.partition_point(|&(dd, _)| dd < d)]
+                .last()
+                .map(|&(_, i)| i)
+        };
         if !done.is_empty() {
             for &later in &g.incidents {
                 let Some(d) = lib.incidents[later].date else {
                     continue;
                 };
-                let before = done.partition_point(|&(dd, _, _)| dd < d);
-                let earlier = done[..before].iter().rev().filter(|&&(_, i, _)| i != later);
-                if named(later) {
-                    if let Some(&(_, e, _)) = earlier.clone().find(|&&(_, _, named)| named) {
-                        g.recurred_after_done.push((later, e));
-                        continue;
+                match latest_before(&done_named, d).filter(|_| named(later)) {
+                    Some(e) => g.recurred_after_done.push((later, e)),
+                    None => {
+                        if let Some(e) = latest_before(&done, d) {
+                            g.maybe_recurred_after_done.push((later, e));
+                        }
                     }
-                }
-                if let Some(&(_, e, _)) = earlier.clone().next() {
-                    g.maybe_recurred_after_done.push((later, e));
                 }
             }
         }
