@@ -283,9 +283,11 @@ pub fn check_target(target: &Path, root: &Path, content: &Path) -> Result<(), Ou
 
 /// Resolves `.` and `..` without touching the disk (symlinks are resolved when they exist).
 fn normalise(p: &Path) -> PathBuf {
-    if let Ok(c) = p.canonicalize() {
-        return c;
-    }
+    p.canonicalize().unwrap_or_else(|_| lexical(p))
+}
+
+/// `p` with `.` and `..` resolved by its components alone, for a path that may not exist.
+pub(crate) fn lexical(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
