@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
 
@@ -19,26 +18,6 @@ fn copy_demo(to: &Path) {
         }
     }
     std::fs::copy(repo().join("hindsight.toml"), to.join("hindsight.toml")).unwrap();
-}
-
-fn check(root: &Path, extra: &[&str]) -> Output {
-    bin()
-        .arg("check")
-        .arg("--root")
-        .arg(root)
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
-/// `check --format json` parsed, with the exit code.
-fn check_json(root: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
-    let mut args = vec!["--format", "json"];
-    args.extend_from_slice(extra);
-    let o = check(root, &args);
-    let v: Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)));
-    (o.status.code(), v.as_array().unwrap().clone())
 }
 
 fn with_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {

@@ -458,16 +458,9 @@ fn a_symbolic_link_back_to_the_root_is_a_loop_reported_once_and_never_followed()
     }
     assert!(err.contains("loop"), "{err}");
     // Nothing was read through them: no finding names a file under either.
-    let o = bin()
-        .args(["check", "--format", "json", "--root"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
     let files: Vec<&str> = findings
-        .as_array()
-        .unwrap()
         .iter()
         .map(|f| f["file"].as_str().unwrap())
         .collect();
@@ -809,14 +802,9 @@ fn a_base_url_that_is_not_an_absolute_url_is_refused_with_its_line_and_column_an
     assert!(err.contains("https://example.org/postmortems/"), "{err}");
     assert!(!out.exists());
     // `check` reports it the same way.
-    let o = bin()
-        .args(["check", "--format", "json", "--root"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let f = &findings.as_array().unwrap()[0];
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
+    let f = &findings[0];
     assert_eq!(
         (f["rule"].as_str(), f["line"].as_u64()),
         (Some("config"), Some(2))
@@ -854,12 +842,10 @@ fn check_and_serve_do_not_warn_about_a_missing_base_url() {
     let root = tmp.path().join("site");
     small_site(&root, "");
     // `check` gates content; the base URL is often given at deploy time with --base-url.
-    let o = bin()
-        .args(["check", "--format", "json", "--root"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&o.stdout).contains("base_url"));
+    let (_, findings) = check_json(&root, &[]);
+    assert!(!serde_json::to_string(&findings)
+        .unwrap()
+        .contains("base_url"));
     // `serve` builds into memory with root-relative links; its site is never published.
     let report = hindsight::build(&hindsight::BuildOptions {
         root: root.clone(),

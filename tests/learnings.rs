@@ -5,7 +5,7 @@ use std::path::Path;
 use hindsight::learnings::{cluster_texts, Origin};
 
 mod common;
-use common::{bin, build_ok, copy_tree, fixture, read_json, write_files};
+use common::{build_ok, check_json, copy_tree, fixture, read_json, write_files};
 
 struct Labelled {
     texts: Vec<String>,
@@ -828,16 +828,9 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
     );
     // And `none` cannot name a canonical learning.
     write_files(&root, &[("learnings/none.md", "# Nothing\n")]);
-    let o = bin()
-        .args(["check", "--format", "json", "--root"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(1));
-    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
     let unknown: Vec<&serde_json::Value> = findings
-        .as_array()
-        .unwrap()
         .iter()
         .filter(|f| f["rule"] == "unknown-learning")
         .collect();
@@ -860,7 +853,7 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         "{f}"
     );
     // The suggestions of check say how to cite from the body.
-    assert!(findings.as_array().unwrap().iter().any(|f| {
+    assert!(findings.iter().any(|f| {
         f["rule"] == "near-duplicate-learning"
             && f["hint"]
                 .as_str()

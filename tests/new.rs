@@ -72,20 +72,10 @@ fn a_new_postmortem_is_a_draft_with_the_next_id_that_check_accepts_and_build_lea
     assert!(text.contains("status: draft\n"), "{text}");
     assert!(stderr(&o).contains("PM2025-003"), "{}", stderr(&o));
 
-    let check = bin()
-        .args(["check", "--format", "json", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(check.status.success(), "{}", stderr(&check));
-    let findings: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
-    let errors: Vec<_> = findings
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["level"] == "error")
-        .collect();
+    let (code, findings) = check_json(root, &[]);
+    let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
     assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(code, Some(0));
 
     // Drafts are published only when asked for; the title survives YAML's special characters.
     let out = tmp.path().join("public");

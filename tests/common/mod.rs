@@ -116,3 +116,24 @@ pub fn stderr(o: &Output) -> String {
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
+
+/// `hindsight check --root ROOT EXTRA...`.
+pub fn check(root: &Path, extra: &[&str]) -> Output {
+    bin()
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// `check --format json` parsed, with the exit code.
+pub fn check_json(root: &Path, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    let o = check(root, &args);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)));
+    (o.status.code(), v.as_array().unwrap().clone())
+}
