@@ -188,6 +188,12 @@ pub const RULES: &[Rule] = &[
         false,
         "a URL of the baseline sitemap that the new build drops without a redirect",
     ),
+    rule_def(
+        "dropped-cluster",
+        W,
+        false,
+        "a cluster page of the baseline sitemap that the new build no longer forms",
+    ),
 ];
 
 /// The rule with this id.
@@ -1656,10 +1662,18 @@ impl Baseline {
             .iter()
             .map(|i| i.id.as_str())
             .collect();
-        self.urls
+        let dropped: Vec<_> = self
+            .urls
             .iter()
             .filter(|(p, _, _)| !kept.contains(p) && !kept.contains(&format!("{p}/")))
+            .collect();
+        let clusters = ClusterNames::of(site, &dropped);
+        dropped
+            .into_iter()
             .map(|(p, line, column)| {
+                if let Some(found) = clusters.dropped(site, p, &self.file) {
+                    return found.at(*line, *column);
+                }
                 let hint = match p.strip_prefix("incidents/").map(|r| r.trim_end_matches('/')) {
                     Some(old) => match did_you_mean(old, &ids) {
                         Some(new) => {
@@ -1675,6 +1689,76 @@ impl Baseline {
                     .hint(hint)
             })
             .collect()
+    }
+}
+
+/// The learnings that could have named a cluster page, by the id they would give it (see
+/// [`crate::learnings::cluster_base_id`]): a cluster is named after its oldest member, so
+/// when a build no longer has `/learnings/<id>/`, the learning that named it tells where its
+/// lesson went.
+struct ClusterNames<'a> {
+    /// Base id -> (incident, the learning's or action item's text, line, its group now).
+    by_id: HashMap<String, (usize, &'a str, usize, Option<&'a str>)>,
+}
+
+impl<'a> ClusterNames<'a> {
+    fn of(site: &'a Site, dropped: &[&(String, usize, usize)]) -> ClusterNames<'a> {
+        let mut by_id = HashMap::new();
+        if dropped.iter().any(|(p, _, _)| p.starts_with("learnings/")) {
+            for (i, inc) in site.library.incidents.iter().enumerate() {
+                let items = inc
+                    .learnings
+                    .iter()
+                    .map(|l| (l.text.as_str(), l.line, l.group.as_deref()))
+                    .chain(
+                        inc.action_items
+                            .iter()
+                            .map(|a| (a.text.as_str(), a.line, a.group.as_deref())),
+                    );
+                for (text, line, group) in items {
+                    by_id
+                        .entry(crate::learnings::cluster_base_id(text))
+                        .or_insert((i, text, line, group));
+                }
+            }
+        }
+        ClusterNames { by_id }
+    }
+
+    /// The finding for a dropped `/learnings/<id>/` page that was a cluster named after a
+    /// learning this build still has; None for any other URL.
+    fn dropped(&self, site: &Site, path: &str, sitemap: &str) -> Option<Diagnostic> {
+        let id = path.strip_prefix("learnings/")?.trim_end_matches('/');
+        if id.contains('/') || site.library.learnings.iter().any(|l| l.id == id) {
+            return None;
+        }
+        // `-2`, `-3`... set apart two clusters named alike.
+        let base = match id.rsplit_once('-') {
+            Some((b, n)) if !self.by_id.contains_key(id) && n.parse::<u32>().is_ok() => b,
+            _ => id,
+        };
+        let &(i, text, line, group) = self.by_id.get(base)?;
+        let inc = &site.library.incidents[i];
+        let named = format!(
+            "“{}” ({}:{line})",
+            crate::render::truncate(text, 80),
+            inc.source
+        );
+        let now = match group
+            .and_then(|g| site.graph.by_id.get(g))
+            .map(|&g| &site.graph.groups[g])
+        {
+            Some(g) => format!("which is now in `/learnings/{}/` (“{}”)", g.id, g.title),
+            None => "which no cluster holds now".to_string(),
+        };
+        Some(
+            finding(
+                "dropped-cluster",
+                sitemap,
+                format!("`/{path}` was a cluster of similar learnings, named after {named}, {now}"),
+            )
+            .hint(format!("Hindsight forms clusters by similarity, so they change as postmortems are added, edited or removed. To give this lesson a page that lasts, write a canonical learning `learnings/{id}.md` in the content folder (front matter `title:`) and cite it from the postmortems that teach it (`learning: {id}`, or `<!-- hindsight: learning {id} -->`)")),
+        )
     }
 }
 

@@ -653,7 +653,7 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             .collect();
         let candidates = if learnings.is_empty() { &m } else { &learnings };
         let title = sentence_title(texts[representative(&m, candidates, item_vecs)]);
-        let base = crate::markdown::slugify(&first_words(without_lead_in(texts[oldest]), 7));
+        let base = cluster_base_id(texts[oldest]);
         let mut id = base.clone();
         let mut n = 2;
         while !used.insert(id.clone()) {
@@ -1095,6 +1095,13 @@ fn cluster_texts_with(
     let vectors = crate::lessons::vectors_with(&docs, &lessons, space);
     let docs: Vec<(&Counts, &SparseVec)> = docs.iter().zip(&lessons).collect();
     cluster_twice(&docs, &vectors, origins, space, threshold)
+}
+
+/// The id a cluster takes from its oldest member's text (before `-2`, `-3`... against
+/// collisions): its first seven words after any lead-in, as a slug. `check --baseline` uses
+/// it to find which learning named a cluster page that a build no longer has.
+pub fn cluster_base_id(text: &str) -> String {
+    crate::markdown::slugify(&first_words(without_lead_in(text), 7))
 }
 
 fn first_words(text: &str, n: usize) -> String {

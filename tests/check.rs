@@ -388,6 +388,61 @@ fn renaming_a_postmortem_keeps_its_urls_and_deleting_one_reports_exactly_its_url
     }
 }
 
+#[test]
+fn a_cluster_page_renamed_by_an_added_postmortem_is_a_warning_that_says_where_its_lesson_went() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("quayside"), &root);
+    // A 2021 postmortem added late: older than the learnings that named the clusters it joins.
+    let added = "QS-2021-005 - Shipping labels delayed at Tilburg.md";
+    let aside = tmp.path().join(added);
+    std::fs::rename(root.join(added), &aside).unwrap();
+    let before = tmp.path().join("before");
+    build_ok(&root, &before);
+    std::fs::rename(&aside, root.join(added)).unwrap();
+    let after = tmp.path().join("after");
+    build_ok(&root, &after);
+
+    let sitemap = before.join("sitemap.xml");
+    let (code, findings) = check_json(&root, &["--baseline", sitemap.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(
+        with_rule(&findings, "dropped-url").is_empty(),
+        "{findings:#?}"
+    );
+    let renamed = with_rule(&findings, "dropped-cluster");
+    assert!(!renamed.is_empty(), "adding it renames a cluster");
+    let mut moved = 0;
+    for f in renamed {
+        assert_eq!(f["level"], "warning");
+        assert!(f["line"].as_u64().unwrap() > 1);
+        let message = f["message"].as_str().unwrap();
+        let old = message.split('`').nth(1).unwrap();
+        assert!(
+            !after.join(old.trim_start_matches('/')).exists(),
+            "{old} is gone"
+        );
+        assert!(
+            message.contains(".md:"),
+            "names the learning's file and line: {message}"
+        );
+        // Where the lesson went is a page of the new build.
+        if let Some(now) = message.split("now in `").nth(1) {
+            let now = now.split('`').next().unwrap();
+            assert!(
+                after
+                    .join(now.trim_start_matches('/'))
+                    .join("index.html")
+                    .is_file(),
+                "{now}"
+            );
+            moved += 1;
+        }
+        assert!(f["hint"].as_str().unwrap().contains("canonical learning"));
+    }
+    assert!(moved > 0, "some renamed clusters live on under another id");
+}
+
 /// A copy of the `basic` fixture whose FX-001 postmortem has `aliases: <list>`.
 fn basic_with_aliases(list: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
