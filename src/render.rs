@@ -1552,7 +1552,12 @@ struct ExportGroup<'a> {
 /// `api/incidents.json` and `api/learnings.json`, as PRODUCT.md names them.
 fn export(site: &Site, out: &Output) -> Result<(), Error> {
     let lib = &site.library;
-    let url = |u: String| absolute(site, &u);
+    // Absolute under a base URL; else relative to the site root, like `search --json`, so
+    // that the export is right wherever the site is served from.
+    let url = |u: String| match site.config.base_prefix() {
+        Some(b) => format!("{b}{u}"),
+        None => u,
+    };
     let incidents: Vec<ExportIncident> = lib
         .incidents
         .iter()

@@ -349,6 +349,23 @@ fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_
         ids.contains(&"INC-7") && ids.contains(&"2023-04-02-db-failover"),
         "{ids:?}"
     );
+    // Without a base URL the export's URLs are relative to the site root, so they are right
+    // under any sub-path (GitHub Pages serves a project at /<repo>/).
+    for inc in incidents.as_array().unwrap() {
+        assert_eq!(
+            inc["url"],
+            format!("incidents/{}/", inc["id"].as_str().unwrap())
+        );
+    }
+    for l in read_json(&root.join("public/api/learnings.json"))
+        .as_array()
+        .unwrap()
+    {
+        assert_eq!(
+            l["url"],
+            format!("learnings/{}/", l["id"].as_str().unwrap())
+        );
+    }
     // A root with neither a content folder nor postmortems still says what is missing.
     let empty = tmp.path().join("empty");
     write_files(&empty, &[("README.md", "# nothing yet\n")]);
