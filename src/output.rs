@@ -52,6 +52,9 @@ pub struct DiskOutput {
 impl Output {
     /// Prepares a build into `target`, checking first that it is safe to replace it later.
     pub fn disk(target: &Path, root: &Path, content: &Path) -> Result<Output, OutputError> {
+        // A link (`public -> /srv/www`) stays: the site goes where it points.
+        let resolved = through_link(target)?;
+        let target = resolved.as_path();
         check_target(target, root, content)?;
         let parent = target
             .parent()
@@ -144,6 +147,23 @@ impl Output {
     }
 }
 
+/// `target` itself, or where it points when it is a symbolic link; replacing the link with a
+/// folder would delete a file Hindsight did not create.
+fn through_link(target: &Path) -> Result<PathBuf, OutputError> {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if m.file_type().is_symlink() => {
+            target.canonicalize().map_err(|e| OutputError::Refused {
+                path: target.to_path_buf(),
+                why: format!(
+                    "it is a symbolic link to {}, which cannot be reached ({e}); create that folder or point the link elsewhere",
+                    std::fs::read_link(target).unwrap_or_default().display()
+                ),
+            })
+        }
+        _ => Ok(target.to_path_buf()),
+    }
+}
+
 fn sibling(target: &Path, prefix: &str) -> PathBuf {
     let name = target
         .file_name()
@@ -171,16 +191,35 @@ fn manifest(dir: &Path) -> Option<Vec<String>> {
     )
 }
 
-/// Every file under `dir`, relative, with `/`.
+/// Every file under `dir`, relative, with `/`, and every empty folder, with a trailing `/`
+/// (an empty folder Hindsight did not make is the user's too).
 fn files_under(dir: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    for e in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
         let e = e.map_err(io::Error::other)?;
         if !e.file_type().is_dir() {
             out.push(crate::diagnostics::rel_path(dir, e.path()));
+        } else if std::fs::read_dir(e.path())
+            .map_err(io::Error::other)?
+            .next()
+            .is_none()
+        {
+            out.push(format!("{}/", crate::diagnostics::rel_path(dir, e.path())));
         }
     }
     Ok(out)
+}
+
+/// Whether `present` (from [`files_under`]) is a listed file, or an empty folder that held
+/// listed files.
+fn is_listed(present: &str, listed: &std::collections::HashSet<&str>) -> bool {
+    match present.strip_suffix('/') {
+        Some(folder) => listed.iter().any(|l| {
+            l.strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'))
+        }),
+        None => listed.contains(present),
+    }
 }
 
 /// An existing output folder may be replaced only if Hindsight made it and every file in it
@@ -205,14 +244,14 @@ fn replaceable(target: &Path) -> Result<(), OutputError> {
     let listed: std::collections::HashSet<&str> = listed.iter().map(|s| s.as_str()).collect();
     let foreign: Vec<&String> = present
         .iter()
-        .filter(|p| p.as_str() != MARKER && !listed.contains(p.as_str()))
+        .filter(|p| p.as_str() != MARKER && !is_listed(p, &listed))
         .collect();
     if !foreign.is_empty() {
         let shown: Vec<&str> = foreign.iter().take(5).map(|s| s.as_str()).collect();
         return Err(OutputError::Refused {
             path: target.to_path_buf(),
             why: format!(
-                "it holds {} file(s) Hindsight did not write ({}{}); move them out (files to publish belong in the content folder) so nothing is lost",
+                "it holds {} file(s) or folder(s) Hindsight did not write ({}{}); move them out (files to publish belong in the content folder) so nothing is lost",
                 foreign.len(),
                 shown.join(", "),
                 if foreign.len() > 5 { ", ..." } else { "" }
@@ -365,5 +404,60 @@ mod tests {
         std::fs::write(out.join("CNAME"), "example.org").unwrap();
         assert!(Output::disk(&out, &root, &root.join("content")).is_err());
         assert_eq!(std::fs::read(out.join("CNAME")).unwrap(), b"example.org");
+    }
+
+    #[test]
+    fn an_empty_folder_made_by_hand_blocks_the_swap_and_one_hindsight_emptied_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = dir.path().join("public");
+        let build = |page: &[u8]| {
+            let o = Output::disk(&out, &root, &root.join("content"))?;
+            o.write("incidents/a/index.html", page).unwrap();
+            o.commit()
+        };
+        build(b"one").unwrap();
+        std::fs::remove_file(out.join("incidents/a/index.html")).unwrap();
+        build(b"two").unwrap();
+        assert_eq!(
+            std::fs::read(out.join("incidents/a/index.html")).unwrap(),
+            b"two"
+        );
+
+        std::fs::create_dir(out.join("drafts")).unwrap();
+        let err = build(b"three").unwrap_err().to_string();
+        assert!(err.contains("drafts/"), "{err}");
+        assert!(out.join("drafts").is_dir());
+        assert_eq!(
+            std::fs::read(out.join("incidents/a/index.html")).unwrap(),
+            b"two"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_as_the_output_stays_and_the_site_goes_where_it_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let www = dir.path().join("srv/www");
+        std::fs::create_dir_all(&www).unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(&www, &link).unwrap();
+        for page in [&b"one"[..], b"two"] {
+            let o = Output::disk(&link, &root, &root.join("content")).unwrap();
+            o.write("index.html", page).unwrap();
+            o.commit().unwrap();
+            assert!(std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink());
+            assert_eq!(std::fs::read(www.join("index.html")).unwrap(), page);
+        }
+        let broken = dir.path().join("broken");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &broken).unwrap();
+        let err = Output::disk(&broken, &root, &root.join("content"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("nowhere"), "{err}");
     }
 }
