@@ -388,8 +388,8 @@ fn watch(
         notify_debouncer_full::RecommendedCache,
     >,
     root: &Path,
-    watched: &[PathBuf],
-) -> Result<Vec<PathBuf>, ServeError> {
+    watched: &[(PathBuf, Option<FolderId>)],
+) -> Result<Vec<(PathBuf, Option<FolderId>)>, ServeError> {
     let mut wanted = vec![root.to_path_buf()];
     match Scope::of(root) {
         Some(scope) => {
@@ -420,27 +420,56 @@ fn watch(
     }
     wanted.sort();
     wanted.dedup();
-    for path in &wanted {
+    let mut now = Vec::with_capacity(wanted.len());
+    for path in wanted {
+        let id = folder_id(&path);
         // A linked file is watched again each time: an editor that saves by replacing the
-        // file leaves the watch on the old one.
+        // file leaves the watch on the old one. So is a folder deleted and made again
+        // (`rm -rf content && cp -r backup content`): the watch died with the old one.
         let linked_file = path.is_file() && path.is_symlink();
-        if watched.contains(path) && !linked_file {
-            continue;
+        let same = watched.iter().any(|(p, was)| *p == path && *was == id);
+        if !same || linked_file {
+            if watched.iter().any(|(p, _)| *p == path) {
+                let _ = debouncer.unwatch(&path);
+            }
+            let mode = if path == root {
+                RecursiveMode::NonRecursive
+            } else {
+                RecursiveMode::Recursive
+            };
+            debouncer
+                .watch(&path, mode)
+                .map_err(|e| ServeError::Watch {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
         }
-        let mode = if path == root {
-            RecursiveMode::NonRecursive
-        } else {
-            RecursiveMode::Recursive
-        };
-        debouncer.watch(path, mode).map_err(|e| ServeError::Watch {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        now.push((path, id));
     }
-    for gone in watched.iter().filter(|w| !wanted.contains(w)) {
+    for (gone, _) in watched
+        .iter()
+        .filter(|(w, _)| !now.iter().any(|(p, _)| p == w))
+    {
         let _ = debouncer.unwatch(gone);
     }
-    Ok(wanted)
+    Ok(now)
+}
+
+/// What tells a folder from another made at the same path: its device and inode on Unix,
+/// and its creation time where the file system keeps one (a folder made right after one was
+/// deleted often gets its inode number back).
+type FolderId = (u64, u64, Option<std::time::SystemTime>);
+
+fn folder_id(path: &Path) -> Option<FolderId> {
+    let m = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    let (dev, ino) = {
+        use std::os::unix::fs::MetadataExt;
+        (m.dev(), m.ino())
+    };
+    #[cfg(not(unix))]
+    let (dev, ino) = (0, 0);
+    Some((dev, ino, m.created().ok()))
 }
 
 /// The symbolic links under the watched `folders` (and at the root, with content there) whose

@@ -269,6 +269,32 @@ fn a_change_to_the_file_a_symbolic_link_points_at_rebuilds_as_the_build_follows_
 }
 
 #[test]
+fn a_content_folder_deleted_and_made_again_is_still_watched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let post = |words: &str| {
+        format!("---\nid: W-1\ntitle: Swap\ndate: 2024-01-02\n---\n# Swap\n\n{words}\n")
+    };
+    write_files(
+        root,
+        &[
+            ("content/a.md", &post("First text")),
+            ("backup/a.md", &post("Swapped text")),
+        ],
+    );
+    let server = serve(root, &[]);
+    let page = format!("{}incidents/W-1/", server.url);
+    wait_for(&page, "First text");
+    // In one go, as a sync script does it: no pause between deleting and copying.
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    copy_tree(&root.join("backup"), &root.join("content"));
+    wait_for(&page, "Swapped text");
+    // The new folder is watched: the watch on the deleted one died with it.
+    std::fs::write(root.join("content/a.md"), post("Edited after the swap")).unwrap();
+    wait_for(&page, "Edited after the swap");
+}
+
+#[test]
 fn a_port_in_use_is_an_error_that_says_how_to_pick_another() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
