@@ -126,8 +126,26 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     let title = Config::load(&opts.root)
         .map(|c| c.title)
         .unwrap_or_default();
-    // The address on stdout, alone on its line, for people and for scripts.
-    println!("Serving {title:?} at http://{addr}/");
+    // The address on stdout, alone on its line, for people and for scripts: one a browser
+    // can open, which 0.0.0.0 is not.
+    let local = if addr.ip().is_unspecified() {
+        let loopback: IpAddr = if addr.is_ipv4() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        };
+        SocketAddr::new(loopback, addr.port())
+    } else {
+        addr
+    };
+    println!("Serving {title:?} at http://{local}/");
+    if addr != local && !opts.quiet {
+        eprintln!(
+            "Listening on every address of this machine ({}): other machines open it at this machine's address, port {}.",
+            addr.ip(),
+            addr.port()
+        );
+    }
     if !opts.quiet {
         eprintln!(
             "{}Watching {} for changes. Press Ctrl+C to stop.",
@@ -232,7 +250,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
             };
             if !opts.quiet {
                 eprintln!(
-                    "{prefix}built {} incidents, {} learnings ({} recurring), {} pages in {:.0?}",
+                    "{prefix}built {} incidents, {} learnings ({} recurring), {} pages in {:.2?}",
                     report.incidents,
                     report.learnings,
                     report.recurring,

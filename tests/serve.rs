@@ -295,6 +295,18 @@ fn a_content_folder_deleted_and_made_again_is_still_watched() {
 }
 
 #[test]
+fn bound_to_every_address_it_prints_an_address_a_browser_can_open() {
+    let server = serve(&fixture("basic"), &["--bind", "0.0.0.0"]);
+    assert!(
+        server.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let (status, _, _) = get(&server.url);
+    assert_eq!(status, 200);
+}
+
+#[test]
 fn a_port_in_use_is_an_error_that_says_how_to_pick_another() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
