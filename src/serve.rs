@@ -269,6 +269,11 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
             };
             let (text, plain) = match &e {
                 crate::Error::Invalid(ds) => {
+                    // What stops the build first: the errors are what the writer came to see,
+                    // and warnings can fill the overlay.
+                    let mut ds = ds.clone();
+                    ds.sort_by_key(|d| d.level != Level::Error);
+                    let ds = &ds;
                     let errors = ds.iter().filter(|d| d.level == Level::Error).count();
                     (
                         render_human(ds, &opts.root, color),

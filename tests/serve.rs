@@ -295,6 +295,31 @@ fn a_content_folder_deleted_and_made_again_is_still_watched() {
 }
 
 #[test]
+fn the_error_page_shows_errors_before_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[(
+            "content/b.md",
+            "---\nid: B-1\ntitle: [unclosed\n---\n# Broken\n",
+        )],
+    );
+    // Not UTF-8 (Latin-1 `é`): an `encoding` warning, in a file that sorts first.
+    std::fs::write(
+        root.join("content/a.md"),
+        b"---\nid: A-1\ntitle: Warned\ndate: 2024-01-02\n---\n# Caf\xe9 outage\n",
+    )
+    .unwrap();
+    let server = serve(root, &[]);
+    let (status, _, body) = get(&server.url);
+    assert_eq!(status, 500, "{body}");
+    let error = body.find("content/b.md").expect("the error is shown");
+    let warning = body.find("content/a.md").expect("the warning is shown");
+    assert!(error < warning, "{body}");
+}
+
+#[test]
 fn bound_to_every_address_it_prints_an_address_a_browser_can_open() {
     let server = serve(&fixture("basic"), &["--bind", "0.0.0.0"]);
     assert!(
