@@ -195,6 +195,16 @@ fn a_filter_value_no_incident_has_is_a_usage_error_that_names_the_known_values()
 }
 
 #[test]
+fn a_very_long_query_is_not_echoed_back_whole() {
+    let (_tmp, root) = site("demo");
+    // A pasted log of 50,000 characters: no match, and no word to search for.
+    for query in ["zzqx ".repeat(10_000), "?! ".repeat(10_000)] {
+        let err = stderr(&search(&root, &[query.as_str()]));
+        assert!(err.len() < 1_000, "{} bytes: {}", err.len(), &err[..200]);
+    }
+}
+
+#[test]
 fn an_empty_query_is_a_usage_error_with_a_hint_unless_a_filter_chooses_the_incidents() {
     let (_tmp, root) = site("demo");
     for query in ["", "   ", "?!"] {

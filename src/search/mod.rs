@@ -225,7 +225,10 @@ fn check_query(query: &str, filters: &Filters) -> Result<(), SearchError> {
     let message = if query.trim().is_empty() {
         "the query is empty".to_string()
     } else {
-        format!("the query \"{query}\" has no word to search for")
+        format!(
+            "the query \"{}\" has no word to search for",
+            crate::render::truncate(query, 80)
+        )
     };
     Err(SearchError::Usage {
         message,
@@ -631,7 +634,10 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         format!("{}\n", to_json(&outcome.hits))
     } else if outcome.hits.is_empty() {
         if !args.common.quiet {
-            eprintln!("No results for \"{}\".", args.query);
+            eprintln!(
+                "No results for \"{}\".",
+                crate::render::truncate(&args.query, 80)
+            );
         }
         String::new()
     } else {
