@@ -7,11 +7,12 @@ The build is a pipeline of plain stages, each reading what the one before produc
 1. `config`: read `hindsight.toml` (optional).
 2. `content::load`: walk the content folder, read front matter, run the Markdown pass and
    derive what the front matter left out. One [`content::Library`] is the content graph.
-3. `learnings::analyse` (build only): read every postmortem's text once, for both the browser
+3. `taxonomy::build`: tags, services, severities, years; `taxonomy::spell_alike` then spells
+   each incident's terms one way.
+4. `learnings::analyse` (build only): read every postmortem's text once, for both the browser
    search index and the full-text similarity of related incidents.
-4. `learnings::link`: attach learnings to canonical learnings, find recurrence, rank
+5. `learnings::link`: attach learnings to canonical learnings, find recurrence, rank
    related incidents.
-5. `taxonomy::build`: tags, services, severities, years.
 6. `render`: every page, feed, sitemap and JSON export, from small borrowed views.
 7. `output`: the only writer; stages into a temporary folder and swaps it in on success.
 
@@ -181,6 +182,9 @@ pub fn load_site(
         &diags,
     );
     timing("content loaded", t);
+    // Before anything shows a tag, service or severity: one spelling for each.
+    let taxonomies = taxonomy::build(&library, &config);
+    taxonomy::spell_alike(&mut library, &taxonomies);
     let lexicon = learnings::lexicon(root, &config, &diags);
     // For the benchmark harness only (`bench/run.py --command learnings-budget`): a build
     // without what clustering and ranking cost, to time the rest of the build against. Only
@@ -205,7 +209,6 @@ pub fn load_site(
         &diags,
     );
     timing("learnings linked", t);
-    let taxonomies = taxonomy::build(&library, &config);
     // `[check.rules]` levels apply to build too, so that `check` passing means `build` passes.
     let diags = if config.check.rules.is_empty() {
         diags

@@ -74,6 +74,8 @@ impl Taxonomy {
 /// Builds all four taxonomies in one pass over the incidents.
 pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
     let mut maps: [BTreeMap<String, Term>; 4] = Default::default();
+    // How often each spelling of a term is used, in the order first seen.
+    let mut spellings: [BTreeMap<String, Vec<(String, usize)>>; 4] = Default::default();
     for (i, inc) in lib.incidents.iter().enumerate() {
         let mut add = |k: usize, name: &str| {
             let name = name.trim();
@@ -81,6 +83,11 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
                 return;
             }
             let slug = slugify(name);
+            let seen = spellings[k].entry(slug.clone()).or_default();
+            match seen.iter_mut().find(|(s, _)| s == name) {
+                Some((_, n)) => *n += 1,
+                None => seen.push((name.to_string(), 1)),
+            }
             let term = maps[k].entry(slug.clone()).or_insert_with(|| Term {
                 name: name.to_string(),
                 slug,
@@ -101,6 +108,25 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
         }
         if let Some(y) = inc.year() {
             add(3, &y.to_string());
+        }
+    }
+    // A term is named as the severity scale spells it, else as most incidents spell it.
+    for (k, map) in maps.iter_mut().enumerate() {
+        for (slug, term) in map.iter_mut() {
+            let scale = (k == 2)
+                .then(|| config.severities.iter().find(|s| slugify(s) == *slug))
+                .flatten();
+            term.name = match scale {
+                Some(s) => s.clone(),
+                None => {
+                    let seen = &spellings[k][slug];
+                    let most = seen.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                    seen.iter()
+                        .find(|(_, n)| *n == most)
+                        .map(|(s, _)| s.clone())
+                        .unwrap_or_default()
+                }
+            };
         }
     }
     let [tags, services, severity, years] = maps;
@@ -131,4 +157,49 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
             terms: years,
         },
     ]
+}
+
+/// Spells every incident's tags, services and severity as their term is named (see
+/// [`build`]), so that pages, the feed and the export never show `sev1` beside `SEV1`, or
+/// `Payments` beside `payments`; a term an incident carries twice in two spellings is kept
+/// once.
+pub fn spell_alike(lib: &mut Library, taxonomies: &[Taxonomy]) {
+    let names = |kind: Kind| -> BTreeMap<&str, &str> {
+        taxonomies
+            .iter()
+            .filter(|t| t.kind == kind)
+            .flat_map(|t| {
+                t.terms
+                    .iter()
+                    .map(|term| (term.slug.as_str(), term.name.as_str()))
+            })
+            .collect()
+    };
+    let (tags, services, severity) = (
+        names(Kind::Tags),
+        names(Kind::Services),
+        names(Kind::Severity),
+    );
+    let respell = |list: &mut Vec<String>, names: &BTreeMap<&str, &str>| {
+        let mut out: Vec<String> = Vec::with_capacity(list.len());
+        for t in list.drain(..) {
+            let t = match names.get(slugify(t.trim()).as_str()) {
+                Some(name) => name.to_string(),
+                None => t,
+            };
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        *list = out;
+    };
+    for inc in &mut lib.incidents {
+        respell(&mut inc.tags, &tags);
+        respell(&mut inc.services, &services);
+        if let Some(s) = &inc.severity {
+            if let Some(name) = severity.get(slugify(s.trim()).as_str()) {
+                inc.severity = Some(name.to_string());
+            }
+        }
+    }
 }

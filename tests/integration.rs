@@ -896,3 +896,43 @@ fn a_date_known_only_by_its_year_is_shown_as_the_year() {
     // The export keeps a full date, for sorting and scripts.
     assert_eq!(exported(&out, "date"), ["2020-01-01"]);
 }
+
+#[test]
+fn a_tag_service_or_severity_spelled_two_ways_is_shown_one_way_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let post = |id: &str, sev: &str, tags: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-01-0{}\nseverity: {sev}\nservices: [{tags}]\ntags: [{tags}]\n---\n# Outage\n\nIt broke.\n", &id[2..])
+    };
+    write_files(
+        &root,
+        &[
+            ("content/a.md", &post("P-1", "sev1", "Payments")),
+            ("content/b.md", &post("P-2", "SEV1", "payments")),
+            ("content/c.md", &post("P-3", "Sev1", "payments, PAYMENTS")),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    for inc in read_json(&out.join("api/incidents.json"))
+        .as_array()
+        .unwrap()
+    {
+        // The scale's spelling for a severity; the most used one for a tag or service.
+        assert_eq!(inc["severity"], "SEV1", "{inc}");
+        assert_eq!(inc["tags"], serde_json::json!(["payments"]), "{inc}");
+        assert_eq!(inc["services"], serde_json::json!(["payments"]), "{inc}");
+    }
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    for odd in ["sev1", "Sev1", "Payments", "PAYMENTS"] {
+        assert!(
+            !feed.contains(&format!("term=\"{odd}\"")),
+            "{odd} in the feed"
+        );
+    }
+    let page = std::fs::read_to_string(out.join("incidents/P-1/index.html")).unwrap();
+    assert!(
+        !page.contains(">Payments<") && !page.contains(">sev1<"),
+        "{page}"
+    );
+}
