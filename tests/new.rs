@@ -285,3 +285,35 @@ fn a_root_that_is_not_a_folder_is_a_usage_failure_and_nothing_is_created() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "# Not a repo\n");
 }
+
+#[test]
+fn a_title_pasted_over_two_lines_is_one_line_and_a_content_folder_of_dot_prints_a_clean_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "content_dir = \".\"\n"),
+            (
+                "2025-01-10-a.md",
+                &incident("PM2025-001", "A", "2025-01-10"),
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &["Checkout failed\nafter the  deploy", "--date", "2025-06-01"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o);
+    assert_eq!(
+        Path::new(&path),
+        root.join("2025-06-01-checkout-failed-after-the-deploy.md")
+    );
+    assert!(!path.contains("/./"), "{path}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("title: Checkout failed after the deploy\n"),
+        "{text}"
+    );
+}

@@ -67,14 +67,22 @@ pub enum NewError {
 
 /// Writes a new postmortem and says where.
 pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
-    let title = opts.title.trim();
+    // A title pasted with line breaks is one line of front matter and one heading.
+    let title = opts.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = title.as_str();
     if title.is_empty() {
         return Err(NewError::Usage(
             "the title is empty; say what happened, e.g. hindsight new \"Checkout failed after the payment provider rotated its key\"".into(),
         ));
     }
     let config = Config::load(&opts.root).map_err(NewError::Invalid)?;
-    let content_dir = opts.root.join(&config.content_dir);
+    // `content_dir = "."` would print `root/./2026-...md`.
+    let content_dir: PathBuf = opts
+        .root
+        .join(&config.content_dir)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     let (template_name, template) = template(&opts.root, &content_dir, opts.template.as_deref())?;
     // Every incident, drafts and internal ones too, so that the new id is taken by none.
     let diags = Diagnostics::new();
@@ -202,29 +210,36 @@ fn next_id(taken: &[&str], date: NaiveDate, slug: &str) -> String {
         .expect("some number is free")
 }
 
-/// The folder, relative to the content folder, that holds the most postmortems; a folder
-/// named for a year is swapped for the new incident's year. The content folder itself when
-/// there are none.
+/// The folder, relative to the content folder, that holds the most postmortems, where the
+/// folders of one scheme of year folders (`postmortems/2021/`, `postmortems/2022/`) count as one,
+/// and the new incident's year takes the year's place. The content folder itself when there are
+/// none.
 fn folder<'a>(paths: impl Iterator<Item = &'a str>, date: NaiveDate) -> PathBuf {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    const YEAR: &str = "\0year";
+    let is_year = |part: &str| {
+        part.len() == 4 && part.parse::<u16>().is_ok_and(|y| (1900..2100).contains(&y))
+    };
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for p in paths {
-        *counts
-            .entry(p.rsplit_once('/').map_or("", |(d, _)| d))
-            .or_default() += 1;
+        let dir = p.rsplit_once('/').map_or("", |(d, _)| d);
+        let scheme: Vec<&str> = dir
+            .split('/')
+            .filter(|part| !part.is_empty())
+            .map(|part| if is_year(part) { YEAR } else { part })
+            .collect();
+        *counts.entry(scheme.join("/")).or_default() += 1;
     }
     let Some((dir, _)) = counts
         .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
     else {
         return PathBuf::new();
     };
-    let mut parts: Vec<String> = dir.split('/').map(str::to_string).collect();
-    if let Some(last) = parts.last_mut() {
-        if last.len() == 4 && last.parse::<u16>().is_ok_and(|y| (1900..2100).contains(&y)) {
-            *last = date.year().to_string();
-        }
-    }
-    parts.iter().collect()
+    let year = date.year().to_string();
+    dir.split('/')
+        .filter(|part| !part.is_empty())
+        .map(|part| if part == YEAR { year.as_str() } else { part })
+        .collect()
 }
 
 /// The template's name (for messages) and text: a path as given, else `NAME.md` (or `NAME`)
@@ -427,6 +442,27 @@ mod tests {
         assert_eq!(
             folder(paths.into_iter(), day("2026-01-02")),
             PathBuf::from("pm/2026")
+        );
+        // Year folders count together: three years of three beat one folder of five.
+        let paths = [
+            "postmortems/2021/a.md",
+            "postmortems/2021/b.md",
+            "postmortems/2021/c.md",
+            "postmortems/2022/a.md",
+            "postmortems/2022/b.md",
+            "postmortems/2022/c.md",
+            "postmortems/2023/a.md",
+            "postmortems/2023/b.md",
+            "postmortems/2023/c.md",
+            "legacy/a.md",
+            "legacy/b.md",
+            "legacy/c.md",
+            "legacy/d.md",
+            "legacy/e.md",
+        ];
+        assert_eq!(
+            folder(paths.into_iter(), day("2025-03-03")),
+            PathBuf::from("postmortems/2025")
         );
         assert_eq!(
             folder(std::iter::empty(), day("2026-01-02")),
