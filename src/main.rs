@@ -158,6 +158,14 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
         Ok(created) => {
             let path = created.path.strip_prefix(".").unwrap_or(&created.path);
             println!("{}", path.display());
+            if !created.unread.is_empty() {
+                eprintln!(
+                    "warning: the front matter of {} cannot be read, so {} was chosen by {} `id:` line alone; `hindsight check` says what to fix",
+                    created.unread.join(", "),
+                    created.id,
+                    if created.unread.len() == 1 { "its" } else { "their" }
+                );
+            }
             if !args.common.quiet {
                 eprintln!(
                     "Created {} ({}), a draft. Fill it in, check it with `hindsight check`, preview it with `hindsight serve --drafts`, and set `status: published` when it is reviewed.",

@@ -317,3 +317,26 @@ fn a_title_pasted_over_two_lines_is_one_line_and_a_content_folder_of_dot_prints_
         "{text}"
     );
 }
+
+#[test]
+fn the_id_of_a_postmortem_whose_front_matter_is_broken_is_not_given_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[(
+            "content/postmortems/2025-04-01-d.md",
+            "---\nid: PM2025-003\ntitle: D\ntags: [oops\n---\n\nIt broke.\n",
+        )],
+    );
+    let o = new(root, &["Next one", "--date", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM2025-004\n"), "{text}");
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/postmortems/2025-04-01-d.md") && err.contains("hindsight check"),
+        "{err}"
+    );
+}

@@ -48,6 +48,9 @@ pub struct Created {
     /// The new file, under the root.
     pub path: PathBuf,
     pub id: String,
+    /// Postmortems whose front matter could not be read (relative to the root): their ids
+    /// were taken from the `id:` line alone.
+    pub unread: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,10 +101,25 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         },
         &diags,
     );
+    // A postmortem with broken front matter is no incident until it is fixed, but its id is
+    // still meant: take it from its `id:` line.
+    let mut unread: Vec<String> = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.rule == "yaml-invalid")
+        .map(|d| d.file)
+        .collect();
+    unread.dedup();
+    let meant: Vec<String> = unread
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(opts.root.join(f)).ok())
+        .filter_map(|text| id_line(&text))
+        .collect();
     let taken: Vec<&str> = library
         .incidents
         .iter()
         .flat_map(|i| std::iter::once(i.id.as_str()).chain(i.aliases.iter().map(String::as_str)))
+        .chain(meant.iter().map(String::as_str))
         .collect();
     let slug = slug(title);
     let id = next_id(&taken, opts.date, &slug);
@@ -115,7 +133,17 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         source,
     })?;
     let path = write_new(&folder, &format!("{}-{slug}", opts.date), &text)?;
-    Ok(Created { path, id })
+    Ok(Created { path, id, unread })
+}
+
+/// The value of the `id:` line of a front matter that YAML cannot read.
+fn id_line(text: &str) -> Option<String> {
+    static ID: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let front = text.trim_start_matches('\u{feff}').strip_prefix("---")?;
+    let front = front.split("\n---").next()?;
+    let re =
+        ID.get_or_init(|| Regex::new(r#"(?m)^id:[ \t]*["']?([^"'\s#]+)"#).expect("valid regex"));
+    re.captures(front).map(|c| c[1].to_string())
 }
 
 /// A slug of the title for file names and ids: at most about 60 characters, cut at a word.
