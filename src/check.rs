@@ -880,7 +880,7 @@ fn action_owners(inc: &Incident, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             finding("action-owner", &inc.source, format!("open action item has no owner: “{}”", short(&a.text, 60)))
-                .at(a.line, 1)
+                .at(a.owner_at.0, a.owner_at.1)
                 .hint(if from_front_matter {
                     "add `owner: team-or-person` to this item"
                 } else {

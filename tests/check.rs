@@ -633,3 +633,47 @@ fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
         "{message}"
     );
 }
+
+#[test]
+fn problems_in_keys_nested_in_front_matter_items_are_reported_at_those_keys_not_at_the_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/nested.md",
+            "---
+title: Nested problems
+date: 2024-03-01
+learnings:
+  - text: Alerts need owners
+    id: alert-on-symptom
+action_items:
+  - text: Add an alert
+    ownr: sre
+    status: doen
+    due: 2021-13-01
+  - text: Write the runbook
+    owner:
+---
+# Nested problems
+
+## Summary
+
+It broke.
+",
+        )],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let at = |rule: &str| -> Vec<(u64, u64)> {
+        with_rule(&findings, rule)
+            .iter()
+            .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(at("unknown-learning"), [(6, 9)], "{findings:#?}");
+    assert_eq!(at("unknown-key"), [(9, 5)], "{findings:#?}");
+    assert_eq!(at("unknown-status"), [(10, 13)], "{findings:#?}");
+    assert_eq!(at("bad-date"), [(11, 10)], "{findings:#?}");
+    // No owner key: the item's text; an empty owner: its key.
+    assert_eq!(at("action-owner"), [(8, 5), (13, 5)], "{findings:#?}");
+}

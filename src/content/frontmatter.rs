@@ -4,7 +4,10 @@ YAML front matter: splitting it off a file and reading it field by field.
 This is the only module that touches YAML (serde_yaml), so that moving to another parser is a
 one-file change. Every field is read on its own so that one bad field never hides another:
 each problem becomes a finding with the line and column *in the file* (serde_yaml counts from
-the start of the YAML block; the block's offset is added here).
+the start of the YAML block; the block's offset is added here). serde_yaml's values carry no
+position, so where keys are written is read from the YAML text: the top-level keys, and the
+items of `learnings`, `action_items` and `path` with the keys and values of each item's mapping,
+so that a problem in one nested key is reported at that key.
 */
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
@@ -134,7 +137,10 @@ pub enum Visibility {
 pub struct LearningEntry {
     pub text: String,
     pub id: Option<String>,
+    /// Line of the item's `- `.
     pub line: usize,
+    /// Line and column of the `id` value, else of the item.
+    pub id_at: (usize, usize),
 }
 
 /// An action item as written in front matter.
@@ -145,7 +151,12 @@ pub struct ActionEntry {
     pub status: ActionStatus,
     pub due: Option<NaiveDate>,
     pub learning: Option<String>,
+    /// Line of the item's `- `.
     pub line: usize,
+    /// Line and column of the `owner` value (or key, when it has no value), else of the item.
+    pub owner_at: (usize, usize),
+    /// Line and column of the `learning` value, else of the item.
+    pub learning_at: (usize, usize),
 }
 
 /// Front matter with every field optional. `lines` records where each key was written.
@@ -370,10 +381,11 @@ pub fn parse(
             },
             "learnings" => {
                 let items = list_items(&v);
-                let item_lines = item_positions(&lines, line, yaml_line);
+                let positions = item_positions(&lines, line, yaml_line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let iline = item_lines.get(i).copied().unwrap_or(line);
+                    let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
+                    let (iline, icol) = pos.at();
                     match item {
                         Value::Mapping(m) => {
                             let text = m.get("text").and_then(yaml_scalar_string);
@@ -381,13 +393,14 @@ pub fn parse(
                             for k in m.keys() {
                                 let k = yaml_scalar_string(k).unwrap_or_default();
                                 if k != "text" && k != "id" {
+                                    let (kl, kc) = pos.key(&k);
                                     problems.push(
                                         Diagnostic::error(
                                             "unknown-key",
                                             file,
                                             format!("unknown key `{k}` in a learning"),
                                         )
-                                        .at(iline, 1)
+                                        .at(kl, kc)
                                         .hint(match did_you_mean(&k, &["text", "id"]) {
                                             Some(s) => format!("did you mean `{s}`? A learning has `text` and an optional `id`"),
                                             None => "a learning has `text` and an optional `id` naming a canonical learning".into(),
@@ -395,21 +408,22 @@ pub fn parse(
                                     );
                                 }
                             }
+                            let id_at = pos.value("id");
                             match (text, id) {
-                                (Some(text), id) => out.push(LearningEntry { text, id, line: iline }),
-                                (None, Some(id)) => out.push(LearningEntry { text: String::new(), id: Some(id), line: iline }),
+                                (Some(text), id) => out.push(LearningEntry { text, id, line: iline, id_at }),
+                                (None, Some(id)) => out.push(LearningEntry { text: String::new(), id: Some(id), line: iline, id_at }),
                                 (None, None) => problems.push(
                                     Diagnostic::error("wrong-type", file, "a learning needs `text` or `id`")
-                                        .at(iline, 1)
+                                        .at(iline, icol)
                                         .hint("write `- text: What we learned` and optionally `id: canonical-learning-id`"),
                                 ),
                             }
                         }
                         other => match yaml_scalar_string(other) {
-                            Some(text) => out.push(LearningEntry { text, id: None, line: iline }),
+                            Some(text) => out.push(LearningEntry { text, id: None, line: iline, id_at: (iline, icol) }),
                             None => problems.push(
                                 Diagnostic::error("wrong-type", file, format!("a learning should be a text or a mapping, found {}", describe(other)))
-                                    .at(iline, 1)
+                                    .at(iline, icol)
                                     .hint("write `- What we learned` or `- text: ...` with `id: ...`"),
                             ),
                         },
@@ -423,11 +437,11 @@ pub fn parse(
             }
             "action_items" => {
                 let items = list_items(&v);
-                let item_lines = item_positions(&lines, line, yaml_line);
+                let positions = item_positions(&lines, line, yaml_line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let iline = item_lines.get(i).copied().unwrap_or(line);
-                    match action_item(item, iline, file, &mut problems) {
+                    let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
+                    match action_item(item, &pos, file, &mut problems) {
                         Some(a) => out.push(a),
                         None => continue,
                     }
@@ -440,10 +454,11 @@ pub fn parse(
             }
             "path" => {
                 let items = list_items(&v);
-                let item_lines = item_positions(&lines, line, yaml_line);
+                let positions = item_positions(&lines, line, yaml_line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let iline = item_lines.get(i).copied().unwrap_or(line);
+                    let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
+                    let (iline, icol) = pos.at();
                     let get = |k: &str| match item {
                         Value::Mapping(m) => m.get(k).and_then(yaml_scalar_string),
                         _ => None,
@@ -460,7 +475,7 @@ pub fn parse(
                     if step.incident.is_none() && step.learning.is_none() {
                         problems.push(
                             Diagnostic::error("wrong-type", file, "a reading-path step needs `incident` or `learning`")
-                                .at(iline, 1)
+                                .at(iline, icol)
                                 .hint("write `- incident: PM2023-004` with `why: ...`"),
                         );
                     } else {
@@ -477,23 +492,25 @@ pub fn parse(
 
 fn action_item(
     item: &Value,
-    line: usize,
+    pos: &ItemPos,
     file: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<ActionEntry> {
     const KEYS: &[&str] = &["text", "owner", "status", "due", "learning"];
+    let (line, column) = pos.at();
     match item {
         Value::Mapping(m) => {
             for k in m.keys() {
                 let k = yaml_scalar_string(k).unwrap_or_default();
                 if !KEYS.contains(&k.as_str()) {
+                    let (kl, kc) = pos.key(&k);
                     problems.push(
                         Diagnostic::error(
                             "unknown-key",
                             file,
                             format!("unknown key `{k}` in an action item"),
                         )
-                        .at(line, 1)
+                        .at(kl, kc)
                         .hint(match did_you_mean(&k, KEYS) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!("an action item has: {}", KEYS.join(", ")),
@@ -505,7 +522,7 @@ fn action_item(
             let Some(text) = get("text") else {
                 problems.push(
                     Diagnostic::error("wrong-type", file, "an action item needs `text`")
-                        .at(line, 1)
+                        .at(line, column)
                         .hint("write `- text: Add an alert on disk usage` with optional owner, status, due"),
                 );
                 return None;
@@ -515,13 +532,14 @@ fn action_item(
                 Some(s) => match ActionStatus::parse(&s) {
                     Some(st) => st,
                     None => {
+                        let (vl, vc) = pos.value("status");
                         problems.push(
                             Diagnostic::error(
                                 "unknown-status",
                                 file,
                                 format!("unknown action item status `{s}`"),
                             )
-                            .at(line, 1)
+                            .at(vl, vc)
                             .hint("use one of: open, done, wontfix"),
                         );
                         ActionStatus::Open
@@ -533,13 +551,14 @@ fn action_item(
                 Some(s) => match parse_date(&s) {
                     Some(d) => Some(d),
                     None => {
+                        let (vl, vc) = pos.value("due");
                         problems.push(
                             Diagnostic::error(
                                 "bad-date",
                                 file,
                                 format!("`due` is not a valid date: `{s}`"),
                             )
-                            .at(line, 1)
+                            .at(vl, vc)
                             .hint("write dates as YYYY-MM-DD"),
                         );
                         None
@@ -553,6 +572,8 @@ fn action_item(
                 due,
                 learning: get("learning"),
                 line,
+                owner_at: pos.value("owner"),
+                learning_at: pos.value("learning"),
             })
         }
         other => match yaml_scalar_string(other) {
@@ -563,6 +584,8 @@ fn action_item(
                 due: None,
                 learning: None,
                 line,
+                owner_at: (line, column),
+                learning_at: (line, column),
             }),
             None => {
                 problems.push(
@@ -574,7 +597,7 @@ fn action_item(
                             describe(other)
                         ),
                     )
-                    .at(line, 1),
+                    .at(line, column),
                 );
                 None
             }
@@ -643,35 +666,220 @@ fn key_position(lines: &[&str], key: &str, yaml_line: usize) -> (usize, usize) {
     (yaml_line, 1)
 }
 
-/// File lines of the `- ` items of the list under the key on `key_line`.
-fn item_positions(lines: &[&str], key_line: usize, yaml_line: usize) -> Vec<usize> {
+/// Where one `- ` item of a block list is written, and where each key of its mapping and
+/// each key's value are: what findings about the item, or about a key nested in it, point at.
+/// Lines are lines of the file; columns count characters from 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ItemPos {
+    /// Line of the item's `- `.
+    line: usize,
+    /// Column of the item's content after `- ` (of the `-` when the content starts on a later
+    /// line).
+    column: usize,
+    /// Each key of its block mapping, in order.
+    keys: Vec<KeyPos>,
+}
+
+/// A key of an item's mapping and where it and its value are written (its value's position is
+/// the key's own when the value is empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct KeyPos {
+    key: String,
+    at: (usize, usize),
+    value: (usize, usize),
+}
+
+impl ItemPos {
+    /// An item whose lines are unknown (in a flow list, `[a, b]`): the list key's line.
+    fn on_key_line(line: usize) -> ItemPos {
+        ItemPos {
+            line,
+            column: 1,
+            keys: Vec::new(),
+        }
+    }
+
+    fn at(&self) -> (usize, usize) {
+        (self.line, self.column)
+    }
+
+    /// Where `key` is written; the item when it is not found (a flow mapping, `{a: b}`).
+    fn key(&self, key: &str) -> (usize, usize) {
+        self.keys
+            .iter()
+            .find(|k| k.key == key)
+            .map_or(self.at(), |k| k.at)
+    }
+
+    /// Where the value of `key` is written; else as [`ItemPos::key`].
+    fn value(&self, key: &str) -> (usize, usize) {
+        self.keys
+            .iter()
+            .find(|k| k.key == key)
+            .map_or(self.at(), |k| k.value)
+    }
+}
+
+/// 1-based column of byte `at` of `line`.
+fn column_of(line: &str, at: usize) -> usize {
+    line[..at].chars().count() + 1
+}
+
+/// The `- ` items of the block list under the top-level key on file line `key_line`, with the
+/// keys of each item's mapping. A flow list (`[a, b]`) has no item lines: nothing is returned
+/// and its items are placed on the key's line.
+fn item_positions(lines: &[&str], key_line: usize, yaml_line: usize) -> Vec<ItemPos> {
     let start = key_line + 1 - yaml_line; // index of the line after the key
-    let mut out = Vec::new();
+                                          // (line index, byte of the `-`) of each item, and the index of the line after the list.
+    let mut dashes: Vec<(usize, usize)> = Vec::new();
+    let mut end = lines.len();
     let mut indent: Option<usize> = None;
     for (i, l) in lines.iter().enumerate().skip(start) {
-        if l.trim().is_empty() || l.trim_start().starts_with('#') {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let lead = l.len() - l.trim_start().len();
-        if lead == 0 && !l.starts_with('-') {
+        let lead = l.len() - t.len();
+        let dash = t == "-" || t.starts_with("- ");
+        if lead == 0 && !dash {
+            end = i;
             break;
         }
-        let t = l.trim_start();
-        if t.starts_with("- ") || t == "-" {
+        if dash {
             match indent {
                 None => indent = Some(lead),
-                Some(ind) if lead < ind => break,
+                Some(ind) if lead < ind => {
+                    end = i;
+                    break;
+                }
                 _ => {}
             }
             if Some(lead) == indent {
-                out.push(i + yaml_line);
+                dashes.push((i, lead));
             }
-        } else if lead == 0 {
-            break;
         }
     }
-    // A flow list (`[a, b]`) has no item lines: all items sit on the key's line.
-    out
+    dashes
+        .iter()
+        .enumerate()
+        .map(|(n, &(i, dash))| {
+            let to = dashes.get(n + 1).map_or(end, |&(next, _)| next);
+            item_position(&lines[..to], i, dash, yaml_line)
+        })
+        .collect()
+}
+
+/// The position of the item whose `-` is byte `dash` of line index `first`, and of the keys
+/// of its block mapping, which ends with `lines`. The keys are the lines at the indentation of
+/// the mapping's first key, whether that key is on the dash line (`- text: ...`) or on the
+/// next one; deeper lines are values, comments and blank lines are skipped.
+fn item_position(lines: &[&str], first: usize, dash: usize, yaml_line: usize) -> ItemPos {
+    let l = lines[first];
+    let after = &l[dash + 1..];
+    let content = dash + 1 + (after.len() - after.trim_start().len());
+    let mut pos = ItemPos {
+        line: first + yaml_line,
+        column: column_of(l, dash),
+        keys: Vec::new(),
+    };
+    // The indentation of the mapping's keys, and the key still waiting for a value that is
+    // written on a later line.
+    let mut key_indent = None;
+    let mut waiting: Option<usize> = None;
+    let rest = l[content..].trim_end();
+    if !rest.is_empty() && !rest.starts_with('#') {
+        pos.column = column_of(l, content);
+        key_indent = Some(content);
+        waiting = read_key(&mut pos, l, first + yaml_line, content);
+    }
+    for (i, l) in lines.iter().enumerate().skip(first + 1) {
+        let t = l.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let lead = l.len() - t.len();
+        let indent = *key_indent.get_or_insert(lead);
+        if let Some(k) = waiting.take() {
+            // A value on the lines under its key: deeper, or a list at the key's indentation.
+            if lead > indent || (lead == indent && (t == "-" || t.starts_with("- "))) {
+                pos.keys[k].value = (i + yaml_line, column_of(l, lead));
+            }
+        }
+        if lead == indent {
+            waiting = read_key(&mut pos, l, i + yaml_line, lead);
+        }
+    }
+    pos
+}
+
+/// Reads a `key: value` that starts at byte `at` of `line` into `pos`. Returns the index of
+/// the key when its value is not on this line.
+fn read_key(pos: &mut ItemPos, line: &str, line_no: usize, at: usize) -> Option<usize> {
+    let s = &line[at..];
+    let (key, after) = match s.chars().next()? {
+        q @ ('"' | '\'') => {
+            // A quoted key ends at the next lone quote (`''` is a quote inside single quotes,
+            // `\"` inside double ones).
+            let body = &s[1..];
+            let mut end = None;
+            let mut chars = body.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                if q == '"' && c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    if q == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                        chars.next();
+                    } else {
+                        end = Some(i);
+                        break;
+                    }
+                }
+            }
+            let end = end?;
+            let key = if q == '\'' {
+                body[..end].replace("''", "'")
+            } else {
+                body[..end].replace("\\\"", "\"")
+            };
+            (key, 1 + end + 1)
+        }
+        // Flow collections, block scalars, anchors, tags, aliases, complex keys: no key to
+        // read here.
+        '{' | '[' | '|' | '>' | '&' | '*' | '!' | '?' | '#' | '%' | '@' | '`' => return None,
+        '-' if s == "-" || s.starts_with("- ") => return None,
+        _ => {
+            // A plain key ends at the first `:` followed by a space or the end of the line.
+            let colon = s
+                .char_indices()
+                .find(|&(i, c)| {
+                    c == ':' && s[i + 1..].chars().next().is_none_or(char::is_whitespace)
+                })
+                .map(|(i, _)| i)?;
+            if s[..colon].contains(" #") {
+                return None;
+            }
+            (s[..colon].trim_end().to_string(), colon)
+        }
+    };
+    let rest = s[after..].trim_start();
+    let rest = rest.strip_prefix(':')?;
+    if key.is_empty() || !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        return None;
+    }
+    let key_at = (line_no, column_of(line, at));
+    let value = rest.trim_start();
+    let waiting = value.is_empty() || value.starts_with('#');
+    let value_at = if waiting {
+        key_at
+    } else {
+        (line_no, column_of(line, line.len() - value.len()))
+    };
+    pos.keys.push(KeyPos {
+        key,
+        at: key_at,
+        value: value_at,
+    });
+    waiting.then(|| pos.keys.len() - 1)
 }
 
 /// Dates as authors write them: `2024-03-01`, also with a time after it.
@@ -774,6 +982,63 @@ mod tests {
         assert_eq!(a[1].status, ActionStatus::Done);
         assert_eq!(a[1].owner.as_deref(), Some("sre"));
         assert_eq!(a[1].line, 8);
+    }
+
+    #[test]
+    fn problems_in_keys_nested_in_list_items_are_reported_at_the_nested_key_or_value() {
+        // File lines: the YAML starts on line 2.
+        let yaml = "\
+learnings:
+  - text: Alerts need owners
+    idd: alert-owners
+  -
+    # a comment between the dash and the keys
+    text: Labelled
+
+    id: alert-on-symptoms
+action_items:
+- text: Add alert
+  ownr: sre
+  status: doen
+  due: 2021-13-01
+-   text: Document it
+    \"stauts\": done
+    owner: ''
+    learning: alert-on-symptoms
+- {text: Flow item, ownr: x}
+";
+        let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        let at: Vec<_> = problems
+            .iter()
+            .map(|p| (p.rule, p.line, p.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                ("unknown-key", 4, 5),
+                ("unknown-key", 12, 3),
+                ("unknown-status", 13, 11),
+                ("bad-date", 14, 8),
+                ("unknown-key", 16, 5),
+                // A flow mapping's keys are not located: its item is.
+                ("unknown-key", 19, 3),
+            ],
+            "{problems:#?}"
+        );
+        assert!(problems[0].hint.contains("`id`"), "{}", problems[0].hint);
+        assert!(problems[1].hint.contains("`owner`"), "{}", problems[1].hint);
+        assert!(
+            problems[4].hint.contains("`status`"),
+            "{}",
+            problems[4].hint
+        );
+        let l = fm.learnings.unwrap();
+        assert_eq!((l[1].line, l[1].id_at), (5, (9, 9)));
+        let a = fm.action_items.unwrap();
+        // No owner key: the item; an empty owner: its key; a learning: its value.
+        assert_eq!((a[0].line, a[0].owner_at), (11, (11, 3)));
+        assert_eq!((a[1].line, a[1].owner_at), (15, (17, 12)));
+        assert_eq!(a[1].learning_at, (18, 15));
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct ActionItem {
     pub learning: Option<String>,
     /// Where the author named it (see [`Learning::cited_at`]).
     pub cited_at: (usize, usize),
+    /// Where a finding about its owner points: the `owner` written in front matter (empty),
+    /// else the item.
+    pub owner_at: (usize, usize),
     /// The learning (canonical or cluster) this action is grouped under; set by `learnings`.
     pub group: Option<String>,
     pub line: usize,
@@ -583,7 +586,7 @@ fn build_incident(
             .map(|l| Learning {
                 text: l.text,
                 canonical: l.id,
-                cited_at: (l.line, 1),
+                cited_at: l.id_at,
                 group: None,
                 similarity: None,
                 line: l.line,
@@ -613,7 +616,8 @@ fn build_incident(
                 status: a.status,
                 due: a.due,
                 learning: a.learning,
-                cited_at: (a.line, 1),
+                cited_at: a.learning_at,
+                owner_at: a.owner_at,
                 group: None,
                 line: a.line,
             })
@@ -629,6 +633,7 @@ fn build_incident(
                     due: a.due,
                     cited_at: a.mark.as_ref().map_or((a.line, 1), |m| (m.line, m.column)),
                     learning: a.mark.map(|m| m.id),
+                    owner_at: (a.line, 1),
                     group: None,
                     line: a.line,
                 })
