@@ -192,6 +192,41 @@ fn an_unknown_or_broken_template_writes_nothing_and_says_what_to_do() {
 }
 
 #[test]
+fn a_template_that_fails_to_render_is_reported_at_the_line_and_column_of_what_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[
+            (
+                "templates/undefined.md",
+                "# {{ title }}\n\n## Impact\n\n{# {{ impact }} #}\nOn {{ date }}: {{ impact }}\n",
+            ),
+            (
+                "templates/filter.md",
+                "# {{ title }}\n\n## Owners\n\n- {{ title | upper }}, {{ id | owner_of }}\n",
+            ),
+        ],
+    );
+    let before = tree(root);
+    for (template, at) in [
+        ("undefined", "templates/undefined.md:6:19"),
+        ("filter", "templates/filter.md:5:32"),
+    ] {
+        let o = bin()
+            .env("NO_COLOR", "1")
+            .args(["new", "Anything", "--template", template, "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains(at), "{at}: {}", stderr(&o));
+    }
+    assert_eq!(tree(root), before);
+}
+
+#[test]
 fn the_built_in_templates_scaffold_the_sections_check_and_the_site_read() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

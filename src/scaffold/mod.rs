@@ -334,20 +334,10 @@ fn render(
     tera.autoescape_on(vec![]);
     tera.register_filter("yaml", yaml_filter);
     let fail = |e: tera::Error| {
-        // Tera puts the position in the innermost cause.
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            message = format!("{message}: {s}");
-            source = s.source();
-        }
-        // Tera's parser says where: `--> line:column`.
-        let at = Regex::new(r"--> (\d+):(\d+)")
-            .unwrap()
-            .captures(&message)
-            .and_then(|c| Some((c[1].parse().ok()?, c[2].parse().ok()?)));
-        let mut d = Diagnostic::error("template", name, message.clone());
-        if let Some((line, column)) = at {
+        // A syntax error says where; a render error (an undefined variable, an unknown
+        // filter) is found where the template uses what it names.
+        let mut d = Diagnostic::error("template", name, crate::theme::describe(&e));
+        if let Some((line, column)) = crate::theme::error_position(&e, template) {
             d = d.at(line, column);
         }
         NewError::Invalid(vec![d.hint(
@@ -508,6 +498,38 @@ mod tests {
         assert!(s.len() <= 60 && !s.ends_with('-'), "{s}");
         assert!(s.starts_with("checkout-failed-for-every-customer"));
         assert_eq!(slug("!!!"), "incident");
+    }
+
+    #[test]
+    fn a_template_error_is_placed_where_the_template_uses_what_failed() {
+        let at = |template: &str| match render(
+            "t.md",
+            template,
+            "T",
+            "PM1",
+            day("2026-01-02"),
+            &Config::default(),
+        ) {
+            Err(NewError::Invalid(ds)) => (ds[0].line, ds[0].column),
+            other => panic!("{template:?} rendered: {other:?}"),
+        };
+        // A syntax error: where tera's parser stopped.
+        assert_eq!(at("# {{ title }}\n\n{{ oops }\n"), (3, 9));
+        // An undefined variable: its use in a tag, not in a comment, a string or a raw block,
+        // and not an attribute of the same name.
+        let template =
+            "{# oops #}{{ 'oops' }}{% raw %}{{ oops }}{% endraw %}\n{{ id.oops }}\n  {{ oops }}\n";
+        assert_eq!(at(template), (2, 4));
+        let template = "{{ title }}\n{{ title }}\n  {{ oops }}\n";
+        assert_eq!(at(template), (3, 6));
+        assert_eq!(at("x\n{{ incident.owner }}\n"), (2, 4));
+        let template = "{% set incident = 1 %}{{ incident }}\n{{ incident.owner }}\n";
+        assert_eq!(at(template), (2, 4));
+        // An unknown filter, function or test, a missing included template.
+        assert_eq!(at("x\n{{ title | upper | nope }}\n"), (2, 20));
+        assert_eq!(at("x\n{{ nope(a=1) }}\n"), (2, 4));
+        assert_eq!(at("x\n{% if title is nope %}y{% endif %}\n"), (2, 16));
+        assert_eq!(at("x\n{% include \"other.md\" %}\n"), (2, 13));
     }
 
     #[test]
