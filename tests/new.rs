@@ -375,3 +375,33 @@ fn the_id_of_a_postmortem_whose_front_matter_is_broken_is_not_given_again() {
         "{err}"
     );
 }
+
+#[test]
+fn a_template_with_its_own_front_matter_after_a_byte_order_mark_or_blank_line_keeps_it_first() {
+    for lead in ["\u{feff}", "\n", "{# the team's template #}\n"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        numbered_site(root);
+        let template = format!(
+            "{lead}---\nid: {{{{ id }}}}\ntitle: {{{{ title | yaml }}}}\ndate: {{{{ date }}}}\nstatus: draft\n---\n\n## Summary\n"
+        );
+        write_files(root, &[("templates/ours.md", &template)]);
+        let o = new(
+            root,
+            &["Disk full", "--template", "ours", "--date", "2025-06-01"],
+        );
+        assert!(o.status.success(), "{lead:?}: {}", stderr(&o));
+        let text = std::fs::read_to_string(stdout(&o)).unwrap();
+        assert!(
+            text.starts_with("---\nid: PM2025-003\n"),
+            "{lead:?}: {text}"
+        );
+        assert_eq!(
+            text.matches("---\n").count(),
+            2,
+            "{lead:?}: one front matter: {text}"
+        );
+        let (code, findings) = check_json(root, &[]);
+        assert_eq!(code, Some(0), "{lead:?}: {findings:#?}");
+    }
+}

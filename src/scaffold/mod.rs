@@ -352,8 +352,13 @@ fn render(
     ctx.insert("year", &date.year());
     ctx.insert("severities", &config.severities);
     let text = tera.render(name, &ctx).map_err(fail)?;
-    if text.starts_with("---") {
-        return Ok(text);
+    // A template saved with a byte-order mark, or opening with a blank line (a `{# comment #}`
+    // line leaves one), still has its own front matter, which must come first in the file.
+    let own = text
+        .trim_start_matches('\u{feff}')
+        .trim_start_matches(['\n', '\r', ' ', '\t']);
+    if own.starts_with("---") {
+        return Ok(own.to_string());
     }
     let front = format!(
         "---\nid: {id}\ntitle: {}\ndate: {date}\nstatus: draft\n---\n\n",
