@@ -127,7 +127,14 @@ pub struct Parsed {
     /// footnote names.
     pub ids: Vec<String>,
     /// The dates of the text, kept by [`Parsed::forget_text`].
-    pub(crate) kept_dates: Option<Vec<NaiveDate>>,
+    pub(crate) kept_dates: Option<KeptDates>,
+}
+
+/// What [`Parsed::forget_text`] keeps of the text for deriving a date.
+#[derive(Debug, Clone)]
+pub(crate) struct KeptDates {
+    dates: Vec<NaiveDate>,
+    day_of_month: Option<DayOfMonth>,
 }
 
 impl Parsed {
@@ -135,8 +142,8 @@ impl Parsed {
     /// without a date in their front matter or file name need them, so they are found on
     /// demand.
     pub fn dates(&self) -> Vec<NaiveDate> {
-        if let Some(d) = &self.kept_dates {
-            return d.clone();
+        if let Some(k) = &self.kept_dates {
+            return k.dates.clone();
         }
         // Dates never span a heading, so each piece is searched on its own (no joined copy).
         let mut dates = find_dates(&self.preamble);
@@ -150,6 +157,21 @@ impl Parsed {
         dates.truncate(32);
         dates
     }
+
+    /// The first day of a month written without its year in the text (`Tuesday 9 November`),
+    /// in the same order as [`Parsed::dates`].
+    pub fn day_of_month(&self) -> Option<DayOfMonth> {
+        if let Some(k) = &self.kept_dates {
+            return k.day_of_month;
+        }
+        std::iter::once(self.preamble.as_str())
+            .chain(
+                self.sections
+                    .iter()
+                    .flat_map(|s| [s.title.as_str(), s.text.as_str()]),
+            )
+            .find_map(find_day_of_month)
+    }
 }
 
 impl Parsed {
@@ -158,7 +180,10 @@ impl Parsed {
     /// 10,000 postmortems it is as large as the input.
     pub fn forget_text(&mut self, keep_dates: bool) {
         if keep_dates {
-            self.kept_dates = Some(self.dates());
+            self.kept_dates = Some(KeptDates {
+                dates: self.dates(),
+                day_of_month: self.day_of_month(),
+            });
         }
         self.preamble = String::new();
         for s in &mut self.sections {
@@ -464,14 +489,23 @@ pub fn slugify(s: &str) -> String {
     }
 }
 
+/// A month's name, in full or short, captured.
+const MONTH: &str = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+
 fn date_regexes() -> &'static [Regex; 3] {
     static R: OnceLock<[Regex; 3]> = OnceLock::new();
     R.get_or_init(|| {
-        let month = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+        let month = MONTH;
         [
             Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})\b").unwrap(),
-            Regex::new(&format!(r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\.?,?\s+(\d{{4}})\b")).unwrap(),
-            Regex::new(&format!(r"\b{month}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")).unwrap(),
+            Regex::new(&format!(
+                r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{month}\.?,?\s+(\d{{4}})\b"
+            ))
+            .unwrap(),
+            Regex::new(&format!(
+                r"\b{month}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+            ))
+            .unwrap(),
         ]
     })
 }
@@ -515,6 +549,67 @@ pub fn find_dates(text: &str) -> Vec<NaiveDate> {
     }
     found.sort_by_key(|(pos, _)| *pos);
     found.into_iter().map(|(_, d)| d).collect()
+}
+
+/// A day of a month written without its year, with the day of the week when one is written:
+/// `Tuesday 9 November`, `Tue, 9 Nov`, `9th of November`, `November 9th`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DayOfMonth {
+    pub month: u32,
+    pub day: u32,
+    pub weekday: Option<chrono::Weekday>,
+}
+
+impl DayOfMonth {
+    /// This day in `year`: none when the year has no such day or when it is not the day of
+    /// the week that was written.
+    pub fn in_year(self, year: i32) -> Option<NaiveDate> {
+        use chrono::Datelike;
+        let date = NaiveDate::from_ymd_opt(year, self.month, self.day)?;
+        match self.weekday {
+            Some(w) if date.weekday() != w => None,
+            _ => Some(date),
+        }
+    }
+}
+
+/// The first day of a month written without a year in `text`; a full date (`9 November 2021`,
+/// `Nov 9, 2021`) is not one.
+pub fn find_day_of_month(text: &str) -> Option<DayOfMonth> {
+    static R: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [dm, md, year_after] = R.get_or_init(|| {
+        let weekday = r"(Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:r(?:s(?:day)?)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)";
+        [
+            Regex::new(&format!(r"\b(?:{weekday}\.?,?\s+(?:the\s+)?)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}\b\.?")).unwrap(),
+            Regex::new(&format!(r"\b(?:{weekday}\.?,?\s+)?{MONTH}\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b")).unwrap(),
+            Regex::new(r"^\.?,?\s*\d{4}\b").unwrap(),
+        ]
+    });
+    let read = |c: regex::Captures, day: usize, month: usize| {
+        let weekday = c.get(1).map(|w| match &w.as_str()[..3] {
+            "Mon" => chrono::Weekday::Mon,
+            "Tue" => chrono::Weekday::Tue,
+            "Wed" => chrono::Weekday::Wed,
+            "Thu" => chrono::Weekday::Thu,
+            "Fri" => chrono::Weekday::Fri,
+            "Sat" => chrono::Weekday::Sat,
+            _ => chrono::Weekday::Sun,
+        });
+        let at = c.get(0)?;
+        let day = DayOfMonth {
+            month: month_number(&c[month])?,
+            day: c[day].parse().ok()?,
+            weekday,
+        };
+        // A year right after it makes it a full date, which `find_dates` reads.
+        (!year_after.is_match(&text[at.end()..])).then_some((at.start(), day))
+    };
+    let first = |re: &Regex, day, month| re.captures_iter(text).find_map(|c| read(c, day, month));
+    [first(dm, 2, 3), first(md, 3, 2)]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, d)| d)
 }
 
 /// Byte ranges of the words that could be ids: each run of ASCII letters, digits, `_`, `.`

@@ -936,3 +936,76 @@ fn a_tag_service_or_severity_spelled_two_ways_is_shown_one_way_everywhere() {
         "{page}"
     );
 }
+
+#[test]
+fn a_day_and_month_written_without_a_year_take_the_year_of_the_file_name_when_the_weekday_agrees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "content/2021-outage-payments.md",
+                "# Payments outage\n\nOn Tuesday 9 November the payment provider timed out.\n",
+            ),
+            (
+                "content/postmortem_2021.md",
+                "# Card declines\n\nCards were declined from Nov 9th until the evening.\n",
+            ),
+            // 9 November 2021 was a Tuesday, not a Monday: the year alone, as before.
+            (
+                "content/2021-search-down.md",
+                "# Search down\n\nOn Monday 9 November search returned nothing.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let date_of = |id: &str| {
+        incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {incidents}"))["date"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(date_of("2021-outage-payments"), "2021-11-09");
+    assert_eq!(date_of("postmortem_2021"), "2021-11-09");
+    assert_eq!(date_of("2021-search-down"), "2021-01-01");
+    let page =
+        std::fs::read_to_string(out.join("incidents/2021-outage-payments/index.html")).unwrap();
+    assert!(page.contains("<time datetime=\"2021-11-09\">"), "{page}");
+
+    // check (which reads the dates before it forgets the text) says where each came from.
+    let (_, findings) = check_json(&root, &[]);
+    let derived = |file: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == "derived" && f["file"] == file)
+            .unwrap_or_else(|| panic!("no derived note for {file}: {findings:#?}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for file in [
+        "content/2021-outage-payments.md",
+        "content/postmortem_2021.md",
+    ] {
+        let message = derived(file);
+        assert!(
+            message.contains(
+                "date 2021-11-09 from the day and month in the text and the year in the file name"
+            ),
+            "{message}"
+        );
+    }
+    let message = derived("content/2021-search-down.md");
+    assert!(
+        message.contains("date 2021-01-01 from the year in the file name"),
+        "{message}"
+    );
+}

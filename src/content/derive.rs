@@ -2,9 +2,9 @@
 Filling in what the front matter left out, from the file name and the Markdown body.
 
 Real postmortems rarely have front matter. This module reads the conventions they do follow:
-an incident number at the start of the file name, a date in the name or the text, a title in
-the first heading, a Summary section, a Lessons learned section and an Action items section
-(lists, task lists or tables).
+an incident number at the start of the file name, a date in the name or the text (or a day and
+month in the text with the year in the name), a title in the first heading, a Summary section, a
+Lessons learned section and an Action items section (lists, task lists or tables).
 */
 
 use std::sync::OnceLock;
@@ -540,13 +540,17 @@ pub enum DateSource {
     FrontMatter,
     FileName,
     Body,
+    /// The day and month from the text (`Tuesday 9 November`), the year from the file name.
+    BodyWithFileNameYear,
     FileNameYear,
     Git,
     Missing,
 }
 
 /// The incident date: file name, then the first date in the body (preferring one in the
-/// year the file name gives), then the year of the file name alone (1 January).
+/// year the file name gives), then the first day and month the body writes without a year in
+/// the year of the file name (when a weekday is written, only if that day falls on it), then
+/// the year of the file name alone (1 January).
 pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
     use chrono::Datelike;
     if let Some(d) = date_from_name(name) {
@@ -562,6 +566,9 @@ pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
         return (Some(d), DateSource::Body);
     }
     if let Some(y) = year {
+        if let Some(d) = parsed.day_of_month().and_then(|d| d.in_year(y)) {
+            return (Some(d), DateSource::BodyWithFileNameYear);
+        }
         return (NaiveDate::from_ymd_opt(y, 1, 1), DateSource::FileNameYear);
     }
     (None, DateSource::Missing)
@@ -616,6 +623,76 @@ mod tests {
                 NaiveDate::from_ymd_opt(2020, 1, 1),
                 DateSource::FileNameYear
             )
+        );
+    }
+
+    #[test]
+    fn a_day_and_month_without_a_year_is_dated_in_the_year_of_the_file_name_when_it_agrees() {
+        let nov9 = NaiveDate::from_ymd_opt(2021, 11, 9);
+        let with_year = |name: &str, body: &str| date(name, &parse(body));
+        // 9 November 2021 was a Tuesday.
+        for body in [
+            "On Tuesday 9 November the provider timed out.",
+            "Tue, 9 Nov: the provider timed out.",
+            "It started on Tuesday the 9th of November.",
+            "From 9 November onwards.",
+            "On November 9th, at 14:02 UTC.",
+            "Tuesday, November 9 at 14:02.",
+            "## Timeline\n\n- Tue 9 Nov 14:02: alert fired\n",
+        ] {
+            for name in ["2021-outage-payments", "postmortem_2021"] {
+                assert_eq!(
+                    with_year(name, body),
+                    (nov9, DateSource::BodyWithFileNameYear),
+                    "{name}: {body}"
+                );
+            }
+        }
+        let year_only = (
+            NaiveDate::from_ymd_opt(2021, 1, 1),
+            DateSource::FileNameYear,
+        );
+        // A weekday that does not fall on that day in that year: no guess.
+        assert_eq!(
+            with_year("postmortem_2021", "On Monday 9 November."),
+            year_only
+        );
+        // Only the first such day counts, and a day the year does not have is no date.
+        assert_eq!(
+            with_year(
+                "postmortem_2021",
+                "Monday 9 November, fixed Tuesday 10 November."
+            ),
+            year_only
+        );
+        assert_eq!(with_year("postmortem_2021", "On 29 February."), year_only);
+        // A full date in that year comes first, wherever it is; a full date of another year
+        // is not a day without a year.
+        assert_eq!(
+            with_year(
+                "postmortem_2021",
+                "On Tuesday 9 November; fixed on 2021-11-10."
+            ),
+            (NaiveDate::from_ymd_opt(2021, 11, 10), DateSource::Body)
+        );
+        assert_eq!(
+            with_year(
+                "postmortem_2021",
+                "As on Friday 29 November 2019, it broke."
+            ),
+            year_only
+        );
+        // Without a year in the file name there is nothing to add the day to.
+        assert_eq!(
+            with_year("outage-payments", "On Tuesday 9 November."),
+            (None, DateSource::Missing)
+        );
+        // Check forgets the text but keeps what the date needs.
+        let mut parsed = parse("On Tuesday 9 November the provider timed out.");
+        parsed.forget_text(true);
+        assert_eq!(
+            date("postmortem_2021", &parsed),
+            (nov9, DateSource::BodyWithFileNameYear)
         );
     }
 
