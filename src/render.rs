@@ -21,7 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::learnings::{Group, Reason};
 use crate::markdown::{escape, slugify};
 use crate::output::Output;
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Taxonomy, Term};
 use crate::{Error, Site};
 
 /// Progress on a terminal; silent otherwise.
@@ -73,6 +73,34 @@ struct Page<'a> {
     statics: &'a str,
 }
 
+/// One page to render: its template, URL (relative to the site root), title, the navigation
+/// entry it belongs to and its context.
+struct PageSpec {
+    template: &'static str,
+    url: String,
+    title: String,
+    nav: &'static str,
+    ctx: Context,
+}
+
+impl PageSpec {
+    fn new(
+        template: &'static str,
+        url: impl Into<String>,
+        title: impl Into<String>,
+        nav: &'static str,
+        ctx: Context,
+    ) -> Self {
+        PageSpec {
+            template,
+            url: url.into(),
+            title: title.into(),
+            nav,
+            ctx,
+        }
+    }
+}
+
 impl Page<'_> {
     /// Relative path (or base URL) from a page at `url` to the site root.
     fn root(&self, url: &str) -> String {
@@ -82,15 +110,15 @@ impl Page<'_> {
         }
     }
 
-    fn render(
-        &self,
-        template: &str,
-        url: &str,
-        title: &str,
-        nav: &str,
-        mut ctx: Context,
-    ) -> Result<String, Error> {
-        let root = self.root(url);
+    fn render(&self, spec: PageSpec) -> Result<String, Error> {
+        let PageSpec {
+            template,
+            url,
+            title,
+            nav,
+            mut ctx,
+        } = spec;
+        let root = self.root(&url);
         ctx.insert("root", &root);
         ctx.insert(
             "site",
@@ -100,8 +128,8 @@ impl Page<'_> {
                 "static": self.statics,
             }),
         );
-        ctx.insert("page_title", title);
-        ctx.insert("page_url", url);
+        ctx.insert("page_title", &title);
+        ctx.insert("page_url", &url);
         ctx.insert("nav", nav);
         self.tera.render(template, &ctx).map_err(|e| {
             Error::Render(format!(
@@ -270,15 +298,15 @@ pub fn render_site(
     let lib = &site.library;
     let graph = &site.graph;
     let mut pages = 0usize;
-    let write_page = |url: &str, html: String| -> Result<(), Error> {
-        let path = if url.is_empty() {
+    let write_page = |spec: PageSpec| -> Result<(), Error> {
+        let path = if spec.url.is_empty() {
             "index.html".to_string()
-        } else if url.ends_with('/') {
-            format!("{url}index.html")
+        } else if spec.url.ends_with('/') {
+            format!("{}index.html", spec.url)
         } else {
-            url.to_string()
+            spec.url.clone()
         };
-        out.write(&path, html.as_bytes())?;
+        out.write(&path, page.render(spec)?.as_bytes())?;
         Ok(())
     };
 
@@ -290,10 +318,7 @@ pub fn render_site(
         .par_iter()
         .enumerate()
         .try_for_each(|(i, inc)| -> Result<(), Error> {
-            let url = inc.url();
-            let ctx = incident_context(site, i);
-            let html = page.render("incident.html", &url, &inc.title, "incidents", ctx)?;
-            write_page(&url, html)?;
+            write_page(incident_page(site, i))?;
             for a in &inc.assets {
                 if let Err(e) = out.copy(&a.from, &a.to) {
                     diags.push(Diagnostic::error("io", &inc.source, e.to_string()));
@@ -311,190 +336,33 @@ pub fn render_site(
     graph
         .groups
         .par_iter()
-        .try_for_each(|g| -> Result<(), Error> {
-            let url = g.url();
-            let ctx = learning_context(site, g);
-            write_page(
-                &url,
-                page.render("learning.html", &url, &g.title, "learnings", ctx)?,
-            )
-        })?;
+        .try_for_each(|g| write_page(learning_page(site, g)))?;
     pages += graph.groups.len();
     crate::timing("learning pages", t);
 
-    // Learnings index.
-    {
-        let mut rows: Vec<(&Group, Value)> = graph
-            .groups
-            .iter()
-            .map(|g| (g, group_row(site, g)))
-            .collect();
-        rows.sort_by(|(a, _), (b, _)| {
-            b.incidents
-                .len()
-                .cmp(&a.incidents.len())
-                .then_with(|| b.last_seen.cmp(&a.last_seen))
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        let recurring: Vec<&Value> = rows
-            .iter()
-            .filter(|(g, _)| g.is_recurring())
-            .map(|(_, v)| v)
-            .collect();
-        let once: Vec<&Value> = rows
-            .iter()
-            .filter(|(g, _)| g.incidents.len() == 1)
-            .map(|(_, v)| v)
-            .collect();
-        let unused: Vec<&Value> = rows
-            .iter()
-            .filter(|(g, _)| g.incidents.is_empty())
-            .map(|(_, v)| v)
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("recurring", &recurring);
-        ctx.insert("once", &once);
-        ctx.insert("unused", &unused);
-        let unlabelled = lib
-            .incidents
-            .iter()
-            .map(|i| i.learnings.iter().filter(|l| l.group.is_none()).count())
-            .sum::<usize>();
-        ctx.insert("unlabelled", &unlabelled);
-        write_page(
-            "learnings/",
-            page.render(
-                "learnings.html",
-                "learnings/",
-                "Learnings",
-                "learnings",
-                ctx,
-            )?,
-        )?;
-        pages += 1;
-    }
-
-    // Incidents list, by year.
-    {
-        let mut years: Vec<(String, Vec<Card>)> = Vec::new();
-        for inc in &lib.incidents {
-            let y = inc
-                .year()
-                .map(|y| y.to_string())
-                .unwrap_or_else(|| "Undated".into());
-            match years.last_mut() {
-                Some((last, v)) if *last == y => v.push(card(inc)),
-                _ => years.push((y, vec![card(inc)])),
-            }
-        }
-        let years: Vec<Value> = years
-            .into_iter()
-            .map(|(y, cards)| json!({"year": y, "incidents": cards}))
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("years", &years);
-        ctx.insert("count", &lib.incidents.len());
-        write_page(
-            "incidents/",
-            page.render(
-                "incidents.html",
-                "incidents/",
-                "All incidents",
-                "incidents",
-                ctx,
-            )?,
-        )?;
-        pages += 1;
-    }
-
-    // Taxonomies.
+    write_page(learnings_page(site))?;
+    write_page(incidents_page(site))?;
+    pages += 2;
     for tax in &site.taxonomies {
-        pages += render_taxonomy(&page, site, tax, &write_page)?;
+        write_page(taxonomy_page(tax))?;
+        tax.terms
+            .par_iter()
+            .try_for_each(|t| write_page(term_page(site, tax, t)))?;
+        pages += 1 + tax.terms.len();
     }
-
-    // Overview.
-    {
-        let latest: Vec<Card> = lib.incidents.iter().take(8).map(card).collect();
-        let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
-        top.sort_by(|a, b| {
-            b.incidents
-                .len()
-                .cmp(&a.incidents.len())
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        let top: Vec<Value> = top.iter().take(6).map(|g| group_row(site, g)).collect();
-        let open = lib
-            .incidents
-            .iter()
-            .flat_map(|i| &i.action_items)
-            .filter(|a| a.status == ActionStatus::Open)
-            .count();
-        let mut ctx = Context::new();
-        ctx.insert(
-            "intro",
-            &lib.index.as_ref().map(|p| p.html.as_str()).unwrap_or(""),
-        );
-        ctx.insert(
-            "heading",
-            &lib.index
-                .as_ref()
-                .and_then(|p| p.title.clone())
-                .unwrap_or_else(|| site.config.title.clone()),
-        );
-        ctx.insert("latest", &latest);
-        ctx.insert("recurring", &top);
-        ctx.insert(
-            "counts",
-            &json!({
-                "incidents": lib.incidents.len(),
-                "learnings": graph.groups.len(),
-                "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
-                "recurred_after_done": graph.groups.iter().filter(|g| !g.recurred_after_done.is_empty()).count(),
-                "open_actions": open,
-            }),
-        );
-        let years: Vec<Value> = site.taxonomies[3]
-            .terms
-            .iter()
-            .map(|t| json!({"name": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len()}))
-            .collect();
-        let sev: Vec<Value> = site.taxonomies[2]
-            .terms
-            .iter()
-            .map(|t| json!({"name": t.name, "slug": t.slug, "url": format!("severity/{}/", t.slug), "count": t.incidents.len()}))
-            .collect();
-        ctx.insert("years", &years);
-        ctx.insert("severities", &sev);
-        write_page(
-            "",
-            page.render("index.html", "", &site.config.title, "home", ctx)?,
-        )?;
-        pages += 1;
-    }
-
-    pages += render_action_items(&page, site, &write_page)?;
-    pages += render_onboarding(&page, site, &write_page)?;
-    pages += render_stats(&page, site, &write_page)?;
-    {
-        let ctx = Context::new();
-        write_page(
-            "search/",
-            page.render("search.html", "search/", "Search", "search", ctx)?,
-        )?;
-        pages += 1;
-    }
+    write_page(overview_page(site))?;
+    write_page(action_items_page(site))?;
+    write_page(onboarding_page(site))?;
+    write_page(stats_page(site))?;
+    write_page(search_page())?;
+    pages += 5;
     {
         // The 404 page is served at any depth, so it links from the site root.
         let not_found = Page {
-            tera: &tera,
-            site,
             base: Some(site.config.base_prefix().unwrap_or_else(|| "/".into())),
-            statics: &version,
+            ..page
         };
-        write_page(
-            "404.html",
-            not_found.render("404.html", "404.html", "Page not found", "", Context::new())?,
-        )?;
+        out.write("404.html", not_found.render(not_found_page())?.as_bytes())?;
         pages += 1;
     }
     out.write("feed.xml", feed(site).as_bytes())?;
@@ -503,6 +371,175 @@ pub fn render_site(
     write_redirects(site, out, diags)?;
     export(site, out)?;
     Ok(pages)
+}
+
+fn incident_page(site: &Site, i: usize) -> PageSpec {
+    let inc = &site.library.incidents[i];
+    PageSpec::new(
+        "incident.html",
+        inc.url(),
+        inc.title.as_str(),
+        "incidents",
+        incident_context(site, i),
+    )
+}
+
+fn learning_page(site: &Site, g: &Group) -> PageSpec {
+    PageSpec::new(
+        "learning.html",
+        g.url(),
+        g.title.as_str(),
+        "learnings",
+        learning_context(site, g),
+    )
+}
+
+/// The learnings index.
+fn learnings_page(site: &Site) -> PageSpec {
+    let lib = &site.library;
+    let mut rows: Vec<(&Group, Value)> = site
+        .graph
+        .groups
+        .iter()
+        .map(|g| (g, group_row(site, g)))
+        .collect();
+    rows.sort_by(|(a, _), (b, _)| {
+        b.incidents
+            .len()
+            .cmp(&a.incidents.len())
+            .then_with(|| b.last_seen.cmp(&a.last_seen))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let recurring: Vec<&Value> = rows
+        .iter()
+        .filter(|(g, _)| g.is_recurring())
+        .map(|(_, v)| v)
+        .collect();
+    let once: Vec<&Value> = rows
+        .iter()
+        .filter(|(g, _)| g.incidents.len() == 1)
+        .map(|(_, v)| v)
+        .collect();
+    let unused: Vec<&Value> = rows
+        .iter()
+        .filter(|(g, _)| g.incidents.is_empty())
+        .map(|(_, v)| v)
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("recurring", &recurring);
+    ctx.insert("once", &once);
+    ctx.insert("unused", &unused);
+    let unlabelled = lib
+        .incidents
+        .iter()
+        .map(|i| i.learnings.iter().filter(|l| l.group.is_none()).count())
+        .sum::<usize>();
+    ctx.insert("unlabelled", &unlabelled);
+    PageSpec::new(
+        "learnings.html",
+        "learnings/",
+        "Learnings",
+        "learnings",
+        ctx,
+    )
+}
+
+/// The incidents list, by year.
+fn incidents_page(site: &Site) -> PageSpec {
+    let lib = &site.library;
+    let mut years: Vec<(String, Vec<Card>)> = Vec::new();
+    for inc in &lib.incidents {
+        let y = inc
+            .year()
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "Undated".into());
+        match years.last_mut() {
+            Some((last, v)) if *last == y => v.push(card(inc)),
+            _ => years.push((y, vec![card(inc)])),
+        }
+    }
+    let years: Vec<Value> = years
+        .into_iter()
+        .map(|(y, cards)| json!({"year": y, "incidents": cards}))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("years", &years);
+    ctx.insert("count", &lib.incidents.len());
+    PageSpec::new(
+        "incidents.html",
+        "incidents/",
+        "All incidents",
+        "incidents",
+        ctx,
+    )
+}
+
+/// The overview (the home page).
+fn overview_page(site: &Site) -> PageSpec {
+    let lib = &site.library;
+    let graph = &site.graph;
+    let latest: Vec<Card> = lib.incidents.iter().take(8).map(card).collect();
+    let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
+    top.sort_by(|a, b| {
+        b.incidents
+            .len()
+            .cmp(&a.incidents.len())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let top: Vec<Value> = top.iter().take(6).map(|g| group_row(site, g)).collect();
+    let open = lib
+        .incidents
+        .iter()
+        .flat_map(|i| &i.action_items)
+        .filter(|a| a.status == ActionStatus::Open)
+        .count();
+    let mut ctx = Context::new();
+    ctx.insert(
+        "intro",
+        &lib.index.as_ref().map(|p| p.html.as_str()).unwrap_or(""),
+    );
+    ctx.insert(
+        "heading",
+        &lib.index
+            .as_ref()
+            .and_then(|p| p.title.clone())
+            .unwrap_or_else(|| site.config.title.clone()),
+    );
+    ctx.insert("latest", &latest);
+    ctx.insert("recurring", &top);
+    ctx.insert(
+        "counts",
+        &json!({
+            "incidents": lib.incidents.len(),
+            "learnings": graph.groups.len(),
+            "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
+            "recurred_after_done": graph.groups.iter().filter(|g| !g.recurred_after_done.is_empty()).count(),
+            "open_actions": open,
+        }),
+    );
+    let years: Vec<Value> = site.taxonomies[3]
+        .terms
+        .iter()
+        .map(|t| json!({"name": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len()}))
+        .collect();
+    let sev: Vec<Value> = site.taxonomies[2]
+        .terms
+        .iter()
+        .map(|t| json!({"name": t.name, "slug": t.slug, "url": format!("severity/{}/", t.slug), "count": t.incidents.len()}))
+        .collect();
+    ctx.insert("years", &years);
+    ctx.insert("severities", &sev);
+    PageSpec::new("index.html", "", site.config.title.as_str(), "home", ctx)
+}
+
+fn search_page() -> PageSpec {
+    PageSpec::new("search.html", "search/", "Search", "search", Context::new())
+}
+
+/// The 404 page; render it with a [`Page`] whose base is the site root (it is served at any
+/// depth).
+fn not_found_page() -> PageSpec {
+    PageSpec::new("404.html", "404.html", "Page not found", "", Context::new())
 }
 
 fn site_root(site: &Site) -> std::path::PathBuf {
@@ -898,12 +935,8 @@ struct Recurred<'a> {
     after: IncidentRef<'a>,
 }
 
-fn render_taxonomy(
-    page: &Page,
-    site: &Site,
-    tax: &Taxonomy,
-    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
-) -> Result<usize, Error> {
+/// The page of a taxonomy: its terms.
+fn taxonomy_page(tax: &Taxonomy) -> PageSpec {
     let kind = tax.kind;
     let terms: Vec<Value> = tax
         .terms
@@ -916,44 +949,38 @@ fn render_taxonomy(
         &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
     );
     ctx.insert("terms", &terms);
-    let url = format!("{}/", kind.dir());
-    write_page(
-        &url,
-        page.render("taxonomy.html", &url, kind.title(), kind.dir(), ctx)?,
-    )?;
-    tax.terms
-        .par_iter()
-        .try_for_each(|t| -> Result<(), Error> {
-            let url = tax.url(&t.slug);
-            let cards: Vec<Card> = t
-                .incidents
-                .iter()
-                .map(|&i| card(&site.library.incidents[i]))
-                .collect();
-            let mut ctx = Context::new();
-            ctx.insert(
-                "kind",
-                &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
-            );
-            ctx.insert(
-                "term",
-                &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}),
-            );
-            ctx.insert("incidents", &cards);
-            let title = format!("{}: {}", kind.singular(), t.name);
-            write_page(
-                &url,
-                page.render("term.html", &url, &title, kind.dir(), ctx)?,
-            )
-        })?;
-    Ok(1 + tax.terms.len())
+    PageSpec::new(
+        "taxonomy.html",
+        format!("{}/", kind.dir()),
+        kind.title(),
+        kind.dir(),
+        ctx,
+    )
 }
 
-fn render_action_items(
-    page: &Page,
-    site: &Site,
-    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
-) -> Result<usize, Error> {
+/// The page of one term of a taxonomy: its incidents.
+fn term_page(site: &Site, tax: &Taxonomy, t: &Term) -> PageSpec {
+    let kind = tax.kind;
+    let cards: Vec<Card> = t
+        .incidents
+        .iter()
+        .map(|&i| card(&site.library.incidents[i]))
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert(
+        "kind",
+        &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
+    );
+    ctx.insert(
+        "term",
+        &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}),
+    );
+    ctx.insert("incidents", &cards);
+    let title = format!("{}: {}", kind.singular(), t.name);
+    PageSpec::new("term.html", tax.url(&t.slug), title, kind.dir(), ctx)
+}
+
+fn action_items_page(site: &Site) -> PageSpec {
     let lib = &site.library;
     let graph = &site.graph;
     // status -> owner -> items; open first, then done, then won't fix; owners by name,
@@ -1006,24 +1033,16 @@ fn render_action_items(
         .collect();
     let mut ctx = Context::new();
     ctx.insert("sections", &sections);
-    write_page(
+    PageSpec::new(
+        "action_items.html",
         "action-items/",
-        page.render(
-            "action_items.html",
-            "action-items/",
-            "Action items",
-            "action-items",
-            ctx,
-        )?,
-    )?;
-    Ok(1)
+        "Action items",
+        "action-items",
+        ctx,
+    )
 }
 
-fn render_onboarding(
-    page: &Page,
-    site: &Site,
-    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
-) -> Result<usize, Error> {
+fn onboarding_page(site: &Site) -> PageSpec {
     let lib = &site.library;
     let graph = &site.graph;
     let mut steps: Vec<Value> = Vec::new();
@@ -1116,11 +1135,7 @@ fn render_onboarding(
     );
     ctx.insert("steps", &steps);
     ctx.insert("configured", &configured);
-    write_page(
-        "onboarding/",
-        page.render("onboarding.html", "onboarding/", &title, "onboarding", ctx)?,
-    )?;
-    Ok(1)
+    PageSpec::new("onboarding.html", "onboarding/", title, "onboarding", ctx)
 }
 
 fn median(v: &mut [i64]) -> Option<i64> {
@@ -1137,11 +1152,7 @@ fn minutes_text(m: Option<i64>) -> Option<String> {
     duration(Some(base), Some(base + chrono::Duration::minutes(m)))
 }
 
-fn render_stats(
-    page: &Page,
-    site: &Site,
-    write_page: &(dyn Fn(&str, String) -> Result<(), Error> + Sync),
-) -> Result<usize, Error> {
+fn stats_page(site: &Site) -> PageSpec {
     let lib = &site.library;
     let bars = |tax: &Taxonomy, limit: usize| -> Vec<Value> {
         let mut terms: Vec<&crate::taxonomy::Term> = tax.terms.iter().collect();
@@ -1207,11 +1218,7 @@ fn render_stats(
         &json!({"total": site.graph.groups.len(), "recurring": site.graph.groups.iter().filter(|g| g.is_recurring()).count()}),
     );
     ctx.insert("incidents", &lib.incidents.len());
-    write_page(
-        "stats/",
-        page.render("stats.html", "stats/", "Statistics", "stats", ctx)?,
-    )?;
-    Ok(1)
+    PageSpec::new("stats.html", "stats/", "Statistics", "stats", ctx)
 }
 
 /// Absolute URL of a page when a base URL is configured, else the root-relative path.
