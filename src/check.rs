@@ -1,11 +1,12 @@
 /*!
 `hindsight check`: the gate CI runs on every pull request.
 
-It loads the knowledge base exactly as `build` does ([`crate::load_site`]), writes nothing, and
-adds the rules that only matter to a reviewer: dates in the future or out of order, unknown
-severities, required fields, broken links and anchors, missing images, postmortems that will not
-be built, missing learnings, action items without owners, near-duplicate learnings, blaming
-language, derived fields and, with a baseline sitemap, published URLs that would disappear.
+It loads the knowledge base and the theme exactly as `build` does ([`crate::load_site`],
+[`crate::theme::load`]), writes nothing, and adds the rules that only matter to a reviewer:
+dates in the future or out of order, unknown severities, required fields, broken links and
+anchors, missing images, postmortems that will not be built, missing learnings, action items
+without owners, near-duplicate learnings, blaming language, derived fields and, with a baseline
+sitemap, published URLs that would disappear.
 
 Every rule has an id and a default level ([`RULES`]); `[check.rules]` in hindsight.toml changes
 the level of any rule that is not locked (the locked ones are those `build` cannot get past).
@@ -308,12 +309,16 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 Some(&screen),
             );
             let mut findings = diags.into_sorted();
-            if let Err(e) = crate::theme::templates(&site.root, &site.config.theme) {
-                let dir = format!("themes/{}/templates", site.config.theme);
-                findings.push(
-                    finding("theme", &dir, e)
-                        .hint("fix the template named in the message; `build` stops on it too"),
-                );
+            // The theme, loaded as `build` loads it.
+            match crate::theme::load(&site.root, &site.config.theme) {
+                Ok(_) => {}
+                Err(crate::theme::LoadError::Invalid(ds)) => findings.extend(ds),
+                Err(crate::theme::LoadError::Io(e)) => {
+                    let dir = format!("themes/{}/templates", site.config.theme);
+                    findings.push(finding("io", &dir, e).hint(
+                        "check the permissions of the theme's templates; `build` stops on it too",
+                    ));
+                }
             }
             // A file whose front matter cannot be read gets no other findings: they would all
             // follow from the missing front matter. Fix the YAML first.

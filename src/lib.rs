@@ -295,16 +295,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             diags.push(w);
         }
     }
+    // A theme that does not compile is an error of the input, reported with the content's.
+    let theme = theme::load(&opts.root, &site.config.theme);
+    if let Err(theme::LoadError::Invalid(ds)) = &theme {
+        diags.extend(ds.iter().cloned());
+    }
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));
     }
+    let theme = theme.map_err(|e| Error::Render(e.to_string()))?;
     let sink = if opts.in_memory {
         output::Output::memory()
     } else {
         output::Output::disk(&out, &opts.root, &content_dir)?
     };
-    let pages = render::render_site(&site, &sink, &progress, &diags)?;
+    let pages = match render::render_site(&site, &theme, &sink, &progress, &diags) {
+        Ok(pages) => pages,
+        // A template that fails on a page: reported with the warnings found so far.
+        Err(Error::Invalid(ds)) => {
+            progress.finish();
+            diags.extend(ds);
+            return Err(Error::Invalid(diags.into_sorted()));
+        }
+        Err(e) => return Err(e),
+    };
     lap("rendered");
     if diags.has_errors() {
         progress.finish();

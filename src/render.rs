@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
-use tera::{Context, Tera};
+use tera::Context;
 
 use crate::content::{ActionStatus, Incident};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -22,6 +22,7 @@ use crate::learnings::{Group, Reason};
 use crate::markdown::{escape, slugify};
 use crate::output::Output;
 use crate::taxonomy::{Taxonomy, Term};
+use crate::theme::Theme;
 use crate::{Error, Site};
 
 /// Progress on a terminal; silent otherwise.
@@ -67,7 +68,7 @@ impl Progress {
 
 /// Everything a page needs to know about where it is.
 struct Page<'a> {
-    tera: &'a Tera,
+    theme: &'a Theme,
     site: &'a Site,
     base: Option<String>,
     statics: &'a str,
@@ -110,6 +111,8 @@ impl Page<'_> {
         }
     }
 
+    /// Renders a page. A template that fails is an error of the input (rule `theme`), at the
+    /// template file.
     fn render(&self, spec: PageSpec) -> Result<String, Error> {
         let PageSpec {
             template,
@@ -131,12 +134,10 @@ impl Page<'_> {
         ctx.insert("page_title", &title);
         ctx.insert("page_url", &url);
         ctx.insert("nav", nav);
-        self.tera.render(template, &ctx).map_err(|e| {
-            Error::Render(format!(
-                "template {template} (page {url}): {}",
-                crate::theme::describe(&e)
-            ))
-        })
+        self.theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| Error::Invalid(vec![self.theme.render_error(template, &url, &ctx, &e)]))
     }
 }
 
@@ -261,15 +262,15 @@ fn term_links(kind: &str, names: &[String]) -> Vec<Value> {
         .collect()
 }
 
-/// Renders and writes the whole site. Returns the number of HTML pages.
+/// Renders and writes the whole site with `theme` (see [`crate::theme::load`]). Returns the
+/// number of HTML pages.
 pub fn render_site(
     site: &Site,
+    theme: &Theme,
     out: &Output,
     progress: &Progress,
     diags: &Diagnostics,
 ) -> Result<usize, Error> {
-    let tera =
-        crate::theme::templates(&site_root(site), &site.config.theme).map_err(Error::Render)?;
     let statics =
         crate::theme::static_files(&site_root(site), &site.config.theme).map_err(Error::Render)?;
     let highlight = crate::markdown::highlight_css(
@@ -290,7 +291,7 @@ pub fn render_site(
     hasher_input.extend_from_slice(highlight.as_bytes());
     let version = short_hash(&hasher_input);
     let page = Page {
-        tera: &tera,
+        theme,
         site,
         base: site.config.base_prefix(),
         statics: &version,

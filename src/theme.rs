@@ -5,11 +5,20 @@ Every template of `themes/default/templates` is compiled in with `include_str!` 
 twice: as `<name>` and as `default/<name>`. A site's `themes/<theme>/templates/<name>` replaces
 `<name>`; it can also `{% extends "default/<name>" %}` and override a single block, so a custom
 theme keeps working when the default one changes. Static files work the same way.
+
+A template that does not compile ([`load`]) or fails to render a page ([`Theme::render_error`])
+is an error of the input (rule `theme`), reported at the site's template file with the line and
+column tera gives; `build`, `serve` and `check` report it alike.
 */
 
+use std::collections::BTreeMap;
+use std::error::Error as _;
 use std::path::Path;
 
+use regex::Regex;
 use tera::Tera;
+
+use crate::diagnostics::{did_you_mean, line_col, Diagnostic};
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -51,26 +60,59 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// Loads the templates: embedded defaults, then the site's overrides.
-pub fn templates(root: &Path, theme: &str) -> Result<Tera, String> {
+/// The compiled templates of a site: the embedded defaults and the site's overrides.
+pub struct Theme {
+    pub tera: Tera,
+    /// The configured theme's name: overrides live in `themes/<name>/templates/`.
+    name: String,
+    /// The site's templates, by template name, with their sources (for positions in findings).
+    overrides: BTreeMap<String, String>,
+}
+
+/// Why a theme could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// A template folder or file cannot be read: an I/O failure (`build` exits with 2).
+    Io(String),
+    /// Templates that do not compile: one finding (rule `theme`) per template, at the file and,
+    /// when tera says, the line and column of the fault. Input errors (`build` exits with 1).
+    Invalid(Vec<Diagnostic>),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io(message) => f.write_str(message),
+            LoadError::Invalid(ds) => {
+                let files: Vec<&str> = ds.iter().map(|d| d.file.as_str()).collect();
+                write!(f, "the theme does not compile: {}", files.join(", "))
+            }
+        }
+    }
+}
+
+/// Loads and compiles the templates: embedded defaults, then the site's overrides. `build`,
+/// `serve` and `check` all load the theme with this.
+pub fn load(root: &Path, theme: &str) -> Result<Theme, LoadError> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, src) in TEMPLATES {
         sources.push((format!("default/{name}"), src.to_string()));
     }
-    let mut overridden = std::collections::BTreeMap::new();
+    let mut overridden = BTreeMap::new();
     let dir = root.join("themes").join(theme).join("templates");
     if dir.is_dir() {
         for e in walkdir::WalkDir::new(&dir)
             .follow_links(true)
             .sort_by_file_name()
         {
-            let e = e.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            let e = e.map_err(|e| LoadError::Io(format!("cannot read {}: {e}", dir.display())))?;
             if !e.file_type().is_file() {
                 continue;
             }
             let name = crate::diagnostics::rel_path(&dir, e.path());
-            let src = std::fs::read_to_string(e.path())
-                .map_err(|err| format!("cannot read {}: {err}", e.path().display()))?;
+            let src = std::fs::read_to_string(e.path()).map_err(|err| {
+                LoadError::Io(format!("cannot read {}: {err}", e.path().display()))
+            })?;
             overridden.insert(name, src);
         }
     }
@@ -79,12 +121,403 @@ pub fn templates(root: &Path, theme: &str) -> Result<Tera, String> {
             sources.push((name.to_string(), src.to_string()));
         }
     }
-    sources.extend(overridden);
+    sources.extend(overridden.iter().map(|(n, s)| (n.clone(), s.clone())));
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(sources).map_err(|e| describe(&e))?;
-    Ok(tera)
+    let compiled = tera.add_raw_templates(sources);
+    let theme = Theme {
+        tera,
+        name: theme.to_string(),
+        overrides: overridden,
+    };
+    match compiled {
+        Ok(()) => Ok(theme),
+        Err(e) => Err(LoadError::Invalid(theme.compile_errors(&e))),
+    }
+}
+
+impl Theme {
+    /// The file, relative to the root, that holds the template `name`: the site's override, or
+    /// the embedded template's file in Hindsight's own `themes/default/templates/`.
+    pub fn file_of(&self, name: &str) -> String {
+        if self.overrides.contains_key(name) {
+            format!("themes/{}/templates/{name}", self.name)
+        } else {
+            format!(
+                "themes/default/templates/{}",
+                name.strip_prefix("default/").unwrap_or(name)
+            )
+        }
+    }
+
+    /// The source of the template `name`, if the theme has one by that name.
+    fn source_of(&self, name: &str) -> Option<&str> {
+        if let Some(src) = self.overrides.get(name) {
+            return Some(src);
+        }
+        let embedded = name.strip_prefix("default/").unwrap_or(name);
+        TEMPLATES
+            .iter()
+            .find(|(n, _)| *n == embedded)
+            .map(|(_, src)| *src)
+    }
+
+    fn is_override(&self, name: &str) -> bool {
+        self.overrides.contains_key(name)
+    }
+
+    /// The findings for a theme that tera refused to compile. Tera stops at the first template
+    /// that does not parse, so every override is parsed on its own first: each one that does
+    /// not parse is reported, at tera's line and column. Otherwise the one error tera gave is
+    /// reported at the template it names (a missing parent, a missing macro file, a loop).
+    fn compile_errors(&self, e: &tera::Error) -> Vec<Diagnostic> {
+        let parse_errors: Vec<Diagnostic> = self
+            .overrides
+            .iter()
+            .filter_map(|(name, src)| {
+                let e = tera::Template::new(name, None, src).err()?;
+                Some(self.parse_error(name, &e))
+            })
+            .collect();
+        if !parse_errors.is_empty() {
+            return parse_errors;
+        }
+        let whole = describe(e);
+        let found = |pattern: &str| {
+            Regex::new(pattern)
+                .ok()
+                .and_then(|re| re.captures(&whole))
+                .map(|c| (c[1].to_string(), c.get(2).map(|m| m.as_str().to_string())))
+        };
+        let d = match &e.kind {
+            tera::ErrorKind::MissingParent { current, parent } => {
+                let names = self.names();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let hint = match did_you_mean(parent, &names) {
+                    Some(near) => format!("did you mean `{near}`? "),
+                    None => String::new(),
+                };
+                self.finding_in(
+                    current,
+                    Some(&regex::escape(&format!("\"{parent}\""))),
+                    format!("`{current}` extends `{parent}`, which is not a template of the theme"),
+                )
+                .hint(format!(
+                    "{hint}templates are named as in Hindsight's themes/default/templates (`base.html`, `incident.html`, ...), and `default/<name>` is the embedded one"
+                ))
+            }
+            tera::ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain,
+            } => self
+                .finding_in(
+                    tpl,
+                    Some(r"\bextends\b"),
+                    format!(
+                        "`{tpl}` extends itself through {}",
+                        inheritance_chain.join(" -> ")
+                    ),
+                )
+                .hint(format!(
+                    "to change one block of the embedded template, extend `default/{}` instead",
+                    tpl.strip_prefix("default/").unwrap_or(tpl)
+                )),
+            _ => {
+                if let Some((name, _)) = found(r"^Failed to parse '([^']+)'") {
+                    let inner = e
+                        .source()
+                        .and_then(|s| s.downcast_ref::<tera::Error>())
+                        .unwrap_or(e);
+                    self.parse_error(&name, inner)
+                } else if let Some((name, Some(file))) =
+                    found(r"Template `([^`]+)` loads macros from `([^`]+)` which isn't present")
+                {
+                    self.finding_in(
+                        &name,
+                        Some(&regex::escape(&format!("\"{file}\""))),
+                        format!("`{name}` imports macros from `{file}`, which is not a template of the theme"),
+                    )
+                    .hint("the embedded macros are in `macros.html` (or `default/macros.html`)")
+                } else {
+                    Diagnostic::error("theme", &format!("themes/{}/templates", self.name), whole)
+                        .hint(HINT_SYNTAX)
+                }
+            }
+        };
+        vec![d]
+    }
+
+    /// A finding for a template that does not parse: at tera's `--> line:column`, with what
+    /// tera expected there.
+    fn parse_error(&self, name: &str, e: &tera::Error) -> Diagnostic {
+        let whole = describe(e);
+        let file = self.file_of(name);
+        let expected = whole
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("= "))
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                // Tera's own checks (a block or macro defined twice) have no position.
+                whole
+                    .trim_start_matches(&format!("Failed to parse '{name}': "))
+                    .to_string()
+            });
+        let mut d = Diagnostic::error(
+            "theme",
+            &file,
+            format!("`{name}` is not a valid Tera template: {expected}"),
+        )
+        .hint(self.hint_for(name, HINT_SYNTAX));
+        if let Some((line, column)) = position(&whole) {
+            d = d.at(line, column);
+        }
+        d
+    }
+
+    /// A finding at the template `name`, at the only place the pattern `needle` matches in it
+    /// (when it matches once: more than one place would be a guess).
+    fn finding_in(&self, name: &str, needle: Option<&str>, message: String) -> Diagnostic {
+        let mut d = Diagnostic::error("theme", &self.file_of(name), message);
+        let re = needle.and_then(|n| Regex::new(n).ok());
+        if let (Some(src), Some(re)) = (self.source_of(name), re) {
+            let mut at = re.find_iter(src);
+            if let (Some(m), None) = (at.next(), at.next()) {
+                let (line, column) = line_col(src, m.start());
+                d = d.at(line, column);
+            }
+        }
+        d
+    }
+
+    /// Every template name, for suggestions.
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = TEMPLATES
+            .iter()
+            .flat_map(|(n, _)| [n.to_string(), format!("default/{n}")])
+            .collect();
+        names.extend(self.overrides.keys().cloned());
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    /// `hint`, told of the embedded template when `name` is not the site's: a fault there is
+    /// Hindsight's, not the site's.
+    fn hint_for(&self, name: &str, hint: &str) -> String {
+        if self.is_override(name) {
+            hint.to_string()
+        } else {
+            format!("this template is Hindsight's embedded default, not a file of the site: please report the fault; {hint}")
+        }
+    }
+
+    /// The finding for a page that tera could not render with `template`, given the context
+    /// it was rendered with. It is reported at the template where it failed when that is one of
+    /// the site's, else at the first of the site's templates that `template` extends or
+    /// imports (an override can break an embedded template that relies on it), else at the
+    /// embedded template (a fault of Hindsight's).
+    pub fn render_error(
+        &self,
+        template: &str,
+        url: &str,
+        ctx: &tera::Context,
+        e: &tera::Error,
+    ) -> Diagnostic {
+        let location = e.to_string();
+        let (reason, kinds) = cause(e);
+        // Where tera says it was: a block of another template, or a macro.
+        let mut at = Regex::new(r"error happened in '([^']+)'")
+            .ok()
+            .and_then(|re| re.captures(&location))
+            .map(|c| c[1].to_string());
+        let chain = self.chain(template);
+        if let Some(ns) = Regex::new(r"error while rendering macro `([^`:]+)::")
+            .ok()
+            .and_then(|re| re.captures(&location))
+        {
+            let ns = &ns[1];
+            at = chain
+                .iter()
+                .filter_map(|t| self.tera.get_template(t).ok())
+                .flat_map(|t| &t.imported_macro_files)
+                .find(|(_, namespace)| namespace == ns)
+                .map(|(file, _)| file.clone())
+                .or(at);
+        }
+        let at = at.unwrap_or_else(|| template.to_string());
+        let blamed = if self.is_override(&at) {
+            at.clone()
+        } else {
+            chain
+                .iter()
+                .find(|t| self.is_override(t))
+                .cloned()
+                .unwrap_or(at)
+        };
+        let (message, needle, hint) = explain(&reason, &kinds, ctx);
+        let page = if url.is_empty() {
+            "the home page".to_string()
+        } else {
+            format!("the page `{url}`")
+        };
+        let mut d = self.finding_in(
+            &blamed,
+            needle.as_deref(),
+            format!("`{template}` cannot render {page}: {message}"),
+        );
+        d.hint = self.hint_for(&blamed, &hint);
+        d
+    }
+
+    /// `template`, the templates it extends (nearest first) and the macro files any of those
+    /// import: what rendering it runs.
+    fn chain(&self, template: &str) -> Vec<String> {
+        let mut chain = vec![template.to_string()];
+        if let Ok(t) = self.tera.get_template(template) {
+            chain.extend(t.parents.iter().cloned());
+        }
+        let imports: Vec<String> = chain
+            .iter()
+            .filter_map(|t| self.tera.get_template(t).ok())
+            .flat_map(|t| t.imported_macro_files.iter().map(|(file, _)| file.clone()))
+            .collect();
+        for file in imports {
+            if !chain.contains(&file) {
+                chain.push(file);
+            }
+        }
+        chain
+    }
+}
+
+/// The hint for a template that does not parse.
+const HINT_SYNTAX: &str = "Tera syntax: `{{ value }}`, `{% if x %}...{% endif %}`, `{% for x in list %}...{% endfor %}`, `{% block name %}...{% endblock name %}`; `{% extends \"default/<name>\" %}` keeps the embedded template and replaces only the blocks you write";
+
+/// What went wrong in a render error, without tera's "Failed to render" location, and the kinds
+/// of the tera errors of its chain, outermost first.
+fn cause(e: &tera::Error) -> (String, Vec<&tera::ErrorKind>) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut kinds = Vec::new();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        parts.push(inner.to_string());
+        if let Some(t) = inner.downcast_ref::<tera::Error>() {
+            kinds.push(&t.kind);
+        }
+        src = inner.source();
+    }
+    if parts.is_empty() {
+        parts.push(e.to_string());
+        kinds.push(&e.kind);
+    }
+    (parts.join(": "), kinds)
+}
+
+/// A render error in words, what to look for in the template, and a hint.
+fn explain(
+    reason: &str,
+    kinds: &[&tera::ErrorKind],
+    ctx: &tera::Context,
+) -> (String, Option<String>, String) {
+    let variables: Vec<String> = match ctx.clone().into_json() {
+        serde_json::Value::Object(map) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let given = format!(
+        "the page's template gets {}",
+        variables
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let docs = |what: &str| format!("see https://keats.github.io/tera/docs/#built-in-{what}");
+    let kind = kinds.iter().copied().find(|k| {
+        matches!(
+            k,
+            tera::ErrorKind::FilterNotFound(_)
+                | tera::ErrorKind::FunctionNotFound(_)
+                | tera::ErrorKind::TestNotFound(_)
+                | tera::ErrorKind::CallFilter(_)
+        )
+    });
+    match kind {
+        Some(tera::ErrorKind::FilterNotFound(name)) => (
+            format!("there is no filter `{name}`"),
+            Some(format!(r"\|\s*{}\b", regex::escape(name))),
+            format!("Tera's built-in filters are the only ones; {}", docs("filters")),
+        ),
+        Some(tera::ErrorKind::FunctionNotFound(name)) => (
+            format!("there is no function `{name}`"),
+            Some(format!(r"\b{}\s*\(", regex::escape(name))),
+            format!("Tera's built-in functions are the only ones; {}", docs("functions")),
+        ),
+        Some(tera::ErrorKind::TestNotFound(name)) => (
+            format!("there is no test `{name}`"),
+            Some(format!(r"\bis\s+(not\s+)?{}\b", regex::escape(name))),
+            format!("Tera's built-in tests are the only ones; {}", docs("tests")),
+        ),
+        Some(tera::ErrorKind::CallFilter(name)) => (
+            reason.to_string(),
+            Some(format!(r"\|\s*{}\b", regex::escape(name))),
+            format!("a value can be missing or of another type on some pages: test it with `{{% if x %}}` first; {given}"),
+        ),
+        _ => {
+            let missing = Regex::new(r"Variable `([^`]+)` not found in context")
+                .ok()
+                .and_then(|re| re.captures(reason))
+                .map(|c| c[1].to_string());
+            match missing {
+                Some(var) => {
+                    let near = near_variable(&var, ctx, &variables);
+                    (
+                        format!("the variable `{var}` is not defined"),
+                        Some(format!(r"\b{}\b", regex::escape(&var))),
+                        format!(
+                            "{near}{given}; test a value that can be missing with `{{% if x %}}`, or give it `| default(value=\"\")`"
+                        ),
+                    )
+                }
+                None if reason.contains("Macro `") => (
+                    reason.to_string(),
+                    None,
+                    "a template that replaces a macro file must keep every macro the other templates call; to add macros, put them in a file of your own and import it".to_string(),
+                ),
+                None => (reason.to_string(), None, given),
+            }
+        }
+    }
+}
+
+/// "did you mean `incident.title`? " for `incident.titel`, from the page's variables.
+fn near_variable(var: &str, ctx: &tera::Context, variables: &[String]) -> String {
+    let (head, rest) = match var.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (var, None),
+    };
+    let near = match (ctx.get(head), rest) {
+        (Some(serde_json::Value::Object(map)), Some(rest)) if !rest.contains(['.', '[']) => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            did_you_mean(rest, &keys).map(|k| format!("{head}.{k}"))
+        }
+        (None, _) => {
+            let names: Vec<&str> = variables.iter().map(String::as_str).collect();
+            did_you_mean(head, &names).map(|k| match rest {
+                Some(rest) => format!("{k}.{rest}"),
+                None => k.to_string(),
+            })
+        }
+        _ => None,
+    };
+    near.map(|n| format!("did you mean `{n}`? "))
+        .unwrap_or_default()
+}
+
+/// Tera's `--> line:column` in a parse error.
+fn position(message: &str) -> Option<(usize, usize)> {
+    let c = Regex::new(r"--> (\d+):(\d+)").ok()?.captures(message)?;
+    Some((c[1].parse().ok()?, c[2].parse().ok()?))
 }
 
 /// Static files: embedded defaults, replaced or extended by `themes/<theme>/static/`.

@@ -677,3 +677,67 @@ It broke.
     // No owner key: the item's text; an empty owner: its key.
     assert_eq!(at("action-owner"), [(8, 5), (13, 5)], "{findings:#?}");
 }
+
+/// A copy of the basic fixture in `tmp` with `files` (path under the theme's templates, text)
+/// added to its theme.
+fn basic_with_theme(tmp: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = tmp.join("site");
+    copy_tree(&fixture("basic"), &root);
+    let files: Vec<(String, &str)> = files
+        .iter()
+        .map(|(name, text)| (format!("themes/default/templates/{name}"), *text))
+        .collect();
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
+    write_files(&root, &files);
+    root
+}
+
+#[test]
+fn a_theme_template_with_a_syntax_error_fails_check_at_its_file_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(
+        tmp.path(),
+        &[(
+            "incident.html",
+            "{% extends \"default/incident.html\" %}\n{% block description %}\n  {% if incident.id %}{{ incident.id }\n{% endblock description %}\n",
+        )],
+    );
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let f = with_rule(&findings, "theme");
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(3), Some(38)),
+        "{f:#?}"
+    );
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(message.contains("a variable end (`}}`)"), "{message}");
+    assert!(!f[0]["hint"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn every_theme_template_that_does_not_parse_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(
+        tmp.path(),
+        &[
+            ("base.html", "{% if page_title %}\n"),
+            ("learning.html", "{{ learning.title }\n"),
+        ],
+    );
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
+    let files: Vec<&str> = with_rule(&findings, "theme")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "themes/default/templates/base.html",
+            "themes/default/templates/learning.html"
+        ]
+    );
+}

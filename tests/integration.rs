@@ -310,6 +310,38 @@ fn a_site_theme_can_override_one_block_of_an_embedded_template() {
 }
 
 #[test]
+fn a_theme_template_that_does_not_parse_or_render_fails_the_build_with_1_and_keeps_the_old_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let before = tree(&out);
+    let template = root.join("themes/default/templates/incident.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    for (text, at) in [
+        // Does not parse: tera's line and column.
+        (
+            "{% extends \"default/incident.html\" %}\n{% block description %}\n  {% if incident.id %}{{ incident.id }\n{% endblock description %}\n",
+            "themes/default/templates/incident.html:3:38",
+        ),
+        // Parses, but a variable is not defined: where it is used.
+        (
+            "{% extends \"default/incident.html\" %}\n{% block description %}\n  {{ incident.titel }}\n{% endblock description %}\n",
+            "themes/default/templates/incident.html:3:6",
+        ),
+    ] {
+        std::fs::write(&template, text).unwrap();
+        let o = build(&root, &out);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(at), "{err}");
+        assert!(err.contains("theme"), "the rule is named: {err}");
+        assert_eq!(tree(&out), before, "the previous site is untouched");
+    }
+}
+
+#[test]
 fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_root() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("postmortems");

@@ -215,6 +215,33 @@ fn a_change_rebuilds_and_reloads_and_a_broken_file_keeps_the_last_good_site_and_
 }
 
 #[test]
+fn a_broken_theme_template_is_shown_at_its_file_and_line_and_the_last_good_site_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), tmp.path());
+    let templates = tmp.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let server = serve(tmp.path(), &[]);
+    let page = format!("{}incidents/FX-002/", server.url);
+    let rx = events(&server.url);
+    assert_eq!(next_event(&rx).0, "hello");
+
+    std::fs::write(
+        templates.join("incident.html"),
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n  {{ incident.titel }}\n{% endblock description %}\n",
+    )
+    .unwrap();
+    let (name, errors) = next_event(&rx);
+    assert_eq!(name, "failed");
+    assert!(
+        errors.contains("themes/default/templates/incident.html:3:6"),
+        "{errors}"
+    );
+    let (status, _, body) = get(&page);
+    assert_eq!(status, 200);
+    assert!(body.contains("Disk full again"), "{body}");
+}
+
+#[test]
 #[cfg(unix)]
 fn a_change_to_the_file_a_symbolic_link_points_at_rebuilds_as_the_build_follows_it() {
     use std::os::unix::fs::symlink;
