@@ -2,7 +2,8 @@
 `hindsight check`: the gate CI runs on every pull request.
 
 It loads the knowledge base and the theme exactly as `build` does ([`crate::load_site`],
-[`crate::theme::load`]), writes nothing, and adds the rules that only matter to a reviewer:
+[`crate::theme::load`]), renders pages of every kind into memory to try the theme
+([`crate::render::probe`]), writes nothing, and adds the rules that only matter to a reviewer:
 dates in the future or out of order, unknown severities, required fields, broken links and
 anchors, missing images, postmortems that will not be built, missing learnings, action items
 without owners, near-duplicate learnings, blaming language, derived fields and, with a baseline
@@ -72,7 +73,12 @@ pub const RULES: &[Rule] = &[
         true,
         "the content folder does not exist",
     ),
-    rule_def("theme", E, true, "a template of the theme does not compile"),
+    rule_def(
+        "theme",
+        E,
+        true,
+        "a template of the theme does not compile, or fails to render a page",
+    ),
     rule_def("encoding", W, false, "a file is not valid UTF-8"),
     rule_def("yaml-invalid", E, true, "front matter is not valid YAML"),
     rule_def("unknown-key", E, false, "an unknown front-matter key"),
@@ -309,9 +315,13 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 Some(&screen),
             );
             let mut findings = diags.into_sorted();
-            // The theme, loaded as `build` loads it.
+            // The theme, loaded as `build` loads it, and pages of every kind rendered with it.
             match crate::theme::load(&site.root, &site.config.theme) {
-                Ok(_) => {}
+                Ok(theme) => {
+                    let t = Instant::now();
+                    findings.extend(crate::render::probe(&site, &theme));
+                    crate::timing("theme probed", t);
+                }
                 Err(crate::theme::LoadError::Invalid(ds)) => findings.extend(ds),
                 Err(crate::theme::LoadError::Io(e)) => {
                     let dir = format!("themes/{}/templates", site.config.theme);

@@ -18,7 +18,8 @@ The build is a pipeline of plain stages, each reading what the one before produc
 
 Problems are collected as [`diagnostics::Diagnostic`]s so that one run reports all of them.
 
-The other commands reuse these stages: `check` loads and links without rendering, `search`
+The other commands reuse these stages: `check` loads and links, and renders pages of every
+kind into memory ([`render::probe`]) to try the theme, `search`
 indexes what `content::load` read, `serve` runs the whole build into
 [`output::Output::Memory`] on every change, and `scaffold` (`hindsight new`) reads the
 library's ids to write a new postmortem.

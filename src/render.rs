@@ -4,7 +4,8 @@ Rendering: every page, feed, sitemap and JSON export of the site.
 Templates receive small views built for the page at hand (an incident page sees that incident,
 its learnings and five related incidents; never the whole library), so the cost of a page does
 not grow with the size of the site. Pages render in parallel; the output is the same bytes for
-the same input.
+the same input. The same page views serve [`probe`], which renders pages of every kind into
+memory so that `check` finds the template faults `build` would stop on.
 */
 
 use std::collections::BTreeMap;
@@ -75,7 +76,8 @@ struct Page<'a> {
 }
 
 /// One page to render: its template, URL (relative to the site root), title, the navigation
-/// entry it belongs to and its context.
+/// entry it belongs to and its context. Built by the same functions for `build` and for
+/// [`probe`].
 struct PageSpec {
     template: &'static str,
     url: String,
@@ -341,8 +343,8 @@ pub fn render_site(
     pages += graph.groups.len();
     crate::timing("learning pages", t);
 
-    write_page(learnings_page(site))?;
-    write_page(incidents_page(site))?;
+    write_page(learnings_page(site, Listed::All))?;
+    write_page(incidents_page(site, Listed::All))?;
     pages += 2;
     for tax in &site.taxonomies {
         write_page(taxonomy_page(tax))?;
@@ -352,7 +354,7 @@ pub fn render_site(
         pages += 1 + tax.terms.len();
     }
     write_page(overview_page(site))?;
-    write_page(action_items_page(site))?;
+    write_page(action_items_page(site, Listed::All))?;
     write_page(onboarding_page(site))?;
     write_page(stats_page(site))?;
     write_page(search_page())?;
@@ -372,6 +374,194 @@ pub fn render_site(
     write_redirects(site, out, diags)?;
     export(site, out)?;
     Ok(pages)
+}
+
+/// Renders the pages of every kind into memory with the site's data, as [`render_site`]
+/// renders them, and writes nothing; returns a finding (rule `theme`) for each template that
+/// fails, each file once. `check` runs it, so that a theme that `build` cannot render fails the
+/// check.
+///
+/// A template fault behind `{% if incident.severity %}` shows only on a page that has a
+/// severity, and `incident.severity | upper` fails only on one that has none; so the pages of
+/// a few incidents that between them set, and leave unset, each optional field are rendered
+/// ([`incident_sample`]), and of a few learnings likewise ([`learning_sample`]). The lists of
+/// incidents, learnings and action items list only those, so that the cost does not grow with
+/// the site; the overview, a taxonomy, its smallest term, onboarding, statistics, search and
+/// 404 are rendered as they are. A fault that only the data of some other page reaches still
+/// shows only in `build`.
+pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let page = Page {
+        theme,
+        site,
+        base: site.config.base_prefix(),
+        statics: "probe",
+    };
+    let not_found = Page {
+        base: Some(site.config.base_prefix().unwrap_or_else(|| "/".into())),
+        ..page
+    };
+    let incidents = incident_sample(site);
+    let learnings = learning_sample(site);
+    type Build<'s> = Box<dyn Fn() -> PageSpec + Send + Sync + 's>;
+    let mut kinds: Vec<(&Page, Build)> = vec![
+        (&page, Box::new(|| overview_page(site))),
+        (
+            &page,
+            Box::new(|| incidents_page(site, Listed::Only(&incidents))),
+        ),
+        (
+            &page,
+            Box::new(|| learnings_page(site, Listed::Only(&learnings))),
+        ),
+        (
+            &page,
+            Box::new(|| action_items_page(site, Listed::Only(&incidents))),
+        ),
+        (&page, Box::new(|| onboarding_page(site))),
+        (&page, Box::new(|| stats_page(site))),
+        (&page, Box::new(search_page)),
+        (&not_found, Box::new(not_found_page)),
+    ];
+    for &i in &incidents {
+        kinds.push((&page, Box::new(move || incident_page(site, i))));
+    }
+    for &g in &learnings {
+        let g = &site.graph.groups[g];
+        kinds.push((&page, Box::new(move || learning_page(site, g))));
+    }
+    // A taxonomy with terms, and its smallest term (a term page lists its incidents).
+    let tax = site
+        .taxonomies
+        .iter()
+        .find(|t| !t.terms.is_empty())
+        .or(site.taxonomies.first());
+    if let Some(tax) = tax {
+        kinds.push((&page, Box::new(move || taxonomy_page(tax))));
+        if let Some(term) = tax.terms.iter().min_by_key(|t| t.incidents.len()) {
+            kinds.push((&page, Box::new(move || term_page(site, tax, term))));
+        }
+    }
+    let found: Vec<Vec<Diagnostic>> = kinds
+        .par_iter()
+        .map(|(page, spec)| match page.render(spec()) {
+            Err(Error::Invalid(ds)) => ds,
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    found
+        .into_iter()
+        .flatten()
+        .filter(|d| seen.insert(d.file.clone()))
+        .collect()
+}
+
+/// What a list page lists: every item (`build`), or the sample [`probe`] renders (positions in
+/// the library's incidents or the graph's learnings, in order).
+#[derive(Debug, Clone, Copy)]
+enum Listed<'a> {
+    All,
+    Only(&'a [usize]),
+}
+
+impl<'a> Listed<'a> {
+    fn of<'s, T>(self, all: &'s [T]) -> Box<dyn Iterator<Item = &'s T> + 's>
+    where
+        'a: 's,
+    {
+        match self {
+            Listed::All => Box::new(all.iter()),
+            Listed::Only(some) => Box::new(some.iter().map(move |&i| &all[i])),
+        }
+    }
+}
+
+/// Positions of a few of `items` that between them show each of the features both present
+/// and absent (as far as the items do): an item is kept when it shows a feature or its
+/// absence that no item kept before it shows.
+fn covering<T, const N: usize>(
+    items: &[T],
+    features: impl Fn(usize, &T) -> [bool; N],
+) -> Vec<usize> {
+    let mut seen = [[false; 2]; N];
+    let mut kept = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut new = false;
+        for (k, f) in features(i, item).into_iter().enumerate() {
+            new |= !std::mem::replace(&mut seen[k][usize::from(f)], true);
+        }
+        if new {
+            kept.push(i);
+        }
+        if seen.iter().flatten().all(|&s| s) {
+            break;
+        }
+    }
+    kept
+}
+
+/// A few incidents that between them set, and leave unset, each optional field an incident page
+/// or a list of incidents or action items shows.
+fn incident_sample(site: &Site) -> Vec<usize> {
+    let graph = &site.graph;
+    let recurring = |g: &Option<String>| {
+        g.as_ref()
+            .and_then(|g| graph.by_id.get(g))
+            .is_some_and(|&g| graph.groups[g].is_recurring())
+    };
+    covering(&site.library.incidents, |i, inc| {
+        let actions =
+            |f: &dyn Fn(&crate::content::ActionItem) -> bool| inc.action_items.iter().any(f);
+        [
+            inc.date.is_some(),
+            inc.date_source == crate::content::derive::DateSource::FileNameYear,
+            inc.severity.is_some(),
+            inc.status == crate::content::Status::Published,
+            !inc.services.is_empty(),
+            !inc.tags.is_empty(),
+            !inc.authors.is_empty(),
+            inc.started_at.is_some(),
+            inc.detected_at.is_some(),
+            inc.resolved_at.is_some(),
+            !inc.summary.is_empty(),
+            inc.toc.len() > 1,
+            !inc.learnings.is_empty(),
+            inc.learnings.iter().any(|l| l.group.is_some()),
+            inc.learnings.iter().any(|l| l.group.is_none()),
+            inc.learnings.iter().any(|l| recurring(&l.group)),
+            inc.learnings.iter().any(|l| l.canonical.is_none()),
+            !inc.action_items.is_empty(),
+            actions(&|a| a.owner.is_some()),
+            actions(&|a| a.owner.is_none()),
+            actions(&|a| a.due.is_some()),
+            actions(&|a| a.group.is_some()),
+            actions(&|a| a.learning.is_none()),
+            actions(&|a| a.status == ActionStatus::Open),
+            actions(&|a| a.status == ActionStatus::Done),
+            actions(&|a| a.status == ActionStatus::Wontfix),
+            graph.related.get(i).is_some_and(|r| !r.is_empty()),
+        ]
+    })
+}
+
+/// A few learnings that between them show each part a learning page or the list of learnings
+/// can show, and leave it out.
+fn learning_sample(site: &Site) -> Vec<usize> {
+    covering(&site.graph.groups, |_, g| {
+        [
+            g.canonical,
+            g.incidents.is_empty(),
+            g.incidents.len() == 1,
+            g.is_recurring(),
+            g.incidents.len() > LEARNING_PAGE_LIMIT,
+            !g.actions.is_empty(),
+            g.actions.len() > LEARNING_PAGE_LIMIT,
+            !g.recurred_after_done.is_empty(),
+            !g.maybe_recurred_after_done.is_empty(),
+            g.first_seen.is_some(),
+            !g.summary.is_empty(),
+        ]
+    })
 }
 
 fn incident_page(site: &Site, i: usize) -> PageSpec {
@@ -396,12 +586,10 @@ fn learning_page(site: &Site, g: &Group) -> PageSpec {
 }
 
 /// The learnings index.
-fn learnings_page(site: &Site) -> PageSpec {
+fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
-    let mut rows: Vec<(&Group, Value)> = site
-        .graph
-        .groups
-        .iter()
+    let mut rows: Vec<(&Group, Value)> = listed
+        .of(&site.graph.groups)
         .map(|g| (g, group_row(site, g)))
         .collect();
     rows.sort_by(|(a, _), (b, _)| {
@@ -446,10 +634,10 @@ fn learnings_page(site: &Site) -> PageSpec {
 }
 
 /// The incidents list, by year.
-fn incidents_page(site: &Site) -> PageSpec {
+fn incidents_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
     let mut years: Vec<(String, Vec<Card>)> = Vec::new();
-    for inc in &lib.incidents {
+    for inc in listed.of(&lib.incidents) {
         let y = inc
             .year()
             .map(|y| y.to_string())
@@ -981,14 +1169,14 @@ fn term_page(site: &Site, tax: &Taxonomy, t: &Term) -> PageSpec {
     PageSpec::new("term.html", tax.url(&t.slug), title, kind.dir(), ctx)
 }
 
-fn action_items_page(site: &Site) -> PageSpec {
+fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
     let graph = &site.graph;
     // status -> owner -> items; open first, then done, then won't fix; owners by name,
     // unassigned last; items newest incident first.
     let mut by_status: BTreeMap<ActionStatus, BTreeMap<(bool, String), Vec<Value>>> =
         BTreeMap::new();
-    for inc in &lib.incidents {
+    for inc in listed.of(&lib.incidents) {
         for a in &inc.action_items {
             let owner = a.owner.clone().unwrap_or_default();
             let group = a

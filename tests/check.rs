@@ -741,3 +741,82 @@ fn every_theme_template_that_does_not_parse_is_reported() {
         ]
     );
 }
+
+#[test]
+fn a_theme_template_using_an_undefined_variable_fails_check_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(
+        tmp.path(),
+        &[(
+            "incident.html",
+            "{% extends \"default/incident.html\" %}\n{% block description %}\n  {{ incident.titel }}\n{% endblock description %}\n",
+        )],
+    );
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let f = with_rule(&findings, "theme");
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
+    // Tera gives no position for render errors; the variable's only use is it.
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(3), Some(6))
+    );
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`incident.titel`"),
+        "{f:#?}"
+    );
+    assert!(
+        f[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `incident.title`?"),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_fault_in_the_template_every_page_extends_is_reported_once_at_that_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(
+        tmp.path(),
+        &[(
+            "base.html",
+            "{% extends \"default/base.html\" %}\n{% block head %}<meta name=\"x\" content=\"{{ site.title | shout }}\">{% endblock head %}\n",
+        )],
+    );
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
+    let f = with_rule(&findings, "theme");
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(f[0]["file"], "themes/default/templates/base.html");
+    assert_eq!(f[0]["line"].as_u64(), Some(2));
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no filter `shout`"),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_template_that_fails_only_on_an_incident_without_a_severity_fails_check() {
+    // The fixture's richest incident has a severity; check also renders its sparsest one.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(
+        tmp.path(),
+        &[(
+            "incident.html",
+            "{% extends \"default/incident.html\" %}\n{% block description %}{{ incident.severity | upper }}{% endblock description %}\n",
+        )],
+    );
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let f = with_rule(&findings, "theme");
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
+}
