@@ -269,7 +269,7 @@ impl Theme {
             format!("`{name}` is not a valid Tera template: {expected}"),
         )
         .hint(self.hint_for(name, HINT_SYNTAX));
-        if let Some((line, column)) = position(&whole) {
+        if let Some((line, column)) = self.source_of(name).and_then(|src| error_position(e, src)) {
             d = d.at(line, column);
         }
         d
@@ -512,12 +512,6 @@ fn near_variable(var: &str, ctx: &tera::Context, variables: &[String]) -> String
     };
     near.map(|n| format!("did you mean `{n}`? "))
         .unwrap_or_default()
-}
-
-/// Tera's `--> line:column` in a parse error.
-fn position(message: &str) -> Option<(usize, usize)> {
-    let c = Regex::new(r"--> (\d+):(\d+)").ok()?.captures(message)?;
-    Some((c[1].parse().ok()?, c[2].parse().ok()?))
 }
 
 /// Static files: embedded defaults, replaced or extended by `themes/<theme>/static/`.
