@@ -31,6 +31,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod html;
 pub mod learnings;
 pub mod lessons;
 pub mod markdown;

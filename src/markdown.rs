@@ -3,11 +3,13 @@ One pulldown-cmark pass over a postmortem body that both renders HTML and reads 
 
 Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor links, code
 highlighted at build time (syntect, CSS classes, no client JavaScript), links between
-postmortems and bare incident ids turned into site links, images next to a postmortem copied.
+postmortems and bare incident ids turned into site links, images and files a postmortem links
+to copied, whether by Markdown or by raw HTML (`<img src>`, `srcset`, `<a href>`; see `html`).
 
 Reading: the first H1 (title), the first paragraph, every section with its paragraphs, list
-items (with task-list state) and table rows, the dates mentioned in the text, and every link,
-so that `content::derive` can fill what the front matter left out and `check` can verify links.
+items (with task-list state) and table rows, the dates mentioned in the text, and every link
+(raw HTML's too), so that `content::derive` can fill what the front matter left out and `check`
+can verify links.
 */
 
 use std::collections::{HashMap, HashSet};
@@ -860,6 +862,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut cell: Option<String> = None;
     let mut link_depth = 0usize;
     let mut in_image = false;
+    // The lines of the open HTML block, each with its range in the body.
+    let mut html_block: Option<Vec<(CowStr, std::ops::Range<usize>)>> = None;
     let mut first_block = true;
     let mut skip_first_h1 = false;
     // The rendered headings (index in `events`, level): if the body has an H1 of its own
@@ -914,6 +918,39 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             Event::Start(Tag::FootnoteDefinition(n)) => out.ids.push(n.to_string()),
             _ => {}
         }
+        // The URLs of raw HTML (`<img src>`, `<a href>`) go the way of Markdown ones. An HTML
+        // block comes line by line, and a tag may span lines: the block is read whole at its
+        // end.
+        let event = match event {
+            Event::Html(h) if html_block.is_some() => {
+                let block = html_block.as_mut().expect("an open HTML block");
+                block.push((h, range));
+                continue;
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let pieces = html_block.take().unwrap_or_default();
+                let html = html_urls(&pieces, body, &lines, site, page, &mut out);
+                events.push(Event::Html(html));
+                event
+            }
+            Event::InlineHtml(h) if h.contains('<') => Event::InlineHtml(html_urls(
+                &[(h, range.clone())],
+                body,
+                &lines,
+                site,
+                page,
+                &mut out,
+            )),
+            Event::Html(h) if h.contains('<') => Event::Html(html_urls(
+                &[(h, range.clone())],
+                body,
+                &lines,
+                site,
+                page,
+                &mut out,
+            )),
+            other => other,
+        };
         if para.is_some() {
             match &event {
                 Event::Start(Tag::Strong) => strong += 1,
@@ -1320,6 +1357,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             Event::Start(Tag::HtmlBlock) => {
                 first_block = false;
+                html_block = Some(Vec::new());
                 events.push(Event::Start(Tag::HtmlBlock));
             }
             Event::Start(Tag::List(n)) => {
@@ -1367,6 +1405,70 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         out.html = html;
     }
     out
+}
+
+/// Resolves the URLs of a piece of raw HTML (an inline tag, or the lines of an HTML block
+/// with their ranges in `body`) as Markdown images and links are resolved: a local file is
+/// copied, a link to a postmortem leads to its page, and a missing file is reported at the
+/// line and column of its URL. Returns the HTML with each rewritten URL replaced.
+fn html_urls<'a>(
+    pieces: &[(CowStr<'a>, std::ops::Range<usize>)],
+    body: &str,
+    lines: &Lines,
+    site: &SiteLinks,
+    page: &PageLocation,
+    out: &mut Parsed,
+) -> CowStr<'a> {
+    let joined: CowStr<'a> = match pieces {
+        [(h, _)] => h.clone(),
+        _ => pieces
+            .iter()
+            .map(|(h, _)| h.as_ref())
+            .collect::<String>()
+            .into(),
+    };
+    let urls = crate::html::urls(&joined);
+    if urls.is_empty() {
+        return joined;
+    }
+    let mut rewritten = String::new();
+    let mut copied = 0;
+    // Where each piece starts in the joined text.
+    let mut starts = Vec::with_capacity(pieces.len());
+    let mut at = 0;
+    for (h, _) in pieces {
+        starts.push(at);
+        at += h.len();
+    }
+    for u in urls {
+        let k = starts.partition_point(|&s| s <= u.range.start) - 1;
+        let (piece, range) = (&pieces[k].0, &pieces[k].1);
+        let written = &joined[u.range.clone()];
+        // The piece is the source itself, unless a container's markers (a list's indent, a
+        // block quote's `>`) were taken out of it: then the URL is looked for in the source.
+        let source = &body[range.clone()];
+        let offset = if source == piece.as_ref() {
+            range.start + u.range.start - starts[k]
+        } else {
+            range.start + source.find(written).unwrap_or(0)
+        };
+        let (line, _) = lines.at(offset);
+        let line_start = lines.0[line - 1];
+        let column = body[line_start..offset].chars().count() + 1;
+        let line = line + page.first_line - 1;
+        let image = u.used == crate::html::Use::Image;
+        let dest = resolve_link(&u.url, image, site, page, line, column, out);
+        if dest != u.url {
+            rewritten.push_str(&joined[copied..u.range.start]);
+            pulldown_cmark_escape::escape_href(&mut rewritten, &dest).expect("writing to a String");
+            copied = u.range.end;
+        }
+    }
+    if copied == 0 {
+        return joined;
+    }
+    rewritten.push_str(&joined[copied..]);
+    rewritten.into()
 }
 
 fn push_break(current: &mut Option<Section>, preamble: &mut String) {
@@ -1780,6 +1882,26 @@ mod tests {
     fn a_missing_image_is_reported() {
         let p = render("![chart](nope.png)\n");
         assert!(p.links.iter().any(|l| l.kind == LinkKind::MissingImage));
+    }
+
+    #[test]
+    fn an_image_in_raw_html_is_found_at_its_url_in_a_list_a_quote_and_a_heading() {
+        let p = render(
+            "- item\n\n  <div>\n  <img src=\"a.png\">\n  </div>\n\n\
+             > <p>\n> <img\n>   src='b.png'>\n\n\
+             ## Graph <img src=c.png width=20>\n\n\
+             <!-- <img src=\"not-an-image.png\"> -->\n",
+        );
+        let missing: Vec<(&str, usize, usize)> = p
+            .links
+            .iter()
+            .filter(|l| l.kind == LinkKind::MissingImage)
+            .map(|l| (l.target.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(
+            missing,
+            vec![("a.png", 4, 13), ("b.png", 9, 10), ("c.png", 11, 19)]
+        );
     }
 
     #[test]

@@ -820,3 +820,48 @@ fn a_template_that_fails_only_on_an_incident_without_a_severity_fails_check() {
     assert_eq!(f.len(), 1, "{findings:#?}");
     assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
 }
+
+#[test]
+fn a_missing_image_in_raw_html_is_reported_at_its_url_like_a_markdown_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/sized.md",
+                "---\nid: HTML-1\ntitle: Sized images\ndate: 2024-01-05\nlearnings: [Size images]\n---\n\
+                 Inline <img src=\"gone.png\" width=\"400\"> and <img src=\"here.png\">.\n\n\
+                 <p align=\"center\">\n  <img width=600\n       SRC='nope/chart.png'>\n</p>\n\n\
+                 <picture><source srcset=\"here.png 1x, big.png 2x\"></picture>\n\n\
+                 - <a href=\"missing.pdf\">the runbook</a>, <a href=\"https://example.org/\">ok</a>\n",
+            ),
+            ("content/here.png", "png"),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let at = |rule: &str| -> Vec<(u64, u64, String)> {
+        with_rule(&findings, rule)
+            .iter()
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        at("missing-image"),
+        vec![
+            (7, 18, "image `gone.png` does not exist".to_string()),
+            (11, 13, "image `nope/chart.png` does not exist".to_string()),
+            (14, 39, "image `big.png` does not exist".to_string()),
+        ]
+    );
+    let broken = at("broken-link");
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert_eq!((broken[0].0, broken[0].1), (16, 12));
+    assert!(broken[0].2.contains("`missing.pdf`"), "{broken:?}");
+}

@@ -1041,3 +1041,57 @@ fn a_day_and_month_written_without_a_year_take_the_year_of_the_file_name_when_th
         "{message}"
     );
 }
+
+#[test]
+fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let body = "---\nid: HTML-1\ntitle: Sized images\ndate: 2024-01-05\n---\n\
+        Inline <img src=\"img/inline.png\" width=\"400\"> image.\n\n\
+        <p align=\"center\">\n  <IMG\n    WIDTH=600\n    SRC='img/block.png'>\n</p>\n\n\
+        <picture><source srcset=\"img/wide.png 2x, img/narrow.png 1x\">\
+        <img src=\"https://example.org/x.png\"></picture>\n\n\
+        See <a href=\"../runbooks/restore.pdf\">the runbook</a> and \
+        <a href=\"2024-01-06-other.md#timeline\">the other one</a>.\n\n\
+        <img src=\"data:image/png;base64,AAA=\"> <img src=//cdn.example.org/y.png>\n";
+    write_files(
+        &root,
+        &[
+            ("content/postmortems/2024-01-05-sized.md", body),
+            (
+                "content/postmortems/2024-01-06-other.md",
+                "---\nid: HTML-2\ntitle: Other\ndate: 2024-01-06\n---\n## Timeline\n\nText.\n",
+            ),
+            ("content/postmortems/img/inline.png", "png"),
+            ("content/postmortems/img/block.png", "png"),
+            ("content/postmortems/img/wide.png", "png"),
+            ("content/postmortems/img/narrow.png", "png"),
+            ("content/runbooks/restore.pdf", "pdf"),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    // Beside the page, as `![...](img/inline.png)` would be; outside its folder, under assets/.
+    for file in [
+        "incidents/HTML-1/img/inline.png",
+        "incidents/HTML-1/img/block.png",
+        "incidents/HTML-1/img/wide.png",
+        "incidents/HTML-1/img/narrow.png",
+        "assets/runbooks/restore.pdf",
+    ] {
+        assert!(out.join(file).is_file(), "{file} was not copied");
+    }
+    let page = std::fs::read_to_string(out.join("incidents/HTML-1/index.html")).unwrap();
+    for html in [
+        "<img src=\"img/inline.png\" width=\"400\">",
+        "<IMG\n    WIDTH=600\n    SRC='img/block.png'>",
+        "<source srcset=\"img/wide.png 2x, img/narrow.png 1x\">",
+        "<a href=\"../../assets/runbooks/restore.pdf\">",
+        "<a href=\"../../incidents/HTML-2/#timeline\">",
+        "<img src=\"https://example.org/x.png\">",
+        "<img src=\"data:image/png;base64,AAA=\">",
+        "<img src=//cdn.example.org/y.png>",
+    ] {
+        assert!(page.contains(html), "{html} not in the page");
+    }
+}

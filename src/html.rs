@@ -1,0 +1,394 @@
+/*!
+The URLs that raw HTML in a postmortem points at: `<img src>`, `<img srcset>`,
+`<source srcset>` and `<a href>`.
+
+Postmortems written for GitHub often use HTML to size an image (`<img src="graph.png"
+width="600">`) or to centre it. `markdown` sends these URLs down the same path as Markdown
+images and links, so that the files are copied beside the page, rewritten like a Markdown URL
+and checked (`missing-image`, `broken-link`). This is a tokenizer of tags, not an HTML parser:
+it reads start tags and their attributes as HTML does (tag and attribute names in any case,
+values in double quotes, single quotes or none, character references decoded), passes over
+comments, end tags, declarations and the text of `script`, `style` and `textarea`, and never
+fails: what it cannot read as a tag is text.
+*/
+
+/// How a URL of an attribute is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Shown in the page (`<img src>`, a candidate of `srcset`).
+    Image,
+    /// Followed (`<a href>`).
+    Link,
+}
+
+/// One URL in a piece of HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    /// The URL with character references decoded (`&amp;` is `&`).
+    pub url: String,
+    /// Byte range of the URL as written in the HTML (inside the quotes).
+    pub range: std::ops::Range<usize>,
+    pub used: Use,
+    /// The attribute's quote (`"` or `'`), or `None` for an unquoted value.
+    pub quote: Option<u8>,
+}
+
+/// Every URL of `<img src|srcset>`, `<source srcset>` and `<a href>` in `html`, in order.
+pub fn urls(html: &str) -> Vec<Url> {
+    let mut out = Vec::new();
+    // Cheap refusal: nearly every piece of HTML in a postmortem is a comment or a `<br>`.
+    let lower_has = |needle: &[u8]| {
+        html.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    if !(lower_has(b"src") || lower_has(b"href")) {
+        return out;
+    }
+    for tag in tags(html) {
+        for attr in &tag.attrs {
+            let Some(value) = attr.value.clone() else {
+                continue;
+            };
+            match (tag.name.as_str(), attr.name.as_str()) {
+                ("img", "src") | ("a", "href") => {
+                    let raw = &html[value.clone()];
+                    let url = decode_references(raw.trim());
+                    if url.is_empty() {
+                        continue;
+                    }
+                    // A URL is read without the white space around it, as browsers do.
+                    let lead = raw.len() - raw.trim_start().len();
+                    let start = value.start + lead;
+                    out.push(Url {
+                        url,
+                        range: start..start + raw.trim().len(),
+                        used: if tag.name == "a" {
+                            Use::Link
+                        } else {
+                            Use::Image
+                        },
+                        quote: attr.quote,
+                    });
+                }
+                ("img" | "source", "srcset") => {
+                    for r in srcset(&html[value.clone()]) {
+                        let range = value.start + r.start..value.start + r.end;
+                        out.push(Url {
+                            url: decode_references(&html[range.clone()]),
+                            range,
+                            used: Use::Image,
+                            quote: attr.quote,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// A start tag: its name in lower case and its attributes.
+#[derive(Debug)]
+struct Tag {
+    name: String,
+    attrs: Vec<Attr>,
+}
+
+#[derive(Debug)]
+struct Attr {
+    /// In lower case.
+    name: String,
+    /// Byte range of the value, without its quotes; `None` for an attribute with no value.
+    value: Option<std::ops::Range<usize>>,
+    quote: Option<u8>,
+}
+
+/// The start tags of `html`, in order.
+fn tags(html: &str) -> Vec<Tag> {
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'<', &b[i..]) {
+        i += k;
+        let rest = &b[i..];
+        if rest.starts_with(b"<!--") {
+            i = find(b, i + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        match rest.get(1) {
+            // An end tag, a declaration (`<!DOCTYPE`, `<![CDATA[`) or an instruction.
+            Some(b'/' | b'!' | b'?') => {
+                i = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
+                continue;
+            }
+            Some(c) if c.is_ascii_alphabetic() => {}
+            // A `<` that opens no tag is text.
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        let (tag, end) = start_tag(html, i + 1);
+        i = end;
+        // The text of these elements is not HTML: a `<` in a script opens no tag.
+        if ["script", "style", "textarea", "title"].contains(&tag.name.as_str()) {
+            let close = format!("</{}", tag.name);
+            i = find_ignore_case(b, i, close.as_bytes()).unwrap_or(b.len());
+        }
+        out.push(tag);
+    }
+    out
+}
+
+/// Reads a start tag whose name begins at `i` (after `<`); returns it and the offset after it.
+fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
+    let b = html.as_bytes();
+    let name_end = b[i..]
+        .iter()
+        .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
+        .map_or(b.len(), |p| i + p);
+    let mut tag = Tag {
+        name: html[i..name_end].to_ascii_lowercase(),
+        attrs: Vec::new(),
+    };
+    i = name_end;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (tag, i);
+        }
+        if b[i] == b'>' {
+            return (tag, i + 1);
+        }
+        // An attribute name runs to white space, `/`, `>` or `=` (a leading `=` is part of it).
+        let start = i;
+        i += 1;
+        while i < b.len() && !(b[i].is_ascii_whitespace() || matches!(b[i], b'/' | b'>' | b'=')) {
+            i += 1;
+        }
+        let name = html[start..i].to_ascii_lowercase();
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j >= b.len() || b[j] != b'=' {
+            tag.attrs.push(Attr {
+                name,
+                value: None,
+                quote: None,
+            });
+            continue;
+        }
+        j += 1;
+        while j < b.len() && b[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        let (value, quote) = match b.get(j) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let end = memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |e| j + 1 + e);
+                i = (end + 1).min(b.len());
+                (j + 1..end, Some(q))
+            }
+            _ => {
+                let end = b[j..]
+                    .iter()
+                    .position(|c| c.is_ascii_whitespace() || *c == b'>')
+                    .map_or(b.len(), |p| j + p);
+                i = end;
+                (j..end, None)
+            }
+        };
+        // The first of two attributes with one name counts, as in HTML.
+        if !tag.attrs.iter().any(|a| a.name == name) {
+            tag.attrs.push(Attr {
+                name,
+                value: Some(value),
+                quote,
+            });
+        }
+    }
+}
+
+/// The byte ranges of the URLs of a `srcset` value: candidates are separated by commas, and
+/// each is a URL (which may hold commas, as a `data:` URL does) and optional descriptors
+/// (`2x`, `400w`), as the HTML standard reads them.
+fn srcset(value: &str) -> Vec<std::ops::Range<usize>> {
+    let b = value.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b',') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return out;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut end = i;
+        if b[end - 1] == b',' {
+            // No descriptors: the commas end the candidate.
+            while end > start && b[end - 1] == b',' {
+                end -= 1;
+            }
+        } else {
+            // Descriptors up to the next comma outside parentheses.
+            let mut depth = 0u32;
+            while i < b.len() {
+                match b[i] {
+                    b'(' => depth += 1,
+                    b')' => depth = depth.saturating_sub(1),
+                    b',' if depth == 0 => break,
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        if end > start {
+            out.push(start..end);
+        }
+    }
+}
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
+}
+
+/// Decodes the character references a URL is likely to hold: `&amp;`, `&lt;`, `&gt;`,
+/// `&quot;`, `&apos;` and numeric ones. Others are kept as written.
+pub fn decode_references(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(k) = rest.find('&') {
+        out.push_str(&rest[..k]);
+        rest = &rest[k..];
+        let decoded = rest.find(';').filter(|&e| e <= 10).and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(html: &str) -> Vec<(&str, Use)> {
+        urls(html)
+            .into_iter()
+            .map(|u| (&html[u.range], u.used))
+            .collect()
+    }
+
+    #[test]
+    fn urls_are_read_in_any_quoting_and_any_case() {
+        assert_eq!(
+            found(r#"<img src="a.png" width="400"><IMG SRC='b.png'><Img alt=x src=c.png/>"#),
+            vec![
+                ("a.png", Use::Image),
+                ("b.png", Use::Image),
+                ("c.png/", Use::Image)
+            ]
+        );
+        assert_eq!(
+            found("<img\n  width=600\n  src = \"d.png\"\n>"),
+            vec![("d.png", Use::Image)]
+        );
+        assert_eq!(
+            found(r#"<a class=x HREF="runbook.pdf#p2">x</a>"#),
+            vec![("runbook.pdf#p2", Use::Link)]
+        );
+    }
+
+    #[test]
+    fn comments_end_tags_scripts_and_other_attributes_hold_no_urls() {
+        assert!(found(r#"<!-- <img src="old.png"> --><br>"#).is_empty());
+        assert!(found(r#"<script>let s = '<img src="x.png">';</script>"#).is_empty());
+        assert!(found(r#"<img data-src="lazy.png" alt="src=x.png"></img>"#).is_empty());
+        assert!(found(r#"<div src="x.png"><link href="x.css"></div>"#).is_empty());
+        // `a < b` is text, and an unterminated tag is read to the end.
+        assert_eq!(found("a < b <img src=e.png"), vec![("e.png", Use::Image)]);
+    }
+
+    #[test]
+    fn srcset_candidates_are_split_at_commas_outside_urls() {
+        assert_eq!(
+            found(
+                r#"<source srcset="small.png 1x, big.png 2x"><img srcset="a.png 1x,b.png, c.png">"#
+            ),
+            vec![
+                ("small.png", Use::Image),
+                ("big.png", Use::Image),
+                ("a.png", Use::Image),
+                ("b.png", Use::Image),
+                ("c.png", Use::Image)
+            ]
+        );
+        // As the HTML standard reads it, a URL runs to white space: a comma inside it (not at
+        // its end) is part of it.
+        assert_eq!(
+            found(r#"<img srcset="a.png,b.png 2x">"#),
+            vec![("a.png,b.png", Use::Image)]
+        );
+        assert_eq!(
+            found(r#"<img srcset="data:image/png;base64,AAA= 1x, c.png 2x">"#),
+            vec![
+                ("data:image/png;base64,AAA=", Use::Image),
+                ("c.png", Use::Image)
+            ]
+        );
+    }
+
+    #[test]
+    fn character_references_in_a_url_are_decoded() {
+        let u = urls(r#"<a href="a.pdf?x=1&amp;y=2&#35;top">"#);
+        assert_eq!(u[0].url, "a.pdf?x=1&y=2#top");
+        assert_eq!(decode_references("&unknown; &amp"), "&unknown; &amp");
+    }
+}
