@@ -80,6 +80,12 @@ pub const RULES: &[Rule] = &[
         "a template of the theme does not compile, or fails to render a page",
     ),
     rule_def("encoding", W, false, "a file is not valid UTF-8"),
+    rule_def(
+        "empty-file",
+        W,
+        false,
+        "a Markdown file with no text and no front matter, which is not built",
+    ),
     rule_def("yaml-invalid", E, true, "front matter is not valid YAML"),
     rule_def("unknown-key", E, false, "an unknown front-matter key"),
     rule_def(

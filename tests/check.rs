@@ -865,3 +865,53 @@ fn a_missing_image_in_raw_html_is_reported_at_its_url_like_a_markdown_one() {
     assert_eq!((broken[0].0, broken[0].1), (16, 12));
     assert!(broken[0].2.contains("`missing.pdf`"), "{broken:?}");
 }
+
+#[test]
+fn an_empty_file_is_a_warning_naming_it_and_not_a_postmortem() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("content/2024-01-07-empty.md", ""),
+            ("content/2024-01-08-blank.md", "\u{feff} \n\n"),
+            ("content/2024-01-09-bare.md", "---\n---\n"),
+            (
+                "content/2024-01-10-stub.md",
+                "---\nid: STUB-1\ntitle: Stub\n---\n",
+            ),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let empty: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "empty-file")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        empty,
+        vec![
+            ("content/2024-01-07-empty.md", 1, 1, "warning"),
+            ("content/2024-01-08-blank.md", 1, 1, "warning"),
+            ("content/2024-01-09-bare.md", 1, 1, "warning"),
+        ]
+    );
+    let f = with_rule(&findings, "empty-file")[0];
+    assert!(f["message"].as_str().unwrap().contains("not built"), "{f}");
+    assert!(f["hint"].as_str().unwrap().contains("delete it"), "{f}");
+    // Nothing else is said of them: they are not postmortems.
+    assert!(findings
+        .iter()
+        .filter(|f| f["file"] != "content/2024-01-10-stub.md")
+        .all(|f| f["rule"] == "empty-file"));
+    // The stub is one: it is told that it has no learnings yet.
+    assert!(with_rule(&findings, "learnings-missing")
+        .iter()
+        .any(|f| f["file"] == "content/2024-01-10-stub.md"));
+}

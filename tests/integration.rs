@@ -1095,3 +1095,50 @@ fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_one
         assert!(page.contains(html), "{html} not in the page");
     }
 }
+
+#[test]
+fn an_empty_file_is_published_nowhere_and_the_build_warns_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("content/own.md", &postmortem("OWN-1", "Our own")),
+            ("content/2024-01-07-empty.md", ""),
+            ("content/2024-01-08-blank.md", "\n  \n\t\n"),
+            ("content/2024-01-09-bare.md", "---\n# to do\n---\n\n"),
+            // Front matter and no text yet: a deliberate stub, still a postmortem.
+            (
+                "content/2024-01-10-stub.md",
+                "---\nid: STUB-1\ntitle: Stub\n---\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for name in ["2024-01-07-empty", "2024-01-08-blank", "2024-01-09-bare"] {
+        assert!(
+            err.contains(&format!("content/{name}.md")) && err.contains("empty-file"),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("2024-01-10-stub"), "{err}");
+    let mut ids = exported(&out, "id");
+    ids.sort();
+    assert_eq!(ids, ["OWN-1", "STUB-1"]);
+    // Not a page, and not in the feed, the sitemap, the search index, a taxonomy or the export.
+    let mut titles = exported(&out, "title");
+    titles.sort();
+    assert_eq!(titles, ["Our own", "Stub"]);
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for name in ["2024-01-07-empty", "2024-01-08-blank", "2024-01-09-bare"] {
+            assert!(
+                !path.contains(name) && !text.contains(name) && !text.contains(&name[..10]),
+                "{path} names {name}"
+            );
+        }
+    }
+}

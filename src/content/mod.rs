@@ -287,13 +287,19 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 text,
             })
         })
-        .map(|raw| {
+        .filter_map(|raw| {
             let known = match raw.kind {
                 Kind::Incident => frontmatter::INCIDENT_KEYS,
                 _ => frontmatter::PAGE_KEYS,
             };
             match frontmatter::split(&raw.text, &raw.source) {
                 Ok(split) => {
+                    if raw.kind == Kind::Incident {
+                        if let Some(d) = empty_file(&raw, &split) {
+                            diags.push(d);
+                            return None;
+                        }
+                    }
                     let body_line = split.body_line;
                     let body_offset = raw.text.len() - split.body.len();
                     let fm = split.yaml.map(|yaml| {
@@ -302,11 +308,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         diags.extend(problems);
                         fm
                     });
-                    (raw, fm, body_line, body_offset)
+                    Some((raw, fm, body_line, body_offset))
                 }
                 Err(d) => {
                     diags.push(d);
-                    (raw, None, 1, 0)
+                    Some((raw, None, 1, 0))
                 }
             }
         })
@@ -495,6 +501,37 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
     lib
+}
+
+/// An empty file is not a postmortem: one with no text, or only white space, and no front
+/// matter (or one that sets no key) would otherwise be published as an incident titled after
+/// its file name. It is left out, with a warning naming it. Front matter that sets a key and
+/// no text yet is a deliberate stub, and is built.
+fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
+    let blank = |s: &str| s.trim_start_matches('\u{feff}').trim().is_empty();
+    let keys = split.yaml.is_some_and(|yaml| {
+        yaml.lines()
+            .any(|l| !blank(l) && !l.trim_start().starts_with('#'))
+    });
+    if keys || !blank(split.body) {
+        return None;
+    }
+    let holds = if split.yaml.is_some() {
+        "only a front matter that sets nothing"
+    } else if raw.text.is_empty() {
+        "nothing"
+    } else {
+        "only white space"
+    };
+    Some(
+        Diagnostic::warning(
+            "empty-file",
+            &raw.source,
+            format!("empty file, not built: it holds {holds}, so it is not a postmortem"),
+        )
+        .at(1, 1)
+        .hint("delete it, or write the postmortem (a file whose front matter sets a key, such as `title:`, is built as a stub before it has text)"),
+    )
 }
 
 /// One loaded file. Nearly every file is an incident, so the size of the other variants
