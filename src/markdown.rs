@@ -795,18 +795,28 @@ fn is_external(url: &str) -> bool {
             .unwrap_or(false)
 }
 
-/// Byte offsets of line starts, to turn offsets into line numbers.
-struct Lines(Vec<usize>);
+/// Byte offsets of line starts, to turn byte offsets into 1-based lines and columns.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
 
-impl Lines {
-    fn new(text: &str) -> Self {
-        let mut v = vec![0];
-        v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines(v)
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
     }
+    /// The column counts characters, as every diagnostic does (see
+    /// [`crate::diagnostics::line_col`]), not bytes.
     fn at(&self, offset: usize) -> (usize, usize) {
-        let line = self.0.partition_point(|&s| s <= offset);
-        (line, offset - self.0[line - 1] + 1)
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let before = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line, before + 1)
     }
 }
 

@@ -915,3 +915,29 @@ fn an_empty_file_is_a_warning_naming_it_and_not_a_postmortem() {
         .iter()
         .any(|f| f["file"] == "content/2024-01-10-stub.md"));
 }
+
+#[test]
+fn link_image_and_anchor_findings_count_columns_in_characters_like_every_other_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/columns.md",
+            "# Columns\n\nÉé [x](nope.md) ÉÉ ![i](missing.png) [a](#nowhere) human error\n",
+        )],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let at = |rule: &str| {
+        let f = with_rule(&findings, rule);
+        assert_eq!(f.len(), 1, "{rule}: {findings:#?}");
+        (
+            f[0]["line"].as_u64().unwrap(),
+            f[0]["column"].as_u64().unwrap(),
+        )
+    };
+    // `É` and `é` are two bytes each: byte columns would be 6, 24 and 42.
+    assert_eq!(at("broken-link"), (3, 4));
+    assert_eq!(at("missing-image"), (3, 20));
+    assert_eq!(at("broken-anchor"), (3, 38));
+    assert_eq!(at("blameless"), (3, 52));
+}
