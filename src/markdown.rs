@@ -889,8 +889,25 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         line_of(range.start + text.len().saturating_sub(1)).0
     };
 
+    // Footnote numbers, in the order footnotes are first referenced or defined.
+    let mut footnotes: HashMap<String, usize> = HashMap::new();
+
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
+        // A footnote reference is rendered here, before a heading buffers it, so that it
+        // links to the footnote's prefixed id (see [`footnote_id`]) wherever it is.
+        // (Ours, not the author's: its link is not read as one of the postmortem's.)
+        let (event, ours) = match event {
+            Event::FootnoteReference(name) if render => {
+                let n = footnote_number(&mut footnotes, &name);
+                let html = format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{}\">{n}</a></sup>",
+                    escape(&footnote_id(&name))
+                );
+                (Event::InlineHtml(html.into()), true)
+            }
+            e => (e, false),
+        };
         match &event {
             Event::Html(h) | Event::InlineHtml(h) => {
                 out.ids.extend(html_ids(h));
@@ -925,7 +942,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     }
                 }
             }
-            Event::Start(Tag::FootnoteDefinition(n)) => out.ids.push(n.to_string()),
+            Event::Start(Tag::FootnoteDefinition(n)) => out.ids.push(footnote_id(n)),
             _ => {}
         }
         // The URLs of raw HTML (`<img src>`, `<a href>`) go the way of Markdown ones. An HTML
@@ -943,7 +960,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 events.push(Event::Html(html));
                 event
             }
-            Event::InlineHtml(h) if h.contains('<') => Event::InlineHtml(html_urls(
+            Event::InlineHtml(h) if h.contains('<') && !ours => Event::InlineHtml(html_urls(
                 &[(h, range.clone())],
                 body,
                 &lines,
@@ -1195,11 +1212,20 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             Event::Start(Tag::FootnoteDefinition(n)) => {
                 block_depth += 1;
-                events.push(Event::Start(Tag::FootnoteDefinition(n)));
+                if render {
+                    let number = footnote_number(&mut footnotes, &n);
+                    events.push(Event::Html(
+                        format!(
+                            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>",
+                            escape(&footnote_id(&n))
+                        )
+                        .into(),
+                    ));
+                }
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 block_depth = block_depth.saturating_sub(1);
-                events.push(Event::End(TagEnd::FootnoteDefinition));
+                events.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::Item) => {
                 first_block = false;
@@ -1462,9 +1488,7 @@ fn html_urls<'a>(
         } else {
             range.start + source.find(written).unwrap_or(0)
         };
-        let (line, _) = lines.at(offset);
-        let line_start = lines.0[line - 1];
-        let column = body[line_start..offset].chars().count() + 1;
+        let (line, column) = lines.at(offset);
         let line = line + page.first_line - 1;
         let image = u.used == crate::html::Use::Image;
         let dest = resolve_link(&u.url, image, site, page, line, column, out);
@@ -1479,6 +1503,19 @@ fn html_urls<'a>(
     }
     rewritten.push_str(&joined[copied..]);
     rewritten.into()
+}
+
+/// The id of a footnote's definition: its name behind `fn-`, so that no footnote takes a
+/// heading's anchor (`## Note` is `#note`, `[^note]` is `#fn-note`).
+pub fn footnote_id(name: &str) -> String {
+    format!("fn-{name}")
+}
+
+/// The number a footnote shows, by the order in which footnotes first appear (as
+/// pulldown-cmark numbers them).
+fn footnote_number(numbers: &mut HashMap<String, usize>, name: &str) -> usize {
+    let next = numbers.len() + 1;
+    *numbers.entry(name.to_string()).or_insert(next)
 }
 
 fn push_break(current: &mut Option<Section>, preamble: &mut String) {
@@ -1851,7 +1888,7 @@ mod tests {
         );
         assert_eq!(format!("{:?}", read.links), format!("{:?}", rendered.links));
         assert_eq!(read.ids, rendered.ids);
-        assert_eq!(read.ids, ["raw-anchor", "why"]);
+        assert_eq!(read.ids, ["raw-anchor", "fn-why"]);
         for id in &read.ids {
             assert!(
                 rendered.html.contains(&format!("id=\"{id}\"")),
@@ -1861,6 +1898,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_footnote_has_an_id_of_its_own_that_no_heading_can_take() {
+        let p = render(
+            "# T\n\n## Note\n\nSee the note[^note] and [^nope].\n\n\
+             ## Why[^why]\n\nText.\n\n[^note]: The note.\n\n[^why]: Because.\n",
+        );
+        let ids = html_ids(&p.html);
+        assert_eq!(ids, ["note", "why", "fn-note", "fn-why"], "{}", p.html);
+        assert!(
+            p.html
+                .contains("<sup class=\"footnote-reference\"><a href=\"#fn-note\">1</a></sup>"),
+            "{}",
+            p.html
+        );
+        // A reference in a heading is numbered and linked like any other.
+        assert!(p.html.contains("<a href=\"#fn-why\">2</a>"), "{}", p.html);
+        assert!(
+            p.html.contains(
+                "<div class=\"footnote-definition\" id=\"fn-note\"><sup class=\"footnote-definition-label\">1</sup>"
+            ),
+            "{}",
+            p.html
+        );
+        // A reference to no footnote stays text, as pulldown-cmark leaves it.
+        assert!(p.html.contains("and [^nope]."), "{}", p.html);
+        assert_eq!(p.ids, ["fn-note", "fn-why"]);
+    }
     #[test]
     fn code_blocks_are_highlighted_with_classes() {
         let p = render("```rust\nfn main() {}\n```\n");
