@@ -762,6 +762,37 @@ pub fn percent_decode(s: &str) -> String {
         .map_or_else(|_| s.to_string(), std::borrow::Cow::into_owned)
 }
 
+/// What a path segment of a URL cannot hold as written: everything but ASCII letters, digits
+/// and `-._~!$&'()*+,;=:@` (RFC 3986 `pchar`), so `%`, `#`, `?`, spaces and non-ASCII letters
+/// are encoded.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// A file path (with `/`) as the path of a URL: each segment percent-encoded
+/// (`C# build broke?.md` is `C%23%20build%20broke%3F.md`, `100% CPU.md` is `100%25%20CPU.md`).
+pub fn percent_encode_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| percent_encoding::utf8_percent_encode(seg, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Joins a relative link to a content-relative folder and normalises `.` and `..`.
 /// Returns None when the result would leave the content folder.
 pub fn join_relative(dir: &str, link: &str) -> Option<String> {
@@ -1642,10 +1673,10 @@ fn resolve_link(
                 .and_then(|r| r.strip_prefix('/'))
         };
         let (to, href) = match beside {
-            Some(rel) => (format!("{}{}", page.out_dir, rel), rel.to_string()),
+            Some(rel) => (format!("{}{}", page.out_dir, rel), percent_encode_path(rel)),
             None => (
                 format!("assets/{joined}"),
-                format!("{}assets/{}", page.to_root, joined),
+                format!("{}assets/{}", page.to_root, percent_encode_path(&joined)),
             ),
         };
         out.assets.push(Asset { from: on_disk, to });

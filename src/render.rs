@@ -825,7 +825,7 @@ fn incident_context(site: &Site, i: usize) -> Context {
         format!(
             "{}/{}",
             site.config.repository_url.trim_end_matches('/'),
-            inc.source.replace(' ', "%20")
+            crate::markdown::percent_encode_path(&inc.source)
         )
     });
     let mut ctx = Context::new();

@@ -1142,3 +1142,50 @@ fn an_empty_file_is_published_nowhere_and_the_build_warns_naming_it() {
         }
     }
 }
+
+#[test]
+fn source_links_and_image_paths_are_percent_encoded_segment_by_segment() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "hindsight.toml",
+                "repository_url = \"https://github.com/org/repo/blob/main/\"\n",
+            ),
+            (
+                "content/PM2024-050 - C# build broke?.md",
+                "# C# build broke\n\nThe graph: ![cpu](<100% CPU.png>)\n",
+            ),
+            (
+                "content/PM2024-051 - 100% CPU & more.md",
+                "# CPU at 100%\n\nIt spun.\n",
+            ),
+            ("content/100% CPU.png", "not really a PNG"),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    // Tera escapes `/` and `&` in attributes; the browser reads them back.
+    let href_of = |id: &str| {
+        let page = std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+        page.replace("&#x2F;", "/").replace("&amp;", "&")
+    };
+    let a = href_of("PM2024-050");
+    assert!(
+        a.contains(
+            "href=\"https://github.com/org/repo/blob/main/content/PM2024-050%20-%20C%23%20build%20broke%3F.md\""
+        ),
+        "{a}"
+    );
+    assert!(a.contains("src=\"100%25%20CPU.png\""), "{a}");
+    assert!(out.join("incidents/PM2024-050/100% CPU.png").is_file());
+    let b = href_of("PM2024-051");
+    assert!(
+        b.contains(
+            "href=\"https://github.com/org/repo/blob/main/content/PM2024-051%20-%20100%25%20CPU%20&%20more.md\""
+        ),
+        "{b}"
+    );
+}
