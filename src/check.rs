@@ -773,6 +773,21 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         let at = |d: Diagnostic| d.at(l.line, l.column);
         match &l.kind {
             LinkKind::Broken => {
+                let unpublished = l.path.as_deref().and_then(|p| {
+                    crate::content::unpublished(&site.root, &site.config, p)
+                });
+                if let Some(u) = unpublished {
+                    out.push(at(finding(
+                        "broken-link",
+                        &inc.source,
+                        format!(
+                            "link to `{}` leads to a {} that is not published: {}",
+                            l.target, u.what, u.why
+                        ),
+                    )
+                    .hint(u.hint)));
+                    continue;
+                }
                 let paths: Vec<&str> = site
                     .library
                     .incidents

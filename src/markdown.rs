@@ -45,6 +45,9 @@ pub struct Link {
     pub kind: LinkKind,
     pub target: String,
     pub anchor: Option<String>,
+    /// For a broken link, the path it names from the content folder, percent-decoded, with
+    /// `.` and `..` resolved (`../README.md` is above the content folder).
+    pub path: Option<String>,
     pub line: usize,
     pub column: usize,
 }
@@ -813,6 +816,30 @@ pub fn join_relative(dir: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// [`join_relative`] for a link that leaves the content folder: the path keeps a `..` for each
+/// folder it goes above it (`../README.md`).
+fn join_above(dir: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    if link.starts_with('/') {
+        parts.clear();
+    }
+    let mut above = 0;
+    for p in link.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    above += 1;
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = vec![".."; above];
+    out.extend(parts);
+    out.join("/")
+}
+
 fn is_external(url: &str) -> bool {
     url.starts_with("//")
         || url
@@ -1410,6 +1437,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                                 kind: LinkKind::Incident(s.to_string()),
                                 target: s.to_string(),
                                 anchor: None,
+                                path: None,
                                 line,
                                 column,
                             });
@@ -1608,9 +1636,23 @@ fn resolve_link(
             kind,
             target: target.to_string(),
             anchor: anchor.map(str::to_string),
+            path: None,
             line,
             column,
         });
+    };
+    let broken = |out: &mut Parsed, target: &str, anchor: Option<&str>, path: String| {
+        let kind = if image {
+            LinkKind::MissingImage
+        } else {
+            LinkKind::Broken
+        };
+        push(out, kind, target, anchor);
+        if !image {
+            if let Some(l) = out.links.last_mut() {
+                l.path = Some(path);
+            }
+        }
     };
     if dest.is_empty() || is_external(dest) {
         push(out, LinkKind::External, dest, None);
@@ -1627,16 +1669,7 @@ fn resolve_link(
     let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
     let decoded = percent_decode(path_part);
     let Some(joined) = join_relative(page.source_dir, &decoded) else {
-        push(
-            out,
-            if image {
-                LinkKind::MissingImage
-            } else {
-                LinkKind::Broken
-            },
-            dest,
-            anchor,
-        );
+        broken(out, dest, anchor, join_above(page.source_dir, &decoded));
         return dest.to_string();
     };
     let with_anchor = |url: String| match anchor {
@@ -1683,16 +1716,7 @@ fn resolve_link(
         push(out, LinkKind::Asset, &joined, anchor);
         return with_anchor(href);
     }
-    push(
-        out,
-        if image {
-            LinkKind::MissingImage
-        } else {
-            LinkKind::Broken
-        },
-        &decoded,
-        anchor,
-    );
+    broken(out, &decoded, anchor, joined);
     dest.to_string()
 }
 

@@ -941,3 +941,67 @@ fn link_image_and_anchor_findings_count_columns_in_characters_like_every_other_r
     assert_eq!(at("broken-anchor"), (3, 38));
     assert_eq!(at("blameless"), (3, 52));
 }
+
+#[test]
+fn a_link_to_a_file_that_exists_but_is_not_published_says_why_and_how_to_link_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "hindsight.toml",
+                "ignore = [\"drafts/**\"]\nrepository_url = \"https://github.com/org/pm/blob/main/\"\n",
+            ),
+            ("README.md", "# Our postmortems\n"),
+            ("content/README.md", "# About these postmortems\n"),
+            ("content/templates/postmortem.md", "# Title\n"),
+            ("content/drafts/next.md", "# Next\n"),
+            (
+                "content/2024-01-02-disk-full.md",
+                "# Disk full\n\n[a](../README.md) [b](drafts/next.md) [c](templates/postmortem.md) \
+                 [d](README.md) [e](nope.md)\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let links: Vec<(&str, &str)> = with_rule(&findings, "broken-link")
+        .iter()
+        .map(|f| (f["message"].as_str().unwrap(), f["hint"].as_str().unwrap()))
+        .collect();
+    let repo = "link to its page in the repository, https://github.com/org/pm/blob/main";
+    assert_eq!(
+        links,
+        [
+            (
+                "link to `../README.md` leads to a file that is not published: it is outside the \
+                 content folder `content/`, and only the content folder is published",
+                format!("{repo}/README.md; or move it under `content/` to publish it").as_str()
+            ),
+            (
+                "link to `drafts/next.md` leads to a file that is not published: it matches \
+                 `drafts/**` in `ignore` of hindsight.toml",
+                &format!(
+                    "{repo}/content/drafts/next.md; or change the `ignore` pattern to publish it"
+                )
+            ),
+            (
+                "link to `templates/postmortem.md` leads to a file that is not published: it is \
+                 in `templates/`, a folder that is never read as content",
+                &format!(
+                    "{repo}/content/templates/postmortem.md; or move it out of `templates/` to \
+                     publish it"
+                )
+            ),
+            (
+                "link to `README.md` leads to a file that is not published: `README.md` is a \
+                 repository file (like README, CONTRIBUTING or LICENSE), never a postmortem",
+                &format!("{repo}/content/README.md; or rename it, if it is a postmortem")
+            ),
+            (
+                "link to `nope.md` leads nowhere: no postmortem, learning or file has that path",
+                "link to a postmortem by its file path (relative to this file) or its id, to a \
+                 file in the content folder, or use an absolute http(s) URL"
+            ),
+        ]
+    );
+}

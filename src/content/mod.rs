@@ -190,6 +190,124 @@ const META_FILES: &[&str] = &[
     "summary",
 ];
 
+/// A file or folder that a link names, that exists but that `build` does not publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unpublished {
+    /// "file" or "folder".
+    pub what: &'static str,
+    /// Why it is not published.
+    pub why: String,
+    /// How to link it instead.
+    pub hint: String,
+}
+
+/// Why the file or folder at `path` (from the content folder, as [`markdown::Link::path`]
+/// gives it) is not published, when there is one there: the reasons of [`walk`] (outside the
+/// content folder, hidden, in a folder never read, ignored, a repository file such as a
+/// README). `None` when nothing is there, or it is above the root.
+pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublished> {
+    let content: Vec<String> = config
+        .content_dir
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let mut parts = content.clone();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p.to_string()),
+        }
+    }
+    let from_root = parts.join("/");
+    if from_root.is_empty() {
+        return None;
+    }
+    let meta = std::fs::metadata(root.join(&from_root)).ok()?;
+    let what = if meta.is_dir() { "folder" } else { "file" };
+    let folder = if content.is_empty() {
+        "the root".to_string()
+    } else {
+        format!("`{}/`", content.join("/"))
+    };
+    let inside = parts.len() > content.len() && parts.starts_with(&content);
+    let within = if inside {
+        &parts[content.len()..]
+    } else {
+        &[][..]
+    };
+    let name = parts.last().map(String::as_str).unwrap_or_default();
+    let stem = name.to_lowercase();
+    let stem = stem.split('.').next().unwrap_or_default();
+    let rel = within.join("/");
+    let (why, instead) = if !inside {
+        (
+            format!("it is outside the content folder {folder}, and only the content folder is published"),
+            format!("or move it under {folder} to publish it"),
+        )
+    } else if meta.is_dir() {
+        (
+            "a folder has no page".to_string(),
+            "or link to a postmortem in it".to_string(),
+        )
+    } else if let Some(i) = within.iter().position(|p| p.starts_with('.')) {
+        (
+            format!(
+                "`{}` is hidden, and hidden files and folders are never read",
+                within[..=i].join("/")
+            ),
+            "or move it out of the hidden folder to publish it".to_string(),
+        )
+    } else if within.len() > 1 && SKIPPED_DIRS.contains(&within[0].as_str()) {
+        (
+            format!(
+                "it is in `{}/`, a folder that is never read as content",
+                within[0]
+            ),
+            format!("or move it out of `{}/` to publish it", within[0]),
+        )
+    } else if let Some(pattern) = config.ignore.iter().find(|p| {
+        globset::GlobBuilder::new(p)
+            .literal_separator(false)
+            .build()
+            .is_ok_and(|g| {
+                let g = g.compile_matcher();
+                g.is_match(&rel) || g.is_match(name)
+            })
+    }) {
+        (
+            format!("it matches `{pattern}` in `ignore` of hindsight.toml"),
+            "or change the `ignore` pattern to publish it".to_string(),
+        )
+    } else if META_FILES.contains(&stem) {
+        (
+            format!("`{name}` is a repository file (like README, CONTRIBUTING or LICENSE), never a postmortem"),
+            "or rename it, if it is a postmortem".to_string(),
+        )
+    } else {
+        return None;
+    };
+    let link = if config.repository_url.is_empty() {
+        "link to it by an absolute URL, such as its page in the repository (with `repository_url` set in hindsight.toml, this hint names it)".to_string()
+    } else {
+        format!(
+            "link to its page in the repository, {}/{}",
+            config.repository_url.trim_end_matches('/'),
+            markdown::percent_encode_path(&from_root)
+        )
+    };
+    Some(Unpublished {
+        what,
+        why,
+        hint: format!("{link}; {instead}"),
+    })
+}
+
 /// Whether `dir` holds a Markdown file of its own that is not a README or the like.
 pub fn holds_postmortems(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
