@@ -86,6 +86,12 @@ pub const RULES: &[Rule] = &[
         false,
         "a Markdown file with no text and no front matter, which is not built",
     ),
+    rule_def(
+        "control-character",
+        W,
+        false,
+        "a control character no web page, feed or sitemap may hold",
+    ),
     rule_def("yaml-invalid", E, true, "front matter is not valid YAML"),
     rule_def("unknown-key", E, false, "an unknown front-matter key"),
     rule_def(
@@ -343,11 +349,9 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 .filter(|d| d.rule == "yaml-invalid")
                 .map(|d| d.file.clone())
                 .collect();
-            findings.extend(
-                site_rules(&site, blameless)
-                    .into_iter()
-                    .filter(|d| !unreadable.contains(&d.file)),
-            );
+            let mut own = site_rules(&site, blameless);
+            site.library.restore_columns(&mut own);
+            findings.extend(own.into_iter().filter(|d| !unreadable.contains(&d.file)));
             if let Some(b) = &baseline {
                 findings.extend(b.dropped(&site));
             }
@@ -1821,6 +1825,7 @@ fn public_site(site: &Site) -> Option<Site> {
         index: lib.index.clone(),
         onboarding: lib.onboarding.clone(),
         skipped: Vec::new(),
+        removed: HashMap::new(),
     };
     for inc in &mut library.incidents {
         for l in &mut inc.learnings {

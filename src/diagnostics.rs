@@ -135,6 +135,50 @@ pub fn count(ds: &[Diagnostic], level: Level) -> usize {
     ds.iter().filter(|d| d.level == level).count()
 }
 
+/// Where characters were left out of a file's lines as it was read (see
+/// [`crate::markdown::strip_forbidden`]): a column counted in the text without them is turned
+/// back into a column of the file.
+#[derive(Debug, Clone, Default)]
+pub struct Removed {
+    /// (line, column in the text without them of the character they stood before, how many).
+    runs: Vec<(usize, usize, usize)>,
+}
+
+impl Removed {
+    /// From the file's text and the byte ranges left out of it (in order, none holding a line
+    /// break).
+    pub fn new(text: &str, ranges: &[std::ops::Range<usize>]) -> Self {
+        let mut runs = Vec::with_capacity(ranges.len());
+        let (mut line, mut line_start, mut scanned) = (1, 0, 0);
+        // Characters left out of the current line so far.
+        let mut gone = 0;
+        for r in ranges {
+            for (i, _) in text[scanned..r.start].match_indices('\n') {
+                line += 1;
+                line_start = scanned + i + 1;
+                gone = 0;
+            }
+            let column = text[line_start..r.start].chars().count() + 1;
+            let count = text[r.clone()].chars().count();
+            runs.push((line, column - gone, count));
+            gone += count;
+            scanned = r.start;
+        }
+        Removed { runs }
+    }
+
+    /// The column in the file of `column` of `line` in the text without them.
+    pub fn column(&self, line: usize, column: usize) -> usize {
+        column
+            + self
+                .runs
+                .iter()
+                .filter(|&&(l, c, _)| l == line && c <= column)
+                .map(|&(_, _, n)| n)
+                .sum::<usize>()
+    }
+}
+
 /// Converts a byte offset in `text` to a 1-based (line, column); the column counts characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -318,6 +362,17 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, 7), (2, 4));
         assert_eq!(offset_of(text, 2, 3), 5);
+    }
+
+    #[test]
+    fn columns_of_the_text_without_control_characters_are_given_back_in_the_file() {
+        let text = "ab\x1b[31mcd\x07e\nx\x1b[0my";
+        let (clean, ranges) = crate::markdown::strip_forbidden(text);
+        assert_eq!(clean, "abcde\nxy");
+        let r = Removed::new(text, &ranges);
+        // a b ESC [ 3 1 m c d BEL e: `c` is column 3 of the text and 8 of the file.
+        assert_eq!([1, 2, 3, 4, 5].map(|c| r.column(1, c)), [1, 2, 8, 9, 11]);
+        assert_eq!([1, 2].map(|c| r.column(2, c)), [1, 6]);
     }
 
     #[test]

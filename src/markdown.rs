@@ -478,10 +478,77 @@ fn mix(
     }
 }
 
+/// Escapes text for HTML and XML (`&`, `<`, `>`, `"`), leaving out the characters neither may
+/// hold (see [`strip_forbidden`]): the templates, the feed and the sitemap escape with this.
 pub fn escape(s: &str) -> String {
+    let s = strip_forbidden(s).0;
     let mut out = String::with_capacity(s.len() + 8);
-    pulldown_cmark_escape::escape_html(&mut out, s).expect("writing to a String");
+    pulldown_cmark_escape::escape_html(&mut out, &s).expect("writing to a String");
     out
+}
+
+/// Whether a character may not appear in a published page, feed or sitemap: the C0 controls
+/// but tab, line feed and carriage return (XML 1.0 forbids them, HTML too), DEL and the C1
+/// controls (HTML forbids them) and the noncharacters (U+FDD0 to U+FDEF, and the last two
+/// code points of every plane).
+pub fn is_forbidden(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}')
+        || ((c as u32) & 0xfffe) == 0xfffe
+}
+
+/// Whether `s` may hold a forbidden character: a cheap test on bytes, true for every text that
+/// holds one (and for some that do not, such as `°` or a byte order mark).
+fn may_hold_forbidden(s: &str) -> bool {
+    s.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2 || b >= 0xef
+    })
+}
+
+/// `s` without the characters of [`is_forbidden`], and the byte ranges of `s` that were left
+/// out. An ANSI escape sequence (`ESC [ 31 m`, colour codes pasted from a terminal) goes as a
+/// whole, so that `\x1b[31mERROR\x1b[0m` reads `ERROR`. No range holds a line break, so lines
+/// stay where they were.
+pub fn strip_forbidden(s: &str) -> (std::borrow::Cow<'_, str>, Vec<std::ops::Range<usize>>) {
+    if !may_hold_forbidden(s) || !s.chars().any(is_forbidden) {
+        return (std::borrow::Cow::Borrowed(s), Vec::new());
+    }
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut removed: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut kept = 0;
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if !is_forbidden(c) {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        // A control sequence: ESC [, parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F,
+        // one final byte 0x40-0x7E (ECMA-48).
+        if c == '\u{1b}' && bytes.get(end) == Some(&b'[') {
+            let mut j = end + 1;
+            while bytes.get(j).is_some_and(|b| (0x30..=0x3f).contains(b)) {
+                j += 1;
+            }
+            while bytes.get(j).is_some_and(|b| (0x20..=0x2f).contains(b)) {
+                j += 1;
+            }
+            if bytes.get(j).is_some_and(|b| (0x40..=0x7e).contains(b)) {
+                end = j + 1;
+                // Every byte of the sequence is ASCII: one character each.
+                for _ in i + 1..end {
+                    chars.next();
+                }
+            }
+        }
+        out.push_str(&s[kept..i]);
+        kept = end;
+        match removed.last_mut() {
+            Some(last) if last.end == i => last.end = end,
+            _ => removed.push(i..end),
+        }
+    }
+    out.push_str(&s[kept..]);
+    (std::borrow::Cow::Owned(out), removed)
 }
 
 /// A URL-safe slug: lowercase ASCII letters, digits and dashes.
@@ -1980,6 +2047,33 @@ mod tests {
         assert!(p.html.contains("and [^nope]."), "{}", p.html);
         assert_eq!(p.ids, ["fn-note", "fn-why"]);
     }
+
+    #[test]
+    fn control_characters_are_left_out_and_an_escape_sequence_goes_as_a_whole() {
+        let s = "\x1b[31mERROR\x1b[0m\tok\x07\r\n\x1b[1;31mé\x1bx\u{85}\u{fffe}😀\x0b";
+        let (clean, removed) = strip_forbidden(s);
+        assert_eq!(clean, "ERROR\tok\r\néx😀");
+        let gone: Vec<&str> = removed.iter().map(|r| &s[r.clone()]).collect();
+        assert_eq!(
+            gone,
+            [
+                "\x1b[31m",
+                "\x1b[0m",
+                "\x07",
+                "\x1b[1;31m",
+                "\x1b",
+                "\u{85}\u{fffe}",
+                "\x0b"
+            ]
+        );
+        assert!(matches!(
+            strip_forbidden("plain, ° and ©"),
+            (std::borrow::Cow::Borrowed(_), ref r) if r.is_empty()
+        ));
+        // Whatever a template or the feed escapes is clean too.
+        assert_eq!(escape("\x1b[31m<b>\x1b[0m & \x01"), "&lt;b&gt; &amp; ");
+    }
+
     #[test]
     fn code_blocks_are_highlighted_with_classes() {
         let p = render("```rust\nfn main() {}\n```\n");

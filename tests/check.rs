@@ -1005,3 +1005,37 @@ fn a_link_to_a_file_that_exists_but_is_not_published_says_why_and_how_to_link_it
         ]
     );
 }
+
+#[test]
+fn a_control_character_is_a_warning_at_its_place_and_findings_after_it_keep_their_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/colours.md",
+            "# Colours\n\nThe log said \x1b[31mERROR\x1b[0m, see [x](nope.md).\n\nA bell\x07.\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1), "the broken link is an error");
+    let control = with_rule(&findings, "control-character");
+    assert_eq!(control.len(), 1, "one finding per file: {findings:#?}");
+    let f = control[0];
+    assert_eq!(
+        (&f["level"], &f["line"], &f["column"]),
+        (&"warning".into(), &3.into(), &14.into())
+    );
+    assert_eq!(
+        f["message"],
+        "an ANSI escape sequence (`ESC[31m`, a terminal colour code), which no web page, feed or \
+         sitemap may hold; it and 2 more like it are left out of the site"
+    );
+    assert!(f["hint"].as_str().unwrap().starts_with("delete it"), "{f}");
+    // 13 characters, `ESC[31m`, `ERROR`, `ESC[0m` and `, see `: the link is at column 34 of
+    // the file, though column 25 of the text without the escape sequences.
+    let link = with_rule(&findings, "broken-link");
+    assert_eq!(
+        (&link[0]["line"], &link[0]["column"]),
+        (&3.into(), &34.into())
+    );
+}

@@ -1189,3 +1189,82 @@ fn source_links_and_image_paths_are_percent_encoded_segment_by_segment() {
         "{b}"
     );
 }
+
+#[test]
+fn control_characters_pasted_from_a_terminal_never_reach_a_page_the_feed_or_the_sitemap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
+            (
+                "content/PM2024-001 - Deploys failed.md",
+                "---\ntitle: \"\x1b[31mERROR\x1b[0m on every deploy\"\ndate: 2024-03-02\n\
+                 summary: The log rang the bell\x07 and said \x1b[1;31mFAILED\x1b[0m.\n\
+                 tags: [\"ci\x01\"]\n---\n\
+                 # Deploys failed\n\n## Summary\n\nThe log said \x1b[31mERROR\x1b[0m\x0b on each \
+                 run.\n\n## Learnings\n\n- Logs \x1b[33mpasted\x1b[0m with colours hide the \
+                 words.\n\n```\n\x1b[32mok\x1b[0m\x08\n```\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("control-character"),
+        "build warns too: {}",
+        stderr(&o)
+    );
+    let forbidden = |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}');
+    let mut text_files = 0;
+    for (path, bytes) in tree(&out) {
+        if !(path.ends_with(".html")
+            || path.ends_with(".xml")
+            || path.ends_with(".json")
+            || path.ends_with(".txt"))
+        {
+            continue;
+        }
+        text_files += 1;
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!text.chars().any(forbidden), "{path}: {text}");
+        // No escape sequence is left half.
+        for gone in ["[31m", "[0m", "[1;31m"] {
+            assert!(!text.contains(gone), "{path} holds {gone}: {text}");
+        }
+        // Nor in JSON as escapes (`\u001b`).
+        if path.ends_with(".json") {
+            fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+                match v {
+                    serde_json::Value::String(s) => out.push(s.clone()),
+                    serde_json::Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+                    serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| {
+                        out.push(k.clone());
+                        strings(v, out);
+                    }),
+                    _ => {}
+                }
+            }
+            let mut all = Vec::new();
+            strings(&serde_json::from_str(&text).unwrap(), &mut all);
+            for s in all {
+                assert!(!s.chars().any(forbidden), "{path}: {s:?}");
+            }
+        }
+    }
+    assert!(text_files > 10);
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains("<title>ERROR on every deploy</title>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<summary>The log rang the bell and said FAILED.</summary>"),
+        "{feed}"
+    );
+    let page = std::fs::read_to_string(out.join("incidents/PM2024-001/index.html")).unwrap();
+    assert!(page.contains("The log said ERROR on each run."), "{page}");
+    assert!(page.contains("Logs pasted with colours"), "{page}");
+}

@@ -17,7 +17,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{rel_path, Diagnostic, Diagnostics};
+use crate::diagnostics::{rel_path, Diagnostic, Diagnostics, Removed};
 use crate::markdown::{self, Asset, Link, PageLocation, Parsed, Section, SiteLinks, TocEntry};
 use derive::DateSource;
 pub use frontmatter::{ActionStatus, Status, Visibility};
@@ -153,12 +153,103 @@ pub struct Library {
     pub onboarding: Option<SpecialPage>,
     /// Markdown-looking files that are not built (for `check`).
     pub skipped: Vec<String>,
+    /// The characters left out of each file as it was read (see [`without_controls`]), by
+    /// path from the site root.
+    pub removed: HashMap<String, Removed>,
 }
 
 impl Library {
     pub fn incident(&self, id: &str) -> Option<&Incident> {
         self.incidents.iter().find(|i| i.id == id)
     }
+
+    /// Turns the columns of findings, counted in the text without its control characters,
+    /// back into columns of the files (see [`without_controls`]).
+    pub fn restore_columns(&self, findings: &mut [Diagnostic]) {
+        if self.removed.is_empty() {
+            return;
+        }
+        for d in findings {
+            // These two are found in the file before anything is left out.
+            if matches!(d.rule, "control-character" | "encoding") {
+                continue;
+            }
+            if let Some(r) = self.removed.get(&d.file) {
+                d.column = r.column(d.line, d.column);
+            }
+        }
+    }
+}
+
+/// A forbidden character as a finding names it: `the control character U+0007 (BEL)`.
+fn control_name(c: char) -> String {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF",
+        "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
+        "SUB", "ESC", "FS", "GS", "RS", "US",
+    ];
+    let code = c as u32;
+    match code {
+        0..=0x1f => format!("the control character U+{code:04X} ({})", C0[code as usize]),
+        0x7f => "the control character U+007F (DEL)".to_string(),
+        0x80..=0x9f => format!("the control character U+{code:04X}"),
+        _ => format!("the noncharacter U+{code:04X}"),
+    }
+}
+
+/// The text of a file without the characters no page, feed or sitemap may hold (control
+/// characters such as an ANSI colour code pasted from a terminal, see
+/// [`markdown::strip_forbidden`]), so that every later stage, and every output, reads it
+/// clean. Only characters within lines are left out, so line numbers hold; the columns they
+/// move are kept in `removed` (see [`Library::restore_columns`]). A warning names the first.
+fn without_controls(
+    text: String,
+    source: &str,
+    diags: &Diagnostics,
+    removed: &std::sync::Mutex<HashMap<String, Removed>>,
+) -> String {
+    let (clean, ranges) = markdown::strip_forbidden(&text);
+    let Some(first) = ranges.first() else {
+        return text;
+    };
+    let clean = clean.into_owned();
+    let (line, column) = crate::diagnostics::line_col(&text, first.start);
+    let what = &text[first.clone()];
+    let name = if what.starts_with("\u{1b}[") {
+        // The first sequence of the run: up to its final byte (ASCII, see strip_forbidden).
+        let end = what
+            .bytes()
+            .skip(2)
+            .position(|b| (0x40..=0x7e).contains(&b))
+            .map_or(what.len(), |p| p + 3);
+        let seq = &what[1..end];
+        let kind = if seq.ends_with('m') {
+            "colour"
+        } else {
+            "control"
+        };
+        format!("an ANSI escape sequence (`ESC{seq}`, a terminal {kind} code)")
+    } else {
+        control_name(what.chars().next().unwrap_or_default())
+    };
+    let more = match ranges.len() {
+        1 => "it is left out of the site".to_string(),
+        n => format!("it and {} more like it are left out of the site", n - 1),
+    };
+    diags.push(
+        Diagnostic::warning(
+            "control-character",
+            source,
+            format!("{name}, which no web page, feed or sitemap may hold; {more}"),
+        )
+        .at(line, column)
+        .hint(r"delete it (an editor may not show it, but it is at this line and column); `sed -i 's/\x1b\[[0-9;]*[A-Za-z]//g' FILE` removes terminal colour codes from a file"),
+    );
+    removed
+        .lock()
+        .expect("removed lock")
+        .insert(source.to_string(), Removed::new(&text, &ranges));
+    clean
 }
 
 /// The kind of a file under the content folder.
@@ -362,6 +453,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     crate::timing("  walked", started);
 
     // Read every file and split its front matter, in parallel.
+    let removed = std::sync::Mutex::new(HashMap::new());
     let raws: Vec<(RawFile, Option<FrontMatter>, usize, usize)> = files
         .into_par_iter()
         .filter_map(|(kind, path)| {
@@ -397,6 +489,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     String::from_utf8_lossy(&bytes).into_owned()
                 }
             };
+            let text = without_controls(text, &source, diags, &removed);
             Some(RawFile {
                 kind,
                 path,
@@ -436,6 +529,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         })
         .collect();
     crate::timing("  read, front matter", started);
+    lib.removed = removed.into_inner().unwrap_or_default();
 
     // Ids and the maps the Markdown pass needs to resolve links.
     let mut ids: HashSet<String> = HashSet::with_capacity(raws.len());
