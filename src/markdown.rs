@@ -1073,6 +1073,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         // The URLs of raw HTML (`<img src>`, `<a href>`) go the way of Markdown ones. An HTML
         // block comes line by line, and a tag may span lines: the block is read whole at its
         // end.
+        let inline = matches!(event, Event::InlineHtml(_));
         let event = match event {
             Event::Html(h) if html_block.is_some() => {
                 let block = html_block.as_mut().expect("an open HTML block");
@@ -1085,22 +1086,14 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 events.push(Event::Html(html));
                 event
             }
-            Event::InlineHtml(h) if h.contains('<') && !ours => Event::InlineHtml(html_urls(
-                &[(h, range.clone())],
-                body,
-                &lines,
-                site,
-                page,
-                &mut out,
-            )),
-            Event::Html(h) if h.contains('<') => Event::Html(html_urls(
-                &[(h, range.clone())],
-                body,
-                &lines,
-                site,
-                page,
-                &mut out,
-            )),
+            Event::InlineHtml(h) | Event::Html(h) if h.contains('<') && !ours => {
+                let html = html_urls(&[(h, range.clone())], body, &lines, site, page, &mut out);
+                if inline {
+                    Event::InlineHtml(html)
+                } else {
+                    Event::Html(html)
+                }
+            }
             other => other,
         };
         if para.is_some() {
