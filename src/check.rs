@@ -156,7 +156,7 @@ pub const RULES: &[Rule] = &[
         "missing-image",
         E,
         false,
-        "an image whose file does not exist",
+        "an image, video or other embedded file that does not exist",
     ),
     rule_def(
         "bad-alias",
@@ -813,12 +813,12 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                 )
                 .hint(hint)));
             }
-            LinkKind::MissingImage => out.push(at(finding(
+            LinkKind::MissingEmbed(what) => out.push(at(finding(
                 "missing-image",
                 &inc.source,
-                format!("image `{}` does not exist", l.target),
+                format!("{what} `{}` does not exist", l.target),
             )
-            .hint("put the image in the content folder (next to the postmortem is simplest) and give its path relative to this file"))),
+            .hint(format!("put the {what} in the content folder (next to the postmortem is simplest) and give its path relative to this file")))),
             LinkKind::Incident(id) => {
                 let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
                 if inc.is_public() && !target.is_public() && !publishes_drafts {

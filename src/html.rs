@@ -1,11 +1,12 @@
 /*!
 The URLs that raw HTML in a postmortem points at: `<img src>`, `<img srcset>`,
-`<source srcset>` and `<a href>`.
+`<source srcset>`, the files a page plays or embeds (`<video src|poster>`, `<audio src>`,
+`<source src>`, `<track src>`, `<iframe src>`, `<object data>`, `<embed src>`) and `<a href>`.
 
 Postmortems written for GitHub often use HTML to size an image (`<img src="graph.png"
-width="600">`) or to centre it. `markdown` sends these URLs down the same path as Markdown
-images and links, so that the files are copied beside the page, rewritten like a Markdown URL
-and checked (`missing-image`, `broken-link`). This is a tokenizer of tags, not an HTML parser:
+width="600">`) or to centre it, and embed screen recordings and dashboards. `markdown` sends
+these URLs down the same path as Markdown images and links, so that the files are copied beside
+the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`). This is a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
 comments, end tags, declarations and the text of `script`, `style` and `textarea`, and never
@@ -15,8 +16,12 @@ fails: what it cannot read as a tag is text.
 /// How a URL of an attribute is used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Use {
-    /// Shown in the page (`<img src>`, a candidate of `srcset`).
+    /// Shown in the page (`<img src>`, a candidate of `srcset`, `<video poster>`).
     Image,
+    /// Played or embedded in the page, with what it is ("video", "audio file", ...):
+    /// `<video src>`, `<audio src>`, `<source src>`, `<track src>`, `<iframe src>`,
+    /// `<object data>`, `<embed src>`.
+    Media(&'static str),
     /// Followed (`<a href>`).
     Link,
 }
@@ -33,7 +38,37 @@ pub struct Url {
     pub quote: Option<u8>,
 }
 
-/// Every URL of `<img src|srcset>`, `<source srcset>` and `<a href>` in `html`, in order.
+impl Use {
+    /// What the file is, for a file the page shows, plays or embeds; `None` for a link.
+    pub fn embedded(self) -> Option<&'static str> {
+        match self {
+            Use::Image => Some("image"),
+            Use::Media(what) => Some(what),
+            Use::Link => None,
+        }
+    }
+}
+
+/// How the URL of an attribute of a tag is used, or `None` for an attribute that holds no
+/// single URL (`srcset` holds several). A `<source src>` may be a video's or an audio's: it
+/// is a "media file".
+fn use_of(tag: &str, attr: &str) -> Option<Use> {
+    Some(match (tag, attr) {
+        ("img", "src") | ("video", "poster") => Use::Image,
+        ("a", "href") => Use::Link,
+        ("video", "src") => Use::Media("video"),
+        ("audio", "src") => Use::Media("audio file"),
+        ("source", "src") => Use::Media("media file"),
+        ("track", "src") => Use::Media("text track"),
+        ("iframe", "src") => Use::Media("embedded page"),
+        ("object", "data") | ("embed", "src") => Use::Media("embedded file"),
+        _ => return None,
+    })
+}
+
+/// Every URL of `<img src|srcset>`, `<source src|srcset>`, `<video src|poster>`,
+/// `<audio src>`, `<track src>`, `<iframe src>`, `<object data>`, `<embed src>` and
+/// `<a href>` in `html`, in order.
 pub fn urls(html: &str) -> Vec<Url> {
     let mut out = Vec::new();
     // Cheap refusal: nearly every piece of HTML in a postmortem is a comment or a `<br>`.
@@ -42,7 +77,7 @@ pub fn urls(html: &str) -> Vec<Url> {
             .windows(needle.len())
             .any(|w| w.eq_ignore_ascii_case(needle))
     };
-    if !(lower_has(b"src") || lower_has(b"href")) {
+    if !(lower_has(b"src") || lower_has(b"href") || lower_has(b"data")) {
         return out;
     }
     for tag in tags(html) {
@@ -51,26 +86,6 @@ pub fn urls(html: &str) -> Vec<Url> {
                 continue;
             };
             match (tag.name.as_str(), attr.name.as_str()) {
-                ("img", "src") | ("a", "href") => {
-                    let raw = &html[value.clone()];
-                    let url = decode_references(raw.trim());
-                    if url.is_empty() {
-                        continue;
-                    }
-                    // A URL is read without the white space around it, as browsers do.
-                    let lead = raw.len() - raw.trim_start().len();
-                    let start = value.start + lead;
-                    out.push(Url {
-                        url,
-                        range: start..start + raw.trim().len(),
-                        used: if tag.name == "a" {
-                            Use::Link
-                        } else {
-                            Use::Image
-                        },
-                        quote: attr.quote,
-                    });
-                }
                 ("img" | "source", "srcset") => {
                     for r in srcset(&html[value.clone()]) {
                         let range = value.start + r.start..value.start + r.end;
@@ -82,7 +97,25 @@ pub fn urls(html: &str) -> Vec<Url> {
                         });
                     }
                 }
-                _ => {}
+                (tag_name, attr_name) => {
+                    let Some(used) = use_of(tag_name, attr_name) else {
+                        continue;
+                    };
+                    let raw = &html[value.clone()];
+                    let url = decode_references(raw.trim());
+                    if url.is_empty() {
+                        continue;
+                    }
+                    // A URL is read without the white space around it, as browsers do.
+                    let lead = raw.len() - raw.trim_start().len();
+                    let start = value.start + lead;
+                    out.push(Url {
+                        url,
+                        range: start..start + raw.trim().len(),
+                        used,
+                        quote: attr.quote,
+                    });
+                }
             }
         }
     }
@@ -390,5 +423,32 @@ mod tests {
         let u = urls(r#"<a href="a.pdf?x=1&amp;y=2&#35;top">"#);
         assert_eq!(u[0].url, "a.pdf?x=1&y=2#top");
         assert_eq!(decode_references("&unknown; &amp"), "&unknown; &amp");
+    }
+
+    #[test]
+    fn the_files_a_page_plays_or_embeds_are_found_with_what_they_are() {
+        let (video, source) = (Use::Media("video"), Use::Media("media file"));
+        assert_eq!(
+            found(
+                "<video src=a.mp4 poster=p.png><source src=b.webm><track src=c.vtt></video>\
+                 <audio><source src=d.ogg></audio><audio src=e.mp3>\
+                 <iframe src=f.html></iframe><object data=g.svg></object><embed src=h.pdf>"
+            ),
+            vec![
+                ("a.mp4", video),
+                ("p.png", Use::Image),
+                ("b.webm", source),
+                ("c.vtt", Use::Media("text track")),
+                ("d.ogg", source),
+                ("e.mp3", Use::Media("audio file")),
+                ("f.html", Use::Media("embedded page")),
+                ("g.svg", Use::Media("embedded file")),
+                ("h.pdf", Use::Media("embedded file"))
+            ]
+        );
+        // Attributes that hold no URL of a file stay text.
+        assert!(
+            found(r#"<video data-src="x.mp4" title="src=y.mp4"><object type="data">"#).is_empty()
+        );
     }
 }

@@ -4,7 +4,8 @@ One pulldown-cmark pass over a postmortem body that both renders HTML and reads 
 Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor links, code
 highlighted at build time (syntect, CSS classes, no client JavaScript), links between
 postmortems and bare incident ids turned into site links, images and files a postmortem links
-to copied, whether by Markdown or by raw HTML (`<img src>`, `srcset`, `<a href>`; see `html`).
+to copied, whether by Markdown or by raw HTML (`<img src>`, `srcset`, `<video>`, `<audio>`,
+`<iframe>`, `<a href>`, ...; see `html`).
 
 Reading: the first H1 (title), the first paragraph, every section with its paragraphs, list
 items (with task-list state) and table rows, the dates mentioned in the text, and every link
@@ -36,8 +37,9 @@ pub enum LinkKind {
     External,
     /// A relative link that names nothing Hindsight knows.
     Broken,
-    /// An image whose file does not exist.
-    MissingImage,
+    /// A file the page shows, plays or embeds that does not exist, with what it is
+    /// ("image", "video", ...; see `html::Use::embedded`).
+    MissingEmbed(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -1447,7 +1449,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }) => {
                 link_depth += 1;
                 let (line, column) = line_of(range.start);
-                let dest = resolve_link(&dest_url, false, site, page, line, column, &mut out);
+                let dest = resolve_link(&dest_url, None, site, page, line, column, &mut out);
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest.into(),
@@ -1467,7 +1469,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }) => {
                 in_image = true;
                 let (line, column) = line_of(range.start);
-                let dest = resolve_link(&dest_url, true, site, page, line, column, &mut out);
+                let dest =
+                    resolve_link(&dest_url, Some("image"), site, page, line, column, &mut out);
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -1609,8 +1612,7 @@ fn html_urls<'a>(
         };
         let (line, column) = lines.at(offset);
         let line = line + page.first_line - 1;
-        let image = u.used == crate::html::Use::Image;
-        let dest = resolve_link(&u.url, image, site, page, line, column, out);
+        let dest = resolve_link(&u.url, u.used.embedded(), site, page, line, column, out);
         if dest != u.url {
             rewritten.push_str(&joined[copied..u.range.start]);
             pulldown_cmark_escape::escape_href(&mut rewritten, &dest).expect("writing to a String");
@@ -1682,9 +1684,11 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
+/// Resolves a URL of the body; `embedded` says what the file is when the page shows, plays or
+/// embeds it ("image", "video", ...) rather than links to it.
 fn resolve_link(
     dest: &str,
-    image: bool,
+    embedded: Option<&'static str>,
     site: &SiteLinks,
     page: &PageLocation,
     line: usize,
@@ -1702,13 +1706,12 @@ fn resolve_link(
         });
     };
     let broken = |out: &mut Parsed, target: &str, anchor: Option<&str>, path: String| {
-        let kind = if image {
-            LinkKind::MissingImage
-        } else {
-            LinkKind::Broken
+        let kind = match embedded {
+            Some(what) => LinkKind::MissingEmbed(what),
+            None => LinkKind::Broken,
         };
         push(out, kind, target, anchor);
-        if !image {
+        if embedded.is_none() {
             if let Some(l) = out.links.last_mut() {
                 l.path = Some(path);
             }
@@ -1736,7 +1739,7 @@ fn resolve_link(
         Some(a) => format!("{url}#{a}"),
         None => url,
     };
-    if !image {
+    if embedded.is_none() {
         if let Some(id) = site.incident_paths.get(&joined) {
             push(out, LinkKind::Incident(id.clone()), id, anchor);
             return with_anchor(format!("{}incidents/{}/", page.to_root, id));
@@ -2097,7 +2100,10 @@ mod tests {
     #[test]
     fn a_missing_image_is_reported() {
         let p = render("![chart](nope.png)\n");
-        assert!(p.links.iter().any(|l| l.kind == LinkKind::MissingImage));
+        assert!(p
+            .links
+            .iter()
+            .any(|l| l.kind == LinkKind::MissingEmbed("image")));
     }
 
     #[test]
@@ -2111,7 +2117,7 @@ mod tests {
         let missing: Vec<(&str, usize, usize)> = p
             .links
             .iter()
-            .filter(|l| l.kind == LinkKind::MissingImage)
+            .filter(|l| l.kind == LinkKind::MissingEmbed("image"))
             .map(|l| (l.target.as_str(), l.line, l.column))
             .collect();
         assert_eq!(

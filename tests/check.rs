@@ -1039,3 +1039,52 @@ fn a_control_character_is_a_warning_at_its_place_and_findings_after_it_keep_thei
         (&3.into(), &34.into())
     );
 }
+
+#[test]
+fn a_missing_recording_or_embedded_file_in_raw_html_is_reported_as_what_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/recorded.md",
+                "---\nid: MEDIA-1\ntitle: Recorded\ndate: 2024-01-05\nlearnings: [Record it]\n---\n\
+                 <video src=\"gone.mp4\" poster=\"gone.png\"></video>\n\n\
+                 <video controls>\n  <source src=\"gone.webm\">\n  <track src=\"gone.vtt\">\n</video>\n\n\
+                 <audio controls><source src=\"gone.ogg\"></audio> <audio src=\"here.ogg\"></audio>\n\n\
+                 <iframe src=\"gone.html\"></iframe> <object data=\"gone.svg\"></object>\n\n\
+                 <video src=\"https://example.org/remote.mp4\"></video>\n",
+            ),
+            ("content/here.ogg", "ogg"),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let missing: Vec<(u64, u64, &str)> = with_rule(&findings, "missing-image")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        missing,
+        vec![
+            (7, 13, "video `gone.mp4` does not exist"),
+            (7, 31, "image `gone.png` does not exist"),
+            (10, 16, "media file `gone.webm` does not exist"),
+            (11, 15, "text track `gone.vtt` does not exist"),
+            (14, 30, "media file `gone.ogg` does not exist"),
+            (16, 14, "embedded page `gone.html` does not exist"),
+            (16, 49, "embedded file `gone.svg` does not exist"),
+        ]
+    );
+    let f = with_rule(&findings, "missing-image")[0];
+    assert!(
+        f["hint"].as_str().unwrap().starts_with("put the video in"),
+        "{f}"
+    );
+}

@@ -1268,3 +1268,58 @@ fn control_characters_pasted_from_a_terminal_never_reach_a_page_the_feed_or_the_
     assert!(page.contains("The log said ERROR on each run."), "{page}");
     assert!(page.contains("Logs pasted with colours"), "{page}");
 }
+
+#[test]
+fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_like_images() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let body = "---\nid: MEDIA-1\ntitle: Recorded\ndate: 2024-01-05\n---\n\
+        <video src=\"rec/failover.mp4\" poster=\"rec/poster.png\" controls></video>\n\n\
+        <video controls>\n  <source src=\"rec/failover.webm\" type=\"video/webm\">\n  \
+        <track src=\"rec/captions.vtt\" kind=\"captions\">\n</video>\n\n\
+        Listen: <audio src=\"../calls/bridge.ogg\" controls></audio>\n\n\
+        <iframe src=\"graphs/dashboard.html\" width=\"800\"></iframe>\n\n\
+        <object data=\"graphs/flame.svg\"></object> <embed src=\"graphs/trace.pdf\">\n\n\
+        <video src=\"https://example.org/remote.mp4\"></video>\n";
+    write_files(
+        &root,
+        &[
+            ("content/postmortems/2024-01-05-recorded.md", body),
+            ("content/postmortems/rec/failover.mp4", "mp4"),
+            ("content/postmortems/rec/poster.png", "png"),
+            ("content/postmortems/rec/failover.webm", "webm"),
+            ("content/postmortems/rec/captions.vtt", "WEBVTT"),
+            ("content/calls/bridge.ogg", "ogg"),
+            ("content/postmortems/graphs/dashboard.html", "<p>graphs</p>"),
+            ("content/postmortems/graphs/flame.svg", "<svg/>"),
+            ("content/postmortems/graphs/trace.pdf", "pdf"),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    for file in [
+        "incidents/MEDIA-1/rec/failover.mp4",
+        "incidents/MEDIA-1/rec/poster.png",
+        "incidents/MEDIA-1/rec/failover.webm",
+        "incidents/MEDIA-1/rec/captions.vtt",
+        "assets/calls/bridge.ogg",
+        "incidents/MEDIA-1/graphs/dashboard.html",
+        "incidents/MEDIA-1/graphs/flame.svg",
+        "incidents/MEDIA-1/graphs/trace.pdf",
+    ] {
+        assert!(out.join(file).is_file(), "{file} was not copied");
+    }
+    let page = std::fs::read_to_string(out.join("incidents/MEDIA-1/index.html")).unwrap();
+    for html in [
+        "<video src=\"rec/failover.mp4\" poster=\"rec/poster.png\" controls>",
+        "<source src=\"rec/failover.webm\" type=\"video/webm\">",
+        "<track src=\"rec/captions.vtt\" kind=\"captions\">",
+        "<audio src=\"../../assets/calls/bridge.ogg\" controls>",
+        "<iframe src=\"graphs/dashboard.html\" width=\"800\">",
+        "<object data=\"graphs/flame.svg\">",
+        "<embed src=\"graphs/trace.pdf\">",
+        "<video src=\"https://example.org/remote.mp4\">",
+    ] {
+        assert!(page.contains(html), "{html} not in the page:\n{page}");
+    }
+}
