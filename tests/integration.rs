@@ -1323,3 +1323,62 @@ fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_lik
         assert!(page.contains(html), "{html} not in the page:\n{page}");
     }
 }
+
+#[test]
+fn an_empty_learning_file_is_no_learning_and_a_citation_of_it_is_an_unknown_learning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let cites = |id: &str| {
+        format!(
+            "---\nid: CITE-1\ntitle: Cites\ndate: 2024-01-02\nlearnings:\n  - id: {id}\n    \
+             text: Written down nowhere.\n  - id: stub\n    text: Written down later.\n---\n\
+             # Cites\n\n## Summary\n\nIt broke.\n"
+        )
+    };
+    write_files(
+        &root,
+        &[
+            ("content/cites.md", &cites("empty")),
+            ("content/learnings/empty.md", ""),
+            ("content/learnings/blank.md", " \n\t\n"),
+            // Front matter and no text yet: a deliberate stub, still a learning.
+            ("content/learnings/stub.md", "---\ntitle: Stub\n---\n"),
+        ],
+    );
+    let (_, findings) = check_json(&root, &[]);
+    let rules = |file: &str| -> Vec<(&str, u64)> {
+        findings
+            .iter()
+            .filter(|f| f["file"] == file)
+            .map(|f| (f["rule"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(rules("content/learnings/empty.md"), [("empty-file", 1)]);
+    assert_eq!(rules("content/learnings/blank.md"), [("empty-file", 1)]);
+    assert!(
+        rules("content/cites.md").contains(&("unknown-learning", 6)),
+        "{findings:#?}"
+    );
+    // The build refuses a citation of a learning that is not there, as for any unknown id.
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{err}");
+    assert!(err.contains("unknown canonical learning `empty`"), "{err}");
+    for name in ["empty", "blank"] {
+        assert!(
+            err.contains(&format!("content/learnings/{name}.md"))
+                && err.contains("so it is not a canonical learning"),
+            "{err}"
+        );
+    }
+    // Cited by no one, an empty learning has no page; a stub has one.
+    write_files(&root, &[("content/cites.md", &cites("stub"))]);
+    build_ok(&root, &out);
+    for name in ["empty", "blank"] {
+        assert!(!out.join(format!("learnings/{name}")).exists());
+    }
+    assert!(out.join("learnings/stub/index.html").is_file());
+    let learnings = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+    assert!(!learnings.contains("learnings/empty/"), "{learnings}");
+}

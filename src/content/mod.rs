@@ -505,7 +505,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             };
             match frontmatter::split(&raw.text, &raw.source) {
                 Ok(split) => {
-                    if raw.kind == Kind::Incident {
+                    if matches!(raw.kind, Kind::Incident | Kind::Learning) {
                         if let Some(d) = empty_file(&raw, &split) {
                             diags.push(d);
                             return None;
@@ -715,10 +715,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     lib
 }
 
-/// An empty file is not a postmortem: one with no text, or only white space, and no front
-/// matter (or one that sets no key) would otherwise be published as an incident titled after
-/// its file name. It is left out, with a warning naming it. Front matter that sets a key and
-/// no text yet is a deliberate stub, and is built.
+/// An empty file is not a postmortem, nor a canonical learning: one with no text, or only
+/// white space, and no front matter (or one that sets no key) would otherwise be published as
+/// an incident titled after its file name, or as an empty learning page that citations link
+/// to. It is left out, with a warning naming it (so a citation of the learning's id is an
+/// unknown learning). Front matter that sets a key and no text yet is a deliberate stub, and
+/// is built.
 fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
     let blank = |s: &str| s.trim_start_matches('\u{feff}').trim().is_empty();
     let keys = split.yaml.is_some_and(|yaml| {
@@ -728,6 +730,10 @@ fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
     if keys || !blank(split.body) {
         return None;
     }
+    let what = match raw.kind {
+        Kind::Learning => "canonical learning",
+        _ => "postmortem",
+    };
     let holds = if split.yaml.is_some() {
         "only a front matter that sets nothing"
     } else if raw.text.is_empty() {
@@ -739,10 +745,10 @@ fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
         Diagnostic::warning(
             "empty-file",
             &raw.source,
-            format!("empty file, not built: it holds {holds}, so it is not a postmortem"),
+            format!("empty file, not built: it holds {holds}, so it is not a {what}"),
         )
         .at(1, 1)
-        .hint("delete it, or write the postmortem (a file whose front matter sets a key, such as `title:`, is built as a stub before it has text)"),
+        .hint(format!("delete it, or write the {what} (a file whose front matter sets a key, such as `title:`, is built as a stub before it has text)")),
     )
 }
 
