@@ -1088,3 +1088,49 @@ fn a_missing_recording_or_embedded_file_in_raw_html_is_reported_as_what_it_is() 
         "{f}"
     );
 }
+
+#[test]
+fn a_control_character_written_as_a_yaml_escape_is_a_warning_at_its_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/escapes.md",
+            "---\ntitle: \"Outage \\e[31mred\\e[0m\"\ndate: 2024-03-02\n\
+             summary: \"bell\\x07 rang\"\ntags: [db]\n---\n# Outage\n\n## Summary\n\nText.\n",
+        )],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let control: Vec<(u64, u64, &str)> = with_rule(&findings, "control-character")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        control,
+        [
+            (
+                2,
+                1,
+                "`title` holds an ANSI escape sequence (`ESC[31m`, a terminal colour code), \
+                 written as a YAML escape, which no web page, feed or sitemap may hold; it is \
+                 left out of the site"
+            ),
+            (
+                4,
+                1,
+                "`summary` holds the control character U+0007 (BEL), written as a YAML escape, \
+                 which no web page, feed or sitemap may hold; it is left out of the site"
+            ),
+        ]
+    );
+    assert_eq!(
+        with_rule(&findings, "control-character")[0]["level"],
+        "warning"
+    );
+}

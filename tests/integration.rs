@@ -1382,3 +1382,49 @@ fn an_empty_learning_file_is_no_learning_and_a_citation_of_it_is_an_unknown_lear
     let learnings = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
     assert!(!learnings.contains("learnings/empty/"), "{learnings}");
 }
+
+#[test]
+fn control_characters_written_as_yaml_escapes_in_front_matter_never_reach_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
+            (
+                "content/PM2024-002 - Escapes.md",
+                "---\ntitle: \"Outage \\e[31mred\\e[0m alert\"\ndate: 2024-03-02\n\
+                 summary: \"The pager rang\\x07 twice\"\n\
+                 tags: [\"ci\\u0001\", db]\n\
+                 learnings:\n  - text: \"Colours \\x1b[33mhide\\x1b[0m words\"\n\
+                 action_items:\n  - text: \"Strip\\x1b[0m colours\"\n    owner: \"ops\\x7f\"\n---\n\
+                 # Escapes\n\n## Summary\n\nText.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let forbidden = |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}');
+    for (path, bytes) in tree(&out) {
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        assert!(!text.chars().any(forbidden), "{path}: {text}");
+        for gone in [
+            "\\u001b", "\\u001B", "\\u0007", "\\u0001", "\\u007f", "[31m", "[0m",
+        ] {
+            assert!(!text.contains(gone), "{path} holds {gone}: {text}");
+        }
+    }
+    let api = read_json(&out.join("api/incidents.json"));
+    let text = api.to_string();
+    for kept in ["Outage red alert", "The pager rang twice", "\"ci\""] {
+        assert!(text.contains(kept), "{kept} not in {text}");
+    }
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(feed.contains("<title>Outage red alert</title>"), "{feed}");
+    let page = std::fs::read_to_string(out.join("incidents/PM2024-002/index.html")).unwrap();
+    assert!(page.contains("Colours hide words"), "{page}");
+    assert!(stderr(&o).contains("control-character"), "{}", stderr(&o));
+}

@@ -7,13 +7,16 @@ each problem becomes a finding with the line and column *in the file* (serde_yam
 the start of the YAML block; the block's offset is added here). serde_yaml's values carry no
 position, so where keys are written is read from the YAML text: the top-level keys, and the
 items of `learnings`, `action_items` and `path` with the keys and values of each item's mapping,
-so that a problem in one nested key is reported at that key.
+so that a problem in one nested key is reported at that key. A control character that a YAML
+escape decodes to (`"\e[31m"`) is left out of every value as it is read, with a warning at
+its key (`control-character`), as one written as such is left out of the file.
 */
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_yaml::Value;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::markdown;
 
 /// The parts of a postmortem file.
 #[derive(Debug, Clone, Copy)]
@@ -272,6 +275,9 @@ pub fn parse(
     };
     let lines: Vec<&str> = yaml.lines().collect();
     for (k, v) in map {
+        let mut first_removed = None;
+        let k = without_forbidden(k, &mut first_removed);
+        let v = without_forbidden(v, &mut first_removed);
         let key = match k {
             Value::String(s) => s,
             other => yaml_scalar_string(&other).unwrap_or_default(),
@@ -279,6 +285,17 @@ pub fn parse(
         let (line, col) = key_position(&lines, &key, yaml_line);
         fm.lines.push((key.clone(), line));
         let at = |d: Diagnostic| d.at(line, col);
+        if let Some(what) = first_removed {
+            problems.push(at(Diagnostic::warning(
+                "control-character",
+                file,
+                format!(
+                    "`{key}` holds {}, written as a YAML escape, which no web page, feed or sitemap may hold; it is left out of the site",
+                    super::forbidden_name(&what)
+                ),
+            )
+            .hint("delete the escape (such as `\\e`, `\\x07` or `\\u001b`) from the quoted value")));
+        }
         if !known.contains(&key.as_str()) {
             let hint = match did_you_mean(&key, known) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -602,6 +619,41 @@ fn action_item(
                 None
             }
         },
+    }
+}
+
+/// `v` without the characters no page, feed or sitemap may hold (see
+/// [`markdown::strip_forbidden`]) in any of its texts. Written as such they were left out of
+/// the file before it was read; written as YAML escapes (`"\e[31m"`, `"\x07"`) they appear
+/// only now. The first run left out goes to `first`.
+fn without_forbidden(v: Value, first: &mut Option<String>) -> Value {
+    match v {
+        Value::String(s) => {
+            let (clean, removed) = markdown::strip_forbidden(&s);
+            match removed.first() {
+                Some(r) => {
+                    first.get_or_insert_with(|| s[r.clone()].to_string());
+                    Value::String(clean.into_owned())
+                }
+                None => Value::String(s),
+            }
+        }
+        Value::Sequence(items) => Value::Sequence(
+            items
+                .into_iter()
+                .map(|v| without_forbidden(v, first))
+                .collect(),
+        ),
+        Value::Mapping(m) => Value::Mapping(
+            m.into_iter()
+                .map(|(k, v)| (without_forbidden(k, first), without_forbidden(v, first)))
+                .collect(),
+        ),
+        Value::Tagged(mut t) => {
+            t.value = without_forbidden(t.value, first);
+            Value::Tagged(t)
+        }
+        other => other,
     }
 }
 

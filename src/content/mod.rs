@@ -197,6 +197,28 @@ fn control_name(c: char) -> String {
     }
 }
 
+/// What a finding calls a run of characters that [`markdown::strip_forbidden`] left out: an
+/// ANSI escape sequence, or else its first character.
+fn forbidden_name(what: &str) -> String {
+    if what.starts_with("\u{1b}[") {
+        // The first sequence of the run: up to its final byte (ASCII, see strip_forbidden).
+        let end = what
+            .bytes()
+            .skip(2)
+            .position(|b| (0x40..=0x7e).contains(&b))
+            .map_or(what.len(), |p| p + 3);
+        let seq = &what[1..end];
+        let kind = if seq.ends_with('m') {
+            "colour"
+        } else {
+            "control"
+        };
+        format!("an ANSI escape sequence (`ESC{seq}`, a terminal {kind} code)")
+    } else {
+        control_name(what.chars().next().unwrap_or_default())
+    }
+}
+
 /// The text of a file without the characters no page, feed or sitemap may hold (control
 /// characters such as an ANSI colour code pasted from a terminal, see
 /// [`markdown::strip_forbidden`]), so that every later stage, and every output, reads it
@@ -214,24 +236,7 @@ fn without_controls(
     };
     let clean = clean.into_owned();
     let (line, column) = crate::diagnostics::line_col(&text, first.start);
-    let what = &text[first.clone()];
-    let name = if what.starts_with("\u{1b}[") {
-        // The first sequence of the run: up to its final byte (ASCII, see strip_forbidden).
-        let end = what
-            .bytes()
-            .skip(2)
-            .position(|b| (0x40..=0x7e).contains(&b))
-            .map_or(what.len(), |p| p + 3);
-        let seq = &what[1..end];
-        let kind = if seq.ends_with('m') {
-            "colour"
-        } else {
-            "control"
-        };
-        format!("an ANSI escape sequence (`ESC{seq}`, a terminal {kind} code)")
-    } else {
-        control_name(what.chars().next().unwrap_or_default())
-    };
+    let name = forbidden_name(&text[first.clone()]);
     let more = match ranges.len() {
         1 => "it is left out of the site".to_string(),
         n => format!("it and {} more like it are left out of the site", n - 1),
