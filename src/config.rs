@@ -26,7 +26,8 @@ pub struct Config {
     /// path from the host's root (`/pm/`), which serves links but not the feed and sitemap.
     /// Empty: every link is relative, so the site works from any folder.
     pub base_url: String,
-    /// Folder of postmortems, relative to the root (`.` for postmortems at the root).
+    /// Folder of postmortems, relative to the root (`.` for postmortems at the root). After
+    /// [`Config::load`], a path from the root whenever the folder is inside it, else absolute.
     pub content_dir: PathBuf,
     /// Output folder, relative to the root.
     pub output_dir: PathBuf,
@@ -177,7 +178,15 @@ impl Config {
         {
             config.content_dir = PathBuf::from(".");
         }
+        config.content_dir = content_from_root(root, &config.content_dir);
         Ok(config)
+    }
+
+    /// Whether the content folder lies outside the root (after [`Config::load`], whose
+    /// `content_dir` is then absolute): its files have no path in the repository, so the site
+    /// names them from the content folder and gives them no source link.
+    pub fn content_outside_root(&self) -> bool {
+        self.content_dir.is_absolute()
     }
 
     /// Parses and validates the text of a `hindsight.toml`.
@@ -442,6 +451,41 @@ pub fn parse_base_url(s: &str) -> Result<String, BaseUrlError> {
         ));
     }
     Ok(url.to_string())
+}
+
+/// `content_dir` as a path from the root whenever it names a folder inside the root, however it
+/// is written (`/srv/kb/content` or `../kb/content` from `/srv/kb` is `content`), so that no
+/// machine path reaches the site, the edit links or the findings; an absolute path otherwise.
+fn content_from_root(root: &Path, dir: &Path) -> PathBuf {
+    let outside = |c: std::path::Component| {
+        matches!(
+            c,
+            std::path::Component::ParentDir
+                | std::path::Component::RootDir
+                | std::path::Component::Prefix(_)
+        )
+    };
+    if !dir.components().any(outside) {
+        return dir.to_path_buf();
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (root, dir) = (cwd.join(root), cwd.join(root).join(dir));
+    let lexical = (crate::output::lexical(&root), crate::output::lexical(&dir));
+    // Written as found, or through links (a root reached by a symbolic link).
+    let resolved = (
+        root.canonicalize().unwrap_or_else(|_| lexical.0.clone()),
+        dir.canonicalize().unwrap_or_else(|_| lexical.1.clone()),
+    );
+    for (root, dir) in [&lexical, &resolved] {
+        if let Ok(rel) = dir.strip_prefix(root) {
+            return if rel.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                rel.to_path_buf()
+            };
+        }
+    }
+    lexical.1
 }
 
 fn check_keys(

@@ -747,6 +747,16 @@ fn short_hash(bytes: &[u8]) -> String {
 /// How many earlier (and later) incidents an incident page names for each recurring learning.
 const SEEN_LIMIT: usize = 5;
 
+/// The path an incident's page and the export show for its file: from the root, or from the
+/// content folder when that lies outside the root (no machine path in the site).
+fn published_source<'a>(site: &Site, inc: &'a Incident) -> &'a str {
+    if site.config.content_outside_root() {
+        &inc.content_path
+    } else {
+        &inc.source
+    }
+}
+
 fn incident_context(site: &Site, i: usize) -> Context {
     let lib = &site.library;
     let graph = &site.graph;
@@ -821,7 +831,8 @@ fn incident_context(site: &Site, i: usize) -> Context {
         .collect();
     let fmt_time =
         |t: Option<DateTime<FixedOffset>>| t.map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string());
-    let edit_url = (!site.config.repository_url.is_empty()).then(|| {
+    let outside = site.config.content_outside_root();
+    let edit_url = (!site.config.repository_url.is_empty() && !outside).then(|| {
         format!(
             "{}/{}",
             site.config.repository_url.trim_end_matches('/'),
@@ -853,7 +864,7 @@ fn incident_context(site: &Site, i: usize) -> Context {
             "learnings": learnings,
             "action_items": actions,
             "related": related,
-            "source": inc.source,
+            "source": published_source(site, inc),
             "edit_url": edit_url,
             "derived": inc.derived,
             "year": inc.year(),
@@ -1768,7 +1779,7 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             services: &inc.services,
             tags: &inc.tags,
             summary: &inc.summary,
-            source: &inc.source,
+            source: published_source(site, inc),
             learnings: inc
                 .learnings
                 .iter()

@@ -1428,3 +1428,65 @@ fn control_characters_written_as_yaml_escapes_in_front_matter_never_reach_the_si
     assert!(page.contains("Colours hide words"), "{page}");
     assert!(stderr(&o).contains("control-character"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_absolute_content_dir_puts_no_machine_path_in_the_site_or_the_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let content = root.join("content");
+    let config = format!(
+        "content_dir = {:?}\nrepository_url = \"https://github.com/o/r/blob/main\"\n",
+        content.to_str().unwrap()
+    );
+    write_files(
+        &root,
+        &[
+            ("hindsight.toml", &config),
+            ("content/a.md", "# Disk full\n\nThe disk filled up.\n"),
+        ],
+    );
+    // Run from the root, as `hindsight build` usually is: `--root .`.
+    let run = |root: &Path, args: &[&str]| {
+        let o = bin().current_dir(root).args(args).output().unwrap();
+        assert!(o.status.code().is_some_and(|c| c < 2), "{}", stderr(&o));
+        o
+    };
+    let build_here = |root: &Path, out: &Path| {
+        let out = out.to_str().unwrap();
+        let o = run(root, &["build", "--quiet", "--root", ".", "--out", out]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    // Inside the root: paths from the root, as with `content_dir = "content"`.
+    let out = tmp.path().join("public");
+    build_here(&root, &out);
+    assert_eq!(exported(&out, "source"), ["content/a.md"]);
+    let page = std::fs::read_to_string(out.join("incidents/a/index.html"))
+        .unwrap()
+        .replace("&#x2F;", "/");
+    assert!(
+        page.contains("href=\"https://github.com/o/r/blob/main/content/a.md\""),
+        "{page}"
+    );
+    let o = run(&root, &["check", "--root", ".", "--format", "json"]);
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!findings.is_empty());
+    assert!(
+        findings.iter().all(|f| f["file"] == "content/a.md"),
+        "{findings:#?}"
+    );
+    // Outside the root: paths from the content folder, and no link into the repository.
+    let other = tmp.path().join("other");
+    write_files(&other, &[("hindsight.toml", &config)]);
+    let out = tmp.path().join("public-other");
+    build_here(&other, &out);
+    assert_eq!(exported(&out, "source"), ["a.md"]);
+    let machine = tmp.path().to_str().unwrap();
+    for (path, bytes) in tree(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(machine), "{path} names {machine}");
+        assert!(
+            !text.contains("blob/main"),
+            "{path} links into the repository"
+        );
+    }
+}
