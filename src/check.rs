@@ -313,6 +313,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         Err(problems) => (silence(problems, &opts.root, &HashMap::new()), 0),
         Ok(config) => {
             let output = opts.root.join(&config.output_dir);
+            let refused = output_refused(&opts.root, &config, &output);
             // Postmortems that hold a blaming word or an allow comment are kept in memory as
             // read, to be scanned again below; no other postmortem needs its source again.
             let blameless = Blameless::new(&config.check);
@@ -327,6 +328,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 Some(&screen),
             );
             let mut findings = diags.into_sorted();
+            findings.extend(refused);
             // The theme, loaded as `build` loads it, and pages of every kind rendered with it.
             match crate::theme::load(&site.root, &site.config.theme) {
                 Ok(theme) => {
@@ -389,6 +391,31 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         incidents,
         elapsed: start.elapsed(),
     })
+}
+
+/// The `config` error of an `output_dir` that `build` refuses because it would overwrite the
+/// sources (see [`crate::output::overlaps_sources`]), at its line of hindsight.toml.
+fn output_refused(root: &Path, config: &Config, output: &Path) -> Option<Diagnostic> {
+    let content = root.join(&config.content_dir);
+    let Err(crate::output::OutputError::Refused { why, .. }) =
+        crate::output::overlaps_sources(output, root, &content)
+    else {
+        return None;
+    };
+    let text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).unwrap_or_default();
+    let (line, column) = crate::config::key_position(&text, "output_dir");
+    Some(
+        finding(
+            "config",
+            crate::config::FILE_NAME,
+            format!(
+                "`build` refuses `output_dir = {:?}`: {why}",
+                config.output_dir.display().to_string()
+            ),
+        )
+        .at(line, column)
+        .hint("every build replaces the output folder: give it a folder of its own, such as \"public\""),
+    )
 }
 
 /// Drops findings that an `<!-- hindsight: allow RULE -->` comment on their line, or on the line

@@ -288,6 +288,16 @@ fn remove_own_files(dir: &Path) -> Result<(), OutputError> {
 /// Refuses output folders that would overwrite the sources: the root, the content folder, or
 /// a folder that contains either; and a non-empty folder that Hindsight did not create.
 pub fn check_target(target: &Path, root: &Path, content: &Path) -> Result<(), OutputError> {
+    overlaps_sources(target, root, content)?;
+    if target.exists() {
+        replaceable(target)?;
+    }
+    Ok(())
+}
+
+/// Refuses an output folder that is, or contains, the root or the content folder (or is the
+/// file system root): what the configuration alone decides, so `check` reports it too.
+pub fn overlaps_sources(target: &Path, root: &Path, content: &Path) -> Result<(), OutputError> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()
@@ -313,9 +323,6 @@ pub fn check_target(target: &Path, root: &Path, content: &Path) -> Result<(), Ou
             path: target.to_path_buf(),
             why: "it is the file system root".into(),
         });
-    }
-    if target.exists() {
-        replaceable(target)?;
     }
     Ok(())
 }

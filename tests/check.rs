@@ -1134,3 +1134,45 @@ fn a_control_character_written_as_a_yaml_escape_is_a_warning_at_its_key() {
         "warning"
     );
 }
+
+#[test]
+fn an_output_dir_that_build_refuses_is_a_config_error_at_its_line() {
+    for output_dir in ["content", "."] {
+        let tmp = tempfile::tempdir().unwrap();
+        write_files(
+            tmp.path(),
+            &[
+                (
+                    "hindsight.toml",
+                    &format!("title = \"KB\"\noutput_dir = \"{output_dir}\"\n"),
+                ),
+                ("content/a.md", "# Disk full\n\nThe disk filled up.\n"),
+            ],
+        );
+        let build = bin()
+            .args(["build", "--quiet", "--root"])
+            .arg(tmp.path())
+            .output()
+            .unwrap();
+        assert_eq!(build.status.code(), Some(2), "{}", stderr(&build));
+        let (code, findings) = check_json(tmp.path(), &[]);
+        assert_eq!(code, Some(1), "{output_dir}: {findings:#?}");
+        let config = with_rule(&findings, "config");
+        assert_eq!(config.len(), 1, "{findings:#?}");
+        let f = config[0];
+        assert_eq!(
+            (&f["level"], &f["file"], &f["line"], &f["column"]),
+            (
+                &"error".into(),
+                &"hindsight.toml".into(),
+                &2.into(),
+                &1.into()
+            )
+        );
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("`build` refuses `output_dir = \"{output_dir}\"`")),
+            "{message}"
+        );
+    }
+}
