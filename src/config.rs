@@ -158,6 +158,9 @@ impl Config {
         let (mut config, content_dir_set) = match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let config = Config::parse(&text)?;
+                if let Some(problem) = unknown_theme(root, &config.theme, &text) {
+                    return Err(vec![problem]);
+                }
                 let set = text
                     .parse::<toml::Table>()
                     .is_ok_and(|t| t.contains_key("content_dir"));
@@ -309,6 +312,82 @@ impl Config {
                     .at(l, c)
                     .hint("list the scale most severe first, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
             );
+        }
+        // Levels are told apart by their slug, as pages and URLs name them (`severity/sev1/`).
+        let mut slugs: Vec<(String, &str)> = Vec::new();
+        for level in &self.severities {
+            let slug = crate::markdown::slugify(level.trim());
+            match slugs.iter().find(|(s, _)| *s == slug) {
+                Some((_, first)) => {
+                    let (l, c) = at("severities");
+                    problems.push(
+                        Diagnostic::error(
+                            "config",
+                            FILE_NAME,
+                            format!("`severities` lists `{first}` and `{level}`, which are one level (`{slug}`): incidents of either would be counted together"),
+                        )
+                        .at(l, c)
+                        .hint("levels are told apart regardless of case, spaces and punctuation: name each level differently, or list it once"),
+                    );
+                }
+                None => slugs.push((slug, level)),
+            }
+        }
+        if self.title.trim().is_empty() {
+            let (l, c) = at("title");
+            problems.push(
+                Diagnostic::error("config", FILE_NAME, "`title` is empty")
+                    .at(l, c)
+                    .hint("the title names the site in every page's <title>, its header and the feed: write one, or leave the key out for \"Incident knowledge base\""),
+            );
+        }
+        if let Err(why) = http_url(&self.repository_url) {
+            let (l, c) = at("repository_url");
+            problems.push(
+                Diagnostic::error(
+                    "config",
+                    FILE_NAME,
+                    format!("`repository_url`: `{}` {why}", self.repository_url),
+                )
+                .at(l, c)
+                .hint("write the web address of the folder that holds the root, with http:// or https://, e.g. \"https://github.com/org/repo/blob/main\""),
+            );
+        }
+        let defaults = Config::default();
+        let highlight = [
+            (
+                "highlight_theme",
+                &self.highlight_theme,
+                &defaults.highlight_theme,
+            ),
+            (
+                "highlight_theme_dark",
+                &self.highlight_theme_dark,
+                &defaults.highlight_theme_dark,
+            ),
+        ];
+        if highlight.iter().any(|(_, name, default)| name != default) {
+            let known = crate::markdown::highlight_themes();
+            for (key, name, _) in highlight {
+                if known.contains(name) {
+                    continue;
+                }
+                let (l, c) = at(key);
+                let names: Vec<&str> = known.iter().map(String::as_str).collect();
+                let hint = match did_you_mean(name, &names) {
+                    Some(s) => format!("did you mean `{s}`? The themes are: {}", names.join(", ")),
+                    None => format!("the themes are: {}", names.join(", ")),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("`{key}`: there is no highlighting theme `{name}`"),
+                    )
+                    .at(l, c)
+                    .hint(hint),
+                );
+            }
         }
         if !(0.0..=1.0).contains(&self.learnings.similarity_threshold) {
             let (l, c) = at("similarity_threshold");
@@ -486,6 +565,58 @@ fn content_from_root(root: &Path, dir: &Path) -> PathBuf {
         }
     }
     lexical.1
+}
+
+/// The error of a `theme` that names no folder under `themes/` (the embedded `default` theme
+/// needs none): every page would silently use the default templates.
+fn unknown_theme(root: &Path, theme: &str, text: &str) -> Option<Diagnostic> {
+    if theme == "default" || root.join("themes").join(theme).is_dir() {
+        return None;
+    }
+    let mut themes = vec!["default".to_string()];
+    if let Ok(entries) = std::fs::read_dir(root.join("themes")) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() && name != "default" {
+                themes.push(name);
+            }
+        }
+    }
+    themes[1..].sort();
+    let names: Vec<&str> = themes.iter().map(String::as_str).collect();
+    let hint = match did_you_mean(theme, &names) {
+        Some(s) => format!(
+            "did you mean `{s}`? The themes here are: {}",
+            names.join(", ")
+        ),
+        None => format!(
+            "the themes here are: {} (a theme is a folder `themes/<name>/` beside hindsight.toml)",
+            names.join(", ")
+        ),
+    };
+    let (l, c) = key_position(text, "theme");
+    Some(
+        Diagnostic::error(
+            "config",
+            FILE_NAME,
+            format!("`theme`: there is no theme `{theme}` (no folder `themes/{theme}/`)"),
+        )
+        .at(l, c)
+        .hint(hint),
+    )
+}
+
+/// Whether `s` is empty or an absolute `http(s)` URL with a host, as `repository_url` must be;
+/// else why not.
+fn http_url(s: &str) -> Result<(), &'static str> {
+    if s.is_empty() {
+        return Ok(());
+    }
+    match url::Url::parse(s.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+        Ok(_) => Err("is not an http or https URL"),
+        Err(_) => Err("is not a URL"),
+    }
 }
 
 fn check_keys(

@@ -350,6 +350,17 @@ pub fn highlight(code: &str, lang: &str) -> String {
     gen.finalize()
 }
 
+/// The names of the highlighting themes `highlight_theme` and `highlight_theme_dark` can name
+/// (syntect's defaults), sorted.
+pub fn highlight_themes() -> Vec<String> {
+    let mut names: Vec<String> = syntect::highlighting::ThemeSet::load_defaults()
+        .themes
+        .into_keys()
+        .collect();
+    names.sort();
+    names
+}
+
 /// CSS for highlighted code: a light theme, and a dark one under `prefers-color-scheme: dark`,
 /// each under its own media query so that no colour of one shows in the other (a class that
 /// only the light theme colours would keep its light colour on a dark page).

@@ -1176,3 +1176,78 @@ fn an_output_dir_that_build_refuses_is_a_config_error_at_its_line() {
         );
     }
 }
+
+#[test]
+fn wrong_values_in_hindsight_toml_are_config_errors_at_their_key_that_build_reports_too() {
+    // (hindsight.toml after `title = "KB"`, message, a word of the hint)
+    let cases = [
+        (
+            "theme = \"nope\"",
+            "`theme`: there is no theme `nope` (no folder `themes/nope/`)",
+            "the themes here are: default, kestrel",
+        ),
+        (
+            "highlight_theme = \"NoSuchTheme\"",
+            "`highlight_theme`: there is no highlighting theme `NoSuchTheme`",
+            "InspiredGitHub",
+        ),
+        (
+            "highlight_theme_dark = \"base16-ocean.drak\"",
+            "`highlight_theme_dark`: there is no highlighting theme `base16-ocean.drak`",
+            "did you mean `base16-ocean.dark`?",
+        ),
+        (
+            "repository_url = \"not a url\"",
+            "`repository_url`: `not a url` is not a URL",
+            "https://",
+        ),
+        (
+            "severities = [\"SEV1\", \"sev1\", \"P 1\", \"P/1\"]",
+            "`severities` lists `SEV1` and `sev1`, which are one level (`sev1`): incidents of \
+             either would be counted together",
+            "name each level differently",
+        ),
+    ];
+    for (line, message, hint) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        write_files(
+            tmp.path(),
+            &[
+                ("hindsight.toml", &format!("title = \"KB\"\n  {line}\n")),
+                ("themes/kestrel/templates/.keep", ""),
+                ("content/a.md", "# Disk full\n\nThe disk filled up.\n"),
+            ],
+        );
+        let (code, findings) = check_json(tmp.path(), &[]);
+        assert_eq!(code, Some(1), "{line}: {findings:#?}");
+        let f = findings
+            .iter()
+            .find(|f| f["message"] == message)
+            .unwrap_or_else(|| panic!("{line}: {findings:#?}"));
+        assert_eq!(
+            (&f["rule"], &f["file"], &f["line"], &f["column"]),
+            (
+                &"config".into(),
+                &"hindsight.toml".into(),
+                &2.into(),
+                &3.into()
+            ),
+            "{line}"
+        );
+        assert!(f["hint"].as_str().unwrap().contains(hint), "{line}: {f}");
+        let o = build(tmp.path(), &tmp.path().join("public"));
+        assert_eq!(o.status.code(), Some(1), "{line}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{line}: {}", stderr(&o));
+    }
+    // The second pair of a folded scale is named too; an empty title is refused.
+    let errs = hindsight::config::Config::parse(
+        "title = \" \"\nseverities = [\"SEV1\", \"sev1\", \"P 1\", \"P/1\"]\n",
+    )
+    .unwrap_err();
+    let messages: Vec<&str> = errs.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages
+        .iter()
+        .any(|m| m.starts_with("`severities` lists `P 1` and `P/1`")));
+    assert!(messages.contains(&"`title` is empty"), "{messages:?}");
+}
