@@ -1961,11 +1961,19 @@ pub fn to_github(findings: &[Diagnostic]) -> String {
         } else {
             format!("{}\nhelp: {}", d.message, d.hint)
         };
+        // A finding about no file is annotated on the run, not on a file.
+        let place = if d.file.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "file={},line={},col={},",
+                github_property(&d.file),
+                d.line,
+                d.column
+            )
+        };
         s.push_str(&format!(
-            "::{command} file={},line={},col={},title={}::{}\n",
-            github_property(&d.file),
-            d.line,
-            d.column,
+            "::{command} {place}title={}::{}\n",
             github_property(d.rule),
             github_data(&message)
         ));

@@ -50,7 +50,8 @@ impl fmt::Display for Level {
 pub struct Diagnostic {
     pub rule: &'static str,
     pub level: Level,
-    /// Path relative to the site root, with `/` separators.
+    /// Path relative to the site root, with `/` separators; empty for a finding about no file
+    /// (shown without a location; its line and column are then 1).
     pub file: String,
     pub line: usize,
     pub column: usize,
@@ -288,7 +289,7 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.source.is_some() {
+        if self.source.is_some() || self.d.file.is_empty() {
             f.write_str(&self.d.message)
         } else {
             write!(

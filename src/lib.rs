@@ -249,12 +249,15 @@ fn relative_feeds_warning(config: &Config, root: &std::path::Path) -> Option<Dia
     } else {
         format!("`base_url` is the path `{}`, not a URL", config.base_url)
     };
-    let text = std::fs::read_to_string(root.join(config::FILE_NAME)).unwrap_or_default();
-    let (line, column) = config::key_position(&text, "base_url");
+    // At the `base_url` line, or the top of hindsight.toml; no file when there is none.
+    let (file, (line, column)) = match std::fs::read_to_string(root.join(config::FILE_NAME)) {
+        Ok(text) => (config::FILE_NAME, config::key_position(&text, "base_url")),
+        Err(_) => ("", (1, 1)),
+    };
     Some(
         Diagnostic::warning(
             "config",
-            config::FILE_NAME,
+            file,
             format!("{what}: feed.xml and sitemap.xml hold URLs without a host, which feed readers and search engines reject, and robots.txt names no sitemap"),
         )
         .at(line, column)

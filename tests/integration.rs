@@ -1490,3 +1490,23 @@ fn an_absolute_content_dir_puts_no_machine_path_in_the_site_or_the_findings() {
         );
     }
 }
+
+#[test]
+fn without_hindsight_toml_the_base_url_warning_names_no_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[("content/a.md", "# Disk full\n\nThe disk filled up.\n")],
+    );
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(tmp.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("`base_url` is not set"), "{err}");
+    assert!(!err.contains("hindsight.toml:"), "{err}");
+    assert!(!err.contains(":1:1"), "{err}");
+}
