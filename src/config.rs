@@ -648,6 +648,14 @@ fn check_keys(
     }
 }
 
+/// Where the `hindsight.toml` under `root` assigns the top-level `key` (line, column), if the
+/// file exists and does; for findings about a value that may come from a default.
+pub(crate) fn key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
+    let text = std::fs::read_to_string(root.join(FILE_NAME)).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    table.contains_key(key).then(|| key_position(&text, key))
+}
+
 /// Line and column of the first line that assigns `key` (best effort; 1:1 if not found).
 pub(crate) fn key_position(text: &str, key: &str) -> (usize, usize) {
     for (i, line) in text.lines().enumerate() {

@@ -1251,3 +1251,57 @@ fn wrong_values_in_hindsight_toml_are_config_errors_at_their_key_that_build_repo
         .any(|m| m.starts_with("`severities` lists `P 1` and `P/1`")));
     assert!(messages.contains(&"`title` is empty"), "{messages:?}");
 }
+
+#[test]
+fn a_content_dir_that_is_missing_or_a_file_is_reported_at_its_line_of_hindsight_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[("hindsight.toml", "title = \"KB\"\ncontent_dir = \"nope\"\n")],
+    );
+    let content_missing = |findings: &[Value]| {
+        let f = with_rule(findings, "content-missing");
+        assert_eq!(f.len(), 1, "{findings:#?}");
+        f[0].clone()
+    };
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let f = content_missing(&findings);
+    assert_eq!(
+        (&f["file"], &f["line"], &f["column"]),
+        (&"hindsight.toml".into(), &2.into(), &1.into())
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("nope` does not exist"),
+        "{f}"
+    );
+    // A file of that name is not a folder, and the hint says so.
+    write_files(tmp.path(), &[("nope", "")]);
+    let f = content_missing(&check_json(tmp.path(), &[]).1);
+    assert_eq!(
+        (&f["file"], &f["line"]),
+        (&"hindsight.toml".into(), &2.into())
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("nope` is not a folder"),
+        "{f}"
+    );
+    assert!(f["hint"].as_str().unwrap().contains("not a file"), "{f}");
+    // Without hindsight.toml the default folder has no line to point at: no file at all, and
+    // GitHub annotates the run rather than a file that does not exist.
+    let bare = tempfile::tempdir().unwrap();
+    let f = content_missing(&check_json(bare.path(), &[]).1);
+    assert_eq!(f["file"], "");
+    let o = check(bare.path(), &["--format", "github"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("::error title=content-missing::content folder"),
+        "{out}"
+    );
+}

@@ -442,14 +442,26 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     let content_root = opts.root.join(&opts.config.content_dir);
     let mut lib = Library::default();
     if !content_root.is_dir() {
-        diags.push(
-            Diagnostic::error(
-                "content-missing",
-                &rel_path(opts.root, &content_root),
-                format!("content folder `{}` does not exist", content_root.display()),
+        let (what, fix) = if content_root.exists() {
+            ("is not a folder", "set `content_dir` in hindsight.toml to the folder of postmortems, not a file in it")
+        } else {
+            (
+                "does not exist",
+                "create it, or set `content_dir` in hindsight.toml to the folder of postmortems",
             )
-            .hint("create it, or set `content_dir` in hindsight.toml (use \".\" when postmortems sit at the repository root)"),
-        );
+        };
+        let message = format!("content folder `{}` {what}", content_root.display());
+        // At the `content_dir` line that names it; the default folder has no line of its own.
+        let finding = match crate::config::key_in_file(opts.root, "content_dir") {
+            Some((line, column)) => {
+                Diagnostic::error("content-missing", crate::config::FILE_NAME, message)
+                    .at(line, column)
+            }
+            None => Diagnostic::error("content-missing", "", message),
+        };
+        diags.push(finding.hint(format!(
+            "{fix} (use \".\" when postmortems sit at the repository root)"
+        )));
         return lib;
     }
     let started = std::time::Instant::now();
