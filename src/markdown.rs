@@ -1,7 +1,9 @@
 /*!
 One pulldown-cmark pass over a postmortem body that both renders HTML and reads its structure.
 
-Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor links, code
+Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor links (and
+the anchors GitHub gives the same headings, to which authors' links often point: once every
+page is parsed, `lead_github_fragments` leads those links to the ids), code
 highlighted at build time (syntect, CSS classes, no client JavaScript), links between
 postmortems and bare incident ids turned into site links, images and files a postmortem links
 to copied, whether by Markdown or by raw HTML (`<img src>`, `srcset`, `<video>`, `<audio>`,
@@ -133,6 +135,10 @@ pub struct Parsed {
     /// Anchors the page offers besides its headings: `id`/`name` attributes in raw HTML and
     /// footnote names.
     pub ids: Vec<String>,
+    /// The anchors GitHub gives headings (see [`github_slug`]) that are no id of this page,
+    /// each with the id Hindsight gives the same heading: a link written for GitHub's
+    /// (`#-fire` for `## 🔥 Fire`, whose id is `fire-fire`) is led to it.
+    pub github_anchors: Vec<(String, String)>,
     /// The dates of the text, kept by [`Parsed::forget_text`].
     pub(crate) kept_dates: Option<KeptDates>,
 }
@@ -574,6 +580,100 @@ pub fn slugify(s: &str) -> String {
     }
 }
 
+/// The anchor GitHub gives a heading with the text `text`, before duplicates are told apart
+/// (github-slugger's `slug`, which follows GitHub): lower case, without every character that
+/// is not a letter, mark, decimal digit, connector punctuation (`_`), space or `-`, and each
+/// space a `-`. Letters of every script stay (`日本語`, `é`); emoji, symbols and punctuation
+/// go, so `🔥 Fire` is `-fire` and `Step 2 – rollback` is `step-2--rollback`.
+pub fn github_slug(text: &str) -> String {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r =
+        R.get_or_init(|| Regex::new(r"[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc} -]").expect("valid regex"));
+    r.replace_all(&text.to_lowercase(), "").replace(' ', "-")
+}
+
+/// GitHub's anchors for the headings of one page, in order: a slug seen before gets `-1`,
+/// `-2`... after it, skipping any that a heading already has (github-slugger's `slug` of
+/// `BananaSlug`).
+#[derive(Default)]
+struct GithubSlugger {
+    /// Each slug given, with the last number added to it.
+    occurrences: HashMap<String, usize>,
+}
+
+impl GithubSlugger {
+    fn slug(&mut self, text: &str) -> String {
+        let base = github_slug(text);
+        let mut slug = base.clone();
+        while self.occurrences.contains_key(&slug) {
+            let n = self.occurrences.entry(base.clone()).or_default();
+            *n += 1;
+            slug = format!("{base}-{n}");
+        }
+        self.occurrences.insert(slug.clone(), 0);
+        slug
+    }
+}
+
+/// The id of the heading that GitHub's anchor `fragment` (as written in a link, percent-encoded
+/// or not) names, among a page's [`Parsed::github_anchors`].
+pub fn github_anchor_target<'a>(
+    anchors: &'a [(String, String)],
+    fragment: &str,
+) -> Option<&'a str> {
+    if anchors.is_empty() {
+        return None;
+    }
+    let decoded = percent_decode(fragment);
+    anchors
+        .iter()
+        .find(|(github, _)| *github == fragment || *github == decoded)
+        .map(|(_, id)| id.as_str())
+}
+
+/// `html` with the fragment of each link into a postmortem that is a GitHub anchor of one of
+/// its headings (see [`Parsed::github_anchors`]) made that heading's id. The links looked at
+/// are `#x` (into `this` postmortem, for a postmortem's own page) and
+/// `{to_root}incidents/ID/#x`, as [`parse`] writes them. `anchors` gives a postmortem's GitHub
+/// anchors by id. `None` when no link changes.
+pub fn lead_github_fragments<'a>(
+    html: &str,
+    to_root: &str,
+    this: Option<&str>,
+    anchors: impl Fn(&str) -> Option<&'a [(String, String)]>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut copied = 0;
+    for u in crate::html::urls(html) {
+        let Some((path, fragment)) = u.url.split_once('#') else {
+            continue;
+        };
+        let id = if path.is_empty() {
+            this
+        } else {
+            path.strip_prefix(to_root)
+                .and_then(|p| p.strip_prefix("incidents/"))
+                .and_then(|p| p.strip_suffix('/'))
+                .filter(|id| !id.contains('/'))
+        };
+        let Some(target) = id
+            .and_then(&anchors)
+            .and_then(|a| github_anchor_target(a, fragment))
+        else {
+            continue;
+        };
+        out.push_str(&html[copied..u.range.start]);
+        pulldown_cmark_escape::escape_href(&mut out, &format!("{path}#{target}"))
+            .expect("writing to a String");
+        copied = u.range.end;
+    }
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&html[copied..]);
+    Some(out)
+}
+
 /// A month's name, in full or short, captured.
 const MONTH: &str = "(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 
@@ -989,6 +1089,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut out = Parsed::default();
     let mut events: Vec<Event> = Vec::new();
     let mut used_anchors: HashSet<String> = HashSet::new();
+    let mut github = GithubSlugger::default();
 
     // Heading state.
     let mut heading: Option<OpenHeading> = None;
@@ -1169,6 +1270,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, inner, htext, line) = heading.take().expect("heading started");
+                // GitHub anchors every heading, the title too, from its text as written.
+                let github_anchor = github.slug(&htext);
                 let htext = collapse_ws(&htext);
                 if skip_first_h1 {
                     skip_first_h1 = false;
@@ -1184,6 +1287,10 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 while !used_anchors.insert(anchor.clone()) {
                     anchor = format!("{base}-{n}");
                     n += 1;
+                }
+                // A heading of emoji alone has the empty anchor on GitHub: `#` is the top.
+                if !github_anchor.is_empty() && github_anchor != anchor {
+                    out.github_anchors.push((github_anchor, anchor.clone()));
                 }
                 let lvl = level as u8;
                 let mut inner_html = String::new();
@@ -1552,6 +1659,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     if let Some(sec) = current.take() {
         out.sections.push(sec);
     }
+    // An id of the page wins over GitHub's anchor of another heading.
+    out.github_anchors
+        .retain(|(github, _)| !used_anchors.contains(github) && !out.ids.contains(github));
     // Sections were pushed when closed; nested ones when opened. Restore document order.
     out.sections.sort_by_key(|s| s.line);
     if render && rendered_headings.iter().any(|&(_, l)| l == 1) {
@@ -2145,5 +2255,94 @@ mod tests {
         // An escape at the very end is decoded too (the hand-written decoder missed it).
         assert_eq!(percent_decode("a%20"), "a ");
         assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn github_anchors_are_the_ones_github_slugger_gives() {
+        // Each as github-slugger 2.0.0 gives it, with one slugger for the whole list, so that
+        // repeats are numbered as on one page.
+        let cases = [
+            ("🔥 Fire", "-fire"),
+            ("日本語の見出し", "日本語の見出し"),
+            ("Café crème", "café-crème"),
+            ("Step 2 – rollback", "step-2--rollback"),
+            ("What went wrong? (and why!)", "what-went-wrong-and-why"),
+            ("Q&A: kubectl / helm", "qa-kubectl--helm"),
+            ("⚠\u{fe0f} Warning", "\u{fe0f}-warning"),
+            ("👩\u{200d}💻 On-call", "-on-call"),
+            ("Ünïcödé ½ ² Ⅻ Ⓔ", "ünïcödé---ⅻ-ⓔ"),
+            ("Привет non-latin 你好", "привет-non-latin-你好"),
+            ("I ♥ unicode", "i--unicode"),
+            ("em—dash", "emdash"),
+            ("a_b", "a_b"),
+            ("echo", "echo"),
+            ("echo", "echo-1"),
+            ("echo 1", "echo-1-1"),
+            ("echo-1", "echo-1-2"),
+            ("echo", "echo-2"),
+        ];
+        let mut slugger = GithubSlugger::default();
+        for (text, github) in cases {
+            assert_eq!(slugger.slug(text), github, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_headings_github_anchor_leads_to_its_id_unless_an_id_of_the_page_is_that_anchor() {
+        let p = render(
+            "# Fire\n\n[a](#-fire) [b](#fire-1) [c](#%C3%BCn%C3%AF) [d](#a-b) [e](#nope) [f](#)\n\n\
+             ## Fire\n\n## 🔥 Fire\n\n## a_b\n\n## A B\n\n<a id=\"ünï\"></a>\n\n## Ünï\n\n## 🔥🔥\n",
+        );
+        let ids: Vec<&str> = p.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["fire", "fire-fire", "a-b", "a-b-1", "uni", "fire-fire-1"]
+        );
+        // GitHub numbers `## Fire` after the title's `fire`; `a-b` (GitHub's for `## A B`) and
+        // `ünï` are ids of the page already, and they win. `## 🔥🔥` has the empty anchor on
+        // GitHub, and `#` stays the top of the page.
+        assert_eq!(
+            p.github_anchors,
+            [
+                ("fire-1".to_string(), "fire".to_string()),
+                ("-fire".to_string(), "fire-fire".to_string()),
+                ("a_b".to_string(), "a-b".to_string()),
+            ]
+        );
+        let html = lead_github_fragments(&p.html, "../../", Some("PM2021-002"), |id| {
+            (id == "PM2021-002").then_some(&p.github_anchors[..])
+        })
+        .expect("links change");
+        for href in [
+            "#fire-fire",
+            "#fire",
+            "#%C3%BCn%C3%AF",
+            "#a-b",
+            "#nope",
+            "#",
+        ] {
+            assert!(
+                html.contains(&format!("href=\"{href}\">")),
+                "{href}: {html}"
+            );
+        }
+        assert!(
+            !html.contains("#-fire") && !html.contains("#fire-1"),
+            "{html}"
+        );
+        // A link to another postmortem's anchor changes only when that postmortem has it.
+        let other = "<p><a href=\"../../incidents/PM2020-001/#-fire\">x</a></p>";
+        let led = lead_github_fragments(other, "../../", None, |id| {
+            (id == "PM2020-001").then_some(&p.github_anchors[..])
+        });
+        assert_eq!(
+            led.as_deref(),
+            Some("<p><a href=\"../../incidents/PM2020-001/#fire-fire\">x</a></p>")
+        );
+        assert_eq!(lead_github_fragments(other, "../../", None, |_| None), None);
+        assert_eq!(
+            github_anchor_target(&p.github_anchors, "%2Dfire"),
+            Some("fire-fire")
+        );
     }
 }

@@ -1510,3 +1510,65 @@ fn without_hindsight_toml_the_base_url_warning_names_no_file() {
     assert!(!err.contains("hindsight.toml:"), "{err}");
     assert!(!err.contains(":1:1"), "{err}");
 }
+
+#[test]
+fn links_written_for_githubs_heading_anchors_lead_to_the_headings_in_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(&fixture("github-anchors"), &out);
+    let page =
+        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+    let first = page("PM2024-101");
+    // The headings keep the ids Hindsight gives them.
+    for id in [
+        "fire-fire",
+        "ri-ben-yu-nojian-chu-si",
+        "cafe-creme",
+        "step-2-rollback",
+        "what-went-wrong-and-why",
+        "cafe",
+        "cafe-1",
+        "q-a-kubectl-helm",
+    ] {
+        assert!(
+            first.contains(&format!("<h2 id=\"{id}\">")),
+            "{id}: {first}"
+        );
+    }
+    // Each link to GitHub's anchor (emoji, CJK as written and percent-encoded, accents,
+    // an en dash, punctuation, a repeated heading, raw HTML) leads to the heading's id.
+    for (text, id) in [
+        ("fire", "fire-fire"),
+        ("Japanese notes", "ri-ben-yu-nojian-chu-si"),
+        ("again, encoded", "ri-ben-yu-nojian-chu-si"),
+        ("café", "cafe-creme"),
+        ("rollback", "step-2-rollback"),
+        ("Q&amp;A", "q-a-kubectl-helm"),
+        ("second café", "cafe-1"),
+        ("went wrong", "what-went-wrong-and-why"),
+        ("raw HTML link", "fire-fire"),
+    ] {
+        assert!(
+            first.contains(&format!("<a href=\"#{id}\">{text}</a>")),
+            "{text}: {first}"
+        );
+    }
+    // A fragment that is no anchor at all is left as written.
+    assert!(first.contains("<a href=\"#no-such-heading\">really wrong</a>"));
+    assert!(!first.contains("href=\"#-fire\"") && !first.contains("%E6%97%A5"));
+    // Links from another postmortem are led too.
+    let second = page("PM2024-102");
+    for (text, id) in [
+        ("before", "fire-fire"),
+        ("Japanese notes", "ri-ben-yu-nojian-chu-si"),
+        ("rollback", "step-2-rollback"),
+        ("water", "-water"),
+    ] {
+        assert!(
+            second.contains(&format!(
+                "<a href=\"../../incidents/PM2024-101/#{id}\">{text}</a>"
+            )),
+            "{text}: {second}"
+        );
+    }
+}

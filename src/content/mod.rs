@@ -4,7 +4,8 @@ content folder once and read by every later stage.
 
 `load` walks the folder (following symbolic links, see `walk`) and reads front matter; `parse`
 runs the Markdown pass over every body in parallel and fills in what the front matter left out
-(see `derive`). Only this module and `output` touch the disk.
+(see `derive`); then, every heading known, links written for GitHub's heading anchors are led
+to Hindsight's ids (`lead_github_fragments`). Only this module and `output` touch the disk.
 */
 
 pub mod derive;
@@ -99,6 +100,9 @@ pub struct Incident {
     pub assets: Vec<Asset>,
     /// Anchors besides headings (see [`markdown::Parsed::ids`]).
     pub ids: Vec<String>,
+    /// GitHub's anchors of headings, with the ids they lead to (see
+    /// [`markdown::Parsed::github_anchors`]).
+    pub github_anchors: Vec<(String, String)>,
 }
 
 impl Incident {
@@ -729,7 +733,78 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     lib.incidents
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
+    if opts.render {
+        lead_github_fragments(&mut lib);
+        crate::timing("  GitHub anchors", started);
+    }
     lib
+}
+
+/// Leads each link written for GitHub's anchor of a heading (`#-fire` for `## 🔥 Fire`) to
+/// the id Hindsight gives that heading (see [`markdown::lead_github_fragments`]), on every
+/// page: only once every postmortem is parsed are the headings a link points into known.
+fn lead_github_fragments(lib: &mut Library) {
+    let anchors: HashMap<&str, &[(String, String)]> = lib
+        .incidents
+        .iter()
+        .filter(|i| !i.github_anchors.is_empty())
+        .map(|i| (i.id.as_str(), i.github_anchors.as_slice()))
+        .collect();
+    if anchors.is_empty() {
+        return;
+    }
+    let of = |id: &str| anchors.get(id).copied();
+    let leads = |target: &str, fragment: &str| {
+        of(target).is_some_and(|a| markdown::github_anchor_target(a, fragment).is_some())
+    };
+    // Only the postmortems with such a link are read again.
+    let incidents: Vec<(usize, String)> = lib
+        .incidents
+        .par_iter()
+        .enumerate()
+        .filter(|(_, inc)| {
+            inc.links
+                .iter()
+                .any(|l| match (&l.kind, l.anchor.as_deref()) {
+                    (markdown::LinkKind::Incident(id), Some(a)) => leads(id, a),
+                    (markdown::LinkKind::SelfAnchor, Some(a)) => leads(&inc.id, a),
+                    _ => false,
+                })
+        })
+        .filter_map(|(k, inc)| {
+            Some((
+                k,
+                markdown::lead_github_fragments(&inc.html, "../../", Some(&inc.id), of)?,
+            ))
+        })
+        .collect();
+    let learnings: Vec<(usize, String)> = lib
+        .learnings
+        .par_iter()
+        .enumerate()
+        .filter_map(|(k, l)| {
+            Some((
+                k,
+                markdown::lead_github_fragments(&l.html, "../../", None, of)?,
+            ))
+        })
+        .collect();
+    let special = |page: &Option<SpecialPage>, to_root: &str| {
+        page.as_ref()
+            .and_then(|p| markdown::lead_github_fragments(&p.html, to_root, None, of))
+    };
+    let (index, onboarding) = (special(&lib.index, ""), special(&lib.onboarding, "../"));
+    for (k, html) in incidents {
+        lib.incidents[k].html = html;
+    }
+    for (k, html) in learnings {
+        lib.learnings[k].html = html;
+    }
+    for (page, html) in [(&mut lib.index, index), (&mut lib.onboarding, onboarding)] {
+        if let (Some(p), Some(html)) = (page.as_mut(), html) {
+            p.html = html;
+        }
+    }
 }
 
 /// An empty file is not a postmortem, nor a canonical learning: one with no text, or only
@@ -944,6 +1019,7 @@ fn build_incident(
         links: parsed.links,
         assets: parsed.assets,
         ids: parsed.ids,
+        github_anchors: parsed.github_anchors,
     }
 }
 
