@@ -885,6 +885,11 @@ fn check_anchor(
     if anchors.contains(anchor) || anchors.contains(&decoded) {
         return;
     }
+    // GitHub's anchor of a heading: the build leads the link to the heading's id.
+    let github = ctx.by_id.get(id).map_or(&[][..], |t| &t.github_anchors[..]);
+    if crate::markdown::github_anchor_target(github, anchor).is_some() {
+        return;
+    }
     let mut list: Vec<&str> = anchors.iter().map(String::as_str).collect();
     list.sort_unstable();
     let hint = match did_you_mean(&decoded, &list) {

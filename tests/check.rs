@@ -1305,3 +1305,36 @@ fn a_content_dir_that_is_missing_or_a_file_is_reported_at_its_line_of_hindsight_
         "{out}"
     );
 }
+
+#[test]
+fn links_written_for_githubs_heading_anchors_are_no_broken_anchors_but_a_wrong_one_still_is() {
+    let (_, findings) = check_json(&fixture("github-anchors"), &[]);
+    let broken: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "broken-anchor")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            (
+                "content/PM2024-101 - Fire in the hole.md",
+                15,
+                44,
+                "`#no-such-heading` is not a section of this page"
+            ),
+            (
+                "content/PM2024-102 - The fire again.md",
+                13,
+                1,
+                "`#-water` is not a section of content/PM2024-101 - Fire in the hole.md"
+            ),
+        ]
+    );
+}
