@@ -678,10 +678,11 @@ It broke.
     assert_eq!(at("action-owner"), [(8, 5), (13, 5)], "{findings:#?}");
 }
 
-/// A copy of the basic fixture in `tmp` with `files` (path under the theme's templates, text)
-/// added to its theme.
-fn basic_with_theme(tmp: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
-    let root = tmp.join("site");
+/// `check` of a copy of the basic fixture with `files` (path under the theme's templates,
+/// text) added to its theme: the exit code and the findings of rule `theme`.
+fn theme_findings(files: &[(&str, &str)]) -> (Option<i32>, Vec<Value>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
     copy_tree(&fixture("basic"), &root);
     let files: Vec<(String, &str)> = files
         .iter()
@@ -689,23 +690,24 @@ fn basic_with_theme(tmp: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
         .collect();
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     write_files(&root, &files);
-    root
+    let (code, findings) = check_json(&root, &[]);
+    let theme = findings
+        .into_iter()
+        .filter(|f| f["rule"] == "theme")
+        .collect();
+    (code, theme)
 }
 
 #[test]
 fn a_theme_template_with_a_syntax_error_fails_check_at_its_file_line_and_column() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = basic_with_theme(
-        tmp.path(),
+    let (code, f) = theme_findings(
         &[(
             "incident.html",
             "{% extends \"default/incident.html\" %}\n{% block description %}\n  {% if incident.id %}{{ incident.id }\n{% endblock description %}\n",
         )],
     );
-    let (code, findings) = check_json(&root, &[]);
-    assert_eq!(code, Some(1), "{findings:#?}");
-    let f = with_rule(&findings, "theme");
-    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(code, Some(1), "{f:#?}");
+    assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
     assert_eq!(
         (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
@@ -719,20 +721,12 @@ fn a_theme_template_with_a_syntax_error_fails_check_at_its_file_line_and_column(
 
 #[test]
 fn every_theme_template_that_does_not_parse_is_reported() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = basic_with_theme(
-        tmp.path(),
-        &[
-            ("base.html", "{% if page_title %}\n"),
-            ("learning.html", "{{ learning.title }\n"),
-        ],
-    );
-    let (code, findings) = check_json(&root, &[]);
-    assert_eq!(code, Some(1));
-    let files: Vec<&str> = with_rule(&findings, "theme")
-        .iter()
-        .map(|f| f["file"].as_str().unwrap())
-        .collect();
+    let (code, f) = theme_findings(&[
+        ("base.html", "{% if page_title %}\n"),
+        ("learning.html", "{{ learning.title }\n"),
+    ]);
+    assert_eq!(code, Some(1), "{f:#?}");
+    let files: Vec<&str> = f.iter().map(|f| f["file"].as_str().unwrap()).collect();
     assert_eq!(
         files,
         [
@@ -744,18 +738,14 @@ fn every_theme_template_that_does_not_parse_is_reported() {
 
 #[test]
 fn a_theme_template_using_an_undefined_variable_fails_check_naming_the_file() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = basic_with_theme(
-        tmp.path(),
+    let (code, f) = theme_findings(
         &[(
             "incident.html",
             "{% extends \"default/incident.html\" %}\n{% block description %}\n  {{ incident.titel }}\n{% endblock description %}\n",
         )],
     );
-    let (code, findings) = check_json(&root, &[]);
-    assert_eq!(code, Some(1), "{findings:#?}");
-    let f = with_rule(&findings, "theme");
-    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(code, Some(1), "{f:#?}");
+    assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
     // Tera gives no position for render errors; the variable's only use is it.
     assert_eq!(
@@ -780,18 +770,14 @@ fn a_theme_template_using_an_undefined_variable_fails_check_naming_the_file() {
 
 #[test]
 fn a_fault_in_the_template_every_page_extends_is_reported_once_at_that_template() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = basic_with_theme(
-        tmp.path(),
+    let (code, f) = theme_findings(
         &[(
             "base.html",
             "{% extends \"default/base.html\" %}\n{% block head %}<meta name=\"x\" content=\"{{ site.title | shout }}\">{% endblock head %}\n",
         )],
     );
-    let (code, findings) = check_json(&root, &[]);
-    assert_eq!(code, Some(1));
-    let f = with_rule(&findings, "theme");
-    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(code, Some(1), "{f:#?}");
+    assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0]["file"], "themes/default/templates/base.html");
     assert_eq!(f[0]["line"].as_u64(), Some(2));
     assert!(
@@ -806,18 +792,14 @@ fn a_fault_in_the_template_every_page_extends_is_reported_once_at_that_template(
 #[test]
 fn a_template_that_fails_only_on_an_incident_without_a_severity_fails_check() {
     // The fixture's richest incident has a severity; check also renders its sparsest one.
-    let tmp = tempfile::tempdir().unwrap();
-    let root = basic_with_theme(
-        tmp.path(),
+    let (code, f) = theme_findings(
         &[(
             "incident.html",
             "{% extends \"default/incident.html\" %}\n{% block description %}{{ incident.severity | upper }}{% endblock description %}\n",
         )],
     );
-    let (code, findings) = check_json(&root, &[]);
-    assert_eq!(code, Some(1), "{findings:#?}");
-    let f = with_rule(&findings, "theme");
-    assert_eq!(f.len(), 1, "{findings:#?}");
+    assert_eq!(code, Some(1), "{f:#?}");
+    assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0]["file"], "themes/default/templates/incident.html");
 }
 
