@@ -154,8 +154,8 @@ pub struct Site {
 pub enum Purpose {
     /// Render every page and rank related incidents.
     Build,
-    /// Only read: no HTML, no code highlighting, no plain text kept, no related incidents
-    /// (`check` shows no page).
+    /// Only read: no HTML (a stand-in, see [`markdown::read`]), no code highlighting, no plain
+    /// text kept, no related incidents (`check` shows no page).
     Check,
 }
 

@@ -1075,10 +1075,16 @@ pub fn parse(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
 }
 
 /// Reads a Markdown body without rendering it: everything [`parse`] finds except `html`
-/// (for `check`, which never shows a page, so it skips HTML and code highlighting).
+/// (for `check`, which never shows a page, so it skips HTML and code highlighting). A body
+/// that would render to some HTML gets [`UNRENDERED`] instead, so that pages rendered from
+/// what was read (`check`'s theme probe) show a body where `build` would show one.
 pub fn read(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
     pass(body, site, page, false)
 }
+
+/// The HTML [`read`] gives a body that it did not render.
+pub const UNRENDERED: &str =
+    "<p>The body of this page, which <code>check</code> does not render.</p>\n";
 
 fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Parsed {
     let lines = Lines::new(body);
@@ -1131,8 +1137,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     // Footnote numbers, in the order footnotes are first referenced or defined.
     let mut footnotes: HashMap<String, usize> = HashMap::new();
 
+    // Whether the body has any Markdown at all, that is, renders to any HTML.
+    let mut blank = true;
     let parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser {
+        blank = false;
         // A footnote reference is rendered here, before a heading buffers it, so that it
         // links to the footnote's prefixed id (see [`footnote_id`]) wherever it is.
         // (Ours, not the author's: its link is not read as one of the postmortem's.)
@@ -1682,6 +1691,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         out.html = html;
+    } else if !blank {
+        out.html = UNRENDERED.to_string();
     }
     out
 }
@@ -2120,7 +2131,7 @@ mod tests {
                     <a id=\"raw-anchor\"></a>\n\n```rust\nfn main() {}\n```\n\n\
                     - one\n- two\n\n[^why]: Because.\n";
         let (rendered, read) = (render(body), site().read(body, 1));
-        assert!(read.html.is_empty());
+        assert_eq!(read.html, UNRENDERED);
         assert_eq!(
             format!("{:?}", read.sections),
             format!("{:?}", rendered.sections)
@@ -2344,5 +2355,17 @@ mod tests {
             github_anchor_target(&p.github_anchors, "%2Dfire"),
             Some("fire-fire")
         );
+    }
+
+    #[test]
+    fn reading_gives_the_stand_in_html_exactly_where_rendering_gives_some() {
+        for body in ["", "\n  \n", "[a]: https://example.org\n"] {
+            assert_eq!(render(body).html, "", "{body:?}");
+            assert_eq!(site().read(body, 1).html, "", "{body:?}");
+        }
+        for body in ["Text.", "<!-- only a comment -->\n", "```\ncode\n```\n"] {
+            assert!(!render(body).html.is_empty(), "{body:?}");
+            assert_eq!(site().read(body, 1).html, UNRENDERED, "{body:?}");
+        }
     }
 }

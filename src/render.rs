@@ -19,7 +19,7 @@ use tera::Context;
 
 use crate::content::{ActionStatus, Incident};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::learnings::{Group, Reason};
+use crate::learnings::{Group, Reason, Related};
 use crate::markdown::{escape, slugify};
 use crate::output::Output;
 use crate::taxonomy::{Taxonomy, Term};
@@ -321,7 +321,7 @@ pub fn render_site(
         .par_iter()
         .enumerate()
         .try_for_each(|(i, inc)| -> Result<(), Error> {
-            write_page(incident_page(site, i))?;
+            write_page(incident_page(site, i, &site.graph.related[i]))?;
             for a in &inc.assets {
                 if let Err(e) = out.copy(&a.from, &a.to) {
                     diags.push(Diagnostic::error("io", &inc.source, e.to_string()));
@@ -387,8 +387,11 @@ pub fn render_site(
 /// ([`incident_sample`]), and of a few learnings likewise ([`learning_sample`]). The lists of
 /// incidents, learnings and action items list only those, so that the cost does not grow with
 /// the site; the overview, a taxonomy, its smallest term, onboarding, statistics, search and
-/// 404 are rendered as they are. A fault that only the data of some other page reaches still
-/// shows only in `build`.
+/// 404 are rendered as they are. `check` neither renders Markdown nor ranks related incidents,
+/// the two costliest stages of `build`: a page whose body has any text shows a stand-in for its
+/// HTML ([`crate::markdown::UNRENDERED`]), and the first sampled incident's page is rendered
+/// once more with a few others of the sample as its related incidents ([`related_sample`]). A
+/// fault that only the data of some other page reaches still shows only in `build`.
 pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     let page = Page {
         theme,
@@ -402,6 +405,8 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     };
     let incidents = incident_sample(site);
     let learnings = learning_sample(site);
+    let host = incidents.first().copied();
+    let related = host.map_or_else(Vec::new, |i| related_sample(site, i, &incidents));
     type Build<'s> = Box<dyn Fn() -> PageSpec + Send + Sync + 's>;
     let mut kinds: Vec<(&Page, Build)> = vec![
         (&page, Box::new(|| overview_page(site))),
@@ -423,7 +428,16 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         (&not_found, Box::new(not_found_page)),
     ];
     for &i in &incidents {
-        kinds.push((&page, Box::new(move || incident_page(site, i))));
+        kinds.push((
+            &page,
+            Box::new(move || incident_page(site, i, &site.graph.related[i])),
+        ));
+    }
+    // `check` ranks no related incidents (that reads every postmortem's whole text), so the
+    // page of one incident is also rendered with the others of the sample as its related ones.
+    if let (Some(i), false) = (host, related.is_empty()) {
+        let related = &related;
+        kinds.push((&page, Box::new(move || incident_page(site, i, related))));
     }
     for &g in &learnings {
         let g = &site.graph.groups[g];
@@ -540,8 +554,46 @@ fn incident_sample(site: &Site) -> Vec<usize> {
             actions(&|a| a.status == ActionStatus::Done),
             actions(&|a| a.status == ActionStatus::Wontfix),
             graph.related.get(i).is_some_and(|r| !r.is_empty()),
+            !inc.html.is_empty(),
         ]
     })
+}
+
+/// Related incidents for [`probe`] to show on the page of incident `host`, where `build` would
+/// rank some: others of `sample` that between them set, and leave unset, what a related
+/// incident shows (no more than a page shows), the first with every kind of reason.
+fn related_sample(site: &Site, host: usize, sample: &[usize]) -> Vec<Related> {
+    let lib = &site.library;
+    let others: Vec<usize> = sample.iter().copied().filter(|&j| j != host).collect();
+    let reasons = [
+        Reason::Linked,
+        Reason::SimilarText,
+        Reason::SameLearning("a learning".into()),
+        Reason::SimilarLearning("a cluster".into()),
+        Reason::SameService("a service".into()),
+        Reason::SameTag("a tag".into()),
+    ];
+    covering(&others, |_, &j| {
+        let inc = &lib.incidents[j];
+        [
+            inc.date.is_some(),
+            inc.date_source == crate::content::derive::DateSource::FileNameYear,
+            inc.severity.is_some(),
+        ]
+    })
+    .into_iter()
+    .take(crate::learnings::RELATED_LIMIT)
+    .enumerate()
+    .map(|(k, o)| Related {
+        incident: others[o],
+        score: 0.0,
+        reasons: if k == 0 {
+            reasons.to_vec()
+        } else {
+            reasons[..1].to_vec()
+        },
+    })
+    .collect()
 }
 
 /// A few learnings that between them show each part a learning page or the list of learnings
@@ -560,18 +612,20 @@ fn learning_sample(site: &Site) -> Vec<usize> {
             !g.maybe_recurred_after_done.is_empty(),
             g.first_seen.is_some(),
             !g.summary.is_empty(),
+            g.learning
+                .is_some_and(|l| !site.library.learnings[l].html.is_empty()),
         ]
     })
 }
 
-fn incident_page(site: &Site, i: usize) -> PageSpec {
+fn incident_page(site: &Site, i: usize, related: &[Related]) -> PageSpec {
     let inc = &site.library.incidents[i];
     PageSpec::new(
         "incident.html",
         inc.url(),
         inc.title.as_str(),
         "incidents",
-        incident_context(site, i),
+        incident_context(site, i, related),
     )
 }
 
@@ -757,7 +811,8 @@ fn published_source<'a>(site: &Site, inc: &'a Incident) -> &'a str {
     }
 }
 
-fn incident_context(site: &Site, i: usize) -> Context {
+/// The context of incident `i`'s page, which lists `related` as its related incidents.
+fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
     let lib = &site.library;
     let graph = &site.graph;
     let inc = &lib.incidents[i];
@@ -814,7 +869,7 @@ fn incident_context(site: &Site, i: usize) -> Context {
             })
         })
         .collect();
-    let related: Vec<Value> = graph.related[i]
+    let related: Vec<Value> = related
         .iter()
         .map(|r| {
             let o = &lib.incidents[r.incident];

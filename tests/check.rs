@@ -682,7 +682,13 @@ It broke.
 /// text) added to its theme: the exit code and the findings of rule `theme`.
 fn theme_findings(files: &[(&str, &str)]) -> (Option<i32>, Vec<Value>) {
     let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
+    theme_findings_in(&basic_with_theme(tmp.path(), files))
+}
+
+/// A copy of the basic fixture in `tmp` with `files` added to its theme, as for
+/// [`theme_findings`].
+fn basic_with_theme(tmp: &Path, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = tmp.join("site");
     copy_tree(&fixture("basic"), &root);
     let files: Vec<(String, &str)> = files
         .iter()
@@ -690,7 +696,12 @@ fn theme_findings(files: &[(&str, &str)]) -> (Option<i32>, Vec<Value>) {
         .collect();
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
     write_files(&root, &files);
-    let (code, findings) = check_json(&root, &[]);
+    root
+}
+
+/// The exit code of `check` of `root` and its findings of rule `theme`.
+fn theme_findings_in(root: &Path) -> (Option<i32>, Vec<Value>) {
+    let (code, findings) = check_json(root, &[]);
     let theme = findings
         .into_iter()
         .filter(|f| f["rule"] == "theme")
@@ -1319,4 +1330,48 @@ fn links_written_for_githubs_heading_anchors_are_no_broken_anchors_but_a_wrong_o
             ),
         ]
     );
+}
+
+/// Where `check` reports the one theme fault of `files` (as for [`theme_findings`]), after
+/// asserting that `build` fails with 1 and reports it at the same file, line and column.
+fn theme_fault_where_build_reports_it(files: &[(&str, &str)]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(tmp.path(), files);
+    let (code, f) = theme_findings_in(&root);
+    let built = build(&root, &tmp.path().join("public"));
+    let errors = stderr(&built);
+    assert_eq!(built.status.code(), Some(1), "build fails: {errors}");
+    assert_eq!(code, Some(1), "check fails too: {f:#?}");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    let at = format!(
+        "{}:{}:{}",
+        f[0]["file"].as_str().unwrap(),
+        f[0]["line"],
+        f[0]["column"]
+    );
+    assert!(errors.contains(&at), "build reports it at {at}: {errors}");
+    at
+}
+
+#[test]
+fn a_fault_that_only_a_related_incident_reaches_fails_check_where_it_fails_build() {
+    let at = theme_fault_where_build_reports_it(&[(
+        "incident.html",
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n{% for r in incident.related %}{{ r.titel }}{% endfor %}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(at, "themes/default/templates/incident.html:3:35");
+}
+
+#[test]
+fn a_fault_that_only_a_page_with_a_body_reaches_fails_check_where_it_fails_build() {
+    let at = theme_fault_where_build_reports_it(&[(
+        "incident.html",
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n{% if incident.html %}{{ incident.body }}{% endif %}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(at, "themes/default/templates/incident.html:3:26");
+    let at = theme_fault_where_build_reports_it(&[(
+        "learning.html",
+        "{% extends \"default/learning.html\" %}\n{% block description %}\n{% if learning.html %}{{ learning.body }}{% endif %}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(at, "themes/default/templates/learning.html:3:26");
 }
