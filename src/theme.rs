@@ -13,6 +13,7 @@ column tera gives; `build`, `serve` and `check` report it alike.
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use regex::Regex;
@@ -361,13 +362,80 @@ impl Theme {
         } else {
             format!("the page `{url}`")
         };
-        let mut d = self.finding_in(
-            &blamed,
-            needle.as_deref(),
-            format!("`{template}` cannot render {page}: {message}"),
-        );
+        let mut message = format!("`{template}` cannot render {page}: {message}");
+        let place = needle.and_then(|n| self.place(&blamed, &n, template, ctx, e));
+        if let Some((_, _, Some(uses))) = place {
+            let _ = write!(
+                message,
+                " (shown at the first of its {uses} uses: Tera does not say which one failed)"
+            );
+        }
+        let mut d = Diagnostic::error("theme", &self.file_of(&blamed), message);
+        if let Some((line, column, _)) = place {
+            d = d.at(line, column);
+        }
         d.hint = self.hint_for(&blamed, &hint);
         d
+    }
+
+    /// Where in template `name` the render error `e` of `template` (with `ctx`) is, by what
+    /// `needle` says to look for: its only match; else the one match that, changed on its own in
+    /// a copy of the theme, changes how the page renders (see [`Needle`]); else the first match,
+    /// with the number of matches. `None` when nothing matches.
+    fn place(
+        &self,
+        name: &str,
+        needle: &Needle,
+        template: &str,
+        ctx: &tera::Context,
+        e: &tera::Error,
+    ) -> Option<(usize, usize, Option<usize>)> {
+        let src = self.source_of(name)?;
+        let matches: Vec<regex::Match> = Regex::new(&needle.pattern).ok()?.find_iter(src).collect();
+        let at = |m: &regex::Match| line_col(src, m.start());
+        if let [m] = matches[..] {
+            let (line, column) = at(&m);
+            return Some((line, column, None));
+        }
+        let first = matches.first()?;
+        let failed = describe(e);
+        let mut tera = self.tera.clone();
+        if !needle.every_use_fails {
+            tera.register_filter(PROBE, |v: &serde_json::Value, _: &_| Ok(v.clone()));
+        }
+        let culprits: Vec<&regex::Match> = matches
+            .iter()
+            .filter(|m| {
+                let Some(i) = m.as_str().rfind(&needle.name) else {
+                    return false;
+                };
+                let start = m.start() + i;
+                let copy = format!(
+                    "{}{PROBE}{}",
+                    &src[..start],
+                    &src[start + needle.name.len()..]
+                );
+                let mut tera = tera.clone();
+                if tera.add_raw_template(name, &copy).is_err() {
+                    return false;
+                }
+                match tera.render(template, ctx) {
+                    Err(e) if needle.every_use_fails => describe(&e).contains(PROBE),
+                    Err(e) => describe(&e) != failed,
+                    Ok(_) => !needle.every_use_fails,
+                }
+            })
+            .collect();
+        Some(match culprits[..] {
+            [m] => {
+                let (line, column) = at(m);
+                (line, column, None)
+            }
+            _ => {
+                let (line, column) = at(first);
+                (line, column, Some(matches.len()))
+            }
+        })
     }
 
     /// `template`, the templates it extends (nearest first) and the macro files any of those
@@ -390,6 +458,32 @@ impl Theme {
         chain
     }
 }
+
+/// What to look for in a template to place a render error (Tera gives no position): a pattern,
+/// the name it holds, and whether every use of that name fails where it runs (an undefined
+/// variable, an unknown filter, function or test) or only some may (a filter given a value of
+/// the wrong type). When the pattern matches more than once, each match is tried in a copy of
+/// the theme with the name changed to [`PROBE`]: in the first case the use that failed is the
+/// one whose copy fails on the new name (the first to run); in the second, with [`PROBE`] a
+/// filter that returns what it is given, the one whose copy no longer fails as before.
+struct Needle {
+    pattern: String,
+    name: String,
+    every_use_fails: bool,
+}
+
+impl Needle {
+    fn new(pattern: String, name: &str, every_use_fails: bool) -> Option<Self> {
+        Some(Needle {
+            pattern,
+            name: name.to_string(),
+            every_use_fails,
+        })
+    }
+}
+
+/// The name [`Needle`] puts in place of one use of what failed.
+const PROBE: &str = "__hindsight_probe";
 
 /// The hint for a template that does not parse.
 const HINT_SYNTAX: &str = "Tera syntax: `{{ value }}`, `{% if x %}...{% endif %}`, `{% for x in list %}...{% endfor %}`, `{% block name %}...{% endblock name %}`; `{% extends \"default/<name>\" %}` keeps the embedded template and replaces only the blocks you write";
@@ -419,7 +513,7 @@ fn explain(
     reason: &str,
     kinds: &[&tera::ErrorKind],
     ctx: &tera::Context,
-) -> (String, Option<String>, String) {
+) -> (String, Option<Needle>, String) {
     let variables: Vec<String> = match ctx.clone().into_json() {
         serde_json::Value::Object(map) => map.keys().cloned().collect(),
         _ => Vec::new(),
@@ -445,22 +539,22 @@ fn explain(
     match kind {
         Some(tera::ErrorKind::FilterNotFound(name)) => (
             format!("there is no filter `{name}`"),
-            Some(format!(r"\|\s*{}\b", regex::escape(name))),
+            Needle::new(format!(r"\|\s*{}\b", regex::escape(name)), name, true),
             format!("Tera's built-in filters are the only ones; {}", docs("filters")),
         ),
         Some(tera::ErrorKind::FunctionNotFound(name)) => (
             format!("there is no function `{name}`"),
-            Some(format!(r"\b{}\s*\(", regex::escape(name))),
+            Needle::new(format!(r"\b{}\s*\(", regex::escape(name)), name, true),
             format!("Tera's built-in functions are the only ones; {}", docs("functions")),
         ),
         Some(tera::ErrorKind::TestNotFound(name)) => (
             format!("there is no test `{name}`"),
-            Some(format!(r"\bis\s+(not\s+)?{}\b", regex::escape(name))),
+            Needle::new(format!(r"\bis\s+(not\s+)?{}\b", regex::escape(name)), name, true),
             format!("Tera's built-in tests are the only ones; {}", docs("tests")),
         ),
         Some(tera::ErrorKind::CallFilter(name)) => (
             reason.to_string(),
-            Some(format!(r"\|\s*{}\b", regex::escape(name))),
+            Needle::new(format!(r"\|\s*{}\b", regex::escape(name)), name, false),
             format!("a value can be missing or of another type on some pages: test it with `{{% if x %}}` first; {given}"),
         ),
         _ => {
@@ -473,7 +567,7 @@ fn explain(
                     let near = near_variable(&var, ctx, &variables);
                     (
                         format!("the variable `{var}` is not defined"),
-                        Some(format!(r"\b{}\b", regex::escape(&var))),
+                        Needle::new(format!(r"\b{}\b", regex::escape(&var)), &var, true),
                         format!(
                             "{near}{given}; test a value that can be missing with `{{% if x %}}`, or give it `| default(value=\"\")`"
                         ),

@@ -1375,3 +1375,36 @@ fn a_fault_that_only_a_page_with_a_body_reaches_fails_check_where_it_fails_build
     )]);
     assert_eq!(at, "themes/default/templates/learning.html:3:26");
 }
+
+#[test]
+fn a_variable_used_in_several_places_is_reported_at_the_use_that_failed() {
+    // Tera does not say where; the first use never runs, the second fails.
+    let at = theme_fault_where_build_reports_it(&[(
+        "incident.html",
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n{% if incident.id == \"none\" %}{{ incident.titel }}{% endif %}\n{{ incident.titel }}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(at, "themes/default/templates/incident.html:4:4");
+}
+
+#[test]
+fn a_filter_used_in_several_places_is_reported_at_the_use_that_failed() {
+    // `upper` works on the title and fails on an incident without a severity.
+    let at = theme_fault_where_build_reports_it(&[(
+        "incident.html",
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n{{ incident.title | upper }}\n{{ incident.severity | upper }}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(at, "themes/default/templates/incident.html:4:22");
+    // Two uses that fail alike: the first, said to be the first.
+    let (code, f) = theme_findings(&[(
+        "incident.html",
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n{{ incident.title }}\n{{ incident.severity | upper }}{{ incident.severity | upper }}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(code, Some(1), "{f:#?}");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(4), Some(22)),
+        "{f:#?}"
+    );
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(message.contains("first of its 2 uses"), "{message}");
+}
