@@ -13,6 +13,9 @@ Reading: the first H1 (title), the first paragraph, every section with its parag
 items (with task-list state) and table rows, the dates mentioned in the text, and every link
 (raw HTML's too), so that `content::derive` can fill what the front matter left out and `check`
 can verify links.
+
+Character references that decode to a character no page may hold (`&#7;`, `&#x1b;[31m`) are
+left out of the text as it is read, and noted for a warning (see `Decoded`).
 */
 
 use std::collections::{HashMap, HashSet};
@@ -141,6 +144,21 @@ pub struct Parsed {
     pub github_anchors: Vec<(String, String)>,
     /// The dates of the text, kept by [`Parsed::forget_text`].
     pub(crate) kept_dates: Option<KeptDates>,
+    /// The characters no page may hold that character references decoded to, left out of the
+    /// text (see [`Decoded`]).
+    pub decoded: Vec<Decoded>,
+}
+
+/// A run of characters no page, feed or sitemap may hold (see [`strip_forbidden`]) that the
+/// parser decoded from character references (`&#7;`, `&#x1b;[31m`), left out of the text. The
+/// file was cleaned of such characters as it was read, but references are decoded only here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// What was left out: an escape sequence as a whole, or the characters of the run.
+    pub text: String,
+    /// Where the reference of its first character is written.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// What [`Parsed::forget_text`] keeps of the text for deriving a date.
@@ -523,12 +541,102 @@ fn may_hold_forbidden(s: &str) -> bool {
     })
 }
 
+/// Whether `s` holds a character of [`is_forbidden`].
+fn holds_forbidden(s: &str) -> bool {
+    may_hold_forbidden(s) && s.chars().any(is_forbidden)
+}
+
+/// The byte offsets in `source` of the character references (`&#7;`, `&#x1b;`) that decode to
+/// a character of [`is_forbidden`]. `&#0;` decodes to U+FFFD (CommonMark), and a reference after
+/// a backslash is text.
+fn forbidden_references(source: &str) -> impl Iterator<Item = usize> + '_ {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| Regex::new(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));").unwrap());
+    re.captures_iter(source).filter_map(move |c| {
+        let at = c.get(0)?.start();
+        let code = match (c.get(1), c.get(2)) {
+            (Some(hex), _) => u32::from_str_radix(hex.as_str(), 16).ok()?,
+            (_, Some(dec)) => dec.as_str().parse().ok()?,
+            _ => return None,
+        };
+        let c = char::from_u32(code).filter(|&c| c != '\0')?;
+        (is_forbidden(c) && !source[..at].ends_with('\\')).then_some(at)
+    })
+}
+
+/// `event` without the characters of [`is_forbidden`] that character references decoded to,
+/// in its text or a link's title; each run left out goes to `found` with the offset in the
+/// body of its first reference. A reference comes as a text event of its own, so a text that
+/// holds one takes the texts that follow it: `&#x1b;[31m` goes as a whole.
+fn without_decoded<'a, I>(
+    event: Event<'a>,
+    mut range: std::ops::Range<usize>,
+    rest: &mut std::iter::Peekable<I>,
+    body: &str,
+    found: &mut Vec<(usize, String)>,
+) -> (Event<'a>, std::ops::Range<usize>)
+where
+    I: Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+{
+    let mut strip = |text: &str, range: &std::ops::Range<usize>| {
+        let (clean, removed) = strip_forbidden(text);
+        let mut refs = forbidden_references(&body[range.clone()]);
+        for r in removed {
+            let run = &text[r];
+            found.push((
+                refs.next().map_or(range.start, |at| range.start + at),
+                run.into(),
+            ));
+            // A run of references (`&#7;&#7;`) is one run of characters.
+            for _ in 1..run.chars().filter(|&c| is_forbidden(c)).count() {
+                refs.next();
+            }
+        }
+        CowStr::from(clean.into_owned())
+    };
+    let event = match event {
+        Event::Text(t) if holds_forbidden(&t) => {
+            let mut text = t.into_string();
+            while let Some((Event::Text(next), r)) = rest.peek() {
+                text.push_str(next);
+                range.end = r.end;
+                rest.next();
+            }
+            Event::Text(strip(&text, &range))
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if holds_forbidden(&title) => Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title: strip(&title, &range),
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if holds_forbidden(&title) => Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title: strip(&title, &range),
+            id,
+        }),
+        other => other,
+    };
+    (event, range)
+}
+
 /// `s` without the characters of [`is_forbidden`], and the byte ranges of `s` that were left
 /// out. An ANSI escape sequence (`ESC [ 31 m`, colour codes pasted from a terminal) goes as a
 /// whole, so that `\x1b[31mERROR\x1b[0m` reads `ERROR`. No range holds a line break, so lines
 /// stay where they were.
 pub fn strip_forbidden(s: &str) -> (std::borrow::Cow<'_, str>, Vec<std::ops::Range<usize>>) {
-    if !may_hold_forbidden(s) || !s.chars().any(is_forbidden) {
+    if !holds_forbidden(s) {
         return (std::borrow::Cow::Borrowed(s), Vec::new());
     }
     let bytes = s.as_bytes();
@@ -1139,8 +1247,12 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
 
     // Whether the body has any Markdown at all, that is, renders to any HTML.
     let mut blank = true;
-    let parser = Parser::new_ext(body, options()).into_offset_iter();
-    for (event, range) in parser {
+    let mut parser = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .peekable();
+    let mut decoded = Vec::new();
+    while let Some((event, range)) = parser.next() {
+        let (event, range) = without_decoded(event, range, &mut parser, body, &mut decoded);
         blank = false;
         // A footnote reference is rendered here, before a heading buffers it, so that it
         // links to the footnote's prefixed id (see [`footnote_id`]) wherever it is.
@@ -1671,6 +1783,13 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     // An id of the page wins over GitHub's anchor of another heading.
     out.github_anchors
         .retain(|(github, _)| !used_anchors.contains(github) && !out.ids.contains(github));
+    out.decoded = decoded
+        .into_iter()
+        .map(|(at, text)| {
+            let (line, column) = line_of(at);
+            Decoded { text, line, column }
+        })
+        .collect();
     // Sections were pushed when closed; nested ones when opened. Restore document order.
     out.sections.sort_by_key(|s| s.line);
     if render && rendered_headings.iter().any(|&(_, l)| l == 1) {

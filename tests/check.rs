@@ -1408,3 +1408,51 @@ fn a_filter_used_in_several_places_is_reported_at_the_use_that_failed() {
     let message = f[0]["message"].as_str().unwrap();
     assert!(message.contains("first of its 2 uses"), "{message}");
 }
+
+#[test]
+fn a_control_character_written_as_a_character_reference_is_a_warning_at_the_reference() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/refs.md",
+            "---\ndate: 2024-03-02\n---\n# Refs\n\n## Summary\n\n\
+             A bell\x07 then &#x1b;[31mERROR&#x1b;[0m and &#7;.\n\n\
+             Escaped \\&#7; is text, and &#0; is U+FFFD.\n",
+        )],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let control: Vec<(u64, u64, &str)> = with_rule(&findings, "control-character")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The literal BEL is counted in the column of the reference after it, as an editor does.
+    assert_eq!(
+        control,
+        [
+            (
+                8,
+                7,
+                "the control character U+0007 (BEL), which no web page, feed or sitemap may \
+                 hold; it is left out of the site"
+            ),
+            (
+                8,
+                14,
+                "an ANSI escape sequence (`ESC[31m`, a terminal colour code), written as a \
+                 character reference, which no web page, feed or sitemap may hold; it and 2 \
+                 more like it are left out of the site"
+            ),
+        ]
+    );
+    let hint = with_rule(&findings, "control-character")[1]["hint"]
+        .as_str()
+        .unwrap();
+    assert!(hint.starts_with("delete the reference"), "{hint}");
+}

@@ -1572,3 +1572,81 @@ fn links_written_for_githubs_heading_anchors_lead_to_the_headings_in_the_site() 
         );
     }
 }
+
+#[test]
+fn control_characters_written_as_character_references_in_the_body_never_reach_the_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
+            (
+                "content/PM2024-003 - References.md",
+                "---\ndate: 2024-03-02\n---\n# References\n\n\
+                 The log said &#x1b;[31mERROR&#x1b;[0m and rang&#7; twice&#x85;, \
+                 [see](https://example.org/ \"bell&#7;\").\n\n\
+                 ## Heading &#x1b;[1mbold&#x1b;[0m &#xFFFE;here\n\nText.\n\n\
+                 ## Learnings\n\n- Colours &#x1b;[33mhide&#x1b;[0m words&#127;\n\n\
+                 ## Action items\n\n- [ ] Strip&#x9b; colours (owner: ops)\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("control-character")
+            && stderr(&o).contains("PM2024-003 - References.md:6:14"),
+        "build warns at the first reference: {}",
+        stderr(&o)
+    );
+    let forbidden = |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}');
+    let mut files = 0;
+    for (path, bytes) in tree(&out) {
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        files += 1;
+        assert!(!text.chars().any(forbidden), "{path}: {text}");
+        // Nor in JSON as escapes, nor half an escape sequence.
+        for gone in [
+            "\\u001b", "\\u001B", "\\u0007", "\\u007f", "\\u0085", "\\u009b", "\\ufffe", "\\uFFFE",
+            "[31m", "[0m", "[1m", "[33m",
+        ] {
+            assert!(!text.contains(gone), "{path} holds {gone}: {text}");
+        }
+    }
+    assert!(files > 10);
+    let page = std::fs::read_to_string(out.join("incidents/PM2024-003/index.html")).unwrap();
+    for kept in [
+        "The log said ERROR and rang twice",
+        "title=\"bell\"",
+        "Heading bold here",
+        "Colours hide words",
+        "Strip colours",
+    ] {
+        assert!(page.contains(kept), "{kept} not in {page}");
+    }
+    let api = read_json(&out.join("api/incidents.json")).to_string();
+    for kept in ["Colours hide words", "Strip colours"] {
+        assert!(api.contains(kept), "{kept} not in {api}");
+    }
+    // The feed is well-formed: every tag closes in order (a control character would make
+    // it ill-formed too, and is checked above).
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let tags = regex::Regex::new(r"<(/?)([A-Za-z:]+)[^>]*?(/?)>").unwrap();
+    let mut open = Vec::new();
+    for t in tags.captures_iter(&feed) {
+        match (&t[1], &t[3]) {
+            ("/", _) => assert_eq!(open.pop().as_deref(), Some(&t[2]), "{feed}"),
+            (_, "/") => {}
+            _ => open.push(t[2].to_string()),
+        }
+    }
+    assert!(open.is_empty(), "{feed}");
+    assert!(
+        feed.contains("<summary>The log said ERROR and rang twice, see.</summary>"),
+        "{feed}"
+    );
+}

@@ -261,6 +261,34 @@ fn without_controls(
     clean
 }
 
+/// A warning about the characters no page may hold that character references in the body
+/// decoded to (`&#7;`, `&#x1b;[31m`; see [`markdown::Decoded`]), at the first, or `None`.
+/// Its column counts the characters [`without_controls`] left out of the line, as an editor does.
+fn decoded_controls(
+    parsed: &Parsed,
+    source: &str,
+    removed: Option<&Removed>,
+) -> Option<Diagnostic> {
+    let first = parsed.decoded.first()?;
+    let column = removed.map_or(first.column, |r| r.column(first.line, first.column));
+    let more = match parsed.decoded.len() {
+        1 => "it is left out of the site".to_string(),
+        n => format!("it and {} more like it are left out of the site", n - 1),
+    };
+    Some(
+        Diagnostic::warning(
+            "control-character",
+            source,
+            format!(
+                "{}, written as a character reference, which no web page, feed or sitemap may hold; {more}",
+                forbidden_name(&first.text)
+            ),
+        )
+        .at(first.line, column)
+        .hint("delete the reference (such as `&#7;` or `&#x1b;[31m`); to name the character, write its name (`BEL`, `ESC`)"),
+    )
+}
+
 /// The kind of a file under the content folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -657,6 +685,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             } else {
                 markdown::read(body, &site_links, &page)
             };
+            if let Some(d) = decoded_controls(&parsed, &raw.source, lib.removed.get(&raw.source)) {
+                diags.push(d);
+            }
             if !opts.keep_text {
                 // Derivation looks for a date in the text only when the front matter has none.
                 parsed.forget_text(fm.date.is_none());
