@@ -156,7 +156,7 @@ pub const RULES: &[Rule] = &[
         "missing-image",
         E,
         false,
-        "an image, video or other embedded file that does not exist",
+        "an image, video or other embedded file that does not exist, or that is a Markdown file",
     ),
     rule_def(
         "bad-alias",
@@ -846,6 +846,21 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                 format!("{what} `{}` does not exist", l.target),
             )
             .hint(format!("put the {what} in the content folder (next to the postmortem is simplest) and give its path relative to this file")))),
+            LinkKind::EmbeddedMarkdown(what, is) => {
+                let a = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                let (message, hint) = if *is == "Markdown file" {
+                    (
+                        format!("{what} `{}` is a Markdown file, not {a} {what}, and is never copied into the site", l.target),
+                        format!("link to it instead, `[text]({})`; only a postmortem or a learning has a page to link to or embed", l.target),
+                    )
+                } else {
+                    (
+                        format!("{what} `{}` is a {is}, not {a} {what}: link to it instead", l.target),
+                        format!("write `[text]({})`, which leads to its page, or embed its page with `<iframe src=\"{}\">`", l.target, l.target),
+                    )
+                };
+                out.push(at(finding("missing-image", &inc.source, message).hint(hint)));
+            }
             LinkKind::Incident(id) => {
                 let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
                 if inc.is_public() && !target.is_public() && !publishes_drafts {

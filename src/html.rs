@@ -6,7 +6,8 @@ The URLs that raw HTML in a postmortem points at: `<img src>`, `<img srcset>`,
 Postmortems written for GitHub often use HTML to size an image (`<img src="graph.png"
 width="600">`) or to centre it, and embed screen recordings and dashboards. `markdown` sends
 these URLs down the same path as Markdown images and links, so that the files are copied beside
-the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`). This is a tokenizer of tags, not an HTML parser:
+the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`); an
+`<iframe>` of a postmortem or a learning shows its page, as a link leads to it. This is a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
 comments, end tags, declarations and the text of `script`, `style` and `textarea`, and never
@@ -49,6 +50,10 @@ impl Use {
     }
 }
 
+/// What an `<iframe src>` is: the one embed a postmortem's or a learning's page may be, as a
+/// link may (see `markdown::resolve_link`).
+pub const EMBEDDED_PAGE: &str = "embedded page";
+
 /// How the URL of an attribute of a tag is used, or `None` for an attribute that holds no
 /// single URL (`srcset` holds several). A `<source src>` may be a video's or an audio's: it
 /// is a "media file".
@@ -60,7 +65,7 @@ fn use_of(tag: &str, attr: &str) -> Option<Use> {
         ("audio", "src") => Use::Media("audio file"),
         ("source", "src") => Use::Media("media file"),
         ("track", "src") => Use::Media("text track"),
-        ("iframe", "src") => Use::Media("embedded page"),
+        ("iframe", "src") => Use::Media(EMBEDDED_PAGE),
         ("object", "data") | ("embed", "src") => Use::Media("embedded file"),
         _ => return None,
     })

@@ -45,6 +45,10 @@ pub enum LinkKind {
     /// A file the page shows, plays or embeds that does not exist, with what it is
     /// ("image", "video", ...; see `html::Use::embedded`).
     MissingEmbed(&'static str),
+    /// A Markdown file in the content folder that the page shows, plays or embeds as a file,
+    /// with what it is used as ("image", ...) and what it is ("postmortem", "learning" or
+    /// "Markdown file"): Markdown is built into pages, never copied.
+    EmbeddedMarkdown(&'static str, &'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -1990,7 +1994,9 @@ fn resolve_link(
         Some(a) => format!("{url}#{a}"),
         None => url,
     };
-    if embedded.is_none() {
+    // A link, or an embedded page (`<iframe src="other.md">`), leads to the page of a
+    // postmortem or a learning.
+    if embedded.is_none() || embedded == Some(crate::html::EMBEDDED_PAGE) {
         if let Some(id) = site.incident_paths.get(&joined) {
             push(out, LinkKind::Incident(id.clone()), id, anchor);
             return with_anchor(format!("{}incidents/{}/", page.to_root, id));
@@ -2029,6 +2035,17 @@ fn resolve_link(
         out.assets.push(Asset { from: on_disk, to });
         push(out, LinkKind::Asset, &joined, anchor);
         return with_anchor(href);
+    }
+    if let Some(what) = embedded.filter(|_| joined.ends_with(".md") && on_disk.is_file()) {
+        let is = if site.incident_paths.contains_key(&joined) {
+            "postmortem"
+        } else if site.learning_paths.contains_key(&joined) {
+            "learning"
+        } else {
+            "Markdown file"
+        };
+        push(out, LinkKind::EmbeddedMarkdown(what, is), &decoded, anchor);
+        return dest.to_string();
     }
     broken(out, &decoded, anchor, joined);
     dest.to_string()
@@ -2486,5 +2503,21 @@ mod tests {
             assert!(!render(body).html.is_empty(), "{body:?}");
             assert_eq!(site().read(body, 1).html, UNRENDERED, "{body:?}");
         }
+    }
+
+    #[test]
+    fn an_iframe_of_a_postmortem_shows_its_page_as_a_link_leads_to_it() {
+        let p = render(
+            "<iframe src=\"PM2020-001%20-%20Disk%20full.md#timeline\" width=\"600\"></iframe>\n",
+        );
+        assert!(
+            p.html
+                .contains("<iframe src=\"../../incidents/PM2020-001/#timeline\" width=\"600\">"),
+            "{}",
+            p.html
+        );
+        assert_eq!(p.links.len(), 1);
+        assert_eq!(p.links[0].kind, LinkKind::Incident("PM2020-001".into()));
+        assert_eq!(p.links[0].anchor.as_deref(), Some("timeline"));
     }
 }

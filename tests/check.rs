@@ -1456,3 +1456,73 @@ fn a_control_character_written_as_a_character_reference_is_a_warning_at_the_refe
         .unwrap();
     assert!(hint.starts_with("delete the reference"), "{hint}");
 }
+
+#[test]
+fn an_image_or_embed_of_a_markdown_file_says_what_the_file_is_and_an_iframe_shows_its_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/embeds.md",
+                "---\nid: EMB-1\ntitle: Embeds\ndate: 2024-01-05\nlearnings: [Link it]\n---\n\
+                 ![notes](other.md)\n\n\
+                 <img src=\"learnings/retry.md\"> <video src=\"notes/README.md\"></video>\n\n\
+                 <iframe src=\"other.md\"></iframe> <iframe src=\"gone.md\"></iframe>\n",
+            ),
+            (
+                "content/other.md",
+                "---\nid: EMB-2\ntitle: Other\ndate: 2024-01-04\nlearnings: [Link it]\n---\nText.\n",
+            ),
+            ("content/learnings/retry.md", "# Retry\n\nRetry with backoff.\n"),
+            ("content/notes/README.md", "# Notes\n"),
+        ],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let missing: Vec<(u64, u64, &str, &str)> = with_rule(&findings, "missing-image")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The iframe of `other.md` shows its page: no finding; `gone.md` does not exist.
+    assert_eq!(
+        missing,
+        [
+            (
+                7,
+                1,
+                "image `other.md` is a postmortem, not an image: link to it instead",
+                "write `[text](other.md)`, which leads to its page, or embed its page with \
+                 `<iframe src=\"other.md\">`"
+            ),
+            (
+                9,
+                11,
+                "image `learnings/retry.md` is a learning, not an image: link to it instead",
+                "write `[text](learnings/retry.md)`, which leads to its page, or embed its page \
+                 with `<iframe src=\"learnings/retry.md\">`"
+            ),
+            (
+                9,
+                44,
+                "video `notes/README.md` is a Markdown file, not a video, and is never copied \
+                 into the site",
+                "link to it instead, `[text](notes/README.md)`; only a postmortem or a learning \
+                 has a page to link to or embed"
+            ),
+            (
+                11,
+                47,
+                "embedded page `gone.md` does not exist",
+                "put the embedded page in the content folder (next to the postmortem is \
+                 simplest) and give its path relative to this file"
+            ),
+        ]
+    );
+}
