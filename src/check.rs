@@ -1144,21 +1144,23 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         if incidents.len() < 2 {
             continue;
         }
-        let words = crate::learnings::shared_words(lib, g, 4);
-        let sharing = match words.len() {
-            0 => String::new(),
-            1 => format!(" (they share the word “{}”)", words[0]),
-            _ => format!(
-                " (they share the words {})",
-                words
-                    .iter()
-                    .map(|w| format!("“{w}”"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
         for &(ii, li) in &g.citations {
             let inc = &lib.incidents[ii];
+            // The words this learning shares with those it reads like, not the whole
+            // cluster's: a cluster's other words may be in none of this learning.
+            let words = crate::learnings::words_shared_by(lib, g, (ii, li), 4);
+            let sharing = match words.len() {
+                0 => String::new(),
+                1 => format!(" (they share the word “{}”)", words[0]),
+                _ => format!(
+                    " (they share the words {})",
+                    words
+                        .iter()
+                        .map(|w| format!("“{w}”"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
             // The three oldest are named; a large cluster is counted, not listed.
             const NAMED: usize = 3;
             let others = g.citations.iter().filter(|(oi, _)| *oi != ii);

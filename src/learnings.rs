@@ -1200,40 +1200,115 @@ pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
         .collect();
     // By incident, so that each word's incidents are counted by looking at the last one.
     texts.sort_by_key(|&(i, _)| i);
-    let mut tokens = Tokens::default();
+    let mut words = Words::default();
     // Stem -> (its first spelling, the incidents whose members use it).
-    let mut words: BTreeMap<Arc<str>, (String, Vec<usize>)> = BTreeMap::new();
-    let mut counts = Counts::default();
+    let mut found: BTreeMap<Arc<str>, (String, Vec<usize>)> = BTreeMap::new();
     for (incident, text) in texts {
-        counts.clear();
-        tokens.count(text, 1.0, &mut counts);
+        words.each(text, |stem, spelling| {
+            let (_, incidents) = found
+                .entry(stem.clone())
+                .or_insert_with(|| (spelling.to_lowercase(), Vec::new()));
+            if incidents.last() != Some(&incident) {
+                incidents.push(incident);
+            }
+        });
+    }
+    most_shared(
+        found
+            .into_iter()
+            .filter(|(_, (_, incidents))| incidents.len() >= 2)
+            .map(|(stem, (word, incidents))| (stem, word, incidents.len())),
+        limit,
+    )
+}
+
+/// The words that one learning of a group, `(incident, learning)`, shares with the group's
+/// learnings of other postmortems, those most of them use first: what `check` names when it
+/// says the learning reads like them. Words as [`shared_words`] counts them, shown as the
+/// learning writes them; the group's action items, which that message does not name, are left
+/// out. A large group is read from its most recent [`SHARED_WORDS_FROM`] learnings.
+pub fn words_shared_by(
+    lib: &Library,
+    g: &Group,
+    (incident, learning): (usize, usize),
+    limit: usize,
+) -> Vec<String> {
+    let mut words = Words::default();
+    // Stem -> (its spelling in this learning, the other incidents whose learnings use it).
+    let mut own: BTreeMap<Arc<str>, (String, Vec<usize>)> = BTreeMap::new();
+    words.each(
+        &lib.incidents[incident].learnings[learning].text,
+        |stem, spelling| {
+            own.entry(stem.clone())
+                .or_insert_with(|| (spelling.to_lowercase(), Vec::new()));
+        },
+    );
+    let mut others: Vec<(usize, usize)> = g
+        .citations
+        .iter()
+        .rev()
+        .filter(|&&(i, _)| i != incident)
+        .take(SHARED_WORDS_FROM)
+        .copied()
+        .collect();
+    others.sort_unstable();
+    for (i, l) in others {
+        words.each(&lib.incidents[i].learnings[l].text, |stem, _| {
+            if let Some((_, incidents)) = own.get_mut(stem) {
+                if incidents.last() != Some(&i) {
+                    incidents.push(i);
+                }
+            }
+        });
+    }
+    most_shared(
+        own.into_iter()
+            .filter(|(_, (_, incidents))| !incidents.is_empty())
+            .map(|(stem, (word, incidents))| (stem, word, incidents.len())),
+        limit,
+    )
+}
+
+/// Reads the words of texts as the clustering counts them.
+#[derive(Default)]
+struct Words {
+    tokens: Tokens,
+    counts: Counts,
+}
+
+impl Words {
+    /// Calls `f` with the stem and the spelling of every word of `text` that the clustering
+    /// counts (stems of content words, no filler).
+    fn each(&mut self, text: &str, mut f: impl FnMut(&Arc<str>, &str)) {
+        self.counts.clear();
+        self.tokens.count(text, 1.0, &mut self.counts);
+        let counts = &self.counts;
         crate::analysis::with(|a| {
             a.each(text, |range, term| {
                 // The first half of a contraction ("shouldn't") is no word to show.
                 let rest = &text[range.end..];
                 let contraction = rest.starts_with("'t") || rest.starts_with("’t");
-                if term.stop || contraction || !counts.contains_key(&term.text) {
-                    return;
-                }
-                let (_, incidents) = words
-                    .entry(term.text.clone())
-                    .or_insert_with(|| (text[range].to_lowercase(), Vec::new()));
-                if incidents.last() != Some(&incident) {
-                    incidents.push(incident);
+                if !term.stop && !contraction && counts.contains_key(&term.text) {
+                    f(&term.text, &text[range]);
                 }
             })
         });
     }
-    // Among words shared as widely, the more specific first: those in fewer wordings of the
-    // lesson library ("idempotency" before "against").
+}
+
+/// The `limit` words most widely shared, from (stem, word, how many incidents share it); among
+/// words shared as widely, the more specific first: those in fewer wordings of the lesson library
+/// ("idempotency" before "against").
+fn most_shared(
+    words: impl Iterator<Item = (Arc<str>, String, usize)>,
+    limit: usize,
+) -> Vec<String> {
     let space = LessonSpace::for_lexicon(Lexicon::builtin());
     let (background, _) = space.background();
     let mut shared: Vec<(usize, u32, String)> = words
-        .into_iter()
-        .filter(|(_, (_, incidents))| incidents.len() >= 2)
-        .map(|(stem, (word, incidents))| {
+        .map(|(stem, word, incidents)| {
             let common = background.get(&stem).copied().unwrap_or(0);
-            (incidents.len(), common, word)
+            (incidents, common, word)
         })
         .collect();
     shared.sort_by(|a, b| {

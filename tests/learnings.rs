@@ -904,3 +904,56 @@ fn id_none_in_front_matter_keeps_a_learning_out_of_every_grouping() {
     );
     assert_eq!(clusters("    id: none\n"), serde_json::json!([]));
 }
+
+#[test]
+fn check_names_only_words_a_flagged_learning_shares_with_the_learnings_it_reads_like() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("dfds"), &root);
+    let (_, findings) = check_json(&root, &[]);
+    let mut named = 0;
+    for f in findings
+        .iter()
+        .filter(|f| f["rule"] == "near-duplicate-learning")
+    {
+        let message = f["message"].as_str().unwrap();
+        let Some((_, words)) = message.split_once("(they share the word") else {
+            continue;
+        };
+        let text = std::fs::read_to_string(root.join(f["file"].as_str().unwrap())).unwrap();
+        // The learning: its list item, with the lines indented under it.
+        let mut lines = text.lines().skip(f["line"].as_u64().unwrap() as usize - 1);
+        let mut line = lines.next().unwrap().to_string();
+        for more in lines.take_while(|l| l.starts_with([' ', '\t'])) {
+            line.push_str(more);
+        }
+        let line = line.to_lowercase();
+        for word in words
+            .split('“')
+            .skip(1)
+            .map(|w| w.split('”').next().unwrap())
+        {
+            assert!(
+                line.contains(word),
+                "“{word}” is not in {line:?}: {message}"
+            );
+            named += 1;
+        }
+    }
+    assert!(named >= 20, "{named} words named");
+    // "Prioritize consoles + cron jobs over windows services" was said to share the words of
+    // its whole cluster ("critical", "implement", "starved", "priority").
+    let adsync = findings
+        .iter()
+        .find(|f| {
+            f["rule"] == "near-duplicate-learning"
+                && f["file"] == "PM2020-003 - Postmortem for ADSync migration.md"
+                && f["line"] == 32
+        })
+        .expect("the learning is still grouped");
+    let message = adsync["message"].as_str().unwrap();
+    assert!(
+        !message.contains("critical") && !message.contains("starved"),
+        "{message}"
+    );
+}
