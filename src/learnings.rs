@@ -609,6 +609,10 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         })
         .collect();
     let labels = cluster_twice(&rest_docs, &rest_vecs, &origins, &space, threshold);
+    // Back in place: a cluster's title is chosen by these vectors, which formed it.
+    for (&k, v) in rest.iter().zip(rest_vecs) {
+        clustering[k] = v;
+    }
     crate::timing("  clustered", t);
     let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (r, label) in labels.into_iter().enumerate() {
@@ -644,15 +648,12 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         // The id comes from the oldest member, so it never changes as the cluster grows; the
         // title from the most representative one, so it reads as the lesson they share.
         let oldest = m[0];
-        // A learning names the lesson better than an action item does ("Increase the topic
-        // from 6 to 24 partitions" is one incident's fix).
-        let learnings: Vec<usize> = m
+        let is_learning: Vec<bool> = m
             .iter()
-            .copied()
-            .filter(|&k| !matches!(items[k].kind, ItemKind::Action(_)))
+            .map(|&k| !matches!(items[k].kind, ItemKind::Action(_)))
             .collect();
-        let candidates = if learnings.is_empty() { &m } else { &learnings };
-        let title = sentence_title(texts[representative(&m, candidates, item_vecs)]);
+        let vectors: Vec<&SparseVec> = m.iter().map(|&k| &clustering[k]).collect();
+        let title = sentence_title(texts[m[representative(&vectors, &is_learning)]]);
         let base = cluster_base_id(texts[oldest]);
         let mut id = base.clone();
         let mut n = 2;
@@ -671,31 +672,54 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     }
 }
 
-/// The candidate closest to the centroid of a cluster's members `pool` (short, central texts
-/// read best as a title); ties go to the oldest (first) candidate.
-fn representative(pool: &[usize], candidates: &[usize], vectors: &[SparseVec]) -> usize {
-    let mut centroid: HashMap<u32, f32> = HashMap::new();
-    for &k in pool {
-        for &(t, w) in &vectors[k] {
+/// How representative a learning must be, as a share of the most representative member's
+/// mean similarity to the others, to name its cluster before an action item does. A learning
+/// names the lesson better than an action item ("Increase the topic from 6 to 24 partitions"
+/// is one incident's fix), but not a learning that joined on one word: on dfds, "Keep log book"
+/// (a journal of the response) joined six action items about Fluentd and CloudWatch log alerts
+/// on "log" and the concept it evokes, at 0.57 of their best member's mean, and named them all.
+/// Every other learning that names a dfds cluster is at 0.75 or more of its best member's mean,
+/// and a few at 0.75 to 0.8 give way to a clearer action item ("Implement priority-classes for
+/// critical workloads" rather than a paragraph about re-provisioning nodes).
+const LEARNING_TITLE_SHARE: f32 = 0.8;
+
+/// The index of the member of a cluster (its members' `vectors`, oldest first) that names it:
+/// the one with the highest mean similarity to the others, unless a learning (`is_learning`)
+/// is at least [`LEARNING_TITLE_SHARE`] as representative, when the most representative
+/// learning does. Ties go to the oldest (first) member.
+fn representative(vectors: &[&SparseVec], is_learning: &[bool]) -> usize {
+    let mut centroid: FxHashMap<u32, f32> = FxHashMap::default();
+    for v in vectors {
+        for &(t, w) in v.iter() {
             *centroid.entry(t).or_default() += w;
         }
     }
-    let score = |k: usize| -> f32 {
-        vectors[k]
-            .iter()
-            .map(|(t, w)| centroid.get(t).copied().unwrap_or(0.0) * w)
-            .sum()
+    // The mean similarity to the other members: the dot product with the sum of all, less the
+    // member's own part.
+    let others = (vectors.len().max(2) - 1) as f32;
+    let mean: Vec<f32> = vectors
+        .iter()
+        .map(|v| {
+            let (with_all, own) = v.iter().fold((0.0, 0.0), |(a, o), (t, w)| {
+                (a + centroid.get(t).copied().unwrap_or(0.0) * w, o + w * w)
+            });
+            (with_all - own) / others
+        })
+        .collect();
+    // The oldest of those as representative as the best: the two members of a pair are
+    // equally so, though rounding may say otherwise in the last bits.
+    let best_of = |keep: &dyn Fn(usize) -> bool| {
+        let top = (0..vectors.len())
+            .filter(|&k| keep(k))
+            .map(|k| mean[k])
+            .fold(f32::NEG_INFINITY, f32::max);
+        (0..vectors.len()).find(|&k| keep(k) && mean[k] >= top - 1e-4)
     };
-    let mut best = candidates[0];
-    let mut best_score = score(best);
-    for &k in &candidates[1..] {
-        let s = score(k);
-        if s > best_score {
-            best = k;
-            best_score = s;
-        }
+    let best = best_of(&|_| true).unwrap_or(0);
+    match best_of(&|k| is_learning[k]) {
+        Some(l) if mean[l] >= LEARNING_TITLE_SHARE * mean[best] => l,
+        _ => best,
     }
-    best
 }
 
 /// How much of the single strongest shared term is discounted from a similarity: two texts
@@ -1784,11 +1808,10 @@ mod tests {
             vec![(1, 0.6), (2, 0.8)],
             vec![(1, 1.0)],
         ];
-        assert_eq!(representative(&[0, 1, 2], &[0, 1, 2], &v), 2);
+        let v: Vec<&SparseVec> = v.iter().collect();
+        assert_eq!(representative(&v, &[false; 3]), 2);
         // Equal scores: the first (oldest) member.
-        assert_eq!(representative(&[0, 1], &[0, 1], &v), 0);
-        // Only candidates (a cluster's learnings, not its action items) can name it.
-        assert_eq!(representative(&[0, 1, 2], &[0, 1], &v), 0);
+        assert_eq!(representative(&v[..2], &[false; 2]), 0);
     }
 
     #[test]
@@ -1824,5 +1847,29 @@ mod tests {
         );
         let long = sentence_title(&"word ".repeat(40));
         assert!(long.ends_with('…') && long.chars().count() <= 91, "{long}");
+    }
+
+    #[test]
+    fn a_learning_names_its_cluster_unless_it_is_far_less_representative_than_an_action_item() {
+        // Three action items about one thing, and a learning that joined them on one word.
+        let v: Vec<SparseVec> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.6), (1, 0.8)],
+            vec![(1, 0.3), (3, 0.954)],
+        ];
+        let v: Vec<&SparseVec> = v.iter().collect();
+        // The learning's mean similarity to the others is 0.2; the third action item's 0.72.
+        assert_eq!(representative(&v, &[false, false, false, true]), 2);
+        // A learning nearly as close to the others as the best action item names them (a mean
+        // similarity of 0.84 against 0.93).
+        let w: Vec<SparseVec> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.6), (1, 0.8)],
+            vec![(0, 0.6), (1, 0.6), (2, 0.529)],
+        ];
+        let w: Vec<&SparseVec> = w.iter().collect();
+        assert_eq!(representative(&w, &[false, false, false, true]), 3);
     }
 }

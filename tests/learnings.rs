@@ -957,3 +957,21 @@ fn check_names_only_words_a_flagged_learning_shares_with_the_learnings_it_reads_
         "{message}"
     );
 }
+
+#[test]
+fn a_learning_that_joined_a_cluster_of_action_items_on_one_word_does_not_name_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("dfds"), &root);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    // "Keep log book" (a journal of the response) joins six action items about Fluentd and
+    // CloudWatch log alerts on "log" and the logging concept it evokes; it used to title them.
+    let id = learning_of(&out, "PM2021-009", "Keep log book");
+    let cluster = exported_learnings(&out, false)
+        .into_iter()
+        .find(|l| l["id"] == id)
+        .expect("the cluster is exported");
+    let title = cluster["title"].as_str().unwrap();
+    assert!(title.contains("Fluentd"), "{title}");
+}
