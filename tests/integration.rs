@@ -1650,3 +1650,40 @@ fn control_characters_written_as_character_references_in_the_body_never_reach_th
         "{feed}"
     );
 }
+
+#[test]
+fn repository_files_without_an_extension_beside_postmortems_at_the_root_are_not_incidents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    write_files(
+        &root,
+        &[
+            (
+                "2024-03-01-disk-full.md",
+                "# Disk full\n\nDate: 2024-03-01\n",
+            ),
+            ("Dockerfile", "# syntax=docker/dockerfile:1\nFROM alpine\n"),
+            ("Makefile", "# Build the site\n\nall:\n\thindsight build\n"),
+            ("CODEOWNERS", "# Owners\n\n* @team-sre\n"),
+            ("Justfile", "# Recipes\n\nbuild:\n    hindsight build\n"),
+            ("NOTICE", "# Notice\n\nThis product includes software.\n"),
+            // Names no list holds: a comment runs into the next line, or is a directive.
+            ("deploy", "#!/bin/sh\n# Deploy\nset -e\n"),
+            ("crontab", "# m h dom mon dow command\n0 5 * * * backup\n"),
+            ("buildkit", "# syntax=docker/dockerfile:1\n\nFROM alpine\n"),
+            // A real postmortem without an extension stays one.
+            (
+                "2024-04-02-dns-outage",
+                "# DNS outage\n\nDate: 2024-04-02\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let mut sources = exported(&out, "source");
+    sources.sort();
+    assert_eq!(
+        sources,
+        ["2024-03-01-disk-full.md", "2024-04-02-dns-outage"]
+    );
+}

@@ -318,6 +318,49 @@ const META_FILES: &[&str] = &[
     "summary",
 ];
 
+/// Files without an extension that repositories keep for their tools and people, never
+/// postmortems whatever they open with: a `# comment` atop a Dockerfile reads like a heading.
+const TOOL_FILES: &[&str] = &[
+    "authors",
+    "berksfile",
+    "brewfile",
+    "build",
+    "capfile",
+    "changes",
+    "codeowners",
+    "containerfile",
+    "contributors",
+    "copying",
+    "dangerfile",
+    "dockerfile",
+    "earthfile",
+    "fastfile",
+    "gemfile",
+    "gnumakefile",
+    "guardfile",
+    "history",
+    "install",
+    "jenkinsfile",
+    "justfile",
+    "maintainers",
+    "makefile",
+    "news",
+    "notice",
+    "owners",
+    "patents",
+    "pipfile",
+    "podfile",
+    "procfile",
+    "rakefile",
+    "sconscript",
+    "sconstruct",
+    "snakefile",
+    "thanks",
+    "tiltfile",
+    "vagrantfile",
+    "workspace",
+];
+
 /// A file or folder that a link names, that exists but that `build` does not publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unpublished {
@@ -1155,7 +1198,10 @@ fn walk(
             .extension()
             .map(|e| e.to_string_lossy().into_owned());
         let is_md = matches!(ext.as_deref(), Some("md") | Some("markdown"));
-        let looks_md = is_md || (ext.is_none() && looks_like_markdown(path));
+        let looks_md = is_md
+            || (ext.is_none()
+                && !TOOL_FILES.contains(&lower.as_str())
+                && looks_like_markdown(path));
         if !looks_md {
             if matches!(ext.as_deref(), Some("txt") | Some("mdx") | Some("mkd"))
                 && looks_like_markdown(path)
@@ -1368,6 +1414,10 @@ fn looks_like_markdown(path: &Path) -> bool {
     opens_like_markdown(&String::from_utf8_lossy(&buf[..n]))
 }
 
+/// Whether a text opens like Markdown. A `#` line is a title only when a blank line, the end or
+/// a heading of another level follows it, and when it is not a directive such as
+/// `# syntax=docker/dockerfile:1`: the comment atop a script or a configuration file runs
+/// straight into the next line (`# Owners` then `* @team`) or into more comment lines.
 fn opens_like_markdown(head: &str) -> bool {
     let mut lines = head
         .trim_start_matches('\u{feff}')
@@ -1376,17 +1426,30 @@ fn opens_like_markdown(head: &str) -> bool {
     let Some(first) = lines.next() else {
         return false;
     };
-    let atx = first.trim_start_matches('#');
-    let hashes = first.len() - atx.len();
+    let next = lines.next();
+    if first.trim_end() == "---" {
+        return true;
+    }
+    if let Some(level) = atx_level(first) {
+        let text = first[level..].trim();
+        let directive = !text.contains(char::is_whitespace) && text.contains('=');
+        return !directive
+            && next
+                .is_none_or(|l| l.trim().is_empty() || atx_level(l).is_some_and(|n| n != level));
+    }
     let underline = |l: &str, c: char| {
         let l = l.trim();
         l.len() >= 2 && l.chars().all(|x| x == c)
     };
-    (1..=6).contains(&hashes) && atx.starts_with(' ')
-        || first.trim_end() == "---"
-        || lines
-            .next()
-            .is_some_and(|l| underline(l, '=') || underline(l, '-'))
+    next.is_some_and(|l| underline(l, '=') || underline(l, '-'))
+}
+
+/// The level of an ATX heading line (`## Summary` is 2), `None` for any other line (a shebang
+/// `#!/bin/sh`, `#comment`, seven `#`).
+fn atx_level(line: &str) -> Option<usize> {
+    let text = line.trim_start_matches('#');
+    let level = line.len() - text.len();
+    ((1..=6).contains(&level) && text.starts_with([' ', '\t'])).then_some(level)
 }
 
 #[cfg(test)]
@@ -1397,7 +1460,9 @@ mod tests {
     fn a_file_without_an_extension_is_markdown_when_it_opens_like_markdown() {
         for yes in [
             "# Disk full\n",
-            "\u{feff}\n## Summary\ntext",
+            "\u{feff}\n## Summary\n\ntext",
+            "# Bad AWS EKS AMI \n\n## Summary\n",
+            "# Disk full\n## Summary\n",
             "---\ntitle: x\n---\n",
             "Kafka consumer lag\n==================\n\nnotes",
             "Kafka consumer lag\n---\n",
@@ -1410,6 +1475,11 @@ mod tests {
             "####### seven\n",
             "",
             "plain text\nmore text\n",
+            "# syntax=docker/dockerfile:1\n\nFROM alpine\n",
+            "# Build the site\nall:\n\thindsight build\n",
+            "# Owners\n* @team-sre\n",
+            "# Copyright 2024 Example\n# Licensed under MIT\n\nset -e\n",
+            "#\n\nnotes\n",
         ] {
             assert!(!opens_like_markdown(no), "{no:?}");
         }
