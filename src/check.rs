@@ -153,6 +153,12 @@ pub const RULES: &[Rule] = &[
         "a link to a draft or internal postmortem",
     ),
     rule_def(
+        "unknown-related",
+        W,
+        false,
+        "a `related` id that names no postmortem",
+    ),
+    rule_def(
         "missing-image",
         E,
         false,
@@ -573,6 +579,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     severity(ctx, inc, &mut out);
     required(ctx, inc, &mut out);
     links(ctx, inc, &mut out);
+    related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
     derived(inc, &mut out);
@@ -881,6 +888,45 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             }
             LinkKind::Learning(_) | LinkKind::Asset | LinkKind::External => {}
         }
+    }
+}
+
+/// Ids in front-matter `related` that name no postmortem: hand-written links that lead nowhere,
+/// which ranking related incidents would otherwise drop without a word.
+fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    for (i, id) in inc.related.iter().enumerate() {
+        if ctx.by_id.contains_key(id.as_str()) {
+            continue;
+        }
+        let renamed = ctx
+            .site
+            .library
+            .incidents
+            .iter()
+            .find(|o| o.aliases.iter().any(|a| a == id));
+        let hint = if let Some(o) = renamed {
+            format!(
+                "`{id}` is an old id of `{}` (see its `aliases`): write `{}`",
+                o.id, o.id
+            )
+        } else {
+            let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
+            ids.sort_unstable();
+            match did_you_mean(id, &ids) {
+                Some(s) => format!("did you mean `{s}`? `related` lists the ids of other postmortems"),
+                None => "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into(),
+            }
+        };
+        let (line, column) = inc.front_matter.entry_at("related", i);
+        out.push(
+            finding(
+                "unknown-related",
+                &inc.source,
+                format!("`related` names `{id}`, which is no postmortem's id"),
+            )
+            .at(line, column)
+            .hint(hint),
+        );
     }
 }
 

@@ -1526,3 +1526,63 @@ fn an_image_or_embed_of_a_markdown_file_says_what_the_file_is_and_an_iframe_show
         ]
     );
 }
+
+#[test]
+fn an_unknown_related_id_is_a_warning_at_its_entry_with_the_nearest_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let post = |id: &str, extra: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
+    };
+    write_files(
+        root,
+        &[
+            (
+                "content/a.md",
+                &post(
+                    "PM2024-001",
+                    "related: [PM9999-999, PM2024-02, PM2024-003]\n",
+                ),
+            ),
+            (
+                "content/b.md",
+                &post("PM2024-002", "related:\n  - PM2024-3\n"),
+            ),
+            ("content/c.md", &post("PM2024-003", "aliases: [PM2024-3]\n")),
+        ],
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "a warning, not an error: {findings:#?}");
+    let found: Vec<_> = with_rule(&findings, "unknown-related")
+        .iter()
+        .map(|f| {
+            let at = (
+                f["level"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            );
+            (at, f["hint"].as_str().unwrap())
+        })
+        .collect();
+    let at: Vec<_> = found.iter().map(|f| f.0).collect();
+    assert_eq!(
+        at,
+        [
+            ("warning", "content/a.md", 5, 11),
+            ("warning", "content/a.md", 5, 23),
+            ("warning", "content/b.md", 6, 5),
+        ]
+    );
+    assert!(!found[0].1.contains("did you mean"), "{}", found[0].1);
+    assert!(
+        found[1].1.contains("did you mean `PM2024-002`?"),
+        "{}",
+        found[1].1
+    );
+    assert!(
+        found[2].1.contains("old id of `PM2024-003`"),
+        "{}",
+        found[2].1
+    );
+}

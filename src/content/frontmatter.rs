@@ -186,11 +186,24 @@ pub struct FrontMatter {
     pub path: Option<Vec<PathStep>>,
     /// Line of each key that was present, for later findings.
     pub lines: Vec<(String, usize)>,
+    /// Line and column of each entry of the lists of texts (`services`, `tags`, `authors`,
+    /// `related`, `aliases`), by key.
+    pub entries: Vec<(String, Vec<(usize, usize)>)>,
 }
 
 impl FrontMatter {
     pub fn line_of(&self, key: &str) -> Option<usize> {
         self.lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l)
+    }
+
+    /// Line and column of entry `i` of the list of texts under `key`; column 1 of the key's
+    /// line when that entry cannot be located.
+    pub fn entry_at(&self, key: &str, i: usize) -> (usize, usize) {
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, at)| at.get(i).copied())
+            .unwrap_or((self.line_of(key).unwrap_or(1), 1))
     }
 }
 
@@ -393,6 +406,8 @@ pub fn parse(
                         _ => &mut fm.aliases,
                     };
                     *slot = Some(list);
+                    let at = entry_positions(&lines, line, yaml_line);
+                    fm.entries.push((key.clone(), at));
                 }
                 None => problems.push(type_err("a list of texts", "[a, b]")),
             },
@@ -699,6 +714,95 @@ fn describe(v: &Value) -> &'static str {
         Value::Mapping(_) => "a mapping",
         Value::Tagged(_) => "a tagged value",
     }
+}
+
+/// Where each entry of the list of texts under the top-level key on file line `key_line` is
+/// written: the `- ` items of a block list, the entries of a flow list (`[a, "b, c"]`, over
+/// several lines if need be), or the comma-separated parts of a text (`a, b`).
+fn entry_positions(lines: &[&str], key_line: usize, yaml_line: usize) -> Vec<(usize, usize)> {
+    let index = key_line - yaml_line;
+    let Some(l) = lines.get(index) else {
+        return Vec::new();
+    };
+    let Some(colon) = l.find(':') else {
+        return Vec::new();
+    };
+    let value = colon + 1 + (l[colon + 1..].len() - l[colon + 1..].trim_start().len());
+    let rest = l[value..].trim_end();
+    if rest.is_empty() || rest.starts_with('#') {
+        return item_positions(lines, key_line, yaml_line)
+            .iter()
+            .map(ItemPos::at)
+            .collect();
+    }
+    if !rest.starts_with('[') {
+        let mut out = Vec::new();
+        let mut from = value;
+        for part in rest.split(',') {
+            let lead = part.len() - part.trim_start().len();
+            if !part.trim().is_empty() {
+                out.push((key_line, column_of(l, from + lead)));
+            }
+            from += part.len() + 1;
+        }
+        return out;
+    }
+    // A flow list: an entry starts at the first character after `[` or after a `,` of the
+    // list itself (not of a quoted text, nor of a list or mapping inside it).
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut expect = false;
+    for (i, l) in lines.iter().enumerate().skip(index) {
+        let from = if i == index { value } else { 0 };
+        let mut prev = ' ';
+        let mut chars = l[from..].char_indices();
+        while let Some((j, c)) = chars.next() {
+            let at = from + j;
+            if let Some(q) = quote {
+                if q == '"' && c == '\\' || q == '\'' && c == q && l[at + 1..].starts_with(q) {
+                    // An escaped character: `\"` in double quotes, `''` in single ones.
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+                prev = c;
+                continue;
+            }
+            if c == '#' && prev.is_whitespace() {
+                break;
+            }
+            prev = c;
+            match c {
+                '[' | '{' => {
+                    depth += 1;
+                    if depth == 1 {
+                        expect = true;
+                        continue;
+                    }
+                }
+                ']' | '}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return out;
+                    }
+                }
+                ',' if depth == 1 => {
+                    expect = true;
+                    continue;
+                }
+                _ => {}
+            }
+            if expect && !c.is_whitespace() {
+                out.push((i + yaml_line, column_of(l, at)));
+                expect = false;
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Line (in the file) and column of a top-level key.
@@ -1097,5 +1201,28 @@ action_items:
     fn times_without_offsets_are_utc() {
         let t = parse_datetime("2024-03-01 14:05").unwrap();
         assert_eq!(t.to_rfc3339(), "2024-03-01T14:05:00+00:00");
+    }
+
+    #[test]
+    fn each_entry_of_a_list_of_texts_is_located_in_flow_block_and_comma_forms() {
+        let yaml = "\
+aliases: [PM2024-1, /old/a/, \"old, thing\", 'it''s']
+tags:
+  - db
+  -   disk # full
+related: PM1,  PM2
+services: [
+    api, \"web\"  # the front end
+  , batch]
+";
+        let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        assert!(problems.is_empty(), "{problems:?}");
+        let at = |key: &str, n: usize| (0..n).map(|i| fm.entry_at(key, i)).collect::<Vec<_>>();
+        assert_eq!(at("aliases", 4), [(2, 11), (2, 21), (2, 30), (2, 44)]);
+        assert_eq!(at("tags", 2), [(4, 5), (5, 7)]);
+        assert_eq!(at("related", 2), [(6, 10), (6, 16)]);
+        assert_eq!(at("services", 3), [(8, 5), (8, 10), (9, 5)]);
+        // An entry that cannot be located falls back to the key's line.
+        assert_eq!(fm.entry_at("aliases", 9), (2, 1));
     }
 }
