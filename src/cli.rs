@@ -96,8 +96,9 @@ pub struct SearchArgs {
     /// Print one JSON array of hits: id, url, title, date, score, section, snippet.
     #[arg(long)]
     pub json: bool,
-    /// At most this many hits.
-    #[arg(long, default_value_t = 10, value_name = "N")]
+    /// At most this many hits (1 or more).
+    #[arg(long, default_value_t = 10, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub limit: usize,
     /// Only incidents with this tag (repeat to require several).
     #[arg(long, value_name = "TAG")]

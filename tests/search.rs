@@ -551,3 +551,43 @@ fn the_search_statistics_made_in_the_pass_shared_with_related_incidents_are_thos
         }
     }
 }
+
+#[test]
+fn a_limit_of_zero_is_a_usage_error_and_no_result_under_filters_names_the_filters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[(
+            "content/disk.md",
+            "---\nseverity: SEV2\n---\n# Disk full\n\nThe logs filled the disk.\n",
+        )],
+    );
+    // `--limit 0` could only ever print nothing: clap refuses it.
+    for args in [
+        &["logs", "--limit", "0"][..],
+        &["logs", "--json", "--limit", "0"],
+    ] {
+        let o = search(root, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty());
+        assert!(stderr(&o).contains("--limit"), "{}", stderr(&o));
+    }
+    assert_eq!(ids(&hits(root, &["logs", "--limit", "1"])), ["disk"]);
+    // SEV1 is in the default scale but no incident has it: nothing found, said as such.
+    let said = |args: &[&str]| {
+        let o = search(root, args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(o.stdout.is_empty());
+        stderr(&o).trim().to_string()
+    };
+    assert_eq!(
+        said(&["", "--severity", "SEV1"]),
+        "No incidents match --severity SEV1."
+    );
+    assert_eq!(
+        said(&["logs", "--severity", "SEV1", "--since", "2020-01-01"]),
+        "No results for \"logs\" among the incidents that match --severity SEV1 --since 2020-01-01."
+    );
+    assert_eq!(said(&["printer"]), "No results for \"printer\".");
+}

@@ -156,6 +156,34 @@ impl Filters {
             && self.severities.is_empty()
             && self.since.is_none()
     }
+
+    /// The filters as the flags that set them: `--tag dns --severity SEV1`.
+    fn as_flags(&self) -> String {
+        let mut flags: Vec<String> = Vec::new();
+        for (flag, values) in [
+            ("--tag", &self.tags),
+            ("--service", &self.services),
+            ("--severity", &self.severities),
+        ] {
+            flags.extend(values.iter().map(|v| format!("{flag} {v}")));
+        }
+        flags.extend(self.since.map(|d| format!("--since {d}")));
+        flags.join(" ")
+    }
+}
+
+/// What `search` says on stderr when nothing matched: with no word to look for, the filters
+/// alone chose the incidents, and the query is not worth quoting.
+fn no_results(query: &str, filters: &Filters) -> String {
+    let quoted = crate::render::truncate(query, 80);
+    match (terms(query).is_empty(), filters.is_empty()) {
+        (true, _) => format!("No incidents match {}.", filters.as_flags()),
+        (false, true) => format!("No results for \"{quoted}\"."),
+        (false, false) => format!(
+            "No results for \"{quoted}\" among the incidents that match {}.",
+            filters.as_flags()
+        ),
+    }
 }
 
 /// A snippet of text with the byte ranges of the matched words.
@@ -634,10 +662,7 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         format!("{}\n", to_json(&outcome.hits))
     } else if outcome.hits.is_empty() {
         if !args.common.quiet {
-            eprintln!(
-                "No results for \"{}\".",
-                crate::render::truncate(&args.query, 80)
-            );
+            eprintln!("{}", no_results(&args.query, &filters));
         }
         String::new()
     } else {
