@@ -1118,28 +1118,29 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
 /// Aliases must be ids or paths, and must not collide with a page or with another alias.
 fn alias_rules(site: &Site) -> Vec<Diagnostic> {
     let pages: HashSet<String> = crate::render::page_urls(site).into_iter().collect();
-    let mut claims: BTreeMap<String, Vec<&Incident>> = BTreeMap::new();
+    // Each URL the aliases claim, with the incidents claiming it and the entry that does.
+    let mut claims: BTreeMap<String, Vec<(&Incident, usize)>> = BTreeMap::new();
     let mut out = Vec::new();
     for inc in &site.library.incidents {
-        let line = fm_line(inc, "aliases");
-        for alias in &inc.aliases {
+        for (i, alias) in inc.aliases.iter().enumerate() {
+            let (line, column) = inc.front_matter.entry_at("aliases", i);
             match crate::render::alias_path(alias, "incidents") {
                 Err(why) => out.push(
                     finding("bad-alias", &inc.source, format!("alias `{alias}` cannot be used: {why}"))
-                        .at(line, 1)
+                        .at(line, column)
                         .hint("an alias is an old id (`PM2019-9`) or an old URL path from the site root (`/incidents/old-name/`)"),
                 ),
                 Ok(path) if path == inc.url() => out.push(
                     finding("bad-alias", &inc.source, format!("alias `{alias}` is this postmortem's own URL"))
-                        .at(line, 1)
+                        .at(line, column)
                         .hint("remove it: an alias is an old URL that should lead here"),
                 ),
                 Ok(path) if pages.contains(&path) => out.push(
                     finding("bad-alias", &inc.source, format!("alias `{alias}` is the URL of an existing page, `/{path}`"))
-                        .at(line, 1)
+                        .at(line, column)
                         .hint("a redirect cannot replace a page; remove the alias or move that page"),
                 ),
-                Ok(path) => claims.entry(path).or_default().push(inc),
+                Ok(path) => claims.entry(path).or_default().push((inc, i)),
             }
         }
     }
@@ -1147,15 +1148,16 @@ fn alias_rules(site: &Site) -> Vec<Diagnostic> {
         if incs.len() < 2 {
             continue;
         }
-        for inc in &incs {
+        for &(inc, i) in &incs {
             let others: Vec<&str> = incs
                 .iter()
-                .filter(|o| o.id != inc.id)
-                .map(|o| o.source.as_str())
+                .filter(|(o, _)| o.id != inc.id)
+                .map(|(o, _)| o.source.as_str())
                 .collect();
+            let (line, column) = inc.front_matter.entry_at("aliases", i);
             out.push(
                 finding("bad-alias", &inc.source, format!("alias for `/{path}` is also claimed by {}", others.join(", ")))
-                    .at(fm_line(inc, "aliases"), 1)
+                    .at(line, column)
                     .hint("an old URL can redirect to one page only; keep the alias on the postmortem that replaced it"),
             );
         }

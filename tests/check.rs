@@ -1586,3 +1586,14 @@ fn an_unknown_related_id_is_a_warning_at_its_entry_with_the_nearest_id() {
         found[2].1
     );
 }
+
+#[test]
+fn a_bad_alias_is_reported_at_its_entry_in_the_list() {
+    let (_tmp, root) = basic_with_aliases(r#"[FX-1, /stats/, "old thing"]"#);
+    let (_, findings) = check_json(&root, &[]);
+    let at: Vec<_> = with_rule(&findings, "bad-alias")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(at, [(3, 17), (3, 26)], "{findings:#?}");
+}
