@@ -260,7 +260,7 @@ fn reason_text(r: &Reason) -> String {
 fn term_links(kind: &str, names: &[String]) -> Vec<Value> {
     names
         .iter()
-        .map(|n| json!({"name": n, "url": format!("{kind}/{}/", slugify(n))}))
+        .map(|n| json!({"name": n, "url": format!("{kind}/{}/", crate::taxonomy::term_slug(n))}))
         .collect()
 }
 

@@ -2,7 +2,10 @@
 Tags, services, severities and years: the ways to browse incidents besides learnings.
 
 Each taxonomy maps a URL slug to a term and the incidents carrying it (newest first, the
-library's order). Names that slugify alike (`Kubernetes`, `kubernetes`) share one page.
+library's order). Names that slugify alike (`Kubernetes`, `kubernetes`) share one page. A tag's
+or a service's slug reads `+` and `#` after a letter as `plus` and `sharp` (`C++` is
+`c-plus-plus`, `C#` is `c-sharp`, neither is `c`), and a name with no letter or digit (`..`) is
+spelled by its bytes after `_` (`_2e2e`), which no other name's slug can be.
 */
 
 use std::collections::BTreeMap;
@@ -10,6 +13,26 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::content::Library;
 use crate::markdown::slugify;
+
+/// The URL slug of a tag or a service (see the module's documentation).
+pub fn term_slug(name: &str) -> String {
+    let mut spelled = String::with_capacity(name.len());
+    let mut prev = ' ';
+    for c in name.chars() {
+        match c {
+            '+' if prev.is_alphanumeric() || prev == '+' => spelled.push_str(" plus "),
+            '#' if prev.is_alphanumeric() => spelled.push_str(" sharp "),
+            _ => spelled.push(c),
+        }
+        prev = c;
+    }
+    let slug = slug::slugify(&spelled);
+    if !slug.is_empty() {
+        return slug;
+    }
+    let bytes: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("_{bytes}")
+}
 
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -82,7 +105,11 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
             if name.is_empty() {
                 return;
             }
-            let slug = slugify(name);
+            let slug = if k < 2 {
+                term_slug(name)
+            } else {
+                slugify(name)
+            };
             let seen = spellings[k].entry(slug.clone()).or_default();
             match seen.iter_mut().find(|(s, _)| s == name) {
                 Some((_, n)) => *n += 1,
@@ -183,7 +210,7 @@ pub fn spell_alike(lib: &mut Library, taxonomies: &[Taxonomy]) {
     let respell = |list: &mut Vec<String>, names: &BTreeMap<&str, &str>| {
         let mut out: Vec<String> = Vec::with_capacity(list.len());
         for t in list.drain(..) {
-            let t = match names.get(slugify(t.trim()).as_str()) {
+            let t = match names.get(term_slug(t.trim()).as_str()) {
                 Some(name) => name.to_string(),
                 None => t,
             };

@@ -1687,3 +1687,50 @@ fn repository_files_without_an_extension_beside_postmortems_at_the_root_are_not_
         ["2024-03-01-disk-full.md", "2024-04-02-dns-outage"]
     );
 }
+
+#[test]
+fn tags_and_services_that_only_punctuation_or_a_plus_or_sharp_tells_apart_get_pages_of_their_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let post = |n: u32, services: &str, tags: &str| {
+        format!("---\ndate: 2024-03-0{n}\nservices: {services}\ntags: {tags}\n---\n# Outage {n}\n\nText.\n")
+    };
+    write_files(
+        &root,
+        &[
+            ("content/a.md", &post(1, r#"[".."]"#, "[C++, Kubernetes]")),
+            ("content/b.md", &post(2, "[section]", "[C, kubernetes]")),
+            (
+                "content/c.md",
+                &post(3, r#"["?"]"#, "[c#, g++, \"#oncall\"]"),
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let terms = |kind: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(out.join(kind))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "index.html")
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(terms("services"), ["_2e2e", "_3f", "section"]);
+    assert_eq!(
+        terms("tags"),
+        [
+            "c",
+            "c-plus-plus",
+            "c-sharp",
+            "g-plus-plus",
+            "kubernetes",
+            "oncall"
+        ]
+    );
+    // The incident page links each term to its own page.
+    let page = std::fs::read_to_string(out.join("incidents/a/index.html")).unwrap();
+    assert!(page.contains("services/_2e2e/"), "{page}");
+    assert!(page.contains("tags/c-plus-plus/"), "{page}");
+}
