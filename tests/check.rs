@@ -1597,3 +1597,30 @@ fn a_bad_alias_is_reported_at_its_entry_in_the_list() {
         .collect();
     assert_eq!(at, [(3, 17), (3, 26)], "{findings:#?}");
 }
+
+#[test]
+fn an_invalid_due_date_in_an_action_items_table_is_a_warning_at_its_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Action items\n\n\
+             | Action | Owner | Due |\n\
+             |---|---|---|\n\
+             | Add a disk alert | sre | 2024-13-45 |\n\
+             | Rotate logs | sre | next sprint |\n\
+             | Grow the disk | dba | 2024-04-01 |\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let bad = with_rule(&findings, "bad-date");
+    assert_eq!(bad.len(), 1, "{findings:#?}");
+    assert_eq!(
+        (&bad[0]["level"], &bad[0]["line"], &bad[0]["column"]),
+        (&"warning".into(), &7.into(), &28.into())
+    );
+    assert!(bad[0]["message"].as_str().unwrap().contains("`2024-13-45`"));
+    assert!(bad[0]["hint"].as_str().unwrap().contains("YYYY-MM-DD"));
+}

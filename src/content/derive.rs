@@ -280,6 +280,8 @@ pub struct DerivedAction {
     pub owner: Option<String>,
     pub status: ActionStatus,
     pub due: Option<NaiveDate>,
+    /// The due cell of a table row when it is written like a date but is none (`2024-13-45`).
+    pub bad_due: Option<String>,
     pub line: usize,
     /// The canonical learning its author marked it as addressing.
     pub mark: Option<Mark>,
@@ -289,6 +291,16 @@ fn owner_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(r"(?i)(?:\(\s*(?:owner|owned by|assignee|assigned to)\s*[:=]?\s*([^)]+?)\s*\)|\b(?:owner|assignee)\s*[:=]\s*(@?[\w.-]+(?:\s[\w.-]+)?)\s*(?:$|[,;|]\s*)|(?:^|\s)@([A-Za-z0-9][\w.-]*)\s*$)").unwrap()
+    })
+}
+
+/// Something written as a date of numbers (`2024-13-45`, `2024-3-5`, `03/15/2024`): a due cell
+/// that holds one and no date is a mistake, where "next sprint" is a plan.
+fn numeric_date_regex() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"\b(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\b")
+            .unwrap()
     })
 }
 
@@ -341,6 +353,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     ActionStatus::Open
                 },
                 due: None,
+                bad_due: None,
                 line: item.line,
                 mark: sec.mark_at(item.line).cloned(),
             });
@@ -416,12 +429,16 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                             .find_map(ActionStatus::parse)
                     })
                     .unwrap_or(ActionStatus::Open);
+                let written = get(due_col);
+                let due = written
+                    .as_deref()
+                    .and_then(|d| crate::markdown::find_dates(d).first().copied());
                 out.push(DerivedAction {
                     text,
                     owner: get(owner_col),
                     status,
-                    due: get(due_col)
-                        .and_then(|d| crate::markdown::find_dates(&d).first().copied()),
+                    due,
+                    bad_due: written.filter(|d| due.is_none() && numeric_date_regex().is_match(d)),
                     line: *line,
                     mark: sec.mark_at(*line).cloned(),
                 });

@@ -735,6 +735,14 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 // Derivation looks for a date in the text only when the front matter has none.
                 parsed.forget_text(fm.date.is_none());
             }
+            // Action items are derived while the source can still place a finding.
+            let derived_actions = (raw.kind == Kind::Incident && fm.action_items.is_none())
+                .then(|| derive::action_items(&parsed, &opts.config.learnings.action_sections));
+            for a in derived_actions.iter().flatten() {
+                if let Some(written) = &a.bad_due {
+                    diags.push(bad_due(&raw, a.line, written));
+                }
+            }
             // The source is not needed once parsed; freeing it here lets the next files
             // reuse its memory (on 10,000 postmortems that is most of the input's size).
             let mut raw = raw;
@@ -744,7 +752,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
             match raw.kind {
                 Kind::Incident => {
-                    let mut inc = build_incident(raw, fm, id, has_fm, parsed, opts.config);
+                    let mut inc =
+                        build_incident(raw, fm, id, has_fm, parsed, derived_actions, opts.config);
                     if !opts.keep_text {
                         // Learnings, action items and the summary are derived; what stays of
                         // the sections is their headings.
@@ -957,12 +966,32 @@ pub fn unsafe_id(id: &str) -> Option<&'static str> {
     None
 }
 
+/// A due date in an action-items table that is written like a date but is none: a warning at
+/// the cell (the item is kept, without a due date).
+fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
+    let column = raw
+        .text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.find(written).map(|at| l[..at].chars().count() + 1))
+        .unwrap_or(1);
+    Diagnostic::warning(
+        "bad-date",
+        &raw.source,
+        format!("the due date `{written}` of this action item is not a date"),
+    )
+    .at(line, column)
+    .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
+}
+
+/// `derived_actions`: the action items derived from the body, when the front matter lists none.
 fn build_incident(
     raw: RawFile,
     fm: FrontMatter,
     id: String,
     has_fm: bool,
     parsed: Parsed,
+    derived_actions: Option<Vec<derive::DerivedAction>>,
     config: &Config,
 ) -> Incident {
     let mut derived = Vec::new();
@@ -1045,7 +1074,8 @@ fn build_incident(
             .collect(),
         None => {
             derived.push("action_items");
-            derive::action_items(&parsed, &config.learnings.action_sections)
+            derived_actions
+                .unwrap_or_default()
                 .into_iter()
                 .map(|a| ActionItem {
                     text: a.text,
