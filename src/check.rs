@@ -804,9 +804,23 @@ fn required(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Why `target` will not be on the published site that a page is on ("a draft", "in review",
+/// "internal"), or None when a link from the page to it leads somewhere: both are published,
+/// or neither is (`public` says whether the page is), or the site publishes drafts
+/// (`drafts = true`).
+fn left_unpublished(ctx: &Context, public: bool, target: &Incident) -> Option<&'static str> {
+    if !public || target.is_public() || ctx.site.config.drafts {
+        return None;
+    }
+    Some(match target.status {
+        Status::Draft => "a draft",
+        Status::Review => "in review",
+        Status::Published => "internal",
+    })
+}
+
 fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     let site = ctx.site;
-    let publishes_drafts = site.config.drafts;
     for l in &inc.links {
         let at = |d: Diagnostic| d.at(l.line, l.column);
         match &l.kind {
@@ -870,11 +884,11 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             }
             LinkKind::Incident(id) => {
                 let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
-                if inc.is_public() && !target.is_public() && !publishes_drafts {
+                if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
                     out.push(at(finding(
                         "link-to-unpublished",
                         &inc.source,
-                        format!("link to `{id}`, which is {} and will not be on the published site", if target.status != Status::Published { "not published" } else { "internal" }),
+                        format!("link to `{id}`, which is {why} and will not be on the published site"),
                     )
                     .hint(format!("publish `{}` first, or remove the link until it is", target.source))));
                 } else if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
@@ -892,10 +906,24 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
 }
 
 /// Ids in front-matter `related` that name no postmortem: hand-written links that lead nowhere,
-/// which ranking related incidents would otherwise drop without a word.
+/// which ranking related incidents would otherwise drop without a word. An id of a postmortem
+/// that the published site leaves out (a draft, one in review, an internal one) leads nowhere
+/// there either: `link-to-unpublished`, as for a link in the text.
 fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     for (i, id) in inc.related.iter().enumerate() {
-        if ctx.by_id.contains_key(id.as_str()) {
+        let (line, column) = inc.front_matter.entry_at("related", i);
+        if let Some(target) = ctx.by_id.get(id.as_str()) {
+            if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
+                out.push(
+                    finding(
+                        "link-to-unpublished",
+                        &inc.source,
+                        format!("`related` names `{id}`, which is {why} and will not be on the published site"),
+                    )
+                    .at(line, column)
+                    .hint(format!("publish `{}` first, or remove it from `related` until it is", target.source)),
+                );
+            }
             continue;
         }
         let renamed = ctx
@@ -917,7 +945,6 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                 None => "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into(),
             }
         };
-        let (line, column) = inc.front_matter.entry_at("related", i);
         out.push(
             finding(
                 "unknown-related",

@@ -1624,3 +1624,80 @@ fn an_invalid_due_date_in_an_action_items_table_is_a_warning_at_its_cell() {
     assert!(bad[0]["message"].as_str().unwrap().contains("`2024-13-45`"));
     assert!(bad[0]["hint"].as_str().unwrap().contains("YYYY-MM-DD"));
 }
+
+#[test]
+fn a_related_id_of_a_draft_or_internal_postmortem_is_a_warning_at_its_entry_saying_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let post = |id: &str, extra: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
+    };
+    write_files(
+        root,
+        &[
+            (
+                "content/a.md",
+                &post(
+                    "PM2024-001",
+                    "related: [PM2024-002, PM2024-003, PM2024-004]\n",
+                ),
+            ),
+            ("content/b.md", &post("PM2024-002", "status: draft\n")),
+            (
+                "content/c.md",
+                &post("PM2024-003", "visibility: internal\n"),
+            ),
+            ("content/d.md", &post("PM2024-004", "")),
+            // A draft may name a draft: neither is on the published site.
+            (
+                "content/e.md",
+                &post("PM2024-005", "status: draft\nrelated: [PM2024-002]\n"),
+            ),
+        ],
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "a warning, not an error: {findings:#?}");
+    assert!(with_rule(&findings, "unknown-related").is_empty());
+    let found: Vec<_> = with_rule(&findings, "link-to-unpublished")
+        .iter()
+        .map(|f| {
+            (
+                f["level"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "warning",
+                "content/a.md",
+                5,
+                11,
+                "`related` names `PM2024-002`, which is a draft and will not be on the published site"
+            ),
+            (
+                "warning",
+                "content/a.md",
+                5,
+                23,
+                "`related` names `PM2024-003`, which is internal and will not be on the published site"
+            ),
+        ]
+    );
+    // A site that publishes drafts has them all.
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "title = \"KB\"\ndrafts = true\n",
+    )
+    .unwrap();
+    let (_, findings) = check_json(root, &[]);
+    assert!(
+        with_rule(&findings, "link-to-unpublished").is_empty(),
+        "{findings:#?}"
+    );
+}
