@@ -1588,6 +1588,9 @@ pub struct Redirect {
     pub title: String,
     /// The file that declared the alias.
     pub source: String,
+    /// Where in it: the line and column of the alias's entry in the front matter.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// The URL path (relative to the site root) an alias stands for. An alias is an old id, taken
@@ -1622,25 +1625,31 @@ pub fn alias_path(alias: &str, section: &str) -> Result<String, &'static str> {
 pub fn redirects(site: &Site) -> Vec<Redirect> {
     let mut out = Vec::new();
     for inc in &site.library.incidents {
-        for a in &inc.aliases {
+        for (i, a) in inc.aliases.iter().enumerate() {
             if let Ok(from) = alias_path(a, "incidents") {
+                let (line, column) = inc.front_matter.entry_at("aliases", i);
                 out.push(Redirect {
                     from,
                     to: inc.url(),
                     title: inc.title.clone(),
                     source: inc.source.clone(),
+                    line,
+                    column,
                 });
             }
         }
     }
     for l in &site.library.learnings {
-        for a in &l.aliases {
+        for (i, a) in l.aliases.iter().enumerate() {
             if let Ok(from) = alias_path(a, "learnings") {
+                let (line, column) = l.alias_at.get(i).copied().unwrap_or((1, 1));
                 out.push(Redirect {
                     from,
                     to: format!("learnings/{}/", l.id),
                     title: l.title.clone(),
                     source: l.source.clone(),
+                    line,
+                    column,
                 });
             }
         }
@@ -1699,6 +1708,7 @@ fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(),
                     &r.source,
                     format!("alias `/{}` is the URL of an existing page", r.from),
                 )
+                .at(r.line, r.column)
                 .hint("a redirect cannot replace a page; remove the alias or move that page"),
             );
             continue;
@@ -1706,6 +1716,7 @@ fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(),
         if let Some(other) = written.insert(&r.from, &r.source) {
             diags.push(
                 Diagnostic::error("bad-alias", &r.source, format!("alias `/{}` is also claimed by {other}", r.from))
+                    .at(r.line, r.column)
                     .hint("an old URL can redirect to one page only; keep the alias on the page that replaced it"),
             );
             continue;

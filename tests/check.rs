@@ -1701,3 +1701,38 @@ fn a_related_id_of_a_draft_or_internal_postmortem_is_a_warning_at_its_entry_sayi
         "{findings:#?}"
     );
 }
+
+#[test]
+fn build_reports_a_bad_alias_at_its_entry_too() {
+    let (tmp, root) = basic_with_aliases("[FX-1, /stats/]");
+    let learning = root.join("content/learnings/alert-on-symptoms.md");
+    let text = std::fs::read_to_string(&learning).unwrap();
+    std::fs::write(
+        &learning,
+        text.replacen(
+            "---\n",
+            "---\nid: alert-on-symptoms\naliases: [/stats/]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let o = bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(tmp.path().join("public"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("bad-alias"), "{err}");
+    // The same places as check gives: the entry in each file's list.
+    assert!(
+        err.contains("content/postmortems/2021-05-04-disk-full.md:3:17"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/learnings/alert-on-symptoms.md:3:11"),
+        "{err}"
+    );
+}

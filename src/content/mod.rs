@@ -136,6 +136,8 @@ pub struct CanonicalLearning {
     pub source: String,
     pub html: String,
     pub aliases: Vec<String>,
+    /// Line and column of each entry of `aliases` (see [`FrontMatter::entry_at`]).
+    pub alias_at: Vec<(usize, usize)>,
 }
 
 /// The overview intro (`index.md`) or the reading path (`onboarding.md`).
@@ -781,6 +783,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         id,
                         source: raw.source,
                         html: parsed.html,
+                        alias_at: (0..fm.aliases.as_ref().map_or(0, Vec::len))
+                            .map(|i| fm.entry_at("aliases", i))
+                            .collect(),
                         aliases: fm.aliases.unwrap_or_default(),
                     })
                 }
