@@ -1736,3 +1736,35 @@ fn build_reports_a_bad_alias_at_its_entry_too() {
         "{err}"
     );
 }
+
+#[test]
+fn an_output_dir_that_holds_the_content_still_leaves_the_content_checked() {
+    for output_dir in ["content", "."] {
+        let tmp = tempfile::tempdir().unwrap();
+        write_files(
+            tmp.path(),
+            &[
+                (
+                    "hindsight.toml",
+                    &format!("title = \"KB\"\noutput_dir = \"{output_dir}\"\n"),
+                ),
+                (
+                    "content/incidents/a.md",
+                    "# Disk full\n\nSee [the runbook](runbok.md).\n",
+                ),
+            ],
+        );
+        let o = check(tmp.path(), &["--format", "json"]);
+        assert!(
+            stderr(&o).contains("in 1 postmortem "),
+            "{output_dir}: {}",
+            stderr(&o)
+        );
+        let (code, findings) = check_json(tmp.path(), &[]);
+        assert_eq!(code, Some(1));
+        assert_eq!(with_rule(&findings, "config").len(), 1, "{findings:#?}");
+        let broken = with_rule(&findings, "broken-link");
+        assert_eq!(broken.len(), 1, "{output_dir}: {findings:#?}");
+        assert_eq!(broken[0]["file"], "content/incidents/a.md");
+    }
+}

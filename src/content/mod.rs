@@ -1139,7 +1139,8 @@ fn build_incident(
 /// What a link cannot give is reported, never skipped in silence: a broken link (`io`), a
 /// link that leads back into a folder it is in (`io`, not followed: a loop), and a file that
 /// two paths reach (`duplicate-id`: it would be built twice). Nothing under the output folder
-/// is read, whatever link leads there.
+/// is read, whatever link leads there, unless the output folder is or holds the content folder
+/// (which `build` refuses to write to): then everything is read, for `check` to report on.
 fn walk(
     opts: &LoadOptions,
     content_root: &Path,
@@ -1155,13 +1156,18 @@ fn walk(
         }
     }
     let ignore = ignore.build().unwrap_or_else(|_| globset::GlobSet::empty());
-    let output = opts
-        .output
-        .canonicalize()
-        .unwrap_or_else(|_| lexical(opts.output));
     let content_canonical = content_root
         .canonicalize()
         .unwrap_or_else(|_| lexical(content_root));
+    // An output folder that is or holds the content folder would leave nothing to read: it is
+    // not one `build` writes to (it refuses it, and `check` says so), so it hides nothing.
+    let output = Some(
+        opts.output
+            .canonicalize()
+            .unwrap_or_else(|_| lexical(opts.output)),
+    )
+    .filter(|o| !content_canonical.starts_with(o));
+    let in_output = |p: &Path| output.as_ref().is_some_and(|o| p.starts_with(o));
     let mut found: Vec<Found> = Vec::new();
     let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(content_root)
@@ -1178,7 +1184,7 @@ fn walk(
             }
             if dir {
                 if let Ok(c) = e.path().canonicalize() {
-                    if c.starts_with(&output) {
+                    if in_output(&c) {
                         return false;
                     }
                     // A link to a folder that holds it, or the content folder, would read
@@ -1194,11 +1200,7 @@ fn walk(
                         return false;
                     }
                 }
-            } else if e.path_is_symlink()
-                && e.path()
-                    .canonicalize()
-                    .is_ok_and(|c| c.starts_with(&output))
-            {
+            } else if e.path_is_symlink() && e.path().canonicalize().is_ok_and(|c| in_output(&c)) {
                 return false;
             }
             true
@@ -1209,7 +1211,7 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                walk_error(opts, content_root, &e, &ignore, &output, diags);
+                walk_error(opts, content_root, &e, &ignore, output.as_deref(), diags);
                 continue;
             }
         };
@@ -1378,7 +1380,7 @@ fn walk_error(
     content_root: &Path,
     e: &walkdir::Error,
     ignore: &globset::GlobSet,
-    output: &Path,
+    output: Option<&Path>,
     diags: &Diagnostics,
 ) {
     let Some(path) = e.path() else {
@@ -1420,7 +1422,7 @@ fn walk_error(
     }
     // A link to the output folder before the first build: never read anyway.
     let parent = path.parent().unwrap_or(Path::new("."));
-    if lexical(&parent.join(&target)).starts_with(output) {
+    if output.is_some_and(|o| lexical(&parent.join(&target)).starts_with(o)) {
         return;
     }
     let why = match e.io_error() {
