@@ -144,7 +144,8 @@ pub struct Parsed {
     pub ids: Vec<String>,
     /// The anchors GitHub gives headings (see [`github_slug`]) that are no id of this page,
     /// each with the id Hindsight gives the same heading: a link written for GitHub's
-    /// (`#-fire` for `## 🔥 Fire`, whose id is `fire-fire`) is led to it.
+    /// (`#-fire` for `## 🔥 Fire`, whose id is `fire-fire`) is led to it. The title (the H1
+    /// that leaves the body) has the empty id: a link to it leads to the top of the page.
     pub github_anchors: Vec<(String, String)>,
     /// The dates of the text, kept by [`Parsed::forget_text`].
     pub(crate) kept_dates: Option<KeptDates>,
@@ -747,7 +748,8 @@ pub fn github_anchor_target<'a>(
 /// its headings (see [`Parsed::github_anchors`]) made that heading's id. The links looked at
 /// are `#x` (into `this` postmortem, for a postmortem's own page) and
 /// `{to_root}incidents/ID/#x`, as [`parse`] writes them. `anchors` gives a postmortem's GitHub
-/// anchors by id. `None` when no link changes.
+/// anchors by id. A link to the title's anchor leads to the page itself, with no fragment
+/// (`#`, the top, on the page itself). `None` when no link changes.
 pub fn lead_github_fragments<'a>(
     html: &str,
     to_root: &str,
@@ -775,8 +777,12 @@ pub fn lead_github_fragments<'a>(
             continue;
         };
         out.push_str(&html[copied..u.range.start]);
-        pulldown_cmark_escape::escape_href(&mut out, &format!("{path}#{target}"))
-            .expect("writing to a String");
+        let url = if target.is_empty() && !path.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}#{target}")
+        };
+        pulldown_cmark_escape::escape_href(&mut out, &url).expect("writing to a String");
         copied = u.range.end;
     }
     if copied == 0 {
@@ -1401,6 +1407,12 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 if skip_first_h1 {
                     skip_first_h1 = false;
                     out.h1 = Some(htext);
+                    // The title is the page's, not a heading of the body: GitHub's anchor of
+                    // it leads to the top of the page (the empty id, see
+                    // `lead_github_fragments`).
+                    if !github_anchor.is_empty() {
+                        out.github_anchors.push((github_anchor, String::new()));
+                    }
                     continue;
                 }
                 if out.h1.is_none() && level == HeadingLevel::H1 && out.sections.is_empty() {

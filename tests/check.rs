@@ -1768,3 +1768,46 @@ fn an_output_dir_that_holds_the_content_still_leaves_the_content_checked() {
         assert_eq!(broken[0]["file"], "content/incidents/a.md");
     }
 }
+
+#[test]
+fn a_link_to_githubs_anchor_of_a_postmortems_title_leads_to_the_top_of_its_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "content/PM2024-101 - Fire in the hole.md",
+                "# Fire in the hole\n\nBack to [the top](#fire-in-the-hole).\n\n## Summary\n\nThe alarm rang.\n",
+            ),
+            (
+                "content/PM2024-102 - The fire again.md",
+                "# The fire again\n\nAs [before](PM2024-101%20-%20Fire%20in%20the%20hole.md#fire-in-the-hole), \
+                 not [here](PM2024-101%20-%20Fire%20in%20the%20hole.md#fire-in-the-hol).\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(&root, &[]);
+    let anchors: Vec<_> = with_rule(&findings, "broken-anchor")
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        anchors,
+        ["`#fire-in-the-hol` is not a section of content/PM2024-101 - Fire in the hole.md"]
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page =
+        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+    assert!(
+        page("PM2024-101").contains("<a href=\"#\">the top</a>"),
+        "{}",
+        page("PM2024-101")
+    );
+    assert!(
+        page("PM2024-102").contains("<a href=\"../../incidents/PM2024-101/\">before</a>"),
+        "{}",
+        page("PM2024-102")
+    );
+}
