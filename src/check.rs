@@ -509,6 +509,10 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|inc| incident_rules(&ctx, inc))
         .collect();
+    // The overview intro and the reading path are published pages too.
+    for page in site.library.index.iter().chain(&site.library.onboarding) {
+        links(&ctx, &page.source, &page.links, None, &mut out);
+    }
     lap("incident rules");
     out.extend(alias_rules(site));
     out.extend(near_duplicates(site));
@@ -547,6 +551,13 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        for page in lib.index.iter().chain(&lib.onboarding) {
+            for l in &page.links {
+                if let (LinkKind::Incident(id), Some(_)) = (&l.kind, &l.anchor) {
+                    wanted.insert(id);
+                }
+            }
+        }
         let anchors = wanted
             .into_par_iter()
             .filter_map(|id| by_id.get(id).map(|inc| (id.to_string(), anchors_of(inc))))
@@ -578,7 +589,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     dates(ctx, inc, &mut out);
     severity(ctx, inc, &mut out);
     required(ctx, inc, &mut out);
-    links(ctx, inc, &mut out);
+    links(ctx, &inc.source, &inc.links, Some(inc), &mut out);
     related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
@@ -819,9 +830,17 @@ fn left_unpublished(ctx: &Context, public: bool, target: &Incident) -> Option<&'
     })
 }
 
-fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+/// The links of the page `source`: those of postmortem `inc`, or of `index.md` or
+/// `onboarding.md` (`None`, always published, whose own anchors are not checked).
+fn links(
+    ctx: &Context,
+    source: &str,
+    links: &[crate::markdown::Link],
+    inc: Option<&Incident>,
+    out: &mut Vec<Diagnostic>,
+) {
     let site = ctx.site;
-    for l in &inc.links {
+    for l in links {
         let at = |d: Diagnostic| d.at(l.line, l.column);
         match &l.kind {
             LinkKind::Broken => {
@@ -831,7 +850,7 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                 if let Some(u) = unpublished {
                     out.push(at(finding(
                         "broken-link",
-                        &inc.source,
+                        source,
                         format!(
                             "link to `{}` leads to a {} that is not published: {}",
                             l.target, u.what, u.why
@@ -856,14 +875,14 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(at(finding(
                     "broken-link",
-                    &inc.source,
+                    source,
                     format!("link to `{}` leads nowhere: no postmortem, learning or file has that path", l.target),
                 )
                 .hint(hint)));
             }
             LinkKind::MissingEmbed(what) => out.push(at(finding(
                 "missing-image",
-                &inc.source,
+                source,
                 format!("{what} `{}` does not exist", l.target),
             )
             .hint(format!("put the {what} in the content folder (next to the postmortem is simplest) and give its path relative to this file")))),
@@ -880,24 +899,24 @@ fn links(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                         format!("write `[text]({})`, which leads to its page, or embed its page with `<iframe src=\"{}\">`", l.target, l.target),
                     )
                 };
-                out.push(at(finding("missing-image", &inc.source, message).hint(hint)));
+                out.push(at(finding("missing-image", source, message).hint(hint)));
             }
             LinkKind::Incident(id) => {
                 let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
-                if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
+                if let Some(why) = left_unpublished(ctx, inc.is_none_or(|i| i.is_public()), target) {
                     out.push(at(finding(
                         "link-to-unpublished",
-                        &inc.source,
+                        source,
                         format!("link to `{id}`, which is {why} and will not be on the published site"),
                     )
                     .hint(format!("publish `{}` first, or remove the link until it is", target.source))));
                 } else if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
-                    check_anchor(ctx, inc, l, id, a, &target.source, out);
+                    check_anchor(ctx, source, l, id, a, &target.source, out);
                 }
             }
             LinkKind::SelfAnchor => {
-                if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
-                    check_anchor(ctx, inc, l, &inc.id, a, "this page", out);
+                if let (Some(inc), Some(a)) = (inc, l.anchor.as_deref().filter(|a| !a.is_empty())) {
+                    check_anchor(ctx, source, l, &inc.id, a, "this page", out);
                 }
             }
             LinkKind::Learning(_) | LinkKind::Asset | LinkKind::External => {}
@@ -959,7 +978,7 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
 
 fn check_anchor(
     ctx: &Context,
-    inc: &Incident,
+    source: &str,
     l: &crate::markdown::Link,
     id: &str,
     anchor: &str,
@@ -995,7 +1014,7 @@ fn check_anchor(
     out.push(
         finding(
             "broken-anchor",
-            &inc.source,
+            source,
             format!("`#{anchor}` is not a section of {target_name}"),
         )
         .at(l.line, l.column)

@@ -1811,3 +1811,72 @@ fn a_link_to_githubs_anchor_of_a_postmortems_title_leads_to_the_top_of_its_page(
         page("PM2024-102")
     );
 }
+
+#[test]
+fn broken_links_of_the_overview_and_the_reading_path_are_reported_as_a_postmortems_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            ("README.md", "# The repository\n"),
+            (
+                "content/postmortems/2024-03-01-disk-full.md",
+                "# Disk full\n\n## Summary\n\nThe disk filled up.\n",
+            ),
+            (
+                "content/postmortems/2024-03-02-draft.md",
+                "---\nstatus: draft\n---\n# Draft\n\nNot yet.\n",
+            ),
+            (
+                "content/index.md",
+                "# Welcome\n\nStart with [the disk](postmortems/2024-03-01-disk-ful.md) \
+                 and read [the README](../README.md).\n",
+            ),
+            (
+                "content/onboarding.md",
+                "# Read these\n\nThen [the summary](postmortems/2024-03-01-disk-full.md#sumary) \
+                 and [the draft](postmortems/2024-03-02-draft.md).\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(root, &[]);
+    let found: Vec<_> = findings
+        .iter()
+        .filter(|f| f["file"] == "content/index.md" || f["file"] == "content/onboarding.md")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 4, "{found:#?}");
+    let (rule, _, line, column, message, hint) = found[0];
+    assert_eq!((rule, line, column), ("broken-link", 3, 12));
+    assert!(message.contains("leads nowhere"), "{message}");
+    assert!(
+        hint.contains("did you mean `postmortems/2024-03-01-disk-full.md`?"),
+        "{hint}"
+    );
+    let (rule, _, _, _, message, _) = found[1];
+    assert_eq!(rule, "broken-link");
+    assert!(
+        message.contains("leads to a file that is not published: it is outside the content folder"),
+        "{message}"
+    );
+    let (rule, file, line, _, message, hint) = found[2];
+    assert_eq!(
+        (rule, file, line),
+        ("broken-anchor", "content/onboarding.md", 3)
+    );
+    assert!(message.contains("`#sumary`"), "{message}");
+    assert!(hint.contains("did you mean `#summary`?"), "{hint}");
+    let (rule, _, _, _, message, _) = found[3];
+    assert_eq!(rule, "link-to-unpublished");
+    assert!(message.contains("which is a draft"), "{message}");
+}

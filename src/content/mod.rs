@@ -147,6 +147,8 @@ pub struct SpecialPage {
     pub html: String,
     pub source: String,
     pub path: Vec<PathStep>,
+    /// Every link of its text, for `check` (see [`Incident::links`]).
+    pub links: Vec<Link>,
 }
 
 /// The whole knowledge base.
@@ -796,6 +798,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         html: parsed.html,
                         source: raw.source,
                         path: fm.path.unwrap_or_default(),
+                        links: parsed.links,
                     },
                 ),
             }
