@@ -147,6 +147,12 @@ pub const RULES: &[Rule] = &[
         "a link to a section that does not exist",
     ),
     rule_def(
+        "heading-id",
+        W,
+        false,
+        "a heading id written in the text that another heading or a footnote has",
+    ),
+    rule_def(
         "link-to-unpublished",
         W,
         false,
@@ -590,6 +596,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     severity(ctx, inc, &mut out);
     required(ctx, inc, &mut out);
     links(ctx, &inc.source, &inc.links, Some(inc), &mut out);
+    heading_ids(inc, &mut out);
     related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
@@ -921,6 +928,40 @@ fn links(
             }
             LinkKind::Learning(_) | LinkKind::Asset | LinkKind::External => {}
         }
+    }
+}
+
+/// Heading ids the author wrote (`## Note {#note}`) that the page gave another id, because
+/// another heading or a footnote has it: a link to it leads elsewhere.
+fn heading_ids(inc: &Incident, out: &mut Vec<Diagnostic>) {
+    for r in &inc.renamed_ids {
+        let (whose, fix) = if r.footnote {
+            let name = r.written.strip_prefix("fn-").unwrap_or(&r.written);
+            (
+                format!("the footnote `[^{name}]`"),
+                "footnotes' ids start with `fn-`: give the heading an id that does not",
+            )
+        } else {
+            (
+                "an earlier heading".to_string(),
+                "give each heading an id of its own",
+            )
+        };
+        out.push(
+            finding(
+                "heading-id",
+                &inc.source,
+                format!(
+                    "the heading id `{}` is already the id of {whose}, so this heading gets `{}`",
+                    r.written, r.given
+                ),
+            )
+            .at(r.line, 1)
+            .hint(format!(
+                "{fix}; a link to `#{}` leads to {whose}",
+                r.written
+            )),
+        );
     }
 }
 

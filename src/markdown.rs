@@ -152,6 +152,22 @@ pub struct Parsed {
     /// The characters no page may hold that character references decoded to, left out of the
     /// text (see [`Decoded`]).
     pub decoded: Vec<Decoded>,
+    /// The headings whose id, written by the author (`## Note {#note}`), another heading or a
+    /// footnote of the page had already: each got another (see [`RenamedId`]).
+    pub renamed_ids: Vec<RenamedId>,
+}
+
+/// A heading id written by the author that the page could not give the heading, as ids on a
+/// page are unique: an earlier heading has it, or a footnote (`{#fn-note}` is the id of
+/// `[^note]`). The heading gets the id with `-1`, `-2`... as a repeated heading does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenamedId {
+    pub written: String,
+    pub given: String,
+    /// Whether a footnote has it (else another heading).
+    pub footnote: bool,
+    /// The heading's line.
+    pub line: usize,
 }
 
 /// A run of characters no page, feed or sitemap may hold (see [`strip_forbidden`]) that the
@@ -1214,6 +1230,19 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut events: Vec<Event> = Vec::new();
     let mut used_anchors: HashSet<String> = HashSet::new();
     let mut github = GithubSlugger::default();
+    // A footnote keeps the id its references link to (`fn-NAME`), wherever it is defined: a
+    // heading that would have it is told apart as a repeated heading is.
+    let footnote_ids: HashSet<String> = if body.contains("[^") {
+        Parser::new_ext(body, options())
+            .filter_map(|e| match e {
+                Event::Start(Tag::FootnoteDefinition(n)) => Some(footnote_id(&n)),
+                _ => None,
+            })
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    used_anchors.extend(footnote_ids.iter().cloned());
 
     // Heading state.
     let mut heading: Option<OpenHeading> = None;
@@ -1418,12 +1447,21 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 if out.h1.is_none() && level == HeadingLevel::H1 && out.sections.is_empty() {
                     out.h1 = Some(htext.clone());
                 }
+                let written = id.is_some();
                 let base = id.unwrap_or_else(|| slugify(&htext));
                 let mut anchor = base.clone();
                 let mut n = 1;
                 while !used_anchors.insert(anchor.clone()) {
                     anchor = format!("{base}-{n}");
                     n += 1;
+                }
+                if written && anchor != base {
+                    out.renamed_ids.push(RenamedId {
+                        footnote: footnote_ids.contains(&base),
+                        written: base.clone(),
+                        given: anchor.clone(),
+                        line,
+                    });
                 }
                 // A heading of emoji alone has the empty anchor on GitHub: `#` is the top.
                 if !github_anchor.is_empty() && github_anchor != anchor {
@@ -2531,5 +2569,36 @@ mod tests {
         assert_eq!(p.links.len(), 1);
         assert_eq!(p.links[0].kind, LinkKind::Incident("PM2020-001".into()));
         assert_eq!(p.links[0].anchor.as_deref(), Some("timeline"));
+    }
+
+    #[test]
+    fn a_heading_id_written_like_a_footnotes_or_an_earlier_headings_is_told_apart_and_noted() {
+        let body = "Text.[^note]\n\n## Note {#fn-note}\n\n## Intro\n\n## Again {#intro}\n\n\
+                    [^note]: Why.\n";
+        let p = render(body);
+        let ids = html_ids(&p.html);
+        assert_eq!(
+            ids,
+            ["fn-note-1", "intro", "intro-1", "fn-note"],
+            "{}",
+            p.html
+        );
+        assert!(p.html.contains("<a href=\"#fn-note\">1</a>"), "{}", p.html);
+        let renamed = |footnote, written: &str, given: &str, line| RenamedId {
+            written: written.into(),
+            given: given.into(),
+            footnote,
+            line,
+        };
+        assert_eq!(
+            p.renamed_ids,
+            [
+                renamed(true, "fn-note", "fn-note-1", 3),
+                renamed(false, "intro", "intro-1", 7)
+            ]
+        );
+        // Reading gives the same ids as rendering, for `check`.
+        let read = site().read(body, 1);
+        assert_eq!(read.renamed_ids, p.renamed_ids);
     }
 }

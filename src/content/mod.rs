@@ -103,6 +103,9 @@ pub struct Incident {
     /// GitHub's anchors of headings, with the ids they lead to (see
     /// [`markdown::Parsed::github_anchors`]).
     pub github_anchors: Vec<(String, String)>,
+    /// Heading ids written by the author that the page gave another id (see
+    /// [`markdown::RenamedId`]).
+    pub renamed_ids: Vec<markdown::RenamedId>,
 }
 
 impl Incident {
@@ -1132,6 +1135,7 @@ fn build_incident(
         assets: parsed.assets,
         ids: parsed.ids,
         github_anchors: parsed.github_anchors,
+        renamed_ids: parsed.renamed_ids,
     }
 }
 
