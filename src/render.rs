@@ -1393,12 +1393,19 @@ fn onboarding_page(site: &Site) -> PageSpec {
     PageSpec::new("onboarding.html", "onboarding/", title, "onboarding", ctx)
 }
 
+/// The median of minutes: the middle value, or the mean of the two middle values of an even
+/// count (rounded down to the minute).
 fn median(v: &mut [i64]) -> Option<i64> {
     if v.is_empty() {
         return None;
     }
     v.sort_unstable();
-    Some(v[v.len() / 2])
+    let mid = v.len() / 2;
+    Some(if v.len().is_multiple_of(2) {
+        (v[mid - 1] + v[mid]).div_euclid(2)
+    } else {
+        v[mid]
+    })
 }
 
 fn minutes_text(m: Option<i64>) -> Option<String> {

@@ -1734,3 +1734,31 @@ fn tags_and_services_that_only_punctuation_or_a_plus_or_sharp_tells_apart_get_pa
     assert!(page.contains("services/_2e2e/"), "{page}");
     assert!(page.contains("tags/c-plus-plus/"), "{page}");
 }
+
+#[test]
+fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middle_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    // Detected after 1 h and 3 h, resolved after 2 h and 4 h: medians 2 h and 3 h.
+    let post = |n: u32, detected: &str, resolved: &str| {
+        format!(
+            "---\ndate: 2024-03-0{n}\nstarted_at: 2024-03-0{n}T10:00:00Z\n\
+             detected_at: 2024-03-0{n}T{detected}:00Z\nresolved_at: 2024-03-0{n}T{resolved}:00Z\n\
+             ---\n# Outage {n}\n\nText.\n"
+        )
+    };
+    write_files(
+        &root,
+        &[
+            ("content/a.md", &post(1, "11:00", "12:00")),
+            ("content/b.md", &post(2, "13:00", "14:00")),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    assert!(
+        page.contains("<td>2</td><td>2 h</td><td>3 h</td>"),
+        "{page}"
+    );
+}
