@@ -115,6 +115,12 @@ pub const RULES: &[Rule] = &[
         false,
         "a citation of a canonical learning that does not exist",
     ),
+    rule_def(
+        "path-step",
+        W,
+        false,
+        "a step of the reading path that names no postmortem or learning, or an unpublished postmortem",
+    ),
     rule_def("future-date", E, false, "a date or time in the future"),
     rule_def(
         "time-order",
@@ -1015,6 +1021,105 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             .hint(hint),
         );
     }
+}
+
+/// Steps of the reading path (the `path` of `onboarding.md`) that the onboarding page leaves
+/// out: an id that names no postmortem or learning, or a postmortem that is not published
+/// (unless drafts are built, `drafts_shown`). `build` reports them too (see
+/// [`crate::load_site`]).
+pub fn path_steps(
+    lib: &crate::content::Library,
+    graph: &crate::learnings::Graph,
+    drafts_shown: bool,
+) -> Vec<Diagnostic> {
+    let Some(page) = &lib.onboarding else {
+        return Vec::new();
+    };
+    let mut incidents: Vec<&str> = lib
+        .incidents
+        .iter()
+        .map(|i| i.id.as_str())
+        .chain(lib.left_out.iter().map(|l| l.id.as_str()))
+        .collect();
+    incidents.sort_unstable();
+    let mut learnings: Vec<&str> = graph.by_id.keys().map(String::as_str).collect();
+    learnings.sort_unstable();
+    // The same id in another case first: ids are matched in their case.
+    let nearest = |key: &str, id: &str, ids: &[&str]| -> Option<String> {
+        if let Some(s) = ids.iter().find(|k| k.eq_ignore_ascii_case(id)) {
+            return Some(format!("ids are matched in their case: write `{key}: {s}`"));
+        }
+        did_you_mean(id, ids).map(|s| format!("did you mean `{key}: {s}`?"))
+    };
+    let mut out = Vec::new();
+    for step in &page.path {
+        let (message, hint) = if let Some(id) = &step.incident {
+            let found = lib
+                .incident(id)
+                .map(|i| (i.status, i.visibility, &i.source))
+                .or_else(|| {
+                    lib.left_out
+                        .iter()
+                        .find(|l| &l.id == id)
+                        .map(|l| (l.status, l.visibility, &l.source))
+                });
+            if let Some((status, visibility, source)) = found {
+                let Some(why) =
+                    crate::content::not_published(status, visibility).filter(|_| !drafts_shown)
+                else {
+                    continue;
+                };
+                (
+                    format!("the reading path names `{id}`, which is {why} and not on the published site, so the step is left out"),
+                    format!("publish `{source}` first, or remove the step until it is"),
+                )
+            } else {
+                let renamed = lib
+                    .incidents
+                    .iter()
+                    .find(|o| o.aliases.iter().any(|a| a == id));
+                let hint = if let Some(o) = renamed {
+                    format!(
+                        "`{id}` is an old id of `{}` (see its `aliases`): write `incident: {}`",
+                        o.id, o.id
+                    )
+                } else if graph.by_id.contains_key(id.as_str()) {
+                    format!("`{id}` is a learning: write `learning: {id}`")
+                } else if let Some(hint) = nearest("incident", id, &incidents) {
+                    hint
+                } else {
+                    "an `incident` step names a postmortem by its id (its front-matter `id`, or the id derived from its file name): correct it or remove the step".into()
+                };
+                (
+                    format!("the reading path names `{id}`, which is no postmortem's id, so the step is left out"),
+                    hint,
+                )
+            }
+        } else if let Some(id) = &step.learning {
+            if graph.by_id.contains_key(id.as_str()) {
+                continue;
+            }
+            let hint = if incidents.contains(&id.as_str()) {
+                format!("`{id}` is a postmortem: write `incident: {id}`")
+            } else if let Some(hint) = nearest("learning", id, &learnings) {
+                hint
+            } else {
+                "a `learning` step names a canonical learning (a file in learnings/, or one of its `aliases`) or a learning of the /learnings/ page by its id: correct it or remove the step".into()
+            };
+            (
+                format!("the reading path names the learning `{id}`, which does not exist, so the step is left out"),
+                hint,
+            )
+        } else {
+            continue;
+        };
+        out.push(
+            finding("path-step", &page.source, message)
+                .at(step.at.0, step.at.1)
+                .hint(hint),
+        );
+    }
+    out
 }
 
 fn check_anchor(
@@ -2009,6 +2114,7 @@ fn public_site(site: &Site) -> Option<Site> {
         index: lib.index.clone(),
         onboarding: lib.onboarding.clone(),
         skipped: Vec::new(),
+        left_out: Vec::new(),
         removed: HashMap::new(),
     };
     for inc in &mut library.incidents {

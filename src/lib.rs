@@ -211,6 +211,9 @@ pub fn load_site(
         &diags,
     );
     timing("learnings linked", t);
+    // `check` reads drafts, but asks whether the published site would show them.
+    let drafts_shown = config.drafts || (drafts && purpose == Purpose::Build);
+    diags.extend(check::path_steps(&library, &graph, drafts_shown));
     // `[check.rules]` levels apply to build too, so that `check` passing means `build` passes.
     // Columns were counted in the text without its control characters; findings give them in
     // the files.

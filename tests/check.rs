@@ -1880,3 +1880,78 @@ fn broken_links_of_the_overview_and_the_reading_path_are_reported_as_a_postmorte
     assert_eq!(rule, "link-to-unpublished");
     assert!(message.contains("which is a draft"), "{message}");
 }
+
+#[test]
+fn reading_path_steps_that_name_no_postmortem_or_learning_or_a_draft_are_warned_of_in_check_and_build(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let post = |id: &str, status: &str| {
+        format!("---\nid: {id}\ndate: 2024-03-01\nstatus: {status}\n---\n# Outage {id}\n\n## Learnings\n\n- Alerts need owners.\n")
+    };
+    write_files(
+        &root,
+        &[
+            ("content/a.md", &post("PM2024-001", "published")),
+            ("content/b.md", &post("PM2024-002", "draft")),
+            (
+                "content/learnings/alert-on-symptoms.md",
+                "# Alert on symptoms\n\nPage on what users see.\n",
+            ),
+            (
+                "content/onboarding.md",
+                "---\ntitle: Start here\npath:\n\
+                 \x20 - incident: PM2024-001\n    why: Fine.\n\
+                 \x20 - incident: pm2024-001\n    why: In another case.\n\
+                 \x20 - incident: PM2024-002\n    why: A draft.\n\
+                 \x20 - learning: alert-on-symptom\n    why: Mistyped.\n\
+                 \x20 - learning: alert-on-symptoms\n    why: Fine.\n\
+                 ---\nRead these first.\n",
+            ),
+        ],
+    );
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let steps: Vec<_> = with_rule(&findings, "path-step")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["level"], "warning");
+            assert_eq!(f["file"], "content/onboarding.md");
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+                f["hint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(steps.len(), 3, "{findings:#?}");
+    assert_eq!((steps[0].0, steps[0].1), (6, 15));
+    assert!(steps[0].2.contains("`pm2024-001`"), "{steps:?}");
+    assert!(steps[0].3.contains("`incident: PM2024-001`"), "{steps:?}");
+    assert_eq!((steps[1].0, steps[1].1), (8, 15));
+    assert!(steps[1].2.contains("is a draft"), "{steps:?}");
+    assert!(steps[1].3.contains("content/b.md"), "{steps:?}");
+    assert_eq!((steps[2].0, steps[2].1), (10, 15));
+    assert!(
+        steps[2].3.contains("`learning: alert-on-symptoms`"),
+        "{steps:?}"
+    );
+    // `build` says so too; with `--drafts` the draft is on the path.
+    let o = build(&root, &tmp.path().join("site"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("path-step"), "{err}");
+    assert!(err.contains("`pm2024-001`"), "{err}");
+    assert!(err.contains("`PM2024-002`, which is a draft"), "{err}");
+    assert!(err.contains("`alert-on-symptom`"), "{err}");
+    let o = bin()
+        .args(["build", "--quiet", "--drafts", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(tmp.path().join("drafts"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("which is a draft"), "{}", stderr(&o));
+}

@@ -213,7 +213,8 @@ pub struct PathStep {
     pub incident: Option<String>,
     pub learning: Option<String>,
     pub why: String,
-    pub line: usize,
+    /// Line and column of the step's id (the `incident` or `learning` value), else of the item.
+    pub at: (usize, usize),
 }
 
 /// Keys known in an incident's front matter.
@@ -495,14 +496,19 @@ pub fn parse(
                         Value::Mapping(m) => m.get(k).and_then(yaml_scalar_string),
                         _ => None,
                     };
+                    let incident = get("incident");
                     let step = PathStep {
-                        incident: get("incident").or_else(|| match item {
+                        at: if incident.is_some() {
+                            pos.value("incident")
+                        } else {
+                            pos.value("learning")
+                        },
+                        incident: incident.or_else(|| match item {
                             Value::String(s) => Some(s.clone()),
                             _ => None,
                         }),
                         learning: get("learning"),
                         why: get("why").unwrap_or_default(),
-                        line: iline,
                     };
                     if step.incident.is_none() && step.learning.is_none() {
                         problems.push(

@@ -154,6 +154,27 @@ pub struct SpecialPage {
     pub links: Vec<Link>,
 }
 
+/// A postmortem that was read but is not built.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    pub id: String,
+    /// Path relative to the site root, with `/`.
+    pub source: String,
+    pub status: Status,
+    pub visibility: Visibility,
+}
+
+/// Why a postmortem of this status and visibility is not on the published site ("a draft",
+/// "in review", "internal"), or `None` when it is.
+pub fn not_published(status: Status, visibility: Visibility) -> Option<&'static str> {
+    match (status, visibility) {
+        (Status::Draft, _) => Some("a draft"),
+        (Status::Review, _) => Some("in review"),
+        (Status::Published, Visibility::Internal) => Some("internal"),
+        (Status::Published, Visibility::Public) => None,
+    }
+}
+
 /// The whole knowledge base.
 #[derive(Debug, Default)]
 pub struct Library {
@@ -164,6 +185,9 @@ pub struct Library {
     pub onboarding: Option<SpecialPage>,
     /// Markdown-looking files that are not built (for `check`).
     pub skipped: Vec<String>,
+    /// Postmortems that were read but are not built (drafts, in review, internal): what names
+    /// them can say why it leads nowhere.
+    pub left_out: Vec<LeftOut>,
     /// The characters left out of each file as it was read (see [`without_controls`]), by
     /// path from the site root.
     pub removed: HashMap<String, Removed>,
@@ -817,6 +841,13 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             Loaded::Incident(inc) => {
                 if inc.is_public() || opts.drafts {
                     lib.incidents.push(inc);
+                } else {
+                    lib.left_out.push(LeftOut {
+                        id: inc.id,
+                        source: inc.source,
+                        status: inc.status,
+                        visibility: inc.visibility,
+                    });
                 }
             }
             Loaded::Learning(l) => lib.learnings.push(l),
