@@ -304,6 +304,44 @@ fn numeric_date_regex() -> &'static Regex {
     })
 }
 
+/// A status in parentheses at the end of an action item, alone or after its owner: `(done)`,
+/// `(Completed)`, `(in progress)`, `(team-x, done)`, before a full stop or not. Gives the status,
+/// the owner (one word, such as `team-x` or `@jane`; anything else stays in the text, in its
+/// parentheses) and the text without them.
+fn trailing_status(text: &str) -> Option<(ActionStatus, Option<String>, String)> {
+    static OWNER: OnceLock<Regex> = OnceLock::new();
+    let t = text.trim_end();
+    let stop = t.ends_with('.');
+    let inner = t.trim_end_matches('.').trim_end().strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let inside = &inner[open + 1..];
+    if inside.contains(')') || inner[..open].trim().is_empty() {
+        return None;
+    }
+    let (who, status) = match inside.rsplit_once([',', ';']) {
+        Some((who, status)) => (Some(who.trim()), status),
+        None => (None, inside),
+    };
+    if !status.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let status = ActionStatus::parse(status)?;
+    let owner_like = OWNER.get_or_init(|| Regex::new(r"^@?\w[\w.-]*$").unwrap());
+    let (owner, kept) = match who {
+        Some(w) if owner_like.is_match(w) => (Some(w.trim_start_matches('@').to_string()), None),
+        Some(w) => (None, Some(w)),
+        None => (None, None),
+    };
+    let mut rest = collapse_ws(inner[..open].trim_end_matches([' ', '-', '\u{2014}', ',', ';']));
+    if let Some(w) = kept {
+        rest = format!("{rest} ({w})");
+    }
+    if stop {
+        rest.push('.');
+    }
+    Some((status, owner, rest))
+}
+
 fn column(header: &[String], names: &[&str]) -> Option<usize> {
     header.iter().position(|h| {
         let n = normalise_title(h);
@@ -333,7 +371,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 })
             });
             // The owner annotation is metadata: it leaves the text.
-            let (owner, text) = match found {
+            let (mut owner, mut text) = match found {
                 Some((owner, range)) => {
                     let mut t = item.text.clone();
                     t.replace_range(range, "");
@@ -344,13 +382,20 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 }
                 None => (None, item.text.clone()),
             };
+            // So is a status in parentheses at the end, "(done)" or "(team-x, done)".
+            let mut marked = None;
+            if let Some((status, who, rest)) = trailing_status(&text) {
+                marked = Some(status);
+                owner = owner.or(who);
+                text = rest;
+            }
             out.push(DerivedAction {
                 text,
                 owner,
                 status: if item.checked == Some(true) {
                     ActionStatus::Done
                 } else {
-                    ActionStatus::Open
+                    marked.unwrap_or(ActionStatus::Open)
                 },
                 due: None,
                 bad_due: None,
@@ -934,5 +979,64 @@ mod tests {
             ..Default::default()
         };
         assert!(title_is(&sec, LEARNING_SECTIONS, &[]));
+    }
+    #[test]
+    fn a_status_in_parentheses_at_the_end_of_an_action_item_is_read_and_leaves_the_text() {
+        let p = parse(
+            "# X\n\n## Action items\n\n\
+             - Implement guards against invalid container runtime selection (done)\n\
+             - Keep the previous index for 48 hours (Completed)\n\
+             - Store slot windows as UTC instants (team-delivery, done).\n\
+             - Rotate the webhook secret (team-payments, in progress)\n\
+             - Drop the legacy endpoint (won't fix)\n\
+             - Ask the vendor (see ACT-12, fixed)\n\
+             - Page on success rate (owner: team-checkout) (done)\n\
+             - Split the job (per node)\n\
+             - Add a canary (team-platform, due 2025-10-31)\n",
+        );
+        let a: Vec<(String, Option<String>, ActionStatus)> = action_items(&p, &[])
+            .into_iter()
+            .map(|a| (a.text, a.owner, a.status))
+            .collect();
+        let want = [
+            (
+                "Implement guards against invalid container runtime selection",
+                None,
+                ActionStatus::Done,
+            ),
+            (
+                "Keep the previous index for 48 hours",
+                None,
+                ActionStatus::Done,
+            ),
+            (
+                "Store slot windows as UTC instants.",
+                Some("team-delivery"),
+                ActionStatus::Done,
+            ),
+            (
+                "Rotate the webhook secret",
+                Some("team-payments"),
+                ActionStatus::Open,
+            ),
+            ("Drop the legacy endpoint", None, ActionStatus::Wontfix),
+            ("Ask the vendor (see ACT-12)", None, ActionStatus::Done),
+            (
+                "Page on success rate",
+                Some("team-checkout"),
+                ActionStatus::Done,
+            ),
+            ("Split the job (per node)", None, ActionStatus::Open),
+            (
+                "Add a canary (team-platform, due 2025-10-31)",
+                None,
+                ActionStatus::Open,
+            ),
+        ];
+        let want: Vec<(String, Option<String>, ActionStatus)> = want
+            .iter()
+            .map(|(t, o, s)| (t.to_string(), o.map(str::to_string), *s))
+            .collect();
+        assert_eq!(a, want);
     }
 }
