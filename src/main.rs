@@ -158,13 +158,17 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
         Ok(created) => {
             let path = created.path.strip_prefix(".").unwrap_or(&created.path);
             println!("{}", path.display());
-            if !created.unread.is_empty() {
-                eprintln!(
-                    "warning: the front matter of {} cannot be read, so {} was chosen by {} `id:` line alone; `hindsight check` says what to fix",
-                    created.unread.join(", "),
-                    created.id,
-                    if created.unread.len() == 1 { "its" } else { "their" }
-                );
+            // Only what is true of each file: its `id:` line, when it has one, was read so
+            // that the new id is not that one.
+            for (file, id) in &created.unread {
+                match id {
+                    Some(id) => eprintln!(
+                        "warning: the front matter of {file} cannot be read; only its `id:` line was read, so that the new id is not `{id}`; `hindsight check` says what to fix"
+                    ),
+                    None => eprintln!(
+                        "warning: the front matter of {file} cannot be read; `hindsight check` says what to fix"
+                    ),
+                }
             }
             if !args.common.quiet {
                 eprintln!(

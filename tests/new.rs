@@ -405,3 +405,29 @@ fn a_template_with_its_own_front_matter_after_a_byte_order_mark_or_blank_line_ke
         assert_eq!(code, Some(0), "{lead:?}: {findings:#?}");
     }
 }
+
+#[test]
+fn the_warning_of_a_postmortem_whose_front_matter_is_broken_names_only_the_id_it_kept_from_being_given(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[(
+            "content/postmortems/2026-04-01-d.md",
+            "---\nid: PM2026-009\ntitle: D\ntags: [oops\n---\n\nIt broke.\n",
+        )],
+    );
+    let o = new(root, &["Next one", "--date", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM2025-003\n"), "{text}");
+    let err = stderr(&o);
+    // PM2025-003 was not chosen by the broken file's id line: that only kept PM2026-009 free.
+    assert!(!err.contains("chosen"), "{err}");
+    assert!(
+        err.contains("content/postmortems/2026-04-01-d.md") && err.contains("`PM2026-009`"),
+        "{err}"
+    );
+}

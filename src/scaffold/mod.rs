@@ -48,9 +48,9 @@ pub struct Created {
     /// The new file, under the root.
     pub path: PathBuf,
     pub id: String,
-    /// Postmortems whose front matter could not be read (relative to the root): their ids
-    /// were taken from the `id:` line alone.
-    pub unread: Vec<String>,
+    /// Postmortems whose front matter could not be read (relative to the root), each with the
+    /// id of its `id:` line when it has one: the new id is none of those.
+    pub unread: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,16 +110,20 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         .map(|d| d.file)
         .collect();
     unread.dedup();
-    let meant: Vec<String> = unread
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(opts.root.join(f)).ok())
-        .filter_map(|text| id_line(&text))
+    let unread: Vec<(String, Option<String>)> = unread
+        .into_iter()
+        .map(|f| {
+            let id = std::fs::read_to_string(opts.root.join(&f))
+                .ok()
+                .and_then(|text| id_line(&text));
+            (f, id)
+        })
         .collect();
     let taken: Vec<&str> = library
         .incidents
         .iter()
         .flat_map(|i| std::iter::once(i.id.as_str()).chain(i.aliases.iter().map(String::as_str)))
-        .chain(meant.iter().map(String::as_str))
+        .chain(unread.iter().filter_map(|(_, id)| id.as_deref()))
         .collect();
     let slug = slug(title);
     let id = next_id(&taken, opts.date, &slug);
