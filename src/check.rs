@@ -576,12 +576,18 @@ impl<'a> Context<'a> {
             .collect();
         Context {
             site,
-            latest: chrono::Utc::now().date_naive() + chrono::Days::new(1),
+            latest: latest_date(),
             by_id,
             anchors,
             blameless,
         }
     }
+}
+
+/// The last day that is not in the future (rule `future-date`): tomorrow in UTC, to allow for
+/// time zones.
+pub fn latest_date() -> NaiveDate {
+    chrono::Utc::now().date_naive() + chrono::Days::new(1)
 }
 
 /// Every anchor a page offers: its headings', and ids in raw HTML and footnotes.

@@ -431,3 +431,33 @@ fn the_warning_of_a_postmortem_whose_front_matter_is_broken_names_only_the_id_it
         "{err}"
     );
 }
+
+#[test]
+fn a_date_in_the_future_is_refused_unless_the_future_date_rule_is_set_below_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let o = new(root, &["Later", "--date", "2999-01-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(
+        err.contains("2999-01-01") && err.contains("future-date"),
+        "{err}"
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "nothing was written: {findings:#?}");
+    // A team that allows future dates gets its file.
+    write_files(
+        root,
+        &[(
+            "hindsight.toml",
+            "[check.rules]\nfuture-date = \"warning\"\n",
+        )],
+    );
+    let o = new(root, &["Later", "--date", "2999-01-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(stdout(&o))
+        .unwrap()
+        .contains("date: 2999-01-01"));
+}

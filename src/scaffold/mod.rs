@@ -79,6 +79,18 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         ));
     }
     let config = Config::load(&opts.root).map_err(NewError::Invalid)?;
+    // A postmortem that `check` fails on from the start is no help.
+    let future_is_error = config
+        .check
+        .rules
+        .get("future-date")
+        .is_none_or(|level| level == "error");
+    if opts.date > crate::check::latest_date() && future_is_error {
+        return Err(NewError::Usage(format!(
+            "--date {} is in the future, and `hindsight check` fails on a postmortem dated after tomorrow (rule future-date); give the day the incident happened, or leave --date out for today",
+            opts.date
+        )));
+    }
     // `content_dir = "."` would print `root/./2026-...md`.
     let content_dir: PathBuf = opts
         .root
