@@ -678,6 +678,7 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
         .map(|i| i.learnings.iter().filter(|l| l.group.is_none()).count())
         .sum::<usize>();
     ctx.insert("unlabelled", &unlabelled);
+    ctx.insert("canonical", &!lib.learnings.is_empty());
     PageSpec::new(
         "learnings.html",
         "learnings/",

@@ -1762,3 +1762,47 @@ fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middl
         "{page}"
     );
 }
+
+#[test]
+fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canonical_learnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    write_files(
+        &root,
+        &[
+            (
+                "content/a.md",
+                "---\ndate: 2024-03-01\n---\n# Disk full\n\n## Learnings\n\n- Log rotation needs a size cap.\n- Dashboards should show free inodes.\n",
+            ),
+            (
+                "content/b.md",
+                "---\ndate: 2024-04-01\n---\n# Certificate expired\n\n## Learnings\n\n- Certificates renew themselves or page someone.\n",
+            ),
+        ],
+    );
+    let text = |out: &std::path::Path| {
+        let page = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+        let start = page.find("learnings written in incidents").expect(&page);
+        page[start..start + page[start..].find("</p>").unwrap()].to_string()
+    };
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    assert_eq!(
+        text(&out),
+        "learnings written in incidents belong to no learning on this page: Hindsight grouped them with no learning of another incident. They are listed on their incident pages."
+    );
+    write_files(
+        &root,
+        &[(
+            "content/learnings/alert-on-symptoms.md",
+            "# Alert on symptoms\n\nWatch what customers feel.\n",
+        )],
+    );
+    let out = tmp.path().join("site2");
+    build_ok(&root, &out);
+    assert!(
+        text(&out).contains(": they cite no canonical learning, and Hindsight grouped them"),
+        "{}",
+        text(&out)
+    );
+}
