@@ -39,8 +39,9 @@ pub struct Group {
     pub actions: Vec<(usize, usize)>,
     pub first_seen: Option<NaiveDate>,
     pub last_seen: Option<NaiveDate>,
-    /// Incidents that cite this learning after an action item for it was marked done in an
-    /// earlier incident, where the authors made both links (`id:` or a learning mark on the
+    /// Incidents that cite this learning after an earlier incident whose action item for it is
+    /// done now (and was not due after the later incident: no action item records when it was
+    /// done), where the authors made both links (`id:` or a learning mark on the
     /// later incident's learning or action item, `learning:` on the action item): (incident
     /// index, the earlier incident index).
     pub recurred_after_done: Vec<(usize, usize)>,
@@ -255,30 +256,22 @@ pub fn link(
             .collect();
         g.first_seen = dates.iter().min().copied();
         g.last_seen = dates.iter().max().copied();
-        // Recurred after done: an incident citing the learning dated after an action item
-        // for it was marked done in an earlier incident, paired with the latest such action.
-        // A claim only where the authors made both links; else a "maybe".
+        // Recurred after done: an incident citing the learning dated after an earlier incident
+        // whose action item for it is done now, paired with the latest such incident. An
+        // action item records that it is done, not when: one due after the later incident was
+        // not yet meant to have stopped it, so it does not count. A claim only where the
+        // authors made both links; else a "maybe".
         let id = g.id.as_str();
-        let named = |i: usize| {
-            let inc = &lib.incidents[i];
-            inc.learnings
-                .iter()
-                .any(|l| l.canonical.as_deref() == Some(id))
-                || inc
-                    .action_items
-                    .iter()
-                    .any(|a| a.learning.as_deref() == Some(id))
-        };
-        // (date, incident) of the done action items, and of those the authors linked to the
-        // learning.
-        let mut done: Vec<(NaiveDate, usize)> = Vec::new();
-        let mut done_named: Vec<(NaiveDate, usize)> = Vec::new();
+        // (incident date, due date, incident) of the done action items, and of those the
+        // authors linked to the learning.
+        let mut done: Vec<(NaiveDate, Option<NaiveDate>, usize)> = Vec::new();
+        let mut done_named: Vec<(NaiveDate, Option<NaiveDate>, usize)> = Vec::new();
         for &(i, a) in &g.actions {
             let action = &lib.incidents[i].action_items[a];
             if let (ActionStatus::Done, Some(d)) = (action.status, lib.incidents[i].date) {
-                done.push((d, i));
+                done.push((d, action.due, i));
                 if action.learning.as_deref() == Some(id) {
-                    done_named.push((d, i));
+                    done_named.push((d, action.due, i));
                 }
             }
         }
@@ -286,19 +279,22 @@ pub fn link(
             list.sort_unstable();
             list.dedup();
         }
-        // The latest done before `d` (an incident's own actions share its date, so they are
-        // never before it).
-        let latest_before = |list: &[(NaiveDate, usize)], d: NaiveDate| {
-            list[..list.partition_point(|&(dd, _)| dd < d)]
-                .last()
-                .map(|&(_, i)| i)
+        // The latest done before `d` and not due after it (an incident's own actions share
+        // its date, so they are never before it).
+        let latest_before = |list: &[(NaiveDate, Option<NaiveDate>, usize)], d: NaiveDate| {
+            list[..list.partition_point(|&(dd, _, _)| dd < d)]
+                .iter()
+                .rev()
+                .find(|&&(_, due, _)| due.is_none_or(|due| due <= d))
+                .map(|&(_, _, i)| i)
         };
         if !done.is_empty() {
             for &later in &g.incidents {
                 let Some(d) = lib.incidents[later].date else {
                     continue;
                 };
-                match latest_before(&done_named, d).filter(|_| named(later)) {
+                let named = named_by_authors(&lib.incidents[later], id);
+                match latest_before(&done_named, d).filter(|_| named) {
                     Some(e) => g.recurred_after_done.push((later, e)),
                     None => {
                         if let Some(e) = latest_before(&done, d) {
@@ -317,6 +313,19 @@ pub fn link(
     graph.related = related(lib, &graph, similar);
     crate::timing("related incidents", t);
     graph
+}
+
+/// Whether the authors of `inc` linked it to learning `id` themselves (`id:` or a learning
+/// mark on one of its learnings, `learning:` on one of its action items), rather than
+/// Hindsight by similarity.
+pub fn named_by_authors(inc: &crate::content::Incident, id: &str) -> bool {
+    inc.learnings
+        .iter()
+        .any(|l| l.canonical.as_deref() == Some(id))
+        || inc
+            .action_items
+            .iter()
+            .any(|a| a.learning.as_deref() == Some(id))
 }
 
 impl Group {

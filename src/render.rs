@@ -983,14 +983,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             let inc = &lib.incidents[i];
             // On a canonical learning's page, say which incidents similarity brought (a
             // cluster's page says it of all of them).
-            let named = inc
-                .learnings
-                .iter()
-                .any(|l| l.canonical.as_deref() == Some(g.id.as_str()))
-                || inc
-                    .action_items
-                    .iter()
-                    .any(|a| a.learning.as_deref() == Some(g.id.as_str()));
+            let named = crate::learnings::named_by_authors(inc, &g.id);
             TaughtBy {
                 incident: incident_ref(inc),
                 severity: inc.severity.as_deref(),
@@ -1087,7 +1080,7 @@ const SHARED_WORDS: usize = 6;
 /// are listed by year as links instead, and every action item stays on its incident's page.
 const LEARNING_PAGE_LIMIT: usize = 100;
 
-/// How many recurrences after an action item was marked done a learning page lists, the
+/// How many recurrences after an incident whose action item is now done a learning page lists, the
 /// most recent, with the count of all: the warning opens the page, and a hundred of them
 /// pushed the incidents it is about out of sight.
 const RECURRED_LIMIT: usize = 10;
@@ -1122,7 +1115,8 @@ struct LearningView<'a> {
     actions_open: usize,
     actions_done: usize,
     actions_wontfix: usize,
-    /// The most recent recurrences after an action item was marked done, and how many.
+    /// The most recent recurrences after an incident whose action item is now done, and how
+    /// many.
     recurred_after_done: Vec<Recurred<'a>>,
     recurred_count: usize,
     /// The same where Hindsight made one of the links.

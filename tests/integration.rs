@@ -615,7 +615,12 @@ fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_
     // Recurrences: every incident after the first done action recurred; the latest 10 shown.
     assert!(page.contains("It happened 102 times; the 10 most recent:"));
     let warning = &page[page.find("recurred-h").unwrap()..page.find("cited-h").unwrap()];
-    assert_eq!(warning.matches("was marked done.</li>").count(), 10);
+    assert_eq!(
+        warning
+            .matches("whose action item for it is now done.</li>")
+            .count(),
+        10
+    );
     // The export still names every incident.
     let learnings = read_json(&out.join("api/learnings.json"));
     assert_eq!(learnings[0]["incidents"].as_array().unwrap().len(), 103);
@@ -699,7 +704,7 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
     // The overview counts the learnings that recurred after a fix: claims only.
     let overview = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
-        overview.contains("<strong>1</strong> recurred after a fix was done"),
+        overview.contains("<strong>1</strong> recurred after an incident whose fix is now done"),
         "{overview}"
     );
     // An action item that Hindsight attached shows its learning, and says who linked it; the
@@ -1805,4 +1810,67 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after_a_done_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let pm = |id: &str, date: &str, action: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Outage {id}\ndate: {date}\nlearnings:\n  - id: lesson-a\n    text: Lesson A in the words of {id}.\n{action}---\n\nWhat happened.\n"
+        )
+    };
+    let first = pm(
+        "INC-1",
+        "2024-01-10",
+        "action_items:\n  - text: Fix it for good\n    status: done\n    due: 2024-12-31\n    learning: lesson-a\n",
+    );
+    write_files(
+        &root,
+        &[
+            (
+                "content/learnings/lesson-a.md",
+                "---\ntitle: Lesson A\n---\n\nWhat lesson A says.\n",
+            ),
+            ("content/postmortems/inc-1.md", &first),
+            (
+                "content/postmortems/inc-2.md",
+                &pm("INC-2", "2024-03-01", ""),
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    // INC-1's action item was due at the end of the year: nothing says it was done before
+    // INC-2, so nothing says INC-2 recurred after it was.
+    let learning = page("learnings/lesson-a/index.html");
+    assert!(learning.contains("Outage INC-2"), "{learning}");
+    assert!(!learning.contains("recurred-h"), "{learning}");
+    assert!(!page("learnings/index.html").contains("class=\"flag\""));
+    assert!(page("index.html").contains("<strong>0</strong> recurred after"));
+
+    // An incident after the due date did recur after an incident whose action item is done,
+    // and the page says so in those words.
+    write_files(
+        &root,
+        &[(
+            "content/postmortems/inc-3.md",
+            &pm("INC-3", "2025-02-01", ""),
+        )],
+    );
+    build_ok(&root, &out);
+    let learning = page("learnings/lesson-a/index.html");
+    let start = learning.find("id=\"recurred-h\"").expect("a recurrence");
+    let warning = &learning[start..learning[start..].find("</section>").unwrap() + start];
+    assert!(warning.contains("Outage INC-3</a>"), "{warning}");
+    assert!(!warning.contains("Outage INC-2</a>"), "{warning}");
+    assert!(
+        warning.contains("Outage INC-1</a> (<time datetime=\"2024-01-10\">2024-01-10</time>), whose action item for it is now done."),
+        "{warning}"
+    );
+    assert!(!warning.contains("was marked done"), "{warning}");
+    assert!(page("learnings/index.html")
+        .contains("Recurred after an incident whose action item is now done"));
 }
