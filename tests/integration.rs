@@ -1874,3 +1874,54 @@ fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after
     assert!(page("learnings/index.html")
         .contains("Recurred after an incident whose action item is now done"));
 }
+
+#[test]
+fn an_incident_linked_to_a_learning_only_by_an_action_item_is_not_said_to_have_learned_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM2023-005/index.html")).unwrap();
+    let text = |html: &str| html_text(html);
+    // PM2024-003 and PM2025-003 state no such learning: one action item of each was attached
+    // to it by similarity.
+    let learned =
+        &page[page.find("id=\"learned-h\"").unwrap()..page.find("id=\"actions-h\"").unwrap()];
+    let learned = text(learned);
+    assert!(
+        learned.contains("Learned again in PM2024-002 (2024), PM2025-001 (2025)."),
+        "{learned}"
+    );
+    assert!(
+        !learned.contains("Learned again in PM2024-003"),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("Action items of PM2024-003 (2024, linked by Hindsight), PM2025-003 (2025, linked by Hindsight) are meant to address it."),
+        "{learned}"
+    );
+    let related = &page[page.find("id=\"related-h\"").unwrap()..];
+    let pm2024_003 = related[related.find("PM2024-003").unwrap()..]
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(
+        pm2024_003.contains("action item on the same learning (linked by Hindsight): Alert on what customers experience"),
+        "{pm2024_003}"
+    );
+    assert!(!pm2024_003.contains("same learning: "), "{pm2024_003}");
+}
+
+/// The text of some HTML, its tags left out.
+fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
