@@ -1268,9 +1268,10 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut html_block: Option<Vec<(CowStr, std::ops::Range<usize>)>> = None;
     let mut first_block = true;
     let mut skip_first_h1 = false;
-    // The rendered headings (index in `events`, level): if the body has an H1 of its own
-    // besides the title, every heading moves one level down, so the page keeps one H1.
-    let mut rendered_headings: Vec<(usize, u8)> = Vec::new();
+    // The body's headings as written (the title left out), and where each rendered one is in
+    // `events`: their levels are normalised at the end (see [`heading_levels`]).
+    let mut headings: Vec<TocEntry> = Vec::new();
+    let mut rendered_headings: Vec<usize> = Vec::new();
     let mut block_depth = 0usize;
     // The last top-level paragraph or item that ended: its first and last lines. A learning
     // mark on the line right after it belongs to it.
@@ -1478,16 +1479,14 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     t = escape(&htext),
                 );
                 if render {
-                    rendered_headings.push((events.len(), lvl));
+                    rendered_headings.push(events.len());
                 }
                 events.push(Event::Html(h.into()));
-                if lvl <= 3 {
-                    out.toc.push(TocEntry {
-                        level: lvl,
-                        id: anchor.clone(),
-                        title: htext.clone(),
-                    });
-                }
+                headings.push(TocEntry {
+                    level: lvl,
+                    id: anchor.clone(),
+                    title: htext.clone(),
+                });
                 // A heading closes the current section if it is at the same or a higher level;
                 // a deeper heading stays within it (its text joins the parent section too).
                 if let Some(sec) = current.as_ref() {
@@ -1846,18 +1845,20 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         .collect();
     // Sections were pushed when closed; nested ones when opened. Restore document order.
     out.sections.sort_by_key(|s| s.line);
-    if render && rendered_headings.iter().any(|&(_, l)| l == 1) {
-        for &(k, l) in &rendered_headings {
-            let to = (l + 1).min(6);
-            if let Event::Html(h) = &events[k] {
-                let h = h
-                    .replacen(&format!("<h{l} "), &format!("<h{to} "), 1)
-                    .replace(&format!("</h{l}>"), &format!("</h{to}>"));
-                events[k] = Event::Html(h.into());
-            }
+    // The page's title is its one H1: the body's headings go from H2 down, skipping no level.
+    // Ids and anchors stay as they are. The table of contents lists the top two levels.
+    let levels = heading_levels(&headings.iter().map(|h| h.level).collect::<Vec<_>>());
+    for (k, &to) in rendered_headings.iter().zip(&levels) {
+        if let Event::Html(h) = &events[*k] {
+            // `<hN ... </hN>\n`, as rendered above.
+            let inner = &h[3..h.len() - 6];
+            events[*k] = Event::Html(format!("<h{to}{inner}</h{to}>\n").into());
         }
-        for t in &mut out.toc {
-            t.level = (t.level + 1).min(6);
+    }
+    for (mut t, level) in headings.into_iter().zip(levels) {
+        if level <= 3 {
+            t.level = level;
+            out.toc.push(t);
         }
     }
     if render {
@@ -1868,6 +1869,27 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         out.html = UNRENDERED.to_string();
     }
     out
+}
+
+/// The levels at which headings written at `written` levels (in order, the title left out)
+/// are rendered: the page's title is its one H1, so the body's top level becomes H2 and each
+/// deeper level it uses the next (`#### Summary` under the title is an H2, a body with an H1
+/// of its own moves one level down), and no heading is more than one level below the one
+/// before it (`## A` then `#### B` is H2 then H3), which screen-reader users navigate by
+/// and axe's heading-order rule checks.
+fn heading_levels(written: &[u8]) -> Vec<u8> {
+    let mut used = written.to_vec();
+    used.sort_unstable();
+    used.dedup();
+    let mut previous = 1;
+    written
+        .iter()
+        .map(|l| {
+            let rank = used.partition_point(|u| u < l) as u8 + 2;
+            previous = rank.min(previous + 1).min(6);
+            previous
+        })
+        .collect()
 }
 
 /// Resolves the URLs of a piece of raw HTML (an inline tag, or the lines of an HTML block
@@ -2236,9 +2258,11 @@ mod tests {
     fn a_body_with_an_h1_of_its_own_moves_every_heading_down_so_the_page_has_one_h1() {
         let p = render("# Disk full\n\n## Summary\n\nIt filled.\n\n# Stats\n\n###### Deep\n");
         assert_eq!(p.h1.as_deref(), Some("Disk full"));
-        assert!(p.html.contains("<h3 id=\"summary\">"), "{}", p.html);
+        // `## Summary` ranks below `# Stats`, but an H3 right after the title would skip a
+        // level; `###### Deep` is one level below the heading before it.
+        assert!(p.html.contains("<h2 id=\"summary\">"), "{}", p.html);
         assert!(p.html.contains("<h2 id=\"stats\">"), "{}", p.html);
-        assert!(p.html.contains("<h6 id=\"deep\">"), "{}", p.html);
+        assert!(p.html.contains("<h3 id=\"deep\">"), "{}", p.html);
         assert!(!p.html.contains("<h1"), "{}", p.html);
         // Without a second H1, headings keep their levels.
         let p = render("# Disk full\n\n## Summary\n\nIt filled.\n");

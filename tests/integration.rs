@@ -1876,6 +1876,85 @@ fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after
 }
 
 #[test]
+fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "content/postmortems/deep.md",
+                "---\nid: DEEP\ntitle: Deep headings\ndate: 2024-03-01\n---\n\n# Deep headings\n\n\
+                 #### Summary\n\nWhat happened.\n\n###### Detail\n\nMore.\n\n#### Impact\n\nSome.\n",
+            ),
+            (
+                "content/postmortems/skip.md",
+                "---\nid: SKIP\ntitle: Skipped level\ndate: 2024-03-02\n---\n\n\
+                 #### A note first\n\nText.\n\n## Summary\n\nText.\n\n#### Detail\n\nText.\n\n### Cause\n\nText.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = |id: &str| {
+        let page = std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+        let body = &page[page.find("class=\"prose postmortem\"").unwrap()..];
+        (
+            page.clone(),
+            body[..body.find("</div>").unwrap()].to_string(),
+        )
+    };
+    let levels = |body: &str| -> Vec<(String, String)> {
+        body.split("<h")
+            .skip(1)
+            .map(|h| {
+                let level = h[..1].to_string();
+                let id = h.split('"').nth(1).unwrap().to_string();
+                (level, id)
+            })
+            .collect()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    // The body's top level (h4) is an h2 under the page's h1, the next one used (h6) an h3;
+    // the ids are as written.
+    let (deep, body) = page("DEEP");
+    assert_eq!(
+        levels(&body),
+        pairs(&[("2", "summary"), ("3", "detail"), ("2", "impact")]),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a class=\"anchor\" href=\"#detail\""),
+        "{body}"
+    );
+    // The table of contents lists them, at the levels they are shown at.
+    assert!(
+        deep.contains("<li class=\"toc-2\"><a href=\"#summary\">Summary</a></li>"),
+        "{deep}"
+    );
+    assert!(
+        deep.contains("<li class=\"toc-3\"><a href=\"#detail\">Detail</a></li>"),
+        "{deep}"
+    );
+    // No heading is more than one level below the one before it.
+    let (_, body) = page("SKIP");
+    assert_eq!(
+        levels(&body),
+        pairs(&[
+            ("2", "a-note-first"),
+            ("2", "summary"),
+            ("3", "detail"),
+            ("3", "cause")
+        ]),
+        "{body}"
+    );
+}
+
+#[test]
 fn an_incident_linked_to_a_learning_only_by_an_action_item_is_not_said_to_have_learned_it() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
