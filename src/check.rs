@@ -177,6 +177,12 @@ pub const RULES: &[Rule] = &[
         "an image, video or other embedded file that does not exist, or that is a Markdown file",
     ),
     rule_def(
+        "missing-alt",
+        W,
+        false,
+        "an image with no alt text, which screen readers cannot describe",
+    ),
+    rule_def(
         "bad-alias",
         E,
         false,
@@ -609,6 +615,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     required(ctx, inc, &mut out);
     links(ctx, &inc.source, &inc.links, Some(inc), &mut out);
     heading_ids(inc, &mut out);
+    missing_alt(inc, &mut out);
     related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
@@ -973,6 +980,18 @@ fn heading_ids(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 "{fix}; a link to `#{}` leads to {whose}",
                 r.written
             )),
+        );
+    }
+}
+
+/// Markdown images with no alt text (`![](chart.png)`): published with `alt=""`, which tells
+/// screen readers to pass over them, as if they were decoration.
+fn missing_alt(inc: &Incident, out: &mut Vec<Diagnostic>) {
+    for &(line, column) in &inc.images_without_alt {
+        out.push(
+            finding("missing-alt", &inc.source, "this image has no alt text: screen readers pass over it")
+                .at(line, column)
+                .hint("describe what the image shows between the brackets, `![p99 latency doubled at 14:05](chart.png)`; for a purely decorative image, add `<!-- hindsight: allow missing-alt -->` on the line before"),
         );
     }
 }

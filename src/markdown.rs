@@ -155,6 +155,8 @@ pub struct Parsed {
     /// The headings whose id, written by the author (`## Note {#note}`), another heading or a
     /// footnote of the page had already: each got another (see [`RenamedId`]).
     pub renamed_ids: Vec<RenamedId>,
+    /// Where each Markdown image with no alt text starts (`![](chart.png)`): line, column.
+    pub images_without_alt: Vec<(usize, usize)>,
 }
 
 /// A heading id written by the author that the page could not give the heading, as ids on a
@@ -1263,7 +1265,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut table_row: Option<(Vec<String>, usize)> = None;
     let mut cell: Option<String> = None;
     let mut link_depth = 0usize;
-    let mut in_image = false;
+    // The alt text of the image being read, and where the image starts.
+    let mut image: Option<(String, (usize, usize))> = None;
     // The lines of the open HTML block, each with its range in the body.
     let mut html_block: Option<Vec<(CowStr, std::ops::Range<usize>)>> = None;
     let mut first_block = true;
@@ -1389,6 +1392,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             _ => None,
         };
         if let Some(t) = text_piece {
+            if let Some((alt, _)) = image.as_mut() {
+                alt.push_str(t);
+            }
             if let Some((_, _, _, htext, _)) = heading.as_mut() {
                 htext.push_str(t);
             } else {
@@ -1759,8 +1765,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 title,
                 id,
             }) => {
-                in_image = true;
                 let (line, column) = line_of(range.start);
+                image = Some((String::new(), (line, column)));
                 let dest =
                     resolve_link(&dest_url, Some("image"), site, page, line, column, &mut out);
                 events.push(Event::Start(Tag::Image {
@@ -1771,10 +1777,14 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 }));
             }
             Event::End(TagEnd::Image) => {
-                in_image = false;
+                if let Some((alt, at)) = image.take() {
+                    if alt.trim().is_empty() {
+                        out.images_without_alt.push(at);
+                    }
+                }
                 events.push(Event::End(TagEnd::Image));
             }
-            Event::Text(t) if link_depth == 0 && !in_image => {
+            Event::Text(t) if link_depth == 0 && image.is_none() => {
                 let parts = split_ids(&t, site.ids, page.id);
                 if parts.iter().any(|(_, is_id)| *is_id) {
                     let mut html = String::new();

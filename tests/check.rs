@@ -1955,3 +1955,46 @@ fn reading_path_steps_that_name_no_postmortem_or_learning_or_a_draft_are_warned_
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("which is a draft"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_image_without_alt_text_is_a_warning_at_the_image() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/2024-03-01-disk-full.md",
+                "# Disk full\n\n## Impact\n\nThe graph: ![](disk.png)\n\n![  ](disk.png)\n\n\
+                 ![Disk usage reached 100% at 14:05](disk.png)\n\n\
+                 <!-- hindsight: allow missing-alt -->\n![](disk.png)\n",
+            ),
+            ("content/disk.png", "png"),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "a warning: {findings:#?}");
+    let at: Vec<_> = with_rule(&findings, "missing-alt")
+        .iter()
+        .map(|f| {
+            (
+                f["level"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The described image and the one allowed as decoration are not reported.
+    assert_eq!(
+        at,
+        [
+            ("warning".to_string(), 5, 12),
+            ("warning".to_string(), 7, 1)
+        ],
+        "{findings:#?}"
+    );
+    let hint = with_rule(&findings, "missing-alt")[0]["hint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(hint.contains("describe what the image shows"), "{hint}");
+}

@@ -106,6 +106,8 @@ pub struct Incident {
     /// Heading ids written by the author that the page gave another id (see
     /// [`markdown::RenamedId`]).
     pub renamed_ids: Vec<markdown::RenamedId>,
+    /// Markdown images with no alt text (see [`markdown::Parsed::images_without_alt`]).
+    pub images_without_alt: Vec<(usize, usize)>,
 }
 
 impl Incident {
@@ -1167,6 +1169,7 @@ fn build_incident(
         ids: parsed.ids,
         github_anchors: parsed.github_anchors,
         renamed_ids: parsed.renamed_ids,
+        images_without_alt: parsed.images_without_alt,
     }
 }
 
