@@ -248,21 +248,8 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 
 fn reason_text(r: &Reason) -> String {
     match r {
-        Reason::Learning(s) => {
-            let what = match (s.through_action, s.cluster) {
-                (false, false) => "same learning",
-                (false, true) => "similar learning",
-                (true, false) => "action item on the same learning",
-                (true, true) => "action item on a similar learning",
-            };
-            // A cluster's name already says that similarity made it.
-            let by = if s.by_similarity && !s.cluster {
-                " (linked by Hindsight)"
-            } else {
-                ""
-            };
-            format!("{what}{by}: {}", s.title)
-        }
+        Reason::SameLearning(t) => format!("same learning: {t}"),
+        Reason::SimilarLearning(t) => format!("similar learning: {t}"),
         Reason::Linked => "linked by the authors".into(),
         Reason::SameService(s) => format!("same service: {s}"),
         Reason::SameTag(t) => format!("same tag: {t}"),
@@ -581,18 +568,8 @@ fn related_sample(site: &Site, host: usize, sample: &[usize]) -> Vec<Related> {
     let reasons = [
         Reason::Linked,
         Reason::SimilarText,
-        Reason::Learning(crate::learnings::Shared {
-            title: "a learning".into(),
-            cluster: false,
-            through_action: false,
-            by_similarity: false,
-        }),
-        Reason::Learning(crate::learnings::Shared {
-            title: "a cluster".into(),
-            cluster: true,
-            through_action: true,
-            by_similarity: true,
-        }),
+        Reason::SameLearning("a learning".into()),
+        Reason::SimilarLearning("a cluster".into()),
         Reason::SameService("a service".into()),
         Reason::SameTag("a tag".into()),
     ];
@@ -825,18 +802,6 @@ fn short_hash(bytes: &[u8]) -> String {
 /// How many earlier (and later) incidents an incident page names for each recurring learning.
 const SEEN_LIMIT: usize = 5;
 
-/// The other incidents linked to a learning of an incident's page, nearest first: those that
-/// state it too, before and after, and those only an action item of links to it.
-#[derive(Default)]
-struct Seen {
-    before: Vec<Value>,
-    more_before: usize,
-    after: Vec<Value>,
-    more_after: usize,
-    actions: Vec<Value>,
-    more_actions: usize,
-}
-
 /// The path an incident's page and the export show for its file: from the root, or from the
 /// content folder when that lies outside the root (no machine path in the site).
 fn published_source<'a>(site: &Site, inc: &'a Incident) -> &'a str {
@@ -857,39 +822,23 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         .iter()
         .map(|l| {
             let group = l.group.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
-            // The other incidents linked to it: those that state it too ("learned again"),
-            // and those that only file an action item for it. Only the nearest few: a lesson
-            // learned 500 times must not make every page huge.
-            let mut seen = Seen::default();
-            if let Some(g) = group {
-                let pos = g.incidents.iter().position(|&j| j == i).unwrap_or(g.incidents.len());
-                let view = |j: usize| {
-                    let o = &lib.incidents[j];
-                    json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year(),
-                           "by_similarity": g.canonical && !crate::learnings::named_by_authors(o, &g.id)})
-                };
-                let states = |j: &&usize| crate::learnings::states(&lib.incidents[**j], &g.id);
-                let (stated_before, through_action_before): (Vec<&usize>, Vec<&usize>) =
-                    g.incidents[..pos].iter().partition(states);
-                let (stated_after, through_action_after): (Vec<&usize>, Vec<&usize>) =
-                    g.incidents.get(pos + 1..).unwrap_or(&[]).iter().partition(states);
-                let nearest_before = |list: &[&usize]| -> (Vec<Value>, usize) {
-                    let shown: Vec<Value> = list.iter().rev().take(SEEN_LIMIT).rev().map(|&&j| view(j)).collect();
-                    let more = list.len() - shown.len();
-                    (shown, more)
-                };
-                let nearest_after = |list: &[&usize]| -> (Vec<Value>, usize) {
-                    let shown: Vec<Value> = list.iter().take(SEEN_LIMIT).map(|&&j| view(j)).collect();
-                    let more = list.len() - shown.len();
-                    (shown, more)
-                };
-                (seen.before, seen.more_before) = nearest_before(&stated_before);
-                (seen.after, seen.more_after) = nearest_after(&stated_after);
-                let (mut actions, more_b) = nearest_before(&through_action_before);
-                let (actions_after, more_a) = nearest_after(&through_action_after);
-                actions.extend(actions_after);
-                (seen.actions, seen.more_actions) = (actions, more_b + more_a);
-            }
+            // Only the nearest few: a lesson learned 500 times must not make every page huge.
+            let (others_before, others_after, more_before, more_after) = match group {
+                Some(g) => {
+                    let pos = g.incidents.iter().position(|&j| j == i).unwrap_or(g.incidents.len());
+                    let view = |j: usize| {
+                        let o = &lib.incidents[j];
+                        json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year()})
+                    };
+                    let before = &g.incidents[..pos];
+                    let after = g.incidents.get(pos + 1..).unwrap_or(&[]);
+                    let b: Vec<Value> = before.iter().rev().take(SEEN_LIMIT).rev().map(|&j| view(j)).collect();
+                    let a: Vec<Value> = after.iter().take(SEEN_LIMIT).map(|&j| view(j)).collect();
+                    let (mb, ma) = (before.len() - b.len(), after.len() - a.len());
+                    (b, a, mb, ma)
+                }
+                None => (Vec::new(), Vec::new(), 0, 0),
+            };
             json!({
                 "text": l.text,
                 "group": group.map(|g| json!({
@@ -898,13 +847,10 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 })),
                 // Linked by similarity rather than by its author.
                 "by_similarity": l.canonical.is_none(),
-                "seen_before": seen.before,
-                "seen_after": seen.after,
-                "more_before": seen.more_before,
-                "more_after": seen.more_after,
-                // Incidents linked to it only by an action item meant to address it.
-                "addressed_by": seen.actions,
-                "more_addressed_by": seen.more_actions,
+                "seen_before": others_before,
+                "seen_after": others_after,
+                "more_before": more_before,
+                "more_after": more_after,
             })
         })
         .collect();
