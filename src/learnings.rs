@@ -33,6 +33,11 @@ pub struct Group {
     pub learning: Option<usize>,
     /// Incident indices, oldest first, each once.
     pub incidents: Vec<usize>,
+    /// Positions in `incidents` of those that state this learning among their learnings, and
+    /// of the others, linked to it only by an action item meant to address it; ascending, so
+    /// a page finds the nearest of each kind without a scan of the group.
+    pub stating: Vec<usize>,
+    pub addressing: Vec<usize>,
     /// (incident index, learning index within it).
     pub citations: Vec<(usize, usize)>,
     /// (incident index, action index) of action items meant to address this learning.
@@ -62,13 +67,31 @@ impl Group {
 /// Why two incidents are related.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
-    SameLearning(String),
-    /// Learnings that Hindsight grouped by similarity (a cluster), not a canonical learning.
-    SimilarLearning(String),
+    /// A learning both incidents are linked to.
+    Learning(Shared),
     Linked,
     SameService(String),
     SameTag(String),
     SimilarText,
+}
+
+/// A learning two related incidents are linked to, and how: the ranking weighs them alike,
+/// but a page must not say that both learned it when one only filed an action item for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    pub title: String,
+    /// Learnings that Hindsight grouped by similarity (a cluster), not a canonical learning.
+    pub cluster: bool,
+    /// One of the two states no such learning: only an action item of it addresses it.
+    pub through_action: bool,
+    /// Similarity, not the authors, linked one of the two to it (a cluster always is).
+    pub by_similarity: bool,
+}
+
+/// Whether `inc` states learning `id` among its learnings (rather than only an action item
+/// of it addressing it).
+pub fn states(inc: &crate::content::Incident, id: &str) -> bool {
+    inc.learnings.iter().any(|l| l.group.as_deref() == Some(id))
 }
 
 #[derive(Debug, Clone)]
@@ -234,6 +257,7 @@ pub fn link(
                 group.citations.push((ii, li));
                 // Items arrive incident by incident, so a repeat is always the last one.
                 if group.incidents.last() != Some(&ii) {
+                    group.stating.push(group.incidents.len());
                     group.incidents.push(ii);
                 }
             }
@@ -242,7 +266,9 @@ pub fn link(
             if let Some(&g) = a.group.as_ref().and_then(|g| graph.by_id.get(g)) {
                 let group = &mut graph.groups[g];
                 group.actions.push((ii, ai));
+                // Learnings come first: an incident new here states none of this one.
                 if group.incidents.last() != Some(&ii) {
+                    group.addressing.push(group.incidents.len());
                     group.incidents.push(ii);
                 }
             }
@@ -337,6 +363,8 @@ impl Group {
             canonical: learning.is_some(),
             learning,
             incidents: Vec::new(),
+            stating: Vec::new(),
+            addressing: Vec::new(),
             citations: Vec::new(),
             actions: Vec::new(),
             first_seen: None,
@@ -1399,6 +1427,8 @@ fn unknown_learning(file: &str, at: (usize, usize), id: &str, known: &[&str]) ->
 /// A feature two incidents can share: a learning group, a service or a tag.
 struct Feature {
     kind: u8,
+    /// The learning's id, for a learning (kinds 0 and 3).
+    group: Option<String>,
     display: String,
     weight: f32,
 }
@@ -1586,9 +1616,11 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
             .map(|s| (1u8, s.to_lowercase(), s.clone()));
         let tags = inc.tags.iter().map(|t| (2u8, t.to_lowercase(), t.clone()));
         for (kind, key, display) in learnings.chain(services).chain(tags) {
+            let group = matches!(kind, 0 | 3).then(|| key.clone());
             let f = *feature_ids.entry((kind, key)).or_insert_with(|| {
                 features.push(Feature {
                     kind,
+                    group,
                     display,
                     weight: 0.0,
                 });
@@ -1734,8 +1766,18 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                             if of[j].binary_search(&f).is_ok() {
                                 let feat = &features[f as usize];
                                 reasons.push(match feat.kind {
-                                    0 => Reason::SameLearning(feat.display.clone()),
-                                    3 => Reason::SimilarLearning(feat.display.clone()),
+                                    0 | 3 => {
+                                        let g = feat.group.as_deref().unwrap_or_default();
+                                        let (a, b) = (&lib.incidents[i], &lib.incidents[j]);
+                                        Reason::Learning(Shared {
+                                            title: feat.display.clone(),
+                                            cluster: feat.kind == 3,
+                                            through_action: !states(a, g) || !states(b, g),
+                                            by_similarity: feat.kind == 3
+                                                || !named_by_authors(a, g)
+                                                || !named_by_authors(b, g),
+                                        })
+                                    }
                                     1 => Reason::SameService(feat.display.clone()),
                                     _ => Reason::SameTag(feat.display.clone()),
                                 });
@@ -1746,7 +1788,7 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                         }
                         reasons.sort_by_key(|r| match r {
                             Reason::Linked => 0,
-                            Reason::SameLearning(_) | Reason::SimilarLearning(_) => 1,
+                            Reason::Learning(_) => 1,
                             Reason::SimilarText => 2,
                             Reason::SameService(_) => 3,
                             Reason::SameTag(_) => 4,

@@ -248,8 +248,21 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 
 fn reason_text(r: &Reason) -> String {
     match r {
-        Reason::SameLearning(t) => format!("same learning: {t}"),
-        Reason::SimilarLearning(t) => format!("similar learning: {t}"),
+        Reason::Learning(s) => {
+            let what = match (s.through_action, s.cluster) {
+                (false, false) => "same learning",
+                (false, true) => "similar learning",
+                (true, false) => "action item on the same learning",
+                (true, true) => "action item on a similar learning",
+            };
+            // A cluster's name already says that similarity made it.
+            let by = if s.by_similarity && !s.cluster {
+                " (linked by Hindsight)"
+            } else {
+                ""
+            };
+            format!("{what}{by}: {}", s.title)
+        }
         Reason::Linked => "linked by the authors".into(),
         Reason::SameService(s) => format!("same service: {s}"),
         Reason::SameTag(t) => format!("same tag: {t}"),
@@ -568,8 +581,18 @@ fn related_sample(site: &Site, host: usize, sample: &[usize]) -> Vec<Related> {
     let reasons = [
         Reason::Linked,
         Reason::SimilarText,
-        Reason::SameLearning("a learning".into()),
-        Reason::SimilarLearning("a cluster".into()),
+        Reason::Learning(crate::learnings::Shared {
+            title: "a learning".into(),
+            cluster: false,
+            through_action: false,
+            by_similarity: false,
+        }),
+        Reason::Learning(crate::learnings::Shared {
+            title: "a cluster".into(),
+            cluster: true,
+            through_action: true,
+            by_similarity: true,
+        }),
         Reason::SameService("a service".into()),
         Reason::SameTag("a tag".into()),
     ];
@@ -802,6 +825,18 @@ fn short_hash(bytes: &[u8]) -> String {
 /// How many earlier (and later) incidents an incident page names for each recurring learning.
 const SEEN_LIMIT: usize = 5;
 
+/// The other incidents linked to a learning of an incident's page, nearest first: those that
+/// state it too, before and after, and those only an action item of links to it.
+#[derive(Default)]
+struct Seen {
+    before: Vec<Value>,
+    more_before: usize,
+    after: Vec<Value>,
+    more_after: usize,
+    actions: Vec<Value>,
+    more_actions: usize,
+}
+
 /// The path an incident's page and the export show for its file: from the root, or from the
 /// content folder when that lies outside the root (no machine path in the site).
 fn published_source<'a>(site: &Site, inc: &'a Incident) -> &'a str {
@@ -822,23 +857,42 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         .iter()
         .map(|l| {
             let group = l.group.as_ref().and_then(|g| graph.by_id.get(g)).map(|&g| &graph.groups[g]);
-            // Only the nearest few: a lesson learned 500 times must not make every page huge.
-            let (others_before, others_after, more_before, more_after) = match group {
-                Some(g) => {
-                    let pos = g.incidents.iter().position(|&j| j == i).unwrap_or(g.incidents.len());
-                    let view = |j: usize| {
-                        let o = &lib.incidents[j];
-                        json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year()})
-                    };
-                    let before = &g.incidents[..pos];
-                    let after = g.incidents.get(pos + 1..).unwrap_or(&[]);
-                    let b: Vec<Value> = before.iter().rev().take(SEEN_LIMIT).rev().map(|&j| view(j)).collect();
-                    let a: Vec<Value> = after.iter().take(SEEN_LIMIT).map(|&j| view(j)).collect();
-                    let (mb, ma) = (before.len() - b.len(), after.len() - a.len());
-                    (b, a, mb, ma)
-                }
-                None => (Vec::new(), Vec::new(), 0, 0),
-            };
+            // The other incidents linked to it: those that state it too ("learned again"),
+            // and those that only file an action item for it. Only the nearest few: a lesson
+            // learned 500 times must not make every page huge.
+            let mut seen = Seen::default();
+            if let Some(g) = group {
+                // This incident states the learning: find it among those that do by the
+                // group's order (oldest first, then by id), without a scan of the group.
+                let key = |j: usize| (lib.incidents[j].date, lib.incidents[j].id.as_str());
+                let k = g.stating.partition_point(|&p| key(g.incidents[p]) < key(i));
+                let pos = match g.stating.get(k) {
+                    Some(&p) if g.incidents[p] == i => p,
+                    _ => g.incidents.iter().position(|&j| j == i).unwrap_or(g.incidents.len()),
+                };
+                let view = |p: usize| {
+                    let o = &lib.incidents[g.incidents[p]];
+                    json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year(),
+                           "by_similarity": g.canonical && !crate::learnings::named_by_authors(o, &g.id)})
+                };
+                // The nearest few before and after this incident of a list of positions.
+                let before = |list: &[usize]| -> (Vec<Value>, usize) {
+                    let list = &list[..list.partition_point(|&p| p < pos)];
+                    let shown = list.len().min(SEEN_LIMIT);
+                    (list[list.len() - shown..].iter().map(|&p| view(p)).collect(), list.len() - shown)
+                };
+                let after = |list: &[usize]| -> (Vec<Value>, usize) {
+                    let list = &list[list.partition_point(|&p| p <= pos)..];
+                    let shown = list.len().min(SEEN_LIMIT);
+                    (list[..shown].iter().map(|&p| view(p)).collect(), list.len() - shown)
+                };
+                (seen.before, seen.more_before) = before(&g.stating);
+                (seen.after, seen.more_after) = after(&g.stating);
+                let (mut actions, more_b) = before(&g.addressing);
+                let (actions_after, more_a) = after(&g.addressing);
+                actions.extend(actions_after);
+                (seen.actions, seen.more_actions) = (actions, more_b + more_a);
+            }
             json!({
                 "text": l.text,
                 "group": group.map(|g| json!({
@@ -847,10 +901,13 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 })),
                 // Linked by similarity rather than by its author.
                 "by_similarity": l.canonical.is_none(),
-                "seen_before": others_before,
-                "seen_after": others_after,
-                "more_before": more_before,
-                "more_after": more_after,
+                "seen_before": seen.before,
+                "seen_after": seen.after,
+                "more_before": seen.more_before,
+                "more_after": seen.more_after,
+                // Incidents linked to it only by an action item meant to address it.
+                "addressed_by": seen.actions,
+                "more_addressed_by": seen.more_actions,
             })
         })
         .collect();

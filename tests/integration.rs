@@ -1953,3 +1953,102 @@ fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_
         "{body}"
     );
 }
+
+#[test]
+fn an_incident_linked_to_a_learning_only_by_an_action_item_is_not_said_to_have_learned_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM2023-005/index.html")).unwrap();
+    let text = |html: &str| html_text(html);
+    // PM2024-003 and PM2025-003 state no such learning: one action item of each was attached
+    // to it by similarity.
+    let learned =
+        &page[page.find("id=\"learned-h\"").unwrap()..page.find("id=\"actions-h\"").unwrap()];
+    let learned = text(learned);
+    assert!(
+        learned.contains("Learned again in PM2024-002 (2024), PM2025-001 (2025)."),
+        "{learned}"
+    );
+    assert!(
+        !learned.contains("Learned again in PM2024-003"),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("Action items of PM2024-003 (2024, linked by Hindsight), PM2025-003 (2025, linked by Hindsight) are meant to address it."),
+        "{learned}"
+    );
+    let related = &page[page.find("id=\"related-h\"").unwrap()..];
+    let pm2024_003 = related[related.find("PM2024-003").unwrap()..]
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(
+        pm2024_003.contains("action item on the same learning (linked by Hindsight): Alert on what customers experience"),
+        "{pm2024_003}"
+    );
+    assert!(!pm2024_003.contains("same learning: "), "{pm2024_003}");
+}
+
+/// The text of some HTML, its tags left out.
+fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from_those_that_only_address_it(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let mut files: Vec<(String, String)> = vec![(
+        "content/learnings/retry.md".into(),
+        "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n".into(),
+    )];
+    // Incidents 4, 9 and 12 only file an action item for the learning; the others state it.
+    for k in 1..=12 {
+        let links = if [4, 9, 12].contains(&k) {
+            "action_items:\n  - text: Add backoff to the client\n    learning: retry\n".to_string()
+        } else {
+            "learnings:\n  - id: retry\n    text: Retries without backoff made it worse.\n"
+                .to_string()
+        };
+        files.push((
+            format!("content/postmortems/pm-{k:02}.md"),
+            format!("---\nid: PM-{k:02}\ntitle: Outage {k}\ndate: 2020-01-{k:02}\n{links}---\n\nBody {k}.\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write_files(&root, &files);
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM-08/index.html")).unwrap();
+    let learned = &page[page.find("id=\"learned-h\"").unwrap()..];
+    let learned = html_text(&learned[..learned.find("</section>").unwrap()]);
+    assert!(
+        learned.contains("Also learned in PM-02 (2020), PM-03 (2020), PM-05 (2020), PM-06 (2020), PM-07 (2020) and 1 earlier."),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("Learned again in PM-10 (2020), PM-11 (2020)."),
+        "{learned}"
+    );
+    assert!(
+        learned.contains(
+            "Action items of PM-04 (2020), PM-09 (2020), PM-12 (2020) are meant to address it."
+        ),
+        "{learned}"
+    );
+}

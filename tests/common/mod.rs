@@ -42,7 +42,6 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `dir` (path with `/`) with its bytes.
 /// Writes `files` (path under `root`, text), creating their folders.
 pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (path, text) in files {
@@ -52,6 +51,7 @@ pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// Every file under `dir` (path with `/`) with its bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
