@@ -2015,10 +2015,16 @@ impl Baseline {
         let site = public.as_ref().unwrap_or(site);
         let mut kept: HashSet<String> = crate::render::page_urls(site).into_iter().collect();
         kept.extend(crate::render::redirects(site).into_iter().map(|r| r.from));
+        // Only a postmortem new since the baseline can have replaced one it had.
+        let had: HashSet<&str> = self.urls.iter().map(|(p, _, _)| p.as_str()).collect();
         let ids: Vec<&str> = site
             .library
             .incidents
             .iter()
+            .filter(|i| {
+                let url = i.url();
+                !had.contains(url.as_str()) && !had.contains(url.trim_end_matches('/'))
+            })
             .map(|i| i.id.as_str())
             .collect();
         let dropped: Vec<_> = self

@@ -342,14 +342,33 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
     rel.to_string_lossy().replace('\\', "/")
 }
 
-/// The nearest candidate to `word` by edit distance, for "did you mean" hints.
+/// The nearest candidate to `word`, for "did you mean" hints: the one the fewest
+/// single-character edits away (a swap of two neighbours counts as one; case ignored), when
+/// that is at most a third of the word's length (at least one), ties going to the candidate
+/// most alike at the start (Jaro-Winkler), then to the first in order; else the candidate that
+/// shares a long start with it (`payments-api` for `payment-gateway`), if one is alike enough.
+/// A similarity score alone would prefer a long shared start with several changes
+/// (`PM2024-003` for `PM2023-044`) over a single typo (`PM2023-004`).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
+    let lower = word.to_lowercase();
+    let limit = (word.chars().count() / 3).max(1);
+    let alike = |c: &str| strsim::jaro_winkler(word, c);
+    let by_edits = candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(word, c), *c))
-        .filter(|(score, _)| *score > 0.75)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .filter_map(|&c| {
+            let distance = strsim::osa_distance(&lower, &c.to_lowercase());
+            (distance <= limit).then(|| (distance, alike(c), c))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)))
+        .map(|(_, _, c)| c);
+    by_edits.or_else(|| {
+        candidates
+            .iter()
+            .map(|&c| (alike(c), c))
+            .filter(|(score, _)| *score > 0.85)
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+            .map(|(_, c)| c)
+    })
 }
 
 #[cfg(test)]
@@ -383,5 +402,19 @@ mod tests {
             Some("title")
         );
         assert_eq!(did_you_mean("zzzz", &["title", "date"]), None);
+    }
+
+    #[test]
+    fn did_you_mean_prefers_the_fewest_edits_over_a_longer_shared_start() {
+        // Jaro-Winkler alone scores PM2024-003 above PM2023-004 for PM2023-044.
+        assert_eq!(
+            did_you_mean("PM2023-044", &["PM2024-003", "PM2023-004", "PM2022-001"]),
+            Some("PM2023-004")
+        );
+        assert_eq!(
+            did_you_mean("Severity", &["severity", "summary"]),
+            Some("severity")
+        );
+        assert_eq!(did_you_mean("PM2019-777", &["PM2024-003"]), None);
     }
 }

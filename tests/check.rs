@@ -1998,3 +1998,33 @@ fn an_image_without_alt_text_is_a_warning_at_the_image() {
         .to_string();
     assert!(hint.contains("describe what the image shows"), "{hint}");
 }
+
+#[test]
+fn a_changed_id_is_suggested_as_the_replacement_of_the_dropped_url_not_an_older_postmortem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_demo(&root);
+    let out = tmp.path().join("previous");
+    build_ok(&root, &out);
+    let sitemap = out.join("sitemap.xml");
+    let file = root.join("content/postmortems/2023-03-14-catalog-cleanup-deleted-variants.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("id: PM2023-004", "id: PM2023-044", 1)).unwrap();
+    let (_, findings) = check_json(&root, &["--baseline", sitemap.to_str().unwrap()]);
+    let dropped: Vec<&Value> = with_rule(&findings, "dropped-url")
+        .into_iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("incidents/PM2023-004/")
+        })
+        .collect();
+    assert_eq!(dropped.len(), 1, "{findings:#?}");
+    let hint = dropped[0]["hint"].as_str().unwrap();
+    // PM2023-003 and PM2023-005 are as few edits away, but were in the old site already.
+    assert!(
+        hint.starts_with("if `PM2023-044` (content/postmortems/2023-03-14-catalog-cleanup-deleted-variants.md) replaced it"),
+        "{hint}"
+    );
+}
