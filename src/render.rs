@@ -1390,16 +1390,33 @@ fn onboarding_page(site: &Site) -> PageSpec {
         });
         let mut used = std::collections::HashSet::new();
         for g in top.iter().take(4) {
-            steps.push(step_group(
-                g,
-                &format!("Learned in {} incidents.", g.incidents.len()),
-            ));
-            if let Some(&first) = g.incidents.first() {
+            // An incident whose action item only addresses the lesson did not state it.
+            let (stated, addressed) = (g.stating.len(), g.addressing.len());
+            let incidents = |n: usize| match n {
+                1 => "1 incident".to_string(),
+                n => format!("{n} incidents"),
+            };
+            let why = match (stated, addressed) {
+                (_, 0) => format!("Learned in {}.", incidents(stated)),
+                (0, _) => format!("Action items of {} address it.", incidents(addressed)),
+                _ => format!(
+                    "Learned in {}; action items of {addressed} more address it.",
+                    incidents(stated)
+                ),
+            };
+            steps.push(step_group(g, &why));
+            let first = match g.stating.first() {
+                Some(&p) => Some((g.incidents[p], "The first time this was learned.")),
+                None => g.incidents.first().map(|&i| {
+                    (
+                        i,
+                        "The first incident with an action item meant to address it.",
+                    )
+                }),
+            };
+            if let Some((first, why)) = first {
                 if used.insert(first) {
-                    steps.push(step_incident(
-                        &lib.incidents[first],
-                        "The first time this was learned.",
-                    ));
+                    steps.push(step_incident(&lib.incidents[first], why));
                 }
             }
         }

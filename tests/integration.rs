@@ -2052,3 +2052,45 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
         "{learned}"
     );
 }
+
+#[test]
+fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_one_that_only_addressed_it(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    let incident = |k: u32, links: &str| {
+        format!(
+            "---\nid: PM-0{k}\ntitle: Outage {k}\ndate: 2020-0{k}-01\n{links}---\n\nBody {k}.\n"
+        )
+    };
+    let states = "learnings:\n  - id: retry\n    text: Retries without backoff made it worse.\n";
+    let addresses = "action_items:\n  - text: Add backoff to the client\n    learning: retry\n";
+    let files = [(1, addresses), (2, states), (3, states)].map(|(k, links)| {
+        (
+            format!("content/postmortems/pm-0{k}.md"),
+            incident(k, links),
+        )
+    });
+    let mut files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    files.push((
+        "content/learnings/retry.md",
+        "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n",
+    ));
+    write_files(&root, &files);
+    build_ok(&root, &out);
+    let page = html_text(&std::fs::read_to_string(out.join("onboarding/index.html")).unwrap());
+    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        page.contains("Learned in 2 incidents; action items of 1 more address it."),
+        "{page}"
+    );
+    // Outage 1 only filed an action item for it: Outage 2 is the first that learned it.
+    assert!(
+        page.contains("2020-02-01 Outage 2 The first time this was learned."),
+        "{page}"
+    );
+}
