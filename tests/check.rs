@@ -2028,3 +2028,39 @@ fn a_changed_id_is_suggested_as_the_replacement_of_the_dropped_url_not_an_older_
         "{hint}"
     );
 }
+
+#[test]
+fn an_invalid_due_date_in_parentheses_after_an_action_item_is_a_warning_where_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Action items\n\n\
+             - Add a disk alert (sre, due 2024-13-45)\n\
+             - Rotate the logs on every node of the cluster, not only the ones that filled\n  \
+             up (due 2024-02-30).\n\
+             - Grow the disk (team-dba, due 2024-04-01)\n\
+             - Clean the tmp folder (due next sprint)\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let bad: Vec<_> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["level"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(bad.len(), 2, "{findings:#?}");
+    assert_eq!((bad[0].0.as_str(), bad[0].1, bad[0].2), ("warning", 5, 30));
+    assert!(bad[0].3.contains("`2024-13-45`"), "{}", bad[0].3);
+    // The item runs over two lines: the warning is on the line that holds the date.
+    assert_eq!((bad[1].0.as_str(), bad[1].1, bad[1].2), ("warning", 7, 11));
+    assert!(bad[1].3.contains("`2024-02-30`"), "{}", bad[1].3);
+}

@@ -2094,3 +2094,61 @@ fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_on
         "{page}"
     );
 }
+
+#[test]
+fn an_owner_and_due_date_in_parentheses_after_a_derived_action_item_are_exported_without_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[(
+            "content/2025-08-07-ingress-class-removal.md",
+            "# Ingress class removal\n\n## Summary\n\nVans stopped reporting.\n\n## Action items\n\n\
+             - [x] Reinstall the legacy controller (team-platform)\n\
+             - [ ] Record the owner of old tickets (team-platform, due 2025-10-31)\n\
+             - [ ] Page on telematics updates below half the baseline (due 2025-09-30)\n\
+             - [ ] Add a dashboard (e.g. Grafana)\n\
+             - [ ] Move the alerts (AWS)\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let items: Vec<(String, String, String, String)> = incidents[0]["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or("").to_string();
+            (s("text"), s("owner"), s("status"), s("due"))
+        })
+        .collect();
+    let want = [
+        (
+            "Reinstall the legacy controller",
+            "team-platform",
+            "done",
+            "",
+        ),
+        (
+            "Record the owner of old tickets",
+            "team-platform",
+            "open",
+            "2025-10-31",
+        ),
+        (
+            "Page on telematics updates below half the baseline",
+            "",
+            "open",
+            "2025-09-30",
+        ),
+        // Prose in parentheses is no owner.
+        ("Add a dashboard (e.g. Grafana)", "", "open", ""),
+        ("Move the alerts (AWS)", "", "open", ""),
+    ];
+    let want: Vec<(String, String, String, String)> = want
+        .iter()
+        .map(|(t, o, s, d)| (t.to_string(), o.to_string(), s.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(items, want);
+}

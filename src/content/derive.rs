@@ -280,7 +280,8 @@ pub struct DerivedAction {
     pub owner: Option<String>,
     pub status: ActionStatus,
     pub due: Option<NaiveDate>,
-    /// The due cell of a table row when it is written like a date but is none (`2024-13-45`).
+    /// The due cell of a table row, or the due date in a list item's trailing parenthetical
+    /// (`(due 2024-13-45)`), when it is written like a date but is none.
     pub bad_due: Option<String>,
     pub line: usize,
     /// The canonical learning its author marked it as addressing.
@@ -304,11 +305,86 @@ fn numeric_date_regex() -> &'static Regex {
     })
 }
 
-/// A status in parentheses at the end of an action item, alone or after its owner: `(done)`,
-/// `(Completed)`, `(in progress)`, `(team-x, done)`, before a full stop or not. Gives the status,
-/// the owner (one word, such as `team-x` or `@jane`; anything else stays in the text, in its
-/// parentheses) and the text without them.
-fn trailing_status(text: &str) -> Option<(ActionStatus, Option<String>, String)> {
+/// What a parenthetical at the end of an action item says of it, and the text without it.
+#[derive(Debug, Default, PartialEq)]
+struct Trailing {
+    status: Option<ActionStatus>,
+    owner: Option<String>,
+    due: Option<NaiveDate>,
+    /// A due date written like a date that is none (`due 2025-13-45`).
+    bad_due: Option<String>,
+    text: String,
+}
+
+/// Words that make `cross-team` or `team-wide` say how something is done, not who does it.
+const NOT_A_TEAM: &[&str] = &[
+    "all", "cross", "inter", "intra", "multi", "non", "per", "sub", "whole", "wide", "level",
+    "based", "building", "specific", "owned", "internal", "external", "only",
+];
+
+/// An owner that is clearly one when written alone in parentheses: a handle (`@jane`) or a
+/// team named as one (`team-payments`, `platform-team`, `team_x`), not `(cross-team)`.
+fn is_team_or_handle(w: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?:@\w[\w.-]*|team[-_]([\w.-]*\w)|(\w[\w.-]*)[-_]team)$").unwrap()
+    });
+    r.captures(w).is_some_and(|c| {
+        c.get(1)
+            .or(c.get(2))
+            .is_none_or(|m| !NOT_A_TEAM.contains(&m.as_str().to_lowercase().as_str()))
+    })
+}
+
+/// A due date in a parenthetical: `due 2025-10-31`, `due: 31 October 2025`, `due by ...`,
+/// `by 2025-10-31`, `deadline ...`. Only a date follows the word (`due next sprint` is a plan
+/// and stays in the text): the date, or the written value when it looks like a date and is
+/// none (`due 2025-13-45`).
+fn due_clause(part: &str) -> Option<Result<NaiveDate, String>> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?:due(?:\s+(?:by|on|date))?|by|deadline)\b\s*:?\s*(\S.*)$").unwrap()
+    });
+    let value = r.captures(part.trim())?.get(1)?.as_str().trim();
+    let month = |w: &str| {
+        w.len() >= 3
+            && w.chars().all(|c| c.is_ascii_alphabetic())
+            && [
+                "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+            ]
+            .contains(&w[..3].to_ascii_lowercase().as_str())
+    };
+    // Every word is part of a date: numbers, ordinals, month names, "of".
+    let dateish = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let digits = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+            w.eq_ignore_ascii_case("of")
+                || month(w.trim_end_matches('.'))
+                || (!digits.is_empty()
+                    && digits
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | '.')))
+        });
+    if !dateish {
+        return None;
+    }
+    match crate::markdown::find_dates(value).first() {
+        Some(d) => Some(Ok(*d)),
+        None if numeric_date_regex().is_match(value) => Some(Err(value.to_string())),
+        None => None,
+    }
+}
+
+/// A parenthetical at the end of an action item (before a full stop or not) that says its
+/// status, due date or owner: `(done)`, `(Completed)`, `(in progress)`, `(due 2025-10-31)`,
+/// `(team-x, done)`, `(team-x, due 2025-10-31)`, `(team-x, done, due 2025-10-31)`, or an owner
+/// alone when it is written as a handle or a team (`(@jane)`, `(team-x)`, `(platform-team)`).
+/// The owner is one word before the status or due date (`team-x`, `sre`, `@jane`); anything
+/// else there stays in the text, in its parentheses. A parenthetical of prose (`(see
+/// runbook)`, `(AWS)`, `(not urgent)`, `(due next sprint)`) says none of these and is `None`.
+fn trailing_meta(text: &str) -> Option<Trailing> {
     static OWNER: OnceLock<Regex> = OnceLock::new();
     let t = text.trim_end();
     let stop = t.ends_with('.');
@@ -318,19 +394,69 @@ fn trailing_status(text: &str) -> Option<(ActionStatus, Option<String>, String)>
     if inside.contains(')') || inner[..open].trim().is_empty() {
         return None;
     }
-    let (who, status) = match inside.rsplit_once([',', ';']) {
-        Some((who, status)) => (Some(who.trim()), status),
-        None => (None, inside),
-    };
-    if !status.chars().any(char::is_alphanumeric) {
-        return None;
+    // The parts between commas and semicolons, with where each starts; a year alone is the
+    // end of the date before it ("due October 31, 2025").
+    let mut parts: Vec<(usize, &str)> = Vec::new();
+    let mut start = 0;
+    for (i, c) in inside.char_indices().chain([(inside.len(), ',')]) {
+        if c != ',' && c != ';' {
+            continue;
+        }
+        let part = &inside[start..i];
+        let year = part.trim().len() == 4 && part.trim().bytes().all(|b| b.is_ascii_digit());
+        match parts.last_mut() {
+            Some((at, last)) if year => *last = &inside[*at..i],
+            _ => parts.push((start, part)),
+        }
+        start = i + 1;
     }
-    let status = ActionStatus::parse(status)?;
+    let mut found = Trailing::default();
+    // Status and due date, from the end.
+    let mut keep = parts.len();
+    while keep > 0 {
+        let part = parts[keep - 1].1;
+        if !part.chars().any(char::is_alphanumeric) {
+            break;
+        }
+        if let (None, Some(s)) = (found.status, ActionStatus::parse(part)) {
+            found.status = Some(s);
+        } else if let (true, Some(due)) = (
+            found.due.is_none() && found.bad_due.is_none(),
+            due_clause(part),
+        ) {
+            match due {
+                Ok(d) => found.due = Some(d),
+                Err(w) => found.bad_due = Some(w),
+            }
+        } else {
+            break;
+        }
+        keep -= 1;
+    }
+    let who = if keep == parts.len() {
+        // No status or due date: an owner alone only when it is written as one.
+        let w = inside.trim();
+        if !is_team_or_handle(w) {
+            return None;
+        }
+        Some(w)
+    } else if keep == 0 {
+        None
+    } else {
+        Some(
+            inside[..parts[keep].0]
+                .trim()
+                .trim_end_matches([',', ';'])
+                .trim_end(),
+        )
+    };
     let owner_like = OWNER.get_or_init(|| Regex::new(r"^@?\w[\w.-]*$").unwrap());
-    let (owner, kept) = match who {
-        Some(w) if owner_like.is_match(w) => (Some(w.trim_start_matches('@').to_string()), None),
-        Some(w) => (None, Some(w)),
-        None => (None, None),
+    let kept = match who {
+        Some(w) if owner_like.is_match(w) => {
+            found.owner = Some(w.trim_start_matches('@').to_string());
+            None
+        }
+        w => w,
     };
     let mut rest = collapse_ws(inner[..open].trim_end_matches([' ', '-', '\u{2014}', ',', ';']));
     if let Some(w) = kept {
@@ -339,7 +465,8 @@ fn trailing_status(text: &str) -> Option<(ActionStatus, Option<String>, String)>
     if stop {
         rest.push('.');
     }
-    Some((status, owner, rest))
+    found.text = rest;
+    Some(found)
 }
 
 fn column(header: &[String], names: &[&str]) -> Option<usize> {
@@ -382,12 +509,27 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 }
                 None => (None, item.text.clone()),
             };
-            // So is a status in parentheses at the end, "(done)" or "(team-x, done)".
-            let mut marked = None;
-            if let Some((status, who, rest)) = trailing_status(&text) {
-                marked = Some(status);
-                owner = owner.or(who);
-                text = rest;
+            // So is a parenthetical at the end that says its status, due date or owner:
+            // "(done)", "(team-x, due 2025-10-31)", "(team-x)"; and one before it, as in
+            // "(team-x) (done)", when the two do not say the same thing twice.
+            let (mut marked, mut due, mut bad_due, mut paren_owner) = (None, None, None, false);
+            for _ in 0..3 {
+                let Some(found) = trailing_meta(&text) else {
+                    break;
+                };
+                let dated = due.is_some() || bad_due.is_some();
+                if (found.status.is_some() && marked.is_some())
+                    || ((found.due.is_some() || found.bad_due.is_some()) && dated)
+                    || (found.owner.is_some() && paren_owner)
+                {
+                    break;
+                }
+                marked = marked.or(found.status);
+                due = due.or(found.due);
+                bad_due = bad_due.or(found.bad_due);
+                paren_owner |= found.owner.is_some();
+                owner = owner.or(found.owner);
+                text = found.text;
             }
             out.push(DerivedAction {
                 text,
@@ -397,8 +539,8 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 } else {
                     marked.unwrap_or(ActionStatus::Open)
                 },
-                due: None,
-                bad_due: None,
+                due,
+                bad_due,
                 line: item.line,
                 mark: sec.mark_at(item.line).cloned(),
             });
@@ -1027,16 +1169,205 @@ mod tests {
                 ActionStatus::Done,
             ),
             ("Split the job (per node)", None, ActionStatus::Open),
-            (
-                "Add a canary (team-platform, due 2025-10-31)",
-                None,
-                ActionStatus::Open,
-            ),
+            ("Add a canary", Some("team-platform"), ActionStatus::Open),
         ];
         let want: Vec<(String, Option<String>, ActionStatus)> = want
             .iter()
             .map(|(t, o, s)| (t.to_string(), o.map(str::to_string), *s))
             .collect();
         assert_eq!(a, want);
+    }
+
+    /// Text, owner, status and due date of each derived action item of `md`.
+    fn metadata(md: &str) -> Vec<(String, Option<String>, ActionStatus, Option<NaiveDate>)> {
+        action_items(&parse(md), &[])
+            .into_iter()
+            .map(|a| (a.text, a.owner, a.status, a.due))
+            .collect()
+    }
+
+    fn item(
+        text: &str,
+        owner: Option<&str>,
+        status: ActionStatus,
+        due: Option<(i32, u32, u32)>,
+    ) -> (String, Option<String>, ActionStatus, Option<NaiveDate>) {
+        (
+            text.to_string(),
+            owner.map(str::to_string),
+            status,
+            due.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+        )
+    }
+
+    #[test]
+    fn an_owner_and_a_due_date_in_parentheses_at_the_end_of_an_action_item_are_read_and_leave_the_text(
+    ) {
+        use ActionStatus::{Done, Open};
+        let got = metadata(
+            "# X\n\n## Action items\n\n\
+             - [ ] Record the current owner of old tickets (team-platform, due 2025-10-31)\n\
+             - [ ] Page on telematics updates below half the baseline (team-delivery, due 2025-09-30).\n\
+             - Rotate the webhook secret (due 2025-11-15)\n\
+             - Drop the legacy flag (sre; due: 31 October 2025)\n\
+             - Add a canary stage (team-web, due October 31, 2025)\n\
+             - Cap the retry budget (team-checkout, done, due 2025-10-01)\n\
+             - Write the failover runbook (by 2025-12-01)\n\
+             - [x] Reinstall the legacy controller (team-platform)\n\
+             - Alert on consumer lag (@jane)\n\
+             - Move the cron jobs to UTC (platform-team).\n\
+             - Split the nightly job (team_data) (done)\n\
+             - Check the slot math (see runbook, due 2025-10-31)\n",
+        );
+        let want = [
+            item(
+                "Record the current owner of old tickets",
+                Some("team-platform"),
+                Open,
+                Some((2025, 10, 31)),
+            ),
+            item(
+                "Page on telematics updates below half the baseline.",
+                Some("team-delivery"),
+                Open,
+                Some((2025, 9, 30)),
+            ),
+            item(
+                "Rotate the webhook secret",
+                None,
+                Open,
+                Some((2025, 11, 15)),
+            ),
+            item(
+                "Drop the legacy flag",
+                Some("sre"),
+                Open,
+                Some((2025, 10, 31)),
+            ),
+            item(
+                "Add a canary stage",
+                Some("team-web"),
+                Open,
+                Some((2025, 10, 31)),
+            ),
+            item(
+                "Cap the retry budget",
+                Some("team-checkout"),
+                Done,
+                Some((2025, 10, 1)),
+            ),
+            item(
+                "Write the failover runbook",
+                None,
+                Open,
+                Some((2025, 12, 1)),
+            ),
+            item(
+                "Reinstall the legacy controller",
+                Some("team-platform"),
+                Done,
+                None,
+            ),
+            item("Alert on consumer lag", Some("jane"), Open, None),
+            item(
+                "Move the cron jobs to UTC.",
+                Some("platform-team"),
+                Open,
+                None,
+            ),
+            item("Split the nightly job", Some("team_data"), Done, None),
+            item(
+                "Check the slot math (see runbook)",
+                None,
+                Open,
+                Some((2025, 10, 31)),
+            ),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn an_owner_alone_in_parentheses_is_read_only_when_written_as_a_handle_or_a_team_and_prose_stays(
+    ) {
+        use ActionStatus::Open;
+        // Each prose parenthetical is paired with the owner or due date it is not.
+        let got = metadata(
+            "# X\n\n## Action items\n\n\
+             - Document the restore steps (team-sre)\n\
+             - Document the restore steps (SRE)\n\
+             - Move alerts to the new stack (platform-team)\n\
+             - Move alerts to the new stack (AWS)\n\
+             - Agree on the schema (team-payments)\n\
+             - Agree on the schema (cross-team)\n\
+             - Roll it out (team-wide)\n\
+             - Add a dashboard (@sam)\n\
+             - Add a dashboard (e.g. Grafana)\n\
+             - Fix the probe (team-x, due 2025-10-31)\n\
+             - Fix the probe (see runbook)\n\
+             - Fix the probe (not urgent)\n\
+             - Fix the probe (due next sprint)\n\
+             - Fix the probe (by the end of Q3)\n\
+             - Fix the probe (team-x, due 31 Oct)\n\
+             - Fix the probe (2025-10-31)\n",
+        );
+        let want = [
+            item("Document the restore steps", Some("team-sre"), Open, None),
+            item("Document the restore steps (SRE)", None, Open, None),
+            item(
+                "Move alerts to the new stack",
+                Some("platform-team"),
+                Open,
+                None,
+            ),
+            item("Move alerts to the new stack (AWS)", None, Open, None),
+            item("Agree on the schema", Some("team-payments"), Open, None),
+            item("Agree on the schema (cross-team)", None, Open, None),
+            item("Roll it out (team-wide)", None, Open, None),
+            item("Add a dashboard", Some("sam"), Open, None),
+            item("Add a dashboard (e.g. Grafana)", None, Open, None),
+            item("Fix the probe", Some("team-x"), Open, Some((2025, 10, 31))),
+            item("Fix the probe (see runbook)", None, Open, None),
+            item("Fix the probe (not urgent)", None, Open, None),
+            item("Fix the probe (due next sprint)", None, Open, None),
+            item("Fix the probe (by the end of Q3)", None, Open, None),
+            item("Fix the probe (team-x, due 31 Oct)", None, Open, None),
+            item("Fix the probe (2025-10-31)", None, Open, None),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_due_date_in_parentheses_that_is_no_date_is_kept_as_bad_and_leaves_the_text() {
+        let a = action_items(
+            &parse(
+                "# X\n\n## Action items\n\n\
+                 - Rotate the secret (team-x, due 2025-13-45)\n\
+                 - Rotate the key (due 03/15/2025)\n",
+            ),
+            &[],
+        );
+        let got: Vec<_> = a
+            .iter()
+            .map(|a| {
+                (
+                    a.text.as_str(),
+                    a.owner.as_deref(),
+                    a.due,
+                    a.bad_due.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Rotate the secret",
+                    Some("team-x"),
+                    None,
+                    Some("2025-13-45")
+                ),
+                ("Rotate the key", None, None, Some("03/15/2025")),
+            ]
+        );
     }
 }

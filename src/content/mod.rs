@@ -1010,15 +1010,21 @@ pub fn unsafe_id(id: &str) -> Option<&'static str> {
     None
 }
 
-/// A due date in an action-items table that is written like a date but is none: a warning at
-/// the cell (the item is kept, without a due date).
+/// A due date of an action item (a table cell, or `(due ...)` at the end of a list item) that
+/// is written like a date but is none: a warning where it is written (the item is kept, without
+/// a due date). A list item can run over lines: the first line from the item's on that holds it.
 fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
-    let column = raw
+    let (line, column) = raw
         .text
         .lines()
-        .nth(line.saturating_sub(1))
-        .and_then(|l| l.find(written).map(|at| l[..at].chars().count() + 1))
-        .unwrap_or(1);
+        .enumerate()
+        .skip(line.saturating_sub(1))
+        .take(50)
+        .find_map(|(i, l)| {
+            l.find(written)
+                .map(|at| (i + 1, l[..at].chars().count() + 1))
+        })
+        .unwrap_or((line, 1));
     Diagnostic::warning(
         "bad-date",
         &raw.source,
