@@ -2064,3 +2064,25 @@ fn an_invalid_due_date_in_parentheses_after_an_action_item_is_a_warning_where_it
     assert_eq!((bad[1].0.as_str(), bad[1].1, bad[1].2), ("warning", 7, 11));
     assert!(bad[1].3.contains("`2024-02-30`"), "{}", bad[1].3);
 }
+
+#[test]
+fn a_bad_alias_after_a_control_character_on_its_line_is_reported_at_its_column_in_the_file() {
+    // The bell is left out of the text that is read, so the entry after it is one column
+    // further right in the file than in that text.
+    let (tmp, root) = basic_with_aliases("[FX-1,\u{7} /stats/]");
+    let (_, findings) = check_json(&root, &[]);
+    let at = |rule: &str| -> Vec<(u64, u64)> {
+        with_rule(&findings, rule)
+            .iter()
+            .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(at("control-character"), [(3, 16)], "{findings:#?}");
+    assert_eq!(at("bad-alias"), [(3, 18)], "{findings:#?}");
+    let o = build(&root, &tmp.path().join("public"));
+    assert!(!o.status.success(), "an alias over a page is an error");
+    let err = stderr(&o);
+    assert!(err.contains("bad-alias"), "{err}");
+    assert!(err.contains("2021-05-04-disk-full.md:3:18"), "{err}");
+    assert!(!err.contains("2021-05-04-disk-full.md:3:17"), "{err}");
+}
