@@ -376,11 +376,29 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 .map(|d| d.file.clone())
                 .collect();
             let mut own = site_rules(&site, blameless);
+            // Drafts were clustered with the rest, for review; the published site (and `build`)
+            // forms its clusters without them. Clustered again only for a rule that needs what
+            // the published site has: a reading path that names a cluster, a baseline.
+            let public = if baseline.is_some() || names_clusters(&site.library) {
+                let t = Instant::now();
+                let public = public_site(&site);
+                crate::timing("published site clustered", t);
+                public
+            } else {
+                None
+            };
+            let published = public.as_ref().unwrap_or(&site);
+            own.extend(path_steps(
+                &site.library,
+                &published.graph,
+                site.config.drafts,
+            ));
             site.library.restore_columns(&mut own);
             findings.extend(own.into_iter().filter(|d| !unreadable.contains(&d.file)));
             if let Some(b) = &baseline {
-                findings.extend(b.dropped(&site));
+                findings.extend(b.dropped(published));
             }
+            drop(public);
             let findings = apply_levels(findings, &site.config.check.rules);
             // Postmortems were screened for allow comments as they were read.
             let screened: HashMap<&str, Option<&str>> = site
@@ -1048,10 +1066,33 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether a step of the reading path could name a cluster (an id that is no canonical
+/// learning's, nor a postmortem's): what clusters the published site forms then matters.
+fn names_clusters(lib: &crate::content::Library) -> bool {
+    let Some(page) = &lib.onboarding else {
+        return false;
+    };
+    let canonical: HashSet<&str> = lib
+        .learnings
+        .iter()
+        .flat_map(|l| std::iter::once(&l.id).chain(&l.aliases))
+        .map(String::as_str)
+        .collect();
+    let incident = |id: &str| lib.incident(id).is_some() || lib.left_out.iter().any(|l| l.id == id);
+    page.path
+        .iter()
+        .any(|step| match (&step.incident, &step.learning) {
+            (Some(id), _) => !incident(id) && !canonical.contains(id.as_str()),
+            (None, Some(id)) => !canonical.contains(id.as_str()),
+            (None, None) => false,
+        })
+}
+
 /// Steps of the reading path (the `path` of `onboarding.md`) that the onboarding page leaves
-/// out: an id that names no postmortem or learning, or a postmortem that is not published
-/// (unless drafts are built, `drafts_shown`). `build` reports them too (see
-/// [`crate::load_site`]).
+/// out: an id that names no postmortem or learning of `graph`, or a postmortem that is not
+/// published (unless drafts are built, `drafts_shown`). `build` reports them too (see
+/// [`crate::load_site`]); `check` passes the graph of the published postmortems, whose
+/// clusters are those the onboarding page can show.
 pub fn path_steps(
     lib: &crate::content::Library,
     graph: &crate::learnings::Graph,
@@ -2009,10 +2050,9 @@ impl Baseline {
         Ok(Baseline { file, urls })
     }
 
-    /// Every URL of the baseline that the public build of `site` neither has nor redirects.
+    /// Every URL of the baseline that `site`, as the default build publishes it (see
+    /// [`public_site`]), neither has nor redirects.
     fn dropped(&self, site: &Site) -> Vec<Diagnostic> {
-        let public = public_site(site);
-        let site = public.as_ref().unwrap_or(site);
         let mut kept: HashSet<String> = crate::render::page_urls(site).into_iter().collect();
         kept.extend(crate::render::redirects(site).into_iter().map(|r| r.from));
         // Only a postmortem new since the baseline can have replaced one it had.

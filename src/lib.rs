@@ -160,7 +160,8 @@ pub enum Purpose {
 }
 
 /// Loads and links a site. Returns the site and every finding; errors in the findings mean
-/// the site must not be published.
+/// the site must not be published. For `check`, the reading path is left to `check::run`,
+/// which judges it against the published site's clusters.
 pub fn load_site(
     root: &std::path::Path,
     config: Config,
@@ -211,9 +212,12 @@ pub fn load_site(
         &diags,
     );
     timing("learnings linked", t);
-    // `check` reads drafts, but asks whether the published site would show them.
-    let drafts_shown = config.drafts || (drafts && purpose == Purpose::Build);
-    diags.extend(check::path_steps(&library, &graph, drafts_shown));
+    // The reading path as this build shows it. `check` reads drafts too, and so forms clusters
+    // that the published site may not have: it judges the path itself, against the clusters
+    // of the published postmortems (see `check::run`).
+    if purpose == Purpose::Build {
+        diags.extend(check::path_steps(&library, &graph, drafts || config.drafts));
+    }
     // `[check.rules]` levels apply to build too, so that `check` passing means `build` passes.
     // Columns were counted in the text without its control characters; findings give them in
     // the files.

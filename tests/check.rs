@@ -2066,6 +2066,88 @@ fn an_invalid_due_date_in_parentheses_after_an_action_item_is_a_warning_where_it
 }
 
 #[test]
+fn reading_path_steps_are_judged_against_the_clusters_of_the_published_site_not_those_drafts_form()
+{
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let post = |id: &str, date: &str, status: &str, learning: &str| {
+        format!("---\nid: {id}\ndate: {date}\nstatus: {status}\n---\n# Outage {id}\n\n## Learnings\n\n- {learning}\n")
+    };
+    let rotate = "Rotate database credentials well before they expire.";
+    let page = "Page the on-call engineer when the queue backs up.";
+    write_files(
+        &root,
+        &[
+            ("content/a.md", &post("PM2024-001", "2024-03-01", "published", rotate)),
+            ("content/b.md", &post("PM2024-002", "2024-04-01", "published", rotate)),
+            // Older than both: with it, their cluster is named after it.
+            (
+                "content/c.md",
+                &post("PM2023-001", "2023-01-01", "draft", &format!("Always {}", rotate.to_lowercase())),
+            ),
+            ("content/d.md", &post("PM2024-003", "2024-05-01", "published", page)),
+            // With it, the learning above is in two postmortems: a cluster.
+            (
+                "content/e.md",
+                &post("PM2024-004", "2024-06-01", "draft", &format!("Always {}", page.to_lowercase())),
+            ),
+            (
+                "content/onboarding.md",
+                "---\ntitle: Start here\npath:\n\
+                 \x20 - learning: rotate-database-credentials-well-before-they-expire\n    why: Published.\n\
+                 \x20 - learning: always-rotate-database-credentials-well-before-they\n    why: Named after a draft.\n\
+                 \x20 - learning: page-the-on-call-engineer-when-the-queue\n    why: A cluster only with a draft.\n\
+                 ---\nRead these first.\n",
+            ),
+        ],
+    );
+    // The published site has the first cluster and leaves the other two steps out.
+    let out = tmp.path().join("site");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let onboarding = std::fs::read_to_string(out.join("onboarding/index.html")).unwrap();
+    assert!(
+        onboarding.contains("learnings/rotate-database-credentials-well-before-they-expire/"),
+        "{onboarding}"
+    );
+    let err = stderr(&o);
+    let built: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("the reading path names the learning"))
+        .map(|l| l.split('`').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        built,
+        [
+            "always-rotate-database-credentials-well-before-they",
+            "page-the-on-call-engineer-when-the-queue"
+        ],
+        "{err}"
+    );
+    // `check` reads the drafts, and says what `build` says.
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let steps: Vec<_> = with_rule(&findings, "path-step")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().split('`').nth(1).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (6, 15, "always-rotate-database-credentials-well-before-they"),
+            (8, 15, "page-the-on-call-engineer-when-the-queue")
+        ],
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn a_bad_alias_after_a_control_character_on_its_line_is_reported_at_its_column_in_the_file() {
     // The bell is left out of the text that is read, so the entry after it is one column
     // further right in the file than in that text.
