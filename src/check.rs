@@ -1002,15 +1002,19 @@ fn heading_ids(inc: &Incident, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Markdown images with no alt text (`![](chart.png)`): published with `alt=""`, which tells
-/// screen readers to pass over them, as if they were decoration.
+/// Images with no alt text. A Markdown one (`![](chart.png)`) is published with `alt=""`,
+/// which tells screen readers to pass over it, as if it were decoration; a raw HTML `<img>`
+/// with no `alt` attribute has a screen reader read out its file name, or only "image".
 fn missing_alt(inc: &Incident, out: &mut Vec<Diagnostic>) {
-    for &(line, column) in &inc.images_without_alt {
-        out.push(
+    for image in &inc.images_without_alt {
+        let f = if image.html {
+            finding("missing-alt", &inc.source, "this `<img>` has no `alt` attribute: screen readers read out its file name, or only \"image\"")
+                .hint("add an `alt` that describes what the image shows, `<img src=\"chart.png\" alt=\"p99 latency doubled at 14:05\">`; for a purely decorative image, `alt=\"\"`")
+        } else {
             finding("missing-alt", &inc.source, "this image has no alt text: screen readers pass over it")
-                .at(line, column)
-                .hint("describe what the image shows between the brackets, `![p99 latency doubled at 14:05](chart.png)`; for a purely decorative image, add `<!-- hindsight: allow missing-alt -->` on the line before"),
-        );
+                .hint("describe what the image shows between the brackets, `![p99 latency doubled at 14:05](chart.png)`; for a purely decorative image, add `<!-- hindsight: allow missing-alt -->` on the line before")
+        };
+        out.push(f.at(image.line, image.column));
     }
 }
 

@@ -7,7 +7,8 @@ Postmortems written for GitHub often use HTML to size an image (`<img src="graph
 width="600">`) or to centre it, and embed screen recordings and dashboards. `markdown` sends
 these URLs down the same path as Markdown images and links, so that the files are copied beside
 the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`); an
-`<iframe>` of a postmortem or a learning shows its page, as a link leads to it. This is a tokenizer of tags, not an HTML parser:
+`<iframe>` of a postmortem or a learning shows its page, as a link leads to it. The same tags
+tell which `<img>` has no text alternative (`missing-alt`). This is a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
 comments, end tags, declarations and the text of `script`, `style` and `textarea`, and never
@@ -127,11 +128,52 @@ pub fn urls(html: &str) -> Vec<Url> {
     out
 }
 
-/// A start tag: its name in lower case and its attributes.
+/// The byte ranges of the `<img>` tags of `html` that give a screen reader nothing to say of
+/// the image and do not mark it as decoration: no `alt` attribute (`alt=""` is the mark of a
+/// decorative image), no `aria-label`, `aria-labelledby` or `title` with text, no `role` of
+/// `presentation` or `none` and no `aria-hidden="true"` (what axe's image-alt rule accepts).
+/// A screen reader reads out such an image's file name, or only "image".
+pub fn images_without_alt(html: &str) -> Vec<std::ops::Range<usize>> {
+    let has_img = html
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"<img"));
+    if !has_img {
+        return Vec::new();
+    }
+    tags(html)
+        .into_iter()
+        .filter(|tag| tag.name == "img")
+        .filter(|tag| {
+            let value = |name: &str| {
+                tag.attrs.iter().find(|a| a.name == name).map(|a| {
+                    a.value
+                        .clone()
+                        .map(|v| decode_references(html[v].trim()))
+                        .unwrap_or_default()
+                })
+            };
+            let named = ["aria-label", "aria-labelledby", "title"]
+                .iter()
+                .any(|a| value(a).is_some_and(|v| !v.is_empty()));
+            let hidden = value("role").is_some_and(|r| {
+                r.split_ascii_whitespace().next().is_some_and(|r| {
+                    r.eq_ignore_ascii_case("presentation") || r.eq_ignore_ascii_case("none")
+                })
+            }) || value("aria-hidden").is_some_and(|h| h.eq_ignore_ascii_case("true"));
+            value("alt").is_none() && !named && !hidden
+        })
+        .map(|tag| tag.range)
+        .collect()
+}
+
+/// A start tag: its name in lower case, its attributes, and its byte range from its `<` to
+/// after its `>`.
 #[derive(Debug)]
 struct Tag {
     name: String,
     attrs: Vec<Attr>,
+    range: std::ops::Range<usize>,
 }
 
 #[derive(Debug)]
@@ -168,7 +210,8 @@ fn tags(html: &str) -> Vec<Tag> {
                 continue;
             }
         }
-        let (tag, end) = start_tag(html, i + 1);
+        let (mut tag, end) = start_tag(html, i + 1);
+        tag.range = i..end;
         i = end;
         // The text of these elements is not HTML: a `<` in a script opens no tag.
         if ["script", "style", "textarea", "title"].contains(&tag.name.as_str()) {
@@ -190,6 +233,7 @@ fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
     let mut tag = Tag {
         name: html[i..name_end].to_ascii_lowercase(),
         attrs: Vec::new(),
+        range: 0..0,
     };
     i = name_end;
     loop {
@@ -455,5 +499,36 @@ mod tests {
         assert!(
             found(r#"<video data-src="x.mp4" title="src=y.mp4"><object type="data">"#).is_empty()
         );
+    }
+
+    #[test]
+    fn an_img_is_without_alt_only_when_it_neither_has_a_text_alternative_nor_is_decoration() {
+        fn without(html: &str) -> Vec<&str> {
+            images_without_alt(html)
+                .into_iter()
+                .map(|r| &html[r])
+                .collect()
+        }
+        assert_eq!(
+            without("<p><img src=a.png>, <IMG SRC='b.png'/> and <img\nsrc=c.png></p>"),
+            ["<img src=a.png>", "<IMG SRC='b.png'/>", "<img\nsrc=c.png>"]
+        );
+        // `alt=""` (or `alt` alone) marks decoration; a name or a role does what alt would.
+        assert!(without(
+            "<img src=a.png alt=\"\"><img src=a.png alt><img src=a.png alt=\"Disk at 100%\">\
+             <img src=a.png aria-label=\"Disk\"><img src=a.png aria-labelledby=cap>\
+             <img src=a.png title=Disk><img src=a.png role=presentation>\
+             <img src=a.png role=\"none\"><img src=a.png aria-hidden=\"true\">"
+        )
+        .is_empty());
+        // An empty name is none, and other tags, comments and scripts hold no image.
+        assert_eq!(
+            without("<img src=a.png title=\" \" role=img>"),
+            ["<img src=a.png title=\" \" role=img>"]
+        );
+        assert!(without(
+            "<!-- <img src=a.png> --><script>'<img src=a.png>'</script><image src=a.png>"
+        )
+        .is_empty());
     }
 }

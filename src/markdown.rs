@@ -155,8 +155,18 @@ pub struct Parsed {
     /// The headings whose id, written by the author (`## Note {#note}`), another heading or a
     /// footnote of the page had already: each got another (see [`RenamedId`]).
     pub renamed_ids: Vec<RenamedId>,
-    /// Where each Markdown image with no alt text starts (`![](chart.png)`): line, column.
-    pub images_without_alt: Vec<(usize, usize)>,
+    /// The images with no alt text: Markdown ones (`![](chart.png)`) and raw HTML ones
+    /// (`<img src="chart.png">`, see [`crate::html::images_without_alt`]), in order.
+    pub images_without_alt: Vec<ImageWithoutAlt>,
+}
+
+/// An image with no alt text, where it starts (its `!`, or the `<` of its `<img>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageWithoutAlt {
+    pub line: usize,
+    pub column: usize,
+    /// Whether it is a raw HTML `<img>` (else a Markdown image).
+    pub html: bool,
 }
 
 /// A heading id written by the author that the page could not give the heading, as ids on a
@@ -1777,9 +1787,13 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 }));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((alt, at)) = image.take() {
+                if let Some((alt, (line, column))) = image.take() {
                     if alt.trim().is_empty() {
-                        out.images_without_alt.push(at);
+                        out.images_without_alt.push(ImageWithoutAlt {
+                            line,
+                            column,
+                            html: false,
+                        });
                     }
                 }
                 events.push(Event::End(TagEnd::Image));
@@ -1905,7 +1919,8 @@ fn heading_levels(written: &[u8]) -> Vec<u8> {
 /// Resolves the URLs of a piece of raw HTML (an inline tag, or the lines of an HTML block
 /// with their ranges in `body`) as Markdown images and links are resolved: a local file is
 /// copied, a link to a postmortem leads to its page, and a missing file is reported at the
-/// line and column of its URL. Returns the HTML with each rewritten URL replaced.
+/// line and column of its URL. Notes each `<img>` with no alt text at its `<`, as a Markdown
+/// image with none is noted. Returns the HTML with each rewritten URL replaced.
 fn html_urls<'a>(
     pieces: &[(CowStr<'a>, std::ops::Range<usize>)],
     body: &str,
@@ -1923,11 +1938,10 @@ fn html_urls<'a>(
             .into(),
     };
     let urls = crate::html::urls(&joined);
-    if urls.is_empty() {
+    let without_alt = crate::html::images_without_alt(&joined);
+    if urls.is_empty() && without_alt.is_empty() {
         return joined;
     }
-    let mut rewritten = String::new();
-    let mut copied = 0;
     // Where each piece starts in the joined text.
     let mut starts = Vec::with_capacity(pieces.len());
     let mut at = 0;
@@ -1935,20 +1949,35 @@ fn html_urls<'a>(
         starts.push(at);
         at += h.len();
     }
-    for u in urls {
-        let k = starts.partition_point(|&s| s <= u.range.start) - 1;
+    // The line and column in the file of what starts at `written.start` in the joined text.
+    let locate = |written: std::ops::Range<usize>| {
+        let k = starts.partition_point(|&s| s <= written.start) - 1;
         let (piece, range) = (&pieces[k].0, &pieces[k].1);
-        let written = &joined[u.range.clone()];
         // The piece is the source itself, unless a container's markers (a list's indent, a
-        // block quote's `>`) were taken out of it: then the URL is looked for in the source.
+        // block quote's `>`) were taken out of it: then what is written in the piece is looked
+        // for in the source.
         let source = &body[range.clone()];
         let offset = if source == piece.as_ref() {
-            range.start + u.range.start - starts[k]
+            range.start + written.start - starts[k]
         } else {
-            range.start + source.find(written).unwrap_or(0)
+            let end = written.end.min(starts[k] + piece.len());
+            range.start + source.find(&joined[written.start..end]).unwrap_or(0)
         };
         let (line, column) = lines.at(offset);
-        let line = line + page.first_line - 1;
+        (line + page.first_line - 1, column)
+    };
+    for tag in without_alt {
+        let (line, column) = locate(tag);
+        out.images_without_alt.push(ImageWithoutAlt {
+            line,
+            column,
+            html: true,
+        });
+    }
+    let mut rewritten = String::new();
+    let mut copied = 0;
+    for u in urls {
+        let (line, column) = locate(u.range.clone());
         let dest = resolve_link(&u.url, u.used.embedded(), site, page, line, column, out);
         if dest != u.url {
             rewritten.push_str(&joined[copied..u.range.start]);

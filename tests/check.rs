@@ -2168,3 +2168,51 @@ fn a_bad_alias_after_a_control_character_on_its_line_is_reported_at_its_column_i
     assert!(err.contains("2021-05-04-disk-full.md:3:18"), "{err}");
     assert!(!err.contains("2021-05-04-disk-full.md:3:17"), "{err}");
 }
+
+#[test]
+fn a_raw_img_without_an_alt_attribute_is_a_warning_at_its_tag() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/2024-03-01-disk-full.md",
+                "# Disk full\n\n## Impact\n\nThe graph: <img src=\"disk.png\" width=\"600\">\n\n\
+                 <p align=\"center\">\n  <IMG\n    src=\"disk.png\">\n</p>\n\n\
+                 > <img src=\"disk.png\">\n\n\
+                 <img src=\"disk.png\" alt=\"\">\n\
+                 <img src=\"disk.png\" alt=\"Disk usage reached 100% at 14:05\">\n\
+                 <img src=\"disk.png\" role=\"presentation\">\n\
+                 <!-- hindsight: allow missing-alt -->\n<img src=\"disk.png\">\n\n\
+                 `<img src=\"disk.png\">` and <!-- <img src=\"disk.png\"> -->\n",
+            ),
+            ("content/disk.png", "png"),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "a warning: {findings:#?}");
+    let at: Vec<_> = with_rule(&findings, "missing-alt")
+        .iter()
+        .map(|f| {
+            (
+                f["level"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Inline, in an HTML block (over two lines, in capitals) and in a block quote; not the
+    // decorative one (`alt=""`), the described one, the one marked as presentation, the one
+    // allowed, nor one in code or in a comment.
+    let w = |line, column| ("warning".to_string(), line, column);
+    assert_eq!(at, [w(5, 12), w(8, 3), w(12, 3)], "{findings:#?}");
+    let f = with_rule(&findings, "missing-alt")[0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("no `alt` attribute"),
+        "{f:#?}"
+    );
+    assert!(f["hint"].as_str().unwrap().contains("alt=\"\""), "{f:#?}");
+}

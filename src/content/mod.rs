@@ -106,8 +106,8 @@ pub struct Incident {
     /// Heading ids written by the author that the page gave another id (see
     /// [`markdown::RenamedId`]).
     pub renamed_ids: Vec<markdown::RenamedId>,
-    /// Markdown images with no alt text (see [`markdown::Parsed::images_without_alt`]).
-    pub images_without_alt: Vec<(usize, usize)>,
+    /// Images with no alt text (see [`markdown::Parsed::images_without_alt`]).
+    pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
 }
 
 impl Incident {
