@@ -156,7 +156,7 @@ pub const RULES: &[Rule] = &[
         "heading-id",
         W,
         false,
-        "a heading id written in the text that another heading or a footnote has",
+        "a heading id written in the text that another heading, a footnote or raw HTML has",
     ),
     rule_def(
         "link-to-unpublished",
@@ -969,20 +969,28 @@ fn links(
 }
 
 /// Heading ids the author wrote (`## Note {#note}`) that the page gave another id, because
-/// another heading or a footnote has it: a link to it leads elsewhere.
+/// another heading, a footnote or an element of the page's raw HTML has it: a link to it leads
+/// elsewhere.
 fn heading_ids(inc: &Incident, out: &mut Vec<Diagnostic>) {
+    use crate::markdown::IdHolder;
     for r in &inc.renamed_ids {
-        let (whose, fix) = if r.footnote {
-            let name = r.written.strip_prefix("fn-").unwrap_or(&r.written);
-            (
-                format!("the footnote `[^{name}]`"),
-                "footnotes' ids start with `fn-`: give the heading an id that does not",
-            )
-        } else {
-            (
+        let (whose, fix) = match r.holder {
+            IdHolder::Footnote => {
+                let name = r.written.strip_prefix("fn-").unwrap_or(&r.written);
+                (
+                    format!("the footnote `[^{name}]`"),
+                    "footnotes' ids start with `fn-`: give the heading an id that does not"
+                        .to_string(),
+                )
+            }
+            IdHolder::Html => (
+                format!("an element of this page's HTML (`id=\"{}\"`)", r.written),
+                "give the heading an id of its own, or the element another".to_string(),
+            ),
+            IdHolder::Heading => (
                 "an earlier heading".to_string(),
-                "give each heading an id of its own",
-            )
+                "give each heading an id of its own".to_string(),
+            ),
         };
         out.push(
             finding(

@@ -152,8 +152,9 @@ pub struct Parsed {
     /// The characters no page may hold that character references decoded to, left out of the
     /// text (see [`Decoded`]).
     pub decoded: Vec<Decoded>,
-    /// The headings whose id, written by the author (`## Note {#note}`), another heading or a
-    /// footnote of the page had already: each got another (see [`RenamedId`]).
+    /// The headings whose id, written by the author (`## Note {#note}`), another heading, a
+    /// footnote or an element of the raw HTML of the page had already: each got another (see
+    /// [`RenamedId`]).
     pub renamed_ids: Vec<RenamedId>,
     /// The images with no alt text: Markdown ones (`![](chart.png)`) and raw HTML ones
     /// (`<img src="chart.png">`, see [`crate::html::images_without_alt`]), in order.
@@ -170,16 +171,28 @@ pub struct ImageWithoutAlt {
 }
 
 /// A heading id written by the author that the page could not give the heading, as ids on a
-/// page are unique: an earlier heading has it, or a footnote (`{#fn-note}` is the id of
-/// `[^note]`). The heading gets the id with `-1`, `-2`... as a repeated heading does.
+/// page are unique: an earlier heading has it, a footnote (`{#fn-note}` is the id of
+/// `[^note]`), or an element of the page's raw HTML (`<a id="note">`), wherever it is. The
+/// heading gets the id with `-1`, `-2`... as a repeated heading does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenamedId {
     pub written: String,
     pub given: String,
-    /// Whether a footnote has it (else another heading).
-    pub footnote: bool,
+    /// What has the id written.
+    pub holder: IdHolder,
     /// The heading's line.
     pub line: usize,
+}
+
+/// What has the id a heading could not have (see [`RenamedId`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdHolder {
+    /// An earlier heading.
+    Heading,
+    /// A footnote.
+    Footnote,
+    /// An element of the page's raw HTML (`<a id="note">`).
+    Html,
 }
 
 /// A run of characters no page, feed or sitemap may hold (see [`strip_forbidden`]) that the
@@ -1044,11 +1057,22 @@ fn learning_marks(source: &str) -> Vec<(usize, String)> {
 
 /// The values of `id="..."` and `name="..."` attributes in a piece of HTML.
 pub fn html_ids(html: &str) -> Vec<String> {
+    id_attributes(html).map(|(_, v)| v).collect()
+}
+
+/// The values of `id="..."` attributes in a piece of HTML: the ids of its elements, which no
+/// heading of the page may have too (a `name` is no id).
+fn element_ids(html: &str) -> impl Iterator<Item = String> + '_ {
+    id_attributes(html).filter_map(|(id, v)| id.then_some(v))
+}
+
+/// The `id="..."` and `name="..."` attributes in a piece of HTML: whether each is an `id`, and
+/// its value.
+fn id_attributes(html: &str) -> impl Iterator<Item = (bool, String)> + '_ {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| Regex::new(r#"\s(?:id|name)="([^"]+)""#).expect("valid regex"));
+    let r = R.get_or_init(|| Regex::new(r#"\s(id|name)="([^"]+)""#).expect("valid regex"));
     r.captures_iter(html)
-        .map(|c| c[1].replace("&amp;", "&"))
-        .collect()
+        .map(|c| (&c[1] == "id", c[2].replace("&amp;", "&")))
 }
 
 /// Splits text into plain runs and runs that name a known incident id (ids with a digit and
@@ -1242,19 +1266,13 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut events: Vec<Event> = Vec::new();
     let mut used_anchors: HashSet<String> = HashSet::new();
     let mut github = GithubSlugger::default();
-    // A footnote keeps the id its references link to (`fn-NAME`), wherever it is defined: a
-    // heading that would have it is told apart as a repeated heading is.
-    let footnote_ids: HashSet<String> = if body.contains("[^") {
-        Parser::new_ext(body, options())
-            .filter_map(|e| match e {
-                Event::Start(Tag::FootnoteDefinition(n)) => Some(footnote_id(&n)),
-                _ => None,
-            })
-            .collect()
-    } else {
-        HashSet::new()
-    };
+    // A footnote keeps the id its references link to (`fn-NAME`), wherever it is defined, and
+    // an element of raw HTML the id written (`<a id="rollback">`), wherever it is: a heading
+    // that would have one is told apart as a repeated heading is, so that no two elements of
+    // the page share an id.
+    let (footnote_ids, html_element_ids) = taken_ids(body);
     used_anchors.extend(footnote_ids.iter().cloned());
+    used_anchors.extend(html_element_ids.iter().cloned());
 
     // Heading state.
     let mut heading: Option<OpenHeading> = None;
@@ -1473,8 +1491,15 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     n += 1;
                 }
                 if written && anchor != base {
+                    let holder = if footnote_ids.contains(&base) {
+                        IdHolder::Footnote
+                    } else if html_element_ids.contains(&base) {
+                        IdHolder::Html
+                    } else {
+                        IdHolder::Heading
+                    };
                     out.renamed_ids.push(RenamedId {
-                        footnote: footnote_ids.contains(&base),
+                        holder,
                         written: base.clone(),
                         given: anchor.clone(),
                         line,
@@ -1893,6 +1918,28 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         out.html = UNRENDERED.to_string();
     }
     out
+}
+
+/// The ids of a body that no heading may take: its footnotes' (see [`footnote_id`]) and those
+/// its raw HTML gives elements (see [`element_ids`]). Read before the headings are, as one may
+/// be written after the heading that would take it. A body with neither (nearly all) is not
+/// parsed for them.
+fn taken_ids(body: &str) -> (HashSet<String>, HashSet<String>) {
+    let (mut footnotes, mut elements) = (HashSet::new(), HashSet::new());
+    let html = body.contains("id=\"");
+    if !body.contains("[^") && !html {
+        return (footnotes, elements);
+    }
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(n)) => {
+                footnotes.insert(footnote_id(&n));
+            }
+            Event::Html(h) | Event::InlineHtml(h) if html => elements.extend(element_ids(&h)),
+            _ => {}
+        }
+    }
+    (footnotes, elements)
 }
 
 /// The levels at which headings written at `written` levels (in order, the title left out)
@@ -2647,21 +2694,48 @@ mod tests {
             p.html
         );
         assert!(p.html.contains("<a href=\"#fn-note\">1</a>"), "{}", p.html);
-        let renamed = |footnote, written: &str, given: &str, line| RenamedId {
+        let renamed = |holder, written: &str, given: &str, line| RenamedId {
             written: written.into(),
             given: given.into(),
-            footnote,
+            holder,
             line,
         };
         assert_eq!(
             p.renamed_ids,
             [
-                renamed(true, "fn-note", "fn-note-1", 3),
-                renamed(false, "intro", "intro-1", 7)
+                renamed(IdHolder::Footnote, "fn-note", "fn-note-1", 3),
+                renamed(IdHolder::Heading, "intro", "intro-1", 7)
             ]
         );
         // Reading gives the same ids as rendering, for `check`.
         let read = site().read(body, 1);
         assert_eq!(read.renamed_ids, p.renamed_ids);
+    }
+
+    #[test]
+    fn a_heading_never_takes_an_id_of_raw_html_written_before_or_after_it() {
+        let body = "## Note {#note}\n\n<p id=\"intro\">Hi.</p>\n\n## Intro\n\n## Later\n\n\
+                    Text <span id=\"note\"></span><a name=\"later\"></a>.\n";
+        let p = render(body);
+        // A `name` is no id: `later` stays the heading's.
+        assert_eq!(
+            html_ids(&p.html),
+            ["note-1", "intro", "intro-1", "later", "note", "later"],
+            "{}",
+            p.html
+        );
+        let toc: Vec<_> = p.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(toc, ["note-1", "intro-1", "later"]);
+        // Only the id written is noted.
+        assert_eq!(
+            p.renamed_ids,
+            [RenamedId {
+                written: "note".into(),
+                given: "note-1".into(),
+                holder: IdHolder::Html,
+                line: 1,
+            }]
+        );
+        assert_eq!(site().read(body, 1).renamed_ids, p.renamed_ids);
     }
 }

@@ -2216,3 +2216,38 @@ fn a_raw_img_without_an_alt_attribute_is_a_warning_at_its_tag() {
     );
     assert!(f["hint"].as_str().unwrap().contains("alt=\"\""), "{f:#?}");
 }
+
+#[test]
+fn a_heading_id_that_raw_html_gives_an_element_is_told_apart_and_warned_at_the_heading() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Summary\n\n\
+             <a id=\"rollback\"></a>See [the rollback](#rollback) and [its steps](#rollback-1).\n\n\
+             ## Rollback {#rollback}\n\nText.\n\n## Steps\n\n<div id=\"steps\">One.</div>\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "a warning: {findings:#?}");
+    // The written id is the element's, so the heading gets `rollback-1`, to which a link leads;
+    // a generated id (`steps`) is told apart without a word, as a repeated heading's is.
+    assert!(
+        with_rule(&findings, "broken-anchor").is_empty(),
+        "{findings:#?}"
+    );
+    let found = with_rule(&findings, "heading-id");
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(7), Some(1)),
+        "{findings:#?}"
+    );
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`rollback` is already the id of an element of this page's HTML")
+            && message.contains("gets `rollback-1`"),
+        "{message}"
+    );
+}

@@ -2152,3 +2152,41 @@ fn an_owner_and_due_date_in_parentheses_after_a_derived_action_item_are_exported
         .collect();
     assert_eq!(items, want);
 }
+
+#[test]
+fn a_heading_never_takes_an_id_of_the_pages_raw_html_and_its_links_follow_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[(
+            "content/postmortems/rollback.md",
+            "---\nid: RB-1\ntitle: Rollback\ndate: 2024-03-01\n---\n\n# Rollback\n\n## Summary\n\n\
+             <a id=\"rollback\"></a>What happened.\n\n## Rollback {#rollback}\n\nText.\n\n\
+             ## Steps\n\n<div id=\"steps\">One.</div>\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/RB-1/index.html")).unwrap();
+    // Each id is on one element: the raw HTML keeps its ids, the headings are told apart.
+    for id in ["rollback", "steps", "rollback-1", "steps-1"] {
+        assert_eq!(
+            page.matches(&format!("id=\"{id}\"")).count(),
+            1,
+            "{id}: {page}"
+        );
+    }
+    assert!(page.contains("<h2 id=\"rollback-1\">"), "{page}");
+    assert!(page.contains("<h2 id=\"steps-1\">"), "{page}");
+    // The heading's anchor link and the table of contents lead to the heading's id.
+    assert!(
+        page.contains("<a class=\"anchor\" href=\"#rollback-1\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"#rollback-1\">Rollback</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<a href=\"#steps-1\">Steps</a>"), "{page}");
+}
