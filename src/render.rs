@@ -352,7 +352,18 @@ pub fn render_site(
     graph
         .groups
         .par_iter()
-        .try_for_each(|g| write_page(learning_page(site, g)))?;
+        .try_for_each(|g| -> Result<(), Error> {
+            write_page(learning_page(site, g))?;
+            // A canonical learning's images and files, beside its page as a postmortem's are.
+            if let Some(l) = g.learning.map(|i| &lib.learnings[i]) {
+                for a in &l.assets {
+                    if let Err(e) = out.copy(&a.from, &a.to) {
+                        diags.push(Diagnostic::error("io", &l.source, e.to_string()));
+                    }
+                }
+            }
+            Ok(())
+        })?;
     pages += graph.groups.len();
     crate::timing("learning pages", t);
 
@@ -369,6 +380,14 @@ pub fn render_site(
     write_page(overview_page(site))?;
     write_page(action_items_page(site, Listed::All))?;
     write_page(onboarding_page(site))?;
+    // The images and files of the overview intro and the reading path.
+    for page in lib.index.iter().chain(&lib.onboarding) {
+        for a in &page.assets {
+            if let Err(e) = out.copy(&a.from, &a.to) {
+                diags.push(Diagnostic::error("io", &page.source, e.to_string()));
+            }
+        }
+    }
     write_page(stats_page(site))?;
     write_page(search_page())?;
     pages += 5;

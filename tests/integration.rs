@@ -2190,3 +2190,45 @@ fn a_heading_never_takes_an_id_of_the_pages_raw_html_and_its_links_follow_it() {
     );
     assert!(page.contains("<a href=\"#steps-1\">Steps</a>"), "{page}");
 }
+
+#[test]
+fn a_canonical_learnings_links_lead_to_pages_and_its_images_are_copied_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    write_files(
+        &root,
+        &[
+            (
+                "content/incidents/disk.md",
+                "---\nid: PM2024-001\ndate: 2024-03-01\n---\n# Disk full\n\n## Timeline\n\nIt filled.\n",
+            ),
+            ("content/learnings/owners.png", "png"),
+            ("content/home.png", "png"),
+            (
+                "content/learnings/own-it.md",
+                "# Own what you run\n\nSee [the timeline](../incidents/disk.md#timeline).\n\n\
+                 ![The owners](owners.png)\n",
+            ),
+            ("content/index.md", "# Welcome\n\n![Home](home.png)\n"),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("learnings/own-it/index.html")).unwrap();
+    assert!(
+        page.contains("<a href=\"../../incidents/PM2024-001/#timeline\">the timeline</a>"),
+        "{page}"
+    );
+    assert!(page.contains("<img src=\"owners.png\""), "{page}");
+    assert_eq!(
+        std::fs::read(out.join("learnings/own-it/owners.png")).unwrap(),
+        b"png"
+    );
+    // The overview intro's image too, under assets/.
+    let overview = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        overview.contains("<img src=\"assets/home.png\""),
+        "{overview}"
+    );
+    assert_eq!(std::fs::read(out.join("assets/home.png")).unwrap(), b"png");
+}

@@ -143,6 +143,8 @@ pub struct CanonicalLearning {
     pub aliases: Vec<String>,
     /// Line and column of each entry of `aliases` (see [`FrontMatter::entry_at`]).
     pub alias_at: Vec<(usize, usize)>,
+    /// The images and files its text links to, copied beside its page.
+    pub assets: Vec<Asset>,
 }
 
 /// The overview intro (`index.md`) or the reading path (`onboarding.md`).
@@ -154,6 +156,8 @@ pub struct SpecialPage {
     pub path: Vec<PathStep>,
     /// Every link of its text, for `check` (see [`Incident::links`]).
     pub links: Vec<Link>,
+    /// The images and files its text links to, copied into the site (see [`Incident::assets`]).
+    pub assets: Vec<Asset>,
 }
 
 /// A postmortem that was read but is not built.
@@ -814,6 +818,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         id,
                         source: raw.source,
                         html: parsed.html,
+                        assets: parsed.assets,
                         alias_at: (0..fm.aliases.as_ref().map_or(0, Vec::len))
                             .map(|i| fm.entry_at("aliases", i))
                             .collect(),
@@ -828,6 +833,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         source: raw.source,
                         path: fm.path.unwrap_or_default(),
                         links: parsed.links,
+                        assets: parsed.assets,
                     },
                 ),
             }
