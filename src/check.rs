@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::config::{CheckConfig, Config};
-use crate::content::{derive, frontmatter, Incident, Status};
+use crate::content::{derive, frontmatter, CanonicalLearning, Incident, Status};
 use crate::diagnostics::{did_you_mean, line_col, rel_path, Diagnostic, Level};
 use crate::markdown::LinkKind;
 use crate::Site;
@@ -545,9 +545,12 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|inc| incident_rules(&ctx, inc))
         .collect();
-    // The overview intro and the reading path are published pages too.
+    // Canonical learnings, the overview intro and the reading path are published pages too.
+    for l in &site.library.learnings {
+        links(&ctx, &l.source, &l.links, Linking::Learning(l), &mut out);
+    }
     for page in site.library.index.iter().chain(&site.library.onboarding) {
-        links(&ctx, &page.source, &page.links, None, &mut out);
+        links(&ctx, &page.source, &page.links, Linking::Special, &mut out);
     }
     lap("incident rules");
     out.extend(alias_rules(site));
@@ -587,8 +590,9 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        for page in lib.index.iter().chain(&lib.onboarding) {
-            for l in &page.links {
+        let others = lib.learnings.iter().map(|l| &l.links);
+        for page_links in others.chain(lib.index.iter().chain(&lib.onboarding).map(|p| &p.links)) {
+            for l in page_links {
                 if let (LinkKind::Incident(id), Some(_)) = (&l.kind, &l.anchor) {
                     wanted.insert(id);
                 }
@@ -631,7 +635,13 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     dates(ctx, inc, &mut out);
     severity(ctx, inc, &mut out);
     required(ctx, inc, &mut out);
-    links(ctx, &inc.source, &inc.links, Some(inc), &mut out);
+    links(
+        ctx,
+        &inc.source,
+        &inc.links,
+        Linking::Incident(inc),
+        &mut out,
+    );
     heading_ids(inc, &mut out);
     missing_alt(inc, &mut out);
     related(ctx, inc, &mut out);
@@ -874,15 +884,30 @@ fn left_unpublished(ctx: &Context, public: bool, target: &Incident) -> Option<&'
     })
 }
 
-/// The links of the page `source`: those of postmortem `inc`, or of `index.md` or
-/// `onboarding.md` (`None`, always published, whose own anchors are not checked).
+/// The page whose links are checked.
+#[derive(Clone, Copy)]
+enum Linking<'a> {
+    Incident(&'a Incident),
+    /// A canonical learning: always published, its own anchors checked.
+    Learning(&'a CanonicalLearning),
+    /// `index.md` or `onboarding.md`: always published, whose own anchors are not checked
+    /// (the page around the text offers its own).
+    Special,
+}
+
+/// The links of the page `source`, `page`.
 fn links(
     ctx: &Context,
     source: &str,
     links: &[crate::markdown::Link],
-    inc: Option<&Incident>,
+    page: Linking,
     out: &mut Vec<Diagnostic>,
 ) {
+    let (public, beside) = match page {
+        Linking::Incident(inc) => (inc.is_public(), "the postmortem"),
+        Linking::Learning(_) => (true, "the learning"),
+        Linking::Special => (true, "this file"),
+    };
     let site = ctx.site;
     for l in links {
         let at = |d: Diagnostic| d.at(l.line, l.column);
@@ -929,7 +954,7 @@ fn links(
                 source,
                 format!("{what} `{}` does not exist", l.target),
             )
-            .hint(format!("put the {what} in the content folder (next to the postmortem is simplest) and give its path relative to this file")))),
+            .hint(format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file")))),
             LinkKind::EmbeddedMarkdown(what, is) => {
                 let a = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
                 let (message, hint) = if *is == "Markdown file" {
@@ -947,7 +972,7 @@ fn links(
             }
             LinkKind::Incident(id) => {
                 let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
-                if let Some(why) = left_unpublished(ctx, inc.is_none_or(|i| i.is_public()), target) {
+                if let Some(why) = left_unpublished(ctx, public, target) {
                     out.push(at(finding(
                         "link-to-unpublished",
                         source,
@@ -959,8 +984,15 @@ fn links(
                 }
             }
             LinkKind::SelfAnchor => {
-                if let (Some(inc), Some(a)) = (inc, l.anchor.as_deref().filter(|a| !a.is_empty())) {
-                    check_anchor(ctx, source, l, &inc.id, a, "this page", out);
+                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
+                match page {
+                    Linking::Incident(inc) => check_anchor(ctx, source, l, &inc.id, a, "this page", out),
+                    Linking::Learning(learning) => {
+                        // A learning's page leads no link to GitHub's anchor of its own heading.
+                        let anchors: HashSet<String> = learning.anchors.iter().cloned().collect();
+                        anchor_finding(source, l, a, &anchors, &[], "this page", out);
+                    }
+                    Linking::Special => {}
                 }
             }
             LinkKind::Learning(_) | LinkKind::Asset | LinkKind::External => {}
@@ -1212,12 +1244,26 @@ fn check_anchor(
     let Some(anchors) = ctx.anchors.get(id) else {
         return;
     };
+    let github = ctx.by_id.get(id).map_or(&[][..], |t| &t.github_anchors[..]);
+    anchor_finding(source, l, anchor, anchors, github, target_name, out);
+}
+
+/// A `broken-anchor` finding when `anchor` is none of `anchors` of `target_name`, nor GitHub's
+/// anchor of one of its headings that the build leads to the heading's id (`github`, see
+/// [`crate::markdown::github_anchor_target`]).
+fn anchor_finding(
+    source: &str,
+    l: &crate::markdown::Link,
+    anchor: &str,
+    anchors: &HashSet<String>,
+    github: &[(String, String)],
+    target_name: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let decoded = crate::markdown::percent_decode(anchor);
     if anchors.contains(anchor) || anchors.contains(&decoded) {
         return;
     }
-    // GitHub's anchor of a heading: the build leads the link to the heading's id.
-    let github = ctx.by_id.get(id).map_or(&[][..], |t| &t.github_anchors[..]);
     if crate::markdown::github_anchor_target(github, anchor).is_some() {
         return;
     }

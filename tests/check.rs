@@ -2251,3 +2251,74 @@ fn a_heading_id_that_raw_html_gives_an_element_is_told_apart_and_warned_at_the_h
         "{message}"
     );
 }
+
+#[test]
+fn the_links_of_a_canonical_learning_are_checked_as_a_postmortems_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/incidents/disk.md",
+                "---\nid: PM2024-001\ndate: 2024-03-01\n---\n# Disk full\n\n## Timeline\n\nIt filled.\n",
+            ),
+            (
+                "content/incidents/draft.md",
+                "---\nid: PM2024-002\ndate: 2024-03-02\nstatus: draft\n---\n# Draft\n\nNot yet.\n",
+            ),
+            ("content/learnings/diagram.png", "png"),
+            (
+                "content/learnings/own-it.md",
+                "---\ntitle: Own what you run\n---\n\
+                 ## Why\n\n\
+                 See [the timeline](../incidents/disk.md#timeline) and [why](#why).\n\
+                 Not [this](../incidents/disk.md#timelin), [that](../incidents/disk-ful.md),\n\
+                 [the draft](../incidents/draft.md) or [here](#how).\n\n\
+                 ![The owners](diagram.png) ![The chart](chart.png)\n",
+            ),
+        ],
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let found: Vec<_> = findings
+        .iter()
+        .filter(|f| f["file"] == "content/learnings/own-it.md")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 5, "{found:#?}");
+    let rules: Vec<_> = found.iter().map(|f| (f.0, f.1, f.2)).collect();
+    assert_eq!(
+        rules,
+        [
+            ("broken-anchor", 7, 5),
+            ("broken-link", 7, 43),
+            ("link-to-unpublished", 8, 1),
+            ("broken-anchor", 8, 39),
+            ("missing-image", 10, 28),
+        ]
+    );
+    assert!(found[0].3.contains("`#timelin`"), "{found:#?}");
+    assert!(
+        found[0].4.contains("did you mean `#timeline`?"),
+        "{found:#?}"
+    );
+    assert!(found[1].3.contains("leads nowhere"), "{found:#?}");
+    assert!(
+        found[1].4.contains("did you mean `incidents/disk.md`?"),
+        "{found:#?}"
+    );
+    assert!(found[2].3.contains("which is a draft"), "{found:#?}");
+    assert_eq!(found[3].3, "`#how` is not a section of this page");
+    assert!(found[3].4.contains("#why"), "{found:#?}");
+    assert_eq!(found[4].3, "image `chart.png` does not exist");
+    assert!(found[4].4.contains("next to the learning"), "{found:#?}");
+}

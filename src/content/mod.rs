@@ -143,8 +143,12 @@ pub struct CanonicalLearning {
     pub aliases: Vec<String>,
     /// Line and column of each entry of `aliases` (see [`FrontMatter::entry_at`]).
     pub alias_at: Vec<(usize, usize)>,
+    /// Every link of its text, for `check` (see [`Incident::links`]).
+    pub links: Vec<Link>,
     /// The images and files its text links to, copied beside its page.
     pub assets: Vec<Asset>,
+    /// The anchors its text offers: headings' and raw HTML's ids (for `check`).
+    pub anchors: Vec<String>,
 }
 
 /// The overview intro (`index.md`) or the reading path (`onboarding.md`).
@@ -818,7 +822,15 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         id,
                         source: raw.source,
                         html: parsed.html,
+                        links: parsed.links,
                         assets: parsed.assets,
+                        anchors: parsed
+                            .sections
+                            .iter()
+                            .map(|s| s.anchor.clone())
+                            .chain(parsed.toc.into_iter().map(|t| t.id))
+                            .chain(parsed.ids)
+                            .collect(),
                         alias_at: (0..fm.aliases.as_ref().map_or(0, Vec::len))
                             .map(|i| fm.entry_at("aliases", i))
                             .collect(),
