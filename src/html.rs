@@ -7,8 +7,9 @@ Postmortems written for GitHub often use HTML to size an image (`<img src="graph
 width="600">`) or to centre it, and embed screen recordings and dashboards. `markdown` sends
 these URLs down the same path as Markdown images and links, so that the files are copied beside
 the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`); an
-`<iframe>` of a postmortem or a learning shows its page, as a link leads to it. The same tags
-tell which `<img>` has no text alternative (`missing-alt`). This is a tokenizer of tags, not an HTML parser:
+`<iframe>`, `<object>` or `<embed>` of a postmortem or a learning shows its page, as a link
+leads to it. The same tags tell which `<img>` has no text alternative (`missing-alt`). This is
+a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
 comments, end tags, declarations and the text of `script`, `style` and `textarea`, and never
@@ -51,9 +52,20 @@ impl Use {
     }
 }
 
-/// What an `<iframe src>` is: the one embed a postmortem's or a learning's page may be, as a
+/// What an `<iframe src>` is: an embed that a postmortem's or a learning's page may be, as a
 /// link may (see `markdown::resolve_link`).
 pub const EMBEDDED_PAGE: &str = "embedded page";
+
+/// What an `<object data>` or an `<embed src>` is: a PDF, an SVG, ... or, as an iframe's, a
+/// postmortem's or a learning's page (browsers show an HTML page in either).
+pub const EMBEDDED_FILE: &str = "embedded file";
+
+/// Whether an embed of this kind (see [`Use::embedded`]) of a postmortem or a learning shows
+/// its page: `<iframe src>`, `<object data>` and `<embed src>` do; an image, a video, an audio
+/// file or a text track cannot be a page.
+pub fn may_show_a_page(what: &str) -> bool {
+    what == EMBEDDED_PAGE || what == EMBEDDED_FILE
+}
 
 /// How the URL of an attribute of a tag is used, or `None` for an attribute that holds no
 /// single URL (`srcset` holds several). A `<source src>` may be a video's or an audio's: it
@@ -67,7 +79,7 @@ fn use_of(tag: &str, attr: &str) -> Option<Use> {
         ("source", "src") => Use::Media("media file"),
         ("track", "src") => Use::Media("text track"),
         ("iframe", "src") => Use::Media(EMBEDDED_PAGE),
-        ("object", "data") | ("embed", "src") => Use::Media("embedded file"),
+        ("object", "data") | ("embed", "src") => Use::Media(EMBEDDED_FILE),
         _ => return None,
     })
 }

@@ -2152,9 +2152,9 @@ fn resolve_link(
         Some(a) => format!("{url}#{a}"),
         None => url,
     };
-    // A link, or an embedded page (`<iframe src="other.md">`), leads to the page of a
-    // postmortem or a learning.
-    if embedded.is_none() || embedded == Some(crate::html::EMBEDDED_PAGE) {
+    // A link, or an embed that may show a page (`<iframe src="other.md">`, `<object data>`,
+    // `<embed src>`), leads to the page of a postmortem or a learning.
+    if embedded.is_none_or(crate::html::may_show_a_page) {
         if let Some(id) = site.incident_paths.get(&joined) {
             push(out, LinkKind::Incident(id.clone()), id, anchor);
             return with_anchor(format!("{}incidents/{}/", page.to_root, id));
@@ -2679,6 +2679,28 @@ mod tests {
         assert_eq!(p.links.len(), 1);
         assert_eq!(p.links[0].kind, LinkKind::Incident("PM2020-001".into()));
         assert_eq!(p.links[0].anchor.as_deref(), Some("timeline"));
+    }
+
+    #[test]
+    fn an_object_or_an_embed_of_a_postmortem_shows_its_page_as_an_iframe_does() {
+        let p = render(
+            "<object data=\"PM2020-001%20-%20Disk%20full.md#timeline\"></object>\n\n\
+             <embed src=\"PM2020-001\">\n",
+        );
+        assert!(
+            p.html
+                .contains("<object data=\"../../incidents/PM2020-001/#timeline\">"),
+            "{}",
+            p.html
+        );
+        assert!(
+            p.html
+                .contains("<embed src=\"../../incidents/PM2020-001/\">"),
+            "{}",
+            p.html
+        );
+        let kinds: Vec<&LinkKind> = p.links.iter().map(|l| &l.kind).collect();
+        assert_eq!(kinds, [&LinkKind::Incident("PM2020-001".into()); 2]);
     }
 
     #[test]

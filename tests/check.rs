@@ -2322,3 +2322,60 @@ fn the_links_of_a_canonical_learning_are_checked_as_a_postmortems_are() {
     assert_eq!(found[4].3, "image `chart.png` does not exist");
     assert!(found[4].4.contains("next to the learning"), "{found:#?}");
 }
+
+#[test]
+fn an_object_or_an_embed_of_a_postmortem_is_its_page_and_no_missing_image() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/disk.md",
+                "---\nid: PM2024-001\ndate: 2024-03-01\n---\n# Disk full\n\n## Timeline\n\nIt filled.\n",
+            ),
+            (
+                "content/again.md",
+                "---\nid: PM2024-002\ndate: 2024-03-02\n---\n# Again\n\n\
+                 <object data=\"disk.md#timeline\"></object>\n\n<embed src=\"disk.md#timelin\">\n\n\
+                 <object data=\"notes.md\"></object>\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(root, &[]);
+    let about: Vec<_> = findings
+        .iter()
+        .filter(|f| f["file"] == "content/again.md")
+        .filter(|f| {
+            ["missing-image", "broken-anchor", "broken-link"].contains(&f["rule"].as_str().unwrap())
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The embeds of the postmortem lead to its page, whose anchors are checked, as an
+    // iframe's; a missing file is still reported.
+    assert_eq!(
+        about,
+        [
+            (
+                "broken-anchor",
+                9,
+                13,
+                "`#timelin` is not a section of content/disk.md"
+            ),
+            (
+                "missing-image",
+                11,
+                15,
+                "embedded file `notes.md` does not exist"
+            ),
+        ],
+        "{findings:#?}"
+    );
+}

@@ -2232,3 +2232,38 @@ fn a_canonical_learnings_links_lead_to_pages_and_its_images_are_copied_beside_it
     );
     assert_eq!(std::fs::read(out.join("assets/home.png")).unwrap(), b"png");
 }
+
+#[test]
+fn an_object_or_an_embed_of_a_postmortem_shows_its_page_as_an_iframe_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    write_files(
+        &root,
+        &[
+            (
+                "content/disk.md",
+                "---\nid: PM2024-001\ndate: 2024-03-01\n---\n# Disk full\n\n## Timeline\n\nIt filled.\n",
+            ),
+            ("content/learnings/own-it.md", "# Own what you run\n\nOwn it.\n"),
+            (
+                "content/again.md",
+                "---\nid: PM2024-002\ndate: 2024-03-02\n---\n# Again\n\n\
+                 <object data=\"disk.md#timeline\" width=\"600\"></object>\n\n\
+                 <embed src=\"learnings/own-it.md\">\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM2024-002/index.html")).unwrap();
+    assert!(
+        page.contains("<object data=\"../../incidents/PM2024-001/#timeline\" width=\"600\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<embed src=\"../../learnings/own-it/\">"),
+        "{page}"
+    );
+    // No Markdown file is copied into the site.
+    assert!(!out.join("incidents/PM2024-002/disk.md").exists());
+}
