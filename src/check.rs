@@ -4,10 +4,11 @@
 It loads the knowledge base and the theme exactly as `build` does ([`crate::load_site`],
 [`crate::theme::load`]), renders pages of every kind into memory to try the theme
 ([`crate::render::probe`]), writes nothing, and adds the rules that only matter to a reviewer:
-dates in the future or out of order, unknown severities, required fields, broken links and
-anchors, missing images, postmortems that will not be built, missing learnings, action items
-without owners, near-duplicate learnings, blaming language, derived fields and, with a baseline
-sitemap, published URLs that would disappear.
+dates in the future or out of order, required fields, broken links and anchors, missing
+images, postmortems that will not be built, missing learnings, action items without owners,
+near-duplicate learnings, blaming language, derived fields and, with a baseline sitemap,
+published URLs that would disappear. (What loading finds, such as an unknown severity, is
+reported by `build` too.)
 
 Every rule has an id and a default level ([`RULES`]); `[check.rules]` in hindsight.toml changes
 the level of any rule that is not locked (the locked ones are those `build` cannot get past).
@@ -116,6 +117,12 @@ pub const RULES: &[Rule] = &[
         "a citation of a canonical learning that does not exist",
     ),
     rule_def(
+        "unknown-severity",
+        E,
+        false,
+        "a severity that is not in the configured scale",
+    ),
+    rule_def(
         "path-step",
         W,
         false,
@@ -127,12 +134,6 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         "detected or resolved before the incident started",
-    ),
-    rule_def(
-        "unknown-severity",
-        E,
-        false,
-        "a severity that is not in the configured scale",
     ),
     rule_def(
         "required-field",
@@ -633,7 +634,6 @@ fn fm_line(inc: &Incident, key: &str) -> usize {
 fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     dates(ctx, inc, &mut out);
-    severity(ctx, inc, &mut out);
     required(ctx, inc, &mut out);
     links(
         ctx,
@@ -823,34 +823,6 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         "detected_at",
         inc.detected_at,
         out,
-    );
-}
-
-fn severity(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
-    let Some(sev) = &inc.severity else { return };
-    let scale = &ctx.site.config.severities;
-    if scale.iter().any(|s| s.eq_ignore_ascii_case(sev)) {
-        return;
-    }
-    let names: Vec<&str> = scale.iter().map(String::as_str).collect();
-    let hint = match did_you_mean(sev, &names) {
-        Some(s) => format!(
-            "did you mean `{s}`? The scale is {}; change it with `severities` in hindsight.toml",
-            names.join(", ")
-        ),
-        None => format!(
-            "use one of {}, or add it to `severities` in hindsight.toml",
-            names.join(", ")
-        ),
-    };
-    out.push(
-        finding(
-            "unknown-severity",
-            &inc.source,
-            format!("unknown severity `{sev}`"),
-        )
-        .at(fm_line(inc, "severity"), 1)
-        .hint(hint),
     );
 }
 

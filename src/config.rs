@@ -313,24 +313,28 @@ impl Config {
                     .hint("list the scale most severe first, e.g. [\"SEV1\", \"SEV2\", \"SEV3\"]"),
             );
         }
-        // Levels are told apart by their slug, as pages and URLs name them (`severity/sev1/`).
-        let mut slugs: Vec<(String, &str)> = Vec::new();
+        // Levels are told apart by their letters and digits, as postmortems are read
+        // (`severity: sev-1` is `SEV1`), and by their slug, as pages and URLs name them
+        // (`severity/sev1/`).
+        let mut slugs: Vec<(String, String, &str)> = Vec::new();
         for level in &self.severities {
             let slug = crate::markdown::slugify(level.trim());
-            match slugs.iter().find(|(s, _)| *s == slug) {
-                Some((_, first)) => {
+            let key = severity_key(level);
+            match slugs.iter().find(|(s, k, _)| *s == slug || *k == key) {
+                Some((_, k, first)) => {
+                    let one = if *k == key { &key } else { &slug };
                     let (l, c) = at("severities");
                     problems.push(
                         Diagnostic::error(
                             "config",
                             FILE_NAME,
-                            format!("`severities` lists `{first}` and `{level}`, which are one level (`{slug}`): incidents of either would be counted together"),
+                            format!("`severities` lists `{first}` and `{level}`, which are one level (`{one}`): incidents of either would be counted together"),
                         )
                         .at(l, c)
                         .hint("levels are told apart regardless of case, spaces and punctuation: name each level differently, or list it once"),
                     );
                 }
-                None => slugs.push((slug, level)),
+                None => slugs.push((slug, key, level)),
             }
         }
         if self.title.trim().is_empty() {
@@ -435,10 +439,59 @@ impl Config {
 
     /// Position of a severity in the scale (0 = most severe), or the scale's length if unknown.
     pub fn severity_rank(&self, severity: &str) -> usize {
+        let key = severity_key(severity);
         self.severities
             .iter()
-            .position(|s| s.eq_ignore_ascii_case(severity))
+            .position(|s| severity_key(s) == key)
             .unwrap_or(self.severities.len())
+    }
+
+    /// The level of the scale a severity is written as, spelled as the scale spells it:
+    /// spellings that differ only in case, spaces or punctuation are one level (`sev-2`,
+    /// `Sev 2`, `SEV_2` are `SEV2`). None when it is not on the scale.
+    pub fn severity_level(&self, written: &str) -> Option<&str> {
+        let key = severity_key(written);
+        self.severities
+            .iter()
+            .find(|s| severity_key(s) == key)
+            .map(String::as_str)
+    }
+
+    /// The level of the scale that a severity not on it most likely means, when one is close:
+    /// the same number (`SVE2`, `sev02` for `SEV2`) and at most one letter apart (two for a
+    /// name of six letters or more). `SEV5` on SEV1..SEV4, or `P1`, is close to none.
+    pub fn nearest_severity(&self, written: &str) -> Option<&str> {
+        let key = severity_key(written);
+        let number = |k: &str| -> String {
+            let digits: String = k.chars().filter(char::is_ascii_digit).collect();
+            digits.trim_start_matches('0').to_string()
+        };
+        self.severities
+            .iter()
+            .filter(|s| number(&severity_key(s)) == number(&key))
+            .map(|s| {
+                let k = severity_key(s);
+                let allowed = if k.chars().count() >= 6 { 2 } else { 1 };
+                (strsim::osa_distance(&k, &key), allowed, s)
+            })
+            .filter(|(d, allowed, _)| d <= allowed)
+            .min_by_key(|(d, _, _)| *d)
+            .map(|(_, _, s)| s.as_str())
+    }
+}
+
+/// What tells severity levels apart: their letters and digits, in lower case (`SEV-2`, `sev 2`
+/// and `Sev_2` are all `sev2`). A name of punctuation alone is its own key.
+pub fn severity_key(s: &str) -> String {
+    let key: String = s
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if key.is_empty() {
+        s.trim().to_string()
+    } else {
+        key
     }
 }
 

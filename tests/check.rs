@@ -2379,3 +2379,90 @@ fn an_object_or_an_embed_of_a_postmortem_is_its_page_and_no_missing_image() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn an_unknown_severity_is_quoted_as_written_with_the_nearest_level_only_when_one_is_close() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = |id: &str, sev: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-01-02\nseverity: {sev}\nlearnings: [Keep runbooks current]\n---\n# Outage\n\nIt broke.\n")
+    };
+    write_files(
+        tmp.path(),
+        &[
+            ("content/folded.md", &post("folded", "Sev 2")),
+            ("content/typo.md", &post("typo", "SVE 2")),
+            ("content/five.md", &post("five", "SEV 5")),
+            ("content/p1.md", &post("p1", "P1")),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let f = with_rule(&findings, "unknown-severity");
+    let of = |file: &str| {
+        f.iter()
+            .find(|x| x["file"] == format!("content/{file}.md"))
+            .unwrap_or_else(|| panic!("no finding for {file}: {f:#?}"))
+    };
+    // `Sev 2` is SEV2: no finding.
+    assert_eq!(f.len(), 3, "{f:#?}");
+    let typo = of("typo");
+    assert_eq!(
+        typo["message"].as_str().unwrap().split(':').next(),
+        Some("unknown severity `SVE 2`")
+    );
+    assert_eq!(
+        (typo["line"].as_u64(), typo["column"].as_u64()),
+        (Some(5), Some(11))
+    );
+    assert!(
+        typo["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("did you mean `SEV2`?"),
+        "{typo}"
+    );
+    // No level is close to SEV5 (SEV1 is not what it means), nor to P1: the scale is listed.
+    for (file, written) in [("five", "SEV 5"), ("p1", "P1")] {
+        let x = of(file);
+        assert!(
+            x["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("`{written}`")),
+            "{x}"
+        );
+        let hint = x["hint"].as_str().unwrap();
+        assert!(!hint.contains("did you mean"), "{hint}");
+        assert!(hint.contains("use one of SEV1, SEV2, SEV3, SEV4"), "{hint}");
+        assert!(
+            hint.contains(&format!("add `{written}` to `severities`")),
+            "{hint}"
+        );
+    }
+}
+
+#[test]
+fn severity_levels_that_differ_only_in_punctuation_are_one_level_and_a_config_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "hindsight.toml",
+                "severities = [\"SEV1\", \"SEV-1\", \"SEV2\"]\n",
+            ),
+            ("content/a.md", "# A\n\nText.\n"),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let f = with_rule(&findings, "config");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`severities` lists `SEV1` and `SEV-1`, which are one level (`sev1`)"),
+        "{f:#?}"
+    );
+}

@@ -2267,3 +2267,109 @@ fn an_object_or_an_embed_of_a_postmortem_shows_its_page_as_an_iframe_does() {
     // No Markdown file is copied into the site.
     assert!(!out.join("incidents/PM2024-002/disk.md").exists());
 }
+
+#[test]
+fn front_matter_severities_that_differ_in_case_spaces_or_punctuation_are_one_level_of_the_scale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let post = |n: usize, sev: &str| {
+        format!("---\nid: P-{n}\ntitle: Outage {n}\ndate: 2024-01-0{n}\nseverity: {sev}\n---\n# Outage\n\nIt broke.\n")
+    };
+    let spellings = ["sev2", "SEV-2", "Sev 2", "sev_2", "SEV 2"];
+    let files: Vec<(String, String)> = spellings
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("content/p{}.md", i + 1), post(i + 1, s)))
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write_files(&root, &files);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    // One page, named as the scale spells the level.
+    let pages: Vec<String> = std::fs::read_dir(out.join("severity"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(pages, ["sev2"]);
+    let term = std::fs::read_to_string(out.join("severity/sev2/index.html")).unwrap();
+    for n in 1..=spellings.len() {
+        assert!(term.contains(&format!("Outage {n}")), "{term}");
+    }
+    assert_eq!(exported(&out, "severity"), ["SEV2"; 5]);
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert_eq!(
+        feed.matches("<category term=\"SEV2\"/>").count(),
+        5,
+        "{feed}"
+    );
+    for odd in &spellings[1..] {
+        assert!(
+            !feed.contains(&format!("term=\"{odd}\"")),
+            "{odd} in the feed"
+        );
+    }
+    // The search page's severity filter: one value, counted five times.
+    let index = read_json(&out.join("search/index.json"));
+    assert_eq!(
+        index["filters"]["severity"],
+        serde_json::json!([["SEV2", 5]]),
+        "{index}"
+    );
+}
+
+#[test]
+fn a_severity_off_the_scale_fails_the_build_as_check_does_and_never_gets_a_page_of_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "content/a.md",
+                "---\nid: A-1\ntitle: Checkout down\ndate: 2024-01-02\nseverity: P1\n---\n# Checkout down\n\nIt broke.\n",
+            ),
+            (
+                "content/b.md",
+                "---\nid: B-1\ntitle: Search slow\ndate: 2024-01-03\nseverity: SEV3\n---\n# Search slow\n\nIt was slow.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    // By default an error, in `build` as in `check`: at the value, as written.
+    let o = build(&root, &out);
+    assert!(!o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unknown-severity"), "{err}");
+    assert!(err.contains("unknown severity `P1`"), "{err}");
+    assert!(err.contains("content/a.md:5:11"), "{err}");
+    assert!(err.contains("SEV1, SEV2, SEV3, SEV4"), "{err}");
+    assert!(!out.exists());
+    // Lowered to a warning, the build warns the same and publishes no `P1` level.
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "[check.rules]\nunknown-severity = \"warning\"\n",
+    )
+    .unwrap();
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unknown severity `P1`"), "{err}");
+    assert!(err.contains("content/a.md:5:11"), "{err}");
+    assert!(!out.join("severity/p1").exists());
+    assert!(out.join("severity/sev3/index.html").exists());
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let a = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "A-1")
+        .unwrap();
+    assert!(a["severity"].is_null(), "{a}");
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(!feed.contains("term=\"P1\""), "{feed}");
+}

@@ -663,12 +663,7 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
     let re = R.get_or_init(|| {
         Regex::new(r"(?i)\bseverity\s*(?::|\|)\s*([a-z]{0,8}[- ]?[0-9])\b").unwrap()
     });
-    let key = |s: &str| -> String {
-        s.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
+    let key = crate::config::severity_key;
     std::iter::once(parsed.preamble.as_str())
         .chain(parsed.sections.iter().map(|s| s.text.as_str()))
         .flat_map(|text| re.captures_iter(text))

@@ -187,7 +187,7 @@ pub struct FrontMatter {
     /// Line of each key that was present, for later findings.
     pub lines: Vec<(String, usize)>,
     /// Line and column of each entry of the lists of texts (`services`, `tags`, `authors`,
-    /// `related`, `aliases`), by key.
+    /// `related`, `aliases`), by key; and of the `severity` value, its one entry.
     pub entries: Vec<(String, Vec<(usize, usize)>)>,
 }
 
@@ -345,7 +345,12 @@ pub fn parse(
                 None => problems.push(type_err("a text", "One or two sentences")),
             },
             "severity" => match yaml_scalar_string(&v) {
-                Some(s) => fm.severity = Some(s),
+                Some(s) => {
+                    fm.severity = Some(s);
+                    // Where the value is written, for a severity that is not on the scale.
+                    let at = entry_positions(&lines, line, yaml_line);
+                    fm.entries.push((key.clone(), at));
+                }
                 None => problems.push(type_err("a severity name", "SEV2")),
             },
             "date" => match yaml_scalar_string(&v) {

@@ -793,6 +793,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
             match raw.kind {
                 Kind::Incident => {
+                    if let Some(d) = unknown_severity(&fm, &raw.source, opts.config) {
+                        diags.push(d);
+                    }
                     let mut inc =
                         build_incident(raw, fm, id, has_fm, parsed, derived_actions, opts.config);
                     if !opts.keep_text {
@@ -1052,6 +1055,38 @@ fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
     .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
 }
 
+/// The `unknown-severity` finding of a front-matter severity that is not on the configured
+/// scale, at its value, quoted as written, with the level it most likely means when one is
+/// close. `build` reports it as `check` does, and leaves the severity out (no page of its own).
+fn unknown_severity(fm: &FrontMatter, source: &str, config: &Config) -> Option<Diagnostic> {
+    let written = fm.severity.as_deref()?;
+    if config.severity_level(written).is_some() {
+        return None;
+    }
+    let scale = config.severities.join(", ");
+    let hint = match config.nearest_severity(written) {
+        Some(level) => format!(
+            "did you mean `{level}`? The scale is {scale} (case, spaces and punctuation do not matter); change it with `severities` in hindsight.toml"
+        ),
+        None => format!(
+            "use one of {scale} (case, spaces and punctuation do not matter), or add `{}` to `severities` in hindsight.toml",
+            written.trim()
+        ),
+    };
+    let (line, column) = fm.entry_at("severity", 0);
+    Some(
+        Diagnostic::error(
+            "unknown-severity",
+            source,
+            format!(
+                "unknown severity `{written}`: it is not on the scale, so the postmortem has no severity"
+            ),
+        )
+        .at(line, column)
+        .hint(hint),
+    )
+}
+
 /// `derived_actions`: the action items derived from the body, when the front matter lists none.
 fn build_incident(
     raw: RawFile,
@@ -1091,13 +1126,19 @@ fn build_incident(
             derive::summary(&parsed)
         }
     };
-    let severity = fm.severity.clone().or_else(|| {
-        let found = derive::severity(&parsed, &config.severities);
-        if found.is_some() {
-            derived.push("severity");
+    // Spelled as the scale spells it (`sev-2` is `SEV2`). One that is not on the scale is
+    // reported (`unknown_severity`) and left out, rather than made a level of its own; nor is
+    // one looked for in the text, which the front matter overrules.
+    let severity = match &fm.severity {
+        Some(s) => config.severity_level(s).map(String::from),
+        None => {
+            let found = derive::severity(&parsed, &config.severities);
+            if found.is_some() {
+                derived.push("severity");
+            }
+            found
         }
-        found
-    });
+    };
     let learnings = match fm.learnings.clone() {
         Some(ls) => ls
             .into_iter()
