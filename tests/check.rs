@@ -60,7 +60,7 @@ fn an_unknown_severity_is_reported_with_its_line_and_a_suggestion() {
     assert_eq!(f[0]["file"], "content/postmortems/unknown-severity.md");
     assert_eq!(
         (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
-        (Some(5), Some(1))
+        (Some(5), Some(11))
     );
     assert!(f[0]["hint"].as_str().unwrap().contains("`SEV2`"));
 }
@@ -126,7 +126,7 @@ fn human_output_shows_file_line_column_and_the_hint() {
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("content/postmortems/unknown-severity.md:5:1"),
+        out.contains("content/postmortems/unknown-severity.md:5:11"),
         "{out}"
     );
     assert!(out.contains("did you mean `SEV2`?"), "{out}");
