@@ -205,7 +205,7 @@ pub const RULES: &[Rule] = &[
         "action-owner",
         I,
         false,
-        "an open action item without an owner",
+        "an action item without an owner that is not done or won't fix",
     ),
     rule_def(
         "near-duplicate-learning",
@@ -1296,11 +1296,15 @@ fn learnings_missing(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
 fn action_owners(inc: &Incident, out: &mut Vec<Diagnostic>) {
     let from_front_matter = inc.front_matter.action_items.is_some();
     for a in &inc.action_items {
-        if a.owner.is_some() || a.status != crate::content::ActionStatus::Open {
-            continue;
-        }
+        // Done or dropped items need no owner; one with no status recorded may still be open.
+        let what = match a.status {
+            _ if a.owner.is_some() => continue,
+            Some(crate::content::ActionStatus::Open) => "open action item",
+            None => "action item",
+            Some(_) => continue,
+        };
         out.push(
-            finding("action-owner", &inc.source, format!("open action item has no owner: “{}”", short(&a.text, 60)))
+            finding("action-owner", &inc.source, format!("{what} has no owner: “{}”", short(&a.text, 60)))
                 .at(a.owner_at.0, a.owner_at.1)
                 .hint(if from_front_matter {
                     "add `owner: team-or-person` to this item"

@@ -294,7 +294,7 @@ pub fn link(
         let mut done_named: Vec<(NaiveDate, Option<NaiveDate>, usize)> = Vec::new();
         for &(i, a) in &g.actions {
             let action = &lib.incidents[i].action_items[a];
-            if let (ActionStatus::Done, Some(d)) = (action.status, lib.incidents[i].date) {
+            if let (Some(ActionStatus::Done), Some(d)) = (action.status, lib.incidents[i].date) {
                 done.push((d, action.due, i));
                 if action.learning.as_deref() == Some(id) {
                     done_named.push((d, action.due, i));

@@ -582,9 +582,10 @@ fn incident_sample(site: &Site) -> Vec<usize> {
             actions(&|a| a.due.is_some()),
             actions(&|a| a.group.is_some()),
             actions(&|a| a.learning.is_none()),
-            actions(&|a| a.status == ActionStatus::Open),
-            actions(&|a| a.status == ActionStatus::Done),
-            actions(&|a| a.status == ActionStatus::Wontfix),
+            actions(&|a| a.status == Some(ActionStatus::Open)),
+            actions(&|a| a.status == Some(ActionStatus::Done)),
+            actions(&|a| a.status == Some(ActionStatus::Wontfix)),
+            actions(&|a| a.status.is_none()),
             graph.related.get(i).is_some_and(|r| !r.is_empty()),
             !inc.html.is_empty(),
         ]
@@ -773,12 +774,7 @@ fn overview_page(site: &Site) -> PageSpec {
             .then_with(|| a.id.cmp(&b.id))
     });
     let top: Vec<Value> = top.iter().take(6).map(|g| group_row(site, g)).collect();
-    let open = lib
-        .incidents
-        .iter()
-        .flat_map(|i| &i.action_items)
-        .filter(|a| a.status == ActionStatus::Open)
-        .count();
+    let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));
     let mut ctx = Context::new();
     ctx.insert(
         "intro",
@@ -800,7 +796,8 @@ fn overview_page(site: &Site) -> PageSpec {
             "learnings": graph.groups.len(),
             "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
             "recurred_after_done": graph.groups.iter().filter(|g| !g.recurred_after_done.is_empty()).count(),
-            "open_actions": open,
+            "open_actions": actions.open,
+            "unrecorded_actions": actions.unrecorded,
         }),
     );
     let years: Vec<Value> = site.taxonomies[3]
@@ -940,7 +937,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 .and_then(|g| graph.by_id.get(g))
                 .map(|&g| &graph.groups[g]);
             json!({
-                "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
+                "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
                 "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
                 "by_similarity": a.learning.is_none(),
             })
@@ -1019,26 +1016,60 @@ fn group_row(site: &Site, g: &Group) -> Value {
             .collect(),
         _ => Vec::new(),
     };
-    let (open, done, _) = action_statuses(site, g);
+    let actions = action_statuses(site, g);
     json!({
         "id": g.id, "title": g.title, "url": g.url(), "summary": g.summary, "canonical": g.canonical,
         "count": g.incidents.len(), "first_seen": seen_date(lib, g, g.first_seen), "last_seen": seen_date(lib, g, g.last_seen),
-        "timeline": timeline, "open_actions": open, "done_actions": done,
+        "timeline": timeline, "open_actions": actions.open, "done_actions": actions.done,
+        "unrecorded_actions": actions.unrecorded,
         "recurred_after_done": !g.recurred_after_done.is_empty(),
     })
 }
 
-/// How many of a learning's action items are open, done and won't fix.
-fn action_statuses(site: &Site, g: &Group) -> (usize, usize, usize) {
-    let mut counts = (0, 0, 0);
-    for &(i, a) in &g.actions {
-        match site.library.incidents[i].action_items[a].status {
-            ActionStatus::Open => counts.0 += 1,
-            ActionStatus::Done => counts.1 += 1,
-            ActionStatus::Wontfix => counts.2 += 1,
+/// How many action items are open, done, won't fix, and of no recorded status.
+#[derive(Default)]
+struct ActionCounts {
+    open: usize,
+    done: usize,
+    wontfix: usize,
+    unrecorded: usize,
+}
+
+impl ActionCounts {
+    fn of<'a>(items: impl IntoIterator<Item = &'a crate::content::ActionItem>) -> Self {
+        let mut c = ActionCounts::default();
+        for a in items {
+            match a.status {
+                Some(ActionStatus::Open) => c.open += 1,
+                Some(ActionStatus::Done) => c.done += 1,
+                Some(ActionStatus::Wontfix) => c.wontfix += 1,
+                None => c.unrecorded += 1,
+            }
         }
+        c
     }
-    counts
+
+    /// The counts as the templates read them: `open`, `done`, `wontfix`, `unrecorded`.
+    fn json(&self) -> Value {
+        json!({"open": self.open, "done": self.done, "wontfix": self.wontfix, "unrecorded": self.unrecorded})
+    }
+}
+
+/// A learning's action items by status.
+fn action_statuses(site: &Site, g: &Group) -> ActionCounts {
+    let lib = &site.library;
+    ActionCounts::of(
+        g.actions
+            .iter()
+            .map(|&(i, a)| &lib.incidents[i].action_items[a]),
+    )
+}
+
+/// An action item's status as pages (templates and their CSS classes) name it: `open`,
+/// `done`, `wontfix`, or `unrecorded` when its postmortem records none. The export says
+/// `null` for the last.
+fn status_key(s: Option<ActionStatus>) -> &'static str {
+    s.map_or("unrecorded", ActionStatus::as_str)
 }
 
 fn learning_context(site: &Site, g: &Group) -> Context {
@@ -1076,11 +1107,10 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             let inc = &lib.incidents[i];
             let item = &inc.action_items[a];
             ActionView {
-                // No chip to the learning on the learning's own page.
-                item: ExportAction {
-                    learning: None,
-                    ..ExportAction::of(item)
-                },
+                text: &item.text,
+                owner: item.owner.as_deref(),
+                status: status_key(item.status),
+                due: iso(item.due),
                 incident: incident_ref(inc),
             }
         })
@@ -1111,7 +1141,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }),
         }
     }
-    let (open, done, wontfix) = action_statuses(site, g);
+    let counts = action_statuses(site, g);
     let mut ctx = Context::new();
     ctx.insert(
         "learning",
@@ -1129,9 +1159,10 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             earlier,
             incidents,
             actions_count: g.actions.len(),
-            actions_open: open,
-            actions_done: done,
-            actions_wontfix: wontfix,
+            actions_open: counts.open,
+            actions_done: counts.done,
+            actions_wontfix: counts.wontfix,
+            actions_unrecorded: counts.unrecorded,
             actions,
             recurred_count: g.recurred_after_done.len(),
             recurred_after_done: recurred(&g.recurred_after_done),
@@ -1191,6 +1222,7 @@ struct LearningView<'a> {
     actions_open: usize,
     actions_done: usize,
     actions_wontfix: usize,
+    actions_unrecorded: usize,
     /// The most recent recurrences after an incident whose action item is now done, and how
     /// many.
     recurred_after_done: Vec<Recurred<'a>>,
@@ -1247,11 +1279,15 @@ struct TaughtBy<'a> {
     by_similarity: bool,
 }
 
-/// An action item meant to address a learning, with the incident that filed it.
+/// An action item meant to address a learning, with the incident that filed it (and no chip
+/// to the learning: it is on the learning's own page).
 #[derive(Serialize)]
 struct ActionView<'a> {
-    #[serde(flatten)]
-    item: ExportAction<'a>,
+    text: &'a str,
+    owner: Option<&'a str>,
+    /// See [`status_key`].
+    status: &'static str,
+    due: Option<String>,
     incident: IncidentRef<'a>,
 }
 
@@ -1309,10 +1345,17 @@ fn term_page(site: &Site, tax: &Taxonomy, t: &Term) -> PageSpec {
 fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
     let graph = &site.graph;
-    // status -> owner -> items; open first, then done, then won't fix; owners by name,
-    // unassigned last; items newest incident first.
-    let mut by_status: BTreeMap<ActionStatus, BTreeMap<(bool, String), Vec<Value>>> =
-        BTreeMap::new();
+    // status -> owner -> items; open first, then those of no recorded status (which may be
+    // open), then done, then won't fix; owners by name, unassigned last; items newest
+    // incident first.
+    const ORDER: [Option<ActionStatus>; 4] = [
+        Some(ActionStatus::Open),
+        None,
+        Some(ActionStatus::Done),
+        Some(ActionStatus::Wontfix),
+    ];
+    let rank = |s: Option<ActionStatus>| ORDER.iter().position(|&o| o == s).unwrap_or(0);
+    let mut by_status: BTreeMap<usize, BTreeMap<(bool, String), Vec<Value>>> = BTreeMap::new();
     for inc in listed.of(&lib.incidents) {
         for a in &inc.action_items {
             let owner = a.owner.clone().unwrap_or_default();
@@ -1322,12 +1365,12 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
                 .and_then(|g| graph.by_id.get(g))
                 .map(|&g| &graph.groups[g]);
             by_status
-                .entry(a.status)
+                .entry(rank(a.status))
                 .or_default()
                 .entry((owner.is_empty(), owner.to_lowercase()))
                 .or_default()
                 .push(json!({
-                    "text": a.text, "owner": a.owner, "status": a.status.as_str(), "due": iso(a.due),
+                    "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
                     "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)},
                     "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
                     "by_similarity": a.learning.is_none(),
@@ -1336,7 +1379,8 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
     }
     let sections: Vec<Value> = by_status
         .into_iter()
-        .map(|(status, owners)| {
+        .map(|(rank, owners)| {
+            let status = ORDER[rank];
             let count: usize = owners.values().map(Vec::len).sum();
             let owners: Vec<Value> = owners
                 .into_iter()
@@ -1350,15 +1394,18 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
                 })
                 .collect();
             let title = match status {
-                ActionStatus::Open => "Open",
-                ActionStatus::Done => "Done",
-                ActionStatus::Wontfix => "Won't fix",
+                Some(ActionStatus::Open) => "Open",
+                Some(ActionStatus::Done) => "Done",
+                Some(ActionStatus::Wontfix) => "Won't fix",
+                None => "Status not recorded",
             };
-            json!({"status": status.as_str(), "title": title, "count": count, "owners": owners})
+            json!({"status": status_key(status), "title": title, "count": count, "owners": owners})
         })
         .collect();
+    let counts = ActionCounts::of(listed.of(&lib.incidents).flat_map(|i| &i.action_items));
     let mut ctx = Context::new();
     ctx.insert("sections", &sections);
+    ctx.insert("counts", &counts.json());
     PageSpec::new(
         "action_items.html",
         "action-items/",
@@ -1545,24 +1592,13 @@ fn stats_page(site: &Site) -> PageSpec {
         years.push(json!({"year": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len(),
                           "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));
     }
-    let actions = lib.incidents.iter().flat_map(|i| &i.action_items);
-    let (mut open, mut done, mut wontfix) = (0, 0, 0);
-    for a in actions {
-        match a.status {
-            ActionStatus::Open => open += 1,
-            ActionStatus::Done => done += 1,
-            ActionStatus::Wontfix => wontfix += 1,
-        }
-    }
+    let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));
     let mut ctx = Context::new();
     ctx.insert("years", &years);
     ctx.insert("severity", &bars(&site.taxonomies[2], usize::MAX));
     ctx.insert("services", &bars(&site.taxonomies[1], 15));
     ctx.insert("tags", &bars(&site.taxonomies[0], 15));
-    ctx.insert(
-        "actions",
-        &json!({"open": open, "done": done, "wontfix": wontfix}),
-    );
+    ctx.insert("actions", &actions.json());
     ctx.insert(
         "learnings",
         &json!({"total": site.graph.groups.len(), "recurring": site.graph.groups.iter().filter(|g| g.is_recurring()).count()}),
@@ -1866,12 +1902,13 @@ struct ExportLearning<'a> {
     learning: Option<&'a str>,
 }
 
-/// An action item as the export and the learning pages show it.
+/// An action item as the export shows it.
 #[derive(Serialize)]
 struct ExportAction<'a> {
     text: &'a str,
     owner: Option<&'a str>,
-    status: &'static str,
+    /// `null` when its postmortem records no status.
+    status: Option<&'static str>,
     due: Option<String>,
     /// The canonical learning or cluster it is meant to address, as for learnings.
     learning: Option<&'a str>,
@@ -1882,7 +1919,7 @@ impl<'a> ExportAction<'a> {
         ExportAction {
             text: &a.text,
             owner: a.owner.as_deref(),
-            status: a.status.as_str(),
+            status: a.status.map(ActionStatus::as_str),
             due: iso(a.due),
             learning: a.group.as_deref(),
         }

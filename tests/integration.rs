@@ -2373,3 +2373,194 @@ fn a_severity_off_the_scale_fails_the_build_as_check_does_and_never_gets_a_page_
     let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
     assert!(!feed.contains("term=\"P1\""), "{feed}");
 }
+
+#[test]
+fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to_be_open() {
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    write_files(
+        &root,
+        &[
+            (
+                "content/learnings/retry.md",
+                "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n",
+            ),
+            (
+                "content/postmortems/pm-1.md",
+                "---\nid: PM-1\ntitle: Outage one\ndate: 2024-01-10\nlearnings:\n  - id: retry\n    text: Retries made it worse.\n\
+                 action_items:\n  - text: Add backoff to the client\n    owner: team-a\n    status: open\n\
+                 \x20 - text: Cap the retries\n    owner: team-a\n    status: done\n\
+                 \x20 - text: Page on retry storms\n    learning: retry\n---\n\nWhat happened.\n",
+            ),
+            // No front matter: a plain list item and a table row with an empty Status cell
+            // record no status; an unchecked task records that it is open.
+            (
+                "content/postmortems/2024-02-01-queue-stalled.md",
+                "# Queue stalled\n\n## Lessons learned\n\n- Queues need an age alert.\n\n\
+                 ## Action items\n\n- Add an alert on queue age\n- [ ] Write the runbook\n\n\
+                 | Action | Owner | Status |\n|---|---|---|\n| Drain the queue on deploy | ops | |\n",
+            ),
+        ],
+    );
+    build_ok(&root, &out);
+    // The export says null, as for a missing owner or due date.
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let items = |id: &str| -> Vec<serde_json::Value> {
+        incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {incidents:#}"))["action_items"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let statuses = |id: &str| -> Vec<serde_json::Value> {
+        items(id).iter().map(|a| a["status"].clone()).collect()
+    };
+    assert_eq!(
+        statuses("PM-1"),
+        [json!("open"), json!("done"), json!(null)]
+    );
+    let page3 = &items("PM-1")[2];
+    assert_eq!(
+        (&page3["owner"], &page3["due"]),
+        (&json!(null), &json!(null))
+    );
+    let derived = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .find(|id| id != "PM-1")
+        .unwrap();
+    assert_eq!(
+        statuses(&derived),
+        [json!(null), json!("open"), json!(null)]
+    );
+    // Its page says so, and never "Open".
+    let page = std::fs::read_to_string(out.join("incidents/PM-1/index.html")).unwrap();
+    let actions = html_text(&page[page.find("id=\"actions-h\"").unwrap()..]);
+    assert!(
+        actions.contains("Status not recorded\n  Page on retry storms"),
+        "{actions}"
+    );
+    assert_eq!(actions.matches("Open\n").count(), 1, "{actions}");
+    // The action items page: open first, then those with no status, then done; with counts.
+    let list = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+    let at = |s: &str| list.find(s).unwrap_or_else(|| panic!("{s} in {list}"));
+    assert!(at("id=\"st-open\"") < at("id=\"st-unrecorded\""));
+    assert!(at("id=\"st-unrecorded\"") < at("id=\"st-done\""));
+    assert!(
+        list.contains(">Status not recorded <span class=\"count\">3</span>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("<p>2 open, 3 with no status recorded, 1 done, 0 won't fix.</p>"),
+        "{list}"
+    );
+    // The home page and the statistics count them apart from the open ones.
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("<strong>2</strong> open action items, 3 with no status recorded</a>"),
+        "{home}"
+    );
+    let stats = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    assert!(
+        stats.contains(
+            "<strong>2</strong> open, 3 with no status recorded, 1 done, 0 won't fix action items"
+        ),
+        "{stats}"
+    );
+    // So do the learning's row and its page.
+    let learnings = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+    assert!(
+        learnings
+            .contains("<span class=\"actions-note\">1 action item with no status recorded</span>"),
+        "{learnings}"
+    );
+    let learning = std::fs::read_to_string(out.join("learnings/retry/index.html")).unwrap();
+    assert!(
+        learning.contains("<span class=\"status status-unrecorded\">Status not recorded</span>"),
+        "{learning}"
+    );
+    assert!(!learning.contains(">Open<"), "{learning}");
+}
+
+#[test]
+fn the_dfds_corpus_whose_action_items_record_no_status_has_no_open_action_item() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(&fixture("dfds"), &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let statuses: Vec<&serde_json::Value> = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["action_items"].as_array().unwrap())
+        .map(|a| &a["status"])
+        .collect();
+    assert!(statuses.len() > 100, "{}", statuses.len());
+    // One is marked "(done)"; none says it is open.
+    assert_eq!(statuses.iter().filter(|s| **s == "done").count(), 1);
+    assert!(statuses.iter().all(|s| s.is_null() || *s == "done"));
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains(&format!(
+            "<strong>0</strong> open action items, {} with no status recorded",
+            statuses.len() - 1
+        )),
+        "{home}"
+    );
+    let learnings = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+    assert!(!learnings.contains(" open</span>"), "{learnings}");
+}
+
+#[test]
+fn a_check_mark_in_a_status_cell_marks_an_action_item_done() {
+    use serde_json::json;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    write_files(
+        &root,
+        &[(
+            "content/postmortems/2024-02-01-queue-stalled.md",
+            "# Queue stalled\n\n## Lessons learned\n\n- Queues need an age alert.\n\n\
+             ## Action items\n\n| Action | Owner | Status |\n|---|---|---|\n\
+             | One | ops | ✅ |\n| Two | ops | ✔️ |\n| Three | ops | ☑ |\n| Four | ops | [x] |\n\
+             | Five | ops | ✓ Done |\n| Six | ops | TODO |\n| Seven | ops | ☐ |\n| Eight | ops | Blocked |\n\
+             | Nine | ops | - |\n\n\
+             ## Follow-ups\n\n| Action | Done |\n|---|---|\n| Ten | ✅ |\n| Eleven | |\n",
+        )],
+    );
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let got: Vec<(String, serde_json::Value)> = incidents[0]["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["text"].as_str().unwrap().to_string(), a["status"].clone()))
+        .collect();
+    let want: Vec<(String, serde_json::Value)> = [
+        ("One", json!("done")),
+        ("Two", json!("done")),
+        ("Three", json!("done")),
+        ("Four", json!("done")),
+        ("Five", json!("done")),
+        ("Six", json!("open")),
+        ("Seven", json!("open")),
+        ("Eight", json!("open")),
+        ("Nine", json!(null)),
+        // A Done column is ticked like a task box: a blank is not done yet.
+        ("Ten", json!("done")),
+        ("Eleven", json!("open")),
+    ]
+    .into_iter()
+    .map(|(t, s)| (t.to_string(), s))
+    .collect();
+    assert_eq!(got, want);
+}

@@ -278,7 +278,9 @@ pub fn learnings(parsed: &Parsed, extra: &[String]) -> Vec<DerivedLearning> {
 pub struct DerivedAction {
     pub text: String,
     pub owner: Option<String>,
-    pub status: ActionStatus,
+    /// `None` when the text records no status: no task box, no status in parentheses, no
+    /// status cell.
+    pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,
     /// The due cell of a table row, or the due date in a list item's trailing parenthetical
     /// (`(due 2024-13-45)`), when it is written like a date but is none.
@@ -469,6 +471,38 @@ fn trailing_meta(text: &str) -> Option<Trailing> {
     Some(found)
 }
 
+/// The status a Status cell records, if any: a status word ("Done", "In progress", "TODO"), a
+/// check mark (`✅`, `✔`, `☑`, `✓`, `[x]`) for done, an empty box (`☐`, `[ ]`) for open; any
+/// other words are a status that is not done ("Blocked", "Waiting on vendor"). An empty cell,
+/// a dash or "n/a" records none.
+fn status_cell(cell: &str) -> Option<ActionStatus> {
+    let cell = cell.trim();
+    if cell.contains(['\u{2705}', '\u{2714}', '\u{2611}', '\u{2713}'])
+        || cell.eq_ignore_ascii_case("[x]")
+    {
+        return Some(ActionStatus::Done);
+    }
+    if cell.contains(['\u{2610}', '\u{2B1C}']) || cell.replace(' ', "") == "[]" {
+        return Some(ActionStatus::Open);
+    }
+    let n = normalise_title(cell);
+    if n.is_empty()
+        || matches!(
+            n.as_str(),
+            "n a" | "na" | "none" | "tbd" | "tba" | "unknown"
+        )
+    {
+        return None;
+    }
+    Some(ActionStatus::parse(cell).unwrap_or_else(|| {
+        if n.contains("done") || n.contains("complete") || n == "x" || n == "yes" {
+            ActionStatus::Done
+        } else {
+            ActionStatus::Open
+        }
+    }))
+}
+
 fn column(header: &[String], names: &[&str]) -> Option<usize> {
     header.iter().position(|h| {
         let n = normalise_title(h);
@@ -477,7 +511,8 @@ fn column(header: &[String], names: &[&str]) -> Option<usize> {
 }
 
 /// Action items from an Action items / Follow-ups / Remediation section: list items (a
-/// checked task is done), or table rows with Action / Owner / Status / Due columns.
+/// checked task is done, an unchecked one open), or table rows with Action / Owner / Status /
+/// Due columns. An item whose text records no status has none.
 pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
     let mut out = Vec::new();
     for sec in holding(parsed, Holds::Actions, extra) {
@@ -534,10 +569,10 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
             out.push(DerivedAction {
                 text,
                 owner,
-                status: if item.checked == Some(true) {
-                    ActionStatus::Done
-                } else {
-                    marked.unwrap_or(ActionStatus::Open)
+                status: match item.checked {
+                    Some(true) => Some(ActionStatus::Done),
+                    Some(false) => marked.or(Some(ActionStatus::Open)),
+                    None => marked,
                 },
                 due,
                 bad_due,
@@ -574,6 +609,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 ],
             );
             let status_col = column(header, &["status", "state", "done", "progress"]);
+            let done_col = status_col.is_some_and(|i| normalise_title(&header[i]) == "done");
             let ticket_col = column(
                 header,
                 &[
@@ -593,29 +629,18 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 let Some(text) = get(Some(text_col)) else {
                     continue;
                 };
-                let status = get(status_col)
-                    .map(|s| {
-                        ActionStatus::parse(&s).unwrap_or_else(|| {
-                            let n = normalise_title(&s);
-                            if n.contains("done")
-                                || n.contains("complete")
-                                || n == "x"
-                                || n == "yes"
-                            {
-                                ActionStatus::Done
-                            } else {
-                                ActionStatus::Open
-                            }
-                        })
-                    })
+                // Not `get`: "TODO" and "✅" are statuses, not placeholders. A Done column
+                // is ticked, like a task box: a row left blank in it is not done yet.
+                let status = status_col
+                    .and_then(|i| cells.get(i))
+                    .and_then(|s| status_cell(s).or(done_col.then_some(ActionStatus::Open)))
                     // The Google SRE template has no status column: "Bug 5554823 DONE".
                     .or_else(|| {
                         get(ticket_col)?
                             .split(|c: char| !c.is_alphanumeric())
                             .filter(|w| !w.is_empty())
                             .find_map(ActionStatus::parse)
-                    })
-                    .unwrap_or(ActionStatus::Open);
+                    });
                 let written = get(due_col);
                 let due = written
                     .as_deref()
@@ -1045,7 +1070,7 @@ mod tests {
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].text, "Warm the cache on deploy");
         assert_eq!(a[0].owner.as_deref(), Some("jane"));
-        assert_eq!(a[0].status, ActionStatus::Done);
+        assert_eq!(a[0].status, Some(ActionStatus::Done));
     }
 
     #[test]
@@ -1092,7 +1117,7 @@ mod tests {
             texts(&learnings(&p, &[])),
             ["Config needs review like code"]
         );
-        let a: Vec<(String, ActionStatus)> = action_items(&p, &[])
+        let a: Vec<(String, Option<ActionStatus>)> = action_items(&p, &[])
             .into_iter()
             .map(|a| (a.text, a.status))
             .collect();
@@ -1101,9 +1126,12 @@ mod tests {
             [
                 (
                     "Require approval on the settings repo".to_string(),
-                    ActionStatus::Open
+                    Some(ActionStatus::Open)
                 ),
-                ("Revert the bad change".to_string(), ActionStatus::Done)
+                (
+                    "Revert the bad change".to_string(),
+                    Some(ActionStatus::Done)
+                )
             ]
         );
     }
@@ -1131,7 +1159,7 @@ mod tests {
              - Split the job (per node)\n\
              - Add a canary (team-platform, due 2025-10-31)\n",
         );
-        let a: Vec<(String, Option<String>, ActionStatus)> = action_items(&p, &[])
+        let a: Vec<(String, Option<String>, Option<ActionStatus>)> = action_items(&p, &[])
             .into_iter()
             .map(|a| (a.text, a.owner, a.status))
             .collect();
@@ -1139,34 +1167,42 @@ mod tests {
             (
                 "Implement guards against invalid container runtime selection",
                 None,
-                ActionStatus::Done,
+                Some(ActionStatus::Done),
             ),
             (
                 "Keep the previous index for 48 hours",
                 None,
-                ActionStatus::Done,
+                Some(ActionStatus::Done),
             ),
             (
                 "Store slot windows as UTC instants.",
                 Some("team-delivery"),
-                ActionStatus::Done,
+                Some(ActionStatus::Done),
             ),
             (
                 "Rotate the webhook secret",
                 Some("team-payments"),
-                ActionStatus::Open,
+                Some(ActionStatus::Open),
             ),
-            ("Drop the legacy endpoint", None, ActionStatus::Wontfix),
-            ("Ask the vendor (see ACT-12)", None, ActionStatus::Done),
+            (
+                "Drop the legacy endpoint",
+                None,
+                Some(ActionStatus::Wontfix),
+            ),
+            (
+                "Ask the vendor (see ACT-12)",
+                None,
+                Some(ActionStatus::Done),
+            ),
             (
                 "Page on success rate",
                 Some("team-checkout"),
-                ActionStatus::Done,
+                Some(ActionStatus::Done),
             ),
-            ("Split the job (per node)", None, ActionStatus::Open),
-            ("Add a canary", Some("team-platform"), ActionStatus::Open),
+            ("Split the job (per node)", None, None),
+            ("Add a canary", Some("team-platform"), None),
         ];
-        let want: Vec<(String, Option<String>, ActionStatus)> = want
+        let want: Vec<(String, Option<String>, Option<ActionStatus>)> = want
             .iter()
             .map(|(t, o, s)| (t.to_string(), o.map(str::to_string), *s))
             .collect();

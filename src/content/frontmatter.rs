@@ -87,7 +87,8 @@ impl Status {
     }
 }
 
-/// Status of an action item.
+/// Status of an action item, where its postmortem records one: an item whose postmortem says
+/// nothing of its status has none (`Option<ActionStatus>` is `None`), which is not "open".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ActionStatus {
@@ -106,7 +107,7 @@ impl ActionStatus {
             .filter(|c| c.is_alphanumeric())
             .collect();
         match norm.as_str() {
-            "open" | "todo" | "inprogress" | "doing" | "started" | "planned" | "new" | "" => {
+            "open" | "todo" | "inprogress" | "doing" | "started" | "planned" | "new" => {
                 Some(ActionStatus::Open)
             }
             "done" | "closed" | "complete" | "completed" | "fixed" | "resolved" | "finished" => {
@@ -151,7 +152,8 @@ pub struct LearningEntry {
 pub struct ActionEntry {
     pub text: String,
     pub owner: Option<String>,
-    pub status: ActionStatus,
+    /// `None` when the item has no `status` (or an empty one).
+    pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,
     pub learning: Option<String>,
     /// Line of the item's `- `.
@@ -570,10 +572,11 @@ fn action_item(
                 );
                 return None;
             };
-            let status = match get("status") {
-                None => ActionStatus::Open,
+            // No status, or an empty one, records none: the item is not said to be open.
+            let status = match get("status").filter(|s| s.chars().any(char::is_alphanumeric)) {
+                None => None,
                 Some(s) => match ActionStatus::parse(&s) {
-                    Some(st) => st,
+                    Some(st) => Some(st),
                     None => {
                         let (vl, vc) = pos.value("status");
                         problems.push(
@@ -585,7 +588,7 @@ fn action_item(
                             .at(vl, vc)
                             .hint("use one of: open, done, wontfix"),
                         );
-                        ActionStatus::Open
+                        None
                     }
                 },
             };
@@ -623,7 +626,7 @@ fn action_item(
             Some(text) => Some(ActionEntry {
                 text,
                 owner: None,
-                status: ActionStatus::Open,
+                status: None,
                 due: None,
                 learning: None,
                 line,
@@ -1146,7 +1149,7 @@ mod tests {
         assert_eq!(l[1].id.as_deref(), Some("alert-on-symptoms"));
         assert_eq!(l[1].line, 4);
         let a = fm.action_items.unwrap();
-        assert_eq!(a[1].status, ActionStatus::Done);
+        assert_eq!(a[1].status, Some(ActionStatus::Done));
         assert_eq!(a[1].owner.as_deref(), Some("sre"));
         assert_eq!(a[1].line, 8);
     }

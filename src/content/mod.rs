@@ -45,7 +45,8 @@ pub struct Learning {
 pub struct ActionItem {
     pub text: String,
     pub owner: Option<String>,
-    pub status: ActionStatus,
+    /// `None` when its postmortem records no status: not said to be open, nor done.
+    pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,
     /// The canonical learning this action is meant to address, as the author wrote it.
     pub learning: Option<String>,
