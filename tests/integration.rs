@@ -2564,3 +2564,32 @@ fn a_check_mark_in_a_status_cell_marks_an_action_item_done() {
     .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn an_owner_cell_drops_the_at_of_a_handle_as_the_end_of_a_list_item_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let out = tmp.path().join("public");
+    write_files(
+        &root,
+        &[(
+            "content/postmortems/2024-02-01-queue-stalled.md",
+            "# Queue stalled\n\n## Lessons learned\n\n- Queues need an age alert.\n\n\
+             ## Action items\n\n- Add an alert on queue age @alice\n\n\
+             | Action | Owner |\n|---|---|\n| Write the runbook | @carol |\n\
+             | Drain the queue | @bob, @dave |\n| Page the team | team@example.com |\n",
+        )],
+    );
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let owners: Vec<&str> = incidents[0]["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["owner"].as_str().unwrap())
+        .collect();
+    assert_eq!(owners, ["alice", "carol", "bob, dave", "team@example.com"]);
+    // One owner on the action items page, however it was written.
+    let list = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+    assert!(!list.contains(">@"), "{list}");
+}

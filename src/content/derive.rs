@@ -503,6 +503,17 @@ fn status_cell(cell: &str) -> Option<ActionStatus> {
     }))
 }
 
+/// An owner cell with the `@` of each handle dropped (`@carol` is "carol"), as an owner
+/// written `@carol` at the end of a list item is.
+fn owner_cell(cell: String) -> String {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| Regex::new(r"(^|[\s,;/&(])@(\w)").unwrap());
+    match r.replace_all(&cell, "$1$2") {
+        std::borrow::Cow::Borrowed(_) => cell,
+        std::borrow::Cow::Owned(s) => s,
+    }
+}
+
 fn column(header: &[String], names: &[&str]) -> Option<usize> {
     header.iter().position(|h| {
         let n = normalise_title(h);
@@ -647,7 +658,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     .and_then(|d| crate::markdown::find_dates(d).first().copied());
                 out.push(DerivedAction {
                     text,
-                    owner: get(owner_col),
+                    owner: get(owner_col).map(owner_cell),
                     status,
                     due,
                     bad_due: written.filter(|d| due.is_none() && numeric_date_regex().is_match(d)),
