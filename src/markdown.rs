@@ -134,6 +134,10 @@ pub struct Parsed {
     pub toc: Vec<TocEntry>,
     pub h1: Option<String>,
     pub first_paragraph: Option<String>,
+    /// The first top-level paragraph of prose (see [`is_prose`]): what a summary is made of.
+    pub first_prose: Option<String>,
+    /// The lines where the top-level paragraphs that are no prose start (see [`is_prose`]).
+    pub not_prose: Vec<usize>,
     /// Every heading's section, in order. Text before the first heading is in `preamble`.
     pub sections: Vec<Section>,
     pub preamble: String,
@@ -1288,6 +1292,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     // how deep in bold the parser is.
     let mut label = false;
     let mut strong = 0u32;
+    // Whether the open top-level paragraph is, so far, one line of text (bold or emphasised
+    // or not), which a colon at its end and a list after it make a label ("Lessons learned:"),
+    // and whether it has any text outside images.
+    let mut plain = false;
+    let mut worded = false;
     let mut para: Option<(String, usize)> = None;
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut table_row: Option<(Vec<String>, usize)> = None;
@@ -1412,6 +1421,15 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 _ if strong == 0 => label = false,
                 _ => {}
             }
+            match &event {
+                Event::Text(t) | Event::Code(t) => {
+                    worded |= image.is_none() && !t.trim().is_empty();
+                    plain &= matches!(event, Event::Text(_));
+                }
+                Event::Start(Tag::Strong | Tag::Emphasis | Tag::Paragraph)
+                | Event::End(TagEnd::Strong | TagEnd::Emphasis | TagEnd::Paragraph) => {}
+                _ => plain = false,
+            }
         }
         // Text for structure (paragraphs, items, cells, section text).
         let text_piece: Option<&str> = match &event {
@@ -1431,7 +1449,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 } else if let Some(top) = items.last_mut() {
                     top.text.push_str(t);
                 } else if let Some((p, _)) = para.as_mut() {
-                    p.push_str(t);
+                    // Its lines stay apart until it is read (see `is_prose`).
+                    let br = matches!(event, Event::SoftBreak | Event::HardBreak);
+                    p.push_str(if br { "\n" } else { t });
                 }
                 match current.as_mut() {
                     Some(sec) => sec.text.push_str(t),
@@ -1599,6 +1619,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     let (line, _) = line_of(range.start);
                     para = Some((String::new(), line));
                     label = true;
+                    plain = true;
+                    worded = false;
                     strong = 0;
                 }
                 events.push(Event::Start(Tag::Paragraph));
@@ -1607,48 +1629,53 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 if let Some((_, line)) = &para {
                     last_block = Some((*line, last_line(range.clone())));
                 }
-                if let Some((p, line)) = para.take() {
-                    let p = collapse_ws(&p);
+                if let Some((written, line)) = para.take() {
+                    let p = collapse_ws(&written);
                     // A short paragraph of bold text alone labels what follows as a heading
                     // would ("**Takeaways:**", "**Follow-ups**"): it opens a section deeper than
                     // any heading, nested in the heading's section if there is one, until the
                     // next label or heading. It collects items, paragraphs and rows, not text
-                    // (that stays with the heading's section, or the preamble).
+                    // (that stays with the heading's section, or the preamble). So does a
+                    // short line of text that ends with a colon right before a list
+                    // ("Lessons learned:"), which stays a paragraph too.
                     let title = p.trim_end_matches(':').trim();
-                    let labels = label && !title.is_empty() && title.chars().count() <= 60;
-                    match current.as_mut() {
-                        _ if labels => {
-                            nested.retain(|&(_, l)| l < LABEL_LEVEL);
-                            nested.push((out.sections.len(), LABEL_LEVEL));
-                            out.sections.push(Section {
-                                title: title.to_string(),
-                                level: LABEL_LEVEL,
-                                anchor: current
-                                    .as_ref()
-                                    .map(|c| c.anchor.clone())
-                                    .unwrap_or_default(),
-                                line,
-                                ..Default::default()
-                            });
+                    let short = !title.is_empty() && title.chars().count() <= 60;
+                    let labels = label && short;
+                    let introduces = !labels
+                        && plain
+                        && short
+                        && p.ends_with(':')
+                        && matches!(parser.peek(), Some((Event::Start(Tag::List(_)), _)));
+                    let opened = (labels || introduces).then(|| Section {
+                        title: title.to_string(),
+                        level: LABEL_LEVEL,
+                        anchor: current
+                            .as_ref()
+                            .map(|c| c.anchor.clone())
+                            .unwrap_or_default(),
+                        line,
+                        ..Default::default()
+                    });
+                    if !labels && !p.is_empty() {
+                        if out.first_paragraph.is_none() {
+                            out.first_paragraph = Some(p.clone());
                         }
-                        _ if p.is_empty() => {}
-                        Some(sec) => {
-                            if out.first_paragraph.is_none() {
-                                out.first_paragraph = Some(p.clone());
-                            }
-                            if let Some(&(k, _)) = nested.last() {
-                                out.sections[k].paragraphs.push((p.clone(), line));
-                            }
+                        if !worded || !is_prose(&written) {
+                            out.not_prose.push(line);
+                        } else if out.first_prose.is_none() {
+                            out.first_prose = Some(p.clone());
+                        }
+                        if let Some(&(k, _)) = nested.last() {
+                            out.sections[k].paragraphs.push((p.clone(), line));
+                        }
+                        if let Some(sec) = current.as_mut() {
                             sec.paragraphs.push((p, line));
                         }
-                        None => {
-                            if let Some(&(k, _)) = nested.last() {
-                                out.sections[k].paragraphs.push((p.clone(), line));
-                            }
-                            if out.first_paragraph.is_none() {
-                                out.first_paragraph = Some(p);
-                            }
-                        }
+                    }
+                    if let Some(section) = opened {
+                        nested.retain(|&(_, l)| l < LABEL_LEVEL);
+                        nested.push((out.sections.len(), LABEL_LEVEL));
+                        out.sections.push(section);
                     }
                 }
                 push_break(&mut current, &mut out.preamble);
@@ -2057,6 +2084,44 @@ fn push_break(current: &mut Option<Section>, preamble: &mut String) {
         Some(sec) => sec.text.push('\n'),
         None => preamble.push('\n'),
     }
+}
+
+/// Whether a top-level paragraph, its text with its lines apart, reads as prose, what a
+/// summary is made of. It does not when it ends with a colon (a label, or the introduction of
+/// the list, table or code that follows: "Lessons learned:"), nor when each of its lines is a
+/// `Label: value` line of metadata (see [`is_metadata_line`]): "Date: 2024-04-10",
+/// "**Severity:** SEV1", "Traefik versions confirmed affected: 1.7".
+pub fn is_prose(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && !text.ends_with(':')
+        && !text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .all(is_metadata_line)
+}
+
+/// Whether a line (its text, bold marks gone) is a `Label: value` line of metadata: a label
+/// of one to five words and 40 characters at most, with no sentence punctuation, that is no
+/// summary's ("Summary: ..." introduces prose), then a colon, then a short value: six words
+/// and 60 characters at most ("2024-04-10", "SEV1", "all users."), or a list of short items
+/// ("Jane Doe, John Smith, Alice Wong"). "Root cause: a retry storm took the queue down for an
+/// hour" is prose.
+pub fn is_metadata_line(line: &str) -> bool {
+    let Some((label, value)) = line.trim().split_once(':') else {
+        return false;
+    };
+    let (label, value) = (label.trim(), value.trim());
+    let words = |s: &str| s.split_whitespace().count();
+    let label_ok = label.chars().next().is_some_and(char::is_alphanumeric)
+        && label.chars().count() <= 40
+        && words(label) <= 5
+        && !label.contains(['.', ',', ';', '!', '?', '"'])
+        && !crate::content::derive::SUMMARY_SECTIONS
+            .contains(&crate::content::derive::normalise_title(label).as_str());
+    let short = |s: &str| words(s) <= 6 && s.chars().count() <= 60;
+    let listed = || value.contains(',') && value.split([',', ';']).all(|i| words(i) <= 4);
+    label_ok && !value.starts_with("//") && (short(value) || listed())
 }
 
 /// Collapses runs of white space to one space and trims (white space as `char::is_whitespace`
@@ -2759,5 +2824,42 @@ mod tests {
             }]
         );
         assert_eq!(site().read(body, 1).renamed_ids, p.renamed_ids);
+    }
+
+    #[test]
+    fn metadata_lines_are_short_labels_with_short_values_and_prose_is_the_rest() {
+        for line in [
+            "Date: 2024-04-10",
+            "Severity: SEV1",
+            "Traefik versions confirmed affected: 1.7",
+            "Start: 14:02 UTC",
+            "Impact: all users.",
+            "Attendees: Jane Doe, John Smith, Alice Wong, Bob Lee, Eve Park",
+        ] {
+            assert!(is_metadata_line(line), "{line}");
+        }
+        for line in [
+            "Root cause: a retry storm took the queue down for an hour.",
+            "Summary: cache full.",
+            "TL;DR: cache full.",
+            "See https://status.example.com",
+            "It broke. Then: nothing.",
+            "No colon here",
+        ] {
+            assert!(!is_metadata_line(line), "{line}");
+        }
+        assert!(!is_prose("Date: 2024-04-10\nSeverity: SEV1"));
+        assert!(!is_prose("The errors were:"));
+        assert!(is_prose(
+            "Date: 2024-04-10\nThe cache filled up and every page was slow."
+        ));
+        // Read from a body: the paragraph's lines stay apart until it is judged.
+        let p = render("Date: 2024-04-10\nOwner: sre\n\n![graph](g.png)\n\nIt broke.\n");
+        assert_eq!(
+            p.first_paragraph.as_deref(),
+            Some("Date: 2024-04-10 Owner: sre")
+        );
+        assert_eq!(p.first_prose.as_deref(), Some("It broke."));
+        assert_eq!(p.not_prose, [1, 4]);
     }
 }

@@ -2593,3 +2593,48 @@ fn an_owner_cell_drops_the_at_of_a_handle_as_the_end_of_a_list_item_does() {
     let list = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
     assert!(!list.contains(">@"), "{list}");
 }
+
+#[test]
+fn a_summary_derived_from_the_text_is_its_first_paragraph_of_prose_not_a_metadata_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dfds");
+    copy_tree(&fixture("dfds"), &root);
+    write_files(
+        &root,
+        &[(
+            "PM2024-009 - Cache outage.md",
+            "# Cache outage\n\nDate: 2024-04-10\n\n**Severity:** SEV1\n\n\
+             The cache cluster ran out of memory and every page was slow for an hour.\n\n\
+             Lessons Learned:\n- Alert on cache memory before it is full\n",
+        )],
+    );
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let of = |id: &str| {
+        incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+            .clone()
+    };
+    assert_eq!(
+        of("PM2024-009")["summary"],
+        "The cache cluster ran out of memory and every page was slow for an hour."
+    );
+    assert_eq!(
+        of("PM2024-009")["learnings"][0]["text"],
+        "Alert on cache memory before it is full"
+    );
+    // Its Summary section opens with "**Traefik versions confirmed affected**: 1.7".
+    assert!(
+        of("PM2021-010")["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ingress object pointing towards a Secret"),
+        "{}",
+        of("PM2021-010")["summary"]
+    );
+}

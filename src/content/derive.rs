@@ -54,7 +54,8 @@ pub const ACTION_SECTIONS: &[&str] = &[
     "to do",
 ];
 
-const SUMMARY_SECTIONS: &[&str] = &[
+/// Section titles that hold the summary.
+pub const SUMMARY_SECTIONS: &[&str] = &[
     "summary",
     "overview",
     "tldr",
@@ -671,23 +672,38 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
     out
 }
 
-/// The first paragraph of a Summary section (its first list item when it has no paragraph),
-/// else, when there is no Summary section, the first paragraph of the body. A Summary section
-/// with neither (a scaffold not yet written) gives no summary: the body's first paragraph
-/// would be whatever a later section starts with ("All times are UTC.").
+/// The first paragraph of prose of a Summary section (see [`crate::markdown::is_prose`]: no
+/// `Label: value` metadata, no label ending with a colon), else its first list item, else its
+/// first paragraph; when there is no Summary section, the first paragraph of prose of the body,
+/// else its first paragraph. A Summary section with neither paragraph nor item (a scaffold not
+/// yet written) gives no summary: the body's first paragraph would be whatever a later
+/// section starts with ("All times are UTC.").
 pub fn summary(parsed: &Parsed) -> String {
     let summaries = sections(parsed, SUMMARY_SECTIONS, &[]);
     if summaries.is_empty() {
-        return parsed.first_paragraph.clone().unwrap_or_default();
+        return parsed
+            .first_prose
+            .as_ref()
+            .or(parsed.first_paragraph.as_ref())
+            .cloned()
+            .unwrap_or_default();
     }
-    summaries
-        .iter()
-        .find_map(|s| {
-            s.paragraphs
-                .first()
-                .map(|(p, _)| p.clone())
-                .or_else(|| s.items.first().map(|i| i.text.clone()))
+    let prose = summaries.iter().find_map(|s| {
+        s.paragraphs
+            .iter()
+            .find(|(_, line)| !parsed.not_prose.contains(line))
+    });
+    prose
+        .map(|(p, _)| p)
+        .or_else(|| {
+            summaries.iter().find_map(|s| {
+                s.items
+                    .first()
+                    .map(|i| &i.text)
+                    .or(s.paragraphs.first().map(|(p, _)| p))
+            })
         })
+        .cloned()
         .unwrap_or_default()
 }
 
@@ -1411,5 +1427,63 @@ mod tests {
                 ("Rotate the key", None, None, Some("03/15/2025")),
             ]
         );
+    }
+
+    #[test]
+    fn a_summary_passes_over_metadata_lines_and_labels_to_the_first_paragraph_of_prose() {
+        let prose = "The cache ran out of memory and every page was slow for an hour.";
+        // Label and value lines, plain or bold, one a paragraph or several in one.
+        let p = parse(&format!(
+            "# T\n\nDate: 2024-04-10\n\n**Severity:** SEV1\n\n{prose}\n"
+        ));
+        assert_eq!(summary(&p), prose);
+        let p = parse(&format!(
+            "# T\n\nDate: 2024-04-10  \n**Owner**: team-cache\nAttendees: Jane Doe, John Smith, Alice Wong\n\n{prose}\n"
+        ));
+        assert_eq!(summary(&p), prose);
+        // In a Summary section too (the DFDS PM2021-010 opens its Summary this way).
+        let p = parse(&format!(
+            "# T\n\n## Summary\n\n**Traefik versions confirmed affected**: 1.7\n\n{prose}\n"
+        ));
+        assert_eq!(summary(&p), prose);
+        // A label that introduces a list, or a line that introduces a table, is no summary.
+        let p = parse(&format!(
+            "# T\n\nLessons Learned:\n- Alert on memory\n\nThe errors were:\n\n| a |\n|---|\n| b |\n\n{prose}\n"
+        ));
+        assert_eq!(summary(&p), prose);
+        // A labelled sentence is prose; so is what a summary label introduces.
+        let labelled = "Root cause: a retry storm took the queue down for an hour.";
+        let p = parse(&format!("# T\n\nDate: 2024-04-10\n\n{labelled}\n"));
+        assert_eq!(summary(&p), labelled);
+        let p = parse("# T\n\nSummary: cache full.\n\nDate: 2024-04-10\n");
+        assert_eq!(summary(&p), "Summary: cache full.");
+        // With no prose at all, the first paragraph still is the summary, as before; in a
+        // Summary section, its first list item comes first.
+        let p = parse("# T\n\nImpact: all users.\n\n## Timeline\n\n- 10:00 alert\n");
+        assert_eq!(summary(&p), "Impact: all users.");
+        let p = parse("# T\n\n## Summary\n\nSeverity: SEV1\n\n- Checkout was down\n");
+        assert_eq!(summary(&p), "Checkout was down");
+    }
+
+    #[test]
+    fn a_plain_line_ending_with_a_colon_labels_the_list_after_it_as_a_bold_one_does() {
+        let p = parse(
+            "# Cache outage\n\nThe cache filled up.\n\nLessons Learned:\n- Alert on cache memory\n\
+             - Size for peak\n\nAction items:\n\n1. Add a memory alert\n",
+        );
+        assert_eq!(
+            texts(&learnings(&p, &[])),
+            ["Alert on cache memory", "Size for peak"]
+        );
+        let a: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
+        assert_eq!(a, ["Add a memory alert"]);
+        // Under a heading, and bold with the colon outside.
+        let p = parse("# X\n\n## Review\n\nIt broke.\n\n**Takeaways**:\n- One\n");
+        assert_eq!(texts(&learnings(&p, &[])), ["One"]);
+        // A colon before a paragraph, or a sentence running over two lines, labels nothing.
+        let p = parse("# X\n\nLessons learned:\n\nNone yet.\n\n- Stray item\n");
+        assert!(learnings(&p, &[]).is_empty());
+        let p = parse("# X\n\nWe wrote down our\nlessons learned:\n- Stray item\n");
+        assert!(learnings(&p, &[]).is_empty());
     }
 }
