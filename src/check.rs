@@ -88,6 +88,12 @@ pub const RULES: &[Rule] = &[
         "a Markdown file with no text and no front matter, which is not built",
     ),
     rule_def(
+        "postmortem-template",
+        W,
+        false,
+        "a postmortem template (placeholders, no date), which is not built",
+    ),
+    rule_def(
         "control-character",
         W,
         false,

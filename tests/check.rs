@@ -2466,3 +2466,51 @@ fn severity_levels_that_differ_only_in_punctuation_are_one_level_and_a_config_er
         "{f:#?}"
     );
 }
+
+#[test]
+fn a_postmortem_template_without_config_is_a_warning_at_its_first_placeholder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dfds");
+    copy_tree(&fixture("dfds"), &root);
+    // With its hindsight.toml, `ignore = ["*template*"]` leaves the template out silently.
+    let (_, findings) = check_json(&root, &[]);
+    assert!(with_rule(&findings, "postmortem-template").is_empty());
+    std::fs::remove_file(root.join("hindsight.toml")).unwrap();
+    write_files(
+        &root,
+        &[(
+            "2023-01-01-template-rendering-outage.md",
+            "# Template rendering outage\n\nThe `{{ user }}` tag broke every page for an hour.\n",
+        )],
+    );
+    let (_, findings) = check_json(&root, &[]);
+    let f = with_rule(&findings, "postmortem-template");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["file"], "PMyyyy-nnn - Postmortem template.md");
+    assert_eq!(f[0]["level"], "warning");
+    assert_eq!(
+        (f[0]["line"].as_u64(), f[0]["column"].as_u64()),
+        (Some(1), Some(3))
+    );
+    assert!(
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`Incident Title`"),
+        "{}",
+        f[0]["message"]
+    );
+    let hint = f[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("ignore") && hint.contains("front matter"),
+        "{hint}"
+    );
+    // Left out, it has no other finding; the postmortem about templates is checked as one.
+    assert!(findings
+        .iter()
+        .filter(|f| f["file"] == "PMyyyy-nnn - Postmortem template.md")
+        .all(|f| f["rule"] == "postmortem-template"));
+    assert!(findings
+        .iter()
+        .any(|f| f["file"] == "2023-01-01-template-rendering-outage.md"));
+}

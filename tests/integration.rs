@@ -2638,3 +2638,38 @@ fn a_summary_derived_from_the_text_is_its_first_paragraph_of_prose_not_a_metadat
         of("PM2021-010")["summary"]
     );
 }
+
+#[test]
+fn a_postmortem_template_is_not_published_as_an_incident_when_no_config_ignores_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dfds");
+    copy_tree(&fixture("dfds"), &root);
+    std::fs::remove_file(root.join("hindsight.toml")).unwrap();
+    write_files(
+        &root,
+        &[
+            (
+                "2023-01-01-template-rendering-outage.md",
+                "# Template rendering outage\n\nThe `{{ user }}` tag broke every page for an hour.\n",
+            ),
+            (
+                "template-cache.md",
+                "# Template cache outage\n\nOn 3 March 2023 the template cache served stale pages.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("postmortem-template"),
+        "the build says why it is left out: {}",
+        stderr(&o)
+    );
+    let titles = exported(&out, "title");
+    assert!(!titles.iter().any(|t| t == "Incident Title"), "{titles:?}");
+    assert!(titles.iter().any(|t| t == "Template rendering outage"));
+    assert!(titles.iter().any(|t| t == "Template cache outage"));
+    // The 39 DFDS postmortems and the two about templates.
+    assert_eq!(titles.len(), 41, "{titles:?}");
+}

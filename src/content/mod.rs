@@ -10,6 +10,7 @@ to Hindsight's ids (`lead_github_fragments`). Only this module and `output` touc
 
 pub mod derive;
 pub mod frontmatter;
+pub mod template;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -502,6 +503,19 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
             format!("`{name}` is a repository file (like README, CONTRIBUTING or LICENSE), never a postmortem"),
             "or rename it, if it is a postmortem".to_string(),
         )
+    } else if let Some(t) = std::fs::read_to_string(root.join(&from_root))
+        .ok()
+        .filter(|text| frontmatter::split(text, "").is_ok_and(|s| s.yaml.is_none()))
+        .filter(|_| name.to_lowercase().contains("template"))
+        .and_then(|text| template::template(name, &text))
+    {
+        (
+            format!(
+                "it is a postmortem template (it has no date, and holds placeholders such as `{}`)",
+                t.placeholders[0]
+            ),
+            "or give it a date, if it is a postmortem".to_string(),
+        )
     } else {
         return None;
     };
@@ -641,6 +655,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 Ok(split) => {
                     if matches!(raw.kind, Kind::Incident | Kind::Learning) {
                         if let Some(d) = empty_file(&raw, &split) {
+                            diags.push(d);
+                            return None;
+                        }
+                    }
+                    if raw.kind == Kind::Incident && split.yaml.is_none() {
+                        if let Some(d) = template_file(&raw) {
                             diags.push(d);
                             return None;
                         }
@@ -990,6 +1010,28 @@ fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
         )
         .at(1, 1)
         .hint(format!("delete it, or write the {what} (a file whose front matter sets a key, such as `title:`, is built as a stub before it has text)")),
+    )
+}
+
+/// A postmortem template is not a postmortem (see [`template::template`]): without front matter
+/// it would be published as an undated incident titled "Incident Title". It is left out, with
+/// a warning at its first placeholder that says how to publish it if it is a postmortem after
+/// all, or to silence the warning if it is a template.
+fn template_file(raw: &RawFile) -> Option<Diagnostic> {
+    let name = raw.path.file_name()?.to_string_lossy();
+    let t = template::template(&name, &raw.text)?;
+    let placeholders: Vec<String> = t.placeholders.iter().map(|p| format!("`{p}`")).collect();
+    Some(
+        Diagnostic::warning(
+            "postmortem-template",
+            &raw.source,
+            format!(
+                "a postmortem template, not built: its name says template, it has no date, and it holds placeholders ({})",
+                placeholders.join(", ")
+            ),
+        )
+        .at(t.at.0, t.at.1)
+        .hint("if it is a postmortem, give it a date (in the file name, such as `2024-04-10-outage.md`, in the text, or as `date:` in front matter) or front matter, and it is built; if it is a template, add it to `ignore` in hindsight.toml (`ignore = [\"*template*\"]`) to leave it out without this warning"),
     )
 }
 
