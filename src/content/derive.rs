@@ -1237,7 +1237,14 @@ mod tests {
     }
 
     /// Text, owner, status and due date of each derived action item of `md`.
-    fn metadata(md: &str) -> Vec<(String, Option<String>, ActionStatus, Option<NaiveDate>)> {
+    fn metadata(
+        md: &str,
+    ) -> Vec<(
+        String,
+        Option<String>,
+        Option<ActionStatus>,
+        Option<NaiveDate>,
+    )> {
         action_items(&parse(md), &[])
             .into_iter()
             .map(|a| (a.text, a.owner, a.status, a.due))
@@ -1247,9 +1254,14 @@ mod tests {
     fn item(
         text: &str,
         owner: Option<&str>,
-        status: ActionStatus,
+        status: Option<ActionStatus>,
         due: Option<(i32, u32, u32)>,
-    ) -> (String, Option<String>, ActionStatus, Option<NaiveDate>) {
+    ) -> (
+        String,
+        Option<String>,
+        Option<ActionStatus>,
+        Option<NaiveDate>,
+    ) {
         (
             text.to_string(),
             owner.map(str::to_string),
@@ -1281,63 +1293,63 @@ mod tests {
             item(
                 "Record the current owner of old tickets",
                 Some("team-platform"),
-                Open,
+                Some(Open),
                 Some((2025, 10, 31)),
             ),
             item(
                 "Page on telematics updates below half the baseline.",
                 Some("team-delivery"),
-                Open,
+                Some(Open),
                 Some((2025, 9, 30)),
             ),
             item(
                 "Rotate the webhook secret",
                 None,
-                Open,
+                None,
                 Some((2025, 11, 15)),
             ),
             item(
                 "Drop the legacy flag",
                 Some("sre"),
-                Open,
+                None,
                 Some((2025, 10, 31)),
             ),
             item(
                 "Add a canary stage",
                 Some("team-web"),
-                Open,
+                None,
                 Some((2025, 10, 31)),
             ),
             item(
                 "Cap the retry budget",
                 Some("team-checkout"),
-                Done,
+                Some(Done),
                 Some((2025, 10, 1)),
             ),
             item(
                 "Write the failover runbook",
                 None,
-                Open,
+                None,
                 Some((2025, 12, 1)),
             ),
             item(
                 "Reinstall the legacy controller",
                 Some("team-platform"),
-                Done,
+                Some(Done),
                 None,
             ),
-            item("Alert on consumer lag", Some("jane"), Open, None),
+            item("Alert on consumer lag", Some("jane"), None, None),
             item(
                 "Move the cron jobs to UTC.",
                 Some("platform-team"),
-                Open,
+                None,
                 None,
             ),
-            item("Split the nightly job", Some("team_data"), Done, None),
+            item("Split the nightly job", Some("team_data"), Some(Done), None),
             item(
                 "Check the slot math (see runbook)",
                 None,
-                Open,
+                None,
                 Some((2025, 10, 31)),
             ),
         ];
@@ -1347,7 +1359,6 @@ mod tests {
     #[test]
     fn an_owner_alone_in_parentheses_is_read_only_when_written_as_a_handle_or_a_team_and_prose_stays(
     ) {
-        use ActionStatus::Open;
         // Each prose parenthetical is paired with the owner or due date it is not.
         let got = metadata(
             "# X\n\n## Action items\n\n\
@@ -1369,27 +1380,27 @@ mod tests {
              - Fix the probe (2025-10-31)\n",
         );
         let want = [
-            item("Document the restore steps", Some("team-sre"), Open, None),
-            item("Document the restore steps (SRE)", None, Open, None),
+            item("Document the restore steps", Some("team-sre"), None, None),
+            item("Document the restore steps (SRE)", None, None, None),
             item(
                 "Move alerts to the new stack",
                 Some("platform-team"),
-                Open,
+                None,
                 None,
             ),
-            item("Move alerts to the new stack (AWS)", None, Open, None),
-            item("Agree on the schema", Some("team-payments"), Open, None),
-            item("Agree on the schema (cross-team)", None, Open, None),
-            item("Roll it out (team-wide)", None, Open, None),
-            item("Add a dashboard", Some("sam"), Open, None),
-            item("Add a dashboard (e.g. Grafana)", None, Open, None),
-            item("Fix the probe", Some("team-x"), Open, Some((2025, 10, 31))),
-            item("Fix the probe (see runbook)", None, Open, None),
-            item("Fix the probe (not urgent)", None, Open, None),
-            item("Fix the probe (due next sprint)", None, Open, None),
-            item("Fix the probe (by the end of Q3)", None, Open, None),
-            item("Fix the probe (team-x, due 31 Oct)", None, Open, None),
-            item("Fix the probe (2025-10-31)", None, Open, None),
+            item("Move alerts to the new stack (AWS)", None, None, None),
+            item("Agree on the schema", Some("team-payments"), None, None),
+            item("Agree on the schema (cross-team)", None, None, None),
+            item("Roll it out (team-wide)", None, None, None),
+            item("Add a dashboard", Some("sam"), None, None),
+            item("Add a dashboard (e.g. Grafana)", None, None, None),
+            item("Fix the probe", Some("team-x"), None, Some((2025, 10, 31))),
+            item("Fix the probe (see runbook)", None, None, None),
+            item("Fix the probe (not urgent)", None, None, None),
+            item("Fix the probe (due next sprint)", None, None, None),
+            item("Fix the probe (by the end of Q3)", None, None, None),
+            item("Fix the probe (team-x, due 31 Oct)", None, None, None),
+            item("Fix the probe (2025-10-31)", None, None, None),
         ];
         assert_eq!(got, want);
     }
