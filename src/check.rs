@@ -1057,24 +1057,11 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             }
             continue;
         }
-        let renamed = ctx
-            .site
-            .library
-            .incidents
-            .iter()
-            .find(|o| o.aliases.iter().any(|a| a == id));
-        let hint = if let Some(o) = renamed {
-            format!(
-                "`{id}` is an old id of `{}` (see its `aliases`): write `{}`",
-                o.id, o.id
-            )
-        } else {
-            let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
-            ids.sort_unstable();
-            match did_you_mean(id, &ids) {
-                Some(s) => format!("did you mean `{s}`? `related` lists the ids of other postmortems"),
-                None => "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into(),
-            }
+        let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
+        ids.sort_unstable();
+        let hint = match id_hint(&ctx.site.library, id, &ids, |s| format!("`{s}`")) {
+            Some(hint) => hint,
+            None => "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into(),
         };
         out.push(
             finding(
@@ -1110,6 +1097,41 @@ fn names_clusters(lib: &crate::content::Library) -> bool {
         })
 }
 
+/// The postmortem that lists `id` among its old ids (`aliases`).
+fn renamed_to<'a>(lib: &'a crate::content::Library, id: &str) -> Option<&'a Incident> {
+    lib.incidents
+        .iter()
+        .find(|o| o.aliases.iter().any(|a| a == id))
+}
+
+/// A hint for `id`, which names nothing, from the ids it could have meant, each written as
+/// `write` spells it: the same id in another case first (ids are matched in their case), else
+/// the nearest.
+fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<String> {
+    if let Some(s) = ids.iter().find(|k| k.eq_ignore_ascii_case(id)) {
+        return Some(format!("ids are matched in their case: write {}", write(s)));
+    }
+    did_you_mean(id, ids).map(|s| format!("did you mean {}?", write(s)))
+}
+
+/// [`nearest_id`] for an id meant to name a postmortem, after the postmortem that lists it
+/// among its old ids.
+fn id_hint(
+    lib: &crate::content::Library,
+    id: &str,
+    ids: &[&str],
+    write: impl Fn(&str) -> String,
+) -> Option<String> {
+    match renamed_to(lib, id) {
+        Some(o) => Some(format!(
+            "`{id}` is an old id of `{}` (see its `aliases`): write {}",
+            o.id,
+            write(&o.id)
+        )),
+        None => nearest_id(id, ids, write),
+    }
+}
+
 /// Steps of the reading path (the `path` of `onboarding.md`) that the onboarding page leaves
 /// out: an id that names no postmortem or learning of `graph`, or a postmortem that is not
 /// published (unless drafts are built, `drafts_shown`). `build` reports them too (see
@@ -1132,13 +1154,6 @@ pub fn path_steps(
     incidents.sort_unstable();
     let mut learnings: Vec<&str> = graph.by_id.keys().map(String::as_str).collect();
     learnings.sort_unstable();
-    // The same id in another case first: ids are matched in their case.
-    let nearest = |key: &str, id: &str, ids: &[&str]| -> Option<String> {
-        if let Some(s) = ids.iter().find(|k| k.eq_ignore_ascii_case(id)) {
-            return Some(format!("ids are matched in their case: write `{key}: {s}`"));
-        }
-        did_you_mean(id, ids).map(|s| format!("did you mean `{key}: {s}`?"))
-    };
     let mut out = Vec::new();
     for step in &page.path {
         let (message, hint) = if let Some(id) = &step.incident {
@@ -1162,18 +1177,11 @@ pub fn path_steps(
                     format!("publish `{source}` first, or remove the step until it is"),
                 )
             } else {
-                let renamed = lib
-                    .incidents
-                    .iter()
-                    .find(|o| o.aliases.iter().any(|a| a == id));
-                let hint = if let Some(o) = renamed {
-                    format!(
-                        "`{id}` is an old id of `{}` (see its `aliases`): write `incident: {}`",
-                        o.id, o.id
-                    )
-                } else if graph.by_id.contains_key(id.as_str()) {
+                let hint = if graph.by_id.contains_key(id.as_str()) {
                     format!("`{id}` is a learning: write `learning: {id}`")
-                } else if let Some(hint) = nearest("incident", id, &incidents) {
+                } else if let Some(hint) =
+                    id_hint(lib, id, &incidents, |s| format!("`incident: {s}`"))
+                {
                     hint
                 } else {
                     "an `incident` step names a postmortem by its id (its front-matter `id`, or the id derived from its file name): correct it or remove the step".into()
@@ -1189,7 +1197,7 @@ pub fn path_steps(
             }
             let hint = if incidents.contains(&id.as_str()) {
                 format!("`{id}` is a postmortem: write `incident: {id}`")
-            } else if let Some(hint) = nearest("learning", id, &learnings) {
+            } else if let Some(hint) = nearest_id(id, &learnings, |s| format!("`learning: {s}`")) {
                 hint
             } else {
                 "a `learning` step names a canonical learning (a file in learnings/, or one of its `aliases`) or a learning of the /learnings/ page by its id: correct it or remove the step".into()

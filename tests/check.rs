@@ -2514,3 +2514,28 @@ fn a_postmortem_template_without_config_is_a_warning_at_its_first_placeholder() 
         .iter()
         .any(|f| f["file"] == "2023-01-01-template-rendering-outage.md"));
 }
+
+#[test]
+fn a_related_id_in_the_wrong_case_is_told_that_ids_are_matched_in_their_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = |id: &str, extra: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
+    };
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/a.md",
+                &post("PM2024-001", "related: [pm2024-002]\n"),
+            ),
+            ("content/b.md", &post("PM2024-002", "")),
+        ],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let found = with_rule(&findings, "unknown-related");
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    assert_eq!(
+        found[0]["hint"].as_str().unwrap(),
+        "ids are matched in their case: write `PM2024-002`"
+    );
+}
