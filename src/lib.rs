@@ -337,7 +337,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         Err(e) => return Err(e),
     };
     site.library.restore_columns(&mut found);
-    diags.extend(found);
+    // Under the `[check.rules]` levels as loading's were, or a rule `check` lets pass (an
+    // alias over a page at "warning") would still fail the build.
+    diags.extend(check::apply_levels(found, &site.config.check.rules));
     // A template that fails on a page: reported with the warnings found so far.
     let Some(pages) = pages else {
         progress.finish();

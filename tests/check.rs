@@ -2539,3 +2539,37 @@ fn a_related_id_in_the_wrong_case_is_told_that_ids_are_matched_in_their_case() {
         "ids are matched in their case: write `PM2024-002`"
     );
 }
+
+#[test]
+fn a_rule_level_set_in_the_config_applies_to_what_build_finds_while_rendering() {
+    // An alias over a page is found by check's rules and, in build, only when the redirects
+    // are written. At "warning", neither may fail; at "off", neither reports it.
+    let (tmp, root) = basic_with_aliases(r#"["/stats/"]"#);
+    let toml = root.join("hindsight.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        format!("{text}\n[check.rules]\nbad-alias = \"warning\"\n"),
+    )
+    .unwrap();
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert_eq!(with_rule(&findings, "bad-alias")[0]["level"], "warning");
+    let o = build(&root, &tmp.path().join("public"));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("bad-alias"), "{err}");
+    // The page keeps its place; no redirect replaces it.
+    let stats = std::fs::read_to_string(tmp.path().join("public/stats/index.html")).unwrap();
+    assert!(!stats.contains("http-equiv=\"refresh\""));
+
+    std::fs::write(
+        &toml,
+        format!("{text}\n[check.rules]\nbad-alias = \"off\"\n"),
+    )
+    .unwrap();
+    let o = build(&root, &tmp.path().join("public"));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("bad-alias"), "{err}");
+}
