@@ -555,9 +555,11 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
     // Canonical learnings, the overview intro and the reading path are published pages too.
     for l in &site.library.learnings {
         links(&ctx, &l.source, &l.links, Linking::Learning(l), &mut out);
+        missing_alt(&l.source, &l.images_without_alt, &mut out);
     }
     for page in site.library.index.iter().chain(&site.library.onboarding) {
         links(&ctx, &page.source, &page.links, Linking::Special, &mut out);
+        missing_alt(&page.source, &page.images_without_alt, &mut out);
     }
     lap("incident rules");
     out.extend(alias_rules(site));
@@ -649,7 +651,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
         &mut out,
     );
     heading_ids(inc, &mut out);
-    missing_alt(inc, &mut out);
+    missing_alt(&inc.source, &inc.images_without_alt, &mut out);
     related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
@@ -1023,13 +1025,18 @@ fn heading_ids(inc: &Incident, out: &mut Vec<Diagnostic>) {
 /// Images with no alt text. A Markdown one (`![](chart.png)`) is published with `alt=""`,
 /// which tells screen readers to pass over it, as if it were decoration; a raw HTML `<img>`
 /// with no `alt` attribute has a screen reader read out its file name, or only "image".
-fn missing_alt(inc: &Incident, out: &mut Vec<Diagnostic>) {
-    for image in &inc.images_without_alt {
+/// `source` is the page's file: a postmortem, a canonical learning, `index.md` or `onboarding.md`.
+fn missing_alt(
+    source: &str,
+    images: &[crate::markdown::ImageWithoutAlt],
+    out: &mut Vec<Diagnostic>,
+) {
+    for image in images {
         let f = if image.html {
-            finding("missing-alt", &inc.source, "this `<img>` has no `alt` attribute: screen readers read out its file name, or only \"image\"")
+            finding("missing-alt", source, "this `<img>` has no `alt` attribute: screen readers read out its file name, or only \"image\"")
                 .hint("add an `alt` that describes what the image shows, `<img src=\"chart.png\" alt=\"p99 latency doubled at 14:05\">`; for a purely decorative image, `alt=\"\"`")
         } else {
-            finding("missing-alt", &inc.source, "this image has no alt text: screen readers pass over it")
+            finding("missing-alt", source, "this image has no alt text: screen readers pass over it")
                 .hint("describe what the image shows between the brackets, `![p99 latency doubled at 14:05](chart.png)`; for a purely decorative image, add `<!-- hindsight: allow missing-alt -->` on the line before")
         };
         out.push(f.at(image.line, image.column));

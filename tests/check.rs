@@ -2573,3 +2573,54 @@ fn a_rule_level_set_in_the_config_applies_to_what_build_finds_while_rendering() 
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(!err.contains("bad-alias"), "{err}");
 }
+
+#[test]
+fn an_image_without_alt_in_a_learning_the_overview_or_the_reading_path_is_a_warning_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/2024-03-01-disk-full.md",
+                "# Disk full\n\n## Impact\n\nThe disk filled.\n",
+            ),
+            (
+                "content/learnings/watch-disks.md",
+                "---\ntitle: Watch disks\n---\nThe trend: ![](disk.png)\n\n<img src=\"disk.png\">\n\n\
+                 ![Disk usage reached 100% at 14:05](disk.png)\n",
+            ),
+            ("content/learnings/disk.png", "png"),
+            ("content/index.md", "# Our incidents\n\n![](disk.png)\n"),
+            (
+                "content/onboarding.md",
+                "# Start here\n\n<!-- hindsight: allow missing-alt -->\n![](disk.png)\n\n<img src=\"disk.png\">\n",
+            ),
+            ("content/disk.png", "png"),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "a warning: {findings:#?}");
+    let at: Vec<_> = with_rule(&findings, "missing-alt")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let f = |file: &str, line, column| (format!("content/{file}"), line, column);
+    // At the `!` or the `<`, counted in the file (front matter included); not the described
+    // image, nor the one an allow comment silences.
+    assert_eq!(
+        at,
+        [
+            f("index.md", 3, 1),
+            f("learnings/watch-disks.md", 4, 12),
+            f("learnings/watch-disks.md", 6, 1),
+            f("onboarding.md", 6, 1),
+        ],
+        "{findings:#?}"
+    );
+}

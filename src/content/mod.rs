@@ -151,6 +151,8 @@ pub struct CanonicalLearning {
     pub assets: Vec<Asset>,
     /// The anchors its text offers: headings' and raw HTML's ids (for `check`).
     pub anchors: Vec<String>,
+    /// Images with no alt text, for `check` (see [`Incident::images_without_alt`]).
+    pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
 }
 
 /// The overview intro (`index.md`) or the reading path (`onboarding.md`).
@@ -164,6 +166,8 @@ pub struct SpecialPage {
     pub links: Vec<Link>,
     /// The images and files its text links to, copied into the site (see [`Incident::assets`]).
     pub assets: Vec<Asset>,
+    /// Images with no alt text, for `check` (see [`Incident::images_without_alt`]).
+    pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
 }
 
 /// A postmortem that was read but is not built.
@@ -848,6 +852,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         html: parsed.html,
                         links: parsed.links,
                         assets: parsed.assets,
+                        images_without_alt: parsed.images_without_alt,
                         anchors: parsed
                             .sections
                             .iter()
@@ -870,6 +875,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         path: fm.path.unwrap_or_default(),
                         links: parsed.links,
                         assets: parsed.assets,
+                        images_without_alt: parsed.images_without_alt,
                     },
                 ),
             }
