@@ -1480,25 +1480,48 @@ const NOISE_SECTIONS: &[&str] = &[
 /// counts of the title, weighted most, summary, learnings, action items and body sections,
 /// leaving out attendee lists and the like). Returns both, in library order; without `count`,
 /// only the search statistics (and empty counts).
+///
+/// What the templates of `hindsight new` write (`boilerplate`) is left out of the similarity,
+/// not of the search index: the same headings and table headers in every scaffolded
+/// postmortem would otherwise relate a fresh draft to every postmortem that has them.
 pub fn analyse(
     lib: &Library,
     lexicon: &Arc<Lexicon>,
     count: bool,
+    boilerplate: &crate::scaffold::Boilerplate,
 ) -> (Vec<Counts>, Vec<web::Stats>) {
     use rayon::prelude::*;
+    use std::borrow::Cow;
+    use web::Part;
     lib.incidents
         .par_iter()
         .map_init(
             || Tokens::new(lexicon, DOC_CONCEPT_WEIGHT),
             |tokens, inc| {
                 let mut c = Counts::default();
-                let stats =
-                    web::incident_stats(inc, &mut |text, part, read| match text_weight(part)
-                        .filter(|_| count)
-                    {
-                        Some(w) => tokens.count_and_read(text, w, &mut c, read),
-                        None => web::plain(text, part, read),
-                    });
+                let stats = web::incident_stats(inc, &mut |text, part, read| {
+                    let Some(w) = text_weight(part).filter(|_| count) else {
+                        return web::plain(text, part, read);
+                    };
+                    match part {
+                        Part::Heading(sec) if boilerplate.is_unfilled(sec) => {
+                            web::plain(text, part, read)
+                        }
+                        Part::Summary | Part::Learning | Part::Action
+                            if boilerplate.wrote(text) =>
+                        {
+                            web::plain(text, part, read)
+                        }
+                        Part::Section(sec) => match boilerplate.own_text(sec) {
+                            Cow::Borrowed(_) => tokens.count_and_read(text, w, &mut c, read),
+                            Cow::Owned(own) => {
+                                tokens.count(&own, w, &mut c);
+                                web::plain(text, part, read);
+                            }
+                        },
+                        _ => tokens.count_and_read(text, w, &mut c, read),
+                    }
+                });
                 (c, stats)
             },
         )
@@ -1513,8 +1536,8 @@ fn text_weight(part: web::Part) -> Option<f32> {
         Part::Summary => Some(2.0),
         Part::Learning => Some(1.5),
         Part::Action => Some(1.0),
-        Part::Section(title) => {
-            let t = crate::content::derive::normalise_title(title);
+        Part::Heading(sec) | Part::Section(sec) => {
+            let t = crate::content::derive::normalise_title(&sec.title);
             (!NOISE_SECTIONS.contains(&t.as_str())).then_some(1.0)
         }
         Part::Label | Part::Preamble => None,

@@ -197,7 +197,9 @@ pub fn load_site(
     let (texts, search) = match purpose {
         Purpose::Build => {
             let t = Instant::now();
-            let (texts, search) = learnings::analyse(&library, &lexicon, similarity);
+            let boilerplate =
+                scaffold::Boilerplate::load(root, &root.join(&config.content_dir), &config);
+            let (texts, search) = learnings::analyse(&library, &lexicon, similarity, &boilerplate);
             timing("texts analysed", t);
             (similarity.then_some(texts), Some(search))
         }

@@ -461,3 +461,88 @@ fn a_date_in_the_future_is_refused_unless_the_future_date_rule_is_set_below_erro
         .unwrap()
         .contains("date: 2999-01-01"));
 }
+
+/// A postmortem written in the default template's shape, filled in with `topic`.
+fn filled(id: &str, title: &str, date: &str, topic: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: {title}\ndate: {date}\nstatus: published\n---\n\n\
+         ## Summary\n\n{topic}\n\n## Impact\n\n{topic}\n\n## Timeline\n\nAll times are UTC.\n\n\
+         | Time | Event |\n|------|-------|\n| 10:00 | {topic} |\n\n\
+         ## Contributing factors\n\n{topic}\n\n## What went well\n\nThe rollback.\n\n\
+         ## Learnings\n\n- {topic}\n\n## Action items\n\n\
+         | Action | Owner | Status | Due |\n|--------|-------|--------|-----|\n\
+         | Fix it | sre | open | 2026-01-01 |\n"
+    )
+}
+
+#[test]
+fn a_fresh_draft_is_related_to_no_incident_by_the_text_its_template_wrote() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/postmortems/2025-01-10-a.md",
+                &filled("PM2025-001", "Database primary ran out of disk", "2025-01-10",
+                    "The database primary volume filled with write-ahead log segments and writes stopped."),
+            ),
+            (
+                "content/postmortems/2025-03-02-b.md",
+                &filled("PM2025-002", "Replica disk filled with write-ahead logs", "2025-03-02",
+                    "The replica volume filled with write-ahead log segments and replication stopped."),
+            ),
+            (
+                "content/postmortems/2024-11-20-c.md",
+                &filled("PM2024-009", "Certificate expired on the edge proxy", "2024-11-20",
+                    "The TLS certificate of the edge proxy expired and browsers refused the site."),
+            ),
+            // A team's own template, with boilerplate of its own.
+            (
+                "templates/security.md",
+                "## Exposure\n\nData classes affected: none known yet.\n\n## Learnings\n\n## Action items\n",
+            ),
+        ],
+    );
+    let drafts = [
+        ("Zebra quantum flux", "default"),
+        ("Walrus tidal orbit", "default"),
+        ("Heron lunar drift", "short"),
+        ("Otter basalt prism", "security"),
+        ("Lynx cobalt fjord", "security"),
+    ];
+    for (title, template) in drafts {
+        let o = new(
+            root,
+            &[title, "--template", template, "--date", "2026-05-06"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = root.join("public");
+    build_drafts_ok(root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    let related = |title: &str| {
+        incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == title)
+            .unwrap()["related"]
+            .clone()
+    };
+    // Nothing but the template's headings, "All times are UTC." and table headers: no text
+    // of the incident's own to be similar.
+    for (title, template) in drafts {
+        assert_eq!(
+            related(title),
+            serde_json::json!([]),
+            "{title} ({template})"
+        );
+    }
+    // Text the authors wrote still relates postmortems.
+    assert_eq!(
+        related("Database primary ran out of disk")[0],
+        "PM2025-002",
+        "{incidents:#}"
+    );
+}

@@ -10,8 +10,12 @@ the one for its year). It never replaces a file: a name that is taken gets a num
 Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ date }}`,
 `{{ year }}` and `{{ severities }}` are set, and `| yaml` quotes a value for front matter. A
 template with no front matter gets one with the id, title, date and `status: draft`.
+
+What the templates write under each heading is the same in every postmortem they scaffold;
+[`Boilerplate`] tells it apart so that related incidents are not found by it.
 */
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -20,6 +24,7 @@ use regex::Regex;
 
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::markdown::Section;
 
 /// The templates every installation has, by name.
 pub const BUILTIN: [(&str, &str); 2] = [
@@ -430,6 +435,149 @@ fn write_new(folder: &Path, stem: &str, text: &str) -> Result<PathBuf, NewError>
     unreachable!("some file name is free")
 }
 
+/// The text that the templates of `hindsight new` write under each heading: the same in every
+/// postmortem they scaffold, so it says nothing about any incident. Full-text similarity of
+/// related incidents leaves it out (see `learnings::analyse`); otherwise a fresh draft, still
+/// all template, reads like every postmortem with the same headings and table headers.
+#[derive(Debug, Clone, Default)]
+pub struct Boilerplate {
+    /// Normalised heading ([`crate::content::derive::normalise_title`]) -> the texts the
+    /// templates put under it, whitespace collapsed, longest first ("" for a heading over
+    /// only a comment).
+    sections: BTreeMap<String, Vec<String>>,
+    /// The length of the longest of those texts.
+    longest: usize,
+}
+
+impl Boilerplate {
+    /// The boilerplate of the built-in templates and of the team's own, `templates/*.md` under
+    /// the root or the content folder. A template that does not render is read as written.
+    pub fn load(root: &Path, content: &Path, config: &Config) -> Self {
+        let mut texts: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        let mut folders = vec![root.join(TEMPLATE_DIR), content.join(TEMPLATE_DIR)];
+        folders.dedup();
+        for folder in &folders {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file())
+                .collect();
+            files.sort();
+            for path in files {
+                if let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push((path.display().to_string(), text));
+                }
+            }
+        }
+        // Any fixed values: what they fill in is the incident's own, not boilerplate.
+        let date = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
+        Self::from_templates(texts.iter().map(|(name, text)| {
+            render(name, text, "", "", date, config).unwrap_or_else(|_| text.clone())
+        }))
+    }
+
+    /// The boilerplate of these templates, as rendered (front matter and all).
+    pub fn from_templates(templates: impl IntoIterator<Item = String>) -> Self {
+        let mut sections: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let reader = crate::markdown::Standalone::new("", &[]);
+        for text in templates {
+            let body = match crate::content::frontmatter::split(&text, "") {
+                Ok(split) => split.body,
+                Err(_) => continue,
+            };
+            for sec in reader.read(body, 1).sections {
+                let texts = sections
+                    .entry(crate::content::derive::normalise_title(&sec.title))
+                    .or_default();
+                texts.push(collapse(&sec.text));
+            }
+        }
+        for texts in sections.values_mut() {
+            texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            texts.dedup();
+        }
+        let longest = sections
+            .values()
+            .flatten()
+            .map(String::len)
+            .max()
+            .unwrap_or(0);
+        Boilerplate { sections, longest }
+    }
+
+    /// The text of `sec` that no template wrote: its text without the first template text for
+    /// its heading found in it, as a whole run of words.
+    pub fn own_text<'s>(&self, sec: &'s Section) -> Cow<'s, str> {
+        let Some(texts) = self.heading(sec) else {
+            return Cow::Borrowed(&sec.text);
+        };
+        if texts.iter().all(String::is_empty) {
+            return Cow::Borrowed(&sec.text);
+        }
+        let text = collapse(&sec.text);
+        for t in texts.iter().filter(|t| !t.is_empty()) {
+            let whole = |at: usize| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + t.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            };
+            if let Some((at, _)) = text.match_indices(t.as_str()).find(|(at, _)| whole(*at)) {
+                let rest = format!("{} {}", &text[..at], &text[at + t.len()..]);
+                return Cow::Owned(rest.trim().to_string());
+            }
+        }
+        Cow::Borrowed(&sec.text)
+    }
+
+    /// Whether a template wrote `text` (a derived summary, a learning or an action item that
+    /// is a template's placeholder): it is a whole run of words of a template's text.
+    pub fn wrote(&self, text: &str) -> bool {
+        // Most texts have more letters than any template's text, and need no closer look.
+        if text.split_whitespace().map(str::len).sum::<usize>() > self.longest {
+            return false;
+        }
+        let text = collapse(text);
+        !text.is_empty()
+            && self.sections.values().flatten().any(|t| {
+                t.match_indices(text.as_str()).any(|(at, _)| {
+                    !t[..at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+                        && !t[at + text.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric)
+                })
+            })
+    }
+
+    /// Whether `sec` is a template's heading with nothing of its own under it: its heading says
+    /// nothing about the incident either.
+    pub fn is_unfilled(&self, sec: &Section) -> bool {
+        self.heading(sec).is_some() && self.own_text(sec).trim().is_empty()
+    }
+
+    fn heading(&self, sec: &Section) -> Option<&Vec<String>> {
+        if self.sections.is_empty() {
+            return None;
+        }
+        self.sections
+            .get(&crate::content::derive::normalise_title(&sec.title))
+    }
+}
+
+/// `text` with every run of whitespace one space, and none at either end.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,5 +707,28 @@ mod tests {
         let quoted = yaml_scalar("DNS: the usual suspect #2");
         let back: String = serde_yaml::from_str(&quoted).unwrap();
         assert_eq!(back, "DNS: the usual suspect #2");
+    }
+
+    #[test]
+    fn what_the_author_added_under_a_template_heading_is_their_own_text_and_the_rest_is_not() {
+        let b = Boilerplate::from_templates([BUILTIN[0].1.to_string()]);
+        let read = |body: &str| {
+            crate::markdown::Standalone::new("", &[])
+                .read(body, 1)
+                .sections
+        };
+        let filled = read(
+            "## Timeline\n\nAll times are UTC.\n\n| Time | Event |\n|---|---|\n| 14:05 | Disk full |\n",
+        );
+        assert_eq!(b.own_text(&filled[0]), "14:05 | Disk full |");
+        assert!(!b.is_unfilled(&filled[0]));
+        let fresh = read("## Timeline\n\nAll times are UTC.\n\n| Time | Event |\n|---|---|\n\n## What went well\n");
+        assert!(b.is_unfilled(&fresh[0]) && b.is_unfilled(&fresh[1]));
+        // A heading no template has is the author's, filled or not; so is a changed sentence.
+        let own = read("## Customer calls\n\n## Timeline\n\nAll times are CET.\n");
+        assert!(!b.is_unfilled(&own[0]));
+        assert_eq!(b.own_text(&own[1]).trim(), "All times are CET.");
+        assert!(b.wrote("All times are UTC.") && b.wrote("times are"));
+        assert!(!b.wrote("All times are UTC. Disk full") && !b.wrote("imes are"));
     }
 }

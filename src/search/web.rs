@@ -37,6 +37,7 @@ use sha2::{Digest, Sha256};
 use super::{has_text, incident_doc, Doc};
 use crate::analysis::Term;
 use crate::content::Incident;
+use crate::markdown::Section;
 use crate::output::{Output, OutputError};
 
 /// Version of the layout `search.js` reads.
@@ -217,7 +218,7 @@ impl Stats {
 
 /// A text of an incident the search index reads, as [`incident_stats`] hands it to the
 /// analysis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Part<'a> {
     Title,
     Summary,
@@ -227,8 +228,10 @@ pub enum Part<'a> {
     Action,
     /// The body before its first heading.
     Preamble,
-    /// A section's heading or its text, with the section's heading.
-    Section(&'a str),
+    /// A section's heading, with the section.
+    Heading(&'a Section),
+    /// A section's text, with the section.
+    Section(&'a Section),
 }
 
 /// Reads one text: calls the given reader with every term of the text, in order.
@@ -273,8 +276,8 @@ pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
         } else {
             0
         };
-        read(&sec.title, Part::Section(&sec.title), 5, mask);
-        read(&sec.text, Part::Section(&sec.title), 5, mask);
+        read(&sec.title, Part::Heading(sec), 5, mask);
+        read(&sec.text, Part::Section(sec), 5, mask);
     }
     st
 }
