@@ -1309,7 +1309,7 @@ fn learnings_missing(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     } else {
         finding("learnings-missing", &inc.source, "no learnings: no `learnings` in the front matter and no Lessons learned section")
             .at(1, 1)
-            .hint("add a `## Lessons learned` section with one list item per learning, or `learnings:` in the front matter")
+            .hint("add a `## Lessons learned` section with one list item per learning, or `learnings:` in the front matter; if the lessons are under a heading Hindsight does not know (in another language, or a house style), name it in hindsight.toml: `[learnings]` `sections = [\"Lições aprendidas\"]`")
     };
     out.push(d);
 }

@@ -2624,3 +2624,30 @@ fn an_image_without_alt_in_a_learning_the_overview_or_the_reading_path_is_a_warn
         "{findings:#?}"
     );
 }
+
+#[test]
+fn no_learnings_under_a_heading_in_another_language_points_at_the_learnings_sections_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let post = "---\ntitle: Disco cheio\ndate: 2024-03-01\n---\n\n## Resumo\n\nO disco encheu.\n\n\
+                ## Lições aprendidas\n\n- Alertar sobre sintomas.\n";
+    write_files(tmp.path(), &[("content/2024-03-01-disco-cheio.md", post)]);
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let missing = with_rule(&findings, "learnings-missing");
+    assert_eq!(missing.len(), 1, "{findings:#?}");
+    let hint = missing[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("[learnings]") && hint.contains("sections"),
+        "{hint}"
+    );
+    // What the hint says to do works.
+    std::fs::write(
+        tmp.path().join("hindsight.toml"),
+        "[learnings]\nsections = [\"Lições aprendidas\"]\n",
+    )
+    .unwrap();
+    let (_, findings) = check_json(tmp.path(), &[]);
+    assert!(
+        with_rule(&findings, "learnings-missing").is_empty(),
+        "{findings:#?}"
+    );
+}
