@@ -249,7 +249,12 @@ pub fn load_site(
 /// The warning of a build whose base URL is not an absolute URL: an Atom feed's ids, a sitemap's
 /// locations (RFC 4287, sitemaps.org) and robots.txt's `Sitemap:` line must be absolute URLs,
 /// and only the base URL can make them so.
-fn relative_feeds_warning(config: &Config, root: &std::path::Path) -> Option<Diagnostic> {
+/// `from_cli`: the base URL was given with `--base-url`, not read from hindsight.toml.
+fn relative_feeds_warning(
+    config: &Config,
+    root: &std::path::Path,
+    from_cli: bool,
+) -> Option<Diagnostic> {
     if config.has_absolute_base() {
         return None;
     }
@@ -258,20 +263,22 @@ fn relative_feeds_warning(config: &Config, root: &std::path::Path) -> Option<Dia
     } else {
         format!("`base_url` is the path `{}`, not a URL", config.base_url)
     };
-    // At the `base_url` line, or the top of hindsight.toml; no file when there is none.
-    let (file, (line, column)) = match std::fs::read_to_string(root.join(config::FILE_NAME)) {
-        Ok(text) => (config::FILE_NAME, config::key_position(&text, "base_url")),
-        Err(_) => ("", (1, 1)),
+    let message = format!("{what}: feed.xml and sitemap.xml hold URLs without a host, which feed readers and search engines reject, and robots.txt names no sitemap");
+    let hint = "Atom ids and sitemap locations must be absolute URLs: set `base_url = \"https://example.org/postmortems/\"` in hindsight.toml (a top-level key: above any `[table]`), or build with `--base-url https://example.org/postmortems/`";
+    // At the `base_url` line that gave the value. A value that no line gave (the default,
+    // `--base-url`) has no place, as the default `content_dir` has none: no file, not the
+    // first line of hindsight.toml, which may be a comment or another key.
+    let at = if from_cli {
+        None
+    } else {
+        config::key_in_file(root, "base_url")
     };
-    Some(
-        Diagnostic::warning(
-            "config",
-            file,
-            format!("{what}: feed.xml and sitemap.xml hold URLs without a host, which feed readers and search engines reject, and robots.txt names no sitemap"),
-        )
-        .at(line, column)
-        .hint("Atom ids and sitemap locations must be absolute URLs: set `base_url = \"https://example.org/postmortems/\"` in hindsight.toml, or build with `--base-url https://example.org/postmortems/`"),
-    )
+    Some(match at {
+        Some((line, column)) => Diagnostic::warning("config", config::FILE_NAME, message)
+            .at(line, column)
+            .hint(hint),
+        None => Diagnostic::warning("config", "", message).hint(hint),
+    })
 }
 
 /// Builds the site. On success the output folder holds the new site; on failure it is
@@ -306,7 +313,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     lap("loaded and linked");
     // A site in memory (`serve`) is never published: its feed and sitemap are not read.
     if !opts.in_memory {
-        if let Some(w) = relative_feeds_warning(&site.config, &opts.root) {
+        if let Some(w) = relative_feeds_warning(&site.config, &opts.root, opts.base_url.is_some()) {
             diags.push(w);
         }
     }

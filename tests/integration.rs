@@ -2673,3 +2673,44 @@ fn a_postmortem_template_is_not_published_as_an_incident_when_no_config_ignores_
     // The 39 DFDS postmortems and the two about templates.
     assert_eq!(titles.len(), 41, "{titles:?}");
 }
+
+#[test]
+fn the_base_url_warning_points_at_no_line_that_did_not_give_the_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    // Line 1 is a comment: no place for a warning about a key the file does not set.
+    small_site(
+        &root,
+        "# Our postmortems\ntitle = \"Postmortems\"\n\n[check]\nrequired = []\n",
+    );
+    let warning = |extra: &[&str]| {
+        let o = bin()
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--out")
+            .arg(tmp.path().join("public"))
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    let err = warning(&[]);
+    assert!(err.contains("`base_url` is not set"), "{err}");
+    assert!(!err.contains("hindsight.toml:"), "{err}");
+    assert!(err.contains("above any `[table]`"), "{err}");
+    // Set in the file: at its line.
+    std::fs::write(
+        root.join("hindsight.toml"),
+        "# Our postmortems\ntitle = \"Postmortems\"\nbase_url = \"/pm/\"\n",
+    )
+    .unwrap();
+    let err = warning(&[]);
+    assert!(err.contains("is the path `/pm/`"), "{err}");
+    assert!(err.contains("hindsight.toml:3:1"), "{err}");
+    // Given with --base-url: not at the line of the file's value, which it replaced.
+    let err = warning(&["--base-url", "/sub/"]);
+    assert!(err.contains("is the path `/sub/`"), "{err}");
+    assert!(!err.contains("hindsight.toml:"), "{err}");
+}
