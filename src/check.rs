@@ -282,6 +282,16 @@ pub fn apply_levels(ds: Vec<Diagnostic>, rules: &BTreeMap<String, String>) -> Ve
         .collect()
 }
 
+/// What `build` does with what it finds, as `check` does: [`apply_levels`], then drops what an
+/// allow comment silences. A site that passes `check` must build.
+pub fn as_configured(
+    found: Vec<Diagnostic>,
+    root: &Path,
+    rules: &BTreeMap<String, String>,
+) -> Vec<Diagnostic> {
+    silence(apply_levels(found, rules), root, &HashMap::new())
+}
+
 /// What `hindsight check` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -220,16 +220,21 @@ pub fn load_site(
     if purpose == Purpose::Build {
         diags.extend(check::path_steps(&library, &graph, drafts || config.drafts));
     }
-    // `[check.rules]` levels apply to build too, so that `check` passing means `build` passes.
-    // Columns were counted in the text without its control characters; findings give them in
-    // the files.
-    let diags = if config.check.rules.is_empty() && library.removed.is_empty() {
+    // `[check.rules]` levels and allow comments apply to build too, so that `check` passing
+    // means `build` passes (`check` silences once its own rules are added). Columns were
+    // counted in the text without its control characters; findings give them in the files.
+    let build = purpose == Purpose::Build;
+    let diags = if !build && config.check.rules.is_empty() && library.removed.is_empty() {
         diags
     } else {
         let mut found = diags.into_sorted();
         library.restore_columns(&mut found);
         let configured = Diagnostics::new();
-        configured.extend(check::apply_levels(found, &config.check.rules));
+        configured.extend(if build {
+            check::as_configured(found, root, &config.check.rules)
+        } else {
+            check::apply_levels(found, &config.check.rules)
+        });
         configured
     };
     (
@@ -346,9 +351,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         Err(e) => return Err(e),
     };
     site.library.restore_columns(&mut found);
-    // Under the `[check.rules]` levels as loading's were, or a rule `check` lets pass (an
-    // alias over a page at "warning") would still fail the build.
-    diags.extend(check::apply_levels(found, &site.config.check.rules));
+    // Under the `[check.rules]` levels and allow comments as loading's were, or a rule `check`
+    // lets pass (an alias over a page at "warning") would still fail the build.
+    diags.extend(check::as_configured(
+        found,
+        &opts.root,
+        &site.config.check.rules,
+    ));
     // A template that fails on a page: reported with the warnings found so far.
     let Some(pages) = pages else {
         progress.finish();

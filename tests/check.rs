@@ -2651,3 +2651,32 @@ fn no_learnings_under_a_heading_in_another_language_points_at_the_learnings_sect
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_finding_an_allow_comment_silences_in_check_does_not_fail_the_build_either() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let post = "---\ntitle: Disk full\ndate: 2024-03-01\n---\n\n## Lessons learned\n\n\
+                <!-- hindsight: allow unknown-learning -->\n\
+                - Alert on symptoms. <!-- hindsight: learning no-such-thing -->\n";
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "base_url = \"https://kb.example.org/\"\n"),
+            ("content/2024-03-01-disk-full.md", post),
+        ],
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(with_rule(&findings, "unknown-learning").is_empty());
+    let o = build(root, &root.join("public"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("unknown-learning"), "{}", stderr(&o));
+    // Without the comment, both fail on it.
+    let text = post.replace("<!-- hindsight: allow unknown-learning -->\n", "");
+    write_files(root, &[("content/2024-03-01-disk-full.md", &text)]);
+    assert_eq!(check_json(root, &[]).0, Some(1));
+    let o = build(root, &root.join("public"));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("unknown-learning"), "{}", stderr(&o));
+}
