@@ -914,6 +914,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 "group": group.map(|g| json!({
                     "id": g.id, "title": g.title, "url": g.url(),
                     "count": g.incidents.len(), "recurring": g.is_recurring(), "canonical": g.canonical,
+                    "stated": g.stating.len(), "addressed": g.addressing.len(),
                 })),
                 // Linked by similarity rather than by its author.
                 "by_similarity": l.canonical.is_none(),
@@ -1020,6 +1021,8 @@ fn group_row(site: &Site, g: &Group) -> Value {
     json!({
         "id": g.id, "title": g.title, "url": g.url(), "summary": g.summary, "canonical": g.canonical,
         "count": g.incidents.len(), "first_seen": seen_date(lib, g, g.first_seen), "last_seen": seen_date(lib, g, g.last_seen),
+        // Of `count`: incidents that state it, and those only an action item of links to it.
+        "stated": g.stating.len(), "addressed": g.addressing.len(),
         "timeline": timeline, "open_actions": actions.open, "done_actions": actions.done,
         "unrecorded_actions": actions.unrecorded,
         "recurred_after_done": !g.recurred_after_done.is_empty(),
@@ -1152,6 +1155,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             html: g.learning.map_or("", |i| lib.learnings[i].html.as_str()),
             canonical: g.canonical,
             count: g.incidents.len(),
+            stated: g.stating.len(),
+            addressed: g.addressing.len(),
             recurring: g.is_recurring(),
             first_seen: seen_date(lib, g, g.first_seen),
             last_seen: seen_date(lib, g, g.last_seen),
@@ -1208,6 +1213,9 @@ struct LearningView<'a> {
     html: &'a str,
     canonical: bool,
     count: usize,
+    /// Of `count`: incidents that state it, and those only an action item of links to it.
+    stated: usize,
+    addressed: usize,
     recurring: bool,
     first_seen: Value,
     last_seen: Value,

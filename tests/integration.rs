@@ -2051,6 +2051,26 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
         ),
         "{learned}"
     );
+    // The learning's own page and the index count the three apart too.
+    let squeeze = |path: &str| {
+        let html = std::fs::read_to_string(out.join(path)).unwrap();
+        html_text(&html)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let page = squeeze("learnings/retry/index.html");
+    assert!(
+        page.contains(
+            "Learning · in 12 incidents: learned in 9, addressed only by an action item in 3"
+        ),
+        "{page}"
+    );
+    let index = squeeze("learnings/index.html");
+    assert!(
+        index.contains("3 of the 12 only through an action item"),
+        "{index}"
+    );
 }
 
 #[test]
