@@ -668,8 +668,9 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     derived(inc, &mut out);
     // Loading kept the source of every postmortem that could hold a blaming phrase or a
     // hindsight comment.
+    ctx.blameless
+        .scan(inc.source_text.as_deref(), inc, &mut out);
     if let Some(text) = &inc.source_text {
-        ctx.blameless.scan(text, inc, &mut out);
         hindsight_comments(inc, text, &mut out);
     }
     out
@@ -1690,6 +1691,10 @@ enum Use {
     Counterfactual,
     /// Only after a person as subject ("we failed to", not "the pod failed to").
     PersonSubject,
+    /// Asks people to try harder ("be more careful"): blame with or without a name, and no fix.
+    TryHarder,
+    /// Only before a person as object ("retrain Bob", not "retrain the model").
+    PersonObject,
 }
 
 /// The built-in list: phrase and how it must be used to count.
@@ -1713,6 +1718,27 @@ const DEFAULT_BLAMELESS: &[(&str, Use)] = &[
     ("sloppy", Use::Always),
     ("incompetent", Use::Always),
     ("incompetence", Use::Always),
+    ("messed up", Use::Always),
+    ("screwed up", Use::Always),
+    ("screw-up", Use::Always),
+    ("screwup", Use::Always),
+    ("botched", Use::Always),
+    ("fat-fingered", Use::Always),
+    ("dropped the ball", Use::Always),
+    ("more careful", Use::TryHarder),
+    ("more carefully", Use::TryHarder),
+    ("be careful", Use::TryHarder),
+    ("pay more attention", Use::TryHarder),
+    ("paid more attention", Use::TryHarder),
+    ("more attentive", Use::TryHarder),
+    ("more diligent", Use::TryHarder),
+    ("more vigilant", Use::TryHarder),
+    ("retrain", Use::PersonObject),
+    ("re-train", Use::PersonObject),
+    ("retraining", Use::PersonObject),
+    ("re-training", Use::PersonObject),
+    ("reprimand", Use::PersonObject),
+    ("discipline", Use::PersonObject),
     ("should have", Use::Counterfactual),
     ("should've", Use::Counterfactual),
     ("ought to have", Use::Counterfactual),
@@ -1763,6 +1789,39 @@ const PERSONS: &[&str] = &[
     "reviewer",
     "reviewers",
     "author",
+    "intern",
+    "interns",
+    "contractor",
+    "sre",
+    "sres",
+    "staff",
+];
+
+/// Forms of "be" before "more careful".
+const BE: &[&str] = &["be", "been", "being", "am", "are", "is", "was", "were"];
+
+/// Pronouns and words that name people as the object of a verb ("retrain him").
+const PERSON_OBJECTS: &[&str] = &["me", "us", "him", "her", "them", "everyone", "everybody"];
+
+/// Words between a verb and its object that say nothing of who it is ("retrain the team").
+const DETERMINERS: &[&str] = &[
+    "the", "our", "all", "their", "his", "her", "that", "this", "those", "these",
+];
+
+/// Words just before a blaming word that report it as a hypothesis or deny it: "assumed user
+/// error at the time", "it was not human error", "ruled out operator error".
+const HYPOTHESIS: &[&str] = &[
+    "assumed",
+    "assuming",
+    "suspected",
+    "suspecting",
+    "presumed",
+    "believed",
+    "thought",
+    "not",
+    "no",
+    "out",
+    "excluded",
 ];
 
 const IRREGULAR_PARTICIPLES: &[&str] = &[
@@ -1804,16 +1863,17 @@ fn name_regex() -> &'static Regex {
         Regex::new(concat!(
             // ASCII word boundaries: the phrases are ASCII, and they let the fast engine run.
             r"(?-u:\b)caused by (?P<a>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:'s(?-u:\b)|[.,;:!?)]|$|\s+(?:who|when|while|because|after|forgetting|not|did|didn't|ran|pushed|merged|deployed|deleted|changed|typed|accidentally|mistakenly)(?-u:\b))",
-            r"|(?-u:\b)(?P<b>[A-Z][a-z]+)'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)(?-u:\b)"
+            r"|(?-u:\b)(?P<b>[A-Z][a-z]+)'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)(?-u:\b)",
+            r"|(?-u:\b)(?:[Cc]ause|[Cc]ulprit) (?:was|is) (?P<c>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:'s(?-u:\b)|[.,;:!?)]|$|\s+(?:who|when|while|because|after|forgetting|not|did|didn't|ran|pushed|merged|deployed|deleted|changed|typed|accidentally|mistakenly)(?-u:\b))"
         ))
         .expect("valid regex")
     })
 }
 
-/// What every match of [`name_regex`] holds: "caused by" and a capital, or a possessive
-/// before a word of blame.
+/// What every match of [`name_regex`] holds: "caused by" and a capital, a possessive before a
+/// word of blame, or "the cause was" and a capital.
 const NAME_PREFILTER: &str =
-    "caused by [A-Z]|'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)";
+    "caused by [A-Z]|'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)|(?:[Cc]ause|[Cc]ulprit) (?:was|is) [A-Z]";
 
 /// Capitalised words that start "caused by X" without naming a person.
 const NOT_NAMES: &[&str] = &[
@@ -1877,11 +1937,45 @@ impl Blameless {
         self.screen.as_ref().is_some_and(|s| s.is_match(text))
     }
 
-    /// Scans the narrative of a postmortem file (prose only: no front matter, code or quotes).
-    fn scan(&self, text: &str, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    /// Scans the narrative of a postmortem file (prose only: no code or quotes), and the texts
+    /// its front matter gives: title, learnings and action items.
+    fn scan(&self, text: Option<&str>, inc: &Incident, out: &mut Vec<Diagnostic>) {
         if self.phrases.is_none() && !self.names {
             return;
         }
+        let people = people(inc);
+        let mut report = |f: Found, line: usize, column: usize| {
+            out.push(
+                finding("blameless", &inc.source, f.message)
+                    .at(line, column)
+                    .hint(format!("{}; to keep this wording, add `<!-- hindsight: allow blameless -->` on this line or the line before", f.hint)),
+            );
+        };
+        let fm = &inc.front_matter;
+        if let Some(title) = &fm.title {
+            let line = fm.line_of("title").unwrap_or(1);
+            let mut found = self.matches(title, &people);
+            if found.is_empty() && self.names {
+                found.extend(named_in_title(title, &people));
+            }
+            for f in found {
+                report(f, line, 1);
+            }
+        }
+        let entries = fm
+            .learnings
+            .iter()
+            .flatten()
+            .map(|l| (&l.text, l.line))
+            .chain(fm.action_items.iter().flatten().map(|a| (&a.text, a.line)));
+        for (item, line) in entries {
+            for f in self.matches(item, &people) {
+                report(f, line, 1);
+            }
+        }
+        let Some(text) = text else {
+            return;
+        };
         let Ok(split) = frontmatter::split(text, &inc.source) else {
             return;
         };
@@ -1891,21 +1985,19 @@ impl Blameless {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let body_offset = text.len() - split.body.len();
         for run in prose_runs(split.body) {
-            for (start, _, message) in self.matches(&run.text) {
-                let off = body_offset + run.source_offset(start);
+            for f in self.matches(&run.text, &people) {
+                let off = body_offset + run.source_offset(f.start);
                 let (line, column) = line_col(text, off);
-                out.push(
-                    finding("blameless", &inc.source, message)
-                        .at(line, column)
-                        .hint("describe the conditions instead: what made the action reasonable at the time and what would have caught it (\"the runbook did not cover X\", \"nothing alerted on Y\"); to keep this wording, add `<!-- hindsight: allow blameless -->` on this line or the line before"),
-                );
+                report(f, line, column);
             }
         }
     }
 
-    /// (start, end, message) of each blaming phrase in a run of prose.
-    fn matches(&self, s: &str) -> Vec<(usize, usize, String)> {
-        let mut found = Vec::new();
+    /// Each blaming phrase in a run of prose; `people` are names the postmortem gives people.
+    fn matches(&self, s: &str, people: &[String]) -> Vec<Found> {
+        let mut found: Vec<Found> = Vec::new();
+        let is_person =
+            |w: &str| PERSONS.contains(&w.to_lowercase().as_str()) || people.iter().any(|p| p == w);
         if let Some(re) = &self.phrases {
             for m in re.find_iter(s) {
                 let phrase = crate::markdown::collapse_ws(&m.as_str().to_lowercase());
@@ -1916,18 +2008,70 @@ impl Blameless {
                     continue;
                 }
                 let mut start = m.start();
-                let message = match usage {
-                    Use::Always => format!("“{}” puts the cause on a person", m.as_str()),
+                let mut end = m.end();
+                let (message, hint) = match usage {
+                    Use::Always => {
+                        if hypothesis(&s[..m.start()]) {
+                            continue;
+                        }
+                        (
+                            format!("“{}” puts the cause on a person", m.as_str()),
+                            HINT_CONDITIONS,
+                        )
+                    }
+                    Use::TryHarder => {
+                        // "More careful" asks it of people when they are to be it ("be more
+                        // careful", "we are more careful"), not of a thing ("makes automation
+                        // more careful", "needs more carefully studying").
+                        let prev = s[..m.start()].split_whitespace().next_back().unwrap_or("");
+                        let prev = prev.trim_matches(|c: char| !c.is_alphanumeric());
+                        if phrase.starts_with("more ")
+                            && !BE.contains(&prev.to_lowercase().as_str())
+                            && !is_person(prev)
+                        {
+                            continue;
+                        }
+                        (
+                        format!("“{}” asks people to try harder instead of changing what let it happen", m.as_str()),
+                        HINT_SAFEGUARD,
+                    )
+                    }
                     Use::Counterfactual => {
-                        let next = s[m.end()..].split_whitespace().next().unwrap_or("");
-                        let next = next.trim_matches(|c: char| !c.is_alphanumeric());
+                        let mut words = s[m.end()..]
+                            .split_whitespace()
+                            .map(|w| w.trim_matches(|c: char| !(c.is_alphanumeric() || c == '-')));
+                        let next = words.next().unwrap_or("");
                         if !is_participle(next) {
                             continue;
                         }
-                        format!(
-                            "“{} {next}” judges a past decision with hindsight",
-                            m.as_str()
-                        )
+                        // Passive: "the issue should have been addressed" says what was
+                        // missing, not who missed it, unless it goes on "by" a person.
+                        if next.eq_ignore_ascii_case("been") {
+                            let Some(verb) = words.next().filter(|w| is_participle(w)) else {
+                                continue;
+                            };
+                            let by_person = words
+                                .take(6)
+                                .skip_while(|w| !w.eq_ignore_ascii_case("by"))
+                                .skip(1)
+                                .find(|w| !DETERMINERS.contains(&w.to_lowercase().as_str()))
+                                .is_some_and(is_person);
+                            if !by_person {
+                                continue;
+                            }
+                            (
+                                format!("“{} been {verb}” by a person judges a past decision with hindsight", m.as_str()),
+                                HINT_COUNTERFACTUAL,
+                            )
+                        } else {
+                            (
+                                format!(
+                                    "“{} {next}” judges a past decision with hindsight",
+                                    m.as_str()
+                                ),
+                                HINT_COUNTERFACTUAL,
+                            )
+                        }
                     }
                     Use::PersonSubject => {
                         let before = s[..m.start()].trim_end();
@@ -1936,21 +2080,72 @@ impl Blameless {
                             .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
                             .unwrap_or(0);
                         let prev = &before[word_start..];
-                        if !PERSONS.contains(&prev.to_lowercase().as_str()) {
+                        if !is_person(prev) {
                             continue;
                         }
                         // The finding points at the subject, where the quoted phrase starts.
                         start = word_start;
-                        format!("“{prev} {}” puts the cause on a person", m.as_str())
+                        (
+                            format!("“{prev} {}” puts the cause on a person", m.as_str()),
+                            HINT_CONDITIONS,
+                        )
+                    }
+                    Use::PersonObject => {
+                        let rest = s[m.end()..].trim_start();
+                        let mut at = s.len() - m.end() - rest.len();
+                        let mut object = None;
+                        for (i, w) in rest.split_inclusive(char::is_whitespace).enumerate() {
+                            let word = w
+                                .trim_end()
+                                .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                            let lower = word.to_lowercase();
+                            if i < 2 && DETERMINERS.contains(&lower.as_str()) {
+                                at += w.len();
+                                continue;
+                            }
+                            let capital = word.chars().next().is_some_and(char::is_uppercase)
+                                && word.chars().skip(1).all(char::is_lowercase)
+                                && word.len() > 1
+                                && !NOT_NAMES.contains(&word);
+                            if is_person(word)
+                                || PERSON_OBJECTS.contains(&lower.as_str())
+                                || capital
+                            {
+                                object = Some((at, word));
+                            }
+                            break;
+                        }
+                        let Some((at, word)) = object else {
+                            continue;
+                        };
+                        end = m.end() + at + word.len();
+                        (
+                            format!("“{}” puts the fix on a person", &s[m.start()..end]),
+                            HINT_RETRAIN,
+                        )
                     }
                 };
-                found.push((start, m.end(), message));
+                found.push(Found {
+                    start,
+                    end,
+                    message,
+                    hint,
+                });
             }
         }
-        // Both forms of a blamed name hold a literal the regex cannot find quickly on its own.
-        if self.names && (s.contains("caused by") || s.contains("'s ")) {
+        // Every form of a blamed name holds a literal the regex cannot find quickly on its own.
+        if self.names
+            && (s.contains("aused by")
+                || s.contains("'s ")
+                || s.contains("ause ")
+                || s.contains("ulprit "))
+        {
             for c in name_regex().captures_iter(s) {
-                let name = c.name("a").or(c.name("b")).expect("one name group matches");
+                let name = c
+                    .name("a")
+                    .or(c.name("b"))
+                    .or(c.name("c"))
+                    .expect("one name group matches");
                 let first = name.as_str().split(' ').next().unwrap_or("");
                 if NOT_NAMES.contains(&first) {
                     continue;
@@ -1958,25 +2153,92 @@ impl Blameless {
                 let whole = c.get(0).expect("match");
                 if found
                     .iter()
-                    .any(|(a, b, _)| *a < whole.end() && whole.start() < *b)
+                    .any(|f| f.start < whole.end() && whole.start() < f.end)
                 {
                     continue;
                 }
-                found.push((
-                    whole.start(),
-                    whole.end(),
-                    format!(
+                found.push(Found {
+                    start: whole.start(),
+                    end: whole.end(),
+                    message: format!(
                         "“{}” names a person as the cause",
                         whole
                             .as_str()
                             .trim_end_matches(|c: char| !c.is_alphanumeric())
                     ),
-                ));
+                    hint: HINT_CONDITIONS,
+                });
             }
         }
-        found.sort_by_key(|f| f.0);
+        found.sort_by_key(|f| f.start);
         found
     }
+}
+
+/// A blaming phrase found in a run of prose, with how to rephrase it.
+struct Found {
+    start: usize,
+    end: usize,
+    message: String,
+    hint: &'static str,
+}
+
+const HINT_CONDITIONS: &str = "describe the action and the conditions instead of the person: what made it reasonable at the time and what would have caught it (\"the runbook did not cover X\", \"nothing alerted on Y\", \"a manual change to the prod database\")";
+const HINT_COUNTERFACTUAL: &str = "say what happened and what was missing, not what someone should have done: \"the alert did not fire because…\", \"the runbook had no step to check X\"";
+const HINT_SAFEGUARD: &str = "name the safeguard that would catch it next time (a confirmation prompt, a check in CI, an alert, a runbook step), e.g. \"the script now asks before dropping a production database\"";
+const HINT_RETRAIN: &str = "put the fix in the system, not in a person: the runbook step, guard or default that makes the mistake hard (\"add a confirmation before deleting a production database\")";
+const HINT_TITLE: &str =
+    "title the incident by what happened, not by who acted (\"Production database deleted\")";
+
+/// Names the postmortem gives people: its authors and the owners of its action items, when
+/// written as names ("Priya", "Dave Smith"; not "team-payments"), word by word.
+fn people(inc: &Incident) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let owners = inc.action_items.iter().filter_map(|a| a.owner.as_deref());
+    for name in inc.authors.iter().map(String::as_str).chain(owners) {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let is_name = (1..=3).contains(&words.len())
+            && words.iter().all(|w| {
+                w.len() > 1
+                    && w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().skip(1).all(char::is_lowercase)
+            })
+            && !NOT_NAMES.contains(&words[0]);
+        if is_name {
+            out.extend(words.iter().map(|w| (*w).to_string()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A title that names one of the postmortem's people ("Bob deleted the prod database").
+fn named_in_title(title: &str, people: &[String]) -> Option<Found> {
+    let mut at = 0;
+    for w in title.split_inclusive(|c: char| !c.is_alphanumeric()) {
+        let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if people.iter().any(|p| p == word) {
+            return Some(Found {
+                start: at,
+                end: at + word.len(),
+                message: format!("the title names {word}, who is one of this postmortem's people"),
+                hint: HINT_TITLE,
+            });
+        }
+        at += w.len();
+    }
+    None
+}
+
+/// Whether the words just before a blaming word report it as a hypothesis or deny it.
+fn hypothesis(before: &str) -> bool {
+    before.split_whitespace().rev().take(2).any(|w| {
+        HYPOTHESIS.contains(
+            &w.to_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+        )
+    })
 }
 
 /// Whether a match is a quoted mention (`we avoid "human error"`), not a use.
@@ -2396,9 +2658,9 @@ mod tests {
 
     fn blame(s: &str) -> Vec<String> {
         Blameless::new(&CheckConfig::default())
-            .matches(s)
+            .matches(s, &[])
             .into_iter()
-            .map(|(a, b, _)| s[a..b].to_string())
+            .map(|f| s[f.start..f.end].to_string())
             .collect()
     }
 
@@ -2439,7 +2701,10 @@ mod tests {
             ..CheckConfig::default()
         };
         let b = Blameless::new(&config);
-        assert_eq!(b.matches("Ops dropped  the ball; human error.").len(), 1);
+        assert_eq!(
+            b.matches("Ops dropped  the ball; human error.", &[]).len(),
+            1
+        );
     }
 
     #[test]
@@ -2462,6 +2727,58 @@ mod tests {
         assert_eq!(url_path("https://x.org/pm/a/?q=1#f"), "/pm/a/");
         assert_eq!(url_path("/a%20b/"), "/a b/");
         assert_eq!(common_prefix("/pm/a/", "/pm/b/"), 4);
+    }
+
+    #[test]
+    fn asking_people_to_be_more_careful_or_messing_up_is_blame_even_without_a_name() {
+        assert_eq!(blame("Bob should be more careful."), vec!["more careful"]);
+        assert_eq!(blame("Be more careful next time."), vec!["more careful"]);
+        assert_eq!(blame("We messed up the rollout."), vec!["messed up"]);
+        assert_eq!(blame("Someone screwed up."), vec!["screwed up"]);
+        // Asked of a thing, or as a reading instruction, it blames nobody.
+        assert!(blame("Maintenance should make automation more careful.").is_empty());
+        assert!(blame("Release notes need more carefully studying.").is_empty());
+    }
+
+    #[test]
+    fn a_name_as_the_root_cause_and_retraining_a_person_are_blame() {
+        assert_eq!(blame("The root cause was Dave."), vec!["cause was Dave."]);
+        assert!(blame("The root cause was The cache.").is_empty());
+        assert_eq!(blame("Retrain Bob"), vec!["Retrain Bob"]);
+        assert_eq!(
+            blame("Retrain the engineers."),
+            vec!["Retrain the engineers"]
+        );
+        assert!(blame("Retrain the model nightly.").is_empty());
+    }
+
+    #[test]
+    fn a_passive_counterfactual_blames_only_when_a_person_is_the_agent() {
+        assert!(
+            blame("This let an issue which should have been addressed become urgent.").is_empty()
+        );
+        assert_eq!(
+            blame("It should have been caught by the reviewer."),
+            vec!["should have"]
+        );
+        assert_eq!(blame("The alert should have fired."), vec!["should have"]);
+    }
+
+    #[test]
+    fn a_blaming_word_reported_as_a_hypothesis_or_denied_is_not_blame() {
+        assert!(blame("Assumed user error at the time.").is_empty());
+        assert!(blame("It was not human error.").is_empty());
+        assert_eq!(blame("It was user error."), vec!["user error"]);
+    }
+
+    #[test]
+    fn the_people_of_a_postmortem_count_as_persons_by_name() {
+        let b = Blameless::new(&CheckConfig::default());
+        let people = vec!["Bob".to_string()];
+        assert_eq!(b.matches("Then Bob failed to renew it.", &people).len(), 1);
+        assert!(b.matches("Then Bob failed to renew it.", &[]).is_empty());
+        assert!(named_in_title("Bob deleted the prod database", &people).is_some());
+        assert!(named_in_title("Terraform deleted the prod database", &people).is_none());
     }
 
     #[test]

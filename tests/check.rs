@@ -2680,3 +2680,48 @@ fn a_finding_an_allow_comment_silences_in_check_does_not_fail_the_build_either()
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("unknown-learning"), "{}", stderr(&o));
 }
+
+#[test]
+fn blame_in_the_title_learnings_and_action_items_of_the_front_matter_is_reported_with_a_rephrasing()
+{
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/a.md",
+            "---\ntitle: Bob deleted the prod database\ndate: 2024-01-01\nauthors: [Bob]\nlearnings:\n  - Be more careful next time\naction_items:\n  - text: Retrain Bob\n    owner: Alice\n---\n\nThe root cause was Dave. Bob failed to check the host. We messed up the restore.\n\nAssumed user error at the time; an issue which should have been addressed.\n",
+        )],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let found: Vec<(u64, String, String)> = with_rule(&findings, "blameless")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+                f["hint"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let lines: Vec<u64> = found.iter().map(|f| f.0).collect();
+    // Title, learning, action item, then three on line 12; none on line 14.
+    assert_eq!(lines, vec![2, 6, 8, 12, 12, 12], "{found:#?}");
+    let about = |needle: &str| {
+        found
+            .iter()
+            .find(|f| f.1.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {found:#?}"))
+    };
+    assert!(about("the title names Bob")
+        .2
+        .contains("title the incident by what happened"));
+    assert!(about("“more careful”").2.contains("name the safeguard"));
+    assert!(about("“Retrain Bob”")
+        .2
+        .contains("put the fix in the system"));
+    assert!(about("“cause was Dave”")
+        .2
+        .contains("describe the action and the conditions"));
+    assert!(about("“Bob failed to”").2.contains("allow blameless"));
+    assert!(about("“messed up”").2.contains("describe the action"));
+}
