@@ -1559,17 +1559,19 @@ fn minutes_text(m: Option<i64>) -> Option<String> {
 
 fn stats_page(site: &Site) -> PageSpec {
     let lib = &site.library;
-    let bars = |tax: &Taxonomy, limit: usize| -> Vec<Value> {
+    // Most incidents first, ties by name; a `limit` keeps the top. Severity keeps the order of
+    // its scale (`by_count` false): SEV1 before SEV2 reads as a scale, not as a ranking.
+    let bars = |tax: &Taxonomy, limit: usize, by_count: bool| -> Vec<Value> {
         let mut terms: Vec<&crate::taxonomy::Term> = tax.terms.iter().collect();
-        if limit < terms.len() {
+        if by_count {
             terms.sort_by(|a, b| {
                 b.incidents
                     .len()
                     .cmp(&a.incidents.len())
                     .then_with(|| a.slug.cmp(&b.slug))
             });
-            terms.truncate(limit);
         }
+        terms.truncate(limit);
         let max = terms
             .iter()
             .map(|t| t.incidents.len())
@@ -1603,13 +1605,25 @@ fn stats_page(site: &Site) -> PageSpec {
     let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));
     let mut ctx = Context::new();
     ctx.insert("years", &years);
-    ctx.insert("severity", &bars(&site.taxonomies[2], usize::MAX));
-    ctx.insert("services", &bars(&site.taxonomies[1], 15));
-    ctx.insert("tags", &bars(&site.taxonomies[0], 15));
+    ctx.insert("severity", &bars(&site.taxonomies[2], usize::MAX, false));
+    ctx.insert("services", &bars(&site.taxonomies[1], 15, true));
+    ctx.insert("tags", &bars(&site.taxonomies[0], 15, true));
     ctx.insert("actions", &actions.json());
+    // Each learning counts once however many postmortems state it: a group (canonical or
+    // cluster) that some incident cites, and each learning of one postmortem in no group.
+    let cited = site.graph.groups.iter().filter(|g| !g.incidents.is_empty());
+    let (groups, recurring) = cited.fold((0, 0), |(n, r), g| {
+        (n + 1, r + usize::from(g.is_recurring()))
+    });
+    let alone = lib
+        .incidents
+        .iter()
+        .flat_map(|i| &i.learnings)
+        .filter(|l| l.group.is_none())
+        .count();
     ctx.insert(
         "learnings",
-        &json!({"total": site.graph.groups.len(), "recurring": site.graph.groups.iter().filter(|g| g.is_recurring()).count()}),
+        &json!({"total": groups + alone, "recurring": recurring, "once": groups + alone - recurring}),
     );
     ctx.insert("incidents", &lib.incidents.len());
     PageSpec::new("stats.html", "stats/", "Statistics", "stats", ctx)

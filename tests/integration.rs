@@ -2734,3 +2734,44 @@ fn the_base_url_warning_points_at_no_line_that_did_not_give_the_value() {
     assert!(err.contains("is the path `/sub/`"), "{err}");
     assert!(!err.contains("hindsight.toml:"), "{err}");
 }
+
+#[test]
+fn the_stats_page_ranks_services_by_count_and_counts_learnings_seen_once_among_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    write_files(
+        &root,
+        &[
+            (
+                "content/learnings/own-what-you-run.md",
+                "---\ntitle: Own what you run\n---\nEvery service has an owner.\n",
+            ),
+            (
+                "content/a.md",
+                "---\ndate: 2024-03-01\nservices: [alpha, zulu]\nlearnings:\n  - id: own-what-you-run\n    text: Nobody owned the job.\n  - Dashboards should show free inodes.\n---\n# Disk full\n\nText.\n",
+            ),
+            (
+                "content/b.md",
+                "---\ndate: 2024-04-01\nservices: [zulu]\nlearnings:\n  - id: own-what-you-run\n    text: Nobody owned the cron.\n  - Certificates renew themselves or page someone.\n---\n# Certificate expired\n\nText.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    // zulu (2 incidents) before alpha (1), although alpha comes first by name.
+    let services = &page[page.find("Services (top 15)").unwrap()..];
+    assert!(
+        services.find("services/zulu/").unwrap() < services.find("services/alpha/").unwrap(),
+        "{services}"
+    );
+    // One learning recurs; the two stated once count too.
+    assert!(
+        page.contains("<strong>1</strong> of 3 learnings seen in two or more incidents"),
+        "{page}"
+    );
+    assert!(
+        page.contains("2 of them were seen in one incident only"),
+        "{page}"
+    );
+}
