@@ -989,8 +989,10 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
             "started_at": fmt_time(inc.started_at),
             "detected_at": fmt_time(inc.detected_at),
             "resolved_at": fmt_time(inc.resolved_at),
-            "time_to_detect": duration(inc.started_at, inc.detected_at),
-            "duration": duration(inc.started_at, inc.resolved_at),
+            "time_to_detect": minutes_text(time_to_detect(inc)),
+            "time_to_detect_from": stated_from(inc, inc.stated.detect.as_ref().filter(|_| inc.detected_at.is_none() || inc.started_at.is_none())),
+            "duration": minutes_text(time_to_resolve(inc)),
+            "duration_from": stated_from(inc, inc.stated.resolve.as_ref().filter(|_| inc.resolved_at.is_none() || inc.started_at.is_none())),
             "learnings": learnings,
             "action_items": actions,
             "related": related,
@@ -1557,6 +1559,38 @@ fn minutes_text(m: Option<i64>) -> Option<String> {
     duration(Some(base), Some(base + chrono::Duration::minutes(m)))
 }
 
+/// Minutes from start to detection: from the front matter's timestamps, else as the body
+/// states it (see [`crate::content::derive::stated_times`]).
+fn time_to_detect(inc: &Incident) -> Option<i64> {
+    match (inc.started_at, inc.detected_at) {
+        (Some(s), Some(d)) => Some((d - s).num_minutes()).filter(|m| *m >= 0),
+        _ => inc.stated.detect.as_ref().map(|t| t.minutes),
+    }
+}
+
+/// Minutes from start to resolution, the same way as [`time_to_detect`].
+fn time_to_resolve(inc: &Incident) -> Option<i64> {
+    match (inc.started_at, inc.resolved_at) {
+        (Some(s), Some(r)) => Some((r - s).num_minutes()).filter(|m| *m >= 0),
+        _ => inc.stated.resolve.as_ref().map(|t| t.minutes),
+    }
+}
+
+/// Where a time the body states was read: the line as written, the section's heading and its
+/// anchor on the page.
+fn stated_from(inc: &Incident, t: Option<&crate::content::derive::StatedTime>) -> Value {
+    let Some(t) = t else {
+        return Value::Null;
+    };
+    let wanted = crate::content::derive::normalise_title(&t.section);
+    let anchor = inc
+        .toc
+        .iter()
+        .find(|e| crate::content::derive::normalise_title(&e.title) == wanted)
+        .map(|e| e.id.as_str());
+    json!({"text": t.text, "section": t.section, "anchor": anchor, "line": t.line})
+}
+
 fn stats_page(site: &Site) -> PageSpec {
     let lib = &site.library;
     // Most incidents first, ties by name; a `limit` keeps the top. Severity keeps the order of
@@ -1592,12 +1626,8 @@ fn stats_page(site: &Site) -> PageSpec {
         let mut ttd: Vec<i64> = Vec::new();
         for &i in &t.incidents {
             let inc = &lib.incidents[i];
-            if let (Some(s), Some(r)) = (inc.started_at, inc.resolved_at) {
-                ttr.push((r - s).num_minutes());
-            }
-            if let (Some(s), Some(d)) = (inc.started_at, inc.detected_at) {
-                ttd.push((d - s).num_minutes());
-            }
+            ttr.extend(time_to_resolve(inc));
+            ttd.extend(time_to_detect(inc));
         }
         years.push(json!({"year": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len(),
                           "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));

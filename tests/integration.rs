@@ -2775,3 +2775,57 @@ fn the_stats_page_ranks_services_by_count_and_counts_learnings_seen_once_among_a
         "{page}"
     );
 }
+
+#[test]
+fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_and_show_their_source(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("kb");
+    let stats = "## Stats\n\n- Category: Kubernetes\n- Time to detection: 7 hours\n- Time to recovery: 1h 30m [^1]\n\n[^1]: From the start.\n";
+    write_files(
+        &root,
+        &[
+            (
+                "content/a.md",
+                &format!("---\ndate: 2024-03-01\n---\n# Disk full\n\nText.\n\n{stats}"),
+            ),
+            // Timestamps in front matter win over what the body states.
+            (
+                "content/b.md",
+                &format!("---\ndate: 2023-03-01\nstarted_at: 2023-03-01T10:00:00Z\ndetected_at: 2023-03-01T10:20:00Z\nresolved_at: 2023-03-01T11:00:00Z\n---\n# Cert expired\n\nText.\n\n{stats}"),
+            ),
+            // Not in a Stats-like section, or not a plain duration: nothing is read.
+            (
+                "content/c.md",
+                "---\ndate: 2022-03-01\n---\n# DNS\n\nTime to detection: 2 hours\n\n## Stats\n\n- Time to recovery: ?\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let page =
+        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+    let a = page("a");
+    assert!(
+        a.contains("<dt>Time to detect</dt><dd>7 h <span class=\"muted\">(as stated under <a href=\"#stats\">Stats</a>: “Time to detection: 7 hours”)</span></dd>"),
+        "{a}"
+    );
+    assert!(a.contains("<dt>Duration</dt><dd>1 h 30 min <span class=\"muted\">(as stated under <a href=\"#stats\">Stats</a>: “Time to recovery: 1h 30m”)"), "{a}");
+    let b = page("b");
+    assert!(b.contains("<dt>Time to detect</dt><dd>20 min</dd>"), "{b}");
+    let c = page("c");
+    assert!(
+        !c.contains("<dt>Time to detect</dt>") && !c.contains("<dt>Duration</dt>"),
+        "{c}"
+    );
+    let stats = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    assert!(
+        stats.contains("<td>1</td><td>7 h</td><td>1 h 30 min</td>"),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("<td>1</td><td>20 min</td><td>1 h</td>"),
+        "{stats}"
+    );
+    assert!(stats.contains("<td>1</td><td>–</td><td>–</td>"), "{stats}");
+}

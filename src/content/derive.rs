@@ -825,6 +825,161 @@ pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
     (None, DateSource::Missing)
 }
 
+/// Section titles (see [`bare_title`]) whose labelled lines may state how long an incident
+/// took: "Stats", "Impact" and the like.
+const TIME_SECTIONS: &[&str] = &["stats", "statistics", "metrics", "key metrics", "impact"];
+
+/// A time to detect or to resolve that the body states in a labelled line of a Stats-like
+/// section ("- Time to detection: 54 minutes"), for a postmortem whose front matter has no
+/// timestamps to compute it from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedTime {
+    pub minutes: i64,
+    /// The line as written, without list marker or emphasis ("Time to detection: 54 minutes").
+    pub text: String,
+    /// The heading of the section it was read from, as written ("Stats").
+    pub section: String,
+    /// Line in the file.
+    pub line: usize,
+}
+
+/// Times to detect and to resolve stated in the body (see [`StatedTime`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatedTimes {
+    pub detect: Option<StatedTime>,
+    pub resolve: Option<StatedTime>,
+}
+
+const DETECT_LABELS: &[&str] = &[
+    "time to detection",
+    "time to detect",
+    "ttd",
+    "detection time",
+];
+const RESOLVE_LABELS: &[&str] = &[
+    "time to recovery",
+    "time to recover",
+    "time to resolution",
+    "time to resolve",
+    "ttr",
+    "recovery time",
+    "resolution time",
+    "duration",
+];
+
+/// Reads [`StatedTimes`] from a Markdown body whose first line is line `first_line` of the
+/// file. Conservative: only a line that is a label, a colon and nothing but a duration ("7
+/// hours", "45 minutes", "1h 30m", "4 hours 42 minutes", "1.5 days"; a trailing footnote mark
+/// or full stop allowed) in a section titled like [`TIME_SECTIONS`]; "?", "N/A" or "about an
+/// hour" state nothing. The first of each wins.
+pub fn stated_times(body: &str, first_line: usize) -> StatedTimes {
+    let mut out = StatedTimes::default();
+    // The level and heading of the Stats-like section the line is in, if any.
+    let mut section: Option<(usize, String)> = None;
+    let mut fence: Option<&str> = None;
+    for (i, line) in body.lines().enumerate() {
+        let t = line.trim();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            continue;
+        }
+        let level = t.len() - t.trim_start_matches('#').len();
+        if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
+            let heading = t[level..].trim().trim_end_matches('#').trim();
+            if TIME_SECTIONS.contains(&bare_title(heading).as_str()) {
+                section = Some((level, heading.to_string()));
+            } else if section.as_ref().is_some_and(|(l, _)| level <= *l) {
+                section = None;
+            }
+            continue;
+        }
+        let Some((_, heading)) = &section else {
+            continue;
+        };
+        let item = t
+            .strip_prefix("- ")
+            .or_else(|| t.strip_prefix("* "))
+            .or_else(|| t.strip_prefix("+ "))
+            .unwrap_or(t)
+            .trim();
+        let plain = item.replace("**", "").replace("__", "");
+        let Some((label, value)) = plain.split_once(':') else {
+            continue;
+        };
+        let label = normalise_title(label);
+        let slot = if DETECT_LABELS.contains(&label.as_str()) {
+            &mut out.detect
+        } else if RESOLVE_LABELS.contains(&label.as_str()) {
+            &mut out.resolve
+        } else {
+            continue;
+        };
+        if slot.is_some() {
+            continue;
+        }
+        if let Some(minutes) = duration_minutes(value) {
+            let text = footnote_marks().replace_all(&plain, "");
+            *slot = Some(StatedTime {
+                minutes,
+                text: collapse_ws(&text),
+                section: heading.clone(),
+                line: first_line + i,
+            });
+        }
+    }
+    out
+}
+
+/// Footnote marks (`[^3]`).
+fn footnote_marks() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\[\^[^\]]*\]").expect("valid regex"))
+}
+
+/// Minutes in a written duration that is nothing else: "7 hours", "45 min", "1h 30m",
+/// "4 hours 42 minutes", "2 days, 3 hours", "1.5 h". A trailing full stop and footnote marks
+/// (`[^3]`) are allowed.
+fn duration_minutes(value: &str) -> Option<i64> {
+    static PART: OnceLock<Regex> = OnceLock::new();
+    let part = PART.get_or_init(|| {
+        Regex::new(r"(?i)^(\d+(?:\.\d+)?)\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m)")
+            .expect("valid regex")
+    });
+    let cleaned = footnote_marks().replace_all(value, "");
+    let mut rest = cleaned.trim().trim_end_matches('.').trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0f64;
+    while !rest.is_empty() {
+        let c = part.captures(rest)?;
+        let n: f64 = c[1].parse().ok()?;
+        let unit = c[2].to_lowercase();
+        total += n * match unit.as_bytes()[0] {
+            b'd' => 1440.0,
+            b'h' => 60.0,
+            _ => 1.0,
+        };
+        rest = &rest[c.get(0).expect("match").end()..];
+        // A unit ends at a non-letter ("5 months" is not 5 minutes); "and" or a comma may
+        // join the parts.
+        if rest.starts_with(char::is_alphabetic) {
+            return None;
+        }
+        rest = rest.trim_start().trim_start_matches(',').trim_start();
+        if let Some(r) = rest.strip_prefix("and ") {
+            rest = r.trim_start();
+        }
+    }
+    Some(total.round() as i64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1496,5 +1651,41 @@ mod tests {
         assert!(learnings(&p, &[]).is_empty());
         let p = parse("# X\n\nWe wrote down our\nlessons learned:\n- Stray item\n");
         assert!(learnings(&p, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_stats_section_states_times_only_in_labelled_lines_with_a_plain_duration() {
+        let body = "# Outage\n\nTime to detection: 3 hours\n\n## Stats\n\n- Category: Kubernetes\n- Time to detection: 54 minutes\n- **Time to recovery:** 4 hours 42 minutes [^3]\n\n```\nTTD: 1 minute\n```\n\n## Timeline\n\n- TTR: 2 hours\n";
+        let t = stated_times(body, 10);
+        let d = t.detect.expect("detect");
+        assert_eq!((d.minutes, d.line, d.section.as_str()), (54, 17, "Stats"));
+        assert_eq!(d.text, "Time to detection: 54 minutes");
+        assert_eq!(t.resolve.expect("resolve").minutes, 282);
+        // Outside a Stats-like section, or with no plain duration, nothing is stated.
+        let t = stated_times("## Stats\n\n- Time to detection: ?\n- Time to recovery: about an hour\n\n## Impact\n\nTTR: 1h 30m.\n", 1);
+        assert_eq!(t.detect, None);
+        assert_eq!(t.resolve.expect("resolve").minutes, 90);
+    }
+
+    #[test]
+    fn written_durations_are_read_in_minutes() {
+        for (s, m) in [
+            ("7 hours", Some(420)),
+            ("45 min", Some(45)),
+            ("1h 30m", Some(90)),
+            ("1h30m", Some(90)),
+            ("11 Days", Some(15840)),
+            (" 20 hours 20 minutes.", Some(1220)),
+            ("2 days, 3 hours", Some(3060)),
+            ("1.5 h", Some(90)),
+            ("0 minutes", Some(0)),
+            ("?", None),
+            ("N/A", None),
+            ("ZZZ", None),
+            ("5 minutes (estimated)", None),
+            ("~2 hours", None),
+        ] {
+            assert_eq!(duration_minutes(s), m, "{s}");
+        }
     }
 }

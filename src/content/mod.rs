@@ -81,6 +81,9 @@ pub struct Incident {
     pub started_at: Option<DateTime<FixedOffset>>,
     pub detected_at: Option<DateTime<FixedOffset>>,
     pub resolved_at: Option<DateTime<FixedOffset>>,
+    /// Times to detect and to resolve the body states in a Stats-like section, read only when
+    /// the front matter lacks the timestamps to compute that time from.
+    pub stated: derive::StatedTimes,
     pub summary: String,
     pub learnings: Vec<Learning>,
     pub action_items: Vec<ActionItem>,
@@ -809,6 +812,24 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     diags.push(bad_due(&raw, a.line, written));
                 }
             }
+            // A time the body states counts only where the front matter cannot give it.
+            let stated = if raw.kind == Kind::Incident {
+                let mut t = derive::StatedTimes::default();
+                let detect = fm.started_at.is_none() || fm.detected_at.is_none();
+                let resolve = fm.started_at.is_none() || fm.resolved_at.is_none();
+                if detect || resolve {
+                    t = derive::stated_times(body, body_line);
+                    if !detect {
+                        t.detect = None;
+                    }
+                    if !resolve {
+                        t.resolve = None;
+                    }
+                }
+                t
+            } else {
+                derive::StatedTimes::default()
+            };
             // The source is not needed once parsed; freeing it here lets the next files
             // reuse its memory (on 10,000 postmortems that is most of the input's size).
             let mut raw = raw;
@@ -823,6 +844,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     }
                     let mut inc =
                         build_incident(raw, fm, id, has_fm, parsed, derived_actions, opts.config);
+                    inc.stated = stated;
                     if !opts.keep_text {
                         // Learnings, action items and the summary are derived; what stays of
                         // the sections is their headings.
@@ -1265,6 +1287,7 @@ fn build_incident(
         started_at: fm.started_at,
         detected_at: fm.detected_at,
         resolved_at: fm.resolved_at,
+        stated: derive::StatedTimes::default(),
         summary,
         learnings,
         action_items,
