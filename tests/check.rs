@@ -2723,5 +2723,9 @@ fn blame_in_the_title_learnings_and_action_items_of_the_front_matter_is_reported
         .2
         .contains("describe the action and the conditions"));
     assert!(about("“Bob failed to”").2.contains("allow blameless"));
+    // YAML holds no allow comment: the hint says how to keep a front-matter finding instead.
+    assert!(about("“Retrain Bob”")
+        .2
+        .contains("cannot hold an allow comment"));
     assert!(about("“messed up”").2.contains("describe the action"));
 }
