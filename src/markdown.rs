@@ -1970,22 +1970,25 @@ fn taken_ids(body: &str) -> (HashSet<String>, HashSet<String>) {
 }
 
 /// The levels at which headings written at `written` levels (in order, the title left out)
-/// are rendered: the page's title is its one H1, so the body's top level becomes H2 and each
-/// deeper level it uses the next (`#### Summary` under the title is an H2, a body with an H1
-/// of its own moves one level down), and no heading is more than one level below the one
-/// before it (`## A` then `#### B` is H2 then H3), which screen-reader users navigate by
-/// and axe's heading-order rule checks.
+/// are rendered: the page's title is its one H1, so the body's headings go from H2 down, each
+/// one level below the nearest heading before it written at a higher level (its parent), or
+/// at H2 if there is none. So a heading is a sibling of the ones before it written at its
+/// level or deeper: `## Summary`, `## Timeline`, then a closing `# Stats` are three H2s (not
+/// an H2 Stats over H3s); `#### Summary` under the title is an H2; and no heading is more than
+/// one level below the one before it (`## A` then `#### B` is H2 then H3), which
+/// screen-reader users navigate by and axe's heading-order rule checks. HTML has no level
+/// below H6: what would be is an H6.
 fn heading_levels(written: &[u8]) -> Vec<u8> {
-    let mut used = written.to_vec();
-    used.sort_unstable();
-    used.dedup();
-    let mut previous = 1;
+    // The written levels of the headings the current one is under, outermost first.
+    let mut open: Vec<u8> = Vec::new();
     written
         .iter()
-        .map(|l| {
-            let rank = used.partition_point(|u| u < l) as u8 + 2;
-            previous = rank.min(previous + 1).min(6);
-            previous
+        .map(|&level| {
+            while open.last().is_some_and(|&o| o >= level) {
+                open.pop();
+            }
+            open.push(level);
+            (open.len() as u8 + 1).min(6)
         })
         .collect()
 }
@@ -2409,8 +2412,8 @@ mod tests {
     fn a_body_with_an_h1_of_its_own_moves_every_heading_down_so_the_page_has_one_h1() {
         let p = render("# Disk full\n\n## Summary\n\nIt filled.\n\n# Stats\n\n###### Deep\n");
         assert_eq!(p.h1.as_deref(), Some("Disk full"));
-        // `## Summary` ranks below `# Stats`, but an H3 right after the title would skip a
-        // level; `###### Deep` is one level below the heading before it.
+        // `# Stats` closes `## Summary` rather than holding it: both are H2s, and
+        // `###### Deep` is one level below the heading before it.
         assert!(p.html.contains("<h2 id=\"summary\">"), "{}", p.html);
         assert!(p.html.contains("<h2 id=\"stats\">"), "{}", p.html);
         assert!(p.html.contains("<h3 id=\"deep\">"), "{}", p.html);
@@ -2861,5 +2864,15 @@ mod tests {
         );
         assert_eq!(p.first_prose.as_deref(), Some("It broke."));
         assert_eq!(p.not_prose, [1, 4]);
+    }
+
+    #[test]
+    fn a_heading_is_a_sibling_of_those_before_it_written_at_its_level_or_deeper() {
+        // A closing `# Stats` does not push the `##` sections before it down a level.
+        assert_eq!(heading_levels(&[2, 2, 2, 1]), [2, 2, 2, 2]);
+        assert_eq!(heading_levels(&[2, 3, 1, 2, 3]), [2, 3, 2, 3, 4]);
+        // Headings under a later, higher one nest under it; none skips a level.
+        assert_eq!(heading_levels(&[4, 2, 4, 3]), [2, 2, 3, 3]);
+        assert_eq!(heading_levels(&[1, 2, 3, 4, 5, 6]), [2, 3, 4, 5, 6, 6]);
     }
 }

@@ -2829,3 +2829,45 @@ fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_an
     );
     assert!(stats.contains("<td>1</td><td>–</td><td>–</td>"), "{stats}");
 }
+
+#[test]
+fn a_closing_h1_makes_the_dfds_body_headings_siblings_not_subsections_of_the_summary() {
+    // PM2020-001 to PM2020-009 of the dfds corpus: `# Title`, `## Summary`, `## Timeline`,
+    // ... `## Action Items`, then `# Stats`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("dfds");
+    let name = "PM2020-001 - Inotify file watches exhaustion.md";
+    for file in ["hindsight.toml", name] {
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::copy(fixture("dfds").join(file), root.join(file)).unwrap();
+    }
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM2020-001/index.html")).unwrap();
+    let body = &page[page.find("class=\"prose postmortem\"").unwrap()..];
+    let body = &body[..body.find("</article>").unwrap_or(body.len())];
+    let outline: Vec<String> = body
+        .split("<h")
+        .skip(1)
+        .filter(|h| h.starts_with(['2', '3', '4', '5', '6']))
+        .map(|h| format!("h{}:{}", &h[..1], h.split('"').nth(1).unwrap()))
+        .collect();
+    // Every heading of the body is an H2, with the id it always had.
+    let expected = [
+        "h2:summary",
+        "h2:timeline",
+        "h2:contributing-factors",
+        "h2:lessons-learned",
+        "h2:action-items",
+        "h2:stats",
+    ];
+    assert_eq!(&outline[..expected.len()], expected, "{body}");
+    // The table of contents lists them all at one level.
+    for id in ["summary", "timeline", "action-items", "stats"] {
+        assert!(
+            page.contains(&format!("<li class=\"toc-2\"><a href=\"#{id}\">")),
+            "{id}: {page}"
+        );
+    }
+    assert!(!page.contains("class=\"toc-3\""), "{page}");
+}
