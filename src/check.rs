@@ -1402,7 +1402,10 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                     format!("date {d} from the year in the file name")
                 }
                 (Some(d), _) => format!("date {d} from the repository history"),
-                (None, _) => "no date (the postmortem is listed as undated)".to_string(),
+                (None, _) => {
+                    "no date (the postmortem is listed as undated and left out of the feed)"
+                        .to_string()
+                }
             }),
             "severity" => parts.push(format!(
                 "severity {} from the text",

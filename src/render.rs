@@ -1705,11 +1705,12 @@ fn feed(site: &Site) -> String {
     let _ = writeln!(s, "  <id>{}</id>", escape(&absolute(site, "")));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
     let _ = writeln!(s, "  <generator>Hindsight</generator>");
-    for inc in lib.incidents.iter().take(site.config.feed_limit) {
-        let date = inc
-            .date
-            .map(|d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
-            .unwrap_or_else(|| updated.clone());
+    // Atom wants each entry's `<updated>`, and an undated incident has none to give: any date
+    // made up for it (the newest incident's, the build's) would tell feed readers it is new
+    // whenever another incident is. So the feed holds the latest dated incidents only.
+    let dated = lib.incidents.iter().filter_map(|i| i.date.map(|d| (i, d)));
+    for (inc, date) in dated.take(site.config.feed_limit) {
+        let date = format!("{}T00:00:00Z", date.format("%Y-%m-%d"));
         let _ = writeln!(s, "  <entry>");
         let _ = writeln!(s, "    <title>{}</title>", escape(&inc.title));
         let _ = writeln!(

@@ -2871,3 +2871,53 @@ fn a_closing_h1_makes_the_dfds_body_headings_siblings_not_subsections_of_the_sum
     }
     assert!(!page.contains("class=\"toc-3\""), "{page}");
 }
+
+#[test]
+fn an_undated_incident_is_left_out_of_the_feed_rather_than_dated_like_the_newest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[
+            (
+                "hindsight.toml",
+                "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+            ),
+            (
+                "content/postmortems/new.md",
+                "---\nid: NEW\ntitle: Newest outage\ndate: 2024-05-02\n---\n\nIt broke.\n",
+            ),
+            (
+                "content/postmortems/old.md",
+                "---\nid: OLD\ntitle: Older outage\ndate: 2023-01-09\n---\n\nIt broke.\n",
+            ),
+            (
+                "content/postmortems/undated.md",
+                "---\nid: UNDATED\ntitle: Undated outage\n---\n\nIt broke once.\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    // The undated incident has a page, but no entry: no date would be honest for it.
+    assert!(out.join("incidents/UNDATED/index.html").is_file());
+    assert!(!feed.contains("Undated outage"), "{feed}");
+    assert!(!feed.contains("incidents/UNDATED/"), "{feed}");
+    // Each entry is dated by its incident, the feed by the newest of them.
+    let updated: Vec<&str> = feed
+        .split("<updated>")
+        .skip(1)
+        .map(|u| &u[..u.find('<').unwrap()])
+        .collect();
+    assert_eq!(
+        updated,
+        [
+            "2024-05-02T00:00:00Z",
+            "2024-05-02T00:00:00Z",
+            "2023-01-09T00:00:00Z"
+        ],
+        "{feed}"
+    );
+    assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
+}
