@@ -591,3 +591,42 @@ fn a_limit_of_zero_is_a_usage_error_and_no_result_under_filters_names_the_filter
     );
     assert_eq!(said(&["printer"]), "No results for \"printer\".");
 }
+
+#[test]
+fn an_incident_dated_only_by_a_year_shows_the_year_alone_as_its_page_does() {
+    // PM2020-003 writes no date: the year of the file name is all that is known.
+    let (tmp, root) = site("dfds");
+    let o = search(&root, &["ADSync", "--limit", "3"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("PM2020-003 · 2020 · "), "{out}");
+    assert!(!out.contains("2020-01-01"), "{out}");
+    // A whole date is shown whole.
+    assert!(out.contains("PM2020-006 · 2020-02-24 · "), "{out}");
+    // --json keeps its YYYY-MM-DD contract: 1 January stands in for the year.
+    let found = hits(&root, &["ADSync", "--limit", "3"]);
+    let year_only = found.iter().find(|h| h["id"] == "PM2020-003").unwrap();
+    assert_eq!(year_only["date"], "2020-01-01", "{found:?}");
+    // The site's search page shows what the incident page shows.
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("incidents/PM2020-003/index.html")).unwrap();
+    assert!(
+        page.contains("<time datetime=\"2020\">2020</time>"),
+        "{page}"
+    );
+    let dir = out.join("search");
+    let f = &read_json(&dir.join("index.json"))["fragments"];
+    let mut shown = std::collections::BTreeMap::new();
+    for (n, h) in f["hashes"].as_array().unwrap().iter().enumerate() {
+        let file = format!("f-{n}-{}.json", h.as_str().unwrap());
+        for frag in read_json(&dir.join(file)).as_array().unwrap() {
+            shown.insert(
+                frag["id"].as_str().unwrap().to_string(),
+                frag["date"].clone(),
+            );
+        }
+    }
+    assert_eq!(shown["PM2020-003"], "2020");
+    assert_eq!(shown["PM2020-006"], "2020-02-24", "{shown:?}");
+}

@@ -24,6 +24,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::content::derive::DateSource;
 use crate::content::Library;
 use crate::diagnostics::Diagnostics;
 
@@ -57,6 +58,8 @@ pub struct Doc {
     pub title: String,
     pub summary: String,
     pub date: Option<NaiveDate>,
+    /// Only the year of `date` is known (1 January of it stands in, for sorting and `--since`).
+    pub year_only: bool,
     pub severity: Option<String>,
     pub tags: Vec<String>,
     pub services: Vec<String>,
@@ -73,6 +76,13 @@ impl Doc {
     pub fn hash(&self) -> String {
         let json = serde_json::to_vec(self).expect("a document serializes");
         hex(&Sha256::digest(json))
+    }
+
+    /// The date as the incident's page shows it: YYYY-MM-DD, or the year alone when that is all
+    /// that is known.
+    pub fn shown_date(&self) -> Option<String> {
+        let format = if self.year_only { "%Y" } else { "%Y-%m-%d" };
+        self.date.map(|d| d.format(format).to_string())
     }
 
     /// Tags, services and severity as one text.
@@ -116,6 +126,7 @@ pub(crate) fn incident_doc(i: &crate::content::Incident) -> Doc {
         title: i.title.clone(),
         summary: i.summary.clone(),
         date: i.date,
+        year_only: i.date.is_some() && i.date_source == DateSource::FileNameYear,
         severity: i.severity.clone(),
         tags: i.tags.clone(),
         services: i.services.clone(),
@@ -200,8 +211,11 @@ pub struct Hit {
     /// Relative to the site root; points at the section when there is one.
     pub url: String,
     pub title: String,
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD (1 January for an incident whose date is only a year).
     pub date: Option<String>,
+    /// The date as pages show it (see [`Doc::shown_date`]), for people.
+    #[serde(skip)]
+    pub shown_date: Option<String>,
     pub score: f32,
     /// Title of the section that matched best.
     pub section: Option<String>,
@@ -475,6 +489,7 @@ fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
         },
         title: doc.title.clone(),
         date: doc.date.map(|d| d.format("%Y-%m-%d").to_string()),
+        shown_date: doc.shown_date(),
         score: (score * 1000.0).round() / 1000.0,
         section: section.map(|s| s.title.clone()),
         snippet: snippet.text,
@@ -609,7 +624,7 @@ pub fn to_human(hits: &[Hit], color: bool) -> String {
     let mut out = String::new();
     for (n, h) in hits.iter().enumerate() {
         let mut meta = vec![h.id.clone()];
-        meta.extend(h.date.clone());
+        meta.extend(h.shown_date.clone());
         if let Some(s) = &h.section {
             meta.push(format!("§ {s}"));
         }

@@ -382,7 +382,7 @@ fn fragment(d: &Doc) -> Value {
         "id": d.id,
         "url": d.url,
         "title": d.title,
-        "date": d.date.map(|x| x.format("%Y-%m-%d").to_string()),
+        "date": d.shown_date(),
         "severity": d.severity,
         "summary": d.summary,
         "sections": sections,
