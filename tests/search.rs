@@ -630,3 +630,39 @@ fn an_incident_dated_only_by_a_year_shows_the_year_alone_as_its_page_does() {
     assert_eq!(shown["PM2020-003"], "2020");
     assert_eq!(shown["PM2020-006"], "2020-02-24", "{shown:?}");
 }
+
+#[test]
+fn a_severity_filter_is_read_on_the_scale_as_front_matter_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/disk.md",
+                "---\nseverity: sev-2\n---\n# Disk full\n\nThe logs filled the disk.\n",
+            ),
+            (
+                "content/dns.md",
+                "---\nseverity: SEV3\n---\n# DNS down\n\nThe logs said NXDOMAIN.\n",
+            ),
+        ],
+    );
+    // `SEV-2`, `Sev 2` and `sev_2` are the scale's SEV2, which `sev-2` in front matter is.
+    for written in ["SEV-2", "Sev 2", "sev_2", "SEV2"] {
+        assert_eq!(
+            ids(&hits(root, &["logs", "--severity", written])),
+            ["disk"],
+            "{written}"
+        );
+        assert_eq!(ids(&hits(root, &["", "--severity", written])), ["disk"]);
+    }
+    // A value off the scale that no incident has is still refused.
+    let o = search(root, &["logs", "--severity", "P2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no incident has the severity \"P2\""),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -400,6 +400,15 @@ pub fn search(
     {
         return Err(SearchError::Content(missing.message));
     }
+    // A severity is read as front matter's is: `SEV-2`, `sev 2` are the scale's `SEV2`.
+    let filters = &Filters {
+        severities: filters
+            .severities
+            .iter()
+            .map(|s| config.severity_level(s).unwrap_or(s).to_string())
+            .collect(),
+        ..filters.clone()
+    };
     let docs = docs(&lib);
     check_filters(filters, &docs, &config)?;
     Ok(search_docs(
