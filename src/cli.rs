@@ -97,8 +97,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
     /// At most this many hits (1 or more).
-    #[arg(long, default_value_t = 10, value_name = "N",
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = parse_limit)]
     pub limit: usize,
     /// Only incidents with this tag (repeat to require several).
     #[arg(long, value_name = "TAG")]
@@ -119,6 +118,19 @@ pub struct SearchArgs {
 
 fn parse_base_url(s: &str) -> Result<String, String> {
     crate::config::parse_base_url(s).map_err(|e| e.to_string())
+}
+
+/// `--limit`: a whole number of 1 or more (one too large for this machine means no limit).
+fn parse_limit(s: &str) -> Result<usize, String> {
+    use std::num::IntErrorKind;
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--limit must be at least 1 (it is how many results to show at most)".into()),
+        Ok(n) => Ok(n),
+        Err(e) if *e.kind() == IntErrorKind::PosOverflow => Ok(usize::MAX),
+        Err(_) => Err(format!(
+            "`{s}` is not a whole number: --limit is how many results to show at most, e.g. --limit 20"
+        )),
+    }
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

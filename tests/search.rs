@@ -666,3 +666,33 @@ fn a_severity_filter_is_read_on_the_scale_as_front_matter_is() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_limit_below_one_or_not_a_number_is_refused_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[(
+            "content/disk.md",
+            "# Disk full\n\nThe logs filled the disk.\n",
+        )],
+    );
+    let o = search(root, &["logs", "--limit", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("--limit must be at least 1"), "{err}");
+    assert!(!err.contains("18446744073709551615"), "{err}");
+    let o = search(root, &["logs", "--limit", "ten"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`ten` is not a whole number"),
+        "{}",
+        stderr(&o)
+    );
+    // More than any search can find is no limit at all.
+    assert_eq!(
+        ids(&hits(root, &["logs", "--limit", "99999999999999999999999"])),
+        ["disk"]
+    );
+}
