@@ -2921,3 +2921,38 @@ fn an_undated_incident_is_left_out_of_the_feed_rather_than_dated_like_the_newest
     );
     assert_eq!(feed.matches("<entry>").count(), 2, "{feed}");
 }
+
+#[test]
+fn the_service_chips_of_a_card_read_apart_without_css() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    write_files(
+        &root,
+        &[(
+            "content/postmortems/pay.md",
+            "---\nid: PAY\ntitle: Payments down\ndate: 2024-03-01\n\
+             services: [payments-api, checkout, web-shop]\n---\n\nIt broke.\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    for page in [
+        "index.html",
+        "years/2024/index.html",
+        "services/checkout/index.html",
+    ] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let at = html.find("class=\"card-services\"").expect(page);
+        let services = &html[at..at + html[at..].find("</p>").unwrap()];
+        // Text mode, reader mode and screen readers read a list, not "payments-apicheckout";
+        // the separators are hidden, so the chips look as they did.
+        assert!(
+            html_text(services).ends_with("Services: payments-api, checkout, web-shop"),
+            "{page}: {services}"
+        );
+        assert!(
+            services.contains("<span class=\"visually-hidden\">, </span>"),
+            "{page}: {services}"
+        );
+    }
+}
