@@ -1391,15 +1391,16 @@ mod tests {
         assert_eq!(a, want);
     }
 
-    /// Text, owner, status and due date of each derived action item of `md`.
-    fn metadata(
-        md: &str,
-    ) -> Vec<(
+    /// Text, owner, status and due date of an action item.
+    type Item = (
         String,
         Option<String>,
         Option<ActionStatus>,
         Option<NaiveDate>,
-    )> {
+    );
+
+    /// Text, owner, status and due date of each derived action item of `md`.
+    fn metadata(md: &str) -> Vec<Item> {
         action_items(&parse(md), &[])
             .into_iter()
             .map(|a| (a.text, a.owner, a.status, a.due))
@@ -1411,12 +1412,7 @@ mod tests {
         owner: Option<&str>,
         status: Option<ActionStatus>,
         due: Option<(i32, u32, u32)>,
-    ) -> (
-        String,
-        Option<String>,
-        Option<ActionStatus>,
-        Option<NaiveDate>,
-    ) {
+    ) -> Item {
         (
             text.to_string(),
             owner.map(str::to_string),
