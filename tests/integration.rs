@@ -193,28 +193,23 @@ fn two_builds_of_the_same_input_are_byte_identical() {
 
 #[test]
 fn an_output_folder_hindsight_did_not_create_is_never_replaced() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture("basic"), &root);
-    let out = tmp.path().join("public");
-    std::fs::create_dir_all(&out).unwrap();
-    std::fs::write(out.join("notes.txt"), "mine").unwrap();
-    let o = build(&root, &out);
+    let site = Site::fixture("basic");
+    std::fs::create_dir_all(&site.out).unwrap();
+    std::fs::write(site.out.join("notes.txt"), "mine").unwrap();
+    let o = site.build();
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("not created by Hindsight"),
         "{}",
         stderr(&o)
     );
-    assert_eq!(
-        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
-        "mine"
-    );
+    assert_eq!(site.page("notes.txt"), "mine");
     // Nor is the root or the content folder used as output.
-    for bad in [root.clone(), root.join("content")] {
-        let o = build(&root, &bad);
+    for bad in [site.root.clone(), site.root.join("content")] {
+        let o = build(&site.root, &bad);
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-        assert!(root
+        assert!(site
+            .root
             .join("content/postmortems/2021-05-04-disk-full.md")
             .is_file());
     }
@@ -222,15 +217,13 @@ fn an_output_folder_hindsight_did_not_create_is_never_replaced() {
 
 #[test]
 fn an_unknown_config_key_is_an_error_with_a_suggestion() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture("basic"), &root);
+    let site = Site::fixture("basic");
     std::fs::write(
-        root.join("hindsight.toml"),
+        site.root.join("hindsight.toml"),
         "title = \"x\"\noutput_dri = \"out\"\n",
     )
     .unwrap();
-    let o = build(&root, &tmp.path().join("public"));
+    let o = site.build();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("hindsight.toml:2:1"), "{err}");
@@ -285,20 +278,17 @@ fn drafts_are_built_only_when_asked() {
 
 #[test]
 fn a_site_theme_can_override_one_block_of_an_embedded_template() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture("basic"), &root);
-    let templates = root.join("themes/default/templates");
+    let site = Site::fixture("basic");
+    let templates = site.root.join("themes/default/templates");
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(
         templates.join("incident.html"),
         "{% extends \"default/incident.html\" %}{% block description %}Custom: {{ incident.id }}{% endblock description %}",
     )
     .unwrap();
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+    let o = site.build();
     assert!(o.status.success(), "{}", stderr(&o));
-    let page = std::fs::read_to_string(out.join("incidents/FX-001/index.html")).unwrap();
+    let page = site.page("incidents/FX-001/index.html");
     assert!(
         page.contains("<meta name=\"description\" content=\"Custom: FX-001\">"),
         "block overridden"
@@ -311,13 +301,10 @@ fn a_site_theme_can_override_one_block_of_an_embedded_template() {
 
 #[test]
 fn a_theme_template_that_does_not_parse_or_render_fails_the_build_with_1_and_keeps_the_old_site() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_tree(&fixture("basic"), &root);
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let before = tree(&out);
-    let template = root.join("themes/default/templates/incident.html");
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let before = tree(&site.out);
+    let template = site.root.join("themes/default/templates/incident.html");
     std::fs::create_dir_all(template.parent().unwrap()).unwrap();
     for (text, at) in [
         // Does not parse: tera's line and column.
@@ -332,12 +319,12 @@ fn a_theme_template_that_does_not_parse_or_render_fails_the_build_with_1_and_kee
         ),
     ] {
         std::fs::write(&template, text).unwrap();
-        let o = build(&root, &out);
+        let o = site.build();
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(err.contains(at), "{err}");
         assert!(err.contains("theme"), "the rule is named: {err}");
-        assert_eq!(tree(&out), before, "the previous site is untouched");
+        assert_eq!(tree(&site.out), before, "the previous site is untouched");
     }
 }
 
@@ -416,28 +403,22 @@ fn postmortem(id: &str, title: &str) -> String {
 #[cfg(unix)]
 fn a_symlinked_postmortem_and_a_linked_folder_are_built_like_any_other() {
     use std::os::unix::fs::symlink;
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            ("content/own.md", &postmortem("OWN-1", "Our own")),
-            ("elsewhere/real.md", &postmortem("S-1", "Linked file")),
-            (
-                "shared/2023/two.md",
-                &postmortem("S-2", "In a linked folder"),
-            ),
-        ],
-    );
-    symlink("../elsewhere/real.md", root.join("content/sym.md")).unwrap();
-    symlink("../shared", root.join("content/linkeddir")).unwrap();
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let mut ids = exported(&out, "id");
+    let site = Site::with(&[
+        ("content/own.md", &postmortem("OWN-1", "Our own")),
+        ("elsewhere/real.md", &postmortem("S-1", "Linked file")),
+        (
+            "shared/2023/two.md",
+            &postmortem("S-2", "In a linked folder"),
+        ),
+    ]);
+    symlink("../elsewhere/real.md", site.root.join("content/sym.md")).unwrap();
+    symlink("../shared", site.root.join("content/linkeddir")).unwrap();
+    site.build_ok();
+    let mut ids = exported(&site.out, "id");
     ids.sort();
     assert_eq!(ids, ["OWN-1", "S-1", "S-2"]);
     // Each is known by the path of its link, as its author laid the folder out.
-    let page = std::fs::read_to_string(out.join("incidents/S-2/index.html")).unwrap();
+    let page = site.page("incidents/S-2/index.html");
     assert!(page.contains("In a linked folder"), "{page}");
 }
 
@@ -445,19 +426,13 @@ fn a_symlinked_postmortem_and_a_linked_folder_are_built_like_any_other() {
 #[cfg(unix)]
 fn a_broken_symbolic_link_fails_the_build_naming_the_link_and_where_it_points() {
     use std::os::unix::fs::symlink;
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[("content/own.md", &postmortem("OWN-1", "Our own"))],
-    );
-    symlink("/nonexistent", root.join("content/broken.md")).unwrap();
+    let site = Site::with(&[("content/own.md", &postmortem("OWN-1", "Our own"))]);
+    symlink("/nonexistent", site.root.join("content/broken.md")).unwrap();
     // Not content: an editor's lock file (a dangling link with a hidden name) and an image,
     // which `missing-image` reports where it is used.
-    symlink("me@host.123", root.join("content/.#own.md")).unwrap();
-    symlink("gone.png", root.join("content/diagram.png")).unwrap();
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+    symlink("me@host.123", site.root.join("content/.#own.md")).unwrap();
+    symlink("gone.png", site.root.join("content/diagram.png")).unwrap();
+    let o = site.build();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("content/broken.md"), "{err}");
@@ -470,7 +445,7 @@ fn a_broken_symbolic_link_fails_the_build_naming_the_link_and_where_it_points() 
         !err.contains(".#own.md") && !err.contains("diagram.png"),
         "{err}"
     );
-    assert!(!out.exists(), "nothing is published");
+    assert!(!site.out.exists(), "nothing is published");
 }
 
 #[test]
@@ -561,8 +536,6 @@ fn a_root_that_is_not_a_folder_is_a_usage_failure_for_build_as_for_check() {
 
 #[test]
 fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_by_year() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let mut files: Vec<(String, String)> = vec![(
         "content/learnings/retry-budgets.md".into(),
         "---\ntitle: Retries need a budget\n---\n\nBound retries so a failing dependency is not hammered.\n".into(),
@@ -586,10 +559,9 @@ fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_
         .iter()
         .map(|(p, c)| (p.as_str(), c.as_str()))
         .collect();
-    write_files(&root, &files);
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("learnings/retry-budgets/index.html")).unwrap();
+    let site = Site::with(&files);
+    site.build_ok();
+    let page = site.page("learnings/retry-budgets/index.html");
     // The 100 most recent in full, with their wordings; the three oldest as links under 2021.
     assert_eq!(page.matches("<blockquote class=\"quote\">").count(), 100);
     assert!(page.contains("Wording 102 of the lesson") && !page.contains("Wording 2 of the"));
@@ -622,14 +594,12 @@ fn a_learning_taught_by_more_incidents_than_a_page_lists_names_the_earlier_ones_
         10
     );
     // The export still names every incident.
-    let learnings = read_json(&out.join("api/learnings.json"));
+    let learnings = read_json(&site.out.join("api/learnings.json"));
     assert_eq!(learnings[0]["incidents"].as_array().unwrap().len(), 103);
 }
 
 #[test]
 fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_links() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let pm = |id: &str, date: &str, learning: &str, action: &str| {
         format!(
             "---\nid: {id}\ntitle: Outage {id}\ndate: {date}\nlearnings:\n{learning}\
@@ -655,8 +625,7 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
         "  - id: retry-budgets\n    text: The web client retried without limit too.\n",
         "  - text: Bound retries in the web client with a retry budget so a failing dependency is not hammered\n    status: open\n",
     );
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/learnings/retry-budgets.md",
@@ -667,9 +636,8 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
             ("content/postmortems/pm-3.md", &c),
         ],
     );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("learnings/retry-budgets/index.html")).unwrap();
+    site.build_ok();
+    let page = site.page("learnings/retry-budgets/index.html");
     let section = |id: &str| {
         let start = page
             .find(&format!("aria-labelledby=\"{id}\""))
@@ -702,20 +670,20 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
     assert!(entry("PM-2").contains("linked by Hindsight"), "{taught}");
     assert!(!entry("PM-1").contains("linked by Hindsight"), "{taught}");
     // The overview counts the learnings that recurred after a fix: claims only.
-    let overview = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let overview = site.page("index.html");
     assert!(
         overview.contains("<strong>1</strong> recurred after an incident whose fix is now done"),
         "{overview}"
     );
     // An action item that Hindsight attached shows its learning, and says who linked it; the
     // export names it.
-    let incident = std::fs::read_to_string(out.join("incidents/PM-3/index.html")).unwrap();
+    let incident = site.page("incidents/PM-3/index.html");
     let actions = &incident[incident.find("id=\"actions-h\"").unwrap()..];
     assert!(
         actions.contains("learnings/retry-budgets/\">Retries need a budget</a> <span class=\"muted\">linked by Hindsight</span>"),
         "{actions}"
     );
-    let incidents = read_json(&out.join("api/incidents.json"));
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let pm3 = incidents
         .as_array()
         .unwrap()
@@ -727,10 +695,7 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
 
 #[test]
 fn the_default_reading_path_calls_only_incidents_of_a_known_severity_most_severe() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/a.md",
@@ -742,9 +707,8 @@ fn the_default_reading_path_calls_only_incidents_of_a_known_severity_most_severe
             ),
         ],
     );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("onboarding/index.html")).unwrap();
+    site.build_ok();
+    let page = site.page("onboarding/index.html");
     let step = |title: &str| {
         let at = page
             .find(title)
@@ -913,45 +877,33 @@ fn check_and_serve_do_not_warn_about_a_missing_base_url() {
 
 #[test]
 fn a_date_known_only_by_its_year_is_shown_as_the_year() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[(
-            "content/PM2020-003 - Disk full.md",
-            "# Disk full\n\nThe timeline says 20202-01-16, a typo: no date can be read.\n",
-        )],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("incidents/PM2020-003/index.html")).unwrap();
+    let site = Site::with(&[(
+        "content/PM2020-003 - Disk full.md",
+        "# Disk full\n\nThe timeline says 20202-01-16, a typo: no date can be read.\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/PM2020-003/index.html");
     assert!(
         page.contains("<time datetime=\"2020\">2020</time>"),
         "{page}"
     );
     assert!(!page.contains("2020-01-01"), "{page}");
     // The export keeps a full date, for sorting and scripts.
-    assert_eq!(exported(&out, "date"), ["2020-01-01"]);
+    assert_eq!(exported(&site.out, "date"), ["2020-01-01"]);
 }
 
 #[test]
 fn a_tag_service_or_severity_spelled_two_ways_is_shown_one_way_everywhere() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let post = |id: &str, sev: &str, tags: &str| {
         format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-01-0{}\nseverity: {sev}\nservices: [{tags}]\ntags: [{tags}]\n---\n# Outage\n\nIt broke.\n", &id[2..])
     };
-    write_files(
-        &root,
-        &[
-            ("content/a.md", &post("P-1", "sev1", "Payments")),
-            ("content/b.md", &post("P-2", "SEV1", "payments")),
-            ("content/c.md", &post("P-3", "Sev1", "payments, PAYMENTS")),
-        ],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    for inc in read_json(&out.join("api/incidents.json"))
+    let site = Site::with(&[
+        ("content/a.md", &post("P-1", "sev1", "Payments")),
+        ("content/b.md", &post("P-2", "SEV1", "payments")),
+        ("content/c.md", &post("P-3", "Sev1", "payments, PAYMENTS")),
+    ]);
+    site.build_ok();
+    for inc in read_json(&site.out.join("api/incidents.json"))
         .as_array()
         .unwrap()
     {
@@ -960,14 +912,14 @@ fn a_tag_service_or_severity_spelled_two_ways_is_shown_one_way_everywhere() {
         assert_eq!(inc["tags"], serde_json::json!(["payments"]), "{inc}");
         assert_eq!(inc["services"], serde_json::json!(["payments"]), "{inc}");
     }
-    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let feed = site.page("feed.xml");
     for odd in ["sev1", "Sev1", "Payments", "PAYMENTS"] {
         assert!(
             !feed.contains(&format!("term=\"{odd}\"")),
             "{odd} in the feed"
         );
     }
-    let page = std::fs::read_to_string(out.join("incidents/P-1/index.html")).unwrap();
+    let page = site.page("incidents/P-1/index.html");
     assert!(
         !page.contains(">Payments<") && !page.contains(">sev1<"),
         "{page}"
@@ -976,29 +928,23 @@ fn a_tag_service_or_severity_spelled_two_ways_is_shown_one_way_everywhere() {
 
 #[test]
 fn a_day_and_month_written_without_a_year_take_the_year_of_the_file_name_when_the_weekday_agrees() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            (
-                "content/2021-outage-payments.md",
-                "# Payments outage\n\nOn Tuesday 9 November the payment provider timed out.\n",
-            ),
-            (
-                "content/postmortem_2021.md",
-                "# Card declines\n\nCards were declined from Nov 9th until the evening.\n",
-            ),
-            // 9 November 2021 was a Tuesday, not a Monday: the year alone, as before.
-            (
-                "content/2021-search-down.md",
-                "# Search down\n\nOn Monday 9 November search returned nothing.\n",
-            ),
-        ],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let incidents = read_json(&out.join("api/incidents.json"));
+    let site = Site::with(&[
+        (
+            "content/2021-outage-payments.md",
+            "# Payments outage\n\nOn Tuesday 9 November the payment provider timed out.\n",
+        ),
+        (
+            "content/postmortem_2021.md",
+            "# Card declines\n\nCards were declined from Nov 9th until the evening.\n",
+        ),
+        // 9 November 2021 was a Tuesday, not a Monday: the year alone, as before.
+        (
+            "content/2021-search-down.md",
+            "# Search down\n\nOn Monday 9 November search returned nothing.\n",
+        ),
+    ]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let date_of = |id: &str| {
         incidents
             .as_array()
@@ -1013,12 +959,11 @@ fn a_day_and_month_written_without_a_year_take_the_year_of_the_file_name_when_th
     assert_eq!(date_of("2021-outage-payments"), "2021-11-09");
     assert_eq!(date_of("postmortem_2021"), "2021-11-09");
     assert_eq!(date_of("2021-search-down"), "2021-01-01");
-    let page =
-        std::fs::read_to_string(out.join("incidents/2021-outage-payments/index.html")).unwrap();
+    let page = site.page("incidents/2021-outage-payments/index.html");
     assert!(page.contains("<time datetime=\"2021-11-09\">"), "{page}");
 
     // check (which reads the dates before it forgets the text) says where each came from.
-    let (_, findings) = check_json(&root, &[]);
+    let (_, findings) = check_json(&site.root, &[]);
     let derived = |file: &str| {
         findings
             .iter()
@@ -1049,8 +994,6 @@ fn a_day_and_month_written_without_a_year_take_the_year_of_the_file_name_when_th
 
 #[test]
 fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_ones() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let body = "---\nid: HTML-1\ntitle: Sized images\ndate: 2024-01-05\n---\n\
         Inline <img src=\"img/inline.png\" width=\"400\"> image.\n\n\
         <p align=\"center\">\n  <IMG\n    WIDTH=600\n    SRC='img/block.png'>\n</p>\n\n\
@@ -1059,23 +1002,19 @@ fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_one
         See <a href=\"../runbooks/restore.pdf\">the runbook</a> and \
         <a href=\"2024-01-06-other.md#timeline\">the other one</a>.\n\n\
         <img src=\"data:image/png;base64,AAA=\"> <img src=//cdn.example.org/y.png>\n";
-    write_files(
-        &root,
-        &[
-            ("content/postmortems/2024-01-05-sized.md", body),
-            (
-                "content/postmortems/2024-01-06-other.md",
-                "---\nid: HTML-2\ntitle: Other\ndate: 2024-01-06\n---\n## Timeline\n\nText.\n",
-            ),
-            ("content/postmortems/img/inline.png", "png"),
-            ("content/postmortems/img/block.png", "png"),
-            ("content/postmortems/img/wide.png", "png"),
-            ("content/postmortems/img/narrow.png", "png"),
-            ("content/runbooks/restore.pdf", "pdf"),
-        ],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
+    let site = Site::with(&[
+        ("content/postmortems/2024-01-05-sized.md", body),
+        (
+            "content/postmortems/2024-01-06-other.md",
+            "---\nid: HTML-2\ntitle: Other\ndate: 2024-01-06\n---\n## Timeline\n\nText.\n",
+        ),
+        ("content/postmortems/img/inline.png", "png"),
+        ("content/postmortems/img/block.png", "png"),
+        ("content/postmortems/img/wide.png", "png"),
+        ("content/postmortems/img/narrow.png", "png"),
+        ("content/runbooks/restore.pdf", "pdf"),
+    ]);
+    site.build_ok();
     // Beside the page, as `![...](img/inline.png)` would be; outside its folder, under assets/.
     for file in [
         "incidents/HTML-1/img/inline.png",
@@ -1084,9 +1023,9 @@ fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_one
         "incidents/HTML-1/img/narrow.png",
         "assets/runbooks/restore.pdf",
     ] {
-        assert!(out.join(file).is_file(), "{file} was not copied");
+        assert!(site.out.join(file).is_file(), "{file} was not copied");
     }
-    let page = std::fs::read_to_string(out.join("incidents/HTML-1/index.html")).unwrap();
+    let page = site.page("incidents/HTML-1/index.html");
     for html in [
         "<img src=\"img/inline.png\" width=\"400\">",
         "<IMG\n    WIDTH=600\n    SRC='img/block.png'>",
@@ -1103,24 +1042,18 @@ fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_one
 
 #[test]
 fn an_empty_file_is_published_nowhere_and_the_build_warns_naming_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            ("content/own.md", &postmortem("OWN-1", "Our own")),
-            ("content/2024-01-07-empty.md", ""),
-            ("content/2024-01-08-blank.md", "\n  \n\t\n"),
-            ("content/2024-01-09-bare.md", "---\n# to do\n---\n\n"),
-            // Front matter and no text yet: a deliberate stub, still a postmortem.
-            (
-                "content/2024-01-10-stub.md",
-                "---\nid: STUB-1\ntitle: Stub\n---\n",
-            ),
-        ],
-    );
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+    let site = Site::with(&[
+        ("content/own.md", &postmortem("OWN-1", "Our own")),
+        ("content/2024-01-07-empty.md", ""),
+        ("content/2024-01-08-blank.md", "\n  \n\t\n"),
+        ("content/2024-01-09-bare.md", "---\n# to do\n---\n\n"),
+        // Front matter and no text yet: a deliberate stub, still a postmortem.
+        (
+            "content/2024-01-10-stub.md",
+            "---\nid: STUB-1\ntitle: Stub\n---\n",
+        ),
+    ]);
+    let o = site.build();
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     for name in ["2024-01-07-empty", "2024-01-08-blank", "2024-01-09-bare"] {
@@ -1130,14 +1063,14 @@ fn an_empty_file_is_published_nowhere_and_the_build_warns_naming_it() {
         );
     }
     assert!(!err.contains("2024-01-10-stub"), "{err}");
-    let mut ids = exported(&out, "id");
+    let mut ids = exported(&site.out, "id");
     ids.sort();
     assert_eq!(ids, ["OWN-1", "STUB-1"]);
     // Not a page, and not in the feed, the sitemap, the search index, a taxonomy or the export.
-    let mut titles = exported(&out, "title");
+    let mut titles = exported(&site.out, "title");
     titles.sort();
     assert_eq!(titles, ["Our own", "Stub"]);
-    for (path, bytes) in tree(&out) {
+    for (path, bytes) in tree(&site.out) {
         let text = String::from_utf8_lossy(&bytes);
         for name in ["2024-01-07-empty", "2024-01-08-blank", "2024-01-09-bare"] {
             assert!(
@@ -1150,31 +1083,25 @@ fn an_empty_file_is_published_nowhere_and_the_build_warns_naming_it() {
 
 #[test]
 fn source_links_and_image_paths_are_percent_encoded_segment_by_segment() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            (
-                "hindsight.toml",
-                "repository_url = \"https://github.com/org/repo/blob/main/\"\n",
-            ),
-            (
-                "content/PM2024-050 - C# build broke?.md",
-                "# C# build broke\n\nThe graph: ![cpu](<100% CPU.png>)\n",
-            ),
-            (
-                "content/PM2024-051 - 100% CPU & more.md",
-                "# CPU at 100%\n\nIt spun.\n",
-            ),
-            ("content/100% CPU.png", "not really a PNG"),
-        ],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "repository_url = \"https://github.com/org/repo/blob/main/\"\n",
+        ),
+        (
+            "content/PM2024-050 - C# build broke?.md",
+            "# C# build broke\n\nThe graph: ![cpu](<100% CPU.png>)\n",
+        ),
+        (
+            "content/PM2024-051 - 100% CPU & more.md",
+            "# CPU at 100%\n\nIt spun.\n",
+        ),
+        ("content/100% CPU.png", "not really a PNG"),
+    ]);
+    site.build_ok();
     // Tera escapes `/` and `&` in attributes; the browser reads them back.
     let href_of = |id: &str| {
-        let page = std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+        let page = site.page(&format!("incidents/{id}/index.html"));
         page.replace("&#x2F;", "/").replace("&amp;", "&")
     };
     let a = href_of("PM2024-050");
@@ -1185,7 +1112,7 @@ fn source_links_and_image_paths_are_percent_encoded_segment_by_segment() {
         "{a}"
     );
     assert!(a.contains("src=\"100%25%20CPU.png\""), "{a}");
-    assert!(out.join("incidents/PM2024-050/100% CPU.png").is_file());
+    assert!(site.out.join("incidents/PM2024-050/100% CPU.png").is_file());
     let b = href_of("PM2024-051");
     assert!(
         b.contains(
@@ -1197,25 +1124,19 @@ fn source_links_and_image_paths_are_percent_encoded_segment_by_segment() {
 
 #[test]
 fn control_characters_pasted_from_a_terminal_never_reach_a_page_the_feed_or_the_sitemap() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
-            (
-                "content/PM2024-001 - Deploys failed.md",
-                "---\ntitle: \"\x1b[31mERROR\x1b[0m on every deploy\"\ndate: 2024-03-02\n\
+    let site = Site::with(&[
+        ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
+        (
+            "content/PM2024-001 - Deploys failed.md",
+            "---\ntitle: \"\x1b[31mERROR\x1b[0m on every deploy\"\ndate: 2024-03-02\n\
                  summary: The log rang the bell\x07 and said \x1b[1;31mFAILED\x1b[0m.\n\
                  tags: [\"ci\x01\"]\n---\n\
                  # Deploys failed\n\n## Summary\n\nThe log said \x1b[31mERROR\x1b[0m\x0b on each \
                  run.\n\n## Learnings\n\n- Logs \x1b[33mpasted\x1b[0m with colours hide the \
                  words.\n\n```\n\x1b[32mok\x1b[0m\x08\n```\n",
-            ),
-        ],
-    );
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+        ),
+    ]);
+    let o = site.build();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("control-character"),
@@ -1224,7 +1145,7 @@ fn control_characters_pasted_from_a_terminal_never_reach_a_page_the_feed_or_the_
     );
     let forbidden = |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}');
     let mut text_files = 0;
-    for (path, bytes) in tree(&out) {
+    for (path, bytes) in tree(&site.out) {
         if !(path.ends_with(".html")
             || path.ends_with(".xml")
             || path.ends_with(".json")
@@ -1260,7 +1181,7 @@ fn control_characters_pasted_from_a_terminal_never_reach_a_page_the_feed_or_the_
         }
     }
     assert!(text_files > 10);
-    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let feed = site.page("feed.xml");
     assert!(
         feed.contains("<title>ERROR on every deploy</title>"),
         "{feed}"
@@ -1269,15 +1190,13 @@ fn control_characters_pasted_from_a_terminal_never_reach_a_page_the_feed_or_the_
         feed.contains("<summary>The log rang the bell and said FAILED.</summary>"),
         "{feed}"
     );
-    let page = std::fs::read_to_string(out.join("incidents/PM2024-001/index.html")).unwrap();
+    let page = site.page("incidents/PM2024-001/index.html");
     assert!(page.contains("The log said ERROR on each run."), "{page}");
     assert!(page.contains("Logs pasted with colours"), "{page}");
 }
 
 #[test]
 fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_like_images() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let body = "---\nid: MEDIA-1\ntitle: Recorded\ndate: 2024-01-05\n---\n\
         <video src=\"rec/failover.mp4\" poster=\"rec/poster.png\" controls></video>\n\n\
         <video controls>\n  <source src=\"rec/failover.webm\" type=\"video/webm\">\n  \
@@ -1286,22 +1205,18 @@ fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_lik
         <iframe src=\"graphs/dashboard.html\" width=\"800\"></iframe>\n\n\
         <object data=\"graphs/flame.svg\"></object> <embed src=\"graphs/trace.pdf\">\n\n\
         <video src=\"https://example.org/remote.mp4\"></video>\n";
-    write_files(
-        &root,
-        &[
-            ("content/postmortems/2024-01-05-recorded.md", body),
-            ("content/postmortems/rec/failover.mp4", "mp4"),
-            ("content/postmortems/rec/poster.png", "png"),
-            ("content/postmortems/rec/failover.webm", "webm"),
-            ("content/postmortems/rec/captions.vtt", "WEBVTT"),
-            ("content/calls/bridge.ogg", "ogg"),
-            ("content/postmortems/graphs/dashboard.html", "<p>graphs</p>"),
-            ("content/postmortems/graphs/flame.svg", "<svg/>"),
-            ("content/postmortems/graphs/trace.pdf", "pdf"),
-        ],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
+    let site = Site::with(&[
+        ("content/postmortems/2024-01-05-recorded.md", body),
+        ("content/postmortems/rec/failover.mp4", "mp4"),
+        ("content/postmortems/rec/poster.png", "png"),
+        ("content/postmortems/rec/failover.webm", "webm"),
+        ("content/postmortems/rec/captions.vtt", "WEBVTT"),
+        ("content/calls/bridge.ogg", "ogg"),
+        ("content/postmortems/graphs/dashboard.html", "<p>graphs</p>"),
+        ("content/postmortems/graphs/flame.svg", "<svg/>"),
+        ("content/postmortems/graphs/trace.pdf", "pdf"),
+    ]);
+    site.build_ok();
     for file in [
         "incidents/MEDIA-1/rec/failover.mp4",
         "incidents/MEDIA-1/rec/poster.png",
@@ -1312,9 +1227,9 @@ fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_lik
         "incidents/MEDIA-1/graphs/flame.svg",
         "incidents/MEDIA-1/graphs/trace.pdf",
     ] {
-        assert!(out.join(file).is_file(), "{file} was not copied");
+        assert!(site.out.join(file).is_file(), "{file} was not copied");
     }
-    let page = std::fs::read_to_string(out.join("incidents/MEDIA-1/index.html")).unwrap();
+    let page = site.page("incidents/MEDIA-1/index.html");
     for html in [
         "<video src=\"rec/failover.mp4\" poster=\"rec/poster.png\" controls>",
         "<source src=\"rec/failover.webm\" type=\"video/webm\">",
@@ -1331,8 +1246,6 @@ fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_lik
 
 #[test]
 fn an_empty_learning_file_is_no_learning_and_a_citation_of_it_is_an_unknown_learning() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let cites = |id: &str| {
         format!(
             "---\nid: CITE-1\ntitle: Cites\ndate: 2024-01-02\nlearnings:\n  - id: {id}\n    \
@@ -1340,17 +1253,14 @@ fn an_empty_learning_file_is_no_learning_and_a_citation_of_it_is_an_unknown_lear
              # Cites\n\n## Summary\n\nIt broke.\n"
         )
     };
-    write_files(
-        &root,
-        &[
-            ("content/cites.md", &cites("empty")),
-            ("content/learnings/empty.md", ""),
-            ("content/learnings/blank.md", " \n\t\n"),
-            // Front matter and no text yet: a deliberate stub, still a learning.
-            ("content/learnings/stub.md", "---\ntitle: Stub\n---\n"),
-        ],
-    );
-    let (_, findings) = check_json(&root, &[]);
+    let site = Site::with(&[
+        ("content/cites.md", &cites("empty")),
+        ("content/learnings/empty.md", ""),
+        ("content/learnings/blank.md", " \n\t\n"),
+        // Front matter and no text yet: a deliberate stub, still a learning.
+        ("content/learnings/stub.md", "---\ntitle: Stub\n---\n"),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
     let rules = |file: &str| -> Vec<(&str, u64)> {
         findings
             .iter()
@@ -1365,8 +1275,7 @@ fn an_empty_learning_file_is_no_learning_and_a_citation_of_it_is_an_unknown_lear
         "{findings:#?}"
     );
     // The build refuses a citation of a learning that is not there, as for any unknown id.
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+    let o = site.build();
     let err = stderr(&o);
     assert!(!o.status.success(), "{err}");
     assert!(err.contains("unknown canonical learning `empty`"), "{err}");
@@ -1378,40 +1287,34 @@ fn an_empty_learning_file_is_no_learning_and_a_citation_of_it_is_an_unknown_lear
         );
     }
     // Cited by no one, an empty learning has no page; a stub has one.
-    write_files(&root, &[("content/cites.md", &cites("stub"))]);
-    build_ok(&root, &out);
+    write_files(&site.root, &[("content/cites.md", &cites("stub"))]);
+    site.build_ok();
     for name in ["empty", "blank"] {
-        assert!(!out.join(format!("learnings/{name}")).exists());
+        assert!(!site.out.join(format!("learnings/{name}")).exists());
     }
-    assert!(out.join("learnings/stub/index.html").is_file());
-    let learnings = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+    assert!(site.out.join("learnings/stub/index.html").is_file());
+    let learnings = site.page("learnings/index.html");
     assert!(!learnings.contains("learnings/empty/"), "{learnings}");
 }
 
 #[test]
 fn control_characters_written_as_yaml_escapes_in_front_matter_never_reach_the_site() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
-            (
-                "content/PM2024-002 - Escapes.md",
-                "---\ntitle: \"Outage \\e[31mred\\e[0m alert\"\ndate: 2024-03-02\n\
+    let site = Site::with(&[
+        ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
+        (
+            "content/PM2024-002 - Escapes.md",
+            "---\ntitle: \"Outage \\e[31mred\\e[0m alert\"\ndate: 2024-03-02\n\
                  summary: \"The pager rang\\x07 twice\"\n\
                  tags: [\"ci\\u0001\", db]\n\
                  learnings:\n  - text: \"Colours \\x1b[33mhide\\x1b[0m words\"\n\
                  action_items:\n  - text: \"Strip\\x1b[0m colours\"\n    owner: \"ops\\x7f\"\n---\n\
                  # Escapes\n\n## Summary\n\nText.\n",
-            ),
-        ],
-    );
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+        ),
+    ]);
+    let o = site.build();
     assert!(o.status.success(), "{}", stderr(&o));
     let forbidden = |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}');
-    for (path, bytes) in tree(&out) {
+    for (path, bytes) in tree(&site.out) {
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
@@ -1422,14 +1325,14 @@ fn control_characters_written_as_yaml_escapes_in_front_matter_never_reach_the_si
             assert!(!text.contains(gone), "{path} holds {gone}: {text}");
         }
     }
-    let api = read_json(&out.join("api/incidents.json"));
+    let api = read_json(&site.out.join("api/incidents.json"));
     let text = api.to_string();
     for kept in ["Outage red alert", "The pager rang twice", "\"ci\""] {
         assert!(text.contains(kept), "{kept} not in {text}");
     }
-    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let feed = site.page("feed.xml");
     assert!(feed.contains("<title>Outage red alert</title>"), "{feed}");
-    let page = std::fs::read_to_string(out.join("incidents/PM2024-002/index.html")).unwrap();
+    let page = site.page("incidents/PM2024-002/index.html");
     assert!(page.contains("Colours hide words"), "{page}");
     assert!(stderr(&o).contains("control-character"), "{}", stderr(&o));
 }
@@ -1580,25 +1483,19 @@ fn links_written_for_githubs_heading_anchors_lead_to_the_headings_in_the_site() 
 
 #[test]
 fn control_characters_written_as_character_references_in_the_body_never_reach_the_site() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[
-            ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
-            (
-                "content/PM2024-003 - References.md",
-                "---\ndate: 2024-03-02\n---\n# References\n\n\
+    let site = Site::with(&[
+        ("hindsight.toml", "base_url = \"https://example.org/\"\n"),
+        (
+            "content/PM2024-003 - References.md",
+            "---\ndate: 2024-03-02\n---\n# References\n\n\
                  The log said &#x1b;[31mERROR&#x1b;[0m and rang&#7; twice&#x85;, \
                  [see](https://example.org/ \"bell&#7;\").\n\n\
                  ## Heading &#x1b;[1mbold&#x1b;[0m &#xFFFE;here\n\nText.\n\n\
                  ## Learnings\n\n- Colours &#x1b;[33mhide&#x1b;[0m words&#127;\n\n\
                  ## Action items\n\n- [ ] Strip&#x9b; colours (owner: ops)\n",
-            ),
-        ],
-    );
-    let out = tmp.path().join("public");
-    let o = build(&root, &out);
+        ),
+    ]);
+    let o = site.build();
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("control-character")
@@ -1608,7 +1505,7 @@ fn control_characters_written_as_character_references_in_the_body_never_reach_th
     );
     let forbidden = |c: char| matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}');
     let mut files = 0;
-    for (path, bytes) in tree(&out) {
+    for (path, bytes) in tree(&site.out) {
         let Ok(text) = String::from_utf8(bytes) else {
             continue;
         };
@@ -1623,7 +1520,7 @@ fn control_characters_written_as_character_references_in_the_body_never_reach_th
         }
     }
     assert!(files > 10);
-    let page = std::fs::read_to_string(out.join("incidents/PM2024-003/index.html")).unwrap();
+    let page = site.page("incidents/PM2024-003/index.html");
     for kept in [
         "The log said ERROR and rang twice",
         "title=\"bell\"",
@@ -1633,13 +1530,13 @@ fn control_characters_written_as_character_references_in_the_body_never_reach_th
     ] {
         assert!(page.contains(kept), "{kept} not in {page}");
     }
-    let api = read_json(&out.join("api/incidents.json")).to_string();
+    let api = read_json(&site.out.join("api/incidents.json")).to_string();
     for kept in ["Colours hide words", "Strip colours"] {
         assert!(api.contains(kept), "{kept} not in {api}");
     }
     // The feed is well-formed: every tag closes in order (a control character would make
     // it ill-formed too, and is checked above).
-    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let feed = site.page("feed.xml");
     let tags = regex::Regex::new(r"<(/?)([A-Za-z:]+)[^>]*?(/?)>").unwrap();
     let mut open = Vec::new();
     for t in tags.captures_iter(&feed) {
@@ -1695,26 +1592,20 @@ fn repository_files_without_an_extension_beside_postmortems_at_the_root_are_not_
 
 #[test]
 fn tags_and_services_that_only_punctuation_or_a_plus_or_sharp_tells_apart_get_pages_of_their_own() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
     let post = |n: u32, services: &str, tags: &str| {
         format!("---\ndate: 2024-03-0{n}\nservices: {services}\ntags: {tags}\n---\n# Outage {n}\n\nText.\n")
     };
-    write_files(
-        &root,
-        &[
-            ("content/a.md", &post(1, r#"[".."]"#, "[C++, Kubernetes]")),
-            ("content/b.md", &post(2, "[section]", "[C, kubernetes]")),
-            (
-                "content/c.md",
-                &post(3, r#"["?"]"#, "[c#, g++, \"#oncall\"]"),
-            ),
-        ],
-    );
-    let out = tmp.path().join("site");
-    build_ok(&root, &out);
+    let site = Site::with(&[
+        ("content/a.md", &post(1, r#"[".."]"#, "[C++, Kubernetes]")),
+        ("content/b.md", &post(2, "[section]", "[C, kubernetes]")),
+        (
+            "content/c.md",
+            &post(3, r#"["?"]"#, "[c#, g++, \"#oncall\"]"),
+        ),
+    ]);
+    site.build_ok();
     let terms = |kind: &str| {
-        let mut v: Vec<String> = std::fs::read_dir(out.join(kind))
+        let mut v: Vec<String> = std::fs::read_dir(site.out.join(kind))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n != "index.html")
@@ -1735,15 +1626,13 @@ fn tags_and_services_that_only_punctuation_or_a_plus_or_sharp_tells_apart_get_pa
         ]
     );
     // The incident page links each term to its own page.
-    let page = std::fs::read_to_string(out.join("incidents/a/index.html")).unwrap();
+    let page = site.page("incidents/a/index.html");
     assert!(page.contains("services/_2e2e/"), "{page}");
     assert!(page.contains("tags/c-plus-plus/"), "{page}");
 }
 
 #[test]
 fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middle_ones() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
     // Detected after 1 h and 3 h, resolved after 2 h and 4 h: medians 2 h and 3 h.
     let post = |n: u32, detected: &str, resolved: &str| {
         format!(
@@ -1752,16 +1641,12 @@ fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middl
              ---\n# Outage {n}\n\nText.\n"
         )
     };
-    write_files(
-        &root,
-        &[
-            ("content/a.md", &post(1, "11:00", "12:00")),
-            ("content/b.md", &post(2, "13:00", "14:00")),
-        ],
-    );
-    let out = tmp.path().join("site");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    let site = Site::with(&[
+        ("content/a.md", &post(1, "11:00", "12:00")),
+        ("content/b.md", &post(2, "13:00", "14:00")),
+    ]);
+    site.build_ok();
+    let page = site.page("stats/index.html");
     assert!(
         page.contains("<td>2</td><td>2 h</td><td>3 h</td>"),
         "{page}"
@@ -1814,8 +1699,6 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
 
 #[test]
 fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after_a_done_fix() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let pm = |id: &str, date: &str, action: &str| {
         format!(
             "---\nid: {id}\ntitle: Outage {id}\ndate: {date}\nlearnings:\n  - id: lesson-a\n    text: Lesson A in the words of {id}.\n{action}---\n\nWhat happened.\n"
@@ -1826,23 +1709,19 @@ fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after
         "2024-01-10",
         "action_items:\n  - text: Fix it for good\n    status: done\n    due: 2024-12-31\n    learning: lesson-a\n",
     );
-    write_files(
-        &root,
-        &[
-            (
-                "content/learnings/lesson-a.md",
-                "---\ntitle: Lesson A\n---\n\nWhat lesson A says.\n",
-            ),
-            ("content/postmortems/inc-1.md", &first),
-            (
-                "content/postmortems/inc-2.md",
-                &pm("INC-2", "2024-03-01", ""),
-            ),
-        ],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    let site = Site::with(&[
+        (
+            "content/learnings/lesson-a.md",
+            "---\ntitle: Lesson A\n---\n\nWhat lesson A says.\n",
+        ),
+        ("content/postmortems/inc-1.md", &first),
+        (
+            "content/postmortems/inc-2.md",
+            &pm("INC-2", "2024-03-01", ""),
+        ),
+    ]);
+    site.build_ok();
+    let page = |path: &str| site.page(path);
     // INC-1's action item was due at the end of the year: nothing says it was done before
     // INC-2, so nothing says INC-2 recurred after it was.
     let learning = page("learnings/lesson-a/index.html");
@@ -1854,13 +1733,13 @@ fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after
     // An incident after the due date did recur after an incident whose action item is done,
     // and the page says so in those words.
     write_files(
-        &root,
+        &site.root,
         &[(
             "content/postmortems/inc-3.md",
             &pm("INC-3", "2025-02-01", ""),
         )],
     );
-    build_ok(&root, &out);
+    site.build_ok();
     let learning = page("learnings/lesson-a/index.html");
     let start = learning.find("id=\"recurred-h\"").expect("a recurrence");
     let warning = &learning[start..learning[start..].find("</section>").unwrap() + start];
@@ -1877,10 +1756,7 @@ fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after
 
 #[test]
 fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/postmortems/deep.md",
@@ -1894,10 +1770,9 @@ fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_
             ),
         ],
     );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
+    site.build_ok();
     let page = |id: &str| {
-        let page = std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+        let page = site.page(&format!("incidents/{id}/index.html"));
         let body = &page[page.find("class=\"prose postmortem\"").unwrap()..];
         (
             page.clone(),
@@ -1990,27 +1865,9 @@ fn an_incident_linked_to_a_learning_only_by_an_action_item_is_not_said_to_have_l
     assert!(!pm2024_003.contains("same learning: "), "{pm2024_003}");
 }
 
-/// The text of some HTML, its tags left out.
-fn html_text(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 #[test]
 fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from_those_that_only_address_it(
 ) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
     let mut files: Vec<(String, String)> = vec![(
         "content/learnings/retry.md".into(),
         "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n".into(),
@@ -2032,9 +1889,9 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    write_files(&root, &files);
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("incidents/PM-08/index.html")).unwrap();
+    let site = Site::with(&files);
+    site.build_ok();
+    let page = site.page("incidents/PM-08/index.html");
     let learned = &page[page.find("id=\"learned-h\"").unwrap()..];
     let learned = html_text(&learned[..learned.find("</section>").unwrap()]);
     assert!(
@@ -2052,21 +1909,14 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
         "{learned}"
     );
     // The learning's own page and the index count the three apart too.
-    let squeeze = |path: &str| {
-        let html = std::fs::read_to_string(out.join(path)).unwrap();
-        html_text(&html)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let page = squeeze("learnings/retry/index.html");
+    let page = site.text("learnings/retry/index.html");
     assert!(
         page.contains(
             "Learning · in 12 incidents: learned in 9, addressed only by an action item in 3"
         ),
         "{page}"
     );
-    let index = squeeze("learnings/index.html");
+    let index = site.text("learnings/index.html");
     assert!(
         index.contains("3 of the 12 only through an action item"),
         "{index}"
@@ -2076,9 +1926,6 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
 #[test]
 fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_one_that_only_addressed_it(
 ) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
     let incident = |k: u32, links: &str| {
         format!(
             "---\nid: PM-0{k}\ntitle: Outage {k}\ndate: 2020-0{k}-01\n{links}---\n\nBody {k}.\n"
@@ -2100,10 +1947,9 @@ fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_on
         "content/learnings/retry.md",
         "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n",
     ));
-    write_files(&root, &files);
-    build_ok(&root, &out);
-    let page = html_text(&std::fs::read_to_string(out.join("onboarding/index.html")).unwrap());
-    let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let site = Site::with(&files);
+    site.build_ok();
+    let page = site.text("onboarding/index.html");
     assert!(
         page.contains("Learned in 2 incidents; action items of 1 more address it."),
         "{page}"
@@ -2117,23 +1963,17 @@ fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_on
 
 #[test]
 fn an_owner_and_due_date_in_parentheses_after_a_derived_action_item_are_exported_without_them() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[(
-            "content/2025-08-07-ingress-class-removal.md",
-            "# Ingress class removal\n\n## Summary\n\nVans stopped reporting.\n\n## Action items\n\n\
+    let site = Site::with(&[(
+        "content/2025-08-07-ingress-class-removal.md",
+        "# Ingress class removal\n\n## Summary\n\nVans stopped reporting.\n\n## Action items\n\n\
              - [x] Reinstall the legacy controller (team-platform)\n\
              - [ ] Record the owner of old tickets (team-platform, due 2025-10-31)\n\
              - [ ] Page on telematics updates below half the baseline (due 2025-09-30)\n\
              - [ ] Add a dashboard (e.g. Grafana)\n\
              - [ ] Move the alerts (AWS)\n",
-        )],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let incidents = read_json(&out.join("api/incidents.json"));
+    )]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let items: Vec<(String, String, String, String)> = incidents[0]["action_items"]
         .as_array()
         .unwrap()
@@ -2175,20 +2015,14 @@ fn an_owner_and_due_date_in_parentheses_after_a_derived_action_item_are_exported
 
 #[test]
 fn a_heading_never_takes_an_id_of_the_pages_raw_html_and_its_links_follow_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
-        &[(
-            "content/postmortems/rollback.md",
-            "---\nid: RB-1\ntitle: Rollback\ndate: 2024-03-01\n---\n\n# Rollback\n\n## Summary\n\n\
+    let site = Site::with(&[(
+        "content/postmortems/rollback.md",
+        "---\nid: RB-1\ntitle: Rollback\ndate: 2024-03-01\n---\n\n# Rollback\n\n## Summary\n\n\
              <a id=\"rollback\"></a>What happened.\n\n## Rollback {#rollback}\n\nText.\n\n\
              ## Steps\n\n<div id=\"steps\">One.</div>\n",
-        )],
-    );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("incidents/RB-1/index.html")).unwrap();
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/RB-1/index.html");
     // Each id is on one element: the raw HTML keeps its ids, the headings are told apart.
     for id in ["rollback", "steps", "rollback-1", "steps-1"] {
         assert_eq!(
@@ -2213,10 +2047,7 @@ fn a_heading_never_takes_an_id_of_the_pages_raw_html_and_its_links_follow_it() {
 
 #[test]
 fn a_canonical_learnings_links_lead_to_pages_and_its_images_are_copied_beside_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/incidents/disk.md",
@@ -2232,33 +2063,32 @@ fn a_canonical_learnings_links_lead_to_pages_and_its_images_are_copied_beside_it
             ("content/index.md", "# Welcome\n\n![Home](home.png)\n"),
         ],
     );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("learnings/own-it/index.html")).unwrap();
+    site.build_ok();
+    let page = site.page("learnings/own-it/index.html");
     assert!(
         page.contains("<a href=\"../../incidents/PM2024-001/#timeline\">the timeline</a>"),
         "{page}"
     );
     assert!(page.contains("<img src=\"owners.png\""), "{page}");
     assert_eq!(
-        std::fs::read(out.join("learnings/own-it/owners.png")).unwrap(),
+        std::fs::read(site.out.join("learnings/own-it/owners.png")).unwrap(),
         b"png"
     );
     // The overview intro's image too, under assets/.
-    let overview = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let overview = site.page("index.html");
     assert!(
         overview.contains("<img src=\"assets/home.png\""),
         "{overview}"
     );
-    assert_eq!(std::fs::read(out.join("assets/home.png")).unwrap(), b"png");
+    assert_eq!(
+        std::fs::read(site.out.join("assets/home.png")).unwrap(),
+        b"png"
+    );
 }
 
 #[test]
 fn an_object_or_an_embed_of_a_postmortem_shows_its_page_as_an_iframe_does() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/disk.md",
@@ -2273,9 +2103,8 @@ fn an_object_or_an_embed_of_a_postmortem_shows_its_page_as_an_iframe_does() {
             ),
         ],
     );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("incidents/PM2024-002/index.html")).unwrap();
+    site.build_ok();
+    let page = site.page("incidents/PM2024-002/index.html");
     assert!(
         page.contains("<object data=\"../../incidents/PM2024-001/#timeline\" width=\"600\">"),
         "{page}"
@@ -2285,13 +2114,11 @@ fn an_object_or_an_embed_of_a_postmortem_shows_its_page_as_an_iframe_does() {
         "{page}"
     );
     // No Markdown file is copied into the site.
-    assert!(!out.join("incidents/PM2024-002/disk.md").exists());
+    assert!(!site.out.join("incidents/PM2024-002/disk.md").exists());
 }
 
 #[test]
 fn front_matter_severities_that_differ_in_case_spaces_or_punctuation_are_one_level_of_the_scale() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
     let post = |n: usize, sev: &str| {
         format!("---\nid: P-{n}\ntitle: Outage {n}\ndate: 2024-01-0{n}\nseverity: {sev}\n---\n# Outage\n\nIt broke.\n")
     };
@@ -2305,23 +2132,22 @@ fn front_matter_severities_that_differ_in_case_spaces_or_punctuation_are_one_lev
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    write_files(&root, &files);
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
+    let site = Site::with(&files);
+    site.build_ok();
     // One page, named as the scale spells the level.
-    let pages: Vec<String> = std::fs::read_dir(out.join("severity"))
+    let pages: Vec<String> = std::fs::read_dir(site.out.join("severity"))
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(pages, ["sev2"]);
-    let term = std::fs::read_to_string(out.join("severity/sev2/index.html")).unwrap();
+    let term = site.page("severity/sev2/index.html");
     for n in 1..=spellings.len() {
         assert!(term.contains(&format!("Outage {n}")), "{term}");
     }
-    assert_eq!(exported(&out, "severity"), ["SEV2"; 5]);
-    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert_eq!(exported(&site.out, "severity"), ["SEV2"; 5]);
+    let feed = site.page("feed.xml");
     assert_eq!(
         feed.matches("<category term=\"SEV2\"/>").count(),
         5,
@@ -2334,7 +2160,7 @@ fn front_matter_severities_that_differ_in_case_spaces_or_punctuation_are_one_lev
         );
     }
     // The search page's severity filter: one value, counted five times.
-    let index = read_json(&out.join("search/index.json"));
+    let index = read_json(&site.out.join("search/index.json"));
     assert_eq!(
         index["filters"]["severity"],
         serde_json::json!([["SEV2", 5]]),
@@ -2344,10 +2170,7 @@ fn front_matter_severities_that_differ_in_case_spaces_or_punctuation_are_one_lev
 
 #[test]
 fn a_severity_off_the_scale_fails_the_build_as_check_does_and_never_gets_a_page_of_its_own() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/a.md",
@@ -2359,30 +2182,29 @@ fn a_severity_off_the_scale_fails_the_build_as_check_does_and_never_gets_a_page_
             ),
         ],
     );
-    let out = tmp.path().join("public");
     // By default an error, in `build` as in `check`: at the value, as written.
-    let o = build(&root, &out);
+    let o = site.build();
     assert!(!o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("unknown-severity"), "{err}");
     assert!(err.contains("unknown severity `P1`"), "{err}");
     assert!(err.contains("content/a.md:5:11"), "{err}");
     assert!(err.contains("SEV1, SEV2, SEV3, SEV4"), "{err}");
-    assert!(!out.exists());
+    assert!(!site.out.exists());
     // Lowered to a warning, the build warns the same and publishes no `P1` level.
     std::fs::write(
-        root.join("hindsight.toml"),
+        site.root.join("hindsight.toml"),
         "[check.rules]\nunknown-severity = \"warning\"\n",
     )
     .unwrap();
-    let o = build(&root, &out);
+    let o = site.build();
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("unknown severity `P1`"), "{err}");
     assert!(err.contains("content/a.md:5:11"), "{err}");
-    assert!(!out.join("severity/p1").exists());
-    assert!(out.join("severity/sev3/index.html").exists());
-    let incidents = read_json(&out.join("api/incidents.json"));
+    assert!(!site.out.join("severity/p1").exists());
+    assert!(site.out.join("severity/sev3/index.html").exists());
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let a = incidents
         .as_array()
         .unwrap()
@@ -2390,18 +2212,14 @@ fn a_severity_off_the_scale_fails_the_build_as_check_does_and_never_gets_a_page_
         .find(|i| i["id"] == "A-1")
         .unwrap();
     assert!(a["severity"].is_null(), "{a}");
-    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let feed = site.page("feed.xml");
     assert!(!feed.contains("term=\"P1\""), "{feed}");
 }
 
 #[test]
 fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to_be_open() {
     use serde_json::json;
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/learnings/retry.md",
@@ -2424,9 +2242,9 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
             ),
         ],
     );
-    build_ok(&root, &out);
+    site.build_ok();
     // The export says null, as for a missing owner or due date.
-    let incidents = read_json(&out.join("api/incidents.json"));
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let items = |id: &str| -> Vec<serde_json::Value> {
         incidents
             .as_array()
@@ -2462,7 +2280,7 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
         [json!(null), json!("open"), json!(null)]
     );
     // Its page says so, and never "Open".
-    let page = std::fs::read_to_string(out.join("incidents/PM-1/index.html")).unwrap();
+    let page = site.page("incidents/PM-1/index.html");
     let actions = html_text(&page[page.find("id=\"actions-h\"").unwrap()..]);
     assert!(
         actions.contains("Status not recorded\n  Page on retry storms"),
@@ -2470,7 +2288,7 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
     );
     assert_eq!(actions.matches("Open\n").count(), 1, "{actions}");
     // The action items page: open first, then those with no status, then done; with counts.
-    let list = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+    let list = site.page("action-items/index.html");
     let at = |s: &str| list.find(s).unwrap_or_else(|| panic!("{s} in {list}"));
     assert!(at("id=\"st-open\"") < at("id=\"st-unrecorded\""));
     assert!(at("id=\"st-unrecorded\"") < at("id=\"st-done\""));
@@ -2483,12 +2301,12 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
         "{list}"
     );
     // The home page and the statistics count them apart from the open ones.
-    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let home = site.page("index.html");
     assert!(
         home.contains("<strong>2</strong> open action items, 3 with no status recorded</a>"),
         "{home}"
     );
-    let stats = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    let stats = site.page("stats/index.html");
     assert!(
         stats.contains(
             "<strong>2</strong> open, 3 with no status recorded, 1 done, 0 won't fix action items"
@@ -2496,13 +2314,13 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
         "{stats}"
     );
     // So do the learning's row and its page.
-    let learnings = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+    let learnings = site.page("learnings/index.html");
     assert!(
         learnings
             .contains("<span class=\"actions-note\">1 action item with no status recorded</span>"),
         "{learnings}"
     );
-    let learning = std::fs::read_to_string(out.join("learnings/retry/index.html")).unwrap();
+    let learning = site.page("learnings/retry/index.html");
     assert!(
         learning.contains("<span class=\"status status-unrecorded\">Status not recorded</span>"),
         "{learning}"
@@ -2542,11 +2360,7 @@ fn the_dfds_corpus_whose_action_items_record_no_status_has_no_open_action_item()
 #[test]
 fn a_check_mark_in_a_status_cell_marks_an_action_item_done() {
     use serde_json::json;
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    write_files(
-        &root,
+    let site = Site::with(
         &[(
             "content/postmortems/2024-02-01-queue-stalled.md",
             "# Queue stalled\n\n## Lessons learned\n\n- Queues need an age alert.\n\n\
@@ -2557,8 +2371,8 @@ fn a_check_mark_in_a_status_cell_marks_an_action_item_done() {
              ## Follow-ups\n\n| Action | Done |\n|---|---|\n| Ten | ✅ |\n| Eleven | |\n",
         )],
     );
-    build_ok(&root, &out);
-    let incidents = read_json(&out.join("api/incidents.json"));
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let got: Vec<(String, serde_json::Value)> = incidents[0]["action_items"]
         .as_array()
         .unwrap()
@@ -2587,21 +2401,15 @@ fn a_check_mark_in_a_status_cell_marks_an_action_item_done() {
 
 #[test]
 fn an_owner_cell_drops_the_at_of_a_handle_as_the_end_of_a_list_item_does() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    let out = tmp.path().join("public");
-    write_files(
-        &root,
-        &[(
-            "content/postmortems/2024-02-01-queue-stalled.md",
-            "# Queue stalled\n\n## Lessons learned\n\n- Queues need an age alert.\n\n\
+    let site = Site::with(&[(
+        "content/postmortems/2024-02-01-queue-stalled.md",
+        "# Queue stalled\n\n## Lessons learned\n\n- Queues need an age alert.\n\n\
              ## Action items\n\n- Add an alert on queue age @alice\n\n\
              | Action | Owner |\n|---|---|\n| Write the runbook | @carol |\n\
              | Drain the queue | @bob, @dave |\n| Page the team | team@example.com |\n",
-        )],
-    );
-    build_ok(&root, &out);
-    let incidents = read_json(&out.join("api/incidents.json"));
+    )]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
     let owners: Vec<&str> = incidents[0]["action_items"]
         .as_array()
         .unwrap()
@@ -2610,7 +2418,7 @@ fn an_owner_cell_drops_the_at_of_a_handle_as_the_end_of_a_list_item_does() {
         .collect();
     assert_eq!(owners, ["alice", "carol", "bob, dave", "team@example.com"]);
     // One owner on the action items page, however it was written.
-    let list = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+    let list = site.page("action-items/index.html");
     assert!(!list.contains(">@"), "{list}");
 }
 
@@ -2737,10 +2545,7 @@ fn the_base_url_warning_points_at_no_line_that_did_not_give_the_value() {
 
 #[test]
 fn the_stats_page_ranks_services_by_count_and_counts_learnings_seen_once_among_all() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/learnings/own-what-you-run.md",
@@ -2756,9 +2561,8 @@ fn the_stats_page_ranks_services_by_count_and_counts_learnings_seen_once_among_a
             ),
         ],
     );
-    let out = tmp.path().join("site");
-    build_ok(&root, &out);
-    let page = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    site.build_ok();
+    let page = site.page("stats/index.html");
     // zulu (2 incidents) before alpha (1), although alpha comes first by name.
     let services = &page[page.find("Services (top 15)").unwrap()..];
     assert!(
@@ -2779,11 +2583,8 @@ fn the_stats_page_ranks_services_by_count_and_counts_learnings_seen_once_among_a
 #[test]
 fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_and_show_their_source(
 ) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("kb");
     let stats = "## Stats\n\n- Category: Kubernetes\n- Time to detection: 7 hours\n- Time to recovery: 1h 30m [^1]\n\n[^1]: From the start.\n";
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/a.md",
@@ -2801,10 +2602,8 @@ fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_an
             ),
         ],
     );
-    let out = tmp.path().join("site");
-    build_ok(&root, &out);
-    let page =
-        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+    site.build_ok();
+    let page = |id: &str| site.page(&format!("incidents/{id}/index.html"));
     let a = page("a");
     assert!(
         a.contains("<dt>Time to detect</dt><dd>7 h <span class=\"muted\">(as stated under <a href=\"#stats\">Stats</a>: “Time to detection: 7 hours”)</span></dd>"),
@@ -2818,7 +2617,7 @@ fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_an
         !c.contains("<dt>Time to detect</dt>") && !c.contains("<dt>Duration</dt>"),
         "{c}"
     );
-    let stats = std::fs::read_to_string(out.join("stats/index.html")).unwrap();
+    let stats = site.page("stats/index.html");
     assert!(
         stats.contains("<td>1</td><td>7 h</td><td>1 h 30 min</td>"),
         "{stats}"

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use tempfile::TempDir;
+
 /// The `hindsight` binary built for these tests.
 pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_hindsight"))
@@ -136,4 +138,81 @@ pub fn check_json(root: &Path, extra: &[&str]) -> (Option<i32>, Vec<serde_json::
     let v: serde_json::Value = serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&o.stdout)));
     (o.status.code(), v.as_array().unwrap().clone())
+}
+
+/// A site in a fresh temporary folder: its sources in `root`, its build output in `out`.
+/// Both go away with the `Site`.
+pub struct Site {
+    _tmp: TempDir,
+    pub root: PathBuf,
+    pub out: PathBuf,
+}
+
+impl Site {
+    /// An empty site: `root` and `out` are named but not made.
+    pub fn empty() -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let out = tmp.path().join("public");
+        Site {
+            _tmp: tmp,
+            root,
+            out,
+        }
+    }
+
+    /// A site made of `files` (path under `root`, text).
+    pub fn with(files: &[(&str, &str)]) -> Site {
+        let site = Site::empty();
+        write_files(&site.root, files);
+        site
+    }
+
+    /// A copy of the fixture `name` under tests/fixtures.
+    pub fn fixture(name: &str) -> Site {
+        let site = Site::empty();
+        copy_tree(&fixture(name), &site.root);
+        site
+    }
+
+    /// Runs `hindsight build --quiet` of `root` into `out`.
+    pub fn build(&self) -> Output {
+        build(&self.root, &self.out)
+    }
+
+    /// Builds and fails the test with the build's stderr when it does not succeed.
+    pub fn build_ok(&self) -> &Site {
+        build_ok(&self.root, &self.out);
+        self
+    }
+
+    /// The text of the file at `path` under `out`.
+    pub fn page(&self, path: &str) -> String {
+        std::fs::read_to_string(self.out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// [`Site::page`] with its tags left out and its white space squeezed to single spaces.
+    pub fn text(&self, path: &str) -> String {
+        squeeze(&html_text(&self.page(path)))
+    }
+}
+
+/// The text of some HTML, its tags left out.
+pub fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// `text` with every run of white space made one space, and none at either end.
+pub fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
