@@ -161,16 +161,15 @@ fn deny_warnings_turns_warnings_into_errors() {
 
 #[test]
 fn rule_levels_are_configurable_per_rule_and_off_silences_a_rule() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("check"), tmp.path());
-    let toml = tmp.path().join("hindsight.toml");
+    let site = Site::fixture("check");
+    let toml = site.root.join("hindsight.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(
         &toml,
         format!("{text}\n[check.rules]\nunknown-severity = \"warning\"\nblameless = \"off\"\nunknown-key = \"info\"\n"),
     )
     .unwrap();
-    let (_, findings) = check_json(tmp.path(), &[]);
+    let (_, findings) = check_json(&site.root, &[]);
     assert!(with_rule(&findings, "blameless").is_empty());
     assert_eq!(
         with_rule(&findings, "unknown-severity")[0]["level"],
@@ -228,17 +227,13 @@ fn usage_and_io_failures_exit_with_2() {
 #[test]
 #[cfg(unix)]
 fn a_broken_symbolic_link_is_an_io_error_that_says_where_it_points_and_how_to_fix_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/2024-01-02-disk-full.md",
-            "# Disk full\n\nIt filled.\n",
-        )],
-    );
-    std::os::unix::fs::symlink("../gone/2023-x.md", tmp.path().join("content/old.md")).unwrap();
-    std::os::unix::fs::symlink("../gone", tmp.path().join("content/archive")).unwrap();
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[(
+        "content/2024-01-02-disk-full.md",
+        "# Disk full\n\nIt filled.\n",
+    )]);
+    std::os::unix::fs::symlink("../gone/2023-x.md", site.root.join("content/old.md")).unwrap();
+    std::os::unix::fs::symlink("../gone", site.root.join("content/archive")).unwrap();
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1));
     let io = with_rule(&findings, "io");
     let files: Vec<&str> = io.iter().map(|f| f["file"].as_str().unwrap()).collect();
@@ -257,22 +252,18 @@ fn a_broken_symbolic_link_is_an_io_error_that_says_where_it_points_and_how_to_fi
 #[test]
 #[cfg(unix)]
 fn a_file_reached_again_through_a_symbolic_link_is_one_duplicate_id_error_naming_both_paths() {
-    let tmp = tempfile::tempdir().unwrap();
     // No front matter: the two paths would derive two different ids, two incidents from one
     // file, and no id would collide to say so.
-    write_files(
-        tmp.path(),
-        &[(
-            "content/2024-01-02-disk-full.md",
-            "# Disk full\n\nIt filled.\n",
-        )],
-    );
+    let site = Site::with(&[(
+        "content/2024-01-02-disk-full.md",
+        "# Disk full\n\nIt filled.\n",
+    )]);
     std::os::unix::fs::symlink(
         "2024-01-02-disk-full.md",
-        tmp.path().join("content/latest.md"),
+        site.root.join("content/latest.md"),
     )
     .unwrap();
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1));
     let dup = with_rule(&findings, "duplicate-id");
     assert_eq!(dup.len(), 1, "{dup:?}");
@@ -293,19 +284,18 @@ fn a_file_reached_again_through_a_symbolic_link_is_one_duplicate_id_error_naming
 
 #[test]
 fn check_writes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("check"), tmp.path());
-    let before = tree(tmp.path());
-    let baseline = tmp.path().join("old-sitemap.xml");
+    let site = Site::fixture("check");
+    let before = tree(&site.root);
+    let baseline = site.root.join("old-sitemap.xml");
     for format in ["human", "json", "github"] {
         let o = check(
-            tmp.path(),
+            &site.root,
             &["--format", format, "--baseline", baseline.to_str().unwrap()],
         );
         assert_eq!(o.status.code(), Some(1));
     }
-    assert_eq!(tree(tmp.path()), before);
-    assert!(!tmp.path().join("public").exists());
+    assert_eq!(tree(&site.root), before);
+    assert!(!site.root.join("public").exists());
 }
 
 #[test]
@@ -558,9 +548,7 @@ fn an_unusable_vocabulary_line_is_a_warning_at_its_line_and_a_missing_vocabulary
 
 #[test]
 fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    let site = Site::with(
         &[
             (
                 "content/learnings/restore.md",
@@ -572,7 +560,7 @@ fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
             ),
         ],
     );
-    let o = check(tmp.path(), &[]);
+    let o = check(&site.root, &[]);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     // `<` is the 27th character of its line (and its 33rd byte).
@@ -583,21 +571,17 @@ fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
 
 #[test]
 fn ids_that_differ_only_in_case_collide_and_each_file_is_told_its_own_spelling() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "content/a.md",
-                "---\nid: DUP-1\ntitle: A\ndate: 2024-01-01\n---\n\nText.\n",
-            ),
-            (
-                "content/b.md",
-                "---\nid: dup-1\ntitle: B\ndate: 2024-01-02\n---\n\nText.\n",
-            ),
-        ],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: DUP-1\ntitle: A\ndate: 2024-01-01\n---\n\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: dup-1\ntitle: B\ndate: 2024-01-02\n---\n\nText.\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1));
     let messages: Vec<(&str, &str)> = with_rule(&findings, "duplicate-id")
         .iter()
@@ -620,12 +604,8 @@ fn ids_that_differ_only_in_case_collide_and_each_file_is_told_its_own_spelling()
 
 #[test]
 fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[("content/disk-full-on-db.md", "The disk filled up.\n")],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[("content/disk-full-on-db.md", "The disk filled up.\n")]);
+    let (_, findings) = check_json(&site.root, &[]);
     let derived = with_rule(&findings, "derived");
     let message = derived[0]["message"].as_str().unwrap();
     assert!(
@@ -636,12 +616,9 @@ fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
 
 #[test]
 fn problems_in_keys_nested_in_front_matter_items_are_reported_at_those_keys_not_at_the_item() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/nested.md",
-            "---
+    let site = Site::with(&[(
+        "content/nested.md",
+        "---
 title: Nested problems
 date: 2024-03-01
 learnings:
@@ -661,9 +638,8 @@ action_items:
 
 It broke.
 ",
-        )],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
     let at = |rule: &str| -> Vec<(u64, u64)> {
         with_rule(&findings, rule)
             .iter()
@@ -816,9 +792,7 @@ fn a_template_that_fails_only_on_an_incident_without_a_severity_fails_check() {
 
 #[test]
 fn a_missing_image_in_raw_html_is_reported_at_its_url_like_a_markdown_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    let site = Site::with(
         &[
             (
                 "content/sized.md",
@@ -831,7 +805,7 @@ fn a_missing_image_in_raw_html_is_reported_at_its_url_like_a_markdown_one() {
             ("content/here.png", "png"),
         ],
     );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1), "{findings:#?}");
     let at = |rule: &str| -> Vec<(u64, u64, String)> {
         with_rule(&findings, rule)
@@ -861,20 +835,16 @@ fn a_missing_image_in_raw_html_is_reported_at_its_url_like_a_markdown_one() {
 
 #[test]
 fn an_empty_file_is_a_warning_naming_it_and_not_a_postmortem() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            ("content/2024-01-07-empty.md", ""),
-            ("content/2024-01-08-blank.md", "\u{feff} \n\n"),
-            ("content/2024-01-09-bare.md", "---\n---\n"),
-            (
-                "content/2024-01-10-stub.md",
-                "---\nid: STUB-1\ntitle: Stub\n---\n",
-            ),
-        ],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[
+        ("content/2024-01-07-empty.md", ""),
+        ("content/2024-01-08-blank.md", "\u{feff} \n\n"),
+        ("content/2024-01-09-bare.md", "---\n---\n"),
+        (
+            "content/2024-01-10-stub.md",
+            "---\nid: STUB-1\ntitle: Stub\n---\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(0), "{findings:#?}");
     let empty: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "empty-file")
         .iter()
@@ -911,15 +881,11 @@ fn an_empty_file_is_a_warning_naming_it_and_not_a_postmortem() {
 
 #[test]
 fn link_image_and_anchor_findings_count_columns_in_characters_like_every_other_rule() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/columns.md",
-            "# Columns\n\nÉé [x](nope.md) ÉÉ ![i](missing.png) [a](#nowhere) human error\n",
-        )],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[(
+        "content/columns.md",
+        "# Columns\n\nÉé [x](nope.md) ÉÉ ![i](missing.png) [a](#nowhere) human error\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
     let at = |rule: &str| {
         let f = with_rule(&findings, rule);
         assert_eq!(f.len(), 1, "{rule}: {findings:#?}");
@@ -937,26 +903,22 @@ fn link_image_and_anchor_findings_count_columns_in_characters_like_every_other_r
 
 #[test]
 fn a_link_to_a_file_that_exists_but_is_not_published_says_why_and_how_to_link_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "hindsight.toml",
-                "ignore = [\"drafts/**\"]\nrepository_url = \"https://github.com/org/pm/blob/main/\"\n",
-            ),
-            ("README.md", "# Our postmortems\n"),
-            ("content/README.md", "# About these postmortems\n"),
-            ("content/templates/postmortem.md", "# Title\n"),
-            ("content/drafts/next.md", "# Next\n"),
-            (
-                "content/2024-01-02-disk-full.md",
-                "# Disk full\n\n[a](../README.md) [b](drafts/next.md) [c](templates/postmortem.md) \
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "ignore = [\"drafts/**\"]\nrepository_url = \"https://github.com/org/pm/blob/main/\"\n",
+        ),
+        ("README.md", "# Our postmortems\n"),
+        ("content/README.md", "# About these postmortems\n"),
+        ("content/templates/postmortem.md", "# Title\n"),
+        ("content/drafts/next.md", "# Next\n"),
+        (
+            "content/2024-01-02-disk-full.md",
+            "# Disk full\n\n[a](../README.md) [b](drafts/next.md) [c](templates/postmortem.md) \
                  [d](README.md) [e](nope.md)\n",
-            ),
-        ],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
     let links: Vec<(&str, &str)> = with_rule(&findings, "broken-link")
         .iter()
         .map(|f| (f["message"].as_str().unwrap(), f["hint"].as_str().unwrap()))
@@ -1001,15 +963,11 @@ fn a_link_to_a_file_that_exists_but_is_not_published_says_why_and_how_to_link_it
 
 #[test]
 fn a_control_character_is_a_warning_at_its_place_and_findings_after_it_keep_their_columns() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/colours.md",
-            "# Colours\n\nThe log said \x1b[31mERROR\x1b[0m, see [x](nope.md).\n\nA bell\x07.\n",
-        )],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[(
+        "content/colours.md",
+        "# Colours\n\nThe log said \x1b[31mERROR\x1b[0m, see [x](nope.md).\n\nA bell\x07.\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1), "the broken link is an error");
     let control = with_rule(&findings, "control-character");
     assert_eq!(control.len(), 1, "one finding per file: {findings:#?}");
@@ -1035,9 +993,7 @@ fn a_control_character_is_a_warning_at_its_place_and_findings_after_it_keep_thei
 
 #[test]
 fn a_missing_recording_or_embedded_file_in_raw_html_is_reported_as_what_it_is() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    let site = Site::with(
         &[
             (
                 "content/recorded.md",
@@ -1051,7 +1007,7 @@ fn a_missing_recording_or_embedded_file_in_raw_html_is_reported_as_what_it_is() 
             ("content/here.ogg", "ogg"),
         ],
     );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1), "{findings:#?}");
     let missing: Vec<(u64, u64, &str)> = with_rule(&findings, "missing-image")
         .iter()
@@ -1084,16 +1040,12 @@ fn a_missing_recording_or_embedded_file_in_raw_html_is_reported_as_what_it_is() 
 
 #[test]
 fn a_control_character_written_as_a_yaml_escape_is_a_warning_at_its_key() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/escapes.md",
-            "---\ntitle: \"Outage \\e[31mred\\e[0m\"\ndate: 2024-03-02\n\
+    let site = Site::with(&[(
+        "content/escapes.md",
+        "---\ntitle: \"Outage \\e[31mred\\e[0m\"\ndate: 2024-03-02\n\
              summary: \"bell\\x07 rang\"\ntags: [db]\n---\n# Outage\n\n## Summary\n\nText.\n",
-        )],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
     let control: Vec<(u64, u64, &str)> = with_rule(&findings, "control-character")
         .iter()
         .map(|f| {
@@ -1411,17 +1363,13 @@ fn a_filter_used_in_several_places_is_reported_at_the_use_that_failed() {
 
 #[test]
 fn a_control_character_written_as_a_character_reference_is_a_warning_at_the_reference() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/refs.md",
-            "---\ndate: 2024-03-02\n---\n# Refs\n\n## Summary\n\n\
+    let site = Site::with(&[(
+        "content/refs.md",
+        "---\ndate: 2024-03-02\n---\n# Refs\n\n## Summary\n\n\
              A bell\x07 then &#x1b;[31mERROR&#x1b;[0m and &#7;.\n\n\
              Escaped \\&#7; is text, and &#0; is U+FFFD.\n",
-        )],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
     let control: Vec<(u64, u64, &str)> = with_rule(&findings, "control-character")
         .iter()
         .map(|f| {
@@ -1459,26 +1407,25 @@ fn a_control_character_written_as_a_character_reference_is_a_warning_at_the_refe
 
 #[test]
 fn an_image_or_embed_of_a_markdown_file_says_what_the_file_is_and_an_iframe_shows_its_page() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "content/embeds.md",
-                "---\nid: EMB-1\ntitle: Embeds\ndate: 2024-01-05\nlearnings: [Link it]\n---\n\
+    let site = Site::with(&[
+        (
+            "content/embeds.md",
+            "---\nid: EMB-1\ntitle: Embeds\ndate: 2024-01-05\nlearnings: [Link it]\n---\n\
                  ![notes](other.md)\n\n\
                  <img src=\"learnings/retry.md\"> <video src=\"notes/README.md\"></video>\n\n\
                  <iframe src=\"other.md\"></iframe> <iframe src=\"gone.md\"></iframe>\n",
-            ),
-            (
-                "content/other.md",
-                "---\nid: EMB-2\ntitle: Other\ndate: 2024-01-04\nlearnings: [Link it]\n---\nText.\n",
-            ),
-            ("content/learnings/retry.md", "# Retry\n\nRetry with backoff.\n"),
-            ("content/notes/README.md", "# Notes\n"),
-        ],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+        ),
+        (
+            "content/other.md",
+            "---\nid: EMB-2\ntitle: Other\ndate: 2024-01-04\nlearnings: [Link it]\n---\nText.\n",
+        ),
+        (
+            "content/learnings/retry.md",
+            "# Retry\n\nRetry with backoff.\n",
+        ),
+        ("content/notes/README.md", "# Notes\n"),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
     let missing: Vec<(u64, u64, &str, &str)> = with_rule(&findings, "missing-image")
         .iter()
         .map(|f| {
@@ -1600,20 +1547,16 @@ fn a_bad_alias_is_reported_at_its_entry_in_the_list() {
 
 #[test]
 fn an_invalid_due_date_in_an_action_items_table_is_a_warning_at_its_cell() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/2024-03-01-disk-full.md",
-            "# Disk full\n\n## Action items\n\n\
+    let site = Site::with(&[(
+        "content/2024-03-01-disk-full.md",
+        "# Disk full\n\n## Action items\n\n\
              | Action | Owner | Due |\n\
              |---|---|---|\n\
              | Add a disk alert | sre | 2024-13-45 |\n\
              | Rotate logs | sre | next sprint |\n\
              | Grow the disk | dba | 2024-04-01 |\n",
-        )],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(0), "{findings:#?}");
     let bad = with_rule(&findings, "bad-date");
     assert_eq!(bad.len(), 1, "{findings:#?}");
@@ -1771,10 +1714,7 @@ fn an_output_dir_that_holds_the_content_still_leaves_the_content_checked() {
 
 #[test]
 fn a_link_to_githubs_anchor_of_a_postmortems_title_leads_to_the_top_of_its_page() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    write_files(
-        &root,
+    let site = Site::with(
         &[
             (
                 "content/PM2024-101 - Fire in the hole.md",
@@ -1787,7 +1727,7 @@ fn a_link_to_githubs_anchor_of_a_postmortems_title_leads_to_the_top_of_its_page(
             ),
         ],
     );
-    let (_, findings) = check_json(&root, &[]);
+    let (_, findings) = check_json(&site.root, &[]);
     let anchors: Vec<_> = with_rule(&findings, "broken-anchor")
         .iter()
         .map(|f| f["message"].as_str().unwrap().to_string())
@@ -1796,10 +1736,8 @@ fn a_link_to_githubs_anchor_of_a_postmortems_title_leads_to_the_top_of_its_page(
         anchors,
         ["`#fire-in-the-hol` is not a section of content/PM2024-101 - Fire in the hole.md"]
     );
-    let out = tmp.path().join("public");
-    build_ok(&root, &out);
-    let page =
-        |id: &str| std::fs::read_to_string(out.join(format!("incidents/{id}/index.html"))).unwrap();
+    site.build_ok();
+    let page = |id: &str| site.page(&format!("incidents/{id}/index.html"));
     assert!(
         page("PM2024-101").contains("<a href=\"#\">the top</a>"),
         "{}",
@@ -1958,20 +1896,16 @@ fn reading_path_steps_that_name_no_postmortem_or_learning_or_a_draft_are_warned_
 
 #[test]
 fn an_image_without_alt_text_is_a_warning_at_the_image() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "content/2024-03-01-disk-full.md",
-                "# Disk full\n\n## Impact\n\nThe graph: ![](disk.png)\n\n![  ](disk.png)\n\n\
+    let site = Site::with(&[
+        (
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Impact\n\nThe graph: ![](disk.png)\n\n![  ](disk.png)\n\n\
                  ![Disk usage reached 100% at 14:05](disk.png)\n\n\
                  <!-- hindsight: allow missing-alt -->\n![](disk.png)\n",
-            ),
-            ("content/disk.png", "png"),
-        ],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+        ),
+        ("content/disk.png", "png"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(0), "a warning: {findings:#?}");
     let at: Vec<_> = with_rule(&findings, "missing-alt")
         .iter()
@@ -2171,13 +2105,10 @@ fn a_bad_alias_after_a_control_character_on_its_line_is_reported_at_its_column_i
 
 #[test]
 fn a_raw_img_without_an_alt_attribute_is_a_warning_at_its_tag() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "content/2024-03-01-disk-full.md",
-                "# Disk full\n\n## Impact\n\nThe graph: <img src=\"disk.png\" width=\"600\">\n\n\
+    let site = Site::with(&[
+        (
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Impact\n\nThe graph: <img src=\"disk.png\" width=\"600\">\n\n\
                  <p align=\"center\">\n  <IMG\n    src=\"disk.png\">\n</p>\n\n\
                  > <img src=\"disk.png\">\n\n\
                  <img src=\"disk.png\" alt=\"\">\n\
@@ -2185,11 +2116,10 @@ fn a_raw_img_without_an_alt_attribute_is_a_warning_at_its_tag() {
                  <img src=\"disk.png\" role=\"presentation\">\n\
                  <!-- hindsight: allow missing-alt -->\n<img src=\"disk.png\">\n\n\
                  `<img src=\"disk.png\">` and <!-- <img src=\"disk.png\"> -->\n",
-            ),
-            ("content/disk.png", "png"),
-        ],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+        ),
+        ("content/disk.png", "png"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(0), "a warning: {findings:#?}");
     let at: Vec<_> = with_rule(&findings, "missing-alt")
         .iter()
@@ -2219,17 +2149,13 @@ fn a_raw_img_without_an_alt_attribute_is_a_warning_at_its_tag() {
 
 #[test]
 fn a_heading_id_that_raw_html_gives_an_element_is_told_apart_and_warned_at_the_heading() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[(
-            "content/2024-03-01-disk-full.md",
-            "# Disk full\n\n## Summary\n\n\
+    let site = Site::with(&[(
+        "content/2024-03-01-disk-full.md",
+        "# Disk full\n\n## Summary\n\n\
              <a id=\"rollback\"></a>See [the rollback](#rollback) and [its steps](#rollback-1).\n\n\
              ## Rollback {#rollback}\n\nText.\n\n## Steps\n\n<div id=\"steps\">One.</div>\n",
-        )],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(0), "a warning: {findings:#?}");
     // The written id is the element's, so the heading gets `rollback-1`, to which a link leads;
     // a generated id (`steps`) is told apart without a word, as a repeated heading's is.
@@ -2382,20 +2308,16 @@ fn an_object_or_an_embed_of_a_postmortem_is_its_page_and_no_missing_image() {
 
 #[test]
 fn an_unknown_severity_is_quoted_as_written_with_the_nearest_level_only_when_one_is_close() {
-    let tmp = tempfile::tempdir().unwrap();
     let post = |id: &str, sev: &str| {
         format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-01-02\nseverity: {sev}\nlearnings: [Keep runbooks current]\n---\n# Outage\n\nIt broke.\n")
     };
-    write_files(
-        tmp.path(),
-        &[
-            ("content/folded.md", &post("folded", "Sev 2")),
-            ("content/typo.md", &post("typo", "SVE 2")),
-            ("content/five.md", &post("five", "SEV 5")),
-            ("content/p1.md", &post("p1", "P1")),
-        ],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[
+        ("content/folded.md", &post("folded", "Sev 2")),
+        ("content/typo.md", &post("typo", "SVE 2")),
+        ("content/five.md", &post("five", "SEV 5")),
+        ("content/p1.md", &post("p1", "P1")),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1));
     let f = with_rule(&findings, "unknown-severity");
     let of = |file: &str| {
@@ -2443,18 +2365,14 @@ fn an_unknown_severity_is_quoted_as_written_with_the_nearest_level_only_when_one
 
 #[test]
 fn severity_levels_that_differ_only_in_punctuation_are_one_level_and_a_config_error() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "hindsight.toml",
-                "severities = [\"SEV1\", \"SEV-1\", \"SEV2\"]\n",
-            ),
-            ("content/a.md", "# A\n\nText.\n"),
-        ],
-    );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "severities = [\"SEV1\", \"SEV-1\", \"SEV2\"]\n",
+        ),
+        ("content/a.md", "# A\n\nText.\n"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1));
     let f = with_rule(&findings, "config");
     assert_eq!(f.len(), 1, "{f:#?}");
@@ -2517,21 +2435,17 @@ fn a_postmortem_template_without_config_is_a_warning_at_its_first_placeholder() 
 
 #[test]
 fn a_related_id_in_the_wrong_case_is_told_that_ids_are_matched_in_their_case() {
-    let tmp = tempfile::tempdir().unwrap();
     let post = |id: &str, extra: &str| {
         format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
     };
-    write_files(
-        tmp.path(),
-        &[
-            (
-                "content/a.md",
-                &post("PM2024-001", "related: [pm2024-002]\n"),
-            ),
-            ("content/b.md", &post("PM2024-002", "")),
-        ],
-    );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            &post("PM2024-001", "related: [pm2024-002]\n"),
+        ),
+        ("content/b.md", &post("PM2024-002", "")),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
     let found = with_rule(&findings, "unknown-related");
     assert_eq!(found.len(), 1, "{findings:#?}");
     assert_eq!(
@@ -2576,9 +2490,7 @@ fn a_rule_level_set_in_the_config_applies_to_what_build_finds_while_rendering() 
 
 #[test]
 fn an_image_without_alt_in_a_learning_the_overview_or_the_reading_path_is_a_warning_too() {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    let site = Site::with(
         &[
             (
                 "content/2024-03-01-disk-full.md",
@@ -2598,7 +2510,7 @@ fn an_image_without_alt_in_a_learning_the_overview_or_the_reading_path_is_a_warn
             ("content/disk.png", "png"),
         ],
     );
-    let (code, findings) = check_json(tmp.path(), &[]);
+    let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(0), "a warning: {findings:#?}");
     let at: Vec<_> = with_rule(&findings, "missing-alt")
         .iter()
@@ -2684,15 +2596,13 @@ fn a_finding_an_allow_comment_silences_in_check_does_not_fail_the_build_either()
 #[test]
 fn blame_in_the_title_learnings_and_action_items_of_the_front_matter_is_reported_with_a_rephrasing()
 {
-    let tmp = tempfile::tempdir().unwrap();
-    write_files(
-        tmp.path(),
+    let site = Site::with(
         &[(
             "content/a.md",
             "---\ntitle: Bob deleted the prod database\ndate: 2024-01-01\nauthors: [Bob]\nlearnings:\n  - Be more careful next time\naction_items:\n  - text: Retrain Bob\n    owner: Alice\n---\n\nThe root cause was Dave. Bob failed to check the host. We messed up the restore.\n\nAssumed user error at the time; an issue which should have been addressed.\n",
         )],
     );
-    let (_, findings) = check_json(tmp.path(), &[]);
+    let (_, findings) = check_json(&site.root, &[]);
     let found: Vec<(u64, String, String)> = with_rule(&findings, "blameless")
         .iter()
         .map(|f| {
