@@ -904,10 +904,20 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 };
                 (seen.before, seen.more_before) = before(&g.stating);
                 (seen.after, seen.more_after) = after(&g.stating);
-                let (mut actions, more_b) = before(&g.addressing);
-                let (actions_after, more_a) = after(&g.addressing);
-                actions.extend(actions_after);
-                (seen.actions, seen.more_actions) = (actions, more_b + more_a);
+                // Of those only an action item links, the nearest few on either side, in order.
+                let split = g.addressing.partition_point(|&p| p < pos);
+                let (mut lo, mut hi) = (split, split);
+                while hi - lo < SEEN_LIMIT && (lo > 0 || hi < g.addressing.len()) {
+                    let left = (lo > 0).then(|| pos - g.addressing[lo - 1]);
+                    let right = g.addressing.get(hi).map(|&p| p - pos);
+                    match (left, right) {
+                        (Some(l), Some(r)) if r < l => hi += 1,
+                        (Some(_), _) => lo -= 1,
+                        (None, _) => hi += 1,
+                    }
+                }
+                seen.actions = g.addressing[lo..hi].iter().map(|&p| view(p)).collect();
+                seen.more_actions = g.addressing.len() - (hi - lo);
             }
             json!({
                 "text": l.text,

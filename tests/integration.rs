@@ -2755,3 +2755,35 @@ fn the_service_chips_of_a_card_read_apart_without_css() {
         );
     }
 }
+
+#[test]
+fn an_incident_page_names_only_the_nearest_five_incidents_that_address_a_learning_by_an_action_item(
+) {
+    let mut files: Vec<(String, String)> = vec![(
+        "content/learnings/retry.md".into(),
+        "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n".into(),
+    )];
+    // Incident 3 states the learning; the eight others only file an action item for it.
+    for k in 1..=9 {
+        let links = if k == 3 {
+            "learnings:\n  - id: retry\n    text: Retries without backoff made it worse.\n"
+        } else {
+            "action_items:\n  - text: Add backoff to the client\n    learning: retry\n"
+        };
+        files.push((
+            format!("content/postmortems/pm-{k:02}.md"),
+            format!("---\nid: PM-{k:02}\ntitle: Outage {k}\ndate: 2020-01-{k:02}\n{links}---\n\nBody {k}.\n"),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with(&files);
+    site.build_ok();
+    let page = site.text("incidents/PM-03/index.html");
+    assert!(
+        page.contains("Action items of PM-01 (2020), PM-02 (2020), PM-04 (2020), PM-05 (2020), PM-06 (2020) and 3 more incidents are meant to address it."),
+        "{page}"
+    );
+}
