@@ -1868,29 +1868,8 @@ fn an_incident_linked_to_a_learning_only_by_an_action_item_is_not_said_to_have_l
 #[test]
 fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from_those_that_only_address_it(
 ) {
-    let mut files: Vec<(String, String)> = vec![(
-        "content/learnings/retry.md".into(),
-        "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n".into(),
-    )];
     // Incidents 4, 9 and 12 only file an action item for the learning; the others state it.
-    for k in 1..=12 {
-        let links = if [4, 9, 12].contains(&k) {
-            "action_items:\n  - text: Add backoff to the client\n    learning: retry\n".to_string()
-        } else {
-            "learnings:\n  - id: retry\n    text: Retries without backoff made it worse.\n"
-                .to_string()
-        };
-        files.push((
-            format!("content/postmortems/pm-{k:02}.md"),
-            format!("---\nid: PM-{k:02}\ntitle: Outage {k}\ndate: 2020-01-{k:02}\n{links}---\n\nBody {k}.\n"),
-        ));
-    }
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let site = Site::with(&files);
-    site.build_ok();
+    let site = retry_site(12, |k| ![4, 9, 12].contains(&k));
     let page = site.page("incidents/PM-08/index.html");
     let learned = &page[page.find("id=\"learned-h\"").unwrap()..];
     let learned = html_text(&learned[..learned.find("</section>").unwrap()]);
@@ -1926,29 +1905,8 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
 #[test]
 fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_one_that_only_addressed_it(
 ) {
-    let incident = |k: u32, links: &str| {
-        format!(
-            "---\nid: PM-0{k}\ntitle: Outage {k}\ndate: 2020-0{k}-01\n{links}---\n\nBody {k}.\n"
-        )
-    };
-    let states = "learnings:\n  - id: retry\n    text: Retries without backoff made it worse.\n";
-    let addresses = "action_items:\n  - text: Add backoff to the client\n    learning: retry\n";
-    let files = [(1, addresses), (2, states), (3, states)].map(|(k, links)| {
-        (
-            format!("content/postmortems/pm-0{k}.md"),
-            incident(k, links),
-        )
-    });
-    let mut files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    files.push((
-        "content/learnings/retry.md",
-        "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n",
-    ));
-    let site = Site::with(&files);
-    site.build_ok();
+    // Incident 1 only files an action item for the learning.
+    let site = retry_site(3, |k| k != 1);
     let page = site.text("onboarding/index.html");
     assert!(
         page.contains("Learned in 2 incidents; action items of 1 more address it."),
@@ -1956,7 +1914,7 @@ fn the_default_reading_path_names_the_first_incident_that_stated_a_lesson_not_on
     );
     // Outage 1 only filed an action item for it: Outage 2 is the first that learned it.
     assert!(
-        page.contains("2020-02-01 Outage 2 The first time this was learned."),
+        page.contains("2020-01-02 Outage 2 The first time this was learned."),
         "{page}"
     );
 }
@@ -2759,13 +2717,25 @@ fn the_service_chips_of_a_card_read_apart_without_css() {
 #[test]
 fn an_incident_page_names_only_the_nearest_five_incidents_that_address_a_learning_by_an_action_item(
 ) {
+    // Incident 3 states the learning; the eight others only file an action item for it.
+    let site = retry_site(9, |k| k == 3);
+    let page = site.text("incidents/PM-03/index.html");
+    assert!(
+        page.contains("Action items of PM-01 (2020), PM-02 (2020), PM-04 (2020), PM-05 (2020), PM-06 (2020) and 3 more incidents are meant to address it."),
+        "{page}"
+    );
+}
+
+/// A built site of postmortems PM-01 to PM-`n`, dated 2020-01-01 on, each linked to the
+/// canonical learning `retry`: those for which `states` holds state it, the others only file
+/// an action item meant to address it.
+fn retry_site(n: u32, states: impl Fn(u32) -> bool) -> Site {
     let mut files: Vec<(String, String)> = vec![(
         "content/learnings/retry.md".into(),
         "---\ntitle: Retry with backoff\n---\n\nRetries need backoff.\n".into(),
     )];
-    // Incident 3 states the learning; the eight others only file an action item for it.
-    for k in 1..=9 {
-        let links = if k == 3 {
+    for k in 1..=n {
+        let links = if states(k) {
             "learnings:\n  - id: retry\n    text: Retries without backoff made it worse.\n"
         } else {
             "action_items:\n  - text: Add backoff to the client\n    learning: retry\n"
@@ -2781,9 +2751,5 @@ fn an_incident_page_names_only_the_nearest_five_incidents_that_address_a_learnin
         .collect();
     let site = Site::with(&files);
     site.build_ok();
-    let page = site.text("incidents/PM-03/index.html");
-    assert!(
-        page.contains("Action items of PM-01 (2020), PM-02 (2020), PM-04 (2020), PM-05 (2020), PM-06 (2020) and 3 more incidents are meant to address it."),
-        "{page}"
-    );
+    site
 }
