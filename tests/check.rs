@@ -1478,24 +1478,24 @@ fn an_image_or_embed_of_a_markdown_file_says_what_the_file_is_and_an_iframe_show
 fn an_unknown_related_id_is_a_warning_at_its_entry_with_the_nearest_id() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let post = |id: &str, extra: &str| {
-        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
-    };
     write_files(
         root,
         &[
             (
                 "content/a.md",
-                &post(
+                &outage(
                     "PM2024-001",
                     "related: [PM9999-999, PM2024-02, PM2024-003]\n",
                 ),
             ),
             (
                 "content/b.md",
-                &post("PM2024-002", "related:\n  - PM2024-3\n"),
+                &outage("PM2024-002", "related:\n  - PM2024-3\n"),
             ),
-            ("content/c.md", &post("PM2024-003", "aliases: [PM2024-3]\n")),
+            (
+                "content/c.md",
+                &outage("PM2024-003", "aliases: [PM2024-3]\n"),
+            ),
         ],
     );
     let (code, findings) = check_json(root, &[]);
@@ -1572,29 +1572,26 @@ fn an_invalid_due_date_in_an_action_items_table_is_a_warning_at_its_cell() {
 fn a_related_id_of_a_draft_or_internal_postmortem_is_a_warning_at_its_entry_saying_why() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
-    let post = |id: &str, extra: &str| {
-        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
-    };
     write_files(
         root,
         &[
             (
                 "content/a.md",
-                &post(
+                &outage(
                     "PM2024-001",
                     "related: [PM2024-002, PM2024-003, PM2024-004]\n",
                 ),
             ),
-            ("content/b.md", &post("PM2024-002", "status: draft\n")),
+            ("content/b.md", &outage("PM2024-002", "status: draft\n")),
             (
                 "content/c.md",
-                &post("PM2024-003", "visibility: internal\n"),
+                &outage("PM2024-003", "visibility: internal\n"),
             ),
-            ("content/d.md", &post("PM2024-004", "")),
+            ("content/d.md", &outage("PM2024-004", "")),
             // A draft may name a draft: neither is on the published site.
             (
                 "content/e.md",
-                &post("PM2024-005", "status: draft\nrelated: [PM2024-002]\n"),
+                &outage("PM2024-005", "status: draft\nrelated: [PM2024-002]\n"),
             ),
         ],
     );
@@ -2435,15 +2432,12 @@ fn a_postmortem_template_without_config_is_a_warning_at_its_first_placeholder() 
 
 #[test]
 fn a_related_id_in_the_wrong_case_is_told_that_ids_are_matched_in_their_case() {
-    let post = |id: &str, extra: &str| {
-        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
-    };
     let site = Site::with(&[
         (
             "content/a.md",
-            &post("PM2024-001", "related: [pm2024-002]\n"),
+            &outage("PM2024-001", "related: [pm2024-002]\n"),
         ),
-        ("content/b.md", &post("PM2024-002", "")),
+        ("content/b.md", &outage("PM2024-002", "")),
     ]);
     let (_, findings) = check_json(&site.root, &[]);
     let found = with_rule(&findings, "unknown-related");
@@ -2638,4 +2632,9 @@ fn blame_in_the_title_learnings_and_action_items_of_the_front_matter_is_reported
         .2
         .contains("cannot hold an allow comment"));
     assert!(about("“messed up”").2.contains("describe the action"));
+}
+
+/// A postmortem `id` dated 2024-03-01, with `extra` lines of front matter.
+fn outage(id: &str, extra: &str) -> String {
+    format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
 }
