@@ -14,8 +14,10 @@ use crate::config::Config;
 use crate::content::Library;
 use crate::markdown::slugify;
 
-/// The URL slug of a tag or a service (see the module's documentation).
+/// The URL slug of a tag or a service (see the module's documentation), white space around
+/// the name left out: the key under which spellings are one term, wherever terms are compared.
 pub fn term_slug(name: &str) -> String {
+    let name = name.trim();
     let mut spelled = String::with_capacity(name.len());
     let mut prev = ' ';
     for c in name.chars() {

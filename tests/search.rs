@@ -696,3 +696,40 @@ fn a_limit_below_one_or_not_a_number_is_refused_in_words() {
         ["disk"]
     );
 }
+
+#[test]
+fn a_tag_or_service_filter_spelled_with_other_case_or_punctuation_finds_the_same_term() {
+    let site = Site::with(&[
+        (
+            "content/pager.md",
+            "---\ntags: [on-call]\nservices: [Payments_API]\n---\n# Pager storm\n\nThe logs paged everyone.\n",
+        ),
+        (
+            "content/dns.md",
+            "---\ntags: [dns]\nservices: [resolver]\n---\n# DNS down\n\nThe logs said NXDOMAIN.\n",
+        ),
+    ]);
+    for written in ["on call", "On-Call", "on_call", " on.call "] {
+        assert_eq!(
+            ids(&hits(&site.root, &["logs", "--tag", written])),
+            ["pager"],
+            "{written}"
+        );
+        assert_eq!(ids(&hits(&site.root, &["", "--tag", written])), ["pager"]);
+    }
+    for written in ["payments api", "PAYMENTS-API"] {
+        assert_eq!(
+            ids(&hits(&site.root, &["logs", "--service", written])),
+            ["pager"],
+            "{written}"
+        );
+    }
+    // A value that is another term is still refused.
+    let o = search(&site.root, &["logs", "--tag", "oncall"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no incident has the tag \"oncall\""),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -23,10 +23,11 @@ use tantivy::schema::{
 use tantivy::{doc, DocAddress, Index, IndexWriter, TantivyDocument, Term};
 
 use super::{Doc, Filters, ANALYZER};
+use crate::taxonomy::term_slug;
 
 /// Bump when the schema, the analysis or what a document holds changes: the cache is then
 /// rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";
@@ -164,9 +165,9 @@ impl SearchIndex {
         if !words.is_empty() {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(words))));
         }
-        clauses.extend(exact(f.tag, &filters.tags));
-        clauses.extend(exact(f.service, &filters.services));
-        clauses.extend(exact(f.severity, &filters.severities));
+        clauses.extend(exact(f.tag, &filters.tags, term_slug));
+        clauses.extend(exact(f.service, &filters.services, term_slug));
+        clauses.extend(exact(f.severity, &filters.severities, str::to_lowercase));
         if let Some(since) = filters.since {
             clauses.push((
                 Occur::Must,
@@ -225,11 +226,15 @@ impl SearchIndex {
     }
 }
 
-/// One clause per value: the field must hold it (lowercased).
-fn exact(field: Field, values: &[String]) -> impl Iterator<Item = (Occur, Box<dyn Query>)> + '_ {
+/// One clause per value: the field must hold its `key`, as [`document`] indexes it.
+fn exact(
+    field: Field,
+    values: &[String],
+    key: fn(&str) -> String,
+) -> impl Iterator<Item = (Occur, Box<dyn Query>)> + '_ {
     values.iter().map(move |v| {
         let q = TermQuery::new(
-            Term::from_field_text(field, &v.to_lowercase()),
+            Term::from_field_text(field, &key(v)),
             IndexRecordOption::Basic,
         );
         (Occur::Must, Box::new(q) as Box<dyn Query>)
@@ -377,10 +382,10 @@ fn document(f: &Fields, d: &Doc) -> TantivyDocument {
         doc.add_text(*field, text);
     }
     for t in &d.tags {
-        doc.add_text(f.tag, t.to_lowercase());
+        doc.add_text(f.tag, term_slug(t));
     }
     for s in &d.services {
-        doc.add_text(f.service, s.to_lowercase());
+        doc.add_text(f.service, term_slug(s));
     }
     if let Some(s) = &d.severity {
         doc.add_text(f.severity, s.to_lowercase());

@@ -13,7 +13,7 @@ matches the query best and a snippet of it with the matched words marked.
 pub mod index;
 pub mod web;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{IsTerminal, Write as _};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -282,8 +282,9 @@ fn check_query(query: &str, filters: &Filters) -> Result<(), SearchError> {
 const KNOWN_LISTED: usize = 20;
 
 /// Every filter value must be one that some searchable incident has (a severity: or one of the
-/// configured scale), compared case-insensitively as the filters are: a value that none has is
-/// more likely a typo than a question whose answer is "nothing".
+/// configured scale), compared as the filters are (a tag or a service by its term, so that
+/// `on call` is `On-Call`; a severity without regard to case): a value that none has is more
+/// likely a typo than a question whose answer is "nothing".
 fn check_filters(filters: &Filters, docs: &[Doc], config: &Config) -> Result<(), SearchError> {
     fn sorted(mut v: Vec<&str>) -> Vec<&str> {
         v.sort_by_key(|k| k.to_lowercase());
@@ -310,31 +311,42 @@ fn check_filters(filters: &Filters, docs: &[Doc], config: &Config) -> Result<(),
             docs.iter().filter_map(|d| d.severity.as_deref()).collect(),
         ))
         .collect();
-    for (one, many, wanted, known) in [
-        ("tag", "tags", &filters.tags, tags),
-        ("service", "services", &filters.services, services),
-        ("severity", "severities", &filters.severities, severities),
+    let term: fn(&str) -> String = crate::taxonomy::term_slug;
+    for (one, many, wanted, known, key) in [
+        ("tag", "tags", &filters.tags, tags, term),
+        ("service", "services", &filters.services, services, term),
+        (
+            "severity",
+            "severities",
+            &filters.severities,
+            severities,
+            str::to_lowercase,
+        ),
     ] {
-        if let Some(value) = wanted
-            .iter()
-            .find(|v| !known.iter().any(|k| k.eq_ignore_ascii_case(v)))
-        {
-            return Err(unknown_filter(one, many, value, &known));
+        let keys: HashSet<String> = known.iter().map(|k| key(k)).collect();
+        if let Some(value) = wanted.iter().find(|v| !keys.contains(&key(v))) {
+            return Err(unknown_filter(one, many, value, &known, key));
         }
     }
     Ok(())
 }
 
 /// The usage error of a filter value that no incident has: the nearest known value when one
-/// stands out, and the known values (the first [`KNOWN_LISTED`]).
-fn unknown_filter(one: &str, many: &str, value: &str, known: &[&str]) -> SearchError {
+/// stands out, and the known values (the first [`KNOWN_LISTED`]), one of each `key`.
+fn unknown_filter(
+    one: &str,
+    many: &str,
+    value: &str,
+    known: &[&str],
+    key: fn(&str) -> String,
+) -> SearchError {
     let message = format!("no incident has the {one} \"{value}\"");
-    // One entry per value whatever its case, in the order given.
-    let mut seen = std::collections::HashSet::new();
+    // One entry per value however it is spelled, in the order given.
+    let mut seen = HashSet::new();
     let known: Vec<&str> = known
         .iter()
         .copied()
-        .filter(|k| seen.insert(k.to_lowercase()))
+        .filter(|k| seen.insert(key(k)))
         .collect();
     if known.is_empty() {
         return SearchError::Usage {
