@@ -1341,7 +1341,7 @@ fn action_owners(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 .hint(if from_front_matter {
                     "add `owner: team-or-person` to this item"
                 } else {
-                    "name the owner at the end of the item, e.g. `(owner: team-payments)` or `@team-payments`, or fill an Owner column"
+                    "name the owner at the end of the item, e.g. `(team-payments)`, `(team-payments, due 2025-10-31)`, `(owner: team-payments)` or `@team-payments`, or fill an Owner column"
                 }),
         );
     }

@@ -2638,3 +2638,33 @@ fn blame_in_the_title_learnings_and_action_items_of_the_front_matter_is_reported
 fn outage(id: &str, extra: &str) -> String {
     format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
 }
+
+#[test]
+fn the_action_owner_hint_names_the_owner_in_parentheses_as_the_parser_reads_it() {
+    let post = |items: &str| {
+        format!("---\ntitle: Queue backed up\ndate: 2024-03-01\n---\n# Queue backed up\n\n## Action items\n\n{items}")
+    };
+    let site = Site::with(&[(
+        "content/owners.md",
+        &post("- [ ] Add an alert on consumer lag\n"),
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let found = with_rule(&findings, "action-owner");
+    assert_eq!(found.len(), 1, "{findings:#?}");
+    let hint = found[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("`(team-payments)`"), "{hint}");
+    assert!(hint.contains("`(team-payments, due 2025-10-31)`"), "{hint}");
+    // The forms the hint names are owners.
+    let site = Site::with(&[(
+        "content/owners.md",
+        &post(
+            "- [ ] Add an alert on consumer lag (team-payments)\n\
+             - [ ] Write the runbook (team-payments, due 2025-10-31)\n",
+        ),
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    assert!(
+        with_rule(&findings, "action-owner").is_empty(),
+        "{findings:#?}"
+    );
+}
