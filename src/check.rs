@@ -1393,6 +1393,10 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
             "date" => parts.push(match (inc.date, inc.date_source) {
                 (Some(d), DateSource::FileName) => format!("date {d} from the file name"),
                 (Some(d), DateSource::Body) => format!("date {d} from the first date in the text"),
+                (Some(d), DateSource::BodyNamedWeekday) => format!(
+                    "date {d} from the text, the {} it names, not its first date",
+                    d.format("%A")
+                ),
                 (Some(d), DateSource::BodyWithFileNameYear) => {
                     format!(
                         "date {d} from the day and month in the text and the year in the file name"

@@ -216,6 +216,7 @@ pub struct Decoded {
 pub(crate) struct KeptDates {
     dates: Vec<NaiveDate>,
     day_of_month: Option<DayOfMonth>,
+    weekday: Option<chrono::Weekday>,
 }
 
 impl Parsed {
@@ -253,6 +254,21 @@ impl Parsed {
             )
             .find_map(find_day_of_month)
     }
+
+    /// The first day of the week the text writes on its own (see [`find_weekday`]), in the
+    /// same order as [`Parsed::dates`].
+    pub fn weekday(&self) -> Option<chrono::Weekday> {
+        if let Some(k) = &self.kept_dates {
+            return k.weekday;
+        }
+        std::iter::once(self.preamble.as_str())
+            .chain(
+                self.sections
+                    .iter()
+                    .flat_map(|s| [s.title.as_str(), s.text.as_str()]),
+            )
+            .find_map(find_weekday)
+    }
 }
 
 impl Parsed {
@@ -264,6 +280,7 @@ impl Parsed {
             self.kept_dates = Some(KeptDates {
                 dates: self.dates(),
                 day_of_month: self.day_of_month(),
+                weekday: self.weekday(),
             });
         }
         self.preamble = String::new();
@@ -958,6 +975,31 @@ pub fn find_day_of_month(text: &str) -> Option<DayOfMonth> {
         .flatten()
         .min_by_key(|(at, _)| *at)
         .map(|(_, d)| d)
+}
+
+/// The first day of the week written in `text` on its own, in full (`On Monday our nightly
+/// job...`, `monday's deploy`): not one written with its day of the month (`Monday 31
+/// October`, `Monday, October 31`), which names that day and no other.
+pub fn find_weekday(text: &str) -> Option<chrono::Weekday> {
+    static R: OnceLock<[Regex; 2]> = OnceLock::new();
+    let [weekday, day_after] = R.get_or_init(|| {
+        [
+            Regex::new(r"(?i)\b(mon|tues|wednes|thurs|fri|satur|sun)day\b").unwrap(),
+            Regex::new(&format!(r"^\.?,?\s+(?:the\s+)?(?:\d|{MONTH}\b)")).unwrap(),
+        ]
+    });
+    weekday
+        .captures_iter(text)
+        .find(|c| !day_after.is_match(&text[c.get(0).unwrap().end()..]))
+        .map(|c| match c[1].to_ascii_lowercase().as_str() {
+            "mon" => chrono::Weekday::Mon,
+            "tues" => chrono::Weekday::Tue,
+            "wednes" => chrono::Weekday::Wed,
+            "thurs" => chrono::Weekday::Thu,
+            "fri" => chrono::Weekday::Fri,
+            "satur" => chrono::Weekday::Sat,
+            _ => chrono::Weekday::Sun,
+        })
 }
 
 /// Byte ranges of the words that could be ids: each run of ASCII letters, digits, `_`, `.`

@@ -2668,3 +2668,20 @@ fn the_action_owner_hint_names_the_owner_in_parentheses_as_the_parser_reads_it()
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_date_taken_from_the_weekday_the_text_names_is_said_to_be_that_day_not_the_first_date() {
+    // 29 October 2022 was a Saturday, 31 October a Monday.
+    let site = Site::with(&[(
+        "content/PM2022-009 - Bad AMI.md",
+        "# Bad AMI\n\nOn Monday the nodes rolled over to a bad AMI.\n\n## Timeline\n\n\
+         - 2022-10-29 01:02 AMI released\n- 2022-10-31 07:30 Nodes roll over\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let derived = with_rule(&findings, "derived");
+    let message = derived[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("date 2022-10-31 from the text, the Monday it names, not its first date"),
+        "{message}"
+    );
+}

@@ -2753,3 +2753,21 @@ fn retry_site(n: u32, states: impl Fn(u32) -> bool) -> Site {
     site.build_ok();
     site
 }
+
+#[test]
+fn the_dfds_postmortem_whose_timeline_opens_with_a_precursor_is_dated_by_the_monday_its_summary_names(
+) {
+    // PM2022-009 has no date in its file name and no front matter. Its timeline opens with the
+    // AMI release on Saturday 2022-10-29; the summary says "On Monday our daily-rollover
+    // process spawned new nodes", and the timeline's Monday is 2022-10-31.
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let entry = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "PM2022-009")
+        .expect("PM2022-009 is exported");
+    assert_eq!(entry["date"], "2022-10-31");
+}

@@ -791,6 +791,9 @@ pub enum DateSource {
     FrontMatter,
     FileName,
     Body,
+    /// A date in the text on the day of the week the text names on its own (`On Monday`),
+    /// not the first date (see [`on_named_weekday`]).
+    BodyNamedWeekday,
     /// The day and month from the text (`Tuesday 9 November`), the year from the file name.
     BodyWithFileNameYear,
     FileNameYear,
@@ -799,22 +802,26 @@ pub enum DateSource {
 }
 
 /// The incident date: file name, then the first date in the body (preferring one in the
-/// year the file name gives), then the first day and month the body writes without a year in
-/// the year of the file name (when a weekday is written, only if that day falls on it), then
-/// the year of the file name alone (1 January).
+/// year the file name gives; see [`on_named_weekday`] for a weekday written on its own), then
+/// the first day and month the body writes without a year in the year of the file name (when
+/// a weekday is written, only if that day falls on it), then the year of the file name alone
+/// (1 January).
 pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
     use chrono::Datelike;
     if let Some(d) = date_from_name(name) {
         return (Some(d), DateSource::FileName);
     }
     let year = year_from_name(name);
-    let dates = parsed.dates();
-    let body_date = match year {
-        Some(y) => dates.iter().find(|d| d.year() == y).copied(),
-        None => dates.first().copied(),
-    };
-    if let Some(d) = body_date {
-        return (Some(d), DateSource::Body);
+    let mut dates = parsed.dates();
+    dates.retain(|d| year.is_none_or(|y| d.year() == y));
+    if let Some(&first) = dates.first() {
+        let d = on_named_weekday(first, &dates, parsed.weekday());
+        let source = if d == first {
+            DateSource::Body
+        } else {
+            DateSource::BodyNamedWeekday
+        };
+        return (Some(d), source);
     }
     if let Some(y) = year {
         if let Some(d) = parsed.day_of_month().and_then(|d| d.in_year(y)) {
@@ -823,6 +830,26 @@ pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
         return (NaiveDate::from_ymd_opt(y, 1, 1), DateSource::FileNameYear);
     }
     (None, DateSource::Missing)
+}
+
+/// The first of the body's `dates`, unless the text names a day of the week on its own
+/// (`On Monday our nightly job...`) that it does not fall on and the body writes the next such
+/// day too: then that day. A timeline often opens with a precursor (a release on Saturday that
+/// broke nothing until Monday) before the day the summary names.
+fn on_named_weekday(
+    first: NaiveDate,
+    dates: &[NaiveDate],
+    weekday: Option<chrono::Weekday>,
+) -> NaiveDate {
+    use chrono::Datelike;
+    let Some(w) = weekday else { return first };
+    let ahead = (7 + w.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+    let named = first + chrono::Days::new(ahead.into());
+    if dates.contains(&named) {
+        named
+    } else {
+        first
+    }
 }
 
 /// Section titles (see [`bare_title`]) whose labelled lines may state how long an incident
@@ -1683,5 +1710,42 @@ mod tests {
         ] {
             assert_eq!(duration_minutes(s), m, "{s}");
         }
+    }
+
+    #[test]
+    fn a_weekday_written_on_its_own_passes_over_a_precursor_that_opens_the_timeline() {
+        let day = |d| NaiveDate::from_ymd_opt(2022, 10, d);
+        // 29 October 2022 was a Saturday, 31 October a Monday.
+        let timeline = "## Timeline\n\n| Time | Event |\n| --- | --- |\n\
+                        | 2022-10-29 01:02 | AMI released |\n\
+                        | 2022-10-31 07:30 | Nodes roll over to the new AMI |\n\
+                        | 2022-11-01 09:30 | Sockets keep growing |\n";
+        let dated = |summary: &str| {
+            let mut parsed = parse(&format!("## Summary\n\n{summary}\n\n{timeline}"));
+            let found = date("PM2022-009 - Bad AMI", &parsed);
+            // `check` forgets the text but keeps what dates it.
+            parsed.forget_text(true);
+            assert_eq!(date("PM2022-009 - Bad AMI", &parsed), found, "{summary}");
+            found.0
+        };
+        assert_eq!(dated("On Monday the nodes rolled over."), day(31));
+        assert_eq!(
+            date("PM2022-009", &parse(&format!("On Monday.\n\n{timeline}"))).1,
+            DateSource::BodyNamedWeekday
+        );
+        assert_eq!(dated("monday's roll-over picked it up."), day(31));
+        // The first date when it is on that weekday, when no weekday is named, or when the
+        // body writes no date on the next such day.
+        assert_eq!(dated("On Saturday AWS released it."), day(29));
+        assert_eq!(dated("The nodes rolled over."), day(29));
+        assert_eq!(dated("On Thursday we rolled back."), day(29));
+        // A weekday written with its day of the month names that day, not the incident's.
+        assert_eq!(dated("By Monday 31 October it had rolled out."), day(29));
+        assert_eq!(dated("By Monday, October 31 it had rolled out."), day(29));
+        // The first weekday written on its own counts.
+        assert_eq!(
+            dated("On Monday it broke; on Tuesday we rolled back."),
+            day(31)
+        );
     }
 }
