@@ -8,7 +8,9 @@ width="600">`) or to centre it, and embed screen recordings and dashboards. `mar
 these URLs down the same path as Markdown images and links, so that the files are copied beside
 the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`); an
 `<iframe>`, `<object>` or `<embed>` of a postmortem or a learning shows its page, as a link
-leads to it. The same tags tell which `<img>` has no text alternative (`missing-alt`). This is
+leads to it. The same tags tell which `<img>` has no text alternative (`missing-alt`), and
+which anchors the elements offer a link's `#fragment` (their `id`, an `<a>`'s `name`: see
+`anchors`), for `broken-anchor` and for the headings' ids, which no element may share. This is
 a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
@@ -177,6 +179,36 @@ pub fn images_without_alt(html: &str) -> Vec<std::ops::Range<usize>> {
         })
         .map(|tag| tag.range)
         .collect()
+}
+
+/// The anchors the elements of `html` offer a link's `#fragment`, in order, each with whether
+/// it is an `id` (else the `name` of an `<a>`, which a browser looks a fragment up by too).
+/// Attributes are read as HTML reads them (see [`tags`]): `id="x"`, `ID='x'` and `id=x` are one
+/// id, and an `id="x"` in text, in a comment or in a script is none. An empty value is no
+/// anchor.
+pub fn anchors(html: &str) -> Vec<(bool, String)> {
+    // Cheap refusal: an anchor is the value of an attribute.
+    if memchr::memchr(b'=', html.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for tag in tags(html) {
+        for attr in &tag.attrs {
+            let id = attr.name == "id";
+            let name = attr.name == "name" && tag.name == "a";
+            if !(id || name) {
+                continue;
+            }
+            let value = attr
+                .value
+                .clone()
+                .map_or_else(String::new, |v| decode_references(&html[v]));
+            if !value.is_empty() {
+                out.push((id, value));
+            }
+        }
+    }
+    out
 }
 
 /// A start tag: its name in lower case, its attributes, and its byte range from its `<` to
@@ -511,6 +543,30 @@ mod tests {
         assert!(
             found(r#"<video data-src="x.mp4" title="src=y.mp4"><object type="data">"#).is_empty()
         );
+    }
+
+    #[test]
+    fn anchors_are_ids_in_any_quoting_and_case_and_names_of_links_only_inside_tags() {
+        assert_eq!(
+            anchors(
+                "<a id=\"dq\"></a><SPAN ID='sq'></SPAN><div id=bare/><p\n  Id = \"spaced\">\
+                 <a NAME=old></a><input name=field><b id=\"a&amp;b\"><i id=\"\"><i id>"
+            ),
+            [
+                (true, "dq".to_string()),
+                (true, "sq".to_string()),
+                (true, "bare/".to_string()),
+                (true, "spaced".to_string()),
+                (false, "old".to_string()),
+                (true, "a&b".to_string()),
+            ]
+        );
+        // Text, comments, end tags, scripts and attributes whose names end in `id` hold none.
+        assert!(anchors(
+            "<p>write id=\"text\" here</p><!-- <a id=\"gone\"> --></a id=\"end\">\
+             <script>'<a id=\"js\">'</script><div data-id=\"d\" grid=\"g\">"
+        )
+        .is_empty());
     }
 
     #[test]

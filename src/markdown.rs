@@ -143,8 +143,8 @@ pub struct Parsed {
     pub preamble: String,
     pub links: Vec<Link>,
     pub assets: Vec<Asset>,
-    /// Anchors the page offers besides its headings: `id`/`name` attributes in raw HTML and
-    /// footnote names.
+    /// Anchors the page offers besides its headings: the ids of the elements of its raw HTML
+    /// and the names of its `<a>`s (see [`crate::html::anchors`]), and its footnotes' ids.
     pub ids: Vec<String>,
     /// The anchors GitHub gives headings (see [`github_slug`]) that are no id of this page,
     /// each with the id Hindsight gives the same heading: a link written for GitHub's
@@ -1101,24 +1101,31 @@ fn learning_marks(source: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// The values of `id="..."` and `name="..."` attributes in a piece of HTML.
+/// The anchors the elements of a piece of HTML offer: their ids and the names of its `<a>`s
+/// (see [`crate::html::anchors`]).
 pub fn html_ids(html: &str) -> Vec<String> {
-    id_attributes(html).map(|(_, v)| v).collect()
+    crate::html::anchors(html)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect()
 }
 
-/// The values of `id="..."` attributes in a piece of HTML: the ids of its elements, which no
-/// heading of the page may have too (a `name` is no id).
-fn element_ids(html: &str) -> impl Iterator<Item = String> + '_ {
-    id_attributes(html).filter_map(|(id, v)| id.then_some(v))
+/// The ids of the elements of a piece of HTML, which no heading of the page may have too (a
+/// `name` is no id).
+fn element_ids(html: &str) -> impl Iterator<Item = String> {
+    crate::html::anchors(html)
+        .into_iter()
+        .filter_map(|(id, v)| id.then_some(v))
 }
 
-/// The `id="..."` and `name="..."` attributes in a piece of HTML: whether each is an `id`, and
-/// its value.
-fn id_attributes(html: &str) -> impl Iterator<Item = (bool, String)> + '_ {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| Regex::new(r#"\s(id|name)="([^"]+)""#).expect("valid regex"));
-    r.captures_iter(html)
-        .map(|c| (&c[1] == "id", c[2].replace("&amp;", "&")))
+/// Whether `text` may give an element an id: it has `id` (in any case) right before an `=`,
+/// white space between or not. Spares the bodies that give none (nearly all) a parse for ids.
+fn may_give_an_id(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'=', b).any(|i| {
+        let name = b[..i].trim_ascii_end();
+        name.len() >= 2 && name[name.len() - 2..].eq_ignore_ascii_case(b"id")
+    })
 }
 
 /// Splits text into plain runs and runs that name a known incident id (ids with a digit and
@@ -1392,7 +1399,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         };
         match &event {
             Event::Html(h) | Event::InlineHtml(h) => {
-                out.ids.extend(html_ids(h));
+                // An HTML block's anchors are read from it whole, at its end: a tag may span
+                // its lines.
+                if html_block.is_none() {
+                    out.ids.extend(html_ids(h));
+                }
                 // A learning mark belongs to the top-level item, row or paragraph it is in.
                 let block = match (&table_row, items.first(), &para) {
                     (Some((_, line)), _, _) => Some(*line),
@@ -1440,6 +1451,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             Event::End(TagEnd::HtmlBlock) => {
                 let pieces = html_block.take().unwrap_or_default();
                 let html = html_urls(&pieces, body, &lines, site, page, &mut out);
+                out.ids.extend(html_ids(&html));
                 events.push(Event::Html(html));
                 event
             }
@@ -1952,8 +1964,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         out.sections.push(sec);
     }
     // An id of the page wins over GitHub's anchor of another heading.
+    let ids: HashSet<&str> = out.ids.iter().map(String::as_str).collect();
     out.github_anchors
-        .retain(|(github, _)| !used_anchors.contains(github) && !out.ids.contains(github));
+        .retain(|(github, _)| !used_anchors.contains(github) && !ids.contains(github.as_str()));
     out.decoded = decoded
         .into_iter()
         .map(|(at, text)| {
@@ -1995,16 +2008,23 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
 /// parsed for them.
 fn taken_ids(body: &str) -> (HashSet<String>, HashSet<String>) {
     let (mut footnotes, mut elements) = (HashSet::new(), HashSet::new());
-    let html = body.contains("id=\"");
+    let html = may_give_an_id(body);
     if !body.contains("[^") && !html {
         return (footnotes, elements);
     }
+    // The lines of the open HTML block, read whole at its end (a tag may span lines).
+    let mut block = String::new();
     for event in Parser::new_ext(body, options()) {
         match event {
             Event::Start(Tag::FootnoteDefinition(n)) => {
                 footnotes.insert(footnote_id(&n));
             }
-            Event::Html(h) | Event::InlineHtml(h) if html => elements.extend(element_ids(&h)),
+            Event::Html(h) if html => block.push_str(&h),
+            Event::End(TagEnd::HtmlBlock) if html => {
+                elements.extend(element_ids(&block));
+                block.clear();
+            }
+            Event::InlineHtml(h) if html => elements.extend(element_ids(&h)),
             _ => {}
         }
     }
@@ -2916,5 +2936,21 @@ mod tests {
         // Headings under a later, higher one nest under it; none skips a level.
         assert_eq!(heading_levels(&[4, 2, 4, 3]), [2, 2, 3, 3]);
         assert_eq!(heading_levels(&[1, 2, 3, 4, 5, 6]), [2, 3, 4, 5, 6, 6]);
+    }
+
+    #[test]
+    fn an_id_of_raw_html_in_any_quoting_or_case_is_an_anchor_that_no_heading_takes() {
+        let body = "## Single\n\n## Upper\n\n## Bare\n\n## Split\n\n## Text\n\n## Gone\n\n\
+                    <a id='single'></a> <span ID=\"upper\"></span> <b id=bare>x</b>\n\n\
+                    <div\n  id=\"split\">\n<p>Write id=\"text\" in text.</p>\n\
+                    <!-- <a id=\"gone\"> -->\n</div>\n\n`<a id=\"code\">`\n";
+        for p in [render(body), site().read(body, 1)] {
+            assert_eq!(p.ids, ["single", "upper", "bare", "split"]);
+            let toc: Vec<_> = p.toc.iter().map(|t| t.id.as_str()).collect();
+            assert_eq!(
+                toc,
+                ["single-1", "upper-1", "bare-1", "split-1", "text", "gone"]
+            );
+        }
     }
 }

@@ -2685,3 +2685,35 @@ fn a_date_taken_from_the_weekday_the_text_names_is_said_to_be_that_day_not_the_f
         "{message}"
     );
 }
+
+#[test]
+fn an_id_of_raw_html_in_any_quoting_or_case_is_a_section_but_one_in_text_or_a_comment_is_not() {
+    let site = Site::with(&[(
+        "content/PM2024-101 - Ids.md",
+        "# Ids\n\nSee [one](#single), [two](#upper), [three](#bare), [four](#split), \
+         [five](#text) and [six](#gone).\n\n## Upper {#upper}\n\nText.\n\n\
+         <a id='single'></a> <span ID=\"upper\"></span> <b id=bare>x</b>\n\n\
+         <div\n  id=\"split\">\n<p>Write id=\"text\" in text.</p>\n<!-- <a id=\"gone\"> -->\n</div>\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let messages = |rule: &str| -> Vec<String> {
+        with_rule(&findings, rule)
+            .iter()
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        messages("broken-anchor"),
+        [
+            "`#text` is not a section of this page",
+            "`#gone` is not a section of this page"
+        ]
+    );
+    assert_eq!(
+        messages("heading-id"),
+        [
+            "the heading id `upper` is already the id of an element of this page's HTML \
+          (`id=\"upper\"`), so this heading gets `upper-1`"
+        ]
+    );
+}
