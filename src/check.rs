@@ -587,6 +587,8 @@ struct Context<'a> {
     by_id: HashMap<&'a str, &'a Incident>,
     /// Anchors of every incident that some link points into with `#anchor`.
     anchors: HashMap<String, HashSet<String>>,
+    /// Every canonical learning that some link points into with `#anchor`, with its anchors.
+    learning_anchors: HashMap<&'a str, (&'a CanonicalLearning, HashSet<String>)>,
     blameless: Blameless,
 }
 
@@ -621,11 +623,44 @@ impl<'a> Context<'a> {
             .into_par_iter()
             .filter_map(|id| by_id.get(id).map(|inc| (id.to_string(), anchors_of(inc))))
             .collect();
+        // The learnings linked to with `#anchor`, from any page, and those whose own page
+        // links to one of its anchors.
+        let mut wanted: HashSet<&str> = HashSet::new();
+        let pages = lib.incidents.iter().map(|i| (&i.links, None));
+        let learnings = lib
+            .learnings
+            .iter()
+            .map(|l| (&l.links, Some(l.id.as_str())));
+        let special = lib
+            .index
+            .iter()
+            .chain(&lib.onboarding)
+            .map(|p| (&p.links, None));
+        for (page_links, learning) in pages.chain(learnings).chain(special) {
+            for l in page_links {
+                match (&l.kind, &l.anchor, learning) {
+                    (LinkKind::Learning(id), Some(_), _) => {
+                        wanted.insert(id);
+                    }
+                    (LinkKind::SelfAnchor, Some(_), Some(id)) => {
+                        wanted.insert(id);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let learning_anchors = lib
+            .learnings
+            .iter()
+            .filter(|l| wanted.contains(l.id.as_str()))
+            .map(|l| (l.id.as_str(), (l, l.anchors.iter().cloned().collect())))
+            .collect();
         Context {
             site,
             latest: latest_date(),
             by_id,
             anchors,
+            learning_anchors,
             blameless,
         }
     }
@@ -979,14 +1014,16 @@ fn links(
                 match page {
                     Linking::Incident(inc) => check_anchor(ctx, source, l, &inc.id, a, "this page", out),
                     Linking::Learning(learning) => {
-                        // A learning's page leads no link to GitHub's anchor of its own heading.
-                        let anchors: HashSet<String> = learning.anchors.iter().cloned().collect();
-                        anchor_finding(source, l, a, &anchors, &[], "this page", out);
+                        check_learning_anchor(ctx, source, l, &learning.id, a, true, out);
                     }
                     Linking::Special => {}
                 }
             }
-            LinkKind::Learning(_) | LinkKind::Asset | LinkKind::External => {}
+            LinkKind::Learning(id) => {
+                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
+                check_learning_anchor(ctx, source, l, id, a, false, out);
+            }
+            LinkKind::Asset | LinkKind::External => {}
         }
     }
 }
@@ -1250,6 +1287,23 @@ fn check_anchor(
     };
     let github = ctx.by_id.get(id).map_or(&[][..], |t| &t.github_anchors[..]);
     anchor_finding(source, l, anchor, anchors, github, target_name, out);
+}
+
+/// [`check_anchor`] of a link into the canonical learning `id`, from its own page or not.
+fn check_learning_anchor(
+    ctx: &Context,
+    source: &str,
+    l: &crate::markdown::Link,
+    id: &str,
+    anchor: &str,
+    own: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    if let Some((learning, anchors)) = ctx.learning_anchors.get(id) {
+        let name = if own { "this page" } else { &learning.source };
+        let github = &learning.github_anchors;
+        anchor_finding(source, l, anchor, anchors, github, name, out);
+    }
 }
 
 /// A `broken-anchor` finding when `anchor` is none of `anchors` of `target_name`, nor GitHub's

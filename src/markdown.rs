@@ -806,11 +806,12 @@ pub fn github_anchor_target<'a>(
         .map(|(_, id)| id.as_str())
 }
 
-/// `html` with the fragment of each link into a postmortem that is a GitHub anchor of one of
-/// its headings (see [`Parsed::github_anchors`]) made that heading's id. The links looked at
-/// are `#x` (into `this` postmortem, for a postmortem's own page) and
-/// `{to_root}incidents/ID/#x`, as [`parse`] writes them. `anchors` gives a postmortem's GitHub
-/// anchors by id. A link to the title's anchor leads to the page itself, with no fragment
+/// `html` with the fragment of each link into a postmortem or a canonical learning that is a
+/// GitHub anchor of one of its headings (see [`Parsed::github_anchors`]) made that heading's
+/// id. The links looked at are `#x` (into `this` page, named as `anchors` names pages) and
+/// `{to_root}incidents/ID/#x` and `{to_root}learnings/ID/#x`, as [`parse`] writes them.
+/// `anchors` gives a page's GitHub anchors by its URL from the site root (`incidents/ID/`,
+/// `learnings/ID/`). A link to the title's anchor leads to the page itself, with no fragment
 /// (`#`, the top, on the page itself). `None` when no link changes.
 pub fn lead_github_fragments<'a>(
     html: &str,
@@ -824,15 +825,13 @@ pub fn lead_github_fragments<'a>(
         let Some((path, fragment)) = u.url.split_once('#') else {
             continue;
         };
-        let id = if path.is_empty() {
+        // The page it points into, by its URL from the site root.
+        let page = if path.is_empty() {
             this
         } else {
             path.strip_prefix(to_root)
-                .and_then(|p| p.strip_prefix("incidents/"))
-                .and_then(|p| p.strip_suffix('/'))
-                .filter(|id| !id.contains('/'))
         };
-        let Some(target) = id
+        let Some(target) = page
             .and_then(&anchors)
             .and_then(|a| github_anchor_target(a, fragment))
         else {
@@ -2746,8 +2745,9 @@ mod tests {
                 ("a_b".to_string(), "a-b".to_string()),
             ]
         );
-        let html = lead_github_fragments(&p.html, "../../", Some("PM2021-002"), |id| {
-            (id == "PM2021-002").then_some(&p.github_anchors[..])
+        let this = "incidents/PM2021-002/";
+        let html = lead_github_fragments(&p.html, "../../", Some(this), |page| {
+            (page == this).then_some(&p.github_anchors[..])
         })
         .expect("links change");
         for href in [
@@ -2769,8 +2769,8 @@ mod tests {
         );
         // A link to another postmortem's anchor changes only when that postmortem has it.
         let other = "<p><a href=\"../../incidents/PM2020-001/#-fire\">x</a></p>";
-        let led = lead_github_fragments(other, "../../", None, |id| {
-            (id == "PM2020-001").then_some(&p.github_anchors[..])
+        let led = lead_github_fragments(other, "../../", None, |page| {
+            (page == "incidents/PM2020-001/").then_some(&p.github_anchors[..])
         });
         assert_eq!(
             led.as_deref(),

@@ -2717,3 +2717,66 @@ fn an_id_of_raw_html_in_any_quoting_or_case_is_a_section_but_one_in_text_or_a_co
         ]
     );
 }
+
+#[test]
+fn a_link_into_a_learning_is_checked_against_its_headings_and_githubs_anchors_lead_to_them() {
+    let site = Site::with(&[
+        (
+            "content/learnings/fire-safety.md",
+            "# Fire safety\n\nBack to [the fire](#-fire), [the top](#fire-safety) and \
+             [smoke](#-smoke).\n\n## 🔥 Fire\n\nRun.\n\n## Drills\n\nPractise.\n",
+        ),
+        (
+            "content/postmortems/PM2024-101 - Fire.md",
+            "# Fire\n\nSee [drills](../learnings/fire-safety.md#drills), \
+             [the fire](../learnings/fire-safety.md#-fire), \
+             [the learning](../learnings/fire-safety.md#fire-safety) and \
+             [drils](../learnings/fire-safety.md#drils).\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let anchors: Vec<_> = with_rule(&findings, "broken-anchor")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        anchors,
+        [
+            (
+                "content/learnings/fire-safety.md",
+                "`#-smoke` is not a section of this page",
+                "sections of this page: #drills, #fire-fire"
+            ),
+            (
+                "content/postmortems/PM2024-101 - Fire.md",
+                "`#drils` is not a section of content/learnings/fire-safety.md",
+                "did you mean `#drills`? Anchors are the headings' slugs"
+            ),
+        ]
+    );
+    // What check accepts, the build leads to the heading; what it reports stays as written.
+    site.build_ok();
+    let learning = site.page("learnings/fire-safety/index.html");
+    for link in [
+        "<a href=\"#fire-fire\">the fire</a>",
+        "<a href=\"#\">the top</a>",
+        "<a href=\"#-smoke\">smoke</a>",
+    ] {
+        assert!(learning.contains(link), "{link}: {learning}");
+    }
+    let postmortem = site.page("incidents/PM2024-101/index.html");
+    for link in [
+        "<a href=\"../../learnings/fire-safety/#drills\">drills</a>",
+        "<a href=\"../../learnings/fire-safety/#fire-fire\">the fire</a>",
+        "<a href=\"../../learnings/fire-safety/\">the learning</a>",
+        "<a href=\"../../learnings/fire-safety/#drils\">drils</a>",
+    ] {
+        assert!(postmortem.contains(link), "{link}: {postmortem}");
+    }
+}

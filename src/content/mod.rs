@@ -154,6 +154,9 @@ pub struct CanonicalLearning {
     pub assets: Vec<Asset>,
     /// The anchors its text offers: headings' and raw HTML's ids (for `check`).
     pub anchors: Vec<String>,
+    /// GitHub's anchors of its headings, with the ids they lead to (see
+    /// [`Incident::github_anchors`]).
+    pub github_anchors: Vec<(String, String)>,
     /// Images with no alt text, for `check` (see [`Incident::images_without_alt`]).
     pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
 }
@@ -882,6 +885,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                             .chain(parsed.toc.into_iter().map(|t| t.id))
                             .chain(parsed.ids)
                             .collect(),
+                        github_anchors: parsed.github_anchors,
                         alias_at: (0..fm.aliases.as_ref().map_or(0, Vec::len))
                             .map(|i| fm.entry_at("aliases", i))
                             .collect(),
@@ -939,20 +943,27 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
 
 /// Leads each link written for GitHub's anchor of a heading (`#-fire` for `## 🔥 Fire`) to
 /// the id Hindsight gives that heading (see [`markdown::lead_github_fragments`]), on every
-/// page: only once every postmortem is parsed are the headings a link points into known.
+/// page, whether it points into a postmortem or a canonical learning: only once every page is
+/// parsed are the headings a link points into known.
 fn lead_github_fragments(lib: &mut Library) {
-    let anchors: HashMap<&str, &[(String, String)]> = lib
+    // By page, as `lead_github_fragments` names it: `incidents/ID/`, `learnings/ID/`.
+    let incidents = lib
         .incidents
         .iter()
         .filter(|i| !i.github_anchors.is_empty())
-        .map(|i| (i.id.as_str(), i.github_anchors.as_slice()))
-        .collect();
+        .map(|i| (i.url(), i.github_anchors.as_slice()));
+    let learnings = lib
+        .learnings
+        .iter()
+        .filter(|l| !l.github_anchors.is_empty())
+        .map(|l| (learning_url(&l.id), l.github_anchors.as_slice()));
+    let anchors: HashMap<String, &[(String, String)]> = incidents.chain(learnings).collect();
     if anchors.is_empty() {
         return;
     }
-    let of = |id: &str| anchors.get(id).copied();
-    let leads = |target: &str, fragment: &str| {
-        of(target).is_some_and(|a| markdown::github_anchor_target(a, fragment).is_some())
+    let of = |page: &str| anchors.get(page).copied();
+    let leads = |page: &str, fragment: &str| {
+        of(page).is_some_and(|a| markdown::github_anchor_target(a, fragment).is_some())
     };
     // Only the postmortems with such a link are read again.
     let incidents: Vec<(usize, String)> = lib
@@ -963,15 +974,18 @@ fn lead_github_fragments(lib: &mut Library) {
             inc.links
                 .iter()
                 .any(|l| match (&l.kind, l.anchor.as_deref()) {
-                    (markdown::LinkKind::Incident(id), Some(a)) => leads(id, a),
-                    (markdown::LinkKind::SelfAnchor, Some(a)) => leads(&inc.id, a),
+                    (markdown::LinkKind::Incident(id), Some(a)) => {
+                        leads(&format!("incidents/{id}/"), a)
+                    }
+                    (markdown::LinkKind::Learning(id), Some(a)) => leads(&learning_url(id), a),
+                    (markdown::LinkKind::SelfAnchor, Some(a)) => leads(&inc.url(), a),
                     _ => false,
                 })
         })
         .filter_map(|(k, inc)| {
             Some((
                 k,
-                markdown::lead_github_fragments(&inc.html, "../../", Some(&inc.id), of)?,
+                markdown::lead_github_fragments(&inc.html, "../../", Some(&inc.url()), of)?,
             ))
         })
         .collect();
@@ -980,9 +994,10 @@ fn lead_github_fragments(lib: &mut Library) {
         .par_iter()
         .enumerate()
         .filter_map(|(k, l)| {
+            let this = learning_url(&l.id);
             Some((
                 k,
-                markdown::lead_github_fragments(&l.html, "../../", None, of)?,
+                markdown::lead_github_fragments(&l.html, "../../", Some(&this), of)?,
             ))
         })
         .collect();
@@ -1002,6 +1017,11 @@ fn lead_github_fragments(lib: &mut Library) {
             p.html = html;
         }
     }
+}
+
+/// The URL of a canonical learning's page, relative to the site root.
+fn learning_url(id: &str) -> String {
+    format!("learnings/{id}/")
 }
 
 /// An empty file is not a postmortem, nor a canonical learning: one with no text, or only
