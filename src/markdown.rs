@@ -2953,4 +2953,34 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn githubs_anchor_of_a_setext_heading_written_on_two_lines_joins_them_with_a_space() {
+        // GitHub joins the lines of the heading with a space, whether a soft break, two
+        // spaces or a backslash ends the first, then slugs the text as it slugs any heading's.
+        let p = render(
+            "# T\n\n[a](#-fire-and-smoke) [b](#step-2--rollback) [c](#qa-helm)\n\n\
+             🔥 Fire\nand smoke\n---------\n\nStep 2 –  \n  rollback\n---\n\nQ&A:\\\nhelm\n===\n",
+        );
+        let toc: Vec<_> = p.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(toc, ["fire-fire-and-smoke", "step-2-rollback", "q-a-helm"]);
+        let pair = |github: &str, id: &str| (github.to_string(), id.to_string());
+        assert_eq!(
+            p.github_anchors,
+            [
+                pair("t", ""),
+                pair("-fire-and-smoke", "fire-fire-and-smoke"),
+                pair("step-2--rollback", "step-2-rollback"),
+                pair("qa-helm", "q-a-helm"),
+            ]
+        );
+        let this = "incidents/PM2021-002/";
+        let html = lead_github_fragments(&p.html, "../../", Some(this), |page| {
+            (page == this).then_some(&p.github_anchors[..])
+        })
+        .expect("links change");
+        for href in ["#fire-fire-and-smoke", "#step-2-rollback", "#q-a-helm"] {
+            assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+        }
+    }
 }
