@@ -2780,3 +2780,51 @@ fn a_link_into_a_learning_is_checked_against_its_headings_and_githubs_anchors_le
         assert!(postmortem.contains(link), "{link}: {postmortem}");
     }
 }
+
+#[test]
+fn a_postmortem_with_an_unsafe_id_gets_its_other_findings_in_the_same_run() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: PM2023/004\ntitle: Human error took the site down\ndate: 2099-01-01\nseverity: SEV7\n---\n\nSee [the runbook](runbook.md).\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
+        ),
+        // The id the stand-in would take, and a link to the file with the unsafe id.
+        (
+            "content/b.md",
+            "---\nid: pm2023-004\ntitle: Queue backlog\ndate: 2024-01-01\n---\n\nSee [the other outage](a.md).\n\n## Lessons learned\n\n- Backlogs need an alert.\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let rules: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["file"] == "content/a.md" && f["level"] != "info")
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "unsafe-id",
+            "blameless",
+            "future-date",
+            "unknown-severity",
+            "broken-link"
+        ],
+        "{findings:#?}"
+    );
+    // The fix the hint suggests is an id no other postmortem has.
+    let unsafe_id = with_rule(&findings, "unsafe-id");
+    assert!(
+        unsafe_id[0]["hint"]
+            .as_str()
+            .unwrap()
+            .ends_with("e.g. `id: pm2023-004-2`"),
+        "{unsafe_id:?}"
+    );
+    // Nothing about the other file: no duplicate id, and its link by path leads somewhere.
+    let other: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["file"] == "content/b.md" && f["level"] != "info")
+        .collect();
+    assert!(other.is_empty(), "{other:#?}");
+}

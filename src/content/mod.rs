@@ -697,11 +697,14 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
 
     // Ids and the maps the Markdown pass needs to resolve links.
     let mut ids: HashSet<String> = HashSet::with_capacity(raws.len());
-    let mut id_sources: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    // Per id in lower case: each file that has it, the id as written there and its line.
+    let mut id_sources: BTreeMap<String, Vec<(String, String, usize)>> = BTreeMap::new();
     let mut incident_paths: HashMap<String, String> = HashMap::with_capacity(raws.len());
     let mut learning_paths: HashMap<String, String> = HashMap::new();
     let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> =
         Vec::with_capacity(raws.len());
+    // Files whose id cannot be a URL segment, by their index in `planned`, and why.
+    let mut unsafe_ids: Vec<(usize, &str)> = Vec::new();
     for (raw, fm, body_line, body_offset) in raws {
         let has_fm = fm.is_some();
         let fm = fm.unwrap_or_default();
@@ -717,22 +720,21 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         };
         if matches!(raw.kind, Kind::Incident | Kind::Learning) {
             if let Some(problem) = unsafe_id(&id) {
-                let line = fm.line_of("id").unwrap_or(1);
-                diags.push(
-                    Diagnostic::error("unsafe-id", &raw.source, format!("id `{id}` cannot be used in a URL: {problem}"))
-                        .at(line, 1)
-                        .hint(format!("set `id:` in the front matter to letters, digits, `-`, `_` or `.`, e.g. `id: {}`", markdown::slugify(&id))),
-                );
+                unsafe_ids.push((planned.len(), problem));
+                planned.push((raw, fm, body_line, body_offset, id, has_fm));
                 continue;
             }
         }
         match raw.kind {
             Kind::Incident => {
                 ids.insert(id.clone());
-                id_sources
-                    .entry(id.to_lowercase())
-                    .or_default()
-                    .push((raw.source.clone(), id.clone()));
+                // An id the file name gives has no line of its own.
+                let line = fm.id.as_ref().and_then(|_| fm.line_of("id")).unwrap_or(1);
+                id_sources.entry(id.to_lowercase()).or_default().push((
+                    raw.source.clone(),
+                    id.clone(),
+                    line,
+                ));
                 incident_paths.insert(raw.content_path.clone(), id.clone());
             }
             Kind::Learning => {
@@ -742,14 +744,48 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         }
         planned.push((raw, fm, body_line, body_offset, id, has_fm));
     }
+    // A file whose id cannot be used is still read and checked, under a stand-in id that no
+    // other file has (the id the hint suggests), so that one run reports its other problems
+    // too. Nothing is built from it: `unsafe-id` is an error that `build` cannot get past. The
+    // stand-in takes no part in `duplicate-id`, and a link by id cannot name it; a link by
+    // path leads to it.
+    if !unsafe_ids.is_empty() {
+        let mut taken: HashSet<String> = id_sources.keys().cloned().collect();
+        taken.extend(learning_paths.values().map(|id| id.to_lowercase()));
+        for &(i, problem) in &unsafe_ids {
+            let (raw, fm, _, _, id, _) = &mut planned[i];
+            let base = markdown::slugify(id);
+            let stand_in = (1..)
+                .map(|n| {
+                    if n == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}-{n}")
+                    }
+                })
+                .find(|s| !taken.contains(&s.to_lowercase()))
+                .expect("an unused id");
+            taken.insert(stand_in.to_lowercase());
+            diags.push(
+                Diagnostic::error("unsafe-id", &raw.source, format!("id `{id}` cannot be used in a URL: {problem}"))
+                    .at(fm.line_of("id").unwrap_or(1), 1)
+                    .hint(format!("set `id:` in the front matter to letters, digits, `-`, `_` or `.`, e.g. `id: {stand_in}`")),
+            );
+            match raw.kind {
+                Kind::Incident => incident_paths.insert(raw.content_path.clone(), stand_in.clone()),
+                _ => learning_paths.insert(raw.content_path.clone(), stand_in.clone()),
+            };
+            *id = stand_in;
+        }
+    }
     for sources in id_sources.values() {
         if sources.len() > 1 {
-            for (s, id) in sources {
+            for (s, id, line) in sources {
                 // Each file is told its own id, and how another spells it when only case differs.
                 let others: Vec<String> = sources
                     .iter()
-                    .filter(|(o, _)| o != s)
-                    .map(|(o, other)| {
+                    .filter(|(o, _, _)| o != s)
+                    .map(|(o, other, _)| {
                         if other == id {
                             o.clone()
                         } else {
@@ -759,6 +795,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     .collect();
                 diags.push(
                     Diagnostic::error("duplicate-id", s, format!("incident id `{id}` is also used by {}", others.join(", ")))
+                        .at(*line, 1)
                         .hint("give each postmortem a unique `id:` in its front matter (ids that differ only in case collide on case-insensitive file systems)"),
                 );
             }
