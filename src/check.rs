@@ -884,11 +884,21 @@ fn required(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     if inc.status != Status::Published {
         return;
     }
+    // A key the front matter lacks is reported where the front matter opens, at its first
+    // key, as a key missing from an item of `learnings` or `action_items` is reported at the
+    // item; with no front matter, at line 1.
+    let opening = inc
+        .front_matter
+        .lines
+        .iter()
+        .map(|(_, line)| *line)
+        .min()
+        .unwrap_or(1);
     for key in &ctx.site.config.check.required {
         if inc.front_matter.line_of(key).is_none() {
             out.push(
                 finding("required-field", &inc.source, format!("`{key}` is required but not set in the front matter"))
-                    .at(1, 1)
+                    .at(opening, 1)
                     .hint(format!("add `{key}: ...` to the front matter (hindsight.toml's `[check] required` asks every published postmortem for it)")),
             );
         }

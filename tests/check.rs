@@ -2639,6 +2639,21 @@ fn outage(id: &str, extra: &str) -> String {
     format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n# Outage {id}\n\nText.\n")
 }
 
+/// (line, column, message) of each finding of `rule` in `file`.
+fn placed<'a>(findings: &'a [Value], rule: &str, file: &str) -> Vec<(u64, u64, &'a str)> {
+    with_rule(findings, rule)
+        .into_iter()
+        .filter(|f| f["file"] == file)
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn the_action_owner_hint_names_the_owner_in_parentheses_as_the_parser_reads_it() {
     let post = |items: &str| {
@@ -2827,4 +2842,47 @@ fn a_postmortem_with_an_unsafe_id_gets_its_other_findings_in_the_same_run() {
         .filter(|f| f["file"] == "content/b.md" && f["level"] != "info")
         .collect();
     assert!(other.is_empty(), "{other:#?}");
+}
+
+#[test]
+fn a_duplicate_id_and_a_missing_required_field_point_into_the_front_matter() {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"t\"\n\n[check]\nrequired = [\"services\"]\n",
+        ),
+        (
+            "content/a.md",
+            "---\n# Filled in by the on-call.\ntitle: Disk full\nid: INC-0104\ndate: 2024-01-01\n---\n\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: INC-0104\ndate: 2024-01-02\nservices: [db]\n---\n\nText.\n",
+        ),
+        ("content/2024-01-03-no-front-matter.md", "# Fire\n\nText.\n"),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let dup = |file| {
+        let d = placed(&findings, "duplicate-id", file);
+        assert_eq!(d.len(), 1, "{d:?}");
+        (d[0].0, d[0].1)
+    };
+    assert_eq!(dup("content/a.md"), (4, 1));
+    assert_eq!(dup("content/b.md"), (2, 1));
+    // At the front matter's first key, as a key missing from an item is reported at the item.
+    let required = |file| placed(&findings, "required-field", file);
+    assert_eq!(
+        required("content/a.md"),
+        [(
+            3,
+            1,
+            "`services` is required but not set in the front matter"
+        )]
+    );
+    assert!(required("content/b.md").is_empty());
+    assert_eq!(
+        required("content/2024-01-03-no-front-matter.md")[0].0,
+        1,
+        "a file without front matter has no better place"
+    );
 }
