@@ -747,17 +747,27 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
                         "name the rule to silence on this line or the next, e.g. `<!-- hindsight: allow blameless -->`".into(),
                     ));
                 }
-                for name in names.into_iter().filter(|n| rule(n).is_none()) {
-                    let hint = match did_you_mean(name, &rule_ids) {
-                        Some(s) => {
-                            format!("did you mean `{s}`? The rules are listed in docs/check.md")
+                for name in names {
+                    match rule(name) {
+                        None => {
+                            let hint = match did_you_mean(name, &rule_ids) {
+                                Some(s) => format!(
+                                    "did you mean `{s}`? The rules are listed in docs/check.md"
+                                ),
+                                None => "name a rule id as `check` prints it, e.g. `blameless`"
+                                    .into(),
+                            };
+                            out.push(at(
+                                format!("`{name}` is not a rule, so nothing is silenced"),
+                                hint,
+                            ));
                         }
-                        None => "name a rule id as `check` prints it, e.g. `blameless`".into(),
-                    };
-                    out.push(at(
-                        format!("`{name}` is not a rule, so nothing is silenced"),
-                        hint,
-                    ));
+                        Some(r) if r.locked => out.push(at(
+                            format!("`{name}` is a locked rule, which no comment can silence, so nothing is silenced"),
+                            format!("`build` cannot produce a correct site while it fires ({}): fix what its finding says (docs/check.md has how), then remove `{name}` from this comment", r.catches),
+                        )),
+                        Some(_) => {}
+                    }
                 }
             }
             "learning" => {

@@ -2886,3 +2886,31 @@ fn a_duplicate_id_and_a_missing_required_field_point_into_the_front_matter() {
         "a file without front matter has no better place"
     );
 }
+
+#[test]
+fn an_allow_comment_that_names_a_locked_rule_is_reported_as_doing_nothing() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\nid: a\ntitle: A\ndate: 2024-01-01\n---\n\n<!-- hindsight: allow duplicate-id, broken-link -->\nSee [x](gone.md).\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let comments = with_rule(&findings, "hindsight-comment");
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    assert_eq!(
+        (comments[0]["line"].as_u64(), comments[0]["column"].as_u64()),
+        (Some(7), Some(1))
+    );
+    assert_eq!(comments[0]["level"], "warning");
+    assert_eq!(
+        comments[0]["message"],
+        "`duplicate-id` is a locked rule, which no comment can silence, so nothing is silenced"
+    );
+    let hint = comments[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("`build` cannot produce a correct site"),
+        "{hint}"
+    );
+    assert!(hint.contains("two postmortems with the same id"), "{hint}");
+    // The rule that can be silenced is.
+    assert!(with_rule(&findings, "broken-link").is_empty());
+}
