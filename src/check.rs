@@ -590,6 +590,7 @@ struct Context<'a> {
     /// Every canonical learning that some link points into with `#anchor`, with its anchors.
     learning_anchors: HashMap<&'a str, (&'a CanonicalLearning, HashSet<String>)>,
     blameless: Blameless,
+    things: Things<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -662,6 +663,7 @@ impl<'a> Context<'a> {
             anchors,
             learning_anchors,
             blameless,
+            things: Things::of(site),
         }
     }
 }
@@ -704,7 +706,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     // Loading kept the source of every postmortem that could hold a blaming phrase or a
     // hindsight comment.
     ctx.blameless
-        .scan(inc.source_text.as_deref(), inc, &mut out);
+        .scan(inc.source_text.as_deref(), inc, &ctx.things, &mut out);
     if let Some(text) = &inc.source_text {
         hindsight_comments(inc, text, &mut out);
     }
@@ -1854,7 +1856,6 @@ const PERSONS: &[&str] = &[
     "you",
     "someone",
     "somebody",
-    "nobody",
     "engineer",
     "engineers",
     "developer",
@@ -1958,6 +1959,81 @@ fn name_regex() -> &'static Regex {
 const NAME_PREFILTER: &str =
     "caused by [A-Z]|'s (?:mistake|error|fault|oversight|negligence|carelessness|slip|blunder|typo)|(?:[Cc]ause|[Cc]ulprit) (?:was|is) [A-Z]";
 
+/// Makers and platforms that postmortems name as a cause ("Amazon's mistake") and that the
+/// concept vocabulary (`src/concepts.txt`) does not list; none is a first name.
+const VENDORS: &[&str] = &[
+    "amazon",
+    "google",
+    "microsoft",
+    "apple",
+    "facebook",
+    "ibm",
+    "twilio",
+    "heroku",
+    "vercel",
+    "netlify",
+    "digitalocean",
+    "linode",
+    "hetzner",
+    "ovh",
+    "salesforce",
+    "atlassian",
+    "verisign",
+    "godaddy",
+    "comodo",
+    "digicert",
+    "equinix",
+    "python",
+    "java",
+    "golang",
+    "php",
+    "nodejs",
+    "windows",
+    "redhat",
+    "chrome",
+    "firefox",
+    "safari",
+    "django",
+    "apache",
+    "tomcat",
+    "openssl",
+];
+
+/// Capitalised words that name things, not people: a service or tag of a postmortem of the
+/// site, an entry of the concept vocabulary (the built-in one and the team's: `Kafka`,
+/// `Postgres`, `Terraform`) or a vendor ([`VENDORS`]). "Caused by Kafka" blames no one.
+struct Things<'a> {
+    lexicon: &'a crate::similarity::Lexicon,
+    /// The services and tags of every postmortem, lowercase.
+    terms: HashSet<String>,
+}
+
+impl<'a> Things<'a> {
+    fn of(site: &'a Site) -> Self {
+        let terms = site
+            .library
+            .incidents
+            .iter()
+            .flat_map(|i| i.services.iter().chain(&i.tags))
+            .map(|t| t.to_lowercase())
+            .collect();
+        Things {
+            lexicon: &site.lexicon,
+            terms,
+        }
+    }
+
+    /// Whether `name` (one word or two, "Kafka Connect") names a thing: its first word or the
+    /// whole name does.
+    fn name(&self, name: &str) -> bool {
+        let whole = name.to_lowercase();
+        let first = whole.split(' ').next().unwrap_or("");
+        [first, whole.as_str()]
+            .iter()
+            .any(|w| self.terms.contains(*w) || self.lexicon.lists(w) || VENDORS.contains(w))
+    }
+}
+
 /// Capitalised words that start "caused by X" without naming a person.
 const NOT_NAMES: &[&str] = &[
     "The", "This", "That", "These", "Those", "A", "An", "Our", "Their", "Its", "It", "One", "Two",
@@ -2022,7 +2098,7 @@ impl Blameless {
 
     /// Scans the narrative of a postmortem file (prose only: no code or quotes), and the texts
     /// its front matter gives: title, learnings and action items.
-    fn scan(&self, text: Option<&str>, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    fn scan(&self, text: Option<&str>, inc: &Incident, things: &Things, out: &mut Vec<Diagnostic>) {
         if self.phrases.is_none() && !self.names {
             return;
         }
@@ -2044,7 +2120,7 @@ impl Blameless {
         let fm = &inc.front_matter;
         if let Some(title) = &fm.title {
             let line = fm.line_of("title").unwrap_or(1);
-            let mut found = self.matches(title, &people);
+            let mut found = self.matches(title, &people, things);
             if found.is_empty() && self.names {
                 found.extend(named_in_title(title, &people));
             }
@@ -2059,7 +2135,7 @@ impl Blameless {
             .map(|l| (&l.text, l.line))
             .chain(fm.action_items.iter().flatten().map(|a| (&a.text, a.line)));
         for (item, line) in entries {
-            for f in self.matches(item, &people) {
+            for f in self.matches(item, &people, things) {
                 report(f, line, 1, true);
             }
         }
@@ -2075,7 +2151,7 @@ impl Blameless {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let body_offset = text.len() - split.body.len();
         for run in prose_runs(split.body) {
-            for f in self.matches(&run.text, &people) {
+            for f in self.matches(&run.text, &people, things) {
                 let off = body_offset + run.source_offset(f.start);
                 let (line, column) = line_col(text, off);
                 report(f, line, column, false);
@@ -2083,8 +2159,9 @@ impl Blameless {
         }
     }
 
-    /// Each blaming phrase in a run of prose; `people` are names the postmortem gives people.
-    fn matches(&self, s: &str, people: &[String]) -> Vec<Found> {
+    /// Each blaming phrase in a run of prose; `people` are names the postmortem gives people,
+    /// who are people even where `things` knows the word.
+    fn matches(&self, s: &str, people: &[String], things: &Things) -> Vec<Found> {
         let mut found: Vec<Found> = Vec::new();
         let is_person =
             |w: &str| PERSONS.contains(&w.to_lowercase().as_str()) || people.iter().any(|p| p == w);
@@ -2101,7 +2178,7 @@ impl Blameless {
                 let mut end = m.end();
                 let (message, hint) = match usage {
                     Use::Always => {
-                        if hypothesis(&s[..m.start()]) {
+                        if hypothesis(&s[..m.start()]) || denied(&s[..m.start()]) {
                             continue;
                         }
                         (
@@ -2196,7 +2273,8 @@ impl Blameless {
                             let capital = word.chars().next().is_some_and(char::is_uppercase)
                                 && word.chars().skip(1).all(char::is_lowercase)
                                 && word.len() > 1
-                                && !NOT_NAMES.contains(&word);
+                                && !NOT_NAMES.contains(&word)
+                                && (people.iter().any(|p| p == word) || !things.name(word));
                             if is_person(word)
                                 || PERSON_OBJECTS.contains(&lower.as_str())
                                 || capital
@@ -2238,6 +2316,9 @@ impl Blameless {
                     .expect("one name group matches");
                 let first = name.as_str().split(' ').next().unwrap_or("");
                 if NOT_NAMES.contains(&first) {
+                    continue;
+                }
+                if !people.iter().any(|p| p == first) && things.name(name.as_str()) {
                     continue;
                 }
                 let whole = c.get(0).expect("match");
@@ -2339,6 +2420,39 @@ fn hypothesis(before: &str) -> bool {
         .take(2)
         .chain(pair.iter())
         .any(|w| HYPOTHESIS.contains(&w.as_str()))
+}
+
+/// Words that deny what follows them in their clause.
+const DENIALS: &[&str] = &[
+    "not", "no", "never", "nobody", "noone", "no-one", "none", "nothing", "neither", "nor",
+    "cannot", "without",
+];
+
+/// Words that start another clause: a denial before them is not of what follows.
+const CLAUSE_STARTS: &[&str] = &[
+    "and", "but", "or", "so", "because", "since", "when", "while", "although", "though", "after",
+    "before", "until", "unless", "that", "which", "who", "as", "if",
+];
+
+/// Whether a denial among the last three words of the clause before a blaming word denies it:
+/// "Nobody was to blame", "No one is to blame", "it wasn't human error". One in another clause
+/// does not: "No alert fired, and Bob forgot".
+fn denied(before: &str) -> bool {
+    let clause = before
+        .rsplit(['.', ',', ';', ':', '!', '?', '(', ')', '—', '–'])
+        .next()
+        .unwrap_or(before);
+    clause
+        .split_whitespace()
+        .rev()
+        .take(3)
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+                .replace('’', "'")
+        })
+        .take_while(|w| !CLAUSE_STARTS.contains(&w.as_str()))
+        .any(|w| DENIALS.contains(&w.as_str()) || w.ends_with("n't"))
 }
 
 /// Whether a match is a quoted mention (`we avoid "human error"`), not a use.
@@ -2756,9 +2870,17 @@ fn github_property(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// What the built-in vocabulary knows as things, with no services or tags.
+    fn builtin_things() -> Things<'static> {
+        Things {
+            lexicon: crate::similarity::Lexicon::builtin(),
+            terms: HashSet::new(),
+        }
+    }
+
     fn blame(s: &str) -> Vec<String> {
         Blameless::new(&CheckConfig::default())
-            .matches(s, &[])
+            .matches(s, &[], &builtin_things())
             .into_iter()
             .map(|f| s[f.start..f.end].to_string())
             .collect()
@@ -2802,7 +2924,12 @@ mod tests {
         };
         let b = Blameless::new(&config);
         assert_eq!(
-            b.matches("Ops dropped  the ball; human error.", &[]).len(),
+            b.matches(
+                "Ops dropped  the ball; human error.",
+                &[],
+                &builtin_things()
+            )
+            .len(),
             1
         );
     }
@@ -2877,8 +3004,15 @@ mod tests {
     fn the_people_of_a_postmortem_count_as_persons_by_name() {
         let b = Blameless::new(&CheckConfig::default());
         let people = vec!["Bob".to_string()];
-        assert_eq!(b.matches("Then Bob failed to renew it.", &people).len(), 1);
-        assert!(b.matches("Then Bob failed to renew it.", &[]).is_empty());
+        let things = builtin_things();
+        assert_eq!(
+            b.matches("Then Bob failed to renew it.", &people, &things)
+                .len(),
+            1
+        );
+        assert!(b
+            .matches("Then Bob failed to renew it.", &[], &things)
+            .is_empty());
         assert!(named_in_title("Bob deleted the prod database", &people).is_some());
         assert!(named_in_title("Terraform deleted the prod database", &people).is_none());
     }

@@ -55,6 +55,8 @@ pub struct Lexicon {
     phrases: FxHashMap<Arc<str>, Vec<Phrase>>,
     /// The term of each concept: `~0`, `~1`, ...
     concept_terms: Vec<Arc<str>>,
+    /// Every single-word entry of the concept lines, lowercase and as written (not stemmed).
+    entries: FxHashSet<Box<str>>,
 }
 
 /// What the lexicon knows of one stem.
@@ -88,6 +90,12 @@ impl Lexicon {
     /// Whether `stem` is the stem of a [`FILLER`] word.
     fn is_filler(&self, stem: &str) -> bool {
         self.words.get(stem).is_some_and(|w| w.filler)
+    }
+
+    /// Whether a concept line lists `word` itself (in any case) as an entry: `Kafka`,
+    /// `Terraform`; a word that only shares its stem with one does not count.
+    pub fn lists(&self, word: &str) -> bool {
+        self.entries.contains(word.to_lowercase().as_str())
     }
 
     /// The built-in lexicon, built once.
@@ -164,6 +172,7 @@ impl Lexicon {
         let mut concepts: FxHashMap<Arc<str>, Vec<u16>> = FxHashMap::default();
         let mut phrases: FxHashMap<Arc<str>, Vec<Phrase>> = FxHashMap::default();
         let mut ids: FxHashMap<String, u16> = FxHashMap::default();
+        let mut entries: FxHashSet<Box<str>> = FxHashSet::default();
         for (name, words) in lines {
             let next = ids.len() as u16;
             let c = *ids.entry(name.to_lowercase()).or_insert(next);
@@ -192,6 +201,7 @@ impl Lexicon {
                     }
                     continue;
                 }
+                entries.insert(w.as_str().into());
                 for s in stems_of(&w) {
                     let e = concepts.entry(s).or_default();
                     if !e.contains(&c) {
@@ -218,6 +228,7 @@ impl Lexicon {
             words,
             phrases,
             concept_terms,
+            entries,
         }
     }
 }

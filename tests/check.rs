@@ -2914,3 +2914,39 @@ fn an_allow_comment_that_names_a_locked_rule_is_reported_as_doing_nothing() {
     // The rule that can be silenced is.
     assert!(with_rule(&findings, "broken-link").is_empty());
 }
+
+#[test]
+fn blameless_passes_over_denials_and_capitalised_words_that_name_things() {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"t\"\n\n[learnings]\nconcepts = \"vocabulary.txt\"\n",
+        ),
+        ("vocabulary.txt", "tools: zorblax\n"),
+        (
+            "content/a.md",
+            "---\nid: a\ntitle: Broker outage\ndate: 2024-01-01\nauthors: [Priya Shah]\nservices: [ledger]\n---\n\n\
+             Nobody was to blame. No one is to blame for this. It wasn't human error.\n\n\
+             It was caused by Kafka. It was caused by Kubernetes. The root cause was Postgres.\n\n\
+             The root cause was Terraform. Amazon's mistake was the ELB. Retrain Kafka consumers.\n\n\
+             It was caused by Ledger. The root cause was Zorblax.\n\n\
+             The root cause was Dave. The root cause was Priya. Retrain Bob.\n\n\
+             No alert fired, and we forgot the renewal.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let found: Vec<(u64, &str)> = placed(&findings, "blameless", "content/a.md")
+        .into_iter()
+        .map(|(line, _, message)| (line, message))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (17, "“cause was Dave” names a person as the cause"),
+            (17, "“cause was Priya” names a person as the cause"),
+            (17, "“Retrain Bob” puts the fix on a person"),
+            (19, "“forgot” puts the cause on a person"),
+        ],
+        "{findings:#?}"
+    );
+}
