@@ -2950,3 +2950,41 @@ fn blameless_passes_over_denials_and_capitalised_words_that_name_things() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_list_of_texts_names_the_item_that_is_no_text_and_scalars_read_as_texts() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\nid: a\ntitle: A\ndate: 2024-01-01\ntags: [true, 3.5, null]\nauthors: [[nested]]\nservices: adfs\nrelated:\n  - {a: b}\n  - zz\naction_items:\n  - text: Renew the certificate\n    owner: 42\n    status: open\n  - text: Alert on expiry\n    owner: [ops, sre]\n---\n\n# A\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    assert_eq!(
+        placed(&findings, "wrong-type", "content/a.md"),
+        [
+            (5, 19, "`tags` should be a list of texts: item 3 is empty"),
+            (
+                6,
+                11,
+                "`authors` should be a list of texts: item 1 is a list"
+            ),
+            (
+                9,
+                5,
+                "`related` should be a list of texts: item 1 is a mapping"
+            ),
+            (
+                16,
+                12,
+                "`owner` of an action item should be a text, found a list"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    // The text after the mapping in `related` is found at its own place.
+    let related = placed(&findings, "unknown-related", "content/a.md");
+    assert_eq!((related[0].0, related[0].1), (10, 5), "{related:?}");
+    // `services: adfs` is a list of one (no finding above); `owner: 42` is the owner "42", so
+    // the open item has one.
+    let owners = placed(&findings, "action-owner", "content/a.md");
+    assert!(owners.iter().all(|o| o.0 != 13), "{owners:?}");
+}

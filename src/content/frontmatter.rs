@@ -405,7 +405,40 @@ pub fn parse(
                 _ => problems.push(type_err("public or internal", "internal")),
             },
             "services" | "tags" | "authors" | "related" | "aliases" => match string_list(&v) {
-                Some(list) => {
+                Some((list, bad)) => {
+                    let mut at = entry_positions(&lines, line, yaml_line);
+                    // Each item that is no text, at its own place; the texts are kept.
+                    for &(i, item) in &bad {
+                        let (il, ic) = at.get(i).copied().unwrap_or((line, col));
+                        let (what, hint) = match item {
+                            Value::Null => (
+                                "is empty".to_string(),
+                                "remove the empty item (a `-` or a `,` with nothing after it), or write its text".to_string(),
+                            ),
+                            other => (
+                                format!("is {}", describe(other)),
+                                format!("write each item as a text, e.g. `{key}: [a, b]`; quote a text that holds `[`, `{{` or `: `"),
+                            ),
+                        };
+                        problems.push(
+                            Diagnostic::error(
+                                "wrong-type",
+                                file,
+                                format!("`{key}` should be a list of texts: item {} {what}", i + 1),
+                            )
+                            .at(il, ic)
+                            .hint(hint),
+                        );
+                    }
+                    // The places of the texts kept, in their order.
+                    if !bad.is_empty() && at.len() == list.len() + bad.len() {
+                        at = at
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(i, _)| !bad.iter().any(|&(b, _)| b == *i))
+                            .map(|(_, p)| p)
+                            .collect();
+                    }
                     let slot = match key.as_str() {
                         "services" => &mut fm.services,
                         "tags" => &mut fm.tags,
@@ -414,7 +447,6 @@ pub fn parse(
                         _ => &mut fm.aliases,
                     };
                     *slot = Some(list);
-                    let at = entry_positions(&lines, line, yaml_line);
                     fm.entries.push((key.clone(), at));
                 }
                 None => problems.push(type_err("a list of texts", "[a, b]")),
@@ -428,6 +460,7 @@ pub fn parse(
                     let (iline, icol) = pos.at();
                     match item {
                         Value::Mapping(m) => {
+                            let not_texts = nested_not_texts(m, &["text", "id"], "a learning", &pos, file, &mut problems);
                             let text = m.get("text").and_then(yaml_scalar_string);
                             let id = m.get("id").and_then(yaml_scalar_string);
                             for k in m.keys() {
@@ -452,6 +485,7 @@ pub fn parse(
                             match (text, id) {
                                 (Some(text), id) => out.push(LearningEntry { text, id, line: iline, id_at }),
                                 (None, Some(id)) => out.push(LearningEntry { text: String::new(), id: Some(id), line: iline, id_at }),
+                                (None, None) if !not_texts.is_empty() => {}
                                 (None, None) => problems.push(
                                     Diagnostic::error("wrong-type", file, "a learning needs `text` or `id`")
                                         .at(iline, icol)
@@ -499,6 +533,10 @@ pub fn parse(
                 for (i, item) in items.iter().enumerate() {
                     let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
                     let (iline, icol) = pos.at();
+                    let not_texts = match item {
+                        Value::Mapping(m) => nested_not_texts(m, &["incident", "learning", "why"], "a reading-path step", &pos, file, &mut problems),
+                        _ => Vec::new(),
+                    };
                     let get = |k: &str| match item {
                         Value::Mapping(m) => m.get(k).and_then(yaml_scalar_string),
                         _ => None,
@@ -518,6 +556,9 @@ pub fn parse(
                         why: get("why").unwrap_or_default(),
                     };
                     if step.incident.is_none() && step.learning.is_none() {
+                        if not_texts.iter().any(|k| *k != "why") {
+                            continue;
+                        }
                         problems.push(
                             Diagnostic::error("wrong-type", file, "a reading-path step needs `incident` or `learning`")
                                 .at(iline, icol)
@@ -563,8 +604,12 @@ fn action_item(
                     );
                 }
             }
+            let not_texts = nested_not_texts(m, KEYS, "an action item", pos, file, problems);
             let get = |k: &str| m.get(k).and_then(yaml_scalar_string);
             let Some(text) = get("text") else {
+                if not_texts.contains(&"text") {
+                    return None;
+                }
                 problems.push(
                     Diagnostic::error("wrong-type", file, "an action item needs `text`")
                         .at(line, column)
@@ -704,18 +749,68 @@ fn yaml_scalar_string(v: &Value) -> Option<String> {
     }
 }
 
-/// A list of texts; a single text is accepted as a list of one, and `a, b` is split.
-fn string_list(v: &Value) -> Option<Vec<String>> {
+/// The texts of a list, and the items that are none (their index and value).
+type Texts<'a> = (Vec<String>, Vec<(usize, &'a Value)>);
+
+/// A list of texts, and the items that are none; a single text is accepted as a list of one,
+/// and `a, b` is split. `None` when `v` is neither a list nor a text.
+fn string_list(v: &Value) -> Option<Texts<'_>> {
     match v {
-        Value::Null => Some(Vec::new()),
-        Value::Sequence(items) => items.iter().map(yaml_scalar_string).collect(),
+        Value::Null => Some((Vec::new(), Vec::new())),
+        Value::Sequence(items) => {
+            let mut texts = Vec::with_capacity(items.len());
+            let mut bad = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match yaml_scalar_string(item) {
+                    Some(s) => texts.push(s),
+                    None => bad.push((i, item)),
+                }
+            }
+            Some((texts, bad))
+        }
         other => yaml_scalar_string(other).map(|s| {
-            s.split(',')
+            let texts = s
+                .split(',')
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
-                .collect()
+                .collect();
+            (texts, Vec::new())
         }),
     }
+}
+
+/// A `wrong-type` error for each of `keys` of an item's mapping whose value is a list or a
+/// mapping where a text is expected (`owner: [a, b]`), at the value; `item` says what the
+/// item is ("an action item"). Returns those keys, which the item is read without.
+fn nested_not_texts(
+    m: &serde_yaml::Mapping,
+    keys: &[&'static str],
+    item: &str,
+    pos: &ItemPos,
+    file: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<&'static str> {
+    let mut bad = Vec::new();
+    for &k in keys {
+        let Some(v) = m.get(k) else { continue };
+        if matches!(v, Value::Null) || yaml_scalar_string(v).is_some() {
+            continue;
+        }
+        let (vl, vc) = pos.value(k);
+        problems.push(
+            Diagnostic::error(
+                "wrong-type",
+                file,
+                format!("`{k}` of {item} should be a text, found {}", describe(v)),
+            )
+            .at(vl, vc)
+            .hint(format!(
+                "write one text after `{k}:`; quote a text that holds `[`, `{{` or `: `"
+            )),
+        );
+        bad.push(k);
+    }
+    bad
 }
 
 fn describe(v: &Value) -> &'static str {
