@@ -97,6 +97,9 @@ pub struct Mark {
     pub column: usize,
 }
 
+/// A table row: its cell texts and its line.
+pub type Row = (Vec<String>, usize);
+
 /// One heading and what follows it up to the next heading of the same or a higher level.
 #[derive(Debug, Clone, Default)]
 pub struct Section {
@@ -108,8 +111,9 @@ pub struct Section {
     pub paragraphs: Vec<(String, usize)>,
     /// Top-level list items; nested items are folded into their parent's text.
     pub items: Vec<ListItem>,
-    /// Table rows as cell texts; the header row first. With the line of each row.
-    pub rows: Vec<(Vec<String>, usize)>,
+    /// Its top-level tables, each its rows as cell texts with the line of each row, the
+    /// header row first.
+    pub tables: Vec<Vec<Row>>,
     /// All plain text of the section (for search and similarity).
     pub text: String,
     /// The learning marks in its top-level items, paragraphs and rows.
@@ -1347,7 +1351,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     let mut worded = false;
     let mut para: Option<(String, usize)> = None;
     let mut items: Vec<ItemFrame> = Vec::new();
-    let mut table_row: Option<(Vec<String>, usize)> = None;
+    let mut table_row: Option<Row> = None;
     let mut cell: Option<String> = None;
     let mut link_depth = 0usize;
     // The alt text of the image being read, and where the image starts.
@@ -1829,11 +1833,18 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             Event::End(tag @ (TagEnd::TableRow | TagEnd::TableHead)) => {
                 if let Some(row) = table_row.take() {
                     if block_depth == 0 && items.is_empty() {
+                        // A header row starts a table of its own: the header of a second
+                        // table is no row of the first.
+                        let head = matches!(tag, TagEnd::TableHead);
+                        let add = |tables: &mut Vec<Vec<Row>>, row: Row| match tables.last_mut() {
+                            Some(table) if !head => table.push(row),
+                            _ => tables.push(vec![row]),
+                        };
                         if let Some(&(k, _)) = nested.last() {
-                            out.sections[k].rows.push(row.clone());
+                            add(&mut out.sections[k].tables, row.clone());
                         }
                         if let Some(sec) = current.as_mut() {
-                            sec.rows.push(row);
+                            add(&mut sec.tables, row);
                         }
                     }
                 }
@@ -2433,8 +2444,9 @@ mod tests {
         assert_eq!(l.items[1].text, "Two: nested a; nested b");
         assert_eq!(l.items[1].line, 4);
         let a = &p.sections[1];
-        assert_eq!(a.rows.len(), 2);
-        assert_eq!(a.rows[1].0, vec!["Fix it", "ops"]);
+        assert_eq!(a.tables.len(), 1);
+        assert_eq!(a.tables[0].len(), 2);
+        assert_eq!(a.tables[0][1].0, vec!["Fix it", "ops"]);
         assert_eq!(a.items[0].checked, Some(true));
         assert_eq!(a.items[1].checked, Some(false));
     }

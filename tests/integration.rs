@@ -2773,3 +2773,36 @@ fn the_dfds_postmortem_whose_timeline_opens_with_a_precursor_is_dated_by_the_mon
         .expect("PM2022-009 is exported");
     assert_eq!(entry["date"], "2022-10-31");
 }
+
+#[test]
+fn a_second_action_items_table_exports_its_rows_and_not_its_header_row() {
+    let site = Site::with(&[(
+        "content/2024-03-01-lb-outage.md",
+        "# Load balancer outage\n\n## Action items\n\n\
+         | Action | Owner | Status |\n|---|---|---|\n\
+         | Fix the load balancer health check | team-net | Done |\n\n\
+         | Action | Owner | Status |\n|---|---|---|\n\
+         | Add an alert on 5xx rates | team-obs | Open |\n",
+    )]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let items: Vec<(&str, &str, &str)> = incidents[0]["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap();
+            (s("text"), s("owner"), s("status"))
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("Fix the load balancer health check", "team-net", "done"),
+            ("Add an alert on 5xx rates", "team-obs", "open"),
+        ]
+    );
+    let list = site.text("action-items/index.html");
+    assert!(!list.contains("Owner: Owner"), "{list}");
+    assert!(list.contains("1 open, 1 done, 0 won't fix."), "{list}");
+}

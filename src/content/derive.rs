@@ -592,7 +592,11 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 mark: sec.mark_at(item.line).cloned(),
             });
         }
-        if let Some(((header, _), rows)) = sec.rows.split_first() {
+        // Each table is read by its own header row.
+        for table in &sec.tables {
+            let Some(((header, _), rows)) = table.split_first() else {
+                continue;
+            };
             let text_col = column(
                 header,
                 &[
@@ -1746,6 +1750,28 @@ mod tests {
         assert_eq!(
             dated("On Monday it broke; on Tuesday we rolled back."),
             day(31)
+        );
+    }
+
+    #[test]
+    fn each_table_of_an_action_items_section_is_read_by_its_own_header_row() {
+        let md = "# X\n\n## Action items\n\n\
+                  | Action | Owner | Status |\n|---|---|---|\n\
+                  | Fix the load balancer | team-net | Done |\n\n\
+                  Added after the review:\n\n\
+                  | Owner | Action |\n|---|---|\n\
+                  | team-obs | Add an alert |\n";
+        assert_eq!(
+            metadata(md),
+            vec![
+                item(
+                    "Fix the load balancer",
+                    Some("team-net"),
+                    Some(ActionStatus::Done),
+                    None
+                ),
+                item("Add an alert", Some("team-obs"), None, None),
+            ]
         );
     }
 }

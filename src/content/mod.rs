@@ -891,7 +891,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         for s in &mut inc.sections {
                             s.paragraphs = Vec::new();
                             s.items = Vec::new();
-                            s.rows = Vec::new();
+                            s.tables = Vec::new();
                             s.marks = Vec::new();
                         }
                     }
