@@ -515,10 +515,76 @@ fn owner_cell(cell: String) -> String {
     }
 }
 
-fn column(header: &[String], names: &[&str]) -> Option<usize> {
+/// A column of an action items table that is read.
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Text,
+    Owner,
+    Status,
+    Ticket,
+    Due,
+}
+
+/// The headers that name each column: normalised (see [`normalise_title`]) and singular, as a
+/// header names it with an `s` or an `(s)` at its end too ("Owners", "Owner(s)", "Tickets").
+const COLUMNS: &[(Col, &[&str])] = &[
+    (
+        Col::Text,
+        &[
+            "action",
+            "action item",
+            "action point",
+            "task",
+            "item",
+            "description",
+            "what",
+            "follow up",
+            "remediation",
+            "next step",
+            "todo",
+            "to do",
+        ],
+    ),
+    (
+        Col::Owner,
+        &[
+            "owner",
+            "owned by",
+            "who",
+            "assignee",
+            "assigned",
+            "assigned to",
+            "responsible",
+            "dri",
+            "team",
+        ],
+    ),
+    (Col::Status, &["status", "state", "done", "progress"]),
+    (Col::Ticket, &["bug", "ticket", "issue", "jira", "tracking"]),
+    (
+        Col::Due,
+        &[
+            "due",
+            "due date",
+            "due by",
+            "deadline",
+            "by",
+            "by when",
+            "target",
+            "target date",
+            "eta",
+            "when",
+        ],
+    ),
+];
+
+/// The first column of `header` that names `col`.
+fn column(header: &[String], col: Col) -> Option<usize> {
+    let (_, names) = COLUMNS.iter().find(|(c, _)| *c == col)?;
     header.iter().position(|h| {
         let n = normalise_title(h);
-        names.iter().any(|x| n == *x)
+        let one = n.strip_suffix(" s").or(n.strip_suffix('s'));
+        names.iter().any(|x| n == *x || one == Some(*x))
     })
 }
 
@@ -597,45 +663,12 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
             let Some(((header, _), rows)) = table.split_first() else {
                 continue;
             };
-            let text_col = column(
-                header,
-                &[
-                    "action",
-                    "action item",
-                    "actions",
-                    "task",
-                    "item",
-                    "description",
-                    "what",
-                    "follow up",
-                    "remediation",
-                ],
-            )
-            .unwrap_or(0);
-            let owner_col = column(
-                header,
-                &[
-                    "owner",
-                    "owners",
-                    "who",
-                    "assignee",
-                    "responsible",
-                    "team",
-                    "assigned to",
-                ],
-            );
-            let status_col = column(header, &["status", "state", "done", "progress"]);
+            let text_col = column(header, Col::Text).unwrap_or(0);
+            let owner_col = column(header, Col::Owner);
+            let status_col = column(header, Col::Status);
             let done_col = status_col.is_some_and(|i| normalise_title(&header[i]) == "done");
-            let ticket_col = column(
-                header,
-                &[
-                    "bug", "bugs", "ticket", "tickets", "issue", "jira", "tracking",
-                ],
-            );
-            let due_col = column(
-                header,
-                &["due", "due date", "deadline", "by", "target date", "when"],
-            );
+            let ticket_col = column(header, Col::Ticket);
+            let due_col = column(header, Col::Due);
             for (cells, line) in rows {
                 let get = |c: Option<usize>| {
                     c.and_then(|i| cells.get(i))
@@ -1773,5 +1806,36 @@ mod tests {
                 item("Add an alert", Some("team-obs"), None, None),
             ]
         );
+    }
+
+    #[test]
+    fn owner_and_due_columns_are_read_under_the_headers_teams_give_them() {
+        for owner in [
+            "Owner",
+            "Owner(s)",
+            "Owners",
+            "Assignee",
+            "Assignee(s)",
+            "Assigned to",
+            "DRI",
+            "Responsible",
+        ] {
+            for due in ["Due", "ETA", "Target date", "Deadline", "Due date"] {
+                let md = format!(
+                    "# X\n\n## Action items\n\n| Action item(s) | {owner} | {due} |\n|---|---|---|\n\
+                     | Add a disk alert | @alice | 2024-04-01 |\n"
+                );
+                assert_eq!(
+                    metadata(&md),
+                    vec![item(
+                        "Add a disk alert",
+                        Some("alice"),
+                        None,
+                        Some((2024, 4, 1))
+                    )],
+                    "{owner} | {due}"
+                );
+            }
+        }
     }
 }
