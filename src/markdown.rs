@@ -79,9 +79,46 @@ pub struct TocEntry {
 
 #[derive(Debug, Clone, Default)]
 pub struct ListItem {
+    /// Its text with its nested items folded in (see [`fold_items`]).
     pub text: String,
+    /// Its own text, without its nested items.
+    pub own: String,
     pub checked: Option<bool>,
     pub line: usize,
+    /// Its nested items, each with its own.
+    pub children: Vec<ListItem>,
+}
+
+/// A list item's text with the texts of its nested items folded in: "Parent: child a; child
+/// b". Punctuation is not doubled: a parent ending with a colon, question mark or exclamation
+/// mark keeps it ("Why?: no" would be odd), one ending with a full stop, comma or semicolon has
+/// it give way to the colon ("Monitor expiry dates.: the calendar" reads "Monitor expiry dates:
+/// the calendar"), and a child ending a sentence is followed by the next without a semicolon.
+pub fn fold_items<'a>(parent: &str, kids: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(parent.len());
+    let mut before: Option<char> = None;
+    for kid in kids {
+        match before {
+            None if parent.is_empty() => {}
+            None => {
+                let keep = parent.ends_with([':', '?', '!', '\u{2026}']) || parent.ends_with("..");
+                out.push_str(if keep {
+                    parent
+                } else {
+                    parent.trim_end_matches(['.', ',', ';'])
+                });
+                out.push_str(if keep { " " } else { ": " });
+            }
+            Some('.' | '!' | '?' | '\u{2026}' | ';' | ',' | ':') => out.push(' '),
+            Some(_) => out.push_str("; "),
+        }
+        out.push_str(kid);
+        before = kid.chars().next_back();
+    }
+    if before.is_none() {
+        out.push_str(parent);
+    }
+    out
 }
 
 /// An author's `<!-- hindsight: learning ID -->` in a list item, paragraph or table row: the
@@ -1290,7 +1327,7 @@ type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<Event<'a>>, String, us
 #[derive(Default)]
 struct ItemFrame {
     text: String,
-    children: Vec<String>,
+    children: Vec<ListItem>,
     checked: Option<bool>,
     line: usize,
 }
@@ -1787,31 +1824,23 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             Event::End(TagEnd::Item) => {
                 let frame = items.pop().expect("item started");
-                let mut text = collapse_ws(&frame.text);
-                if !frame.children.is_empty() {
-                    let kids = frame.children.join("; ");
-                    text = if text.is_empty() {
-                        kids
-                    } else if text.ends_with(':') {
-                        format!("{text} {kids}")
-                    } else {
-                        format!("{text}: {kids}")
-                    };
-                }
+                let own = collapse_ws(&frame.text);
+                let item = ListItem {
+                    text: fold_items(&own, frame.children.iter().map(|c| c.text.as_str())),
+                    own,
+                    checked: frame.checked,
+                    line: frame.line,
+                    children: frame.children,
+                };
                 match items.last_mut() {
                     Some(parent) => {
-                        if !text.is_empty() {
-                            parent.children.push(text);
+                        if !item.text.is_empty() {
+                            parent.children.push(item);
                         }
                     }
                     None => {
                         last_block = Some((frame.line, last_line(range.clone())));
                         if block_depth == 0 {
-                            let item = ListItem {
-                                text,
-                                checked: frame.checked,
-                                line: frame.line,
-                            };
                             if let Some(&(k, _)) = nested.last() {
                                 out.sections[k].items.push(item.clone());
                             }

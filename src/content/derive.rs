@@ -1838,4 +1838,24 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn a_nested_item_folds_into_its_learning_without_doubled_punctuation() {
+        let p = parse(
+            "# X\n\n## Lessons learned\n\n\
+             - Monitor certificate and key expiry dates.\n  - nested detail about the key expiry calendar\n\
+             - Why did nobody notice?\n  - The alerts went to a decommissioned mailbox.\n  - Nobody read it.\n\
+             - Alerts need owners:\n  - on-call\n  - escalation\n\
+             - Runbooks go stale\n  - nobody owned them\n",
+        );
+        assert_eq!(
+            texts(&learnings(&p, &[])),
+            [
+                "Monitor certificate and key expiry dates: nested detail about the key expiry calendar",
+                "Why did nobody notice? The alerts went to a decommissioned mailbox. Nobody read it.",
+                "Alerts need owners: on-call; escalation",
+                "Runbooks go stale: nobody owned them",
+            ]
+        );
+    }
 }
