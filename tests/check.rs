@@ -2988,3 +2988,25 @@ fn a_list_of_texts_names_the_item_that_is_no_text_and_scalars_read_as_texts() {
     let owners = placed(&findings, "action-owner", "content/a.md");
     assert!(owners.iter().all(|o| o.0 != 13), "{owners:?}");
 }
+
+#[test]
+fn an_invalid_due_date_of_an_item_with_sub_tasks_is_one_warning_where_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-01-dns.md",
+            "# DNS outage\n\n## Action items\n\n\
+             - CoreDNS upgrade process (due 2024-13-45)\n  \
+               - Write an upgrade runbook (owner: team-dns)\n  \
+               - Add a staging soak test (done)\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let bad: Vec<(u64, u64)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(bad, [(5, 32)], "{findings:#?}");
+}

@@ -2806,3 +2806,30 @@ fn a_second_action_items_table_exports_its_rows_and_not_its_header_row() {
     assert!(!list.contains("Owner: Owner"), "{list}");
     assert!(list.contains("1 open, 1 done, 0 won't fix."), "{list}");
 }
+
+#[test]
+fn sub_tasks_nested_in_an_action_item_are_exported_and_listed_each_with_its_own_status() {
+    let site = Site::with(&[(
+        "content/2020-03-01-coredns-upgrade.md",
+        "# CoreDNS upgrade issue\n\n## Action items\n\n\
+         - CoreDNS upgrade process\n  \
+           - Write an upgrade runbook (owner: team-dns)\n  \
+           - Add a staging soak test (done)\n",
+    )]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    assert_eq!(
+        incidents[0]["action_items"],
+        serde_json::json!([
+            {"text": "CoreDNS upgrade process: Write an upgrade runbook", "owner": "team-dns",
+             "status": null, "due": null, "learning": null},
+            {"text": "CoreDNS upgrade process: Add a staging soak test", "owner": null,
+             "status": "done", "due": null, "learning": null},
+        ])
+    );
+    let list = site.text("action-items/index.html");
+    assert!(
+        list.contains("1 with no status recorded, 1 done, 0 won't fix."),
+        "{list}"
+    );
+}

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::content::frontmatter::ActionStatus;
-use crate::markdown::{collapse_ws, slugify, Mark, Parsed, Section};
+use crate::markdown::{collapse_ws, fold_items, slugify, ListItem, Mark, Parsed, Section};
 
 /// Section titles (normalised: lowercase, letters and spaces) that hold learnings.
 pub const LEARNING_SECTIONS: &[&str] = &[
@@ -284,8 +284,10 @@ pub struct DerivedAction {
     pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,
     /// The due cell of a table row, or the due date in a list item's trailing parenthetical
-    /// (`(due 2024-13-45)`), when it is written like a date but is none.
-    pub bad_due: Option<String>,
+    /// (`(due 2024-13-45)`), when it is written like a date but is none; with the line its
+    /// row or item starts on (for a sub-task, the line of the item it is nested in that says
+    /// it).
+    pub bad_due: Option<(String, usize)>,
     pub line: usize,
     /// The canonical learning its author marked it as addressing.
     pub mark: Option<Mark>,
@@ -588,6 +590,204 @@ fn column(header: &[String], col: Col) -> Option<usize> {
     })
 }
 
+/// What a list item's text says of it as an action item, and the text without it.
+struct ListMeta {
+    text: String,
+    owner: Option<String>,
+    /// The status it states in words (`(done)`), not by a task box.
+    status: Option<ActionStatus>,
+    due: Option<NaiveDate>,
+    bad_due: Option<String>,
+}
+
+impl ListMeta {
+    /// Whether the text records an owner, a status or a due date.
+    fn records(&self) -> bool {
+        self.owner.is_some()
+            || self.status.is_some()
+            || self.due.is_some()
+            || self.bad_due.is_some()
+    }
+}
+
+/// Reads the owner, status and due date a list item's text records, and takes them out of it.
+fn list_meta(item_text: &str) -> ListMeta {
+    let found = owner_regex().captures(item_text).and_then(|c| {
+        let whole = c.get(0)?;
+        c.get(1).or(c.get(2)).or(c.get(3)).map(|m| {
+            (
+                m.as_str().trim().trim_start_matches('@').to_string(),
+                whole.range(),
+            )
+        })
+    });
+    // The owner annotation is metadata: it leaves the text.
+    let (mut owner, mut text) = match found {
+        Some((owner, range)) => {
+            let mut t = item_text.to_string();
+            t.replace_range(range, "");
+            (
+                Some(owner),
+                collapse_ws(t.trim_end_matches([' ', '-', '—', ','])),
+            )
+        }
+        None => (None, item_text.to_string()),
+    };
+    // So is a parenthetical at the end that says its status, due date or owner:
+    // "(done)", "(team-x, due 2025-10-31)", "(team-x)"; and one before it, as in
+    // "(team-x) (done)", when the two do not say the same thing twice.
+    let (mut status, mut due, mut bad_due, mut paren_owner) = (None, None, None, false);
+    for _ in 0..3 {
+        let Some(found) = trailing_meta(&text) else {
+            break;
+        };
+        let dated = due.is_some() || bad_due.is_some();
+        if (found.status.is_some() && status.is_some())
+            || ((found.due.is_some() || found.bad_due.is_some()) && dated)
+            || (found.owner.is_some() && paren_owner)
+        {
+            break;
+        }
+        status = status.or(found.status);
+        due = due.or(found.due);
+        bad_due = bad_due.or(found.bad_due);
+        paren_owner |= found.owner.is_some();
+        owner = owner.or(found.owner);
+        text = found.text;
+    }
+    ListMeta {
+        text,
+        owner,
+        status,
+        due,
+        bad_due,
+    }
+}
+
+/// Verbs that start a task: sub-items that all start with one are tasks of their own
+/// ("Write a runbook", "Add a soak test"), not details of their parent ("on consumer lag",
+/// "See the metrics docs").
+const TASK_VERBS: &str =
+    "add adjust agree alert align analyse analyze archive ask assess audit automate backfill \
+    build change clarify clean collect communicate configure confirm consolidate create \
+    decide decommission define delete deploy deprecate design disable discuss document drop \
+    enable enforce ensure establish evaluate expand explore expose extend fix follow \
+    implement improve increase inform install instrument integrate introduce investigate \
+    limit look make measure merge migrate monitor move notify page patch pin plan prepare \
+    prevent prioritise prioritize publish reach reduce refactor remove rename replace \
+    reproduce require restore restrict review revisit rewrite roll rotate run schedule \
+    scale separate set setup share simplify split standardise standardize switch test track \
+    train tune update upgrade validate verify write";
+
+/// Whether a list item's text starts with a verb of [`TASK_VERBS`].
+fn starts_a_task(text: &str) -> bool {
+    let first = text
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_end_matches([':', ',', '.'])
+        .to_lowercase();
+    TASK_VERBS.split_whitespace().any(|v| v == first)
+}
+
+/// Whether the items nested in an action item are action items of their own, not details of
+/// it folded into its text: when one of them records its own status, owner or due date (a task
+/// box, `(done)`, `(owner: team-x)`) or has such items nested in it, or when each of them
+/// starts a task ("Write an upgrade runbook").
+fn splits(item: &ListItem) -> bool {
+    !item.children.is_empty()
+        && (item
+            .children
+            .iter()
+            .any(|c| c.checked.is_some() || list_meta(&c.own).records() || splits(c))
+            || item.children.iter().all(|c| starts_a_task(&c.own)))
+}
+
+/// What an action item nested in another takes from it when it does not say it itself.
+struct Inherited<'a> {
+    /// The text of the items it is nested in ("CoreDNS upgrade process").
+    prefix: String,
+    status: Option<ActionStatus>,
+    owner: Option<String>,
+    due: Option<NaiveDate>,
+    bad_due: Option<(String, usize)>,
+    mark: Option<&'a Mark>,
+}
+
+/// The action items of a list item of an Action items section: the item, or, when the items
+/// nested in it are tasks of their own (see [`splits`]), each of those, its text after the
+/// item's ("CoreDNS upgrade process: Write an upgrade runbook"), with the item's owner, status
+/// and due date when it records none. `block` is the line of the top-level item (learning marks
+/// belong to it) and `lines` the lines the item spans (its mark is the one written in them).
+fn list_actions<'a>(
+    sec: &'a Section,
+    item: &ListItem,
+    block: usize,
+    lines: (usize, usize),
+    up: Inherited<'a>,
+    out: &mut Vec<DerivedAction>,
+) {
+    let split = splits(item) && item.children.iter().any(|c| !is_placeholder(&c.text));
+    // Its own text says its owner, status and due date; its details follow it.
+    let meta = list_meta(&item.own);
+    let marks_in = |from: usize, to: usize| {
+        sec.marks
+            .iter()
+            .find(|m| m.block == block && m.line >= from && m.line < to)
+    };
+    let status = match item.checked {
+        Some(true) => Some(ActionStatus::Done),
+        Some(false) => meta.status.or(Some(ActionStatus::Open)),
+        None => meta.status,
+    }
+    .or(up.status);
+    let owner = meta.owner.or(up.owner);
+    let (due, mut bad_due) = match (meta.due, meta.bad_due) {
+        (None, None) => (up.due, up.bad_due),
+        (due, bad) => (due, bad.map(|b| (b, item.line))),
+    };
+    let mut text = meta.text;
+    if !split {
+        text = fold_items(&text, item.children.iter().map(|c| c.text.as_str()));
+    }
+    if !up.prefix.is_empty() {
+        text = fold_items(&up.prefix, [text.as_str()]);
+    }
+    if !split {
+        out.push(DerivedAction {
+            text,
+            owner,
+            status,
+            due,
+            bad_due,
+            line: item.line,
+            mark: marks_in(lines.0, lines.1).or(up.mark).cloned(),
+        });
+        return;
+    }
+    // Its own mark is one written before its first nested item.
+    let first = item.children.first().map_or(lines.1, |c| c.line);
+    let mark = marks_in(lines.0, first).or(up.mark);
+    let kids: Vec<&ListItem> = item
+        .children
+        .iter()
+        .filter(|c| !is_placeholder(&c.text))
+        .collect();
+    for (k, child) in kids.iter().enumerate() {
+        let to = kids.get(k + 1).map_or(lines.1, |next| next.line);
+        let up = Inherited {
+            prefix: text.clone(),
+            status,
+            owner: owner.clone(),
+            due,
+            // A due date that is none is reported once.
+            bad_due: bad_due.take(),
+            mark,
+        };
+        list_actions(sec, child, block, (child.line, to), up, out);
+    }
+}
+
 /// Action items from an Action items / Follow-ups / Remediation section: list items (a
 /// checked task is done, an unchecked one open), or table rows with Action / Owner / Status /
 /// Due columns. An item whose text records no status has none.
@@ -601,62 +801,22 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
             if is_placeholder(&item.text) || (both && item.checked.is_none()) {
                 continue;
             }
-            let found = owner_regex().captures(&item.text).and_then(|c| {
-                let whole = c.get(0)?;
-                c.get(1).or(c.get(2)).or(c.get(3)).map(|m| {
-                    (
-                        m.as_str().trim().trim_start_matches('@').to_string(),
-                        whole.range(),
-                    )
-                })
-            });
-            // The owner annotation is metadata: it leaves the text.
-            let (mut owner, mut text) = match found {
-                Some((owner, range)) => {
-                    let mut t = item.text.clone();
-                    t.replace_range(range, "");
-                    (
-                        Some(owner),
-                        collapse_ws(t.trim_end_matches([' ', '-', '—', ','])),
-                    )
-                }
-                None => (None, item.text.clone()),
+            let whole = Inherited {
+                prefix: String::new(),
+                status: None,
+                owner: None,
+                due: None,
+                bad_due: None,
+                mark: None,
             };
-            // So is a parenthetical at the end that says its status, due date or owner:
-            // "(done)", "(team-x, due 2025-10-31)", "(team-x)"; and one before it, as in
-            // "(team-x) (done)", when the two do not say the same thing twice.
-            let (mut marked, mut due, mut bad_due, mut paren_owner) = (None, None, None, false);
-            for _ in 0..3 {
-                let Some(found) = trailing_meta(&text) else {
-                    break;
-                };
-                let dated = due.is_some() || bad_due.is_some();
-                if (found.status.is_some() && marked.is_some())
-                    || ((found.due.is_some() || found.bad_due.is_some()) && dated)
-                    || (found.owner.is_some() && paren_owner)
-                {
-                    break;
-                }
-                marked = marked.or(found.status);
-                due = due.or(found.due);
-                bad_due = bad_due.or(found.bad_due);
-                paren_owner |= found.owner.is_some();
-                owner = owner.or(found.owner);
-                text = found.text;
-            }
-            out.push(DerivedAction {
-                text,
-                owner,
-                status: match item.checked {
-                    Some(true) => Some(ActionStatus::Done),
-                    Some(false) => marked.or(Some(ActionStatus::Open)),
-                    None => marked,
-                },
-                due,
-                bad_due,
-                line: item.line,
-                mark: sec.mark_at(item.line).cloned(),
-            });
+            list_actions(
+                sec,
+                item,
+                item.line,
+                (item.line, usize::MAX),
+                whole,
+                &mut out,
+            );
         }
         // Each table is read by its own header row.
         for table in &sec.tables {
@@ -699,7 +859,9 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     owner: get(owner_col).map(owner_cell),
                     status,
                     due,
-                    bad_due: written.filter(|d| due.is_none() && numeric_date_regex().is_match(d)),
+                    bad_due: written
+                        .filter(|d| due.is_none() && numeric_date_regex().is_match(d))
+                        .map(|d| (d, *line)),
                     line: *line,
                     mark: sec.mark_at(*line).cloned(),
                 });
@@ -1637,7 +1799,7 @@ mod tests {
                     a.text.as_str(),
                     a.owner.as_deref(),
                     a.due,
-                    a.bad_due.as_deref(),
+                    a.bad_due.as_ref().map(|(b, _)| b.as_str()),
                 )
             })
             .collect();
@@ -1855,6 +2017,101 @@ mod tests {
                 "Why did nobody notice? The alerts went to a decommissioned mailbox. Nobody read it.",
                 "Alerts need owners: on-call; escalation",
                 "Runbooks go stale: nobody owned them",
+            ]
+        );
+    }
+
+    #[test]
+    fn sub_tasks_nested_in_an_action_item_are_action_items_of_their_own_and_details_fold_into_it() {
+        use ActionStatus::{Done, Open};
+        let md = "# X\n\n## Action items\n\n\
+                  - CoreDNS upgrade process\n  \
+                    - Write an upgrade runbook (owner: team-dns)\n  \
+                    - Add a staging soak test (done)\n\
+                  - [ ] Harden the node rollout (team-platform, due 2024-05-01)\n  \
+                    - [x] Pin the AMI version\n  \
+                    - Drain one node at a time (@bob, due 2024-06-01)\n\
+                  - Improve coverage of readiness probes\n  \
+                    - Reach out to teams about probes\n  \
+                    - Create a dashboard of probe coverage\n\
+                  - Add an alert (team-obs)\n  \
+                    - on consumer lag\n  \
+                    - on rebalances\n\
+                  - Set up alerting for KIAM errors\n  \
+                    - See the metrics docs.\n";
+        assert_eq!(
+            metadata(md),
+            vec![
+                // The label gives context; no sub-task takes another's owner or status.
+                item(
+                    "CoreDNS upgrade process: Write an upgrade runbook",
+                    Some("team-dns"),
+                    None,
+                    None
+                ),
+                item(
+                    "CoreDNS upgrade process: Add a staging soak test",
+                    None,
+                    Some(Done),
+                    None
+                ),
+                // What the parent records holds for a sub-task that records none of it.
+                item(
+                    "Harden the node rollout: Pin the AMI version",
+                    Some("team-platform"),
+                    Some(Done),
+                    Some((2024, 5, 1))
+                ),
+                item(
+                    "Harden the node rollout: Drain one node at a time",
+                    Some("bob"),
+                    Some(Open),
+                    Some((2024, 6, 1))
+                ),
+                // Sub-items that each start a task are tasks.
+                item(
+                    "Improve coverage of readiness probes: Reach out to teams about probes",
+                    None,
+                    None,
+                    None
+                ),
+                item(
+                    "Improve coverage of readiness probes: Create a dashboard of probe coverage",
+                    None,
+                    None,
+                    None
+                ),
+                // Details are folded into their item, which keeps its owner.
+                item(
+                    "Add an alert: on consumer lag; on rebalances",
+                    Some("team-obs"),
+                    None,
+                    None
+                ),
+                item(
+                    "Set up alerting for KIAM errors: See the metrics docs.",
+                    None,
+                    None,
+                    None
+                ),
+            ]
+        );
+        // Each sub-task is at its own line, with the learning marked on it or on its parent.
+        let p = parse(
+            "# X\n\n## Action items\n\n\
+             - DNS rollout <!-- hindsight: learning safe-rollouts -->\n  \
+               - Write a runbook (done)\n  \
+               - Add a soak test <!-- hindsight: learning soak-tests -->\n",
+        );
+        let got: Vec<(usize, Option<String>)> = action_items(&p, &[])
+            .into_iter()
+            .map(|a| (a.line, a.mark.map(|m| m.id)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (6, Some("safe-rollouts".to_string())),
+                (7, Some("soak-tests".to_string()))
             ]
         );
     }

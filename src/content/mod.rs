@@ -848,8 +848,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             let derived_actions = (raw.kind == Kind::Incident && fm.action_items.is_none())
                 .then(|| derive::action_items(&parsed, &opts.config.learnings.action_sections));
             for a in derived_actions.iter().flatten() {
-                if let Some(written) = &a.bad_due {
-                    diags.push(bad_due(&raw, a.line, written));
+                if let Some((written, line)) = &a.bad_due {
+                    diags.push(bad_due(&raw, *line, written));
                 }
             }
             // A time the body states counts only where the front matter cannot give it.
