@@ -85,9 +85,13 @@ pub struct ListItem {
     pub own: String,
     pub checked: Option<bool>,
     pub line: usize,
-    /// Its nested items, each with its own.
+    /// Its nested items, each with its own, down to [`NESTED_ITEMS_KEPT`] levels below the
+    /// top-level item (deeper ones are only in the text).
     pub children: Vec<ListItem>,
 }
+
+/// How many levels of nested list items a top-level item keeps as [`ListItem::children`].
+pub const NESTED_ITEMS_KEPT: usize = 8;
 
 /// A list item's text with the texts of its nested items folded in: "Parent: child a; child
 /// b". Punctuation is not doubled: a parent ending with a colon, question mark or exclamation
@@ -1825,13 +1829,17 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             Event::End(TagEnd::Item) => {
                 let frame = items.pop().expect("item started");
                 let own = collapse_ws(&frame.text);
-                let item = ListItem {
+                let mut item = ListItem {
                     text: fold_items(&own, frame.children.iter().map(|c| c.text.as_str())),
                     own,
                     checked: frame.checked,
                     line: frame.line,
                     children: frame.children,
                 };
+                // Lists nested deeper are folded only: what walks the tree stays shallow.
+                if items.len() >= NESTED_ITEMS_KEPT {
+                    item.children = Vec::new();
+                }
                 match items.last_mut() {
                     Some(parent) => {
                         if !item.text.is_empty() {

@@ -2115,4 +2115,15 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn an_action_item_nested_thousands_of_lists_deep_is_read_without_overflowing_the_stack() {
+        let md = format!(
+            "# X\n\n## Action items\n\n{}Add a depth limit\n",
+            "- ".repeat(5000)
+        );
+        let a = action_items(&parse(&md), &[]);
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].text, "Add a depth limit");
+    }
 }
