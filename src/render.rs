@@ -979,40 +979,38 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
             crate::markdown::percent_encode_path(&inc.source)
         )
     });
-    let mut ctx = Context::new();
-    ctx.insert(
-        "incident",
-        &json!({
-            "id": inc.id,
-            "title": inc.title,
-            "url": inc.url(),
-            "date": incident_date(inc),
-            "severity": inc.severity,
-            "severity_slug": inc.severity.as_deref().map(slugify),
-            "status": inc.status.as_str(),
-            "services": term_links("services", &inc.services),
-            "tags": term_links("tags", &inc.tags),
-            "authors": inc.authors,
-            "summary": inc.summary,
-            "html": inc.html,
-            "toc": inc.toc,
-            "started_at": fmt_time(inc.started_at),
-            "detected_at": fmt_time(inc.detected_at),
-            "resolved_at": fmt_time(inc.resolved_at),
-            "time_to_detect": minutes_text(time_to_detect(inc)),
-            "time_to_detect_from": stated_from(inc, inc.stated.detect.as_ref().filter(|_| inc.detected_at.is_none() || inc.started_at.is_none())),
-            "duration": minutes_text(time_to_resolve(inc)),
-            "duration_from": stated_from(inc, inc.stated.resolve.as_ref().filter(|_| inc.resolved_at.is_none() || inc.started_at.is_none())),
-            "learnings": learnings,
-            "action_items": actions,
-            "related": related,
-            "source": published_source(site, inc),
-            "edit_url": edit_url,
-            "derived": inc.derived,
-            "year": inc.year(),
-        }),
-    );
-    ctx
+    // Built as a value and moved in: `Context::insert` would copy it all again (the page's
+    // HTML with it), on every incident page.
+    let incident = json!({
+        "id": inc.id,
+        "title": inc.title,
+        "url": inc.url(),
+        "date": incident_date(inc),
+        "severity": inc.severity,
+        "severity_slug": inc.severity.as_deref().map(slugify),
+        "status": inc.status.as_str(),
+        "services": term_links("services", &inc.services),
+        "tags": term_links("tags", &inc.tags),
+        "authors": inc.authors,
+        "summary": inc.summary,
+        "html": inc.html,
+        "toc": inc.toc,
+        "started_at": fmt_time(inc.started_at),
+        "detected_at": fmt_time(inc.detected_at),
+        "resolved_at": fmt_time(inc.resolved_at),
+        "time_to_detect": minutes_text(time_to_detect(inc)),
+        "time_to_detect_from": stated_from(inc, inc.stated.detect.as_ref().filter(|_| inc.detected_at.is_none() || inc.started_at.is_none())),
+        "duration": minutes_text(time_to_resolve(inc)),
+        "duration_from": stated_from(inc, inc.stated.resolve.as_ref().filter(|_| inc.resolved_at.is_none() || inc.started_at.is_none())),
+        "learnings": learnings,
+        "action_items": actions,
+        "related": related,
+        "source": published_source(site, inc),
+        "edit_url": edit_url,
+        "derived": inc.derived,
+        "year": inc.year(),
+    });
+    Context::from_value(json!({ "incident": incident })).expect("an object is a context")
 }
 
 fn group_row(site: &Site, g: &Group) -> Value {
