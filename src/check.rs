@@ -817,7 +817,13 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
 }
 
 fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
-    if let Some(d) = inc.date.filter(|d| *d > ctx.latest) {
+    use derive::DateSource;
+    // A date that is the day of a front-matter time is reported at that time, below.
+    let of_a_time = matches!(
+        inc.date_source,
+        DateSource::StartedAt | DateSource::DetectedAt | DateSource::ResolvedAt
+    );
+    if let Some(d) = inc.date.filter(|d| *d > ctx.latest && !of_a_time) {
         let derived = inc.derived.contains(&"date");
         let line = if derived { 1 } else { fm_line(inc, "date") };
         out.push(
@@ -1467,6 +1473,11 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 short(&inc.title, 50)
             )),
             "date" => parts.push(match (inc.date, inc.date_source) {
+                (Some(d), DateSource::StartedAt) => format!("date {d} from `started_at`"),
+                (Some(d), DateSource::DetectedAt) => format!("date {d} from `detected_at`"),
+                (Some(d), DateSource::ResolvedAt) => {
+                    format!("date {d} from `resolved_at` (the file name and the text give none)")
+                }
                 (Some(d), DateSource::FileName) => format!("date {d} from the file name"),
                 (Some(d), DateSource::Body) => format!("date {d} from the first date in the text"),
                 (Some(d), DateSource::BodyNamedWeekday) => format!(

@@ -148,6 +148,10 @@ pub struct Section {
     pub level: u8,
     pub anchor: String,
     pub line: usize,
+    /// Where a nested section (a deeper heading, or a label) starts in the text it is part of:
+    /// its top-level section's `text`, or the preamble for a label before any heading. `None`
+    /// for a top-level section, whose `text` holds its nested sections' too.
+    pub nested_at: Option<usize>,
     /// Top-level paragraphs (not inside lists), with their lines.
     pub paragraphs: Vec<(String, usize)>,
     /// Top-level list items; nested items are folded into their parent's text.
@@ -265,67 +269,104 @@ pub(crate) struct KeptDates {
 }
 
 impl Parsed {
-    /// Dates written in the text, in order of appearance (at most 32). Only postmortems
-    /// without a date in their front matter or file name need them, so they are found on
-    /// demand.
-    pub fn dates(&self) -> Vec<NaiveDate> {
+    /// Dates written in the text, in order of appearance (at most 32), but for those that are
+    /// plans rather than the incident's (see [`Parsed::incident_text`] and [`Plans`]). Only
+    /// postmortems whose front matter gives no date need them, so they are found on demand.
+    /// `action_sections` are the titles of sections of action items besides the usual ones.
+    pub fn dates(&self, action_sections: &[String]) -> Vec<NaiveDate> {
         if let Some(k) = &self.kept_dates {
             return k.dates.clone();
         }
-        // Dates never span a heading, so each piece is searched on its own (no joined copy).
-        let mut dates = find_dates(&self.preamble);
-        for sec in &self.sections {
+        let mut dates = Vec::new();
+        for piece in self.incident_text(action_sections) {
             if dates.len() >= 32 {
                 break;
             }
-            dates.extend(find_dates(&sec.title));
-            dates.extend(find_dates(&sec.text));
+            let plans = Plans::of(piece);
+            dates.extend(
+                dates_at(piece)
+                    .into_iter()
+                    .filter(|(at, _)| !plans.holds(*at))
+                    .map(|(_, d)| d),
+            );
         }
         dates.truncate(32);
         dates
     }
 
     /// The first day of a month written without its year in the text (`Tuesday 9 November`),
-    /// in the same order as [`Parsed::dates`].
-    pub fn day_of_month(&self) -> Option<DayOfMonth> {
+    /// in the same order as [`Parsed::dates`] and, as there, not in a plan.
+    pub fn day_of_month(&self, action_sections: &[String]) -> Option<DayOfMonth> {
         if let Some(k) = &self.kept_dates {
             return k.day_of_month;
         }
-        std::iter::once(self.preamble.as_str())
-            .chain(
-                self.sections
-                    .iter()
-                    .flat_map(|s| [s.title.as_str(), s.text.as_str()]),
-            )
-            .find_map(find_day_of_month)
+        self.incident_text(action_sections)
+            .into_iter()
+            .find_map(|piece| day_of_month_in(piece, &Plans::of(piece)))
     }
 
-    /// The first day of the week the text writes on its own (see [`find_weekday`]), in the
-    /// same order as [`Parsed::dates`].
-    pub fn weekday(&self) -> Option<chrono::Weekday> {
+    /// The first day of the week the text writes on its own (see [`weekday_in`]), in the
+    /// same order as [`Parsed::dates`] and, as there, not in a plan.
+    pub fn weekday(&self, action_sections: &[String]) -> Option<chrono::Weekday> {
         if let Some(k) = &self.kept_dates {
             return k.weekday;
         }
-        std::iter::once(self.preamble.as_str())
-            .chain(
-                self.sections
-                    .iter()
-                    .flat_map(|s| [s.title.as_str(), s.text.as_str()]),
-            )
-            .find_map(find_weekday)
+        self.incident_text(action_sections)
+            .into_iter()
+            .find_map(|piece| weekday_in(piece, &Plans::of(piece)))
+    }
+
+    /// The text that may date the incident, in pieces in order: the preamble, and each
+    /// section's title and text, but not a section of action items (one whose title says so,
+    /// see [`crate::content::derive::title_holds`], or one of `action_sections`) nor any
+    /// section nested in it. A date written there is a plan, not the incident's.
+    fn incident_text(&self, action_sections: &[String]) -> Vec<&str> {
+        use crate::content::derive::{title_holds, Holds};
+        let mut pieces = Vec::new();
+        // The text the current span is part of, where it starts, and whether it is left out.
+        let (mut text, mut from, mut left_out) = (self.preamble.as_str(), 0, false);
+        // The levels of the sections the current one is nested in, and whether each is left out.
+        let mut open: Vec<(u8, bool)> = Vec::new();
+        for s in &self.sections {
+            while open.last().is_some_and(|&(level, _)| level >= s.level) {
+                open.pop();
+            }
+            let actions = open.last().is_some_and(|&(_, out)| out)
+                || title_holds(&s.title, Holds::Actions, action_sections);
+            open.push((s.level, actions));
+            let end = s.nested_at.unwrap_or(text.len()).min(text.len());
+            if !left_out {
+                pieces.push(&text[from.min(end)..end]);
+            }
+            match s.nested_at {
+                Some(at) => from = at,
+                None => {
+                    if !actions {
+                        pieces.push(s.title.as_str());
+                    }
+                    (text, from) = (s.text.as_str(), 0);
+                }
+            }
+            left_out = actions;
+        }
+        if !left_out {
+            pieces.push(&text[from.min(text.len())..]);
+        }
+        pieces
     }
 }
 
 impl Parsed {
     /// Drops the plain text of the preamble and sections (paragraphs, items and rows stay),
-    /// keeping its dates first when `keep_dates`: `check` never shows the text, and on
+    /// keeping its dates first when `keep_dates` gives the titles of sections of action items
+    /// besides the usual ones (see [`Parsed::dates`]): `check` never shows the text, and on
     /// 10,000 postmortems it is as large as the input.
-    pub fn forget_text(&mut self, keep_dates: bool) {
-        if keep_dates {
+    pub fn forget_text(&mut self, keep_dates: Option<&[String]>) {
+        if let Some(action_sections) = keep_dates {
             self.kept_dates = Some(KeptDates {
-                dates: self.dates(),
-                day_of_month: self.day_of_month(),
-                weekday: self.weekday(),
+                dates: self.dates(action_sections),
+                day_of_month: self.day_of_month(action_sections),
+                weekday: self.weekday(action_sections),
             });
         }
         self.preamble = String::new();
@@ -932,6 +973,11 @@ fn month_number(name: &str) -> Option<u32> {
 /// Dates written in `text`, in order of appearance: ISO `2024-03-01`, `1 March 2024`,
 /// `March 1, 2024`.
 pub fn find_dates(text: &str) -> Vec<NaiveDate> {
+    dates_at(text).into_iter().map(|(_, d)| d).collect()
+}
+
+/// [`find_dates`], each date with where it starts in `text`.
+fn dates_at(text: &str) -> Vec<(usize, NaiveDate)> {
     let [iso, dmy, mdy] = date_regexes();
     let mut found: Vec<(usize, NaiveDate)> = Vec::new();
     for c in iso.captures_iter(text) {
@@ -957,7 +1003,86 @@ pub fn find_dates(text: &str) -> Vec<NaiveDate> {
         }
     }
     found.sort_by_key(|(pos, _)| *pos);
-    found.into_iter().map(|(_, d)| d).collect()
+    found
+}
+
+/// Headings of table columns (see [`crate::content::derive::normalise_title`]) that hold
+/// when something is due, wherever the table is: a plan, not when anything happened. Not
+/// "When" or "By", which a timeline's columns may be.
+const DUE_COLUMNS: &[&str] = &[
+    "due",
+    "due date",
+    "due by",
+    "due on",
+    "deadline",
+    "eta",
+    "target date",
+    "by when",
+];
+
+/// Where a piece of text writes a plan rather than what happened: a date, day or weekday
+/// right after `due` (`(team-x, due 2025-10-31)`, `due: 31 Oct`, `due by Friday`),
+/// `deadline`, `ETA` or `target date`, or after `by` opening a parenthetical or a part of
+/// one (`(by 2025-12-01)`, `(team-x, by 2025-12-01)`); and a cell of a table column headed
+/// Due, Deadline, ETA and the like (see [`DUE_COLUMNS`]).
+struct Plans {
+    /// Where a date right after a due word starts.
+    after_due: Vec<usize>,
+    /// The cells of due columns.
+    cells: Vec<std::ops::Range<usize>>,
+}
+
+impl Plans {
+    fn of(text: &str) -> Plans {
+        static R: OnceLock<Regex> = OnceLock::new();
+        let due = R.get_or_init(|| {
+            Regex::new(r"(?i)(?:\b(?:due(?:\s+(?:date|by|on|before))?|deadline|eta|target\s+date)|[(,;]\s*by)\b\s*:?\s*").unwrap()
+        });
+        Plans {
+            after_due: due.find_iter(text).map(|m| m.end()).collect(),
+            cells: due_cells(text),
+        }
+    }
+
+    /// Whether a date (or day, or weekday) that starts at `at` is a plan.
+    fn holds(&self, at: usize) -> bool {
+        self.after_due.contains(&at) || self.cells.iter().any(|c| c.contains(&at))
+    }
+}
+
+/// The cells of the due columns of the tables in a section's text, where each row is a line
+/// and each cell ends with ` | ` (see `parse`): the first row of a table is its header.
+fn due_cells(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut cells = Vec::new();
+    // The due columns of the table being read, once its header is.
+    let mut due: Option<Vec<usize>> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let row = line.trim_end_matches('\n');
+        if !row.ends_with(" | ") {
+            due = None;
+        } else if let Some(columns) = &due {
+            let mut at = start;
+            for (i, cell) in row.split_terminator(" | ").enumerate() {
+                if columns.contains(&i) {
+                    cells.push(at..at + cell.len());
+                }
+                at += cell.len() + " | ".len();
+            }
+        } else {
+            due = Some(
+                row.split_terminator(" | ")
+                    .enumerate()
+                    .filter(|(_, h)| {
+                        DUE_COLUMNS.contains(&crate::content::derive::normalise_title(h).as_str())
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+            );
+        }
+        start += line.len();
+    }
+    cells
 }
 
 /// A day of a month written without its year, with the day of the week when one is written:
@@ -982,9 +1107,9 @@ impl DayOfMonth {
     }
 }
 
-/// The first day of a month written without a year in `text`; a full date (`9 November 2021`,
-/// `Nov 9, 2021`) is not one.
-pub fn find_day_of_month(text: &str) -> Option<DayOfMonth> {
+/// The first day of a month written without a year in `text` that is not in one of its
+/// `plans`; a full date (`9 November 2021`, `Nov 9, 2021`) is not one.
+fn day_of_month_in(text: &str, plans: &Plans) -> Option<DayOfMonth> {
     static R: OnceLock<[Regex; 3]> = OnceLock::new();
     let [dm, md, year_after] = R.get_or_init(|| {
         let weekday = r"(Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:r(?:s(?:day)?)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?)";
@@ -1004,7 +1129,7 @@ pub fn find_day_of_month(text: &str) -> Option<DayOfMonth> {
             "Sat" => chrono::Weekday::Sat,
             _ => chrono::Weekday::Sun,
         });
-        let at = c.get(0)?;
+        let at = c.get(0).filter(|at| !plans.holds(at.start()))?;
         let day = DayOfMonth {
             month: month_number(&c[month])?,
             day: c[day].parse().ok()?,
@@ -1022,9 +1147,10 @@ pub fn find_day_of_month(text: &str) -> Option<DayOfMonth> {
 }
 
 /// The first day of the week written in `text` on its own, in full (`On Monday our nightly
-/// job...`, `monday's deploy`): not one written with its day of the month (`Monday 31
-/// October`, `Monday, October 31`), which names that day and no other.
-pub fn find_weekday(text: &str) -> Option<chrono::Weekday> {
+/// job...`, `monday's deploy`), and not in one of its `plans` (`due Friday`): not one written
+/// with its day of the month (`Monday 31 October`, `Monday, October 31`), which names that
+/// day and no other.
+fn weekday_in(text: &str, plans: &Plans) -> Option<chrono::Weekday> {
     static R: OnceLock<[Regex; 2]> = OnceLock::new();
     let [weekday, day_after] = R.get_or_init(|| {
         [
@@ -1034,7 +1160,10 @@ pub fn find_weekday(text: &str) -> Option<chrono::Weekday> {
     });
     weekday
         .captures_iter(text)
-        .find(|c| !day_after.is_match(&text[c.get(0).unwrap().end()..]))
+        .find(|c| {
+            let at = c.get(0).unwrap();
+            !plans.holds(at.start()) && !day_after.is_match(&text[at.end()..])
+        })
         .map(|c| match c[1].to_ascii_lowercase().as_str() {
             "mon" => chrono::Weekday::Mon,
             "tues" => chrono::Weekday::Tue,
@@ -1656,6 +1785,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 }
                 match current.as_mut() {
                     Some(parent) => {
+                        let at = parent.text.len();
                         parent.text.push('\n');
                         parent.text.push_str(&htext);
                         parent.text.push('\n');
@@ -1667,6 +1797,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                             level: lvl,
                             anchor,
                             line,
+                            nested_at: Some(at),
                             ..Default::default()
                         });
                     }
@@ -1752,6 +1883,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                             .map(|c| c.anchor.clone())
                             .unwrap_or_default(),
                         line,
+                        nested_at: Some(
+                            current
+                                .as_ref()
+                                .map_or(out.preamble.len(), |c| c.text.len()),
+                        ),
                         ..Default::default()
                     });
                     if !labels && !p.is_empty() {
@@ -2589,14 +2725,14 @@ mod tests {
     fn forgetting_the_text_keeps_its_dates_only_when_asked() {
         let body = "It began on 3 March 2021.\n\n## Timeline\n\nFixed on 2021-03-04.\n";
         let mut kept = render(body);
-        let all = kept.dates();
+        let all = kept.dates(&[]);
         assert_eq!(all.len(), 2);
-        kept.forget_text(true);
+        kept.forget_text(Some(&[]));
         assert!(kept.preamble.is_empty() && kept.sections[0].text.is_empty());
-        assert_eq!(kept.dates(), all);
+        assert_eq!(kept.dates(&[]), all);
         let mut gone = render(body);
-        gone.forget_text(false);
-        assert!(gone.dates().is_empty());
+        gone.forget_text(None);
+        assert!(gone.dates(&[]).is_empty());
     }
 
     #[test]

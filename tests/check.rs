@@ -3010,3 +3010,110 @@ fn an_invalid_due_date_of_an_item_with_sub_tasks_is_one_warning_where_it_is_writ
         .collect();
     assert_eq!(bad, [(5, 32)], "{findings:#?}");
 }
+
+#[test]
+fn a_due_date_neither_dates_a_postmortem_nor_fails_check_as_a_future_date() {
+    // No front matter: the only date is the due date of a follow-up in Lessons learned.
+    let site = Site::with(&[(
+        "content/INC-0300 checkout.md",
+        "# Checkout errors\n\n## Summary\n\nCheckout returned errors after a deploy.\n\n\
+         ## Lessons learned\n\n- Alert on the checkout error rate.\n\n\
+         - Add checkout error alert (team-pay, due 2099-01-31)\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert!(
+        with_rule(&findings, "future-date").is_empty(),
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let message = with_rule(&findings, "derived")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("; no date (the postmortem is listed as undated"),
+        "{message}"
+    );
+    // `started_at` and an action-item table whose Due cell is later: the start dates it.
+    let site = Site::with(&[(
+        "content/INC-0301 payments.md",
+        "---\nstarted_at: 2024-11-20T10:00:00Z\n---\n# Payments slow\n\n## Summary\n\nSlow.\n\n\
+         ## Action items\n\n| Action | Owner | Due |\n|---|---|---|\n| Add a latency alert | team-pay | 2099-12-20 |\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert!(
+        with_rule(&findings, "future-date").is_empty(),
+        "{findings:#?}"
+    );
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let message = with_rule(&findings, "derived")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("; date 2024-11-20 from `started_at`;"),
+        "{message}"
+    );
+}
+
+#[test]
+fn the_derived_note_names_the_front_matter_time_that_dates_a_postmortem() {
+    let post = |times: &str| format!("---\ntitle: Queue backed up\n{times}---\n\nIt broke.\n");
+    let site = Site::with(&[
+        (
+            "content/started.md",
+            &post("started_at: 2024-02-08T23:30:00-05:00\ndetected_at: 2024-02-09T06:00:00Z\n"),
+        ),
+        (
+            "content/detected.md",
+            &post("detected_at: 2024-02-09T06:00:00Z\n"),
+        ),
+        (
+            "content/resolved.md",
+            &post("resolved_at: 2024-02-11T06:00:00Z\n"),
+        ),
+        // A future start is reported once, at `started_at`, not again as the incident date.
+        (
+            "content/future.md",
+            &post("started_at: 2099-01-01T10:00:00Z\n"),
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let note = |file: &str| {
+        with_rule(&findings, "derived")
+            .into_iter()
+            .find(|f| f["file"].as_str().unwrap().ends_with(file))
+            .unwrap_or_else(|| panic!("{file}: {findings:#?}"))["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let started = note("started.md");
+    assert!(
+        started.contains("date 2024-02-08 from `started_at`"),
+        "{started}"
+    );
+    let detected = note("detected.md");
+    assert!(
+        detected.contains("date 2024-02-09 from `detected_at`"),
+        "{detected}"
+    );
+    let resolved = note("resolved.md");
+    assert!(
+        resolved
+            .contains("date 2024-02-11 from `resolved_at` (the file name and the text give none)"),
+        "{resolved}"
+    );
+    let future = note("future.md");
+    assert!(
+        future.contains("date 2099-01-01 from `started_at`"),
+        "{future}"
+    );
+    let late = with_rule(&findings, "future-date");
+    assert_eq!(late.len(), 1, "{late:#?}");
+    assert_eq!(
+        (late[0]["line"].as_u64(), late[0]["message"].as_str()),
+        (
+            Some(3),
+            Some("`started_at` 2099-01-01T10:00:00+00:00 is in the future")
+        )
+    );
+}

@@ -2833,3 +2833,38 @@ fn sub_tasks_nested_in_an_action_item_are_exported_and_listed_each_with_its_own_
         "{list}"
     );
 }
+
+#[test]
+fn started_at_dates_an_incident_on_its_page_and_in_the_export_feed_and_sitemap_not_a_due_date() {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"T\"\nbase_url = \"https://example.org/\"\n",
+        ),
+        (
+            "content/INC-0106 - Logs not shipped.md",
+            "---\nstarted_at: 2023-02-01T10:00:00Z\nresolved_at: 2023-02-02T10:00:00Z\n---\n\
+             # Logs not shipped\n\n## Summary\n\nLogs went missing.\n\n## Action items\n\n\
+             - Add a CloudWatch alarm on ingestion volume (@dave, due 2023-03-01)\n",
+        ),
+    ]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    assert_eq!(incidents[0]["date"], "2023-02-01");
+    let page = site.text("incidents/INC-0106/index.html");
+    // The date beside the start, as the metadata panel writes them.
+    assert!(
+        page.contains("Date2023-02-01 · 2023 Duration1 d 0 h Started2023-02-01 10:00"),
+        "{page}"
+    );
+    let feed = site.page("feed.xml");
+    assert!(
+        feed.contains("<updated>2023-02-01T00:00:00Z</updated>"),
+        "{feed}"
+    );
+    let sitemap = site.page("sitemap.xml");
+    assert!(
+        sitemap.contains("incidents/INC-0106/</loc><lastmod>2023-02-01</lastmod>"),
+        "{sitemap}"
+    );
+}

@@ -71,7 +71,7 @@ proptest! {
         let _ = derive::learnings(&parsed, &[]);
         let _ = derive::action_items(&parsed, &["follow ups".to_string()]);
         let _ = derive::summary(&parsed);
-        let _ = derive::date(&stem, &parsed);
+        let _ = derive::date(&stem, &parsed, &["follow ups".to_string()]);
         let (id, _) = derive::id_and_title_from_stem(&stem);
         prop_assert!(!id.is_empty());
     }

@@ -12,6 +12,6 @@ fuzz_target!(|input: (&str, &str)| {
     let _ = derive::learnings(&parsed, &[]);
     let _ = derive::action_items(&parsed, &[]);
     let _ = derive::summary(&parsed);
-    let _ = derive::date(stem, &parsed);
+    let _ = derive::date(stem, &parsed, &[]);
     let _ = derive::id_and_title_from_stem(stem);
 });

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::content::frontmatter::ActionStatus;
+use crate::content::frontmatter::{ActionStatus, FrontMatter};
 use crate::markdown::{collapse_ws, fold_items, slugify, ListItem, Mark, Parsed, Section};
 
 /// Section titles (normalised: lowercase, letters and spaces) that hold learnings.
@@ -988,6 +988,12 @@ pub fn year_from_name(name: &str) -> Option<i32> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateSource {
     FrontMatter,
+    /// The day of the front matter's `started_at` (in its own offset).
+    StartedAt,
+    /// The day of `detected_at`, when the front matter gives no `started_at`.
+    DetectedAt,
+    /// The day of `resolved_at`, when nothing else dates the incident.
+    ResolvedAt,
     FileName,
     Body,
     /// A date in the text on the day of the week the text names on its own (`On Monday`),
@@ -1000,21 +1006,61 @@ pub enum DateSource {
     Missing,
 }
 
-/// The incident date: file name, then the first date in the body (preferring one in the
-/// year the file name gives; see [`on_named_weekday`] for a weekday written on its own), then
-/// the first day and month the body writes without a year in the year of the file name (when
-/// a weekday is written, only if that day falls on it), then the year of the file name alone
-/// (1 January).
-pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
+/// The incident date, the day it started: the front matter's `date`, else the day of its
+/// `started_at`, else of its `detected_at` (each in its own offset, as written), else what the
+/// file name and the text give (see [`date`]), else the day of `resolved_at` (an incident can
+/// end days after it starts, so the end dates it only when nothing else does), else the year
+/// of the file name alone. `action_sections` are the titles of sections of action items
+/// besides the usual ones, whose dates are plans (see [`Parsed::dates`]).
+pub fn incident_date(
+    fm: &FrontMatter,
+    name: &str,
+    parsed: &Parsed,
+    action_sections: &[String],
+) -> (Option<NaiveDate>, DateSource) {
+    if let Some(d) = fm.date {
+        return (Some(d), DateSource::FrontMatter);
+    }
+    if let Some(t) = fm.started_at {
+        return (Some(t.date_naive()), DateSource::StartedAt);
+    }
+    if let Some(t) = fm.detected_at {
+        return (Some(t.date_naive()), DateSource::DetectedAt);
+    }
+    match (date(name, parsed, action_sections), fm.resolved_at) {
+        ((_, DateSource::FileNameYear | DateSource::Missing), Some(t)) => {
+            (Some(t.date_naive()), DateSource::ResolvedAt)
+        }
+        (found, _) => found,
+    }
+}
+
+/// Whether [`incident_date`] may date the incident by its text: the front matter gives no
+/// `date`, `started_at` or `detected_at`.
+pub fn dated_by_text(fm: &FrontMatter) -> bool {
+    fm.date.is_none() && fm.started_at.is_none() && fm.detected_at.is_none()
+}
+
+/// The date the file name and the text give: the date in the file name, then the first date
+/// in the body that is not a plan (not in a section of action items, not a due date: see
+/// [`Parsed::dates`]), preferring one in the year the file name gives (see
+/// [`on_named_weekday`] for a weekday written on its own), then the first day and month the
+/// body writes without a year in the year of the file name (when a weekday is written, only if
+/// that day falls on it), then the year of the file name alone (1 January).
+pub fn date(
+    name: &str,
+    parsed: &Parsed,
+    action_sections: &[String],
+) -> (Option<NaiveDate>, DateSource) {
     use chrono::Datelike;
     if let Some(d) = date_from_name(name) {
         return (Some(d), DateSource::FileName);
     }
     let year = year_from_name(name);
-    let mut dates = parsed.dates();
+    let mut dates = parsed.dates(action_sections);
     dates.retain(|d| year.is_none_or(|y| d.year() == y));
     if let Some(&first) = dates.first() {
-        let d = on_named_weekday(first, &dates, parsed.weekday());
+        let d = on_named_weekday(first, &dates, parsed.weekday(action_sections));
         let source = if d == first {
             DateSource::Body
         } else {
@@ -1023,7 +1069,10 @@ pub fn date(name: &str, parsed: &Parsed) -> (Option<NaiveDate>, DateSource) {
         return (Some(d), source);
     }
     if let Some(y) = year {
-        if let Some(d) = parsed.day_of_month().and_then(|d| d.in_year(y)) {
+        if let Some(d) = parsed
+            .day_of_month(action_sections)
+            .and_then(|d| d.in_year(y))
+        {
             return (Some(d), DateSource::BodyWithFileNameYear);
         }
         return (NaiveDate::from_ymd_opt(y, 1, 1), DateSource::FileNameYear);
@@ -1246,11 +1295,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            date("PM2019-009 - x", &parsed),
+            date("PM2019-009 - x", &parsed, &[]),
             (NaiveDate::from_ymd_opt(2019, 11, 29), DateSource::Body)
         );
         assert_eq!(
-            date("PM2020-001", &Parsed::default()),
+            date("PM2020-001", &Parsed::default(), &[]),
             (
                 NaiveDate::from_ymd_opt(2020, 1, 1),
                 DateSource::FileNameYear
@@ -1261,7 +1310,7 @@ mod tests {
     #[test]
     fn a_day_and_month_without_a_year_is_dated_in_the_year_of_the_file_name_when_it_agrees() {
         let nov9 = NaiveDate::from_ymd_opt(2021, 11, 9);
-        let with_year = |name: &str, body: &str| date(name, &parse(body));
+        let with_year = |name: &str, body: &str| date(name, &parse(body), &[]);
         // 9 November 2021 was a Tuesday.
         for body in [
             "On Tuesday 9 November the provider timed out.",
@@ -1321,9 +1370,9 @@ mod tests {
         );
         // Check forgets the text but keeps what the date needs.
         let mut parsed = parse("On Tuesday 9 November the provider timed out.");
-        parsed.forget_text(true);
+        parsed.forget_text(Some(&[]));
         assert_eq!(
-            date("postmortem_2021", &parsed),
+            date("postmortem_2021", &parsed, &[]),
             (nov9, DateSource::BodyWithFileNameYear)
         );
     }
@@ -1921,15 +1970,24 @@ mod tests {
                         | 2022-11-01 09:30 | Sockets keep growing |\n";
         let dated = |summary: &str| {
             let mut parsed = parse(&format!("## Summary\n\n{summary}\n\n{timeline}"));
-            let found = date("PM2022-009 - Bad AMI", &parsed);
+            let found = date("PM2022-009 - Bad AMI", &parsed, &[]);
             // `check` forgets the text but keeps what dates it.
-            parsed.forget_text(true);
-            assert_eq!(date("PM2022-009 - Bad AMI", &parsed), found, "{summary}");
+            parsed.forget_text(Some(&[]));
+            assert_eq!(
+                date("PM2022-009 - Bad AMI", &parsed, &[]),
+                found,
+                "{summary}"
+            );
             found.0
         };
         assert_eq!(dated("On Monday the nodes rolled over."), day(31));
         assert_eq!(
-            date("PM2022-009", &parse(&format!("On Monday.\n\n{timeline}"))).1,
+            date(
+                "PM2022-009",
+                &parse(&format!("On Monday.\n\n{timeline}")),
+                &[]
+            )
+            .1,
             DateSource::BodyNamedWeekday
         );
         assert_eq!(dated("monday's roll-over picked it up."), day(31));
@@ -2125,5 +2183,166 @@ mod tests {
         let a = action_items(&parse(&md), &[]);
         assert_eq!(a.len(), 1);
         assert_eq!(a[0].text, "Add a depth limit");
+    }
+
+    #[test]
+    fn a_due_date_is_a_plan_and_never_dates_the_incident() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        // Dated by the text as `check` and the build read it: with the text kept, and forgotten.
+        let dated = |name: &str, body: &str| {
+            let mut parsed = parse(body);
+            let found = date(name, &parsed, &[]);
+            parsed.forget_text(Some(&[]));
+            assert_eq!(date(name, &parsed, &[]), found, "{body}");
+            found
+        };
+        // A due date in parentheses, in a list that is not one of action items.
+        let plan = "# Checkout errors\n\n## Summary\n\nCheckout failed.\n\n## Lessons learned\n\n\
+                    - Alert on errors.\n\n- Add checkout error alert (team-pay, due 2027-01-31)\n";
+        assert_eq!(
+            dated("INC-0300 checkout", plan),
+            (None, DateSource::Missing)
+        );
+        let timeline = "\n## Timeline\n\n- 2024-03-01 10:00 errors start\n";
+        assert_eq!(
+            dated("INC-0300 checkout", &format!("{plan}{timeline}")),
+            (day(2024, 3, 1), DateSource::Body)
+        );
+        // Other ways of writing a due date or a deadline; a weekday or a day and month.
+        for written in [
+            "Rotate the key (due: 31 January 2027).",
+            "Rotate the key, due by 2027-01-31.",
+            "Rotate the key (team-x, by 2027-01-31).",
+            "Deadline: January 31, 2027.",
+            "ETA 2027-01-31 for the fix.",
+            "Target date: 2027-01-31.",
+        ] {
+            assert_eq!(
+                dated("INC-0300", &format!("{written}\n{timeline}")),
+                (day(2024, 3, 1), DateSource::Body),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            dated(
+                "postmortem_2024",
+                "Fix it (due Friday 31 May).\n\nOn Friday 1 March it broke."
+            ),
+            (day(2024, 3, 1), DateSource::BodyWithFileNameYear)
+        );
+        assert_eq!(
+            dated(
+                "PM2022-009",
+                "Fix it (due Monday).\n\n## Timeline\n\n- 2022-10-29 released\n- 2022-10-31 rolled over\n",
+            ),
+            (day(2022, 10, 29), DateSource::Body)
+        );
+        // A table's Due, Deadline or ETA column, wherever the table is; not its When column.
+        for column in ["Due", "Due date", "Deadline", "ETA"] {
+            let body = format!(
+                "## Follow-through\n\n| Task | {column} |\n|---|---|\n| Add an alert | 2027-01-31 |\n{timeline}"
+            );
+            assert_eq!(
+                dated("INC-0301", &body),
+                (day(2024, 3, 1), DateSource::Body),
+                "{column}"
+            );
+        }
+        let body = "| When | What |\n|---|---|\n| 2024-02-28 09:00 | deploy |\n";
+        assert_eq!(
+            dated("INC-0301", body),
+            (day(2024, 2, 28), DateSource::Body)
+        );
+        // "Due to" is no due date.
+        assert_eq!(
+            dated("INC-0302", "It was due to the release of 2024-02-27."),
+            (day(2024, 2, 27), DateSource::Body)
+        );
+    }
+
+    #[test]
+    fn dates_in_a_section_of_action_items_are_plans_nested_or_not_and_under_a_label_too() {
+        let march1 = (NaiveDate::from_ymd_opt(2024, 3, 1), DateSource::Body);
+        let timeline = "## Timeline\n\n- 2024-03-01 10:00 errors start\n";
+        for actions in [
+            "## Action items\n\n| Action | Owner | Due |\n|---|---|---|\n| Add an alert | pay | 2026-12-20 |\n",
+            "## Follow-ups\n\nShip the fix on 2026-12-20.\n\n### Later\n\n- Revisit on 2027-01-10\n",
+            "## Review\n\n### Action items\n\n- Ship the fix on 2026-12-20\n",
+            "**Next steps:**\n\n- Ship the fix on 2026-12-20\n",
+            "Action items:\n- Ship the fix on 2026-12-20\n",
+        ] {
+            let body = format!("# Checkout errors\n\nCheckout failed.\n\n{actions}\n{timeline}");
+            let mut parsed = parse(&body);
+            assert_eq!(date("INC-0300", &parsed, &[]), march1, "{actions}");
+            parsed.forget_text(Some(&[]));
+            assert_eq!(date("INC-0300", &parsed, &[]), march1, "{actions}");
+        }
+        // What follows a nested section of action items in its parent is the incident's again.
+        let body = "## Review\n\n### Action items\n\n- Ship on 2026-12-20\n\n### Timeline\n\n- 2024-03-01 alert\n";
+        assert_eq!(date("INC-0300", &parse(body), &[]), march1);
+        // A section the configuration names as one of action items.
+        let body = format!("## Jira tickets\n\n- PAY-1 ships on 2026-12-20\n\n{timeline}");
+        let extra = ["Jira tickets".to_string()];
+        assert_eq!(date("INC-0300", &parse(&body), &extra), march1);
+        let mut parsed = parse(&body);
+        parsed.forget_text(Some(&extra));
+        assert_eq!(date("INC-0300", &parsed, &[]), march1);
+    }
+
+    #[test]
+    fn the_front_matter_times_date_an_incident_by_its_start_before_the_file_name_and_the_text() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let at = |t: &str| Some(chrono::DateTime::parse_from_rfc3339(t).unwrap());
+        let body = parse("On 2024-02-10 the queue backed up.\n");
+        let dated = |fm: &FrontMatter, name: &str| incident_date(fm, name, &body, &[]);
+        let mut fm = FrontMatter {
+            started_at: at("2024-02-08T23:30:00-05:00"),
+            detected_at: at("2024-02-09T06:00:00Z"),
+            resolved_at: at("2024-02-11T06:00:00Z"),
+            ..Default::default()
+        };
+        // The day it started, in its own offset (the 9th in UTC).
+        assert_eq!(
+            dated(&fm, "2024-02-12-queue"),
+            (day(2024, 2, 8), DateSource::StartedAt)
+        );
+        fm.date = day(2024, 2, 7);
+        assert_eq!(
+            dated(&fm, "2024-02-12-queue"),
+            (day(2024, 2, 7), DateSource::FrontMatter)
+        );
+        fm.date = None;
+        fm.started_at = None;
+        assert_eq!(
+            dated(&fm, "2024-02-12-queue"),
+            (day(2024, 2, 9), DateSource::DetectedAt)
+        );
+        // The end dates it only when the file name and the text do not.
+        fm.detected_at = None;
+        assert_eq!(
+            dated(&fm, "2024-02-12-queue"),
+            (day(2024, 2, 12), DateSource::FileName)
+        );
+        assert_eq!(dated(&fm, "queue"), (day(2024, 2, 10), DateSource::Body));
+        let nothing = Parsed::default();
+        assert_eq!(
+            incident_date(&fm, "queue", &nothing, &[]),
+            (day(2024, 2, 11), DateSource::ResolvedAt)
+        );
+        assert_eq!(
+            incident_date(&fm, "PM2024-003", &nothing, &[]),
+            (day(2024, 2, 11), DateSource::ResolvedAt)
+        );
+        fm.resolved_at = None;
+        assert_eq!(
+            incident_date(&fm, "PM2024-003", &nothing, &[]),
+            (day(2024, 1, 1), DateSource::FileNameYear)
+        );
+        // Only a postmortem without `date`, `started_at` or `detected_at` is dated by its text.
+        assert!(dated_by_text(&fm));
+        fm.resolved_at = at("2024-02-11T06:00:00Z");
+        assert!(dated_by_text(&fm));
+        fm.detected_at = at("2024-02-09T06:00:00Z");
+        assert!(!dated_by_text(&fm));
     }
 }

@@ -842,7 +842,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
             if !opts.keep_text {
                 // Derivation looks for a date in the text only when the front matter has none.
-                parsed.forget_text(fm.date.is_none());
+                let action_sections = opts.config.learnings.action_sections.as_slice();
+                parsed.forget_text(derive::dated_by_text(&fm).then_some(action_sections));
             }
             // Action items are derived while the source can still place a finding.
             let derived_actions = (raw.kind == Kind::Incident && fm.action_items.is_none())
@@ -1240,13 +1241,11 @@ fn build_incident(
             }
         },
     };
-    let (date, date_source) = match fm.date {
-        Some(d) => (Some(d), DateSource::FrontMatter),
-        None => {
-            derived.push("date");
-            derive::date(&stem, &parsed)
-        }
-    };
+    let (date, date_source) =
+        derive::incident_date(&fm, &stem, &parsed, &config.learnings.action_sections);
+    if date_source != DateSource::FrontMatter {
+        derived.push("date");
+    }
     let summary = match fm.summary.clone() {
         Some(s) => s,
         None => {
