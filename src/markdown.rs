@@ -1044,9 +1044,12 @@ impl Plans {
         }
     }
 
-    /// Whether a date (or day, or weekday) that starts at `at` is a plan.
+    /// Whether a date (or day, or weekday) that starts at `at` is a plan. Both lists are in
+    /// order of position, and the cells do not overlap.
     fn holds(&self, at: usize) -> bool {
-        self.after_due.contains(&at) || self.cells.iter().any(|c| c.contains(&at))
+        let cell = self.cells.partition_point(|c| c.end <= at);
+        self.after_due.binary_search(&at).is_ok()
+            || self.cells.get(cell).is_some_and(|c| c.contains(&at))
     }
 }
 
