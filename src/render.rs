@@ -270,10 +270,15 @@ fn reason_text(r: &Reason) -> String {
     }
 }
 
-fn term_links(kind: &str, names: &[String]) -> Vec<Value> {
+/// Each name with the URL of its term's page in `tax` (a name no term has, such as a blank
+/// one, is left out).
+fn term_links(tax: &Taxonomy, names: &[String]) -> Vec<Value> {
     names
         .iter()
-        .map(|n| json!({"name": n, "url": format!("{kind}/{}/", crate::taxonomy::term_slug(n))}))
+        .filter_map(|n| {
+            tax.term(n)
+                .map(|t| json!({"name": n, "url": tax.url(&t.slug)}))
+        })
         .collect()
 }
 
@@ -989,8 +994,8 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         "severity": inc.severity,
         "severity_slug": inc.severity.as_deref().map(slugify),
         "status": inc.status.as_str(),
-        "services": term_links("services", &inc.services),
-        "tags": term_links("tags", &inc.tags),
+        "services": term_links(&site.taxonomies[1], &inc.services),
+        "tags": term_links(&site.taxonomies[0], &inc.tags),
         "authors": inc.authors,
         "summary": inc.summary,
         "html": inc.html,

@@ -1,26 +1,64 @@
 /*!
 Tags, services, severities and years: the ways to browse incidents besides learnings.
 
-Each taxonomy maps a URL slug to a term and the incidents carrying it (newest first, the
-library's order). Names that slugify alike (`Kubernetes`, `kubernetes`) share one page. A tag's
-or a service's slug reads `+` and `#` after a letter as `plus` and `sharp` (`C++` is
-`c-plus-plus`, `C#` is `c-sharp`, neither is `c`), and a name with no letter or digit (`..`) is
-spelled by its bytes after `_` (`_2e2e`), which no other name's slug can be.
+Each taxonomy maps a key to a term, its URL slug and the incidents carrying it (newest first,
+the library's order). Names with one key are one term, on one page, everywhere spelled alike.
+
+A tag's or a service's key ([`term_key`]) is its name in lower case, with white space and
+punctuation (Unicode's, save `#`, `%`, `&`, `*` and `@`) only parting words, and characters
+that show nothing left out: `on-call`, `On call` and `on_call` are one term. Every other
+character counts: letters of any script, digits, `#`, `%`, `&`, `*`, `@`, and symbols such as
+`+` and emoji, so `C++`, `C#` and `C` are three terms, and `🔥` and `fire` two. A name of
+punctuation alone is its own key.
+
+A term's slug is its key spelled in ASCII ([`base_slug`]: `+` and `#` after a letter read
+`plus` and `sharp`, other characters as the `slug` crate transliterates them, `🔥` as `fire`),
+or, when that leaves nothing (`..`, `𓀀`), the bytes of its key in hex after `_` (`_2e2e`).
+Different terms can spell one slug (`🔥` and `fire`, `C++` and `c-plus-plus`): the term first
+used keeps it, reading postmortems from the last the library lists (the oldest) up and each
+one's names in order, and each later one takes the first `-2`, `-3`, ... after it that no
+earlier term has. Severities and years are keyed by their slug, as the severity scale reads them.
 */
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use regex::Regex;
 
 use crate::config::Config;
 use crate::content::Library;
 use crate::markdown::slugify;
 
-/// The URL slug of a tag or a service (see the module's documentation), white space around
-/// the name left out: the key under which spellings are one term, wherever terms are compared.
-pub fn term_slug(name: &str) -> String {
+/// The key under which spellings of a tag or a service are one term (see the module's
+/// documentation): its words in lower case, joined by `-`. Characters that show nothing (soft
+/// hyphens, emoji variation selectors, joiners) are left out.
+pub fn term_key(name: &str) -> String {
+    static PARTS: std::sync::LazyLock<(Regex, Regex)> = std::sync::LazyLock::new(|| {
+        (
+            Regex::new(r"\p{Default_Ignorable_Code_Point}").expect("a valid pattern"),
+            Regex::new(r"[[\s\p{P}]--[#%&*@]]+").expect("a valid pattern"),
+        )
+    });
+    let (unseen, apart) = &*PARTS;
     let name = name.trim();
-    let mut spelled = String::with_capacity(name.len());
+    let lower = unseen.replace_all(name, "").to_lowercase();
+    let key = apart
+        .split(&lower)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if key.is_empty() {
+        name.to_string()
+    } else {
+        key
+    }
+}
+
+/// The slug a term of this key takes unless another term took it first (see the module's
+/// documentation).
+fn base_slug(key: &str) -> String {
+    let mut spelled = String::with_capacity(key.len());
     let mut prev = ' ';
-    for c in name.chars() {
+    for c in key.chars() {
         match c {
             '+' if prev.is_alphanumeric() || prev == '+' => spelled.push_str(" plus "),
             '#' if prev.is_alphanumeric() => spelled.push_str(" sharp "),
@@ -32,13 +70,16 @@ pub fn term_slug(name: &str) -> String {
     if !slug.is_empty() {
         return slug;
     }
-    let bytes: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    let bytes: String = key.bytes().map(|b| format!("{b:02x}")).collect();
     format!("_{bytes}")
 }
 
 #[derive(Debug, Clone)]
 pub struct Term {
     pub name: String,
+    /// Spellings of the name are one term when their key is one: [`term_key`] for tags and
+    /// services, the slug for severities and years.
+    pub key: String,
     pub slug: String,
     pub incidents: Vec<usize>,
 }
@@ -73,6 +114,14 @@ impl Kind {
         }
     }
 
+    /// The key of a name of this kind (see [`Term::key`]).
+    pub fn key(self, name: &str) -> String {
+        match self {
+            Kind::Tags | Kind::Services => term_key(name),
+            Kind::Severity | Kind::Years => slugify(name.trim()),
+        }
+    }
+
     pub fn singular(self) -> &'static str {
         match self {
             Kind::Tags => "Tag",
@@ -86,71 +135,101 @@ impl Kind {
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub kind: Kind,
-    /// Terms in display order: by name (tags, services), by scale (severity), newest first (years).
+    /// Terms in display order: by slug (tags, services), by scale (severity), newest first (years).
     pub terms: Vec<Term>,
+    /// Key -> index of its term in `terms`.
+    index: HashMap<String, usize>,
 }
 
 impl Taxonomy {
+    fn new(kind: Kind, terms: Vec<Term>) -> Taxonomy {
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.key.clone(), i))
+            .collect();
+        Taxonomy { kind, terms, index }
+    }
+
     pub fn url(&self, slug: &str) -> String {
         format!("{}/{}/", self.kind.dir(), slug)
     }
+
+    /// The term a name is a spelling of, if any incident carries it.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        self.index
+            .get(&self.kind.key(name))
+            .map(|&i| &self.terms[i])
+    }
+}
+
+/// A term while the library is read.
+struct Entry {
+    term: Term,
+    /// How often each spelling is used, in the order first seen.
+    spellings: Vec<(String, usize)>,
+    /// The oldest incident carrying the term (the last in the library's order) and where the
+    /// term first stands among that incident's names.
+    first_use: (usize, usize),
 }
 
 /// Builds all four taxonomies in one pass over the incidents.
 pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
-    let mut maps: [BTreeMap<String, Term>; 4] = Default::default();
-    // How often each spelling of a term is used, in the order first seen.
-    let mut spellings: [BTreeMap<String, Vec<(String, usize)>>; 4] = Default::default();
+    let mut maps: [BTreeMap<String, Entry>; 4] = Default::default();
     for (i, inc) in lib.incidents.iter().enumerate() {
-        let mut add = |k: usize, name: &str| {
+        let mut add = |k: usize, at: usize, name: &str| {
             let name = name.trim();
             if name.is_empty() {
                 return;
             }
-            let slug = if k < 2 {
-                term_slug(name)
-            } else {
-                slugify(name)
-            };
-            let seen = spellings[k].entry(slug.clone()).or_default();
-            match seen.iter_mut().find(|(s, _)| s == name) {
-                Some((_, n)) => *n += 1,
-                None => seen.push((name.to_string(), 1)),
-            }
-            let term = maps[k].entry(slug.clone()).or_insert_with(|| Term {
-                name: name.to_string(),
-                slug,
-                incidents: Vec::new(),
+            let key = Kind::ALL[k].key(name);
+            let entry = maps[k].entry(key.clone()).or_insert_with(|| Entry {
+                term: Term {
+                    name: String::new(),
+                    slug: if k < 2 { base_slug(&key) } else { key.clone() },
+                    key,
+                    incidents: Vec::new(),
+                },
+                spellings: Vec::new(),
+                first_use: (i, at),
             });
-            if term.incidents.last() != Some(&i) {
-                term.incidents.push(i);
+            match entry.spellings.iter_mut().find(|(s, _)| s == name) {
+                Some((_, n)) => *n += 1,
+                None => entry.spellings.push((name.to_string(), 1)),
+            }
+            if entry.term.incidents.last() != Some(&i) {
+                if !entry.term.incidents.is_empty() {
+                    entry.first_use = (i, at);
+                }
+                entry.term.incidents.push(i);
             }
         };
-        for t in &inc.tags {
-            add(0, t);
+        for (at, t) in inc.tags.iter().enumerate() {
+            add(0, at, t);
         }
-        for s in &inc.services {
-            add(1, s);
+        for (at, s) in inc.services.iter().enumerate() {
+            add(1, at, s);
         }
         if let Some(s) = &inc.severity {
-            add(2, s);
+            add(2, 0, s);
         }
         if let Some(y) = inc.year() {
-            add(3, &y.to_string());
+            add(3, 0, &y.to_string());
         }
     }
     // A term is named as the severity scale spells it, else as most incidents spell it.
     for (k, map) in maps.iter_mut().enumerate() {
-        for (slug, term) in map.iter_mut() {
+        for (key, entry) in map.iter_mut() {
             let scale = (k == 2)
-                .then(|| config.severities.iter().find(|s| slugify(s) == *slug))
+                .then(|| config.severities.iter().find(|s| slugify(s) == *key))
                 .flatten();
-            term.name = match scale {
+            entry.term.name = match scale {
                 Some(s) => s.clone(),
                 None => {
-                    let seen = &spellings[k][slug];
-                    let most = seen.iter().map(|(_, n)| *n).max().unwrap_or(0);
-                    seen.iter()
+                    let most = entry.spellings.iter().map(|(_, n)| *n).max().unwrap_or(0);
+                    entry
+                        .spellings
+                        .iter()
                         .find(|(_, n)| *n == most)
                         .map(|(s, _)| s.clone())
                         .unwrap_or_default()
@@ -159,33 +238,55 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
         }
     }
     let [tags, services, severity, years] = maps;
-    let mut severity: Vec<Term> = severity.into_values().collect();
+    let mut severity: Vec<Term> = severity.into_values().map(|e| e.term).collect();
     severity.sort_by(|a, b| {
         config
             .severity_rank(&a.name)
             .cmp(&config.severity_rank(&b.name))
             .then_with(|| a.slug.cmp(&b.slug))
     });
-    let mut years: Vec<Term> = years.into_values().collect();
+    let mut years: Vec<Term> = years.into_values().map(|e| e.term).collect();
     years.reverse();
     vec![
-        Taxonomy {
-            kind: Kind::Tags,
-            terms: tags.into_values().collect(),
-        },
-        Taxonomy {
-            kind: Kind::Services,
-            terms: services.into_values().collect(),
-        },
-        Taxonomy {
-            kind: Kind::Severity,
-            terms: severity,
-        },
-        Taxonomy {
-            kind: Kind::Years,
-            terms: years,
-        },
+        Taxonomy::new(Kind::Tags, unique_slugs(tags.into_values().collect())),
+        Taxonomy::new(
+            Kind::Services,
+            unique_slugs(services.into_values().collect()),
+        ),
+        Taxonomy::new(Kind::Severity, severity),
+        Taxonomy::new(Kind::Years, years),
     ]
+}
+
+/// The terms, sorted by slug, each with a slug of its own: in the order of first use, each
+/// term takes its slug unless an earlier one has it, else the first `-2`, `-3`, ... after it
+/// that none has. So a term's slug never depends on terms used only later.
+fn unique_slugs(mut entries: Vec<Entry>) -> Vec<Term> {
+    // Oldest first: the greatest incident index, then the first place in it.
+    entries.sort_by(|a, b| {
+        b.first_use
+            .0
+            .cmp(&a.first_use.0)
+            .then(a.first_use.1.cmp(&b.first_use.1))
+    });
+    let mut taken: HashSet<String> = HashSet::with_capacity(entries.len());
+    // Slug -> the suffix the next term that wants it tries first.
+    let mut next: HashMap<String, usize> = HashMap::new();
+    let mut terms: Vec<Term> = Vec::with_capacity(entries.len());
+    for e in entries {
+        let mut term = e.term;
+        if !taken.insert(term.slug.clone()) {
+            let n = next.entry(term.slug.clone()).or_insert(2);
+            while taken.contains(&format!("{}-{n}", term.slug)) {
+                *n += 1;
+            }
+            term.slug = format!("{}-{n}", term.slug);
+            taken.insert(term.slug.clone());
+        }
+        terms.push(term);
+    }
+    terms.sort_by(|a, b| a.slug.cmp(&b.slug));
+    terms
 }
 
 /// Spells every incident's tags, services and severity as their term is named (see
@@ -193,29 +294,15 @@ pub fn build(lib: &Library, config: &Config) -> Vec<Taxonomy> {
 /// `Payments` beside `payments`; a term an incident carries twice in two spellings is kept
 /// once.
 pub fn spell_alike(lib: &mut Library, taxonomies: &[Taxonomy]) {
-    let names = |kind: Kind| -> BTreeMap<&str, &str> {
-        taxonomies
-            .iter()
-            .filter(|t| t.kind == kind)
-            .flat_map(|t| {
-                t.terms
-                    .iter()
-                    .map(|term| (term.slug.as_str(), term.name.as_str()))
-            })
-            .collect()
+    let of = |kind: Kind| taxonomies.iter().find(|t| t.kind == kind);
+    let (tags, services, severity) = (of(Kind::Tags), of(Kind::Services), of(Kind::Severity));
+    let named = |tax: Option<&Taxonomy>, name: &str| -> Option<String> {
+        tax.and_then(|t| t.term(name)).map(|t| t.name.clone())
     };
-    let (tags, services, severity) = (
-        names(Kind::Tags),
-        names(Kind::Services),
-        names(Kind::Severity),
-    );
-    let respell = |list: &mut Vec<String>, names: &BTreeMap<&str, &str>| {
+    let respell = |list: &mut Vec<String>, tax: Option<&Taxonomy>| {
         let mut out: Vec<String> = Vec::with_capacity(list.len());
         for t in list.drain(..) {
-            let t = match names.get(term_slug(t.trim()).as_str()) {
-                Some(name) => name.to_string(),
-                None => t,
-            };
+            let t = named(tax, &t).unwrap_or(t);
             if !out.contains(&t) {
                 out.push(t);
             }
@@ -223,12 +310,58 @@ pub fn spell_alike(lib: &mut Library, taxonomies: &[Taxonomy]) {
         *list = out;
     };
     for inc in &mut lib.incidents {
-        respell(&mut inc.tags, &tags);
-        respell(&mut inc.services, &services);
-        if let Some(s) = &inc.severity {
-            if let Some(name) = severity.get(slugify(s.trim()).as_str()) {
-                inc.severity = Some(name.to_string());
-            }
+        respell(&mut inc.tags, tags);
+        respell(&mut inc.services, services);
+        if let Some(name) = inc.severity.as_deref().and_then(|s| named(severity, s)) {
+            inc.severity = Some(name);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_case_punctuation_and_what_shows_nothing_are_left_out_of_a_term_s_key() {
+        for same in ["On call", "on_call", " on.call ", "ON—CALL", "(on call)"] {
+            assert_eq!(term_key(same), "on-call", "{same}");
+        }
+        assert_eq!(term_key("on\u{AD}call"), term_key("oncall"));
+        assert_eq!(term_key("❤\u{FE0F}"), term_key("❤"));
+        assert_eq!(term_key("Сеть"), term_key("сеть"));
+        let apart = [
+            "C",
+            "C++",
+            "C#",
+            "c-plus-plus",
+            "🔥",
+            "fire",
+            "Сеть",
+            "set",
+            "R&D",
+            "r-d",
+            "#oncall",
+            "oncall",
+            "..",
+            ".",
+        ];
+        let keys: HashSet<String> = apart.iter().map(|n| term_key(n)).collect();
+        assert_eq!(keys.len(), apart.len(), "{keys:?}");
+    }
+
+    #[test]
+    fn a_term_s_slug_is_its_key_in_ascii_else_its_bytes_in_hex() {
+        for (name, slug) in [
+            ("C++", "c-plus-plus"),
+            ("C#", "c-sharp"),
+            ("🔥", "fire"),
+            ("Сеть", "set"),
+            ("支付", "zhi-fu"),
+            ("..", "_2e2e"),
+            ("𓀀", "_f0938080"),
+        ] {
+            assert_eq!(base_slug(&term_key(name)), slug, "{name}");
         }
     }
 }

@@ -2868,3 +2868,99 @@ fn started_at_dates_an_incident_on_its_page_and_in_the_export_feed_and_sitemap_n
         "{sitemap}"
     );
 }
+
+#[test]
+fn names_that_differ_in_more_than_case_or_punctuation_stay_apart_even_when_their_slugs_would_meet()
+{
+    // Oldest first: a uses 🔥, C++ and C# before b and c use fire, c-plus-plus and c, which
+    // take the next free slug.
+    let post = |n: u32, services: &str, tags: &str| {
+        format!("---\ndate: 2024-03-0{n}\nservices: {services}\ntags: {tags}\n---\n# Outage {n}\n\nText.\n")
+    };
+    let site = Site::with(&[
+        ("content/a.md", &post(1, r#"[C++, "C#"]"#, "[🔥, On call]")),
+        (
+            "content/b.md",
+            &post(2, "[c-plus-plus, c]", "[fire, on_call]"),
+        ),
+        ("content/c.md", &post(3, "[C]", "[Fire, ✈]")),
+    ]);
+    site.build_ok();
+    let slugs = |kind: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(site.out.join(kind))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n != "index.html")
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(slugs("tags"), ["airplane", "fire", "fire-2", "on-call"]);
+    assert_eq!(
+        slugs("services"),
+        ["c", "c-plus-plus", "c-plus-plus-2", "c-sharp"]
+    );
+    // Each term page is named by its own term and lists its own incidents.
+    let term = |path: &str, title: &str, ids: &[&str]| {
+        let page = site.page(&format!("{path}/index.html"));
+        assert!(page.contains(&format!("<title>{title}")), "{path}: {page}");
+        for id in ["a", "b", "c"] {
+            let listed = page.contains(&format!("incidents/{id}/"));
+            assert_eq!(listed, ids.contains(&id), "{path} lists {id}: {page}");
+        }
+    };
+    term("tags/fire", "Tag: 🔥", &["a"]);
+    term("tags/fire-2", "Tag: Fire", &["b", "c"]);
+    term("tags/on-call", "Tag: on_call", &["a", "b"]);
+    term("tags/airplane", "Tag: ✈", &["c"]);
+    term("services/c-plus-plus", "Service: C++", &["a"]);
+    term("services/c-plus-plus-2", "Service: c-plus-plus", &["b"]);
+    term("services/c-sharp", "Service: C#", &["a"]);
+    term("services/c", "Service: C", &["b", "c"]);
+    // An incident links each of its terms to that term's page, and shows the term's name.
+    let a = site.page("incidents/a/index.html");
+    for link in [
+        "tags/fire/\">🔥",
+        "services/c-plus-plus/\">C++",
+        "services/c-sharp/\">C#",
+    ] {
+        assert!(a.contains(link), "{link}: {a}");
+    }
+    let b = site.page("incidents/b/index.html");
+    for link in [
+        "tags/fire-2/\">Fire",
+        "tags/on-call/\">on_call",
+        "services/c-plus-plus-2/\">c-plus-plus",
+        "services/c/\">C",
+    ] {
+        assert!(b.contains(link), "{link}: {b}");
+    }
+}
+
+#[test]
+fn a_postmortem_newer_than_all_others_never_moves_the_page_of_an_existing_term() {
+    let post = |n: u32, tags: &str| {
+        format!("---\ndate: 2024-03-0{n}\ntags: {tags}\n---\n# Outage {n}\n\nText.\n")
+    };
+    let (a, b, c) = (post(1, "[🔥]"), post(2, "[fire]"), post(3, "[fire 2, 🔥]"));
+    let before = Site::with(&[("content/a.md", &a), ("content/b.md", &b)]);
+    before.build_ok();
+    assert!(before
+        .page("tags/fire-2/index.html")
+        .contains("<title>Tag: fire"));
+    // c's `fire 2` would be spelled fire-2 too, which the older `fire` has.
+    let after = Site::with(&[
+        ("content/a.md", &a),
+        ("content/b.md", &b),
+        ("content/c.md", &c),
+    ]);
+    after.build_ok();
+    for (path, title) in [
+        ("tags/fire", "Tag: 🔥"),
+        ("tags/fire-2", "Tag: fire"),
+        ("tags/fire-2-2", "Tag: fire 2"),
+    ] {
+        let page = after.page(&format!("{path}/index.html"));
+        assert!(page.contains(&format!("<title>{title}")), "{path}: {page}");
+    }
+}

@@ -733,3 +733,29 @@ fn a_tag_or_service_filter_spelled_with_other_case_or_punctuation_finds_the_same
         stderr(&o)
     );
 }
+
+#[test]
+fn a_tag_or_service_filter_finds_only_its_own_term_when_another_s_slug_would_be_the_same() {
+    let post = |services: &str, tags: &str| {
+        format!(
+            "---\nservices: {services}\ntags: {tags}\n---\n# Outage\n\nThe logs paged everyone.\n"
+        )
+    };
+    let site = Site::with(&[
+        ("content/a.md", &post(r#"[C++, "C#"]"#, "[🔥, On call]")),
+        ("content/b.md", &post("[c-plus-plus, c]", "[fire, on_call]")),
+    ]);
+    for (flag, written, found) in [
+        ("--tag", "🔥", ["a"].as_slice()),
+        ("--tag", "Fire", &["b"]),
+        ("--tag", "on-call", &["a", "b"]),
+        ("--service", "c++", &["a"]),
+        ("--service", "C-Plus-Plus", &["b"]),
+        ("--service", "c#", &["a"]),
+        ("--service", "C", &["b"]),
+    ] {
+        let mut got = ids(&hits(&site.root, &["logs", flag, written]));
+        got.sort();
+        assert_eq!(got, found, "{flag} {written}");
+    }
+}

@@ -23,11 +23,11 @@ use tantivy::schema::{
 use tantivy::{doc, DocAddress, Index, IndexWriter, TantivyDocument, Term};
 
 use super::{Doc, Filters, ANALYZER};
-use crate::taxonomy::term_slug;
+use crate::taxonomy::term_key;
 
 /// Bump when the schema, the analysis or what a document holds changes: the cache is then
 /// rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";
@@ -165,8 +165,8 @@ impl SearchIndex {
         if !words.is_empty() {
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(words))));
         }
-        clauses.extend(exact(f.tag, &filters.tags, term_slug));
-        clauses.extend(exact(f.service, &filters.services, term_slug));
+        clauses.extend(exact(f.tag, &filters.tags, term_key));
+        clauses.extend(exact(f.service, &filters.services, term_key));
         clauses.extend(exact(f.severity, &filters.severities, str::to_lowercase));
         if let Some(since) = filters.since {
             clauses.push((
@@ -382,10 +382,10 @@ fn document(f: &Fields, d: &Doc) -> TantivyDocument {
         doc.add_text(*field, text);
     }
     for t in &d.tags {
-        doc.add_text(f.tag, term_slug(t));
+        doc.add_text(f.tag, term_key(t));
     }
     for s in &d.services {
-        doc.add_text(f.service, term_slug(s));
+        doc.add_text(f.service, term_key(s));
     }
     if let Some(s) = &d.severity {
         doc.add_text(f.severity, s.to_lowercase());

@@ -311,7 +311,7 @@ fn check_filters(filters: &Filters, docs: &[Doc], config: &Config) -> Result<(),
             docs.iter().filter_map(|d| d.severity.as_deref()).collect(),
         ))
         .collect();
-    let term: fn(&str) -> String = crate::taxonomy::term_slug;
+    let term: fn(&str) -> String = crate::taxonomy::term_key;
     for (one, many, wanted, known, key) in [
         ("tag", "tags", &filters.tags, tags, term),
         ("service", "services", &filters.services, services, term),
