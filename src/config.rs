@@ -2,21 +2,22 @@
 `hindsight.toml`: the optional site configuration, read and validated once.
 
 Every key is optional. An unknown key is an error that names the key, its line and column,
-and the nearest valid key, so a typo never silently changes a site.
+and the nearest valid key, so a typo never silently changes a site. The file is read key by
+key from a TOML document that keeps where each key and value is written (`toml_edit`), so one
+run reports every problem at once, each at its key or value: unknown keys, values of the wrong
+type, values that cannot be used, and names of things that do not exist (a theme, a vocabulary
+file). Only text that is not TOML at all stops at its first error.
 */
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-
-use serde::Deserialize;
 
 use crate::diagnostics::{did_you_mean, line_col, Diagnostic, Level};
 
 pub const FILE_NAME: &str = "hindsight.toml";
 
 /// The whole configuration, with defaults filled in.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Site title, shown in the header and feeds.
     pub title: String,
@@ -51,8 +52,7 @@ pub struct Config {
 }
 
 /// `[check]`: what `hindsight check` requires and how loud each rule is.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct CheckConfig {
     /// Front-matter fields every published incident must set, e.g. `["severity", "services"]`.
     pub required: Vec<String>,
@@ -76,8 +76,7 @@ impl Default for CheckConfig {
 }
 
 /// `[learnings]`: how learnings are recognised and grouped.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct LearningsConfig {
     /// Similarity (0..1) above which two unlabelled learnings are the same lesson.
     pub similarity_threshold: f32,
@@ -149,22 +148,44 @@ const LEARNINGS_KEYS: &[&str] = &[
 ];
 
 impl Config {
-    /// Reads `hindsight.toml` under `root` if present. Returns every problem found.
+    /// Reads `hindsight.toml` under `root` if present. Returns every problem found, those of
+    /// the file's values and those of what they name (a theme, a vocabulary file) together.
     /// Without a `content_dir` key, a root that has no `content/` folder but holds Markdown
     /// files of its own (a repository of postmortems, as most teams keep them) is the content
     /// folder itself.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        Self::load_with(root, true)
+    }
+
+    /// [`Config::load`] without looking for the theme and the vocabulary file it names: what
+    /// `serve` watches, so that creating either one rebuilds the site.
+    pub(crate) fn load_values(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        Self::load_with(root, false)
+    }
+
+    fn load_with(root: &Path, named: bool) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
         let (mut config, content_dir_set) = match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let config = Config::parse(&text)?;
-                if let Some(problem) = unknown_theme(root, &config.theme, &text) {
-                    return Err(vec![problem]);
+                let Read {
+                    config,
+                    places,
+                    mut problems,
+                } = read(&text)?;
+                let at = |key: &str| places.get(key).copied().unwrap_or((1, 1));
+                if named {
+                    problems.extend(unknown_theme(root, &config.theme, at("theme")));
+                    problems.extend(unreadable_vocabulary(
+                        root,
+                        &config,
+                        at("learnings.concepts"),
+                    ));
                 }
-                let set = text
-                    .parse::<toml::Table>()
-                    .is_ok_and(|t| t.contains_key("content_dir"));
-                (config, set)
+                if !problems.is_empty() {
+                    problems.sort_by_key(|d| (d.line, d.column));
+                    return Err(problems);
+                }
+                (config, places.contains_key("content_dir"))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), false),
             Err(e) => {
@@ -192,45 +213,28 @@ impl Config {
         self.content_dir.is_absolute()
     }
 
-    /// Parses and validates the text of a `hindsight.toml`.
+    /// Parses and validates the text of a `hindsight.toml`, reporting every problem at once.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            vec![Diagnostic::error("config", FILE_NAME, e.message().to_string())
-                .at(line, col)
-                .hint("hindsight.toml must be valid TOML; see the configuration reference in the README")]
-        })?;
-        let mut problems = Vec::new();
-        check_keys(text, &table, TOP_KEYS, "", &mut problems);
-        for (section, keys) in [("check", CHECK_KEYS), ("learnings", LEARNINGS_KEYS)] {
-            if let Some(toml::Value::Table(t)) = table.get(section) {
-                check_keys(text, t, keys, section, &mut problems);
-            }
+        let Read {
+            config,
+            mut problems,
+            ..
+        } = read(text)?;
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            problems.sort_by_key(|d| (d.line, d.column));
+            Err(problems)
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let mut config: Config = toml::from_str(text).map_err(|e| {
-            let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-            vec![
-                Diagnostic::error("config", FILE_NAME, e.message().to_string())
-                    .at(line, col)
-                    .hint("see the configuration reference in the README for each key's type"),
-            ]
-        })?;
-        config.validate(text)?;
-        // Validated: the normal form (`https://Example.org` -> `https://example.org/`).
-        if let Ok(url) = parse_base_url(&config.base_url) {
-            config.base_url = url;
-        }
-        Ok(config)
     }
 
-    fn validate(&self, text: &str) -> Result<(), Vec<Diagnostic>> {
+    /// The problems of values that have the right type but cannot be used; `places` says
+    /// where each key is.
+    fn validate(&self, places: &Places) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
-        let at = |key: &str| key_position(text, key);
+        let at = |key: &str| places.get(key).copied().unwrap_or((1, 1));
         for (rule, level) in &self.check.rules {
-            let (l, c) = at(rule);
+            let (l, c) = at(&format!("check.rules.{rule}"));
             let known: Vec<&str> = crate::check::RULES.iter().map(|r| r.id).collect();
             let Some(spec) = crate::check::rule(rule) else {
                 let hint = match did_you_mean(rule, &known) {
@@ -273,7 +277,7 @@ impl Config {
         for field in &self.check.required {
             let keys = crate::content::frontmatter::INCIDENT_KEYS;
             if !keys.contains(&field.as_str()) {
-                let (l, c) = at("required");
+                let (l, c) = at("check.required");
                 let hint = match did_you_mean(field, keys) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("front-matter keys: {}", keys.join(", ")),
@@ -394,7 +398,7 @@ impl Config {
             }
         }
         if !(0.0..=1.0).contains(&self.learnings.similarity_threshold) {
-            let (l, c) = at("similarity_threshold");
+            let (l, c) = at("learnings.similarity_threshold");
             problems.push(
                 Diagnostic::error(
                     "config",
@@ -412,11 +416,7 @@ impl Config {
                     .hint(e.hint),
             );
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems)
-        }
+        problems
     }
 
     /// Whether the base URL is an absolute URL, as the Atom feed's ids, the sitemap's locations
@@ -622,7 +622,7 @@ fn content_from_root(root: &Path, dir: &Path) -> PathBuf {
 
 /// The error of a `theme` that names no folder under `themes/` (the embedded `default` theme
 /// needs none): every page would silently use the default templates.
-fn unknown_theme(root: &Path, theme: &str, text: &str) -> Option<Diagnostic> {
+fn unknown_theme(root: &Path, theme: &str, (l, c): (usize, usize)) -> Option<Diagnostic> {
     if theme == "default" || root.join("themes").join(theme).is_dir() {
         return None;
     }
@@ -647,7 +647,6 @@ fn unknown_theme(root: &Path, theme: &str, text: &str) -> Option<Diagnostic> {
             names.join(", ")
         ),
     };
-    let (l, c) = key_position(text, "theme");
     Some(
         Diagnostic::error(
             "config",
@@ -672,41 +671,424 @@ fn http_url(s: &str) -> Result<(), &'static str> {
     }
 }
 
-fn check_keys(
-    text: &str,
-    table: &toml::Table,
-    known: &[&str],
-    section: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    for key in table.keys() {
-        if known.contains(&key.as_str()) {
-            continue;
+/// The error of a `[learnings] concepts` file that cannot be read, at the key (`at`): the
+/// build would stop on it after every other check.
+fn unreadable_vocabulary(
+    root: &Path,
+    config: &Config,
+    (l, c): (usize, usize),
+) -> Option<Diagnostic> {
+    let file = config.learnings.concepts.as_ref()?;
+    let e = std::fs::read_to_string(root.join(file)).err()?;
+    Some(vocabulary_error(file, &e).at(l, c))
+}
+
+/// The error of a vocabulary file (`[learnings] concepts`) that cannot be read.
+pub(crate) fn vocabulary_error(file: &Path, e: &std::io::Error) -> Diagnostic {
+    let name = file.to_string_lossy().replace('\\', "/");
+    Diagnostic::error(
+        "config",
+        FILE_NAME,
+        format!("cannot read the vocabulary file `{name}` of `[learnings] concepts`: {e}"),
+    )
+    .hint("the path is relative to the folder that holds hindsight.toml; create the file or remove the key")
+}
+
+/// Where each key of a `hindsight.toml` is written (line, column), by its dotted path:
+/// `title`, `check.required`, `check.rules.blameless`.
+type Places = HashMap<String, (usize, usize)>;
+
+/// What reading a `hindsight.toml` gives: the configuration, with the default in place of
+/// every value that cannot be used, where each key is, and every problem found.
+struct Read {
+    config: Config,
+    places: Places,
+    problems: Vec<Diagnostic>,
+}
+
+/// Reads the text of a `hindsight.toml` key by key, so that one bad key or value never hides
+/// another. Only a file that is not TOML at all is one error.
+fn read(text: &str) -> Result<Read, Vec<Diagnostic>> {
+    let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+        vec![Diagnostic::error("config", FILE_NAME, e.message().trim_end().to_string())
+            .at(line, col)
+            .hint("hindsight.toml must be valid TOML; see the configuration reference in the README")]
+    })?;
+    let mut r = Reader {
+        text,
+        places: Places::new(),
+        problems: Vec::new(),
+    };
+    let mut c = Config::default();
+    for (path, item) in r.keys(doc.as_table(), "", TOP_KEYS) {
+        match path {
+            "title" => r.string(path, item, &mut c.title),
+            "description" => r.string(path, item, &mut c.description),
+            "base_url" => r.string(path, item, &mut c.base_url),
+            "content_dir" => r.path(path, item, &mut c.content_dir),
+            "output_dir" => r.path(path, item, &mut c.output_dir),
+            "ignore" => r.strings(path, item, &mut c.ignore, "[\"README.md\"]"),
+            "theme" => r.string(path, item, &mut c.theme),
+            "severities" => r.strings(path, item, &mut c.severities, "[\"SEV1\", \"SEV2\"]"),
+            "repository_url" => r.string(path, item, &mut c.repository_url),
+            "drafts" => r.boolean(path, item, &mut c.drafts),
+            "highlight_theme" => r.string(path, item, &mut c.highlight_theme),
+            "highlight_theme_dark" => r.string(path, item, &mut c.highlight_theme_dark),
+            "feed_limit" => r.count(path, item, &mut c.feed_limit),
+            "check" => read_check(&mut r, item, &mut c.check),
+            "learnings" => read_learnings(&mut r, item, &mut c.learnings),
+            _ => unreachable!("`keys` gives known keys only"),
         }
-        let (line, col) = key_position(text, key);
-        let name = if section.is_empty() {
-            format!("`{key}`")
-        } else {
-            format!("`{key}` in [{section}]")
-        };
-        let hint = match did_you_mean(key, known) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("valid keys here: {}", known.join(", ")),
-        };
-        out.push(
-            Diagnostic::error("config", FILE_NAME, format!("unknown key {name}"))
-                .at(line, col)
-                .hint(hint),
-        );
+    }
+    let mut problems = r.problems;
+    problems.extend(c.validate(&r.places));
+    // Validated: the normal form (`https://Example.org` -> `https://example.org/`).
+    if let Ok(url) = parse_base_url(&c.base_url) {
+        c.base_url = url;
+    }
+    Ok(Read {
+        config: c,
+        places: r.places,
+        problems,
+    })
+}
+
+/// Reads `[check]`.
+fn read_check(r: &mut Reader, item: &toml_edit::Item, c: &mut CheckConfig) {
+    let Some(table) = r.table("check", item) else {
+        return;
+    };
+    for (key, item) in r.keys(table, "check", CHECK_KEYS) {
+        let path = &format!("check.{key}");
+        match key {
+            "required" => r.strings(path, item, &mut c.required, "[\"severity\", \"services\"]"),
+            "rules" => {
+                let Some(rules) = r.table(path, item) else {
+                    continue;
+                };
+                for (rule, item) in r.keys(rules, path, &[]) {
+                    let path = &format!("check.rules.{rule}");
+                    let mut level = String::new();
+                    r.level(path, item, &mut level);
+                    if !level.is_empty() {
+                        c.rules.insert(rule.to_string(), level);
+                    }
+                }
+            }
+            "blameless_words" => r.strings(path, item, &mut c.blameless_words, "[\"should have\"]"),
+            "blameless_defaults" => r.boolean(path, item, &mut c.blameless_defaults),
+            _ => unreachable!("`keys` gives known keys only"),
+        }
     }
 }
 
-/// Where the `hindsight.toml` under `root` assigns the top-level `key` (line, column), if the
-/// file exists and does; for findings about a value that may come from a default.
+/// Reads `[learnings]`.
+fn read_learnings(r: &mut Reader, item: &toml_edit::Item, c: &mut LearningsConfig) {
+    let Some(table) = r.table("learnings", item) else {
+        return;
+    };
+    for (key, item) in r.keys(table, "learnings", LEARNINGS_KEYS) {
+        let path = &format!("learnings.{key}");
+        match key {
+            "similarity_threshold" => r.fraction(path, item, &mut c.similarity_threshold),
+            "sections" => r.strings(path, item, &mut c.sections, "[\"lições aprendidas\"]"),
+            "action_sections" => r.strings(path, item, &mut c.action_sections, "[\"ações\"]"),
+            "concepts" => {
+                let mut file = PathBuf::new();
+                r.path(path, item, &mut file);
+                if !file.as_os_str().is_empty() {
+                    c.concepts = Some(file);
+                }
+            }
+            _ => unreachable!("`keys` gives known keys only"),
+        }
+    }
+}
+
+/// Reads the values of a `hindsight.toml` one by one, each into its place in the
+/// configuration when it has the type the key needs, and records where every key is.
+struct Reader<'t> {
+    text: &'t str,
+    places: Places,
+    problems: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn at(&self, span: Option<std::ops::Range<usize>>) -> (usize, usize) {
+        span.map(|s| line_col(self.text, s.start)).unwrap_or((1, 1))
+    }
+
+    /// The keys of `table` (at the dotted path `section`, empty for the top) that are in
+    /// `known` (every key when `known` is empty), with their items. Records where each key
+    /// is; every other key is an unknown-key error.
+    fn keys<'a>(
+        &mut self,
+        table: &'a dyn toml_edit::TableLike,
+        section: &str,
+        known: &[&str],
+    ) -> Vec<(&'a str, &'a toml_edit::Item)> {
+        let mut out = Vec::new();
+        for (key, item) in table.iter() {
+            let span = table
+                .get_key_value(key)
+                .and_then(|(k, _)| k.span())
+                .or_else(|| item.span());
+            let (line, col) = self.at(span);
+            let path = path_of(section, key);
+            self.places.insert(path.clone(), (line, col));
+            if known.is_empty() || known.contains(&key) {
+                out.push((key, item));
+                continue;
+            }
+            let hint = match did_you_mean(key, known) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("valid keys here: {}", known.join(", ")),
+            };
+            self.problems.push(
+                Diagnostic::error("config", FILE_NAME, format!("unknown key {}", name(&path)))
+                    .at(line, col)
+                    .hint(hint),
+            );
+        }
+        out
+    }
+
+    /// The error of a value of the wrong type, at the value.
+    fn wrong(&mut self, path: &str, item: &toml_edit::Item, expected: &str, hint: String) {
+        let (line, col) = self.at(item.span());
+        self.problems.push(
+            Diagnostic::error(
+                "config",
+                FILE_NAME,
+                format!("{} must be {expected}, not {}", name(path), found(item)),
+            )
+            .at(line, col)
+            .hint(hint),
+        );
+    }
+
+    /// The value as written, for hints.
+    fn raw(&self, item: &toml_edit::Item) -> String {
+        item.span()
+            .and_then(|s| self.text.get(s))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    fn string(&mut self, path: &str, item: &toml_edit::Item, into: &mut String) {
+        match item.as_str() {
+            Some(s) => *into = s.to_string(),
+            None => {
+                let key = last(path);
+                let hint = match item.as_value() {
+                    Some(v) if !v.is_array() && !v.is_inline_table() => format!(
+                        "write it in double quotes: `{key} = \"{}\"`",
+                        self.raw(item)
+                    ),
+                    _ => format!("`{key}` holds one string, e.g. `{key} = \"...\"`"),
+                };
+                self.wrong(path, item, "a string", hint);
+            }
+        }
+    }
+
+    fn path(&mut self, path: &str, item: &toml_edit::Item, into: &mut PathBuf) {
+        let mut s = String::new();
+        self.string(path, item, &mut s);
+        if item.is_str() {
+            *into = PathBuf::from(s);
+        }
+    }
+
+    fn boolean(&mut self, path: &str, item: &toml_edit::Item, into: &mut bool) {
+        if let Some(b) = item.as_bool() {
+            *into = b;
+            return;
+        }
+        let key = last(path);
+        let hint = match item.as_str().map(str::to_lowercase).as_deref() {
+            Some(b @ ("true" | "false")) => format!("write it without quotes: `{key} = {b}`"),
+            _ => format!("write `{key} = true` or `{key} = false`"),
+        };
+        self.wrong(path, item, "`true` or `false`", hint);
+    }
+
+    fn count(&mut self, path: &str, item: &toml_edit::Item, into: &mut usize) {
+        if let Some(n) = item.as_integer().and_then(|n| usize::try_from(n).ok()) {
+            *into = n;
+            return;
+        }
+        let key = last(path);
+        let hint = match item.as_str().and_then(|s| s.trim().parse::<usize>().ok()) {
+            Some(n) => format!("write the number without quotes: `{key} = {n}`"),
+            None => format!(
+                "write a whole number of 0 or more, e.g. `{key} = {}`",
+                *into
+            ),
+        };
+        self.wrong(path, item, "a whole number of 0 or more", hint);
+    }
+
+    fn fraction(&mut self, path: &str, item: &toml_edit::Item, into: &mut f32) {
+        let number = item
+            .as_float()
+            .or_else(|| item.as_integer().map(|n| n as f64));
+        if let Some(x) = number {
+            *into = x as f32;
+            return;
+        }
+        let key = last(path);
+        let hint = match item.as_str().and_then(|s| s.trim().parse::<f64>().ok()) {
+            Some(_) => format!(
+                "write the number without quotes: `{key} = {}`",
+                item.as_str().unwrap_or_default().trim()
+            ),
+            None => format!("write a number, e.g. `{key} = {}`", *into),
+        };
+        self.wrong(path, item, "a number", hint);
+    }
+
+    /// An array of strings; `example` is one such array, for the hint. A value that is not
+    /// an array is an error at it; an item that is not a string is an error at the item, and
+    /// the others are kept.
+    fn strings(
+        &mut self,
+        path: &str,
+        item: &toml_edit::Item,
+        into: &mut Vec<String>,
+        example: &str,
+    ) {
+        let key = last(path);
+        let Some(array) = item.as_array() else {
+            let hint = match item.as_str() {
+                Some(_) => format!("put it in brackets: `{key} = [{}]`", self.raw(item)),
+                None => format!("e.g. `{key} = {example}`"),
+            };
+            self.wrong(path, item, "an array of strings", hint);
+            return;
+        };
+        let mut values = Vec::new();
+        for (i, v) in array.iter().enumerate() {
+            match v.as_str() {
+                Some(s) => values.push(s.to_string()),
+                None => {
+                    let (line, col) = self.at(v.span());
+                    let item = toml_edit::Item::Value(v.clone());
+                    self.problems.push(
+                        Diagnostic::error(
+                            "config",
+                            FILE_NAME,
+                            format!(
+                                "{} must be an array of strings, but item {} is {}",
+                                name(path),
+                                i + 1,
+                                found(&item)
+                            ),
+                        )
+                        .at(line, col)
+                        .hint(format!(
+                            "write each item in double quotes, e.g. `{key} = {example}`"
+                        )),
+                    );
+                }
+            }
+        }
+        *into = values;
+    }
+
+    /// The level of a rule in `[check.rules]`: a string (which [`Config::validate`] checks).
+    fn level(&mut self, path: &str, item: &toml_edit::Item, into: &mut String) {
+        if let Some(s) = item.as_str() {
+            *into = s.to_string();
+            return;
+        }
+        let key = last(path);
+        self.wrong(
+            path,
+            item,
+            "a level in double quotes",
+            format!("use one of \"error\", \"warning\", \"info\", \"off\", e.g. `{key} = \"off\"`"),
+        );
+    }
+
+    /// A table: a section such as `[check]`, or an inline `{ ... }`.
+    fn table<'a>(
+        &mut self,
+        path: &str,
+        item: &'a toml_edit::Item,
+    ) -> Option<&'a dyn toml_edit::TableLike> {
+        if item.is_array_of_tables() {
+            self.wrong(
+                path,
+                item,
+                "one table",
+                format!("write `[{path}]` with single brackets, once"),
+            );
+            return None;
+        }
+        let table = item.as_table_like();
+        if table.is_none() {
+            self.wrong(
+                path,
+                item,
+                "a table",
+                format!("write `[{path}]` on a line of its own, then its keys one per line"),
+            );
+        }
+        table
+    }
+}
+
+/// The dotted path of `key` in `section` (empty for the top).
+fn path_of(section: &str, key: &str) -> String {
+    if section.is_empty() {
+        key.to_string()
+    } else {
+        format!("{section}.{key}")
+    }
+}
+
+/// The last key of a dotted path.
+fn last(path: &str) -> &str {
+    path.rsplit_once('.').map_or(path, |(_, key)| key)
+}
+
+/// A key as messages name it: `` `title` ``, `` `required` in [check] ``.
+fn name(path: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((section, key)) => format!("`{key}` in [{section}]"),
+        None => format!("`{path}`"),
+    }
+}
+
+/// What a value is, for messages: `the string "20"`, `the number 3`, `an array`.
+fn found(item: &toml_edit::Item) -> String {
+    use toml_edit::Value;
+    match item {
+        toml_edit::Item::Value(Value::String(s)) => {
+            format!("the string {:?}", crate::render::truncate(s.value(), 40))
+        }
+        toml_edit::Item::Value(Value::Integer(n)) => format!("the number {}", n.value()),
+        toml_edit::Item::Value(Value::Float(x)) => format!("the number {}", x.value()),
+        toml_edit::Item::Value(Value::Boolean(b)) => format!("`{}`", b.value()),
+        toml_edit::Item::Value(Value::Datetime(d)) => format!("the date {}", d.value()),
+        toml_edit::Item::Value(Value::Array(_)) => "an array".into(),
+        toml_edit::Item::Value(Value::InlineTable(_)) | toml_edit::Item::Table(_) => {
+            "a table".into()
+        }
+        toml_edit::Item::ArrayOfTables(_) => "an array of tables".into(),
+        toml_edit::Item::None => "nothing".into(),
+    }
+}
+
+/// Where the `hindsight.toml` under `root` writes the key at the dotted path `key`
+/// (`base_url`, `learnings.concepts`): line and column, if the file exists and does; for
+/// findings about a value that may come from a default.
 pub(crate) fn key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
     let text = std::fs::read_to_string(root.join(FILE_NAME)).ok()?;
-    let table: toml::Table = text.parse().ok()?;
-    table.contains_key(key).then(|| key_position(&text, key))
+    read(&text).ok()?.places.get(key).copied()
 }
 
 /// Line and column of the first line that assigns `key` (best effort; 1:1 if not found).

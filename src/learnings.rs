@@ -133,14 +133,10 @@ pub fn lexicon(
     let text = match std::fs::read_to_string(root.join(file)) {
         Ok(text) => text,
         Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "config",
-                    crate::config::FILE_NAME,
-                    format!("cannot read the vocabulary file `{name}` of `[learnings] concepts`: {e}"),
-                )
-                .hint("the path is relative to the folder that holds hindsight.toml; create the file or remove the key"),
-            );
+            // `Config::load` found it readable: it was removed since.
+            let (line, column) =
+                crate::config::key_in_file(root, "learnings.concepts").unwrap_or((1, 1));
+            diags.push(crate::config::vocabulary_error(file, &e).at(line, column));
             return Lexicon::builtin().clone();
         }
     };

@@ -322,9 +322,11 @@ struct Scope {
 }
 
 impl Scope {
-    /// The scope of the config as it is now; `None` when it cannot be read.
+    /// The scope of the config as it is now; `None` when it cannot be read. A theme or a
+    /// vocabulary file it names that is missing is still in the scope: creating it mends the
+    /// site.
     fn of(root: &Path) -> Option<Scope> {
-        let config = Config::load(root).ok()?;
+        let config = Config::load_values(root).ok()?;
         let content_at_root =
             config.content_dir == Path::new(".") || config.content_dir.as_os_str().is_empty();
         let mut folders = vec![PathBuf::from("themes")];

@@ -3117,3 +3117,76 @@ fn the_derived_note_names_the_front_matter_time_that_dates_a_postmortem() {
         )
     );
 }
+
+#[test]
+fn every_fault_of_hindsight_toml_is_reported_in_one_run_each_at_its_key_or_value() {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "titel = \"KB\"\n\
+             feed_limit = \"20\"\n\
+             base_url = \"example.org/pm\"\n\
+             theme = \"nope\"\n\
+             ignore = [\"drafts/**\", 3]\n\
+             \n\
+             [check]\n\
+             required = [\"servics\"]\n\
+             \n\
+             [check.rules]\n\
+             yaml-invalid = \"warning\"\n\
+             no-such-rule = \"off\"\n\
+             \n\
+             [learnings]\n\
+             concepts = \"vocabulary.txt\"\n",
+        ),
+        ("content/a.md", "# Disk full\n\nThe disk filled up.\n"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let found: Vec<(String, u64, u64)> = with_rule(&findings, "config")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["file"], "hindsight.toml");
+            assert!(!f["hint"].as_str().unwrap().is_empty(), "{f}");
+            (
+                f["message"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected: [(&str, u64, u64); 8] = [
+        ("unknown key `titel`", 1, 1),
+        ("`feed_limit` must be a whole number", 2, 14),
+        ("`base_url`: `example.org/pm` is not an absolute URL", 3, 1),
+        ("`theme`: there is no theme `nope`", 4, 1),
+        ("`ignore` must be an array of strings, but item 2", 5, 24),
+        ("`required` names `servics`", 8, 1),
+        ("rule `yaml-invalid` is always an error", 11, 1),
+        ("unknown rule `no-such-rule`", 12, 1),
+    ];
+    for (start, line, column) in expected {
+        assert!(
+            found
+                .iter()
+                .any(|(m, l, c)| m.starts_with(start) && (*l, *c) == (line, column)),
+            "{start} at {line}:{column}: {found:#?}"
+        );
+    }
+    let vocabulary = "cannot read the vocabulary file `vocabulary.txt`";
+    assert!(
+        found
+            .iter()
+            .any(|(m, l, c)| m.starts_with(vocabulary) && (*l, *c) == (15, 1)),
+        "{found:#?}"
+    );
+    assert_eq!(found.len(), expected.len() + 1, "{found:#?}");
+    // `build` reports the same findings in its one run.
+    let o = build(&site.root, &site.out);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("build failed with 9 error(s)"),
+        "{}",
+        stderr(&o)
+    );
+}
