@@ -546,3 +546,42 @@ fn a_fresh_draft_is_related_to_no_incident_by_the_text_its_template_wrote() {
         "{incidents:#}"
     );
 }
+
+#[test]
+fn a_template_whose_front_matter_the_title_breaks_writes_nothing_and_names_its_line_and_the_yaml_filter(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "templates/unq.md",
+                "---\nid: {{ id }}\ntitle: {{ title }}\ndate: {{ date }}\nstatus: draft\n---\n\n## Summary\n",
+            ),
+            ("content/.keep", ""),
+        ],
+    );
+    let o = new(root, &["Fix: the db", "--template", "unq"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/unq.md:3:8"), "{err}");
+    assert!(err.contains("invalid YAML front matter"), "{err}");
+    assert!(err.contains("`title: {{ title | yaml }}`"), "{err}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let written: Vec<_> = std::fs::read_dir(root.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(written, [".keep"], "nothing is written");
+    // A title YAML reads as it is is written, and `check` accepts it.
+    let o = new(root, &["Fix the db", "--template", "unq"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = check(root, &["--format", "json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

@@ -9,7 +9,10 @@ the one for its year). It never replaces a file: a name that is taken gets a num
 
 Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ date }}`,
 `{{ year }}` and `{{ severities }}` are set, and `| yaml` quotes a value for front matter. A
-template with no front matter gets one with the id, title, date and `status: draft`.
+template with no front matter gets one with the id, title, date and `status: draft`. A
+template's own front matter is read, once rendered, as the loader reads every postmortem's:
+what `check` would reject (invalid YAML from a title with `: ` written without `| yaml`) is an
+error at the template's line, and nothing is written.
 
 What the templates write under each heading is the same in every postmortem they scaffold;
 [`Boilerplate`] tells it apart so that related incidents are not found by it.
@@ -379,6 +382,7 @@ fn render(
         .trim_start_matches('\u{feff}')
         .trim_start_matches(['\n', '\r', ' ', '\t']);
     if own.starts_with("---") {
+        refused_front_matter(name, template, own, title, config)?;
         return Ok(own.to_string());
     }
     let front = format!(
@@ -386,6 +390,103 @@ fn render(
         yaml_scalar(title)
     );
     Ok(front + &text)
+}
+
+/// The front matter that template `name` rendered into `text` for `title`, read as the loader
+/// reads a postmortem's: the errors `hindsight check` would report of it (at the levels
+/// `[check.rules]` sets), each at the template's line that wrote it. A value written without
+/// the `yaml` filter breaks YAML as soon as the title holds `: ` or `#`.
+fn refused_front_matter(
+    name: &str,
+    template: &str,
+    text: &str,
+    title: &str,
+    config: &Config,
+) -> Result<(), NewError> {
+    use crate::content::frontmatter;
+    let blocking = |d: &Diagnostic| {
+        d.level == crate::diagnostics::Level::Error
+            && config
+                .check
+                .rules
+                .get(d.rule)
+                .is_none_or(|level| level == "error")
+    };
+    let problems: Vec<Diagnostic> = match frontmatter::split(text, name) {
+        Err(d) => vec![d],
+        Ok(split) => match split.yaml {
+            Some(yaml) => {
+                frontmatter::parse(yaml, split.yaml_line, name, frontmatter::INCIDENT_KEYS).1
+            }
+            None => Vec::new(),
+        },
+    };
+    let problems: Vec<Diagnostic> = problems
+        .into_iter()
+        .filter(blocking)
+        .map(|d| at_template_line(d, template, text, title))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(NewError::Invalid(problems))
+    }
+}
+
+/// A finding about the rendered front matter `text`, moved to the line of `template` that
+/// wrote the rendered line (the one that sets the same key), with what to write instead.
+fn at_template_line(d: Diagnostic, template: &str, text: &str, title: &str) -> Diagnostic {
+    static PLACEHOLDER: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let rendered = text.lines().nth(d.line.saturating_sub(1)).unwrap_or("");
+    let key = rendered.split(':').next().unwrap_or("").trim_end();
+    let written = (!key.is_empty() && !key.starts_with([' ', '\t', '-', '#']))
+        .then(|| {
+            template
+                .lines()
+                .position(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+        })
+        .flatten();
+    let (line, column, placeholder) = match written {
+        Some(i) => {
+            let l = template.lines().nth(i).unwrap_or("");
+            // The first placeholder of the line that the `yaml` filter does not quote.
+            let placeholder = PLACEHOLDER
+                .get_or_init(|| Regex::new(r"\{\{-?\s*(.*?)\s*-?\}\}").expect("valid regex"))
+                .captures_iter(l)
+                .find(|c| !c[1].replace(' ', "").contains("|yaml"))
+                .map(|c| (c.get(0).expect("whole match").start(), c[1].to_string()));
+            match placeholder {
+                Some((at, expr)) => (i + 1, l[..at].chars().count() + 1, Some(expr)),
+                None => (i + 1, 1, None),
+            }
+        }
+        None => (d.line, d.column, None),
+    };
+    let what = if d.rule == "yaml-invalid" {
+        d.message
+            .strip_prefix("invalid YAML front matter: ")
+            .map(|m| format!("invalid YAML front matter ({m})"))
+            .unwrap_or_else(|| d.message.clone())
+    } else {
+        format!(
+            "front matter that `hindsight check` rejects ({})",
+            d.message
+        )
+    };
+    let hint = match placeholder {
+        Some(expr) if d.rule == "yaml-invalid" => format!(
+            "quote the value: write `{key}: {{{{ {expr} | yaml }}}}`, which quotes it whenever YAML needs it (a `: `, a ` #`, a leading `[`, `{{`, `*`, `&` or quote); \
+             `{key}: \"{{{{ {expr} }}}}\"` breaks on a title with a `\"`"
+        ),
+        _ => d.hint.clone(),
+    };
+    Diagnostic::error(
+        "template",
+        &d.file,
+        format!("for the title \"{title}\", this template writes {what}; nothing was written"),
+    )
+    .at(line, column)
+    .hint(hint)
 }
 
 /// A string as one YAML scalar, quoted only when it has to be.
