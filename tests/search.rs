@@ -759,3 +759,26 @@ fn a_tag_or_service_filter_finds_only_its_own_term_when_another_s_slug_would_be_
         assert_eq!(got, found, "{flag} {written}");
     }
 }
+
+#[test]
+fn an_invalid_hindsight_toml_is_reported_with_its_file_line_and_hint_as_build_reports_it() {
+    let site = Site::with(&[
+        ("hindsight.toml", "titel = \"KB\"\nfeed_limit = \"20\"\n"),
+        ("content/disk.md", "# Disk full\n\nThe disk filled up.\n"),
+    ]);
+    let o = search(&site.root, &["disk"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    for shown in [
+        "unknown key `titel`",
+        "hindsight.toml:1:1",
+        "did you mean `title`?",
+        "`feed_limit` must be a whole number",
+        "hindsight.toml:2:14",
+        "write the number without quotes: `feed_limit = 20`",
+        "error: hindsight.toml has 2 error(s); nothing was searched",
+    ] {
+        assert!(err.contains(shown), "{shown}: {err}");
+    }
+    assert!(o.stdout.is_empty());
+}

@@ -235,8 +235,9 @@ pub struct Outcome {
 /// Why a search could not run (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    #[error("{0}")]
-    Config(String),
+    /// `hindsight.toml` has errors: each is a finding, shown as `build` and `check` show them.
+    #[error("hindsight.toml has {} error(s); nothing was searched", .0.len())]
+    Config(Vec<crate::diagnostics::Diagnostic>),
     #[error("{0}")]
     Content(String),
     /// The command line asks for something no search can answer: no words and no filter, or a
@@ -383,14 +384,7 @@ pub fn search(
 ) -> Result<Outcome, SearchError> {
     crate::root_folder(root).map_err(SearchError::Root)?;
     check_query(query, filters)?;
-    let config = Config::load(root).map_err(|ds| {
-        SearchError::Config(
-            ds.iter()
-                .map(|d| d.message.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let config = Config::load(root).map_err(SearchError::Config)?;
     let diags = Diagnostics::new();
     let output: PathBuf = root.join(&config.output_dir);
     let lib = crate::content::load(
@@ -675,6 +669,14 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
     let outcome = match search(&args.common.root, &args.query, &filters, args.limit) {
         Ok(o) => o,
         Err(e) => {
+            if let SearchError::Config(ds) = &e {
+                let color =
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                eprint!(
+                    "{}",
+                    crate::diagnostics::render_human(ds, &args.common.root, color)
+                );
+            }
             eprintln!("error: {e}");
             if let Some(hint) = e.hint() {
                 eprintln!("help: {hint}");
