@@ -782,3 +782,43 @@ fn an_invalid_hindsight_toml_is_reported_with_its_file_line_and_hint_as_build_re
     }
     assert!(o.stdout.is_empty());
 }
+
+#[test]
+fn a_match_in_the_summary_names_the_section_it_was_taken_from_or_the_summary() {
+    let site = Site::with(&[
+        (
+            "content/walrus.md",
+            "---\nsummary: The walrus ate the cache.\n---\n# Cache gone\n\n## Timeline\n\nThings happened.\n",
+        ),
+        (
+            "content/heron.md",
+            "# Disk gone\n\n## TL;DR\n\nThe heron filled the disk.\n\n## Timeline\n\nStuff.\n",
+        ),
+        (
+            "content/otter.md",
+            "# Network gone\n\nThe otter cut the cable.\n\n## Timeline\n\nStuff.\n",
+        ),
+    ]);
+    let one = |query: &str| {
+        let h = hits(&site.root, &[query]);
+        assert_eq!(h.len(), 1, "{query}: {h:#?}");
+        (h[0]["section"].clone(), h[0]["url"].clone())
+    };
+    // Taken from a TL;DR section: that section, and its anchor.
+    assert_eq!(
+        one("heron"),
+        ("TL;DR".into(), "incidents/heron/#tl-dr".into())
+    );
+    // Set in front matter, or the paragraph above every heading: the summary the page shows
+    // at its top.
+    assert_eq!(
+        one("walrus"),
+        ("Summary".into(), "incidents/walrus/".into())
+    );
+    assert_eq!(one("otter"), ("Summary".into(), "incidents/otter/".into()));
+    let o = search(&site.root, &["walrus"]);
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(shown.contains("§ Summary"), "{shown}");
+    // Only the title matched: no section.
+    assert_eq!(one("network"), (Value::Null, "incidents/otter/".into()));
+}

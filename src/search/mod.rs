@@ -34,6 +34,11 @@ pub const ANALYZER: &str = "hindsight_en";
 /// Where the terminal's index is cached, relative to the root.
 pub const CACHE_DIR: &str = ".hindsight-cache/search";
 
+/// What a hit names as its section when the match is in a summary that no section of the
+/// document holds (one set in front matter, or the first paragraph above every heading): the
+/// page shows it at its top.
+pub const SUMMARY: &str = "Summary";
+
 /// Words around the first match in a snippet.
 const SNIPPET_TOKENS: usize = 30;
 
@@ -217,7 +222,8 @@ pub struct Hit {
     #[serde(skip)]
     pub shown_date: Option<String>,
     pub score: f32,
-    /// Title of the section that matched best.
+    /// Title of the section that matched best; [`SUMMARY`] when the match is in a summary no
+    /// section holds; `None` when only the title, the labels or a learning matched.
     pub section: Option<String>,
     /// Plain text around the best match.
     pub snippet: String,
@@ -486,15 +492,27 @@ fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
             },
         );
     let summary_coverage = coverage(&doc.summary, query);
-    let (section, snippet) = match best {
+    // (the section linked to, the name of where the match is, the snippet)
+    let (section, name, snippet) = match best {
         Some((c, s)) if c > summary_coverage || doc.summary.is_empty() => {
-            (Some(s), snippet(&s.text, query))
+            (Some(s), Some(s.title.clone()), snippet(&s.text, query))
         }
         _ if doc.summary.is_empty() => match doc.sections.first() {
-            Some(s) => (Some(s), snippet(&s.text, query)),
-            None => (None, snippet(&doc.title, query)),
+            Some(s) => (Some(s), Some(s.title.clone()), snippet(&s.text, query)),
+            None => (None, None, snippet(&doc.title, query)),
         },
-        _ => (None, snippet(&doc.summary, query)),
+        // The summary matched: the section it was taken from (a Summary, Overview or TL;DR
+        // section), else the summary the page shows at its top, under the title.
+        _ if summary_coverage.0 > 0 => {
+            let from = doc
+                .sections
+                .iter()
+                .find(|s| !s.title.is_empty() && s.text.contains(doc.summary.trim()));
+            let name = from.map_or(SUMMARY.to_string(), |s| s.title.clone());
+            (from, Some(name), snippet(&doc.summary, query))
+        }
+        // Only the title, the labels or a learning matched: the summary says what it is about.
+        _ => (None, None, snippet(&doc.summary, query)),
     };
     Hit {
         id: doc.id.clone(),
@@ -506,7 +524,7 @@ fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
         date: doc.date.map(|d| d.format("%Y-%m-%d").to_string()),
         shown_date: doc.shown_date(),
         score: (score * 1000.0).round() / 1000.0,
-        section: section.map(|s| s.title.clone()),
+        section: name,
         snippet: snippet.text,
         marks: snippet.marks,
     }

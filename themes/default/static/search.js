@@ -1306,10 +1306,14 @@
     var href = new URL(frag.url + (section ? "#" + section[1] : ""), root).href;
     var text = section ? section[2] : frag.summary || (frag.sections[0] ? frag.sections[0][2] : "");
     var p = el("p", { class: "search-snippet" });
-    snippet(text, terms).forEach(function (piece) {
+    var pieces = snippet(text, terms);
+    pieces.forEach(function (piece) {
       p.appendChild(piece.mark ? el("mark", { text: piece.text }) : document.createTextNode(piece.text));
     });
-    var meta = [frag.id, frag.date, frag.severity, section ? "§ " + section[0] : null]
+    /* A match in a summary no section holds (set in front matter, or above every heading) is
+       named as the page shows it, at its top: "Summary", as `hindsight search` names it. */
+    var inSummary = !section && text === frag.summary && pieces.some(function (piece) { return piece.mark; });
+    var meta = [frag.id, frag.date, frag.severity, section ? "§ " + section[0] : inSummary ? "§ Summary" : null]
       .filter(Boolean)
       .join(" · ");
     var a = el("a", { href: href, class: "search-hit-link" }, [
