@@ -6,6 +6,13 @@ not a letter or digit, drop tokens of 40 bytes or more, lowercase, fold accents 
 with the Snowball English stemmer (frostem, pinned in Cargo.lock). The browser's `search.js`
 repeats it exactly, and the terminal's tantivy index registers [`analyzer`] itself.
 
+Chinese and Japanese are written without spaces, so a run of letters there is a whole
+sentence, which no query would ever equal. [`Words`] therefore makes each Han ideograph and
+each hiragana letter a word by itself (as Lucene's standard tokenizer does), and a run of
+katakana a word apart from the letters of other scripts next to it (`DBサーバー` is `db` and
+`サーバー`): `東京` finds `東京リージョンの障害`, the incidents that hold more of its
+characters first. Text in other scripts is split exactly as before.
+
 Every filter of the chain works on one token at a time, so the terms of a text are the terms
 of its words taken one by one. [`with`] keeps, per thread, a cache from each word as written to
 what the chain makes of it; stemming a word once instead of at every occurrence is what makes
@@ -19,17 +26,137 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Tokens of this many bytes or more are dropped (tantivy's `RemoveLongFilter`).
 pub const LONG_TOKEN: usize = 40;
 
-/// The analysis shared by every index: simple tokenizer, long-token removal, lowercasing,
+/// How a letter or digit joins the ones next to it into a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// A Han ideograph or a hiragana letter: a word by itself.
+    Alone,
+    /// Katakana (and the prolonged sound mark `ー`): runs of it are words.
+    Katakana,
+    /// Every other script: runs of it are words.
+    Other,
+}
+
+fn script(c: char) -> Script {
+    if c < '\u{3005}' {
+        return Script::Other;
+    }
+    match c {
+        '\u{3005}' | '\u{3007}' | '\u{3021}'..='\u{3029}' | '\u{3038}'..='\u{303B}' => {
+            Script::Alone
+        }
+        '\u{3041}'..='\u{309F}' => Script::Alone,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' => {
+            Script::Alone
+        }
+        '\u{20000}'..='\u{323AF}' => Script::Alone,
+        '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}' => {
+            Script::Katakana
+        }
+        _ => Script::Other,
+    }
+}
+
+/// The words of a text, as byte ranges: runs of letters and digits (what
+/// [`char::is_alphanumeric`] says), where a Han ideograph or a hiragana letter is a word by
+/// itself and a run of katakana is a word apart from letters of other scripts next to it.
+/// `search.js` splits text the same way.
+pub struct Words<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Words {
+            text,
+            chars: text.char_indices().peekable(),
+        }
+    }
+}
+
+impl Iterator for Words<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let (start, first) = loop {
+            let (i, c) = self.chars.next()?;
+            if c.is_alphanumeric() {
+                break (i, c);
+            }
+        };
+        let kind = script(first);
+        if kind == Script::Alone {
+            return Some(start..start + first.len_utf8());
+        }
+        while let Some(&(i, c)) = self.chars.peek() {
+            if !c.is_alphanumeric() || script(c) != kind {
+                return Some(start..i);
+            }
+            self.chars.next();
+        }
+        Some(start..self.text.len())
+    }
+}
+
+/// The tantivy tokenizer of [`Words`]: tantivy's `SimpleTokenizer` but for Chinese and
+/// Japanese text.
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    token: Token,
+}
+
+/// The token stream of a [`WordTokenizer`].
+pub struct WordStream<'a> {
+    words: Words<'a>,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
+        self.token.reset();
+        WordStream {
+            words: Words::new(text),
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for WordStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        let Some(r) = self.words.next() else {
+            return false;
+        };
+        self.token.offset_from = r.start;
+        self.token.offset_to = r.end;
+        self.token.text.push_str(&self.words.text[r]);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The analysis shared by every index: the [`WordTokenizer`], long-token removal, lowercasing,
 /// ASCII folding and Snowball English stemming.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONG_TOKEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -40,7 +167,7 @@ pub fn analyzer() -> TextAnalyzer {
 /// The same chain without stemming, ending in tantivy's English stop words: a word that
 /// comes out empty is a stop word.
 fn stop_word_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONG_TOKEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -82,28 +209,17 @@ const CACHE_WORDS: usize = 1 << 20;
 impl Analysis {
     /// Calls `f` with the byte range and term of every term of `text`, in order.
     pub fn each(&mut self, text: &str, mut f: impl FnMut(Range<usize>, &Term)) {
-        let mut start = None;
-        for (i, c) in text
-            .char_indices()
-            .chain(std::iter::once((text.len(), ' ')))
-        {
-            match (c.is_alphanumeric(), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    start = None;
-                    if i - s >= LONG_TOKEN {
-                        continue;
-                    }
-                    if let Some(term) = self.word(&text[s..i]) {
-                        f(s..i, term);
-                    }
-                }
-                _ => {}
+        for r in Words::new(text) {
+            if r.len() >= LONG_TOKEN {
+                continue;
+            }
+            if let Some(term) = self.word(&text[r.clone()]) {
+                f(r, term);
             }
         }
     }
 
-    /// The term of one word (a run of letters and digits).
+    /// The term of one word (one of [`Words`]).
     fn word(&mut self, word: &str) -> Option<&Term> {
         if !self.cache.contains_key(word) {
             if self.cache.len() >= CACHE_WORDS {
@@ -170,6 +286,44 @@ mod tests {
         // Twice: the second pass reads everything from the cache.
         for _ in 0..2 {
             assert_eq!(tokens(&text), tantivy_tokens(&text));
+        }
+    }
+
+    #[test]
+    fn chinese_and_japanese_are_split_into_characters_and_katakana_words_as_tantivy_splits_them() {
+        let text =
+            "東京リージョンの障害: DBサーバーが停止した。数据库连接超时 ｻｰﾊﾞｰ 서울에서 Café-DB2";
+        assert_eq!(
+            terms(text),
+            [
+                "東",
+                "京",
+                "リージョン",
+                "の",
+                "障",
+                "害",
+                "db",
+                "サーバー",
+                "が",
+                "停",
+                "止",
+                "し",
+                "た",
+                "数",
+                "据",
+                "库",
+                "连",
+                "接",
+                "超",
+                "时",
+                "ｻｰﾊﾞｰ",
+                "서울에서",
+                "cafe",
+                "db2"
+            ]
+        );
+        for _ in 0..2 {
+            assert_eq!(tokens(text), tantivy_tokens(text));
         }
     }
 

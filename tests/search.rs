@@ -822,3 +822,38 @@ fn a_match_in_the_summary_names_the_section_it_was_taken_from_or_the_summary() {
     // Only the title matched: no section.
     assert_eq!(one("network"), (Value::Null, "incidents/otter/".into()));
 }
+
+#[test]
+fn a_chinese_or_japanese_query_finds_the_incidents_whose_text_holds_it() {
+    let site = Site::with(&[
+        (
+            "content/tokyo.md",
+            "# 東京リージョンの障害\n\n## 概要\n\nDBサーバーが停止した。\n",
+        ),
+        (
+            "content/kyoto.md",
+            "# 京都の停電\n\n## 概要\n\n電源が落ちた。\n",
+        ),
+        (
+            "content/beijing.md",
+            "# Database timeout\n\n## Summary\n\n数据库连接超时。\n",
+        ),
+    ]);
+    // Both characters of 東京 come first; 京都 holds one of them.
+    let found = hits(&site.root, &["東京"]);
+    assert_eq!(ids(&found), ["tokyo", "kyoto"], "{found:#?}");
+    assert_eq!(ids(&hits(&site.root, &["サーバー"])), ["tokyo"]);
+    assert_eq!(ids(&hits(&site.root, &["数据库"])), ["beijing"]);
+    let found = hits(&site.root, &["停止"]);
+    assert_eq!(ids(&found)[0], "tokyo", "{found:#?}");
+    assert_eq!(found[0]["section"], "概要");
+    // The characters matched side by side are one mark.
+    let query: std::collections::BTreeSet<&str> = ["停", "止"].into();
+    let s = hindsight::search::snippet("DBサーバーが停止した。", &query);
+    assert_eq!(
+        hindsight::search::mark(&s.text, &s.marks, "[", "]"),
+        "DBサーバーが[停止]した。"
+    );
+    // Latin words next to them are words of their own.
+    assert_eq!(ids(&hits(&site.root, &["db"])), ["tokyo"]);
+}

@@ -304,3 +304,31 @@ fn the_browser_stemmer_matches_the_rust_stemmer_on_words_the_tokenizer_never_yie
         differ[..differ.len().min(40)].join("\n")
     );
 }
+
+#[test]
+fn the_browser_splits_chinese_and_japanese_text_as_the_rust_analysis_does() {
+    let lines: Vec<String> = [
+        "東京リージョンの障害",
+        "DBサーバーが停止した。",
+        "数据库连接超时",
+        "ｻｰﾊﾞｰ障害 ゝゞ々〇〻",
+        "서울에서 Café-DB2 東",
+        "𠀋𪚲 ー ・ カタカナ漢字ひらがな",
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa東京",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let js = node("analyze", &lines);
+    for (line, j) in lines.iter().zip(&js) {
+        assert_eq!(
+            &serde_json::json!(hindsight::search::terms(line)),
+            j,
+            "{line}"
+        );
+    }
+    assert_eq!(
+        js[0],
+        serde_json::json!(["東", "京", "リージョン", "の", "障", "害"])
+    );
+}

@@ -577,7 +577,7 @@ pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
     }
     let end = (start + SNIPPET_TOKENS).min(toks.len());
     let mut out = String::new();
-    let mut marks = Vec::new();
+    let mut marks: Vec<Range<usize>> = Vec::new();
     let from = if start == 0 { 0 } else { toks[start].0.start };
     if start > 0 {
         out.push_str("… ");
@@ -588,7 +588,11 @@ pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
         let begin = out.len();
         out.push_str(&text[r.clone()]);
         if *m {
-            marks.push(begin..out.len());
+            // Matched words with nothing between them (characters of `東京`) are one mark.
+            match marks.last_mut() {
+                Some(last) if last.end == begin => last.end = out.len(),
+                _ => marks.push(begin..out.len()),
+            }
         }
         at = r.end;
     }

@@ -1,8 +1,9 @@
 /* Hindsight search: the browser side of the static index that `hindsight build` writes under
    search/. Plain JavaScript, no framework, no network access beyond the site itself.
 
-   The query analysis repeats the Rust one exactly (src/search/mod.rs): split on anything that
-   is not a letter or digit, drop tokens of 40 UTF-8 bytes or more, lowercase each character,
+   The query analysis repeats the Rust one exactly (src/analysis.rs): split on anything that
+   is not a letter or digit (each Han ideograph and hiragana letter a word by itself, a run of
+   katakana a word apart from other scripts), drop tokens of 40 UTF-8 bytes or more, lowercase each character,
    fold to ASCII with tantivy's table, stem with the Snowball English stemmer (Snowball 3.1.1,
    as tantivy 0.27 runs it through frostem). The stemmer below is a line-by-line port of the
    Rust code Snowball generates from english.sbl; tests/search_parity.rs checks both sides agree
@@ -1059,10 +1060,23 @@
     return out;
   }
 
+  /* How a letter or digit joins its neighbours into a word, as `script` in src/analysis.rs:
+     "alone" (a Han ideograph or a hiragana letter is a word by itself), "kana" (runs of
+     katakana are words) or "other". */
+  function script(c) {
+    var n = c.codePointAt(0);
+    if (n === 0x3005 || n === 0x3007 || (n >= 0x3021 && n <= 0x3029) || (n >= 0x3038 && n <= 0x303b)) return "alone";
+    if ((n >= 0x3041 && n <= 0x309f) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff)) return "alone";
+    if ((n >= 0xf900 && n <= 0xfaff) || (n >= 0x20000 && n <= 0x323af)) return "alone";
+    if ((n >= 0x30a0 && n <= 0x30ff) || (n >= 0x31f0 && n <= 0x31ff) || (n >= 0xff66 && n <= 0xff9f)) return "kana";
+    return "other";
+  }
+
   /* The tokens of `text`: {term, start, end, raw} with UTF-16 offsets into `text`. */
   function tokens(text) {
     var out = [];
     var start = -1;
+    var kind = null;
     var i = 0;
     function flush(end) {
       if (start < 0) return;
@@ -1074,7 +1088,9 @@
     }
     for (var c of text) {
       if (ALNUM.test(c)) {
-        if (start < 0) start = i;
+        var k = script(c);
+        if (start >= 0 && (k !== kind || k === "alone")) flush(i);
+        if (start < 0) { start = i; kind = k; }
       } else {
         flush(i);
       }
@@ -1276,8 +1292,11 @@
     for (var j = start; j < end; j++) {
       plain += text.slice(at, toks[j].start).replace(/\s+/g, " ");
       if (terms.has(toks[j].term)) {
+        var last = pieces[pieces.length - 1];
         if (plain) pieces.push({ text: plain, mark: false });
-        pieces.push({ text: text.slice(toks[j].start, toks[j].end), mark: true });
+        /* Matched words with nothing between them (characters of 東京) are one mark. */
+        if (!plain && last && last.mark) last.text += text.slice(toks[j].start, toks[j].end);
+        else pieces.push({ text: text.slice(toks[j].start, toks[j].end), mark: true });
         plain = "";
       } else {
         plain += text.slice(toks[j].start, toks[j].end);
