@@ -99,7 +99,12 @@ pub const RULES: &[Rule] = &[
         false,
         "a control character no web page, feed or sitemap may hold",
     ),
-    rule_def("yaml-invalid", E, true, "front matter is not valid YAML"),
+    rule_def(
+        "yaml-invalid",
+        E,
+        true,
+        "front matter is not valid YAML (or TOML, between `+++` lines)",
+    ),
     rule_def("unknown-key", E, false, "an unknown front-matter key"),
     rule_def(
         "wrong-type",
@@ -386,7 +391,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 }
             }
             // A file whose front matter cannot be read gets no other findings: they would all
-            // follow from the missing front matter. Fix the YAML first.
+            // follow from the missing front matter. Fix the YAML (or TOML) first.
             let unreadable: HashSet<String> = findings
                 .iter()
                 .filter(|d| d.rule == "yaml-invalid")
@@ -1727,21 +1732,26 @@ const POSTMORTEM_SECTIONS: &[&str] = &[
 /// A postmortem has postmortem front matter or at least two postmortem sections, and enough
 /// prose not to be a template.
 fn looks_like_postmortem(text: &str) -> bool {
-    let (yaml, body) = match frontmatter::split(text, "") {
-        Ok(s) => (s.yaml.unwrap_or(""), s.body),
+    let (front, body) = match frontmatter::split(text, "") {
+        Ok(s) => (s.front.unwrap_or(""), s.body),
         Err(_) => ("", text),
     };
-    let fm_keys = yaml.lines().any(|l| {
+    // `key:` in YAML, `key =` or `[[key]]` in TOML.
+    let fm_keys = front.lines().any(|l| {
         [
-            "date:",
-            "severity:",
-            "started_at:",
-            "resolved_at:",
-            "learnings:",
-            "action_items:",
+            "date",
+            "severity",
+            "started_at",
+            "resolved_at",
+            "learnings",
+            "action_items",
         ]
         .iter()
-        .any(|k| l.starts_with(k))
+        .any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with(':') || rest.trim_start().starts_with('='))
+                || l.trim_end() == format!("[[{k}]]")
+        })
     });
     let mut sections = 0;
     let mut words = 0;
@@ -3034,5 +3044,24 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
+    }
+
+    #[test]
+    fn front_matter_that_sets_a_postmortem_key_in_yaml_or_toml_makes_a_file_look_like_a_postmortem()
+    {
+        let prose = "The deploy stalled and the queue grew. ".repeat(10);
+        for front in [
+            "---\ndate: 2024-03-01\n---\n",
+            "+++\ndate = 2024-03-01\n+++\n",
+            "+++\ntitle = \"x\"\n\n[[learnings]]\ntext = \"y\"\n+++\n",
+        ] {
+            assert!(
+                looks_like_postmortem(&format!("{front}\n{prose}\n")),
+                "{front}"
+            );
+        }
+        assert!(!looks_like_postmortem(&format!(
+            "+++\ntitle = \"x\"\n+++\n\n{prose}\n"
+        )));
     }
 }

@@ -3190,3 +3190,67 @@ fn every_fault_of_hindsight_toml_is_reported_in_one_run_each_at_its_key_or_value
         stderr(&o)
     );
 }
+
+#[test]
+fn a_type_error_in_toml_front_matter_is_reported_at_its_line_and_column_in_the_file() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "+++\ntitle = \"A\"\ndate = 2024-01-01\ntags = [\"dns\", 3.5, [\"nested\"]]\nseverity = [\"SEV1\"]\n\n[[action_items]]\ntext = \"Renew the certificate\"\nowner = [\"ops\", \"sre\"]\n+++\n\n# A\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    assert_eq!(
+        placed(&findings, "wrong-type", "content/a.md"),
+        [
+            (4, 21, "`tags` should be a list of texts: item 3 is a list"),
+            (5, 1, "`severity` should be a severity name, found a list"),
+            (
+                9,
+                9,
+                "`owner` of an action item should be a text, found a list"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    let hints: Vec<&str> = with_rule(&findings, "wrong-type")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert!(hints[1].contains("`severity = \"SEV2\"`"), "{hints:?}");
+}
+
+#[test]
+fn toml_front_matter_that_is_never_closed_or_cannot_be_read_is_an_error_and_nothing_else() {
+    let site = Site::with(&[
+        (
+            "content/open.md",
+            "+++\ntitle = \"Open\"\n\n# Open\n\nIt broke.\n",
+        ),
+        (
+            "content/bad.md",
+            "+++\ntitle = \"Bad\"\nseverity = SEV1\n+++\n\n# Bad\n\nIt broke.\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let open = placed(&findings, "yaml-invalid", "content/open.md");
+    assert_eq!(
+        open,
+        [(
+            1,
+            1,
+            "front matter opened with `+++` on line 1 is never closed"
+        )],
+        "{findings:#?}"
+    );
+    let bad = placed(&findings, "yaml-invalid", "content/bad.md");
+    assert_eq!((bad.len(), bad[0].0, bad[0].1), (1, 3, 12), "{findings:#?}");
+    assert!(bad[0].2.starts_with("invalid TOML front matter"), "{bad:?}");
+    // No other finding about either file: they follow from the front matter left unread.
+    let others: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] != "yaml-invalid")
+        .filter(|f| f["file"] == "content/open.md" || f["file"] == "content/bad.md")
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+}

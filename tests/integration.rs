@@ -2964,3 +2964,62 @@ fn a_postmortem_newer_than_all_others_never_moves_the_page_of_an_existing_term()
         assert!(page.contains(&format!("<title>{title}")), "{path}: {page}");
     }
 }
+
+#[test]
+fn a_postmortem_with_hugo_style_toml_front_matter_builds_with_its_fields_and_not_as_body_text() {
+    let site = Site::with(&[(
+        "content/2024-03-01-hugo.md",
+        "+++\n\
+         id = \"PM2024-011\"\n\
+         title = \"Hugo style\"\n\
+         date = 2024-03-01\n\
+         severity = \"SEV1\"\n\
+         tags = [\"dns\", \"migration\"]\n\
+         started_at = 2024-03-01T10:00:00Z\n\
+         resolved_at = 2024-03-01T11:30:00Z\n\
+         \n\
+         [[learnings]]\n\
+         text = \"A long TTL keeps a bad record alive for hours\"\n\
+         \n\
+         [[action_items]]\n\
+         text = \"Lower the TTL of the apex record\"\n\
+         owner = \"team-dns\"\n\
+         status = \"done\"\n\
+         due = 2024-03-15\n\
+         +++\n\
+         \n\
+         ## Summary\n\
+         \n\
+         A record pointed at the old load balancer for ninety minutes.\n",
+    )]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let i = &incidents[0];
+    assert_eq!(
+        (&i["id"], &i["title"], &i["date"], &i["severity"]),
+        (
+            &serde_json::json!("PM2024-011"),
+            &serde_json::json!("Hugo style"),
+            &serde_json::json!("2024-03-01"),
+            &serde_json::json!("SEV1")
+        )
+    );
+    assert_eq!(i["tags"], serde_json::json!(["dns", "migration"]));
+    assert_eq!(
+        i["summary"],
+        "A record pointed at the old load balancer for ninety minutes."
+    );
+    assert_eq!(
+        i["learnings"],
+        serde_json::json!([{"text": "A long TTL keeps a bad record alive for hours", "learning": null}])
+    );
+    assert_eq!(
+        i["action_items"],
+        serde_json::json!([{"text": "Lower the TTL of the apex record", "owner": "team-dns",
+                            "status": "done", "due": "2024-03-15", "learning": null}])
+    );
+    let page = site.text("incidents/PM2024-011/index.html");
+    assert!(!page.contains("+++"), "{page}");
+    assert!(!page.contains("severity ="), "{page}");
+    assert!(page.contains("SeveritySEV1 Duration1 h 30 min"), "{page}");
+}

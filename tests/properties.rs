@@ -91,3 +91,39 @@ proptest! {
         prop_assert_eq!(markdown::collapse_ws(&text), expected);
     }
 }
+
+/// Text that looks like TOML front matter more often than noise would: keys of every type,
+/// arrays of tables, inline tables, quoted texts with commas and escapes, with arbitrary text.
+fn tomlish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("id = \"PM2024-001\"\n".to_string()),
+        Just("date = 2024-03-01\n".to_string()),
+        Just("started_at = 2024-03-01T10:00:00Z\n".to_string()),
+        Just("severity = \"SEV 1, x\"\n".to_string()),
+        Just("services = \"a, \\u002c b,\"\n".to_string()),
+        Just("tags = [\"a\", 3.5, [\"b\"], { c = 1 }]\n".to_string()),
+        Just("learnings = [\"x\", { text = \"y\", idd = 2 }]\n".to_string()),
+        Just("[[action_items]]\ntext = \"\"\"\nmulti, line\"\"\"\nowner = [1]\n".to_string()),
+        Just("[[learnings]]\n".to_string()),
+        Just("[path]\nwhy = 'é'\n".to_string()),
+        Just("title = \"\\u001b[31mred\"\n".to_string()),
+        any::<String>(),
+    ];
+    prop::collection::vec(piece, 0..16).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn reading_toml_front_matter_never_panics_and_positions_are_in_the_file(toml in tomlish()) {
+        let (_, problems) = frontmatter::parse_as(
+            frontmatter::Format::Toml, &toml, 2, "a.md", frontmatter::INCIDENT_KEYS,
+        );
+        let last = toml.lines().count() + 2;
+        for p in problems {
+            prop_assert!(p.line >= 1 && p.line <= last && p.column >= 1, "{p:?}");
+            prop_assert!(!p.message.is_empty());
+        }
+    }
+}

@@ -1,15 +1,20 @@
 /*!
-YAML front matter: splitting it off a file and reading it field by field.
+Front matter: splitting it off a file and reading it field by field.
 
-This is the only module that touches YAML (serde_yaml), so that moving to another parser is a
-one-file change. Every field is read on its own so that one bad field never hides another:
-each problem becomes a finding with the line and column *in the file* (serde_yaml counts from
-the start of the YAML block; the block's offset is added here). serde_yaml's values carry no
-position, so where keys are written is read from the YAML text: the top-level keys, and the
-items of `learnings`, `action_items` and `path` with the keys and values of each item's mapping,
-so that a problem in one nested key is reported at that key. A control character that a YAML
-escape decodes to (`"\e[31m"`) is left out of every value as it is read, with a warning at
-its key (`control-character`), as one written as such is left out of the file.
+Front matter is YAML between `---` lines, or TOML between `+++` lines (as Hugo writes it). Both
+are read into the same value tree (serde_yaml's `Value`; the TOML side is in `toml_front`) and
+from it into the same typed [`FrontMatter`], by one reader of fields, so that every key has the
+same checks and messages in either format; only the examples in hints are written in the file's
+own format. This is the only module that touches YAML (serde_yaml), so that moving to another
+parser is a one-file change. Every field is read on its own so that one bad field never hides
+another: each problem becomes a finding with the line and column *in the file* (serde_yaml
+counts from the start of the YAML block; the block's offset is added here). serde_yaml's values
+carry no position, so where keys are written is read from the YAML text: the top-level keys,
+and the items of `learnings`, `action_items` and `path` with the keys and values of each item's
+mapping, so that a problem in one nested key is reported at that key. TOML's parser gives the
+same positions from its spans. A control character that an escape decodes to (`"\e[31m"`) is
+left out of every value as it is read, with a warning at its key (`control-character`), as one
+written as such is left out of the file.
 */
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
@@ -18,41 +23,81 @@ use serde_yaml::Value;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::markdown;
 
+mod toml_front;
+
+/// The language of a file's front matter, told by its fence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `---` lines.
+    Yaml,
+    /// Between `+++` lines, as Hugo writes it.
+    Toml,
+}
+
+impl Format {
+    /// The line that opens and closes front matter in this format.
+    pub fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+
+    /// How `key` is set to a value in this format, for the examples of hints: `key: value` in
+    /// YAML, `key = value` in TOML (whose texts are quoted).
+    fn set(self, key: &str, yaml: &str, toml: &str) -> String {
+        match self {
+            Format::Yaml => format!("`{key}: {yaml}`"),
+            Format::Toml => format!("`{key} = {toml}`"),
+        }
+    }
+}
+
 /// The parts of a postmortem file.
 #[derive(Debug, Clone, Copy)]
 pub struct Split<'a> {
-    /// The YAML text between the fences, if the file has front matter.
-    pub yaml: Option<&'a str>,
-    /// Line of the first YAML line in the file (1-based).
-    pub yaml_line: usize,
+    /// The text between the fences, if the file has front matter.
+    pub front: Option<&'a str>,
+    /// The language of that text (YAML when there is none).
+    pub format: Format,
+    /// Line of the first line of front matter in the file (1-based).
+    pub front_line: usize,
     /// The Markdown body.
     pub body: &'a str,
     /// Line of the body's first line in the file (1-based).
     pub body_line: usize,
 }
 
-/// Splits `---` fenced front matter off a file. A file that opens a fence and never closes
-/// it is an error, since its whole text would otherwise be read as YAML or as body.
+/// Splits fenced front matter off a file: YAML between `---` lines (the closing one may be
+/// `...`), or TOML between `+++` lines. A file that opens a fence and never closes it is an
+/// error, since its whole text would otherwise be read as front matter or as body.
 pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    if text[..first_line_end].trim_end() != "---" {
-        return Ok(Split {
-            yaml: None,
-            yaml_line: 0,
-            body: text,
-            body_line: 1,
-        });
-    }
+    let format = match text[..first_line_end].trim_end() {
+        "---" => Format::Yaml,
+        "+++" => Format::Toml,
+        _ => {
+            return Ok(Split {
+                front: None,
+                format: Format::Yaml,
+                front_line: 0,
+                body: text,
+                body_line: 1,
+            })
+        }
+    };
+    let fence = format.fence();
     let mut offset = first_line_end;
     for (line_no, line) in (2..).zip(text[first_line_end..].split_inclusive('\n')) {
         let t = line.trim_end();
-        if t == "---" || t == "..." {
-            let yaml = &text[first_line_end..offset];
+        if t == fence || (format == Format::Yaml && t == "...") {
+            let front = &text[first_line_end..offset];
             let body_start = offset + line.len();
             return Ok(Split {
-                yaml: Some(yaml),
-                yaml_line: 2,
+                front: Some(front),
+                format,
+                front_line: 2,
                 body: &text[body_start..],
                 body_line: line_no + 1,
             });
@@ -62,10 +107,10 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::error(
         "yaml-invalid",
         file,
-        "front matter opened with `---` on line 1 is never closed",
+        format!("front matter opened with `{fence}` on line 1 is never closed"),
     )
     .at(1, 1)
-    .hint("end the front matter with a line that holds only `---`, or remove the first line if the file has no front matter"))
+    .hint(format!("end the front matter with a line that holds only `{fence}`, or remove the first line if the file has no front matter")))
 }
 
 /// Status of a postmortem.
@@ -243,6 +288,21 @@ pub const INCIDENT_KEYS: &[&str] = &[
 /// Keys known in a canonical learning's or a page's front matter.
 pub const PAGE_KEYS: &[&str] = &["id", "title", "summary", "path", "aliases", "tags"];
 
+/// Reads front matter in `format` ([`parse`] for YAML) that starts on line `first_line` of
+/// the file. `known` is the set of keys allowed for this kind of file.
+pub fn parse_as(
+    format: Format,
+    text: &str,
+    first_line: usize,
+    file: &str,
+    known: &[&str],
+) -> (FrontMatter, Vec<Diagnostic>) {
+    match format {
+        Format::Yaml => parse(text, first_line, file, known),
+        Format::Toml => toml_front::parse(text, first_line, file, known),
+    }
+}
+
 /// Reads front matter YAML. `known` is the set of keys allowed for this kind of file.
 /// Returns what could be read and every problem found.
 pub fn parse(
@@ -251,7 +311,7 @@ pub fn parse(
     file: &str,
     known: &[&str],
 ) -> (FrontMatter, Vec<Diagnostic>) {
-    let mut fm = FrontMatter::default();
+    let fm = FrontMatter::default();
     let mut problems = Vec::new();
     if yaml.trim().is_empty() {
         return (fm, problems);
@@ -289,7 +349,80 @@ pub fn parse(
             return (fm, problems);
         }
     };
-    let lines: Vec<&str> = yaml.lines().collect();
+    let layout = Layout::Yaml {
+        lines: yaml.lines().collect(),
+        first: yaml_line,
+    };
+    read_fields(map, &layout, Format::Yaml, file, known)
+}
+
+/// Where the keys of front matter, and what is under them, are written in the file.
+enum Layout<'a> {
+    /// Read from the YAML text when asked: its lines, and the file line of the first.
+    Yaml { lines: Vec<&'a str>, first: usize },
+    /// Read beforehand from TOML's spans, by top-level key; `first` as for YAML.
+    Toml {
+        keys: Vec<(String, Placed)>,
+        first: usize,
+    },
+}
+
+/// Where a top-level key of TOML front matter, and what is under it, are written.
+#[derive(Debug)]
+struct Placed {
+    at: (usize, usize),
+    /// Its entries, as a list of texts (or a severity) has them: see [`Layout::entries`].
+    entries: Vec<(usize, usize)>,
+    /// Its items, as a list of mappings has them: see [`Layout::items`].
+    items: Vec<ItemPos>,
+}
+
+impl Layout<'_> {
+    fn placed(&self, key: &str) -> Option<&Placed> {
+        match self {
+            Layout::Toml { keys, .. } => keys.iter().find(|(k, _)| k == key).map(|(_, p)| p),
+            Layout::Yaml { .. } => None,
+        }
+    }
+
+    /// Line (in the file) and column of a top-level key.
+    fn key(&self, key: &str) -> (usize, usize) {
+        match self {
+            Layout::Yaml { lines, first } => key_position(lines, key, *first),
+            Layout::Toml { first, .. } => self.placed(key).map_or((*first, 1), |p| p.at),
+        }
+    }
+
+    /// Where each entry of the list of texts under `key` (on file line `key_line`) is
+    /// written; see [`entry_positions`].
+    fn entries(&self, key: &str, key_line: usize) -> Vec<(usize, usize)> {
+        match self {
+            Layout::Yaml { lines, first } => entry_positions(lines, key_line, *first),
+            Layout::Toml { .. } => self.placed(key).map_or(Vec::new(), |p| p.entries.clone()),
+        }
+    }
+
+    /// Where each item of the list under `key` (on file line `key_line`) is written, with the
+    /// keys of its mapping; see [`item_positions`].
+    fn items(&self, key: &str, key_line: usize) -> Vec<ItemPos> {
+        match self {
+            Layout::Yaml { lines, first } => item_positions(lines, key_line, *first),
+            Layout::Toml { .. } => self.placed(key).map_or(Vec::new(), |p| p.items.clone()),
+        }
+    }
+}
+
+/// Reads the fields of front matter, given as a mapping of keys to values, into
+/// [`FrontMatter`], whichever `format` it was written in; `layout` says where each is written.
+fn read_fields(
+    map: serde_yaml::Mapping,
+    layout: &Layout,
+    format: Format,
+    file: &str,
+    known: &[&str],
+) -> (FrontMatter, Vec<Diagnostic>) {
+    let mut fm = FrontMatter::default();
+    let mut problems = Vec::new();
     for (k, v) in map {
         let mut first_removed = None;
         let k = without_forbidden(k, &mut first_removed);
@@ -298,7 +431,7 @@ pub fn parse(
             Value::String(s) => s,
             other => yaml_scalar_string(&other).unwrap_or_default(),
         };
-        let (line, col) = key_position(&lines, &key, yaml_line);
+        let (line, col) = layout.key(&key);
         fm.lines.push((key.clone(), line));
         let at = |d: Diagnostic| d.at(line, col);
         if let Some(what) = first_removed {
@@ -306,11 +439,18 @@ pub fn parse(
                 "control-character",
                 file,
                 format!(
-                    "`{key}` holds {}, written as a YAML escape, which no web page, feed or sitemap may hold; it is left out of the site",
-                    super::forbidden_name(&what)
+                    "`{key}` holds {}, written as {} escape, which no web page, feed or sitemap may hold; it is left out of the site",
+                    super::forbidden_name(&what),
+                    match format {
+                        Format::Yaml => "a YAML",
+                        Format::Toml => "a TOML",
+                    },
                 ),
             )
-            .hint("delete the escape (such as `\\e`, `\\x07` or `\\u001b`) from the quoted value")));
+            .hint(match format {
+                Format::Yaml => "delete the escape (such as `\\e`, `\\x07` or `\\u001b`) from the quoted value",
+                Format::Toml => "delete the escape (such as `\\u001b`, `\\b` or `\\f`) from the quoted value",
+            })));
         }
         if !known.contains(&key.as_str()) {
             let hint = match did_you_mean(&key, known) {
@@ -325,35 +465,54 @@ pub fn parse(
             .hint(hint)));
             continue;
         }
-        let type_err = |expected: &str, example: &str| {
+        let wrong_type = |expected: &str, hint: String| {
             at(Diagnostic::error(
                 "wrong-type",
                 file,
                 format!("`{key}` should be {expected}, found {}", describe(&v)),
             )
-            .hint(format!("for example `{key}: {example}`")))
+            .hint(hint))
+        };
+        // The example is given as YAML and as TOML writes it.
+        let type_err = |expected: &str, yaml: &str, toml: &str| {
+            wrong_type(
+                expected,
+                format!("for example {}", format.set(&key, yaml, toml)),
+            )
+        };
+        // A list of mappings, which TOML writes best as a table for each item.
+        let list_err = |example: &str| match format {
+            Format::Yaml => type_err("a list", example, example),
+            Format::Toml => wrong_type(
+                "a list",
+                format!("for example `{key} = {example}`, or a `[[{key}]]` table for each item"),
+            ),
         };
         match key.as_str() {
             "id" => match yaml_scalar_string(&v) {
                 Some(s) => fm.id = Some(s),
-                None => problems.push(type_err("a text id", "PM2024-003")),
+                None => problems.push(type_err("a text id", "PM2024-003", "\"PM2024-003\"")),
             },
             "title" => match yaml_scalar_string(&v) {
                 Some(s) => fm.title = Some(s),
-                None => problems.push(type_err("a text", "Checkout outage")),
+                None => problems.push(type_err("a text", "Checkout outage", "\"Checkout outage\"")),
             },
             "summary" => match yaml_scalar_string(&v) {
                 Some(s) => fm.summary = Some(s),
-                None => problems.push(type_err("a text", "One or two sentences")),
+                None => problems.push(type_err(
+                    "a text",
+                    "One or two sentences",
+                    "\"One or two sentences\"",
+                )),
             },
             "severity" => match yaml_scalar_string(&v) {
                 Some(s) => {
                     fm.severity = Some(s);
                     // Where the value is written, for a severity that is not on the scale.
-                    let at = entry_positions(&lines, line, yaml_line);
+                    let at = layout.entries(&key, line);
                     fm.entries.push((key.clone(), at));
                 }
-                None => problems.push(type_err("a severity name", "SEV2")),
+                None => problems.push(type_err("a severity name", "SEV2", "\"SEV2\"")),
             },
             "date" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_date(&s) {
@@ -363,9 +522,12 @@ pub fn parse(
                         file,
                         format!("`date` is not a valid date: `{s}`"),
                     )
-                    .hint("write dates as YYYY-MM-DD, e.g. `date: 2024-03-01`"))),
+                    .hint(format!(
+                        "write dates as YYYY-MM-DD, e.g. {}",
+                        format.set("date", "2024-03-01", "2024-03-01")
+                    )))),
                 },
-                None => problems.push(type_err("a date", "2024-03-01")),
+                None => problems.push(type_err("a date", "2024-03-01", "2024-03-01")),
             },
             "started_at" | "detected_at" | "resolved_at" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_datetime(&s) {
@@ -379,34 +541,43 @@ pub fn parse(
                         file,
                         format!("`{key}` is not a valid date and time: `{s}`"),
                     )
-                    .hint(format!("write an ISO 8601 time, e.g. `{key}: 2024-03-01T14:05:00Z` (UTC when no offset is given)")))),
+                    .hint(format!(
+                        "write an ISO 8601 time, e.g. {} (UTC when no offset is given)",
+                        format.set(&key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
+                    )))),
                 },
-                None => problems.push(type_err("a date and time", "2024-03-01T14:05:00Z")),
+                None => problems.push(type_err(
+                    "a date and time",
+                    "2024-03-01T14:05:00Z",
+                    "2024-03-01T14:05:00Z",
+                )),
             },
             "status" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()) {
                 Some(s) if s == "draft" => fm.status = Some(Status::Draft),
                 Some(s) if s == "review" || s == "in-review" => fm.status = Some(Status::Review),
-                Some(s) if s == "published" || s == "final" => {
-                    fm.status = Some(Status::Published)
-                }
+                Some(s) if s == "published" || s == "final" => fm.status = Some(Status::Published),
                 Some(s) => problems.push(at(Diagnostic::error(
                     "unknown-status",
                     file,
                     format!("unknown status `{s}`"),
                 )
                 .hint("use one of: draft, review, published"))),
-                None => problems.push(type_err("draft, review or published", "published")),
+                None => problems.push(type_err(
+                    "draft, review or published",
+                    "published",
+                    "\"published\"",
+                )),
             },
             "visibility" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()) {
                 Some(s) if s == "public" => fm.visibility = Some(Visibility::Public),
                 Some(s) if s == "internal" || s == "private" => {
                     fm.visibility = Some(Visibility::Internal)
                 }
-                _ => problems.push(type_err("public or internal", "internal")),
+                _ => problems.push(type_err("public or internal", "internal", "\"internal\"")),
             },
             "services" | "tags" | "authors" | "related" | "aliases" => match string_list(&v) {
                 Some((list, bad)) => {
-                    let mut at = entry_positions(&lines, line, yaml_line);
+                    let mut at = layout.entries(&key, line);
                     // Each item that is no text, at its own place; the texts are kept.
                     for &(i, item) in &bad {
                         let (il, ic) = at.get(i).copied().unwrap_or((line, col));
@@ -417,7 +588,10 @@ pub fn parse(
                             ),
                             other => (
                                 format!("is {}", describe(other)),
-                                format!("write each item as a text, e.g. `{key}: [a, b]`; quote a text that holds `[`, `{{` or `: `"),
+                                match format {
+                                    Format::Yaml => format!("write each item as a text, e.g. `{key}: [a, b]`; quote a text that holds `[`, `{{` or `: `"),
+                                    Format::Toml => format!("write each item as a quoted text, e.g. `{key} = [\"a\", \"b\"]`"),
+                                },
                             ),
                         };
                         problems.push(
@@ -449,18 +623,21 @@ pub fn parse(
                     *slot = Some(list);
                     fm.entries.push((key.clone(), at));
                 }
-                None => problems.push(type_err("a list of texts", "[a, b]")),
+                None => problems.push(type_err("a list of texts", "[a, b]", "[\"a\", \"b\"]")),
             },
             "learnings" => {
                 let items = list_items(&v);
-                let positions = item_positions(&lines, line, yaml_line);
+                let positions = layout.items(&key, line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
+                    let pos = positions
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| ItemPos::on_key_line(line));
                     let (iline, icol) = pos.at();
                     match item {
                         Value::Mapping(m) => {
-                            let not_texts = nested_not_texts(m, &["text", "id"], "a learning", &pos, file, &mut problems);
+                            let not_texts = nested_not_texts(m, &["text", "id"], "a learning", &pos, format, file, &mut problems);
                             let text = m.get("text").and_then(yaml_scalar_string);
                             let id = m.get("id").and_then(yaml_scalar_string);
                             for k in m.keys() {
@@ -489,7 +666,10 @@ pub fn parse(
                                 (None, None) => problems.push(
                                     Diagnostic::error("wrong-type", file, "a learning needs `text` or `id`")
                                         .at(iline, icol)
-                                        .hint("write `- text: What we learned` and optionally `id: canonical-learning-id`"),
+                                        .hint(match format {
+                                            Format::Yaml => "write `- text: What we learned` and optionally `id: canonical-learning-id`",
+                                            Format::Toml => "write `text = \"What we learned\"` under `[[learnings]]`, and optionally `id = \"canonical-learning-id\"`",
+                                        }),
                                 ),
                             }
                         }
@@ -498,43 +678,60 @@ pub fn parse(
                             None => problems.push(
                                 Diagnostic::error("wrong-type", file, format!("a learning should be a text or a mapping, found {}", describe(other)))
                                     .at(iline, icol)
-                                    .hint("write `- What we learned` or `- text: ...` with `id: ...`"),
+                                    .hint(match format {
+                                        Format::Yaml => "write `- What we learned` or `- text: ...` with `id: ...`",
+                                        Format::Toml => "write `learnings = [\"What we learned\"]`, or a `[[learnings]]` table for each with `text = ...` and `id = ...`",
+                                    }),
                             ),
                         },
                     }
                 }
                 if !matches!(v, Value::Sequence(_) | Value::Null) {
-                    problems.push(type_err("a list", "[\"Alert on symptoms\"]"));
+                    problems.push(list_err("[\"Alert on symptoms\"]"));
                 } else {
                     fm.learnings = Some(out);
                 }
             }
             "action_items" => {
                 let items = list_items(&v);
-                let positions = item_positions(&lines, line, yaml_line);
+                let positions = layout.items(&key, line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
-                    match action_item(item, &pos, file, &mut problems) {
+                    let pos = positions
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| ItemPos::on_key_line(line));
+                    match action_item(item, &pos, format, file, &mut problems) {
                         Some(a) => out.push(a),
                         None => continue,
                     }
                 }
                 if !matches!(v, Value::Sequence(_) | Value::Null) {
-                    problems.push(type_err("a list", "[\"Add an alert on disk usage\"]"));
+                    problems.push(list_err("[\"Add an alert on disk usage\"]"));
                 } else {
                     fm.action_items = Some(out);
                 }
             }
             "path" => {
                 let items = list_items(&v);
-                let positions = item_positions(&lines, line, yaml_line);
+                let positions = layout.items(&key, line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let pos = positions.get(i).cloned().unwrap_or_else(|| ItemPos::on_key_line(line));
+                    let pos = positions
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| ItemPos::on_key_line(line));
                     let (iline, icol) = pos.at();
                     let not_texts = match item {
-                        Value::Mapping(m) => nested_not_texts(m, &["incident", "learning", "why"], "a reading-path step", &pos, file, &mut problems),
+                        Value::Mapping(m) => nested_not_texts(
+                            m,
+                            &["incident", "learning", "why"],
+                            "a reading-path step",
+                            &pos,
+                            format,
+                            file,
+                            &mut problems,
+                        ),
                         _ => Vec::new(),
                     };
                     let get = |k: &str| match item {
@@ -562,7 +759,10 @@ pub fn parse(
                         problems.push(
                             Diagnostic::error("wrong-type", file, "a reading-path step needs `incident` or `learning`")
                                 .at(iline, icol)
-                                .hint("write `- incident: PM2023-004` with `why: ...`"),
+                                .hint(match format {
+                                    Format::Yaml => "write `- incident: PM2023-004` with `why: ...`",
+                                    Format::Toml => "write `incident = \"PM2023-004\"` under `[[path]]`, with `why = ...`",
+                                }),
                         );
                     } else {
                         out.push(step);
@@ -579,6 +779,7 @@ pub fn parse(
 fn action_item(
     item: &Value,
     pos: &ItemPos,
+    format: Format,
     file: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<ActionEntry> {
@@ -604,7 +805,8 @@ fn action_item(
                     );
                 }
             }
-            let not_texts = nested_not_texts(m, KEYS, "an action item", pos, file, problems);
+            let not_texts =
+                nested_not_texts(m, KEYS, "an action item", pos, format, file, problems);
             let get = |k: &str| m.get(k).and_then(yaml_scalar_string);
             let Some(text) = get("text") else {
                 if not_texts.contains(&"text") {
@@ -613,7 +815,10 @@ fn action_item(
                 problems.push(
                     Diagnostic::error("wrong-type", file, "an action item needs `text`")
                         .at(line, column)
-                        .hint("write `- text: Add an alert on disk usage` with optional owner, status, due"),
+                        .hint(match format {
+                            Format::Yaml => "write `- text: Add an alert on disk usage` with optional owner, status, due",
+                            Format::Toml => "write `text = \"Add an alert on disk usage\"` under `[[action_items]]`, with optional owner, status, due",
+                        }),
                 );
                 return None;
             };
@@ -787,6 +992,7 @@ fn nested_not_texts(
     keys: &[&'static str],
     item: &str,
     pos: &ItemPos,
+    format: Format,
     file: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<&'static str> {
@@ -804,9 +1010,12 @@ fn nested_not_texts(
                 format!("`{k}` of {item} should be a text, found {}", describe(v)),
             )
             .at(vl, vc)
-            .hint(format!(
-                "write one text after `{k}:`; quote a text that holds `[`, `{{` or `: `"
-            )),
+            .hint(match format {
+                Format::Yaml => format!(
+                    "write one text after `{k}:`; quote a text that holds `[`, `{{` or `: `"
+                ),
+                Format::Toml => format!("write one quoted text after `{k} =`"),
+            }),
         );
         bad.push(k);
     }
@@ -1193,14 +1402,14 @@ mod tests {
     #[test]
     fn a_file_without_fences_is_all_body() {
         let s = split("# Title\n", "a.md").unwrap();
-        assert!(s.yaml.is_none());
+        assert!(s.front.is_none());
         assert_eq!(s.body_line, 1);
     }
 
     #[test]
     fn the_body_starts_after_the_closing_fence() {
         let s = split("---\ntitle: x\n---\n# T\n", "a.md").unwrap();
-        assert_eq!(s.yaml, Some("title: x\n"));
+        assert_eq!(s.front, Some("title: x\n"));
         assert_eq!(s.body, "# T\n");
         assert_eq!(s.body_line, 4);
     }
@@ -1215,7 +1424,7 @@ mod tests {
     fn invalid_yaml_is_reported_at_its_line_in_the_file() {
         let text = "---\ntitle: ok\ntags: [a, b\nseverity: SEV1\n---\n";
         let s = split(text, "a.md").unwrap();
-        let (_, problems) = parse(s.yaml.unwrap(), s.yaml_line, "a.md", INCIDENT_KEYS);
+        let (_, problems) = parse(s.front.unwrap(), s.front_line, "a.md", INCIDENT_KEYS);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].rule, "yaml-invalid");
         assert!(problems[0].line >= 3, "line {}", problems[0].line);
@@ -1333,5 +1542,208 @@ services: [
         assert_eq!(at("services", 3), [(8, 5), (8, 10), (9, 5)]);
         // An entry that cannot be located falls back to the key's line.
         assert_eq!(fm.entry_at("aliases", 9), (2, 1));
+    }
+
+    #[test]
+    fn a_file_that_opens_with_plus_signs_has_toml_front_matter_up_to_the_next_such_line() {
+        let s = split("+++\ntitle = \"x\"\n---\n+++\n# T\n", "a.md").unwrap();
+        assert_eq!(s.format, Format::Toml);
+        assert_eq!(s.front, Some("title = \"x\"\n---\n"));
+        assert_eq!((s.front_line, s.body, s.body_line), (2, "# T\n", 5));
+    }
+
+    #[test]
+    fn an_unclosed_toml_fence_is_an_error_at_line_one_that_names_it() {
+        let e = split("+++\ntitle = \"x\"\n---\n", "a.md").unwrap_err();
+        assert_eq!((e.rule, e.line, e.column), ("yaml-invalid", 1, 1));
+        assert!(e.message.contains("`+++`"), "{}", e.message);
+        assert!(e.hint.contains("`+++`"), "{}", e.hint);
+    }
+
+    #[test]
+    fn toml_front_matter_reads_into_the_same_fields_as_yaml() {
+        let yaml = "\
+id: PM2024-007
+title: Hugo style
+date: 2024-03-01
+severity: SEV1
+status: published
+tags: [dns, hugo]
+services: api, web
+started_at: 2024-03-01T10:00:00Z
+resolved_at: 2024-03-01 11:30
+learnings:
+  - Plain text
+  - text: Labelled
+    id: alert-on-symptoms
+action_items:
+  - text: Add alert
+    owner: sre
+    status: done
+    due: 2024-04-01
+    learning: alert-on-symptoms
+";
+        let toml = "\
+id = \"PM2024-007\"
+title = \"Hugo style\"
+date = 2024-03-01
+severity = \"SEV1\"
+status = \"published\"
+tags = [\"dns\", \"hugo\"]
+services = \"api, web\"
+started_at = 2024-03-01T10:00:00Z
+resolved_at = 2024-03-01T11:30:00
+learnings = [\"Plain text\", { text = \"Labelled\", id = \"alert-on-symptoms\" }]
+
+[[action_items]]
+text = \"Add alert\"
+owner = \"sre\"
+status = \"done\"
+due = 2024-04-01
+learning = \"alert-on-symptoms\"
+";
+        let (y, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        assert!(problems.is_empty(), "{problems:?}");
+        let (t, problems) = parse_as(Format::Toml, toml, 2, "a.md", INCIDENT_KEYS);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(t.id, y.id);
+        assert_eq!(t.title, y.title);
+        assert_eq!(t.date, y.date);
+        assert_eq!(t.severity, y.severity);
+        assert_eq!(t.status, y.status);
+        assert_eq!(t.tags, y.tags);
+        assert_eq!(t.services, Some(vec!["api".to_string(), "web".to_string()]));
+        assert_eq!(t.started_at, y.started_at);
+        assert_eq!(t.resolved_at, y.resolved_at);
+        let texts = |l: &[LearningEntry]| {
+            l.iter()
+                .map(|l| (l.text.clone(), l.id.clone()))
+                .collect::<Vec<_>>()
+        };
+        let (yl, tl) = (y.learnings.clone().unwrap(), t.learnings.clone().unwrap());
+        assert_eq!(texts(&tl), texts(&yl));
+        let (ya, ta) = (
+            y.action_items.clone().unwrap(),
+            t.action_items.clone().unwrap(),
+        );
+        assert_eq!(ta.len(), 1);
+        assert_eq!(
+            (
+                &ta[0].text,
+                &ta[0].owner,
+                ta[0].status,
+                ta[0].due,
+                &ta[0].learning
+            ),
+            (
+                &ya[0].text,
+                &ya[0].owner,
+                ya[0].status,
+                ya[0].due,
+                &ya[0].learning
+            )
+        );
+        // Where things are written in the file, the TOML starting on line 2.
+        assert_eq!(t.line_of("severity"), Some(5));
+        assert_eq!(t.entry_at("severity", 0), (5, 13));
+        assert_eq!(
+            (t.entry_at("tags", 0), t.entry_at("tags", 1)),
+            ((7, 9), (7, 16))
+        );
+        assert_eq!(
+            (t.entry_at("services", 0), t.entry_at("services", 1)),
+            ((8, 13), (8, 18))
+        );
+        assert_eq!((tl[0].line, tl[1].line, tl[1].id_at), (11, 11, (11, 54)));
+        assert_eq!(t.line_of("action_items"), Some(13));
+        assert_eq!(
+            (ta[0].line, ta[0].owner_at, ta[0].learning_at),
+            (13, (15, 9), (18, 12))
+        );
+    }
+
+    #[test]
+    fn problems_in_toml_front_matter_are_reported_where_they_are_written_with_toml_hints() {
+        // File lines: the TOML starts on line 2.
+        let toml = "\
+titel = \"x\"
+date = \"2024-13-01\"
+tags = [\"a\", [\"b\"]]
+summary = [\"not\", \"a text\"]
+
+[[learnings]]
+text = \"Alerts need owners\"
+idd = \"alert-owners\"
+
+[[action_items]]
+text = \"Add alert\"
+status = \"doen\"
+owner = [\"ops\", \"sre\"]
+";
+        let (_, problems) = parse_as(Format::Toml, toml, 2, "a.md", INCIDENT_KEYS);
+        let at: Vec<_> = problems
+            .iter()
+            .map(|p| (p.rule, p.line, p.column))
+            .collect();
+        assert_eq!(
+            at,
+            vec![
+                ("unknown-key", 2, 1),
+                ("bad-date", 3, 1),
+                ("wrong-type", 4, 14),
+                ("wrong-type", 5, 1),
+                ("unknown-key", 9, 1),
+                ("wrong-type", 14, 9),
+                ("unknown-status", 13, 10),
+            ],
+            "{problems:#?}"
+        );
+        assert!(
+            problems[1].hint.contains("`date = 2024-03-01`"),
+            "{}",
+            problems[1].hint
+        );
+        assert!(
+            problems[2].hint.contains("`tags = [\"a\", \"b\"]`"),
+            "{}",
+            problems[2].hint
+        );
+        assert!(
+            problems[3]
+                .hint
+                .contains("`summary = \"One or two sentences\"`"),
+            "{}",
+            problems[3].hint
+        );
+        assert!(
+            problems[5].hint.contains("`owner =`"),
+            "{}",
+            problems[5].hint
+        );
+    }
+
+    #[test]
+    fn invalid_toml_is_reported_at_its_line_in_the_file() {
+        let text = "+++\ntitle = \"ok\"\nseverity = SEV1\n+++\n";
+        let s = split(text, "a.md").unwrap();
+        let (_, problems) = parse_as(
+            s.format,
+            s.front.unwrap(),
+            s.front_line,
+            "a.md",
+            INCIDENT_KEYS,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].rule, "yaml-invalid");
+        assert_eq!(
+            (problems[0].line, problems[0].column),
+            (3, 12),
+            "{problems:?}"
+        );
+        assert!(
+            problems[0].message.contains("TOML"),
+            "{}",
+            problems[0].message
+        );
     }
 }

@@ -515,7 +515,7 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
         )
     } else if let Some(t) = std::fs::read_to_string(root.join(&from_root))
         .ok()
-        .filter(|text| frontmatter::split(text, "").is_ok_and(|s| s.yaml.is_none()))
+        .filter(|text| frontmatter::split(text, "").is_ok_and(|s| s.front.is_none()))
         .filter(|_| name.to_lowercase().contains("template"))
         .and_then(|text| template::template(name, &text))
     {
@@ -669,7 +669,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                             return None;
                         }
                     }
-                    if raw.kind == Kind::Incident && split.yaml.is_none() {
+                    if raw.kind == Kind::Incident && split.front.is_none() {
                         if let Some(d) = template_file(&raw) {
                             diags.push(d);
                             return None;
@@ -677,9 +677,14 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     }
                     let body_line = split.body_line;
                     let body_offset = raw.text.len() - split.body.len();
-                    let fm = split.yaml.map(|yaml| {
-                        let (fm, problems) =
-                            frontmatter::parse(yaml, split.yaml_line, &raw.source, known);
+                    let fm = split.front.map(|front| {
+                        let (fm, problems) = frontmatter::parse_as(
+                            split.format,
+                            front,
+                            split.front_line,
+                            &raw.source,
+                            known,
+                        );
                         diags.extend(problems);
                         fm
                     });
@@ -1070,8 +1075,9 @@ fn learning_url(id: &str) -> String {
 /// is built.
 fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
     let blank = |s: &str| s.trim_start_matches('\u{feff}').trim().is_empty();
-    let keys = split.yaml.is_some_and(|yaml| {
-        yaml.lines()
+    let keys = split.front.is_some_and(|front| {
+        front
+            .lines()
             .any(|l| !blank(l) && !l.trim_start().starts_with('#'))
     });
     if keys || !blank(split.body) {
@@ -1081,7 +1087,7 @@ fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
         Kind::Learning => "canonical learning",
         _ => "postmortem",
     };
-    let holds = if split.yaml.is_some() {
+    let holds = if split.front.is_some() {
         "only a front matter that sets nothing"
     } else if raw.text.is_empty() {
         "nothing"
@@ -1698,7 +1704,7 @@ fn opens_like_markdown(head: &str) -> bool {
         return false;
     };
     let next = lines.next();
-    if first.trim_end() == "---" {
+    if matches!(first.trim_end(), "---" | "+++") {
         return true;
     }
     if let Some(level) = atx_level(first) {
@@ -1735,6 +1741,7 @@ mod tests {
             "# Bad AWS EKS AMI \n\n## Summary\n",
             "# Disk full\n## Summary\n",
             "---\ntitle: x\n---\n",
+            "+++\ntitle = \"x\"\n+++\n",
             "Kafka consumer lag\n==================\n\nnotes",
             "Kafka consumer lag\n---\n",
         ] {
