@@ -585,3 +585,62 @@ fn a_template_whose_front_matter_the_title_breaks_writes_nothing_and_names_its_l
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+#[test]
+fn a_template_with_toml_front_matter_keeps_it_and_quotes_values_with_the_toml_filter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    // A postmortem whose TOML cannot be read still keeps its id from being given.
+    write_files(
+        root,
+        &[
+            (
+                "templates/hugo.md",
+                "+++\nid = {{ id | toml }}\ntitle = {{ title | toml }}\ndate = {{ date }}\nstatus = \"draft\"\n+++\n\n## Summary\n",
+            ),
+            (
+                "content/postmortems/2025-05-01-e.md",
+                "+++\nid = \"PM2025-003\"\ntitle = E\n+++\n\nIt broke.\n",
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &[
+            "Disk \"full\" again",
+            "--template",
+            "hugo",
+            "--date",
+            "2025-06-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(
+        text.starts_with("+++\nid = \"PM2025-004\"\ntitle = "),
+        "{text}"
+    );
+    assert!(!text.contains("---"), "one front matter: {text}");
+    assert!(
+        stderr(&o).contains("`PM2025-003`"),
+        "the broken file's id was kept free: {}",
+        stderr(&o)
+    );
+    std::fs::remove_file(root.join("content/postmortems/2025-05-01-e.md")).unwrap();
+    // The title, quoted by `| toml`, reads back as written.
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let (fm, problems) = hindsight::content::frontmatter::parse_as(
+        hindsight::content::frontmatter::Format::Toml,
+        text.trim_start_matches("+++\n")
+            .split("+++\n")
+            .next()
+            .unwrap(),
+        2,
+        "new.md",
+        hindsight::content::frontmatter::INCIDENT_KEYS,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(fm.title.as_deref(), Some("Disk \"full\" again"));
+}

@@ -8,11 +8,11 @@ a slug of the title. The file goes where most postmortems already are (with year
 the one for its year). It never replaces a file: a name that is taken gets a number.
 
 Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ date }}`,
-`{{ year }}` and `{{ severities }}` are set, and `| yaml` quotes a value for front matter. A
-template with no front matter gets one with the id, title, date and `status: draft`. A
-template's own front matter is read, once rendered, as the loader reads every postmortem's:
-what `check` would reject (invalid YAML from a title with `: ` written without `| yaml`) is an
-error at the template's line, and nothing is written.
+`{{ year }}` and `{{ severities }}` are set, and `| yaml` (`| toml`) quotes a value for YAML
+(TOML) front matter. A template with no front matter, `---` or `+++`, gets one (YAML) with the
+id, title, date and `status: draft`. A template's own front matter is read, once rendered, as
+the loader reads every postmortem's: what `check` would reject (invalid YAML from a title with
+`: ` written without `| yaml`) is an error at the template's line, and nothing is written.
 
 What the templates write under each heading is the same in every postmortem they scaffold;
 [`Boilerplate`] tells it apart so that related incidents are not found by it.
@@ -160,13 +160,16 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
     Ok(Created { path, id, unread })
 }
 
-/// The value of the `id:` line of a front matter that YAML cannot read.
+/// The value of the `id:` line of a front matter that YAML cannot read (`id = ...` in TOML
+/// front matter).
 fn id_line(text: &str) -> Option<String> {
     static ID: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let front = text.trim_start_matches('\u{feff}').strip_prefix("---")?;
-    let front = front.split("\n---").next()?;
-    let re =
-        ID.get_or_init(|| Regex::new(r#"(?m)^id:[ \t]*["']?([^"'\s#]+)"#).expect("valid regex"));
+    let text = text.trim_start_matches('\u{feff}');
+    let fence = ["---", "+++"].into_iter().find(|f| text.starts_with(f))?;
+    let front = text[3..].split(&format!("\n{fence}")).next()?;
+    let re = ID.get_or_init(|| {
+        Regex::new(r#"(?m)^id[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#).expect("valid regex")
+    });
     re.captures(front).map(|c| c[1].to_string())
 }
 
@@ -357,6 +360,7 @@ fn render(
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![]);
     tera.register_filter("yaml", yaml_filter);
+    tera.register_filter("toml", toml_filter);
     let fail = |e: tera::Error| {
         // A syntax error says where; a render error (an undefined variable, an unknown
         // filter) is found where the template uses what it names.
@@ -381,7 +385,7 @@ fn render(
     let own = text
         .trim_start_matches('\u{feff}')
         .trim_start_matches(['\n', '\r', ' ', '\t']);
-    if own.starts_with("---") {
+    if own.starts_with("---") || own.starts_with("+++") {
         refused_front_matter(name, template, own, title, config)?;
         return Ok(own.to_string());
     }
@@ -414,9 +418,16 @@ fn refused_front_matter(
     };
     let problems: Vec<Diagnostic> = match frontmatter::split(text, name) {
         Err(d) => vec![d],
-        Ok(split) => match split.yaml {
-            Some(yaml) => {
-                frontmatter::parse(yaml, split.yaml_line, name, frontmatter::INCIDENT_KEYS).1
+        Ok(split) => match split.front {
+            Some(front) => {
+                frontmatter::parse_as(
+                    split.format,
+                    front,
+                    split.front_line,
+                    name,
+                    frontmatter::INCIDENT_KEYS,
+                )
+                .1
             }
             None => Vec::new(),
         },
@@ -504,6 +515,18 @@ fn yaml_filter(
         other => other.to_string(),
     };
     Ok(tera::Value::String(yaml_scalar(&s)))
+}
+
+/// A value as one TOML string, quoted and escaped: `{{ title | toml }}`.
+fn toml_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let s = match value {
+        tera::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    Ok(tera::Value::String(toml::Value::String(s).to_string()))
 }
 
 /// Creates `<folder>/<stem>.md`, or `<stem>-2.md` and so on when the name is taken; never
