@@ -24,7 +24,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
     TextAnalyzer, Token, TokenStream, Tokenizer,
@@ -189,7 +189,7 @@ pub struct Analysis {
     stem: TextAnalyzer,
     stop: TextAnalyzer,
     /// Word as written -> its term, or `None` when the chain drops it.
-    cache: FxHashMap<Box<str>, Option<Term>>,
+    cache: hashbrown::HashMap<String, Option<Term>, FxBuildHasher>,
 }
 
 impl Default for Analysis {
@@ -197,7 +197,7 @@ impl Default for Analysis {
         Analysis {
             stem: analyzer(),
             stop: stop_word_analyzer(),
-            cache: FxHashMap::default(),
+            cache: hashbrown::HashMap::with_hasher(FxBuildHasher),
         }
     }
 }
@@ -221,17 +221,20 @@ impl Analysis {
 
     /// The term of one word (one of [`Words`]).
     fn word(&mut self, word: &str) -> Option<&Term> {
-        if !self.cache.contains_key(word) {
-            if self.cache.len() >= CACHE_WORDS {
-                self.cache.clear();
-            }
-            let term = first_token(&mut self.stem, word).map(|t| Term {
-                text: Arc::from(t),
-                stop: first_token(&mut self.stop, word).is_none(),
-            });
-            self.cache.insert(word.into(), term);
+        if self.cache.len() >= CACHE_WORDS && !self.cache.contains_key(word) {
+            self.cache.clear();
         }
-        self.cache.get(word).and_then(Option::as_ref)
+        // One hash and one probe for a word seen before, which is nearly every word.
+        let Analysis { stem, stop, cache } = self;
+        cache
+            .entry_ref(word)
+            .or_insert_with(|| {
+                first_token(stem, word).map(|t| Term {
+                    text: Arc::from(t),
+                    stop: first_token(stop, word).is_none(),
+                })
+            })
+            .as_ref()
     }
 }
 
