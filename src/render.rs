@@ -1966,6 +1966,8 @@ fn robots(site: &Site) -> String {
 struct ExportLearning<'a> {
     text: &'a str,
     learning: Option<&'a str>,
+    /// Who linked it to `learning` (see [`linked_by`]); `null` when it is linked to none.
+    linked_by: Option<&'static str>,
 }
 
 /// An action item as the export shows it.
@@ -1978,18 +1980,37 @@ struct ExportAction<'a> {
     due: Option<String>,
     /// The canonical learning or cluster it is meant to address, as for learnings.
     learning: Option<&'a str>,
+    linked_by: Option<&'static str>,
 }
 
 impl<'a> ExportAction<'a> {
-    fn of(a: &'a crate::content::ActionItem) -> Self {
+    fn of(graph: &crate::learnings::Graph, a: &'a crate::content::ActionItem) -> Self {
         ExportAction {
             text: &a.text,
             owner: a.owner.as_deref(),
             status: a.status.map(ActionStatus::as_str),
             due: iso(a.due),
             learning: a.group.as_deref(),
+            linked_by: linked_by(graph, a.learning.as_deref(), a.group.as_deref()),
         }
     }
+}
+
+/// Who linked a learning or an action item to the learning it is grouped under: `"authors"`
+/// when what they cited (`id:`, a learning mark, `learning:`; an alias too) names that
+/// canonical learning, else `"similarity"` (Hindsight attached or clustered it); `None` when
+/// it is grouped under none.
+fn linked_by(
+    graph: &crate::learnings::Graph,
+    cited: Option<&str>,
+    group: Option<&str>,
+) -> Option<&'static str> {
+    let group = group?;
+    let named = cited
+        .and_then(|c| graph.by_id.get(c))
+        .map(|&g| &graph.groups[g])
+        .is_some_and(|g| g.canonical && g.id == group);
+    Some(if named { "authors" } else { "similarity" })
 }
 
 #[derive(Serialize)]
@@ -1998,6 +2019,9 @@ struct ExportIncident<'a> {
     url: String,
     title: &'a str,
     date: Option<String>,
+    /// `"year"` when only the year is known (`date` is then 1 January of it), else `"day"`;
+    /// `null` with no date.
+    date_precision: Option<&'static str>,
     severity: Option<&'a str>,
     status: &'static str,
     services: &'a [String],
@@ -2018,11 +2042,29 @@ struct ExportGroup<'a> {
     incidents: Vec<&'a str>,
     first_seen: Option<String>,
     last_seen: Option<String>,
+    /// How many of `incidents` state it among their learnings, and how many are linked to it
+    /// only by an action item meant to address it (the learning page's "learned in S,
+    /// addressed only by an action item in A").
+    stated: usize,
+    addressed_only: usize,
+    /// `incidents` again, in the same order, each with how it is linked.
+    incident_links: Vec<ExportIncidentLink<'a>>,
+}
+
+/// How one incident is linked to a learning: `through` one of its learnings or only an action
+/// item, and who made that link: `"authors"` when they made one such link themselves, else
+/// `"similarity"`.
+#[derive(Serialize)]
+struct ExportIncidentLink<'a> {
+    id: &'a str,
+    through: &'static str,
+    linked_by: &'static str,
 }
 
 /// `api/incidents.json` and `api/learnings.json`, as PRODUCT.md names them.
 fn export(site: &Site, out: &Output) -> Result<(), Error> {
     let lib = &site.library;
+    let graph = &site.graph;
     // Absolute under a base URL; else relative to the site root, like `search --json`, so
     // that the export is right wherever the site is served from.
     let url = |u: String| match site.config.base_prefix() {
@@ -2038,6 +2080,13 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             url: url(inc.url()),
             title: &inc.title,
             date: iso(inc.date),
+            date_precision: inc.date.map(|_| {
+                if inc.date_source == crate::content::derive::DateSource::FileNameYear {
+                    "year"
+                } else {
+                    "day"
+                }
+            }),
             severity: inc.severity.as_deref(),
             status: inc.status.as_str(),
             services: &inc.services,
@@ -2050,17 +2099,21 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
                 .map(|l| ExportLearning {
                     text: &l.text,
                     learning: l.group.as_deref(),
+                    linked_by: linked_by(graph, l.canonical.as_deref(), l.group.as_deref()),
                 })
                 .collect(),
-            action_items: inc.action_items.iter().map(ExportAction::of).collect(),
-            related: site.graph.related[i]
+            action_items: inc
+                .action_items
+                .iter()
+                .map(|a| ExportAction::of(graph, a))
+                .collect(),
+            related: graph.related[i]
                 .iter()
                 .map(|r| lib.incidents[r.incident].id.as_str())
                 .collect(),
         })
         .collect();
-    let groups: Vec<ExportGroup> = site
-        .graph
+    let groups: Vec<ExportGroup> = graph
         .groups
         .iter()
         .map(|g| ExportGroup {
@@ -2075,6 +2128,9 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
                 .collect(),
             first_seen: iso(g.first_seen),
             last_seen: iso(g.last_seen),
+            stated: g.stating.len(),
+            addressed_only: g.addressing.len(),
+            incident_links: incident_links(site, g),
         })
         .collect();
     let mut a = serde_json::to_vec_pretty(&incidents).map_err(|e| Error::Render(e.to_string()))?;
@@ -2084,4 +2140,49 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
     b.push(b'\n');
     out.write("api/learnings.json", &b)?;
     Ok(())
+}
+
+/// How each of a learning's incidents is linked to it (see [`ExportIncidentLink`]), in the
+/// order of `g.incidents`: through a learning for those in `stating`, else through an action
+/// item; by its authors when they cited it on one such item.
+fn incident_links<'a>(site: &'a Site, g: &Group) -> Vec<ExportIncidentLink<'a>> {
+    use std::collections::HashSet;
+    let (lib, graph) = (&site.library, &site.graph);
+    let by_authors = |cited: Option<&str>| linked_by(graph, cited, Some(&g.id)) == Some("authors");
+    let stated_by_authors: HashSet<usize> = g
+        .citations
+        .iter()
+        .filter(|&&(i, li)| by_authors(lib.incidents[i].learnings[li].canonical.as_deref()))
+        .map(|&(i, _)| i)
+        .collect();
+    let addressed_by_authors: HashSet<usize> = g
+        .actions
+        .iter()
+        .filter(|&&(i, a)| by_authors(lib.incidents[i].action_items[a].learning.as_deref()))
+        .map(|&(i, _)| i)
+        .collect();
+    let mut stating = vec![false; g.incidents.len()];
+    for &p in &g.stating {
+        stating[p] = true;
+    }
+    g.incidents
+        .iter()
+        .zip(stating)
+        .map(|(&i, states)| {
+            let (through, authors) = if states {
+                ("learning", &stated_by_authors)
+            } else {
+                ("action_item", &addressed_by_authors)
+            };
+            ExportIncidentLink {
+                id: &lib.incidents[i].id,
+                through,
+                linked_by: if authors.contains(&i) {
+                    "authors"
+                } else {
+                    "similarity"
+                },
+            }
+        })
+        .collect()
 }

@@ -2822,9 +2822,9 @@ fn sub_tasks_nested_in_an_action_item_are_exported_and_listed_each_with_its_own_
         incidents[0]["action_items"],
         serde_json::json!([
             {"text": "CoreDNS upgrade process: Write an upgrade runbook", "owner": "team-dns",
-             "status": null, "due": null, "learning": null},
+             "status": null, "due": null, "learning": null, "linked_by": null},
             {"text": "CoreDNS upgrade process: Add a staging soak test", "owner": null,
-             "status": "done", "due": null, "learning": null},
+             "status": "done", "due": null, "learning": null, "linked_by": null},
         ])
     );
     let list = site.text("action-items/index.html");
@@ -3022,4 +3022,124 @@ fn a_postmortem_with_hugo_style_toml_front_matter_builds_with_its_fields_and_not
     assert!(!page.contains("+++"), "{page}");
     assert!(!page.contains("severity ="), "{page}");
     assert!(page.contains("SeveritySEV1 Duration1 h 30 min"), "{page}");
+}
+
+#[test]
+fn the_export_says_who_linked_each_learning_and_whether_an_incident_states_it_or_only_addresses_it()
+{
+    let pm = |id: &str, date: &str, learning: &str, action: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Outage {id}\n{date}learnings:\n{learning}\
+             action_items:\n{action}---\n\nWhat happened.\n"
+        )
+    };
+    // PM-1: its authors cite the learning on a learning and on an action item.
+    let a = pm(
+        "PM-1",
+        "date: 2021-03-01\n",
+        "  - id: retry-budgets\n    text: Clients retried without limit.\n",
+        "  - text: Cap retries in the mobile client\n    status: done\n    learning: retry-budgets\n",
+    );
+    // PM-2: similarity links its learning (it says the canonical learning in other words).
+    let b = pm(
+        "PM-2",
+        "date: 2022-03-01\n",
+        "  - Retries need a budget, so that a failing dependency is not hammered by every client.\n",
+        "  - text: Move the batch job to a quieter hour\n    status: open\n",
+    );
+    // PM-3: only an action item addresses it, linked by its authors.
+    let c = pm(
+        "PM-3",
+        "date: 2023-03-01\n",
+        "  - id: none\n    text: The on-call rota had a gap over the holidays.\n",
+        "  - text: Add a retry budget to the importer\n    status: open\n    learning: retry-budgets\n",
+    );
+    // PM-4: dated only by the year in its file name; its authors cite the learning by an alias.
+    let d = pm(
+        "PM-4",
+        "",
+        "  - id: client-retries\n    text: The importer retried forever.\n",
+        "  - text: Page the owner of the importer\n    status: open\n",
+    );
+    // PM-5: only an action item addresses it, linked by similarity.
+    let e = pm(
+        "PM-5",
+        "date: 2024-03-01\n",
+        "  - id: none\n    text: The status page was updated late.\n",
+        "  - text: Bound retries in the web client with a retry budget so a failing dependency is not hammered\n    status: open\n",
+    );
+    let site = Site::with(&[
+        (
+            "content/learnings/retry-budgets.md",
+            "---\ntitle: Retries need a budget\naliases: [client-retries]\n---\n\nBound retries so that a failing dependency is not hammered by clients.\n",
+        ),
+        ("content/postmortems/pm-1.md", &a),
+        ("content/postmortems/pm-2.md", &b),
+        ("content/postmortems/pm-3.md", &c),
+        ("content/postmortems/pm2020-4.md", &d),
+        ("content/postmortems/pm-5.md", &e),
+    ]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let incident = |id: &str| {
+        incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {incidents}"))
+            .clone()
+    };
+    let (pm1, pm2, pm3, pm4, pm5) = (
+        incident("PM-1"),
+        incident("PM-2"),
+        incident("PM-3"),
+        incident("PM-4"),
+        incident("PM-5"),
+    );
+    // Each link to a learning says who made it; the fields scripts read stay as they were.
+    assert_eq!(pm1["learnings"][0]["learning"], "retry-budgets");
+    assert_eq!(pm1["learnings"][0]["linked_by"], "authors");
+    assert_eq!(pm1["action_items"][0]["learning"], "retry-budgets");
+    assert_eq!(pm1["action_items"][0]["linked_by"], "authors");
+    assert_eq!(pm2["learnings"][0]["learning"], "retry-budgets", "{pm2}");
+    assert_eq!(pm2["learnings"][0]["linked_by"], "similarity");
+    assert_eq!(pm2["action_items"][0]["learning"], serde_json::Value::Null);
+    assert_eq!(pm2["action_items"][0]["linked_by"], serde_json::Value::Null);
+    assert_eq!(pm3["learnings"][0]["linked_by"], serde_json::Value::Null);
+    assert_eq!(pm3["action_items"][0]["linked_by"], "authors");
+    assert_eq!(pm4["learnings"][0]["learning"], "retry-budgets");
+    assert_eq!(pm4["learnings"][0]["linked_by"], "authors");
+    assert_eq!(pm5["action_items"][0]["learning"], "retry-budgets", "{pm5}");
+    assert_eq!(pm5["action_items"][0]["linked_by"], "similarity");
+    // A date known only to the year is 1 January of it, and says so; no severity is null.
+    assert_eq!(pm4["date"], "2020-01-01");
+    assert_eq!(pm4["date_precision"], "year");
+    assert_eq!(pm1["date_precision"], "day");
+    assert_eq!(pm1["severity"], serde_json::Value::Null);
+    // The learning counts the incidents that state it apart from those that only address it,
+    // and says of each how it is linked and by whom.
+    let learnings = read_json(&site.out.join("api/learnings.json"));
+    let retry = learnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "retry-budgets")
+        .unwrap();
+    assert_eq!(
+        retry["incidents"],
+        serde_json::json!(["PM-4", "PM-1", "PM-2", "PM-3", "PM-5"])
+    );
+    assert_eq!(retry["stated"], 3, "{retry}");
+    assert_eq!(retry["addressed_only"], 2, "{retry}");
+    assert_eq!(
+        retry["incident_links"],
+        serde_json::json!([
+            {"id": "PM-4", "through": "learning", "linked_by": "authors"},
+            {"id": "PM-1", "through": "learning", "linked_by": "authors"},
+            {"id": "PM-2", "through": "learning", "linked_by": "similarity"},
+            {"id": "PM-3", "through": "action_item", "linked_by": "authors"},
+            {"id": "PM-5", "through": "action_item", "linked_by": "similarity"},
+        ])
+    );
 }
