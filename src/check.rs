@@ -195,6 +195,12 @@ pub const RULES: &[Rule] = &[
         "an image with no alt text, which screen readers cannot describe",
     ),
     rule_def(
+        "unsafe-html",
+        W,
+        false,
+        "a script, event handler or `javascript:` URL, which the published page leaves out",
+    ),
+    rule_def(
         "bad-alias",
         E,
         false,
@@ -571,10 +577,12 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
     for l in &site.library.learnings {
         links(&ctx, &l.source, &l.links, Linking::Learning(l), &mut out);
         missing_alt(&l.source, &l.images_without_alt, &mut out);
+        unsafe_html(&l.source, &l.unsafe_html, &mut out);
     }
     for page in site.library.index.iter().chain(&site.library.onboarding) {
         links(&ctx, &page.source, &page.links, Linking::Special, &mut out);
         missing_alt(&page.source, &page.images_without_alt, &mut out);
+        unsafe_html(&page.source, &page.unsafe_html, &mut out);
     }
     lap("incident rules");
     out.extend(alias_rules(site));
@@ -704,6 +712,7 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     );
     heading_ids(inc, &mut out);
     missing_alt(&inc.source, &inc.images_without_alt, &mut out);
+    unsafe_html(&inc.source, &inc.unsafe_html, &mut out);
     related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
@@ -1121,6 +1130,56 @@ fn missing_alt(
                 .hint("describe what the image shows between the brackets, `![p99 latency doubled at 14:05](chart.png)`; for a purely decorative image, add `<!-- hindsight: allow missing-alt -->` on the line before")
         };
         out.push(f.at(image.line, image.column));
+    }
+}
+
+/// What the published page leaves out of a page's text because it could run a script on the
+/// site (see [`crate::sanitize`]): each script, style sheet, event handler, `srcdoc` and
+/// `javascript:`, `vbscript:` or `data:` URL, where it is written. The page is safe without
+/// them; the author learns why they are not on it. `source` is the page's file.
+fn unsafe_html(source: &str, found: &[crate::markdown::UnsafeHtml], out: &mut Vec<Diagnostic>) {
+    use crate::html::Unsafe;
+    for u in found {
+        let f = match &u.what {
+            Unsafe::Element(name) if name == "style" => finding(
+                "unsafe-html",
+                source,
+                "this `<style>` is left out of the published page, with its content: a page cannot restyle the site",
+            )
+            .hint("delete it; to size or align an element, a `style` attribute keeps `width`, `height`, `text-align` and colours"),
+            Unsafe::Element(name) => finding(
+                "unsafe-html",
+                source,
+                format!("this `<{name}>` is left out of the published page, with its content: a page cannot run scripts on the site"),
+            )
+            .hint("delete it; show code in a fenced code block (```js), and a chart as an image"),
+            Unsafe::Attribute(name) if name == "srcdoc" => finding(
+                "unsafe-html",
+                source,
+                "this `srcdoc` is left out of the published page: it would show HTML of its own in the site's name",
+            )
+            .hint("delete it; embed a page by its URL (`src`), or write its content in the postmortem"),
+            Unsafe::Attribute(name) => finding(
+                "unsafe-html",
+                source,
+                format!("this `{name}` attribute is left out of the published page: an event handler runs a script"),
+            )
+            .hint("delete the attribute; the element stays"),
+            Unsafe::Url(scheme) => {
+                let why = if scheme == "data" {
+                    "a `data:` URL other than an image's opens content of its own in the site's name"
+                } else {
+                    "it would run a script"
+                };
+                finding(
+                    "unsafe-html",
+                    source,
+                    format!("this `{scheme}:` URL is left out of the published page: {why}"),
+                )
+                .hint("link to an `https:` page, or a file beside the postmortem; to show such a URL, write it as code (`` `javascript:...` ``)")
+            }
+        };
+        out.push(f.at(u.line, u.column));
     }
 }
 

@@ -8,9 +8,11 @@ width="600">`) or to centre it, and embed screen recordings and dashboards. `mar
 these URLs down the same path as Markdown images and links, so that the files are copied beside
 the page, rewritten like a Markdown URL and checked (`missing-image`, `broken-link`); an
 `<iframe>`, `<object>` or `<embed>` of a postmortem or a learning shows its page, as a link
-leads to it. The same tags tell which `<img>` has no text alternative (`missing-alt`), and
+leads to it. The same tags tell which `<img>` has no text alternative (`missing-alt`),
 which anchors the elements offer a link's `#fragment` (their `id`, an `<a>`'s `name`: see
-`anchors`), for `broken-anchor` and for the headings' ids, which no element may share. This is
+`anchors`), for `broken-anchor` and for the headings' ids, which no element may share, and
+where the scripts, event handlers and `javascript:` URLs are that the published page leaves out
+(`unsafe-html`; `sanitize` is what leaves them out). This is
 a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
@@ -211,6 +213,47 @@ pub fn anchors(html: &str) -> Vec<(bool, String)> {
     out
 }
 
+/// What a published page leaves out of raw HTML because it would run a script, or show
+/// content of its own in the site's name (see [`crate::sanitize`]), for `check`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsafe {
+    /// A `<script>` or a `<style>` element, by name: left out with its content.
+    Element(String),
+    /// An event handler (`onerror`, `onclick`, ...) or `srcdoc`, by name.
+    Attribute(String),
+    /// A URL with one of the schemes of [`crate::sanitize::removed_scheme`]: `javascript`,
+    /// `vbscript`, `data` (but an image's).
+    Url(String),
+}
+
+/// Every script, style sheet, event handler, `srcdoc` and `javascript:`-like URL of `html`
+/// (see [`Unsafe`]), each with the byte range of its start tag, its attribute's name or its
+/// URL.
+pub fn unsafe_parts(html: &str) -> Vec<(std::ops::Range<usize>, Unsafe)> {
+    let mut out = Vec::new();
+    for tag in tags(html) {
+        if matches!(tag.name.as_str(), "script" | "style") {
+            out.push((tag.range.clone(), Unsafe::Element(tag.name.clone())));
+        }
+        for attr in &tag.attrs {
+            let handler = attr.name.len() > 2 && attr.name.starts_with("on");
+            if handler || attr.name == "srcdoc" {
+                let name = attr.at..attr.at + attr.name.len();
+                out.push((name, Unsafe::Attribute(attr.name.clone())));
+                continue;
+            }
+            let Some(value) = attr.value.clone() else {
+                continue;
+            };
+            let url = decode_references(&html[value.clone()]);
+            if let Some(scheme) = crate::sanitize::removed_scheme(&tag.name, &attr.name, &url) {
+                out.push((value, Unsafe::Url(scheme)));
+            }
+        }
+    }
+    out
+}
+
 /// A start tag: its name in lower case, its attributes, and its byte range from its `<` to
 /// after its `>`.
 #[derive(Debug)]
@@ -224,6 +267,8 @@ struct Tag {
 struct Attr {
     /// In lower case.
     name: String,
+    /// Byte offset of the name.
+    at: usize,
     /// Byte range of the value, without its quotes; `None` for an attribute with no value.
     value: Option<std::ops::Range<usize>>,
     quote: Option<u8>,
@@ -304,6 +349,7 @@ fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
         if j >= b.len() || b[j] != b'=' {
             tag.attrs.push(Attr {
                 name,
+                at: start,
                 value: None,
                 quote: None,
             });
@@ -332,6 +378,7 @@ fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
         if !tag.attrs.iter().any(|a| a.name == name) {
             tag.attrs.push(Attr {
                 name,
+                at: start,
                 value: Some(value),
                 quote,
             });
@@ -397,7 +444,8 @@ fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 }
 
 /// Decodes the character references a URL is likely to hold: `&amp;`, `&lt;`, `&gt;`,
-/// `&quot;`, `&apos;` and numeric ones. Others are kept as written.
+/// `&quot;`, `&apos;`, numeric ones, and `&colon;`, `&Tab;` and `&NewLine;`, which hide a
+/// `javascript:` URL from a careless reader. Others are kept as written.
 pub fn decode_references(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
@@ -415,6 +463,10 @@ pub fn decode_references(s: &str) -> String {
                 "gt" => Some('>'),
                 "quot" => Some('"'),
                 "apos" => Some('\''),
+                // What hides a URL's scheme from a reader (`javascript&colon;`).
+                "colon" => Some(':'),
+                "Tab" => Some('\t'),
+                "NewLine" => Some('\n'),
                 _ => {
                     let n = name.strip_prefix('#')?;
                     let code = match n.strip_prefix(['x', 'X']) {

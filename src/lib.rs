@@ -37,6 +37,7 @@ pub mod lessons;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod sanitize;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

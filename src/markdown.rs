@@ -7,7 +7,9 @@ page is parsed, `lead_github_fragments` leads those links to the ids), code
 highlighted at build time (syntect, CSS classes, no client JavaScript), links between
 postmortems and bare incident ids turned into site links, images and files a postmortem links
 to copied, whether by Markdown or by raw HTML (`<img src>`, `srcset`, `<video>`, `<audio>`,
-`<iframe>`, `<a href>`, ...; see `html`).
+`<iframe>`, `<a href>`, ...; see `html`). A body with more raw HTML than comments and bare tags,
+or a link of another scheme than `http:`, `https:` and `mailto:`, is sanitized (see `sanitize`),
+and what that leaves out is noted for `check` (`unsafe-html`).
 
 Reading: the first H1 (title), the first paragraph, every section with its paragraphs, list
 items (with task-list state) and table rows, the dates mentioned in the text, and every link
@@ -212,6 +214,19 @@ pub struct Parsed {
     /// The images with no alt text: Markdown ones (`![](chart.png)`) and raw HTML ones
     /// (`<img src="chart.png">`, see [`crate::html::images_without_alt`]), in order.
     pub images_without_alt: Vec<ImageWithoutAlt>,
+    /// The scripts, event handlers, `javascript:` URLs and the like that the published page
+    /// leaves out (see [`crate::sanitize`]), in order.
+    pub unsafe_html: Vec<UnsafeHtml>,
+}
+
+/// What the published page leaves out of a body because it could run a script (see
+/// [`crate::html::Unsafe`]), where it is written: a raw HTML element's `<`, an attribute's
+/// name, a URL, or a Markdown link's or image's first character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsafeHtml {
+    pub what: crate::html::Unsafe,
+    pub line: usize,
+    pub column: usize,
 }
 
 /// An image with no alt text, where it starts (its `!`, or the `<` of its `<img>`).
@@ -1552,6 +1567,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
 
     // Whether the body has any Markdown at all, that is, renders to any HTML.
     let mut blank = true;
+    // Whether the body holds raw HTML or a URL that only a sanitizer can vouch for (see
+    // `crate::sanitize`).
+    let mut sanitize = false;
     let mut parser = Parser::new_ext(body, options())
         .into_offset_iter()
         .peekable();
@@ -1626,13 +1644,16 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             Event::End(TagEnd::HtmlBlock) => {
                 let pieces = html_block.take().unwrap_or_default();
-                let html = html_urls(&pieces, body, &lines, site, page, &mut out);
+                let (html, plain) = html_urls(&pieces, body, &lines, site, page, &mut out);
+                sanitize |= !plain;
                 out.ids.extend(html_ids(&html));
                 events.push(Event::Html(html));
                 event
             }
             Event::InlineHtml(h) | Event::Html(h) if h.contains('<') && !ours => {
-                let html = html_urls(&[(h, range.clone())], body, &lines, site, page, &mut out);
+                let (html, plain) =
+                    html_urls(&[(h, range.clone())], body, &lines, site, page, &mut out);
+                sanitize |= !plain;
                 if inline {
                     Event::InlineHtml(html)
                 } else {
@@ -2049,6 +2070,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }) => {
                 link_depth += 1;
                 let (line, column) = line_of(range.start);
+                sanitize |= unsafe_url("a", "href", &dest_url, (line, column), &mut out);
                 let dest = resolve_link(&dest_url, None, site, page, line, column, &mut out);
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -2069,6 +2091,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }) => {
                 let (line, column) = line_of(range.start);
                 image = Some((String::new(), (line, column)));
+                sanitize |= unsafe_url("img", "src", &dest_url, (line, column), &mut out);
                 let dest =
                     resolve_link(&dest_url, Some("image"), site, page, line, column, &mut out);
                 events.push(Event::Start(Tag::Image {
@@ -2181,7 +2204,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
     if render {
         let mut html = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        out.html = html;
+        out.html = if sanitize {
+            crate::sanitize::clean(&html)
+        } else {
+            html
+        };
     } else if !blank {
         out.html = UNRENDERED.to_string();
     }
@@ -2245,7 +2272,9 @@ fn heading_levels(written: &[u8]) -> Vec<u8> {
 /// with their ranges in `body`) as Markdown images and links are resolved: a local file is
 /// copied, a link to a postmortem leads to its page, and a missing file is reported at the
 /// line and column of its URL. Notes each `<img>` with no alt text at its `<`, as a Markdown
-/// image with none is noted. Returns the HTML with each rewritten URL replaced.
+/// image with none is noted, and what the published page leaves out (see [`UnsafeHtml`]).
+/// Returns the HTML with each rewritten URL replaced, and whether it is plain (see
+/// [`crate::sanitize::is_plain`]).
 fn html_urls<'a>(
     pieces: &[(CowStr<'a>, std::ops::Range<usize>)],
     body: &str,
@@ -2253,7 +2282,7 @@ fn html_urls<'a>(
     site: &SiteLinks,
     page: &PageLocation,
     out: &mut Parsed,
-) -> CowStr<'a> {
+) -> (CowStr<'a>, bool) {
     let joined: CowStr<'a> = match pieces {
         [(h, _)] => h.clone(),
         _ => pieces
@@ -2262,10 +2291,16 @@ fn html_urls<'a>(
             .collect::<String>()
             .into(),
     };
+    let plain = crate::sanitize::is_plain(&joined);
     let urls = crate::html::urls(&joined);
     let without_alt = crate::html::images_without_alt(&joined);
-    if urls.is_empty() && without_alt.is_empty() {
-        return joined;
+    let unsafe_parts = if plain {
+        Vec::new()
+    } else {
+        crate::html::unsafe_parts(&joined)
+    };
+    if urls.is_empty() && without_alt.is_empty() && unsafe_parts.is_empty() {
+        return (joined, plain);
     }
     // Where each piece starts in the joined text.
     let mut starts = Vec::with_capacity(pieces.len());
@@ -2299,6 +2334,10 @@ fn html_urls<'a>(
             html: true,
         });
     }
+    for (written, what) in unsafe_parts {
+        let (line, column) = locate(written);
+        out.unsafe_html.push(UnsafeHtml { what, line, column });
+    }
     let mut rewritten = String::new();
     let mut copied = 0;
     for u in urls {
@@ -2311,10 +2350,33 @@ fn html_urls<'a>(
         }
     }
     if copied == 0 {
-        return joined;
+        return (joined, plain);
     }
     rewritten.push_str(&joined[copied..]);
-    rewritten.into()
+    (rewritten.into(), plain)
+}
+
+/// Notes a Markdown link's or image's URL (as `element`'s `attribute`) that the published page
+/// leaves out (see [`crate::sanitize::removed_scheme`]) at its line and column; returns whether the URL is
+/// one that only the sanitizer can vouch for (see [`crate::sanitize::is_plain_url`]).
+fn unsafe_url(
+    element: &str,
+    attribute: &str,
+    url: &str,
+    (line, column): (usize, usize),
+    out: &mut Parsed,
+) -> bool {
+    if crate::sanitize::is_plain_url(url) {
+        return false;
+    }
+    if let Some(scheme) = crate::sanitize::removed_scheme(element, attribute, url) {
+        out.unsafe_html.push(UnsafeHtml {
+            what: crate::html::Unsafe::Url(scheme),
+            line,
+            column,
+        });
+    }
+    true
 }
 
 /// The id of a footnote's definition: its name behind `fn-`, so that no footnote takes a

@@ -3254,3 +3254,42 @@ fn toml_front_matter_that_is_never_closed_or_cannot_be_read_is_an_error_and_noth
         .collect();
     assert!(others.is_empty(), "{others:#?}");
 }
+
+#[test]
+fn each_script_event_handler_and_javascript_url_is_an_unsafe_html_warning_where_it_is_written() {
+    let site = Site::with(&[(
+        "content/postmortems/banner.md",
+        &format!(
+            "{}\n<script>alert(1)</script>\n\n\
+             Cached <img src=\"https://example.org/b.png\" alt=\"banner\" onerror=\"alert(2)\">.\n\n\
+             See the [replay](javascript:alert(3)) and <a href=\"data:text/html,hi\">this</a>.\n\n\
+             <!-- hindsight: allow unsafe-html -->\n<b onclick=\"x()\">known</b>\n\n\
+             <img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">\n",
+            outage("BANNER-1", "")
+        ),
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    let found: Vec<(u64, u64, &str, &str)> = with_rule(&findings, "unsafe-html")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["level"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let at: Vec<(u64, u64)> = found.iter().map(|f| (f.0, f.1)).collect();
+    // The script's `<`, the handler's name, the Markdown link's `[` and the `data:` URL; the
+    // allowed `onclick` and an image's `data:` URL are not reported.
+    assert_eq!(at, vec![(11, 1), (13, 58), (15, 9), (15, 52)], "{found:#?}");
+    assert!(found.iter().all(|f| f.2 == "warning"), "{found:#?}");
+    assert!(found[0]
+        .3
+        .contains("`<script>` is left out of the published page"));
+    assert!(found[1].3.contains("`onerror` attribute"));
+    assert!(found[2].3.contains("`javascript:` URL"));
+    assert!(found[3].3.contains("`data:` URL"));
+    assert_eq!(code, Some(0), "a warning does not fail the check");
+}

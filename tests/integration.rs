@@ -1026,15 +1026,17 @@ fn images_and_files_named_in_raw_html_are_copied_and_rewritten_like_markdown_one
         assert!(site.out.join(file).is_file(), "{file} was not copied");
     }
     let page = site.page("incidents/HTML-1/index.html");
+    // Written as the sanitizer writes raw HTML with attributes: names in lower case, values
+    // in double quotes.
     for html in [
         "<img src=\"img/inline.png\" width=\"400\">",
-        "<IMG\n    WIDTH=600\n    SRC='img/block.png'>",
+        "<img width=\"600\" src=\"img/block.png\">",
         "<source srcset=\"img/wide.png 2x, img/narrow.png 1x\">",
         "<a href=\"../../assets/runbooks/restore.pdf\">",
         "<a href=\"../../incidents/HTML-2/#timeline\">",
         "<img src=\"https://example.org/x.png\">",
         "<img src=\"data:image/png;base64,AAA=\">",
-        "<img src=//cdn.example.org/y.png>",
+        "<img src=\"//cdn.example.org/y.png\">",
     ] {
         assert!(page.contains(html), "{html} not in the page");
     }
@@ -1230,11 +1232,12 @@ fn recordings_tracks_and_embedded_pages_in_raw_html_are_copied_and_rewritten_lik
         assert!(site.out.join(file).is_file(), "{file} was not copied");
     }
     let page = site.page("incidents/MEDIA-1/index.html");
+    // Written as the sanitizer writes raw HTML with attributes (`controls=""`).
     for html in [
-        "<video src=\"rec/failover.mp4\" poster=\"rec/poster.png\" controls>",
+        "<video src=\"rec/failover.mp4\" poster=\"rec/poster.png\" controls=\"\">",
         "<source src=\"rec/failover.webm\" type=\"video/webm\">",
         "<track src=\"rec/captions.vtt\" kind=\"captions\">",
-        "<audio src=\"../../assets/calls/bridge.ogg\" controls>",
+        "<audio src=\"../../assets/calls/bridge.ogg\" controls=\"\">",
         "<iframe src=\"graphs/dashboard.html\" width=\"800\">",
         "<object data=\"graphs/flame.svg\">",
         "<embed src=\"graphs/trace.pdf\">",
@@ -3142,4 +3145,109 @@ fn the_export_says_who_linked_each_learning_and_whether_an_incident_states_it_or
             {"id": "PM-5", "through": "action_item", "linked_by": "similarity"},
         ])
     );
+}
+
+/// The body of a postmortem's page: what its Markdown renders to, without the theme's own
+/// scripts and markup around it.
+fn prose(page: &str) -> &str {
+    let start = page
+        .find("<div class=\"prose postmortem\">")
+        .expect("a postmortem body");
+    let end = start
+        + page[start..]
+            .find("</article>")
+            .expect("the end of the article");
+    &page[start..end]
+}
+
+#[test]
+fn a_postmortems_scripts_event_handlers_and_javascript_urls_are_not_published() {
+    let site = Site::with(&[(
+        "content/xss.md",
+        "---\ntitle: Banner\ndate: 2024-03-03\n---\n\n\
+         <script>alert('body')</script>\n\n\
+         <img src=\"https://example.org/x.png\" onerror=\"alert(2)\" alt=\"x\">\n\n\
+         <b onclick=\"alert(3)\">bold</b> and <a href=\"  JavaScript:alert(4)\">raw</a>\n\n\
+         <iframe srcdoc=\"<script>alert(5)</script>\"></iframe>\n\n\
+         <style>body { display: none }</style>\n\n\
+         <object data=\"data:text/html,<script>alert(6)</script>\"></object>\n\n\
+         <a href=\"vbscript:msgbox(7)\">vb</a> <details open ontoggle=\"alert(8)\"><summary>s</summary></details>\n\n\
+         - [Click](javascript:alert(9))\n- ![chart](javascript:alert(10))\n\
+         - <javascript:alert(11)>\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/xss/index.html");
+    let body = prose(&page);
+    // (The autolink's text, `javascript:alert(11)`, stays: as text.)
+    for gone in [
+        "<script",
+        "onerror",
+        "onclick",
+        "ontoggle",
+        "=\"javascript:",
+        "=\"  JavaScript:",
+        "vbscript:",
+        "srcdoc",
+        "data:text/html",
+        "<style",
+        "display: none",
+    ] {
+        assert!(!body.contains(gone), "{gone} in {body}");
+    }
+    // What held them stays, without them.
+    for kept in [
+        "<img src=\"https://example.org/x.png\" alt=\"x\">",
+        "<b>bold</b>",
+        "<a>raw</a>",
+        "<details open=\"\"><summary>s</summary></details>",
+        "<a>Click</a>",
+        "<img alt=\"chart\">",
+        "<a>javascript:alert(11)</a>",
+    ] {
+        assert!(body.contains(kept), "{kept} not in {body}");
+    }
+}
+
+#[test]
+fn a_sanitized_body_keeps_what_postmortems_use_and_what_the_site_writes() {
+    // The `onclick` has the whole body sanitized: everything else must come through.
+    let site = Site::with(&[(
+        "content/rich.md",
+        "---\ntitle: Rich\ndate: 2024-03-03\n---\n\n\
+         ## Timeline {#timeline}\n\n\
+         | Left | Centre |\n|:-----|:------:|\n| a | b |\n\n\
+         - [x] done\n- [ ] open\n\n\
+         Footnote[^n].\n\n[^n]: The note.\n\n\
+         ```rust\nfn main() {}\n```\n\n\
+         <details open>\n<summary>Logs</summary>\n\nText\n\n</details>\n\n\
+         <p align=\"center\"><img src=\"https://example.org/c.png\" width=\"600\" alt=\"chart\"></p>\n\n\
+         <figure><img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\"><figcaption>Press <kbd>Ctrl</kbd>, H<sub>2</sub>O, x<sup>2</sup></figcaption></figure>\n\n\
+         <a id=\"raw-anchor\"></a>\n\n\
+         <iframe src=\"https://grafana.example.org/d/x\" width=\"600\" height=\"300\" title=\"dash\"></iframe>\n\n\
+         <span class=\"warning\" style=\"color: red; position: fixed\">red</span> <!-- a note -->\n\n\
+         <b onclick=\"alert(1)\">x</b>\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/rich/index.html");
+    let body = prose(&page);
+    assert!(!body.contains("onclick"), "{body}");
+    for kept in [
+        "<h2 id=\"timeline\">Timeline <a class=\"anchor\" href=\"#timeline\" aria-label=\"Link to this section: Timeline\">#</a></h2>",
+        "<div class=\"table-wrap\"><table>",
+        "<th style=\"text-align:center\">Centre</th>",
+        "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\">",
+        "<sup class=\"footnote-reference\"><a href=\"#fn-n\">1</a></sup>",
+        "<div class=\"footnote-definition\" id=\"fn-n\">",
+        "<pre class=\"code\" tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">",
+        "<details open=\"\">\n<summary>Logs</summary>",
+        "<p align=\"center\"><img src=\"https://example.org/c.png\" width=\"600\" alt=\"chart\"></p>",
+        "<img src=\"data:image/png;base64,iVBORw0KGgo=\" alt=\"dot\">",
+        "<kbd>Ctrl</kbd>, H<sub>2</sub>O, x<sup>2</sup></figcaption></figure>",
+        "<a id=\"raw-anchor\"></a>",
+        "<iframe src=\"https://grafana.example.org/d/x\" width=\"600\" height=\"300\" title=\"dash\"></iframe>",
+        // A style attribute keeps colours, sizes and alignment, nothing that moves an element.
+        "<span class=\"warning\" style=\"color:red\">red</span> <!-- a note -->",
+    ] {
+        assert!(body.contains(kept), "{kept} not in {body}");
+    }
 }

@@ -113,6 +113,9 @@ pub struct Incident {
     pub renamed_ids: Vec<markdown::RenamedId>,
     /// Images with no alt text (see [`markdown::Parsed::images_without_alt`]).
     pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
+    /// What the published page leaves out because it could run a script (see
+    /// [`markdown::Parsed::unsafe_html`]).
+    pub unsafe_html: Vec<markdown::UnsafeHtml>,
 }
 
 impl Incident {
@@ -159,6 +162,8 @@ pub struct CanonicalLearning {
     pub github_anchors: Vec<(String, String)>,
     /// Images with no alt text, for `check` (see [`Incident::images_without_alt`]).
     pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
+    /// What its page leaves out, for `check` (see [`Incident::unsafe_html`]).
+    pub unsafe_html: Vec<markdown::UnsafeHtml>,
 }
 
 /// The overview intro (`index.md`) or the reading path (`onboarding.md`).
@@ -174,6 +179,8 @@ pub struct SpecialPage {
     pub assets: Vec<Asset>,
     /// Images with no alt text, for `check` (see [`Incident::images_without_alt`]).
     pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
+    /// What its page leaves out, for `check` (see [`Incident::unsafe_html`]).
+    pub unsafe_html: Vec<markdown::UnsafeHtml>,
 }
 
 /// A postmortem that was read but is not built.
@@ -921,6 +928,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         links: parsed.links,
                         assets: parsed.assets,
                         images_without_alt: parsed.images_without_alt,
+                        unsafe_html: parsed.unsafe_html,
                         anchors: parsed
                             .sections
                             .iter()
@@ -945,6 +953,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         links: parsed.links,
                         assets: parsed.assets,
                         images_without_alt: parsed.images_without_alt,
+                        unsafe_html: parsed.unsafe_html,
                     },
                 ),
             }
@@ -1369,6 +1378,7 @@ fn build_incident(
         github_anchors: parsed.github_anchors,
         renamed_ids: parsed.renamed_ids,
         images_without_alt: parsed.images_without_alt,
+        unsafe_html: parsed.unsafe_html,
     }
 }
 
