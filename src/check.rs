@@ -80,7 +80,12 @@ pub const RULES: &[Rule] = &[
         true,
         "a template of the theme does not compile, or fails to render a page",
     ),
-    rule_def("encoding", W, false, "a file is not valid UTF-8"),
+    rule_def(
+        "encoding",
+        W,
+        false,
+        "a file is not valid UTF-8, or is UTF-16",
+    ),
     rule_def(
         "empty-file",
         W,
@@ -514,8 +519,7 @@ fn silence(
                     Some(Some(kept)) => kept,
                     Some(None) => return None,
                     None => {
-                        read = String::from_utf8_lossy(&std::fs::read(root.join(file)).ok()?)
-                            .into_owned();
+                        read = crate::content::text_of(&std::fs::read(root.join(file)).ok()?);
                         &read
                     }
                 };
@@ -1747,7 +1751,7 @@ fn not_built(site: &Site) -> Vec<Diagnostic> {
         .par_iter()
         .filter_map(|rel| {
             let path = content_root.join(rel);
-            let text = String::from_utf8_lossy(&std::fs::read(&path).ok()?).into_owned();
+            let text = crate::content::text_of(&std::fs::read(&path).ok()?);
             if !looks_like_postmortem(&text) {
                 return None;
             }

@@ -229,10 +229,10 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     let runs: Vec<&[Diagnostic]> = ds.chunk_by(|a, b| a.file == b.file).collect();
     runs.par_iter()
         .map(|run| {
-            let text: Option<std::sync::Arc<str>> =
-                std::fs::read_to_string(root.join(&run[0].file))
-                    .ok()
-                    .map(Into::into);
+            // Read as `content::load` reads it: a UTF-16 file's lines are shown too.
+            let text: Option<std::sync::Arc<str>> = std::fs::read(root.join(&run[0].file))
+                .ok()
+                .map(|bytes| crate::content::text_of(&bytes).into());
             let mut out = String::new();
             for d in run.iter() {
                 let report = Report {

@@ -3293,3 +3293,41 @@ fn each_script_event_handler_and_javascript_url_is_an_unsafe_html_warning_where_
     assert!(found[3].3.contains("`data:` URL"));
     assert_eq!(code, Some(0), "a warning does not fail the check");
 }
+
+#[test]
+fn a_utf16_file_is_read_and_reported_as_utf16_with_a_hint_to_save_it_as_utf8() {
+    let text = "---\r\nid: INC-10\r\ntitle: Café outage\r\ndate: 2024-03-03\r\n---\r\n\r\n## What happened\r\n\r\nThe café's [runbook](missing.md) 🧾.\r\n";
+    let bytes: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let site = Site::empty();
+    std::fs::create_dir_all(site.root.join("content")).unwrap();
+    std::fs::write(site.root.join("content/INC-10-utf16.md"), bytes).unwrap();
+    let (_, findings) = check_json(&site.root, &[]);
+    let encoding = with_rule(&findings, "encoding");
+    assert_eq!(encoding.len(), 1, "{findings:#?}");
+    let f = encoding[0];
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(f["level"], "warning");
+    assert!(f["message"].as_str().unwrap().contains("UTF-16LE"), "{f}");
+    assert!(
+        f["hint"].as_str().unwrap().contains("-Encoding utf8"),
+        "{f}"
+    );
+    // The text is read as text: its front matter holds, and a finding in it is at the line and
+    // column an editor shows.
+    assert!(
+        with_rule(&findings, "yaml-invalid").is_empty(),
+        "{findings:#?}"
+    );
+    let broken = with_rule(&findings, "broken-link");
+    assert_eq!(broken.len(), 1, "{findings:#?}");
+    assert_eq!(
+        (broken[0]["line"].as_u64(), broken[0]["column"].as_u64()),
+        (Some(9), Some(12))
+    );
+}

@@ -3251,3 +3251,31 @@ fn a_sanitized_body_keeps_what_postmortems_use_and_what_the_site_writes() {
         assert!(body.contains(kept), "{kept} not in {body}");
     }
 }
+
+#[test]
+fn a_utf16_postmortem_is_read_as_text() {
+    // As Windows PowerShell 5.1's `Out-File` writes it (UTF-16LE with a byte order mark and
+    // CRLF), and big-endian.
+    let text = |id: &str| {
+        format!("---\r\nid: {id}\r\ntitle: Café outage\r\ndate: 2024-03-03\r\n---\r\n\r\n## What happened\r\n\r\nThe café's till 🧾 stopped.\r\n")
+    };
+    let le: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text("INC-10").encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xfe, 0xff]
+        .into_iter()
+        .chain(text("INC-11").encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    let site = Site::empty();
+    std::fs::create_dir_all(site.root.join("content")).unwrap();
+    std::fs::write(site.root.join("content/INC-10-utf16.md"), le).unwrap();
+    std::fs::write(site.root.join("content/INC-11-utf16be.md"), be).unwrap();
+    site.build_ok();
+    for id in ["INC-10", "INC-11"] {
+        let page = site.text(&format!("incidents/{id}/index.html"));
+        assert!(page.contains("Café outage"), "{page}");
+        assert!(page.contains("The café's till 🧾 stopped."), "{page}");
+        assert!(page.contains("2024-03-03"), "{page}");
+    }
+}

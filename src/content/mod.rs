@@ -288,6 +288,38 @@ fn forbidden_name(what: &str) -> String {
 /// [`markdown::strip_forbidden`]), so that every later stage, and every output, reads it
 /// clean. Only characters within lines are left out, so line numbers hold; the columns they
 /// move are kept in `removed` (see [`Library::restore_columns`]). A warning names the first.
+/// The text of a file that starts with a UTF-16 byte order mark (what Windows PowerShell 5.1's
+/// `Out-File` and `>` write), with the name of its encoding; `None` for any other file. The
+/// byte order mark is kept, as a UTF-8 one is (front matter is read after it); an unpaired
+/// surrogate, or a last odd byte, is read as U+FFFD.
+pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str)> {
+    let (little, name) = match bytes {
+        [0xff, 0xfe, ..] => (true, "UTF-16LE"),
+        [0xfe, 0xff, ..] => (false, "UTF-16BE"),
+        _ => return None,
+    };
+    let units = bytes.chunks(2).map(|pair| match pair {
+        [a, b] if little => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        // An odd last byte: no character, U+FFFD as a lone surrogate would be.
+        _ => 0xd800,
+    });
+    let text = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    Some((text, name))
+}
+
+/// The text of a file as `load` reads it, for what reads a file again (allow comments, the
+/// source lines of a finding): UTF-16 with a byte order mark (see [`utf16`]), else UTF-8 with
+/// invalid bytes replaced.
+pub fn text_of(bytes: &[u8]) -> String {
+    match utf16(bytes) {
+        Some((text, _)) => text,
+        None => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 fn without_controls(
     text: String,
     source: &str,
@@ -635,6 +667,25 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     return None;
                 }
             };
+            if let Some((text, encoding)) = utf16(&bytes) {
+                diags.push(
+                    Diagnostic::warning(
+                        "encoding",
+                        &source,
+                        format!("file is {encoding}: it is read, but git diffs it as a binary file (a pull request shows no change in it) and most tools cannot read it"),
+                    )
+                    .at(1, 1)
+                    .hint("save the file as UTF-8: in PowerShell, `(Get-Content FILE) | Set-Content -Encoding utf8 FILE` (`Out-File` writes UTF-16 unless given `-Encoding utf8`); elsewhere `iconv -f UTF-16 -t UTF-8 FILE > NEW`"),
+                );
+                let text = without_controls(text, &source, diags, &removed);
+                return Some(RawFile {
+                    kind,
+                    path,
+                    content_path,
+                    source,
+                    text,
+                });
+            }
             let text = match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
@@ -1698,7 +1749,7 @@ fn looks_like_markdown(path: &Path) -> bool {
     let n = std::fs::File::open(path)
         .and_then(|mut f| f.read(&mut buf))
         .unwrap_or(0);
-    opens_like_markdown(&String::from_utf8_lossy(&buf[..n]))
+    opens_like_markdown(&text_of(&buf[..n]))
 }
 
 /// Whether a text opens like Markdown. A `#` line is a title only when a blank line, the end or
