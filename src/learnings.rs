@@ -503,9 +503,10 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         .map(|v| v.iter().copied().collect())
         .collect();
     let mut members: Vec<u32> = vec![1; sums.len()];
-    // The citations each incident adds to a canonical learning: an unlabelled learning is
-    // compared with the canonical learning *without* its own postmortem's citations, or a
-    // sibling bullet's wording would pull it to whatever that sibling cited.
+    // The citations each incident adds to a canonical learning: an unlabelled item is compared
+    // with the canonical learning *without* its own postmortem's citations, or a sibling
+    // bullet's wording would pull it to whatever that sibling cited (a learning is not compared
+    // at all with what a sibling learning cites: see `stated`).
     let mut own: HashMap<(usize, usize), (FxHashMap<u32, f32>, u32)> = HashMap::new();
     for (k, g) in labelled.iter().enumerate() {
         if let Some(g) = g {
@@ -547,6 +548,22 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
     for &(i, g) in own.keys() {
         own_of.entry(i).or_default().push(g);
     }
+    // The canonical learnings that each postmortem's own learnings cite. An unlabelled learning
+    // is never attached to one of them: its authors, who cited it for a sibling, wrote this one
+    // as another lesson (on the demo, "Destructive data changes go through a soft delete
+    // first" went to the backlog-ownership lesson its sibling cites). Its action items may be
+    // (they most often address the postmortem's own lessons), and so may a learning be to
+    // what only an action item of its postmortem cites.
+    let mut stated: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, inc) in lib.incidents.iter().enumerate() {
+        let cited = inc
+            .learnings
+            .iter()
+            .filter_map(|l| l.group.as_ref().and_then(|g| graph.by_id.get(g)).copied());
+        for g in cited {
+            stated.entry(i).or_default().push(g);
+        }
+    }
     // Each item's best canonical learning by the discounted similarity and the linkage that
     // clustering uses (see `discounted` and `linkage`), the item being a group of one.
     let best: Vec<Option<(f32, usize)>> = {
@@ -577,7 +594,12 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
                         let n2 = others_norm2[&(items[k].incident, g)];
                         n.push((g, linkage(score, (1.0, n2), (1, members[g] - count))));
                     }
+                    let cited = match items[k].kind {
+                        ItemKind::Learning(_) => stated.get(&items[k].incident),
+                        ItemKind::Action(_) => None,
+                    };
                     (0..sums.len())
+                        .filter(|g| !cited.is_some_and(|c| c.contains(g)))
                         .map(|g| match n.iter().find(|(o, _)| *o == g) {
                             Some(&(_, score)) => (score, g),
                             None => (
@@ -607,12 +629,34 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             })
             .count()
     };
+    let attach: Vec<Option<(f32, usize)>> = unlabelled
+        .iter()
+        .zip(best)
+        .map(|(&k, best)| {
+            best.filter(|&(score, g)| {
+                score >= threshold * ATTACH_FACTOR && shared_words(k, g) >= ATTACH_WORDS
+            })
+        })
+        .collect();
+    // Nor do two unlabelled learnings of one postmortem attach to the same canonical learning,
+    // for the reason they never share a cluster: the closer one does (the earlier of two as
+    // close), and the other clusters with the rest.
+    let mut closest: HashMap<(usize, usize), (f32, usize)> = HashMap::new();
+    for (&k, a) in unlabelled.iter().zip(&attach) {
+        if let (Some((score, g)), ItemKind::Learning(_)) = (*a, items[k].kind) {
+            let e = closest.entry((items[k].incident, g)).or_insert((score, k));
+            if score > e.0 {
+                *e = (score, k);
+            }
+        }
+    }
     let mut assignments = Vec::new();
     let mut rest: Vec<usize> = Vec::new();
-    for (&k, best) in unlabelled.iter().zip(best) {
-        match best {
+    for (&k, a) in unlabelled.iter().zip(attach) {
+        match a {
             Some((score, g))
-                if score >= threshold * ATTACH_FACTOR && shared_words(k, g) >= ATTACH_WORDS =>
+                if matches!(items[k].kind, ItemKind::Action(_))
+                    || closest[&(items[k].incident, g)].1 == k =>
             {
                 assignments.push((items[k], groups[g].id.clone(), Some(score)));
             }

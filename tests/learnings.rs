@@ -975,3 +975,153 @@ fn a_learning_that_joined_a_cluster_of_action_items_on_one_word_does_not_name_it
     let title = cluster["title"].as_str().unwrap();
     assert!(title.contains("Fluentd"), "{title}");
 }
+
+/// Each exported incident's learnings as (text, learning id), by incident id.
+type LearningsByIncident = std::collections::BTreeMap<String, Vec<(String, Option<String>)>>;
+
+/// Builds a site with the canonical learning `restore-drills` and `postmortems` (file name,
+/// front matter lines after `date`); returns its incidents' learnings.
+fn restore_site(postmortems: &[(&str, &str)]) -> LearningsByIncident {
+    let canonical = "---\ntitle: Rehearse restoring the database from its backups\nsummary: A backup that nobody has restored is a hope. Restore the database from its backups on a schedule.\n---\nRestore drills.\n";
+    let mut files = vec![("content/learnings/restore-drills.md", canonical.to_string())];
+    for (name, front) in postmortems {
+        files.push((
+            name,
+            format!(
+                "---\ndate: 2024-0{}-10\n{front}---\n# An outage\n\nThe database was lost.\n",
+                files.len()
+            ),
+        ));
+    }
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let site = common::Site::with(&files);
+    site.build_ok();
+    let mut by_incident = std::collections::BTreeMap::new();
+    for inc in read_json(&site.out.join("api/incidents.json"))
+        .as_array()
+        .unwrap()
+    {
+        let learnings = inc["learnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["text"].as_str().unwrap().to_string(),
+                    l["learning"].as_str().map(str::to_string),
+                )
+            })
+            .collect();
+        by_incident.insert(inc["id"].as_str().unwrap().to_string(), learnings);
+    }
+    by_incident
+}
+
+const NOT_REHEARSED: &str =
+    "Nobody had rehearsed restoring the database from its backups, so the restore took all night.";
+
+#[test]
+fn a_learning_is_not_linked_by_similarity_to_a_canonical_learning_that_a_sibling_learning_cites() {
+    let learnings = restore_site(&[
+        (
+            "content/a.md",
+            &format!("id: PM-A\nlearnings:\n  - id: restore-drills\n    text: The backups had never been restored.\n  - text: {NOT_REHEARSED}\n"),
+        ),
+        // The same learning where no sibling cites the canonical learning, and where only an
+        // action item does: both attach, as an action item addresses its postmortem's lessons.
+        (
+            "content/b.md",
+            &format!("id: PM-B\nlearnings:\n  - text: {NOT_REHEARSED}\n"),
+        ),
+        (
+            "content/c.md",
+            &format!("id: PM-C\nlearnings:\n  - text: {NOT_REHEARSED}\naction_items:\n  - text: Schedule a quarterly drill\n    learning: restore-drills\n"),
+        ),
+    ]);
+    let of = |id: &str| {
+        learnings[id]
+            .iter()
+            .find(|(t, _)| t == NOT_REHEARSED)
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(
+        of("PM-B").as_deref(),
+        Some("restore-drills"),
+        "{learnings:?}"
+    );
+    assert_eq!(
+        of("PM-C").as_deref(),
+        Some("restore-drills"),
+        "{learnings:?}"
+    );
+    assert_ne!(
+        of("PM-A").as_deref(),
+        Some("restore-drills"),
+        "{learnings:?}"
+    );
+}
+
+#[test]
+fn two_unlabelled_learnings_of_one_postmortem_are_not_both_linked_by_similarity_to_one_canonical_learning(
+) {
+    let learnings = restore_site(&[(
+        "content/a.md",
+        &format!("id: PM-A\nlearnings:\n  - text: {NOT_REHEARSED}\n  - text: Restoring the database from backups has to be rehearsed every quarter.\n"),
+    )]);
+    let attached = learnings["PM-A"]
+        .iter()
+        .filter(|(_, g)| g.as_deref() == Some("restore-drills"))
+        .count();
+    assert_eq!(attached, 1, "{learnings:?}");
+}
+
+#[test]
+fn no_demo_learning_is_linked_by_similarity_to_a_canonical_learning_that_a_sibling_learning_cites()
+{
+    // PM2023-004 cites "Do not run an old backlog task you cannot own" for its first learning;
+    // its fifth, on soft deletes, was linked to it as well. PM2022-001's learning on partner
+    // hostnames was linked to the expiry lesson its first learning cites.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    assert_ne!(
+        learning_of(
+            &out,
+            "PM2023-004",
+            "Destructive data changes go through a soft delete"
+        ),
+        "own-what-you-run"
+    );
+    let mut checked = 0;
+    for inc in read_json(&out.join("api/incidents.json"))
+        .as_array()
+        .unwrap()
+    {
+        let learnings = inc["learnings"].as_array().unwrap();
+        let mut ids: Vec<&str> = learnings
+            .iter()
+            .filter_map(|l| l["learning"].as_str())
+            .collect();
+        ids.sort_unstable();
+        checked += ids.len();
+        let twice: Vec<&&str> = ids
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| &w[0])
+            .collect();
+        // A postmortem may cite one canonical learning twice itself; only the source can say.
+        for id in twice {
+            let path = inc["source"].as_str().unwrap();
+            let source =
+                std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
+            assert!(
+                source.matches(&format!("id: {id}")).count() >= 2,
+                "{}: two learnings linked to `{id}`",
+                inc["id"]
+            );
+        }
+    }
+    assert!(checked >= 30, "{checked} linked learnings");
+}
