@@ -119,7 +119,7 @@ impl BuildReport {
     pub fn summary_line(&self) -> String {
         let warnings = diagnostics::count(&self.diagnostics, Level::Warning);
         format!(
-            "Built {} incidents, {} learnings ({} recurring), {} pages{} in {:.2?} into {}",
+            "Built {} incidents, {} learnings ({} in two or more incidents), {} pages{} in {:.2?} into {}",
             self.incidents,
             self.learnings,
             self.recurring,

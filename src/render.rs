@@ -687,6 +687,18 @@ fn learning_page(site: &Site, g: &Group) -> PageSpec {
     )
 }
 
+/// The order of every list of learnings (the overview's and the learnings index): seen in
+/// the most incidents first, as *recurring* counts them (action items included); of those seen
+/// as often, the one the most incidents state; then the most recently seen, then by id.
+fn by_recurrence(a: &Group, b: &Group) -> std::cmp::Ordering {
+    b.incidents
+        .len()
+        .cmp(&a.incidents.len())
+        .then_with(|| b.stating.len().cmp(&a.stating.len()))
+        .then_with(|| b.last_seen.cmp(&a.last_seen))
+        .then_with(|| a.id.cmp(&b.id))
+}
+
 /// The learnings index.
 fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
@@ -694,13 +706,7 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
         .of(&site.graph.groups)
         .map(|g| (g, group_row(site, g)))
         .collect();
-    rows.sort_by(|(a, _), (b, _)| {
-        b.incidents
-            .len()
-            .cmp(&a.incidents.len())
-            .then_with(|| b.last_seen.cmp(&a.last_seen))
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    rows.sort_by(|(a, _), (b, _)| by_recurrence(a, b));
     let recurring: Vec<&Value> = rows
         .iter()
         .filter(|(g, _)| g.is_recurring())
@@ -772,12 +778,7 @@ fn overview_page(site: &Site) -> PageSpec {
     let graph = &site.graph;
     let latest: Vec<Card> = lib.incidents.iter().take(8).map(card).collect();
     let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
-    top.sort_by(|a, b| {
-        b.incidents
-            .len()
-            .cmp(&a.incidents.len())
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    top.sort_by(|a, b| by_recurrence(a, b));
     let top: Vec<Value> = top.iter().take(6).map(|g| group_row(site, g)).collect();
     let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));
     let mut ctx = Context::new();
@@ -800,6 +801,8 @@ fn overview_page(site: &Site) -> PageSpec {
             "incidents": lib.incidents.len(),
             "learnings": graph.groups.len(),
             "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
+            // Of those, the learnings that two or more incidents state, not only address.
+            "learned_again": graph.groups.iter().filter(|g| g.stating.len() >= 2).count(),
             "recurred_after_done": graph.groups.iter().filter(|g| !g.recurred_after_done.is_empty()).count(),
             "open_actions": actions.open,
             "unrecorded_actions": actions.unrecorded,

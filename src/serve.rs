@@ -250,7 +250,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
             };
             if !opts.quiet {
                 eprintln!(
-                    "{prefix}built {} incidents, {} learnings ({} recurring), {} pages in {:.2?}",
+                    "{prefix}built {} incidents, {} learnings ({} in two or more incidents), {} pages in {:.2?}",
                     report.incidents,
                     report.learnings,
                     report.recurring,

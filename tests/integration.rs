@@ -1902,7 +1902,7 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
     );
     let index = site.text("learnings/index.html");
     assert!(
-        index.contains("3 of the 12 only through an action item"),
+        index.contains("12 incidents Retries need backoff. First seen 2020-01-01, last seen 2020-01-12 learned in 9, 3 only through an action item"),
         "{index}"
     );
 }
@@ -3277,5 +3277,111 @@ fn a_utf16_postmortem_is_read_as_text() {
         assert!(page.contains("Café outage"), "{page}");
         assert!(page.contains("The café's till 🧾 stopped."), "{page}");
         assert!(page.contains("2024-03-03"), "{page}");
+    }
+}
+
+/// A built site of two canonical learnings seen in two incidents each: `alpha`, stated by one
+/// and addressed only by an action item of the other (the later, 2020-01-06), and `beta`,
+/// stated by both (2020-01-03 and 2020-01-04).
+fn alpha_beta_site() -> Site {
+    let pm = |k: u32, links: &str| {
+        (
+            format!("content/postmortems/pm-{k}.md"),
+            format!("---\nid: PM-{k}\ntitle: Outage {k}\ndate: 2020-01-0{k}\nseverity: SEV3\n{links}---\n\nBody {k}.\n"),
+        )
+    };
+    let states = |id: &str| format!("learnings:\n  - id: {id}\n    text: We learned {id}.\n");
+    let files = [
+        (
+            "content/learnings/alpha.md".to_string(),
+            "---\ntitle: Alpha lesson\n---\n\nAlpha.\n".to_string(),
+        ),
+        (
+            "content/learnings/beta.md".to_string(),
+            "---\ntitle: Beta lesson\n---\n\nBeta.\n".to_string(),
+        ),
+        pm(3, &states("beta")),
+        pm(4, &states("beta")),
+        pm(5, &states("alpha")),
+        pm(
+            6,
+            "action_items:\n  - text: Do alpha\n    learning: alpha\n",
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with(&files);
+    site.build_ok();
+    site
+}
+
+#[test]
+fn counts_that_include_incidents_which_only_filed_an_action_item_do_not_say_learned() {
+    // Three incidents: PM-01 states the lesson, PM-02 and PM-03 only file an action item.
+    let site = retry_site(3, |k| k == 1);
+    let home = site.text("index.html");
+    assert!(
+        home.contains("1 learning in more than one incident, 0 of them learned more than once"),
+        "{home}"
+    );
+    assert!(!home.contains("We learned these more than once"), "{home}");
+    assert!(home.contains("Retry with backoff 3 incidents"), "{home}");
+    assert!(
+        home.contains("learned in 1, 2 only through an action item"),
+        "{home}"
+    );
+    assert!(!home.contains("3×"), "{home}");
+    let list = site.text("learnings/index.html");
+    assert!(
+        list.contains("learned in 1, 2 only through an action item"),
+        "{list}"
+    );
+    assert!(!list.contains("we learned it more than once"), "{list}");
+    let page = site.text("learnings/retry/index.html");
+    assert!(!page.contains("Incidents that taught this"), "{page}");
+    assert!(
+        page.contains("Incidents linked to this 3 1 learned it, 2 only through an action item."),
+        "{page}"
+    );
+    // A lesson no incident states says so.
+    let none = retry_site(2, |_| false);
+    let page = none.text("learnings/retry/index.html");
+    assert!(
+        page.contains("Incidents linked to this 2 None learned it: all 2 are linked only through an action item."),
+        "{page}"
+    );
+    let list = none.text("learnings/index.html");
+    assert!(
+        list.contains("learned in none: all through an action item"),
+        "{list}"
+    );
+    // The build's summary line counts incidents, not lessons learned.
+    let out = bin()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--out")
+        .arg(site.out.join("again"))
+        .output()
+        .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(
+        said.contains("1 learnings (1 in two or more incidents)"),
+        "{said}"
+    );
+    assert!(!said.contains("recurring"), "{said}");
+}
+
+#[test]
+fn learnings_seen_as_often_are_listed_in_the_same_order_everywhere_the_most_stated_first() {
+    let site = alpha_beta_site();
+    for path in ["index.html", "learnings/index.html"] {
+        let text = site.text(path);
+        let (alpha, beta) = (
+            text.find("Alpha lesson").unwrap(),
+            text.find("Beta lesson").unwrap(),
+        );
+        assert!(beta < alpha, "{path}: {text}");
     }
 }
