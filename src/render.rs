@@ -1471,14 +1471,19 @@ fn onboarding_page(site: &Site) -> PageSpec {
             }
         }
     } else {
-        // A default path: the lessons learned most often, each with the first incident that
-        // taught it, then the most severe recent incidents not yet on the path.
+        // A default path: the lessons learned most often, by the incidents that state them
+        // (an action item meant to address a lesson did not teach it), each with the first
+        // incident that taught it, then the most severe recent incidents not yet on the path.
+        // Lessons stated by fewer than two incidents only when none is stated by two.
         let mut top: Vec<&Group> = graph.groups.iter().filter(|g| g.is_recurring()).collect();
+        if top.iter().any(|g| g.stating.len() >= 2) {
+            top.retain(|g| g.stating.len() >= 2);
+        }
         top.sort_by(|a, b| {
-            b.incidents
+            b.stating
                 .len()
-                .cmp(&a.incidents.len())
-                .then_with(|| a.id.cmp(&b.id))
+                .cmp(&a.stating.len())
+                .then_with(|| by_recurrence(a, b))
         });
         let mut used = std::collections::HashSet::new();
         for g in top.iter().take(4) {

@@ -3385,3 +3385,16 @@ fn learnings_seen_as_often_are_listed_in_the_same_order_everywhere_the_most_stat
         assert!(beta < alpha, "{path}: {text}");
     }
 }
+
+#[test]
+fn the_default_reading_path_starts_with_the_lessons_the_most_incidents_state() {
+    let site = alpha_beta_site();
+    let path = site.text("onboarding/index.html");
+    let beta = path.find("Beta lesson").expect("beta is on the path");
+    assert!(
+        path[beta..].starts_with("Beta lesson Learned in 2 incidents."),
+        "{path}"
+    );
+    // Alpha is stated by one incident only: it is left out while beta is stated by two.
+    assert!(!path.contains("Alpha lesson"), "{path}");
+}
