@@ -82,8 +82,9 @@ pub struct Shared {
     pub title: String,
     /// Learnings that Hindsight grouped by similarity (a cluster), not a canonical learning.
     pub cluster: bool,
-    /// One of the two states no such learning: only an action item of it addresses it.
-    pub through_action: bool,
+    /// How many of the two state it (0, 1 or 2); one that does not is linked to it only by
+    /// an action item meant to address it.
+    pub stated_by: u8,
     /// Similarity, not the authors, linked one of the two to it (a cluster always is).
     pub by_similarity: bool,
 }
@@ -1835,7 +1836,8 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                                         Reason::Learning(Shared {
                                             title: feat.display.clone(),
                                             cluster: feat.kind == 3,
-                                            through_action: !states(a, g) || !states(b, g),
+                                            stated_by: u8::from(states(a, g))
+                                                + u8::from(states(b, g)),
                                             by_similarity: feat.kind == 3
                                                 || !named_by_authors(a, g)
                                                 || !named_by_authors(b, g),

@@ -249,11 +249,14 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 fn reason_text(r: &Reason) -> String {
     match r {
         Reason::Learning(s) => {
-            let what = match (s.through_action, s.cluster) {
-                (false, false) => "same learning",
-                (false, true) => "similar learning",
-                (true, false) => "action item on the same learning",
-                (true, true) => "action item on a similar learning",
+            // Neither learned it when neither states it: their action items are what is alike.
+            let what = match (s.stated_by, s.cluster) {
+                (2, false) => "same learning",
+                (2, true) => "similar learning",
+                (1, false) => "action item on the same learning",
+                (1, true) => "action item on a similar learning",
+                (_, false) => "action items on the same learning",
+                (_, true) => "similar action items",
             };
             // A cluster's name already says that similarity made it.
             let by = if s.by_similarity && !s.cluster {
@@ -609,13 +612,13 @@ fn related_sample(site: &Site, host: usize, sample: &[usize]) -> Vec<Related> {
         Reason::Learning(crate::learnings::Shared {
             title: "a learning".into(),
             cluster: false,
-            through_action: false,
+            stated_by: 2,
             by_similarity: false,
         }),
         Reason::Learning(crate::learnings::Shared {
             title: "a cluster".into(),
             cluster: true,
-            through_action: true,
+            stated_by: 1,
             by_similarity: true,
         }),
         Reason::SameService("a service".into()),

@@ -3398,3 +3398,34 @@ fn the_default_reading_path_starts_with_the_lessons_the_most_incidents_state() {
     // Alpha is stated by one incident only: it is left out while beta is stated by two.
     assert!(!path.contains("Alpha lesson"), "{path}");
 }
+
+#[test]
+fn two_incidents_that_only_filed_action_items_for_a_learning_are_related_by_their_action_items() {
+    // PM-02 and PM-03 state no learning: each only files an action item for `retry`.
+    let site = retry_site(3, |k| k == 1);
+    let page = site.page("incidents/PM-02/index.html");
+    let related = &page[page.find("id=\"related-h\"").unwrap()..];
+    let pm03 = related[related.find("PM-03").unwrap()..]
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(
+        pm03.contains("action items on the same learning: Retry with backoff"),
+        "{pm03}"
+    );
+    assert!(!pm03.contains("action item on the same learning"), "{pm03}");
+}
+
+#[test]
+fn one_more_incident_whose_action_item_addresses_a_learning_is_named_in_the_singular_and_linked() {
+    // PM-01 states the learning; the six after it only file an action item for it.
+    let site = retry_site(7, |k| k == 1);
+    let page = site.page("incidents/PM-01/index.html");
+    assert!(
+        page.contains(
+            "and <a href=\"../../learnings/retry/\">1 more incident</a> are meant to address it."
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("more incidents"), "{page}");
+}
