@@ -26,7 +26,10 @@ use crate::similarity::{Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGH
 #[derive(Debug, Clone)]
 pub struct Group {
     pub id: String,
+    /// A cluster's title is cut to about 90 characters for lists; `full_title` is it uncut,
+    /// for its own page (the same as `title` for a canonical learning).
     pub title: String,
+    pub full_title: String,
     pub summary: String,
     pub canonical: bool,
     /// Index into `Library::learnings` for canonical groups.
@@ -355,6 +358,7 @@ impl Group {
     fn new(id: String, title: String, summary: String, learning: Option<usize>) -> Group {
         Group {
             id,
+            full_title: title.clone(),
             title,
             summary,
             canonical: learning.is_some(),
@@ -731,7 +735,8 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             .map(|&k| !matches!(items[k].kind, ItemKind::Action(_)))
             .collect();
         let vectors: Vec<&SparseVec> = m.iter().map(|&k| &clustering[k]).collect();
-        let title = sentence_title(texts[m[representative(&vectors, &is_learning)]]);
+        let full_title = first_sentence(texts[m[representative(&vectors, &is_learning)]]);
+        let title = shortened(&full_title);
         let base = cluster_base_id(texts[oldest]);
         let mut id = base.clone();
         let mut n = 2;
@@ -742,7 +747,10 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         for &k in &m {
             assignments.push((items[k], id.clone(), None));
         }
-        new_groups.push(Group::new(id, title, String::new(), None));
+        new_groups.push(Group {
+            full_title,
+            ..Group::new(id, title, String::new(), None)
+        });
     }
     Clusters {
         new_groups,
@@ -1237,10 +1245,17 @@ fn without_lead_in(text: &str) -> &str {
     }
 }
 
-/// A readable title from a learning's text: its first sentence (after any lead-in, see
-/// [`without_lead_in`], with a capital), or what comes before a colon that opens an
-/// explanation ("Document the procedure: in case of ..."), at most about 90 characters.
+/// A readable title from a learning's text, at most about 90 characters: see
+/// [`first_sentence`] and [`shortened`].
+#[cfg(test)]
 fn sentence_title(text: &str) -> String {
+    shortened(&first_sentence(text))
+}
+
+/// A learning's first sentence (after any lead-in, see [`without_lead_in`], with a capital),
+/// or what comes before a colon that opens an explanation ("Document the procedure: in case
+/// of ..."), with no full stop.
+fn first_sentence(text: &str) -> String {
     let stripped = without_lead_in(text.trim());
     let capitalised;
     let t = match stripped.chars().next() {
@@ -1259,9 +1274,13 @@ fn sentence_title(text: &str) -> String {
             end = colon;
         }
     }
-    let s = &t[..end];
+    t[..end].trim_end_matches('.').to_string()
+}
+
+/// `s` cut at a word to about 90 characters, with an ellipsis when cut: a title for lists.
+fn shortened(s: &str) -> String {
     if s.chars().count() <= 90 {
-        return s.trim_end_matches('.').to_string();
+        return s.to_string();
     }
     let mut out: String = s.chars().take(90).collect();
     if let Some(i) = out.rfind(' ') {

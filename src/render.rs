@@ -684,7 +684,7 @@ fn learning_page(site: &Site, g: &Group) -> PageSpec {
     PageSpec::new(
         "learning.html",
         g.url(),
-        g.title.as_str(),
+        g.full_title.as_str(),
         "learnings",
         learning_context(site, g),
     )
@@ -1172,6 +1172,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
         &LearningView {
             id: &g.id,
             title: &g.title,
+            full_title: &g.full_title,
             summary: &g.summary,
             html: g.learning.map_or("", |i| lib.learnings[i].html.as_str()),
             canonical: g.canonical,
@@ -1229,7 +1230,9 @@ fn split_recent<T>(list: &[T], limit: usize) -> (&[T], &[T]) {
 #[derive(Serialize)]
 struct LearningView<'a> {
     id: &'a str,
+    /// Cut for lists, and uncut for the page's heading (see [`Group::full_title`]).
     title: &'a str,
+    full_title: &'a str,
     summary: &'a str,
     html: &'a str,
     canonical: bool,

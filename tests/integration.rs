@@ -3429,3 +3429,22 @@ fn one_more_incident_whose_action_item_addresses_a_learning_is_named_in_the_sing
     );
     assert!(!page.contains("more incidents"), "{page}");
 }
+
+#[test]
+fn a_cluster_page_is_headed_by_its_whole_title_and_lists_cut_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_ok(Path::new(env!("CARGO_MANIFEST_DIR")), &out);
+    let whole = "Bulk sends must record per-recipient delivery, so a retry resumes where it stopped instead of starting over";
+    let page = std::fs::read_to_string(
+        out.join("learnings/bulk-sends-must-record-per-recipient-delivery-so/index.html"),
+    )
+    .unwrap();
+    assert!(page.contains(&format!("<h1>{whole}</h1>")), "{page}");
+    assert!(page.contains(&format!("<title>{whole}")), "{page}");
+    let list = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
+    assert!(
+        list.contains("Bulk sends must record per-recipient delivery, so a retry resumes where it stopped…</a>"),
+        "{list}"
+    );
+}
