@@ -327,7 +327,11 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let src = self.source.as_ref()?;
         let off = offset_of(&src.inner().0, self.d.line, self.d.column);
-        let label = format!("{}:{}:{}", self.d.file, self.d.line, self.d.column);
+        // The heading names the file, line and column; the caret says what is wrong there.
+        let label = crate::check::rule(self.d.rule).map_or_else(
+            || format!("{}:{}:{}", self.d.file, self.d.line, self.d.column),
+            |r| r.catches.to_string(),
+        );
         Some(Box::new(std::iter::once(miette::LabeledSpan::new(
             Some(label),
             off,

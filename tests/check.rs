@@ -547,7 +547,7 @@ fn an_unusable_vocabulary_line_is_a_warning_at_its_line_and_a_missing_vocabulary
 }
 
 #[test]
-fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
+fn human_output_counts_columns_in_characters_in_the_heading() {
     let site = Site::with(
         &[
             (
@@ -566,7 +566,9 @@ fn human_output_counts_columns_in_characters_in_the_heading_and_the_label() {
     // `<` is the 27th character of its line (and its 33rd byte).
     let at = "content/2024-01-01-outage.md:5:27";
     assert!(out.contains(&format!("[{at}]")), "{out}");
-    assert!(out.contains(&format!("╰── {at}")), "{out}");
+    // The caret's label says what is wrong; the heading already says where.
+    assert!(out.contains("╰── "), "{out}");
+    assert!(!out.contains(&format!("╰── {at}")), "{out}");
 }
 
 #[test]
@@ -3330,4 +3332,28 @@ fn a_utf16_file_is_read_and_reported_as_utf16_with_a_hint_to_save_it_as_utf8() {
         (broken[0]["line"].as_u64(), broken[0]["column"].as_u64()),
         (Some(9), Some(12))
     );
+}
+
+#[test]
+fn a_date_that_is_no_date_is_pointed_at_its_value_and_labelled_with_what_is_wrong() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ntitle: X\ndate: 2025-05-40\nstarted_at: tomorrow\n---\n\n## Summary\n\nA thing broke.\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let at: Vec<(u64, u64)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "bad-date")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(at, vec![(3, 7), (4, 13)]);
+    let o = check(&site.root, &[]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("[content/a.md:3:7]"), "{out}");
+    assert!(
+        out.contains("╰── a date or time that cannot be read"),
+        "{out}"
+    );
+    assert!(!out.contains("╰── content/a.md"), "{out}");
 }

@@ -434,6 +434,14 @@ fn read_fields(
         let (line, col) = layout.key(&key);
         fm.lines.push((key.clone(), line));
         let at = |d: Diagnostic| d.at(line, col);
+        // A value that cannot be read is pointed at where it is written, not at its key.
+        let at_value = |d: Diagnostic| {
+            let (l, c) = entry_positions(&lines, line, yaml_line)
+                .first()
+                .copied()
+                .unwrap_or((line, col));
+            d.at(l, c)
+        };
         if let Some(what) = first_removed {
             problems.push(at(Diagnostic::warning(
                 "control-character",
@@ -517,7 +525,7 @@ fn read_fields(
             "date" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_date(&s) {
                     Some(d) => fm.date = Some(d),
-                    None => problems.push(at(Diagnostic::error(
+                    None => problems.push(at_value(Diagnostic::error(
                         "bad-date",
                         file,
                         format!("`date` is not a valid date: `{s}`"),
@@ -536,7 +544,7 @@ fn read_fields(
                         "detected_at" => fm.detected_at = Some(t),
                         _ => fm.resolved_at = Some(t),
                     },
-                    None => problems.push(at(Diagnostic::error(
+                    None => problems.push(at_value(Diagnostic::error(
                         "bad-date",
                         file,
                         format!("`{key}` is not a valid date and time: `{s}`"),
