@@ -162,7 +162,7 @@ fn broken_yaml_fails_the_build_with_file_line_and_column_and_keeps_the_old_site(
         "{err}"
     );
     assert!(
-        err.contains("content/postmortems/2024-02-03-also-broken.md:3:1"),
+        err.contains("content/postmortems/2024-02-03-also-broken.md:3:7"),
         "every bad file is reported: {err}"
     );
     assert_eq!(tree(&out), before, "the previous site is untouched");
