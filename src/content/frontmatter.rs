@@ -436,7 +436,8 @@ fn read_fields(
         let at = |d: Diagnostic| d.at(line, col);
         // A value that cannot be read is pointed at where it is written, not at its key.
         let at_value = |d: Diagnostic| {
-            let (l, c) = entry_positions(&lines, line, yaml_line)
+            let (l, c) = layout
+                .entries(&key, line)
                 .first()
                 .copied()
                 .unwrap_or((line, col));
@@ -525,15 +526,17 @@ fn read_fields(
             "date" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_date(&s) {
                     Some(d) => fm.date = Some(d),
-                    None => problems.push(at_value(Diagnostic::error(
-                        "bad-date",
-                        file,
-                        format!("`date` is not a valid date: `{s}`"),
-                    )
-                    .hint(format!(
-                        "write dates as YYYY-MM-DD, e.g. {}",
-                        format.set("date", "2024-03-01", "2024-03-01")
-                    )))),
+                    None => problems.push(at_value(
+                        Diagnostic::error(
+                            "bad-date",
+                            file,
+                            format!("`date` is not a valid date: `{s}`"),
+                        )
+                        .hint(format!(
+                            "write dates as YYYY-MM-DD, e.g. {}",
+                            format.set("date", "2024-03-01", "2024-03-01")
+                        )),
+                    )),
                 },
                 None => problems.push(type_err("a date", "2024-03-01", "2024-03-01")),
             },
@@ -544,15 +547,17 @@ fn read_fields(
                         "detected_at" => fm.detected_at = Some(t),
                         _ => fm.resolved_at = Some(t),
                     },
-                    None => problems.push(at_value(Diagnostic::error(
-                        "bad-date",
-                        file,
-                        format!("`{key}` is not a valid date and time: `{s}`"),
-                    )
-                    .hint(format!(
-                        "write an ISO 8601 time, e.g. {} (UTC when no offset is given)",
-                        format.set(&key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
-                    )))),
+                    None => problems.push(at_value(
+                        Diagnostic::error(
+                            "bad-date",
+                            file,
+                            format!("`{key}` is not a valid date and time: `{s}`"),
+                        )
+                        .hint(format!(
+                            "write an ISO 8601 time, e.g. {} (UTC when no offset is given)",
+                            format.set(&key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
+                        )),
+                    )),
                 },
                 None => problems.push(type_err(
                     "a date and time",
