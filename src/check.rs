@@ -112,6 +112,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule_def("unknown-key", E, false, "an unknown front-matter key"),
     rule_def(
+        "hugo-key",
+        I,
+        false,
+        "Hugo front-matter keys that Hindsight accepts and does not use",
+    ),
+    rule_def(
         "wrong-type",
         E,
         true,

@@ -3357,3 +3357,81 @@ fn a_date_that_is_no_date_is_pointed_at_its_value_and_labelled_with_what_is_wron
     );
     assert!(!out.contains("╰── content/a.md"), "{out}");
 }
+
+#[test]
+fn hugo_front_matter_keys_check_clean_in_toml_and_yaml_with_one_note_naming_those_not_used() {
+    let site = Site::with(&[
+        (
+            "content/hugo.md",
+            "+++\ntitle = \"Hugo style\"\ndate = 2024-03-01\ndraft = false\ncategories = [\"dns\"]\nweight = 10\nlastmod = 2024-03-05T10:00:00Z\nSlug = \"hugo-style\"\n+++\n\n# Hugo style\n\nA record pointed at the old load balancer.\n\n## Lessons learned\n\n- A long TTL keeps a bad record alive.\n",
+        ),
+        (
+            "content/hugo-yaml.md",
+            "---\ntitle: Hugo in YAML\ndate: 2024-03-02\ndraft: false\ncategories: [dns]\nweight: 3\ntoc: true\n---\n\n# Hugo in YAML\n\nThe certificate expired.\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let loud: Vec<_> = findings.iter().filter(|f| f["level"] != "info").collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    assert_eq!(
+        placed(&findings, "hugo-key", "content/hugo.md"),
+        [(
+            6,
+            1,
+            "Hugo front-matter keys that Hindsight does not use: `weight`, `lastmod`, `Slug`"
+        )],
+        "{findings:#?}"
+    );
+    let note = with_rule(&findings, "hugo-key")
+        .into_iter()
+        .find(|f| f["file"] == "content/hugo.md")
+        .unwrap();
+    assert!(
+        note["hint"]
+            .as_str()
+            .unwrap()
+            .contains("add that path to `aliases`"),
+        "{note:#?}"
+    );
+    assert_eq!(
+        placed(&findings, "hugo-key", "content/hugo-yaml.md"),
+        [(
+            6,
+            1,
+            "Hugo front-matter keys that Hindsight does not use: `weight`, `toc`"
+        )],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_typo_in_a_hugo_postmortem_is_still_an_unknown_key_with_a_suggestion() {
+    let site = Site::with(&[(
+        "content/hugo.md",
+        "+++\ntitel = \"Hugo style\"\ncategries = [\"dns\"]\ndraft = \"maybe\"\nweight = 1\n+++\n\n# Hugo style\n\nIt broke.\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let unknown = with_rule(&findings, "unknown-key");
+    let said: Vec<(&str, &str)> = unknown
+        .iter()
+        .map(|f| (f["message"].as_str().unwrap(), f["hint"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("unknown front-matter key `titel`", "did you mean `title`?"),
+            (
+                "unknown front-matter key `categries`",
+                "did you mean `categories`?"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    assert_eq!(
+        placed(&findings, "wrong-type", "content/hugo.md"),
+        [(4, 1, "`draft` should be true or false, found a text")],
+        "{findings:#?}"
+    );
+}

@@ -3448,3 +3448,61 @@ fn a_cluster_page_is_headed_by_its_whole_title_and_lists_cut_it() {
         "{list}"
     );
 }
+
+#[test]
+fn a_hugo_postmortem_reads_categories_as_tags_description_as_summary_and_draft_true_leaves_it_out()
+{
+    let site = Site::with(&[
+        (
+            "content/2024-03-01-hugo.md",
+            "+++\n\
+             id = \"PM2024-011\"\n\
+             title = \"Hugo style\"\n\
+             date = 2024-03-01\n\
+             draft = false\n\
+             tags = [\"dns\"]\n\
+             categories = [\"dns\", \"networking\"]\n\
+             author = \"R.M.\"\n\
+             description = \"A record pointed at the old load balancer.\"\n\
+             weight = 10\n\
+             lastmod = 2024-03-05T10:00:00Z\n\
+             aliases = [\"/posts/hugo-style/\"]\n\
+             +++\n\
+             \n\
+             ## Timeline\n\
+             \n\
+             The record was changed at ten.\n",
+        ),
+        (
+            "content/2024-03-02-draft.md",
+            "+++\n\
+             id = \"PM2024-012\"\n\
+             title = \"Not yet\"\n\
+             date = 2024-03-02\n\
+             draft = true\n\
+             +++\n\
+             \n\
+             Still being written.\n",
+        ),
+    ]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let ids: Vec<&str> = incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["PM2024-011"]);
+    let i = &incidents[0];
+    assert_eq!(i["status"], "published");
+    assert_eq!(i["tags"], serde_json::json!(["dns", "networking"]));
+    assert_eq!(i["summary"], "A record pointed at the old load balancer.");
+    assert!(site
+        .text("incidents/PM2024-011/index.html")
+        .contains("R.M."));
+    assert!(site
+        .page("posts/hugo-style/index.html")
+        .contains("/incidents/PM2024-011/"));
+    assert!(!site.out.join("incidents/PM2024-012").exists());
+}

@@ -20,7 +20,7 @@ written as such is left out of the file.
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_yaml::Value;
 
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::{did_you_mean, Diagnostic, Level};
 use crate::markdown;
 
 mod toml_front;
@@ -288,6 +288,49 @@ pub const INCIDENT_KEYS: &[&str] = &[
 /// Keys known in a canonical learning's or a page's front matter.
 pub const PAGE_KEYS: &[&str] = &["id", "title", "summary", "path", "aliases", "tags"];
 
+/// Hugo's own keys that an incident's front matter reads as Hindsight's (see [`read_fields`]).
+/// Hugo's `title`, `date`, `summary`, `tags` and `aliases` are Hindsight's keys already.
+const HUGO_READ: &[&str] = &["draft", "categories", "description", "author"];
+
+/// Hugo's own keys that an incident's front matter accepts and does not use (with a `hugo-key`
+/// note), so that a Hugo site's postmortems build as they are.
+const HUGO_IGNORED: &[&str] = &[
+    "publishDate",
+    "pubDate",
+    "lastmod",
+    "expiryDate",
+    "weight",
+    "slug",
+    "url",
+    "layout",
+    "type",
+    "keywords",
+    "images",
+    "toc",
+    "linkTitle",
+    "headless",
+    "build",
+    "cascade",
+    "outputs",
+    "markup",
+    "menu",
+    "menus",
+    "params",
+    "resources",
+    "sitemap",
+    "translationKey",
+    "isCJKLanguage",
+];
+
+/// The Hugo key that `key` is, as Hugo reads keys: whatever their case.
+fn hugo_key(key: &str) -> Option<&'static str> {
+    HUGO_READ
+        .iter()
+        .chain(HUGO_IGNORED)
+        .find(|k| k.eq_ignore_ascii_case(key))
+        .copied()
+}
+
 /// Reads front matter in `format` ([`parse`] for YAML) that starts on line `first_line` of
 /// the file. `known` is the set of keys allowed for this kind of file.
 pub fn parse_as(
@@ -414,6 +457,12 @@ impl Layout<'_> {
 
 /// Reads the fields of front matter, given as a mapping of keys to values, into
 /// [`FrontMatter`], whichever `format` it was written in; `layout` says where each is written.
+///
+/// An incident's front matter (the kind with a `status`, which Hugo's `draft` becomes) also
+/// takes Hugo's own keys, in any case as Hugo does: `draft = true` makes it a draft whatever
+/// `status` says (`false` says nothing), `categories` are more tags, `author` more authors,
+/// `description` is the summary when `summary` is not set; the other keys of [`HUGO_IGNORED`]
+/// are accepted and named in one `hugo-key` note.
 fn read_fields(
     map: serde_yaml::Mapping,
     layout: &Layout,
@@ -423,6 +472,17 @@ fn read_fields(
 ) -> (FrontMatter, Vec<Diagnostic>) {
     let mut fm = FrontMatter::default();
     let mut problems = Vec::new();
+    let hugo = known.contains(&"status");
+    let mut candidates = known.to_vec();
+    if hugo {
+        candidates.extend(HUGO_READ.iter().chain(HUGO_IGNORED));
+    }
+    // Hugo's keys as read: the line of `draft = true`; `categories` and `author`; the
+    // `description` (as written, where, its text); the keys not used (as written, where).
+    let mut draft = None;
+    let (mut categories, mut author) = (None, None);
+    let mut description = None;
+    let mut ignored: Vec<(String, (usize, usize))> = Vec::new();
     for (k, v) in map {
         let mut first_removed = None;
         let k = without_forbidden(k, &mut first_removed);
@@ -461,8 +521,16 @@ fn read_fields(
                 Format::Toml => "delete the escape (such as `\\u001b`, `\\b` or `\\f`) from the quoted value",
             })));
         }
-        if !known.contains(&key.as_str()) {
-            let hint = match did_you_mean(&key, known) {
+        let hugo_name = match known.contains(&key.as_str()) {
+            false if hugo => hugo_key(&key),
+            _ => None,
+        };
+        if hugo_name.is_some_and(|n| HUGO_IGNORED.contains(&n)) {
+            ignored.push((key.clone(), (line, col)));
+            continue;
+        }
+        if hugo_name.is_none() && !known.contains(&key.as_str()) {
+            let hint = match did_you_mean(&key, &candidates) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known keys: {}", known.join(", ")),
             };
@@ -497,7 +565,21 @@ fn read_fields(
                 format!("for example `{key} = {example}`, or a `[[{key}]]` table for each item"),
             ),
         };
-        match key.as_str() {
+        let name = hugo_name.unwrap_or(key.as_str());
+        match name {
+            "draft" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()).as_deref() {
+                Some("true") => draft = Some(line),
+                Some("false") => {}
+                _ => problems.push(type_err("true or false", "true", "true")),
+            },
+            "description" => match yaml_scalar_string(&v) {
+                Some(s) => description = Some((key.clone(), (line, col), s)),
+                None => problems.push(type_err(
+                    "a text",
+                    "One or two sentences",
+                    "\"One or two sentences\"",
+                )),
+            },
             "id" => match yaml_scalar_string(&v) {
                 Some(s) => fm.id = Some(s),
                 None => problems.push(type_err("a text id", "PM2024-003", "\"PM2024-003\"")),
@@ -588,13 +670,14 @@ fn read_fields(
                 }
                 _ => problems.push(type_err("public or internal", "internal", "\"internal\"")),
             },
-            "services" | "tags" | "authors" | "related" | "aliases" => match string_list(&v) {
-                Some((list, bad)) => {
-                    let mut at = layout.entries(&key, line);
-                    // Each item that is no text, at its own place; the texts are kept.
-                    for &(i, item) in &bad {
-                        let (il, ic) = at.get(i).copied().unwrap_or((line, col));
-                        let (what, hint) = match item {
+            "services" | "tags" | "authors" | "related" | "aliases" | "categories" | "author" => {
+                match string_list(&v) {
+                    Some((list, bad)) => {
+                        let mut at = layout.entries(&key, line);
+                        // Each item that is no text, at its own place; the texts are kept.
+                        for &(i, item) in &bad {
+                            let (il, ic) = at.get(i).copied().unwrap_or((line, col));
+                            let (what, hint) = match item {
                             Value::Null => (
                                 "is empty".to_string(),
                                 "remove the empty item (a `-` or a `,` with nothing after it), or write its text".to_string(),
@@ -607,37 +690,43 @@ fn read_fields(
                                 },
                             ),
                         };
-                        problems.push(
-                            Diagnostic::error(
-                                "wrong-type",
-                                file,
-                                format!("`{key}` should be a list of texts: item {} {what}", i + 1),
-                            )
-                            .at(il, ic)
-                            .hint(hint),
-                        );
+                            problems.push(
+                                Diagnostic::error(
+                                    "wrong-type",
+                                    file,
+                                    format!(
+                                        "`{key}` should be a list of texts: item {} {what}",
+                                        i + 1
+                                    ),
+                                )
+                                .at(il, ic)
+                                .hint(hint),
+                            );
+                        }
+                        // The places of the texts kept, in their order.
+                        if !bad.is_empty() && at.len() == list.len() + bad.len() {
+                            at = at
+                                .into_iter()
+                                .enumerate()
+                                .filter(|(i, _)| !bad.iter().any(|&(b, _)| b == *i))
+                                .map(|(_, p)| p)
+                                .collect();
+                        }
+                        let slot = match name {
+                            "services" => &mut fm.services,
+                            "tags" => &mut fm.tags,
+                            "authors" => &mut fm.authors,
+                            "related" => &mut fm.related,
+                            "categories" => &mut categories,
+                            "author" => &mut author,
+                            _ => &mut fm.aliases,
+                        };
+                        *slot = Some(list);
+                        fm.entries.push((name.to_string(), at));
                     }
-                    // The places of the texts kept, in their order.
-                    if !bad.is_empty() && at.len() == list.len() + bad.len() {
-                        at = at
-                            .into_iter()
-                            .enumerate()
-                            .filter(|(i, _)| !bad.iter().any(|&(b, _)| b == *i))
-                            .map(|(_, p)| p)
-                            .collect();
-                    }
-                    let slot = match key.as_str() {
-                        "services" => &mut fm.services,
-                        "tags" => &mut fm.tags,
-                        "authors" => &mut fm.authors,
-                        "related" => &mut fm.related,
-                        _ => &mut fm.aliases,
-                    };
-                    *slot = Some(list);
-                    fm.entries.push((key.clone(), at));
+                    None => problems.push(type_err("a list of texts", "[a, b]", "[\"a\", \"b\"]")),
                 }
-                None => problems.push(type_err("a list of texts", "[a, b]", "[\"a\", \"b\"]")),
-            },
+            }
             "learnings" => {
                 let items = list_items(&v);
                 let positions = layout.items(&key, line);
@@ -786,7 +875,90 @@ fn read_fields(
             _ => unreachable!("every known key is handled"),
         }
     }
+    if let Some(line) = draft {
+        fm.status = Some(Status::Draft);
+        if fm.line_of("status").is_none() {
+            fm.lines.push(("status".into(), line));
+        }
+    }
+    merge_list(&mut fm, "tags", "categories", categories);
+    merge_list(&mut fm, "authors", "author", author);
+    if let Some((key, at, text)) = description {
+        match fm.summary {
+            None => {
+                fm.summary = Some(text);
+                fm.lines.push(("summary".into(), at.0));
+            }
+            Some(_) => ignored.push((key, at)),
+        }
+    }
+    if let Some(&(_, (line, col))) = ignored.first() {
+        problems.push(hugo_note(&ignored, file).at(line, col));
+    }
     (fm, problems)
+}
+
+/// Adds the texts read under Hugo's key `from` to those under `into`, each once, where they
+/// are written.
+fn merge_list(fm: &mut FrontMatter, into: &str, from: &str, extra: Option<Vec<String>>) {
+    let Some(extra) = extra else { return };
+    let from_at: Vec<_> = (0..extra.len()).map(|i| fm.entry_at(from, i)).collect();
+    let from_line = fm.line_of(from).unwrap_or(1);
+    let mut list = match into {
+        "tags" => fm.tags.take(),
+        _ => fm.authors.take(),
+    }
+    .unwrap_or_default();
+    let mut at: Vec<_> = (0..list.len()).map(|i| fm.entry_at(into, i)).collect();
+    let mut seen: std::collections::HashSet<String> = list.iter().cloned().collect();
+    for (text, place) in extra.into_iter().zip(from_at) {
+        if seen.insert(text.clone()) {
+            list.push(text);
+            at.push(place);
+        }
+    }
+    if fm.line_of(into).is_none() {
+        fm.lines.push((into.to_string(), from_line));
+    }
+    fm.entries.retain(|(k, _)| k != into);
+    fm.entries.push((into.to_string(), at));
+    match into {
+        "tags" => fm.tags = Some(list),
+        _ => fm.authors = Some(list),
+    }
+}
+
+/// The `hugo-key` note naming the Hugo keys (as written) that a file's front matter does not
+/// use, with what to do about those whose loss changes the site.
+fn hugo_note(ignored: &[(String, (usize, usize))], file: &str) -> Diagnostic {
+    let names: Vec<String> = ignored.iter().map(|(k, _)| format!("`{k}`")).collect();
+    let has = |names: &[&str]| {
+        ignored
+            .iter()
+            .any(|(k, _)| names.iter().any(|n| n.eq_ignore_ascii_case(k)))
+    };
+    let mut hint = vec![
+        "Hindsight accepts Hugo's keys so that a Hugo site builds as it is; it has no use for these".to_string(),
+    ];
+    if has(&["url", "slug"]) {
+        hint.push("the postmortem's URL is `/incidents/<id>/`: to keep its old Hugo URL working, add that path to `aliases`".into());
+    }
+    if has(&["publishDate", "pubDate", "expiryDate"]) {
+        hint.push("a postmortem is published when the site is built, whatever these dates say: `draft = true` leaves one out".into());
+    }
+    if has(&["description"]) {
+        hint.push("`description` is read as the summary only when `summary` is not set".into());
+    }
+    Diagnostic::new(
+        "hugo-key",
+        Level::Info,
+        file,
+        format!(
+            "Hugo front-matter keys that Hindsight does not use: {}",
+            names.join(", ")
+        ),
+    )
+    .hint(hint.join("; "))
 }
 
 fn action_item(
