@@ -3014,12 +3014,12 @@ fn a_postmortem_with_hugo_style_toml_front_matter_builds_with_its_fields_and_not
     );
     assert_eq!(
         i["learnings"],
-        serde_json::json!([{"text": "A long TTL keeps a bad record alive for hours", "learning": null}])
+        serde_json::json!([{"text": "A long TTL keeps a bad record alive for hours", "learning": null, "linked_by": null}])
     );
     assert_eq!(
         i["action_items"],
         serde_json::json!([{"text": "Lower the TTL of the apex record", "owner": "team-dns",
-                            "status": "done", "due": "2024-03-15", "learning": null}])
+                            "status": "done", "due": "2024-03-15", "learning": null, "linked_by": null}])
     );
     let page = site.text("incidents/PM2024-011/index.html");
     assert!(!page.contains("+++"), "{page}");
