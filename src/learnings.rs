@@ -274,7 +274,8 @@ pub fn link(
             }
         }
     }
-    for g in &mut graph.groups {
+    let by_id = &graph.by_id;
+    for (gi, g) in graph.groups.iter_mut().enumerate() {
         let dates: Vec<NaiveDate> = g
             .incidents
             .iter()
@@ -287,7 +288,6 @@ pub fn link(
         // action item records that it is done, not when: one due after the later incident was
         // not yet meant to have stopped it, so it does not count. A claim only where the
         // authors made both links; else a "maybe".
-        let id = g.id.as_str();
         // (incident date, due date, incident) of the done action items, and of those the
         // authors linked to the learning.
         let mut done: Vec<(NaiveDate, Option<NaiveDate>, usize)> = Vec::new();
@@ -296,7 +296,7 @@ pub fn link(
             let action = &lib.incidents[i].action_items[a];
             if let (Some(ActionStatus::Done), Some(d)) = (action.status, lib.incidents[i].date) {
                 done.push((d, action.due, i));
-                if action.learning.as_deref() == Some(id) {
+                if cites(by_id, g.canonical, action.learning.as_deref(), gi) {
                     done_named.push((d, action.due, i));
                 }
             }
@@ -319,7 +319,7 @@ pub fn link(
                 let Some(d) = lib.incidents[later].date else {
                     continue;
                 };
-                let named = named_by_authors(&lib.incidents[later], id);
+                let named = names(by_id, g.canonical, &lib.incidents[later], gi);
                 match latest_before(&done_named, d).filter(|_| named) {
                     Some(e) => g.recurred_after_done.push((later, e)),
                     None => {
@@ -341,17 +341,48 @@ pub fn link(
     graph
 }
 
-/// Whether the authors of `inc` linked it to learning `id` themselves (`id:` or a learning
-/// mark on one of its learnings, `learning:` on one of its action items), rather than
-/// Hindsight by similarity.
-pub fn named_by_authors(inc: &crate::content::Incident, id: &str) -> bool {
+/// Whether what the authors cited (`id:` or a learning mark on a learning, `learning:` on an
+/// action item), as they wrote it, names group `g` of `by_id`: a canonical learning, by its id
+/// or one of its aliases. A citation of an unknown id that similarity grouped names none.
+fn cites(by_id: &HashMap<String, usize>, canonical: bool, cited: Option<&str>, g: usize) -> bool {
+    canonical && cited.and_then(|c| by_id.get(c)) == Some(&g)
+}
+
+/// Whether the authors of `inc` linked it to group `g` of `by_id` themselves (see [`cites`])
+/// on one of its learnings or action items, rather than Hindsight by similarity.
+fn names(
+    by_id: &HashMap<String, usize>,
+    canonical: bool,
+    inc: &crate::content::Incident,
+    g: usize,
+) -> bool {
     inc.learnings
         .iter()
-        .any(|l| l.canonical.as_deref() == Some(id))
+        .any(|l| cites(by_id, canonical, l.canonical.as_deref(), g))
         || inc
             .action_items
             .iter()
-            .any(|a| a.learning.as_deref() == Some(id))
+            .any(|a| cites(by_id, canonical, a.learning.as_deref(), g))
+}
+
+impl Graph {
+    /// Whether the authors linked a learning or an action item to `group`, the learning it
+    /// is grouped under: what they cited (`cited`, as they wrote it; an alias too) names
+    /// that canonical learning. Else Hindsight attached or clustered it by similarity.
+    pub fn linked_by_authors(&self, cited: Option<&str>, group: &str) -> bool {
+        self.by_id
+            .get(group)
+            .is_some_and(|&g| cites(&self.by_id, self.groups[g].canonical, cited, g))
+    }
+
+    /// Whether the authors of `inc` linked it to learning `group` themselves (see
+    /// [`Graph::linked_by_authors`]) on one of its learnings or action items, rather than
+    /// Hindsight by similarity.
+    pub fn named_by_authors(&self, inc: &crate::content::Incident, group: &str) -> bool {
+        self.by_id
+            .get(group)
+            .is_some_and(|&g| names(&self.by_id, self.groups[g].canonical, inc, g))
+    }
 }
 
 impl Group {
@@ -1858,8 +1889,8 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                                             stated_by: u8::from(states(a, g))
                                                 + u8::from(states(b, g)),
                                             by_similarity: feat.kind == 3
-                                                || !named_by_authors(a, g)
-                                                || !named_by_authors(b, g),
+                                                || !graph.named_by_authors(a, g)
+                                                || !graph.named_by_authors(b, g),
                                         })
                                     }
                                     1 => Reason::SameService(feat.display.clone()),

@@ -900,7 +900,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 let view = |p: usize| {
                     let o = &lib.incidents[g.incidents[p]];
                     json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year(),
-                           "by_similarity": g.canonical && !crate::learnings::named_by_authors(o, &g.id)})
+                           "by_similarity": g.canonical && !graph.named_by_authors(o, &g.id)})
                 };
                 // The nearest few before and after this incident of a list of positions.
                 let before = |list: &[usize]| -> (Vec<Value>, usize) {
@@ -938,7 +938,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                     "stated": g.stating.len(), "addressed": g.addressing.len(),
                 })),
                 // Linked by similarity rather than by its author.
-                "by_similarity": l.canonical.is_none(),
+                "by_similarity": linked_by(graph, l.canonical.as_deref(), l.group.as_deref()) == Some("similarity"),
                 "seen_before": seen.before,
                 "seen_after": seen.after,
                 "more_before": seen.more_before,
@@ -961,7 +961,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
             json!({
                 "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
                 "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
-                "by_similarity": a.learning.is_none(),
+                "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
             })
         })
         .collect();
@@ -1114,7 +1114,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             let inc = &lib.incidents[i];
             // On a canonical learning's page, say which incidents similarity brought (a
             // cluster's page says it of all of them).
-            let named = crate::learnings::named_by_authors(inc, &g.id);
+            let named = site.graph.named_by_authors(inc, &g.id);
             TaughtBy {
                 incident: incident_ref(inc),
                 severity: inc.severity.as_deref(),
@@ -1405,7 +1405,7 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
                     "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
                     "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)},
                     "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
-                    "by_similarity": a.learning.is_none(),
+                    "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
                 }));
         }
     }
@@ -2019,11 +2019,7 @@ fn linked_by(
     cited: Option<&str>,
     group: Option<&str>,
 ) -> Option<&'static str> {
-    let group = group?;
-    let named = cited
-        .and_then(|c| graph.by_id.get(c))
-        .map(|&g| &graph.groups[g])
-        .is_some_and(|g| g.canonical && g.id == group);
+    let named = graph.linked_by_authors(cited, group?);
     Some(if named { "authors" } else { "similarity" })
 }
 

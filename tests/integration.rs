@@ -3506,3 +3506,49 @@ fn a_hugo_postmortem_reads_categories_as_tags_description_as_summary_and_draft_t
         .contains("/incidents/PM2024-011/"));
     assert!(!site.out.join("incidents/PM2024-012").exists());
 }
+
+#[test]
+fn a_learning_cited_by_its_alias_is_linked_by_its_authors_on_every_page() {
+    let pm = |id: &str, date: &str, status: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Outage {id}\ndate: {date}\nlearnings:\n\
+             \x20 - id: client-retries\n    text: Clients retried without limit.\n\
+             action_items:\n\
+             \x20 - text: Cap retries in the mobile client\n    status: {status}\n    learning: client-retries\n\
+             ---\n\nWhat happened.\n"
+        )
+    };
+    let site = Site::with(&[
+        (
+            "content/learnings/retry-budgets.md",
+            "---\ntitle: Retries need a budget\naliases: [client-retries]\n---\n\nBound retries so that a failing dependency is not hammered by clients.\n",
+        ),
+        ("content/postmortems/pm-1.md", &pm("PM-1", "2023-03-01", "done")),
+        ("content/postmortems/pm-2.md", &pm("PM-2", "2024-03-01", "open")),
+    ]);
+    site.build_ok();
+    // The learning page: both incidents were linked by their authors, and PM-2 recurred after
+    // PM-1's action item for it was done: a claim, not a question.
+    let page = site.page("learnings/retry-budgets/index.html");
+    assert!(!page.contains("linked by Hindsight"), "{page}");
+    let claim = &page[page.find("id=\"recurred-h\"").expect(&page)..];
+    let claim = &claim[..claim.find("</section>").unwrap()];
+    assert!(
+        claim.contains("Outage PM-2</a>") && claim.contains("Outage PM-1</a>"),
+        "{claim}"
+    );
+    assert!(!page.contains("maybe-recurred-h"), "{page}");
+    assert!(site
+        .page("index.html")
+        .contains("<strong>1</strong> recurred after an incident whose fix is now done"));
+    // The incident pages agree, and so does the export.
+    for id in ["PM-1", "PM-2"] {
+        let incident = site.page(&format!("incidents/{id}/index.html"));
+        assert!(incident.contains("learnings/retry-budgets/"), "{incident}");
+        assert!(!incident.contains("linked by Hindsight"), "{incident}");
+    }
+    let links = read_json(&site.out.join("api/learnings.json"));
+    let text = links.to_string();
+    assert!(text.contains("\"linked_by\":\"authors\""), "{text}");
+    assert!(!text.contains("\"linked_by\":\"similarity\""), "{text}");
+}
