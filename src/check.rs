@@ -1576,6 +1576,10 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 "severity {} from the text",
                 inc.severity.as_deref().unwrap_or_default()
             )),
+            "services" => parts.push(format!(
+                "services {} from the text",
+                inc.services.join(", ")
+            )),
             "summary" if !inc.summary.is_empty() => {
                 parts.push("summary from the first paragraph".into())
             }

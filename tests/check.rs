@@ -3435,3 +3435,21 @@ fn a_typo_in_a_hugo_postmortem_is_still_an_unknown_key_with_a_suggestion() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn check_reads_the_severity_and_services_the_text_states_as_build_does() {
+    let site = Site::with(&[(
+        "content/2022-11-25-push-storm.md",
+        "# Push storm\n\n## Summary\n\nThe promotion was sent four times.\n\nSeverity: SEV3. Services involved: notifications, campaign scheduler and ios-app.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let derived = with_rule(&findings, "derived");
+    assert_eq!(derived.len(), 1, "{findings:#?}");
+    let message = derived[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("; severity SEV3 from the text; ")
+            && message
+                .ends_with("; services notifications, campaign scheduler, ios-app from the text"),
+        "{message}"
+    );
+}

@@ -3552,3 +3552,34 @@ fn a_learning_cited_by_its_alias_is_linked_by_its_authors_on_every_page() {
     assert!(text.contains("\"linked_by\":\"authors\""), "{text}");
     assert!(!text.contains("\"linked_by\":\"similarity\""), "{text}");
 }
+
+#[test]
+fn services_named_on_a_metadata_line_of_the_text_are_the_incident_s_services_unless_the_front_matter_names_some(
+) {
+    let site = Site::with(&[
+        (
+            "content/postmortems/2022-11-25-push-storm.md",
+            "# Push storm\n\n## Summary\n\nThe promotion was sent four times.\n\nSeverity: SEV3. Services involved: notifications, campaign scheduler and ios-app.\n",
+        ),
+        (
+            "content/postmortems/2023-01-10-dns.md",
+            "---\ntitle: DNS outage\nservices: [dns]\n---\n\nAffected services: checkout, payments\n",
+        ),
+    ]);
+    site.build_ok();
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let services = |title: &str| {
+        incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["title"] == title)
+            .unwrap_or_else(|| panic!("{title} in {incidents}"))["services"]
+            .clone()
+    };
+    assert_eq!(
+        services("Push storm"),
+        serde_json::json!(["notifications", "campaign scheduler", "ios-app"])
+    );
+    assert_eq!(services("DNS outage"), serde_json::json!(["dns"]));
+}

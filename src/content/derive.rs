@@ -924,6 +924,46 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
         })
 }
 
+/// The services a metadata line of the text names when the front matter names none
+/// ("Services: checkout, payments", "Severity: SEV3. Services involved: a, b and c", a
+/// `| Affected services | a, b |` table row; also "Service:" and "Systems affected:"): the
+/// first such label's value up to the end of its sentence or the next label, split at commas
+/// and "and". The label starts with a capital letter: "most stateless services: a, b" is
+/// prose.
+pub fn services(parsed: &Parsed) -> Vec<String> {
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    static END: OnceLock<Regex> = OnceLock::new();
+    static SPLIT: OnceLock<Regex> = OnceLock::new();
+    let label = LABEL.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:services(?:\s+involved)?|affected\s+services|service|systems\s+affected)\s*(?::|\|)[ \t]*([^\n|]*)",
+        )
+        .unwrap()
+    });
+    // The end of the value: a full stop or semicolon ending its sentence, or the next label
+    // of a line of several ("Services: api, web Duration: 2 h").
+    let end = END
+        .get_or_init(|| Regex::new(r"[.;](?:\s|$)|\s\p{Lu}[\w-]*(?:\s[\w-]+){0,2}\s*:").unwrap());
+    let split = SPLIT.get_or_init(|| Regex::new(r"(?i)\s*,\s*(?:and\s+)?|\s+and\s+").unwrap());
+    let found = std::iter::once(parsed.preamble.as_str())
+        .chain(parsed.sections.iter().map(|s| s.text.as_str()))
+        .flat_map(|text| label.captures_iter(text))
+        .find(|c| c[0].starts_with(|c: char| c.is_uppercase()));
+    let Some(c) = found else {
+        return Vec::new();
+    };
+    let value = &c[1];
+    let value = value[..end.find(value).map_or(value.len(), |m| m.start())].trim();
+    let mut out: Vec<String> = Vec::new();
+    for name in split.split(value) {
+        let name = name.trim().trim_end_matches('.').trim();
+        if !is_placeholder(name) && !out.iter().any(|o| o.eq_ignore_ascii_case(name)) {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
 fn id_prefix_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
@@ -1470,6 +1510,35 @@ mod tests {
             None
         );
         assert_eq!(sev("Severity: SEV9\n"), None);
+    }
+
+    #[test]
+    fn services_stated_on_a_metadata_line_are_read_and_split_at_commas_and_and() {
+        let services = |body: &str| services(&parse(body));
+        assert_eq!(
+            services("# X\n\n## Summary\n\nIt broke.\n\nSeverity: SEV3. Services involved: notifications, campaign scheduler, ios-app, android-app.\n"),
+            ["notifications", "campaign scheduler", "ios-app", "android-app"]
+        );
+        assert_eq!(
+            services("**Date:** 2024-09-17 **Services:** `api`, web and batch **Authors:** x\n"),
+            ["api", "web", "batch"]
+        );
+        assert_eq!(
+            services(
+                "# X\n\n| Field | Value |\n|---|---|\n| Affected services | checkout, payments |\n"
+            ),
+            ["checkout", "payments"]
+        );
+        assert_eq!(services("Service: search\n"), ["search"]);
+        assert_eq!(
+            services("Systems affected: DNS, the load balancers, and CDN; all recovered.\n"),
+            ["DNS", "the load balancers", "CDN"]
+        );
+        // Prose, or no value.
+        assert!(
+            services("The pool runs most stateless services: checkout-api and cart.\n").is_empty()
+        );
+        assert!(services("Services: TBD\n").is_empty());
     }
 
     #[test]

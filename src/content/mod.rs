@@ -903,6 +903,20 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             if let Some(d) = decoded_controls(&parsed, &raw.source, lib.removed.get(&raw.source)) {
                 diags.push(d);
             }
+            // The labels of the text are read before `check` forgets it, where the front
+            // matter does not say what they do.
+            let incident = raw.kind == Kind::Incident;
+            let labelled = Labelled {
+                severity: (incident && fm.severity.is_none())
+                    .then(|| derive::severity(&parsed, &opts.config.severities))
+                    .flatten(),
+                services: if incident && fm.services.is_none() {
+                    derive::services(&parsed)
+                } else {
+                    Vec::new()
+                },
+                actions: None,
+            };
             if !opts.keep_text {
                 // Derivation looks for a date in the text only when the front matter has none.
                 let action_sections = opts.config.learnings.action_sections.as_slice();
@@ -946,8 +960,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     if let Some(d) = unknown_severity(&fm, &raw.source, opts.config) {
                         diags.push(d);
                     }
+                    let labelled = Labelled {
+                        actions: derived_actions,
+                        ..labelled
+                    };
                     let mut inc =
-                        build_incident(raw, fm, id, has_fm, parsed, derived_actions, opts.config);
+                        build_incident(raw, fm, id, has_fm, parsed, labelled, opts.config);
                     inc.stated = stated;
                     if !opts.keep_text {
                         // Learnings, action items and the summary are derived; what stays of
@@ -1282,14 +1300,22 @@ fn unknown_severity(fm: &FrontMatter, source: &str, config: &Config) -> Option<D
     )
 }
 
-/// `derived_actions`: the action items derived from the body, when the front matter lists none.
+/// What the body of a postmortem gives where its front matter says nothing, read from its text
+/// before `check` forgets it: a severity and services stated as labels, and the action items
+/// derived from it (`None` when the front matter lists some).
+struct Labelled {
+    severity: Option<String>,
+    services: Vec<String>,
+    actions: Option<Vec<derive::DerivedAction>>,
+}
+
 fn build_incident(
     raw: RawFile,
     fm: FrontMatter,
     id: String,
     has_fm: bool,
     parsed: Parsed,
-    derived_actions: Option<Vec<derive::DerivedAction>>,
+    labelled: Labelled,
     config: &Config,
 ) -> Incident {
     let mut derived = Vec::new();
@@ -1325,11 +1351,19 @@ fn build_incident(
     let severity = match &fm.severity {
         Some(s) => config.severity_level(s).map(String::from),
         None => {
-            let found = derive::severity(&parsed, &config.severities);
-            if found.is_some() {
+            if labelled.severity.is_some() {
                 derived.push("severity");
             }
-            found
+            labelled.severity
+        }
+    };
+    let services = match &fm.services {
+        Some(s) => s.clone(),
+        None => {
+            if !labelled.services.is_empty() {
+                derived.push("services");
+            }
+            labelled.services
         }
     };
     let learnings = match fm.learnings.clone() {
@@ -1376,7 +1410,8 @@ fn build_incident(
             .collect(),
         None => {
             derived.push("action_items");
-            derived_actions
+            labelled
+                .actions
                 .unwrap_or_default()
                 .into_iter()
                 .map(|a| ActionItem {
@@ -1403,7 +1438,7 @@ fn build_incident(
         severity,
         status: fm.status.unwrap_or(Status::Published),
         visibility: fm.visibility.unwrap_or(Visibility::Public),
-        services: fm.services.clone().unwrap_or_default(),
+        services,
         tags: fm.tags.clone().unwrap_or_default(),
         authors: fm.authors.clone().unwrap_or_default(),
         started_at: fm.started_at,
