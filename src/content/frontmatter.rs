@@ -1874,7 +1874,7 @@ owner = [\"ops\", \"sre\"]
             at,
             vec![
                 ("unknown-key", 2, 1),
-                ("bad-date", 3, 1),
+                ("bad-date", 3, 9),
                 ("wrong-type", 4, 14),
                 ("wrong-type", 5, 1),
                 ("unknown-key", 9, 1),
