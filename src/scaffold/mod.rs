@@ -510,11 +510,15 @@ fn yaml_filter(
     value: &tera::Value,
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    let s = match value {
+    Ok(tera::Value::String(yaml_scalar(&filtered_text(value))))
+}
+
+/// What a quoting filter quotes: a text as it is, any other value as JSON writes it.
+fn filtered_text(value: &tera::Value) -> String {
+    match value {
         tera::Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
-    Ok(tera::Value::String(yaml_scalar(&s)))
+    }
 }
 
 /// A value as one TOML string, quoted and escaped: `{{ title | toml }}`.
@@ -522,11 +526,9 @@ fn toml_filter(
     value: &tera::Value,
     _: &std::collections::HashMap<String, tera::Value>,
 ) -> tera::Result<tera::Value> {
-    let s = match value {
-        tera::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    Ok(tera::Value::String(toml::Value::String(s).to_string()))
+    Ok(tera::Value::String(
+        toml::Value::String(filtered_text(value)).to_string(),
+    ))
 }
 
 /// Creates `<folder>/<stem>.md`, or `<stem>-2.md` and so on when the name is taken; never
