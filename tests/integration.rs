@@ -683,13 +683,7 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
         actions.contains("learnings/retry-budgets/\">Retries need a budget</a> <span class=\"muted\">linked by Hindsight</span>"),
         "{actions}"
     );
-    let incidents = read_json(&site.out.join("api/incidents.json"));
-    let pm3 = incidents
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "PM-3")
-        .unwrap();
+    let pm3 = site.incident("PM-3");
     assert_eq!(pm3["action_items"][0]["learning"], "retry-budgets");
 }
 
@@ -944,18 +938,7 @@ fn a_day_and_month_written_without_a_year_take_the_year_of_the_file_name_when_th
         ),
     ]);
     site.build_ok();
-    let incidents = read_json(&site.out.join("api/incidents.json"));
-    let date_of = |id: &str| {
-        incidents
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["id"] == id)
-            .unwrap_or_else(|| panic!("no {id} in {incidents}"))["date"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
+    let date_of = |id: &str| site.incident(id)["date"].as_str().unwrap().to_string();
     assert_eq!(date_of("2021-outage-payments"), "2021-11-09");
     assert_eq!(date_of("postmortem_2021"), "2021-11-09");
     assert_eq!(date_of("2021-search-down"), "2021-01-01");
@@ -2167,13 +2150,7 @@ fn a_severity_off_the_scale_fails_the_build_as_check_does_and_never_gets_a_page_
     assert!(err.contains("content/a.md:5:11"), "{err}");
     assert!(!site.out.join("severity/p1").exists());
     assert!(site.out.join("severity/sev3/index.html").exists());
-    let incidents = read_json(&site.out.join("api/incidents.json"));
-    let a = incidents
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "A-1")
-        .unwrap();
+    let a = site.incident("A-1");
     assert!(a["severity"].is_null(), "{a}");
     let feed = site.page("feed.xml");
     assert!(!feed.contains("term=\"P1\""), "{feed}");
@@ -2207,14 +2184,8 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
     );
     site.build_ok();
     // The export says null, as for a missing owner or due date.
-    let incidents = read_json(&site.out.join("api/incidents.json"));
     let items = |id: &str| -> Vec<serde_json::Value> {
-        incidents
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["id"] == id)
-            .unwrap_or_else(|| panic!("{id} in {incidents:#}"))["action_items"]
+        site.incident(id)["action_items"]
             .as_array()
             .unwrap()
             .clone()
@@ -2231,11 +2202,8 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
         (&page3["owner"], &page3["due"]),
         (&json!(null), &json!(null))
     );
-    let derived = incidents
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap().to_string())
+    let derived = exported(&site.out, "id")
+        .into_iter()
         .find(|id| id != "PM-1")
         .unwrap();
     assert_eq!(
@@ -2401,16 +2369,7 @@ fn a_summary_derived_from_the_text_is_its_first_paragraph_of_prose_not_a_metadat
     );
     let out = tmp.path().join("site");
     build_ok(&root, &out);
-    let incidents = read_json(&out.join("api/incidents.json"));
-    let of = |id: &str| {
-        incidents
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["id"] == id)
-            .unwrap_or_else(|| panic!("no {id}"))
-            .clone()
-    };
+    let of = |id: &str| exported_incident(&out, id);
     assert_eq!(
         of("PM2024-009")["summary"],
         "The cache cluster ran out of memory and every page was slow for an hour."
@@ -2767,13 +2726,7 @@ fn the_dfds_postmortem_whose_timeline_opens_with_a_precursor_is_dated_by_the_mon
     // process spawned new nodes", and the timeline's Monday is 2022-10-31.
     let site = Site::fixture("dfds");
     site.build_ok();
-    let incidents = read_json(&site.out.join("api/incidents.json"));
-    let entry = incidents
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "PM2022-009")
-        .expect("PM2022-009 is exported");
+    let entry = site.incident("PM2022-009");
     assert_eq!(entry["date"], "2022-10-31");
 }
 
@@ -3083,16 +3036,7 @@ fn the_export_says_who_linked_each_learning_and_whether_an_incident_states_it_or
         ("content/postmortems/pm-5.md", &e),
     ]);
     site.build_ok();
-    let incidents = read_json(&site.out.join("api/incidents.json"));
-    let incident = |id: &str| {
-        incidents
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["id"] == id)
-            .unwrap_or_else(|| panic!("{id} in {incidents}"))
-            .clone()
-    };
+    let incident = |id: &str| site.incident(id);
     let (pm1, pm2, pm3, pm4, pm5) = (
         incident("PM-1"),
         incident("PM-2"),

@@ -111,6 +111,18 @@ pub fn exported(out: &Path, field: &str) -> Vec<String> {
         .collect()
 }
 
+/// The entry of incident `id` in the `api/incidents.json` of the site in `out`.
+pub fn exported_incident(out: &Path, id: &str) -> serde_json::Value {
+    let incidents = read_json(&out.join("api/incidents.json"));
+    incidents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no {id} in {incidents}"))
+        .clone()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -189,6 +201,11 @@ impl Site {
     /// The text of the file at `path` under `out`.
     pub fn page(&self, path: &str) -> String {
         std::fs::read_to_string(self.out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The entry of incident `id` in the built site's `api/incidents.json`.
+    pub fn incident(&self, id: &str) -> serde_json::Value {
+        exported_incident(&self.out, id)
     }
 
     /// [`Site::page`] with its tags left out and its white space squeezed to single spaces.
