@@ -1060,10 +1060,11 @@
     return out;
   }
 
-  /* How a letter or digit joins its neighbours into a word, as `script` in src/analysis.rs:
-     "alone" (a Han ideograph or a hiragana letter is a word by itself), "kana" (runs of
-     katakana are words) or "other". */
-  function script(c) {
+  /* How a letter or digit joins its neighbours into a word, as `script` in src/analysis.rs does
+     (not named `script` here: that name is the page's <script> element, below, and a `var`
+     of that name would replace the function): "alone" (a Han ideograph or a hiragana letter
+     is a word by itself), "kana" (runs of katakana are words) or "other". */
+  function joining(c) {
     var n = c.codePointAt(0);
     if (n === 0x3005 || n === 0x3007 || (n >= 0x3021 && n <= 0x3029) || (n >= 0x3038 && n <= 0x303b)) return "alone";
     if ((n >= 0x3041 && n <= 0x309f) || (n >= 0x3400 && n <= 0x4dbf) || (n >= 0x4e00 && n <= 0x9fff)) return "alone";
@@ -1088,7 +1089,7 @@
     }
     for (var c of text) {
       if (ALNUM.test(c)) {
-        var k = script(c);
+        var k = joining(c);
         if (start >= 0 && (k !== kind || k === "alone")) flush(i);
         if (start < 0) { start = i; kind = k; }
       } else {
