@@ -686,6 +686,77 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             }
         }
     }
+    // A learning that reads like one of its own postmortem's action items states the lesson
+    // that action item is linked to (by its authors, or by similarity), when nothing else
+    // links it: postmortems pair a lesson with the fix for it, and the two share the
+    // incident's own words, which a canonical learning written elsewhere does not (on the
+    // demo, "The retry change went to every market in one merge" beside "Roll out payments
+    // configuration one market at a time", which cites the staged-rollout lesson). Only the
+    // pair that are each other's closest, at the clustering threshold and two shared words, and
+    // never to a lesson a sibling learning states or is attached to.
+    let mut paired: Vec<(usize, f32, usize)> = Vec::new();
+    {
+        let position: HashMap<usize, usize> = unlabelled
+            .iter()
+            .enumerate()
+            .map(|(u, &k)| (k, u))
+            .collect();
+        let group_of = |k: usize| {
+            labelled[k].or_else(|| position.get(&k).and_then(|&u| attach[u]).map(|(_, g)| g))
+        };
+        let shared_words = |a: usize, b: usize| {
+            crate::similarity::shared_weights(&item_vecs[a], &item_vecs[b])
+                .filter(|&(t, _, _)| !model.concept[t as usize])
+                .count()
+        };
+        let mut by_incident: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (u, &k) in unlabelled.iter().enumerate() {
+            if attach[u].is_none() && matches!(items[k].kind, ItemKind::Learning(_)) {
+                by_incident.entry(items[k].incident).or_default().0.push(k);
+            }
+        }
+        for (k, item) in items.iter().enumerate() {
+            if let (ItemKind::Action(_), Some(e)) = (item.kind, by_incident.get_mut(&item.incident))
+            {
+                if group_of(k).is_some() {
+                    e.1.push(k);
+                }
+            }
+        }
+        let score = |a: usize, b: usize| discounted_cosine(&item_vecs[a], &item_vecs[b]);
+        let closest_of = |k: usize, among: &[usize]| {
+            among
+                .iter()
+                .map(|&o| (score(k, o), o))
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        };
+        for (incident, (learnings, actions)) in &by_incident {
+            for &k in learnings {
+                let Some((s, a)) = closest_of(k, actions) else {
+                    continue;
+                };
+                let g = group_of(a).expect("only linked action items are paired");
+                if !stated.get(incident).is_some_and(|c| c.contains(&g))
+                    && s >= threshold
+                    && shared_words(k, a) >= ATTACH_WORDS
+                    && closest_of(a, learnings).map(|(_, l)| l) == Some(k)
+                {
+                    paired.push((k, s, g));
+                }
+            }
+        }
+    }
+    let mut attach = attach;
+    for (k, s, g) in paired {
+        if let std::collections::hash_map::Entry::Vacant(e) = closest.entry((items[k].incident, g))
+        {
+            e.insert((s, k));
+            let u = unlabelled
+                .binary_search(&k)
+                .expect("paired learnings are unlabelled");
+            attach[u] = Some((s, g));
+        }
+    }
     let mut assignments = Vec::new();
     let mut rest: Vec<usize> = Vec::new();
     for (&k, a) in unlabelled.iter().zip(attach) {

@@ -525,11 +525,12 @@ pub fn normalise(v: &mut SparseVec) {
     }
 }
 
-/// The products of the weights of the terms two sparse vectors share, in term order.
-pub fn shared_products<'a>(
+/// The terms two sorted sparse vectors share, in term order: (term id, weight in `a`,
+/// weight in `b`).
+pub fn shared_weights<'a>(
     a: &'a [(u32, f32)],
     b: &'a [(u32, f32)],
-) -> impl Iterator<Item = f32> + 'a {
+) -> impl Iterator<Item = (u32, f32, f32)> + 'a {
     let (mut i, mut j) = (0, 0);
     std::iter::from_fn(move || {
         while i < a.len() && j < b.len() {
@@ -537,15 +538,23 @@ pub fn shared_products<'a>(
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let p = a[i].1 * b[j].1;
+                    let shared = (a[i].0, a[i].1, b[j].1);
                     i += 1;
                     j += 1;
-                    return Some(p);
+                    return Some(shared);
                 }
             }
         }
         None
     })
+}
+
+/// The products of the weights of the terms two sparse vectors share, in term order.
+pub fn shared_products<'a>(
+    a: &'a [(u32, f32)],
+    b: &'a [(u32, f32)],
+) -> impl Iterator<Item = f32> + 'a {
+    shared_weights(a, b).map(|(_, x, y)| x * y)
 }
 
 /// Cosine of two normalised vectors.

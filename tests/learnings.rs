@@ -1125,3 +1125,30 @@ fn no_demo_learning_is_linked_by_similarity_to_a_canonical_learning_that_a_sibli
     }
     assert!(checked >= 30, "{checked} linked learnings");
 }
+
+#[test]
+fn a_learning_that_reads_like_its_own_action_item_states_the_lesson_that_action_item_cites() {
+    const LEDGER: &str =
+        "Nobody on call knew which region held the ledger snapshots, and finding them took hours.";
+    let action =
+        "  - text: Document which region holds the ledger snapshots and who can fetch them\n";
+    // Each postmortem in a site of its own, so that no other postmortem's citation of the
+    // action item's words links the learning.
+    let only = |learning: &str, cites: bool| {
+        let cite = if cites {
+            "    learning: restore-drills\n"
+        } else {
+            ""
+        };
+        let front =
+            format!("id: PM-A\nlearnings:\n  - text: {learning}\naction_items:\n{action}{cite}");
+        restore_site(&[("content/a.md", &front)])["PM-A"][0]
+            .1
+            .clone()
+    };
+    assert_eq!(only(LEDGER, true).as_deref(), Some("restore-drills"));
+    // Where the action item cites nothing, there is nothing to take.
+    assert_eq!(only(LEDGER, false), None);
+    // A learning alike with the action item in one word only stays unlinked.
+    assert_eq!(only("The region failover was never tested.", true), None);
+}
