@@ -87,6 +87,12 @@ pub const RULES: &[Rule] = &[
         "a file is not valid UTF-8, or is UTF-16",
     ),
     rule_def(
+        "shallow-history",
+        W,
+        false,
+        "undated postmortems in a shallow clone, whose history could have dated them",
+    ),
+    rule_def(
         "empty-file",
         W,
         false,
@@ -1566,7 +1572,8 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 (Some(d), DateSource::FileNameYear) => {
                     format!("date {d} from the year in the file name")
                 }
-                (Some(d), _) => format!("date {d} from the repository history"),
+                // The front matter's own date is not derived.
+                (Some(d), _) => format!("date {d} from the day git first recorded the file"),
                 (None, _) => {
                     "no date (the postmortem is listed as undated and left out of the feed)"
                         .to_string()

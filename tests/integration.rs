@@ -3529,3 +3529,69 @@ fn services_named_on_a_metadata_line_of_the_text_are_the_incident_s_services_unl
     );
     assert_eq!(services("DNS outage"), serde_json::json!(["dns"]));
 }
+
+/// Runs git in `dir` with a fixed identity, failing the test when it fails.
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+#[test]
+fn a_postmortem_nothing_else_dates_is_dated_by_the_day_git_first_recorded_it() {
+    let site = Site::with(&[(
+        "content/no-date.md",
+        "# A date nowhere\n\nThe cache was cold.\n",
+    )]);
+    git(&site.root, &["init", "-q"], "2021-06-15T10:00:00+00:00");
+    git(&site.root, &["add", "."], "2021-06-15T10:00:00+00:00");
+    git(
+        &site.root,
+        &["commit", "-q", "-m", "first"],
+        "2021-06-15T10:00:00+00:00",
+    );
+    // A later edit does not move it.
+    std::fs::write(
+        site.root.join("content/no-date.md"),
+        "# A date nowhere\n\nThe cache was cold, and empty.\n",
+    )
+    .unwrap();
+    git(
+        &site.root,
+        &["commit", "-q", "-am", "edit"],
+        "2023-01-02T10:00:00+00:00",
+    );
+    site.build_ok();
+    let inc = site.incident("no-date");
+    assert_eq!(inc["date"], "2021-06-15", "{inc}");
+    assert_eq!(inc["date_precision"], "day", "{inc}");
+
+    // In a shallow clone the history is cut off: undated, and the build says why.
+    let shallow = tempfile::tempdir().unwrap();
+    let clone = shallow.path().join("clone");
+    git(
+        shallow.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &format!("file://{}", site.root.display()),
+            "clone",
+        ],
+        "2024-01-01T00:00:00+00:00",
+    );
+    let out = shallow.path().join("public");
+    let built = build(&clone, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(exported_incident(&out, "no-date")["date"].is_null());
+    let said = stderr(&built);
+    assert!(said.contains("shallow-history"), "{said}");
+    assert!(said.contains("git fetch --unshallow"), "{said}");
+}

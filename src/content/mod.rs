@@ -10,6 +10,7 @@ to Hindsight's ids (`lead_github_fragments`). Only this module and `output` touc
 
 pub mod derive;
 pub mod frontmatter;
+pub mod git;
 pub mod template;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -1052,6 +1053,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             Loaded::Special(_, page) => lib.onboarding = Some(page),
         }
     }
+    if lib.incidents.iter().any(|i| i.date.is_none()) {
+        date_by_history(&content_root, &mut lib.incidents, diags);
+    }
     lib.incidents
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
@@ -1060,6 +1064,44 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         crate::timing("  GitHub anchors", started);
     }
     lib
+}
+
+/// Dates each undated incident by the day git first recorded its file (see [`git`]), or
+/// says why the history cannot, in a shallow clone.
+fn date_by_history(content_root: &Path, incidents: &mut [Incident], diags: &Diagnostics) {
+    match git::first_commits(content_root) {
+        git::History::Dates(first) => {
+            for inc in incidents.iter_mut().filter(|i| i.date.is_none()) {
+                if let Some(&d) = first.get(&inc.content_path) {
+                    inc.date = Some(d);
+                    inc.date_source = DateSource::Git;
+                }
+            }
+        }
+        git::History::Shallow => {
+            let mut undated: Vec<&str> = incidents
+                .iter()
+                .filter(|i| i.date.is_none())
+                .map(|i| i.source.as_str())
+                .collect();
+            undated.sort_unstable();
+            let others = match undated.len() {
+                1 => String::new(),
+                2 => " and 1 other postmortem".to_string(),
+                n => format!(" and {} other postmortems", n - 1),
+            };
+            diags.push(
+                Diagnostic::warning(
+                    "shallow-history",
+                    undated[0],
+                    format!("this postmortem{others} could only be dated by git's history, and this is a shallow clone, which does not hold it: they are undated"),
+                )
+                .at(1, 1)
+                .hint("fetch the whole history (`git fetch --unshallow`; in GitHub Actions `fetch-depth: 0` on actions/checkout, in GitLab CI `GIT_DEPTH: 0`), or give each a `date` in front matter"),
+            );
+        }
+        git::History::None => {}
+    }
 }
 
 /// Leads each link written for GitHub's anchor of a heading (`#-fire` for `## 🔥 Fire`) to
