@@ -1472,8 +1472,21 @@ impl<'t> Lines<'t> {
     }
 }
 
-/// A heading being read: level, explicit id, inner events, plain text, line.
-type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<Event<'a>>, String, usize);
+/// A heading being read.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    /// The id written (`## Timeline {#timeline}`).
+    id: Option<String>,
+    /// Its events, rendered at its end.
+    inner: Vec<Event<'a>>,
+    /// Its plain text: a line break is a space, and an image's alt text is read (for the table
+    /// of contents and the anchor link's label).
+    text: String,
+    /// Its text as GitHub slugs it: the text content of the rendered heading, in which a line
+    /// break is a newline, which the slug drops (`One` / `Two` underlined is `#onetwo`).
+    github: String,
+    line: usize,
+}
 
 #[derive(Default)]
 struct ItemFrame {
@@ -1692,8 +1705,10 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             if let Some((alt, _)) = image.as_mut() {
                 alt.push_str(t);
             }
-            if let Some((_, _, _, htext, _)) = heading.as_mut() {
-                htext.push_str(t);
+            if let Some(h) = heading.as_mut() {
+                h.text.push_str(t);
+                let br = matches!(event, Event::SoftBreak | Event::HardBreak);
+                h.github.push_str(if br { "\n" } else { t });
             } else {
                 if let Some(c) = cell.as_mut() {
                     c.push_str(t);
@@ -1712,9 +1727,9 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         }
 
         // Heading: buffer inner events and emit our own HTML at the end.
-        if let Some((_, _, inner, _, _)) = heading.as_mut() {
+        if let Some(h) = heading.as_mut() {
             if !matches!(event, Event::End(TagEnd::Heading(_))) {
-                inner.push(event);
+                h.inner.push(event);
                 continue;
             }
         }
@@ -1722,22 +1737,31 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 let (line, _) = line_of(range.start);
-                heading = Some((
+                heading = Some(OpenHeading {
                     level,
-                    id.map(|s| s.to_string()),
-                    Vec::new(),
-                    String::new(),
+                    id: id.map(|s| s.to_string()),
+                    inner: Vec::new(),
+                    text: String::new(),
+                    github: String::new(),
                     line,
-                ));
+                });
                 if first_block && level == HeadingLevel::H1 {
                     skip_first_h1 = true;
                 }
                 first_block = false;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let (level, id, inner, htext, line) = heading.take().expect("heading started");
+                let h = heading.take().expect("heading started");
                 // GitHub anchors every heading, the title too, from its text as written.
-                let github_anchor = github.slug(&htext);
+                let github_anchor = github.slug(&h.github);
+                let OpenHeading {
+                    level,
+                    id,
+                    inner,
+                    text: htext,
+                    line,
+                    ..
+                } = h;
                 let htext = collapse_ws(&htext);
                 if skip_first_h1 {
                     skip_first_h1 = false;
@@ -3205,23 +3229,35 @@ mod tests {
     }
 
     #[test]
-    fn githubs_anchor_of_a_setext_heading_written_on_two_lines_joins_them_with_a_space() {
-        // GitHub joins the lines of the heading with a space, whether a soft break, two
-        // spaces or a backslash ends the first, then slugs the text as it slugs any heading's.
+    fn githubs_anchor_of_a_heading_written_on_two_lines_runs_the_lines_together() {
+        // GitHub slugs the text content of the rendered heading, where a line break is a
+        // newline (after a `<br />` for a hard one), and drops the newline as it drops
+        // punctuation: `One` / `Two` underlined is `#onetwo`, not `#one-two`. The heading's
+        // own id reads the break as a space.
         let p = render(
-            "# T\n\n[a](#-fire-and-smoke) [b](#step-2--rollback) [c](#qa-helm)\n\n\
-             🔥 Fire\nand smoke\n---------\n\nStep 2 –  \n  rollback\n---\n\nQ&A:\\\nhelm\n===\n",
+            "# T\n\n[a](#-fireand-smoke) [b](#step-2-rollback) [c](#qahelm) [d](#onetwo)\n\n\
+             🔥 Fire\nand smoke\n---------\n\nStep 2 –  \n  rollback\n---\n\nQ&A:\\\nhelm\n===\n\n\
+             One \nTwo\n===\n",
         );
         let toc: Vec<_> = p.toc.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(toc, ["fire-fire-and-smoke", "step-2-rollback", "q-a-helm"]);
+        assert_eq!(
+            toc,
+            [
+                "fire-fire-and-smoke",
+                "step-2-rollback",
+                "q-a-helm",
+                "one-two"
+            ]
+        );
         let pair = |github: &str, id: &str| (github.to_string(), id.to_string());
+        // `step-2-rollback` is GitHub's anchor and the heading's id alike.
         assert_eq!(
             p.github_anchors,
             [
                 pair("t", ""),
-                pair("-fire-and-smoke", "fire-fire-and-smoke"),
-                pair("step-2--rollback", "step-2-rollback"),
-                pair("qa-helm", "q-a-helm"),
+                pair("-fireand-smoke", "fire-fire-and-smoke"),
+                pair("qahelm", "q-a-helm"),
+                pair("onetwo", "one-two"),
             ]
         );
         let this = "incidents/PM2021-002/";
@@ -3229,8 +3265,18 @@ mod tests {
             (page == this).then_some(&p.github_anchors[..])
         })
         .expect("links change");
-        for href in ["#fire-fire-and-smoke", "#step-2-rollback", "#q-a-helm"] {
+        for href in [
+            "#fire-fire-and-smoke",
+            "#step-2-rollback",
+            "#q-a-helm",
+            "#one-two",
+        ] {
             assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
         }
+        // Joined with a space, the lines give an anchor GitHub never gives.
+        assert_eq!(
+            github_anchor_target(&p.github_anchors, "-fire-and-smoke"),
+            None
+        );
     }
 }

@@ -1457,7 +1457,7 @@ fn links_written_for_githubs_heading_anchors_lead_to_the_headings_in_the_site() 
         ("Japanese notes", "ri-ben-yu-nojian-chu-si"),
         ("rollback", "step-2-rollback"),
         ("water", "-water"),
-        // A setext heading of two lines, whose lines GitHub joins with a space.
+        // A setext heading of two lines, whose line break GitHub drops from the anchor.
         ("smoke", "fire-smoke-on-the-second-floor"),
     ] {
         assert!(
