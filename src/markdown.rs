@@ -1483,9 +1483,26 @@ struct OpenHeading<'a> {
     /// of contents and the anchor link's label).
     text: String,
     /// Its text as GitHub slugs it: the text content of the rendered heading, in which a line
-    /// break is a newline, which the slug drops (`One` / `Two` underlined is `#onetwo`).
+    /// break is a newline, which the slug drops (`One` / `Two` underlined is `#onetwo`), and
+    /// an image has no text, its alt being an attribute (`## Timeline ![icon](x.png)` is
+    /// `#timeline-`). Its id is made from it too (see [`OpenHeading::id_text`]).
     github: String,
+    /// How many images the text being read is in.
+    images: usize,
     line: usize,
+}
+
+impl OpenHeading<'_> {
+    /// The text a heading's id is made from: its text without images' alt text, as GitHub's
+    /// anchor, a line break a space; its plain text when that has no letter or digit (a
+    /// heading of an image alone, `## ![Kestrel](logo.png)`).
+    fn id_text(&self) -> String {
+        if self.github.chars().any(char::is_alphanumeric) {
+            self.github.replace('\n', " ")
+        } else {
+            self.text.clone()
+        }
+    }
 }
 
 #[derive(Default)]
@@ -1707,8 +1724,10 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             if let Some(h) = heading.as_mut() {
                 h.text.push_str(t);
-                let br = matches!(event, Event::SoftBreak | Event::HardBreak);
-                h.github.push_str(if br { "\n" } else { t });
+                if h.images == 0 {
+                    let br = matches!(event, Event::SoftBreak | Event::HardBreak);
+                    h.github.push_str(if br { "\n" } else { t });
+                }
             } else {
                 if let Some(c) = cell.as_mut() {
                     c.push_str(t);
@@ -1728,6 +1747,11 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
 
         // Heading: buffer inner events and emit our own HTML at the end.
         if let Some(h) = heading.as_mut() {
+            match event {
+                Event::Start(Tag::Image { .. }) => h.images += 1,
+                Event::End(TagEnd::Image) => h.images = h.images.saturating_sub(1),
+                _ => {}
+            }
             if !matches!(event, Event::End(TagEnd::Heading(_))) {
                 h.inner.push(event);
                 continue;
@@ -1743,6 +1767,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     inner: Vec::new(),
                     text: String::new(),
                     github: String::new(),
+                    images: 0,
                     line,
                 });
                 if first_block && level == HeadingLevel::H1 {
@@ -1754,6 +1779,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 let h = heading.take().expect("heading started");
                 // GitHub anchors every heading, the title too, from its text as written.
                 let github_anchor = github.slug(&h.github);
+                let id_text = h.id_text();
                 let OpenHeading {
                     level,
                     id,
@@ -1778,7 +1804,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                     out.h1 = Some(htext.clone());
                 }
                 let written = id.is_some();
-                let base = id.unwrap_or_else(|| slugify(&htext));
+                let base = id.unwrap_or_else(|| slugify(&id_text));
                 let mut anchor = base.clone();
                 let mut n = 1;
                 while !used_anchors.insert(anchor.clone()) {
@@ -3278,5 +3304,46 @@ mod tests {
             github_anchor_target(&p.github_anchors, "-fire-and-smoke"),
             None
         );
+    }
+
+    #[test]
+    fn githubs_anchor_of_a_heading_leaves_out_its_images_alt_text_and_so_does_its_id() {
+        // GitHub slugs the text content of the rendered heading, and an image's alt text is
+        // an attribute, not text: `## Timeline ![icon](x.png)` is `#timeline-`.
+        let p = render(
+            "# T\n\n[a](#timeline-) [b](#status-) [c](#timeline-icon)\n\n\
+             ## Timeline ![icon](x.png)\n\n## Status ![build *passing*](b.svg)\n\n\
+             ## ![Kestrel logo](k.png)\n",
+        );
+        let toc: Vec<_> = p
+            .toc
+            .iter()
+            .map(|t| (t.id.as_str(), t.title.as_str()))
+            .collect();
+        // The id leaves the alt text out too, unless the heading has no other text; the title
+        // keeps it, as a screen reader reads it.
+        assert_eq!(
+            toc,
+            [
+                ("timeline", "Timeline icon"),
+                ("status", "Status build passing"),
+                ("kestrel-logo", "Kestrel logo")
+            ]
+        );
+        let pair = |github: &str, id: &str| (github.to_string(), id.to_string());
+        // A heading of an image alone has the empty anchor on GitHub.
+        assert_eq!(
+            p.github_anchors,
+            [
+                pair("t", ""),
+                pair("timeline-", "timeline"),
+                pair("status-", "status")
+            ]
+        );
+        assert_eq!(
+            github_anchor_target(&p.github_anchors, "timeline-icon"),
+            None
+        );
+        assert!(!p.toc.iter().any(|t| t.id == "timeline-icon"));
     }
 }
