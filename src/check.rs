@@ -27,7 +27,7 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::config::{CheckConfig, Config};
-use crate::content::{derive, frontmatter, CanonicalLearning, Incident, Status};
+use crate::content::{derive, frontmatter, CanonicalLearning, Incident, SpecialPage, Status};
 use crate::diagnostics::{did_you_mean, line_col, rel_path, Diagnostic, Level};
 use crate::markdown::LinkKind;
 use crate::Site;
@@ -596,7 +596,13 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
         unsafe_html(&l.source, &l.unsafe_html, &mut out);
     }
     for page in site.library.index.iter().chain(&site.library.onboarding) {
-        links(&ctx, &page.source, &page.links, Linking::Special, &mut out);
+        links(
+            &ctx,
+            &page.source,
+            &page.links,
+            Linking::Special(page),
+            &mut out,
+        );
         missing_alt(&page.source, &page.images_without_alt, &mut out);
         unsafe_html(&page.source, &page.unsafe_html, &mut out);
     }
@@ -974,9 +980,8 @@ enum Linking<'a> {
     Incident(&'a Incident),
     /// A canonical learning: always published, its own anchors checked.
     Learning(&'a CanonicalLearning),
-    /// `index.md` or `onboarding.md`: always published, whose own anchors are not checked
-    /// (the page around the text offers its own).
-    Special,
+    /// `index.md` or `onboarding.md`: always published, its own anchors checked.
+    Special(&'a SpecialPage),
 }
 
 /// The links of the page `source`, `page`.
@@ -990,7 +995,7 @@ fn links(
     let (public, beside) = match page {
         Linking::Incident(inc) => (inc.is_public(), "the postmortem"),
         Linking::Learning(_) => (true, "the learning"),
-        Linking::Special => (true, "this file"),
+        Linking::Special(_) => (true, "this file"),
     };
     let site = ctx.site;
     for l in links {
@@ -1074,7 +1079,10 @@ fn links(
                     Linking::Learning(learning) => {
                         check_learning_anchor(ctx, source, l, &learning.id, a, true, out);
                     }
-                    Linking::Special => {}
+                    Linking::Special(p) => {
+                        let anchors = p.anchors.iter().cloned().collect();
+                        anchor_finding(source, l, a, &anchors, &p.github_anchors, "this page", out);
+                    }
                 }
             }
             LinkKind::Learning(id) => {

@@ -3463,3 +3463,64 @@ fn check_reads_the_severity_and_services_the_text_states_as_build_does() {
         "{message}"
     );
 }
+
+#[test]
+fn same_page_anchors_of_the_overview_and_the_reading_path_are_checked_as_a_postmortems_are() {
+    let site = Site::with(&[
+        (
+            "content/postmortems/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Summary\n\nThe disk filled up.\n",
+        ),
+        (
+            "content/index.md",
+            "# Welcome\n\nSee [how to read](#how-to-read), [the 🔥 one](#-fire), \
+             [the top](#welcome), [the note](#note)[^1] and [nothing](#how-to-raed).\n\n\
+             ## How to read\n\nSlowly.\n\n## 🔥 Fire\n\nOnce.\n\n<a id=\"note\"></a>\n\n[^1]: A footnote.\n",
+        ),
+        (
+            "content/onboarding.md",
+            "---\ntitle: Start here\n---\nRead [the list](#the-list) and [the footnote](#fn-1)\n\
+             and [the end](#the-end).\n\n## The list\n\nOne.\n\n[^1]: Why.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let broken: Vec<_> = with_rule(&findings, "broken-anchor")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        broken,
+        [
+            (
+                "content/index.md",
+                3,
+                102,
+                "`#how-to-raed` is not a section of this page",
+                "did you mean `#how-to-read`? Anchors are the headings' slugs"
+            ),
+            (
+                "content/onboarding.md",
+                5,
+                5,
+                "`#the-end` is not a section of this page",
+                "sections of this page: #fn-1, #the-list"
+            ),
+        ]
+    );
+    // The build leads GitHub's anchor of a heading to its id, on these pages too.
+    site.build_ok();
+    let index = site.page("index.html");
+    assert!(
+        index.contains("<a href=\"#fire-fire\">the 🔥 one</a>"),
+        "{index}"
+    );
+    assert!(index.contains("<a href=\"#\">the top</a>"), "{index}");
+}

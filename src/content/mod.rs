@@ -178,6 +178,11 @@ pub struct SpecialPage {
     pub links: Vec<Link>,
     /// The images and files its text links to, copied into the site (see [`Incident::assets`]).
     pub assets: Vec<Asset>,
+    /// The anchors its text offers, for `check` (see [`CanonicalLearning::anchors`]).
+    pub anchors: Vec<String>,
+    /// GitHub's anchors of its headings, with the ids they lead to (see
+    /// [`Incident::github_anchors`]).
+    pub github_anchors: Vec<(String, String)>,
     /// Images with no alt text, for `check` (see [`Incident::images_without_alt`]).
     pub images_without_alt: Vec<markdown::ImageWithoutAlt>,
     /// What its page leaves out, for `check` (see [`Incident::unsafe_html`]).
@@ -982,6 +987,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 }
                 Kind::Learning => {
                     let stem = file_stem(&raw.path);
+                    let anchors = anchors_of(&parsed);
                     Loaded::Learning(CanonicalLearning {
                         title: fm
                             .title
@@ -999,13 +1005,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         assets: parsed.assets,
                         images_without_alt: parsed.images_without_alt,
                         unsafe_html: parsed.unsafe_html,
-                        anchors: parsed
-                            .sections
-                            .iter()
-                            .map(|s| s.anchor.clone())
-                            .chain(parsed.toc.into_iter().map(|t| t.id))
-                            .chain(parsed.ids)
-                            .collect(),
+                        anchors,
                         github_anchors: parsed.github_anchors,
                         alias_at: (0..fm.aliases.as_ref().map_or(0, Vec::len))
                             .map(|i| fm.entry_at("aliases", i))
@@ -1016,10 +1016,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 kind @ (Kind::Index | Kind::Onboarding) => Loaded::Special(
                     kind,
                     SpecialPage {
+                        anchors: anchors_of(&parsed),
                         title: fm.title.clone().or(parsed.h1.clone()),
                         html: parsed.html,
                         source: raw.source,
                         path: fm.path.unwrap_or_default(),
+                        github_anchors: parsed.github_anchors,
                         links: parsed.links,
                         assets: parsed.assets,
                         images_without_alt: parsed.images_without_alt,
@@ -1104,6 +1106,17 @@ fn date_by_history(content_root: &Path, incidents: &mut [Incident], diags: &Diag
     }
 }
 
+/// The anchors a page's text offers: its headings' ids, and the ids of its raw HTML and its
+/// footnotes.
+fn anchors_of(parsed: &markdown::Parsed) -> Vec<String> {
+    let sections = parsed.sections.iter().map(|s| s.anchor.clone());
+    let headings = parsed.toc.iter().map(|t| t.id.clone());
+    sections
+        .chain(headings)
+        .chain(parsed.ids.iter().cloned())
+        .collect()
+}
+
 /// Leads each link written for GitHub's anchor of a heading (`#-fire` for `## 🔥 Fire`) to
 /// the id Hindsight gives that heading (see [`markdown::lead_github_fragments`]), on every
 /// page, whether it points into a postmortem or a canonical learning: only once every page is
@@ -1121,7 +1134,9 @@ fn lead_github_fragments(lib: &mut Library) {
         .filter(|l| !l.github_anchors.is_empty())
         .map(|l| (learning_url(&l.id), l.github_anchors.as_slice()));
     let anchors: HashMap<String, &[(String, String)]> = incidents.chain(learnings).collect();
-    if anchors.is_empty() {
+    let own =
+        |page: &Option<SpecialPage>| page.as_ref().is_some_and(|p| !p.github_anchors.is_empty());
+    if anchors.is_empty() && !own(&lib.index) && !own(&lib.onboarding) {
         return;
     }
     let of = |page: &str| anchors.get(page).copied();
@@ -1164,11 +1179,21 @@ fn lead_github_fragments(lib: &mut Library) {
             ))
         })
         .collect();
-    let special = |page: &Option<SpecialPage>, to_root: &str| {
-        page.as_ref()
-            .and_then(|p| markdown::lead_github_fragments(&p.html, to_root, None, of))
+    // `index.md` and `onboarding.md`, at `url` from the site root: a `#x` link leads into
+    // their own headings.
+    let special = |page: &Option<SpecialPage>, to_root: &str, url: &str| {
+        let p = page.as_ref()?;
+        let of = |u: &str| {
+            if u == url {
+                Some(p.github_anchors.as_slice())
+            } else {
+                of(u)
+            }
+        };
+        markdown::lead_github_fragments(&p.html, to_root, Some(url), of)
     };
-    let (index, onboarding) = (special(&lib.index, ""), special(&lib.onboarding, "../"));
+    let index = special(&lib.index, "", "");
+    let onboarding = special(&lib.onboarding, "../", "onboarding/");
     for (k, html) in incidents {
         lib.incidents[k].html = html;
     }
