@@ -926,17 +926,18 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
 
 /// The services a metadata line of the text names when the front matter names none
 /// ("Services: checkout, payments", "Severity: SEV3. Services involved: a, b and c", a
-/// `| Affected services | a, b |` table row; also "Service:" and "Systems affected:"): the
-/// first such label's value up to the end of its sentence or the next label, split at commas
-/// and "and". The label starts with a capital letter: "most stateless services: a, b" is
-/// prose.
+/// `| Affected services | a, b |` table row; also "Service:", "Services affected:",
+/// "Impacted services:", "Systems affected:" and "Affected systems:"): the first such label's
+/// value up to the end of its sentence or the next label, split at commas and "and". The label
+/// starts with a capital letter ("most stateless services: a, b" is prose) and is the whole
+/// label (see [`starts_a_label`]): "Customer Service: we called 40 merchants" names none.
 pub fn services(parsed: &Parsed) -> Vec<String> {
     static LABEL: OnceLock<Regex> = OnceLock::new();
     static END: OnceLock<Regex> = OnceLock::new();
     static SPLIT: OnceLock<Regex> = OnceLock::new();
     let label = LABEL.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:services(?:\s+involved)?|affected\s+services|service|systems\s+affected)\s*(?::|\|)[ \t]*([^\n|]*)",
+            r"(?i)\b((?:affected|impacted)\s+(?:services|systems)|services(?:\s+(?:involved|affected|impacted))?|service|systems\s+affected)\s*(?::|\|)[ \t]*([^\n|]*)",
         )
         .unwrap()
     });
@@ -947,12 +948,20 @@ pub fn services(parsed: &Parsed) -> Vec<String> {
     let split = SPLIT.get_or_init(|| Regex::new(r"(?i)\s*,\s*(?:and\s+)?|\s+and\s+").unwrap());
     let found = std::iter::once(parsed.preamble.as_str())
         .chain(parsed.sections.iter().map(|s| s.text.as_str()))
-        .flat_map(|text| label.captures_iter(text))
-        .find(|c| c[0].starts_with(|c: char| c.is_uppercase()));
+        .find_map(|text| {
+            label.captures_iter(text).find(|c| {
+                let name = c.get(1).expect("a label");
+                name.as_str().starts_with(char::is_uppercase)
+                    && starts_a_label(
+                        &text[..name.start()],
+                        name.as_str().eq_ignore_ascii_case("service"),
+                    )
+            })
+        });
     let Some(c) = found else {
         return Vec::new();
     };
-    let value = &c[1];
+    let value = &c[2];
     let value = value[..end.find(value).map_or(value.len(), |m| m.start())].trim();
     let mut out: Vec<String> = Vec::new();
     for name in split.split(value) {
@@ -962,6 +971,30 @@ pub fn services(parsed: &Parsed) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a label written after `before` (the text before it) is a label of its own, not the
+/// end of a longer one ("Customer Service:", "Billing Service:"): it starts its line, its
+/// sentence or its table cell, or ends the value of an earlier label on its line ("Date:
+/// 2024-09-17 Services: api", "Severity: sev2 Services: api"; the lines of a paragraph are
+/// read as one). A capitalised word right before it would be part of the label, unless an
+/// earlier label on the line makes it the end of that label's value ("Status: Resolved
+/// Services: api"), and never before the `singular` label `Service`, which such a word makes a
+/// service's name ("Impact: Customer Service: we called"). A label run into the word before
+/// it ("Web-Services:") is part of it.
+fn starts_a_label(before: &str, singular: bool) -> bool {
+    let line = before.rsplit('\n').next().unwrap_or("");
+    let segment = line.rsplit(['.', ';', '!', '?', '|']).next().unwrap_or("");
+    if segment.ends_with(|c: char| c.is_alphanumeric() || c == '-') {
+        return false;
+    }
+    let Some(word) = segment.split_whitespace().next_back() else {
+        return true;
+    };
+    let mut chars = word.chars();
+    let capitalised = chars.next().is_some_and(char::is_uppercase)
+        && chars.all(|c| c.is_lowercase() || matches!(c, '-' | '\''));
+    !capitalised || (!singular && segment.contains(':'))
 }
 
 fn id_prefix_regex() -> &'static Regex {
@@ -2413,5 +2446,40 @@ mod tests {
         assert!(dated_by_text(&fm));
         fm.detected_at = at("2024-02-09T06:00:00Z");
         assert!(!dated_by_text(&fm));
+    }
+
+    #[test]
+    fn a_label_that_only_ends_in_service_names_no_services_and_labels_that_name_services_do() {
+        let services = |body: &str| services(&parse(body));
+        // A longer label that ends in "Service" or "Services" names no services.
+        for body in [
+            "# X\n\n## Impact\n\nCustomer Service: we called 40 merchants.\n",
+            "Impact: Customer Service: we called 40 merchants\n",
+            "We apologised. Billing Service: degraded for an hour.\n",
+            "| Team | Action |\n|---|---|\n| Customer Service | called 40 merchants |\n",
+            "Web-Services: down\n",
+        ] {
+            assert!(services(body).is_empty(), "{body:?}: {:?}", services(body));
+        }
+        // Past one, the label that names services is read.
+        assert_eq!(
+            services(
+                "# X\n\n## Impact\n\nCustomer Service: we called 40 merchants.\n\n\
+                 Services involved: notifications, payments\n"
+            ),
+            ["notifications", "payments"]
+        );
+        // A label of its own after another's value, the lines of a paragraph read as one.
+        assert_eq!(
+            services("Status: Resolved\nServices: api, web\n"),
+            ["api", "web"]
+        );
+        assert_eq!(services("Severity: SEV2 Services: api\n"), ["api"]);
+        assert_eq!(
+            services("Services affected: checkout and cart\n"),
+            ["checkout", "cart"]
+        );
+        assert_eq!(services("Impacted services: search\n"), ["search"]);
+        assert_eq!(services("Affected systems: DNS\n"), ["DNS"]);
     }
 }
