@@ -693,14 +693,26 @@ fn starts_a_task(text: &str) -> bool {
 /// Whether the items nested in an action item are action items of their own, not details of
 /// it folded into its text: when one of them records its own status, owner or due date (a task
 /// box, `(done)`, `(owner: team-x)`) or has such items nested in it, or when each of them
-/// starts a task ("Write an upgrade runbook").
+/// starts a task ("Write an upgrade runbook"). Items that start a task in lower case under an
+/// item that is a task itself continue its sentence, and are details ("Improve alerting
+/// (team-sre):" with "add a page for X" and "tune Y" is one action item): it records a status,
+/// owner or due date, or starts a task with a capital, where the case of its items says
+/// something.
 fn splits(item: &ListItem) -> bool {
+    let own = item.own.trim_start();
+    let task = item.checked.is_some()
+        || list_meta(own).records()
+        || (own.starts_with(char::is_uppercase) && starts_a_task(own));
+    let details = |c: &ListItem| task && c.own.trim_start().starts_with(char::is_lowercase);
     !item.children.is_empty()
         && (item
             .children
             .iter()
             .any(|c| c.checked.is_some() || list_meta(&c.own).records() || splits(c))
-            || item.children.iter().all(|c| starts_a_task(&c.own)))
+            || item
+                .children
+                .iter()
+                .all(|c| starts_a_task(&c.own) && !details(c)))
 }
 
 /// What an action item nested in another takes from it when it does not say it itself.
@@ -2481,5 +2493,86 @@ mod tests {
         );
         assert_eq!(services("Impacted services: search\n"), ["search"]);
         assert_eq!(services("Affected systems: DNS\n"), ["DNS"]);
+    }
+
+    #[test]
+    fn lowercase_steps_under_an_action_item_that_is_a_task_itself_stay_its_details() {
+        use ActionStatus::Open;
+        let md = "# X\n\n## Action items\n\n\
+                  - Improve alerting (team-sre, due 2025-01-31)\n  \
+                    - add a page for checkout errors\n  \
+                    - tune the disk alert\n\
+                  - [ ] Improve the restore runbook\n  \
+                    - add the missing steps\n  \
+                    - test them every quarter\n\
+                  - Improve paging:\n  \
+                    - add a page for lag\n  \
+                    - tune the thresholds\n";
+        assert_eq!(
+            metadata(md),
+            vec![
+                item(
+                    "Improve alerting: add a page for checkout errors; tune the disk alert",
+                    Some("team-sre"),
+                    None,
+                    Some((2025, 1, 31))
+                ),
+                item(
+                    "Improve the restore runbook: add the missing steps; test them every quarter",
+                    None,
+                    Some(Open),
+                    None
+                ),
+                item(
+                    "Improve paging: add a page for lag; tune the thresholds",
+                    None,
+                    None,
+                    None
+                ),
+            ]
+        );
+        // Sub-items are tasks of their own when they read as tasks: capitalised under such an
+        // item, each recording its own owner or status, or under an item that is no task.
+        let md = "# X\n\n## Action items\n\n\
+                  - Harden deploys (team-platform)\n  \
+                    - Add a canary stage\n  \
+                    - Pin the base image\n\
+                  - Improve alerting (team-sre)\n  \
+                    - add a page for lag (owner: team-obs)\n  \
+                    - tune the disk alert\n\
+                  - Monitoring\n  \
+                    - add an alert on inodes\n  \
+                    - add a dashboard of inodes\n";
+        assert_eq!(
+            metadata(md),
+            vec![
+                item(
+                    "Harden deploys: Add a canary stage",
+                    Some("team-platform"),
+                    None,
+                    None
+                ),
+                item(
+                    "Harden deploys: Pin the base image",
+                    Some("team-platform"),
+                    None,
+                    None
+                ),
+                item(
+                    "Improve alerting: add a page for lag",
+                    Some("team-obs"),
+                    None,
+                    None
+                ),
+                item(
+                    "Improve alerting: tune the disk alert",
+                    Some("team-sre"),
+                    None,
+                    None
+                ),
+                item("Monitoring: add an alert on inodes", None, None, None),
+                item("Monitoring: add a dashboard of inodes", None, None, None),
+            ]
+        );
     }
 }
