@@ -1473,12 +1473,13 @@ impl<'t> Lines<'t> {
 }
 
 /// A heading being read.
-struct OpenHeading<'a> {
+struct OpenHeading {
     level: HeadingLevel,
     /// The id written (`## Timeline {#timeline}`).
     id: Option<String>,
-    /// Its events, rendered at its end.
-    inner: Vec<Event<'a>>,
+    /// Where its events start in the page's: they are read as anywhere else (a link is
+    /// resolved, an image found), and rendered at its end.
+    start: usize,
     /// Its plain text: a line break is a space, and an image's alt text is read (for the table
     /// of contents and the anchor link's label).
     text: String,
@@ -1492,7 +1493,7 @@ struct OpenHeading<'a> {
     line: usize,
 }
 
-impl OpenHeading<'_> {
+impl OpenHeading {
     /// The text a heading's id is made from: its text without images' alt text, as GitHub's
     /// anchor, a line break a space; its plain text when that has no letter or digit (a
     /// heading of an image alone, `## ![Kestrel](logo.png)`).
@@ -1745,16 +1746,12 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
         }
 
-        // Heading: buffer inner events and emit our own HTML at the end.
+        // Heading: its events go the way of any, and our own HTML is made of them at its end.
         if let Some(h) = heading.as_mut() {
             match event {
                 Event::Start(Tag::Image { .. }) => h.images += 1,
                 Event::End(TagEnd::Image) => h.images = h.images.saturating_sub(1),
                 _ => {}
-            }
-            if !matches!(event, Event::End(TagEnd::Heading(_))) {
-                h.inner.push(event);
-                continue;
             }
         }
 
@@ -1764,7 +1761,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 heading = Some(OpenHeading {
                     level,
                     id: id.map(|s| s.to_string()),
-                    inner: Vec::new(),
+                    start: events.len(),
                     text: String::new(),
                     github: String::new(),
                     images: 0,
@@ -1783,11 +1780,12 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 let OpenHeading {
                     level,
                     id,
-                    inner,
+                    start,
                     text: htext,
                     line,
                     ..
                 } = h;
+                let inner: Vec<Event> = events.drain(start..).collect();
                 let htext = collapse_ws(&htext);
                 if skip_first_h1 {
                     skip_first_h1 = false;
@@ -2163,7 +2161,8 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
                 }
                 events.push(Event::End(TagEnd::Image));
             }
-            Event::Text(t) if link_depth == 0 && image.is_none() => {
+            // An id in a heading stays text.
+            Event::Text(t) if link_depth == 0 && image.is_none() && heading.is_none() => {
                 let parts = split_ids(&t, site.ids, page.id);
                 if parts.iter().any(|(_, is_id)| *is_id) {
                     let mut html = String::new();
@@ -3345,5 +3344,47 @@ mod tests {
             None
         );
         assert!(!p.toc.iter().any(|t| t.id == "timeline-icon"));
+    }
+
+    #[test]
+    fn a_link_or_an_image_in_a_heading_is_read_as_anywhere_else() {
+        let body = "# T\n\n## After [the disk](PM2020-001%20-%20Disk%20full.md#timeline) \
+                    ![](nope.png)\n\nText.\n\n## Also PM2020-001\n";
+        let p = render(body);
+        assert!(
+            p.html.contains(
+                "<h2 id=\"after-the-disk\">After <a href=\"../../incidents/PM2020-001/#timeline\">\
+                 the disk</a> <img src=\"nope.png\" alt=\"\" /> <a class=\"anchor\""
+            ),
+            "{}",
+            p.html
+        );
+        // An id in a heading's text stays text.
+        assert!(p.html.contains(">Also PM2020-001 <a class"), "{}", p.html);
+        for p in [p, site().read(body, 1)] {
+            let links: Vec<_> = p
+                .links
+                .iter()
+                .map(|l| (&l.kind, l.anchor.as_deref(), l.line, l.column))
+                .collect();
+            assert_eq!(
+                links,
+                [
+                    (
+                        &LinkKind::Incident("PM2020-001".into()),
+                        Some("timeline"),
+                        3,
+                        10
+                    ),
+                    (&LinkKind::MissingEmbed("image"), None, 3, 63),
+                ]
+            );
+            let no_alt: Vec<_> = p
+                .images_without_alt
+                .iter()
+                .map(|i| (i.line, i.column))
+                .collect();
+            assert_eq!(no_alt, [(3, 63)]);
+        }
     }
 }
