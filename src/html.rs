@@ -16,8 +16,11 @@ where the scripts, event handlers and `javascript:` URLs are that the published 
 a tokenizer of tags, not an HTML parser:
 it reads start tags and their attributes as HTML does (tag and attribute names in any case,
 values in double quotes, single quotes or none, character references decoded), passes over
-comments, end tags, declarations and the text of `script`, `style` and `textarea`, and never
-fails: what it cannot read as a tag is text.
+comments (ended as a browser ends them), end tags, declarations and the text of the elements
+whose text is no HTML (`script`, `style`, `textarea`, `noscript`, `iframe`, ..., but not in an
+`<svg>` or a `<math>`, where it is), and never fails: what it cannot read as a tag is text.
+The pieces of raw HTML of one page are read in turn, each from where the one before left off,
+so that what the probe calls a tag is what the sanitizer, reading the page whole, calls one.
 */
 
 /// How a URL of an attribute is used.
@@ -230,9 +233,17 @@ pub enum Unsafe {
 /// (see [`Unsafe`]), each with the byte range of its start tag, its attribute's name or its
 /// URL.
 pub fn unsafe_parts(html: &str) -> Vec<(std::ops::Range<usize>, Unsafe)> {
+    unsafe_parts_after(html, &mut State::default())
+}
+
+/// [`unsafe_parts`] of a piece of raw HTML that follows others in one page, read from where
+/// the pieces before it left the tokenizer (`state`), which it leaves where this piece ends. A
+/// `<noscript>` in one piece makes the next piece its text up to `</noscript>`, as the
+/// sanitizer, which reads the page whole, reads it.
+pub fn unsafe_parts_after(html: &str, state: &mut State) -> Vec<(std::ops::Range<usize>, Unsafe)> {
     let mut out = Vec::new();
-    for tag in tags(html) {
-        if matches!(tag.name.as_str(), "script" | "style") {
+    for tag in tags_after(html, state) {
+        if matches!(tag.name.as_str(), "script" | "style") && !tag.continued {
             out.push((tag.range.clone(), Unsafe::Element(tag.name.clone())));
         }
         for attr in &tag.attrs {
@@ -254,6 +265,48 @@ pub fn unsafe_parts(html: &str) -> Vec<(std::ops::Range<usize>, Unsafe)> {
     out
 }
 
+/// Where the HTML tokenizer is at the end of a piece of raw HTML, for the piece after it (see
+/// [`unsafe_parts_after`]). A page's raw HTML comes in pieces (an HTML block, an inline tag)
+/// with escaped text and Markdown's own tags between them, which open nothing of this.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct State {
+    mode: Mode,
+    /// How many `<svg>` and `<math>` elements are open: in them no element's text is raw.
+    foreign: u32,
+}
+
+impl State {
+    /// Whether the next piece starts as a page does: in text, with no SVG or MathML open.
+    pub fn is_start(&self) -> bool {
+        *self == State::default()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Mode {
+    /// In text, where a `<` may open a tag.
+    #[default]
+    Text,
+    /// In the text of an element whose text is no HTML (`<noscript>`, `<iframe>`, ...), by
+    /// name, up to its end tag.
+    Raw(String),
+    /// In a comment.
+    Comment,
+    /// After `<plaintext>`: text to the end.
+    Plaintext,
+    /// In a start tag, by name: between attributes, or in a value in this quote.
+    Tag(String, Option<u8>),
+}
+
+/// The elements whose text is no HTML, up to their end tag, as a browser with scripting on
+/// (and the sanitizer) reads them: scripts, style sheets, `<textarea>`, `<title>`, and what
+/// only shows where scripts or frames do not run (`<noscript>`, `<noembed>`, `<noframes>`,
+/// `<iframe>`'s fallback, `<xmp>`). In an `<svg>` or a `<math>` none is: there a `<style>`'s
+/// text is read as tags.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "noscript", "noembed", "noframes", "iframe", "xmp",
+];
+
 /// A start tag: its name in lower case, its attributes, and its byte range from its `<` to
 /// after its `>`.
 #[derive(Debug)]
@@ -261,6 +314,8 @@ struct Tag {
     name: String,
     attrs: Vec<Attr>,
     range: std::ops::Range<usize>,
+    /// The rest of a start tag that an earlier piece opened (its range starts at 0).
+    continued: bool,
 }
 
 #[derive(Debug)]
@@ -276,19 +331,86 @@ struct Attr {
 
 /// The start tags of `html`, in order.
 fn tags(html: &str) -> Vec<Tag> {
+    tags_after(html, &mut State::default())
+}
+
+/// The start tags of `html` read from `state` (see [`State`]), in order; leaves `state` where
+/// `html` ends.
+fn tags_after(html: &str, state: &mut State) -> Vec<Tag> {
     let b = html.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    match std::mem::take(&mut state.mode) {
+        Mode::Text => {}
+        Mode::Plaintext => {
+            state.mode = Mode::Plaintext;
+            return out;
+        }
+        Mode::Comment => match crate::sanitize::comment_rest_end(b, 0) {
+            Some(end) => i = end,
+            None => {
+                state.mode = Mode::Comment;
+                return out;
+            }
+        },
+        Mode::Raw(name) => match find_ignore_case(b, 0, format!("</{name}").as_bytes()) {
+            Some(end) => i = end,
+            None => {
+                state.mode = Mode::Raw(name);
+                return out;
+            }
+        },
+        Mode::Tag(name, quote) => {
+            let from = match quote {
+                None => 0,
+                Some(q) => match memchr::memchr(q, b) {
+                    Some(end) => end + 1,
+                    None => {
+                        state.mode = Mode::Tag(name, quote);
+                        return out;
+                    }
+                },
+            };
+            let mut tag = Tag {
+                name,
+                attrs: Vec::new(),
+                range: 0..0,
+                continued: true,
+            };
+            let (end, open, self_closing) = attributes(html, from, &mut tag);
+            tag.range = 0..end;
+            i = end;
+            if after_tag(b, &mut i, tag, open, self_closing, state, &mut out) {
+                return out;
+            }
+        }
+    }
     while let Some(k) = memchr::memchr(b'<', &b[i..]) {
         i += k;
         let rest = &b[i..];
         if rest.starts_with(b"<!--") {
-            i = find(b, i + 4, b"-->").map_or(b.len(), |e| e + 3);
+            match crate::sanitize::comment_end(b, i + 4) {
+                Some(end) => i = end,
+                None => {
+                    state.mode = Mode::Comment;
+                    return out;
+                }
+            }
             continue;
         }
         match rest.get(1) {
             // An end tag, a declaration (`<!DOCTYPE`, `<![CDATA[`) or an instruction.
             Some(b'/' | b'!' | b'?') => {
+                if rest[1] == b'/' {
+                    let name: Vec<u8> = rest[2..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .map(u8::to_ascii_lowercase)
+                        .collect();
+                    if matches!(&name[..], b"svg" | b"math") {
+                        state.foreign = state.foreign.saturating_sub(1);
+                    }
+                }
                 i = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
                 continue;
             }
@@ -299,41 +421,86 @@ fn tags(html: &str) -> Vec<Tag> {
                 continue;
             }
         }
-        let (mut tag, end) = start_tag(html, i + 1);
+        let name_at = i + 1;
+        let name_end = b[name_at..]
+            .iter()
+            .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
+            .map_or(b.len(), |p| name_at + p);
+        let mut tag = Tag {
+            name: html[name_at..name_end].to_ascii_lowercase(),
+            attrs: Vec::new(),
+            range: 0..0,
+            continued: false,
+        };
+        let (end, open, self_closing) = attributes(html, name_end, &mut tag);
         tag.range = i..end;
         i = end;
-        // The text of these elements is not HTML: a `<` in a script opens no tag.
-        if ["script", "style", "textarea", "title"].contains(&tag.name.as_str()) {
-            let close = format!("</{}", tag.name);
-            i = find_ignore_case(b, i, close.as_bytes()).unwrap_or(b.len());
+        if after_tag(b, &mut i, tag, open, self_closing, state, &mut out) {
+            return out;
         }
-        out.push(tag);
     }
     out
 }
 
-/// Reads a start tag whose name begins at `i` (after `<`); returns it and the offset after it.
-fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
+/// Records a start tag that ends at `i` (or is still open: `open`), and moves `i` past the
+/// text that follows it when that text is no HTML (see [`RAW_TEXT`]). Returns whether the rest
+/// of the piece is read (the tag, or its element's text, runs to its end).
+fn after_tag(
+    b: &[u8],
+    i: &mut usize,
+    tag: Tag,
+    open: Option<Option<u8>>,
+    self_closing: bool,
+    state: &mut State,
+    out: &mut Vec<Tag>,
+) -> bool {
+    if let Some(quote) = open {
+        state.mode = Mode::Tag(tag.name.clone(), quote);
+        out.push(tag);
+        return true;
+    }
+    let name = tag.name.clone();
+    out.push(tag);
+    if matches!(name.as_str(), "svg" | "math") && !self_closing {
+        state.foreign += 1;
+    }
+    if state.foreign > 0 {
+        return false;
+    }
+    if name == "plaintext" {
+        state.mode = Mode::Plaintext;
+        return true;
+    }
+    if RAW_TEXT.contains(&name.as_str()) {
+        let close = format!("</{name}");
+        match find_ignore_case(b, *i, close.as_bytes()) {
+            Some(end) => *i = end,
+            None => {
+                state.mode = Mode::Raw(name);
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Reads the attributes of a start tag from `i` (after its name, or where an earlier piece left
+/// it) into `tag`. Returns the offset after the tag; `None`, or where the piece ended inside the
+/// tag, `Some` of the quote of the value it ended in (`Some(None)`: between attributes); and
+/// whether the tag closes itself (`/>`).
+fn attributes(html: &str, mut i: usize, tag: &mut Tag) -> (usize, Option<Option<u8>>, bool) {
     let b = html.as_bytes();
-    let name_end = b[i..]
-        .iter()
-        .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
-        .map_or(b.len(), |p| i + p);
-    let mut tag = Tag {
-        name: html[i..name_end].to_ascii_lowercase(),
-        attrs: Vec::new(),
-        range: 0..0,
-    };
-    i = name_end;
     loop {
+        let mut slash = false;
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            slash = b[i] == b'/';
             i += 1;
         }
         if i >= b.len() {
-            return (tag, i);
+            return (i, Some(None), false);
         }
         if b[i] == b'>' {
-            return (tag, i + 1);
+            return (i + 1, None, slash);
         }
         // An attribute name runs to white space, `/`, `>` or `=` (a leading `=` is part of it).
         let start = i;
@@ -359,9 +526,16 @@ fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
         while j < b.len() && b[j].is_ascii_whitespace() {
             j += 1;
         }
+        let mut unclosed = None;
         let (value, quote) = match b.get(j) {
             Some(&q @ (b'"' | b'\'')) => {
-                let end = memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |e| j + 1 + e);
+                let end = match memchr::memchr(q, &b[j + 1..]) {
+                    Some(e) => j + 1 + e,
+                    None => {
+                        unclosed = Some(q);
+                        b.len()
+                    }
+                };
                 i = (end + 1).min(b.len());
                 (j + 1..end, Some(q))
             }
@@ -382,6 +556,9 @@ fn start_tag(html: &str, mut i: usize) -> (Tag, usize) {
                 value: Some(value),
                 quote,
             });
+        }
+        if unclosed.is_some() {
+            return (b.len(), Some(unclosed), false);
         }
     }
 }
@@ -427,13 +604,6 @@ fn srcset(value: &str) -> Vec<std::ops::Range<usize>> {
             out.push(start..end);
         }
     }
-}
-
-fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
 }
 
 fn find_ignore_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -650,5 +820,52 @@ mod tests {
             "<!-- <img src=a.png> --><script>'<img src=a.png>'</script><image src=a.png>"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn the_probe_reads_raw_text_comments_and_foreign_content_as_the_sanitizer_does() {
+        fn handlers(pieces: &[&str]) -> Vec<String> {
+            let mut state = State::default();
+            pieces
+                .iter()
+                .flat_map(|p| unsafe_parts_after(p, &mut state))
+                .filter_map(|(_, u)| match u {
+                    Unsafe::Attribute(name) => Some(name),
+                    _ => None,
+                })
+                .collect()
+        }
+        // A `<noscript>`'s text ends at `</noscript>`, in one piece or in the next.
+        let hidden = r#"<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>"#;
+        assert_eq!(handlers(&[hidden]), ["onerror"]);
+        assert_eq!(
+            handlers(&[
+                "<noscript>",
+                r#"<p title="</noscript><img src=x onerror=alert(1)>">"#,
+                "</noscript>"
+            ]),
+            ["onerror"]
+        );
+        // What is text to a browser is no tag.
+        assert!(handlers(&["<noscript><img onerror=x></noscript>"]).is_empty());
+        assert!(
+            handlers(&["<iframe>", "<img onerror=x>", "</iframe><b onclick=y>"]) == ["onclick"]
+        );
+        assert!(handlers(&["<plaintext>", "<img onerror=x>"]).is_empty());
+        // `--!>` ends a comment, and a comment may end in a later piece.
+        assert_eq!(handlers(&["<!-- a --!><img onerror=x> -->"]), ["onerror"]);
+        assert_eq!(
+            handlers(&["<!-- a", "<b onclick=x>", "--><i onclick=y>"]),
+            ["onclick"]
+        );
+        // In an `<svg>`, a `<style>`'s text is tags; after `</svg>`, it is text again.
+        assert_eq!(
+            handlers(&["<svg><style><img onerror=x></style></svg>"]),
+            ["onerror"]
+        );
+        assert!(handlers(&["<svg/><style><img onerror=x></style>"]).is_empty());
+        // A tag that a piece leaves open goes on in the next.
+        assert_eq!(handlers(&["<b title='x", "' onclick=y>"]), ["onclick"]);
+        assert_eq!(handlers(&["<b", " onclick=y>"]), ["onclick"]);
     }
 }

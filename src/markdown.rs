@@ -217,6 +217,9 @@ pub struct Parsed {
     /// The scripts, event handlers, `javascript:` URLs and the like that the published page
     /// leaves out (see [`crate::sanitize`]), in order.
     pub unsafe_html: Vec<UnsafeHtml>,
+    /// Where the raw HTML read so far left the HTML tokenizer, for the next piece of it (see
+    /// [`crate::html::unsafe_parts_after`]).
+    pub(crate) html_state: crate::html::State,
 }
 
 /// What the published page leaves out of a body because it could run a script (see
@@ -2343,10 +2346,12 @@ fn html_urls<'a>(
     let plain = crate::sanitize::is_plain(&joined);
     let urls = crate::html::urls(&joined);
     let without_alt = crate::html::images_without_alt(&joined);
-    let unsafe_parts = if plain {
+    // Read as the sanitizer reads the page, whole: a piece may be the text of an element that
+    // an earlier piece opened (`<noscript>`), or end one.
+    let unsafe_parts = if plain && out.html_state.is_start() {
         Vec::new()
     } else {
-        crate::html::unsafe_parts(&joined)
+        crate::html::unsafe_parts_after(&joined, &mut out.html_state)
     };
     if urls.is_empty() && without_alt.is_empty() && unsafe_parts.is_empty() {
         return (joined, plain);

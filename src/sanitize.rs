@@ -231,7 +231,7 @@ pub fn is_plain(html: &str) -> bool {
 /// The offset after the comment whose text starts at `from` (after its `<!--`), as a browser
 /// ends it: `<!-->` and `<!--->` are whole comments, and `--!>` ends one as `-->` does. `None`
 /// for a comment that never ends.
-fn comment_end(b: &[u8], from: usize) -> Option<usize> {
+pub(crate) fn comment_end(b: &[u8], from: usize) -> Option<usize> {
     let rest = &b[from..];
     if rest.starts_with(b">") {
         return Some(from + 1);
@@ -239,6 +239,12 @@ fn comment_end(b: &[u8], from: usize) -> Option<usize> {
     if rest.starts_with(b"->") {
         return Some(from + 2);
     }
+    comment_rest_end(b, from)
+}
+
+/// The offset after the `-->` or `--!>` that ends a comment whose text goes on at `from`.
+pub(crate) fn comment_rest_end(b: &[u8], from: usize) -> Option<usize> {
+    let rest = &b[from..];
     let ends = [&b"-->"[..], &b"--!>"[..]];
     ends.iter()
         .filter_map(|end| {

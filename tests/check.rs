@@ -3524,3 +3524,45 @@ fn same_page_anchors_of_the_overview_and_the_reading_path_are_checked_as_a_postm
     );
     assert!(index.contains("<a href=\"#\">the top</a>"), "{index}");
 }
+
+#[test]
+fn an_event_handler_that_a_noscript_or_an_svg_style_seems_to_hide_is_an_unsafe_html_warning() {
+    // For a browser with scripts on, as for the sanitizer, the text of a `<noscript>` ends at
+    // the first `</noscript>`, inside the quotes or not, so the `<img>` after it is live; in an
+    // `<svg>`, a `<style>`'s text is tags. A tag in the text of a `<noscript>` is text.
+    let site = Site::with(&[(
+        "content/postmortems/hidden.md",
+        &format!(
+            "{}\n<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>\n\n\
+             <div><noscript><b title=\"</noscript><img src=y onclick=alert(2)>\"></b></noscript></div>\n\n\
+             <div><svg><style><img src=z onload=alert(3)></style></svg></div>\n\n\
+             <noscript><img src=https://example.org/w.png alt=\"\" onerror=alert(4)></noscript>\n",
+            outage("HIDDEN-1", "")
+        ),
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    assert_eq!(
+        placed(&findings, "unsafe-html", "content/postmortems/hidden.md"),
+        [
+            (11, 43, "this `onerror` attribute is left out of the published page: an event handler runs a script"),
+            (13, 48, "this `onclick` attribute is left out of the published page: an event handler runs a script"),
+            (15, 11, "this `<style>` is left out of the published page, with its content: a page cannot restyle the site"),
+            (15, 29, "this `onload` attribute is left out of the published page: an event handler runs a script"),
+        ],
+        "{findings:#?}"
+    );
+    // The sanitizer read the same: each `<img>` is on the page without its handler, and the
+    // one in the `<noscript>` is text.
+    site.build_ok();
+    let page = site.page("incidents/HIDDEN-1/index.html");
+    for img in ["<img src=\"x\">", "<img src=\"y\">", "<img src=\"z\">"] {
+        assert!(page.contains(img), "{img} in {page}");
+    }
+    for handler in ["alert(1)", "alert(2)", "alert(3)"] {
+        assert!(!page.contains(handler), "{handler} in {page}");
+    }
+    assert!(
+        page.contains("<p>&lt;img src=https://example.org/w.png"),
+        "{page}"
+    );
+}
