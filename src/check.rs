@@ -218,6 +218,12 @@ pub const RULES: &[Rule] = &[
         "a script, event handler or `javascript:` URL, which the published page leaves out",
     ),
     rule_def(
+        "unsafe-attachment",
+        W,
+        false,
+        "a script, event handler or `javascript:` URL in an HTML, SVG or XML attachment, which its published copy leaves out",
+    ),
+    rule_def(
         "bad-alias",
         E,
         false,
@@ -607,6 +613,7 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
         unsafe_html(&page.source, &page.unsafe_html, &mut out);
     }
     lap("incident rules");
+    out.extend(attachments(site));
     out.extend(alias_rules(site));
     out.extend(near_duplicates(site));
     lap("aliases and near-duplicate learnings");
@@ -1205,6 +1212,92 @@ fn unsafe_html(source: &str, found: &[crate::markdown::UnsafeHtml], out: &mut Ve
         };
         out.push(f.at(u.line, u.column));
     }
+}
+
+/// What the published copies of the site's HTML, SVG and XML attachments leave out (see
+/// [`crate::attachment`]): each file once, however many pages link to it, drafts' included.
+fn attachments(site: &Site) -> Vec<Diagnostic> {
+    let lib = &site.library;
+    let trusted = crate::attachment::Trusted::new(&site.root, &site.config);
+    let pages = lib.index.iter().chain(&lib.onboarding);
+    let mut files: Vec<&Path> = lib
+        .incidents
+        .iter()
+        .flat_map(|i| &i.assets)
+        .chain(lib.learnings.iter().flat_map(|l| &l.assets))
+        .chain(pages.flat_map(|p| &p.assets))
+        .map(|a| a.from.as_path())
+        .filter(|p| crate::attachment::kind(p).is_some() && !trusted.covers(p))
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+        .into_par_iter()
+        .flat_map_iter(|path| {
+            let copy = std::fs::read(path)
+                .ok()
+                .and_then(|bytes| crate::attachment::publish(path, &bytes));
+            let found = copy.map(|c| c.found).unwrap_or_default();
+            unsafe_attachment(&rel_path(&site.root, path), &found)
+        })
+        .collect()
+}
+
+/// The `unsafe-attachment` findings of the attachment `file` (relative to the root), whose
+/// published copy leaves out `found`: at the file itself, where each is written.
+pub fn unsafe_attachment(file: &str, found: &[crate::attachment::Found]) -> Vec<Diagnostic> {
+    use crate::attachment::Unsafe;
+    let copy = "the published copy of this attachment";
+    let hint = "delete it from the file (a picture or a report shows without it); if the team publishes this file's script on purpose (an interactive flame graph), add the file to `trusted_attachments` in hindsight.toml and it is published as it is";
+    found
+        .iter()
+        .map(|f| {
+            let (message, hint) = match &f.what {
+                Unsafe::Element(name) => (
+                    format!("this `<{name}>` is left out of {copy}, with its content: a file opened on the site cannot run scripts there"),
+                    hint.to_string(),
+                ),
+                Unsafe::Attribute(name) if name.eq_ignore_ascii_case("srcdoc") => (
+                    format!("this `{name}` is left out of {copy}: it would show HTML of its own in the site's name"),
+                    hint.to_string(),
+                ),
+                Unsafe::Attribute(name) => (
+                    format!("this `{name}` attribute is left out of {copy}: an event handler runs a script"),
+                    hint.to_string(),
+                ),
+                Unsafe::Url(scheme) => {
+                    let why = if scheme == "data" {
+                        "a `data:` URL other than an image's opens content of its own in the site's name"
+                    } else {
+                        "it would run a script"
+                    };
+                    (
+                        format!("this `{scheme}:` URL is left out of {copy}: {why}"),
+                        format!("link to an `https:` page or a file beside it instead; {hint}"),
+                    )
+                }
+                Unsafe::Stylesheet(kind) => (
+                    format!("this `<?xml-stylesheet?>` of type `{kind}` is left out of {copy}: an XSLT style sheet can write a script into the file as it is opened"),
+                    format!("style it with CSS (`type=\"text/css\"`) or inside the file; {hint}"),
+                ),
+                Unsafe::Entity(name) => (
+                    format!("the DOCTYPE's entity `{name}` is left out of {copy}: its markup could write a script wherever it is used"),
+                    format!("write the markup where it is used, without scripts; {hint}"),
+                ),
+                Unsafe::Unreadable(why) => (
+                    format!("this attachment is no well-formed XML from here ({why}), and what follows could run a script: {copy} ends here, where a browser stops reading it too"),
+                    format!("fix the XML here (a browser shows an error from here as well); {hint}"),
+                ),
+                Unsafe::Unplaced => (
+                    format!("this attachment holds a script that {copy} leaves out, where Hindsight cannot point at it"),
+                    hint.to_string(),
+                ),
+            };
+            finding("unsafe-attachment", file, message)
+                .at(f.line, f.column)
+                .hint(hint)
+        })
+        .collect()
 }
 
 /// Ids in front-matter `related` that name no postmortem: hand-written links that lead nowhere,

