@@ -118,6 +118,12 @@ pub const RULES: &[Rule] = &[
     ),
     rule_def("unknown-key", E, false, "an unknown front-matter key"),
     rule_def(
+        "duplicate-key",
+        E,
+        false,
+        "a front-matter key written twice in two cases (`title` and `Title`)",
+    ),
+    rule_def(
         "hugo-key",
         I,
         false,

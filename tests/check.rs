@@ -140,7 +140,7 @@ fn human_output_shows_file_line_column_and_the_hint() {
         "{out}"
     );
     assert!(out.contains("did you mean `SEV2`?"), "{out}");
-    assert!(stderr(&o).contains("check: 18 errors"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("check: 19 errors"), "{}", stderr(&o));
 }
 
 #[test]

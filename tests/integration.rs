@@ -3690,3 +3690,34 @@ fn an_attachment_named_in_trusted_attachments_is_published_with_its_scripts() {
     assert!(!err.contains("profiles/flame.svg"), "{err}");
     assert!(err.contains("content/flame.svg:1:"), "{err}");
 }
+
+#[test]
+fn capitalised_front_matter_keys_give_the_incident_its_title_date_tags_severity_and_services() {
+    // As Hugo's and Jekyll's users often write them, in YAML and in TOML.
+    let site = Site::with(&[
+        (
+            "content/cap-yaml.md",
+            "---\nID: INC-1\nTitle: Disk full on db-1\nDate: 2024-03-01\nTags: [disk, database]\nSeverity: SEV2\nServices: [orders-db]\n---\n\nThe disk filled.\n",
+        ),
+        (
+            "content/cap-toml.md",
+            "+++\nID = \"INC-2\"\nTitle = \"Queue stalled\"\nDate = 2024-03-02\nTags = [\"queue\"]\nSeverity = \"SEV3\"\nServices = [\"billing\"]\n+++\n\nThe queue stalled.\n",
+        ),
+    ]);
+    site.build_ok();
+    let one = site.incident("INC-1");
+    assert_eq!(one["title"], "Disk full on db-1", "{one}");
+    assert_eq!(one["date"], "2024-03-01", "{one}");
+    assert_eq!(
+        one["tags"],
+        serde_json::json!(["disk", "database"]),
+        "{one}"
+    );
+    assert_eq!(one["severity"], "SEV2", "{one}");
+    assert_eq!(one["services"], serde_json::json!(["orders-db"]), "{one}");
+    let two = site.incident("INC-2");
+    assert_eq!(two["title"], "Queue stalled", "{two}");
+    assert_eq!(two["date"], "2024-03-02", "{two}");
+    assert_eq!(two["tags"], serde_json::json!(["queue"]), "{two}");
+    assert!(site.out.join("tags/disk/index.html").is_file());
+}

@@ -5,7 +5,8 @@ Front matter is YAML between `---` lines, or TOML between `+++` lines (as Hugo w
 are read into the same value tree (serde_yaml's `Value`; the TOML side is in `toml_front`) and
 from it into the same typed [`FrontMatter`], by one reader of fields, so that every key has the
 same checks and messages in either format; only the examples in hints are written in the file's
-own format. This is the only module that touches YAML (serde_yaml), so that moving to another
+own format. Top-level keys are read whatever their case (`Title` is `title`, see
+[`canonical_key`]); one written twice in two cases is reported. This is the only module that touches YAML (serde_yaml), so that moving to another
 parser is a one-file change. Every field is read on its own so that one bad field never hides
 another: each problem becomes a finding with the line and column *in the file* (serde_yaml
 counts from the start of the YAML block; the block's offset is added here). serde_yaml's values
@@ -331,6 +332,45 @@ fn hugo_key(key: &str) -> Option<&'static str> {
         .copied()
 }
 
+/// The key of `known` (or, with `hugo`, Hugo's key) that `key` is, as spelled canonically:
+/// keys are read whatever their case (`Title` is `title`, as Hugo and Jekyll users write it),
+/// since no two known keys differ in case alone. `None` for an unknown key.
+fn canonical_key<'a>(key: &str, known: &[&'a str], hugo: bool) -> Option<&'a str> {
+    known
+        .iter()
+        .find(|k| **k == key)
+        .or_else(|| known.iter().find(|k| k.eq_ignore_ascii_case(key)))
+        .copied()
+        .or_else(|| hugo.then(|| hugo_key(key)).flatten())
+}
+
+/// For each key of front matter (as written, in order), the key written before it that sets
+/// the same field in another case (`Title` after `title`), if any: that one is read and this
+/// one is not. The canonical spelling wins over the others, else the first written. Hugo's
+/// keys that are not used are left alone.
+fn repeated_keys(keys: &[String], known: &[&str], hugo: bool) -> Vec<Option<usize>> {
+    let mut read: Vec<(&str, usize)> = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let Some(name) = canonical_key(key, known, hugo).filter(|n| !HUGO_IGNORED.contains(n))
+        else {
+            continue;
+        };
+        match read.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, first)) if key == name => *first = i,
+            Some(_) => {}
+            None => read.push((name, i)),
+        }
+    }
+    keys.iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let name = canonical_key(key, known, hugo)?;
+            let (_, winner) = read.iter().find(|(n, _)| *n == name)?;
+            (*winner != i).then_some(*winner)
+        })
+        .collect()
+}
+
 /// Reads front matter in `format` ([`parse`] for YAML) that starts on line `first_line` of
 /// the file. `known` is the set of keys allowed for this kind of file.
 pub fn parse_as(
@@ -483,16 +523,30 @@ fn read_fields(
     let (mut categories, mut author) = (None, None);
     let mut description = None;
     let mut ignored: Vec<(String, (usize, usize))> = Vec::new();
-    for (k, v) in map {
-        let mut first_removed = None;
-        let k = without_forbidden(k, &mut first_removed);
-        let v = without_forbidden(v, &mut first_removed);
-        let key = match k {
-            Value::String(s) => s,
-            other => yaml_scalar_string(&other).unwrap_or_default(),
-        };
+    let entries: Vec<(String, Value, Option<String>)> = map
+        .into_iter()
+        .map(|(k, v)| {
+            let mut first_removed = None;
+            let k = without_forbidden(k, &mut first_removed);
+            let v = without_forbidden(v, &mut first_removed);
+            let key = match k {
+                Value::String(s) => s,
+                other => yaml_scalar_string(&other).unwrap_or_default(),
+            };
+            (key, v, first_removed)
+        })
+        .collect();
+    let keys: Vec<String> = entries.iter().map(|(k, _, _)| k.clone()).collect();
+    let repeated = repeated_keys(&keys, known, hugo);
+    for ((key, v, first_removed), repeats) in entries.into_iter().zip(repeated) {
+        let name = canonical_key(&key, known, hugo);
         let (line, col) = layout.key(&key);
-        fm.lines.push((key.clone(), line));
+        // Where the field is set, under its canonical name, so that later findings find it.
+        let recorded = match name {
+            Some(n) if repeats.is_none() => n.to_string(),
+            _ => key.clone(),
+        };
+        fm.lines.push((recorded, line));
         let at = |d: Diagnostic| d.at(line, col);
         // A value that cannot be read is pointed at where it is written, not at its key.
         let at_value = |d: Diagnostic| {
@@ -521,15 +575,22 @@ fn read_fields(
                 Format::Toml => "delete the escape (such as `\\u001b`, `\\b` or `\\f`) from the quoted value",
             })));
         }
-        let hugo_name = match known.contains(&key.as_str()) {
-            false if hugo => hugo_key(&key),
-            _ => None,
-        };
-        if hugo_name.is_some_and(|n| HUGO_IGNORED.contains(&n)) {
+        if let (Some(first), Some(name)) = (repeats, name) {
+            let first = &keys[first];
+            let (fl, fc) = layout.key(first);
+            problems.push(at(Diagnostic::error(
+                "duplicate-key",
+                file,
+                format!("`{key}` and `{first}` (line {fl}, column {fc}) are one key, `{name}`, written twice: `{first}` is read and `{key}` is ignored"),
+            )
+            .hint(format!("keep one of them, spelled `{name}` (keys are read whatever their case)"))));
+            continue;
+        }
+        if name.is_some_and(|n| HUGO_IGNORED.contains(&n)) {
             ignored.push((key.clone(), (line, col)));
             continue;
         }
-        if hugo_name.is_none() && !known.contains(&key.as_str()) {
+        let Some(name) = name else {
             let hint = match did_you_mean(&key, &candidates) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known keys: {}", known.join(", ")),
@@ -541,7 +602,7 @@ fn read_fields(
             )
             .hint(hint)));
             continue;
-        }
+        };
         let wrong_type = |expected: &str, hint: String| {
             at(Diagnostic::error(
                 "wrong-type",
@@ -550,11 +611,12 @@ fn read_fields(
             )
             .hint(hint))
         };
-        // The example is given as YAML and as TOML writes it.
+        // The example is given as YAML and as TOML writes it, with the key spelled as Hindsight
+        // spells it.
         let type_err = |expected: &str, yaml: &str, toml: &str| {
             wrong_type(
                 expected,
-                format!("for example {}", format.set(&key, yaml, toml)),
+                format!("for example {}", format.set(name, yaml, toml)),
             )
         };
         // A list of mappings, which TOML writes best as a table for each item.
@@ -562,10 +624,9 @@ fn read_fields(
             Format::Yaml => type_err("a list", example, example),
             Format::Toml => wrong_type(
                 "a list",
-                format!("for example `{key} = {example}`, or a `[[{key}]]` table for each item"),
+                format!("for example `{name} = {example}`, or a `[[{name}]]` table for each item"),
             ),
         };
-        let name = hugo_name.unwrap_or(key.as_str());
         match name {
             "draft" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()).as_deref() {
                 Some("true") => draft = Some(line),
@@ -601,7 +662,7 @@ fn read_fields(
                     fm.severity = Some(s);
                     // Where the value is written, for a severity that is not on the scale.
                     let at = layout.entries(&key, line);
-                    fm.entries.push((key.clone(), at));
+                    fm.entries.push((name.to_string(), at));
                 }
                 None => problems.push(type_err("a severity name", "SEV2", "\"SEV2\"")),
             },
@@ -612,7 +673,7 @@ fn read_fields(
                         Diagnostic::error(
                             "bad-date",
                             file,
-                            format!("`date` is not a valid date: `{s}`"),
+                            format!("`{key}` is not a valid date: `{s}`"),
                         )
                         .hint(format!(
                             "write dates as YYYY-MM-DD, e.g. {}",
@@ -624,7 +685,7 @@ fn read_fields(
             },
             "started_at" | "detected_at" | "resolved_at" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_datetime(&s) {
-                    Some(t) => match key.as_str() {
+                    Some(t) => match name {
                         "started_at" => fm.started_at = Some(t),
                         "detected_at" => fm.detected_at = Some(t),
                         _ => fm.resolved_at = Some(t),
@@ -637,7 +698,7 @@ fn read_fields(
                         )
                         .hint(format!(
                             "write an ISO 8601 time, e.g. {} (UTC when no offset is given)",
-                            format.set(&key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
+                            format.set(name, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
                         )),
                     )),
                 },
@@ -685,8 +746,8 @@ fn read_fields(
                             other => (
                                 format!("is {}", describe(other)),
                                 match format {
-                                    Format::Yaml => format!("write each item as a text, e.g. `{key}: [a, b]`; quote a text that holds `[`, `{{` or `: `"),
-                                    Format::Toml => format!("write each item as a quoted text, e.g. `{key} = [\"a\", \"b\"]`"),
+                                    Format::Yaml => format!("write each item as a text, e.g. `{name}: [a, b]`; quote a text that holds `[`, `{{` or `: `"),
+                                    Format::Toml => format!("write each item as a quoted text, e.g. `{name} = [\"a\", \"b\"]`"),
                                 },
                             ),
                         };
@@ -1929,6 +1990,86 @@ owner = [\"ops\", \"sre\"]
             problems[0].message.contains("TOML"),
             "{}",
             problems[0].message
+        );
+    }
+
+    #[test]
+    fn capitalised_keys_are_read_as_the_keys_they_spell_in_yaml_and_toml() {
+        let yaml = "Title: Disk full\nDate: 2024-03-01\nTags: [disk, db]\nSeverity: SEV2\nServices: api\nStarted_At: 2024-03-01T10:00:00Z\nAction_Items:\n  - Add an alert\n";
+        let toml = "Title = \"Disk full\"\nDate = 2024-03-01\nTags = [\"disk\", \"db\"]\nSeverity = \"SEV2\"\nServices = \"api\"\nStarted_At = 2024-03-01T10:00:00Z\nAction_Items = [\"Add an alert\"]\n";
+        for (format, text) in [(Format::Yaml, yaml), (Format::Toml, toml)] {
+            let (fm, problems) = parse_as(format, text, 2, "a.md", INCIDENT_KEYS);
+            assert!(problems.is_empty(), "{format:?}: {problems:?}");
+            assert_eq!(fm.title.as_deref(), Some("Disk full"), "{format:?}");
+            assert_eq!(fm.date, NaiveDate::from_ymd_opt(2024, 3, 1), "{format:?}");
+            assert_eq!(fm.tags, Some(vec!["disk".to_string(), "db".to_string()]));
+            assert_eq!(fm.severity.as_deref(), Some("SEV2"));
+            assert_eq!(fm.services, Some(vec!["api".to_string()]));
+            assert!(fm.started_at.is_some(), "{format:?}");
+            assert_eq!(
+                fm.action_items.as_ref().map(Vec::len),
+                Some(1),
+                "{format:?}"
+            );
+            // Later findings find each field under its own name, where it is written.
+            assert_eq!(fm.line_of("title"), Some(2), "{format:?}");
+            assert_eq!(fm.entry_at("severity", 0).0, 5, "{format:?}");
+            assert_eq!(fm.entry_at("tags", 1).0, 4, "{format:?}");
+        }
+        // A value of the wrong type is hinted at with the key as Hindsight spells it.
+        let (_, problems) = parse("Summary: [a, b]\n", 2, "a.md", INCIDENT_KEYS);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].hint.contains("`summary: "),
+            "{}",
+            problems[0].hint
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_in_two_cases_is_reported_where_it_is_ignored_naming_both_places() {
+        // The canonical spelling is read, wherever it is written; else the first.
+        for (yaml, read, ignored_at, named) in [
+            (
+                "Title: Big\ntitle: Small\n",
+                "Small",
+                2,
+                "`title` (line 3, column 1)",
+            ),
+            (
+                "title: Small\nTitle: Big\n",
+                "Small",
+                3,
+                "`title` (line 2, column 1)",
+            ),
+            (
+                "TITLE: Small\nTitle: Big\n",
+                "Small",
+                3,
+                "`TITLE` (line 2, column 1)",
+            ),
+        ] {
+            let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+            assert_eq!(fm.title.as_deref(), Some(read), "{yaml}");
+            assert_eq!(problems.len(), 1, "{yaml}: {problems:?}");
+            let p = &problems[0];
+            assert_eq!((p.rule, p.line, p.column), ("duplicate-key", ignored_at, 1));
+            assert!(p.message.contains(named), "{}", p.message);
+            assert!(p.hint.contains("spelled `title`"), "{}", p.hint);
+            assert_eq!(
+                fm.line_of("title"),
+                Some(if ignored_at == 2 { 3 } else { 2 })
+            );
+        }
+        let toml = "title = \"Small\"\nTitle = \"Big\"\n";
+        let (fm, problems) = parse_as(Format::Toml, toml, 2, "a.md", INCIDENT_KEYS);
+        assert_eq!(fm.title.as_deref(), Some("Small"));
+        assert_eq!(
+            problems
+                .iter()
+                .map(|p| (p.rule, p.line))
+                .collect::<Vec<_>>(),
+            [("duplicate-key", 3)]
         );
     }
 }
