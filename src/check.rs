@@ -840,17 +840,18 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
                         "write the id of a canonical learning (the file name in learnings/), e.g. `<!-- hindsight: learning own-what-you-run -->`, or `none` for a lesson of its own".into(),
                     ));
                 } else if !used.contains(&(line, column)) {
+                    let f = inc.front_matter.format;
                     let hint = if inc.derived.contains(&"learnings")
                         || inc.derived.contains(&"action_items")
                     {
-                        "put it at the end of the text of a learning or an action item: a list item, paragraph or table row of the Lessons learned or Action items section"
+                        "put it at the end of the text of a learning or an action item: a list item, paragraph or table row of the Lessons learned or Action items section".to_string()
                     } else {
-                        "this postmortem's learnings and action items are in its front matter: cite the learning there with `id:` (or `learning:` on an action item)"
+                        format!("this postmortem's learnings and action items are in its front matter: cite the learning there with {} (or {} on an action item)", f.key("id"), f.key("learning"))
                     };
                     out.push(at(
                         "this learning mark is in no learning or action item, so it cites nothing"
                             .into(),
-                        hint.into(),
+                        hint,
                     ));
                 }
             }
@@ -872,6 +873,7 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         inc.date_source,
         DateSource::StartedAt | DateSource::DetectedAt | DateSource::ResolvedAt
     );
+    let f = inc.front_matter.format;
     if let Some(d) = inc.date.filter(|d| *d > ctx.latest && !of_a_time) {
         let derived = inc.derived.contains(&"date");
         let line = if derived { 1 } else { fm_line(inc, "date") };
@@ -879,9 +881,9 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             finding("future-date", &inc.source, format!("the incident date {d} is in the future"))
                 .at(line, 1)
                 .hint(if derived {
-                    "the date was derived from the file name or the first date in the text; set `date:` in the front matter to the day the incident happened"
+                    format!("the date was derived from the file name or the first date in the text; set {} in the front matter to the day the incident happened", f.key("date"))
                 } else {
-                    "set `date:` to the day the incident happened (YYYY-MM-DD)"
+                    format!("set {} to the day the incident happened (YYYY-MM-DD)", f.key("date"))
                 }),
         );
     }
@@ -900,7 +902,8 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
                 )
                 .at(fm_line(inc, key), 1)
                 .hint(format!(
-                    "set `{key}` to when it happened, e.g. `{key}: 2024-03-01T14:05:00Z`"
+                    "set `{key}` to when it happened, e.g. {}",
+                    f.set(key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
                 )),
             );
         }
@@ -966,7 +969,7 @@ fn required(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             out.push(
                 finding("required-field", &inc.source, format!("`{key}` is required but not set in the front matter"))
                     .at(opening, 1)
-                    .hint(format!("add `{key}: ...` to the front matter (hindsight.toml's `[check] required` asks every published postmortem for it)")),
+                    .hint(format!("add {} to the front matter (hindsight.toml's `[check] required` asks every published postmortem for it)", inc.front_matter.format.set(key, "...", "..."))),
             );
         }
     }
@@ -1425,6 +1428,7 @@ pub fn path_steps(
     let mut learnings: Vec<&str> = graph.by_id.keys().map(String::as_str).collect();
     learnings.sort_unstable();
     let mut out = Vec::new();
+    let f = page.format;
     for step in &page.path {
         let (message, hint) = if let Some(id) = &step.incident {
             let found = lib
@@ -1448,9 +1452,9 @@ pub fn path_steps(
                 )
             } else {
                 let hint = if graph.by_id.contains_key(id.as_str()) {
-                    format!("`{id}` is a learning: write `learning: {id}`")
+                    format!("`{id}` is a learning: write {}", f.set_text("learning", id))
                 } else if let Some(hint) =
-                    id_hint(lib, id, &incidents, |s| format!("`incident: {s}`"))
+                    id_hint(lib, id, &incidents, |s| f.set_text("incident", s))
                 {
                     hint
                 } else {
@@ -1466,8 +1470,11 @@ pub fn path_steps(
                 continue;
             }
             let hint = if incidents.contains(&id.as_str()) {
-                format!("`{id}` is a postmortem: write `incident: {id}`")
-            } else if let Some(hint) = nearest_id(id, &learnings, |s| format!("`learning: {s}`")) {
+                format!(
+                    "`{id}` is a postmortem: write {}",
+                    f.set_text("incident", id)
+                )
+            } else if let Some(hint) = nearest_id(id, &learnings, |s| f.set_text("learning", s)) {
                 hint
             } else {
                 "a `learning` step names a canonical learning (a file in learnings/, or one of its `aliases`) or a learning of the /learnings/ page by its id: correct it or remove the step".into()
@@ -1574,10 +1581,18 @@ fn learnings_missing(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         .sections
         .iter()
         .find(|s| derive::title_holds(&s.title, derive::Holds::Learnings, extra));
+    let f = inc.front_matter.format;
     let d = if inc.front_matter.learnings.is_some() {
         finding("learnings-missing", &inc.source, "`learnings` is empty")
             .at(fm_line(inc, "learnings"), 1)
-            .hint("list what the incident taught, e.g. `learnings: [\"Alert on symptoms, not causes\"]`")
+            .hint(format!(
+                "list what the incident taught, e.g. {}",
+                f.set(
+                    "learnings",
+                    "[\"Alert on symptoms, not causes\"]",
+                    "[\"Alert on symptoms, not causes\"]"
+                )
+            ))
     } else if let Some(s) = section {
         finding(
             "learnings-missing",
@@ -1589,7 +1604,7 @@ fn learnings_missing(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     } else {
         finding("learnings-missing", &inc.source, "no learnings: no `learnings` in the front matter and no Lessons learned section")
             .at(1, 1)
-            .hint("add a `## Lessons learned` section with one list item per learning, or `learnings:` in the front matter; if the lessons are under a heading Hindsight does not know (in another language, or a house style), name it in hindsight.toml: `[learnings]` `sections = [\"Lições aprendidas\"]`")
+            .hint(format!("add a `## Lessons learned` section with one list item per learning, or {} in the front matter; if the lessons are under a heading Hindsight does not know (in another language, or a house style), name it in hindsight.toml: `[learnings]` `sections = [\"Lições aprendidas\"]`", f.key("learnings")))
     };
     out.push(d);
 }
@@ -1608,9 +1623,12 @@ fn action_owners(inc: &Incident, out: &mut Vec<Diagnostic>) {
             finding("action-owner", &inc.source, format!("{what} has no owner: “{}”", short(&a.text, 60)))
                 .at(a.owner_at.0, a.owner_at.1)
                 .hint(if from_front_matter {
-                    "add `owner: team-or-person` to this item"
+                    format!(
+                        "add {} to this item",
+                        inc.front_matter.format.set_text("owner", "team-or-person")
+                    )
                 } else {
-                    "name the owner at the end of the item, e.g. `(team-payments)`, `(team-payments, due 2025-10-31)`, `(owner: team-payments)` or `@team-payments`, or fill an Owner column"
+                    "name the owner at the end of the item, e.g. `(team-payments)`, `(team-payments, due 2025-10-31)`, `(owner: team-payments)` or `@team-payments`, or fill an Owner column".to_string()
                 }),
         );
     }
@@ -1641,7 +1659,10 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
         let stem = file_stem(&inc.content_path);
         if derive::id_and_title_from_stem(stem).0 == crate::markdown::slugify(stem) {
             parts.push(format!("id `{}` from the whole file name", inc.id));
-            hint = format!("renaming the file would change the page URL: set `id: {}` in the front matter to keep it", inc.id);
+            hint = format!(
+                "renaming the file would change the page URL: set {} in the front matter to keep it",
+                inc.front_matter.format.set_text("id", &inc.id)
+            );
         } else {
             parts.push(format!(
                 "id `{}` from the incident number in the file name",
@@ -1848,10 +1869,17 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
 /// How an author cites canonical learning `id` from a learning of `inc`: in the front matter
 /// when its learnings are written there, else with a mark at the end of the item.
 fn how_to_cite(inc: &Incident, id: &str) -> String {
-    if inc.derived.contains(&"learnings") {
-        format!("end its text with `<!-- hindsight: learning {id} -->`")
-    } else {
-        format!("in the front matter write the learning as `- text: ...` with `id: {id}`")
+    use frontmatter::Format;
+    match inc.front_matter.format {
+        _ if inc.derived.contains(&"learnings") => {
+            format!("end its text with `<!-- hindsight: learning {id} -->`")
+        }
+        Format::Yaml => {
+            format!("in the front matter write the learning as `- text: ...` with `id: {id}`")
+        }
+        Format::Toml => format!(
+            "in the front matter write the learning as `{{ text = \"...\", id = \"{id}\" }}`, or add `id = \"{id}\"` to its `[[learnings]]` table"
+        ),
     }
 }
 
@@ -2831,8 +2859,10 @@ impl Baseline {
                 let hint = match p.strip_prefix("incidents/").map(|r| r.trim_end_matches('/')) {
                     Some(old) => match did_you_mean(old, &ids) {
                         Some(new) => {
-                            let source = site.library.incident(new).map(|i| i.source.as_str()).unwrap_or("");
-                            format!("if `{new}` ({source}) replaced it, add `aliases: [{old}]` to its front matter; a postmortem keeps its URL when `id:` is set in its front matter")
+                            let new_inc = site.library.incident(new);
+                            let source = new_inc.map(|i| i.source.as_str()).unwrap_or("");
+                            let f = new_inc.map(|i| i.front_matter.format).unwrap_or_default();
+                            format!("if `{new}` ({source}) replaced it, add {} to its front matter; a postmortem keeps its URL when {} is set in its front matter", f.set_texts("aliases", &[old]), f.key("id"))
                         }
                         None => format!("if the postmortem was renamed, set `id: {old}` in its front matter (or add `aliases: [{old}]`); if it was removed on purpose, add `aliases: [\"/{p}\"]` to the page that replaces it"),
                     },

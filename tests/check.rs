@@ -3637,3 +3637,118 @@ fn a_script_in_an_svg_or_html_attachment_is_an_unsafe_attachment_warning_where_t
     assert_eq!(code, Some(0), "a warning does not fail the check");
     assert!(!site.root.join("public").exists(), "check writes nothing");
 }
+
+/// Where `hint` shows a YAML key being set (`` `title: `` or `` `id:` ``) or a YAML list item
+/// (`` `- ``), if anywhere.
+fn yaml_in(hint: &str) -> Option<&str> {
+    hint.match_indices('`').find_map(|(i, _)| {
+        let rest = &hint[i + 1..];
+        if rest.starts_with("- ") {
+            return Some(rest);
+        }
+        let key = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(rest.len());
+        let after = &rest[key..];
+        (key > 0 && (after.starts_with(": ") || after.starts_with(":`"))).then_some(rest)
+    })
+}
+
+#[test]
+fn every_hint_about_a_file_with_toml_front_matter_shows_toml() {
+    let pm = |id: &str, more: &str| {
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Outage {id}\"\ndate = 2024-03-01\n{more}+++\n\nThe disk filled.\n"
+        )
+    };
+    let alike = "learnings = [\"Alert on disk usage well before the disk fills up\"]\n";
+    let owned = "[[action_items]]\ntext = \"Add an alert\"\nowner = \"sre\"\n";
+    let files = [
+        (
+            "hindsight.toml".to_string(),
+            "[check]\nrequired = [\"severity\"]\n".to_string(),
+        ),
+        (
+            "content/a.md".to_string(),
+            "+++\nid = \"INC-1\"\ntitle = \"Outage\"\ndate = 2999-01-01\nstarted_at = 2999-01-01T10:00:00Z\npublishDate = 2024-01-01\nlearnings = []\n\n[[action_items]]\ntext = \"Add an alert\"\n+++\n\nThe disk filled. <!-- hindsight: learning disk-alerts -->\n".to_string(),
+        ),
+        ("content/b.md".to_string(), pm("INC-2", &format!("{alike}{owned}"))),
+        ("content/c.md".to_string(), pm("INC-2", &format!("{alike}{owned}"))),
+        ("content/d.md".to_string(), pm("bad id", &format!("{alike}{owned}"))),
+        (
+            "content/e.md".to_string(),
+            "+++\ntitle = \"Derived id\"\ndate = 2024-03-01\nlearnings = [\"Keep a runbook for restores\"]\n+++\n\nText.\n".to_string(),
+        ),
+        ("content/f.md".to_string(), "+++\n+++\n".to_string()),
+        ("content/g.md".to_string(), pm("INC-7", "action_items = [[\"a\"]]\n")),
+        (
+            "content/onboarding.md".to_string(),
+            "+++\ntitle = \"Start here\"\n\n[[path]]\nincident = \"INC-9\"\nwhy = \"x\"\n\n[[path]]\nlearning = \"INC-2\"\nwhy = \"y\"\n+++\n".to_string(),
+        ),
+        (
+            "old-sitemap.xml".to_string(),
+            "<urlset>\n<url><loc>https://x.org/</loc></url>\n<url><loc>https://x.org/incidents/INC-10/</loc></url>\n</urlset>\n".to_string(),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with(&files);
+    let baseline = site.root.join("old-sitemap.xml");
+    let (_, findings) = check_json(&site.root, &["--baseline", baseline.to_str().unwrap()]);
+    let rules: BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "future-date",
+        "learnings-missing",
+        "action-owner",
+        "hindsight-comment",
+        "hugo-key",
+        "required-field",
+        "duplicate-id",
+        "unsafe-id",
+        "derived",
+        "empty-file",
+        "wrong-type",
+        "path-step",
+        "near-duplicate-learning",
+        "dropped-url",
+    ] {
+        assert!(rules.contains(rule), "no {rule} in {findings:#?}");
+    }
+    for f in &findings {
+        let hint = f["hint"].as_str().unwrap();
+        assert!(yaml_in(hint).is_none(), "a hint in YAML: {f:#}");
+    }
+    let hint_of = |rule: &str| {
+        with_rule(&findings, rule)
+            .iter()
+            .map(|f| f["hint"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (rule, toml) in [
+        ("required-field", "`severity = ...`"),
+        ("action-owner", "`owner = \"team-or-person\"`"),
+        ("unsafe-id", "`id = \"bad-id\"`"),
+        ("duplicate-id", "`id =`"),
+        ("future-date", "`started_at = 2024-03-01T14:05:00Z`"),
+        (
+            "learnings-missing",
+            "`learnings = [\"Alert on symptoms, not causes\"]`",
+        ),
+        ("hindsight-comment", "`id =`"),
+        ("hugo-key", "`draft = true`"),
+        ("derived", "`id = \"e\"`"),
+        ("empty-file", "`title =`"),
+        ("wrong-type", "`[[action_items]]`"),
+        ("path-step", "`incident = \"INC-2\"`"),
+        ("near-duplicate-learning", "`[[learnings]]`"),
+        ("dropped-url", "`aliases = [\"INC-10\"]`"),
+    ] {
+        assert!(hint_of(rule).contains(toml), "{rule}: {}", hint_of(rule));
+    }
+}

@@ -644,3 +644,27 @@ fn a_template_with_toml_front_matter_keeps_it_and_quotes_values_with_the_toml_fi
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(fm.title.as_deref(), Some("Disk \"full\" again"));
 }
+
+#[test]
+fn a_toml_template_whose_front_matter_the_title_breaks_names_its_line_and_the_toml_filter() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "templates/unq.md",
+                "+++\nid = {{ id | toml }}\ntitle = {{ title }}\ndate = {{ date }}\nstatus = \"draft\"\n+++\n\n## Summary\n",
+            ),
+            ("content/.keep", ""),
+        ],
+    );
+    let o = new(root, &["Fix: the db", "--template", "unq"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/unq.md:3:9"), "{err}");
+    assert!(err.contains("invalid TOML front matter ("), "{err}");
+    assert!(err.contains("`title = {{ title | toml }}`"), "{err}");
+    assert!(!err.contains("yaml"), "{err}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}

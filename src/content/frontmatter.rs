@@ -26,10 +26,12 @@ use crate::markdown;
 
 mod toml_front;
 
-/// The language of a file's front matter, told by its fence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The language of a file's front matter, told by its fence. Hints that show what to write
+/// in front matter show it in this language (YAML for a file without front matter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Between `---` lines.
+    #[default]
     Yaml,
     /// Between `+++` lines, as Hugo writes it.
     Toml,
@@ -46,12 +48,40 @@ impl Format {
 
     /// How `key` is set to a value in this format, for the examples of hints: `key: value` in
     /// YAML, `key = value` in TOML (whose texts are quoted).
-    fn set(self, key: &str, yaml: &str, toml: &str) -> String {
+    pub fn set(self, key: &str, yaml: &str, toml: &str) -> String {
         match self {
             Format::Yaml => format!("`{key}: {yaml}`"),
             Format::Toml => format!("`{key} = {toml}`"),
         }
     }
+
+    /// [`Format::set`] for a text: `key: text` in YAML, `key = "text"` in TOML.
+    pub fn set_text(self, key: &str, text: &str) -> String {
+        self.set(key, text, &toml_text(text))
+    }
+
+    /// [`Format::set`] for a list of texts: `key: [a, b]` in YAML, `key = ["a", "b"]` in TOML.
+    pub fn set_texts(self, key: &str, texts: &[&str]) -> String {
+        let toml: Vec<String> = texts.iter().map(|t| toml_text(t)).collect();
+        self.set(
+            key,
+            &format!("[{}]", texts.join(", ")),
+            &format!("[{}]", toml.join(", ")),
+        )
+    }
+
+    /// How a hint names `key` to be set: `` `key:` `` in YAML, `` `key =` `` in TOML.
+    pub fn key(self, key: &str) -> String {
+        match self {
+            Format::Yaml => format!("`{key}:`"),
+            Format::Toml => format!("`{key} =`"),
+        }
+    }
+}
+
+/// A text as TOML writes it, quoted and escaped.
+fn toml_text(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
 }
 
 /// The parts of a postmortem file.
@@ -232,6 +262,8 @@ pub struct FrontMatter {
     pub aliases: Option<Vec<String>>,
     /// For canonical learnings and pages: free keys the templates may use.
     pub path: Option<Vec<PathStep>>,
+    /// The language it is written in, which hints about it speak.
+    pub format: Format,
     /// Line of each key that was present, for later findings.
     pub lines: Vec<(String, usize)>,
     /// Line and column of each entry of the lists of texts (`services`, `tags`, `authors`,
@@ -380,10 +412,12 @@ pub fn parse_as(
     file: &str,
     known: &[&str],
 ) -> (FrontMatter, Vec<Diagnostic>) {
-    match format {
+    let (mut fm, problems) = match format {
         Format::Yaml => parse(text, first_line, file, known),
         Format::Toml => toml_front::parse(text, first_line, file, known),
-    }
+    };
+    fm.format = format;
+    (fm, problems)
 }
 
 /// Reads front matter YAML. `known` is the set of keys allowed for this kind of file.
@@ -954,7 +988,7 @@ fn read_fields(
         }
     }
     if let Some(&(_, (line, col))) = ignored.first() {
-        problems.push(hugo_note(&ignored, file).at(line, col));
+        problems.push(hugo_note(&ignored, format, file).at(line, col));
     }
     (fm, problems)
 }
@@ -991,7 +1025,7 @@ fn merge_list(fm: &mut FrontMatter, into: &str, from: &str, extra: Option<Vec<St
 
 /// The `hugo-key` note naming the Hugo keys (as written) that a file's front matter does not
 /// use, with what to do about those whose loss changes the site.
-fn hugo_note(ignored: &[(String, (usize, usize))], file: &str) -> Diagnostic {
+fn hugo_note(ignored: &[(String, (usize, usize))], format: Format, file: &str) -> Diagnostic {
     let names: Vec<String> = ignored.iter().map(|(k, _)| format!("`{k}`")).collect();
     let has = |names: &[&str]| {
         ignored
@@ -1005,7 +1039,10 @@ fn hugo_note(ignored: &[(String, (usize, usize))], file: &str) -> Diagnostic {
         hint.push("the postmortem's URL is `/incidents/<id>/`: to keep its old Hugo URL working, add that path to `aliases`".into());
     }
     if has(&["publishDate", "pubDate", "expiryDate"]) {
-        hint.push("a postmortem is published when the site is built, whatever these dates say: `draft = true` leaves one out".into());
+        hint.push(format!(
+            "a postmortem is published when the site is built, whatever these dates say: {} leaves one out",
+            format.set("draft", "true", "true")
+        ));
     }
     if has(&["description"]) {
         hint.push("`description` is read as the summary only when `summary` is not set".into());
@@ -1139,7 +1176,11 @@ fn action_item(
                             describe(other)
                         ),
                     )
-                    .at(line, column),
+                    .at(line, column)
+                    .hint(match format {
+                        Format::Yaml => "write `- Add an alert on disk usage`, or `- text: ...` with optional owner, status, due",
+                        Format::Toml => "write `action_items = [\"Add an alert on disk usage\"]`, or a `[[action_items]]` table for each with `text = ...` and optional owner, status, due",
+                    }),
                 );
                 None
             }

@@ -174,6 +174,8 @@ pub struct SpecialPage {
     pub html: String,
     pub source: String,
     pub path: Vec<PathStep>,
+    /// The language of its front matter, which hints about `path` speak.
+    pub format: frontmatter::Format,
     /// Every link of its text, for `check` (see [`Incident::links`]).
     pub links: Vec<Link>,
     /// The images and files its text links to, copied into the site (see [`Incident::assets`]).
@@ -767,7 +769,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     // Ids and the maps the Markdown pass needs to resolve links.
     let mut ids: HashSet<String> = HashSet::with_capacity(raws.len());
     // Per id in lower case: each file that has it, the id as written there and its line.
-    let mut id_sources: BTreeMap<String, Vec<(String, String, usize)>> = BTreeMap::new();
+    // By id in lower case: each file with it, its id, the line of its `id` and its format.
+    let mut id_sources: BTreeMap<String, Vec<(String, String, usize, frontmatter::Format)>> =
+        BTreeMap::new();
     let mut incident_paths: HashMap<String, String> = HashMap::with_capacity(raws.len());
     let mut learning_paths: HashMap<String, String> = HashMap::new();
     let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> =
@@ -803,6 +807,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     raw.source.clone(),
                     id.clone(),
                     line,
+                    fm.format,
                 ));
                 incident_paths.insert(raw.content_path.clone(), id.clone());
             }
@@ -836,9 +841,17 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 .expect("an unused id");
             taken.insert(stand_in.to_lowercase());
             diags.push(
-                Diagnostic::error("unsafe-id", &raw.source, format!("id `{id}` cannot be used in a URL: {problem}"))
-                    .at(fm.line_of("id").unwrap_or(1), 1)
-                    .hint(format!("set `id:` in the front matter to letters, digits, `-`, `_` or `.`, e.g. `id: {stand_in}`")),
+                Diagnostic::error(
+                    "unsafe-id",
+                    &raw.source,
+                    format!("id `{id}` cannot be used in a URL: {problem}"),
+                )
+                .at(fm.line_of("id").unwrap_or(1), 1)
+                .hint(format!(
+                    "set {} in the front matter to letters, digits, `-`, `_` or `.`, e.g. {}",
+                    fm.format.key("id"),
+                    fm.format.set_text("id", &stand_in)
+                )),
             );
             match raw.kind {
                 Kind::Incident => incident_paths.insert(raw.content_path.clone(), stand_in.clone()),
@@ -849,12 +862,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     }
     for sources in id_sources.values() {
         if sources.len() > 1 {
-            for (s, id, line) in sources {
+            for (s, id, line, format) in sources {
                 // Each file is told its own id, and how another spells it when only case differs.
                 let others: Vec<String> = sources
                     .iter()
-                    .filter(|(o, _, _)| o != s)
-                    .map(|(o, other, _)| {
+                    .filter(|(o, ..)| o != s)
+                    .map(|(o, other, ..)| {
                         if other == id {
                             o.clone()
                         } else {
@@ -865,7 +878,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 diags.push(
                     Diagnostic::error("duplicate-id", s, format!("incident id `{id}` is also used by {}", others.join(", ")))
                         .at(*line, 1)
-                        .hint("give each postmortem a unique `id:` in its front matter (ids that differ only in case collide on case-insensitive file systems)"),
+                        .hint(format!("give each postmortem a unique {} in its front matter (ids that differ only in case collide on case-insensitive file systems)", format.key("id"))),
                 );
             }
         }
@@ -1022,6 +1035,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         source: raw.source,
                         path: fm.path.unwrap_or_default(),
                         github_anchors: parsed.github_anchors,
+                        format: fm.format,
                         links: parsed.links,
                         assets: parsed.assets,
                         images_without_alt: parsed.images_without_alt,
@@ -1246,7 +1260,7 @@ fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
             format!("empty file, not built: it holds {holds}, so it is not a {what}"),
         )
         .at(1, 1)
-        .hint(format!("delete it, or write the {what} (a file whose front matter sets a key, such as `title:`, is built as a stub before it has text)")),
+        .hint(format!("delete it, or write the {what} (a file whose front matter sets a key, such as {}, is built as a stub before it has text)", split.format.key("title"))),
     )
 }
 

@@ -416,6 +416,9 @@ fn refused_front_matter(
                 .get(d.rule)
                 .is_none_or(|level| level == "error")
     };
+    let format = frontmatter::split(text, name)
+        .map(|s| s.format)
+        .unwrap_or_default();
     let problems: Vec<Diagnostic> = match frontmatter::split(text, name) {
         Err(d) => vec![d],
         Ok(split) => match split.front {
@@ -435,7 +438,7 @@ fn refused_front_matter(
     let problems: Vec<Diagnostic> = problems
         .into_iter()
         .filter(blocking)
-        .map(|d| at_template_line(d, template, text, title))
+        .map(|d| at_template_line(d, template, text, title, format))
         .collect();
     if problems.is_empty() {
         Ok(())
@@ -444,27 +447,42 @@ fn refused_front_matter(
     }
 }
 
-/// A finding about the rendered front matter `text`, moved to the line of `template` that
-/// wrote the rendered line (the one that sets the same key), with what to write instead.
-fn at_template_line(d: Diagnostic, template: &str, text: &str, title: &str) -> Diagnostic {
+/// A finding about the rendered front matter `text`, written in `format`, moved to the line of
+/// `template` that wrote the rendered line (the one that sets the same key), with what to
+/// write instead, in that format.
+fn at_template_line(
+    d: Diagnostic,
+    template: &str,
+    text: &str,
+    title: &str,
+    format: crate::content::frontmatter::Format,
+) -> Diagnostic {
+    use crate::content::frontmatter::Format;
     static PLACEHOLDER: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     let rendered = text.lines().nth(d.line.saturating_sub(1)).unwrap_or("");
-    let key = rendered.split(':').next().unwrap_or("").trim_end();
-    let written = (!key.is_empty() && !key.starts_with([' ', '\t', '-', '#']))
-        .then(|| {
-            template
-                .lines()
-                .position(|l| l.strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+    // `key: value` in YAML, `key = value` in TOML, and the filter that quotes a value for it.
+    let (sep, filter) = match format {
+        Format::Yaml => (':', "yaml"),
+        Format::Toml => ('=', "toml"),
+    };
+    let key = rendered.split(sep).next().unwrap_or("").trim_end();
+    let sets_key = |l: &str| {
+        l.strip_prefix(key).is_some_and(|r| match format {
+            Format::Yaml => r.starts_with(':'),
+            Format::Toml => r.trim_start().starts_with('='),
         })
+    };
+    let written = (!key.is_empty() && !key.starts_with([' ', '\t', '-', '#', '[']))
+        .then(|| template.lines().position(sets_key))
         .flatten();
     let (line, column, placeholder) = match written {
         Some(i) => {
             let l = template.lines().nth(i).unwrap_or("");
-            // The first placeholder of the line that the `yaml` filter does not quote.
+            // The first placeholder of the line that the format's filter does not quote.
             let placeholder = PLACEHOLDER
                 .get_or_init(|| Regex::new(r"\{\{-?\s*(.*?)\s*-?\}\}").expect("valid regex"))
                 .captures_iter(l)
-                .find(|c| !c[1].replace(' ', "").contains("|yaml"))
+                .find(|c| !c[1].replace(' ', "").contains(&format!("|{filter}")))
                 .map(|c| (c.get(0).expect("whole match").start(), c[1].to_string()));
             match placeholder {
                 Some((at, expr)) => (i + 1, l[..at].chars().count() + 1, Some(expr)),
@@ -474,9 +492,13 @@ fn at_template_line(d: Diagnostic, template: &str, text: &str, title: &str) -> D
         None => (d.line, d.column, None),
     };
     let what = if d.rule == "yaml-invalid" {
+        let invalid = match format {
+            Format::Yaml => "invalid YAML front matter",
+            Format::Toml => "invalid TOML front matter",
+        };
         d.message
-            .strip_prefix("invalid YAML front matter: ")
-            .map(|m| format!("invalid YAML front matter ({m})"))
+            .strip_prefix(&format!("{invalid}: "))
+            .map(|m| format!("{invalid} ({m})"))
             .unwrap_or_else(|| d.message.clone())
     } else {
         format!(
@@ -485,6 +507,10 @@ fn at_template_line(d: Diagnostic, template: &str, text: &str, title: &str) -> D
         )
     };
     let hint = match placeholder {
+        Some(expr) if d.rule == "yaml-invalid" && format == Format::Toml => format!(
+            "quote the value: write `{key} = {{{{ {expr} | toml }}}}`, which quotes and escapes it as TOML needs; \
+             `{key} = \"{{{{ {expr} }}}}\"` breaks on a title with a `\"`"
+        ),
         Some(expr) if d.rule == "yaml-invalid" => format!(
             "quote the value: write `{key}: {{{{ {expr} | yaml }}}}`, which quotes it whenever YAML needs it (a `: `, a ` #`, a leading `[`, `{{`, `*`, `&` or quote); \
              `{key}: \"{{{{ {expr} }}}}\"` breaks on a title with a `\"`"
