@@ -84,7 +84,7 @@ pub const RULES: &[Rule] = &[
         "encoding",
         W,
         false,
-        "a file is not valid UTF-8, or is UTF-16",
+        "a file is not valid UTF-8, or is UTF-16 or UTF-32",
     ),
     rule_def(
         "shallow-history",

@@ -229,7 +229,7 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     let runs: Vec<&[Diagnostic]> = ds.chunk_by(|a, b| a.file == b.file).collect();
     runs.par_iter()
         .map(|run| {
-            // Read as `content::load` reads it: a UTF-16 file's lines are shown too.
+            // Read as `content::load` reads it: a UTF-16 or UTF-32 file's lines are shown too.
             let text: Option<std::sync::Arc<str>> = std::fs::read(root.join(&run[0].file))
                 .ok()
                 .map(|bytes| crate::content::text_of(&bytes).into());

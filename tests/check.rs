@@ -3752,3 +3752,59 @@ fn every_hint_about_a_file_with_toml_front_matter_shows_toml() {
         assert!(hint_of(rule).contains(toml), "{rule}: {}", hint_of(rule));
     }
 }
+
+#[test]
+fn a_utf32_file_is_reported_as_utf32_and_a_unit_that_is_no_character_is_an_error_at_its_place() {
+    let text = "---\nid: INC-10\ntitle: Café outage\ndate: 2024-03-03\n---\n\nThe café's till 🧾 stopped X and Y.\n";
+    let site = Site::empty();
+    std::fs::create_dir_all(site.root.join("content")).unwrap();
+    // A unit above U+10FFFF for the X, and a surrogate for the Y.
+    let units = text.chars().map(|c| match c {
+        'X' => 0x0011_0000,
+        'Y' => 0xdc00,
+        c => c as u32,
+    });
+    let bytes: Vec<u8> = std::iter::once(0xfeff)
+        .chain(units)
+        .flat_map(u32::to_be_bytes)
+        .collect();
+    std::fs::write(site.root.join("content/INC-10-utf32.md"), bytes).unwrap();
+    let (code, findings) = check_json(&site.root, &[]);
+    let encoding = with_rule(&findings, "encoding");
+    assert_eq!(encoding.len(), 2, "{findings:#?}");
+    let (read, invalid) = (encoding[0], encoding[1]);
+    assert_eq!(
+        (
+            read["level"].as_str(),
+            read["line"].as_u64(),
+            read["column"].as_u64()
+        ),
+        (Some("warning"), Some(1), Some(1))
+    );
+    assert!(
+        read["message"].as_str().unwrap().contains("UTF-32BE"),
+        "{read}"
+    );
+    assert!(
+        read["hint"].as_str().unwrap().contains("iconv -f UTF-32"),
+        "{read}"
+    );
+    // The first unit that is no character, at the line and column an editor shows it.
+    assert_eq!(
+        (
+            invalid["level"].as_str(),
+            invalid["line"].as_u64(),
+            invalid["column"].as_u64()
+        ),
+        (Some("error"), Some(7), Some(27))
+    );
+    let message = invalid["message"].as_str().unwrap();
+    assert!(message.contains("0x00110000"), "{message}");
+    assert!(message.contains("1 more"), "{message}");
+    assert_eq!(code, Some(1));
+    // The rest is read as text.
+    assert!(
+        with_rule(&findings, "yaml-invalid").is_empty(),
+        "{findings:#?}"
+    );
+}

@@ -3721,3 +3721,31 @@ fn capitalised_front_matter_keys_give_the_incident_its_title_date_tags_severity_
     assert_eq!(two["tags"], serde_json::json!(["queue"]), "{two}");
     assert!(site.out.join("tags/disk/index.html").is_file());
 }
+
+#[test]
+fn a_utf32_postmortem_is_read_as_text_in_either_byte_order() {
+    // As PowerShell's `-Encoding utf32` writes it (little-endian with a byte order mark), and
+    // big-endian.
+    let text = |id: &str| {
+        format!("\u{feff}---\r\nid: {id}\r\ntitle: Café outage\r\ndate: 2024-03-03\r\n---\r\n\r\n## What happened\r\n\r\nThe café's till 🧾 stopped.\r\n")
+    };
+    let le: Vec<u8> = text("INC-20")
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    let be: Vec<u8> = text("INC-21")
+        .chars()
+        .flat_map(|c| (c as u32).to_be_bytes())
+        .collect();
+    let site = Site::empty();
+    std::fs::create_dir_all(site.root.join("content")).unwrap();
+    std::fs::write(site.root.join("content/INC-20-utf32.md"), le).unwrap();
+    std::fs::write(site.root.join("content/INC-21-utf32be.md"), be).unwrap();
+    site.build_ok();
+    for id in ["INC-20", "INC-21"] {
+        let page = site.text(&format!("incidents/{id}/index.html"));
+        assert!(page.contains("Café outage"), "{page}");
+        assert!(page.contains("The café's till 🧾 stopped."), "{page}");
+        assert!(page.contains("2024-03-03"), "{page}");
+    }
+}

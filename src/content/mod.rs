@@ -296,12 +296,42 @@ fn forbidden_name(what: &str) -> String {
 /// [`markdown::strip_forbidden`]), so that every later stage, and every output, reads it
 /// clean. Only characters within lines are left out, so line numbers hold; the columns they
 /// move are kept in `removed` (see [`Library::restore_columns`]). A warning names the first.
-/// The text of a file that starts with a UTF-16 byte order mark (what Windows PowerShell 5.1's
-/// `Out-File` and `>` write), with the name of its encoding; `None` for any other file. The
-/// byte order mark is kept, as a UTF-8 one is (front matter is read after it); an unpaired
-/// surrogate, or a last odd byte, is read as U+FFFD.
-pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str)> {
-    let (little, name) = match bytes {
+/// A file that starts with a UTF-16 or UTF-32 byte order mark, decoded (see [`decode_bom`]).
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    /// `UTF-16LE`, `UTF-16BE`, `UTF-32LE` or `UTF-32BE`.
+    pub encoding: &'static str,
+    /// The units of a UTF-32 file that are no character, each read as U+FFFD: see [`NoChar`].
+    pub invalid: Option<NoChar>,
+}
+
+/// The units of a UTF-32 file that are no character: a value above U+10FFFF or a surrogate
+/// (U+D800 to U+DFFF), or the one to three bytes of a last unit cut short.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NoChar {
+    /// Where the first is read, as a byte offset of [`Decoded::text`].
+    pub at: usize,
+    /// What the first is, as a finding says it: `the unit 0x00110000 is no character`.
+    pub what: String,
+    /// How many more there are.
+    pub more: usize,
+}
+
+/// The text of a file that starts with a UTF-32 byte order mark (`FF FE 00 00`, little-endian,
+/// which opens like a UTF-16LE one and is told first; `00 00 FE FF`, big-endian) or a UTF-16
+/// one (what Windows PowerShell 5.1's `Out-File` and `>` write), with the name of its
+/// encoding; `None` for any other file. The byte order mark is kept, as a UTF-8 one is (front
+/// matter is read after it). In UTF-16 an unpaired surrogate, or a last odd byte, is read as
+/// U+FFFD; in UTF-32 a unit that is no character too, and it is noted in
+/// [`Decoded::invalid`] (`load` reports it).
+pub fn decode_bom(bytes: &[u8]) -> Option<Decoded> {
+    match bytes {
+        [0xff, 0xfe, 0, 0, ..] => return Some(utf32(bytes, true)),
+        [0, 0, 0xfe, 0xff, ..] => return Some(utf32(bytes, false)),
+        _ => {}
+    }
+    let (little, encoding) = match bytes {
         [0xff, 0xfe, ..] => (true, "UTF-16LE"),
         [0xfe, 0xff, ..] => (false, "UTF-16BE"),
         _ => return None,
@@ -315,15 +345,68 @@ pub fn utf16(bytes: &[u8]) -> Option<(String, &'static str)> {
     let text = char::decode_utf16(units)
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
-    Some((text, name))
+    Some(Decoded {
+        text,
+        encoding,
+        invalid: None,
+    })
+}
+
+/// A UTF-32 file, byte order mark included: each 4 bytes are the code point of a character.
+fn utf32(bytes: &[u8], little: bool) -> Decoded {
+    let mut text = String::with_capacity(bytes.len() / 4);
+    let mut invalid: Option<NoChar> = None;
+    for unit in bytes.chunks(4) {
+        let c = match *unit {
+            [a, b, c, d] => {
+                let code = if little {
+                    u32::from_le_bytes([a, b, c, d])
+                } else {
+                    u32::from_be_bytes([a, b, c, d])
+                };
+                char::from_u32(code).ok_or_else(|| match code {
+                    0xd800..=0xdfff => {
+                        format!("the unit U+{code:04X} is a surrogate, which is no character")
+                    }
+                    _ => format!("the unit 0x{code:08X} is no character (the last is U+10FFFF)"),
+                })
+            }
+            [_] => Err("the last byte is no whole character".to_string()),
+            _ => Err(format!(
+                "the last {} bytes are no whole character",
+                unit.len()
+            )),
+        };
+        match c {
+            Ok(c) => text.push(c),
+            Err(what) => {
+                match &mut invalid {
+                    Some(n) => n.more += 1,
+                    None => {
+                        invalid = Some(NoChar {
+                            at: text.len(),
+                            what,
+                            more: 0,
+                        })
+                    }
+                }
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    Decoded {
+        text,
+        encoding: if little { "UTF-32LE" } else { "UTF-32BE" },
+        invalid,
+    }
 }
 
 /// The text of a file as `load` reads it, for what reads a file again (allow comments, the
-/// source lines of a finding): UTF-16 with a byte order mark (see [`utf16`]), else UTF-8 with
-/// invalid bytes replaced.
+/// source lines of a finding): UTF-16 or UTF-32 with a byte order mark (see [`decode_bom`]),
+/// else UTF-8 with invalid bytes replaced.
 pub fn text_of(bytes: &[u8]) -> String {
-    match utf16(bytes) {
-        Some((text, _)) => text,
+    match decode_bom(bytes) {
+        Some(d) => d.text,
         None => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
@@ -675,7 +758,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     return None;
                 }
             };
-            if let Some((text, encoding)) = utf16(&bytes) {
+            if let Some(Decoded { text, encoding, invalid }) = decode_bom(&bytes) {
                 diags.push(
                     Diagnostic::warning(
                         "encoding",
@@ -683,8 +766,29 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         format!("file is {encoding}: it is read, but git diffs it as a binary file (a pull request shows no change in it) and most tools cannot read it"),
                     )
                     .at(1, 1)
-                    .hint("save the file as UTF-8: in PowerShell, `(Get-Content FILE) | Set-Content -Encoding utf8 FILE` (`Out-File` writes UTF-16 unless given `-Encoding utf8`); elsewhere `iconv -f UTF-16 -t UTF-8 FILE > NEW`"),
+                    .hint(if encoding.starts_with("UTF-16") {
+                        "save the file as UTF-8: in PowerShell, `(Get-Content FILE) | Set-Content -Encoding utf8 FILE` (`Out-File` writes UTF-16 unless given `-Encoding utf8`); elsewhere `iconv -f UTF-16 -t UTF-8 FILE > NEW`"
+                    } else {
+                        "save the file as UTF-8: in PowerShell, `(Get-Content FILE) | Set-Content -Encoding utf8 FILE` (`-Encoding utf32` writes UTF-32); elsewhere `iconv -f UTF-32 -t UTF-8 FILE > NEW`"
+                    }),
                 );
+                if let Some(NoChar { at, what, more }) = invalid {
+                    let (line, column) = crate::diagnostics::line_col(&text, at);
+                    let more = match more {
+                        0 => String::new(),
+                        1 => ", and so is 1 more".to_string(),
+                        n => format!(", and so are {n} more"),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            "encoding",
+                            &source,
+                            format!("file is {encoding}, but {what}: it is read as U+FFFD, the replacement character{more}"),
+                        )
+                        .at(line, column)
+                        .hint("the file is damaged, or is not UTF-32 after all: write the character again here (a UTF-32 unit is a code point up to U+10FFFF, and no surrogate), and save the file as UTF-8"),
+                    );
+                }
                 let text = without_controls(text, &source, diags, &removed);
                 return Some(RawFile {
                     kind,
@@ -1938,5 +2042,48 @@ mod tests {
         ] {
             assert!(!opens_like_markdown(no), "{no:?}");
         }
+    }
+
+    #[test]
+    fn a_utf32_text_with_a_byte_order_mark_is_read_in_either_byte_order() {
+        let text = "\u{feff}---\ntitle: Café 🧾\n---\n";
+        let le: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        let be: Vec<u8> = text
+            .chars()
+            .flat_map(|c| (c as u32).to_be_bytes())
+            .collect();
+        for (bytes, encoding) in [(le, "UTF-32LE"), (be, "UTF-32BE")] {
+            let d = decode_bom(&bytes).unwrap();
+            assert_eq!(
+                (d.text.as_str(), d.encoding, d.invalid),
+                (text, encoding, None)
+            );
+            assert_eq!(text_of(&bytes), text);
+        }
+        // A UTF-16LE byte order mark opens like a UTF-32LE one, but is followed by a character.
+        let utf16: Vec<u8> = "\u{feff}# T"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode_bom(&utf16).unwrap().encoding, "UTF-16LE");
+    }
+
+    #[test]
+    fn a_utf32_unit_that_is_no_character_is_read_as_the_replacement_character_and_noted() {
+        let mut bytes: Vec<u8> = "\u{feff}a\nb"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        bytes.extend(0x0011_0000u32.to_le_bytes());
+        bytes.extend(0xd800u32.to_le_bytes());
+        bytes.extend([b'c', 0]);
+        let d = decode_bom(&bytes).unwrap();
+        assert_eq!(d.text, "\u{feff}a\nb\u{fffd}\u{fffd}\u{fffd}");
+        let invalid = d.invalid.unwrap();
+        assert_eq!((invalid.at, invalid.more), ("\u{feff}a\nb".len(), 2));
+        assert!(invalid.what.contains("0x00110000"), "{}", invalid.what);
     }
 }
