@@ -4,9 +4,11 @@ Tags, services, severities and years: the ways to browse incidents besides learn
 Each taxonomy maps a key to a term, its URL slug and the incidents carrying it (newest first,
 the library's order). Names with one key are one term, on one page, everywhere spelled alike.
 
-A tag's or a service's key ([`term_key`]) is its name in lower case, with white space and
-punctuation (Unicode's, save `#`, `%`, `&`, `*` and `@`) only parting words, and characters
-that show nothing left out: `on-call`, `On call` and `on_call` are one term. Every other
+A tag's or a service's key ([`term_key`]) is its name in Unicode's composed form (NFC: `café`
+written with U+00E9, or with `e` and the combining accent U+0301, is one name) and in lower
+case, with white space and punctuation (Unicode's, save `#`, `%`, `&`, `*` and `@`) only
+parting words, and characters that show nothing left out: `on-call`, `On call` and `on_call`
+are one term, named as most of its incidents write it (the first seen of a tie). Every other
 character counts: letters of any script, digits, `#`, `%`, `&`, `*`, `@`, and symbols such as
 `+` and emoji, so `C++`, `C#` and `C` are three terms, and `🔥` and `fire` two. A name of
 punctuation alone is its own key.
@@ -29,8 +31,9 @@ use crate::content::Library;
 use crate::markdown::slugify;
 
 /// The key under which spellings of a tag or a service are one term (see the module's
-/// documentation): its words in lower case, joined by `-`. Characters that show nothing (soft
-/// hyphens, emoji variation selectors, joiners) are left out.
+/// documentation): its words in NFC and lower case, joined by `-`. Characters that show
+/// nothing (soft hyphens, emoji variation selectors, joiners) are left out. A name already in
+/// NFC (most are) keeps the key, and so the slug, it had before names were normalised.
 pub fn term_key(name: &str) -> String {
     static PARTS: std::sync::LazyLock<(Regex, Regex)> = std::sync::LazyLock::new(|| {
         (
@@ -39,7 +42,8 @@ pub fn term_key(name: &str) -> String {
         )
     });
     let (unseen, apart) = &*PARTS;
-    let name = name.trim();
+    let name = nfc(name.trim());
+    let name = name.as_ref();
     let lower = unseen.replace_all(name, "").to_lowercase();
     let key = apart
         .split(&lower)
@@ -50,6 +54,15 @@ pub fn term_key(name: &str) -> String {
         name.to_string()
     } else {
         key
+    }
+}
+
+/// `text` in Unicode's composed form (NFC), borrowed when it is in it already.
+fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text.into(),
+        _ => text.nfc().collect::<String>().into(),
     }
 }
 
@@ -363,5 +376,20 @@ mod tests {
         ] {
             assert_eq!(base_slug(&term_key(name)), slug, "{name}");
         }
+    }
+
+    #[test]
+    fn a_name_written_composed_or_decomposed_is_one_term_with_the_slug_it_had() {
+        let composed = "Caf\u{e9} cr\u{e8}me";
+        let decomposed = "Cafe\u{301} cre\u{300}me";
+        assert_ne!(composed, decomposed);
+        assert_eq!(term_key(decomposed), term_key(composed));
+        // A name in NFC keeps the key and the slug it had.
+        assert_eq!(term_key(composed), "caf\u{e9}-cr\u{e8}me");
+        assert_eq!(base_slug(&term_key(decomposed)), "cafe-creme");
+        assert_eq!(
+            term_key("\u{212b}ngstr\u{f6}m"),
+            term_key("\u{c5}ngstro\u{308}m")
+        );
     }
 }

@@ -3749,3 +3749,42 @@ fn a_utf32_postmortem_is_read_as_text_in_either_byte_order() {
         assert!(page.contains("2024-03-03"), "{page}");
     }
 }
+
+#[test]
+fn a_tag_or_service_written_with_a_composed_or_a_decomposed_accent_is_one_term_on_one_page() {
+    let pm = |id: &str, date: &str, name: &str| {
+        (
+            format!("content/{id}.md"),
+            format!("---\nid: {id}\ntitle: Outage {id}\ndate: {date}\ntags: [{name}]\nservices: [{name} api]\n---\n\nText.\n"),
+        )
+    };
+    // `café` with U+00E9 in the newer postmortem, with `e` and U+0301 in the older.
+    let files = [
+        pm("INC-1", "2024-03-02", "caf\u{e9}"),
+        pm("INC-2", "2024-03-01", "cafe\u{301}"),
+    ];
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with(&files);
+    site.build_ok();
+    for (page, name) in [
+        ("tags/cafe/index.html", "caf\u{e9}"),
+        ("services/cafe-api/index.html", "caf\u{e9} api"),
+    ] {
+        let text = site.text(page);
+        assert!(
+            text.contains("Outage INC-1") && text.contains("Outage INC-2"),
+            "{text}"
+        );
+        // Named as first seen, in the newest postmortem.
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(!site.out.join("tags/cafe-2").exists());
+    assert!(!site.out.join("services/cafe-api-2").exists());
+    assert_eq!(
+        site.incident("INC-2")["tags"],
+        serde_json::json!(["caf\u{e9}"])
+    );
+}
