@@ -5,7 +5,9 @@ build (error) or only informs the author (warning, info).
 Every stage pushes findings into a [`Diagnostics`] collection instead of returning at the
 first problem, so one run reports every bad file. Each finding names a rule id, the file
 (relative to the site root), a 1-based line and column, what was expected and how to fix it.
-Rendering for people uses miette's graphical handler (source line, caret, hint).
+Rendering for people uses miette's graphical handler (source line, caret, hint), with the
+characters that would drive a terminal (escape sequences, a bell, a NUL) written out as escapes
+such as `\x1b`, so that a hostile file cannot rewrite the terminal or the CI log that shows it.
 */
 
 use std::fmt;
@@ -214,6 +216,39 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// How a character that would drive a terminal is shown: `\0`, `\x1b`, `\r`, `\u{9b}`; `None`
+/// for every other character. Tab and line feed are kept, and a carriage return before a line
+/// feed (a CRLF line ending); the other C0 control characters, DEL and the C1 control
+/// characters (U+009B is an escape sequence's start to some terminals) are written out.
+fn escape_of(c: char, next: Option<char>) -> Option<String> {
+    match c {
+        '\t' | '\n' => None,
+        '\r' if next == Some('\n') => None,
+        '\0' => Some("\\0".into()),
+        '\r' => Some("\\r".into()),
+        '\u{0}'..='\u{1f}' | '\u{7f}' => Some(format!("\\x{:02x}", c as u32)),
+        '\u{80}'..='\u{9f}' => Some(format!("\\u{{{:x}}}", c as u32)),
+        _ => None,
+    }
+}
+
+/// `text` with the characters that would drive a terminal written out (see [`escape_of`]), for
+/// printing a message, a hint or a file name that may quote the input.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| escape_of(c, None).is_some()) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match escape_of(c, chars.peek().copied()) {
+            Some(e) => out.push_str(&e),
+            None => out.push(c),
+        }
+    }
+    out.into()
+}
+
 /// Renders findings for people: the style of rustc/miette with the source line and a caret.
 /// `root` is where `file` paths are relative to, so the source line can be shown.
 pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
@@ -230,16 +265,16 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     runs.par_iter()
         .map(|run| {
             // Read as `content::load` reads it: a UTF-16 or UTF-32 file's lines are shown too.
-            let text: Option<std::sync::Arc<str>> = std::fs::read(root.join(&run[0].file))
+            let text: Option<std::sync::Arc<Shown>> = std::fs::read(root.join(&run[0].file))
                 .ok()
-                .map(|bytes| crate::content::text_of(&bytes).into());
+                .map(|bytes| Shown::new(crate::content::text_of(&bytes).into()).into());
             let mut out = String::new();
             for d in run.iter() {
                 let report = Report {
                     d,
                     source: text
                         .clone()
-                        .map(|s| NamedSource::new(d.file.clone(), CharColumns(s))),
+                        .map(|s| NamedSource::new(printable(&d.file), CharColumns(s))),
                 };
                 let _ = handler.render_report(&mut out, &report);
                 out.push('\n');
@@ -255,10 +290,72 @@ struct Report<'a> {
     source: Option<miette::NamedSource<CharColumns>>,
 }
 
+/// A file's text as it is shown: the characters that would drive a terminal written out (see
+/// [`escape_of`]), with where each escape is, so that columns of the file can be found in it.
+struct Shown {
+    /// The file's text.
+    text: std::sync::Arc<str>,
+    /// The text shown: `text` itself when nothing in it is escaped.
+    shown: std::sync::Arc<str>,
+    /// Each escape: (byte offset of its character in `text`, that character's length in bytes,
+    /// byte offset of the escape in `shown`, its length), in order.
+    escapes: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Shown {
+    fn new(text: std::sync::Arc<str>) -> Shown {
+        if !text.chars().any(|c| escape_of(c, None).is_some()) {
+            return Shown {
+                shown: text.clone(),
+                text,
+                escapes: Vec::new(),
+            };
+        }
+        let mut shown = String::with_capacity(text.len() + 16);
+        let mut escapes = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match escape_of(c, chars.peek().map(|&(_, n)| n)) {
+                Some(e) => {
+                    escapes.push((i, c.len_utf8(), shown.len(), e.len()));
+                    shown.push_str(&e);
+                }
+                None => shown.push(c),
+            }
+        }
+        Shown {
+            text,
+            shown: shown.into(),
+            escapes,
+        }
+    }
+
+    /// The offset in the text shown of byte `offset` of the file's text.
+    fn shown_offset(&self, offset: usize) -> usize {
+        let before = self.escapes.partition_point(|e| e.0 < offset);
+        match before.checked_sub(1).map(|i| self.escapes[i]) {
+            Some((at, len, shown_at, shown_len)) => {
+                shown_at + shown_len + offset.saturating_sub(at + len)
+            }
+            None => offset,
+        }
+    }
+
+    /// The characters of the file's text that `range` of the text shown shows (an escape
+    /// shows one).
+    fn chars_of(&self, range: std::ops::Range<usize>) -> usize {
+        let from = self.escapes.partition_point(|e| e.2 < range.start);
+        let to = self.escapes.partition_point(|e| e.2 < range.end);
+        let extra: usize = self.escapes[from..to].iter().map(|e| e.3 - 1).sum();
+        self.shown[range].chars().count() - extra
+    }
+}
+
 /// A file's text for miette, which counts the column in a finding's `file:line:column`
-/// heading in bytes: this counts it in characters, as the finding itself, `--format json` and
-/// editors do (`réstore` is column 2 of `é`'s line either way, but not `restore` after it).
-struct CharColumns(std::sync::Arc<str>);
+/// heading in bytes: this counts it in characters of the file, as the finding itself,
+/// `--format json` and editors do (`réstore` is column 2 of `é`'s line either way, but not
+/// `restore` after it), while the line shown has its escapes.
+struct CharColumns(std::sync::Arc<Shown>);
 
 impl miette::SourceCode for CharColumns {
     fn read_span<'a>(
@@ -267,7 +364,7 @@ impl miette::SourceCode for CharColumns {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let text: &str = &self.0;
+        let text: &str = &self.0.shown;
         let contents = text.read_span(span, context_lines_before, context_lines_after)?;
         let start = floor_char_boundary(text, contents.span().offset());
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -275,7 +372,7 @@ impl miette::SourceCode for CharColumns {
             contents.data(),
             *contents.span(),
             contents.line(),
-            text[line_start..start].chars().count(),
+            self.0.chars_of(line_start..start),
             contents.line_count(),
         )))
     }
@@ -283,19 +380,23 @@ impl miette::SourceCode for CharColumns {
 
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&printable(&self.d.message))
     }
 }
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = printable(&self.d.message);
         if self.source.is_some() || self.d.file.is_empty() {
-            f.write_str(&self.d.message)
+            f.write_str(&message)
         } else {
             write!(
                 f,
                 "{}:{}:{}: {}",
-                self.d.file, self.d.line, self.d.column, self.d.message
+                printable(&self.d.file),
+                self.d.line,
+                self.d.column,
+                message
             )
         }
     }
@@ -318,7 +419,7 @@ impl miette::Diagnostic for Report<'_> {
         if self.d.hint.is_empty() {
             None
         } else {
-            Some(Box::new(&self.d.hint))
+            Some(Box::new(printable(&self.d.hint)))
         }
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -326,10 +427,18 @@ impl miette::Diagnostic for Report<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let src = self.source.as_ref()?;
-        let off = offset_of(&src.inner().0, self.d.line, self.d.column);
+        let text = &src.inner().0;
+        let off = text.shown_offset(offset_of(&text.text, self.d.line, self.d.column));
         // The heading names the file, line and column; the caret says what is wrong there.
         let label = crate::check::rule(self.d.rule).map_or_else(
-            || format!("{}:{}:{}", self.d.file, self.d.line, self.d.column),
+            || {
+                format!(
+                    "{}:{}:{}",
+                    printable(&self.d.file),
+                    self.d.line,
+                    self.d.column
+                )
+            },
             |r| r.catches.to_string(),
         );
         Some(Box::new(std::iter::once(miette::LabeledSpan::new(
@@ -420,5 +529,52 @@ mod tests {
             Some("severity")
         );
         assert_eq!(did_you_mean("PM2019-777", &["PM2024-003"]), None);
+    }
+    #[test]
+    fn characters_that_would_drive_a_terminal_are_shown_escaped_with_the_caret_under_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "Bad \x1b]0;pwned\x07 title\x1b[2J here\0 and\r\u{9b}31m é\x7f done\r\n";
+        std::fs::write(dir.path().join("pm.md"), format!("# Title\r\n{line}last\n")).unwrap();
+        let shown = "Bad \\x1b]0;pwned\\x07 title\\x1b[2J here\\0 and\\r\\u{9b}31m é\\x7f done";
+        // (column in the file, its character: where the caret must stand in the line shown)
+        let at = [
+            (5, "\\x1b"),
+            (14, "\\x07"),
+            (16, "title"),
+            (30, "\\0"),
+            (35, "\\r"),
+            (36, "\\u{9b}"),
+            (41, "é"),
+            (42, "\\x7f"),
+            (44, "done"),
+        ];
+        let ds: Vec<Diagnostic> = at
+            .iter()
+            .map(|&(column, _)| {
+                Diagnostic::warning("control-character", "pm.md", "bad \x1b[31mred")
+                    .at(2, column)
+                    .hint("a hint with \x07 a bell")
+            })
+            .collect();
+        let out = render_human(&ds, dir.path(), false);
+        assert!(
+            !out.chars()
+                .any(|c| escape_of(c, None).is_some() && c != '\r'),
+            "{out:?}"
+        );
+        assert!(!out.contains('\r'), "{out:?}");
+        assert!(out.contains("bad \\x1b[31mred"), "{out}");
+        assert!(out.contains("a hint with \\x07 a bell"), "{out}");
+        let reports: Vec<&str> = out.split("control-character").skip(1).collect();
+        assert_eq!(reports.len(), at.len(), "{out}");
+        for (report, (column, under)) in reports.iter().zip(at) {
+            assert!(report.contains(&format!("[pm.md:2:{column}]")), "{report}");
+            let lines: Vec<&str> = report.lines().collect();
+            let source = lines.iter().position(|l| l.ends_with(shown)).expect(report);
+            let start = lines[source].chars().count() - shown.chars().count();
+            let want = start + shown[..shown.find(under).unwrap()].chars().count();
+            let caret = lines[source + 1].chars().position(|c| c == '▲');
+            assert_eq!(caret, Some(want), "column {column}:\n{report}");
+        }
     }
 }

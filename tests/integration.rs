@@ -3788,3 +3788,30 @@ fn a_tag_or_service_written_with_a_composed_or_a_decomposed_accent_is_one_term_o
         serde_json::json!(["caf\u{e9}"])
     );
 }
+
+#[test]
+fn check_and_build_show_a_postmortems_terminal_escapes_written_out_not_as_they_are() {
+    let site = Site::fixture("basic");
+    let pm = site
+        .root
+        .join("content/postmortems/2021-05-04-disk-full.md");
+    let mut text = std::fs::read_to_string(&pm).unwrap();
+    text.push_str("\nRetried \x1b]0;pwned\x07 twice\x1b[2J, then\0 gave up.\n");
+    std::fs::write(&pm, text).unwrap();
+    let checked = check(&site.root, &[]);
+    let built = site.build();
+    assert!(built.status.success(), "{}", stderr(&built));
+    for shown in [
+        String::from_utf8_lossy(&checked.stdout),
+        stderr(&built).into(),
+    ] {
+        assert!(
+            shown.contains("Retried \\x1b]0;pwned\\x07 twice\\x1b[2J, then\\0 gave up."),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(['\x1b', '\x07', '\0']),
+            "raw control characters reach the terminal: {shown:?}"
+        );
+    }
+}
