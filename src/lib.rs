@@ -113,12 +113,15 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// The files, when built into memory.
     pub files: Option<std::collections::BTreeMap<String, Vec<u8>>>,
+    /// What went wrong while writing without keeping the site from being published (see
+    /// [`output::Committed`]), for people.
+    pub warnings: Vec<String>,
 }
 
 impl BuildReport {
     /// The one-line summary printed at the end of a build.
     pub fn summary_line(&self) -> String {
-        let warnings = diagnostics::count(&self.diagnostics, Level::Warning);
+        let warnings = diagnostics::count(&self.diagnostics, Level::Warning) + self.warnings.len();
         format!(
             "Built {} incidents, {} learnings ({} in two or more incidents), {} pages{} in {:.2?} into {}",
             self.incidents,
@@ -371,7 +374,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         return Err(Error::Invalid(diags.into_sorted()));
     }
     progress.stage("Writing");
-    let files = sink.commit()?;
+    let committed = sink.commit()?;
     progress.finish();
     lap("committed");
     let diagnostics: Vec<Diagnostic> = diags
@@ -392,6 +395,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         diagnostics,
         elapsed: start.elapsed(),
         out,
-        files,
+        files: committed.files,
+        warnings: committed.warnings,
     })
 }

@@ -57,6 +57,9 @@ fn main() -> ExitCode {
             match hindsight::build(&opts) {
                 Ok(report) => {
                     print_findings(&report.diagnostics, &root);
+                    for w in &report.warnings {
+                        eprintln!("warning: {w}");
+                    }
                     if !quiet {
                         eprintln!("{}", report.summary_line());
                     }

@@ -5,7 +5,8 @@ A build writes into a staging folder beside the output folder and swaps it into 
 when everything succeeded, so a failed build leaves the previous site untouched. The output
 folder carries a marker listing every file Hindsight wrote; an existing folder is replaced only
 when it has that marker and holds no file Hindsight did not write. Hindsight never deletes a
-file it did not create.
+file it did not create: the marker is only trusted for paths inside the output folder, so an
+edited marker cannot name a file anywhere else.
 
 [`Output::Memory`] keeps pages in memory instead (for `serve` and tests).
 */
@@ -41,6 +42,15 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 pub enum Output {
     Disk(DiskOutput),
     Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+}
+
+/// What [`Output::commit`] did.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// The files, when built into memory.
+    pub files: Option<BTreeMap<String, Vec<u8>>>,
+    /// What went wrong without keeping the site from being published, for people.
+    pub warnings: Vec<String>,
 }
 
 pub struct DiskOutput {
@@ -100,9 +110,12 @@ impl Output {
 
     /// Moves the finished site into place. Dropping an unfinished Output removes the staging
     /// folder and leaves the previous site as it was.
-    pub fn commit(self) -> Result<Option<BTreeMap<String, Vec<u8>>>, OutputError> {
+    pub fn commit(self) -> Result<Committed, OutputError> {
         match self {
-            Output::Memory(m) => Ok(Some(m.into_inner().expect("output lock"))),
+            Output::Memory(m) => Ok(Committed {
+                files: Some(m.into_inner().expect("output lock")),
+                warnings: Vec::new(),
+            }),
             Output::Disk(d) => {
                 let mut written = d.written.into_inner().expect("output lock");
                 written.sort();
@@ -118,6 +131,7 @@ impl Output {
                 std::fs::write(&marker, manifest).map_err(io_err(&marker))?;
                 let target = &d.target;
                 let staging = d.staging.keep();
+                let mut warnings = Vec::new();
                 if target.exists() {
                     // Checked again now: a file may have been added since the build started.
                     if let Err(e) = replaceable(target) {
@@ -131,11 +145,14 @@ impl Output {
                         let _ = std::fs::remove_dir_all(&staging);
                         return Err(io_err(target)(e));
                     }
-                    remove_own_files(&old)?;
+                    warnings = remove_own_files(&old, &target.join(MARKER))?;
                 } else {
                     std::fs::rename(&staging, target).map_err(io_err(target))?;
                 }
-                Ok(None)
+                Ok(Committed {
+                    files: None,
+                    warnings,
+                })
             }
         }
     }
@@ -174,15 +191,65 @@ fn sibling(target: &Path, prefix: &str) -> PathBuf {
     }
 }
 
-/// Files listed in the marker of an output folder.
-fn manifest(dir: &Path) -> Option<Vec<String>> {
+/// The marker of an output folder, read.
+struct Manifest {
+    /// The files it lists: paths inside the folder.
+    files: Vec<String>,
+    /// Its lines that name no path inside the folder (`../x`, `/etc/x`): (line, text).
+    ignored: Vec<(usize, String)>,
+}
+
+/// The marker of the output folder `dir`, if it has one.
+fn manifest(dir: &Path) -> Option<Manifest> {
     let text = std::fs::read_to_string(dir.join(MARKER)).ok()?;
-    Some(
-        text.lines()
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(str::to_string)
-            .collect(),
-    )
+    let mut m = Manifest {
+        files: Vec::new(),
+        ignored: Vec::new(),
+    };
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if inside(line) {
+            m.files.push(line.to_string());
+        } else {
+            m.ignored.push((i + 1, line.to_string()));
+        }
+    }
+    Some(m)
+}
+
+/// Whether `rel`, a line of a marker, is a path inside the folder: relative, with no `..`,
+/// `.`, root or drive in it, as every path Hindsight writes is.
+fn inside(rel: &str) -> bool {
+    !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Removes the file `rel` of `dir` (a path that [`inside`] accepted) if it is there, without
+/// following a symbolic link: a folder on the way that is a link, or that is not a folder,
+/// means the file is not in `dir`, and a link named by `rel` is removed, not what it points to.
+fn remove_inside(dir: &Path, rel: &str) -> io::Result<()> {
+    let mut path = dir.to_path_buf();
+    let mut parts = Path::new(rel).components().peekable();
+    while let Some(part) = parts.next() {
+        path.push(part);
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let last = parts.peek().is_none();
+        if !last && !meta.is_dir() {
+            return Ok(());
+        }
+        if last && !meta.is_dir() {
+            return std::fs::remove_file(&path);
+        }
+    }
+    Ok(())
 }
 
 /// Every file under `dir`, relative, with `/`, and every empty folder, with a trailing `/`
@@ -229,7 +296,7 @@ fn replaceable(target: &Path) -> Result<(), OutputError> {
     if present.is_empty() {
         return Ok(());
     }
-    let Some(listed) = manifest(target) else {
+    let Some(Manifest { files: listed, .. }) = manifest(target) else {
         return Err(OutputError::Refused {
             path: target.to_path_buf(),
             why: format!("it is not empty and was not created by Hindsight (no {MARKER} file); move its files elsewhere or choose another folder with --out"),
@@ -255,15 +322,16 @@ fn replaceable(target: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Removes an old output folder that `replaceable` accepted: only listed files, then the
-/// folders they leave empty.
-fn remove_own_files(dir: &Path) -> Result<(), OutputError> {
-    let listed = manifest(dir).unwrap_or_default();
-    for f in listed.iter().map(String::as_str).chain([MARKER]) {
-        let p = dir.join(f);
-        if p.is_file() {
-            std::fs::remove_file(&p).map_err(io_err(&p))?;
-        }
+/// Removes an old output folder that `replaceable` accepted: only listed files inside it,
+/// then the folders they leave empty. Returns a warning for each line of the marker that names
+/// no file inside the folder, which is left alone; `marker` is the marker's name for people.
+fn remove_own_files(dir: &Path, marker: &Path) -> Result<Vec<String>, OutputError> {
+    let Manifest { files, ignored } = manifest(dir).unwrap_or(Manifest {
+        files: Vec::new(),
+        ignored: Vec::new(),
+    });
+    for f in files.iter().map(String::as_str).chain([MARKER]) {
+        remove_inside(dir, f).map_err(io_err(&dir.join(f)))?;
     }
     // Remove empty folders, deepest first; a folder that is not empty stays.
     let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -276,7 +344,16 @@ fn remove_own_files(dir: &Path) -> Result<(), OutputError> {
     for d in dirs {
         let _ = std::fs::remove_dir(&d);
     }
-    Ok(())
+    Ok(ignored
+        .into_iter()
+        .map(|(line, text)| {
+            format!(
+                "line {line} of {}, `{}`, is not a path inside the output folder and was ignored: Hindsight deletes only files it wrote there",
+                marker.display(),
+                crate::diagnostics::printable(&text)
+            )
+        })
+        .collect())
 }
 
 /// Refuses output folders that would overwrite the sources: the root, the content folder, or

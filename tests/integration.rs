@@ -3815,3 +3815,61 @@ fn check_and_build_show_a_postmortems_terminal_escapes_written_out_not_as_they_a
         );
     }
 }
+
+#[test]
+fn a_marker_that_names_files_outside_the_output_folder_deletes_none_of_them() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let outside = tempfile::tempdir().unwrap();
+    let victims = [
+        site.root.join("victim.txt"),
+        outside.path().join("victim.txt"),
+        outside.path().join("linked/victim.txt"),
+    ];
+    for v in &victims {
+        std::fs::create_dir_all(v.parent().unwrap()).unwrap();
+        std::fs::write(v, "not Hindsight's").unwrap();
+    }
+    // A link in the output folder to a folder elsewhere, listed with a file under it.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path().join("linked"), site.out.join("linked")).unwrap();
+    let marker = site.out.join(".hindsight-output");
+    let mut text = std::fs::read_to_string(&marker).unwrap();
+    let first = text.lines().count() + 1;
+    let root_victim = std::path::absolute(&site.root).unwrap().join("victim.txt");
+    let bad = [
+        "../../site/victim.txt".to_string(),
+        victims[1].display().to_string(),
+        format!("incidents/../../{}", root_victim.display()),
+        "./../site/victim.txt".to_string(),
+    ];
+    for line in &bad {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str("linked/victim.txt\nlinked\n");
+    std::fs::write(&marker, text).unwrap();
+
+    let o = site.build();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    for v in &victims {
+        assert_eq!(
+            std::fs::read_to_string(v).unwrap(),
+            "not Hindsight's",
+            "{}",
+            v.display()
+        );
+    }
+    for (i, line) in bad.iter().enumerate() {
+        let warning = format!(
+            "warning: line {} of {}, `{line}`, is not a path inside the output folder and was ignored",
+            first + i,
+            marker.display()
+        );
+        assert!(err.contains(&warning), "{warning}\n{err}");
+    }
+    // The link was listed, so it went with the old site; what it pointed to stays.
+    assert!(std::fs::symlink_metadata(site.out.join("linked")).is_err());
+    assert!(site.out.join("index.html").is_file());
+}
