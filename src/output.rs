@@ -109,8 +109,14 @@ impl Output {
     }
 
     /// Moves the finished site into place. Dropping an unfinished Output removes the staging
-    /// folder and leaves the previous site as it was.
+    /// folder and leaves the previous site as it was. Once the new site is in place the build
+    /// has succeeded: a previous site that cannot be removed then is a warning, not an error.
     pub fn commit(self) -> Result<Committed, OutputError> {
+        self.commit_with(remove_own_files)
+    }
+
+    /// [`Output::commit`], removing the previous site with `remove_old` (tests make it fail).
+    fn commit_with(self, remove_old: RemoveOld) -> Result<Committed, OutputError> {
         match self {
             Output::Memory(m) => Ok(Committed {
                 files: Some(m.into_inner().expect("output lock")),
@@ -145,7 +151,15 @@ impl Output {
                         let _ = std::fs::remove_dir_all(&staging);
                         return Err(io_err(target)(e));
                     }
-                    warnings = remove_own_files(&old, &target.join(MARKER))?;
+                    // The new site is published: what is left is tidying up.
+                    match remove_old(&old, &target.join(MARKER)) {
+                        Ok(w) => warnings = w,
+                        Err((path, e)) => warnings.push(format!(
+                            "the new site is in place, but the previous one, moved aside to {old}, could not be removed ({path}: {e}); it holds only files Hindsight wrote: remove it with `rm -r {old}`",
+                            old = old.display(),
+                            path = path.display(),
+                        )),
+                    }
                 } else {
                     std::fs::rename(&staging, target).map_err(io_err(target))?;
                 }
@@ -322,16 +336,20 @@ fn replaceable(target: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Removes an old output folder that `replaceable` accepted: only listed files inside it,
-/// then the folders they leave empty. Returns a warning for each line of the marker that names
-/// no file inside the folder, which is left alone; `marker` is the marker's name for people.
-fn remove_own_files(dir: &Path, marker: &Path) -> Result<Vec<String>, OutputError> {
+/// How the previous site is removed once the new one is in place (see [`remove_own_files`]).
+type RemoveOld = fn(&Path, &Path) -> Result<Vec<String>, (PathBuf, io::Error)>;
+
+/// Removes an old output folder that `replaceable` accepted, and moved aside: only listed files
+/// inside it, then the folders they leave empty, the folder itself last. Returns a warning for
+/// each line of the marker that names no file inside the folder, which is left alone; `marker`
+/// is the marker's name for people. An error names what could not be removed.
+fn remove_own_files(dir: &Path, marker: &Path) -> Result<Vec<String>, (PathBuf, io::Error)> {
     let Manifest { files, ignored } = manifest(dir).unwrap_or(Manifest {
         files: Vec::new(),
         ignored: Vec::new(),
     });
     for f in files.iter().map(String::as_str).chain([MARKER]) {
-        remove_inside(dir, f).map_err(io_err(&dir.join(f)))?;
+        remove_inside(dir, f).map_err(|e| (dir.join(f), e))?;
     }
     // Remove empty folders, deepest first; a folder that is not empty stays.
     let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
@@ -341,9 +359,10 @@ fn remove_own_files(dir: &Path, marker: &Path) -> Result<Vec<String>, OutputErro
         .map(|e| e.into_path())
         .collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs {
-        let _ = std::fs::remove_dir(&d);
+    for d in dirs.iter().filter(|d| d.as_path() != dir) {
+        let _ = std::fs::remove_dir(d);
     }
+    std::fs::remove_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
     Ok(ignored
         .into_iter()
         .map(|(line, text)| {
@@ -537,5 +556,41 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("nowhere"), "{err}");
+    }
+    #[test]
+    fn a_previous_site_that_cannot_be_removed_is_a_warning_once_the_new_one_is_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = dir.path().join("public");
+        let o = Output::disk(&out, &root, &root.join("content")).unwrap();
+        o.write("404.html", b"old").unwrap();
+        o.commit().unwrap();
+
+        let o = Output::disk(&out, &root, &root.join("content")).unwrap();
+        o.write("404.html", b"new").unwrap();
+        let committed = o
+            .commit_with(|old, _| Err((old.join("404.html"), io::Error::from_raw_os_error(13))))
+            .expect("the new site was published");
+        assert_eq!(std::fs::read(out.join("404.html")).unwrap(), b"new");
+        let old = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().contains(".hindsight-old-public-"))
+            .expect("the previous site is still there");
+        let [warning] = &committed.warnings[..] else {
+            panic!("{:?}", committed.warnings)
+        };
+        assert!(!warning.contains("cannot write"), "{warning}");
+        for part in [
+            "the new site is in place".to_string(),
+            format!(
+                "{}: {}",
+                old.join("404.html").display(),
+                io::Error::from_raw_os_error(13)
+            ),
+            format!("`rm -r {}`", old.display()),
+        ] {
+            assert!(warning.contains(&part), "{part}: {warning}");
+        }
     }
 }
