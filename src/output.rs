@@ -2,7 +2,10 @@
 The single place that writes the site.
 
 A build writes into a staging folder beside the output folder and swaps it into place only
-when everything succeeded, so a failed build leaves the previous site untouched. The output
+when everything succeeded, so a failed build leaves the previous site untouched. When the
+folder that holds the output folder cannot be written (`public -> /srv/www` with `/srv` the
+system's), the staging folder is a hidden folder inside the output folder, and once everything
+succeeded the previous site's files are removed and the new ones moved into place. The output
 folder carries a marker listing every file Hindsight wrote; an existing folder is replaced only
 when it has that marker and holds no file Hindsight did not write. Hindsight never deletes a
 file it did not create: the marker is only trusted for paths inside the output folder, so an
@@ -23,6 +26,12 @@ pub const MARKER: &str = ".hindsight-output";
 pub enum OutputError {
     #[error("cannot write {path}: {source}")]
     Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot remove {path}: {source}")]
+    Remove {
         path: PathBuf,
         #[source]
         source: io::Error,
@@ -56,12 +65,34 @@ pub struct Committed {
 pub struct DiskOutput {
     target: PathBuf,
     staging: tempfile::TempDir,
+    /// Whether `staging` is inside `target`, whose parent cannot be written.
+    inside: bool,
     written: Mutex<Vec<String>>,
+}
+
+/// Name of the staging folder's start, beside the output folder or inside it.
+const STAGING: &str = ".hindsight-staging-";
+
+/// Makes a staging folder in a folder (tests make it fail, as a folder the user cannot write).
+type MakeStaging<'a> = &'a dyn Fn(&Path) -> io::Result<tempfile::TempDir>;
+
+fn make_staging(dir: &Path) -> io::Result<tempfile::TempDir> {
+    tempfile::Builder::new().prefix(STAGING).tempdir_in(dir)
 }
 
 impl Output {
     /// Prepares a build into `target`, checking first that it is safe to replace it later.
     pub fn disk(target: &Path, root: &Path, content: &Path) -> Result<Output, OutputError> {
+        Self::disk_with(target, root, content, &make_staging)
+    }
+
+    /// [`Output::disk`], making the staging folder with `make`.
+    fn disk_with(
+        target: &Path,
+        root: &Path,
+        content: &Path,
+        make: MakeStaging,
+    ) -> Result<Output, OutputError> {
         // A link (`public -> /srv/www`) stays: the site goes where it points.
         let resolved = through_link(target)?;
         let target = resolved.as_path();
@@ -71,13 +102,17 @@ impl Output {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-        let staging = tempfile::Builder::new()
-            .prefix(".hindsight-staging-")
-            .tempdir_in(parent)
-            .map_err(io_err(parent))?;
+        // Beside the output folder, to swap it in whole; when its parent cannot be written
+        // (`/srv/www` is the user's, `/srv` is not), inside it.
+        let (staging, inside) = match make(parent) {
+            Ok(staging) => (staging, false),
+            Err(_) if target.is_dir() => (make(target).map_err(io_err(target))?, true),
+            Err(e) => return Err(io_err(parent)(e)),
+        };
         Ok(Output::Disk(DiskOutput {
             target: target.to_path_buf(),
             staging,
+            inside,
             written: Mutex::new(Vec::new()),
         }))
     }
@@ -126,21 +161,25 @@ impl Output {
                 let mut written = d.written.into_inner().expect("output lock");
                 written.sort();
                 written.dedup();
-                let mut manifest = String::from(
-                    "# Written by Hindsight. This folder is replaced on every build.\n",
-                );
-                for w in &written {
-                    manifest.push_str(w);
-                    manifest.push('\n');
-                }
                 let marker = d.staging.path().join(MARKER);
-                std::fs::write(&marker, manifest).map_err(io_err(&marker))?;
+                std::fs::write(&marker, listing(written.iter().map(String::as_str)))
+                    .map_err(io_err(&marker))?;
                 let target = &d.target;
                 let staging = d.staging.keep();
+                if d.inside {
+                    let warnings = move_in(target, &staging, &written);
+                    if warnings.is_err() {
+                        let _ = std::fs::remove_dir_all(&staging);
+                    }
+                    return warnings.map(|warnings| Committed {
+                        files: None,
+                        warnings,
+                    });
+                }
                 let mut warnings = Vec::new();
                 if target.exists() {
                     // Checked again now: a file may have been added since the build started.
-                    if let Err(e) = replaceable(target) {
+                    if let Err(e) = replaceable(target, None) {
                         let _ = std::fs::remove_dir_all(&staging);
                         return Err(e);
                     }
@@ -170,6 +209,52 @@ impl Output {
             }
         }
     }
+}
+
+/// Replaces the site in `target` with the one in `staging`, a folder inside it, file by file:
+/// first the marker lists the previous site's files and the new ones, so that an interrupted
+/// move leaves a folder the next build can replace; then the previous site's files that the new
+/// one has not are removed, every new file is moved over its old copy, and the new marker last.
+fn move_in(target: &Path, staging: &Path, written: &[String]) -> Result<Vec<String>, OutputError> {
+    // Checked again now: a file may have been added since the build started.
+    replaceable(target, Some(staging))?;
+    let marker = target.join(MARKER);
+    let old = manifest(target).unwrap_or_else(Manifest::empty);
+    let new: std::collections::HashSet<&str> = written.iter().map(String::as_str).collect();
+    let mut both: Vec<&str> = old
+        .files
+        .iter()
+        .map(String::as_str)
+        .chain(new.iter().copied())
+        .collect();
+    both.sort_unstable();
+    both.dedup();
+    let mut union = tempfile::NamedTempFile::new_in(target).map_err(io_err(target))?;
+    io::Write::write_all(&mut union, listing(both).as_bytes()).map_err(io_err(&marker))?;
+    union
+        .persist(&marker)
+        .map_err(|e| io_err(&marker)(e.error))?;
+
+    let gone = old
+        .files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !new.contains(f));
+    remove_files(target, gone, Some(staging))
+        .map_err(|(path, source)| OutputError::Remove { path, source })?;
+    for f in written {
+        let to = target.join(f);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        std::fs::rename(staging.join(f), &to).map_err(io_err(&to))?;
+    }
+    std::fs::rename(staging.join(MARKER), &marker).map_err(io_err(&marker))?;
+    std::fs::remove_dir_all(staging).map_err(|source| OutputError::Remove {
+        path: staging.to_path_buf(),
+        source,
+    })?;
+    Ok(ignored_lines(&old.ignored, &marker))
 }
 
 /// `target` itself, or where it points when it is a symbolic link; replacing the link with a
@@ -211,6 +296,26 @@ struct Manifest {
     files: Vec<String>,
     /// Its lines that name no path inside the folder (`../x`, `/etc/x`): (line, text).
     ignored: Vec<(usize, String)>,
+}
+
+impl Manifest {
+    fn empty() -> Manifest {
+        Manifest {
+            files: Vec::new(),
+            ignored: Vec::new(),
+        }
+    }
+}
+
+/// The text of a marker that lists `files`.
+fn listing<'a>(files: impl IntoIterator<Item = &'a str>) -> String {
+    let mut text =
+        String::from("# Written by Hindsight. This folder is replaced on every build.\n");
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    text
 }
 
 /// The marker of the output folder `dir`, if it has one.
@@ -267,10 +372,16 @@ fn remove_inside(dir: &Path, rel: &str) -> io::Result<()> {
 }
 
 /// Every file under `dir`, relative, with `/`, and every empty folder, with a trailing `/`
-/// (an empty folder Hindsight did not make is the user's too).
-fn files_under(dir: &Path) -> io::Result<Vec<String>> {
+/// (an empty folder Hindsight did not make is the user's too); not `skip`, this build's staging
+/// folder, nor what it holds.
+fn files_under(dir: &Path, skip: Option<&Path>) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+    for e in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| Some(e.path()) != skip)
+    {
         let e = e.map_err(io::Error::other)?;
         if !e.file_type().is_dir() {
             out.push(crate::diagnostics::rel_path(dir, e.path()));
@@ -298,15 +409,15 @@ fn is_listed(present: &str, listed: &std::collections::HashSet<&str>) -> bool {
 }
 
 /// An existing output folder may be replaced only if Hindsight made it and every file in it
-/// is one Hindsight wrote.
-fn replaceable(target: &Path) -> Result<(), OutputError> {
+/// is one Hindsight wrote (`staging`, this build's staging folder inside it, aside).
+fn replaceable(target: &Path, staging: Option<&Path>) -> Result<(), OutputError> {
     if !target.is_dir() {
         return Err(OutputError::Refused {
             path: target.to_path_buf(),
             why: "it exists and is not a folder".into(),
         });
     }
-    let present = files_under(target).map_err(io_err(target))?;
+    let present = files_under(target, staging).map_err(io_err(target))?;
     if present.is_empty() {
         return Ok(());
     }
@@ -344,35 +455,51 @@ type RemoveOld = fn(&Path, &Path) -> Result<Vec<String>, (PathBuf, io::Error)>;
 /// each line of the marker that names no file inside the folder, which is left alone; `marker`
 /// is the marker's name for people. An error names what could not be removed.
 fn remove_own_files(dir: &Path, marker: &Path) -> Result<Vec<String>, (PathBuf, io::Error)> {
-    let Manifest { files, ignored } = manifest(dir).unwrap_or(Manifest {
-        files: Vec::new(),
-        ignored: Vec::new(),
-    });
-    for f in files.iter().map(String::as_str).chain([MARKER]) {
+    let m = manifest(dir).unwrap_or_else(Manifest::empty);
+    let files = m.files.iter().map(String::as_str).chain([MARKER]);
+    remove_files(dir, files, None)?;
+    std::fs::remove_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    Ok(ignored_lines(&m.ignored, marker))
+}
+
+/// Removes `files` of `dir` (paths that [`inside`] accepted), then the folders under `dir` they
+/// leave empty, except `keep` and what it holds. An error names what could not be removed.
+fn remove_files<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = &'a str>,
+    keep: Option<&Path>,
+) -> Result<(), (PathBuf, io::Error)> {
+    for f in files {
         remove_inside(dir, f).map_err(|e| (dir.join(f), e))?;
     }
     // Remove empty folders, deepest first; a folder that is not empty stays.
     let mut dirs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .min_depth(1)
         .into_iter()
+        .filter_entry(|e| Some(e.path()) != keep)
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_dir())
         .map(|e| e.into_path())
         .collect();
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs.iter().filter(|d| d.as_path() != dir) {
-        let _ = std::fs::remove_dir(d);
+    for d in dirs {
+        let _ = std::fs::remove_dir(&d);
     }
-    std::fs::remove_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    Ok(ignored
-        .into_iter()
+    Ok(())
+}
+
+/// The warning for each line of a marker that names no file inside the output folder.
+fn ignored_lines(ignored: &[(usize, String)], marker: &Path) -> Vec<String> {
+    ignored
+        .iter()
         .map(|(line, text)| {
             format!(
                 "line {line} of {}, `{}`, is not a path inside the output folder and was ignored: Hindsight deletes only files it wrote there",
                 marker.display(),
-                crate::diagnostics::printable(&text)
+                crate::diagnostics::printable(text)
             )
         })
-        .collect())
+        .collect()
 }
 
 /// Refuses output folders that would overwrite the sources: the root, the content folder, or
@@ -380,7 +507,7 @@ fn remove_own_files(dir: &Path, marker: &Path) -> Result<Vec<String>, (PathBuf, 
 pub fn check_target(target: &Path, root: &Path, content: &Path) -> Result<(), OutputError> {
     overlaps_sources(target, root, content)?;
     if target.exists() {
-        replaceable(target)?;
+        replaceable(target, None)?;
     }
     Ok(())
 }
@@ -592,5 +719,82 @@ mod tests {
         ] {
             assert!(warning.contains(&part), "{part}: {warning}");
         }
+    }
+    /// A staging folder that cannot be made in `parent`, as in a folder the user cannot write
+    /// (tests run as root, whom no permission stops).
+    fn unwritable(parent: &Path) -> impl Fn(&Path) -> io::Result<tempfile::TempDir> + '_ {
+        move |dir| {
+            if dir == parent {
+                Err(io::Error::from_raw_os_error(13))
+            } else {
+                make_staging(dir)
+            }
+        }
+    }
+
+    #[test]
+    fn an_output_folder_whose_parent_cannot_be_written_is_staged_inside_and_replaced_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let srv = dir.path().join("srv");
+        let out = srv.join("www");
+        let content = root.join("content");
+        let o = Output::disk(&out, &root, &content).unwrap();
+        for (f, text) in [("a/index.html", "one"), ("gone.html", "old"), ("f", "file")] {
+            o.write(f, text.as_bytes()).unwrap();
+        }
+        o.commit().unwrap();
+        let before = files_under(&out, None).unwrap();
+        let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+        let cannot = unwritable(&srv);
+        let build = |files: &[(&str, &str)]| {
+            let o = Output::disk_with(&out, &root, &content, &cannot).unwrap();
+            for (f, text) in files {
+                o.write(f, text.as_bytes()).unwrap();
+            }
+            o
+        };
+        let next = [
+            ("a/index.html", "two"),
+            ("f/index.html", "folder"),
+            ("b.html", "new"),
+        ];
+
+        // Until the commit, the site is as it was; a build that fails leaves it so.
+        let o = build(&next);
+        assert_eq!(read("a/index.html"), "one");
+        drop(o);
+        assert_eq!(files_under(&out, None).unwrap(), before);
+
+        // A file added by hand during the build stops it; nothing is lost.
+        let o = build(&next);
+        std::fs::write(out.join("CNAME"), "example.org").unwrap();
+        assert!(matches!(o.commit(), Err(OutputError::Refused { .. })));
+        std::fs::remove_file(out.join("CNAME")).unwrap();
+        assert_eq!(files_under(&out, None).unwrap(), before);
+
+        let committed = build(&next).commit().unwrap();
+        assert!(committed.warnings.is_empty(), "{:?}", committed.warnings);
+        assert_eq!(
+            files_under(&out, None).unwrap(),
+            [MARKER, "a/index.html", "b.html", "f/index.html"]
+        );
+        assert_eq!(
+            (read("a/index.html"), read("f/index.html"), read("b.html")),
+            ("two".into(), "folder".into(), "new".into())
+        );
+        let listed = manifest(&out).unwrap().files;
+        assert_eq!(listed, ["a/index.html", "b.html", "f/index.html"]);
+        let beside: Vec<_> = std::fs::read_dir(&srv)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(beside, ["www"], "nothing was made beside it");
+
+        // The next build, staged inside again, replaces it as well.
+        let o = Output::disk_with(&out, &root, &content, &cannot).unwrap();
+        o.write("c.html", b"c").unwrap();
+        o.commit().unwrap();
+        assert_eq!(files_under(&out, None).unwrap(), [MARKER, "c.html"]);
     }
 }
