@@ -123,7 +123,7 @@ impl Output {
 
     /// Writes one file; `rel` is relative to the site root and uses `/`.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        debug_assert!(!rel.starts_with('/') && !rel.contains(".."));
+        debug_assert!(inside(rel), "{rel}");
         match self {
             Output::Disk(d) => {
                 let path = d.staging.path().join(rel);
@@ -437,7 +437,7 @@ fn replaceable(target: &Path, staging: Option<&Path>) -> Result<(), OutputError>
         return Err(OutputError::Refused {
             path: target.to_path_buf(),
             why: format!(
-                "it holds {} file(s) or folder(s) Hindsight did not write ({}{}); move them out (files to publish belong in the content folder) so nothing is lost",
+                "it holds {} file(s) or folder(s) Hindsight did not write ({}{}); move them out so nothing is lost: a file to publish as it is, such as CNAME, belongs in the `static/` folder beside hindsight.toml, which every build copies into the output folder",
                 foreign.len(),
                 shown.join(", "),
                 if foreign.len() > 5 { ", ..." } else { "" }

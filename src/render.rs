@@ -408,6 +408,11 @@ pub fn render_site(
     out.write("robots.txt", robots(site).as_bytes())?;
     write_redirects(site, out, diags)?;
     export(site, out)?;
+    // The site's own files, last: one of them replaces what Hindsight writes at its path (a
+    // robots.txt of the site's own).
+    for (rel, from) in site_files(&site_root(site))? {
+        out.copy(&from, &rel)?;
+    }
     Ok(pages)
 }
 
@@ -429,6 +434,38 @@ fn copy_asset(
         )),
         Err(e) => diags.push(Diagnostic::error("io", source, e.to_string())),
     }
+}
+
+/// The folder under the root whose files are published as they are, at the site's root
+/// (`static/CNAME` is `CNAME`), as Zola's and Hugo's `static/`.
+pub const SITE_FILES: &str = "static";
+
+/// The files of [`SITE_FILES`] under `root`, hidden ones too (`.nojekyll`, `.well-known/`),
+/// through symbolic links: (path in the site, file), in order.
+fn site_files(root: &std::path::Path) -> Result<Vec<(String, std::path::PathBuf)>, Error> {
+    let dir = root.join(SITE_FILES);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let e = e.map_err(|e| Error::Render(format!("cannot read {}: {e}", dir.display())))?;
+        if !e.file_type().is_file() {
+            continue;
+        }
+        let rel = crate::diagnostics::rel_path(&dir, e.path());
+        if rel == crate::output::MARKER {
+            return Err(Error::Render(format!(
+                "{} cannot be published: the output folder's marker has that name; rename or delete it",
+                e.path().display()
+            )));
+        }
+        files.push((rel, e.into_path()));
+    }
+    Ok(files)
 }
 
 /// Renders the pages of every kind into memory with the site's data, as [`render_site`]

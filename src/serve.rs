@@ -315,7 +315,8 @@ struct Scope {
     output: PathBuf,
     /// Postmortems sit at the root: its Markdown files and folders are content.
     content_at_root: bool,
-    /// Folders the site is built from: the content folder, the themes, the vocabulary's.
+    /// Folders the site is built from: the content folder, the themes, `static/`, the
+    /// vocabulary's.
     folders: Vec<PathBuf>,
     /// Files the site is built from outside those folders: `hindsight.toml`, a vocabulary.
     files: Vec<PathBuf>,
@@ -329,7 +330,10 @@ impl Scope {
         let config = Config::load_values(root).ok()?;
         let content_at_root =
             config.content_dir == Path::new(".") || config.content_dir.as_os_str().is_empty();
-        let mut folders = vec![PathBuf::from("themes")];
+        let mut folders = vec![
+            PathBuf::from("themes"),
+            PathBuf::from(crate::render::SITE_FILES),
+        ];
         if !content_at_root {
             folders.push(config.content_dir.clone());
         }
@@ -760,6 +764,16 @@ mod tests {
         }
         for p in ["content/a.md", "hindsight.toml", "themes/default/style.css"] {
             assert!(!ignored(Path::new(p), out), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_change_to_the_sites_static_folder_rebuilds_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("hindsight.toml"), "").unwrap();
+        let s = Scope::of(tmp.path()).unwrap();
+        for p in ["static/CNAME", "static/files/report.pdf"] {
+            assert!(s.holds(tmp.path(), Path::new(p)), "{p}");
         }
     }
 }

@@ -3873,3 +3873,52 @@ fn a_marker_that_names_files_outside_the_output_folder_deletes_none_of_them() {
     assert!(std::fs::symlink_metadata(site.out.join("linked")).is_err());
     assert!(site.out.join("index.html").is_file());
 }
+
+#[test]
+fn the_sites_static_folder_is_published_as_it_is_at_the_root_of_the_output() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    // A file put into the output folder by hand stops the next build, whose hint says where
+    // such a file belongs.
+    std::fs::write(site.out.join("CNAME"), "postmortems.example.org\n").unwrap();
+    let o = site.build();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("belongs in the `static/` folder beside hindsight.toml"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(site.out.join("CNAME")).unwrap();
+
+    let files = [
+        ("static/CNAME", "postmortems.example.org\n"),
+        ("static/.nojekyll", ""),
+        (
+            "static/.well-known/security.txt",
+            "Contact: mailto:sec@example.org\n",
+        ),
+        ("static/robots.txt", "User-agent: *\nDisallow: /\n"),
+        ("static/files/runbook..v2.txt", "two dots in a name\n"),
+        ("static/notes.md", "---\ntitle: Not a postmortem\n---\n"),
+    ];
+    write_files(&site.root, &files);
+    // Postmortems at the root, beside `static/`.
+    std::fs::write(site.root.join("hindsight.toml"), "content_dir = \".\"\n").unwrap();
+    for folder in ["postmortems", "learnings"] {
+        std::fs::rename(
+            site.root.join("content").join(folder),
+            site.root.join(folder),
+        )
+        .unwrap();
+    }
+    for _ in 0..2 {
+        site.build_ok();
+        for (path, text) in files {
+            let published = path.strip_prefix("static/").unwrap();
+            assert_eq!(site.page(published), text, "{published}");
+        }
+        // A Markdown file there is published as it is, not read as a postmortem.
+        assert!(!exported(&site.out, "title").contains(&"Not a postmortem".to_string()));
+        assert!(exported(&site.out, "title").len() > 1);
+    }
+}

@@ -687,8 +687,16 @@ pub fn holds_postmortems(dir: &Path) -> bool {
     })
 }
 
-/// Folders never searched for content (`templates/` holds what `hindsight new` scaffolds from).
-const SKIPPED_DIRS: &[&str] = &["node_modules", "target", "templates", "themes", "vendor"];
+/// Folders never searched for content (`templates/` holds what `hindsight new` scaffolds from,
+/// `static/` files published as they are).
+const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "target",
+    "templates",
+    "themes",
+    "static",
+    "vendor",
+];
 
 /// Options that change what is loaded.
 pub struct LoadOptions<'a> {
