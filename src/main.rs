@@ -174,11 +174,20 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
                 }
             }
             if !args.common.quiet {
-                eprintln!(
-                    "Created {} ({}), a draft. Fill it in, check it with `hindsight check`, preview it with `hindsight serve --drafts`, and set `status: published` when it is reviewed.",
-                    path.display(),
-                    created.id
-                );
+                use hindsight::content::Status;
+                match created.status {
+                    Status::Draft => eprintln!(
+                        "Created {} ({}), a draft. Fill it in, check it with `hindsight check`, preview it with `hindsight serve --drafts`, and set `status: published` when it is reviewed.",
+                        path.display(),
+                        created.id
+                    ),
+                    status => eprintln!(
+                        "Created {} ({}), with `status: {}` as its template sets it. Fill it in and check it with `hindsight check`.",
+                        path.display(),
+                        created.id,
+                        status.as_str()
+                    ),
+                }
             }
             ExitCode::SUCCESS
         }

@@ -668,3 +668,80 @@ fn a_toml_template_whose_front_matter_the_title_breaks_names_its_line_and_the_to
     assert!(!err.contains("yaml"), "{err}");
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
 }
+
+#[test]
+fn a_template_whose_own_front_matter_lacks_the_id_date_or_status_gets_them_and_its_id_is_not_given_again(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[
+            (
+                "templates/partial.md",
+                "---\ntitle: {{ title | yaml }}\ntags: []\n---\ntext\n",
+            ),
+            (
+                "templates/hugo.md",
+                "+++\ntitle = {{ title | toml }}\n+++\ntext\n",
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &[
+            "Partial again",
+            "--template",
+            "partial",
+            "--date",
+            "2025-06-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    // The template's keys keep their order; ours come where the built-in template has them.
+    assert_eq!(
+        text,
+        "---\nid: PM2025-003\ntitle: Partial again\ndate: 2025-06-01\nstatus: draft\ntags: []\n---\ntext\n"
+    );
+    assert!(
+        stderr(&o).contains("(PM2025-003), a draft"),
+        "{}",
+        stderr(&o)
+    );
+    let o = new(
+        root,
+        &[
+            "Partial in TOML",
+            "--template",
+            "hugo",
+            "--date",
+            "2025-06-02",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert_eq!(
+        text,
+        "+++\nid = \"PM2025-004\"\ntitle = \"Partial in TOML\"\ndate = 2025-06-02\nstatus = \"draft\"\n+++\ntext\n"
+    );
+    // Both are drafts that `build` leaves out, under the ids the messages named.
+    let out = root.join("public");
+    build_ok(root, &out);
+    assert_eq!(
+        exported(&out, "id"),
+        ["PM2025-002", "PM2025-001", "PM2024-009"]
+    );
+    build_drafts_ok(root, &out);
+    let ids = exported(&out, "id");
+    assert!(
+        ids.contains(&"PM2025-003".to_string()) && ids.contains(&"PM2025-004".to_string()),
+        "{ids:?}"
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let o = new(root, &["Next", "--date", "2025-06-03"]);
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM2025-005\n"), "{text}");
+}

@@ -10,9 +10,11 @@ the one for its year). It never replaces a file: a name that is taken gets a num
 Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ date }}`,
 `{{ year }}` and `{{ severities }}` are set, and `| yaml` (`| toml`) quotes a value for YAML
 (TOML) front matter. A template with no front matter, `---` or `+++`, gets one (YAML) with the
-id, title, date and `status: draft`. A template's own front matter is read, once rendered, as
-the loader reads every postmortem's: what `check` would reject (invalid YAML from a title with
-`: ` written without `| yaml`) is an error at the template's line, and nothing is written.
+id, title, date and `status: draft`; one whose own front matter leaves out `id`, `date` or
+`status` gets those keys in it, so that the file is the draft with the id `new` reports. A
+template's own front matter is read, once rendered, as the loader reads every postmortem's:
+what `check` would reject (invalid YAML from a title with `: ` written without `| yaml`) is an
+error at the template's line, and nothing is written.
 
 What the templates write under each heading is the same in every postmortem they scaffold;
 [`Boilerplate`] tells it apart so that related incidents are not found by it.
@@ -55,7 +57,10 @@ pub struct NewOptions {
 pub struct Created {
     /// The new file, under the root.
     pub path: PathBuf,
+    /// The id its front matter gives it.
     pub id: String,
+    /// Its status: a draft, unless the template's front matter sets another.
+    pub status: crate::content::Status,
     /// Postmortems whose front matter could not be read (relative to the root), each with the
     /// id of its `id:` line when it has one: the new id is none of those.
     pub unread: Vec<(String, Option<String>)>,
@@ -157,7 +162,35 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         source,
     })?;
     let path = write_new(&folder, &format!("{}-{slug}", opts.date), &text)?;
-    Ok(Created { path, id, unread })
+    // What the file says, which is what the message reports: a template may set its own.
+    let (id, status) = match stated(&text) {
+        // As the loader reads it: without a status, a postmortem is published.
+        Some(fm) => (
+            fm.id.unwrap_or(id),
+            fm.status.unwrap_or(crate::content::Status::Published),
+        ),
+        None => (id, crate::content::Status::Draft),
+    };
+    Ok(Created {
+        path,
+        id,
+        status,
+        unread,
+    })
+}
+
+/// The front matter of a postmortem's text, as the loader reads it.
+fn stated(text: &str) -> Option<crate::content::frontmatter::FrontMatter> {
+    use crate::content::frontmatter;
+    let split = frontmatter::split(text, "").ok()?;
+    let fm = frontmatter::parse_as(
+        split.format,
+        split.front?,
+        split.front_line,
+        "",
+        frontmatter::INCIDENT_KEYS,
+    );
+    Some(fm.0)
 }
 
 /// The value of the `id:` line of a front matter that YAML cannot read (`id = ...` in TOML
@@ -387,13 +420,84 @@ fn render(
         .trim_start_matches(['\n', '\r', ' ', '\t']);
     if own.starts_with("---") || own.starts_with("+++") {
         refused_front_matter(name, template, own, title, config)?;
-        return Ok(own.to_string());
+        return Ok(completed(own, id, date));
     }
     let front = format!(
         "---\nid: {id}\ntitle: {}\ndate: {date}\nstatus: draft\n---\n\n",
         yaml_scalar(title)
     );
     Ok(front + &text)
+}
+
+/// A template's rendered text whose own front matter is given the keys that `new` promises
+/// and the template leaves out: `id`, `date` and `status: draft`, in the template's format.
+/// The template's keys keep their lines and order; `id` goes first, `date` and `status` after
+/// the title (first too when there is no title line, or when the title's value runs over more
+/// lines than are indented, such as a TOML multi-line string).
+fn completed(text: &str, id: &str, date: NaiveDate) -> String {
+    use crate::content::frontmatter::{self, Format};
+    let (Ok(split), Some(fm)) = (frontmatter::split(text, ""), stated(text)) else {
+        return text.to_string();
+    };
+    let (format, front_line) = (split.format, split.front_line);
+    let set = |key: &str, yaml: String, toml: String| match format {
+        Format::Yaml => format!("{key}: {yaml}\n"),
+        Format::Toml => format!("{key} = {toml}\n"),
+    };
+    let quoted = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut first = String::new();
+    if fm.line_of("id").is_none() {
+        first = set("id", yaml_scalar(id), quoted(id));
+    }
+    let mut later = String::new();
+    if fm.line_of("date").is_none() {
+        later += &set("date", date.to_string(), date.to_string());
+    }
+    if fm.status.is_none() {
+        later += &set("status", "draft".into(), quoted("draft"));
+    }
+    if first.is_empty() && later.is_empty() {
+        return text.to_string();
+    }
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    // Lines are counted from 1; the front matter's first line is `front_line`.
+    let insert = |after_title: Option<usize>| {
+        let mut out = String::with_capacity(text.len() + first.len() + later.len());
+        for (i, l) in lines.iter().enumerate() {
+            let line = i + 1;
+            if line == front_line {
+                out += &first;
+                if after_title.is_none() {
+                    out += &later;
+                }
+            }
+            if Some(line) == after_title {
+                out += &later;
+            }
+            out += l;
+        }
+        out
+    };
+    // After the title's line and the indented lines that continue its value.
+    let after_title = fm.line_of("title").map(|line| {
+        let mut next = line + 1;
+        while lines
+            .get(next - 1)
+            .is_some_and(|l| l.starts_with([' ', '\t']))
+        {
+            next += 1;
+        }
+        next
+    });
+    let expected = |text: &str| {
+        stated(text)
+            .is_some_and(|f| f.id.is_some() && f.line_of("date").is_some() && f.status.is_some())
+    };
+    let placed = insert(after_title);
+    if expected(&placed) {
+        return placed;
+    }
+    insert(None)
 }
 
 /// The front matter that template `name` rendered into `text` for `title`, read as the loader
