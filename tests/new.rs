@@ -745,3 +745,31 @@ fn a_template_whose_own_front_matter_lacks_the_id_date_or_status_gets_them_and_i
     let text = std::fs::read_to_string(stdout(&o)).unwrap();
     assert!(text.starts_with("---\nid: PM2025-005\n"), "{text}");
 }
+
+#[test]
+fn the_ids_of_postmortems_that_ignore_leaves_out_are_not_given_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[
+            (
+                "hindsight.toml",
+                "ignore = [\"*template*\", \"drafts/**\"]\n",
+            ),
+            (
+                "content/drafts/d.md",
+                &incident("PM2026-004", "Still a draft", "2026-02-01"),
+            ),
+            (
+                "content/postmortems/incident-template.md",
+                "---\nid: {{ id }}\ntitle: {{ title | yaml }}\n---\n\n## Summary\n",
+            ),
+        ],
+    );
+    let o = new(root, &["After the draft", "--date", "2026-03-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM2026-005\n"), "{text}");
+}

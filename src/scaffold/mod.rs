@@ -144,11 +144,21 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
             (f, id)
         })
         .collect();
+    // Postmortems that `ignore` leaves out (drafts kept in `drafts/`, say) still hold their
+    // ids: only their `id:` lines are read. A template's placeholder is no id.
+    let ignored: Vec<String> = library
+        .skipped
+        .iter()
+        .filter_map(|rel| std::fs::read_to_string(content_dir.join(rel)).ok())
+        .filter_map(|text| id_line(&text))
+        .filter(|id| !id.contains(['{', '}', '%']))
+        .collect();
     let taken: Vec<&str> = library
         .incidents
         .iter()
         .flat_map(|i| std::iter::once(i.id.as_str()).chain(i.aliases.iter().map(String::as_str)))
         .chain(unread.iter().filter_map(|(_, id)| id.as_deref()))
+        .chain(ignored.iter().map(String::as_str))
         .collect();
     let slug = slug(title);
     let id = next_id(&taken, opts.date, &slug);
