@@ -173,6 +173,13 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
                     ),
                 }
             }
+            // Always said: the file is not named as the title would name it.
+            if let Some((name, pattern)) = &created.renamed {
+                eprintln!(
+                    "note: named {} rather than {name}, which `{pattern}` in `ignore` of hindsight.toml would leave out of the site",
+                    path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                );
+            }
             if !args.common.quiet {
                 use hindsight::content::Status;
                 match created.status {

@@ -773,3 +773,37 @@ fn the_ids_of_postmortems_that_ignore_leaves_out_are_not_given_again() {
     let text = std::fs::read_to_string(stdout(&o)).unwrap();
     assert!(text.starts_with("---\nid: PM2026-005\n"), "{text}");
 }
+
+#[test]
+fn a_title_whose_file_name_ignore_would_leave_out_names_the_file_without_the_matching_word() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(root, &[("hindsight.toml", "ignore = [\"*template*\"]\n")]);
+    let o = new(
+        root,
+        &["Email template rendering broke", "--date", "2026-03-01"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        Path::new(&stdout(&o)),
+        root.join("content/postmortems/2026-03-01-email-rendering-broke.md")
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("2026-03-01-email-template-rendering-broke.md")
+            && err.contains("`*template*`"),
+        "{err}"
+    );
+    // It is built, with its title as written.
+    let out = root.join("public");
+    build_drafts_ok(root, &out);
+    assert!(exported(&out, "title").contains(&"Email template rendering broke".to_string()));
+    // When no name escapes the pattern, nothing is written and the pattern is named.
+    write_files(root, &[("hindsight.toml", "ignore = [\"2026-*\"]\n")]);
+    let before = tree(root);
+    let o = new(root, &["Email again", "--date", "2026-03-02"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`2026-*`"), "{}", stderr(&o));
+    assert_eq!(tree(root), before);
+}

@@ -555,6 +555,21 @@ pub struct Unpublished {
     pub hint: String,
 }
 
+/// The first pattern of `ignore` in hindsight.toml that leaves out the file at `rel` (from the
+/// content folder, with `/`), matched as the walk matches it: against the path or the name.
+pub fn ignored_by<'c>(config: &'c Config, rel: &str) -> Option<&'c str> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    config.ignore.iter().map(String::as_str).find(|p| {
+        globset::GlobBuilder::new(p)
+            .literal_separator(false)
+            .build()
+            .is_ok_and(|g| {
+                let g = g.compile_matcher();
+                g.is_match(rel) || g.is_match(name)
+            })
+    })
+}
+
 /// Why the file or folder at `path` (from the content folder, as [`markdown::Link::path`]
 /// gives it) is not published, when there is one there: the reasons of [`walk`] (outside the
 /// content folder, hidden, in a folder never read, ignored, a repository file such as a
@@ -625,15 +640,7 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
             ),
             format!("or move it out of `{}/` to publish it", within[0]),
         )
-    } else if let Some(pattern) = config.ignore.iter().find(|p| {
-        globset::GlobBuilder::new(p)
-            .literal_separator(false)
-            .build()
-            .is_ok_and(|g| {
-                let g = g.compile_matcher();
-                g.is_match(&rel) || g.is_match(name)
-            })
-    }) {
+    } else if let Some(pattern) = ignored_by(config, &rel) {
         (
             format!("it matches `{pattern}` in `ignore` of hindsight.toml"),
             "or change the `ignore` pattern to publish it".to_string(),

@@ -5,7 +5,8 @@ incident has.
 The id follows the knowledge base's own numbering when it has one (`PM2025-004` is followed by
 `PM2026-001` in 2026, `INC-0041` by `INC-0042`); otherwise it is the file's name, the date and
 a slug of the title. The file goes where most postmortems already are (with year folders, into
-the one for its year). It never replaces a file: a name that is taken gets a number.
+the one for its year). It never replaces a file: a name that is taken gets a number; a name
+that `ignore` would leave out of the site loses the title's words that match.
 
 Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ date }}`,
 `{{ year }}` and `{{ severities }}` are set, and `| yaml` (`| toml`) quotes a value for YAML
@@ -64,6 +65,9 @@ pub struct Created {
     /// Postmortems whose front matter could not be read (relative to the root), each with the
     /// id of its `id:` line when it has one: the new id is none of those.
     pub unread: Vec<(String, Option<String>)>,
+    /// The file name the title gives, when `ignore` would have left it out of the site, and
+    /// the pattern that would have: the file is named without the words that match it.
+    pub renamed: Option<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -160,13 +164,14 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         .chain(unread.iter().filter_map(|(_, id)| id.as_deref()))
         .chain(ignored.iter().map(String::as_str))
         .collect();
-    let slug = slug(title);
-    let id = next_id(&taken, opts.date, &slug);
-    let text = render(&template_name, &template, title, &id, opts.date, &config)?;
-    let folder = content_dir.join(folder(
+    let within = folder(
         library.incidents.iter().map(|i| i.content_path.as_str()),
         opts.date,
-    ));
+    );
+    let (slug, renamed) = unignored(&config, &within, opts.date, &slug(title))?;
+    let id = next_id(&taken, opts.date, &slug);
+    let text = render(&template_name, &template, title, &id, opts.date, &config)?;
+    let folder = content_dir.join(within);
     std::fs::create_dir_all(&folder).map_err(|source| NewError::Io {
         path: folder.clone(),
         source,
@@ -186,6 +191,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         id,
         status,
         unread,
+        renamed,
     })
 }
 
@@ -233,6 +239,57 @@ fn slug(title: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// A slug for the new file's name (`<date>-<slug>.md` in `folder`, from the content folder)
+/// that no pattern of `ignore` matches, so that the postmortem is built: the title's own, else
+/// without one of its words, else without every word that a pattern matches alone, else
+/// `incident`. With the name the title gives and the pattern, when that one is ignored. An
+/// error when every name is ignored (a pattern matches the folder, say).
+fn unignored(
+    config: &Config,
+    folder: &Path,
+    date: NaiveDate,
+    slug: &str,
+) -> Result<(String, Option<(String, String)>), NewError> {
+    let folder = folder.to_string_lossy().replace('\\', "/");
+    let rel = |slug: &str| {
+        let name = format!("{date}-{slug}.md");
+        if folder.is_empty() {
+            name
+        } else {
+            format!("{folder}/{name}")
+        }
+    };
+    let Some(pattern) = crate::content::ignored_by(config, &rel(slug)) else {
+        return Ok((slug.to_string(), None));
+    };
+    let words: Vec<&str> = slug.split('-').collect();
+    let without = |keep: &dyn Fn(usize, &str) -> bool| {
+        let kept: Vec<&str> = (0..words.len())
+            .filter(|&i| keep(i, words[i]))
+            .map(|i| words[i])
+            .collect();
+        kept.join("-")
+    };
+    let candidates = (0..words.len())
+        .map(|drop| without(&|i, _| i != drop))
+        .chain(std::iter::once(without(&|_, w| {
+            crate::content::ignored_by(config, &rel(w)).is_none()
+        })))
+        .chain(std::iter::once("incident".to_string()));
+    for candidate in candidates.filter(|c| !c.is_empty()) {
+        if crate::content::ignored_by(config, &rel(&candidate)).is_none() {
+            return Ok((
+                candidate,
+                Some((format!("{date}-{slug}.md"), pattern.to_string())),
+            ));
+        }
+    }
+    Err(NewError::Usage(format!(
+        "`{}` would be left out of the site: it matches `{pattern}` in `ignore` of hindsight.toml, as would the name without any of the title's words; nothing was written. Change the pattern so that it leaves out no postmortem",
+        rel(slug)
+    )))
 }
 
 fn numbered() -> &'static Regex {
