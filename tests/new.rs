@@ -807,3 +807,23 @@ fn a_title_whose_file_name_ignore_would_leave_out_names_the_file_without_the_mat
     assert!(stderr(&o).contains("`2026-*`"), "{}", stderr(&o));
     assert_eq!(tree(root), before);
 }
+
+#[test]
+fn a_template_that_is_not_utf8_is_reported_as_unreadable_not_as_unwritable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let bad = root.join("bad.md");
+    std::fs::write(&bad, b"# \xff{{ title }}\n").unwrap();
+    let before = tree(root);
+    let o = new(root, &["Anything", "--template", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("cannot read {} as a template", bad.display()))
+            && err.contains("not UTF-8")
+            && !err.contains("cannot write"),
+        "{err}"
+    );
+    assert_eq!(tree(root), before);
+}

@@ -77,6 +77,9 @@ pub enum NewError {
     Invalid(Vec<Diagnostic>),
     #[error("{0}")]
     Usage(String),
+    /// The template's file cannot be read, or is no UTF-8 text.
+    #[error("cannot read {path} as a template: {reason}")]
+    Template { path: PathBuf, reason: String },
     #[error("cannot write {path}: {source}")]
     Io {
         path: PathBuf,
@@ -414,9 +417,13 @@ fn template(root: &Path, content: &Path, name: Option<&str>) -> Result<(String, 
     }
     for path in candidates {
         if path.is_file() {
-            let text = std::fs::read_to_string(&path).map_err(|source| NewError::Io {
+            let text = std::fs::read_to_string(&path).map_err(|e| NewError::Template {
                 path: path.clone(),
-                source,
+                reason: if e.kind() == std::io::ErrorKind::InvalidData {
+                    "it is not UTF-8 text; save it as UTF-8".into()
+                } else {
+                    e.to_string()
+                },
             })?;
             return Ok((crate::diagnostics::rel_path(root, &path), text));
         }
