@@ -827,3 +827,18 @@ fn a_template_that_is_not_utf8_is_reported_as_unreadable_not_as_unwritable() {
     );
     assert_eq!(tree(root), before);
 }
+
+#[test]
+fn a_title_whose_first_word_is_very_long_makes_a_file_name_the_file_system_accepts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let title = format!("{} broke", "x".repeat(300));
+    let o = new(root, &[&title, "--date", "2025-06-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o);
+    let name = Path::new(&path).file_name().unwrap().to_str().unwrap();
+    assert_eq!(name, format!("2025-06-01-{}.md", "x".repeat(60)));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(&format!("title: {title}\n")), "{text}");
+}

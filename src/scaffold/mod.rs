@@ -225,7 +225,11 @@ fn id_line(text: &str) -> Option<String> {
     re.captures(front).map(|c| c[1].to_string())
 }
 
-/// A slug of the title for file names and ids: at most about 60 characters, cut at a word.
+/// The longest slug, in bytes: file names stay far below the 255 bytes file systems allow.
+const SLUG_MAX: usize = 60;
+
+/// A slug of the title for file names and ids: at most [`SLUG_MAX`] bytes, cut at a word (a
+/// first word longer than that is cut within it, at a character).
 fn slug(title: &str) -> String {
     let full = slug::slugify(title);
     if full.is_empty() {
@@ -233,13 +237,20 @@ fn slug(title: &str) -> String {
     }
     let mut out = String::new();
     for word in full.split('-') {
-        if !out.is_empty() && out.len() + 1 + word.len() > 60 {
+        if !out.is_empty() && out.len() + 1 + word.len() > SLUG_MAX {
             break;
         }
         if !out.is_empty() {
             out.push('-');
         }
         out.push_str(word);
+    }
+    if out.len() > SLUG_MAX {
+        let cut = (0..=SLUG_MAX)
+            .rev()
+            .find(|&i| out.is_char_boundary(i))
+            .unwrap_or(0);
+        out.truncate(cut);
     }
     out
 }
