@@ -842,3 +842,26 @@ fn a_title_whose_first_word_is_very_long_makes_a_file_name_the_file_system_accep
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(&format!("title: {title}\n")), "{text}");
 }
+
+#[test]
+fn a_date_before_1970_is_refused_as_a_mistyped_year_and_nothing_is_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let before = tree(root);
+    for date in ["0001-01-01", "1969-12-31"] {
+        let o = new(root, &["Long ago", "--date", date]);
+        assert_eq!(o.status.code(), Some(2), "{date}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("--date {date} is before 1970")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty());
+    }
+    assert_eq!(tree(root), before);
+    let o = new(root, &["Epoch", "--date", "1970-01-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM1970-001\n"), "{text}");
+}

@@ -111,6 +111,14 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
             opts.date
         )));
     }
+    // Ids and year folders take the year in four digits (`PM2026-001`, `postmortems/2026/`);
+    // a date before 1970 is a mistyped year (`0001-01-01` would make `PM1-001`).
+    if opts.date.year() < 1970 {
+        return Err(NewError::Usage(format!(
+            "--date {} is before 1970, surely a mistyped year (ids and year folders take it in four digits, as in PM2026-001); give the day the incident happened, or leave --date out for today",
+            opts.date
+        )));
+    }
     // `content_dir = "."` would print `root/./2026-...md`.
     let content_dir: PathBuf = opts
         .root
