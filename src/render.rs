@@ -411,7 +411,11 @@ pub fn render_site(
     // The site's own files, last: one of them replaces what Hindsight writes at its path (a
     // robots.txt of the site's own).
     for (rel, from) in site_files(&site_root(site))? {
-        out.copy(&from, &rel)?;
+        let bytes = std::fs::read(&from).map_err(|source| crate::output::OutputError::Io {
+            path: from.clone(),
+            source,
+        })?;
+        out.write(&rel, &bytes)?;
     }
     Ok(pages)
 }
