@@ -1173,6 +1173,23 @@ fn missing_alt(
     }
 }
 
+/// What `build` says of the pages it publishes: each part of their raw HTML the published
+/// page leaves out (`unsafe-html`, as `check` reports it), so that whoever builds the site
+/// learns why it is not on the page.
+pub fn left_out_html(lib: &crate::content::Library) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for inc in &lib.incidents {
+        unsafe_html(&inc.source, &inc.unsafe_html, &mut out);
+    }
+    for l in &lib.learnings {
+        unsafe_html(&l.source, &l.unsafe_html, &mut out);
+    }
+    for page in lib.index.iter().chain(&lib.onboarding) {
+        unsafe_html(&page.source, &page.unsafe_html, &mut out);
+    }
+    out
+}
+
 /// What the published page leaves out of a page's text because it could run a script on the
 /// site (see [`crate::sanitize`]): each script, style sheet, event handler, `srcdoc` and
 /// `javascript:`, `vbscript:` or `data:` URL, where it is written. The page is safe without

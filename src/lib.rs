@@ -321,6 +321,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let (site, diags) = load_site(&opts.root, config, &out, opts.drafts, Purpose::Build, None);
     lap("loaded and linked");
+    let mut left_out = check::left_out_html(&site.library);
+    if !left_out.is_empty() {
+        site.library.restore_columns(&mut left_out);
+        diags.extend(check::as_configured(
+            left_out,
+            &opts.root,
+            &site.config.check.rules,
+        ));
+    }
     // A site in memory (`serve`) is never published: its feed and sitemap are not read.
     if !opts.in_memory {
         if let Some(w) = relative_feeds_warning(&site.config, &opts.root, opts.base_url.is_some()) {

@@ -3922,3 +3922,18 @@ fn the_sites_static_folder_is_published_as_it_is_at_the_root_of_the_output() {
         assert!(exported(&site.out, "title").len() > 1);
     }
 }
+
+#[test]
+fn build_warns_of_each_script_it_leaves_out_of_a_page_where_it_is_written() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ndate: 2024-01-01\n---\n# Slow search\n\nThe graph: <img src=\"graph.png\" alt=\"latency\" onerror=\"alert(1)\">\n",
+    )]);
+    let built = site.build();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let said = stderr(&built);
+    assert!(said.contains("unsafe-html"), "{said}");
+    assert!(said.contains("`onerror` attribute is left out"), "{said}");
+    assert!(said.contains("content/a.md:6:"), "{said}");
+    assert!(!site.page("incidents/a/index.html").contains("onerror"));
+}
