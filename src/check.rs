@@ -203,7 +203,7 @@ pub const RULES: &[Rule] = &[
         "unknown-related",
         W,
         false,
-        "a `related` id that names no postmortem",
+        "a `related` id that names no other postmortem",
     ),
     rule_def(
         "missing-image",
@@ -1333,6 +1333,24 @@ pub fn unsafe_attachment(file: &str, found: &[crate::attachment::Found]) -> Vec<
 fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     for (i, id) in inc.related.iter().enumerate() {
         let (line, column) = inc.front_matter.entry_at("related", i);
+        // The related incidents leave out the postmortem itself.
+        if *id == inc.id || inc.aliases.contains(id) {
+            let which = if *id == inc.id {
+                "id"
+            } else {
+                "old id (in its `aliases`)"
+            };
+            out.push(
+                finding(
+                    "unknown-related",
+                    &inc.source,
+                    format!("`related` names `{id}`, this postmortem's own {which}: a postmortem is not related to itself, and its page does not list it"),
+                )
+                .at(line, column)
+                .hint("remove it; `related` lists the ids of other postmortems"),
+            );
+            continue;
+        }
         if let Some(target) = ctx.by_id.get(id.as_str()) {
             if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
                 out.push(

@@ -3808,3 +3808,39 @@ fn a_utf32_file_is_reported_as_utf32_and_a_unit_that_is_no_character_is_an_error
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_related_id_that_is_the_postmortems_own_is_a_warning_at_its_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/a.md",
+                &outage(
+                    "PM2024-001",
+                    "aliases: [OLD-1]\nrelated: [PM2024-002, PM2024-001, OLD-1]\n",
+                ),
+            ),
+            ("content/b.md", &outage("PM2024-002", "")),
+        ],
+    );
+    let (code, findings) = check_json(root, &[]);
+    assert_eq!(code, Some(0), "a warning, not an error: {findings:#?}");
+    let found = placed(&findings, "unknown-related", "content/a.md");
+    let at: Vec<_> = found.iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(at, [(6, 23), (6, 35)], "{found:#?}");
+    assert!(
+        found[0].2.contains("this postmortem's own id"),
+        "{}",
+        found[0].2
+    );
+    assert!(found[1].2.contains("own old id"), "{}", found[1].2);
+    assert!(
+        with_rule(&findings, "unknown-related")
+            .iter()
+            .all(|f| f["level"] == "warning"),
+        "{findings:#?}"
+    );
+}
