@@ -5,8 +5,9 @@ Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor
 the anchors GitHub gives the same headings, to which authors' links often point: once every
 page is parsed, `lead_github_fragments` leads those links to the ids), code
 highlighted at build time (syntect, CSS classes, no client JavaScript), links between
-postmortems and bare incident ids turned into site links, images and files a postmortem links
-to copied, whether by Markdown or by raw HTML (`<img src>`, `srcset`, `<video>`, `<audio>`,
+postmortems and bare ids of the incidents the build publishes turned into site links, images
+and files a postmortem links to copied, whether by Markdown or by raw HTML (`<img src>`,
+`srcset`, `<video>`, `<audio>`,
 `<iframe>`, `<a href>`, ...; see `html`). A body with more raw HTML than comments and bare tags,
 or a link of another scheme than `http:`, `https:` and `mailto:`, is sanitized (see `sanitize`),
 and what that leaves out is noted for `check` (`unsafe-html`).
@@ -411,6 +412,10 @@ pub fn plain_text(preamble: &str, sections: &[Section]) -> String {
 pub struct SiteLinks<'a> {
     /// Known incident ids.
     pub ids: &'a HashSet<String>,
+    /// The ids of the incidents that have a page in this build (drafts, those in review and
+    /// internal ones only when it includes them): a bare id in the text links only to one of
+    /// these, and another stays text rather than a link to a page that is not there.
+    pub published: &'a HashSet<String>,
     /// Content-relative source path (with `/`) to incident id.
     pub incident_paths: &'a HashMap<String, String>,
     /// Content-relative source path to canonical learning id.
@@ -480,6 +485,7 @@ impl Standalone {
     ) -> Parsed {
         let site = SiteLinks {
             ids: &self.ids,
+            published: &self.ids,
             incident_paths: &self.paths,
             learning_paths: &self.learnings,
             content_root: &self.root,
@@ -2166,7 +2172,7 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             // An id in a heading stays text.
             Event::Text(t) if link_depth == 0 && image.is_none() && heading.is_none() => {
-                let parts = split_ids(&t, site.ids, page.id);
+                let parts = split_ids(&t, site.published, page.id);
                 if parts.iter().any(|(_, is_id)| *is_id) {
                     let mut html = String::new();
                     for (s, is_id) in parts {

@@ -3937,3 +3937,54 @@ fn build_warns_of_each_script_it_leaves_out_of_a_page_where_it_is_written() {
     assert!(said.contains("content/a.md:6:"), "{said}");
     assert!(!site.page("incidents/a/index.html").contains("onerror"));
 }
+
+#[test]
+fn a_bare_id_links_only_to_an_incident_that_the_build_publishes_and_stays_text_otherwise() {
+    let pm = |id: &str, extra: &str, body: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n## Summary\n\n{body}\n")
+    };
+    let mut site = Site::with(&[
+        (
+            "content/p-1.md",
+            &pm("P-1", "", "Like P-2, and D-1 and I-1 and R-1 before it."),
+        ),
+        ("content/p-2.md", &pm("P-2", "", "Text.")),
+        ("content/d-1.md", &pm("D-1", "status: draft\n", "Text.")),
+        (
+            "content/i-1.md",
+            &pm("I-1", "visibility: internal\n", "Text."),
+        ),
+        ("content/r-1.md", &pm("R-1", "status: review\n", "Text.")),
+    ]);
+    site.build_ok();
+    let page = site.page("incidents/P-1/index.html");
+    assert!(
+        page.contains("href=\"../../incidents/P-2/\">P-2</a>"),
+        "{page}"
+    );
+    for id in ["D-1", "I-1", "R-1"] {
+        assert!(!page.contains(&format!("incidents/{id}/")), "{id}: {page}");
+    }
+    assert!(
+        site.text("incidents/P-1/index.html")
+            .contains("Like P-2, and D-1 and I-1 and R-1 before it."),
+        "{page}"
+    );
+    // Built with its drafts and internal incidents, every one has a page to link to.
+    site.out = site.out.with_file_name("with-drafts");
+    build_drafts_ok(&site.root, &site.out);
+    let page = site.page("incidents/P-1/index.html");
+    for id in ["P-2", "D-1", "I-1", "R-1"] {
+        assert!(
+            page.contains(&format!("href=\"../../incidents/{id}/\">{id}</a>")),
+            "{id}: {page}"
+        );
+    }
+    // `check` still says that the published page names incidents it will not show.
+    let (_, findings) = check_json(&site.root, &[]);
+    let unpublished: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "link-to-unpublished" && f["file"] == "content/p-1.md")
+        .collect();
+    assert_eq!(unpublished.len(), 3, "{findings:#?}");
+}

@@ -887,6 +887,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
 
     // Ids and the maps the Markdown pass needs to resolve links.
     let mut ids: HashSet<String> = HashSet::with_capacity(raws.len());
+    // Those that have a page in this build (see `build_incident` for the defaults).
+    let mut published: HashSet<String> = HashSet::with_capacity(raws.len());
     // Per id in lower case: each file that has it, the id as written there and its line.
     // By id in lower case: each file with it, its id, the line of its `id` and its format.
     let mut id_sources: BTreeMap<String, Vec<(String, String, usize, frontmatter::Format)>> =
@@ -920,6 +922,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         match raw.kind {
             Kind::Incident => {
                 ids.insert(id.clone());
+                let public = fm.status.unwrap_or(Status::Published) == Status::Published
+                    && fm.visibility.unwrap_or(Visibility::Public) == Visibility::Public;
+                if public || opts.drafts {
+                    published.insert(id.clone());
+                }
                 // An id the file name gives has no line of its own.
                 let line = fm.id.as_ref().and_then(|_| fm.line_of("id")).unwrap_or(1);
                 id_sources.entry(id.to_lowercase()).or_default().push((
@@ -1004,6 +1011,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     }
     let site_links = SiteLinks {
         ids: &ids,
+        published: &published,
         incident_paths: &incident_paths,
         learning_paths: &learning_paths,
         content_root: &content_root,
