@@ -93,7 +93,7 @@ pub struct SearchArgs {
     pub common: Common,
     /// The words to look for.
     pub query: String,
-    /// Print one JSON array of hits: id, url, title, date, score, section, snippet.
+    /// Print one JSON array of hits: id, kind, url, title, date, score, section, snippet.
     #[arg(long)]
     pub json: bool,
     /// At most this many hits (1 or more).

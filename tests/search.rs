@@ -77,7 +77,7 @@ fn json_hits_have_exactly_the_documented_fields() {
         keys.sort();
         assert_eq!(
             keys,
-            ["date", "id", "score", "section", "snippet", "title", "url"]
+            ["date", "id", "kind", "score", "section", "snippet", "title", "url"]
         );
         assert!(h["score"].as_f64().unwrap() > 0.0);
         let url = h["url"].as_str().unwrap();
@@ -856,4 +856,43 @@ fn a_chinese_or_japanese_query_finds_the_incidents_whose_text_holds_it() {
     );
     // Latin words next to them are words of their own.
     assert_eq!(ids(&hits(&site.root, &["db"])), ["tokyo"]);
+}
+
+#[test]
+fn json_hits_say_whether_they_are_incidents_or_learnings_and_an_undated_one_has_a_null_date() {
+    let site = Site::with(&[
+        (
+            "content/2024-03-01-expired.md",
+            "---\nid: PM2024-001\ntitle: Certificate expired\n---\n\n## Summary\n\nThe certificate expiry was missed.\n",
+        ),
+        (
+            "content/undated.md",
+            "---\nid: PM-X\ntitle: Certificate expiry again\n---\n\n## Summary\n\nAnother certificate expiry.\n",
+        ),
+        (
+            "content/learnings/expiry-is-a-deadline.md",
+            "---\ntitle: An expiry is a deadline\n---\n\nTreat every certificate expiry as a deadline.\n",
+        ),
+    ]);
+    let found = hits(&site.root, &["certificate expiry"]);
+    let by_id = |id: &str| {
+        found
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {found:#?}"))
+            .clone()
+    };
+    let learning = by_id("expiry-is-a-deadline");
+    assert_eq!(learning["kind"], "learning");
+    assert_eq!(learning["date"], Value::Null);
+    assert!(learning["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("learnings/expiry-is-a-deadline/"));
+    let dated = by_id("PM2024-001");
+    assert_eq!(dated["kind"], "incident");
+    assert_eq!(dated["date"], "2024-03-01");
+    let undated = by_id("PM-X");
+    assert_eq!(undated["kind"], "incident");
+    assert_eq!(undated["date"], Value::Null, "{undated:#}");
 }

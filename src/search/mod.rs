@@ -52,12 +52,25 @@ pub struct DocSection {
     pub text: String,
 }
 
+/// What a document is: `search --json` says it of each hit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Incident,
+    /// A canonical learning (`learnings/<id>.md`).
+    Learning,
+}
+
 /// A searchable document: an incident or a canonical learning.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Doc {
     /// Path of the file relative to the root: the document's key.
     pub source: String,
     pub id: String,
+    /// Told by `url` too, and so not part of what is hashed.
+    #[serde(skip)]
+    pub kind: Kind,
     /// Page URL relative to the site root.
     pub url: String,
     pub title: String,
@@ -114,6 +127,7 @@ pub fn docs(lib: &Library) -> Vec<Doc> {
     let learnings = lib.learnings.iter().map(|l| Doc {
         source: l.source.clone(),
         id: l.id.clone(),
+        kind: Kind::Learning,
         url: format!("learnings/{}/", l.id),
         title: l.title.clone(),
         summary: l.summary.clone(),
@@ -127,6 +141,7 @@ pub(crate) fn incident_doc(i: &crate::content::Incident) -> Doc {
     Doc {
         source: i.source.clone(),
         id: i.id.clone(),
+        kind: Kind::Incident,
         url: i.url(),
         title: i.title.clone(),
         summary: i.summary.clone(),
@@ -213,10 +228,13 @@ pub struct Snippet {
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub id: String,
+    /// An incident or a canonical learning.
+    pub kind: Kind,
     /// Relative to the site root; points at the section when there is one.
     pub url: String,
     pub title: String,
-    /// YYYY-MM-DD (1 January for an incident whose date is only a year).
+    /// YYYY-MM-DD (1 January for an incident whose date is only a year); `None` for an
+    /// undated incident and for a learning.
     pub date: Option<String>,
     /// The date as pages show it (see [`Doc::shown_date`]), for people.
     #[serde(skip)]
@@ -516,6 +534,7 @@ fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
     };
     Hit {
         id: doc.id.clone(),
+        kind: doc.kind,
         url: match section {
             Some(s) => format!("{}#{}", doc.url, s.anchor),
             None => doc.url.clone(),
