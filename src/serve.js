@@ -25,15 +25,49 @@
     box.textContent = text;
   }
 
-  const events = new EventSource("/__hindsight/events");
-  // On every (re)connection: a page from another build, or from a server that was
-  // restarted since, is out of date.
   // `window.hindsightLive.connected` says that changes will reach this page (for tests).
   window.hindsightLive = { build: served, connected: false };
-  events.addEventListener("hello", (e) => {
-    if (served !== null && e.data !== served) location.reload();
-    window.hindsightLive.connected = true;
+  const on = {
+    // On every (re)connection: a page from another build, or from a server that was
+    // restarted since, is out of date.
+    hello(build) {
+      if (served !== null && build !== served) location.reload();
+      window.hindsightLive.connected = true;
+    },
+    // A page already of the new build (it connected just before the news) stays.
+    reload(build) {
+      if (served === null || build !== served) location.reload();
+    },
+    failed(text) {
+      showErrors(text);
+    },
+  };
+
+  // Its own event stream, where shared workers are missing.
+  function listen() {
+    const events = new EventSource("/__hindsight/events");
+    for (const name of Object.keys(on)) events.addEventListener(name, (e) => on[name](e.data));
+  }
+
+  // One stream for all the open pages, held by a shared worker: a browser opens at most 6
+  // connections to a host, and a stream per page would leave the 7th page waiting forever.
+  let worker = null;
+  try {
+    if (typeof SharedWorker === "function") worker = new SharedWorker("/__hindsight/live-worker.js");
+  } catch (_) {
+    // Not allowed here (an opaque origin, for one).
+  }
+  if (worker === null) {
+    listen();
+    return;
+  }
+  worker.port.onmessage = (e) => on[e.data.event](e.data.data);
+  // The worker could not start (its script did not load): listen alone.
+  worker.addEventListener("error", listen, { once: true });
+  // The worker stops telling a page that is gone; a page restored from the back/forward
+  // cache may be out of date.
+  addEventListener("pagehide", () => worker.port.postMessage("bye"));
+  addEventListener("pageshow", (e) => {
+    if (e.persisted) location.reload();
   });
-  events.addEventListener("reload", () => location.reload());
-  events.addEventListener("failed", (e) => showErrors(e.data));
 })();

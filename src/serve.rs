@@ -7,7 +7,10 @@ Nothing is written to disk. Each change rebuilds the whole site with the same pi
 succeeds: a build with errors keeps the last good site on the server, prints the errors, and
 shows them over every open page until they are fixed. Pages learn of a new build from a
 server-sent event stream (`/__hindsight/events`) that a small script, added to every HTML page
-served, listens to.
+served, listens to: through a shared worker (`/__hindsight/live-worker.js`) that holds one
+stream for all the open pages of a browser, which opens at most 6 connections to a host over
+HTTP/1.1 (a stream per page would leave the 7th waiting forever); alone where shared workers
+are missing.
 */
 
 use std::collections::BTreeMap;
@@ -178,7 +181,8 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     });
     let app = Router::new()
         .route("/__hindsight/events", get(events))
-        .route("/__hindsight/live.js", get(live_script))
+        .route("/__hindsight/live.js", get(|| script(LIVE_SCRIPT)))
+        .route("/__hindsight/live-worker.js", get(|| script(LIVE_WORKER)))
         .fallback(get(file))
         .with_state(shared.clone());
     let stop = shared.signals.clone();
@@ -589,13 +593,17 @@ fn failed(text: &str) -> Event {
 /// shows a failed build's errors over the page until they are fixed.
 const LIVE_SCRIPT: &str = include_str!("serve.js");
 
-async fn live_script() -> Response {
+/// The shared worker that holds one event stream for all the open pages of a browser and
+/// tells each of them what the stream says.
+const LIVE_WORKER: &str = include_str!("serve-worker.js");
+
+async fn script(text: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        LIVE_SCRIPT,
+        text,
     )
         .into_response()
 }

@@ -141,11 +141,14 @@ fn the_preview_serves_pages_with_the_reload_script_redirects_folders_and_answers
 
     let (status, kind, _) = get(&format!("{url}api/incidents.json"));
     assert_eq!((status, kind.as_str()), (200, "application/json"));
-    let (status, kind, _) = get(&format!("{url}__hindsight/live.js"));
-    assert_eq!(
-        (status, kind.as_str()),
-        (200, "text/javascript; charset=utf-8")
-    );
+    for script in ["live.js", "live-worker.js"] {
+        let (status, kind, _) = get(&format!("{url}__hindsight/{script}"));
+        assert_eq!(
+            (status, kind.as_str()),
+            (200, "text/javascript; charset=utf-8"),
+            "{script}"
+        );
+    }
 
     let (status, _, body) = get(&format!("{url}no/such/page/"));
     assert_eq!(status, 404);

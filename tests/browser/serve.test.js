@@ -5,8 +5,11 @@
 //
 // Serves a copy of the demo knowledge base with `hindsight serve --port 0`, opens a page,
 // edits the postmortem behind it and checks what a reader sees: the page reloads with the
-// change; a broken file shows its errors over the page; the fix takes them away. Any failure
-// exits 1; there is no skip: a missing browser is a failure too.
+// change; a broken file shows its errors over the page; the fix takes them away. Then tabs:
+// eight of one page all load and reload (one event stream, in a shared worker, for them all);
+// a tab opened while the build is broken shows the errors; a page without shared workers
+// listens alone; tabs reload from a restarted server. Any failure exits 1; there is no skip:
+// a missing browser is a failure too.
 "use strict";
 const assert = require("node:assert/strict");
 const { spawn } = require("node:child_process");
@@ -23,8 +26,8 @@ const POSTMORTEM = "content/postmortems/2024-05-02-checkout-latency-connection-p
 const TITLE = "title: Checkout slowed to a crawl after a staging connection pool change reached production";
 
 /* Starts `hindsight serve` on `root`; resolves with the process and its URL. */
-function startServer(root) {
-  const child = spawn(BIN, ["serve", "--quiet", "--port", "0", "--root", root], {
+function startServer(root, port = "0") {
+  const child = spawn(BIN, ["serve", "--quiet", "--port", port, "--root", root], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -46,16 +49,18 @@ async function main() {
   const original = fs.readFileSync(file, "utf8");
   assert.ok(original.includes(TITLE), "the demo postmortem this test edits has changed");
 
-  const { child, url } = await startServer(tmp);
+  let { child, url } = await startServer(tmp);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   let failed = 0;
+  let passed = 0;
   const run = async (name, fn) => {
     try {
       await fn();
+      passed++;
       console.log(`ok - ${name}`);
     } catch (e) {
       failed++;
@@ -107,6 +112,82 @@ async function main() {
       null, { timeout: 20000 });
   });
 
+  /* A new browser context (its own shared worker) with `count` tabs of the edited page, each
+     listening for changes. */
+  const openTabs = async (count, init) => {
+    const context = await browser.newContext();
+    if (init) await context.addInitScript(init);
+    const tabs = await Promise.all(Array.from({ length: count }, () => context.newPage()));
+    await Promise.all(tabs.map((tab) => listening(tab)));
+    return { context, tabs };
+  };
+  const listening = async (tab) => {
+    tab.on("pageerror", (e) => errors.push(String(e)));
+    await tab.goto(`${url}incidents/PM2024-002/`, { timeout: 10000 });
+    await tab.waitForFunction(() => window.hindsightLive && window.hindsightLive.connected,
+      null, { timeout: 10000 });
+  };
+  const heading = (tab, words) => tab.waitForFunction((w) => !document.getElementById("hindsight-build-errors")
+    && document.querySelector("h1").textContent.includes(w), words, { timeout: 20000 });
+
+  // Chromium opens at most 6 connections to a host over HTTP/1.1: a stream per tab would
+  // leave the 7th tab waiting for a connection forever.
+  await run("eight tabs of the same page all load and all reload after an edit", async () => {
+    const { context, tabs } = await openTabs(8);
+    try {
+      fs.writeFileSync(file, original.replace(TITLE, "title: Checkout slowed in eight tabs"));
+      await Promise.all(tabs.map((tab) => heading(tab, "in eight tabs")));
+      await Promise.all(tabs.map((tab) => tab.waitForFunction(
+        () => window.hindsightLive && window.hindsightLive.connected, null, { timeout: 10000 })));
+    } finally {
+      fs.writeFileSync(file, original);
+      await context.close();
+    }
+  });
+
+  await run("a tab opened while the build is broken shows its errors at once, and the fix reloads it", async () => {
+    const { context, tabs: [first] } = await openTabs(1);
+    try {
+      fs.writeFileSync(file, original.replace("severity: SEV2", "severity: [SEV2"));
+      await first.locator("#hindsight-build-errors").waitFor({ state: "visible", timeout: 20000 });
+      const second = await context.newPage();
+      await listening(second);
+      await second.locator("#hindsight-build-errors").waitFor({ state: "visible", timeout: 5000 });
+      fs.writeFileSync(file, original.replace(TITLE, "title: Checkout slowed, fixed in two tabs"));
+      await Promise.all([first, second].map((tab) => heading(tab, "fixed in two tabs")));
+    } finally {
+      fs.writeFileSync(file, original);
+      await context.close();
+    }
+  });
+
+  await run("where shared workers are missing a page listens alone", async () => {
+    const { context, tabs: [tab] } = await openTabs(1, () => { delete window.SharedWorker; });
+    try {
+      assert.equal(await tab.evaluate(() => typeof SharedWorker), "undefined");
+      fs.writeFileSync(file, original.replace(TITLE, "title: Checkout slowed, heard alone"));
+      await heading(tab, "heard alone");
+    } finally {
+      fs.writeFileSync(file, original);
+      await context.close();
+    }
+  });
+
+  await run("open tabs reload from a restarted server", async () => {
+    const { context, tabs } = await openTabs(2);
+    try {
+      const before = await tabs[0].evaluate(() => window.hindsightLive.build);
+      child.kill("SIGINT");
+      await new Promise((resolve) => child.once("exit", resolve));
+      ({ child, url } = await startServer(tmp, new URL(url).port));
+      await Promise.all(tabs.map((tab) => tab.waitForFunction(
+        (b) => window.hindsightLive && window.hindsightLive.connected && window.hindsightLive.build !== b,
+        before, { timeout: 20000 })));
+    } finally {
+      await context.close();
+    }
+  });
+
   await run("live reload raises no script error", async () => {
     assert.deepEqual(errors, []);
   });
@@ -115,7 +196,7 @@ async function main() {
   child.kill("SIGINT");
   await new Promise((resolve) => child.once("exit", resolve));
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`${4 - failed} passed, ${failed} failed`);
+  console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
 
