@@ -104,6 +104,8 @@ pub enum Error {
 /// What a successful build produced.
 #[derive(Debug)]
 pub struct BuildReport {
+    /// The site's title, as the config says.
+    pub title: String,
     pub incidents: usize,
     pub learnings: usize,
     pub recurring: usize,
@@ -392,6 +394,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .filter(|d| d.level != Level::Info)
         .collect();
     Ok(BuildReport {
+        title: site.config.title.clone(),
         incidents: site.library.incidents.len(),
         learnings: site.graph.groups.len(),
         recurring: site

@@ -31,7 +31,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt as _;
 
 use crate::config::Config;
-use crate::diagnostics::{render_human, Diagnostic, Level};
+use crate::diagnostics::{count, render_human, Diagnostic, Level};
 
 /// The port tried first when none is given; the next few are tried when it is taken.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -125,10 +125,7 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         }
     })?;
     let mut watched = watch(&mut debouncer, &root, &[])?;
-    let first = rebuild(opts, &shared, "");
-    let title = Config::load(&opts.root)
-        .map(|c| c.title)
-        .unwrap_or_default();
+    let title = rebuild(opts, &shared, "");
     // The address on stdout, alone on its line, for people and for scripts: one a browser
     // can open, which 0.0.0.0 is not.
     let local = if addr.ip().is_unspecified() {
@@ -141,7 +138,11 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     } else {
         addr
     };
-    println!("Serving {title:?} at http://{local}/");
+    // What a browser gets there: the site, or, until it builds, a page of its errors.
+    match &title {
+        Some(title) => println!("Serving {title:?} at http://{local}/"),
+        None => println!("Serving the build errors at http://{local}/ until they are fixed"),
+    }
     if addr != local && !opts.quiet {
         eprintln!(
             "Listening on every address of this machine ({}): other machines open it at this machine's address, port {}.",
@@ -151,9 +152,13 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     }
     if !opts.quiet {
         eprintln!(
-            "{}Watching {} for changes. Press Ctrl+C to stop.",
-            if first { "" } else { "The site has errors; " },
-            opts.root.display()
+            "Watching {} for changes{}. Press Ctrl+C to stop.",
+            opts.root.display(),
+            if title.is_some() {
+                ""
+            } else {
+                ": the site is served once its errors are fixed"
+            }
         );
     }
     // Rebuilds run on a thread of their own: a build uses every core through rayon and must
@@ -215,8 +220,8 @@ async fn listen(bind: IpAddr, port: Option<u16>) -> Result<tokio::net::TcpListen
 
 /// Builds the site into memory and, when it succeeds, serves it and reloads open pages;
 /// otherwise keeps the last good site and shows the errors. `why` names what changed ("" for
-/// the first build). Returns whether the build succeeded.
-fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
+/// the first build). Returns the site's title when the build succeeded.
+fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
     let start = Instant::now();
     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let built = crate::build(&crate::BuildOptions {
@@ -263,10 +268,11 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
                 );
             }
             let _ = shared.signals.send(Signal::Reload(version));
-            true
+            Some(report.title)
         }
         Err(e) => {
-            let served = if shared.snapshot.read().expect("snapshot lock").version > 0 {
+            let good = shared.snapshot.read().expect("snapshot lock").version > 0;
+            let served = if good {
                 "The last good build is still served; this page reloads when the errors are fixed."
             } else {
                 "This page reloads when the errors are fixed."
@@ -278,9 +284,19 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
                     let mut ds = ds.clone();
                     ds.sort_by_key(|d| d.level != Level::Error);
                     let ds = &ds;
-                    let errors = ds.iter().filter(|d| d.level == Level::Error).count();
+                    let errors = count(ds, Level::Error);
+                    // Summed up as `build` does.
+                    let summary = format!(
+                        "error: build failed with {errors} error(s) and {} warning(s); {}\n",
+                        count(ds, Level::Warning),
+                        if good {
+                            "the last good build is still served"
+                        } else {
+                            "the preview shows them until they are fixed"
+                        }
+                    );
                     (
-                        render_human(ds, &opts.root, color),
+                        render_human(ds, &opts.root, color) + &summary,
                         format!(
                             "The site was not built: {errors} error(s). {served}\n\n{}",
                             render_human(ds, &opts.root, false)
@@ -295,7 +311,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> bool {
             eprint!("{prefix}{text}");
             shared.snapshot.write().expect("snapshot lock").failure = Some(plain.clone());
             let _ = shared.signals.send(Signal::Failed(plain));
-            false
+            None
         }
     }
 }

@@ -441,3 +441,47 @@ fn a_folder_with_no_content_yet_shows_why_until_the_first_postmortem_arrives() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn with_an_invalid_config_it_reports_the_errors_as_build_does_and_says_it_serves_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    let config = std::fs::read_to_string(root.join("hindsight.toml")).unwrap();
+    std::fs::write(root.join("hindsight.toml"), "title = \"Fixture: basic\n").unwrap();
+    let log = tmp.path().join("stderr.txt");
+    let mut child = bin()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    let server = Server { child, url };
+    assert!(
+        line.starts_with("Serving the build errors at http://"),
+        "{line}"
+    );
+    let (status, _, body) = get(&server.url);
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("hindsight.toml:1:"), "{body}");
+    // The errors went to the terminal as `build` reports them.
+    let err = std::fs::read_to_string(&log).unwrap();
+    assert!(err.contains("hindsight.toml:1:"), "{err}");
+    assert!(
+        err.contains("error: build failed with 1 error(s) and 0 warning(s)"),
+        "{err}"
+    );
+    // Fixed: the site is served.
+    std::fs::write(root.join("hindsight.toml"), config).unwrap();
+    wait_for(&server.url, "Disk full");
+}
