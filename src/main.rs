@@ -36,8 +36,8 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
-                    if matches!(e, hindsight::serve::ServeError::Bind { .. }) {
-                        eprintln!("help: pick a free port with `--port N`, or `--port 0` for any");
+                    if let Some(hint) = e.hint() {
+                        eprintln!("help: {hint}");
                     }
                     ExitCode::from(2)
                 }

@@ -72,6 +72,30 @@ pub enum ServeError {
     Root(String),
 }
 
+impl ServeError {
+    /// What to do about it, when that depends on why it failed: an address this machine does
+    /// not have wants another address, a port in use another port, a port below 1024 (which
+    /// only an administrator may use) a higher one.
+    pub fn hint(&self) -> Option<String> {
+        let ServeError::Bind { addr, source } = self else {
+            return None;
+        };
+        match source.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                Some("pick a free port with `--port N`, or `--port 0` for any".into())
+            }
+            std::io::ErrorKind::AddrNotAvailable => Some(format!(
+                "{} is not an address of this machine: leave `--bind` out to preview on this machine (127.0.0.1), or give one of its own addresses, or `--bind 0.0.0.0` for all of them",
+                addr.ip()
+            )),
+            std::io::ErrorKind::PermissionDenied if (1..1024).contains(&addr.port()) => Some(
+                "ports below 1024 are for administrators: use a port above 1023, such as `--port 1111`, or `--port 0` for any".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
 /// The site as it is served: the files of the last good build, and the errors of the last
 /// build when it failed.
 #[derive(Default)]
@@ -201,7 +225,8 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// The given port, or the first free one from [`DEFAULT_PORT`].
+/// The given port, or the first free one from [`DEFAULT_PORT`]; the next port is tried only
+/// when one is in use (an address this machine does not have fails on every port).
 async fn listen(bind: IpAddr, port: Option<u16>) -> Result<tokio::net::TcpListener, ServeError> {
     let ports: Vec<u16> = match port {
         Some(p) => vec![p],
@@ -212,7 +237,10 @@ async fn listen(bind: IpAddr, port: Option<u16>) -> Result<tokio::net::TcpListen
         let addr = SocketAddr::new(bind, p);
         match tokio::net::TcpListener::bind(addr).await {
             Ok(l) => return Ok(l),
-            Err(source) => last = Some(ServeError::Bind { addr, source }),
+            Err(source) if source.kind() == std::io::ErrorKind::AddrInUse => {
+                last = Some(ServeError::Bind { addr, source })
+            }
+            Err(source) => return Err(ServeError::Bind { addr, source }),
         }
     }
     Err(last.expect("at least one port was tried"))
@@ -799,5 +827,29 @@ mod tests {
         for p in ["static/CNAME", "static/files/report.pdf"] {
             assert!(s.holds(tmp.path(), Path::new(p)), "{p}");
         }
+    }
+
+    #[test]
+    fn the_hint_for_an_address_that_cannot_be_listened_on_fits_why() {
+        let hint = |ip: &str, port: u16, kind: std::io::ErrorKind| {
+            ServeError::Bind {
+                addr: SocketAddr::new(ip.parse().unwrap(), port),
+                source: kind.into(),
+            }
+            .hint()
+        };
+        use std::io::ErrorKind::*;
+        let taken = hint("127.0.0.1", 1111, AddrInUse).unwrap();
+        assert!(taken.contains("pick a free port"), "{taken}");
+        let elsewhere = hint("10.255.255.1", 1111, AddrNotAvailable).unwrap();
+        assert!(
+            elsewhere.starts_with("10.255.255.1 is not an address of this machine"),
+            "{elsewhere}"
+        );
+        assert!(elsewhere.contains("127.0.0.1"), "{elsewhere}");
+        let low = hint("0.0.0.0", 80, PermissionDenied).unwrap();
+        assert!(low.contains("use a port above 1023"), "{low}");
+        // Denied a high port, the port is not why: no hint is better than a wrong one.
+        assert_eq!(hint("0.0.0.0", 8080, PermissionDenied), None);
     }
 }

@@ -485,3 +485,19 @@ fn with_an_invalid_config_it_reports_the_errors_as_build_does_and_says_it_serves
     std::fs::write(root.join("hindsight.toml"), config).unwrap();
     wait_for(&server.url, "Disk full");
 }
+
+#[test]
+fn an_address_not_of_this_machine_is_an_error_whose_hint_names_one_that_is() {
+    let o = bin()
+        .args(["serve", "--bind", "10.255.255.1", "--root"])
+        .arg(fixture("basic"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    // The first port tried: the address, not the port, is what fails, so no other is tried.
+    assert!(err.contains("cannot listen on 10.255.255.1:1111:"), "{err}");
+    assert!(err.contains("not an address of this machine"), "{err}");
+    assert!(err.contains("127.0.0.1"), "{err}");
+    assert!(!err.contains("free port"), "{err}");
+}
