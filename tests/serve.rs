@@ -23,14 +23,19 @@ impl Drop for Server {
 }
 
 fn serve(root: &Path, args: &[&str]) -> Server {
-    let mut child = bin()
+    let mut command = bin();
+    command
         .args(["serve", "--quiet", "--port", "0", "--root"])
         .arg(root)
         .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    started(command).0
+}
+
+/// Starts `command` (a `serve`), and returns the server with the first line it printed,
+/// which holds its address.
+fn started(mut command: std::process::Command) -> (Server, String) {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -40,7 +45,7 @@ fn serve(root: &Path, args: &[&str]) -> Server {
         .find(|w| w.starts_with("http://"))
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
-    Server { child, url }
+    (Server { child, url }, line)
 }
 
 fn agent() -> ureq::Agent {
@@ -450,23 +455,12 @@ fn with_an_invalid_config_it_reports_the_errors_as_build_does_and_says_it_serves
     let config = std::fs::read_to_string(root.join("hindsight.toml")).unwrap();
     std::fs::write(root.join("hindsight.toml"), "title = \"Fixture: basic\n").unwrap();
     let log = tmp.path().join("stderr.txt");
-    let mut child = bin()
+    let mut command = bin();
+    command
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    let server = Server { child, url };
+        .stderr(std::fs::File::create(&log).unwrap());
+    let (server, line) = started(command);
     assert!(
         line.starts_with("Serving the build errors at http://"),
         "{line}"
