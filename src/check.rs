@@ -69,6 +69,12 @@ pub const RULES: &[Rule] = &[
         "a file cannot be read, or a symbolic link is broken or loops",
     ),
     rule_def(
+        crate::confine::RULE,
+        E,
+        true,
+        "a symbolic link that leads outside the site root, the content folder and the theme",
+    ),
+    rule_def(
         "content-missing",
         E,
         true,
@@ -411,7 +417,8 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
             let mut findings = diags.into_sorted();
             findings.extend(refused);
             // The theme, loaded as `build` loads it, and pages of every kind rendered with it.
-            match crate::theme::load(&site.root, &site.config.theme) {
+            let areas = crate::confine::Areas::new(&site.root, &site.config);
+            match crate::theme::load(&site.root, &site.config.theme, &areas) {
                 Ok(theme) => {
                     let t = Instant::now();
                     findings.extend(crate::render::probe(&site, &theme));
@@ -424,6 +431,12 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                         "check the permissions of the theme's templates; `build` stops on it too",
                     ));
                 }
+            }
+            // The site's `static/` files, which `build` publishes as they are.
+            match crate::render::site_files(&site.root, &areas) {
+                Ok((_, outside)) => findings.extend(outside),
+                Err(e) => findings.push(finding("io", crate::render::SITE_FILES, e.to_string())
+                    .hint("`build` stops on it too: make the folder readable, and rename what the message names")),
             }
             // A file whose front matter cannot be read gets no other findings: they would all
             // follow from the missing front matter. Fix the YAML (or TOML) first.
@@ -1105,7 +1118,8 @@ fn links(
                 let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
                 check_learning_anchor(ctx, source, l, id, a, false, out);
             }
-            LinkKind::Asset | LinkKind::External => {}
+            // Reported by loading, for `build` too (see `crate::confine`).
+            LinkKind::Asset | LinkKind::External | LinkKind::Outside(_) => {}
         }
     }
 }

@@ -265,8 +265,16 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     runs.par_iter()
         .map(|run| {
             // Read as `content::load` reads it: a UTF-16 or UTF-32 file's lines are shown too.
-            let text: Option<std::sync::Arc<Shown>> = std::fs::read(root.join(&run[0].file))
-                .ok()
+            // Not a symbolic link that leads outside the folders Hindsight reads, whose finding
+            // is at the link: what it leads to is never read, nor shown (it may be a key).
+            let path = root.join(&run[0].file);
+            let at_link = run.iter().any(|d| d.rule == crate::confine::RULE)
+                && path
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink());
+            let text: Option<std::sync::Arc<Shown>> = (!at_link)
+                .then(|| std::fs::read(&path).ok())
+                .flatten()
                 .map(|bytes| Shown::new(crate::content::text_of(&bytes).into()).into());
             let mut out = String::new();
             for d in run.iter() {

@@ -30,6 +30,7 @@ pub mod attachment;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod confine;
 pub mod content;
 pub mod diagnostics;
 pub mod html;
@@ -339,10 +340,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         }
     }
     // A theme that does not compile is an error of the input, reported with the content's.
-    let theme = theme::load(&opts.root, &site.config.theme);
+    let areas = confine::Areas::new(&opts.root, &site.config);
+    let theme = theme::load(&opts.root, &site.config.theme, &areas);
     if let Err(theme::LoadError::Invalid(ds)) = &theme {
         diags.extend(ds.iter().cloned());
     }
+    // So is a link of `static/` that leads outside (see `confine`), before anything is written.
+    diags.extend(render::site_files(&opts.root, &areas)?.1);
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));

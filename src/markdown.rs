@@ -52,6 +52,11 @@ pub enum LinkKind {
     /// with what it is used as ("image", ...) and what it is ("postmortem", "learning" or
     /// "Markdown file"): Markdown is built into pages, never copied.
     EmbeddedMarkdown(&'static str, &'static str),
+    /// A file or folder whose path, through a symbolic link, leads outside the folders
+    /// Hindsight reads (see [`crate::confine`]): never read nor copied. With what the page uses
+    /// it as ("image", ...; `None` for a link), and its path from the content folder in
+    /// [`Link::path`].
+    Outside(Option<&'static str>),
 }
 
 #[derive(Debug, Clone)]
@@ -59,8 +64,9 @@ pub struct Link {
     pub kind: LinkKind,
     pub target: String,
     pub anchor: Option<String>,
-    /// For a broken link, the path it names from the content folder, percent-decoded, with
-    /// `.` and `..` resolved (`../README.md` is above the content folder).
+    /// For a broken link, or one that leads outside, the path it names from the content
+    /// folder, percent-decoded, with `.` and `..` resolved (`../README.md` is above the content
+    /// folder).
     pub path: Option<String>,
     pub line: usize,
     pub column: usize,
@@ -422,6 +428,8 @@ pub struct SiteLinks<'a> {
     pub learning_paths: &'a HashMap<String, String>,
     /// The content folder on disk, to find images and files.
     pub content_root: &'a Path,
+    /// Where the files a page links to may lie (see [`crate::confine`]).
+    pub areas: &'a crate::confine::Areas,
 }
 
 /// Where the page being rendered lives.
@@ -448,6 +456,7 @@ pub struct Standalone {
     paths: HashMap<String, String>,
     learnings: HashMap<String, String>,
     root: PathBuf,
+    areas: crate::confine::Areas,
 }
 
 impl Standalone {
@@ -464,6 +473,7 @@ impl Standalone {
                 .collect(),
             learnings: HashMap::new(),
             root: std::env::temp_dir().join("hindsight-standalone-no-such-dir"),
+            areas: crate::confine::Areas::default(),
         }
     }
 
@@ -489,6 +499,7 @@ impl Standalone {
             incident_paths: &self.paths,
             learning_paths: &self.learnings,
             content_root: &self.root,
+            areas: &self.areas,
         };
         let page = PageLocation {
             id: &self.id,
@@ -2609,6 +2620,15 @@ fn resolve_link(
         }
     }
     let on_disk = site.content_root.join(&joined);
+    // Nothing that a symbolic link leads out of the folders Hindsight reads is read or
+    // copied: not an attachment, not a Markdown file, not a folder.
+    if !joined.is_empty() && on_disk.exists() && site.areas.outside(&on_disk).is_some() {
+        push(out, LinkKind::Outside(embedded), &decoded, anchor);
+        if let Some(l) = out.links.last_mut() {
+            l.path = Some(joined);
+        }
+        return dest.to_string();
+    }
     if !joined.is_empty() && on_disk.is_file() && !joined.ends_with(".md") {
         // Copy the file beside the page when it sits in the page's folder or below it;
         // otherwise under assets/, mirroring the content folder.

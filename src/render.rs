@@ -294,8 +294,9 @@ pub fn render_site(
     progress: &Progress,
     diags: &Diagnostics,
 ) -> Result<usize, Error> {
-    let statics =
-        crate::theme::static_files(&site_root(site), &site.config.theme).map_err(Error::Render)?;
+    let areas = crate::confine::Areas::new(&site.root, &site.config);
+    let statics = crate::theme::static_files(&site_root(site), &site.config.theme, &areas)
+        .map_err(Error::Render)?;
     let highlight = crate::markdown::highlight_css(
         &site.config.highlight_theme,
         &site.config.highlight_theme_dark,
@@ -410,7 +411,9 @@ pub fn render_site(
     export(site, out)?;
     // The site's own files, last: one of them replaces what Hindsight writes at its path (a
     // robots.txt of the site's own).
-    for (rel, from) in site_files(&site_root(site))? {
+    // Links that lead outside were reported before rendering, and stopped the build.
+    let (files, _) = site_files(&site_root(site), &areas)?;
+    for (rel, from) in files {
         let bytes = std::fs::read(&from).map_err(|source| crate::output::OutputError::Io {
             path: from.clone(),
             source,
@@ -444,32 +447,39 @@ fn copy_asset(
 /// (`static/CNAME` is `CNAME`), as Zola's and Hugo's `static/`.
 pub const SITE_FILES: &str = "static";
 
+/// Files to publish as they are: (path in the site, file).
+pub type SiteFiles = Vec<(String, std::path::PathBuf)>;
+
 /// The files of [`SITE_FILES`] under `root`, hidden ones too (`.nojekyll`, `.well-known/`),
-/// through symbolic links: (path in the site, file), in order.
-fn site_files(root: &std::path::Path) -> Result<Vec<(String, std::path::PathBuf)>, Error> {
+/// through symbolic links that stay inside `areas`: (path in the site, file), in order; and an
+/// error (`symlink-outside`) at each link there that leads outside, which is not published (see
+/// [`crate::confine`]). `build` and `check` report them alike.
+pub fn site_files(
+    root: &std::path::Path,
+    areas: &crate::confine::Areas,
+) -> Result<(SiteFiles, Vec<Diagnostic>), Error> {
     let dir = root.join(SITE_FILES);
     if !dir.is_dir() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
-    let mut files = Vec::new();
-    for e in walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let e = e.map_err(|e| Error::Render(format!("cannot read {}: {e}", dir.display())))?;
-        if !e.file_type().is_file() {
-            continue;
-        }
-        let rel = crate::diagnostics::rel_path(&dir, e.path());
+    let (found, outside) = crate::confine::files_under(
+        &dir,
+        areas,
+        "copy the file into `static/` in place of the link",
+    )
+    .map_err(|e| Error::Render(format!("cannot read {}: {e}", dir.display())))?;
+    let mut files = Vec::with_capacity(found.len());
+    for path in found {
+        let rel = crate::diagnostics::rel_path(&dir, &path);
         if rel == crate::output::MARKER {
             return Err(Error::Render(format!(
                 "{} cannot be published: the output folder's marker has that name; rename or delete it",
-                e.path().display()
+                path.display()
             )));
         }
-        files.push((rel, e.into_path()));
+        files.push((rel, path));
     }
-    Ok(files)
+    Ok((files, outside))
 }
 
 /// Renders the pages of every kind into memory with the site's data, as [`render_site`]

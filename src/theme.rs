@@ -8,7 +8,8 @@ theme keeps working when the default one changes. Static files work the same way
 
 A template that does not compile ([`load`]) or fails to render a page ([`Theme::render_error`])
 is an error of the input (rule `theme`), reported at the site's template file with the line and
-column tera gives; `build`, `serve` and `check` report it alike.
+column tera gives; `build`, `serve` and `check` report it alike. So is a symbolic link of the
+theme that leads out of the folders Hindsight reads (see [`crate::confine`]).
 */
 
 use std::collections::BTreeMap;
@@ -19,6 +20,7 @@ use std::path::Path;
 use regex::Regex;
 use tera::Tera;
 
+use crate::confine::{files_under, Areas};
 use crate::diagnostics::{did_you_mean, line_col, Diagnostic};
 
 macro_rules! embed {
@@ -93,29 +95,47 @@ impl std::fmt::Display for LoadError {
 }
 
 /// Loads and compiles the templates: embedded defaults, then the site's overrides. `build`,
-/// `serve` and `check` all load the theme with this.
-pub fn load(root: &Path, theme: &str) -> Result<Theme, LoadError> {
+/// `serve` and `check` all load the theme with this. A symbolic link in the theme's
+/// `templates/` or `static/` that leads outside `areas` is not read, and is an error of the
+/// input at the link (rule `symlink-outside`, see [`crate::confine`]), as a template that does
+/// not compile is.
+pub fn load(root: &Path, theme: &str, areas: &Areas) -> Result<Theme, LoadError> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for (name, src) in TEMPLATES {
         sources.push((format!("default/{name}"), src.to_string()));
     }
     let mut overridden = BTreeMap::new();
-    let dir = root.join("themes").join(theme).join("templates");
+    let folder = root.join("themes").join(theme);
+    let dir = folder.join("templates");
+    let unreadable = |dir: &Path, e: walkdir::Error| {
+        LoadError::Io(format!("cannot read {}: {e}", dir.display()))
+    };
+    let mut outside = Vec::new();
     if dir.is_dir() {
-        for e in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let e = e.map_err(|e| LoadError::Io(format!("cannot read {}: {e}", dir.display())))?;
-            if !e.file_type().is_file() {
-                continue;
-            }
-            let name = crate::diagnostics::rel_path(&dir, e.path());
-            let src = std::fs::read_to_string(e.path()).map_err(|err| {
-                LoadError::Io(format!("cannot read {}: {err}", e.path().display()))
-            })?;
+        let (files, found) = files_under(
+            &dir,
+            areas,
+            "copy the template into the theme in place of the link",
+        )
+        .map_err(|e| unreadable(&dir, e))?;
+        outside.extend(found);
+        for path in files {
+            let name = crate::diagnostics::rel_path(&dir, &path);
+            let src = std::fs::read_to_string(&path)
+                .map_err(|err| LoadError::Io(format!("cannot read {}: {err}", path.display())))?;
             overridden.insert(name, src);
         }
+    }
+    // Its static files are published by `render`; found here, they fail `check` too.
+    let dir = folder.join("static");
+    if dir.is_dir() {
+        let (_, found) = files_under(
+            &dir,
+            areas,
+            "copy the file into the theme in place of the link",
+        )
+        .map_err(|e| unreadable(&dir, e))?;
+        outside.extend(found);
     }
     for (name, src) in TEMPLATES {
         if !overridden.contains_key(*name) {
@@ -133,8 +153,13 @@ pub fn load(root: &Path, theme: &str) -> Result<Theme, LoadError> {
         overrides: overridden,
     };
     match compiled {
-        Ok(()) => Ok(theme),
-        Err(e) => Err(LoadError::Invalid(theme.compile_errors(&e))),
+        Ok(()) if outside.is_empty() => Ok(theme),
+        Ok(()) => Err(LoadError::Invalid(outside)),
+        Err(e) => {
+            let mut found = theme.compile_errors(&e);
+            found.extend(outside);
+            Err(LoadError::Invalid(found))
+        }
     }
 }
 
@@ -608,24 +633,25 @@ fn near_variable(var: &str, ctx: &tera::Context, variables: &[String]) -> String
         .unwrap_or_default()
 }
 
-/// Static files: embedded defaults, replaced or extended by `themes/<theme>/static/`.
-pub fn static_files(root: &Path, theme: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// Static files: embedded defaults, replaced or extended by `themes/<theme>/static/`, but
+/// for those a symbolic link leads outside `areas` to ([`load`] reports them).
+pub fn static_files(
+    root: &Path,
+    theme: &str,
+    areas: &Areas,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = STATIC
         .iter()
         .map(|(n, b)| (n.to_string(), b.to_vec()))
         .collect();
     let dir = root.join("themes").join(theme).join("static");
     if dir.is_dir() {
-        for e in walkdir::WalkDir::new(&dir)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let e = e.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-            if e.file_type().is_file() {
-                let bytes = std::fs::read(e.path())
-                    .map_err(|err| format!("cannot read {}: {err}", e.path().display()))?;
-                files.insert(crate::diagnostics::rel_path(&dir, e.path()), bytes);
-            }
+        let (found, _) = files_under(&dir, areas, "")
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for path in found {
+            let bytes = std::fs::read(&path)
+                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            files.insert(crate::diagnostics::rel_path(&dir, &path), bytes);
         }
     }
     Ok(files.into_iter().collect())

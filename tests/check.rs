@@ -39,7 +39,8 @@ fn the_fixture_with_one_file_per_rule_gives_exactly_the_expected_findings() {
         assert!(!f["hint"].as_str().unwrap().is_empty(), "{f} has a hint");
     }
     // Every rule that content can trigger is exercised by the fixture (`shallow-history`
-    // needs a shallow clone: see tests/integration.rs).
+    // needs a shallow clone, `symlink-outside` a link out of the repository: see
+    // tests/integration.rs).
     let seen: BTreeSet<&str> = findings
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
@@ -51,6 +52,7 @@ fn the_fixture_with_one_file_per_rule_gives_exactly_the_expected_findings() {
             ![
                 "config",
                 "io",
+                "symlink-outside",
                 "content-missing",
                 "theme",
                 "shallow-history",
@@ -3843,4 +3845,42 @@ fn a_related_id_that_is_the_postmortems_own_is_a_warning_at_its_entry() {
             .all(|f| f["level"] == "warning"),
         "{findings:#?}"
     );
+}
+
+#[test]
+#[cfg(unix)]
+fn a_template_or_static_file_of_the_theme_that_links_outside_the_site_root_is_not_read() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = basic_with_theme(tmp.path(), &[]);
+    let key = tmp.path().join("id_rsa");
+    std::fs::write(&key, "-----BEGIN OPENSSH PRIVATE KEY----- SECRET-7\n").unwrap();
+    let theme = root.join("themes/default");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    // A template with no tags at all would be published as it is, as the 404 page.
+    symlink(&key, theme.join("templates/404.html")).unwrap();
+    symlink(&key, theme.join("static/style.css")).unwrap();
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
+    let files: Vec<&str> = with_rule(&findings, "symlink-outside")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "themes/default/static/style.css",
+            "themes/default/templates/404.html"
+        ],
+        "{findings:#?}"
+    );
+    let human = check(&root, &[]);
+    assert!(!String::from_utf8_lossy(&human.stdout).contains("SECRET-"));
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("`themes/default/templates/404.html` is a symbolic link"));
+    assert!(!stderr(&o).contains("SECRET-"));
+    assert!(!out.exists(), "nothing is published");
 }

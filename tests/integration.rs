@@ -3988,3 +3988,197 @@ fn a_bare_id_links_only_to_an_incident_that_the_build_publishes_and_stays_text_o
         .collect();
     assert_eq!(unpublished.len(), 3, "{findings:#?}");
 }
+
+/// A file outside the site root `site.root` (beside it, in the test's temporary folder) that
+/// holds `text`: what a CI runner's key would be.
+fn secret_beside(site: &Site, name: &str, text: &str) -> std::path::PathBuf {
+    let path = site.root.parent().unwrap().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Whether any file of `dir` holds `needle`.
+fn any_file_holds(dir: &Path, needle: &str) -> bool {
+    tree(dir)
+        .values()
+        .any(|bytes| String::from_utf8_lossy(bytes).contains(needle))
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symlinked_image_or_file_outside_the_site_root_is_not_published_and_is_an_error_where_it_is_linked(
+) {
+    use std::os::unix::fs::symlink;
+    let body = "---\nid: LEAK-1\ntitle: Graphs\ndate: 2024-01-02\n---\n# Graphs\n\n\
+                ![graph](graph.png)\n\n[log](logs/env.txt)\n\n![shared](shared.png)\n";
+    let site = Site::with(&[
+        ("content/postmortems/graphs.md", body),
+        ("assets/shared.png", "PNG shared from elsewhere in the repo"),
+    ]);
+    let key = secret_beside(
+        &site,
+        "id_rsa",
+        "-----BEGIN OPENSSH PRIVATE KEY----- SECRET-1\n",
+    );
+    let outside = site.root.parent().unwrap().join("runner");
+    std::fs::create_dir(&outside).unwrap();
+    std::fs::write(outside.join("env.txt"), "AWS_SECRET=SECRET-2\n").unwrap();
+    let dir = site.root.join("content/postmortems");
+    // Relative and absolute targets; a file, and a folder whose file is linked.
+    symlink("../../../id_rsa", dir.join("graph.png")).unwrap();
+    symlink(&outside, dir.join("logs")).unwrap();
+    // A link that stays inside the repository is published as any file.
+    symlink("../../assets/shared.png", dir.join("shared.png")).unwrap();
+
+    let o = site.build();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("image `graph.png` leads outside the site root")
+            && err.contains(
+                "`content/postmortems/graph.png` is a symbolic link to `../../../id_rsa`"
+            )
+            && err.contains(&format!("`{}`", key.canonicalize().unwrap().display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("`content/postmortems/logs` is a symbolic link to")
+            && err.contains("so `content/postmortems/logs/env.txt` is"),
+        "{err}"
+    );
+    assert!(err.contains("copy the file into the repository"), "{err}");
+    assert!(!err.contains("SECRET-"), "{err}");
+    assert!(!site.out.exists(), "nothing is published");
+
+    // `check` says the same, at the line and column of each link, and `build` of the site
+    // without them publishes the image the inside link leads to.
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let at: Vec<(&str, u64, u64)> = findings
+        .iter()
+        .filter(|f| f["rule"] == "symlink-outside")
+        .map(|f| {
+            assert_eq!(f["level"], "error");
+            let file = f["file"].as_str().unwrap();
+            (
+                file,
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let file = "content/postmortems/graphs.md";
+    // The linked folder is also one at the link, as the walk of the content folder finds it.
+    let folder = ("content/postmortems/logs", 1, 1);
+    assert_eq!(at, [(file, 8, 1), (file, 10, 1), folder], "{findings:?}");
+    std::fs::remove_file(dir.join("graph.png")).unwrap();
+    std::fs::remove_file(dir.join("logs")).unwrap();
+    std::fs::write(
+        site.root.join("content/postmortems/graphs.md"),
+        body.replace("![graph](graph.png)\n\n[log](logs/env.txt)\n\n", ""),
+    )
+    .unwrap();
+    site.build_ok();
+    assert_eq!(
+        site.page("incidents/LEAK-1/shared.png"),
+        "PNG shared from elsewhere in the repo"
+    );
+    assert!(!any_file_holds(&site.out, "SECRET-"));
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symlinked_markdown_file_or_folder_outside_the_site_root_is_not_read() {
+    use std::os::unix::fs::symlink;
+    let site = Site::with(&[("content/own.md", &postmortem("OWN-1", "Our own"))]);
+    secret_beside(
+        &site,
+        "passwd.md",
+        "# Leaked SECRET-3\n\nroot:x:0:0:SECRET-4\n",
+    );
+    let folder = site.root.parent().unwrap().join("home");
+    write_files(&folder, &[("notes.md", &postmortem("HOME-1", "SECRET-5"))]);
+    symlink("../../passwd.md", site.root.join("content/leak.md")).unwrap();
+    symlink(&folder, site.root.join("content/home")).unwrap();
+
+    let o = site.build();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    for link in ["content/leak.md", "content/home"] {
+        assert!(
+            err.contains(&format!("`{link}` is a symbolic link to")),
+            "{err}"
+        );
+    }
+    // Neither its text nor its first line is shown under the finding.
+    assert!(!err.contains("SECRET-"), "{err}");
+    assert!(!site.out.exists(), "nothing is published");
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let files: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    // Found at the links, and nothing read through them: no other finding is about them.
+    assert_eq!(
+        files,
+        std::collections::BTreeSet::from(["content/home", "content/leak.md", "content/own.md"]),
+        "{findings:?}"
+    );
+    for f in findings.iter().filter(|f| f["file"] != "content/own.md") {
+        assert_eq!(f["rule"], "symlink-outside", "{f}");
+    }
+    let human = check(&site.root, &[]);
+    assert!(!String::from_utf8_lossy(&human.stdout).contains("SECRET-"));
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symlink_in_the_static_folder_that_leads_outside_the_site_root_is_not_published() {
+    use std::os::unix::fs::symlink;
+    let site = Site::fixture("basic");
+    write_files(&site.root, &[("static/CNAME", "kb.example.org\n")]);
+    let env = secret_beside(&site, "environ", "GITHUB_TOKEN=SECRET-6\n");
+    let statics = site.root.join("static");
+    symlink(&env, statics.join("env.txt")).unwrap();
+    let cache = site.root.parent().unwrap().join("cache");
+    write_files(
+        &cache,
+        &[(
+            "token.txt",
+            "SECRET-8
+",
+        )],
+    );
+    symlink(&cache, statics.join("cache")).unwrap();
+    // Inside the repository: published.
+    symlink("../hindsight.toml", statics.join("config.txt")).unwrap();
+
+    let o = site.build();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    for link in ["static/cache", "static/env.txt"] {
+        assert!(
+            err.contains(&format!("`{link}` is a symbolic link to")),
+            "{err}"
+        );
+    }
+    assert!(err.contains("copy the file into `static/`"), "{err}");
+    assert!(!err.contains("SECRET-"), "{err}");
+    assert!(!site.out.exists(), "nothing is published");
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let files: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "symlink-outside")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["static/cache", "static/env.txt"], "{findings:?}");
+
+    std::fs::remove_file(statics.join("env.txt")).unwrap();
+    std::fs::remove_file(statics.join("cache")).unwrap();
+    site.build_ok();
+    assert_eq!(site.page("CNAME"), "kb.example.org\n");
+    assert!(site.page("config.txt").contains("Fixture: basic"));
+    assert!(!any_file_holds(&site.out, "SECRET-"));
+}

@@ -571,9 +571,10 @@ pub fn ignored_by<'c>(config: &'c Config, rel: &str) -> Option<&'c str> {
 }
 
 /// Why the file or folder at `path` (from the content folder, as [`markdown::Link::path`]
-/// gives it) is not published, when there is one there: the reasons of [`walk`] (outside the
-/// content folder, hidden, in a folder never read, ignored, a repository file such as a
-/// README). `None` when nothing is there, or it is above the root.
+/// gives it) is not published, when there is one there: the reasons of [`walk`] (a symbolic
+/// link out of the folders Hindsight reads, outside the content folder, hidden, in a folder
+/// never read, ignored, a repository file such as a README). `None` when nothing is there, or
+/// it is above the root.
 pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublished> {
     let content: Vec<String> = config
         .content_dir
@@ -614,7 +615,14 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
     let stem = name.to_lowercase();
     let stem = stem.split('.').next().unwrap_or_default();
     let rel = within.join("/");
-    let (why, instead) = if !inside {
+    let (why, instead) = if let Some(real) =
+        crate::confine::Areas::new(root, config).outside(&root.join(&from_root))
+    {
+        (
+            format!("a symbolic link on its path leads to `{}`, outside the site root, the content folder and the theme, where nothing is read", real.display()),
+            "or copy the file into the content folder to publish it".to_string(),
+        )
+    } else if !inside {
         (
             format!("it is outside the content folder {folder}, and only the content folder is published"),
             format!("or move it under {folder} to publish it"),
@@ -751,7 +759,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         return lib;
     }
     let started = std::time::Instant::now();
-    let (files, skipped) = walk(opts, &content_root, diags);
+    let areas = crate::confine::Areas::new(opts.root, opts.config);
+    let (files, skipped) = walk(opts, &content_root, &areas, diags);
     lib.skipped = skipped;
     crate::timing("  walked", started);
 
@@ -1015,6 +1024,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         incident_paths: &incident_paths,
         learning_paths: &learning_paths,
         content_root: &content_root,
+        areas: &areas,
     };
 
     crate::timing("  ids", started);
@@ -1049,6 +1059,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             if let Some(d) = decoded_controls(&parsed, &raw.source, lib.removed.get(&raw.source)) {
                 diags.push(d);
             }
+            diags.extend(outside_links(
+                &parsed.links,
+                &raw.source,
+                &content_root,
+                &areas,
+            ));
             // The labels of the text are read before `check` forgets it, where the front
             // matter does not say what they do.
             let incident = raw.kind == Kind::Incident;
@@ -1207,6 +1223,43 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         crate::timing("  GitHub anchors", started);
     }
     lib
+}
+
+/// The `symlink-outside` errors of a page's links to files that a symbolic link leads out of
+/// the folders Hindsight reads (see [`crate::confine`]), at each link: `build` fails on them, so
+/// a page never goes out with an image or a file silently missing.
+fn outside_links(
+    links: &[Link],
+    source: &str,
+    content_root: &Path,
+    areas: &crate::confine::Areas,
+) -> Vec<Diagnostic> {
+    links
+        .iter()
+        .filter_map(|l| {
+            let markdown::LinkKind::Outside(used) = l.kind else {
+                return None;
+            };
+            let path = content_root.join(l.path.as_deref()?);
+            let real = areas.outside(&path)?;
+            let what = match used {
+                Some(what) => format!("{what} `{}`", l.target),
+                None => format!("the file `{}` linked here", l.target),
+            };
+            Some(
+                areas
+                    .finding(
+                        source,
+                        &what,
+                        content_root,
+                        &path,
+                        &real,
+                        "copy the file into the repository (beside this file is simplest) and link to the copy",
+                    )
+                    .at(l.line, l.column),
+            )
+        })
+        .collect()
 }
 
 /// Dates each undated incident by the day git first recorded its file (see [`git`]), or
@@ -1685,9 +1738,13 @@ fn build_incident(
 /// two paths reach (`duplicate-id`: it would be built twice). Nothing under the output folder
 /// is read, whatever link leads there, unless the output folder is or holds the content folder
 /// (which `build` refuses to write to): then everything is read, for `check` to report on.
+/// Nothing is read either where a link leads outside the `areas` (see [`crate::confine`]): a
+/// link to a folder out there, and a link to a file that could be a postmortem, is an error
+/// at the link.
 fn walk(
     opts: &LoadOptions,
     content_root: &Path,
+    areas: &crate::confine::Areas,
     diags: &Diagnostics,
 ) -> (Vec<(Kind, PathBuf)>, Vec<String>) {
     let mut ignore = globset::GlobSetBuilder::new();
@@ -1731,6 +1788,24 @@ fn walk(
                     if in_output(&c) {
                         return false;
                     }
+                    if let Some(real) = e
+                        .path_is_symlink()
+                        .then(|| areas.outside(e.path()))
+                        .flatten()
+                    {
+                        let rel = rel_path(content_root, e.path());
+                        if !ignore.is_match(&rel) && !ignore.is_match(e.file_name()) {
+                            diags.push(areas.finding(
+                                &rel_path(opts.root, e.path()),
+                                "",
+                                content_root,
+                                e.path(),
+                                &real,
+                                FOLDER_INSTEAD,
+                            ));
+                        }
+                        return false;
+                    }
                     // A link to a folder that holds it, or the content folder, would read
                     // everything again; walkdir finds the loops this does not.
                     let holds_link = || {
@@ -1755,7 +1830,15 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                walk_error(opts, content_root, &e, &ignore, output.as_deref(), diags);
+                walk_error(
+                    opts,
+                    content_root,
+                    areas,
+                    &e,
+                    &ignore,
+                    output.as_deref(),
+                    diags,
+                );
                 continue;
             }
         };
@@ -1779,6 +1862,31 @@ fn walk(
             .extension()
             .map(|e| e.to_string_lossy().into_owned());
         let is_md = matches!(ext.as_deref(), Some("md") | Some("markdown"));
+        let stem_lower = lower.split('.').next().unwrap_or("").to_string();
+        // Before anything of the file is read: a link out of the areas is never followed,
+        // and is an error where it could be a postmortem (an image is one where it is used).
+        if let Some(real) = entry
+            .path_is_symlink()
+            .then(|| areas.outside(path))
+            .flatten()
+        {
+            let postmortem = is_md || (ext.is_none() && !TOOL_FILES.contains(&lower.as_str()));
+            if postmortem
+                && !ignore.is_match(&rel)
+                && !ignore.is_match(&name)
+                && !META_FILES.contains(&stem_lower.as_str())
+            {
+                diags.push(areas.finding(
+                    &rel_path(opts.root, path),
+                    "",
+                    content_root,
+                    path,
+                    &real,
+                    "copy the file into the content folder in place of the link",
+                ));
+            }
+            continue;
+        }
         let looks_md = is_md
             || (ext.is_none()
                 && !TOOL_FILES.contains(&lower.as_str())
@@ -1791,7 +1899,6 @@ fn walk(
             }
             continue;
         }
-        let stem_lower = lower.split('.').next().unwrap_or("").to_string();
         if ignore.is_match(&rel) || ignore.is_match(&name) {
             skipped.push(rel);
             continue;
@@ -1869,6 +1976,9 @@ fn walk(
     (files, skipped)
 }
 
+/// What to do in place of a link to a folder outside the folders Hindsight reads.
+const FOLDER_INSTEAD: &str = "copy the folder into the content folder in place of the link (or, if it holds every postmortem, set `content_dir` in hindsight.toml to it)";
+
 /// A file to build, as the walk found it.
 struct Found {
     kind: Kind,
@@ -1922,6 +2032,7 @@ fn loop_finding(root: &Path, link: &Path, leads_to: &Path) -> Diagnostic {
 fn walk_error(
     opts: &LoadOptions,
     content_root: &Path,
+    areas: &crate::confine::Areas,
     e: &walkdir::Error,
     ignore: &globset::GlobSet,
     output: Option<&Path>,
@@ -1945,7 +2056,11 @@ fn walk_error(
         return;
     }
     if let Some(ancestor) = e.loop_ancestor() {
-        diags.push(loop_finding(opts.root, path, ancestor));
+        // A link to a folder above the root is first of all one out of it.
+        diags.push(match areas.outside(path) {
+            Some(real) => areas.finding(&source, "", content_root, path, &real, FOLDER_INSTEAD),
+            None => loop_finding(opts.root, path, ancestor),
+        });
         return;
     }
     let Ok(target) = std::fs::read_link(path) else {
