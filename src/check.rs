@@ -72,7 +72,7 @@ pub const RULES: &[Rule] = &[
         crate::confine::RULE,
         E,
         true,
-        "a symbolic link that leads outside the site root, the content folder and the theme",
+        "a symbolic link (or a path in hindsight.toml) that leads outside the site root, the content folder and the theme",
     ),
     rule_def(
         "content-missing",

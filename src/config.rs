@@ -170,6 +170,14 @@ impl Config {
 
     fn load_with(root: &Path, named: bool) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join(FILE_NAME);
+        // Its text is shown under its findings: read only where it leads into the root.
+        let areas = crate::confine::Areas::root(root);
+        if let Some(real) = areas.outside(&path) {
+            let instead = "copy the file into the repository in place of the link";
+            return Err(vec![
+                areas.finding(FILE_NAME, "", root, &path, &real, instead)
+            ]);
+        }
         let (mut config, content_dir_set) = match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let Read {
@@ -698,6 +706,19 @@ fn unreadable_vocabulary(
     (l, c): (usize, usize),
 ) -> Option<Diagnostic> {
     let file = config.learnings.concepts.as_ref()?;
+    // Read as any file is, only where it leads into the folders Hindsight reads (see
+    // `crate::confine`): a line it cannot use is shown in a finding.
+    let areas = crate::confine::Areas::new(root, config);
+    if let Some(real) = areas.outside(&root.join(file)) {
+        let name = file.to_string_lossy().replace('\\', "/");
+        let what = format!("the vocabulary file `{name}` of `[learnings] concepts`");
+        let instead = "copy the file into the repository and name the copy here";
+        return Some(
+            areas
+                .finding(FILE_NAME, &what, root, &root.join(file), &real, instead)
+                .at(l, c),
+        );
+    }
     let e = std::fs::read_to_string(root.join(file)).err()?;
     Some(vocabulary_error(file, &e).at(l, c))
 }

@@ -47,6 +47,15 @@ impl Areas {
         }
     }
 
+    /// The site root alone: where hindsight.toml may lead, before it says where the content
+    /// and the theme are.
+    pub fn root(root: &Path) -> Areas {
+        Areas {
+            root: root.to_path_buf(),
+            real: root.canonicalize().into_iter().collect(),
+        }
+    }
+
     /// Where `path` leads, with every link on it followed, when that is outside every area;
     /// `None` when it is inside, or leads nowhere (a broken link is another finding).
     pub fn outside(&self, path: &Path) -> Option<PathBuf> {

@@ -3884,3 +3884,51 @@ fn a_template_or_static_file_of_the_theme_that_links_outside_the_site_root_is_no
     assert!(!stderr(&o).contains("SECRET-"));
     assert!(!out.exists(), "nothing is published");
 }
+
+#[test]
+#[cfg(unix)]
+fn a_hindsight_toml_or_vocabulary_file_outside_the_site_root_is_not_read_nor_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    // Neither is TOML or a vocabulary: read, each line would be shown under a finding.
+    let secret = tmp.path().join("environ");
+    std::fs::write(&secret, "SECRET-9 = = =\nTOKEN SECRET-10\n").unwrap();
+    let config = root.join("hindsight.toml");
+    let kept = std::fs::read_to_string(&config).unwrap();
+    std::fs::remove_file(&config).unwrap();
+    std::os::unix::fs::symlink(&secret, &config).unwrap();
+    let human = |root: &Path| String::from_utf8_lossy(&check(root, &[]).stdout).into_owned();
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "symlink-outside");
+    assert_eq!(findings[0]["file"], "hindsight.toml");
+    assert!(!human(&root).contains("SECRET-"));
+
+    std::fs::remove_file(&config).unwrap();
+    for named in [secret.to_str().unwrap(), "vocabulary.txt"] {
+        let text = format!("{kept}\n[learnings]\nconcepts = \"{named}\"\n");
+        std::fs::write(&config, text).unwrap();
+        if named == "vocabulary.txt" {
+            std::os::unix::fs::symlink(&secret, root.join(named)).unwrap();
+        }
+        let (code, findings) = check_json(&root, &[]);
+        assert_eq!(code, Some(1));
+        let outside = with_rule(&findings, "symlink-outside");
+        assert_eq!(outside.len(), 1, "{findings:#?}");
+        assert_eq!(outside[0]["file"], "hindsight.toml");
+        let message = outside[0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!(
+                "the vocabulary file `{named}` of `[learnings] concepts` leads outside"
+            )),
+            "{message}"
+        );
+        assert!(
+            with_rule(&findings, "vocabulary").is_empty(),
+            "{findings:#?}"
+        );
+        assert!(!human(&root).contains("SECRET-"));
+    }
+}

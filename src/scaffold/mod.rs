@@ -808,6 +808,10 @@ impl Boilerplate {
             .collect();
         let mut folders = vec![root.join(TEMPLATE_DIR), content.join(TEMPLATE_DIR)];
         folders.dedup();
+        // A template that a symbolic link leads out of the folders Hindsight reads is not read
+        // (see `crate::confine`); it only takes its boilerplate out of the similarity of
+        // related incidents, and nothing of it is published.
+        let areas = crate::confine::Areas::new(root, config);
         for folder in &folders {
             let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
                 .into_iter()
@@ -815,6 +819,7 @@ impl Boilerplate {
                 .flatten()
                 .map(|e| e.path())
                 .filter(|p| p.extension().is_some_and(|x| x == "md") && p.is_file())
+                .filter(|p| areas.outside(p).is_none())
                 .collect();
             files.sort();
             for path in files {
