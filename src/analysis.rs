@@ -18,13 +18,19 @@ of its words taken one by one. [`with`] keeps, per thread, a cache from each wor
 what the chain makes of it; stemming a word once instead of at every occurrence is what makes
 analysing ten thousand postmortems cheap. A cache miss runs the real tantivy chain, so the
 cache can never disagree with it.
+
+Every term also has a number, its [`Term::id`], the same in every thread: a process-wide table
+([`with_terms`]) gives each distinct term text one on its first cache miss, so that the
+similarity measures count and compare terms as integers instead of hashing their text at every
+occurrence. The table keeps every term the process has analysed (a term is at most 40 bytes);
+a long `serve` session adds to it only the new words that edits bring.
 */
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, RwLock};
 
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
     TextAnalyzer, Token, TokenStream, Tokenizer,
@@ -180,6 +186,8 @@ fn stop_word_analyzer() -> TextAnalyzer {
 pub struct Term {
     /// The stemmed term, shared by every occurrence.
     pub text: Arc<str>,
+    /// The number of `text` in this process: equal ids, equal texts (see [`with_terms`]).
+    pub id: u32,
     /// An English stop word ("the", "was", ...).
     pub stop: bool,
 }
@@ -230,6 +238,7 @@ impl Analysis {
             .entry_ref(word)
             .or_insert_with(|| {
                 first_token(stem, word).map(|t| Term {
+                    id: intern(&t),
                     text: Arc::from(t),
                     stop: first_token(stop, word).is_none(),
                 })
@@ -241,6 +250,43 @@ impl Analysis {
 fn first_token(a: &mut TextAnalyzer, word: &str) -> Option<String> {
     let mut s = a.token_stream(word);
     s.advance().then(|| s.token().text.clone())
+}
+
+/// Every term text the process has analysed, numbered in the order they were first seen.
+#[derive(Default)]
+struct TermTable {
+    ids: FxHashMap<Arc<str>, u32>,
+    texts: Vec<Arc<str>>,
+}
+
+static TERMS: LazyLock<RwLock<TermTable>> = LazyLock::new(Default::default);
+
+/// The id of the term `text` (see [`Term::id`]), numbered now if it has none yet. Also for
+/// terms of no text, such as the similarity's concept terms (`~3`).
+pub fn intern(text: &str) -> u32 {
+    if let Some(&id) = TERMS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .ids
+        .get(text)
+    {
+        return id;
+    }
+    let mut table = TERMS.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(&id) = table.ids.get(text) {
+        return id;
+    }
+    let id = u32::try_from(table.texts.len()).expect("fewer than 2^32 distinct terms");
+    let text: Arc<str> = Arc::from(text);
+    table.texts.push(text.clone());
+    table.ids.insert(text, id);
+    id
+}
+
+/// Runs `f` with the text of every term id so far (`texts[id]`). It must not analyse text:
+/// a new term would wait for `f` to end.
+pub fn with_terms<R>(f: impl FnOnce(&[Arc<str>]) -> R) -> R {
+    f(&TERMS.read().unwrap_or_else(|e| e.into_inner()).texts)
 }
 
 thread_local! {
@@ -328,6 +374,31 @@ mod tests {
         for _ in 0..2 {
             assert_eq!(tokens(text), tantivy_tokens(text));
         }
+    }
+
+    #[test]
+    fn a_term_has_one_id_in_every_thread_and_the_id_gives_its_text_back() {
+        let here: Vec<u32> = with(|a| {
+            let mut ids = Vec::new();
+            a.each("Alerts alerting ALERT restore", |_, t| ids.push(t.id));
+            ids
+        });
+        let there = std::thread::spawn(|| {
+            let mut ids = Vec::new();
+            with(|a| a.each("alert restored", |_, t| ids.push(t.id)));
+            ids
+        })
+        .join()
+        .unwrap();
+        assert_eq!(here[0], here[1]);
+        assert_eq!(here[0], here[2]);
+        assert_eq!(there, [here[0], here[3]]);
+        assert_ne!(here[0], here[3]);
+        with_terms(|texts| {
+            assert_eq!(&*texts[here[0] as usize], "alert");
+            assert_eq!(&*texts[here[3] as usize], "restor");
+        });
+        assert_eq!(intern("restor"), here[3]);
     }
 
     #[test]

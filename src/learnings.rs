@@ -972,8 +972,8 @@ pub const ACTION_FACTOR: f32 = 1.5;
 /// projections, which look at what kind of action they are, add the rest of the similarity.
 const ACTION_WORDS: usize = 2;
 
-/// The words of a cluster of action items alone (see [`ACTION_WORDS`]).
-type ActionWords = rustc_hash::FxHashSet<Arc<str>>;
+/// The words of a cluster of action items alone (see [`ACTION_WORDS`]), by term id.
+type ActionWords = rustc_hash::FxHashSet<u32>;
 
 /// [`cluster_vectors`], except that two clusters never merge when both hold a vector with
 /// the same key in `apart` (each vector's keys, most often none or one): two learnings
@@ -1171,14 +1171,10 @@ fn cluster_twice(
         Origin::Action | Origin::Text => Vec::new(),
     };
     let is_action = |i: usize| origin(i) == Origin::Action;
-    let words =
-        |c: &Counts| -> ActionWords { c.keys().filter(|t| !t.starts_with('~')).cloned().collect() };
     let labels = cluster_vectors_apart(
         vectors,
         (0..vectors.len()).map(keys).collect(),
-        (0..vectors.len())
-            .map(|i| is_action(i).then(|| words(docs[i].0)))
-            .collect(),
+        action_words((0..vectors.len()).map(|i| (is_action(i), docs[i].0))),
         threshold,
     );
     // A cluster's label is its smallest member, so roots come in ascending order.
@@ -1199,8 +1195,8 @@ fn cluster_twice(
         pooled_keys[slot[label]].extend(keys(i));
         pooled_actions[slot[label]] &= is_action(i);
         let sum = &mut pooled[slot[label]];
-        for (term, w) in doc.iter() {
-            *sum.entry(term.clone()).or_default() += w;
+        for (&term, w) in doc.iter() {
+            *sum.entry(term).or_default() += w;
         }
     }
     // A text alone in its cluster keeps the projection it has; only pooled words project anew.
@@ -1217,21 +1213,33 @@ fn cluster_twice(
     for k in &mut pooled_keys {
         k.sort_unstable();
     }
-    let pooled_actions = pooled_actions
-        .iter()
-        .zip(&pooled)
-        .map(|(&all, c)| all.then(|| words(c)))
-        .collect();
     let merged = cluster_vectors_apart(
         &crate::lessons::vectors_with(&pooled, &lessons, space),
         pooled_keys,
-        pooled_actions,
+        action_words(pooled_actions.into_iter().zip(&pooled)),
         threshold,
     );
     labels
         .iter()
         .map(|&label| roots[merged[slot[label]]])
         .collect()
+}
+
+/// The [`ActionWords`] of each text that is an action item (given as whether it is one, and
+/// its term counts): its words, not the concept terms of the lexicon (`~3`).
+fn action_words<'a>(texts: impl Iterator<Item = (bool, &'a Counts)>) -> Vec<Option<ActionWords>> {
+    crate::analysis::with_terms(|terms| {
+        texts
+            .map(|(action, c)| {
+                action.then(|| {
+                    c.keys()
+                        .filter(|&&t| !terms[t as usize].starts_with('~'))
+                        .copied()
+                        .collect()
+                })
+            })
+            .collect()
+    })
 }
 
 /// An `f32` ordered by `total_cmp`, for a priority queue.
@@ -1511,7 +1519,7 @@ impl Words {
                 // The first half of a contraction ("shouldn't") is no word to show.
                 let rest = &text[range.end..];
                 let contraction = rest.starts_with("'t") || rest.starts_with("’t");
-                if !term.stop && !contraction && counts.contains_key(&term.text) {
+                if !term.stop && !contraction && counts.contains_key(&term.id) {
                     f(&term.text, &text[range]);
                 }
             })

@@ -44,8 +44,8 @@ pub const LESSON_SHARE: f32 = 0.5;
 
 /// The library as vectors over the words of its lessons, indexed by word.
 pub struct LessonSpace {
-    /// Term -> id in this space.
-    ids: FxHashMap<Arc<str>, u32>,
+    /// Term id of the analysis -> id in this space.
+    ids: FxHashMap<u32, u32>,
     /// Inverse document frequency of each term over the lessons.
     idf: Vec<f32>,
     /// Term id -> (lesson, weight) for every lesson whose vector has the term.
@@ -110,10 +110,10 @@ impl LessonSpace {
                 },
             )
             .collect();
-        let mut wording_df: FxHashMap<Arc<str>, u32> = FxHashMap::default();
+        let mut df_by_id: FxHashMap<u32, u32> = FxHashMap::default();
         for c in per_wording.iter().flatten() {
-            for t in c.keys() {
-                *wording_df.entry(t.clone()).or_default() += 1;
+            for &t in c.keys() {
+                *df_by_id.entry(t).or_default() += 1;
             }
         }
         let wordings = per_wording.iter().map(Vec::len).sum::<usize>() as u32;
@@ -129,14 +129,24 @@ impl LessonSpace {
                 all
             })
             .collect();
-        // Term ids in sorted order, so the space does not depend on hashing.
-        let mut terms: Vec<&Arc<str>> = docs.iter().flat_map(|d| d.keys()).collect();
+        // Term ids in the sorted order of the terms' texts, so the space does not depend on
+        // hashing or on which words were analysed first.
+        let (wording_df, mut terms) = crate::analysis::with_terms(|texts| {
+            let wording_df: FxHashMap<Arc<str>, u32> = df_by_id
+                .iter()
+                .map(|(&t, &n)| (texts[t as usize].clone(), n))
+                .collect();
+            let terms: Vec<(Arc<str>, u32)> = df_by_id
+                .keys()
+                .map(|&t| (texts[t as usize].clone(), t))
+                .collect();
+            (wording_df, terms)
+        });
         terms.sort_unstable();
-        terms.dedup();
-        let ids: FxHashMap<Arc<str>, u32> = terms
+        let ids: FxHashMap<u32, u32> = terms
             .iter()
             .enumerate()
-            .map(|(i, t)| ((*t).clone(), i as u32))
+            .map(|(i, &(_, t))| (t, i as u32))
             .collect();
         let mut df = vec![0u32; ids.len()];
         for d in &docs {

@@ -6,11 +6,18 @@ The analysis is the search index's ([`crate::analysis`]) without English stop wo
 lexicon of incident-review concepts (`src/concepts.txt`: paging ≈ alerting ≈ notifying,
 snapshot ≈ backup ≈ restore, ...) so that the same lesson written with other words still meets. No model, no network:
 deterministic arithmetic over the knowledge base itself.
+
+Terms are counted by their [`crate::analysis::Term::id`], and the lexicon knows stems by it too,
+so counting a word hashes an integer, not its text. A [`Model`] numbers its terms anew, in the
+sorted order of their texts, so that its vectors (and every sum over them) do not depend on
+the order in which words were first seen.
 */
 
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::analysis::Term;
 
 /// A sparse, L2-normalised vector: (term id, weight), sorted by term id.
 pub type SparseVec = Vec<(u32, f32)>;
@@ -40,21 +47,23 @@ fn concept_lines(text: &str) -> impl Iterator<Item = (&str, impl Iterator<Item =
         .map(|(name, words)| (name.trim(), words.split_whitespace()))
 }
 
-/// A phrase of the lexicon, found under its first stem: the stems that must follow it.
+/// A phrase of the lexicon, found under its first stem: the stems (term ids) that must follow
+/// it.
 struct Phrase {
-    rest: Box<[Arc<str>]>,
+    rest: Box<[u32]>,
     concepts: Vec<u16>,
 }
 
 /// The concept lexicon: the built-in one ([`CONCEPTS`]), or that extended with a team's own
 /// vocabulary (`[learnings] concepts`).
 pub struct Lexicon {
-    /// Every stem the lexicon knows something of, so that counting a word looks it up once.
-    words: FxHashMap<Arc<str>, Word>,
+    /// Every stem the lexicon knows something of, by term id, so that counting a word looks it
+    /// up once.
+    words: FxHashMap<u32, Word>,
     /// First stem of a phrase -> the phrases starting with it.
-    phrases: FxHashMap<Arc<str>, Vec<Phrase>>,
-    /// The term of each concept: `~0`, `~1`, ...
-    concept_terms: Vec<Arc<str>>,
+    phrases: FxHashMap<u32, Vec<Phrase>>,
+    /// The term id of each concept's term: `~0`, `~1`, ...
+    concept_terms: Vec<u32>,
     /// Every single-word entry of the concept lines, lowercase and as written (not stemmed).
     entries: FxHashSet<Box<str>>,
 }
@@ -74,12 +83,12 @@ struct Word {
 pub type VocabularyProblem = (usize, usize, String, String);
 
 /// The stems of a word or words as a text's would come out (stop words left out).
-fn stems_of(w: &str) -> Vec<Arc<str>> {
+fn stems_of(w: &str) -> Vec<Term> {
     let mut out = Vec::new();
     crate::analysis::with(|a| {
         a.each(w, |_, t| {
             if !t.stop {
-                out.push(t.text.clone())
+                out.push(t.clone())
             }
         })
     });
@@ -88,8 +97,8 @@ fn stems_of(w: &str) -> Vec<Arc<str>> {
 
 impl Lexicon {
     /// Whether `stem` is the stem of a [`FILLER`] word.
-    fn is_filler(&self, stem: &str) -> bool {
-        self.words.get(stem).is_some_and(|w| w.filler)
+    fn is_filler(&self, stem: &Term) -> bool {
+        self.words.get(&stem.id).is_some_and(|w| w.filler)
     }
 
     /// Whether a concept line lists `word` itself (in any case) as an entry: `Kafka`,
@@ -149,7 +158,7 @@ impl Lexicon {
             let matches = |w: &&str| {
                 stems_of(&w.replace('_', " "))
                     .iter()
-                    .any(|s| usable(s) && !builtin.is_filler(s))
+                    .any(|s| usable(&s.text) && !builtin.is_filler(s))
             };
             if !words.split_whitespace().any(|w| matches(&w)) {
                 let after = line.len() - words.trim_start().len();
@@ -168,9 +177,13 @@ impl Lexicon {
 
     /// Builds a lexicon from concept lines; lines with the same name make one concept.
     fn from_lines(lines: Vec<(&str, Vec<&str>)>) -> Lexicon {
-        let filler: FxHashSet<Arc<str>> = FILLER.iter().flat_map(|w| stems_of(w)).collect();
-        let mut concepts: FxHashMap<Arc<str>, Vec<u16>> = FxHashMap::default();
-        let mut phrases: FxHashMap<Arc<str>, Vec<Phrase>> = FxHashMap::default();
+        let filler: FxHashSet<u32> = FILLER
+            .iter()
+            .flat_map(|w| stems_of(w))
+            .map(|t| t.id)
+            .collect();
+        let mut concepts: FxHashMap<u32, Vec<u16>> = FxHashMap::default();
+        let mut phrases: FxHashMap<u32, Vec<Phrase>> = FxHashMap::default();
         let mut ids: FxHashMap<String, u16> = FxHashMap::default();
         let mut entries: FxHashSet<Box<str>> = FxHashSet::default();
         for (name, words) in lines {
@@ -180,9 +193,10 @@ impl Lexicon {
                 let w = w.to_lowercase();
                 if w.contains('_') {
                     // The phrase's stems as a text's would come out (see `Tokens::each_stem`).
-                    let seq: Vec<Arc<str>> = stems_of(&w.replace('_', " "))
+                    let seq: Vec<u32> = stems_of(&w.replace('_', " "))
                         .into_iter()
-                        .filter(|s| usable(s) && !filler.contains(s))
+                        .filter(|s| usable(&s.text) && !filler.contains(&s.id))
+                        .map(|s| s.id)
                         .collect();
                     // Fewer than two words left would be a word, not a phrase (the unit
                     // test keeps such entries out of the file).
@@ -190,7 +204,7 @@ impl Lexicon {
                     else {
                         continue;
                     };
-                    let list = phrases.entry(first.clone()).or_default();
+                    let list = phrases.entry(*first).or_default();
                     match list.iter_mut().find(|p| *p.rest == *rest) {
                         Some(p) if p.concepts.contains(&c) => {}
                         Some(p) => p.concepts.push(c),
@@ -203,25 +217,27 @@ impl Lexicon {
                 }
                 entries.insert(w.as_str().into());
                 for s in stems_of(&w) {
-                    let e = concepts.entry(s).or_default();
+                    let e = concepts.entry(s.id).or_default();
                     if !e.contains(&c) {
                         e.push(c);
                     }
                 }
             }
         }
-        let concept_terms = (0..ids.len()).map(|i| Arc::from(format!("~{i}"))).collect();
-        let mut words: FxHashMap<Arc<str>, Word> = FxHashMap::default();
-        for s in &filler {
-            words.entry(s.clone()).or_default().filler = true;
+        let concept_terms = (0..ids.len())
+            .map(|i| crate::analysis::intern(&format!("~{i}")))
+            .collect();
+        let mut words: FxHashMap<u32, Word> = FxHashMap::default();
+        for &s in &filler {
+            words.entry(s).or_default().filler = true;
         }
         for (s, c) in concepts {
             words.entry(s).or_default().concepts = c;
         }
-        for (first, list) in &phrases {
-            words.entry(first.clone()).or_default().in_phrase = true;
-            for s in list.iter().flat_map(|p| p.rest.iter()) {
-                words.entry(s.clone()).or_default().in_phrase = true;
+        for (&first, list) in &phrases {
+            words.entry(first).or_default().in_phrase = true;
+            for &s in list.iter().flat_map(|p| p.rest.iter()) {
+                words.entry(s).or_default().in_phrase = true;
             }
         }
         Lexicon {
@@ -244,15 +260,16 @@ fn usable(s: &str) -> bool {
 /// 0.49, blind 0.68 -> 0.68, blind2 0.34 -> 0.47); above it, precision falls faster.
 pub const CONCEPT_WEIGHT: f32 = 2.0;
 
-/// Term counts of one document.
-pub type Counts = FxHashMap<Arc<str>, f32>;
+/// Term counts of one document, by term id ([`crate::analysis::Term::id`]).
+pub type Counts = FxHashMap<u32, f32>;
 
 /// Turns texts into weighted terms: stems of content words, plus `~N` concept terms.
 pub struct Tokens {
     lexicon: Arc<Lexicon>,
     concept_weight: f32,
-    /// The stems of the text being counted, for phrase matching; `None` at punctuation.
-    seq: Vec<Option<Arc<str>>>,
+    /// The stems (term ids) of the text being counted, for phrase matching; `None` at
+    /// punctuation.
+    seq: Vec<Option<u32>>,
 }
 
 impl Default for Tokens {
@@ -282,7 +299,7 @@ impl Tokens {
     fn each_stem(
         lex: &Lexicon,
         text: &str,
-        f: impl FnMut(std::ops::Range<usize>, &Arc<str>, Option<&Word>),
+        f: impl FnMut(std::ops::Range<usize>, &Term, Option<&Word>),
     ) {
         Self::each_stem_and_term(lex, text, f, |_| {})
     }
@@ -292,17 +309,16 @@ impl Tokens {
     fn each_stem_and_term(
         lex: &Lexicon,
         text: &str,
-        mut f: impl FnMut(std::ops::Range<usize>, &Arc<str>, Option<&Word>),
-        mut term: impl FnMut(&crate::analysis::Term),
+        mut f: impl FnMut(std::ops::Range<usize>, &Term, Option<&Word>),
+        mut term: impl FnMut(&Term),
     ) {
         crate::analysis::with(|a| {
             a.each(text, |r, t| {
                 term(t);
-                let s = &t.text;
-                if !t.stop && usable(s) {
-                    let word = lex.words.get(s);
+                if !t.stop && usable(&t.text) {
+                    let word = lex.words.get(&t.id);
                     if !word.is_some_and(|w| w.filler) {
-                        f(r, s, word);
+                        f(r, t, word);
                     }
                 }
             })
@@ -311,7 +327,7 @@ impl Tokens {
 
     /// Stems of `text` (filler words dropped), each once per occurrence.
     pub fn stems(&mut self, text: &str, out: &mut Vec<String>) {
-        Self::each_stem(&self.lexicon, text, |_, s, _| out.push(s.to_string()));
+        Self::each_stem(&self.lexicon, text, |_, s, _| out.push(s.text.to_string()));
     }
 
     /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
@@ -328,15 +344,15 @@ impl Tokens {
         text: &str,
         w: f32,
         counts: &mut Counts,
-        read: impl FnMut(&crate::analysis::Term),
+        read: impl FnMut(&Term),
     ) {
         let lex = &*self.lexicon;
         let cw = self.concept_weight * w;
-        let mut add = |s: &Arc<str>, word: Option<&Word>| {
+        let mut add = |s: u32, word: Option<&Word>| {
             for &c in word.map_or(&[][..], |w| &w.concepts) {
-                bump(counts, &lex.concept_terms[c as usize], cw);
+                *counts.entry(lex.concept_terms[c as usize]).or_default() += cw;
             }
-            bump(counts, s, w);
+            *counts.entry(s).or_default() += w;
         };
         // Phrases (`second_pair_of_eyes`) match consecutive stems within one clause: the
         // stems of phrase words are kept in order, with a break wherever punctuation or a word
@@ -345,14 +361,14 @@ impl Tokens {
         let seq = &mut self.seq;
         seq.clear();
         let mut end = 0;
-        let add_stem = |r: std::ops::Range<usize>, s: &Arc<str>, word: Option<&Word>| {
-            add(s, word);
+        let add_stem = |r: std::ops::Range<usize>, s: &Term, word: Option<&Word>| {
+            add(s.id, word);
             if phrases {
                 if word.is_some_and(|w| w.in_phrase) {
                     if text[end..r.start].contains([',', '.', ';', ':', '!', '?', '(', ')']) {
                         seq.push(None);
                     }
-                    seq.push(Some(s.clone()));
+                    seq.push(Some(s.id));
                 } else if seq.last().is_some_and(Option::is_some) {
                     seq.push(None);
                 }
@@ -368,16 +384,16 @@ impl Tokens {
             for joined in hyphenated(text) {
                 crate::analysis::with(|a| {
                     a.each(&joined, |_, t| {
-                        let word = lex.words.get(&t.text);
+                        let word = lex.words.get(&t.id);
                         if word.is_some_and(|w| !w.concepts.is_empty()) {
-                            add(&t.text, word);
+                            add(t.id, word);
                         }
                     })
                 });
             }
         }
         for (i, s) in seq.iter().enumerate() {
-            let Some(list) = s.as_ref().and_then(|s| lex.phrases.get(s)) else {
+            let Some(list) = s.and_then(|s| lex.phrases.get(&s)) else {
                 continue;
             };
             for p in list {
@@ -386,23 +402,13 @@ impl Tokens {
                     && p.rest
                         .iter()
                         .zip(next)
-                        .all(|(want, got)| got.as_ref() == Some(want))
+                        .all(|(&want, &got)| got == Some(want))
                 {
                     for &c in &p.concepts {
-                        bump(counts, &lex.concept_terms[c as usize], cw);
+                        *counts.entry(lex.concept_terms[c as usize]).or_default() += cw;
                     }
                 }
             }
-        }
-    }
-}
-
-/// Adds `w` to `term`'s count, cloning the term only when it is new to `counts`.
-fn bump(counts: &mut Counts, term: &Arc<str>, w: f32) {
-    match counts.get_mut(term) {
-        Some(c) => *c += w,
-        None => {
-            counts.insert(term.clone(), w);
         }
     }
 }
@@ -461,33 +467,40 @@ impl Model {
         docs: &[Counts],
         background: Option<(&FxHashMap<Arc<str>, u32>, u32)>,
     ) -> Model {
-        // Document frequencies by term, then ids in sorted order.
-        let mut by_term: FxHashMap<&str, u32> = FxHashMap::default();
+        // Document frequencies by term id of the analysis, then ids of the model in the sorted
+        // order of the terms' texts.
+        let mut by_term: FxHashMap<u32, u32> = FxHashMap::default();
         for d in docs {
-            for t in d.keys() {
+            for &t in d.keys() {
                 *by_term.entry(t).or_default() += 1;
             }
         }
-        let mut vocab: Vec<(&str, u32)> = by_term.iter().map(|(t, n)| (*t, *n)).collect();
-        vocab.sort_unstable();
-        let df: Vec<u32> = vocab.iter().map(|(_, n)| *n).collect();
-        let concept: Vec<bool> = vocab.iter().map(|(t, _)| t.starts_with('~')).collect();
-        let ids: FxHashMap<&str, u32> = vocab
-            .iter()
-            .enumerate()
-            .map(|(i, (t, _))| (*t, i as u32))
-            .collect();
+        let mut vocab: Vec<(Arc<str>, u32, u32)> = crate::analysis::with_terms(|texts| {
+            by_term
+                .iter()
+                .map(|(&t, &n)| (texts[t as usize].clone(), t, n))
+                .collect()
+        });
+        vocab.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let df: Vec<u32> = vocab.iter().map(|(_, _, n)| *n).collect();
+        let concept: Vec<bool> = vocab.iter().map(|(t, _, _)| t.starts_with('~')).collect();
+        // Analysis term id -> model term id.
+        let mut ids: Vec<u32> =
+            vec![u32::MAX; vocab.iter().map(|v| v.1 as usize + 1).max().unwrap_or(0)];
+        for (i, (_, t, _)) in vocab.iter().enumerate() {
+            ids[*t as usize] = i as u32;
+        }
         let n = (docs.len() as u32 + background.map_or(0, |b| b.1)) as f32;
         let bg = |t: &str| background.and_then(|b| b.0.get(t)).copied().unwrap_or(0);
-        let df_all: Vec<f32> = vocab.iter().map(|(t, d)| (d + bg(t)) as f32).collect();
+        let df_all: Vec<f32> = vocab.iter().map(|(t, _, d)| (d + bg(t)) as f32).collect();
         let vectors = {
             use rayon::prelude::*;
             docs.par_iter()
                 .map(|d| {
                     let mut v: SparseVec = d
                         .iter()
-                        .map(|(t, &c)| {
-                            let id = ids[&**t];
+                        .map(|(&t, &c)| {
+                            let id = ids[t as usize];
                             (id, sublinear_tf(c) * idf(n, df_all[id as usize]))
                         })
                         .collect();
@@ -723,10 +736,7 @@ mod tests {
                         );
                         crate::analysis::with(|a| {
                             a.each(p, |_, t| {
-                                if !t.stop
-                                    && usable(&t.text)
-                                    && !Lexicon::builtin().is_filler(&t.text)
-                                {
+                                if !t.stop && usable(&t.text) && !Lexicon::builtin().is_filler(t) {
                                     usable_words += 1;
                                 }
                             })
