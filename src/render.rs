@@ -996,7 +996,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 seen.actions = g.addressing[lo..hi].iter().map(|&p| view(p)).collect();
                 seen.more_actions = g.addressing.len() - (hi - lo);
             }
-            json!({
+            let mut view = json!({
                 "text": l.text,
                 "group": group.map(|g| json!({
                     "id": g.id, "title": g.title, "url": g.url(),
@@ -1005,14 +1005,15 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 })),
                 // Linked by similarity rather than by its author.
                 "by_similarity": linked_by(graph, l.canonical.as_deref(), l.group.as_deref()) == Some("similarity"),
-                "seen_before": seen.before,
-                "seen_after": seen.after,
                 "more_before": seen.more_before,
                 "more_after": seen.more_after,
-                // Incidents linked to it only by an action item meant to address it.
-                "addressed_by": seen.actions,
                 "more_addressed_by": seen.more_actions,
-            })
+            });
+            view["seen_before"] = Value::Array(seen.before);
+            view["seen_after"] = Value::Array(seen.after);
+            // Incidents linked to it only by an action item meant to address it.
+            view["addressed_by"] = Value::Array(seen.actions);
+            view
         })
         .collect();
     let actions: Vec<Value> = inc
@@ -1057,8 +1058,9 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         )
     });
     // Built as a value and moved in: `Context::insert` would copy it all again (the page's
-    // HTML with it), on every incident page.
-    let incident = json!({
+    // HTML with it), on every incident page. So would `json!`, which copies every value it is
+    // given: the lists are moved in after it.
+    let mut incident = json!({
         "id": inc.id,
         "title": inc.title,
         "url": inc.url(),
@@ -1079,15 +1081,17 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         "time_to_detect_from": stated_from(inc, inc.stated.detect.as_ref().filter(|_| inc.detected_at.is_none() || inc.started_at.is_none())),
         "duration": minutes_text(time_to_resolve(inc)),
         "duration_from": stated_from(inc, inc.stated.resolve.as_ref().filter(|_| inc.resolved_at.is_none() || inc.started_at.is_none())),
-        "learnings": learnings,
-        "action_items": actions,
-        "related": related,
         "source": published_source(site, inc),
         "edit_url": edit_url,
         "derived": inc.derived,
         "year": inc.year(),
     });
-    Context::from_value(json!({ "incident": incident })).expect("an object is a context")
+    incident["learnings"] = Value::Array(learnings);
+    incident["action_items"] = Value::Array(actions);
+    incident["related"] = Value::Array(related);
+    let mut context = serde_json::Map::new();
+    context.insert("incident".to_string(), incident);
+    Context::from_value(Value::Object(context)).expect("an object is a context")
 }
 
 fn group_row(site: &Site, g: &Group) -> Value {
