@@ -492,7 +492,11 @@ impl Model {
         }
         let n = (docs.len() as u32 + background.map_or(0, |b| b.1)) as f32;
         let bg = |t: &str| background.and_then(|b| b.0.get(t)).copied().unwrap_or(0);
-        let df_all: Vec<f32> = vocab.iter().map(|(t, _, d)| (d + bg(t)) as f32).collect();
+        // Each term's IDF once, not once per document that has it.
+        let idf_of: Vec<f32> = vocab
+            .iter()
+            .map(|(t, _, d)| idf(n, (d + bg(t)) as f32))
+            .collect();
         let vectors = {
             use rayon::prelude::*;
             docs.par_iter()
@@ -501,7 +505,7 @@ impl Model {
                         .iter()
                         .map(|(&t, &c)| {
                             let id = ids[t as usize];
-                            (id, sublinear_tf(c) * idf(n, df_all[id as usize]))
+                            (id, sublinear_tf(c) * idf_of[id as usize])
                         })
                         .collect();
                     v.sort_unstable_by_key(|(id, _)| *id);
@@ -615,8 +619,14 @@ pub fn neighbours(vectors: &[SparseVec], k: usize, max_df: usize) -> Vec<Vec<(us
                     .copied()
                     .filter(|(t, _)| postings[*t as usize].len() <= max_df)
                     .collect();
-                query.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                query.truncate(QUERY_TERMS);
+                // The heaviest terms, in order; ids break ties, so no two terms rank alike.
+                let heavier =
+                    |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+                if query.len() > QUERY_TERMS {
+                    query.select_nth_unstable_by(QUERY_TERMS - 1, heavier);
+                    query.truncate(QUERY_TERMS);
+                }
+                query.sort_unstable_by(heavier);
                 for (t, w) in query {
                     for &(o, w2) in &postings[t as usize] {
                         if o as usize == d {
