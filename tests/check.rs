@@ -3932,3 +3932,32 @@ fn a_hindsight_toml_or_vocabulary_file_outside_the_site_root_is_not_read_nor_sho
         assert!(!human(&root).contains("SECRET-"));
     }
 }
+
+#[test]
+fn a_learning_or_action_item_key_written_twice_in_two_cases_is_a_duplicate_key_at_its_place() {
+    let site = Site::with(&[
+        (
+            "content/yaml.md",
+            "---\nid: INC-1\ntitle: Disk full\ndate: 2024-03-01\nlearnings:\n  - Text: Alerts need owners\n    ID: alert-owners\naction_items:\n  - Text: Add alert\n    owner: sre\n    Owner: ops\n    Status: done\n---\n\nThe disk filled.\n",
+        ),
+        (
+            "content/toml.md",
+            "+++\nid = \"INC-2\"\ntitle = \"Queue stalled\"\ndate = 2024-03-02\n\n[[action_items]]\nText = \"Add a lag alert\"\nstatus = \"open\"\nSTATUS = \"done\"\n+++\n\nThe queue stalled.\n",
+        ),
+    ]);
+    let o = check(&site.root, &[]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("content/yaml.md:11:5"), "{out}");
+    assert!(out.contains("content/toml.md:9:1"), "{out}");
+    let (_, findings) = check_json(&site.root, &[]);
+    let dup = with_rule(&findings, "duplicate-key");
+    assert_eq!(dup.len(), 2, "{findings:#?}");
+    assert!(
+        with_rule(&findings, "unknown-key").is_empty(),
+        "{findings:#?}"
+    );
+    assert!(
+        with_rule(&findings, "wrong-type").is_empty(),
+        "{findings:#?}"
+    );
+}

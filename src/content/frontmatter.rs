@@ -5,9 +5,10 @@ Front matter is YAML between `---` lines, or TOML between `+++` lines (as Hugo w
 are read into the same value tree (serde_yaml's `Value`; the TOML side is in `toml_front`) and
 from it into the same typed [`FrontMatter`], by one reader of fields, so that every key has the
 same checks and messages in either format; only the examples in hints are written in the file's
-own format. Top-level keys are read whatever their case (`Title` is `title`, see
-[`canonical_key`]); one written twice in two cases is reported. This is the only module that touches YAML (serde_yaml), so that moving to another
-parser is a one-file change. Every field is read on its own so that one bad field never hides
+own format. Keys are read whatever their case (`Title` is `title`, see [`canonical_key`]), at
+the top level and in the items of `learnings`, `action_items` and `path` ([`canonical_item`]);
+one written twice in two cases is reported. This is the only module that touches YAML
+(serde_yaml), so that moving to another parser is a one-file change. Every field is read on its own so that one bad field never hides
 another: each problem becomes a finding with the line and column *in the file* (serde_yaml
 counts from the start of the YAML block; the block's offset is added here). serde_yaml's values
 carry no position, so where keys are written is read from the YAML text: the top-level keys,
@@ -403,6 +404,65 @@ fn repeated_keys(keys: &[String], known: &[&str], hugo: bool) -> Vec<Option<usiz
         .collect()
 }
 
+/// The `duplicate-key` error for `key`, ignored, and `first`, written at `(line, column)` and
+/// read: both are `name` (in another case). The caller places it at `key`.
+fn duplicate_key(
+    file: &str,
+    key: &str,
+    first: &str,
+    (line, column): (usize, usize),
+    name: &str,
+) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate-key",
+        file,
+        format!("`{key}` and `{first}` (line {line}, column {column}) are one key, `{name}`, written twice: `{first}` is read and `{key}` is ignored"),
+    )
+    .hint(format!("keep one of them, spelled `{name}` (keys are read whatever their case)"))
+}
+
+/// The mapping of a list item (a learning, an action item, a reading-path step) with its keys
+/// read as the keys of `known` they spell, whatever their case, as top-level keys are
+/// ([`canonical_key`], [`repeated_keys`]): `Text:` is `text`. Returns the mapping and `pos`
+/// with the keys read under their canonical names; a key not in `known` stays as written. One
+/// written twice in two cases is a `duplicate-key` error at the one ignored, which is left out.
+fn canonical_item(
+    m: &serde_yaml::Mapping,
+    known: &[&str],
+    pos: &ItemPos,
+    file: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> (serde_yaml::Mapping, ItemPos) {
+    let keys: Vec<String> = m
+        .keys()
+        .map(|k| yaml_scalar_string(k).unwrap_or_default())
+        .collect();
+    let repeated = repeated_keys(&keys, known, false);
+    let mut out = serde_yaml::Mapping::with_capacity(m.len());
+    let mut pos = pos.clone();
+    for (((k, v), key), repeats) in m.iter().zip(&keys).zip(repeated) {
+        let name = canonical_key(key, known, false);
+        match (name, repeats) {
+            (Some(name), Some(first)) => {
+                let first = &keys[first];
+                let (line, column) = pos.key(key);
+                problems
+                    .push(duplicate_key(file, key, first, pos.key(first), name).at(line, column));
+            }
+            (Some(name), None) => {
+                out.insert(Value::String(name.to_string()), v.clone());
+                if let Some(p) = pos.keys.iter_mut().find(|p| p.key == *key) {
+                    p.key = name.to_string();
+                }
+            }
+            (None, _) => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    (out, pos)
+}
+
 /// Reads front matter in `format` ([`parse`] for YAML) that starts on line `first_line` of
 /// the file. `known` is the set of keys allowed for this kind of file.
 pub fn parse_as(
@@ -611,13 +671,13 @@ fn read_fields(
         }
         if let (Some(first), Some(name)) = (repeats, name) {
             let first = &keys[first];
-            let (fl, fc) = layout.key(first);
-            problems.push(at(Diagnostic::error(
-                "duplicate-key",
+            problems.push(at(duplicate_key(
                 file,
-                format!("`{key}` and `{first}` (line {fl}, column {fc}) are one key, `{name}`, written twice: `{first}` is read and `{key}` is ignored"),
-            )
-            .hint(format!("keep one of them, spelled `{name}` (keys are read whatever their case)"))));
+                &key,
+                first,
+                layout.key(first),
+                name,
+            )));
             continue;
         }
         if name.is_some_and(|n| HUGO_IGNORED.contains(&n)) {
@@ -834,6 +894,8 @@ fn read_fields(
                     let (iline, icol) = pos.at();
                     match item {
                         Value::Mapping(m) => {
+                            let (m, pos) = canonical_item(m, &["text", "id"], &pos, file, &mut problems);
+                            let m = &m;
                             let not_texts = nested_not_texts(m, &["text", "id"], "a learning", &pos, format, file, &mut problems);
                             let text = m.get("text").and_then(yaml_scalar_string);
                             let id = m.get("id").and_then(yaml_scalar_string);
@@ -919,6 +981,20 @@ fn read_fields(
                         .cloned()
                         .unwrap_or_else(|| ItemPos::on_key_line(line));
                     let (iline, icol) = pos.at();
+                    let (item, pos) = match item {
+                        Value::Mapping(m) => {
+                            let (m, pos) = canonical_item(
+                                m,
+                                &["incident", "learning", "why"],
+                                &pos,
+                                file,
+                                &mut problems,
+                            );
+                            (Value::Mapping(m), pos)
+                        }
+                        other => (other.clone(), pos),
+                    };
+                    let item = &item;
                     let not_texts = match item {
                         Value::Mapping(m) => nested_not_texts(
                             m,
@@ -1070,6 +1146,8 @@ fn action_item(
     let (line, column) = pos.at();
     match item {
         Value::Mapping(m) => {
+            let (m, pos) = canonical_item(m, KEYS, pos, file, problems);
+            let (m, pos) = (&m, &pos);
             for k in m.keys() {
                 let k = yaml_scalar_string(k).unwrap_or_default();
                 if !KEYS.contains(&k.as_str()) {
@@ -2112,5 +2190,118 @@ owner = [\"ops\", \"sre\"]
                 .collect::<Vec<_>>(),
             [("duplicate-key", 3)]
         );
+    }
+
+    #[test]
+    fn keys_of_learnings_and_action_items_are_read_whatever_their_case_in_yaml_and_toml() {
+        let yaml = "\
+learnings:
+  - Text: Alerts need owners
+    ID: alert-owners
+action_items:
+  - Text: Add alert
+    Owner: sre
+    Status: Done
+    Due: 2024-02-01
+    Learning: alert-owners
+";
+        let toml = "\
+[[learnings]]
+Text = \"Alerts need owners\"
+ID = \"alert-owners\"
+
+[[action_items]]
+Text = \"Add alert\"
+Owner = \"sre\"
+Status = \"Done\"
+Due = 2024-02-01
+Learning = \"alert-owners\"
+";
+        for (format, text, owner_at, learning_at) in [
+            (Format::Yaml, yaml, (7, 12), (10, 15)),
+            (Format::Toml, toml, (8, 9), (11, 12)),
+        ] {
+            let (fm, problems) = parse_as(format, text, 2, "a.md", INCIDENT_KEYS);
+            assert!(problems.is_empty(), "{format:?}: {problems:?}");
+            let l = fm.learnings.unwrap();
+            assert_eq!(l[0].text, "Alerts need owners", "{format:?}");
+            assert_eq!(l[0].id.as_deref(), Some("alert-owners"), "{format:?}");
+            let a = fm.action_items.unwrap();
+            assert_eq!(a[0].text, "Add alert", "{format:?}");
+            assert_eq!(a[0].owner.as_deref(), Some("sre"), "{format:?}");
+            assert_eq!(a[0].status, Some(ActionStatus::Done), "{format:?}");
+            assert_eq!(a[0].due, NaiveDate::from_ymd_opt(2024, 2, 1), "{format:?}");
+            assert_eq!(a[0].learning.as_deref(), Some("alert-owners"));
+            // Later findings are placed where the values are written.
+            assert_eq!((a[0].owner_at, a[0].learning_at), (owner_at, learning_at));
+        }
+    }
+
+    #[test]
+    fn a_key_of_a_list_item_written_twice_in_two_cases_is_a_duplicate_key_where_it_is_ignored() {
+        let yaml = "\
+learnings:
+  - Text: Big
+    text: Small
+action_items:
+  - text: Add alert
+    owner: sre
+    OWNER: ops
+";
+        let toml = "\
+[[learnings]]
+Text = \"Big\"
+text = \"Small\"
+
+[[action_items]]
+text = \"Add alert\"
+owner = \"sre\"
+OWNER = \"ops\"
+";
+        for (format, text, expected) in [
+            (
+                Format::Yaml,
+                yaml,
+                [(3, 5, "(line 4, column 5)"), (8, 5, "(line 7, column 5)")],
+            ),
+            (
+                Format::Toml,
+                toml,
+                [(3, 1, "(line 4, column 1)"), (9, 1, "(line 8, column 1)")],
+            ),
+        ] {
+            let (fm, problems) = parse_as(format, text, 2, "a.md", INCIDENT_KEYS);
+            let at: Vec<_> = problems
+                .iter()
+                .map(|p| (p.rule, p.line, p.column))
+                .collect();
+            assert_eq!(
+                at,
+                [
+                    ("duplicate-key", expected[0].0, expected[0].1),
+                    ("duplicate-key", expected[1].0, expected[1].1),
+                ],
+                "{format:?}: {problems:#?}"
+            );
+            assert!(
+                problems[0].message.starts_with(&format!(
+                    "`Text` and `text` {} are one key, `text`",
+                    expected[0].2
+                )),
+                "{}",
+                problems[0].message
+            );
+            assert!(
+                problems[1].message.contains(&format!(
+                    "`OWNER` and `owner` {} are one key, `owner`",
+                    expected[1].2
+                )),
+                "{}",
+                problems[1].message
+            );
+            assert!(problems[1].hint.contains("spelled `owner`"));
+            assert_eq!(fm.learnings.unwrap()[0].text, "Small", "{format:?}");
+            assert_eq!(fm.action_items.unwrap()[0].owner.as_deref(), Some("sre"));
+        }
     }
 }
