@@ -865,3 +865,26 @@ fn a_date_before_1970_is_refused_as_a_mistyped_year_and_nothing_is_created() {
     let text = std::fs::read_to_string(stdout(&o)).unwrap();
     assert!(text.starts_with("---\nid: PM1970-001\n"), "{text}");
 }
+
+#[test]
+fn ids_written_with_a_capitalised_key_in_files_that_are_not_built_are_not_given_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    let draft = |id: &str| {
+        format!("---\nID: {id}\ntitle: Still a draft\ndate: 2026-02-01\n---\n\n## Summary\n\nIt broke.\n")
+    };
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "ignore = [\"drafts/**\"]\n"),
+            ("content/drafts/d.md", &draft("PM2026-004")),
+            // Not built for its extension, whatever its case, as load reads extensions.
+            ("content/postmortems/Notes.TXT", &draft("PM2026-006")),
+        ],
+    );
+    let o = new(root, &["After the drafts", "--date", "2026-03-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM2026-007\n"), "{text}");
+}

@@ -221,14 +221,14 @@ fn stated(text: &str) -> Option<crate::content::frontmatter::FrontMatter> {
 }
 
 /// The value of the `id:` line of a front matter that YAML cannot read (`id = ...` in TOML
-/// front matter).
+/// front matter), whatever the key's case (`ID:`), as the loader reads keys.
 fn id_line(text: &str) -> Option<String> {
     static ID: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     let text = text.trim_start_matches('\u{feff}');
     let fence = ["---", "+++"].into_iter().find(|f| text.starts_with(f))?;
     let front = text[3..].split(&format!("\n{fence}")).next()?;
     let re = ID.get_or_init(|| {
-        Regex::new(r#"(?m)^id[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#).expect("valid regex")
+        Regex::new(r#"(?mi)^id[ \t]*[:=][ \t]*["']?([^"'\s#]+)"#).expect("valid regex")
     });
     re.captures(front).map(|c| c[1].to_string())
 }
@@ -1084,5 +1084,16 @@ mod tests {
         assert_eq!(b.own_text(&own[1]).trim(), "All times are CET.");
         assert!(b.wrote("All times are UTC.") && b.wrote("times are"));
         assert!(!b.wrote("All times are UTC. Disk full") && !b.wrote("imes are"));
+    }
+
+    #[test]
+    fn the_id_line_of_front_matter_that_cannot_be_read_is_found_whatever_the_case_of_its_key() {
+        for text in [
+            "---\nid: PM2025-004\ntitle: a: b\n---\n",
+            "---\nID: PM2025-004\ntitle: a: b\n---\n",
+            "+++\nId = \"PM2025-004\"\ntitle = x\n+++\n",
+        ] {
+            assert_eq!(id_line(text).as_deref(), Some("PM2025-004"), "{text}");
+        }
     }
 }
