@@ -888,3 +888,28 @@ fn ids_written_with_a_capitalised_key_in_files_that_are_not_built_are_not_given_
     let text = std::fs::read_to_string(stdout(&o)).unwrap();
     assert!(text.starts_with("---\nid: PM2026-007\n"), "{text}");
 }
+
+#[test]
+fn the_aliases_of_postmortems_that_ignore_leaves_out_are_not_given_as_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "ignore = [\"drafts/**\"]\n"),
+            (
+                "content/drafts/d.md",
+                "---\nid: PM2026-004\naliases: [PM2026-007]\ntitle: Still a draft\ndate: 2026-02-01\n---\n\n## Summary\n\nIt broke.\n",
+            ),
+            (
+                "content/drafts/e.md",
+                "+++\nid = \"PM2026-002\"\nAliases = [\"PM2026-008\"]\ntitle = \"Another draft\"\ndate = 2026-02-02\n+++\n\n## Summary\n\nIt broke.\n",
+            ),
+        ],
+    );
+    let o = new(root, &["After the drafts", "--date", "2026-03-01"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.starts_with("---\nid: PM2026-009\n"), "{text}");
+}

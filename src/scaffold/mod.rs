@@ -159,13 +159,13 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
             (f, id)
         })
         .collect();
-    // Postmortems that `ignore` leaves out (drafts kept in `drafts/`, say) still hold their
-    // ids: only their `id:` lines are read. A template's placeholder is no id.
+    // Postmortems that are not built (drafts that `ignore` leaves out, kept in `drafts/`, say)
+    // still hold their ids and aliases. A template's placeholder is no id.
     let ignored: Vec<String> = library
         .skipped
         .iter()
         .filter_map(|rel| std::fs::read_to_string(content_dir.join(rel)).ok())
-        .filter_map(|text| id_line(&text))
+        .flat_map(|text| held_ids(&text))
         .filter(|id| !id.contains(['{', '}', '%']))
         .collect();
     let taken: Vec<&str> = library
@@ -218,6 +218,18 @@ fn stated(text: &str) -> Option<crate::content::frontmatter::FrontMatter> {
         frontmatter::INCIDENT_KEYS,
     );
     Some(fm.0)
+}
+
+/// The id and the aliases that the front matter of a file that is not built gives it, read as
+/// the loader reads them; only its `id:` line when that front matter cannot be read.
+fn held_ids(text: &str) -> Vec<String> {
+    let fm = stated(text);
+    let id = fm
+        .as_ref()
+        .and_then(|fm| fm.id.clone())
+        .or_else(|| id_line(text));
+    let aliases = fm.and_then(|fm| fm.aliases).unwrap_or_default();
+    id.into_iter().chain(aliases).collect()
 }
 
 /// The value of the `id:` line of a front matter that YAML cannot read (`id = ...` in TOML
