@@ -913,3 +913,55 @@ fn the_aliases_of_postmortems_that_ignore_leaves_out_are_not_given_as_ids() {
     let text = std::fs::read_to_string(stdout(&o)).unwrap();
     assert!(text.starts_with("---\nid: PM2026-009\n"), "{text}");
 }
+
+#[test]
+fn a_hugo_template_that_says_draft_false_scaffolds_a_published_postmortem_and_draft_true_a_draft() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[
+            (
+                "templates/hugo.md",
+                "+++\ntitle = {{ title | toml }}\ndraft = false\n+++\n\n## Summary\n\nIt broke.\n",
+            ),
+            (
+                "templates/jekyll.md",
+                "---\ntitle: {{ title | yaml }}\nDraft: true\n---\n\n## Summary\n\nIt broke.\n",
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &[
+            "Queue stalled",
+            "--template",
+            "hugo",
+            "--date",
+            "2025-06-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert_eq!(
+        text,
+        "+++\nid = \"PM2025-003\"\ntitle = \"Queue stalled\"\ndate = 2025-06-01\ndraft = false\n+++\n\n## Summary\n\nIt broke.\n"
+    );
+    assert!(stderr(&o).contains("`status: published`"), "{}", stderr(&o));
+    let out = root.join("public");
+    build_ok(root, &out);
+    assert!(exported(&out, "title").contains(&"Queue stalled".to_string()));
+
+    let o = new(
+        root,
+        &["Disk full", "--template", "jekyll", "--date", "2025-06-02"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert_eq!(
+        text,
+        "---\nid: PM2025-004\ntitle: Disk full\ndate: 2025-06-02\nDraft: true\n---\n\n## Summary\n\nIt broke.\n"
+    );
+    assert!(stderr(&o).contains("a draft"), "{}", stderr(&o));
+}

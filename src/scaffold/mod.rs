@@ -12,7 +12,8 @@ Templates are Markdown files rendered with Tera: `{{ title }}`, `{{ id }}`, `{{ 
 `{{ year }}` and `{{ severities }}` are set, and `| yaml` (`| toml`) quotes a value for YAML
 (TOML) front matter. A template with no front matter, `---` or `+++`, gets one (YAML) with the
 id, title, date and `status: draft`; one whose own front matter leaves out `id`, `date` or
-`status` gets those keys in it, so that the file is the draft with the id `new` reports. A
+`status` (or Hugo's `draft`) gets those keys in it, so that the file is the postmortem with the
+id and status `new` reports. A
 template's own front matter is read, once rendered, as the loader reads every postmortem's:
 what `check` would reject (invalid YAML from a title with `: ` written without `| yaml`) is an
 error at the template's line, and nothing is written.
@@ -534,8 +535,15 @@ fn render(
     Ok(front + &text)
 }
 
+/// Whether front matter says whether the postmortem is published, as the loader reads it: a
+/// `status`, or Hugo's `draft` (`draft = true` is a draft, `draft = false` is published).
+fn sets_status(fm: &crate::content::frontmatter::FrontMatter) -> bool {
+    fm.status.is_some() || fm.line_of("draft").is_some()
+}
+
 /// A template's rendered text whose own front matter is given the keys that `new` promises
-/// and the template leaves out: `id`, `date` and `status: draft`, in the template's format.
+/// and the template leaves out: `id`, `date` and `status: draft` (unless Hugo's `draft` says
+/// whether it is one), in the template's format.
 /// The template's keys keep their lines and order; `id` goes first, `date` and `status` after
 /// the title (first too when there is no title line, or when the title's value runs over more
 /// lines than are indented, such as a TOML multi-line string).
@@ -558,7 +566,7 @@ fn completed(text: &str, id: &str, date: NaiveDate) -> String {
     if fm.line_of("date").is_none() {
         later += &set("date", date.to_string(), date.to_string());
     }
-    if fm.status.is_none() {
+    if !sets_status(&fm) {
         later += &set("status", "draft".into(), quoted("draft"));
     }
     if first.is_empty() && later.is_empty() {
@@ -596,7 +604,7 @@ fn completed(text: &str, id: &str, date: NaiveDate) -> String {
     });
     let expected = |text: &str| {
         stated(text)
-            .is_some_and(|f| f.id.is_some() && f.line_of("date").is_some() && f.status.is_some())
+            .is_some_and(|f| f.id.is_some() && f.line_of("date").is_some() && sets_status(&f))
     };
     let placed = insert(after_title);
     if expected(&placed) {
