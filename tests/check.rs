@@ -3756,7 +3756,7 @@ fn every_hint_about_a_file_with_toml_front_matter_shows_toml() {
 }
 
 #[test]
-fn a_utf32_file_is_reported_as_utf32_and_a_unit_that_is_no_character_is_an_error_at_its_place() {
+fn a_utf32_file_is_reported_as_utf32_and_a_unit_that_is_no_character_is_a_warning_at_its_place() {
     let text = "---\nid: INC-10\ntitle: Café outage\ndate: 2024-03-03\n---\n\nThe café's till 🧾 stopped X and Y.\n";
     let site = Site::empty();
     std::fs::create_dir_all(site.root.join("content")).unwrap();
@@ -3798,12 +3798,13 @@ fn a_utf32_file_is_reported_as_utf32_and_a_unit_that_is_no_character_is_an_error
             invalid["line"].as_u64(),
             invalid["column"].as_u64()
         ),
-        (Some("error"), Some(7), Some(27))
+        (Some("warning"), Some(7), Some(27))
     );
     let message = invalid["message"].as_str().unwrap();
     assert!(message.contains("0x00110000"), "{message}");
     assert!(message.contains("1 more"), "{message}");
-    assert_eq!(code, Some(1));
+    // At the level of its rule, as an invalid UTF-8 byte is: warnings alone pass.
+    assert_eq!(code, Some(0));
     // The rest is read as text.
     assert!(
         with_rule(&findings, "yaml-invalid").is_empty(),
@@ -3960,4 +3961,55 @@ fn a_learning_or_action_item_key_written_twice_in_two_cases_is_a_duplicate_key_a
         with_rule(&findings, "wrong-type").is_empty(),
         "{findings:#?}"
     );
+}
+
+#[test]
+fn a_utf32_unit_that_is_no_character_follows_the_level_of_the_encoding_rule() {
+    let text = "---\nid: INC-11\ntitle: Till outage\ndate: 2024-03-03\n---\n\nThe till X stopped.\n\n## Learnings\n\n- Tills need a spare.\n";
+    let site = Site::empty();
+    std::fs::create_dir_all(site.root.join("content")).unwrap();
+    let bytes: Vec<u8> = std::iter::once(0xfeff)
+        .chain(text.chars().map(|c| match c {
+            'X' => 0xd800,
+            c => c as u32,
+        }))
+        .flat_map(u32::to_le_bytes)
+        .collect();
+    std::fs::write(site.root.join("content/INC-11-utf32.md"), bytes).unwrap();
+    let levels = |findings: &[Value]| {
+        with_rule(findings, "encoding")
+            .iter()
+            .map(|f| (f["level"].as_str().unwrap().to_string(), f["line"].as_u64()))
+            .collect::<Vec<_>>()
+    };
+    // The rule is a warning: the file is built, with both warnings.
+    let (_, findings) = check_json(&site.root, &[]);
+    assert_eq!(
+        levels(&findings),
+        [("warning".into(), Some(1)), ("warning".into(), Some(7))],
+        "{findings:#?}"
+    );
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the unit U+D800 is a surrogate"),
+        "{}",
+        stderr(&o)
+    );
+    // `[check.rules]` sets its level, or silences it.
+    for (level, expected) in [
+        (
+            "error",
+            vec![("error".to_string(), Some(1)), ("error".into(), Some(7))],
+        ),
+        ("off", vec![]),
+    ] {
+        let config = format!("[check.rules]\nencoding = \"{level}\"\n");
+        std::fs::write(site.root.join("hindsight.toml"), config).unwrap();
+        let (_, findings) = check_json(&site.root, &[]);
+        assert_eq!(levels(&findings), expected, "{level}: {findings:#?}");
+    }
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("UTF-32"), "{}", stderr(&o));
 }

@@ -804,7 +804,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         n => format!(", and so are {n} more"),
                     };
                     diags.push(
-                        Diagnostic::error(
+                        Diagnostic::warning(
                             "encoding",
                             &source,
                             format!("file is {encoding}, but {what}: it is read as U+FFFD, the replacement character{more}"),
