@@ -23,6 +23,12 @@ it in `trusted_attachments`.
   of these (or a parameter entity, which can declare one). An element in no namespace is data,
   not HTML or SVG: a browser runs nothing of it. Where the file stops being well-formed XML, a
   browser stops reading it too; the copy ends there when what follows could hold a script.
+- **A compressed SVG** (`.svgz`) is served as `image/svg+xml` with `Content-Encoding: gzip`, so
+  a browser opens the SVG inside it: it is decompressed (with flate2) and read as XML; its copy
+  is compressed again. One that holds more than [`SVGZ_MAX`] once decompressed (a gzip bomb
+  would exhaust memory) or that is damaged cannot be checked, and is not published
+  ([`Unsafe::TooLarge`], [`Unsafe::Damaged`]). A `.svgz` that is no gzip at all is read as
+  the SVG it is, as a host that does not say it is compressed serves it.
 - **HTML** is read with html5ever, the parser of ammonia, as a browser with scripts on reads it
   (see [`crate::html`] for the tokenizer that places what it finds, as for a page's raw HTML).
   The same parts are removed from the document, which is written out again with
@@ -31,6 +37,7 @@ it in `trusted_attachments`.
 */
 
 use std::borrow::Cow;
+use std::io::{Read, Write};
 use std::ops::Range;
 use std::path::Path;
 
@@ -66,6 +73,12 @@ pub enum Unsafe {
     /// A script in HTML that the tokenizer of [`crate::html`] cannot place (the parser found one
     /// more than it did); reported at the top of the file.
     Unplaced,
+    /// A compressed SVG that holds more than this many bytes once decompressed: it is not
+    /// published, since it cannot be checked.
+    TooLarge(u64),
+    /// A compressed SVG that cannot be decompressed (why, in flate2's words): it is not
+    /// published, since what a browser reads of it cannot be checked.
+    Damaged(String),
 }
 
 /// One part left out, where it starts in the file (line and column count characters, from 1).
@@ -79,9 +92,15 @@ pub struct Found {
 /// The published copy of an attachment that holds something unsafe, and what it leaves out.
 #[derive(Debug, Clone)]
 pub struct Published {
-    pub bytes: Vec<u8>,
+    /// `None` when the attachment is not published at all (a compressed SVG that cannot be
+    /// checked).
+    pub bytes: Option<Vec<u8>>,
     pub found: Vec<Found>,
 }
+
+/// The most a compressed SVG (`.svgz`) may hold once decompressed to be published: 64 MiB, far
+/// above any diagram or flame graph, and far below what a gzip bomb unpacks to.
+pub const SVGZ_MAX: u64 = 64 << 20;
 
 const XHTML: &str = "http://www.w3.org/1999/xhtml";
 const SVG: &str = "http://www.w3.org/2000/svg";
@@ -156,7 +175,9 @@ pub fn copy(
     };
     match copy {
         Some(copy) => {
-            out.write(to, &copy.bytes)?;
+            if let Some(bytes) = &copy.bytes {
+                out.write(to, bytes)?;
+            }
             Ok(copy.found)
         }
         None => {
@@ -183,9 +204,76 @@ pub fn kind(path: &Path) -> Option<Kind> {
 }
 
 /// The copy of the attachment `path` (its content `bytes`) to publish, when it holds something
-/// that could run a script on the site; `None` when it is published as it is.
+/// that could run a script on the site; `None` when it is published as it is. A compressed SVG
+/// is checked decompressed, and its copy compressed again.
 pub fn publish(path: &Path, bytes: &[u8]) -> Option<Published> {
     let kind = kind(path)?;
+    if !is_svgz(path, bytes) {
+        return publish_text(kind, bytes);
+    }
+    let svg = match gunzip(bytes) {
+        Ok(svg) => svg,
+        Err(what) => {
+            return Some(Published {
+                bytes: None,
+                found: vec![Found {
+                    what,
+                    line: 1,
+                    column: 1,
+                }],
+            })
+        }
+    };
+    let copy = publish_text(kind, &svg)?;
+    Some(Published {
+        bytes: copy.bytes.map(|b| gzip(&b)),
+        found: copy.found,
+    })
+}
+
+/// The text of the attachment `path` (its content `bytes`) as a browser reads it, and as
+/// findings in it count lines and columns: a compressed SVG decompressed. `None` for one that
+/// cannot be decompressed.
+pub fn readable(path: &Path, bytes: Vec<u8>) -> Option<Vec<u8>> {
+    match is_svgz(path, &bytes) {
+        true => gunzip(&bytes).ok(),
+        false => Some(bytes),
+    }
+}
+
+/// Whether the attachment `path` is a compressed SVG: named `.svgz` (in any case, as the
+/// loader reads extensions) and starting as gzip does.
+fn is_svgz(path: &Path, bytes: &[u8]) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svgz"))
+        && bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// The content of gzip `bytes` (every member of it, as a browser may read on), up to
+/// [`SVGZ_MAX`]: a file that unpacks to more is never held in memory whole.
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Unsafe> {
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(SVGZ_MAX + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Unsafe::Damaged(e.to_string()))?;
+    if out.len() as u64 > SVGZ_MAX {
+        return Err(Unsafe::TooLarge(SVGZ_MAX));
+    }
+    Ok(out)
+}
+
+/// `bytes` compressed with gzip.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .expect("compressing into memory cannot fail")
+}
+
+/// [`publish`] for the text of an attachment of this kind.
+fn publish_text(kind: Kind, bytes: &[u8]) -> Option<Published> {
     let text = crate::content::text_of(bytes);
     let utf8 = std::str::from_utf8(bytes).is_ok();
     match kind {
@@ -237,7 +325,7 @@ fn xml(text: &str, utf8: bool) -> Option<Published> {
         cuts.extend(scan.encoding);
     }
     Some(Published {
-        bytes: format!("{bom}{}", without(text, cuts)).into_bytes(),
+        bytes: Some(format!("{bom}{}", without(text, cuts)).into_bytes()),
         found: found_parts,
     })
 }
@@ -798,7 +886,7 @@ fn html(text: &str) -> Option<Published> {
     )
     .ok()?;
     Some(Published {
-        bytes,
+        bytes: Some(bytes),
         found: found_parts,
     })
 }
@@ -893,7 +981,7 @@ mod tests {
     fn svg(text: &str) -> Option<(String, Places)> {
         publish(Path::new("a.svg"), text.as_bytes()).map(|p| {
             (
-                String::from_utf8(p.bytes).unwrap(),
+                String::from_utf8(p.bytes.unwrap()).unwrap(),
                 p.found
                     .into_iter()
                     .map(|f| (f.line, f.column, f.what))
@@ -997,7 +1085,7 @@ mod tests {
         let latin1 = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"x()\"><text>caf\xe9</text></svg>";
         let copy = publish(Path::new("a.svg"), latin1).unwrap();
         assert_eq!(
-            String::from_utf8(copy.bytes).unwrap(),
+            String::from_utf8(copy.bytes.unwrap()).unwrap(),
             "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><text>caf\u{fffd}</text></svg>"
         );
     }
@@ -1008,7 +1096,7 @@ mod tests {
                     <body><p onclick=\"alert(1)\">Latency</p><script>alert(2)</script>\
                     <a href=\"javascript:alert(3)\">x</a></body></html>";
         let p = publish(Path::new("report.html"), page.as_bytes()).unwrap();
-        let out = String::from_utf8(p.bytes).unwrap();
+        let out = String::from_utf8(p.bytes.unwrap()).unwrap();
         assert!(
             out.starts_with(
                 "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'none'\"><title>Report</title><style>p{color:red}</style>"
@@ -1024,5 +1112,33 @@ mod tests {
             b"<!DOCTYPE html><p>fine</p><style>p{}</style>"
         )
         .is_none());
+    }
+
+    #[test]
+    fn a_compressed_svg_is_checked_decompressed_and_one_that_is_no_gzip_as_the_svg_it_is() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+        let clean = "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>";
+        let p = publish(Path::new("a.svgz"), &gzip(svg.as_bytes())).unwrap();
+        assert_eq!(gunzip(&p.bytes.unwrap()).unwrap(), clean.as_bytes());
+        assert_eq!(p.found.len(), 1);
+        assert!(publish(Path::new("a.SVGZ"), &gzip(clean.as_bytes())).is_none());
+        // Named `.svgz` but written plain: a host that does not say it is compressed serves
+        // the SVG as it is.
+        let p = publish(Path::new("a.svgz"), svg.as_bytes()).unwrap();
+        assert_eq!(p.bytes.unwrap(), clean.as_bytes());
+        // Cut short: nothing of it is published.
+        let mut damaged = gzip(svg.as_bytes());
+        damaged.truncate(12);
+        let p = publish(Path::new("a.svgz"), &damaged).unwrap();
+        assert!(p.bytes.is_none());
+        assert!(matches!(
+            p.found[..],
+            [Found {
+                what: Unsafe::Damaged(_),
+                line: 1,
+                column: 1
+            }]
+        ));
+        assert_eq!(readable(Path::new("a.svgz"), damaged), None);
     }
 }

@@ -233,7 +233,7 @@ pub const RULES: &[Rule] = &[
         "unsafe-attachment",
         W,
         false,
-        "a script, event handler or `javascript:` URL in an HTML, SVG or XML attachment, which its published copy leaves out",
+        "a script, event handler or `javascript:` URL in an HTML, SVG or XML attachment, which its published copy leaves out (a `.svgz` too large or damaged to check: all of it)",
     ),
     rule_def(
         "bad-alias",
@@ -556,7 +556,9 @@ fn silence(
                     Some(Some(kept)) => kept,
                     Some(None) => return None,
                     None => {
-                        read = crate::content::text_of(&std::fs::read(root.join(file)).ok()?);
+                        let path = root.join(file);
+                        let bytes = std::fs::read(&path).ok()?;
+                        read = crate::content::text_of(&crate::attachment::readable(&path, bytes)?);
                         &read
                     }
                 };
@@ -1331,6 +1333,14 @@ pub fn unsafe_attachment(file: &str, found: &[crate::attachment::Found]) -> Vec<
                 Unsafe::Unplaced => (
                     format!("this attachment holds a script that {copy} leaves out, where Hindsight cannot point at it"),
                     hint.to_string(),
+                ),
+                Unsafe::TooLarge(max) => (
+                    format!("this compressed SVG holds more than {} MiB once decompressed, too much to check for scripts: it is not published, and pages that link to it link to nothing", max >> 20),
+                    "publish the picture as `.svg` (hosts compress it on the wire) or make it smaller; if the team trusts this file as it is, add it to `trusted_attachments` in hindsight.toml and it is published unchecked".to_string(),
+                ),
+                Unsafe::Damaged(why) => (
+                    format!("this compressed SVG cannot be decompressed ({why}), so what a browser reads of it cannot be checked for scripts: it is not published, and pages that link to it link to nothing"),
+                    "compress the picture again (`gzip -c picture.svg > picture.svgz`), or publish it as `.svg`".to_string(),
                 ),
             };
             finding("unsafe-attachment", file, message)

@@ -272,9 +272,11 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
                 && path
                     .symlink_metadata()
                     .is_ok_and(|m| m.file_type().is_symlink());
+            // A compressed SVG's lines are those of the SVG inside, where its findings are.
             let text: Option<std::sync::Arc<Shown>> = (!at_link)
                 .then(|| std::fs::read(&path).ok())
                 .flatten()
+                .and_then(|bytes| crate::attachment::readable(&path, bytes))
                 .map(|bytes| Shown::new(crate::content::text_of(&bytes).into()).into());
             let mut out = String::new();
             for d in run.iter() {

@@ -4013,3 +4013,55 @@ fn a_utf32_unit_that_is_no_character_follows_the_level_of_the_encoding_rule() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("UTF-32"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_script_in_a_compressed_svg_is_an_unsafe_attachment_warning_at_its_place_in_the_svg() {
+    use std::io::Write;
+    // Compressed for real: the script is nowhere in the file as written.
+    let gzip = |text: &str| {
+        let text = format!("{text}{}", "<!-- a long picture -->\n".repeat(50));
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(text.as_bytes()).unwrap();
+        let bytes = e.finish().unwrap();
+        for word in [&b"onclick"[..], b"script", b"hindsight"] {
+            assert!(!bytes.windows(word.len()).any(|w| w == word));
+        }
+        bytes
+    };
+    let site = Site::with(&[(
+        "content/2024-03-01-outage.md",
+        "# Outage\n\nThe [diagram](diagram.svgz) and the [map](map.svgz).\n",
+    )]);
+    let content = site.root.join("content");
+    std::fs::write(
+        content.join("diagram.svgz"),
+        gzip(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <rect onclick=\"alert(1)\"/>\n</svg>\n",
+        ),
+    )
+    .unwrap();
+    // An allow comment in the SVG silences its finding, as in an `.svg`.
+    std::fs::write(
+        content.join("map.svgz"),
+        gzip("<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <!-- hindsight: allow unsafe-attachment -->\n  <script>init()</script>\n</svg>\n"),
+    )
+    .unwrap();
+    let (_, findings) = check_json(&site.root, &[]);
+    let found: Vec<_> = with_rule(&findings, "unsafe-attachment")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64(),
+                f["column"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("content/diagram.svgz".to_string(), Some(2), Some(9))],
+        "{findings:#?}"
+    );
+    let human = String::from_utf8_lossy(&check(&site.root, &[]).stdout).into_owned();
+    assert!(human.contains("<rect onclick=\"alert(1)\"/>"), "{human}");
+}

@@ -4182,3 +4182,79 @@ fn a_symlink_in_the_static_folder_that_leads_outside_the_site_root_is_not_publis
     assert!(site.page("config.txt").contains("Fixture: basic"));
     assert!(!any_file_holds(&site.out, "SECRET-"));
 }
+
+#[test]
+fn a_compressed_svg_attachment_is_checked_as_the_svg_inside_it_and_one_too_large_to_check_is_not_published(
+) {
+    use std::io::{Read, Write};
+    let gzip = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let gunzip = |bytes: &[u8]| {
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(bytes)
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    };
+    let chart = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\"/></svg>\n";
+    let diagram = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">\n  <script>alert(document.domain)</script>\n  <rect width=\"40\" height=\"20\"/>\n</svg>\n";
+    // Over the cap once decompressed: 64 MiB of spaces and then a script, 64 KiB as gzip.
+    let mut bomb = b"<svg xmlns=\"http://www.w3.org/2000/svg\">".to_vec();
+    bomb.resize(64 << 20, b' ');
+    bomb.extend_from_slice(b"<script>alert(1)</script></svg>\n");
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "trusted_attachments = [\"trusted.svgz\"]\n",
+        ),
+        (
+            "content/2024-03-01-outage.md",
+            "# Outage\n\nThe [chart](chart.svgz), the [diagram](diagram.SVGZ), the [bomb](bomb.svgz), the [damaged one](damaged.svgz) and the [trusted one](trusted.svgz).\n",
+        ),
+    ]);
+    let (chart_gz, diagram_gz, bomb_gz) = (
+        gzip(chart.as_bytes()),
+        gzip(diagram.as_bytes()),
+        gzip(&bomb),
+    );
+    let mut damaged = gzip(diagram.as_bytes());
+    damaged.truncate(damaged.len() / 2);
+    let content = site.root.join("content");
+    for (name, bytes) in [
+        ("chart.svgz", &chart_gz),
+        ("diagram.SVGZ", &diagram_gz),
+        ("bomb.svgz", &bomb_gz),
+        ("damaged.svgz", &damaged),
+        ("trusted.svgz", &diagram_gz),
+    ] {
+        std::fs::write(content.join(name), bytes).unwrap();
+    }
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = site.out.join("incidents/2024-03-01-outage");
+    // Clean, or trusted: byte for byte.
+    assert_eq!(std::fs::read(out.join("chart.svgz")).unwrap(), chart_gz);
+    assert_eq!(std::fs::read(out.join("trusted.svgz")).unwrap(), diagram_gz);
+    // The script is cut out of the SVG, which is compressed again.
+    assert_eq!(
+        gunzip(&std::fs::read(out.join("diagram.SVGZ")).unwrap()),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">\n  \n  <rect width=\"40\" height=\"20\"/>\n</svg>\n"
+    );
+    // What cannot be checked is not published, and build says which file and what to do.
+    assert!(!out.join("bomb.svgz").exists());
+    assert!(!out.join("damaged.svgz").exists());
+    let err = stderr(&o);
+    assert!(err.contains("content/diagram.SVGZ:2:3"), "{err}");
+    assert!(err.contains("content/bomb.svgz:1:1"), "{err}");
+    assert!(err.contains("more than 64 MiB once decompressed"), "{err}");
+    assert!(err.contains("publish the picture as `.svg`"), "{err}");
+    assert!(err.contains("content/damaged.svgz:1:1"), "{err}");
+    assert!(err.contains("gzip -c picture.svg > picture.svgz"), "{err}");
+    assert!(!err.contains("trusted.svgz"), "{err}");
+    assert_eq!(err.matches("unsafe-attachment").count(), 3, "{err}");
+    // The files in the content folder are left as they are.
+    assert_eq!(std::fs::read(content.join("bomb.svgz")).unwrap(), bomb_gz);
+}
