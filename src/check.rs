@@ -1375,7 +1375,12 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        if let Some(target) = ctx.by_id.get(id.as_str()) {
+        // An old id of a postmortem (in its `aliases`) names it as its id does.
+        let target = ctx.by_id.get(id.as_str()).or_else(|| {
+            let renamed = ctx.site.library.renamed(id)?;
+            ctx.by_id.get(renamed)
+        });
+        if let Some(target) = target {
             if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
                 out.push(
                     finding(
@@ -1391,7 +1396,7 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         }
         let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
         ids.sort_unstable();
-        let hint = match id_hint(&ctx.site.library, id, &ids, |s| format!("`{s}`")) {
+        let hint = match nearest_id(id, &ids, |s| format!("`{s}`")) {
             Some(hint) => hint,
             None => "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into(),
         };
@@ -1419,7 +1424,10 @@ fn names_clusters(lib: &crate::content::Library) -> bool {
         .flat_map(|l| std::iter::once(&l.id).chain(&l.aliases))
         .map(String::as_str)
         .collect();
-    let incident = |id: &str| lib.incident(id).is_some() || lib.left_out.iter().any(|l| l.id == id);
+    let incident = |id: &str| {
+        let id = lib.current_id(id);
+        lib.incident(id).is_some() || lib.left_out.iter().any(|l| l.id == id)
+    };
     page.path
         .iter()
         .any(|step| match (&step.incident, &step.learning) {
@@ -1427,13 +1435,6 @@ fn names_clusters(lib: &crate::content::Library) -> bool {
             (None, Some(id)) => !canonical.contains(id.as_str()),
             (None, None) => false,
         })
-}
-
-/// The postmortem that lists `id` among its old ids (`aliases`).
-fn renamed_to<'a>(lib: &'a crate::content::Library, id: &str) -> Option<&'a Incident> {
-    lib.incidents
-        .iter()
-        .find(|o| o.aliases.iter().any(|a| a == id))
 }
 
 /// A hint for `id`, which names nothing, from the ids it could have meant, each written as
@@ -1444,24 +1445,6 @@ fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<
         return Some(format!("ids are matched in their case: write {}", write(s)));
     }
     did_you_mean(id, ids).map(|s| format!("did you mean {}?", write(s)))
-}
-
-/// [`nearest_id`] for an id meant to name a postmortem, after the postmortem that lists it
-/// among its old ids.
-fn id_hint(
-    lib: &crate::content::Library,
-    id: &str,
-    ids: &[&str],
-    write: impl Fn(&str) -> String,
-) -> Option<String> {
-    match renamed_to(lib, id) {
-        Some(o) => Some(format!(
-            "`{id}` is an old id of `{}` (see its `aliases`): write {}",
-            o.id,
-            write(&o.id)
-        )),
-        None => nearest_id(id, ids, write),
-    }
 }
 
 /// Steps of the reading path (the `path` of `onboarding.md`) that the onboarding page leaves
@@ -1490,13 +1473,14 @@ pub fn path_steps(
     let f = page.format;
     for step in &page.path {
         let (message, hint) = if let Some(id) = &step.incident {
+            let current = lib.current_id(id);
             let found = lib
-                .incident(id)
+                .incident(current)
                 .map(|i| (i.status, i.visibility, &i.source))
                 .or_else(|| {
                     lib.left_out
                         .iter()
-                        .find(|l| &l.id == id)
+                        .find(|l| l.id == current)
                         .map(|l| (l.status, l.visibility, &l.source))
                 });
             if let Some((status, visibility, source)) = found {
@@ -1512,8 +1496,7 @@ pub fn path_steps(
             } else {
                 let hint = if graph.by_id.contains_key(id.as_str()) {
                     format!("`{id}` is a learning: write {}", f.set_text("learning", id))
-                } else if let Some(hint) =
-                    id_hint(lib, id, &incidents, |s| f.set_text("incident", s))
+                } else if let Some(hint) = nearest_id(id, &incidents, |s| f.set_text("incident", s))
                 {
                     hint
                 } else {
@@ -3024,6 +3007,7 @@ fn public_site(site: &Site) -> Option<Site> {
         onboarding: lib.onboarding.clone(),
         skipped: Vec::new(),
         left_out: Vec::new(),
+        old_urls: lib.old_urls.clone(),
         removed: HashMap::new(),
     };
     for inc in &mut library.incidents {

@@ -1848,10 +1848,15 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
     let broad = (n / 20).max(MIN_BROAD);
     let mut links: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, inc) in lib.incidents.iter().enumerate() {
+        // An id in `related` may be an old id of the incident (see `Library::renamed`); links
+        // in the text were led to the id already.
         let targets = inc
             .related
             .iter()
-            .map(String::as_str)
+            .map(|id| match id_index.contains_key(id.as_str()) {
+                true => id.as_str(),
+                false => lib.renamed(id).unwrap_or(id),
+            })
             .chain(inc.links.iter().filter_map(|l| match &l.kind {
                 LinkKind::Incident(id) => Some(id.as_str()),
                 _ => None,

@@ -424,12 +424,26 @@ pub struct SiteLinks<'a> {
     pub published: &'a HashSet<String>,
     /// Content-relative source path (with `/`) to incident id.
     pub incident_paths: &'a HashMap<String, String>,
+    /// The old URLs of incidents (their `aliases`) to their ids (see
+    /// [`crate::content::Library::old_urls`]).
+    pub old_urls: &'a HashMap<String, String>,
     /// Content-relative source path to canonical learning id.
     pub learning_paths: &'a HashMap<String, String>,
     /// The content folder on disk, to find images and files.
     pub content_root: &'a Path,
     /// Where the files a page links to may lie (see [`crate::confine`]).
     pub areas: &'a crate::confine::Areas,
+}
+
+impl<'a> SiteLinks<'a> {
+    /// The id of the incident that `name`, written by an author, names: its id, or an old id
+    /// of it (in its `aliases`).
+    fn incident_named(&self, name: &str) -> Option<&'a str> {
+        match self.ids.get(name) {
+            Some(id) => Some(id),
+            None => crate::content::renamed(self.old_urls, name),
+        }
+    }
 }
 
 /// Where the page being rendered lives.
@@ -454,6 +468,7 @@ pub struct Standalone {
     out_dir: String,
     ids: HashSet<String>,
     paths: HashMap<String, String>,
+    old_urls: HashMap<String, String>,
     learnings: HashMap<String, String>,
     root: PathBuf,
     areas: crate::confine::Areas,
@@ -471,6 +486,7 @@ impl Standalone {
                 .iter()
                 .map(|(path, id)| (path.to_string(), id.to_string()))
                 .collect(),
+            old_urls: HashMap::new(),
             learnings: HashMap::new(),
             root: std::env::temp_dir().join("hindsight-standalone-no-such-dir"),
             areas: crate::confine::Areas::default(),
@@ -497,6 +513,7 @@ impl Standalone {
             ids: &self.ids,
             published: &self.ids,
             incident_paths: &self.paths,
+            old_urls: &self.old_urls,
             learning_paths: &self.learnings,
             content_root: &self.root,
             areas: &self.areas,
@@ -1339,34 +1356,44 @@ fn may_give_an_id(text: &str) -> bool {
     })
 }
 
-/// Splits text into plain runs and runs that name a known incident id (ids with a digit and
-/// a dash or underscore only, so ordinary words never become links).
-fn split_ids<'t>(text: &'t str, ids: &HashSet<String>, self_id: &str) -> Vec<(&'t str, bool)> {
+/// Splits text into plain runs and runs that name a known incident (ids with a digit and a dash
+/// or underscore only, so ordinary words never become links), each with the id of the incident
+/// it names (see [`SiteLinks::incident_named`]). The page's own incident is never named.
+fn split_ids<'t, 's>(
+    text: &'t str,
+    site: &SiteLinks<'s>,
+    self_id: &str,
+) -> Vec<(&'t str, Option<&'s str>)> {
     let mut out = Vec::new();
     let mut last = 0;
     for (start, end) in id_candidates(text) {
         let s = &text[start..end];
         let looks_like_id =
             s.bytes().any(|b| b.is_ascii_digit()) && s.bytes().any(|b| b == b'-' || b == b'_');
-        if looks_like_id && s != self_id && ids.contains(s) {
-            // Whole-token match only: not part of a longer word or path.
-            let before = text[..start].chars().next_back();
-            let after = text[end..].chars().next();
-            let boundary = |c: Option<char>| {
-                c.map(|c| !(c.is_alphanumeric() || c == '/' || c == '-' || c == '_'))
-                    .unwrap_or(true)
-            };
-            if boundary(before) && boundary(after) {
-                if start > last {
-                    out.push((&text[last..start], false));
-                }
-                out.push((s, true));
-                last = end;
+        let Some(id) = looks_like_id
+            .then(|| site.incident_named(s))
+            .flatten()
+            .filter(|id| *id != self_id)
+        else {
+            continue;
+        };
+        // Whole-token match only: not part of a longer word or path.
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        let boundary = |c: Option<char>| {
+            c.map(|c| !(c.is_alphanumeric() || c == '/' || c == '-' || c == '_'))
+                .unwrap_or(true)
+        };
+        if boundary(before) && boundary(after) {
+            if start > last {
+                out.push((&text[last..start], None));
             }
+            out.push((s, Some(id)));
+            last = end;
         }
     }
     if last < text.len() {
-        out.push((&text[last..], false));
+        out.push((&text[last..], None));
     }
     out
 }
@@ -1551,7 +1578,7 @@ pub fn read(body: &str, site: &SiteLinks, page: &PageLocation) -> Parsed {
 pub const UNRENDERED: &str =
     "<p>The body of this page, which <code>check</code> does not render.</p>\n";
 
-fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Parsed {
+fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool) -> Parsed {
     let lines = Lines::new(body);
     let line_of = |off: usize| {
         let (l, c) = lines.at(off);
@@ -2183,22 +2210,24 @@ fn pass(body: &str, site: &SiteLinks, page: &PageLocation, render: bool) -> Pars
             }
             // An id in a heading stays text.
             Event::Text(t) if link_depth == 0 && image.is_none() && heading.is_none() => {
-                let parts = split_ids(&t, site.published, page.id);
-                if parts.iter().any(|(_, is_id)| *is_id) {
+                // Only an incident with a page in this build is linked to.
+                let parts = split_ids(&t, site, page.id);
+                let linked = |id: Option<&'s str>| id.filter(|id| site.published.contains(*id));
+                if parts.iter().any(|(_, id)| linked(*id).is_some()) {
                     let mut html = String::new();
-                    for (s, is_id) in parts {
-                        if is_id {
+                    for (s, id) in parts {
+                        if let Some(id) = linked(id) {
                             let _ = write!(
                                 html,
                                 "<a href=\"{}incidents/{}/\">{}</a>",
                                 page.to_root,
-                                escape(s),
+                                escape(id),
                                 escape(s)
                             );
                             let (line, column) = line_of(range.start);
                             out.links.push(Link {
-                                kind: LinkKind::Incident(s.to_string()),
-                                target: s.to_string(),
+                                kind: LinkKind::Incident(id.to_string()),
+                                target: id.to_string(),
                                 anchor: None,
                                 path: None,
                                 line,
@@ -2612,9 +2641,8 @@ fn resolve_link(
             push(out, LinkKind::Learning(id.clone()), id, anchor);
             return with_anchor(format!("{}learnings/{}/", page.to_root, id));
         }
-        // A bare id used as a relative link: `[x](PM2020-001)`.
-        if site.ids.contains(decoded.trim_end_matches('/')) {
-            let id = decoded.trim_end_matches('/');
+        // A bare id used as a relative link: `[x](PM2020-001)`, or an old id of it.
+        if let Some(id) = site.incident_named(decoded.trim_end_matches('/')) {
             push(out, LinkKind::Incident(id.to_string()), id, anchor);
             return with_anchor(format!("{}incidents/{}/", page.to_root, id));
         }

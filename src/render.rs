@@ -1537,7 +1537,7 @@ fn onboarding_page(site: &Site) -> PageSpec {
     if configured {
         for s in &lib.onboarding.as_ref().expect("checked").path {
             if let Some(id) = &s.incident {
-                if let Some(inc) = lib.incident(id) {
+                if let Some(inc) = lib.incident(lib.current_id(id)) {
                     steps.push(step_incident(inc, &s.why));
                 }
             } else if let Some(id) = &s.learning {

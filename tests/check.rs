@@ -1526,13 +1526,13 @@ fn an_unknown_related_id_is_a_warning_at_its_entry_with_the_nearest_id() {
             (at, f["hint"].as_str().unwrap())
         })
         .collect();
+    // An old id in another postmortem's `aliases` names it: b.md's entry is no unknown id.
     let at: Vec<_> = found.iter().map(|f| f.0).collect();
     assert_eq!(
         at,
         [
             ("warning", "content/a.md", 5, 11),
             ("warning", "content/a.md", 5, 23),
-            ("warning", "content/b.md", 6, 5),
         ]
     );
     assert!(!found[0].1.contains("did you mean"), "{}", found[0].1);
@@ -1540,11 +1540,6 @@ fn an_unknown_related_id_is_a_warning_at_its_entry_with_the_nearest_id() {
         found[1].1.contains("did you mean `PM2024-002`?"),
         "{}",
         found[1].1
-    );
-    assert!(
-        found[2].1.contains("old id of `PM2024-003`"),
-        "{}",
-        found[2].1
     );
 }
 

@@ -4258,3 +4258,63 @@ fn a_compressed_svg_attachment_is_checked_as_the_svg_inside_it_and_one_too_large
     // The files in the content folder are left as they are.
     assert_eq!(std::fs::read(content.join("bomb.svgz")).unwrap(), bomb_gz);
 }
+
+#[test]
+fn an_old_id_in_aliases_names_the_renamed_incident_in_related_in_the_text_and_in_the_reading_path()
+{
+    let pm = |id: &str, extra: &str, body: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n## Summary\n\n{body}\n\n## Timeline\n\nText.\n")
+    };
+    let site = Site::with(&[
+        (
+            "content/new.md",
+            &pm("NEW-2", "aliases: [OLD-1]\n", "Renamed from its old id."),
+        ),
+        (
+            "content/b.md",
+            &pm("B-3", "related: [OLD-1]\n", "Nothing in common."),
+        ),
+        (
+            "content/c.md",
+            &pm(
+                "C-4",
+                "",
+                "As in OLD-1, see [its timeline](OLD-1#timeline).",
+            ),
+        ),
+        (
+            "content/onboarding.md",
+            "---\npath:\n  - incident: OLD-1\n    why: Read it first.\n---\n",
+        ),
+    ]);
+    site.build_ok();
+    // `related` lists it under its new id, as linked by the authors.
+    assert_eq!(site.incident("B-3")["related"][0], "NEW-2");
+    let related = site.text("incidents/B-3/index.html");
+    assert!(
+        related.contains("Outage NEW-2 NEW-2 2024-03-01 linked by the authors"),
+        "{related}"
+    );
+    // In the text, the old id, bare or as a link, leads to its page.
+    let page = site.page("incidents/C-4/index.html");
+    assert!(
+        page.contains("<a href=\"../../incidents/NEW-2/\">OLD-1</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<a href=\"../../incidents/NEW-2/#timeline\">its timeline</a>"),
+        "{page}"
+    );
+    let onboarding = site.page("onboarding/index.html");
+    assert!(
+        onboarding.contains("href=\"../incidents/NEW-2/\""),
+        "{onboarding}"
+    );
+    // `check` has nothing to say of them.
+    let (_, findings) = check_json(&site.root, &[]);
+    let about: Vec<_> = findings
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("OLD-1"))
+        .collect();
+    assert!(about.is_empty(), "{about:#?}");
+}

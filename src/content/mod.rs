@@ -201,6 +201,17 @@ pub struct LeftOut {
     pub visibility: Visibility,
 }
 
+/// The id of the postmortem that lists `old` among its old ids, in `old_urls` (see
+/// [`Library::old_urls`]).
+pub fn renamed<'a>(old_urls: &'a HashMap<String, String>, old: &str) -> Option<&'a str> {
+    if old_urls.is_empty() || old.contains('/') {
+        return None;
+    }
+    old_urls
+        .get(&format!("incidents/{old}/"))
+        .map(String::as_str)
+}
+
 /// Why a postmortem of this status and visibility is not on the published site ("a draft",
 /// "in review", "internal"), or `None` when it is.
 pub fn not_published(status: Status, visibility: Visibility) -> Option<&'static str> {
@@ -225,6 +236,11 @@ pub struct Library {
     /// Postmortems that were read but are not built (drafts, in review, internal): what names
     /// them can say why it leads nowhere.
     pub left_out: Vec<LeftOut>,
+    /// The old URLs that the `aliases` of every postmortem read (those left out too) stand for,
+    /// as paths from the site root (`incidents/PM2019-9/` for the old id `PM2019-9`,
+    /// `posts/old/`), each with the id of the postmortem now at it: an old id or URL that
+    /// authors still write leads to that postmortem (see [`Library::renamed`]).
+    pub old_urls: HashMap<String, String>,
     /// The characters left out of each file as it was read (see [`without_controls`]), by
     /// path from the site root.
     pub removed: HashMap<String, Removed>,
@@ -233,6 +249,24 @@ pub struct Library {
 impl Library {
     pub fn incident(&self, id: &str) -> Option<&Incident> {
         self.incidents.iter().find(|i| i.id == id)
+    }
+
+    /// The id of the postmortem that lists `old` among its old ids (`aliases`), whether it is
+    /// built or left out.
+    pub fn renamed(&self, old: &str) -> Option<&str> {
+        renamed(&self.old_urls, old)
+    }
+
+    /// The id that `name`, written by an author, stands for: `name` itself when a postmortem
+    /// read (built or left out) has it, else the id of the one that lists it among its old ids,
+    /// else `name`.
+    pub fn current_id<'a>(&'a self, name: &'a str) -> &'a str {
+        let read =
+            |id: &str| self.incident(id).is_some() || self.left_out.iter().any(|l| l.id == id);
+        match self.renamed(name) {
+            Some(id) if !read(name) => id,
+            _ => name,
+        }
     }
 
     /// Turns the columns of findings, counted in the text without its control characters,
@@ -903,6 +937,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     let mut id_sources: BTreeMap<String, Vec<(String, String, usize, frontmatter::Format)>> =
         BTreeMap::new();
     let mut incident_paths: HashMap<String, String> = HashMap::with_capacity(raws.len());
+    let mut old_urls: HashMap<String, String> = HashMap::new();
     let mut learning_paths: HashMap<String, String> = HashMap::new();
     let mut planned: Vec<(RawFile, FrontMatter, usize, usize, String, bool)> =
         Vec::with_capacity(raws.len());
@@ -945,6 +980,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     fm.format,
                 ));
                 incident_paths.insert(raw.content_path.clone(), id.clone());
+                // An alias two postmortems claim is an error (`bad-alias`): the first keeps it.
+                for alias in fm.aliases.iter().flatten() {
+                    if let Ok(path) = crate::render::alias_path(alias, "incidents") {
+                        old_urls.entry(path).or_insert_with(|| id.clone());
+                    }
+                }
             }
             Kind::Learning => {
                 learning_paths.insert(raw.content_path.clone(), id.clone());
@@ -1022,6 +1063,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         ids: &ids,
         published: &published,
         incident_paths: &incident_paths,
+        old_urls: &old_urls,
         learning_paths: &learning_paths,
         content_root: &content_root,
         areas: &areas,
@@ -1218,6 +1260,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     lib.incidents
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
+    lib.old_urls = old_urls;
     if opts.render {
         lead_github_fragments(&mut lib);
         crate::timing("  GitHub anchors", started);
