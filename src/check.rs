@@ -1093,12 +1093,7 @@ fn links(
             LinkKind::Incident(id) => {
                 let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
                 if let Some(why) = left_unpublished(ctx, public, target) {
-                    out.push(at(finding(
-                        "link-to-unpublished",
-                        source,
-                        format!("link to `{id}`, which is {why} and will not be on the published site"),
-                    )
-                    .hint(format!("publish `{}` first, or remove the link until it is", target.source))));
+                    out.push(unpublished_link(source, l, why, &target.source));
                 } else if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
                     check_anchor(ctx, source, l, id, a, &target.source, out);
                 }
@@ -1202,6 +1197,61 @@ pub fn left_out_html(lib: &crate::content::Library) -> Vec<Diagnostic> {
     }
     for page in lib.index.iter().chain(&lib.onboarding) {
         unsafe_html(&page.source, &page.unsafe_html, &mut out);
+    }
+    out
+}
+
+/// A link on a published page to the postmortem `target` (its file), which is `why` ("a
+/// draft", "in review", "internal") and not on the published site: the page shows the link's
+/// text alone (see `markdown::resolve_link`).
+fn unpublished_link(
+    source: &str,
+    l: &crate::markdown::Link,
+    why: &str,
+    target: &str,
+) -> Diagnostic {
+    let id = match &l.kind {
+        LinkKind::Incident(id) => id.as_str(),
+        _ => l.target.as_str(),
+    };
+    finding(
+        "link-to-unpublished",
+        source,
+        format!("link to `{id}`, which is {why} and will not be on the published site: the page shows the link's text alone"),
+    )
+    .at(l.line, l.column)
+    .hint(format!("publish `{target}` first, or remove the link until it is"))
+}
+
+/// What `build` says of the pages it publishes: each link to a postmortem that it leaves out
+/// (a draft, one in review, an internal one), which the page shows as text
+/// (`link-to-unpublished`, as `check` reports it), so that whoever builds the site learns why
+/// the link is not there.
+pub fn links_to_left_out(lib: &crate::content::Library) -> Vec<Diagnostic> {
+    if lib.left_out.is_empty() {
+        return Vec::new();
+    }
+    let left_out: HashMap<&str, &crate::content::LeftOut> =
+        lib.left_out.iter().map(|l| (l.id.as_str(), l)).collect();
+    let incidents = lib.incidents.iter().map(|i| (&i.source, &i.links));
+    let learnings = lib.learnings.iter().map(|l| (&l.source, &l.links));
+    let special = lib.index.iter().chain(&lib.onboarding);
+    let mut out = Vec::new();
+    for (source, links) in incidents
+        .chain(learnings)
+        .chain(special.map(|p| (&p.source, &p.links)))
+    {
+        for l in links {
+            let LinkKind::Incident(id) = &l.kind else {
+                continue;
+            };
+            let Some(target) = left_out.get(id.as_str()) else {
+                continue;
+            };
+            if let Some(why) = crate::content::not_published(target.status, target.visibility) {
+                out.push(unpublished_link(source, l, why, &target.source));
+            }
+        }
     }
     out
 }

@@ -43,6 +43,9 @@ pub struct Url {
     pub url: String,
     /// Byte range of the URL as written in the HTML (inside the quotes).
     pub range: std::ops::Range<usize>,
+    /// Byte range of the whole attribute: from its name to the end of its value, the closing
+    /// quote included.
+    pub attribute: std::ops::Range<usize>,
     pub used: Use,
     /// The attribute's quote (`"` or `'`), or `None` for an unquoted value.
     pub quote: Option<u8>,
@@ -110,6 +113,8 @@ pub fn urls(html: &str) -> Vec<Url> {
             let Some(value) = attr.value.clone() else {
                 continue;
             };
+            let attribute =
+                attr.at..(value.end + usize::from(attr.quote.is_some())).min(html.len());
             match (tag.name.as_str(), attr.name.as_str()) {
                 ("img" | "source", "srcset") => {
                     for r in srcset(&html[value.clone()]) {
@@ -117,6 +122,7 @@ pub fn urls(html: &str) -> Vec<Url> {
                         out.push(Url {
                             url: decode_references(&html[range.clone()]),
                             range,
+                            attribute: attribute.clone(),
                             used: Use::Image,
                             quote: attr.quote,
                         });
@@ -137,6 +143,7 @@ pub fn urls(html: &str) -> Vec<Url> {
                     out.push(Url {
                         url,
                         range: start..start + raw.trim().len(),
+                        attribute,
                         used,
                         quote: attr.quote,
                     });

@@ -324,7 +324,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     };
     let (site, diags) = load_site(&opts.root, config, &out, opts.drafts, Purpose::Build, None);
     lap("loaded and linked");
+    // What the published pages leave out: scripts of their HTML, links to postmortems that
+    // are not published.
     let mut left_out = check::left_out_html(&site.library);
+    left_out.extend(check::links_to_left_out(&site.library));
     if !left_out.is_empty() {
         site.library.restore_columns(&mut left_out);
         diags.extend(check::as_configured(

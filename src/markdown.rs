@@ -5,7 +5,8 @@ Rendering: tables, footnotes, strikethrough, task lists, heading ids with anchor
 the anchors GitHub gives the same headings, to which authors' links often point: once every
 page is parsed, `lead_github_fragments` leads those links to the ids), code
 highlighted at build time (syntect, CSS classes, no client JavaScript), links between
-postmortems and bare ids of the incidents the build publishes turned into site links, images
+postmortems and bare ids of the incidents the build publishes turned into site links (one to an
+incident it leaves out is its text alone: no URL of a missing page, nor its id), images
 and files a postmortem links to copied, whether by Markdown or by raw HTML (`<img src>`,
 `srcset`, `<video>`, `<audio>`,
 `<iframe>`, `<a href>`, ...; see `html`). A body with more raw HTML than comments and bare tags,
@@ -443,6 +444,45 @@ impl<'a> SiteLinks<'a> {
             Some(id) => Some(id),
             None => crate::content::renamed(self.old_urls, name),
         }
+    }
+
+    /// The id of the incident whose page a URL path written as a URL of the site leads to, or
+    /// an old URL of it (in its `aliases`: `/incidents/PM-0/`, `/posts/old/`): from the site
+    /// root (`/incidents/PM-1/`), from the page at `out_dir` (`../PM-1/` on an incident's
+    /// page), or from another page (`../../incidents/PM-1/`, any number of `../`).
+    fn incident_at(&self, path: &str, out_dir: &str) -> Option<&'a str> {
+        if let Some(id) = join_relative(out_dir, path).and_then(|p| self.page_at(&p)) {
+            return Some(id);
+        }
+        let mut rest = path.trim_start_matches('/');
+        while let Some(r) = rest.strip_prefix("../").or_else(|| rest.strip_prefix("./")) {
+            rest = r;
+        }
+        self.page_at(rest)
+    }
+
+    /// The id of the incident whose page, or old URL, is at `path` from the site root.
+    fn page_at(&self, path: &str) -> Option<&'a str> {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        let folder = path.strip_suffix('/').unwrap_or(path);
+        if folder.is_empty() {
+            return None;
+        }
+        if let Some(id) = folder
+            .strip_prefix("incidents/")
+            .and_then(|id| self.ids.get(id))
+        {
+            return Some(id);
+        }
+        if self.old_urls.is_empty() {
+            return None;
+        }
+        // An old URL is a folder (`posts/old/`) or a file (`old/page.html`), as an alias is
+        // read (see `crate::render::alias_path`).
+        self.old_urls
+            .get(&format!("{folder}/"))
+            .or_else(|| self.old_urls.get(folder))
+            .map(String::as_str)
     }
 }
 
@@ -1620,6 +1660,8 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     let mut table_row: Option<Row> = None;
     let mut cell: Option<String> = None;
     let mut link_depth = 0usize;
+    // For each open link, whether it is left out for its text alone (see `resolve_link`).
+    let mut dropped_links: Vec<bool> = Vec::new();
     // The alt text of the image being read, and where the image starts.
     let mut image: Option<(String, (usize, usize))> = None;
     // The lines of the open HTML block, each with its range in the body.
@@ -2167,16 +2209,22 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 let (line, column) = line_of(range.start);
                 sanitize |= unsafe_url("a", "href", &dest_url, (line, column), &mut out);
                 let dest = resolve_link(&dest_url, None, site, page, line, column, &mut out);
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest.into(),
-                    title,
-                    id,
-                }));
+                // A link to a page this build does not have is its text alone.
+                dropped_links.push(dest.is_none());
+                if let Some(dest) = dest {
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: dest.into(),
+                        title,
+                        id,
+                    }));
+                }
             }
             Event::End(TagEnd::Link) => {
                 link_depth = link_depth.saturating_sub(1);
-                events.push(Event::End(TagEnd::Link));
+                if !dropped_links.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -2187,8 +2235,10 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 let (line, column) = line_of(range.start);
                 image = Some((String::new(), (line, column)));
                 sanitize |= unsafe_url("img", "src", &dest_url, (line, column), &mut out);
+                // (An image is never a page: it always has a URL.)
                 let dest =
-                    resolve_link(&dest_url, Some("image"), site, page, line, column, &mut out);
+                    resolve_link(&dest_url, Some("image"), site, page, line, column, &mut out)
+                        .unwrap_or_default();
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -2210,8 +2260,20 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             // An id in a heading stays text.
             Event::Text(t) if link_depth == 0 && image.is_none() && heading.is_none() => {
-                // Only an incident with a page in this build is linked to.
                 let parts = split_ids(&t, site, page.id);
+                for id in parts.iter().filter_map(|(_, id)| *id) {
+                    let (line, column) = line_of(range.start);
+                    out.links.push(Link {
+                        kind: LinkKind::Incident(id.to_string()),
+                        target: id.to_string(),
+                        anchor: None,
+                        path: None,
+                        line,
+                        column,
+                    });
+                }
+                // Only an incident with a page in this build is linked to; another's id stays
+                // text.
                 let linked = |id: Option<&'s str>| id.filter(|id| site.published.contains(*id));
                 if parts.iter().any(|(_, id)| linked(*id).is_some()) {
                     let mut html = String::new();
@@ -2224,15 +2286,6 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                                 escape(id),
                                 escape(s)
                             );
-                            let (line, column) = line_of(range.start);
-                            out.links.push(Link {
-                                kind: LinkKind::Incident(id.to_string()),
-                                target: id.to_string(),
-                                anchor: None,
-                                path: None,
-                                line,
-                                column,
-                            });
                         } else {
                             html.push_str(&escape(s));
                         }
@@ -2442,11 +2495,25 @@ fn html_urls<'a>(
     let mut copied = 0;
     for u in urls {
         let (line, column) = locate(u.range.clone());
-        let dest = resolve_link(&u.url, u.used.embedded(), site, page, line, column, out);
-        if dest != u.url {
-            rewritten.push_str(&joined[copied..u.range.start]);
-            pulldown_cmark_escape::escape_href(&mut rewritten, &dest).expect("writing to a String");
-            copied = u.range.end;
+        match resolve_link(&u.url, u.used.embedded(), site, page, line, column, out) {
+            Some(dest) if dest != u.url => {
+                rewritten.push_str(&joined[copied..u.range.start]);
+                pulldown_cmark_escape::escape_href(&mut rewritten, &dest)
+                    .expect("writing to a String");
+                copied = u.range.end;
+            }
+            Some(_) => {}
+            // A page this build does not have: the attribute goes, with the white space before
+            // it, and the element leads nowhere (`<a>` is its text alone).
+            None => {
+                let b = joined.as_bytes();
+                let mut start = u.attribute.start;
+                while start > copied && b[start - 1].is_ascii_whitespace() {
+                    start -= 1;
+                }
+                rewritten.push_str(&joined[copied..start]);
+                copied = u.attribute.end;
+            }
         }
     }
     if copied == 0 {
@@ -2576,7 +2643,9 @@ pub fn collapse_ws(s: &str) -> String {
 }
 
 /// Resolves a URL of the body; `embedded` says what the file is when the page shows, plays or
-/// embeds it ("image", "video", ...) rather than links to it.
+/// embeds it ("image", "video", ...) rather than links to it. `None` for a link to an incident
+/// that has no page in this build (a draft, one in review, an internal one): no URL leads to a
+/// page that is not there, nor names it.
 fn resolve_link(
     dest: &str,
     embedded: Option<&'static str>,
@@ -2585,7 +2654,7 @@ fn resolve_link(
     line: usize,
     column: usize,
     out: &mut Parsed,
-) -> String {
+) -> Option<String> {
     let push = |out: &mut Parsed, kind: LinkKind, target: &str, anchor: Option<&str>| {
         out.links.push(Link {
             kind,
@@ -2610,11 +2679,11 @@ fn resolve_link(
     };
     if dest.is_empty() || is_external(dest) {
         push(out, LinkKind::External, dest, None);
-        return dest.to_string();
+        return Some(dest.to_string());
     }
     if let Some(anchor) = dest.strip_prefix('#') {
         push(out, LinkKind::SelfAnchor, "", Some(anchor));
-        return dest.to_string();
+        return Some(dest.to_string());
     }
     let (path_part, anchor) = match dest.split_once('#') {
         Some((p, a)) => (p, Some(a)),
@@ -2622,29 +2691,45 @@ fn resolve_link(
     };
     let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
     let decoded = percent_decode(path_part);
-    let Some(joined) = join_relative(page.source_dir, &decoded) else {
-        broken(out, dest, anchor, join_above(page.source_dir, &decoded));
-        return dest.to_string();
-    };
     let with_anchor = |url: String| match anchor {
         Some(a) => format!("{url}#{a}"),
         None => url,
     };
+    let incident = |out: &mut Parsed, id: &str| {
+        push(out, LinkKind::Incident(id.to_string()), id, anchor);
+        site.published
+            .contains(id)
+            .then(|| with_anchor(format!("{}incidents/{}/", page.to_root, id)))
+    };
     // A link, or an embed that may show a page (`<iframe src="other.md">`, `<object data>`,
     // `<embed src>`), leads to the page of a postmortem or a learning.
-    if embedded.is_none_or(crate::html::may_show_a_page) {
+    let to_page = embedded.is_none_or(crate::html::may_show_a_page);
+    let joined = join_relative(page.source_dir, &decoded);
+    // Written as the site's URL of a postmortem's page, or as an old URL of it; a file of the
+    // content folder at that path wins.
+    if let Some(id) = site.incident_at(&decoded, page.out_dir).filter(|_| {
+        to_page
+            && joined
+                .as_ref()
+                .is_none_or(|j| !site.content_root.join(j).is_file())
+    }) {
+        return incident(out, id);
+    }
+    let Some(joined) = joined else {
+        broken(out, dest, anchor, join_above(page.source_dir, &decoded));
+        return Some(dest.to_string());
+    };
+    if to_page {
         if let Some(id) = site.incident_paths.get(&joined) {
-            push(out, LinkKind::Incident(id.clone()), id, anchor);
-            return with_anchor(format!("{}incidents/{}/", page.to_root, id));
+            return incident(out, id);
         }
         if let Some(id) = site.learning_paths.get(&joined) {
             push(out, LinkKind::Learning(id.clone()), id, anchor);
-            return with_anchor(format!("{}learnings/{}/", page.to_root, id));
+            return Some(with_anchor(format!("{}learnings/{}/", page.to_root, id)));
         }
         // A bare id used as a relative link: `[x](PM2020-001)`, or an old id of it.
         if let Some(id) = site.incident_named(decoded.trim_end_matches('/')) {
-            push(out, LinkKind::Incident(id.to_string()), id, anchor);
-            return with_anchor(format!("{}incidents/{}/", page.to_root, id));
+            return incident(out, id);
         }
     }
     let on_disk = site.content_root.join(&joined);
@@ -2655,7 +2740,7 @@ fn resolve_link(
         if let Some(l) = out.links.last_mut() {
             l.path = Some(joined);
         }
-        return dest.to_string();
+        return Some(dest.to_string());
     }
     if !joined.is_empty() && on_disk.is_file() && !joined.ends_with(".md") {
         // Copy the file beside the page when it sits in the page's folder or below it;
@@ -2678,7 +2763,7 @@ fn resolve_link(
         };
         out.assets.push(Asset { from: on_disk, to });
         push(out, LinkKind::Asset, &joined, anchor);
-        return with_anchor(href);
+        return Some(with_anchor(href));
     }
     if let Some(what) = embedded.filter(|_| joined.ends_with(".md") && on_disk.is_file()) {
         let is = if site.incident_paths.contains_key(&joined) {
@@ -2689,10 +2774,10 @@ fn resolve_link(
             "Markdown file"
         };
         push(out, LinkKind::EmbeddedMarkdown(what, is), &decoded, anchor);
-        return dest.to_string();
+        return Some(dest.to_string());
     }
     broken(out, &decoded, anchor, joined);
-    dest.to_string()
+    Some(dest.to_string())
 }
 
 #[cfg(test)]

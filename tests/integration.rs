@@ -4318,3 +4318,95 @@ fn an_old_id_in_aliases_names_the_renamed_incident_in_related_in_the_text_and_in
         .collect();
     assert!(about.is_empty(), "{about:#?}");
 }
+
+#[test]
+fn a_link_to_a_draft_or_internal_incident_is_published_as_its_text_alone_and_build_warns_of_it() {
+    let breach = "2024-03-01-acme-customer-pii-breach";
+    let public = format!(
+        "---\nid: PM2024-010\ntitle: Public\ndate: 2024-04-01\n---\n\n## Summary\n\n\
+         See [the breach]({breach}.md#timeline), [by id]({breach}),\n\
+         [from the root](/incidents/{breach}/), [from a page](../incidents/{breach}/),\n\
+         [beside this page](../{breach}/) and [a reference][breach].\n\n\
+         The draft: [by its old id](PM2023-555), [its old URL](/posts/old-draft/),\n\
+         [its page](../../incidents/PM2024-777/#timeline).\n\n\
+         Raw: <a href=\"{breach}.md\" title=\"t\">html link</a>.\n\n\
+         <iframe src=\"draft.md\" title=\"Draft\"></iframe>\n\n\
+         And [the other one](other.md), [again](/incidents/PM2024-011/).\n\n\
+         [breach]: {breach}.md\n"
+    );
+    let mut site = Site::with(&[
+        ("content/postmortems/public.md", &public),
+        (
+            &format!("content/postmortems/{breach}.md"),
+            "---\nvisibility: internal\n---\n# Customer data exposed\n\n## Timeline\n\nSecret.\n",
+        ),
+        (
+            "content/postmortems/draft.md",
+            "---\nid: PM2024-777\ntitle: Draft\ndate: 2024-03-02\nstatus: draft\n\
+             aliases: [PM2023-555, /posts/old-draft/]\n---\n\n## Timeline\n\nNot yet.\n",
+        ),
+        (
+            "content/postmortems/other.md",
+            "---\nid: PM2024-011\ntitle: Other\ndate: 2024-03-03\n---\n\nText.\n",
+        ),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Eleven links, each warned of where it is written, as `check` warns of them.
+    let said = stderr(&o);
+    let warned = |said: &str| said.matches("will not be on the published site").count();
+    assert_eq!(warned(&said), 11, "{said}");
+    assert!(said.contains("content/postmortems/public.md:9:5"), "{said}");
+    let (_, findings) = check_json(&site.root, &[]);
+    let checked: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "link-to-unpublished")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(checked.len(), 11, "{findings:#?}");
+    for (line, column) in checked {
+        assert!(
+            said.contains(&format!("content/postmortems/public.md:{line}:{column}")),
+            "{line}:{column}: {said}"
+        );
+    }
+    // No page, feed, search index or export names them, nor leads to them.
+    for secret in ["acme", "PM2024-777", "PM2023-555", "old-draft"] {
+        assert!(!any_file_holds(&site.out, secret), "{secret}");
+    }
+    let text = site.text("incidents/PM2024-010/index.html");
+    for words in [
+        "See the breach, by id, from the root, from a page, beside this page and a reference.",
+        "The draft: by its old id, its old URL, its page.",
+        "Raw: html link.",
+    ] {
+        assert!(text.contains(words), "{words}: {text}");
+    }
+    let page = site.page("incidents/PM2024-010/index.html");
+    assert!(page.contains("<a title=\"t\">html link</a>"), "{page}");
+    assert!(page.contains("<iframe title=\"Draft\"></iframe>"), "{page}");
+    // A link to a published incident leads to it, written as a site URL too.
+    for text in ["the other one", "again"] {
+        assert!(
+            page.contains(&format!(
+                "<a href=\"../../incidents/PM2024-011/\">{text}</a>"
+            )),
+            "{page}"
+        );
+    }
+    // Built with its drafts and internal incidents, every one is a link to its page.
+    site.out = site.out.with_file_name("with-drafts");
+    build_drafts_ok(&site.root, &site.out);
+    let page = site.page("incidents/PM2024-010/index.html");
+    for link in [
+        format!("<a href=\"../../incidents/{breach}/#timeline\">the breach</a>"),
+        format!("<a href=\"../../incidents/{breach}/\">beside this page</a>"),
+        format!("<a href=\"../../incidents/{breach}/\">a reference</a>"),
+        format!("<a href=\"../../incidents/{breach}/\" title=\"t\">html link</a>"),
+        "<a href=\"../../incidents/PM2024-777/\">its old URL</a>".to_string(),
+        "<a href=\"../../incidents/PM2024-777/#timeline\">its page</a>".to_string(),
+        "<iframe src=\"../../incidents/PM2024-777/\" title=\"Draft\">".to_string(),
+    ] {
+        assert!(page.contains(&link), "{link}: {page}");
+    }
+}
