@@ -1438,6 +1438,28 @@ fn split_ids<'t, 's>(
     out
 }
 
+/// Where in `body` the piece `part` of an event's `text`, `at` bytes into it, is written, the
+/// event being read from `range`. The text is the source itself, unless the parser changed it
+/// (a character reference decoded); then the same occurrence of `part` is looked for in the
+/// source, and failing that the event's start is given.
+fn written_at(
+    body: &str,
+    range: std::ops::Range<usize>,
+    text: &str,
+    at: usize,
+    part: &str,
+) -> usize {
+    let source = &body[range.clone()];
+    if source == text {
+        return range.start + at;
+    }
+    let nth = text[..at].matches(part).count();
+    source
+        .match_indices(part)
+        .nth(nth)
+        .map_or(range.start, |(i, _)| range.start + i)
+}
+
 /// Percent-decodes a URL path (`%20` and friends); invalid sequences are kept as written, and
 /// a path that does not decode to UTF-8 is returned as it is.
 pub fn percent_decode(s: &str) -> String {
@@ -2261,8 +2283,13 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             // An id in a heading stays text.
             Event::Text(t) if link_depth == 0 && image.is_none() && heading.is_none() => {
                 let parts = split_ids(&t, site, page.id);
-                for id in parts.iter().filter_map(|(_, id)| *id) {
-                    let (line, column) = line_of(range.start);
+                // Each id at its own line and column: the parts follow one another in `t`.
+                let mut at = 0;
+                for (s, id) in &parts {
+                    at += s.len();
+                    let Some(id) = id else { continue };
+                    let written = written_at(body, range.clone(), &t, at - s.len(), s);
+                    let (line, column) = line_of(written);
                     out.links.push(Link {
                         kind: LinkKind::Incident(id.to_string()),
                         target: id.to_string(),

@@ -4060,3 +4060,43 @@ fn a_script_in_a_compressed_svg_is_an_unsafe_attachment_warning_at_its_place_in_
     let human = String::from_utf8_lossy(&check(&site.root, &[]).stdout).into_owned();
     assert!(human.contains("<rect onclick=\"alert(1)\"/>"), "{human}");
 }
+
+#[test]
+fn a_bare_id_of_an_unpublished_incident_is_reported_at_its_own_line_and_column() {
+    let site = Site::with(&[
+        (
+            "content/p.md",
+            "---\nid: P-1\ntitle: Pub\ndate: 2024-02-03\n---\n\n\
+             Some text here. As in D-9, again.\n\
+             Café — then D-9 twice: D-9.\n\n\
+             - item one, like D-9 did\n\n\
+             > Quoted &amp; D-9\n",
+        ),
+        (
+            "content/d.md",
+            "---\nid: D-9\ntitle: Draft\ndate: 2024-02-02\nstatus: draft\n---\n\nBody.\n",
+        ),
+    ]);
+    let expected = [(7, 23), (8, 13), (8, 24), (10, 18), (12, 16)];
+    let (_, findings) = check_json(&site.root, &[]);
+    let at: Vec<_> = with_rule(&findings, "link-to-unpublished")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(at, expected, "{findings:#?}");
+    let github = String::from_utf8(check(&site.root, &["--format", "github"]).stdout).unwrap();
+    let build = site.build();
+    let said = stderr(&build);
+    for (line, column) in expected {
+        assert!(
+            github.contains(&format!(
+                "file=content/p.md,line={line},col={column},title=link-to-unpublished"
+            )),
+            "{line}:{column}: {github}"
+        );
+        assert!(
+            said.contains(&format!("content/p.md:{line}:{column}")),
+            "{line}:{column}: {said}"
+        );
+    }
+}
