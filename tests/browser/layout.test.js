@@ -1,0 +1,131 @@
+// Layout of the default theme in headless Debian chromium: what a reader sees on a phone, on a
+// laptop and on paper.
+//
+//   node tests/browser/layout.test.js [path/to/hindsight]
+//
+// Builds the demo site, the dfds corpus and the Quayside corpus, serves each from 127.0.0.1
+// with node's http module, and checks that no page scrolls sideways on a phone. Any failure
+// exits 1; there is no skip: a missing browser is a failure too.
+"use strict";
+const assert = require("node:assert/strict");
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+const http = require("node:http");
+const os = require("node:os");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+
+const REPO = path.resolve(__dirname, "../..");
+const BIN = path.resolve(process.argv[2] || path.join(REPO, "target/debug/hindsight"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const TYPES = { ".html": "text/html", ".json": "application/json", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1366, height: 900 };
+
+function serve(dir) {
+  const server = http.createServer((req, res) => {
+    let p = path.join(dir, decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname));
+    if (!p.startsWith(dir)) { res.writeHead(403); return res.end(); }
+    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, "index.html");
+    fs.readFile(p, (err, data) => {
+      if (err) { res.writeHead(404); return res.end("not found"); }
+      res.writeHead(200, { "content-type": TYPES[path.extname(p)] || "application/octet-stream" });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/* Every HTML page of a built site, as paths under its root ("" for the overview). */
+function htmlPages(out) {
+  const pages = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".html")) pages.push(path.relative(out, p).split(path.sep).join("/").replace(/(^|\/)index\.html$/, "$1"));
+    }
+  };
+  walk(out);
+  return pages.sort();
+}
+
+function incidentPages(out) {
+  return JSON.parse(fs.readFileSync(path.join(out, "api/incidents.json"), "utf8"))
+    .map((x) => new URL(x.url, "http://x/").pathname.replace(/^\//, ""));
+}
+
+const tests = [];
+function test(name, fn) { tests.push({ name, fn }); }
+
+test("no page of the demo, dfds or Quayside site scrolls sideways on a 390px-wide phone", async ({ browser, sites }) => {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  const offenders = [];
+  let checked = 0;
+  for (const site of sites) {
+    for (const p of htmlPages(site.out)) {
+      await page.goto(site.base + p, { waitUntil: "load" });
+      checked++;
+      const wide = await page.evaluate(() => {
+        const root = document.documentElement;
+        if (root.scrollWidth <= root.clientWidth) return null;
+        // The innermost element whose box or overflowing content reaches furthest right, to
+        // say what to look at.
+        let far = null, right = root.clientWidth;
+        for (const el of document.body.querySelectorAll("*")) {
+          const box = el.getBoundingClientRect();
+          const r = Math.max(box.right, box.left + el.scrollWidth);
+          if (r > right || (r === right && far && far.contains(el))) { right = r; far = el; }
+        }
+        const name = far ? far.tagName.toLowerCase() + (far.className && typeof far.className === "string" ? "." + far.className.trim().split(/\s+/).join(".") : "") : "?";
+        return `${root.scrollWidth}px wide (widest: ${name} "${far ? far.textContent.trim().replace(/\s+/g, " ").slice(0, 50) : ""}")`;
+      });
+      if (wide) offenders.push(`${site.name} /${p}: ${wide}`);
+    }
+  }
+  await context.close();
+  assert.ok(checked > 250, `only ${checked} pages checked`);
+  if (offenders.length) assert.fail(`${offenders.length} pages are wider than the 390px screen:\n  ${offenders.join("\n  ")}`);
+});
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-layout-"));
+  const sites = [];
+  for (const [name, root] of [["demo", REPO], ["dfds", "tests/fixtures/dfds"], ["quayside", "tests/fixtures/quayside"]]) {
+    // A fixture is copied: a build writes its cache under the root it reads.
+    let src = REPO;
+    if (root !== REPO) {
+      src = path.join(tmp, `${name}-src`);
+      fs.cpSync(path.join(REPO, root), src, { recursive: true });
+    }
+    const out = path.join(tmp, name);
+    // Its warnings (no base_url) are no concern here; an error fails the test with them.
+    execFileSync(BIN, ["build", "--quiet", "--root", src, "--out", out], { stdio: "pipe" });
+    const server = await serve(out);
+    sites.push({ name, out, server, base: `http://127.0.0.1:${server.address().port}/` });
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  let failed = 0;
+  for (const t of tests) {
+    const started = Date.now();
+    try {
+      await t.fn({ browser, sites, site: (n) => sites.find((s) => s.name === n), tmp });
+      console.log(`ok - ${t.name} (${Date.now() - started} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAILED - ${t.name}\n  ${String(e.message || e).split("\n").join("\n  ")}`);
+    }
+  }
+  await browser.close();
+  for (const s of sites) s.server.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`${tests.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
