@@ -1615,6 +1615,24 @@ impl OpenHeading {
     }
 }
 
+/// The most characters every body cell of a table's first column may have for that column to
+/// stay on one line: a time, a date or both, with a zone or a range (`2020-10-06 09:00 - 11:00`
+/// has 24). A longer first cell, an action item's sentence, wraps like any other.
+const SHORT_FIRST_CELL: usize = 25;
+
+/// A table being rendered: its wrapper's opening tag is written when the table ends, once its
+/// cells are read.
+struct OpenTable {
+    /// Where the wrapper's opening tag goes in the page's events.
+    at: usize,
+    /// What the wrapper is called: the heading the table is under.
+    label: String,
+    /// Whether the header row is being read.
+    head: bool,
+    /// Whether every body cell of the first column so far is short (see [`SHORT_FIRST_CELL`]).
+    short_first: bool,
+}
+
 #[derive(Default)]
 struct ItemFrame {
     text: String,
@@ -1681,6 +1699,10 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut table_row: Option<Row> = None;
     let mut cell: Option<String> = None;
+    let mut table: Option<OpenTable> = None;
+    // How many tables each wrapper label has named: labels are told apart, as a screen
+    // reader lists each table's box by its label (the second under a heading is "table 2").
+    let mut table_labels: HashMap<String, usize> = HashMap::new();
     let mut link_depth = 0usize;
     // For each open link, whether it is left out for its text alone (see `resolve_link`).
     let mut dropped_links: Vec<bool> = Vec::new();
@@ -2182,6 +2204,9 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             Event::Start(tag @ (Tag::TableRow | Tag::TableHead)) => {
                 first_block = false;
+                if let Some(t) = table.as_mut() {
+                    t.head = matches!(tag, Tag::TableHead);
+                }
                 let (line, _) = line_of(range.start);
                 table_row = Some((Vec::new(), line));
                 events.push(Event::Start(tag));
@@ -2213,7 +2238,11 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             Event::End(TagEnd::TableCell) => {
                 if let (Some(c), Some((row, _))) = (cell.take(), table_row.as_mut()) {
-                    row.push(collapse_ws(&c));
+                    let c = collapse_ws(&c);
+                    if let Some(t) = table.as_mut().filter(|t| row.is_empty() && !t.head) {
+                        t.short_first &= c.chars().count() <= SHORT_FIRST_CELL;
+                    }
+                    row.push(c);
                 }
                 match current.as_mut() {
                     Some(sec) => sec.text.push_str(" | "),
@@ -2333,10 +2362,39 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             Event::Start(Tag::Table(a)) => {
                 first_block = false;
+                if render {
+                    let under = headings.last().map(|h| h.title.as_str());
+                    let label = under.map_or("Table".to_string(), |h| format!("{h} table"));
+                    let n = table_labels.entry(label.clone()).or_default();
+                    *n += 1;
+                    table = Some(OpenTable {
+                        at: events.len(),
+                        label: if *n == 1 {
+                            label
+                        } else {
+                            format!("{label} {n}")
+                        },
+                        head: false,
+                        short_first: true,
+                    });
+                }
                 events.push(Event::Html("<div class=\"table-wrap\">".into()));
                 events.push(Event::Start(Tag::Table(a)));
             }
             Event::End(TagEnd::Table) => {
+                // A wide table scrolls in its box, not the page: the box is focusable, so that
+                // it scrolls from the keyboard, and named, so that focus lands on something.
+                // A short first column (times, dates) stays on one line.
+                if let Some(t) = table.take() {
+                    events[t.at] = Event::Html(
+                        format!(
+                            "<div class=\"table-wrap{}\" role=\"region\" aria-label=\"{}\" tabindex=\"0\">",
+                            if t.short_first { " short-first" } else { "" },
+                            escape(&t.label)
+                        )
+                        .into(),
+                    );
+                }
                 events.push(Event::End(TagEnd::Table));
                 events.push(Event::Html("</div>\n".into()));
             }

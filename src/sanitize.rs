@@ -114,11 +114,18 @@ pub fn builder() -> &'static ammonia::Builder<'static> {
             .generic_attributes(GENERIC_ATTRIBUTES.split_whitespace().collect())
             .generic_attribute_prefixes(["aria-"].into_iter().collect())
             .tag_attributes(tag_attributes)
-            // Task lists' checkboxes; no other input, as there is no form to fill.
-            .tag_attribute_values(HashMap::from([(
-                "input",
-                HashMap::from([("type", ["checkbox"].into_iter().collect())]),
-            )]))
+            // Task lists' checkboxes; no other input, as there is no form to fill. A table's
+            // box is focusable, as it may scroll (see `markdown::pass`).
+            .tag_attribute_values(HashMap::from([
+                (
+                    "input",
+                    HashMap::from([("type", ["checkbox"].into_iter().collect())]),
+                ),
+                (
+                    "div",
+                    HashMap::from([("tabindex", ["0"].into_iter().collect())]),
+                ),
+            ]))
             .filter_style_properties(STYLE_PROPERTIES.split_whitespace().collect())
             .url_schemes(URL_SCHEMES.split_whitespace().collect())
             .attribute_filter(|element, attribute, value| {

@@ -3179,7 +3179,7 @@ fn a_sanitized_body_keeps_what_postmortems_use_and_what_the_site_writes() {
     assert!(!body.contains("onclick"), "{body}");
     for kept in [
         "<h2 id=\"timeline\">Timeline <a class=\"anchor\" href=\"#timeline\" aria-label=\"Link to this section: Timeline\">#</a></h2>",
-        "<div class=\"table-wrap\"><table>",
+        "<div class=\"table-wrap short-first\" role=\"region\" aria-label=\"Timeline table\" tabindex=\"0\"><table>",
         "<th style=\"text-align:center\">Centre</th>",
         "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\">",
         "<sup class=\"footnote-reference\"><a href=\"#fn-n\">1</a></sup>",
@@ -4409,4 +4409,38 @@ fn a_link_to_a_draft_or_internal_incident_is_published_as_its_text_alone_and_bui
     ] {
         assert!(page.contains(&link), "{link}: {page}");
     }
+}
+
+#[test]
+fn a_table_is_in_a_named_focusable_box_and_only_a_short_first_column_is_kept_on_one_line() {
+    let site = Site::with(&[(
+        "content/tables.md",
+        "---\ntitle: Tables\ndate: 2024-03-03\n---\n\n\
+         | Note | Value |\n|---|---|\n| a | b |\n\n\
+         ## Timeline\n\n\
+         | Time | Event |\n|---|---|\n| 2020-10-06 09:00 - 11:00 | Deploy |\n| 09:30 | Rollback |\n\n\
+         | Time | Event |\n|---|---|\n| 10:00 | Resolved |\n\n\
+         ## Actions & follow-ups\n\n\
+         | Action | Owner |\n|---|---|\n| 10:00 | x |\n| Run the planner against forecast stop counts | team |\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/tables/index.html");
+    let body = prose(&page);
+    let boxes: Vec<&str> = body
+        .match_indices("<div class=\"table-wrap")
+        .map(|(at, _)| &body[at..at + body[at..].find('>').unwrap() + 1])
+        .collect();
+    assert_eq!(
+        boxes,
+        [
+            // Before any heading; one-letter cells are short.
+            "<div class=\"table-wrap short-first\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">",
+            // Times, with a range, stay on one line; a second table under one heading is told apart.
+            "<div class=\"table-wrap short-first\" role=\"region\" aria-label=\"Timeline table\" tabindex=\"0\">",
+            "<div class=\"table-wrap short-first\" role=\"region\" aria-label=\"Timeline table 2\" tabindex=\"0\">",
+            // One sentence in the first column lets the column wrap.
+            "<div class=\"table-wrap\" role=\"region\" aria-label=\"Actions &amp; follow-ups table\" tabindex=\"0\">",
+        ],
+        "{body}"
+    );
 }

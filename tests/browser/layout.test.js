@@ -1,11 +1,12 @@
 // Layout of the default theme in headless Debian chromium: what a reader sees on a phone, on a
 // laptop and on paper.
 //
-//   node tests/browser/layout.test.js [path/to/hindsight]
+//   node tests/browser/layout.test.js [path/to/hindsight] [part of a test's name]
 //
 // Builds the demo site, the dfds corpus and the Quayside corpus, serves each from 127.0.0.1
-// with node's http module, and checks that no page scrolls sideways on a phone. Any failure
-// exits 1; there is no skip: a missing browser is a failure too.
+// with node's http module, and checks that no page scrolls sideways on a phone, and that tables
+// wrap their sentences, fit the page on paper and scroll in a box of their own when still too
+// wide for a phone. Any failure exits 1; there is no skip: a missing browser is a failure too.
 "use strict";
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
@@ -89,6 +90,72 @@ test("no page of the demo, dfds or Quayside site scrolls sideways on a 390px-wid
   if (offenders.length) assert.fail(`${offenders.length} pages are wider than the 390px screen:\n  ${offenders.join("\n  ")}`);
 });
 
+/* The tables of a page that are wider than their box, as "label: table px > box px". */
+async function overflowingTables(page) {
+  return page.$$eval(".prose .table-wrap", (wraps) => wraps
+    .filter((w) => w.querySelector("table").getBoundingClientRect().width > w.clientWidth + 1)
+    .map((w) => `${w.getAttribute("aria-label")}: ${Math.round(w.querySelector("table").getBoundingClientRect().width)}px > ${w.clientWidth}px`));
+}
+
+test("a table of sentences wraps them and fits its column on a laptop and on paper", async ({ browser, sites }) => {
+  const context = await browser.newContext({ viewport: LAPTOP });
+  const page = await context.newPage();
+  const offenders = [];
+  // An A4 page less the print style's 1.6 cm margins is 673 CSS pixels wide.
+  for (const [media, viewport] of [["screen", LAPTOP], ["print", { width: 673, height: 950 }]]) {
+    await page.emulateMedia({ media });
+    await page.setViewportSize(viewport);
+    for (const site of sites) {
+      for (const p of incidentPages(site.out)) {
+        if (!fs.readFileSync(path.join(site.out, p, "index.html"), "utf8").includes("<table")) continue;
+        await page.goto(site.base + p);
+        for (const t of await overflowingTables(page)) offenders.push(`${site.name} /${p} (${media}) ${t}`);
+      }
+    }
+  }
+  await context.close();
+  if (offenders.length) assert.fail(`tables wider than their column:\n  ${offenders.join("\n  ")}`);
+});
+
+test("a timeline's times stay on one line while an action table's sentences wrap", async ({ browser, site }) => {
+  const page = await browser.newPage({ viewport: PHONE });
+  // How many lines the text of each first cell takes in the body of the table whose first
+  // column is headed `head`.
+  const firstCellLines = (head) => page.$$eval(".prose table", (tables, head) => {
+    const table = tables.find((t) => t.querySelector("th").textContent.trim() === head);
+    return [...table.querySelectorAll("tbody td:first-child")].map((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+    });
+  }, head);
+  await page.goto(site("dfds").base + "incidents/PM2020-007/");
+  const times = await firstCellLines("Time");
+  assert.ok(times.length > 3 && times.every((n) => n === 1), `time cells take ${times} lines`);
+  await page.goto(site("quayside").base + "incidents/QS-2021-016/");
+  const actions = await firstCellLines("Action");
+  assert.ok(actions.length > 3 && actions.every((n) => n >= 2), `action cells take ${actions} lines`);
+  await page.close();
+});
+
+test("a table too wide for a phone scrolls in its own box, which is named and scrolls from the keyboard", async ({ browser, site }) => {
+  const page = await browser.newPage({ viewport: PHONE });
+  await page.goto(site("quayside").base + "incidents/QS-2021-016/");
+  const box = await page.$(".table-wrap:has(th:first-child:text-is('Action'))");
+  const before = await box.evaluate((w) => ({
+    label: w.getAttribute("aria-label"),
+    role: w.getAttribute("role"), tabindex: w.getAttribute("tabindex"),
+    wider: w.scrollWidth > w.clientWidth, page: document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+  }));
+  assert.deepEqual(before, { label: "Action Items table", role: "region", tabindex: "0", wider: true, page: true });
+  // The box is in the tab order (tabindex 0); once focused, the arrow keys scroll it.
+  await box.focus();
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "Action Items table");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => document.activeElement.scrollLeft > 0, null, { timeout: 3000 });
+  await page.close();
+});
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-layout-"));
   const sites = [];
@@ -111,7 +178,8 @@ async function main() {
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   let failed = 0;
-  for (const t of tests) {
+  const only = process.argv[3];
+  for (const t of tests.filter((t) => !only || t.name.includes(only))) {
     const started = Date.now();
     try {
       await t.fn({ browser, sites, site: (n) => sites.find((s) => s.name === n), tmp });
@@ -124,7 +192,9 @@ async function main() {
   await browser.close();
   for (const s of sites) s.server.close();
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`${tests.length - failed} passed, ${failed} failed`);
+  const run = tests.filter((t) => !only || t.name.includes(only)).length;
+  console.log(`${run - failed} passed, ${failed} failed`);
+  if (run === 0) failed = 1;
   process.exit(failed ? 1 : 0);
 }
 
