@@ -6,7 +6,8 @@
 // Builds the demo site, the dfds corpus and the Quayside corpus, serves each from 127.0.0.1
 // with node's http module, and checks that no page scrolls sideways on a phone, and that tables
 // wrap their sentences, fit the page on paper and scroll in a box of their own when still too
-// wide for a phone. Any failure exits 1; there is no skip: a missing browser is a failure too.
+// wide for a phone, and that an incident's contents list is complete and in view on a laptop.
+// Any failure exits 1; there is no skip: a missing browser is a failure too.
 "use strict";
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
@@ -154,6 +155,33 @@ test("a table too wide for a phone scrolls in its own box, which is named and sc
   await page.keyboard.press("ArrowRight");
   await page.waitForFunction(() => document.activeElement.scrollLeft > 0, null, { timeout: 3000 });
   await page.close();
+});
+
+test("an incident's contents list names every section of the page and stays whole on a laptop screen", async ({ browser, site }) => {
+  const page = await browser.newPage({ viewport: LAPTOP });
+  const offenders = [];
+  for (const p of incidentPages(site("demo").out)) {
+    await page.goto(site("demo").base + p);
+    const missing = await page.$$eval(".incident-main h2[id]", (hs) => hs
+      .filter((h) => !document.querySelector(`.toc a[href="#${CSS.escape(h.id)}"]`))
+      .map((h) => h.textContent.replace(/#$/, "").trim()));
+    if (missing.length) offenders.push(`/${p}: no entry for ${missing.join(", ")}`);
+    // Read halfway down, then at the end: every entry is on screen, none in a nested scroll.
+    for (const at of [0.5, 1]) {
+      await page.evaluate((at) => window.scrollTo(0, (document.documentElement.scrollHeight - innerHeight) * at), at);
+      const cut = await page.evaluate(() => {
+        const scrolls = [".incident-side", ".toc"].map((s) => document.querySelector(s))
+          .filter((el) => el && el.scrollHeight > el.clientHeight + 1).map((el) => el.className);
+        const off = [...document.querySelectorAll(".toc a")]
+          .filter((a) => { const r = a.getBoundingClientRect(); return r.top < 0 || r.bottom > innerHeight; })
+          .map((a) => a.textContent);
+        return [...scrolls.map((c) => `.${c} scrolls`), ...off.map((t) => `"${t}" off screen`)];
+      });
+      if (cut.length) offenders.push(`/${p} at ${at * 100}%: ${cut.join(", ")}`);
+    }
+  }
+  await page.close();
+  if (offenders.length) assert.fail(offenders.join("\n  "));
 });
 
 async function main() {
