@@ -6,8 +6,9 @@
 // Builds the demo site, the dfds corpus and the Quayside corpus, serves each from 127.0.0.1
 // with node's http module, and checks that no page scrolls sideways on a phone, and that tables
 // wrap their sentences, fit the page on paper and scroll in a box of their own when still too
-// wide for a phone, and that an incident's contents list is complete and in view on a laptop.
-// Any failure exits 1; there is no skip: a missing browser is a failure too.
+// wide for a phone, that an incident's contents list is complete and in view on a laptop, and
+// that a printed incident leaves no page half blank. Any failure exits 1; there is no skip: a
+// missing browser is a failure too.
 "use strict";
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
@@ -179,6 +180,35 @@ test("an incident's contents list names every section of the page and stays whol
       });
       if (cut.length) offenders.push(`/${p} at ${at * 100}%: ${cut.join(", ")}`);
     }
+  }
+  await page.close();
+  if (offenders.length) assert.fail(offenders.join("\n  "));
+});
+
+test("a printed incident takes no more paper than its text needs, without the site's navigation", async ({ browser, site }) => {
+  // Printed from a laptop's window: the paper, not the window, sets the layout.
+  const page = await browser.newPage({ viewport: LAPTOP });
+  const pdfPages = async () => ((await page.pdf()).toString("latin1").match(/\/Type\s*\/Page\b(?!s)/g) || []).length;
+  const offenders = [];
+  for (const p of incidentPages(site("demo").out)) {
+    await page.goto(site("demo").base + p);
+    await page.emulateMedia({ media: "print" });
+    const shown = await page.evaluate(() => ({
+      hidden: [".site-nav", ".site-search", ".toc"].filter((s) => {
+        const el = document.querySelector(s);
+        return el && getComputedStyle(el).display !== "none";
+      }),
+      detailColumns: getComputedStyle(document.querySelector(".meta-panel")).gridTemplateColumns.split(" ").length,
+    }));
+    await page.emulateMedia({ media: null });
+    if (shown.hidden.length) offenders.push(`/${p}: ${shown.hidden.join(", ")} printed`);
+    if (shown.detailColumns < 3) offenders.push(`/${p}: the details are printed in ${shown.detailColumns} column(s)`);
+    // Blocks kept whole must not leave pages blank: the page count is the one the text
+    // would take if every block could break anywhere.
+    const pages = await pdfPages();
+    await page.addStyleTag({ content: "@media print { *, *::before, *::after { break-before: auto !important; break-after: auto !important; break-inside: auto !important; } }" });
+    const needed = await pdfPages();
+    if (pages > needed) offenders.push(`/${p}: ${pages} pages where its text takes ${needed}`);
   }
   await page.close();
   if (offenders.length) assert.fail(offenders.join("\n  "));
