@@ -7,8 +7,9 @@
 // with node's http module, and checks that no page scrolls sideways on a phone, and that tables
 // wrap their sentences, fit the page on paper and scroll in a box of their own when still too
 // wide for a phone, that an incident's contents list is complete and in view on a laptop, and
-// that a printed incident leaves no page half blank. Any failure exits 1; there is no skip: a
-// missing browser is a failure too.
+// that a printed incident leaves no page half blank, and that the header keeps its search beside
+// a long site title and offers the "/" key only where there is a keyboard. Any failure exits 1;
+// there is no skip: a missing browser is a failure too.
 "use strict";
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
@@ -159,7 +160,8 @@ test("a table too wide for a phone scrolls in its own box, which is named and sc
 });
 
 test("an incident's contents list names every section of the page and stays whole on a laptop screen", async ({ browser, site }) => {
-  const page = await browser.newPage({ viewport: LAPTOP });
+  // Reduced motion: a scroll jumps at once (the theme scrolls smoothly otherwise).
+  const page = await browser.newPage({ viewport: LAPTOP, reducedMotion: "reduce" });
   const offenders = [];
   for (const p of incidentPages(site("demo").out)) {
     await page.goto(site("demo").base + p);
@@ -212,6 +214,41 @@ test("a printed incident takes no more paper than its text needs, without the si
   }
   await page.close();
   if (offenders.length) assert.fail(offenders.join("\n  "));
+});
+
+test("a long site title keeps the header search on its row on a laptop", async ({ browser, site }) => {
+  const page = await browser.newPage({ viewport: LAPTOP });
+  const offenders = [];
+  for (const name of ["demo", "dfds", "quayside"]) {
+    await page.goto(site(name).base);
+    const [brand, search] = await page.$$eval(".brand, .site-search", (els) => els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, title: el.textContent.trim() };
+    }));
+    if (search.top >= brand.bottom) offenders.push(`${name} ("${brand.title}"): the search is on a row of its own`);
+  }
+  await page.close();
+  if (offenders.length) assert.fail(offenders.join("\n  "));
+});
+
+test("the header tells a keyboard, not a touch screen, to press / to search", async ({ browser, site }) => {
+  const hint = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(site("demo").base);
+    const seen = await page.evaluate(() => ({
+      touch: matchMedia("(hover: none)").matches,
+      placeholder: document.getElementById("site-search-input").placeholder,
+      hint: [...document.querySelectorAll(".site-search *")].filter((el) => el.checkVisibility() && /\//.test(el.textContent)).length > 0,
+    }));
+    await context.close();
+    return seen;
+  };
+  const phone = await hint({ viewport: PHONE, isMobile: true, hasTouch: true });
+  assert.ok(phone.touch, "the phone is emulated without hover");
+  assert.ok(!/press|\//i.test(phone.placeholder) && !phone.hint, `a touch screen is told to press /: ${JSON.stringify(phone)}`);
+  const laptop = await hint({ viewport: LAPTOP });
+  assert.ok(!laptop.touch && laptop.hint, `a laptop is not told to press /: ${JSON.stringify(laptop)}`);
 });
 
 async function main() {
