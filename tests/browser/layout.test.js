@@ -120,7 +120,7 @@ test("a table of sentences wraps them and fits its column on a laptop and on pap
   if (offenders.length) assert.fail(`tables wider than their column:\n  ${offenders.join("\n  ")}`);
 });
 
-test("a timeline's times stay on one line while an action table's sentences wrap", async ({ browser, site }) => {
+test("a timeline's times stay on one line while an action table's sentences wrap, on paper too, splitting no word", async ({ browser, site }) => {
   const page = await browser.newPage({ viewport: PHONE });
   // How many lines the text of each first cell takes in the body of the table whose first
   // column is headed `head`.
@@ -138,6 +138,24 @@ test("a timeline's times stay on one line while an action table's sentences wrap
   await page.goto(site("quayside").base + "incidents/QS-2021-016/");
   const actions = await firstCellLines("Action");
   assert.ok(actions.length > 3 && actions.every((n) => n >= 2), `action cells take ${actions} lines`);
+  // On paper the table fits the page by wrapping its sentences, not by cutting the words of
+  // its short columns: no word of a header or cell is split over two lines.
+  await page.emulateMedia({ media: "print" });
+  await page.setViewportSize({ width: 673, height: 950 });
+  const split = await page.$eval(".table-wrap:has(th:first-child:text-is('Action'))", (w) => {
+    const words = [];
+    const walker = document.createTreeWalker(w, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of n.textContent.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(n, m.index);
+        range.setEnd(n, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) words.push(m[0]);
+      }
+    }
+    return words;
+  });
+  assert.deepEqual(split, [], "words split over two lines on paper");
   await page.close();
 });
 
