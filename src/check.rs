@@ -30,6 +30,7 @@ use crate::config::{CheckConfig, Config};
 use crate::content::{derive, frontmatter, CanonicalLearning, Incident, SpecialPage, Status};
 use crate::diagnostics::{did_you_mean, line_col, rel_path, Diagnostic, Level};
 use crate::markdown::LinkKind;
+use crate::render::Published;
 use crate::Site;
 
 /// A rule: its id, its default level and what it catches (one line, for `--help`-like lists).
@@ -242,6 +243,12 @@ pub const RULES: &[Rule] = &[
         "an alias that is not a valid id or path, or that collides",
     ),
     rule_def(
+        crate::render::REPLACES,
+        W,
+        false,
+        "a file of `static/` that replaces a page or file Hindsight writes",
+    ),
+    rule_def(
         "not-built",
         W,
         false,
@@ -432,12 +439,20 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                     ));
                 }
             }
-            // The site's `static/` files, which `build` publishes as they are.
-            match crate::render::site_files(&site.root, &areas) {
-                Ok((_, outside)) => findings.extend(outside),
-                Err(e) => findings.push(finding("io", crate::render::SITE_FILES, e.to_string())
-                    .hint("`build` stops on it too: make the folder readable, and rename what the message names")),
-            }
+            // The site's `static/` files, which `build` publishes as they are, over its own.
+            let own = match crate::render::site_files(&site.root, &areas) {
+                Ok((own, outside)) => {
+                    findings.extend(outside);
+                    own
+                }
+                Err(e) => {
+                    findings.push(finding("io", crate::render::SITE_FILES, e.to_string())
+                        .hint("`build` stops on it too: make the folder readable, and rename what the message names"));
+                    Vec::new()
+                }
+            };
+            let output = crate::render::Published::new(&site, &areas, &own);
+            findings.extend(output.replaced());
             // A file whose front matter cannot be read gets no other findings: they would all
             // follow from the missing front matter. Fix the YAML (or TOML) first.
             let unreadable: HashSet<String> = findings
@@ -445,7 +460,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                 .filter(|d| d.rule == "yaml-invalid")
                 .map(|d| d.file.clone())
                 .collect();
-            let mut own = site_rules(&site, blameless);
+            let mut own = site_rules(&site, blameless, &output);
             // Drafts were clustered with the rest, for review; the published site (and `build`)
             // forms its clusters without them. Clustered again only for a rule that needs what
             // the published site has: a reading path that names a cluster, a baseline.
@@ -601,7 +616,7 @@ fn silence(
 }
 
 /// The rules over a loaded site.
-fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
+fn site_rules(site: &Site, blameless: Blameless, output: &Published) -> Vec<Diagnostic> {
     let timings = std::env::var_os("HINDSIGHT_TIMINGS").is_some();
     let t = Instant::now();
     let lap = |what: &str| {
@@ -609,7 +624,7 @@ fn site_rules(site: &Site, blameless: Blameless) -> Vec<Diagnostic> {
             eprintln!("[timings] check: {what} after {:.3?}", t.elapsed());
         }
     };
-    let ctx = Context::new(site, blameless);
+    let ctx = Context::new(site, blameless, output);
     let mut out: Vec<Diagnostic> = site
         .library
         .incidents
@@ -654,10 +669,13 @@ struct Context<'a> {
     learning_anchors: HashMap<&'a str, (&'a CanonicalLearning, HashSet<String>)>,
     blameless: Blameless,
     things: Things<'a>,
+    /// What the output will hold: a link that names nothing of the content folder may lead
+    /// to a file of `static/` or a page there.
+    output: &'a Published,
 }
 
 impl<'a> Context<'a> {
-    fn new(site: &'a Site, blameless: Blameless) -> Self {
+    fn new(site: &'a Site, blameless: Blameless, output: &'a Published) -> Self {
         let lib = &site.library;
         let by_id: HashMap<&str, &Incident> =
             lib.incidents.iter().map(|i| (i.id.as_str(), i)).collect();
@@ -727,6 +745,7 @@ impl<'a> Context<'a> {
             learning_anchors,
             blameless,
             things: Things::of(site),
+            output,
         }
     }
 }
@@ -1031,6 +1050,13 @@ fn links(
     let site = ctx.site;
     for l in links {
         let at = |d: Diagnostic| d.at(l.line, l.column);
+        // `build` leaves such a link as it is written, and it leads where the browser takes
+        // it: to a file of `static/` (`/files/runbook.pdf`) or a page, when the output has one.
+        if matches!(l.kind, LinkKind::Broken | LinkKind::MissingEmbed(_))
+            && l.served.as_deref().is_some_and(|p| ctx.output.holds(p))
+        {
+            continue;
+        }
         match &l.kind {
             LinkKind::Broken => {
                 let unpublished = l.path.as_deref().and_then(|p| {
@@ -1055,13 +1081,13 @@ fn links(
                     .map(|i| i.content_path.as_str())
                     .collect();
                 let name = l.target.rsplit('/').next().unwrap_or(&l.target);
-                let hint = match did_you_mean(&l.target, &paths).or_else(|| {
+                let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(&l.target, &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
                 }) {
                     Some(s) => format!("did you mean `{s}`? Link to a postmortem by its file path (relative to this file) or by its id"),
-                    None => "link to a postmortem by its file path (relative to this file) or its id, to a file in the content folder, or use an absolute http(s) URL".into(),
-                };
+                    None => "link to a postmortem by its file path (relative to this file) or its id, to a file in the content folder, to a file of `static/` where it is published (`/files/runbook.pdf` for `static/files/runbook.pdf`), or use an absolute http(s) URL".into(),
+                });
                 out.push(at(finding(
                     "broken-link",
                     source,
@@ -1074,7 +1100,7 @@ fn links(
                 source,
                 format!("{what} `{}` does not exist", l.target),
             )
-            .hint(format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file")))),
+            .hint(served_under_base(ctx, l).unwrap_or_else(|| format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file"))))),
             LinkKind::EmbeddedMarkdown(what, is) => {
                 let a = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
                 let (message, hint) = if *is == "Markdown file" {
@@ -1119,6 +1145,16 @@ fn links(
             LinkKind::Asset | LinkKind::External | LinkKind::Outside(_) => {}
         }
     }
+}
+
+/// The hint for a link from the host's root that leaves out the path the site is served
+/// under, to what the output holds (`/files/runbook.pdf` under `https://kb.example.org/pm/`).
+fn served_under_base(ctx: &Context, l: &crate::markdown::Link) -> Option<String> {
+    let base = ctx.site.config.base_path();
+    let path = l.target.strip_prefix('/')?;
+    (!base.is_empty() && l.served.is_none() && ctx.output.holds(path)).then(|| {
+        format!("the site is served under `/{base}/` (`base_url` in hindsight.toml), which this link leaves: write `/{base}/{path}`, or a path relative to this page")
+    })
 }
 
 /// Heading ids the author wrote (`## Note {#note}`) that the page gave another id, because

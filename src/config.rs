@@ -452,6 +452,18 @@ impl Config {
         self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
     }
 
+    /// The path the site is served under, from the base URL, without a `/` at either end
+    /// (`https://example.org/kb/` and `/kb` are `kb`); empty at the host's root or without a
+    /// base URL.
+    pub fn base_path(&self) -> String {
+        let b = self.base_url.as_str();
+        let path = match b.find("://") {
+            Some(i) => b[i + 3..].find('/').map_or("", |j| &b[i + 3 + j..]),
+            None => b,
+        };
+        path.trim_matches('/').to_string()
+    }
+
     /// The URL prefix pages use to reach the site root when a base URL is configured,
     /// always ending in `/`.
     pub fn base_prefix(&self) -> Option<String> {

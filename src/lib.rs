@@ -348,8 +348,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     if let Err(theme::LoadError::Invalid(ds)) = &theme {
         diags.extend(ds.iter().cloned());
     }
-    // So is a link of `static/` that leads outside (see `confine`), before anything is written.
-    diags.extend(render::site_files(&opts.root, &areas)?.1);
+    // So is a link of `static/` that leads outside (see `confine`), before anything is written;
+    // and a file there that replaces one Hindsight writes is said, as `check` says it.
+    let (own, outside) = render::site_files(&opts.root, &areas)?;
+    diags.extend(outside);
+    let published = render::Published::new(&site, &areas, &own);
+    diags.extend(check::as_configured(
+        published.replaced(),
+        &opts.root,
+        &site.config.check.rules,
+    ));
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));

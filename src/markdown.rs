@@ -69,6 +69,11 @@ pub struct Link {
     /// folder, percent-decoded, with `.` and `..` resolved (`../README.md` is above the content
     /// folder).
     pub path: Option<String>,
+    /// For a link or an embed that names nothing of the content folder, which `build` leaves
+    /// as it is written: the path in the output it leads to from the page's own URL (from the
+    /// site's root for a path from the host's root, under the base URL's path), percent-decoded
+    /// (`/files/runbook.pdf` is `files/runbook.pdf`); None when it leads out of the site.
+    pub served: Option<String>,
     pub line: usize,
     pub column: usize,
 }
@@ -434,6 +439,9 @@ pub struct SiteLinks<'a> {
     pub content_root: &'a Path,
     /// Where the files a page links to may lie (see [`crate::confine`]).
     pub areas: &'a crate::confine::Areas,
+    /// The path the site is served under, percent-decoded (see
+    /// [`crate::config::Config::base_path`]).
+    pub base_path: &'a str,
 }
 
 impl<'a> SiteLinks<'a> {
@@ -557,6 +565,7 @@ impl Standalone {
             learning_paths: &self.learnings,
             content_root: &self.root,
             areas: &self.areas,
+            base_path: "",
         };
         let page = PageLocation {
             id: &self.id,
@@ -1519,6 +1528,24 @@ pub fn join_relative(dir: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Where a path as a link writes it (percent-decoded, with no query or fragment) leads in the
+/// output, read as a browser reads it on a page published at `out_dir`: from that folder, or
+/// from the site's root for a path from the host's root, which must then start with
+/// `base_path`, the path the site is served under. None when it leads out of the site.
+fn served_path(link: &str, out_dir: &str, base_path: &str) -> Option<String> {
+    let Some(from_host) = link.strip_prefix('/') else {
+        return join_relative(out_dir, link);
+    };
+    let in_site = if base_path.is_empty() {
+        from_host
+    } else {
+        from_host
+            .strip_prefix(base_path)
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'))?
+    };
+    join_relative("", in_site)
+}
+
 /// [`join_relative`] for a link that leaves the content folder: the path keeps a `..` for each
 /// folder it goes above it (`../README.md`).
 fn join_above(dir: &str, link: &str) -> String {
@@ -2324,6 +2351,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                         target: id.to_string(),
                         anchor: None,
                         path: None,
+                        served: None,
                         line,
                         column,
                     });
@@ -2746,21 +2774,10 @@ fn resolve_link(
             target: target.to_string(),
             anchor: anchor.map(str::to_string),
             path: None,
+            served: None,
             line,
             column,
         });
-    };
-    let broken = |out: &mut Parsed, target: &str, anchor: Option<&str>, path: String| {
-        let kind = match embedded {
-            Some(what) => LinkKind::MissingEmbed(what),
-            None => LinkKind::Broken,
-        };
-        push(out, kind, target, anchor);
-        if embedded.is_none() {
-            if let Some(l) = out.links.last_mut() {
-                l.path = Some(path);
-            }
-        }
     };
     if dest.is_empty() || is_external(dest) {
         push(out, LinkKind::External, dest, None);
@@ -2776,6 +2793,19 @@ fn resolve_link(
     };
     let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
     let decoded = percent_decode(path_part);
+    let broken = |out: &mut Parsed, target: &str, anchor: Option<&str>, path: String| {
+        let kind = match embedded {
+            Some(what) => LinkKind::MissingEmbed(what),
+            None => LinkKind::Broken,
+        };
+        push(out, kind, target, anchor);
+        if let Some(l) = out.links.last_mut() {
+            l.served = served_path(&decoded, page.out_dir, site.base_path);
+            if embedded.is_none() {
+                l.path = Some(path);
+            }
+        }
+    };
     let with_anchor = |url: String| match anchor {
         Some(a) => format!("{url}#{a}"),
         None => url,

@@ -8,7 +8,7 @@ the same input. The same page views serve [`probe`], which renders pages of ever
 memory so that `check` finds the template faults `build` would stop on.
 */
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -325,13 +325,7 @@ pub fn render_site(
     let trusted = crate::attachment::Trusted::new(&site.root, &site.config);
     let mut pages = 0usize;
     let write_page = |spec: PageSpec| -> Result<(), Error> {
-        let path = if spec.url.is_empty() {
-            "index.html".to_string()
-        } else if spec.url.ends_with('/') {
-            format!("{}index.html", spec.url)
-        } else {
-            spec.url.clone()
-        };
+        let path = file_of(&spec.url);
         out.write(&path, page.render(spec)?.as_bytes())?;
         Ok(())
     };
@@ -480,6 +474,136 @@ pub fn site_files(
         files.push((rel, path));
     }
     Ok((files, outside))
+}
+
+/// Files that Hindsight writes only as a default, for a site to replace with its own from
+/// `static/` (README: "your own `robots.txt` or `404.html`").
+const DEFAULTS: &[&str] = &["robots.txt", "404.html"];
+
+/// The rule of a file of `static/` that replaces one Hindsight writes.
+pub const REPLACES: &str = "static-replaces";
+
+/// What the output folder holds once `site` is built: each file Hindsight writes, with what it
+/// is, and the site's own files of `static/`, which [`render_site`] copies last, over
+/// Hindsight's at the same path. `build` and `check` both ask it, so that they agree on where a
+/// link leads and on which file of `static/` replaces one of Hindsight's.
+pub struct Published {
+    /// Path in the output (`incidents/PM1/index.html`) to what Hindsight writes there.
+    written: HashMap<String, &'static str>,
+    /// The paths of the site's own files, in order (see [`site_files`]).
+    own: Vec<String>,
+    own_set: HashSet<String>,
+}
+
+impl Published {
+    /// The files of a build of `site` (whose theme's files are read within `areas`) with the
+    /// site's own files `own` (see [`site_files`]). The search index's files other than
+    /// `search/index.json` are named after a hash of their bytes, unknown before the build: no
+    /// path is taken for one of them. A theme whose static files cannot be read adds none
+    /// (`build` stops on it as it renders).
+    pub fn new(site: &Site, areas: &crate::confine::Areas, own: &SiteFiles) -> Self {
+        let mut written: HashMap<String, &'static str> = HashMap::new();
+        let pages = page_urls(site);
+        for url in &pages {
+            written.insert(file_of(url), "the page");
+        }
+        let theme = crate::theme::static_files(&site.root, &site.config.theme, areas);
+        for (name, _) in theme.unwrap_or_default() {
+            written.insert(format!("static/{name}"), "a static file of the theme");
+        }
+        for (path, what) in [
+            ("static/highlight.css", "the code highlighting style"),
+            ("search/index.json", "the search index"),
+            ("404.html", "the page"),
+            ("feed.xml", "the feed"),
+            ("sitemap.xml", "the sitemap"),
+            ("robots.txt", "the file"),
+            ("api/incidents.json", "the data export"),
+            ("api/learnings.json", "the data export"),
+        ] {
+            written.insert(path.to_string(), what);
+        }
+        let pages: HashSet<&String> = pages.iter().collect();
+        let redirects: Vec<Redirect> = redirects(site)
+            .into_iter()
+            .filter(|r| !pages.contains(&r.from))
+            .collect();
+        for r in &redirects {
+            written.insert(file_of(&r.from), "the redirect page of an alias");
+        }
+        if !redirects.is_empty() {
+            written.insert("_redirects".into(), "the redirects of aliases");
+        }
+        let lib = &site.library;
+        let canonical = site.graph.groups.iter().filter_map(|g| g.learning);
+        let assets = lib
+            .incidents
+            .iter()
+            .flat_map(|i| &i.assets)
+            .chain(canonical.flat_map(|l| &lib.learnings[l].assets))
+            .chain(
+                lib.index
+                    .iter()
+                    .chain(&lib.onboarding)
+                    .flat_map(|p| &p.assets),
+            );
+        for a in assets {
+            written.insert(a.to.clone(), "a file a page links to");
+        }
+        let own: Vec<String> = own.iter().map(|(rel, _)| rel.clone()).collect();
+        Published {
+            written,
+            own_set: own.iter().cloned().collect(),
+            own,
+        }
+    }
+
+    /// Whether the output holds a file at `path` (from its root, with `/`), or a folder there
+    /// with an `index.html`, which a host serves for it.
+    pub fn holds(&self, path: &str) -> bool {
+        let path = path.trim_end_matches('/');
+        let index = if path.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{path}/index.html")
+        };
+        [path, index.as_str()]
+            .iter()
+            .any(|p| self.written.contains_key(*p) || self.own_set.contains(*p))
+    }
+
+    /// A warning (rule [`REPLACES`]) at each file of `static/` that replaces one Hindsight
+    /// writes, other than the [`DEFAULTS`] a site is meant to replace.
+    pub fn replaced(&self) -> Vec<Diagnostic> {
+        self.own
+            .iter()
+            .filter(|rel| !DEFAULTS.contains(&rel.as_str()))
+            .filter_map(|rel| {
+                let what = self.written.get(rel)?;
+                let url = rel.strip_suffix("index.html").unwrap_or(rel);
+                Some(
+                    Diagnostic::warning(
+                        REPLACES,
+                        &format!("{SITE_FILES}/{rel}"),
+                        format!("this file is published at `/{url}` in place of {what} that Hindsight writes there"),
+                    )
+                    .hint(format!("the files of `{SITE_FILES}/` are published at the site's root, over Hindsight's: move or rename this one; to replace Hindsight's on purpose, set `{REPLACES} = \"off\"` under `[check.rules]` in hindsight.toml")),
+                )
+            })
+            .collect()
+    }
+}
+
+/// The file a page at `url` (relative to the site root: ``, `incidents/`, `old/page.html`) is
+/// written to.
+fn file_of(url: &str) -> String {
+    if url.is_empty() {
+        "index.html".to_string()
+    } else if url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
 }
 
 /// Renders the pages of every kind into memory with the site's data, as [`render_site`]
@@ -1961,17 +2085,7 @@ fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(),
         return Ok(());
     }
     let pages: std::collections::HashSet<String> = page_urls(site).into_iter().collect();
-    let base_path = site
-        .config
-        .base_prefix()
-        .map(|b| {
-            let path = match b.find("://") {
-                Some(i) => b[i + 3..].find('/').map(|j| &b[i + 3 + j..]).unwrap_or("/"),
-                None => b.as_str(),
-            };
-            path.trim_matches('/').to_string()
-        })
-        .unwrap_or_default();
+    let base_path = site.config.base_path();
     let abs = |p: &str| {
         if base_path.is_empty() {
             format!("/{p}")
@@ -2002,12 +2116,7 @@ fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(),
             );
             continue;
         }
-        let file = if r.from.ends_with('/') {
-            format!("{}index.html", r.from)
-        } else {
-            r.from.clone()
-        };
-        out.write(&file, redirect_page(site, r).as_bytes())?;
+        out.write(&file_of(&r.from), redirect_page(site, r).as_bytes())?;
         let _ = writeln!(netlify, "{} {} 301", abs(&r.from), abs(&r.to));
     }
     if !netlify.is_empty() {

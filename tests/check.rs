@@ -969,7 +969,9 @@ fn a_link_to_a_file_that_exists_but_is_not_published_says_why_and_how_to_link_it
             (
                 "link to `nope.md` leads nowhere: no postmortem, learning or file has that path",
                 "link to a postmortem by its file path (relative to this file) or its id, to a \
-                 file in the content folder, or use an absolute http(s) URL"
+                 file in the content folder, to a file of `static/` where it is published \
+                 (`/files/runbook.pdf` for `static/files/runbook.pdf`), or use an absolute \
+                 http(s) URL"
             ),
         ]
     );
@@ -4099,4 +4101,180 @@ fn a_bare_id_of_an_unpublished_incident_is_reported_at_its_own_line_and_column()
             "{line}:{column}: {said}"
         );
     }
+}
+
+#[test]
+fn a_link_to_a_file_of_the_sites_static_folder_leads_where_build_publishes_it() {
+    let post = "---\ndate: 2024-01-01\nservices: [ledger]\nlearnings:\n  - text: Disks fill\n---\n\
+        # Disk full\n\n## Summary\n\n\
+        The [runbook](/files/runbook.pdf), [from the page](../../files/runbook.pdf), \
+        ![topology](/img/topology.svg) and [every incident](/incidents/).\n\n\
+        Not [this one](/files/missing.pdf), nor ![that one](/img/missing.svg).\n";
+    let site = Site::with(&[
+        ("hindsight.toml", "title = \"Static\"\n"),
+        ("static/files/runbook.pdf", "%PDF-1.4\n"),
+        (
+            "static/img/topology.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+        ),
+        ("content/postmortems/disk.md", post),
+    ]);
+    let links = |root: &Path| -> Vec<(String, u64, String)> {
+        let (_, findings) = check_json(root, &[]);
+        findings
+            .iter()
+            .filter(|f| ["broken-link", "missing-image"].contains(&f["rule"].as_str().unwrap()))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["hint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let found = links(&site.root);
+    let rules: Vec<(&str, u64)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(
+        rules,
+        [("broken-link", 13), ("missing-image", 13)],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .2
+            .contains("a file of `static/` where it is published"),
+        "{found:#?}"
+    );
+    // `build` leaves the links as they are written, and publishes the files where they lead.
+    site.build_ok();
+    assert_eq!(site.page("files/runbook.pdf"), "%PDF-1.4\n");
+    let page = site.page("incidents/disk/index.html");
+    for href in [
+        "/files/runbook.pdf",
+        "../../files/runbook.pdf",
+        "/img/topology.svg",
+    ] {
+        assert!(page.contains(&format!("=\"{href}\"")), "{href}");
+    }
+
+    // Served under a path, the site is not at the host's root: a link from there must name
+    // the path; one relative to the page works anywhere.
+    std::fs::write(
+        site.root.join("hindsight.toml"),
+        "title = \"Static\"\nbase_url = \"https://kb.example.org/pm/\"\n",
+    )
+    .unwrap();
+    let found = links(&site.root);
+    let rules: Vec<(&str, u64)> = found.iter().map(|(r, l, _)| (r.as_str(), *l)).collect();
+    assert_eq!(
+        rules,
+        [
+            ("broken-link", 11),
+            ("missing-image", 11),
+            ("broken-link", 11),
+            ("broken-link", 13),
+            ("missing-image", 13)
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[0].2.contains("write `/pm/files/runbook.pdf`"),
+        "{found:#?}"
+    );
+
+    // A link to the file where it sits in the repository does not lead there on the site.
+    let post = "---\ndate: 2024-01-01\nservices: [ledger]\nlearnings:\n  - text: Disks fill\n---\n\
+        # Disk full\n\nThe [runbook](../../static/files/runbook.pdf).\n";
+    std::fs::write(site.root.join("content/postmortems/disk.md"), post).unwrap();
+    let found = links(&site.root);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].2,
+        "link to it where it is published: `/pm/files/runbook.pdf`"
+    );
+}
+
+#[test]
+fn a_file_of_the_static_folder_over_one_hindsight_writes_is_a_warning_of_check_and_build_alike() {
+    let (tmp, root) = basic_with_aliases(r#"[FX-1]"#);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    // An old build copied into `static/`: each file replaces the one Hindsight writes, but
+    // robots.txt and 404.html, which a site is meant to replace, and the search index's files
+    // named after their bytes.
+    let mut expected = BTreeSet::new();
+    for (path, bytes) in tree(&out) {
+        if path == ".hindsight-output" {
+            continue;
+        }
+        let to = root.join("static").join(&path);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+        let hashed = path.starts_with("search/") && path.ends_with(".json") && path.contains('-');
+        if !["robots.txt", "404.html"].contains(&path.as_str()) && !hashed {
+            expected.insert(format!("static/{path}"));
+        }
+    }
+    for path in [
+        "static/incidents/index.html",
+        "static/incidents/FX-1/index.html",
+        "static/_redirects",
+        "static/sitemap.xml",
+        "static/static/style.css",
+        "static/incidents/FX-001/disk.png",
+        "static/api/incidents.json",
+        "static/search/index.json",
+    ] {
+        assert!(expected.contains(path), "{path}");
+    }
+    let (code, findings) = check_json(&root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let replaced = with_rule(&findings, "static-replaces");
+    let files: BTreeSet<String> = replaced
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(files, expected);
+    let sitemap = replaced
+        .iter()
+        .find(|f| f["file"] == "static/sitemap.xml")
+        .unwrap();
+    assert_eq!(sitemap["level"], "warning");
+    assert_eq!(
+        sitemap["message"],
+        "this file is published at `/sitemap.xml` in place of the sitemap that Hindsight writes there"
+    );
+    assert!(sitemap["hint"]
+        .as_str()
+        .unwrap()
+        .contains("static-replaces = \"off\""));
+
+    // `build` says the same of each, and publishes the file of `static/`.
+    std::fs::write(root.join("static/sitemap.xml"), "<urlset/>\n").unwrap();
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    for path in &expected {
+        assert!(said.contains(&format!("[{path}:1:1]")), "{path}");
+    }
+    assert!(!said.contains("static/robots.txt"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("sitemap.xml")).unwrap(),
+        "<urlset/>\n"
+    );
+
+    // Turned off, neither says it.
+    let config = root.join("hindsight.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[check.rules]\nstatic-replaces = \"off\"\n"),
+    )
+    .unwrap();
+    let (_, findings) = check_json(&root, &[]);
+    assert!(with_rule(&findings, "static-replaces").is_empty());
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("static-replaces"), "{}", stderr(&o));
 }

@@ -656,6 +656,28 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
             format!("a symbolic link on its path leads to `{}`, outside the site root, the content folder and the theme, where nothing is read", real.display()),
             "or copy the file into the content folder to publish it".to_string(),
         )
+    } else if let Some(rest) = parts
+        .split_first()
+        .filter(|(first, rest)| {
+            *first == crate::render::SITE_FILES
+                && !rest.is_empty()
+                && content.first() != Some(first)
+        })
+        .map(|(_, rest)| rest.join("/"))
+        .filter(|_| meta.is_file())
+    {
+        // A file of the site's `static/` is published, at the site's root, not beside the page.
+        let base = config.base_path();
+        let url = if base.is_empty() {
+            format!("/{rest}")
+        } else {
+            format!("/{base}/{rest}")
+        };
+        return Some(Unpublished {
+            what,
+            why: format!("it is in `{}/`, whose files are published as they are at the site's root, this one at `{url}`", crate::render::SITE_FILES),
+            hint: format!("link to it where it is published: `{url}`"),
+        });
     } else if !inside {
         (
             format!("it is outside the content folder {folder}, and only the content folder is published"),
@@ -1059,6 +1081,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             }
         }
     }
+    let base_path = markdown::percent_decode(&opts.config.base_path());
     let site_links = SiteLinks {
         ids: &ids,
         published: &published,
@@ -1067,6 +1090,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         learning_paths: &learning_paths,
         content_root: &content_root,
         areas: &areas,
+        base_path: &base_path,
     };
 
     crate::timing("  ids", started);
