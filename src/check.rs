@@ -3209,28 +3209,37 @@ pub fn to_github(findings: &[Diagnostic]) -> String {
         } else {
             format!(
                 "file={},line={},col={},",
-                github_property(&d.file),
+                github_escaped(&d.file, true),
                 d.line,
                 d.column
             )
         };
         s.push_str(&format!(
             "::{command} {place}title={}::{}\n",
-            github_property(d.rule),
-            github_data(&message)
+            github_escaped(d.rule, true),
+            github_escaped(&message, false)
         ));
     }
     s
 }
 
-fn github_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn github_property(s: &str) -> String {
-    github_data(s).replace(':', "%3A").replace(',', "%2C")
+/// `s` as a workflow command holds it: a character that would drive a terminal (ESC, BEL,
+/// a lone CR...) written out as the human format shows it (`\x1b`, see
+/// [`crate::diagnostics::printable`]), then `%`, CR and LF escaped, and in a property value
+/// (`file=`, `title=`: `property`) `:` and `,` too.
+fn github_escaped(s: &str, property: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in crate::diagnostics::printable(s).chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -3312,8 +3321,8 @@ mod tests {
 
     #[test]
     fn github_escaping_follows_the_workflow_command_rules() {
-        assert_eq!(github_data("50%\r\nx"), "50%25%0D%0Ax");
-        assert_eq!(github_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(github_escaped("50%\r\nx", false), "50%25%0D%0Ax");
+        assert_eq!(github_escaped("a:b,c", true), "a%3Ab%2Cc");
     }
 
     #[test]
@@ -3409,5 +3418,21 @@ mod tests {
         assert!(!looks_like_postmortem(&format!(
             "+++\ntitle = \"x\"\n+++\n\n{prose}\n"
         )));
+    }
+
+    #[test]
+    fn a_github_annotation_writes_out_control_characters_and_escapes_what_workflow_commands_read() {
+        let d = Diagnostic::error(
+            "broken-link",
+            "content/outage,eu:west.md",
+            "50% of requests\nfailed: \x1b[31mERROR\x1b[0m\x07\rdone",
+        )
+        .at(3, 7)
+        .hint("fix it");
+        assert_eq!(
+            to_github(&[d]),
+            "::error file=content/outage%2Ceu%3Awest.md,line=3,col=7,title=broken-link::\
+             50%25 of requests%0Afailed: \\x1b[31mERROR\\x1b[0m\\x07\\rdone%0Ahelp: fix it\n"
+        );
     }
 }
