@@ -310,7 +310,12 @@ pub fn render_site(
     }
     out.write("static/highlight.css", highlight.as_bytes())?;
     let t = std::time::Instant::now();
-    crate::search::web::write(&site.library, site.search.as_deref(), out)?;
+    crate::search::web::write(
+        &site.library,
+        &site.graph.groups,
+        site.search.as_deref(),
+        out,
+    )?;
     crate::timing("browser search index", t);
     hasher_input.extend_from_slice(highlight.as_bytes());
     let version = short_hash(&hasher_input);

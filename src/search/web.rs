@@ -34,9 +34,10 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{has_text, incident_doc, Doc};
+use super::{has_text, incident_doc, Doc, Kind};
 use crate::analysis::Term;
 use crate::content::Incident;
+use crate::learnings::Group;
 use crate::markdown::Section;
 use crate::output::{Output, OutputError};
 
@@ -69,9 +70,16 @@ const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
 
 /// What the build writes under `search/`: (path relative to the site root, bytes). `stats` are
 /// the incidents' [`incident_stats`] when the build made them already, in library order.
-pub fn files(lib: &crate::content::Library, stats: Option<&[Stats]>) -> Vec<(String, Vec<u8>)> {
+/// After the incidents come the learning pages the site publishes (`groups`: canonical
+/// learnings and clusters), searched by their title and summary as the terminal searches a
+/// canonical learning.
+pub fn files(
+    lib: &crate::content::Library,
+    groups: &[Group],
+    stats: Option<&[Stats]>,
+) -> Vec<(String, Vec<u8>)> {
     use rayon::prelude::*;
-    let docs: Vec<Doc> = lib.incidents.par_iter().map(incident_doc).collect();
+    let mut docs: Vec<Doc> = lib.incidents.par_iter().map(incident_doc).collect();
     let made: Vec<Stats>;
     let stats = match stats {
         Some(s) => s,
@@ -85,6 +93,9 @@ pub fn files(lib: &crate::content::Library, stats: Option<&[Stats]>) -> Vec<(Str
         }
     };
     assert_eq!(stats.len(), docs.len(), "one analysis per incident");
+    let learnings: Vec<Stats> = groups.iter().map(learning_stats).collect();
+    docs.extend(groups.iter().map(learning_doc));
+    let stats: Vec<&Stats> = stats.iter().chain(&learnings).collect();
     let mut files = Vec::new();
     let mut put = |prefix: &str, bytes: Vec<u8>| -> String {
         let name = format!("{prefix}-{}.json", hash(&bytes));
@@ -93,7 +104,7 @@ pub fn files(lib: &crate::content::Library, stats: Option<&[Stats]>) -> Vec<(Str
     };
 
     // Term shards: sorted terms cut by size, at most about MAX_SHARDS of them.
-    let postings = postings(stats);
+    let postings = postings(&stats);
     let total: usize = postings.iter().map(|(t, p)| t.len() + p.len() * 4).sum();
     let shard_bytes = SHARD_BYTES.max(total / MAX_SHARDS + 1);
     let mut shards: Vec<(String, String)> = Vec::new();
@@ -182,10 +193,11 @@ fn postings_json(term: &str, list: &[u64]) -> String {
 /// Writes the static index through the site's single writer.
 pub fn write(
     lib: &crate::content::Library,
+    groups: &[Group],
     stats: Option<&[Stats]>,
     out: &Output,
 ) -> Result<(), OutputError> {
-    for (path, bytes) in files(lib, stats) {
+    for (path, bytes) in files(lib, groups, stats) {
         out.write(&path, &bytes)?;
     }
     Ok(())
@@ -282,8 +294,32 @@ pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
     st
 }
 
+/// A learning page as a document: its title and summary, as [`super::docs`] makes one of a
+/// canonical learning.
+fn learning_doc(g: &Group) -> Doc {
+    Doc {
+        id: g.id.clone(),
+        kind: Kind::Learning,
+        url: g.url(),
+        title: g.full_title.clone(),
+        summary: g.summary.clone(),
+        ..Doc::default()
+    }
+}
+
+/// The statistics of a learning page: its title and summary in their fields.
+fn learning_stats(g: &Group) -> Stats {
+    let mut st = Stats {
+        terms: FxHashMap::default(),
+        lengths: [0; FIELDS],
+    };
+    st.read(&mut plain, &g.full_title, Part::Title, 0, 0);
+    st.read(&mut plain, &g.summary, Part::Summary, 1, 0);
+    st
+}
+
 /// term -> flat `[doc delta, score, section mask, ...]`, documents in order; terms sorted.
-fn postings(stats: &[Stats]) -> Vec<(Arc<str>, Vec<u64>)> {
+fn postings(stats: &[&Stats]) -> Vec<(Arc<str>, Vec<u64>)> {
     use rayon::prelude::*;
     let n = stats.len().max(1) as f64;
     let mut avg = [0f64; FIELDS];
@@ -378,7 +414,7 @@ fn fragment(d: &Doc) -> Value {
         .iter()
         .map(|s| json!([s.title, s.anchor, crate::markdown::collapse_ws(&s.text)]))
         .collect();
-    json!({
+    let mut v = json!({
         "id": d.id,
         "url": d.url,
         "title": d.title,
@@ -386,7 +422,12 @@ fn fragment(d: &Doc) -> Value {
         "severity": d.severity,
         "summary": d.summary,
         "sections": sections,
-    })
+    });
+    // An incident is what a result is unless it says otherwise.
+    if d.kind == Kind::Learning {
+        v["kind"] = json!("learning");
+    }
+    v
 }
 
 #[derive(Serialize)]
@@ -494,7 +535,7 @@ mod tests {
             })
             .collect();
         let holding: Vec<usize> = (0..n).filter(|i| i % 2 == 0).collect();
-        let postings = postings(&docs);
+        let postings = postings(&docs.iter().collect::<Vec<_>>());
         let list = |term: &str| &postings.iter().find(|(t, _)| &**t == term).unwrap().1;
         let flat = list("databas");
         assert_eq!(flat.len(), MAX_POSTINGS * 3 + 1);

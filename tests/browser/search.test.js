@@ -126,7 +126,7 @@ function defineTests(ctx) {
     assert.ok(marks.length > 0, "some words are highlighted");
     assert.ok(marks.every((m) => /^(certificat|expir)/.test(m)), `highlights: ${marks}`);
     const status = await page.textContent("#search-status");
-    assert.match(status, /\d+ incidents? match/);
+    assert.match(status, /\d+ results? match/);
     assert.deepEqual(errors, []);
   });
 
@@ -217,6 +217,16 @@ function defineTests(ctx) {
       await typeQuery(page, q + " ");
       timings.push([q, await page.evaluate(() => window.hindsightSearch.lastMs)]);
     }
+    assert.deepEqual(errors, []);
+  });
+
+  test("learning pages are found too, named as learnings, as the terminal finds them", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    await typeQuery(page, "alert customers ");
+    const metas = await page.$$eval(".search-hit-meta", (ms) => ms.map((m) => m.textContent));
+    assert.match(metas[0] || "", /^alert-on-symptoms · Learning\b/, `results: ${metas}`);
+    const href = await page.$eval("a.search-hit-link", (a) => a.getAttribute("href"));
+    assert.ok(href.endsWith("/sub/learnings/alert-on-symptoms/"), href);
     assert.deepEqual(errors, []);
   });
 }

@@ -1333,7 +1333,9 @@
     /* A match in a summary no section holds (set in front matter, or above every heading) is
        named as the page shows it, at its top: "Summary", as `hindsight search` names it. */
     var inSummary = !section && text === frag.summary && pieces.some(function (piece) { return piece.mark; });
-    var meta = [frag.id, frag.date, frag.severity, section ? "§ " + section[0] : inSummary ? "§ Summary" : null]
+    /* A learning page (a canonical learning or a cluster) says so; an incident is the rule. */
+    var kind = frag.kind === "learning" ? "Learning" : null;
+    var meta = [frag.id, kind, frag.date, frag.severity, section ? "§ " + section[0] : inSummary ? "§ Summary" : null]
       .filter(Boolean)
       .join(" · ");
     var a = el("a", { href: href, class: "search-hit-link" }, [
@@ -1395,9 +1397,9 @@
         state.lastQuery = q;
         state.completed += 1;
         var n = ranked.hits.length;
-        status.textContent = n === 0 ? "No incidents match." : n === 1 ? "1 incident matches."
-          : ranked.total > n ? "About " + ranked.total + " incidents match; the best " + n + " are listed."
-          : n + " incidents match.";
+        status.textContent = n === 0 ? "Nothing matches." : n === 1 ? "1 result matches."
+          : ranked.total > n ? "About " + ranked.total + " results match; the best " + n + " are listed."
+          : n + " results match.";
       } catch (err) {
         if (run !== seq) return;
         status.textContent = "Search is unavailable: " + err.message;
