@@ -897,3 +897,46 @@ fn json_hits_say_whether_they_are_incidents_or_learnings_and_an_undated_one_has_
     assert_eq!(undated["kind"], "incident");
     assert_eq!(undated["date"], Value::Null, "{undated:#}");
 }
+
+#[test]
+fn the_section_named_is_the_one_with_most_query_words_and_repeats_or_code_do_not_outweigh_the_summary(
+) {
+    let site = Site::with(&[
+        (
+            "content/cert.md",
+            "# Payments down\n\n## Summary\n\nThe certificate expired at midnight.\n\n## Timeline\n\n- 00:00 certificate expired\n- 00:05 certificate expired alert\n- 00:10 certificate renewed\n",
+        ),
+        (
+            "content/flag.md",
+            "---\nsummary: A rollback of the cart flag failed.\n---\n# Cart broken\n\n## Timeline\n\nStuff happened.\n\n## Root cause\n\n```yaml\nflag: cart\nrollback: false\nflag_rollback: flag\n```\n",
+        ),
+        (
+            "content/late.md",
+            "# Late\n\n## Impact\n\nThe disk filled.\n\n## Timeline\n\nThe disk filled, the disk filled, the disk filled and the queue stalled.\n",
+        ),
+    ]);
+    let one = |query: &str| {
+        let h = hits(&site.root, &[query]);
+        assert_eq!(h.len(), 1, "{query}: {h:#?}");
+        (h[0]["section"].clone(), h[0]["snippet"].clone())
+    };
+    // As many words in the summary as in the timeline: the summary, at the top, wins.
+    assert_eq!(
+        one("certificate expired"),
+        (
+            "Summary".into(),
+            "The certificate expired at midnight.".into()
+        )
+    );
+    assert_eq!(
+        one("rollback flag"),
+        (
+            "Summary".into(),
+            "A rollback of the cart flag failed.".into()
+        )
+    );
+    // Among sections, the earliest of those with the most distinct words, however often a
+    // later one repeats them; a section with more of the words wins.
+    assert_eq!(one("disk filled").0, "Impact");
+    assert_eq!(one("disk queue").0, "Timeline");
+}

@@ -501,18 +501,21 @@ fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
             (counted, s)
         })
         .filter(|(c, _)| c.0 > 0)
-        // Most distinct terms, then most matches, then the earliest section.
+        // Most distinct terms, then the earliest section: how often a word repeats (a
+        // timeline that names the certificate in every line, a code block) does not make a
+        // section say more about the query. The browser chooses by the same rule.
         .fold(
             None::<((usize, usize), &DocSection)>,
             |acc, (c, s)| match acc {
-                Some((ac, _)) if ac >= c => acc,
+                Some((ac, _)) if ac.0 >= c.0 => acc,
                 _ => Some((c, s)),
             },
         );
     let summary_coverage = coverage(&doc.summary, query);
     // (the section linked to, the name of where the match is, the snippet)
     let (section, name, snippet) = match best {
-        Some((c, s)) if c > summary_coverage || doc.summary.is_empty() => {
+        // The summary, at the top of the page, wins a tie.
+        Some((c, s)) if c.0 > summary_coverage.0 || doc.summary.is_empty() => {
             (Some(s), Some(s.title.clone()), snippet(&s.text, query))
         }
         _ if doc.summary.is_empty() => match doc.sections.first() {

@@ -229,6 +229,34 @@ function defineTests(ctx) {
     assert.ok(href.endsWith("/sub/learnings/alert-on-symptoms/"), href);
     assert.deepEqual(errors, []);
   });
+
+  test("the section named is the terminal's: most query words, the summary winning a tie", async () => {
+    // The same site as the Rust test of the rule (tests/search.rs).
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-sections-"));
+    fs.mkdirSync(path.join(src, "content"));
+    fs.writeFileSync(path.join(src, "content/flag.md"), "---\nsummary: A rollback of the cart flag failed.\n---\n# Cart broken\n\n## Timeline\n\nStuff happened.\n\n## Root cause\n\n```yaml\nflag: cart\nrollback: false\nflag_rollback: flag\n```\n");
+    fs.writeFileSync(path.join(src, "content/late.md"), "# Late\n\n## Impact\n\nThe disk filled.\n\n## Timeline\n\nThe disk filled, the disk filled, the disk filled and the queue stalled.\n");
+    const out = path.join(src, "public");
+    build(src, out);
+    const server = await serve(out, "/");
+    try {
+      const { page, errors } = await open(ctx.browser, `http://127.0.0.1:${server.address().port}/search/`);
+      const shown = async (q) => {
+        await typeQuery(page, q + " ");
+        const metas = await page.$$eval(".search-hit-meta", (ms) => ms.map((m) => m.textContent));
+        const snippets = await page.$$eval(".search-snippet", (ps) => ps.map((p) => p.textContent));
+        assert.equal(metas.length, 1, `${q}: ${metas}`);
+        return [metas[0].split(" · ").pop(), snippets[0]];
+      };
+      assert.deepEqual(await shown("rollback flag"), ["§ Summary", "A rollback of the cart flag failed."]);
+      assert.equal((await shown("disk filled"))[0], "§ Impact");
+      assert.equal((await shown("disk queue"))[0], "§ Timeline");
+      assert.deepEqual(errors, []);
+    } finally {
+      server.close();
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
 }
 
 async function main() {

@@ -1320,11 +1320,27 @@
     return n;
   }
 
+  /* How many distinct query terms `text` holds. */
+  function distinctIn(text, terms) {
+    var seen = new Set();
+    tokens(text || "").forEach(function (t) { if (terms.has(t.term)) seen.add(t.term); });
+    return seen.size;
+  }
+
+  /* The section named is the one with the most distinct query words, the earliest of equals,
+     unless the summary holds as many: it is at the top of the page. Then it is the section the
+     summary was taken from, if any. `hindsight search` chooses by the same rule. */
   function renderHit(frag, masks, terms) {
     var s = bestSection(masks, frag.sections.length);
     var section = s >= 0 ? frag.sections[s] : null;
+    var fromSummary = frag.summary && distinctIn(frag.summary, terms) > 0 &&
+      (!section || distinctIn(frag.summary, terms) >= distinctIn(section[0] + "\n" + section[2], terms));
+    if (fromSummary) {
+      var summary = frag.summary.replace(/\s+/g, " ").trim();
+      section = frag.sections.find(function (x) { return x[0] && x[2].indexOf(summary) >= 0; }) || null;
+    }
     var href = new URL(frag.url + (section ? "#" + section[1] : ""), root).href;
-    var text = section ? section[2] : frag.summary || (frag.sections[0] ? frag.sections[0][2] : "");
+    var text = section && !fromSummary ? section[2] : frag.summary || (frag.sections[0] ? frag.sections[0][2] : "");
     var p = el("p", { class: "search-snippet" });
     var pieces = snippet(text, terms);
     pieces.forEach(function (piece) {
