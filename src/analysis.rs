@@ -310,6 +310,37 @@ pub fn terms(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|(_, t)| t).collect()
 }
 
+/// Words so common that they do not tell documents apart (Lucene's English stop words): a
+/// query drops them when it has other words, so that "logs not shipped" does not match every
+/// document that says "not". `search.js` holds the same list.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with",
+];
+
+/// The terms a query searches for: its terms, each once, in order, without the
+/// [`STOP_WORDS`] unless nothing else is left (a query of stop words alone searches for them).
+pub fn query_terms(query: &str) -> Vec<String> {
+    let stops: std::collections::HashSet<String> =
+        STOP_WORDS.iter().flat_map(|w| terms(w)).collect();
+    let mut seen = std::collections::HashSet::new();
+    let all: Vec<String> = terms(query)
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect();
+    let kept: Vec<String> = all
+        .iter()
+        .filter(|t| !stops.contains(*t))
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        all
+    } else {
+        kept
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

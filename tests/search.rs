@@ -940,3 +940,23 @@ fn the_section_named_is_the_one_with_most_query_words_and_repeats_or_code_do_not
     assert_eq!(one("disk filled").0, "Impact");
     assert_eq!(one("disk queue").0, "Timeline");
 }
+
+#[test]
+fn a_query_s_stop_words_do_not_decide_what_matches_unless_it_has_no_other_word() {
+    let site = Site::with(&[
+        (
+            "content/disk.md",
+            "# Disk\n\nThe disk was not full and the alert did not fire.\n",
+        ),
+        ("content/cache.md", "# Cache\n\nThe cache was not warm.\n"),
+    ]);
+    assert_eq!(ids(&hits(&site.root, &["not warm"])), ["cache"]);
+    assert_eq!(ids(&hits(&site.root, &["the disk is not full"])), ["disk"]);
+    // Stop words alone are still searched for.
+    assert_eq!(ids(&hits(&site.root, &["not"])).len(), 2);
+    // And not highlighted beside other words.
+    let h = hits(&site.root, &["not warm"]);
+    assert_eq!(h[0]["snippet"], "The cache was not warm.");
+    let o = search(&site.root, &["not warm"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("not warm"));
+}

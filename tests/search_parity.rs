@@ -332,3 +332,35 @@ fn the_browser_splits_chinese_and_japanese_text_as_the_rust_analysis_does() {
         serde_json::json!(["東", "京", "リージョン", "の", "障", "害"])
     );
 }
+
+#[test]
+fn the_browser_drops_a_query_s_stop_words_as_the_terminal_does() {
+    let lines: Vec<String> = [
+        "logs not shipped cloudwatch",
+        "not",
+        "the not of",
+        "The THE the disk",
+        "is it down",
+        "there is no certificate",
+        "東京 the",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(
+        hindsight::analysis::STOP_WORDS
+            .iter()
+            .map(|w| format!("{w} cache {w}")),
+    )
+    .collect();
+    let js = node("query", &lines);
+    for (line, j) in lines.iter().zip(&js) {
+        assert_eq!(
+            &serde_json::json!(hindsight::analysis::query_terms(line)),
+            j,
+            "{line}"
+        );
+    }
+    assert_eq!(js[0], serde_json::json!(["log", "ship", "cloudwatch"]));
+    assert_eq!(js[1], serde_json::json!(["not"]));
+}

@@ -458,9 +458,7 @@ pub fn search_docs(
     filters: &Filters,
     limit: usize,
 ) -> Outcome {
-    let mut wanted: Vec<String> = terms(query);
-    let mut seen = BTreeSet::new();
-    wanted.retain(|t| seen.insert(t.clone()));
+    let wanted: Vec<String> = crate::analysis::query_terms(query);
     let (idx, update) = index::SearchIndex::open(cache, docs);
     // Without words, every document that passes the filters matches; newest come first.
     let fetch = if wanted.is_empty() { usize::MAX } else { limit };

@@ -257,6 +257,18 @@ function defineTests(ctx) {
       fs.rmSync(src, { recursive: true, force: true });
     }
   });
+
+  test("a query's stop words do not decide what matches", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+    const shown = async (q) => {
+      await typeQuery(page, q);
+      return [await page.textContent("#search-status"), await hitIds(page)];
+    };
+    const without = await shown("logs shipped cloudwatch ");
+    assert.deepEqual(await shown("logs not shipped cloudwatch "), without);
+    assert.deepEqual(await shown("the logs not shipped to cloudwatch "), without);
+    assert.deepEqual(errors, []);
+  });
 }
 
 async function main() {

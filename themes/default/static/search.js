@@ -1105,7 +1105,35 @@
     return tokens(text).map(function (t) { return t.term; });
   }
 
-  var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens };
+  /* Lucene's English stop words, as src/analysis.rs lists them: a query drops them when it
+     has other words, so that "logs not shipped" does not match every page that says "not". */
+  var STOP_WORDS = ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in",
+    "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then",
+    "there", "these", "they", "this", "to", "was", "will", "with"];
+  var STOP_TERMS = null;
+
+  /* The tokens a query searches for: each term once, in order, without the stop words unless
+     nothing else is left. */
+  function queryTokens(query) {
+    if (!STOP_TERMS) {
+      STOP_TERMS = new Set();
+      STOP_WORDS.forEach(function (w) { analyze(w).forEach(function (t) { STOP_TERMS.add(t); }); });
+    }
+    var seen = new Set();
+    var all = tokens(query).filter(function (t) {
+      if (seen.has(t.term)) return false;
+      seen.add(t.term);
+      return true;
+    });
+    var kept = all.filter(function (t) { return !STOP_TERMS.has(t.term); });
+    return kept.length ? kept : all;
+  }
+
+  function queryTerms(query) {
+    return queryTokens(query).map(function (t) { return t.term; });
+  }
+
+  var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens, queryTerms: queryTerms };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
@@ -1197,10 +1225,9 @@
     var e = await entry();
     var raw = tokens(query);
     var typing = !/\s$/.test(query);
-    var words = [];
-    raw.forEach(function (t, i) {
-      if (words.some(function (w) { return w.term === t.term; })) return;
-      words.push({ term: t.term, prefix: lowerFold(t.raw), last: i === raw.length - 1 });
+    var last = raw.length ? raw[raw.length - 1] : null;
+    var words = queryTokens(query).map(function (t) {
+      return { term: t.term, prefix: lowerFold(t.raw), last: last !== null && t.start === last.start };
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
     var docs = new Map();
