@@ -1874,9 +1874,15 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
         }
         // Text for structure (paragraphs, items, cells, section text).
+        // A `<br>` reads as a line break, so the words on either side of it stay apart.
+        let br = match &event {
+            Event::SoftBreak | Event::HardBreak => true,
+            Event::InlineHtml(h) => is_br(h),
+            _ => false,
+        };
         let text_piece: Option<&str> = match &event {
             Event::Text(t) | Event::Code(t) => Some(t),
-            Event::SoftBreak | Event::HardBreak => Some(" "),
+            _ if br => Some(" "),
             _ => None,
         };
         if let Some(t) = text_piece {
@@ -1885,8 +1891,8 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             if let Some(h) = heading.as_mut() {
                 h.text.push_str(t);
-                if h.images == 0 {
-                    let br = matches!(event, Event::SoftBreak | Event::HardBreak);
+                // GitHub's anchor leaves raw HTML out, `<br>` too.
+                if h.images == 0 && !matches!(event, Event::InlineHtml(_)) {
                     h.github.push_str(if br { "\n" } else { t });
                 }
             } else {
@@ -1896,7 +1902,6 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                     top.text.push_str(t);
                 } else if let Some((p, _)) = para.as_mut() {
                     // Its lines stay apart until it is read (see `is_prose`).
-                    let br = matches!(event, Event::SoftBreak | Event::HardBreak);
                     p.push_str(if br { "\n" } else { t });
                 }
                 match current.as_mut() {
@@ -2677,6 +2682,22 @@ fn push_break(current: &mut Option<Section>, preamble: &mut String) {
         Some(sec) => sec.text.push('\n'),
         None => preamble.push('\n'),
     }
+}
+
+/// Whether raw inline HTML is a line break: `<br>`, `<br/>`, `<br />`, `<BR>`, with or
+/// without attributes.
+fn is_br(html: &str) -> bool {
+    let Some(tag) = html
+        .trim()
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+    else {
+        return false;
+    };
+    let name_end = tag
+        .find(|c: char| c.is_ascii_whitespace() || c == '/')
+        .unwrap_or(tag.len());
+    tag[..name_end].eq_ignore_ascii_case("br") && !tag[name_end..].contains(['<', '>'])
 }
 
 /// Whether a top-level paragraph, its text with its lines apart, reads as prose, what a

@@ -960,3 +960,51 @@ fn a_query_s_stop_words_do_not_decide_what_matches_unless_it_has_no_other_word()
     let o = search(&site.root, &["not warm"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("not warm"));
 }
+
+#[test]
+fn a_br_or_a_hard_break_reads_as_a_space_in_both_search_indexes_and_in_the_summary() {
+    let site = Site::with(&[(
+        "content/2024-03-01-br.md",
+        "---\nid: PM2024-001\ntitle: Breaks\ndate: 2024-03-01\n---\n\n## Summary\n\n\
+         First line  \nsecond line<br>after br<BR/>upper<br />spaced.\n\n\
+         ## Timeline\n\n| Time | Event |\n|---|---|\n| 10:00 | Deploy started<br>rollbackword happened |\n",
+    )]);
+    site.build_ok();
+    // The terminal's index: the word after a `<br>` is a word of its own.
+    assert_eq!(ids(&hits(&site.root, &["rollbackword"])), ["PM2024-001"]);
+    assert!(hits(&site.root, &["startedrollbackword"]).is_empty());
+    // The browser's index: no term runs two words together.
+    let dir = site.out.join("search");
+    let mut terms = Vec::new();
+    for s in read_json(&dir.join("index.json"))["shards"]
+        .as_array()
+        .unwrap()
+    {
+        let shard = read_json(&dir.join(s[1].as_str().unwrap()));
+        terms.extend(shard.as_object().unwrap().keys().cloned());
+    }
+    assert!(terms.iter().any(|t| t == "rollbackword"), "{terms:?}");
+    for glued in [
+        "startedrollbackword",
+        "linesecond",
+        "brafter",
+        "brupper",
+        "upperspac",
+    ] {
+        assert!(
+            !terms.iter().any(|t| t.starts_with(glued)),
+            "{glued}: {terms:?}"
+        );
+    }
+    // The summary, in the export and on the page.
+    let summary = site.incident("PM2024-001")["summary"].clone();
+    assert_eq!(
+        summary, "First line second line after br upper spaced.",
+        "{summary}"
+    );
+    let text = site.text("incidents/PM2024-001/index.html");
+    assert!(
+        text.contains("second line after br upper spaced."),
+        "{text}"
+    );
+}
