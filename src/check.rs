@@ -142,6 +142,12 @@ pub const RULES: &[Rule] = &[
         true,
         "a front-matter value of the wrong type",
     ),
+    rule_def(
+        "empty-item",
+        W,
+        false,
+        "an empty text in a front-matter list (`tags: [\"\", ok]`), which is left out",
+    ),
     rule_def("bad-date", E, false, "a date or time that cannot be read"),
     rule_def("unknown-status", E, true, "an unknown status"),
     rule_def("unsafe-id", E, true, "an id that cannot be a URL segment"),

@@ -4444,3 +4444,41 @@ fn a_table_is_in_a_named_focusable_box_and_only_a_short_first_column_is_kept_on_
         "{body}"
     );
 }
+
+#[test]
+fn an_empty_tag_service_or_author_is_left_out_everywhere_with_a_warning_and_an_empty_summary_is_derived(
+) {
+    let site = Site::with(&[(
+        "content/2024-03-01-blank.md",
+        "---\nid: PM2024-001\ntitle: Blanks\ndate: 2024-03-01\ntags: [\"\", \"ok\"]\n\
+         services: [\"\"]\nauthors: [\"Jane\", \"\"]\nsummary: \"\"\n---\n\n## Summary\n\n\
+         The queue stalled for an hour.\n",
+    )]);
+    site.build_ok();
+    let inc = site.incident("PM2024-001");
+    assert_eq!(inc["tags"], serde_json::json!(["ok"]), "{inc:#}");
+    assert_eq!(inc["services"], serde_json::json!([]), "{inc:#}");
+    assert_eq!(inc["summary"], "The queue stalled for an hour.", "{inc:#}");
+    let feed = site.page("feed.xml");
+    assert!(!feed.contains("term=\"\""), "{feed}");
+    assert!(!feed.contains("<name></name>"), "{feed}");
+    assert!(feed.contains("<name>Jane</name>"), "{feed}");
+    let text = site.text("incidents/PM2024-001/index.html");
+    assert!(!text.contains("Jane,"), "{text}");
+    assert!(text.contains("The queue stalled for an hour."), "{text}");
+    let filters = read_json(&site.out.join("search/index.json"))["filters"].clone();
+    assert_eq!(filters["tags"], serde_json::json!([["ok", 1]]), "{filters}");
+    assert_eq!(filters["services"], serde_json::json!([]), "{filters}");
+    // `check` warns of each where it is written.
+    let (_, findings) = check_json(&site.root, &[]);
+    let empty: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "empty-item")
+        .map(|f| {
+            assert_eq!(f["level"], "warning");
+            assert!(f["hint"].as_str().unwrap().contains("remove"), "{f}");
+            (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(empty, [(5, 8), (6, 12), (7, 19)], "{findings:#?}");
+}

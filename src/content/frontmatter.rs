@@ -728,6 +728,7 @@ fn read_fields(
                 _ => problems.push(type_err("true or false", "true", "true")),
             },
             "description" => match yaml_scalar_string(&v) {
+                Some(s) if s.is_empty() => {}
                 Some(s) => description = Some((key.clone(), (line, col), s)),
                 None => problems.push(type_err(
                     "a text",
@@ -743,7 +744,9 @@ fn read_fields(
                 Some(s) => fm.title = Some(s),
                 None => problems.push(type_err("a text", "Checkout outage", "\"Checkout outage\"")),
             },
+            // An empty summary is none: the summary is derived from the text.
             "summary" => match yaml_scalar_string(&v) {
+                Some(s) if s.is_empty() => {}
                 Some(s) => fm.summary = Some(s),
                 None => problems.push(type_err(
                     "a text",
@@ -827,7 +830,7 @@ fn read_fields(
             },
             "services" | "tags" | "authors" | "related" | "aliases" | "categories" | "author" => {
                 match string_list(&v) {
-                    Some((list, bad)) => {
+                    Some((list, bad, empty)) => {
                         let mut at = layout.entries(&key, line);
                         // Each item that is no text, at its own place; the texts are kept.
                         for &(i, item) in &bad {
@@ -858,12 +861,29 @@ fn read_fields(
                                 .hint(hint),
                             );
                         }
+                        // Each empty text, left out with a warning at its place: a blank tag,
+                        // service or author would be published as one.
+                        for &i in &empty {
+                            let (il, ic) = at.get(i).copied().unwrap_or((line, col));
+                            problems.push(
+                                Diagnostic::warning(
+                                    "empty-item",
+                                    file,
+                                    format!("`{key}` item {} is an empty text, left out", i + 1),
+                                )
+                                .at(il, ic)
+                                .hint("remove the empty item, or write its text"),
+                            );
+                        }
                         // The places of the texts kept, in their order.
-                        if !bad.is_empty() && at.len() == list.len() + bad.len() {
+                        let dropped = bad.len() + empty.len();
+                        if dropped > 0 && at.len() == list.len() + dropped {
                             at = at
                                 .into_iter()
                                 .enumerate()
-                                .filter(|(i, _)| !bad.iter().any(|&(b, _)| b == *i))
+                                .filter(|(i, _)| {
+                                    !bad.iter().any(|&(b, _)| b == *i) && !empty.contains(i)
+                                })
                                 .map(|(_, p)| p)
                                 .collect();
                         }
@@ -1319,24 +1339,27 @@ fn yaml_scalar_string(v: &Value) -> Option<String> {
     }
 }
 
-/// The texts of a list, and the items that are none (their index and value).
-type Texts<'a> = (Vec<String>, Vec<(usize, &'a Value)>);
+/// The texts of a list that are not empty, the items that are no text (their index and
+/// value), and the indexes of the empty texts.
+type Texts<'a> = (Vec<String>, Vec<(usize, &'a Value)>, Vec<usize>);
 
-/// A list of texts, and the items that are none; a single text is accepted as a list of one,
-/// and `a, b` is split. `None` when `v` is neither a list nor a text.
+/// A list of texts, the items that are none, and the empty ones (`""`, left out); a single
+/// text is accepted as a list of one, and `a, b` is split. `None` when `v` is neither a list
+/// nor a text.
 fn string_list(v: &Value) -> Option<Texts<'_>> {
     match v {
-        Value::Null => Some((Vec::new(), Vec::new())),
+        Value::Null => Some((Vec::new(), Vec::new(), Vec::new())),
         Value::Sequence(items) => {
             let mut texts = Vec::with_capacity(items.len());
-            let mut bad = Vec::new();
+            let (mut bad, mut empty) = (Vec::new(), Vec::new());
             for (i, item) in items.iter().enumerate() {
                 match yaml_scalar_string(item) {
+                    Some(s) if s.is_empty() => empty.push(i),
                     Some(s) => texts.push(s),
                     None => bad.push((i, item)),
                 }
             }
-            Some((texts, bad))
+            Some((texts, bad, empty))
         }
         other => yaml_scalar_string(other).map(|s| {
             let texts = s
@@ -1344,7 +1367,7 @@ fn string_list(v: &Value) -> Option<Texts<'_>> {
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .collect();
-            (texts, Vec::new())
+            (texts, Vec::new(), Vec::new())
         }),
     }
 }
