@@ -159,7 +159,7 @@ fn incident_date(inc: &Incident) -> Value {
     match inc.date {
         Some(d) if inc.date_source == crate::content::derive::DateSource::FileNameYear => {
             let year = d.format("%Y").to_string();
-            json!({"iso": year, "human": year})
+            json!({"iso": year, "human": year, "year_only": true})
         }
         d => date_view(d),
     }
@@ -1856,6 +1856,15 @@ fn stats_page(site: &Site) -> PageSpec {
             ttd.extend(time_to_detect(inc));
         }
         years.push(json!({"year": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len(),
+                          "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));
+    }
+    // The undated incidents last, in a row of their own (no page lists them), so that the
+    // rows add up to every incident.
+    let undated: Vec<&Incident> = lib.incidents.iter().filter(|i| i.date.is_none()).collect();
+    if !undated.is_empty() {
+        let mut ttr: Vec<i64> = undated.iter().flat_map(|i| time_to_resolve(i)).collect();
+        let mut ttd: Vec<i64> = undated.iter().flat_map(|i| time_to_detect(i)).collect();
+        years.push(json!({"year": "Undated", "url": null, "count": undated.len(),
                           "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));
     }
     let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));

@@ -4482,3 +4482,37 @@ fn an_empty_tag_service_or_author_is_left_out_everywhere_with_a_warning_and_an_e
         .collect();
     assert_eq!(empty, [(5, 8), (6, 12), (7, 19)], "{findings:#?}");
 }
+
+#[test]
+fn stats_by_year_ends_with_an_undated_row_and_a_year_only_incident_shows_its_year_once() {
+    let site = Site::with(&[
+        (
+            "content/2024-03-01-dated.md",
+            "# Dated\n\n## Summary\n\nThe queue stalled.\n",
+        ),
+        (
+            "content/PM2020-003 - year only.md",
+            "# Year only\n\n## Summary\n\nThe disk filled up.\n",
+        ),
+        ("content/undated.md", "# Undated\n\nIt broke.\n"),
+    ]);
+    site.build_ok();
+    let page = site.page("stats/index.html");
+    let table = &page[page.find("id=\"years-h\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows: Vec<String> = table
+        .split("<tr>")
+        .skip(2)
+        .map(|r| squeeze(&html_text(&r.replace("</t", " </t"))))
+        .collect();
+    assert_eq!(
+        rows,
+        ["2020 1 – –", "2024 1 – –", "Undated 1 – –"],
+        "{table}"
+    );
+    let text = site.text("incidents/PM2020-003/index.html");
+    let page = site.page("incidents/PM2020-003/index.html");
+    let once = "<dd><a href=\"../../years/2020/\"><time datetime=\"2020\">2020</time></a></dd>";
+    assert!(page.contains(once), "{page}");
+    assert!(!text.contains("2020 · 2020"), "{text}");
+}
