@@ -4278,3 +4278,31 @@ fn a_file_of_the_static_folder_over_one_hindsight_writes_is_a_warning_of_check_a
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("static-replaces"), "{}", stderr(&o));
 }
+
+#[test]
+fn an_unknown_visibility_is_named_in_its_error_and_private_reads_as_internal() {
+    let site = Site::with(&[
+        (
+            "content/conf.md",
+            "---\nid: conf\ntitle: Conf\ndate: 2024-01-01\nvisibility: \"confidential\"\n---\n\nText.\n",
+        ),
+        (
+            "content/priv.md",
+            "---\nid: priv\ntitle: Priv\ndate: 2024-01-02\nvisibility: Private\n---\n\nText.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let wrong = with_rule(&findings, "wrong-type");
+    assert_eq!(wrong.len(), 1, "{findings:#?}");
+    assert_eq!(wrong[0]["file"], "content/conf.md");
+    assert_eq!(
+        wrong[0]["message"],
+        "`visibility` should be public or internal, found `confidential`"
+    );
+    std::fs::remove_file(site.root.join("content/conf.md")).unwrap();
+    site.build_ok();
+    assert!(
+        exported(&site.out, "id").is_empty(),
+        "a private incident is internal"
+    );
+}

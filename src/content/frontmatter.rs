@@ -821,12 +821,26 @@ fn read_fields(
                     "\"published\"",
                 )),
             },
-            "visibility" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()) {
-                Some(s) if s == "public" => fm.visibility = Some(Visibility::Public),
-                Some(s) if s == "internal" || s == "private" => {
+            // `private` reads as internal: a word for keeping it in fails safe.
+            "visibility" => match yaml_scalar_string(&v) {
+                Some(s) if s.eq_ignore_ascii_case("public") => {
+                    fm.visibility = Some(Visibility::Public)
+                }
+                Some(s)
+                    if s.eq_ignore_ascii_case("internal") || s.eq_ignore_ascii_case("private") =>
+                {
                     fm.visibility = Some(Visibility::Internal)
                 }
-                _ => problems.push(type_err("public or internal", "internal", "\"internal\"")),
+                Some(s) => problems.push(at(Diagnostic::error(
+                    "wrong-type",
+                    file,
+                    format!("`{key}` should be public or internal, found `{s}`"),
+                )
+                .hint(format!(
+                    "for example {}; an incident that must not be published is internal",
+                    format.set(name, "internal", "\"internal\"")
+                )))),
+                None => problems.push(type_err("public or internal", "internal", "\"internal\"")),
             },
             "services" | "tags" | "authors" | "related" | "aliases" | "categories" | "author" => {
                 match string_list(&v) {
