@@ -1197,6 +1197,8 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         "severity": inc.severity,
         "severity_slug": inc.severity.as_deref().map(slugify),
         "status": inc.status.as_str(),
+        // Only a `--drafts` build has an internal incident's page: it says so, as a draft's does.
+        "internal": inc.visibility == crate::content::Visibility::Internal,
         "services": term_links(&site.taxonomies[1], &inc.services),
         "tags": term_links(&site.taxonomies[0], &inc.tags),
         "authors": inc.authors,

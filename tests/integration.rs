@@ -4516,3 +4516,33 @@ fn stats_by_year_ends_with_an_undated_row_and_a_year_only_incident_shows_its_yea
     assert!(page.contains(once), "{page}");
     assert!(!text.contains("2020 · 2020"), "{text}");
 }
+
+#[test]
+fn in_a_drafts_build_an_internal_incident_carries_an_internal_chip_as_a_draft_carries_a_draft_chip()
+{
+    let site = Site::with(&[
+        (
+            "content/yak.md",
+            "---\nid: INTERNAL-YAK\ntitle: Yak\ndate: 2024-01-01\nvisibility: internal\n---\n\nText.\n",
+        ),
+        (
+            "content/draft.md",
+            "---\nid: DRAFT-1\ntitle: Draft\ndate: 2024-01-02\nstatus: draft\n---\n\nText.\n",
+        ),
+        (
+            "content/public.md",
+            "---\nid: PUB-1\ntitle: Public\ndate: 2024-01-03\n---\n\nText.\n",
+        ),
+    ]);
+    build_drafts_ok(&site.root, &site.out);
+    let chips = |id: &str| {
+        let page = site.page(&format!("incidents/{id}/index.html"));
+        page.split("<span class=\"chip chip-warn\">")
+            .skip(1)
+            .map(|s| s[..s.find('<').unwrap()].to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(chips("INTERNAL-YAK"), ["internal"]);
+    assert_eq!(chips("DRAFT-1"), ["draft"]);
+    assert!(chips("PUB-1").is_empty());
+}
