@@ -1669,26 +1669,46 @@ pub fn analyse(
             || Tokens::new(lexicon, DOC_CONCEPT_WEIGHT),
             |tokens, inc| {
                 let mut c = Counts::default();
+                // What the boilerplate leaves of a section, found as its heading is read and
+                // used again for its text, which comes next: the section (by address) and its
+                // own text when that is not all of it.
+                let mut own: Option<(*const crate::markdown::Section, Option<String>)> = None;
+                let owned = |t: Cow<'_, str>| match t {
+                    Cow::Owned(o) => Some(o),
+                    Cow::Borrowed(_) => None,
+                };
                 let stats = web::incident_stats(inc, &mut |text, part, read| {
                     let Some(w) = text_weight(part).filter(|_| count) else {
                         return web::plain(text, part, read);
                     };
                     match part {
-                        Part::Heading(sec) if boilerplate.is_unfilled(sec) => {
-                            web::plain(text, part, read)
+                        Part::Heading(sec) => {
+                            let (text_own, unfilled) = boilerplate.read(sec);
+                            own = Some((sec, owned(text_own)));
+                            if unfilled {
+                                web::plain(text, part, read)
+                            } else {
+                                tokens.count_and_read(text, w, &mut c, read)
+                            }
                         }
                         Part::Summary | Part::Learning | Part::Action
                             if boilerplate.wrote(text) =>
                         {
                             web::plain(text, part, read)
                         }
-                        Part::Section(sec) => match boilerplate.own_text(sec) {
-                            Cow::Borrowed(_) => tokens.count_and_read(text, w, &mut c, read),
-                            Cow::Owned(own) => {
-                                tokens.count(&own, w, &mut c);
-                                web::plain(text, part, read);
+                        Part::Section(sec) => {
+                            let text_own = match own.take() {
+                                Some((at, text_own)) if std::ptr::eq(at, sec) => text_own,
+                                _ => owned(boilerplate.own_text(sec)),
+                            };
+                            match text_own {
+                                None => tokens.count_and_read(text, w, &mut c, read),
+                                Some(o) => {
+                                    tokens.count(&o, w, &mut c);
+                                    web::plain(text, part, read);
+                                }
                             }
-                        },
+                        }
                         _ => tokens.count_and_read(text, w, &mut c, read),
                     }
                 });

@@ -887,9 +887,27 @@ impl Boilerplate {
     /// The text of `sec` that no template wrote: its text without the first template text for
     /// its heading found in it, as a whole run of words.
     pub fn own_text<'s>(&self, sec: &'s Section) -> Cow<'s, str> {
-        let Some(texts) = self.heading(sec) else {
-            return Cow::Borrowed(&sec.text);
-        };
+        match self.heading(sec) {
+            Some(texts) => Self::own_text_under(sec, texts),
+            None => Cow::Borrowed(&sec.text),
+        }
+    }
+
+    /// [`Self::own_text`] and [`Self::is_unfilled`] of `sec` at once: the heading is looked up
+    /// and the text searched once for both.
+    pub fn read<'s>(&self, sec: &'s Section) -> (Cow<'s, str>, bool) {
+        match self.heading(sec) {
+            Some(texts) => {
+                let own = Self::own_text_under(sec, texts);
+                let unfilled = own.trim().is_empty();
+                (own, unfilled)
+            }
+            None => (Cow::Borrowed(&sec.text), false),
+        }
+    }
+
+    /// [`Self::own_text`] of `sec`, whose heading is a template's with these `texts`.
+    fn own_text_under<'s>(sec: &'s Section, texts: &[String]) -> Cow<'s, str> {
         if texts.iter().all(String::is_empty) {
             return Cow::Borrowed(&sec.text);
         }
@@ -935,7 +953,7 @@ impl Boilerplate {
     /// Whether `sec` is a template's heading with nothing of its own under it: its heading says
     /// nothing about the incident either.
     pub fn is_unfilled(&self, sec: &Section) -> bool {
-        self.heading(sec).is_some() && self.own_text(sec).trim().is_empty()
+        self.read(sec).1
     }
 
     fn heading(&self, sec: &Section) -> Option<&Vec<String>> {
