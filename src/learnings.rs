@@ -520,13 +520,13 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         .into_iter()
         .chain(distinct.len()..counted.len())
         .collect();
-    let docs: Vec<Counts> = copy_of.iter().map(|&c| counted[c].clone()).collect();
+    let docs: Vec<&Counts> = copy_of.iter().map(|&c| &counted[c]).collect();
     crate::timing("  item counts", t);
     // Clustering compares words and lessons (see `lessons::vectors_with`); attaching compares
     // words with the canonical learnings the knowledge base wrote, in its own frequencies.
     let space = LessonSpace::for_lexicon(lexicon);
     let projected = crate::lessons::projections(&counted, &space);
-    let lessons: Vec<SparseVec> = copy_of.iter().map(|&c| projected[c].clone()).collect();
+    let lessons: Vec<&SparseVec> = copy_of.iter().map(|&c| &projected[c]).collect();
     let mut clustering = crate::lessons::vectors_with(&docs, &lessons, &space);
     let model = Model::from_counts(&docs);
     crate::timing("  item model", t);
@@ -777,7 +777,7 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
         .map(|&k| std::mem::take(&mut clustering[k]))
         .collect();
     let rest_docs: Vec<(&Counts, &SparseVec)> =
-        rest.iter().map(|&k| (&docs[k], &lessons[k])).collect();
+        rest.iter().map(|&k| (docs[k], lessons[k])).collect();
     // Two learnings of one postmortem are two lessons: its authors listed them apart, and what
     // they share is the incident's vocabulary. Its action items are kept apart from nothing,
     // since a postmortem often files two for one lesson (on the real items' labels, 2 of 261

@@ -14,6 +14,7 @@ No model and no network: the library is text written for this project, compiled 
 and read with the same analysis (and team vocabulary) as the learnings.
 */
 
+use std::borrow::Borrow;
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -253,14 +254,18 @@ fn top_lessons(scores: &[f32]) -> SparseVec {
 /// deleting one dfds postmortem at a time made 31 clusters of other incidents vanish with the
 /// knowledge base's own frequencies, 8 with the library's. `lessons` are the texts' lesson
 /// projections (see [`projections`]), made once and shared with the second clustering pass.
-pub fn vectors_with(docs: &[Counts], lessons: &[SparseVec], space: &LessonSpace) -> Vec<SparseVec> {
+pub fn vectors_with<D: Borrow<Counts> + Sync, L: AsRef<[(u32, f32)]>>(
+    docs: &[D],
+    lessons: &[L],
+    space: &LessonSpace,
+) -> Vec<SparseVec> {
     let words = Model::from_counts_with(docs, Some(space.background()));
     let vocabulary = words.df.len() as u32;
     words
         .vectors
         .iter()
         .zip(lessons)
-        .map(|(w, l)| extend(w, l, vocabulary))
+        .map(|(w, l)| extend(w, l.as_ref(), vocabulary))
         .collect()
 }
 

@@ -13,6 +13,7 @@ sorted order of their texts, so that its vectors (and every sum over them) do no
 the order in which words were first seen.
 */
 
+use std::borrow::Borrow;
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -456,22 +457,22 @@ pub struct Model {
 impl Model {
     /// Builds vectors from term counts: sublinear term frequency, smoothed IDF, L2 norm.
     /// Term ids are assigned in sorted term order, so the result does not depend on hashing.
-    pub fn from_counts(docs: &[Counts]) -> Model {
+    pub fn from_counts<D: Borrow<Counts> + Sync>(docs: &[D]) -> Model {
         Model::from_counts_with(docs, None)
     }
 
     /// [`Model::from_counts`] with document frequencies that also count `background`
     /// documents (a term -> document count map, and the number of documents), so that the
     /// weight of a word does not hang on the few texts of a small knowledge base.
-    pub fn from_counts_with(
-        docs: &[Counts],
+    pub fn from_counts_with<D: Borrow<Counts> + Sync>(
+        docs: &[D],
         background: Option<(&FxHashMap<Arc<str>, u32>, u32)>,
     ) -> Model {
         // Document frequencies by term id of the analysis, then ids of the model in the sorted
         // order of the terms' texts.
         let mut by_term: FxHashMap<u32, u32> = FxHashMap::default();
         for d in docs {
-            for &t in d.keys() {
+            for &t in d.borrow().keys() {
                 *by_term.entry(t).or_default() += 1;
             }
         }
@@ -502,6 +503,7 @@ impl Model {
             docs.par_iter()
                 .map(|d| {
                     let mut v: SparseVec = d
+                        .borrow()
                         .iter()
                         .map(|(&t, &c)| {
                             let id = ids[t as usize];
