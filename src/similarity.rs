@@ -271,6 +271,8 @@ pub struct Tokens {
     /// The stems (term ids) of the text being counted, for phrase matching; `None` at
     /// punctuation.
     seq: Vec<Option<u32>>,
+    /// A hyphenated word of the text being counted, joined (see [`hyphenated`]).
+    joined: String,
 }
 
 impl Default for Tokens {
@@ -292,6 +294,7 @@ impl Tokens {
             lexicon: lexicon.clone(),
             concept_weight: w,
             seq: Vec::new(),
+            joined: String::new(),
         }
     }
 
@@ -382,9 +385,11 @@ impl Tokens {
         // lexicon ("oncall", "rollback") also counts as that word. Part of the lexicon, so not
         // done without concepts (plain TF-IDF).
         if self.concept_weight > 0.0 && text.contains('-') {
-            for joined in hyphenated(text) {
+            let joined = &mut self.joined;
+            for word in hyphenated(text) {
+                join(word, joined);
                 crate::analysis::with(|a| {
-                    a.each(&joined, |_, t| {
+                    a.each(joined, |_, t| {
                         let word = lex.words.get(&t.id);
                         if word.is_some_and(|w| !w.concepts.is_empty()) {
                             add(t.id, word);
@@ -414,11 +419,11 @@ impl Tokens {
     }
 }
 
-/// Each word of `text` written with hyphens between letters ("on-call", "roll-back"), lowercase
-/// and joined ("oncall", "rollback").
+/// Each word of `text` written with hyphens between letters ("on-call", "roll-back"), as
+/// written; [`join`] makes it the word it stands for.
 ///
 /// Only the words around each hyphen are looked at: most of a postmortem has none.
-fn hyphenated(text: &str) -> impl Iterator<Item = String> + '_ {
+fn hyphenated(text: &str) -> impl Iterator<Item = &str> + '_ {
     let part = |c: char| c.is_alphanumeric() || c == '-';
     let mut done = 0;
     text.match_indices('-')
@@ -441,7 +446,18 @@ fn hyphenated(text: &str) -> impl Iterator<Item = String> + '_ {
         })
         .map(|w| w.trim_matches('-'))
         .filter(|w| w.contains('-') && !w.contains("--"))
-        .map(|w| w.replace('-', "").to_lowercase())
+}
+
+/// A word of [`hyphenated`] lowercase and without its hyphens ("on-call" -> "oncall"), in
+/// `out`: `word.replace('-', "").to_lowercase()`, without new memory for an ASCII word.
+fn join(word: &str, out: &mut String) {
+    out.clear();
+    out.extend(word.split('-'));
+    if out.is_ascii() {
+        out.make_ascii_lowercase();
+    } else {
+        *out = out.to_lowercase();
+    }
 }
 
 /// A set of documents as TF-IDF vectors over one vocabulary.
@@ -699,7 +715,7 @@ mod tests {
     #[test]
     fn a_hyphenated_word_counts_as_its_joined_form_when_the_lexicon_knows_it() {
         assert_eq!(
-            hyphenated("Page the on-call; roll-back first. x-ray -- ok").collect::<Vec<_>>(),
+            joined("Page the on-call; roll-back first. x-ray -- ok"),
             ["oncall", "rollback", "xray"]
         );
         let v = vecs(&[
@@ -728,12 +744,9 @@ mod tests {
             "Ré-essayer le fail-over; 日本-語 and on-call-rota, -- , e-mail.",
             "end with a-b",
             "a-b\nc-d\te--f-g -h-i- j- -k",
+            "ΟΔΟΣ-ΑΒ ΑΒ-ΟΔΟΣ ÉTÉ-Été KELVIN-\u{212A}",
         ] {
-            assert_eq!(
-                hyphenated(text).collect::<Vec<_>>(),
-                by_splitting(text),
-                "{text:?}"
-            );
+            assert_eq!(joined(text), by_splitting(text), "{text:?}");
         }
     }
 
@@ -836,6 +849,17 @@ mod tests {
             lex.concept_terms.len(),
             Lexicon::builtin().concept_terms.len() + 1
         );
+    }
+
+    /// The words of `text` that count as their joined form, joined.
+    fn joined(text: &str) -> Vec<String> {
+        let mut out = String::new();
+        hyphenated(text)
+            .map(|w| {
+                join(w, &mut out);
+                out.clone()
+            })
+            .collect()
     }
 
     fn vecs(texts: &[&str]) -> Vec<SparseVec> {
