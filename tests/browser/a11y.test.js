@@ -11,34 +11,13 @@
 "use strict";
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 const AXE = require.resolve("axe-core/axe.min.js");
 
-const REPO = path.resolve(__dirname, "../..");
-const BIN = path.resolve(process.argv[2] || path.join(REPO, "target/debug/hindsight"));
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TYPES = { ".html": "text/html", ".json": "application/json", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
+const { REPO, BIN, CHROMIUM, serve } = require("./site");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    let p = path.join(dir, decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname));
-    if (!p.startsWith(dir)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, "index.html");
-    fs.readFile(p, (err, data) => {
-      if (err) {
-        res.writeHead(404, { "content-type": "text/html" });
-        return res.end(fs.readFileSync(path.join(dir, "404.html")));
-      }
-      res.writeHead(200, { "content-type": TYPES[path.extname(p)] || "application/octet-stream" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 /* One page of each template the site has, as paths under the site root, found from its JSON
    export so that the list follows the content: an incident with related incidents and a
@@ -96,7 +75,7 @@ async function main() {
     if (name === "dfds") fs.cpSync(root, src, { recursive: true });
     const out = path.join(tmp, name);
     execFileSync(BIN, ["build", "--quiet", "--root", name === "dfds" ? src : root, "--out", out], { stdio: "inherit" });
-    sites.push({ name, out, server: await serve(out) });
+    sites.push({ name, out, server: await serve(out, { notFoundPage: true }) });
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -14,31 +14,13 @@
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 
-const REPO = path.resolve(__dirname, "../..");
-const BIN = path.resolve(process.argv[2] || path.join(REPO, "target/debug/hindsight"));
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TYPES = { ".html": "text/html", ".json": "application/json", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
+const { REPO, BIN, CHROMIUM, serve } = require("./site");
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 900 };
-
-function serve(dir) {
-  const server = http.createServer((req, res) => {
-    let p = path.join(dir, decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname));
-    if (!p.startsWith(dir)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, "index.html");
-    fs.readFile(p, (err, data) => {
-      if (err) { res.writeHead(404); return res.end("not found"); }
-      res.writeHead(200, { "content-type": TYPES[path.extname(p)] || "application/octet-stream" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
 
 /* Every HTML page of a built site, as paths under its root ("" for the overview). */
 function htmlPages(out) {

@@ -9,38 +9,16 @@
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
-const http = require("node:http");
 const os = require("node:os");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 
-const REPO = path.resolve(__dirname, "../..");
-const BIN = path.resolve(process.argv[2] || path.join(REPO, "target/debug/hindsight"));
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const TYPES = { ".html": "text/html", ".json": "application/json", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
+const { REPO, BIN, CHROMIUM, serve } = require("./site");
 
 function build(root, out, baseUrl) {
   const args = ["build", "--quiet", "--root", root, "--out", out];
   if (baseUrl) args.push("--base-url", baseUrl);
   execFileSync(BIN, args, { stdio: "inherit" });
-}
-
-/* Serves `dir` under `prefix` ("/" or "/sub/"); 404 for anything else. */
-function serve(dir, prefix) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, "http://127.0.0.1");
-    let p = decodeURIComponent(url.pathname);
-    if (!p.startsWith(prefix)) { res.writeHead(404); return res.end("not found"); }
-    p = path.join(dir, p.slice(prefix.length));
-    if (!p.startsWith(dir)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(p) && fs.statSync(p).isDirectory()) p = path.join(p, "index.html");
-    fs.readFile(p, (err, data) => {
-      if (err) { res.writeHead(404); return res.end("not found"); }
-      res.writeHead(200, { "content-type": TYPES[path.extname(p)] || "application/octet-stream" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
 const tests = [];
@@ -238,7 +216,7 @@ function defineTests(ctx) {
     fs.writeFileSync(path.join(src, "content/late.md"), "# Late\n\n## Impact\n\nThe disk filled.\n\n## Timeline\n\nThe disk filled, the disk filled, the disk filled and the queue stalled.\n");
     const out = path.join(src, "public");
     build(src, out);
-    const server = await serve(out, "/");
+    const server = await serve(out);
     try {
       const { page, errors } = await open(ctx.browser, `http://127.0.0.1:${server.address().port}/search/`);
       const shown = async (q) => {
@@ -279,8 +257,8 @@ async function main() {
   const dfdsRoot = path.join(tmp, "dfds-src");
   fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), dfdsRoot, { recursive: true });
   build(dfdsRoot, dfdsOut);
-  const demoServer = await serve(demoOut, "/sub/");
-  const dfdsServer = await serve(dfdsOut, "/");
+  const demoServer = await serve(demoOut, { prefix: "/sub/" });
+  const dfdsServer = await serve(dfdsOut);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
