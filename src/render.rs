@@ -2323,7 +2323,9 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
         .iter()
         .map(|g| ExportGroup {
             id: &g.id,
-            title: &g.title,
+            // Whole, as the learning's page heads it: lists cut `title` to fit, scripts
+            // should not get a display string cut mid-sentence.
+            title: &g.full_title,
             url: url(g.url()),
             canonical: g.canonical,
             incidents: g

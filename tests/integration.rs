@@ -4546,3 +4546,45 @@ fn in_a_drafts_build_an_internal_incident_carries_an_internal_chip_as_a_draft_ca
     assert_eq!(chips("DRAFT-1"), ["draft"]);
     assert!(chips("PUB-1").is_empty());
 }
+
+#[test]
+fn a_clusters_exported_title_is_the_whole_title_its_page_shows_not_the_one_cut_for_lists() {
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let learnings = read_json(&site.out.join("api/learnings.json"));
+    let clusters: Vec<&serde_json::Value> = learnings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["canonical"] == false)
+        .collect();
+    let mut long = 0;
+    for l in &clusters {
+        let id = l["id"].as_str().unwrap();
+        let title = l["title"].as_str().unwrap();
+        let page = site.page(&format!("learnings/{id}/index.html"));
+        let h1 = page
+            .split("<h1>")
+            .nth(1)
+            .unwrap()
+            .split("</h1>")
+            .next()
+            .unwrap();
+        let h1 = html_text(h1)
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        assert_eq!(h1, title, "{id}");
+        assert!(!title.ends_with('…'), "{id}: {title}");
+        if title.chars().count() > 90 {
+            long += 1;
+        }
+    }
+    // Titles longer than a list shows are what this is about: dfds has some.
+    assert!(
+        long > 0,
+        "no cluster title of dfds is longer than 90 characters"
+    );
+}
