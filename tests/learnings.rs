@@ -112,7 +112,7 @@ fn baseline_best(name: &str) -> f64 {
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
     // Measured: 0.814 vs 0.258 (dev), 0.679 vs 0.330 (holdout), 0.842 vs 0.589 (blind),
     // 0.779 vs 0.159 (blind2), 0.792 vs 0.446 (blind3), 0.820 vs 0.481 (blind4), 0.683 vs
-    // 0.273 (blind5), 0.639 vs 0.334 (blind6).
+    // 0.273 (blind5), 0.639 vs 0.334 (blind6), 0.784 vs 0.459 (blind7).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -122,6 +122,7 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
         "paraphrases-blind4.json",
         "paraphrases-blind5.json",
         "paraphrases-blind6.json",
+        "paraphrases-blind7.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -1151,4 +1152,19 @@ fn a_learning_that_reads_like_its_own_action_item_states_the_lesson_that_action_
     assert_eq!(only(LEDGER, false), None);
     // A learning alike with the action item in one word only stays unlinked.
     assert_eq!(only("The region failover was never tested.", true), None);
+}
+
+// blind7 was written in this session's first minutes by a helper who saw nothing of the project,
+// asked for the issue's own words ("the same lesson written by different authors, plus
+// unrelated lessons") as learnings read in real "What we learned" sections, neither easy nor
+// hard on purpose; a third of its singletons share a topic with a group. First measured at
+// 0.784 (precision 0.83, recall 0.74; the baseline 0.459), before anything changed. Its misses
+// are lessons told from different ends (symptom alerting as "page on SLO burn" and "every box
+// looked healthy"), its false joins hard negatives on one topic (lock timeouts with call
+// timeouts). Its floor holds that figure.
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_a_set_written_in_the_issues_words(
+) {
+    let f1 = measure("paraphrases-blind7.json");
+    assert!(f1 >= 0.78, "F1 {f1:.3}");
 }
