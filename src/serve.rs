@@ -716,8 +716,26 @@ fn respond(key: &str, bytes: &[u8], build: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(mime.essence_str()) {
         headers.insert(header::CONTENT_TYPE, v);
     }
+    // A compressed SVG is an SVG sent gzipped, as a web server configured for `.svgz` sends
+    // it: without the encoding, a browser shows no picture.
+    if is_gzipped_svg(key, bytes) {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("image/svg+xml"),
+        );
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Whether the file `key` is named `.svgz` (in any case) and holds gzip: a `.svgz` written
+/// plain is published as it is (see [`crate::attachment`]) and sent as plain SVG.
+fn is_gzipped_svg(key: &str, bytes: &[u8]) -> bool {
+    let named = key
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("svgz"));
+    named && bytes.starts_with(&[0x1f, 0x8b])
 }
 
 fn html(status: StatusCode, body: Vec<u8>) -> Response {

@@ -495,3 +495,49 @@ fn an_address_not_of_this_machine_is_an_error_whose_hint_names_one_that_is() {
     assert!(err.contains("127.0.0.1"), "{err}");
     assert!(!err.contains("free port"), "{err}");
 }
+
+#[test]
+fn a_compressed_svg_is_sent_gzipped_as_an_svg_so_a_browser_shows_it() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "2024-03-01-outage.md",
+                "# Outage\n\nThe [chart](chart.svgz) and the [plain one](plain.SVGZ).\n",
+            ),
+            (
+                "plain.SVGZ",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"2\"/>\n",
+            ),
+        ],
+    );
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"/>\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(svg.as_bytes()).unwrap();
+    let gzipped = gz.finish().unwrap();
+    std::fs::write(root.join("chart.svgz"), &gzipped).unwrap();
+    let server = serve(root, &[]);
+    let header = |path: &str, name: &str| {
+        let r = agent()
+            .get(format!("{}incidents/2024-03-01-outage/{path}", server.url))
+            .call()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(
+        header("chart.svgz", "content-type").as_deref(),
+        Some("image/svg+xml")
+    );
+    assert_eq!(
+        header("chart.svgz", "content-encoding").as_deref(),
+        Some("gzip")
+    );
+    // Named `.svgz` but written plain: sent as it is, without a false encoding.
+    assert_eq!(header("plain.SVGZ", "content-encoding"), None);
+}
