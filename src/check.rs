@@ -673,6 +673,9 @@ struct Context<'a> {
     anchors: HashMap<String, HashSet<String>>,
     /// Every canonical learning that some link points into with `#anchor`, with its anchors.
     learning_anchors: HashMap<&'a str, (&'a CanonicalLearning, HashSet<String>)>,
+    /// `index.md` and `onboarding.md`, with their anchors, by the URL of their page from the
+    /// site root (`""`, `onboarding/`; see [`crate::markdown::site_page`]).
+    pages: HashMap<&'static str, (&'a SpecialPage, HashSet<String>)>,
     blameless: Blameless,
     things: Things<'a>,
     /// What the output will hold: a link that names nothing of the content folder may lead
@@ -743,12 +746,20 @@ impl<'a> Context<'a> {
             .filter(|l| wanted.contains(l.id.as_str()))
             .map(|l| (l.id.as_str(), (l, l.anchors.iter().cloned().collect())))
             .collect();
+        let pages = [(&lib.index, ""), (&lib.onboarding, "onboarding/")]
+            .into_iter()
+            .filter_map(|(p, url)| {
+                let p = p.as_ref()?;
+                Some((url, (p, p.anchors.iter().cloned().collect())))
+            })
+            .collect();
         Context {
             site,
             latest: latest_date(),
             by_id,
             anchors,
             learning_anchors,
+            pages,
             blameless,
             things: Things::of(site),
             output,
@@ -1146,6 +1157,17 @@ fn links(
             LinkKind::Learning(id) => {
                 let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
                 check_learning_anchor(ctx, source, l, id, a, false, out);
+            }
+            // The home page or the reading path: its anchors are those of its file's headings
+            // (with no file, the page has none of the author's to check against).
+            LinkKind::Page(url) => {
+                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
+                let Some((target, anchors)) = ctx.pages.get(url) else { continue };
+                let name = match page {
+                    Linking::Special(p) if p.source == target.source => "this page",
+                    _ => &target.source,
+                };
+                anchor_finding(source, l, a, anchors, &target.github_anchors, name, out);
             }
             // Reported by loading, for `build` too (see `crate::confine`).
             LinkKind::Asset | LinkKind::External | LinkKind::Outside(_) => {}

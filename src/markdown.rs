@@ -38,6 +38,10 @@ pub enum LinkKind {
     Incident(String),
     /// A canonical learning, by id.
     Learning(String),
+    /// One of the site's own pages that a file of the content folder writes: the home page
+    /// (`index.md`, at `""`) or the reading path (`onboarding.md`, at `"onboarding/"`), by
+    /// its URL from the site root (see [`site_page`]).
+    Page(&'static str),
     /// An anchor in this same page.
     SelfAnchor,
     /// A file in the content folder that is copied beside the page.
@@ -469,6 +473,30 @@ impl<'a> SiteLinks<'a> {
         self.page_at(rest)
     }
 
+    /// The site's own page (see [`site_page`]) that a URL path written as a URL of the site
+    /// leads to: the home page from the site root (`/`, `/index.html`) or as the page at
+    /// `out_dir` reaches it (`../../`), the reading path from the site root
+    /// (`/onboarding/`), from the page or from another page (`../onboarding/`).
+    fn site_page_at(path: &str, out_dir: &str) -> Option<&'static str> {
+        let page = |p: &str| {
+            let p = p.strip_suffix("index.html").unwrap_or(p);
+            match p.strip_suffix('/').unwrap_or(p) {
+                "" => Some(""),
+                "onboarding" => Some("onboarding/"),
+                _ => None,
+            }
+        };
+        if let Some(url) = join_relative(out_dir, path).and_then(|p| page(&p)) {
+            return Some(url);
+        }
+        // Written as from another page; no such path leads home (`./` is this page).
+        let mut rest = path.trim_start_matches('/');
+        while let Some(r) = rest.strip_prefix("../").or_else(|| rest.strip_prefix("./")) {
+            rest = r;
+        }
+        page(rest).filter(|url| !url.is_empty())
+    }
+
     /// The id of the incident whose page, or old URL, is at `path` from the site root.
     fn page_at(&self, path: &str) -> Option<&'a str> {
         let path = path.strip_suffix("index.html").unwrap_or(path);
@@ -491,6 +519,17 @@ impl<'a> SiteLinks<'a> {
             .get(&format!("{folder}/"))
             .or_else(|| self.old_urls.get(folder))
             .map(String::as_str)
+    }
+}
+
+/// The URL from the site root of the site's page that the content file at `path` (from the
+/// content folder, with `/`) is the text of: `index.md` (or `_index.md`) is the home page's,
+/// `onboarding.md` the reading path's. Both pages are built whether the file is there or not.
+pub fn site_page(path: &str) -> Option<&'static str> {
+    match path {
+        "index.md" | "_index.md" => Some(""),
+        "onboarding.md" => Some("onboarding/"),
+        _ => None,
     }
 }
 
@@ -993,12 +1032,13 @@ pub fn github_anchor_target<'a>(
         .map(|(_, id)| id.as_str())
 }
 
-/// `html` with the fragment of each link into a postmortem or a canonical learning that is a
-/// GitHub anchor of one of its headings (see [`Parsed::github_anchors`]) made that heading's
-/// id. The links looked at are `#x` (into `this` page, named as `anchors` names pages) and
-/// `{to_root}incidents/ID/#x` and `{to_root}learnings/ID/#x`, as [`parse`] writes them.
-/// `anchors` gives a page's GitHub anchors by its URL from the site root (`incidents/ID/`,
-/// `learnings/ID/`). A link to the title's anchor leads to the page itself, with no fragment
+/// `html` with the fragment of each link into a postmortem, a canonical learning or one of the
+/// site's own pages (see [`site_page`]) that is a GitHub anchor of one of its headings (see
+/// [`Parsed::github_anchors`]) made that heading's id. The links looked at are `#x` (into
+/// `this` page, named as `anchors` names pages) and `{to_root}incidents/ID/#x`,
+/// `{to_root}learnings/ID/#x`, `{to_root}#x` and `{to_root}onboarding/#x`, as [`parse`] writes
+/// them. `anchors` gives a page's GitHub anchors by its URL from the site root
+/// (`incidents/ID/`, `learnings/ID/`, `""`, `onboarding/`). A link to the title's anchor leads to the page itself, with no fragment
 /// (`#`, the top, on the page itself). `None` when no link changes.
 pub fn lead_github_fragments<'a>(
     html: &str,
@@ -2843,13 +2883,32 @@ fn resolve_link(
     let joined = join_relative(page.source_dir, &decoded);
     // Written as the site's URL of a postmortem's page, or as an old URL of it; a file of the
     // content folder at that path wins.
-    if let Some(id) = site.incident_at(&decoded, page.out_dir).filter(|_| {
-        to_page
-            && joined
-                .as_ref()
-                .is_none_or(|j| !site.content_root.join(j).is_file())
-    }) {
+    let no_file = || {
+        joined
+            .as_ref()
+            .is_none_or(|j| !site.content_root.join(j).is_file())
+    };
+    if let Some(id) = site
+        .incident_at(&decoded, page.out_dir)
+        .filter(|_| to_page && no_file())
+    {
         return incident(out, id);
+    }
+    // Written as the site's URL of the home page or the reading path (`/`, `/onboarding/`),
+    // or as the path of their file (`onboarding.md`): they lead to the built page, as a
+    // postmortem's or a learning's do, under the base URL's path as the page is.
+    let own_page = SiteLinks::site_page_at(&decoded, page.out_dir)
+        .filter(|_| to_page && no_file())
+        .or_else(|| joined.as_deref().and_then(site_page).filter(|_| to_page));
+    if let Some(url) = own_page {
+        push(out, LinkKind::Page(url), url, anchor);
+        let href = format!("{}{url}", page.to_root);
+        // The home page from itself: `./`, or the anchor alone.
+        return Some(if href.is_empty() && anchor.is_none() {
+            "./".to_string()
+        } else {
+            with_anchor(href)
+        });
     }
     let Some(joined) = joined else {
         broken(out, dest, anchor, join_above(page.source_dir, &decoded));
@@ -2906,6 +2965,8 @@ fn resolve_link(
             "postmortem"
         } else if site.learning_paths.contains_key(&joined) {
             "learning"
+        } else if site_page(&joined).is_some() {
+            "page"
         } else {
             "Markdown file"
         };

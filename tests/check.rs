@@ -4306,3 +4306,59 @@ fn an_unknown_visibility_is_named_in_its_error_and_private_reads_as_internal() {
         "a private incident is internal"
     );
 }
+
+#[test]
+fn links_to_the_home_page_and_the_reading_path_are_accepted_and_their_anchors_checked() {
+    let site = Site::with(&[
+        (
+            "content/postmortems/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Summary\n\nThe disk filled up. See [the intro](../index.md#how-we-write), \
+             [the path](../onboarding.md), [home](/) and [week one](/onboarding/#week-one).\n",
+        ),
+        (
+            "content/index.md",
+            "# Welcome\n\n## How we write\n\nNew here? Start with [the onboarding path](onboarding.md), \
+             [its first week](onboarding.md#week-one) or [this](index.md#how-we-write).\n\n\
+             And [a typo](onboarding.md#week-two).\n",
+        ),
+        (
+            "content/onboarding.md",
+            "# Start here\n\n## Week one\n\nRead [the home page](index.md), [how we write](/#how-we-write) \
+             and [what is not there](/#nowhere).\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(
+        with_rule(&findings, "broken-link").is_empty(),
+        "{findings:#?}"
+    );
+    let anchors: Vec<_> = with_rule(&findings, "broken-anchor")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        anchors,
+        [
+            (
+                "content/index.md",
+                7,
+                "`#week-two` is not a section of content/onboarding.md",
+                "did you mean `#week-one`? Anchors are the headings' slugs"
+            ),
+            (
+                "content/onboarding.md",
+                5,
+                "`#nowhere` is not a section of content/index.md",
+                "sections of content/index.md: #how-we-write"
+            ),
+        ]
+    );
+}

@@ -4588,3 +4588,63 @@ fn a_clusters_exported_title_is_the_whole_title_its_page_shows_not_the_one_cut_f
         "no cluster title of dfds is longer than 90 characters"
     );
 }
+
+#[test]
+fn links_to_the_home_page_and_the_reading_path_lead_to_their_built_pages_under_the_base_path() {
+    let site = Site::with(&[
+        ("hindsight.toml", "base_url = \"https://kb.example.org/pm/\"\n"),
+        (
+            "content/postmortems/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Summary\n\nThe disk filled up. See [the intro](../index.md#how-we-write), \
+             [the path](../onboarding.md), [home](/), [week one](/onboarding/#week-one) and \
+             [the drills](../onboarding.md#-fire-drills).\n",
+        ),
+        (
+            "content/index.md",
+            "# Welcome\n\n## How we write\n\nNew here? Start with [the onboarding path](onboarding.md), \
+             [its first week](onboarding.md#week-one), [this](index.md#how-we-write) or [home](/).\n",
+        ),
+        (
+            "content/onboarding.md",
+            "# Start here\n\n## Week one\n\n## 🔥 Fire drills\n\nRead [the home page](index.md), \
+             [how we write](/#how-we-write) and [the drills](#-fire-drills).\n",
+        ),
+    ]);
+    site.build_ok();
+    let hrefs = |path: &str| -> Vec<String> {
+        let page = site.page(path);
+        let body = page
+            .split("class=\"prose")
+            .nth(1)
+            .unwrap_or(&page)
+            .to_string();
+        body.split("<a href=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let incident = hrefs("incidents/2024-03-01-disk-full/index.html");
+    for href in [
+        "../../#how-we-write",
+        "../../onboarding/",
+        "../../",
+        "../../onboarding/#week-one",
+        "../../onboarding/#fire-fire-drills",
+    ] {
+        assert!(incident.iter().any(|h| h == href), "{href}: {incident:?}");
+    }
+    let home = hrefs("index.html");
+    for href in ["onboarding/", "onboarding/#week-one", "#how-we-write", "./"] {
+        assert!(home.iter().any(|h| h == href), "{href}: {home:?}");
+    }
+    let onboarding = hrefs("onboarding/index.html");
+    for href in ["../", "../#how-we-write", "#fire-fire-drills"] {
+        assert!(
+            onboarding.iter().any(|h| h == href),
+            "{href}: {onboarding:?}"
+        );
+    }
+    for page in [&incident, &home, &onboarding] {
+        assert!(!page.iter().any(|h| h.contains(".md")), "{page:?}");
+    }
+}

@@ -1394,10 +1394,14 @@ fn lead_github_fragments(lib: &mut Library) {
         .iter()
         .filter(|l| !l.github_anchors.is_empty())
         .map(|l| (learning_url(&l.id), l.github_anchors.as_slice()));
-    let anchors: HashMap<String, &[(String, String)]> = incidents.chain(learnings).collect();
-    let own =
-        |page: &Option<SpecialPage>| page.as_ref().is_some_and(|p| !p.github_anchors.is_empty());
-    if anchors.is_empty() && !own(&lib.index) && !own(&lib.onboarding) {
+    // The home page and the reading path, as `""` and `onboarding/`.
+    let pages = [(&lib.index, ""), (&lib.onboarding, "onboarding/")]
+        .into_iter()
+        .filter_map(|(p, url)| Some((url.to_string(), p.as_ref()?.github_anchors.as_slice())))
+        .filter(|(_, a)| !a.is_empty());
+    let anchors: HashMap<String, &[(String, String)]> =
+        incidents.chain(learnings).chain(pages).collect();
+    if anchors.is_empty() {
         return;
     }
     let of = |page: &str| anchors.get(page).copied();
@@ -1417,6 +1421,7 @@ fn lead_github_fragments(lib: &mut Library) {
                         leads(&format!("incidents/{id}/"), a)
                     }
                     (markdown::LinkKind::Learning(id), Some(a)) => leads(&learning_url(id), a),
+                    (markdown::LinkKind::Page(url), Some(a)) => leads(url, a),
                     (markdown::LinkKind::SelfAnchor, Some(a)) => leads(&inc.url(), a),
                     _ => false,
                 })
@@ -1443,15 +1448,7 @@ fn lead_github_fragments(lib: &mut Library) {
     // `index.md` and `onboarding.md`, at `url` from the site root: a `#x` link leads into
     // their own headings.
     let special = |page: &Option<SpecialPage>, to_root: &str, url: &str| {
-        let p = page.as_ref()?;
-        let of = |u: &str| {
-            if u == url {
-                Some(p.github_anchors.as_slice())
-            } else {
-                of(u)
-            }
-        };
-        markdown::lead_github_fragments(&p.html, to_root, Some(url), of)
+        markdown::lead_github_fragments(&page.as_ref()?.html, to_root, Some(url), of)
     };
     let index = special(&lib.index, "", "");
     let onboarding = special(&lib.onboarding, "../", "onboarding/");
