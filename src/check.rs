@@ -1288,8 +1288,9 @@ fn unpublished_link(
 }
 
 /// What `build` says of the pages it publishes: each link to a postmortem that it leaves out
-/// (a draft, one in review, an internal one), which the page shows as text
-/// (`link-to-unpublished`, as `check` reports it), so that whoever builds the site learns why
+/// (a draft, one in review, an internal one), which the page shows as text, and each id of one
+/// in a postmortem's front-matter `related`, which its page does not list
+/// (`link-to-unpublished`, as `check` reports them), so that whoever builds the site learns why
 /// the link is not there.
 pub fn links_to_left_out(lib: &crate::content::Library) -> Vec<Diagnostic> {
     if lib.left_out.is_empty() {
@@ -1317,7 +1318,41 @@ pub fn links_to_left_out(lib: &crate::content::Library) -> Vec<Diagnostic> {
             }
         }
     }
+    // An id in `related` names a postmortem by its id, or by an old id of it, as `check` reads
+    // it (see `related`): one that is built is no link to a left-out one.
+    let built: HashSet<&str> = lib.incidents.iter().map(|i| i.id.as_str()).collect();
+    for inc in &lib.incidents {
+        for (i, id) in inc.related.iter().enumerate() {
+            if *id == inc.id || inc.aliases.contains(id) || built.contains(id.as_str()) {
+                continue;
+            }
+            let Some(target) = left_out
+                .get(id.as_str())
+                .or_else(|| left_out.get(lib.renamed(id)?))
+            else {
+                continue;
+            };
+            if let Some(why) = crate::content::not_published(target.status, target.visibility) {
+                let (line, column) = inc.front_matter.entry_at("related", i);
+                out.push(
+                    unpublished_related(&inc.source, id, why, &target.source).at(line, column),
+                );
+            }
+        }
+    }
     out
+}
+
+/// An id in the front-matter `related` of the postmortem `source` that names the postmortem
+/// `target` (its file), which is `why` ("a draft", "in review", "internal") and not on the
+/// published site: the page does not list it.
+fn unpublished_related(source: &str, id: &str, why: &str, target: &str) -> Diagnostic {
+    finding(
+        "link-to-unpublished",
+        source,
+        format!("`related` names `{id}`, which is {why} and will not be on the published site: the page does not list it"),
+    )
+    .hint(format!("publish `{target}` first, or remove it from `related` until it is"))
 }
 
 /// What the published page leaves out of a page's text because it could run a script on the
@@ -1497,13 +1532,7 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         if let Some(target) = target {
             if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
                 out.push(
-                    finding(
-                        "link-to-unpublished",
-                        &inc.source,
-                        format!("`related` names `{id}`, which is {why} and will not be on the published site"),
-                    )
-                    .at(line, column)
-                    .hint(format!("publish `{}` first, or remove it from `related` until it is", target.source)),
+                    unpublished_related(&inc.source, id, why, &target.source).at(line, column),
                 );
             }
             continue;

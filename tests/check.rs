@@ -1629,14 +1629,14 @@ fn a_related_id_of_a_draft_or_internal_postmortem_is_a_warning_at_its_entry_sayi
                 "content/a.md",
                 5,
                 11,
-                "`related` names `PM2024-002`, which is a draft and will not be on the published site"
+                "`related` names `PM2024-002`, which is a draft and will not be on the published site: the page does not list it"
             ),
             (
                 "warning",
                 "content/a.md",
                 5,
                 23,
-                "`related` names `PM2024-003`, which is internal and will not be on the published site"
+                "`related` names `PM2024-003`, which is internal and will not be on the published site: the page does not list it"
             ),
         ]
     );

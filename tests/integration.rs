@@ -4648,3 +4648,58 @@ fn links_to_the_home_page_and_the_reading_path_lead_to_their_built_pages_under_t
         assert!(!page.iter().any(|h| h.contains(".md")), "{page:?}");
     }
 }
+
+#[test]
+fn build_warns_of_a_related_id_of_a_draft_or_internal_postmortem_where_it_is_written_as_check_does()
+{
+    let pm = |id: &str, extra: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n## Summary\n\nText.\n")
+    };
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            &pm(
+                "PM2024-001",
+                "related: [PM2024-002, PM2024-003, PM2023-555, PM2024-004]\n",
+            ),
+        ),
+        (
+            "content/b.md",
+            &pm("PM2024-002", "status: draft\naliases: [PM2023-555]\n"),
+        ),
+        ("content/c.md", &pm("PM2024-003", "visibility: internal\n")),
+        ("content/d.md", &pm("PM2024-004", "")),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    for (column, id, why) in [
+        (11, "PM2024-002", "a draft"),
+        (23, "PM2024-003", "internal"),
+        (35, "PM2023-555", "a draft"),
+    ] {
+        assert!(
+            said.contains(&format!("content/a.md:5:{column}")),
+            "{id}: {said}"
+        );
+        assert!(
+            said.contains(&format!(
+                "`related` names `{id}`, which is {why} and will not be on the published site: the page does not list it"
+            )),
+            "{id}: {said}"
+        );
+    }
+    assert_eq!(
+        said.matches("will not be on the published site").count(),
+        3,
+        "{said}"
+    );
+    // `check` reports the same entries.
+    let (_, findings) = check_json(&site.root, &[]);
+    let checked: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "link-to-unpublished")
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(checked, [(5, 11), (5, 23), (5, 35)], "{findings:#?}");
+}
