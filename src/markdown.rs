@@ -446,6 +446,10 @@ pub struct SiteLinks<'a> {
     /// The path the site is served under, percent-decoded (see
     /// [`crate::config::Config::base_path`]).
     pub base_path: &'a str,
+    /// The host (and port) of `base_url` when it is an `http(s)` URL, else "": a link written
+    /// as a full URL of the site's own page is read as that page's path (see
+    /// [`SiteLinks::own_url`]).
+    pub base_host: &'a str,
 }
 
 impl<'a> SiteLinks<'a> {
@@ -471,6 +475,39 @@ impl<'a> SiteLinks<'a> {
             rest = r;
         }
         self.page_at(rest)
+    }
+
+    /// The path from the site root, percent-decoded, and the fragment of `url` when it is a
+    /// full URL of this site (`https://kb.example.org/pm/incidents/PM-1/#timeline` under the
+    /// `base_url` `https://kb.example.org/pm/`, in `http:` or `https:`, or `//kb...`).
+    fn own_url<'u>(&self, url: &'u str) -> Option<(String, Option<&'u str>)> {
+        if self.base_host.is_empty() {
+            return None;
+        }
+        let rest = ["https:", "http:"]
+            .iter()
+            .find_map(|s| {
+                url.get(..s.len())
+                    .filter(|p| p.eq_ignore_ascii_case(s))
+                    .map(|_| &url[s.len()..])
+            })
+            .unwrap_or(url)
+            .strip_prefix("//")?;
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if !rest[..end].eq_ignore_ascii_case(self.base_host) {
+            return None;
+        }
+        let (path, fragment) = match rest[end..].split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (&rest[end..], None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        let in_site = served_path(
+            &format!("/{}", percent_decode(path.trim_start_matches('/'))),
+            "",
+            self.base_path,
+        )?;
+        Some((in_site, fragment))
     }
 
     /// The site's own page (see [`site_page`]) that a URL path written as a URL of the site
@@ -605,6 +642,7 @@ impl Standalone {
             content_root: &self.root,
             areas: &self.areas,
             base_path: "",
+            base_host: "",
         };
         let page = PageLocation {
             id: &self.id,
@@ -2841,6 +2879,17 @@ fn resolve_link(
         });
     };
     if dest.is_empty() || is_external(dest) {
+        // A full URL of an incident's page on this site is a link to that incident, as the
+        // same URL written from the site root is (`/incidents/ID/`): its text alone when this
+        // build leaves the incident out; as written when it has a page, which it leads to.
+        let incident = site
+            .own_url(dest)
+            .filter(|_| embedded.is_none_or(crate::html::may_show_a_page))
+            .and_then(|(path, fragment)| Some((site.incident_at(&path, "")?, fragment)));
+        if let Some((id, fragment)) = incident {
+            push(out, LinkKind::Incident(id.to_string()), id, fragment);
+            return site.published.contains(id).then(|| dest.to_string());
+        }
         push(out, LinkKind::External, dest, None);
         return Some(dest.to_string());
     }

@@ -4703,3 +4703,71 @@ fn build_warns_of_a_related_id_of_a_draft_or_internal_postmortem_where_it_is_wri
         .collect();
     assert_eq!(checked, [(5, 11), (5, 23), (5, 35)], "{findings:#?}");
 }
+
+#[test]
+fn a_full_url_of_the_sites_page_of_an_unpublished_incident_is_its_text_alone_with_a_warning() {
+    let pm = |id: &str, extra: &str, body: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\n{extra}---\n\n## Summary\n\n{body}\n")
+    };
+    let body = "See [the breach](https://kb.example.org/pm/incidents/I-1/#timeline), \
+                [in plain http](http://KB.example.org/pm/incidents/I-1/), \
+                [the draft](https://kb.example.org/pm/incidents/D-1/) and \
+                [the other one](https://kb.example.org/pm/incidents/P-2/).\n\n\
+                Raw: <a href=\"https://kb.example.org/pm/incidents/I-1/\">html link</a>; \
+                [elsewhere](https://other.example.org/pm/incidents/I-1/).";
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "base_url = \"https://kb.example.org/pm/\"\n",
+        ),
+        ("content/p-1.md", &pm("P-1", "", body)),
+        ("content/p-2.md", &pm("P-2", "", "Text.")),
+        ("content/d-1.md", &pm("D-1", "status: draft\n", "Text.")),
+        (
+            "content/i-1.md",
+            &pm("I-1", "visibility: internal\n", "Text."),
+        ),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert_eq!(
+        said.matches("will not be on the published site").count(),
+        4,
+        "{said}"
+    );
+    let page = site.page("incidents/P-1/index.html");
+    for gone in [
+        "kb.example.org/pm/incidents/I-1/",
+        "kb.example.org/pm/incidents/D-1/",
+        "KB.example.org",
+    ] {
+        assert!(!page.contains(gone), "{gone}: {page}");
+    }
+    assert!(
+        site.text("incidents/P-1/index.html").contains(
+            "See the breach, in plain http, the draft and the other one. Raw: html link; elsewhere."
+        ),
+        "{page}"
+    );
+    // A published page's full URL, and another site's, stay as written.
+    assert!(
+        page.contains("href=\"https://kb.example.org/pm/incidents/P-2/\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"https://other.example.org/pm/incidents/I-1/\""),
+        "{page}"
+    );
+    let (_, findings) = check_json(&site.root, &[]);
+    let checked: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "link-to-unpublished")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(checked.len(), 4, "{findings:#?}");
+    assert!(
+        checked[0].starts_with("link to `I-1`, which is internal"),
+        "{checked:?}"
+    );
+}

@@ -1082,6 +1082,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         }
     }
     let base_path = markdown::percent_decode(&opts.config.base_path());
+    let base_host = base_host(&opts.config.base_url);
     let site_links = SiteLinks {
         ids: &ids,
         published: &published,
@@ -1091,6 +1092,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         content_root: &content_root,
         areas: &areas,
         base_path: &base_path,
+        base_host: &base_host,
     };
 
     crate::timing("  ids", started);
@@ -1463,6 +1465,18 @@ fn lead_github_fragments(lib: &mut Library) {
             p.html = html;
         }
     }
+}
+
+/// The host (and port) of `base_url` when it is an `http(s)` URL, else "".
+fn base_host(base_url: &str) -> String {
+    let Some((scheme, rest)) = base_url.split_once("://") else {
+        return String::new();
+    };
+    if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+        return String::new();
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    rest[..end].to_string()
 }
 
 /// The URL of a canonical learning's page, relative to the site root.
