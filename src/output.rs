@@ -4,12 +4,15 @@ The single place that writes the site.
 A build writes into a staging folder beside the output folder and swaps it into place only
 when everything succeeded, so a failed build leaves the previous site untouched. When the
 folder that holds the output folder cannot be written (`public -> /srv/www` with `/srv` the
-system's), the staging folder is a hidden folder inside the output folder, and once everything
-succeeded the previous site's files are removed and the new ones moved into place. The output
-folder carries a marker listing every file Hindsight wrote; an existing folder is replaced only
-when it has that marker and holds no file Hindsight did not write. Hindsight never deletes a
-file it did not create: the marker is only trusted for paths inside the output folder, so an
-edited marker cannot name a file anywhere else.
+system's), or the output folder is a mount point or on another file system than that folder (a
+Docker volume, a CI cache, a tmpfs), which no rename can swap, the staging folder is a hidden
+folder inside the output folder, and once everything succeeded the previous site's files are
+removed and the new ones moved into place. A swap that the system still refuses for that reason
+(`EXDEV`, `EBUSY`) falls back to the same: the staged site is copied inside and moved in. The
+output folder carries a marker listing every file Hindsight wrote; an existing folder is
+replaced only when it has that marker and holds no file Hindsight did not write. Hindsight never
+deletes a file it did not create: the marker is only trusted for paths inside the output folder,
+so an edited marker cannot name a file anywhere else.
 
 [`Output::Memory`] keeps pages in memory instead (for `serve` and tests).
 */
@@ -80,18 +83,51 @@ fn make_staging(dir: &Path) -> io::Result<tempfile::TempDir> {
     tempfile::Builder::new().prefix(STAGING).tempdir_in(dir)
 }
 
+/// The file system a path is on (tests give the output folder one of its own, as a mount
+/// point's), or `None` when it cannot be known.
+type Device<'a> = &'a dyn Fn(&Path) -> Option<u64>;
+
+#[cfg(unix)]
+fn device(path: &Path) -> Option<u64> {
+    std::os::unix::fs::MetadataExt::dev(&std::fs::metadata(path).ok()?).into()
+}
+
+/// Not known: a swap the system refuses is caught when it is tried (see [`Output::commit`]).
+#[cfg(not(unix))]
+fn device(_: &Path) -> Option<u64> {
+    None
+}
+
+/// Renames a file or folder (tests make it fail, as across file systems or of a mount point).
+type Rename<'a> = &'a dyn Fn(&Path, &Path) -> io::Result<()>;
+
+fn rename(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::rename(from, to)
+}
+
+/// Whether a rename failed because it cannot be done, whatever the permissions: across file
+/// systems (`EXDEV`), or of a mount point (`EBUSY`).
+fn cannot_rename(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::CrossesDevices | io::ErrorKind::ResourceBusy
+    )
+}
+
 impl Output {
     /// Prepares a build into `target`, checking first that it is safe to replace it later.
     pub fn disk(target: &Path, root: &Path, content: &Path) -> Result<Output, OutputError> {
-        Self::disk_with(target, root, content, &make_staging)
+        Self::disk_with(target, root, content, &make_staging, &device)
     }
 
-    /// [`Output::disk`], making the staging folder with `make`.
+    /// [`Output::disk`], making the staging folder with `make` and telling file systems apart
+    /// with `device`.
     fn disk_with(
         target: &Path,
         root: &Path,
         content: &Path,
         make: MakeStaging,
+        device: Device,
     ) -> Result<Output, OutputError> {
         // A link (`public -> /srv/www`) stays: the site goes where it points.
         let resolved = through_link(target)?;
@@ -102,12 +138,18 @@ impl Output {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent).map_err(io_err(parent))?;
-        // Beside the output folder, to swap it in whole; when its parent cannot be written
-        // (`/srv/www` is the user's, `/srv` is not), inside it.
-        let (staging, inside) = match make(parent) {
-            Ok(staging) => (staging, false),
-            Err(_) if target.is_dir() => (make(target).map_err(io_err(target))?, true),
-            Err(e) => return Err(io_err(parent)(e)),
+        // Beside the output folder, to swap it in whole; inside it when it is a mount point or
+        // on another file system than its parent (no rename swaps it), or when its parent
+        // cannot be written (`/srv/www` is the user's, `/srv` is not).
+        let mounted = target.is_dir() && {
+            let (here, there) = (device(target), device(parent));
+            here.is_some() && there.is_some() && here != there
+        };
+        let beside = if mounted { None } else { Some(make(parent)) };
+        let (staging, inside) = match beside {
+            Some(Ok(staging)) => (staging, false),
+            Some(Err(e)) if !target.is_dir() => return Err(io_err(parent)(e)),
+            _ => (make(target).map_err(io_err(target))?, true),
         };
         Ok(Output::Disk(DiskOutput {
             target: target.to_path_buf(),
@@ -147,11 +189,12 @@ impl Output {
     /// folder and leaves the previous site as it was. Once the new site is in place the build
     /// has succeeded: a previous site that cannot be removed then is a warning, not an error.
     pub fn commit(self) -> Result<Committed, OutputError> {
-        self.commit_with(remove_own_files)
+        self.commit_with(remove_own_files, &rename)
     }
 
-    /// [`Output::commit`], removing the previous site with `remove_old` (tests make it fail).
-    fn commit_with(self, remove_old: RemoveOld) -> Result<Committed, OutputError> {
+    /// [`Output::commit`], removing the previous site with `remove_old` and swapping folders
+    /// with `rename` (tests make them fail).
+    fn commit_with(self, remove_old: RemoveOld, rename: Rename) -> Result<Committed, OutputError> {
         match self {
             Output::Memory(m) => Ok(Committed {
                 files: Some(m.into_inner().expect("output lock")),
@@ -177,6 +220,18 @@ impl Output {
                     });
                 }
                 let mut warnings = Vec::new();
+                // A swap that no rename can do (the output folder is a mount point, or on
+                // another file system) is done as when the staging folder is inside it.
+                let fail = |e: io::Error| {
+                    if cannot_rename(&e) {
+                        return copy_in(target, &staging, &written).map(|warnings| Committed {
+                            files: None,
+                            warnings,
+                        });
+                    }
+                    let _ = std::fs::remove_dir_all(&staging);
+                    Err(io_err(target)(e))
+                };
                 if target.exists() {
                     // Checked again now: a file may have been added since the build started.
                     if let Err(e) = replaceable(target, None) {
@@ -184,11 +239,12 @@ impl Output {
                         return Err(e);
                     }
                     let old = sibling(target, ".hindsight-old-");
-                    std::fs::rename(target, &old).map_err(io_err(target))?;
-                    if let Err(e) = std::fs::rename(&staging, target) {
+                    if let Err(e) = rename(target, &old) {
+                        return fail(e);
+                    }
+                    if let Err(e) = rename(&staging, target) {
                         let _ = std::fs::rename(&old, target);
-                        let _ = std::fs::remove_dir_all(&staging);
-                        return Err(io_err(target)(e));
+                        return fail(e);
                     }
                     // The new site is published: what is left is tidying up.
                     match remove_old(&old, &target.join(MARKER)) {
@@ -199,8 +255,8 @@ impl Output {
                             path = path.display(),
                         )),
                     }
-                } else {
-                    std::fs::rename(&staging, target).map_err(io_err(target))?;
+                } else if let Err(e) = rename(&staging, target) {
+                    return fail(e);
                 }
                 Ok(Committed {
                     files: None,
@@ -255,6 +311,42 @@ fn move_in(target: &Path, staging: &Path, written: &[String]) -> Result<Vec<Stri
         source,
     })?;
     Ok(ignored_lines(&old.ignored, &marker))
+}
+
+/// Publishes the site in `staging`, beside `target`, where no rename reaches (`target` is a
+/// mount point, or on another file system): it is copied into a staging folder inside `target`,
+/// then moved in as [`move_in`] does. Until the copy is whole the previous site is untouched; a
+/// copy that fails removes what it made (and `target`, when it made that folder empty). The
+/// staging folder beside is removed either way.
+fn copy_in(target: &Path, staging: &Path, written: &[String]) -> Result<Vec<String>, OutputError> {
+    let made = !target.exists();
+    let copied = (|| {
+        std::fs::create_dir_all(target).map_err(io_err(target))?;
+        let inner = make_staging(target).map_err(io_err(target))?;
+        for f in written.iter().map(String::as_str).chain([MARKER]) {
+            let to = inner.path().join(f);
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            std::fs::copy(staging.join(f), &to).map_err(io_err(&to))?;
+        }
+        Ok(inner.keep())
+    })();
+    let _ = std::fs::remove_dir_all(staging);
+    let inner = match copied {
+        Ok(inner) => inner,
+        Err(e) => {
+            if made {
+                let _ = std::fs::remove_dir(target);
+            }
+            return Err(e);
+        }
+    };
+    let moved = move_in(target, &inner, written);
+    if moved.is_err() {
+        let _ = std::fs::remove_dir_all(&inner);
+    }
+    moved
 }
 
 /// `target` itself, or where it points when it is a symbolic link; replacing the link with a
@@ -696,7 +788,10 @@ mod tests {
         let o = Output::disk(&out, &root, &root.join("content")).unwrap();
         o.write("404.html", b"new").unwrap();
         let committed = o
-            .commit_with(|old, _| Err((old.join("404.html"), io::Error::from_raw_os_error(13))))
+            .commit_with(
+                |old, _| Err((old.join("404.html"), io::Error::from_raw_os_error(13))),
+                &rename,
+            )
             .expect("the new site was published");
         assert_eq!(std::fs::read(out.join("404.html")).unwrap(), b"new");
         let old = std::fs::read_dir(dir.path())
@@ -748,7 +843,7 @@ mod tests {
         let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
         let cannot = unwritable(&srv);
         let build = |files: &[(&str, &str)]| {
-            let o = Output::disk_with(&out, &root, &content, &cannot).unwrap();
+            let o = Output::disk_with(&out, &root, &content, &cannot, &device).unwrap();
             for (f, text) in files {
                 o.write(f, text.as_bytes()).unwrap();
             }
@@ -792,9 +887,131 @@ mod tests {
         assert_eq!(beside, ["www"], "nothing was made beside it");
 
         // The next build, staged inside again, replaces it as well.
-        let o = Output::disk_with(&out, &root, &content, &cannot).unwrap();
+        let o = Output::disk_with(&out, &root, &content, &cannot, &device).unwrap();
         o.write("c.html", b"c").unwrap();
         o.commit().unwrap();
         assert_eq!(files_under(&out, None).unwrap(), [MARKER, "c.html"]);
+    }
+
+    /// The names in `dir`.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn an_output_folder_on_another_file_system_than_its_parent_is_staged_inside_and_replaced_in_place(
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let content = root.join("content");
+        let out = dir.path().join("public");
+        let o = Output::disk(&out, &root, &content).unwrap();
+        o.write("a/index.html", b"one").unwrap();
+        o.write("gone.html", b"old").unwrap();
+        o.commit().unwrap();
+        // As a mount point is: its own device, which no rename from beside it can reach.
+        let mounted = |p: &Path| Some(if p == out { 2 } else { 1 });
+        let build = |page: &[u8]| {
+            let o = Output::disk_with(&out, &root, &content, &make_staging, &mounted).unwrap();
+            o.write("a/index.html", page).unwrap();
+            o.write("b.html", b"new").unwrap();
+            o
+        };
+        let o = build(b"two");
+        assert_eq!(names(dir.path()), ["public"], "nothing is made beside it");
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"one");
+        drop(o);
+        assert_eq!(
+            files_under(&out, None).unwrap(),
+            [MARKER, "a/index.html", "gone.html"]
+        );
+        let committed = build(b"two").commit().unwrap();
+        assert!(committed.warnings.is_empty(), "{:?}", committed.warnings);
+        assert_eq!(names(dir.path()), ["public"]);
+        assert_eq!(
+            files_under(&out, None).unwrap(),
+            [MARKER, "a/index.html", "b.html"]
+        );
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        // A file of someone else's stops the next build, and stays.
+        std::fs::write(out.join("lost+found"), "theirs").unwrap();
+        let refused = Output::disk_with(&out, &root, &content, &make_staging, &mounted);
+        assert!(matches!(refused, Err(OutputError::Refused { .. })));
+        assert_eq!(std::fs::read(out.join("lost+found")).unwrap(), b"theirs");
+        assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        assert_eq!(names(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_swap_that_no_rename_can_do_falls_back_to_moving_the_site_in_place_and_another_failure_fails(
+    ) {
+        let crosses = io::ErrorKind::CrossesDevices;
+        let busy = io::ErrorKind::ResourceBusy;
+        // Which rename fails: the previous site's, moved aside (a mount point cannot be), the
+        // new one's, moved in (not across file systems), or the only one, into no folder.
+        for (kind, previous, fails_moving_aside) in [
+            (busy, true, true),
+            (crosses, true, true),
+            (crosses, true, false),
+            (crosses, false, false),
+            (io::ErrorKind::PermissionDenied, true, true),
+        ] {
+            let case = format!("{kind:?}, previous {previous}, aside {fails_moving_aside}");
+            let dir = tempfile::tempdir().unwrap();
+            let root = dir.path().join("site");
+            let content = root.join("content");
+            let out = dir.path().join("public");
+            if previous {
+                let o = Output::disk(&out, &root, &content).unwrap();
+                o.write("a/index.html", b"one").unwrap();
+                o.write("gone.html", b"old").unwrap();
+                o.commit().unwrap();
+            }
+            let refuse = |from: &Path, to: &Path| {
+                let staged = from
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(STAGING));
+                if (from == out && fails_moving_aside) || (staged && !fails_moving_aside) {
+                    return Err(io::Error::from(kind));
+                }
+                rename(from, to)
+            };
+            let o = Output::disk(&out, &root, &content).unwrap();
+            o.write("a/index.html", b"two").unwrap();
+            o.write("b/c.html", b"new").unwrap();
+            let committed = o.commit_with(remove_own_files, &refuse);
+            assert_eq!(names(dir.path()), ["public"], "{case}: nothing left beside");
+            if kind == io::ErrorKind::PermissionDenied {
+                assert!(committed.is_err(), "{case}");
+                assert_eq!(
+                    files_under(&out, None).unwrap(),
+                    [MARKER, "a/index.html", "gone.html"],
+                    "{case}: the previous site is untouched"
+                );
+                continue;
+            }
+            let committed = committed.unwrap_or_else(|e| panic!("{case}: {e}"));
+            assert!(
+                committed.warnings.is_empty(),
+                "{case}: {:?}",
+                committed.warnings
+            );
+            assert_eq!(
+                files_under(&out, None).unwrap(),
+                [MARKER, "a/index.html", "b/c.html"],
+                "{case}"
+            );
+            assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+            assert_eq!(
+                manifest(&out).unwrap().files,
+                ["a/index.html", "b/c.html"],
+                "{case}"
+            );
+        }
     }
 }
