@@ -910,11 +910,7 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
         .filter(|(g, _)| g.is_recurring())
         .map(|(_, v)| v)
         .collect();
-    let once: Vec<&Value> = rows
-        .iter()
-        .filter(|(g, _)| g.incidents.len() == 1)
-        .map(|(_, v)| v)
-        .collect();
+    let once = seen_once(site, listed);
     let unused: Vec<&Value> = rows
         .iter()
         .filter(|(g, _)| g.incidents.is_empty())
@@ -938,6 +934,59 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
         "learnings",
         ctx,
     )
+}
+
+/// Every learning seen in one incident, for the learnings index: each learning (canonical or
+/// cluster) that one incident cites, linked to its page, and each learning an incident states
+/// that belongs to none, linked to the incident's list of what it learned. Newest incident
+/// first, then in the incident's order. A [`Listed::Only`] sample keeps its learnings and the
+/// first learning of no group.
+fn seen_once(site: &Site, listed: Listed) -> Vec<Value> {
+    let lib = &site.library;
+    let entry = |i: usize, title: &str, url: Option<String>, only_action: bool| {
+        let inc = &lib.incidents[i];
+        let own_page = url.is_some();
+        let url = url.unwrap_or_else(|| format!("{}#learned-h", inc.url()));
+        json!({"title": title, "url": url, "own_page": own_page, "only_action": only_action,
+               "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)}})
+    };
+    // Each group's first learning: (incident, the learning's position in it).
+    let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, inc) in lib.incidents.iter().enumerate() {
+        for (at, l) in inc.learnings.iter().enumerate() {
+            if let Some(g) = &l.group {
+                first.entry(g.as_str()).or_insert((i, at));
+            }
+        }
+    }
+    // Sorted by incident, then by the learning's position; past them for one that only an
+    // action item cites.
+    let mut once: Vec<((usize, usize), Value)> = listed
+        .of(&site.graph.groups)
+        .filter(|g| g.incidents.len() == 1)
+        .map(|g| {
+            let i = g.incidents[0];
+            let at = first.get(g.id.as_str()).map_or(usize::MAX, |&(_, at)| at);
+            let only_action = g.stating.is_empty();
+            ((i, at), entry(i, &g.title, Some(g.url()), only_action))
+        })
+        .collect();
+    let alone = lib.incidents.iter().enumerate().flat_map(|(i, inc)| {
+        inc.learnings
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.group.is_none())
+            .map(move |(at, l)| (i, at, l))
+    });
+    let alone = alone.take(match listed {
+        Listed::All => usize::MAX,
+        Listed::Only(_) => 1,
+    });
+    for (i, at, l) in alone {
+        once.push(((i, at), entry(i, &truncate(&l.text, 200), None, false)));
+    }
+    once.sort_by_key(|(k, _)| *k);
+    once.into_iter().map(|(_, v)| v).collect()
 }
 
 /// The incidents list, by year.

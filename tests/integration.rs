@@ -1660,14 +1660,16 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
     );
     let text = |out: &std::path::Path| {
         let page = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
-        let start = page.find("learnings written in incidents").expect(&page);
+        let start = page
+            .find("A learning with no page of its own")
+            .expect(&page);
         page[start..start + page[start..].find("</p>").unwrap()].to_string()
     };
     let out = tmp.path().join("site");
     build_ok(&root, &out);
     assert_eq!(
         text(&out),
-        "learnings written in incidents belong to no learning on this page: Hindsight grouped them with no learning of another incident. They are listed on their incident pages."
+        "A learning with no page of its own links to its incident’s “What we learned”: Hindsight grouped it with no learning of another incident."
     );
     write_files(
         &root,
@@ -1679,7 +1681,7 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
     let out = tmp.path().join("site2");
     build_ok(&root, &out);
     assert!(
-        text(&out).contains(": they cite no canonical learning, and Hindsight grouped them"),
+        text(&out).contains(": it cites no canonical learning, and Hindsight grouped it"),
         "{}",
         text(&out)
     );
@@ -2246,13 +2248,7 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
         ),
         "{stats}"
     );
-    // So do the learning's row and its page.
-    let learnings = site.page("learnings/index.html");
-    assert!(
-        learnings
-            .contains("<span class=\"actions-note\">1 action item with no status recorded</span>"),
-        "{learnings}"
-    );
+    // So does the learning's page (one incident cites it: the index lists it in one line).
     let learning = site.page("learnings/retry/index.html");
     assert!(
         learning.contains("<span class=\"status status-unrecorded\">Status not recorded</span>"),
@@ -4769,5 +4765,67 @@ fn a_full_url_of_the_sites_page_of_an_unpublished_incident_is_its_text_alone_wit
     assert!(
         checked[0].starts_with("link to `I-1`, which is internal"),
         "{checked:?}"
+    );
+}
+
+#[test]
+fn the_learnings_index_lists_each_learning_seen_in_one_incident_after_the_recurring_ones_and_stats_links_there(
+) {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\ndate: 2024-03-01\nlearnings:\n  - id: own-what-you-run\n    text: Nobody owned the job.\n  - Dashboards should show free inodes.\n---\n# Disk full\n\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "---\ndate: 2024-04-01\nlearnings:\n  - id: own-what-you-run\n    text: Nobody owned the cron.\n  - id: alert-on-symptoms\n    text: Customers told us first.\n---\n# Certificate expired\n\nText.\n",
+        ),
+        (
+            "content/learnings/own-what-you-run.md",
+            "# Own what you run\n\nEvery job has an owner.\n",
+        ),
+        (
+            "content/learnings/alert-on-symptoms.md",
+            "# Alert on symptoms\n\nPage on what customers feel.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("learnings/index.html");
+    let once = &page[page.find("id=\"once-h\"").expect(&page)..];
+    assert!(
+        once.starts_with("id=\"once-h\">Seen in one incident <span class=\"count\">2</span>"),
+        "{once}"
+    );
+    // Newest incident first; a canonical learning links to its page, a learning of no group to
+    // its incident's list of what it learned; each names its incident and date.
+    let canonical = once
+        .find("<li><a href=\"../learnings/alert-on-symptoms/\">Alert on symptoms</a> <span class=\"once-from\">in <a href=\"../incidents/b/\">Certificate expired</a> <span class=\"id\">b</span> <time datetime=\"2024-04-01\">2024-04-01</time></span></li>")
+        .expect(once);
+    let alone = once
+        .find("<li><a href=\"../incidents/a/#learned-h\">Dashboards should show free inodes.</a> <span class=\"once-from\">in <a href=\"../incidents/a/\">Disk full</a> <span class=\"id\">a</span> <time datetime=\"2024-03-01\">2024-03-01</time></span></li>")
+        .expect(once);
+    assert!(canonical < alone, "{once}");
+    assert!(!once.contains("own-what-you-run"), "{once}");
+    let stats = site.page("stats/index.html");
+    assert!(
+        stats.contains(
+            "<a href=\"../learnings/#once-h\">2 of them were seen in one incident only</a>"
+        ),
+        "{stats}"
+    );
+    // In the dfds corpus too, the section lists as many as /stats/ counts.
+    let dfds = Site::fixture("dfds");
+    dfds.build_ok();
+    let page = dfds.page("learnings/index.html");
+    let once = &page[page.find("id=\"once-h\"").expect(&page)..];
+    assert!(
+        once.starts_with("id=\"once-h\">Seen in one incident <span class=\"count\">42</span>"),
+        "{once}"
+    );
+    assert_eq!(once.matches("<li><a href=").count(), 42, "{once}");
+    let stats = dfds.page("stats/index.html");
+    assert!(
+        stats.contains(">42 of them were seen in one incident only</a>"),
+        "{stats}"
     );
 }
