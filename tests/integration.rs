@@ -672,7 +672,9 @@ fn recurrence_after_a_done_action_is_claimed_only_where_the_authors_made_both_li
     // The overview counts the learnings that recurred after a fix: claims only.
     let overview = site.page("index.html");
     assert!(
-        overview.contains("<strong>1</strong> recurred after an incident whose fix is now done"),
+        overview.contains(
+            "<strong>1</strong> recurred after an incident whose action item is now done"
+        ),
         "{overview}"
     );
     // An action item that Hindsight attached shows its learning, and says who linked it; the
@@ -2238,13 +2240,13 @@ fn an_action_item_whose_postmortem_records_no_status_is_said_to_have_none_not_to
     // The home page and the statistics count them apart from the open ones.
     let home = site.page("index.html");
     assert!(
-        home.contains("<strong>2</strong> open action items, 3 with no status recorded</a>"),
+        home.contains("<strong>2</strong> open action items<span class=\"visually-hidden\">,</span> <strong>3</strong> with no status recorded</a>"),
         "{home}"
     );
     let stats = site.page("stats/index.html");
     assert!(
         stats.contains(
-            "<strong>2</strong> open, 3 with no status recorded, 1 done, 0 won't fix action items"
+            "<strong>2</strong> open action items<span class=\"visually-hidden\">,</span> <strong>3</strong> with no status recorded, 1 done, 0 won't fix"
         ),
         "{stats}"
     );
@@ -2277,7 +2279,7 @@ fn the_dfds_corpus_whose_action_items_record_no_status_has_no_open_action_item()
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(
         home.contains(&format!(
-            "<strong>0</strong> open action items, {} with no status recorded",
+            "<strong>0</strong> open action items<span class=\"visually-hidden\">,</span> <strong>{}</strong> with no status recorded",
             statuses.len() - 1
         )),
         "{home}"
@@ -3265,7 +3267,7 @@ fn counts_that_include_incidents_which_only_filed_an_action_item_do_not_say_lear
     let site = retry_site(3, |k| k == 1);
     let home = site.text("index.html");
     assert!(
-        home.contains("1 learning in more than one incident, 0 of them learned more than once"),
+        home.contains("1 learning seen in more than one incident; 0 of them stated in two or more postmortems, the others only in an action item"),
         "{home}"
     );
     assert!(!home.contains("We learned these more than once"), "{home}");
@@ -3482,7 +3484,7 @@ fn a_learning_cited_by_its_alias_is_linked_by_its_authors_on_every_page() {
     assert!(!page.contains("maybe-recurred-h"), "{page}");
     assert!(site
         .page("index.html")
-        .contains("<strong>1</strong> recurred after an incident whose fix is now done"));
+        .contains("<strong>1</strong> recurred after an incident whose action item is now done"));
     // The incident pages agree, and so does the export.
     for id in ["PM-1", "PM-2"] {
         let incident = site.page(&format!("incidents/{id}/index.html"));
@@ -4828,4 +4830,37 @@ fn the_learnings_index_lists_each_learning_seen_in_one_incident_after_the_recurr
         stats.contains(">42 of them were seen in one incident only</a>"),
         "{stats}"
     );
+}
+
+#[test]
+fn the_headline_counts_say_how_many_action_items_have_no_status_and_what_learned_again_means_in_plain_words(
+) {
+    let dfds = Site::fixture("dfds");
+    dfds.build_ok();
+    let home = dfds.page("index.html");
+    // 0 open reads as all done unless the 128 of no recorded status are as prominent.
+    assert!(
+        home.contains("<strong>0</strong> open action items<span class=\"visually-hidden\">,</span> <strong>128</strong> with no status recorded</a>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<strong>33</strong> learnings seen in more than one incident; 17 of them stated in two or more postmortems, the others only in an action item</a>"),
+        "{home}"
+    );
+    assert!(!home.contains("learned more than once"), "{home}");
+    let stats = dfds.page("stats/index.html");
+    assert!(
+        stats.contains("<li><strong>0</strong> open action items<span class=\"visually-hidden\">,</span> <strong>128</strong> with no status recorded, 1 done, 0 won't fix</li>"),
+        "{stats}"
+    );
+    // One name for what was done, on the overview as on the learnings' rows.
+    let out = tempfile::tempdir().unwrap();
+    build_ok(repo(), out.path());
+    let home = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(
+        home.contains("recurred after an incident whose action item is now done</a>"),
+        "{home}"
+    );
+    assert!(home.contains("<strong class=\"flag\">Recurred after an incident whose action item is now done</strong>"), "{home}");
+    assert!(!home.contains("fix is now done"), "{home}");
 }
