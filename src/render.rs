@@ -1627,9 +1627,9 @@ fn term_page(site: &Site, tax: &Taxonomy, t: &Term) -> PageSpec {
 fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
     let graph = &site.graph;
-    // status -> owner -> items; open first, then those of no recorded status (which may be
-    // open), then done, then won't fix; owners by name, unassigned last; items newest
-    // incident first.
+    // status -> owner -> incident -> items; open first, then those of no recorded status
+    // (which may be open), then done, then won't fix; owners by name, unassigned last;
+    // incidents newest first.
     const ORDER: [Option<ActionStatus>; 4] = [
         Some(ActionStatus::Open),
         None,
@@ -1672,7 +1672,20 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
                     } else {
                         items[0]["owner"].as_str().unwrap_or_default().to_string()
                     };
-                    json!({"owner": name, "slug": slugify(&name), "unassigned": unassigned, "items": items})
+                    let count = items.len();
+                    // The items of each incident together (they come newest incident first).
+                    let mut incidents: Vec<Value> = Vec::new();
+                    for mut item in items {
+                        let incident = item["incident"].take();
+                        match incidents.last_mut() {
+                            Some(last) if last["incident"]["url"] == incident["url"] => {
+                                last["items"].as_array_mut().expect("a list").push(item);
+                            }
+                            _ => incidents.push(json!({"incident": incident, "items": [item]})),
+                        }
+                    }
+                    json!({"owner": name, "slug": slugify(&name), "unassigned": unassigned,
+                           "count": count, "incidents": incidents})
                 })
                 .collect();
             let title = match status {

@@ -4864,3 +4864,71 @@ fn the_headline_counts_say_how_many_action_items_have_no_status_and_what_learned
     assert!(home.contains("<strong class=\"flag\">Recurred after an incident whose action item is now done</strong>"), "{home}");
     assert!(!home.contains("fix is now done"), "{home}");
 }
+
+#[test]
+fn the_action_items_page_groups_each_owners_items_by_incident_under_a_contents_list_of_statuses_and_owners(
+) {
+    let pm = |date: &str, title: &str, items: &str| {
+        format!("---\ndate: {date}\n---\n# {title}\n\n## Action items\n\n{items}")
+    };
+    let site = Site::with(&[
+        (
+            "content/disk.md",
+            &pm(
+                "2024-03-01",
+                "Disk full",
+                "- [ ] Cap log size (owner: team-ops)\n- [ ] Alert on free inodes (owner: team-ops)\n- [ ] Write a runbook\n",
+            ),
+        ),
+        (
+            "content/cert.md",
+            &pm(
+                "2024-04-01",
+                "Certificate expired",
+                "- [ ] Renew certificates automatically (owner: team-ops)\n- [x] Page on expiry (owner: team-ops)\n",
+            ),
+        ),
+    ]);
+    site.build_ok();
+    let list = site.page("action-items/index.html");
+    // A contents list: each status, and its owners when there is more than the unassigned.
+    let nav = &list[list.find("<nav class=\"jump\"").expect(&list)..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(
+        nav.contains("<li><a href=\"#st-open\">Open</a> <span class=\"count\">4</span>: <a href=\"#open-team-ops\">team-ops</a> <span class=\"count\">3</span><span class=\"visually-hidden\">,</span> <a href=\"#open-unassigned\">Unassigned</a> <span class=\"count\">1</span></li>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<li><a href=\"#st-done\">Done</a> <span class=\"count\">1</span>: <a href=\"#done-team-ops\">team-ops</a>"),
+        "{nav}"
+    );
+    // Under an owner, its items by incident, the newest first, each incident named once with
+    // its id and date.
+    let open = &list
+        [list.find("id=\"open-team-ops\"").unwrap()..list.find("id=\"open-unassigned\"").unwrap()];
+    let heading = |id: &str, title: &str, date: &str| {
+        format!("<h4 class=\"action-incident\"><a href=\"../incidents/{id}/\">{title}</a> <span class=\"id\">{id}</span> <time datetime=\"{date}\">{date}</time></h4>")
+    };
+    let cert = open
+        .find(&heading("cert", "Certificate expired", "2024-04-01"))
+        .expect(open);
+    let disk = open
+        .find(&heading("disk", "Disk full", "2024-03-01"))
+        .expect(open);
+    assert!(cert < disk, "{open}");
+    assert_eq!(open.matches("<h4").count(), 2, "{open}");
+    assert!(
+        open[cert..disk].contains("Renew certificates automatically"),
+        "{open}"
+    );
+    assert!(
+        open[disk..].contains("Cap log size") && open[disk..].contains("Alert on free inodes"),
+        "{open}"
+    );
+    // The incident is in the heading, not repeated on each item.
+    assert_eq!(
+        list.matches("href=\"../incidents/disk/\"").count(),
+        2,
+        "{list}"
+    );
+}
