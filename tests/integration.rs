@@ -4932,3 +4932,62 @@ fn the_action_items_page_groups_each_owners_items_by_incident_under_a_contents_l
         "{list}"
     );
 }
+
+#[test]
+fn each_row_of_the_incidents_list_shows_its_severity_summary_and_services_so_rows_of_one_title_differ(
+) {
+    let pm = |date: &str, sev: &str, services: &str, summary: &str| {
+        format!("---\ndate: {date}\nseverity: {sev}\nservices: [{services}]\nsummary: {summary}\n---\n# All services returning 503\n\nText.\n")
+    };
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            &pm(
+                "2021-06-22",
+                "SEV1",
+                "ingress",
+                "Target groups came off the load balancer.",
+            ),
+        ),
+        (
+            "content/b.md",
+            &pm(
+                "2021-07-02",
+                "SEV2",
+                "coredns, ingress",
+                "DNS timed out under load.",
+            ),
+        ),
+    ]);
+    site.build_ok();
+    let list = site.page("incidents/index.html");
+    let row = |id: &str| {
+        let start = list
+            .find(&format!("<a href=\"../incidents/{id}/\">"))
+            .expect(&list);
+        let start = list[..start].rfind("<li class=\"row\">").unwrap();
+        list[start..start + list[start..].find("</li>").unwrap()].to_string()
+    };
+    let a = row("a");
+    assert!(
+        a.contains("<span class=\"sev sev-sev1\">SEV1</span>"),
+        "{a}"
+    );
+    assert!(
+        a.contains("<p class=\"row-summary\">Target groups came off the load balancer.</p>"),
+        "{a}"
+    );
+    assert!(
+        a.contains("<p class=\"row-services\"><span class=\"visually-hidden\">Services: </span><span class=\"chip\">ingress</span></p>"),
+        "{a}"
+    );
+    let b = row("b");
+    assert!(
+        b.contains("<p class=\"row-summary\">DNS timed out under load.</p>"),
+        "{b}"
+    );
+    assert!(
+        b.contains("<span class=\"chip\">coredns</span><span class=\"visually-hidden\">, </span><span class=\"chip\">ingress</span>"),
+        "{b}"
+    );
+}
