@@ -24,13 +24,20 @@ Every term also has a number, its [`Term::id`], the same in every thread: a proc
 similarity measures count and compare terms as integers instead of hashing their text at every
 occurrence. The table keeps every term the process has analysed (a term is at most 40 bytes);
 a long `serve` session adds to it only the new words that edits bring.
+
+Search reads one thing more: operations words written closed, open or hyphenated
+("rollback", "roll back", "roll-back") are one term. After stemming, two words next to each
+other, with only spaces or hyphens between them, that make one of the [`COMPOUNDS`] become the
+term of the closed word, so "rolled back" and "Rolling back" find "rollback" too ([`Joiner`],
+[`tokens`], the tantivy [`analyzer`]). `search.js` joins them the same way, from the same list.
+The similarity measures read the words one by one ([`Analysis::each`]).
 */
 
 use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock, RwLock};
 
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
     TextAnalyzer, Token, TokenStream, Tokenizer,
@@ -159,9 +166,9 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
-/// The analysis shared by every index: the [`WordTokenizer`], long-token removal, lowercasing,
+/// The analysis of words one by one: the [`WordTokenizer`], long-token removal, lowercasing,
 /// ASCII folding and Snowball English stemming.
-pub fn analyzer() -> TextAnalyzer {
+fn chain() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONG_TOKEN))
         .filter(LowerCaser)
@@ -203,7 +210,7 @@ pub struct Analysis {
 impl Default for Analysis {
     fn default() -> Self {
         Analysis {
-            stem: analyzer(),
+            stem: chain(),
             stop: stop_word_analyzer(),
             cache: hashbrown::HashMap::with_hasher(FxBuildHasher),
         }
@@ -225,6 +232,13 @@ impl Analysis {
                 f(r, term);
             }
         }
+    }
+
+    /// [`Self::each`] with the [`COMPOUNDS`] joined, as search reads text.
+    pub fn each_joined(&mut self, text: &str, mut f: impl FnMut(Range<usize>, &Term)) {
+        let mut joiner = Joiner::new(text);
+        self.each(text, |r, t| joiner.push(r, t, &mut f));
+        joiner.finish(f);
     }
 
     /// The term of one word (one of [`Words`]).
@@ -298,26 +312,199 @@ pub fn with<R>(f: impl FnOnce(&mut Analysis) -> R) -> R {
     ANALYSIS.with(|a| f(&mut a.borrow_mut()))
 }
 
-/// The terms of `text`, each with its byte range in `text`.
+/// The terms of `text` as search reads them (compounds joined), each with its byte range in
+/// `text`: a joined compound's range covers both its words.
 pub fn tokens(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
-    with(|a| a.each(text, |r, t| out.push((r, t.text.to_string()))));
+    with(|a| a.each_joined(text, |r, t| out.push((r, t.text.to_string()))));
     out
 }
 
-/// The terms of `text`, in order.
+/// The terms of `text` as search reads them, in order.
 pub fn terms(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|(_, t)| t).collect()
 }
 
-/// Words so common that they do not tell documents apart (Lucene's English stop words): a
-/// query drops them when it has other words, so that "logs not shipped" does not match every
-/// document that says "not". `search.js` holds the same list.
+/// Words so common that they do not tell documents apart (Lucene's English stop words, and
+/// "were" beside "was"): a query drops them when it has other words, so that "logs not
+/// shipped" does not match every document that says "not". `search.js` holds the same list,
+/// written into it from this one (tests/search_parity.rs).
 pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with",
+    "they", "this", "to", "was", "were", "will", "with",
 ];
+
+/// Operations words written closed, open or hyphenated, as their two words: search reads the
+/// two words next to each other (any form of each: "rolled back", "failing over") as the
+/// closed word ("rollback", "failover"). `search.js` holds the same list, written into it from
+/// this one (tests/search_parity.rs).
+pub const COMPOUNDS: &[(&str, &str)] = &[
+    ("back", "fill"),
+    ("back", "off"),
+    ("back", "up"),
+    ("check", "list"),
+    ("clean", "up"),
+    ("data", "center"),
+    ("dead", "lock"),
+    ("down", "time"),
+    ("end", "point"),
+    ("fail", "over"),
+    ("fall", "back"),
+    ("file", "system"),
+    ("hand", "off"),
+    ("hard", "code"),
+    ("health", "check"),
+    ("hot", "fix"),
+    ("lock", "out"),
+    ("log", "in"),
+    ("log", "out"),
+    ("look", "up"),
+    ("name", "space"),
+    ("on", "call"),
+    ("play", "book"),
+    ("post", "mortem"),
+    ("roll", "back"),
+    ("roll", "out"),
+    ("roll", "over"),
+    ("run", "book"),
+    ("set", "up"),
+    ("shut", "down"),
+    ("sign", "up"),
+    ("start", "up"),
+    ("tear", "down"),
+    ("time", "out"),
+    ("up", "time"),
+    ("web", "hook"),
+    ("work", "around"),
+];
+
+/// The [`COMPOUNDS`] as terms: (first term, second term) -> the term of the closed word.
+struct Compounds {
+    firsts: FxHashSet<u32>,
+    joined: FxHashMap<(u32, u32), Term>,
+}
+
+static JOINED: LazyLock<Compounds> = LazyLock::new(|| {
+    // Its own analyser: this runs inside `with`, whose analyser is borrowed.
+    let mut a = Analysis::default();
+    let mut term = |w: &str| a.word(w).cloned().expect("a compound's words are words");
+    let mut c = Compounds {
+        firsts: FxHashSet::default(),
+        joined: FxHashMap::default(),
+    };
+    for (first, second) in COMPOUNDS {
+        let (f, s) = (term(first), term(second));
+        let mut closed = term(&format!("{first}{second}"));
+        closed.stop = false;
+        c.firsts.insert(f.id);
+        c.joined.insert((f.id, s.id), closed);
+    }
+    c
+});
+
+/// Joins the [`COMPOUNDS`] in a stream of terms of one text, read in order: a term that can
+/// begin one waits for the next term before it is handed on.
+pub struct Joiner<'t> {
+    text: &'t str,
+    pending: Option<(Range<usize>, Term)>,
+}
+
+impl<'t> Joiner<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Joiner {
+            text,
+            pending: None,
+        }
+    }
+
+    /// Reads the next term of the text (at `range`): calls `f` with the terms that are now
+    /// whole.
+    pub fn push(
+        &mut self,
+        range: Range<usize>,
+        term: &Term,
+        mut f: impl FnMut(Range<usize>, &Term),
+    ) {
+        let table = &*JOINED;
+        if let Some((r, first)) = self.pending.take() {
+            let gap = &self.text[r.end..range.start];
+            if let Some(closed) = table.joined.get(&(first.id, term.id)) {
+                if gap.chars().all(|c| c == '-' || c.is_whitespace()) {
+                    f(r.start..range.end, closed);
+                    return;
+                }
+            }
+            f(r, &first);
+        }
+        if table.firsts.contains(&term.id) {
+            self.pending = Some((range, term.clone()));
+        } else {
+            f(range, term);
+        }
+    }
+
+    /// Ends the text: hands on the term still waiting, if any.
+    pub fn finish(&mut self, mut f: impl FnMut(Range<usize>, &Term)) {
+        if let Some((r, t)) = self.pending.take() {
+            f(r, &t);
+        }
+    }
+}
+
+/// The search analysis as a tantivy tokenizer: the terms of [`tokens`], compounds joined.
+#[derive(Clone, Default)]
+pub struct SearchTokenizer;
+
+/// The token stream of a [`SearchTokenizer`].
+pub struct SearchStream {
+    tokens: Vec<Token>,
+    /// One past the current token.
+    next: usize,
+}
+
+impl Tokenizer for SearchTokenizer {
+    type TokenStream<'a> = SearchStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SearchStream {
+        let tokens = tokens(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, (r, text))| Token {
+                offset_from: r.start,
+                offset_to: r.end,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        SearchStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for SearchStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+/// The search analysis for the tantivy index: [`tokens`] as a tantivy analyzer.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(SearchTokenizer)
+}
 
 /// The terms a query searches for: its terms, each once, in order, without the
 /// [`STOP_WORDS`] unless nothing else is left (a query of stop words alone searches for them).
@@ -346,12 +533,19 @@ mod tests {
     use super::*;
 
     fn tantivy_tokens(text: &str) -> Vec<(Range<usize>, String)> {
-        let mut a = analyzer();
+        let mut a = chain();
         let mut s = a.token_stream(text);
         let mut out = Vec::new();
         while let Some(t) = s.next() {
             out.push((t.offset_from..t.offset_to, t.text.clone()));
         }
+        out
+    }
+
+    /// The terms of `text` word by word, compounds not joined.
+    fn word_tokens(text: &str) -> Vec<(Range<usize>, String)> {
+        let mut out = Vec::new();
+        with(|a| a.each(text, |r, t| out.push((r, t.text.to_string()))));
         out
     }
 
@@ -365,7 +559,7 @@ mod tests {
         );
         // Twice: the second pass reads everything from the cache.
         for _ in 0..2 {
-            assert_eq!(tokens(&text), tantivy_tokens(&text));
+            assert_eq!(word_tokens(&text), tantivy_tokens(&text));
         }
     }
 
@@ -403,7 +597,7 @@ mod tests {
             ]
         );
         for _ in 0..2 {
-            assert_eq!(tokens(text), tantivy_tokens(text));
+            assert_eq!(word_tokens(text), tantivy_tokens(text));
         }
     }
 
@@ -437,5 +631,45 @@ mod tests {
         let mut marked = Vec::new();
         with(|a| a.each("the alerts are paging", |_, t| marked.push(t.stop)));
         assert_eq!(marked, [true, false, true, false]);
+    }
+
+    #[test]
+    fn a_compound_written_open_or_hyphenated_in_any_form_is_the_closed_word() {
+        let rollback = terms("rollback")[0].clone();
+        for text in [
+            "roll back",
+            "Rolled back",
+            "rolling   back",
+            "roll-back",
+            "ROLLBACKS",
+            "rolls\nback",
+        ] {
+            assert_eq!(terms(text), [rollback.as_str()], "{text}");
+        }
+        assert_eq!(terms("failed over to the replica")[0], terms("failover")[0]);
+        assert_eq!(terms("we logged in"), ["we", "login"]);
+        // Punctuation between the words keeps them apart, and so does another word.
+        assert_eq!(terms("roll. Back"), ["roll", "back"]);
+        assert_eq!(terms("roll it back"), ["roll", "it", "back"]);
+        // A joined word's range covers both words, for the snippet's marks.
+        let text = "we rolled back";
+        let (range, _) = &tokens(text)[1];
+        assert_eq!(&text[range.clone()], "rolled back");
+    }
+
+    #[test]
+    fn the_tantivy_analyzer_gives_the_search_terms() {
+        let text = "Rolling back the hotfix timed out; failover, then set-up again";
+        let mut a = analyzer();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push((t.offset_from..t.offset_to, t.text.clone()));
+        }
+        assert_eq!(out, tokens(text));
+        assert_eq!(
+            terms(text),
+            ["rollback", "the", "hotfix", "timeout", "failov", "then", "setup", "again"]
+        );
     }
 }

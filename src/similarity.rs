@@ -305,7 +305,7 @@ impl Tokens {
         text: &str,
         f: impl FnMut(std::ops::Range<usize>, &Term, Option<&Word>),
     ) {
-        Self::each_stem_and_term(lex, text, f, |_| {})
+        Self::each_stem_and_term(lex, text, f, |_, _| {})
     }
 
     /// [`Self::each_stem`] that also calls `term` with every term of the analysis, stop and
@@ -314,11 +314,11 @@ impl Tokens {
         lex: &Lexicon,
         text: &str,
         mut f: impl FnMut(std::ops::Range<usize>, &Term, Option<&Word>),
-        mut term: impl FnMut(&Term),
+        mut term: impl FnMut(std::ops::Range<usize>, &Term),
     ) {
         crate::analysis::with(|a| {
             a.each(text, |r, t| {
-                term(t);
+                term(r.clone(), t);
                 if !t.stop && usable(&t.text) {
                     let word = lex.words.get(&t.id);
                     if !word.is_some_and(|w| w.filler) {
@@ -337,7 +337,7 @@ impl Tokens {
     /// Adds the terms of `text` with weight `w` to `counts`; concept terms weigh
     /// `concept_weight * w`.
     pub fn count(&mut self, text: &str, w: f32, counts: &mut Counts) {
-        self.count_and_read(text, w, counts, |_| {});
+        self.count_and_read(text, w, counts, |_, _| {});
     }
 
     /// [`Self::count`] that also calls `read` with every term the analysis finds in `text`, in
@@ -348,7 +348,7 @@ impl Tokens {
         text: &str,
         w: f32,
         counts: &mut Counts,
-        read: impl FnMut(&Term),
+        read: impl FnMut(std::ops::Range<usize>, &Term),
     ) {
         let lex = &*self.lexicon;
         let cw = self.concept_weight * w;
@@ -895,11 +895,13 @@ mod tests {
         let (mut alone, mut shared) = (Counts::default(), Counts::default());
         t.count(text, 1.5, &mut alone);
         let mut read = Vec::new();
-        t.count_and_read(text, 1.5, &mut shared, |term| {
-            read.push(term.text.to_string())
+        t.count_and_read(text, 1.5, &mut shared, |range, term| {
+            read.push((range, term.text.to_string()))
         });
         assert_eq!(alone, shared);
-        assert_eq!(read, crate::analysis::terms(text));
+        let mut words = Vec::new();
+        crate::analysis::with(|a| a.each(text, |r, t| words.push((r, t.text.to_string()))));
+        assert_eq!(read, words);
     }
 
     #[test]

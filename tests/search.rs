@@ -1008,3 +1008,84 @@ fn a_br_or_a_hard_break_reads_as_a_space_in_both_search_indexes_and_in_the_summa
         "{text}"
     );
 }
+
+/// Ids of the documents the static index under `out` lists for `term`.
+fn static_ids(out: &Path, term: &str) -> Vec<String> {
+    let dir = out.join("search");
+    let entry = read_json(&dir.join("index.json"));
+    let shard = entry["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|s| s[0].as_str().unwrap() <= term)
+        .unwrap();
+    let postings = read_json(&dir.join(shard[1].as_str().unwrap()))[term].clone();
+    let flat: Vec<u64> = postings
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_u64().unwrap()).collect())
+        .unwrap_or_default();
+    let f = &entry["fragments"];
+    let per = f["docs"].as_u64().unwrap();
+    let mut doc = 0;
+    let mut found = Vec::new();
+    for triple in flat.chunks_exact(3) {
+        doc += triple[0];
+        let n = doc / per;
+        let file = format!("f-{n}-{}.json", f["hashes"][n as usize].as_str().unwrap());
+        let frag = read_json(&dir.join(file))[(doc % per) as usize].clone();
+        found.push(frag["id"].as_str().unwrap().to_string());
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_compound_finds_its_closed_open_and_hyphenated_forms_in_both_search_indexes() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: closed\n---\n# Deploy\n\nThe rollback failed twice.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: open\n---\n# Release\n\nWe rolled back the release at noon.\n",
+        ),
+        (
+            "content/c.md",
+            "---\nid: hyphen\n---\n# Config\n\nA roll-back of the flag took an hour.\n",
+        ),
+        (
+            "content/d.md",
+            "---\nid: apart\n---\n# Barrels\n\nWe roll barrels. Back in 2019 we did not.\n",
+        ),
+    ]);
+    site.build_ok();
+    let all = ["closed", "hyphen", "open"];
+    for query in [
+        "rollback",
+        "roll back",
+        "roll-back",
+        "Rolling back",
+        "rollbacks",
+    ] {
+        let mut found = ids(&hits(&site.root, &[query]));
+        found.sort();
+        assert_eq!(found, all, "{query}");
+    }
+    // The snippet marks both words.
+    let query: std::collections::BTreeSet<&str> = ["rollback"].into();
+    let s = hindsight::search::snippet("We rolled back the release at noon.", &query);
+    assert_eq!(
+        hindsight::search::mark(&s.text, &s.marks, "[", "]"),
+        "We [rolled back] the release at noon."
+    );
+    // The browser's index holds the closed word's term for all three, and only for them.
+    assert_eq!(static_ids(&site.out, "rollback"), all);
+    assert_eq!(static_ids(&site.out, "roll"), ["apart"]);
+    // Stop words as the browser drops them: "were" too.
+    assert_eq!(
+        hindsight::analysis::query_terms("alerts were paging"),
+        ["alert", "page"]
+    );
+}

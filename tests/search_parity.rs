@@ -364,3 +364,87 @@ fn the_browser_drops_a_query_s_stop_words_as_the_terminal_does() {
     assert_eq!(js[0], serde_json::json!(["log", "ship", "cloudwatch"]));
     assert_eq!(js[1], serde_json::json!(["not"]));
 }
+
+const LISTS_BEGIN: &str = "  // BEGIN ANALYSIS LISTS\n";
+const LISTS_END: &str = "  // END ANALYSIS LISTS\n";
+
+/// The stop words and compounds of src/analysis.rs as search.js holds them.
+fn analysis_lists() -> String {
+    format!(
+        "  var STOP_WORDS = {};\n  var COMPOUNDS = {};\n",
+        serde_json::to_string(hindsight::analysis::STOP_WORDS).unwrap(),
+        serde_json::to_string(hindsight::analysis::COMPOUNDS).unwrap()
+    )
+}
+
+#[test]
+fn the_browser_holds_the_stop_words_and_compounds_of_the_rust_analysis() {
+    let js = std::fs::read_to_string(search_js()).unwrap();
+    let start = js.find(LISTS_BEGIN).expect("lists start marker") + LISTS_BEGIN.len();
+    let end = js.find(LISTS_END).expect("lists end marker");
+    let want = analysis_lists();
+    if std::env::var_os("HINDSIGHT_UPDATE_FOLD").is_some() {
+        let updated = format!("{}{}{}", &js[..start], want, &js[end..]);
+        std::fs::write(search_js(), updated).unwrap();
+        return;
+    }
+    assert!(
+        js[start..end] == want,
+        "search.js has stale stop words or compounds; run `HINDSIGHT_UPDATE_FOLD=1 cargo test --test search_parity`"
+    );
+    assert!(hindsight::analysis::STOP_WORDS.contains(&"were"));
+}
+
+#[test]
+fn the_browser_joins_compounds_as_the_rust_analysis_does() {
+    let mut lines: Vec<String> = [
+        "rollback",
+        "roll back",
+        "Rolled back the deploy",
+        "Rolling  back",
+        "roll-back",
+        "roll--back",
+        "roll\u{a0}back",
+        "roll\u{85}back",
+        "roll\u{feff}back",
+        "roll. Back",
+        "roll it back",
+        "fail back up",
+        "roll back out",
+        "we logged in and timed out",
+        "set up, shut down, started up",
+        "on-call runbook post-mortem",
+        "hot fixes and hotfixes",
+        "roll aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa back",
+        "東京 roll back 東京",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for (first, second) in hindsight::analysis::COMPOUNDS {
+        lines.push(format!("{first}{second}"));
+        lines.push(format!("{first} {second}"));
+        lines.push(format!("{first}-{second}"));
+        lines.push(format!("{first}ed {second}"));
+        lines.push(format!("{first}ing {second}s"));
+    }
+    let js = node("analyze", &lines);
+    for (line, j) in lines.iter().zip(&js) {
+        assert_eq!(
+            &serde_json::json!(hindsight::search::terms(line)),
+            j,
+            "{line:?}"
+        );
+    }
+    let queries = node("query", &lines);
+    for (line, j) in lines.iter().zip(&queries) {
+        assert_eq!(
+            &serde_json::json!(hindsight::analysis::query_terms(line)),
+            j,
+            "{line:?}"
+        );
+    }
+    assert_eq!(js[1], serde_json::json!(["rollback"]));
+    assert_eq!(js[2], serde_json::json!(["rollback", "the", "deploy"]));
+    assert_eq!(js[4], serde_json::json!(["rollback"]));
+}

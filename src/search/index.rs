@@ -27,7 +27,7 @@ use crate::taxonomy::term_key;
 
 /// Bump when the schema, the analysis or what a document holds changes: the cache is then
 /// rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";

@@ -26,6 +26,7 @@ same for the same input. However large the site, the index stays under
 [`MAX_SHARDS`] + [`MAX_FRAGMENTS`] + 2 files: shards and fragments grow instead of multiplying.
 */
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::Datelike;
@@ -35,7 +36,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{has_text, incident_doc, Doc, Kind};
-use crate::analysis::Term;
+use crate::analysis::{Joiner, Term};
 use crate::content::Incident;
 use crate::learnings::Group;
 use crate::markdown::Section;
@@ -217,14 +218,19 @@ pub struct Stats {
 impl Stats {
     /// Adds the terms of `text`, the `part` of its document, to `field` and to the sections of
     /// `mask`.
+    /// The [`crate::analysis::COMPOUNDS`] are joined here, whatever `analyse` is, as the
+    /// terminal's index and `search.js` join them.
     fn read(&mut self, analyse: &mut Analyse, text: &str, part: Part, field: usize, mask: u64) {
         let (terms, lengths) = (&mut self.terms, &mut self.lengths);
-        analyse(text, part, &mut |t: &Term| {
+        let mut add = |_: Range<usize>, t: &Term| {
             let e = terms.entry(t.text.clone()).or_default();
             e.0[field] += 1;
             e.1 |= mask;
             lengths[field] += 1;
-        });
+        };
+        let mut joiner = Joiner::new(text);
+        analyse(text, part, &mut |r, t: &Term| joiner.push(r, t, &mut add));
+        joiner.finish(add);
     }
 }
 
@@ -246,12 +252,13 @@ pub enum Part<'a> {
     Section(&'a Section),
 }
 
-/// Reads one text: calls the given reader with every term of the text, in order.
-pub type Analyse<'r> = dyn FnMut(&str, Part, &mut dyn FnMut(&Term)) + 'r;
+/// Reads one text: calls the given reader with every term of the text and its byte range, in
+/// order, word by word.
+pub type Analyse<'r> = dyn FnMut(&str, Part, &mut dyn FnMut(Range<usize>, &Term)) + 'r;
 
 /// The analysis the search index alone needs: every term of the text.
-pub fn plain(text: &str, _: Part, read: &mut dyn FnMut(&Term)) {
-    crate::analysis::with(|a| a.each(text, |_, t| read(t)));
+pub fn plain(text: &str, _: Part, read: &mut dyn FnMut(Range<usize>, &Term)) {
+    crate::analysis::with(|a| a.each(text, read));
 }
 
 /// Analyses one incident for the search index: its scored fields in the order of [`WEIGHTS`]

@@ -247,6 +247,22 @@ function defineTests(ctx) {
     assert.deepEqual(await shown("the logs not shipped to cloudwatch "), without);
     assert.deepEqual(errors, []);
   });
+
+  test("rollback, roll back and rolled back find the same incidents, the two words marked as one", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    const shown = async (q) => {
+      await typeQuery(page, q);
+      return [await page.textContent("#search-status"), await hitIds(page)];
+    };
+    const closed = await shown("rollback ");
+    // The demo says "rolled back" and "Rolling back", never "rollback".
+    assert.ok(closed[1].includes("PM2022-002") && closed[1].includes("PM2023-005"), `rollback: ${closed[1]}`);
+    assert.deepEqual(await shown("roll back "), closed);
+    assert.deepEqual(await shown("roll-back "), closed);
+    const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
+    assert.ok(marks.length > 0 && marks.every((m) => /^roll\w* back$/.test(m)), `highlights: ${marks}`);
+    assert.deepEqual(errors, []);
+  });
 }
 
 async function main() {

@@ -7,7 +7,9 @@
    fold to ASCII with tantivy's table, stem with the Snowball English stemmer (Snowball 3.1.1,
    as tantivy 0.27 runs it through frostem). The stemmer below is a line-by-line port of the
    Rust code Snowball generates from english.sbl; tests/search_parity.rs checks both sides agree
-   on a large word list. Loaded as a CommonJS module (by node) it only exports the analysis. */
+   on a large word list. Then, as in Rust, two words that make one of the COMPOUNDS are one
+   term (roll back, rolled back, roll-back -> rollback). Loaded as a CommonJS module (by node)
+   it only exports the analysis. */
 (function () {
   "use strict";
 
@@ -1029,6 +1031,15 @@
     return String.fromCodePoint.apply(null, env.cur);
   }
 
+  /* STOP_WORDS: words a query drops when it has other words, so that "logs not shipped" does
+     not match every page that says "not". COMPOUNDS: operations words written closed, open or
+     hyphenated, as their two words (see joinCompounds). Both are src/analysis.rs's lists,
+     written here by tests/search_parity.rs (HINDSIGHT_UPDATE_FOLD=1 rewrites them). */
+  // BEGIN ANALYSIS LISTS
+  var STOP_WORDS = ["a","an","and","are","as","at","be","but","by","for","if","in","into","is","it","no","not","of","on","or","such","that","the","their","then","there","these","they","this","to","was","were","will","with"];
+  var COMPOUNDS = [["back","fill"],["back","off"],["back","up"],["check","list"],["clean","up"],["data","center"],["dead","lock"],["down","time"],["end","point"],["fail","over"],["fall","back"],["file","system"],["hand","off"],["hard","code"],["health","check"],["hot","fix"],["lock","out"],["log","in"],["log","out"],["look","up"],["name","space"],["on","call"],["play","book"],["post","mortem"],["roll","back"],["roll","out"],["roll","over"],["run","book"],["set","up"],["shut","down"],["sign","up"],["start","up"],["tear","down"],["time","out"],["up","time"],["web","hook"],["work","around"]];
+  // END ANALYSIS LISTS
+
   /* tantivy's AsciiFoldingFilter as a table: ASCII replacement -> the characters it replaces.
      Generated from tantivy by tests/search_parity.rs (HINDSIGHT_UPDATE_FOLD=1 rewrites it). */
   // BEGIN FOLD TABLE
@@ -1098,6 +1109,37 @@
       i += c.length;
     }
     flush(i);
+    return joinCompounds(text, out);
+  }
+
+  /* Two tokens next to each other, with only whitespace (what Rust's char::is_whitespace
+     calls so) or hyphens between them, that make one of the COMPOUNDS become one token with
+     the term of the closed word ("rolled back" -> "rollback"), as src/analysis.rs joins them. */
+  var GAP = /^[\t\n\v\f\r \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000-]*$/;
+  var JOINED = null;
+  function joinCompounds(text, toks) {
+    if (!JOINED) {
+      JOINED = new Map();
+      var term = function (w) { return stem(lowerFold(w)); };
+      COMPOUNDS.forEach(function (c) {
+        var first = term(c[0]);
+        if (!JOINED.has(first)) JOINED.set(first, new Map());
+        JOINED.get(first).set(term(c[1]), term(c[0] + c[1]));
+      });
+    }
+    var out = [];
+    var open = false; // whether the last token of `out` may begin a compound
+    toks.forEach(function (t) {
+      var prev = out[out.length - 1];
+      var seconds = open && JOINED.get(prev.term);
+      if (seconds && seconds.has(t.term) && GAP.test(text.slice(prev.end, t.start))) {
+        out[out.length - 1] = { term: seconds.get(t.term), start: prev.start, end: t.end, raw: text.slice(prev.start, t.end) };
+        open = false;
+        return;
+      }
+      out.push(t);
+      open = true;
+    });
     return out;
   }
 
@@ -1105,11 +1147,6 @@
     return tokens(text).map(function (t) { return t.term; });
   }
 
-  /* Lucene's English stop words, as src/analysis.rs lists them: a query drops them when it
-     has other words, so that "logs not shipped" does not match every page that says "not". */
-  var STOP_WORDS = ["a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in",
-    "into", "is", "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then",
-    "there", "these", "they", "this", "to", "was", "will", "with"];
   var STOP_TERMS = null;
 
   /* The tokens a query searches for: each term once, in order, without the stop words unless
@@ -1133,7 +1170,8 @@
     return queryTokens(query).map(function (t) { return t.term; });
   }
 
-  var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens, queryTerms: queryTerms };
+  var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens, queryTerms: queryTerms,
+    STOP_WORDS: STOP_WORDS, COMPOUNDS: COMPOUNDS };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
