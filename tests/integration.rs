@@ -4991,3 +4991,37 @@ fn each_row_of_the_incidents_list_shows_its_severity_summary_and_services_so_row
         "{b}"
     );
 }
+
+#[test]
+fn the_severity_index_shows_colour_coded_badges_and_each_index_count_is_inside_its_pill() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: A-1\ntitle: Disk full\nseverity: SEV1\ntags: [dns]\nservices: [api]\n---\n\nText.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: B-1\ntitle: Slow\nseverity: SEV1\ntags: [dns]\nservices: [api]\n---\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("severity/index.html");
+    let terms = page.split("<ul class=\"terms\">").nth(1).unwrap();
+    assert!(
+        terms.contains(
+            "<a href=\"../severity/sev1/\"><span class=\"sev sev-sev1\">SEV1</span> <span class=\"count\">2<span class=\"visually-hidden\"> incidents</span></span></a>"
+        ),
+        "{terms}"
+    );
+    for index in ["tags", "services"] {
+        let page = site.page(&format!("{index}/index.html"));
+        let terms = page.split("<ul class=\"terms\">").nth(1).unwrap();
+        let li = terms.split("</li>").next().unwrap();
+        // The count is part of the link, and reads as a number of incidents.
+        assert!(
+            li.ends_with("<span class=\"count\">2<span class=\"visually-hidden\"> incidents</span></span></a>"),
+            "{index}: {li}"
+        );
+        assert!(!li.contains("class=\"sev"), "{index}: {li}");
+    }
+}
