@@ -263,6 +263,19 @@ function defineTests(ctx) {
     assert.ok(marks.length > 0 && marks.every((m) => /^roll\w* back$/.test(m)), `highlights: ${marks}`);
     assert.deepEqual(errors, []);
   });
+
+  test("with JavaScript off, the search page says why it cannot search and offers no form that does nothing", async () => {
+    const context = await ctx.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(ctx.demo + "search/?q=certificate");
+    assert.equal(await page.isVisible(".search-form"), false, "the form is hidden");
+    const said = await page.textContent("main");
+    assert.match(said, /needs JavaScript, which is turned off, so this page cannot search for what you typed/);
+    // The message comes first, right under the heading.
+    const first = await page.$eval("h1", (h) => h.nextElementSibling.tagName);
+    assert.equal(first, "NOSCRIPT");
+    await context.close();
+  });
 }
 
 async function main() {
