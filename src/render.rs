@@ -1253,7 +1253,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         "authors": inc.authors,
         "summary": inc.summary,
         "html": inc.html,
-        "toc": inc.toc,
+        "toc": contents(inc),
         "started_at": fmt_time(inc.started_at),
         "detected_at": fmt_time(inc.detected_at),
         "resolved_at": fmt_time(inc.resolved_at),
@@ -1864,6 +1864,28 @@ fn time_to_resolve(inc: &Incident) -> Option<i64> {
         (Some(s), Some(r)) => Some((r - s).num_minutes()).filter(|m| *m >= 0),
         _ => inc.stated.resolve.as_ref().map(|t| t.minutes),
     }
+}
+
+/// The postmortem's headings as the page's contents list shows them: a heading that names a
+/// panel the page shows above the postmortem ("Action items", "What we learned", numbered or
+/// not) is named "… (as written)", so the list does not name two places alike: the panel's
+/// entry comes first, under the panel's name.
+fn contents(inc: &Incident) -> Vec<crate::markdown::TocEntry> {
+    let panels = [
+        (!inc.learnings.is_empty()).then_some("what we learned"),
+        (!inc.action_items.is_empty()).then_some("action items"),
+    ];
+    inc.toc
+        .iter()
+        .map(|e| {
+            let mut e = e.clone();
+            let title = crate::content::derive::bare_title(&e.title);
+            if panels.contains(&Some(title.as_str())) {
+                e.title.push_str(" (as written)");
+            }
+            e
+        })
+        .collect()
 }
 
 /// Where a time the body states was read: the line as written, the section's heading and its

@@ -5025,3 +5025,48 @@ fn the_severity_index_shows_colour_coded_badges_and_each_index_count_is_inside_i
         assert!(!li.contains("class=\"sev"), "{index}: {li}");
     }
 }
+
+#[test]
+fn a_postmortem_s_own_action_items_heading_is_named_apart_from_the_panel_in_the_contents_list() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\nid: A-1\ntitle: Disk full\n---\n\n## Summary\n\nThe disk filled.\n\n\
+         ## What we learned\n\n- Disks fill up when nobody watches them.\n\n\
+         ## Timeline\n\n- 10:00 full\n\n## 5. Action Items\n\n- [ ] Alert on disk usage (owner: ops)\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/A-1/index.html");
+    let toc = page
+        .split("<nav class=\"toc\"")
+        .nth(1)
+        .unwrap()
+        .split("</nav>")
+        .next()
+        .unwrap();
+    let entries: Vec<String> = toc
+        .split("<li")
+        .skip(1)
+        .map(|li| html_text(&format!("<li{li}")).trim().to_string())
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            "What we learned",
+            "Action items",
+            "Summary",
+            "What we learned (as written)",
+            "Timeline",
+            "5. Action Items (as written)"
+        ],
+        "{toc}"
+    );
+    // The panels' names link to the panels.
+    assert!(
+        toc.contains("<a href=\"#actions-h\">Action items</a>"),
+        "{toc}"
+    );
+    assert!(
+        toc.contains("<a href=\"#learned-h\">What we learned</a>"),
+        "{toc}"
+    );
+}

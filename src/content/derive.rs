@@ -80,7 +80,7 @@ pub fn normalise_title(t: &str) -> String {
 
 /// A title without case, punctuation or leading numbering: "5. Lessons Learned" and
 /// "V. Lessons learned:" -> "lessons learned".
-fn bare_title(t: &str) -> String {
+pub(crate) fn bare_title(t: &str) -> String {
     let n = normalise_title(t);
     n.split_once(' ')
         .filter(|(first, _)| {
