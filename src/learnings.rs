@@ -837,7 +837,9 @@ fn cluster(lib: &Library, lexicon: &Arc<Lexicon>, graph: &Graph, threshold: f32)
             .map(|&k| !matches!(items[k].kind, ItemKind::Action(_)))
             .collect();
         let vectors: Vec<&SparseVec> = m.iter().map(|&k| &clustering[k]).collect();
-        let full_title = first_sentence(texts[m[representative(&vectors, &is_learning)]]);
+        let sentences: Vec<String> = m.iter().map(|&k| first_sentence(texts[k])).collect();
+        let whole: Vec<bool> = sentences.iter().map(|s| shortened(s) == *s).collect();
+        let full_title = sentences[representative(&vectors, &is_learning, &whole)].clone();
         let title = shortened(&full_title);
         let base = cluster_base_id(texts[oldest]);
         let mut id = base.clone();
@@ -873,9 +875,13 @@ const LEARNING_TITLE_SHARE: f32 = 0.8;
 
 /// The index of the member of a cluster (its members' `vectors`, oldest first) that names it:
 /// the one with the highest mean similarity to the others, unless a learning (`is_learning`)
-/// is at least [`LEARNING_TITLE_SHARE`] as representative, when the most representative
-/// learning does. Ties go to the oldest (first) member.
-fn representative(vectors: &[&SparseVec], is_learning: &[bool]) -> usize {
+/// is nearly as representative (at least [`LEARNING_TITLE_SHARE`] as much): an action item
+/// says what to do rather than what was learned. Among the learnings nearly as
+/// representative, one whose first sentence is whole (`whole`: a list shows it uncut) comes
+/// before one a list cuts off ("FluentD is not part of our Kubernetes pipeline, and has
+/// typically not been deployed in…"); then the most representative. Ties go to the oldest
+/// (first) member.
+fn representative(vectors: &[&SparseVec], is_learning: &[bool], whole: &[bool]) -> usize {
     let mut centroid: FxHashMap<u32, f32> = FxHashMap::default();
     for v in vectors {
         for &(t, w) in v.iter() {
@@ -904,10 +910,10 @@ fn representative(vectors: &[&SparseVec], is_learning: &[bool]) -> usize {
         (0..vectors.len()).find(|&k| keep(k) && mean[k] >= top - 1e-4)
     };
     let best = best_of(&|_| true).unwrap_or(0);
-    match best_of(&|k| is_learning[k]) {
-        Some(l) if mean[l] >= LEARNING_TITLE_SHARE * mean[best] => l,
-        _ => best,
-    }
+    let near = |k: usize| mean[k] >= LEARNING_TITLE_SHARE * mean[best];
+    best_of(&|k| near(k) && is_learning[k] && whole[k])
+        .or_else(|| best_of(&|k| near(k) && is_learning[k]))
+        .unwrap_or(best)
 }
 
 /// How much of the single strongest shared term is discounted from a similarity: two texts
@@ -2079,9 +2085,9 @@ mod tests {
             vec![(1, 1.0)],
         ];
         let v: Vec<&SparseVec> = v.iter().collect();
-        assert_eq!(representative(&v, &[false; 3]), 2);
+        assert_eq!(representative(&v, &[false; 3], &[true; 3]), 2);
         // Equal scores: the first (oldest) member.
-        assert_eq!(representative(&v[..2], &[false; 2]), 0);
+        assert_eq!(representative(&v[..2], &[false; 2], &[true; 2]), 0);
     }
 
     #[test]
@@ -2130,7 +2136,10 @@ mod tests {
         ];
         let v: Vec<&SparseVec> = v.iter().collect();
         // The learning's mean similarity to the others is 0.2; the third action item's 0.72.
-        assert_eq!(representative(&v, &[false, false, false, true]), 2);
+        assert_eq!(
+            representative(&v, &[false, false, false, true], &[true; 4]),
+            2
+        );
         // A learning nearly as close to the others as the best action item names them (a mean
         // similarity of 0.84 against 0.93).
         let w: Vec<SparseVec> = vec![
@@ -2140,6 +2149,58 @@ mod tests {
             vec![(0, 0.6), (1, 0.6), (2, 0.529)],
         ];
         let w: Vec<&SparseVec> = w.iter().collect();
-        assert_eq!(representative(&w, &[false, false, false, true]), 3);
+        assert_eq!(
+            representative(&w, &[false, false, false, true], &[true; 4]),
+            3
+        );
+    }
+
+    #[test]
+    fn a_whole_sentence_names_a_cluster_before_a_cut_one_nearly_as_representative() {
+        let w: Vec<SparseVec> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.6), (1, 0.8)],
+            vec![(0, 0.6), (1, 0.6), (2, 0.529)],
+        ];
+        let w: Vec<&SparseVec> = w.iter().collect();
+        // Learnings all: the most representative is cut, a nearly as representative one is
+        // whole (0.84 against 0.93 of mean similarity).
+        assert_eq!(
+            representative(&w, &[true; 4], &[false, true, true, true]),
+            1
+        );
+        assert_eq!(
+            representative(&w, &[true; 4], &[false, false, false, true]),
+            3
+        );
+        // A whole learning comes before a whole action item nearly as representative, and a
+        // cut learning before a whole action item.
+        assert_eq!(
+            representative(&w, &[false, false, false, true], &[true; 4]),
+            3
+        );
+        assert_eq!(
+            representative(&w, &[false, false, false, true], &[true, true, true, false]),
+            3
+        );
+        // Action items only: the most representative, whole or not (a whole one can be a
+        // bare status, "Depot template updated").
+        assert_eq!(
+            representative(&w, &[false; 4], &[false, false, true, true]),
+            0
+        );
+        // One far less representative never names the cluster, however whole.
+        let v: Vec<SparseVec> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.6), (1, 0.8)],
+            vec![(1, 0.3), (3, 0.954)],
+        ];
+        let v: Vec<&SparseVec> = v.iter().collect();
+        assert_eq!(
+            representative(&v, &[true; 4], &[false, false, false, true]),
+            2
+        );
     }
 }
