@@ -5070,3 +5070,33 @@ fn a_postmortem_s_own_action_items_heading_is_named_apart_from_the_panel_in_the_
         "{toc}"
     );
 }
+
+#[test]
+fn a_title_from_the_first_heading_drops_a_postmortem_label_but_a_front_matter_title_is_kept() {
+    let site = Site::with(&[
+        (
+            "content/QS-1 - waf.md",
+            "# Postmortem: Checkout blocked by WAF rule\n\n## Summary\n\nA rule blocked checkout.\n",
+        ),
+        (
+            "content/QS-2 - rca.md",
+            "# RCA - Orders stuck\n\n## Summary\n\nOrders were stuck.\n",
+        ),
+        (
+            "content/c.md",
+            "---\nid: C-1\ntitle: \"Postmortem: kept as written\"\n---\n\n# Postmortem: not the title\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    assert_eq!(
+        site.incident("QS-1")["title"],
+        "Checkout blocked by WAF rule"
+    );
+    assert_eq!(site.incident("QS-2")["title"], "Orders stuck");
+    assert_eq!(site.incident("C-1")["title"], "Postmortem: kept as written");
+    let page = site.page("incidents/QS-1/index.html");
+    assert!(
+        page.contains("<title>Checkout blocked by WAF rule ·"),
+        "{page}"
+    );
+}

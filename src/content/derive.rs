@@ -1040,6 +1040,26 @@ pub fn id_and_title_from_stem(stem: &str) -> (String, String) {
     (slugify(stem), title)
 }
 
+/// A title taken from a postmortem's first heading without a leading label that names the
+/// document rather than the incident: "Postmortem: Checkout blocked by WAF rule" ->
+/// "Checkout blocked by WAF rule". The label (any case) is one of postmortem, post-mortem,
+/// post mortem, post-incident review or report, incident report, review, postmortem or
+/// summary, RCA, root cause analysis, PIR or retrospective, followed by `:`, `-`, `–`, `—` or
+/// `|`. A heading that is nothing but the label is kept.
+pub fn title_without_label(h1: &str) -> String {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(
+            r"(?i)^\s*(?:post[- ]?mortem|post[- ]incident (?:review|report)|incident (?:report|review|post[- ]?mortem|summary)|rca|root cause analysis|pir|retrospective)\s*(?::|\s[-–—|]|[-–—|]\s)\s*(\S.*)$",
+        )
+        .unwrap()
+    });
+    match r.captures(h1) {
+        Some(c) => c[1].trim_end().to_string(),
+        None => h1.to_string(),
+    }
+}
+
 fn title_without_date(t: &str) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| Regex::new(r"^\d{4} \d{2} \d{2} ").unwrap());
@@ -2574,5 +2594,37 @@ mod tests {
                 item("Monitoring: add a dashboard of inodes", None, None, None),
             ]
         );
+    }
+
+    #[test]
+    fn a_title_from_the_first_heading_drops_a_label_that_names_the_document() {
+        for (h1, title) in [
+            (
+                "Postmortem: Checkout blocked by WAF rule",
+                "Checkout blocked by WAF rule",
+            ),
+            ("Post-mortem - Orders stuck", "Orders stuck"),
+            ("post mortem — Orders stuck", "Orders stuck"),
+            ("Incident report: DNS outage", "DNS outage"),
+            ("INCIDENT REVIEW | DNS outage", "DNS outage"),
+            ("RCA: Disk full", "Disk full"),
+            ("Root cause analysis: Disk full", "Disk full"),
+            ("Post-incident review: Disk full", "Disk full"),
+            // Not a label followed by a title: kept as written.
+            ("Postmortem", "Postmortem"),
+            ("Postmortem:", "Postmortem:"),
+            ("RCA-123 outage", "RCA-123 outage"),
+            (
+                "Postmortem-driven development went wrong",
+                "Postmortem-driven development went wrong",
+            ),
+            (
+                "Incident in the postmortem tool: data lost",
+                "Incident in the postmortem tool: data lost",
+            ),
+            ("Disk full: a postmortem", "Disk full: a postmortem"),
+        ] {
+            assert_eq!(title_without_label(h1), title, "{h1}");
+        }
     }
 }

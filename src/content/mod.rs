@@ -1664,7 +1664,7 @@ fn build_incident(
         None => match parsed.h1.clone() {
             Some(h1) => {
                 derived.push("title");
-                h1
+                derive::title_without_label(&h1)
             }
             None => {
                 derived.push("title-from-file-name");
