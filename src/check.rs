@@ -2001,7 +2001,12 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
                 .hint(format!("if it is the same lesson, cite it: {}; if it is another lesson, cite `none` the same way and it stays apart", how_to_cite(inc, &s.canonical))),
         );
     }
-    for g in graph.groups.iter().filter(|g| !g.canonical) {
+    // A tentative cluster rests on one shared word: no lesson to give a canonical page.
+    for g in graph
+        .groups
+        .iter()
+        .filter(|g| !g.canonical && !g.is_tentative())
+    {
         let mut incidents: Vec<usize> = g.citations.iter().map(|&(i, _)| i).collect();
         incidents.sort_unstable();
         incidents.dedup();

@@ -56,11 +56,19 @@ pub struct Group {
     /// The same where Hindsight made one of the links by similarity: worth a look, not a
     /// claim.
     pub maybe_recurred_after_done: Vec<(usize, usize)>,
+    /// For a *tentative* cluster, the shared words it rests on (most often one); empty for a
+    /// firm one and for every canonical learning. See [`weigh`].
+    pub tentative: Vec<String>,
 }
 
 impl Group {
+    /// Seen in two or more incidents on firm evidence: a tentative cluster's incidents are
+    /// possibly related, not a lesson learned again.
     pub fn is_recurring(&self) -> bool {
-        self.incidents.len() >= 2
+        self.incidents.len() >= 2 && self.tentative.is_empty()
+    }
+    pub fn is_tentative(&self) -> bool {
+        !self.tentative.is_empty()
     }
     pub fn url(&self) -> String {
         format!("learnings/{}/", self.id)
@@ -90,6 +98,8 @@ pub struct Shared {
     pub stated_by: u8,
     /// Similarity, not the authors, linked one of the two to it (a cluster always is).
     pub by_similarity: bool,
+    /// For a tentative cluster, the words it rests on (see [`Group::tentative`]).
+    pub tentative: Vec<String>,
 }
 
 /// Whether `inc` states learning `id` among its learnings (rather than only an action item
@@ -274,6 +284,11 @@ pub fn link(
             }
         }
     }
+    let concepts: rustc_hash::FxHashSet<u32> = lexicon.concept_term_ids().iter().copied().collect();
+    let mut tokens = Tokens::new(lexicon, 1.0);
+    for g in graph.groups.iter_mut().filter(|g| !g.canonical) {
+        g.tentative = weigh(lib, lexicon, &concepts, &mut tokens, g);
+    }
     let by_id = &graph.by_id;
     for (gi, g) in graph.groups.iter_mut().enumerate() {
         let dates: Vec<NaiveDate> = g
@@ -314,7 +329,8 @@ pub fn link(
                 .find(|&&(_, due, _)| due.is_none_or(|due| due <= d))
                 .map(|&(_, _, i)| i)
         };
-        if !done.is_empty() {
+        // A tentative cluster's incidents are possibly related: none recurs after another.
+        if !done.is_empty() && !g.is_tentative() {
             for &later in &g.incidents {
                 let Some(d) = lib.incidents[later].date else {
                     continue;
@@ -339,6 +355,102 @@ pub fn link(
     graph.related = related(lib, &graph, similar);
     crate::timing("related incidents", t);
     graph
+}
+
+/// Whether a cluster is *tentative*, and the words it rests on if so: fewer than two of its
+/// incidents are joined to the others by more than one piece of evidence. The evidence of an
+/// incident is the words its members (learnings and action items in the cluster) share with
+/// another incident's members, and the concepts they share that none of those words evokes
+/// ("roll back" is no evidence beside "rollback"). One shared word alone is a homonym risk:
+/// on Quayside "rollback" joined an index alias swap, a label template and route-planner
+/// graphs, and "routes" API routes with delivery routes; one concept alone is how paraphrases
+/// by different authors meet, and joins as firmly as a word (the clusters themselves are
+/// formed as before: requiring two shared words to cluster lowered the paraphrase F1).
+/// Linear in the members' words.
+fn weigh(
+    lib: &Library,
+    lexicon: &Lexicon,
+    concepts: &rustc_hash::FxHashSet<u32>,
+    tokens: &mut Tokens,
+    g: &Group,
+) -> Vec<String> {
+    let position: FxHashMap<usize, usize> = g
+        .incidents
+        .iter()
+        .enumerate()
+        .map(|(p, &i)| (i, p))
+        .collect();
+    let mut texts: Vec<Vec<&str>> = vec![Vec::new(); g.incidents.len()];
+    for &(i, l) in &g.citations {
+        texts[position[&i]].push(&lib.incidents[i].learnings[l].text);
+    }
+    for &(i, a) in &g.actions {
+        texts[position[&i]].push(&lib.incidents[i].action_items[a].text);
+    }
+    let mut counts = Counts::default();
+    let terms: Vec<Vec<u32>> = texts
+        .iter()
+        .map(|list| {
+            counts.clear();
+            for t in list {
+                tokens.count(t, 1.0, &mut counts);
+            }
+            counts.keys().copied().collect()
+        })
+        .collect();
+    // In how many incidents each term is.
+    let mut spread: FxHashMap<u32, u32> = FxHashMap::default();
+    for list in &terms {
+        for &t in list {
+            *spread.entry(t).or_default() += 1;
+        }
+    }
+    let mut firm = 0;
+    let mut single: Vec<u32> = Vec::new();
+    for list in &terms {
+        let shared = |t: &&u32| spread[*t] >= 2;
+        let words: Vec<u32> = list
+            .iter()
+            .filter(shared)
+            .filter(|t| !concepts.contains(t))
+            .copied()
+            .collect();
+        let evoked: rustc_hash::FxHashSet<u32> =
+            words.iter().flat_map(|&w| lexicon.concepts_of(w)).collect();
+        let ideas = list
+            .iter()
+            .filter(shared)
+            .filter(|t| concepts.contains(t) && !evoked.contains(t))
+            .count();
+        match (words.as_slice(), ideas) {
+            ([w], 0) => single.push(*w),
+            _ => firm += 1,
+        }
+    }
+    if firm >= 2 {
+        return Vec::new();
+    }
+    single.sort_unstable();
+    single.dedup();
+    // Each word as its members first write it.
+    let mut spelled: Vec<String> = Vec::new();
+    for list in &texts {
+        for t in list {
+            crate::analysis::with(|a| {
+                a.each(t, |range, term| {
+                    if let Ok(k) = single.binary_search(&term.id) {
+                        single.remove(k);
+                        spelled.push(t[range].to_lowercase());
+                    }
+                })
+            });
+        }
+    }
+    // A word only a hyphenated spelling holds ("roll-back") is shown as its stem.
+    crate::analysis::with_terms(|t| {
+        spelled.extend(single.iter().map(|&w| t[w as usize].to_string()))
+    });
+    spelled
 }
 
 /// Whether what the authors cited (`id:` or a learning mark on a learning, `learning:` on an
@@ -403,6 +515,7 @@ impl Group {
             last_seen: None,
             recurred_after_done: Vec::new(),
             maybe_recurred_after_done: Vec::new(),
+            tentative: Vec::new(),
         }
     }
 }
@@ -1811,6 +1924,12 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
         .iter()
         .map(|g| (g.id.as_str(), g.title.as_str()))
         .collect();
+    let tentative = |g: &str| {
+        graph
+            .by_id
+            .get(g)
+            .map_or(Vec::new(), |&g| graph.groups[g].tentative.clone())
+    };
     // Features and their postings.
     let mut feature_ids: BTreeMap<(u8, String), usize> = BTreeMap::new();
     let mut features: Vec<Feature> = Vec::new();
@@ -2001,6 +2120,7 @@ fn related(lib: &Library, graph: &Graph, similar: Vec<Vec<(usize, f32)>>) -> Vec
                                             by_similarity: feat.kind == 3
                                                 || !graph.named_by_authors(a, g)
                                                 || !graph.named_by_authors(b, g),
+                                            tentative: tentative(g),
                                         })
                                     }
                                     1 => Reason::SameService(feat.display.clone()),

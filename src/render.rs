@@ -258,6 +258,20 @@ fn reason_text(r: &Reason) -> String {
                 (_, false) => "action items on the same learning",
                 (_, true) => "similar action items",
             };
+            if !s.tentative.is_empty() {
+                // One shared word is no evidence of one lesson: said as a guess, never as the
+                // same learning.
+                return format!(
+                    "possibly related learnings, sharing only {} {}: {}",
+                    if s.tentative.len() == 1 {
+                        "the word"
+                    } else {
+                        "the words"
+                    },
+                    quoted(&s.tentative),
+                    s.title
+                );
+            }
             // A cluster's name already says that similarity made it.
             let by = if s.by_similarity && !s.cluster {
                 " (linked by Hindsight)"
@@ -271,6 +285,15 @@ fn reason_text(r: &Reason) -> String {
         Reason::SameTag(t) => format!("same tag: {t}"),
         Reason::SimilarText => "similar text".into(),
     }
+}
+
+/// Words each in curly quotes, separated by commas: “rollback”, “template”.
+fn quoted(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("“{w}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Each name with the URL of its term's page in `tax` (a name no term has, such as a blank
@@ -809,12 +832,21 @@ fn related_sample(site: &Site, host: usize, sample: &[usize]) -> Vec<Related> {
             cluster: false,
             stated_by: 2,
             by_similarity: false,
+            tentative: Vec::new(),
         }),
         Reason::Learning(crate::learnings::Shared {
             title: "a cluster".into(),
             cluster: true,
             stated_by: 1,
             by_similarity: true,
+            tentative: Vec::new(),
+        }),
+        Reason::Learning(crate::learnings::Shared {
+            title: "a tentative cluster".into(),
+            cluster: true,
+            stated_by: 2,
+            by_similarity: true,
+            tentative: vec!["word".into()],
         }),
         Reason::SameService("a service".into()),
         Reason::SameTag("a tag".into()),
@@ -851,6 +883,7 @@ fn learning_sample(site: &Site) -> Vec<usize> {
             g.incidents.is_empty(),
             g.incidents.len() == 1,
             g.is_recurring(),
+            g.is_tentative(),
             g.incidents.len() > LEARNING_PAGE_LIMIT,
             !g.actions.is_empty(),
             g.actions.len() > LEARNING_PAGE_LIMIT,
@@ -910,6 +943,12 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
         .filter(|(g, _)| g.is_recurring())
         .map(|(_, v)| v)
         .collect();
+    // Clusters on one shared word: after the recurring ones, as possibly related.
+    let possibly: Vec<&Value> = rows
+        .iter()
+        .filter(|(g, _)| g.is_tentative())
+        .map(|(_, v)| v)
+        .collect();
     let once = seen_once(site, listed);
     let unused: Vec<&Value> = rows
         .iter()
@@ -918,6 +957,7 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
         .collect();
     let mut ctx = Context::new();
     ctx.insert("recurring", &recurring);
+    ctx.insert("possibly", &possibly);
     ctx.insert("once", &once);
     ctx.insert("unused", &unused);
     let unlabelled = lib
@@ -1049,7 +1089,7 @@ fn overview_page(site: &Site) -> PageSpec {
             "learnings": graph.groups.len(),
             "recurring": graph.groups.iter().filter(|g| g.is_recurring()).count(),
             // Of those, the learnings that two or more incidents state, not only address.
-            "learned_again": graph.groups.iter().filter(|g| g.stating.len() >= 2).count(),
+            "learned_again": graph.groups.iter().filter(|g| g.is_recurring() && g.stating.len() >= 2).count(),
             "recurred_after_done": graph.groups.iter().filter(|g| !g.recurred_after_done.is_empty()).count(),
             "open_actions": actions.open,
             "unrecorded_actions": actions.unrecorded,
@@ -1106,6 +1146,9 @@ struct Seen {
     more_after: usize,
     actions: Vec<Value>,
     more_actions: usize,
+    /// For a tentative cluster, all of those: possibly related, not learned again.
+    possibly: Vec<Value>,
+    more_possibly: usize,
 }
 
 /// The path an incident's page and the export show for its file: from the root, or from the
@@ -1173,6 +1216,15 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 }
                 seen.actions = g.addressing[lo..hi].iter().map(|&p| view(p)).collect();
                 seen.more_actions = g.addressing.len() - (hi - lo);
+                // A tentative cluster's other incidents learned nothing again: they are
+                // possibly related, nearest first as listed above.
+                if g.is_tentative() {
+                    seen.possibly = std::mem::take(&mut seen.before);
+                    seen.possibly.append(&mut seen.after);
+                    seen.possibly.append(&mut seen.actions);
+                    seen.more_possibly = seen.more_before + seen.more_after + seen.more_actions;
+                    (seen.more_before, seen.more_after, seen.more_actions) = (0, 0, 0);
+                }
             }
             let mut view = json!({
                 "text": l.text,
@@ -1180,6 +1232,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                     "id": g.id, "title": g.title, "url": g.url(),
                     "count": g.incidents.len(), "recurring": g.is_recurring(), "canonical": g.canonical,
                     "stated": g.stating.len(), "addressed": g.addressing.len(),
+                    "tentative": g.tentative,
                 })),
                 // Linked by similarity rather than by its author.
                 "by_similarity": linked_by(graph, l.canonical.as_deref(), l.group.as_deref()) == Some("similarity"),
@@ -1191,6 +1244,8 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
             view["seen_after"] = Value::Array(seen.after);
             // Incidents linked to it only by an action item meant to address it.
             view["addressed_by"] = Value::Array(seen.actions);
+            view["possibly"] = Value::Array(seen.possibly);
+            view["more_possibly"] = seen.more_possibly.into();
             view
         })
         .collect();
@@ -1210,6 +1265,15 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
             })
         })
         .collect();
+    // What the gold bar beside a learning means, said once where one has it.
+    let any_seen_before = learnings
+        .iter()
+        .any(|l| l["seen_before"].as_array().is_some_and(|b| !b.is_empty()));
+    // What "linked by Hindsight" means, said once where it appears.
+    let any_by_similarity = learnings.iter().any(|l| l["by_similarity"] == true);
+    let any_action_by_similarity = actions
+        .iter()
+        .any(|a| a["by_similarity"] == true && !a["learning"].is_null());
     let related: Vec<Value> = related
         .iter()
         .map(|r| {
@@ -1266,6 +1330,9 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         "derived": inc.derived,
         "year": inc.year(),
     });
+    incident["any_seen_before"] = any_seen_before.into();
+    incident["any_by_similarity"] = any_by_similarity.into();
+    incident["any_action_by_similarity"] = any_action_by_similarity.into();
     incident["learnings"] = Value::Array(learnings);
     incident["action_items"] = Value::Array(actions);
     incident["related"] = Value::Array(related);
@@ -1297,6 +1364,10 @@ fn group_row(site: &Site, g: &Group) -> Value {
         "timeline": timeline, "open_actions": actions.open, "done_actions": actions.done,
         "unrecorded_actions": actions.unrecorded,
         "recurred_after_done": !g.recurred_after_done.is_empty(),
+        "tentative": g.tentative,
+        // Where canonical learnings and clusters mix, a cluster says so; where all are
+        // clusters, the list's introduction does.
+        "grouped_chip": !g.canonical && !lib.learnings.is_empty(),
     })
 }
 
@@ -1416,6 +1487,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
         }
     }
     let counts = action_statuses(site, g);
+    let any_by_similarity = incidents.iter().any(|i| i.by_similarity);
     let mut ctx = Context::new();
     ctx.insert(
         "learning",
@@ -1445,6 +1517,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             recurred_after_done: recurred(&g.recurred_after_done),
             maybe_recurred_count: g.maybe_recurred_after_done.len(),
             maybe_recurred_after_done: recurred(&g.maybe_recurred_after_done),
+            tentative: &g.tentative,
+            any_by_similarity,
             shared_words: if g.canonical {
                 Vec::new()
             } else {
@@ -1515,6 +1589,11 @@ struct LearningView<'a> {
     /// For a cluster, the words its members share across incidents (see
     /// [`crate::learnings::shared_words`]).
     shared_words: Vec<String>,
+    /// For a tentative cluster, the words it rests on (see [`Group::tentative`]).
+    tentative: &'a [String],
+    /// Whether an incident listed was linked to it by similarity (the page says what that
+    /// means).
+    any_by_similarity: bool,
 }
 
 /// One year of the incidents a learning page lists as links only (`year` is `None` for
@@ -2328,6 +2407,9 @@ struct ExportGroup<'a> {
     title: &'a str,
     url: String,
     canonical: bool,
+    /// A cluster on one shared word alone: its incidents are possibly related, it does not
+    /// recur (see [`Group::tentative`]).
+    tentative: bool,
     incidents: Vec<&'a str>,
     first_seen: Option<String>,
     last_seen: Option<String>,
@@ -2412,6 +2494,7 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             title: &g.full_title,
             url: url(g.url()),
             canonical: g.canonical,
+            tentative: g.is_tentative(),
             incidents: g
                 .incidents
                 .iter()

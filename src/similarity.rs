@@ -108,6 +108,19 @@ impl Lexicon {
         self.entries.contains(word.to_lowercase().as_str())
     }
 
+    /// The concept terms (`~N`, by term id) that the stem with term id `stem` evokes.
+    pub fn concepts_of(&self, stem: u32) -> impl Iterator<Item = u32> + '_ {
+        self.words
+            .get(&stem)
+            .into_iter()
+            .flat_map(|w| w.concepts.iter().map(|&c| self.concept_terms[c as usize]))
+    }
+
+    /// The term ids of this lexicon's concept terms (`~N`).
+    pub fn concept_term_ids(&self) -> &[u32] {
+        &self.concept_terms
+    }
+
     /// The built-in lexicon, built once.
     pub fn builtin() -> &'static Arc<Lexicon> {
         static L: OnceLock<Arc<Lexicon>> = OnceLock::new();
