@@ -733,7 +733,8 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         learning_of(&out, unclear_support.0, unclear_support.1),
         cluster
     );
-    // The cluster's page says why it was formed, and how to undo it.
+    // The cluster's page says why it was formed, that one word is all it rests on, and how to
+    // undo it.
     let page = std::fs::read_to_string(
         out.join("learnings")
             .join(cluster.as_str().unwrap())
@@ -741,7 +742,7 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
     )
     .unwrap();
     assert!(
-        page.contains("these learnings read alike and share the word “unclear”."),
+        page.contains("Hindsight grouped these only on the word “unclear”"),
         "{page}"
     );
     assert!(page.contains("end its text with <code>&lt;!-- hindsight: learning none --&gt;</code>"));
@@ -750,7 +751,8 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
     let incident_page = |id: &str| {
         std::fs::read_to_string(out.join("incidents").join(id).join("index.html")).unwrap()
     };
-    assert!(incident_page(unclear_alerts.0).contains("similar learning: "));
+    assert!(incident_page(unclear_alerts.0)
+        .contains("possibly related learnings, sharing only the word “unclear”: "));
     assert!(!incident_page(unclear_alerts.0).contains("same learning: "));
 
     let file = |name: &str| root.join(name);
