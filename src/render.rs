@@ -2042,8 +2042,12 @@ fn stats_page(site: &Site) -> PageSpec {
     // Each learning counts once however many postmortems state it: a group (canonical or
     // cluster) that some incident cites, and each learning of one postmortem in no group.
     let cited = site.graph.groups.iter().filter(|g| !g.incidents.is_empty());
-    let (groups, recurring) = cited.fold((0, 0), |(n, r), g| {
-        (n + 1, r + usize::from(g.is_recurring()))
+    let (groups, recurring, possibly) = cited.fold((0, 0, 0), |(n, r, p), g| {
+        (
+            n + 1,
+            r + usize::from(g.is_recurring()),
+            p + usize::from(g.incidents.len() >= 2 && g.is_tentative()),
+        )
     });
     let alone = lib
         .incidents
@@ -2053,7 +2057,8 @@ fn stats_page(site: &Site) -> PageSpec {
         .count();
     ctx.insert(
         "learnings",
-        &json!({"total": groups + alone, "recurring": recurring, "once": groups + alone - recurring}),
+        &json!({"total": groups + alone, "recurring": recurring, "possibly": possibly,
+                "once": groups + alone - recurring - possibly}),
     );
     ctx.insert("incidents", &lib.incidents.len());
     PageSpec::new("stats.html", "stats/", "Statistics", "stats", ctx)
