@@ -2245,6 +2245,17 @@ mod tests {
         assert!(long.ends_with('…') && long.chars().count() <= 91, "{long}");
     }
 
+    /// Four members: two alike, a third near them, and a fourth with a word of its own, nearly
+    /// as close to the others as the best (a mean similarity of 0.84 against 0.93).
+    fn four_members() -> Vec<SparseVec> {
+        vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(0, 0.6), (1, 0.8)],
+            vec![(0, 0.6), (1, 0.6), (2, 0.529)],
+        ]
+    }
+
     #[test]
     fn a_learning_names_its_cluster_unless_it_is_far_less_representative_than_an_action_item() {
         // Three action items about one thing, and a learning that joined them on one word.
@@ -2262,12 +2273,7 @@ mod tests {
         );
         // A learning nearly as close to the others as the best action item names them (a mean
         // similarity of 0.84 against 0.93).
-        let w: Vec<SparseVec> = vec![
-            vec![(0, 0.8), (1, 0.6)],
-            vec![(0, 0.8), (1, 0.6)],
-            vec![(0, 0.6), (1, 0.8)],
-            vec![(0, 0.6), (1, 0.6), (2, 0.529)],
-        ];
+        let w = four_members();
         let w: Vec<&SparseVec> = w.iter().collect();
         assert_eq!(
             representative(&w, &[false, false, false, true], &[true; 4]),
@@ -2277,12 +2283,7 @@ mod tests {
 
     #[test]
     fn a_whole_sentence_names_a_cluster_before_a_cut_one_nearly_as_representative() {
-        let w: Vec<SparseVec> = vec![
-            vec![(0, 0.8), (1, 0.6)],
-            vec![(0, 0.8), (1, 0.6)],
-            vec![(0, 0.6), (1, 0.8)],
-            vec![(0, 0.6), (1, 0.6), (2, 0.529)],
-        ];
+        let w = four_members();
         let w: Vec<&SparseVec> = w.iter().collect();
         // Learnings all: the most representative is cut, a nearly as representative one is
         // whole (0.84 against 0.93 of mean similarity).

@@ -58,21 +58,26 @@ fn fold_table() -> String {
     )
 }
 
-#[test]
-fn the_browser_folding_table_is_tantivys() {
+/// Asserts that search.js holds `want` between the lines `begin` and `end`, the block written
+/// from the Rust side; with `HINDSIGHT_UPDATE_FOLD` set, writes it there instead.
+fn generated_block_is_current(begin: &str, end: &str, want: &str, what: &str) {
     let js = std::fs::read_to_string(search_js()).unwrap();
-    let start = js.find(BEGIN).expect("fold table start marker") + BEGIN.len();
-    let end = js.find(END).expect("fold table end marker");
-    let want = fold_table();
+    let start = js.find(begin).expect("block start marker") + begin.len();
+    let stop = js.find(end).expect("block end marker");
     if std::env::var_os("HINDSIGHT_UPDATE_FOLD").is_some() {
-        let updated = format!("{}{}{}", &js[..start], want, &js[end..]);
+        let updated = format!("{}{}{}", &js[..start], want, &js[stop..]);
         std::fs::write(search_js(), updated).unwrap();
         return;
     }
     assert!(
-        js[start..end] == want,
-        "search.js has a stale fold table; run `HINDSIGHT_UPDATE_FOLD=1 cargo test --test search_parity`"
+        js[start..stop] == *want,
+        "search.js is stale ({what}); run `HINDSIGHT_UPDATE_FOLD=1 cargo test --test search_parity`"
     );
+}
+
+#[test]
+fn the_browser_folding_table_is_tantivys() {
+    generated_block_is_current(BEGIN, END, &fold_table(), "fold table");
 }
 
 /// Every word of the repository's Markdown (demo content and fixtures), of
@@ -379,18 +384,11 @@ fn analysis_lists() -> String {
 
 #[test]
 fn the_browser_holds_the_stop_words_and_compounds_of_the_rust_analysis() {
-    let js = std::fs::read_to_string(search_js()).unwrap();
-    let start = js.find(LISTS_BEGIN).expect("lists start marker") + LISTS_BEGIN.len();
-    let end = js.find(LISTS_END).expect("lists end marker");
-    let want = analysis_lists();
-    if std::env::var_os("HINDSIGHT_UPDATE_FOLD").is_some() {
-        let updated = format!("{}{}{}", &js[..start], want, &js[end..]);
-        std::fs::write(search_js(), updated).unwrap();
-        return;
-    }
-    assert!(
-        js[start..end] == want,
-        "search.js has stale stop words or compounds; run `HINDSIGHT_UPDATE_FOLD=1 cargo test --test search_parity`"
+    generated_block_is_current(
+        LISTS_BEGIN,
+        LISTS_END,
+        &analysis_lists(),
+        "stop words or compounds",
     );
     assert!(hindsight::analysis::STOP_WORDS.contains(&"were"));
 }
