@@ -1260,7 +1260,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                 .map(|&g| &graph.groups[g]);
             json!({
                 "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
-                "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
+                "learning": group.map(|g| json!({"title": g.title, "url": g.url(), "tentative": g.is_tentative()})),
                 "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
             })
         })
@@ -1269,8 +1269,16 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
     let any_seen_before = learnings
         .iter()
         .any(|l| l["seen_before"].as_array().is_some_and(|b| !b.is_empty()));
-    // What "linked by Hindsight" means, said once where it appears.
-    let any_by_similarity = learnings.iter().any(|l| l["by_similarity"] == true);
+    // What "linked by Hindsight" means, said once where it appears: beside a learning, or
+    // beside another incident named in its lines.
+    let any_by_similarity = learnings.iter().any(|l| {
+        l["by_similarity"] == true
+            || ["seen_before", "seen_after", "addressed_by", "possibly"]
+                .iter()
+                .filter_map(|k| l[*k].as_array())
+                .flatten()
+                .any(|o| o["by_similarity"] == true)
+    });
     let any_action_by_similarity = actions
         .iter()
         .any(|a| a["by_similarity"] == true && !a["learning"].is_null());
@@ -1733,7 +1741,7 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
                 .push(json!({
                     "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
                     "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)},
-                    "learning": group.map(|g| json!({"title": g.title, "url": g.url()})),
+                    "learning": group.map(|g| json!({"title": g.title, "url": g.url(), "tentative": g.is_tentative()})),
                     "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
                 }));
         }

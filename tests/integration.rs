@@ -3268,7 +3268,7 @@ fn counts_that_include_incidents_which_only_filed_an_action_item_do_not_say_lear
     let site = retry_site(3, |k| k == 1);
     let home = site.text("index.html");
     assert!(
-        home.contains("1 learning seen in more than one incident; 0 of them stated in two or more postmortems, the others only in an action item"),
+        home.contains("1 learning seen in more than one incident; 0 of them stated in two or more postmortems, the others stated in at most one, and addressed by action items in the rest of their incidents"),
         "{home}"
     );
     assert!(!home.contains("We learned these more than once"), "{home}");
@@ -4845,7 +4845,7 @@ fn the_headline_counts_say_how_many_action_items_have_no_status_and_what_learned
         "{home}"
     );
     assert!(
-        home.contains("<strong>25</strong> learnings seen in more than one incident; 14 of them stated in two or more postmortems, the others only in an action item</a>"),
+        home.contains("<strong>25</strong> learnings seen in more than one incident; 14 of them stated in two or more postmortems, the others stated in at most one, and addressed by action items in the rest of their incidents</a>"),
         "{home}"
     );
     assert!(!home.contains("learned more than once"), "{home}");
@@ -5279,4 +5279,33 @@ fn incident_and_learning_pages_name_other_incidents_by_title_and_say_what_their_
     assert!(learning.contains("Learning · in 8 incidents"), "{learning}");
     assert!(!learning.contains("taught this"), "{learning}");
     assert!(!learning.contains("learned 8 times"), "{learning}");
+}
+
+#[test]
+fn an_incident_page_explains_linked_by_hindsight_wherever_it_says_it() {
+    let out = tempfile::tempdir().unwrap();
+    build_ok(repo(), out.path());
+    // PM2022-001's own learnings were cited by their authors; only an incident named in its
+    // "Learned again later in" line was linked by Hindsight.
+    let page = std::fs::read_to_string(out.path().join("incidents/PM2022-001/index.html")).unwrap();
+    assert!(page.contains("(linked by Hindsight)"), "{page}");
+    assert!(
+        page.contains("“Linked by Hindsight”: Hindsight matched the wording"),
+        "{page}"
+    );
+}
+
+#[test]
+fn an_action_item_in_a_cluster_on_one_shared_word_is_marked_possibly_related() {
+    let site = Site::fixture("quayside");
+    site.build_ok();
+    let page = site.page("incidents/QS-2023-009/index.html");
+    let actions = &page[page.find("id=\"actions-h\"").unwrap()..];
+    let chip = "<a class=\"chip\" href=\"../../learnings/alias-swaps-are-a-cheap-and-powerful/\">Rollback to previous template</a> <span class=\"muted\">possibly related: grouped on one shared word</span>";
+    assert!(actions.contains(chip), "{actions}");
+    let list = site.page("action-items/index.html");
+    assert!(
+        list.contains("possibly related: grouped on one shared word"),
+        "{list}"
+    );
 }
