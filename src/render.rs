@@ -1287,10 +1287,35 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         .map(|r| {
             let o = &lib.incidents[r.incident];
             let mut reasons: Vec<String> = Vec::new();
+            // Shared services, and shared tags, are one reason each, where the first stood:
+            // "same services: api, checkout", not a reason per service.
+            let mut shared: [(Option<usize>, Vec<&str>); 2] = Default::default();
             for reason in &r.reasons {
-                let t = reason_text(reason);
-                if !reasons.contains(&t) {
-                    reasons.push(t);
+                let (kind, name) = match reason {
+                    Reason::SameService(s) => (0, s),
+                    Reason::SameTag(t) => (1, t),
+                    _ => {
+                        let t = reason_text(reason);
+                        if !reasons.contains(&t) {
+                            reasons.push(t);
+                        }
+                        continue;
+                    }
+                };
+                let (at, names) = &mut shared[kind];
+                if at.is_none() {
+                    *at = Some(reasons.len());
+                    reasons.push(String::new());
+                }
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+            for (kind, (at, names)) in shared.iter().enumerate() {
+                if let Some(at) = at {
+                    let what = ["service", "tag"][kind];
+                    let plural = if names.len() > 1 { "s" } else { "" };
+                    reasons[*at] = format!("same {what}{plural}: {}", names.join(", "));
                 }
             }
             json!({"id": o.id, "title": o.title, "url": o.url(), "date": incident_date(o),

@@ -5309,3 +5309,21 @@ fn an_action_item_in_a_cluster_on_one_shared_word_is_marked_possibly_related() {
         "{list}"
     );
 }
+
+#[test]
+fn a_related_incident_names_its_shared_services_and_tags_in_one_reason_each() {
+    let pm = |id: &str, body: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-03-01\nservices: [api, checkout]\ntags: [dns, tls]\n---\n\n## Summary\n\n{body}\n")
+    };
+    let site = Site::with(&[
+        ("content/a.md", &pm("A-1", "The resolver failed.")),
+        ("content/b.md", &pm("B-2", "A certificate expired.")),
+    ]);
+    site.build_ok();
+    let page = site.text("incidents/A-1/index.html");
+    assert!(
+        page.contains("same services: api, checkout; same tags: dns, tls"),
+        "{page}"
+    );
+    assert!(!page.contains("same service: api"), "{page}");
+}
