@@ -4896,11 +4896,11 @@ fn the_action_items_page_groups_each_owners_items_by_incident_under_a_contents_l
     let nav = &list[list.find("<nav class=\"jump\"").expect(&list)..];
     let nav = &nav[..nav.find("</nav>").unwrap()];
     assert!(
-        nav.contains("<li><a href=\"#st-open\">Open</a> <span class=\"count\">4</span>: <a href=\"#open-team-ops\">team-ops</a> <span class=\"count\">3</span><span class=\"visually-hidden\">,</span> <a href=\"#open-unassigned\">Unassigned</a> <span class=\"count\">1</span></li>"),
+        nav.contains("<li><a href=\"#st-open\">Open</a> <span class=\"count\">4</span><span class=\"visually-hidden\">:</span> <span class=\"jump-owners\"><span class=\"jump-owner\"><a href=\"#open-team-ops\">team-ops</a> <span class=\"count\">3</span></span><span class=\"visually-hidden\">,</span> <span class=\"jump-owner\"><a href=\"#open-unassigned\">Unassigned</a> <span class=\"count\">1</span></span></span></li>"),
         "{nav}"
     );
     assert!(
-        nav.contains("<li><a href=\"#st-done\">Done</a> <span class=\"count\">1</span>: <a href=\"#done-team-ops\">team-ops</a>"),
+        nav.contains("<li><a href=\"#st-done\">Done</a> <span class=\"count\">1</span><span class=\"visually-hidden\">:</span> <span class=\"jump-owners\"><span class=\"jump-owner\"><a href=\"#done-team-ops\">team-ops</a>"),
         "{nav}"
     );
     // Under an owner, its items by incident, the newest first, each incident named once with
