@@ -55,6 +55,12 @@ async function hitIds(page) {
   return page.$$eval(".search-hit-meta", (ms) => ms.map((m) => m.textContent.split(" · ")[0]));
 }
 
+/* The status line and the ids of the hits, once `q` is typed. */
+async function statusAndHits(page, q) {
+  await typeQuery(page, q);
+  return [await page.textContent("#search-status"), await hitIds(page)];
+}
+
 const timings = [];
 
 /* The four consecutive words of an incident's summary (its title when the summary is short)
@@ -238,10 +244,7 @@ function defineTests(ctx) {
 
   test("a query's stop words do not decide what matches", async () => {
     const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
-    const shown = async (q) => {
-      await typeQuery(page, q);
-      return [await page.textContent("#search-status"), await hitIds(page)];
-    };
+    const shown = (q) => statusAndHits(page, q);
     const without = await shown("logs shipped cloudwatch ");
     assert.deepEqual(await shown("logs not shipped cloudwatch "), without);
     assert.deepEqual(await shown("the logs not shipped to cloudwatch "), without);
@@ -250,10 +253,7 @@ function defineTests(ctx) {
 
   test("rollback, roll back and rolled back find the same incidents, the two words marked as one", async () => {
     const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
-    const shown = async (q) => {
-      await typeQuery(page, q);
-      return [await page.textContent("#search-status"), await hitIds(page)];
-    };
+    const shown = (q) => statusAndHits(page, q);
     const closed = await shown("rollback ");
     // The demo says "rolled back" and "Rolling back", never "rollback".
     assert.ok(closed[1].includes("PM2022-002") && closed[1].includes("PM2023-005"), `rollback: ${closed[1]}`);
