@@ -965,3 +965,37 @@ fn a_hugo_template_that_says_draft_false_scaffolds_a_published_postmortem_and_dr
     );
     assert!(stderr(&o).contains("a draft"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_template_whose_extension_is_upper_case_is_found_by_its_name_and_listed_as_known() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    write_files(
+        root,
+        &[(
+            "templates/Outage.MD",
+            "---\nid: {{ id }}\ntitle: {{ title | yaml }}\ndate: {{ date }}\n---\n\n## Impact\n",
+        )],
+    );
+    let o = new(
+        root,
+        &[
+            "Disk filled",
+            "--template",
+            "Outage",
+            "--date",
+            "2025-07-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(stdout(&o)).unwrap();
+    assert!(text.ends_with("## Impact\n"), "{text}");
+    let o = new(root, &["Disk filled", "--template", "outgae"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("known: Outage, default, short"),
+        "{}",
+        stderr(&o)
+    );
+}

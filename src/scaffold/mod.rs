@@ -446,6 +446,16 @@ fn template(root: &Path, content: &Path, name: Option<&str>) -> Result<(String, 
     for folder in &folders {
         candidates.push(folder.join(format!("{name}.md")));
         candidates.push(folder.join(name));
+        // `Postmortem.MD` is the template `Postmortem` too, in any case of the extension.
+        let mut other_case: Vec<PathBuf> = std::fs::read_dir(folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.file_name().and_then(|f| md_stem(f.to_str()?)) == Some(name))
+            .collect();
+        other_case.sort();
+        candidates.extend(other_case);
     }
     for path in candidates {
         if path.is_file() {
@@ -467,7 +477,7 @@ fn template(root: &Path, content: &Path, name: Option<&str>) -> Result<(String, 
     for folder in &folders {
         for e in std::fs::read_dir(folder).into_iter().flatten().flatten() {
             let file = e.file_name().to_string_lossy().into_owned();
-            if let Some(stem) = file.strip_suffix(".md") {
+            if let Some(stem) = md_stem(&file) {
                 known.push(stem.to_string());
             }
         }
@@ -485,6 +495,12 @@ fn template(root: &Path, content: &Path, name: Option<&str>) -> Result<(String, 
     Err(NewError::Usage(format!(
         "there is no template `{name}`; {hint}"
     )))
+}
+
+/// The name of a Markdown file without its extension, `.md` in any case.
+fn md_stem(file: &str) -> Option<&str> {
+    let cut = file.len().checked_sub(3)?;
+    (file.is_char_boundary(cut) && file[cut..].eq_ignore_ascii_case(".md")).then(|| &file[..cut])
 }
 
 /// Renders a template; one with no front matter gets one.
