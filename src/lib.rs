@@ -38,6 +38,7 @@ pub mod learnings;
 pub mod lessons;
 pub mod markdown;
 pub mod output;
+pub mod quality;
 pub mod render;
 pub mod sanitize;
 pub mod scaffold;

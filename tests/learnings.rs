@@ -3,107 +3,29 @@
 use std::path::Path;
 
 use hindsight::learnings::{cluster_texts, Origin};
+use hindsight::quality::{self, pairwise_f1, pairwise_f1_over, score, Labelled};
 
 mod common;
 use common::{build_ok, check_json, copy_tree, fixture, read_json, write_files};
-
-struct Labelled {
-    texts: Vec<String>,
-    labels: Vec<usize>,
-}
 
 fn paraphrases(name: &str) -> Labelled {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/learnings")
         .join(name);
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let mut texts = Vec::new();
-    let mut labels = Vec::new();
-    for (g, group) in v["groups"].as_array().unwrap().iter().enumerate() {
-        for t in group["texts"].as_array().unwrap() {
-            texts.push(t.as_str().unwrap().to_string());
-            labels.push(g);
-        }
-    }
-    let base = labels.len() + 1000;
-    for (i, t) in v["singletons"].as_array().unwrap().iter().enumerate() {
-        texts.push(t.as_str().unwrap().to_string());
-        labels.push(base + i);
-    }
-    Labelled { texts, labels }
-}
-
-/// Pairwise precision, recall and F1 of "same cluster" against the labels.
-fn pairwise_f1(truth: &[usize], got: &[usize]) -> (f64, f64, f64) {
-    pairwise_f1_over(truth, got, |_, _| true)
-}
-
-/// [`pairwise_f1`] over the pairs `(i, j)` for which `counts` holds.
-fn pairwise_f1_over(
-    truth: &[usize],
-    got: &[usize],
-    counts: impl Fn(usize, usize) -> bool,
-) -> (f64, f64, f64) {
-    let (mut tp, mut fp, mut fn_) = (0u32, 0u32, 0u32);
-    for i in 0..truth.len() {
-        for j in i + 1..truth.len() {
-            if !counts(i, j) {
-                continue;
-            }
-            match (truth[i] == truth[j], got[i] == got[j]) {
-                (true, true) => tp += 1,
-                (false, true) => fp += 1,
-                (true, false) => fn_ += 1,
-                _ => {}
-            }
-        }
-    }
-    let p = tp as f64 / (tp + fp).max(1) as f64;
-    let r = tp as f64 / (tp + fn_).max(1) as f64;
-    (
-        p,
-        r,
-        if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        },
-    )
+    Labelled::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn measure(name: &str) -> f64 {
     let set = paraphrases(name);
-    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
     let threshold = hindsight::config::LearningsConfig::default().similarity_threshold;
-    let got = cluster_texts(&texts, threshold);
-    let (p, r, f1) = pairwise_f1(&set.labels, &got);
+    let (p, r, f1) = score(&set, threshold);
     eprintln!("{name}: precision {p:.3} recall {r:.3} F1 {f1:.3} at threshold {threshold}");
     f1
 }
 
-/// F1 of the lexical baseline the issue compares with: plain TF-IDF cosine (no concept
-/// lexicon), clustered with the same linkage, at the best of a range of thresholds (picked by
-/// hand, as the baseline is).
+/// F1 of the lexical baseline the issue compares with (see [`quality::baseline_best`]).
 fn baseline_best(name: &str) -> f64 {
-    let set = paraphrases(name);
-    let mut tokens = hindsight::similarity::Tokens::with_concept_weight(0.0);
-    let docs: Vec<hindsight::similarity::Counts> = set
-        .texts
-        .iter()
-        .map(|t| {
-            let mut c = hindsight::similarity::Counts::default();
-            tokens.count(t, 1.0, &mut c);
-            c.retain(|_, w| *w > 0.0);
-            c
-        })
-        .collect();
-    let vectors = hindsight::similarity::Model::from_counts(&docs).vectors;
-    let best = (4..=40)
-        .map(|t| {
-            let got = hindsight::learnings::cluster_vectors(&vectors, t as f32 / 100.0);
-            pairwise_f1(&set.labels, &got).2
-        })
-        .fold(0.0, f64::max);
+    let best = quality::baseline_best(&paraphrases(name));
     eprintln!("{name}: lexical baseline, best threshold: F1 {best:.3}");
     best
 }
