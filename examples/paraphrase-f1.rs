@@ -1,12 +1,14 @@
 //! Scores learning clusters on labelled sets of paraphrased learnings: for each set file given,
 //! the pairwise precision, recall and F1 of "same cluster" at the default threshold (or
-//! `--threshold T`), beside the best F1 of the plain lexical baseline. The set format is in
+//! `--threshold T`), beside the best F1 of the plain lexical baseline; `--errors` also lists each
+//! cluster that joins texts of different lessons and each lesson split apart. The set format is in
 //! `hindsight::quality`; the sets the tests hold are in tests/fixtures/learnings/.
 //!
 //! ```text
 //! cargo run --release --example paraphrase-f1 -- tests/fixtures/learnings/paraphrases-blind7.json
 //! ```
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use hindsight::quality::{baseline_best, score, Labelled};
@@ -14,6 +16,7 @@ use hindsight::quality::{baseline_best, score, Labelled};
 fn main() -> ExitCode {
     let mut threshold = hindsight::config::LearningsConfig::default().similarity_threshold;
     let mut files = Vec::new();
+    let mut errors = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--threshold" {
@@ -21,6 +24,8 @@ fn main() -> ExitCode {
                 Some(t) => threshold = t,
                 None => return usage("--threshold needs a number, such as 0.3"),
             }
+        } else if a == "--errors" {
+            errors = true;
         } else {
             files.push(a);
         }
@@ -47,6 +52,9 @@ fn main() -> ExitCode {
             set.texts.len(),
             baseline_best(&set)
         );
+        if errors {
+            print_errors(&set, threshold);
+        }
     }
     if failed {
         ExitCode::FAILURE
@@ -55,7 +63,43 @@ fn main() -> ExitCode {
     }
 }
 
+/// Each cluster holding texts of more than one lesson, and each lesson whose texts are in more
+/// than one cluster, with the texts by lesson (`L3`) and cluster (`C7`).
+fn print_errors(set: &Labelled, threshold: f32) {
+    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+    let got = hindsight::learnings::cluster_texts(&texts, threshold);
+    let mut by_cluster: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut by_lesson: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, (&c, &l)) in got.iter().zip(&set.labels).enumerate() {
+        by_cluster.entry(c).or_default().push(i);
+        by_lesson.entry(l).or_default().push(i);
+    }
+    let distinct = |members: &[usize], key: &[usize]| {
+        let mut k: Vec<usize> = members.iter().map(|&i| key[i]).collect();
+        k.sort_unstable();
+        k.dedup();
+        k.len()
+    };
+    let show = |members: &[usize]| {
+        for &i in members {
+            println!("    L{} C{}  {}", set.labels[i], got[i], texts[i]);
+        }
+    };
+    for (c, members) in &by_cluster {
+        if distinct(members, &set.labels) > 1 {
+            println!("  joined apart lessons in cluster C{c}:");
+            show(members);
+        }
+    }
+    for (l, members) in &by_lesson {
+        if distinct(members, &got) > 1 {
+            println!("  split lesson L{l}:");
+            show(members);
+        }
+    }
+}
+
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\nusage: cargo run --release --example paraphrase-f1 -- [--threshold T] SET.json...");
+    eprintln!("error: {problem}\nusage: cargo run --release --example paraphrase-f1 -- [--threshold T] [--errors] SET.json...");
     ExitCode::from(2)
 }
