@@ -4362,3 +4362,47 @@ fn links_to_the_home_page_and_the_reading_path_are_accepted_and_their_anchors_ch
         ]
     );
 }
+
+#[test]
+fn a_two_digit_or_first_century_year_in_front_matter_is_a_bad_date_at_its_value() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\ntitle: Disk full\ndate: 24-03-01\n---\n\n# Disk full\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: Queue stalled\ndate: '24-03-01'\n---\n\n# Queue stalled\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: DNS\ndate: 2024-03-01\nstarted_at: 0024-03-01T10:00:00Z\n---\n\n# DNS\n",
+        ),
+        (
+            "content/d.md",
+            "---\ntitle: Fine\ndate: 2024-3-5\nstarted_at: 2024-03-05 10:00\n---\n\n# Fine\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let mut bad: Vec<(String, u64, u64)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    bad.sort();
+    assert_eq!(
+        bad,
+        [
+            ("content/a.md".to_string(), 3, 7),
+            ("content/b.md".to_string(), 3, 7),
+            ("content/c.md".to_string(), 4, 13)
+        ],
+        "{findings:#?}"
+    );
+}

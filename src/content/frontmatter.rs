@@ -1758,17 +1758,32 @@ fn read_key(pos: &mut ItemPos, line: &str, line_no: usize, at: usize) -> Option<
     waiting.then(|| pos.keys.len() - 1)
 }
 
-/// Dates as authors write them: `2024-03-01`, also with a time after it.
+/// Dates as authors write them: `2024-03-01`, also with a time after it. The year has four
+/// digits and is 1970 or later: `24-03-01` would be the year 24 (chrono reads any number of
+/// digits), and `0024-03-01` is a mistyped year, not an incident of the first century.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    if !four_digit_year(s) {
+        return None;
+    }
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .or_else(|| parse_datetime(s).map(|t| t.date_naive()))
 }
 
-/// Date-times: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` taken as UTC, or a date alone (midnight UTC).
+/// Whether `s` starts with a year of four digits, 1970 or later, and a `-`.
+fn four_digit_year(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && s[..4] >= *"1970"
+}
+
+/// Date-times: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` taken as UTC, or a date alone (midnight UTC),
+/// with a year as [`parse_date`] wants it.
 pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
+    if !four_digit_year(s) {
+        return None;
+    }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t);
     }
