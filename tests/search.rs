@@ -267,7 +267,17 @@ fn a_deleted_file_leaves_the_index() {
     assert!(ids(&hits(&root, &["inotify"])).contains(&"PM2020-001".to_string()));
     std::fs::remove_file(root.join("PM2020-001 - Inotify file watches exhaustion.md")).unwrap();
     let o = search(&root, &["--verbose", "--json", "inotify"]);
-    assert!(index_line(&o).contains("1 removed"), "{}", index_line(&o));
+    // The incident, and the clusters of learnings that it alone gave their shape.
+    let removed: usize = index_line(&o)
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" removed"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", index_line(&o)));
+    assert!(removed >= 1, "{}", index_line(&o));
+    let manifest = read_json(&root.join(".hindsight-cache/search/manifest.json"));
+    assert!(manifest["docs"]
+        .get("PM2020-001 - Inotify file watches exhaustion.md")
+        .is_none());
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(!ids(v.as_array().unwrap()).contains(&"PM2020-001".to_string()));
 }
@@ -1087,5 +1097,100 @@ fn a_compound_finds_its_closed_open_and_hyphenated_forms_in_both_search_indexes(
     assert_eq!(
         hindsight::analysis::query_terms("alerts were paging"),
         ["alert", "page"]
+    );
+}
+
+#[test]
+fn the_terminal_finds_every_learning_page_the_site_lists_possibly_related_clusters_too() {
+    let site = Site::fixture("quayside");
+    site.build_ok();
+    let found = hits(&site.root, &["rollback", "--limit", "100"]);
+    let mut terminal = ids(&found);
+    terminal.sort();
+    // The same documents on both sides: the quayside cluster of alias swaps, which rests on
+    // one shared word, among them.
+    assert_eq!(terminal, static_ids(&site.out, "rollback"));
+    let learning = found
+        .iter()
+        .find(|h| h["kind"] == "learning")
+        .unwrap_or_else(|| panic!("a learning page in {found:#?}"));
+    let url = learning["url"].as_str().unwrap();
+    assert_eq!(
+        url,
+        format!("learnings/{}/", learning["id"].as_str().unwrap())
+    );
+    // Every learning page the site lists is in the terminal's index, tentative ones too.
+    let listed = read_json(&site.out.join("api/learnings.json"));
+    let listed = listed.as_array().unwrap();
+    assert!(listed.iter().any(|g| g["tentative"] == true));
+    let manifest = read_json(&site.root.join(".hindsight-cache/search/manifest.json"));
+    let indexed = manifest["docs"].as_object().unwrap();
+    for g in listed {
+        let page = format!("learnings/{}/", g["id"].as_str().unwrap());
+        assert!(indexed.contains_key(&page), "{page}");
+    }
+    let entry = read_json(&site.out.join("search/index.json"));
+    assert_eq!(entry["docs"].as_u64().unwrap() as usize, indexed.len());
+}
+
+#[test]
+fn a_canonical_learning_s_body_is_searched_in_the_terminal_and_in_the_browser_index() {
+    let (tmp, root) = site("demo");
+    let out = tmp.path().join("site");
+    build_ok(&root, &out);
+    for (query, id, said) in [
+        (
+            "rollback",
+            "stage-config-changes",
+            "Rollback of configuration is as fast",
+        ),
+        (
+            "timeout",
+            "regression-test-business-critical-paths",
+            "a retry after a timeout",
+        ),
+    ] {
+        let found = hits(&root, &[query, "--limit", "100"]);
+        let hit = found
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("{id} for {query} in {found:#?}"));
+        assert_eq!(hit["kind"], "learning");
+        // The text above every heading is the top of the page: no section, no anchor.
+        assert_eq!(hit["url"], format!("learnings/{id}/"));
+        assert_eq!(hit["section"], Value::Null);
+        assert!(hit["snippet"].as_str().unwrap().contains(said), "{hit:#}");
+        let term = &hindsight::analysis::query_terms(query)[0];
+        assert!(static_ids(&out, term).contains(&id.to_string()), "{query}");
+    }
+    // A learning with headings: the hit names the section and links to it.
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: PM-1\ntitle: Disk full\n---\n\nThe disk filled.\n",
+        ),
+        (
+            "content/learnings/watch-the-disks.md",
+            "---\ntitle: Watch the disks\nsummary: Alert before a disk fills.\n---\n\nDisks fill.\n\n## How to tell\n\nThe zanzibarquokka graph climbs.\n",
+        ),
+    ]);
+    site.build_ok();
+    let found = hits(&site.root, &["zanzibarquokka"]);
+    assert_eq!(ids(&found), ["watch-the-disks"]);
+    assert_eq!(found[0]["section"], "How to tell");
+    assert_eq!(found[0]["url"], "learnings/watch-the-disks/#how-to-tell");
+    assert_eq!(static_ids(&site.out, "zanzibarquokka"), ["watch-the-disks"]);
+}
+
+#[test]
+fn the_human_output_says_whether_a_hit_is_an_incident_or_a_learning_and_where_a_learning_is() {
+    let (_tmp, root) = site("demo");
+    let o = search(&root, &["rollback"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("    incident · PM2022-002 · "), "{out}");
+    assert!(
+        out.contains("    learning · learnings/stage-config-changes/\n"),
+        "{out}"
     );
 }

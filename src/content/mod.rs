@@ -149,6 +149,10 @@ pub struct CanonicalLearning {
     pub summary: String,
     pub source: String,
     pub html: String,
+    /// Its text before the first heading and its sections, as an incident's (for search);
+    /// empty unless `LoadOptions::keep_text`.
+    pub preamble: String,
+    pub sections: Vec<Section>,
     pub aliases: Vec<String>,
     /// Line and column of each entry of `aliases` (see [`FrontMatter::entry_at`]).
     pub alias_at: Vec<(usize, usize)>,
@@ -1225,6 +1229,16 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         id,
                         source: raw.source,
                         html: parsed.html,
+                        preamble: if opts.keep_text {
+                            parsed.preamble
+                        } else {
+                            String::new()
+                        },
+                        sections: if opts.keep_text {
+                            parsed.sections
+                        } else {
+                            Vec::new()
+                        },
                         links: parsed.links,
                         assets: parsed.assets,
                         images_without_alt: parsed.images_without_alt,

@@ -1,10 +1,11 @@
 /*!
 The terminal's search index: a tantivy index kept in `.hindsight-cache/search/` under the root.
 
-The index holds one document per incident and per canonical learning, keyed by its source
-path. A small manifest beside it maps every source path to the hash of the document indexed
-for it, so an update re-indexes only the documents whose content changed and deletes those
-whose file is gone. The cache is rebuilt from scratch when [`SCHEMA_VERSION`] changes, and
+The index holds one document per incident and per learning page (canonical learnings and
+clusters), keyed by its source path (a cluster, which has no file, by its page's path). A small
+manifest beside it maps every source path to the hash of the document indexed for it, so an
+update re-indexes only the documents whose content changed and deletes those whose file (or
+cluster) is gone. The cache is rebuilt from scratch when [`SCHEMA_VERSION`] changes, and
 whenever it cannot be read: a broken cache is never an error. When the folder cannot be
 written at all, the index is built in memory for this one search.
 */
@@ -27,7 +28,7 @@ use crate::taxonomy::term_key;
 
 /// Bump when the schema, the analysis or what a document holds changes: the cache is then
 /// rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";

@@ -5,9 +5,10 @@ One analysis ([`crate::analysis`]) turns text into terms for both indexes: the t
 the terminal searches (`index`) and the static index the browser searches (`web`). The
 browser's `search.js` repeats it exactly.
 
-A search ranks documents (incidents and canonical learnings) with BM25 over title, summary,
-learnings, tags and services, action items and body, then picks for each hit the section that
-matches the query best and a snippet of it with the matched words marked.
+A search ranks documents (incidents and the learning pages the site publishes: canonical
+learnings, with their body, and clusters) with BM25 over title, summary, learnings, tags and
+services, action items and body, then picks for each hit the section that matches the query
+best and a snippet of it with the matched words marked.
 */
 
 pub mod index;
@@ -27,6 +28,7 @@ use crate::config::Config;
 use crate::content::derive::DateSource;
 use crate::content::Library;
 use crate::diagnostics::Diagnostics;
+use crate::learnings::Group;
 
 /// Name of the analyzer in the tantivy index.
 pub const ANALYZER: &str = "hindsight_en";
@@ -52,20 +54,29 @@ pub struct DocSection {
     pub text: String,
 }
 
+impl DocSection {
+    /// The text of a canonical learning above every heading: a section with no title nor
+    /// anchor, at the top of its page. A hit in it names no section and links to the page.
+    pub fn is_top(&self) -> bool {
+        self.anchor.is_empty()
+    }
+}
+
 /// What a document is: `search --json` says it of each hit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     #[default]
     Incident,
-    /// A canonical learning (`learnings/<id>.md`).
+    /// A learning page: a canonical learning (`learnings/<id>.md`) or a cluster.
     Learning,
 }
 
-/// A searchable document: an incident or a canonical learning.
+/// A searchable document: an incident or a learning page.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Doc {
-    /// Path of the file relative to the root: the document's key.
+    /// Path of the file relative to the root (of a cluster, which has none, its page's path):
+    /// the document's key.
     pub source: String,
     pub id: String,
     /// Told by `url` too, and so not part of what is hashed.
@@ -118,22 +129,56 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The documents of a library: every incident it holds, then every canonical learning.
-pub fn docs(lib: &Library) -> Vec<Doc> {
+/// The documents of a library: every incident it holds, then every learning page the site
+/// publishes (`groups`: canonical learnings and the clusters Hindsight formed, tentative ones
+/// too), in the order of `groups`.
+pub fn docs(lib: &Library, groups: &[Group]) -> Vec<Doc> {
     let incidents = lib.incidents.iter().map(|i| Doc {
         body: i.text(),
         ..incident_doc(i)
     });
-    let learnings = lib.learnings.iter().map(|l| Doc {
-        source: l.source.clone(),
-        id: l.id.clone(),
+    incidents
+        .chain(groups.iter().map(|g| learning_doc(lib, g)))
+        .collect()
+}
+
+/// A learning page as a document. A canonical learning is its file: title, summary and body,
+/// its text above every heading the first section, untitled (see [`DocSection::is_top`]). A
+/// cluster has no file: it is its title and summary (its members' texts are their incidents'),
+/// keyed by its page's path.
+pub(crate) fn learning_doc(lib: &Library, g: &Group) -> Doc {
+    let doc = Doc {
+        source: g.url(),
+        id: g.id.clone(),
         kind: Kind::Learning,
-        url: format!("learnings/{}/", l.id),
-        title: l.title.clone(),
-        summary: l.summary.clone(),
+        url: g.url(),
+        title: g.full_title.clone(),
+        summary: g.summary.clone(),
         ..Doc::default()
+    };
+    let Some(l) = g.learning.map(|i| &lib.learnings[i]) else {
+        return doc;
+    };
+    let top = (!l.preamble.trim().is_empty()).then(|| DocSection {
+        title: String::new(),
+        anchor: String::new(),
+        text: l.preamble.clone(),
     });
-    incidents.chain(learnings).collect()
+    Doc {
+        source: l.source.clone(),
+        sections: top.into_iter().chain(doc_sections(&l.sections)).collect(),
+        body: crate::markdown::plain_text(&l.preamble, &l.sections),
+        ..doc
+    }
+}
+
+/// The sections a document keeps: those with text of their own.
+fn doc_sections(sections: &[crate::markdown::Section]) -> impl Iterator<Item = DocSection> + '_ {
+    sections.iter().filter(|s| has_text(s)).map(|s| DocSection {
+        title: s.title.clone(),
+        anchor: s.anchor.clone(),
+        text: s.text.clone(),
+    })
 }
 
 /// An incident as a document, without its whole body (the browser index reads its sections).
@@ -152,16 +197,7 @@ pub(crate) fn incident_doc(i: &crate::content::Incident) -> Doc {
         services: i.services.clone(),
         learnings: i.learnings.iter().map(|l| l.text.clone()).collect(),
         actions: i.action_items.iter().map(|a| a.text.clone()).collect(),
-        sections: i
-            .sections
-            .iter()
-            .filter(|s| has_text(s))
-            .map(|s| DocSection {
-                title: s.title.clone(),
-                anchor: s.anchor.clone(),
-                text: s.text.clone(),
-            })
-            .collect(),
+        sections: doc_sections(&i.sections).collect(),
         body: String::new(),
     }
 }
@@ -411,7 +447,7 @@ pub fn search(
     let config = Config::load(root).map_err(SearchError::Config)?;
     let diags = Diagnostics::new();
     let output: PathBuf = root.join(&config.output_dir);
-    let lib = crate::content::load(
+    let mut lib = crate::content::load(
         &crate::content::LoadOptions {
             root,
             config: &config,
@@ -430,6 +466,17 @@ pub fn search(
     {
         return Err(SearchError::Content(missing.message));
     }
+    // The learning pages the site publishes, clusters as `build` forms them: what `check`
+    // reports about them is not the search's to say.
+    let quiet = Diagnostics::new();
+    let lexicon = crate::learnings::lexicon(root, &config, &quiet);
+    let graph = crate::learnings::link(
+        &mut lib,
+        &lexicon,
+        Some(config.learnings.similarity_threshold),
+        None,
+        &quiet,
+    );
     // A severity is read as front matter's is: `SEV-2`, `sev 2` are the scale's `SEV2`.
     let filters = &Filters {
         severities: filters
@@ -439,7 +486,7 @@ pub fn search(
             .collect(),
         ..filters.clone()
     };
-    let docs = docs(&lib);
+    let docs = docs(&lib, &graph.groups);
     check_filters(filters, &docs, &config)?;
     Ok(search_docs(
         &root.join(CACHE_DIR),
@@ -532,6 +579,11 @@ fn hit(doc: &Doc, score: f32, query: &BTreeSet<&str>) -> Hit {
         }
         // Only the title, the labels or a learning matched: the summary says what it is about.
         _ => (None, None, snippet(&doc.summary, query)),
+    };
+    // A canonical learning's text above every heading is the top of its page.
+    let (section, name) = match section {
+        Some(s) if s.is_top() => (None, None),
+        _ => (section, name),
     };
     Hit {
         id: doc.id.clone(),
@@ -680,7 +732,11 @@ pub fn to_human(hits: &[Hit], color: bool) -> String {
     };
     let mut out = String::new();
     for (n, h) in hits.iter().enumerate() {
-        let mut meta = vec![h.id.clone()];
+        // What it is and where: an incident by its id, a learning by its page's path.
+        let mut meta = match h.kind {
+            Kind::Incident => vec!["incident".to_string(), h.id.clone()],
+            Kind::Learning => vec!["learning".to_string(), format!("learnings/{}/", h.id)],
+        };
         meta.extend(h.shown_date.clone());
         if let Some(s) = &h.section {
             meta.push(format!("§ {s}"));

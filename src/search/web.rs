@@ -15,8 +15,9 @@ query downloads small and the file count bounded at any size:
   ends with one more number, the count of documents that hold the term.
 - `search/f-<n>-<hash>.json`: result text, fetched only for the results shown, [`FRAGMENT_DOCS`]
   documents to a file: title, URL, date, severity, summary and each section's title, anchor and
-  text. The entry file lists each fragment's short hash, so changing one postmortem renames
-  (and makes hosts and browsers fetch again) only the fragment that holds it.
+  text (a canonical learning's text above every heading is a section with neither). The entry
+  file lists each fragment's short hash, so changing one postmortem renames (and makes hosts
+  and browsers fetch again) only the fragment that holds it.
 - A term keeps at most [`MAX_POSTINGS`] documents, so no shard grows with the size of the site.
 - `search/facets-<hash>.json`: every document's tags, services, severity and year, fetched
   only when a filter is used.
@@ -35,7 +36,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::{has_text, incident_doc, Doc, Kind};
+use super::{has_text, incident_doc, learning_doc, Doc, Kind};
 use crate::analysis::{Joiner, Term};
 use crate::content::Incident;
 use crate::learnings::Group;
@@ -72,8 +73,7 @@ const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
 /// What the build writes under `search/`: (path relative to the site root, bytes). `stats` are
 /// the incidents' [`incident_stats`] when the build made them already, in library order.
 /// After the incidents come the learning pages the site publishes (`groups`: canonical
-/// learnings and clusters), searched by their title and summary as the terminal searches a
-/// canonical learning.
+/// learnings and clusters), the documents the terminal searches (see [`super::docs`]).
 pub fn files(
     lib: &crate::content::Library,
     groups: &[Group],
@@ -94,8 +94,8 @@ pub fn files(
         }
     };
     assert_eq!(stats.len(), docs.len(), "one analysis per incident");
-    let learnings: Vec<Stats> = groups.iter().map(learning_stats).collect();
-    docs.extend(groups.iter().map(learning_doc));
+    let learnings: Vec<Stats> = groups.iter().map(|g| learning_stats(lib, g)).collect();
+    docs.extend(groups.iter().map(|g| learning_doc(lib, g)));
     let stats: Vec<&Stats> = stats.iter().chain(&learnings).collect();
     let mut files = Vec::new();
     let mut put = |prefix: &str, bytes: Vec<u8>| -> String {
@@ -301,27 +301,34 @@ pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
     st
 }
 
-/// A learning page as a document: its title and summary, as [`super::docs`] makes one of a
-/// canonical learning.
-fn learning_doc(g: &Group) -> Doc {
-    Doc {
-        id: g.id.clone(),
-        kind: Kind::Learning,
-        url: g.url(),
-        title: g.full_title.clone(),
-        summary: g.summary.clone(),
-        ..Doc::default()
-    }
-}
-
-/// The statistics of a learning page: its title and summary in their fields.
-fn learning_stats(g: &Group) -> Stats {
+/// The statistics of a learning page, read as [`super::learning_doc`] makes its document:
+/// title and summary in their fields; for a canonical learning, its body too, the text above
+/// every heading as the first section when it has text.
+fn learning_stats(lib: &crate::content::Library, g: &Group) -> Stats {
     let mut st = Stats {
         terms: FxHashMap::default(),
         lengths: [0; FIELDS],
     };
     st.read(&mut plain, &g.full_title, Part::Title, 0, 0);
     st.read(&mut plain, &g.summary, Part::Summary, 1, 0);
+    if let Some(l) = g.learning.map(|i| &lib.learnings[i]) {
+        let mut kept = 0;
+        let mut mask = || {
+            kept += 1;
+            1u64 << (kept - 1).min(MASK_BITS)
+        };
+        let top = if l.preamble.trim().is_empty() {
+            0
+        } else {
+            mask()
+        };
+        st.read(&mut plain, &l.preamble, Part::Preamble, 5, top);
+        for sec in &l.sections {
+            let mask = if has_text(sec) { mask() } else { 0 };
+            st.read(&mut plain, &sec.title, Part::Heading(sec), 5, mask);
+            st.read(&mut plain, &sec.text, Part::Section(sec), 5, mask);
+        }
+    }
     st
 }
 

@@ -255,12 +255,13 @@ function defineTests(ctx) {
     const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
     const shown = (q) => statusAndHits(page, q);
     const closed = await shown("rollback ");
-    // The demo says "rolled back" and "Rolling back", never "rollback".
+    // The demo's postmortems say "rolled back" and "Rolling back", never "rollback" (a
+    // canonical learning does).
     assert.ok(closed[1].includes("PM2022-002") && closed[1].includes("PM2023-005"), `rollback: ${closed[1]}`);
     assert.deepEqual(await shown("roll back "), closed);
     assert.deepEqual(await shown("roll-back "), closed);
     const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
-    assert.ok(marks.length > 0 && marks.every((m) => /^roll\w* back$/.test(m)), `highlights: ${marks}`);
+    assert.ok(marks.length > 0 && marks.every((m) => /^roll(\w* )?back$/.test(m)) && marks.some((m) => m.includes(" ")), `highlights: ${marks}`);
     assert.deepEqual(errors, []);
   });
 
@@ -275,6 +276,35 @@ function defineTests(ctx) {
     const first = await page.$eval("h1", (h) => h.nextElementSibling.tagName);
     assert.equal(first, "NOSCRIPT");
     await context.close();
+  });
+
+  test("a canonical learning's body is searched, and the page finds what the terminal finds", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    // The terminal, on a copy of the demo (its index cache stays out of the repository).
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-demo-"));
+    fs.cpSync(path.join(REPO, "content"), path.join(src, "content"), { recursive: true });
+    fs.copyFileSync(path.join(REPO, "hindsight.toml"), path.join(src, "hindsight.toml"));
+    try {
+      for (const [q, id, said] of [
+        ["rollback", "stage-config-changes", /Rollback of configuration is as fast/],
+        ["timeout", "regression-test-business-critical-paths", /a retry after a timeout/],
+      ]) {
+        const [status, ids] = await statusAndHits(page, q + " ");
+        const terminal = JSON.parse(execFileSync(BIN, ["search", q, "--json", "--limit", "100", "--root", src]));
+        assert.match(status, new RegExp(`^${terminal.length} results? match`), `${q}: ${status}`);
+        assert.deepEqual([...ids].sort(), terminal.map((h) => h.id).sort(), q);
+        const hit = (await page.$$(".search-hit"))[ids.indexOf(id)];
+        assert.ok(hit, `${id} for ${q} in ${ids}`);
+        // Its text above every heading is the top of its page: no section named, no anchor.
+        assert.equal(await hit.$eval(".search-hit-meta", (m) => m.textContent), `${id} · Learning`);
+        const href = await hit.$eval("a.search-hit-link", (a) => a.getAttribute("href"));
+        assert.ok(href.endsWith(`/sub/learnings/${id}/`), href);
+        assert.match(await hit.$eval(".search-snippet", (p) => p.textContent), said);
+      }
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+    assert.deepEqual(errors, []);
   });
 }
 

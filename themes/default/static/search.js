@@ -1404,7 +1404,10 @@
       var summary = frag.summary.replace(/\s+/g, " ").trim();
       section = frag.sections.find(function (x) { return x[0] && x[2].indexOf(summary) >= 0; }) || null;
     }
-    var href = new URL(frag.url + (section ? "#" + section[1] : ""), root).href;
+    /* A canonical learning's text above every heading is a section with no title nor anchor:
+       the top of its page, named as no section. */
+    var anchor = section && section[1];
+    var href = new URL(frag.url + (anchor ? "#" + anchor : ""), root).href;
     var text = section && !fromSummary ? section[2] : frag.summary || (frag.sections[0] ? frag.sections[0][2] : "");
     var p = el("p", { class: "search-snippet" });
     var pieces = snippet(text, terms);
@@ -1416,14 +1419,14 @@
     var inSummary = !section && text === frag.summary && pieces.some(function (piece) { return piece.mark; });
     /* A learning page (a canonical learning or a cluster) says so; an incident is the rule. */
     var kind = frag.kind === "learning" ? "Learning" : null;
-    var meta = [frag.id, kind, frag.date, frag.severity, section ? "§ " + section[0] : inSummary ? "§ Summary" : null]
+    var meta = [frag.id, kind, frag.date, frag.severity, anchor ? "§ " + section[0] : inSummary ? "§ Summary" : null]
       .filter(Boolean)
       .join(" · ");
     var a = el("a", { href: href, class: "search-hit-link" }, [
       el("span", { class: "search-hit-title", text: frag.title }),
       el("span", { class: "search-hit-meta", text: meta }),
     ]);
-    if (section) a.dataset.section = section[1];
+    if (anchor) a.dataset.section = anchor;
     return el("li", { class: "search-hit" }, [a, p]);
   }
 
