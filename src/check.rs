@@ -379,14 +379,13 @@ impl Report {
     /// `check: 1 error, 2 warnings, 3 notes in 40 postmortems (0.12s)`.
     pub fn summary_line(&self) -> String {
         let n = |l: Level| crate::diagnostics::count(&self.findings, l);
-        let plural =
-            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let counted = crate::diagnostics::counted;
         format!(
             "check: {}, {}, {} in {} ({:.2?})",
-            plural(n(Level::Error), "error", "errors"),
-            plural(n(Level::Warning), "warning", "warnings"),
-            plural(n(Level::Info), "note", "notes"),
-            plural(self.incidents, "postmortem", "postmortems"),
+            counted(n(Level::Error), "error"),
+            counted(n(Level::Warning), "warning"),
+            counted(n(Level::Info), "note"),
+            counted(self.incidents, "postmortem"),
             self.elapsed
         )
     }

@@ -133,6 +133,15 @@ impl Diagnostics {
     }
 }
 
+/// `n` and a noun that takes an `s` in the plural: "1 error", "2 errors".
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Counts of findings by level.
 pub fn count(ds: &[Diagnostic], level: Level) -> usize {
     ds.iter().filter(|d| d.level == level).count()

@@ -127,13 +127,13 @@ impl BuildReport {
     pub fn summary_line(&self) -> String {
         let warnings = diagnostics::count(&self.diagnostics, Level::Warning) + self.warnings.len();
         format!(
-            "Built {} incidents, {} learnings ({} in two or more incidents), {} pages{} in {:.2?} into {}",
-            self.incidents,
-            self.learnings,
+            "Built {}, {} ({} in two or more incidents), {}{} in {:.2?} into {}",
+            diagnostics::counted(self.incidents, "incident"),
+            diagnostics::counted(self.learnings, "learning"),
             self.recurring,
-            self.pages,
+            diagnostics::counted(self.pages, "page"),
             if warnings > 0 {
-                format!(", {warnings} warning(s)")
+                format!(", {}", diagnostics::counted(warnings, "warning"))
             } else {
                 String::new()
             },

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hindsight::cli::{Cli, Command};
-use hindsight::diagnostics::{count, render_human, Level};
+use hindsight::diagnostics::{count, counted, render_human, Level};
 
 // Loading thousands of postmortems allocates many small strings from every thread: with
 // mimalloc `check` on 10,000 postmortems takes about 2.7 s instead of 3.6 s (bench/run.py).
@@ -68,9 +68,9 @@ fn main() -> ExitCode {
                 Err(hindsight::Error::Invalid(ds)) => {
                     print_findings(&ds, &root);
                     eprintln!(
-                        "error: build failed with {} error(s) and {} warning(s); the previous site was left untouched",
-                        count(&ds, Level::Error),
-                        count(&ds, Level::Warning)
+                        "error: build failed with {} and {}; the previous site was left untouched",
+                        counted(count(&ds, Level::Error), "error"),
+                        counted(count(&ds, Level::Warning), "warning")
                     );
                     ExitCode::from(1)
                 }

@@ -529,10 +529,11 @@ fn replaceable(target: &Path, staging: Option<&Path>) -> Result<(), OutputError>
         return Err(OutputError::Refused {
             path: target.to_path_buf(),
             why: format!(
-                "it holds {} file(s) or folder(s) Hindsight did not write ({}{}); move them out so nothing is lost: a file to publish as it is, such as CNAME, belongs in the `static/` folder beside hindsight.toml, which every build copies into the output folder",
-                foreign.len(),
+                "it holds {} Hindsight did not write ({}{}); move {} out so nothing is lost: a file to publish as it is, such as CNAME, belongs in the `static/` folder beside hindsight.toml, which every build copies into the output folder",
+                if foreign.len() == 1 { "a file or folder".to_string() } else { format!("{} files or folders", foreign.len()) },
                 shown.join(", "),
-                if foreign.len() > 5 { ", ..." } else { "" }
+                if foreign.len() > 5 { ", ..." } else { "" },
+                if foreign.len() == 1 { "it" } else { "them" }
             ),
         });
     }

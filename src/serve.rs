@@ -31,7 +31,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt as _;
 
 use crate::config::Config;
-use crate::diagnostics::{count, render_human, Diagnostic, Level};
+use crate::diagnostics::{count, counted, render_human, Diagnostic, Level};
 
 /// The port tried first when none is given; the next few are tried when it is taken.
 pub const DEFAULT_PORT: u16 = 1111;
@@ -287,11 +287,11 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
             };
             if !opts.quiet {
                 eprintln!(
-                    "{prefix}built {} incidents, {} learnings ({} in two or more incidents), {} pages in {:.2?}",
-                    report.incidents,
-                    report.learnings,
+                    "{prefix}built {}, {} ({} in two or more incidents), {} in {:.2?}",
+                    counted(report.incidents, "incident"),
+                    counted(report.learnings, "learning"),
                     report.recurring,
-                    report.pages,
+                    counted(report.pages, "page"),
                     start.elapsed()
                 );
             }
@@ -315,8 +315,9 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
                     let errors = count(ds, Level::Error);
                     // Summed up as `build` does.
                     let summary = format!(
-                        "error: build failed with {errors} error(s) and {} warning(s); {}\n",
-                        count(ds, Level::Warning),
+                        "error: build failed with {} and {}; {}\n",
+                        counted(errors, "error"),
+                        counted(count(ds, Level::Warning), "warning"),
                         if good {
                             "the last good build is still served"
                         } else {
@@ -326,7 +327,8 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
                     (
                         render_human(ds, &opts.root, color) + &summary,
                         format!(
-                            "The site was not built: {errors} error(s). {served}\n\n{}",
+                            "The site was not built: {}. {served}\n\n{}",
+                            counted(errors, "error"),
                             render_human(ds, &opts.root, false)
                         ),
                     )

@@ -3196,7 +3196,7 @@ fn every_fault_of_hindsight_toml_is_reported_in_one_run_each_at_its_key_or_value
     let o = build(&site.root, &site.out);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("build failed with 9 error(s)"),
+        stderr(&o).contains("build failed with 9 errors"),
         "{}",
         stderr(&o)
     );

@@ -752,7 +752,7 @@ fn a_build_without_base_url_says_once_that_feed_and_sitemap_need_one_and_writes_
         .output()
         .unwrap();
     assert!(
-        stderr(&summary).contains("1 warning(s)"),
+        stderr(&summary).contains("1 warning in"),
         "{}",
         stderr(&summary)
     );
@@ -5326,4 +5326,24 @@ fn a_related_incident_names_its_shared_services_and_tags_in_one_reason_each() {
         "{page}"
     );
     assert!(!page.contains("same service: api"), "{page}");
+}
+
+#[test]
+fn the_build_summary_of_one_incident_and_one_warning_is_in_the_singular() {
+    let site = Site::with(&[(
+        "content/2024-03-01-disk-full.md",
+        "# Disk full\n\nThe disk filled.\n\n## Learnings\n\n- Alert on disk use before it fills.\n",
+    )]);
+    let out = site.root.join("public");
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("Built 1 incident, 0 learnings ("), "{err}");
+    assert!(err.contains(", 1 warning in "), "{err}");
 }

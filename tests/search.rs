@@ -787,7 +787,7 @@ fn an_invalid_hindsight_toml_is_reported_with_its_file_line_and_hint_as_build_re
         "`feed_limit` must be a whole number",
         "hindsight.toml:2:14",
         "write the number without quotes: `feed_limit = 20`",
-        "error: hindsight.toml has 2 error(s); nothing was searched",
+        "error: hindsight.toml has 2 errors; nothing was searched",
     ] {
         assert!(err.contains(shown), "{shown}: {err}");
     }

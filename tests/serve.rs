@@ -472,7 +472,7 @@ fn with_an_invalid_config_it_reports_the_errors_as_build_does_and_says_it_serves
     let err = std::fs::read_to_string(&log).unwrap();
     assert!(err.contains("hindsight.toml:1:"), "{err}");
     assert!(
-        err.contains("error: build failed with 1 error(s) and 0 warning(s)"),
+        err.contains("error: build failed with 1 error and 0 warnings"),
         "{err}"
     );
     // Fixed: the site is served.

@@ -296,7 +296,7 @@ pub struct Outcome {
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     /// `hindsight.toml` has errors: each is a finding, shown as `build` and `check` show them.
-    #[error("hindsight.toml has {} error(s); nothing was searched", .0.len())]
+    #[error("hindsight.toml has {}; nothing was searched", crate::diagnostics::counted(.0.len(), "error"))]
     Config(Vec<crate::diagnostics::Diagnostic>),
     #[error("{0}")]
     Content(String),
