@@ -105,7 +105,7 @@ pub struct SearchArgs {
     /// Only incidents of this service (repeat to require several).
     #[arg(long, value_name = "SERVICE")]
     pub service: Vec<String>,
-    /// Only incidents of this severity.
+    /// Only incidents of this severity (repeat to keep several: SEV1 or SEV2).
     #[arg(long, value_name = "SEVERITY")]
     pub severity: Vec<String>,
     /// Only incidents on or after this date.

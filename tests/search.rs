@@ -1194,3 +1194,42 @@ fn the_human_output_says_whether_a_hit_is_an_incident_or_a_learning_and_where_a_
         "{out}"
     );
 }
+
+#[test]
+fn severities_named_twice_keep_the_incidents_of_either_while_two_tags_must_both_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/disk.md",
+                "---\nseverity: SEV1\ntags: [disk, logs]\n---\n# Disk full\n\nThe logs filled the disk.\n",
+            ),
+            (
+                "content/dns.md",
+                "---\nseverity: SEV2\ntags: [dns]\n---\n# DNS down\n\nThe logs said NXDOMAIN.\n",
+            ),
+            (
+                "content/queue.md",
+                "---\nseverity: SEV3\ntags: [logs]\n---\n# Queue stalled\n\nThe logs stopped.\n",
+            ),
+        ],
+    );
+    let mut both = ids(&hits(
+        root,
+        &["logs", "--severity", "SEV1", "--severity", "SEV2"],
+    ));
+    both.sort();
+    assert_eq!(both, ["disk", "dns"]);
+    let mut none = ids(&hits(
+        root,
+        &["", "--severity", "sev1", "--severity", "SEV3"],
+    ));
+    none.sort();
+    assert_eq!(none, ["disk", "queue"]);
+    assert_eq!(
+        ids(&hits(root, &["logs", "--tag", "disk", "--tag", "logs"])),
+        ["disk"]
+    );
+}

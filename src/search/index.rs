@@ -168,7 +168,14 @@ impl SearchIndex {
         }
         clauses.extend(exact(f.tag, &filters.tags, term_key));
         clauses.extend(exact(f.service, &filters.services, term_key));
-        clauses.extend(exact(f.severity, &filters.severities, str::to_lowercase));
+        // An incident has one severity: several name the ones to keep, any of them.
+        if !filters.severities.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> =
+                exact(f.severity, &filters.severities, str::to_lowercase)
+                    .map(|(_, q)| (Occur::Should, q))
+                    .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
         if let Some(since) = filters.since {
             clauses.push((
                 Occur::Must,
