@@ -37,7 +37,7 @@ pub struct Common {
     /// The folder that holds hindsight.toml and the content.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// No progress bar and no summary line.
+    /// No progress bar and no summary line; `check` also leaves out its notes.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -78,8 +78,8 @@ pub struct NewArgs {
     pub common: Common,
     /// What happened, in a sentence: the title of the postmortem.
     pub title: String,
-    /// `templates/NAME.md` under the root, a path to a file, or a built-in template:
-    /// `default` or `short`.
+    /// `templates/NAME.md` under the root or the content folder, a path to a file, or a
+    /// built-in template: `default` or `short`.
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
     /// The day of the incident, when it was not today.
