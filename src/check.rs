@@ -58,6 +58,12 @@ use Level::{Error as E, Info as I, Warning as W};
 pub const RULES: &[Rule] = &[
     rule_def("config", E, true, "hindsight.toml is invalid"),
     rule_def(
+        "relative-feeds",
+        W,
+        false,
+        "`build` without an absolute `base_url`: the feed and sitemap hold URLs without a host",
+    ),
+    rule_def(
         "vocabulary",
         W,
         false,

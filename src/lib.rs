@@ -260,6 +260,10 @@ pub fn load_site(
     )
 }
 
+/// The rule of [`relative_feeds_warning`]: a site served only inside a network may not want
+/// absolute URLs, and sets it to `info` or `off` in `[check.rules]`.
+const RELATIVE_FEEDS: &str = "relative-feeds";
+
 /// The warning of a build whose base URL is not an absolute URL: an Atom feed's ids, a sitemap's
 /// locations (RFC 4287, sitemaps.org) and robots.txt's `Sitemap:` line must be absolute URLs,
 /// and only the base URL can make them so.
@@ -288,10 +292,10 @@ fn relative_feeds_warning(
         config::key_in_file(root, "base_url")
     };
     Some(match at {
-        Some((line, column)) => Diagnostic::warning("config", config::FILE_NAME, message)
+        Some((line, column)) => Diagnostic::warning(RELATIVE_FEEDS, config::FILE_NAME, message)
             .at(line, column)
             .hint(hint),
-        None => Diagnostic::warning("config", "", message).hint(hint),
+        None => Diagnostic::warning(RELATIVE_FEEDS, "", message).hint(hint),
     })
 }
 
@@ -340,7 +344,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     // A site in memory (`serve`) is never published: its feed and sitemap are not read.
     if !opts.in_memory {
         if let Some(w) = relative_feeds_warning(&site.config, &opts.root, opts.base_url.is_some()) {
-            diags.push(w);
+            diags.extend(check::apply_levels(vec![w], &site.config.check.rules));
         }
     }
     // A theme that does not compile is an error of the input, reported with the content's.

@@ -5347,3 +5347,23 @@ fn the_build_summary_of_one_incident_and_one_warning_is_in_the_singular() {
     assert!(err.contains("Built 1 incident, 0 learnings ("), "{err}");
     assert!(err.contains(", 1 warning in "), "{err}");
 }
+
+#[test]
+fn an_intranet_site_turns_the_relative_feeds_warning_off_in_check_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    small_site(
+        &root,
+        "title = \"Intranet\"\n\n[check.rules]\nrelative-feeds = \"off\"\n",
+    );
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(!err.contains("base_url"), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    // Without the setting the same site is warned, under the rule's own name.
+    small_site(&root, "title = \"Intranet\"\n");
+    let o = build(&root, &out);
+    assert!(stderr(&o).contains("relative-feeds"), "{}", stderr(&o));
+}
