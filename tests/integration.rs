@@ -5367,3 +5367,35 @@ fn an_intranet_site_turns_the_relative_feeds_warning_off_in_check_rules() {
     let o = build(&root, &out);
     assert!(stderr(&o).contains("relative-feeds"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_title_read_from_the_first_heading_drops_the_incident_s_own_id_before_it() {
+    let site = Site::with(&[
+        (
+            "content/INC-4412 carrier api outage.md",
+            "# INC-4412: Nordfreight API outage and our retry storm\n\nThe carrier API failed.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: QS-7\ndate: 2024-03-01\n---\n# qs-7 - Labels stuck in queue\n\nText.\n",
+        ),
+        // A front matter title is kept as written.
+        (
+            "content/c.md",
+            "---\nid: QS-8\ntitle: \"QS-8: Disk full\"\ndate: 2024-03-02\n---\n# QS-8: Disk full\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    let title = |id: &str| site.incident(id)["title"].as_str().unwrap().to_string();
+    assert_eq!(
+        title("INC-4412"),
+        "Nordfreight API outage and our retry storm"
+    );
+    assert_eq!(title("QS-7"), "Labels stuck in queue");
+    assert_eq!(title("QS-8"), "QS-8: Disk full");
+    let page = site.page("incidents/INC-4412/index.html");
+    assert!(
+        page.contains("<h1 id=\"incident-title\">Nordfreight API outage and our retry storm</h1>"),
+        "{page}"
+    );
+}

@@ -1060,6 +1060,31 @@ pub fn title_without_label(h1: &str) -> String {
     }
 }
 
+/// A title taken from a postmortem's first heading without the incident's own id before it,
+/// which the page shows apart: "INC-4412: Nordfreight API outage" (id `INC-4412`) ->
+/// "Nordfreight API outage". The id (any case) must be followed by `:` or by ` - ` (or an en
+/// or em dash between spaces); "INC-4412 outage" and a heading that is nothing but the id are
+/// kept.
+pub fn title_without_id(title: &str, id: &str) -> String {
+    let t = title.trim_start();
+    let rest = t
+        .get(..id.len())
+        .filter(|head| !id.is_empty() && head.eq_ignore_ascii_case(id))
+        .map(|_| &t[id.len()..])
+        .and_then(|r| {
+            r.strip_prefix(':').or_else(|| {
+                ["-", "–", "—"]
+                    .iter()
+                    .find_map(|dash| r.strip_prefix(' ')?.strip_prefix(dash)?.strip_prefix(' '))
+            })
+        })
+        .map(str::trim);
+    match rest {
+        Some(r) if !r.is_empty() => r.to_string(),
+        _ => title.to_string(),
+    }
+}
+
 fn title_without_date(t: &str) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| Regex::new(r"^\d{4} \d{2} \d{2} ").unwrap());
@@ -2625,6 +2650,37 @@ mod tests {
             ("Disk full: a postmortem", "Disk full: a postmortem"),
         ] {
             assert_eq!(title_without_label(h1), title, "{h1}");
+        }
+    }
+
+    #[test]
+    fn a_title_from_the_first_heading_drops_the_incident_s_own_id_before_it() {
+        for (h1, title) in [
+            ("INC-4412: Nordfreight API outage", "Nordfreight API outage"),
+            (
+                "inc-4412 - Nordfreight API outage",
+                "Nordfreight API outage",
+            ),
+            (
+                "INC-4412 — Nordfreight API outage",
+                "Nordfreight API outage",
+            ),
+            ("INC-4412:Nordfreight", "Nordfreight"),
+            // Not the id followed by ":" or " - ": kept as written.
+            ("INC-4412", "INC-4412"),
+            ("INC-4412:", "INC-4412:"),
+            (
+                "INC-4412 Nordfreight API outage",
+                "INC-4412 Nordfreight API outage",
+            ),
+            ("INC-4412-b: a later one", "INC-4412-b: a later one"),
+            ("INC-44120: another incident", "INC-44120: another incident"),
+            (
+                "Nordfreight API outage (INC-4412)",
+                "Nordfreight API outage (INC-4412)",
+            ),
+        ] {
+            assert_eq!(title_without_id(h1, "INC-4412"), title, "{h1}");
         }
     }
 }

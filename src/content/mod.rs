@@ -1678,7 +1678,7 @@ fn build_incident(
         None => match parsed.h1.clone() {
             Some(h1) => {
                 derived.push("title");
-                derive::title_without_label(&h1)
+                derive::title_without_id(&derive::title_without_label(&h1), &id)
             }
             None => {
                 derived.push("title-from-file-name");
