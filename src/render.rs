@@ -399,7 +399,7 @@ pub fn render_site(
     write_page(incidents_page(site, Listed::All))?;
     pages += 2;
     for tax in &site.taxonomies {
-        write_page(taxonomy_page(tax))?;
+        write_page(taxonomy_page(site, tax))?;
         tax.terms
             .par_iter()
             .try_for_each(|t| write_page(term_page(site, tax, t)))?;
@@ -708,7 +708,7 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         .find(|t| !t.terms.is_empty())
         .or(site.taxonomies.first());
     if let Some(tax) = tax {
-        kinds.push((&page, Box::new(move || taxonomy_page(tax))));
+        kinds.push((&page, Box::new(move || taxonomy_page(site, tax))));
         if let Some(term) = tax.terms.iter().min_by_key(|t| t.incidents.len()) {
             kinds.push((&page, Box::new(move || term_page(site, tax, term))));
         }
@@ -1691,20 +1691,26 @@ struct Recurred<'a> {
     after: IncidentRef<'a>,
 }
 
-/// The page of a taxonomy: its terms.
-fn taxonomy_page(tax: &Taxonomy) -> PageSpec {
+/// The page of a taxonomy: its terms. The severity page also lists the incidents of no
+/// severity ([`no_severity`]), so that its counts add up to every incident.
+fn taxonomy_page(site: &Site, tax: &Taxonomy) -> PageSpec {
     let kind = tax.kind;
     let terms: Vec<Value> = tax
         .terms
         .iter()
         .map(|t| json!({"name": t.name, "slug": t.slug, "url": tax.url(&t.slug), "count": t.incidents.len()}))
         .collect();
+    let unrecorded: Vec<Card> = match kind {
+        crate::taxonomy::Kind::Severity => no_severity(site, tax).map(card).collect(),
+        _ => Vec::new(),
+    };
     let mut ctx = Context::new();
     ctx.insert(
         "kind",
         &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
     );
     ctx.insert("terms", &terms);
+    ctx.insert("unrecorded", &unrecorded);
     PageSpec::new(
         "taxonomy.html",
         format!("{}/", kind.dir()),
@@ -1712,6 +1718,16 @@ fn taxonomy_page(tax: &Taxonomy) -> PageSpec {
         kind.dir(),
         ctx,
     )
+}
+
+/// The incidents of no severity, newest first, when some other incident has one (where none
+/// has, the severity page says so and lists none).
+fn no_severity<'a>(site: &'a Site, severity: &Taxonomy) -> impl Iterator<Item = &'a Incident> {
+    let any = !severity.terms.is_empty();
+    site.library
+        .incidents
+        .iter()
+        .filter(move |i| any && i.severity.is_none())
 }
 
 /// The page of one term of a taxonomy: its incidents.
@@ -2019,7 +2035,7 @@ fn stats_page(site: &Site) -> PageSpec {
     let lib = &site.library;
     // Most incidents first, ties by name; a `limit` keeps the top. Severity keeps the order of
     // its scale (`by_count` false): SEV1 before SEV2 reads as a scale, not as a ranking.
-    let bars = |tax: &Taxonomy, limit: usize, by_count: bool| -> Vec<Value> {
+    let rows = |tax: &Taxonomy, limit: usize, by_count: bool| -> Vec<(String, String, usize)> {
         let mut terms: Vec<&crate::taxonomy::Term> = tax.terms.iter().collect();
         if by_count {
             terms.sort_by(|a, b| {
@@ -2030,20 +2046,31 @@ fn stats_page(site: &Site) -> PageSpec {
             });
         }
         terms.truncate(limit);
-        let max = terms
-            .iter()
-            .map(|t| t.incidents.len())
-            .max()
-            .unwrap_or(1)
-            .max(1);
         terms
             .iter()
-            .map(|t| {
-                json!({"name": t.name, "url": tax.url(&t.slug), "count": t.incidents.len(),
-                            "pct": t.incidents.len() * 100 / max})
+            .map(|t| (t.name.clone(), tax.url(&t.slug), t.incidents.len()))
+            .collect()
+    };
+    // Each row's bar is as long as its count is of the largest.
+    let bars = |rows: Vec<(String, String, usize)>| -> Vec<Value> {
+        let max = rows.iter().map(|r| r.2).max().unwrap_or(1).max(1);
+        rows.into_iter()
+            .map(|(name, url, count)| {
+                json!({"name": name, "url": url, "count": count, "pct": count * 100 / max})
             })
             .collect()
     };
+    // The incidents of no severity last, in a row of their own that leads to where the
+    // severity page lists them, so that the rows add up to every incident.
+    let mut severity = rows(&site.taxonomies[2], usize::MAX, false);
+    let unrecorded = no_severity(site, &site.taxonomies[2]).count();
+    if unrecorded > 0 {
+        severity.push((
+            "No severity recorded".into(),
+            "severity/#no-severity".into(),
+            unrecorded,
+        ));
+    }
     let mut years: Vec<Value> = Vec::new();
     for t in site.taxonomies[3].terms.iter().rev() {
         let mut ttr: Vec<i64> = Vec::new();
@@ -2068,9 +2095,9 @@ fn stats_page(site: &Site) -> PageSpec {
     let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));
     let mut ctx = Context::new();
     ctx.insert("years", &years);
-    ctx.insert("severity", &bars(&site.taxonomies[2], usize::MAX, false));
-    ctx.insert("services", &bars(&site.taxonomies[1], 15, true));
-    ctx.insert("tags", &bars(&site.taxonomies[0], 15, true));
+    ctx.insert("severity", &bars(severity));
+    ctx.insert("services", &bars(rows(&site.taxonomies[1], 15, true)));
+    ctx.insert("tags", &bars(rows(&site.taxonomies[0], 15, true)));
     ctx.insert("actions", &actions.json());
     // Each learning counts once however many postmortems state it: a group (canonical or
     // cluster) that some incident cites, and each learning of one postmortem in no group.

@@ -5399,3 +5399,51 @@ fn a_title_read_from_the_first_heading_drops_the_incident_s_own_id_before_it() {
         "{page}"
     );
 }
+
+#[test]
+fn incidents_of_no_severity_are_listed_on_the_severity_page_and_counted_on_stats_so_totals_add_up()
+{
+    let site = Site::fixture("quayside");
+    site.build_ok();
+    // 15 of Quayside's 40 incidents have a severity; the other 25 are a group of their own.
+    let index = site.page("severity/index.html");
+    assert!(
+        index.contains("<li><a href=\"#no-severity\">No severity recorded <span class=\"count\">25<span class=\"visually-hidden\"> incidents</span></span></a></li></ul>"),
+        "{index}"
+    );
+    let group = &index[index.find("<h2 id=\"no-severity\">").expect(&index)..];
+    assert!(
+        group.starts_with(
+            "<h2 id=\"no-severity\">No severity recorded <span class=\"count\">25</span></h2>"
+        ),
+        "{group}"
+    );
+    assert_eq!(group.matches("<li class=\"card\">").count(), 25, "{group}");
+    assert!(group.contains("href=\"../incidents/INC-4412/\""), "{group}");
+    assert!(!group.contains("class=\"sev "), "{group}");
+    let counts = |html: &str| -> usize {
+        html.split("<span class=\"count\">")
+            .skip(1)
+            .map(|c| c[..c.find('<').unwrap()].parse::<usize>().unwrap())
+            .sum()
+    };
+    let pills = &index[index.find("<ul class=\"terms\">").unwrap()..];
+    let pills = &pills[..pills.find("</ul>").unwrap()];
+    assert_eq!(counts(pills), 40, "{pills}");
+    // /stats/: a last row of its own, leading to that group; the rows add up to every incident.
+    let stats = site.page("stats/index.html");
+    let severity = &stats[stats.find("<h2>Severity</h2>").unwrap()..];
+    let severity = &severity[..severity.find("</ul>").unwrap()];
+    assert!(
+        severity.ends_with("<li><a href=\"../severity/#no-severity\">No severity recorded</a><span class=\"bar\" style=\"--pct: 100%\"></span><span class=\"count\">25</span></li>"),
+        "{severity}"
+    );
+    assert_eq!(counts(severity), 40, "{severity}");
+    // Where no incident has a severity, neither page makes every incident a group of none.
+    let none = Site::with(&[("content/a.md", "# Disk full\n\nText.\n")]);
+    none.build_ok();
+    assert!(!none.page("severity/index.html").contains("no-severity"));
+    assert!(none
+        .text("stats/index.html")
+        .contains("Severity None recorded."));
+}
