@@ -2100,15 +2100,20 @@ fn stats_page(site: &Site) -> PageSpec {
     ctx.insert("tags", &bars(rows(&site.taxonomies[0], 15, true)));
     ctx.insert("actions", &actions.json());
     // Each learning counts once however many postmortems state it: a group (canonical or
-    // cluster) that some incident cites, and each learning of one postmortem in no group.
-    let cited = site.graph.groups.iter().filter(|g| !g.incidents.is_empty());
-    let (groups, recurring, possibly) = cited.fold((0, 0, 0), |(n, r, p), g| {
-        (
-            n + 1,
-            r + usize::from(g.is_recurring()),
-            p + usize::from(g.incidents.len() >= 2 && g.is_tentative()),
-        )
-    });
+    // cluster), and each learning of one postmortem in no group. As on /learnings/, the total
+    // includes the canonical learnings that no incident cites yet.
+    let (groups, recurring, possibly, unused) =
+        site.graph
+            .groups
+            .iter()
+            .fold((0, 0, 0, 0), |(n, r, p, u), g| {
+                (
+                    n + 1,
+                    r + usize::from(g.is_recurring()),
+                    p + usize::from(g.incidents.len() >= 2 && g.is_tentative()),
+                    u + usize::from(g.incidents.is_empty()),
+                )
+            });
     let alone = lib
         .incidents
         .iter()
@@ -2118,7 +2123,7 @@ fn stats_page(site: &Site) -> PageSpec {
     ctx.insert(
         "learnings",
         &json!({"total": groups + alone, "recurring": recurring, "possibly": possibly,
-                "once": groups + alone - recurring - possibly}),
+                "unused": unused, "once": groups + alone - recurring - possibly - unused}),
     );
     ctx.insert("incidents", &lib.incidents.len());
     PageSpec::new("stats.html", "stats/", "Statistics", "stats", ctx)

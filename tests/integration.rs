@@ -5447,3 +5447,59 @@ fn incidents_of_no_severity_are_listed_on_the_severity_page_and_counted_on_stats
         .text("stats/index.html")
         .contains("Severity None recorded."));
 }
+
+#[test]
+fn stats_counts_a_canonical_learning_no_incident_cites_so_its_totals_agree_with_the_learnings_list()
+{
+    // The demo, with one more canonical learning that no incident cites yet.
+    let site = Site::empty();
+    copy_tree(&repo().join("content"), &site.root.join("content"));
+    std::fs::copy(
+        repo().join("hindsight.toml"),
+        site.root.join("hindsight.toml"),
+    )
+    .unwrap();
+    write_files(
+        &site.root,
+        &[(
+            "content/learnings/rehearse-the-failover.md",
+            "# Rehearse the failover\n\nA failover nobody has tried is a hope, not a plan.\n",
+        )],
+    );
+    site.build_ok();
+    // Every section of /learnings/, with its count: the "Not cited yet" one among them.
+    let page = site.page("learnings/index.html");
+    let section = |id: &str| -> usize {
+        let at = format!("id=\"{id}\">");
+        let h = &page[page.find(&at).unwrap_or_else(|| panic!("{id}: {page}"))..];
+        let n = &h[h.find("<span class=\"count\">").unwrap() + 20..];
+        n[..n.find('<').unwrap()].parse().unwrap()
+    };
+    let (recurring, possibly, once, unused) = (
+        section("rec-h"),
+        section("possibly-h"),
+        section("once-h"),
+        section("unused-h"),
+    );
+    assert_eq!(unused, 1);
+    let stats = site.text("stats/index.html");
+    let total = recurring + possibly + once + unused;
+    assert!(
+        stats.contains(&format!(
+            "{recurring} of {total} learnings seen in two or more incidents"
+        )),
+        "{stats}"
+    );
+    assert!(
+        stats.contains(&format!(
+            "{once} of them were seen in one incident only; {possibly} are possibly related, grouped on one shared word alone; 1 is a canonical learning not cited yet, by no incident."
+        )),
+        "{stats}"
+    );
+    assert!(
+        site.page("stats/index.html").contains(
+            "<a href=\"../learnings/#unused-h\">1 is a canonical learning not cited yet</a>"
+        ),
+        "{stats}"
+    );
+}
