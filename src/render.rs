@@ -1349,7 +1349,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
         "tags": term_links(&site.taxonomies[0], &inc.tags),
         "authors": inc.authors,
         "summary": inc.summary,
-        "html": inc.html,
+        "html": postmortem_html(inc),
         "toc": contents(inc),
         "started_at": fmt_time(inc.started_at),
         "detected_at": fmt_time(inc.detected_at),
@@ -1994,26 +1994,44 @@ fn time_to_resolve(inc: &Incident) -> Option<i64> {
     }
 }
 
+/// Whether a heading of the postmortem names a panel the page shows above the postmortem
+/// ("Action items", "What we learned", numbered or not).
+fn names_a_panel(inc: &Incident, e: &crate::markdown::TocEntry) -> bool {
+    match crate::content::derive::bare_title(&e.title).as_str() {
+        "what we learned" => !inc.learnings.is_empty(),
+        "action items" => !inc.action_items.is_empty(),
+        _ => false,
+    }
+}
+
 /// The postmortem's headings as the page's contents list shows them: a heading that names a
-/// panel the page shows above the postmortem ("Action items", "What we learned", numbered or
-/// not) is named "… (as written)", so the list does not name two places alike: the panel's
-/// entry comes first, under the panel's name.
+/// panel ([`names_a_panel`]) is named "… (as written)", so the list does not name two places
+/// alike: the panel's entry comes first, under the panel's name.
 fn contents(inc: &Incident) -> Vec<crate::markdown::TocEntry> {
-    let panels = [
-        (!inc.learnings.is_empty()).then_some("what we learned"),
-        (!inc.action_items.is_empty()).then_some("action items"),
-    ];
     inc.toc
         .iter()
         .map(|e| {
             let mut e = e.clone();
-            let title = crate::content::derive::bare_title(&e.title);
-            if panels.contains(&Some(title.as_str())) {
+            if names_a_panel(inc, &e) {
                 e.title.push_str(" (as written)");
             }
             e
         })
         .collect()
+}
+
+/// The postmortem's HTML with each heading that names a panel ([`names_a_panel`]) marked
+/// "(as written)" as the contents list names it, so that the page does not show two headings
+/// alike either. Its id, which links and search hits lead to, stays as it was.
+fn postmortem_html(inc: &Incident) -> String {
+    let mut html = inc.html.clone();
+    for e in inc.toc.iter().filter(|e| names_a_panel(inc, e)) {
+        let link = format!(" <a class=\"anchor\" href=\"#{}\"", escape(&e.id));
+        if let Some(at) = html.find(&link) {
+            html.insert_str(at, " <span class=\"as-written\">(as written)</span>");
+        }
+    }
+    html
 }
 
 /// Where a time the body states was read: the line as written, the section's heading and its

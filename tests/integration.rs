@@ -5503,3 +5503,62 @@ fn stats_counts_a_canonical_learning_no_incident_cites_so_its_totals_agree_with_
         "{stats}"
     );
 }
+
+#[test]
+fn a_postmortem_s_own_action_items_heading_reads_apart_from_the_panel_on_the_page_and_keeps_its_anchor(
+) {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\nid: A-1\ntitle: Disk full\n---\n\n## Summary\n\nThe disk filled.\n\n\
+         ## What we learned\n\n- Disks fill up when nobody watches them.\n\n\
+         ## Timeline\n\n- 10:00 full\n\n## 5. Action Items\n\n- [ ] Alert on disk usage (owner: ops)\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/A-1/index.html");
+    let headings: Vec<String> = page
+        .split("<h2")
+        .skip(1)
+        .map(|h| {
+            let h = &h[..h.find("</h2>").unwrap()];
+            squeeze(&html_text(&format!("<h2{h}")))
+                .trim_end_matches('#')
+                .trim()
+                .to_string()
+        })
+        .filter(|h| h != "Contents")
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "What we learned",
+            "Action items",
+            "Summary",
+            "What we learned (as written)",
+            "Timeline",
+            "5. Action Items (as written)"
+        ],
+        "{page}"
+    );
+    // The panels' anchors, which other pages link to, and the headings' own, which search hits
+    // and the authors' links lead to, are unchanged.
+    assert!(
+        page.contains("<h2 id=\"actions-h\">Action items</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h2 id=\"learned-h\">What we learned</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h2 id=\"5-action-items\">5. Action Items <span class=\"as-written\">(as written)</span> <a class=\"anchor\" href=\"#5-action-items\""),
+        "{page}"
+    );
+    // A heading named like no panel the page shows is left as written.
+    let plain = Site::with(&[(
+        "content/b.md",
+        "---\nid: B-1\ntitle: Disk full\naction_items: []\n---\n\n## Action items\n\nNone were needed.\n",
+    )]);
+    plain.build_ok();
+    let page = plain.page("incidents/B-1/index.html");
+    assert!(!page.contains("as-written"), "{page}");
+}
