@@ -983,12 +983,19 @@ fn learnings_page(site: &Site, listed: Listed) -> PageSpec {
 /// first learning of no group.
 fn seen_once(site: &Site, listed: Listed) -> Vec<Value> {
     let lib = &site.library;
+    // `url`: the learning's own page, if it has one. The incident links to where the page
+    // shows the learning: its "What we learned", or its action items when only one of them
+    // cites it.
     let entry = |i: usize, title: &str, url: Option<String>, only_action: bool| {
         let inc = &lib.incidents[i];
-        let own_page = url.is_some();
-        let url = url.unwrap_or_else(|| format!("{}#learned-h", inc.url()));
-        json!({"title": title, "url": url, "own_page": own_page, "only_action": only_action,
-               "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)}})
+        let at = if only_action {
+            "actions-h"
+        } else {
+            "learned-h"
+        };
+        json!({"title": title, "url": url, "own_page": url.is_some(), "only_action": only_action,
+               "incident": {"id": inc.id, "title": inc.title, "url": format!("{}#{at}", inc.url()),
+                            "date": incident_date(inc)}})
     };
     // Each group's first learning: (incident, the learning's position in it).
     let mut first: HashMap<&str, (usize, usize)> = HashMap::new();

@@ -1663,7 +1663,7 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
     let text = |out: &std::path::Path| {
         let page = std::fs::read_to_string(out.join("learnings/index.html")).unwrap();
         let start = page
-            .find("A learning with no page of its own")
+            .find("No other incident states or addresses these")
             .expect(&page);
         page[start..start + page[start..].find("</p>").unwrap()].to_string()
     };
@@ -1671,7 +1671,7 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
     build_ok(&root, &out);
     assert_eq!(
         text(&out),
-        "A learning with no page of its own links to its incident’s “What we learned”: Hindsight grouped it with no learning of another incident."
+        "No other incident states or addresses these: Hindsight found none that says the same in other words."
     );
     write_files(
         &root,
@@ -1683,7 +1683,7 @@ fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canoni
     let out = tmp.path().join("site2");
     build_ok(&root, &out);
     assert!(
-        text(&out).contains(": it cites no canonical learning, and Hindsight grouped it"),
+        text(&out).contains(": none cites the same canonical learning, and Hindsight found none"),
         "{}",
         text(&out)
     );
@@ -4799,14 +4799,19 @@ fn the_learnings_index_lists_each_learning_seen_in_one_incident_after_the_recurr
         once.starts_with("id=\"once-h\">Seen in one incident <span class=\"count\">2</span>"),
         "{once}"
     );
-    // Newest incident first; a canonical learning links to its page, a learning of no group to
-    // its incident's list of what it learned; each names its incident and date.
+    // Newest incident first; a canonical learning links to its page, a learning of no group is
+    // plain text; each names on a line below its incident, which links to what it learned, its
+    // id and date.
     let canonical = once
-        .find("<li><a href=\"../learnings/alert-on-symptoms/\">Alert on symptoms</a> <span class=\"once-from\">in <a href=\"../incidents/b/\">Certificate expired</a> <span class=\"id\">b</span> <time datetime=\"2024-04-01\">2024-04-01</time></span></li>")
+        .find("<li><p class=\"once-text\"><a href=\"../learnings/alert-on-symptoms/\">Alert on symptoms</a></p>\n      <p class=\"once-from\">In <a href=\"../incidents/b/#learned-h\">Certificate expired</a> · <span class=\"id\">b</span> · <time datetime=\"2024-04-01\">2024-04-01</time></p></li>")
         .expect(once);
     let alone = once
-        .find("<li><a href=\"../incidents/a/#learned-h\">Dashboards should show free inodes.</a> <span class=\"once-from\">in <a href=\"../incidents/a/\">Disk full</a> <span class=\"id\">a</span> <time datetime=\"2024-03-01\">2024-03-01</time></span></li>")
+        .find("<li><p class=\"once-text\">Dashboards should show free inodes.</p>\n      <p class=\"once-from\">In <a href=\"../incidents/a/#learned-h\">Disk full</a> · <span class=\"id\">a</span> · <time datetime=\"2024-03-01\">2024-03-01</time></p></li>")
         .expect(once);
+    assert!(
+        once.contains("<p class=\"muted\">Newest incident first. No other incident states or addresses these: none cites the same canonical learning, and Hindsight found none that says the same in other words. A learning with a page of its own links to it.</p>"),
+        "{once}"
+    );
     assert!(canonical < alone, "{once}");
     assert!(!once.contains("own-what-you-run"), "{once}");
     let stats = site.page("stats/index.html");
@@ -4825,7 +4830,11 @@ fn the_learnings_index_lists_each_learning_seen_in_one_incident_after_the_recurr
         once.starts_with("id=\"once-h\">Seen in one incident <span class=\"count\">42</span>"),
         "{once}"
     );
-    assert_eq!(once.matches("<li><a href=").count(), 42, "{once}");
+    assert_eq!(
+        once.matches("<li><p class=\"once-text\">").count(),
+        42,
+        "{once}"
+    );
     let stats = dfds.page("stats/index.html");
     assert!(
         stats.contains(">42 of them were seen in one incident only</a>"),
@@ -5561,4 +5570,25 @@ fn a_postmortem_s_own_action_items_heading_reads_apart_from_the_panel_on_the_pag
     plain.build_ok();
     let page = plain.page("incidents/B-1/index.html");
     assert!(!page.contains("as-written"), "{page}");
+}
+
+#[test]
+fn a_learning_seen_once_only_through_an_action_item_links_its_incident_s_action_items() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\ndate: 2024-03-01\naction_items:\n  - text: Name an owner for every cron job\n    learning: own-what-you-run\n---\n# Disk full\n\nText.\n",
+        ),
+        (
+            "content/learnings/own-what-you-run.md",
+            "# Own what you run\n\nEvery job has an owner.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("learnings/index.html");
+    let once = &page[page.find("id=\"once-h\"").expect(&page)..];
+    assert!(
+        once.contains("<li><p class=\"once-text\"><a href=\"../learnings/own-what-you-run/\">Own what you run</a></p>\n      <p class=\"once-from\">An action item of <a href=\"../incidents/a/#actions-h\">Disk full</a> · <span class=\"id\">a</span> · <time datetime=\"2024-03-01\">2024-03-01</time></p></li>"),
+        "{once}"
+    );
 }
