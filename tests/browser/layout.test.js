@@ -7,7 +7,8 @@
 // with node's http module, and checks that no page scrolls sideways on a phone, and that tables
 // wrap their sentences, fit the page on paper and scroll in a box of their own when still too
 // wide for a phone, that an incident's contents list is complete and in view on a laptop, and
-// that a printed incident leaves no page half blank, and that the header keeps its search beside
+// that a printed incident leaves no page half blank, that no printed page ends on a sheet of
+// the footer alone, and that the header keeps its search beside
 // a long site title and offers the "/" key only where there is a keyboard. Any failure exits 1;
 // there is no skip: a missing browser is a failure too.
 "use strict";
@@ -216,6 +217,29 @@ test("a printed incident takes no more paper than its text needs, without the si
   }
   await page.close();
   if (offenders.length) assert.fail(offenders.join("\n  "));
+});
+
+test("no printed page of the demo ends on a sheet that holds only the footer, and its note is printed at the top", async ({ browser, site }) => {
+  const page = await browser.newPage({ viewport: LAPTOP });
+  const pdfPages = async () => ((await page.pdf()).toString("latin1").match(/\/Type\s*\/Page\b(?!s)/g) || []).length;
+  const offenders = [];
+  for (const p of htmlPages(site("demo").out)) {
+    await page.goto(site("demo").base + p);
+    // The footer costs no sheet of paper: the page count is the one without it.
+    const pages = await pdfPages();
+    await page.addStyleTag({ content: "@media print { .site-footer { display: none !important; } }" });
+    const needed = await pdfPages();
+    if (pages > needed) offenders.push(`/${p}: ${pages} pages, the last one for the footer alone`);
+  }
+  if (offenders.length) assert.fail(offenders.join("\n  "));
+  // What the footer says is printed all the same, once, under the site's title.
+  await page.goto(site("demo").base + "learnings/");
+  await page.emulateMedia({ media: "print" });
+  const printed = await page.evaluate(() => [...document.querySelectorAll("body *")]
+    .filter((el) => el.checkVisibility() && el.children.length === 0 && /^Blameless by design/.test(el.textContent.trim()))
+    .map((el) => el.closest("header, main, footer").tagName.toLowerCase()));
+  await page.close();
+  assert.deepEqual(printed, ["header"], "where the footer's note is printed");
 });
 
 test("a long site title keeps the header search on its row on a laptop", async ({ browser, site }) => {
