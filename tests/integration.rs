@@ -3312,7 +3312,7 @@ fn counts_that_include_incidents_which_only_filed_an_action_item_do_not_say_lear
         .unwrap();
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(
-        said.contains("1 learnings (1 in two or more incidents)"),
+        said.contains("1 learning (1 in two or more incidents)"),
         "{said}"
     );
     assert!(!said.contains("recurring"), "{said}");
