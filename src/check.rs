@@ -225,6 +225,12 @@ pub const RULES: &[Rule] = &[
         "a `related` id that names no other postmortem",
     ),
     rule_def(
+        "repeated-related",
+        W,
+        false,
+        "a `related` entry that names a postmortem an earlier entry names",
+    ),
+    rule_def(
         "missing-image",
         E,
         false,
@@ -414,11 +420,17 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         Some(p) => Some(Baseline::read(&opts.root, p)?),
         None => None,
     };
-    let (findings, incidents) = match Config::load(&opts.root) {
-        Err(problems) => (silence(problems, &opts.root, &HashMap::new()), 0),
-        Ok(config) => {
+    let (config, mut problems) = Config::load_all(&opts.root);
+    // Reported with the other problems of hindsight.toml, or alone (see below).
+    let refused = config.as_ref().and_then(|c| output_refused(&opts.root, c));
+    let (findings, incidents) = match config.filter(|_| problems.is_empty()) {
+        None => {
+            problems.extend(refused);
+            problems.sort_by_key(|d| (d.line, d.column));
+            (silence(problems, &opts.root, &HashMap::new()), 0)
+        }
+        Some(config) => {
             let output = opts.root.join(&config.output_dir);
-            let refused = output_refused(&opts.root, &config, &output);
             // Postmortems that hold a blaming word or an allow comment are kept in memory as
             // read, to be scanned again below; no other postmortem needs its source again.
             let blameless = Blameless::new(&config.check);
@@ -532,16 +544,17 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
 }
 
 /// The `config` error of an `output_dir` that `build` refuses because it would overwrite the
-/// sources (see [`crate::output::overlaps_sources`]), at its line of hindsight.toml.
-fn output_refused(root: &Path, config: &Config, output: &Path) -> Option<Diagnostic> {
+/// sources (see [`crate::output::overlaps_sources`]), at its value in hindsight.toml: `check`
+/// and `build` report it alike.
+pub(crate) fn output_refused(root: &Path, config: &Config) -> Option<Diagnostic> {
     let content = root.join(&config.content_dir);
+    let output = root.join(&config.output_dir);
     let Err(crate::output::OutputError::Refused { why, .. }) =
-        crate::output::overlaps_sources(output, root, &content)
+        crate::output::overlaps_sources(&output, root, &content)
     else {
         return None;
     };
-    let text = std::fs::read_to_string(root.join(crate::config::FILE_NAME)).unwrap_or_default();
-    let (line, column) = crate::config::key_position(&text, "output_dir");
+    let (line, column) = crate::config::value_in_file(root, "output_dir").unwrap_or((1, 1));
     Some(
         finding(
             "config",
@@ -932,10 +945,14 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     let f = inc.front_matter.format;
     if let Some(d) = inc.date.filter(|d| *d > ctx.latest && !of_a_time) {
         let derived = inc.derived.contains(&"date");
-        let line = if derived { 1 } else { fm_line(inc, "date") };
+        let (line, column) = if derived {
+            (1, 1)
+        } else {
+            inc.front_matter.entry_at("date", 0)
+        };
         out.push(
             finding("future-date", &inc.source, format!("the incident date {d} is in the future"))
-                .at(line, 1)
+                .at(line, column)
                 .hint(if derived {
                     format!("the date was derived from the file name or the first date in the text; set {} in the front matter to the day the incident happened", f.key("date"))
                 } else {
@@ -950,13 +967,14 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     ];
     for (key, t) in times {
         if let Some(t) = t.filter(|t| t.date_naive() > ctx.latest) {
+            let (line, column) = inc.front_matter.entry_at(key, 0);
             out.push(
                 finding(
                     "future-date",
                     &inc.source,
                     format!("`{key}` {} is in the future", t.to_rfc3339()),
                 )
-                .at(fm_line(inc, key), 1)
+                .at(line, column)
                 .hint(format!(
                     "set `{key}` to when it happened, e.g. {}",
                     f.set(key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z")
@@ -1508,7 +1526,11 @@ pub fn unsafe_attachment(file: &str, found: &[crate::attachment::Found]) -> Vec<
 /// which ranking related incidents would otherwise drop without a word. An id of a postmortem
 /// that the published site leaves out (a draft, one in review, an internal one) leads nowhere
 /// there either: `link-to-unpublished`, as for a link in the text.
+/// An entry that names a published postmortem an earlier entry names (the same id twice, or an
+/// id and an old id of it) is `repeated-related`: the page lists the postmortem once.
 fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+    // The id of each postmortem named so far, with the index of the entry that named it first.
+    let mut named: HashMap<&str, usize> = HashMap::new();
     for (i, id) in inc.related.iter().enumerate() {
         let (line, column) = inc.front_matter.entry_at("related", i);
         // The related incidents leave out the postmortem itself.
@@ -1535,9 +1557,28 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             ctx.by_id.get(renamed)
         });
         if let Some(target) = target {
+            // Each entry of a postmortem the site leaves out is said so, as `build` says it.
             if let Some(why) = left_unpublished(ctx, inc.is_public(), target) {
                 out.push(
                     unpublished_related(&inc.source, id, why, &target.source).at(line, column),
+                );
+                continue;
+            }
+            let first = *named.entry(target.id.as_str()).or_insert(i);
+            if first != i {
+                let first = &inc.related[first];
+                let message = if first == id {
+                    format!("`related` names `{id}` twice")
+                } else {
+                    format!("`related` names the postmortem `{}` twice, as `{first}` and as `{id}` (an old id in its `aliases` names it as its id does)", target.id)
+                };
+                out.push(
+                    finding("repeated-related", &inc.source, message)
+                        .at(line, column)
+                        .hint(format!(
+                            "remove this entry: the page lists `{}` once",
+                            target.id
+                        )),
                 );
             }
             continue;

@@ -169,23 +169,52 @@ impl Config {
     }
 
     fn load_with(root: &Path, named: bool) -> Result<Config, Vec<Diagnostic>> {
+        match Self::load_parts(root, named) {
+            (Some(config), problems) if problems.is_empty() => Ok(config),
+            (_, problems) => Err(problems),
+        }
+    }
+
+    /// [`Config::load`] that also gives, beside its problems, what could be read (the default
+    /// in place of each value that cannot be used), so that a finding about one value (an
+    /// `output_dir` that `build` refuses) is reported with the others. No configuration when
+    /// the file cannot be read or is not TOML.
+    pub(crate) fn load_all(root: &Path) -> (Option<Config>, Vec<Diagnostic>) {
+        Self::load_parts(root, true)
+    }
+
+    fn load_parts(root: &Path, named: bool) -> (Option<Config>, Vec<Diagnostic>) {
         let path = root.join(FILE_NAME);
         // Its text is shown under its findings: read only where it leads into the root.
         let areas = crate::confine::Areas::root(root);
         if let Some(real) = areas.outside(&path) {
             let instead = "copy the file into the repository in place of the link";
-            return Err(vec![
-                areas.finding(FILE_NAME, "", root, &path, &real, instead)
-            ]);
+            return (
+                None,
+                vec![areas.finding(FILE_NAME, "", root, &path, &real, instead)],
+            );
         }
-        let (mut config, content_dir_set) = match std::fs::read_to_string(&path) {
-            Ok(text) => {
+        let (mut config, content_dir_set, problems) = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    Err(e) => return (None, vec![not_utf8(e.as_bytes(), &e.utf8_error())]),
+                };
                 let Read {
                     config,
                     places,
+                    values,
                     mut problems,
-                } = read(&text)?;
-                let at = |key: &str| places.get(key).copied().unwrap_or((1, 1));
+                } = match read(&text) {
+                    Ok(read) => read,
+                    Err(problems) => return (None, problems),
+                };
+                // At the value that names what is not there.
+                let at = |key: &str| {
+                    (values.get(key).or(places.get(key)))
+                        .copied()
+                        .unwrap_or((1, 1))
+                };
                 if named {
                     problems.extend(unknown_theme(root, &config.theme, at("theme")));
                     problems.extend(unreadable_vocabulary(
@@ -194,19 +223,22 @@ impl Config {
                         at("learnings.concepts"),
                     ));
                 }
-                if !problems.is_empty() {
-                    problems.sort_by_key(|d| (d.line, d.column));
-                    return Err(problems);
-                }
-                (config, places.contains_key("content_dir"))
+                problems.sort_by_key(|d| (d.line, d.column));
+                let set = places.contains_key("content_dir");
+                (config, set, problems)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Config::default(), false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                (Config::default(), false, Vec::new())
+            }
             Err(e) => {
-                return Err(vec![Diagnostic::error(
-                    "config",
-                    FILE_NAME,
-                    format!("cannot read {}: {e}", path.display()),
-                )])
+                return (
+                    None,
+                    vec![Diagnostic::error(
+                        "config",
+                        FILE_NAME,
+                        format!("cannot read {}: {e}", path.display()),
+                    )],
+                )
             }
         };
         if !content_dir_set
@@ -216,7 +248,7 @@ impl Config {
             config.content_dir = PathBuf::from(".");
         }
         config.content_dir = content_from_root(root, &config.content_dir);
-        Ok(config)
+        (Some(config), problems)
     }
 
     /// Whether the content folder lies outside the root (after [`Config::load`], whose
@@ -242,10 +274,12 @@ impl Config {
     }
 
     /// The problems of values that have the right type but cannot be used; `places` says
-    /// where each key is.
-    fn validate(&self, places: &Places) -> Vec<Diagnostic> {
+    /// where each key is, `values` where each value is.
+    fn validate(&self, places: &Places, values: &Places) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let at = |key: &str| places.get(key).copied().unwrap_or((1, 1));
+        // A value that cannot be used is pointed at where it is written, not at its key.
+        let value_at = |key: &str| values.get(key).copied().unwrap_or_else(|| at(key));
         for (rule, level) in &self.check.rules {
             let (l, c) = at(&format!("check.rules.{rule}"));
             let known: Vec<&str> = crate::check::RULES.iter().map(|r| r.id).collect();
@@ -265,15 +299,23 @@ impl Config {
                 );
                 continue;
             };
+            let (vl, vc) = value_at(&format!("check.rules.{rule}"));
             if level != "off" && Level::parse(level).is_none() {
+                let levels = ["error", "warning", "info", "off"];
+                let hint = match did_you_mean(level, &levels) {
+                    Some(s) => {
+                        format!("did you mean `{s}`? The levels are: error, warning, info, off")
+                    }
+                    None => "use one of: error, warning, info, off".to_string(),
+                };
                 problems.push(
                     Diagnostic::error(
                         "config",
                         FILE_NAME,
                         format!("unknown level `{level}` for rule `{rule}`"),
                     )
-                    .at(l, c)
-                    .hint("use one of: error, warning, info, off"),
+                    .at(vl, vc)
+                    .hint(hint),
                 );
             } else if spec.locked && level != "error" {
                 problems.push(
@@ -282,15 +324,15 @@ impl Config {
                         FILE_NAME,
                         format!("rule `{rule}` is always an error and cannot be set to `{level}`"),
                     )
-                    .at(l, c)
+                    .at(vl, vc)
                     .hint("build cannot produce a correct site while this rule fires: fix the input instead, and remove this line"),
                 );
             }
         }
-        for field in &self.check.required {
+        for (i, field) in self.check.required.iter().enumerate() {
             let keys = crate::content::frontmatter::INCIDENT_KEYS;
             if !keys.contains(&field.as_str()) {
-                let (l, c) = at("check.required");
+                let (l, c) = value_at(&format!("check.required[{i}]"));
                 let hint = match did_you_mean(field, keys) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("front-matter keys: {}", keys.join(", ")),
@@ -306,9 +348,9 @@ impl Config {
                 );
             }
         }
-        for pattern in &self.ignore {
+        for (i, pattern) in self.ignore.iter().enumerate() {
             if let Err(e) = globset::Glob::new(pattern) {
-                let (l, c) = at("ignore");
+                let (l, c) = value_at(&format!("ignore[{i}]"));
                 problems.push(
                     Diagnostic::error(
                         "config",
@@ -322,9 +364,9 @@ impl Config {
                 );
             }
         }
-        for pattern in &self.trusted_attachments {
+        for (i, pattern) in self.trusted_attachments.iter().enumerate() {
             if let Err(e) = globset::Glob::new(pattern) {
-                let (l, c) = at("trusted_attachments");
+                let (l, c) = value_at(&format!("trusted_attachments[{i}]"));
                 problems.push(
                     Diagnostic::error(
                         "config",
@@ -337,7 +379,7 @@ impl Config {
             }
         }
         if self.severities.is_empty() {
-            let (l, c) = at("severities");
+            let (l, c) = value_at("severities");
             problems.push(
                 Diagnostic::error("config", FILE_NAME, "`severities` is empty")
                     .at(l, c)
@@ -348,13 +390,13 @@ impl Config {
         // (`severity: sev-1` is `SEV1`), and by their slug, as pages and URLs name them
         // (`severity/sev1/`).
         let mut slugs: Vec<(String, String, &str)> = Vec::new();
-        for level in &self.severities {
+        for (i, level) in self.severities.iter().enumerate() {
             let slug = crate::markdown::slugify(level.trim());
             let key = severity_key(level);
             match slugs.iter().find(|(s, k, _)| *s == slug || *k == key) {
                 Some((_, k, first)) => {
                     let one = if *k == key { &key } else { &slug };
-                    let (l, c) = at("severities");
+                    let (l, c) = value_at(&format!("severities[{i}]"));
                     problems.push(
                         Diagnostic::error(
                             "config",
@@ -369,7 +411,7 @@ impl Config {
             }
         }
         if self.title.trim().is_empty() {
-            let (l, c) = at("title");
+            let (l, c) = value_at("title");
             problems.push(
                 Diagnostic::error("config", FILE_NAME, "`title` is empty")
                     .at(l, c)
@@ -377,7 +419,7 @@ impl Config {
             );
         }
         if let Err(why) = http_url(&self.repository_url) {
-            let (l, c) = at("repository_url");
+            let (l, c) = value_at("repository_url");
             problems.push(
                 Diagnostic::error(
                     "config",
@@ -407,7 +449,7 @@ impl Config {
                 if known.contains(name) {
                     continue;
                 }
-                let (l, c) = at(key);
+                let (l, c) = value_at(key);
                 let names: Vec<&str> = known.iter().map(String::as_str).collect();
                 let hint = match did_you_mean(name, &names) {
                     Some(s) => format!("did you mean `{s}`? The themes are: {}", names.join(", ")),
@@ -425,18 +467,23 @@ impl Config {
             }
         }
         if !(0.0..=1.0).contains(&self.learnings.similarity_threshold) {
-            let (l, c) = at("learnings.similarity_threshold");
+            let (l, c) = value_at("learnings.similarity_threshold");
+            let default = LearningsConfig::default().similarity_threshold;
             problems.push(
                 Diagnostic::error(
                     "config",
                     FILE_NAME,
-                    "`similarity_threshold` must be between 0 and 1",
+                    format!(
+                        "`similarity_threshold` in [learnings] must be between 0 and 1, not {}",
+                        self.learnings.similarity_threshold
+                    ),
                 )
-                .at(l, c),
+                .at(l, c)
+                .hint(format!("write a number from 0 to 1, e.g. the default `similarity_threshold = {default}`: lower groups more unlabelled learnings into one lesson, higher keeps only near-identical ones together")),
             );
         }
         if let Err(e) = parse_base_url(&self.base_url) {
-            let (l, c) = at("base_url");
+            let (l, c) = value_at("base_url");
             problems.push(
                 Diagnostic::error("config", FILE_NAME, format!("`base_url`: {}", e.reason))
                     .at(l, c)
@@ -697,6 +744,19 @@ fn unknown_theme(root: &Path, theme: &str, (l, c): (usize, usize)) -> Option<Dia
     )
 }
 
+/// The error of a `hindsight.toml` that is not UTF-8, at its first byte that is not.
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> Diagnostic {
+    let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+    let (line, col) = line_col(&valid, valid.len());
+    Diagnostic::error(
+        "config",
+        FILE_NAME,
+        "hindsight.toml is not valid UTF-8: this byte is not a character of UTF-8",
+    )
+    .at(line, col)
+    .hint("TOML files must be UTF-8: save the file as UTF-8 in your editor (it was most likely saved as Latin-1 or Windows-1252)")
+}
+
 /// Whether `s` is empty or an absolute `http(s)` URL with a host, as `repository_url` must be;
 /// else why not.
 fn http_url(s: &str) -> Result<(), &'static str> {
@@ -755,21 +815,20 @@ type Places = HashMap<String, (usize, usize)>;
 struct Read {
     config: Config,
     places: Places,
+    /// Where each value is written, by the same paths, and each string of an array of
+    /// strings by its index among them (`check.required[0]`).
+    values: Places,
     problems: Vec<Diagnostic>,
 }
 
 /// Reads the text of a `hindsight.toml` key by key, so that one bad key or value never hides
 /// another. Only a file that is not TOML at all is one error.
 fn read(text: &str) -> Result<Read, Vec<Diagnostic>> {
-    let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        vec![Diagnostic::error("config", FILE_NAME, e.message().trim_end().to_string())
-            .at(line, col)
-            .hint("hindsight.toml must be valid TOML; see the configuration reference in the README")]
-    })?;
+    let doc = toml_edit::ImDocument::parse(text).map_err(|e| vec![syntax_error(text, &e)])?;
     let mut r = Reader {
         text,
         places: Places::new(),
+        values: Places::new(),
         problems: Vec::new(),
     };
     let mut c = Config::default();
@@ -800,7 +859,7 @@ fn read(text: &str) -> Result<Read, Vec<Diagnostic>> {
         }
     }
     let mut problems = r.problems;
-    problems.extend(c.validate(&r.places));
+    problems.extend(c.validate(&r.places, &r.values));
     // Validated: the normal form (`https://Example.org` -> `https://example.org/`).
     if let Ok(url) = parse_base_url(&c.base_url) {
         c.base_url = url;
@@ -808,8 +867,56 @@ fn read(text: &str) -> Result<Read, Vec<Diagnostic>> {
     Ok(Read {
         config: c,
         places: r.places,
+        values: r.values,
         problems,
     })
+}
+
+/// The error of text that is not TOML, at its first syntax error. A string left open, the
+/// most common slip (`title = "x`), is said to be so, at the quote that opens it.
+fn syntax_error(text: &str, e: &toml_edit::TomlError) -> Diagnostic {
+    let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+    let message = e.message().trim_end();
+    let generic = || {
+        Diagnostic::error("config", FILE_NAME, message.to_string())
+            .at(line, col)
+            .hint(
+                "hindsight.toml must be valid TOML; see the configuration reference in the README",
+            )
+    };
+    let quote = if message.starts_with("invalid basic string") {
+        '"'
+    } else if message.starts_with("invalid literal string") {
+        '\''
+    } else {
+        return generic();
+    };
+    let source = text.lines().nth(line - 1).unwrap_or_default();
+    let before: String = source.chars().take(col - 1).collect();
+    let Some(open) = before.rfind(quote) else {
+        return generic();
+    };
+    let rest = &source[open + 1..];
+    // A closing quote on the line: the string is closed, something inside it is wrong.
+    let closed = match quote {
+        '"' => rest.replace("\\\\", "").replace("\\\"", "").contains('"'),
+        _ => rest.contains('\''),
+    };
+    if closed {
+        return generic();
+    }
+    let key = source[..open].trim_end().trim_end_matches('=').trim();
+    let value = rest.trim_end();
+    let triple = quote.to_string().repeat(3);
+    Diagnostic::error(
+        "config",
+        FILE_NAME,
+        format!("unterminated string: the {quote} here opens a string that this line does not close"),
+    )
+    .at(line, before[..open].chars().count() + 1)
+    .hint(format!(
+        "close it with {quote} at the end of the value: `{key} = {quote}{value}{quote}` (a text of several lines goes between {triple} and {triple})"
+    ))
 }
 
 /// Reads `[check]`.
@@ -869,6 +976,7 @@ fn read_learnings(r: &mut Reader, item: &toml_edit::Item, c: &mut LearningsConfi
 struct Reader<'t> {
     text: &'t str,
     places: Places,
+    values: Places,
     problems: Vec<Diagnostic>,
 }
 
@@ -895,6 +1003,9 @@ impl Reader<'_> {
             let (line, col) = self.at(span);
             let path = path_of(section, key);
             self.places.insert(path.clone(), (line, col));
+            if let Some(span) = item.span() {
+                self.values.insert(path.clone(), self.at(Some(span)));
+            }
             if known.is_empty() || known.contains(&key) {
                 out.push((key, item));
                 continue;
@@ -1030,7 +1141,11 @@ impl Reader<'_> {
         let mut values = Vec::new();
         for (i, v) in array.iter().enumerate() {
             match v.as_str() {
-                Some(s) => values.push(s.to_string()),
+                Some(s) => {
+                    let at = self.at(v.span());
+                    self.values.insert(format!("{path}[{}]", values.len()), at);
+                    values.push(s.to_string());
+                }
                 None => {
                     let (line, col) = self.at(v.span());
                     let item = toml_edit::Item::Value(v.clone());
@@ -1149,17 +1264,11 @@ pub(crate) fn key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
     read(&text).ok()?.places.get(key).copied()
 }
 
-/// Line and column of the first line that assigns `key` (best effort; 1:1 if not found).
-pub(crate) fn key_position(text: &str, key: &str) -> (usize, usize) {
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if rest.trim_start().starts_with('=') {
-                return (i + 1, line.len() - trimmed.len() + 1);
-            }
-        }
-    }
-    (1, 1)
+/// Where the `hindsight.toml` under `root` writes the value of the key at the dotted path
+/// `key`, if the file exists and does: for findings about a value that `read` cannot judge.
+pub(crate) fn value_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
+    let text = std::fs::read_to_string(root.join(FILE_NAME)).ok()?;
+    read(&text).ok()?.values.get(key).copied()
 }
 
 #[cfg(test)]
@@ -1210,7 +1319,7 @@ mod tests {
             "{}",
             errs[0].message
         );
-        assert_eq!((errs[0].line, errs[0].column), (2, 3));
+        assert_eq!((errs[0].line, errs[0].column), (2, 14));
         assert!(errs[0].hint.contains("https://"), "{}", errs[0].hint);
     }
 
@@ -1260,5 +1369,97 @@ mod tests {
             .unwrap()
             .has_absolute_base());
         assert!(!Config::default().has_absolute_base());
+    }
+
+    /// (line, column, message, hint) of each problem of `text`.
+    fn problems(text: &str) -> Vec<(usize, usize, String, String)> {
+        Config::parse(text)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| (d.line, d.column, d.message, d.hint))
+            .collect()
+    }
+
+    #[test]
+    fn a_similarity_threshold_outside_0_to_1_is_an_error_at_the_value_that_says_what_to_write() {
+        let p = problems("[learnings]\nsimilarity_threshold = 2\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0, p[0].1), (2, 24));
+        assert!(
+            p[0].3.contains("`similarity_threshold = 0.18`"),
+            "{}",
+            p[0].3
+        );
+        assert!(p[0].3.contains("lower groups more"), "{}", p[0].3);
+    }
+
+    #[test]
+    fn a_level_that_is_not_documented_is_an_error_at_the_value_with_the_level_meant() {
+        let p = problems(
+            "[check.rules]\naction-owner = \"eror\"\nblameless = \"warn\"\nunknown-key = \"loud\"\n",
+        );
+        let got: Vec<(usize, usize, &str)> =
+            p.iter().map(|(l, c, _, h)| (*l, *c, h.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    2,
+                    16,
+                    "did you mean `error`? The levels are: error, warning, info, off"
+                ),
+                (
+                    3,
+                    13,
+                    "did you mean `warning`? The levels are: error, warning, info, off"
+                ),
+                (4, 15, "use one of: error, warning, info, off"),
+            ]
+        );
+        assert_eq!(p[1].2, "unknown level `warn` for rule `blameless`");
+        assert!(Config::parse("[check.rules]\nblameless = \"warning\"\n").is_ok());
+    }
+
+    #[test]
+    fn a_required_field_that_is_no_front_matter_key_is_an_error_at_its_item() {
+        let p = problems("[check]\nrequired = [\n  \"severity\",\n  \"sevrity\",\n]\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0, p[0].1), (4, 3));
+        assert_eq!(p[0].3, "did you mean `severity`?");
+    }
+
+    #[test]
+    fn a_string_left_open_is_said_to_be_so_at_its_quote_with_how_to_close_it() {
+        let p = problems("description = \"ok\"\ntitle = \"x\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!((p[0].0, p[0].1), (2, 9));
+        assert!(p[0].2.starts_with("unterminated string"), "{}", p[0].2);
+        assert!(p[0].3.contains("`title = \"x\"`"), "{}", p[0].3);
+        // An invalid escape in a closed string is not a string left open.
+        let p = problems("title = \"C:\\q\"\n");
+        assert!(!p[0].2.contains("unterminated"), "{}", p[0].2);
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_an_error_at_its_first_bad_byte_with_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            b"title = \"KB\"\ndescription = \"caf\xe9 notes\"\n",
+        )
+        .unwrap();
+        let errs = Config::load(dir.path()).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (2, 19));
+        assert!(
+            errs[0].message.contains("not valid UTF-8"),
+            "{}",
+            errs[0].message
+        );
+        assert!(
+            errs[0].hint.contains("save the file as UTF-8"),
+            "{}",
+            errs[0].hint
+        );
     }
 }

@@ -30,7 +30,7 @@ impl Level {
     pub fn parse(s: &str) -> Option<Level> {
         match s {
             "error" => Some(Level::Error),
-            "warning" | "warn" => Some(Level::Warning),
+            "warning" => Some(Level::Warning),
             "info" => Some(Level::Info),
             _ => None,
         }

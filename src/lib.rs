@@ -305,7 +305,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     // Before the config: a root that is a file or missing is a usage error, not bad input.
     root_folder(&opts.root).map_err(Error::Root)?;
-    let mut config = Config::load(&opts.root).map_err(Error::Invalid)?;
+    let (config, mut problems) = Config::load_all(&opts.root);
+    // An `output_dir` that would overwrite the sources, with the other problems of the file
+    // and at its value, as `check` reports it (a folder given with `--out` is refused below).
+    if opts.out.is_none() && !opts.in_memory {
+        problems.extend(
+            config
+                .as_ref()
+                .and_then(|c| check::output_refused(&opts.root, c)),
+        );
+    }
+    let mut config = match config.filter(|_| problems.is_empty()) {
+        Some(config) => config,
+        None => {
+            problems.sort_by_key(|d| (d.line, d.column));
+            return Err(Error::Invalid(problems));
+        }
+    };
     if let Some(b) = &opts.base_url {
         config.base_url = b.clone();
     }

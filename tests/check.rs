@@ -1116,7 +1116,18 @@ fn an_output_dir_that_build_refuses_is_a_config_error_at_its_line() {
             .arg(tmp.path())
             .output()
             .unwrap();
-        assert_eq!(build.status.code(), Some(2), "{}", stderr(&build));
+        // As `check` reports it: bad input, at the value, with a hint.
+        assert_eq!(build.status.code(), Some(1), "{}", stderr(&build));
+        assert!(
+            stderr(&build).contains("hindsight.toml:2:14"),
+            "{}",
+            stderr(&build)
+        );
+        assert!(
+            stderr(&build).contains("give it a folder of its own"),
+            "{}",
+            stderr(&build)
+        );
         let (code, findings) = check_json(tmp.path(), &[]);
         assert_eq!(code, Some(1), "{output_dir}: {findings:#?}");
         let config = with_rule(&findings, "config");
@@ -1128,7 +1139,7 @@ fn an_output_dir_that_build_refuses_is_a_config_error_at_its_line() {
                 &"error".into(),
                 &"hindsight.toml".into(),
                 &2.into(),
-                &1.into()
+                &14.into()
             )
         );
         let message = f["message"].as_str().unwrap();
@@ -1140,37 +1151,43 @@ fn an_output_dir_that_build_refuses_is_a_config_error_at_its_line() {
 }
 
 #[test]
-fn wrong_values_in_hindsight_toml_are_config_errors_at_their_key_that_build_reports_too() {
-    // (hindsight.toml after `title = "KB"`, message, a word of the hint)
+fn wrong_values_in_hindsight_toml_are_config_errors_at_their_value_that_build_reports_too() {
+    // (hindsight.toml after `title = "KB"`, message, a word of the hint, the column of the
+    // value, or of the item of a list, on line 2)
     let cases = [
         (
             "theme = \"nope\"",
             "`theme`: there is no theme `nope` (no folder `themes/nope/`)",
             "the themes here are: default, kestrel",
+            11,
         ),
         (
             "highlight_theme = \"NoSuchTheme\"",
             "`highlight_theme`: there is no highlighting theme `NoSuchTheme`",
             "InspiredGitHub",
+            21,
         ),
         (
             "highlight_theme_dark = \"base16-ocean.drak\"",
             "`highlight_theme_dark`: there is no highlighting theme `base16-ocean.drak`",
             "did you mean `base16-ocean.dark`?",
+            26,
         ),
         (
             "repository_url = \"not a url\"",
             "`repository_url`: `not a url` is not a URL",
             "https://",
+            20,
         ),
         (
             "severities = [\"SEV1\", \"sev1\", \"P 1\", \"P/1\"]",
             "`severities` lists `SEV1` and `sev1`, which are one level (`sev1`): incidents of \
              either would be counted together",
             "name each level differently",
+            25,
         ),
     ];
-    for (line, message, hint) in cases {
+    for (line, message, hint, column) in cases {
         let tmp = tempfile::tempdir().unwrap();
         write_files(
             tmp.path(),
@@ -1192,7 +1209,7 @@ fn wrong_values_in_hindsight_toml_are_config_errors_at_their_key_that_build_repo
                 &"config".into(),
                 &"hindsight.toml".into(),
                 &2.into(),
-                &3.into()
+                &column.into()
             ),
             "{line}"
         );
@@ -3170,11 +3187,11 @@ fn every_fault_of_hindsight_toml_is_reported_in_one_run_each_at_its_key_or_value
     let expected: [(&str, u64, u64); 8] = [
         ("unknown key `titel`", 1, 1),
         ("`feed_limit` must be a whole number", 2, 14),
-        ("`base_url`: `example.org/pm` is not an absolute URL", 3, 1),
-        ("`theme`: there is no theme `nope`", 4, 1),
+        ("`base_url`: `example.org/pm` is not an absolute URL", 3, 12),
+        ("`theme`: there is no theme `nope`", 4, 9),
         ("`ignore` must be an array of strings, but item 2", 5, 24),
-        ("`required` names `servics`", 8, 1),
-        ("rule `yaml-invalid` is always an error", 11, 1),
+        ("`required` names `servics`", 8, 13),
+        ("rule `yaml-invalid` is always an error", 11, 16),
         ("unknown rule `no-such-rule`", 12, 1),
     ];
     for (start, line, column) in expected {
@@ -3189,7 +3206,7 @@ fn every_fault_of_hindsight_toml_is_reported_in_one_run_each_at_its_key_or_value
     assert!(
         found
             .iter()
-            .any(|(m, l, c)| m.starts_with(vocabulary) && (*l, *c) == (15, 1)),
+            .any(|(m, l, c)| m.starts_with(vocabulary) && (*l, *c) == (15, 12)),
         "{found:#?}"
     );
     assert_eq!(found.len(), expected.len() + 1, "{found:#?}");
@@ -4406,4 +4423,162 @@ fn a_two_digit_or_first_century_year_in_front_matter_is_a_bad_date_at_its_value(
         ],
         "{findings:#?}"
     );
+}
+
+#[test]
+fn an_output_dir_that_build_refuses_is_reported_with_the_other_errors_of_hindsight_toml() {
+    let site = Site::with(&[
+        ("hindsight.toml", "output_dir = \"content\"\ntitle = \"\"\n"),
+        ("content/a.md", "# Disk full\n\nThe disk filled up.\n"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    let config = placed(&findings, "config", "hindsight.toml");
+    assert_eq!(config.len(), 2, "{findings:#?}");
+    assert_eq!((config[0].0, config[0].1), (1, 14), "{config:?}");
+    assert!(config[0]
+        .2
+        .starts_with("`build` refuses `output_dir = \"content\"`"));
+    assert_eq!((config[1].0, config[1].2), (2, "`title` is empty"));
+    // `build` (into `output_dir`, no `--out`) reports both alike, with the hint.
+    let o = bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    for shown in [
+        "hindsight.toml:1:14",
+        "`build` refuses `output_dir = \"content\"`",
+        "give it a folder of its own, such as \"public\"",
+        "hindsight.toml:2:9",
+        "`title` is empty",
+    ] {
+        assert!(err.contains(shown), "{shown}: {err}");
+    }
+}
+
+#[test]
+fn a_value_of_front_matter_that_cannot_be_used_is_pointed_at_the_value_not_its_key() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\ntitle: A\nvisibility: secret\nstatus: pubished\n---\n# A\n\nx\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\ndate:  2999-01-03\nstarted_at: 2999-01-03T10:00:00Z\n---\n# B\n\nx\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: C\ndate: 2999-01-03\n---\n# C\n\nx\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let at = |rule: &str, file: &str| -> Vec<(u64, u64)> {
+        placed(&findings, rule, file)
+            .iter()
+            .map(|&(l, c, _)| (l, c))
+            .collect()
+    };
+    assert_eq!(at("wrong-type", "content/a.md"), [(3, 13)], "{findings:#?}");
+    assert_eq!(at("unknown-status", "content/a.md"), [(4, 9)]);
+    // At the value however it is spaced.
+    assert_eq!(
+        at("future-date", "content/b.md"),
+        [(3, 8), (4, 13)],
+        "{findings:#?}"
+    );
+    assert_eq!(at("future-date", "content/c.md"), [(3, 7)], "{findings:#?}");
+}
+
+#[test]
+fn a_date_that_is_no_day_of_the_calendar_says_why_and_which_date_was_meant() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\ntitle: A\ndate: 2024-02-30\n---\n# A\n\nx\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: B\ndate: 2023-14-03\n---\n# B\n\nx\n",
+        ),
+        (
+            "content/c.md",
+            "---\ntitle: C\ndate: 2023-14-31\n---\n# C\n\nx\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let bad: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (
+                "content/a.md",
+                3,
+                7,
+                "`date` is not a valid date: `2024-02-30`: February 2024 has 29 days",
+                "write a day from 01 to 29, e.g. `date: 2024-02-29`"
+            ),
+            (
+                "content/b.md",
+                3,
+                7,
+                "`date` is not a valid date: `2023-14-03`: month 14 does not exist",
+                "did you mean `date: 2023-03-14`? Dates are written year, month, day, e.g. `date: 2024-03-01`"
+            ),
+            (
+                "content/c.md",
+                3,
+                7,
+                "`date` is not a valid date: `2023-14-31`: month 14 does not exist",
+                "months are 01 to 12: dates are written year, month, day, e.g. `date: 2024-03-01`"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_related_entry_that_names_a_postmortem_an_earlier_entry_names_is_a_warning_at_it() {
+    let site = Site::with(&[
+        (
+            "content/old.md",
+            "---\nid: PM2019-009\ntitle: Old\ndate: 2019-01-01\naliases: [PM2019-9]\n---\n# Old\n\nx\n",
+        ),
+        (
+            "content/new.md",
+            "---\nid: PM2020-001\ntitle: New\ndate: 2020-01-01\nrelated: [PM2019-9, PM2019-009, PM2019-9]\n---\n# New\n\nx\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let found = placed(&findings, "repeated-related", "content/new.md");
+    assert_eq!(
+        found,
+        [
+            (
+                5,
+                21,
+                "`related` names the postmortem `PM2019-009` twice, as `PM2019-9` and as \
+                 `PM2019-009` (an old id in its `aliases` names it as its id does)"
+            ),
+            (5, 33, "`related` names `PM2019-9` twice"),
+        ],
+        "{findings:#?}"
+    );
+    assert!(with_rule(&findings, "repeated-related")
+        .iter()
+        .all(|f| f["level"] == "warning"));
+    assert!(with_rule(&findings, "unknown-related").is_empty());
 }

@@ -811,7 +811,7 @@ fn a_base_url_that_is_not_an_absolute_url_is_refused_with_its_line_and_column_an
     let o = build(&root, &out);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("hindsight.toml:2:1"), "{err}");
+    assert!(err.contains("hindsight.toml:2:12"), "{err}");
     assert!(err.contains("`not a url` is not an absolute URL"), "{err}");
     assert!(err.contains("https://example.org/postmortems/"), "{err}");
     assert!(!out.exists());

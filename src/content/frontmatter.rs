@@ -589,6 +589,47 @@ impl Layout<'_> {
     }
 }
 
+/// Why a date written as YYYY-MM-DD is no day of the calendar, and how to write it: the
+/// month, or the day in that month, does not exist (`2024-02-30`, `2023-14-03`). None when it
+/// is not written so. `set` writes a date as the front matter sets it, for the hint.
+fn no_such_day(s: &str, set: impl Fn(&str) -> String) -> Option<(String, String)> {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [y, m, d] = parts[..] else { return None };
+    if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+        return None;
+    }
+    let (year, month, day): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        let hint = match NaiveDate::from_ymd_opt(year, day, month) {
+            Some(swapped) => format!(
+                "did you mean {}? Dates are written year, month, day, e.g. {}",
+                set(&swapped.to_string()),
+                set("2024-03-01")
+            ),
+            None => format!(
+                "months are 01 to 12: dates are written year, month, day, e.g. {}",
+                set("2024-03-01")
+            ),
+        };
+        return Some((format!("month {month} does not exist"), hint));
+    }
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let (days, last) = (28..=31)
+        .rev()
+        .find_map(|n| NaiveDate::from_ymd_opt(year, month, n).map(|last| (n, last)))?;
+    if (1..=days).contains(&day) {
+        return None;
+    }
+    let month_year = first.format("%B %Y");
+    Some((
+        format!("{month_year} has {days} days"),
+        format!(
+            "write a day from 01 to {days}, e.g. {}",
+            set(&last.to_string())
+        ),
+    ))
+}
+
 /// Reads the fields of front matter, given as a mapping of keys to values, into
 /// [`FrontMatter`], whichever `format` it was written in; `layout` says where each is written.
 ///
@@ -765,28 +806,45 @@ fn read_fields(
             },
             "date" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_date(&s) {
-                    Some(d) => fm.date = Some(d),
+                    Some(d) => {
+                        fm.date = Some(d);
+                        // Where the value is written, for a date in the future.
+                        fm.entries
+                            .push((name.to_string(), layout.entries(&key, line)));
+                    }
                     None => problems.push(at_value(
-                        Diagnostic::error(
-                            "bad-date",
-                            file,
-                            format!("`{key}` is not a valid date: `{s}`"),
-                        )
-                        .hint(format!(
-                            "write dates as YYYY-MM-DD, e.g. {}",
-                            format.set("date", "2024-03-01", "2024-03-01")
-                        )),
+                        match no_such_day(&s, |d| format.set("date", d, d)) {
+                            Some((why, hint)) => Diagnostic::error(
+                                "bad-date",
+                                file,
+                                format!("`{key}` is not a valid date: `{s}`: {why}"),
+                            )
+                            .hint(hint),
+                            None => Diagnostic::error(
+                                "bad-date",
+                                file,
+                                format!("`{key}` is not a valid date: `{s}`"),
+                            )
+                            .hint(format!(
+                                "write dates as YYYY-MM-DD, e.g. {}",
+                                format.set("date", "2024-03-01", "2024-03-01")
+                            )),
+                        },
                     )),
                 },
                 None => problems.push(type_err("a date", "2024-03-01", "2024-03-01")),
             },
             "started_at" | "detected_at" | "resolved_at" => match yaml_scalar_string(&v) {
                 Some(s) => match parse_datetime(&s) {
-                    Some(t) => match name {
-                        "started_at" => fm.started_at = Some(t),
-                        "detected_at" => fm.detected_at = Some(t),
-                        _ => fm.resolved_at = Some(t),
-                    },
+                    Some(t) => {
+                        match name {
+                            "started_at" => fm.started_at = Some(t),
+                            "detected_at" => fm.detected_at = Some(t),
+                            _ => fm.resolved_at = Some(t),
+                        }
+                        fm.entries
+                            .push((name.to_string(), layout.entries(&key, line)));
+                    }
                     None => problems.push(at_value(
                         Diagnostic::error(
                             "bad-date",
@@ -809,12 +867,10 @@ fn read_fields(
                 Some(s) if s == "draft" => fm.status = Some(Status::Draft),
                 Some(s) if s == "review" || s == "in-review" => fm.status = Some(Status::Review),
                 Some(s) if s == "published" || s == "final" => fm.status = Some(Status::Published),
-                Some(s) => problems.push(at(Diagnostic::error(
-                    "unknown-status",
-                    file,
-                    format!("unknown status `{s}`"),
-                )
-                .hint("use one of: draft, review, published"))),
+                Some(s) => problems.push(at_value(
+                    Diagnostic::error("unknown-status", file, format!("unknown status `{s}`"))
+                        .hint("use one of: draft, review, published"),
+                )),
                 None => problems.push(type_err(
                     "draft, review or published",
                     "published",
@@ -831,15 +887,17 @@ fn read_fields(
                 {
                     fm.visibility = Some(Visibility::Internal)
                 }
-                Some(s) => problems.push(at(Diagnostic::error(
-                    "wrong-type",
-                    file,
-                    format!("`{key}` should be public or internal, found `{s}`"),
-                )
-                .hint(format!(
-                    "for example {}; an incident that must not be published is internal",
-                    format.set(name, "internal", "\"internal\"")
-                )))),
+                Some(s) => problems.push(at_value(
+                    Diagnostic::error(
+                        "wrong-type",
+                        file,
+                        format!("`{key}` should be public or internal, found `{s}`"),
+                    )
+                    .hint(format!(
+                        "for example {}; an incident that must not be published is internal",
+                        format.set(name, "internal", "\"internal\"")
+                    )),
+                )),
                 None => problems.push(type_err("public or internal", "internal", "\"internal\"")),
             },
             "services" | "tags" | "authors" | "related" | "aliases" | "categories" | "author" => {
