@@ -56,8 +56,9 @@ pub struct Group {
     /// The same where Hindsight made one of the links by similarity: worth a look, not a
     /// claim.
     pub maybe_recurred_after_done: Vec<(usize, usize)>,
-    /// For a *tentative* cluster, the shared words it rests on (most often one); empty for a
-    /// firm one and for every canonical learning. See [`weigh`].
+    /// For a *tentative* cluster, the words it rests on: the words shared by its weakly joined
+    /// incidents (most often one), and the words that evoke the concepts shared by those that
+    /// share no word; empty for a firm one and for every canonical learning. See [`weigh`].
     pub tentative: Vec<String>,
 }
 
@@ -286,8 +287,9 @@ pub fn link(
     }
     let concepts: rustc_hash::FxHashSet<u32> = lexicon.concept_term_ids().iter().copied().collect();
     let mut tokens = Tokens::new(lexicon, 1.0);
+    let generic = generic_concepts(lib, &concepts, &mut tokens);
     for g in graph.groups.iter_mut().filter(|g| !g.canonical) {
-        g.tentative = weigh(lib, lexicon, &concepts, &mut tokens, g);
+        g.tentative = weigh(lib, lexicon, &concepts, &generic, &mut tokens, g);
     }
     let by_id = &graph.by_id;
     for (gi, g) in graph.groups.iter_mut().enumerate() {
@@ -360,17 +362,26 @@ pub fn link(
 /// Whether a cluster is *tentative*, and the words it rests on if so: fewer than two of its
 /// incidents are joined to the others by more than one piece of evidence. The evidence of an
 /// incident is the words its members (learnings and action items in the cluster) share with
-/// another incident's members, and the concepts they share that none of those words evokes
-/// ("roll back" is no evidence beside "rollback"). One shared word alone is a homonym risk:
-/// on Quayside "rollback" joined an index alias swap, a label template and route-planner
-/// graphs, and "routes" API routes with delivery routes; one concept alone is how paraphrases
-/// by different authors meet, and joins as firmly as a word (the clusters themselves are
-/// formed as before: requiring two shared words to cluster lowered the paraphrase F1).
-/// Linear in the members' words.
+/// another incident's members, a hyphenated word being one piece ("hard-coded" is not "hard"
+/// and "coded"), and, beside such a word, the concepts they share that none of those words
+/// evokes ("roll back" is no evidence beside "rollback") and that are not generic (see
+/// [`generic_concepts`]). One shared word alone is a homonym risk: on Quayside "rollback" joined
+/// an index alias swap, a label template and route-planner graphs, and "routes" API routes with
+/// delivery routes, beside the "alerting" that most Quayside incidents evoke. A word and a
+/// concept is how paraphrases by different authors meet ("slower" and "slow" beside
+/// "consumer"); concepts without a shared word are one piece however many there are (a
+/// readiness probe and a "healthy" printing pipeline met on health checks and dependencies
+/// alone). The clusters themselves are formed as before: requiring two shared words to
+/// cluster lowered the paraphrase F1. The words of a tentative cluster are the shared words of
+/// its weakly joined incidents, and the words that evoke the shared concepts of those that
+/// share none; with no such word to name (members that share no term at all, joined by their
+/// lesson projections, or a concept only a phrase evokes), a cluster stays firm. Linear in the
+/// members' words.
 fn weigh(
     lib: &Library,
     lexicon: &Lexicon,
     concepts: &rustc_hash::FxHashSet<u32>,
+    generic: &rustc_hash::FxHashSet<u32>,
     tokens: &mut Tokens,
     g: &Group,
 ) -> Vec<String> {
@@ -388,16 +399,26 @@ fn weigh(
         texts[position[&i]].push(&lib.incidents[i].action_items[a].text);
     }
     let mut counts = Counts::default();
-    let terms: Vec<Vec<u32>> = texts
-        .iter()
-        .map(|list| {
-            counts.clear();
-            for t in list {
-                tokens.count(t, 1.0, &mut counts);
-            }
-            counts.keys().copied().collect()
-        })
-        .collect();
+    // Each incident's terms, and the hyphenated word (numbered across the cluster) that each
+    // of its terms is part of, if any.
+    let mut terms: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
+    let mut compound: Vec<FxHashMap<u32, usize>> = Vec::with_capacity(texts.len());
+    let mut hyphenated = 0;
+    for list in &texts {
+        counts.clear();
+        let mut part = FxHashMap::default();
+        for t in list {
+            tokens.count(t, 1.0, &mut counts);
+            crate::similarity::hyphenated_terms(t, |_, ids| {
+                for &id in ids {
+                    part.entry(id).or_insert(hyphenated);
+                }
+                hyphenated += 1;
+            });
+        }
+        terms.push(counts.keys().copied().collect());
+        compound.push(part);
+    }
     // In how many incidents each term is.
     let mut spread: FxHashMap<u32, u32> = FxHashMap::default();
     for list in &terms {
@@ -406,8 +427,12 @@ fn weigh(
         }
     }
     let mut firm = 0;
+    // The shared words of the weakly joined incidents, and the shared concepts of those that
+    // share no word (`by_ideas`).
     let mut single: Vec<u32> = Vec::new();
-    for list in &terms {
+    let mut ideas_only: Vec<u32> = Vec::new();
+    let mut by_ideas = vec![false; terms.len()];
+    for ((list, part), by_ideas) in terms.iter().zip(&compound).zip(&mut by_ideas) {
         let shared = |t: &&u32| spread[*t] >= 2;
         let words: Vec<u32> = list
             .iter()
@@ -415,43 +440,104 @@ fn weigh(
             .filter(|t| !concepts.contains(t))
             .copied()
             .collect();
+        // A hyphenated word is one piece, whatever terms it counts as.
+        let mut pieces: Vec<(bool, u32)> = words
+            .iter()
+            .map(|w| part.get(w).map_or((false, *w), |&k| (true, k as u32)))
+            .collect();
+        pieces.sort_unstable();
+        pieces.dedup();
         let evoked: rustc_hash::FxHashSet<u32> =
             words.iter().flat_map(|&w| lexicon.concepts_of(w)).collect();
         let ideas = list
             .iter()
             .filter(shared)
-            .filter(|t| concepts.contains(t) && !evoked.contains(t))
-            .count();
-        match (words.as_slice(), ideas) {
-            ([w], 0) => single.push(*w),
-            _ => firm += 1,
+            .filter(|t| concepts.contains(t) && !evoked.contains(t));
+        let strong = match pieces.len() {
+            0 => false,
+            1 => ideas.clone().any(|c| !generic.contains(c)),
+            _ => true,
+        };
+        if strong {
+            firm += 1;
+        } else if words.is_empty() {
+            ideas_only.extend(ideas);
+            *by_ideas = true;
+        } else {
+            single.extend(words);
         }
     }
     if firm >= 2 {
         return Vec::new();
     }
-    single.sort_unstable();
-    single.dedup();
-    // Each word as its members first write it.
+    let mut single: rustc_hash::FxHashSet<u32> = single.into_iter().collect();
+    let ideas_only: rustc_hash::FxHashSet<u32> = ideas_only.into_iter().collect();
+    // Each word as its members first write it, a hyphenated word whole, and the words that
+    // evoke the shared concepts of an incident that shares no word.
     let mut spelled: Vec<String> = Vec::new();
-    for list in &texts {
+    let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
+    let mut spell = |word: &str| {
+        let word = word.to_lowercase();
+        if seen.insert(word.clone()) {
+            spelled.push(word);
+        }
+    };
+    for (list, &by_ideas) in texts.iter().zip(&by_ideas) {
+        let evokes = |id: u32| by_ideas && lexicon.concepts_of(id).any(|c| ideas_only.contains(&c));
         for t in list {
+            crate::similarity::hyphenated_terms(t, |word, ids| {
+                let mut hit = false;
+                for id in ids {
+                    hit |= single.remove(id);
+                }
+                if hit || ids.iter().any(|&id| evokes(id)) {
+                    spell(word);
+                }
+            });
             crate::analysis::with(|a| {
                 a.each(t, |range, term| {
-                    if let Ok(k) = single.binary_search(&term.id) {
-                        single.remove(k);
-                        spelled.push(t[range].to_lowercase());
+                    if single.remove(&term.id) || evokes(term.id) {
+                        spell(&t[range]);
                     }
                 })
             });
         }
     }
-    // A word only a hyphenated spelling holds ("roll-back") is shown as its stem.
-    crate::analysis::with_terms(|t| {
-        spelled.extend(single.iter().map(|&w| t[w as usize].to_string()))
-    });
     spelled
 }
+
+/// The concepts too common in a library to be evidence that two incidents learned one lesson
+/// (see [`weigh`]): evoked by the learnings and action items of a third or more of the
+/// incidents that have any, and of at least [`GENERIC_INCIDENTS`]. "Alerting" on Quayside (23 of
+/// 30), "testing" and "deploy" on dfds; none in a small library, where a third is a handful.
+fn generic_concepts(
+    lib: &Library,
+    concepts: &rustc_hash::FxHashSet<u32>,
+    tokens: &mut Tokens,
+) -> rustc_hash::FxHashSet<u32> {
+    let mut spread: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut counts = Counts::default();
+    let mut incidents = 0;
+    for inc in &lib.incidents {
+        counts.clear();
+        let texts = inc.learnings.iter().map(|l| &l.text);
+        for t in texts.chain(inc.action_items.iter().map(|a| &a.text)) {
+            tokens.count(t, 1.0, &mut counts);
+        }
+        incidents += usize::from(!counts.is_empty());
+        for &c in counts.keys().filter(|c| concepts.contains(c)) {
+            *spread.entry(c).or_default() += 1;
+        }
+    }
+    spread
+        .into_iter()
+        .filter(|&(_, k)| k >= GENERIC_INCIDENTS && 3 * k >= incidents)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// The fewest incidents a generic concept is evoked in (see [`generic_concepts`]).
+const GENERIC_INCIDENTS: usize = 10;
 
 /// Whether what the authors cited (`id:` or a learning mark on a learning, `learning:` on an
 /// action item), as they wrote it, names group `g` of `by_id`: a canonical learning, by its id

@@ -432,6 +432,23 @@ impl Tokens {
     }
 }
 
+/// Calls `f` with each word of `text` written with hyphens between letters, as written, and
+/// the term ids [`Tokens::count`] may count of it: its parts' and its joined form's
+/// ("hard-coded": `hard`, `code`, `hardcod`). One word, however many terms.
+pub fn hyphenated_terms(text: &str, mut f: impl FnMut(&str, &[u32])) {
+    let mut joined = String::new();
+    let mut ids = Vec::new();
+    for word in hyphenated(text) {
+        join(word, &mut joined);
+        ids.clear();
+        crate::analysis::with(|a| {
+            a.each(word, |_, t| ids.push(t.id));
+            a.each(&joined, |_, t| ids.push(t.id));
+        });
+        f(word, &ids);
+    }
+}
+
 /// Each word of `text` written with hyphens between letters ("on-call", "roll-back"), as
 /// written; [`join`] makes it the word it stands for.
 ///
