@@ -262,7 +262,7 @@ fn reason_text(r: &Reason) -> String {
                 // One shared word is no evidence of one lesson: said as a guess, never as the
                 // same learning.
                 return format!(
-                    "possibly related learnings, sharing only {} {}: {}",
+                    "possibly related learnings, alike only in {} {}: {}",
                     if s.tentative.len() == 1 {
                         "the word"
                     } else {

@@ -5183,7 +5183,7 @@ fn an_incident_page_says_a_learning_grouped_on_one_word_is_possibly_related_not_
     let page = site.text("incidents/INC-4412/index.html");
     assert!(
         page.contains(
-            "possibly related learnings, sharing only the word “scaling”: We had no control to slow down traffic"
+            "possibly related learnings, alike only in the word “scaling”: We had no control to slow down traffic"
         ),
         "{page}"
     );
@@ -5221,7 +5221,7 @@ fn real_recurrences_of_the_dfds_corpus_stay_firm_and_one_word_groupings_are_poss
     // /stats/ counts them apart from the recurring ones and from those seen once.
     let stats = site.text("stats/index.html");
     assert!(
-        stats.contains("42 of them were seen in one incident only; 9 are possibly related, grouped on one shared word alone."),
+        stats.contains("42 of them were seen in one incident only; 9 are possibly related, grouped on one word or on related words alone."),
         "{stats}"
     );
     // Every learning of dfds is a cluster: the list says so once, not on every row.
@@ -5313,11 +5313,11 @@ fn an_action_item_in_a_cluster_on_one_shared_word_is_marked_possibly_related() {
     site.build_ok();
     let page = site.page("incidents/QS-2023-009/index.html");
     let actions = &page[page.find("id=\"actions-h\"").unwrap()..];
-    let chip = "<a class=\"chip\" href=\"../../learnings/alias-swaps-are-a-cheap-and-powerful/\">Rollback to previous template</a> <span class=\"muted\">possibly related: grouped on one shared word</span>";
+    let chip = "<a class=\"chip\" href=\"../../learnings/alias-swaps-are-a-cheap-and-powerful/\">Rollback to previous template</a> <span class=\"muted\">possibly related: grouped on one word or related words</span>";
     assert!(actions.contains(chip), "{actions}");
     let list = site.page("action-items/index.html");
     assert!(
-        list.contains("possibly related: grouped on one shared word"),
+        list.contains("possibly related: grouped on one word or related words"),
         "{list}"
     );
 }
@@ -5504,7 +5504,7 @@ fn stats_counts_a_canonical_learning_no_incident_cites_so_its_totals_agree_with_
     );
     assert!(
         stats.contains(&format!(
-            "{once} of them were seen in one incident only; {possibly} are possibly related, grouped on one shared word alone; 1 is a canonical learning not cited yet, by no incident."
+            "{once} of them were seen in one incident only; {possibly} are possibly related, grouped on one word or on related words alone; 1 is a canonical learning not cited yet, by no incident."
         )),
         "{stats}"
     );

@@ -674,7 +674,7 @@ fn authors_of_postmortems_without_front_matter_cite_a_learning_or_undo_a_groupin
         std::fs::read_to_string(out.join("incidents").join(id).join("index.html")).unwrap()
     };
     assert!(incident_page(unclear_alerts.0)
-        .contains("possibly related learnings, sharing only the word “unclear”: "));
+        .contains("possibly related learnings, alike only in the word “unclear”: "));
     assert!(!incident_page(unclear_alerts.0).contains("same learning: "));
 
     let file = |name: &str| root.join(name);
