@@ -217,12 +217,29 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     let stop = shared.signals.clone();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
-            let _ = tokio::signal::ctrl_c().await;
+            stop_asked().await;
             // Event streams stay open until told to end; graceful shutdown waits for them.
             let _ = stop.send(Signal::Shutdown);
         })
         .await?;
     Ok(())
+}
+
+/// Waits for Ctrl+C, or on Unix for SIGTERM too (`kill`, `docker stop`, a CI job's end), so
+/// that either ends the preview the same way: event streams closed, exit code 0.
+async fn stop_asked() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The given port, or the first free one from [`DEFAULT_PORT`]; the next port is tried only

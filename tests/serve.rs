@@ -541,3 +541,32 @@ fn a_compressed_svg_is_sent_gzipped_as_an_svg_so_a_browser_shows_it() {
     // Named `.svgz` but written plain: sent as it is, without a false encoding.
     assert_eq!(header("plain.SVGZ", "content-encoding"), None);
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_ends_the_preview_as_ctrl_c_does_with_open_reload_streams_and_exit_code_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), tmp.path());
+    let mut server = serve(tmp.path(), &[]);
+    // A page open in a browser holds the reload stream open.
+    let rx = events(&server.url);
+    assert_eq!(get(&server.url).0, 200);
+    let _ = rx.recv_timeout(Duration::from_millis(500));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "still serving 10 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0), "{status:?}");
+}
