@@ -1233,3 +1233,24 @@ fn severities_named_twice_keep_the_incidents_of_either_while_two_tags_must_both_
         ["disk"]
     );
 }
+
+#[test]
+fn a_content_folder_that_does_not_exist_is_refused_with_the_fix_check_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[("hindsight.toml", "content_dir = \"postmortems\"\n")],
+    );
+    let o = search(root, &["disk"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content folder") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: create it, or set `content_dir` in hindsight.toml"),
+        "{err}"
+    );
+}

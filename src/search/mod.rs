@@ -298,8 +298,9 @@ pub enum SearchError {
     /// `hindsight.toml` has errors: each is a finding, shown as `build` and `check` show them.
     #[error("hindsight.toml has {}; nothing was searched", crate::diagnostics::counted(.0.len(), "error"))]
     Config(Vec<crate::diagnostics::Diagnostic>),
-    #[error("{0}")]
-    Content(String),
+    /// The content folder is missing or not a folder: what `check` says of it, and its fix.
+    #[error("{message}")]
+    Content { message: String, hint: String },
     /// The command line asks for something no search can answer: no words and no filter, or a
     /// filter value that no incident has.
     #[error("{message}")]
@@ -313,7 +314,7 @@ impl SearchError {
     /// What to do instead, for a usage error.
     pub fn hint(&self) -> Option<&str> {
         match self {
-            SearchError::Usage { hint, .. } => Some(hint),
+            SearchError::Usage { hint, .. } | SearchError::Content { hint, .. } => Some(hint),
             _ => None,
         }
     }
@@ -464,7 +465,10 @@ pub fn search(
         .into_iter()
         .find(|d| d.rule == "content-missing")
     {
-        return Err(SearchError::Content(missing.message));
+        return Err(SearchError::Content {
+            hint: missing.hint,
+            message: missing.message,
+        });
     }
     // The learning pages the site publishes, clusters as `build` forms them: what `check`
     // reports about them is not the search's to say.
