@@ -4582,3 +4582,32 @@ fn a_related_entry_that_names_a_postmortem_an_earlier_entry_names_is_a_warning_a
         .all(|f| f["level"] == "warning"));
     assert!(with_rule(&findings, "unknown-related").is_empty());
 }
+
+#[test]
+fn a_file_of_windows_1252_bytes_names_the_first_counts_the_rest_and_says_how_to_convert_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(root, &[("content/ok.md", "# Fine\n\nAll good.\n")]);
+    std::fs::write(
+        root.join("content/cafe.md"),
+        b"# Caf\xe9 down\n\nThe caf\xe9 till and the cr\xe8che app failed.\n",
+    )
+    .unwrap();
+    let (_, findings) = check_json(root, &[]);
+    let bad = with_rule(&findings, "encoding");
+    assert_eq!(bad.len(), 1, "{findings:#?}");
+    assert_eq!((&bad[0]["line"], &bad[0]["column"]), (&1.into(), &6.into()));
+    let message = bad[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("the byte 0xE9 here and 2 more are replaced"),
+        "{message}"
+    );
+    assert!(
+        bad[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("iconv -f WINDOWS-1252 -t UTF-8"),
+        "{}",
+        bad[0]["hint"]
+    );
+}

@@ -889,14 +889,25 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     let bytes = e.into_bytes();
                     let prefix = String::from_utf8_lossy(&bytes[..valid]);
                     let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
+                    let invalid = bytes
+                        .utf8_chunks()
+                        .filter(|c| !c.invalid().is_empty())
+                        .count();
+                    let replaced = match invalid {
+                        1 => "is replaced by U+FFFD".to_string(),
+                        n => format!("and {} more are replaced by U+FFFD", n - 1),
+                    };
                     diags.push(
                         Diagnostic::warning(
                             "encoding",
                             &source,
-                            "file is not valid UTF-8; invalid bytes were replaced",
+                            format!(
+                                "file is not valid UTF-8: the byte 0x{:02X} here {replaced}, the replacement character",
+                                bytes[valid]
+                            ),
                         )
                         .at(line, col)
-                        .hint("save the file as UTF-8"),
+                        .hint("save the file as UTF-8; a file written as Windows-1252 or Latin-1 (where `é` is the one byte 0xE9) converts with `iconv -f WINDOWS-1252 -t UTF-8 FILE > NEW`"),
                     );
                     String::from_utf8_lossy(&bytes).into_owned()
                 }
