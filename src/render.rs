@@ -2,8 +2,8 @@
 Rendering: every page, feed, sitemap and JSON export of the site.
 
 Templates receive small views built for the page at hand (an incident page sees that incident,
-its learnings and five related incidents; never the whole library), so the cost of a page does
-not grow with the size of the site. Pages render in parallel; the output is the same bytes for
+its learnings and at most 15 related incidents; never the whole library), so the cost of a page
+does not grow with the size of the site. Pages render in parallel; the output is the same bytes for
 the same input. The same page views serve [`probe`], which renders pages of every kind into
 memory so that `check` finds the template faults `build` would stop on.
 */
@@ -19,7 +19,7 @@ use tera::Context;
 
 use crate::content::{ActionStatus, Incident};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::learnings::{Group, Reason, Related};
+use crate::learnings::{Group, MoreShared, Reason, Related, SEEN_LIMIT};
 use crate::markdown::{escape, slugify};
 use crate::output::Output;
 use crate::taxonomy::{Taxonomy, Term};
@@ -366,7 +366,12 @@ pub fn render_site(
         .par_iter()
         .enumerate()
         .try_for_each(|(i, inc)| -> Result<(), Error> {
-            write_page(incident_page(site, i, &site.graph.related[i]))?;
+            write_page(incident_page(
+                site,
+                i,
+                &site.graph.related[i],
+                &site.graph.more_related[i],
+            ))?;
             for a in &inc.assets {
                 copy_asset(site, out, a, &trusted, &inc.source, diags);
             }
@@ -665,6 +670,7 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     let learnings = learning_sample(site);
     let host = incidents.first().copied();
     let related = host.map_or_else(Vec::new, |i| related_sample(site, i, &incidents));
+    let more = more_sample(site);
     type Build<'s> = Box<dyn Fn() -> PageSpec + Send + Sync + 's>;
     let mut kinds: Vec<(&Page, Build)> = vec![
         (&page, Box::new(|| overview_page(site))),
@@ -688,14 +694,19 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     for &i in &incidents {
         kinds.push((
             &page,
-            Box::new(move || incident_page(site, i, &site.graph.related[i])),
+            Box::new(move || {
+                incident_page(site, i, &site.graph.related[i], &site.graph.more_related[i])
+            }),
         ));
     }
     // `check` ranks no related incidents (that reads every postmortem's whole text), so the
     // page of one incident is also rendered with the others of the sample as its related ones.
     if let (Some(i), false) = (host, related.is_empty()) {
-        let related = &related;
-        kinds.push((&page, Box::new(move || incident_page(site, i, related))));
+        let (related, more) = (&related, &more);
+        kinds.push((
+            &page,
+            Box::new(move || incident_page(site, i, related, more)),
+        ));
     }
     for &g in &learnings {
         let g = &site.graph.groups[g];
@@ -874,6 +885,19 @@ fn related_sample(site: &Site, host: usize, sample: &[usize]) -> Vec<Related> {
     .collect()
 }
 
+/// Learnings shared with more incidents than a page lists, for [`probe`] to show with
+/// [`related_sample`]: a canonical learning with one more, a cluster with two.
+fn more_sample(site: &Site) -> Vec<MoreShared> {
+    let groups = &site.graph.groups;
+    [(true, 1), (false, 2)]
+        .into_iter()
+        .filter_map(|(canonical, more)| {
+            let group = groups.iter().position(|g| g.canonical == canonical)?;
+            Some(MoreShared { group, more })
+        })
+        .collect()
+}
+
 /// A few learnings that between them show each part a learning page or the list of learnings
 /// can show, and leave it out.
 fn learning_sample(site: &Site) -> Vec<usize> {
@@ -897,14 +921,14 @@ fn learning_sample(site: &Site) -> Vec<usize> {
     })
 }
 
-fn incident_page(site: &Site, i: usize, related: &[Related]) -> PageSpec {
+fn incident_page(site: &Site, i: usize, related: &[Related], more: &[MoreShared]) -> PageSpec {
     let inc = &site.library.incidents[i];
     PageSpec::new(
         "incident.html",
         inc.url(),
         inc.title.as_str(),
         "incidents",
-        incident_context(site, i, related),
+        incident_context(site, i, related, more),
     )
 }
 
@@ -1140,9 +1164,6 @@ fn short_hash(bytes: &[u8]) -> String {
     })
 }
 
-/// How many earlier (and later) incidents an incident page names for each recurring learning.
-const SEEN_LIMIT: usize = 5;
-
 /// The other incidents linked to a learning of an incident's page, nearest first: those that
 /// state it too, before and after, and those only an action item of links to it.
 #[derive(Default)]
@@ -1168,8 +1189,9 @@ fn published_source<'a>(site: &Site, inc: &'a Incident) -> &'a str {
     }
 }
 
-/// The context of incident `i`'s page, which lists `related` as its related incidents.
-fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
+/// The context of incident `i`'s page, which lists `related` as its related incidents, and
+/// after them the learnings of `more`, which it shares with more incidents than those.
+fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShared]) -> Context {
     let lib = &site.library;
     let graph = &site.graph;
     let inc = &lib.incidents[i];
@@ -1183,46 +1205,19 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
             // learned 500 times must not make every page huge.
             let mut seen = Seen::default();
             if let Some(g) = group {
-                // This incident states the learning: find it among those that do by the
-                // group's order (oldest first, then by id), without a scan of the group.
-                let key = |j: usize| (lib.incidents[j].date, lib.incidents[j].id.as_str());
-                let k = g.stating.partition_point(|&p| key(g.incidents[p]) < key(i));
-                let pos = match g.stating.get(k) {
-                    Some(&p) if g.incidents[p] == i => p,
-                    _ => g.incidents.iter().position(|&j| j == i).unwrap_or(g.incidents.len()),
-                };
-                let view = |p: usize| {
-                    let o = &lib.incidents[g.incidents[p]];
+                let view = |j: usize| {
+                    let o = &lib.incidents[j];
                     json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year(),
                            "by_similarity": g.canonical && !graph.named_by_authors(o, &g.id)})
                 };
-                // The nearest few before and after this incident of a list of positions.
-                let before = |list: &[usize]| -> (Vec<Value>, usize) {
-                    let list = &list[..list.partition_point(|&p| p < pos)];
-                    let shown = list.len().min(SEEN_LIMIT);
-                    (list[list.len() - shown..].iter().map(|&p| view(p)).collect(), list.len() - shown)
-                };
-                let after = |list: &[usize]| -> (Vec<Value>, usize) {
-                    let list = &list[list.partition_point(|&p| p <= pos)..];
-                    let shown = list.len().min(SEEN_LIMIT);
-                    (list[..shown].iter().map(|&p| view(p)).collect(), list.len() - shown)
-                };
-                (seen.before, seen.more_before) = before(&g.stating);
-                (seen.after, seen.more_after) = after(&g.stating);
-                // Of those only an action item links, the nearest few on either side, in order.
-                let split = g.addressing.partition_point(|&p| p < pos);
-                let (mut lo, mut hi) = (split, split);
-                while hi - lo < SEEN_LIMIT && (lo > 0 || hi < g.addressing.len()) {
-                    let left = (lo > 0).then(|| pos - g.addressing[lo - 1]);
-                    let right = g.addressing.get(hi).map(|&p| p - pos);
-                    match (left, right) {
-                        (Some(l), Some(r)) if r < l => hi += 1,
-                        (Some(_), _) => lo -= 1,
-                        (None, _) => hi += 1,
-                    }
-                }
-                seen.actions = g.addressing[lo..hi].iter().map(|&p| view(p)).collect();
-                seen.more_actions = g.addressing.len() - (hi - lo);
+                let near = g.nearest(lib, i, SEEN_LIMIT);
+                let views = |list: &[usize]| list.iter().map(|&q| view(g.incidents[q])).collect();
+                seen.before = views(&g.stating[near.before.clone()]);
+                seen.more_before = near.before.start;
+                seen.after = views(&g.stating[near.after.clone()]);
+                seen.more_after = g.stating.len() - near.after.end;
+                seen.actions = views(&g.addressing[near.actions.clone()]);
+                seen.more_actions = g.addressing.len() - near.actions.len();
                 // A tentative cluster's other incidents learned nothing again: they are
                 // possibly related, nearest first as listed above.
                 if g.is_tentative() {
@@ -1329,6 +1324,14 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
                    "severity": o.severity, "reasons": reasons})
         })
         .collect();
+    // A learning shared with more incidents than are listed: how many more, linked to its page.
+    let more_related: Vec<Value> = more
+        .iter()
+        .map(|m| {
+            let g = &graph.groups[m.group];
+            json!({"title": g.title, "url": g.url(), "count": m.more, "cluster": !g.canonical})
+        })
+        .collect();
     let fmt_time =
         |t: Option<DateTime<FixedOffset>>| t.map(|t| t.format("%Y-%m-%d %H:%M %:z").to_string());
     let outside = site.config.content_outside_root();
@@ -1376,6 +1379,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related]) -> Context {
     incident["learnings"] = Value::Array(learnings);
     incident["action_items"] = Value::Array(actions);
     incident["related"] = Value::Array(related);
+    incident["more_related"] = Value::Array(more_related);
     let mut context = serde_json::Map::new();
     context.insert("incident".to_string(), incident);
     Context::from_value(Value::Object(context)).expect("an object is a context")

@@ -5668,3 +5668,151 @@ fn the_dfds_ingress_grouping_is_possibly_related_while_the_cloudwatch_learning_a
     assert!(list.contains("Recurring 9 "), "{list}");
     assert!(list.contains("Possibly related 2 "), "{list}");
 }
+
+/// The ids an incident page names in its lines under a learning ("Learned before in", "Learned
+/// again later in", "Action items of ... are meant to address it"; not "Possibly related"), and
+/// those its "Related incidents" list names.
+fn named_beside_learnings_and_related(page: &str) -> (Vec<String>, Vec<String>) {
+    let ids = |html: &str| -> Vec<String> {
+        html.split("<span class=\"id\">")
+            .skip(1)
+            .map(|s| s[..s.find('<').unwrap()].to_string())
+            .collect()
+    };
+    let named = match page.find("id=\"learned-h\"") {
+        Some(at) => {
+            let learned = &page[at..];
+            let learned = &learned[..learned.find("</section>").unwrap()];
+            learned
+                .split("<p class=\"also\">")
+                .skip(1)
+                .flat_map(|p| ids(&p[..p.find("</p>").unwrap()]))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let related = match page.find("id=\"related-h\"") {
+        Some(at) => {
+            let related = &page[at..];
+            ids(&related[..related.find("</section>").unwrap()])
+        }
+        None => Vec::new(),
+    };
+    (named, related)
+}
+
+/// Every incident each page of a built site names under a learning is among its related
+/// incidents, on the page and in the export.
+fn assert_related_incidents_include_those_named_beside_learnings(site: &Site) {
+    let incidents = read_json(&site.out.join("api/incidents.json"));
+    let mut named_anywhere = 0;
+    for inc in incidents.as_array().unwrap() {
+        let id = inc["id"].as_str().unwrap();
+        let page = site.page(&format!("incidents/{id}/index.html"));
+        let (named, listed) = named_beside_learnings_and_related(&page);
+        let exported: Vec<&str> = inc["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        for n in &named {
+            assert!(
+                listed.contains(n),
+                "{id}: {n} not on the page among {listed:?}"
+            );
+            assert!(
+                exported.contains(&n.as_str()),
+                "{id}: {n} not in {exported:?}"
+            );
+        }
+        named_anywhere += named.len();
+    }
+    assert!(named_anywhere > 0);
+}
+
+#[test]
+fn quayside_inc_4412_lists_the_incident_it_learned_from_before_among_its_related_incidents() {
+    let site = Site::fixture("quayside");
+    site.build_ok();
+    let page = site.page("incidents/INC-4412/index.html");
+    let (named, _) = named_beside_learnings_and_related(&page);
+    assert!(named.contains(&"QS-2021-016".to_string()), "{named:?}");
+    let related = &page[page.find("id=\"related-h\"").unwrap()..];
+    let qs_2021_016 = squeeze(&html_text(
+        related[related.find("QS-2021-016").unwrap()..]
+            .split("</li>")
+            .next()
+            .unwrap(),
+    ));
+    assert!(
+        qs_2021_016.contains("similar learning: Automatic retries without any back-off"),
+        "{qs_2021_016}"
+    );
+    let exported = site.incident("INC-4412")["related"].clone();
+    assert!(
+        exported.as_array().unwrap().contains(&"QS-2021-016".into()),
+        "{exported}"
+    );
+    assert_related_incidents_include_those_named_beside_learnings(&site);
+}
+
+#[test]
+fn every_incident_a_dfds_page_names_beside_a_learning_is_among_its_related_incidents() {
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    assert_related_incidents_include_those_named_beside_learnings(&site);
+}
+
+#[test]
+fn related_incidents_list_those_named_beside_a_learning_after_the_ranked_ones_and_count_the_rest() {
+    // PM-15 states the learning, as do 25 others; four only file an action item for it. Its
+    // page names the nearest five before and after that state it, and the four.
+    let site = retry_site(30, |k| k % 7 != 0);
+    let page = site.page("incidents/PM-15/index.html");
+    let (named, listed) = named_beside_learnings_and_related(&page);
+    assert_eq!(
+        named,
+        [
+            "PM-09", "PM-10", "PM-11", "PM-12", "PM-13", "PM-16", "PM-17", "PM-18", "PM-19",
+            "PM-20", "PM-07", "PM-14", "PM-21", "PM-28"
+        ]
+    );
+    let exported: Vec<String> = site.incident("PM-15")["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, exported);
+    // After the five the ranking puts first, only those the page names beside the learning.
+    for id in &named {
+        assert!(exported.contains(id), "{id} not in {exported:?}");
+    }
+    assert!(
+        exported[5..].iter().all(|id| named.contains(id)),
+        "{exported:?}"
+    );
+    // The others that share it are counted, with a link to the learning's page.
+    let more = 29 - exported.len();
+    let related = &page[page.find("id=\"related-h\"").unwrap()..];
+    let related = &related[..related.find("</section>").unwrap()];
+    assert!(
+        squeeze(&html_text(related)).contains(&format!(
+            "And {more} more incidents linked to the same learning: Retry with backoff."
+        )),
+        "{related}"
+    );
+    assert!(
+        related.contains("href=\"../../learnings/retry/\""),
+        "{related}"
+    );
+    // An incident whose page names every other one has no such line.
+    let site = retry_site(6, |_| true);
+    let page = site.page("incidents/PM-03/index.html");
+    assert!(!page.contains("more incidents linked to"), "{page}");
+    assert_eq!(
+        site.incident("PM-03")["related"].as_array().unwrap().len(),
+        5
+    );
+}
