@@ -4611,3 +4611,28 @@ fn a_file_of_windows_1252_bytes_names_the_first_counts_the_rest_and_says_how_to_
         bad[0]["hint"]
     );
 }
+
+#[test]
+fn a_fault_that_only_a_line_of_more_incidents_sharing_a_learning_reaches_fails_check() {
+    // No page of the basic fixture shares a learning with more incidents than it lists: only
+    // the related incidents that `check` makes up for the page reach the line.
+    let (code, f) = theme_findings(&[(
+        "incident.html",
+        "{% extends \"default/incident.html\" %}\n{% block description %}\n{% for m in incident.more_related %}{{ m.titel }}{% endfor %}\n{% endblock description %}\n",
+    )]);
+    assert_eq!(code, Some(1), "{f:#?}");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(
+        (
+            f[0]["file"].as_str(),
+            f[0]["line"].as_u64(),
+            f[0]["column"].as_u64()
+        ),
+        (
+            Some("themes/default/templates/incident.html"),
+            Some(3),
+            Some(40)
+        ),
+        "{f:#?}"
+    );
+}
