@@ -5755,6 +5755,12 @@ fn quayside_inc_4412_lists_the_incident_it_learned_from_before_among_its_related
         "{exported}"
     );
     assert_related_incidents_include_those_named_beside_learnings(&site);
+    // A cluster on one word names its incidents as possibly related: they are not added.
+    let exported = site.incident("QS-2022-019")["related"].clone();
+    let exported = exported.as_array().unwrap();
+    for id in ["QS-2022-006", "QS-2023-009", "QS-2023-013"] {
+        assert!(!exported.contains(&id.into()), "{id}: {exported:?}");
+    }
 }
 
 #[test]
