@@ -999,3 +999,70 @@ fn a_template_whose_extension_is_upper_case_is_found_by_its_name_and_listed_as_k
         stderr(&o)
     );
 }
+
+#[test]
+fn a_new_postmortem_is_named_as_most_files_of_the_knowledge_base_are() {
+    // dfds names its files `PM2019-009 - Kubernetes network infrastructure IP starvation.md`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_tree(&fixture("dfds"), root);
+    let o = new(
+        root,
+        &[
+            "Traefik dropped requests: 5xx / timeouts?",
+            "--date",
+            "2025-07-01",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("id: "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(id.starts_with("PM20"), "{id}");
+    assert!(
+        path.ends_with(&format!("/{id} - Traefik dropped requests 5xx timeouts.md")),
+        "{path}"
+    );
+    assert!(
+        text.contains("title: 'Traefik dropped requests: 5xx / timeouts?'")
+            || text.contains("title: \"Traefik dropped requests: 5xx / timeouts?\""),
+        "{text}"
+    );
+
+    // Files named by id alone, or by id and slug, are followed too; the date-slug name stays
+    // the default where no naming is most files'.
+    for (files, expected) in [
+        (["PM2025-001.md", "PM2025-002.md", "x.md"], "PM2025-004.md"),
+        (
+            ["PM2025-001-disk.md", "PM2025-002-dns.md", "x.md"],
+            "PM2025-004-queue-stalled.md",
+        ),
+        (
+            ["PM2025-001.md", "2025-01-02-dns.md", "2025-01-03-x.md"],
+            "2025-07-01-queue-stalled.md",
+        ),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for (n, f) in files.iter().enumerate() {
+            let id = format!("PM2025-{:03}", n + 1);
+            write_files(
+                root,
+                &[(
+                    &format!("content/{f}"),
+                    &incident(&id, "T", &format!("2025-01-0{}", n + 1)),
+                )],
+            );
+        }
+        let o = new(root, &["Queue stalled", "--date", "2025-07-01"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stdout(&o).ends_with(&format!("/{expected}")),
+            "{files:?}: {}",
+            stdout(&o)
+        );
+    }
+}

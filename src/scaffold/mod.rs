@@ -180,7 +180,16 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         library.incidents.iter().map(|i| i.content_path.as_str()),
         opts.date,
     );
-    let (slug, renamed) = unignored(&config, &within, opts.date, &slug(title))?;
+    let naming = naming(
+        library
+            .incidents
+            .iter()
+            .map(|i| (i.content_path.as_str(), i.id.as_str())),
+    );
+    // The id of a numbered scheme does not depend on the slug: a name made of it is known first.
+    let first_id = next_id(&taken, opts.date, &slug(title));
+    let stem = |slug: &str| naming.stem(opts.date, &first_id, slug, title);
+    let (slug, renamed) = unignored(&config, &within, &stem, &slug(title))?;
     let id = next_id(&taken, opts.date, &slug);
     let text = render(&template_name, &template, title, &id, opts.date, &config)?;
     let folder = content_dir.join(within);
@@ -188,7 +197,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         path: folder.clone(),
         source,
     })?;
-    let path = write_new(&folder, &format!("{}-{slug}", opts.date), &text)?;
+    let path = write_new(&folder, &naming.stem(opts.date, &id, &slug, title), &text)?;
     // What the file says, which is what the message reports: a template may set its own.
     let (id, status) = match stated(&text) {
         // As the loader reads it: without a status, a postmortem is published.
@@ -276,20 +285,104 @@ fn slug(title: &str) -> String {
     out
 }
 
-/// A slug for the new file's name (`<date>-<slug>.md` in `folder`, from the content folder)
-/// that no pattern of `ignore` matches, so that the postmortem is built: the title's own, else
-/// without one of its words, else without every word that a pattern matches alone, else
-/// `incident`. With the name the title gives and the pattern, when that one is ignored. An
-/// error when every name is ignored (a pattern matches the folder, say).
+/// How the knowledge base names its postmortems' files, as most of them are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// `2026-03-14-checkout-failed.md`: the default.
+    DateSlug,
+    /// `PM2026-004 - Checkout failed.md`: the id, a spaced dash, the title as written.
+    IdTitle,
+    /// `PM2026-004-checkout-failed.md`.
+    IdSlug,
+    /// `PM2026-004.md`.
+    IdOnly,
+}
+
+impl Naming {
+    /// The file name without `.md`.
+    fn stem(self, date: NaiveDate, id: &str, slug: &str, title: &str) -> String {
+        match self {
+            Naming::DateSlug => format!("{date}-{slug}"),
+            Naming::IdTitle => format!("{id} - {}", file_title(title)),
+            Naming::IdSlug => format!("{id}-{slug}"),
+            Naming::IdOnly => id.to_string(),
+        }
+    }
+}
+
+/// The naming more than half of the postmortems (`(path, id)`) follow, else
+/// [`Naming::DateSlug`]: dfds names its files `PM2019-009 - Kubernetes network ... .md`, and a
+/// new one named `2026-12-01-...md` would stand out of the listing.
+fn naming<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Naming {
+    let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
+    let mut total = 0;
+    for (path, id) in files {
+        total += 1;
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let Some(stem) = md_stem(name) else { continue };
+        let Some(rest) = stem.strip_prefix(id) else {
+            continue;
+        };
+        let kind = if rest.is_empty() {
+            Naming::IdOnly
+        } else if rest.starts_with(" - ") {
+            Naming::IdTitle
+        } else if rest.starts_with('-') {
+            Naming::IdSlug
+        } else {
+            continue;
+        };
+        *counts.entry(kind as u8).or_default() += 1;
+    }
+    [Naming::IdTitle, Naming::IdSlug, Naming::IdOnly]
+        .into_iter()
+        .find(|k| counts.get(&(*k as u8)).is_some_and(|&n| n * 2 > total))
+        .unwrap_or(Naming::DateSlug)
+}
+
+/// A title as part of a file name: without the characters some file systems refuse
+/// (`/ \ : * ? " < > |`) or that end a name badly (dots and spaces at the end), cut at a word
+/// to 80 bytes at most.
+fn file_title(title: &str) -> String {
+    let clean: String = title
+        .chars()
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+        })
+        .collect();
+    let words: Vec<&str> = clean.split_whitespace().collect();
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() && out.len() + 1 + w.len() > 80 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    let out = out.trim_end_matches(['.', ' ']).to_string();
+    if out.is_empty() {
+        "incident".into()
+    } else {
+        out
+    }
+}
+
+/// A slug for the new file's name (`stem(slug)` and `.md` in `folder`, from the content
+/// folder) that no pattern of `ignore` matches, so that the postmortem is built: the title's
+/// own, else without one of its words, else without every word that a pattern matches alone,
+/// else `incident`. With the name the title gives and the pattern, when that one is ignored.
+/// An error when every name is ignored (a pattern matches the folder, say).
 fn unignored(
     config: &Config,
     folder: &Path,
-    date: NaiveDate,
+    stem: &dyn Fn(&str) -> String,
     slug: &str,
 ) -> Result<(String, Option<(String, String)>), NewError> {
     let folder = folder.to_string_lossy().replace('\\', "/");
     let rel = |slug: &str| {
-        let name = format!("{date}-{slug}.md");
+        let name = format!("{}.md", stem(slug));
         if folder.is_empty() {
             name
         } else {
@@ -317,7 +410,7 @@ fn unignored(
         if crate::content::ignored_by(config, &rel(&candidate)).is_none() {
             return Ok((
                 candidate,
-                Some((format!("{date}-{slug}.md"), pattern.to_string())),
+                Some((format!("{}.md", stem(slug)), pattern.to_string())),
             ));
         }
     }
