@@ -881,7 +881,7 @@ fn syntax_error(text: &str, e: &toml_edit::TomlError) -> Diagnostic {
         Diagnostic::error("config", FILE_NAME, message.to_string())
             .at(line, col)
             .hint(
-                "hindsight.toml must be valid TOML; see the configuration reference in the README",
+                "hindsight.toml must be valid TOML; see the configuration reference, docs/configuration.md",
             )
     };
     let quote = if message.starts_with("invalid basic string") {

@@ -510,7 +510,7 @@ pub fn site_files(
 }
 
 /// Files that Hindsight writes only as a default, for a site to replace with its own from
-/// `static/` (README: "your own `robots.txt` or `404.html`").
+/// `static/` (docs/build.md: "your own `robots.txt` or `404.html`").
 const DEFAULTS: &[&str] = &["robots.txt", "404.html"];
 
 /// The rule of a file of `static/` that replaces one Hindsight writes.
