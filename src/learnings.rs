@@ -60,6 +60,23 @@ pub struct Group {
     /// incidents (most often one), and the words that evoke the concepts shared by those that
     /// share no word; empty for a firm one and for every canonical learning. See [`weigh`].
     pub tentative: Vec<String>,
+    /// A firm cluster's *loose* members, oldest first: incidents joined to the others by one
+    /// piece of evidence alone (see [`weigh`]). They are possibly related, not the lesson
+    /// learned again: not in `incidents`, `stating`, `addressing`, `citations` or `actions`,
+    /// so neither counted nor named beside the lesson; empty for a tentative cluster and for
+    /// every canonical learning.
+    pub loose: Vec<Loose>,
+}
+
+/// A loose member of a firm cluster (see [`Group::loose`]).
+#[derive(Debug, Clone)]
+pub struct Loose {
+    pub incident: usize,
+    /// The words it shares with the others, as it writes them: its one piece of evidence.
+    pub words: Vec<String>,
+    /// Its learnings and action items in the cluster, as indices within the incident.
+    pub learnings: Vec<usize>,
+    pub actions: Vec<usize>,
 }
 
 impl Group {
@@ -75,6 +92,38 @@ impl Group {
         format!("learnings/{}/", self.id)
     }
 
+    /// Incident `i` as a loose member of this group, if it is one (see [`Group::loose`]).
+    /// Logarithmic in their number.
+    pub fn loose_member(&self, lib: &Library, i: usize) -> Option<&Loose> {
+        self.loose_of(lib, &lib.incidents[i])
+    }
+
+    /// The same of an incident of `lib` (see [`Group::loose_member`]).
+    pub fn loose_of(&self, lib: &Library, inc: &crate::content::Incident) -> Option<&Loose> {
+        let key = |j: usize| (lib.incidents[j].date, lib.incidents[j].id.as_str());
+        let p = self
+            .loose
+            .partition_point(|l| key(l.incident) < (inc.date, inc.id.as_str()));
+        self.loose
+            .get(p)
+            .filter(|l| lib.incidents[l.incident].id == inc.id)
+    }
+
+    /// Every incident linked to it, its loose members too, oldest first (then by id).
+    pub fn all_incidents(&self, lib: &Library) -> Vec<usize> {
+        let key = |j: usize| (lib.incidents[j].date, lib.incidents[j].id.as_str());
+        let mut all = Vec::with_capacity(self.incidents.len() + self.loose.len());
+        let mut loose = self.loose.iter().map(|l| l.incident).peekable();
+        for &i in &self.incidents {
+            while let Some(l) = loose.next_if(|&l| key(l) < key(i)) {
+                all.push(l);
+            }
+            all.push(i);
+        }
+        all.extend(loose);
+        all
+    }
+
     /// The other incidents of this group nearest its incident `i` in time: the `limit` that
     /// state it before `i` and after, and the `limit` only an action item links, on either
     /// side. What `i`'s page names beside the learning, and what its related incidents list.
@@ -83,17 +132,20 @@ impl Group {
         // The group's order: oldest first, then by id.
         let key = |j: usize| (lib.incidents[j].date, lib.incidents[j].id.as_str());
         let p = self.incidents.partition_point(|&j| key(j) < key(i));
-        let pos = match self.incidents.get(p) {
-            Some(&j) if j == i => p,
-            _ => self
-                .incidents
-                .iter()
-                .position(|&j| j == i)
-                .unwrap_or(self.incidents.len()),
+        // A loose member is not one of `incidents`: its place among them, where it would be.
+        let (pos, member) = match self.incidents.get(p) {
+            Some(&j) if j == i => (p, true),
+            _ if self.loose_member(lib, i).is_some() => (p, false),
+            _ => match self.incidents.iter().position(|&j| j == i) {
+                Some(q) => (q, true),
+                None => (self.incidents.len(), false),
+            },
         };
         let split = self.stating.partition_point(|&q| q < pos);
         let before = split - split.min(limit)..split;
-        let from = self.stating.partition_point(|&q| q <= pos);
+        let from = self
+            .stating
+            .partition_point(|&q| q < pos || (member && q == pos));
         let after = from..self.stating.len().min(from + limit);
         // Of those only an action item links, the nearest few on either side, in order.
         let split = self.addressing.partition_point(|&q| q < pos);
@@ -373,7 +425,9 @@ pub fn link(
     let mut tokens = Tokens::new(lexicon, 1.0);
     let generic = generic_concepts(lib, &concepts, &mut tokens);
     for g in graph.groups.iter_mut().filter(|g| !g.canonical) {
-        g.tentative = weigh(lib, lexicon, &concepts, &generic, &mut tokens, g);
+        let weight = weigh(lib, lexicon, &concepts, &generic, &mut tokens, g);
+        g.tentative = weight.tentative;
+        loosen(g, weight.loose);
     }
     let by_id = &graph.by_id;
     for (gi, g) in graph.groups.iter_mut().enumerate() {
@@ -460,8 +514,10 @@ pub fn link(
 /// cluster lowered the paraphrase F1. The words of a tentative cluster are the shared words of
 /// its weakly joined incidents, and the words that evoke the shared concepts of those that
 /// share none; with no such word to name (members that share no term at all, joined by their
-/// lesson projections, or a concept only a phrase evokes), a cluster stays firm. Linear in the
-/// members' words.
+/// lesson projections, or a concept only a phrase evokes), a cluster stays firm. In a firm
+/// cluster, each weakly joined incident with such a word to name is a *loose* member (see
+/// [`Group::loose`]): dfds "Keep log book" among log alerts, on "log". Linear in the members'
+/// words.
 fn weigh(
     lib: &Library,
     lexicon: &Lexicon,
@@ -469,7 +525,7 @@ fn weigh(
     generic: &rustc_hash::FxHashSet<u32>,
     tokens: &mut Tokens,
     g: &Group,
-) -> Vec<String> {
+) -> Weight {
     let position: FxHashMap<usize, usize> = g
         .incidents
         .iter()
@@ -512,12 +568,16 @@ fn weigh(
         }
     }
     let mut firm = 0;
-    // The shared words of the weakly joined incidents, and the shared concepts of those that
+    // The shared words of each weakly joined incident, and the shared concepts of those that
     // share no word (`by_ideas`).
-    let mut single: Vec<u32> = Vec::new();
-    let mut ideas_only: Vec<u32> = Vec::new();
+    let mut weak: Vec<Option<(Vec<u32>, Vec<u32>)>> = vec![None; terms.len()];
     let mut by_ideas = vec![false; terms.len()];
-    for ((list, part), by_ideas) in terms.iter().zip(&compound).zip(&mut by_ideas) {
+    for (((list, part), by_ideas), weak) in terms
+        .iter()
+        .zip(&compound)
+        .zip(&mut by_ideas)
+        .zip(&mut weak)
+    {
         let shared = |t: &&u32| spread[*t] >= 2;
         let words: Vec<u32> = list
             .iter()
@@ -546,19 +606,65 @@ fn weigh(
         if strong {
             firm += 1;
         } else if words.is_empty() {
-            ideas_only.extend(ideas);
+            *weak = Some((Vec::new(), ideas.copied().collect()));
             *by_ideas = true;
         } else {
-            single.extend(words);
+            *weak = Some((words, Vec::new()));
         }
     }
     if firm >= 2 {
-        return Vec::new();
+        // A firm cluster: each weakly joined incident with a word to name is a loose member.
+        let loose = weak
+            .into_iter()
+            .enumerate()
+            .filter_map(|(p, weak)| {
+                let (words, ideas) = weak?;
+                let words = spell(
+                    lexicon,
+                    std::iter::once((&texts[p], by_ideas[p])),
+                    words.into_iter().collect(),
+                    &ideas.into_iter().collect(),
+                );
+                (!words.is_empty()).then_some((p, words))
+            })
+            .collect();
+        return Weight {
+            tentative: Vec::new(),
+            loose,
+        };
     }
-    let mut single: rustc_hash::FxHashSet<u32> = single.into_iter().collect();
-    let ideas_only: rustc_hash::FxHashSet<u32> = ideas_only.into_iter().collect();
-    // Each word as its members first write it, a hyphenated word whole, and the words that
-    // evoke the shared concepts of an incident that shares no word.
+    let (mut single, mut ideas_only) = (Vec::new(), Vec::new());
+    for (words, ideas) in weak.into_iter().flatten() {
+        single.extend(words);
+        ideas_only.extend(ideas);
+    }
+    Weight {
+        tentative: spell(
+            lexicon,
+            texts.iter().zip(by_ideas.iter().copied()),
+            single.into_iter().collect(),
+            &ideas_only.into_iter().collect(),
+        ),
+        loose: Vec::new(),
+    }
+}
+
+/// What [`weigh`] finds of a cluster: the words it rests on if it is tentative, else its loose
+/// members (position in its `incidents`, the words each rests on).
+struct Weight {
+    tentative: Vec<String>,
+    loose: Vec<(usize, Vec<String>)>,
+}
+
+/// The words of `single` (term ids) as the members' texts first write them, a hyphenated word
+/// whole, and for a member that shares no word (`true` beside its texts) the words that evoke
+/// the concepts of `ideas_only`.
+fn spell<'a>(
+    lexicon: &Lexicon,
+    members: impl Iterator<Item = (&'a Vec<&'a str>, bool)>,
+    mut single: rustc_hash::FxHashSet<u32>,
+    ideas_only: &rustc_hash::FxHashSet<u32>,
+) -> Vec<String> {
     let mut spelled: Vec<String> = Vec::new();
     let mut seen: rustc_hash::FxHashSet<String> = rustc_hash::FxHashSet::default();
     let mut spell = |word: &str| {
@@ -567,7 +673,7 @@ fn weigh(
             spelled.push(word);
         }
     };
-    for (list, &by_ideas) in texts.iter().zip(&by_ideas) {
+    for (list, by_ideas) in members {
         let evokes = |id: u32| by_ideas && lexicon.concepts_of(id).any(|c| ideas_only.contains(&c));
         for t in list {
             crate::similarity::hyphenated_terms(t, |word, ids| {
@@ -589,6 +695,59 @@ fn weigh(
         }
     }
     spelled
+}
+
+/// Takes the loose members (see [`Weight`]) out of a firm cluster's incidents, citations and
+/// action items into [`Group::loose`]. Linear in the cluster's members.
+fn loosen(g: &mut Group, loose: Vec<(usize, Vec<String>)>) {
+    if loose.is_empty() {
+        return;
+    }
+    let mut slot: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut out = vec![false; g.incidents.len()];
+    for (k, (p, _)) in loose.iter().enumerate() {
+        out[*p] = true;
+        slot.insert(g.incidents[*p], k);
+    }
+    g.loose = loose
+        .into_iter()
+        .map(|(p, words)| Loose {
+            incident: g.incidents[p],
+            words,
+            learnings: Vec::new(),
+            actions: Vec::new(),
+        })
+        .collect();
+    g.citations.retain(|&(i, l)| match slot.get(&i) {
+        Some(&k) => {
+            g.loose[k].learnings.push(l);
+            false
+        }
+        None => true,
+    });
+    g.actions.retain(|&(i, a)| match slot.get(&i) {
+        Some(&k) => {
+            g.loose[k].actions.push(a);
+            false
+        }
+        None => true,
+    });
+    // The firm members' new positions.
+    let mut moved = vec![0; out.len()];
+    let mut kept = Vec::with_capacity(out.len());
+    for (p, &i) in g.incidents.iter().enumerate() {
+        if !out[p] {
+            moved[p] = kept.len();
+            kept.push(i);
+        }
+    }
+    g.incidents = kept;
+    for list in [&mut g.stating, &mut g.addressing] {
+        list.retain(|&p| !out[p]);
+        for p in list.iter_mut() {
+            *p = moved[*p];
+        }
+    }
 }
 
 /// The concepts too common in a library to be evidence that two incidents learned one lesson
@@ -687,6 +846,7 @@ impl Group {
             recurred_after_done: Vec::new(),
             maybe_recurred_after_done: Vec::new(),
             tentative: Vec::new(),
+            loose: Vec::new(),
         }
     }
 }
@@ -2109,12 +2269,20 @@ fn related(
         .iter()
         .map(|g| (g.id.as_str(), g.title.as_str()))
         .collect();
-    let tentative = |g: &str| {
-        graph
-            .by_id
-            .get(g)
-            .map_or(Vec::new(), |&g| graph.groups[g].tentative.clone())
+    // The words a cluster rests on for two of its incidents: all of its incidents' if it is
+    // tentative, else a loose member's (see [`Group::loose`]); none for a firm pair.
+    let tentative = |g: &str, i: usize, j: usize| {
+        let Some(g) = graph.by_id.get(g).map(|&g| &graph.groups[g]) else {
+            return Vec::new();
+        };
+        if g.is_tentative() {
+            return g.tentative.clone();
+        }
+        g.loose_member(lib, i)
+            .or_else(|| g.loose_member(lib, j))
+            .map_or(Vec::new(), |l| l.words.clone())
     };
+    let loose = |g: usize, i: usize| graph.groups[g].loose_member(lib, i).is_some();
     // Features and their postings.
     let mut feature_ids: BTreeMap<(u8, String), usize> = BTreeMap::new();
     let mut features: Vec<Feature> = Vec::new();
@@ -2296,7 +2464,7 @@ fn related(
                 let mut sharing: Vec<u32> = of[i]
                     .iter()
                     .filter_map(|&f| firm[f as usize])
-                    .filter(|&g| states(&lib.incidents[i], &graph.groups[g].id))
+                    .filter(|&g| states(&lib.incidents[i], &graph.groups[g].id) && !loose(g, i))
                     .flat_map(|g| {
                         let g = &graph.groups[g];
                         g.nearest(lib, i, SEEN_LIMIT).incidents(g)
@@ -2349,7 +2517,7 @@ fn related(
                                             by_similarity: feat.kind == 3
                                                 || !graph.named_by_authors(a, g)
                                                 || !graph.named_by_authors(b, g),
-                                            tentative: tentative(g),
+                                            tentative: tentative(g, i, j),
                                         })
                                     }
                                     1 => Reason::SameService(feat.display.clone()),
@@ -2378,10 +2546,11 @@ fn related(
                 let more: Vec<MoreShared> = of[i]
                     .iter()
                     .filter_map(|&f| {
-                        let g = firm[f as usize]?;
+                        let g = firm[f as usize].filter(|&g| !loose(g, i))?;
                         let listed = list
                             .iter()
                             .filter(|r| of[r.incident].binary_search(&f).is_ok())
+                            .filter(|r| !loose(g, r.incident))
                             .count();
                         let more = graph.groups[g].incidents.len() - 1 - listed;
                         (more > 0).then_some(MoreShared { group: g, more })

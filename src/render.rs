@@ -1204,6 +1204,9 @@ fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShar
             // and those that only file an action item for it. Only the nearest few: a lesson
             // learned 500 times must not make every page huge.
             let mut seen = Seen::default();
+            // A loose member of a firm cluster is possibly related to its other incidents, on
+            // its one word, as a tentative cluster's incidents are.
+            let loose = group.and_then(|g| g.loose_member(lib, i));
             if let Some(g) = group {
                 let view = |j: usize| {
                     let o = &lib.incidents[j];
@@ -1220,7 +1223,7 @@ fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShar
                 seen.more_actions = g.addressing.len() - near.actions.len();
                 // A tentative cluster's other incidents learned nothing again: they are
                 // possibly related, nearest first as listed above.
-                if g.is_tentative() {
+                if g.is_tentative() || loose.is_some() {
                     seen.possibly = std::mem::take(&mut seen.before);
                     seen.possibly.append(&mut seen.after);
                     seen.possibly.append(&mut seen.actions);
@@ -1232,9 +1235,9 @@ fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShar
                 "text": l.text,
                 "group": group.map(|g| json!({
                     "id": g.id, "title": g.title, "url": g.url(),
-                    "count": g.incidents.len(), "recurring": g.is_recurring(), "canonical": g.canonical,
-                    "stated": g.stating.len(), "addressed": g.addressing.len(),
-                    "tentative": g.tentative,
+                    "count": g.incidents.len(), "recurring": g.is_recurring() && loose.is_none(),
+                    "canonical": g.canonical, "stated": g.stating.len(), "addressed": g.addressing.len(),
+                    "tentative": loose.map_or(&g.tentative, |l| &l.words),
                 })),
                 // Linked by similarity rather than by its author.
                 "by_similarity": linked_by(graph, l.canonical.as_deref(), l.group.as_deref()) == Some("similarity"),
@@ -1262,7 +1265,8 @@ fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShar
                 .map(|&g| &graph.groups[g]);
             json!({
                 "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
-                "learning": group.map(|g| json!({"title": g.title, "url": g.url(), "tentative": g.is_tentative()})),
+                "learning": group.map(|g| json!({"title": g.title, "url": g.url(),
+                    "tentative": g.is_tentative() || g.loose_member(lib, i).is_some()})),
                 "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
             })
         })
@@ -1530,6 +1534,24 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             }),
         }
     }
+    // Loose members, apart: the most recent, with what each wrote.
+    let possibly: Vec<PossiblyRelated> = split_recent(&g.loose, LEARNING_PAGE_LIMIT)
+        .1
+        .iter()
+        .map(|l| {
+            let inc = &lib.incidents[l.incident];
+            let learnings = l
+                .learnings
+                .iter()
+                .map(|&li| inc.learnings[li].text.as_str());
+            let actions = l.actions.iter().map(|&a| inc.action_items[a].text.as_str());
+            PossiblyRelated {
+                incident: incident_ref(inc),
+                words: &l.words,
+                texts: learnings.chain(actions).filter(|t| !t.is_empty()).collect(),
+            }
+        })
+        .collect();
     let counts = action_statuses(site, g);
     let any_by_similarity = incidents.iter().any(|i| i.by_similarity);
     let mut ctx = Context::new();
@@ -1562,6 +1584,8 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             maybe_recurred_count: g.maybe_recurred_after_done.len(),
             maybe_recurred_after_done: recurred(&g.maybe_recurred_after_done),
             tentative: &g.tentative,
+            possibly,
+            possibly_count: g.loose.len(),
             any_by_similarity,
             shared_words: if g.canonical {
                 Vec::new()
@@ -1635,9 +1659,22 @@ struct LearningView<'a> {
     shared_words: Vec<String>,
     /// For a tentative cluster, the words it rests on (see [`Group::tentative`]).
     tentative: &'a [String],
+    /// The most recent loose members of a firm cluster, and how many (see [`Group::loose`]).
+    possibly: Vec<PossiblyRelated<'a>>,
+    possibly_count: usize,
     /// Whether an incident listed was linked to it by similarity (the page says what that
     /// means).
     any_by_similarity: bool,
+}
+
+/// A loose member of a firm cluster on its page: possibly related on `words` alone, with its
+/// learnings and action items in the cluster.
+#[derive(Serialize)]
+struct PossiblyRelated<'a> {
+    #[serde(flatten)]
+    incident: IncidentRef<'a>,
+    words: &'a [String],
+    texts: Vec<&'a str>,
 }
 
 /// One year of the incidents a learning page lists as links only (`year` is `None` for
@@ -2519,6 +2556,10 @@ struct ExportGroup<'a> {
     addressed_only: usize,
     /// `incidents` again, in the same order, each with how it is linked.
     incident_links: Vec<ExportIncidentLink<'a>>,
+    /// Of `incidents`, those joined to a firm cluster's others by one word alone: possibly
+    /// related, left out of its count, first and last seen, `stated` and `addressed_only`
+    /// (see [`Group::loose`]).
+    possibly_related: Vec<&'a str>,
 }
 
 /// How one incident is linked to a learning: `through` one of its learnings or only an action
@@ -2595,15 +2636,20 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             canonical: g.canonical,
             tentative: g.is_tentative(),
             incidents: g
-                .incidents
-                .iter()
-                .map(|&i| lib.incidents[i].id.as_str())
+                .all_incidents(lib)
+                .into_iter()
+                .map(|i| lib.incidents[i].id.as_str())
                 .collect(),
             first_seen: iso(g.first_seen),
             last_seen: iso(g.last_seen),
             stated: g.stating.len(),
             addressed_only: g.addressing.len(),
             incident_links: incident_links(site, g),
+            possibly_related: g
+                .loose
+                .iter()
+                .map(|l| lib.incidents[l.incident].id.as_str())
+                .collect(),
         })
         .collect();
     let mut a = serde_json::to_vec_pretty(&incidents).map_err(|e| Error::Render(e.to_string()))?;
@@ -2616,7 +2662,7 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
 }
 
 /// How each of a learning's incidents is linked to it (see [`ExportIncidentLink`]), in the
-/// order of `g.incidents`: through a learning for those in `stating`, else through an action
+/// order of [`Group::all_incidents`] (loose members too): through a learning for those in `stating`, else through an action
 /// item; by its authors when they cited it on one such item.
 fn incident_links<'a>(site: &'a Site, g: &Group) -> Vec<ExportIncidentLink<'a>> {
     use std::collections::HashSet;
@@ -2638,10 +2684,22 @@ fn incident_links<'a>(site: &'a Site, g: &Group) -> Vec<ExportIncidentLink<'a>> 
     for &p in &g.stating {
         stating[p] = true;
     }
-    g.incidents
+    // Loose members (see [`Group::loose`]) in their place: linked by similarity, a cluster
+    // being one.
+    let loose: HashSet<usize> = g
+        .loose
         .iter()
-        .zip(stating)
-        .map(|(&i, states)| {
+        .filter(|l| !l.learnings.is_empty())
+        .map(|l| l.incident)
+        .collect();
+    let mut stating = stating.into_iter();
+    g.all_incidents(lib)
+        .into_iter()
+        .map(|i| match g.loose_member(lib, i) {
+            Some(_) => (i, loose.contains(&i)),
+            None => (i, stating.next().unwrap_or(false)),
+        })
+        .map(|(i, states)| {
             let (through, authors) = if states {
                 ("learning", &stated_by_authors)
             } else {

@@ -5822,3 +5822,148 @@ fn related_incidents_list_those_named_beside_a_learning_after_the_ranked_ones_an
         5
     );
 }
+
+/// The entry of learning `id` in the built site's `api/learnings.json`.
+fn exported_learning(site: &Site, id: &str) -> serde_json::Value {
+    read_json(&site.out.join("api/learnings.json"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == id)
+        .unwrap_or_else(|| panic!("no learning {id}"))
+        .clone()
+}
+
+/// The learning id the export gives an incident's learning or action item that starts with
+/// `text`.
+fn learning_of(site: &Site, incident: &str, text: &str) -> String {
+    let entry = site.incident(incident);
+    let items = entry["learnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(entry["action_items"].as_array().unwrap());
+    items
+        .filter(|l| l["text"].as_str().unwrap().starts_with(text))
+        .find_map(|l| l["learning"].as_str())
+        .unwrap_or_else(|| panic!("{incident}: no learning for {text}"))
+        .to_string()
+}
+
+/// The text of an incident page's "What we learned" item that contains `text`.
+fn learned_item(site: &Site, incident: &str, text: &str) -> String {
+    let page = site.page(&format!("incidents/{incident}/index.html"));
+    let learned = &page[page.find("id=\"learned-h\"").unwrap()..];
+    let learned = &learned[..learned.find("</section>").unwrap()];
+    learned
+        .split("<li")
+        .map(|li| squeeze(&html_text(&format!("<li{li}"))))
+        .find(|li| li.contains(text))
+        .unwrap_or_else(|| panic!("{incident}: no learning {text}"))
+}
+
+#[test]
+fn an_incident_joined_to_a_firm_cluster_on_one_word_alone_is_only_possibly_related_to_it() {
+    // dfds PM2021-009 "Keep log book" joins a cluster of Fluentd and CloudWatch log alerts on
+    // the word "log" alone: the cluster stays firm, but this incident did not learn its lesson.
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let id = learning_of(&site, "PM2021-009", "Keep log book");
+    let item = learned_item(&site, "PM2021-009", "Keep log book");
+    assert!(item.contains("Possibly related: "), "{item}");
+    assert!(item.contains("only on the word “log”"), "{item}");
+    assert!(!item.contains("Learned before in"), "{item}");
+    assert!(!item.contains("learned in"), "{item}");
+    let page = site.page("incidents/PM2021-009/index.html");
+    assert!(!page.contains("class=\"seen-before\""), "{page}");
+    let g = exported_learning(&site, &id);
+    assert_eq!(g["tentative"], false);
+    assert_eq!(g["possibly_related"], serde_json::json!(["PM2021-009"]));
+    let all: Vec<&str> = g["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_str().unwrap())
+        .collect();
+    assert!(all.contains(&"PM2021-009"), "{all:?}");
+    let firm = all.len() - 1;
+    assert_eq!(
+        g["stated"].as_u64().unwrap() + g["addressed_only"].as_u64().unwrap(),
+        firm as u64
+    );
+    let text = site.text(&format!("learnings/{id}/index.html"));
+    assert!(
+        text.contains(&format!("Incidents linked to this {firm}")),
+        "{text}"
+    );
+    let possibly = &text[text.find("Possibly related 1").expect(&text)..];
+    assert!(possibly.contains("PM2021-009"), "{possibly}");
+    assert!(possibly.contains("only “log” in common"), "{possibly}");
+    // Its related incidents say so for the pair, never "similar learning".
+    let related = site.text("incidents/PM2021-009/index.html");
+    let related = &related[related.find("Related incidents").unwrap()..];
+    assert!(
+        !related.contains("similar learning: Add alarms for Fluentd"),
+        "{related}"
+    );
+}
+
+#[test]
+fn a_firm_cluster_counts_and_names_only_its_firm_members() {
+    // dfds PM2021-002 and PM2021-003 learned "Maintenance in work hours shouldn't rely on a
+    // single staff member"; PM2020-006's action item on service account passwords joins them on
+    // "maintenance" alone.
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let id = learning_of(&site, "PM2021-003", "Maintenance in work hours");
+    assert_eq!(
+        learning_of(
+            &site,
+            "PM2020-006",
+            "DevEX will update all service accounts"
+        ),
+        id
+    );
+    let item = learned_item(&site, "PM2021-003", "Maintenance in work hours");
+    assert!(item.contains("learned in 2 incidents"), "{item}");
+    assert!(item.contains("Learned before in PM2021-002"), "{item}");
+    assert!(!item.contains("PM2020-006"), "{item}");
+    assert!(!item.contains("Possibly related"), "{item}");
+    let g = exported_learning(&site, &id);
+    assert_eq!(
+        g["incidents"],
+        serde_json::json!(["PM2020-006", "PM2021-002", "PM2021-003"])
+    );
+    assert_eq!(g["possibly_related"], serde_json::json!(["PM2020-006"]));
+    assert_eq!(
+        (g["stated"].as_u64(), g["addressed_only"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(g["first_seen"], site.incident("PM2021-002")["date"]);
+    let links: Vec<&str> = g["incident_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(links, ["PM2020-006", "PM2021-002", "PM2021-003"]);
+    // The loose member's action item reads as possibly related on its page.
+    let page = site.text("incidents/PM2020-006/index.html");
+    assert!(
+        page.contains("possibly related: grouped on one word or related words"),
+        "{page}"
+    );
+    // PM2021-003's related incidents do not add PM2020-006 as sharing the learning.
+    let export = site.incident("PM2021-003");
+    let related: Vec<&str> = export["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(related.contains(&"PM2021-002"), "{related:?}");
+    assert!(
+        !related[related.len().min(5)..].contains(&"PM2020-006"),
+        "{related:?}"
+    );
+}
