@@ -5906,6 +5906,13 @@ fn an_incident_joined_to_a_firm_cluster_on_one_word_alone_is_only_possibly_relat
         !related.contains("similar learning: Add alarms for Fluentd"),
         "{related}"
     );
+    // Its action item to upgrade Traefik joins the AMI upgrade cluster on "upgrade" alone.
+    assert!(
+        related.contains(
+            "possibly related learnings, alike only in the word “upgrade”: If a new AMI has been deployed"
+        ),
+        "{related}"
+    );
 }
 
 #[test]
