@@ -5197,16 +5197,7 @@ fn an_incident_page_says_a_learning_grouped_on_one_word_is_possibly_related_not_
 fn real_recurrences_of_the_dfds_corpus_stay_firm_and_one_word_groupings_are_possibly_related() {
     let site = Site::fixture("dfds");
     site.build_ok();
-    let learnings = read_json(&site.out.join("api/learnings.json"));
-    let tentative = |id: &str| {
-        learnings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["id"] == id)
-            .unwrap_or_else(|| panic!("{id}"))["tentative"]
-            == true
-    };
+    let tentative = |id: &str| exported_learning(&site, id)["tentative"] == true;
     // The three incidents whose logs were not shipped to CloudWatch.
     assert!(!tentative("setup-alerts-for-when-logs-are-not"));
     assert!(!tentative(
@@ -5601,16 +5592,7 @@ fn a_quayside_cluster_on_one_hyphenated_word_on_related_words_alone_or_beside_an
 ) {
     let site = Site::fixture("quayside");
     site.build_ok();
-    let learnings = read_json(&site.out.join("api/learnings.json"));
-    let tentative = |id: &str| {
-        learnings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["id"] == id)
-            .unwrap_or_else(|| panic!("{id}"))["tentative"]
-            == true
-    };
+    let tentative = |id: &str| exported_learning(&site, id)["tentative"] == true;
     // "hard-coded" is one word, not "hard" and "coded": a runbook's list and a DNS record.
     assert!(tentative("a-runbook-with-a-hard-coded-list-silently"));
     let page = site.text("learnings/a-runbook-with-a-hard-coded-list-silently/index.html");
@@ -5640,16 +5622,7 @@ fn the_dfds_ingress_grouping_is_possibly_related_while_the_cloudwatch_learning_a
 ) {
     let site = Site::fixture("dfds");
     site.build_ok();
-    let learnings = read_json(&site.out.join("api/learnings.json"));
-    let tentative = |id: &str| {
-        learnings
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["id"] == id)
-            .unwrap_or_else(|| panic!("{id}"))["tentative"]
-            == true
-    };
+    let tentative = |id: &str| exported_learning(&site, id)["tentative"] == true;
     // "ingress" beside the testing that a third of the dfds incidents talk of.
     assert!(tentative(
         "don-t-have-mixed-responsibilities-between-iac-components"
