@@ -872,7 +872,7 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
                         None => {
                             let hint = match did_you_mean(name, &rule_ids) {
                                 Some(s) => format!(
-                                    "did you mean `{s}`? The rules are listed in docs/check.md"
+                                    "did you mean `{s}`? Run `hindsight check --explain {s}`"
                                 ),
                                 None => "name a rule id as `check` prints it, e.g. `blameless`"
                                     .into(),
@@ -884,7 +884,7 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
                         }
                         Some(r) if r.locked => out.push(at(
                             format!("`{name}` is a locked rule, which no comment can silence, so nothing is silenced"),
-                            format!("`build` cannot produce a correct site while it fires ({}): fix what its finding says (docs/check.md has how), then remove `{name}` from this comment", r.catches),
+                            format!("`build` cannot produce a correct site while it fires ({}): fix what its finding says (run `hindsight check --explain {name}`), then remove `{name}` from this comment", r.catches),
                         )),
                         Some(_) => {}
                     }

@@ -152,6 +152,9 @@ pub struct CheckArgs {
     /// without a redirect.
     #[arg(long, value_name = "SITEMAP")]
     pub baseline: Option<PathBuf>,
+    /// Print what RULE catches and how to fix it (its entry in the reference), and check nothing.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
 }
 
 /// Output formats of `hindsight check`.

@@ -285,7 +285,7 @@ impl Config {
             let known: Vec<&str> = crate::check::RULES.iter().map(|r| r.id).collect();
             let Some(spec) = crate::check::rule(rule) else {
                 let hint = match did_you_mean(rule, &known) {
-                    Some(s) => format!("did you mean `{s}`? Every rule is listed in docs/check.md"),
+                    Some(s) => format!("did you mean `{s}`? Run `hindsight check --explain {s}`"),
                     None => format!("known rules: {}", known.join(", ")),
                 };
                 problems.push(

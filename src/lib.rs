@@ -33,6 +33,7 @@ pub mod config;
 pub mod confine;
 pub mod content;
 pub mod diagnostics;
+pub mod explain;
 pub mod html;
 pub mod learnings;
 pub mod lessons;

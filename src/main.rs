@@ -86,6 +86,19 @@ fn main() -> ExitCode {
 /// `hindsight check`: findings on stdout in the chosen format, the summary on stderr.
 fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
     use hindsight::cli::{CheckFormat, Deny};
+    if let Some(rule) = &args.explain {
+        return match hindsight::explain::explain(rule) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(unknown) => {
+                eprintln!("error: {}", unknown.message);
+                eprintln!("help: {}", unknown.help);
+                ExitCode::from(2)
+            }
+        };
+    }
     let opts = hindsight::check::Options {
         root: args.common.root.clone(),
         baseline: args.baseline,

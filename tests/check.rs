@@ -4636,3 +4636,102 @@ fn a_fault_that_only_a_line_of_more_incidents_sharing_a_learning_reaches_fails_c
         "{f:#?}"
     );
 }
+
+#[test]
+fn explain_prints_a_rules_entry_of_the_reference_and_checks_nothing() {
+    // No root, no hindsight.toml: `--explain` reads only the reference built into the binary.
+    let tmp = tempfile::tempdir().unwrap();
+    let o = bin()
+        .current_dir(tmp.path())
+        .args(["check", "--explain", "broken-anchor"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let doc = std::fs::read_to_string(repo().join("docs/check.md")).unwrap();
+    let start = doc.find("### `broken-anchor`").unwrap();
+    let end = start + doc[start..].find("\n### `heading-id`").unwrap();
+    assert_eq!(out.trim_end(), doc[start..end].trim_end());
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
+fn every_rule_the_code_knows_has_an_entry_to_explain_and_every_entry_is_a_rule() {
+    let code: Vec<&str> = hindsight::check::RULES.iter().map(|r| r.id).collect();
+    let sections = hindsight::explain::sections();
+    let documented: Vec<&str> = sections.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        documented, code,
+        "docs/check.md lists the rules in the order of RULES"
+    );
+    for (id, text) in &sections {
+        assert!(
+            text.starts_with(&format!("### `{id}`\n**")),
+            "the entry of `{id}` opens with its level:\n{text}"
+        );
+        assert!(
+            !text.contains("\n## "),
+            "the entry of `{id}` stops at the next part:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn explaining_a_rule_that_does_not_exist_fails_with_the_nearest_rule() {
+    let o = bin()
+        .args(["check", "--explain", "brokn-link"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert_eq!(
+        stderr(&o),
+        "error: `brokn-link` is not a rule of `hindsight check`\nhelp: did you mean `broken-link`?\n"
+    );
+    let o = bin().args(["check", "--explain", "zzz"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("help: the rules are: config, relative-feeds, "),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn hints_that_send_the_reader_to_a_rule_say_to_run_explain_rather_than_cite_a_doc_file() {
+    let site = Site::with(&[(
+        "content/2024-01-10-disk.md",
+        "# Disk full\n\n<!-- hindsight: allow duplicate-id blamless -->\n\n## Learnings\n\n- Alert on disk use.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints: Vec<&str> = with_rule(&findings, "hindsight-comment")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints.len(), 2, "{findings:#?}");
+    assert!(
+        hints
+            .iter()
+            .any(|h| h.contains("(run `hindsight check --explain duplicate-id`)")),
+        "{hints:?}"
+    );
+    assert!(
+        hints.contains(&"did you mean `blameless`? Run `hindsight check --explain blameless`"),
+        "{hints:?}"
+    );
+    write_files(
+        &site.root,
+        &[("hindsight.toml", "[check.rules]\nblamless = \"off\"\n")],
+    );
+    let (_, findings) = check_json(&site.root, &[]);
+    let config = with_rule(&findings, "config");
+    assert_eq!(
+        config[0]["hint"],
+        "did you mean `blameless`? Run `hindsight check --explain blameless`"
+    );
+    assert!(!findings
+        .iter()
+        .any(|f| f["hint"].as_str().unwrap().contains("docs/")));
+    let help = bin().args(["check", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--explain <RULE>"));
+}
