@@ -1019,6 +1019,29 @@ pub fn slugify(s: &str) -> String {
     }
 }
 
+/// The most characters of an id Hindsight makes for a heading (before `-1`, `-2`... tell
+/// repeated ones apart). GitHub does not cap its anchors, but the id of a heading of a
+/// paragraph's length would make a URL fragment no one can read, quote or paste.
+pub const HEADING_ID_MAX: usize = 80;
+
+/// The id Hindsight gives a heading with the text `text` when none is written: its
+/// [`slugify`]d text, cut to at most [`HEADING_ID_MAX`] characters after a whole word (a word
+/// longer than that alone is cut where the cap falls). Every anchor of a heading (the page's
+/// ids, `check`'s links and the search's hits) is this one.
+pub fn heading_id(text: &str) -> String {
+    let mut id = slugify(text);
+    if id.len() > HEADING_ID_MAX {
+        // A slug is ASCII: a byte is a character. The cut is at the last `-` that keeps
+        // whole words within the cap, the one just after it included.
+        let cut = match id[..=HEADING_ID_MAX].rfind('-') {
+            Some(at) if at > 0 => at,
+            _ => HEADING_ID_MAX,
+        };
+        id.truncate(cut);
+    }
+    id
+}
+
 /// The anchor GitHub gives a heading with the text `text`, before duplicates are told apart
 /// (github-slugger's `slug`, which follows GitHub): lower case, without every character that
 /// is not a letter, mark, decimal digit, connector punctuation (`_`), space or `-`, and each
@@ -2045,7 +2068,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                     out.h1 = Some(htext.clone());
                 }
                 let written = id.is_some();
-                let base = id.unwrap_or_else(|| slugify(&id_text));
+                let base = id.unwrap_or_else(|| heading_id(&id_text));
                 let mut anchor = base.clone();
                 let mut n = 1;
                 while !used_anchors.insert(anchor.clone()) {
@@ -3776,5 +3799,18 @@ mod tests {
                 .collect();
             assert_eq!(no_alt, [(3, 63)]);
         }
+    }
+
+    #[test]
+    fn a_heading_id_is_capped_after_a_whole_word_or_inside_one_word_longer_than_the_cap() {
+        assert_eq!(heading_id("Timeline"), "timeline");
+        let id = heading_id(&"Disk usage alerts fired late ".repeat(10));
+        assert_eq!(
+            id,
+            "disk-usage-alerts-fired-late-disk-usage-alerts-fired-late-disk-usage-alerts"
+        );
+        assert_eq!(heading_id(&"x".repeat(200)), "x".repeat(HEADING_ID_MAX));
+        let exact = format!("{} {}", "a".repeat(40), "b".repeat(39));
+        assert_eq!(heading_id(&exact).len(), HEADING_ID_MAX);
     }
 }

@@ -4735,3 +4735,32 @@ fn hints_that_send_the_reader_to_a_rule_say_to_run_explain_rather_than_cite_a_do
     let help = bin().args(["check", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("--explain <RULE>"));
 }
+
+#[test]
+fn a_link_to_the_capped_id_of_a_very_long_heading_is_no_broken_anchor() {
+    let long = vec!["the retry storm from every checkout pod exhausted the pool"; 30].join(" ");
+    let id = "the-retry-storm-from-every-checkout-pod-exhausted-the-pool-the-retry-storm-from";
+    let site = Site::with(&[
+        (
+            "content/2024-01-10-pool.md",
+            &format!("# Pool exhausted\n\n## {long}\n\nThe pool ran dry.\n"),
+        ),
+        (
+            "content/2024-02-10-again.md",
+            &format!(
+                "# Pool again\n\nAs [before](2024-01-10-pool.md#{id}), not \
+                 [there](2024-01-10-pool.md#{id}-x).\n"
+            ),
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let broken = with_rule(&findings, "broken-anchor");
+    assert_eq!(broken.len(), 1, "{findings:#?}");
+    assert!(
+        broken[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("#{id}-x")),
+        "{findings:#?}"
+    );
+}

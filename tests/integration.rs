@@ -5947,3 +5947,34 @@ fn a_firm_cluster_counts_and_names_only_its_firm_members() {
         "{related:?}"
     );
 }
+
+#[test]
+fn a_heading_of_three_hundred_words_gets_an_id_of_at_most_eighty_characters_ending_on_a_whole_word()
+{
+    let words = "Why the nightly backup of the primary ledger database filled its volume";
+    let long = vec![words; 25].join(" ");
+    assert!(long.split(' ').count() > 290);
+    let site = Site::with(&[(
+        "content/a.md",
+        &format!(
+            "---\nid: A-1\ntitle: Disk full\n---\n\n## {long}\n\nOnce.\n\n## {long}\n\nTwice.\n\n\
+             See [the first](#{}).\n",
+            hindsight::markdown::github_slug(&long)
+        ),
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/A-1/index.html");
+    // 13 words are 75 characters; the 14th would make 82.
+    let id = "why-the-nightly-backup-of-the-primary-ledger-database-filled-its-volume-why-the";
+    assert_eq!(id.len(), 79);
+    assert!(page.contains(&format!("<h2 id=\"{id}\">")), "{page}");
+    assert!(page.contains(&format!("href=\"#{id}\"")), "{page}");
+    // A repeated heading is told apart as before; a link written for GitHub's (uncapped)
+    // anchor is led to the id.
+    assert!(page.contains(&format!("<h2 id=\"{id}-1\">")), "{page}");
+    assert!(
+        page.contains(&format!("<a href=\"#{id}\">the first</a>")),
+        "{page}"
+    );
+    assert!(!page.contains("volume-why-the-nightly"), "no id runs on");
+}

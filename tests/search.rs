@@ -1254,3 +1254,23 @@ fn a_content_folder_that_does_not_exist_is_refused_with_the_fix_check_gives() {
         "{err}"
     );
 }
+
+#[test]
+fn a_hit_in_a_section_with_a_very_long_heading_links_to_its_capped_anchor() {
+    let tmp = tempfile::tempdir().unwrap();
+    let long = vec!["every consumer of the orders topic lagged behind"; 40].join(" ");
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-01-10-lag.md",
+            &format!("# Consumer lag\n\n## {long}\n\nThe zanzibarquokka partition stalled.\n"),
+        )],
+    );
+    let found = hits(tmp.path(), &["zanzibarquokka"]);
+    let url = found[0]["url"].as_str().unwrap();
+    let anchor = url.split('#').nth(1).expect("an anchor");
+    assert_eq!(
+        anchor,
+        "every-consumer-of-the-orders-topic-lagged-behind-every-consumer-of-the-orders"
+    );
+}
