@@ -2048,6 +2048,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         );
     }
     // A tentative cluster rests on one shared word: no lesson to give a canonical page.
+    let suggested = crate::learnings::suggested_ids(lib, graph);
     for g in graph
         .groups
         .iter()
@@ -2059,6 +2060,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         if incidents.len() < 2 {
             continue;
         }
+        let id = &suggested[&g.id];
         for &(ii, li) in &g.citations {
             let inc = &lib.incidents[ii];
             // The words this learning shares with those it reads like, not the whole
@@ -2095,7 +2097,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
             out.push(
                 finding("near-duplicate-learning", &inc.source, format!("this learning reads like {} in other postmortems: {}{sharing}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
                     .at(inc.learnings[li].line, 1)
-                    .hint(format!("give the lesson one canonical id: create learnings/{}.md (a title and a paragraph) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", g.id, how_to_cite(inc, &g.id))),
+                    .hint(format!("give the lesson one canonical id: create learnings/{id}.md (a title and a paragraph) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", how_to_cite(inc, id))),
             );
         }
     }

@@ -8,7 +8,7 @@ shared learnings, hand-written links (`related`, links in the body), shared serv
 each weighted by how rare it is, and every suggestion says why.
 */
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, OnceLock};
 
 use rustc_hash::FxHashMap;
@@ -1774,6 +1774,80 @@ pub fn cluster_base_id(text: &str) -> String {
     crate::markdown::slugify(&first_words(without_lead_in(text), 7))
 }
 
+/// The most words of a [`suggested_id`], and the most characters.
+const SUGGESTED_WORDS: usize = 7;
+const SUGGESTED_CHARS: usize = 60;
+
+/// Words an id should not end on: [`crate::analysis::STOP_WORDS`], and the modal verbs,
+/// pronouns and joining words that leave a phrase hanging (`...-consumer-change-should`).
+const NOT_LAST: &[&str] = &[
+    "about", "after", "all", "also", "any", "arent", "because", "been", "before", "being", "can",
+    "cant", "could", "couldnt", "did", "do", "does", "doesnt", "dont", "each", "every", "from",
+    "had", "has", "have", "how", "isnt", "its", "make", "may", "might", "must", "need", "needs",
+    "our", "shall", "should", "shouldnt", "so", "some", "than", "us", "very", "wasnt", "we",
+    "what", "when", "where", "which", "who", "why", "wont", "would", "wouldnt", "you", "your",
+];
+
+/// The id a check hint suggests for the canonical learning of a cluster whose title is
+/// `title`: a phrase of it an author would paste as `id:`, its first words up to the end of
+/// the first clause (at most [`SUGGESTED_WORDS`] and [`SUGGESTED_CHARS`]), without a leading article and ending on a
+/// word that carries meaning (`performance-tests-for-a-consumer-change`, not
+/// `...-change-should`). Unlike [`cluster_base_id`] it is never a URL of the built site.
+pub fn suggested_id(title: &str) -> String {
+    let hangs = |w: &str| crate::analysis::STOP_WORDS.contains(&w) || NOT_LAST.contains(&w);
+    let mut words: Vec<String> = Vec::new();
+    // Words in parentheses are an aside (`Letting users (sellers, in this case) define...`).
+    let mut aside = false;
+    for word in without_lead_in(title).split_whitespace() {
+        aside |= word.starts_with('(');
+        if aside {
+            aside = !word.trim_end_matches([',', ';', ':', '.']).ends_with(')');
+            continue;
+        }
+        // `don't` is `dont`, not `don-t`.
+        let slug = slug::slugify(word.replace(['\'', '’'], ""));
+        let leading_article = words.is_empty() && ["a", "an", "the"].contains(&slug.as_str());
+        if !slug.is_empty() && !leading_article {
+            words.push(slug);
+        }
+        let clause_ends = word.ends_with([',', ';', ':', '.', '!', '?']);
+        if words.len() == SUGGESTED_WORDS || (clause_ends && words.len() >= 2) {
+            break;
+        }
+    }
+    while words.len() > 1 && words.iter().map(|w| w.len() + 1).sum::<usize>() > SUGGESTED_CHARS + 1
+    {
+        words.pop();
+    }
+    while words.last().is_some_and(|w| hangs(w)) {
+        words.pop();
+    }
+    if words.is_empty() {
+        return cluster_base_id(title);
+    }
+    words.join("-")
+}
+
+/// The [`suggested_id`] of each cluster of `graph` (not of a canonical learning), by cluster
+/// id: none is the id or an alias of another learning, nor another cluster's suggestion
+/// (`-2`, `-3`... tell them apart). A cluster's own id may be suggested.
+pub fn suggested_ids(lib: &Library, graph: &Graph) -> HashMap<String, String> {
+    let mut taken: HashSet<String> = graph.by_id.keys().cloned().collect();
+    taken.extend(lib.learnings.iter().flat_map(|l| l.aliases.iter().cloned()));
+    let mut out = HashMap::new();
+    for g in graph.groups.iter().filter(|g| !g.canonical) {
+        let base = suggested_id(&g.full_title);
+        let mut id = base.clone();
+        let mut n = 2;
+        while id != g.id && !taken.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        out.insert(g.id.clone(), id);
+    }
+    out
+}
+
 fn first_words(text: &str, n: usize) -> String {
     text.split_whitespace()
         .take(n)
@@ -2734,6 +2808,44 @@ mod tests {
         assert_eq!(
             representative(&v, &[true; 4], &[false, false, false, true]),
             2
+        );
+    }
+
+    #[test]
+    fn a_suggested_id_ends_on_a_word_that_carries_meaning_and_drops_a_leading_article() {
+        for (title, id) in [
+            (
+                "Performance tests for a consumer change should run on production-sized data.",
+                "performance-tests-for-a-consumer-change",
+            ),
+            (
+                "Implement priority classes for critical workloads, it can save the cluster.",
+                "implement-priority-classes-for-critical-workloads",
+            ),
+            (
+                "A clear way all IaC is reviewed before it is applied.",
+                "clear-way-all-iac-is-reviewed",
+            ),
+            (
+                "We learned that the pager can be missed.",
+                "pager-can-be-missed",
+            ),
+            (
+                "Letting users (sellers, in this case) define field names grows the mapping.",
+                "letting-users-define-field-names-grows",
+            ),
+            (
+                "Don't mix YAML-based pipelines with GUI-based ones.",
+                "dont-mix-yaml-based-pipelines-with-gui-based-ones",
+            ),
+            ("The", "the"),
+        ] {
+            assert_eq!(suggested_id(title), id, "{title}");
+        }
+        // The cluster's id (its URL) is unchanged: seven words as they come.
+        assert_eq!(
+            cluster_base_id("Performance tests for a consumer change should run on data."),
+            "performance-tests-for-a-consumer-change-should"
         );
     }
 }

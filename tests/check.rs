@@ -4764,3 +4764,42 @@ fn a_link_to_the_capped_id_of_a_very_long_heading_is_no_broken_anchor() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_suggested_canonical_id_ends_on_a_word_that_carries_meaning_and_the_cluster_keeps_its_url() {
+    let pm = |id: &str, date: &str, learning: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Consumer lag {id}\ndate: {date}\nlearnings:\n  - {learning}\n---\n\nThe consumer fell behind.\n"
+        )
+    };
+    let a = pm(
+        "INC-1",
+        "2024-01-10",
+        "Performance tests for a consumer change should run against production-sized topics.",
+    );
+    let b = pm(
+        "INC-2",
+        "2024-02-10",
+        "Performance tests for a consumer change should use production-sized topics.",
+    );
+    let site = Site::with(&[("content/a.md", &a), ("content/b.md", &b)]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints: Vec<&str> = with_rule(&findings, "near-duplicate-learning")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints.len(), 2, "{findings:#?}");
+    for hint in hints {
+        assert!(
+            hint.contains("create learnings/performance-tests-for-a-consumer-change.md")
+                && hint.contains("`id: performance-tests-for-a-consumer-change`"),
+            "{hint}"
+        );
+    }
+    // The cluster page's URL, which readers link to, is what it was.
+    site.build_ok();
+    assert!(site
+        .out
+        .join("learnings/performance-tests-for-a-consumer-change-should/index.html")
+        .is_file());
+}
