@@ -5978,3 +5978,34 @@ fn a_heading_of_three_hundred_words_gets_an_id_of_at_most_eighty_characters_endi
     );
     assert!(!page.contains("volume-why-the-nightly"), "no id runs on");
 }
+
+#[test]
+fn each_derived_field_has_its_own_heading_in_the_content_docs_rather_than_a_table_row() {
+    let doc = std::fs::read_to_string(repo().join("docs/content.md")).unwrap();
+    let start = doc
+        .find("\n## What is derived when the front matter does not say it\n")
+        .unwrap();
+    let section = &doc[start + 1..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    // The fields `Incident::derived` names, and the id, which comes from the file name.
+    for field in [
+        "id",
+        "title",
+        "date",
+        "severity",
+        "services",
+        "summary",
+        "learnings",
+        "action_items",
+    ] {
+        assert!(
+            section.contains(&format!("\n### `{field}`\n")),
+            "no heading for `{field}`"
+        );
+    }
+    assert!(section.contains("\n### Time to detect, time to resolve\n"));
+    assert!(
+        !section.lines().any(|l| l.starts_with('|')),
+        "no table: one heading per field, with paragraphs and lists"
+    );
+}
