@@ -1774,8 +1774,9 @@ pub fn cluster_base_id(text: &str) -> String {
     crate::markdown::slugify(&first_words(without_lead_in(text), 7))
 }
 
-/// The most words of a [`suggested_id`], and the most characters.
+/// The most words of a [`suggested_id`].
 const SUGGESTED_WORDS: usize = 7;
+/// The most characters of a [`suggested_id`] (a word that would pass it is left out).
 const SUGGESTED_CHARS: usize = 60;
 
 /// Words an id should not end on: [`crate::analysis::STOP_WORDS`], and the modal verbs,
@@ -1790,9 +1791,10 @@ const NOT_LAST: &[&str] = &[
 
 /// The id a check hint suggests for the canonical learning of a cluster whose title is
 /// `title`: a phrase of it an author would paste as `id:`, its first words up to the end of
-/// the first clause (at most [`SUGGESTED_WORDS`] and [`SUGGESTED_CHARS`]), without a leading article and ending on a
-/// word that carries meaning (`performance-tests-for-a-consumer-change`, not
-/// `...-change-should`). Unlike [`cluster_base_id`] it is never a URL of the built site.
+/// the first clause (at most [`SUGGESTED_WORDS`] and [`SUGGESTED_CHARS`]), without a leading
+/// article or an aside in parentheses, and ending on a word that carries meaning
+/// (`performance-tests-for-a-consumer-change`, not `...-change-should`). Unlike
+/// [`cluster_base_id`] it is never a URL of the built site.
 pub fn suggested_id(title: &str) -> String {
     let hangs = |w: &str| crate::analysis::STOP_WORDS.contains(&w) || NOT_LAST.contains(&w);
     let mut words: Vec<String> = Vec::new();
@@ -1815,8 +1817,7 @@ pub fn suggested_id(title: &str) -> String {
             break;
         }
     }
-    while words.len() > 1 && words.iter().map(|w| w.len() + 1).sum::<usize>() > SUGGESTED_CHARS + 1
-    {
+    while words.len() > 1 && words.join("-").len() > SUGGESTED_CHARS {
         words.pop();
     }
     while words.last().is_some_and(|w| hangs(w)) {

@@ -1031,8 +1031,8 @@ pub const HEADING_ID_MAX: usize = 80;
 pub fn heading_id(text: &str) -> String {
     let mut id = slugify(text);
     if id.len() > HEADING_ID_MAX {
-        // A slug is ASCII: a byte is a character. The cut is at the last `-` that keeps
-        // whole words within the cap, the one just after it included.
+        // A slug is ASCII: a byte is a character. The cut is at the last `-` at or before
+        // the cap, so that the id ends on a whole word.
         let cut = match id[..=HEADING_ID_MAX].rfind('-') {
             Some(at) if at > 0 => at,
             _ => HEADING_ID_MAX,
