@@ -6009,3 +6009,43 @@ fn each_derived_field_has_its_own_heading_in_the_content_docs_rather_than_a_tabl
         "no table: one heading per field, with paragraphs and lists"
     );
 }
+
+/// The action items of a postmortem in the built `templates` fixture, as (text, owner, status,
+/// due) with `-` for what is not recorded.
+fn template_actions(site: &Site, id: &str) -> Vec<[String; 4]> {
+    let field = |a: &serde_json::Value, k: &str| a[k].as_str().unwrap_or("-").to_string();
+    site.incident(id)["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            [
+                field(a, "text"),
+                field(a, "owner"),
+                field(a, "status"),
+                field(a, "due"),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn a_jekyll_post_builds_with_its_excerpt_as_the_summary_and_published_false_as_a_draft() {
+    let site = Site::fixture("templates");
+    site.build_ok();
+    let post = site.incident("2023-09-14-dns-resolver-outage");
+    assert_eq!(
+        post["summary"],
+        "Internal name resolution failed for 35 minutes after a resolver config push."
+    );
+    assert_eq!(
+        post["tags"],
+        serde_json::json!(["postmortem", "networking"])
+    );
+    let hidden = Site::with(&[(
+        "content/2024-01-02-unpublished.md",
+        "---\nlayout: post\npublished: false\ntitle: Not yet\n---\n\nText.\n",
+    )]);
+    hidden.build_ok();
+    assert!(!hidden.out.join("incidents/2024-01-02-unpublished").exists());
+}

@@ -323,8 +323,17 @@ pub const INCIDENT_KEYS: &[&str] = &[
 pub const PAGE_KEYS: &[&str] = &["id", "title", "summary", "path", "aliases", "tags"];
 
 /// Hugo's own keys that an incident's front matter reads as Hindsight's (see [`read_fields`]).
-/// Hugo's `title`, `date`, `summary`, `tags` and `aliases` are Hindsight's keys already.
-const HUGO_READ: &[&str] = &["draft", "categories", "description", "author"];
+/// Hugo's `title`, `date`, `summary`, `tags` and `aliases` are Hindsight's keys already. Jekyll's
+/// `published` (`false` is a draft) and `excerpt` (a description) are read too, so that a Jekyll
+/// blog's postmortems build as they are.
+const HUGO_READ: &[&str] = &[
+    "draft",
+    "categories",
+    "description",
+    "author",
+    "published",
+    "excerpt",
+];
 
 /// Hugo's own keys that an incident's front matter accepts and does not use (with a `hugo-key`
 /// note), so that a Hugo site's postmortems build as they are.
@@ -354,7 +363,12 @@ const HUGO_IGNORED: &[&str] = &[
     "sitemap",
     "translationKey",
     "isCJKLanguage",
+    "permalink",
 ];
+
+/// The keys of [`HUGO_READ`] and [`HUGO_IGNORED`] that are Jekyll's, not Hugo's: a `hugo-key`
+/// note that names one says so.
+const JEKYLL_ONLY: &[&str] = &["published", "excerpt", "permalink"];
 
 /// The Hugo key that `key` is, as Hugo reads keys: whatever their case.
 fn hugo_key(key: &str) -> Option<&'static str> {
@@ -768,9 +782,23 @@ fn read_fields(
                 Some("false") => {}
                 _ => problems.push(type_err("true or false", "true", "true")),
             },
-            "description" => match yaml_scalar_string(&v) {
+            // Jekyll's `published: false` is Hugo's `draft: true`.
+            "published" => match yaml_scalar_string(&v).map(|s| s.to_lowercase()).as_deref() {
+                Some("false") => draft = draft.or(Some(line)),
+                Some("true") => {}
+                _ => problems.push(type_err("true or false", "false", "false")),
+            },
+            // Jekyll's `excerpt` is a description; Hugo's `description` wins over it.
+            "excerpt" | "description" => match yaml_scalar_string(&v) {
                 Some(s) if s.is_empty() => {}
-                Some(s) => description = Some((key.clone(), (line, col), s)),
+                Some(_) if name == "excerpt" && description.is_some() => {
+                    ignored.push((key.clone(), (line, col)));
+                }
+                Some(s) => {
+                    if let Some((old, at, _)) = description.replace((key.clone(), (line, col), s)) {
+                        ignored.push((old, at));
+                    }
+                }
                 None => problems.push(type_err(
                     "a text",
                     "One or two sentences",
@@ -1200,11 +1228,17 @@ fn hugo_note(ignored: &[(String, (usize, usize))], format: Format, file: &str) -
             .iter()
             .any(|(k, _)| names.iter().any(|n| n.eq_ignore_ascii_case(k)))
     };
-    let mut hint = vec![
-        "Hindsight accepts Hugo's keys so that a Hugo site builds as it is; it has no use for these".to_string(),
-    ];
+    let jekyll = has(JEKYLL_ONLY);
+    let mut hint = vec![if jekyll {
+        "Hindsight accepts Hugo's and Jekyll's keys so that such a site builds as it is; it has no use for these"
+    } else {
+        "Hindsight accepts Hugo's keys so that a Hugo site builds as it is; it has no use for these"
+    }
+    .to_string()];
     if has(&["url", "slug"]) {
         hint.push("the postmortem's URL is `/incidents/<id>/`: to keep its old Hugo URL working, add that path to `aliases`".into());
+    } else if has(&["permalink"]) {
+        hint.push("the postmortem's URL is `/incidents/<id>/`: to keep its old `permalink` working, add that path to `aliases`".into());
     }
     if has(&["publishDate", "pubDate", "expiryDate"]) {
         hint.push(format!(
@@ -1215,12 +1249,19 @@ fn hugo_note(ignored: &[(String, (usize, usize))], format: Format, file: &str) -
     if has(&["description"]) {
         hint.push("`description` is read as the summary only when `summary` is not set".into());
     }
+    if has(&["excerpt"]) {
+        hint.push(
+            "`excerpt` is read as the summary only when neither `summary` nor `description` is set"
+                .into(),
+        );
+    }
     Diagnostic::new(
         "hugo-key",
         Level::Info,
         file,
         format!(
-            "Hugo front-matter keys that Hindsight does not use: {}",
+            "{} front-matter keys that Hindsight does not use: {}",
+            if jekyll { "Hugo and Jekyll" } else { "Hugo" },
             names.join(", ")
         ),
     )
