@@ -6049,3 +6049,64 @@ fn a_jekyll_post_builds_with_its_excerpt_as_the_summary_and_published_false_as_a
     hidden.build_ok();
     assert!(!hidden.out.join("incidents/2024-01-02-unpublished").exists());
 }
+
+#[test]
+fn follow_ups_that_end_in_clauses_after_a_dash_or_comma_give_their_owner_status_and_due_date() {
+    let site = Site::fixture("templates");
+    site.build_ok();
+    let notes = template_actions(&site, "2024-05-20-notification-service-backlog");
+    let row = |t: &str, o: &str, s: &str, d: &str| [t, o, s, d].map(String::from);
+    assert_eq!(
+        notes[..4],
+        [
+            row(
+                "Separate transactional notifications into their own queue.",
+                "maria",
+                "-",
+                "2024-06-01"
+            ),
+            row(
+                "Add a rate limit to campaign sends",
+                "jonas",
+                "-",
+                "2024-06-15"
+            ),
+            row(
+                "Agree campaign send windows with the marketing team",
+                "li",
+                "open",
+                "-"
+            ),
+            row(
+                "Document the queue priorities in the runbook",
+                "-",
+                "done",
+                "-"
+            ),
+        ]
+    );
+    // An incident.io export: "— Owner: Priya Raman — Status: Completed"; no one for "Unassigned".
+    assert_eq!(
+        template_actions(&site, "INC-318"),
+        [
+            row(
+                "Validate card type changes in BIN imports before applying them",
+                "Priya Raman",
+                "done",
+                "-"
+            ),
+            row(
+                "Split the decline rate alert by card brand",
+                "-",
+                "open",
+                "-"
+            ),
+            row(
+                "Ask the card network about the changed file format",
+                "Jonas Berg",
+                "open",
+                "-"
+            ),
+        ]
+    );
+}

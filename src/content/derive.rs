@@ -610,8 +610,112 @@ impl ListMeta {
     }
 }
 
+/// What one clause at the end of a list item says of it, into `found`: `Owner: Priya Raman`,
+/// `assigned to Chloe`, `@maria`, `Status: Completed`, a due date (`by 2024-06-01`), or, after
+/// a dash, a status word alone (`— done`). An owner written as no one (`Owner: Unassigned`)
+/// is read as none. False when the clause says none of these, or says again what a later one
+/// said.
+fn clause_meta(clause: &str, dash: bool, found: &mut Trailing) -> bool {
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    static WHO: OnceLock<Regex> = OnceLock::new();
+    let label = LABEL.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(owners?|assignees?|assigned to|owned by|dri|status)\s*(?::\s*|\s)(\S.*)$",
+        )
+        .unwrap()
+    });
+    // One to three words of a name or a handle: "Priya Raman", "@li", "team-network".
+    let who =
+        WHO.get_or_init(|| Regex::new(r"^@?\p{L}[\w.'-]*(?:\s+@?\p{L}[\w.'-]*){0,2}$").unwrap());
+    let clause = clause.trim();
+    if let Some(c) = label.captures(clause) {
+        let value = c[2].trim();
+        if c[1].eq_ignore_ascii_case("status") {
+            if found.status.is_some() {
+                return false;
+            }
+            found.status = status_cell(value);
+            return found.status.is_some();
+        }
+        if found.owner.is_some() || !who.is_match(value) {
+            return false;
+        }
+        let nobody = ["unassigned", "none", "nobody", "tbd", "tba", "unknown"];
+        if !nobody.contains(&value.to_lowercase().as_str()) {
+            found.owner = Some(value.trim_start_matches('@').to_string());
+        }
+        return true;
+    }
+    if clause.starts_with('@') && !clause.contains(char::is_whitespace) && who.is_match(clause) {
+        if found.owner.is_some() {
+            return false;
+        }
+        found.owner = Some(clause[1..].to_string());
+        return true;
+    }
+    if found.due.is_none() && found.bad_due.is_none() {
+        match due_clause(clause) {
+            Some(Ok(d)) => {
+                found.due = Some(d);
+                return true;
+            }
+            Some(Err(w)) => {
+                found.bad_due = Some(w);
+                return true;
+            }
+            None => {}
+        }
+    }
+    match (dash, found.status, ActionStatus::parse(clause)) {
+        (true, None, Some(s)) => {
+            found.status = Some(s);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Clauses at the end of a list item that say its owner, status or due date, set off by dashes
+/// or commas as exports and hand-written follow-ups write them: `— Owner: Priya Raman —
+/// Status: Completed` (incident.io), `@maria — by 2024-06-01`, `@jonas, due 2024-06-15`,
+/// `— assigned to Chloe`, `— done` (a status word alone only after a dash). `None` when the
+/// last clause says none of these; the text keeps a handle right before the clauses
+/// (`@maria`), which the caller reads as an owner at the end.
+fn trailing_clauses(text: &str) -> Option<Trailing> {
+    let mut rest = text.trim_end().trim_end_matches('.').trim_end();
+    let mut found = Trailing::default();
+    let mut any = false;
+    loop {
+        let cut = [" \u{2014} ", " \u{2013} ", " -- ", ", ", "; "]
+            .iter()
+            .filter_map(|sep| {
+                rest.rfind(sep)
+                    .map(|at| (at, sep.len(), !sep.starts_with([',', ';'])))
+            })
+            .max_by_key(|(at, _, _)| *at);
+        let Some((at, len, dash)) = cut else {
+            break;
+        };
+        let head = rest[..at].trim_end();
+        if !head.chars().any(char::is_alphanumeric)
+            || !clause_meta(&rest[at + len..], dash, &mut found)
+        {
+            break;
+        }
+        any = true;
+        rest = head;
+    }
+    any.then(|| Trailing {
+        text: rest.to_string(),
+        ..found
+    })
+}
+
 /// Reads the owner, status and due date a list item's text records, and takes them out of it.
 fn list_meta(item_text: &str) -> ListMeta {
+    // Clauses after a dash or a comma at the end ("— Owner: Priya — Status: Done").
+    let clauses = trailing_clauses(item_text);
+    let item_text = clauses.as_ref().map_or(item_text, |c| c.text.as_str());
     let found = owner_regex().captures(item_text).and_then(|c| {
         let whole = c.get(0)?;
         c.get(1).or(c.get(2)).or(c.get(3)).map(|m| {
@@ -636,7 +740,11 @@ fn list_meta(item_text: &str) -> ListMeta {
     // So is a parenthetical at the end that says its status, due date or owner:
     // "(done)", "(team-x, due 2025-10-31)", "(team-x)"; and one before it, as in
     // "(team-x) (done)", when the two do not say the same thing twice.
-    let (mut status, mut due, mut bad_due, mut paren_owner) = (None, None, None, false);
+    let (mut status, mut due, mut bad_due, mut paren_owner) = match &clauses {
+        Some(c) => (c.status, c.due, c.bad_due.clone(), false),
+        None => (None, None, None, false),
+    };
+    owner = clauses.as_ref().and_then(|c| c.owner.clone()).or(owner);
     for _ in 0..3 {
         let Some(found) = trailing_meta(&text) else {
             break;
