@@ -1047,7 +1047,8 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
 /// The services a metadata line of the text names when the front matter names none
 /// ("Services: checkout, payments", "Severity: SEV3. Services involved: a, b and c", a
 /// `| Affected services | a, b |` table row; also "Service:", "Services affected:",
-/// "Impacted services:", "Systems affected:" and "Affected systems:"): the first such label's
+/// "Service(s) affected:", "Impacted services:", "Systems affected:" and "Affected systems:";
+/// not a GitLab scoped label, `~"Service::Registry"`): the first such label's
 /// value up to the end of its sentence or the next label, split at commas and "and". The label
 /// starts with a capital letter ("most stateless services: a, b" is prose) and is the whole
 /// label (see [`starts_a_label`]): "Customer Service: we called 40 merchants" names none.
@@ -1057,7 +1058,7 @@ pub fn services(parsed: &Parsed) -> Vec<String> {
     static SPLIT: OnceLock<Regex> = OnceLock::new();
     let label = LABEL.get_or_init(|| {
         Regex::new(
-            r"(?i)\b((?:affected|impacted)\s+(?:services|systems)|services(?:\s+(?:involved|affected|impacted))?|service|systems\s+affected)\s*(?::|\|)[ \t]*([^\n|]*)",
+            r"(?i)\b((?:affected|impacted)\s+(?:services|service\(s\)|systems)|(?:services|service\(s\))(?:\s+(?:involved|affected|impacted))?|service|systems\s+affected)\s*(?::|\|)[ \t]*([^\n|]*)",
         )
         .unwrap()
     });
@@ -1071,7 +1072,11 @@ pub fn services(parsed: &Parsed) -> Vec<String> {
         .find_map(|text| {
             label.captures_iter(text).find(|c| {
                 let name = c.get(1).expect("a label");
-                name.as_str().starts_with(char::is_uppercase)
+                // A GitLab scoped label, `~"Service::Registry"`, is a label of the issue, not
+                // a line of metadata; what follows it is other labels.
+                let scoped = text[name.end()..].trim_start().starts_with("::");
+                !scoped
+                    && name.as_str().starts_with(char::is_uppercase)
                     && starts_a_label(
                         &text[..name.start()],
                         name.as_str().eq_ignore_ascii_case("service"),
@@ -2790,5 +2795,18 @@ mod tests {
         ] {
             assert_eq!(title_without_id(h1, "INC-4412"), title, "{h1}");
         }
+    }
+
+    #[test]
+    fn a_gitlab_scoped_label_names_no_services_and_a_service_s_affected_line_does() {
+        let services = |body: &str| services(&parse(body));
+        let labels = "# Registry pulls failing\n\n~\"incident\" ~\"severity::2\" ~\"Service::Container Registry\" ~\"Incident::Resolved\"\n\n## Summary\n\nPulls failed.\n";
+        assert!(services(labels).is_empty(), "{:?}", services(labels));
+        let listed = format!("{labels}\n1. **Service(s) affected:** Container Registry\n1. **Team attribution:** registry\n");
+        assert_eq!(services(&listed), ["Container Registry"]);
+        assert_eq!(
+            services("# T\n\nAffected service(s): api, web\n"),
+            ["api", "web"]
+        );
     }
 }
