@@ -108,7 +108,8 @@ pub enum Holds {
 /// Whether a section title says the section holds learnings (or action items): one of the
 /// names above or in `extra`, or a title built the way postmortem templates build them.
 /// Learnings: "lesson", "learned", "takeaway" anywhere ("Lessons Learned & Next Steps", "What
-/// we learnt from this"), and the "What went wrong" heading of the Google SRE template (not
+/// we learnt from this"), the "What went wrong" heading of the Google SRE template and its
+/// kin in PagerDuty's ("What didn't go so well") and GitLab's ("What can be improved") (not
 /// its "What went well" or "Where we got lucky": strengths and luck do not recur as lessons,
 /// and "it happened on a quiet Tuesday" would link every incident it was written in). Action items: "action", "follow-up", "remediation", "prevention",
 /// "next steps" anywhere ("Corrective and preventative measures", "What we're doing about
@@ -141,7 +142,12 @@ pub fn title_holds(title: &str, what: Holds, extra: &[String]) -> bool {
                     "could have been better",
                     "didn t go well",
                     "did not go well",
+                    "didn t go so well",
+                    "did not go so well",
                     "went badly",
+                    "went poorly",
+                    "can be improved",
+                    "could be improved",
                 ])
         }
         Holds::Actions => {
@@ -2808,5 +2814,21 @@ mod tests {
             services("# T\n\nAffected service(s): api, web\n"),
             ["api", "web"]
         );
+    }
+
+    #[test]
+    fn what_didn_t_go_so_well_and_what_can_be_improved_hold_learnings_as_what_went_wrong_does() {
+        for title in [
+            "What didn't go so well?",
+            "What did not go so well",
+            "What can be improved?",
+            "What could be improved",
+            "What went poorly",
+        ] {
+            assert!(title_holds(title, Holds::Learnings, &[]), "{title}");
+        }
+        for title in ["What went well?", "How'd We Do?", "Where we got lucky"] {
+            assert!(!title_holds(title, Holds::Learnings, &[]), "{title}");
+        }
     }
 }
