@@ -1163,19 +1163,51 @@ pub fn id_and_title_from_stem(stem: &str) -> (String, String) {
 /// document rather than the incident: "Postmortem: Checkout blocked by WAF rule" ->
 /// "Checkout blocked by WAF rule". The label (any case) is one of postmortem, post-mortem,
 /// post mortem, post-incident review or report, incident report, review, postmortem or
-/// summary, RCA, root cause analysis, PIR or retrospective, followed by `:`, `-`, `–`, `—` or
-/// `|`. A heading that is nothing but the label is kept.
+/// summary, incident, debrief, RCA, root cause analysis, PIR or retrospective, followed by
+/// `:`, `-`, `–`, `—` or `|`. A heading that is nothing but the label is kept. So is a
+/// trailing "Postmortem" with the Google SRE template's "(incident #465)" after it, or not:
+/// "Payment Gateway Timeouts Postmortem (incident #2024-031)" -> "Payment Gateway Timeouts",
+/// unless what comes before is no title ("Disk full: a postmortem", "Blameless postmortem").
 pub fn title_without_label(h1: &str) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
+    static TRAILING: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
         Regex::new(
-            r"(?i)^\s*(?:post[- ]?mortem|post[- ]incident (?:review|report)|incident (?:report|review|post[- ]?mortem|summary)|rca|root cause analysis|pir|retrospective)\s*(?::|\s[-–—|]|[-–—|]\s)\s*(\S.*)$",
+            r"(?i)^\s*(?:post[- ]?mortem|post[- ]incident (?:review|report)|incident (?:report|review|post[- ]?mortem|summary)|incident|debrief|rca|root cause analysis|pir|retrospective)\s*(?::|\s[-–—|]|[-–—|]\s)\s*(\S.*)$",
         )
         .unwrap()
     });
-    match r.captures(h1) {
-        Some(c) => c[1].trim_end().to_string(),
-        None => h1.to_string(),
+    if let Some(c) = r.captures(h1) {
+        return c[1].trim_end().to_string();
+    }
+    let trailing = TRAILING.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(.*\w\S*)(?:\s+[-–—|:])?\s+post[- ]?mortem(?:\s*\(\s*incident\s*#?\s*[\w.-]+\s*\))?\s*$",
+        )
+        .unwrap()
+    });
+    const NO_TITLE: &[&str] = &[
+        "a",
+        "an",
+        "the",
+        "our",
+        "this",
+        "blameless",
+        "incident",
+        "draft",
+        "final",
+        "full",
+    ];
+    match trailing.captures(h1) {
+        Some(c)
+            if !normalise_title(&c[1])
+                .rsplit(' ')
+                .next()
+                .is_some_and(|w| NO_TITLE.contains(&w)) =>
+        {
+            c[1].trim().to_string()
+        }
+        _ => h1.to_string(),
     }
 }
 
@@ -2829,6 +2861,35 @@ mod tests {
         }
         for title in ["What went well?", "How'd We Do?", "Where we got lucky"] {
             assert!(!title_holds(title, Holds::Learnings, &[]), "{title}");
+        }
+    }
+
+    #[test]
+    fn a_title_drops_a_trailing_postmortem_and_incident_number_and_a_leading_incident_label() {
+        for (h1, title) in [
+            (
+                "Payment Gateway Timeouts Postmortem (incident #2024-031)",
+                "Payment Gateway Timeouts",
+            ),
+            ("Shakespeare Search Post-mortem", "Shakespeare Search"),
+            ("Checkout outage - postmortem", "Checkout outage"),
+            (
+                "Incident: Search index stale after reindex job",
+                "Search index stale after reindex job",
+            ),
+            ("Debrief: image uploads failing", "image uploads failing"),
+            // What is left would be no title: kept as written.
+            ("Blameless postmortem", "Blameless postmortem"),
+            ("Disk full: a postmortem", "Disk full: a postmortem"),
+            ("Incident postmortem", "Incident postmortem"),
+            (
+                "Postmortem culture (incident #4)",
+                "Postmortem culture (incident #4)",
+            ),
+            ("Incident", "Incident"),
+            ("Incident-42 follow-up", "Incident-42 follow-up"),
+        ] {
+            assert_eq!(title_without_label(h1), title, "{h1}");
         }
     }
 }
