@@ -1006,12 +1006,13 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
 pub fn summary(parsed: &Parsed) -> String {
     let summaries = sections(parsed, SUMMARY_SECTIONS, &[]);
     if summaries.is_empty() {
-        return parsed
+        let first = parsed
             .first_prose
             .as_ref()
             .or(parsed.first_paragraph.as_ref())
             .cloned()
             .unwrap_or_default();
+        return without_summary_label(&first).to_string();
     }
     let prose = summaries.iter().find_map(|s| {
         s.paragraphs
@@ -1030,6 +1031,24 @@ pub fn summary(parsed: &Parsed) -> String {
         })
         .cloned()
         .unwrap_or_default()
+}
+
+/// A paragraph without a label that names it the summary, as the Google SRE template writes
+/// its summary in a paragraph of its own: "**Summary:** Card payments timed out ..." is "Card
+/// payments timed out ...". A paragraph with nothing after the label is kept.
+fn without_summary_label(p: &str) -> &str {
+    let Some((label, rest)) = p.split_once(':') else {
+        return p;
+    };
+    let rest = rest.trim_start();
+    if label.len() <= 20
+        && SUMMARY_SECTIONS.contains(&bare_title(label).as_str())
+        && !rest.is_empty()
+    {
+        rest
+    } else {
+        p
+    }
 }
 
 /// A severity the text states as a label ("**Severity:** SEV2", "Severity: SEV3.", a
@@ -2202,8 +2221,9 @@ mod tests {
         let labelled = "Root cause: a retry storm took the queue down for an hour.";
         let p = parse(&format!("# T\n\nDate: 2024-04-10\n\n{labelled}\n"));
         assert_eq!(summary(&p), labelled);
+        // (without the label, which the page does not need to repeat).
         let p = parse("# T\n\nSummary: cache full.\n\nDate: 2024-04-10\n");
-        assert_eq!(summary(&p), "Summary: cache full.");
+        assert_eq!(summary(&p), "cache full.");
         // With no prose at all, the first paragraph still is the summary, as before; in a
         // Summary section, its first list item comes first.
         let p = parse("# T\n\nImpact: all users.\n\n## Timeline\n\n- 10:00 alert\n");
@@ -2890,6 +2910,25 @@ mod tests {
             ("Incident-42 follow-up", "Incident-42 follow-up"),
         ] {
             assert_eq!(title_without_label(h1), title, "{h1}");
+        }
+    }
+
+    #[test]
+    fn a_summary_paragraph_of_the_google_sre_template_loses_its_label() {
+        let body = "# Gateway timeouts\n\n**Date:** 2024-03-11\n\n**Authors:** tomas, wen\n\n**Summary:** Card payments timed out for 47 minutes.\n\n**Impact:** 18% of payments failed.\n\n## Action Items\n\n- Fix it\n";
+        assert_eq!(
+            summary(&parse(body)),
+            "Card payments timed out for 47 minutes."
+        );
+        for (p, kept) in [
+            ("TL;DR: the queue filled up.", "the queue filled up."),
+            (
+                "Summary of the evening: calm.",
+                "Summary of the evening: calm.",
+            ),
+            ("Root cause: a retry storm.", "Root cause: a retry storm."),
+        ] {
+            assert_eq!(without_summary_label(p), kept, "{p}");
         }
     }
 }
