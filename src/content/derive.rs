@@ -52,6 +52,8 @@ pub const ACTION_SECTIONS: &[&str] = &[
     "preventative actions",
     "todo",
     "to do",
+    "tasks",
+    "open tasks",
 ];
 
 /// Section titles that hold the summary.
@@ -2930,5 +2932,28 @@ mod tests {
         ] {
             assert_eq!(without_summary_label(p), kept, "{p}");
         }
+    }
+
+    #[test]
+    fn a_tasks_section_as_firehydrant_exports_it_holds_action_items() {
+        let p = parse(
+            "# Login emails not sent\n\n## Tasks\n\n- [ ] Move the notices to the team alias \u{2014} assigned to Chloe\n- [x] Rotate the key\n",
+        );
+        let items = action_items(&p, &[]);
+        let got: Vec<(&str, Option<&str>, Option<ActionStatus>)> = items
+            .iter()
+            .map(|a| (a.text.as_str(), a.owner.as_deref(), a.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "Move the notices to the team alias",
+                    Some("Chloe"),
+                    Some(ActionStatus::Open)
+                ),
+                ("Rotate the key", None, Some(ActionStatus::Done)),
+            ]
+        );
     }
 }
