@@ -916,6 +916,38 @@ fn list_actions<'a>(
     }
 }
 
+/// The lines (from, to) of the sections nested in `sec` that ask rather than plan ("Open
+/// questions" under "Next steps"): what they list is no action item.
+fn question_ranges(parsed: &Parsed, sec: &Section) -> Vec<(usize, usize)> {
+    let Some(at) = parsed.sections.iter().position(|s| std::ptr::eq(s, sec)) else {
+        return Vec::new();
+    };
+    let nested: Vec<&Section> = parsed.sections[at + 1..]
+        .iter()
+        .take_while(|s| s.level > sec.level)
+        .collect();
+    let end = parsed
+        .sections
+        .get(at + 1 + nested.len())
+        .map_or(usize::MAX, |s| s.line);
+    nested
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            normalise_title(&s.title)
+                .split(' ')
+                .any(|w| w == "question" || w == "questions")
+        })
+        .map(|(i, s)| {
+            let to = nested[i + 1..]
+                .iter()
+                .find(|n| n.level <= s.level)
+                .map_or(end, |n| n.line);
+            (s.line, to)
+        })
+        .collect()
+}
+
 /// Action items from an Action items / Follow-ups / Remediation section: list items (a
 /// checked task is done, an unchecked one open), or table rows with Action / Owner / Status /
 /// Due columns. An item whose text records no status has none.
@@ -925,8 +957,14 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
         // "Lessons learned and action items": its plain list items are learnings; its tasks
         // and table rows are action items.
         let both = title_holds(&sec.title, Holds::Learnings, &[]);
+        let questions = question_ranges(parsed, sec);
+        let asked = |line: usize| {
+            questions
+                .iter()
+                .any(|&(from, to)| from <= line && line < to)
+        };
         for item in &sec.items {
-            if is_placeholder(&item.text) || (both && item.checked.is_none()) {
+            if is_placeholder(&item.text) || (both && item.checked.is_none()) || asked(item.line) {
                 continue;
             }
             let whole = Inherited {
@@ -948,9 +986,12 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
         }
         // Each table is read by its own header row.
         for table in &sec.tables {
-            let Some(((header, _), rows)) = table.split_first() else {
+            let Some(((header, head_line), rows)) = table.split_first() else {
                 continue;
             };
+            if asked(*head_line) {
+                continue;
+            }
             let text_col = column(header, Col::Text).unwrap_or(0);
             let owner_col = column(header, Col::Owner);
             let status_col = column(header, Col::Status);
@@ -2955,5 +2996,14 @@ mod tests {
                 ("Rotate the key", None, Some(ActionStatus::Done)),
             ]
         );
+    }
+
+    #[test]
+    fn open_questions_nested_under_next_steps_are_no_action_items() {
+        let p = parse(
+            "# Backlog\n\n## Next steps\n\n### Follow-up tasks\n\n- Split the queue @maria\n\n### Open questions\n\n- Should campaigns move to the morning?\n\n| Question | Who |\n|---|---|\n| Why two queues? | li |\n\n### Later\n\n- Add a rate limit\n\n## Timeline\n\n- 10:00 alert\n",
+        );
+        let texts: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
+        assert_eq!(texts, ["Split the queue", "Add a rate limit"]);
     }
 }
