@@ -1936,6 +1936,26 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             Event::End(TagEnd::HtmlBlock) => {
                 let pieces = html_block.take().unwrap_or_default();
+                // The tables and lists of a page converted to Markdown (a Confluence export)
+                // are read as Markdown ones are.
+                if block_depth == 0 && items.is_empty() {
+                    let read = html_block_content(&pieces, |off| line_of(off).0);
+                    for (tables, list, text) in std::iter::once(current.as_mut())
+                        .flatten()
+                        .map(|sec| (&mut sec.tables, &mut sec.items, &mut sec.text))
+                        .chain(nested.last().map(|&(k, _)| {
+                            let sec = &mut out.sections[k];
+                            (&mut sec.tables, &mut sec.items, &mut sec.text)
+                        }))
+                    {
+                        tables.extend(read.tables.iter().cloned());
+                        list.extend(read.items.iter().cloned());
+                        text.push_str(&read.text);
+                    }
+                    if current.is_none() {
+                        out.preamble.push_str(&read.text);
+                    }
+                }
                 let (html, plain) = html_urls(&pieces, body, &lines, site, page, &mut out);
                 sanitize |= !plain;
                 out.ids.extend(html_ids(&html));
@@ -3813,4 +3833,105 @@ mod tests {
         let exact = format!("{} {}", "a".repeat(40), "b".repeat(39));
         assert_eq!(heading_id(&exact).len(), HEADING_ID_MAX);
     }
+}
+
+/// What an HTML block holds that is read as Markdown's tables and lists are: the rows of each
+/// `<table>` (the text of its `<th>` and `<td>` cells), the items of a `<ul>` or `<ol>` (`<li>`;
+/// a list with lists nested in it is left unread), and their text, a ` | ` between cells, for
+/// dates, labels and search.
+#[derive(Default)]
+struct HtmlBlockContent {
+    tables: Vec<Vec<Row>>,
+    items: Vec<ListItem>,
+    text: String,
+}
+
+/// Reads [`HtmlBlockContent`] from the pieces of an HTML block as written, `line` giving the
+/// line in the file of an offset in the body. A block with no table and no list item holds
+/// none (most raw HTML is a `<details>`, an image or a comment, whose text is not read).
+fn html_block_content(
+    pieces: &[(CowStr, std::ops::Range<usize>)],
+    line: impl Fn(usize) -> usize,
+) -> HtmlBlockContent {
+    static TABLE: OnceLock<Regex> = OnceLock::new();
+    static ROW: OnceLock<Regex> = OnceLock::new();
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    static ITEM: OnceLock<Regex> = OnceLock::new();
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    let mut html = String::new();
+    // Where each piece starts in `html`, and in the body.
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    for (piece, range) in pieces {
+        starts.push((html.len(), range.start));
+        html.push_str(piece);
+    }
+    let mut out = HtmlBlockContent::default();
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<table") && !lower.contains("<li") {
+        return out;
+    }
+    let line_at = |at: usize| {
+        let k = starts.partition_point(|&(s, _)| s <= at).max(1) - 1;
+        line(starts[k].1 + (at - starts[k].0))
+    };
+    let tag = TAG.get_or_init(|| Regex::new(r"(?is)<!--.*?-->|<br\s*/?>|<[^>]*>").unwrap());
+    // The references an export writes most, besides those `decode_references` reads.
+    const NAMED: &[(&str, &str)] = &[
+        ("&nbsp;", " "),
+        ("&ndash;", "\u{2013}"),
+        ("&mdash;", "\u{2014}"),
+        ("&rsquo;", "\u{2019}"),
+        ("&lsquo;", "\u{2018}"),
+        ("&ldquo;", "\u{201c}"),
+        ("&rdquo;", "\u{201d}"),
+    ];
+    let plain = |fragment: &str| {
+        let mut t = tag.replace_all(fragment, " ").into_owned();
+        for (name, c) in NAMED {
+            t = t.replace(name, c);
+        }
+        collapse_ws(&crate::html::decode_references(&t).replace('\u{a0}', " "))
+    };
+    let table = TABLE.get_or_init(|| Regex::new(r"(?is)<table\b.*?</table\s*>").unwrap());
+    let row = ROW.get_or_init(|| Regex::new(r"(?is)<tr\b[^>]*>(.*?)</tr\s*>").unwrap());
+    let cell = CELL.get_or_init(|| Regex::new(r"(?is)<t[hd]\b[^>]*>(.*?)</t[hd]\s*>").unwrap());
+    for t in table.find_iter(&html) {
+        let mut rows: Vec<Row> = Vec::new();
+        for r in row.captures_iter(t.as_str()) {
+            let cells: Vec<String> = cell.captures_iter(&r[1]).map(|c| plain(&c[1])).collect();
+            if cells.is_empty() {
+                continue;
+            }
+            out.text.push_str(&cells.join(" | "));
+            out.text.push('\n');
+            rows.push((
+                cells,
+                line_at(t.start() + r.get(0).map_or(0, |m| m.start())),
+            ));
+        }
+        if !rows.is_empty() {
+            out.tables.push(rows);
+        }
+    }
+    let item = ITEM.get_or_init(|| Regex::new(r"(?is)<li\b[^>]*>(.*?)</li\s*>").unwrap());
+    // Items of a list in a table cell are that cell's text; a nested list is left unread.
+    let nested = lower.matches("<ul").count() + lower.matches("<ol").count() > 1;
+    if !nested && !lower.contains("<table") {
+        for c in item.captures_iter(&html) {
+            let text = plain(&c[1]);
+            if text.is_empty() {
+                continue;
+            }
+            out.text.push_str(&text);
+            out.text.push('\n');
+            out.items.push(ListItem {
+                own: text.clone(),
+                text,
+                checked: None,
+                line: line_at(c.get(0).map_or(0, |m| m.start())),
+                children: Vec::new(),
+            });
+        }
+    }
+    out
 }

@@ -6110,3 +6110,49 @@ fn follow_ups_that_end_in_clauses_after_a_dash_or_comma_give_their_owner_status_
         ]
     );
 }
+
+#[test]
+fn a_confluence_export_s_html_tables_and_lists_are_read_as_markdown_ones_are() {
+    let site = Site::fixture("templates");
+    site.build_ok();
+    let id = "postmortem-orders-db-failover-confluence-export";
+    let pm = site.incident(id);
+    assert_eq!(pm["date"], "2023-06-19");
+    assert_eq!(pm["severity"], "SEV1");
+    assert_eq!(
+        pm["services"],
+        serde_json::json!(["orders-db", "order-service"])
+    );
+    let learnings: Vec<&str> = pm["learnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        learnings,
+        [
+            "A failover is only as good as the clients' ability to follow it.",
+            "Maintenance windows should include a check that clients reconnected."
+        ]
+    );
+    let row = |t: &str, o: &str, s: &str, d: &str| [t, o, s, d].map(String::from);
+    assert_eq!(
+        template_actions(&site, id),
+        [
+            row(
+                "Resolve the database address on every new connection",
+                "Ravi Shah",
+                "done",
+                "2023-07-15"
+            ),
+            row(
+                "Add a client reconnection check to the maintenance runbook",
+                "DBA team",
+                "open",
+                "2023-07-31"
+            ),
+            row("Run a failover drill every quarter", "-", "open", "-"),
+        ]
+    );
+}
