@@ -1096,19 +1096,39 @@ fn without_summary_label(p: &str) -> &str {
 
 /// A severity the text states as a label ("**Severity:** SEV2", "Severity: SEV3.", a
 /// `| Severity | SEV1 |` table row), when it is one of the configured `scale`, spelled as the
-/// scale spells it ("sev-2" is "SEV2"). "Other severity 1 work" is no label.
+/// scale spells it ("sev-2" is "SEV2"). "Other severity 1 work" is no label. Else GitLab's
+/// scoped label `~"severity::2"`, as the one level of the scale numbered 2 (SEV2 of SEV1..SEV4;
+/// none on a scale of words, or of two levels numbered 2).
 pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
         Regex::new(r"(?i)\bseverity\s*(?::|\|)\s*([a-z]{0,8}[- ]?[0-9])\b").unwrap()
     });
+    static SCOPED: OnceLock<Regex> = OnceLock::new();
+    let scoped = SCOPED.get_or_init(|| Regex::new(r#"(?i)~"?severity::([0-9])\b"#).unwrap());
     let key = crate::config::severity_key;
-    std::iter::once(parsed.preamble.as_str())
-        .chain(parsed.sections.iter().map(|s| s.text.as_str()))
+    let texts = || {
+        std::iter::once(parsed.preamble.as_str())
+            .chain(parsed.sections.iter().map(|s| s.text.as_str()))
+    };
+    texts()
         .flat_map(|text| re.captures_iter(text))
         .find_map(|c| {
             let found = key(&c[1]);
             scale.iter().find(|s| key(s) == found).cloned()
+        })
+        .or_else(|| {
+            // GitLab's scoped label `~"severity::2"`: the one level of the scale numbered 2.
+            let n = texts().find_map(|text| scoped.captures(text))?[1].to_string();
+            let number = |s: &String| -> String {
+                let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+                digits.trim_start_matches('0').to_string()
+            };
+            let mut levels = scale.iter().filter(|s| number(s) == n);
+            match (levels.next(), levels.next()) {
+                (Some(level), None) => Some(level.clone()),
+                _ => None,
+            }
         })
 }
 
@@ -3005,5 +3025,21 @@ mod tests {
         );
         let texts: Vec<String> = action_items(&p, &[]).into_iter().map(|a| a.text).collect();
         assert_eq!(texts, ["Split the queue", "Add a rate limit"]);
+    }
+
+    #[test]
+    fn a_gitlab_severity_label_is_the_level_of_the_scale_with_its_number() {
+        let scale: Vec<String> = ["SEV1", "SEV2", "SEV3", "SEV4"].map(String::from).to_vec();
+        let labels = "# Registry\n\n~\"incident\" ~\"severity::2\" ~\"Service::Registry\"\n";
+        assert_eq!(severity(&parse(labels), &scale).as_deref(), Some("SEV2"));
+        // A severity stated as a label wins; a scale of words has no level 2.
+        let both = format!("{labels}\nSeverity: SEV1\n");
+        assert_eq!(severity(&parse(&both), &scale).as_deref(), Some("SEV1"));
+        let words: Vec<String> = ["Critical", "Major", "Minor"].map(String::from).to_vec();
+        assert_eq!(severity(&parse(labels), &words), None);
+        assert_eq!(
+            severity(&parse("# T\n\nseverity::2 in prose\n"), &scale),
+            None
+        );
     }
 }
