@@ -3005,11 +3005,21 @@ fn prose_runs(body: &str) -> Vec<Run> {
             | Event::End(
                 TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
             ) => {}
+            Event::End(TagEnd::Heading(_)) if template_heading(&run.text) => run = Run::default(),
             _ => flush(&mut run, &mut runs),
         }
     }
     flush(&mut run, &mut runs);
     runs
+}
+
+/// Whether a heading's text is the name of a section of a common postmortem template rather
+/// than a sentence about someone: Atlassian's template has a `## Fault` section, for what broke.
+fn template_heading(text: &str) -> bool {
+    let label = text.trim().trim_end_matches(':').trim();
+    ["fault", "faults"]
+        .iter()
+        .any(|l| label.eq_ignore_ascii_case(l))
 }
 
 /// A previous build's sitemap: the URLs it published, as paths relative to its site root.
@@ -3418,6 +3428,21 @@ mod tests {
             .len(),
             1
         );
+    }
+
+    #[test]
+    fn a_template_s_fault_heading_blames_nobody_but_fault_in_its_text_still_counts() {
+        let body = "## Fault\n\nThe load balancer dropped connections.\n\n## Faults:\n\nIt was Bob's fault.\n";
+        let runs: Vec<String> = prose_runs(body).into_iter().map(|r| r.text).collect();
+        assert_eq!(
+            runs,
+            vec![
+                "The load balancer dropped connections.",
+                "It was Bob's fault."
+            ]
+        );
+        let heading = prose_runs("## Whose fault?\n");
+        assert_eq!(heading.len(), 1, "a heading that says more is prose");
     }
 
     #[test]
