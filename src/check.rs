@@ -8,7 +8,8 @@ dates in the future or out of order, required fields, broken links and anchors, 
 images, postmortems that will not be built, missing learnings, action items without owners,
 near-duplicate learnings, blaming language, derived fields and, with a baseline sitemap,
 published URLs that would disappear. (What loading finds, such as an unknown severity, is
-reported by `build` too.)
+reported by `build` too, and so are links, anchors and images that lead nowhere, as warnings:
+[`broken_links`].)
 
 Every rule has an id and a default level ([`RULES`]); `[check.rules]` in hindsight.toml changes
 the level of any rule that is not locked (the locked ones are those `build` cannot get past).
@@ -648,12 +649,16 @@ fn site_rules(site: &Site, blameless: Blameless, output: &Published) -> Vec<Diag
             eprintln!("[timings] check: {what} after {:.3?}", t.elapsed());
         }
     };
-    let ctx = Context::new(site, blameless, output);
+    let ctx = Context::new(site, output);
+    let scan = Scan {
+        blameless,
+        things: Things::of(site),
+    };
     let mut out: Vec<Diagnostic> = site
         .library
         .incidents
         .par_iter()
-        .flat_map_iter(|inc| incident_rules(&ctx, inc))
+        .flat_map_iter(|inc| incident_rules(&ctx, &scan, inc))
         .collect();
     // Canonical learnings, the overview intro and the reading path are published pages too.
     for l in &site.library.learnings {
@@ -694,15 +699,19 @@ struct Context<'a> {
     /// `index.md` and `onboarding.md`, with their anchors, by the URL of their page from the
     /// site root (`""`, `onboarding/`; see [`crate::markdown::site_page`]).
     pages: HashMap<&'static str, (&'a SpecialPage, HashSet<String>)>,
-    blameless: Blameless,
-    things: Things<'a>,
     /// What the output will hold: a link that names nothing of the content folder may lead
     /// to a file of `static/` or a page there.
     output: &'a Published,
 }
 
+/// What the blameless rule reads of the site, shared by every postmortem.
+struct Scan<'a> {
+    blameless: Blameless,
+    things: Things<'a>,
+}
+
 impl<'a> Context<'a> {
-    fn new(site: &'a Site, blameless: Blameless, output: &'a Published) -> Self {
+    fn new(site: &'a Site, output: &'a Published) -> Self {
         let lib = &site.library;
         let by_id: HashMap<&str, &Incident> =
             lib.incidents.iter().map(|i| (i.id.as_str(), i)).collect();
@@ -778,8 +787,6 @@ impl<'a> Context<'a> {
             anchors,
             learning_anchors,
             pages,
-            blameless,
-            things: Things::of(site),
             output,
         }
     }
@@ -803,7 +810,7 @@ fn fm_line(inc: &Incident, key: &str) -> usize {
     inc.front_matter.line_of(key).unwrap_or(1)
 }
 
-fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
+fn incident_rules(ctx: &Context, scan: &Scan, inc: &Incident) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     dates(ctx, inc, &mut out);
     required(ctx, inc, &mut out);
@@ -823,8 +830,8 @@ fn incident_rules(ctx: &Context, inc: &Incident) -> Vec<Diagnostic> {
     derived(inc, &mut out);
     // Loading kept the source of every postmortem that could hold a blaming phrase or a
     // hindsight comment.
-    ctx.blameless
-        .scan(inc.source_text.as_deref(), inc, &ctx.things, &mut out);
+    scan.blameless
+        .scan(inc.source_text.as_deref(), inc, &scan.things, &mut out);
     if let Some(text) = &inc.source_text {
         hindsight_comments(inc, text, &mut out);
     }
@@ -1286,6 +1293,53 @@ pub fn left_out_html(lib: &crate::content::Library) -> Vec<Diagnostic> {
         unsafe_html(&page.source, &page.unsafe_html, &mut out);
     }
     out
+}
+
+/// The rules of a page's links that `build` reports too (see [`broken_links`]).
+const BUILD_LINK_RULES: &[&str] = &["broken-link", "broken-anchor", "missing-image"];
+
+/// What `build` says of the links of the pages it publishes (postmortems, canonical learnings,
+/// `index.md`, `onboarding.md`): each link that leads nowhere, each `#section` that is not on
+/// its page and each image that does not exist (`broken-link`, `broken-anchor`,
+/// `missing-image`, found as `check` finds them), judged against `output`, the files the build
+/// writes, held in memory. At the level `[check.rules]` gives them, but never above a warning:
+/// `check` is the gate, and a site that built before still builds.
+pub fn broken_links(site: &Site, output: &Published) -> Vec<Diagnostic> {
+    let ctx = Context::new(site, output);
+    let lib = &site.library;
+    let mut out: Vec<Diagnostic> = lib
+        .incidents
+        .par_iter()
+        .flat_map_iter(|inc| {
+            let mut out = Vec::new();
+            links(
+                &ctx,
+                &inc.source,
+                &inc.links,
+                Linking::Incident(inc),
+                &mut out,
+            );
+            out
+        })
+        .collect();
+    for l in &lib.learnings {
+        links(&ctx, &l.source, &l.links, Linking::Learning(l), &mut out);
+    }
+    for page in lib.index.iter().chain(&lib.onboarding) {
+        let linking = Linking::Special(page);
+        links(&ctx, &page.source, &page.links, linking, &mut out);
+    }
+    // A link to a postmortem the build leaves out is said by `links_to_left_out`.
+    out.retain(|d| BUILD_LINK_RULES.contains(&d.rule));
+    lib.restore_columns(&mut out);
+    as_configured(out, &site.root, &site.config.check.rules)
+        .into_iter()
+        .map(|mut d| {
+            // Levels order from the most serious: an error becomes a warning, a note stays.
+            d.level = d.level.max(Level::Warning);
+            d
+        })
+        .collect()
 }
 
 /// A link on a published page to the postmortem `target` (its file), which is `why` ("a

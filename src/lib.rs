@@ -380,6 +380,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         &opts.root,
         &site.config.check.rules,
     ));
+    // Links that lead nowhere and images that are not there, against the files this build
+    // writes: warnings, which `check` reports at their levels.
+    diags.extend(check::broken_links(&site, &published));
+    lap("links checked");
     if diags.has_errors() {
         progress.finish();
         return Err(Error::Invalid(diags.into_sorted()));

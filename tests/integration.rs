@@ -6156,3 +6156,70 @@ fn a_confluence_export_s_html_tables_and_lists_are_read_as_markdown_ones_are() {
         ]
     );
 }
+
+#[test]
+fn build_warns_of_broken_links_anchors_and_missing_images_where_check_reports_them() {
+    let page = "---\ndate: 2024-01-01\n---\n# Slow search\n\nSee [the other](nothere.md), [b](b.md#nosuch) and [its timeline](b.md#timeline).\n\n![graph](nope.png) and the [runbook](/files/runbook.pdf).\n";
+    let site = Site::with(&[
+        ("content/a.md", page),
+        (
+            "content/b.md",
+            "---\ndate: 2024-01-02\n---\n# Other\n\n## Timeline\n\nIt broke.\n",
+        ),
+        // Published at /files/runbook.pdf: the build writes it, so the link leads there.
+        ("static/files/runbook.pdf", "%PDF"),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "warnings, not errors: {}", stderr(&o));
+    let said = stderr(&o);
+    let (_, found) = check_json(&site.root, &[]);
+    let links: Vec<&serde_json::Value> = found
+        .iter()
+        .filter(|f| {
+            ["broken-link", "broken-anchor", "missing-image"].contains(&f["rule"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(links.len(), 3, "{found:?}");
+    for f in links {
+        let at = format!("content/a.md:{}:{}", f["line"], f["column"]);
+        assert!(said.contains(&at), "{at}: {said}");
+        assert!(said.contains(f["message"].as_str().unwrap()), "{f}: {said}");
+        let hint = f["hint"].as_str().unwrap();
+        assert!(said.contains(&hint[..hint.len().min(40)]), "{f}: {said}");
+    }
+    assert!(said.contains("content/a.md:6:5"), "{said}");
+    assert!(said.contains("content/a.md:8:1"), "{said}");
+    assert!(!said.contains("#timeline` is not"), "{said}");
+    assert!(!said.contains("runbook.pdf` leads nowhere"), "{said}");
+    assert!(!said.contains('×'), "no finding is an error: {said}");
+}
+
+#[test]
+fn build_reports_broken_links_at_their_configured_level_never_above_a_warning_and_honours_allow_comments(
+) {
+    let page = "---\ndate: 2024-01-01\n---\n# Slow search\n\nSee [the other](nothere.md).\n\n<!-- hindsight: allow missing-image -->\n![graph](nope.png)\n\n![chart](chart.png)\n";
+    let site = Site::with(&[
+        ("content/a.md", page),
+        (
+            "hindsight.toml",
+            "[check.rules]\nbroken-link = \"off\"\nmissing-image = \"error\"\n",
+        ),
+    ]);
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(!said.contains("nothere.md"), "turned off: {said}");
+    assert!(!said.contains("nope.png"), "silenced: {said}");
+    assert!(said.contains("image `chart.png` does not exist"), "{said}");
+    assert!(said.contains("content/a.md:11:1"), "{said}");
+    assert!(
+        !said.contains('×'),
+        "an error for `check`, a warning for `build`: {said}"
+    );
+    // `check` is the gate, at the configured level.
+    let (code, found) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1));
+    assert!(found
+        .iter()
+        .any(|f| f["rule"] == "missing-image" && f["level"] == "error" && f["line"] == 11));
+}
