@@ -1106,9 +1106,10 @@ fn links(
         }
         match &l.kind {
             LinkKind::Broken => {
-                let unpublished = l.path.as_deref().and_then(|p| {
-                    crate::content::unpublished(&site.root, &site.config, p)
-                });
+                let unpublished = l
+                    .path
+                    .as_deref()
+                    .and_then(|p| crate::content::unpublished(&site.root, &site.config, p));
                 if let Some(u) = unpublished {
                     out.push(at(finding(
                         "broken-link",
@@ -1119,6 +1120,10 @@ fn links(
                         ),
                     )
                     .hint(u.hint)));
+                    continue;
+                }
+                if let Some(at_url) = site_url(l) {
+                    out.push(broken_site_url(ctx, source, l, &at_url));
                     continue;
                 }
                 let paths: Vec<&str> = site
@@ -1138,18 +1143,32 @@ fn links(
                 out.push(at(finding(
                     "broken-link",
                     source,
-                    format!("link to `{}` leads nowhere: no postmortem, learning or file has that path", l.target),
+                    format!(
+                        "link to `{}` leads nowhere: no postmortem, learning or file has that path",
+                        l.target
+                    ),
                 )
                 .hint(hint)));
             }
-            LinkKind::MissingEmbed(what) => out.push(at(finding(
-                "missing-image",
-                source,
-                format!("{what} `{}` does not exist", l.target),
-            )
-            .hint(served_under_base(ctx, l).unwrap_or_else(|| format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file"))))),
+            LinkKind::MissingEmbed(what) => {
+                let put = format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file");
+                let hint = match site_url(l) {
+                    Some(at_url) => format!("this site publishes no file at `{at_url}`: {put}"),
+                    None => served_under_base(ctx, l).unwrap_or(put),
+                };
+                out.push(at(finding(
+                    "missing-image",
+                    source,
+                    format!("{what} `{}` does not exist", l.target),
+                )
+                .hint(hint)));
+            }
             LinkKind::EmbeddedMarkdown(what, is) => {
-                let a = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                let a = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
                 let (message, hint) = if *is == "Markdown file" {
                     (
                         format!("{what} `{}` is a Markdown file, not {a} {what}, and is never copied into the site", l.target),
@@ -1164,7 +1183,9 @@ fn links(
                 out.push(at(finding("missing-image", source, message).hint(hint)));
             }
             LinkKind::Incident(id) => {
-                let Some(target) = ctx.by_id.get(id.as_str()) else { continue };
+                let Some(target) = ctx.by_id.get(id.as_str()) else {
+                    continue;
+                };
                 if let Some(why) = left_unpublished(ctx, public, target) {
                     out.push(unpublished_link(source, l, why, &target.source));
                 } else if let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) {
@@ -1172,9 +1193,13 @@ fn links(
                 }
             }
             LinkKind::SelfAnchor => {
-                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
+                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else {
+                    continue;
+                };
                 match page {
-                    Linking::Incident(inc) => check_anchor(ctx, source, l, &inc.id, a, "this page", out),
+                    Linking::Incident(inc) => {
+                        check_anchor(ctx, source, l, &inc.id, a, "this page", out)
+                    }
                     Linking::Learning(learning) => {
                         check_learning_anchor(ctx, source, l, &learning.id, a, true, out);
                     }
@@ -1185,14 +1210,20 @@ fn links(
                 }
             }
             LinkKind::Learning(id) => {
-                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
+                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else {
+                    continue;
+                };
                 check_learning_anchor(ctx, source, l, id, a, false, out);
             }
             // The home page or the reading path: its anchors are those of its file's headings
             // (with no file, the page has none of the author's to check against).
             LinkKind::Page(url) => {
-                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else { continue };
-                let Some((target, anchors)) = ctx.pages.get(url) else { continue };
+                let Some(a) = l.anchor.as_deref().filter(|a| !a.is_empty()) else {
+                    continue;
+                };
+                let Some((target, anchors)) = ctx.pages.get(url) else {
+                    continue;
+                };
                 let name = match page {
                     Linking::Special(p) if p.source == target.source => "this page",
                     _ => &target.source,
@@ -1203,6 +1234,57 @@ fn links(
             LinkKind::Asset | LinkKind::External | LinkKind::Outside(_) => {}
         }
     }
+}
+
+/// For a link written as a full URL under `base_url` (`https://kb.example.org/pm/x/` under
+/// `https://kb.example.org/pm/`), which leads into this site: its path from the host's root
+/// (`/pm/x/`).
+fn site_url(l: &crate::markdown::Link) -> Option<String> {
+    let t = l.target.get(..8).unwrap_or(&l.target).to_ascii_lowercase();
+    if !(t.starts_with("//") || t.starts_with("http://") || t.starts_with("https://")) {
+        return None;
+    }
+    // Only a link that `own_url` read as the site's own has where it leads in the output.
+    l.served.as_ref()?;
+    let rest = &l.target[l.target.find("//")? + 2..];
+    let path = rest.find('/').map_or("/", |i| &rest[i..]);
+    Some(path.split(['?', '#']).next().unwrap_or(path).to_string())
+}
+
+/// The `broken-link` finding of a full URL of this site (see [`site_url`]) that leads to no
+/// page or file it publishes, at `at_url`: most often the page of a postmortem that was
+/// renamed, or whose id is mistyped.
+fn broken_site_url(
+    ctx: &Context,
+    source: &str,
+    l: &crate::markdown::Link,
+    at_url: &str,
+) -> Diagnostic {
+    let message = format!(
+        "link to `{}` leads nowhere: this site publishes no page or file at `{at_url}`",
+        l.target
+    );
+    let id = l
+        .served
+        .as_deref()
+        .and_then(|p| p.strip_prefix("incidents/"))
+        .map(|id| id.trim_end_matches("index.html").trim_end_matches('/'))
+        .filter(|id| !id.is_empty() && !id.contains('/'));
+    let how = "link to a postmortem by its id (`[see](PM2023-002)`) or its file path, which the build writes as its page's URL";
+    let hint = match id {
+        Some(id) => {
+            let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
+            ids.sort_unstable();
+            match did_you_mean(id, &ids) {
+                Some(near) => format!("no postmortem has the id `{id}`: did you mean `{near}`? Or {how}"),
+                None => format!("no postmortem has the id `{id}`, nor lists it in `aliases` (the old ids and URLs of a renamed postmortem): {how}"),
+            }
+        }
+        None => format!("a full URL under `base_url` leads into this site: give the URL of a page or file it publishes, or {how}"),
+    };
+    finding("broken-link", source, message)
+        .at(l.line, l.column)
+        .hint(hint)
 }
 
 /// The hint for a link from the host's root that leaves out the path the site is served

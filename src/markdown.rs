@@ -2925,13 +2925,28 @@ fn resolve_link(
         // A full URL of an incident's page on this site is a link to that incident, as the
         // same URL written from the site root is (`/incidents/ID/`): its text alone when this
         // build leaves the incident out; as written when it has a page, which it leads to.
-        let incident = site
-            .own_url(dest)
-            .filter(|_| embedded.is_none_or(crate::html::may_show_a_page))
-            .and_then(|(path, fragment)| Some((site.incident_at(&path, "")?, fragment)));
-        if let Some((id, fragment)) = incident {
-            push(out, LinkKind::Incident(id.to_string()), id, fragment);
-            return site.published.contains(id).then(|| dest.to_string());
+        if let Some((path, fragment)) = site.own_url(dest) {
+            let to_page = embedded.is_none_or(crate::html::may_show_a_page);
+            if let Some(id) = site.incident_at(&path, "").filter(|_| to_page) {
+                push(out, LinkKind::Incident(id.to_string()), id, fragment);
+                return site.published.contains(id).then(|| dest.to_string());
+            }
+            // The home page or the reading path, whose anchors are checked.
+            if let Some(url) = SiteLinks::site_page_at(&path, "").filter(|_| to_page) {
+                push(out, LinkKind::Page(url), url, fragment);
+                return Some(dest.to_string());
+            }
+            // Anything else under the base URL is a page or a file this site publishes, as
+            // the same path from the site root is: one the build does not write leads nowhere.
+            let kind = match embedded {
+                Some(what) => LinkKind::MissingEmbed(what),
+                None => LinkKind::Broken,
+            };
+            push(out, kind, dest, fragment);
+            if let Some(l) = out.links.last_mut() {
+                l.served = Some(path);
+            }
+            return Some(dest.to_string());
         }
         push(out, LinkKind::External, dest, None);
         return Some(dest.to_string());

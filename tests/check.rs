@@ -4803,3 +4803,77 @@ fn a_suggested_canonical_id_ends_on_a_word_that_carries_meaning_and_the_cluster_
         .join("learnings/performance-tests-for-a-consumer-change-should/index.html")
         .is_file());
 }
+
+#[test]
+fn a_full_url_under_base_url_to_a_page_the_site_does_not_publish_is_a_broken_link() {
+    let pm = |id: &str, body: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Outage {id}\ndate: 2019-03-01\n---\n\n## Summary\n\n{body}\n"
+        )
+    };
+    let body = [
+        "Gone: [old](https://kb.example.org/pm/incidents/PM2019-009/).",
+        "Here: [one](https://kb.example.org/pm/incidents/PM2019-001/), [tags](https://KB.example.org/pm/tags/).",
+        "Path: [start](https://kb.example.org/pm/onboarding/#nowhere), [first](//kb.example.org/pm/onboarding/#first-steps).",
+        "Elsewhere: [a](https://kb.example.org/other/incidents/X/), [b](https://example.com/pm/incidents/X/).",
+        "![chart](https://kb.example.org/pm/img/none.png)",
+    ]
+    .join("\n\n");
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"KB\"\nbase_url = \"https://kb.example.org/pm/\"\n",
+        ),
+        ("content/PM2019-001.md", &pm("PM2019-001", "It broke.")),
+        ("content/PM2019-002.md", &pm("PM2019-002", &body)),
+        (
+            "content/onboarding.md",
+            "# Start here\n\n## First steps\n\nRead.\n",
+        ),
+    ]);
+    let (_, found) = check_json(&site.root, &[]);
+    let file = |rule: &str| -> Vec<(u64, String, String)> {
+        with_rule(&found, rule)
+            .into_iter()
+            .filter(|f| f["file"] == "content/PM2019-002.md")
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                    f["hint"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let broken = file("broken-link");
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert_eq!(broken[0].0, 9);
+    assert!(
+        broken[0]
+            .1
+            .contains("publishes no page or file at `/pm/incidents/PM2019-009/`"),
+        "{broken:?}"
+    );
+    assert!(
+        broken[0].2.contains("did you mean `PM2019-001`?"),
+        "{broken:?}"
+    );
+    let anchors = file("broken-anchor");
+    assert_eq!(anchors.len(), 1, "{anchors:?}");
+    assert_eq!(anchors[0].0, 13);
+    assert!(anchors[0].1.contains("`#nowhere`"), "{anchors:?}");
+    let images = file("missing-image");
+    assert_eq!(images.len(), 1, "{images:?}");
+    assert!(
+        images[0].2.contains("no file at `/pm/img/none.png`"),
+        "{images:?}"
+    );
+    // `build` warns of the same link.
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no page or file at `/pm/incidents/PM2019-009/`"),
+        "{}",
+        stderr(&o)
+    );
+}
