@@ -7,7 +7,8 @@ first problem, so one run reports every bad file. Each finding names a rule id, 
 (relative to the site root), a 1-based line and column, what was expected and how to fix it.
 Rendering for people uses miette's graphical handler (source line, caret, hint), with the
 characters that would drive a terminal (escape sequences, a bell, a NUL) written out as escapes
-such as `\x1b`, so that a hostile file cannot rewrite the terminal or the CI log that shows it.
+such as `\x1b`, so that a hostile file cannot rewrite the terminal or the CI log that shows it,
+and a line wider than a screen cropped around the finding's column.
 */
 
 use std::fmt;
@@ -292,8 +293,8 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
                 let report = Report {
                     d,
                     source: text
-                        .clone()
-                        .map(|s| NamedSource::new(printable(&d.file), CharColumns(s))),
+                        .as_ref()
+                        .map(|s| NamedSource::new(printable(&d.file), Window::new(s, d))),
                 };
                 let _ = handler.render_report(&mut out, &report);
                 out.push('\n');
@@ -306,7 +307,7 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
 
 struct Report<'a> {
     d: &'a Diagnostic,
-    source: Option<miette::NamedSource<CharColumns>>,
+    source: Option<miette::NamedSource<Window>>,
 }
 
 /// A file's text as it is shown: the characters that would drive a terminal written out (see
@@ -319,12 +320,20 @@ struct Shown {
     /// Each escape: (byte offset of its character in `text`, that character's length in bytes,
     /// byte offset of the escape in `shown`, its length), in order.
     escapes: Vec<(usize, usize, usize, usize)>,
+    /// The byte offset in `shown` where each line starts.
+    lines: Vec<usize>,
 }
 
 impl Shown {
     fn new(text: std::sync::Arc<str>) -> Shown {
+        let starts = |shown: &str| {
+            std::iter::once(0)
+                .chain(shown.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        };
         if !text.chars().any(|c| escape_of(c, None).is_some()) {
             return Shown {
+                lines: starts(&text),
                 shown: text.clone(),
                 text,
                 escapes: Vec::new(),
@@ -343,10 +352,24 @@ impl Shown {
             }
         }
         Shown {
+            lines: starts(&shown),
             text,
             shown: shown.into(),
             escapes,
         }
+    }
+
+    /// Line `index` (from 0) of the text shown, without its line ending; "" past the end.
+    fn line(&self, index: usize) -> (usize, &str) {
+        let Some(&start) = self.lines.get(index) else {
+            return (self.shown.len(), "");
+        };
+        let end = self
+            .lines
+            .get(index + 1)
+            .map_or(self.shown.len(), |e| e - 1);
+        let line = &self.shown[start..end];
+        (start, line.strip_suffix('\r').unwrap_or(line))
     }
 
     /// The offset in the text shown of byte `offset` of the file's text.
@@ -370,28 +393,146 @@ impl Shown {
     }
 }
 
-/// A file's text for miette, which counts the column in a finding's `file:line:column`
-/// heading in bytes: this counts it in characters of the file, as the finding itself,
-/// `--format json` and editors do (`réstore` is column 2 of `é`'s line either way, but not
-/// `restore` after it), while the line shown has its escapes.
-struct CharColumns(std::sync::Arc<Shown>);
+/// The widest a line of the source is shown, in terminal columns: a longer one is cropped
+/// around the finding's column, with `…` on each side where it is cut.
+const SHOWN_WIDTH: usize = 100;
 
-impl miette::SourceCode for CharColumns {
+/// The columns a character takes on a terminal, as miette lays it out (a tab is 4).
+fn width(c: char) -> usize {
+    if c == '\t' {
+        4
+    } else {
+        unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+    }
+}
+
+/// What miette shows of a file for one finding: the finding's line and the line on each side,
+/// each cropped to [`SHOWN_WIDTH`] columns around the finding's column, so that a finding at
+/// column 382 of a long paragraph shows the words around it, with the caret under them.
+/// miette counts the column in the finding's `file:line:column` heading in bytes of what it is
+/// given: this gives it in characters of the file, as the finding itself, `--format json` and
+/// editors do (`réstore` is column 2 of `é`'s line either way, but not `restore` after it),
+/// while the line shown has its escapes.
+struct Window {
+    /// The lines shown, joined by `\n`.
+    text: String,
+    /// The index (from 0) in the file of the first line shown.
+    first: usize,
+    /// Where the finding is in `text`.
+    offset: usize,
+    /// The finding's column (from 0), in characters of its line in the file.
+    column: usize,
+}
+
+impl Window {
+    fn new(shown: &Shown, d: &Diagnostic) -> Window {
+        let at = shown.shown_offset(offset_of(&shown.text, d.line, d.column));
+        let index = shown.lines.partition_point(|&s| s <= at).saturating_sub(1);
+        let (start, line) = shown.line(index);
+        let caret = at.saturating_sub(start).min(line.len());
+        let column = shown.chars_of(start..start + caret);
+        // The first column shown: the line as it is when it fits, else the columns around
+        // the caret, as many after it as before where the line allows.
+        let room = SHOWN_WIDTH - 2;
+        let total: usize = line.chars().map(width).sum();
+        let from = if total <= SHOWN_WIDTH {
+            0
+        } else {
+            let before: usize = line[..caret].chars().map(width).sum();
+            before.saturating_sub(room / 2).min(total - room)
+        };
+        let first = index.saturating_sub(1);
+        let mut text = String::new();
+        let mut offset = 0;
+        for i in first..=index + 1 {
+            if i >= shown.lines.len() {
+                break;
+            }
+            if i > first {
+                text.push('\n');
+            }
+            let (line_start, l) = shown.line(i);
+            // A line on either side is cut where the finding's is, as far as it reaches.
+            let columns: usize = l.chars().map(width).sum();
+            let (kept, cut) = if columns <= SHOWN_WIDTH {
+                (0..l.len(), false)
+            } else {
+                let from = from.min(columns.saturating_sub(room));
+                (shown.columns(line_start, l, from, room), true)
+            };
+            let left = if cut && kept.start > 0 { "…" } else { "" };
+            if i == index {
+                offset = text.len() + left.len() + caret.saturating_sub(kept.start);
+            }
+            text.push_str(left);
+            text.push_str(&l[kept.clone()]);
+            if cut && kept.end < l.len() {
+                text.push('…');
+            }
+        }
+        Window {
+            text,
+            first,
+            offset,
+            column,
+        }
+    }
+}
+
+impl Shown {
+    /// The bytes of `line` (which starts at `line_start` in the text shown) that take the
+    /// terminal columns `from` to `from + room`, on character boundaries and never cutting an
+    /// escape (`\x1b`) in two.
+    fn columns(
+        &self,
+        line_start: usize,
+        line: &str,
+        from: usize,
+        room: usize,
+    ) -> std::ops::Range<usize> {
+        let (mut start, mut end) = (line.len(), line.len());
+        let mut col = 0;
+        for (i, c) in line.char_indices() {
+            if col >= from && start == line.len() {
+                start = i;
+            }
+            col += width(c);
+            if col > from + room {
+                end = i;
+                break;
+            }
+        }
+        let start = start.min(end);
+        // An escape is shown whole, or not at all on the side it is cut.
+        let escape_at = |i: usize| {
+            let k = self
+                .escapes
+                .partition_point(|e| e.2 + e.3 <= line_start + i);
+            self.escapes
+                .get(k)
+                .filter(|e| e.2 < line_start + i)
+                .map(|e| (e.2 - line_start, e.2 + e.3 - line_start))
+        };
+        let start = escape_at(start).map_or(start, |(s, _)| s);
+        let end = escape_at(end).map_or(end, |(_, e)| e.min(line.len()));
+        start..end
+    }
+}
+
+impl miette::SourceCode for Window {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let text: &str = &self.0.shown;
+        let text: &str = &self.text;
         let contents = text.read_span(span, context_lines_before, context_lines_after)?;
-        let start = floor_char_boundary(text, contents.span().offset());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         Ok(Box::new(miette::MietteSpanContents::new(
             contents.data(),
             *contents.span(),
-            contents.line(),
-            self.0.chars_of(line_start..start),
+            contents.line() + self.first,
+            self.column,
             contents.line_count(),
         )))
     }
@@ -445,9 +586,7 @@ impl miette::Diagnostic for Report<'_> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let src = self.source.as_ref()?;
-        let text = &src.inner().0;
-        let off = text.shown_offset(offset_of(&text.text, self.d.line, self.d.column));
+        let off = self.source.as_ref()?.inner().offset;
         // The heading names the file, line and column; the caret says what is wrong there.
         let label = crate::check::rule(self.d.rule).map_or_else(
             || {
@@ -595,5 +734,26 @@ mod tests {
             let caret = lines[source + 1].chars().position(|c| c == '▲');
             assert_eq!(caret, Some(want), "column {column}:\n{report}");
         }
+    }
+
+    #[test]
+    fn a_long_line_is_cut_between_escapes_never_inside_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = format!("{}X{}", "\x1b".repeat(200), "\x07".repeat(200));
+        std::fs::write(dir.path().join("pm.md"), format!("{line}\n")).unwrap();
+        let d = Diagnostic::warning("control-character", "pm.md", "m").at(1, 201);
+        let out = render_human(&[d], dir.path(), false);
+        let shown = out
+            .lines()
+            .find_map(|l| l.split_once("1 │ ").map(|(_, s)| s))
+            .expect(&out);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        let inner = shown.trim_start_matches('…').trim_end_matches('…');
+        assert!(
+            inner.starts_with("\\x1b") && inner.ends_with("\\x07"),
+            "{inner}"
+        );
+        assert_eq!(inner.replace("\\x1b", "").replace("\\x07", ""), "X");
+        assert!(out.contains("[pm.md:1:201]"), "{out}");
     }
 }

@@ -4877,3 +4877,68 @@ fn a_full_url_under_base_url_to_a_page_the_site_does_not_publish_is_a_broken_lin
         stderr(&o)
     );
 }
+
+/// In the human report of `out`, the source line of `line` and the terminal column under which
+/// the caret stands in it, counted from the line's first column after the gutter.
+fn shown_line_and_caret(out: &str, line: usize) -> (String, usize) {
+    use unicode_width::UnicodeWidthStr;
+    let lines: Vec<&str> = out.lines().collect();
+    let gutter = format!("{line} │ ");
+    let i = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(&gutter))
+        .unwrap_or_else(|| panic!("no line {line}: {out}"));
+    let (before, shown) = lines[i].split_once(&gutter).unwrap();
+    let caret_line = lines[i + 1];
+    let at = caret_line.find('▲').expect(caret_line);
+    let caret = caret_line[..at].width() - (before.width() + gutter.width());
+    (shown.to_string(), caret)
+}
+
+#[test]
+fn a_finding_far_along_a_long_line_shows_the_line_cropped_around_it_with_the_caret_under_it() {
+    use unicode_width::UnicodeWidthStr;
+    let words: Vec<String> = (0..60).map(|i| format!("word{i}")).collect();
+    let words = words.join(" ");
+    let wide = "障害".repeat(30);
+    let text = format!(
+        "---\ndate: 2024-01-03\n---\n# Long\n\n{words} see [x](nothere.md) and more after it, {words}\n\n{wide} [y](nowhere.md) {wide}\n\n[z](short.md)\n"
+    );
+    let site = Site::with(&[("content/long.md", &text)]);
+    let (_, found) = check_json(&site.root, &[]);
+    let at: Vec<(u64, u64)> = with_rule(&found, "broken-link")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    // JSON keeps the exact line and column.
+    let first = words.chars().count() as u64 + 6;
+    assert_eq!(at, [(6, first), (8, 62), (10, 1)], "{found:?}");
+    let o = check(&site.root, &[]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(&format!("[content/long.md:6:{first}]")),
+        "{out}"
+    );
+    assert!(out.contains("[content/long.md:8:62]"), "{out}");
+    for (line, link) in [(6, "[x](nothere.md)"), (8, "[y](nowhere.md)")] {
+        let report = out
+            .split("broken-link")
+            .find(|r| r.contains(&format!("content/long.md:{line}:")))
+            .unwrap();
+        let (shown, caret) = shown_line_and_caret(report, line);
+        assert!(shown.width() <= 100, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.contains(link), "{shown}");
+        let under = shown[..shown.find(link).unwrap()].width();
+        assert_eq!(caret, under, "the caret is under `{link}`:\n{report}");
+        // Cut on both sides, about as much shown before the finding as after it.
+        assert!((40..=60).contains(&caret), "{caret}: {shown}");
+    }
+    // A short line is shown whole.
+    let report = out
+        .split("broken-link")
+        .find(|r| r.contains("content/long.md:10:1"))
+        .unwrap();
+    let (shown, caret) = shown_line_and_caret(report, 10);
+    assert_eq!((shown.as_str(), caret), ("[z](short.md)", 0), "{report}");
+}
