@@ -4942,3 +4942,89 @@ fn a_finding_far_along_a_long_line_shows_the_line_cropped_around_it_with_the_car
     let (shown, caret) = shown_line_and_caret(report, 10);
     assert_eq!((shown.as_str(), caret), ("[z](short.md)", 0), "{report}");
 }
+
+/// The pre-commit hook of docs/check.md, as it is written there.
+fn documented_pre_commit_hook() -> String {
+    let doc = std::fs::read_to_string(repo().join("docs/check.md")).unwrap();
+    let from = doc
+        .find("A pre-commit hook (")
+        .expect("docs/check.md shows a pre-commit hook");
+    let script = &doc[from..];
+    let start = script.find("```sh\n").unwrap() + "```sh\n".len();
+    let end = start + script[start..].find("```").unwrap();
+    script[start..end].to_string()
+}
+
+#[test]
+#[cfg(unix)]
+fn the_documented_pre_commit_hook_checks_what_is_staged_and_leaves_the_working_tree_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: A-1\ntitle: A\ndate: 2024-01-01\n---\n\n## Summary\n\nIt broke.\n",
+        ),
+        // Dated by nothing but the history, which the hook still reads.
+        ("content/undated.md", "# Undated\n\nIt broke.\n"),
+    ]);
+    let root = &site.root;
+    let tmp = tempfile::tempdir().unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_hindsight")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .current_dir(root)
+            .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+            .args([
+                "-c",
+                "core.hooksPath=.git/hooks",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .env("PATH", &path)
+            .env("TMPDIR", tmp.path())
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    assert!(git(&["add", "."]).status.success());
+    assert!(git(&["commit", "-q", "-m", "first"]).status.success());
+    let hook = root.join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, documented_pre_commit_hook()).unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    let post = root.join("content/a.md");
+    let broken = "---\nid: A-1\ntitle: A\ndate: 2024-01-01\n---\n\n## Summary\n\nSee [b](b.md).\n";
+    let fixed = "---\nid: A-1\ntitle: A\ndate: 2024-01-01\n---\n\n## Summary\n\nSee A-1.\n";
+    // A broken link staged, its fix only in the working tree: refused.
+    std::fs::write(&post, broken).unwrap();
+    assert!(git(&["add", "content/a.md"]).status.success());
+    std::fs::write(&post, fixed).unwrap();
+    let o = git(&["commit", "-q", "-m", "broken"]);
+    assert!(!o.status.success(), "a staged broken link is refused");
+    // Git shows what a hook prints on standard error.
+    assert!(
+        stderr(&o).contains("`b.md` leads nowhere"),
+        "{}",
+        stderr(&o)
+    );
+    // The working tree and the index are as they were, and the hook's folder is gone.
+    assert_eq!(std::fs::read_to_string(&post).unwrap(), fixed);
+    let staged = git(&["show", ":content/a.md"]);
+    assert_eq!(String::from_utf8_lossy(&staged.stdout), broken);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    // The fix staged, a broken change left unstaged: committed.
+    assert!(git(&["add", "content/a.md"]).status.success());
+    std::fs::write(&post, broken).unwrap();
+    let o = git(&["commit", "-q", "-m", "fixed"]);
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&post).unwrap(), broken);
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+}
