@@ -383,6 +383,44 @@ impl Shown {
         }
     }
 
+    /// The bytes of `line` (which starts at `line_start` in the text shown) that take the
+    /// terminal columns `from` to `from + room`, on character boundaries and never cutting an
+    /// escape (`\x1b`) in two.
+    fn columns(
+        &self,
+        line_start: usize,
+        line: &str,
+        from: usize,
+        room: usize,
+    ) -> std::ops::Range<usize> {
+        let (mut start, mut end) = (line.len(), line.len());
+        let mut col = 0;
+        for (i, c) in line.char_indices() {
+            if col >= from && start == line.len() {
+                start = i;
+            }
+            col += width(c);
+            if col > from + room {
+                end = i;
+                break;
+            }
+        }
+        let start = start.min(end);
+        // An escape is shown whole, or not at all on the side it is cut.
+        let escape_at = |i: usize| {
+            let k = self
+                .escapes
+                .partition_point(|e| e.2 + e.3 <= line_start + i);
+            self.escapes
+                .get(k)
+                .filter(|e| e.2 < line_start + i)
+                .map(|e| (e.2 - line_start, e.2 + e.3 - line_start))
+        };
+        let start = escape_at(start).map_or(start, |(s, _)| s);
+        let end = escape_at(end).map_or(end, |(_, e)| e.min(line.len()));
+        start..end
+    }
+
     /// The characters of the file's text that `range` of the text shown shows (an escape
     /// shows one).
     fn chars_of(&self, range: std::ops::Range<usize>) -> usize {
@@ -476,46 +514,6 @@ impl Window {
             offset,
             column,
         }
-    }
-}
-
-impl Shown {
-    /// The bytes of `line` (which starts at `line_start` in the text shown) that take the
-    /// terminal columns `from` to `from + room`, on character boundaries and never cutting an
-    /// escape (`\x1b`) in two.
-    fn columns(
-        &self,
-        line_start: usize,
-        line: &str,
-        from: usize,
-        room: usize,
-    ) -> std::ops::Range<usize> {
-        let (mut start, mut end) = (line.len(), line.len());
-        let mut col = 0;
-        for (i, c) in line.char_indices() {
-            if col >= from && start == line.len() {
-                start = i;
-            }
-            col += width(c);
-            if col > from + room {
-                end = i;
-                break;
-            }
-        }
-        let start = start.min(end);
-        // An escape is shown whole, or not at all on the side it is cut.
-        let escape_at = |i: usize| {
-            let k = self
-                .escapes
-                .partition_point(|e| e.2 + e.3 <= line_start + i);
-            self.escapes
-                .get(k)
-                .filter(|e| e.2 < line_start + i)
-                .map(|e| (e.2 - line_start, e.2 + e.3 - line_start))
-        };
-        let start = escape_at(start).map_or(start, |(s, _)| s);
-        let end = escape_at(end).map_or(end, |(_, e)| e.min(line.len()));
-        start..end
     }
 }
 
