@@ -1818,6 +1818,9 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     // how deep in bold the parser is.
     let mut label = false;
     let mut strong = 0u32;
+    // Where the bold text that opens the paragraph ends, when a line break follows it and the
+    // paragraph goes on ("**What didn't go well?**" then its answer on the next line).
+    let mut lead: Option<usize> = None;
     // Whether the open top-level paragraph is, so far, one line of text (bold or emphasised
     // or not), which a colon at its end and a list after it make a label ("Lessons learned:"),
     // and whether it has any text outside images.
@@ -1979,6 +1982,9 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 Event::Start(Tag::Strong) => strong += 1,
                 Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
                 Event::Text(t) if strong > 0 || t.trim().is_empty() => {}
+                Event::SoftBreak | Event::HardBreak if label && strong == 0 && lead.is_none() => {
+                    lead = para.as_ref().map(|(p, _)| p.len()).filter(|&n| n > 0);
+                }
                 Event::SoftBreak | Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {
                 }
                 _ if strong == 0 => label = false,
@@ -2209,6 +2215,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                     plain = true;
                     worded = false;
                     strong = 0;
+                    lead = None;
                 }
                 events.push(Event::Start(Tag::Paragraph));
             }
@@ -2233,6 +2240,43 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                         && short
                         && p.ends_with(':')
                         && matches!(parser.peek(), Some((Event::Start(Tag::List(_)), _)));
+                    // A paragraph that opens with a short line of bold text alone and goes on
+                    // ("**What didn't go well?**" and its answer on the next line, as
+                    // FireHydrant writes its questions) ends the section a label opened; it
+                    // opens one of its own only when the bold text is a known title of
+                    // learnings or action items (see [`crate::content::derive::title_holds`]),
+                    // which collects the rest of the paragraph and what follows.
+                    let lead_title = lead.filter(|_| !labels).map(|n| {
+                        let t = collapse_ws(&written[..n]);
+                        (t.trim_end_matches([':', '?']).trim().to_string(), n)
+                    });
+                    let lead_opens = lead_title.as_ref().filter(|(t, _)| {
+                        use crate::content::derive::{title_holds, Holds};
+                        !t.is_empty()
+                            && t.chars().count() <= 60
+                            && !t.contains(['.', '!', '?', ':', ';'])
+                            && (title_holds(t, Holds::Learnings, &[])
+                                || title_holds(t, Holds::Actions, &[]))
+                    });
+                    if lead_title.is_some() {
+                        nested.retain(|&(_, l)| l < LABEL_LEVEL);
+                    }
+                    let lead_section = lead_opens.map(|(t, n)| Section {
+                        title: t.clone(),
+                        level: LABEL_LEVEL,
+                        anchor: current
+                            .as_ref()
+                            .map(|c| c.anchor.clone())
+                            .unwrap_or_default(),
+                        line,
+                        nested_at: Some(
+                            current
+                                .as_ref()
+                                .map_or(out.preamble.len(), |c| c.text.len()),
+                        ),
+                        paragraphs: vec![(collapse_ws(&written[*n..]), line)],
+                        ..Default::default()
+                    });
                     let opened = (labels || introduces).then(|| Section {
                         title: title.to_string(),
                         level: LABEL_LEVEL,
@@ -2264,7 +2308,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                             sec.paragraphs.push((p, line));
                         }
                     }
-                    if let Some(section) = opened {
+                    if let Some(section) = opened.or(lead_section) {
                         nested.retain(|&(_, l)| l < LABEL_LEVEL);
                         nested.push((out.sections.len(), LABEL_LEVEL));
                         out.sections.push(section);

@@ -3042,4 +3042,24 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn a_bold_question_that_names_a_learnings_section_starts_one_with_its_answer() {
+        let body = "# Login emails\n\n## Questions\n\n**What went well?**\nThe dashboard made it obvious.\n\n\
+                    **What didn't go well?**\nThe notice went to a mailbox nobody reads.\n\n\
+                    Nobody owns that mailbox.\n\n**Where did we get lucky?**\nIt was a Monday.\n\n\
+                    ## Notes\n\n**What went wrong was the deploy.**\nIt was late.\n";
+        let texts: Vec<String> = learnings(&parse(body), &[])
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        // The next bold lead, a question of no such title, ends it; a bold sentence is no title.
+        assert_eq!(
+            texts,
+            [
+                "The notice went to a mailbox nobody reads.",
+                "Nobody owns that mailbox."
+            ]
+        );
+    }
 }
