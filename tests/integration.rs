@@ -6223,3 +6223,57 @@ fn build_reports_broken_links_at_their_configured_level_never_above_a_warning_an
         .iter()
         .any(|f| f["rule"] == "missing-image" && f["level"] == "error" && f["line"] == 11));
 }
+
+#[test]
+fn timestamps_in_leading_metadata_lines_or_a_milestones_table_give_the_times_to_detect_and_resolve()
+{
+    let site = Site::fixture("templates");
+    site.build_ok();
+    let page = |site: &Site, id: &str| site.page(&format!("incidents/{id}/index.html"));
+    // FireHydrant: "**Started at:**" above the first section, Detected and Resolved in its
+    // Milestones table.
+    let fh = page(&site, "firehydrant-export-1042");
+    assert!(fh.contains("<dt>Duration</dt><dd>45 min</dd>"), "{fh}");
+    assert!(
+        fh.contains("<dt>Time to detect</dt><dd>11 min</dd>"),
+        "{fh}"
+    );
+    // incident.io's "- **Started:**" / "- **Resolved:**"; "Incident start:" / "Incident end:".
+    let inc = page(&site, "INC-318");
+    assert!(
+        inc.contains("<dt>Duration</dt><dd>2 h 23 min</dd>"),
+        "{inc}"
+    );
+    let ir = page(&site, "IR-2022-14");
+    assert!(ir.contains("<dt>Duration</dt><dd>2 h 25 min</dd>"), "{ir}");
+    let site = Site::with(&[
+        // A time without its zone states no instant.
+        (
+            "content/a.md",
+            "# A\n\nStarted: 2024-05-02 10:14\nResolved: 2024-05-02 12:37\n\n## Summary\n\nText.\n",
+        ),
+        // Resolved before it started: neither is read.
+        (
+            "content/b.md",
+            "# B\n\nStarted: 2024-05-02 10:14 UTC\nResolved: 2024-05-02 09:37 UTC\n\n## Summary\n\nText.\n",
+        ),
+        // Only before the first section, or in a Milestones table.
+        (
+            "content/c.md",
+            "# C\n\n## Timeline\n\nStarted: 2024-05-02 10:14 UTC\n\nResolved: 2024-05-02 12:37 UTC\n",
+        ),
+        // The front matter's own timestamps are not mixed with the text's.
+        (
+            "content/d.md",
+            "---\ndate: 2024-05-02\nstarted_at: 2024-05-02T10:00:00Z\n---\n# D\n\nResolved: 2024-05-02 12:37 UTC\n\n## Summary\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    for id in ["a", "b", "c", "d"] {
+        let p = page(&site, id);
+        assert!(
+            !p.contains("<dt>Duration</dt>") && !p.contains("<dt>Time to detect</dt>"),
+            "{id}: {p}"
+        );
+    }
+}

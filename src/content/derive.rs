@@ -9,7 +9,7 @@ Lessons learned section and an Action items section (lists, task lists or tables
 
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use regex::Regex;
 
 use crate::content::frontmatter::{ActionStatus, FrontMatter};
@@ -1574,6 +1574,162 @@ pub fn stated_times(body: &str, first_line: usize) -> StatedTimes {
     out
 }
 
+/// When the incident started, was detected and was resolved, as the text states them in
+/// timestamps (see [`stated_timestamps`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatedTimestamps {
+    pub started: Option<DateTime<FixedOffset>>,
+    pub detected: Option<DateTime<FixedOffset>>,
+    pub resolved: Option<DateTime<FixedOffset>>,
+}
+
+const START_LABELS: &[&str] = &[
+    "started",
+    "started at",
+    "start time",
+    "incident start",
+    "incident started",
+    "incident start time",
+];
+const DETECTED_LABELS: &[&str] = &["detected", "detected at", "incident detected"];
+const RESOLVED_LABELS: &[&str] = &[
+    "resolved",
+    "resolved at",
+    "incident resolved",
+    "incident end",
+    "incident ended",
+    "incident end time",
+];
+
+/// A timestamp written with its day, its time of day and its zone, and nothing else:
+/// "2024-05-02 10:14 UTC", "2023-12-04 07:55:00 UTC", "2024-05-02T10:14:00+02:00". A day alone
+/// or a time without a zone states no instant.
+fn zoned_timestamp(value: &str) -> Option<DateTime<FixedOffset>> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2}(?::\d{2})?)\s*(utc|gmt|z|[+-]\d{2}:?\d{2})$",
+        )
+        .expect("valid regex")
+    });
+    let c = re.captures(value.trim().trim_end_matches('.').trim())?;
+    let zone = match c[3].to_ascii_uppercase().as_str() {
+        "UTC" | "GMT" | "Z" => "+00:00".to_string(),
+        z if z.len() == 5 => format!("{}:{}", &z[..3], &z[3..]),
+        z => z.to_string(),
+    };
+    let time = if c[2].len() <= 5 {
+        format!("{}:00", &c[2])
+    } else {
+        c[2].to_string()
+    };
+    let time = if time.len() == 7 {
+        format!("0{time}")
+    } else {
+        time
+    };
+    DateTime::parse_from_rfc3339(&format!("{}T{time}{zone}", &c[1])).ok()
+}
+
+/// Reads [`StatedTimestamps`] from a Markdown body, for a postmortem whose front matter has
+/// no timestamps: the labelled lines of metadata before its first section ("**Started:**
+/// 2024-05-02 10:14 UTC", "- **Resolved:** ...", "Incident start: ...", "Incident end: ...",
+/// "Detected at: ..."), else the rows of a table in a Milestones section as FireHydrant exports
+/// it (`| Started | 2023-12-04 07:55 UTC |`, Detected, Resolved). Conservative: each value is a
+/// timestamp with its zone and nothing else (see [`zoned_timestamp`]); the first of each wins;
+/// and when they are out of order (detected or resolved before the start, resolved before
+/// detected) none is read.
+pub fn stated_timestamps(body: &str) -> StatedTimestamps {
+    let mut out = StatedTimestamps::default();
+    // Before the first section (the title aside), then in a Milestones section.
+    let mut place = Place::Leading;
+    // Whether a title underlined with `===` was read.
+    let mut titled = false;
+    #[derive(PartialEq)]
+    enum Place {
+        Leading,
+        Milestones(usize),
+        Other,
+    }
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let t = line.trim();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            continue;
+        }
+        let level = t.len() - t.trim_start_matches('#').len();
+        if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
+            let heading = t[level..].trim().trim_end_matches('#').trim();
+            if bare_title(heading) == "milestones" {
+                place = Place::Milestones(level);
+            } else if level == 1 && place == Place::Leading {
+                // The title.
+            } else if !matches!(place, Place::Milestones(l) if level > l) {
+                place = Place::Other;
+            }
+            continue;
+        }
+        // A Setext heading's underline (or a rule) ends the leading lines, but the title's.
+        if t.len() >= 2 && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-')) {
+            if t.starts_with('=') && !titled && place == Place::Leading {
+                titled = true;
+            } else {
+                place = Place::Other;
+            }
+            continue;
+        }
+        let (label, value) = match place {
+            Place::Leading => {
+                let item = t
+                    .strip_prefix("- ")
+                    .or_else(|| t.strip_prefix("* "))
+                    .unwrap_or(t);
+                let plain = item.replace("**", "").replace("__", "");
+                let Some((label, value)) = plain.split_once(':') else {
+                    continue;
+                };
+                (label.to_string(), value.to_string())
+            }
+            Place::Milestones(_) => {
+                let cells: Vec<&str> = t.trim_matches('|').split('|').map(|c| c.trim()).collect();
+                if !t.starts_with('|') || cells.len() != 2 {
+                    continue;
+                }
+                (cells[0].replace("**", ""), cells[1].replace("**", ""))
+            }
+            Place::Other => continue,
+        };
+        let label = normalise_title(&label);
+        let slot = if START_LABELS.contains(&label.as_str()) {
+            &mut out.started
+        } else if DETECTED_LABELS.contains(&label.as_str()) {
+            &mut out.detected
+        } else if RESOLVED_LABELS.contains(&label.as_str()) {
+            &mut out.resolved
+        } else {
+            continue;
+        };
+        if slot.is_none() {
+            *slot = zoned_timestamp(&value);
+        }
+    }
+    let before = |a: Option<DateTime<FixedOffset>>, b: Option<DateTime<FixedOffset>>| matches!((a, b), (Some(a), Some(b)) if b < a);
+    if before(out.started, out.detected)
+        || before(out.started, out.resolved)
+        || before(out.detected, out.resolved)
+    {
+        return StatedTimestamps::default();
+    }
+    out
+}
+
 /// Footnote marks (`[^3]`).
 fn footnote_marks() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -3061,5 +3217,38 @@ mod tests {
                 "Nobody owns that mailbox."
             ]
         );
+    }
+
+    #[test]
+    fn stated_timestamps_are_zoned_and_in_order_and_read_before_the_first_section_or_in_milestones()
+    {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).ok();
+        let t = stated_timestamps(
+            "Outage\n======\n\n- **Started:** 2024-05-02 10:14 UTC\n- **Detected at:** 2024-05-02T12:20+02:00\n\
+             - Duration: 2h\n\n## Milestones\n\n| Milestone | Time |\n|---|---|\n\
+             | Started | 2024-05-02 09:00 UTC |\n| Resolved | 2024-05-02 12:37:30 GMT. |\n",
+        );
+        assert_eq!(t.started, at("2024-05-02T10:14:00Z"));
+        assert_eq!(t.detected, at("2024-05-02T10:20:00Z"));
+        assert_eq!(t.resolved, at("2024-05-02T12:37:30Z"));
+        for (value, read) in [
+            ("2024-05-02 7:05 utc", at("2024-05-02T07:05:00Z")),
+            ("2024-05-02 10:14 -0500", at("2024-05-02T15:14:00Z")),
+            ("2024-05-02 10:14", None),
+            ("2024-05-02", None),
+            ("2024-05-02 10:14 CET", None),
+            ("around 2024-05-02 10:14 UTC", None),
+        ] {
+            assert_eq!(zoned_timestamp(value), read, "{value}");
+        }
+        // A Setext section ends the leading lines; out of order, nothing is read.
+        let later = stated_timestamps(
+            "Outage\n======\n\nSummary\n-------\n\nStarted: 2024-05-02 10:14 UTC\n",
+        );
+        assert_eq!(later, StatedTimestamps::default());
+        let backwards = stated_timestamps(
+            "Incident start: 2024-05-02 10:14 UTC\nIncident end: 2024-05-02 10:00 UTC\n",
+        );
+        assert_eq!(backwards, StatedTimestamps::default());
     }
 }

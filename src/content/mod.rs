@@ -1193,6 +1193,17 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             } else {
                 derive::StatedTimes::default()
             };
+            // Timestamps the body states, only where the front matter gives none of them (a
+            // start from one and a resolution from the other would mix two accounts).
+            let timestamps = if raw.kind == Kind::Incident
+                && fm.started_at.is_none()
+                && fm.detected_at.is_none()
+                && fm.resolved_at.is_none()
+            {
+                derive::stated_timestamps(body)
+            } else {
+                derive::StatedTimestamps::default()
+            };
             // The source is not needed once parsed; freeing it here lets the next files
             // reuse its memory (on 10,000 postmortems that is most of the input's size).
             let mut raw = raw;
@@ -1212,6 +1223,16 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     let mut inc =
                         build_incident(raw, fm, id, has_fm, parsed, labelled, opts.config);
                     inc.stated = stated;
+                    for (field, at, t) in [
+                        ("started_at", &mut inc.started_at, timestamps.started),
+                        ("detected_at", &mut inc.detected_at, timestamps.detected),
+                        ("resolved_at", &mut inc.resolved_at, timestamps.resolved),
+                    ] {
+                        if t.is_some() {
+                            *at = t;
+                            inc.derived.push(field);
+                        }
+                    }
                     if !opts.keep_text {
                         // Learnings, action items and the summary are derived; what stays of
                         // the sections is their headings.
