@@ -5994,6 +5994,7 @@ fn each_derived_field_has_its_own_heading_in_the_content_docs_rather_than_a_tabl
         "date",
         "severity",
         "services",
+        "tags",
         "summary",
         "learnings",
         "action_items",
@@ -6276,4 +6277,19 @@ fn timestamps_in_leading_metadata_lines_or_a_milestones_table_give_the_times_to_
             "{id}: {p}"
         );
     }
+}
+
+#[test]
+fn a_firehydrant_tags_line_gives_the_postmortem_its_tags() {
+    let site = Site::fixture("templates");
+    site.build_ok();
+    assert_eq!(
+        site.incident("firehydrant-export-1042")["tags"],
+        serde_json::json!(["email", "vendor"])
+    );
+    // The front matter's tags win.
+    assert_eq!(
+        site.incident("2023-09-14-dns-resolver-outage")["tags"],
+        serde_json::json!(["postmortem", "networking"])
+    );
 }

@@ -1142,14 +1142,44 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
 /// label (see [`starts_a_label`]): "Customer Service: we called 40 merchants" names none.
 pub fn services(parsed: &Parsed) -> Vec<String> {
     static LABEL: OnceLock<Regex> = OnceLock::new();
-    static END: OnceLock<Regex> = OnceLock::new();
-    static SPLIT: OnceLock<Regex> = OnceLock::new();
     let label = LABEL.get_or_init(|| {
         Regex::new(
             r"(?i)\b((?:affected|impacted)\s+(?:services|service\(s\)|systems)|(?:services|service\(s\))(?:\s+(?:involved|affected|impacted))?|service|systems\s+affected)\s*(?::|\|)[ \t]*([^\n|]*)",
         )
         .unwrap()
     });
+    labelled_list(parsed, label, "service")
+}
+
+/// The tags a `Tags: email, vendor` line of metadata names when the front matter names none,
+/// as FireHydrant exports them, read as [`services`] reads its label. Only when each is a tag's
+/// name, a word or two (`email`, `third party`, `on-call`), not a phrase.
+pub fn tags(parsed: &Parsed) -> Vec<String> {
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    let label =
+        LABEL.get_or_init(|| Regex::new(r"(?i)\b(tags)\s*(?::|\|)[ \t]*([^\n|]*)").unwrap());
+    let tags = labelled_list(parsed, label, "");
+    let clean = |t: &String| {
+        t.split_whitespace().count() <= 2
+            && t.chars().count() <= 30
+            && t.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/'))
+    };
+    if tags.iter().all(clean) {
+        tags
+    } else {
+        Vec::new()
+    }
+}
+
+/// The names the first line of metadata labelled by `label` (a regex capturing the label and
+/// the rest of its line) lists: its value up to the end of its sentence or the next label,
+/// split at commas and "and". The label starts with a capital letter and is the whole label
+/// (see [`starts_a_label`]; `singular` is the label a capitalised word before it makes a name's
+/// end, "Customer Service:"), and is no GitLab scoped label (`~"Service::Registry"`).
+fn labelled_list(parsed: &Parsed, label: &Regex, singular: &str) -> Vec<String> {
+    static END: OnceLock<Regex> = OnceLock::new();
+    static SPLIT: OnceLock<Regex> = OnceLock::new();
     // The end of the value: a full stop or semicolon ending its sentence, or the next label
     // of a line of several ("Services: api, web Duration: 2 h").
     let end = END
@@ -1167,7 +1197,7 @@ pub fn services(parsed: &Parsed) -> Vec<String> {
                     && name.as_str().starts_with(char::is_uppercase)
                     && starts_a_label(
                         &text[..name.start()],
-                        name.as_str().eq_ignore_ascii_case("service"),
+                        name.as_str().eq_ignore_ascii_case(singular),
                     )
             })
         });
@@ -3250,5 +3280,27 @@ mod tests {
             "Incident start: 2024-05-02 10:14 UTC\nIncident end: 2024-05-02 10:00 UTC\n",
         );
         assert_eq!(backwards, StatedTimestamps::default());
+    }
+
+    #[test]
+    fn a_tags_line_of_metadata_names_tags_when_each_is_a_word_or_two() {
+        let tags = |body: &str| tags(&parse(body));
+        assert_eq!(
+            tags("# Login\n\n**Severity:** SEV2\n**Tags:** email, vendor\n\n## Description\n\nText.\n"),
+            ["email", "vendor"]
+        );
+        assert_eq!(
+            tags("# T\n\nTags: third party and on-call. Owner: sre\n"),
+            ["third party", "on-call"]
+        );
+        // Prose, a phrase, a label in lower case or run into a word: none.
+        for body in [
+            "# T\n\nTags: we never agreed on a scheme for these, so none\n",
+            "# T\n\nour tags: a, b\n",
+            "# T\n\nPrice Tags: a, b\n",
+            "# T\n\nTags: TBD\n",
+        ] {
+            assert!(tags(body).is_empty(), "{body}");
+        }
     }
 }

@@ -1160,6 +1160,11 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 } else {
                     Vec::new()
                 },
+                tags: if incident && fm.tags.is_none() {
+                    derive::tags(&parsed)
+                } else {
+                    Vec::new()
+                },
                 actions: None,
             };
             if !opts.keep_text {
@@ -1686,11 +1691,12 @@ fn unknown_severity(fm: &FrontMatter, source: &str, config: &Config) -> Option<D
 }
 
 /// What the body of a postmortem gives where its front matter says nothing, read from its text
-/// before `check` forgets it: a severity and services stated as labels, and the action items
+/// before `check` forgets it: a severity, services and tags stated as labels, and the action items
 /// derived from it (`None` when the front matter lists some).
 struct Labelled {
     severity: Option<String>,
     services: Vec<String>,
+    tags: Vec<String>,
     actions: Option<Vec<derive::DerivedAction>>,
 }
 
@@ -1749,6 +1755,15 @@ fn build_incident(
                 derived.push("services");
             }
             labelled.services
+        }
+    };
+    let tags = match &fm.tags {
+        Some(t) => t.clone(),
+        None => {
+            if !labelled.tags.is_empty() {
+                derived.push("tags");
+            }
+            labelled.tags
         }
     };
     let learnings = match fm.learnings.clone() {
@@ -1824,7 +1839,7 @@ fn build_incident(
         status: fm.status.unwrap_or(Status::Published),
         visibility: fm.visibility.unwrap_or(Visibility::Public),
         services,
-        tags: fm.tags.clone().unwrap_or_default(),
+        tags,
         authors: fm.authors.clone().unwrap_or_default(),
         started_at: fm.started_at,
         detected_at: fm.detected_at,
