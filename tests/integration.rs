@@ -6293,3 +6293,11 @@ fn a_firehydrant_tags_line_gives_the_postmortem_its_tags() {
         serde_json::json!(["postmortem", "networking"])
     );
 }
+
+#[test]
+fn a_heading_that_repeats_the_file_name_of_an_id_and_a_title_gives_that_title() {
+    let site = Site::fixture("templates");
+    site.build_ok();
+    let ir = site.incident("IR-2022-14");
+    assert_eq!(ir["title"], "VPN gateway certificate expired");
+}

@@ -1323,6 +1323,27 @@ pub fn title_without_label(h1: &str) -> String {
     }
 }
 
+/// The title a postmortem's first heading gives: without a label ([`title_without_label`]) or
+/// the incident's own id before it ([`title_without_id`]); and when the heading is nothing but
+/// the file's name (`stem`), which starts with the id, as the file name gives it ("IR-2022-14
+/// VPN gateway certificate expired" in `IR-2022-14 VPN gateway certificate expired.md` is
+/// "VPN gateway certificate expired", as that file's title would be without the heading).
+pub fn title_from_heading(h1: &str, id: &str, stem: &str) -> String {
+    let (stem_id, stem_title) = id_and_title_from_stem(stem);
+    let starts_with_id = stem
+        .trim()
+        .get(..id.len())
+        .is_some_and(|head| !id.is_empty() && head.eq_ignore_ascii_case(id));
+    if starts_with_id
+        && stem_id.eq_ignore_ascii_case(id)
+        && stem_title != stem_id
+        && collapse_ws(h1).eq_ignore_ascii_case(&collapse_ws(stem))
+    {
+        return stem_title;
+    }
+    title_without_id(&title_without_label(h1), id)
+}
+
 /// A title taken from a postmortem's first heading without the incident's own id before it,
 /// which the page shows apart: "INC-4412: Nordfreight API outage" (id `INC-4412`) ->
 /// "Nordfreight API outage". The id (any case) must be followed by `:` or by ` - ` (or an en
@@ -3302,5 +3323,29 @@ mod tests {
         ] {
             assert!(tags(body).is_empty(), "{body}");
         }
+    }
+
+    #[test]
+    fn a_heading_that_repeats_a_file_name_of_an_id_and_a_title_is_that_title() {
+        let stem = "IR-2022-14 VPN gateway certificate expired";
+        assert_eq!(
+            title_from_heading(stem, "IR-2022-14", stem),
+            "VPN gateway certificate expired"
+        );
+        // A heading that is not the file name keeps an id that only a space follows.
+        assert_eq!(
+            title_from_heading(stem, "IR-2022-14", "IR-2022-14"),
+            "IR-2022-14 VPN gateway certificate expired"
+        );
+        assert_eq!(
+            title_from_heading("INC-4412 outage", "INC-4412", "INC-4412 postmortem"),
+            "INC-4412 outage"
+        );
+        // A file name with no id before its title keeps the heading.
+        let dated = "2024-03-11 payment gateway timeouts";
+        assert_eq!(
+            title_from_heading(dated, "2024-03-11-payment-gateway-timeouts", dated),
+            dated
+        );
     }
 }

@@ -1716,7 +1716,7 @@ fn build_incident(
         None => match parsed.h1.clone() {
             Some(h1) => {
                 derived.push("title");
-                derive::title_without_id(&derive::title_without_label(&h1), &id)
+                derive::title_from_heading(&h1, &id, &stem)
             }
             None => {
                 derived.push("title-from-file-name");
