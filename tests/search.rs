@@ -1274,3 +1274,51 @@ fn a_hit_in_a_section_with_a_very_long_heading_links_to_its_capped_anchor() {
         "every-consumer-of-the-orders-topic-lagged-behind-every-consumer-of-the-orders"
     );
 }
+
+/// The "learning clusters: ..." line that --verbose prints.
+fn clusters_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .find(|l| l.starts_with("learning clusters:"))
+        .unwrap_or_else(|| panic!("no clusters line in {}", String::from_utf8_lossy(&o.stderr)))
+        .to_string()
+}
+
+#[test]
+fn a_second_search_reads_the_learning_clusters_from_the_cache_until_a_learning_changes() {
+    let (_tmp, root) = site("demo");
+    let first = search(&root, &["--verbose", "--json", "symptoms"]);
+    assert_eq!(clusters_line(&first), "learning clusters: formed");
+    let again = search(&root, &["--verbose", "--json", "symptoms"]);
+    assert_eq!(clusters_line(&again), "learning clusters: cached");
+    assert_eq!(again.stdout, first.stdout, "the same hits from the cache");
+
+    // An edited canonical learning: its page is searched as it reads now.
+    let file = root.join("content/learnings/alert-on-symptoms.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        format!("{text}\nA zanzibarquokka dashboard is not an alert.\n"),
+    )
+    .unwrap();
+    let edited = search(&root, &["--verbose", "--json", "zanzibarquokka"]);
+    assert_eq!(clusters_line(&edited), "learning clusters: formed");
+    let v: Value = serde_json::from_slice(&edited.stdout).unwrap();
+    assert_eq!(ids(v.as_array().unwrap()), ["alert-on-symptoms"]);
+    let cached = search(&root, &["--verbose", "--json", "zanzibarquokka"]);
+    assert_eq!(clusters_line(&cached), "learning clusters: cached");
+    assert_eq!(cached.stdout, edited.stdout);
+
+    // A learning of a postmortem, which clusters may group: formed again.
+    let postmortems = root.join("content/postmortems");
+    let file = std::fs::read_dir(&postmortems)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("\nlearnings:\n  - id: ")))
+        .expect("a postmortem with learnings in front matter");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replacen("\n    text: ", "\n    text: Zanzibarquokka first. ", 1);
+    std::fs::write(&file, text).unwrap();
+    let o = search(&root, &["--verbose", "--json", "zanzibarquokka"]);
+    assert_eq!(clusters_line(&o), "learning clusters: formed");
+}

@@ -27,8 +27,10 @@ use super::{Doc, Filters, ANALYZER};
 use crate::taxonomy::term_key;
 
 /// Bump when the schema, the analysis or what a document holds changes: the cache is then
-/// rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 5;
+/// rebuilt from scratch. Bump it too when clustering forms other clusters from the same files:
+/// the learning pages' documents are cached beside the index under a key that holds it (see
+/// `search::learning_docs`). 6: they came to be cached.
+pub const SCHEMA_VERSION: u32 = 6;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";

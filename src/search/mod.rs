@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
@@ -36,6 +36,10 @@ pub const ANALYZER: &str = "hindsight_en";
 /// Where the terminal's index is cached, relative to the root.
 pub const CACHE_DIR: &str = ".hindsight-cache/search";
 
+/// The file in [`CACHE_DIR`] that holds the documents of the learning pages, clusters as the
+/// last search formed them (see [`learning_docs`]).
+const LEARNINGS_CACHE: &str = "learnings.json";
+
 /// What a hit names as its section when the match is in a summary that no section of the
 /// document holds (one set in front matter, or the first paragraph above every heading): the
 /// page shows it at its top.
@@ -47,7 +51,7 @@ const SNIPPET_TOKENS: usize = 30;
 pub use crate::analysis::{analyzer, terms, tokens};
 
 /// One section of a document, as searched and quoted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DocSection {
     pub title: String,
     pub anchor: String,
@@ -63,7 +67,7 @@ impl DocSection {
 }
 
 /// What a document is: `search --json` says it of each hit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     #[default]
@@ -73,7 +77,7 @@ pub enum Kind {
 }
 
 /// A searchable document: an incident or a learning page.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Doc {
     /// Path of the file relative to the root (of a cluster, which has none, its page's path):
     /// the document's key.
@@ -133,13 +137,17 @@ fn hex(bytes: &[u8]) -> String {
 /// publishes (`groups`: canonical learnings and the clusters Hindsight formed, tentative ones
 /// too), in the order of `groups`.
 pub fn docs(lib: &Library, groups: &[Group]) -> Vec<Doc> {
-    let incidents = lib.incidents.iter().map(|i| Doc {
-        body: i.text(),
-        ..incident_doc(i)
-    });
-    incidents
+    incident_docs(lib)
         .chain(groups.iter().map(|g| learning_doc(lib, g)))
         .collect()
+}
+
+/// The documents of every incident of a library, whole bodies included.
+fn incident_docs(lib: &Library) -> impl Iterator<Item = Doc> + '_ {
+    lib.incidents.iter().map(|i| Doc {
+        body: i.text(),
+        ..incident_doc(i)
+    })
 }
 
 /// A learning page as a document. A canonical learning is its file: title, summary and body,
@@ -290,6 +298,9 @@ pub struct Hit {
 pub struct Outcome {
     pub hits: Vec<Hit>,
     pub update: index::Update,
+    /// The learning pages' documents, clusters included, were read from the cache rather than
+    /// formed (see [`learning_docs`]).
+    pub learnings_cached: bool,
 }
 
 /// Why a search could not run (exit code 2).
@@ -470,17 +481,8 @@ pub fn search(
             message: missing.message,
         });
     }
-    // The learning pages the site publishes, clusters as `build` forms them: what `check`
-    // reports about them is not the search's to say.
-    let quiet = Diagnostics::new();
-    let lexicon = crate::learnings::lexicon(root, &config, &quiet);
-    let graph = crate::learnings::link(
-        &mut lib,
-        &lexicon,
-        Some(config.learnings.similarity_threshold),
-        None,
-        &quiet,
-    );
+    let cache = root.join(CACHE_DIR);
+    let (learnings, cached) = learning_docs(root, &config, &mut lib, &cache);
     // A severity is read as front matter's is: `SEV-2`, `sev 2` are the scale's `SEV2`.
     let filters = &Filters {
         severities: filters
@@ -490,15 +492,125 @@ pub fn search(
             .collect(),
         ..filters.clone()
     };
-    let docs = docs(&lib, &graph.groups);
+    let docs: Vec<Doc> = incident_docs(&lib)
+        .chain(learnings.iter().cloned())
+        .collect();
     check_filters(filters, &docs, &config)?;
-    Ok(search_docs(
-        &root.join(CACHE_DIR),
-        &docs,
-        query,
-        filters,
-        limit,
-    ))
+    let outcome = search_docs(&cache, &docs, query, filters, limit);
+    // After the index, which empties the folder when it rebuilds. Clusters that cannot be
+    // written are formed again next time.
+    let learnings_cached = match cached {
+        Some(Cached { key, hit: false }) => {
+            let _ = write_learnings(&cache, &key, &learnings);
+            false
+        }
+        Some(Cached { hit, .. }) => hit,
+        None => false,
+    };
+    Ok(Outcome {
+        learnings_cached,
+        ..outcome
+    })
+}
+
+/// The documents of the learning pages the site publishes (see [`docs`]), clusters as `build`
+/// forms them, and whether they came from the cache in `cache` (`None` when the knowledge base
+/// could not be read to key them). Forming the clusters reads every learning and action item:
+/// about a quarter of a search of 10,000 postmortems, done again only when a file it reads
+/// changes (see [`learnings_key`]). Also links `lib`'s learnings to their groups when it forms
+/// them; the documents of incidents do not read those links.
+fn learning_docs(
+    root: &Path,
+    config: &Config,
+    lib: &mut Library,
+    cache: &Path,
+) -> (Vec<Doc>, Option<Cached>) {
+    let key = learnings_key(root, config, lib);
+    if let Some(docs) = key.as_deref().and_then(|k| read_learnings(cache, k)) {
+        return (docs, key.map(|key| Cached { key, hit: true }));
+    }
+    // What `check` reports about them is not the search's to say.
+    let quiet = Diagnostics::new();
+    let lexicon = crate::learnings::lexicon(root, config, &quiet);
+    let graph = crate::learnings::link(
+        lib,
+        &lexicon,
+        Some(config.learnings.similarity_threshold),
+        None,
+        &quiet,
+    );
+    let docs = graph.groups.iter().map(|g| learning_doc(lib, g)).collect();
+    (docs, key.map(|key| Cached { key, hit: false }))
+}
+
+/// The key of [`learning_docs`]'s cache: what forms the clusters, and so holds every input of
+/// them. The files clustering reads (hindsight.toml, the vocabulary file, every postmortem and
+/// canonical learning loaded, by path and bytes), Hindsight's version and the index's
+/// [`index::SCHEMA_VERSION`]. `None` when one of them cannot be read.
+fn learnings_key(root: &Path, config: &Config, lib: &Library) -> Option<String> {
+    let mut hash = Sha256::new();
+    hash.update(env!("CARGO_PKG_VERSION"));
+    hash.update(index::SCHEMA_VERSION.to_le_bytes());
+    let files = [PathBuf::from(crate::config::FILE_NAME)]
+        .into_iter()
+        .chain(config.learnings.concepts.clone())
+        .chain(lib.incidents.iter().map(|i| PathBuf::from(&i.source)))
+        .chain(lib.learnings.iter().map(|l| PathBuf::from(&l.source)));
+    for file in files {
+        let path = root.join(&file);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            // A site without hindsight.toml.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !path.exists() => Vec::new(),
+            Err(_) => return None,
+        };
+        let name = file.to_string_lossy();
+        hash.update((name.len() as u64).to_le_bytes());
+        hash.update(name.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(&bytes);
+    }
+    Some(hex(&hash.finalize()))
+}
+
+/// The key of the learning pages' documents, and whether they were read from the cache.
+#[derive(Debug, Clone)]
+struct Cached {
+    key: String,
+    hit: bool,
+}
+
+/// The file of [`LEARNINGS_CACHE`]: the learning pages' documents and their key.
+#[derive(Serialize, Deserialize)]
+struct LearningsFile {
+    key: String,
+    docs: Vec<Doc>,
+}
+
+fn read_learnings(cache: &Path, key: &str) -> Option<Vec<Doc>> {
+    let bytes = std::fs::read(cache.join(LEARNINGS_CACHE)).ok()?;
+    let file: LearningsFile = serde_json::from_slice(&bytes).ok()?;
+    // `kind` is not stored (see [`Doc::kind`]): every one of them is a learning page.
+    (file.key == key).then(|| {
+        file.docs
+            .into_iter()
+            .map(|d| Doc {
+                kind: Kind::Learning,
+                ..d
+            })
+            .collect()
+    })
+}
+
+fn write_learnings(cache: &Path, key: &str, docs: &[Doc]) -> std::io::Result<()> {
+    let file = LearningsFile {
+        key: key.to_string(),
+        docs: docs.to_vec(),
+    };
+    std::fs::create_dir_all(cache)?;
+    let tmp = cache.join(format!("{LEARNINGS_CACHE}.tmp"));
+    std::fs::write(&tmp, serde_json::to_vec(&file)?)?;
+    std::fs::rename(&tmp, cache.join(LEARNINGS_CACHE))
 }
 
 /// Searches `docs` through the index cached in `cache`.
@@ -537,7 +649,11 @@ pub fn search_docs(
         hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
         hits.truncate(limit);
     }
-    Outcome { hits, update }
+    Outcome {
+        hits,
+        update,
+        learnings_cached: false,
+    }
 }
 
 /// A hit for `doc`: the section that matches `query` best, and a snippet of it.
@@ -795,6 +911,14 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
             u.unchanged,
             if u.rebuilt { " (rebuilt)" } else { "" },
             if u.in_memory { " (in memory)" } else { "" },
+        );
+        eprintln!(
+            "learning clusters: {}",
+            if outcome.learnings_cached {
+                "cached"
+            } else {
+                "formed"
+            }
         );
     }
     let stdout = std::io::stdout();
