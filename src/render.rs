@@ -143,6 +143,62 @@ impl Page<'_> {
     }
 }
 
+/// The links to other incidents that incident pages name beside their learnings ("Learned
+/// before in", see [`Group::nearest`]): the theme's `seen` macro for each incident, rendered
+/// once for each way it reads (linked by the authors or by Hindsight) on the first page that
+/// names it, instead of on every page. On 10,000 postmortems a page names up to 60 of them, and
+/// tera's macro calls were most of what clusters added to the pages. A link that does not
+/// render is left to the page, which calls the macro itself and so reports the fault at the
+/// template as it would have (and so does [`probe`], which renders without these).
+struct SeenLinks<'a> {
+    theme: &'a Theme,
+    /// The incident pages' way to the site root.
+    root: String,
+    /// For each incident: its link as the authors linked it, and as Hindsight did.
+    cells: Vec<[std::sync::OnceLock<Option<String>>; 2]>,
+}
+
+impl<'a> SeenLinks<'a> {
+    fn new(theme: &'a Theme, root: String, incidents: usize) -> Self {
+        SeenLinks {
+            theme,
+            root,
+            cells: (0..incidents).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// The link to incident `j`, or `None` if the macro does not render.
+    fn get(&self, site: &Site, j: usize, by_similarity: bool) -> Option<&str> {
+        self.cells[j][usize::from(by_similarity)]
+            .get_or_init(|| {
+                let mut ctx = Context::new();
+                ctx.insert("o", &seen_view(&site.library.incidents[j], by_similarity));
+                ctx.insert("root", &self.root);
+                self.theme.tera.render(crate::theme::SEEN_LINK, &ctx).ok()
+            })
+            .as_deref()
+    }
+
+    /// The links to `list`, each with its way to read, joined as the page lists them.
+    fn joined(&self, site: &Site, list: impl Iterator<Item = (usize, bool)>) -> Option<String> {
+        let mut joined = String::new();
+        for (k, (j, by_similarity)) in list.enumerate() {
+            if k > 0 {
+                joined.push_str("; ");
+            }
+            joined.push_str(self.get(site, j, by_similarity)?);
+        }
+        Some(joined)
+    }
+}
+
+/// Another incident as an incident page names it beside a learning (the `o` of the theme's
+/// `seen` macro).
+fn seen_view(o: &Incident, by_similarity: bool) -> Value {
+    json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year(),
+           "by_similarity": by_similarity})
+}
+
 /// A date as ISO text and as words, for `<time>` elements.
 fn date_view(d: Option<NaiveDate>) -> Value {
     match d {
@@ -360,6 +416,7 @@ pub fn render_site(
 
     // Incident pages, in parallel.
     let t = std::time::Instant::now();
+    let seen_links = SeenLinks::new(theme, page.root("incidents/x/"), lib.incidents.len());
     progress.stage("Rendering incidents");
     progress.length(lib.incidents.len() as u64);
     lib.incidents
@@ -371,6 +428,8 @@ pub fn render_site(
                 i,
                 &site.graph.related[i],
                 &site.graph.more_related[i],
+                // Every incident page's, unless an id holds a slash.
+                Some(&seen_links).filter(|l| l.root == page.root(&inc.url())),
             ))?;
             for a in &inc.assets {
                 copy_asset(site, out, a, &trusted, &inc.source, diags);
@@ -695,7 +754,13 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         kinds.push((
             &page,
             Box::new(move || {
-                incident_page(site, i, &site.graph.related[i], &site.graph.more_related[i])
+                incident_page(
+                    site,
+                    i,
+                    &site.graph.related[i],
+                    &site.graph.more_related[i],
+                    None,
+                )
             }),
         ));
     }
@@ -705,7 +770,7 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         let (related, more) = (&related, &more);
         kinds.push((
             &page,
-            Box::new(move || incident_page(site, i, related, more)),
+            Box::new(move || incident_page(site, i, related, more, None)),
         ));
     }
     for &g in &learnings {
@@ -921,14 +986,20 @@ fn learning_sample(site: &Site) -> Vec<usize> {
     })
 }
 
-fn incident_page(site: &Site, i: usize, related: &[Related], more: &[MoreShared]) -> PageSpec {
+fn incident_page(
+    site: &Site,
+    i: usize,
+    related: &[Related],
+    more: &[MoreShared],
+    links: Option<&SeenLinks>,
+) -> PageSpec {
     let inc = &site.library.incidents[i];
     PageSpec::new(
         "incident.html",
         inc.url(),
         inc.title.as_str(),
         "incidents",
-        incident_context(site, i, related, more),
+        incident_context(site, i, related, more, links),
     )
 }
 
@@ -1190,8 +1261,16 @@ fn published_source<'a>(site: &Site, inc: &'a Incident) -> &'a str {
 }
 
 /// The context of incident `i`'s page, which lists `related` as its related incidents, and
-/// after them the learnings of `more`, which it shares with more incidents than those.
-fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShared]) -> Context {
+/// after them the learnings of `more`, which it shares with more incidents than those. With
+/// `links`, each list of incidents named beside a learning comes rendered too (`seen_before_html`
+/// and the like), which the page shows in place of calling the `seen` macro for each.
+fn incident_context(
+    site: &Site,
+    i: usize,
+    related: &[Related],
+    more: &[MoreShared],
+    links: Option<&SeenLinks>,
+) -> Context {
     let lib = &site.library;
     let graph = &site.graph;
     let inc = &lib.incidents[i];
@@ -1204,31 +1283,57 @@ fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShar
             // and those that only file an action item for it. Only the nearest few: a lesson
             // learned 500 times must not make every page huge.
             let mut seen = Seen::default();
+            // The same lists rendered, when `links` renders them: before, after, actions and
+            // possibly related.
+            let mut html: [Option<String>; 4] = Default::default();
             // A loose member of a firm cluster is possibly related to its other incidents, on
             // its one word, as a tentative cluster's incidents are.
             let loose = group.and_then(|g| g.loose_member(lib, i));
             if let Some(g) = group {
-                let view = |j: usize| {
-                    let o = &lib.incidents[j];
-                    json!({"id": o.id, "title": o.title, "url": o.url(), "year": o.year(),
-                           "by_similarity": g.canonical && !graph.named_by_authors(o, &g.id)})
-                };
+                let by_similarity =
+                    |j: usize| g.canonical && !graph.named_by_authors(&lib.incidents[j], &g.id);
                 let near = g.nearest(lib, i, SEEN_LIMIT);
-                let views = |list: &[usize]| list.iter().map(|&q| view(g.incidents[q])).collect();
-                seen.before = views(&g.stating[near.before.clone()]);
+                let lists = [
+                    &g.stating[near.before.clone()],
+                    &g.stating[near.after.clone()],
+                    &g.addressing[near.actions.clone()],
+                ];
+                let named = |list: &[usize]| -> Vec<(usize, bool)> {
+                    list.iter()
+                        .map(|&q| (g.incidents[q], by_similarity(g.incidents[q])))
+                        .collect()
+                };
+                let [before, after, actions] = lists.map(named);
+                let views = |list: &[(usize, bool)]| -> Vec<Value> {
+                    list.iter()
+                        .map(|&(j, s)| seen_view(&lib.incidents[j], s))
+                        .collect()
+                };
+                seen.before = views(&before);
                 seen.more_before = near.before.start;
-                seen.after = views(&g.stating[near.after.clone()]);
+                seen.after = views(&after);
                 seen.more_after = g.stating.len() - near.after.end;
-                seen.actions = views(&g.addressing[near.actions.clone()]);
+                seen.actions = views(&actions);
                 seen.more_actions = g.addressing.len() - near.actions.len();
                 // A tentative cluster's other incidents learned nothing again: they are
                 // possibly related, nearest first as listed above.
-                if g.is_tentative() || loose.is_some() {
+                let possibly = g.is_tentative() || loose.is_some();
+                if possibly {
                     seen.possibly = std::mem::take(&mut seen.before);
                     seen.possibly.append(&mut seen.after);
                     seen.possibly.append(&mut seen.actions);
                     seen.more_possibly = seen.more_before + seen.more_after + seen.more_actions;
                     (seen.more_before, seen.more_after, seen.more_actions) = (0, 0, 0);
+                }
+                if let Some(links) = links {
+                    if possibly {
+                        let all = before.iter().chain(&after).chain(&actions).copied();
+                        html[3] = links.joined(site, all);
+                    } else {
+                        for (k, list) in [before, after, actions].iter().enumerate() {
+                            html[k] = links.joined(site, list.iter().copied());
+                        }
+                    }
                 }
             }
             let mut view = json!({
@@ -1251,6 +1356,12 @@ fn incident_context(site: &Site, i: usize, related: &[Related], more: &[MoreShar
             view["addressed_by"] = Value::Array(seen.actions);
             view["possibly"] = Value::Array(seen.possibly);
             view["more_possibly"] = seen.more_possibly.into();
+            let keys = ["seen_before_html", "seen_after_html", "addressed_by_html", "possibly_html"];
+            for (key, html) in keys.into_iter().zip(html) {
+                if let Some(html) = html.filter(|h| !h.is_empty()) {
+                    view[key] = html.into();
+                }
+            }
             view
         })
         .collect();

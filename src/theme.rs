@@ -63,6 +63,13 @@ pub const STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// A template of Hindsight's own, not a file of any theme: the `seen` macro of `macros.html` on
+/// its own (the link to another incident that an incident page names beside a learning), so
+/// that a build renders it once for each incident rather than on every page that names it (see
+/// `render::SeenLinks`). Its name ends in `.html` for the same escaping as the pages'.
+pub const SEEN_LINK: &str = "hindsight/seen-link.html";
+const SEEN_LINK_SOURCE: &str = r#"{% import "macros.html" as m %}{{ m::seen(o=o, root=root) }}"#;
+
 /// The compiled templates of a site: the embedded defaults and the site's overrides.
 pub struct Theme {
     pub tera: Tera,
@@ -146,7 +153,10 @@ pub fn load(root: &Path, theme: &str, areas: &Areas) -> Result<Theme, LoadError>
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
-    let compiled = tera.add_raw_templates(sources);
+    // After the site's templates, so that it calls the site's `seen` macro if it has one.
+    let compiled = tera
+        .add_raw_templates(sources)
+        .and_then(|()| tera.add_raw_template(SEEN_LINK, SEEN_LINK_SOURCE));
     let theme = Theme {
         tera,
         name: theme.to_string(),

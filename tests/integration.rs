@@ -6301,3 +6301,59 @@ fn a_heading_that_repeats_the_file_name_of_an_id_and_a_title_gives_that_title() 
     let ir = site.incident("IR-2022-14");
     assert_eq!(ir["title"], "VPN gateway certificate expired");
 }
+
+/// The demo site (its config and postmortems, not the theme beside them) in a fresh folder,
+/// with `seen` in place of the `seen` macro of the default theme's macros.html.
+fn demo_with_seen_macro(seen: &str) -> Site {
+    let site = Site::empty();
+    copy_tree(&repo().join("content"), &site.root.join("content"));
+    std::fs::copy(
+        repo().join("hindsight.toml"),
+        site.root.join("hindsight.toml"),
+    )
+    .unwrap();
+    let macros =
+        std::fs::read_to_string(repo().join("themes/default/templates/macros.html")).unwrap();
+    let start = macros.find("{% macro seen(").unwrap();
+    let end = macros.find("{% endmacro seen %}").unwrap() + "{% endmacro seen %}".len();
+    let macros = format!("{}{seen}{}", &macros[..start], &macros[end..]);
+    write_files(
+        &site.root,
+        &[("themes/default/templates/macros.html", &macros)],
+    );
+    site
+}
+
+#[test]
+fn a_theme_that_overrides_the_seen_macro_names_the_incidents_beside_a_learning_its_way() {
+    // A build renders each of those links once for all pages: with the site's macro.
+    let site = demo_with_seen_macro(
+        "{% macro seen(o, root) %}<a href=\"{{ root }}{{ o.url }}\">seen {{ o.id }}{% if o.by_similarity %} by similarity{% endif %}</a>{% endmacro seen %}",
+    );
+    site.build_ok();
+    let learned = site.text("incidents/PM2022-002/index.html");
+    assert!(
+        learned.contains("Learned before in seen PM2022-001."),
+        "{learned}"
+    );
+    assert!(
+        learned.contains("Learned again later in seen PM2023-002"),
+        "{learned}"
+    );
+    assert!(!learned.contains("(2022)"), "{learned}");
+}
+
+#[test]
+fn a_seen_macro_that_does_not_render_fails_the_build_at_the_theme_s_macros() {
+    let site = demo_with_seen_macro(
+        "{% macro seen(o, root) %}<a href=\"{{ root }}{{ o.url }}\">{{ o.titel }}</a>{% endmacro seen %}",
+    );
+    let o = site.build();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("themes/default/templates/macros.html"),
+        "{err}"
+    );
+    assert!(err.contains("cannot render the page `incidents/"), "{err}");
+}
