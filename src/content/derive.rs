@@ -1556,6 +1556,39 @@ const RESOLVE_LABELS: &[&str] = &[
     "duration",
 ];
 
+/// A line of a Markdown body outside fenced code, trimmed: an ATX heading (its level and its
+/// text without the `#` marks) or any other line.
+enum BodyLine<'a> {
+    Heading(usize, &'a str),
+    Text(&'a str),
+}
+
+/// The lines of `body` outside fenced code blocks, each with its index in the body, as
+/// [`BodyLine`]s; the fences are left out. What [`stated_times`] and [`stated_timestamps`]
+/// walk.
+fn body_lines(body: &str) -> impl Iterator<Item = (usize, BodyLine<'_>)> {
+    let mut fence: Option<&str> = None;
+    body.lines().enumerate().filter_map(move |(i, line)| {
+        let t = line.trim();
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            return None;
+        }
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = Some(&t[..3]);
+            return None;
+        }
+        let level = t.len() - t.trim_start_matches('#').len();
+        if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
+            let heading = t[level..].trim().trim_end_matches('#').trim();
+            return Some((i, BodyLine::Heading(level, heading)));
+        }
+        Some((i, BodyLine::Text(t)))
+    })
+}
+
 /// Reads [`StatedTimes`] from a Markdown body whose first line is line `first_line` of the
 /// file. Conservative: only a line that is a label, a colon and nothing but a duration ("7
 /// hours", "45 minutes", "1h 30m", "4 hours 42 minutes", "1.5 days"; a trailing footnote mark
@@ -1565,29 +1598,18 @@ pub fn stated_times(body: &str, first_line: usize) -> StatedTimes {
     let mut out = StatedTimes::default();
     // The level and heading of the Stats-like section the line is in, if any.
     let mut section: Option<(usize, String)> = None;
-    let mut fence: Option<&str> = None;
-    for (i, line) in body.lines().enumerate() {
-        let t = line.trim();
-        if let Some(f) = fence {
-            if t.starts_with(f) {
-                fence = None;
+    for (i, line) in body_lines(body) {
+        let t = match line {
+            BodyLine::Heading(level, heading) => {
+                if TIME_SECTIONS.contains(&bare_title(heading).as_str()) {
+                    section = Some((level, heading.to_string()));
+                } else if section.as_ref().is_some_and(|(l, _)| level <= *l) {
+                    section = None;
+                }
+                continue;
             }
-            continue;
-        }
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = Some(&t[..3]);
-            continue;
-        }
-        let level = t.len() - t.trim_start_matches('#').len();
-        if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
-            let heading = t[level..].trim().trim_end_matches('#').trim();
-            if TIME_SECTIONS.contains(&bare_title(heading).as_str()) {
-                section = Some((level, heading.to_string()));
-            } else if section.as_ref().is_some_and(|(l, _)| level <= *l) {
-                section = None;
-            }
-            continue;
-        }
+            BodyLine::Text(t) => t,
+        };
         let Some((_, heading)) = &section else {
             continue;
         };
@@ -1702,31 +1724,20 @@ pub fn stated_timestamps(body: &str) -> StatedTimestamps {
         Milestones(usize),
         Other,
     }
-    let mut fence: Option<&str> = None;
-    for line in body.lines() {
-        let t = line.trim();
-        if let Some(f) = fence {
-            if t.starts_with(f) {
-                fence = None;
+    for (_, line) in body_lines(body) {
+        let t = match line {
+            BodyLine::Heading(level, heading) => {
+                if bare_title(heading) == "milestones" {
+                    place = Place::Milestones(level);
+                } else if level == 1 && place == Place::Leading {
+                    // The title.
+                } else if !matches!(place, Place::Milestones(l) if level > l) {
+                    place = Place::Other;
+                }
+                continue;
             }
-            continue;
-        }
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = Some(&t[..3]);
-            continue;
-        }
-        let level = t.len() - t.trim_start_matches('#').len();
-        if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
-            let heading = t[level..].trim().trim_end_matches('#').trim();
-            if bare_title(heading) == "milestones" {
-                place = Place::Milestones(level);
-            } else if level == 1 && place == Place::Leading {
-                // The title.
-            } else if !matches!(place, Place::Milestones(l) if level > l) {
-                place = Place::Other;
-            }
-            continue;
-        }
+            BodyLine::Text(t) => t,
+        };
         // A Setext heading's underline (or a rule) ends the leading lines, but the title's.
         if t.len() >= 2 && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-')) {
             if t.starts_with('=') && !titled && place == Place::Leading {
