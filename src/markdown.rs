@@ -2261,37 +2261,27 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                     if lead_title.is_some() {
                         nested.retain(|&(_, l)| l < LABEL_LEVEL);
                     }
+                    // A section a label opens here, nested in the current one.
+                    let labelled = |title: String| Section {
+                        title,
+                        level: LABEL_LEVEL,
+                        anchor: current
+                            .as_ref()
+                            .map(|c| c.anchor.clone())
+                            .unwrap_or_default(),
+                        line,
+                        nested_at: Some(
+                            current
+                                .as_ref()
+                                .map_or(out.preamble.len(), |c| c.text.len()),
+                        ),
+                        ..Default::default()
+                    };
                     let lead_section = lead_opens.map(|(t, n)| Section {
-                        title: t.clone(),
-                        level: LABEL_LEVEL,
-                        anchor: current
-                            .as_ref()
-                            .map(|c| c.anchor.clone())
-                            .unwrap_or_default(),
-                        line,
-                        nested_at: Some(
-                            current
-                                .as_ref()
-                                .map_or(out.preamble.len(), |c| c.text.len()),
-                        ),
                         paragraphs: vec![(collapse_ws(&written[*n..]), line)],
-                        ..Default::default()
+                        ..labelled(t.clone())
                     });
-                    let opened = (labels || introduces).then(|| Section {
-                        title: title.to_string(),
-                        level: LABEL_LEVEL,
-                        anchor: current
-                            .as_ref()
-                            .map(|c| c.anchor.clone())
-                            .unwrap_or_default(),
-                        line,
-                        nested_at: Some(
-                            current
-                                .as_ref()
-                                .map_or(out.preamble.len(), |c| c.text.len()),
-                        ),
-                        ..Default::default()
-                    });
+                    let opened = (labels || introduces).then(|| labelled(title.to_string()));
                     if !labels && !p.is_empty() {
                         if out.first_paragraph.is_none() {
                             out.first_paragraph = Some(p.clone());
