@@ -27,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 use tokio_stream::StreamExt as _;
 
 use crate::config::Config;
@@ -112,12 +112,15 @@ struct Snapshot {
 enum Signal {
     Reload(u64),
     Failed(String),
-    Shutdown,
 }
 
 struct Shared {
     snapshot: RwLock<Snapshot>,
     signals: broadcast::Sender<Signal>,
+    /// Set once the server is asked to stop. A state, not a signal: an event stream that a
+    /// page opens while the server stops (reconnecting on a connection still open) must see
+    /// it too, or the graceful shutdown, which waits for every stream, would wait forever.
+    stopping: watch::Sender<bool>,
 }
 
 /// Builds the site, serves it, and rebuilds on every change until Ctrl+C.
@@ -137,6 +140,7 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     let shared = Arc::new(Shared {
         snapshot: RwLock::new(Snapshot::default()),
         signals,
+        stopping: watch::channel(false).0,
     });
     // Watched from before the first build, so that no change is missed; by its absolute path,
     // so that events name files under it.
@@ -214,12 +218,12 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         .route("/__hindsight/live-worker.js", get(|| script(LIVE_WORKER)))
         .fallback(get(file))
         .with_state(shared.clone());
-    let stop = shared.signals.clone();
+    let stop = shared.clone();
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             stop_asked().await;
             // Event streams stay open until told to end; graceful shutdown waits for them.
-            let _ = stop.send(Signal::Shutdown);
+            stop.stopping.send_replace(true);
         })
         .await?;
     Ok(())
@@ -626,14 +630,21 @@ async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     if let Some(f) = failure {
         first.push(failed(&f));
     }
+    // The stream ends when the server stops, at once if it already is stopping.
+    let stop = tokio_stream::wrappers::WatchStream::new(shared.stopping.subscribe())
+        .filter(|stopping| *stopping)
+        .map(|_| None);
     let later = tokio_stream::wrappers::BroadcastStream::new(receiver)
-        .take_while(|s| !matches!(s, Ok(Signal::Shutdown)))
-        .map(|s| match s {
-            Ok(Signal::Failed(text)) => failed(&text),
-            Ok(Signal::Reload(v)) => Event::default().event("reload").data(build_name(v)),
-            // Missed signals (the page was slow to read them): reloading is always right.
-            Ok(Signal::Shutdown) | Err(_) => Event::default().event("reload").data("0"),
-        });
+        .map(|s| {
+            Some(match s {
+                Ok(Signal::Failed(text)) => failed(&text),
+                Ok(Signal::Reload(v)) => Event::default().event("reload").data(build_name(v)),
+                // Missed signals (the page was slow to read them): reloading is always right.
+                Err(_) => Event::default().event("reload").data("0"),
+            })
+        })
+        .merge(stop)
+        .map_while(|event| event);
     let stream = tokio_stream::iter(first)
         .chain(later)
         .map(Ok::<_, std::convert::Infallible>);
@@ -788,6 +799,28 @@ fn with_live_script(page: &[u8], build: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn an_event_stream_opened_while_the_server_stops_ends_after_its_hello() {
+        let shared = Arc::new(Shared {
+            snapshot: RwLock::new(Snapshot::default()),
+            signals: broadcast::channel(16).0,
+            stopping: watch::channel(false).0,
+        });
+        shared.stopping.send_replace(true);
+        // Held here, as the server holds it: a stream whose sender is gone ends anyway.
+        let body = events(State(shared.clone()))
+            .await
+            .into_response()
+            .into_body();
+        let read = axum::body::to_bytes(body, usize::MAX);
+        let bytes = tokio::time::timeout(Duration::from_secs(5), read)
+            .await
+            .expect("the stream ends instead of waiting for a signal that was sent before it")
+            .unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(text.starts_with("event: hello\n"), "{text}");
+    }
 
     #[test]
     fn the_reload_script_goes_before_the_closing_body_tag() {
