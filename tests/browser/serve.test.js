@@ -41,6 +41,22 @@ function startServer(root, port = "0") {
   });
 }
 
+/* Stops the server as Ctrl+C does; it must exit within 20 s, open event streams or not (a
+   server that hangs on its way out is a failure, not a stalled suite). */
+async function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => resolve("late"), 20000); });
+  const outcome = await Promise.race([exited, late]);
+  clearTimeout(timer);
+  if (outcome === "late") {
+    child.kill("SIGKILL");
+    throw new Error("hindsight serve did not stop within 20 s of SIGINT");
+  }
+}
+
 async function main() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-serve-"));
   fs.cpSync(path.join(REPO, "content"), path.join(tmp, "content"), { recursive: true });
@@ -177,8 +193,7 @@ async function main() {
     const { context, tabs } = await openTabs(2);
     try {
       const before = await tabs[0].evaluate(() => window.hindsightLive.build);
-      child.kill("SIGINT");
-      await new Promise((resolve) => child.once("exit", resolve));
+      await stopServer(child);
       ({ child, url } = await startServer(tmp, new URL(url).port));
       await Promise.all(tabs.map((tab) => tab.waitForFunction(
         (b) => window.hindsightLive && window.hindsightLive.connected && window.hindsightLive.build !== b,
@@ -193,8 +208,7 @@ async function main() {
   });
 
   await browser.close();
-  child.kill("SIGINT");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await run("the server stops on SIGINT", () => stopServer(child));
   fs.rmSync(tmp, { recursive: true, force: true });
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
