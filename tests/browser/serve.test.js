@@ -145,6 +145,13 @@ async function main() {
   };
   const heading = (tab, words) => tab.waitForFunction((w) => !document.getElementById("hindsight-build-errors")
     && document.querySelector("h1").textContent.includes(w), words, { timeout: 20000 });
+  /* Puts the postmortem back and waits until the first page shows it again: the rebuild is
+     done and its reload sent, so the next test's tabs load the current build rather than
+     reloading under it (which destroyed a page's script context mid-test). */
+  const restore = async () => {
+    fs.writeFileSync(file, original);
+    await heading(page, "Checkout slowed to a crawl");
+  };
 
   // Chromium opens at most 6 connections to a host over HTTP/1.1: a stream per tab would
   // leave the 7th tab waiting for a connection forever.
@@ -156,8 +163,8 @@ async function main() {
       await Promise.all(tabs.map((tab) => tab.waitForFunction(
         () => window.hindsightLive && window.hindsightLive.connected, null, { timeout: 10000 })));
     } finally {
-      fs.writeFileSync(file, original);
       await context.close();
+      await restore();
     }
   });
 
@@ -172,8 +179,8 @@ async function main() {
       fs.writeFileSync(file, original.replace(TITLE, "title: Checkout slowed, fixed in two tabs"));
       await Promise.all([first, second].map((tab) => heading(tab, "fixed in two tabs")));
     } finally {
-      fs.writeFileSync(file, original);
       await context.close();
+      await restore();
     }
   });
 
@@ -184,8 +191,8 @@ async function main() {
       fs.writeFileSync(file, original.replace(TITLE, "title: Checkout slowed, heard alone"));
       await heading(tab, "heard alone");
     } finally {
-      fs.writeFileSync(file, original);
       await context.close();
+      await restore();
     }
   });
 
