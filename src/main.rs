@@ -44,6 +44,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Build(args) => {
+            hindsight::output::tidy_on_interrupt();
             let quiet = args.common.quiet;
             let root = args.common.root.clone();
             let opts = hindsight::BuildOptions {

@@ -12,7 +12,9 @@ removed and the new ones moved into place. A swap that the system still refuses 
 output folder carries a marker listing every file Hindsight wrote; an existing folder is
 replaced only when it has that marker and holds no file Hindsight did not write. Hindsight never
 deletes a file it did not create: the marker is only trusted for paths inside the output folder,
-so an edited marker cannot name a file anywhere else.
+so an edited marker cannot name a file anywhere else. Ctrl+C (or SIGTERM) during a build
+removes the staging folder before the process exits, as a failed build does; once the swap has
+begun, it waits for the swap to end ([`tidy_on_interrupt`]).
 
 [`Output::Memory`] keeps pages in memory instead (for `serve` and tests).
 */
@@ -20,7 +22,7 @@ so an edited marker cannot name a file anywhere else.
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 /// Name of the marker file in every output folder Hindsight creates.
 pub const MARKER: &str = ".hindsight-output";
@@ -75,6 +77,34 @@ pub struct DiskOutput {
 
 /// Name of the staging folder's start, beside the output folder or inside it.
 const STAGING: &str = ".hindsight-staging-";
+
+/// The staging folder of the build under way, until its site is swapped into place. The swap
+/// holds the lock, so an interrupt during it waits for it to end.
+static UNFINISHED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Makes Ctrl+C, SIGTERM or SIGHUP during a build remove its unfinished staging folder, then
+/// exit with status 130: the previous site stays as it was, and no hidden folder is left beside
+/// it. A signal that comes while the finished site is being swapped in waits for the swap to end.
+/// For the `build` command only (`serve` stops on Ctrl+C its own way).
+pub fn tidy_on_interrupt() {
+    // Installed once per process; a second call (tests) keeps the first handler.
+    let _ = ctrlc::set_handler(|| {
+        let staging = UNFINISHED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(dir) = staging {
+            // Writers still running may make a folder again before the process ends.
+            for _ in 0..20 {
+                let _ = std::fs::remove_dir_all(&dir);
+                if !dir.exists() {
+                    break;
+                }
+            }
+        }
+        std::process::exit(130);
+    });
+}
 
 /// Makes a staging folder in a folder (tests make it fail, as a folder the user cannot write).
 type MakeStaging<'a> = &'a dyn Fn(&Path) -> io::Result<tempfile::TempDir>;
@@ -151,6 +181,8 @@ impl Output {
             Some(Err(e)) if !target.is_dir() => return Err(io_err(parent)(e)),
             _ => (make(target).map_err(io_err(target))?, true),
         };
+        *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(staging.path().to_path_buf());
         Ok(Output::Disk(DiskOutput {
             target: target.to_path_buf(),
             staging,
@@ -201,6 +233,10 @@ impl Output {
                 warnings: Vec::new(),
             }),
             Output::Disk(d) => {
+                // Held to the end: an interrupt waits for the site to be in place, or for this
+                // commit to have removed the staging folder itself.
+                let mut unfinished = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner);
+                *unfinished = None;
                 let mut written = d.written.into_inner().expect("output lock");
                 written.sort();
                 written.dedup();

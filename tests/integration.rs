@@ -6357,3 +6357,62 @@ fn a_seen_macro_that_does_not_render_fails_the_build_at_the_theme_s_macros() {
     );
     assert!(err.contains("cannot render the page `incidents/"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_a_build_keeps_the_previous_site_and_leaves_no_staging_folder() {
+    // Enough postmortems that writing the site takes long enough to be interrupted.
+    let files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            (
+                format!("content/pm-{i:03}.md"),
+                format!(
+                    "# Queue {i} stalled after a deploy\n\nOn 2024-03-{:02} consumers of queue {i} stopped.\n\n## Lessons learned\n\n- Alert on consumer lag of queue {i}.\n\n## Action items\n\n- Add a lag alert for queue {i}.\n",
+                    i % 28 + 1
+                ),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with(&files);
+    site.build_ok();
+    let before = tree(&site.out);
+    let folder = site.out.parent().unwrap().to_path_buf();
+    let staging = || {
+        std::fs::read_dir(&folder)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".hindsight-"))
+            .collect::<Vec<_>>()
+    };
+
+    let mut child = bin()
+        .args(["build", "--quiet", "--root"])
+        .arg(&site.root)
+        .arg("--out")
+        .arg(&site.out)
+        .spawn()
+        .unwrap();
+    // Interrupted once it writes the new site into its staging folder.
+    while staging().is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build ended before it made its staging folder: give it more postmortems"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    assert_eq!(staging(), Vec::<String>::new());
+    assert!(tree(&site.out) == before, "the previous site changed");
+}
