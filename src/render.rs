@@ -2646,6 +2646,11 @@ struct ExportIncident<'a> {
     learnings: Vec<ExportLearning<'a>>,
     action_items: Vec<ExportAction<'a>>,
     related: Vec<&'a str>,
+    /// RFC 3339, in the offset the postmortem gives (as its page shows them), from the front
+    /// matter or the text; `null` when it states none.
+    started_at: Option<String>,
+    detected_at: Option<String>,
+    resolved_at: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -2733,6 +2738,9 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
                 .iter()
                 .map(|r| lib.incidents[r.incident].id.as_str())
                 .collect(),
+            started_at: inc.started_at.map(|t| t.to_rfc3339()),
+            detected_at: inc.detected_at.map(|t| t.to_rfc3339()),
+            resolved_at: inc.resolved_at.map(|t| t.to_rfc3339()),
         })
         .collect();
     let groups: Vec<ExportGroup> = graph

@@ -6416,3 +6416,55 @@ fn ctrl_c_during_a_build_keeps_the_previous_site_and_leaves_no_staging_folder() 
     assert_eq!(staging(), Vec::<String>::new());
     assert!(tree(&site.out) == before, "the previous site changed");
 }
+
+#[test]
+fn the_export_gives_each_incident_s_times_from_front_matter_or_text_in_the_offset_written() {
+    let site = Site::fixture("templates");
+    write_files(
+        &site.root,
+        &[(
+            "content/zoned.md",
+            "---\ntitle: Zoned\ndate: 2024-06-01\nstarted_at: 2024-06-01T10:00:00+02:00\nresolved_at: 2024-06-01T11:30:00+02:00\n---\n\n# Zoned\n\nText.\n",
+        )],
+    );
+    site.build_ok();
+    let times = |id: &str| {
+        let i = site.incident(id);
+        [
+            i["started_at"].clone(),
+            i["detected_at"].clone(),
+            i["resolved_at"].clone(),
+        ]
+    };
+    // From the front matter, in its offset; a time it does not give is null.
+    assert_eq!(
+        times("zoned"),
+        [
+            serde_json::json!("2024-06-01T10:00:00+02:00"),
+            serde_json::Value::Null,
+            serde_json::json!("2024-06-01T11:30:00+02:00"),
+        ]
+    );
+    // From labelled lines above the first section, and from FireHydrant's Milestones table.
+    assert_eq!(
+        times("INC-318"),
+        [
+            serde_json::json!("2024-05-02T10:14:00+00:00"),
+            serde_json::Value::Null,
+            serde_json::json!("2024-05-02T12:37:00+00:00"),
+        ]
+    );
+    assert_eq!(
+        times("firehydrant-export-1042"),
+        [
+            serde_json::json!("2023-12-04T07:55:00+00:00"),
+            serde_json::json!("2023-12-04T08:06:00+00:00"),
+            serde_json::json!("2023-12-04T08:40:00+00:00"),
+        ]
+    );
+    // An incident with no times has the keys, null, as it has `severity`.
+    let undated = site.incident("INC-2291");
+    for key in ["started_at", "detected_at", "resolved_at"] {
+        assert!(undated[key].is_null(), "{key}: {undated}");
+    }
+}
