@@ -806,6 +806,37 @@ fn anchors_of(inc: &Incident) -> HashSet<String> {
     set
 }
 
+/// Where in the text `key` (`started_at`, `detected_at` or `resolved_at`) was read, when it
+/// was derived from it.
+fn stated_timestamp<'a>(inc: &'a Incident, key: &str) -> Option<&'a derive::StatedTimestamp> {
+    let t = &inc.stated_timestamps;
+    match key {
+        "started_at" => t.started.as_ref(),
+        "detected_at" => t.detected.as_ref(),
+        "resolved_at" => t.resolved.as_ref(),
+        _ => None,
+    }
+}
+
+/// What a time is, in words: "start time" for `started_at`.
+fn time_name(key: &str) -> &'static str {
+    match key {
+        "started_at" => "start time",
+        "detected_at" => "detection time",
+        _ => "resolution time",
+    }
+}
+
+/// Where a time read from the text was written: "“Started:”" (a labelled line before the
+/// first section), "the Milestones table (“Resolved”)".
+fn stated_where(t: &derive::StatedTimestamp) -> String {
+    if t.milestone {
+        format!("the Milestones table (“{}”)", t.label)
+    } else {
+        format!("“{}:”", t.label)
+    }
+}
+
 fn fm_line(inc: &Incident, key: &str) -> usize {
     inc.front_matter.line_of(key).unwrap_or(1)
 }
@@ -973,7 +1004,28 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         ("resolved_at", inc.resolved_at),
     ];
     for (key, t) in times {
-        if let Some(t) = t.filter(|t| t.date_naive() > ctx.latest) {
+        let Some(t) = t.filter(|t| t.date_naive() > ctx.latest) else {
+            continue;
+        };
+        if let Some(stated) = stated_timestamp(inc, key) {
+            let example = f.set(key, "2024-03-01T14:05:00Z", "2024-03-01T14:05:00Z");
+            out.push(
+                finding(
+                    "future-date",
+                    &inc.source,
+                    format!(
+                        "the {} {}, read from {}, is in the future",
+                        time_name(key),
+                        t.to_rfc3339(),
+                        stated_where(stated)
+                    ),
+                )
+                .at(stated.line, stated.column)
+                .hint(format!(
+                    "Hindsight takes it for `{key}`: correct the day, time or zone written here, or set the times in the front matter ({example}); once it sets any of `started_at`, `detected_at` and `resolved_at`, none is read from the text"
+                )),
+            );
+        } else {
             let (line, column) = inc.front_matter.entry_at(key, 0);
             out.push(
                 finding(
@@ -989,6 +1041,9 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // These are front-matter keys: times read from the text are never out of order (they are
+    // read only when the front matter has none, and none of them when they are out of order:
+    // see `derive::stated_timestamps`).
     let order = |later: &str,
                  lt: Option<DateTime<FixedOffset>>,
                  earlier: &str,
@@ -2082,6 +2137,16 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 "services {} from the text",
                 inc.services.join(", ")
             )),
+            key @ ("started_at" | "detected_at" | "resolved_at") => {
+                if let Some(t) = stated_timestamp(inc, key) {
+                    parts.push(format!(
+                        "{key} {} from {} on line {}",
+                        t.at.to_rfc3339(),
+                        stated_where(t),
+                        t.line
+                    ))
+                }
+            }
             "summary" if !inc.summary.is_empty() => {
                 parts.push("summary from the first paragraph".into())
             }
@@ -2098,6 +2163,10 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
     }
     if parts.is_empty() {
         return;
+    }
+    let t = &inc.stated_timestamps;
+    if t.started.is_some() || t.detected.is_some() || t.resolved.is_some() {
+        hint.push_str("; the times go together: once the front matter sets one of `started_at`, `detected_at` and `resolved_at`, none is read from the text");
     }
     out.push(
         finding(

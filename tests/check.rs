@@ -5028,3 +5028,95 @@ fn the_documented_pre_commit_hook_checks_what_is_staged_and_leaves_the_working_t
     assert_eq!(std::fs::read_to_string(&post).unwrap(), broken);
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn the_derived_note_names_the_times_read_from_the_text_and_where() {
+    let site = Site::with(&[(
+        "content/INC-0400 login emails.md",
+        "# Login emails not sent\n\n**Started at:** 2023-12-04 07:55:00 UTC\n\n## Summary\n\nNo emails.\n\n\
+         ## Milestones\n\n| Milestone | Time |\n|---|---|\n| Detected | 2023-12-04 08:06 UTC |\n\
+         | Resolved | 2023-12-04 09:40 +01:00 |\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let derived = with_rule(&findings, "derived");
+    let message = derived[0]["message"].as_str().unwrap();
+    for part in [
+        "; started_at 2023-12-04T07:55:00+00:00 from “Started at:” on line 3",
+        "; detected_at 2023-12-04T08:06:00+00:00 from the Milestones table (“Detected”) on line 13",
+        "; resolved_at 2023-12-04T09:40:00+01:00 from the Milestones table (“Resolved”) on line 14",
+    ] {
+        assert!(message.contains(part), "{part}: {message}");
+    }
+    let hint = derived[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.ends_with("; the times go together: once the front matter sets one of `started_at`, `detected_at` and `resolved_at`, none is read from the text"),
+        "{hint}"
+    );
+}
+
+#[test]
+fn a_future_time_read_from_the_text_is_reported_where_it_is_written_not_at_a_front_matter_key() {
+    let site = Site::with(&[
+        (
+            "content/INC-0401 cards declined.md",
+            "---\ndate: 2024-05-02\n---\n# Cards declined\n\n- **Severity:** Major\n- **Started:** 2099-05-02 10:14 UTC\n\
+             - **Resolved:** 2099-05-02 12:37 UTC\n\n## Summary\n\nDeclined.\n",
+        ),
+        (
+            "content/INC-0402 login emails.md",
+            "# Login emails not sent\n\n## Summary\n\nNo emails.\n\n## Milestones\n\n\
+             | Milestone | Time |\n|---|---|\n| Started | 2023-12-04 07:55 UTC |\n\
+             | Detected | **2099-12-04 08:06 UTC** |\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let late: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "future-date")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let places: Vec<_> = late.iter().map(|f| (f.0, f.1, f.2, f.3)).collect();
+    assert_eq!(
+        places,
+        [
+            (
+                "content/INC-0401 cards declined.md",
+                7,
+                16,
+                "the start time 2099-05-02T10:14:00+00:00, read from “Started:”, is in the future"
+            ),
+            (
+                "content/INC-0401 cards declined.md",
+                8,
+                17,
+                "the resolution time 2099-05-02T12:37:00+00:00, read from “Resolved:”, is in the future"
+            ),
+            (
+                "content/INC-0402 login emails.md",
+                12,
+                16,
+                "the detection time 2099-12-04T08:06:00+00:00, read from the Milestones table (“Detected”), is in the future"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    // The hint names no key to edit as if the front matter had it: it says how the value was
+    // taken and how to override it.
+    let hint = late[0].4;
+    assert!(
+        hint.starts_with("Hindsight takes it for `started_at`: correct the day, time or zone written here, or set the times in the front matter"),
+        "{hint}"
+    );
+    assert!(
+        hint.contains("once it sets any of `started_at`, `detected_at` and `resolved_at`, none is read from the text"),
+        "{hint}"
+    );
+}

@@ -1563,10 +1563,10 @@ enum BodyLine<'a> {
     Text(&'a str),
 }
 
-/// The lines of `body` outside fenced code blocks, each with its index in the body, as
-/// [`BodyLine`]s; the fences are left out. What [`stated_times`] and [`stated_timestamps`]
-/// walk.
-fn body_lines(body: &str) -> impl Iterator<Item = (usize, BodyLine<'_>)> {
+/// The lines of `body` outside fenced code blocks, each with its index in the body and as
+/// written, as [`BodyLine`]s; the fences are left out. What [`stated_times`] and
+/// [`stated_timestamps`] walk.
+fn body_lines(body: &str) -> impl Iterator<Item = (usize, &str, BodyLine<'_>)> {
     let mut fence: Option<&str> = None;
     body.lines().enumerate().filter_map(move |(i, line)| {
         let t = line.trim();
@@ -1583,9 +1583,9 @@ fn body_lines(body: &str) -> impl Iterator<Item = (usize, BodyLine<'_>)> {
         let level = t.len() - t.trim_start_matches('#').len();
         if (1..=6).contains(&level) && t[level..].starts_with([' ', '\t']) {
             let heading = t[level..].trim().trim_end_matches('#').trim();
-            return Some((i, BodyLine::Heading(level, heading)));
+            return Some((i, line, BodyLine::Heading(level, heading)));
         }
-        Some((i, BodyLine::Text(t)))
+        Some((i, line, BodyLine::Text(t)))
     })
 }
 
@@ -1598,7 +1598,7 @@ pub fn stated_times(body: &str, first_line: usize) -> StatedTimes {
     let mut out = StatedTimes::default();
     // The level and heading of the Stats-like section the line is in, if any.
     let mut section: Option<(usize, String)> = None;
-    for (i, line) in body_lines(body) {
+    for (i, _, line) in body_lines(body) {
         let t = match line {
             BodyLine::Heading(level, heading) => {
                 if TIME_SECTIONS.contains(&bare_title(heading).as_str()) {
@@ -1647,13 +1647,27 @@ pub fn stated_times(body: &str, first_line: usize) -> StatedTimes {
     out
 }
 
+/// A timestamp the text states (see [`stated_timestamps`]), with where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedTimestamp {
+    pub at: DateTime<FixedOffset>,
+    /// The label as written, without emphasis or colon ("Started", "Incident end").
+    pub label: String,
+    /// Read from a row of a Milestones table, not from a labelled line before the first
+    /// section.
+    pub milestone: bool,
+    /// Line in the file, and column (in characters) where the value starts.
+    pub line: usize,
+    pub column: usize,
+}
+
 /// When the incident started, was detected and was resolved, as the text states them in
 /// timestamps (see [`stated_timestamps`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StatedTimestamps {
-    pub started: Option<DateTime<FixedOffset>>,
-    pub detected: Option<DateTime<FixedOffset>>,
-    pub resolved: Option<DateTime<FixedOffset>>,
+    pub started: Option<StatedTimestamp>,
+    pub detected: Option<StatedTimestamp>,
+    pub resolved: Option<StatedTimestamp>,
 }
 
 const START_LABELS: &[&str] = &[
@@ -1711,8 +1725,8 @@ fn zoned_timestamp(value: &str) -> Option<DateTime<FixedOffset>> {
 /// it (`| Started | 2023-12-04 07:55 UTC |`, Detected, Resolved). Conservative: each value is a
 /// timestamp with its zone and nothing else (see [`zoned_timestamp`]); the first of each wins;
 /// and when they are out of order (detected or resolved before the start, resolved before
-/// detected) none is read.
-pub fn stated_timestamps(body: &str) -> StatedTimestamps {
+/// detected) none is read. The body's first line is line `first_line` of the file.
+pub fn stated_timestamps(body: &str, first_line: usize) -> StatedTimestamps {
     let mut out = StatedTimestamps::default();
     // Before the first section (the title aside), then in a Milestones section.
     let mut place = Place::Leading;
@@ -1724,7 +1738,7 @@ pub fn stated_timestamps(body: &str) -> StatedTimestamps {
         Milestones(usize),
         Other,
     }
-    for (_, line) in body_lines(body) {
+    for (i, written, line) in body_lines(body) {
         let t = match line {
             BodyLine::Heading(level, heading) => {
                 if bare_title(heading) == "milestones" {
@@ -1768,7 +1782,8 @@ pub fn stated_timestamps(body: &str) -> StatedTimestamps {
             }
             Place::Other => continue,
         };
-        let label = normalise_title(&label);
+        let label_as_written = label;
+        let label = normalise_title(&label_as_written);
         let slot = if START_LABELS.contains(&label.as_str()) {
             &mut out.started
         } else if DETECTED_LABELS.contains(&label.as_str()) {
@@ -1778,14 +1793,30 @@ pub fn stated_timestamps(body: &str) -> StatedTimestamps {
         } else {
             continue;
         };
-        if slot.is_none() {
-            *slot = zoned_timestamp(&value);
+        if slot.is_some() {
+            continue;
+        }
+        if let Some(at) = zoned_timestamp(&value) {
+            // The value as written starts where its text does in the line (emphasis around
+            // it aside), else where the line's text does.
+            let value = value.trim();
+            let start = written
+                .find(value)
+                .unwrap_or(written.len() - written.trim_start().len());
+            *slot = Some(StatedTimestamp {
+                at,
+                label: label_as_written.trim().to_string(),
+                milestone: matches!(place, Place::Milestones(_)),
+                line: first_line + i,
+                column: written[..start].chars().count() + 1,
+            });
         }
     }
+    let at = |t: &Option<StatedTimestamp>| t.as_ref().map(|t| t.at);
     let before = |a: Option<DateTime<FixedOffset>>, b: Option<DateTime<FixedOffset>>| matches!((a, b), (Some(a), Some(b)) if b < a);
-    if before(out.started, out.detected)
-        || before(out.started, out.resolved)
-        || before(out.detected, out.resolved)
+    if before(at(&out.started), at(&out.detected))
+        || before(at(&out.started), at(&out.resolved))
+        || before(at(&out.detected), at(&out.resolved))
     {
         return StatedTimestamps::default();
     }
@@ -3289,10 +3320,20 @@ mod tests {
             "Outage\n======\n\n- **Started:** 2024-05-02 10:14 UTC\n- **Detected at:** 2024-05-02T12:20+02:00\n\
              - Duration: 2h\n\n## Milestones\n\n| Milestone | Time |\n|---|---|\n\
              | Started | 2024-05-02 09:00 UTC |\n| Resolved | 2024-05-02 12:37:30 GMT. |\n",
+            3,
         );
-        assert_eq!(t.started, at("2024-05-02T10:14:00Z"));
-        assert_eq!(t.detected, at("2024-05-02T10:20:00Z"));
-        assert_eq!(t.resolved, at("2024-05-02T12:37:30Z"));
+        let read = |t: &Option<StatedTimestamp>| t.as_ref().map(|t| t.at);
+        assert_eq!(read(&t.started), at("2024-05-02T10:14:00Z"));
+        assert_eq!(read(&t.detected), at("2024-05-02T10:20:00Z"));
+        assert_eq!(read(&t.resolved), at("2024-05-02T12:37:30Z"));
+        // Each where its value is written, in the file whose body starts on line 3.
+        fn place(t: &Option<StatedTimestamp>) -> Option<(&str, bool, usize, usize)> {
+            t.as_ref()
+                .map(|t| (t.label.as_str(), t.milestone, t.line, t.column))
+        }
+        assert_eq!(place(&t.started), Some(("Started", false, 6, 16)));
+        assert_eq!(place(&t.detected), Some(("Detected at", false, 7, 20)));
+        assert_eq!(place(&t.resolved), Some(("Resolved", true, 15, 14)));
         for (value, read) in [
             ("2024-05-02 7:05 utc", at("2024-05-02T07:05:00Z")),
             ("2024-05-02 10:14 -0500", at("2024-05-02T15:14:00Z")),
@@ -3306,10 +3347,12 @@ mod tests {
         // A Setext section ends the leading lines; out of order, nothing is read.
         let later = stated_timestamps(
             "Outage\n======\n\nSummary\n-------\n\nStarted: 2024-05-02 10:14 UTC\n",
+            1,
         );
         assert_eq!(later, StatedTimestamps::default());
         let backwards = stated_timestamps(
             "Incident start: 2024-05-02 10:14 UTC\nIncident end: 2024-05-02 10:00 UTC\n",
+            1,
         );
         assert_eq!(backwards, StatedTimestamps::default());
     }

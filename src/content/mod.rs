@@ -85,6 +85,9 @@ pub struct Incident {
     /// Times to detect and to resolve the body states in a Stats-like section, read only when
     /// the front matter lacks the timestamps to compute that time from.
     pub stated: derive::StatedTimes,
+    /// Where in the body `started_at`, `detected_at` and `resolved_at` were read, for those
+    /// derived from it (see [`derive::stated_timestamps`]).
+    pub stated_timestamps: derive::StatedTimestamps,
     pub summary: String,
     pub learnings: Vec<Learning>,
     pub action_items: Vec<ActionItem>,
@@ -1205,7 +1208,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 && fm.detected_at.is_none()
                 && fm.resolved_at.is_none()
             {
-                derive::stated_timestamps(body)
+                derive::stated_timestamps(body, body_line)
             } else {
                 derive::StatedTimestamps::default()
             };
@@ -1229,15 +1232,16 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         build_incident(raw, fm, id, has_fm, parsed, labelled, opts.config);
                     inc.stated = stated;
                     for (field, at, t) in [
-                        ("started_at", &mut inc.started_at, timestamps.started),
-                        ("detected_at", &mut inc.detected_at, timestamps.detected),
-                        ("resolved_at", &mut inc.resolved_at, timestamps.resolved),
+                        ("started_at", &mut inc.started_at, &timestamps.started),
+                        ("detected_at", &mut inc.detected_at, &timestamps.detected),
+                        ("resolved_at", &mut inc.resolved_at, &timestamps.resolved),
                     ] {
-                        if t.is_some() {
-                            *at = t;
+                        if let Some(t) = t {
+                            *at = Some(t.at);
                             inc.derived.push(field);
                         }
                     }
+                    inc.stated_timestamps = timestamps;
                     if !opts.keep_text {
                         // Learnings, action items and the summary are derived; what stays of
                         // the sections is their headings.
@@ -1845,6 +1849,7 @@ fn build_incident(
         detected_at: fm.detected_at,
         resolved_at: fm.resolved_at,
         stated: derive::StatedTimes::default(),
+        stated_timestamps: derive::StatedTimestamps::default(),
         summary,
         learnings,
         action_items,
