@@ -423,7 +423,7 @@ pub fn link(
     }
     let concepts: rustc_hash::FxHashSet<u32> = lexicon.concept_term_ids().iter().copied().collect();
     let mut tokens = Tokens::new(lexicon, 1.0);
-    let generic = generic_concepts(lib, &concepts, &mut tokens);
+    let generic = generic_terms(lib, &mut tokens);
     for g in graph.groups.iter_mut().filter(|g| !g.canonical) {
         let weight = weigh(lib, lexicon, &concepts, &generic, &mut tokens, g);
         g.tentative = weight.tentative;
@@ -499,14 +499,15 @@ pub fn link(
 }
 
 /// Whether a cluster is *tentative*, and the words it rests on if so: fewer than two of its
-/// incidents are joined to the others by more than one piece of evidence. The evidence of an
-/// incident is the words its members (learnings and action items in the cluster) share with
-/// another incident's members, a hyphenated word being one piece ("hard-coded" is not "hard"
-/// and "coded"), and, beside such a word, the concepts they share that none of those words
-/// evokes ("roll back" is no evidence beside "rollback") and that are not generic (see
-/// [`generic_concepts`]). One shared word alone is a homonym risk: on Quayside "rollback" joined
-/// an index alias swap, a label template and route-planner graphs, and "routes" API routes with
-/// delivery routes, beside the "alerting" that most Quayside incidents evoke. A word and a
+/// incidents are joined to another incident by more than one piece of evidence (see
+/// [`joined_twice`]). The evidence joining two incidents is the words their members (learnings
+/// and action items in the cluster) share, a hyphenated word being one piece ("hard-coded" is
+/// not "hard" and "coded"), and, beside such a word, the concepts they share that none of
+/// those words evokes ("roll back" is no evidence beside "rollback"); generic words and
+/// concepts are none (see [`generic_terms`]). One shared word alone is a homonym risk: on
+/// Quayside "rollback" joined an index alias swap, a label template and route-planner graphs,
+/// and "routes" API routes with delivery routes, beside the "alerting" that most Quayside
+/// incidents evoke. A word and a
 /// concept is how paraphrases by different authors meet ("slower" and "slow" beside
 /// "consumer"); concepts without a shared word are one piece however many there are (a
 /// readiness probe and a "healthy" printing pipeline met on health checks and dependencies
@@ -517,7 +518,7 @@ pub fn link(
 /// lesson projections, or a concept only a phrase evokes), a cluster stays firm. In a firm
 /// cluster, each weakly joined incident with such a word to name is a *loose* member (see
 /// [`Group::loose`]): dfds "Keep log book" among log alerts, on "log". Linear in the members'
-/// words.
+/// words and the incidents that share each.
 fn weigh(
     lib: &Library,
     lexicon: &Lexicon,
@@ -560,11 +561,11 @@ fn weigh(
         terms.push(counts.keys().copied().collect());
         compound.push(part);
     }
-    // In how many incidents each term is.
-    let mut spread: FxHashMap<u32, u32> = FxHashMap::default();
-    for list in &terms {
+    // The incidents (positions) each term is in.
+    let mut holders: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (p, list) in terms.iter().enumerate() {
         for &t in list {
-            *spread.entry(t).or_default() += 1;
+            holders.entry(t).or_default().push(p);
         }
     }
     let mut firm = 0;
@@ -572,37 +573,43 @@ fn weigh(
     // share no word (`by_ideas`).
     let mut weak: Vec<Option<(Vec<u32>, Vec<u32>)>> = vec![None; terms.len()];
     let mut by_ideas = vec![false; terms.len()];
-    for (((list, part), by_ideas), weak) in terms
+    for (p, (((list, part), by_ideas), weak)) in terms
         .iter()
         .zip(&compound)
         .zip(&mut by_ideas)
         .zip(&mut weak)
+        .enumerate()
     {
-        let shared = |t: &&u32| spread[*t] >= 2;
+        let shared = |t: &&u32| holders[*t].len() >= 2;
         let words: Vec<u32> = list
             .iter()
             .filter(shared)
             .filter(|t| !concepts.contains(t))
             .copied()
             .collect();
-        // A hyphenated word is one piece, whatever terms it counts as.
-        let mut pieces: Vec<(bool, u32)> = words
+        // A hyphenated word is one piece, whatever terms it counts as; a generic word is none.
+        let mut pieces: Vec<((bool, u32), u32)> = words
             .iter()
-            .map(|w| part.get(w).map_or((false, *w), |&k| (true, k as u32)))
+            .filter(|w| !generic.contains(w))
+            .map(|&w| (part.get(&w).map_or((false, w), |&k| (true, k as u32)), w))
             .collect();
         pieces.sort_unstable();
-        pieces.dedup();
         let evoked: rustc_hash::FxHashSet<u32> =
             words.iter().flat_map(|&w| lexicon.concepts_of(w)).collect();
         let ideas = list
             .iter()
             .filter(shared)
             .filter(|t| concepts.contains(t) && !evoked.contains(t));
-        let strong = match pieces.len() {
-            0 => false,
-            1 => ideas.clone().any(|c| !generic.contains(c)),
-            _ => true,
+        let specific = list
+            .iter()
+            .filter(shared)
+            .filter(|t| concepts.contains(t) && !generic.contains(t));
+        let evidence = Evidence {
+            pieces: &pieces,
+            words: &words,
+            concepts: specific.copied(),
         };
+        let strong = joined_twice(lexicon, p, evidence, &holders);
         if strong {
             firm += 1;
         } else if words.is_empty() {
@@ -647,6 +654,58 @@ fn weigh(
         ),
         loose: Vec::new(),
     }
+}
+
+/// What an incident of a cluster shares with the others (see [`joined_twice`]).
+struct Evidence<'a, C> {
+    /// Its shared words that are not generic, each with the piece it belongs to (itself, or
+    /// the hyphenated word it is part of), sorted by piece.
+    pieces: &'a [((bool, u32), u32)],
+    /// All its shared words, generic or not.
+    words: &'a [u32],
+    /// Its shared concepts that are not generic.
+    concepts: C,
+}
+
+/// Whether the incident at position `p` of a cluster shares two pieces of evidence with one
+/// other incident: two words that are not generic, or one and a concept that no word the two
+/// share evokes. Words picked from different incidents are not one lesson told twice: dfds "If
+/// service is critical, do a diff" has "critical" from node priority classes and "service"
+/// from Windows services. `holders` lists, for each term, the positions of the incidents
+/// that have it, in order. Stops at the first incident met twice, so each is looked at about
+/// once.
+fn joined_twice(
+    lexicon: &Lexicon,
+    p: usize,
+    evidence: Evidence<'_, impl Iterator<Item = u32>>,
+    holders: &FxHashMap<u32, Vec<usize>>,
+) -> bool {
+    use std::collections::hash_map::Entry;
+    // The first piece each other incident shares with `p`.
+    let mut met: FxHashMap<usize, usize> = FxHashMap::default();
+    for (k, piece) in evidence.pieces.chunk_by(|a, b| a.0 == b.0).enumerate() {
+        for (_, w) in piece {
+            for &q in holders[w].iter().filter(|&&q| q != p) {
+                match met.entry(q) {
+                    Entry::Vacant(e) => {
+                        e.insert(k);
+                    }
+                    Entry::Occupied(e) if *e.get() != k => return true,
+                    Entry::Occupied(_) => {}
+                }
+            }
+        }
+    }
+    let has = |t: u32, q: usize| holders[&t].binary_search(&q).is_ok();
+    let mut concepts = evidence.concepts;
+    concepts.any(|c| {
+        let evoking: Vec<u32> = (evidence.words.iter().copied())
+            .filter(|&w| lexicon.concepts_of(w).any(|e| e == c))
+            .collect();
+        holders[&c]
+            .iter()
+            .any(|&q| q != p && met.contains_key(&q) && !evoking.iter().any(|&w| has(w, q)))
+    })
 }
 
 /// What [`weigh`] finds of a cluster: the words it rests on if it is tentative, else its loose
@@ -750,15 +809,12 @@ fn loosen(g: &mut Group, loose: Vec<(usize, Vec<String>)>) {
     }
 }
 
-/// The concepts too common in a library to be evidence that two incidents learned one lesson
-/// (see [`weigh`]): evoked by the learnings and action items of a third or more of the
-/// incidents that have any, and of at least [`GENERIC_INCIDENTS`]. "Alerting" on Quayside (23 of
-/// 30), "testing" and "deploy" on dfds; none in a small library, where a third is a handful.
-fn generic_concepts(
-    lib: &Library,
-    concepts: &rustc_hash::FxHashSet<u32>,
-    tokens: &mut Tokens,
-) -> rustc_hash::FxHashSet<u32> {
+/// The words and concepts too common in a library to be evidence that two incidents learned one
+/// lesson (see [`weigh`]): in the learnings and action items of a third or more of the
+/// incidents that have any, and of at least [`GENERIC_INCIDENTS`]. The concept "alerting" and
+/// the word "alert" on Quayside (23 and 21 of 30), "testing", "deploy", "monitor", "test" and
+/// "issue" on dfds; none in a small library, where a third is a handful.
+fn generic_terms(lib: &Library, tokens: &mut Tokens) -> rustc_hash::FxHashSet<u32> {
     let mut spread: FxHashMap<u32, usize> = FxHashMap::default();
     let mut counts = Counts::default();
     let mut incidents = 0;
@@ -769,8 +825,8 @@ fn generic_concepts(
             tokens.count(t, 1.0, &mut counts);
         }
         incidents += usize::from(!counts.is_empty());
-        for &c in counts.keys().filter(|c| concepts.contains(c)) {
-            *spread.entry(c).or_default() += 1;
+        for &t in counts.keys() {
+            *spread.entry(t).or_default() += 1;
         }
     }
     spread
@@ -780,7 +836,7 @@ fn generic_concepts(
         .collect()
 }
 
-/// The fewest incidents a generic concept is evoked in (see [`generic_concepts`]).
+/// The fewest incidents a generic word or concept is in (see [`generic_terms`]).
 const GENERIC_INCIDENTS: usize = 10;
 
 /// Whether what the authors cited (`id:` or a learning mark on a learning, `learning:` on an
