@@ -867,19 +867,16 @@ fn check_names_only_words_a_flagged_learning_shares_with_the_learnings_it_reads_
     }
     assert!(named >= 20, "{named} words named");
     // "Prioritize consoles + cron jobs over windows services" was said to share the words of
-    // its whole cluster ("critical", "implement", "starved", "priority").
-    let adsync = findings
-        .iter()
-        .find(|f| {
+    // its whole cluster ("critical", "implement", "starved", "priority"). It shares "service"
+    // with one incident of the cluster and the idea of prioritising with others, so it is only
+    // possibly related to it, and not flagged as reading like it.
+    assert!(
+        !findings.iter().any(|f| {
             f["rule"] == "near-duplicate-learning"
                 && f["file"] == "PM2020-003 - Postmortem for ADSync migration.md"
                 && f["line"] == 32
-        })
-        .expect("the learning is still grouped");
-    let message = adsync["message"].as_str().unwrap();
-    assert!(
-        !message.contains("critical") && !message.contains("starved"),
-        "{message}"
+        }),
+        "{findings:?}"
     );
 }
 
