@@ -511,8 +511,17 @@ impl Config {
         path.trim_matches('/').to_string()
     }
 
-    /// The URL prefix pages use to reach the site root when a base URL is configured,
-    /// always ending in `/`.
+    /// The path from the host's root to the site root, between slashes (`/postmortems/`, or
+    /// `/`): how the 404 page, served at any depth, reaches the site on whatever host serves it.
+    pub fn root_path(&self) -> String {
+        match self.base_path() {
+            p if p.is_empty() => "/".into(),
+            p => format!("/{p}/"),
+        }
+    }
+
+    /// The absolute URL of the site root when a base URL is configured (feeds, sitemap,
+    /// export), always ending in `/`.
     pub fn base_prefix(&self) -> Option<String> {
         if self.base_url.is_empty() {
             None

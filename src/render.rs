@@ -71,6 +71,7 @@ impl Progress {
 struct Page<'a> {
     theme: &'a Theme,
     site: &'a Site,
+    /// Where links start instead of a relative path: the 404 page's root path.
     base: Option<String>,
     statics: &'a str,
 }
@@ -105,7 +106,10 @@ impl PageSpec {
 }
 
 impl Page<'_> {
-    /// Relative path (or base URL) from a page at `url` to the site root.
+    /// Relative path from a page at `url` to the site root (for the 404 page, the path from the
+    /// host's root). Pages link relatively with or without a base URL, so a site works on any
+    /// host that serves it (a deploy preview, `python3 -m http.server`); only what must be
+    /// absolute (feed, sitemap, robots.txt, export, canonical links) uses the base URL.
     fn root(&self, url: &str) -> String {
         match &self.base {
             Some(b) => b.clone(),
@@ -401,7 +405,7 @@ pub fn render_site(
     let page = Page {
         theme,
         site,
-        base: site.config.base_prefix(),
+        base: None,
         statics: &version,
     };
     let lib = &site.library;
@@ -484,7 +488,7 @@ pub fn render_site(
     {
         // The 404 page is served at any depth, so it links from the site root.
         let not_found = Page {
-            base: Some(site.config.base_prefix().unwrap_or_else(|| "/".into())),
+            base: Some(site.config.root_path()),
             ..page
         };
         out.write("404.html", not_found.render(not_found_page())?.as_bytes())?;
@@ -718,11 +722,11 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     let page = Page {
         theme,
         site,
-        base: site.config.base_prefix(),
+        base: None,
         statics: "probe",
     };
     let not_found = Page {
-        base: Some(site.config.base_prefix().unwrap_or_else(|| "/".into())),
+        base: Some(site.config.root_path()),
         ..page
     };
     let incidents = incident_sample(site);
@@ -2492,14 +2496,20 @@ pub fn redirects(site: &Site) -> Vec<Redirect> {
 
 /// The HTML page served at an old URL: an immediate refresh, a canonical link and a plain link.
 fn redirect_page(site: &Site, r: &Redirect) -> String {
-    let href = match site.config.base_prefix() {
-        Some(b) => format!("{b}{}", r.to),
-        None => format!("{}{}", "../".repeat(r.from.matches('/').count()), r.to),
+    // Relative, as every page's links are, so it leads to the new page on any host (a deploy
+    // preview too); the canonical link is absolute under a base URL, for search engines.
+    let href = escape(&format!(
+        "{}{}",
+        "../".repeat(r.from.matches('/').count()),
+        r.to
+    ));
+    let canonical = match site.config.base_prefix() {
+        Some(b) => escape(&format!("{b}{}", r.to)),
+        None => href.clone(),
     };
-    let href = escape(&href);
     let title = escape(&r.title);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<link rel=\"canonical\" href=\"{href}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n"
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
 }
 

@@ -464,12 +464,14 @@ fn an_alias_keeps_an_old_url_alive_with_a_redirect_page_and_a_netlify_rule() {
     let out = tmp.path().join("public");
     build_ok(&root, &out);
     let page = std::fs::read_to_string(out.join("incidents/FX-1/index.html")).unwrap();
-    let target = "https://kb.example.org/pm/incidents/FX-001/";
+    // Relative, as every page's links are; canonical, for search engines, under the base URL.
+    let target = "../../incidents/FX-001/";
+    let canonical = "https://kb.example.org/pm/incidents/FX-001/";
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains(&format!(
         "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
     )));
-    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{target}\">")));
+    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{canonical}\">")));
     assert!(page.contains(&format!("<a href=\"{target}\">")));
     assert!(out.join("old/disk-full/index.html").is_file());
     let rules = std::fs::read_to_string(out.join("_redirects")).unwrap();

@@ -6520,3 +6520,59 @@ fn a_word_a_third_of_the_incidents_use_is_no_evidence_of_one_lesson_as_a_concept
     let g = exported_learning(&site, "setup-dashboard-and-alerting-for-elevated-error");
     assert_eq!(g["tentative"], true);
 }
+
+#[test]
+fn with_a_base_url_pages_link_relatively_so_a_deploy_preview_stays_on_its_own_host() {
+    let site = Site::with(&[
+        ("hindsight.toml", "base_url = \"https://kb.example.org/pm/\"\n"),
+        (
+            "content/PM2024-001 - Disk full.md",
+            "---\ndate: 2024-03-01\ntags: [disk]\naliases: [old-disk]\n---\n# Disk full\n\n## Summary\n\nThe disk filled up.\n",
+        ),
+    ]);
+    site.build_ok();
+    for page in [
+        "index.html",
+        "incidents/PM2024-001/index.html",
+        "search/index.html",
+        "tags/disk/index.html",
+        "learnings/index.html",
+    ] {
+        let html = site.page(page);
+        assert!(!html.contains("kb.example.org"), "{page}: {html}");
+    }
+    let incident = site.page("incidents/PM2024-001/index.html");
+    assert!(
+        incident.contains("href=\"../../static/style.css"),
+        "{incident}"
+    );
+    // What must be absolute still is.
+    assert!(site
+        .page("feed.xml")
+        .contains("https://kb.example.org/pm/incidents/PM2024-001/"));
+    assert!(site
+        .page("sitemap.xml")
+        .contains("<loc>https://kb.example.org/pm/incidents/PM2024-001/</loc>"));
+    assert_eq!(
+        site.incident("PM2024-001")["url"],
+        "https://kb.example.org/pm/incidents/PM2024-001/"
+    );
+    // The 404 page, served at any address, starts at the base URL's path on whatever host.
+    let not_found = site.page("404.html");
+    assert!(
+        not_found.contains("href=\"/pm/static/style.css"),
+        "{not_found}"
+    );
+    assert!(!not_found.contains("kb.example.org"), "{not_found}");
+    // An old URL's page leads to the new one relatively; its canonical link is absolute.
+    let moved = site.page("incidents/old-disk/index.html");
+    assert!(
+        moved.contains("url=../../incidents/PM2024-001/\""),
+        "{moved}"
+    );
+    assert!(
+        moved
+            .contains("rel=\"canonical\" href=\"https://kb.example.org/pm/incidents/PM2024-001/\""),
+        "{moved}"
+    );
+}
