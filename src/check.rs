@@ -89,6 +89,12 @@ pub const RULES: &[Rule] = &[
         "the content folder does not exist",
     ),
     rule_def(
+        "no-postmortems",
+        W,
+        false,
+        "the content folder holds Markdown files but no postmortem, so the site has no incident",
+    ),
+    rule_def(
         "theme",
         E,
         true,
@@ -272,6 +278,12 @@ pub const RULES: &[Rule] = &[
         W,
         false,
         "a file that looks like a postmortem but will not be built",
+    ),
+    rule_def(
+        "unused-ignore",
+        W,
+        false,
+        "a pattern of `ignore` in hindsight.toml that matches no file",
     ),
     rule_def(
         "learnings-missing",
@@ -683,6 +695,7 @@ fn site_rules(site: &Site, blameless: Blameless, output: &Published) -> Vec<Diag
     out.extend(near_duplicates(site));
     lap("aliases and near-duplicate learnings");
     out.extend(not_built(site));
+    out.extend(unused_ignore(site));
     out
 }
 
@@ -2065,29 +2078,35 @@ fn short(s: &str, max: usize) -> String {
     t
 }
 
-fn file_stem(content_path: &str) -> &str {
-    let name = content_path.rsplit('/').next().unwrap_or(content_path);
-    [".md", ".markdown", ".MD"]
-        .iter()
-        .find_map(|e| name.strip_suffix(e))
-        .unwrap_or(name)
-}
-
 fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
     use derive::DateSource;
     let mut parts = Vec::new();
     let mut hint = "nothing to fix; to pin a value, set it in the front matter".to_string();
+    // A postmortem named by its folder (`INC-101/postmortem.md`) is so in each part below.
+    let (stem, by_folder) = crate::content::naming(&inc.content_path);
+    let name = if by_folder {
+        "folder name"
+    } else {
+        "file name"
+    };
     if inc.front_matter.id.is_none() {
-        let stem = file_stem(&inc.content_path);
         if derive::id_and_title_from_stem(stem).0 == crate::markdown::slugify(stem) {
-            parts.push(format!("id `{}` from the whole file name", inc.id));
+            parts.push(if by_folder {
+                format!(
+                    "id `{}` from the name of its folder, `{stem}/` (its file's name says only what it is)",
+                    inc.id
+                )
+            } else {
+                format!("id `{}` from the whole file name", inc.id)
+            });
             hint = format!(
-                "renaming the file would change the page URL: set {} in the front matter to keep it",
+                "renaming the {} would change the page URL: set {} in the front matter to keep it",
+                if by_folder { "folder" } else { "file" },
                 inc.front_matter.format.set_text("id", &inc.id)
             );
         } else {
             parts.push(format!(
-                "id `{}` from the incident number in the file name",
+                "id `{}` from the incident number in the {name}",
                 inc.id
             ));
         }
@@ -2099,7 +2118,7 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 short(&inc.title, 50)
             )),
             "title-from-file-name" => parts.push(format!(
-                "title “{}” from the file name (the text has no heading)",
+                "title “{}” from the {name} (the text has no heading)",
                 short(&inc.title, 50)
             )),
             "date" => parts.push(match (inc.date, inc.date_source) {
@@ -2108,7 +2127,7 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 (Some(d), DateSource::ResolvedAt) => {
                     format!("date {d} from `resolved_at` (the file name and the text give none)")
                 }
-                (Some(d), DateSource::FileName) => format!("date {d} from the file name"),
+                (Some(d), DateSource::FileName) => format!("date {d} from the {name}"),
                 (Some(d), DateSource::Body) => format!("date {d} from the first date in the text"),
                 (Some(d), DateSource::BodyNamedWeekday) => format!(
                     "date {d} from the text, the {} it names, not its first date",
@@ -2329,18 +2348,9 @@ fn how_to_cite(inc: &Incident, id: &str) -> String {
 /// Markdown-looking files that the build skips although they read like a postmortem.
 fn not_built(site: &Site) -> Vec<Diagnostic> {
     let content_root = site.root.join(&site.config.content_dir);
-    let patterns: Vec<(String, globset::GlobMatcher)> = site
-        .config
-        .ignore
-        .iter()
-        .filter_map(|p| {
-            globset::GlobBuilder::new(p)
-                .literal_separator(false)
-                .build()
-                .ok()
-                .map(|g| (p.clone(), g.compile_matcher()))
-        })
-        .collect();
+    let ignore = crate::content::ignoring::Ignore::new(&site.config.ignore);
+    let allow =
+        "if it is not a postmortem, add `<!-- hindsight: allow not-built -->` on its first line";
     site.library
         .skipped
         .par_iter()
@@ -2351,20 +2361,30 @@ fn not_built(site: &Site) -> Vec<Diagnostic> {
                 return None;
             }
             let file = rel_path(&site.root, &path);
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            let pattern = patterns
-                .iter()
-                .find(|(_, g)| g.is_match(rel) || g.is_match(name))
-                .map(|(p, _)| p.as_str());
-            let (why, hint) = match pattern {
-                Some(p) => (
+            let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            let (why, hint) = if let Some(p) = ignore.matched(rel, false).map(|i| &site.config.ignore[i]) {
+                (
                     format!("ignored by the pattern `{p}` in hindsight.toml"),
-                    format!("to publish it, narrow `ignore` so that `{p}` does not match it; if it is not a postmortem, add `<!-- hindsight: allow not-built -->` on its first line"),
-                ),
-                None => (
+                    format!("to publish it, narrow `ignore` so that `{p}` does not match it; {allow}"),
+                )
+            } else if crate::content::repository_file(name) {
+                let own = folder.rsplit('/').next().unwrap_or(folder);
+                if name.to_lowercase().starts_with("readme.") {
+                    (
+                        format!("a README is read as its folder's postmortem only when it is the one Markdown file of its folder, and `{folder}/` holds others"),
+                        format!("to publish it, give it a name of its own (such as `{own}.md`), or move the other Markdown files out of `{folder}/`; {allow}"),
+                    )
+                } else {
+                    (
+                        format!("`{name}` is a repository file (like README, CONTRIBUTING or LICENSE), never a postmortem"),
+                        format!("to publish it, give it a name of its own (such as `{own}.md`); {allow}"),
+                    )
+                }
+            } else {
+                (
                     "it has no .md extension".to_string(),
-                    "to publish it, rename it to end in `.md`; if it is not a postmortem, add `<!-- hindsight: allow not-built -->` on its first line".to_string(),
-                ),
+                    format!("to publish it, rename it to end in `.md`; {allow}"),
+                )
             };
             Some(
                 finding("not-built", &file, format!("this file looks like a postmortem but will not be built: {why}"))
@@ -2375,62 +2395,44 @@ fn not_built(site: &Site) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Section titles that mark a postmortem, besides learnings and action items.
-const POSTMORTEM_SECTIONS: &[&str] = &[
-    "summary",
-    "timeline",
-    "impact",
-    "root cause",
-    "root causes",
-    "contributing factors",
-    "resolution",
-    "detection",
-];
+/// The patterns of `ignore` that match no file under the content folder, at each in
+/// hindsight.toml: written for a folder that is not there, or not as the walk reads them.
+fn unused_ignore(site: &Site) -> Vec<Diagnostic> {
+    site.library
+        .unused_ignore
+        .iter()
+        .map(|&i| {
+            let pattern = &site.config.ignore[i];
+            let (line, column) = crate::config::value_in_file(&site.root, &format!("ignore[{i}]"))
+                .unwrap_or((1, 1));
+            let first = pattern
+                .trim_start_matches('!')
+                .trim_start_matches("./")
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("");
+            let hint = if crate::content::never_read(first) {
+                format!("Hindsight never reads `{first}/` at the top of the content folder (nor a hidden file or folder), so the pattern is not needed: delete it")
+            } else {
+                "a pattern reads as a line of a .gitignore in the content folder: `drafts/` or `drafts` leaves out every folder `drafts` and all in it, `/drafts/` only the one at the top, `*template*` every name that holds `template` (case counts: `*[Tt]emplate*` for both); correct it, or delete it (or set `unused-ignore = \"off\"` in [check.rules] to keep it for files to come)".to_string()
+            };
+            finding(
+                "unused-ignore",
+                crate::config::FILE_NAME,
+                format!("the `ignore` pattern `{pattern}` matches no file under the content folder, so it leaves out nothing"),
+            )
+            .at(line, column)
+            .hint(hint)
+        })
+        .collect()
+}
 
 /// A postmortem has postmortem front matter or at least two postmortem sections, and enough
 /// prose not to be a template.
 fn looks_like_postmortem(text: &str) -> bool {
-    let (front, body) = match frontmatter::split(text, "") {
-        Ok(s) => (s.front.unwrap_or(""), s.body),
-        Err(_) => ("", text),
-    };
-    // `key:` in YAML, `key =` or `[[key]]` in TOML.
-    let fm_keys = front.lines().any(|l| {
-        [
-            "date",
-            "severity",
-            "started_at",
-            "resolved_at",
-            "learnings",
-            "action_items",
-        ]
-        .iter()
-        .any(|k| {
-            l.strip_prefix(k)
-                .is_some_and(|rest| rest.starts_with(':') || rest.trim_start().starts_with('='))
-                || l.trim_end() == format!("[[{k}]]")
-        })
-    });
-    let mut sections = 0;
-    let mut words = 0;
-    for line in body.lines() {
-        let t = line.trim();
-        if let Some(h) = t.strip_prefix('#') {
-            let n = derive::normalise_title(h.trim_start_matches('#'));
-            if POSTMORTEM_SECTIONS.contains(&n.as_str())
-                || derive::title_holds(&n, derive::Holds::Learnings, &[])
-                || derive::title_holds(&n, derive::Holds::Actions, &[])
-            {
-                sections += 1;
-            }
-        } else if !t.starts_with('|') {
-            words += t
-                .split_whitespace()
-                .filter(|w| w.chars().any(char::is_alphabetic))
-                .count();
-        }
-    }
-    (fm_keys || sections >= 2) && words >= 60
+    let signs = crate::content::signs(text);
+    signs.postmortem && signs.words >= 60
 }
 
 /// The blaming phrasing rule: words and phrases, counterfactuals, and a person's name as cause.
@@ -3417,6 +3419,7 @@ fn public_site(site: &Site) -> Option<Site> {
         index: lib.index.clone(),
         onboarding: lib.onboarding.clone(),
         skipped: Vec::new(),
+        unused_ignore: Vec::new(),
         left_out: Vec::new(),
         old_urls: lib.old_urls.clone(),
         removed: HashMap::new(),

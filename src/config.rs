@@ -349,7 +349,16 @@ impl Config {
             }
         }
         for (i, pattern) in self.ignore.iter().enumerate() {
-            if let Err(e) = globset::Glob::new(pattern) {
+            // Read both ways (see `content::ignoring`).
+            let problem = globset::Glob::new(pattern)
+                .err()
+                .map(|e| e.to_string())
+                .or_else(|| {
+                    crate::content::ignoring::git_line(pattern)
+                        .err()
+                        .map(|e| e.to_string())
+                });
+            if let Some(e) = problem {
                 let (l, c) = value_at(&format!("ignore[{i}]"));
                 problems.push(
                     Diagnostic::error(
@@ -359,7 +368,7 @@ impl Config {
                     )
                     .at(l, c)
                     .hint(
-                        "patterns are globs relative to the content folder, e.g. \"templates/**\"",
+                        "patterns are .gitignore lines from the content folder, e.g. \"drafts/\" or \"*template*\"",
                     ),
                 );
             }

@@ -39,8 +39,9 @@ fn the_fixture_with_one_file_per_rule_gives_exactly_the_expected_findings() {
         assert!(!f["hint"].as_str().unwrap().is_empty(), "{f} has a hint");
     }
     // Every rule that content can trigger is exercised by the fixture (`shallow-history`
-    // needs a shallow clone, `symlink-outside` a link out of the repository, and
-    // `relative-feeds` is `build`'s alone: see tests/integration.rs).
+    // needs a shallow clone, `symlink-outside` a link out of the repository,
+    // `relative-feeds` is `build`'s alone: see tests/integration.rs, and `no-postmortems`
+    // needs a content folder without one).
     let seen: BTreeSet<&str> = findings
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
@@ -57,6 +58,7 @@ fn the_fixture_with_one_file_per_rule_gives_exactly_the_expected_findings() {
                 "theme",
                 "shallow-history",
                 "relative-feeds",
+                "no-postmortems",
             ]
             .contains(id)
         })
@@ -5121,4 +5123,206 @@ fn a_future_time_read_from_the_text_is_reported_where_it_is_written_not_at_a_fro
         hint.contains("once it sets any of `started_at`, `detected_at` and `resolved_at`, none is read from the text"),
         "{hint}"
     );
+}
+
+/// The files `check` read as postmortems: each without front matter has a `derived` note.
+fn read_as_postmortems(findings: &[Value]) -> Vec<String> {
+    let mut files: Vec<String> = with_rule(findings, "derived")
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn ignore_patterns_written_as_in_a_gitignore_leave_out_a_folder_as_git_would() {
+    let text = "# Outage\n\n## Summary\n\nIt broke.\n";
+    let site = Site::with(&[
+        ("content/2024-03-01-kept.md", text),
+        ("content/drafts/2024-03-02-draft.md", text),
+        ("content/drafts/deep/2024-03-03-deeper.md", text),
+        ("content/team/drafts/2024-03-04-team.md", text),
+    ]);
+    let kept = "content/2024-03-01-kept.md".to_string();
+    let team = "content/team/drafts/2024-03-04-team.md".to_string();
+    for (pattern, read) in [
+        // A folder, wherever it is.
+        ("drafts/", vec![kept.clone()]),
+        ("drafts", vec![kept.clone()]),
+        // Anchored at the content folder.
+        ("/drafts/", vec![kept.clone(), team.clone()]),
+        ("/drafts/**", vec![kept.clone(), team.clone()]),
+        ("./drafts/**", vec![kept.clone(), team.clone()]),
+        // As it always did.
+        ("drafts/**", vec![kept.clone(), team.clone()]),
+    ] {
+        write_files(
+            &site.root,
+            &[("hindsight.toml", &format!("ignore = [\"{pattern}\"]\n"))],
+        );
+        let (code, findings) = check_json(&site.root, &[]);
+        assert_eq!(code, Some(0), "{pattern}: {findings:#?}");
+        assert_eq!(read_as_postmortems(&findings), read, "{pattern}");
+        assert!(
+            with_rule(&findings, "unused-ignore").is_empty(),
+            "{pattern}"
+        );
+    }
+}
+
+#[test]
+fn an_ignore_pattern_that_matches_no_file_is_a_warning_at_it_and_the_template_hint_names_one_that_matches(
+) {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"x\"\nignore = [\"*template*\", \"archive/\", \"templates/**\"]\n",
+        ),
+        (
+            "content/Postmortem Template.md",
+            "# Incident Title\n\n## Summary\n\n[Describe the impact]\n",
+        ),
+        (
+            "content/2024-03-01-kept.md",
+            "# Kept\n\n## Summary\n\nOk.\n",
+        ),
+        ("content/templates/postmortem.md", "# Incident Title\n"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let unused: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "unused-ignore")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unused,
+        [
+            ("hindsight.toml", 2, 11, "the `ignore` pattern `*template*` matches no file under the content folder, so it leaves out nothing"),
+            ("hindsight.toml", 2, 25, "the `ignore` pattern `archive/` matches no file under the content folder, so it leaves out nothing"),
+            ("hindsight.toml", 2, 37, "the `ignore` pattern `templates/**` matches no file under the content folder, so it leaves out nothing"),
+        ],
+        "{findings:#?}"
+    );
+    let hints: Vec<&str> = with_rule(&findings, "unused-ignore")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert!(hints[0].contains("case counts"), "{}", hints[0]);
+    assert!(
+        hints[2].starts_with("Hindsight never reads `templates/` at the top of the content folder"),
+        "{}",
+        hints[2]
+    );
+    // Patterns are case-sensitive: the hint names one that matches, not the one already there.
+    let template = with_rule(&findings, "postmortem-template");
+    assert_eq!(template.len(), 1, "{findings:#?}");
+    let hint = template[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.ends_with(
+            "add `*Template*` to `ignore` in hindsight.toml (`ignore = [\"*template*\", \"archive/\", \"templates/**\", \"*Template*\"]`) to leave it out without this warning: patterns are case-sensitive, as in .gitignore, so `*template*` there does not match `Postmortem Template.md`"
+        ),
+        "{hint}"
+    );
+    // With a pattern that matches it, the template is left out in silence.
+    write_files(
+        &site.root,
+        &[("hindsight.toml", "ignore = [\"*[Tt]emplate*\"]\n")],
+    );
+    let (_, findings) = check_json(&site.root, &[]);
+    assert!(with_rule(&findings, "postmortem-template").is_empty());
+    assert!(with_rule(&findings, "unused-ignore").is_empty());
+}
+
+/// A postmortem of more than 60 words in two postmortem sections.
+fn long_postmortem(title: &str) -> String {
+    format!(
+        "# {title}\n\n## Summary\n\nBetween 10:02 and 10:47 UTC internal DNS resolution failed for about a third of the pods \
+         in the eu-west cluster, because the CoreDNS deployment was scaled down by an autoscaler change that had been \
+         merged the previous day without review by the platform team.\n\n## Impact\n\nCheckout and search returned \
+         errors for 45 minutes; roughly 12,000 customers saw failures, and the support team \
+         answered hundreds of tickets about it that afternoon.\n"
+    )
+}
+
+#[test]
+fn a_repository_file_below_the_content_folder_that_reads_like_a_postmortem_is_not_built_and_says_why(
+) {
+    let site = Site::with(&[
+        // The content folder's own README is the repository's: not looked at.
+        (
+            "content/README.md",
+            &long_postmortem("How we write postmortems"),
+        ),
+        // A README beside another postmortem is no folder's postmortem.
+        (
+            "content/INC-301/README.md",
+            &long_postmortem("DNS failures"),
+        ),
+        (
+            "content/INC-301/2024-06-01-timeline.md",
+            "# Timeline\n\n- 10:02 alerts fire\n",
+        ),
+        ("content/book/SUMMARY.md", &long_postmortem("Disk full")),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let not_built: Vec<(&str, &str)> = with_rule(&findings, "not-built")
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        not_built,
+        [
+            ("content/INC-301/README.md", "this file looks like a postmortem but will not be built: a README is read as its folder's postmortem only when it is the one Markdown file of its folder, and `INC-301/` holds others"),
+            ("content/book/SUMMARY.md", "this file looks like a postmortem but will not be built: `SUMMARY.md` is a repository file (like README, CONTRIBUTING or LICENSE), never a postmortem"),
+        ],
+        "{findings:#?}"
+    );
+    assert!(
+        with_rule(&findings, "not-built")[0]["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("to publish it, give it a name of its own (such as `INC-301.md`)"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn a_content_folder_whose_markdown_files_are_all_left_out_is_a_warning_in_check_and_build() {
+    let site = Site::with(&[
+        ("hindsight.toml", "ignore = [\"drafts/\"]\n"),
+        (
+            "content/README.md",
+            "# Postmortems\n\nOne folder per incident.\n",
+        ),
+        ("content/INC-9/README.md", "# INC-9\n\nSee the wiki.\n"),
+        ("content/drafts/2024-01-01-outage.md", "# Outage\n"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let none = with_rule(&findings, "no-postmortems");
+    assert_eq!(none.len(), 1, "{findings:#?}");
+    assert_eq!(none[0]["level"], "warning");
+    assert_eq!(none[0]["file"], "");
+    assert_eq!(
+        none[0]["message"],
+        "no postmortem in the content folder `content/`: its 3 Markdown files are not read as postmortems (`README.md`, `INC-9/README.md`, `drafts/2024-01-01-outage.md`), so the site has no incident"
+    );
+    let hint = none[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.starts_with(
+            "a pattern of `ignore` in hindsight.toml matches some: narrow it; README, CONTRIBUTING"
+        ),
+        "{hint}"
+    );
+    let o = site.build();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no-postmortems"), "{}", stderr(&o));
 }

@@ -6576,3 +6576,83 @@ fn with_a_base_url_pages_link_relatively_so_a_deploy_preview_stays_on_its_own_ho
         "{moved}"
     );
 }
+
+/// A postmortem's text with a heading, a date and the sections every postmortem has.
+fn folder_postmortem(title: &str, date: &str) -> String {
+    format!(
+        "# {title}\n\nDate: {date}\n\n## Summary\n\nInternal DNS failed for a third of the pods in eu-west, because an \
+         autoscaler change scaled CoreDNS down.\n\n## Impact\n\nCheckout returned errors for 45 minutes.\n\n\
+         ## Lessons learned\n\n- Autoscaler changes to core services need a review by the owning team.\n"
+    )
+}
+
+#[test]
+fn a_folder_per_incident_with_its_text_in_a_readme_is_read_as_that_folders_postmortem() {
+    let site = Site::with(&[
+        // The content folder's own README stays a repository file, as does a tool folder's.
+        (
+            "content/README.md",
+            "# Postmortems\n\nOne folder per incident.\n",
+        ),
+        ("content/tools/README.md", "# Tools\n\nScripts we use.\n"),
+        (
+            "content/INC-201/README.md",
+            &folder_postmortem("INC-201: DNS failures", "2024-06-01"),
+        ),
+        (
+            "content/INC-202/README.md",
+            &format!(
+                "{}\nIt repeated [INC-201](../INC-201/).\n",
+                folder_postmortem("DNS failures again", "2024-06-02")
+            ),
+        ),
+        ("content/INC-202/graph.png", "png"),
+    ]);
+    site.build_ok();
+    assert_eq!(exported(&site.out, "id"), ["INC-202", "INC-201"]);
+    let first = site.incident("INC-201");
+    assert_eq!(first["title"], "DNS failures");
+    assert_eq!(first["date"], "2024-06-01");
+    // A link to the folder, as GitHub shows its README, leads to the folder's postmortem.
+    assert!(
+        site.page("incidents/INC-202/index.html")
+            .contains("href=\"../../incidents/INC-201/\""),
+        "{}",
+        site.page("incidents/INC-202/index.html")
+    );
+}
+
+#[test]
+fn a_postmortem_named_only_for_what_it_is_takes_its_id_title_and_date_from_its_folder() {
+    let text = |title: &str| {
+        format!("# {title}\n\n## Summary\n\nIt broke.\n\n## Lessons learned\n\n- Alert sooner.\n")
+    };
+    let site = Site::with(&[
+        ("content/INC-101/postmortem.md", &text("Cache stampede")),
+        ("content/INC-102/postmortem.md", &text("Queue backlog")),
+        ("content/INC-103/Post-Mortem.md", &text("Disk full")),
+        (
+            "content/2024-05-06-cache/index.md",
+            "## Summary\n\nThe cache was cold.\n",
+        ),
+        // At the top of the content folder the file's own name is all there is.
+        ("content/report.md", &text("Quarterly report")),
+    ]);
+    site.build_ok();
+    let mut ids = exported(&site.out, "id");
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "2024-05-06-cache",
+            "INC-101",
+            "INC-102",
+            "INC-103",
+            "report"
+        ]
+    );
+    let bundle = site.incident("2024-05-06-cache");
+    assert_eq!(bundle["title"], "Cache");
+    assert_eq!(bundle["date"], "2024-05-06");
+    assert_eq!(site.incident("INC-101")["title"], "Cache stampede");
+}

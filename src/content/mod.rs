@@ -11,6 +11,7 @@ to Hindsight's ids (`lead_github_fragments`). Only this module and `output` touc
 pub mod derive;
 pub mod frontmatter;
 pub mod git;
+pub mod ignoring;
 pub mod template;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -238,8 +239,11 @@ pub struct Library {
     pub learnings: Vec<CanonicalLearning>,
     pub index: Option<SpecialPage>,
     pub onboarding: Option<SpecialPage>,
-    /// Markdown-looking files that are not built (for `check`).
+    /// Markdown-looking files that are not built (for `check`), from the content folder:
+    /// ignored, of another extension, or repository files (a README) below its top.
     pub skipped: Vec<String>,
+    /// The indexes of the `ignore` patterns that match no file under the content folder.
+    pub unused_ignore: Vec<usize>,
     /// Postmortems that were read but are not built (drafts, in review, internal): what names
     /// them can say why it leads nowhere.
     pub left_out: Vec<LeftOut>,
@@ -542,6 +546,12 @@ const META_FILES: &[&str] = &[
     "summary",
 ];
 
+/// Whether a file of this name is a repository file such as a README (see [`META_FILES`]).
+pub fn repository_file(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    META_FILES.contains(&lower.split('.').next().unwrap_or(""))
+}
+
 /// Files without an extension that repositories keep for their tools and people, never
 /// postmortems whatever they open with: a `# comment` atop a Dockerfile reads like a heading.
 const TOOL_FILES: &[&str] = &[
@@ -596,19 +606,12 @@ pub struct Unpublished {
     pub hint: String,
 }
 
-/// The first pattern of `ignore` in hindsight.toml that leaves out the file at `rel` (from the
-/// content folder, with `/`), matched as the walk matches it: against the path or the name.
+/// The pattern of `ignore` in hindsight.toml that leaves out the file at `rel` (from the
+/// content folder, with `/`), matched as the walk matches it (see [`ignoring`]).
 pub fn ignored_by<'c>(config: &'c Config, rel: &str) -> Option<&'c str> {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    config.ignore.iter().map(String::as_str).find(|p| {
-        globset::GlobBuilder::new(p)
-            .literal_separator(false)
-            .build()
-            .is_ok_and(|g| {
-                let g = g.compile_matcher();
-                g.is_match(rel) || g.is_match(name)
-            })
-    })
+    ignoring::Ignore::new(&config.ignore)
+        .matched(rel, false)
+        .map(|i| config.ignore[i].as_str())
 }
 
 /// Why the file or folder at `path` (from the content folder, as [`markdown::Link::path`]
@@ -716,6 +719,11 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
             format!("it matches `{pattern}` in `ignore` of hindsight.toml"),
             "or change the `ignore` pattern to publish it".to_string(),
         )
+    } else if META_FILES.contains(&stem) && stem == "readme" && within.len() > 1 {
+        (
+            format!("`{name}` is a repository file here: a README is its folder's postmortem only when it is the one Markdown file of its folder and reads like a postmortem"),
+            "or give it a name of its own, if it is a postmortem".to_string(),
+        )
     } else if META_FILES.contains(&stem) {
         (
             format!("`{name}` is a repository file (like README, CONTRIBUTING or LICENSE), never a postmortem"),
@@ -776,6 +784,12 @@ const SKIPPED_DIRS: &[&str] = &[
     "vendor",
 ];
 
+/// Whether the walk never reads a file or folder of this name at the top of the content folder:
+/// a hidden one, or one of [`SKIPPED_DIRS`].
+pub fn never_read(name: &str) -> bool {
+    name.starts_with('.') || SKIPPED_DIRS.contains(&name)
+}
+
 /// Options that change what is loaded.
 pub struct LoadOptions<'a> {
     pub root: &'a Path,
@@ -823,7 +837,17 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     }
     let started = std::time::Instant::now();
     let areas = crate::confine::Areas::new(opts.root, opts.config);
-    let (files, skipped) = walk(opts, &content_root, &areas, diags);
+    let Walked {
+        files,
+        skipped,
+        repository,
+        unused_ignore,
+    } = walk(opts, &content_root, &areas, diags);
+    lib.unused_ignore = unused_ignore;
+    // Markdown files that are read as no postmortem, for when there is none.
+    let mut passed = skipped.clone();
+    passed.sort();
+    let passed: Vec<String> = repository.into_iter().chain(passed).collect();
     lib.skipped = skipped;
     crate::timing("  walked", started);
 
@@ -938,7 +962,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         }
                     }
                     if raw.kind == Kind::Incident && split.front.is_none() {
-                        if let Some(d) = template_file(&raw) {
+                        if let Some(d) = template_file(&raw, &opts.config.ignore) {
                             diags.push(d);
                             return None;
                         }
@@ -991,7 +1015,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             Kind::Incident => fm
                 .id
                 .clone()
-                .unwrap_or_else(|| derive::id_and_title_from_stem(&stem).0),
+                .unwrap_or_else(|| derive::id_and_title_from_stem(naming(&raw.content_path).0).0),
             Kind::Learning => fm.id.clone().unwrap_or_else(|| stem.clone()),
             Kind::Index => "index".into(),
             Kind::Onboarding => "onboarding".into(),
@@ -1020,6 +1044,17 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     fm.format,
                 ));
                 incident_paths.insert(raw.content_path.clone(), id.clone());
+                // A folder it names is its page: a link to `../INC-201/` leads to it, as
+                // GitHub shows the folder's README.
+                if let Some((folder, true)) = raw
+                    .content_path
+                    .rsplit_once('/')
+                    .map(|(folder, _)| (folder, naming(&raw.content_path).1))
+                {
+                    incident_paths
+                        .entry(folder.to_string())
+                        .or_insert_with(|| id.clone());
+                }
                 // An alias two postmortems claim is an error (`bad-alias`): the first keeps it.
                 for alias in fm.aliases.iter().flatten() {
                     if let Ok(path) = crate::render::alias_path(alias, "incidents") {
@@ -1346,7 +1381,133 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
         lead_github_fragments(&mut lib);
         crate::timing("  GitHub anchors", started);
     }
+    if lib.incidents.is_empty() && lib.left_out.is_empty() && !passed.is_empty() {
+        diags.push(no_postmortems(opts, &passed));
+    }
     lib
+}
+
+/// The warning of a content folder that holds Markdown files but no postmortem: every one
+/// of them is a repository file, ignored, or of another extension, and the site would be
+/// published empty.
+fn no_postmortems(opts: &LoadOptions, passed: &[String]) -> Diagnostic {
+    const NAMED: usize = 3;
+    let mut named: Vec<String> = passed
+        .iter()
+        .take(NAMED)
+        .map(|p| format!("`{p}`"))
+        .collect();
+    if passed.len() > NAMED {
+        named.push(format!("{} more", passed.len() - NAMED));
+    }
+    let folder = match opts.config.content_dir.to_string_lossy().as_ref() {
+        "" | "." => "the content folder (the root)".to_string(),
+        dir => format!("the content folder `{}/`", dir.trim_end_matches('/')),
+    };
+    let files = if passed.len() == 1 {
+        "its one Markdown file is".to_string()
+    } else {
+        format!("its {} Markdown files are", passed.len())
+    };
+    let ignore = ignoring::Ignore::new(&opts.config.ignore);
+    let mut why = Vec::new();
+    let name = |p: &String| p.rsplit('/').next().unwrap_or(p).to_lowercase();
+    if passed.iter().any(|p| ignore.matched(p, false).is_some()) {
+        why.push("a pattern of `ignore` in hindsight.toml matches some: narrow it".to_string());
+    }
+    if passed.iter().any(|p| {
+        ignore.matched(p, false).is_none()
+            && META_FILES.contains(&name(p).split('.').next().unwrap_or(""))
+    }) {
+        why.push("README, CONTRIBUTING, CHANGELOG, LICENSE, SECURITY and SUMMARY files are repository files: a postmortem needs a name of its own (`2024-06-01-dns-outage.md`), or a folder of its own with only its text in it, as `README.md` or `index.md`, that reads like a postmortem (front matter, or two sections such as Summary and Timeline)".to_string());
+    }
+    if passed.iter().any(|p| {
+        let n = name(p);
+        n.ends_with(".txt") || n.ends_with(".mdx") || n.ends_with(".mkd")
+    }) {
+        why.push(
+            "a postmortem is read from a `.md` or `.markdown` file: rename the others".to_string(),
+        );
+    }
+    Diagnostic::warning(
+        "no-postmortems",
+        "",
+        format!(
+            "no postmortem in {folder}: {files} not read as postmortems ({}), so the site has no incident",
+            named.join(", ")
+        ),
+    )
+    .hint(why.join("; "))
+}
+
+/// Section titles that mark a postmortem, besides learnings and action items.
+const POSTMORTEM_SECTIONS: &[&str] = &[
+    "summary",
+    "timeline",
+    "impact",
+    "root cause",
+    "root causes",
+    "contributing factors",
+    "resolution",
+    "detection",
+];
+
+/// How much a text reads like a postmortem.
+pub struct Signs {
+    /// Its front matter sets a postmortem key (`date`, `severity`, `learnings`, ...), or its
+    /// text has two postmortem sections (Summary, Timeline, Impact, Root cause, Lessons
+    /// learned, Action items, ...).
+    pub postmortem: bool,
+    /// The words of its prose (not of headings or tables).
+    pub words: usize,
+}
+
+/// How much `text`, a whole file, reads like a postmortem.
+pub fn signs(text: &str) -> Signs {
+    let (front, body) = match frontmatter::split(text, "") {
+        Ok(s) => (s.front.unwrap_or(""), s.body),
+        Err(_) => ("", text),
+    };
+    // `key:` in YAML, `key =` or `[[key]]` in TOML.
+    let fm_keys = front.lines().any(|l| {
+        [
+            "date",
+            "severity",
+            "started_at",
+            "resolved_at",
+            "learnings",
+            "action_items",
+        ]
+        .iter()
+        .any(|k| {
+            l.strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with(':') || rest.trim_start().starts_with('='))
+                || l.trim_end() == format!("[[{k}]]")
+        })
+    });
+    let mut sections = 0;
+    let mut words = 0;
+    for line in body.lines() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('#') {
+            let n = derive::normalise_title(h.trim_start_matches('#'));
+            if POSTMORTEM_SECTIONS.contains(&n.as_str())
+                || derive::title_holds(&n, derive::Holds::Learnings, &[])
+                || derive::title_holds(&n, derive::Holds::Actions, &[])
+            {
+                sections += 1;
+            }
+        } else if !t.starts_with('|') {
+            words += t
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+        }
+    }
+    Signs {
+        postmortem: fm_keys || sections >= 2,
+        words,
+    }
 }
 
 /// The `symlink-outside` errors of a page's links to files that a symbolic link leads out of
@@ -1580,9 +1741,14 @@ fn empty_file(raw: &RawFile, split: &frontmatter::Split) -> Option<Diagnostic> {
 /// A postmortem template is not a postmortem (see [`template::template`]): without front matter
 /// it would be published as an undated incident titled "Incident Title". It is left out, with
 /// a warning at its first placeholder that says how to publish it if it is a postmortem after
-/// all, or to silence the warning if it is a template.
-fn template_file(raw: &RawFile) -> Option<Diagnostic> {
-    let name = raw.path.file_name()?.to_string_lossy();
+/// all, or to silence the warning if it is a template (with a pattern of `ignore` that
+/// matches it, beside those there). A file named by its folder (see [`naming`]) is a template
+/// when the folder's name says so.
+fn template_file(raw: &RawFile, ignore: &[String]) -> Option<Diagnostic> {
+    let name = match naming(&raw.content_path) {
+        (folder, true) => format!("{folder}.md"),
+        _ => raw.path.file_name()?.to_string_lossy().into_owned(),
+    };
     let t = template::template(&name, &raw.text)?;
     let placeholders: Vec<String> = t.placeholders.iter().map(|p| format!("`{p}`")).collect();
     Some(
@@ -1595,7 +1761,31 @@ fn template_file(raw: &RawFile) -> Option<Diagnostic> {
             ),
         )
         .at(t.at.0, t.at.1)
-        .hint("if it is a postmortem, give it a date (in the file name, such as `2024-04-10-outage.md`, in the text, or as `date:` in front matter) or front matter, and it is built; if it is a template, add it to `ignore` in hindsight.toml (`ignore = [\"*template*\"]`) to leave it out without this warning"),
+        .hint(format!("if it is a postmortem, give it a date (in the file name, such as `2024-04-10-outage.md`, in the text, or as `date:` in front matter) or front matter, and it is built; if it is a template, {}", template_pattern(&name, ignore))),
+    )
+}
+
+/// How to leave out a template named `name` with `ignore`: a pattern `*template*` written as
+/// the name writes the word (`*Template*` for `Postmortem Template.md`, since patterns are
+/// case-sensitive), added to those there, and why one there that differs only in case misses it.
+fn template_pattern(name: &str, ignore: &[String]) -> String {
+    let at = name.to_lowercase().find("template").unwrap_or(0);
+    let word = name.get(at..at + "template".len()).unwrap_or("template");
+    let pattern = format!("*{word}*");
+    let list: Vec<String> = ignore
+        .iter()
+        .map(String::as_str)
+        .chain([pattern.as_str()])
+        .map(|p| format!("{p:?}"))
+        .collect();
+    let missed = ignore
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(&pattern))
+        .map(|p| format!(": patterns are case-sensitive, as in .gitignore, so `{p}` there does not match `{name}`"))
+        .unwrap_or_default();
+    format!(
+        "add `{pattern}` to `ignore` in hindsight.toml (`ignore = [{}]`) to leave it out without this warning{missed}",
+        list.join(", ")
     )
 }
 
@@ -1619,6 +1809,55 @@ fn file_stem(path: &Path) -> String {
         }
     }
     name
+}
+
+/// File names (in lower case, without `-`, `_`, `.` and spaces) that say what a file is, not
+/// which incident it is about: in a folder of its own, a postmortem so named is named by its
+/// folder (see [`naming`]).
+const GENERIC_NAMES: &[&str] = &[
+    "index",
+    "readme",
+    "postmortem",
+    "postincidentreview",
+    "incident",
+    "incidentreport",
+    "report",
+    "retro",
+    "retrospective",
+    "review",
+    "pir",
+    "rca",
+    "debrief",
+    "writeup",
+];
+
+/// The name a postmortem's id comes from, and the title and date its name gives: its file
+/// name without the extension, or, when that only says what the file is (`README.md`,
+/// `index.md`, `postmortem.md`, `post-mortem.md`, `report.md`: see [`GENERIC_NAMES`]) and the
+/// file is in a folder below the content folder, the folder's name (`INC-101/postmortem.md`
+/// is named `INC-101`, a Hugo page bundle `2024-05-06-cache/index.md` `2024-05-06-cache`).
+/// `content_path` is the file's path from the content folder; `true` when the folder names it.
+pub fn naming(content_path: &str) -> (&str, bool) {
+    let (folder, name) = match content_path.rsplit_once('/') {
+        Some((folder, name)) => (Some(folder), name),
+        None => (None, content_path),
+    };
+    let stem = [".md", ".markdown", ".MD"]
+        .iter()
+        .find_map(|e| name.strip_suffix(e))
+        .unwrap_or(name);
+    let generic = || {
+        let key: String = stem
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        GENERIC_NAMES.contains(&key.as_str())
+    };
+    match folder.map(|f| f.rsplit('/').next().unwrap_or(f)) {
+        Some(folder) if !folder.is_empty() && generic() => (folder, true),
+        _ => (stem, false),
+    }
 }
 
 /// Why an id cannot be a URL segment, if it cannot.
@@ -1714,7 +1953,7 @@ fn build_incident(
     config: &Config,
 ) -> Incident {
     let mut derived = Vec::new();
-    let stem = file_stem(&raw.path);
+    let stem = naming(&raw.content_path).0.to_string();
     let title = match fm.title.clone() {
         Some(t) => t,
         None => match parsed.h1.clone() {
@@ -1890,17 +2129,16 @@ fn walk(
     content_root: &Path,
     areas: &crate::confine::Areas,
     diags: &Diagnostics,
-) -> (Vec<(Kind, PathBuf)>, Vec<String>) {
-    let mut ignore = globset::GlobSetBuilder::new();
-    for p in &opts.config.ignore {
-        if let Ok(g) = globset::GlobBuilder::new(p)
-            .literal_separator(false)
-            .build()
-        {
-            ignore.add(g);
+) -> Walked {
+    let ignore = ignoring::Ignore::new(&opts.config.ignore);
+    // The patterns no file has matched yet.
+    let unused = std::cell::RefCell::new((0..ignore.len()).collect::<Vec<usize>>());
+    let note = |rel: &str| {
+        let mut unused = unused.borrow_mut();
+        if !unused.is_empty() {
+            unused.retain(|&i| !ignore.touches(i, rel));
         }
-    }
-    let ignore = ignore.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    };
     let content_canonical = content_root
         .canonicalize()
         .unwrap_or_else(|_| lexical(content_root));
@@ -1915,6 +2153,7 @@ fn walk(
     let in_output = |p: &Path| output.as_ref().is_some_and(|o| p.starts_with(o));
     let mut found: Vec<Found> = Vec::new();
     let mut skipped = Vec::new();
+    let mut repository = Vec::new();
     let walker = walkdir::WalkDir::new(content_root)
         .follow_links(true)
         .sort_by_file_name()
@@ -1938,7 +2177,8 @@ fn walk(
                         .flatten()
                     {
                         let rel = rel_path(content_root, e.path());
-                        if !ignore.is_match(&rel) && !ignore.is_match(e.file_name()) {
+                        note(&rel);
+                        if ignore.matched(&rel, true).is_none() {
                             diags.push(areas.finding(
                                 &rel_path(opts.root, e.path()),
                                 "",
@@ -1974,6 +2214,9 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
+                if let Some(path) = e.path() {
+                    note(&rel_path(content_root, path));
+                }
                 walk_error(
                     opts,
                     content_root,
@@ -2000,6 +2243,7 @@ fn walk(
         }
         let path = entry.path();
         let rel = rel_path(content_root, path);
+        note(&rel);
         let name = entry.file_name().to_string_lossy().to_string();
         let lower = name.to_lowercase();
         let ext = Path::new(&lower)
@@ -2016,8 +2260,7 @@ fn walk(
         {
             let postmortem = is_md || (ext.is_none() && !TOOL_FILES.contains(&lower.as_str()));
             if postmortem
-                && !ignore.is_match(&rel)
-                && !ignore.is_match(&name)
+                && ignore.matched(&rel, false).is_none()
                 && !META_FILES.contains(&stem_lower.as_str())
             {
                 diags.push(areas.finding(
@@ -2043,11 +2286,8 @@ fn walk(
             }
             continue;
         }
-        if ignore.is_match(&rel) || ignore.is_match(&name) {
+        if ignore.matched(&rel, false).is_some() {
             skipped.push(rel);
-            continue;
-        }
-        if META_FILES.contains(&stem_lower.as_str()) {
             continue;
         }
         let kind = if rel.starts_with("learnings/") {
@@ -2059,6 +2299,17 @@ fn walk(
         } else {
             Kind::Incident
         };
+        // A repository file: the content folder's own is never read; below it, a README may
+        // be its folder's postmortem (see `folder_pages`), and `check` looks at the others.
+        let readme = stem_lower == "readme" && is_md && kind == Kind::Incident;
+        if META_FILES.contains(&stem_lower.as_str()) && !(readme && rel.contains('/')) {
+            if rel.contains('/') {
+                skipped.push(rel);
+            } else {
+                repository.push(rel);
+            }
+            continue;
+        }
         let via = if entry.path_is_symlink() {
             Some(path.to_path_buf())
         } else {
@@ -2074,8 +2325,10 @@ fn walk(
             path: path.to_path_buf(),
             resolved,
             via,
+            readme,
         });
     }
+    let found = folder_pages(found, content_root, &mut skipped);
     // A file two paths reach is one postmortem: it is kept under the path without a link (else
     // the first), and each other path is an error, since two ids, or one id twice, would follow.
     let mut first: HashMap<&Path, usize> = HashMap::with_capacity(found.len());
@@ -2117,7 +2370,57 @@ fn walk(
             .hint("delete the symbolic link, or add its path to `ignore` in hindsight.toml, so that each file is read by one path only"),
         );
     }
-    (files, skipped)
+    Walked {
+        files,
+        skipped,
+        repository,
+        unused_ignore: unused.into_inner(),
+    }
+}
+
+/// What [`walk`] found under the content folder.
+struct Walked {
+    /// The files to read.
+    files: Vec<(Kind, PathBuf)>,
+    /// Markdown-looking files below the content folder that are not read (see
+    /// [`Library::skipped`]).
+    skipped: Vec<String>,
+    /// The content folder's own repository files (`README.md`, `CONTRIBUTING.md`).
+    repository: Vec<String>,
+    /// The `ignore` patterns that match no file there.
+    unused_ignore: Vec<usize>,
+}
+
+/// The READMEs of the walk that are their folder's postmortem, kept among the files to read,
+/// as GitHub shows a folder's README as its page: a `README.md` (or `.markdown`) below the
+/// content folder that is the one Markdown file of its folder to be read as a postmortem,
+/// and that reads like one (see [`signs`]): `INC-201/README.md` is the postmortem `INC-201`.
+/// Any other README is a repository file, added to `skipped`.
+fn folder_pages(found: Vec<Found>, content_root: &Path, skipped: &mut Vec<String>) -> Vec<Found> {
+    if !found.iter().any(|f| f.readme) {
+        return found;
+    }
+    let mut postmortems: HashMap<PathBuf, usize> = HashMap::new();
+    for f in found.iter().filter(|f| f.kind == Kind::Incident) {
+        if let Some(parent) = f.path.parent() {
+            *postmortems.entry(parent.to_path_buf()).or_default() += 1;
+        }
+    }
+    found
+        .into_iter()
+        .filter(|f| {
+            if !f.readme {
+                return true;
+            }
+            let alone = f.path.parent().and_then(|p| postmortems.get(p)) == Some(&1);
+            let page = alone
+                && std::fs::read(&f.path).is_ok_and(|bytes| signs(&text_of(&bytes)).postmortem);
+            if !page {
+                skipped.push(rel_path(content_root, &f.path));
+            }
+            page
+        })
+        .collect()
 }
 
 /// What to do in place of a link to a folder outside the folders Hindsight reads.
@@ -2132,6 +2435,9 @@ struct Found {
     resolved: PathBuf,
     /// The symbolic link it was reached through: itself, or the innermost linked folder.
     via: Option<PathBuf>,
+    /// A README below the content folder, which may be its folder's postmortem (see
+    /// [`folder_pages`]).
+    readme: bool,
 }
 
 /// Whether the walk passes over an entry of this name: hidden files and folders (editors'
@@ -2178,7 +2484,7 @@ fn walk_error(
     content_root: &Path,
     areas: &crate::confine::Areas,
     e: &walkdir::Error,
-    ignore: &globset::GlobSet,
+    ignore: &ignoring::Ignore,
     output: Option<&Path>,
     diags: &Diagnostics,
 ) {
@@ -2194,8 +2500,8 @@ fn walk_error(
     let rel = rel_path(content_root, path);
     // What the walk would have passed over had it been readable.
     if (e.depth() > 0 && passed_over(&name, e.depth(), true))
-        || ignore.is_match(&rel)
-        || ignore.is_match(&name)
+        || ignore.matched(&rel, false).is_some()
+        || ignore.matched(&rel, true).is_some()
     {
         return;
     }
