@@ -1066,3 +1066,80 @@ fn a_new_postmortem_is_named_as_most_files_of_the_knowledge_base_are() {
         );
     }
 }
+
+#[test]
+fn a_title_whose_file_name_ignore_would_leave_out_loses_the_matching_word_however_files_are_named()
+{
+    // dfds: `<id> - <Title>.md`, at the root, with `ignore = ["*template*"]`.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_tree(&fixture("dfds"), root);
+    let o = new(
+        root,
+        &["Email template rendering broke", "--date", "2026-03-01"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let name = stdout(&o);
+    assert!(
+        name.ends_with(" - Email rendering broke.md") && Path::new(&name).is_file(),
+        "{name}"
+    );
+    assert!(stderr(&o).contains("`*template*`"), "{}", stderr(&o));
+    // Named by id, the id taken from the file name (`<date>-<slug>`).
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "ignore = [\"*template*\"]\n"),
+            (
+                "content/2024-03-01-db-down.md",
+                "---\ntitle: DB down\n---\n\nIt broke.\n",
+            ),
+            (
+                "content/2024-03-05-cache-down.md",
+                "---\ntitle: Cache down\n---\n\nIt broke.\n",
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &["Email template rendering broke", "--date", "2026-03-01"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        Path::new(&stdout(&o)),
+        root.join("content/2026-03-01-email-rendering-broke.md")
+    );
+}
+
+#[test]
+fn a_file_name_that_does_not_come_from_the_title_is_not_said_to_lose_the_titles_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "ignore = [\"PM2026-*\"]\n"),
+            (
+                "content/PM2025-001.md",
+                "---\nid: PM2025-001\ntitle: DB down\ndate: 2025-01-01\n---\n\nIt broke.\n",
+            ),
+            (
+                "content/PM2025-002.md",
+                "---\nid: PM2025-002\ntitle: Cache down\ndate: 2025-01-02\n---\n\nIt broke.\n",
+            ),
+        ],
+    );
+    let before = tree(root);
+    let o = new(root, &["Email rendering broke", "--date", "2026-03-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`PM2026-001.md`")
+            && err.contains("does not come from the title")
+            && !err.contains("without any of the title's words"),
+        "{err}"
+    );
+    assert_eq!(tree(root), before);
+}

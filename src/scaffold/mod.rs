@@ -186,10 +186,14 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
             .iter()
             .map(|i| (i.content_path.as_str(), i.id.as_str())),
     );
-    // The id of a numbered scheme does not depend on the slug: a name made of it is known first.
-    let first_id = next_id(&taken, opts.date, &slug(title));
-    let stem = |slug: &str| naming.stem(opts.date, &first_id, slug, title);
-    let (slug, renamed) = unignored(&config, &within, &stem, &slug(title))?;
+    // The file's name for a title: its slug, its id (`<date>-<slug>` without a numbered scheme)
+    // or the title itself, as the knowledge base names its files.
+    let stem = |title: &str| {
+        let slug = slug(title);
+        naming.stem(opts.date, &next_id(&taken, opts.date, &slug), &slug, title)
+    };
+    let (named, renamed) = unignored(&config, &within, &stem, title)?;
+    let slug = slug(&named);
     let id = next_id(&taken, opts.date, &slug);
     let text = render(&template_name, &template, title, &id, opts.date, &config)?;
     let folder = content_dir.join(within);
@@ -197,7 +201,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         path: folder.clone(),
         source,
     })?;
-    let path = write_new(&folder, &naming.stem(opts.date, &id, &slug, title), &text)?;
+    let path = write_new(&folder, &naming.stem(opts.date, &id, &slug, &named), &text)?;
     // What the file says, which is what the message reports: a template may set its own.
     let (id, status) = match stated(&text) {
         // As the loader reads it: without a status, a postmortem is published.
@@ -369,36 +373,37 @@ fn file_title(title: &str) -> String {
     }
 }
 
-/// A slug for the new file's name (`stem(slug)` and `.md` in `folder`, from the content
-/// folder) that no pattern of `ignore` matches, so that the postmortem is built: the title's
-/// own, else without one of its words, else without every word that a pattern matches alone,
-/// else `incident`. With the name the title gives and the pattern, when that one is ignored.
-/// An error when every name is ignored (a pattern matches the folder, say).
+/// A title for the new file's name (`stem(title)` and `.md` in `folder`, from the content
+/// folder) that no pattern of `ignore` matches, so that the postmortem is built: the title
+/// itself, else without one of its words, else without every word that a pattern matches
+/// alone, else `incident`. Whatever the naming: the slug, the title as written or an id made of
+/// the slug. With the name the title gives and the pattern, when that one is ignored. An error
+/// when every name is ignored (a pattern matches the folder, say).
 fn unignored(
     config: &Config,
     folder: &Path,
     stem: &dyn Fn(&str) -> String,
-    slug: &str,
+    title: &str,
 ) -> Result<(String, Option<(String, String)>), NewError> {
     let folder = folder.to_string_lossy().replace('\\', "/");
-    let rel = |slug: &str| {
-        let name = format!("{}.md", stem(slug));
+    let rel = |title: &str| {
+        let name = format!("{}.md", stem(title));
         if folder.is_empty() {
             name
         } else {
             format!("{folder}/{name}")
         }
     };
-    let Some(pattern) = crate::content::ignored_by(config, &rel(slug)) else {
-        return Ok((slug.to_string(), None));
+    let Some(pattern) = crate::content::ignored_by(config, &rel(title)) else {
+        return Ok((title.to_string(), None));
     };
-    let words: Vec<&str> = slug.split('-').collect();
+    let words: Vec<&str> = title.split_whitespace().collect();
     let without = |keep: &dyn Fn(usize, &str) -> bool| {
         let kept: Vec<&str> = (0..words.len())
             .filter(|&i| keep(i, words[i]))
             .map(|i| words[i])
             .collect();
-        kept.join("-")
+        kept.join(" ")
     };
     let candidates = (0..words.len())
         .map(|drop| without(&|i, _| i != drop))
@@ -406,17 +411,25 @@ fn unignored(
             crate::content::ignored_by(config, &rel(w)).is_none()
         })))
         .chain(std::iter::once("incident".to_string()));
-    for candidate in candidates.filter(|c| !c.is_empty()) {
+    for candidate in candidates.filter(|c| !c.trim().is_empty()) {
         if crate::content::ignored_by(config, &rel(&candidate)).is_none() {
             return Ok((
                 candidate,
-                Some((format!("{}.md", stem(slug)), pattern.to_string())),
+                Some((format!("{}.md", stem(title)), pattern.to_string())),
             ));
         }
     }
+    let why = if stem(title) == stem("incident") {
+        "the name does not come from the title, so no shorter title changes it".to_string()
+    } else {
+        format!(
+            "so would the name without any one of the title's words, without the words the pattern matches, and `{}`",
+            rel("incident")
+        )
+    };
     Err(NewError::Usage(format!(
-        "`{}` would be left out of the site: it matches `{pattern}` in `ignore` of hindsight.toml, as would the name without any of the title's words; nothing was written. Change the pattern so that it leaves out no postmortem",
-        rel(slug)
+        "`{}` would be left out of the site: it matches `{pattern}` in `ignore` of hindsight.toml; {why}; nothing was written. Change the pattern so that it leaves out no postmortem",
+        rel(title)
     )))
 }
 
