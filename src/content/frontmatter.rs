@@ -516,11 +516,35 @@ pub fn parse(
                 .unwrap_or((yaml_line, 1));
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            problems.push(
-                Diagnostic::error("yaml-invalid", file, format!("invalid YAML front matter: {msg}"))
-                    .at(line, col)
-                    .hint("check indentation and quoting on this line; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes"),
-            );
+            let stop = (line + 1 - yaml_line, col);
+            let problem = match left_open(yaml, stop) {
+                Some((open, mended)) => {
+                    let what = match open.ch {
+                        '[' => "list",
+                        '{' => "mapping",
+                        _ => "string",
+                    };
+                    let close = closer(open.ch);
+                    Diagnostic::error(
+                        "yaml-invalid",
+                        file,
+                        format!(
+                            "invalid YAML front matter: the {what} opened by `{}` here is still open at line {line}, column {col}, where YAML stopped reading ({msg})",
+                            open.ch
+                        ),
+                    )
+                    .at(open.line + yaml_line - 1, open.col)
+                    .hint(format!("close it with `{close}` on its line: `{mended}`"))
+                }
+                None => Diagnostic::error(
+                    "yaml-invalid",
+                    file,
+                    format!("invalid YAML front matter: {msg}"),
+                )
+                .at(line, col)
+                .hint("YAML stopped reading here: the mistake is here or on a line above; check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes"),
+            };
+            problems.push(problem);
             return (fm, problems);
         }
     };
@@ -545,6 +569,115 @@ pub fn parse(
         first: yaml_line,
     };
     read_fields(map, &layout, Format::Yaml, file, known)
+}
+
+/// A quote, `[` or `{` of front matter YAML: its line in the YAML text and its column, from 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Opener {
+    ch: char,
+    line: usize,
+    col: usize,
+}
+
+/// The character that closes what `open` opens.
+fn closer(open: char) -> char {
+    match open {
+        '[' => ']',
+        '{' => '}',
+        q => q,
+    }
+}
+
+/// The string, list (`[`) or mapping (`{`) of `yaml` still open at `stop` (line and column,
+/// from 1), where YAML stopped reading: the innermost, with its line as it would read closed
+/// (what that line opens, closed at its end). `title: "DB down` leaves its string open to the
+/// end; `tags: [db, postgres` leaves its list open into the next key. Quotes open a string only
+/// where a value starts (`title: Don't panic` opens none), as YAML reads them; comments and
+/// block scalars (`|`, `>`) are skipped.
+fn left_open(yaml: &str, stop: (usize, usize)) -> Option<(Opener, String)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut flows: Vec<Opener> = Vec::new();
+    let mut quote: Option<Opener> = None;
+    // The indentation of the key whose block scalar is being skipped.
+    let mut block: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate().take(stop.0) {
+        let n = i + 1;
+        let limit = if n == stop.0 {
+            stop.1.saturating_sub(1)
+        } else {
+            usize::MAX
+        };
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if line.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let space_at = |j: usize| chars.get(j).is_none_or(|c| c.is_whitespace());
+        // Where a value may start: a quote or a bracket there opens something.
+        let mut start = true;
+        let mut j = 0;
+        while j < chars.len() && j < limit {
+            let c = chars[j];
+            if let Some(q) = quote {
+                if q.ch == '"' && c == '\\' {
+                    j += 2;
+                    continue;
+                }
+                if c == q.ch {
+                    if q.ch == '\'' && chars.get(j + 1) == Some(&'\'') {
+                        j += 2;
+                        continue;
+                    }
+                    quote = None;
+                    start = false;
+                }
+                j += 1;
+                continue;
+            }
+            let here = Opener {
+                ch: c,
+                line: n,
+                col: j + 1,
+            };
+            match c {
+                ' ' | '\t' => {}
+                '#' if j == 0 || chars[j - 1].is_whitespace() => break,
+                '"' | '\'' if start => quote = Some(here),
+                '[' | '{' if start => flows.push(here),
+                ']' | '}' if flows.last().is_some_and(|o| closer(o.ch) == c) => {
+                    flows.pop();
+                    start = false;
+                }
+                ',' if !flows.is_empty() => start = true,
+                '-' | '?' if start && space_at(j + 1) => {}
+                ':' if space_at(j + 1)
+                    || (!flows.is_empty() && matches!(chars.get(j + 1), Some(',' | ']' | '}'))) =>
+                {
+                    start = true;
+                    let rest = chars[j + 1..].iter().collect::<String>();
+                    let rest = rest.trim_start();
+                    if flows.is_empty() && (rest.starts_with('|') || rest.starts_with('>')) {
+                        block = Some(indent);
+                        break;
+                    }
+                }
+                _ => start = false,
+            }
+            j += 1;
+        }
+    }
+    let open = quote.or_else(|| flows.last().copied())?;
+    let line = lines.get(open.line - 1)?;
+    let closers: String = quote
+        .into_iter()
+        .chain(flows.iter().rev().copied())
+        .filter(|o| o.line == open.line)
+        .map(|o| closer(o.ch))
+        .collect();
+    Some((open, format!("{}{closers}", line.trim())))
 }
 
 /// Where the keys of front matter, and what is under them, are written in the file.
@@ -2454,5 +2587,32 @@ OWNER = \"ops\"
             assert_eq!(fm.learnings.unwrap()[0].text, "Small", "{format:?}");
             assert_eq!(fm.action_items.unwrap()[0].owner.as_deref(), Some("sre"));
         }
+    }
+
+    #[test]
+    fn a_quote_or_bracket_left_open_is_reported_where_it_opens_with_its_line_closed() {
+        let at = |yaml: &str| {
+            let (_, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let p = problems[0].clone();
+            (p.line, p.column, p.message, p.hint)
+        };
+        let (line, col, message, hint) = at("title: \"DB down\ndate: 2024-01-02\nseverity: SEV2\n");
+        assert_eq!((line, col), (2, 8), "{message}");
+        assert!(message.contains("the string opened by `\"`"), "{message}");
+        assert!(hint.contains("`title: \"DB down\"`"), "{hint}");
+        let (line, col, message, hint) =
+            at("title: DB down\ndate: 2024-01-02\ntags: [db, postgres\nseverity: SEV2\n");
+        assert_eq!((line, col), (4, 7), "{message}");
+        assert!(message.contains("the list opened by `[`"), "{message}");
+        assert!(hint.contains("`tags: [db, postgres]`"), "{hint}");
+        // An apostrophe inside a plain value, a closed list and a comment open nothing: the
+        // mistake (a key indented under a plain value) is left where YAML found it, and the
+        // hint does not call that line the culprit.
+        let (line, _, message, hint) = at(
+            "title: Don't panic # it's \"fine\nservices: [db]\nsummary: |\n  It's [open\nseverity: SEV2\n  owner: sre\n",
+        );
+        assert!(line >= 6 && !message.contains("opened by"), "{message}");
+        assert!(!hint.contains("on this line"), "{hint}");
     }
 }
