@@ -811,6 +811,18 @@ pub fn latest_date() -> NaiveDate {
     chrono::Utc::now().date_naive() + chrono::Days::new(1)
 }
 
+/// What the derived incident date was read from. Never the text: a date in it after the
+/// last day [`latest_date`] allows does not date the incident (see [`derive::date`]).
+fn date_read_from(inc: &Incident) -> &'static str {
+    use derive::DateSource;
+    match inc.date_source {
+        DateSource::FileName => "the file name",
+        DateSource::FileNameYear => "the year in the file name",
+        DateSource::Git => "the day git first recorded the file",
+        _ => "the text",
+    }
+}
+
 /// Every anchor a page offers: its headings', and ids in raw HTML and footnotes.
 fn anchors_of(inc: &Incident) -> HashSet<String> {
     let mut set: HashSet<String> = inc.sections.iter().map(|s| s.anchor.clone()).collect();
@@ -995,21 +1007,36 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     );
     let f = inc.front_matter.format;
     if let Some(d) = inc.date.filter(|d| *d > ctx.latest && !of_a_time) {
-        let derived = inc.derived.contains(&"date");
-        let (line, column) = if derived {
-            (1, 1)
+        if inc.derived.contains(&"date") {
+            let from = date_read_from(inc);
+            out.push(
+                finding(
+                    "future-date",
+                    &inc.source,
+                    format!("the incident date {d}, read from {from}, is in the future"),
+                )
+                .at(1, 1)
+                .hint(format!(
+                    "the front matter sets no {}, so Hindsight dates the incident from {from}: set {} in the front matter to the day the incident happened (YYYY-MM-DD), which overrides it",
+                    f.key("date"),
+                    f.set("date", "2024-03-01", "2024-03-01")
+                )),
+            );
         } else {
-            inc.front_matter.entry_at("date", 0)
-        };
-        out.push(
-            finding("future-date", &inc.source, format!("the incident date {d} is in the future"))
+            let (line, column) = inc.front_matter.entry_at("date", 0);
+            out.push(
+                finding(
+                    "future-date",
+                    &inc.source,
+                    format!("the incident date {d} is in the future"),
+                )
                 .at(line, column)
-                .hint(if derived {
-                    format!("the date was derived from the file name or the first date in the text; set {} in the front matter to the day the incident happened", f.key("date"))
-                } else {
-                    format!("set {} to the day the incident happened (YYYY-MM-DD)", f.key("date"))
-                }),
-        );
+                .hint(format!(
+                    "set {} to the day the incident happened (YYYY-MM-DD)",
+                    f.key("date")
+                )),
+            );
+        }
     }
     let times = [
         ("started_at", inc.started_at),

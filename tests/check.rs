@@ -5326,3 +5326,43 @@ fn a_content_folder_whose_markdown_files_are_all_left_out_is_a_warning_in_check_
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("no-postmortems"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_future_date_in_the_text_does_not_date_the_incident_and_one_in_the_file_name_is_said_to_come_from_it(
+) {
+    let site = Site::with(&[
+        (
+            "content/cache-outage.md",
+            "# Cache outage\n\nWe plan to retire this cache by 2999-06-01.\n\nOn 2024-02-03 the cache failed.\n",
+        ),
+        (
+            "content/2099-01-01-disk-full.md",
+            "# Disk full\n\nThe disk filled up.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let derived = placed(&findings, "derived", "content/cache-outage.md");
+    assert!(
+        derived.iter().any(|d| d.2.contains("date 2024-02-03")),
+        "{findings:#?}"
+    );
+    assert!(
+        placed(&findings, "future-date", "content/cache-outage.md").is_empty(),
+        "{findings:#?}"
+    );
+    let future: Vec<_> = with_rule(&findings, "future-date")
+        .into_iter()
+        .filter(|f| f["file"] == "content/2099-01-01-disk-full.md")
+        .collect();
+    assert_eq!(future.len(), 1, "{findings:#?}");
+    let message = future[0]["message"].as_str().unwrap();
+    let hint = future[0]["hint"].as_str().unwrap();
+    assert!(
+        message.contains("2099-01-01, read from the file name,"),
+        "{message}"
+    );
+    assert!(
+        hint.contains("`date: 2024-03-01`") && hint.contains("overrides"),
+        "{hint}"
+    );
+}

@@ -71,7 +71,12 @@ proptest! {
         let _ = derive::learnings(&parsed, &[]);
         let _ = derive::action_items(&parsed, &["follow ups".to_string()]);
         let _ = derive::summary(&parsed);
-        let _ = derive::date(&stem, &parsed, &["follow ups".to_string()]);
+        let _ = derive::date(
+            &stem,
+            &parsed,
+            &["follow ups".to_string()],
+            chrono::NaiveDate::MAX,
+        );
         let (id, _) = derive::id_and_title_from_stem(&stem);
         prop_assert!(!id.is_empty());
     }

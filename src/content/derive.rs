@@ -1425,12 +1425,14 @@ pub enum DateSource {
 /// file name and the text give (see [`date`]), else the day of `resolved_at` (an incident can
 /// end days after it starts, so the end dates it only when nothing else does), else the year
 /// of the file name alone. `action_sections` are the titles of sections of action items
-/// besides the usual ones, whose dates are plans (see [`Parsed::dates`]).
+/// besides the usual ones, whose dates are plans (see [`Parsed::dates`]); `latest` is the last
+/// day that is not in the future (see [`date`]).
 pub fn incident_date(
     fm: &FrontMatter,
     name: &str,
     parsed: &Parsed,
     action_sections: &[String],
+    latest: NaiveDate,
 ) -> (Option<NaiveDate>, DateSource) {
     if let Some(d) = fm.date {
         return (Some(d), DateSource::FrontMatter);
@@ -1441,7 +1443,7 @@ pub fn incident_date(
     if let Some(t) = fm.detected_at {
         return (Some(t.date_naive()), DateSource::DetectedAt);
     }
-    match (date(name, parsed, action_sections), fm.resolved_at) {
+    match (date(name, parsed, action_sections, latest), fm.resolved_at) {
         ((_, DateSource::FileNameYear | DateSource::Missing), Some(t)) => {
             (Some(t.date_naive()), DateSource::ResolvedAt)
         }
@@ -1457,14 +1459,18 @@ pub fn dated_by_text(fm: &FrontMatter) -> bool {
 
 /// The date the file name and the text give: the date in the file name, then the first date
 /// in the body that is not a plan (not in a section of action items, not a due date: see
-/// [`Parsed::dates`]), preferring one in the year the file name gives (see
+/// [`Parsed::dates`]) nor after `latest` (a target written above the timeline, "retire this
+/// cache by 2027-06-01", is no day the incident happened; `latest` is the day rule
+/// `future-date` allows, [`crate::check::latest_date`], so that a build is the same all day),
+/// preferring one in the year the file name gives (see
 /// [`on_named_weekday`] for a weekday written on its own), then the first day and month the
 /// body writes without a year in the year of the file name (when a weekday is written, only if
-/// that day falls on it), then the year of the file name alone (1 January).
+/// that day falls on it; not after `latest` either), then the year of the file name alone (1 January).
 pub fn date(
     name: &str,
     parsed: &Parsed,
     action_sections: &[String],
+    latest: NaiveDate,
 ) -> (Option<NaiveDate>, DateSource) {
     use chrono::Datelike;
     if let Some(d) = date_from_name(name) {
@@ -1472,7 +1478,7 @@ pub fn date(
     }
     let year = year_from_name(name);
     let mut dates = parsed.dates(action_sections);
-    dates.retain(|d| year.is_none_or(|y| d.year() == y));
+    dates.retain(|d| year.is_none_or(|y| d.year() == y) && *d <= latest);
     if let Some(&first) = dates.first() {
         let d = on_named_weekday(first, &dates, parsed.weekday(action_sections));
         let source = if d == first {
@@ -1486,6 +1492,7 @@ pub fn date(
         if let Some(d) = parsed
             .day_of_month(action_sections)
             .and_then(|d| d.in_year(y))
+            .filter(|d| *d <= latest)
         {
             return (Some(d), DateSource::BodyWithFileNameYear);
         }
@@ -1907,11 +1914,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            date("PM2019-009 - x", &parsed, &[]),
+            date("PM2019-009 - x", &parsed, &[], NaiveDate::MAX),
             (NaiveDate::from_ymd_opt(2019, 11, 29), DateSource::Body)
         );
         assert_eq!(
-            date("PM2020-001", &Parsed::default(), &[]),
+            date("PM2020-001", &Parsed::default(), &[], NaiveDate::MAX),
             (
                 NaiveDate::from_ymd_opt(2020, 1, 1),
                 DateSource::FileNameYear
@@ -1922,7 +1929,7 @@ mod tests {
     #[test]
     fn a_day_and_month_without_a_year_is_dated_in_the_year_of_the_file_name_when_it_agrees() {
         let nov9 = NaiveDate::from_ymd_opt(2021, 11, 9);
-        let with_year = |name: &str, body: &str| date(name, &parse(body), &[]);
+        let with_year = |name: &str, body: &str| date(name, &parse(body), &[], NaiveDate::MAX);
         // 9 November 2021 was a Tuesday.
         for body in [
             "On Tuesday 9 November the provider timed out.",
@@ -1984,7 +1991,7 @@ mod tests {
         let mut parsed = parse("On Tuesday 9 November the provider timed out.");
         parsed.forget_text(Some(&[]));
         assert_eq!(
-            date("postmortem_2021", &parsed, &[]),
+            date("postmortem_2021", &parsed, &[], NaiveDate::MAX),
             (nov9, DateSource::BodyWithFileNameYear)
         );
     }
@@ -2612,11 +2619,11 @@ mod tests {
                         | 2022-11-01 09:30 | Sockets keep growing |\n";
         let dated = |summary: &str| {
             let mut parsed = parse(&format!("## Summary\n\n{summary}\n\n{timeline}"));
-            let found = date("PM2022-009 - Bad AMI", &parsed, &[]);
+            let found = date("PM2022-009 - Bad AMI", &parsed, &[], NaiveDate::MAX);
             // `check` forgets the text but keeps what dates it.
             parsed.forget_text(Some(&[]));
             assert_eq!(
-                date("PM2022-009 - Bad AMI", &parsed, &[]),
+                date("PM2022-009 - Bad AMI", &parsed, &[], NaiveDate::MAX),
                 found,
                 "{summary}"
             );
@@ -2627,7 +2634,8 @@ mod tests {
             date(
                 "PM2022-009",
                 &parse(&format!("On Monday.\n\n{timeline}")),
-                &[]
+                &[],
+                NaiveDate::MAX
             )
             .1,
             DateSource::BodyNamedWeekday
@@ -2833,9 +2841,9 @@ mod tests {
         // Dated by the text as `check` and the build read it: with the text kept, and forgotten.
         let dated = |name: &str, body: &str| {
             let mut parsed = parse(body);
-            let found = date(name, &parsed, &[]);
+            let found = date(name, &parsed, &[], NaiveDate::MAX);
             parsed.forget_text(Some(&[]));
-            assert_eq!(date(name, &parsed, &[]), found, "{body}");
+            assert_eq!(date(name, &parsed, &[], NaiveDate::MAX), found, "{body}");
             found
         };
         // A due date in parentheses, in a list that is not one of action items.
@@ -2915,20 +2923,23 @@ mod tests {
         ] {
             let body = format!("# Checkout errors\n\nCheckout failed.\n\n{actions}\n{timeline}");
             let mut parsed = parse(&body);
-            assert_eq!(date("INC-0300", &parsed, &[]), march1, "{actions}");
+            assert_eq!(date("INC-0300", &parsed, &[], NaiveDate::MAX), march1, "{actions}");
             parsed.forget_text(Some(&[]));
-            assert_eq!(date("INC-0300", &parsed, &[]), march1, "{actions}");
+            assert_eq!(date("INC-0300", &parsed, &[], NaiveDate::MAX), march1, "{actions}");
         }
         // What follows a nested section of action items in its parent is the incident's again.
         let body = "## Review\n\n### Action items\n\n- Ship on 2026-12-20\n\n### Timeline\n\n- 2024-03-01 alert\n";
-        assert_eq!(date("INC-0300", &parse(body), &[]), march1);
+        assert_eq!(date("INC-0300", &parse(body), &[], NaiveDate::MAX), march1);
         // A section the configuration names as one of action items.
         let body = format!("## Jira tickets\n\n- PAY-1 ships on 2026-12-20\n\n{timeline}");
         let extra = ["Jira tickets".to_string()];
-        assert_eq!(date("INC-0300", &parse(&body), &extra), march1);
+        assert_eq!(
+            date("INC-0300", &parse(&body), &extra, NaiveDate::MAX),
+            march1
+        );
         let mut parsed = parse(&body);
         parsed.forget_text(Some(&extra));
-        assert_eq!(date("INC-0300", &parsed, &[]), march1);
+        assert_eq!(date("INC-0300", &parsed, &[], NaiveDate::MAX), march1);
     }
 
     #[test]
@@ -2936,7 +2947,8 @@ mod tests {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
         let at = |t: &str| Some(chrono::DateTime::parse_from_rfc3339(t).unwrap());
         let body = parse("On 2024-02-10 the queue backed up.\n");
-        let dated = |fm: &FrontMatter, name: &str| incident_date(fm, name, &body, &[]);
+        let dated =
+            |fm: &FrontMatter, name: &str| incident_date(fm, name, &body, &[], NaiveDate::MAX);
         let mut fm = FrontMatter {
             started_at: at("2024-02-08T23:30:00-05:00"),
             detected_at: at("2024-02-09T06:00:00Z"),
@@ -2968,16 +2980,16 @@ mod tests {
         assert_eq!(dated(&fm, "queue"), (day(2024, 2, 10), DateSource::Body));
         let nothing = Parsed::default();
         assert_eq!(
-            incident_date(&fm, "queue", &nothing, &[]),
+            incident_date(&fm, "queue", &nothing, &[], NaiveDate::MAX),
             (day(2024, 2, 11), DateSource::ResolvedAt)
         );
         assert_eq!(
-            incident_date(&fm, "PM2024-003", &nothing, &[]),
+            incident_date(&fm, "PM2024-003", &nothing, &[], NaiveDate::MAX),
             (day(2024, 2, 11), DateSource::ResolvedAt)
         );
         fm.resolved_at = None;
         assert_eq!(
-            incident_date(&fm, "PM2024-003", &nothing, &[]),
+            incident_date(&fm, "PM2024-003", &nothing, &[], NaiveDate::MAX),
             (day(2024, 1, 1), DateSource::FileNameYear)
         );
         // Only a postmortem without `date`, `started_at` or `detected_at` is dated by its text.
@@ -3400,6 +3412,24 @@ mod tests {
         assert_eq!(
             title_from_heading(dated, "2024-03-11-payment-gateway-timeouts", dated),
             dated
+        );
+    }
+
+    #[test]
+    fn a_day_after_the_last_allowed_one_does_not_date_the_incident() {
+        let latest = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let body = parse("Retire the cache by 2027-06-01.\n\nOn 2026-02-03 the cache failed.\n");
+        assert_eq!(
+            date("cache", &body, &[], latest),
+            (NaiveDate::from_ymd_opt(2026, 2, 3), DateSource::Body)
+        );
+        let body = parse("It broke on 9 December.\n");
+        assert_eq!(
+            date("PM2026-001", &body, &[], latest),
+            (
+                NaiveDate::from_ymd_opt(2026, 1, 1),
+                DateSource::FileNameYear
+            )
         );
     }
 }

@@ -1967,8 +1967,13 @@ fn build_incident(
             }
         },
     };
-    let (date, date_source) =
-        derive::incident_date(&fm, &stem, &parsed, &config.learnings.action_sections);
+    let (date, date_source) = derive::incident_date(
+        &fm,
+        &stem,
+        &parsed,
+        &config.learnings.action_sections,
+        crate::check::latest_date(),
+    );
     if date_source != DateSource::FrontMatter {
         derived.push("date");
     }
