@@ -110,6 +110,8 @@ pub struct BuildReport {
     /// The site's title, as the config says.
     pub title: String,
     pub incidents: usize,
+    /// Learnings, each counted once however many postmortems state it, and those recurring,
+    /// as /stats/ counts them (see [`render::learning_counts`]).
     pub learnings: usize,
     pub recurring: usize,
     pub pages: usize,
@@ -434,16 +436,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
         .into_iter()
         .filter(|d| d.level != Level::Info)
         .collect();
+    let (learnings, recurring) = render::learning_counts(&site);
     Ok(BuildReport {
         title: site.config.title.clone(),
         incidents: site.library.incidents.len(),
-        learnings: site.graph.groups.len(),
-        recurring: site
-            .graph
-            .groups
-            .iter()
-            .filter(|g| g.is_recurring())
-            .count(),
+        learnings,
+        recurring,
         pages,
         diagnostics,
         elapsed: start.elapsed(),

@@ -2212,6 +2212,25 @@ fn stated_from(inc: &Incident, t: Option<&crate::content::derive::StatedTime>) -
     json!({"text": t.text, "section": t.section, "anchor": anchor, "line": t.line})
 }
 
+/// How many learnings the site has and how many of them are recurring, as /stats/ and the
+/// build's summary line say. Each learning counts once however many postmortems state it: a
+/// group (canonical or cluster), and each learning of one postmortem in no group. As on
+/// /learnings/, the total includes the canonical learnings that no incident cites yet.
+pub(crate) fn learning_counts(site: &Site) -> (usize, usize) {
+    let groups = &site.graph.groups;
+    let alone = site
+        .library
+        .incidents
+        .iter()
+        .flat_map(|i| &i.learnings)
+        .filter(|l| l.group.is_none())
+        .count();
+    (
+        groups.len() + alone,
+        groups.iter().filter(|g| g.is_recurring()).count(),
+    )
+}
+
 fn stats_page(site: &Site) -> PageSpec {
     let lib = &site.library;
     // Most incidents first, ties by name; a `limit` keeps the top. Severity keeps the order of
@@ -2280,31 +2299,17 @@ fn stats_page(site: &Site) -> PageSpec {
     ctx.insert("services", &bars(rows(&site.taxonomies[1], 15, true)));
     ctx.insert("tags", &bars(rows(&site.taxonomies[0], 15, true)));
     ctx.insert("actions", &actions.json());
-    // Each learning counts once however many postmortems state it: a group (canonical or
-    // cluster), and each learning of one postmortem in no group. As on /learnings/, the total
-    // includes the canonical learnings that no incident cites yet.
-    let (groups, recurring, possibly, unused) =
-        site.graph
-            .groups
-            .iter()
-            .fold((0, 0, 0, 0), |(n, r, p, u), g| {
-                (
-                    n + 1,
-                    r + usize::from(g.is_recurring()),
-                    p + usize::from(g.incidents.len() >= 2 && g.is_tentative()),
-                    u + usize::from(g.incidents.is_empty()),
-                )
-            });
-    let alone = lib
-        .incidents
-        .iter()
-        .flat_map(|i| &i.learnings)
-        .filter(|l| l.group.is_none())
-        .count();
+    let (total, recurring) = learning_counts(site);
+    let (possibly, unused) = site.graph.groups.iter().fold((0, 0), |(p, u), g| {
+        (
+            p + usize::from(g.incidents.len() >= 2 && g.is_tentative()),
+            u + usize::from(g.incidents.is_empty()),
+        )
+    });
     ctx.insert(
         "learnings",
-        &json!({"total": groups + alone, "recurring": recurring, "possibly": possibly,
-                "unused": unused, "once": groups + alone - recurring - possibly - unused}),
+        &json!({"total": total, "recurring": recurring, "possibly": possibly,
+                "unused": unused, "once": total - recurring - possibly - unused}),
     );
     ctx.insert("incidents", &lib.incidents.len());
     PageSpec::new("stats.html", "stats/", "Statistics", "stats", ctx)

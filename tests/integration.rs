@@ -158,7 +158,7 @@ fn broken_yaml_fails_the_build_with_file_line_and_column_and_keeps_the_old_site(
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("content/postmortems/2024-02-02-broken.md:4:"),
+        err.contains("content/postmortems/2024-02-02-broken.md:3:7"),
         "{err}"
     );
     assert!(
@@ -5347,7 +5347,10 @@ fn the_build_summary_of_one_incident_and_one_warning_is_in_the_singular() {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("Built 1 incident, 0 learnings ("), "{err}");
+    assert!(
+        err.contains("Built 1 incident, 1 learning (0 in two or more incidents)"),
+        "{err}"
+    );
     assert!(err.contains(", 1 warning in "), "{err}");
 }
 
@@ -6655,4 +6658,36 @@ fn a_postmortem_named_only_for_what_it_is_takes_its_id_title_and_date_from_its_f
     assert_eq!(bundle["title"], "Cache");
     assert_eq!(bundle["date"], "2024-05-06");
     assert_eq!(site.incident("INC-101")["title"], "Cache stampede");
+}
+
+#[test]
+fn the_build_summary_line_counts_learnings_as_the_stats_page_does() {
+    let site = Site::with(&[
+        (
+            "content/2024-01-01-db.md",
+            "---\ntitle: DB down\n---\n\n## Learnings\n\n- Alert on replica lag before failover.\n",
+        ),
+        (
+            "content/2024-02-01-cache.md",
+            "---\ntitle: Cache down\n---\n\n## Learnings\n\n- Cache keys need a version prefix.\n",
+        ),
+    ]);
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .arg("--out")
+        .arg(&site.out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let said = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    let stats = site.text("stats/index.html");
+    assert!(
+        stats.contains("0 of 2 learnings seen in two or more incidents"),
+        "{stats}"
+    );
+    assert!(
+        said.contains("2 learnings (0 in two or more incidents)"),
+        "{said}"
+    );
 }
