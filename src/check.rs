@@ -1221,11 +1221,17 @@ fn links(
                     out.push(broken_site_url(ctx, source, l, &at_url));
                     continue;
                 }
+                // Never the file the link is in.
+                let own = match page {
+                    Linking::Incident(inc) => Some(inc.content_path.as_str()),
+                    _ => None,
+                };
                 let paths: Vec<&str> = site
                     .library
                     .incidents
                     .iter()
                     .map(|i| i.content_path.as_str())
+                    .filter(|p| Some(*p) != own)
                     .collect();
                 let name = l.target.rsplit('/').next().unwrap_or(&l.target);
                 let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(&l.target, &paths).or_else(|| {
@@ -1370,7 +1376,7 @@ fn broken_site_url(
         Some(id) => {
             let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
             ids.sort_unstable();
-            match did_you_mean(id, &ids) {
+            match did_you_mean_id(id, &ids) {
                 Some(near) => format!("no postmortem has the id `{id}`: did you mean `{near}`? Or {how}"),
                 None => format!("no postmortem has the id `{id}`, nor lists it in `aliases` (the old ids and URLs of a renamed postmortem): {how}"),
             }
@@ -1864,7 +1870,45 @@ fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<
     if let Some(s) = ids.iter().find(|k| k.eq_ignore_ascii_case(id)) {
         return Some(format!("ids are matched in their case: write {}", write(s)));
     }
-    did_you_mean(id, ids).map(|s| format!("did you mean {}?", write(s)))
+    did_you_mean_id(id, ids).map(|s| format!("did you mean {}?", write(s)))
+}
+
+/// The id of `ids` that `id` most likely mistypes (see [`did_you_mean`]), but never one that
+/// differs from it only in its numbers: in a numbered scheme `PM2022-002` is another incident,
+/// not a typo of `PM2022-001`. The same numbers written otherwise (`PM2024-02` for
+/// `PM2024-002`) are a typo.
+fn did_you_mean_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {
+    // The id with each run of digits as `0`, and the numbers, without leading zeros.
+    fn split(id: &str) -> (String, Vec<&str>) {
+        let mut shape = String::new();
+        let mut numbers = Vec::new();
+        let mut rest = id;
+        while let Some(c) = rest.chars().next() {
+            if c.is_ascii_digit() {
+                let end = rest
+                    .find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len());
+                shape.push('0');
+                let n = rest[..end].trim_start_matches('0');
+                numbers.push(if n.is_empty() { "0" } else { n });
+                rest = &rest[end..];
+            } else {
+                shape.extend(c.to_lowercase());
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        (shape, numbers)
+    }
+    let (shape, numbers) = split(id);
+    let letters: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|other| {
+            let (s, n) = split(other);
+            s != shape || n == numbers
+        })
+        .collect();
+    did_you_mean(id, &letters)
 }
 
 /// Steps of the reading path (the `path` of `onboarding.md`) that the onboarding page leaves

@@ -4858,8 +4858,9 @@ fn a_full_url_under_base_url_to_a_page_the_site_does_not_publish_is_a_broken_lin
             .contains("publishes no page or file at `/pm/incidents/PM2019-009/`"),
         "{broken:?}"
     );
+    // PM2019-001 is another incident, not a typo of PM2019-009.
     assert!(
-        broken[0].2.contains("did you mean `PM2019-001`?"),
+        !broken[0].2.contains("did you mean") && broken[0].2.contains("nor lists it in `aliases`"),
         "{broken:?}"
     );
     let anchors = file("broken-anchor");
@@ -5364,5 +5365,46 @@ fn a_future_date_in_the_text_does_not_date_the_incident_and_one_in_the_file_name
     assert!(
         hint.contains("`date: 2024-03-01`") && hint.contains("overrides"),
         "{hint}"
+    );
+}
+
+#[test]
+fn did_you_mean_never_names_the_linking_file_nor_an_id_that_differs_only_in_its_number() {
+    let site = Site::with(&[
+        (
+            "content/2023-03-02-apple-pay-certificate-expired.md",
+            "---\nid: PM2023-001\ntitle: Apple Pay certificate expired\ndate: 2023-03-02\nrelated: [PM2022-001, PM2022-02, PX2022-002]\n---\n\nAs [before](2022-02-08-apple-pay-certificate-expired.md).\n",
+        ),
+        (
+            "content/2022-03-01-db.md",
+            "---\nid: PM2022-002\ntitle: DB down\ndate: 2022-03-01\n---\n\nIt broke.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints = |rule: &str| -> Vec<String> {
+        with_rule(&findings, rule)
+            .into_iter()
+            .filter(|f| f["file"] == "content/2023-03-02-apple-pay-certificate-expired.md")
+            .map(|f| f["hint"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let broken = hints("broken-link");
+    assert_eq!(broken.len(), 1, "{findings:#?}");
+    assert!(
+        !broken[0].contains("2023-03-02-apple-pay-certificate-expired.md"),
+        "{broken:?}"
+    );
+    let related = hints("unknown-related");
+    assert_eq!(related.len(), 3, "{findings:#?}");
+    // Another number is another incident; the same number padded otherwise, or a letter
+    // mistyped, is a typo.
+    assert!(!related[0].contains("did you mean"), "{related:?}");
+    assert!(
+        related[1].contains("did you mean `PM2022-002`?"),
+        "{related:?}"
+    );
+    assert!(
+        related[2].contains("did you mean `PM2022-002`?"),
+        "{related:?}"
     );
 }
