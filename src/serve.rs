@@ -277,7 +277,8 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
         root: opts.root.clone(),
         out: None,
         drafts: opts.drafts,
-        // Root-relative links: they work whatever host name the browser used.
+        // Pages link relatively; the 404 page, feed and sitemap from the root: they work
+        // whatever host name the browser used.
         base_url: Some("/".into()),
         // A large knowledge base takes a while the first time; later builds say what changed.
         progress: why.is_empty() && !opts.quiet && terminal,

@@ -135,8 +135,8 @@ fn the_preview_serves_pages_with_the_reload_script_redirects_folders_and_answers
         body.contains("<script src=\"/__hindsight/live.js?build="),
         "{body}"
     );
-    // Root-relative links, so the preview works under any host name.
-    assert!(body.contains("href=\"/incidents/FX-001/\""), "{body}");
+    // Relative links, as in a build, so the preview works under any host name.
+    assert!(body.contains("href=\"incidents/FX-001/\""), "{body}");
 
     let (status, location, _) = get(&format!("{url}incidents/FX-001"));
     assert_eq!((status, location.as_str()), (301, "/incidents/FX-001/"));
