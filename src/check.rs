@@ -2199,7 +2199,9 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                     format!("date {d} from `resolved_at` (the file name and the text give none)")
                 }
                 (Some(d), DateSource::FileName) => format!("date {d} from the {name}"),
-                (Some(d), DateSource::Body) => format!("date {d} from the first date in the text"),
+                (Some(d), DateSource::Body) => format!(
+                    "date {d} from the text, its first date that is not a plan or after tomorrow"
+                ),
                 (Some(d), DateSource::BodyNamedWeekday) => format!(
                     "date {d} from the text, the {} it names, not its first date",
                     d.format("%A")
