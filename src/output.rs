@@ -175,14 +175,17 @@ impl Output {
             let (here, there) = (device(target), device(parent));
             here.is_some() && there.is_some() && here != there
         };
+        // Held while the staging folder is made and registered: an interrupt in between waits,
+        // then removes it.
+        let mut unfinished = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner);
         let beside = if mounted { None } else { Some(make(parent)) };
         let (staging, inside) = match beside {
             Some(Ok(staging)) => (staging, false),
             Some(Err(e)) if !target.is_dir() => return Err(io_err(parent)(e)),
             _ => (make(target).map_err(io_err(target))?, true),
         };
-        *UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some(staging.path().to_path_buf());
+        *unfinished = Some(staging.path().to_path_buf());
+        drop(unfinished);
         Ok(Output::Disk(DiskOutput {
             target: target.to_path_buf(),
             staging,
@@ -202,7 +205,7 @@ impl Output {
             Output::Disk(d) => {
                 let path = d.staging.path().join(rel);
                 if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+                    folders_in(d.staging.path(), dir).map_err(io_err(dir))?;
                 }
                 std::fs::write(&path, bytes).map_err(io_err(&path))?;
                 d.written.lock().expect("output lock").push(rel.to_string());
@@ -301,6 +304,23 @@ impl Output {
             }
         }
     }
+}
+
+/// Makes the folder `dir` and those between it and `root`, never `root` itself: a staging
+/// folder that an interrupt removed while pages were being written stays removed.
+fn folders_in(root: &Path, dir: &Path) -> io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut made = root.to_path_buf();
+    for part in dir.strip_prefix(root).unwrap_or(dir).components() {
+        made.push(part);
+        match std::fs::create_dir(&made) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Replaces the site in `target` with the one in `staging`, a folder inside it, file by file:
