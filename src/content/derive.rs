@@ -1098,7 +1098,8 @@ fn without_summary_label(p: &str) -> &str {
 /// `| Severity | SEV1 |` table row), when it is one of the configured `scale`, spelled as the
 /// scale spells it ("sev-2" is "SEV2"). "Other severity 1 work" is no label. Else GitLab's
 /// scoped label `~"severity::2"`, as the one level of the scale numbered 2 (SEV2 of SEV1..SEV4;
-/// none on a scale of words, or of two levels numbered 2).
+/// none on a scale of words, or of two levels numbered 2). Else a level of the scale in brackets
+/// before the first heading's title (`# [SEV2] Checkout down`), which the title leaves out.
 pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
@@ -1129,6 +1130,13 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
                 (Some(level), None) => Some(level.clone()),
                 _ => None,
             }
+        })
+        .or_else(|| {
+            // `# [SEV2] Checkout down`: the tag before the title.
+            let h1 = parsed.h1.as_deref()?.trim_start();
+            let inside = h1.strip_prefix(['[', '('])?.split_once([']', ')'])?.0;
+            let found = key(inside);
+            scale.iter().find(|s| key(s) == found).cloned()
         })
 }
 
@@ -1284,9 +1292,9 @@ pub fn title_without_label(h1: &str) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
     static TRAILING: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        Regex::new(
-            r"(?i)^\s*(?:post[- ]?mortem|post[- ]incident (?:review|report)|incident (?:report|review|post[- ]?mortem|summary)|incident|debrief|rca|root cause analysis|pir|retrospective)\s*(?::|\s[-–—|]|[-–—|]\s)\s*(\S.*)$",
-        )
+        Regex::new(&format!(
+            r"(?i)^\s*{DOCUMENT_LABEL}\s*(?::|\s[-–—|]|[-–—|]\s)\s*(\S.*)$"
+        ))
         .unwrap()
     });
     if let Some(c) = r.captures(h1) {
@@ -1341,7 +1349,72 @@ pub fn title_from_heading(h1: &str, id: &str, stem: &str) -> String {
     {
         return stem_title;
     }
-    title_without_id(&title_without_label(h1), id)
+    let mut title = h1.trim().to_string();
+    // "[SEV2] Incident INC-201: DNS resolution failures": each prefix in turn, as long as one goes.
+    loop {
+        let next = without_leading_tag(&title, id);
+        let next = without_label_before_id(&next, id);
+        let next = title_without_id(&title_without_label(&next), id);
+        if next == title {
+            return title;
+        }
+        title = next;
+    }
+}
+
+/// The label of a heading that names the document rather than the incident, as
+/// [`title_without_label`] reads it: "Postmortem", "Incident report", "RCA", ... (any case).
+const DOCUMENT_LABEL: &str = r"(?:post[- ]?mortem|post[- ]incident (?:review|report)|incident (?:report|review|post[- ]?mortem|summary)|incident|debrief|rca|root cause analysis|pir|retrospective)";
+
+/// A heading without a tag in brackets before its title that says the severity (`[SEV2]`,
+/// `[Sev 1]`, `[P1]`), names the document (`[Postmortem]`) or is the incident's own id
+/// (`[INC-201]`): "[SEV2] Checkout down" -> "Checkout down". Any other tag (`[EU] Checkout down`)
+/// is part of the title, and so is a tag with nothing after it.
+fn without_leading_tag(title: &str, id: &str) -> String {
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    static SEVERITY: OnceLock<Regex> = OnceLock::new();
+    static LABEL: OnceLock<Regex> = OnceLock::new();
+    let tag = TAG.get_or_init(|| {
+        Regex::new(r"^\s*[\[(]([^\[\]()]{1,40})[\])]\s*(?:[:|]|[-–—]\s)?\s*(\S.*)$").unwrap()
+    });
+    let severity =
+        SEVERITY.get_or_init(|| Regex::new(r"(?i)^(?:sev(?:erity)?|p)[\s_-]?\d$").unwrap());
+    let label = LABEL.get_or_init(|| Regex::new(&format!(r"(?i)^{DOCUMENT_LABEL}$")).unwrap());
+    match tag.captures(title) {
+        Some(c)
+            if {
+                let inside = c[1].trim();
+                severity.is_match(inside)
+                    || label.is_match(inside)
+                    || (!id.is_empty() && inside.eq_ignore_ascii_case(id))
+            } =>
+        {
+            c[2].trim_end().to_string()
+        }
+        _ => title.to_string(),
+    }
+}
+
+/// A heading without a label that names the document before the incident's own id and its
+/// separator: "Incident INC-201: DNS resolution failures" (id `INC-201`) -> "DNS resolution
+/// failures", as "INC-201: DNS resolution failures" is. A label before another id, or before
+/// the id with no `:` or ` - ` after it, is kept.
+fn without_label_before_id(title: &str, id: &str) -> String {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)^\s*{DOCUMENT_LABEL}\s*(?:[:|#]|[-–—])?\s*(\S.*)$"
+        ))
+        .unwrap()
+    });
+    if let Some(c) = r.captures(title) {
+        let rest = &c[1];
+        let without = title_without_id(rest, id);
+        if without != rest {
+            return without;
+        }
+    }
+    title.to_string()
 }
 
 /// A title taken from a postmortem's first heading without the incident's own id before it,
@@ -3412,6 +3485,90 @@ mod tests {
         assert_eq!(
             title_from_heading(dated, "2024-03-11-payment-gateway-timeouts", dated),
             dated
+        );
+    }
+
+    #[test]
+    fn a_heading_that_opens_with_a_label_and_the_incident_s_own_id_or_a_severity_tag_is_titled_by_the_rest(
+    ) {
+        for (h1, title) in [
+            (
+                "Incident INC-201: DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            (
+                "Postmortem INC-201 - DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            (
+                "Post-mortem - INC-201: DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            (
+                "Incident report: INC-201 — DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            ("[SEV2] DNS resolution failures", "DNS resolution failures"),
+            ("[Sev 1] DNS resolution failures", "DNS resolution failures"),
+            (
+                "[SEV2] Incident INC-201: DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            (
+                "[INC-201] DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            (
+                "[Postmortem] DNS resolution failures",
+                "DNS resolution failures",
+            ),
+            // Another incident's id, a tag that says something else, or no separator: kept.
+            (
+                "Incident INC-200: DNS resolution failures",
+                "Incident INC-200: DNS resolution failures",
+            ),
+            (
+                "Incident INC-201 DNS resolution failures",
+                "Incident INC-201 DNS resolution failures",
+            ),
+            (
+                "[EU] DNS resolution failures",
+                "[EU] DNS resolution failures",
+            ),
+            (
+                "[S3] Bucket listing failures",
+                "[S3] Bucket listing failures",
+            ),
+            ("[SEV2]", "[SEV2]"),
+            ("Incident INC-201:", "Incident INC-201:"),
+            (
+                "Incident in INC-201: a follow-up",
+                "Incident in INC-201: a follow-up",
+            ),
+        ] {
+            assert_eq!(title_from_heading(h1, "INC-201", "README"), title, "{h1}");
+        }
+        // A file named by its incident number: the same id.
+        assert_eq!(
+            title_from_heading(
+                "Postmortem: PM2021-004 - ADFS outage",
+                "PM2021-004",
+                "PM2021-004 - ADFS outage"
+            ),
+            "ADFS outage"
+        );
+        let scale: Vec<String> = ["SEV1", "SEV2", "SEV3"].map(String::from).into();
+        assert_eq!(
+            severity(
+                &parse("# [sev-2] DNS resolution failures\n\nText.\n"),
+                &scale
+            )
+            .as_deref(),
+            Some("SEV2")
+        );
+        assert_eq!(
+            severity(&parse("# [EU] DNS resolution failures\n\nText.\n"), &scale),
+            None
         );
     }
 
