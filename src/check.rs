@@ -2430,19 +2430,37 @@ fn not_built(site: &Site) -> Vec<Diagnostic> {
         .filter_map(|rel| {
             let path = content_root.join(rel);
             let text = crate::content::text_of(&std::fs::read(&path).ok()?);
-            if !looks_like_postmortem(&text) {
-                return None;
-            }
             let file = rel_path(&site.root, &path);
             let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+            let readme = name.to_lowercase().starts_with("readme.");
+            // A README beside its folder's postmortem (`index.md`, `postmortem.md`): named with
+            // it whenever it reads like a postmortem, however short, as either could be meant.
+            let page = (readme && ignore.matched(rel, false).is_none())
+                .then(|| folder_postmortem(&content_root, folder, &site.library.skipped))
+                .flatten();
+            if page.is_some() {
+                if !crate::content::signs(&text).postmortem {
+                    return None;
+                }
+            } else if !looks_like_postmortem(&text) {
+                return None;
+            }
             let (why, hint) = if let Some(p) = ignore.matched(rel, false).map(|i| &site.config.ignore[i]) {
                 (
                     format!("ignored by the pattern `{p}` in hindsight.toml"),
                     format!("to publish it, narrow `ignore` so that `{p}` does not match it; {allow}"),
                 )
+            } else if let Some(page) = page {
+                let other = rel_path(&site.root, &content_root.join(&page));
+                let dir = other.rsplit_once('/').map_or("", |(d, _)| d);
+                let page_name = page.rsplit('/').next().unwrap_or(&page);
+                (
+                    format!("`{dir}/` holds both `{name}` and `{page_name}`, and `{page_name}` is its postmortem: a folder's `{page_name}` comes before its README, as on GitHub Pages and in a Hugo page bundle, and the README is a repository file"),
+                    format!("if the README is the postmortem, move its text into `{other}` (or delete `{other}`, and the README is the folder's postmortem); if it only describes the folder, {}", allow.trim_start_matches("if it is not a postmortem, ")),
+                )
             } else if crate::content::repository_file(name) {
                 let own = folder.rsplit('/').next().unwrap_or(folder);
-                if name.to_lowercase().starts_with("readme.") {
+                if readme {
                     (
                         format!("a README is read as its folder's postmortem only when it is the one Markdown file of its folder, and `{folder}/` holds others"),
                         format!("to publish it, give it a name of its own (such as `{own}.md`), or move the other Markdown files out of `{folder}/`; {allow}"),
@@ -2499,6 +2517,29 @@ fn unused_ignore(site: &Site) -> Vec<Diagnostic> {
             .hint(hint)
         })
         .collect()
+}
+
+/// The postmortem of the folder `folder` (from the content folder) that its name leaves to the
+/// folder (`INC-201/index.md`, `INC-201/postmortem.md`: see [`crate::content::naming`]), when
+/// there is one and it is read: the file a README beside it gives way to.
+fn folder_postmortem(content_root: &Path, folder: &str, skipped: &[String]) -> Option<String> {
+    let mut pages = std::fs::read_dir(content_root.join(folder))
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+        .map(|e| format!("{folder}/{}", e.file_name().to_string_lossy()))
+        .filter(|rel| {
+            let lower = rel.to_lowercase();
+            let name = lower.rsplit('/').next().unwrap_or_default();
+            (lower.ends_with(".md") || lower.ends_with(".markdown"))
+                && !name.starts_with("readme.")
+                && !name.starts_with('.')
+                && crate::content::naming(rel).1
+                && !skipped.contains(rel)
+        })
+        .collect::<Vec<_>>();
+    pages.sort();
+    (pages.len() == 1).then(|| pages.remove(0))
 }
 
 /// A postmortem has postmortem front matter or at least two postmortem sections, and enough

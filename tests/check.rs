@@ -5296,6 +5296,52 @@ fn a_repository_file_below_the_content_folder_that_reads_like_a_postmortem_is_no
 }
 
 #[test]
+fn a_folder_with_both_a_readme_and_an_index_publishes_the_index_and_check_warns_naming_both() {
+    let short =
+        "# DNS resolution failures\n\n## Summary\n\nDNS failed.\n\n## Impact\n\nLookups failed.\n";
+    let site = Site::with(&[
+        ("content/INC-201/README.md", short),
+        (
+            "content/INC-201/index.md",
+            &long_postmortem("DNS resolution failures"),
+        ),
+        // A README that only points at the postmortem says nothing of its own: no warning.
+        (
+            "content/INC-202/README.md",
+            "# INC-202\n\nThe postmortem is [index.md](index.md).\n",
+        ),
+        ("content/INC-202/index.md", &long_postmortem("Disk full")),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let not_built = with_rule(&findings, "not-built");
+    assert_eq!(not_built.len(), 1, "{findings:#?}");
+    assert_eq!(not_built[0]["file"], "content/INC-201/README.md");
+    assert_eq!(
+        not_built[0]["message"],
+        "this file looks like a postmortem but will not be built: `content/INC-201/` holds both `README.md` and `index.md`, and `index.md` is its postmortem: a folder's `index.md` comes before its README, as on GitHub Pages and in a Hugo page bundle, and the README is a repository file"
+    );
+    assert!(
+        not_built[0]["hint"].as_str().unwrap().starts_with(
+            "if the README is the postmortem, move its text into `content/INC-201/index.md`"
+        ),
+        "{findings:#?}"
+    );
+    // One page for the folder, from index.md (its text, not the README's).
+    site.build_ok();
+    assert_eq!(
+        site.incident("INC-201")["source"],
+        "content/INC-201/index.md"
+    );
+    assert!(site
+        .text("incidents/INC-201/index.html")
+        .contains("Between 10:02"));
+    assert!(
+        with_rule(&findings, "duplicate-id").is_empty(),
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn a_content_folder_whose_markdown_files_are_all_left_out_is_a_warning_in_check_and_build() {
     let site = Site::with(&[
         ("hindsight.toml", "ignore = [\"drafts/\"]\n"),
