@@ -2489,8 +2489,39 @@ fn not_built(site: &Site) -> Vec<Diagnostic> {
 /// The patterns of `ignore` that match no file under the content folder, at each in
 /// hindsight.toml: written for a folder that is not there, or not as the walk reads them.
 fn unused_ignore(site: &Site) -> Vec<Diagnostic> {
-    site.library
-        .unused_ignore
+    let unused = &site.library.unused_ignore;
+    // A pattern that misses a file only by its case (`Drafts/` of `drafts/a.md`): the first
+    // such file, to name in the hint. The folder is walked again only when a pattern is unused.
+    let any_case = crate::content::ignoring::Ignore::any_case(&site.config.ignore);
+    let content_root = site.root.join(&site.config.content_dir);
+    let mut in_other_case: HashMap<usize, String> = HashMap::new();
+    if !unused.is_empty() {
+        let files = walkdir::WalkDir::new(&content_root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let name = e.file_name().to_string_lossy();
+                e.depth() == 0
+                    || !(name.starts_with('.')
+                        || (e.depth() == 1
+                            && e.file_type().is_dir()
+                            && crate::content::never_read(&name)))
+            })
+            .flatten()
+            .filter(|e| e.file_type().is_file());
+        for e in files {
+            let rel = rel_path(&content_root, e.path());
+            for &i in unused {
+                if !in_other_case.contains_key(&i) && any_case.touches(i, &rel) {
+                    in_other_case.insert(i, rel.clone());
+                }
+            }
+            if in_other_case.len() == unused.len() {
+                break;
+            }
+        }
+    }
+    unused
         .iter()
         .map(|&i| {
             let pattern = &site.config.ignore[i];
@@ -2503,7 +2534,12 @@ fn unused_ignore(site: &Site) -> Vec<Diagnostic> {
                 .split('/')
                 .next()
                 .unwrap_or("");
-            let hint = if crate::content::never_read(first) {
+            let hint = if let Some(rel) = in_other_case
+                .get(&i)
+                .filter(|_| !crate::content::never_read(first))
+            {
+                format!("`{pattern}` would match `{rel}` were case not to count, but patterns are case-sensitive, as git's are on Linux (`core.ignorecase = false`), on every system so that a laptop builds the site CI builds: write the pattern as the file or folder is spelled, or match both spellings with a class such as `[Dd]rafts/`")
+            } else if crate::content::never_read(first) {
                 format!("Hindsight never reads `{first}/` at the top of the content folder (nor a hidden file or folder), so the pattern is not needed: delete it")
             } else {
                 "a pattern reads as a line of a .gitignore in the content folder: `drafts/` or `drafts` leaves out every folder `drafts` and all in it, `/drafts/` only the one at the top, `*template*` every name that holds `template` (case counts: `*[Tt]emplate*` for both); correct it, or delete it (or set `unused-ignore = \"off\"` in [check.rules] to keep it for files to come)".to_string()

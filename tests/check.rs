@@ -5216,7 +5216,15 @@ fn an_ignore_pattern_that_matches_no_file_is_a_warning_at_it_and_the_template_hi
         .iter()
         .map(|f| f["hint"].as_str().unwrap())
         .collect();
-    assert!(hints[0].contains("case counts"), "{}", hints[0]);
+    // `*template*` misses `Postmortem Template.md` only by its case: the hint names the file.
+    assert!(
+        hints[0].starts_with(
+            "`*template*` would match `Postmortem Template.md` were case not to count"
+        ),
+        "{}",
+        hints[0]
+    );
+    assert!(hints[1].contains("case counts"), "{}", hints[1]);
     assert!(
         hints[2].starts_with("Hindsight never reads `templates/` at the top of the content folder"),
         "{}",
@@ -5240,6 +5248,45 @@ fn an_ignore_pattern_that_matches_no_file_is_a_warning_at_it_and_the_template_hi
     let (_, findings) = check_json(&site.root, &[]);
     assert!(with_rule(&findings, "postmortem-template").is_empty());
     assert!(with_rule(&findings, "unused-ignore").is_empty());
+}
+
+#[test]
+fn an_ignore_pattern_in_another_case_than_the_folder_leaves_nothing_out_and_check_names_the_file_it_missed(
+) {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"x\"\nignore = [\"Drafts/\", \"*.MD\"]\n",
+        ),
+        (
+            "content/drafts/2024-03-01-draft.md",
+            "# A draft\n\n## Summary\n\nNot yet.\n",
+        ),
+        (
+            "content/2024-03-02-kept.md",
+            "# Kept\n\n## Summary\n\nOk.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let unused: Vec<(&str, &str)> = with_rule(&findings, "unused-ignore")
+        .iter()
+        .map(|f| (f["message"].as_str().unwrap(), f["hint"].as_str().unwrap()))
+        .collect();
+    assert_eq!(unused.len(), 2, "{findings:#?}");
+    assert!(
+        unused[0].1.starts_with("`Drafts/` would match `drafts/2024-03-01-draft.md` were case not to count, but patterns are case-sensitive, as git's are on Linux"),
+        "{unused:#?}"
+    );
+    assert!(
+        unused[1]
+            .1
+            .starts_with("`*.MD` would match `2024-03-02-kept.md` were case not to count"),
+        "{unused:#?}"
+    );
+    // Case counts in the build too: both are published.
+    site.build_ok();
+    assert_eq!(site.incident("2024-03-01-draft")["title"], "A draft");
+    assert_eq!(site.incident("2024-03-02-kept")["title"], "Kept");
 }
 
 /// A postmortem of more than 60 words in two postmortem sections.

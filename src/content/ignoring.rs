@@ -6,7 +6,9 @@ matcher, ripgrep's): `drafts/` leaves out the folder `drafts` and all below it, 
 a pattern without `/` (`drafts`, `*template*`) matches a file or folder name at any depth; a
 leading `/` (or `./`) anchors a pattern at the content folder; `**` crosses folders; `!`
 before a pattern publishes again what an earlier one leaves out. Matching is case-sensitive,
-as git's is on Linux.
+as git's is on Linux, on every system and whatever git's `core.ignorecase` says (true on macOS
+and Windows), so that a laptop builds the site CI builds. [`Ignore::any_case`] reads the
+patterns with case not counting, only to tell a user which file a pattern misses by its case.
 
 Patterns were first matched as globs whose `*` crosses `/`, against a file's whole path from
 the content folder or its name alone; what they matched then they still match
@@ -41,7 +43,16 @@ enum Verdict {
 impl Ignore {
     pub fn new(patterns: &[String]) -> Ignore {
         Ignore {
-            patterns: patterns.iter().map(|p| Pattern::new(p)).collect(),
+            patterns: patterns.iter().map(|p| Pattern::new(p, false)).collect(),
+        }
+    }
+
+    /// The patterns with case not counting, as git reads them with `core.ignorecase`: what a
+    /// pattern would match in another case (`Drafts/` of `drafts/a.md`), for a hint. The walk
+    /// never leaves out a file by it.
+    pub fn any_case(patterns: &[String]) -> Ignore {
+        Ignore {
+            patterns: patterns.iter().map(|p| Pattern::new(p, true)).collect(),
         }
     }
 
@@ -116,14 +127,15 @@ impl Ignore {
 }
 
 impl Pattern {
-    fn new(written: &str) -> Pattern {
+    fn new(written: &str, any_case: bool) -> Pattern {
         let glob = GlobBuilder::new(written)
             .literal_separator(false)
+            .case_insensitive(any_case)
             .build()
             .ok()
             .map(|g| g.compile_matcher());
         Pattern {
-            git: git_line(written).ok(),
+            git: git_line_in(written, any_case).ok(),
             glob,
         }
     }
@@ -132,6 +144,11 @@ impl Pattern {
 /// A pattern as a one-line `.gitignore` at the content folder; `./` at its start is the
 /// content folder, as `/` is.
 pub fn git_line(written: &str) -> Result<Gitignore, ignore::Error> {
+    git_line_in(written, false)
+}
+
+/// [`git_line`], with case counting or not.
+fn git_line_in(written: &str, any_case: bool) -> Result<Gitignore, ignore::Error> {
     let (bang, rest) = match written.strip_prefix('!') {
         Some(rest) => ("!", rest),
         None => ("", written),
@@ -141,6 +158,7 @@ pub fn git_line(written: &str) -> Result<Gitignore, ignore::Error> {
         None => written.to_string(),
     };
     let mut b = GitignoreBuilder::new(".");
+    b.case_insensitive(any_case)?;
     b.add_line(None, &line)?;
     b.build()
 }
@@ -188,6 +206,20 @@ mod tests {
             leaves(&["*template*", "drafts/**"], "drafts/x-template.md"),
             Some(0)
         );
+    }
+
+    #[test]
+    fn case_counts_in_a_pattern_on_every_system_and_only_the_any_case_reading_ignores_it() {
+        let patterns: Vec<String> = ["Drafts/", "*.MD", "/Archive/**"].map(String::from).into();
+        let exact = Ignore::new(&patterns);
+        let any = Ignore::any_case(&patterns);
+        for (i, rel) in [(0, "drafts/a.md"), (1, "a.md"), (2, "archive/2019/old.md")] {
+            assert_eq!(exact.matched(rel, false), None, "{rel}");
+            assert!(!exact.touches(i, rel), "{rel}");
+            assert!(any.touches(i, rel), "{rel}");
+        }
+        assert_eq!(exact.matched("Drafts/a.md", false), Some(0));
+        assert_eq!(exact.matched("b.MD", false), Some(1));
     }
 
     #[test]
