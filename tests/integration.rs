@@ -5746,6 +5746,87 @@ fn every_incident_a_dfds_page_names_beside_a_learning_is_among_its_related_incid
     assert_related_incidents_include_those_named_beside_learnings(&site);
 }
 
+/// What an incident page says of each learning (in "What we learned") or each action item:
+/// the id of the learning it links to, and whether it is marked as linked by Hindsight
+/// ("linked by Hindsight", or "possibly related" for a tentative cluster); `None` when it
+/// links to none.
+fn marked_links(page: &str, section: &str, item: &str) -> Vec<Option<(String, bool)>> {
+    let Some(at) = page.find(&format!("id=\"{section}\"")) else {
+        return Vec::new();
+    };
+    let part = &page[at..];
+    let part = &part[..part.find("</section>").unwrap()];
+    part.split(item)
+        .skip(1)
+        .map(|li| {
+            let li = &li[..li.find("</li>").unwrap_or(li.len())];
+            let at = li.find("href=\"../../learnings/")?;
+            // The link and its mark, on one line; not the marks of incidents named after it.
+            let link = &li[at + "href=\"../../learnings/".len()..];
+            let link = &link[..link.find('\n').unwrap_or(link.len())];
+            let id = link[..link.find('/').unwrap()].to_string();
+            let by_hindsight = link.contains("linked by Hindsight</span>")
+                || link.contains("possibly related: grouped");
+            Some((id, by_hindsight))
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_of_the_dfds_and_demo_sites_marks_the_learnings_and_action_items_its_export_says_hindsight_linked(
+) {
+    let demo = Site::empty();
+    copy_tree(&repo().join("content"), &demo.root.join("content"));
+    std::fs::copy(
+        repo().join("hindsight.toml"),
+        demo.root.join("hindsight.toml"),
+    )
+    .unwrap();
+    let exported = |items: &serde_json::Value| -> Vec<Option<(String, bool)>> {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let id = l["learning"].as_str()?.to_string();
+                Some((id, l["linked_by"] == "similarity"))
+            })
+            .collect()
+    };
+    let (mut by_hindsight, mut by_authors) = (0, 0);
+    for site in [Site::fixture("dfds"), demo] {
+        site.build_ok();
+        let incidents = read_json(&site.out.join("api/incidents.json"));
+        for inc in incidents.as_array().unwrap() {
+            let id = inc["id"].as_str().unwrap();
+            let page = site.page(&format!("incidents/{id}/index.html"));
+            let learnings = exported(&inc["learnings"]);
+            assert_eq!(
+                marked_links(&page, "learned-h", "\n      <li"),
+                learnings,
+                "{id}: learnings"
+            );
+            let actions = exported(&inc["action_items"]);
+            assert_eq!(
+                marked_links(&page, "actions-h", "<li class=\"action"),
+                actions,
+                "{id}: action items"
+            );
+            for (_, hindsight) in learnings.iter().chain(&actions).flatten() {
+                if *hindsight {
+                    by_hindsight += 1;
+                } else {
+                    by_authors += 1;
+                }
+            }
+        }
+    }
+    // Not vacuous: links of both kinds are compared (dfds cites no canonical learning; the
+    // demo does).
+    assert!(by_hindsight > 100, "{by_hindsight}");
+    assert!(by_authors > 5, "{by_authors}");
+}
+
 #[test]
 fn related_incidents_list_those_named_beside_a_learning_after_the_ranked_ones_and_count_the_rest() {
     // PM-15 states the learning, as do 25 others; four only file an action item for it. Its
