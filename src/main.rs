@@ -90,8 +90,14 @@ fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
     if let Some(rule) = &args.explain {
         return match hindsight::explain::explain(rule) {
             Ok(text) => {
-                println!("{text}");
-                ExitCode::SUCCESS
+                // A reader that stops early (`| head`) is no reason to panic: end as the
+                // findings do when they cannot be written.
+                use std::io::Write as _;
+                let mut stdout = std::io::stdout().lock();
+                match writeln!(stdout, "{text}").and_then(|_| stdout.flush()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(_) => ExitCode::from(2),
+                }
             }
             Err(unknown) => {
                 eprintln!("error: {}", unknown.message);
@@ -174,7 +180,12 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
     match run(&opts) {
         Ok(created) => {
             let path = created.path.strip_prefix(".").unwrap_or(&created.path);
-            println!("{}", path.display());
+            // The file is written whether or not a reader takes its path: a closed stdout is
+            // no reason to panic, and the message on stderr still says where it is.
+            {
+                use std::io::Write as _;
+                let _ = writeln!(std::io::stdout(), "{}", path.display());
+            }
             // Only what is true of each file: its `id:` line, when it has one, was read so
             // that the new id is not that one.
             for (file, id) in &created.unread {

@@ -4660,6 +4660,30 @@ fn explain_prints_a_rules_entry_of_the_reference_and_checks_nothing() {
 }
 
 #[test]
+fn explaining_a_rule_to_a_reader_that_has_already_gone_ends_without_a_panic() {
+    // `hindsight check --explain theme | head -3`: the reader may close the pipe before the
+    // entry is written. Its read end is closed here before the binary starts, so the write fails
+    // every time.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = bin()
+        .args(["check", "--explain", "theme"])
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+        .wait_with_output()
+        .unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an output that cannot be written is an I/O failure, as for the findings: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn every_rule_the_code_knows_has_an_entry_to_explain_and_every_entry_is_a_rule() {
     let code: Vec<&str> = hindsight::check::RULES.iter().map(|r| r.id).collect();
     let sections = hindsight::explain::sections();

@@ -87,6 +87,33 @@ fn a_new_postmortem_is_a_draft_with_the_next_id_that_check_accepts_and_build_lea
 }
 
 #[test]
+fn a_new_postmortem_is_written_and_nothing_panics_when_no_reader_takes_its_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    numbered_site(root);
+    // stdout is a pipe whose read end is already closed: printing the path fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = bin()
+        .args(["new", "Cache stampede", "--date", "2025-04-01", "--root"])
+        .arg(root)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+        .wait_with_output()
+        .unwrap();
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("Created "), "{}", stderr(&o));
+    assert!(
+        tree(root).keys().any(|p| p.contains("cache-stampede")),
+        "{:?}",
+        tree(root).keys().collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn the_same_title_twice_makes_a_second_file_and_id_and_leaves_the_first_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
