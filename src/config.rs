@@ -284,9 +284,12 @@ impl Config {
             let (l, c) = at(&format!("check.rules.{rule}"));
             let known: Vec<&str> = crate::check::RULES.iter().map(|r| r.id).collect();
             let Some(spec) = crate::check::rule(rule) else {
-                let hint = match did_you_mean(rule, &known) {
-                    Some(s) => format!("did you mean `{s}`? Run `hindsight check --explain {s}`"),
-                    None => format!("known rules: {}", known.join(", ")),
+                let hint = match (elsewhere("check.rules", rule), did_you_mean(rule, &known)) {
+                    (Some(h), _) => h,
+                    (None, Some(s)) => {
+                        format!("did you mean `{s}`? Run `hindsight check --explain {s}`")
+                    }
+                    (None, None) => format!("known rules: {}", known.join(", ")),
                 };
                 problems.push(
                     Diagnostic::error(
@@ -1028,9 +1031,10 @@ impl Reader<'_> {
                 out.push((key, item));
                 continue;
             }
-            let hint = match did_you_mean(key, known) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("valid keys here: {}", known.join(", ")),
+            let hint = match (elsewhere(section, key), did_you_mean(key, known)) {
+                (Some(h), _) => h,
+                (None, Some(s)) => format!("did you mean `{s}`?"),
+                (None, None) => format!("valid keys here: {}", known.join(", ")),
             };
             self.problems.push(
                 Diagnostic::error("config", FILE_NAME, format!("unknown key {}", name(&path)))
@@ -1241,6 +1245,34 @@ fn path_of(section: &str, key: &str) -> String {
     }
 }
 
+/// Where `key`, unknown in the table at the dotted path `section` (empty for the top level),
+/// belongs, when it is a key of another table: every key below a `[table]` header belongs to
+/// that table, so a top-level key written after `[check]` (`base_url`, say) is read as a key of
+/// `[check]`, the slip TOML makes easiest. `None` when no table knows it.
+fn elsewhere(section: &str, key: &str) -> Option<String> {
+    let rules: Vec<&str> = crate::check::RULES.iter().map(|r| r.id).collect();
+    let tables: [(&str, &[&str]); 4] = [
+        ("", TOP_KEYS),
+        ("check", CHECK_KEYS),
+        ("learnings", LEARNINGS_KEYS),
+        ("check.rules", &rules),
+    ];
+    let (home, _) = tables
+        .iter()
+        .find(|(table, keys)| *table != section && keys.contains(&key))?;
+    Some(match (*home, section) {
+        ("", here) => format!(
+            "`{key}` is a top-level key, but it is written below the `[{here}]` header, so it is read as a key of [{here}]: move it above the first `[table]` header of the file"
+        ),
+        (home, "") => format!(
+            "`{key}` is a key of [{home}]: write it below a `[{home}]` header, or as `{home}.{key} = ...`"
+        ),
+        (home, here) => format!(
+            "`{key}` is a key of [{home}], not of [{here}]: move it below the `[{home}]` header"
+        ),
+    })
+}
+
 /// The last key of a dotted path.
 fn last(path: &str) -> &str {
     path.rsplit_once('.').map_or(path, |(_, key)| key)
@@ -1314,6 +1346,41 @@ mod tests {
     fn unknown_keys_in_sections_are_reported_too() {
         let errs = Config::parse("[learnings]\nsimilarity = 0.3\n").unwrap_err();
         assert!(errs[0].hint.contains("similarity_threshold"));
+    }
+
+    #[test]
+    fn a_key_written_below_the_header_of_another_table_is_said_to_belong_elsewhere() {
+        // Every key after `[check]` is read as a key of [check]: the top-level `base_url`.
+        let errs = Config::parse(
+            "title = \"x\"\n[check]\nrequired = [\"severity\"]\nbase_url = \"https://x.org/\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].column), (4, 1));
+        assert!(
+            errs[0].hint.contains("`base_url` is a top-level key")
+                && errs[0]
+                    .hint
+                    .contains("move it above the first `[table]` header"),
+            "{}",
+            errs[0].hint
+        );
+        // The other way round, and between tables.
+        let errs = Config::parse(
+            "required = [\"severity\"]\nblameless = \"off\"\n[check]\nconcepts = \"v.txt\"\n[check.rules]\ntitle = \"error\"\n",
+        )
+        .unwrap_err();
+        let hints: Vec<&str> = errs.iter().map(|e| e.hint.as_str()).collect();
+        assert_eq!(
+            hints,
+            [
+                "`required` is a key of [check]: write it below a `[check]` header, or as `check.required = ...`",
+                "`blameless` is a key of [check.rules]: write it below a `[check.rules]` header, or as `check.rules.blameless = ...`",
+                "`concepts` is a key of [learnings], not of [check]: move it below the `[learnings]` header",
+                "`title` is a top-level key, but it is written below the `[check.rules]` header, so it is read as a key of [check.rules]: move it above the first `[table]` header of the file",
+            ],
+            "{errs:?}"
+        );
     }
 
     #[test]
