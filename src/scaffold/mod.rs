@@ -625,13 +625,12 @@ fn render(
     let fail = |e: tera::Error| {
         // A syntax error says where; a render error (an undefined variable, an unknown
         // filter) is found where the template uses what it names.
-        let mut d = Diagnostic::error("template", name, crate::theme::describe(&e));
+        let (message, hint) = template_error(name, &e);
+        let mut d = Diagnostic::error("template", name, message);
         if let Some((line, column)) = crate::theme::error_position(&e, template) {
             d = d.at(line, column);
         }
-        NewError::Invalid(vec![d.hint(
-            "templates use Tera: {{ title }}, {{ id }}, {{ date }}, {{ year }}, {{ severities }}; write {{ '{{' }} for a literal {{",
-        )])
+        NewError::Invalid(vec![d.hint(hint)])
     };
     tera.add_raw_template(name, template).map_err(fail)?;
     let mut ctx = tera::Context::new();
@@ -655,6 +654,100 @@ fn render(
         yaml_scalar(title)
     );
     Ok(front + &text)
+}
+
+/// What a template of `new` gets, for hints.
+const TEMPLATE_VARIABLES: [&str; 5] = ["title", "id", "date", "year", "severities"];
+
+/// A Tera error of template `name` in words, as the theme's are, and a hint: for a template
+/// that does not parse, what Tera expected (its own excerpt, `--> 5:12 | ...`, would show the
+/// line a second time under the finding's); an undefined variable with the nearest one the
+/// template gets; an unknown filter, function or test.
+fn template_error(name: &str, e: &tera::Error) -> (String, String) {
+    use std::error::Error as _;
+    let given = "templates use Tera: {{ title }}, {{ id }}, {{ date }}, {{ year }}, {{ severities }}; write {{ '{{' }} for a literal {{";
+    let file = Path::new(name)
+        .file_name()
+        .map_or(name.into(), |f| f.to_string_lossy());
+    let whole = crate::theme::describe(e);
+    if let Some(expected) = whole
+        .lines()
+        .find_map(|l| l.trim_start().strip_prefix("= "))
+    {
+        return (
+            format!("`{file}` is not a valid Tera template: {expected}"),
+            given.to_string(),
+        );
+    }
+    // The innermost cause says what failed; the outer ones only where.
+    let mut kinds = vec![&e.kind];
+    let mut cause = e.source();
+    while let Some(inner) = cause {
+        if let Some(t) = inner.downcast_ref::<tera::Error>() {
+            kinds.push(&t.kind);
+        }
+        cause = inner.source();
+    }
+    let docs = |what: &str| format!("see https://keats.github.io/tera/docs/#built-in-{what}");
+    for kind in kinds.iter().rev() {
+        match kind {
+            tera::ErrorKind::FilterNotFound(f) => {
+                return (
+                    format!("there is no filter `{f}`"),
+                    format!(
+                        "the filters are `yaml`, `toml` and Tera's built-in ones ({}); {given}",
+                        docs("filters")
+                    ),
+                )
+            }
+            tera::ErrorKind::FunctionNotFound(f) => {
+                return (
+                    format!("there is no function `{f}`"),
+                    format!(
+                        "Tera's built-in functions are the only ones ({}); {given}",
+                        docs("functions")
+                    ),
+                )
+            }
+            tera::ErrorKind::TestNotFound(t) => {
+                return (
+                    format!("there is no test `{t}`"),
+                    format!(
+                        "Tera's built-in tests are the only ones ({}); {given}",
+                        docs("tests")
+                    ),
+                )
+            }
+            _ => {}
+        }
+    }
+    static MISSING: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let missing = MISSING
+        .get_or_init(|| {
+            Regex::new(r"Variable `([^`]+)` not found in context").expect("valid regex")
+        })
+        .captures(&whole)
+        .map(|c| c[1].to_string());
+    match missing {
+        Some(var) => {
+            let head = var.split(['.', '[']).next().unwrap_or(&var);
+            let near = did_you_mean(head, &TEMPLATE_VARIABLES)
+                .filter(|_| !TEMPLATE_VARIABLES.contains(&head))
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            (
+                format!("the variable `{var}` is not defined"),
+                format!("{near}{given}"),
+            )
+        }
+        None => (
+            whole
+                .strip_prefix(&format!("Failed to render '{name}': "))
+                .unwrap_or(&whole)
+                .to_string(),
+            given.to_string(),
+        ),
+    }
 }
 
 /// Whether front matter says whether the postmortem is published, as the loader reads it: a
@@ -1213,6 +1306,36 @@ mod tests {
         assert_eq!(at("x\n{{ nope(a=1) }}\n"), (2, 4));
         assert_eq!(at("x\n{% if title is nope %}y{% endif %}\n"), (2, 16));
         assert_eq!(at("x\n{% include \"other.md\" %}\n"), (2, 13));
+    }
+
+    #[test]
+    fn a_template_error_says_what_failed_once_in_words_with_the_nearest_variable() {
+        let error = |template: &str| match render(
+            "templates/t.md",
+            template,
+            "T",
+            "PM1",
+            day("2026-01-02"),
+            &Config::default(),
+        ) {
+            Err(NewError::Invalid(ds)) => (ds[0].message.clone(), ds[0].hint.clone()),
+            other => panic!("{template:?} rendered: {other:?}"),
+        };
+        // Tera's own excerpt of the line (`--> 3:9`, `^---`) is not in the message: the
+        // finding shows the line under it.
+        let (message, _) = error("# {{ title }}\n\n{{ oops }\n");
+        assert!(
+            message.starts_with("`t.md` is not a valid Tera template: expected ")
+                && !message.contains("-->")
+                && !message.contains("^---"),
+            "{message}"
+        );
+        let (message, hint) = error("# {{ titel }}\n");
+        assert_eq!(message, "the variable `titel` is not defined");
+        assert!(hint.starts_with("did you mean `title`? "), "{hint}");
+        let (message, hint) = error("# {{ title | shout }}\n");
+        assert_eq!(message, "there is no filter `shout`");
+        assert!(hint.contains("`yaml`, `toml`"), "{hint}");
     }
 
     #[test]
