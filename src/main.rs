@@ -205,6 +205,21 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
                     path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
                 );
             }
+            // Always said: run in the wrong folder, `new` starts a knowledge base there.
+            if let Some(folder) = &created.made_folder {
+                let folder = folder.strip_prefix(".").unwrap_or(folder);
+                if root.join("hindsight.toml").is_file() {
+                    eprintln!(
+                        "note: made the folder {} for it, the `content_dir` of hindsight.toml, which did not exist",
+                        folder.display()
+                    );
+                } else {
+                    eprintln!(
+                        "note: made the folder {} for it: there is no hindsight.toml here and no postmortem; if your postmortems are elsewhere, move the file there, or run `hindsight new` at the root of the knowledge base (or with --root)",
+                        folder.display()
+                    );
+                }
+            }
             if !args.common.quiet {
                 use hindsight::content::Status;
                 match created.status {

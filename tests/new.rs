@@ -114,6 +114,35 @@ fn a_new_postmortem_is_written_and_nothing_panics_when_no_reader_takes_its_path(
 }
 
 #[test]
+fn a_new_postmortem_outside_any_knowledge_base_says_that_it_made_the_content_folder() {
+    // Run in a folder with no hindsight.toml and no postmortem (a subfolder of the repository,
+    // say): the file goes into a new `content/`, and stderr says so.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let o = new(root, &["Disk full", "--date", "2025-04-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).ends_with("content/2025-04-01-disk-full.md"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("note: made the folder ")
+            && stderr(&o).contains("there is no hindsight.toml here and no postmortem"),
+        "{}",
+        stderr(&o)
+    );
+    // Where postmortems already are, nothing of the kind is said.
+    let o = new(root, &["Disk full again", "--date", "2025-04-02"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !stderr(&o).contains("note: made the folder"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn the_same_title_twice_makes_a_second_file_and_id_and_leaves_the_first_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

@@ -69,6 +69,9 @@ pub struct Created {
     /// The file name the title gives, when `ignore` would have left it out of the site, and
     /// the pattern that would have: the file is named without the words that match it.
     pub renamed: Option<(String, String)>,
+    /// The content folder, when `new` made it: there was none, so no postmortem to go beside
+    /// (`new` run outside the knowledge base, or before its first postmortem).
+    pub made_folder: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -197,6 +200,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
     let id = next_id(&taken, opts.date, &slug);
     let text = render(&template_name, &template, title, &id, opts.date, &config)?;
     let folder = content_dir.join(within);
+    let made_folder = (!content_dir.is_dir()).then(|| content_dir.clone());
     std::fs::create_dir_all(&folder).map_err(|source| NewError::Io {
         path: folder.clone(),
         source,
@@ -217,6 +221,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         status,
         unread,
         renamed,
+        made_folder,
     })
 }
 
