@@ -351,14 +351,25 @@ fn naming<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Naming {
 
 /// A title as part of a file name: without the characters some file systems refuse
 /// (`/ \ : * ? " < > |`) or that end a name badly (dots and spaces at the end), cut at a word
-/// to 80 bytes at most.
+/// to 80 bytes at most. A `/`, `\` or `|` between two words keeps them apart as a `-`:
+/// `DNS/TLS` is `DNS-TLS`, not a word nobody wrote.
 fn file_title(title: &str) -> String {
-    let clean: String = title
-        .chars()
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-        })
-        .collect();
+    let chars: Vec<char> = title.chars().filter(|c| !c.is_control()).collect();
+    let mut clean = String::with_capacity(title.len());
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '/' | '\\' | '|' => {
+                let between = i > 0
+                    && !chars[i - 1].is_whitespace()
+                    && chars.get(i + 1).is_some_and(|n| !n.is_whitespace());
+                if between && !clean.ends_with('-') {
+                    clean.push('-');
+                }
+            }
+            ':' | '*' | '?' | '"' | '<' | '>' => {}
+            c => clean.push(c),
+        }
+    }
     let words: Vec<&str> = clean.split_whitespace().collect();
     let mut out = String::new();
     for w in words {
@@ -1271,6 +1282,20 @@ mod tests {
             folder(["a.md", "b.md"].into_iter(), day("2026-01-02")),
             PathBuf::new()
         );
+    }
+
+    #[test]
+    fn a_slash_between_two_words_of_a_title_keeps_them_apart_in_the_file_name() {
+        assert_eq!(
+            file_title("Café 🔥 outage: DNS/TLS broke \"again\""),
+            "Café 🔥 outage DNS-TLS broke again"
+        );
+        assert_eq!(file_title("a/b\\c|d"), "a-b-c-d");
+        assert_eq!(
+            file_title("carts // sessions / lost"),
+            "carts sessions lost"
+        );
+        assert_eq!(file_title("/etc full"), "etc full");
     }
 
     #[test]
