@@ -1048,11 +1048,18 @@ impl Reader<'_> {
     /// The error of a value of the wrong type, at the value.
     fn wrong(&mut self, path: &str, item: &toml_edit::Item, expected: &str, hint: String) {
         let (line, col) = self.at(item.span());
+        // A decimal number as written: `1e3` is whole in value, not in TOML's eyes.
+        let what = match item.as_float() {
+            Some(_) if !self.raw(item).is_empty() => {
+                format!("the decimal number {}", self.raw(item))
+            }
+            _ => found(item),
+        };
         self.problems.push(
             Diagnostic::error(
                 "config",
                 FILE_NAME,
-                format!("{} must be {expected}, not {}", name(path), found(item)),
+                format!("{} must be {expected}, not {what}", name(path)),
             )
             .at(line, col)
             .hint(hint),
@@ -1112,8 +1119,15 @@ impl Reader<'_> {
             return;
         }
         let key = last(path);
+        let whole = item
+            .as_float()
+            .filter(|x| x.fract() == 0.0 && *x >= 0.0 && *x <= u32::MAX as f64);
         let hint = match item.as_str().and_then(|s| s.trim().parse::<usize>().ok()) {
             Some(n) => format!("write the number without quotes: `{key} = {n}`"),
+            None if whole.is_some() => format!(
+                "write it as a whole number, without a decimal point or exponent: `{key} = {}`",
+                whole.unwrap_or_default() as u64
+            ),
             None => format!(
                 "write a whole number of 0 or more, e.g. `{key} = {}`",
                 *into
@@ -1294,7 +1308,7 @@ fn found(item: &toml_edit::Item) -> String {
             format!("the string {:?}", crate::render::truncate(s.value(), 40))
         }
         toml_edit::Item::Value(Value::Integer(n)) => format!("the number {}", n.value()),
-        toml_edit::Item::Value(Value::Float(x)) => format!("the number {}", x.value()),
+        toml_edit::Item::Value(Value::Float(x)) => format!("the decimal number {}", x.value()),
         toml_edit::Item::Value(Value::Boolean(b)) => format!("`{}`", b.value()),
         toml_edit::Item::Value(Value::Datetime(d)) => format!("the date {}", d.value()),
         toml_edit::Item::Value(Value::Array(_)) => "an array".into(),
@@ -1380,6 +1394,30 @@ mod tests {
                 "`title` is a top-level key, but it is written below the `[check.rules]` header, so it is read as a key of [check.rules]: move it above the first `[table]` header of the file",
             ],
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn a_count_written_as_a_decimal_number_is_named_as_written_with_the_whole_number_to_write() {
+        let errs = Config::parse("feed_limit = 1e3\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "`feed_limit` must be a whole number of 0 or more, not the decimal number 1e3"
+        );
+        assert_eq!(
+            errs[0].hint,
+            "write it as a whole number, without a decimal point or exponent: `feed_limit = 1000`"
+        );
+        let errs = Config::parse("feed_limit = 2.5\n").unwrap_err();
+        assert!(
+            errs[0].message.ends_with("not the decimal number 2.5"),
+            "{}",
+            errs[0].message
+        );
+        assert!(
+            errs[0].hint.contains("e.g. `feed_limit = 20`"),
+            "{}",
+            errs[0].hint
         );
     }
 
