@@ -905,6 +905,33 @@ fn syntax_error(text: &str, e: &toml_edit::TomlError) -> Diagnostic {
                 "hindsight.toml must be valid TOML; see the configuration reference, docs/configuration.md",
             )
     };
+    // A key set twice: where the first one is, and to keep one.
+    if let Some(key) = message
+        .strip_prefix("duplicate key `")
+        .and_then(|m| m.split('`').next())
+    {
+        let sets = |l: &str| {
+            let l = l.trim_start();
+            [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
+                .iter()
+                .any(|k| {
+                    l.strip_prefix(k.as_str())
+                        .is_some_and(|r| r.trim_start().starts_with('='))
+                })
+        };
+        if let Some(first) = text.lines().take(line - 1).position(sets) {
+            return Diagnostic::error(
+                "config",
+                FILE_NAME,
+                format!("`{key}` is set twice: here and at line {}", first + 1),
+            )
+            .at(line, col)
+            .hint(
+                "a key can be set once in a table: keep one of the two lines and delete the other",
+            );
+        }
+        return generic();
+    }
     let quote = if message.starts_with("invalid basic string") {
         '"'
     } else if message.starts_with("invalid literal string") {
@@ -1418,6 +1445,29 @@ mod tests {
             errs[0].hint.contains("e.g. `feed_limit = 20`"),
             "{}",
             errs[0].hint
+        );
+    }
+
+    #[test]
+    fn a_key_set_twice_is_an_error_at_the_second_that_names_the_line_of_the_first() {
+        let errs = Config::parse("title = \"x\"\nfeed_limit = 1\n\nfeed_limit = 2\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].message,
+            "`feed_limit` is set twice: here and at line 2"
+        );
+        assert_eq!(errs[0].line, 4);
+        assert!(
+            errs[0].hint.contains("keep one of the two lines"),
+            "{}",
+            errs[0].hint
+        );
+        // In a table, too.
+        let errs =
+            Config::parse("[check]\nrequired = []\nrequired = [\"severity\"]\n").unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "`required` is set twice: here and at line 2"
         );
     }
 
