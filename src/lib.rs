@@ -110,6 +110,8 @@ pub struct BuildReport {
     /// The site's title, as the config says.
     pub title: String,
     pub incidents: usize,
+    /// Postmortems read but not built: drafts, in review or internal (`--drafts` builds them).
+    pub left_out: usize,
     /// Learnings, each counted once however many postmortems state it, and those recurring,
     /// as /stats/ counts them (see [`render::learning_counts`]).
     pub learnings: usize,
@@ -129,8 +131,17 @@ impl BuildReport {
     /// The one-line summary printed at the end of a build.
     pub fn summary_line(&self) -> String {
         let warnings = diagnostics::count(&self.diagnostics, Level::Warning) + self.warnings.len();
+        // A postmortem just scaffolded by `new` is a draft: say why it is not in the site.
+        let left_out = match self.left_out {
+            0 => String::new(),
+            n => format!(
+                " ({} left out as draft, in review or internal; --drafts builds {})",
+                diagnostics::counted(n, "postmortem"),
+                if n == 1 { "it" } else { "them" }
+            ),
+        };
         format!(
-            "Built {}, {} ({} in two or more incidents), {}{} in {:.2?} into {}",
+            "Built {}{left_out}, {} ({} in two or more incidents), {}{} in {:.2?} into {}",
             diagnostics::counted(self.incidents, "incident"),
             diagnostics::counted(self.learnings, "learning"),
             self.recurring,
@@ -440,6 +451,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     Ok(BuildReport {
         title: site.config.title.clone(),
         incidents: site.library.incidents.len(),
+        left_out: site.library.left_out.len(),
         learnings,
         recurring,
         pages,

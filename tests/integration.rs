@@ -6742,6 +6742,50 @@ fn a_postmortem_named_only_for_what_it_is_takes_its_id_title_and_date_from_its_f
 }
 
 #[test]
+fn the_build_summary_line_says_how_many_postmortems_were_left_out_as_drafts() {
+    // `hindsight new` writes a draft: a build right after it must say why the site lacks it.
+    let site = Site::with(&[
+        (
+            "content/2024-01-01-db.md",
+            "---\ntitle: DB down\n---\n\n## Learnings\n\n- Alert on replica lag before failover.\n",
+        ),
+        (
+            "content/2024-02-01-cache.md",
+            "---\ntitle: Cache down\nstatus: draft\n---\n\n## Learnings\n\n- Cache keys need a version prefix.\n",
+        ),
+    ]);
+    let build = |extra: &[&str]| {
+        bin()
+            .arg("build")
+            .args(extra)
+            .arg("--root")
+            .arg(&site.root)
+            .arg("--out")
+            .arg(&site.out)
+            .output()
+            .unwrap()
+    };
+    let o = build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "Built 1 incident (1 postmortem left out as draft, in review or internal; --drafts builds it), 1 learning"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // With --drafts nothing is left out, and the line says nothing of it.
+    let o = build(&["--drafts"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Built 2 incidents, 2 learnings"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("left out"), "{}", stderr(&o));
+}
+
+#[test]
 fn the_build_summary_line_counts_learnings_as_the_stats_page_does() {
     let site = Site::with(&[
         (
