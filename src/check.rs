@@ -393,6 +393,8 @@ pub struct Report {
     pub findings: Vec<Diagnostic>,
     /// Postmortems checked (drafts included).
     pub incidents: usize,
+    /// Whether the postmortems were read: not when hindsight.toml has errors.
+    pub read: bool,
     pub elapsed: Duration,
 }
 
@@ -405,12 +407,17 @@ impl Report {
     pub fn summary_line(&self) -> String {
         let n = |l: Level| crate::diagnostics::count(&self.findings, l);
         let counted = crate::diagnostics::counted;
+        // "in 0 postmortems" would read as if none were found.
+        let scope = if self.read {
+            format!(" in {}", counted(self.incidents, "postmortem"))
+        } else {
+            "; the postmortems were not read, as hindsight.toml has errors".to_string()
+        };
         format!(
-            "check: {}, {}, {} in {} ({:.2?})",
+            "check: {}, {}, {}{scope} ({:.2?})",
             counted(n(Level::Error), "error"),
             counted(n(Level::Warning), "warning"),
             counted(n(Level::Info), "note"),
-            counted(self.incidents, "postmortem"),
             self.elapsed
         )
     }
@@ -436,6 +443,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
     let (config, mut problems) = Config::load_all(&opts.root);
     // Reported with the other problems of hindsight.toml, or alone (see below).
     let refused = config.as_ref().and_then(|c| output_refused(&opts.root, c));
+    let read = config.is_some() && problems.is_empty();
     let (findings, incidents) = match config.filter(|_| problems.is_empty()) {
         None => {
             problems.extend(refused);
@@ -552,6 +560,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
     Ok(Report {
         findings,
         incidents,
+        read,
         elapsed: start.elapsed(),
     })
 }

@@ -4660,6 +4660,30 @@ fn explain_prints_a_rules_entry_of_the_reference_and_checks_nothing() {
 }
 
 #[test]
+fn the_summary_line_says_the_postmortems_were_not_read_when_hindsight_toml_has_errors() {
+    // "in 0 postmortems" would read as if the content folder held none.
+    let site = Site::with(&[
+        ("hindsight.toml", "feed_limt = 20\n"),
+        (
+            "content/2024-01-01-db.md",
+            "---\ntitle: DB down\n---\n\n## Learnings\n\n- Alert on replica lag.\n",
+        ),
+    ]);
+    let o = check(&site.root, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let summary = stderr(&o);
+    assert!(
+        summary.contains("check: 1 error, 0 warnings, 0 notes; the postmortems were not read, as hindsight.toml has errors ("),
+        "{summary}"
+    );
+    assert!(!summary.contains("in 0 postmortems"), "{summary}");
+    // A valid configuration: they are read and counted.
+    std::fs::write(site.root.join("hindsight.toml"), "feed_limit = 20\n").unwrap();
+    let o = check(&site.root, &[]);
+    assert!(stderr(&o).contains(" in 1 postmortem ("), "{}", stderr(&o));
+}
+
+#[test]
 fn explaining_a_rule_to_a_reader_that_has_already_gone_ends_without_a_panic() {
     // `hindsight check --explain theme | head -3`: the reader may close the pipe before the
     // entry is written. Its read end is closed here before the binary starts, so the write fails
