@@ -604,6 +604,33 @@ fn a_limit_of_zero_is_a_usage_error_and_no_result_under_filters_names_the_filter
 }
 
 #[test]
+fn a_quote_or_a_control_character_in_the_query_is_escaped_where_the_query_is_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[(
+            "content/disk.md",
+            "# Disk full\n\nThe logs filled the disk.\n",
+        )],
+    );
+    // `"printer "zebra""` would end the quotation early; an escape would reach the terminal.
+    let o = search(root, &["printer \"zebra\" \u{1b}[2J"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "No results for \"printer \\\"zebra\\\" \\u{1b}[2J\"."
+    );
+    let o = search(root, &["\""]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("error: the query \"\\\"\" has no word to search for\n"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn an_incident_dated_only_by_a_year_shows_the_year_alone_as_its_page_does() {
     // PM2020-003 writes no date: the year of the file name is all that is known.
     let (tmp, root) = site("dfds");

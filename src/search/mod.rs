@@ -250,12 +250,13 @@ impl Filters {
 /// What `search` says on stderr when nothing matched: with no word to look for, the filters
 /// alone chose the incidents, and the query is not worth quoting.
 fn no_results(query: &str, filters: &Filters) -> String {
+    // Quoted with its own quotes and control characters escaped: `"a\"b"`, not `"a"b"`.
     let quoted = crate::render::truncate(query, 80);
     match (terms(query).is_empty(), filters.is_empty()) {
         (true, _) => format!("No incidents match {}.", filters.as_flags()),
-        (false, true) => format!("No results for \"{quoted}\"."),
+        (false, true) => format!("No results for {quoted:?}."),
         (false, false) => format!(
-            "No results for \"{quoted}\" among the incidents that match {}.",
+            "No results for {quoted:?} among the incidents that match {}.",
             filters.as_flags()
         ),
     }
@@ -340,8 +341,9 @@ fn check_query(query: &str, filters: &Filters) -> Result<(), SearchError> {
     let message = if query.trim().is_empty() {
         "the query is empty".to_string()
     } else {
+        // Quoted as `no_results` quotes it: `"\""` for a query of one quote.
         format!(
-            "the query \"{}\" has no word to search for",
+            "the query {:?} has no word to search for",
             crate::render::truncate(query, 80)
         )
     };
