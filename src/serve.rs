@@ -166,10 +166,18 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
     } else {
         addr
     };
-    // What a browser gets there: the site, or, until it builds, a page of its errors.
-    match &title {
-        Some(title) => println!("Serving {title:?} at http://{local}/"),
-        None => println!("Serving the build errors at http://{local}/ until they are fixed"),
+    // What a browser gets there: the site, or, until it builds, a page of its errors. A stdout
+    // that is closed (`hindsight serve >&-`, a reader gone) is no reason to stop serving.
+    {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout();
+        let _ = match &title {
+            Some(title) => writeln!(stdout, "Serving {title:?} at http://{local}/"),
+            None => writeln!(
+                stdout,
+                "Serving the build errors at http://{local}/ until they are fixed"
+            ),
+        };
     }
     if addr != local && !opts.quiet {
         eprintln!(

@@ -367,6 +367,44 @@ fn bound_to_every_address_it_prints_an_address_a_browser_can_open() {
 }
 
 #[test]
+fn a_closed_stdout_does_not_stop_the_preview() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-01-01-db.md",
+            "---\ntitle: DB down\n---\n\nIt broke.\n",
+        )],
+    );
+    // stdout is a pipe whose read end is closed before it starts: printing the address fails.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let child = bin()
+        .args(["serve", "--quiet", "--port", "0", "--root"])
+        .arg(tmp.path())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = Server {
+        child,
+        url: String::new(),
+    };
+    // It prints the address once it listens, well within this time on a tiny site.
+    let end = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < end {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            let mut err = String::new();
+            use std::io::Read as _;
+            let _ = server.child.stderr.take().unwrap().read_to_string(&mut err);
+            panic!("serve ended with {status}: {err}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(server.url.is_empty());
+}
+
+#[test]
 fn a_port_in_use_is_an_error_that_says_how_to_pick_another() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
