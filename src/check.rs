@@ -475,7 +475,13 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
                     findings.extend(crate::render::probe(&site, &theme));
                     crate::timing("theme probed", t);
                 }
-                Err(crate::theme::LoadError::Invalid(ds)) => findings.extend(ds),
+                Err(crate::theme::LoadError::Invalid(ds, partial)) => {
+                    findings.extend(ds);
+                    // The other templates' faults too, with stand-ins for those that do not parse.
+                    if let Some(theme) = partial {
+                        findings.extend(theme.render_faults(crate::render::probe(&site, &theme)));
+                    }
+                }
                 Err(crate::theme::LoadError::Io(e)) => {
                     let dir = format!("themes/{}/templates", site.config.theme);
                     findings.push(finding("io", &dir, e).hint(

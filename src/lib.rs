@@ -380,8 +380,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
     // A theme that does not compile is an error of the input, reported with the content's.
     let areas = confine::Areas::new(&opts.root, &site.config);
     let theme = theme::load(&opts.root, &site.config.theme, &areas);
-    if let Err(theme::LoadError::Invalid(ds)) = &theme {
+    if let Err(theme::LoadError::Invalid(ds, partial)) = &theme {
         diags.extend(ds.iter().cloned());
+        // With what the other templates do wrong: pages of every kind rendered as `check`
+        // renders them, with a stand-in for each template that does not parse.
+        if let Some(partial) = partial {
+            diags.extend(partial.render_faults(render::probe(&site, partial)));
+        }
     }
     // So is a link of `static/` that leads outside (see `confine`), before anything is written;
     // and a file there that replaces one Hindsight writes is said, as `check` says it.

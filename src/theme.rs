@@ -9,10 +9,13 @@ theme keeps working when the default one changes. Static files work the same way
 A template that does not compile ([`load`]) or fails to render a page ([`Theme::render_error`])
 is an error of the input (rule `theme`), reported at the site's template file with the line and
 column tera gives; `build`, `serve` and `check` report it alike. So is a symbolic link of the
-theme that leads out of the folders Hindsight reads (see [`crate::confine`]).
+theme that leads out of the folders Hindsight reads (see [`crate::confine`]). Tera compiles the
+templates as one set, which one fault stops: a theme that does not compile is compiled again
+with a stand-in for each template at fault ([`stand_in`]), so that the others' render faults are
+found in the same run ([`LoadError::Invalid`]), each said once, at its own template.
 */
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::error::Error as _;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -77,6 +80,19 @@ pub struct Theme {
     name: String,
     /// The site's templates, by template name, with their sources (for positions in findings).
     overrides: BTreeMap<String, String>,
+    /// The site's templates that do not parse, each compiled as a stand-in (see [`stand_in`]):
+    /// empty but for a theme that [`load`] refused.
+    stand_ins: BTreeSet<String>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("name", &self.name)
+            .field("overrides", &self.overrides.keys().collect::<Vec<_>>())
+            .field("stand_ins", &self.stand_ins)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a theme could not be loaded.
@@ -86,14 +102,17 @@ pub enum LoadError {
     Io(String),
     /// Templates that do not compile: one finding (rule `theme`) per template, at the file and,
     /// when tera says, the line and column of the fault. Input errors (`build` exits with 1).
-    Invalid(Vec<Diagnostic>),
+    /// With them, when the rest of the theme compiles, the theme with a stand-in for each
+    /// template that does not parse: pages rendered with it ([`Theme::render_faults`]) find the
+    /// other templates' render faults in the same run, rather than after the fix.
+    Invalid(Vec<Diagnostic>, Option<Box<Theme>>),
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoadError::Io(message) => f.write_str(message),
-            LoadError::Invalid(ds) => {
+            LoadError::Invalid(ds, _) => {
                 let files: Vec<&str> = ds.iter().map(|d| d.file.as_str()).collect();
                 write!(f, "the theme does not compile: {}", files.join(", "))
             }
@@ -150,6 +169,76 @@ pub fn load(root: &Path, theme: &str, areas: &Areas) -> Result<Theme, LoadError>
         }
     }
     sources.extend(overridden.iter().map(|(n, s)| (n.clone(), s.clone())));
+    let (theme, compiled) = compile(sources.clone(), theme, overridden.clone(), BTreeSet::new());
+    match compiled {
+        Ok(()) if outside.is_empty() => Ok(theme),
+        Ok(()) => Err(LoadError::Invalid(outside, Some(Box::new(theme)))),
+        Err(e) => {
+            // Tera compiles the templates as one set, which one fault stops. Each template that
+            // does not parse is reported, else the fault tera gave (a missing parent...); the
+            // set is compiled again with a stand-in for each template so reported, until it
+            // compiles, so that what the others do wrong (an undefined variable...) is found
+            // too; each fault said once, at its template, not again at those that extend it.
+            let unparsed = theme.unparsed();
+            let (mut found, mut broken): (Vec<Diagnostic>, BTreeSet<String>) =
+                if unparsed.is_empty() {
+                    (
+                        theme.compile_errors(&e),
+                        theme.culprit(&e).into_iter().collect(),
+                    )
+                } else {
+                    let names = unparsed.iter().map(|(n, _)| n.clone()).collect();
+                    (unparsed.into_iter().map(|(_, d)| d).collect(), names)
+                };
+            let name = theme.name;
+            let mut partial = None;
+            // Each round stands in for one more template: at most one per template.
+            while !broken.is_empty() && broken.len() <= overridden.len() {
+                let mut standing = overridden.clone();
+                for (name, src) in standing.iter_mut() {
+                    if broken.contains(name) {
+                        *src = stand_in(name, src);
+                    }
+                }
+                let mut sources = sources.clone();
+                for (name, src) in sources.iter_mut() {
+                    if let Some(stand) = standing.get(name.as_str()) {
+                        *src = stand.clone();
+                    }
+                }
+                let (again, compiled) = compile(sources, &name, standing, broken.clone());
+                let Err(e) = compiled else {
+                    partial = Some(Box::new(again));
+                    break;
+                };
+                // Findings at a stand-in would repeat the first in other words.
+                let files: BTreeSet<String> = broken.iter().map(|n| again.file_of(n)).collect();
+                found.extend(
+                    again
+                        .compile_errors(&e)
+                        .into_iter()
+                        .filter(|d| !files.contains(&d.file)),
+                );
+                match again.culprit(&e) {
+                    Some(next) if !broken.contains(&next) => broken.insert(next),
+                    _ => break,
+                };
+            }
+            found.extend(outside);
+            Err(LoadError::Invalid(found, partial))
+        }
+    }
+}
+
+/// The templates `sources` compiled as one set, with Hindsight's [`SEEN_LINK`], as the theme
+/// `name` whose site templates are `overrides` (`stand_ins` of them standing in for templates
+/// that do not parse).
+fn compile(
+    sources: Vec<(String, String)>,
+    name: &str,
+    overrides: BTreeMap<String, String>,
+    stand_ins: BTreeSet<String>,
+) -> (Theme, tera::Result<()>) {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
@@ -159,18 +248,49 @@ pub fn load(root: &Path, theme: &str, areas: &Areas) -> Result<Theme, LoadError>
         .and_then(|()| tera.add_raw_template(SEEN_LINK, SEEN_LINK_SOURCE));
     let theme = Theme {
         tera,
-        name: theme.to_string(),
-        overrides: overridden,
+        name: name.to_string(),
+        overrides,
+        stand_ins,
     };
-    match compiled {
-        Ok(()) if outside.is_empty() => Ok(theme),
-        Ok(()) => Err(LoadError::Invalid(outside)),
-        Err(e) => {
-            let mut found = theme.compile_errors(&e);
-            found.extend(outside);
-            Err(LoadError::Invalid(found))
+    (theme, compiled)
+}
+
+/// What compiles in place of the site's template `name`, whose source `broken` does not parse:
+/// the embedded template of that name if there is one (what the site would get without its
+/// file), else an empty one, with each block `broken` defines (so that a template extending it
+/// still renders its own blocks) and, empty, each macro it defines that the first has not (so
+/// that a template calling one does not fail on it; declared without arguments, which takes
+/// any). The parts of it that do not parse are left out.
+fn stand_in(name: &str, broken: &str) -> String {
+    let embedded = TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, src)| *src);
+    let defined = |kind: &str, src: &str| -> Vec<String> {
+        let re = Regex::new(&format!(r"\{{%-?\s*{kind}\s+([A-Za-z_][A-Za-z0-9_]*)"))
+            .expect("valid regex");
+        re.captures_iter(src).map(|c| c[1].to_string()).collect()
+    };
+    let parses = |src: &str| tera::Template::new(name, None, src).is_ok();
+    let mut text = embedded.to_string();
+    if embedded.is_empty() {
+        let blocks: BTreeSet<String> = defined("block", broken).into_iter().collect();
+        for block in blocks {
+            let part = format!("{{% block {block} %}}{{% endblock {block} %}}");
+            if parses(&format!("{text}{part}")) {
+                text.push_str(&part);
+            }
         }
     }
+    let have: BTreeSet<String> = defined("macro", &text).into_iter().collect();
+    let wanted: BTreeSet<String> = defined("macro", broken).into_iter().collect();
+    for name in wanted.difference(&have) {
+        let part = format!("{{% macro {name}() %}}{{% endmacro {name} %}}");
+        if parses(&format!("{text}{part}")) {
+            text.push_str(&part);
+        }
+    }
+    text
 }
 
 impl Theme {
@@ -203,19 +323,49 @@ impl Theme {
         self.overrides.contains_key(name)
     }
 
+    /// The site's templates that do not parse, each parsed on its own (tera stops at the first
+    /// of a set), with its finding at tera's line and column.
+    fn unparsed(&self) -> Vec<(String, Diagnostic)> {
+        self.overrides
+            .iter()
+            .filter_map(|(name, src)| {
+                let e = tera::Template::new(name, None, src).err()?;
+                Some((name.clone(), self.parse_error(name, &e)))
+            })
+            .collect()
+    }
+
+    /// The site's template that a compile error `e` is the fault of, when it names one: one
+    /// that extends a missing template or itself, or imports a missing macro file.
+    fn culprit(&self, e: &tera::Error) -> Option<String> {
+        let name = match &e.kind {
+            tera::ErrorKind::MissingParent { current, .. } => current.clone(),
+            tera::ErrorKind::CircularExtend { tpl, .. } => tpl.clone(),
+            _ => Regex::new(r"Template `([^`]+)` loads macros from `[^`]+` which isn't present")
+                .ok()?
+                .captures(&describe(e))?[1]
+                .to_string(),
+        };
+        self.is_override(&name).then_some(name)
+    }
+
+    /// The render faults of a theme [`load`] refused for templates that do not parse, found by
+    /// `render` (pages of every kind rendered with the stand-ins): all but those at a stand-in,
+    /// which are the parse error's, already said at that file.
+    pub fn render_faults(&self, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let files: BTreeSet<String> = self.stand_ins.iter().map(|n| self.file_of(n)).collect();
+        found
+            .into_iter()
+            .filter(|d| !files.contains(&d.file))
+            .collect()
+    }
+
     /// The findings for a theme that tera refused to compile. Tera stops at the first template
     /// that does not parse, so every override is parsed on its own first: each one that does
     /// not parse is reported, at tera's line and column. Otherwise the one error tera gave is
     /// reported at the template it names (a missing parent, a missing macro file, a loop).
     fn compile_errors(&self, e: &tera::Error) -> Vec<Diagnostic> {
-        let parse_errors: Vec<Diagnostic> = self
-            .overrides
-            .iter()
-            .filter_map(|(name, src)| {
-                let e = tera::Template::new(name, None, src).err()?;
-                Some(self.parse_error(name, &e))
-            })
-            .collect();
+        let parse_errors: Vec<Diagnostic> = self.unparsed().into_iter().map(|(_, d)| d).collect();
         if !parse_errors.is_empty() {
             return parse_errors;
         }

@@ -743,6 +743,56 @@ fn every_theme_template_that_does_not_parse_is_reported() {
 }
 
 #[test]
+fn a_theme_with_several_broken_templates_has_each_reported_once_at_its_file_in_one_check() {
+    // See tests/fixtures/broken-theme/README.md: templates that do not parse hide neither the
+    // render faults of the others nor a missing parent, and those that extend, include or
+    // import a broken one are not reported for it.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("basic"), &root);
+    copy_tree(&fixture("broken-theme/themes"), &root.join("themes"));
+    let (code, f) = theme_findings_in(&root);
+    assert_eq!(code, Some(1), "{f:#?}");
+    let at: Vec<(&str, u64, u64)> = f
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            let file = file.strip_prefix("themes/default/templates/").unwrap();
+            (
+                file,
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("404.html", 2, 38),
+            ("base.html", 2, 42),
+            ("incident.html", 3, 4),
+            ("mine.html", 1, 37),
+            ("partials/note.html", 1, 19),
+            ("search.html", 2, 38),
+            ("stats.html", 3, 7),
+            ("term.html", 1, 12),
+        ],
+        "{f:#?}"
+    );
+    let message = |file: &str| {
+        f.iter()
+            .find(|f| f["file"] == format!("themes/default/templates/{file}"))
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert!(message("404.html").contains("not a valid Tera template"));
+    assert!(message("stats.html").contains("`statz.total` is not defined"));
+    assert!(message("search.html").contains("no filter `shout`"));
+    assert!(message("incident.html").contains("`incident.titel` is not defined"));
+    assert!(message("term.html").contains("`defualt/term.html`"));
+}
+
+#[test]
 fn a_theme_template_using_an_undefined_variable_fails_check_naming_the_file() {
     let (code, f) = theme_findings(
         &[(

@@ -329,6 +329,38 @@ fn a_theme_template_that_does_not_parse_or_render_fails_the_build_with_1_and_kee
 }
 
 #[test]
+fn a_build_reports_every_broken_template_of_a_theme_at_once_and_keeps_the_old_site() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let before = tree(&site.out);
+    copy_tree(&fixture("broken-theme/themes"), &site.root.join("themes"));
+    let o = site.build();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // Four that do not parse, one whose parent is missing, three that fail to render (two of
+    // them extend or include one that does not parse); none of those without a fault.
+    for at in [
+        "404.html:2:38",
+        "base.html:2:42",
+        "partials/note.html:1:19",
+        "mine.html:1:37",
+        "term.html:1:12",
+        "stats.html:3:7",
+        "search.html:2:38",
+        "incident.html:3:4",
+    ] {
+        assert!(
+            err.contains(&format!("themes/default/templates/{at}")),
+            "{at}: {err}"
+        );
+    }
+    assert!(!err.contains("learning.html"), "{err}");
+    assert!(!err.contains("learnings.html"), "{err}");
+    assert!(err.contains("build failed with 8 errors"), "{err}");
+    assert_eq!(tree(&site.out), before, "the previous site is untouched");
+}
+
+#[test]
 fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_root() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("postmortems");
