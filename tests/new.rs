@@ -643,6 +643,49 @@ fn a_template_whose_front_matter_the_title_breaks_writes_nothing_and_names_its_l
 }
 
 #[test]
+fn a_template_whose_front_matter_check_rejects_by_the_configuration_writes_nothing_and_names_its_line(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            ("hindsight.toml", "title = \"KB\"\nseverities = [\"SEV1\", \"SEV2\", \"SEV3\"]\n"),
+            (
+                "templates/pub.md",
+                "---\ntitle: {{ title | yaml }}\nseverity: SEV9\nservices: [api]\n---\n\n## Summary\n\n## Action items\n\n- [ ] Fill in (due 2024-13-45)\n",
+            ),
+            ("content/.keep", ""),
+        ],
+    );
+    let o = new(root, &["Queue stalled", "--template", "pub"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    // At the template's line, at the value, with the configured scale; the body's bad due
+    // date is the author's text to fill in, not the template's front matter.
+    assert!(err.contains("templates/pub.md:3:11"), "{err}");
+    assert!(err.contains("unknown severity `SEV9`"), "{err}");
+    assert!(err.contains("SEV1, SEV2, SEV3"), "{err}");
+    assert!(!err.contains("2024-13-45"), "{err}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let written: Vec<_> = std::fs::read_dir(root.join("content"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(written, [".keep"], "nothing is written");
+    // A team that keeps the rule below error gets its file, as `check` then passes it.
+    write_files(
+        root,
+        &[(
+            "hindsight.toml",
+            "title = \"KB\"\nseverities = [\"SEV1\", \"SEV2\", \"SEV3\"]\n[check.rules]\nunknown-severity = \"warning\"\n",
+        )],
+    );
+    let o = new(root, &["Queue stalled", "--template", "pub"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
 fn a_template_with_toml_front_matter_keeps_it_and_quotes_values_with_the_toml_filter() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

@@ -199,13 +199,23 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
     let slug = slug(&named);
     let id = next_id(&taken, opts.date, &slug);
     let text = render(&template_name, &template, title, &id, opts.date, &config)?;
+    let stem = naming.stem(opts.date, &id, &slug, &named);
+    refused_by_config(
+        &template_name,
+        &template,
+        &text,
+        title,
+        &config,
+        &within,
+        &stem,
+    )?;
     let folder = content_dir.join(within);
     let made_folder = (!content_dir.is_dir()).then(|| content_dir.clone());
     std::fs::create_dir_all(&folder).map_err(|source| NewError::Io {
         path: folder.clone(),
         source,
     })?;
-    let path = write_new(&folder, &naming.stem(opts.date, &id, &slug, &named), &text)?;
+    let path = write_new(&folder, &stem, &text)?;
     // What the file says, which is what the message reports: a template may set its own.
     let (id, status) = match stated(&text) {
         // As the loader reads it: without a status, a postmortem is published.
@@ -895,6 +905,81 @@ fn refused_front_matter(
     }
 }
 
+/// The errors `hindsight check` would report of the front matter of `text`, the postmortem
+/// that template `name` rendered for `title`, that only the site's configuration tells (a
+/// severity off the configured scale, an id a URL cannot hold, an action item's due date that
+/// is no date): the postmortem is read by the loader, as every postmortem is, from a copy in a
+/// temporary folder at the place it is to be written (`within` the content folder, named
+/// `stem`), with `config`. Each error is moved to the template's line that wrote it. Findings
+/// of the body are not the template's to fix first: it is the author's text to fill in.
+fn refused_by_config(
+    name: &str,
+    template: &str,
+    text: &str,
+    title: &str,
+    config: &Config,
+    within: &Path,
+    stem: &str,
+) -> Result<(), NewError> {
+    use crate::content::frontmatter;
+    let Ok(split) = frontmatter::split(text, name) else {
+        return Ok(());
+    };
+    let Some(front) = split.front else {
+        return Ok(());
+    };
+    let last_line = split.front_line + front.lines().count();
+    let format = split.format;
+    let tmp = tempfile::tempdir().map_err(|source| NewError::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let folder = tmp.path().join(&config.content_dir).join(within);
+    let path = folder.join(format!("{stem}.md"));
+    std::fs::create_dir_all(&folder)
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|source| NewError::Io {
+            path: path.clone(),
+            source,
+        })?;
+    let diags = Diagnostics::new();
+    crate::content::load(
+        &crate::content::LoadOptions {
+            root: tmp.path(),
+            config,
+            output: &tmp.path().join(&config.output_dir),
+            drafts: true,
+            render: false,
+            keep_text: false,
+            keep_source: None,
+        },
+        &diags,
+    );
+    let file = crate::diagnostics::rel_path(tmp.path(), &path);
+    let blocking = |d: &Diagnostic| {
+        d.level == crate::diagnostics::Level::Error
+            && config
+                .check
+                .rules
+                .get(d.rule)
+                .is_none_or(|level| level == "error")
+    };
+    let problems: Vec<Diagnostic> = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.file == file && d.line >= 1 && d.line <= last_line && blocking(d))
+        .map(|mut d| {
+            d.file = name.to_string();
+            at_template_line(d, template, text, title, format)
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(NewError::Invalid(problems))
+    }
+}
+
 /// A finding about the rendered front matter `text`, written in `format`, moved to the line of
 /// `template` that wrote the rendered line (the one that sets the same key), with what to
 /// write instead, in that format.
@@ -934,7 +1019,19 @@ fn at_template_line(
                 .map(|c| (c.get(0).expect("whole match").start(), c[1].to_string()));
             match placeholder {
                 Some((at, expr)) => (i + 1, l[..at].chars().count() + 1, Some(expr)),
-                None => (i + 1, 1, None),
+                // No placeholder: the value as written (`severity: SEV9`).
+                None => {
+                    let value = l.find(sep).map_or(0, |at| {
+                        let rest = &l[at + 1..];
+                        at + 1 + rest.len() - rest.trim_start().len()
+                    });
+                    let value = if value >= l.trim_end().len() {
+                        0
+                    } else {
+                        value
+                    };
+                    (i + 1, l[..value].chars().count() + 1, None)
+                }
             }
         }
         None => (d.line, d.column, None),
