@@ -582,6 +582,26 @@ pub struct PageLocation<'a> {
     pub to_root: &'a str,
     /// Line of the body's first line in the file (front matter excluded), 1-based.
     pub first_line: usize,
+    /// The title the front matter sets, if any. The body's first H1 is the page's title and
+    /// leaves the body, unless the front matter sets a title that it does not repeat
+    /// ([`repeats_title`]): then the heading is the author's text, and stays.
+    pub title: Option<&'a str>,
+}
+
+/// Whether a body's first H1, `h1`, says nothing that the front matter's `title` does not:
+/// the same words (case and punctuation aside), once the label, tag or id that a heading
+/// may carry before them is left out, as [`crate::content::derive::title_from_heading`]
+/// leaves it out of a title (`# Postmortem: Checkout down` repeats `title: Checkout down`;
+/// `# Why some of you were charged twice` does not repeat `title: Customers charged twice`).
+pub fn repeats_title(h1: &str, title: &str, id: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let title = words(title);
+    words(h1) == title || words(&crate::content::derive::title_from_heading(h1, id, "")) == title
 }
 
 /// A site around one incident page, for reading a Markdown body on its own: the fuzz targets,
@@ -596,6 +616,7 @@ pub struct Standalone {
     learnings: HashMap<String, String>,
     root: PathBuf,
     areas: crate::confine::Areas,
+    title: Option<String>,
 }
 
 impl Standalone {
@@ -614,7 +635,14 @@ impl Standalone {
             learnings: HashMap::new(),
             root: std::env::temp_dir().join("hindsight-standalone-no-such-dir"),
             areas: crate::confine::Areas::default(),
+            title: None,
         }
+    }
+
+    /// The same site, for a page whose front matter sets `title`.
+    pub fn with_title(mut self, title: &str) -> Self {
+        self.title = Some(title.to_string());
+        self
     }
 
     /// [`parse`] of `body`, whose first line is line `first_line` of its file.
@@ -650,6 +678,7 @@ impl Standalone {
             out_dir: &self.out_dir,
             to_root: "../../",
             first_line,
+            title: self.title.as_deref(),
         };
         pass(body, &site, &page)
     }
@@ -2079,7 +2108,11 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 } = h;
                 let inner: Vec<Event> = events.drain(start..).collect();
                 let htext = collapse_ws(&htext);
-                if skip_first_h1 {
+                if skip_first_h1
+                    && page
+                        .title
+                        .is_none_or(|title| repeats_title(&htext, title, page.id))
+                {
                     skip_first_h1 = false;
                     out.h1 = Some(htext);
                     // The title is the page's, not a heading of the body: GitHub's anchor of
@@ -2090,6 +2123,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                     }
                     continue;
                 }
+                skip_first_h1 = false;
                 if out.h1.is_none() && level == HeadingLevel::H1 && out.sections.is_empty() {
                     out.h1 = Some(htext.clone());
                 }
@@ -3195,6 +3229,44 @@ mod tests {
         assert!(!p.html.contains("<h1"));
         assert!(p.html.contains("<h2 id=\"summary\">"));
         assert_eq!(p.first_paragraph.as_deref(), Some("It filled."));
+    }
+
+    #[test]
+    fn a_first_h1_that_the_front_matter_title_does_not_repeat_stays_in_the_body() {
+        // QS-2024-008: `title: Some customers charged twice` over `# Why some of you were
+        // charged twice on 14 May`, a heading written for the customers, which was lost.
+        let body = "# Why some of you were charged twice\n\nWe are sorry.\n\n## What happened\n\nA retry.\n";
+        let p = Standalone::new("QS-2024-008", &[])
+            .with_title("Some customers charged twice")
+            .parse(body, 1);
+        assert!(
+            p.html
+                .contains(">Why some of you were charged twice <a class=\"anchor\""),
+            "{}",
+            p.html
+        );
+        // The page has one H1, its title: the kept heading is the body's first H2.
+        assert!(!p.html.contains("<h1"), "{}", p.html);
+        assert!(p
+            .html
+            .contains("<h2 id=\"why-some-of-you-were-charged-twice\">"));
+        assert!(p.html.contains("<h3 id=\"what-happened\">"), "{}", p.html);
+        assert_eq!(p.toc[0].title, "Why some of you were charged twice");
+    }
+
+    #[test]
+    fn a_first_h1_that_only_repeats_the_front_matter_title_leaves_the_body() {
+        for h1 in [
+            "# Some customers charged twice",
+            "# Postmortem: Some customers charged twice",
+            "# QS-2024-008: some customers charged twice!",
+            "# [SEV1] Some customers charged twice",
+        ] {
+            let p = Standalone::new("QS-2024-008", &[])
+                .with_title("Some customers charged twice")
+                .parse(&format!("{h1}\n\nWe are sorry.\n"), 1);
+            assert!(!p.html.contains("charged twice"), "{h1}: {}", p.html);
+        }
     }
 
     #[test]

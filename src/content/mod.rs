@@ -1171,6 +1171,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 out_dir: &out_dir,
                 to_root,
                 first_line: body_line,
+                title: fm.title.as_deref(),
             };
             let mut parsed = if opts.render {
                 markdown::parse(body, &site_links, &page)
