@@ -141,9 +141,89 @@ pub fn builder() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// `html` with what could run a script, or show a page of its own, removed (see [`builder`]).
+/// `html` with what could run a script, or show a page of its own, removed (see [`builder`]),
+/// and each `<svg>` or `<math>` element made the text it shows ([`foreign_text`]).
 pub fn clean(html: &str) -> String {
-    builder().clean(html).to_string()
+    builder().clean(&foreign_text(html)).to_string()
+}
+
+/// `html` with each `<svg>` and `<math>` element replaced by the text it shows (the labels of
+/// a diagram, a formula's letters), without the text of its scripts and style sheets. The
+/// sanitizer does not keep them, as a picture or formula written in the body could hide a
+/// script, and it drops every element nested in them (an SVG's `<text>`, MathML's `<mi>`)
+/// with its text: what the author wrote there would be on no page. Read with ammonia's
+/// parser, as ammonia reads it (a tag that leaves the SVG, such as an `<img>` in its
+/// `<style>`, is no part of it), and written back for ammonia to clean. A body with neither
+/// is left as it is.
+fn foreign_text(html: &str) -> std::borrow::Cow<'_, str> {
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
+    use std::borrow::Cow;
+
+    let lower = html.to_ascii_lowercase();
+    if !lower.contains("<svg") && !lower.contains("<math") {
+        return Cow::Borrowed(html);
+    }
+    let dom = html5ever::parse_fragment(
+        RcDom::default(),
+        Default::default(),
+        html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("div")),
+        vec![],
+        false,
+    )
+    .one(html);
+    fn shown(node: &Handle, out: &mut String) {
+        match &node.data {
+            NodeData::Text { contents } => {
+                out.push_str(&contents.borrow());
+                out.push(' ');
+            }
+            NodeData::Element { name, .. } if matches!(&*name.local, "script" | "style") => {}
+            NodeData::Element { .. } => {
+                out.push(' ');
+                for child in node.children.borrow().iter() {
+                    shown(child, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut stack = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        let mut children = node.children.borrow_mut();
+        for child in children.iter_mut() {
+            let foreign = matches!(&child.data, NodeData::Element { name, .. }
+                if name.ns == html5ever::ns!(svg) || name.ns == html5ever::ns!(mathml));
+            if foreign {
+                let mut text = String::new();
+                shown(child, &mut text);
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let replacement = Node::new(NodeData::Text {
+                    contents: std::cell::RefCell::new(text.into()),
+                });
+                replacement.parent.set(Some(std::rc::Rc::downgrade(&node)));
+                *child = replacement;
+            } else {
+                stack.push(child.clone());
+            }
+        }
+    }
+    // The fragment's nodes are the children of its one `<html>` element.
+    let root = dom.document.children.borrow()[0].clone();
+    let mut bytes = Vec::with_capacity(html.len());
+    let root: SerializableHandle = root.into();
+    let written = html5ever::serialize(
+        &mut bytes,
+        &root,
+        html5ever::serialize::SerializeOpts {
+            traversal_scope: html5ever::serialize::TraversalScope::ChildrenOnly(None),
+            ..Default::default()
+        },
+    );
+    match (written, String::from_utf8(bytes)) {
+        (Ok(()), Ok(out)) => Cow::Owned(out),
+        _ => Cow::Borrowed(html),
+    }
 }
 
 /// The scheme of a URL as a browser reads it (leading and trailing spaces and controls left
@@ -293,6 +373,19 @@ mod tests {
             "<svg>",
         ] {
             assert!(!is_plain(not), "{not:?}");
+        }
+    }
+
+    #[test]
+    fn the_text_of_an_svg_or_a_formula_in_the_body_stays_without_its_scripts() {
+        let html = "<p>Latency: <svg width=\"90\"><g><text x=\"0\">p99 5s</text>\
+            <script>alert(1)</script><style>.a{}</style><text>at 17:20</text></g></svg>, \
+            where <math><mi>n</mi><mo>=</mo><mn>12</mn></math> nodes.</p>";
+        let out = clean(html);
+        assert!(out.contains("p99 5s at 17:20"), "{out}");
+        assert!(out.contains("where n = 12 nodes"), "{out}");
+        for gone in ["<svg", "<text", "<math", "script", "alert", "style", ".a{}"] {
+            assert!(!out.contains(gone), "{gone} in {out}");
         }
     }
 
