@@ -3468,6 +3468,9 @@ impl Baseline {
             .urls
             .iter()
             .filter(|(p, _, _)| !kept.contains(p) && !kept.contains(&format!("{p}/")))
+            // A further page of a list that is still published (`tags/x/page/3/`) comes and
+            // goes with the list's length: its incidents are still on the list's pages.
+            .filter(|(p, _, _)| !further_page_of_kept(p, &kept))
             .collect();
         let clusters = ClusterNames::of(site, &dropped);
         dropped
@@ -3494,6 +3497,14 @@ impl Baseline {
             })
             .collect()
     }
+}
+
+/// Whether `url` is page 2 or more of a list (`<list>page/<n>/`) whose first page is in `kept`.
+fn further_page_of_kept(url: &str, kept: &HashSet<String>) -> bool {
+    let Some((list, n)) = url.trim_end_matches('/').rsplit_once("/page/") else {
+        return false;
+    };
+    n.parse::<usize>().is_ok_and(|n| n >= 2) && kept.contains(&format!("{list}/"))
 }
 
 /// The learnings that could have named a cluster page, by the id they would give it (see
@@ -3738,6 +3749,18 @@ fn github_escaped(s: &str, property: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_later_page_of_a_list_still_published_is_not_a_dropped_url_but_one_of_a_gone_list_is() {
+        let kept: HashSet<String> = ["incidents/", "tags/db/"].map(String::from).into();
+        assert!(further_page_of_kept("incidents/page/2/", &kept));
+        assert!(further_page_of_kept("tags/db/page/12", &kept));
+        // The list is gone, or the path is no page number: still reported.
+        assert!(!further_page_of_kept("tags/web/page/2/", &kept));
+        assert!(!further_page_of_kept("incidents/page/1/", &kept));
+        assert!(!further_page_of_kept("incidents/page/x/", &kept));
+        assert!(!further_page_of_kept("incidents/page/", &kept));
+    }
 
     /// What the built-in vocabulary knows as things, with no services or tags.
     fn builtin_things() -> Things<'static> {

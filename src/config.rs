@@ -16,6 +16,11 @@ use crate::diagnostics::{did_you_mean, line_col, Diagnostic, Level};
 
 pub const FILE_NAME: &str = "hindsight.toml";
 
+/// The default `paginate_by`: 250 incidents make a list page of about 140 kB (rows) to 170 kB
+/// (cards) of HTML, and a knowledge base of a few hundred postmortems keeps its tag, service
+/// and year pages whole (see docs/performance.md).
+pub const PAGINATE_BY: usize = 250;
+
 /// The whole configuration, with defaults filled in.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -50,6 +55,10 @@ pub struct Config {
     pub highlight_theme_dark: String,
     /// How many incidents the overview and the feed list.
     pub feed_limit: usize,
+    /// How many incidents a list page (all incidents, a tag, service, severity or year) shows
+    /// before the rest go to further pages (`<list>/page/2/`, ...); 0 keeps every list on one
+    /// page.
+    pub paginate_by: usize,
     pub check: CheckConfig,
     pub learnings: LearningsConfig,
 }
@@ -120,6 +129,7 @@ impl Default for Config {
             highlight_theme: "InspiredGitHub".into(),
             highlight_theme_dark: "base16-ocean.dark".into(),
             feed_limit: 20,
+            paginate_by: PAGINATE_BY,
             check: CheckConfig::default(),
             learnings: LearningsConfig::default(),
         }
@@ -141,6 +151,7 @@ const TOP_KEYS: &[&str] = &[
     "highlight_theme",
     "highlight_theme_dark",
     "feed_limit",
+    "paginate_by",
     "check",
     "learnings",
 ];
@@ -874,6 +885,7 @@ fn read(text: &str) -> Result<Read, Vec<Diagnostic>> {
             "highlight_theme" => r.string(path, item, &mut c.highlight_theme),
             "highlight_theme_dark" => r.string(path, item, &mut c.highlight_theme_dark),
             "feed_limit" => r.count(path, item, &mut c.feed_limit),
+            "paginate_by" => r.count(path, item, &mut c.paginate_by),
             "check" => read_check(&mut r, item, &mut c.check),
             "learnings" => read_learnings(&mut r, item, &mut c.learnings),
             _ => unreachable!("`keys` gives known keys only"),

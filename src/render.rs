@@ -140,6 +140,11 @@ impl Page<'_> {
         ctx.insert("page_title", &title);
         ctx.insert("page_url", &url);
         ctx.insert("nav", nav);
+        // Every page has a `pagination` (null unless a long list is cut into pages), so that
+        // base.html can name the previous and next pages.
+        if ctx.get("pagination").is_none() {
+            ctx.insert("pagination", &Value::Null);
+        }
         self.theme
             .tera
             .render(template, &ctx)
@@ -464,14 +469,23 @@ pub fn render_site(
     crate::timing("learning pages", t);
 
     write_page(learnings_page(site, Listed::All))?;
-    write_page(incidents_page(site, Listed::All))?;
-    pages += 2;
+    pages += 1;
+    for spec in incidents_pages(site, Listed::All, site.config.paginate_by) {
+        write_page(spec)?;
+        pages += 1;
+    }
     for tax in &site.taxonomies {
         write_page(taxonomy_page(site, tax))?;
-        tax.terms
+        pages += 1;
+        pages += tax
+            .terms
             .par_iter()
-            .try_for_each(|t| write_page(term_page(site, tax, t)))?;
-        pages += 1 + tax.terms.len();
+            .map(|t| {
+                let specs = term_pages(site, tax, t);
+                let n = specs.len();
+                specs.into_iter().try_for_each(&write_page).map(|()| n)
+            })
+            .try_reduce(|| 0, |a, b| Ok(a + b))?;
     }
     write_page(overview_page(site))?;
     write_page(action_items_page(site, Listed::All))?;
@@ -1136,33 +1150,144 @@ fn seen_once(site: &Site, listed: Listed) -> Vec<Value> {
 }
 
 /// The incidents list, by year.
+/// What [`probe`] renders: the last page of the list cut one incident a page, so that a theme's
+/// page links are rendered too when there are two or more.
 fn incidents_page(site: &Site, listed: Listed) -> PageSpec {
+    let mut pages = incidents_pages(site, listed, 1);
+    pages.pop().expect("a list has a page")
+}
+
+/// The list of all incidents, newest first and grouped by year, in pages of `per`
+/// ([`Pager`]; `paginate_by` in a build).
+fn incidents_pages(site: &Site, listed: Listed, per: usize) -> Vec<PageSpec> {
     let lib = &site.library;
-    let mut years: Vec<(String, Vec<Card>)> = Vec::new();
-    for inc in listed.of(&lib.incidents) {
-        let y = inc
-            .year()
-            .map(|y| y.to_string())
-            .unwrap_or_else(|| "Undated".into());
-        match years.last_mut() {
-            Some((last, v)) if *last == y => v.push(card(inc)),
-            _ => years.push((y, vec![card(inc)])),
+    let all: Vec<&Incident> = listed.of(&lib.incidents).collect();
+    let pager = Pager::new("incidents/", all.len(), per);
+    pager
+        .pages()
+        .map(|(n, range)| {
+            let mut years: Vec<(String, Vec<Card>)> = Vec::new();
+            for inc in &all[range] {
+                let y = inc
+                    .year()
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| "Undated".into());
+                match years.last_mut() {
+                    Some((last, v)) if *last == y => v.push(card(inc)),
+                    _ => years.push((y, vec![card(inc)])),
+                }
+            }
+            let years: Vec<Value> = years
+                .into_iter()
+                .map(|(y, cards)| json!({"year": y, "incidents": cards}))
+                .collect();
+            let mut ctx = Context::new();
+            ctx.insert("years", &years);
+            ctx.insert("count", &lib.incidents.len());
+            ctx.insert("pagination", &pager.json(n));
+            PageSpec::new(
+                "incidents.html",
+                pager.url(n),
+                pager.title("All incidents", n),
+                "incidents",
+                ctx,
+            )
+        })
+        .collect()
+}
+
+/// How a list of `items` is cut into pages of `per` (Hugo's and Zola's way): the first page
+/// keeps the list's URL, the others are `<list>/page/2/`, `<list>/page/3/`, ... A list that
+/// fits on one page (or `per` 0) has that page alone, and no pagination in its context.
+struct Pager {
+    base: String,
+    items: usize,
+    per: usize,
+}
+
+impl Pager {
+    fn new(base: impl Into<String>, items: usize, per: usize) -> Self {
+        Pager {
+            base: base.into(),
+            items,
+            per,
         }
     }
-    let years: Vec<Value> = years
-        .into_iter()
-        .map(|(y, cards)| json!({"year": y, "incidents": cards}))
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert("years", &years);
-    ctx.insert("count", &lib.incidents.len());
-    PageSpec::new(
-        "incidents.html",
-        "incidents/",
-        "All incidents",
-        "incidents",
-        ctx,
-    )
+
+    /// How many pages: at least one, even for an empty list.
+    fn count(&self) -> usize {
+        if self.per == 0 || self.items <= self.per {
+            1
+        } else {
+            self.items.div_ceil(self.per)
+        }
+    }
+
+    /// Each page's number (from 1) and the positions of the items it shows.
+    fn pages(&self) -> impl Iterator<Item = (usize, std::ops::Range<usize>)> + '_ {
+        let per = if self.count() == 1 {
+            self.items
+        } else {
+            self.per
+        };
+        (1..=self.count()).map(move |n| ((n), (n - 1) * per..(n * per).min(self.items)))
+    }
+
+    fn url(&self, n: usize) -> String {
+        page_url(&self.base, n)
+    }
+
+    /// The page's title: the list's, with "page 2 of 7" when there are several pages.
+    fn title(&self, title: &str, n: usize) -> String {
+        match self.count() {
+            1 => title.to_string(),
+            count => format!("{title}, page {n} of {count}"),
+        }
+    }
+
+    /// The `pagination` of page `n`'s context, or null when the list has one page: its
+    /// number, the number of pages, the first and last item it shows (from 1), the URLs of
+    /// the previous and next pages, and the numbered links to show (the first, the last and
+    /// those near the current page; `gap` marks the pages left out between them).
+    fn json(&self, n: usize) -> Value {
+        let count = self.count();
+        if count == 1 {
+            return Value::Null;
+        }
+        let mut links = Vec::new();
+        let mut last_shown = 0;
+        for k in 1..=count {
+            if k == 1 || k == count || k.abs_diff(n) <= 2 {
+                if k > last_shown + 1 {
+                    links.push(json!({"gap": true}));
+                }
+                links.push(json!({"number": k, "url": self.url(k), "current": k == n}));
+                last_shown = k;
+            }
+        }
+        json!({
+            "current": n,
+            "count": count,
+            "per_page": self.per,
+            "items": self.items,
+            "first_item": (n - 1) * self.per + 1,
+            "last_item": (n * self.per).min(self.items),
+            "first": self.url(1),
+            "last": self.url(count),
+            "prev": (n > 1).then(|| self.url(n - 1)),
+            "next": (n < count).then(|| self.url(n + 1)),
+            "links": links,
+        })
+    }
+}
+
+/// The URL of page `n` of the list at `base`: `base` itself for the first page.
+fn page_url(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
 }
 
 /// The overview (the home page).
@@ -1893,26 +2018,43 @@ fn no_severity<'a>(site: &'a Site, severity: &Taxonomy) -> impl Iterator<Item = 
         .filter(move |i| any && i.severity.is_none())
 }
 
-/// The page of one term of a taxonomy: its incidents.
+/// The first page of one term of a taxonomy (what [`probe`] renders).
 fn term_page(site: &Site, tax: &Taxonomy, t: &Term) -> PageSpec {
+    term_pages(site, tax, t).swap_remove(0)
+}
+
+/// The pages of one term of a taxonomy: its incidents, in pages of `paginate_by`.
+fn term_pages(site: &Site, tax: &Taxonomy, t: &Term) -> Vec<PageSpec> {
     let kind = tax.kind;
-    let cards: Vec<Card> = t
-        .incidents
-        .iter()
-        .map(|&i| card(&site.library.incidents[i]))
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert(
-        "kind",
-        &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
-    );
-    ctx.insert(
-        "term",
-        &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}),
-    );
-    ctx.insert("incidents", &cards);
-    let title = format!("{}: {}", kind.singular(), t.name);
-    PageSpec::new("term.html", tax.url(&t.slug), title, kind.dir(), ctx)
+    let pager = Pager::new(tax.url(&t.slug), t.incidents.len(), site.config.paginate_by);
+    pager
+        .pages()
+        .map(|(n, range)| {
+            let cards: Vec<Card> = t.incidents[range]
+                .iter()
+                .map(|&i| card(&site.library.incidents[i]))
+                .collect();
+            let mut ctx = Context::new();
+            ctx.insert(
+                "kind",
+                &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
+            );
+            ctx.insert(
+                "term",
+                &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}),
+            );
+            ctx.insert("incidents", &cards);
+            ctx.insert("pagination", &pager.json(n));
+            let title = format!("{}: {}", kind.singular(), t.name);
+            PageSpec::new(
+                "term.html",
+                pager.url(n),
+                pager.title(&title, n),
+                kind.dir(),
+                ctx,
+            )
+        })
+        .collect()
 }
 
 fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
@@ -2410,11 +2552,22 @@ pub fn page_urls(site: &Site) -> Vec<String> {
         "stats/".into(),
         "search/".into(),
     ];
+    let per = site.config.paginate_by;
+    let further = |base: &str, items: usize| {
+        let pager = Pager::new(base, items, per);
+        (2..=pager.count()).map(move |n| pager.url(n))
+    };
+    urls.extend(further("incidents/", site.library.incidents.len()));
     urls.extend(site.library.incidents.iter().map(|i| i.url()));
     urls.extend(site.graph.groups.iter().map(|g| g.url()));
     for t in &site.taxonomies {
         urls.push(format!("{}/", t.kind.dir()));
-        urls.extend(t.terms.iter().map(|term| t.url(&term.slug)));
+        for term in &t.terms {
+            let url = t.url(&term.slug);
+            let more: Vec<String> = further(&url, term.incidents.len()).collect();
+            urls.push(url);
+            urls.extend(more);
+        }
     }
     urls
 }

@@ -6848,3 +6848,120 @@ fn the_build_summary_line_counts_learnings_as_the_stats_page_does() {
         "{said}"
     );
 }
+
+/// A site of five incidents of 2024, newest first INC-5 .. INC-1, all tagged `db`.
+fn five_incident_site(root: &Path, config: &str) {
+    for n in 1..=5 {
+        write_files(
+            root,
+            &[(
+                &format!("content/INC-{n}.md"),
+                &format!(
+                    "---\nid: INC-{n}\ntitle: Outage {n}\ndate: 2024-05-0{n}\ntags: [db]\n---\n\n## Summary\n\nThe database stopped, time {n}.\n"
+                ),
+            )],
+        );
+    }
+    write_files(root, &[("hindsight.toml", config)]);
+}
+
+#[test]
+fn long_lists_are_cut_into_pages_that_link_each_other_and_are_all_in_the_sitemap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    five_incident_site(
+        &root,
+        "title = \"KB\"\nbase_url = \"https://kb.example.org/\"\npaginate_by = 2\n",
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|_| panic!("{p}"));
+    for list in ["incidents/", "tags/db/", "years/2024/"] {
+        // The first page keeps the list's URL; the others are <list>/page/N/, and no more.
+        let first = read(&format!("{list}index.html"));
+        let second = read(&format!("{list}page/2/index.html"));
+        let third = read(&format!("{list}page/3/index.html"));
+        assert!(!out.join(format!("{list}page/4")).exists(), "{list}");
+        assert!(!out.join(format!("{list}page/1")).exists(), "{list}");
+        // Each page shows its own incidents, newest first.
+        for (page, ids) in [(&first, ["INC-5", "INC-4"]), (&second, ["INC-3", "INC-2"])] {
+            for id in ids {
+                assert!(page.contains(&format!("incidents/{id}/\"")), "{list}: {id}");
+            }
+        }
+        assert!(third.contains("incidents/INC-1/\"") && !third.contains("incidents/INC-2/\""));
+        assert!(!first.contains("incidents/INC-3/\""), "{list}");
+        // The title says which page of how many.
+        assert!(
+            second.contains(", page 2 of 3 · KB</title>"),
+            "{list}: {second}"
+        );
+        assert!(first.contains(", page 1 of 3 · KB</title>"), "{list}");
+        // A navigation of pages, with the current one marked, and links in the head.
+        assert!(
+            second.contains("<nav class=\"pages\" aria-label=\"Pages\">"),
+            "{list}"
+        );
+        let up = "../".repeat(list.matches('/').count() + 2);
+        assert!(
+            second.contains(&format!(
+                "<a href=\"{up}{list}page/2/\" aria-current=\"page\">"
+            )),
+            "{list}: {second}"
+        );
+        assert_eq!(
+            second.matches("aria-current=\"page\"><span").count(),
+            2,
+            "{list}"
+        );
+        assert!(
+            second.contains(&format!("<link rel=\"prev\" href=\"{up}{list}\">")),
+            "{list}: {second}"
+        );
+        assert!(
+            second.contains(&format!("<link rel=\"next\" href=\"{up}{list}page/3/\">")),
+            "{list}"
+        );
+        assert!(!first.contains("rel=\"prev\"") && first.contains("rel=\"next\""));
+        assert!(third.contains("rel=\"prev\"") && !third.contains("rel=\"next\""));
+    }
+    let sitemap = read("sitemap.xml");
+    for url in [
+        "incidents/",
+        "incidents/page/2/",
+        "incidents/page/3/",
+        "tags/db/page/3/",
+        "years/2024/page/2/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://kb.example.org/{url}</loc>")),
+            "{url} not in the sitemap"
+        );
+    }
+    assert!(!sitemap.contains("page/4/"));
+}
+
+#[test]
+fn a_paginate_by_of_0_keeps_every_list_on_one_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    five_incident_site(&root, "paginate_by = 0\n");
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let incidents = std::fs::read_to_string(out.join("incidents/index.html")).unwrap();
+    assert!((1..=5).all(|n| incidents.contains(&format!("incidents/INC-{n}/\""))));
+    assert!(!incidents.contains("aria-label=\"Pages\"") && !incidents.contains("rel=\"next\""));
+    assert!(!out.join("incidents/page").exists() && !out.join("tags/db/page").exists());
+}
+
+#[test]
+fn a_paginate_by_that_is_not_a_whole_number_is_an_error_at_its_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    five_incident_site(&root, "title = \"KB\"\npaginate_by = \"50\"\n");
+    let o = build(&root, &tmp.path().join("public"));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("hindsight.toml:2:15"), "{err}");
+    assert!(err.contains("`paginate_by = 50`"), "{err}");
+}
