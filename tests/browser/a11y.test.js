@@ -3,7 +3,7 @@
 //
 //   node tests/browser/a11y.test.js [path/to/hindsight]
 //
-// Builds the demo site and the dfds corpus, opens one page of each template (and the search
+// Builds the demo site and the dfds corpus (in lists of ten a page), opens one page of each template (and the search
 // page with results shown) in the light and the dark colour scheme, and every incident page
 // in the light one (in both when it shows highlighted code), and fails on any WCAG 2.0/2.1/2.2
 // A or AA violation, or any of axe's best-practice rules, naming the rule, the page and the
@@ -22,7 +22,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-prac
 /* One page of each template the site has, as paths under the site root, found from its JSON
    export so that the list follows the content: an incident with related incidents and a
    learning seen before, a canonical learning, a cluster grouped by Hindsight (when the site
-   has one), and one page of every listing. */
+   has one), one page of every listing, and a second page of incidents (when there is one). */
 function pagesOf(out) {
   const incidents = JSON.parse(fs.readFileSync(path.join(out, "api/incidents.json"), "utf8"));
   const learnings = JSON.parse(fs.readFileSync(path.join(out, "api/learnings.json"), "utf8"));
@@ -39,6 +39,7 @@ function pagesOf(out) {
     if (first) pages.push(`${listing}/${first}/`);
   }
   if (fs.existsSync(path.join(out, "onboarding/index.html"))) pages.push("onboarding/");
+  if (fs.existsSync(path.join(out, "incidents/page/2/index.html"))) pages.push("incidents/page/2/");
   return pages.map((p) => p.replace(/^\//, ""));
 }
 
@@ -72,7 +73,12 @@ async function main() {
   const sites = [];
   for (const [name, root] of [["demo", REPO], ["dfds", path.join(REPO, "tests/fixtures/dfds")]]) {
     const src = path.join(tmp, `${name}-src`);
-    if (name === "dfds") fs.cpSync(root, src, { recursive: true });
+    if (name === "dfds") {
+      fs.cpSync(root, src, { recursive: true });
+      // Lists of ten, so that its list pages are audited with their page links too.
+      const toml = path.join(src, "hindsight.toml");
+      fs.writeFileSync(toml, `paginate_by = 10\n${fs.readFileSync(toml, "utf8")}`);
+    }
     const out = path.join(tmp, name);
     execFileSync(BIN, ["build", "--quiet", "--root", name === "dfds" ? src : root, "--out", out], { stdio: "inherit" });
     sites.push({ name, out, server: await serve(out, { notFoundPage: true }) });
