@@ -4738,16 +4738,7 @@ fn explaining_a_rule_to_a_reader_that_has_already_gone_ends_without_a_panic() {
     // `hindsight check --explain theme | head -3`: the reader may close the pipe before the
     // entry is written. Its read end is closed here before the binary starts, so the write fails
     // every time.
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let o = bin()
-        .args(["check", "--explain", "theme"])
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
-        .wait_with_output()
-        .unwrap();
+    let o = output_with_stdout_closed(bin().args(["check", "--explain", "theme"]));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_eq!(
         o.status.code(),

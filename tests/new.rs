@@ -92,17 +92,11 @@ fn a_new_postmortem_is_written_and_nothing_panics_when_no_reader_takes_its_path(
     let root = tmp.path();
     numbered_site(root);
     // stdout is a pipe whose read end is already closed: printing the path fails.
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let o = bin()
-        .args(["new", "Cache stampede", "--date", "2025-04-01", "--root"])
-        .arg(root)
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap()
-        .wait_with_output()
-        .unwrap();
+    let o = output_with_stdout_closed(
+        bin()
+            .args(["new", "Cache stampede", "--date", "2025-04-01", "--root"])
+            .arg(root),
+    );
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("Created "), "{}", stderr(&o));

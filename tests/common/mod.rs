@@ -123,6 +123,19 @@ pub fn exported_incident(out: &Path, id: &str) -> serde_json::Value {
         .clone()
 }
 
+/// `cmd` run to its end with a stdout whose reader is gone (closed before it starts, as
+/// `hindsight ... | head -3` can leave it), so that every write to it fails.
+pub fn output_with_stdout_closed(cmd: &mut Command) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    cmd.stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+        .wait_with_output()
+        .unwrap()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
