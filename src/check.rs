@@ -3471,6 +3471,9 @@ impl Baseline {
             // A further page of a list that is still published (`tags/x/page/3/`) comes and
             // goes with the list's length: its incidents are still on the list's pages.
             .filter(|(p, _, _)| !further_page_of_kept(p, &kept))
+            // So does the list of an owner's action items of one status: its items are still
+            // on `action-items/` or the owner's other lists.
+            .filter(|(p, _, _)| !action_list_of_kept(p, &kept))
             .collect();
         let clusters = ClusterNames::of(site, &dropped);
         dropped
@@ -3505,6 +3508,21 @@ fn further_page_of_kept(url: &str, kept: &HashSet<String>) -> bool {
         return false;
     };
     n.parse::<usize>().is_ok_and(|n| n >= 2) && kept.contains(&format!("{list}/"))
+}
+
+/// Whether `url` is a list of one owner's action items of one status, or a further page of
+/// one (`action-items/<status>/<owner>/[page/<n>/]`), while `action-items/` is published: such a
+/// list comes and goes as items change status or owner, or as the site has more action items
+/// than a page holds or fewer.
+fn action_list_of_kept(url: &str, kept: &HashSet<String>) -> bool {
+    let Some(rest) = url.strip_prefix("action-items/") else {
+        return false;
+    };
+    let mut parts = rest.trim_end_matches('/').split('/');
+    let status = parts.next().unwrap_or_default();
+    ["open", "unrecorded", "done", "wontfix"].contains(&status)
+        && parts.next().is_some_and(|owner| !owner.is_empty())
+        && kept.contains("action-items/")
 }
 
 /// The learnings that could have named a cluster page, by the id they would give it (see
@@ -3760,6 +3778,30 @@ mod tests {
         assert!(!further_page_of_kept("incidents/page/1/", &kept));
         assert!(!further_page_of_kept("incidents/page/x/", &kept));
         assert!(!further_page_of_kept("incidents/page/", &kept));
+    }
+
+    #[test]
+    fn an_owners_list_of_action_items_is_not_a_dropped_url_while_the_action_items_page_is_published(
+    ) {
+        let kept: HashSet<String> = ["action-items/"].map(String::from).into();
+        assert!(action_list_of_kept("action-items/open/priya/", &kept));
+        assert!(action_list_of_kept(
+            "action-items/wontfix/unassigned",
+            &kept
+        ));
+        assert!(action_list_of_kept(
+            "action-items/done/priya/page/3/",
+            &kept
+        ));
+        // Not such a list, or the action items page is gone too: still reported.
+        assert!(!action_list_of_kept("action-items/", &kept));
+        assert!(!action_list_of_kept("action-items/open/", &kept));
+        assert!(!action_list_of_kept("action-items/old-report/", &kept));
+        assert!(!action_list_of_kept("incidents/open/priya/", &kept));
+        assert!(!action_list_of_kept(
+            "action-items/open/priya/",
+            &HashSet::new()
+        ));
     }
 
     /// What the built-in vocabulary knows as things, with no services or tags.

@@ -488,7 +488,9 @@ pub fn render_site(
             .try_reduce(|| 0, |a, b| Ok(a + b))?;
     }
     write_page(overview_page(site))?;
-    write_page(action_items_page(site, Listed::All))?;
+    let actions = action_items_pages(site, Listed::All, site.config.paginate_by);
+    pages += actions.len();
+    actions.into_par_iter().try_for_each(write_page)?;
     write_page(onboarding_page(site))?;
     // The images and files of the overview intro and the reading path.
     for page in lib.index.iter().chain(&lib.onboarding) {
@@ -498,7 +500,7 @@ pub fn render_site(
     }
     write_page(stats_page(site))?;
     write_page(search_page())?;
-    pages += 5;
+    pages += 4;
     {
         // The 404 page is served at any depth, so it links from the site root.
         let not_found = Page {
@@ -762,6 +764,19 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         (
             &page,
             Box::new(|| action_items_page(site, Listed::Only(&incidents))),
+        ),
+        // The sample's action items one a page: a summary and a list of one owner's items of
+        // one status (when it has two or more), so that a theme's templates of both render.
+        (
+            &page,
+            Box::new(|| action_items_pages(site, Listed::Only(&incidents), 1).swap_remove(0)),
+        ),
+        (
+            &page,
+            Box::new(|| {
+                let mut pages = action_items_pages(site, Listed::Only(&incidents), 1);
+                pages.pop().expect("the action items have a page")
+            }),
         ),
         (&page, Box::new(|| onboarding_page(site))),
         (&page, Box::new(|| stats_page(site))),
@@ -2057,45 +2072,159 @@ fn term_pages(site: &Site, tax: &Taxonomy, t: &Term) -> Vec<PageSpec> {
         .collect()
 }
 
-fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
-    let lib = &site.library;
-    let graph = &site.graph;
-    // status -> owner -> incident -> items; open first, then those of no recorded status
-    // (which may be open), then done, then won't fix; owners by name, unassigned last;
-    // incidents newest first.
-    const ORDER: [Option<ActionStatus>; 4] = [
-        Some(ActionStatus::Open),
-        None,
-        Some(ActionStatus::Done),
-        Some(ActionStatus::Wontfix),
-    ];
-    let rank = |s: Option<ActionStatus>| ORDER.iter().position(|&o| o == s).unwrap_or(0);
-    let mut by_status: BTreeMap<usize, BTreeMap<(bool, String), Vec<Value>>> = BTreeMap::new();
-    for inc in listed.of(&lib.incidents) {
+/// The order of the statuses on the action items pages: open first, then those of no recorded
+/// status (which may be open), then done, then won't fix.
+const ACTION_ORDER: [Option<ActionStatus>; 4] = [
+    Some(ActionStatus::Open),
+    None,
+    Some(ActionStatus::Done),
+    Some(ActionStatus::Wontfix),
+];
+
+/// How the action items pages head a status ("Status not recorded" for none).
+fn status_title(s: Option<ActionStatus>) -> &'static str {
+    match s {
+        Some(ActionStatus::Open) => "Open",
+        Some(ActionStatus::Done) => "Done",
+        Some(ActionStatus::Wontfix) => "Won't fix",
+        None => "Status not recorded",
+    }
+}
+
+/// How a list of one owner's action items of one status is named: "Open action items", ...
+fn status_phrase(s: Option<ActionStatus>) -> &'static str {
+    match s {
+        Some(ActionStatus::Open) => "Open action items",
+        Some(ActionStatus::Done) => "Action items marked done",
+        Some(ActionStatus::Wontfix) => "Action items marked won't fix",
+        None => "Action items with no status recorded",
+    }
+}
+
+/// Who owns an action item, as the action items pages sort and group them: named owners by
+/// their name in lower case, then the items of no owner (`(true, "")`).
+type OwnerKey = (bool, String);
+
+/// The action items of the listed incidents by status (the position in [`ACTION_ORDER`]),
+/// then by owner, each owner's items in the incidents' order (newest first).
+type ActionBuckets<'s> =
+    BTreeMap<usize, BTreeMap<OwnerKey, Vec<(&'s Incident, &'s crate::content::ActionItem)>>>;
+
+fn action_buckets<'s>(site: &'s Site, listed: Listed<'s>) -> ActionBuckets<'s> {
+    let rank = |s: Option<ActionStatus>| ACTION_ORDER.iter().position(|&o| o == s).unwrap_or(0);
+    let mut by_status: ActionBuckets = BTreeMap::new();
+    for inc in listed.of(&site.library.incidents) {
         for a in &inc.action_items {
-            let owner = a.owner.clone().unwrap_or_default();
-            let group = a
-                .group
-                .as_ref()
-                .and_then(|g| graph.by_id.get(g))
-                .map(|&g| &graph.groups[g]);
+            let owner = a.owner.as_deref().unwrap_or_default();
             by_status
                 .entry(rank(a.status))
                 .or_default()
                 .entry((owner.is_empty(), owner.to_lowercase()))
                 .or_default()
-                .push(json!({
-                    "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
-                    "incident": {"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)},
-                    "learning": group.map(|g| json!({"title": g.title, "url": g.url(), "tentative": g.is_tentative()})),
-                    "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
-                }));
+                .push((inc, a));
         }
     }
-    let sections: Vec<Value> = by_status
+    by_status
+}
+
+/// The owner's name as the action items pages show it: as the first of their items (in the
+/// order of the statuses) writes it, "Unassigned" for the items of no owner.
+fn owner_name(by_status: &ActionBuckets, key: &OwnerKey) -> String {
+    if key.0 {
+        return "Unassigned".into();
+    }
+    by_status
+        .values()
+        .find_map(|owners| owners.get(key))
+        .and_then(|items| items.first())
+        .and_then(|(_, a)| a.owner.clone())
+        .unwrap_or_default()
+}
+
+/// The URL segment of each owner's lists of action items: `unassigned` for the items of no
+/// owner, else the owner's name slugified; an owner whose name slugifies as that of one before
+/// them (in the order of [`OwnerKey`]), or as `unassigned`, gets `-2`, `-3`, ... after it. So
+/// every owner has URLs of their own, the same in every build of the same owners.
+fn owner_slugs<'k>(keys: impl IntoIterator<Item = &'k OwnerKey>) -> BTreeMap<OwnerKey, String> {
+    let keys: std::collections::BTreeSet<&OwnerKey> = keys.into_iter().collect();
+    let unassigned = "unassigned";
+    let mut taken: HashSet<String> = HashSet::from([unassigned.to_string()]);
+    keys.into_iter()
+        .map(|key| {
+            if key.0 {
+                return (key.clone(), unassigned.to_string());
+            }
+            let base = match slug::slugify(&key.1) {
+                s if s.is_empty() => "owner".to_string(),
+                s => s,
+            };
+            let mut slug = base.clone();
+            let mut n = 1;
+            while !taken.insert(slug.clone()) {
+                n += 1;
+                slug = format!("{base}-{n}");
+            }
+            (key.clone(), slug)
+        })
+        .collect()
+}
+
+/// The URL of the list of one owner's action items of one status.
+fn action_list_url(status: Option<ActionStatus>, owner_slug: &str) -> String {
+    format!("action-items/{}/{owner_slug}/", status_key(status))
+}
+
+/// Action items as the templates read them, grouped by incident (they come in the incidents'
+/// order): `[{incident, items}]`. The first group is marked `continued` when its incident is
+/// `before`, the incident of the item just before them (on the previous page of a list).
+fn by_incident(
+    site: &Site,
+    items: &[(&Incident, &crate::content::ActionItem)],
+    before: Option<&Incident>,
+) -> Vec<Value> {
+    let graph = &site.graph;
+    let mut incidents: Vec<Value> = Vec::new();
+    let mut last: Option<&Incident> = None;
+    for &(inc, a) in items {
+        let group = a
+            .group
+            .as_ref()
+            .and_then(|g| graph.by_id.get(g))
+            .map(|&g| &graph.groups[g]);
+        let item = json!({
+            "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
+            "incident": null,
+            "learning": group.map(|g| json!({"title": g.title, "url": g.url(), "tentative": g.is_tentative()})),
+            "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
+        });
+        match (last, incidents.last_mut()) {
+            (Some(l), Some(g)) if std::ptr::eq(l, inc) => {
+                g["items"].as_array_mut().expect("a list").push(item);
+            }
+            _ => {
+                let continued =
+                    incidents.is_empty() && before.is_some_and(|b| std::ptr::eq(b, inc));
+                let incident = json!({"id": inc.id, "title": inc.title, "url": inc.url(), "date": incident_date(inc)});
+                let mut g = json!({"incident": incident, "items": [item]});
+                if continued {
+                    g["continued"] = Value::Bool(true);
+                }
+                incidents.push(g);
+            }
+        }
+        last = Some(inc);
+    }
+    incidents
+}
+
+/// Every action item of the listed incidents on one page: by status, then owner (by name,
+/// unassigned last), then incident (newest first).
+fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
+    let lib = &site.library;
+    let sections: Vec<Value> = action_buckets(site, listed)
         .into_iter()
         .map(|(rank, owners)| {
-            let status = ORDER[rank];
+            let status = ACTION_ORDER[rank];
             let count: usize = owners.values().map(Vec::len).sum();
             let owners: Vec<Value> = owners
                 .into_iter()
@@ -2103,31 +2232,13 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
                     let name = if unassigned {
                         "Unassigned".to_string()
                     } else {
-                        items[0]["owner"].as_str().unwrap_or_default().to_string()
+                        items[0].1.owner.clone().unwrap_or_default()
                     };
-                    let count = items.len();
-                    // The items of each incident together (they come newest incident first).
-                    let mut incidents: Vec<Value> = Vec::new();
-                    for mut item in items {
-                        let incident = item["incident"].take();
-                        match incidents.last_mut() {
-                            Some(last) if last["incident"]["url"] == incident["url"] => {
-                                last["items"].as_array_mut().expect("a list").push(item);
-                            }
-                            _ => incidents.push(json!({"incident": incident, "items": [item]})),
-                        }
-                    }
                     json!({"owner": name, "slug": slugify(&name), "unassigned": unassigned,
-                           "count": count, "incidents": incidents})
+                           "count": items.len(), "incidents": by_incident(site, &items, None)})
                 })
                 .collect();
-            let title = match status {
-                Some(ActionStatus::Open) => "Open",
-                Some(ActionStatus::Done) => "Done",
-                Some(ActionStatus::Wontfix) => "Won't fix",
-                None => "Status not recorded",
-            };
-            json!({"status": status_key(status), "title": title, "count": count, "owners": owners})
+            json!({"status": status_key(status), "title": status_title(status), "count": count, "owners": owners})
         })
         .collect();
     let counts = ActionCounts::of(listed.of(&lib.incidents).flat_map(|i| &i.action_items));
@@ -2141,6 +2252,204 @@ fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
         "action-items",
         ctx,
     )
+}
+
+/// The action items pages. While the listed items fit on one page of `per` (`paginate_by`; 0
+/// for no limit), [`action_items_page`] alone. Beyond, `action-items/` is a summary (a table of
+/// owners by status, each count linked to its list) and each owner's items of each status are
+/// a list of their own at `action-items/<status>/<owner>/` ([`action_list_url`]), itself cut
+/// into pages of `per` as the lists of incidents are ([`Pager`]).
+fn action_items_pages(site: &Site, listed: Listed, per: usize) -> Vec<PageSpec> {
+    let total: usize = listed
+        .of(&site.library.incidents)
+        .map(|i| i.action_items.len())
+        .sum();
+    if Pager::new("action-items/", total, per).count() == 1 {
+        return vec![action_items_page(site, listed)];
+    }
+    let by_status = action_buckets(site, listed);
+    let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
+    let mut specs = vec![action_summary_page(site, listed, &by_status, &slugs)];
+    for (&rank, owners) in &by_status {
+        for (key, items) in owners {
+            let list = ActionList {
+                rank,
+                key,
+                items,
+                by_status: &by_status,
+                slugs: &slugs,
+            };
+            specs.extend(list.pages(site, per));
+        }
+    }
+    specs
+}
+
+/// `action-items/` when the action items are too many for one page: the totals, and a table of
+/// the owners (rows, in the order of the one-page list) by status (columns: "Status not
+/// recorded" only when an item has none, as the totals say), each count but 0 linked to its list.
+fn action_summary_page(
+    site: &Site,
+    listed: Listed,
+    by_status: &ActionBuckets,
+    slugs: &BTreeMap<OwnerKey, String>,
+) -> PageSpec {
+    let counts = ActionCounts::of(
+        listed
+            .of(&site.library.incidents)
+            .flat_map(|i| &i.action_items),
+    );
+    let columns: Vec<usize> = (0..ACTION_ORDER.len())
+        .filter(|r| ACTION_ORDER[*r].is_some() || by_status.contains_key(r))
+        .collect();
+    let count = |rank: usize, key: &OwnerKey| {
+        by_status
+            .get(&rank)
+            .and_then(|owners| owners.get(key))
+            .map_or(0, Vec::len)
+    };
+    let statuses: Vec<Value> = columns
+        .iter()
+        .map(|&r| {
+            let n: usize = by_status
+                .get(&r)
+                .map_or(0, |owners| owners.values().map(Vec::len).sum());
+            json!({"status": status_key(ACTION_ORDER[r]), "title": status_title(ACTION_ORDER[r]), "count": n})
+        })
+        .collect();
+    let owners: Vec<Value> = slugs
+        .iter()
+        .map(|(key, slug)| {
+            let name = owner_name(by_status, key);
+            let cells: Vec<Value> = columns
+                .iter()
+                .map(|&r| {
+                    let status = ACTION_ORDER[r];
+                    let n = count(r, key);
+                    json!({
+                        "status": status_key(status),
+                        "count": n,
+                        "url": (n > 0).then(|| action_list_url(status, slug)),
+                        "label": format!("{}: {name}", status_phrase(status).to_lowercase()),
+                    })
+                })
+                .collect();
+            let total: usize = columns.iter().map(|&r| count(r, key)).sum();
+            json!({"name": name, "slug": slug, "unassigned": key.0, "count": total, "cells": cells})
+        })
+        .collect();
+    let total: usize = by_status
+        .values()
+        .flat_map(|owners| owners.values())
+        .map(Vec::len)
+        .sum();
+    let mut ctx = Context::new();
+    ctx.insert("counts", &counts.json());
+    ctx.insert("statuses", &statuses);
+    ctx.insert("owners", &owners);
+    ctx.insert("total", &total);
+    PageSpec::new(
+        "action_summary.html",
+        "action-items/",
+        "Action items",
+        "action-items",
+        ctx,
+    )
+}
+
+/// One owner's action items of one status, when `action-items/` is a summary.
+struct ActionList<'a, 's> {
+    /// The status, as a position in [`ACTION_ORDER`].
+    rank: usize,
+    key: &'a OwnerKey,
+    items: &'a [(&'s Incident, &'s crate::content::ActionItem)],
+    by_status: &'a ActionBuckets<'s>,
+    slugs: &'a BTreeMap<OwnerKey, String>,
+}
+
+impl ActionList<'_, '_> {
+    /// The list's pages, `per` items each: items are counted, not incidents, so an incident's
+    /// items run on to the next page when the page ends among them (marked `continued` there).
+    fn pages(&self, site: &Site, per: usize) -> Vec<PageSpec> {
+        let status = ACTION_ORDER[self.rank];
+        let slug = &self.slugs[self.key];
+        let name = owner_name(self.by_status, self.key);
+        let pager = Pager::new(action_list_url(status, slug), self.items.len(), per);
+        // The same owner's lists of the other statuses.
+        let others: Vec<Value> = self
+            .by_status
+            .iter()
+            .filter(|&(&r, _)| r != self.rank)
+            .filter_map(|(&r, owners)| {
+                let s = ACTION_ORDER[r];
+                owners.get(self.key).map(|items| {
+                    // As it reads after a count: "3 open", "2 with no status recorded".
+                    let label = match s {
+                        None => "with no status recorded".to_string(),
+                        Some(_) => status_title(s).to_lowercase(),
+                    };
+                    json!({"status": status_key(s), "title": status_title(s), "label": label,
+                           "count": items.len(), "url": action_list_url(s, slug)})
+                })
+            })
+            .collect();
+        let title = format!("{}: {name}", status_phrase(status));
+        pager
+            .pages()
+            .map(|(n, range)| {
+                let before = range.start.checked_sub(1).map(|i| self.items[i].0);
+                let mut ctx = Context::new();
+                ctx.insert(
+                    "status",
+                    &json!({"status": status_key(status), "title": status_title(status),
+                            "phrase": status_phrase(status)}),
+                );
+                ctx.insert(
+                    "owner",
+                    &json!({"name": name, "slug": slug, "unassigned": self.key.0,
+                            "count": self.items.len()}),
+                );
+                ctx.insert("incidents", &by_incident(site, &self.items[range], before));
+                ctx.insert("others", &others);
+                ctx.insert("pagination", &pager.json(n));
+                PageSpec::new(
+                    "action_list.html",
+                    pager.url(n),
+                    pager.title(&title, n),
+                    "action-items",
+                    ctx,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The URLs of the lists of action items by status and owner and of their further pages: none
+/// while every item fits on `action-items/` (see [`action_items_pages`]).
+fn action_list_urls(site: &Site) -> Vec<String> {
+    let per = site.config.paginate_by;
+    let by_status = action_buckets(site, Listed::All);
+    let total: usize = by_status
+        .values()
+        .flat_map(|owners| owners.values())
+        .map(Vec::len)
+        .sum();
+    if Pager::new("action-items/", total, per).count() == 1 {
+        return Vec::new();
+    }
+    let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
+    let mut urls = Vec::new();
+    for (&rank, owners) in &by_status {
+        for (key, items) in owners {
+            let pager = Pager::new(
+                action_list_url(ACTION_ORDER[rank], &slugs[key]),
+                items.len(),
+                per,
+            );
+            urls.extend((1..=pager.count()).map(|n| pager.url(n)));
+        }
+    }
+    urls
 }
 
 fn onboarding_page(site: &Site) -> PageSpec {
@@ -2558,6 +2867,7 @@ pub fn page_urls(site: &Site) -> Vec<String> {
         (2..=pager.count()).map(move |n| pager.url(n))
     };
     urls.extend(further("incidents/", site.library.incidents.len()));
+    urls.extend(action_list_urls(site));
     urls.extend(site.library.incidents.iter().map(|i| i.url()));
     urls.extend(site.graph.groups.iter().map(|g| g.url()));
     for t in &site.taxonomies {
@@ -3003,4 +3313,44 @@ fn incident_links<'a>(site: &'a Site, g: &Group) -> Vec<ExportIncidentLink<'a>> 
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_whose_names_slugify_alike_or_as_unassigned_get_urls_of_their_own() {
+        let key = |unassigned: bool, name: &str| (unassigned, name.to_string());
+        let keys = [
+            key(true, ""),
+            key(false, "unassigned"),
+            key(false, "dave-smith"),
+            key(false, "dave smith"),
+            key(false, "dave smith 2"),
+            key(false, "!!!"),
+        ];
+        let slugs = owner_slugs(&keys);
+        let got: Vec<(&str, &str)> = slugs
+            .iter()
+            .map(|((_, name), slug)| (name.as_str(), slug.as_str()))
+            .collect();
+        // In the order of the keys: the earlier name keeps the plain slug, the items of no
+        // owner keep `unassigned` whoever else is named so.
+        assert_eq!(
+            got,
+            [
+                ("!!!", "owner"),
+                ("dave smith", "dave-smith"),
+                ("dave smith 2", "dave-smith-2"),
+                ("dave-smith", "dave-smith-3"),
+                ("unassigned", "unassigned-2"),
+                ("", "unassigned"),
+            ]
+        );
+        // The same owners in another order: the same slugs.
+        let mut reversed = keys.clone();
+        reversed.reverse();
+        assert_eq!(owner_slugs(&reversed), slugs);
+    }
 }

@@ -44,6 +44,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "taxonomy.html",
     "term.html",
     "action_items.html",
+    "action_summary.html",
+    "action_list.html",
     "onboarding.html",
     "stats.html",
     "search.html",

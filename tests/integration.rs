@@ -6965,3 +6965,212 @@ fn a_paginate_by_that_is_not_a_whole_number_is_an_error_at_its_value() {
     assert!(err.contains("hindsight.toml:2:15"), "{err}");
     assert!(err.contains("`paginate_by = 50`"), "{err}");
 }
+
+/// A site of four incidents of 2024 (INC-4 newest), with 20 action items (13 open, 1 with no
+/// status, 4 done, 2 won't fix): in each incident two open and one done of Priya and one open
+/// of no owner; in INC-2 one of Priya with no status;
+/// in INC-1 one open of an owner named "Unassigned" and one won't fix of each of "Dave Smith"
+/// and "dave-smith", whose names slugify alike. Every item's text is `Task <n><letter>`.
+fn action_item_site(root: &Path, config: &str) {
+    for n in 1..=4 {
+        let mut items = format!(
+            "  - {{text: Task {n}a, owner: Priya, status: open}}\n  - {{text: Task {n}b, owner: Priya, status: open}}\n  - {{text: Task {n}c, owner: Priya, status: done}}\n  - {{text: Task {n}d, status: open}}\n"
+        );
+        if n == 2 {
+            items.push_str("  - {text: Task 2e, owner: Priya}\n");
+        }
+        if n == 1 {
+            items.push_str("  - {text: Task 1f, owner: Unassigned, status: open}\n  - {text: Task 1g, owner: Dave Smith, status: wontfix}\n  - {text: Task 1h, owner: dave-smith, status: wontfix}\n");
+        }
+        write_files(
+            root,
+            &[(
+                &format!("content/INC-{n}.md"),
+                &format!(
+                    "---\nid: INC-{n}\ntitle: Outage {n}\ndate: 2024-05-0{n}\naction_items:\n{items}---\n\n## Summary\n\nThe database stopped, time {n}.\n"
+                ),
+            )],
+        );
+    }
+    write_files(root, &[("hindsight.toml", config)]);
+}
+
+#[test]
+fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_each_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    action_item_site(
+        &root,
+        "title = \"KB\"\nbase_url = \"https://kb.example.org/\"\npaginate_by = 3\n",
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|_| panic!("{p}"));
+    let summary = read("action-items/index.html");
+    // The totals, as on the page of every item, and no item on it.
+    assert!(
+        summary.contains("<p>13 open, 1 with no status recorded, 4 done, 2 won't fix.</p>"),
+        "{summary}"
+    );
+    assert!(!summary.contains("Task 1a") && !summary.contains("On this page"));
+    // A table with a caption, its statuses as column headers and its owners as row headers,
+    // in the order of the one-page list (by name, the items of no owner last).
+    assert!(summary.contains("<caption id=\"owners-caption\">"));
+    let header = "<th scope=\"col\">Owner</th><th scope=\"col\">Open</th><th scope=\"col\">Status not recorded</th><th scope=\"col\">Done</th><th scope=\"col\">Won&#39;t fix</th><th scope=\"col\">Total</th>";
+    assert!(summary.contains(header), "{summary}");
+    let rows: Vec<&str> = summary
+        .split("<th scope=\"row\">")
+        .skip(1)
+        .map(|r| r.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Dave Smith",
+            "dave-smith",
+            "Priya",
+            "Unassigned",
+            "Unassigned",
+            "All owners"
+        ]
+    );
+    // Each count but 0 links to its list, and says what it counts.
+    let priya = summary
+        .split("<th scope=\"row\">Priya</th>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        priya,
+        "<td><a href=\"../action-items/open/priya/\">8<span class=\"visually-hidden\"> open action items: Priya</span></a></td>\
+         <td><a href=\"../action-items/unrecorded/priya/\">1<span class=\"visually-hidden\"> action items with no status recorded: Priya</span></a></td>\
+         <td><a href=\"../action-items/done/priya/\">4<span class=\"visually-hidden\"> action items marked done: Priya</span></a></td>\
+         <td>0</td><td>13</td>"
+    );
+    assert!(summary.contains(
+        "<th scope=\"row\">All owners</th><td>13</td><td>1</td><td>4</td><td>2</td><td>20</td>"
+    ));
+    // Owners whose names slugify alike, and one named "Unassigned", get URLs of their own.
+    for url in [
+        "wontfix/dave-smith/",
+        "wontfix/dave-smith-2/",
+        "open/unassigned/",
+        "open/unassigned-2/",
+    ] {
+        assert_eq!(
+            summary
+                .matches(&format!("href=\"../action-items/{url}\""))
+                .count(),
+            1,
+            "{url}"
+        );
+    }
+    assert!(read("action-items/open/unassigned-2/index.html")
+        .contains("<h1>Open action items: Unassigned <span class=\"count\">1</span></h1>"));
+    assert!(read("action-items/open/unassigned/index.html").contains("Task 4d"));
+
+    // Priya's 8 open items, three a page, grouped by incident, newest first.
+    let first = read("action-items/open/priya/index.html");
+    let second = read("action-items/open/priya/page/2/index.html");
+    let third = read("action-items/open/priya/page/3/index.html");
+    assert!(!out.join("action-items/open/priya/page/4").exists());
+    assert!(first.contains("<title>Open action items: Priya, page 1 of 3 · KB</title>"));
+    assert!(second.contains("<title>Open action items: Priya, page 2 of 3 · KB</title>"));
+    let tasks = |page: &str| -> Vec<String> {
+        page.split("<span class=\"action-text\">")
+            .skip(1)
+            .map(|s| s.split('<').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(tasks(&first), ["Task 4a", "Task 4b", "Task 3a"]);
+    assert_eq!(tasks(&second), ["Task 3b", "Task 2a", "Task 2b"]);
+    assert_eq!(tasks(&third), ["Task 1a", "Task 1b"]);
+    // INC-3's items run on to page 2, headed again there.
+    assert_eq!(second.matches("<h2 class=\"action-incident\">").count(), 2);
+    assert!(second.contains("Outage 3</a> <span class=\"id\">INC-3</span> <time datetime=\"2024-05-03\">2024-05-03</time> <span class=\"muted\">(continued from the previous page)</span></h2>"), "{second}");
+    assert!(!first.contains("continued") && !third.contains("continued"));
+    // Both page navigations, the head's links, and the way back to the summary.
+    let up = "../../../../../";
+    assert!(second.contains("<nav class=\"pages\" aria-label=\"Pages\">"));
+    assert!(second.contains("<nav class=\"pages\" aria-label=\"Pages, at the end of the list\">"));
+    assert!(second.contains("Page 2 of 3: action items 4 to 6 of 8"));
+    assert!(second.contains(&format!(
+        "<link rel=\"prev\" href=\"{up}action-items/open/priya/\">"
+    )));
+    assert!(second.contains(&format!(
+        "<link rel=\"next\" href=\"{up}action-items/open/priya/page/3/\">"
+    )));
+    assert!(second.contains(&format!(
+        "<p class=\"eyebrow\"><a href=\"{up}action-items/\">Action items</a></p>"
+    )));
+    // And to the owner's lists of the other statuses.
+    assert!(second.contains(&format!(
+        "Other action items of Priya: <a href=\"{up}action-items/unrecorded/priya/\">1 with no status recorded</a>, <a href=\"{up}action-items/done/priya/\">4 done</a>.</p>"
+    )), "{second}");
+
+    // Every list page is in the sitemap, and every item is on exactly one of them.
+    let sitemap = read("sitemap.xml");
+    let lists: Vec<&str> = sitemap
+        .split("<loc>https://kb.example.org/")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap())
+        .filter(|u| u.starts_with("action-items/") && *u != "action-items/")
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            "action-items/open/priya/",
+            "action-items/open/priya/page/2/",
+            "action-items/open/priya/page/3/",
+            "action-items/open/unassigned-2/",
+            "action-items/open/unassigned/",
+            "action-items/open/unassigned/page/2/",
+            "action-items/unrecorded/priya/",
+            "action-items/done/priya/",
+            "action-items/done/priya/page/2/",
+            "action-items/wontfix/dave-smith/",
+            "action-items/wontfix/dave-smith-2/",
+        ]
+    );
+    let mut seen: Vec<String> = lists
+        .iter()
+        .flat_map(|u| tasks(&read(&format!("{u}index.html"))))
+        .collect();
+    seen.sort();
+    let mut all: Vec<String> = (1..=4)
+        .flat_map(|n| ["a", "b", "c", "d"].map(|l| format!("Task {n}{l}")))
+        .chain(["Task 2e", "Task 1f", "Task 1g", "Task 1h"].map(String::from))
+        .collect();
+    all.sort();
+    assert_eq!(seen, all);
+    // What was built is what the sitemap names: no other page under action-items/.
+    let built: Vec<String> = tree(&out.join("action-items"))
+        .into_keys()
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    assert_eq!(built.len(), lists.len() + 1, "{built:?}");
+}
+
+#[test]
+fn a_site_with_no_more_action_items_than_paginate_by_keeps_them_on_one_page_as_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, out) = (tmp.path().join("site"), tmp.path().join("public"));
+    // 20 action items, and lists of 20 at most: the same site as with no limit at all.
+    action_item_site(&root, "title = \"KB\"\npaginate_by = 20\n");
+    build_ok(&root, &out);
+    let one = tmp.path().join("one-page");
+    write_files(
+        &root,
+        &[("hindsight.toml", "title = \"KB\"\npaginate_by = 0\n")],
+    );
+    build_ok(&root, &one);
+    assert!(
+        tree(&out) == tree(&one),
+        "paginate_by = 20 changed the site"
+    );
+    let page = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+    assert!(page.contains("<h2 id=\"jump-h\">On this page</h2>") && page.contains("Task 1h"));
+    assert!(!out.join("action-items/open").exists());
+}

@@ -22,7 +22,9 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-prac
 /* One page of each template the site has, as paths under the site root, found from its JSON
    export so that the list follows the content: an incident with related incidents and a
    learning seen before, a canonical learning, a cluster grouped by Hindsight (when the site
-   has one), one page of every listing, and a second page of incidents (when there is one). */
+   has one), one page of every listing, a second page of incidents (when there is one) and,
+   when /action-items/ is a summary by owner, one owner's list of one status (a second page of
+   one when there is). */
 function pagesOf(out) {
   const incidents = JSON.parse(fs.readFileSync(path.join(out, "api/incidents.json"), "utf8"));
   const learnings = JSON.parse(fs.readFileSync(path.join(out, "api/learnings.json"), "utf8"));
@@ -40,6 +42,14 @@ function pagesOf(out) {
   }
   if (fs.existsSync(path.join(out, "onboarding/index.html"))) pages.push("onboarding/");
   if (fs.existsSync(path.join(out, "incidents/page/2/index.html"))) pages.push("incidents/page/2/");
+  const owners = [];
+  for (const status of ["open", "unrecorded", "done", "wontfix"]) {
+    const dir = path.join(out, "action-items", status);
+    if (fs.existsSync(dir)) for (const o of fs.readdirSync(dir).sort()) owners.push(`action-items/${status}/${o}/`);
+  }
+  const paged = owners.find((o) => fs.existsSync(path.join(out, o, "page/2/index.html")));
+  if (paged) pages.push(`${paged}page/2/`);
+  else if (owners.length > 0) pages.push(owners[0]);
   return pages.map((p) => p.replace(/^\//, ""));
 }
 
@@ -75,7 +85,8 @@ async function main() {
     const src = path.join(tmp, `${name}-src`);
     if (name === "dfds") {
       fs.cpSync(root, src, { recursive: true });
-      // Lists of ten, so that its list pages are audited with their page links too.
+      // Lists of ten, so that its list pages are audited with their page links too, and its
+      // action items (more than ten) as a summary by owner and lists by owner and status.
       const toml = path.join(src, "hindsight.toml");
       fs.writeFileSync(toml, `paginate_by = 10\n${fs.readFileSync(toml, "utf8")}`);
     }
