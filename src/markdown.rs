@@ -82,6 +82,48 @@ pub struct Link {
     pub column: usize,
 }
 
+/// A link in the heading that became a page's title (`# [INC-12](https://tracker/INC-12):
+/// Database failover stalled`): its text, collapsed as the title's, and its URL, resolved as
+/// any link of the body. A link to a page this build does not have is no link, only text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleLink {
+    pub text: String,
+    pub url: String,
+}
+
+/// The links of a heading's events (see [`TitleLink`]), in order.
+fn title_links(events: &[Event]) -> Vec<TitleLink> {
+    let mut links = Vec::new();
+    let mut open: Option<(String, String)> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                open = Some((dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((url, text)) = open.take() {
+                    links.push(TitleLink {
+                        text: collapse_ws(&text),
+                        url,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = open.as_mut() {
+                    text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, text)) = open.as_mut() {
+                    text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    links
+}
+
 /// A file to copy into the site: from an absolute source path to a path relative to the output.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Asset {
@@ -201,6 +243,9 @@ pub struct Parsed {
     pub html: String,
     pub toc: Vec<TocEntry>,
     pub h1: Option<String>,
+    /// The links of the first H1 when it left the body as the page's title (see
+    /// [`TitleLink`]), in order: the title is plain text, but its links stay on the page.
+    pub title_links: Vec<TitleLink>,
     pub first_paragraph: Option<String>,
     /// The first top-level paragraph of prose (see [`is_prose`]): what a summary is made of.
     pub first_prose: Option<String>,
@@ -2115,6 +2160,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 {
                     skip_first_h1 = false;
                     out.h1 = Some(htext);
+                    out.title_links = title_links(&inner);
                     // The title is the page's, not a heading of the body: GitHub's anchor of
                     // it leads to the top of the page (the empty id, see
                     // `lead_github_fragments`).
@@ -3220,6 +3266,37 @@ mod tests {
             .collect();
         let at = source.find("<!-- hindsight: learning real").unwrap();
         assert_eq!(found, vec![(at, "learning", vec!["real"])]);
+    }
+
+    #[test]
+    fn the_links_of_the_heading_that_becomes_the_title_are_kept_with_their_words() {
+        let p = render(
+            "# [INC-12](https://tracker.example/INC-12): `db` failover [after  the deploy](https://ci.example/7)\n\nText.\n",
+        );
+        assert_eq!(
+            p.h1.as_deref(),
+            Some("INC-12: db failover after the deploy")
+        );
+        let links: Vec<(&str, &str)> = p
+            .title_links
+            .iter()
+            .map(|l| (l.text.as_str(), l.url.as_str()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("INC-12", "https://tracker.example/INC-12"),
+                ("after the deploy", "https://ci.example/7")
+            ]
+        );
+        // A heading that stays in the body keeps its links there.
+        let p = render("Intro.\n\n# [INC-12](https://tracker.example/INC-12): Down\n");
+        assert!(p.title_links.is_empty());
+        assert!(
+            p.html.contains("href=\"https://tracker.example/INC-12\""),
+            "{}",
+            p.html
+        );
     }
 
     #[test]

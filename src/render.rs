@@ -1604,9 +1604,24 @@ fn incident_context(
     // Built as a value and moved in: `Context::insert` would copy it all again (the page's
     // HTML with it), on every incident page. So would `json!`, which copies every value it is
     // given: the lists are moved in after it.
+    let (title_html, title_links) = title_with_links(inc);
+    // The incident's id on the page links where a link of the heading the title left it out of
+    // led (`# [INC-12](https://tracker/INC-12): ...`).
+    let id_href = title_links
+        .iter()
+        .find(|l| l.text == inc.id)
+        .map(|l| href(&l.url));
+    let title_links: Vec<Value> = title_links
+        .iter()
+        .filter(|l| l.text != inc.id)
+        .map(|l| json!({"text": l.text, "href": href(&l.url)}))
+        .collect();
     let mut incident = json!({
         "id": inc.id,
+        "id_href": id_href,
         "title": inc.title,
+        "title_html": title_html,
+        "title_links": title_links,
         "url": inc.url(),
         "date": incident_date(inc),
         "severity": inc.severity,
@@ -1642,6 +1657,54 @@ fn incident_context(
     let mut context = serde_json::Map::new();
     context.insert("incident".to_string(), incident);
     Context::from_value(Value::Object(context)).expect("an object is a context")
+}
+
+/// The incident page's title as HTML, each link of the heading it came from (see
+/// [`crate::markdown::TitleLink`]) on the words it linked; and the links whose words the title
+/// leaves out (a label, a tag or the incident's own id before it, or a heading that a front
+/// matter `title` replaced), for the page to show by the title. `None` when the heading had no
+/// link: the title is its text alone, as everywhere else. A link without text (an image's
+/// alone) is shown by its URL.
+fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::TitleLink>) {
+    if inc.title_links.is_empty() {
+        return (None, Vec::new());
+    }
+    let title = inc.title.as_str();
+    let mut html = String::new();
+    let mut at = 0;
+    let mut left_out = Vec::new();
+    // A URL that could run a script is no link, as in the body, whose sanitizer takes it out.
+    let safe = |url: &str| {
+        crate::sanitize::clean(&format!("<a href=\"{}\">x</a>", escape(url))).contains("href=")
+    };
+    for link in inc.title_links.iter().filter(|l| safe(&l.url)) {
+        let found = (!link.text.is_empty())
+            .then(|| title[at..].find(link.text.as_str()))
+            .flatten();
+        let Some(i) = found else {
+            let mut link = link.clone();
+            if link.text.is_empty() {
+                link.text.clone_from(&link.url);
+            }
+            left_out.push(link);
+            continue;
+        };
+        let start = at + i;
+        html.push_str(&escape(&title[at..start]));
+        html.push_str("<a href=\"");
+        html.push_str(&href(&link.url));
+        let _ = write!(html, "\">{}</a>", escape(&link.text));
+        at = start + link.text.len();
+    }
+    html.push_str(&escape(&title[at..]));
+    (Some(html), left_out)
+}
+
+/// A URL as the value of an `href`, escaped as pulldown-cmark escapes the body's links.
+fn href(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    pulldown_cmark_escape::escape_href(&mut out, url).expect("writing to a String");
+    out
 }
 
 fn group_row(site: &Site, g: &Group) -> Value {

@@ -8,6 +8,9 @@ of code, reduced to its words: case, punctuation and Markdown and HTML syntax as
 its incident page as a run of the same words, in the page's main content (its `<article>`; the
 contents list, which repeats the headings, and the anchor links are left out).
 
+Every link to another site (`http:`, `https:`, `mailto:`) is on the page too, the links of the
+first H1, which is the page's title, among them.
+
 What the page shows elsewhere or differently by design (docs/content.md, docs/site.md) is
 written down in [`by_design`], each with its reason.
 */
@@ -167,6 +170,50 @@ fn sentences(markdown: &str) -> (Option<String>, Vec<Vec<String>>) {
     (h1, out)
 }
 
+/// The URLs of a Markdown body's links to other sites (`http:`, `https:`, `mailto:`), which
+/// no page leaves out or rewrites.
+fn outside_links(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, hindsight::markdown::options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .filter(|url| {
+            let lower = url.to_ascii_lowercase();
+            ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|s| lower.starts_with(s))
+        })
+        .collect()
+}
+
+/// The `href`s of the links in an incident page's `<article>`, their character references
+/// read.
+fn page_hrefs(html: &str) -> HashSet<String> {
+    let start = html
+        .find("<article")
+        .expect("an incident page has an <article>");
+    let end = html[start..].find("</article>").unwrap() + start;
+    html[start..end]
+        .split("<a ")
+        .skip(1)
+        .filter_map(|a| {
+            let tag = &a[..a.find('>')?];
+            let at = tag.find("href=\"")? + 6;
+            let value = &tag[at..];
+            Some(html_text(&value[..value.find('"')?]))
+        })
+        .collect()
+}
+
+/// Whether the page's links, `hrefs`, hold `url`, as written or escaped as pulldown-cmark
+/// escapes an `href` (`%20` for a space).
+fn links_to(hrefs: &HashSet<String>, url: &str) -> bool {
+    let mut escaped = String::new();
+    pulldown_cmark_escape::escape_href(&mut escaped, url).unwrap();
+    hrefs.contains(url) || hrefs.contains(&html_text(&escaped))
+}
+
 /// The words of an incident page's main content: its `<article>`, without the contents list
 /// (which repeats the headings) and the headings' anchor links (`#`).
 fn page_words(html: &str) -> Vec<String> {
@@ -255,7 +302,14 @@ fn missing_from_pages(root: &Path) -> (usize, usize, Vec<String>) {
         let page =
             std::fs::read_to_string(out.path().join(format!("incidents/{id}/index.html"))).unwrap();
         let title = title_words(&page);
+        let hrefs = page_hrefs(&page);
         let page = page_words(&page);
+        for url in outside_links(body(&text)) {
+            checked += 1;
+            if !links_to(&hrefs, &url) {
+                missing.push(format!("{source}: the link to {url}"));
+            }
+        }
         let (h1, sentences) = sentences(body(&text));
         let h1 = h1.map(|h| words(&h));
         files += 1;
@@ -277,7 +331,7 @@ fn assert_nothing_is_lost(root: &Path, at_least: usize) {
     assert!(checked > files, "{checked} sentences checked");
     assert!(
         missing.is_empty(),
-        "{} of {checked} sentences of {root:?} are not on their incident page:\n{}",
+        "{} of {checked} sentences and links of {root:?} are not on their incident page:\n{}",
         missing.len(),
         missing.join("\n")
     );
@@ -322,4 +376,30 @@ fn a_sentence_left_out_of_a_page_is_reported_with_its_file() {
         .collect();
     assert_eq!(lost, ["the disk filled", "alert df"]);
     assert!(by_design(&words("Why it filled"), h1.as_deref(), &title, &page).is_none());
+}
+
+#[test]
+fn a_link_in_the_heading_that_is_the_title_is_on_its_incident_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    common::write_files(
+        root,
+        &[
+            (
+                "content/2026-11-02-db-failover.md",
+                "# [INC-12](https://tracker.example/INC-12?a=1&b=2): Database failover stalled\n\nThe replica never took over ([graph](https://grafana.example/d/1 \"Replica lag\")).\n",
+            ),
+            (
+                "content/INC-13.md",
+                "---\ndate: 2026-11-03\n---\n# [INC-13](https://tracker.example/INC-13): Cache stampede\n\nIt stampeded.\n",
+            ),
+        ],
+    );
+    assert_nothing_is_lost(root, 2);
+    // And the check itself finds a link that is missing.
+    let hrefs = page_hrefs(
+        "<article><a class=\"x\" href=\"https://a.example/?q=1&amp;r=2\">a</a></article>",
+    );
+    assert!(links_to(&hrefs, "https://a.example/?q=1&r=2"));
+    assert!(!links_to(&hrefs, "https://tracker.example/INC-12"));
 }

@@ -7174,3 +7174,78 @@ fn a_site_with_no_more_action_items_than_paginate_by_keeps_them_on_one_page_as_b
     assert!(page.contains("<h2 id=\"jump-h\">On this page</h2>") && page.contains("Task 1h"));
     assert!(!out.join("action-items/open").exists());
 }
+
+#[test]
+fn a_link_in_the_first_heading_stays_on_the_incident_page_while_the_title_stays_plain_text() {
+    let site = Site::with(&[
+        (
+            "content/2026-11-02-db-failover.md",
+            "# [INC-12](https://tracker.example/INC-12): Database failover stalled\n\nThe replica never took over.\n",
+        ),
+        // The incident's own id before the title leaves the title; its link is kept on the id.
+        (
+            "content/c.md",
+            "---\nid: INC-13\ndate: 2026-11-03\n---\n# [INC-13](https://tracker.example/INC-13): Cache stampede after [the deploy](https://ci.example/run/7)\n\nText.\n",
+        ),
+        // A label that leaves the title: its link is shown by the id.
+        (
+            "content/d.md",
+            "---\nid: INC-14\ndate: 2026-11-04\n---\n# [Postmortem](https://wiki.example/pm-14): Queue stalled\n\nText.\n",
+        ),
+        // A link that could run a script is its text alone.
+        (
+            "content/e.md",
+            "---\nid: INC-15\ndate: 2026-11-05\n---\n# [Queue](javascript:alert(1)) full\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    let title = |id: &str| site.incident(id)["title"].as_str().unwrap().to_string();
+    assert_eq!(
+        title("2026-11-02-db-failover"),
+        "INC-12: Database failover stalled"
+    );
+    assert_eq!(title("INC-13"), "Cache stampede after the deploy");
+    assert_eq!(title("INC-14"), "Queue stalled");
+    assert_eq!(title("INC-15"), "Queue full");
+
+    let page = site.page("incidents/2026-11-02-db-failover/index.html");
+    assert!(
+        page.contains("<h1 id=\"incident-title\"><a href=\"https://tracker.example/INC-12\">INC-12</a>: Database failover stalled</h1>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<title>INC-12: Database failover stalled"),
+        "{page}"
+    );
+    let page = site.page("incidents/INC-13/index.html");
+    assert!(
+        page.contains("<a class=\"id\" href=\"https://tracker.example/INC-13\">INC-13</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1 id=\"incident-title\">Cache stampede after <a href=\"https://ci.example/run/7\">the deploy</a></h1>"),
+        "{page}"
+    );
+    let page = site.page("incidents/INC-14/index.html");
+    assert!(
+        page.contains("<span class=\"id\">INC-14</span> <a class=\"title-link\" href=\"https://wiki.example/pm-14\">Postmortem</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<h1 id=\"incident-title\">Queue stalled</h1>"),
+        "{page}"
+    );
+    let page = site.page("incidents/INC-15/index.html");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(
+        page.contains("<h1 id=\"incident-title\">Queue full</h1>"),
+        "{page}"
+    );
+
+    // Lists and feeds show the title as text: no link inside the link to the page.
+    for list in ["incidents/index.html", "index.html", "feed.xml"] {
+        let html = site.page(list);
+        assert!(!html.contains("tracker.example"), "{list}: {html}");
+        assert!(html.contains("INC-12: Database failover stalled"), "{list}");
+    }
+}

@@ -72,6 +72,9 @@ pub struct Incident {
     /// Path relative to the content folder.
     pub content_path: String,
     pub title: String,
+    /// The links of the first H1 when it left the body as the title: the title is plain text,
+    /// the incident page keeps them (see [`markdown::TitleLink`]).
+    pub title_links: Vec<markdown::TitleLink>,
     pub date: Option<NaiveDate>,
     pub date_source: DateSource,
     pub severity: Option<String>,
@@ -2082,6 +2085,7 @@ fn build_incident(
         source: raw.source,
         content_path: raw.content_path,
         title,
+        title_links: parsed.title_links,
         date,
         date_source,
         severity,
