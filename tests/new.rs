@@ -1236,3 +1236,66 @@ fn a_file_name_that_does_not_come_from_the_title_is_not_said_to_lose_the_titles_
     );
     assert_eq!(tree(root), before);
 }
+
+#[test]
+fn a_postmortem_folder_named_like_the_new_file_gives_file_and_id_one_free_name_and_is_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    // `2026-12-02-db-failover/index.md` is the postmortem `2026-12-02-db-failover`, named by
+    // its folder; `2026-12-02-db-failover-2.md` has an id of its own, but its name is taken;
+    // the folder `2026-12-02-db-failover-3/` holds only a picture, which takes no name.
+    let folder_pm =
+        "---\ntitle: DB failover\ndate: 2026-12-02\n---\n\n## Summary\n\nIt failed over.\n";
+    write_files(
+        root,
+        &[
+            ("content/2026-12-02-db-failover/index.md", folder_pm),
+            (
+                "content/2026-12-02-db-failover-2.md",
+                &incident("legacy-db-note", "Note", "2026-12-02"),
+            ),
+            ("content/2026-12-02-db-failover-3/graph.png", "png"),
+        ],
+    );
+    let before = tree(&root.join("content"));
+    let o = new(root, &["DB failover", "--date", "2026-12-02"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o);
+    assert!(
+        path.ends_with("content/2026-12-02-db-failover-3.md"),
+        "{path}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("---\nid: 2026-12-02-db-failover-3\n"),
+        "{text}"
+    );
+    assert!(
+        stderr(&o).contains("(2026-12-02-db-failover-3)"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing that was there is changed.
+    let after = tree(&root.join("content"));
+    for (file, bytes) in &before {
+        assert_eq!(after.get(file), Some(bytes), "{file}");
+    }
+    assert_eq!(after.len(), before.len() + 1);
+
+    // Again: the next name and id agree too, and `check` finds no duplicate.
+    let o = new(root, &["DB failover", "--date", "2026-12-02"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o);
+    assert!(
+        path.ends_with("content/2026-12-02-db-failover-4.md"),
+        "{path}"
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("---\nid: 2026-12-02-db-failover-4\n"),
+        "{text}"
+    );
+    let (_, findings) = check_json(root, &[]);
+    let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}

@@ -189,15 +189,23 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
             .iter()
             .map(|i| (i.content_path.as_str(), i.id.as_str())),
     );
+    // An id whose file would take the name of a file or a postmortem's folder already there
+    // is not given: the file is named by its id, never by another number.
+    let beside = content_dir.join(&within);
+    let free = |title: &str, id: &str| {
+        let stem = naming.stem(opts.date, id, &slug(title), title);
+        !stem.contains(id) || !name_taken(&beside, &stem)
+    };
     // The file's name for a title: its slug, its id (`<date>-<slug>` without a numbered scheme)
     // or the title itself, as the knowledge base names its files.
     let stem = |title: &str| {
         let slug = slug(title);
-        naming.stem(opts.date, &next_id(&taken, opts.date, &slug), &slug, title)
+        let id = next_free_id(&taken, opts.date, &slug, &|id| free(title, id));
+        naming.stem(opts.date, &id, &slug, title)
     };
     let (named, renamed) = unignored(&config, &within, &stem, title)?;
     let slug = slug(&named);
-    let id = next_id(&taken, opts.date, &slug);
+    let id = next_free_id(&taken, opts.date, &slug, &|id| free(&named, id));
     let text = render(&template_name, &template, title, &id, opts.date, &config)?;
     let stem = naming.stem(opts.date, &id, &slug, &named);
     refused_by_config(
@@ -321,6 +329,9 @@ impl Naming {
     /// The file name without `.md`.
     fn stem(self, date: NaiveDate, id: &str, slug: &str, title: &str) -> String {
         match self {
+            // The id when it is the date and slug (made unique: `-2`), as without a numbered
+            // scheme it is: name and id agree.
+            Naming::DateSlug if id.starts_with(&format!("{date}-{slug}")) => id.to_string(),
             Naming::DateSlug => format!("{date}-{slug}"),
             Naming::IdTitle => format!("{id} - {}", file_title(title)),
             Naming::IdSlug => format!("{id}-{slug}"),
@@ -471,8 +482,20 @@ fn numbered() -> &'static Regex {
 
 /// The id of a new incident on `date`: the next number of the scheme most incidents follow,
 /// or `<date>-<slug>` when there is none. Never one in `taken` (compared without case).
+#[cfg(test)]
 fn next_id(taken: &[&str], date: NaiveDate, slug: &str) -> String {
-    let is_taken = |id: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(id));
+    next_free_id(taken, date, slug, &|_| true)
+}
+
+/// [`next_id`], never one that `named` says the file it names cannot have: an id is skipped
+/// as a taken one is when a file or folder has the name its file would have.
+fn next_free_id(
+    taken: &[&str],
+    date: NaiveDate,
+    slug: &str,
+    named: &dyn Fn(&str) -> bool,
+) -> String {
+    let is_taken = |id: &str| taken.iter().any(|t| t.eq_ignore_ascii_case(id)) || !named(id);
     // (prefix, with a year) -> how many ids follow it.
     let mut schemes: BTreeMap<(String, bool), usize> = BTreeMap::new();
     for id in taken {
@@ -1102,8 +1125,29 @@ fn toml_filter(
     ))
 }
 
-/// Creates `<folder>/<stem>.md`, or `<stem>-2.md` and so on when the name is taken; never
-/// replaces a file.
+/// Whether a postmortem in `folder` has the name `stem` already: a file `<stem>.md` (or
+/// `.markdown`, `.MD`), or a folder `<stem>/` whose Markdown file only says what it is (`index.md`,
+/// `README.md`, ...), which the loader names by its folder (see
+/// [`crate::content::naming`]). A folder of anything else (a postmortem's images, say) does
+/// not take the name.
+fn name_taken(folder: &Path, stem: &str) -> bool {
+    if [".md", ".markdown", ".MD"]
+        .iter()
+        .any(|ext| folder.join(format!("{stem}{ext}")).exists())
+    {
+        return true;
+    }
+    std::fs::read_dir(folder.join(stem)).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let file = e.file_name();
+            let path = format!("{stem}/{}", file.to_string_lossy());
+            crate::content::naming(&path) == (stem, true) && e.path().is_file()
+        })
+    })
+}
+
+/// Creates `<folder>/<stem>.md`, or `<stem>-2.md` and so on when the name is taken (by a file,
+/// or a postmortem's folder: see [`name_taken`]); never replaces a file.
 fn write_new(folder: &Path, stem: &str, text: &str) -> Result<PathBuf, NewError> {
     use std::io::Write as _;
     for n in 1.. {
@@ -1112,6 +1156,14 @@ fn write_new(folder: &Path, stem: &str, text: &str) -> Result<PathBuf, NewError>
         } else {
             folder.join(format!("{stem}-{n}.md"))
         };
+        let name = if n == 1 {
+            stem.to_string()
+        } else {
+            format!("{stem}-{n}")
+        };
+        if name_taken(folder, &name) {
+            continue;
+        }
         match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
