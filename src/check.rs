@@ -883,8 +883,8 @@ fn fm_line(inc: &Incident, key: &str) -> usize {
 
 fn incident_rules(ctx: &Context, scan: &Scan, inc: &Incident) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    dates(ctx, inc, &mut out);
-    required(ctx, inc, &mut out);
+    dates(ctx.latest, inc, &mut out);
+    required(&ctx.site.config.check.required, inc, &mut out);
     links(
         ctx,
         &inc.source,
@@ -1013,7 +1013,7 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+fn dates(latest: NaiveDate, inc: &Incident, out: &mut Vec<Diagnostic>) {
     use derive::DateSource;
     // A date that is the day of a front-matter time is reported at that time, below.
     let of_a_time = matches!(
@@ -1021,7 +1021,7 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         DateSource::StartedAt | DateSource::DetectedAt | DateSource::ResolvedAt
     );
     let f = inc.front_matter.format;
-    if let Some(d) = inc.date.filter(|d| *d > ctx.latest && !of_a_time) {
+    if let Some(d) = inc.date.filter(|d| *d > latest && !of_a_time) {
         if inc.derived.contains(&"date") {
             let from = date_read_from(inc);
             out.push(
@@ -1059,7 +1059,7 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         ("resolved_at", inc.resolved_at),
     ];
     for (key, t) in times {
-        let Some(t) = t.filter(|t| t.date_naive() > ctx.latest) else {
+        let Some(t) = t.filter(|t| t.date_naive() > latest) else {
             continue;
         };
         if let Some(stated) = stated_timestamp(inc, key) {
@@ -1141,7 +1141,7 @@ fn dates(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
     );
 }
 
-fn required(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
+fn required(keys: &[String], inc: &Incident, out: &mut Vec<Diagnostic>) {
     if inc.status != Status::Published {
         return;
     }
@@ -1155,7 +1155,7 @@ fn required(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         .map(|(_, line)| *line)
         .min()
         .unwrap_or(1);
-    for key in &ctx.site.config.check.required {
+    for key in keys {
         if inc.front_matter.line_of(key).is_none() {
             out.push(
                 finding("required-field", &inc.source, format!("`{key}` is required but not set in the front matter"))
@@ -1851,6 +1851,90 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             .hint(hint),
         );
     }
+}
+
+/// What `hindsight new` knows of the knowledge base a new postmortem goes into: every
+/// postmortem's id and old ids (drafts and those `ignore` leaves out too), and its canonical
+/// learnings.
+pub struct Beside<'a> {
+    pub ids: &'a [&'a str],
+    pub learnings: &'a [CanonicalLearning],
+}
+
+/// The rules only `check` applies (not loading) that a postmortem `hindsight new` is about to
+/// write, `inc`, read alone from a copy, can break by what its template wrote, at the levels
+/// each rule has by default ([`apply_levels`] sets the configured ones):
+///
+/// - `future-date` and `time-order` of the dates and times of its front matter;
+/// - `required-field`, when the template publishes it (a draft needs no field);
+/// - `duplicate-id`, when the template writes an id another postmortem has;
+/// - `unknown-learning`, a citation (a learning's `id`, an action item's `learning`, a mark in
+///   the text) of a canonical learning the knowledge base does not have;
+/// - `unknown-related` and `repeated-related` of its `related` ids.
+///
+/// What a template cannot know yet is left to `check`: learnings and owners still to write,
+/// blaming words, and the links and images of the text, which lead from where the file will be.
+pub fn of_new_postmortem(
+    inc: &Incident,
+    beside: &Beside,
+    required_keys: &[String],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    dates(latest_date(), inc, &mut out);
+    required(required_keys, inc, &mut out);
+    if beside.ids.iter().any(|t| t.eq_ignore_ascii_case(&inc.id)) {
+        out.push(
+            finding(
+                "duplicate-id",
+                &inc.source,
+                format!("incident id `{}` is also used by another postmortem", inc.id),
+            )
+            .at(fm_line(inc, "id"), 1)
+            .hint("leave `id` out of the template's front matter: `hindsight new` then gives the next free one (or write `id: {{ id }}`)"),
+        );
+    }
+    out.extend(crate::learnings::unknown_citations(inc, beside.learnings));
+    let mut ids: Vec<&str> = beside.ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for (i, id) in inc.related.iter().enumerate() {
+        let (line, column) = inc.front_matter.entry_at("related", i);
+        if inc.related[..i].contains(id) {
+            out.push(
+                finding(
+                    "repeated-related",
+                    &inc.source,
+                    format!("`related` names `{id}` twice"),
+                )
+                .at(line, column)
+                .hint(format!("remove this entry: the page lists `{id}` once")),
+            );
+        } else if *id == inc.id {
+            out.push(
+                finding(
+                    "unknown-related",
+                    &inc.source,
+                    format!("`related` names `{id}`, this postmortem's own id: a postmortem is not related to itself, and its page does not list it"),
+                )
+                .at(line, column)
+                .hint("remove it; `related` lists the ids of other postmortems"),
+            );
+        } else if !ids.contains(&id.as_str()) {
+            let hint = nearest_id(id, &ids, |s| format!("`{s}`")).unwrap_or_else(|| {
+                "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into()
+            });
+            out.push(
+                finding(
+                    "unknown-related",
+                    &inc.source,
+                    format!("`related` names `{id}`, which is no postmortem's id"),
+                )
+                .at(line, column)
+                .hint(hint),
+            );
+        }
+    }
+    out
 }
 
 /// Whether a step of the reading path could name a cluster (an id that is no canonical

@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
-use crate::content::{ActionStatus, Library};
+use crate::content::{ActionStatus, CanonicalLearning, Incident, Library};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::lessons::LessonSpace;
 use crate::markdown::LinkKind;
@@ -2159,6 +2159,32 @@ pub fn suggestions(lib: &Library) -> Vec<Suggestion> {
             .then(a.learning.cmp(&b.learning))
     });
     out
+}
+
+/// The `unknown-learning` errors [`link`] reports of `inc`: its citations (a learning's `id`,
+/// an action item's `learning`) that name none of the canonical `learnings`, by id or alias.
+pub fn unknown_citations(inc: &Incident, learnings: &[CanonicalLearning]) -> Vec<Diagnostic> {
+    let known: Vec<&str> = learnings.iter().map(|l| l.id.as_str()).collect();
+    let names = |cid: &str| {
+        learnings
+            .iter()
+            .any(|l| l.id == cid || l.aliases.iter().any(|a| a == cid))
+    };
+    let cited = inc
+        .learnings
+        .iter()
+        .map(|l| (l.canonical.as_deref(), l.cited_at))
+        .chain(
+            inc.action_items
+                .iter()
+                .map(|a| (a.learning.as_deref(), a.cited_at)),
+        );
+    cited
+        .filter_map(|(cid, at)| {
+            let cid = cid.filter(|&c| c != NO_LEARNING)?;
+            (!names(cid)).then(|| unknown_learning(&inc.source, at, cid, &known))
+        })
+        .collect()
 }
 
 fn unknown_learning(file: &str, at: (usize, usize), id: &str, known: &[&str]) -> Diagnostic {

@@ -198,6 +198,8 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
                     ),
                 }
             }
+            // What `check` will warn of in what the template wrote.
+            print_findings(&created.warnings, &root);
             // Always said: the file is not named as the title would name it.
             if let Some((name, pattern)) = &created.renamed {
                 eprintln!(

@@ -1299,3 +1299,140 @@ fn a_postmortem_folder_named_like_the_new_file_gives_file_and_id_one_free_name_a
     let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn a_template_that_check_would_reject_for_a_future_time_an_unknown_learning_or_a_taken_id_writes_nothing(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_tree(&fixture("basic"), root);
+    let before = tree(&root.join("content"));
+    for (template, at, says) in [
+        (
+            "---\ntitle: {{ title | yaml }}\nstarted_at: 2999-01-01T00:00:00Z\n---\n\n## Summary\n",
+            "templates/t.md:3:",
+            "`started_at` 2999-01-01T00:00:00+00:00 is in the future",
+        ),
+        (
+            "---\ntitle: {{ title | yaml }}\ndetected_at: {{ date }}T10:00:00Z\nstarted_at: {{ date }}T11:00:00Z\n---\n",
+            "templates/t.md:3:",
+            "`detected_at`",
+        ),
+        (
+            "---\ntitle: {{ title | yaml }}\nlearnings:\n  - id: alert-on-symptom\n    text: Alert on what users see\n---\n",
+            "templates/t.md:4:",
+            "unknown canonical learning `alert-on-symptom`",
+        ),
+        (
+            "---\nid: FX-001\ntitle: {{ title | yaml }}\n---\n",
+            "templates/t.md:2:",
+            "incident id `FX-001` is also used",
+        ),
+        (
+            "---\ntitle: {{ title | yaml }}\n---\n\n## Learnings\n\n- Alert on what users see <!-- hindsight: learning alert-on-symptom -->\n",
+            "templates/t.md:7:",
+            "unknown canonical learning `alert-on-symptom`",
+        ),
+        (
+            "---\ntitle: {{ title | yaml }}\nstatus: published\nseverity: SEV2\n---\n",
+            "templates/t.md:",
+            "`services` is required",
+        ),
+    ] {
+        write_files(
+            root,
+            &[
+                ("templates/t.md", template),
+                (
+                    "hindsight.toml",
+                    "title = \"Fixture: basic\"\n[check]\nrequired = [\"services\"]\n",
+                ),
+            ],
+        );
+        let o = new(root, &["Queue stalled", "--template", "t", "--date", "2024-05-01"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{template}\n{err}");
+        assert!(err.contains(at), "{template}\n{err}");
+        assert!(err.contains(says), "{template}\n{err}");
+        assert!(err.contains("nothing was written"), "{err}");
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+        assert_eq!(tree(&root.join("content")), before, "{template}");
+    }
+    // A rule the team keeps below error lets the file be written, and says it.
+    write_files(
+        root,
+        &[
+            (
+                "templates/t.md",
+                "---\ntitle: {{ title | yaml }}\nstarted_at: 2999-01-01T00:00:00Z\n---\n",
+            ),
+            (
+                "hindsight.toml",
+                "title = \"Fixture: basic\"\n[check.rules]\nfuture-date = \"warning\"\n",
+            ),
+        ],
+    );
+    let o = new(
+        root,
+        &["Queue stalled", "--template", "t", "--date", "2024-05-01"],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    // At the line of the file that was written, whose path is printed.
+    assert!(err.contains("is in the future"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}:",
+            stdout(&o).rsplit_once("/content/").unwrap().1
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("nothing was written"), "{err}");
+}
+
+#[test]
+fn a_template_that_cites_what_the_knowledge_base_has_is_written_and_its_warnings_are_printed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_tree(&fixture("basic"), root);
+    write_files(
+        root,
+        &[(
+            "templates/t.md",
+            "---\ntitle: {{ title | yaml }}\nstarted_at: {{ date }}T10:00:00Z\ndetected_at: {{ date }}T10:05:00Z\nrelated: [FX-001, FX-404]\nlearnings:\n  - id: alert-on-symptoms\n    text: Alert on what users see\n---\n\n## Summary\n",
+        )],
+    );
+    let o = new(
+        root,
+        &["Queue stalled", "--template", "t", "--date", "2024-05-01"],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let path = stdout(&o);
+    assert!(Path::new(&path).is_file(), "{path}");
+    // The unknown related id is a warning of `check`: said, at the new file's line.
+    assert!(
+        err.contains("`related` names `FX-404`, which is no postmortem's id"),
+        "{err}"
+    );
+    assert!(err.contains("2024-05-01-queue-stalled.md:"), "{err}");
+    assert!(!err.contains("FX-001`, which"), "{err}");
+    let (code, findings) = check_json(root, &[]);
+    let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(code, Some(0));
+
+    // The built-in templates, as they are, are never refused, even where fields are required.
+    for template in ["default", "short"] {
+        write_files(
+            root,
+            &[(
+                "hindsight.toml",
+                "title = \"Fixture: basic\"\n[check]\nrequired = [\"severity\", \"services\"]\n",
+            )],
+        );
+        let o = new(root, &["Cache cold", "--template", template]);
+        assert!(o.status.success(), "{template}: {}", stderr(&o));
+        assert!(!stderr(&o).contains('⚠'), "{template}: {}", stderr(&o));
+    }
+}

@@ -16,7 +16,9 @@ id, title, date and `status: draft`; one whose own front matter leaves out `id`,
 id and status `new` reports. A
 template's own front matter is read, once rendered, as the loader reads every postmortem's:
 what `check` would reject (invalid YAML from a title with `: ` written without `| yaml`) is an
-error at the template's line, and nothing is written.
+error at the template's line, and nothing is written; so is what the rules only `check` applies
+would reject with what the knowledge base holds (a date in the future, an unknown learning, an
+id already used: see [`crate::check::of_new_postmortem`]), whose warnings are printed.
 
 What the templates write under each heading is the same in every postmortem they scaffold;
 [`Boilerplate`] tells it apart so that related incidents are not found by it.
@@ -72,6 +74,9 @@ pub struct Created {
     /// The content folder, when `new` made it: there was none, so no postmortem to go beside
     /// (`new` run outside the knowledge base, or before its first postmortem).
     pub made_folder: Option<PathBuf>,
+    /// What `hindsight check` will warn of in the new file and a template wrote (a `related`
+    /// id that names no postmortem, say), at the file's lines.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,14 +213,18 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
     let id = next_free_id(&taken, opts.date, &slug, &|id| free(&named, id));
     let text = render(&template_name, &template, title, &id, opts.date, &config)?;
     let stem = naming.stem(opts.date, &id, &slug, &named);
-    refused_by_config(
+    let learnings = &library.learnings;
+    let mut warnings = refused_by_config(
         &template_name,
         &template,
         &text,
         title,
         &config,
-        &within,
-        &stem,
+        (&within, &stem),
+        &crate::check::Beside {
+            ids: &taken,
+            learnings,
+        },
     )?;
     let folder = content_dir.join(within);
     let made_folder = (!content_dir.is_dir()).then(|| content_dir.clone());
@@ -224,6 +233,11 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         source,
     })?;
     let path = write_new(&folder, &stem, &text)?;
+    // Said of the file that was written.
+    let written = crate::diagnostics::rel_path(&opts.root, &path);
+    for w in &mut warnings {
+        w.file.clone_from(&written);
+    }
     // What the file says, which is what the message reports: a template may set its own.
     let (id, status) = match stated(&text) {
         // As the loader reads it: without a status, a postmortem is published.
@@ -240,6 +254,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         unread,
         renamed,
         made_folder,
+        warnings,
     })
 }
 
@@ -933,23 +948,26 @@ fn refused_front_matter(
 /// severity off the configured scale, an id a URL cannot hold, an action item's due date that
 /// is no date): the postmortem is read by the loader, as every postmortem is, from a copy in a
 /// temporary folder at the place it is to be written (`within` the content folder, named
-/// `stem`), with `config`. Each error is moved to the template's line that wrote it. Findings
-/// of the body are not the template's to fix first: it is the author's text to fill in.
+/// `stem`), with `config`. Findings of loading in the body are not the template's to fix
+/// first: it is the author's text to fill in. Then the rules only `check` applies, with what
+/// the knowledge base holds, `beside` ([`crate::check::of_new_postmortem`]: a date in the
+/// future, an unknown learning, ...). Each error is moved to the template's line that wrote
+/// it; the warnings of those rules are returned, for `new` to print.
 fn refused_by_config(
     name: &str,
     template: &str,
     text: &str,
     title: &str,
     config: &Config,
-    within: &Path,
-    stem: &str,
-) -> Result<(), NewError> {
+    (within, stem): (&Path, &str),
+    beside: &crate::check::Beside,
+) -> Result<Vec<Diagnostic>, NewError> {
     use crate::content::frontmatter;
     let Ok(split) = frontmatter::split(text, name) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let Some(front) = split.front else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let last_line = split.front_line + front.lines().count();
     let format = split.format;
@@ -966,7 +984,7 @@ fn refused_by_config(
             source,
         })?;
     let diags = Diagnostics::new();
-    crate::content::load(
+    let library = crate::content::load(
         &crate::content::LoadOptions {
             root: tmp.path(),
             config,
@@ -979,6 +997,19 @@ fn refused_by_config(
         &diags,
     );
     let file = crate::diagnostics::rel_path(tmp.path(), &path);
+    // The rules only `check` applies, with what the knowledge base holds; at the configured
+    // levels, and silenced by the template's allow comments as `check` silences them.
+    let found = library
+        .incidents
+        .iter()
+        .filter(|inc| inc.source == file)
+        .flat_map(|inc| crate::check::of_new_postmortem(inc, beside, &config.check.required))
+        .collect();
+    let (checked, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        crate::check::as_configured(found, tmp.path(), &config.check.rules)
+            .into_iter()
+            .filter(|d| d.level != crate::diagnostics::Level::Info)
+            .partition(|d| d.level == crate::diagnostics::Level::Error);
     let blocking = |d: &Diagnostic| {
         d.level == crate::diagnostics::Level::Error
             && config
@@ -987,17 +1018,19 @@ fn refused_by_config(
                 .get(d.rule)
                 .is_none_or(|level| level == "error")
     };
-    let problems: Vec<Diagnostic> = diags
+    let mut problems: Vec<Diagnostic> = diags
         .into_sorted()
         .into_iter()
         .filter(|d| d.file == file && d.line >= 1 && d.line <= last_line && blocking(d))
+        .chain(checked)
         .map(|mut d| {
             d.file = name.to_string();
             at_template_line(d, template, text, title, format)
         })
         .collect();
+    problems.dedup();
     if problems.is_empty() {
-        Ok(())
+        Ok(warnings)
     } else {
         Err(NewError::Invalid(problems))
     }
@@ -1021,6 +1054,27 @@ fn at_template_line(
         Format::Yaml => (':', "yaml"),
         Format::Toml => ('=', "toml"),
     };
+    // A finding of the text after the front matter (a learning mark that names no canonical
+    // learning) is at the template's line that reads as the rendered one.
+    let front_end = crate::content::frontmatter::split(text, "")
+        .ok()
+        .and_then(|s| Some(s.front_line + s.front?.lines().count()));
+    if front_end.is_some_and(|end| d.line > end) {
+        let line = template
+            .lines()
+            .position(|l| l == rendered)
+            .map_or(d.line, |i| i + 1);
+        return Diagnostic::error(
+            "template",
+            &d.file,
+            format!(
+                "for the title \"{title}\", this template writes text that `hindsight check` rejects ({}); nothing was written",
+                d.message
+            ),
+        )
+        .at(line, d.column)
+        .hint(d.hint.clone());
+    }
     let key = rendered.split(sep).next().unwrap_or("").trim_end();
     let sets_key = |l: &str| {
         l.strip_prefix(key).is_some_and(|r| match format {
@@ -1057,7 +1111,11 @@ fn at_template_line(
                 }
             }
         }
-        None => (d.line, d.column, None),
+        // A line of no key (an item of a list): the template's that reads as it.
+        None => match template.lines().position(|l| l == rendered) {
+            Some(i) => (i + 1, d.column, None),
+            None => (d.line, d.column, None),
+        },
     };
     let what = if d.rule == "yaml-invalid" {
         let invalid = match format {
