@@ -191,6 +191,17 @@ impl LessonSpace {
     /// The [`TOP_LESSONS`] library lessons closest to a text (its term counts), as a
     /// normalised vector over lesson ids (ties by id). `scratch` is reused between calls.
     pub fn project(&self, counts: &Counts, scratch: &mut Vec<f32>) -> SparseVec {
+        self.project_heaviest(counts, usize::MAX, scratch)
+    }
+
+    /// [`Self::project`] by the `terms` heaviest terms of a text only (ties by id): a whole
+    /// postmortem has hundreds, and its heaviest say what its lessons are about.
+    pub fn project_heaviest(
+        &self,
+        counts: &Counts,
+        terms: usize,
+        scratch: &mut Vec<f32>,
+    ) -> SparseVec {
         let mut query: SparseVec = counts
             .iter()
             .filter_map(|(t, &c)| {
@@ -198,6 +209,10 @@ impl LessonSpace {
                 Some((id, sublinear_tf(c) * self.idf[id as usize]))
             })
             .collect();
+        if query.len() > terms {
+            query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            query.truncate(terms);
+        }
         // The same order on every run, so that the sums below are bit-for-bit repeatable.
         query.sort_unstable_by_key(|(id, _)| *id);
         normalise(&mut query);
@@ -271,9 +286,17 @@ pub fn vectors_with<D: Borrow<Counts> + Sync, L: AsRef<[(u32, f32)]>>(
 
 /// The lesson projection of every text (its term counts), in parallel.
 pub fn projections(docs: &[Counts], space: &LessonSpace) -> Vec<SparseVec> {
+    projections_by(docs, usize::MAX, space)
+}
+
+/// [`projections`] by each text's `terms` heaviest terms (see
+/// [`LessonSpace::project_heaviest`]).
+pub fn projections_by(docs: &[Counts], terms: usize, space: &LessonSpace) -> Vec<SparseVec> {
     use rayon::prelude::*;
     docs.par_iter()
-        .map_init(Vec::new, |scratch, c| space.project(c, scratch))
+        .map_init(Vec::new, |scratch, c| {
+            space.project_heaviest(c, terms, scratch)
+        })
         .collect()
 }
 
@@ -282,10 +305,21 @@ pub fn projections(docs: &[Counts], space: &LessonSpace) -> Vec<SparseVec> {
 /// after the word ids. Unit vectors stay unit vectors; a text with no word in the library keeps
 /// its word vector alone.
 pub fn extend(words: &[(u32, f32)], lessons: &[(u32, f32)], vocabulary: u32) -> SparseVec {
+    extend_by(words, lessons, vocabulary, LESSON_SHARE)
+}
+
+/// [`extend`] with the lessons' share `share` instead of [`LESSON_SHARE`] (whole postmortems
+/// take less of it than learnings).
+pub fn extend_by(
+    words: &[(u32, f32)],
+    lessons: &[(u32, f32)],
+    vocabulary: u32,
+    share: f32,
+) -> SparseVec {
     if lessons.is_empty() || words.is_empty() {
         return words.to_vec();
     }
-    let (w, s) = ((1.0 - LESSON_SHARE).sqrt(), LESSON_SHARE.sqrt());
+    let (w, s) = ((1.0 - share).sqrt(), share.sqrt());
     words
         .iter()
         .map(|&(t, x)| (t, x * w))
