@@ -2190,11 +2190,26 @@ fn action_buckets<'s>(site: &'s Site, listed: Listed<'s>) -> ActionBuckets<'s> {
     by_status
 }
 
+/// How the action items pages name the items of no owner: "Unassigned", or "No owner recorded"
+/// when an owner is named "Unassigned" (front matter's `owner: Unassigned`), so that the two
+/// rows, headings and lists are told apart.
+fn no_owner_label(by_status: &ActionBuckets) -> &'static str {
+    let named_unassigned = by_status
+        .values()
+        .flat_map(|owners| owners.keys())
+        .any(|(none, name)| !none && name.trim() == "unassigned");
+    if named_unassigned {
+        "No owner recorded"
+    } else {
+        "Unassigned"
+    }
+}
+
 /// The owner's name as the action items pages show it: as the first of their items (in the
-/// order of the statuses) writes it, "Unassigned" for the items of no owner.
+/// order of the statuses) writes it, [`no_owner_label`] for the items of no owner.
 fn owner_name(by_status: &ActionBuckets, key: &OwnerKey) -> String {
     if key.0 {
-        return "Unassigned".into();
+        return no_owner_label(by_status).into();
     }
     by_status
         .values()
@@ -2284,21 +2299,25 @@ fn by_incident(
 /// unassigned last), then incident (newest first).
 fn action_items_page(site: &Site, listed: Listed) -> PageSpec {
     let lib = &site.library;
-    let sections: Vec<Value> = action_buckets(site, listed)
-        .into_iter()
-        .map(|(rank, owners)| {
+    let by_status = action_buckets(site, listed);
+    let no_owner = no_owner_label(&by_status);
+    // The anchors of the owners' headings: one of their own for each owner, as their lists' URLs.
+    let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
+    let sections: Vec<Value> = by_status
+        .iter()
+        .map(|(&rank, owners)| {
             let status = ACTION_ORDER[rank];
             let count: usize = owners.values().map(Vec::len).sum();
             let owners: Vec<Value> = owners
-                .into_iter()
-                .map(|((unassigned, _), items)| {
-                    let name = if unassigned {
-                        "Unassigned".to_string()
+                .iter()
+                .map(|(key, items)| {
+                    let name = if key.0 {
+                        no_owner.to_string()
                     } else {
                         items[0].1.owner.clone().unwrap_or_default()
                     };
-                    json!({"owner": name, "slug": slugify(&name), "unassigned": unassigned,
-                           "count": items.len(), "incidents": by_incident(site, &items, None)})
+                    json!({"owner": name, "slug": slugs[key], "unassigned": key.0,
+                           "count": items.len(), "incidents": by_incident(site, items, None)})
                 })
                 .collect();
             json!({"status": status_key(status), "title": status_title(status), "count": count, "owners": owners})

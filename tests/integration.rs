@@ -7030,7 +7030,7 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
             "dave-smith",
             "Priya",
             "Unassigned",
-            "Unassigned",
+            "No owner recorded",
             "All owners"
         ]
     );
@@ -7173,6 +7173,53 @@ fn a_site_with_no_more_action_items_than_paginate_by_keeps_them_on_one_page_as_b
     let page = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
     assert!(page.contains("<h2 id=\"jump-h\">On this page</h2>") && page.contains("Task 1h"));
     assert!(!out.join("action-items/open").exists());
+}
+
+#[test]
+fn an_owner_named_unassigned_and_the_items_of_no_owner_are_told_apart_on_every_action_items_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    // One page of every item, then a summary with a list of each owner's items of each status.
+    for (config, out) in [
+        ("paginate_by = 0\n", "one"),
+        ("paginate_by = 3\n", "summary"),
+    ] {
+        action_item_site(&root, &format!("title = \"KB\"\n{config}"));
+        let out = tmp.path().join(out);
+        build_ok(&root, &out);
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+        let page = read("action-items/index.html");
+        if config.contains('0') {
+            // Each owner's heading is its own, with an anchor of its own that the contents link.
+            let headings: Vec<&str> = page
+                .split("<h3 id=\"")
+                .skip(1)
+                .map(|h| h.split(" <span").next().unwrap())
+                .collect();
+            assert_eq!(
+                headings,
+                [
+                    "open-priya\">Priya",
+                    "open-unassigned-2\">Unassigned",
+                    "open-unassigned\">No owner recorded",
+                    "unrecorded-priya\">Priya",
+                    "done-priya\">Priya",
+                    "wontfix-dave-smith\">Dave Smith",
+                    "wontfix-dave-smith-2\">dave-smith",
+                ]
+            );
+            assert!(page.contains("<a href=\"#open-unassigned-2\">Unassigned</a>"));
+            assert!(page.contains("<a href=\"#open-unassigned\">No owner recorded</a>"));
+        } else {
+            assert!(page.contains("<th scope=\"row\">Unassigned</th>"));
+            assert!(page.contains("<th scope=\"row\">No owner recorded</th>"));
+            assert!(read("action-items/open/unassigned/index.html").contains(
+                "<h1>Open action items: No owner recorded <span class=\"count\">4</span></h1>"
+            ));
+            assert!(read("action-items/open/unassigned-2/index.html")
+                .contains("<h1>Open action items: Unassigned <span class=\"count\">1</span></h1>"));
+        }
+    }
 }
 
 #[test]
