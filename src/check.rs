@@ -3594,8 +3594,9 @@ fn further_page_of_kept(url: &str, kept: &HashSet<String>) -> bool {
     n.parse::<usize>().is_ok_and(|n| n >= 2) && kept.contains(&format!("{list}/"))
 }
 
-/// Whether `url` is a list of one owner's action items of one status, or a further page of
-/// one (`action-items/<status>/<owner>/[page/<n>/]`), while `action-items/` is published: such a
+/// Whether `url` is a list of one owner's action items of one status, a further page of one
+/// (`action-items/<status>/<owner>/[page/<n>/]`) or the owners of one status
+/// (`action-items/<status>/`), while `action-items/` is published: such a
 /// list comes and goes as items change status or owner, or as the site has more action items
 /// than a page holds or fewer.
 fn action_list_of_kept(url: &str, kept: &HashSet<String>) -> bool {
@@ -3605,7 +3606,7 @@ fn action_list_of_kept(url: &str, kept: &HashSet<String>) -> bool {
     let mut parts = rest.trim_end_matches('/').split('/');
     let status = parts.next().unwrap_or_default();
     ["open", "unrecorded", "done", "wontfix"].contains(&status)
-        && parts.next().is_some_and(|owner| !owner.is_empty())
+        && parts.next().is_none_or(|owner| !owner.is_empty())
         && kept.contains("action-items/")
 }
 
@@ -3879,7 +3880,8 @@ mod tests {
         ));
         // Not such a list, or the action items page is gone too: still reported.
         assert!(!action_list_of_kept("action-items/", &kept));
-        assert!(!action_list_of_kept("action-items/open/", &kept));
+        // The owners of one status, as a list's URL cut back to it.
+        assert!(action_list_of_kept("action-items/open/", &kept));
         assert!(!action_list_of_kept("action-items/old-report/", &kept));
         assert!(!action_list_of_kept("incidents/open/priya/", &kept));
         assert!(!action_list_of_kept(

@@ -2353,6 +2353,7 @@ fn action_items_pages(site: &Site, listed: Listed, per: usize) -> Vec<PageSpec> 
     let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
     let mut specs = vec![action_summary_page(site, listed, &by_status, &slugs)];
     for (&rank, owners) in &by_status {
+        specs.push(action_status_page(rank, &by_status, &slugs));
         for (key, items) in owners {
             let list = ActionList {
                 rank,
@@ -2365,6 +2366,60 @@ fn action_items_pages(site: &Site, listed: Listed, per: usize) -> Vec<PageSpec> 
         }
     }
     specs
+}
+
+/// The URL of the owners of action items of one status, `action-items/<status>/`: what is
+/// left of the URL of a list ([`action_list_url`]) cut back by one folder.
+fn action_status_url(status: Option<ActionStatus>) -> String {
+    format!("action-items/{}/", status_key(status))
+}
+
+/// `action-items/<status>/`, when `action-items/` is a summary: the owners of items of that
+/// status (in the order of the summary's rows), each with their count and a link to their list,
+/// and links to the other statuses. So a list's URL cut back to its status is a page, not a 404.
+fn action_status_page(
+    rank: usize,
+    by_status: &ActionBuckets,
+    slugs: &BTreeMap<OwnerKey, String>,
+) -> PageSpec {
+    let status = ACTION_ORDER[rank];
+    let owners = &by_status[&rank];
+    let count: usize = owners.values().map(Vec::len).sum();
+    let rows: Vec<Value> = owners
+        .iter()
+        .map(|(key, items)| {
+            json!({"name": owner_name(by_status, key), "count": items.len(),
+                   "url": action_list_url(status, &slugs[key])})
+        })
+        .collect();
+    let others: Vec<Value> = by_status
+        .iter()
+        .filter(|&(&r, _)| r != rank)
+        .map(|(&r, owners)| {
+            let s = ACTION_ORDER[r];
+            let label = match s {
+                None => "with no status recorded".to_string(),
+                Some(_) => status_title(s).to_lowercase(),
+            };
+            json!({"label": label, "count": owners.values().map(Vec::len).sum::<usize>(),
+                   "url": action_status_url(s)})
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert(
+        "status",
+        &json!({"status": status_key(status), "title": status_title(status),
+                "phrase": status_phrase(status), "count": count}),
+    );
+    ctx.insert("owners", &rows);
+    ctx.insert("others", &others);
+    PageSpec::new(
+        "action_status.html",
+        action_status_url(status),
+        status_phrase(status),
+        "action-items",
+        ctx,
+    )
 }
 
 /// `action-items/` when the action items are too many for one page: the totals, and a table of
@@ -2396,7 +2451,9 @@ fn action_summary_page(
             let n: usize = by_status
                 .get(&r)
                 .map_or(0, |owners| owners.values().map(Vec::len).sum());
-            json!({"status": status_key(ACTION_ORDER[r]), "title": status_title(ACTION_ORDER[r]), "count": n})
+            json!({"status": status_key(ACTION_ORDER[r]), "title": status_title(ACTION_ORDER[r]), "count": n,
+                   "url": (n > 0).then(|| action_status_url(ACTION_ORDER[r])),
+                   "label": status_phrase(ACTION_ORDER[r]).to_lowercase()})
         })
         .collect();
     let owners: Vec<Value> = slugs
@@ -2522,6 +2579,7 @@ fn action_list_urls(site: &Site) -> Vec<String> {
     let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
     let mut urls = Vec::new();
     for (&rank, owners) in &by_status {
+        urls.push(action_status_url(ACTION_ORDER[rank]));
         for (key, items) in owners {
             let pager = Pager::new(
                 action_list_url(ACTION_ORDER[rank], &slugs[key]),

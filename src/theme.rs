@@ -45,6 +45,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!(
     "term.html",
     "action_items.html",
     "action_summary.html",
+    "action_status.html",
     "action_list.html",
     "onboarding.html",
     "stats.html",

@@ -7050,8 +7050,8 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
          <td>0</td><td>13</td>"
     );
     assert!(summary.contains(
-        "<th scope=\"row\">All owners</th><td>13</td><td>1</td><td>4</td><td>2</td><td>20</td>"
-    ));
+        "<th scope=\"row\">All owners</th><td><a href=\"../action-items/open/\">13<span class=\"visually-hidden\"> open action items, by owner</span></a></td>"
+    ), "{summary}");
     // Owners whose names slugify alike, and one named "Unassigned", get URLs of their own.
     for url in [
         "wontfix/dave-smith/",
@@ -7121,21 +7121,26 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
     assert_eq!(
         lists,
         [
+            "action-items/open/",
             "action-items/open/priya/",
             "action-items/open/priya/page/2/",
             "action-items/open/priya/page/3/",
             "action-items/open/unassigned-2/",
             "action-items/open/unassigned/",
             "action-items/open/unassigned/page/2/",
+            "action-items/unrecorded/",
             "action-items/unrecorded/priya/",
+            "action-items/done/",
             "action-items/done/priya/",
             "action-items/done/priya/page/2/",
+            "action-items/wontfix/",
             "action-items/wontfix/dave-smith/",
             "action-items/wontfix/dave-smith-2/",
         ]
     );
     let mut seen: Vec<String> = lists
         .iter()
+        .filter(|u| u.matches('/').count() > 2)
         .flat_map(|u| tasks(&read(&format!("{u}index.html"))))
         .collect();
     seen.sort();
@@ -7151,6 +7156,39 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
         .filter(|p| p.ends_with("index.html"))
         .collect();
     assert_eq!(built.len(), lists.len() + 1, "{built:?}");
+}
+
+#[test]
+fn a_list_of_action_items_cut_back_to_its_status_is_a_page_of_that_status_s_owners_not_a_404() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    action_item_site(&root, "title = \"KB\"\npaginate_by = 3\n");
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let page = std::fs::read_to_string(out.join("action-items/open/index.html")).unwrap();
+    assert!(
+        page.contains("<title>Open action items · KB</title>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<p class=\"eyebrow\"><a href=\"../../action-items/\">Action items</a></p>")
+    );
+    assert!(page.contains("<h1>Open action items <span class=\"count\">13</span></h1>"));
+    // Each owner of an open item, in the summary's order, linked to their list.
+    let owners: Vec<&str> = page
+        .split("<li class=\"row\"><a href=\"../../")
+        .skip(1)
+        .map(|r| r.split("</span>").next().unwrap())
+        .collect();
+    assert_eq!(
+        owners,
+        [
+            "action-items/open/priya/\">Priya</a> <span class=\"count\">8",
+            "action-items/open/unassigned-2/\">Unassigned</a> <span class=\"count\">1",
+            "action-items/open/unassigned/\">No owner recorded</a> <span class=\"count\">4",
+        ]
+    );
+    assert!(page.contains("Other action items: <a href=\"../../action-items/unrecorded/\">1 with no status recorded</a>, <a href=\"../../action-items/done/\">4 done</a>, <a href=\"../../action-items/wontfix/\">2 won&#39;t fix</a>.</p>"), "{page}");
 }
 
 #[test]

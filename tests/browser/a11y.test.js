@@ -23,8 +23,8 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-prac
    export so that the list follows the content: an incident with related incidents and a
    learning seen before, a canonical learning, a cluster grouped by Hindsight (when the site
    has one), one page of every listing, a second page of incidents (when there is one) and,
-   when /action-items/ is a summary by owner, one owner's list of one status (a second page of
-   one when there is). */
+   when /action-items/ is a summary by owner, the owners of one status and one owner's list of
+   one status (a second page of one when there is). */
 function pagesOf(out) {
   const incidents = JSON.parse(fs.readFileSync(path.join(out, "api/incidents.json"), "utf8"));
   const learnings = JSON.parse(fs.readFileSync(path.join(out, "api/learnings.json"), "utf8"));
@@ -43,10 +43,16 @@ function pagesOf(out) {
   if (fs.existsSync(path.join(out, "onboarding/index.html"))) pages.push("onboarding/");
   if (fs.existsSync(path.join(out, "incidents/page/2/index.html"))) pages.push("incidents/page/2/");
   const owners = [];
+  const statuses = [];
   for (const status of ["open", "unrecorded", "done", "wontfix"]) {
     const dir = path.join(out, "action-items", status);
-    if (fs.existsSync(dir)) for (const o of fs.readdirSync(dir).sort()) owners.push(`action-items/${status}/${o}/`);
+    if (!fs.existsSync(dir)) continue;
+    // The owners of the status (its index.html), then each owner's list (a folder).
+    if (statuses.length === 0) statuses.push(`action-items/${status}/`);
+    for (const o of fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory())
+      .map((e) => e.name).sort()) owners.push(`action-items/${status}/${o}/`);
   }
+  pages.push(...statuses);
   const paged = owners.find((o) => fs.existsSync(path.join(out, o, "page/2/index.html")));
   if (paged) pages.push(`${paged}page/2/`);
   else if (owners.length > 0) pages.push(owners[0]);
