@@ -6942,6 +6942,22 @@ fn long_lists_are_cut_into_pages_that_link_each_other_and_are_all_in_the_sitemap
 }
 
 #[test]
+fn a_last_page_of_one_item_names_it_in_the_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    five_incident_site(&root, "title = \"KB\"\npaginate_by = 2\n");
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let third = std::fs::read_to_string(out.join("incidents/page/3/index.html")).unwrap();
+    assert!(
+        third.contains("<p class=\"muted\">Page 3 of 3: incident 5 of 5</p>"),
+        "{third}"
+    );
+    let second = std::fs::read_to_string(out.join("incidents/page/2/index.html")).unwrap();
+    assert!(second.contains("<p class=\"muted\">Page 2 of 3: incidents 3 to 4 of 5</p>"));
+}
+
+#[test]
 fn a_paginate_by_of_0_keeps_every_list_on_one_page() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
