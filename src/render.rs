@@ -778,6 +778,15 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
                 pages.pop().expect("the action items have a page")
             }),
         ),
+        // And the owners of one status, the page after the summary.
+        (
+            &page,
+            Box::new(|| {
+                let mut pages = action_items_pages(site, Listed::Only(&incidents), 1);
+                let at = usize::from(pages.len() > 1);
+                pages.swap_remove(at)
+            }),
+        ),
         (&page, Box::new(|| onboarding_page(site))),
         (&page, Box::new(|| stats_page(site))),
         (&page, Box::new(search_page)),

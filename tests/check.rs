@@ -793,6 +793,29 @@ fn a_theme_with_several_broken_templates_has_each_reported_once_at_its_file_in_o
 }
 
 #[test]
+fn a_fault_in_any_template_of_a_long_sites_action_items_pages_fails_check_at_that_template() {
+    // The summary, the owners of one status and one owner's list: only sites with more
+    // action items than `paginate_by` render them, so `check` must render them on purpose.
+    for name in [
+        "action_summary.html",
+        "action_status.html",
+        "action_list.html",
+    ] {
+        let text = format!(
+            "{{% extends \"default/{name}\" %}}\n{{% block content %}}\n  {{{{ ownerz.name }}}}\n{{% endblock content %}}\n"
+        );
+        let (code, f) = theme_findings(&[(name, &text)]);
+        assert_eq!(code, Some(1), "{name}: {f:#?}");
+        assert_eq!(f.len(), 1, "{name}: {f:#?}");
+        assert_eq!(f[0]["file"], format!("themes/default/templates/{name}"));
+        assert!(
+            f[0]["message"].as_str().unwrap().contains("`ownerz.name`"),
+            "{name}: {f:#?}"
+        );
+    }
+}
+
+#[test]
 fn a_theme_template_using_an_undefined_variable_fails_check_naming_the_file() {
     let (code, f) = theme_findings(
         &[(
