@@ -2173,6 +2173,17 @@ fn status_phrase(s: Option<ActionStatus>) -> &'static str {
     }
 }
 
+/// [`status_phrase`] in lower case after a count, as a screen reader reads a count of the
+/// summary's table: "1 open action item", "2 open action items".
+fn counted_phrase(s: Option<ActionStatus>, n: usize) -> String {
+    let phrase = status_phrase(s).to_lowercase();
+    if n == 1 {
+        phrase.replacen("action items", "action item", 1)
+    } else {
+        phrase
+    }
+}
+
 /// Who owns an action item, as the action items pages sort and group them: named owners by
 /// their name in lower case, then the items of no owner (`(true, "")`).
 type OwnerKey = (bool, String);
@@ -2462,7 +2473,7 @@ fn action_summary_page(
                 .map_or(0, |owners| owners.values().map(Vec::len).sum());
             json!({"status": status_key(ACTION_ORDER[r]), "title": status_title(ACTION_ORDER[r]), "count": n,
                    "url": (n > 0).then(|| action_status_url(ACTION_ORDER[r])),
-                   "label": status_phrase(ACTION_ORDER[r]).to_lowercase()})
+                   "label": counted_phrase(ACTION_ORDER[r], n)})
         })
         .collect();
     let owners: Vec<Value> = slugs
@@ -2478,7 +2489,7 @@ fn action_summary_page(
                         "status": status_key(status),
                         "count": n,
                         "url": (n > 0).then(|| action_list_url(status, slug)),
-                        "label": format!("{}: {name}", status_phrase(status).to_lowercase()),
+                        "label": format!("{}: {name}", counted_phrase(status, n)),
                     })
                 })
                 .collect();

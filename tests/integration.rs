@@ -7061,7 +7061,7 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
     assert_eq!(
         priya,
         "<td><a href=\"../action-items/open/priya/\">8<span class=\"visually-hidden\"> open action items: Priya</span></a></td>\
-         <td><a href=\"../action-items/unrecorded/priya/\">1<span class=\"visually-hidden\"> action items with no status recorded: Priya</span></a></td>\
+         <td><a href=\"../action-items/unrecorded/priya/\">1<span class=\"visually-hidden\"> action item with no status recorded: Priya</span></a></td>\
          <td><a href=\"../action-items/done/priya/\">4<span class=\"visually-hidden\"> action items marked done: Priya</span></a></td>\
          <td>0</td><td>13</td>"
     );
@@ -7172,6 +7172,25 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
         .filter(|p| p.ends_with("index.html"))
         .collect();
     assert_eq!(built.len(), lists.len() + 1, "{built:?}");
+}
+
+#[test]
+fn a_count_of_one_in_the_action_items_table_is_read_in_the_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    action_item_site(&root, "title = \"KB\"\npaginate_by = 3\n");
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let summary = std::fs::read_to_string(out.join("action-items/index.html")).unwrap();
+    assert!(summary.contains(
+        "<a href=\"../action-items/wontfix/dave-smith/\">1<span class=\"visually-hidden\"> action item marked won&#39;t fix: Dave Smith</span></a>"
+    ), "{summary}");
+    assert!(summary.contains(
+        "<a href=\"../action-items/unrecorded/\">1<span class=\"visually-hidden\"> action item with no status recorded, by owner</span></a>"
+    ), "{summary}");
+    assert!(summary.contains(
+        "<a href=\"../action-items/done/priya/\">4<span class=\"visually-hidden\"> action items marked done: Priya</span></a>"
+    ));
 }
 
 #[test]
