@@ -7215,12 +7215,13 @@ fn a_list_of_action_items_cut_back_to_its_status_is_a_page_of_that_status_s_owne
         .skip(1)
         .map(|r| r.split("</span>").next().unwrap())
         .collect();
+    // Each count says what it counts to a screen reader, as the tags' counts do.
     assert_eq!(
         owners,
         [
-            "action-items/open/priya/\">Priya</a> <span class=\"count\">8",
-            "action-items/open/unassigned-2/\">Unassigned</a> <span class=\"count\">1",
-            "action-items/open/unassigned/\">No owner recorded</a> <span class=\"count\">4",
+            "action-items/open/priya/\">Priya</a> <span class=\"count\">8<span class=\"visually-hidden\"> action items",
+            "action-items/open/unassigned-2/\">Unassigned</a> <span class=\"count\">1<span class=\"visually-hidden\"> action item",
+            "action-items/open/unassigned/\">No owner recorded</a> <span class=\"count\">4<span class=\"visually-hidden\"> action items",
         ]
     );
     assert!(page.contains("Other action items: <a href=\"../../action-items/unrecorded/\">1 with no status recorded</a>, <a href=\"../../action-items/done/\">4 done</a>, <a href=\"../../action-items/wontfix/\">2 won&#39;t fix</a>.</p>"), "{page}");
