@@ -466,7 +466,9 @@ fn trailing_meta(text: &str) -> Option<Trailing> {
     let owner_like = OWNER.get_or_init(|| Regex::new(r"^@?\w[\w.-]*$").unwrap());
     let kept = match who {
         Some(w) if owner_like.is_match(w) => {
-            found.owner = Some(w.trim_start_matches('@').to_string());
+            if !names_no_one(w) {
+                found.owner = Some(w.trim_start_matches('@').to_string());
+            }
             None
         }
         w => w,
@@ -618,6 +620,16 @@ impl ListMeta {
     }
 }
 
+/// Whether an owner as a postmortem's text writes it names no one: `Unassigned`, `None`,
+/// `Nobody`, `TBD`, `TBA`, `Unknown` (in any case, with or without an `@`). A list item's
+/// clause, parenthetical or annotation and an action items table's owner cell all read it as no
+/// owner, so that such items are listed with the other unassigned ones, not under an owner
+/// named so.
+fn names_no_one(owner: &str) -> bool {
+    let owner = owner.trim().trim_start_matches('@').to_lowercase();
+    ["unassigned", "none", "nobody", "tbd", "tba", "unknown"].contains(&owner.as_str())
+}
+
 /// What one clause at the end of a list item says of it, into `found`: `Owner: Priya Raman`,
 /// `assigned to Chloe`, `@maria`, `Status: Completed`, a due date (`by 2024-06-01`), or, after
 /// a dash, a status word alone (`— done`). An owner written as no one (`Owner: Unassigned`)
@@ -648,8 +660,7 @@ fn clause_meta(clause: &str, dash: bool, found: &mut Trailing) -> bool {
         if found.owner.is_some() || !who.is_match(value) {
             return false;
         }
-        let nobody = ["unassigned", "none", "nobody", "tbd", "tba", "unknown"];
-        if !nobody.contains(&value.to_lowercase().as_str()) {
+        if !names_no_one(value) {
             found.owner = Some(value.trim_start_matches('@').to_string());
         }
         return true;
@@ -739,7 +750,7 @@ fn list_meta(item_text: &str) -> ListMeta {
             let mut t = item_text.to_string();
             t.replace_range(range, "");
             (
-                Some(owner),
+                Some(owner).filter(|o| !names_no_one(o)),
                 collapse_ws(t.trim_end_matches([' ', '-', '—', ','])),
             )
         }
@@ -1025,7 +1036,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     .and_then(|d| crate::markdown::find_dates(d).first().copied());
                 out.push(DerivedAction {
                     text,
-                    owner: get(owner_col).map(owner_cell),
+                    owner: get(owner_col).filter(|o| !names_no_one(o)).map(owner_cell),
                     status,
                     due,
                     bad_due: written
@@ -2249,6 +2260,41 @@ mod tests {
         assert_eq!(a[0].text, "Warm the cache on deploy");
         assert_eq!(a[0].owner.as_deref(), Some("jane"));
         assert_eq!(a[0].status, Some(ActionStatus::Done));
+    }
+
+    #[test]
+    fn an_owner_written_as_no_one_in_a_table_annotation_or_parenthetical_is_no_owner() {
+        let p = parse(
+            "# X\n\n## Action items\n\n\
+             | Action | Owner | Status |\n|---|---|---|\n\
+             | Add an alert | Unassigned | open |\n\
+             | Write a runbook | @nobody | open |\n\
+             | Fix the probe | Priya | open |\n\n\
+             ## Follow-ups\n\n\
+             - Write docs (owner: None)\n\
+             - Cap retries (Unknown, done)\n\
+             - Split the alert \u{2014} Owner: Unassigned \u{2014} Status: Outstanding\n",
+        );
+        let a: Vec<(String, Option<String>)> = action_items(&p, &[])
+            .into_iter()
+            .map(|a| (a.text, a.owner))
+            .collect();
+        let want: Vec<(String, Option<String>)> = [
+            ("Add an alert", None),
+            ("Write a runbook", None),
+            ("Fix the probe", Some("Priya")),
+            ("Write docs", None),
+            ("Cap retries", None),
+            ("Split the alert", None),
+        ]
+        .into_iter()
+        .map(|(t, o)| (t.to_string(), o.map(String::from)))
+        .collect();
+        let mut a = a;
+        a.sort();
+        let mut want = want;
+        want.sort();
+        assert_eq!(a, want);
     }
 
     #[test]
