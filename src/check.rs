@@ -1792,15 +1792,7 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
             } else {
                 "old id (in its `aliases`)"
             };
-            out.push(
-                finding(
-                    "unknown-related",
-                    &inc.source,
-                    format!("`related` names `{id}`, this postmortem's own {which}: a postmortem is not related to itself, and its page does not list it"),
-                )
-                .at(line, column)
-                .hint("remove it; `related` lists the ids of other postmortems"),
-            );
+            out.push(related_to_itself(&inc.source, id, which).at(line, column));
             continue;
         }
         // An old id of a postmortem (in its `aliases`) names it as its id does.
@@ -1837,20 +1829,33 @@ fn related(ctx: &Context, inc: &Incident, out: &mut Vec<Diagnostic>) {
         }
         let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
         ids.sort_unstable();
-        let hint = match nearest_id(id, &ids, |s| format!("`{s}`")) {
-            Some(hint) => hint,
-            None => "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into(),
-        };
-        out.push(
-            finding(
-                "unknown-related",
-                &inc.source,
-                format!("`related` names `{id}`, which is no postmortem's id"),
-            )
-            .at(line, column)
-            .hint(hint),
-        );
+        out.push(unknown_related(&inc.source, id, &ids).at(line, column));
     }
+}
+
+/// `unknown-related` for an entry of `related` that names the postmortem itself, by its `which`
+/// (its "id", or an "old id").
+fn related_to_itself(source: &str, id: &str, which: &str) -> Diagnostic {
+    finding(
+        "unknown-related",
+        source,
+        format!("`related` names `{id}`, this postmortem's own {which}: a postmortem is not related to itself, and its page does not list it"),
+    )
+    .hint("remove it; `related` lists the ids of other postmortems")
+}
+
+/// `unknown-related` for an entry of `related` that is none of `ids` (sorted), with the
+/// nearest of them as the hint.
+fn unknown_related(source: &str, id: &str, ids: &[&str]) -> Diagnostic {
+    let hint = nearest_id(id, ids, |s| format!("`{s}`")).unwrap_or_else(|| {
+        "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into()
+    });
+    finding(
+        "unknown-related",
+        source,
+        format!("`related` names `{id}`, which is no postmortem's id"),
+    )
+    .hint(hint)
 }
 
 /// What `hindsight new` knows of the knowledge base a new postmortem goes into: every
@@ -1910,28 +1915,9 @@ pub fn of_new_postmortem(
                 .hint(format!("remove this entry: the page lists `{id}` once")),
             );
         } else if *id == inc.id {
-            out.push(
-                finding(
-                    "unknown-related",
-                    &inc.source,
-                    format!("`related` names `{id}`, this postmortem's own id: a postmortem is not related to itself, and its page does not list it"),
-                )
-                .at(line, column)
-                .hint("remove it; `related` lists the ids of other postmortems"),
-            );
+            out.push(related_to_itself(&inc.source, id, "id").at(line, column));
         } else if !ids.contains(&id.as_str()) {
-            let hint = nearest_id(id, &ids, |s| format!("`{s}`")).unwrap_or_else(|| {
-                "`related` lists the ids of other postmortems (their front-matter `id`, or the id derived from their file name): correct it or remove it".into()
-            });
-            out.push(
-                finding(
-                    "unknown-related",
-                    &inc.source,
-                    format!("`related` names `{id}`, which is no postmortem's id"),
-                )
-                .at(line, column)
-                .hint(hint),
-            );
+            out.push(unknown_related(&inc.source, id, &ids).at(line, column));
         }
     }
     out
