@@ -944,6 +944,22 @@ fn syntax_error(text: &str, e: &toml_edit::TomlError) -> Diagnostic {
         }
         return generic();
     }
+    // A whole number past TOML's range (64-bit): named by its key, with the range.
+    if message.starts_with("number too large") {
+        let source = text.lines().nth(line - 1).unwrap_or_default();
+        let key = source
+            .split_once('=')
+            .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+            .filter(|k| !k.is_empty());
+        let what = key.map_or("this number".to_string(), |k| format!("`{k}`"));
+        return Diagnostic::error(
+            "config",
+            FILE_NAME,
+            format!("{what} is a number too large for TOML, which counts up to 9223372036854775807"),
+        )
+        .at(line, col)
+        .hint("write a smaller whole number; docs/configuration.md gives each key's default and range");
+    }
     let quote = if message.starts_with("invalid basic string") {
         '"'
     } else if message.starts_with("invalid literal string") {
@@ -1455,6 +1471,23 @@ mod tests {
         );
         assert!(
             errs[0].hint.contains("e.g. `feed_limit = 20`"),
+            "{}",
+            errs[0].hint
+        );
+    }
+
+    #[test]
+    fn a_number_past_tomls_range_is_named_by_its_key_with_the_range() {
+        let errs =
+            Config::parse("title = \"x\"\npaginate_by = 99999999999999999999\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].message,
+            "`paginate_by` is a number too large for TOML, which counts up to 9223372036854775807"
+        );
+        assert_eq!((errs[0].line, errs[0].column), (2, 15));
+        assert!(
+            errs[0].hint.contains("smaller whole number"),
             "{}",
             errs[0].hint
         );
