@@ -85,36 +85,52 @@ pub struct Link {
 /// A link in the heading that became a page's title (`# [INC-12](https://tracker/INC-12):
 /// Database failover stalled`): its text, collapsed as the title's, and its URL, resolved as
 /// any link of the body. A link to a page this build does not have is no link, only text.
+/// An image of the heading outside any link is one too (`image`), its text its alt text: the
+/// title reads the alt text, the incident page shows the image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TitleLink {
     pub text: String,
     pub url: String,
+    pub image: bool,
 }
 
-/// The links of a heading's events (see [`TitleLink`]), in order.
+/// The links and images of a heading's events (see [`TitleLink`]), in order.
 fn title_links(events: &[Event]) -> Vec<TitleLink> {
     let mut links = Vec::new();
-    let mut open: Option<(String, String)> = None;
+    // The link or image being read: its URL, its text so far, and whether it is an image.
+    let mut open: Option<(String, String, bool)> = None;
     for event in events {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => {
-                open = Some((dest_url.to_string(), String::new()));
+                open = Some((dest_url.to_string(), String::new(), false));
             }
-            Event::End(TagEnd::Link) => {
-                if let Some((url, text)) = open.take() {
-                    links.push(TitleLink {
-                        text: collapse_ws(&text),
-                        url,
-                    });
+            // An image inside a link is part of the link's text (its alt text).
+            Event::Start(Tag::Image { dest_url, .. }) if open.is_none() => {
+                open = Some((dest_url.to_string(), String::new(), true));
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                let closes = match (event, &open) {
+                    (Event::End(TagEnd::Link), Some((_, _, image))) => !image,
+                    (Event::End(TagEnd::Image), Some((_, _, image))) => *image,
+                    _ => false,
+                };
+                if closes {
+                    if let Some((url, text, image)) = open.take() {
+                        links.push(TitleLink {
+                            text: collapse_ws(&text),
+                            url,
+                            image,
+                        });
+                    }
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = open.as_mut() {
+                if let Some((_, text, _)) = open.as_mut() {
                     text.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, text)) = open.as_mut() {
+                if let Some((_, text, _)) = open.as_mut() {
                     text.push(' ');
                 }
             }

@@ -1672,8 +1672,9 @@ fn incident_context(
 /// [`crate::markdown::TitleLink`]) on the words it linked; and the links whose words the title
 /// leaves out (a label, a tag or the incident's own id before it, or a heading that a front
 /// matter `title` replaced), for the page to show by the title. `None` when the heading had no
-/// link: the title is its text alone, as everywhere else. A link without text (an image's
-/// alone) is shown by its URL.
+/// link: the title is its text alone, as everywhere else. A link without text is shown by its
+/// URL. An image of the heading takes the place of its alt text (one without alt text is left
+/// out of the title, shown by its URL beside it).
 fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::TitleLink>) {
     if inc.title_links.is_empty() {
         return (None, Vec::new());
@@ -1683,10 +1684,16 @@ fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::Tit
     let mut at = 0;
     let mut left_out = Vec::new();
     // A URL that could run a script is no link, as in the body, whose sanitizer takes it out.
-    let safe = |url: &str| {
-        crate::sanitize::clean(&format!("<a href=\"{}\">x</a>", escape(url))).contains("href=")
+    let safe = |l: &&crate::markdown::TitleLink| {
+        let (tag, attr) = if l.image {
+            ("img", "src")
+        } else {
+            ("a", "href")
+        };
+        crate::sanitize::clean(&format!("<{tag} {attr}=\"{}\">x</{tag}>", escape(&l.url)))
+            .contains(&format!("{attr}="))
     };
-    for link in inc.title_links.iter().filter(|l| safe(&l.url)) {
+    for link in inc.title_links.iter().filter(safe) {
         let found = (!link.text.is_empty())
             .then(|| title[at..].find(link.text.as_str()))
             .flatten();
@@ -1700,9 +1707,19 @@ fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::Tit
         };
         let start = at + i;
         html.push_str(&escape(&title[at..start]));
-        html.push_str("<a href=\"");
-        html.push_str(&href(&link.url));
-        let _ = write!(html, "\">{}</a>", escape(&link.text));
+        if link.image {
+            // The image in place of its alt text, as the body shows one.
+            let _ = write!(
+                html,
+                "<img src=\"{}\" alt=\"{}\">",
+                href(&link.url),
+                escape(&link.text)
+            );
+        } else {
+            html.push_str("<a href=\"");
+            html.push_str(&href(&link.url));
+            let _ = write!(html, "\">{}</a>", escape(&link.text));
+        }
         at = start + link.text.len();
     }
     html.push_str(&escape(&title[at..]));

@@ -7297,6 +7297,45 @@ fn an_owner_named_unassigned_and_the_items_of_no_owner_are_told_apart_on_every_a
 }
 
 #[test]
+fn an_image_in_the_first_heading_stays_on_the_incident_page_where_the_title_reads_its_alt_text() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: INC-3\ndate: 2026-11-03\n---\n# INC-3: Queue full ![logo](logo.png)\n\nText.\n",
+        ),
+        ("content/logo.png", "PNG"),
+        // An image inside a link is the link's text, not an image of its own.
+        (
+            "content/b.md",
+            "---\nid: INC-4\ndate: 2026-11-04\n---\n# Disk full [![badge](logo.png)](https://ci.example/4)\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("incidents/INC-3/index.html");
+    assert!(
+        page.contains(
+            "<h1 id=\"incident-title\">Queue full <img src=\"logo.png\" alt=\"logo\"></h1>"
+        ),
+        "{page}"
+    );
+    assert!(site.out.join("incidents/INC-3/logo.png").is_file());
+    // Elsewhere the title is text: the alt text, as written.
+    assert_eq!(site.incident("INC-3")["title"], "Queue full logo");
+    let list = site.page("incidents/index.html");
+    assert!(
+        list.contains("Queue full logo") && !list.contains("<img"),
+        "{list}"
+    );
+    let linked = site.page("incidents/INC-4/index.html");
+    assert!(
+        linked.contains(
+            "<h1 id=\"incident-title\">Disk full <a href=\"https://ci.example/4\">badge</a></h1>"
+        ),
+        "{linked}"
+    );
+}
+
+#[test]
 fn a_link_in_the_first_heading_stays_on_the_incident_page_while_the_title_stays_plain_text() {
     let site = Site::with(&[
         (
