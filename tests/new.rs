@@ -1257,19 +1257,18 @@ fn a_postmortem_folder_named_like_the_new_file_gives_file_and_id_one_free_name_a
             ("content/2026-12-02-db-failover-3/graph.png", "png"),
         ],
     );
+    // `new` writes the file named `name`.md whose id is `name`; returns its output.
+    let new_named = |name: &str| {
+        let o = new(root, &["DB failover", "--date", "2026-12-02"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let path = stdout(&o);
+        assert!(path.ends_with(&format!("content/{name}.md")), "{path}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(&format!("---\nid: {name}\n")), "{text}");
+        o
+    };
     let before = tree(&root.join("content"));
-    let o = new(root, &["DB failover", "--date", "2026-12-02"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let path = stdout(&o);
-    assert!(
-        path.ends_with("content/2026-12-02-db-failover-3.md"),
-        "{path}"
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        text.starts_with("---\nid: 2026-12-02-db-failover-3\n"),
-        "{text}"
-    );
+    let o = new_named("2026-12-02-db-failover-3");
     assert!(
         stderr(&o).contains("(2026-12-02-db-failover-3)"),
         "{}",
@@ -1283,18 +1282,7 @@ fn a_postmortem_folder_named_like_the_new_file_gives_file_and_id_one_free_name_a
     assert_eq!(after.len(), before.len() + 1);
 
     // Again: the next name and id agree too, and `check` finds no duplicate.
-    let o = new(root, &["DB failover", "--date", "2026-12-02"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let path = stdout(&o);
-    assert!(
-        path.ends_with("content/2026-12-02-db-failover-4.md"),
-        "{path}"
-    );
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(
-        text.starts_with("---\nid: 2026-12-02-db-failover-4\n"),
-        "{text}"
-    );
+    new_named("2026-12-02-db-failover-4");
     let (_, findings) = check_json(root, &[]);
     let errors: Vec<_> = findings.iter().filter(|f| f["level"] == "error").collect();
     assert!(errors.is_empty(), "{errors:?}");
