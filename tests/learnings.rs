@@ -34,7 +34,8 @@ fn baseline_best(name: &str) -> f64 {
 fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
     // Measured: 0.814 vs 0.258 (dev), 0.679 vs 0.330 (holdout), 0.842 vs 0.589 (blind),
     // 0.779 vs 0.159 (blind2), 0.792 vs 0.439 (blind3), 0.820 vs 0.481 (blind4), 0.683 vs
-    // 0.273 (blind5), 0.639 vs 0.337 (blind6), 0.784 vs 0.459 (blind7).
+    // 0.273 (blind5), 0.639 vs 0.337 (blind6), 0.784 vs 0.459 (blind7), 0.849 vs 0.417
+    // (blind8), 0.741 vs 0.263 (blind9).
     for name in [
         "paraphrases-dev.json",
         "paraphrases-holdout.json",
@@ -45,6 +46,8 @@ fn clustering_beats_the_best_tuned_lexical_baseline_on_every_set() {
         "paraphrases-blind5.json",
         "paraphrases-blind6.json",
         "paraphrases-blind7.json",
+        "paraphrases-blind8.json",
+        "paraphrases-blind9.json",
     ] {
         let (ours, baseline) = (measure(name), baseline_best(name));
         assert!(
@@ -1091,4 +1094,21 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_a_set_writt
 ) {
     let f1 = measure("paraphrases-blind7.json");
     assert!(f1 >= 0.78, "F1 {f1:.3}");
+}
+
+// blind8 and blind9 were written at the start of session 29, each by a helper who read nothing
+// of the project, asked for the issue's words: the same lesson written by different authors (as
+// learnings and action items, in different lengths and voices), plus unrelated lessons. Both
+// writers chose classic operations lessons; neither was asked for hard negatives, but both put
+// a few singletons near a group. First measured, before anything changed, at 0.849 (precision
+// 0.92, recall 0.79; baseline 0.417) and 0.741 (precision 0.84, recall 0.67; baseline 0.263).
+// blind9's misses are stories of one incident whose lesson comes in other words ("without a
+// designated lead" for "declare an incident commander"). Their floors hold those figures.
+#[test]
+fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_two_more_sets_in_the_issues_words(
+) {
+    let f1 = measure("paraphrases-blind8.json");
+    assert!(f1 >= 0.84, "blind8: F1 {f1:.3}");
+    let f1 = measure("paraphrases-blind9.json");
+    assert!(f1 >= 0.74, "blind9: F1 {f1:.3}");
 }
