@@ -641,10 +641,21 @@ impl Published {
             .filter(|r| !pages.contains(&r.from))
             .collect();
         for r in &redirects {
-            written.insert(file_of(&r.from), "the redirect page of an alias");
+            written.entry(file_of(&r.from)).or_insert(match r.alias {
+                Some(_) => "the redirect page of an alias",
+                None => "the redirect page of page 1 of a list",
+            });
         }
-        if !redirects.is_empty() {
-            written.insert("_redirects".into(), "the redirects of aliases");
+        let aliases = redirects.iter().any(|r| r.alias.is_some());
+        let lists = redirects.iter().any(|r| r.alias.is_none());
+        let what = match (aliases, lists) {
+            (true, false) => Some("the redirects of aliases"),
+            (false, true) => Some("the redirects of page 1 of lists"),
+            (true, true) => Some("the redirects of aliases and of page 1 of lists"),
+            (false, false) => None,
+        };
+        if let Some(what) = what {
+            written.insert("_redirects".into(), what);
         }
         let lib = &site.library;
         let canonical = site.graph.groups.iter().filter_map(|g| g.learning);
@@ -2149,16 +2160,20 @@ fn term_pages(site: &Site, tax: &Taxonomy, t: &Term) -> Vec<PageSpec> {
             );
             ctx.insert("incidents", &cards);
             ctx.insert("pagination", &pager.json(n));
-            let title = format!("{}: {}", kind.singular(), t.name);
             PageSpec::new(
                 "term.html",
                 pager.url(n),
-                pager.title(&title, n),
+                pager.title(&term_title(tax, t), n),
                 kind.dir(),
                 ctx,
             )
         })
         .collect()
+}
+
+/// The title of the list of one term of a taxonomy: `Tag: db`.
+fn term_title(tax: &Taxonomy, t: &Term) -> String {
+    format!("{}: {}", tax.kind.singular(), t.name)
 }
 
 /// The order of the statuses on the action items pages: open first, then those of no recorded
@@ -2544,13 +2559,29 @@ struct ActionList<'a, 's> {
 }
 
 impl ActionList<'_, '_> {
+    /// How the list is cut into pages of `per` items.
+    fn pager(&self, per: usize) -> Pager {
+        let status = ACTION_ORDER[self.rank];
+        Pager::new(
+            action_list_url(status, &self.slugs[self.key]),
+            self.items.len(),
+            per,
+        )
+    }
+
+    /// The list's title: `Open action items: Priya`.
+    fn title(&self) -> String {
+        let name = owner_name(self.by_status, self.key);
+        format!("{}: {name}", status_phrase(ACTION_ORDER[self.rank]))
+    }
+
     /// The list's pages, `per` items each: items are counted, not incidents, so an incident's
     /// items run on to the next page when the page ends among them (marked `continued` there).
     fn pages(&self, site: &Site, per: usize) -> Vec<PageSpec> {
         let status = ACTION_ORDER[self.rank];
         let slug = &self.slugs[self.key];
         let name = owner_name(self.by_status, self.key);
-        let pager = Pager::new(action_list_url(status, slug), self.items.len(), per);
+        let pager = self.pager(per);
         // The same owner's lists of the other statuses.
         let others: Vec<Value> = self
             .by_status
@@ -2569,7 +2600,7 @@ impl ActionList<'_, '_> {
                 })
             })
             .collect();
-        let title = format!("{}: {name}", status_phrase(status));
+        let title = self.title();
         pager
             .pages()
             .map(|(n, range)| {
@@ -3059,13 +3090,21 @@ pub fn page_urls(site: &Site) -> Vec<String> {
     urls
 }
 
-/// A redirect from an old URL (an alias) to the page that replaced it, both relative to the
-/// site root.
+/// A redirect from a URL that is no page to the page that stands for it, both relative to the
+/// site root: from an old URL (an alias) to the page that replaced it, or from page 1 of a list
+/// cut into pages (`<list>page/1/`, and `<list>page/`) to the list's first page, `<list>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {
     pub from: String,
     pub to: String,
     pub title: String,
+    /// The alias that asks for it; none for page 1 of a list, which Hindsight adds itself.
+    pub alias: Option<AliasAt>,
+}
+
+/// Where an alias is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasAt {
     /// The file that declared the alias.
     pub source: String,
     /// Where in it: the line and column of the alias's entry in the front matter.
@@ -3100,8 +3139,10 @@ pub fn alias_path(alias: &str, section: &str) -> Result<String, &'static str> {
     })
 }
 
-/// Every redirect the aliases of incidents and canonical learnings ask for, in a stable order.
-/// Aliases that are invalid are left out (`check` reports them).
+/// Every redirect of the site, in a stable order (by the URL redirected from, an alias before
+/// page 1 of a list at the same URL): those the aliases of incidents and canonical learnings
+/// ask for, and page 1 of each list that has a page 2 ([`first_page_redirects`]). Aliases that
+/// are invalid are left out (`check` reports them).
 pub fn redirects(site: &Site) -> Vec<Redirect> {
     let mut out = Vec::new();
     for inc in &site.library.incidents {
@@ -3112,9 +3153,11 @@ pub fn redirects(site: &Site) -> Vec<Redirect> {
                     from,
                     to: inc.url(),
                     title: inc.title.clone(),
-                    source: inc.source.clone(),
-                    line,
-                    column,
+                    alias: Some(AliasAt {
+                        source: inc.source.clone(),
+                        line,
+                        column,
+                    }),
                 });
             }
         }
@@ -3127,16 +3170,76 @@ pub fn redirects(site: &Site) -> Vec<Redirect> {
                     from,
                     to: format!("learnings/{}/", l.id),
                     title: l.title.clone(),
-                    source: l.source.clone(),
-                    line,
-                    column,
+                    alias: Some(AliasAt {
+                        source: l.source.clone(),
+                        line,
+                        column,
+                    }),
                 });
             }
         }
     }
     out.retain(|r| r.from != r.to);
-    out.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.source.cmp(&b.source)));
+    out.extend(first_page_redirects(site));
+    // An alias before page 1 of a list at the same URL (`false` before `true`): it wins.
+    fn key(r: &Redirect) -> (&str, bool, Option<&str>) {
+        let source = r.alias.as_ref().map(|a| a.source.as_str());
+        (&r.from, r.alias.is_none(), source)
+    }
+    out.sort_by(|a, b| key(a).cmp(&key(b)));
     out
+}
+
+/// The redirects of page 1 of each list cut into pages (see [`Pager`]): `<list>page/1/` and
+/// `<list>page/` lead to `<list>`, the list's first page, as Hugo's `/page/1/` does. A list
+/// that fits on one page has none, so a small site has none.
+fn first_page_redirects(site: &Site) -> Vec<Redirect> {
+    let per = site.config.paginate_by;
+    let mut lists: Vec<(Pager, String)> = vec![(
+        Pager::new("incidents/", site.library.incidents.len(), per),
+        "All incidents".to_string(),
+    )];
+    for tax in &site.taxonomies {
+        for t in &tax.terms {
+            lists.push((
+                Pager::new(tax.url(&t.slug), t.incidents.len(), per),
+                term_title(tax, t),
+            ));
+        }
+    }
+    let by_status = action_buckets(site, Listed::All);
+    let total: usize = by_status
+        .values()
+        .flat_map(|owners| owners.values())
+        .map(Vec::len)
+        .sum();
+    if Pager::new("action-items/", total, per).count() > 1 {
+        let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
+        for (&rank, owners) in &by_status {
+            for (key, items) in owners {
+                let list = ActionList {
+                    rank,
+                    key,
+                    items,
+                    by_status: &by_status,
+                    slugs: &slugs,
+                };
+                lists.push((list.pager(per), list.title()));
+            }
+        }
+    }
+    lists
+        .into_iter()
+        .filter(|(pager, _)| pager.count() > 1)
+        .flat_map(|(pager, title)| {
+            ["page/1/", "page/"].map(|from| Redirect {
+                from: format!("{}{from}", pager.base),
+                to: pager.url(1),
+                title: title.clone(),
+                alias: None,
+            })
+        })
+        .collect()
 }
 
 /// The HTML page served at an old URL: an immediate refresh, a canonical link and a plain link.
@@ -3158,8 +3261,9 @@ fn redirect_page(site: &Site, r: &Redirect) -> String {
     )
 }
 
-/// Writes a redirect page at every alias and a Netlify `_redirects` file. An alias that would
-/// replace a page, or that two files claim, is an error.
+/// Writes a redirect page at every alias and at page 1 of every list cut into pages, and a
+/// Netlify `_redirects` file. An alias that would replace a page, or that two files claim, is
+/// an error; page 1 of a list gives way, without a word, to a page or an alias at its URL.
 fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(), Error> {
     let redirects = redirects(site);
     if redirects.is_empty() {
@@ -3175,24 +3279,34 @@ fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(),
         }
     };
     let mut netlify = String::new();
+    // The URLs redirected so far, with the file of the alias that claimed each.
     let mut written: BTreeMap<&str, &str> = BTreeMap::new();
     for r in &redirects {
+        let Some(alias) = &r.alias else {
+            // Page 1 of a list; aliases at its URL come first.
+            if !pages.contains(&r.from) && !written.contains_key(r.from.as_str()) {
+                written.insert(&r.from, "");
+                out.write(&file_of(&r.from), redirect_page(site, r).as_bytes())?;
+                let _ = writeln!(netlify, "{} {} 301", abs(&r.from), abs(&r.to));
+            }
+            continue;
+        };
         if pages.contains(&r.from) {
             diags.push(
                 Diagnostic::error(
                     "bad-alias",
-                    &r.source,
+                    &alias.source,
                     format!("alias `/{}` is the URL of an existing page", r.from),
                 )
-                .at(r.line, r.column)
+                .at(alias.line, alias.column)
                 .hint("a redirect cannot replace a page; remove the alias or move that page"),
             );
             continue;
         }
-        if let Some(other) = written.insert(&r.from, &r.source) {
+        if let Some(other) = written.insert(&r.from, &alias.source) {
             diags.push(
-                Diagnostic::error("bad-alias", &r.source, format!("alias `/{}` is also claimed by {other}", r.from))
-                    .at(r.line, r.column)
+                Diagnostic::error("bad-alias", &alias.source, format!("alias `/{}` is also claimed by {other}", r.from))
+                    .at(alias.line, alias.column)
                     .hint("an old URL can redirect to one page only; keep the alias on the page that replaced it"),
             );
             continue;

@@ -6882,7 +6882,6 @@ fn long_lists_are_cut_into_pages_that_link_each_other_and_are_all_in_the_sitemap
         let second = read(&format!("{list}page/2/index.html"));
         let third = read(&format!("{list}page/3/index.html"));
         assert!(!out.join(format!("{list}page/4")).exists(), "{list}");
-        assert!(!out.join(format!("{list}page/1")).exists(), "{list}");
         // Each page shows its own incidents, newest first.
         for (page, ids) in [(&first, ["INC-5", "INC-4"]), (&second, ["INC-3", "INC-2"])] {
             for id in ids {
@@ -6939,6 +6938,129 @@ fn long_lists_are_cut_into_pages_that_link_each_other_and_are_all_in_the_sitemap
         );
     }
     assert!(!sitemap.contains("page/4/"));
+    // Page 1 is the list itself: a redirect, which the sitemap does not name.
+    assert!(!sitemap.contains("page/1/") && !sitemap.contains("page/<"));
+}
+
+#[test]
+fn page_1_of_a_long_list_and_its_page_folder_redirect_to_the_list_as_an_alias_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    five_incident_site(
+        &root,
+        "title = \"KB\"\nbase_url = \"https://kb.example.org/pm/\"\npaginate_by = 2\n",
+    );
+    // A tag of one incident: its list fits on one page, and has no page 1 to redirect.
+    write_files(
+        &root,
+        &[(
+            "content/INC-6.md",
+            "---\nid: INC-6\ntitle: Outage 6\ndate: 2023-05-06\ntags: [cache]\n---\n\n## Summary\n\nThe cache stopped.\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|_| panic!("{p}"));
+    for (list, title) in [
+        ("incidents/", "All incidents"),
+        ("tags/db/", "Tag: db"),
+        ("years/2024/", "Year: 2024"),
+    ] {
+        for from in ["page/1/", "page/"] {
+            let page = read(&format!("{list}{from}index.html"));
+            // The redirect page of an alias: relative, with a canonical link under the base URL.
+            let target = format!(
+                "{}{list}",
+                "../".repeat(list.matches('/').count() + from.matches('/').count())
+            );
+            assert!(
+                page.contains(&format!("<title>Moved: {title}</title>")),
+                "{list}{from}: {page}"
+            );
+            assert!(
+                page.contains(&format!(
+                    "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
+                )),
+                "{list}{from}: {page}"
+            );
+            assert!(
+                page.contains(&format!(
+                    "<link rel=\"canonical\" href=\"https://kb.example.org/pm/{list}\">"
+                )),
+                "{list}{from}"
+            );
+            assert!(
+                page.contains(&format!("<a href=\"{target}\">{title}</a>")),
+                "{list}{from}"
+            );
+        }
+    }
+    // A list on one page has none, nor a folder `page/`.
+    assert!(out.join("tags/cache/index.html").is_file());
+    assert!(!out.join("tags/cache/page").exists() && !out.join("years/2023/page").exists());
+    // And a Netlify rule each, under the base path, in the order of their URLs.
+    assert_eq!(
+        read("_redirects"),
+        "/pm/incidents/page/ /pm/incidents/ 301\n/pm/incidents/page/1/ /pm/incidents/ 301\n\
+         /pm/tags/db/page/ /pm/tags/db/ 301\n/pm/tags/db/page/1/ /pm/tags/db/ 301\n\
+         /pm/years/2024/page/ /pm/years/2024/ 301\n/pm/years/2024/page/1/ /pm/years/2024/ 301\n"
+    );
+    // The sitemap names pages, not redirects; and against itself `check --baseline` finds no
+    // URL dropped.
+    let sitemap = read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://kb.example.org/pm/incidents/page/2/</loc>"));
+    assert!(
+        !sitemap.contains("page/1/") && !sitemap.contains("page/</loc>"),
+        "{sitemap}"
+    );
+    let baseline = tmp.path().join("old-sitemap.xml");
+    std::fs::write(&baseline, &sitemap).unwrap();
+    let (code, findings) = check_json(&root, &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "dropped-url"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn page_1_of_a_list_gives_way_to_a_postmortem_or_an_alias_at_its_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    five_incident_site(&root, "title = \"KB\"\npaginate_by = 2\n");
+    // A postmortem whose id is `page` has `incidents/page/`; an old URL of another is
+    // `tags/db/page/1/`.
+    write_files(
+        &root,
+        &[(
+            "content/page.md",
+            "---\nid: page\ntitle: Paging storm\ndate: 2023-01-01\naliases: [\"/tags/db/page/1/\"]\n---\n\n## Summary\n\nThe pager rang all night.\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("bad-alias"), "{}", stderr(&o));
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|_| panic!("{p}"));
+    assert!(
+        read("incidents/page/index.html").contains("<h1 id=\"incident-title\">Paging storm</h1>")
+    );
+    assert!(read("tags/db/page/1/index.html").contains("<title>Moved: Paging storm</title>"));
+    let rules = read("_redirects");
+    assert!(
+        rules.contains("/incidents/page/1/ /incidents/ 301\n"),
+        "{rules}"
+    );
+    assert!(
+        rules.contains("/tags/db/page/1/ /incidents/page/ 301\n"),
+        "{rules}"
+    );
+    assert!(
+        !rules.starts_with("/incidents/page/ ")
+            && !rules.contains("\n/incidents/page/ ")
+            && !rules.contains("/tags/db/page/1/ /tags/db/"),
+        "{rules}"
+    );
 }
 
 #[test]
@@ -7092,6 +7214,18 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
     let second = read("action-items/open/priya/page/2/index.html");
     let third = read("action-items/open/priya/page/3/index.html");
     assert!(!out.join("action-items/open/priya/page/4").exists());
+    // Page 1 is the list itself, and redirects to it; a list of one page has no page 1.
+    for from in ["page/1/", "page/"] {
+        let page = read(&format!("action-items/open/priya/{from}index.html"));
+        assert!(
+            page.contains("<title>Moved: Open action items: Priya</title>"),
+            "{page}"
+        );
+        assert!(page.contains(
+            "<link rel=\"canonical\" href=\"https://kb.example.org/action-items/open/priya/\">"
+        ));
+    }
+    assert!(!out.join("action-items/unrecorded/priya/page").exists());
     assert!(first.contains("<title>Open action items: Priya, page 1 of 3 · KB</title>"));
     assert!(second.contains("<title>Open action items: Priya, page 2 of 3 · KB</title>"));
     let tasks = |page: &str| -> Vec<String> {
@@ -7166,12 +7300,23 @@ fn a_long_action_item_list_becomes_a_table_of_owners_by_status_that_links_to_eac
         .collect();
     all.sort();
     assert_eq!(seen, all);
-    // What was built is what the sitemap names: no other page under action-items/.
-    let built: Vec<String> = tree(&out.join("action-items"))
+    // What was built is what the sitemap names, and the redirects of page 1 (`page/1/` and
+    // `page/`) of each list that has a page 2: no other page under action-items/.
+    let built: std::collections::BTreeSet<String> = tree(&out.join("action-items"))
         .into_keys()
         .filter(|p| p.ends_with("index.html"))
         .collect();
-    assert_eq!(built.len(), lists.len() + 1, "{built:?}");
+    let mut expected: std::collections::BTreeSet<String> =
+        std::iter::once("index.html".to_string()).collect();
+    for u in &lists {
+        let u = u.strip_prefix("action-items/").unwrap();
+        expected.insert(format!("{u}index.html"));
+        if let Some(list) = u.strip_suffix("page/2/") {
+            expected.insert(format!("{list}page/1/index.html"));
+            expected.insert(format!("{list}page/index.html"));
+        }
+    }
+    assert_eq!(built, expected);
 }
 
 #[test]
