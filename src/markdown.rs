@@ -92,46 +92,73 @@ pub struct TitleLink {
     pub text: String,
     pub url: String,
     pub image: bool,
+    /// The images inside a link (`[![logo](logo.png)](https://example.com)`), in order, each
+    /// one of its own (`image`) whose alt text is part of the link's text, with where in that
+    /// text its alt text starts at the earliest (a byte offset: the link's words before it).
+    pub images: Vec<(usize, TitleLink)>,
+}
+
+impl TitleLink {
+    fn new(url: &str, image: bool) -> Self {
+        TitleLink {
+            text: String::new(),
+            url: url.to_string(),
+            image,
+            images: Vec::new(),
+        }
+    }
+
+    /// Done reading: its text collapsed as the title's.
+    fn read(mut self) -> Self {
+        self.text = collapse_ws(&self.text);
+        self
+    }
 }
 
 /// The links and images of a heading's events (see [`TitleLink`]), in order.
 fn title_links(events: &[Event]) -> Vec<TitleLink> {
     let mut links = Vec::new();
-    // The link or image being read: its URL, its text so far, and whether it is an image.
-    let mut open: Option<(String, String, bool)> = None;
+    // The link or image being read, and an image being read inside that link with the length
+    // of the link's text before it.
+    let mut open: Option<TitleLink> = None;
+    let mut inner: Option<(usize, TitleLink)> = None;
     for event in events {
         match event {
             Event::Start(Tag::Link { dest_url, .. }) => {
-                open = Some((dest_url.to_string(), String::new(), false));
+                open = Some(TitleLink::new(dest_url, false));
             }
-            // An image inside a link is part of the link's text (its alt text).
-            Event::Start(Tag::Image { dest_url, .. }) if open.is_none() => {
-                open = Some((dest_url.to_string(), String::new(), true));
+            Event::Start(Tag::Image { dest_url, .. }) => match &open {
+                None => open = Some(TitleLink::new(dest_url, true)),
+                // An image inside a link: its alt text is part of the link's text too.
+                Some(link) if !link.image && inner.is_none() => {
+                    let before = collapse_ws(&link.text).len();
+                    inner = Some((before, TitleLink::new(dest_url, true)));
+                }
+                _ => {}
+            },
+            Event::End(TagEnd::Image) if inner.is_some() => {
+                if let (Some((before, image)), Some(link)) = (inner.take(), open.as_mut()) {
+                    link.images.push((before, image.read()));
+                }
             }
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
                 let closes = match (event, &open) {
-                    (Event::End(TagEnd::Link), Some((_, _, image))) => !image,
-                    (Event::End(TagEnd::Image), Some((_, _, image))) => *image,
+                    (Event::End(TagEnd::Link), Some(l)) => !l.image,
+                    (Event::End(TagEnd::Image), Some(l)) => l.image,
                     _ => false,
                 };
                 if closes {
-                    if let Some((url, text, image)) = open.take() {
-                        links.push(TitleLink {
-                            text: collapse_ws(&text),
-                            url,
-                            image,
-                        });
-                    }
+                    links.extend(open.take().map(TitleLink::read));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text, _)) = open.as_mut() {
-                    text.push_str(t);
+                for reading in open.iter_mut().chain(inner.iter_mut().map(|(_, i)| i)) {
+                    reading.text.push_str(t);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, text, _)) = open.as_mut() {
-                    text.push(' ');
+                for reading in open.iter_mut().chain(inner.iter_mut().map(|(_, i)| i)) {
+                    reading.text.push(' ');
                 }
             }
             _ => {}
@@ -3305,6 +3332,19 @@ mod tests {
                 ("after the deploy", "https://ci.example/7")
             ]
         );
+        // An image inside a link is one of the link's images, its alt text in the link's text.
+        let p = render("# Queue full [on ![the  logo](logo.png) `x`](https://example.com)\n");
+        assert_eq!(p.h1.as_deref(), Some("Queue full on the logo x"));
+        let [link] = &p.title_links[..] else {
+            panic!("{:?}", p.title_links)
+        };
+        assert_eq!((link.text.as_str(), link.image), ("on the logo x", false));
+        let images: Vec<(usize, &str, &str, bool)> = link
+            .images
+            .iter()
+            .map(|(at, i)| (*at, i.text.as_str(), i.url.as_str(), i.image))
+            .collect();
+        assert_eq!(images, [(2, "the logo", "logo.png", true)]);
         // A heading that stays in the body keeps its links there.
         let p = render("Intro.\n\n# [INC-12](https://tracker.example/INC-12): Down\n");
         assert!(p.title_links.is_empty());

@@ -1684,8 +1684,9 @@ fn incident_context(
 /// leaves out (a label, a tag or the incident's own id before it, or a heading that a front
 /// matter `title` replaced), for the page to show by the title. `None` when the heading had no
 /// link: the title is its text alone, as everywhere else. A link without text is shown by its
-/// URL. An image of the heading takes the place of its alt text (one without alt text is left
-/// out of the title, shown by its URL beside it).
+/// URL. An image of the heading takes the place of its alt text, inside its link when it is
+/// linked, as the body shows a linked image. An image without alt text has no place in the
+/// title: outside a link it is shown by its URL beside it, inside one it is left out.
 fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::TitleLink>) {
     if inc.title_links.is_empty() {
         return (None, Vec::new());
@@ -1694,17 +1695,7 @@ fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::Tit
     let mut html = String::new();
     let mut at = 0;
     let mut left_out = Vec::new();
-    // A URL that could run a script is no link, as in the body, whose sanitizer takes it out.
-    let safe = |l: &&crate::markdown::TitleLink| {
-        let (tag, attr) = if l.image {
-            ("img", "src")
-        } else {
-            ("a", "href")
-        };
-        crate::sanitize::clean(&format!("<{tag} {attr}=\"{}\">x</{tag}>", escape(&l.url)))
-            .contains(&format!("{attr}="))
-    };
-    for link in inc.title_links.iter().filter(safe) {
+    for link in inc.title_links.iter().filter(|l| safe_title_url(l)) {
         let found = (!link.text.is_empty())
             .then(|| title[at..].find(link.text.as_str()))
             .flatten();
@@ -1719,22 +1710,63 @@ fn title_with_links(inc: &Incident) -> (Option<String>, Vec<crate::markdown::Tit
         let start = at + i;
         html.push_str(&escape(&title[at..start]));
         if link.image {
-            // The image in place of its alt text, as the body shows one.
+            html.push_str(&title_image(link));
+        } else {
             let _ = write!(
                 html,
-                "<img src=\"{}\" alt=\"{}\">",
+                "<a href=\"{}\">{}</a>",
                 href(&link.url),
-                escape(&link.text)
+                with_images(&link.text, &link.images)
             );
-        } else {
-            html.push_str("<a href=\"");
-            html.push_str(&href(&link.url));
-            let _ = write!(html, "\">{}</a>", escape(&link.text));
         }
         at = start + link.text.len();
     }
     html.push_str(&escape(&title[at..]));
     (Some(html), left_out)
+}
+
+/// Whether the URL of a link or image of the title can stay: a URL that could run a script is
+/// no link, nor an image, as in the body, whose sanitizer takes it out.
+fn safe_title_url(l: &crate::markdown::TitleLink) -> bool {
+    let (tag, attr) = if l.image {
+        ("img", "src")
+    } else {
+        ("a", "href")
+    };
+    crate::sanitize::clean(&format!("<{tag} {attr}=\"{}\">x</{tag}>", escape(&l.url)))
+        .contains(&format!("{attr}="))
+}
+
+/// An image of the title, in place of its alt text, as the body shows one.
+fn title_image(image: &crate::markdown::TitleLink) -> String {
+    format!(
+        "<img src=\"{}\" alt=\"{}\">",
+        href(&image.url),
+        escape(&image.text)
+    )
+}
+
+/// The text of a link of the title as HTML, with each of its `images` in place of its alt
+/// text, found in order where it can start (one whose URL cannot stay, or without alt text,
+/// stays text).
+fn with_images(text: &str, images: &[(usize, crate::markdown::TitleLink)]) -> String {
+    let mut html = String::new();
+    let mut at = 0;
+    for (earliest, image) in images
+        .iter()
+        .filter(|(_, i)| !i.text.is_empty() && safe_title_url(i))
+    {
+        let from = at.max(*earliest);
+        let Some(i) = text.get(from..).and_then(|t| t.find(image.text.as_str())) else {
+            continue;
+        };
+        let start = from + i;
+        html.push_str(&escape(&text[at..start]));
+        html.push_str(&title_image(image));
+        at = start + image.text.len();
+    }
+    html.push_str(&escape(&text[at..]));
+    html
 }
 
 /// A URL as the value of an `href`, escaped as pulldown-cmark escapes the body's links.

@@ -7449,7 +7449,7 @@ fn an_image_in_the_first_heading_stays_on_the_incident_page_where_the_title_read
             "---\nid: INC-3\ndate: 2026-11-03\n---\n# INC-3: Queue full ![logo](logo.png)\n\nText.\n",
         ),
         ("content/logo.png", "PNG"),
-        // An image inside a link is the link's text, not an image of its own.
+        // An image inside a link stays too, inside the link.
         (
             "content/b.md",
             "---\nid: INC-4\ndate: 2026-11-04\n---\n# Disk full [![badge](logo.png)](https://ci.example/4)\n\nText.\n",
@@ -7474,10 +7474,58 @@ fn an_image_in_the_first_heading_stays_on_the_incident_page_where_the_title_read
     let linked = site.page("incidents/INC-4/index.html");
     assert!(
         linked.contains(
-            "<h1 id=\"incident-title\">Disk full <a href=\"https://ci.example/4\">badge</a></h1>"
+            "<h1 id=\"incident-title\">Disk full <a href=\"https://ci.example/4\"><img src=\"logo.png\" alt=\"badge\"></a></h1>"
         ),
         "{linked}"
     );
+}
+
+#[test]
+fn an_image_inside_a_link_of_the_first_heading_stays_in_the_link_on_the_incident_page_only() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: INC-3\ndate: 2026-11-03\n---\n# INC-3: Queue full [![logo](logo.png)](https://example.com)\n\nText.\n",
+        ),
+        ("content/logo.png", "PNG"),
+        // Words and images in one link, each image where it was written (after the same word
+        // as its alt text); an image whose URL could run a script stays its alt text, as the
+        // body's sanitizer leaves no such image.
+        (
+            "content/b.md",
+            "---\nid: INC-4\ndate: 2026-11-04\n---\n# Disk full [db ![db](logo.png) and ![x](javascript:alert(1))](https://ci.example/4)\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("incidents/INC-3/index.html");
+    assert!(
+        page.contains(
+            "<h1 id=\"incident-title\">Queue full <a href=\"https://example.com\"><img src=\"logo.png\" alt=\"logo\"></a></h1>"
+        ),
+        "{page}"
+    );
+    assert!(site.out.join("incidents/INC-3/logo.png").is_file());
+    // Elsewhere the title is text: the alt text, as written.
+    assert_eq!(site.incident("INC-3")["title"], "Queue full logo");
+    assert!(page.contains("<title>Queue full logo · "), "{page}");
+    let list = site.page("incidents/index.html");
+    assert!(
+        list.contains("Queue full logo") && !list.contains("<img"),
+        "{list}"
+    );
+    let feed = site.page("feed.xml");
+    assert!(
+        feed.contains("<title>Queue full logo</title>") && !feed.contains("img"),
+        "{feed}"
+    );
+    let mixed = site.page("incidents/INC-4/index.html");
+    assert!(
+        mixed.contains(
+            "<h1 id=\"incident-title\">Disk full <a href=\"https://ci.example/4\">db <img src=\"logo.png\" alt=\"db\"> and x</a></h1>"
+        ),
+        "{mixed}"
+    );
+    assert!(!mixed.contains("javascript:"), "{mixed}");
 }
 
 #[test]
