@@ -31,6 +31,12 @@ other, with only spaces or hyphens between them, that make one of the [`COMPOUND
 term of the closed word, so "rolled back" and "Rolling back" find "rollback" too ([`Joiner`],
 [`tokens`], the tantivy [`analyzer`]). `search.js` joins them the same way, from the same list.
 The similarity measures read the words one by one ([`Analysis::each`]).
+
+Search reads identifiers too: words joined by single hyphens or underscores with a digit among
+them (`PM2021-005`, `INC-2023-042`, `2021-01-05-logs`) are also one unstemmed term
+(`pm2021-005`) beside their words ([`Ids`], [`terms`]), so that an incident's id, indexed as a
+field of its own, finds that incident and not every incident that shares a piece of it.
+`search.js` joins them the same way.
 */
 
 use std::cell::RefCell;
@@ -313,16 +319,117 @@ pub fn with<R>(f: impl FnOnce(&mut Analysis) -> R) -> R {
 }
 
 /// The terms of `text` as search reads them (compounds joined), each with its byte range in
-/// `text`: a joined compound's range covers both its words.
+/// `text`: a joined compound's range covers both its words. Without the [`Ids`] terms, whose
+/// ranges overlap their words' (snippets mark the words); [`terms`] has them.
 pub fn tokens(text: &str) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     with(|a| a.each_joined(text, |r, t| out.push((r, t.text.to_string()))));
     out
 }
 
-/// The terms of `text` as search reads them, in order.
+/// The terms of `text` as search indexes them, in order: [`tokens`], then the term of every
+/// identifier it holds (see [`Ids`]).
 pub fn terms(text: &str) -> Vec<String> {
-    tokens(text).into_iter().map(|(_, t)| t).collect()
+    let mut out: Vec<String> = tokens(text).into_iter().map(|(_, t)| t).collect();
+    out.extend(id_terms(text).into_iter().map(|(_, t)| t));
+    out
+}
+
+/// The identifiers of `text` (see [`Ids`]), each with its byte range, in order.
+pub fn id_terms(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut ids = Ids::new(text);
+    with(|a| a.each(text, |r, _| ids.push(r)));
+    ids.finish()
+}
+
+/// The term an incident's id is searched by, when the id is one identifier with a digit: the
+/// term of a single word (`abc123`), or the [`Ids`] term of words joined by hyphens or underscores
+/// (`PM2021-005` is `pm2021-005`). A query that holds it names that incident.
+pub fn id_term(id: &str) -> Option<String> {
+    let id = id.trim();
+    let words: Vec<Range<usize>> = Words::new(id).collect();
+    if let [only] = words.as_slice() {
+        return (only.clone() == (0..id.len()) && id.bytes().any(|b| b.is_ascii_digit()))
+            .then(|| terms(id).into_iter().next())
+            .flatten();
+    }
+    id_terms(id)
+        .into_iter()
+        .find(|(r, _)| *r == (0..id.len()))
+        .map(|(_, t)| t)
+}
+
+/// Characters that join the words of an identifier (`PM2021-005`, `INC_201`).
+pub const ID_JOINERS: &[char] = &['-', '_'];
+
+/// Identifiers in a stream of words: two or more words, each joined to the next by one hyphen
+/// or underscore and nothing else, at least one digit among them (`PM2021-005`, `INC-2023-042`,
+/// `2021-01-05-logs`), are also one term: their words lowercased and folded to ASCII, not
+/// stemmed, joined by hyphens (`inc_201` is `inc-201`), when it is shorter than
+/// [`LONG_TOKEN`] bytes. The words stay terms too, so `PM2021` still finds `PM2021-005`, while
+/// `PM2021-005` tells `PM2021-005` from `PM2021-006`. `search.js` joins them the same way.
+pub struct Ids<'t> {
+    text: &'t str,
+    /// The words of the identifier being read.
+    chain: Vec<Range<usize>>,
+    out: Vec<(Range<usize>, String)>,
+}
+
+impl<'t> Ids<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Ids {
+            text,
+            chain: Vec::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Reads the next word of the text (at `range`, one of [`Words`]).
+    pub fn push(&mut self, range: Range<usize>) {
+        let joined = self.chain.last().is_some_and(|last| {
+            let gap = &self.text[last.end..range.start];
+            gap.len() == 1 && gap.starts_with(ID_JOINERS)
+        });
+        if !joined {
+            self.end_chain();
+        }
+        self.chain.push(range);
+    }
+
+    fn end_chain(&mut self) {
+        let chain = std::mem::take(&mut self.chain);
+        let (Some(first), Some(last)) = (chain.first(), chain.last()) else {
+            return;
+        };
+        if chain.len() < 2 {
+            return;
+        }
+        let words: Vec<String> = chain.iter().map(|r| fold(&self.text[r.clone()])).collect();
+        let term = words.join("-");
+        if term.len() < LONG_TOKEN && term.bytes().any(|b| b.is_ascii_digit()) {
+            self.out.push((first.start..last.end, term));
+        }
+    }
+
+    /// Ends the text: the identifiers read, each with its byte range.
+    pub fn finish(mut self) -> Vec<(Range<usize>, String)> {
+        self.end_chain();
+        self.out
+    }
+}
+
+/// A word lowercased and folded to ASCII, as the analysis does before it stems.
+fn fold(word: &str) -> String {
+    thread_local! {
+        static FOLD: RefCell<TextAnalyzer> = RefCell::new(
+            TextAnalyzer::builder(WordTokenizer::default())
+                .filter(LowerCaser)
+                .filter(AsciiFoldingFilter)
+                .build(),
+        );
+    }
+    FOLD.with(|a| first_token(&mut a.borrow_mut(), word))
+        .unwrap_or_default()
 }
 
 /// Words so common that they do not tell documents apart (Lucene's English stop words, and
@@ -452,7 +559,8 @@ impl<'t> Joiner<'t> {
     }
 }
 
-/// The search analysis as a tantivy tokenizer: the terms of [`tokens`], compounds joined.
+/// The search analysis as a tantivy tokenizer: the terms of [`terms`], compounds joined and
+/// identifiers too.
 #[derive(Clone, Default)]
 pub struct SearchTokenizer;
 
@@ -469,6 +577,7 @@ impl Tokenizer for SearchTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SearchStream {
         let tokens = tokens(text)
             .into_iter()
+            .chain(id_terms(text))
             .enumerate()
             .map(|(position, (r, text))| Token {
                 offset_from: r.start,
@@ -593,7 +702,8 @@ mod tests {
                 "ｻｰﾊﾞｰ",
                 "서울에서",
                 "cafe",
-                "db2"
+                "db2",
+                "cafe-db2"
             ]
         );
         for _ in 0..2 {
@@ -655,6 +765,60 @@ mod tests {
         let text = "we rolled back";
         let (range, _) = &tokens(text)[1];
         assert_eq!(&text[range.clone()], "rolled back");
+    }
+
+    #[test]
+    fn words_joined_into_an_identifier_are_one_term_more_beside_the_words() {
+        assert_eq!(
+            terms("See PM2021-005."),
+            ["see", "pm2021", "005", "pm2021-005"]
+        );
+        assert_eq!(
+            terms("INC_2023-042 and Café-DB2"),
+            [
+                "inc",
+                "2023",
+                "042",
+                "and",
+                "cafe",
+                "db2",
+                "inc-2023-042",
+                "cafe-db2"
+            ]
+        );
+        // Not stemmed: `2021-01-05-logs` is not `2021-01-05-log`.
+        assert_eq!(terms("2021-01-05-logs").last().unwrap(), "2021-01-05-logs");
+        // Without a digit, or apart, they are words alone.
+        assert_eq!(terms("roll-back post-mortem"), ["rollback", "postmortem"]);
+        assert_eq!(terms("PM2021 - 005"), ["pm2021", "005"]);
+        assert_eq!(terms("PM2021--005"), ["pm2021", "005"]);
+        // Too long to be a term: the words alone.
+        let long = "2022-02-08-payments-webhook-certificate-expired";
+        assert_eq!(terms(long).len(), 7);
+        // The tantivy analyzer indexes them.
+        let mut a = analyzer();
+        let mut s = a.token_stream("INC-201");
+        let mut out = Vec::new();
+        while let Some(t) = s.next() {
+            out.push(t.text.clone());
+        }
+        assert_eq!(out, ["inc", "201", "inc-201"]);
+    }
+
+    #[test]
+    fn an_id_is_searched_by_one_term_when_it_is_one_identifier_with_a_digit() {
+        assert_eq!(id_term("PM2021-005").as_deref(), Some("pm2021-005"));
+        assert_eq!(id_term("inc_201").as_deref(), Some("inc-201"));
+        assert_eq!(id_term("abc123").as_deref(), Some("abc123"));
+        assert_eq!(id_term("outage"), None);
+        assert_eq!(
+            id_term("2022-02-08-payments-webhook-certificate-expired"),
+            None
+        );
+        // A query names it however it writes it.
+        for q in ["pm2021-005", "Is this like PM2021_005?"] {
+            assert!(query_terms(q).contains(&"pm2021-005".to_string()), "{q}");
+        }
     }
 
     #[test]

@@ -1349,3 +1349,132 @@ fn a_second_search_reads_the_learning_clusters_from_the_cache_until_a_learning_c
     let o = search(&root, &["--verbose", "--json", "zanzibarquokka"]);
     assert_eq!(clusters_line(&o), "learning clusters: formed");
 }
+
+#[test]
+fn an_incident_s_id_finds_that_incident_first_then_the_incidents_that_mention_it() {
+    let (_tmp, root) = site("dfds");
+    // PM2019-010 and PM2019-011 mention PM2019-009; other incidents share only a piece of it.
+    let found = ids(&hits(&root, &["PM2019-009"]));
+    assert_eq!(found[0], "PM2019-009", "{found:?}");
+    let mut next = found[1..3].to_vec();
+    next.sort();
+    assert_eq!(next, ["PM2019-010", "PM2019-011"], "{found:?}");
+    // However it is written, and inside a question.
+    for query in [
+        "PM2021-005",
+        "pm2021-005",
+        "PM2021_005",
+        "Is this like PM2021-005?",
+    ] {
+        let found = ids(&hits(&root, &[query]));
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("PM2021-005"),
+            "{query}: {found:?}"
+        );
+    }
+    // An incident that nothing else mentions, from a file with no extension.
+    assert_eq!(ids(&hits(&root, &["PM2022-009"]))[0], "PM2022-009");
+    // The id's first word alone, as a prefix, finds the incidents of that year.
+    let found = ids(&hits(&root, &["PM2021", "--limit", "20"]));
+    let mut year: Vec<&str> = found.iter().take(11).map(String::as_str).collect();
+    year.sort();
+    let wanted: Vec<String> = (1..=11).map(|n| format!("PM2021-{n:03}")).collect();
+    assert_eq!(year, wanted, "{found:?}");
+}
+
+/// Ids and section masks of the documents the static index under `out` lists for `term`.
+fn static_postings(out: &Path, term: &str) -> Vec<(String, u64)> {
+    let dir = out.join("search");
+    let entry = read_json(&dir.join("index.json"));
+    let shard = entry["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|s| s[0].as_str().unwrap() <= term)
+        .unwrap();
+    let postings = read_json(&dir.join(shard[1].as_str().unwrap()))[term].clone();
+    let flat: Vec<u64> = postings
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_u64().unwrap()).collect())
+        .unwrap_or_default();
+    let f = &entry["fragments"];
+    let per = f["docs"].as_u64().unwrap();
+    let mut doc = 0;
+    let mut found = Vec::new();
+    for triple in flat.chunks_exact(3) {
+        doc += triple[0];
+        let n = doc / per;
+        let file = format!("f-{n}-{}.json", f["hashes"][n as usize].as_str().unwrap());
+        let frag = read_json(&dir.join(file))[(doc % per) as usize].clone();
+        found.push((frag["id"].as_str().unwrap().to_string(), triple[2]));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn ids_of_every_shape_find_their_incident_first_in_the_terminal_and_are_marked_in_the_static_index()
+{
+    let site = Site::with(&[
+        (
+            "content/dns.md",
+            "---\nid: INC-201\n---\n# DNS resolution failures\n\nThe resolver cache expired.\n",
+        ),
+        (
+            "content/again.md",
+            "---\nid: INC-202\n---\n# Resolver again\n\nLike INC-201, the resolver cache expired again.\n",
+        ),
+        (
+            "content/disk.md",
+            "---\nid: INC-2023-042\n---\n# Disk full\n\nThe INC 201 runbook and 201 requests: none of it.\n",
+        ),
+        ("content/2021-01-05-logs.md", "# Logs not shipped\n\nFluentd stopped.\n"),
+    ]);
+    site.build_ok();
+    let first = |query: &str| ids(&hits(&site.root, &[query]));
+    for (query, id) in [
+        ("INC-201", "INC-201"),
+        ("inc_201", "INC-201"),
+        ("Is this like INC-201?", "INC-201"),
+        ("INC-2023-042", "INC-2023-042"),
+        ("2021-01-05-logs", "2021-01-05-logs"),
+        ("fluentd 2021-01-05-logs", "2021-01-05-logs"),
+    ] {
+        let found = first(query);
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some(id),
+            "{query}: {found:?}"
+        );
+    }
+    // The incident that mentions INC-201 comes next, before the one holding its pieces apart.
+    assert_eq!(first("INC-201"), ["INC-201", "INC-202", "INC-2023-042"]);
+    // A query of other words still finds what the words say.
+    assert_eq!(first("resolver cache expired")[..2].len(), 2);
+    // The browser's index: the id's term is marked as the id (bit 31) in its own incident
+    // only, and held unmarked by the incident that mentions it.
+    const ID_BIT: u64 = 1 << 31;
+    let marked = |term: &str| -> Vec<(String, bool)> {
+        static_postings(&site.out, term)
+            .into_iter()
+            .map(|(id, mask)| (id, mask & ID_BIT != 0))
+            .collect()
+    };
+    assert_eq!(
+        marked("inc-201"),
+        [
+            ("INC-201".to_string(), true),
+            ("INC-202".to_string(), false)
+        ]
+    );
+    assert_eq!(marked("inc-2023-042"), [("INC-2023-042".to_string(), true)]);
+    assert_eq!(
+        marked("2021-01-05-logs"),
+        [("2021-01-05-logs".to_string(), true)]
+    );
+    // Its pieces stay terms, unmarked.
+    assert!(marked("201").iter().all(|(_, id)| !id));
+    assert_eq!(marked("201").len(), 3);
+}

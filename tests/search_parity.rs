@@ -446,3 +446,38 @@ fn the_browser_joins_compounds_as_the_rust_analysis_does() {
     assert_eq!(js[2], serde_json::json!(["rollback", "the", "deploy"]));
     assert_eq!(js[4], serde_json::json!(["rollback"]));
 }
+
+#[test]
+fn the_browser_reads_identifiers_as_the_rust_analysis_does() {
+    let lines: Vec<String> = [
+        "PM2021-005",
+        "pm2021_005",
+        "Is this like PM2021-005?",
+        "INC-2023-042 and INC 201",
+        "2021-01-05-logs",
+        "PM2021 - 005, PM2021--005 and PM2021-_005",
+        "roll-back post-mortem a-1",
+        "Café-DB2 ÆSIR-9",
+        "2022-02-08-payments-webhook-certificate-expired",
+        "東京-1 x-東",
+        "v1.2-3",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for mode in ["analyze", "query"] {
+        let js = node(mode, &lines);
+        for (line, j) in lines.iter().zip(&js) {
+            let rust = if mode == "analyze" {
+                hindsight::search::terms(line)
+            } else {
+                hindsight::analysis::query_terms(line)
+            };
+            assert_eq!(&serde_json::json!(rust), j, "{mode}: {line}");
+        }
+    }
+    assert_eq!(
+        node("query", &lines[..1]),
+        [serde_json::json!(["pm2021", "005", "pm2021-005"])]
+    );
+}

@@ -29,14 +29,15 @@ use crate::taxonomy::term_key;
 /// Bump when the schema, the analysis or what a document holds changes: the cache is then
 /// rebuilt from scratch. Bump it too when clustering forms other clusters from the same files:
 /// the learning pages' documents are cached beside the index under a key that holds it (see
-/// `search::learning_docs`). 6: they came to be cached.
-pub const SCHEMA_VERSION: u32 = 6;
+/// `search::learning_docs`). 6: they came to be cached. 7: an incident's id is indexed, and
+/// identifiers are terms (`crate::analysis::Ids`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";
 const WRITER_MEMORY: usize = 100_000_000;
 
-/// Full-text fields and how much a match in each counts.
+/// Full-text fields and how much a match in each counts. `id` is an incident's id (`PM2021-005`).
 const WEIGHTS: &[(&str, f32)] = &[
     ("title", 3.0),
     ("summary", 2.0),
@@ -44,6 +45,7 @@ const WEIGHTS: &[(&str, f32)] = &[
     ("labels", 1.5),
     ("actions", 1.0),
     ("body", 1.0),
+    ("id", 3.0),
 ];
 
 /// Source path -> hash of the document indexed for it.
@@ -133,11 +135,13 @@ impl SearchIndex {
     }
 
     /// The best `limit` documents for the analysed query `terms` that pass `filters`, as
-    /// (score, source path), best first: those holding more of the words first, then by
-    /// score, ties broken by source path.
+    /// (score, source path), best first: the documents of `named` (the incidents whose id the
+    /// query names) first, then those holding more of the words, then by score, ties broken
+    /// by source path.
     pub fn search(
         &self,
         terms: &[String],
+        named: &[String],
         filters: &Filters,
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, String)>> {
@@ -206,6 +210,17 @@ impl SearchIndex {
                 for address in searcher.search(&word(t), &DocSetCollector)? {
                     *held.entry(address).or_default() += 1;
                 }
+            }
+        }
+        // An incident the query names by its id comes before every one that does not: it
+        // counts as holding more words than the query has.
+        for source in named {
+            let q = TermQuery::new(
+                Term::from_field_text(f.source, source),
+                IndexRecordOption::Basic,
+            );
+            for address in searcher.search(&q, &DocSetCollector)? {
+                *held.entry(address).or_default() += terms.len() + 1;
             }
         }
         let mut top: Vec<(usize, f32, DocAddress)> = top
@@ -387,6 +402,12 @@ fn document(f: &Fields, d: &Doc) -> TantivyDocument {
         d.labels(),
         d.actions.join("\n"),
         d.body.clone(),
+        // Only an incident's: a learning page's id is its title's words again.
+        if d.kind == super::Kind::Incident {
+            d.id.clone()
+        } else {
+            String::new()
+        },
     ];
     for ((field, _), text) in f.text.iter().zip(texts) {
         doc.add_text(*field, text);

@@ -627,11 +627,13 @@ pub fn search_docs(
     let (idx, update) = index::SearchIndex::open(cache, docs);
     // Without words, every document that passes the filters matches; newest come first.
     let fetch = if wanted.is_empty() { usize::MAX } else { limit };
-    let ranked = match idx.search(&wanted, filters, fetch) {
+    let named = named(docs, &wanted);
+    let ranked = match idx.search(&wanted, &named, filters, fetch) {
         Ok(r) => r,
         Err(_) => {
             let (idx, _) = index::SearchIndex::rebuild(cache, docs);
-            idx.search(&wanted, filters, fetch).unwrap_or_default()
+            idx.search(&wanted, &named, filters, fetch)
+                .unwrap_or_default()
         }
     };
     let by_source: HashMap<&str, &Doc> = docs.iter().map(|d| (d.source.as_str(), d)).collect();
@@ -656,6 +658,17 @@ pub fn search_docs(
         update,
         learnings_cached: false,
     }
+}
+
+/// The source paths of the incidents whose id the query terms `wanted` name (see
+/// [`crate::analysis::id_term`]): `PM2021-005`, `pm2021-005` or "is this like PM2021-005?"
+/// name `PM2021-005`. They come first, before the incidents that mention the id.
+fn named(docs: &[Doc], wanted: &[String]) -> Vec<String> {
+    docs.iter()
+        .filter(|d| d.kind == Kind::Incident)
+        .filter(|d| crate::analysis::id_term(&d.id).is_some_and(|t| wanted.contains(&t)))
+        .map(|d| d.source.clone())
+        .collect()
 }
 
 /// A hit for `doc`: the section that matches `query` best, and a snippet of it.

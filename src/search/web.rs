@@ -10,8 +10,10 @@ query downloads small and the file count bounded at any size:
   (tags, services, severities, years) with their counts.
 - `search/t-<hash>.json`: term shards. Terms are sorted and cut into shards of about
   [`SHARD_BYTES`] by range; a shard maps each term to its postings, a flat array of
-  `[doc delta, score, section mask]` triples (score is a field-weighted BM25 times 10; bit `i` of the
-  mask says the term occurs in the document's section `i`). A list cut to [`MAX_POSTINGS`]
+  `[doc delta, score, section mask]` triples (score is a field-weighted BM25 times 10, over
+  title, summary, learnings, labels, action items, body and an incident's id; bit `i` of the
+  mask says the term occurs in the document's section `i`, and bit 31, [`ID_BIT`], that the
+  term is the incident's id: a query holding it names the incident, listed first). A list cut to [`MAX_POSTINGS`]
   ends with one more number, the count of documents that hold the term.
 - `search/f-<n>-<hash>.json`: result text, fetched only for the results shown, [`FRAGMENT_DOCS`]
   documents to a file: title, URL, date, severity, summary and each section's title, anchor and
@@ -37,7 +39,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{has_text, incident_doc, learning_doc, Doc, Kind};
-use crate::analysis::{Joiner, Term};
+use crate::analysis::{Ids, Joiner, Term};
 use crate::content::Incident;
 use crate::learnings::Group;
 use crate::markdown::Section;
@@ -62,13 +64,17 @@ const FRAGMENT_HASH_BYTES: usize = 4;
 pub const MAX_POSTINGS: usize = 2000;
 /// Sections beyond this many share the last bit of the section mask.
 const MASK_BITS: usize = 30;
+/// The bit of the section mask that says the term is the document's id (see
+/// [`crate::analysis::id_term`]): a query that holds it names the incident, which `search.js`
+/// then lists first, as the terminal does.
+pub const ID_BIT: u64 = 1 << 31;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 /// Fields scored for the browser, with the weights of the terminal's index.
-const FIELDS: usize = 6;
-const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0];
+const FIELDS: usize = 7;
+const WEIGHTS: [f64; FIELDS] = [3.0, 2.0, 1.5, 1.5, 1.0, 1.0, 3.0];
 
 /// What the build writes under `search/`: (path relative to the site root, bytes). `stats` are
 /// the incidents' [`incident_stats`] when the build made them already, in library order.
@@ -229,8 +235,29 @@ impl Stats {
             lengths[field] += 1;
         };
         let mut joiner = Joiner::new(text);
-        analyse(text, part, &mut |r, t: &Term| joiner.push(r, t, &mut add));
-        joiner.finish(add);
+        let mut ids = Ids::new(text);
+        analyse(text, part, &mut |r, t: &Term| {
+            ids.push(r.clone());
+            joiner.push(r, t, &mut add)
+        });
+        joiner.finish(&mut add);
+        for (_, id) in ids.finish() {
+            let e = terms.entry(Arc::from(id)).or_default();
+            e.0[field] += 1;
+            e.1 |= mask;
+            lengths[field] += 1;
+        }
+    }
+
+    /// Adds an incident's id as its own field, its [`crate::analysis::id_term`] marked with
+    /// [`ID_BIT`].
+    fn read_id(&mut self, id: &str) {
+        self.read(&mut plain, id, Part::Label, 6, 0);
+        if let Some(key) = crate::analysis::id_term(id) {
+            if let Some(e) = self.terms.get_mut(key.as_str()) {
+                e.1 |= ID_BIT;
+            }
+        }
     }
 }
 
@@ -298,6 +325,8 @@ pub fn incident_stats(inc: &Incident, analyse: &mut Analyse) -> Stats {
         read(&sec.title, Part::Heading(sec), 5, mask);
         read(&sec.text, Part::Section(sec), 5, mask);
     }
+    // Not through `analyse`: the id is no text of the incident's to compare.
+    st.read_id(&inc.id);
     st
 }
 

@@ -8,7 +8,8 @@
    as tantivy 0.27 runs it through frostem). The stemmer below is a line-by-line port of the
    Rust code Snowball generates from english.sbl; tests/search_parity.rs checks both sides agree
    on a large word list. Then, as in Rust, two words that make one of the COMPOUNDS are one
-   term (roll back, rolled back, roll-back -> rollback). Loaded as a CommonJS module (by node)
+   term (roll back, rolled back, roll-back -> rollback), and words joined into an identifier
+   are one term more (PM2021-005 -> pm2021, 005, pm2021-005). Loaded as a CommonJS module (by node)
    it only exports the analysis. */
 (function () {
   "use strict";
@@ -1086,6 +1087,11 @@
 
   /* The tokens of `text`: {term, start, end, raw} with UTF-16 offsets into `text`. */
   function tokens(text) {
+    return joinCompounds(text, words(text));
+  }
+
+  /* The words of `text`, each a token, before compounds are joined. */
+  function words(text) {
     var out = [];
     var start = -1;
     var kind = null;
@@ -1109,7 +1115,34 @@
       i += c.length;
     }
     flush(i);
-    return joinCompounds(text, out);
+    return out;
+  }
+
+  /* Identifiers, as src/analysis.rs's `Ids` reads them: two or more words, each joined to the
+     next by one hyphen or underscore, with a digit among them (PM2021-005, INC_2023-042,
+     2021-01-05-logs), are also one token: the words lowercased and folded, not stemmed, joined
+     by hyphens, when that is shorter than 40 bytes. */
+  function idTokens(text) {
+    var out = [];
+    var chain = [];
+    function end() {
+      if (chain.length >= 2) {
+        var term = chain.map(function (w) { return lowerFold(w.raw); }).join("-");
+        if (utf8Length(term) < 40 && /[0-9]/.test(term)) {
+          var first = chain[0], last = chain[chain.length - 1];
+          out.push({ term: term, start: first.start, end: last.end, raw: text.slice(first.start, last.end), id: true });
+        }
+      }
+      chain = [];
+    }
+    words(text).forEach(function (w) {
+      var prev = chain[chain.length - 1];
+      var gap = prev ? text.slice(prev.end, w.start) : "";
+      if (!(prev && (gap === "-" || gap === "_"))) end();
+      chain.push(w);
+    });
+    end();
+    return out;
   }
 
   /* Two tokens next to each other, with only whitespace (what Rust's char::is_whitespace
@@ -1143,8 +1176,9 @@
     return out;
   }
 
+  /* The terms of `text` as the indexes hold them: its tokens, then its identifiers. */
   function analyze(text) {
-    return tokens(text).map(function (t) { return t.term; });
+    return tokens(text).concat(idTokens(text)).map(function (t) { return t.term; });
   }
 
   var STOP_TERMS = null;
@@ -1157,7 +1191,7 @@
       STOP_WORDS.forEach(function (w) { analyze(w).forEach(function (t) { STOP_TERMS.add(t); }); });
     }
     var seen = new Set();
-    var all = tokens(query).filter(function (t) {
+    var all = tokens(query).concat(idTokens(query)).filter(function (t) {
       if (seen.has(t.term)) return false;
       seen.add(t.term);
       return true;
@@ -1180,6 +1214,7 @@
   // ---------------------------------------------------------------- the search page
 
   var PAGE = 5;
+  var ID_BIT = 0x80000000;
   var SNIPPET_TOKENS = 30;
   var script = document.currentScript;
   var root = new URL((script && script.dataset.root) || "./", document.baseURI);
@@ -1265,7 +1300,13 @@
     var typing = !/\s$/.test(query);
     var last = raw.length ? raw[raw.length - 1] : null;
     var words = queryTokens(query).map(function (t) {
-      return { term: t.term, prefix: lowerFold(t.raw), last: last !== null && t.start === last.start };
+      // An identifier's prefix is its term (`INC_20` is `inc-20`); it is being typed when it
+      // ends with the last word.
+      return {
+        term: t.term,
+        prefix: t.id ? t.term : lowerFold(t.raw),
+        last: last !== null && (t.id ? t.end === last.end : t.start === last.start)
+      };
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
     var docs = new Map();
@@ -1284,7 +1325,9 @@
       });
       best.forEach(function (b, doc) {
         var d = docs.get(doc);
-        if (!d) { d = { doc: doc, score: 0, words: 0, masks: [] }; docs.set(doc, d); }
+        if (!d) { d = { doc: doc, score: 0, words: 0, masks: [], named: 0 }; docs.set(doc, d); }
+        // The query names this incident by its id (bit 31 of the mask, ID_BIT in web.rs).
+        if (b.mask & ID_BIT) d.named = 1;
         d.score += b.score;
         d.words += 1;
         d.masks[gi] = b.mask;
@@ -1312,7 +1355,10 @@
     var list = Array.from(docs.values());
     // Incidents that hold more of the query's words come first (a half-remembered phrase
     // should find the one incident that has all of it), then by score.
-    list.sort(function (a, b) { return b.words - a.words || b.score - a.score || a.doc - b.doc; });
+    // The incident the query names by its id comes before all of them, as in the terminal.
+    list.sort(function (a, b) {
+      return (b.named || 0) - (a.named || 0) || b.words - a.words || b.score - a.score || a.doc - b.doc;
+    });
     // With filters the true count of a cut list is unknown; without, at least `total` match.
     return { hits: list, terms: matched, total: names.length ? list.length : Math.max(total, list.length) };
   }
