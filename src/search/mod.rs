@@ -7,8 +7,9 @@ browser's `search.js` repeats it exactly.
 
 A search ranks documents (incidents and the learning pages the site publishes: canonical
 learnings, with their body, and clusters) with BM25 over title, summary, learnings, tags and
-services, action items and body, then picks for each hit the section that matches the query
-best and a snippet of it with the matched words marked.
+services, action items, body and an incident's id, the incident whose id the query names
+first (see [`crate::analysis::id_term`]), then picks for each hit the section that matches the
+query best and a snippet of it with the matched words marked.
 */
 
 pub mod index;

@@ -251,6 +251,27 @@ function defineTests(ctx) {
     assert.deepEqual(errors, []);
   });
 
+  test("an incident's id finds that incident first, then the incidents that mention it, as the terminal does", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+    for (const [q, id] of [
+      ["PM2019-009", "PM2019-009"],
+      ["pm2019_009", "PM2019-009"],
+      ["Is this like PM2021-005?", "PM2021-005"],
+      ["PM2021-005", "PM2021-005"],
+      ["PM2022-009", "PM2022-009"],
+    ]) {
+      const [, ids] = await statusAndHits(page, q + " ");
+      assert.equal(ids[0], id, `${q}: ${ids}`);
+    }
+    // PM2019-010 and PM2019-011 mention PM2019-009.
+    const [, ids] = await statusAndHits(page, "PM2019-009 ");
+    assert.deepEqual(ids.slice(1, 3).sort(), ["PM2019-010", "PM2019-011"], `${ids}`);
+    // While an id is still being typed, the incidents whose ids it begins come first.
+    const [, typing] = await statusAndHits(page, "PM2021-00");
+    assert.ok(typing.length > 0 && typing.every((i) => i.startsWith("PM2021-00")), `${typing}`);
+    assert.deepEqual(errors, []);
+  });
+
   test("rollback, roll back and rolled back find the same incidents, the two words marked as one", async () => {
     const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
     const shown = (q) => statusAndHits(page, q);
