@@ -298,6 +298,12 @@ pub const RULES: &[Rule] = &[
         "an action item without an owner that is not done or won't fix",
     ),
     rule_def(
+        "unread-action-item",
+        W,
+        false,
+        "action items the text writes that are not read, or a part of one",
+    ),
+    rule_def(
         "near-duplicate-learning",
         I,
         false,

@@ -296,6 +296,9 @@ pub struct DerivedAction {
     /// row or item starts on (for a sub-task, the line of the item it is nested in that says
     /// it).
     pub bad_due: Option<(String, usize)>,
+    /// The parts of an `(owner: ...)` annotation that say neither a status nor a due date
+    /// (`(owner: team-sre, 2023-12-15)`), kept in the text, with the line its item starts on.
+    pub unread: Vec<(String, usize)>,
     pub line: usize,
     /// The canonical learning its author marked it as addressing.
     pub mark: Option<Mark>,
@@ -390,6 +393,92 @@ fn due_clause(part: &str) -> Option<Result<NaiveDate, String>> {
     }
 }
 
+/// The parts of a parenthetical between commas and semicolons, with where each starts; a year
+/// alone is the end of the date before it ("due October 31, 2025").
+fn parts_of(inside: &str) -> Vec<(usize, &str)> {
+    let mut parts: Vec<(usize, &str)> = Vec::new();
+    let mut start = 0;
+    for (i, c) in inside.char_indices().chain([(inside.len(), ',')]) {
+        if c != ',' && c != ';' {
+            continue;
+        }
+        let part = &inside[start..i];
+        let year = part.trim().len() == 4 && part.trim().bytes().all(|b| b.is_ascii_digit());
+        match parts.last_mut() {
+            Some((at, last)) if year => *last = &inside[*at..i],
+            _ => parts.push((start, part)),
+        }
+        start = i + 1;
+    }
+    parts
+}
+
+/// What the parts after the owner of an `(owner: team-x, ...)` annotation say: the same
+/// status and due date as a parenthetical without the label (`(owner: team-sre, done)`,
+/// `(owner: team-sre, due 2023-12-15)`). A due word followed by no date (`due next sprint`)
+/// is a plan and stays in the text, as it does there; any other part is unread, stays in the
+/// text and is reported. `None` when no part after the first says a status or a due date:
+/// the whole value is the owner, as in `(owner: Alice, Bob)`.
+struct Annotation {
+    owner: String,
+    status: Option<ActionStatus>,
+    due: Option<NaiveDate>,
+    bad_due: Option<String>,
+    /// The parts that stay in the text, in their parentheses, in the order written.
+    kept: Vec<String>,
+    /// The parts of them that say nothing Hindsight reads (`2023-12-15` without `due`).
+    unread: Vec<String>,
+}
+
+fn annotation(value: &str) -> Option<Annotation> {
+    static PLAN: OnceLock<Regex> = OnceLock::new();
+    static STATUS_LABEL: OnceLock<Regex> = OnceLock::new();
+    let plan = PLAN.get_or_init(|| Regex::new(r"(?i)^(?:due|by|deadline)\b").unwrap());
+    let parts = parts_of(value);
+    let (first, rest) = parts.split_first()?;
+    let mut found = Annotation {
+        owner: first.1.trim().to_string(),
+        status: None,
+        due: None,
+        bad_due: None,
+        kept: Vec::new(),
+        unread: Vec::new(),
+    };
+    let status = STATUS_LABEL.get_or_init(|| Regex::new(r"(?i)^status\s*:?\s*").unwrap());
+    let mut planned = false;
+    for &(_, part) in rest {
+        let part = part.trim();
+        if let (None, Some(s)) = (found.status, ActionStatus::parse(&status.replace(part, ""))) {
+            found.status = Some(s);
+            continue;
+        }
+        if found.due.is_none() && found.bad_due.is_none() {
+            match due_clause(part) {
+                Some(Ok(d)) => {
+                    found.due = Some(d);
+                    continue;
+                }
+                Some(Err(w)) => {
+                    found.bad_due = Some(w);
+                    continue;
+                }
+                None => {}
+            }
+        }
+        if !part.is_empty() {
+            if plan.is_match(part) {
+                planned = true;
+            } else {
+                found.unread.push(part.to_string());
+            }
+            found.kept.push(part.to_string());
+        }
+    }
+    // Names alone after the first are more owners.
+    let read = found.status.is_some() || found.due.is_some() || found.bad_due.is_some();
+    (read || planned || !found.unread.iter().all(|p| names_someone(p))).then_some(found)
+}
+
 /// A parenthetical at the end of an action item (before a full stop or not) that says its
 /// status, due date or owner: `(done)`, `(Completed)`, `(in progress)`, `(due 2025-10-31)`,
 /// `(team-x, done)`, `(team-x, due 2025-10-31)`, `(team-x, done, due 2025-10-31)`, or an owner
@@ -407,22 +496,7 @@ fn trailing_meta(text: &str) -> Option<Trailing> {
     if inside.contains(')') || inner[..open].trim().is_empty() {
         return None;
     }
-    // The parts between commas and semicolons, with where each starts; a year alone is the
-    // end of the date before it ("due October 31, 2025").
-    let mut parts: Vec<(usize, &str)> = Vec::new();
-    let mut start = 0;
-    for (i, c) in inside.char_indices().chain([(inside.len(), ',')]) {
-        if c != ',' && c != ';' {
-            continue;
-        }
-        let part = &inside[start..i];
-        let year = part.trim().len() == 4 && part.trim().bytes().all(|b| b.is_ascii_digit());
-        match parts.last_mut() {
-            Some((at, last)) if year => *last = &inside[*at..i],
-            _ => parts.push((start, part)),
-        }
-        start = i + 1;
-    }
+    let parts = parts_of(inside);
     let mut found = Trailing::default();
     // Status and due date, from the end.
     let mut keep = parts.len();
@@ -608,6 +682,8 @@ struct ListMeta {
     status: Option<ActionStatus>,
     due: Option<NaiveDate>,
     bad_due: Option<String>,
+    /// The parts of its `(owner: ...)` annotation that say nothing read (see [`Annotation`]).
+    unread: Vec<String>,
 }
 
 impl ListMeta {
@@ -630,6 +706,14 @@ fn names_no_one(owner: &str) -> bool {
     ["unassigned", "none", "nobody", "tbd", "tba", "unknown"].contains(&owner.as_str())
 }
 
+/// Whether `s` is written as someone: one to three words of a name or a handle ("Priya Raman",
+/// "@li", "team-network").
+fn names_someone(s: &str) -> bool {
+    static WHO: OnceLock<Regex> = OnceLock::new();
+    WHO.get_or_init(|| Regex::new(r"^@?\p{L}[\w.'-]*(?:\s+@?\p{L}[\w.'-]*){0,2}$").unwrap())
+        .is_match(s.trim())
+}
+
 /// What one clause at the end of a list item says of it, into `found`: `Owner: Priya Raman`,
 /// `assigned to Chloe`, `@maria`, `Status: Completed`, a due date (`by 2024-06-01`), or, after
 /// a dash, a status word alone (`— done`). An owner written as no one (`Owner: Unassigned`)
@@ -637,16 +721,12 @@ fn names_no_one(owner: &str) -> bool {
 /// said.
 fn clause_meta(clause: &str, dash: bool, found: &mut Trailing) -> bool {
     static LABEL: OnceLock<Regex> = OnceLock::new();
-    static WHO: OnceLock<Regex> = OnceLock::new();
     let label = LABEL.get_or_init(|| {
         Regex::new(
             r"(?i)^(owners?|assignees?|assigned to|owned by|dri|status)\s*(?::\s*|\s)(\S.*)$",
         )
         .unwrap()
     });
-    // One to three words of a name or a handle: "Priya Raman", "@li", "team-network".
-    let who =
-        WHO.get_or_init(|| Regex::new(r"^@?\p{L}[\w.'-]*(?:\s+@?\p{L}[\w.'-]*){0,2}$").unwrap());
     let clause = clause.trim();
     if let Some(c) = label.captures(clause) {
         let value = c[2].trim();
@@ -657,7 +737,7 @@ fn clause_meta(clause: &str, dash: bool, found: &mut Trailing) -> bool {
             found.status = status_cell(value);
             return found.status.is_some();
         }
-        if found.owner.is_some() || !who.is_match(value) {
+        if found.owner.is_some() || !names_someone(value) {
             return false;
         }
         if !names_no_one(value) {
@@ -665,7 +745,7 @@ fn clause_meta(clause: &str, dash: bool, found: &mut Trailing) -> bool {
         }
         return true;
     }
-    if clause.starts_with('@') && !clause.contains(char::is_whitespace) && who.is_match(clause) {
+    if clause.starts_with('@') && !clause.contains(char::is_whitespace) && names_someone(clause) {
         if found.owner.is_some() {
             return false;
         }
@@ -735,20 +815,32 @@ fn list_meta(item_text: &str) -> ListMeta {
     // Clauses after a dash or a comma at the end ("— Owner: Priya — Status: Done").
     let clauses = trailing_clauses(item_text);
     let item_text = clauses.as_ref().map_or(item_text, |c| c.text.as_str());
+    // An `(owner: ...)` annotation says its status and due date after the owner as a
+    // parenthetical does: "(owner: team-sre, due 2023-12-15)".
+    let mut said = None;
     let found = owner_regex().captures(item_text).and_then(|c| {
         let whole = c.get(0)?;
+        if let Some(m) = c.get(1) {
+            said = annotation(m.as_str());
+        }
         c.get(1).or(c.get(2)).or(c.get(3)).map(|m| {
+            let owner = said.as_ref().map_or(m.as_str(), |a| a.owner.as_str());
             (
-                m.as_str().trim().trim_start_matches('@').to_string(),
+                owner.trim().trim_start_matches('@').to_string(),
                 whole.range(),
             )
         })
     });
-    // The owner annotation is metadata: it leaves the text.
+    // The owner annotation is metadata: it leaves the text, but for what it says that is
+    // not read.
     let (mut owner, mut text) = match found {
         Some((owner, range)) => {
             let mut t = item_text.to_string();
-            t.replace_range(range, "");
+            let kept = match &said {
+                Some(a) if !a.kept.is_empty() => format!(" ({}) ", a.kept.join(", ")),
+                _ => String::new(),
+            };
+            t.replace_range(range, &kept);
             (
                 Some(owner).filter(|o| !names_no_one(o)),
                 collapse_ws(t.trim_end_matches([' ', '-', '—', ','])),
@@ -763,6 +855,15 @@ fn list_meta(item_text: &str) -> ListMeta {
         Some(c) => (c.status, c.due, c.bad_due.clone(), false),
         None => (None, None, None, false),
     };
+    let mut unread = Vec::new();
+    if let Some(a) = said {
+        status = status.or(a.status);
+        due = due.or(a.due);
+        if due.is_none() {
+            bad_due = bad_due.or(a.bad_due);
+        }
+        unread = a.unread;
+    }
     owner = clauses.as_ref().and_then(|c| c.owner.clone()).or(owner);
     for _ in 0..3 {
         let Some(found) = trailing_meta(&text) else {
@@ -788,6 +889,7 @@ fn list_meta(item_text: &str) -> ListMeta {
         status,
         due,
         bad_due,
+        unread,
     }
 }
 
@@ -850,6 +952,8 @@ struct Inherited<'a> {
     owner: Option<String>,
     due: Option<NaiveDate>,
     bad_due: Option<(String, usize)>,
+    /// What its `(owner: ...)` annotation says that is not read, reported once.
+    unread: Vec<(String, usize)>,
     mark: Option<&'a Mark>,
 }
 
@@ -885,6 +989,8 @@ fn list_actions<'a>(
         (None, None) => (up.due, up.bad_due),
         (due, bad) => (due, bad.map(|b| (b, item.line))),
     };
+    let mut unread = up.unread;
+    unread.extend(meta.unread.into_iter().map(|u| (u, item.line)));
     let mut text = meta.text;
     if !split {
         text = fold_items(&text, item.children.iter().map(|c| c.text.as_str()));
@@ -899,6 +1005,7 @@ fn list_actions<'a>(
             status,
             due,
             bad_due,
+            unread,
             line: item.line,
             mark: marks_in(lines.0, lines.1).or(up.mark).cloned(),
         });
@@ -921,6 +1028,7 @@ fn list_actions<'a>(
             due,
             // A due date that is none is reported once.
             bad_due: bad_due.take(),
+            unread: std::mem::take(&mut unread),
             mark,
         };
         list_actions(sec, child, block, (child.line, to), up, out);
@@ -984,6 +1092,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                 owner: None,
                 due: None,
                 bad_due: None,
+                unread: Vec::new(),
                 mark: None,
             };
             list_actions(
@@ -1042,6 +1151,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     bad_due: written
                         .filter(|d| due.is_none() && numeric_date_regex().is_match(d))
                         .map(|d| (d, *line)),
+                    unread: Vec::new(),
                     line: *line,
                     mark: sec.mark_at(*line).cloned(),
                 });
@@ -2328,6 +2438,54 @@ mod tests {
             .map(|(t, o)| (t.to_string(), o.map(str::to_string)))
             .collect();
         assert_eq!(a, want);
+    }
+
+    #[test]
+    fn an_owner_annotation_reads_a_status_and_a_due_date_after_the_owner_as_a_parenthetical_does() {
+        use ActionStatus::{Done, Open};
+        let md = "# X\n\n## Action items\n\n\
+             - [ ] Alpha alarm (owner: team-sre, due 2023-12-15)\n\
+             - [ ] Bravo runbook (owner: team-sre, done)\n\
+             - Charlie probe (owner: @bob; status: in progress; due: 31 October 2025)\n\
+             - Delta docs (owner: Priya Raman, due next sprint)\n\
+             - Echo cap (owner: team-sre, 2023-12-15)\n\
+             - Foxtrot split (owner: Alice, Bob)\n\
+             - Golf key (owner: team-sre, due 2023-13-45)\n";
+        let got = metadata(md);
+        let want = [
+            item(
+                "Alpha alarm",
+                Some("team-sre"),
+                Some(Open),
+                Some((2023, 12, 15)),
+            ),
+            item("Bravo runbook", Some("team-sre"), Some(Done), None),
+            item(
+                "Charlie probe",
+                Some("bob"),
+                Some(Open),
+                Some((2025, 10, 31)),
+            ),
+            item(
+                "Delta docs (due next sprint)",
+                Some("Priya Raman"),
+                None,
+                None,
+            ),
+            item("Echo cap (2023-12-15)", Some("team-sre"), None, None),
+            item("Foxtrot split", Some("Alice, Bob"), None, None),
+            item("Golf key", Some("team-sre"), None, None),
+        ];
+        assert_eq!(got, want);
+        // What is not read is said, once, with its item's line; a date that is none is a bad
+        // due date as it is without the label.
+        let a = action_items(&parse(md), &[]);
+        let unread: Vec<(&str, usize)> = a
+            .iter()
+            .flat_map(|a| a.unread.iter().map(|(u, l)| (u.as_str(), *l)))
+            .collect();
+        assert_eq!(unread, [("2023-12-15", 9)]);
+        assert_eq!(a[6].bad_due, Some(("2023-13-45".to_string(), 11)));
     }
 
     #[test]

@@ -1221,6 +1221,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 if let Some((written, line)) = &a.bad_due {
                     diags.push(bad_due(&raw, *line, written));
                 }
+                for (part, line) in &a.unread {
+                    diags.push(unread_part(&raw, *line, part));
+                }
             }
             // A time the body states counts only where the front matter cannot give it.
             let stated = if raw.kind == Kind::Incident {
@@ -1885,8 +1888,33 @@ pub fn unsafe_id(id: &str) -> Option<&'static str> {
 /// is written like a date but is none: a warning where it is written (the item is kept, without
 /// a due date). A list item can run over lines: the first line from the item's on that holds it.
 fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
-    let (line, column) = raw
-        .text
+    let (line, column) = find_from(raw, line, written);
+    Diagnostic::warning(
+        "bad-date",
+        &raw.source,
+        format!("the due date `{written}` of this action item is not a date"),
+    )
+    .at(line, column)
+    .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
+}
+
+/// A part of an `(owner: ...)` annotation that says neither a status nor a due date
+/// (`(owner: team-sre, 2023-12-15)`): a warning at the part, which stays in the item's text.
+fn unread_part(raw: &RawFile, line: usize, part: &str) -> Diagnostic {
+    let (line, column) = find_from(raw, line, part);
+    Diagnostic::warning(
+        "unread-action-item",
+        &raw.source,
+        format!("`{part}` in this action item's `(owner: ...)` is neither a status nor a due date, and is left in its text"),
+    )
+    .at(line, column)
+    .hint("after the owner write a status (open, in progress, done, won't fix) or a due date, separated by commas: `(owner: team-sre, done, due 2024-05-04)`; move anything else out of the parentheses")
+}
+
+/// The line and column where `written` is first found from `line` on (over at most 50 lines,
+/// as a list item can run over lines), else the start of `line`.
+fn find_from(raw: &RawFile, line: usize, written: &str) -> (usize, usize) {
+    raw.text
         .lines()
         .enumerate()
         .skip(line.saturating_sub(1))
@@ -1895,14 +1923,7 @@ fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
             l.find(written)
                 .map(|at| (i + 1, l[..at].chars().count() + 1))
         })
-        .unwrap_or((line, 1));
-    Diagnostic::warning(
-        "bad-date",
-        &raw.source,
-        format!("the due date `{written}` of this action item is not a date"),
-    )
-    .at(line, column)
-    .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
+        .unwrap_or((line, 1))
 }
 
 /// The `unknown-severity` finding of a front-matter severity that is not on the configured
