@@ -1295,6 +1295,91 @@ pub fn find_dates(text: &str) -> Vec<NaiveDate> {
     dates_at(text).into_iter().map(|(_, d)| d).collect()
 }
 
+/// A date written as a value on its own, as in a Due cell or after `due`: the first date
+/// [`find_dates`] reads in it, else numbers in an order that only one reading makes a date:
+/// the year first, `2024/04/15` or `2024.04.15`; the day first with dots, `15.04.2024`, as
+/// much of Europe writes it; with slashes and the year last, `15/04/2024` or `04/15/2024`,
+/// when only one of day-first and month-first is a day of the calendar. `04/05/2024` may be
+/// either and is none ([`why_not_a_date`] says so).
+pub fn date_written(value: &str) -> Option<NaiveDate> {
+    if let Some(d) = find_dates(value).first() {
+        return Some(*d);
+    }
+    match numeric_date(value)? {
+        Numeric::One(d) => Some(d),
+        Numeric::Either(..) | Numeric::Neither => None,
+    }
+}
+
+/// What numbers written as a date read as (see [`date_written`]).
+enum Numeric {
+    One(NaiveDate),
+    /// Day-first and month-first are two days: `04/05/2024`.
+    Either(NaiveDate, NaiveDate),
+    Neither,
+}
+
+/// Three numbers joined by one of `/`, `.` or `-`, the year of four digits first or last.
+fn numeric_date(value: &str) -> Option<Numeric> {
+    let v = value.trim();
+    let sep = v.chars().find(|c| !c.is_ascii_digit())?;
+    let parts: Vec<&str> = v.split(sep).collect();
+    let [a, b, c] = parts[..] else { return None };
+    if ![a, b, c]
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let short = |p: &str| p.len() <= 2;
+    let n = |p: &str| p.parse::<u32>().ok();
+    let (first, last) = (
+        a.len() == 4 && short(b) && short(c),
+        c.len() == 4 && short(a) && short(b),
+    );
+    let one = |d: Option<NaiveDate>| d.map_or(Numeric::Neither, Numeric::One);
+    match sep {
+        '/' | '.' if first => Some(one(NaiveDate::from_ymd_opt(a.parse().ok()?, n(b)?, n(c)?))),
+        '.' if last => Some(one(NaiveDate::from_ymd_opt(c.parse().ok()?, n(b)?, n(a)?))),
+        '/' if last => {
+            let y = c.parse().ok()?;
+            let day_first = NaiveDate::from_ymd_opt(y, n(b)?, n(a)?);
+            let month_first = NaiveDate::from_ymd_opt(y, n(a)?, n(b)?);
+            Some(match (day_first, month_first) {
+                (Some(d), Some(m)) if d != m => Numeric::Either(d, m),
+                (Some(d), _) | (None, Some(d)) => Numeric::One(d),
+                (None, None) => Numeric::Neither,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Why a value written like a date of numbers is none, and what to write, when it can say:
+/// the order of day and month is ambiguous (`04/05/2024`), or the month or the day does not
+/// exist (`2024-13-45`, `2024-02-30`, said as front matter says it), or the month and the day
+/// lack a digit (`2024-3-5`).
+pub fn why_not_a_date(value: &str) -> Option<String> {
+    if let Some(Numeric::Either(d, m)) = numeric_date(value) {
+        return Some(format!(
+            "day and month order is ambiguous; write {d} (day first) or {m} (month first), as YYYY-MM-DD"
+        ));
+    }
+    let v = value.trim();
+    if let Some((why, hint)) = crate::content::frontmatter::no_such_day(v, |d| format!("`{d}`")) {
+        return Some(format!("{why}; {hint}"));
+    }
+    let parts: Vec<&str> = v.split('-').collect();
+    if let [y, m, d] = parts[..] {
+        if let (Ok(y), Ok(m), Ok(d)) = (y.parse(), m.parse(), d.parse()) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                return Some(format!("months and days have two digits; write {date}"));
+            }
+        }
+    }
+    None
+}
+
 /// [`find_dates`], each date with where it starts in `text`.
 fn dates_at(text: &str) -> Vec<(usize, NaiveDate)> {
     let [iso, dmy, mdy] = date_regexes();
@@ -3638,6 +3723,40 @@ mod tests {
                 NaiveDate::from_ymd_opt(2021, 3, 3).unwrap(),
             ]
         );
+    }
+
+    #[test]
+    fn a_date_written_alone_reads_numbers_in_an_order_only_one_reading_makes_a_date() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        for (written, want) in [
+            ("2024/04/15", day(2024, 4, 15)),
+            ("2024.04.15", day(2024, 4, 15)),
+            ("15.04.2024", day(2024, 4, 15)),
+            ("5.4.2024", day(2024, 4, 5)),
+            ("15/04/2024", day(2024, 4, 15)),
+            ("04/15/2024", day(2024, 4, 15)),
+            ("04/04/2024", day(2024, 4, 4)),
+            ("April 15, 2024", day(2024, 4, 15)),
+            ("2024-04-15", day(2024, 4, 15)),
+            ("04/05/2024", None),
+            ("2024/13/45", None),
+            ("2024-3-5", None),
+            ("next sprint", None),
+        ] {
+            assert_eq!(date_written(written), want, "{written}");
+        }
+        assert_eq!(
+            why_not_a_date("04/05/2024").as_deref(),
+            Some("day and month order is ambiguous; write 2024-05-04 (day first) or 2024-04-05 (month first), as YYYY-MM-DD")
+        );
+        assert_eq!(
+            why_not_a_date("2024-3-5").as_deref(),
+            Some("months and days have two digits; write 2024-03-05")
+        );
+        assert!(why_not_a_date("2024-13-45")
+            .unwrap()
+            .starts_with("month 13 does not exist"));
+        assert_eq!(why_not_a_date("13/13/2024"), None);
     }
 
     #[test]

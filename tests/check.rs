@@ -2103,6 +2103,43 @@ fn an_invalid_due_date_in_parentheses_after_an_action_item_is_a_warning_where_it
 }
 
 #[test]
+fn a_due_cell_written_year_first_or_day_first_with_dots_is_read_and_an_ambiguous_one_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\n## Action items\n\n\
+             | Action | Owner | Due |\n|---|---|---|\n\
+             | Add a disk alert | sre | 2024/04/15 |\n\
+             | Grow the disk | dba | 15.04.2024 |\n\
+             | Rotate the logs | sre | 04/05/2024 |\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let bad: Vec<(u64, u64, &str)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [(
+            9,
+            27,
+            "the due date `04/05/2024` of this action item is not a date: day and month order is ambiguous; write 2024-05-04 (day first) or 2024-04-05 (month first), as YYYY-MM-DD"
+        )],
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn reading_path_steps_are_judged_against_the_clusters_of_the_published_site_not_those_drafts_form()
 {
     let tmp = tempfile::tempdir().unwrap();

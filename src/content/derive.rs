@@ -311,7 +311,7 @@ fn owner_regex() -> &'static Regex {
     })
 }
 
-/// Something written as a date of numbers (`2024-13-45`, `2024-3-5`, `03/15/2024`): a due cell
+/// Something written as a date of numbers (`2024-13-45`, `2024-3-5`, `04/05/2024`): a due cell
 /// that holds one and no date is a mistake, where "next sprint" is a plan.
 fn numeric_date_regex() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -386,8 +386,8 @@ fn due_clause(part: &str) -> Option<Result<NaiveDate, String>> {
     if !dateish {
         return None;
     }
-    match crate::markdown::find_dates(value).first() {
-        Some(d) => Some(Ok(*d)),
+    match crate::markdown::date_written(value) {
+        Some(d) => Some(Ok(d)),
         None if numeric_date_regex().is_match(value) => Some(Err(value.to_string())),
         None => None,
     }
@@ -1140,9 +1140,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                             .find_map(ActionStatus::parse)
                     });
                 let written = get(due_col);
-                let due = written
-                    .as_deref()
-                    .and_then(|d| crate::markdown::find_dates(d).first().copied());
+                let due = written.as_deref().and_then(crate::markdown::date_written);
                 out.push(DerivedAction {
                     text,
                     owner: get(owner_col).filter(|o| !names_no_one(o)).map(owner_cell),
@@ -2762,7 +2760,7 @@ mod tests {
             &parse(
                 "# X\n\n## Action items\n\n\
                  - Rotate the secret (team-x, due 2025-13-45)\n\
-                 - Rotate the key (due 03/15/2025)\n",
+                 - Rotate the key (due 03/04/2025)\n",
             ),
             &[],
         );
@@ -2786,7 +2784,48 @@ mod tests {
                     None,
                     Some("2025-13-45")
                 ),
-                ("Rotate the key", None, None, Some("03/15/2025")),
+                ("Rotate the key", None, None, Some("03/04/2025")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_due_cell_or_due_clause_reads_year_first_and_dotted_day_first_dates_but_not_ambiguous_ones()
+    {
+        let a = action_items(
+            &parse(
+                "# X\n\n## Action items\n\n\
+                 | Action | Owner | Due |\n|---|---|---|\n\
+                 | Alpha | sre | 2024/04/15 |\n\
+                 | Bravo | sre | 15.04.2024 |\n\
+                 | Charlie | sre | April 15, 2024 |\n\
+                 | Delta | sre | 04/05/2024 |\n\n\
+                 ## Follow-ups\n\n\
+                 - Echo (team-x, due 2024/04/15)\n\
+                 - Foxtrot (owner: team-x, due 15.04.2024)\n",
+            ),
+            &[],
+        );
+        let april = NaiveDate::from_ymd_opt(2024, 4, 15);
+        let got: Vec<_> = a
+            .iter()
+            .map(|a| {
+                (
+                    a.text.as_str(),
+                    a.due,
+                    a.bad_due.as_ref().map(|(b, _)| b.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Alpha", april, None),
+                ("Bravo", april, None),
+                ("Charlie", april, None),
+                ("Delta", None, Some("04/05/2024")),
+                ("Echo", april, None),
+                ("Foxtrot", april, None),
             ]
         );
     }

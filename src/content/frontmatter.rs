@@ -739,7 +739,7 @@ impl Layout<'_> {
 /// Why a date written as YYYY-MM-DD is no day of the calendar, and how to write it: the
 /// month, or the day in that month, does not exist (`2024-02-30`, `2023-14-03`). None when it
 /// is not written so. `set` writes a date as the front matter sets it, for the hint.
-fn no_such_day(s: &str, set: impl Fn(&str) -> String) -> Option<(String, String)> {
+pub(crate) fn no_such_day(s: &str, set: impl Fn(&str) -> String) -> Option<(String, String)> {
     let parts: Vec<&str> = s.trim().split('-').collect();
     let [y, m, d] = parts[..] else { return None };
     if y.len() != 4 || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {

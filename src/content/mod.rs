@@ -1892,7 +1892,12 @@ fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
     Diagnostic::warning(
         "bad-date",
         &raw.source,
-        format!("the due date `{written}` of this action item is not a date"),
+        match crate::markdown::why_not_a_date(written) {
+            Some(why) => {
+                format!("the due date `{written}` of this action item is not a date: {why}")
+            }
+            None => format!("the due date `{written}` of this action item is not a date"),
+        },
     )
     .at(line, column)
     .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
