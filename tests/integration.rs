@@ -2387,6 +2387,39 @@ fn an_owner_cell_drops_the_at_of_a_handle_as_the_end_of_a_list_item_does() {
 }
 
 #[test]
+fn a_front_matter_owner_written_as_a_handle_is_the_same_owner_as_a_body_row_that_writes_it() {
+    let site = Site::with(&[
+        (
+            "content/postmortems/2024-02-01-queue-stalled.md",
+            "---\ntitle: Queue stalled\naction_items:\n  - text: Add an alert on queue age\n    \
+             owner: \"@sre\"\n  - text: Drain the queue\n    owner: \"@bob, @dave\"\n---\n\
+             # Queue stalled\n\nThe queue stalled.\n",
+        ),
+        (
+            "content/postmortems/2024-03-01-disk-full.md",
+            "# Disk full\n\nThe disk filled up.\n\n## Action items\n\n\
+             | Action | Owner |\n|---|---|\n| Grow the disk | @sre |\n",
+        ),
+    ]);
+    site.build_ok();
+    let owners = |id: &str| -> Vec<String> {
+        site.incident(id)["action_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["owner"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(owners("2024-02-01-queue-stalled"), ["sre", "bob, dave"]);
+    assert_eq!(owners("2024-03-01-disk-full"), ["sre"]);
+    // One group for sre on the action items page, not `@sre` and `sre`.
+    let list = site.page("action-items/index.html");
+    assert!(!list.contains(">@"), "{list}");
+    assert_eq!(list.matches("id=\"unrecorded-sre\"").count(), 1, "{list}");
+    assert!(!list.contains("unrecorded-sre-2"), "{list}");
+}
+
+#[test]
 fn a_summary_derived_from_the_text_is_its_first_paragraph_of_prose_not_a_metadata_line() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("dfds");

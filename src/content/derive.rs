@@ -590,9 +590,11 @@ fn status_cell(cell: &str) -> Option<ActionStatus> {
     }))
 }
 
-/// An owner cell with the `@` of each handle dropped (`@carol` is "carol"), as an owner
-/// written `@carol` at the end of a list item is.
-fn owner_cell(cell: String) -> String {
+/// An owner with the `@` of each handle dropped (`@carol` is "carol", `@bob, @dave` is "bob,
+/// dave"), as an owner written `@carol` at the end of a list item is: an owner cell, and
+/// front matter's `owner:` too, so that one owner is one group on the action items pages
+/// however it was written.
+pub fn owner_cell(cell: String) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| Regex::new(r"(^|[\s,;/&(])@(\w)").unwrap());
     match r.replace_all(&cell, "$1$2") {

@@ -2076,7 +2076,8 @@ fn build_incident(
             .into_iter()
             .map(|a| ActionItem {
                 text: a.text,
-                owner: a.owner,
+                // `@sre` is the `sre` a body writes `@sre` as.
+                owner: a.owner.map(derive::owner_cell),
                 status: a.status,
                 due: a.due,
                 learning: a.learning,
