@@ -2140,6 +2140,76 @@ fn a_due_cell_written_year_first_or_day_first_with_dots_is_read_and_an_ambiguous
 }
 
 #[test]
+fn an_action_items_table_that_front_matter_action_items_replace_is_a_warning_at_its_heading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let front =
+        "---\ntitle: Disk full\ndate: 2024-03-01\naction_items:\n  - text: Add a disk alert\n---\n";
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/2024-03-01-disk-full.md",
+                &format!(
+                    "{front}# Disk full\n\n## Action items\n\n\
+                     | Action | Owner | Due |\n|---|---|---|\n\
+                     | Grow the disk | dba | 2024-04-15 |\n\
+                     | Rotate the logs | sre | 2024-04-20 |\n"
+                ),
+            ),
+            // A table left empty, as `hindsight new` writes it, lists nothing to lose; nor
+            // does a list for readers of what the front matter lists, in other words or not.
+            (
+                "content/2024-03-02-queue.md",
+                &format!(
+                    "{}# Queue\n\n## Action items\n\n\
+                     | Action | Owner | Status | Due |\n|---|---|---|---|\n| | | | |\n",
+                    front.replace("2024-03-01", "2024-03-02")
+                ),
+            ),
+            (
+                "content/2024-03-03-cache.md",
+                &format!(
+                    "{}# Cache\n\n## Follow-ups\n\n- Alert on the disk (team-sre, done)\n",
+                    front.replace("2024-03-01", "2024-03-03")
+                ),
+            ),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let unread: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "unread-action-item")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unread,
+        [(
+            "content/2024-03-01-disk-full.md",
+            9,
+            1,
+            "the section “Action items” lists 2 action items and the front matter's `action_items:` 1: the front matter's list replaces the section's, and what only the section lists is read nowhere"
+        )],
+        "{findings:#?}"
+    );
+    // `build` says it too.
+    let out = tmp.path().join("public");
+    let o = build(tmp.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2024-03-01-disk-full.md:9:1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn reading_path_steps_are_judged_against_the_clusters_of_the_published_site_not_those_drafts_form()
 {
     let tmp = tempfile::tempdir().unwrap();

@@ -7,6 +7,7 @@ month in the text with the year in the name), a title in the first heading, a Su
 Lessons learned section and an Action items section (lists, task lists or tables).
 */
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -1159,6 +1160,59 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
         }
     }
     out
+}
+
+/// What the text lists as action items when the front matter's `action_items` replaces it
+/// (see [`action_items`]) and the front matter does not list as much.
+#[derive(Debug, PartialEq)]
+pub struct UnreadActions {
+    /// The title and line of the section of the first item it lists.
+    pub title: String,
+    pub line: usize,
+    /// How many action items the text lists.
+    pub count: usize,
+    /// The first item that shares no word with any of the front matter's.
+    pub first_unlisted: Option<String>,
+}
+
+/// The action items of the text that the front matter's `action_items` (`listed`, their
+/// texts) replaces without listing them all: when the text lists more, or lists one that
+/// shares no word (of three letters or more) with any of the front matter's. A postmortem may
+/// keep its list for readers in the text and the same items for the site in front matter, in
+/// other words: that is none. `None` too when the text lists none (a scaffold's empty table,
+/// an Action items heading alone).
+pub fn unread_actions(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Option<UnreadActions> {
+    fn words(t: &str) -> HashSet<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_lowercase)
+            .filter(|w| {
+                !["the", "and", "for", "with", "from", "into", "that"].contains(&w.as_str())
+            })
+            .collect()
+    }
+    let listed: Vec<HashSet<String>> = listed.iter().map(|t| words(t)).collect();
+    let items = action_items(parsed, extra);
+    let first_unlisted = items
+        .iter()
+        .find(|a| {
+            let own = words(&a.text);
+            !own.is_empty() && listed.iter().all(|l| own.is_disjoint(l))
+        })
+        .map(|a| a.text.clone());
+    if items.len() <= listed.len() && first_unlisted.is_none() {
+        return None;
+    }
+    let first = items.iter().map(|a| a.line).min()?;
+    let sec = holding(parsed, Holds::Actions, extra)
+        .into_iter()
+        .rfind(|s| s.line <= first)?;
+    Some(UnreadActions {
+        title: sec.title.clone(),
+        line: sec.line,
+        count: items.len(),
+        first_unlisted,
+    })
 }
 
 /// The first paragraph of prose of a Summary section (see [`crate::markdown::is_prose`]: no
@@ -2830,6 +2884,43 @@ mod tests {
                 ("Foxtrot", april, None),
             ]
         );
+    }
+
+    #[test]
+    fn action_items_the_front_matter_replaces_are_unread_when_it_lists_fewer_or_other_ones() {
+        let p = parse(
+            "# X\n\n## Summary\n\nIt broke.\n\n## Action items\n\n\
+             - Store slot windows as UTC instants (team-delivery, done)\n\
+             - Rotate the webhook secret\n",
+        );
+        let unread = |listed: &[&str]| unread_actions(&p, &[], listed);
+        // The same items in other words, as a postmortem keeps them for readers: none.
+        assert_eq!(
+            unread(&[
+                "Store slot windows in UTC with a zone name",
+                "Rotate secrets yearly"
+            ]),
+            None
+        );
+        // Fewer items in front matter.
+        assert_eq!(
+            unread(&["Store slot windows in UTC"]),
+            Some(UnreadActions {
+                title: "Action items".into(),
+                line: 7,
+                count: 2,
+                first_unlisted: Some("Rotate the webhook secret".into()),
+            })
+        );
+        // As many, one of them another item altogether.
+        assert_eq!(
+            unread(&["Store slot windows in UTC", "Add a disk alert"])
+                .and_then(|u| u.first_unlisted),
+            Some("Rotate the webhook secret".into())
+        );
+        // An empty table lists nothing to lose.
+        let empty = parse("# X\n\n## Action items\n\n| Action | Owner |\n|---|---|\n| | |\n");
+        assert_eq!(unread_actions(&empty, &[], &[]), None);
     }
 
     #[test]

@@ -1217,6 +1217,14 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             // Action items are derived while the source can still place a finding.
             let derived_actions = (raw.kind == Kind::Incident && fm.action_items.is_none())
                 .then(|| derive::action_items(&parsed, &opts.config.learnings.action_sections));
+            // Front matter's list replaces the text's: those are said, not silently dropped.
+            if let (Kind::Incident, Some(listed)) = (raw.kind, &fm.action_items) {
+                let extra = &opts.config.learnings.action_sections;
+                let listed: Vec<&str> = listed.iter().map(|a| a.text.as_str()).collect();
+                if let Some(unread) = derive::unread_actions(&parsed, extra, &listed) {
+                    diags.push(unread_section(&raw, &fm, listed.len(), unread));
+                }
+            }
             for a in derived_actions.iter().flatten() {
                 if let Some((written, line)) = &a.bad_due {
                     diags.push(bad_due(&raw, *line, written));
@@ -1901,6 +1909,35 @@ fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
     )
     .at(line, column)
     .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
+}
+
+/// Action items of the text of a postmortem whose front matter sets `action_items` and does
+/// not list them (see [`derive::unread_actions`]): the front matter's list is the
+/// postmortem's, and they are read nowhere (no page, export or finding); a warning at the
+/// heading of the section of the first, with how many there are and how to have them read.
+fn unread_section(
+    raw: &RawFile,
+    fm: &FrontMatter,
+    listed: usize,
+    unread: derive::UnreadActions,
+) -> Diagnostic {
+    let key = match fm.format {
+        frontmatter::Format::Yaml => "`action_items:`",
+        frontmatter::Format::Toml => "`[[action_items]]`",
+    };
+    let title = &unread.title;
+    let message = match unread.first_unlisted {
+        Some(first) if unread.count <= listed => format!(
+            "the action item “{first}” of the section “{title}” is not in the front matter's {key}, which replaces the section's list: it is read nowhere"
+        ),
+        _ => format!(
+            "the section “{title}” lists {} action items and the front matter's {key} {listed}: the front matter's list replaces the section's, and what only the section lists is read nowhere",
+            unread.count
+        ),
+    };
+    Diagnostic::warning("unread-action-item", &raw.source, message)
+        .at(unread.line, 1)
+        .hint(format!("add the section's items to the front matter's {key}, or remove {key} from the front matter to read every item from this section"))
 }
 
 /// A part of an `(owner: ...)` annotation that says neither a status nor a due date
