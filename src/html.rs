@@ -287,6 +287,14 @@ impl State {
     pub fn is_start(&self) -> bool {
         *self == State::default()
     }
+
+    /// Whether the next piece of the page is in a `<script>` or a `<style>` (not one of an
+    /// `<svg>`, whose text is tags): the published page leaves it out with its element (see
+    /// [`crate::sanitize`]), so the text read from the page (a summary, a title, what search
+    /// finds) leaves it out too.
+    pub fn in_script_or_style(&self) -> bool {
+        matches!(&self.mode, Mode::Raw(name) if name == "script" || name == "style")
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

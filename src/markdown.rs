@@ -2179,7 +2179,12 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             other => other,
         };
-        if para.is_some() {
+        // The text of a `<script>` or a `<style>` written inline (`Intro <script>x</script>`)
+        // comes as Markdown text between two pieces of raw HTML: the page leaves it out, and so
+        // does every text read from the page.
+        let hidden =
+            out.html_state.in_script_or_style() && matches!(event, Event::Text(_) | Event::Code(_));
+        if para.is_some() && !hidden {
             match &event {
                 Event::Start(Tag::Strong) => strong += 1,
                 Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
@@ -2210,6 +2215,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             _ => false,
         };
         let text_piece: Option<&str> = match &event {
+            _ if hidden => None,
             Event::Text(t) | Event::Code(t) => Some(t),
             _ if br => Some(" "),
             _ => None,
@@ -3441,6 +3447,27 @@ mod tests {
     }
 
     #[test]
+    fn the_text_of_a_script_or_a_style_sheet_is_no_part_of_the_text_read_from_a_body() {
+        let p = render(
+            "# Down <script>alert(0)</script>again\n\n\
+             Intro <script>alert(1)</script> text <style>.x{color:red}</style>end.\n\n\
+             ## Lessons\n\n- Alerts <script>`alert(2)`</script>matter\n\n\
+             <table><tr><td>Owner<script>alert(3)</script></td><td><style>td{}</style>sre</td></tr></table>\n\n\
+             <script>\nalert(4)\n</script>\n\nAfter.\n",
+        );
+        assert_eq!(p.h1.as_deref(), Some("Down again"));
+        assert_eq!(p.first_paragraph.as_deref(), Some("Intro text end."));
+        let sec = &p.sections[0];
+        assert_eq!(sec.items[0].text, "Alerts matter");
+        assert_eq!(sec.tables[0][0].0, ["Owner", "sre"]);
+        let text = plain_text(&p.preamble, &p.sections);
+        for gone in ["alert", "color", "td{}"] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
+        assert!(text.contains("After."), "{text}");
+    }
+
+    #[test]
     fn the_first_h1_becomes_the_title_and_leaves_the_body() {
         let p = render("# Disk full\n\nIt filled.\n\n## Summary\n\nText.\n");
         assert_eq!(p.h1.as_deref(), Some("Disk full"));
@@ -4247,7 +4274,13 @@ fn html_block_content(
         let k = starts.partition_point(|&(s, _)| s <= at).max(1) - 1;
         line(starts[k].1 + (at - starts[k].0))
     };
-    let tag = TAG.get_or_init(|| Regex::new(r"(?is)<!--.*?-->|<br\s*/?>|<[^>]*>").unwrap());
+    // A script or a style sheet goes with its text, as the page leaves both out.
+    let tag = TAG.get_or_init(|| {
+        Regex::new(
+            r"(?is)<!--.*?-->|<script\b.*?(?:</script\s*>|$)|<style\b.*?(?:</style\s*>|$)|<br\s*/?>|<[^>]*>",
+        )
+        .unwrap()
+    });
     // The references an export writes most, besides those `decode_references` reads.
     const NAMED: &[(&str, &str)] = &[
         ("&nbsp;", " "),

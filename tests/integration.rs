@@ -3219,6 +3219,31 @@ fn a_postmortems_scripts_event_handlers_and_javascript_urls_are_not_published() 
 }
 
 #[test]
+fn the_text_of_a_script_or_a_style_sheet_is_in_no_summary_title_or_search_text_as_it_is_in_no_page()
+{
+    let site = Site::with(&[(
+        "content/xss.md",
+        "---\nid: PM2024-001\ndate: 2024-03-03\n---\n\n\
+         # Banner <script>alert('title')</script>down\n\n\
+         Intro <script>alert(1)</script> text <style>.x{color:red}</style>end.\n\n\
+         ## Lessons learned\n\n- Alerts <script>alert(2)</script>must page\n",
+    )]);
+    site.build_ok();
+    let inc = site.incident("PM2024-001");
+    assert_eq!(inc["title"], "Banner down", "{inc:#}");
+    assert_eq!(inc["summary"], "Intro text end.", "{inc:#}");
+    assert_eq!(inc["learnings"][0]["text"], "Alerts must page", "{inc:#}");
+    // Nowhere: the page, its lede, the home page, the lists, the feed, the export, search.
+    for (path, bytes) in tree(&site.out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for gone in ["alert(", "color:red"] {
+            assert!(!text.contains(gone), "{gone} in {path}");
+        }
+    }
+    assert!(site.page("feed.xml").contains("Intro text end."));
+}
+
+#[test]
 fn a_sanitized_body_keeps_what_postmortems_use_and_what_the_site_writes() {
     // The `onclick` has the whole body sanitized: everything else must come through.
     let site = Site::with(&[(
