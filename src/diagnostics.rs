@@ -260,7 +260,8 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Renders findings for people: the style of rustc/miette with the source line and a caret.
-/// `root` is where `file` paths are relative to, so the source line can be shown.
+/// `root` is where `file` paths are relative to, so the source line can be shown; each file is
+/// named from the current folder (see [`path_from`]), so that a terminal or an editor opens it.
 pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource};
     use rayon::prelude::*;
@@ -271,22 +272,23 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     // Findings of one file read it once; files render in parallel, and come out in order.
+    let ds = named_from(ds, root, None);
     let runs: Vec<&[Diagnostic]> = ds.chunk_by(|a, b| a.file == b.file).collect();
     runs.par_iter()
         .map(|run| {
             // Read as `content::load` reads it: a UTF-16 or UTF-32 file's lines are shown too.
             // Not a symbolic link that leads outside the folders Hindsight reads, whose finding
             // is at the link: what it leads to is never read, nor shown (it may be a key).
-            let path = root.join(&run[0].file);
+            let path = Path::new(&run[0].file);
             let at_link = run.iter().any(|d| d.rule == crate::confine::RULE)
                 && path
                     .symlink_metadata()
                     .is_ok_and(|m| m.file_type().is_symlink());
             // A compressed SVG's lines are those of the SVG inside, where its findings are.
             let text: Option<std::sync::Arc<Shown>> = (!at_link)
-                .then(|| std::fs::read(&path).ok())
+                .then(|| std::fs::read(path).ok())
                 .flatten()
-                .and_then(|bytes| crate::attachment::readable(&path, bytes))
+                .and_then(|bytes| crate::attachment::readable(path, bytes))
                 .map(|bytes| Shown::new(crate::content::text_of(&bytes).into()).into());
             let mut out = String::new();
             for d in run.iter() {
@@ -605,6 +607,80 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+/// A finding's `file` (relative to the root, as every finding names it) as a path from the
+/// folder `from`, where whoever reads the finding opens it: the current folder for a terminal,
+/// the repository's root for GitHub's annotations. `root` is the root as given (`--root
+/// postmortems`, or a full path) and `cwd` the current folder, which a relative `root` or
+/// `from` is read from. A file in `from` is named from it (`postmortems/x.md`), any other in
+/// full; `/` separates its parts. Empty for a finding about no file.
+pub fn path_from(root: &Path, file: &str, cwd: &Path, from: &Path) -> String {
+    Namer::new(root, cwd, from).name(file)
+}
+
+/// The findings with each file named from `from` (see [`path_from`]), or from the current
+/// folder: what `check`, `build` and `new` show.
+pub fn named_from(ds: &[Diagnostic], root: &Path, from: Option<&Path>) -> Vec<Diagnostic> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let namer = Namer::new(root, &cwd, from.unwrap_or(&cwd));
+    ds.iter()
+        .map(|d| Diagnostic {
+            file: namer.name(&d.file),
+            ..d.clone()
+        })
+        .collect()
+}
+
+/// The root and the folder files are named from, as the file system reads them (`/tmp` may be
+/// a link), for the two to be compared once for every finding.
+struct Namer {
+    root: PathBuf,
+    from: PathBuf,
+}
+
+impl Namer {
+    fn new(root: &Path, cwd: &Path, from: &Path) -> Namer {
+        let real = |p: &Path| {
+            let p = lexical(&cwd.join(p));
+            std::fs::canonicalize(&p).unwrap_or(p)
+        };
+        Namer {
+            root: real(root),
+            from: real(from),
+        }
+    }
+
+    fn name(&self, file: &str) -> String {
+        if file.is_empty() {
+            return String::new();
+        }
+        let path = lexical(&self.root.join(file));
+        let shown = match path.strip_prefix(&self.from) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => path,
+        };
+        shown.to_string_lossy().replace('\\', "/")
+    }
+}
+
+/// `path` with `.` left out and each `..` taking away the part before it, without asking the
+/// file system.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Makes a path relative to `root` and uses `/` separators, for messages and exports.
 pub fn rel_path(root: &Path, path: &Path) -> String {
     let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
@@ -662,6 +738,49 @@ mod tests {
         // a b ESC [ 3 1 m c d BEL e: `c` is column 3 of the text and 8 of the file.
         assert_eq!([1, 2, 3, 4, 5].map(|c| r.column(1, c)), [1, 2, 8, 9, 11]);
         assert_eq!([1, 2].map(|c| r.column(2, c)), [1, 6]);
+    }
+
+    #[test]
+    fn a_finding_s_file_is_named_from_the_folder_it_is_read_from() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cwd = std::fs::canonicalize(tmp.path()).unwrap();
+        std::fs::create_dir_all(cwd.join("repo/postmortems")).unwrap();
+        let repo = cwd.join("repo");
+        // From the repository, `--root postmortems` (or `./postmortems/`, or its full path).
+        for root in [
+            PathBuf::from("postmortems"),
+            PathBuf::from("./postmortems/"),
+            repo.join("postmortems"),
+        ] {
+            assert_eq!(path_from(&root, "x.md", &repo, &repo), "postmortems/x.md");
+            assert_eq!(
+                path_from(&root, "x.md", &repo, Path::new(".")),
+                "postmortems/x.md"
+            );
+        }
+        assert_eq!(
+            path_from(Path::new("."), "content/x.md", &repo, &repo),
+            "content/x.md"
+        );
+        // From a subfolder, for GitHub: from the repository's root all the same.
+        let sub = repo.join("postmortems");
+        assert_eq!(
+            path_from(Path::new("."), "x.md", &sub, &repo),
+            "postmortems/x.md"
+        );
+        assert_eq!(
+            path_from(Path::new("."), "x.md", &sub, Path::new("..")),
+            "postmortems/x.md"
+        );
+        // A root outside the folder: the file in full, which opens from anywhere.
+        assert_eq!(
+            path_from(Path::new("../elsewhere"), "x.md", &repo, &repo),
+            cwd.join("elsewhere/x.md")
+                .to_string_lossy()
+                .replace('\\', "/")
+        );
+        // A finding about no file stays about none.
+        assert_eq!(path_from(Path::new("postmortems"), "", &repo, &repo), "");
     }
 
     #[test]
@@ -724,7 +843,7 @@ mod tests {
         let reports: Vec<&str> = out.split("control-character").skip(1).collect();
         assert_eq!(reports.len(), at.len(), "{out}");
         for (report, (column, under)) in reports.iter().zip(at) {
-            assert!(report.contains(&format!("[pm.md:2:{column}]")), "{report}");
+            assert!(report.contains(&format!("/pm.md:2:{column}]")), "{report}");
             let lines: Vec<&str> = report.lines().collect();
             let source = lines.iter().position(|l| l.ends_with(shown)).expect(report);
             let start = lines[source].chars().count() - shown.chars().count();
@@ -752,6 +871,6 @@ mod tests {
             "{inner}"
         );
         assert_eq!(inner.replace("\\x1b", "").replace("\\x07", ""), "X");
-        assert!(out.contains("[pm.md:1:201]"), "{out}");
+        assert!(out.contains("/pm.md:1:201]"), "{out}");
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hindsight::cli::{Cli, Command};
-use hindsight::diagnostics::{count, counted, render_human, Level};
+use hindsight::diagnostics::{count, counted, named_from, render_human, Level};
 
 // Loading thousands of postmortems allocates many small strings from every thread: with
 // mimalloc `check` on 10,000 postmortems takes about 2.7 s instead of 3.6 s (bench/run.py).
@@ -125,9 +125,17 @@ fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
         .filter(|d| !quiet || d.level != Level::Info)
         .cloned()
         .collect();
+    // JSON names files from the root, as its docs say; the others from where they are read:
+    // GitHub from the repository it checked out, a terminal from the current folder (see
+    // `render_human`).
     let text = match args.format {
         CheckFormat::Json => hindsight::check::to_json(&shown),
-        CheckFormat::Github => hindsight::check::to_github(&shown),
+        CheckFormat::Github => {
+            let repository = std::env::var_os("GITHUB_WORKSPACE")
+                .filter(|w| !w.is_empty())
+                .map(std::path::PathBuf::from);
+            hindsight::check::to_github(&named_from(&shown, &opts.root, repository.as_deref()))
+        }
         CheckFormat::Human => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let (people, hidden) = hindsight::check::for_people(&shown);

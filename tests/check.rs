@@ -136,6 +136,67 @@ fn github_output_is_one_workflow_command_per_finding() {
 }
 
 #[test]
+fn findings_name_their_file_from_where_they_are_read_and_json_from_the_root_as_documented() {
+    // A repository with its postmortems in a folder of their own, checked from its root.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    write_files(
+        &repo,
+        &[
+            ("postmortems/hindsight.toml", "content_dir = \".\"\n"),
+            (
+                "postmortems/x.md",
+                "---\nid: PM2024-001\ntitle: Down\ndate: 2024-01-02\nseverity: P1\n---\n\nIt broke.\n",
+            ),
+        ],
+    );
+    let run = |dir: &Path, args: &[&str], workspace: Option<&Path>| {
+        let mut c = bin();
+        c.arg("check").args(args).current_dir(dir);
+        c.env_remove("GITHUB_WORKSPACE");
+        if let Some(w) = workspace {
+            c.env("GITHUB_WORKSPACE", w);
+        }
+        let o = c.output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let root = ["--root", "postmortems"];
+    // A terminal opens `postmortems/x.md:5:11` from here.
+    let human = run(&repo, &root, None);
+    assert!(human.contains("postmortems/x.md:5:11"), "{human}");
+    // GitHub annotates a path from the repository's root: the current folder, or the one it
+    // checked out, wherever the step runs.
+    let annotation = "::error file=postmortems/x.md,line=5,col=11,title=unknown-severity::";
+    let annotated = |github: &str| github.lines().any(|l| l.starts_with(annotation));
+    let github = run(&repo, &[&root[..], &["--format", "github"]].concat(), None);
+    assert!(annotated(&github), "{github}");
+    let inside = repo.join("postmortems");
+    let github = run(&inside, &["--format", "github"], Some(&repo));
+    assert!(annotated(&github), "{github}");
+    // JSON names the file from the root, as docs/check.md says.
+    let json: Value = serde_json::from_str(&run(
+        &repo,
+        &[&root[..], &["--format", "json"]].concat(),
+        None,
+    ))
+    .unwrap();
+    assert_eq!(json[0]["file"], "x.md", "{json:#}");
+    // `build` shows its findings as `check` does.
+    let o = bin()
+        .args(["build", "--root", "postmortems", "--out"])
+        .arg(tmp.path().join("public"))
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("postmortems/x.md:5:11"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn human_output_shows_file_line_column_and_the_hint() {
     let o = check(&fixture("check"), &[]);
     assert_eq!(o.status.code(), Some(1));
@@ -582,7 +643,8 @@ fn human_output_counts_columns_in_characters_in_the_heading() {
     let out = String::from_utf8_lossy(&o.stdout);
     // `<` is the 27th character of its line (and its 33rd byte).
     let at = "content/2024-01-01-outage.md:5:27";
-    assert!(out.contains(&format!("[{at}]")), "{out}");
+    // (Named in full: the site is outside the current folder.)
+    assert!(out.contains(&format!("/{at}]")), "{out}");
     // The caret's label says what is wrong; the heading already says where.
     assert!(out.contains("╰── "), "{out}");
     assert!(!out.contains(&format!("╰── {at}")), "{out}");
@@ -3561,7 +3623,7 @@ fn a_date_that_is_no_date_is_pointed_at_its_value_and_labelled_with_what_is_wron
     assert_eq!(at, vec![(3, 7), (4, 13)]);
     let o = check(&site.root, &[]);
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("[content/a.md:3:7]"), "{out}");
+    assert!(out.contains("/content/a.md:3:7]"), "{out}");
     assert!(
         out.contains("╰── a date or time that cannot be read"),
         "{out}"
@@ -4288,7 +4350,14 @@ fn a_bare_id_of_an_unpublished_incident_is_reported_at_its_own_line_and_column()
         .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
         .collect();
     assert_eq!(at, expected, "{findings:#?}");
-    let github = String::from_utf8(check(&site.root, &["--format", "github"]).stdout).unwrap();
+    // Checked out as GitHub checks a repository out, with the site at its root.
+    let github = bin()
+        .args(["check", "--format", "github", "--root"])
+        .arg(&site.root)
+        .env("GITHUB_WORKSPACE", &site.root)
+        .output()
+        .unwrap();
+    let github = String::from_utf8(github.stdout).unwrap();
     let build = site.build();
     let said = stderr(&build);
     for (line, column) in expected {
@@ -4458,7 +4527,7 @@ fn a_file_of_the_static_folder_over_one_hindsight_writes_is_a_warning_of_check_a
     assert!(o.status.success(), "{}", stderr(&o));
     let said = stderr(&o);
     for path in &expected {
-        assert!(said.contains(&format!("[{path}:1:1]")), "{path}");
+        assert!(said.contains(&format!("/{path}:1:1]")), "{path}");
     }
     assert!(!said.contains("static/robots.txt"), "{said}");
     assert_eq!(
@@ -5140,10 +5209,10 @@ fn a_finding_far_along_a_long_line_shows_the_line_cropped_around_it_with_the_car
     let o = check(&site.root, &[]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains(&format!("[content/long.md:6:{first}]")),
+        out.contains(&format!("/content/long.md:6:{first}]")),
         "{out}"
     );
-    assert!(out.contains("[content/long.md:8:62]"), "{out}");
+    assert!(out.contains("/content/long.md:8:62]"), "{out}");
     for (line, link) in [(6, "[x](nothere.md)"), (8, "[y](nowhere.md)")] {
         let report = out
             .split("broken-link")
