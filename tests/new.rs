@@ -108,6 +108,50 @@ fn a_new_postmortem_is_written_and_nothing_panics_when_no_reader_takes_its_path(
 }
 
 #[test]
+fn a_new_postmortem_run_where_the_postmortems_are_makes_no_folder_and_says_none_was_made() {
+    // Postmortems at the repository root, `new` run there: with no hindsight.toml, and with
+    // `content_dir = "."`, the file goes beside them and no note names a folder.
+    for config in [None, Some("content_dir = \".\"\n")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write_files(
+            root,
+            &[
+                (
+                    "PM2025-001.md",
+                    &incident("PM2025-001", "Disk full", "2025-03-01"),
+                ),
+                (
+                    "PM2025-002.md",
+                    &incident("PM2025-002", "DNS", "2025-03-02"),
+                ),
+            ],
+        );
+        if let Some(config) = config {
+            write_files(root, &[("hindsight.toml", config)]);
+        }
+        let o = bin()
+            .args(["new", "Cache stampede", "--date", "2025-04-01"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{config:?}: {}", stderr(&o));
+        assert!(
+            !stderr(&o).contains("made the folder"),
+            "{config:?}: {}",
+            stderr(&o)
+        );
+        let made: Vec<String> = tree(root)
+            .into_keys()
+            .filter(|p| !["PM2025-001.md", "PM2025-002.md", "hindsight.toml"].contains(&p.as_str()))
+            .collect();
+        assert_eq!(made.len(), 1, "{config:?}: {made:?}");
+        assert!(!made[0].contains('/'), "{config:?}: {made:?}");
+        assert_eq!(stdout(&o), made[0], "{config:?}");
+    }
+}
+
+#[test]
 fn a_new_postmortem_outside_any_knowledge_base_says_that_it_made_the_content_folder() {
     // Run in a folder with no hindsight.toml and no postmortem (a subfolder of the repository,
     // say): the file goes into a new `content/`, and stderr says so.
@@ -121,8 +165,10 @@ fn a_new_postmortem_outside_any_knowledge_base_says_that_it_made_the_content_fol
         stdout(&o)
     );
     assert!(
-        stderr(&o).contains("note: made the folder ")
-            && stderr(&o).contains("there is no hindsight.toml here and no postmortem"),
+        stderr(&o).contains(&format!(
+            "note: made the folder {} for it: there is no hindsight.toml here and no postmortem",
+            root.join("content").display()
+        )),
         "{}",
         stderr(&o)
     );

@@ -227,7 +227,10 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         },
     )?;
     let folder = content_dir.join(within);
-    let made_folder = (!content_dir.is_dir()).then(|| content_dir.clone());
+    // The content folder is the current one (an empty path) when `new` runs where the
+    // postmortems are, with `content_dir = "."` or none found elsewhere: no folder is made.
+    let made_folder =
+        (!content_dir.as_os_str().is_empty() && !content_dir.is_dir()).then(|| content_dir.clone());
     std::fs::create_dir_all(&folder).map_err(|source| NewError::Io {
         path: folder.clone(),
         source,
