@@ -3728,6 +3728,39 @@ fn check_reads_the_severity_and_services_the_text_states_as_build_does() {
 }
 
 #[test]
+fn a_key_of_a_team_s_own_is_an_unknown_key_whose_hint_gives_the_line_that_keeps_it() {
+    let site = Site::with(&[(
+        "content/own.md",
+        "---\nid: PM2024-001\ntitle: Own keys\ndate: 2024-01-02\njira: OPS-1234\nimpact: high\nlearnings: [Keep runbooks current]\n---\n\nIt broke.\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let unknown = with_rule(&findings, "unknown-key");
+    assert_eq!(unknown.len(), 2, "{findings:#?}");
+    for (f, key) in unknown.iter().zip(["jira", "impact"]) {
+        let hint = f["hint"].as_str().unwrap();
+        assert!(
+            hint.starts_with(&format!(
+                "keep `{key}` as a key of your own by writing `unknown-key = \"warning\"` (or `\"off\"`) under `[check.rules]` in hindsight.toml; known keys: "
+            )),
+            "{hint}"
+        );
+    }
+    // The line the hint gives does keep them: check passes and the site builds.
+    std::fs::write(
+        site.root.join("hindsight.toml"),
+        "[check.rules]\nunknown-key = \"warning\"\n",
+    )
+    .unwrap();
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(with_rule(&findings, "unknown-key")
+        .iter()
+        .all(|f| f["level"] == "warning"));
+    site.build_ok();
+}
+
+#[test]
 fn same_page_anchors_of_the_overview_and_the_reading_path_are_checked_as_a_postmortems_are() {
     let site = Site::with(&[
         (

@@ -873,9 +873,14 @@ fn read_fields(
             continue;
         }
         let Some(name) = name else {
+            // A key that is no typo of a known one is most likely a team's own (`jira`,
+            // `impact`): the hint says how to keep it, not only which keys there are.
             let hint = match did_you_mean(&key, &candidates) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known keys: {}", known.join(", ")),
+                None => format!(
+                    "keep `{key}` as a key of your own by writing `unknown-key = \"warning\"` (or `\"off\"`) under `[check.rules]` in hindsight.toml; known keys: {}",
+                    known.join(", ")
+                ),
             };
             problems.push(at(Diagnostic::error(
                 "unknown-key",
