@@ -517,6 +517,23 @@ pub fn parse(
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
             let stop = (line + 1 - yaml_line, col);
+            // A tab that indents a line (pasted from an editor that indents with tabs) is
+            // what YAML stopped at, on that line or a later one: YAML indents with spaces only.
+            if let Some((tab_line, tab_col)) = indenting_tab(yaml, stop.0) {
+                problems.push(
+                    Diagnostic::error(
+                        "yaml-invalid",
+                        file,
+                        format!(
+                            "invalid YAML front matter: a tab indents line {}, and YAML indents with spaces only",
+                            tab_line + yaml_line - 1
+                        ),
+                    )
+                    .at(tab_line + yaml_line - 1, tab_col)
+                    .hint("replace the tab with spaces (`tags:` then `  - a`, two spaces before the dash)"),
+                );
+                return (fm, problems);
+            }
             let problem = match left_open(yaml, stop) {
                 Some((open, mended)) => {
                     let what = match open.ch {
@@ -569,6 +586,19 @@ pub fn parse(
         first: yaml_line,
     };
     read_fields(map, &layout, Format::Yaml, file, known)
+}
+
+/// The first tab in the indentation of a line of `yaml` up to line `stop` (from 1), as its
+/// line in the YAML text and its column (in characters, from 1). A tab may follow a key's
+/// colon, but never indent a line; block scalars (`|`, `>`) are not told apart, as this is
+/// only asked once YAML has failed to read the front matter.
+fn indenting_tab(yaml: &str, stop: usize) -> Option<(usize, usize)> {
+    yaml.lines().take(stop).enumerate().find_map(|(i, l)| {
+        let indent = l.len() - l.trim_start_matches([' ', '\t']).len();
+        let at = l[..indent].find('\t')?;
+        // Only a line with something on it: a tab on a blank line is read as nothing.
+        (indent < l.trim_end().len()).then_some((i + 1, l[..at].chars().count() + 1))
+    })
 }
 
 /// A quote, `[` or `{` of front matter YAML: its line in the YAML text and its column, from 1.
@@ -2072,6 +2102,43 @@ mod tests {
     fn an_unclosed_fence_is_an_error_at_line_one() {
         let e = split("---\ntitle: x\n", "a.md").unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));
+    }
+
+    #[test]
+    fn a_tab_that_indents_yaml_is_named_at_its_line_and_column_with_spaces_as_the_fix() {
+        for (yaml, at) in [
+            ("title: ok\ntags:\n\t- a\n", (4, 1)),
+            ("title: ok\ntags:\n  - a\n \t- b\n", (5, 2)),
+            ("title: ok\nlearnings:\n  - text: x\n\t  id: y\n", (5, 1)),
+        ] {
+            let (_, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+            assert_eq!(problems.len(), 1, "{yaml:?}: {problems:?}");
+            let p = &problems[0];
+            assert_eq!(
+                (p.rule, p.line, p.column),
+                ("yaml-invalid", at.0, at.1),
+                "{yaml:?}"
+            );
+            assert_eq!(
+                p.message,
+                format!(
+                    "invalid YAML front matter: a tab indents line {}, and YAML indents with spaces only",
+                    at.0
+                )
+            );
+            assert!(p.hint.contains("replace the tab with spaces"), "{}", p.hint);
+        }
+        // A tab after a colon is YAML's own, and a mistake elsewhere is no tab's.
+        let (fm, problems) = parse("title:\tok\n", 2, "a.md", INCIDENT_KEYS);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.title.as_deref(), Some("ok"));
+        let (_, problems) = parse(
+            "title: ok\ntags: [a, b\nseverity: SEV1\n",
+            2,
+            "a.md",
+            INCIDENT_KEYS,
+        );
+        assert!(!problems[0].message.contains("tab"), "{problems:?}");
     }
 
     #[test]
