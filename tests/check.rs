@@ -2579,6 +2579,60 @@ fn an_object_or_an_embed_of_a_postmortem_is_its_page_and_no_missing_image() {
 }
 
 #[test]
+fn a_severity_off_the_scale_in_the_text_is_a_warning_at_its_value_with_the_front_matter_s_hint() {
+    // A Confluence export: the severity in a table, on a scale the site does not use.
+    let post = |id: &str, row: &str| {
+        format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-01-02\nlearnings: [Keep runbooks current]\n---\n# Outage\n\n| Field | Value |\n|---|---|\n{row}\n\nIt broke.\n")
+    };
+    let site = Site::with(&[
+        ("content/table.md", &post("table", "| **Severity** | P1 |")),
+        ("content/on-scale.md", &post("on-scale", "| **Severity** | Sev 2 |")),
+        ("content/front.md", "---\nid: front\ntitle: Outage front\ndate: 2024-01-02\nseverity: P1\nlearnings: [Keep runbooks current]\n---\n# Outage\n\nIt broke.\n"),
+    ]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let f = with_rule(&findings, "unknown-severity");
+    let said: Vec<(&str, &str, u64, u64)> = f
+        .iter()
+        .map(|x| {
+            (
+                x["file"].as_str().unwrap(),
+                x["level"].as_str().unwrap(),
+                x["line"].as_u64().unwrap(),
+                x["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The front matter's is an error; the text's a warning at `P1`, line 11, column 18.
+    assert_eq!(
+        said,
+        [
+            ("content/front.md", "error", 5, 11),
+            ("content/table.md", "warning", 11, 18)
+        ],
+        "{f:#?}"
+    );
+    assert_eq!(
+        f[1]["message"],
+        "unknown severity `P1` in the text: it is not on the scale, so the postmortem has no severity"
+    );
+    assert_eq!(f[1]["hint"], f[0]["hint"]);
+    assert!(
+        f[1]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("add `P1` to `severities`"),
+        "{f:#?}"
+    );
+    // A warning: the site builds, with no severity for it, and the one on the scale read.
+    std::fs::remove_file(site.root.join("content/front.md")).unwrap();
+    site.build_ok();
+    let table = site.incident("table");
+    assert_eq!(table["severity"], serde_json::Value::Null, "{table:#}");
+    assert_eq!(site.incident("on-scale")["severity"], "SEV2");
+}
+
+#[test]
 fn an_unknown_severity_is_quoted_as_written_with_the_nearest_level_only_when_one_is_close() {
     let post = |id: &str, sev: &str| {
         format!("---\nid: {id}\ntitle: Outage {id}\ndate: 2024-01-02\nseverity: {sev}\nlearnings: [Keep runbooks current]\n---\n# Outage\n\nIt broke.\n")
@@ -3679,6 +3733,39 @@ fn hugo_front_matter_keys_check_clean_in_toml_and_yaml_with_one_note_naming_thos
 }
 
 #[test]
+fn a_key_of_a_team_s_own_is_an_unknown_key_whose_hint_gives_the_line_that_keeps_it() {
+    let site = Site::with(&[(
+        "content/own.md",
+        "---\nid: PM2024-001\ntitle: Own keys\ndate: 2024-01-02\njira: OPS-1234\nimpact: high\nlearnings: [Keep runbooks current]\n---\n\nIt broke.\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let unknown = with_rule(&findings, "unknown-key");
+    assert_eq!(unknown.len(), 2, "{findings:#?}");
+    for (f, key) in unknown.iter().zip(["jira", "impact"]) {
+        let hint = f["hint"].as_str().unwrap();
+        assert!(
+            hint.starts_with(&format!(
+                "keep `{key}` as a key of your own by writing `unknown-key = \"warning\"` (or `\"off\"`) under `[check.rules]` in hindsight.toml; known keys: "
+            )),
+            "{hint}"
+        );
+    }
+    // The line the hint gives does keep them: check passes and the site builds.
+    std::fs::write(
+        site.root.join("hindsight.toml"),
+        "[check.rules]\nunknown-key = \"warning\"\n",
+    )
+    .unwrap();
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(with_rule(&findings, "unknown-key")
+        .iter()
+        .all(|f| f["level"] == "warning"));
+    site.build_ok();
+}
+
+#[test]
 fn a_typo_in_a_hugo_postmortem_is_still_an_unknown_key_with_a_suggestion() {
     let site = Site::with(&[(
         "content/hugo.md",
@@ -3725,39 +3812,6 @@ fn check_reads_the_severity_and_services_the_text_states_as_build_does() {
                 .ends_with("; services notifications, campaign scheduler, ios-app from the text"),
         "{message}"
     );
-}
-
-#[test]
-fn a_key_of_a_team_s_own_is_an_unknown_key_whose_hint_gives_the_line_that_keeps_it() {
-    let site = Site::with(&[(
-        "content/own.md",
-        "---\nid: PM2024-001\ntitle: Own keys\ndate: 2024-01-02\njira: OPS-1234\nimpact: high\nlearnings: [Keep runbooks current]\n---\n\nIt broke.\n",
-    )]);
-    let (code, findings) = check_json(&site.root, &[]);
-    assert_eq!(code, Some(1), "{findings:#?}");
-    let unknown = with_rule(&findings, "unknown-key");
-    assert_eq!(unknown.len(), 2, "{findings:#?}");
-    for (f, key) in unknown.iter().zip(["jira", "impact"]) {
-        let hint = f["hint"].as_str().unwrap();
-        assert!(
-            hint.starts_with(&format!(
-                "keep `{key}` as a key of your own by writing `unknown-key = \"warning\"` (or `\"off\"`) under `[check.rules]` in hindsight.toml; known keys: "
-            )),
-            "{hint}"
-        );
-    }
-    // The line the hint gives does keep them: check passes and the site builds.
-    std::fs::write(
-        site.root.join("hindsight.toml"),
-        "[check.rules]\nunknown-key = \"warning\"\n",
-    )
-    .unwrap();
-    let (code, findings) = check_json(&site.root, &[]);
-    assert_eq!(code, Some(0), "{findings:#?}");
-    assert!(with_rule(&findings, "unknown-key")
-        .iter()
-        .all(|f| f["level"] == "warning"));
-    site.build_ok();
 }
 
 #[test]

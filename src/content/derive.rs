@@ -1315,6 +1315,36 @@ pub fn severity(parsed: &Parsed, scale: &[String]) -> Option<String> {
         })
 }
 
+/// A severity the body states as a label, as [`severity`] reads one, that is not on the
+/// configured `scale` (a Confluence table's `| **Severity** | P1 |` where the scale is SEV1 to
+/// SEV4): the value as written, with its line in the file (the body's first line being
+/// `first_line`) and its column, for a warning. The first such label outside fenced code; asked
+/// only when the body states no level of the scale, which [`severity`] would have read.
+pub fn off_scale_severity(
+    body: &str,
+    first_line: usize,
+    scale: &[String],
+) -> Option<(String, usize, usize)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    // As written: the label may be bold (`**Severity:** P1`, `| **Severity** | P1 |`).
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)\bseverity[*_]*\s*(?::|\|)\s*[*_]*\s*([a-z]{0,8}[- ]?[0-9])\b").unwrap()
+    });
+    let key = crate::config::severity_key;
+    body_lines(body).find_map(|(i, written, line)| {
+        if !matches!(line, BodyLine::Text(_)) {
+            return None;
+        }
+        let value = re.captures(written)?.get(1)?;
+        let found = key(value.as_str());
+        if scale.iter().any(|s| key(s) == found) {
+            return None;
+        }
+        let column = written[..value.start()].chars().count() + 1;
+        Some((value.as_str().to_string(), first_line + i, column))
+    })
+}
+
 /// The services a metadata line of the text names when the front matter names none
 /// ("Services: checkout, payments", "Severity: SEV3. Services involved: a, b and c", a
 /// `| Affected services | a, b |` table row; also "Service:", "Services affected:",

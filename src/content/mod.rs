@@ -21,7 +21,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{rel_path, Diagnostic, Diagnostics, Removed};
+use crate::diagnostics::{rel_path, Diagnostic, Diagnostics, Level, Removed};
 use crate::markdown::{self, Asset, Link, PageLocation, Parsed, Section, SiteLinks, TocEntry};
 use derive::DateSource;
 pub use frontmatter::{ActionStatus, Status, Visibility};
@@ -1209,6 +1209,26 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 },
                 actions: None,
             };
+            // A severity label of the text that is off the scale is messy input, not a
+            // mistake in what Hindsight reads: a warning, where the front matter's is an error.
+            if incident && fm.severity.is_none() && labelled.severity.is_none() {
+                if let Some((written, line, column)) =
+                    derive::off_scale_severity(body, body_line, &opts.config.severities)
+                {
+                    diags.push(
+                        Diagnostic::new(
+                            "unknown-severity",
+                            Level::Warning,
+                            &raw.source,
+                            format!(
+                                "unknown severity `{written}` in the text: it is not on the scale, so the postmortem has no severity"
+                            ),
+                        )
+                        .at(line, column)
+                        .hint(severity_hint(&written, opts.config)),
+                    );
+                }
+            }
             if !opts.keep_text {
                 // Derivation looks for a date in the text only when the front matter has none.
                 let action_sections = opts.config.learnings.action_sections.as_slice();
@@ -1968,6 +1988,21 @@ fn find_from(raw: &RawFile, line: usize, written: &str) -> (usize, usize) {
         .unwrap_or((line, 1))
 }
 
+/// The hint of an `unknown-severity` finding: the level `written` most likely means when one is
+/// close, else the scale, and how to change it.
+fn severity_hint(written: &str, config: &Config) -> String {
+    let scale = config.severities.join(", ");
+    match config.nearest_severity(written) {
+        Some(level) => format!(
+            "did you mean `{level}`? The scale is {scale} (case, spaces and punctuation do not matter); change it with `severities` in hindsight.toml"
+        ),
+        None => format!(
+            "use one of {scale} (case, spaces and punctuation do not matter), or add `{}` to `severities` in hindsight.toml",
+            written.trim()
+        ),
+    }
+}
+
 /// The `unknown-severity` finding of a front-matter severity that is not on the configured
 /// scale, at its value, quoted as written, with the level it most likely means when one is
 /// close. `build` reports it as `check` does, and leaves the severity out (no page of its own).
@@ -1976,16 +2011,7 @@ fn unknown_severity(fm: &FrontMatter, source: &str, config: &Config) -> Option<D
     if config.severity_level(written).is_some() {
         return None;
     }
-    let scale = config.severities.join(", ");
-    let hint = match config.nearest_severity(written) {
-        Some(level) => format!(
-            "did you mean `{level}`? The scale is {scale} (case, spaces and punctuation do not matter); change it with `severities` in hindsight.toml"
-        ),
-        None => format!(
-            "use one of {scale} (case, spaces and punctuation do not matter), or add `{}` to `severities` in hindsight.toml",
-            written.trim()
-        ),
-    };
+    let hint = severity_hint(written, config);
     let (line, column) = fm.entry_at("severity", 0);
     Some(
         Diagnostic::error(
