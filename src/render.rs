@@ -3442,7 +3442,8 @@ struct ExportIncident<'a> {
     status: &'static str,
     services: &'a [String],
     tags: &'a [String],
-    summary: &'a str,
+    /// Null when there is none, as every missing value of the export is.
+    summary: Option<&'a str>,
     source: &'a str,
     learnings: Vec<ExportLearning<'a>>,
     action_items: Vec<ExportAction<'a>>,
@@ -3519,7 +3520,7 @@ fn export(site: &Site, out: &Output) -> Result<(), Error> {
             status: inc.status.as_str(),
             services: &inc.services,
             tags: &inc.tags,
-            summary: &inc.summary,
+            summary: Some(inc.summary.as_str()).filter(|s| !s.trim().is_empty()),
             source: published_source(site, inc),
             learnings: inc
                 .learnings

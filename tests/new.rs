@@ -361,7 +361,7 @@ fn the_built_in_templates_scaffold_the_sections_check_and_the_site_read() {
             .iter()
             .find(|i| i["title"] == "Sections")
             .unwrap();
-        assert_eq!(draft["summary"], "", "{template}");
+        assert_eq!(draft["summary"], serde_json::Value::Null, "{template}");
         std::fs::remove_file(&path).unwrap();
     }
 }
