@@ -635,6 +635,9 @@ pub fn named_from(ds: &[Diagnostic], root: &Path, from: Option<&Path>) -> Vec<Di
 struct Namer {
     root: PathBuf,
     from: PathBuf,
+    /// The root in full as given, for a file outside `from`: `/tmp/site`, not what the link
+    /// `/tmp` leads to.
+    written: PathBuf,
 }
 
 impl Namer {
@@ -646,6 +649,7 @@ impl Namer {
         Namer {
             root: real(root),
             from: real(from),
+            written: lexical(&cwd.join(root)),
         }
     }
 
@@ -653,10 +657,9 @@ impl Namer {
         if file.is_empty() {
             return String::new();
         }
-        let path = lexical(&self.root.join(file));
-        let shown = match path.strip_prefix(&self.from) {
+        let shown = match lexical(&self.root.join(file)).strip_prefix(&self.from) {
             Ok(rel) => rel.to_path_buf(),
-            Err(_) => path,
+            Err(_) => lexical(&self.written.join(file)),
         };
         shown.to_string_lossy().replace('\\', "/")
     }
@@ -779,6 +782,16 @@ mod tests {
                 .to_string_lossy()
                 .replace('\\', "/")
         );
+        // Named in full as given, not as a link in it resolves.
+        #[cfg(unix)]
+        {
+            std::fs::create_dir_all(cwd.join("elsewhere")).unwrap();
+            std::os::unix::fs::symlink(cwd.join("elsewhere"), cwd.join("link")).unwrap();
+            assert_eq!(
+                path_from(&cwd.join("link"), "x.md", &repo, &repo),
+                cwd.join("link/x.md").to_string_lossy()
+            );
+        }
         // A finding about no file stays about none.
         assert_eq!(path_from(Path::new("postmortems"), "", &repo, &repo), "");
     }
