@@ -3550,6 +3550,10 @@ impl Baseline {
             // So does the list of an owner's action items of one status: its items are still
             // on `action-items/` or the owner's other lists.
             .filter(|(p, _, _)| !action_list_of_kept(p, &kept))
+            // And the list of its own of the incidents of no severity (`severity/unrecorded/`,
+            // and its later pages) while `severity/` is published: it comes and goes as the
+            // group grows longer than a page or shorter; its incidents are then on `severity/`.
+            .filter(|(p, _, _)| !unrecorded_list_of_kept(p, site, &kept))
             .collect();
         let clusters = ClusterNames::of(site, &dropped);
         dropped
@@ -3600,6 +3604,24 @@ fn action_list_of_kept(url: &str, kept: &HashSet<String>) -> bool {
     ["open", "unrecorded", "done", "wontfix"].contains(&status)
         && parts.next().is_none_or(|owner| !owner.is_empty())
         && kept.contains("action-items/")
+}
+
+/// Whether `url` is the list of its own of a taxonomy's incidents of none of its terms (see
+/// [`crate::render::unrecorded_list_url`]), or a later page of it, while the taxonomy's page is
+/// published.
+fn unrecorded_list_of_kept(url: &str, site: &Site, kept: &HashSet<String>) -> bool {
+    let url = format!("{}/", url.trim_end_matches('/'));
+    site.taxonomies.iter().any(|tax| {
+        let Some(list) = crate::render::unrecorded_list_url(site, tax) else {
+            return false;
+        };
+        let later = url
+            .strip_prefix(&list)
+            .and_then(|rest| rest.strip_prefix("page/"))
+            .and_then(|n| n.strip_suffix('/'))
+            .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n >= 2));
+        (url == list || later) && kept.contains(&format!("{}/", tax.kind.dir()))
+    })
 }
 
 /// The learnings that could have named a cluster page, by the id they would give it (see

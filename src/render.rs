@@ -477,6 +477,12 @@ pub fn render_site(
     for tax in &site.taxonomies {
         write_page(taxonomy_page(site, tax))?;
         pages += 1;
+        if let Some(g) = Unrecorded::of(site, tax) {
+            for spec in g.pages(site.config.paginate_by) {
+                write_page(spec)?;
+                pages += 1;
+            }
+        }
         pages += tax
             .terms
             .par_iter()
@@ -2127,7 +2133,8 @@ struct Recurred<'a> {
 }
 
 /// The page of a taxonomy: its terms. The severity page also lists the incidents of no
-/// severity ([`no_severity`]), so that its counts add up to every incident.
+/// severity ([`Unrecorded`]), so that its counts add up to every incident: on the page itself
+/// while they fit on one page of `paginate_by`, else as a link to their own list.
 fn taxonomy_page(site: &Site, tax: &Taxonomy) -> PageSpec {
     let kind = tax.kind;
     let terms: Vec<Value> = tax
@@ -2135,9 +2142,15 @@ fn taxonomy_page(site: &Site, tax: &Taxonomy) -> PageSpec {
         .iter()
         .map(|t| json!({"name": t.name, "slug": t.slug, "url": tax.url(&t.slug), "count": t.incidents.len()}))
         .collect();
-    let unrecorded: Vec<Card> = match kind {
-        crate::taxonomy::Kind::Severity => no_severity(site, tax).map(card).collect(),
-        _ => Vec::new(),
+    let group = Unrecorded::of(site, tax);
+    let per = site.config.paginate_by;
+    let (unrecorded, list): (Vec<Card>, Value) = match &group {
+        Some(g) if g.has_list(per) => (
+            Vec::new(),
+            json!({"url": g.url(), "count": g.incidents.len(), "title": g.title}),
+        ),
+        Some(g) => (g.incidents.iter().map(|i| card(i)).collect(), Value::Null),
+        None => (Vec::new(), Value::Null),
     };
     let mut ctx = Context::new();
     ctx.insert(
@@ -2146,6 +2159,7 @@ fn taxonomy_page(site: &Site, tax: &Taxonomy) -> PageSpec {
     );
     ctx.insert("terms", &terms);
     ctx.insert("unrecorded", &unrecorded);
+    ctx.insert("unrecorded_list", &list);
     PageSpec::new(
         "taxonomy.html",
         format!("{}/", kind.dir()),
@@ -2155,14 +2169,133 @@ fn taxonomy_page(site: &Site, tax: &Taxonomy) -> PageSpec {
     )
 }
 
-/// The incidents of no severity, newest first, when some other incident has one (where none
-/// has, the severity page says so and lists none).
-fn no_severity<'a>(site: &'a Site, severity: &Taxonomy) -> impl Iterator<Item = &'a Incident> {
-    let any = !severity.terms.is_empty();
-    site.library
-        .incidents
+/// The incidents of a taxonomy that record none of its terms, which its page lists apart so
+/// that its counts add up to every incident. Only severity has such a group (*No severity
+/// recorded*: an incident without tags, services or a date is simply on no list of them), and
+/// only when some other incident has a severity (where none has, the severity page says so and
+/// lists none). While the group fits on one page of `paginate_by` it is listed on the
+/// taxonomy's page; a longer one is a list of its own, [`Unrecorded::url`], in pages as a
+/// term's list is.
+struct Unrecorded<'a> {
+    tax: &'a Taxonomy,
+    /// Newest first, the library's order.
+    incidents: Vec<&'a Incident>,
+    title: &'static str,
+    /// `unrecorded`, or the first of `unrecorded-2`, `unrecorded-3`, ... that no term of the
+    /// taxonomy has (a severity scale may have a level named "Unrecorded").
+    slug: String,
+}
+
+impl<'a> Unrecorded<'a> {
+    fn of(site: &'a Site, tax: &'a Taxonomy) -> Option<Self> {
+        if tax.kind != crate::taxonomy::Kind::Severity || tax.terms.is_empty() {
+            return None;
+        }
+        let incidents: Vec<&Incident> = site
+            .library
+            .incidents
+            .iter()
+            .filter(|i| i.severity.is_none())
+            .collect();
+        if incidents.is_empty() {
+            return None;
+        }
+        Some(Unrecorded {
+            tax,
+            incidents,
+            title: "No severity recorded",
+            slug: unrecorded_slug(site, tax)?,
+        })
+    }
+
+    /// The URL of its own list: `severity/unrecorded/`.
+    fn url(&self) -> String {
+        self.tax.url(&self.slug)
+    }
+
+    fn pager(&self, per: usize) -> Pager {
+        Pager::new(self.url(), self.incidents.len(), per)
+    }
+
+    /// Whether it has a list of its own: when it is longer than a page of `per`.
+    fn has_list(&self, per: usize) -> bool {
+        self.pager(per).count() > 1
+    }
+
+    /// The pages of its own list (none when it has none), as [`term_pages`] renders a term's.
+    fn pages(&self, per: usize) -> Vec<PageSpec> {
+        if !self.has_list(per) {
+            return Vec::new();
+        }
+        let kind = self.tax.kind;
+        let pager = self.pager(per);
+        pager
+            .pages()
+            .map(|(n, range)| {
+                let cards: Vec<Card> = self.incidents[range].iter().map(|i| card(i)).collect();
+                let mut ctx = Context::new();
+                ctx.insert(
+                    "kind",
+                    &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
+                );
+                ctx.insert(
+                    "term",
+                    &json!({"name": self.title, "slug": self.slug, "count": self.incidents.len()}),
+                );
+                ctx.insert("incidents", &cards);
+                ctx.insert("pagination", &pager.json(n));
+                PageSpec::new(
+                    "term.html",
+                    pager.url(n),
+                    pager.title(self.title, n),
+                    kind.dir(),
+                    ctx,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The URLs of the list of its own of each taxonomy's group of incidents that record none of
+/// its terms ([`Unrecorded`]), with its further pages; none while a group fits on its
+/// taxonomy's page.
+fn unrecorded_list_urls(site: &Site, tax: &Taxonomy) -> Vec<String> {
+    let per = site.config.paginate_by;
+    match Unrecorded::of(site, tax) {
+        Some(g) if g.has_list(per) => {
+            let pager = g.pager(per);
+            (1..=pager.count()).map(|n| pager.url(n)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The slug of the list of its own of the incidents of no term of `tax` ([`Unrecorded`]):
+/// `unrecorded`, or the first of `unrecorded-2`, `unrecorded-3`, ... that no term has and no
+/// level of the severity scale would have (so that the list keeps its URL when an incident
+/// first records that level); none for a taxonomy that lists no such group.
+fn unrecorded_slug(site: &Site, tax: &Taxonomy) -> Option<String> {
+    if tax.kind != crate::taxonomy::Kind::Severity {
+        return None;
+    }
+    let levels: Vec<String> = site
+        .config
+        .severities
         .iter()
-        .filter(move |i| any && i.severity.is_none())
+        .map(|s| tax.kind.key(s))
+        .collect();
+    let taken =
+        |slug: &str| tax.terms.iter().any(|t| t.slug == slug) || levels.iter().any(|l| l == slug);
+    std::iter::once("unrecorded".to_string())
+        .chain((2..).map(|n| format!("unrecorded-{n}")))
+        .find(|s| !taken(s))
+}
+
+/// The URL the list of its own of the incidents of no term of `tax` has or would have
+/// (`severity/unrecorded/`), whether or not it has one now; none for a taxonomy that lists no
+/// such group. `check --baseline` reads it: that list comes and goes with the group's length.
+pub fn unrecorded_list_url(site: &Site, tax: &Taxonomy) -> Option<String> {
+    unrecorded_slug(site, tax).map(|slug| tax.url(&slug))
 }
 
 /// The first page of one term of a taxonomy (what [`probe`] renders).
@@ -2954,13 +3087,13 @@ fn stats_page(site: &Site) -> PageSpec {
     // The incidents of no severity last, in a row of their own that leads to where the
     // severity page lists them, so that the rows add up to every incident.
     let mut severity = rows(&site.taxonomies[2], usize::MAX, false);
-    let unrecorded = no_severity(site, &site.taxonomies[2]).count();
-    if unrecorded > 0 {
-        severity.push((
-            "No severity recorded".into(),
-            "severity/#no-severity".into(),
-            unrecorded,
-        ));
+    if let Some(g) = Unrecorded::of(site, &site.taxonomies[2]) {
+        let url = if g.has_list(site.config.paginate_by) {
+            g.url()
+        } else {
+            "severity/#no-severity".into()
+        };
+        severity.push((g.title.into(), url, g.incidents.len()));
     }
     let mut years: Vec<Value> = Vec::new();
     for t in site.taxonomies[3].terms.iter().rev() {
@@ -3118,6 +3251,7 @@ pub fn page_urls(site: &Site) -> Vec<String> {
             urls.push(url);
             urls.extend(more);
         }
+        urls.extend(unrecorded_list_urls(site, t));
     }
     urls
 }
@@ -3237,6 +3371,9 @@ fn first_page_redirects(site: &Site) -> Vec<Redirect> {
                 Pager::new(tax.url(&t.slug), t.incidents.len(), per),
                 term_title(tax, t),
             ));
+        }
+        if let Some(g) = Unrecorded::of(site, tax) {
+            lists.push((g.pager(per), g.title.to_string()));
         }
     }
     let by_status = action_buckets(site, Listed::All);

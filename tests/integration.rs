@@ -7082,6 +7082,115 @@ fn page_1_of_a_long_list_and_its_page_folder_redirect_to_the_list_as_an_alias_do
 }
 
 #[test]
+fn incidents_of_no_severity_longer_than_a_page_get_a_list_of_their_own_in_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    // INC-1..5 record no severity (tagged `db`), INC-6 has SEV2; a scale level slugs as
+    // `unrecorded`, so the group's list takes `unrecorded-2`.
+    five_incident_site(
+        &root,
+        "title = \"KB\"\nbase_url = \"https://kb.example.org/\"\npaginate_by = 2\nseverities = [\"SEV1\", \"SEV2\", \"Unrecorded\"]\n",
+    );
+    write_files(
+        &root,
+        &[(
+            "content/INC-6.md",
+            "---\nid: INC-6\ntitle: Outage 6\ndate: 2024-06-01\nseverity: SEV2\n---\n\n## Summary\n\nThe cache stopped.\n",
+        )],
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap_or_else(|_| panic!("{p}"));
+    // The severity page links to the group's list, and lists none of its incidents itself.
+    let index = read("severity/index.html");
+    assert!(
+        index.contains("<li id=\"no-severity\"><a href=\"../severity/unrecorded-2/\">No severity recorded <span class=\"count\">5<span class=\"visually-hidden\"> incidents</span>"),
+        "{index}"
+    );
+    assert!(!index.contains("INC-"), "{index}");
+    // The list, newest first, in pages of two, which link each other.
+    let pages = [
+        read("severity/unrecorded-2/index.html"),
+        read("severity/unrecorded-2/page/2/index.html"),
+        read("severity/unrecorded-2/page/3/index.html"),
+    ];
+    assert!(!out.join("severity/unrecorded-2/page/4").exists());
+    for (page, ids) in pages.iter().zip([&[5, 4][..], &[3, 2], &[1]]) {
+        let shown: Vec<usize> = page
+            .split("<span class=\"id\">INC-")
+            .skip(1)
+            .map(|rest| rest[..rest.find('<').unwrap()].parse().unwrap())
+            .collect();
+        assert_eq!(shown, ids, "{page}");
+        assert!(
+            page.contains("<h1>No severity recorded <span class=\"count\">5 incidents</span></h1>")
+        );
+    }
+    assert!(pages[0].contains("<title>No severity recorded, page 1 of 3 · KB</title>"));
+    assert!(
+        pages[1].contains("<link rel=\"next\" href=\"../../../../severity/unrecorded-2/page/3/\">"),
+        "{}",
+        pages[1]
+    );
+    // Page 1 and the page/ folder redirect to it, as every list's do.
+    for from in ["page/1/", "page/"] {
+        let page = read(&format!("severity/unrecorded-2/{from}index.html"));
+        assert!(
+            page.contains("<title>Moved: No severity recorded</title>"),
+            "{page}"
+        );
+        assert!(page.contains(
+            "<link rel=\"canonical\" href=\"https://kb.example.org/severity/unrecorded-2/\">"
+        ));
+    }
+    assert!(
+        read("_redirects").contains("/severity/unrecorded-2/page/1/ /severity/unrecorded-2/ 301\n")
+    );
+    // The stats page's row leads to it; the sitemap names its pages, not its redirects.
+    assert!(read("stats/index.html").contains("href=\"../severity/unrecorded-2/\""));
+    let sitemap = read("sitemap.xml");
+    for url in [
+        "severity/unrecorded-2/",
+        "severity/unrecorded-2/page/2/",
+        "severity/unrecorded-2/page/3/",
+    ] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://kb.example.org/{url}</loc>")),
+            "{sitemap}"
+        );
+    }
+    assert!(!sitemap.contains("unrecorded-2/page/1/") && !sitemap.contains("severity/unrecorded/"));
+    // Against that sitemap, a build whose group fits on the severity page again (no list of
+    // its own) drops no URL: the group's incidents are on `severity/`.
+    let baseline = tmp.path().join("old-sitemap.xml");
+    std::fs::write(&baseline, &sitemap).unwrap();
+    let (code, findings) = check_json(&root, &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    write_files(
+        &root,
+        &[(
+            "hindsight.toml",
+            "title = \"KB\"\nbase_url = \"https://kb.example.org/\"\nseverities = [\"SEV1\", \"SEV2\", \"Unrecorded\"]\n",
+        )],
+    );
+    let (code, findings) = check_json(&root, &["--baseline", baseline.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    assert!(
+        !findings.iter().any(|f| f["rule"] == "dropped-url"),
+        "{findings:#?}"
+    );
+    let out = tmp.path().join("public-2");
+    build_ok(&root, &out);
+    let index = std::fs::read_to_string(out.join("severity/index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"#no-severity\">No severity recorded"),
+        "{index}"
+    );
+    assert!(index.contains("<span class=\"id\">INC-1</span>"), "{index}");
+    assert!(!out.join("severity/unrecorded-2").exists());
+}
+
+#[test]
 fn page_1_of_a_list_gives_way_to_a_postmortem_or_an_alias_at_its_url() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
