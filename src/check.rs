@@ -3625,7 +3625,7 @@ fn unrecorded_list_of_kept(url: &str, site: &Site, kept: &HashSet<String>) -> bo
 }
 
 /// The learnings that could have named a cluster page, by the id they would give it (see
-/// [`crate::learnings::cluster_base_id`]): a cluster is named after its oldest member, so
+/// [`crate::learnings::cluster_base_id`]): a cluster is named after its oldest (counted) member, so
 /// when a build no longer has `/learnings/<id>/`, the learning that named it tells where its
 /// lesson went.
 struct ClusterNames<'a> {

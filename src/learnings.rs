@@ -383,6 +383,7 @@ pub fn link(
                 .map(|(texts, space)| text_neighbours(lib, lexicon, space, texts))
         },
     );
+    let first_cluster = graph.groups.len();
     for c in clusters.new_groups {
         graph.by_id.insert(c.id.clone(), graph.groups.len());
         graph.groups.push(c);
@@ -428,13 +429,23 @@ pub fn link(
             }
         }
     }
-    let concepts: rustc_hash::FxHashSet<u32> = lexicon.concept_term_ids().iter().copied().collect();
-    let mut tokens = Tokens::new(lexicon, 1.0);
-    let generic = generic_terms(lib, &mut tokens);
-    for g in graph.groups.iter_mut().filter(|g| !g.canonical) {
-        let weight = weigh(lib, lexicon, &concepts, &generic, &mut tokens, g);
-        g.tentative = weight.tentative;
-        loosen(g, weight.loose);
+    // Every group but the canonical learnings is a cluster, weighed as it was named.
+    for (g, Weight { tentative, loose }) in graph.groups[first_cluster..]
+        .iter_mut()
+        .zip(clusters.weights)
+    {
+        g.tentative = tentative;
+        let position: FxHashMap<usize, usize> = g
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(p, &i)| (i, p))
+            .collect();
+        let loose = loose
+            .into_iter()
+            .map(|(i, words)| (position[&i], words))
+            .collect();
+        loosen(g, loose);
     }
     let by_id = &graph.by_id;
     for (gi, g) in graph.groups.iter_mut().enumerate() {
@@ -932,6 +943,10 @@ struct Clusters {
     new_groups: Vec<Group>,
     /// Item, group id, and the similarity when it attached to a canonical learning.
     assignments: Vec<(Item, String, Option<f32>)>,
+    /// What [`weigh`] found of each of `new_groups`, in their order, its loose members named
+    /// by incident index rather than position. Weighed before the cluster is named, so that
+    /// no loose member names it (see [`cluster`]); applied once its members are in place.
+    weights: Vec<Weight>,
 }
 
 /// The share of the clustering threshold from which an unlabelled item attaches to a canonical
@@ -1325,8 +1340,9 @@ fn cluster(
             incs.len() >= 2
         })
         .collect();
-    // Stable order and stable representatives: the oldest incident's learning names a cluster,
-    // so later incidents joining it never change its id or URL.
+    // Stable order and stable representatives: the oldest incident's learning names a cluster
+    // (the oldest it counts: see below), so later incidents joining it never change its id or
+    // URL.
     let age = |k: usize| {
         let inc = &lib.incidents[items[k].incident];
         (
@@ -1339,11 +1355,36 @@ fn cluster(
     for m in &mut clusters {
         m.sort_by_key(|&k| age(k));
     }
-    clusters.sort_by_key(|m| age(m[0]));
-    for m in clusters {
-        // The id comes from the oldest member, so it never changes as the cluster grows; the
-        // title from the most representative one, so it reads as the lesson they share.
-        let oldest = m[0];
+    // A firm cluster's loose members (see [`Group::loose`]) are not counted, nor named beside
+    // the lesson: nor do they name it. So each cluster is weighed before it is named, and its
+    // id and title come from its counted members alone; else a postmortem joined by one word
+    // would name the cluster whenever it is the oldest, and its URL would change with it.
+    let concepts: rustc_hash::FxHashSet<u32> = lexicon.concept_term_ids().iter().copied().collect();
+    let mut tokens = Tokens::new(lexicon, 1.0);
+    let generic = generic_terms(lib, &mut tokens);
+    let mut weighed: Vec<(Vec<usize>, Vec<usize>, Weight)> = clusters
+        .into_iter()
+        .map(|m| {
+            let g = members_of(lib, &items, &m);
+            let mut weight = weigh(lib, lexicon, &concepts, &generic, &mut tokens, &g);
+            for (p, _) in &mut weight.loose {
+                *p = g.incidents[*p];
+            }
+            let counted: Vec<usize> = m
+                .iter()
+                .copied()
+                .filter(|&k| !weight.loose.iter().any(|(i, _)| *i == items[k].incident))
+                .collect();
+            (m, counted, weight)
+        })
+        .collect();
+    weighed.sort_by_key(|(_, counted, _)| age(counted[0]));
+    let mut weights = Vec::with_capacity(weighed.len());
+    for (m, counted, weight) in weighed {
+        // The id comes from the oldest counted member, so it never changes as the cluster
+        // grows; the title from the most representative one, so it reads as the lesson they
+        // share.
+        let oldest = counted[0];
         let is_learning: Vec<bool> = m
             .iter()
             .map(|&k| !matches!(items[k].kind, ItemKind::Action(_)))
@@ -1351,7 +1392,9 @@ fn cluster(
         let vectors: Vec<&SparseVec> = m.iter().map(|&k| &clustering[k]).collect();
         let sentences: Vec<String> = m.iter().map(|&k| first_sentence(texts[k])).collect();
         let whole: Vec<bool> = sentences.iter().map(|s| shortened(s) == *s).collect();
-        let full_title = sentences[representative(&vectors, &is_learning, &whole)].clone();
+        let is_counted: Vec<bool> = m.iter().map(|k| counted.contains(k)).collect();
+        let full_title =
+            sentences[representative(&vectors, &is_learning, &whole, &is_counted)].clone();
         let title = shortened(&full_title);
         let base = cluster_base_id(texts[oldest]);
         let mut id = base.clone();
@@ -1367,11 +1410,49 @@ fn cluster(
             full_title,
             ..Group::new(id, title, String::new(), None)
         });
+        weights.push(weight);
     }
     Clusters {
         new_groups,
         assignments,
+        weights,
     }
+}
+
+/// A cluster of `items` (`m`) as a group of incidents, as [`link`] lays out its members once
+/// the cluster is named: each incident once, oldest first (then by id, then as the library
+/// lists them: two postmortems may claim one id), with its learnings (`citations`) and action
+/// items in the cluster. What [`weigh`] reads.
+fn members_of(lib: &Library, items: &[Item], m: &[usize]) -> Group {
+    let mut m = m.to_vec();
+    m.sort_by_key(|&k| {
+        let inc = &lib.incidents[items[k].incident];
+        let action = matches!(items[k].kind, ItemKind::Action(_));
+        (inc.date, &inc.id, items[k].incident, action, k)
+    });
+    let mut g = Group::new(String::new(), String::new(), String::new(), None);
+    for k in m {
+        let ii = items[k].incident;
+        let new = g.incidents.last() != Some(&ii);
+        match items[k].kind {
+            ItemKind::Learning(li) => {
+                g.citations.push((ii, li));
+                if new {
+                    g.stating.push(g.incidents.len());
+                }
+            }
+            ItemKind::Action(ai) => {
+                g.actions.push((ii, ai));
+                if new {
+                    g.addressing.push(g.incidents.len());
+                }
+            }
+        }
+        if new {
+            g.incidents.push(ii);
+        }
+    }
+    g
 }
 
 /// How representative a learning must be, as a share of the most representative member's
@@ -1392,8 +1473,14 @@ const LEARNING_TITLE_SHARE: f32 = 0.8;
 /// representative, one whose first sentence is whole (`whole`: a list shows it uncut) comes
 /// before one a list cuts off ("FluentD is not part of our Kubernetes pipeline, and has
 /// typically not been deployed in…"); then the most representative. Ties go to the oldest
-/// (first) member.
-fn representative(vectors: &[&SparseVec], is_learning: &[bool], whole: &[bool]) -> usize {
+/// (first) member. Only a `counted` member names it: a firm cluster's loose members (see
+/// [`Group::loose`]) are among the others a member is compared with, not among the names.
+fn representative(
+    vectors: &[&SparseVec],
+    is_learning: &[bool],
+    whole: &[bool],
+    counted: &[bool],
+) -> usize {
     let mut centroid: FxHashMap<u32, f32> = FxHashMap::default();
     for v in vectors {
         for &(t, w) in v.iter() {
@@ -1421,8 +1508,8 @@ fn representative(vectors: &[&SparseVec], is_learning: &[bool], whole: &[bool]) 
             .fold(f32::NEG_INFINITY, f32::max);
         (0..vectors.len()).find(|&k| keep(k) && mean[k] >= top - 1e-4)
     };
-    let best = best_of(&|_| true).unwrap_or(0);
-    let near = |k: usize| mean[k] >= LEARNING_TITLE_SHARE * mean[best];
+    let best = best_of(&|k| counted[k]).unwrap_or(0);
+    let near = |k: usize| counted[k] && mean[k] >= LEARNING_TITLE_SHARE * mean[best];
     best_of(&|k| near(k) && is_learning[k] && whole[k])
         .or_else(|| best_of(&|k| near(k) && is_learning[k]))
         .unwrap_or(best)
@@ -1835,7 +1922,7 @@ fn cluster_texts_with(
     cluster_twice(&docs, &vectors, origins, space, threshold)
 }
 
-/// The id a cluster takes from its oldest member's text (before `-2`, `-3`... against
+/// The id a cluster takes from its oldest counted (not loose) member's text (before `-2`, `-3`... against
 /// collisions): its first seven words after any lead-in, as a slug. `check --baseline` uses
 /// it to find which learning named a cluster page that a build no longer has.
 pub fn cluster_base_id(text: &str) -> String {
@@ -2810,9 +2897,12 @@ mod tests {
             vec![(1, 1.0)],
         ];
         let v: Vec<&SparseVec> = v.iter().collect();
-        assert_eq!(representative(&v, &[false; 3], &[true; 3]), 2);
+        assert_eq!(representative(&v, &[false; 3], &[true; 3], &[true; 3]), 2);
         // Equal scores: the first (oldest) member.
-        assert_eq!(representative(&v[..2], &[false; 2], &[true; 2]), 0);
+        assert_eq!(
+            representative(&v[..2], &[false; 2], &[true; 2], &[true; 2]),
+            0
+        );
     }
 
     #[test]
@@ -2873,7 +2963,7 @@ mod tests {
         let v: Vec<&SparseVec> = v.iter().collect();
         // The learning's mean similarity to the others is 0.2; the third action item's 0.72.
         assert_eq!(
-            representative(&v, &[false, false, false, true], &[true; 4]),
+            representative(&v, &[false, false, false, true], &[true; 4], &[true; 4]),
             2
         );
         // A learning nearly as close to the others as the best action item names them (a mean
@@ -2881,7 +2971,39 @@ mod tests {
         let w = four_members();
         let w: Vec<&SparseVec> = w.iter().collect();
         assert_eq!(
-            representative(&w, &[false, false, false, true], &[true; 4]),
+            representative(&w, &[false, false, false, true], &[true; 4], &[true; 4]),
+            3
+        );
+    }
+
+    #[test]
+    fn a_loose_member_never_names_its_cluster_however_central() {
+        // The third is the most central, as in the test above; loose, it is compared with,
+        // not chosen: the first of the two others as central names the cluster.
+        let v: Vec<SparseVec> = vec![
+            vec![(0, 0.8), (1, 0.6)],
+            vec![(1, 0.6), (2, 0.8)],
+            vec![(1, 1.0)],
+        ];
+        let v: Vec<&SparseVec> = v.iter().collect();
+        assert_eq!(
+            representative(&v, &[false; 3], &[true; 3], &[true, true, false]),
+            0
+        );
+        assert_eq!(
+            representative(&v, &[false; 3], &[true; 3], &[false, true, false]),
+            1
+        );
+        // Nor does a loose learning that would name it before an action item.
+        let w = four_members();
+        let w: Vec<&SparseVec> = w.iter().collect();
+        assert_ne!(
+            representative(
+                &w,
+                &[false, false, false, true],
+                &[true; 4],
+                &[true, true, true, false]
+            ),
             3
         );
     }
@@ -2893,27 +3015,32 @@ mod tests {
         // Learnings all: the most representative is cut, a nearly as representative one is
         // whole (0.84 against 0.93 of mean similarity).
         assert_eq!(
-            representative(&w, &[true; 4], &[false, true, true, true]),
+            representative(&w, &[true; 4], &[false, true, true, true], &[true; 4]),
             1
         );
         assert_eq!(
-            representative(&w, &[true; 4], &[false, false, false, true]),
+            representative(&w, &[true; 4], &[false, false, false, true], &[true; 4]),
             3
         );
         // A whole learning comes before a whole action item nearly as representative, and a
         // cut learning before a whole action item.
         assert_eq!(
-            representative(&w, &[false, false, false, true], &[true; 4]),
+            representative(&w, &[false, false, false, true], &[true; 4], &[true; 4]),
             3
         );
         assert_eq!(
-            representative(&w, &[false, false, false, true], &[true, true, true, false]),
+            representative(
+                &w,
+                &[false, false, false, true],
+                &[true, true, true, false],
+                &[true; 4]
+            ),
             3
         );
         // Action items only: the most representative, whole or not (a whole one can be a
         // bare status, "Depot template updated").
         assert_eq!(
-            representative(&w, &[false; 4], &[false, false, true, true]),
+            representative(&w, &[false; 4], &[false, false, true, true], &[true; 4]),
             0
         );
         // One far less representative never names the cluster, however whole.
@@ -2925,7 +3052,7 @@ mod tests {
         ];
         let v: Vec<&SparseVec> = v.iter().collect();
         assert_eq!(
-            representative(&v, &[true; 4], &[false, false, false, true]),
+            representative(&v, &[true; 4], &[false, false, false, true], &[true; 4]),
             2
         );
     }

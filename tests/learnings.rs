@@ -904,6 +904,90 @@ fn a_learning_that_joined_a_cluster_of_action_items_on_one_word_does_not_name_it
     assert!(title.contains("Fluentd"), "{title}");
 }
 
+#[test]
+fn a_cluster_takes_its_id_and_title_from_the_members_it_counts_never_from_a_possibly_related_one() {
+    // On dfds, three clusters' oldest incident is a loose member, joined by one word alone
+    // and listed as `possibly_related`: PM2020-003 named one "when-working-with-windows-
+    // services-it-is" (Windows services, among lessons on test coverage), so its URL changed
+    // whenever that weak link did, and two others took their title from a loose member.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture("dfds"), &root);
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let incidents = read_json(&out.join("api/incidents.json"));
+    // Each incident's learnings, then action items, in order: (text, the learning's id).
+    let items = |id: &str| -> Vec<(String, String)> {
+        let inc = incidents
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap();
+        ["learnings", "action_items"]
+            .iter()
+            .flat_map(|k| inc[*k].as_array().unwrap())
+            .filter_map(|l| {
+                Some((
+                    l["text"].as_str()?.to_string(),
+                    l["learning"].as_str()?.to_string(),
+                ))
+            })
+            .collect()
+    };
+    let mut oldest_loose = 0;
+    for c in exported_learnings(&out, false) {
+        let id = c["id"].as_str().unwrap();
+        let loose: Vec<&str> = (c["possibly_related"].as_array().unwrap().iter())
+            .map(|i| i.as_str().unwrap())
+            .collect();
+        let all: Vec<&str> = (c["incidents"].as_array().unwrap().iter())
+            .map(|i| i.as_str().unwrap())
+            .collect();
+        oldest_loose += usize::from(loose.contains(&all[0]));
+        let counted: Vec<&str> = all.into_iter().filter(|i| !loose.contains(i)).collect();
+        let texts = |inc: &str| -> Vec<String> {
+            items(inc)
+                .into_iter()
+                .filter(|(_, g)| g == id)
+                .map(|(t, _)| t)
+                .collect()
+        };
+        // The id is the oldest counted member's first item in the cluster, as a slug (with
+        // `-2`, `-3`, ... when an earlier cluster took it).
+        let base = hindsight::learnings::cluster_base_id(&texts(counted[0])[0]);
+        assert!(
+            id == base
+                || id
+                    .strip_prefix(&format!("{base}-"))
+                    .is_some_and(|n| n.parse::<u32>().is_ok()),
+            "`{id}` is not named after {}'s “{}”",
+            counted[0],
+            texts(counted[0])[0]
+        );
+        // The title is a counted member's words (less a lead-in such as "From this incident we
+        // learned that", which leaves its first word in upper case).
+        let words = |t: &str| {
+            t.to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let title = words(c["title"].as_str().unwrap().trim_end_matches('…'));
+        assert!(
+            counted
+                .iter()
+                .flat_map(|i| texts(i))
+                .any(|t| words(&t).contains(&title)),
+            "`{id}`: “{title}” is no counted member's"
+        );
+    }
+    assert!(
+        oldest_loose >= 3,
+        "only {oldest_loose} clusters have an older loose member"
+    );
+}
+
 /// Each exported incident's learnings as (text, learning id), by incident id.
 type LearningsByIncident = std::collections::BTreeMap<String, Vec<(String, Option<String>)>>;
 
