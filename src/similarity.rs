@@ -498,6 +498,8 @@ pub struct Model {
     pub df: Vec<u32>,
     /// Whether each term id is a concept of the lexicon (`~N`) rather than a word.
     pub concept: Vec<bool>,
+    /// The term of the analysis each term id stands for.
+    pub term: Vec<u32>,
 }
 
 impl Model {
@@ -562,10 +564,12 @@ impl Model {
                 })
                 .collect()
         };
+        let term = vocab.iter().map(|(_, t, _)| *t).collect();
         Model {
             vectors,
             df,
             concept,
+            term,
         }
     }
 }

@@ -1196,3 +1196,54 @@ fn paraphrased_learnings_cluster_no_worse_than_the_measured_floor_on_two_more_se
     let f1 = measure("paraphrases-blind9.json");
     assert!(f1 >= 0.74, "blind9: F1 {f1:.3}");
 }
+
+#[test]
+fn an_item_sharing_only_words_every_lesson_uses_does_not_attach_to_a_short_canonical_learning() {
+    // Found by QA on a knowledge base of a few dfds postmortems: "Test secret rotation in
+    // staging" took in a learning about deploying FluentD to every environment and an action
+    // item about test alerts, on "production", "environment" and "test" and the concept that
+    // makes a sandbox a staging environment; the learning's page then said it was first seen
+    // years before any key was rotated.
+    let canonical = "---\ntitle: Test secret rotation in staging\nsummary: Rotate in staging first.\n---\nWe rotate keys in staging before production.\n";
+    let incident = |id: &str, date: &str, body: &str| {
+        format!("---\nid: {id}\ndate: {date}\n---\n# An outage\n\nSomething broke.\n\n{body}")
+    };
+    let cited = incident(
+        "PM-A",
+        "2024-03-09",
+        "## Lessons learned\n\n- Secrets rotation must be tested in staging before production environment. <!-- hindsight: learning test-secret-rotation -->\n",
+    );
+    let paraphrase = incident(
+        "PM-B",
+        "2024-03-05",
+        "## Lessons learned\n\n- Secrets rotation must be tested in staging before production.\n",
+    );
+    let environments = incident(
+        "PM-C",
+        "2021-01-05",
+        "## Lessons learned\n\n- FluentD is not part of our Kubernetes pipeline, and has typically not been deployed in our sandbox or QA environments. We need an easy way of deploying FluentD (and other essential cluster workloads) to all our environments - production, QA and sandboxes.\n",
+    );
+    let test_alerts = incident(
+        "PM-D",
+        "2021-06-22",
+        "## Action items\n\n- [ ] Ensure that alerting in our sandbox clusters is configured to broadcast alerts to a test Slack channel so it aligns more with what we see in Production.\n",
+    );
+    let site = common::Site::with(&[
+        ("content/learnings/test-secret-rotation.md", canonical),
+        ("content/a.md", &cited),
+        ("content/b.md", &paraphrase),
+        ("content/c.md", &environments),
+        ("content/d.md", &test_alerts),
+    ]);
+    site.build_ok();
+    let learning = exported_learnings(&site.out, true)
+        .into_iter()
+        .find(|l| l["id"] == "test-secret-rotation")
+        .expect("the canonical learning is exported");
+    assert_eq!(
+        learning["incidents"],
+        serde_json::json!(["PM-B", "PM-A"]),
+        "only the postmortems that state the lesson: {learning}"
+    );
+    assert_eq!(learning["first_seen"], "2024-03-05");
+}
