@@ -2227,32 +2227,13 @@ impl<'a> Unrecorded<'a> {
         if !self.has_list(per) {
             return Vec::new();
         }
-        let kind = self.tax.kind;
-        let pager = self.pager(per);
-        pager
-            .pages()
-            .map(|(n, range)| {
-                let cards: Vec<Card> = self.incidents[range].iter().map(|i| card(i)).collect();
-                let mut ctx = Context::new();
-                ctx.insert(
-                    "kind",
-                    &json!({"title": kind.title(), "singular": kind.singular(), "dir": kind.dir()}),
-                );
-                ctx.insert(
-                    "term",
-                    &json!({"name": self.title, "slug": self.slug, "count": self.incidents.len()}),
-                );
-                ctx.insert("incidents", &cards);
-                ctx.insert("pagination", &pager.json(n));
-                PageSpec::new(
-                    "term.html",
-                    pager.url(n),
-                    pager.title(self.title, n),
-                    kind.dir(),
-                    ctx,
-                )
-            })
-            .collect()
+        list_pages(
+            self.tax,
+            (self.title, &self.slug),
+            self.title,
+            &self.incidents,
+            self.pager(per),
+        )
     }
 }
 
@@ -2305,15 +2286,36 @@ fn term_page(site: &Site, tax: &Taxonomy, t: &Term) -> PageSpec {
 
 /// The pages of one term of a taxonomy: its incidents, in pages of `paginate_by`.
 fn term_pages(site: &Site, tax: &Taxonomy, t: &Term) -> Vec<PageSpec> {
-    let kind = tax.kind;
+    let incidents: Vec<&Incident> = t
+        .incidents
+        .iter()
+        .map(|&i| &site.library.incidents[i])
+        .collect();
     let pager = Pager::new(tax.url(&t.slug), t.incidents.len(), site.config.paginate_by);
+    list_pages(
+        tax,
+        (&t.name, &t.slug),
+        &term_title(tax, t),
+        &incidents,
+        pager,
+    )
+}
+
+/// The pages of a list of incidents of a taxonomy (`term.html`): a term's, or the list of those
+/// of no term ([`Unrecorded`]), named and slugged by `term`, titled `title`, in the pages of
+/// `pager`.
+fn list_pages(
+    tax: &Taxonomy,
+    term: (&str, &str),
+    title: &str,
+    incidents: &[&Incident],
+    pager: Pager,
+) -> Vec<PageSpec> {
+    let kind = tax.kind;
     pager
         .pages()
         .map(|(n, range)| {
-            let cards: Vec<Card> = t.incidents[range]
-                .iter()
-                .map(|&i| card(&site.library.incidents[i]))
-                .collect();
+            let cards: Vec<Card> = incidents[range].iter().map(|i| card(i)).collect();
             let mut ctx = Context::new();
             ctx.insert(
                 "kind",
@@ -2321,14 +2323,14 @@ fn term_pages(site: &Site, tax: &Taxonomy, t: &Term) -> Vec<PageSpec> {
             );
             ctx.insert(
                 "term",
-                &json!({"name": t.name, "slug": t.slug, "count": t.incidents.len()}),
+                &json!({"name": term.0, "slug": term.1, "count": incidents.len()}),
             );
             ctx.insert("incidents", &cards);
             ctx.insert("pagination", &pager.json(n));
             PageSpec::new(
                 "term.html",
                 pager.url(n),
-                pager.title(&term_title(tax, t), n),
+                pager.title(title, n),
                 kind.dir(),
                 ctx,
             )
