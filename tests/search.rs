@@ -1048,33 +1048,10 @@ fn a_br_or_a_hard_break_reads_as_a_space_in_both_search_indexes_and_in_the_summa
 
 /// Ids of the documents the static index under `out` lists for `term`.
 fn static_ids(out: &Path, term: &str) -> Vec<String> {
-    let dir = out.join("search");
-    let entry = read_json(&dir.join("index.json"));
-    let shard = entry["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|s| s[0].as_str().unwrap() <= term)
-        .unwrap();
-    let postings = read_json(&dir.join(shard[1].as_str().unwrap()))[term].clone();
-    let flat: Vec<u64> = postings
-        .as_array()
-        .map(|a| a.iter().map(|v| v.as_u64().unwrap()).collect())
-        .unwrap_or_default();
-    let f = &entry["fragments"];
-    let per = f["docs"].as_u64().unwrap();
-    let mut doc = 0;
-    let mut found = Vec::new();
-    for triple in flat.chunks_exact(3) {
-        doc += triple[0];
-        let n = doc / per;
-        let file = format!("f-{n}-{}.json", f["hashes"][n as usize].as_str().unwrap());
-        let frag = read_json(&dir.join(file))[(doc % per) as usize].clone();
-        found.push(frag["id"].as_str().unwrap().to_string());
-    }
-    found.sort();
-    found
+    static_postings(out, term)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
 }
 
 #[test]
