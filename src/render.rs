@@ -254,7 +254,8 @@ fn iso(d: Option<NaiveDate>) -> Option<String> {
     d.map(|d| d.format("%Y-%m-%d").to_string())
 }
 
-/// "3 h 12 min" between two instants.
+/// "3 h 12 min" between two instants; from a day on, to the nearest hour ("2 d 4 h" for
+/// 2 d 3 h 54 min, "1 d" for a day and ten minutes), never cut short by the minutes left out.
 pub fn duration(
     from: Option<DateTime<FixedOffset>>,
     to: Option<DateTime<FixedOffset>>,
@@ -263,12 +264,17 @@ pub fn duration(
     if mins < 0 {
         return None;
     }
-    let (d, h, m) = (mins / 1440, (mins % 1440) / 60, mins % 60);
-    Some(match (d, h, m) {
-        (0, 0, m) => format!("{m} min"),
-        (0, h, 0) => format!("{h} h"),
-        (0, h, m) => format!("{h} h {m} min"),
-        (d, h, _) => format!("{d} d {h} h"),
+    if mins >= 1440 {
+        let hours = (mins + 30) / 60;
+        return Some(match (hours / 24, hours % 24) {
+            (d, 0) => format!("{d} d"),
+            (d, h) => format!("{d} d {h} h"),
+        });
+    }
+    Some(match (mins / 60, mins % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
     })
 }
 

@@ -1676,6 +1676,35 @@ fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middl
 }
 
 #[test]
+fn a_time_of_a_day_or_more_is_rounded_to_the_nearest_hour_not_cut_short_by_its_minutes() {
+    // As dfds PM2025-001 and -002 state them: the median time to resolve is 3114 minutes,
+    // 2 d 3 h 54 min, which is nearer 2 d 4 h than the 2 d 3 h a truncation showed.
+    let post = |n: u32, detect: u32, recover: u32| {
+        format!(
+            "---\ndate: 2025-03-0{n}\n---\n# Outage {n}\n\n## Stats\n\n\
+             - Time to detection: {detect} minutes\n- Time to recovery: {recover} minutes\n"
+        )
+    };
+    let site = Site::with(&[
+        ("content/a.md", &post(1, 5280, 5840)),
+        ("content/b.md", &post(2, 371, 389)),
+        ("content/c.md", &post(3, 1445, 3114)),
+    ]);
+    site.build_ok();
+    let stats = site.page("stats/index.html");
+    // Medians of 371, 1445, 5280 and 389, 3114, 5840 minutes; 1445 is a day and five minutes.
+    assert!(
+        stats.contains("<td>3</td><td>1 d</td><td>2 d 4 h</td>"),
+        "{stats}"
+    );
+    // 5840 minutes is 4 d 1 h 20 min.
+    let a = site.text("incidents/a/index.html");
+    assert!(a.contains("Duration4 d 1 h ("), "{a}");
+    let c = site.text("incidents/c/index.html");
+    assert!(c.contains("Duration2 d 4 h ("), "{c}");
+}
+
+#[test]
 fn the_learnings_page_says_why_learnings_are_in_no_group_with_and_without_canonical_learnings() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("kb");
@@ -2876,7 +2905,7 @@ fn started_at_dates_an_incident_on_its_page_and_in_the_export_feed_and_sitemap_n
     let page = site.text("incidents/INC-0106/index.html");
     // The date beside the start, as the metadata panel writes them.
     assert!(
-        page.contains("Date2023-02-01 · 2023 Duration1 d 0 h Started2023-02-01 10:00"),
+        page.contains("Date2023-02-01 · 2023 Duration1 d Started2023-02-01 10:00"),
         "{page}"
     );
     let feed = site.page("feed.xml");
