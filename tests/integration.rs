@@ -1953,7 +1953,7 @@ fn an_incident_page_names_the_nearest_incidents_that_state_a_learning_apart_from
     );
     let index = site.text("learnings/index.html");
     assert!(
-        index.contains("12 incidents Retries need backoff. First seen 2020-01-01, last seen 2020-01-12 learned in 9, 3 only through an action item"),
+        index.contains("12 incidents Retries need backoff. First seen 2020-01-01, last seen 2020-01-12; learned in 9, 3 only through an action item"),
         "{index}"
     );
 }
@@ -2811,6 +2811,27 @@ fn retry_site(n: u32, states: impl Fn(u32) -> bool) -> Site {
     let site = Site::with(&files);
     site.build_ok();
     site
+}
+
+#[test]
+fn a_learning_row_separates_its_notes_in_text_so_a_reader_without_styles_does_not_read_them_as_one()
+{
+    // Without the stylesheet (a text browser, a screen reader, a copy and paste) the notes of a
+    // row ran on: "last seen 2020-01-03 learned in 2, 1 only through an action item 1 action
+    // item with no status recorded". A visually hidden ";" parts them, as on the home page.
+    let site = retry_site(3, |k| k != 2);
+    for page in ["index.html", "learnings/index.html"] {
+        let text = site.text(page);
+        assert!(
+            text.contains("First seen 2020-01-01, last seen 2020-01-03; learned in 2, 1 only through an action item; 1 action item with no status recorded"),
+            "{page}: {text}"
+        );
+    }
+    let html = site.page("learnings/index.html");
+    assert!(
+        html.contains("2020-01-03</time><span class=\"visually-hidden\">;</span> <span class=\"actions-note\">learned in 2"),
+        "{html}"
+    );
 }
 
 #[test]
