@@ -2579,14 +2579,7 @@ fn action_items_pages(site: &Site, listed: Listed, per: usize) -> Vec<PageSpec> 
     let mut specs = vec![action_summary_page(site, listed, &by_status, &slugs)];
     for (&rank, owners) in &by_status {
         specs.push(action_status_page(rank, &by_status, &slugs));
-        for (key, items) in owners {
-            let list = ActionList {
-                rank,
-                key,
-                items,
-                by_status: &by_status,
-                slugs: &slugs,
-            };
+        for list in ActionList::of_status(rank, owners, &by_status, &slugs) {
             specs.extend(list.pages(site, per));
         }
     }
@@ -2731,7 +2724,23 @@ struct ActionList<'a, 's> {
     slugs: &'a BTreeMap<OwnerKey, String>,
 }
 
-impl ActionList<'_, '_> {
+impl<'a, 's> ActionList<'a, 's> {
+    /// The list of each owner of action items of the status at `rank` (`owners`, one of
+    /// `by_status`'s), in owner order.
+    fn of_status(
+        rank: usize,
+        owners: &'a BTreeMap<OwnerKey, Vec<(&'s Incident, &'s crate::content::ActionItem)>>,
+        by_status: &'a ActionBuckets<'s>,
+        slugs: &'a BTreeMap<OwnerKey, String>,
+    ) -> impl Iterator<Item = ActionList<'a, 's>> {
+        owners.iter().map(move |(key, items)| ActionList {
+            rank,
+            key,
+            items,
+            by_status,
+            slugs,
+        })
+    }
     /// How the list is cut into pages of `per` items.
     fn pager(&self, per: usize) -> Pager {
         let status = ACTION_ORDER[self.rank];
@@ -3393,14 +3402,7 @@ fn first_page_redirects(site: &Site) -> Vec<Redirect> {
     if Pager::new("action-items/", total, per).count() > 1 {
         let slugs = owner_slugs(by_status.values().flat_map(|owners| owners.keys()));
         for (&rank, owners) in &by_status {
-            for (key, items) in owners {
-                let list = ActionList {
-                    rank,
-                    key,
-                    items,
-                    by_status: &by_status,
-                    slugs: &slugs,
-                };
+            for list in ActionList::of_status(rank, owners, &by_status, &slugs) {
                 lists.push((list.pager(per), list.title()));
             }
         }
