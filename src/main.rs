@@ -76,6 +76,7 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
                 Err(e) => {
+                    hindsight::output::settle_interrupt();
                     eprintln!("error: {e}");
                     ExitCode::from(2)
                 }

@@ -89,11 +89,10 @@ static UNFINISHED: Mutex<Option<PathBuf>> = Mutex::new(None);
 pub fn tidy_on_interrupt() {
     // Installed once per process; a second call (tests) keeps the first handler.
     let _ = ctrlc::set_handler(|| {
-        let staging = UNFINISHED
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(dir) = staging {
+        // Held until the process exits: a build that fails because its staging folder went
+        // away waits in [`settle_interrupt`] instead of exiting with its own status first.
+        let mut unfinished = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(dir) = unfinished.take() {
             // Writers still running may make a folder again before the process ends.
             for _ in 0..20 {
                 let _ = std::fs::remove_dir_all(&dir);
@@ -104,6 +103,13 @@ pub fn tidy_on_interrupt() {
         }
         std::process::exit(130);
     });
+}
+
+/// Waits for an interrupt being handled to end the process (with status 130), and returns at
+/// once when there is none. Called before a build that failed exits: its failure may only be
+/// the interrupt removing the staging folder under its writers.
+pub fn settle_interrupt() {
+    drop(UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner));
 }
 
 /// Makes a staging folder in a folder (tests make it fail, as a folder the user cannot write).
