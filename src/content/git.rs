@@ -1,13 +1,15 @@
 /*!
 Dates from the repository's history: the day git first recorded each postmortem, the date of
-last resort for one that neither its front matter, its file name nor its text dates.
+last resort for one that neither its front matter, its file name nor its text dates; and the
+day each was last changed, which the sitemap gives search engines as its `lastmod`.
 
-Hindsight asks the `git` program, once per build and only when some postmortem is undated:
-one `git log` over the content folder lists the commits that added each file, and the oldest
-names its day. Outside a repository, without git, or for a file not yet committed, nothing
-changes: the postmortem stays undated. A shallow clone (what CI services fetch by default)
-knows only its last commits, which would date every postmortem by the day of the clone's
-oldest commit; it is not read, and the build says how to fetch the whole history.
+Hindsight asks the `git` program once per build: one `git log` over the content folder lists
+the files each commit added or changed; the oldest commit that added a file names its first
+day, the newest that touched it its last. Outside a repository, without git, or for a file not
+yet committed, nothing changes: the postmortem is dated by what it says, or stays undated, and
+the sitemap gives its date. A shallow clone (what CI services fetch by default) knows only its
+last commits, which would date every postmortem by the day of the clone's oldest commit; it is
+not read, and when some postmortem would need it the build says how to fetch the whole history.
 */
 
 use std::collections::HashMap;
@@ -16,20 +18,28 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 
+/// The days of each file in the history, by its path relative to the content folder
+/// (`/`-separated).
+#[derive(Debug, Default, PartialEq)]
+pub struct Dates {
+    /// The day of the oldest commit that added the file.
+    pub added: HashMap<String, NaiveDate>,
+    /// The day of the newest commit that added or changed the file.
+    pub changed: HashMap<String, NaiveDate>,
+}
+
 /// What the history says about the files of a content folder.
 #[derive(Debug, PartialEq)]
 pub enum History {
-    /// The day each file (by its path relative to the content folder, `/`-separated) was
-    /// first committed.
-    Dates(HashMap<String, NaiveDate>),
+    Dates(Dates),
     /// The folder is in a shallow clone: its history is cut off.
     Shallow,
     /// No history to ask: not a repository, or no `git` program.
     None,
 }
 
-/// The first day each file under `content_root` was committed (see [`History`]).
-pub fn first_commits(content_root: &Path) -> History {
+/// The days each file under `content_root` was first and last committed (see [`History`]).
+pub fn commit_days(content_root: &Path) -> History {
     let git = |args: &[&str]| {
         Command::new("git")
             .arg("-C")
@@ -46,14 +56,13 @@ pub fn first_commits(content_root: &Path) -> History {
         Some(s) if s.trim() == "true" => return History::Shallow,
         Some(_) => {}
     }
-    // Newest first: each commit's day (after a \x01 no path starts with), then the files it
-    // added, relative to the content folder; the last day seen for a file is its first.
+    // Newest first: each commit's author day (after a \x01 no path starts with), then a line
+    // per file it touched, `<status>\t<path>` relative to the content folder.
     let Some(log) = git(&[
         "log",
-        "--diff-filter=A",
         "--no-renames",
         "--relative",
-        "--name-only",
+        "--name-status",
         "--format=%x01%as",
         "--",
         ".",
@@ -63,18 +72,30 @@ pub fn first_commits(content_root: &Path) -> History {
     History::Dates(parse_log(&log))
 }
 
-/// Reads `git log --format=%x01%as --name-only` output (see [`first_commits`]).
-fn parse_log(log: &str) -> HashMap<String, NaiveDate> {
-    let mut first = HashMap::new();
+/// Reads `git log --format=%x01%as --name-status` output (see [`commit_days`]): the newest
+/// day a file was added or changed (`A`, `M`, `T`) is its last, the oldest it was added its
+/// first. A deletion changes nothing: a file deleted and added again was last changed when
+/// it came back.
+fn parse_log(log: &str) -> Dates {
+    let mut dates = Dates::default();
     let mut day = None;
     for line in log.lines() {
         if let Some(d) = line.strip_prefix('\u{1}') {
             day = NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok();
-        } else if let (Some(d), false) = (day, line.is_empty()) {
-            first.insert(line.to_string(), d);
+            continue;
+        }
+        let (Some(d), Some((status, path))) = (day, line.split_once('\t')) else {
+            continue;
+        };
+        if !matches!(status, "A" | "M" | "T") {
+            continue;
+        }
+        dates.changed.entry(path.to_string()).or_insert(d);
+        if status == "A" {
+            dates.added.insert(path.to_string(), d);
         }
     }
-    first
+    dates
 }
 
 #[cfg(test)]
@@ -82,14 +103,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_oldest_commit_that_added_a_file_dates_it() {
-        let log = "\u{1}2024-03-01\n\na.md\nsub dir/b.md\n\u{1}2021-06-15\n\na.md\n";
+    fn the_oldest_commit_that_added_a_file_dates_it_and_the_newest_that_touched_it_is_its_last_change(
+    ) {
+        let log = "\u{1}2024-05-02\n\nM\ta.md\nD\tgone.md\n\u{1}2024-03-01\n\nM\ta.md\nA\tsub dir/b.md\n\u{1}2021-06-15\n\nA\ta.md\nA\tgone.md\n";
         let dates = parse_log(log);
-        assert_eq!(dates["a.md"], NaiveDate::from_ymd_opt(2021, 6, 15).unwrap());
-        assert_eq!(
-            dates["sub dir/b.md"],
-            NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()
-        );
-        assert_eq!(dates.len(), 2);
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(dates.added["a.md"], day(2021, 6, 15));
+        assert_eq!(dates.changed["a.md"], day(2024, 5, 2));
+        assert_eq!(dates.added["sub dir/b.md"], day(2024, 3, 1));
+        assert_eq!(dates.changed["sub dir/b.md"], day(2024, 3, 1));
+        // Deleted since: its last change is the day it was added, and the sitemap never asks.
+        assert_eq!(dates.changed["gone.md"], day(2021, 6, 15));
+        assert_eq!(dates.added.len(), 3);
     }
 }

@@ -77,6 +77,8 @@ pub struct Incident {
     pub title_links: Vec<markdown::TitleLink>,
     pub date: Option<NaiveDate>,
     pub date_source: DateSource,
+    /// The day git last recorded a change to the file (see [`git`]), when the history says.
+    pub changed: Option<NaiveDate>,
     pub severity: Option<String>,
     pub status: Status,
     pub visibility: Visibility,
@@ -1405,9 +1407,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             Loaded::Special(_, page) => lib.onboarding = Some(page),
         }
     }
-    if lib.incidents.iter().any(|i| i.date.is_none()) {
-        date_by_history(&content_root, &mut lib.incidents, diags);
-    }
+    date_by_history(&content_root, &mut lib.incidents, diags);
     lib.incidents
         .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
@@ -1582,18 +1582,23 @@ fn outside_links(
         .collect()
 }
 
-/// Dates each undated incident by the day git first recorded its file (see [`git`]), or
-/// says why the history cannot, in a shallow clone.
+/// Gives each incident the day git last recorded a change to its file, and dates each
+/// undated one by the day git first recorded it (see [`git`]), or says why the history
+/// cannot, in a shallow clone.
 fn date_by_history(content_root: &Path, incidents: &mut [Incident], diags: &Diagnostics) {
-    match git::first_commits(content_root) {
-        git::History::Dates(first) => {
-            for inc in incidents.iter_mut().filter(|i| i.date.is_none()) {
-                if let Some(&d) = first.get(&inc.content_path) {
-                    inc.date = Some(d);
-                    inc.date_source = DateSource::Git;
+    match git::commit_days(content_root) {
+        git::History::Dates(days) => {
+            for inc in incidents.iter_mut() {
+                inc.changed = days.changed.get(&inc.content_path).copied();
+                if inc.date.is_none() {
+                    if let Some(&d) = days.added.get(&inc.content_path) {
+                        inc.date = Some(d);
+                        inc.date_source = DateSource::Git;
+                    }
                 }
             }
         }
+        git::History::Shallow if incidents.iter().all(|i| i.date.is_some()) => {}
         git::History::Shallow => {
             let mut undated: Vec<&str> = incidents
                 .iter()
@@ -2178,6 +2183,7 @@ fn build_incident(
         title_links: parsed.title_links,
         date,
         date_source,
+        changed: None,
         severity,
         status: fm.status.unwrap_or(Status::Published),
         visibility: fm.visibility.unwrap_or(Visibility::Public),
