@@ -280,6 +280,9 @@ pub struct State {
     mode: Mode,
     /// How many `<svg>` and `<math>` elements are open: in them no element's text is raw.
     foreign: u32,
+    /// How many `<script>` and `<style>` elements are open in them, whose text (read as tags
+    /// and text there) the published page leaves out all the same (see [`crate::sanitize`]).
+    foreign_hidden: u32,
 }
 
 impl State {
@@ -288,12 +291,13 @@ impl State {
         *self == State::default()
     }
 
-    /// Whether the next piece of the page is in a `<script>` or a `<style>` (not one of an
-    /// `<svg>`, whose text is tags): the published page leaves it out with its element (see
-    /// [`crate::sanitize`]), so the text read from the page (a summary, a title, what search
-    /// finds) leaves it out too.
+    /// Whether the next piece of the page is in a `<script>` or a `<style>`, wherever it is
+    /// (one of an `<svg>` or a `<math>`, whose text is tags and text, too): the published page
+    /// leaves it out with its element (see [`crate::sanitize`]), so the text read from the page
+    /// (a summary, a title, what search finds) leaves it out too.
     pub fn in_script_or_style(&self) -> bool {
-        matches!(&self.mode, Mode::Raw(name) if name == "script" || name == "style")
+        self.foreign_hidden > 0
+            || matches!(&self.mode, Mode::Raw(name) if name == "script" || name == "style")
     }
 }
 
@@ -424,6 +428,13 @@ fn tags_after(html: &str, state: &mut State) -> Vec<Tag> {
                         .collect();
                     if matches!(&name[..], b"svg" | b"math") {
                         state.foreign = state.foreign.saturating_sub(1);
+                        // The end of the last picture ends every element open in it.
+                        if state.foreign == 0 {
+                            state.foreign_hidden = 0;
+                        }
+                    }
+                    if matches!(&name[..], b"script" | b"style") {
+                        state.foreign_hidden = state.foreign_hidden.saturating_sub(1);
                     }
                 }
                 i = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
@@ -480,6 +491,9 @@ fn after_tag(
         state.foreign += 1;
     }
     if state.foreign > 0 {
+        if matches!(name.as_str(), "script" | "style") && !self_closing {
+            state.foreign_hidden += 1;
+        }
         return false;
     }
     if name == "plaintext" {

@@ -3468,6 +3468,28 @@ mod tests {
     }
 
     #[test]
+    fn the_text_of_a_script_or_a_style_sheet_nested_in_an_svg_or_a_formula_is_no_part_of_the_text_read(
+    ) {
+        let p = render(
+            "# Down <svg><script>alert(0)</script></svg>again\n\n\
+             Intro <svg width=\"9\"><style>.x{fill:red}</style><text>p99</text></svg> text \
+             <math><style>m{}</style><mi>n</mi></math> end.\n\n\
+             ## Lessons\n\n- Alerts <svg><g><script>`alert(2)`</script></g></svg>matter\n\n\
+             After <svg><style>s{}</svg> the end.\n",
+        );
+        assert_eq!(p.h1.as_deref(), Some("Down again"));
+        // The text an SVG or a formula shows stays, as on the page.
+        assert_eq!(p.first_paragraph.as_deref(), Some("Intro p99 text n end."));
+        assert_eq!(p.sections[0].items[0].text, "Alerts matter");
+        // The end of the picture ends its style sheet.
+        let text = plain_text(&p.preamble, &p.sections);
+        for gone in ["alert", "fill", "m{}", "s{}"] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
+        assert!(text.contains("the end."), "{text}");
+    }
+
+    #[test]
     fn the_first_h1_becomes_the_title_and_leaves_the_body() {
         let p = render("# Disk full\n\nIt filled.\n\n## Summary\n\nText.\n");
         assert_eq!(p.h1.as_deref(), Some("Disk full"));

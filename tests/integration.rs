@@ -3294,6 +3294,44 @@ fn the_text_of_a_script_or_a_style_sheet_is_in_no_summary_title_or_search_text_a
 }
 
 #[test]
+fn the_text_of_a_style_sheet_or_a_script_nested_in_an_svg_or_a_details_is_in_no_summary_or_search_text(
+) {
+    let site = Site::with(&[(
+        "content/svg.md",
+        "---\nid: PM2024-001\ndate: 2024-03-03\n---\n\n\
+         # Disk <svg width=\"8\"><script>alert('title')</script></svg>full\n\n\
+         The graph <svg width=\"10\" height=\"10\"><style>.bar{fill:red}</style>\
+         <rect class=\"bar\"/><text>p99</text></svg> shows the disk filling.\n\n\
+         <details><summary>More</summary> <style>.x{color:blue}</style> hidden text</details>\n\n\
+         ## Lessons learned\n\n- Alerts <svg><g><script>alert(2)</script></g></svg>must page\n\n\
+         <svg>\n<style>.a{fill:green}</style>\n<rect class=\"a\"/>\n</svg>\n\n\
+         After <svg><math><style>.m{}</style></math></svg>the pictures.\n",
+    )]);
+    site.build_ok();
+    let inc = site.incident("PM2024-001");
+    assert_eq!(inc["title"], "Disk full", "{inc:#}");
+    // An SVG's own text is shown on the page, so it stays.
+    assert_eq!(
+        inc["summary"], "The graph p99 shows the disk filling.",
+        "{inc:#}"
+    );
+    assert_eq!(inc["learnings"][0]["text"], "Alerts must page", "{inc:#}");
+    // Nowhere: the page, its lede, the lists, the feed, the export, search.
+    for (path, bytes) in tree(&site.out) {
+        let text = String::from_utf8_lossy(&bytes);
+        for gone in ["alert(", "fill:red", "color:blue", "fill:green", ".m{}"] {
+            assert!(!text.contains(gone), "{gone} in {path}");
+        }
+    }
+    assert!(site
+        .page("feed.xml")
+        .contains("The graph p99 shows the disk filling."));
+    assert!(site
+        .text("incidents/PM2024-001/index.html")
+        .contains("After the pictures."));
+}
+
+#[test]
 fn a_sanitized_body_keeps_what_postmortems_use_and_what_the_site_writes() {
     // The `onclick` has the whole body sanitized: everything else must come through.
     let site = Site::with(&[(
