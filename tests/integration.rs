@@ -7865,6 +7865,52 @@ fn an_image_inside_a_link_of_the_first_heading_stays_in_the_link_on_the_incident
 }
 
 #[test]
+fn an_image_without_alt_text_in_a_link_of_the_first_heading_gives_no_words_and_a_heading_of_nothing_else_no_title(
+) {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: INC-5\ndate: 2026-11-05\n---\n# [![](logo.png)](https://x.example) Outage\n\nText.\n",
+        ),
+        ("content/logo.png", "PNG"),
+        // A heading of nothing but such an image gives no title: the file's name does.
+        (
+            "content/INC-6 Badge outage.md",
+            "---\ndate: 2026-11-06\n---\n# [![](logo.png)](https://x.example)\n\nText.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("incidents/INC-5/index.html");
+    assert_eq!(site.incident("INC-5")["title"], "Outage");
+    assert!(page.contains("<title>Outage · "), "{page}");
+    assert!(
+        page.contains("<h1 id=\"incident-title\">Outage</h1>"),
+        "{page}"
+    );
+    // The link is kept by the id, named by its URL: it has no words of its own.
+    assert!(
+        page.contains("<span class=\"id\">INC-5</span> <a class=\"title-link\" href=\"https://x.example\">https://x.example</a>"),
+        "{page}"
+    );
+    let page = site.page("incidents/INC-6/index.html");
+    assert_eq!(site.incident("INC-6")["title"], "Badge outage");
+    assert!(page.contains("<title>Badge outage · "), "{page}");
+    assert!(
+        page.contains("<h1 id=\"incident-title\">Badge outage</h1>"),
+        "{page}"
+    );
+    for list in ["incidents/index.html", "index.html", "feed.xml"] {
+        let html = site.page(list);
+        for title in ["Outage", "Badge outage"] {
+            assert!(html.contains(&format!(">{title}<")), "{list}: {html}");
+        }
+        for garbage in ["![", "](", "logo.png", "/\"></a>", "<title></title>"] {
+            assert!(!html.contains(garbage), "{garbage} in {list}: {html}");
+        }
+    }
+}
+
+#[test]
 fn a_link_in_the_first_heading_stays_on_the_incident_page_while_the_title_stays_plain_text() {
     let site = Site::with(&[
         (

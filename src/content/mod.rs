@@ -1333,7 +1333,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                         title: fm
                             .title
                             .clone()
-                            .or(parsed.h1.clone())
+                            .or(parsed.h1.clone().filter(|h| !h.trim().is_empty()))
                             .unwrap_or_else(|| stem.replace(['-', '_'], " ")),
                         summary: fm
                             .summary
@@ -1368,7 +1368,10 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     kind,
                     SpecialPage {
                         anchors: anchors_of(&parsed),
-                        title: fm.title.clone().or(parsed.h1.clone()),
+                        title: fm
+                            .title
+                            .clone()
+                            .or(parsed.h1.clone().filter(|h| !h.trim().is_empty())),
                         html: parsed.html,
                         source: raw.source,
                         path: fm.path.unwrap_or_default(),
@@ -2052,12 +2055,19 @@ fn build_incident(
 ) -> Incident {
     let mut derived = Vec::new();
     let stem = naming(&raw.content_path).0.to_string();
+    // A heading with no text (an image without alt text, in a link or not: `#
+    // [![](logo.png)](https://example.com)`) gives no title: the file's name does.
+    let heading = parsed
+        .h1
+        .as_deref()
+        .map(|h1| derive::title_from_heading(h1, &id, &stem))
+        .filter(|t| !t.trim().is_empty());
     let title = match fm.title.clone() {
         Some(t) => t,
-        None => match parsed.h1.clone() {
-            Some(h1) => {
+        None => match heading {
+            Some(t) => {
                 derived.push("title");
-                derive::title_from_heading(&h1, &id, &stem)
+                t
             }
             None => {
                 derived.push("title-from-file-name");
