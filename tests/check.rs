@@ -2202,6 +2202,86 @@ fn a_due_cell_written_year_first_or_day_first_with_dots_is_read_and_an_ambiguous
 }
 
 #[test]
+fn a_parenthetical_that_says_a_status_or_a_due_date_reads_every_part_it_can_and_warns_of_a_short_one_it_cannot(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-01-disk-full.md",
+            "---\nid: PM2024-001\ntitle: Disk full\ndate: 2024-03-01\n---\n# Disk full\n\n## Action items\n\n\
+             - Fix the thing (team-x, done, asap)\n\
+             - Grow the disk (done, @jane, due 2024-04-15)\n\
+             - Rotate the logs (asap, team-sre, in progress)\n\
+             - Add a queue alert (see the runbook)\n\
+             - Page on lag (see the runbook, done)\n\
+             - Tune the probe (team-y, done, because the old one paged at night)\n\
+             - Split the job (per node)\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let unread: Vec<(u64, u64, &str)> = with_rule(&findings, "unread-action-item")
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unread,
+        [
+            (
+                10,
+                32,
+                "`asap` in this action item's `(team-x, done, asap)` is neither an owner, a status nor a due date, and is left in its text"
+            ),
+            (
+                12,
+                20,
+                "`asap` in this action item's `(asap, team-sre, in progress)` is neither an owner, a status nor a due date, and is left in its text"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    // What is read leaves the text; what is not stays in it.
+    let out = tmp.path().join("public");
+    build_ok(tmp.path(), &out);
+    let items: Vec<(String, String, String, String)> = exported_incident(&out, "PM2024-001")
+        ["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or("-").to_string();
+            (s("text"), s("owner"), s("status"), s("due"))
+        })
+        .collect();
+    let want = [
+        ("Fix the thing (asap)", "team-x", "done", "-"),
+        ("Grow the disk", "jane", "done", "2024-04-15"),
+        ("Rotate the logs (asap)", "team-sre", "open", "-"),
+        ("Add a queue alert (see the runbook)", "-", "-", "-"),
+        ("Page on lag (see the runbook)", "-", "done", "-"),
+        (
+            "Tune the probe (because the old one paged at night)",
+            "team-y",
+            "done",
+            "-",
+        ),
+        ("Split the job (per node)", "-", "-", "-"),
+    ];
+    let want: Vec<(String, String, String, String)> = want
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+        .collect();
+    assert_eq!(items, want);
+}
+
+#[test]
 fn an_action_items_table_that_front_matter_action_items_replace_is_a_warning_at_its_heading() {
     let tmp = tempfile::tempdir().unwrap();
     let front =

@@ -297,9 +297,9 @@ pub struct DerivedAction {
     /// row or item starts on (for a sub-task, the line of the item it is nested in that says
     /// it).
     pub bad_due: Option<(String, usize)>,
-    /// The parts of an `(owner: ...)` annotation that say neither a status nor a due date
-    /// (`(owner: team-sre, 2023-12-15)`), kept in the text, with the line its item starts on.
-    pub unread: Vec<(String, usize)>,
+    /// The parts of its parentheses that say nothing read (see [`UnreadPart`]), kept in the
+    /// text.
+    pub unread: Vec<UnreadPart>,
     pub line: usize,
     /// The canonical learning its author marked it as addressing.
     pub mark: Option<Mark>,
@@ -322,6 +322,21 @@ fn numeric_date_regex() -> &'static Regex {
     })
 }
 
+/// A part of the parentheses of a list item's action item that says nothing Hindsight reads
+/// there, and stays in its text: a part of an `(owner: ...)` annotation that is neither a
+/// status nor a due date (`(owner: team-sre, 2023-12-15)`), or of a parenthetical that says a
+/// status or a due date that is neither an owner, a status nor a due date (`(team-x, done,
+/// asap)`; see [`trailing_meta`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnreadPart {
+    pub part: String,
+    /// The parenthetical it is in, as the item's text writes it (`(team-x, done, asap)`);
+    /// `None` for an `(owner: ...)` annotation's.
+    pub parens: Option<String>,
+    /// The line its item starts on.
+    pub line: usize,
+}
+
 /// What a parenthetical at the end of an action item says of it, and the text without it.
 #[derive(Debug, Default, PartialEq)]
 struct Trailing {
@@ -331,6 +346,10 @@ struct Trailing {
     /// A due date written like a date that is none (`due 2025-13-45`).
     bad_due: Option<String>,
     text: String,
+    /// The parts of the parenthetical that say nothing read and are reported (see
+    /// [`trailing_meta`]), with the parenthetical as written.
+    unread: Vec<String>,
+    parens: String,
 }
 
 /// Words that make `cross-team` or `team-wide` say how something is done, not who does it.
@@ -484,11 +503,23 @@ fn annotation(value: &str) -> Option<Annotation> {
 /// status, due date or owner: `(done)`, `(Completed)`, `(in progress)`, `(due 2025-10-31)`,
 /// `(team-x, done)`, `(team-x, due 2025-10-31)`, `(team-x, done, due 2025-10-31)`, or an owner
 /// alone when it is written as a handle or a team (`(@jane)`, `(team-x)`, `(platform-team)`).
-/// The owner is one word before the status or due date (`team-x`, `sre`, `@jane`); anything
-/// else there stays in the text, in its parentheses. A parenthetical of prose (`(see
-/// runbook)`, `(AWS)`, `(not urgent)`, `(due next sprint)`) says none of these and is `None`.
+/// A parenthetical of prose (`(see runbook)`, `(AWS)`, `(not urgent)`, `(due next sprint)`)
+/// says none of these and is `None`.
+///
+/// A parenthetical of several parts (between commas or semicolons) is read only when one of
+/// them is a status word or a due date: then each other part is read, in any order, when it is
+/// unambiguous: an owner written as a handle or a team, or one word first (`sre`, but not a
+/// word of priority or time such as `asap`, `P1` or `Q3`, nor a ticket such as `ACT-12`); a
+/// second owner is not. Any other part stays in the text, in its parentheses, and is reported
+/// ([`Trailing::unread`]) when it is short, one or two words (`asap`, `next week`, `Priya
+/// Raman`): written beside a status or a due date, it was meant to say something of the item
+/// too. A longer part, a reference (`see runbook`, `e.g. ...`, `ACT-12`, a URL) or a plan (`due
+/// next sprint`) is a remark that the text keeps, and is not reported.
 fn trailing_meta(text: &str) -> Option<Trailing> {
     static OWNER: OnceLock<Regex> = OnceLock::new();
+    static NOT_AN_OWNER: OnceLock<Regex> = OnceLock::new();
+    static PLAN: OnceLock<Regex> = OnceLock::new();
+    static REFERENCE: OnceLock<Regex> = OnceLock::new();
     let t = text.trim_end();
     let stop = t.ends_with('.');
     let inner = t.trim_end_matches('.').trim_end().strip_suffix(')')?;
@@ -497,60 +528,81 @@ fn trailing_meta(text: &str) -> Option<Trailing> {
     if inside.contains(')') || inner[..open].trim().is_empty() {
         return None;
     }
-    let parts = parts_of(inside);
+    let parts: Vec<&str> = parts_of(inside)
+        .into_iter()
+        .map(|(_, p)| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let says = |p: &str| ActionStatus::parse(p).is_some() || due_clause(p).is_some();
     let mut found = Trailing::default();
-    // Status and due date, from the end.
-    let mut keep = parts.len();
-    while keep > 0 {
-        let part = parts[keep - 1].1;
-        if !part.chars().any(char::is_alphanumeric) {
-            break;
-        }
-        if let (None, Some(s)) = (found.status, ActionStatus::parse(part)) {
-            found.status = Some(s);
-        } else if let (true, Some(due)) = (
-            found.due.is_none() && found.bad_due.is_none(),
-            due_clause(part),
-        ) {
-            match due {
-                Ok(d) => found.due = Some(d),
-                Err(w) => found.bad_due = Some(w),
-            }
-        } else {
-            break;
-        }
-        keep -= 1;
-    }
-    let who = if keep == parts.len() {
+    let mut kept: Vec<&str> = Vec::new();
+    if !parts.iter().any(|p| says(p)) {
         // No status or due date: an owner alone only when it is written as one.
         let w = inside.trim();
         if !is_team_or_handle(w) {
             return None;
         }
-        Some(w)
-    } else if keep == 0 {
-        None
-    } else {
-        Some(
-            inside[..parts[keep].0]
-                .trim()
-                .trim_end_matches([',', ';'])
-                .trim_end(),
-        )
-    };
-    let owner_like = OWNER.get_or_init(|| Regex::new(r"^@?\w[\w.-]*$").unwrap());
-    let kept = match who {
-        Some(w) if owner_like.is_match(w) => {
-            if !names_no_one(w) {
-                found.owner = Some(w.trim_start_matches('@').to_string());
-            }
-            None
+        if !names_no_one(w) {
+            found.owner = Some(w.trim_start_matches('@').to_string());
         }
-        w => w,
-    };
+    } else {
+        let owner_like = OWNER.get_or_init(|| Regex::new(r"^@?\w[\w.-]*$").unwrap());
+        let not_an_owner = NOT_AN_OWNER.get_or_init(|| {
+            Regex::new(
+                r"(?i)^(?:asap|urgent|soon|later|now|today|tomorrow|high|medium|low|critical|blocker|major|minor|optional|priority|p\d|q\d|h\d|sev\d|[a-z][a-z0-9]*-\d+)$",
+            )
+            .unwrap()
+        });
+        let plan = PLAN.get_or_init(|| Regex::new(r"(?i)^(?:due|by|deadline)\b").unwrap());
+        let reference = REFERENCE.get_or_init(|| {
+            Regex::new(
+                r"(?i)^(?:(?:see|cf|e\.?g|i\.?e|via|per|incl|including|like|also|after|before|until|since|for|with|without|from|except|unless|if|as|not)\b|#\d+$|[A-Z][A-Z0-9]*-\d+$|https?://)",
+            )
+            .unwrap()
+        });
+        let mut owned = false;
+        for (i, &part) in parts.iter().enumerate() {
+            if found.status.is_none() {
+                if let Some(s) = ActionStatus::parse(part) {
+                    found.status = Some(s);
+                    continue;
+                }
+            }
+            if found.due.is_none() && found.bad_due.is_none() {
+                match due_clause(part) {
+                    Some(Ok(d)) => {
+                        found.due = Some(d);
+                        continue;
+                    }
+                    Some(Err(w)) => {
+                        found.bad_due = Some(w);
+                        continue;
+                    }
+                    None => {}
+                }
+            }
+            let first_word = i == 0 && owner_like.is_match(part) && !not_an_owner.is_match(part);
+            if !owned && (first_word || is_team_or_handle(part)) {
+                owned = true;
+                if !names_no_one(part) {
+                    found.owner = Some(part.trim_start_matches('@').to_string());
+                }
+                continue;
+            }
+            kept.push(part);
+            let remark = !part.chars().any(char::is_alphanumeric)
+                || part.split_whitespace().count() > 2
+                || plan.is_match(part)
+                || reference.is_match(part);
+            if !remark {
+                found.unread.push(part.to_string());
+            }
+        }
+        found.parens = format!("({inside})");
+    }
     let mut rest = collapse_ws(inner[..open].trim_end_matches([' ', '-', '\u{2014}', ',', ';']));
-    if let Some(w) = kept {
-        rest = format!("{rest} ({w})");
+    if !kept.is_empty() {
+        rest = format!("{rest} ({})", kept.join(", "));
     }
     if stop {
         rest.push('.');
@@ -685,8 +737,9 @@ struct ListMeta {
     status: Option<ActionStatus>,
     due: Option<NaiveDate>,
     bad_due: Option<String>,
-    /// The parts of its `(owner: ...)` annotation that say nothing read (see [`Annotation`]).
-    unread: Vec<String>,
+    /// The parts of its parentheses that say nothing read (see [`Annotation`] and
+    /// [`trailing_meta`]), their line not yet set.
+    unread: Vec<UnreadPart>,
 }
 
 impl ListMeta {
@@ -865,7 +918,15 @@ fn list_meta(item_text: &str) -> ListMeta {
         if due.is_none() {
             bad_due = bad_due.or(a.bad_due);
         }
-        unread = a.unread;
+        unread = a
+            .unread
+            .into_iter()
+            .map(|part| UnreadPart {
+                part,
+                parens: None,
+                line: 0,
+            })
+            .collect();
     }
     owner = clauses.as_ref().and_then(|c| c.owner.clone()).or(owner);
     for _ in 0..3 {
@@ -885,6 +946,11 @@ fn list_meta(item_text: &str) -> ListMeta {
         paren_owner |= found.owner.is_some();
         owner = owner.or(found.owner);
         text = found.text;
+        unread.extend(found.unread.into_iter().map(|part| UnreadPart {
+            part,
+            parens: Some(found.parens.clone()),
+            line: 0,
+        }));
     }
     ListMeta {
         text,
@@ -955,8 +1021,8 @@ struct Inherited<'a> {
     owner: Option<String>,
     due: Option<NaiveDate>,
     bad_due: Option<(String, usize)>,
-    /// What its `(owner: ...)` annotation says that is not read, reported once.
-    unread: Vec<(String, usize)>,
+    /// What its parentheses say that is not read, reported once.
+    unread: Vec<UnreadPart>,
     mark: Option<&'a Mark>,
 }
 
@@ -993,7 +1059,10 @@ fn list_actions<'a>(
         (due, bad) => (due, bad.map(|b| (b, item.line))),
     };
     let mut unread = up.unread;
-    unread.extend(meta.unread.into_iter().map(|u| (u, item.line)));
+    unread.extend(meta.unread.into_iter().map(|u| UnreadPart {
+        line: item.line,
+        ..u
+    }));
     let mut text = meta.text;
     if !split {
         text = fold_items(&text, item.children.iter().map(|c| c.text.as_str()));
@@ -2566,7 +2635,7 @@ mod tests {
         let a = action_items(&parse(md), &[]);
         let unread: Vec<(&str, usize)> = a
             .iter()
-            .flat_map(|a| a.unread.iter().map(|(u, l)| (u.as_str(), *l)))
+            .flat_map(|a| a.unread.iter().map(|u| (u.part.as_str(), u.line)))
             .collect();
         assert_eq!(unread, [("2023-12-15", 9)]);
         assert_eq!(a[6].bad_due, Some(("2023-13-45".to_string(), 11)));
@@ -2838,6 +2907,84 @@ mod tests {
             item("Fix the probe (2025-10-31)", None, None, None),
         ];
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_parenthetical_of_several_parts_is_read_in_any_order_and_reports_the_short_parts_it_cannot_read(
+    ) {
+        use ActionStatus::{Done, Open};
+        let md = "# X\n\n## Action items\n\n\
+             - Fix the thing (team-x, done, asap)\n\
+             - Fix the probe (team-x, asap, done)\n\
+             - Grow the disk (done, @jane, due 2024-04-15)\n\
+             - Page on lag (due 2024-04-15; platform-team; open)\n\
+             - Rotate the logs (asap, done)\n\
+             - Tune the alert (Priya Raman, in progress)\n\
+             - Cap the retries (team-a, team-b, done)\n\
+             - Ask the vendor (see ACT-12, fixed)\n\
+             - Split the job (ACT-12, done)\n\
+             - Move the cron (done, because nights are quiet)\n\
+             - Drop the flag (sre, due next sprint, done)\n\
+             - Add a canary (see the runbook)\n\
+             - Add a dashboard (asap, P1)\n";
+        let got = metadata(md);
+        let want = [
+            item("Fix the thing (asap)", Some("team-x"), Some(Done), None),
+            item("Fix the probe (asap)", Some("team-x"), Some(Done), None),
+            item(
+                "Grow the disk",
+                Some("jane"),
+                Some(Done),
+                Some((2024, 4, 15)),
+            ),
+            item(
+                "Page on lag",
+                Some("platform-team"),
+                Some(Open),
+                Some((2024, 4, 15)),
+            ),
+            item("Rotate the logs (asap)", None, Some(Done), None),
+            item("Tune the alert (Priya Raman)", None, Some(Open), None),
+            item("Cap the retries (team-b)", Some("team-a"), Some(Done), None),
+            item("Ask the vendor (see ACT-12)", None, Some(Done), None),
+            item("Split the job (ACT-12)", None, Some(Done), None),
+            item(
+                "Move the cron (because nights are quiet)",
+                None,
+                Some(Done),
+                None,
+            ),
+            item(
+                "Drop the flag (due next sprint)",
+                Some("sre"),
+                Some(Done),
+                None,
+            ),
+            item("Add a canary (see the runbook)", None, None, None),
+            item("Add a dashboard (asap, P1)", None, None, None),
+        ];
+        assert_eq!(got, want);
+        // Short parts among a status or a due date are said, with their parentheses; prose,
+        // references, plans and parentheses that say neither are not.
+        let a = action_items(&parse(md), &[]);
+        let unread: Vec<(&str, &str, usize)> = a
+            .iter()
+            .flat_map(|a| {
+                a.unread
+                    .iter()
+                    .map(|u| (u.part.as_str(), u.parens.as_deref().unwrap_or("-"), u.line))
+            })
+            .collect();
+        assert_eq!(
+            unread,
+            [
+                ("asap", "(team-x, done, asap)", 5),
+                ("asap", "(team-x, asap, done)", 6),
+                ("asap", "(asap, done)", 9),
+                ("Priya Raman", "(Priya Raman, in progress)", 10),
+                ("team-b", "(team-a, team-b, done)", 11),
+            ]
+        );
     }
 
     #[test]

@@ -1251,8 +1251,8 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 if let Some((written, line)) = &a.bad_due {
                     diags.push(bad_due(&raw, *line, written));
                 }
-                for (part, line) in &a.unread {
-                    diags.push(unread_part(&raw, *line, part));
+                for part in &a.unread {
+                    diags.push(unread_part(&raw, part));
                 }
             }
             // A time the body states counts only where the front matter cannot give it.
@@ -1968,17 +1968,48 @@ fn unread_section(
         .hint(format!("add the section's items to the front matter's {key}, or remove {key} from the front matter to read every item from this section"))
 }
 
-/// A part of an `(owner: ...)` annotation that says neither a status nor a due date
-/// (`(owner: team-sre, 2023-12-15)`): a warning at the part, which stays in the item's text.
-fn unread_part(raw: &RawFile, line: usize, part: &str) -> Diagnostic {
-    let (line, column) = find_from(raw, line, part);
-    Diagnostic::warning(
-        "unread-action-item",
-        &raw.source,
-        format!("`{part}` in this action item's `(owner: ...)` is neither a status nor a due date, and is left in its text"),
-    )
-    .at(line, column)
-    .hint("after the owner write a status (open, in progress, done, won't fix) or a due date, separated by commas: `(owner: team-sre, done, due 2024-05-04)`; move anything else out of the parentheses")
+/// A part of an action item's parentheses that is not read (see [`derive::UnreadPart`]): of
+/// an `(owner: ...)` annotation, neither a status nor a due date (`(owner: team-sre,
+/// 2023-12-15)`); of a parenthetical that says a status or a due date, neither an owner, a
+/// status nor a due date (`(team-x, done, asap)`). A warning at the part, which stays in the
+/// item's text.
+fn unread_part(raw: &RawFile, unread: &derive::UnreadPart) -> Diagnostic {
+    let part = unread.part.as_str();
+    match &unread.parens {
+        None => {
+            let (line, column) = find_from(raw, unread.line, part);
+            Diagnostic::warning(
+                "unread-action-item",
+                &raw.source,
+                format!("`{part}` in this action item's `(owner: ...)` is neither a status nor a due date, and is left in its text"),
+            )
+            .at(line, column)
+            .hint("after the owner write a status (open, in progress, done, won't fix) or a due date, separated by commas: `(owner: team-sre, done, due 2024-05-04)`; move anything else out of the parentheses")
+        }
+        Some(parens) => {
+            // The part inside its parentheses, where they are written on one line; else the
+            // part's first place from the item's line.
+            let (line, _) = find_from(raw, unread.line, parens);
+            let within = raw_line(raw, line).and_then(|l| {
+                let at = l.find(parens.as_str())?;
+                let k = l[at..].find(part)?;
+                Some((line, l[..at + k].chars().count() + 1))
+            });
+            let (line, column) = within.unwrap_or_else(|| find_from(raw, unread.line, part));
+            Diagnostic::warning(
+                "unread-action-item",
+                &raw.source,
+                format!("`{part}` in this action item's `{parens}` is neither an owner, a status nor a due date, and is left in its text"),
+            )
+            .at(line, column)
+            .hint("in parentheses at the end of an action item write its owner (a handle or a team: `@jane`, `team-sre`, or one word first), a status (open, in progress, done, won't fix) and a due date (`due 2024-05-04`), separated by commas: `(team-sre, done, due 2024-05-04)`; write a name as `(owner: Priya Raman, done)`; move anything else out of the parentheses")
+        }
+    }
+}
+
+/// The text of line `line` (from 1) of `raw`.
+fn raw_line(raw: &RawFile, line: usize) -> Option<&str> {
+    raw.text.lines().nth(line.checked_sub(1)?)
 }
 
 /// The line and column where `written` is first found from `line` on (over at most 50 lines,
