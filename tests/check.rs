@@ -2202,6 +2202,94 @@ fn a_due_cell_written_year_first_or_day_first_with_dots_is_read_and_an_ambiguous
 }
 
 #[test]
+fn a_front_matter_due_is_read_as_a_due_cell_is_and_an_ambiguous_or_unreadable_one_is_an_error_at_its_value(
+) {
+    let tmp = tempfile::tempdir().unwrap();
+    let front = |items: &str| {
+        format!("---\nid: PM2024-001\ntitle: Disk full\ndate: 2024-03-01\naction_items:\n{items}---\n# Disk full\n")
+    };
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/2024-03-01-disk-full.md",
+                &front(
+                    "  - text: Add a disk alert\n    due: 2024/04/15\n\
+                     \x20 - text: Grow the disk\n    due: 15.04.2024\n\
+                     \x20 - text: Page on lag\n    due: 15 April 2024\n\
+                     \x20 - text: Rotate the logs\n    due: 2024-04-15\n",
+                ),
+            ),
+            (
+                "content/2024-03-02-queue.md",
+                &front(
+                    "  - text: Rotate the logs\n    due: 04/05/2024\n\
+                     \x20 - text: Grow the queue\n    due: next sprint\n\
+                     \x20 - text: Add a queue alert\n    due: 2024-13-01\n",
+                )
+                .replace("2024-03-01", "2024-03-02")
+                .replace("PM2024-001", "PM2024-002"),
+            ),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1), "{findings:#?}");
+    let bad: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let expected = "write the due date as YYYY-MM-DD, e.g. `due: 2024-04-15`; `2024/04/15`, `15.04.2024` and `15 April 2024` are read too";
+    assert_eq!(
+        bad,
+        [
+            (
+                "content/2024-03-02-queue.md",
+                7,
+                10,
+                "`due` is not a valid date: `04/05/2024`: day and month order is ambiguous; write 2024-05-04 (day first) or 2024-04-05 (month first), as YYYY-MM-DD",
+                expected
+            ),
+            (
+                "content/2024-03-02-queue.md",
+                9,
+                10,
+                "`due` is not a valid date: `next sprint`",
+                expected
+            ),
+            (
+                "content/2024-03-02-queue.md",
+                11,
+                10,
+                "`due` is not a valid date: `2024-13-01`: month 13 does not exist",
+                "did you mean `due: 2024-01-13`? Dates are written year, month, day, e.g. `due: 2024-03-01`"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    // The dates read are the items' due dates, on the site as in the export.
+    let out = tmp.path().join("public");
+    let o = build(tmp.path(), &out);
+    assert!(!o.status.success(), "an error stops the build");
+    std::fs::remove_file(tmp.path().join("content/2024-03-02-queue.md")).unwrap();
+    build_ok(tmp.path(), &out);
+    let due: Vec<String> = exported_incident(&out, "PM2024-001")["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["due"].as_str().unwrap_or("none").to_string())
+        .collect();
+    assert_eq!(due, ["2024-04-15"; 4]);
+}
+
+#[test]
 fn a_parenthetical_that_says_a_status_or_a_due_date_reads_every_part_it_can_and_warns_of_a_short_one_it_cannot(
 ) {
     let tmp = tempfile::tempdir().unwrap();

@@ -19,7 +19,7 @@ left out of every value as it is read, with a warning at its key (`control-chara
 written as such is left out of the file.
 */
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_yaml::Value;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Level};
@@ -1506,19 +1506,11 @@ fn action_item(
             };
             let due = match get("due") {
                 None => None,
-                Some(s) => match parse_date(&s) {
+                Some(s) => match due_date(&s) {
                     Some(d) => Some(d),
                     None => {
                         let (vl, vc) = pos.value("due");
-                        problems.push(
-                            Diagnostic::error(
-                                "bad-date",
-                                file,
-                                format!("`due` is not a valid date: `{s}`"),
-                            )
-                            .at(vl, vc)
-                            .hint("write dates as YYYY-MM-DD"),
-                        );
+                        problems.push(bad_due(&s, format, file).at(vl, vc));
                         None
                     }
                 },
@@ -1564,6 +1556,47 @@ fn action_item(
                 None
             }
         },
+    }
+}
+
+/// An action item's `due` as the text's due cells read one (see
+/// [`crate::markdown::date_written`]): `2024-04-15`, also with a time after it, `2024/04/15`,
+/// `2024.04.15`, `15.04.2024`, `15/04/2024` or `04/15/2024` where only one order of day and
+/// month is a day, `15 April 2024`, `April 15, 2024`; with a year 1970 or later, as
+/// [`parse_date`] wants it. `04/05/2024` is none: it may be 4 May or April 5.
+fn due_date(s: &str) -> Option<NaiveDate> {
+    parse_date(s).or_else(|| crate::markdown::date_written(s).filter(|d| d.year() >= 1970))
+}
+
+/// The `bad-date` error of an action item's `due` that [`due_date`] does not read: why, when it
+/// can say (day and month in an ambiguous order, a month or a day that does not exist), what it
+/// expects and how to write it.
+fn bad_due(s: &str, format: Format, file: &str) -> Diagnostic {
+    let example = format.set("due", "2024-04-15", "2024-04-15");
+    let expected = format!(
+        "write the due date as YYYY-MM-DD, e.g. {example}; `2024/04/15`, `15.04.2024` and `15 April 2024` are read too"
+    );
+    if let Some((why, hint)) = no_such_day(s, |d| format.set("due", d, d)) {
+        return Diagnostic::error(
+            "bad-date",
+            file,
+            format!("`due` is not a valid date: `{s}`: {why}"),
+        )
+        .hint(hint);
+    }
+    match crate::markdown::why_not_a_date(s) {
+        Some(why) => Diagnostic::error(
+            "bad-date",
+            file,
+            format!("`due` is not a valid date: `{s}`: {why}"),
+        )
+        .hint(expected),
+        None => Diagnostic::error(
+            "bad-date",
+            file,
+            format!("`due` is not a valid date: `{s}`"),
+        )
+        .hint(expected),
     }
 }
 
