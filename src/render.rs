@@ -3164,6 +3164,28 @@ fn absolute(site: &Site, url: &str) -> String {
     }
 }
 
+/// The namespace of [`feed_id`]'s name-based UUIDs: a fixed, randomly drawn UUID (RFC 9562,
+/// 6.5), which no other scheme's names share. Never change it: every id of every feed built
+/// without a base URL would change with it.
+const FEED_ID_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x7db8_98a1_cd2b_4819_8a12_22e7_a7dd_db26);
+
+/// The `<id>` of the feed (`url` empty) or of the entry of the page at `url` (`incidents/x/`).
+/// RFC 4287 wants an id to be an absolute IRI that never changes. With an absolute base URL it
+/// is the page's URL, as it always was (another id would show every entry as new again in the
+/// readers of existing feeds). Without one (no `base_url`, or only a path such as `/pm/`), a
+/// root-relative path is no IRI, so the id is `urn:uuid:` and a name-based UUID (version 5,
+/// SHA-1) of the page's URL in a namespace of the site's own, itself the UUID of the site's
+/// title in [`FEED_ID_NAMESPACE`]: the same title and URL give the same id on every build and
+/// machine, two pages of a site two ids, and two sites of other titles never share one.
+fn feed_id(site: &Site, url: &str) -> String {
+    if site.config.has_absolute_base() {
+        return absolute(site, url);
+    }
+    let ns = uuid::Uuid::new_v5(&FEED_ID_NAMESPACE, site.config.title.as_bytes());
+    uuid::Uuid::new_v5(&ns, url.as_bytes()).urn().to_string()
+}
+
 /// A link of the feed (which lives at the site root): with a base URL, the page's URL under
 /// it; without one, relative to the feed, which RFC 4287 allows for links (not for ids) and a
 /// reader resolves against the feed's own address, so it is right under any sub-path.
@@ -3199,7 +3221,7 @@ fn feed(site: &Site) -> String {
         escape(&feed_link(site, "feed.xml"))
     );
     let _ = writeln!(s, "  <link href=\"{}\"/>", escape(&feed_link(site, "")));
-    let _ = writeln!(s, "  <id>{}</id>", escape(&absolute(site, "")));
+    let _ = writeln!(s, "  <id>{}</id>", escape(&feed_id(site, "")));
     let _ = writeln!(s, "  <updated>{updated}</updated>");
     let _ = writeln!(s, "  <generator>Hindsight</generator>");
     // Atom wants each entry's `<updated>`, and an undated incident has none to give: any date
@@ -3215,7 +3237,7 @@ fn feed(site: &Site) -> String {
             "    <link href=\"{}\"/>",
             escape(&feed_link(site, &inc.url()))
         );
-        let _ = writeln!(s, "    <id>{}</id>", escape(&absolute(site, &inc.url())));
+        let _ = writeln!(s, "    <id>{}</id>", escape(&feed_id(site, &inc.url())));
         let _ = writeln!(s, "    <updated>{date}</updated>");
         for a in &inc.authors {
             let _ = writeln!(s, "    <author><name>{}</name></author>", escape(a));

@@ -802,6 +802,84 @@ fn a_build_without_base_url_says_once_that_feed_and_sitemap_need_one_and_writes_
     assert!(!feed.contains("href=\"/"), "{feed}");
 }
 
+/// The `<id>`s of a feed, its own first, then its entries' in order.
+fn feed_ids(feed: &str) -> Vec<String> {
+    feed.split("<id>")
+        .skip(1)
+        .map(|s| s[..s.find("</id>").unwrap()].to_string())
+        .collect()
+}
+
+#[test]
+fn a_feed_built_without_an_absolute_base_url_has_urn_uuid_ids_the_same_on_every_build_and_one_per_page(
+) {
+    let files = [
+        (
+            "content/INC-1 - Disk full.md",
+            "# Disk full\n\n## Summary\n\nThe disk filled up on 2024-05-01.\n",
+        ),
+        (
+            "content/INC-2 - Queue full.md",
+            "# Queue full\n\n## Summary\n\nThe queue filled up on 2024-06-01.\n",
+        ),
+        ("hindsight.toml", "title = \"Ops postmortems\"\n"),
+    ];
+    // Two copies in two folders, built at two times: nothing of the machine, the folder or the
+    // clock is in the ids.
+    let (a, b) = (Site::with(&files), Site::with(&files));
+    let feed = a.build_ok().page("feed.xml");
+    assert_eq!(feed, b.build_ok().page("feed.xml"));
+    let ids = feed_ids(&feed);
+    assert_eq!(ids.len(), 3, "{feed}");
+    for id in &ids {
+        // An absolute IRI (RFC 4287): a name-based UUID (version 5) as a URN.
+        let uuid = id
+            .strip_prefix("urn:uuid:")
+            .unwrap_or_else(|| panic!("{id}"));
+        let uuid = uuid::Uuid::parse_str(uuid).unwrap();
+        assert_eq!(uuid.get_version_num(), 5, "{id}");
+        assert_eq!(uuid.urn().to_string(), *id);
+    }
+    let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(distinct.len(), 3, "{feed}");
+    // The links stay relative to the feed.
+    assert!(feed.contains("<link href=\"incidents/INC-2/\"/>"), "{feed}");
+    // A path is no base for an id either: the same ids as without one.
+    let o = bin()
+        .args(["build", "--quiet", "--base-url", "/sub/", "--root"])
+        .arg(&b.root)
+        .arg("--out")
+        .arg(&b.out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(feed_ids(&b.page("feed.xml")), ids);
+    // Another site (another title) has other ids for pages at the same URLs.
+    write_files(
+        &b.root,
+        &[("hindsight.toml", "title = \"Other postmortems\"\n")],
+    );
+    let other = feed_ids(&b.build_ok().page("feed.xml"));
+    assert_eq!(other.len(), 3);
+    assert!(
+        other.iter().all(|id| !ids.contains(id)),
+        "{other:?} {ids:?}"
+    );
+}
+
+#[test]
+fn a_feed_built_with_an_absolute_base_url_keeps_the_page_urls_as_its_ids() {
+    let site = Site::fixture("basic");
+    let feed = site.build_ok().page("feed.xml");
+    let ids = feed_ids(&feed);
+    assert_eq!(ids[0], "https://kb.example.org/pm/", "{feed}");
+    assert!(
+        ids.contains(&"https://kb.example.org/pm/incidents/FX-001/".to_string()),
+        "{feed}"
+    );
+    assert!(!feed.contains("urn:"), "{feed}");
+}
+
 #[test]
 fn a_build_with_an_absolute_base_url_is_not_warned_and_robots_names_the_sitemap() {
     let tmp = tempfile::tempdir().unwrap();
