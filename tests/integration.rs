@@ -8062,3 +8062,64 @@ fn a_link_in_the_first_heading_stays_on_the_incident_page_while_the_title_stays_
         assert!(html.contains("INC-12: Database failover stalled"), "{list}");
     }
 }
+
+#[test]
+fn incidents_of_one_date_are_listed_later_id_first_everywhere_and_undated_ones_last() {
+    let pm = |id: &str, title: &str, date: &str| {
+        let date = if date.is_empty() {
+            String::new()
+        } else {
+            format!("date: {date}\n")
+        };
+        format!("---\nid: {id}\ntitle: {title}\n{date}tags: [disk]\nservices: [db]\nseverity: SEV2\n---\n# {title}\n\n## Summary\n\nIt broke.\n")
+    };
+    let files = [
+        ("content/a.md", pm("PM2021-9", "Ninth", "2021-03-04")),
+        ("content/b.md", pm("PM2021-10", "Tenth", "2021-03-04")),
+        ("content/c.md", pm("PM2021-11", "Eleventh", "2021-03-01")),
+        ("content/d.md", pm("PM2021-2", "Dateless", "")),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let site = Site::with(&files);
+    site.build_ok();
+    // The order the titles stand in on a page (each title once, as a link to its page).
+    let order = |path: &str, titles: &[&str]| {
+        let page = site.page(path);
+        let at: Vec<usize> = titles
+            .iter()
+            .map(|t| {
+                page.find(t)
+                    .unwrap_or_else(|| panic!("{path}: no {t}: {page}"))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "{path}: {titles:?} {at:?}"
+        );
+    };
+    let all = ["Tenth", "Ninth", "Eleventh", "Dateless"];
+    order("incidents/index.html", &all);
+    order("index.html", &all);
+    order("tags/disk/index.html", &all);
+    order("services/db/index.html", &all);
+    order("severity/sev2/index.html", &all);
+    order("years/2021/index.html", &["Tenth", "Ninth", "Eleventh"]);
+    order("feed.xml", &["Tenth", "Ninth", "Eleventh"]);
+    assert_eq!(
+        exported(&site.out, "id"),
+        ["PM2021-10", "PM2021-9", "PM2021-11", "PM2021-2"]
+    );
+    // The terminal's search lists them as the site does.
+    let o = bin()
+        .args(["search", "", "--tag", "disk", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let at: Vec<usize> = ["PM2021-10", "PM2021-9", "PM2021-11", "PM2021-2"]
+        .iter()
+        .map(|id| out.find(id).unwrap_or_else(|| panic!("{id}: {out}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{out}");
+}

@@ -236,10 +236,60 @@ pub fn not_published(status: Status, visibility: Visibility) -> Option<&'static 
     }
 }
 
+/// Two ids in natural order: runs of ASCII digits compare as the numbers they write
+/// (`PM2021-9` before `PM2021-10`, `INC-2` before `INC-010`), everything else character by
+/// character as plain string order does; ids that differ only in leading zeros (`INC-7`,
+/// `INC-007`) are then told apart by plain string order, so that only equal ids are equal.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let (m, n) = (digits(x), digits(y));
+                let (p, q) = (&x[..m], &y[..n]);
+                // Without leading zeros, the longer run is the larger number; of runs as long,
+                // the first digit that differs decides.
+                fn trim(r: &[u8]) -> &[u8] {
+                    &r[r.iter().take_while(|&&c| c == b'0').count()..]
+                }
+                let (p, q) = (trim(p), trim(q));
+                let order = p.len().cmp(&q.len()).then_with(|| p.cmp(q));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                (x, y) = (&x[m..], &y[n..]);
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                (x, y) = (&x[1..], &y[1..]);
+            }
+        }
+    }
+}
+
+/// The order of the library's incidents and of every list of them: newest first, undated
+/// last; of incidents of one date, the later id first in natural order ([`natural_cmp`]:
+/// `PM2021-10` before `PM2021-9`), as the later-filed of two postmortems of one day usually
+/// has the later number.
+pub fn newest_first<D: Ord>(
+    (a_date, a_id): (&D, &str),
+    (b_date, b_id): (&D, &str),
+) -> std::cmp::Ordering {
+    b_date.cmp(a_date).then_with(|| natural_cmp(b_id, a_id))
+}
+
 /// The whole knowledge base.
 #[derive(Debug, Default)]
 pub struct Library {
-    /// Incidents, newest first (undated last), ties broken by id.
+    /// Incidents, newest first (undated last), the later id first of one date (see
+    /// [`newest_first`]).
     pub incidents: Vec<Incident>,
     pub learnings: Vec<CanonicalLearning>,
     pub index: Option<SpecialPage>,
@@ -1412,7 +1462,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
     }
     date_by_history(&content_root, &mut lib.incidents, diags);
     lib.incidents
-        .sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        .sort_by(|a, b| newest_first((&a.date, &a.id), (&b.date, &b.id)));
     lib.learnings.sort_by(|a, b| a.id.cmp(&b.id));
     lib.old_urls = old_urls;
     if opts.render {
@@ -2748,6 +2798,88 @@ fn atx_level(line: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_compare_their_runs_of_digits_as_numbers() {
+        use std::cmp::Ordering::*;
+        for (a, b, order) in [
+            ("PM2021-9", "PM2021-10", Less),
+            ("PM2021-10", "PM2022-1", Less),
+            ("INC-2", "INC-010", Less),
+            ("INC-10", "INC-9b", Greater),
+            ("a7", "a7x", Less),
+            ("a-1", "a1", Less),
+            ("b1", "a2", Greater),
+            ("PM-12", "PM-12", Equal),
+            // Equal numbers: plain string order, so that only equal ids are equal.
+            ("INC-007", "INC-7", Less),
+        ] {
+            assert_eq!(natural_cmp(a, b), order, "{a} {b}");
+            assert_eq!(natural_cmp(b, a), order.reverse(), "{b} {a}");
+        }
+    }
+
+    #[test]
+    fn natural_order_is_a_total_order_sort_can_rely_on() {
+        let ids = [
+            "",
+            "0",
+            "00",
+            "1",
+            "01",
+            "9",
+            "10",
+            "a",
+            "a0",
+            "a00",
+            "a1",
+            "a01",
+            "a10",
+            "a-1",
+            "a 1",
+            "PM2021-9",
+            "PM2021-09",
+            "PM2021-10",
+            "PM2021-010x",
+            "Ω1",
+            "Ω01",
+            "ω2",
+            "1a",
+            "1A",
+        ];
+        for a in ids {
+            assert_eq!(natural_cmp(a, a), std::cmp::Ordering::Equal);
+            for b in ids {
+                assert_eq!(natural_cmp(a, b), natural_cmp(b, a).reverse(), "{a} {b}");
+                if a != b {
+                    assert_ne!(natural_cmp(a, b), std::cmp::Ordering::Equal, "{a} {b}");
+                }
+                for c in ids {
+                    if natural_cmp(a, b).is_le() && natural_cmp(b, c).is_le() {
+                        assert!(natural_cmp(a, c).is_le(), "{a} {b} {c}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn incidents_of_one_date_are_listed_later_id_first_and_undated_ones_last() {
+        let day = NaiveDate::from_ymd_opt(2021, 3, 4);
+        let mut list = [
+            (None, "PM2021-1"),
+            (day, "PM2021-9"),
+            (NaiveDate::from_ymd_opt(2021, 3, 3), "PM2021-11"),
+            (day, "PM2021-10"),
+            (None, "PM2021-2"),
+        ];
+        list.sort_by(|a, b| newest_first((&a.0, a.1), (&b.0, b.1)));
+        let ids: Vec<&str> = list.iter().map(|(_, id)| *id).collect();
+        assert_eq!(
+            ids,
+            ["PM2021-10", "PM2021-9", "PM2021-11", "PM2021-2", "PM2021-1"]
+        );
+    }
 
     #[test]
     fn a_file_without_an_extension_is_markdown_when_it_opens_like_markdown() {

@@ -651,7 +651,7 @@ pub fn search_docs(
         if filters.is_empty() {
             hits.clear();
         }
-        hits.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.id.cmp(&b.id)));
+        hits.sort_by(|a, b| crate::content::newest_first((&a.date, &a.id), (&b.date, &b.id)));
         hits.truncate(limit);
     }
     Outcome {
