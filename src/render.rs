@@ -1670,8 +1670,13 @@ fn incident_context(
         "started_at": fmt_time(inc.started_at),
         "detected_at": fmt_time(inc.detected_at),
         "resolved_at": fmt_time(inc.resolved_at),
+        // Named on the page as on /stats/: time to detect (start to detection) and time to
+        // resolve (start to resolution).
         "time_to_detect": minutes_text(time_to_detect(inc)),
         "time_to_detect_from": stated_from(inc, inc.stated.detect.as_ref().filter(|_| inc.detected_at.is_none() || inc.started_at.is_none())),
+        "time_to_resolve": minutes_text(time_to_resolve(inc)),
+        "time_to_resolve_from": stated_from(inc, inc.stated.resolve.as_ref().filter(|_| inc.resolved_at.is_none() || inc.started_at.is_none())),
+        // The names themes written before `time_to_resolve` use.
         "duration": minutes_text(time_to_resolve(inc)),
         "duration_from": stated_from(inc, inc.stated.resolve.as_ref().filter(|_| inc.resolved_at.is_none() || inc.started_at.is_none())),
         "source": published_source(site, inc),

@@ -1778,9 +1778,9 @@ fn a_time_of_a_day_or_more_is_rounded_to_the_nearest_hour_not_cut_short_by_its_m
     );
     // 5840 minutes is 4 d 1 h 20 min.
     let a = site.text("incidents/a/index.html");
-    assert!(a.contains("Duration4 d 1 h ("), "{a}");
+    assert!(a.contains("Time to resolve4 d 1 h ("), "{a}");
     let c = site.text("incidents/c/index.html");
-    assert!(c.contains("Duration2 d 4 h ("), "{c}");
+    assert!(c.contains("Time to resolve2 d 4 h ("), "{c}");
 }
 
 #[test]
@@ -2705,12 +2705,12 @@ fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_an
         a.contains("<dt>Time to detect</dt><dd>7 h <span class=\"muted\">(as stated under <a href=\"#stats\">Stats</a>: “Time to detection: 7 hours”)</span></dd>"),
         "{a}"
     );
-    assert!(a.contains("<dt>Duration</dt><dd>1 h 30 min <span class=\"muted\">(as stated under <a href=\"#stats\">Stats</a>: “Time to recovery: 1h 30m”)"), "{a}");
+    assert!(a.contains("<dt>Time to resolve</dt><dd>1 h 30 min <span class=\"muted\">(as stated under <a href=\"#stats\">Stats</a>: “Time to recovery: 1h 30m”)"), "{a}");
     let b = page("b");
     assert!(b.contains("<dt>Time to detect</dt><dd>20 min</dd>"), "{b}");
     let c = page("c");
     assert!(
-        !c.contains("<dt>Time to detect</dt>") && !c.contains("<dt>Duration</dt>"),
+        !c.contains("<dt>Time to detect</dt>") && !c.contains("<dt>Time to resolve</dt>"),
         "{c}"
     );
     let stats = site.page("stats/index.html");
@@ -2765,6 +2765,30 @@ fn a_closing_h1_makes_the_dfds_body_headings_siblings_not_subsections_of_the_sum
         );
     }
     assert!(!page.contains("class=\"toc-3\""), "{page}");
+}
+
+#[test]
+fn the_incident_page_names_its_times_as_the_stats_page_does_time_to_detect_then_time_to_resolve() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ndate: 2024-03-01\nstarted_at: 2024-03-01T10:00:00Z\ndetected_at: 2024-03-01T10:20:00Z\nresolved_at: 2024-03-01T12:00:00Z\n---\n# Disk full\n\nText.\n",
+    )]);
+    site.build_ok();
+    let page = site.page("incidents/a/index.html");
+    let detect = page.find("<dt>Time to detect</dt><dd>20 min</dd>");
+    let resolve = page.find("<dt>Time to resolve</dt><dd>2 h</dd>");
+    // In the order they happen, and under no other name for the same span.
+    assert!(detect.is_some() && detect < resolve, "{page}");
+    assert!(
+        !page.contains("Duration") && !page.contains("recovery"),
+        "{page}"
+    );
+    let stats = site.page("stats/index.html");
+    assert!(
+        stats.contains(">Median time to detect</th>")
+            && stats.contains(">Median time to resolve</th>"),
+        "{stats}"
+    );
 }
 
 #[test]
@@ -3005,7 +3029,7 @@ fn started_at_dates_an_incident_on_its_page_and_in_the_export_feed_and_sitemap_n
     let page = site.text("incidents/INC-0106/index.html");
     // The date beside the start, as the metadata panel writes them.
     assert!(
-        page.contains("Date2023-02-01 · 2023 Duration1 d Started2023-02-01 10:00"),
+        page.contains("Date2023-02-01 · 2023 Time to resolve1 d Started2023-02-01 10:00"),
         "{page}"
     );
     let feed = site.page("feed.xml");
@@ -3172,7 +3196,10 @@ fn a_postmortem_with_hugo_style_toml_front_matter_builds_with_its_fields_and_not
     let page = site.text("incidents/PM2024-011/index.html");
     assert!(!page.contains("+++"), "{page}");
     assert!(!page.contains("severity ="), "{page}");
-    assert!(page.contains("SeveritySEV1 Duration1 h 30 min"), "{page}");
+    assert!(
+        page.contains("SeveritySEV1 Time to resolve1 h 30 min"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -6656,7 +6683,10 @@ fn timestamps_in_leading_metadata_lines_or_a_milestones_table_give_the_times_to_
     // FireHydrant: "**Started at:**" above the first section, Detected and Resolved in its
     // Milestones table.
     let fh = page(&site, "firehydrant-export-1042");
-    assert!(fh.contains("<dt>Duration</dt><dd>45 min</dd>"), "{fh}");
+    assert!(
+        fh.contains("<dt>Time to resolve</dt><dd>45 min</dd>"),
+        "{fh}"
+    );
     assert!(
         fh.contains("<dt>Time to detect</dt><dd>11 min</dd>"),
         "{fh}"
@@ -6664,11 +6694,14 @@ fn timestamps_in_leading_metadata_lines_or_a_milestones_table_give_the_times_to_
     // incident.io's "- **Started:**" / "- **Resolved:**"; "Incident start:" / "Incident end:".
     let inc = page(&site, "INC-318");
     assert!(
-        inc.contains("<dt>Duration</dt><dd>2 h 23 min</dd>"),
+        inc.contains("<dt>Time to resolve</dt><dd>2 h 23 min</dd>"),
         "{inc}"
     );
     let ir = page(&site, "IR-2022-14");
-    assert!(ir.contains("<dt>Duration</dt><dd>2 h 25 min</dd>"), "{ir}");
+    assert!(
+        ir.contains("<dt>Time to resolve</dt><dd>2 h 25 min</dd>"),
+        "{ir}"
+    );
     let site = Site::with(&[
         // A time without its zone states no instant.
         (
@@ -6695,7 +6728,7 @@ fn timestamps_in_leading_metadata_lines_or_a_milestones_table_give_the_times_to_
     for id in ["a", "b", "c", "d"] {
         let p = page(&site, id);
         assert!(
-            !p.contains("<dt>Duration</dt>") && !p.contains("<dt>Time to detect</dt>"),
+            !p.contains("<dt>Time to resolve</dt>") && !p.contains("<dt>Time to detect</dt>"),
             "{id}: {p}"
         );
     }
