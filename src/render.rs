@@ -3117,6 +3117,8 @@ fn stats_page(site: &Site) -> PageSpec {
         };
         severity.push((g.title.into(), url, g.incidents.len()));
     }
+    // Each median with how many incidents it is the median of (`ttd_of`, `ttr_of`): those of
+    // the row whose times are known, which may be far fewer than the row's incidents.
     let mut years: Vec<Value> = Vec::new();
     for t in site.taxonomies[3].terms.iter().rev() {
         let mut ttr: Vec<i64> = Vec::new();
@@ -3127,6 +3129,7 @@ fn stats_page(site: &Site) -> PageSpec {
             ttd.extend(time_to_detect(inc));
         }
         years.push(json!({"year": t.name, "url": format!("years/{}/", t.slug), "count": t.incidents.len(),
+                          "ttd_of": ttd.len(), "ttr_of": ttr.len(),
                           "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));
     }
     // The undated incidents last, in a row of their own (no page lists them), so that the
@@ -3136,6 +3139,7 @@ fn stats_page(site: &Site) -> PageSpec {
         let mut ttr: Vec<i64> = undated.iter().flat_map(|i| time_to_resolve(i)).collect();
         let mut ttd: Vec<i64> = undated.iter().flat_map(|i| time_to_detect(i)).collect();
         years.push(json!({"year": "Undated", "url": null, "count": undated.len(),
+                          "ttd_of": ttd.len(), "ttr_of": ttr.len(),
                           "ttd": minutes_text(median(&mut ttd)), "ttr": minutes_text(median(&mut ttr))}));
     }
     let actions = ActionCounts::of(lib.incidents.iter().flat_map(|i| &i.action_items));

@@ -1733,6 +1733,42 @@ fn tags_and_services_that_only_punctuation_or_a_plus_or_sharp_tells_apart_get_pa
 }
 
 #[test]
+fn each_median_on_the_stats_page_says_how_many_incidents_it_is_the_median_of() {
+    let timed = |day: u32, resolved: &str| {
+        format!(
+            "---\ndate: 2024-03-0{day}\nstarted_at: 2024-03-0{day}T10:00:00Z\n\
+             resolved_at: 2024-03-0{day}T{resolved}:00Z\n---\n# Outage {day}\n\nText.\n"
+        )
+    };
+    let site = Site::with(&[
+        ("content/a.md", &timed(1, "11:00")),
+        ("content/b.md", &timed(2, "13:00")),
+        // An incident with no times counts in the year, not in its medians.
+        (
+            "content/c.md",
+            "---\ndate: 2024-03-03\n---\n# Outage 3\n\nText.\n",
+        ),
+        ("content/d.md", &timed(4, "10:30").replace("2024-", "2023-")),
+    ]);
+    site.build_ok();
+    let stats = site.page("stats/index.html");
+    // Three incidents in 2024, the median time to resolve of two; none detected.
+    assert!(
+        stats.contains(
+            "<td>3</td><td>–</td><td>2 h <span class=\"muted\">(median of 2 incidents)</span></td>"
+        ),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("<td>1</td><td>–</td><td>30 min <span class=\"muted\">(from 1 incident only)</span></td>"),
+        "{stats}"
+    );
+    // In words, not in a tooltip nor a style: the page's text says it.
+    let text = site.text("stats/index.html");
+    assert!(text.contains("2 h (median of 2 incidents)"), "{text}");
+}
+
+#[test]
 fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middle_ones() {
     // Detected after 1 h and 3 h, resolved after 2 h and 4 h: medians 2 h and 3 h.
     let post = |n: u32, detected: &str, resolved: &str| {
@@ -1749,7 +1785,7 @@ fn the_median_times_of_an_even_number_of_incidents_are_the_mean_of_the_two_middl
     site.build_ok();
     let page = site.page("stats/index.html");
     assert!(
-        page.contains("<td>2</td><td>2 h</td><td>3 h</td>"),
+        page.contains("<td>2</td><td>2 h <span class=\"muted\">(median of 2 incidents)</span></td><td>3 h <span class=\"muted\">(median of 2 incidents)</span></td>"),
         "{page}"
     );
 }
@@ -1773,7 +1809,7 @@ fn a_time_of_a_day_or_more_is_rounded_to_the_nearest_hour_not_cut_short_by_its_m
     let stats = site.page("stats/index.html");
     // Medians of 371, 1445, 5280 and 389, 3114, 5840 minutes; 1445 is a day and five minutes.
     assert!(
-        stats.contains("<td>3</td><td>1 d</td><td>2 d 4 h</td>"),
+        stats.contains("<td>3</td><td>1 d <span class=\"muted\">(median of 3 incidents)</span></td><td>2 d 4 h <span class=\"muted\">(median of 3 incidents)</span></td>"),
         "{stats}"
     );
     // 5840 minutes is 4 d 1 h 20 min.
@@ -2715,11 +2751,11 @@ fn times_a_stats_section_states_count_when_the_front_matter_has_no_timestamps_an
     );
     let stats = site.page("stats/index.html");
     assert!(
-        stats.contains("<td>1</td><td>7 h</td><td>1 h 30 min</td>"),
+        stats.contains("<td>1</td><td>7 h <span class=\"muted\">(from 1 incident only)</span></td><td>1 h 30 min <span class=\"muted\">(from 1 incident only)</span></td>"),
         "{stats}"
     );
     assert!(
-        stats.contains("<td>1</td><td>20 min</td><td>1 h</td>"),
+        stats.contains("<td>1</td><td>20 min <span class=\"muted\">(from 1 incident only)</span></td><td>1 h <span class=\"muted\">(from 1 incident only)</span></td>"),
         "{stats}"
     );
     assert!(stats.contains("<td>1</td><td>–</td><td>–</td>"), "{stats}");
