@@ -304,6 +304,12 @@ pub const RULES: &[Rule] = &[
         "action items the text writes that are not read, or a part of one",
     ),
     rule_def(
+        "template-placeholder",
+        W,
+        false,
+        "a table row or a line that still holds the template's placeholder for a time or a date (`HH:mm`, `YYYY-MM-DD`)",
+    ),
+    rule_def(
         "near-duplicate-learning",
         I,
         false,

@@ -2370,6 +2370,55 @@ fn a_parenthetical_that_says_a_status_or_a_due_date_reads_every_part_it_can_and_
 }
 
 #[test]
+fn a_timeline_row_still_holding_the_templates_placeholder_is_a_warning_at_it_and_stays_on_the_page()
+{
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/2024-03-13-nodes.md",
+            "---\nid: nodes\ndate: 2024-03-13\n---\n# Nodes went NotReady\n\n## Timeline\n\n\
+             | Time | Event |\n| :--- | --- |\n\
+             | 2024-03-13 HH:mm | Short event description. |\n\
+             | 2024-03-13 10:01 | Node entered NotReady state |\n\
+             | 2022-06-02 HH:mm | The limit range was deleted |\n",
+        )],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let found: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "template-placeholder")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // The row that says what happened at a time not known is no finding.
+    assert_eq!(
+        found,
+        [("content/2024-03-13-nodes.md", 11, 14, "warning")],
+        "{findings:#?}"
+    );
+    // The page shows the row as written, and reads no time from it.
+    let out = tmp.path().join("public");
+    let o = build(tmp.path(), &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2024-03-13-nodes.md:11:14"),
+        "{}",
+        stderr(&o)
+    );
+    let page = std::fs::read_to_string(out.join("incidents/nodes/index.html")).unwrap();
+    assert!(page.contains(">2024-03-13 HH:mm</td>"), "{page}");
+    assert!(page.contains("Short event description."), "{page}");
+    assert!(!page.contains("<dt>Started</dt>"), "{page}");
+}
+
+#[test]
 fn an_action_items_table_that_front_matter_action_items_replace_is_a_warning_at_its_heading() {
     let tmp = tempfile::tempdir().unwrap();
     let front =

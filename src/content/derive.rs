@@ -2177,6 +2177,166 @@ pub fn stated_timestamps(body: &str, first_line: usize) -> StatedTimestamps {
     out
 }
 
+/// A line of a postmortem that still holds its template's example where a time or a date
+/// goes (see [`placeholder_lines`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceholderLine {
+    /// The placeholder as written (`HH:mm`, `YYYY-MM-DD`, `<date>`, `TBD`).
+    pub placeholder: String,
+    /// Whether it is a table row, not a labelled line (`Started: YYYY-MM-DD HH:mm UTC`).
+    pub row: bool,
+    /// Line in the file, and column (in characters) where the placeholder starts.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What a template writes where a time or a date goes: `HH:mm`, `hh:mm:ss`, `XX:XX`, `??:??`,
+/// `14:??`, `YYYY-MM-DD`, `20xx-MM-DD`, `2024-MM-DD`, `2024-03-DD`, `DD/MM/YYYY`, `<date>`,
+/// `<time of detection>`, `[date]`, `{{ date }}`, `TBD`, `XXX`. None has the digits of a time
+/// or a date, so none is read as one (see [`zoned_timestamp`], [`duration_minutes`],
+/// [`crate::markdown::find_dates`]).
+fn time_placeholder() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?ix)
+              \b(?:yyyy|(?:19|20)xx|xxxx)(?:[-/.](?:mm|xx)(?:[-/.](?:dd|xx))?)?\b
+            | \b\d{4}[-/.](?:mm|xx|\?\?)(?:[-/.](?:dd|xx|\?\?))?
+            | \b\d{4}[-/.]\d{1,2}[-/.](?:dd|xx|\?\?)
+            | \b(?:dd|mm)[-/.](?:mm|dd)(?:[-/.](?:yyyy|yy))?\b
+            | \b(?:hh|xx):(?:mm|xx)(?::(?:ss|xx))?\b
+            | \?\?:\?\?
+            | \b\d{1,2}:\?\?
+            | <[^<>\n]*\b(?:date|time|timestamp|day)\b[^<>\n]*>
+            | \[[^\[\]\n]*\b(?:date|time|timestamp)\b[^\[\]\n]*\]
+            | \{\{?[^{}\n]*\b(?:date|time|timestamp)\b[^{}\n]*\}\}?
+            | \b(?:tbd|tba|tbc)\b
+            | \b(?:x{3,}|y{3,}|z{3,})\b",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Words of what a template writes for an example event, not what happened: "Short event
+/// description", "What happened", "Description of the action taken".
+const EXAMPLE_WORDS: &str =
+    "a action actions add an brief describe description detail details e eg \
+                             enter event events example g happened here incident insert milestone \
+                             note notes of short step taken text the what who";
+/// Whether a cell or a value says nothing but what a template wrote: empty, a placeholder
+/// word (`TBD`, `N/A`, `...`), the digits and placeholders of a time or a date half filled in
+/// (`2024-03-13 HH:mm UTC`), a label of a time (`Started`, `Time to detect`), or the words of
+/// an example event ("Short event description").
+fn says_nothing(cell: &str) -> bool {
+    let c = cell.replace("**", "").replace("__", "").replace('`', "");
+    let c = c.trim().trim_end_matches('.').trim();
+    if c.is_empty() || is_placeholder(c) || matches!(c, "…" | "-" | "–" | "—" | "?") {
+        return true;
+    }
+    let rest = time_placeholder().replace_all(c, " ");
+    let words: Vec<String> = rest
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let zone = |w: &str| {
+        w.bytes().all(|b| b.is_ascii_digit())
+            || matches!(w, "utc" | "gmt" | "z" | "t" | "am" | "pm")
+    };
+    if words.iter().all(|w| zone(w)) {
+        return true;
+    }
+    let label = normalise_title(c);
+    if TIME_LABEL_LISTS
+        .iter()
+        .any(|labels| labels.contains(&label.as_str()))
+    {
+        return true;
+    }
+    words
+        .iter()
+        .all(|w| EXAMPLE_WORDS.split_whitespace().any(|e| e == w))
+}
+
+/// Labels of a line or a cell that holds when something happened, besides those of
+/// [`StatedTimestamps`] and [`StatedTimes`].
+const TIME_LABELS: &[&str] = &["date", "time", "when", "timestamp", "incident date"];
+
+/// Every label of a time or a date (see [`TIME_LABELS`]).
+const TIME_LABEL_LISTS: &[&[&str]] = &[
+    START_LABELS,
+    DETECTED_LABELS,
+    RESOLVED_LABELS,
+    DETECT_LABELS,
+    RESOLVE_LABELS,
+    TIME_LABELS,
+];
+
+/// The lines of a Markdown body (outside fenced code) that are still a template's example
+/// where a time or a date goes (see [`time_placeholder`]), for `check`: a table row (its
+/// header and delimiter rows aside) that holds such a placeholder and says nothing else (see
+/// [`says_nothing`]: `| HH:mm | Short event description |`, `| Started | YYYY-MM-DD HH:mm UTC
+/// |`), and a line labelled like a time or a date whose value is such a placeholder and
+/// nothing else (`**Started:** YYYY-MM-DD HH:mm UTC`, `- Time to detection: YYY`). A row
+/// that says what happened at a time not known (`| 2022-06-02 HH:mm | The limit was deleted
+/// |`) is none. The body's first line is line `first_line` of the file.
+pub fn placeholder_lines(body: &str, first_line: usize) -> Vec<PlaceholderLine> {
+    let lines: Vec<(usize, &str, BodyLine<'_>)> = body_lines(body).collect();
+    let delimiter = |t: &str| {
+        t.starts_with('|')
+            && t.contains('-')
+            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    };
+    let mut out = Vec::new();
+    for (k, (i, written, line)) in lines.iter().enumerate() {
+        let BodyLine::Text(t) = line else { continue };
+        let row = t.starts_with('|');
+        let cells: Vec<String> = if row {
+            // A header row is followed by the delimiter row.
+            let header = lines
+                .get(k + 1)
+                .is_some_and(|(_, _, next)| matches!(next, BodyLine::Text(n) if delimiter(n)));
+            if delimiter(t) || header {
+                continue;
+            }
+            t.trim_matches('|').split('|').map(str::to_string).collect()
+        } else {
+            let item = t
+                .strip_prefix("- ")
+                .or_else(|| t.strip_prefix("* "))
+                .or_else(|| t.strip_prefix("+ "))
+                .unwrap_or(t);
+            let plain = item.replace("**", "").replace("__", "");
+            let Some((label, value)) = plain.split_once(':') else {
+                continue;
+            };
+            let label = normalise_title(label);
+            if !TIME_LABEL_LISTS
+                .iter()
+                .any(|labels| labels.contains(&label.as_str()))
+            {
+                continue;
+            }
+            vec![value.to_string()]
+        };
+        if !cells.iter().all(|c| says_nothing(c)) {
+            continue;
+        }
+        let Some(m) = cells.iter().find_map(|c| time_placeholder().find(c)) else {
+            continue;
+        };
+        let placeholder = m.as_str();
+        let at = written.find(placeholder).unwrap_or(0);
+        out.push(PlaceholderLine {
+            placeholder: placeholder.to_string(),
+            row,
+            line: first_line + i,
+            column: written[..at].chars().count() + 1,
+        });
+    }
+    out
+}
+
 /// Footnote marks (`[^3]`).
 fn footnote_marks() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -2224,6 +2384,59 @@ fn duration_minutes(value: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_where_a_time_or_a_date_goes_are_read_as_no_time_and_no_date() {
+        let body =
+            "# T\n\n**Started:** YYYY-MM-DD HH:mm UTC\n**Resolved:** 20xx-MM-DD XX:XX UTC\n\n\
+                    ## Milestones\n\n| Milestone | Time |\n|---|---|\n| Detected | <date> |\n\n\
+                    ## Stats\n\n- Time to detection: YYY\n- Time to recovery: TBD\n";
+        assert_eq!(stated_timestamps(body, 1), StatedTimestamps::default());
+        assert_eq!(stated_times(body, 1), StatedTimes::default());
+        for p in [
+            "YYYY-MM-DD",
+            "20xx-MM-DD HH:mm",
+            "2024-MM-DD",
+            "HH:mm",
+            "hh:mm",
+            "<date>",
+            "TBD",
+            "XX:XX",
+            "DD/MM/YYYY",
+        ] {
+            assert_eq!(crate::markdown::date_written(p), None, "{p}");
+            assert!(crate::markdown::find_dates(p).is_empty(), "{p}");
+            assert_eq!(zoned_timestamp(&format!("{p} UTC")), None, "{p}");
+            assert_eq!(duration_minutes(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_row_or_a_line_still_holding_the_templates_placeholder_is_found_at_it_but_not_one_that_says_what_happened(
+    ) {
+        let body = "# Outage\n\n**Started:** YYYY-MM-DD HH:mm UTC\nDate: 2024-03-13\n\n\
+                    ## Timeline\n\n| Time | Event |\n| :--- | --- |\n\
+                    | HH:mm | Short event description |\n\
+                    | 2024-03-13 HH:mm | What happened. |\n\
+                    | 2024-03-13 10:01 | Node entered NotReady state |\n\
+                    | 2022-06-02 HH:mm | The limit range was deleted |\n\
+                    | 2024-03-13 14:?? | Scaled the container down |\n\n\
+                    ## Stats\n\n- Time to detection: YYY\n- Category: XXX\n\n\
+                    ```\n| HH:mm | Short event description |\n```\n";
+        let found: Vec<(String, bool, usize, usize)> = placeholder_lines(body, 10)
+            .into_iter()
+            .map(|p| (p.placeholder, p.row, p.line, p.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("YYYY-MM-DD".to_string(), false, 12, 14),
+                ("HH:mm".to_string(), true, 19, 3),
+                ("HH:mm".to_string(), true, 20, 14),
+                ("YYY".to_string(), false, 27, 22),
+            ]
+        );
+    }
 
     #[test]
     fn incident_numbers_at_the_start_of_a_file_name_become_ids() {

@@ -1334,6 +1334,12 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             } else {
                 derive::StatedTimestamps::default()
             };
+            // What the text still writes as its template did where a time or a date goes.
+            if raw.kind == Kind::Incident {
+                for p in derive::placeholder_lines(body, body_line) {
+                    diags.push(placeholder_line(&raw, p));
+                }
+            }
             // The source is not needed once parsed; freeing it here lets the next files
             // reuse its memory (on 10,000 postmortems that is most of the input's size).
             let mut raw = raw;
@@ -2060,6 +2066,33 @@ fn unread_part(raw: &RawFile, unread: &derive::UnreadPart) -> Diagnostic {
 /// The text of line `line` (from 1) of `raw`.
 fn raw_line(raw: &RawFile, line: usize) -> Option<&str> {
     raw.text.lines().nth(line.checked_sub(1)?)
+}
+
+/// A line that still holds its template's example where a time or a date goes (see
+/// [`derive::placeholder_lines`]): a warning at the placeholder. The page shows the line as
+/// written, and no time or date is read from it.
+fn placeholder_line(raw: &RawFile, p: derive::PlaceholderLine) -> Diagnostic {
+    let (what, hint) = if p.row {
+        (
+            "this table row",
+            "write when it happened and what happened, or delete the row if it is the template's example; a time of day you do not know can be left out (`2024-03-13`)",
+        )
+    } else {
+        (
+            "this line",
+            "write the value (a time with its day and zone, `2024-05-02 10:14 UTC`, or a duration, `54 minutes`), or delete the line",
+        )
+    };
+    Diagnostic::warning(
+        "template-placeholder",
+        &raw.source,
+        format!(
+            "{what} still holds the template's placeholder `{}`, which is read as no time or date; the page shows it as written",
+            p.placeholder
+        ),
+    )
+    .at(p.line, p.column)
+    .hint(hint)
 }
 
 /// The line and column where `written` is first found from `line` on (over at most 50 lines,
