@@ -21,14 +21,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site from the content folder.
+    #[command(mut_arg("quiet", |a| a.help("No progress bar and no summary line")))]
     Build(BuildArgs),
     /// Validate everything build would read, and write nothing (exit 0 clean, 1 errors, 2 usage or I/O failure).
+    #[command(mut_arg("quiet", |a| a.help("Leave out notes (`info` findings) and the summary line")))]
     Check(CheckArgs),
     /// Preview the site: build it into memory, serve it, and reload open pages on every change.
+    #[command(mut_arg("quiet", |a| a.help("Print only the address and the errors of a build that fails")))]
     Serve(ServeArgs),
     /// Scaffold a postmortem (a draft) with today's date and an id no incident has.
+    #[command(mut_arg("quiet", |a| a.help("No closing message on stderr (the path is still printed on stdout)")))]
     New(NewArgs),
     /// Search incidents and learnings from the terminal.
+    #[command(mut_arg("quiet", |a| a.help("No `No results for ...` message on stderr when nothing matches")))]
     Search(SearchArgs),
 }
 
@@ -37,7 +42,7 @@ pub struct Common {
     /// The folder that holds hindsight.toml and the content.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// No progress bar and no summary line; `check` also leaves out its notes.
+    /// Say less; what each command leaves out is in its own help.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -169,4 +174,29 @@ pub enum CheckFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Deny {
     Warnings,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn quiet_help(command: &str) -> String {
+        let cli = Cli::command();
+        let sub = cli.find_subcommand(command).unwrap();
+        let quiet = sub.get_arguments().find(|a| a.get_id() == "quiet").unwrap();
+        quiet.get_help().unwrap().to_string()
+    }
+
+    #[test]
+    fn each_command_says_what_its_own_quiet_leaves_out() {
+        assert_eq!(quiet_help("build"), "No progress bar and no summary line");
+        assert!(quiet_help("check").contains("notes"));
+        assert!(quiet_help("search").contains("No results"));
+        assert!(quiet_help("new").contains("path is still printed"));
+        assert!(quiet_help("serve").contains("errors of a build that fails"));
+        for command in ["build", "search", "new", "serve"] {
+            assert!(!quiet_help(command).contains("check"), "{command}");
+        }
+    }
 }
