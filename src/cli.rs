@@ -138,9 +138,26 @@ fn parse_limit(s: &str) -> Result<usize, String> {
     }
 }
 
+/// `--date`, `--since`: a day written YYYY-MM-DD. The error says what is wrong in the reader's
+/// words (chrono's own, "premature end of input", say nothing to them), with the date to write.
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|e| format!("`{s}` is not a date of the form YYYY-MM-DD: {e}"))
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        let t = s.trim();
+        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+        let parts: Vec<&str> = t.split('-').collect();
+        match parts.as_slice() {
+            [y] if digits(y, 4) => {
+                format!("`{s}` is a year, not a day: write YYYY-MM-DD, e.g. {y}-01-01 for the start of the year")
+            }
+            [y, m] if digits(y, 4) && digits(m, 2) => {
+                format!("`{s}` is a month, not a day: write YYYY-MM-DD, e.g. {y}-{m}-01 for the start of the month")
+            }
+            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => {
+                format!("`{s}` is no day of the calendar (month 01 to 12, and a day that month has)")
+            }
+            _ => format!("`{s}` is not a date of the form YYYY-MM-DD, e.g. 2025-03-17"),
+        }
+    })
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +203,30 @@ mod tests {
         let sub = cli.find_subcommand(command).unwrap();
         let quiet = sub.get_arguments().find(|a| a.get_id() == "quiet").unwrap();
         quiet.get_help().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_date_that_cannot_be_read_is_explained_with_the_date_to_write() {
+        let err = |s: &str| parse_date(s).unwrap_err();
+        assert_eq!(
+            err("2025"),
+            "`2025` is a year, not a day: write YYYY-MM-DD, e.g. 2025-01-01 for the start of the year"
+        );
+        assert!(
+            err("2025-03").contains("e.g. 2025-03-01"),
+            "{}",
+            err("2025-03")
+        );
+        assert!(err("2025-13-01").contains("is no day of the calendar"));
+        assert!(err("2025-02-30").contains("is no day of the calendar"));
+        assert!(err("17/03/2025").ends_with("e.g. 2025-03-17"));
+        for s in ["2025", "2025-03", "2025-13-01", "yesterday"] {
+            assert!(!err(s).contains("input"), "chrono's words: {}", err(s));
+        }
+        assert_eq!(
+            parse_date("2025-03-17"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2025, 3, 17).unwrap())
+        );
     }
 
     #[test]
