@@ -270,7 +270,11 @@ pub fn render_human(ds: &[Diagnostic], root: &Path, color: bool) -> String {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
+    // Lines wrap at spaces only: wrapped at a hyphen, an id (`not-having-a-clear-way`), a
+    // date (`2019-11-29`) or a flag would be cut in two, and could not be copied whole.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     // Findings of one file read it once; files render in parallel, and come out in order.
     let ds = named_from(ds, root, None);
     let runs: Vec<&[Diagnostic]> = ds.chunk_by(|a, b| a.file == b.file).collect();
@@ -722,6 +726,25 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wrapped_finding_never_cuts_a_date_or_an_id_at_its_hyphen() {
+        // Wherever the wrap falls, `2019-11-29` and the id stay whole on one line.
+        for pad in 0..40 {
+            let words = "word ".repeat(30) + &"x".repeat(pad);
+            let d = Diagnostic::warning(
+                "derived",
+                "",
+                format!("{words} date 2019-11-29 from the text"),
+            )
+            .hint(format!(
+                "{words} cite it with `<!-- hindsight: learning not-having-a-clear-way -->`"
+            ));
+            let out = render_human(&[d], Path::new("."), false);
+            assert!(out.contains("2019-11-29"), "{out}");
+            assert!(out.contains("not-having-a-clear-way"), "{out}");
+        }
+    }
 
     #[test]
     fn line_col_counts_lines_and_characters_from_one() {
