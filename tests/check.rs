@@ -1425,6 +1425,26 @@ fn a_content_dir_that_is_missing_or_a_file_is_reported_at_its_line_of_hindsight_
 }
 
 #[test]
+fn a_root_with_no_content_folder_and_no_postmortem_says_the_root_was_looked_at_too() {
+    // A repository with only a README: the README promises the root is read without
+    // `content/`, so the finding must not send the reader to create `content/` alone.
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(tmp.path(), &[("README.md", "# Our repository\n")]);
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let f = with_rule(&findings, "content-missing");
+    assert_eq!(f.len(), 1, "{findings:#?}");
+    let message = f[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("does not exist, and the root holds no postmortem to read instead"),
+        "{message}"
+    );
+    let hint = f[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("postmortems at the root are read"), "{hint}");
+    assert!(hint.contains("--root DIR"), "{hint}");
+}
+
+#[test]
 fn links_written_for_githubs_heading_anchors_are_no_broken_anchors_but_a_wrong_one_still_is() {
     let (_, findings) = check_json(&fixture("github-anchors"), &[]);
     let broken: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "broken-anchor")

@@ -882,12 +882,22 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             Some((line, column)) => {
                 Diagnostic::error("content-missing", crate::config::FILE_NAME, message)
                     .at(line, column)
+                    .hint(format!(
+                        "{fix} (use \".\" when postmortems sit at the repository root)"
+                    ))
             }
-            None => Diagnostic::error("content-missing", "", message),
+            // The default folder is missing only when the root holds no postmortem either
+            // (else the root is read): say so, as the README promises the root is read.
+            None => Diagnostic::error(
+                "content-missing",
+                "",
+                format!("{message}, and the root holds no postmortem to read instead"),
+            )
+            .hint(format!(
+                "{fix}; postmortems at the root are read without one (a README is not a postmortem): `hindsight new \"What happened\"` starts one, and `--root DIR` names the folder that holds them"
+            )),
         };
-        diags.push(finding.hint(format!(
-            "{fix} (use \".\" when postmortems sit at the repository root)"
-        )));
+        diags.push(finding);
         return lib;
     }
     let started = std::time::Instant::now();
