@@ -3492,6 +3492,21 @@ impl Baseline {
                 "--baseline takes a file path, not a URL; download the sitemap first, e.g. `curl -fsSo old-sitemap.xml {s}`"
             )));
         }
+        // A previous build's folder (`public/`) holds the sitemap: name the file to pass.
+        if path.is_dir() {
+            let sitemap = path.join("sitemap.xml");
+            return Err(Error::Usage(if sitemap.is_file() {
+                format!(
+                    "--baseline takes a sitemap file, not a folder: pass `--baseline {}`",
+                    sitemap.display()
+                )
+            } else {
+                format!(
+                    "--baseline takes a sitemap file, and `{}` is a folder without a sitemap.xml: pass the sitemap.xml of a previous build",
+                    path.display()
+                )
+            }));
+        }
         let text = std::fs::read_to_string(path).map_err(|e| {
             Error::Io(format!(
                 "cannot read the baseline sitemap {}: {e}",

@@ -301,6 +301,33 @@ fn usage_and_io_failures_exit_with_2() {
 }
 
 #[test]
+fn a_baseline_that_is_a_previous_builds_folder_names_the_sitemap_to_pass() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    write_files(
+        &public,
+        &[("sitemap.xml", "<urlset><url><loc>/</loc></url></urlset>\n")],
+    );
+    let o = check(&fixture("check"), &["--baseline", public.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let sitemap = public.join("sitemap.xml");
+    assert!(
+        stderr(&o).contains(&format!("pass `--baseline {}`", sitemap.display())),
+        "{}",
+        stderr(&o)
+    );
+    // A folder without one is named as a folder, not as a file that cannot be read.
+    std::fs::remove_file(&sitemap).unwrap();
+    let o = check(&fixture("check"), &["--baseline", public.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a folder without a sitemap.xml"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 #[cfg(unix)]
 fn a_broken_symbolic_link_is_an_io_error_that_says_where_it_points_and_how_to_fix_it() {
     let site = Site::with(&[(
