@@ -116,7 +116,7 @@ pub const RULES: &[Rule] = &[
         "empty-file",
         W,
         false,
-        "a Markdown file with no text and no front matter, which is not built",
+        "a Markdown file with no text and nothing set in its front matter, which is not built",
     ),
     rule_def(
         "postmortem-template",

@@ -301,6 +301,28 @@ fn usage_and_io_failures_exit_with_2() {
 }
 
 #[test]
+fn an_empty_file_with_a_front_matter_is_not_labelled_as_having_none() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/2024-01-02-disk-full.md",
+                "# Disk full\n\nIt filled.\n",
+            ),
+            ("content/2024-02-03-stub.md", "---\n---\n"),
+        ],
+    );
+    let o = check(tmp.path(), &[]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("holds only a front matter that sets nothing"),
+        "{out}"
+    );
+    assert!(!out.contains("no front matter"), "{out}");
+}
+
+#[test]
 fn a_baseline_that_is_a_previous_builds_folder_names_the_sitemap_to_pass() {
     let tmp = tempfile::tempdir().unwrap();
     let public = tmp.path().join("public");
