@@ -3862,6 +3862,17 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
 }
 
+/// A clone of the repository at `root` that holds its last commit only, as CI services fetch
+/// by default: the folder that holds it (kept until dropped), and the clone.
+fn shallow_clone(root: &Path) -> (tempfile::TempDir, std::path::PathBuf) {
+    let shallow = tempfile::tempdir().unwrap();
+    let clone = shallow.path().join("clone");
+    let source = format!("file://{}", root.display());
+    let args = ["clone", "-q", "--depth", "1", &source, "clone"];
+    git(shallow.path(), &args, "2024-01-01T00:00:00+00:00");
+    (shallow, clone)
+}
+
 #[test]
 fn a_postmortem_nothing_else_dates_is_dated_by_the_day_git_first_recorded_it() {
     let site = Site::with(&[(
@@ -3892,20 +3903,7 @@ fn a_postmortem_nothing_else_dates_is_dated_by_the_day_git_first_recorded_it() {
     assert_eq!(inc["date_precision"], "day", "{inc}");
 
     // In a shallow clone the history is cut off: undated, and the build says why.
-    let shallow = tempfile::tempdir().unwrap();
-    let clone = shallow.path().join("clone");
-    git(
-        shallow.path(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            &format!("file://{}", site.root.display()),
-            "clone",
-        ],
-        "2024-01-01T00:00:00+00:00",
-    );
+    let (shallow, clone) = shallow_clone(&site.root);
     let out = shallow.path().join("public");
     let built = build(&clone, &out);
     assert!(built.status.success(), "{}", stderr(&built));
@@ -3971,20 +3969,7 @@ fn the_sitemap_gives_each_incident_the_later_of_its_date_and_the_day_git_last_re
 
     // A shallow clone's history is cut off: each incident's own date, and no warning when
     // every incident has one.
-    let shallow = tempfile::tempdir().unwrap();
-    let clone = shallow.path().join("clone");
-    git(
-        shallow.path(),
-        &[
-            "clone",
-            "-q",
-            "--depth",
-            "1",
-            &format!("file://{}", site.root.display()),
-            "clone",
-        ],
-        "2024-01-01T00:00:00+00:00",
-    );
+    let (shallow, clone) = shallow_clone(&site.root);
     let out = shallow.path().join("public");
     let built = build(&clone, &out);
     assert!(built.status.success(), "{}", stderr(&built));

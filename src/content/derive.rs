@@ -372,6 +372,33 @@ fn is_team_or_handle(w: &str) -> bool {
     })
 }
 
+/// Takes a part of a parenthetical as the status or the due date not found yet (the status as
+/// `status_text`, the part without any `status:` label, says it): whether it was one. A due
+/// date written like a date that is none is kept in `bad_due`, to be reported.
+fn status_or_due(
+    part: &str,
+    status_text: &str,
+    status: &mut Option<ActionStatus>,
+    due: &mut Option<NaiveDate>,
+    bad_due: &mut Option<String>,
+) -> bool {
+    if status.is_none() {
+        if let Some(s) = ActionStatus::parse(status_text) {
+            *status = Some(s);
+            return true;
+        }
+    }
+    if due.is_none() && bad_due.is_none() {
+        match due_clause(part) {
+            Some(Ok(d)) => *due = Some(d),
+            Some(Err(w)) => *bad_due = Some(w),
+            None => return false,
+        }
+        return true;
+    }
+    false
+}
+
 /// A due date in a parenthetical: `due 2025-10-31`, `due: 31 October 2025`, `due by ...`,
 /// `by 2025-10-31`, `deadline ...`. Only a date follows the word (`due next sprint` is a plan
 /// and stays in the text): the date, or the written value when it looks like a date and is
@@ -468,22 +495,16 @@ fn annotation(value: &str) -> Option<Annotation> {
     let mut planned = false;
     for &(_, part) in rest {
         let part = part.trim();
-        if let (None, Some(s)) = (found.status, ActionStatus::parse(&status.replace(part, ""))) {
-            found.status = Some(s);
+        let f = &mut found;
+        let status_text = status.replace(part, "");
+        if status_or_due(
+            part,
+            &status_text,
+            &mut f.status,
+            &mut f.due,
+            &mut f.bad_due,
+        ) {
             continue;
-        }
-        if found.due.is_none() && found.bad_due.is_none() {
-            match due_clause(part) {
-                Some(Ok(d)) => {
-                    found.due = Some(d);
-                    continue;
-                }
-                Some(Err(w)) => {
-                    found.bad_due = Some(w);
-                    continue;
-                }
-                None => {}
-            }
         }
         if !part.is_empty() {
             if plan.is_match(part) {
@@ -562,24 +583,9 @@ fn trailing_meta(text: &str) -> Option<Trailing> {
         });
         let mut owned = false;
         for (i, &part) in parts.iter().enumerate() {
-            if found.status.is_none() {
-                if let Some(s) = ActionStatus::parse(part) {
-                    found.status = Some(s);
-                    continue;
-                }
-            }
-            if found.due.is_none() && found.bad_due.is_none() {
-                match due_clause(part) {
-                    Some(Ok(d)) => {
-                        found.due = Some(d);
-                        continue;
-                    }
-                    Some(Err(w)) => {
-                        found.bad_due = Some(w);
-                        continue;
-                    }
-                    None => {}
-                }
+            let f = &mut found;
+            if status_or_due(part, part, &mut f.status, &mut f.due, &mut f.bad_due) {
+                continue;
             }
             let first_word = i == 0 && owner_like.is_match(part) && !not_an_owner.is_match(part);
             if !owned && (first_word || is_team_or_handle(part)) {
