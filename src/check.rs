@@ -589,7 +589,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
 pub(crate) fn output_refused(root: &Path, config: &Config) -> Option<Diagnostic> {
     let content = root.join(&config.content_dir);
     let output = root.join(&config.output_dir);
-    let Err(crate::output::OutputError::Refused { why, .. }) =
+    let Err(crate::output::OutputError::Overlaps { why, .. }) =
         crate::output::overlaps_sources(&output, root, &content)
     else {
         return None;
@@ -605,7 +605,7 @@ pub(crate) fn output_refused(root: &Path, config: &Config) -> Option<Diagnostic>
             ),
         )
         .at(line, column)
-        .hint("every build replaces the output folder: give it a folder of its own, such as \"public\""),
+        .hint(crate::output::OVERLAP_HINT),
     )
 }
 

@@ -104,6 +104,16 @@ pub enum Error {
     Root(String),
 }
 
+impl Error {
+    /// What to do about it, when the message does not say (printed as `help:`).
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Output(e) => e.hint(),
+            _ => None,
+        }
+    }
+}
+
 /// What a successful build produced.
 #[derive(Debug)]
 pub struct BuildReport {

@@ -78,6 +78,9 @@ fn main() -> ExitCode {
                 Err(e) => {
                     hindsight::output::settle_interrupt();
                     eprintln!("error: {e}");
+                    if let Some(hint) = e.hint() {
+                        eprintln!("help: {hint}");
+                    }
                     ExitCode::from(2)
                 }
             }

@@ -43,7 +43,23 @@ pub enum OutputError {
     },
     #[error("refusing to use {path} as the output folder: {why}")]
     Refused { path: PathBuf, why: String },
+    /// The output folder is, or holds, the sources (see [`overlaps_sources`]).
+    #[error("refusing to use {path} as the output folder: {why}")]
+    Overlaps { path: PathBuf, why: String },
 }
+
+impl OutputError {
+    /// What to do about it, when the message does not say.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            OutputError::Overlaps { .. } => Some(OVERLAP_HINT),
+            _ => None,
+        }
+    }
+}
+
+/// How to mend an output folder that would replace the sources.
+pub const OVERLAP_HINT: &str = "every build replaces the output folder: give it a folder of its own, such as \"public\" (`--out public`, or `output_dir = \"public\"` in hindsight.toml)";
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     move |source| OutputError::Io {
@@ -684,14 +700,14 @@ pub fn overlaps_sources(target: &Path, root: &Path, content: &Path) -> Result<()
         ("the content folder", abs(content)),
     ] {
         if other.starts_with(&t) {
-            return Err(OutputError::Refused {
+            return Err(OutputError::Overlaps {
                 path: target.to_path_buf(),
                 why: format!("it is or contains {what} ({})", other.display()),
             });
         }
     }
     if t.parent().is_none() {
-        return Err(OutputError::Refused {
+        return Err(OutputError::Overlaps {
             path: target.to_path_buf(),
             why: "it is the file system root".into(),
         });

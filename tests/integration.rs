@@ -8178,3 +8178,28 @@ fn incidents_of_one_date_are_listed_later_id_first_everywhere_and_undated_ones_l
         .collect();
     assert!(at.windows(2).all(|w| w[0] < w[1]), "{out}");
 }
+
+#[test]
+fn an_out_folder_that_holds_the_sources_is_refused_with_how_to_choose_another() {
+    let site = Site::with(&[("content/a.md", "# Disk full\n\nThe disk filled up.\n")]);
+    for out in [".", "content"] {
+        let o = bin()
+            .args(["build", "--quiet", "--root"])
+            .arg(&site.root)
+            .arg("--out")
+            .arg(site.root.join(out))
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("refusing to use"), "{err}");
+        assert!(
+            err.contains("help: every build replaces the output folder: give it a folder of its own, such as \"public\" (`--out public`"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(site.root.join("content/a.md")).unwrap(),
+            "# Disk full\n\nThe disk filled up.\n"
+        );
+    }
+}
