@@ -175,7 +175,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SITEMAP")]
     pub baseline: Option<PathBuf>,
     /// Print what RULE catches and how to fix it (its entry in the reference), and check nothing.
-    #[arg(long, value_name = "RULE")]
+    #[arg(long, value_name = "RULE", conflicts_with_all = ["format", "deny", "baseline"])]
     pub explain: Option<String>,
 }
 
@@ -197,6 +197,27 @@ pub enum Deny {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn explain_refuses_the_options_of_a_check_it_does_not_run() {
+        use clap::Parser;
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        assert!(parse(&["hindsight", "check", "--explain", "time-order"]).is_ok());
+        for extra in [
+            &["--format", "json"][..],
+            &["--deny", "warnings"],
+            &["--baseline", "old.xml"],
+        ] {
+            let mut args = vec!["hindsight", "check", "--explain", "time-order"];
+            args.extend_from_slice(extra);
+            let err = parse(&args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{extra:?}"
+            );
+        }
+    }
 
     fn quiet_help(command: &str) -> String {
         let cli = Cli::command();

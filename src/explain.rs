@@ -63,13 +63,21 @@ pub struct UnknownRule {
 /// when one is close (else the list of rules).
 pub fn explain(rule: &str) -> Result<&'static str, UnknownRule> {
     let all = sections();
-    if let Some((_, text)) = all.iter().find(|(id, _)| *id == rule) {
+    // As a finding prints it, whatever the case and spaces it was typed in.
+    let key = rule.trim().to_lowercase();
+    if let Some((_, text)) = all.iter().find(|(id, _)| *id == key) {
         return Ok(text);
     }
     let ids: Vec<&str> = all.iter().map(|(id, _)| *id).collect();
+    if key.is_empty() {
+        return Err(UnknownRule {
+            message: "`--explain` needs the name of a rule, as a finding prints it".into(),
+            help: format!("the rules are: {}", ids.join(", ")),
+        });
+    }
     Err(UnknownRule {
         message: format!("`{rule}` is not a rule of `hindsight check`"),
-        help: match did_you_mean(rule, &ids) {
+        help: match did_you_mean(&key, &ids) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("the rules are: {}", ids.join(", ")),
         },
@@ -79,6 +87,21 @@ pub fn explain(rule: &str) -> Result<&'static str, UnknownRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_typed_in_capitals_or_with_spaces_is_explained_and_an_empty_one_asks_for_a_name() {
+        assert_eq!(
+            explain(" Time-Order ").unwrap(),
+            explain("time-order").unwrap()
+        );
+        let empty = explain("").unwrap_err();
+        assert!(
+            empty.message.contains("needs the name of a rule"),
+            "{}",
+            empty.message
+        );
+        assert!(empty.help.contains("time-order"), "{}", empty.help);
+    }
 
     #[test]
     fn a_section_runs_from_its_heading_to_the_next_one() {
