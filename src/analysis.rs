@@ -37,6 +37,9 @@ them (`PM2021-005`, `INC-2023-042`, `2021-01-05-logs`) are also one unstemmed te
 (`pm2021-005`) beside their words ([`Ids`], [`terms`]), so that an incident's id, indexed as a
 field of its own, finds that incident and not every incident that shares a piece of it.
 `search.js` joins them the same way.
+
+A query's words written with a leading `-` (`-fluentd`) are words to leave out, not to look
+for ([`read_query`]); `search.js` reads them the same way.
 */
 
 use std::cell::RefCell;
@@ -615,13 +618,83 @@ pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::from(SearchTokenizer)
 }
 
+/// A query as search reads it (see [`read_query`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// The terms it searches for (see [`query_terms`]).
+    pub wanted: Vec<String>,
+    /// The terms of its exclusions, each once, in order: a document that holds any of them is
+    /// left out. Never a stop word.
+    pub excluded: Vec<String>,
+}
+
+/// Reads a query. A piece of it written with a leading `-` (at its start or after whitespace,
+/// up to the next whitespace, more than the `-` alone: `-fluentd`) is an exclusion: its terms
+/// are left out rather than searched for, a hyphen inside a word (`on-call`, `PM2021-005`) is
+/// not one. An exclusion that holds an identifier leaves out the identifier's term, not each of
+/// its words (`-PM2021-005` leaves out the incident with that id and those that mention it, not
+/// every `PM2021-…` one), and its stop words are ignored, so one of stop words alone leaves out
+/// nothing. The other words are read as [`query_terms`] reads them, the exclusions standing
+/// between them (`roll -x back` is not `rollback`). `search.js` reads a query the same way.
+pub fn read_query(query: &str) -> Query {
+    let pieces = exclusions(query);
+    let mut rest = query.to_string();
+    for r in &pieces {
+        rest.replace_range(r.clone(), &".".repeat(r.len()));
+    }
+    let stops = stop_terms();
+    let mut excluded: Vec<String> = Vec::new();
+    for r in &pieces {
+        let text = &query[r.start + 1..r.end];
+        let ids = id_terms(text);
+        let words = tokens(text).into_iter().filter(|(w, _)| {
+            !ids.iter()
+                .any(|(id, _)| id.start <= w.start && w.end <= id.end)
+        });
+        for (_, t) in words.chain(ids.iter().cloned()) {
+            if !stops.contains(&t) && !excluded.contains(&t) {
+                excluded.push(t);
+            }
+        }
+    }
+    Query {
+        wanted: wanted_terms(&rest, &stops),
+        excluded,
+    }
+}
+
+/// The byte ranges of a query's exclusions (see [`read_query`]), the `-` included.
+fn exclusions(query: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in query.char_indices().chain([(query.len(), ' ')]) {
+        if !c.is_whitespace() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            if query[s..i].starts_with('-') && i - s > 1 {
+                out.push(s..i);
+            }
+        }
+    }
+    out
+}
+
+/// The terms of the [`STOP_WORDS`].
+fn stop_terms() -> std::collections::HashSet<String> {
+    STOP_WORDS.iter().flat_map(|w| terms(w)).collect()
+}
+
 /// The terms a query searches for: its terms, each once, in order, without the
-/// [`STOP_WORDS`] unless nothing else is left (a query of stop words alone searches for them).
+/// [`STOP_WORDS`] unless nothing else is left (a query of stop words alone searches for them),
+/// and without its exclusions (see [`read_query`]).
 pub fn query_terms(query: &str) -> Vec<String> {
-    let stops: std::collections::HashSet<String> =
-        STOP_WORDS.iter().flat_map(|w| terms(w)).collect();
+    read_query(query).wanted
+}
+
+/// The terms of `text` as [`query_terms`] reads them, `text` holding no exclusion.
+fn wanted_terms(text: &str, stops: &std::collections::HashSet<String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
-    let all: Vec<String> = terms(query)
+    let all: Vec<String> = terms(text)
         .into_iter()
         .filter(|t| seen.insert(t.clone()))
         .collect();
@@ -819,6 +892,27 @@ mod tests {
         for q in ["pm2021-005", "Is this like PM2021_005?"] {
             assert!(query_terms(q).contains(&"pm2021-005".to_string()), "{q}");
         }
+    }
+
+    #[test]
+    fn a_word_with_a_leading_hyphen_is_left_out_and_a_hyphen_inside_a_word_is_not() {
+        let q = read_query("logs -Fluentd\tcloudwatch -shipped");
+        assert_eq!(q.wanted, ["log", "cloudwatch"]);
+        assert_eq!(q.excluded, ["fluentd", "ship"]);
+        // Hyphens inside words, and a lone hyphen, exclude nothing.
+        let q = read_query("on-call PM2021-005 - logs");
+        assert_eq!(q.excluded, Vec::<String>::new());
+        assert_eq!(q.wanted, ["oncal", "pm2021", "005", "log", "pm2021-005"]);
+        // An excluded id is its own term, not its pieces; a compound is its closed word.
+        assert_eq!(read_query("-PM2021-005 disk").excluded, ["pm2021-005"]);
+        assert_eq!(
+            read_query("-roll-back -INC_201x").excluded,
+            ["rollback", "inc-201x"]
+        );
+        // Stop words and punctuation exclude nothing; an exclusion stands between two words.
+        assert_eq!(read_query("-the -?! disk").excluded, Vec::<String>::new());
+        assert_eq!(read_query("roll -x back").wanted, ["roll", "back"]);
+        assert_eq!(read_query("-fluentd").wanted, Vec::<String>::new());
     }
 
     #[test]

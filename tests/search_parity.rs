@@ -481,3 +481,44 @@ fn the_browser_reads_identifiers_as_the_rust_analysis_does() {
         [serde_json::json!(["pm2021", "005", "pm2021-005"])]
     );
 }
+
+#[test]
+fn the_browser_reads_a_query_s_exclusions_as_the_terminal_does() {
+    let lines: Vec<String> = [
+        "logs cloudwatch -fluentd",
+        "-Fluentd\tlogs -SHIPPED",
+        "logs\u{a0}-fluentd\u{3000}-cloudwatch",
+        "on-call PM2021-005 - logs",
+        "-PM2021-005 disk",
+        "is this like -pm2021_005?",
+        "-roll-back -rolled back -on-call",
+        "roll -x back",
+        "-the -not -?! -- disk",
+        "-the",
+        "-",
+        "--fluentd",
+        "x-y -z",
+        "-東京 障害",
+        "-Café-DB2 -ÆSIR-9",
+        "-2022-02-08-payments-webhook-certificate-expired",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let wanted = node("query", &lines);
+    let excluded = node("exclude", &lines);
+    for (i, line) in lines.iter().enumerate() {
+        let q = hindsight::analysis::read_query(line);
+        assert_eq!(serde_json::json!(q.wanted), wanted[i], "query: {line:?}");
+        assert_eq!(
+            serde_json::json!(q.excluded),
+            excluded[i],
+            "exclude: {line:?}"
+        );
+    }
+    assert_eq!(excluded[0], serde_json::json!(["fluentd"]));
+    assert_eq!(wanted[0], serde_json::json!(["log", "cloudwatch"]));
+    assert_eq!(excluded[3], serde_json::json!([]));
+    assert_eq!(excluded[4], serde_json::json!(["pm2021-005"]));
+}

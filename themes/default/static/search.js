@@ -1183,20 +1183,50 @@
 
   var STOP_TERMS = null;
 
-  /* The tokens a query searches for: each term once, in order, without the stop words unless
-     nothing else is left. */
-  function queryTokens(query) {
+  function stopTerms() {
     if (!STOP_TERMS) {
       STOP_TERMS = new Set();
       STOP_WORDS.forEach(function (w) { analyze(w).forEach(function (t) { STOP_TERMS.add(t); }); });
     }
+    return STOP_TERMS;
+  }
+
+  /* What Rust's char::is_whitespace calls whitespace. */
+  var SPACE = /[\t\n\v\f\r \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+  /* The exclusions of a query, as src/analysis.rs's `read_query` reads them: pieces written
+     with a leading "-" (at the start or after whitespace, up to the next whitespace, more than
+     the "-" alone), as {start, end} UTF-16 offsets, the "-" included. */
+  function exclusions(query) {
+    var out = [];
+    var start = -1;
+    var i = 0;
+    for (var c of query + " ") {
+      if (!SPACE.test(c)) {
+        if (start < 0) start = i;
+      } else if (start >= 0) {
+        if (query[start] === "-" && i - start > 1) out.push({ start: start, end: i });
+        start = -1;
+      }
+      i += c.length;
+    }
+    return out;
+  }
+
+  /* The tokens a query searches for: each term once, in order, without the stop words unless
+     nothing else is left, and without its exclusions, which stand between the other words. */
+  function queryTokens(query) {
+    var rest = query;
+    exclusions(query).forEach(function (x) {
+      rest = rest.slice(0, x.start) + ".".repeat(x.end - x.start) + rest.slice(x.end);
+    });
     var seen = new Set();
-    var all = tokens(query).concat(idTokens(query)).filter(function (t) {
+    var all = tokens(rest).concat(idTokens(rest)).filter(function (t) {
       if (seen.has(t.term)) return false;
       seen.add(t.term);
       return true;
     });
-    var kept = all.filter(function (t) { return !STOP_TERMS.has(t.term); });
+    var kept = all.filter(function (t) { return !stopTerms().has(t.term); });
     return kept.length ? kept : all;
   }
 
@@ -1204,8 +1234,24 @@
     return queryTokens(query).map(function (t) { return t.term; });
   }
 
+  /* The terms a query leaves out: those of its exclusions, each once, in order, an
+     identifier's term rather than its words (-PM2021-005 is pm2021-005), never a stop word. */
+  function excludedTerms(query) {
+    var out = [];
+    exclusions(query).forEach(function (x) {
+      var text = query.slice(x.start + 1, x.end);
+      var ids = idTokens(text);
+      tokens(text).filter(function (w) {
+        return !ids.some(function (id) { return id.start <= w.start && w.end <= id.end; });
+      }).concat(ids).forEach(function (t) {
+        if (!stopTerms().has(t.term) && out.indexOf(t.term) < 0) out.push(t.term);
+      });
+    });
+    return out;
+  }
+
   var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens, queryTerms: queryTerms,
-    STOP_WORDS: STOP_WORDS, COMPOUNDS: COMPOUNDS };
+    excludedTerms: excludedTerms, STOP_WORDS: STOP_WORDS, COMPOUNDS: COMPOUNDS };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
