@@ -96,7 +96,8 @@ pub struct NewArgs {
 pub struct SearchArgs {
     #[command(flatten)]
     pub common: Common,
-    /// The words to look for.
+    /// The words to look for; a word written -word leaves out the results that hold it.
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     /// Print one JSON array of hits: id, kind, url, title, date, score, section, snippet.
     #[arg(long)]

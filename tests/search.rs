@@ -1455,3 +1455,178 @@ fn ids_of_every_shape_find_their_incident_first_in_the_terminal_and_are_marked_i
     assert!(marked("201").iter().all(|(_, id)| !id));
     assert_eq!(marked("201").len(), 3);
 }
+
+/// `all` without the ids of `left_out`, in its order.
+fn without(all: &[String], left_out: &[String]) -> Vec<String> {
+    all.iter()
+        .filter(|id| !left_out.contains(id))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_word_written_with_a_leading_hyphen_leaves_out_the_results_that_hold_it_as_the_browser_index_does(
+) {
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let all = ids(&hits(&site.root, &["logs cloudwatch", "--limit", "100"]));
+    let fluentd = static_ids(&site.out, "fluentd");
+    // Incidents that match the words and hold "fluentd", such as PM2022-002.
+    assert!(all.contains(&"PM2022-002".to_string()), "{all:?}");
+    assert!(fluentd.contains(&"PM2022-002".to_string()), "{fluentd:?}");
+    let left = without(&all, &fluentd);
+    assert!(
+        !left.is_empty() && left.len() < all.len(),
+        "{all:?} {fluentd:?}"
+    );
+    // The rest keep their order: an excluded word counts for nothing in the ranking.
+    for query in [
+        "logs cloudwatch -fluentd",
+        "-Fluentd logs cloudwatch",
+        "logs -fluentd cloudwatch -the",
+    ] {
+        assert_eq!(
+            ids(&hits(&site.root, &[query, "--limit", "100"])),
+            left,
+            "{query}"
+        );
+    }
+    // An excluded word is analysed as a query word: stemmed, so `-shipping` leaves out "shipped".
+    let shipped = static_ids(&site.out, "ship");
+    assert_eq!(
+        ids(&hits(
+            &site.root,
+            &["logs cloudwatch -shipping", "--limit", "100"]
+        )),
+        without(&all, &shipped)
+    );
+}
+
+#[test]
+fn a_hyphen_inside_a_word_or_an_id_excludes_nothing_and_an_excluded_id_leaves_out_its_incident_and_those_that_mention_it(
+) {
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let kubernetes = ids(&hits(&site.root, &["kubernetes", "--limit", "100"]));
+    // PM2021-005's own term: its incident and those that mention it, not every PM2021-… one.
+    let named = static_ids(&site.out, "pm2021-005");
+    assert!(named.contains(&"PM2021-005".to_string()), "{named:?}");
+    let found = ids(&hits(
+        &site.root,
+        &["kubernetes -PM2021-005", "--limit", "100"],
+    ));
+    assert_eq!(found, without(&kubernetes, &named));
+    assert!(found.contains(&"PM2021-006".to_string()), "{found:?}");
+    // `roll-back` and `PM2021-008` inside a query are words to look for, not to leave out.
+    let rollback = ids(&hits(&site.root, &["rollback", "--limit", "100"]));
+    assert_eq!(
+        ids(&hits(&site.root, &["roll-back", "--limit", "100"])),
+        rollback
+    );
+    assert_eq!(ids(&hits(&site.root, &["PM2021-008"]))[0], "PM2021-008");
+    let found = ids(&hits(
+        &site.root,
+        &["roll-back -PM2021-008", "--limit", "100"],
+    ));
+    assert!(!found.is_empty(), "{rollback:?}");
+    assert_eq!(
+        found,
+        without(&rollback, &static_ids(&site.out, "pm2021-008"))
+    );
+    // A lone hyphen is no word at all.
+    assert_eq!(
+        ids(&hits(&site.root, &["logs -", "--limit", "100"])),
+        ids(&hits(&site.root, &["logs", "--limit", "100"]))
+    );
+}
+
+/// Three incidents tagged `logging`, one of them about fluentd, and one of another tag.
+fn logging_site() -> Site {
+    let incident = |id: &str, date: &str, tag: &str, body: &str| {
+        format!("---\nid: {id}\ndate: {date}\ntags: [{tag}]\n---\n# {id}\n\n{body}\n")
+    };
+    Site::with(&[
+        (
+            "content/a.md",
+            &incident(
+                "LOG-1",
+                "2024-01-01",
+                "logging",
+                "Fluentd stopped shipping logs.",
+            ),
+        ),
+        (
+            "content/b.md",
+            &incident("LOG-2", "2024-03-01", "logging", "Vector dropped logs."),
+        ),
+        (
+            "content/c.md",
+            &incident("LOG-3", "2024-02-01", "logging", "CloudWatch throttled us."),
+        ),
+        (
+            "content/d.md",
+            &incident("NET-1", "2024-04-01", "network", "A switch failed."),
+        ),
+    ])
+}
+
+#[test]
+fn a_query_of_exclusions_only_lists_the_incidents_the_filters_choose_without_them_newest_first() {
+    let site = logging_site();
+    // As typed in a shell: the exclusion unquoted, before the filter.
+    assert_eq!(
+        ids(&hits(&site.root, &["-fluentd", "--tag", "logging"])),
+        ["LOG-2", "LOG-3"]
+    );
+    assert_eq!(
+        ids(&hits(&site.root, &["", "--tag", "logging"])),
+        ["LOG-2", "LOG-3", "LOG-1"]
+    );
+    assert_eq!(
+        ids(&hits(&site.root, &["--tag", "logging", "-fluentd -vector"])),
+        ["LOG-3"]
+    );
+    // Nothing left: exit 0 and the query quoted, as for any query without results.
+    let o = search(
+        &site.root,
+        &["-fluentd -vector -cloudwatch", "--tag", "logging"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).trim(),
+        "No results for \"-fluentd -vector -cloudwatch\" among the incidents that match --tag logging."
+    );
+}
+
+#[test]
+fn a_query_of_exclusions_only_without_a_filter_is_a_usage_error_with_a_hint() {
+    let site = logging_site();
+    for query in ["-fluentd", "-fluentd -the", "  -fluentd  "] {
+        let o = search(&site.root, &[query]);
+        assert_eq!(o.status.code(), Some(2), "{query:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty());
+        let err = stderr(&o);
+        assert!(
+            err.contains("only leaves words out: it has no word to search for"),
+            "{err}"
+        );
+        assert!(
+            err.contains("help: a word written -word leaves out the results that hold it"),
+            "{err}"
+        );
+    }
+    // An exclusion of stop words or punctuation leaves out nothing: the query has no word, as
+    // an empty one has none.
+    for query in ["-the", "-?!", "-"] {
+        let err = stderr(&search(&site.root, &[query]));
+        assert!(err.contains("has no word to search for"), "{query}: {err}");
+        assert!(
+            err.contains("help: give the words to look for"),
+            "{query}: {err}"
+        );
+    }
+    assert_eq!(
+        ids(&hits(&site.root, &["logs -the -?!"])),
+        ids(&hits(&site.root, &["logs"]))
+    );
+}

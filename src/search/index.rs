@@ -134,13 +134,14 @@ impl SearchIndex {
         }
     }
 
-    /// The best `limit` documents for the analysed query `terms` that pass `filters`, as
-    /// (score, source path), best first: the documents of `named` (the incidents whose id the
-    /// query names) first, then those holding more of the words, then by score, ties broken
-    /// by source path.
+    /// The best `limit` documents for the analysed query `terms` that pass `filters` and hold
+    /// none of the terms `excluded`, as (score, source path), best first: the documents of
+    /// `named` (the incidents whose id the query names) first, then those holding more of the
+    /// words, then by score, ties broken by source path.
     pub fn search(
         &self,
         terms: &[String],
+        excluded: &[String],
         named: &[String],
         filters: &Filters,
         limit: usize,
@@ -194,6 +195,12 @@ impl SearchIndex {
         if clauses.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
+        // After the check: exclusions alone choose nothing.
+        clauses.extend(
+            excluded
+                .iter()
+                .map(|t| (Occur::MustNot, Box::new(word(t)) as Box<dyn Query>)),
+        );
         let searcher = self.index.reader()?.searcher();
         // Rank every match, then read the source path of those that can make the cut, so
         // that ties are broken by source path and not by segment order (which depends on

@@ -334,10 +334,21 @@ impl SearchError {
 }
 
 /// A query with no word to search for is a usage error unless a filter chooses the incidents:
-/// `hindsight search "" --tag dns` lists every incident tagged `dns`, newest first.
+/// `hindsight search "" --tag dns` lists every incident tagged `dns`, newest first, and
+/// `hindsight search "-fluentd" --tag logging` those of them that do not hold `fluentd`.
 fn check_query(query: &str, filters: &Filters) -> Result<(), SearchError> {
-    if !filters.is_empty() || !terms(query).is_empty() {
+    let read = crate::analysis::read_query(query);
+    if !filters.is_empty() || !read.wanted.is_empty() {
         return Ok(());
+    }
+    if !read.excluded.is_empty() {
+        return Err(SearchError::Usage {
+            message: format!(
+                "the query {:?} only leaves words out: it has no word to search for",
+                crate::render::truncate(query, 80)
+            ),
+            hint: "a word written -word leaves out the results that hold it; give words to look for beside it, e.g. `hindsight search \"logs -fluentd\"`, or choose the incidents with --tag, --service, --severity or --since".into(),
+        });
     }
     let message = if query.trim().is_empty() {
         "the query is empty".to_string()
@@ -624,16 +635,16 @@ pub fn search_docs(
     filters: &Filters,
     limit: usize,
 ) -> Outcome {
-    let wanted: Vec<String> = crate::analysis::query_terms(query);
+    let crate::analysis::Query { wanted, excluded } = crate::analysis::read_query(query);
     let (idx, update) = index::SearchIndex::open(cache, docs);
     // Without words, every document that passes the filters matches; newest come first.
     let fetch = if wanted.is_empty() { usize::MAX } else { limit };
     let named = named(docs, &wanted);
-    let ranked = match idx.search(&wanted, &named, filters, fetch) {
+    let ranked = match idx.search(&wanted, &excluded, &named, filters, fetch) {
         Ok(r) => r,
         Err(_) => {
             let (idx, _) = index::SearchIndex::rebuild(cache, docs);
-            idx.search(&wanted, &named, filters, fetch)
+            idx.search(&wanted, &excluded, &named, filters, fetch)
                 .unwrap_or_default()
         }
     };
