@@ -55,6 +55,16 @@ async function hitIds(page) {
   return page.$$eval(".search-hit-meta", (ms) => ms.map((m) => m.textContent.split(" · ")[0]));
 }
 
+/* The ids of every hit, the "more" button pressed until it hides. */
+async function allHitIds(page) {
+  while (await page.isVisible("#search-more")) {
+    const n = (await hitIds(page)).length;
+    await page.click("#search-more");
+    await page.waitForFunction((n) => document.querySelectorAll(".search-hit").length > n, n);
+  }
+  return hitIds(page);
+}
+
 /* The status line and the ids of the hits, once `q` is typed. */
 async function statusAndHits(page, q) {
   await typeQuery(page, q);
@@ -322,6 +332,44 @@ function defineTests(ctx) {
         assert.ok(href.endsWith(`/sub/learnings/${id}/`), href);
         assert.match(await hit.$eval(".search-snippet", (p) => p.textContent), said);
       }
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test("a word written -word leaves out what the terminal leaves out, the page listing what the terminal lists", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-demo-"));
+    fs.cpSync(path.join(REPO, "content"), path.join(src, "content"), { recursive: true });
+    fs.copyFileSync(path.join(REPO, "hindsight.toml"), path.join(src, "hindsight.toml"));
+    const terminal = (args) =>
+      JSON.parse(execFileSync(BIN, ["search", ...args, "--json", "--limit", "100", "--root", src])).map((h) => h.id);
+    try {
+      for (const [q, gone] of [["certificate -apple", "PM2023-003"], ["-kubernetes checkout", "PM2023-002"]]) {
+        const [status] = await statusAndHits(page, q + " ");
+        const ids = await allHitIds(page);
+        const want = terminal([q]);
+        assert.ok(!want.includes(gone) && terminal([q.replace(/-\w+/, "")]).includes(gone), `${q}: ${want}`);
+        assert.match(status, new RegExp(`^${want.length} results? match`), `${q}: ${status}`);
+        assert.deepEqual([...ids].sort(), [...want].sort(), q);
+        const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
+        assert.ok(marks.length > 0 && !marks.some((m) => /apple|kubernetes/.test(m)), `${q}: ${marks}`);
+      }
+      // Words to leave out alone: the page says what to do, as the terminal refuses them.
+      const [said, none] = await statusAndHits(page, "-checkout");
+      assert.deepEqual(none, []);
+      assert.match(said, /only leaves results out: add words to look for, or choose a filter/);
+      // With a filter, the incidents it chooses without those that hold the word.
+      await page.waitForSelector("#search-filter-tags");
+      const value = await page.$eval("#search-filter-tags", (s) =>
+        Array.from(s.options).find((o) => o.text.startsWith("alerting ")).value);
+      const runs = await page.evaluate(() => window.hindsightSearch.completed);
+      await page.selectOption("#search-filter-tags", value);
+      await page.waitForFunction((n) => window.hindsightSearch.completed > n, runs);
+      const want = terminal(["-checkout", "--tag", "alerting"]);
+      assert.ok(want.length > 0 && want.length < terminal(["", "--tag", "alerting"]).length, `${want}`);
+      assert.deepEqual((await allHitIds(page)).sort(), [...want].sort());
     } finally {
       fs.rmSync(src, { recursive: true, force: true });
     }

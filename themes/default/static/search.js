@@ -9,8 +9,9 @@
    Rust code Snowball generates from english.sbl; tests/search_parity.rs checks both sides agree
    on a large word list. Then, as in Rust, two words that make one of the COMPOUNDS are one
    term (roll back, rolled back, roll-back -> rollback), and words joined into an identifier
-   are one term more (PM2021-005 -> pm2021, 005, pm2021-005). Loaded as a CommonJS module (by node)
-   it only exports the analysis. */
+   are one term more (PM2021-005 -> pm2021, 005, pm2021-005). A query's words written with a
+   leading "-" (-fluentd) are words to leave out, read as src/analysis.rs's read_query reads
+   them. Loaded as a CommonJS module (by node) it only exports the analysis. */
 (function () {
   "use strict";
 
@@ -1398,6 +1399,16 @@
         docs.forEach(function (v, doc) { if (!keep(doc)) docs.delete(doc); });
       }
     }
+    // A document that holds a word the query leaves out (-fluentd) is no result: the word's
+    // term exactly, never the terms it begins, as the terminal reads it. A term's list cut to
+    // the documents where it scores best leaves out only those.
+    var excluded = excludedTerms(query);
+    for (var x = 0; x < excluded.length; x++) {
+      var s = await shard(e, shardIndex(e, excluded[x]));
+      if (Object.prototype.hasOwnProperty.call(s, excluded[x])) {
+        decode(s[excluded[x]], function (doc) { docs.delete(doc); });
+      }
+    }
     var list = Array.from(docs.values());
     // Incidents that hold more of the query's words come first (a half-remembered phrase
     // should find the one incident that has all of it), then by score.
@@ -1558,6 +1569,16 @@
         results.replaceChildren();
         status.textContent = "";
         if (more) more.hidden = true;
+        return;
+      }
+      // Words to leave out and none to look for, with no filter to choose the incidents, as
+      // `hindsight search "-fluentd"` refuses it.
+      if (!queryTerms(q).length && excludedTerms(q).length && !Object.keys(filters).length) {
+        results.replaceChildren();
+        status.textContent = "A word written -word only leaves results out: add words to look for, or choose a filter.";
+        if (more) more.hidden = true;
+        state.lastQuery = q;
+        state.completed += 1;
         return;
       }
       var t0 = performance.now();
