@@ -698,8 +698,9 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 /// single-character edits away (a swap of two neighbours counts as one; case ignored), when
 /// that is at most a third of the word's length (at least one), ties going to the candidate
 /// most alike at the start (Jaro-Winkler), then to the first in order; else the candidate that
-/// shares a long start with it (`payments-api` for `payment-gateway`), if one is alike enough.
-/// A similarity score alone would prefer a long shared start with several changes
+/// shares a long start with it (`payments-api` for `payment-gateway`), if one is alike enough;
+/// else the one candidate the word abbreviates (`certificates` for `certs`: see
+/// [`abbreviates`]). A similarity score alone would prefer a long shared start with several changes
 /// (`PM2024-003` for `PM2023-044`) over a single typo (`PM2023-004`).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let lower = word.to_lowercase();
@@ -713,14 +714,36 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         })
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)))
         .map(|(_, _, c)| c);
-    by_edits.or_else(|| {
-        candidates
-            .iter()
-            .map(|&c| (alike(c), c))
-            .filter(|(score, _)| *score > 0.85)
-            .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
-            .map(|(_, c)| c)
-    })
+    by_edits
+        .or_else(|| {
+            candidates
+                .iter()
+                .map(|&c| (alike(c), c))
+                .filter(|(score, _)| *score > 0.85)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(a.1)))
+                .map(|(_, c)| c)
+        })
+        .or_else(|| {
+            let mut short = candidates
+                .iter()
+                .filter(|c| abbreviates(&lower, &c.to_lowercase()));
+            match (short.next(), short.next()) {
+                (Some(&c), None) => Some(c),
+                _ => None,
+            }
+        })
+}
+
+/// Whether `word` is a short form of `full` (both lowercase), as a tag or a key is often
+/// shortened: it begins with the same three letters, is shorter, and keeps the rest of its
+/// letters in `full`'s order (`certs` of `certificates`, `config` of `configuration`).
+fn abbreviates(word: &str, full: &str) -> bool {
+    let start: String = word.chars().take(3).collect();
+    if start.chars().count() < 3 || word.len() >= full.len() || !full.starts_with(&start) {
+        return false;
+    }
+    let mut rest = full.chars();
+    word.chars().all(|w| rest.any(|f| f == w))
 }
 
 #[cfg(test)]
@@ -840,6 +863,21 @@ mod tests {
             Some("severity")
         );
         assert_eq!(did_you_mean("PM2019-777", &["PM2024-003"]), None);
+    }
+
+    #[test]
+    fn a_short_form_suggests_the_one_word_it_abbreviates() {
+        let tags = ["alerting", "certificates", "checkout", "configuration"];
+        assert_eq!(did_you_mean("certs", &tags), Some("certificates"));
+        assert_eq!(did_you_mean("Config", &tags), Some("configuration"));
+        // Two words it could shorten, letters out of order, another start: no guess.
+        assert_eq!(
+            did_you_mean("certs", &["certificates", "certifications"]),
+            None
+        );
+        assert_eq!(did_you_mean("cerst", &["certificates"]), None);
+        assert_eq!(did_you_mean("alrts", &["alerting", "latency"]), None);
+        assert_eq!(did_you_mean("ce", &["certificates"]), None);
     }
     #[test]
     fn characters_that_would_drive_a_terminal_are_shown_escaped_with_the_caret_under_them() {
