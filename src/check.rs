@@ -415,7 +415,7 @@ impl Report {
         self.findings.iter().any(|d| d.level == Level::Error)
     }
 
-    /// `check: 1 error, 2 warnings, 3 notes in 40 postmortems (0.12s)`.
+    /// `check: 1 error, 2 warnings, 3 notes in 40 postmortems (506.69ms)`.
     pub fn summary_line(&self) -> String {
         let n = |l: Level| crate::diagnostics::count(&self.findings, l);
         let counted = crate::diagnostics::counted;
