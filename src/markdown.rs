@@ -3073,7 +3073,8 @@ fn is_br(html: &str) -> bool {
 /// summary is made of. It does not when it ends with a colon (a label, or the introduction of
 /// the list, table or code that follows: "Lessons learned:"), nor when each of its lines is a
 /// `Label: value` line of metadata (see [`is_metadata_line`]): "Date: 2024-04-10",
-/// "**Severity:** SEV1", "Traefik versions confirmed affected: 1.7".
+/// "**Severity:** SEV1", "Traefik versions confirmed affected: 1.7", or of GitLab labels (see
+/// [`is_label_line`]).
 pub fn is_prose(text: &str) -> bool {
     let text = text.trim();
     !text.is_empty()
@@ -3081,7 +3082,34 @@ pub fn is_prose(text: &str) -> bool {
         && !text
             .lines()
             .filter(|l| !l.trim().is_empty())
-            .all(is_metadata_line)
+            .all(|l| is_metadata_line(l) || is_label_line(l))
+}
+
+/// Whether a line is only GitLab labels, as an incident issue exported from GitLab opens:
+/// `~"severity::2" ~incident ~"Service::Container Registry"` (a label is `~` and a word, or
+/// `~` and a quoted name, which may hold spaces).
+pub fn is_label_line(line: &str) -> bool {
+    let mut rest = line.trim();
+    if rest.is_empty() {
+        return false;
+    }
+    while let Some(after) = rest.strip_prefix('~') {
+        let end = match after.strip_prefix('"') {
+            Some(quoted) => match quoted.find('"') {
+                Some(close) if close > 0 => close + 2,
+                _ => return false,
+            },
+            None => after.find(char::is_whitespace).unwrap_or(after.len()),
+        };
+        if end == 0 {
+            return false;
+        }
+        rest = after[end..].trim_start();
+        if rest.is_empty() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a line (its text, bold marks gone) is a `Label: value` line of metadata: a label

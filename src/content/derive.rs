@@ -3341,6 +3341,15 @@ mod tests {
             "# T\n\nLessons Learned:\n- Alert on memory\n\nThe errors were:\n\n| a |\n|---|\n| b |\n\n{prose}\n"
         ));
         assert_eq!(summary(&p), prose);
+        // A GitLab incident opens with its labels, which are no summary.
+        let p = parse(&format!(
+            "# T\n\n~\"incident\" ~\"severity::2\" ~\"Service::Container Registry\" ~P1\n\n{prose}\n"
+        ));
+        assert_eq!(summary(&p), prose);
+        // A sentence that starts with a tilde is prose.
+        let about = "~5 minutes of errors, then the cache recovered.";
+        let p = parse(&format!("# T\n\n{about}\n\n{prose}\n"));
+        assert_eq!(summary(&p), about);
         // A labelled sentence is prose; so is what a summary label introduces.
         let labelled = "Root cause: a retry storm took the queue down for an hour.";
         let p = parse(&format!("# T\n\nDate: 2024-04-10\n\n{labelled}\n"));
