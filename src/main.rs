@@ -250,6 +250,11 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
                     ),
                 }
             }
+            for (file, id) in &created.same_title {
+                eprintln!(
+                    "note: {file} ({id}) has this title too; if it is the same incident, write it up there and delete the new file"
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(NewError::Invalid(ds)) => {

@@ -183,7 +183,7 @@ fn a_new_postmortem_outside_any_knowledge_base_says_that_it_made_the_content_fol
 }
 
 #[test]
-fn the_same_title_twice_makes_a_second_file_and_id_and_leaves_the_first_alone() {
+fn the_same_title_twice_makes_a_second_file_and_id_leaves_the_first_alone_and_names_it() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     numbered_site(root);
@@ -197,6 +197,29 @@ fn the_same_title_twice_makes_a_second_file_and_id_and_leaves_the_first_alone() 
     let second_path = stdout(&second);
     assert_ne!(first_path, second_path);
     assert_eq!(std::fs::read_to_string(&first_path).unwrap(), notes);
+    // The first run had no postmortem of that title to name; the second names the first, in
+    // any case of the title.
+    assert!(
+        !stderr(&first).contains("has this title too"),
+        "{}",
+        stderr(&first)
+    );
+    let name = Path::new(&first_path)
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        stderr(&second).contains(&format!("{name} (PM2026-001) has this title too")),
+        "{}",
+        stderr(&second)
+    );
+    let third = new(root, &["queue BACKED  up", "--date", "2026-02-03"]);
+    assert!(
+        stderr(&third).contains("(PM2026-002) has this title too"),
+        "{}",
+        stderr(&third)
+    );
     // A new year starts its numbering at one, and drafts count.
     assert!(notes.starts_with("---\nid: PM2026-001\n"), "{notes}");
     let text = std::fs::read_to_string(&second_path).unwrap();

@@ -77,6 +77,9 @@ pub struct Created {
     /// What `hindsight check` will warn of in the new file and a template wrote (a `related`
     /// id that names no postmortem, say), at the file's lines.
     pub warnings: Vec<Diagnostic>,
+    /// Postmortems that already have the title (any case), as (file under the root, id): the
+    /// same `new` run twice, or an incident someone has already written up.
+    pub same_title: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +187,15 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         .chain(unread.iter().filter_map(|(_, id)| id.as_deref()))
         .chain(ignored.iter().map(String::as_str))
         .collect();
+    let same_title: Vec<(String, String)> = library
+        .incidents
+        .iter()
+        .filter(|i| {
+            let theirs = i.title.split_whitespace().collect::<Vec<_>>().join(" ");
+            theirs.to_lowercase() == title.to_lowercase()
+        })
+        .map(|i| (i.source.clone(), i.id.clone()))
+        .collect();
     let within = folder(
         library.incidents.iter().map(|i| i.content_path.as_str()),
         opts.date,
@@ -258,6 +270,7 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         renamed,
         made_folder,
         warnings,
+        same_title,
     })
 }
 
