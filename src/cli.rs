@@ -178,6 +178,10 @@ pub struct CheckArgs {
     /// Print what RULE catches and how to fix it (its entry in the reference), and check nothing.
     #[arg(long, value_name = "RULE", conflicts_with_all = ["format", "deny", "baseline"])]
     pub explain: Option<String>,
+    /// Changes nothing: check always reads drafts, and postmortems in review and internal ones
+    /// (accepted as `build --drafts` and `serve --drafts` take it).
+    #[arg(long)]
+    pub drafts: bool,
 }
 
 /// Output formats of `hindsight check`.

@@ -6165,3 +6165,31 @@ fn did_you_mean_never_names_the_linking_file_nor_an_id_that_differs_only_in_its_
         "{related:?}"
     );
 }
+
+#[test]
+fn check_reads_drafts_with_or_without_drafts_which_it_accepts_as_build_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/2024-03-01-disk-full.md",
+                "# Disk full\n\n## Summary\n\nThe disk filled up.\n",
+            ),
+            (
+                "content/2024-03-02-draft.md",
+                "---\nstatus: draft\nseverity: SEV9\n---\n# Draft\n\nNot yet.\n",
+            ),
+        ],
+    );
+    let (code, findings) = check_json(root, &[]);
+    // The draft's front matter is checked: its severity is on no scale.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == "content/2024-03-02-draft.md" && f["level"] == "error"),
+        "{findings:#?}"
+    );
+    assert_eq!(check_json(root, &["--drafts"]), (code, findings));
+}
