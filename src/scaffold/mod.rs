@@ -187,12 +187,16 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
         .chain(unread.iter().filter_map(|(_, id)| id.as_deref()))
         .chain(ignored.iter().map(String::as_str))
         .collect();
+    // Titles compared as `title` is: spaces collapsed, in any case.
+    let ours = title.to_lowercase();
     let same_title: Vec<(String, String)> = library
         .incidents
         .iter()
         .filter(|i| {
-            let theirs = i.title.split_whitespace().collect::<Vec<_>>().join(" ");
-            theirs.to_lowercase() == title.to_lowercase()
+            i.title
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .eq(ours.split(' '))
         })
         .map(|i| (i.source.clone(), i.id.clone()))
         .collect();
