@@ -205,7 +205,7 @@ pub const RULES: &[Rule] = &[
         "broken-link",
         E,
         false,
-        "a relative link that leads nowhere",
+        "a link inside the site (relative, or from the site root) that leads nowhere",
     ),
     rule_def(
         "broken-anchor",
@@ -1261,22 +1261,25 @@ fn links(
                     .filter(|p| Some(*p) != own)
                     .collect();
                 let name = l.target.rsplit('/').next().unwrap_or(&l.target);
+                let from_root = from_site_root(ctx, l);
                 let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(&l.target, &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
                 }) {
                     Some(s) => format!("did you mean `{s}`? Link to a postmortem by its file path (relative to this file) or by its id"),
-                    None => "link to a postmortem by its file path (relative to this file) or its id, to a file in the content folder, to a file of `static/` where it is published (`/files/runbook.pdf` for `static/files/runbook.pdf`), or use an absolute http(s) URL".into(),
+                    None => match &from_root {
+                        Some((_, hint)) => hint.clone(),
+                        None => "link to a postmortem by its file path (relative to this file) or its id, to a file in the content folder, to a file of `static/` where it is published (`/files/runbook.pdf` for `static/files/runbook.pdf`), or use an absolute http(s) URL".into(),
+                    },
                 });
-                out.push(at(finding(
-                    "broken-link",
-                    source,
-                    format!(
+                let message = match from_root {
+                    Some((message, _)) => message,
+                    None => format!(
                         "link to `{}` leads nowhere: no postmortem, learning or file has that path",
                         l.target
                     ),
-                )
-                .hint(hint)));
+                };
+                out.push(at(finding("broken-link", source, message).hint(hint)));
             }
             LinkKind::MissingEmbed(what) => {
                 let put = format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file");
@@ -1413,6 +1416,52 @@ fn broken_site_url(
     finding("broken-link", source, message)
         .at(l.line, l.column)
         .hint(hint)
+}
+
+/// For a broken link that starts with `/` (not `//`), which is read from the site root: the
+/// message that says what the site root is and where the link leads from it, and the hint
+/// that says how to publish a file there. None for a relative link.
+fn from_site_root(ctx: &Context, l: &crate::markdown::Link) -> Option<(String, String)> {
+    if !l.target.starts_with('/') || l.target.starts_with("//") {
+        return None;
+    }
+    let config = &ctx.site.config;
+    let root = config.root_path();
+    // The file it names in the content folder, and the path in the built site it leads to
+    // (None when it leads out of the path the site is served under).
+    let in_content = l.path.as_deref().unwrap_or("");
+    let content = match config.content_dir.to_string_lossy().trim_end_matches('/') {
+        "" | "." => in_content.to_string(),
+        dir => format!("{dir}/{in_content}"),
+    };
+    let (where_, published) = match &l.served {
+        Some(p) if root == "/" => (
+            format!("a link that starts with `/` is read from the site root, where the built site has no page or file `{p}`"),
+            p.clone(),
+        ),
+        Some(p) => (
+            format!("a link that starts with `/` is read from the host's root, and this site's root is `{root}` (the path of `base_url`), where the built site has no page or file `{p}`"),
+            p.clone(),
+        ),
+        None => (
+            format!("a link that starts with `/` is read from the host's root, and this site's root is `{root}` (the path of `base_url`), so it leads out of the site"),
+            in_content.to_string(),
+        ),
+    };
+    let message = format!(
+        "link to `{}` leads nowhere: {where_}; nor is there a file `{content}` in the content folder",
+        l.target
+    );
+    let hint = if published.is_empty() || published.ends_with('/') {
+        format!("the site's pages are under `{root}`: link to a postmortem by its id or by its file path relative to this file, which the build writes as its page's URL")
+    } else {
+        format!(
+            "to publish a file at this link, put it at `{}/{published}`: the build copies `{}/` to the site root, so it is at `{root}{published}`; or link to a file of the content folder by its path relative to this file, or to a postmortem by its id",
+            crate::render::SITE_FILES,
+            crate::render::SITE_FILES,
+        )
+    };
+    Some((message, hint))
 }
 
 /// The hint for a link from the host's root that leaves out the path the site is served

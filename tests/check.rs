@@ -4787,7 +4787,7 @@ fn a_link_to_a_file_of_the_sites_static_folder_leads_where_build_publishes_it() 
     assert!(
         found[0]
             .2
-            .contains("a file of `static/` where it is published"),
+            .contains("put it at `static/files/missing.pdf`: the build copies `static/` to the site root, so it is at `/files/missing.pdf`"),
         "{found:#?}"
     );
     // `build` leaves the links as they are written, and publishes the files where they lead.
@@ -6192,4 +6192,89 @@ fn check_reads_drafts_with_or_without_drafts_which_it_accepts_as_build_does() {
         "{findings:#?}"
     );
     assert_eq!(check_json(root, &["--drafts"]), (code, findings));
+}
+
+#[test]
+fn a_root_relative_link_to_a_missing_file_says_it_is_read_from_the_site_root_and_how_to_publish_it()
+{
+    let site = Site::with(&[(
+        "content/2024-01-02-disk-full.md",
+        "# Disk full\n\nSee the [report](/files/nope.pdf).\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(1), "a broken link is an error");
+    let links = with_rule(&findings, "broken-link");
+    assert_eq!(links.len(), 1, "{findings:#?}");
+    let f = links[0];
+    assert_eq!(f["file"], "content/2024-01-02-disk-full.md");
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(9))
+    );
+    assert_eq!(
+        f["message"],
+        "link to `/files/nope.pdf` leads nowhere: a link that starts with `/` is read from the \
+         site root, where the built site has no page or file `files/nope.pdf`; nor is there a \
+         file `content/files/nope.pdf` in the content folder"
+    );
+    assert_eq!(
+        f["hint"],
+        "to publish a file at this link, put it at `static/files/nope.pdf`: the build copies \
+         `static/` to the site root, so it is at `/files/nope.pdf`; or link to a file of the \
+         content folder by its path relative to this file, or to a postmortem by its id"
+    );
+}
+
+#[test]
+fn a_root_relative_link_outside_the_path_of_base_url_says_where_the_site_root_is() {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "base_url = \"https://kb.example.org/pm/\"\n",
+        ),
+        (
+            "content/2024-01-02-disk-full.md",
+            "# Disk full\n\nSee the [report](/files/nope.pdf).\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let links = with_rule(&findings, "broken-link");
+    assert_eq!(links.len(), 1, "{findings:#?}");
+    let f = links[0];
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(9))
+    );
+    assert_eq!(
+        f["message"],
+        "link to `/files/nope.pdf` leads nowhere: a link that starts with `/` is read from the \
+         host's root, and this site's root is `/pm/` (the path of `base_url`), so it leads out \
+         of the site; nor is there a file `content/files/nope.pdf` in the content folder"
+    );
+    assert_eq!(
+        f["hint"],
+        "to publish a file at this link, put it at `static/files/nope.pdf`: the build copies \
+         `static/` to the site root, so it is at `/pm/files/nope.pdf`; or link to a file of the \
+         content folder by its path relative to this file, or to a postmortem by its id"
+    );
+}
+
+#[test]
+fn the_broken_link_rule_is_described_for_relative_and_root_relative_links_alike() {
+    let site = Site::with(&[(
+        "content/2024-01-02-disk-full.md",
+        "# Disk full\n\nSee the [report](/files/nope.pdf).\n",
+    )]);
+    let out = check(&site.root, &[]);
+    let text = stderr(&out) + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "a link inside the site (relative, or from the site root) that leads nowhere"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("a relative link that leads nowhere"),
+        "{text}"
+    );
 }
