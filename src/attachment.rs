@@ -164,7 +164,7 @@ pub fn copy(
     to: &str,
     trusted: &Trusted,
 ) -> Result<Vec<Found>, crate::output::OutputError> {
-    let bytes = std::fs::read(from).map_err(|source| crate::output::OutputError::Io {
+    let bytes = std::fs::read(from).map_err(|source| crate::output::OutputError::Read {
         path: from.to_path_buf(),
         source,
     })?;
@@ -1140,5 +1140,21 @@ mod tests {
             }]
         ));
         assert_eq!(readable(Path::new("a.svgz"), damaged), None);
+    }
+
+    #[test]
+    fn an_attachment_that_cannot_be_read_is_a_read_error_not_a_write_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::config::Config::default();
+        let trusted = Trusted::new(dir.path(), &config);
+        let from = dir.path().join("content/gone.png");
+        let out = crate::output::Output::memory();
+        let e = copy(&out, &from, "gone.png", &trusted).unwrap_err();
+        assert!(
+            matches!(e, crate::output::OutputError::Read { ref path, .. } if *path == from),
+            "{e:?}"
+        );
+        assert!(e.to_string().starts_with("cannot read "), "{e}");
+        assert!(e.hint().is_some_and(|h| h.contains("chmod a+r")), "{e}");
     }
 }

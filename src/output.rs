@@ -35,6 +35,14 @@ pub enum OutputError {
         #[source]
         source: io::Error,
     },
+    /// A source file to copy into the site (an attachment, a file of `static/`) that cannot
+    /// be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error("cannot remove {path}: {source}")]
     Remove {
         path: PathBuf,
@@ -53,10 +61,14 @@ impl OutputError {
     pub fn hint(&self) -> Option<&'static str> {
         match self {
             OutputError::Overlaps { .. } => Some(OVERLAP_HINT),
+            OutputError::Read { .. } => Some(READ_HINT),
             _ => None,
         }
     }
 }
+
+/// How to mend a source file that cannot be read ([`OutputError::Read`]).
+pub const READ_HINT: &str = "make the file readable by whoever runs Hindsight (`chmod a+r FILE`), or remove it, and what links to it, from the site's sources";
 
 /// How to mend an output folder that would replace the sources.
 pub const OVERLAP_HINT: &str = "every build replaces the output folder: give it a folder of its own, such as \"public\" (`--out public`, or `output_dir = \"public\"` in hindsight.toml)";

@@ -532,7 +532,7 @@ pub fn render_site(
     // Links that lead outside were reported before rendering, and stopped the build.
     let (files, _) = site_files(&site_root(site), &areas)?;
     for (rel, from) in files {
-        let bytes = std::fs::read(&from).map_err(|source| crate::output::OutputError::Io {
+        let bytes = std::fs::read(&from).map_err(|source| crate::output::OutputError::Read {
             path: from.clone(),
             source,
         })?;
@@ -557,6 +557,18 @@ fn copy_asset(
             &crate::diagnostics::rel_path(&site.root, &a.from),
             &found,
         )),
+        // The attachment itself is what cannot be read: the finding names it, and the page.
+        Err(crate::output::OutputError::Read { path, source: e }) => {
+            let file = crate::diagnostics::rel_path(&site.root, &path);
+            diags.push(
+                Diagnostic::error(
+                    "io",
+                    &file,
+                    format!("cannot read `{file}`, which `{source}` links to or shows, to copy it into the site: {e}"),
+                )
+                .hint(format!("make it readable by whoever runs Hindsight (`chmod a+r {file}`), or remove it and the link to it")),
+            );
+        }
         Err(e) => diags.push(Diagnostic::error("io", source, e.to_string())),
     }
 }

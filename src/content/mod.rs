@@ -926,11 +926,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.push(Diagnostic::error(
-                        "io",
-                        &source,
-                        format!("cannot read file: {e}"),
-                    ));
+                    diags.push(unreadable(&source, &content_path, false, &e));
                     return None;
                 }
             };
@@ -2718,6 +2714,38 @@ fn loop_finding(root: &Path, link: &Path, leads_to: &Path) -> Diagnostic {
     .hint("delete the link, or point it at a folder that holds neither the link nor the content folder")
 }
 
+/// The `io` error of a file (or, `folder`, a folder that cannot be listed) under the content
+/// folder that cannot be read: `source` is its path from the site root, `rel` from the content
+/// folder. The hint says how to make it readable, or to leave it out.
+pub(crate) fn unreadable(source: &str, rel: &str, folder: bool, e: &std::io::Error) -> Diagnostic {
+    let (what, expected, chmod, pattern) = if folder {
+        (
+            "list the folder",
+            "every folder under the content folder is read, to find the postmortems in it",
+            "a+rx",
+            format!("/{rel}/"),
+        )
+    } else {
+        (
+            "read the file",
+            "every Markdown file under the content folder is read as a postmortem, a learning or a page",
+            "a+r",
+            format!("/{rel}"),
+        )
+    };
+    let fix = if e.kind() == std::io::ErrorKind::PermissionDenied {
+        format!("make it readable by whoever runs Hindsight (`chmod {chmod} {source}`)")
+    } else {
+        "check that it can be read (a file on a disk or a network share that is gone, a special file such as a pipe)".to_string()
+    };
+    let hint = if rel.is_empty() {
+        format!("{fix}, as {expected}")
+    } else {
+        format!("{fix}, or, as {expected}, move it out of the content folder or leave it out with `ignore = [\"{pattern}\"]` in hindsight.toml")
+    };
+    Diagnostic::error("io", source, format!("cannot {what} `{source}`: {e}")).hint(hint)
+}
+
 /// Reports what the walk could not read: a broken link, a loop, a folder it may not list.
 fn walk_error(
     opts: &LoadOptions,
@@ -2729,7 +2757,10 @@ fn walk_error(
     diags: &Diagnostics,
 ) {
     let Some(path) = e.path() else {
-        diags.push(Diagnostic::error("io", "", format!("cannot read: {e}")));
+        diags.push(
+            Diagnostic::error("io", "", format!("cannot read the content folder: {e}"))
+                .hint("make the content folder and everything in it readable by whoever runs Hindsight (`chmod -R a+rX` on it)"),
+        );
         return;
     };
     let source = rel_path(opts.root, path);
@@ -2754,11 +2785,14 @@ fn walk_error(
         return;
     }
     let Ok(target) = std::fs::read_link(path) else {
-        diags.push(Diagnostic::error(
-            "io",
-            &source,
-            format!("cannot read: {e}"),
-        ));
+        let folder = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        match e.io_error() {
+            Some(io) => diags.push(unreadable(&source, &rel, folder, io)),
+            None => diags.push(
+                Diagnostic::error("io", &source, format!("cannot read `{source}`: {e}"))
+                    .hint(format!("make it readable by whoever runs Hindsight, or leave it out with `ignore = [\"/{rel}\"]` in hindsight.toml")),
+            ),
+        }
         return;
     };
     // A broken link is content only when its name is a postmortem's or a folder's: an image
@@ -2841,6 +2875,56 @@ fn atx_level(line: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_that_may_not_be_read_names_itself_and_says_how_to_make_it_readable_or_leave_it_out() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = unreadable("content/pm/a.md", "pm/a.md", false, &e);
+        assert_eq!((d.rule, d.file.as_str()), ("io", "content/pm/a.md"));
+        assert!(
+            d.message
+                .starts_with("cannot read the file `content/pm/a.md`: "),
+            "{}",
+            d.message
+        );
+        assert!(d.hint.contains("`chmod a+r content/pm/a.md`"), "{}", d.hint);
+        assert!(d.hint.contains("`ignore = [\"/pm/a.md\"]`"), "{}", d.hint);
+    }
+
+    #[test]
+    fn a_folder_that_may_not_be_listed_is_named_with_the_chmod_that_lets_it_be_listed() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = unreadable("content/pm/locked", "pm/locked", true, &e);
+        assert!(
+            d.message
+                .starts_with("cannot list the folder `content/pm/locked`: "),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.hint.contains("`chmod a+rx content/pm/locked`"),
+            "{}",
+            d.hint
+        );
+        assert!(
+            d.hint.contains("`ignore = [\"/pm/locked/\"]`"),
+            "{}",
+            d.hint
+        );
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_for_another_reason_is_not_told_to_change_its_permissions() {
+        let e = std::io::Error::other("Input/output error");
+        let d = unreadable("content/a.md", "a.md", false, &e);
+        assert!(d.message.ends_with("Input/output error"), "{}", d.message);
+        assert!(!d.hint.contains("chmod"), "{}", d.hint);
+        assert!(
+            d.hint.contains("move it out of the content folder"),
+            "{}",
+            d.hint
+        );
+    }
 
     #[test]
     fn ids_compare_their_runs_of_digits_as_numbers() {
