@@ -155,6 +155,18 @@ impl Trusted {
     }
 }
 
+/// The `io` error of the attachment `file` (relative to the root), which the page `page` links
+/// to or shows, that cannot be read to be copied into the site; `check` reports it as `build`
+/// does.
+pub fn unreadable(file: &str, page: &str, e: &std::io::Error) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(
+        "io",
+        file,
+        format!("cannot read `{file}`, which `{page}` links to or shows, to copy it into the site: {e}"),
+    )
+    .hint(format!("make it readable by whoever runs Hindsight (`chmod a+r {file}`), or remove it and the link to it"))
+}
+
 /// Copies the attachment `from` into the site at `to` as it is published: byte for byte, or
 /// the copy [`publish`] makes when it holds something unsafe and is not trusted. Returns what
 /// the copy leaves out.
@@ -1156,5 +1168,25 @@ mod tests {
         );
         assert!(e.to_string().starts_with("cannot read "), "{e}");
         assert!(e.hint().is_some_and(|h| h.contains("chmod a+r")), "{e}");
+    }
+
+    #[test]
+    fn an_attachment_that_cannot_be_read_is_named_with_the_page_that_uses_it_and_the_chmod_to_run()
+    {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = unreadable("content/pm/disk.png", "content/pm/a.md", &e);
+        assert_eq!((d.rule, d.file.as_str()), ("io", "content/pm/disk.png"));
+        assert!(
+            d.message.starts_with(
+                "cannot read `content/pm/disk.png`, which `content/pm/a.md` links to or shows"
+            ),
+            "{}",
+            d.message
+        );
+        assert!(
+            d.hint.contains("`chmod a+r content/pm/disk.png`"),
+            "{}",
+            d.hint
+        );
     }
 }

@@ -1741,31 +1741,52 @@ fn unsafe_html(source: &str, found: &[crate::markdown::UnsafeHtml], out: &mut Ve
     }
 }
 
-/// What the published copies of the site's HTML, SVG and XML attachments leave out (see
-/// [`crate::attachment`]): each file once, however many pages link to it, drafts' included.
+/// The attachments that cannot be read, which `build` cannot copy (`io`, named with the first
+/// page that uses each), and what the published copies of the site's HTML, SVG and XML
+/// attachments leave out (see [`crate::attachment`]): each file once, however many pages link
+/// to it, drafts' included.
 fn attachments(site: &Site) -> Vec<Diagnostic> {
     let lib = &site.library;
     let trusted = crate::attachment::Trusted::new(&site.root, &site.config);
     let pages = lib.index.iter().chain(&lib.onboarding);
-    let mut files: Vec<&Path> = lib
+    let mut files: Vec<(&Path, &str)> = lib
         .incidents
         .iter()
-        .flat_map(|i| &i.assets)
-        .chain(lib.learnings.iter().flat_map(|l| &l.assets))
-        .chain(pages.flat_map(|p| &p.assets))
-        .map(|a| a.from.as_path())
-        .filter(|p| crate::attachment::kind(p).is_some() && !trusted.covers(p))
+        .flat_map(|i| {
+            i.assets
+                .iter()
+                .map(|a| (a.from.as_path(), i.source.as_str()))
+        })
+        .chain(lib.learnings.iter().flat_map(|l| {
+            l.assets
+                .iter()
+                .map(|a| (a.from.as_path(), l.source.as_str()))
+        }))
+        .chain(pages.flat_map(|p| {
+            p.assets
+                .iter()
+                .map(|a| (a.from.as_path(), p.source.as_str()))
+        }))
         .collect();
-    files.sort();
-    files.dedup();
+    files.sort_unstable();
+    files.dedup_by(|b, a| a.0 == b.0);
     files
         .into_par_iter()
-        .flat_map_iter(|path| {
-            let copy = std::fs::read(path)
-                .ok()
-                .and_then(|bytes| crate::attachment::publish(path, &bytes));
-            let found = copy.map(|c| c.found).unwrap_or_default();
-            unsafe_attachment(&rel_path(&site.root, path), &found)
+        .flat_map_iter(|(path, page)| {
+            let file = rel_path(&site.root, path);
+            let bytes = if crate::attachment::kind(path).is_some() && !trusted.covers(path) {
+                std::fs::read(path).map(Some)
+            } else {
+                std::fs::File::open(path).map(|_| None)
+            };
+            match bytes {
+                Err(e) => vec![crate::attachment::unreadable(&file, page, &e)],
+                Ok(bytes) => {
+                    let copy = bytes.and_then(|b| crate::attachment::publish(path, &b));
+                    let found = copy.map(|c| c.found).unwrap_or_default();
+                    unsafe_attachment(&file, &found)
+                }
+            }
         })
         .collect()
 }

@@ -560,14 +560,7 @@ fn copy_asset(
         // The attachment itself is what cannot be read: the finding names it, and the page.
         Err(crate::output::OutputError::Read { path, source: e }) => {
             let file = crate::diagnostics::rel_path(&site.root, &path);
-            diags.push(
-                Diagnostic::error(
-                    "io",
-                    &file,
-                    format!("cannot read `{file}`, which `{source}` links to or shows, to copy it into the site: {e}"),
-                )
-                .hint(format!("make it readable by whoever runs Hindsight (`chmod a+r {file}`), or remove it and the link to it")),
-            );
+            diags.push(crate::attachment::unreadable(&file, source, &e));
         }
         Err(e) => diags.push(Diagnostic::error("io", source, e.to_string())),
     }
