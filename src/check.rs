@@ -1452,7 +1452,12 @@ fn from_site_root(ctx: &Context, l: &crate::markdown::Link) -> Option<(String, S
         "link to `{}` leads nowhere: {where_}; nor is there a file `{content}` in the content folder",
         l.target
     );
-    let hint = if published.is_empty() || published.ends_with('/') {
+    // A folder's URL (`/incidents/x/`), or one under `incidents/`, names a page, not a file.
+    let path_part = l.target.split(['?', '#']).next().unwrap_or(&l.target);
+    let hint = if published.is_empty()
+        || path_part.ends_with('/')
+        || published.starts_with("incidents/")
+    {
         format!("the site's pages are under `{root}`: link to a postmortem by its id or by its file path relative to this file, which the build writes as its page's URL")
     } else {
         format!(

@@ -6260,6 +6260,35 @@ fn a_root_relative_link_outside_the_path_of_base_url_says_where_the_site_root_is
 }
 
 #[test]
+fn a_root_relative_link_to_a_missing_page_is_told_to_link_to_the_postmortem_not_to_publish_a_file()
+{
+    let site = Site::with(&[(
+        "content/2024-01-02-disk-full.md",
+        "# Disk full\n\nSee [the other](/incidents/nope/).\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let links = with_rule(&findings, "broken-link");
+    assert_eq!(links.len(), 1, "{findings:#?}");
+    let f = links[0];
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(3), Some(5))
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("link to `/incidents/nope/` leads nowhere: a link that starts with `/` is read from the site root"),
+        "{f}"
+    );
+    assert_eq!(
+        f["hint"],
+        "the site's pages are under `/`: link to a postmortem by its id or by its file path \
+         relative to this file, which the build writes as its page's URL"
+    );
+}
+
+#[test]
 fn the_broken_link_rule_is_described_for_relative_and_root_relative_links_alike() {
     let site = Site::with(&[(
         "content/2024-01-02-disk-full.md",
