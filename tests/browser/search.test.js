@@ -375,6 +375,26 @@ function defineTests(ctx) {
     }
     assert.deepEqual(errors, []);
   });
+
+  test("the search box says, visibly and to screen readers, how to leave a word out, and hides it with the form without JavaScript", async () => {
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    assert.ok(await page.isVisible(".search-form #search-help"), "the hint is shown in the form");
+    // What it shows, then what only screen readers say (the keyboard's part).
+    assert.equal(await page.textContent("#search-help"),
+      "Put a minus sign before a word to leave it out: timeout -dns. Results appear as you type. Press the down arrow to move to the results.");
+    assert.equal(await page.textContent("#search-help .visually-hidden"),
+      " Results appear as you type. Press the down arrow to move to the results.");
+    // The box is described by the status and the hint, both on the page.
+    const described = (await page.getAttribute("#search-q", "aria-describedby")).split(" ");
+    for (const id of described) assert.ok(await page.$(`[id="${id}"]`), id);
+    assert.ok(described.includes("search-help"));
+    assert.deepEqual(errors, []);
+    const context = await ctx.browser.newContext({ javaScriptEnabled: false });
+    const off = await context.newPage();
+    await off.goto(ctx.demo + "search/");
+    assert.equal(await off.isVisible("#search-help"), false, "no hint for a form that cannot search");
+    await context.close();
+  });
 }
 
 async function main() {
