@@ -395,6 +395,49 @@ function defineTests(ctx) {
     assert.equal(await off.isVisible("#search-help"), false, "no hint for a form that cannot search");
     await context.close();
   });
+
+  test("the status line counts no result that a word left out drops, on the demo and past a term's cut list", async () => {
+    // The demo: no list is cut, so the count is exact, with the word left out as without it.
+    const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
+    const counted = async (q) => {
+      const [status] = await statusAndHits(page, q);
+      return [status, (await allHitIds(page)).length];
+    };
+    const [all, n] = await counted("certificate ");
+    assert.equal(all, `${n} results match.`);
+    const [left, m] = await counted("certificate -apple ");
+    assert.ok(m > 0 && m < n, `${m} < ${n}`);
+    assert.equal(left, `${m} results match.`);
+    assert.deepEqual(errors, []);
+    // 2,100 postmortems say "disk", one in three "quota": the list of "disk" keeps its best
+    // 2,000 (MAX_POSTINGS) and its whole count, which once stood for "disk -quota" too.
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-cut-"));
+    fs.mkdirSync(path.join(src, "content"));
+    for (let i = 0; i < 2100; i++) {
+      const quota = i % 3 === 0 ? " The quota was reached." : "";
+      fs.writeFileSync(path.join(src, `content/disk-${String(i).padStart(4, "0")}.md`), `# Disk ${i} full\n\nThe disk filled on host h${i}.${quota}\n`);
+    }
+    const out = path.join(src, "public");
+    build(src, out);
+    const server = await serve(out);
+    try {
+      const { page: big, errors: bigErrors } = await open(ctx.browser, `http://127.0.0.1:${server.address().port}/search/`);
+      const said = async (q) => (await statusAndHits(big, q))[0];
+      assert.equal(await said("disk "), "About 2100 results match; the best 2000 are listed.");
+      // A word no postmortem holds leaves the count as it was.
+      assert.equal(await said("disk -nowhere "), "About 2100 results match; the best 2000 are listed.");
+      // 1,400 match (the terminal counts them); the page knows that at least 1,400 do.
+      const terminal = JSON.parse(execFileSync(BIN, ["search", "disk -quota", "--json", "--limit", "3000", "--root", src]));
+      assert.equal(terminal.length, 1400);
+      const status = await said("disk -quota ");
+      const listed = Number((status.match(/^At least 1400 results match; the best (\d+) are listed\.$/) || [])[1]);
+      assert.ok(listed > 0 && listed < 1400, status);
+      assert.deepEqual(bigErrors, []);
+    } finally {
+      server.close();
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
 }
 
 async function main() {

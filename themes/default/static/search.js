@@ -1402,11 +1402,17 @@
     // A document that holds a word the query leaves out (-fluentd) is no result: the word's
     // term exactly, never the terms it begins, as the terminal reads it. A term's list cut to
     // the documents where it scores best leaves out only those.
+    // `held` counts the documents that hold a word left out, each word's whole count even when
+    // its list is cut (a document holding two of them counted twice): at most that many of
+    // those that hold a query word are gone.
     var excluded = excludedTerms(query);
+    var held = 0;
     for (var x = 0; x < excluded.length; x++) {
       var s = await shard(e, shardIndex(e, excluded[x]));
       if (Object.prototype.hasOwnProperty.call(s, excluded[x])) {
-        decode(s[excluded[x]], function (doc) { docs.delete(doc); });
+        var out = s[excluded[x]];
+        held += out.length % 3 === 1 ? out[out.length - 1] : out.length / 3;
+        decode(out, function (doc) { docs.delete(doc); });
       }
     }
     var list = Array.from(docs.values());
@@ -1416,8 +1422,15 @@
     list.sort(function (a, b) {
       return (b.named || 0) - (a.named || 0) || b.words - a.words || b.score - a.score || a.doc - b.doc;
     });
-    // With filters the true count of a cut list is unknown; without, at least `total` match.
-    return { hits: list, terms: matched, total: names.length ? list.length : Math.max(total, list.length) };
+    // With filters the true count of a cut list is unknown; without, at least `total` match,
+    // about that many when no word is left out. A word left out may also have dropped
+    // documents the cut lists do not name, so then at least `total` less those that hold it
+    // match (`atLeast`, never fewer than are listed): `total` alone would overstate.
+    if (names.length) return { hits: list, terms: matched, total: list.length };
+    if (held && total) {
+      return { hits: list, terms: matched, total: null, atLeast: Math.max(total - held, list.length) };
+    }
+    return { hits: list, terms: matched, total: Math.max(total, list.length) };
   }
 
   async function fragmentOf(e, doc) {
@@ -1533,6 +1546,18 @@
     return el("li", { class: "search-hit" }, [a, p]);
   }
 
+  /* The status of `n` results listed when only a least of how many match is known (a word
+     left out, a term's list cut): that least when it is more than are listed, else only that
+     more may match. */
+  function leastSaid(atLeast, n) {
+    var listed = n === 0 ? "none of them is among those the page keeps"
+      : n === 1 ? "the best one is listed" : "the best " + n + " are listed";
+    if (atLeast > n) return "At least " + atLeast + " results match; " + listed + ".";
+    return n === 0 ? "Nothing is listed, though some results may match."
+      : n === 1 ? "1 result is listed; more may match."
+      : n + " results are listed; more may match.";
+  }
+
   function init() {
     var input = document.getElementById("search-q");
     var results = document.getElementById("search-results");
@@ -1594,7 +1619,8 @@
         state.lastQuery = q;
         state.completed += 1;
         var n = ranked.hits.length;
-        status.textContent = n === 0 ? "Nothing matches." : n === 1 ? "1 result matches."
+        status.textContent = ranked.total === null ? leastSaid(ranked.atLeast, n)
+          : n === 0 ? "Nothing matches." : n === 1 ? "1 result matches."
           : ranked.total > n ? "About " + ranked.total + " results match; the best " + n + " are listed."
           : n + " results match.";
       } catch (err) {
