@@ -3618,10 +3618,7 @@ fn counts_that_include_incidents_which_only_filed_an_action_item_do_not_say_lear
         "{page}"
     );
     let list = none.text("learnings/index.html");
-    assert!(
-        list.contains("in action items only"),
-        "{list}"
-    );
+    assert!(list.contains("in action items only"), "{list}");
     // The build's summary line counts incidents, not lessons learned.
     let out = bin()
         .args(["build", "--root"])
