@@ -503,13 +503,14 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
             }
             // The site's `static/` files, which `build` publishes as they are, over its own.
             let own = match crate::render::site_files(&site.root, &areas) {
-                Ok((own, outside)) => {
-                    findings.extend(outside);
+                // With its links that lead outside and what cannot be read there.
+                Ok((own, found)) => {
+                    findings.extend(found);
                     own
                 }
                 Err(e) => {
                     findings.push(finding("io", crate::render::SITE_FILES, e.to_string())
-                        .hint("`build` stops on it too: make the folder readable, and rename what the message names"));
+                        .hint("`build` stops on it too: point the symbolic link the message names at an existing file or folder, or delete it; rename a file it names"));
                     Vec::new()
                 }
             };

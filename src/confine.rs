@@ -137,11 +137,14 @@ impl Areas {
 /// The files under `dir` (through symbolic links that stay inside `areas`), in order, and a
 /// finding at each link under it that leads outside, which is not followed: at the link itself,
 /// with `instead` as in [`Areas::finding`]. An error of the walk (a broken link, a folder that
-/// cannot be listed) is returned as it is.
+/// cannot be listed) is returned as it is; with `unreadable`, an entry that cannot be read
+/// (a folder that may not be listed, which is not a link) is put there instead and the walk
+/// goes on, so that every one is found in one walk.
 pub fn files_under(
     dir: &Path,
     areas: &Areas,
     instead: &str,
+    mut unreadable: Option<&mut Vec<walkdir::Error>>,
 ) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), walkdir::Error> {
     let mut found = Vec::new();
     // A link to a folder that holds it is a loop to the walk before it is an entry.
@@ -173,7 +176,13 @@ pub fn files_under(
                     loops.push(areas.finding(&file, "", dir, path, &real, instead));
                     continue;
                 }
-                _ => return Err(error),
+                _ => match unreadable.as_deref_mut() {
+                    Some(unreadable) if is_unreadable(&error) => {
+                        unreadable.push(error);
+                        continue;
+                    }
+                    _ => return Err(error),
+                },
             },
         };
         if e.file_type().is_file() {
@@ -182,4 +191,12 @@ pub fn files_under(
     }
     found.extend(loops);
     Ok((files, found))
+}
+
+/// Whether a walk's `error` is at an entry that cannot be read (a folder that may not be
+/// listed), not at a broken link or a loop.
+fn is_unreadable(error: &walkdir::Error) -> bool {
+    error.loop_ancestor().is_none()
+        && error.io_error().is_some()
+        && error.path().is_some_and(|p| !p.is_symlink())
 }

@@ -398,10 +398,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Error> {
             diags.extend(partial.render_faults(render::probe(&site, partial)));
         }
     }
-    // So is a link of `static/` that leads outside (see `confine`), before anything is written;
-    // and a file there that replaces one Hindsight writes is said, as `check` says it.
-    let (own, outside) = render::site_files(&opts.root, &areas)?;
-    diags.extend(outside);
+    // So is a link of `static/` that leads outside (see `confine`), and every file there that
+    // cannot be read, before anything is written; and a file there that replaces one Hindsight
+    // writes is said, as `check` says it.
+    let (own, found) = render::site_files(&opts.root, &areas)?;
+    diags.extend(found);
     let published = render::Published::new(&site, &areas, &own);
     diags.extend(check::as_configured(
         published.replaced(),

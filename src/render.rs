@@ -575,8 +575,10 @@ pub type SiteFiles = Vec<(String, std::path::PathBuf)>;
 
 /// The files of [`SITE_FILES`] under `root`, hidden ones too (`.nojekyll`, `.well-known/`),
 /// through symbolic links that stay inside `areas`: (path in the site, file), in order; and an
-/// error (`symlink-outside`) at each link there that leads outside, which is not published (see
-/// [`crate::confine`]). `build` and `check` report them alike.
+/// error at each link there that leads outside (`symlink-outside`), which is not published (see
+/// [`crate::confine`]), and at each file that cannot be read and folder that cannot be listed
+/// (`io`, see [`unreadable_site_file`]), every one of them, before anything is written. `build`
+/// and `check` report them alike.
 pub fn site_files(
     root: &std::path::Path,
     areas: &crate::confine::Areas,
@@ -585,12 +587,21 @@ pub fn site_files(
     if !dir.is_dir() {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (found, outside) = crate::confine::files_under(
+    let mut unreadable = Vec::new();
+    let (found, mut findings) = crate::confine::files_under(
         &dir,
         areas,
         "copy the file into `static/` in place of the link",
+        Some(&mut unreadable),
     )
     .map_err(|e| Error::Render(format!("cannot read {}: {e}", dir.display())))?;
+    for e in &unreadable {
+        if let (Some(path), Some(io)) = (e.path(), e.io_error()) {
+            let folder = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+            let source = crate::diagnostics::rel_path(root, path);
+            findings.push(unreadable_site_file(&source, folder, io));
+        }
+    }
     let mut files = Vec::with_capacity(found.len());
     for path in found {
         let rel = crate::diagnostics::rel_path(&dir, &path);
@@ -600,9 +611,33 @@ pub fn site_files(
                 path.display()
             )));
         }
+        // Opened, not read: listing a file says nothing of whether it may be read.
+        if let Err(e) = std::fs::File::open(&path) {
+            let source = crate::diagnostics::rel_path(root, &path);
+            findings.push(unreadable_site_file(&source, false, &e));
+        }
         files.push((rel, path));
     }
-    Ok((files, outside))
+    Ok((files, findings))
+}
+
+/// The `io` error of a file of [`SITE_FILES`] (or, `folder`, a folder there that cannot be
+/// listed) that cannot be read, which `build` could not publish: `source` is its path from the
+/// site root. The hint says how to make it readable, or to move it out of the folder.
+pub fn unreadable_site_file(source: &str, folder: bool, e: &std::io::Error) -> Diagnostic {
+    let (what, chmod) = if folder {
+        ("list the folder", "a+rx")
+    } else {
+        ("read the file", "a+r")
+    };
+    let fix = crate::content::how_to_read(source, chmod, e);
+    let why = format!("every file under `{SITE_FILES}/` is published as it is");
+    let hint = if source == SITE_FILES {
+        format!("{fix}, as {why}")
+    } else {
+        format!("{fix}, or, as {why}, move it out of `{SITE_FILES}/`")
+    };
+    Diagnostic::error("io", source, format!("cannot {what} `{source}`: {e}")).hint(hint)
 }
 
 /// Files that Hindsight writes only as a default, for a site to replace with its own from
@@ -3827,6 +3862,57 @@ fn incident_links<'a>(site: &'a Site, g: &Group) -> Vec<ExportIncidentLink<'a>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_static_file_that_may_not_be_read_names_itself_with_the_chmod_or_moving_it_out_of_static() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = unreadable_site_file("static/files/a.pdf", false, &e);
+        assert_eq!(
+            (d.rule, d.level, d.file.as_str(), d.line, d.column),
+            (
+                "io",
+                crate::diagnostics::Level::Error,
+                "static/files/a.pdf",
+                1,
+                1
+            )
+        );
+        assert_eq!(
+            d.message,
+            format!("cannot read the file `static/files/a.pdf`: {e}")
+        );
+        assert_eq!(
+            d.hint,
+            "make it readable by whoever runs Hindsight (`chmod a+r static/files/a.pdf`), or, as every file under `static/` is published as it is, move it out of `static/`"
+        );
+    }
+
+    #[test]
+    fn a_static_folder_that_may_not_be_listed_is_named_as_a_folder_and_static_itself_is_not_moved_out(
+    ) {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let d = unreadable_site_file("static/old", true, &e);
+        assert!(
+            d.message
+                .starts_with("cannot list the folder `static/old`: "),
+            "{}",
+            d.message
+        );
+        assert!(d.hint.contains("`chmod a+rx static/old`"), "{}", d.hint);
+        let d = unreadable_site_file("static", true, &e);
+        assert!(d.hint.contains("`chmod a+rx static`"), "{}", d.hint);
+        assert!(!d.hint.contains("move it out"), "{}", d.hint);
+    }
+
+    #[test]
+    fn a_static_file_that_cannot_be_read_for_another_reason_is_not_told_to_change_its_permissions()
+    {
+        let e = std::io::Error::other("Input/output error");
+        let d = unreadable_site_file("static/a.txt", false, &e);
+        assert!(d.message.ends_with("Input/output error"), "{}", d.message);
+        assert!(!d.hint.contains("chmod"), "{}", d.hint);
+        assert!(d.hint.contains("move it out of `static/`"), "{}", d.hint);
+    }
 
     #[test]
     fn owners_whose_names_slugify_alike_or_as_unassigned_get_urls_of_their_own() {

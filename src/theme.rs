@@ -145,6 +145,7 @@ pub fn load(root: &Path, theme: &str, areas: &Areas) -> Result<Theme, LoadError>
             &dir,
             areas,
             "copy the template into the theme in place of the link",
+            None,
         )
         .map_err(|e| unreadable(&dir, e))?;
         outside.extend(found);
@@ -162,6 +163,7 @@ pub fn load(root: &Path, theme: &str, areas: &Areas) -> Result<Theme, LoadError>
             &dir,
             areas,
             "copy the file into the theme in place of the link",
+            None,
         )
         .map_err(|e| unreadable(&dir, e))?;
         outside.extend(found);
@@ -809,7 +811,7 @@ pub fn static_files(
         .collect();
     let dir = root.join("themes").join(theme).join("static");
     if dir.is_dir() {
-        let (found, _) = files_under(&dir, areas, "")
+        let (found, _) = files_under(&dir, areas, "", None)
             .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         for path in found {
             let bytes = std::fs::read(&path)

@@ -374,6 +374,166 @@ fn a_broken_symbolic_link_is_an_io_error_that_says_where_it_points_and_how_to_fi
     );
 }
 
+/// Files and folders of a site made unreadable (mode 000) for a test, and readable again when
+/// it ends, so that its temporary folder can be removed. Permissions do not stop root: when the
+/// tests run as root (a container, a CI runner), `hindsight` is run as the unprivileged user
+/// `nobody` (uid and gid 65534), to whom the rest of the site is made readable, so that the
+/// test runs and asserts the same under any user and skips nothing.
+#[cfg(unix)]
+struct Unreadable {
+    paths: Vec<std::path::PathBuf>,
+    as_nobody: bool,
+}
+
+#[cfg(unix)]
+impl Unreadable {
+    fn new(root: &Path, paths: &[&str]) -> Unreadable {
+        let paths: Vec<_> = paths.iter().map(|p| root.join(p)).collect();
+        for p in &paths {
+            chmod(p, 0o000);
+        }
+        let as_nobody = paths.iter().any(|p| {
+            if p.is_dir() {
+                std::fs::read_dir(p).is_ok()
+            } else {
+                std::fs::File::open(p).is_ok()
+            }
+        });
+        if as_nobody {
+            // nobody reaches the site through its temporary folder, and builds beside it.
+            chmod(root.parent().unwrap(), 0o777);
+            let walk = walkdir::WalkDir::new(root)
+                .into_iter()
+                .filter_entry(|e| !paths.iter().any(|p| p == e.path()));
+            for e in walk {
+                let e = e.unwrap();
+                chmod(e.path(), if e.file_type().is_dir() { 0o755 } else { 0o644 });
+            }
+        }
+        Unreadable { paths, as_nobody }
+    }
+
+    /// `hindsight ARGS...`, run by a user who cannot read the files.
+    fn run(&self, args: &[&std::ffi::OsStr]) -> std::process::Output {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = bin();
+        if self.as_nobody {
+            cmd.uid(65534).gid(65534);
+        }
+        cmd.args(args).output().unwrap()
+    }
+
+    /// `check --format json` of `root`, parsed, with the exit code.
+    fn check_json(&self, root: &Path) -> (Option<i32>, Vec<Value>) {
+        let o = self.run(&[
+            "check".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--root".as_ref(),
+            root.as_os_str(),
+        ]);
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(&o)));
+        (o.status.code(), v.as_array().unwrap().clone())
+    }
+
+    /// `build --quiet` of `root` into `out`.
+    fn build(&self, root: &Path, out: &Path) -> std::process::Output {
+        self.run(&[
+            "build".as_ref(),
+            "--quiet".as_ref(),
+            "--root".as_ref(),
+            root.as_os_str(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ])
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Unreadable {
+    fn drop(&mut self) {
+        for p in &self.paths {
+            chmod(p, if p.is_dir() { 0o755 } else { 0o644 });
+        }
+    }
+}
+
+#[cfg(unix)]
+fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The `io` findings: file, line, column, message and hint.
+fn io_findings(findings: &[Value]) -> Vec<(&str, u64, u64, &str, &str)> {
+    with_rule(findings, "io")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+#[cfg(unix)]
+fn every_file_and_folder_of_static_that_cannot_be_read_is_an_io_error_of_check_and_of_build() {
+    let site = Site::with(&[
+        (
+            "content/2024-01-02-disk-full.md",
+            "# Disk full\n\nIt filled.\n",
+        ),
+        ("static/CNAME", "pm.example.org\n"),
+        ("static/secret.txt", "secret\n"),
+        ("static/old/a.txt", "a\n"),
+    ]);
+    // A site built before, which the failed build must leave as it was.
+    site.build_ok();
+    let before = tree(&site.out);
+    let locked = Unreadable::new(&site.root, &["static/secret.txt", "static/old"]);
+    let denied = "Permission denied (os error 13)";
+    let (code, findings) = locked.check_json(&site.root);
+    assert_eq!(code, Some(1), "{findings:?}");
+    assert_eq!(
+        io_findings(&findings),
+        [
+            (
+                "static/old",
+                1,
+                1,
+                format!("cannot list the folder `static/old`: {denied}").as_str(),
+                "make it readable by whoever runs Hindsight (`chmod a+rx static/old`), or, as every file under `static/` is published as it is, move it out of `static/`",
+            ),
+            (
+                "static/secret.txt",
+                1,
+                1,
+                format!("cannot read the file `static/secret.txt`: {denied}").as_str(),
+                "make it readable by whoever runs Hindsight (`chmod a+r static/secret.txt`), or, as every file under `static/` is published as it is, move it out of `static/`",
+            ),
+        ]
+    );
+    // `build` names every one of them too, not only the first, and writes nothing.
+    let o = locked.build(&site.root, &site.out);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for at in [
+        format!("static/old:1:1: cannot list the folder `static/old`: {denied}"),
+        format!("static/secret.txt:1:1: cannot read the file `static/secret.txt`: {denied}"),
+        "build failed with 2 errors and".to_string(),
+        "the previous site was left untouched".to_string(),
+    ] {
+        assert!(err.contains(&at), "{at} not in {err}");
+    }
+    assert_eq!(tree(&site.out), before);
+}
+
 #[test]
 #[cfg(unix)]
 fn a_file_reached_again_through_a_symbolic_link_is_one_duplicate_id_error_naming_both_paths() {
@@ -5303,6 +5463,19 @@ fn the_summary_line_says_the_postmortems_were_not_read_when_hindsight_toml_has_e
     std::fs::write(site.root.join("hindsight.toml"), "feed_limit = 20\n").unwrap();
     let o = check(&site.root, &[]);
     assert!(stderr(&o).contains(" in 1 postmortem ("), "{}", stderr(&o));
+}
+
+#[test]
+fn explaining_io_tells_of_the_static_files_that_cannot_be_read() {
+    let o = bin().args(["check", "--explain", "io"]).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    for said in [
+        "cannot read the file `static/files/runbook.pdf`",
+        "`build` reports\nevery one of them before it writes anything",
+    ] {
+        assert!(text.contains(said), "{said} not in {text}");
+    }
 }
 
 #[test]

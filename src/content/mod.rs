@@ -2733,17 +2733,25 @@ pub(crate) fn unreadable(source: &str, rel: &str, folder: bool, e: &std::io::Err
             format!("/{rel}"),
         )
     };
-    let fix = if e.kind() == std::io::ErrorKind::PermissionDenied {
-        format!("make it readable by whoever runs Hindsight (`chmod {chmod} {source}`)")
-    } else {
-        "check that it can be read (a file on a disk or a network share that is gone, a special file such as a pipe)".to_string()
-    };
+    let fix = how_to_read(source, chmod, e);
     let hint = if rel.is_empty() {
         format!("{fix}, as {expected}")
     } else {
         format!("{fix}, or, as {expected}, move it out of the content folder or leave it out with `ignore = [\"{pattern}\"]` in hindsight.toml")
     };
     Diagnostic::error("io", source, format!("cannot {what} `{source}`: {e}")).hint(hint)
+}
+
+/// How to make `source` readable, which cannot be read for `e`: the `chmod` (`a+r` for a
+/// file, `a+rx` for a folder) that lets whoever runs Hindsight read it when it may not be read,
+/// what to check otherwise. The start of the hint of every finding about a file that cannot be
+/// read (also [`crate::render::unreadable_site_file`]).
+pub(crate) fn how_to_read(source: &str, chmod: &str, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
+        format!("make it readable by whoever runs Hindsight (`chmod {chmod} {source}`)")
+    } else {
+        "check that it can be read (a file on a disk or a network share that is gone, a special file such as a pipe)".to_string()
+    }
 }
 
 /// Reports what the walk could not read: a broken link, a loop, a folder it may not list.
