@@ -155,15 +155,23 @@ impl Trusted {
     }
 }
 
-/// The `io` error of the attachment `file` (relative to the root), which the page `page` links
-/// to or shows, that cannot be read to be copied into the site; `check` reports it as `build`
-/// does.
-pub fn unreadable(file: &str, page: &str, e: &std::io::Error) -> crate::diagnostics::Diagnostic {
+/// The `io` error of the attachment `file` (relative to the root) that cannot be read to be
+/// copied into the site, at the link, image or embed of the page `page` (`line`, `column`) that
+/// uses it, where the author can act on it; `check` reports it as `build` does, at every such
+/// link of every page.
+pub fn unreadable(
+    file: &str,
+    page: &str,
+    line: usize,
+    column: usize,
+    e: &std::io::Error,
+) -> crate::diagnostics::Diagnostic {
     crate::diagnostics::Diagnostic::error(
         "io",
-        file,
-        format!("cannot read `{file}`, which `{page}` links to or shows, to copy it into the site: {e}"),
+        page,
+        format!("cannot read `{file}`, which is linked or shown here, to copy it into the site: {e}"),
     )
+    .at(line, column)
     .hint(format!("make it readable by whoever runs Hindsight (`chmod a+r {file}`), or remove it and the link to it"))
 }
 
@@ -1171,15 +1179,17 @@ mod tests {
     }
 
     #[test]
-    fn an_attachment_that_cannot_be_read_is_named_with_the_page_that_uses_it_and_the_chmod_to_run()
-    {
+    fn an_attachment_that_cannot_be_read_is_reported_at_the_link_naming_the_file_and_the_chmod_to_run(
+    ) {
         let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
-        let d = unreadable("content/pm/disk.png", "content/pm/a.md", &e);
-        assert_eq!((d.rule, d.file.as_str()), ("io", "content/pm/disk.png"));
+        let d = unreadable("content/pm/disk.png", "content/pm/a.md", 7, 3, &e);
+        assert_eq!(
+            (d.rule, d.file.as_str(), d.line, d.column),
+            ("io", "content/pm/a.md", 7, 3)
+        );
         assert!(
-            d.message.starts_with(
-                "cannot read `content/pm/disk.png`, which `content/pm/a.md` links to or shows"
-            ),
+            d.message
+                .starts_with("cannot read `content/pm/disk.png`, which is linked or shown here"),
             "{}",
             d.message
         );

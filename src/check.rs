@@ -1747,38 +1747,39 @@ fn unsafe_html(source: &str, found: &[crate::markdown::UnsafeHtml], out: &mut Ve
     }
 }
 
-/// The attachments that cannot be read, which `build` cannot copy (`io`, named with the first
-/// page that uses each), and what the published copies of the site's HTML, SVG and XML
-/// attachments leave out (see [`crate::attachment`]): each file once, however many pages link
-/// to it, drafts' included.
+/// The attachments that cannot be read, which `build` cannot copy (`io`, at every link, image
+/// or embed of every page that uses each, naming the file), and what the published copies of
+/// the site's HTML, SVG and XML attachments leave out (see [`crate::attachment`]): each file
+/// read once, however many pages link to it, drafts' included. Every attachment is found
+/// through a link of a page ([`crate::markdown::Asset`]), so each has a place to be reported at.
 fn attachments(site: &Site) -> Vec<Diagnostic> {
     let lib = &site.library;
     let trusted = crate::attachment::Trusted::new(&site.root, &site.config);
     let pages = lib.index.iter().chain(&lib.onboarding);
-    let mut files: Vec<(&Path, &str)> = lib
+    fn used<'a>(
+        source: &'a str,
+        assets: &'a [crate::markdown::Asset],
+    ) -> impl Iterator<Item = (&'a Path, &'a str, usize, usize)> {
+        assets
+            .iter()
+            .map(move |a| (a.from.as_path(), source, a.line, a.column))
+    }
+    let mut uses: Vec<(&Path, &str, usize, usize)> = lib
         .incidents
         .iter()
-        .flat_map(|i| {
-            i.assets
+        .flat_map(|i| used(&i.source, &i.assets))
+        .chain(
+            lib.learnings
                 .iter()
-                .map(|a| (a.from.as_path(), i.source.as_str()))
-        })
-        .chain(lib.learnings.iter().flat_map(|l| {
-            l.assets
-                .iter()
-                .map(|a| (a.from.as_path(), l.source.as_str()))
-        }))
-        .chain(pages.flat_map(|p| {
-            p.assets
-                .iter()
-                .map(|a| (a.from.as_path(), p.source.as_str()))
-        }))
+                .flat_map(|l| used(&l.source, &l.assets)),
+        )
+        .chain(pages.flat_map(|p| used(&p.source, &p.assets)))
         .collect();
-    files.sort_unstable();
-    files.dedup_by(|b, a| a.0 == b.0);
-    files
-        .into_par_iter()
-        .flat_map_iter(|(path, page)| {
+    uses.sort_unstable();
+    uses.dedup();
+    uses.par_chunk_by(|a, b| a.0 == b.0)
+        .flat_map_iter(|uses| {
+            let path = uses[0].0;
             let file = rel_path(&site.root, path);
             let bytes = if crate::attachment::kind(path).is_some() && !trusted.covers(path) {
                 std::fs::read(path).map(Some)
@@ -1786,7 +1787,12 @@ fn attachments(site: &Site) -> Vec<Diagnostic> {
                 std::fs::File::open(path).map(|_| None)
             };
             match bytes {
-                Err(e) => vec![crate::attachment::unreadable(&file, page, &e)],
+                Err(e) => uses
+                    .iter()
+                    .map(|&(_, page, line, column)| {
+                        crate::attachment::unreadable(&file, page, line, column, &e)
+                    })
+                    .collect(),
                 Ok(bytes) => {
                     let copy = bytes.and_then(|b| crate::attachment::publish(path, &b));
                     let found = copy.map(|c| c.found).unwrap_or_default();

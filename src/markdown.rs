@@ -168,10 +168,14 @@ fn title_links(events: &[Event]) -> Vec<TitleLink> {
 }
 
 /// A file to copy into the site: from an absolute source path to a path relative to the output.
+/// Every one is found through a link, an image or an embed of the page, at `line` and `column`
+/// of its file: where a finding about the file (one that cannot be read) is given.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Asset {
     pub from: PathBuf,
     pub to: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -3339,7 +3343,12 @@ fn resolve_link(
                 format!("{}assets/{}", page.to_root, percent_encode_path(&joined)),
             ),
         };
-        out.assets.push(Asset { from: on_disk, to });
+        out.assets.push(Asset {
+            from: on_disk,
+            to,
+            line,
+            column,
+        });
         push(out, LinkKind::Asset, &joined, anchor);
         return Some(with_anchor(href));
     }

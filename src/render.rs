@@ -557,10 +557,12 @@ fn copy_asset(
             &crate::diagnostics::rel_path(&site.root, &a.from),
             &found,
         )),
-        // The attachment itself is what cannot be read: the finding names it, and the page.
+        // The attachment itself is what cannot be read: the finding names it, at the link.
         Err(crate::output::OutputError::Read { path, source: e }) => {
             let file = crate::diagnostics::rel_path(&site.root, &path);
-            diags.push(crate::attachment::unreadable(&file, source, &e));
+            diags.push(crate::attachment::unreadable(
+                &file, source, a.line, a.column, &e,
+            ));
         }
         Err(e) => diags.push(Diagnostic::error("io", source, e.to_string())),
     }

@@ -536,6 +536,56 @@ fn every_file_and_folder_of_static_that_cannot_be_read_is_an_io_error_of_check_a
 
 #[test]
 #[cfg(unix)]
+fn an_attachment_that_cannot_be_read_is_an_io_error_at_each_link_to_it_naming_the_file() {
+    let site = Site::with(&[
+        (
+            "content/pm/2024-01-02-disk-full.md",
+            "# Disk full\n\nIt filled.\n\n![usage](disk.png)\n",
+        ),
+        (
+            "content/pm/2024-02-03-disk-again.md",
+            "---\ndate: 2024-02-03\n---\n# Disk again\n\nSee [the graph](disk.png) and <img src=\"disk.png\" alt=\"usage\">.\n",
+        ),
+        ("content/pm/disk.png", "not really a PNG"),
+    ]);
+    let locked = Unreadable::new(&site.root, &["content/pm/disk.png"]);
+    let message = "cannot read `content/pm/disk.png`, which is linked or shown here, to copy it into the site: Permission denied (os error 13)";
+    let hint = "make it readable by whoever runs Hindsight (`chmod a+r content/pm/disk.png`), or remove it and the link to it";
+    let (code, findings) = locked.check_json(&site.root);
+    assert_eq!(code, Some(1), "{findings:?}");
+    // At each link, image and embed of each postmortem: none at the file itself.
+    assert_eq!(
+        io_findings(&findings),
+        [
+            ("content/pm/2024-01-02-disk-full.md", 5, 1, message, hint),
+            ("content/pm/2024-02-03-disk-again.md", 6, 5, message, hint),
+            ("content/pm/2024-02-03-disk-again.md", 6, 41, message, hint),
+        ]
+    );
+    // `build` reports them where `check` does, and writes nothing.
+    let o = locked.build(&site.root, &site.out);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for at in [
+        "content/pm/2024-01-02-disk-full.md:5:1]",
+        "content/pm/2024-02-03-disk-again.md:6:5]",
+        "content/pm/2024-02-03-disk-again.md:6:41]",
+        "build failed with 3 errors",
+    ] {
+        assert!(err.contains(at), "{at} not in {err}");
+    }
+    assert_eq!(err.matches(message).count(), 3, "{err}");
+    // Nor a half-written site: no output folder, no staging folder left beside it.
+    assert!(!site.out.exists());
+    let beside: Vec<_> = std::fs::read_dir(site.root.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["site"]);
+}
+
+#[test]
+#[cfg(unix)]
 fn a_file_reached_again_through_a_symbolic_link_is_one_duplicate_id_error_naming_both_paths() {
     // No front matter: the two paths would derive two different ids, two incidents from one
     // file, and no id would collide to say so.
@@ -5466,13 +5516,15 @@ fn the_summary_line_says_the_postmortems_were_not_read_when_hindsight_toml_has_e
 }
 
 #[test]
-fn explaining_io_tells_of_the_static_files_that_cannot_be_read() {
+fn explaining_io_tells_of_static_files_and_of_attachments_reported_at_their_links() {
     let o = bin().args(["check", "--explain", "io"]).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     for said in [
         "cannot read the file `static/files/runbook.pdf`",
         "`build` reports\nevery one of them before it writes anything",
+        "at each link, image or\nembed of each page that uses it",
+        "which is linked or shown here",
     ] {
         assert!(text.contains(said), "{said} not in {text}");
     }
