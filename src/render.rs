@@ -597,11 +597,22 @@ pub fn site_files(
         Some(&mut unreadable),
     )
     .map_err(|e| Error::Render(format!("cannot read {}: {e}", dir.display())))?;
+    // What cannot be read, each once. Nothing in a folder that may be listed but not entered
+    // (`a-x`) can even be looked at: that folder is what to make readable.
+    let mut named = std::collections::BTreeSet::new();
+    let mut report = |path: &std::path::Path, e: &std::io::Error| {
+        let (path, folder) = match std::fs::symlink_metadata(path) {
+            Ok(m) => (path, m.is_dir()),
+            Err(_) => (path.parent().unwrap_or(path), true),
+        };
+        let source = crate::diagnostics::rel_path(root, path);
+        if named.insert(source.clone()) {
+            findings.push(unreadable_site_file(&source, folder, e));
+        }
+    };
     for e in &unreadable {
         if let (Some(path), Some(io)) = (e.path(), e.io_error()) {
-            let folder = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
-            let source = crate::diagnostics::rel_path(root, path);
-            findings.push(unreadable_site_file(&source, folder, io));
+            report(path, io);
         }
     }
     let mut files = Vec::with_capacity(found.len());
@@ -615,8 +626,7 @@ pub fn site_files(
         }
         // Opened, not read: listing a file says nothing of whether it may be read.
         if let Err(e) = std::fs::File::open(&path) {
-            let source = crate::diagnostics::rel_path(root, &path);
-            findings.push(unreadable_site_file(&source, false, &e));
+            report(&path, &e);
         }
         files.push((rel, path));
     }

@@ -388,17 +388,25 @@ struct Unreadable {
 #[cfg(unix)]
 impl Unreadable {
     fn new(root: &Path, paths: &[&str]) -> Unreadable {
-        let paths: Vec<_> = paths.iter().map(|p| root.join(p)).collect();
-        for p in &paths {
-            chmod(p, 0o000);
+        let modes: Vec<_> = paths.iter().map(|p| (*p, 0o000)).collect();
+        Unreadable::with_modes(root, &modes)
+    }
+
+    /// [`Unreadable::new`] with a mode for each path (a folder that may be listed but not
+    /// entered is `0o644`); the first must be `0o000`.
+    fn with_modes(root: &Path, modes: &[(&str, u32)]) -> Unreadable {
+        let paths: Vec<_> = modes.iter().map(|(p, _)| root.join(p)).collect();
+        for (p, (_, mode)) in paths.iter().zip(modes) {
+            chmod(p, *mode);
         }
-        let as_nobody = paths.iter().any(|p| {
-            if p.is_dir() {
-                std::fs::read_dir(p).is_ok()
-            } else {
-                std::fs::File::open(p).is_ok()
-            }
-        });
+        // Whoever reads a file of mode 000 is not stopped by permissions.
+        assert_eq!(modes[0].1, 0o000);
+        let first = &paths[0];
+        let as_nobody = if first.is_dir() {
+            std::fs::read_dir(first).is_ok()
+        } else {
+            std::fs::File::open(first).is_ok()
+        };
         if as_nobody {
             // nobody reaches the site through its temporary folder, and builds beside it.
             chmod(root.parent().unwrap(), 0o777);
@@ -492,17 +500,34 @@ fn every_file_and_folder_of_static_that_cannot_be_read_is_an_io_error_of_check_a
         ("static/CNAME", "pm.example.org\n"),
         ("static/secret.txt", "secret\n"),
         ("static/old/a.txt", "a\n"),
+        ("static/half/a.txt", "a\n"),
+        ("static/half/b/c.txt", "c\n"),
     ]);
     // A site built before, which the failed build must leave as it was.
     site.build_ok();
     let before = tree(&site.out);
-    let locked = Unreadable::new(&site.root, &["static/secret.txt", "static/old"]);
+    // `static/half` may be listed but not entered: what is in it cannot even be looked at.
+    let locked = Unreadable::with_modes(
+        &site.root,
+        &[
+            ("static/secret.txt", 0o000),
+            ("static/old", 0o000),
+            ("static/half", 0o644),
+        ],
+    );
     let denied = "Permission denied (os error 13)";
     let (code, findings) = locked.check_json(&site.root);
     assert_eq!(code, Some(1), "{findings:?}");
     assert_eq!(
         io_findings(&findings),
         [
+            (
+                "static/half",
+                1,
+                1,
+                format!("cannot list the folder `static/half`: {denied}").as_str(),
+                "make it readable by whoever runs Hindsight (`chmod a+rx static/half`), or, as every file under `static/` is published as it is, move it out of `static/`",
+            ),
             (
                 "static/old",
                 1,
@@ -524,9 +549,10 @@ fn every_file_and_folder_of_static_that_cannot_be_read_is_an_io_error_of_check_a
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     for at in [
+        format!("static/half:1:1: cannot list the folder `static/half`: {denied}"),
         format!("static/old:1:1: cannot list the folder `static/old`: {denied}"),
         format!("static/secret.txt:1:1: cannot read the file `static/secret.txt`: {denied}"),
-        "build failed with 2 errors and".to_string(),
+        "build failed with 3 errors and".to_string(),
         "the previous site was left untouched".to_string(),
     ] {
         assert!(err.contains(&at), "{at} not in {err}");
