@@ -1401,18 +1401,17 @@
     }
     // A document that holds a word the query leaves out (-fluentd) is no result: the word's
     // term exactly, never the terms it begins, as the terminal reads it. A term's list cut to
-    // the documents where it scores best leaves out only those.
-    // `held` counts the documents that hold a word left out, each word's whole count even when
-    // its list is cut (a document holding two of them counted twice): at most that many of
-    // those that hold a query word are gone.
+    // the documents where it scores best leaves out only those; `unseen` counts the documents
+    // such a list holds beyond them (each word's, a document holding two counted twice).
     var excluded = excludedTerms(query);
-    var held = 0;
+    var gone = new Set();
+    var unseen = 0;
     for (var x = 0; x < excluded.length; x++) {
       var s = await shard(e, shardIndex(e, excluded[x]));
       if (Object.prototype.hasOwnProperty.call(s, excluded[x])) {
         var out = s[excluded[x]];
-        held += out.length % 3 === 1 ? out[out.length - 1] : out.length / 3;
-        decode(out, function (doc) { docs.delete(doc); });
+        if (out.length % 3 === 1) unseen += out[out.length - 1] - (out.length - 1) / 3;
+        decode(out, function (doc) { gone.add(doc); docs.delete(doc); });
       }
     }
     var list = Array.from(docs.values());
@@ -1422,15 +1421,27 @@
     list.sort(function (a, b) {
       return (b.named || 0) - (a.named || 0) || b.words - a.words || b.score - a.score || a.doc - b.doc;
     });
-    // With filters the true count of a cut list is unknown; without, at least `total` match,
-    // about that many when no word is left out. A word left out may also have dropped
-    // documents the cut lists do not name, so then at least `total` less those that hold it
-    // match (`atLeast`, never fewer than are listed): `total` alone would overstate.
-    if (names.length) return { hits: list, terms: matched, total: list.length };
-    if (held && total) {
-      return { hits: list, terms: matched, total: null, atLeast: Math.max(total - held, list.length) };
-    }
-    return { hits: list, terms: matched, total: Math.max(total, list.length) };
+    return { hits: list, terms: matched, count: counted(e, list.length, total, names.length ? keep : null, gone, unseen) };
+  }
+
+  /* How many documents match, of which `n` are listed, as far as the page can know:
+     { total, how } with `how` "exact" (`total` match), "about" (no filter and no word left
+     out: `total`, the most documents one query word holds, is about how many) or "least" (at
+     least `total` match). No list of a query word cut (`total` 0): the list is all there is.
+     Else the documents a filter (`keep`) or a word left out (`gone`, `unseen` more) rules out
+     are known: of the `total` that hold a query word, at most that many are no result, and no
+     other document is one, so the count is exact when both bounds meet or every document
+     left is listed. */
+  function counted(e, n, total, keep, gone, unseen) {
+    if (!total) return { total: n, how: "exact" };
+    var out = 0;
+    for (var d = 0; d < e.docs; d++) if (gone.has(d) || (keep && !keep(d))) out++;
+    var most = e.docs - out;
+    var least = Math.max(n, total - out - unseen);
+    if (n >= most) return { total: n, how: "exact" };
+    if (!unseen && least >= most) return { total: most, how: "exact" };
+    if (!keep && !gone.size && !unseen) return { total: Math.max(total, n), how: "about" };
+    return { total: least, how: "least" };
   }
 
   async function fragmentOf(e, doc) {
@@ -1546,16 +1557,22 @@
     return el("li", { class: "search-hit" }, [a, p]);
   }
 
-  /* The status of `n` results listed when only a least of how many match is known (a word
-     left out, a term's list cut): that least when it is more than are listed, else only that
-     more may match. */
-  function leastSaid(atLeast, n) {
+  /* The status line of `n` results listed, of `count` that match (see `counted`): "About" or
+     "At least" the count, or the count itself, when more match than are listed; else only
+     that more may match when the least known is no more than are listed. */
+  function countSaid(count, n) {
     var listed = n === 0 ? "none of them is among those the page keeps"
       : n === 1 ? "the best one is listed" : "the best " + n + " are listed";
-    if (atLeast > n) return "At least " + atLeast + " results match; " + listed + ".";
-    return n === 0 ? "Nothing is listed, though some results may match."
-      : n === 1 ? "1 result is listed; more may match."
-      : n + " results are listed; more may match.";
+    var results = count.total === 1 ? "1 result matches" : count.total + " results match";
+    if (count.total > n) {
+      return (count.how === "about" ? "About " : count.how === "least" ? "At least " : "") + results + "; " + listed + ".";
+    }
+    if (count.how === "least") {
+      return n === 0 ? "Nothing is listed, though some results may match."
+        : n === 1 ? "1 result is listed; more may match."
+        : n + " results are listed; more may match.";
+    }
+    return n === 0 ? "Nothing matches." : n === 1 ? "1 result matches." : n + " results match.";
   }
 
   function init() {
@@ -1619,10 +1636,7 @@
         state.lastQuery = q;
         state.completed += 1;
         var n = ranked.hits.length;
-        status.textContent = ranked.total === null ? leastSaid(ranked.atLeast, n)
-          : n === 0 ? "Nothing matches." : n === 1 ? "1 result matches."
-          : ranked.total > n ? "About " + ranked.total + " results match; the best " + n + " are listed."
-          : n + " results match.";
+        status.textContent = countSaid(ranked.count, n);
       } catch (err) {
         if (run !== seq) return;
         status.textContent = "Search is unavailable: " + err.message;
