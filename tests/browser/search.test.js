@@ -396,6 +396,31 @@ function defineTests(ctx) {
     await context.close();
   });
 
+  test("the header's search box tells, to screen readers and on focus, what it searches and how to leave a word out", async () => {
+    const describe = (p) => p.evaluate(() => {
+      const box = document.getElementById("site-search-input");
+      const hint = document.getElementById(box.getAttribute("aria-describedby"));
+      const r = hint.getBoundingClientRect();
+      return { label: box.labels[0].textContent, hint: hint.textContent, width: r.width, height: r.height, right: r.right, vw: innerWidth };
+    });
+    const { page, errors } = await open(ctx.browser, ctx.demo + "incidents/");
+    const rest = await describe(page);
+    assert.equal(rest.label, "Search");
+    assert.equal(rest.hint, "Searches incidents and learnings. Put a minus sign before a word to leave it out: timeout -dns.");
+    assert.ok(rest.width <= 1 && rest.height <= 1, `shown before the box has focus: ${JSON.stringify(rest)}`);
+    await page.focus("#site-search-input");
+    const focused = await describe(page);
+    assert.ok(focused.width > 100 && focused.height > 10 && focused.right <= focused.vw, `not shown whole on focus: ${JSON.stringify(focused)}`);
+    assert.deepEqual(errors, []);
+    // Without JavaScript the page says the same.
+    const context = await ctx.browser.newContext({ javaScriptEnabled: false });
+    const off = await context.newPage();
+    await off.goto(ctx.demo + "incidents/");
+    assert.equal(await off.textContent("#site-search-hint"), rest.hint);
+    assert.equal(await off.getAttribute("#site-search-input", "aria-describedby"), "site-search-hint");
+    await context.close();
+  });
+
   test("the status line counts no result that a word left out drops, on the demo and past a term's cut list", async () => {
     // The demo: no list is cut, so the count is exact, with the word left out as without it.
     const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
