@@ -562,6 +562,65 @@ fn every_file_and_folder_of_static_that_cannot_be_read_is_an_io_error_of_check_a
 
 #[test]
 #[cfg(unix)]
+fn every_postmortem_and_folder_of_content_that_cannot_be_read_is_named_once_with_the_chmod_that_fixes_it(
+) {
+    let site = Site::with(&[
+        (
+            "content/2024-01-02-disk-full.md",
+            "# Disk full\n\nIt filled.\n",
+        ),
+        ("content/2024-01-03-secret.md", "# Secret\n\nHidden.\n"),
+        ("content/old/2020-01-01-a.md", "# A\n\nA.\n"),
+        ("content/half/2021-01-01-b.md", "# B\n\nB.\n"),
+        ("content/half/2021-01-02-c.md", "# C\n\nC.\n"),
+    ]);
+    // `content/half` may be listed but not entered: its postmortems are found, but cannot even
+    // be looked at, so the folder is named once, not each postmortem with a `chmod` that would
+    // not help.
+    let locked = Unreadable::with_modes(
+        &site.root,
+        &[
+            ("content/2024-01-03-secret.md", 0o000),
+            ("content/old", 0o000),
+            ("content/half", 0o644),
+        ],
+    );
+    let denied = "Permission denied (os error 13)";
+    let (code, findings) = locked.check_json(&site.root);
+    assert_eq!(code, Some(1), "{findings:?}");
+    let folder_hint = |f: &str| {
+        format!("make it readable by whoever runs Hindsight (`chmod a+rx content/{f}`), or, as every folder under the content folder is read, to find the postmortems in it, move it out of the content folder or leave it out with `ignore = [\"/{f}/\"]` in hindsight.toml")
+    };
+    assert_eq!(
+        io_findings(&findings),
+        [
+            (
+                "content/2024-01-03-secret.md",
+                1,
+                1,
+                format!("cannot read the file `content/2024-01-03-secret.md`: {denied}").as_str(),
+                "make it readable by whoever runs Hindsight (`chmod a+r content/2024-01-03-secret.md`), or, as every Markdown file under the content folder is read as a postmortem, a learning or a page, move it out of the content folder or leave it out with `ignore = [\"/2024-01-03-secret.md\"]` in hindsight.toml",
+            ),
+            (
+                "content/half",
+                1,
+                1,
+                format!("cannot list the folder `content/half`: {denied}").as_str(),
+                folder_hint("half").as_str(),
+            ),
+            (
+                "content/old",
+                1,
+                1,
+                format!("cannot list the folder `content/old`: {denied}").as_str(),
+                folder_hint("old").as_str(),
+            ),
+        ]
+    );
+}
+
+#[test]
+#[cfg(unix)]
 fn an_attachment_that_cannot_be_read_is_an_io_error_at_each_link_to_it_naming_the_file() {
     let site = Site::with(&[
         (

@@ -918,6 +918,9 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
 
     // Read every file and split its front matter, in parallel.
     let removed = std::sync::Mutex::new(HashMap::new());
+    // Folders that may be listed but not entered (`a-x`), each named once: nothing in one can
+    // even be looked at, so the folder, not each file in it, is what to make readable.
+    let unentered = std::sync::Mutex::new(HashSet::new());
     let raws: Vec<(RawFile, Option<FrontMatter>, usize, usize)> = files
         .into_par_iter()
         .filter_map(|(kind, path)| {
@@ -926,7 +929,23 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {
-                    diags.push(unreadable(&source, &content_path, false, &e));
+                    let denied = |e: &std::io::Error| {
+                        e.kind() == std::io::ErrorKind::PermissionDenied
+                    };
+                    let unentered_folder = path.parent().filter(|_| {
+                        denied(&e)
+                            && std::fs::symlink_metadata(&path).is_err_and(|m| denied(&m))
+                    });
+                    match unentered_folder {
+                        Some(folder) => {
+                            let source = rel_path(opts.root, folder);
+                            if unentered.lock().unwrap().insert(source.clone()) {
+                                let rel = rel_path(&content_root, folder);
+                                diags.push(unreadable(&source, &rel, true, &e));
+                            }
+                        }
+                        None => diags.push(unreadable(&source, &content_path, false, &e)),
+                    }
                     return None;
                 }
             };
