@@ -2328,6 +2328,54 @@ fn short(s: &str, max: usize) -> String {
     t
 }
 
+/// How many learnings or action items (`what`) were read from the text, and from which
+/// sections, as the author titled them: `2 learnings from “Lessons learned” (line 40)`. The
+/// section of an item is the top-level one that starts last before it (the items under
+/// `### General` and `### Reflections` of `## Lessons learned` are from “Lessons learned”),
+/// or, before any heading, the label that does (`**Lessons learned:**`).
+fn read_from(inc: &Incident, what: &str, lines: impl Iterator<Item = usize>) -> String {
+    let mut n = 0;
+    let mut from: Vec<&crate::markdown::Section> = Vec::new();
+    let last_before = |line: usize, top: bool| {
+        inc.sections
+            .iter()
+            .filter(|s| s.line <= line && (!top || s.nested_at.is_none()))
+            .max_by_key(|s| s.line)
+    };
+    for line in lines {
+        n += 1;
+        let section = last_before(line, true).or_else(|| last_before(line, false));
+        if let Some(s) = section {
+            if !from.iter().any(|f| std::ptr::eq(*f, s)) {
+                from.push(s);
+            }
+        }
+    }
+    let items = if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    };
+    if from.is_empty() {
+        return format!("{items} from the text");
+    }
+    from.sort_by_key(|s| s.line);
+    let names: Vec<String> = from
+        .iter()
+        .map(|s| format!("“{}” (line {})", s.title, s.line))
+        .collect();
+    format!("{items} from {}", and_list(&names))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
     use derive::DateSource;
     let mut parts = Vec::new();
@@ -2421,13 +2469,15 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
             "summary" if !inc.summary.is_empty() => {
                 parts.push("summary from the first paragraph".into())
             }
-            "learnings" if !inc.learnings.is_empty() => parts.push(format!(
-                "{} learning(s) from the Lessons learned section",
-                inc.learnings.len()
+            "learnings" if !inc.learnings.is_empty() => parts.push(read_from(
+                inc,
+                "learning",
+                inc.learnings.iter().map(|l| l.line),
             )),
-            "action_items" if !inc.action_items.is_empty() => parts.push(format!(
-                "{} action item(s) from the Action items section",
-                inc.action_items.len()
+            "action_items" if !inc.action_items.is_empty() => parts.push(read_from(
+                inc,
+                "action item",
+                inc.action_items.iter().map(|a| a.line),
             )),
             _ => {}
         }

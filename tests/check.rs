@@ -6617,3 +6617,27 @@ fn the_broken_link_rule_is_described_for_relative_and_root_relative_links_alike(
         "{text}"
     );
 }
+
+#[test]
+fn the_derived_note_counts_learnings_and_action_items_and_names_the_sections_they_came_from() {
+    // Learnings under two subheadings of one section, and one action item under a heading of
+    // the team's own wording: the note names the sections as the author titled them.
+    let site = Site::with(&[(
+        "content/2024-03-01-queue-backlog.md",
+        "# Queue backlog\n\n## Summary\n\nThe queue backed up.\n\n\
+         ## Lessons Learned\n\n### Process\n\n- Page the owning team, not the platform.\n\n\
+         ### Technical\n\n- Cap the retry rate of consumers.\n- Alert on queue age.\n\n\
+         ## Follow-ups\n\n- Add a queue-age alert\n",
+    )]);
+    let (code, findings) = check_json(&site.root, &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let message = with_rule(&findings, "derived")[0]["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.ends_with(
+            "; 3 learnings from “Lessons Learned” (line 7); 1 action item from “Follow-ups” (line 18)"
+        ),
+        "{message}"
+    );
+}
