@@ -16,6 +16,48 @@ use crate::diagnostics::{did_you_mean, line_col, Diagnostic, Level};
 
 pub const FILE_NAME: &str = "hindsight.toml";
 
+/// The knowledge base in a folder above `root`, for a command run in a subfolder of one (it
+/// reads only the folder it is given): the nearest folder above, within the git repository
+/// that holds `root`, that holds `hindsight.toml` or a `content` folder, with what it holds:
+/// as a path from `root` (`..`, `../..`) when `root` is the folder Hindsight runs in (`.`),
+/// else as an absolute path, which a command run from anywhere can take. Outside a git
+/// repository, or at its top, none: a `content` folder elsewhere above is no sign of a
+/// knowledge base.
+pub fn knowledge_base_above(root: &Path) -> Option<(String, &'static str)> {
+    let here = root.as_os_str().is_empty() || root == Path::new(".");
+    let root = std::fs::canonicalize(root).ok()?;
+    if root.join(".git").exists() {
+        return None;
+    }
+    let mut found = None;
+    let mut up = String::from("..");
+    for folder in root.ancestors().skip(1) {
+        if found.is_none() {
+            let holds = if folder.join(FILE_NAME).is_file() {
+                Some(FILE_NAME)
+            } else if folder.join("content").is_dir() {
+                Some("a `content` folder")
+            } else {
+                None
+            };
+            if let Some(holds) = holds {
+                let path = if here {
+                    up.clone()
+                } else {
+                    folder.display().to_string()
+                };
+                found = Some((path, holds));
+            }
+        }
+        // The top of the repository: what was found below it (or in it) is in the repository.
+        if folder.join(".git").exists() {
+            return found;
+        }
+        up.push_str("/..");
+    }
+    None
+}
+
 /// The default `paginate_by`: 250 incidents make a list page of about 140 kB (rows) to 170 kB
 /// (cards) of HTML, and a knowledge base of a few hundred postmortems keeps its tag, service
 /// and year pages whole (see docs/performance.md).

@@ -227,6 +227,12 @@ fn new(args: hindsight::cli::NewArgs) -> ExitCode {
                         "note: made the folder {} for it, the `content_dir` of hindsight.toml, which did not exist",
                         folder.display()
                     );
+                } else if let Some((above, holds)) = hindsight::config::knowledge_base_above(&root)
+                {
+                    eprintln!(
+                        "note: made the folder {} for it, though there is no hindsight.toml here and no postmortem, and `{above}` holds {holds}: if that is your knowledge base, move the file there, or run `hindsight new` there (or with `--root {above}`)",
+                        folder.display()
+                    );
                 } else {
                     eprintln!(
                         "note: made the folder {} for it: there is no hindsight.toml here and no postmortem; if your postmortems are elsewhere, move the file there, or run `hindsight new` at the root of the knowledge base (or with --root)",

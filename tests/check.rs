@@ -1769,6 +1769,63 @@ fn a_content_dir_that_is_missing_or_a_file_is_reported_at_its_line_of_hindsight_
 }
 
 #[test]
+fn run_in_a_subfolder_of_a_repository_check_names_the_knowledge_base_above_it() {
+    // A repository whose postmortems are in `content/`, and `check` run in its `docs/`.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    write_files(
+        &repo,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (
+                "content/2024-01-02-disk-full.md",
+                "# Disk full\n\nIt filled.\n",
+            ),
+            ("docs/guide/README.md", "# Guide\n"),
+        ],
+    );
+    let hint_of = |findings: &[Value]| {
+        let f = with_rule(findings, "content-missing");
+        assert_eq!(f.len(), 1, "{findings:#?}");
+        f[0]["hint"].as_str().unwrap().to_string()
+    };
+    // Run in the folder (the default root `.`): the way up is a path from there.
+    let o = bin()
+        .args(["check", "--format", "json"])
+        .current_dir(repo.join("docs/guide"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let findings: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        hint_of(&findings).starts_with(
+            "`../..` holds a `content` folder: run Hindsight there, or pass `--root ../..`; else create it"
+        ),
+        "{findings:#?}"
+    );
+    // Given as `--root`, the folder above is named in full, and hindsight.toml names it too.
+    write_files(&repo, &[("hindsight.toml", "title = \"KB\"\n")]);
+    let (code, findings) = check_json(&repo.join("docs"), &[]);
+    assert_eq!(code, Some(1));
+    let above = repo.canonicalize().unwrap();
+    assert!(
+        hint_of(&findings).starts_with(&format!(
+            "`{}` holds hindsight.toml: run Hindsight there, or pass `--root {}`",
+            above.display(),
+            above.display()
+        )),
+        "{findings:#?}"
+    );
+    // Outside a repository nothing above counts: the folder may be anyone's.
+    std::fs::remove_dir_all(repo.join(".git")).unwrap();
+    let (_, findings) = check_json(&repo.join("docs"), &[]);
+    assert!(
+        hint_of(&findings).contains("postmortems at the root are read"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn a_root_with_no_content_folder_and_no_postmortem_says_the_root_was_looked_at_too() {
     // A repository with only a README: the README promises the root is read without
     // `content/`, so the finding must not send the reader to create `content/` alone.

@@ -172,6 +172,23 @@ fn a_new_postmortem_outside_any_knowledge_base_says_that_it_made_the_content_fol
         "{}",
         stderr(&o)
     );
+    // In a subfolder of a repository whose knowledge base is above it, the note names it.
+    write_files(root, &[(".git/HEAD", "ref: refs/heads/main\n")]);
+    let sub = root.join("docs");
+    std::fs::create_dir(&sub).unwrap();
+    let o = new(&sub, &["Disk full", "--date", "2025-04-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let above = root.canonicalize().unwrap();
+    assert!(
+        stderr(&o).contains(&format!(
+            "note: made the folder {} for it, though there is no hindsight.toml here and no postmortem, and `{}` holds a `content` folder: if that is your knowledge base, move the file there, or run `hindsight new` there (or with `--root {}`)",
+            sub.join("content").display(),
+            above.display(),
+            above.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
     // Where postmortems already are, nothing of the kind is said.
     let o = new(root, &["Disk full again", "--date", "2025-04-02"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -893,9 +893,15 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 "",
                 format!("{message}, and the root holds no postmortem to read instead"),
             )
-            .hint(format!(
-                "{fix}; postmortems at the root are read without one (a README is not a postmortem): `hindsight new \"What happened\"` starts one, and `--root DIR` names the folder that holds them"
-            )),
+            .hint(match crate::config::knowledge_base_above(opts.root) {
+                // Run in a subfolder of a knowledge base: that is the likely fix.
+                Some((above, holds)) => format!(
+                    "`{above}` holds {holds}: run Hindsight there, or pass `--root {above}`; else {fix}"
+                ),
+                None => format!(
+                    "{fix}; postmortems at the root are read without one (a README is not a postmortem): `hindsight new \"What happened\"` starts one, and `--root DIR` names the folder that holds them"
+                ),
+            }),
         };
         diags.push(finding);
         return lib;
