@@ -1266,7 +1266,7 @@ fn links(
                 let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(&l.target, &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
-                }) {
+                }).filter(|s| same_but_for_date(name, s)) {
                     Some(s) => format!("did you mean `{s}`? Link to a postmortem by its file path (relative to this file) or by its id"),
                     None => match &from_root {
                         Some((_, hint)) => hint.clone(),
@@ -2050,6 +2050,33 @@ fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<
         return Some(format!("ids are matched in their case: write {}", write(s)));
     }
     did_you_mean_id(id, ids).map(|s| format!("did you mean {}?", write(s)))
+}
+
+/// Whether the file name `target` (a link's) and the path `suggested` for it still read alike
+/// without a leading date (`2024-03-01-`): names that share a date scheme look alike to
+/// [`did_you_mean`] in their dates alone, and `2026-01-01-nope.md` is no typo of
+/// `2026-11-01-second.md`.
+fn same_but_for_date(target: &str, suggested: &str) -> bool {
+    fn undated(name: &str) -> &str {
+        let name = name.rsplit('/').next().unwrap_or(name);
+        let b = name.as_bytes();
+        let dated = b.len() > 11
+            && b[..10].iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            && matches!(b[10], b'-' | b'_' | b' ');
+        if dated {
+            &name[11..]
+        } else {
+            name
+        }
+    }
+    let (a, b) = (undated(target), undated(suggested));
+    a.eq_ignore_ascii_case(b) || did_you_mean(a, &[b]).is_some()
 }
 
 /// The id of `ids` that `id` most likely mistypes (see [`did_you_mean`]), but never one that

@@ -6698,3 +6698,36 @@ fn the_derived_note_counts_learnings_and_action_items_and_names_the_sections_the
         "{message}"
     );
 }
+
+#[test]
+fn a_broken_link_is_offered_a_postmortem_that_reads_like_it_not_one_that_only_shares_a_date_scheme()
+{
+    let site = Site::with(&[
+        (
+            "content/2024-03-01-disk-full.md",
+            "# Disk full\n\nIt filled.\n",
+        ),
+        ("content/2024-11-01-second.md", "# Second\n\nAgain.\n"),
+        (
+            "content/2024-11-01-dns-outage.md",
+            "# DNS outage\n\nSee [the disk one](2024-03-01-disk-ful.md), \
+             [the same, another day](2024-03-02-disk-full.md) and [an old one](2024-01-01-nope.md).\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints: Vec<&str> = with_rule(&findings, "broken-link")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints.len(), 3, "{findings:#?}");
+    assert!(
+        hints[0].starts_with("did you mean `2024-03-01-disk-full.md`?"),
+        "{hints:#?}"
+    );
+    assert!(
+        hints[1].starts_with("did you mean `2024-03-01-disk-full.md`?"),
+        "{hints:#?}"
+    );
+    // `nope` is like no postmortem: its date scheme alone is no likeness.
+    assert!(!hints[2].contains("did you mean"), "{hints:#?}");
+}
