@@ -2053,27 +2053,16 @@ fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<
 }
 
 /// Whether the file name `target` (a link's) and the path `suggested` for it still read alike
-/// without a leading date (`2024-03-01-`): names that share a date scheme look alike to
+/// without a leading date (`2024-03-01-`, `20240301_`): names that share a date scheme look alike to
 /// [`did_you_mean`] in their dates alone, and `2026-01-01-nope.md` is no typo of
 /// `2026-11-01-second.md`.
 fn same_but_for_date(target: &str, suggested: &str) -> bool {
     fn undated(name: &str) -> &str {
+        static DATE: OnceLock<Regex> = OnceLock::new();
+        let date =
+            DATE.get_or_init(|| Regex::new(r"^(?:19|20)\d{2}[-_.]?\d{2}[-_.]?\d{2}[-_ ]").unwrap());
         let name = name.rsplit('/').next().unwrap_or(name);
-        let b = name.as_bytes();
-        let dated = b.len() > 11
-            && b[..10].iter().enumerate().all(|(i, c)| {
-                if i == 4 || i == 7 {
-                    *c == b'-'
-                } else {
-                    c.is_ascii_digit()
-                }
-            })
-            && matches!(b[10], b'-' | b'_' | b' ');
-        if dated {
-            &name[11..]
-        } else {
-            name
-        }
+        date.find(name).map_or(name, |m| &name[m.end()..])
     }
     let (a, b) = (undated(target), undated(suggested));
     a.eq_ignore_ascii_case(b) || did_you_mean(a, &[b]).is_some()
