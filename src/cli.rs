@@ -37,9 +37,23 @@ pub enum Command {
     Search(SearchArgs),
 }
 
+impl Command {
+    /// The options every command has.
+    pub fn common_mut(&mut self) -> &mut Common {
+        match self {
+            Command::Build(a) => &mut a.common,
+            Command::Check(a) => &mut a.common,
+            Command::Serve(a) => &mut a.common,
+            Command::New(a) => &mut a.common,
+            Command::Search(a) => &mut a.common,
+        }
+    }
+}
+
 #[derive(Debug, Args, Clone)]
 pub struct Common {
-    /// The folder that holds hindsight.toml and the content.
+    /// The folder that holds hindsight.toml and the content (default: the current folder, or,
+    /// run inside the content folder, the knowledge base that holds it).
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
     /// Say less; what each command leaves out is in its own help.

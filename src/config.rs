@@ -58,6 +58,49 @@ pub fn knowledge_base_above(root: &Path) -> Option<(String, &'static str)> {
     None
 }
 
+/// The root of the knowledge base whose content folder holds `start`, for a command run
+/// without `--root` from inside the postmortems (`content/`, `content/learnings/`): as a path
+/// from `start` (`..`, `../..`; joined to `start` unless that is `.`). None when `start` is a
+/// root itself (it holds `hindsight.toml` or a `content` folder, or is the top of its git
+/// repository), outside a git repository, or when the nearest folder above it that is a root,
+/// within its git repository, does not read `start` as content: a folder
+/// of postmortems beside a site's `content/` stays a knowledge base of its own. As git and
+/// cargo find their repository from any folder inside it, so that `build` run in `content/`
+/// builds the site rather than a second one inside the postmortems.
+pub fn enclosing_root(start: &Path) -> Option<PathBuf> {
+    if start.join(FILE_NAME).exists() || start.join("content").is_dir() {
+        return None;
+    }
+    let here = std::fs::canonicalize(start).ok()?;
+    // Outside a git repository a folder above may be anyone's: none is taken.
+    let top = here.ancestors().find(|f| f.join(".git").exists())?;
+    if top == here {
+        return None;
+    }
+    let mut up = PathBuf::from("..");
+    for folder in here.ancestors().skip(1) {
+        if folder.join(FILE_NAME).is_file() || folder.join("content").is_dir() {
+            let content = match Config::load_all(folder).0 {
+                Some(config) => folder.join(config.content_dir),
+                None => folder.join("content"),
+            };
+            let reads_start = std::fs::canonicalize(content).is_ok_and(|c| here.starts_with(c));
+            return reads_start.then(|| {
+                if start == Path::new(".") || start.as_os_str().is_empty() {
+                    up
+                } else {
+                    start.join(up)
+                }
+            });
+        }
+        if folder == top {
+            return None;
+        }
+        up.push("..");
+    }
+    None
+}
+
 /// The default `paginate_by`: 250 incidents make a list page of about 140 kB (rows) to 170 kB
 /// (cards) of HTML, and a knowledge base of a few hundred postmortems keeps its tag, service
 /// and year pages whole (see docs/performance.md).

@@ -6,7 +6,8 @@ Exit codes: 0 success, 1 problems found in the input, 2 usage or I/O failure.
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use hindsight::cli::{Cli, Command};
 use hindsight::diagnostics::{count, counted, named_from, render_human, Level};
 
@@ -19,7 +20,19 @@ use hindsight::diagnostics::{count, counted, named_from, render_human, Level};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // Run inside the postmortems without --root: the knowledge base that holds them, as git
+    // finds its repository from any folder in it.
+    let root_given = matches
+        .subcommand()
+        .is_some_and(|(_, m)| m.value_source("root") == Some(ValueSource::CommandLine));
+    if !root_given {
+        let common = cli.command.common_mut();
+        if let Some(root) = hindsight::config::enclosing_root(&common.root) {
+            common.root = root;
+        }
+    }
     match cli.command {
         Command::Search(args) => hindsight::search::main(&args),
         Command::Check(args) => check(args),

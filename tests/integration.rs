@@ -426,6 +426,101 @@ fn a_repository_of_postmortems_without_config_or_content_folder_builds_from_its_
     assert!(stderr(&o).contains("content_dir"), "{}", stderr(&o));
 }
 
+#[test]
+fn run_inside_the_content_folder_every_command_works_on_the_knowledge_base_that_holds_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    write_files(
+        &kb,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (
+                "content/2024-01-02-disk-full.md",
+                "# Disk full\n\n## Lessons learned\n\n- Alert on disk usage before it is full\n",
+            ),
+            (
+                "content/learnings/alert-on-disk.md",
+                "---\ntitle: Alert on disk usage\n---\n\nAlert before the disk fills.\n",
+            ),
+        ],
+    );
+    let content = kb.join("content");
+    // `build` from content/ writes the site at the root, not a second one inside content/,
+    // and reads the canonical learning as a learning, not as an incident.
+    let o = bin()
+        .current_dir(&content)
+        .args(["build"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("into ../public"), "{}", stderr(&o));
+    assert!(!content.join("public").exists());
+    let ids = exported(&kb.join("public"), "id");
+    assert_eq!(ids, ["2024-01-02-disk-full"]);
+    // `new` from content/learnings/ puts the postmortem with the others.
+    let o = bin()
+        .current_dir(content.join("learnings"))
+        .args(["new", "Cache stampede", "--date", "2024-02-03"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "../../content/2024-02-03-cache-stampede.md"
+    );
+    assert!(content.join("2024-02-03-cache-stampede.md").is_file());
+    // `check` finds the same postmortems from anywhere inside them.
+    let o = bin()
+        .current_dir(content.join("learnings"))
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    // (The new draft's empty sections are findings, named from the root that was found.)
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["file"] == "content/2024-02-03-cache-stampede.md"),
+        "{findings:#?}"
+    );
+    // `--root .` keeps the folder as given: a knowledge base of its own.
+    let o = bin()
+        .current_dir(content.join("learnings"))
+        .args(["build", "--root", ".", "--out", "../../elsewhere"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ids = exported(&kb.join("elsewhere"), "id");
+    assert_eq!(ids, ["alert-on-disk"]);
+    // A folder of postmortems beside a site's content/ is a knowledge base of its own.
+    write_files(
+        &kb,
+        &[("postmortems/2024-03-04-dns.md", "# DNS\n\nIt was DNS.\n")],
+    );
+    let o = bin()
+        .current_dir(kb.join("postmortems"))
+        .args(["build", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        exported(&kb.join("postmortems/public"), "id"),
+        ["2024-03-04-dns"]
+    );
+    // Outside a git repository a folder above may be anyone's: the folder is taken as given.
+    std::fs::remove_dir_all(kb.join(".git")).unwrap();
+    let o = bin()
+        .current_dir(content.join("learnings"))
+        .args(["build", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        exported(&content.join("learnings/public"), "id"),
+        ["alert-on-disk"]
+    );
+}
+
 /// A postmortem with front matter, for the symbolic-link tests.
 #[cfg(unix)]
 fn postmortem(id: &str, title: &str) -> String {
