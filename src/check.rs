@@ -304,6 +304,12 @@ pub const RULES: &[Rule] = &[
         "action items the text writes that are not read, or a part of one",
     ),
     rule_def(
+        "unread-learning",
+        W,
+        false,
+        "learnings the text writes that the front matter's `learnings` replaces without listing",
+    ),
+    rule_def(
         "template-placeholder",
         W,
         false,
@@ -1001,18 +1007,29 @@ fn hindsight_comments(inc: &Incident, text: &str, out: &mut Vec<Diagnostic>) {
                     ));
                 } else if !used.contains(&(line, column)) {
                     let f = inc.front_matter.format;
-                    let hint = if inc.derived.contains(&"learnings")
-                        || inc.derived.contains(&"action_items")
-                    {
-                        "put it at the end of the text of a learning or an action item: a list item, paragraph or table row of the Lessons learned or Action items section".to_string()
-                    } else {
-                        format!("this postmortem's learnings and action items are in its front matter: cite the learning there with {} (or {} on an action item)", f.key("id"), f.key("learning"))
+                    let learnings = inc.derived.contains(&"learnings");
+                    let actions = inc.derived.contains(&"action_items");
+                    // What the text's learnings or action items are read from, when the
+                    // front matter's list replaces them, marks and all.
+                    let (message, hint) = match (learnings, actions) {
+                        (true, true) => (
+                            "this learning mark is in no learning or action item, so it cites nothing".to_string(),
+                            "put it at the end of the text of a learning or an action item: a list item, paragraph or table row of the Lessons learned or Action items section".to_string(),
+                        ),
+                        (false, true) => (
+                            format!("this learning mark is in no action item, and the front matter's {} replaces the learnings of the text, marks and all: it cites nothing", f.key("learnings")),
+                            format!("cite the learning in the front matter, with {} on the learning it belongs to", f.key("id")),
+                        ),
+                        (true, false) => (
+                            format!("this learning mark is in no learning, and the front matter's {} replaces the action items of the text, marks and all: it cites nothing", f.key("action_items")),
+                            format!("put it at the end of a learning of the Lessons learned section, or cite the learning in the front matter with {} on the action item", f.key("learning")),
+                        ),
+                        (false, false) => (
+                            format!("the front matter's {} and {} replace the learnings and action items of the text, marks and all: this learning mark cites nothing", f.key("learnings"), f.key("action_items")),
+                            format!("this postmortem's learnings and action items are in its front matter: cite the learning there with {} (or {} on an action item)", f.key("id"), f.key("learning")),
+                        ),
                     };
-                    out.push(at(
-                        "this learning mark is in no learning or action item, so it cites nothing"
-                            .into(),
-                        hint,
-                    ));
+                    out.push(at(message, hint));
                 }
             }
             other => {

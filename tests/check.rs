@@ -2910,6 +2910,101 @@ fn an_action_items_table_that_front_matter_action_items_replace_is_a_warning_at_
 }
 
 #[test]
+fn learnings_of_the_text_that_front_matter_replaces_without_listing_are_a_warning_at_their_section()
+{
+    let tmp = tempfile::tempdir().unwrap();
+    let front = |date: &str| {
+        format!("---\ntitle: Outage\ndate: {date}\nlearnings:\n  - Alert on disk usage before the disk is full\n---\n")
+    };
+    write_files(
+        tmp.path(),
+        &[
+            (
+                "content/learnings/own-what-you-run.md",
+                "---\ntitle: Own what you run\n---\nEvery job has an owner.\n",
+            ),
+            // Three learnings where the front matter lists one, one of them marked.
+            (
+                "content/2024-03-01-disk-full.md",
+                &format!(
+                    "{}# Disk full\n\n## Lessons learned\n\n\
+                     - Alert on disk usage before the disk is full\n\
+                     - Nobody owned the log rotation job <!-- hindsight: learning own-what-you-run -->\n\
+                     - Backups belong on another volume\n",
+                    front("2024-03-01")
+                ),
+            ),
+            // One learning that shares no word with the front matter's.
+            (
+                "content/2024-03-02-queue.md",
+                &format!(
+                    "{}# Queue\n\n## Takeaways\n\n- Queues need a dead-letter topic\n",
+                    front("2024-03-02")
+                ),
+            ),
+            // The same learning for readers, in other words, is none; nor is an empty section.
+            (
+                "content/2024-03-03-cache.md",
+                &format!(
+                    "{}# Cache\n\n## Lessons learned\n\n- Alert before the disk fills\n",
+                    front("2024-03-03")
+                ),
+            ),
+            (
+                "content/2024-03-04-dns.md",
+                &format!("{}# DNS\n\n## Lessons learned\n\n", front("2024-03-04")),
+            ),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let unread: Vec<(&str, u64, &str)> = with_rule(&findings, "unread-learning")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        unread,
+        [
+            (
+                "content/2024-03-01-disk-full.md",
+                9,
+                "the section “Lessons learned” lists 3 learnings and the front matter's `learnings:` 1: the front matter's list replaces the section's, and what only the section lists is read nowhere"
+            ),
+            (
+                "content/2024-03-02-queue.md",
+                9,
+                "the learning “Queues need a dead-letter topic” of the section “Takeaways” is not in the front matter's `learnings:`, which replaces the section's list: it is read nowhere"
+            ),
+        ],
+        "{findings:#?}"
+    );
+    // The mark on a learning the front matter replaces says why it cites nothing.
+    let marks: Vec<(u64, &str)> = with_rule(&findings, "hindsight-comment")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        marks,
+        [(12, "this learning mark is in no action item, and the front matter's `learnings:` replaces the learnings of the text, marks and all: it cites nothing")],
+        "{findings:#?}"
+    );
+    // `build` says it too.
+    let o = build(tmp.path(), &tmp.path().join("public"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2024-03-01-disk-full.md:9:1"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn reading_path_steps_are_judged_against_the_clusters_of_the_published_site_not_those_drafts_form()
 {
     let tmp = tempfile::tempdir().unwrap();

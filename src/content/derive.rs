@@ -1237,14 +1237,15 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
     out
 }
 
-/// What the text lists as action items when the front matter's `action_items` replaces it
-/// (see [`action_items`]) and the front matter does not list as much.
+/// What the text lists as action items or learnings when the front matter's `action_items`
+/// or `learnings` replaces it (see [`action_items`], [`learnings`]) and the front matter does
+/// not list as much.
 #[derive(Debug, PartialEq)]
-pub struct UnreadActions {
+pub struct UnreadItems {
     /// The title and line of the section of the first item it lists.
     pub title: String,
     pub line: usize,
-    /// How many action items the text lists.
+    /// How many items the text lists.
     pub count: usize,
     /// The first item that shares no word with any of the front matter's.
     pub first_unlisted: Option<String>,
@@ -1256,7 +1257,31 @@ pub struct UnreadActions {
 /// keep its list for readers in the text and the same items for the site in front matter, in
 /// other words: that is none. `None` too when the text lists none (a scaffold's empty table,
 /// an Action items heading alone).
-pub fn unread_actions(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Option<UnreadActions> {
+pub fn unread_actions(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Option<UnreadItems> {
+    let items: Vec<(String, usize)> = action_items(parsed, extra)
+        .into_iter()
+        .map(|a| (a.text, a.line))
+        .collect();
+    unread(parsed, Holds::Actions, extra, &items, listed)
+}
+
+/// [`unread_actions`] for the learnings of the text that the front matter's `learnings`
+/// replaces; `extra` names the site's own learning sections.
+pub fn unread_learnings(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Option<UnreadItems> {
+    let items: Vec<(String, usize)> = learnings(parsed, extra)
+        .into_iter()
+        .map(|l| (l.text, l.line))
+        .collect();
+    unread(parsed, Holds::Learnings, extra, &items, listed)
+}
+
+fn unread(
+    parsed: &Parsed,
+    holds: Holds,
+    extra: &[String],
+    items: &[(String, usize)],
+    listed: &[&str],
+) -> Option<UnreadItems> {
     fn words(t: &str) -> HashSet<String> {
         t.split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().count() >= 3)
@@ -1267,22 +1292,21 @@ pub fn unread_actions(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Opt
             .collect()
     }
     let listed: Vec<HashSet<String>> = listed.iter().map(|t| words(t)).collect();
-    let items = action_items(parsed, extra);
     let first_unlisted = items
         .iter()
-        .find(|a| {
-            let own = words(&a.text);
+        .find(|(text, _)| {
+            let own = words(text);
             !own.is_empty() && listed.iter().all(|l| own.is_disjoint(l))
         })
-        .map(|a| a.text.clone());
+        .map(|(text, _)| text.clone());
     if items.len() <= listed.len() && first_unlisted.is_none() {
         return None;
     }
-    let first = items.iter().map(|a| a.line).min()?;
-    let sec = holding(parsed, Holds::Actions, extra)
+    let first = items.iter().map(|(_, line)| *line).min()?;
+    let sec = holding(parsed, holds, extra)
         .into_iter()
         .rfind(|s| s.line <= first)?;
-    Some(UnreadActions {
+    Some(UnreadItems {
         title: sec.title.clone(),
         line: sec.line,
         count: items.len(),
@@ -3301,7 +3325,7 @@ mod tests {
         // Fewer items in front matter.
         assert_eq!(
             unread(&["Store slot windows in UTC"]),
-            Some(UnreadActions {
+            Some(UnreadItems {
                 title: "Action items".into(),
                 line: 7,
                 count: 2,

@@ -1325,7 +1325,16 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 let extra = &opts.config.learnings.action_sections;
                 let listed: Vec<&str> = listed.iter().map(|a| a.text.as_str()).collect();
                 if let Some(unread) = derive::unread_actions(&parsed, extra, &listed) {
-                    diags.push(unread_section(&raw, &fm, listed.len(), unread));
+                    let holds = derive::Holds::Actions;
+                    diags.push(unread_section(&raw, &fm, holds, listed.len(), unread));
+                }
+            }
+            if let (Kind::Incident, Some(listed)) = (raw.kind, &fm.learnings) {
+                let extra = &opts.config.learnings.sections;
+                let listed: Vec<&str> = listed.iter().map(|l| l.text.as_str()).collect();
+                if let Some(unread) = derive::unread_learnings(&parsed, extra, &listed) {
+                    let holds = derive::Holds::Learnings;
+                    diags.push(unread_section(&raw, &fm, holds, listed.len(), unread));
                 }
             }
             for a in derived_actions.iter().flatten() {
@@ -2026,33 +2035,44 @@ fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
     .hint("write due dates as YYYY-MM-DD, e.g. `2024-03-01`; until then the item has no due date")
 }
 
-/// Action items of the text of a postmortem whose front matter sets `action_items` and does
-/// not list them (see [`derive::unread_actions`]): the front matter's list is the
-/// postmortem's, and they are read nowhere (no page, export or finding); a warning at the
-/// heading of the section of the first, with how many there are and how to have them read.
+/// Action items (or learnings) of the text of a postmortem whose front matter sets
+/// `action_items` (or `learnings`) and does not list them (see [`derive::unread_actions`],
+/// [`derive::unread_learnings`]): the front matter's list is the postmortem's, and they are
+/// read nowhere (no page, export or finding); a warning at the heading of the section of the
+/// first, with how many there are and how to have them read.
 fn unread_section(
     raw: &RawFile,
     fm: &FrontMatter,
+    holds: derive::Holds,
     listed: usize,
-    unread: derive::UnreadActions,
+    unread: derive::UnreadItems,
 ) -> Diagnostic {
+    let (rule, field, one, many) = match holds {
+        derive::Holds::Actions => (
+            "unread-action-item",
+            "action_items",
+            "action item",
+            "action items",
+        ),
+        derive::Holds::Learnings => ("unread-learning", "learnings", "learning", "learnings"),
+    };
     let key = match fm.format {
-        frontmatter::Format::Yaml => "`action_items:`",
-        frontmatter::Format::Toml => "`[[action_items]]`",
+        frontmatter::Format::Yaml => format!("`{field}:`"),
+        frontmatter::Format::Toml => format!("`[[{field}]]`"),
     };
     let title = &unread.title;
     let message = match unread.first_unlisted {
         Some(first) if unread.count <= listed => format!(
-            "the action item “{first}” of the section “{title}” is not in the front matter's {key}, which replaces the section's list: it is read nowhere"
+            "the {one} “{first}” of the section “{title}” is not in the front matter's {key}, which replaces the section's list: it is read nowhere"
         ),
         _ => format!(
-            "the section “{title}” lists {} action items and the front matter's {key} {listed}: the front matter's list replaces the section's, and what only the section lists is read nowhere",
-            unread.count
+            "the section “{title}” lists {} and the front matter's {key} {listed}: the front matter's list replaces the section's, and what only the section lists is read nowhere",
+            crate::diagnostics::counted(unread.count, one)
         ),
     };
-    Diagnostic::warning("unread-action-item", &raw.source, message)
+    Diagnostic::warning(rule, &raw.source, message)
         .at(unread.line, 1)
-        .hint(format!("add the section's items to the front matter's {key}, or remove {key} from the front matter to read every item from this section"))
+        .hint(format!("add the section's {many} to the front matter's {key}, or remove {key} from the front matter to read every one from this section"))
 }
 
 /// A part of an action item's parentheses that is not read (see [`derive::UnreadPart`]): of
