@@ -3705,11 +3705,16 @@ fn counts_that_include_incidents_which_only_filed_an_action_item_do_not_say_lear
         page.contains("Incidents linked to this 3 1 learned it, 2 only through an action item."),
         "{page}"
     );
-    // A lesson no incident states says so.
+    // A lesson no incident states says so, in words for two and for more.
     let none = retry_site(2, |_| false);
     let page = none.text("learnings/retry/index.html");
     assert!(
-        page.contains("Incidents linked to this 2 None learned it: all 2 are linked only through an action item."),
+        page.contains("Incidents linked to this 2 None of them states it: both are linked only through an action item."),
+        "{page}"
+    );
+    let page = retry_site(3, |_| false).text("learnings/retry/index.html");
+    assert!(
+        page.contains("Incidents linked to this 3 None of them states it: all 3 are linked only through an action item."),
         "{page}"
     );
     let list = none.text("learnings/index.html");
