@@ -604,6 +604,23 @@ fn a_limit_of_zero_is_a_usage_error_and_no_result_under_filters_names_the_filter
         "No results for \"logs\" among the incidents that match --severity SEV1 --since 2020-01-01."
     );
     assert_eq!(said(&["printer"]), "No results for \"printer\".");
+    // Where no incident has any severity, every --severity search is empty: said as for tags.
+    write_files(
+        root,
+        &[(
+            "content/disk.md",
+            "# Disk full\n\nThe logs filled the disk.\n",
+        )],
+    );
+    let o = search(root, &["logs", "--severity", "SEV1"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("no incident has the severity \"SEV1\"")
+            && stderr(&o).contains("no incident has any severity: leave out --severity"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -369,7 +369,7 @@ fn check_query(query: &str, filters: &Filters) -> Result<(), SearchError> {
 const KNOWN_LISTED: usize = 20;
 
 /// Every filter value must be one that some searchable incident has (a severity: or one of the
-/// configured scale), compared as the filters are (a tag or a service by its term, so that
+/// configured scale, when some incident has a severity), compared as the filters are (a tag or a service by its term, so that
 /// `on call` is `On-Call`; a severity without regard to case): a value that none has is more
 /// likely a typo than a question whose answer is "nothing".
 fn check_filters(filters: &Filters, docs: &[Doc], config: &Config) -> Result<(), SearchError> {
@@ -398,6 +398,14 @@ fn check_filters(filters: &Filters, docs: &[Doc], config: &Config) -> Result<(),
             docs.iter().filter_map(|d| d.severity.as_deref()).collect(),
         ))
         .collect();
+    // A severity of the scale is a fair question ("nothing" is an answer) unless no incident
+    // has any severity at all: then every such search is empty, whatever it asks.
+    if let Some(value) = filters.severities.first() {
+        if docs.iter().all(|d| d.severity.is_none()) {
+            let key: fn(&str) -> String = str::to_lowercase;
+            return Err(unknown_filter("severity", "severities", value, &[], key));
+        }
+    }
     let term: fn(&str) -> String = crate::taxonomy::term_key;
     for (one, many, wanted, known, key) in [
         ("tag", "tags", &filters.tags, tags, term),
