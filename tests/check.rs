@@ -4292,6 +4292,10 @@ fn toml_front_matter_that_is_never_closed_or_cannot_be_read_is_an_error_and_noth
             "content/bad.md",
             "+++\ntitle = \"Bad\"\nseverity = SEV1\n+++\n\n# Bad\n\nIt broke.\n",
         ),
+        (
+            "content/twice.md",
+            "+++\ntitle = \"Twice\"\nseverity = \"SEV1\"\nseverity = \"SEV2\"\n+++\n\n# Twice\n\nIt broke.\n",
+        ),
     ]);
     let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1), "{findings:#?}");
@@ -4308,6 +4312,19 @@ fn toml_front_matter_that_is_never_closed_or_cannot_be_read_is_an_error_and_noth
     let bad = placed(&findings, "yaml-invalid", "content/bad.md");
     assert_eq!((bad.len(), bad[0].0, bad[0].1), (1, 3, 12), "{findings:#?}");
     assert!(bad[0].2.starts_with("invalid TOML front matter"), "{bad:?}");
+    // A key written twice is named at its second line, with one line to delete.
+    let twice = with_rule(&findings, "yaml-invalid")
+        .into_iter()
+        .find(|f| f["file"] == "content/twice.md")
+        .unwrap();
+    assert_eq!(twice["line"], 4, "{twice:#}");
+    assert!(
+        twice["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("keep one `severity =` line and delete the other"),
+        "{twice:#}"
+    );
     // No other finding about either file: they follow from the front matter left unread.
     let others: Vec<_> = findings
         .iter()

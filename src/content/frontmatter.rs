@@ -534,6 +534,29 @@ pub fn parse(
                 );
                 return (fm, problems);
             }
+            // A key written twice (a field pasted in again, edited in one place): YAML reads
+            // none of the front matter, and says where the mapping starts, not the key.
+            const TWICE: &str = "duplicate entry with key ";
+            let twice = msg
+                .find(TWICE)
+                .and_then(|at| serde_yaml::from_str::<String>(&msg[at + TWICE.len()..]).ok())
+                .and_then(|key| twice_written(yaml, stop, &key).map(|at| (key, at)));
+            if let Some((key, (first, second, column))) = twice {
+                problems.push(
+                    Diagnostic::error(
+                        "yaml-invalid",
+                        file,
+                        format!(
+                            "invalid YAML front matter: the key `{key}` is written twice, on lines {} and {}, and YAML reads no front matter with a key written twice",
+                            first + yaml_line - 1,
+                            second + yaml_line - 1
+                        ),
+                    )
+                    .at(second + yaml_line - 1, column)
+                    .hint(format!("keep one `{key}:` line and delete the other (merge their values first if both hold something)")),
+                );
+                return (fm, problems);
+            }
             let problem = match left_open(yaml, stop) {
                 Some((open, mended)) => {
                     let what = match open.ch {
@@ -586,6 +609,40 @@ pub fn parse(
         first: yaml_line,
     };
     read_fields(map, &layout, Format::Yaml, file, known)
+}
+
+/// Where `key` is written twice in the mapping that YAML says starts at `stop` (a line and
+/// column of `yaml`, from 1): the lines of its first two places and its column. A key of the
+/// mapping starts at the mapping's column, on its first line (after `- ` for a list item's)
+/// or on a later line indented as far; the mapping ends at a line indented less.
+fn twice_written(
+    yaml: &str,
+    (line, column): (usize, usize),
+    key: &str,
+) -> Option<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    for (i, l) in yaml.lines().enumerate().skip(line.checked_sub(1)?) {
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        let text = l.trim();
+        if i + 1 > line && !text.is_empty() && !text.starts_with('#') && indent < column - 1 {
+            break;
+        }
+        let at: String = l.chars().skip(column - 1).collect();
+        let named = [
+            format!("{key}:"),
+            format!("\"{key}\":"),
+            format!("'{key}':"),
+        ]
+        .iter()
+        .any(|k| at.starts_with(k.as_str()));
+        if named && (i + 1 == line || indent == column - 1) {
+            found.push(i + 1);
+        }
+    }
+    match found[..] {
+        [a, b, ..] => Some((a, b, column)),
+        _ => None,
+    }
 }
 
 /// The first tab in the indentation of a line of `yaml` up to line `stop` (from 1), as its
@@ -2172,6 +2229,59 @@ mod tests {
             INCIDENT_KEYS,
         );
         assert!(!problems[0].message.contains("tab"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_named_at_its_second_line_with_both_lines_and_one_to_delete() {
+        for (yaml, key, lines, at) in [
+            (
+                "title: ok\nseverity: SEV2\nseverity: SEV3\n",
+                "severity",
+                (3, 4),
+                (4, 1),
+            ),
+            (
+                "title: ok\naction_items:\n  - text: a\n    owner: x\n\n    owner: y\n",
+                "owner",
+                (5, 7),
+                (7, 5),
+            ),
+            (
+                "title: ok\n\"tags\": [a]\nservices: [b]\ntags: [c]\n",
+                "tags",
+                (3, 5),
+                (5, 1),
+            ),
+        ] {
+            let (_, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+            assert_eq!(problems.len(), 1, "{yaml:?}: {problems:?}");
+            let p = &problems[0];
+            assert_eq!(
+                (p.rule, p.line, p.column),
+                ("yaml-invalid", at.0, at.1),
+                "{yaml:?}"
+            );
+            assert_eq!(
+                p.message,
+                format!(
+                    "invalid YAML front matter: the key `{key}` is written twice, on lines {} and {}, and YAML reads no front matter with a key written twice",
+                    lines.0, lines.1
+                )
+            );
+            assert!(
+                p.hint.starts_with(&format!("keep one `{key}:` line")),
+                "{}",
+                p.hint
+            );
+        }
+        // The same key in two items is no key written twice.
+        let (_, problems) = parse(
+            "action_items:\n  - text: a\n    owner: x\n  - text: b\n    owner: y\n",
+            2,
+            "a.md",
+            INCIDENT_KEYS,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
     }
 
     #[test]

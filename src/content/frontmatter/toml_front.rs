@@ -39,13 +39,21 @@ pub(super) fn parse(
                 .filter(|l| !l.is_empty())
                 .collect();
             let message = message.join("; ");
+            // `duplicate key `severity` in document root`: the second place of the key.
+            let twice = message
+                .strip_prefix("duplicate key `")
+                .and_then(|rest| rest.split('`').next());
+            let hint = match twice {
+                Some(key) => format!("keep one `{key} =` line and delete the other (merge their values first if both hold something)"),
+                None => "in TOML each key is followed by `=` and each text is quoted (`title = \"Disk full on db-1\"`); a key written after a `[table]` or `[[table]]` header belongs to that table".to_string(),
+            };
             let problem = Diagnostic::error(
                 "yaml-invalid",
                 file,
                 format!("invalid TOML front matter: {message}"),
             )
             .at(line, column)
-            .hint("in TOML each key is followed by `=` and each text is quoted (`title = \"Disk full on db-1\"`); a key written after a `[table]` or `[[table]]` header belongs to that table");
+            .hint(hint);
             return (FrontMatter::default(), vec![problem]);
         }
     };
