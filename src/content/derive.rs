@@ -213,6 +213,56 @@ fn matching(parsed: &Parsed, matches: impl Fn(&Section) -> bool) -> Vec<&Section
     out
 }
 
+/// A paragraph of a list written as prose without the word that joins it to the one before
+/// ("Finally, we've added ..." is "We've added ..."), as an item of a list would be written.
+fn without_connective(t: &str) -> String {
+    for word in [
+        "Finally, ",
+        "Lastly, ",
+        "And ",
+        "Also, ",
+        "Additionally, ",
+        "In addition, ",
+    ] {
+        if let Some(rest) = t.strip_prefix(word) {
+            let mut chars = rest.chars();
+            if let Some(first) = chars.next() {
+                return first.to_uppercase().chain(chars).collect();
+            }
+        }
+    }
+    t.to_string()
+}
+
+/// An apology or a thank-you, which a public postmortem's "What we're doing about it" ends
+/// with ("We're sorry to everyone who ...", "Thank you for your patience"): no work to do.
+fn is_courtesy(t: &str) -> bool {
+    let n = normalise_title(t);
+    [
+        "we re sorry",
+        "we are sorry",
+        "we are very sorry",
+        "we re very sorry",
+        "we apologise",
+        "we apologize",
+        "we sincerely apologise",
+        "we sincerely apologize",
+        "we d like to apologise",
+        "we d like to apologize",
+        "we would like to apologise",
+        "we would like to apologize",
+        "sorry ",
+        "our apologies",
+        "thank you",
+        "thanks ",
+        "we thank",
+        "we d like to thank",
+        "we would like to thank",
+    ]
+    .iter()
+    .any(|p| n.starts_with(p))
+}
+
 fn is_placeholder(t: &str) -> bool {
     let n = normalise_title(t);
     n.is_empty()
@@ -1227,6 +1277,25 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     bad_due: written
                         .filter(|d| due.is_none() && numeric_date_regex().is_match(d))
                         .map(|d| (d, *line)),
+                    unread: Vec::new(),
+                    line: *line,
+                    mark: sec.mark_at(*line).cloned(),
+                });
+            }
+        }
+        // A section of prose alone ("What we're doing about it", written as a paragraph or
+        // two): each paragraph is an item, as each is a learning of a learnings section.
+        if sec.items.is_empty() && sec.tables.is_empty() && !both {
+            for (text, line) in &sec.paragraphs {
+                if is_placeholder(text) || asked(*line) || is_courtesy(text) {
+                    continue;
+                }
+                out.push(DerivedAction {
+                    text: without_connective(text),
+                    owner: None,
+                    status: None,
+                    due: None,
+                    bad_due: None,
                     unread: Vec::new(),
                     line: *line,
                     mark: sec.mark_at(*line).cloned(),
@@ -2912,6 +2981,44 @@ mod tests {
                 )
             ]
         );
+    }
+
+    #[test]
+    fn a_section_of_follow_up_work_written_as_prose_gives_each_paragraph_as_an_action_item() {
+        let p = parse(
+            "# X\n\n## What we're doing about it\n\n\
+             We now page on the webhook failure rate.\n\n\
+             Finally, the checkout page no longer asks customers to pay again.\n\n\
+             We\u{2019}re sorry to everyone who was left waiting.\n\n\
+             Thank you for your patience.\n",
+        );
+        let a: Vec<(String, Option<ActionStatus>)> = action_items(&p, &[])
+            .into_iter()
+            .map(|a| (a.text, a.status))
+            .collect();
+        assert_eq!(
+            a,
+            [
+                ("We now page on the webhook failure rate.".to_string(), None),
+                (
+                    "The checkout page no longer asks customers to pay again.".to_string(),
+                    None
+                )
+            ]
+        );
+        // Beside a list or a table a paragraph introduces it: only the list is read.
+        let p =
+            parse("# X\n\n## Action items\n\nThese were filed in the tracker:\n\n- Add an alert\n");
+        assert_eq!(
+            action_items(&p, &[])
+                .into_iter()
+                .map(|a| a.text)
+                .collect::<Vec<_>>(),
+            ["Add an alert"]
+        );
+        // Nor is a paragraph of a section of lessons and action items one.
+        let p = parse("# X\n\n## Lessons learned and action items\n\nConfig needs review.\n");
+        assert!(action_items(&p, &[]).is_empty());
     }
 
     #[test]
