@@ -569,7 +569,7 @@ fn weigh(
         let mut part = FxHashMap::default();
         for t in list {
             tokens.count(t, 1.0, &mut counts);
-            crate::similarity::hyphenated_terms(t, |_, ids| {
+            crate::similarity::hyphenated_terms(t, |_, ids, _| {
                 for &id in ids {
                     part.entry(id).or_insert(hyphenated);
                 }
@@ -753,12 +753,19 @@ fn spell<'a>(
     for (list, by_ideas) in members {
         let evokes = |id: u32| by_ideas && lexicon.concepts_of(id).any(|c| ideas_only.contains(&c));
         for t in list {
-            crate::similarity::hyphenated_terms(t, |word, ids| {
-                let mut hit = false;
-                for id in ids {
-                    hit |= single.remove(id);
+            // Whole when the cluster rests on what it stands for joined ("hard-coded" is
+            // `hardcod`), or on two of its parts; a part alone is spelled as itself below
+            // ("pipeline", not "hybrid-pipeline").
+            crate::similarity::hyphenated_terms(t, |word, ids, parts| {
+                let (own, joined) = ids.split_at(parts);
+                let whole = joined.iter().any(|id| single.contains(id))
+                    || own.iter().filter(|id| single.contains(id)).count() >= 2;
+                if whole {
+                    for id in ids {
+                        single.remove(id);
+                    }
                 }
-                if hit || ids.iter().any(|&id| evokes(id)) {
+                if whole || ids.iter().any(|&id| evokes(id)) {
                     spell(word);
                 }
             });

@@ -433,19 +433,22 @@ impl Tokens {
 }
 
 /// Calls `f` with each word of `text` written with hyphens between letters, as written, and
-/// the term ids [`Tokens::count`] may count of it: its parts' and its joined form's
-/// ("hard-coded": `hard`, `code`, `hardcod`). One word, however many terms.
-pub fn hyphenated_terms(text: &str, mut f: impl FnMut(&str, &[u32])) {
+/// the term ids [`Tokens::count`] may count of it: its parts' and then its joined form's
+/// ("hard-coded": `hard`, `code`, `hardcod`), with how many are its parts'. One word, however
+/// many terms.
+pub fn hyphenated_terms(text: &str, mut f: impl FnMut(&str, &[u32], usize)) {
     let mut joined = String::new();
     let mut ids = Vec::new();
     for word in hyphenated(text) {
         join(word, &mut joined);
         ids.clear();
+        let mut parts = 0;
         crate::analysis::with(|a| {
             a.each(word, |_, t| ids.push(t.id));
+            parts = ids.len();
             a.each(&joined, |_, t| ids.push(t.id));
         });
-        f(word, &ids);
+        f(word, &ids, parts);
     }
 }
 

@@ -6117,6 +6117,20 @@ fn a_quayside_cluster_on_one_hyphenated_word_on_related_words_alone_or_beside_an
 }
 
 #[test]
+fn a_possibly_related_member_that_shares_one_part_of_a_hyphenated_word_is_said_to_share_that_part()
+{
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    // PM2020-003 writes "hybrid-pipeline"; the others write "pipelines", not the compound.
+    let page = site.text("learnings/not-having-a-clear-way-all-iac/index.html");
+    assert!(
+        page.contains("PM2020-003 · only “pipelines” in common"),
+        "{page}"
+    );
+    assert!(!page.contains("“hybrid-pipeline”"), "{page}");
+}
+
+#[test]
 fn the_dfds_ingress_grouping_is_possibly_related_while_the_cloudwatch_learning_and_the_demo_stay_firm(
 ) {
     let site = Site::fixture("dfds");
