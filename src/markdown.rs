@@ -1715,6 +1715,34 @@ fn may_give_an_id(text: &str) -> bool {
 /// Splits text into plain runs and runs that name a known incident (ids with a digit and a dash
 /// or underscore only, so ordinary words never become links), each with the id of the incident
 /// it names (see [`SiteLinks::incident_named`]). The page's own incident is never named.
+/// A part of a text: a bare URL, or text with maybe an incident id (see [`split_ids`]).
+enum Piece<'s> {
+    Url,
+    Id(Option<&'s str>),
+}
+
+/// `text` cut into its bare http(s) URLs (`true`) and the text between them, in order, as
+/// GitHub links them: from the scheme to the last character that can end a URL (not a
+/// sentence's full stop or a closing parenthesis it does not open).
+fn split_urls(text: &str) -> Vec<(&str, bool)> {
+    if !text.contains("://") {
+        return vec![(text, false)];
+    }
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    // Ranges of `text`, each a URL or not; a scheme other than http(s) joins the text.
+    let mut out: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    for span in finder.spans(text) {
+        let s = span.as_str();
+        let web = span.kind().is_some() && (s.starts_with("http://") || s.starts_with("https://"));
+        match out.last_mut() {
+            Some((last, false)) if !web => last.end = span.end(),
+            _ => out.push((span.start()..span.end(), web)),
+        }
+    }
+    out.into_iter().map(|(r, web)| (&text[r], web)).collect()
+}
+
 fn split_ids<'t, 's>(
     text: &'t str,
     site: &SiteLinks<'s>,
@@ -2077,6 +2105,24 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     let mut decoded = Vec::new();
     while let Some((event, range)) = parser.next() {
         let (event, range) = without_decoded(event, range, &mut parser, body, &mut decoded);
+        // A text split where a character could have been emphasis or an escape is one text,
+        // so that a URL written across one (`https://x.org/a_b_c`) is read whole.
+        let (event, range) = match event {
+            Event::Text(t) if matches!(parser.peek(), Some((Event::Text(n), _)) if !holds_forbidden(n)) =>
+            {
+                let (mut text, mut range) = (t.into_string(), range);
+                while let Some((Event::Text(next), r)) = parser.peek() {
+                    if holds_forbidden(next) {
+                        break;
+                    }
+                    text.push_str(next);
+                    range.end = r.end;
+                    parser.next();
+                }
+                (Event::Text(text.into()), range)
+            }
+            e => (e, range),
+        };
         blank = false;
         // A footnote reference is rendered here, before a heading buffers it, so that it
         // links to the footnote's prefixed id (see [`footnote_id`]) wherever it is.
@@ -2716,12 +2762,22 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             // An id in a heading stays text.
             Event::Text(t) if link_depth == 0 && image.is_none() && heading.is_none() => {
-                let parts = split_ids(&t, site, page.id);
+                // A bare URL is a link, as GitHub writes it; the rest of the text is read for
+                // incident ids.
+                let mut parts: Vec<(&str, Piece<'s>)> = Vec::new();
+                for (text, url) in split_urls(&t) {
+                    if url {
+                        parts.push((text, Piece::Url));
+                    } else {
+                        let ids = split_ids(text, site, page.id);
+                        parts.extend(ids.into_iter().map(|(s, id)| (s, Piece::Id(id))));
+                    }
+                }
                 // Each id at its own line and column: the parts follow one another in `t`.
                 let mut at = 0;
-                for (s, id) in &parts {
+                for (s, piece) in &parts {
                     at += s.len();
-                    let Some(id) = id else { continue };
+                    let Piece::Id(Some(id)) = piece else { continue };
                     let written = written_at(body, range.clone(), &t, at - s.len(), s);
                     let (line, column) = line_of(written);
                     out.links.push(Link {
@@ -2736,20 +2792,27 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 }
                 // Only an incident with a page in this build is linked to; another's id stays
                 // text.
-                let linked = |id: Option<&'s str>| id.filter(|id| site.published.contains(*id));
-                if parts.iter().any(|(_, id)| linked(*id).is_some()) {
+                let linked = |piece: &Piece<'s>| match piece {
+                    Piece::Id(id) => id.filter(|id| site.published.contains(*id)).is_some(),
+                    Piece::Url => true,
+                };
+                if parts.iter().any(|(_, piece)| linked(piece)) {
                     let mut html = String::new();
-                    for (s, id) in parts {
-                        if let Some(id) = linked(id) {
-                            let _ = write!(
-                                html,
-                                "<a href=\"{}incidents/{}/\">{}</a>",
-                                page.to_root,
-                                escape(id),
-                                escape(s)
-                            );
-                        } else {
-                            html.push_str(&escape(s));
+                    for (s, piece) in parts {
+                        match piece {
+                            Piece::Url => {
+                                let _ = write!(html, "<a href=\"{}\">{}</a>", escape(s), escape(s));
+                            }
+                            Piece::Id(Some(id)) if site.published.contains(id) => {
+                                let _ = write!(
+                                    html,
+                                    "<a href=\"{}incidents/{}/\">{}</a>",
+                                    page.to_root,
+                                    escape(id),
+                                    escape(s)
+                                );
+                            }
+                            Piece::Id(_) => html.push_str(&escape(s)),
                         }
                     }
                     events.push(Event::InlineHtml(html.into()));
@@ -3691,6 +3754,24 @@ mod tests {
             .count();
         assert_eq!(linked, 3, "{}", p.html);
         assert!(p.html.contains("PM2020-001-b"), "{}", p.html);
+    }
+
+    #[test]
+    fn a_bare_web_address_is_a_link_as_github_writes_it_and_ids_beside_it_still_link() {
+        let p = render(
+            "See https://example.org/a_b_c/?q=1&r=2, (https://example.org/x) and PM2020-001.\n\n\
+             Not ftp://example.org/y, nor `https://example.org/code`, nor [twice](https://example.org/z).\n",
+        );
+        for linked in [
+            "<a href=\"https://example.org/a_b_c/?q=1&amp;r=2\">https://example.org/a_b_c/?q=1&amp;r=2</a>,",
+            "(<a href=\"https://example.org/x\">https://example.org/x</a>)",
+            "<a href=\"../../incidents/PM2020-001/\">PM2020-001</a>.",
+            "Not ftp://example.org/y,",
+            "<code>https://example.org/code</code>",
+            "<a href=\"https://example.org/z\">twice</a>",
+        ] {
+            assert!(p.html.contains(linked), "{linked}: {}", p.html);
+        }
     }
 
     #[test]
