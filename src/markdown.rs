@@ -2547,13 +2547,21 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                     });
                     let opened = (labels || introduces).then(|| labelled(title.to_string()));
                     if !labels && !p.is_empty() {
+                        // Without the bold label on its first line that opens a section
+                        // ("**Symptoms**" above its text): a summary starts at the text.
+                        let (text, lines) = match &lead_title {
+                            Some((t, n)) if !t.contains(['.', '!', '?', ';']) => {
+                                (collapse_ws(&written[*n..]), &written[*n..])
+                            }
+                            _ => (p.clone(), written.as_str()),
+                        };
                         if out.first_paragraph.is_none() {
-                            out.first_paragraph = Some(p.clone());
+                            out.first_paragraph = Some(text.clone());
                         }
-                        if !worded || !is_prose(&written) {
+                        if !worded || !is_prose(lines) {
                             out.not_prose.push(line);
                         } else if out.first_prose.is_none() {
-                            out.first_prose = Some(p.clone());
+                            out.first_prose = Some(text);
                         }
                         if let Some(&(k, _)) = nested.last() {
                             out.sections[k].paragraphs.push((p.clone(), line));
@@ -3150,6 +3158,49 @@ pub fn is_prose(text: &str) -> bool {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .all(|l| is_metadata_line(l) || is_label_line(l))
+        && !is_byline(text)
+}
+
+/// Whether a paragraph is a byline or a dateline rather than what happened: short (twenty
+/// words at most), it says how the text was written (a blog, notes, written or cleaned up)
+/// and when (a month's name or a year): "*Platform engineering blog — July 2022*",
+/// "On-call notes, Wed 7 Feb 2024. Written up by platform on-call".
+fn is_byline(text: &str) -> bool {
+    const WRITTEN: &[&str] = &[
+        "blog", "notes", "written", "cleaned", "write-up", "writeup", "posted", "authored",
+    ];
+    let words: Vec<String> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let written = words.iter().any(|w| WRITTEN.contains(&w.as_str()));
+    const MONTHS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let month = |w: &str| {
+        MONTHS
+            .iter()
+            .any(|m| *m == w || (w.len() >= 3 && m.starts_with(w) && w.len() <= 4))
+    };
+    let dated = words.iter().any(|w| {
+        month(w)
+            || (w.len() == 4
+                && w.chars().all(|c| c.is_ascii_digit())
+                && (w.starts_with("19") || w.starts_with("20")))
+    });
+    words.len() <= 20 && written && dated
 }
 
 /// Whether a line is only GitLab labels, as an incident issue exported from GitLab opens:
@@ -3199,7 +3250,26 @@ pub fn is_metadata_line(line: &str) -> bool {
             .contains(&crate::content::derive::normalise_title(label).as_str());
     let short = |s: &str| words(s) <= 6 && s.chars().count() <= 60;
     let listed = || value.contains(',') && value.split([',', ';']).all(|i| words(i) <= 4);
-    label_ok && !value.starts_with("//") && (short(value) || listed())
+    // When it happened and who was there, however long: "who was on: platform on-call + one
+    // SRE from the checkout team helping".
+    let header = || {
+        const HEADER: &[&str] = &[
+            "date",
+            "when",
+            "who",
+            "who was on",
+            "on call",
+            "authors",
+            "author",
+            "written by",
+            "responders",
+            "participants",
+            "attendees",
+            "present",
+        ];
+        HEADER.contains(&crate::content::derive::normalise_title(label).as_str())
+    };
+    label_ok && !value.starts_with("//") && (short(value) || listed() || header())
 }
 
 /// Collapses runs of white space to one space and trims (white space as `char::is_whitespace`
@@ -4198,6 +4268,45 @@ mod tests {
         );
         assert_eq!(p.first_prose.as_deref(), Some("It broke."));
         assert_eq!(p.not_prose, [1, 4]);
+    }
+
+    #[test]
+    fn a_byline_a_header_of_who_and_when_and_a_bold_label_are_no_summary() {
+        // Who and when, however long the value.
+        assert!(is_metadata_line(
+            "who was on: platform on-call + one SRE from the checkout team helping"
+        ));
+        assert!(is_metadata_line(
+            "date: 2 March 2021, intermittent from ~10:00 to 16:30 CET"
+        ));
+        // How and when the text was written is not what happened.
+        for byline in [
+            "Platform engineering blog — July 2022",
+            "Internal engineering blog, warehouse systems team, November 2021",
+            "On-call notes, Wed 7 Feb 2024. Written up by platform on-call + the dev who helped.",
+            "Thursday 20 Oct 2022. Platform on-call notes, cleaned up a bit.",
+        ] {
+            assert!(!is_prose(byline), "{byline}");
+        }
+        for prose in [
+            "Our notes were decided on in the market review.",
+            "On 29 June 2022 we took down checkout for 25 minutes; the blog post has the details of why the change that two reviewers approved replaced the node pool.",
+        ] {
+            assert!(is_prose(prose), "{prose}");
+        }
+        let p = render(
+            "*Platform engineering blog — July 2022*\n\nOn 29 June 2022 we took down checkout.\n",
+        );
+        assert_eq!(
+            p.first_prose.as_deref(),
+            Some("On 29 June 2022 we took down checkout.")
+        );
+        // A bold label alone on the first line names what follows, as a heading would.
+        let p = render("**Symptoms**\nSellers got 504s on the CSV export.\n");
+        assert_eq!(
+            p.first_prose.as_deref(),
+            Some("Sellers got 504s on the CSV export.")
+        );
     }
 
     #[test]
