@@ -1384,6 +1384,60 @@ pub fn why_not_a_date(value: &str) -> Option<String> {
     None
 }
 
+/// The first value of `text` written as a `YYYY-MM-DD` date that is none, with where it starts
+/// and why: a year of five digits (`20202-01-16`, a digit typed twice), with the date meant
+/// when dropping one digit gives one year from 1970 on (`year`, the year the file name gives,
+/// chooses among several), or a month or a day that does not exist (`2024-02-30`).
+pub fn first_broken_date(
+    text: &str,
+    year: Option<i32>,
+) -> Option<(usize, String, String, Option<NaiveDate>)> {
+    use chrono::Datelike;
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| Regex::new(r"\b(\d{4,5})-(\d{2})-(\d{2})\b").unwrap());
+    re.captures_iter(text).find_map(|c| {
+        let whole = c.get(0)?;
+        // Part of a longer run of numbers (`1-2024-13-01`, `2024-13-01-2`): no date.
+        let before = text[..whole.start()].chars().next_back();
+        let after = text[whole.end()..].chars().next();
+        if before == Some('-') || after == Some('-') {
+            return None;
+        }
+        let written = whole.as_str().to_string();
+        let (y, m, d) = (&c[1], c[2].parse().ok()?, c[3].parse().ok()?);
+        if y.len() == 5 {
+            let mut meant: Vec<NaiveDate> = (0..5)
+                .filter_map(|i| {
+                    let y: i32 = format!("{}{}", &y[..i], &y[i + 1..]).parse().ok()?;
+                    (y >= 1970).then_some(())?;
+                    NaiveDate::from_ymd_opt(y, m, d)
+                })
+                .collect();
+            meant.dedup();
+            if let Some(y) = year {
+                if meant.iter().any(|d| d.year() == y) {
+                    meant.retain(|d| d.year() == y);
+                }
+            }
+            let meant = match meant[..] {
+                [date] => Some(date),
+                _ => None,
+            };
+            let why = match meant {
+                Some(date) => format!("its year has five digits; did you mean {date}?"),
+                None => "its year has five digits".to_string(),
+            };
+            return Some((whole.start(), written, why, meant));
+        }
+        let y: i32 = y.parse().ok()?;
+        if NaiveDate::from_ymd_opt(y, m, d).is_some() {
+            return None;
+        }
+        let why = why_not_a_date(&written).unwrap_or_else(|| "no day has that date".to_string());
+        Some((whole.start(), written, why, None))
+    })
+}
+
 /// [`find_dates`], each date with where it starts in `text`.
 fn dates_at(text: &str) -> Vec<(usize, NaiveDate)> {
     let [iso, dmy, mdy] = date_regexes();
@@ -4268,6 +4322,30 @@ mod tests {
         );
         assert_eq!(p.first_prose.as_deref(), Some("It broke."));
         assert_eq!(p.not_prose, [1, 4]);
+    }
+
+    #[test]
+    fn a_broken_date_is_a_five_digit_year_or_no_day_and_a_run_of_numbers_is_none() {
+        let broken = |t: &str, y| first_broken_date(t, y).map(|(at, w, _, meant)| (at, w, meant));
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(
+            broken("| 20202-01-16 12:00 |", Some(2020)),
+            Some((2, "20202-01-16".into(), day(2020, 1, 16)))
+        );
+        // 2020 or 2002: the file name's year chooses, and without one neither is offered.
+        assert_eq!(broken("20202-01-16", None).unwrap().2, None);
+        assert_eq!(
+            broken("On 2024-02-30 and 2024-13-01.", None),
+            Some((3, "2024-02-30".into(), None))
+        );
+        for none in [
+            "2024-02-29",
+            "build 1-2024-13-01",
+            "id 2024-13-01-7",
+            "v2024.13.01",
+        ] {
+            assert_eq!(broken(none, None), None, "{none}");
+        }
     }
 
     #[test]

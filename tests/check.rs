@@ -4282,6 +4282,69 @@ fn a_type_error_in_toml_front_matter_is_reported_at_its_line_and_column_in_the_f
 }
 
 #[test]
+fn a_mistyped_date_of_the_text_is_a_warning_where_nothing_else_dates_the_incident_to_the_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let timeline = |first: &str| {
+        format!("# Outage\n\n## Timeline\n\n| Time | Event |\n|---|---|\n| {first} 12:00 | It broke |\n| 2020-01-17 09:00 | Fixed |\n")
+    };
+    write_files(
+        tmp.path(),
+        &[
+            // Only the year in the file name, and a five-digit year typed in the timeline.
+            (
+                "content/PM2020-003 - ADSync.md",
+                &timeline("20202-01-16").replace("| 2020-01-17 09:00 | Fixed |\n", ""),
+            ),
+            // No date anywhere but a day February does not have.
+            (
+                "content/outage.md",
+                "# Outage\n\nIt started on 2024-02-30 at noon.\n",
+            ),
+            // Another date of the text, or the front matter, dates it: no finding.
+            ("content/PM2020-004 - Other.md", &timeline("20202-01-16")),
+            (
+                "content/dated.md",
+                &format!("---\ndate: 2020-01-16\n---\n{}", timeline("20202-01-16")),
+            ),
+        ],
+    );
+    let (code, findings) = check_json(tmp.path(), &[]);
+    assert_eq!(code, Some(0), "{findings:#?}");
+    let bad: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (
+                "content/PM2020-003 - ADSync.md",
+                7,
+                3,
+                "`20202-01-16` is written like a date but is none (its year has five digits; did you mean 2020-01-16?), so the date is 2020-01-01, from the year in the file name",
+                "write it as 2020-01-16 in the text, or set `date: 2020-01-16` in the front matter"
+            ),
+            (
+                "content/outage.md",
+                3,
+                15,
+                "`2024-02-30` is written like a date but is none (February 2024 has 29 days; write a day from 01 to 29, e.g. `2024-02-29`), so no date is read from the text",
+                "correct the date in the text, or set the incident's date in the front matter, e.g. `date: 2024-03-01`"
+            ),
+        ],
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn toml_front_matter_that_is_never_closed_or_cannot_be_read_is_an_error_and_nothing_else() {
     let site = Site::with(&[
         (

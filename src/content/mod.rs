@@ -1312,6 +1312,15 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                     );
                 }
             }
+            // A date of the text mistyped (`20202-01-16`) where no other one dates the incident
+            // to the day: the author meant it, and the page shows a year or no date instead.
+            if incident && fm.date.is_none() && fm.started_at.is_none() && fm.detected_at.is_none()
+            {
+                let stem = naming(&raw.content_path).0;
+                if let Some(d) = broken_date(&raw, &fm, &parsed, stem, body, body_offset, opts) {
+                    diags.push(d);
+                }
+            }
             if !opts.keep_text {
                 // Derivation looks for a date in the text only when the front matter has none.
                 let action_sections = opts.config.learnings.action_sections.as_slice();
@@ -2014,6 +2023,57 @@ pub fn unsafe_id(id: &str) -> Option<&'static str> {
         return Some("it may only contain ASCII letters, digits, `-`, `_` and `.`");
     }
     None
+}
+
+/// The `bad-date` warning of the first value of the text written as a date that is none
+/// (see [`markdown::first_broken_date`]), when nothing dates the incident to the day instead:
+/// not the file name, nor another date of the text. At the value.
+fn broken_date(
+    raw: &RawFile,
+    fm: &FrontMatter,
+    parsed: &markdown::Parsed,
+    stem: &str,
+    body: &str,
+    body_offset: usize,
+    opts: &LoadOptions,
+) -> Option<Diagnostic> {
+    let year = derive::year_from_name(stem);
+    let (at, written, why, meant) = markdown::first_broken_date(body, year)?;
+    let action_sections = &opts.config.learnings.action_sections;
+    let latest = crate::check::latest_date();
+    let (date, source) = derive::incident_date(fm, stem, parsed, action_sections, latest);
+    let instead = match (source, date) {
+        (DateSource::FileNameYear, Some(d)) => {
+            format!("the date is {d}, from the year in the file name")
+        }
+        (DateSource::BodyWithFileNameYear, Some(d)) => {
+            format!(
+                "the date is {d}, from a day and month of the text and the year in the file name"
+            )
+        }
+        (DateSource::ResolvedAt, Some(d)) => format!("the date is {d}, the day it was resolved"),
+        (DateSource::Missing, _) => "no date is read from the text".to_string(),
+        _ => return None,
+    };
+    let (line, column) = crate::diagnostics::line_col(&raw.text, body_offset + at);
+    Some(
+        Diagnostic::warning(
+            "bad-date",
+            &raw.source,
+            format!("`{written}` is written like a date but is none ({why}), so {instead}"),
+        )
+        .at(line, column)
+        .hint(match meant {
+            Some(d) => format!(
+                "write it as {d} in the text, or set {} in the front matter",
+                fm.format.set("date", &d.to_string(), &d.to_string())
+            ),
+            None => format!(
+                "correct the date in the text, or set the incident's date in the front matter, e.g. {}",
+                fm.format.set("date", "2024-03-01", "2024-03-01")
+            ),
+        }),
+    )
 }
 
 /// A due date of an action item (a table cell, or `(due ...)` at the end of a list item) that
