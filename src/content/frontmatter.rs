@@ -2194,6 +2194,20 @@ mod tests {
         assert_eq!((e.line, e.column), (1, 1));
     }
 
+    /// The one problem of front matter `yaml` (from line 2 of its file), a `yaml-invalid`
+    /// error at `at`.
+    fn the_yaml_error_at(yaml: &str, at: (usize, usize)) -> Diagnostic {
+        let (_, mut problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        assert_eq!(problems.len(), 1, "{yaml:?}: {problems:?}");
+        let p = problems.remove(0);
+        assert_eq!(
+            (p.rule, p.line, p.column),
+            ("yaml-invalid", at.0, at.1),
+            "{yaml:?}"
+        );
+        p
+    }
+
     #[test]
     fn a_tab_that_indents_yaml_is_named_at_its_line_and_column_with_spaces_as_the_fix() {
         for (yaml, at) in [
@@ -2201,14 +2215,7 @@ mod tests {
             ("title: ok\ntags:\n  - a\n \t- b\n", (5, 2)),
             ("title: ok\nlearnings:\n  - text: x\n\t  id: y\n", (5, 1)),
         ] {
-            let (_, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
-            assert_eq!(problems.len(), 1, "{yaml:?}: {problems:?}");
-            let p = &problems[0];
-            assert_eq!(
-                (p.rule, p.line, p.column),
-                ("yaml-invalid", at.0, at.1),
-                "{yaml:?}"
-            );
+            let p = &the_yaml_error_at(yaml, at);
             assert_eq!(
                 p.message,
                 format!(
@@ -2253,14 +2260,7 @@ mod tests {
                 (5, 1),
             ),
         ] {
-            let (_, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
-            assert_eq!(problems.len(), 1, "{yaml:?}: {problems:?}");
-            let p = &problems[0];
-            assert_eq!(
-                (p.rule, p.line, p.column),
-                ("yaml-invalid", at.0, at.1),
-                "{yaml:?}"
-            );
+            let p = &the_yaml_error_at(yaml, at);
             assert_eq!(
                 p.message,
                 format!(
