@@ -1320,28 +1320,28 @@ pub struct UnreadItems {
     pub first_unlisted: Option<String>,
 }
 
-/// The action items of the text that the front matter's `action_items` (`listed`, their
-/// texts) replaces without listing them all: when the text lists more, or lists one that
-/// shares no word (of three letters or more) with any of the front matter's. A postmortem may
-/// keep its list for readers in the text and the same items for the site in front matter, in
-/// other words: that is none. `None` too when the text lists none (a scaffold's empty table,
-/// an Action items heading alone).
-pub fn unread_actions(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Option<UnreadItems> {
-    let items: Vec<(String, usize)> = action_items(parsed, extra)
-        .into_iter()
-        .map(|a| (a.text, a.line))
-        .collect();
-    unread(parsed, Holds::Actions, extra, &items, listed)
-}
-
-/// [`unread_actions`] for the learnings of the text that the front matter's `learnings`
-/// replaces; `extra` names the site's own learning sections.
-pub fn unread_learnings(parsed: &Parsed, extra: &[String], listed: &[&str]) -> Option<UnreadItems> {
-    let items: Vec<(String, usize)> = learnings(parsed, extra)
-        .into_iter()
-        .map(|l| (l.text, l.line))
-        .collect();
-    unread(parsed, Holds::Learnings, extra, &items, listed)
+/// The action items (or learnings, as `holds` says) of the text that the front matter's
+/// `action_items` (or `learnings`; `listed`, their texts) replaces without listing them all:
+/// when the text lists more, or lists one that shares no word (of three letters or more) with
+/// any of the front matter's. A postmortem may keep its list for readers in the text and the
+/// same items for the site in front matter, in other words: that is none. `None` too when the
+/// text lists none (a scaffold's empty table, an Action items heading alone). `extra` names the
+/// site's own sections of that kind.
+pub fn unread_items(
+    parsed: &Parsed,
+    holds: Holds,
+    extra: &[String],
+    listed: &[&str],
+) -> Option<UnreadItems> {
+    let items: Vec<(String, usize)> = match holds {
+        Holds::Actions => (action_items(parsed, extra).into_iter())
+            .map(|a| (a.text, a.line))
+            .collect(),
+        Holds::Learnings => (learnings(parsed, extra).into_iter())
+            .map(|l| (l.text, l.line))
+            .collect(),
+    };
+    unread(parsed, holds, extra, &items, listed)
 }
 
 fn unread(
@@ -3420,7 +3420,7 @@ mod tests {
              - Store slot windows as UTC instants (team-delivery, done)\n\
              - Rotate the webhook secret\n",
         );
-        let unread = |listed: &[&str]| unread_actions(&p, &[], listed);
+        let unread = |listed: &[&str]| unread_items(&p, Holds::Actions, &[], listed);
         // The same items in other words, as a postmortem keeps them for readers: none.
         assert_eq!(
             unread(&[
@@ -3447,7 +3447,7 @@ mod tests {
         );
         // An empty table lists nothing to lose.
         let empty = parse("# X\n\n## Action items\n\n| Action | Owner |\n|---|---|\n| | |\n");
-        assert_eq!(unread_actions(&empty, &[], &[]), None);
+        assert_eq!(unread_items(&empty, Holds::Actions, &[], &[]), None);
     }
 
     #[test]

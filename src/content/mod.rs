@@ -1330,20 +1330,27 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             let derived_actions = (raw.kind == Kind::Incident && fm.action_items.is_none())
                 .then(|| derive::action_items(&parsed, &opts.config.learnings.action_sections));
             // Front matter's list replaces the text's: those are said, not silently dropped.
-            if let (Kind::Incident, Some(listed)) = (raw.kind, &fm.action_items) {
-                let extra = &opts.config.learnings.action_sections;
-                let listed: Vec<&str> = listed.iter().map(|a| a.text.as_str()).collect();
-                if let Some(unread) = derive::unread_actions(&parsed, extra, &listed) {
-                    let holds = derive::Holds::Actions;
-                    diags.push(unread_section(&raw, &fm, holds, listed.len(), unread));
-                }
-            }
-            if let (Kind::Incident, Some(listed)) = (raw.kind, &fm.learnings) {
-                let extra = &opts.config.learnings.sections;
-                let listed: Vec<&str> = listed.iter().map(|l| l.text.as_str()).collect();
-                if let Some(unread) = derive::unread_learnings(&parsed, extra, &listed) {
-                    let holds = derive::Holds::Learnings;
-                    diags.push(unread_section(&raw, &fm, holds, listed.len(), unread));
+            if raw.kind == Kind::Incident {
+                let sections = &opts.config.learnings;
+                let replaced = [
+                    (
+                        derive::Holds::Actions,
+                        &sections.action_sections,
+                        (fm.action_items.as_ref())
+                            .map(|l| l.iter().map(|a| a.text.as_str()).collect::<Vec<_>>()),
+                    ),
+                    (
+                        derive::Holds::Learnings,
+                        &sections.sections,
+                        (fm.learnings.as_ref())
+                            .map(|l| l.iter().map(|l| l.text.as_str()).collect::<Vec<_>>()),
+                    ),
+                ];
+                for (holds, extra, listed) in replaced {
+                    let Some(listed) = listed else { continue };
+                    if let Some(unread) = derive::unread_items(&parsed, holds, extra, &listed) {
+                        diags.push(unread_section(&raw, &fm, holds, listed.len(), unread));
+                    }
                 }
             }
             for a in derived_actions.iter().flatten() {
@@ -2096,10 +2103,10 @@ fn bad_due(raw: &RawFile, line: usize, written: &str) -> Diagnostic {
 }
 
 /// Action items (or learnings) of the text of a postmortem whose front matter sets
-/// `action_items` (or `learnings`) and does not list them (see [`derive::unread_actions`],
-/// [`derive::unread_learnings`]): the front matter's list is the postmortem's, and they are
-/// read nowhere (no page, export or finding); a warning at the heading of the section of the
-/// first, with how many there are and how to have them read.
+/// `action_items` (or `learnings`) and does not list them (see [`derive::unread_items`]): the
+/// front matter's list is the postmortem's, and they are read nowhere (no page, export or
+/// finding); a warning at the heading of the section of the first, with how many there are and
+/// how to have them read.
 fn unread_section(
     raw: &RawFile,
     fm: &FrontMatter,
