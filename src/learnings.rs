@@ -522,7 +522,8 @@ pub fn link(
 /// and action items in the cluster) share, a hyphenated word being one piece ("hard-coded" is
 /// not "hard" and "coded"), and, beside such a word, the concepts they share that none of
 /// those words evokes ("roll back" is no evidence beside "rollback"); generic words and
-/// concepts are none (see [`generic_terms`]). One shared word alone is a homonym risk: on
+/// concepts are none (see [`generic_terms`]), nor is a word that says only what kind of action
+/// an item is ([`ACTION_KINDS`]). One shared word alone is a homonym risk: on
 /// Quayside "rollback" joined an index alias swap, a label template and route-planner graphs,
 /// and "routes" API routes with delivery routes, beside the "alerting" that most Quayside
 /// incidents evoke. A word and a
@@ -863,6 +864,25 @@ fn generic_terms(lib: &Library, tokens: &mut Tokens) -> rustc_hash::FxHashSet<u3
 
 /// The fewest incidents a generic word or concept is in (see [`generic_terms`]).
 const GENERIC_INCIDENTS: usize = 10;
+
+/// Words that say what kind of action an item is, or how it is put, rather than what it is
+/// about: dfds "Investigate missing node metrics/logs" and "Investigate using a PolicyEngine to
+/// prevent conflicting routes" share "investigate" and "using", not a lesson; "Look into
+/// monitoring the Traefik v2 API" and "Look into if this is also an issue in Traefik 2.X" only
+/// "traefik" beside "look". They count in similarity as any word, but are never evidence that
+/// two incidents learned one lesson (see [`weigh`]), as generic words are not.
+const ACTION_KINDS: &str = "investigate investigation look consider explore evaluate implement \
+    implementation use using try figure like idea possible";
+
+/// The term ids of [`ACTION_KINDS`], concepts they evoke left out.
+fn action_kinds<'a>(
+    tokens: &mut Tokens,
+    concepts: &'a rustc_hash::FxHashSet<u32>,
+) -> impl Iterator<Item = u32> + 'a {
+    let mut counts = Counts::default();
+    tokens.count(ACTION_KINDS, 1.0, &mut counts);
+    counts.into_keys().filter(move |t| !concepts.contains(t))
+}
 
 /// Whether what the authors cited (`id:` or a learning mark on a learning, `learning:` on an
 /// action item), as they wrote it, names group `g` of `by_id`: a canonical learning, by its id
@@ -1406,7 +1426,8 @@ fn cluster(
     // would name the cluster whenever it is the oldest, and its URL would change with it.
     let concepts: rustc_hash::FxHashSet<u32> = lexicon.concept_term_ids().iter().copied().collect();
     let mut tokens = Tokens::new(lexicon, 1.0);
-    let generic = generic_terms(lib, &mut tokens);
+    let mut generic = generic_terms(lib, &mut tokens);
+    generic.extend(action_kinds(&mut tokens, &concepts));
     let mut weighed: Vec<(Vec<usize>, Vec<usize>, Weight)> = clusters
         .into_iter()
         .map(|m| {

@@ -5337,7 +5337,7 @@ fn the_headline_counts_say_how_many_action_items_have_no_status_and_what_learned
         "{home}"
     );
     assert!(
-        home.contains("<strong>21</strong> learnings seen in more than one incident; 10 stated in two or more postmortems, 11 recurring through action items</a>"),
+        home.contains("<strong>19</strong> learnings seen in more than one incident; 10 stated in two or more postmortems, 9 recurring through action items</a>"),
         "{home}"
     );
     assert!(!home.contains("learned more than once"), "{home}");
@@ -5691,13 +5691,26 @@ fn real_recurrences_of_the_dfds_corpus_stay_firm_and_one_word_groupings_are_poss
     // Unclear alert messages and unclear support agreements; a node roll-over and a roll-back.
     assert!(tentative("rephrase-alert-messages-that-are-unclear"));
     assert!(tentative("look-into-smoketesting-during-and-after-node"));
+    // Two action items that share "traefik" and how they start ("Look into ..."), and a lesson
+    // that shares "implementation" alone.
+    assert!(tentative("look-into-monitoring-the-traefik-v2-api"));
+    assert!(tentative("devex-has-placed-an-action-item-on"));
+    // Node metrics and logs learned twice; a Traefik routing fix joins only on "investigate",
+    // "using" and "metrics", so it is a loose member.
+    let metrics = exported_learning(&site, "knowledge-of-useful-metrics-in-cloudwatch-haven-t");
+    assert_eq!(metrics["tentative"], false);
+    assert_eq!(
+        metrics["possibly_related"],
+        serde_json::json!(["PM2025-002"]),
+        "{metrics}"
+    );
     let list = site.text("learnings/index.html");
-    assert!(list.contains("Recurring 21 "), "{list}");
-    assert!(list.contains("Possibly related 12 "), "{list}");
+    assert!(list.contains("Recurring 19 "), "{list}");
+    assert!(list.contains("Possibly related 14 "), "{list}");
     // /stats/ counts them apart from the recurring ones and from those seen once.
     let stats = site.text("stats/index.html");
     assert!(
-        stats.contains("42 of them were seen in one incident only; 12 are possibly related, grouped on one word or on related words alone."),
+        stats.contains("42 of them were seen in one incident only; 14 are possibly related, grouped on one word or on related words alone."),
         "{stats}"
     );
     // Every learning of dfds is a cluster: the list says so once, not on every row.
