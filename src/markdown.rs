@@ -2970,7 +2970,7 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     }
     if render {
         let mut html = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        pulldown_cmark::html::push_html(&mut html, without_empty_items(events).into_iter());
         out.html = if sanitize {
             crate::sanitize::clean(&html)
         } else {
@@ -2978,6 +2978,31 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
         };
     } else if !blank {
         out.html = UNRENDERED.to_string();
+    }
+    out
+}
+
+/// What a list whose items are all empty renders as (see [`without_empty_items`]).
+const EMPTY_LIST: &str = "<p class=\"muted\">Left empty.</p>\n";
+
+/// The body's events without the list items that hold nothing (a `-` alone, as a template's
+/// "Lessons learned" is often left): an empty bullet reads as text that failed to show. A list
+/// left with no item says it was left empty. Checkboxes and nested lists are content.
+fn without_empty_items(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    for e in events {
+        match e {
+            Event::End(TagEnd::Item) if matches!(out.last(), Some(Event::Start(Tag::Item))) => {
+                out.pop();
+            }
+            Event::End(TagEnd::List(_))
+                if matches!(out.last(), Some(Event::Start(Tag::List(_)))) =>
+            {
+                out.pop();
+                out.push(Event::Html(EMPTY_LIST.into()));
+            }
+            e => out.push(e),
+        }
     }
     out
 }
@@ -3566,6 +3591,29 @@ mod tests {
 
     fn render(body: &str) -> Parsed {
         site().parse(body, 1)
+    }
+
+    #[test]
+    fn a_list_of_empty_items_says_it_was_left_empty_and_an_empty_item_among_others_is_dropped() {
+        let p = render(
+            "## Lessons Learned\n\n-\n\n## Attendees\n\n- RF\n-\n- [ ] \n\n1. one\n2.\n3. three\n",
+        );
+        assert!(
+            p.html
+                .contains("</h2>\n<p class=\"muted\">Left empty.</p>\n<h2 id=\"attendees\""),
+            "{}",
+            p.html
+        );
+        assert!(!p.html.contains("<li></li>"), "{}", p.html);
+        // A checkbox with no text is still an item: it says something is (not) done.
+        assert!(p.html.contains("aria-label=\"not done\""), "{}", p.html);
+        assert!(p.html.contains("<li>RF</li>"), "{}", p.html);
+        assert!(
+            p.html.contains("<li>one</li>\n<li>three</li>"),
+            "{}",
+            p.html
+        );
+        assert_eq!(p.html.matches("Left empty.").count(), 1, "{}", p.html);
     }
 
     #[test]
