@@ -1631,12 +1631,23 @@ fn id_prefix_regex() -> &'static Regex {
 }
 
 /// An id and a title from a file stem: `PM2019-009 - Disk full` -> (`PM2019-009`, `Disk full`);
-/// otherwise the slug of the stem and the stem itself.
+/// otherwise the slug of the stem and the stem itself. A slug whose number is a date after a
+/// word (`slack-2024-02-deploy-freeze`, `pm-2024-02-03-db-failover`) is named whole: that number
+/// says when, not which incident, and two writeups of one month would otherwise share an id.
 pub fn id_and_title_from_stem(stem: &str) -> (String, String) {
+    static DATED: OnceLock<Regex> = OnceLock::new();
+    let dated = DATED.get_or_init(|| {
+        Regex::new(
+            r"^[A-Za-z]+[-_](?:19|20)\d{2}[-_](?:0[1-9]|1[0-2])(?:[-_](?:0[1-9]|[12]\d|3[01]))?$",
+        )
+        .unwrap()
+    });
     if let Some(c) = id_prefix_regex().captures(stem.trim()) {
         let id = c[1].to_string();
         let rest = c[2].trim();
-        if id.bytes().any(|b| b.is_ascii_digit()) && id.len() >= 3 {
+        let slug_with_date =
+            dated.is_match(&id) && !rest.is_empty() && !stem.trim().contains(char::is_whitespace);
+        if id.bytes().any(|b| b.is_ascii_digit()) && id.len() >= 3 && !slug_with_date {
             let title = if rest.is_empty() {
                 id.clone()
             } else {
@@ -1817,8 +1828,12 @@ pub fn title_without_id(title: &str, id: &str) -> String {
 
 fn title_without_date(t: &str) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| Regex::new(r"^\d{4} \d{2} \d{2} ").unwrap());
-    let s = r.replace(t, "").to_string();
+    // At the start, or after the one word a slug starts with (`slack 2024 02 deploy freeze`).
+    let r = R.get_or_init(|| {
+        Regex::new(r"^(\p{L}+ )?(?:19|20)\d{2} (?:0[1-9]|1[0-2])(?: (?:0[1-9]|[12]\d|3[01]))? ")
+            .unwrap()
+    });
+    let s = r.replace(t, "$1").to_string();
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -2558,6 +2573,40 @@ mod tests {
             id_and_title_from_stem("2023-04-02-db-failover"),
             ("2023-04-02-db-failover".into(), "Db failover".into())
         );
+        // A number that is an incident's, even when it starts with a year.
+        assert_eq!(
+            id_and_title_from_stem("INC-2024-031 - checkout down"),
+            ("INC-2024-031".into(), "checkout down".into())
+        );
+        assert_eq!(
+            id_and_title_from_stem("INC-2024-03 checkout down"),
+            ("INC-2024-03".into(), "checkout down".into())
+        );
+    }
+
+    #[test]
+    fn a_slug_whose_number_is_a_date_after_a_word_is_named_whole_so_writeups_of_one_month_differ() {
+        assert_eq!(
+            id_and_title_from_stem("slack-2024-02-deploy-freeze"),
+            (
+                "slack-2024-02-deploy-freeze".into(),
+                "Slack deploy freeze".into()
+            )
+        );
+        assert_eq!(
+            id_and_title_from_stem("slack-2024-02-payments-retry-storm").0,
+            "slack-2024-02-payments-retry-storm"
+        );
+        assert_eq!(
+            id_and_title_from_stem("pm-2024-02-03-db-failover"),
+            ("pm-2024-02-03-db-failover".into(), "Pm db failover".into())
+        );
+        assert_eq!(
+            id_and_title_from_stem("incident_2024_03_dns").0,
+            "incident-2024-03-dns"
+        );
+        // A month alone at the start is no title either.
+        assert_eq!(id_and_title_from_stem("2024-03-dns-outage").1, "Dns outage");
     }
 
     #[test]
