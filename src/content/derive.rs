@@ -740,6 +740,28 @@ const COLUMNS: &[(Col, &[&str])] = &[
             "next step",
             "todo",
             "to do",
+            // de, fr, es, pt, it, nl, sv.
+            "maßnahme",
+            "maßnahmen",
+            "massnahme",
+            "massnahmen",
+            "aufgabe",
+            "aufgaben",
+            "mesure",
+            "tâche",
+            "acción",
+            "acciones",
+            "tarea",
+            "ação",
+            "ações",
+            "tarefa",
+            "azione",
+            "azioni",
+            "attività",
+            "actie",
+            "taak",
+            "maatregel",
+            "åtgärd",
         ],
     ),
     (
@@ -754,9 +776,27 @@ const COLUMNS: &[(Col, &[&str])] = &[
             "responsible",
             "dri",
             "team",
+            "verantwortlich",
+            "verantwortliche",
+            "zuständig",
+            "responsable",
+            "propriétaire",
+            "responsável",
+            "responsavel",
+            "dono",
+            "responsabile",
+            "eigenaar",
+            "verantwoordelijke",
+            "ansvarig",
+            "ansvarlig",
         ],
     ),
-    (Col::Status, &["status", "state", "done", "progress"]),
+    (
+        Col::Status,
+        &[
+            "status", "state", "done", "progress", "stand", "statut", "état", "estado", "stato",
+        ],
+    ),
     (Col::Ticket, &["bug", "ticket", "issue", "jira", "tracking"]),
     (
         Col::Due,
@@ -771,6 +811,13 @@ const COLUMNS: &[(Col, &[&str])] = &[
             "target date",
             "eta",
             "when",
+            "fällig",
+            "frist",
+            "termin",
+            "échéance",
+            "fecha límite",
+            "prazo",
+            "scadenza",
         ],
     ),
 ];
@@ -3670,6 +3717,48 @@ mod tests {
                 item("Add an alert", Some("team-obs"), None, None),
             ]
         );
+    }
+
+    #[test]
+    fn a_table_written_in_german_or_french_is_read_with_its_owners_and_statuses() {
+        let md = "# X\n\n## Action items\n\n\
+                  | Maßnahme | Verantwortlich | Status |\n|---|---|---|\n\
+                  | Alarm bei Festplattenbelegung | team-ops | Erledigt |\n\
+                  | Logrotate einrichten | team-ops | Offen |\n\
+                  | Alte Knoten entfernen | team-ops | Abgelehnt |\n\n\
+                  | Action | Responsable | État |\n|---|---|---|\n\
+                  | Ajouter une alerte | équipe-sre | Terminé |\n";
+        assert_eq!(
+            metadata(md),
+            vec![
+                item(
+                    "Alarm bei Festplattenbelegung",
+                    Some("team-ops"),
+                    Some(ActionStatus::Done),
+                    None
+                ),
+                item(
+                    "Logrotate einrichten",
+                    Some("team-ops"),
+                    Some(ActionStatus::Open),
+                    None
+                ),
+                item(
+                    "Alte Knoten entfernen",
+                    Some("team-ops"),
+                    Some(ActionStatus::Wontfix),
+                    None
+                ),
+                item(
+                    "Ajouter une alerte",
+                    Some("équipe-sre"),
+                    Some(ActionStatus::Done),
+                    None
+                ),
+            ]
+        );
+        // Words of no language it knows are still a status that is not done ("Blocked").
+        assert_eq!(status_cell("Blocked on vendor"), Some(ActionStatus::Open));
     }
 
     #[test]

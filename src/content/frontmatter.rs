@@ -175,7 +175,10 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
-    /// Reads an action status, accepting the common synonyms authors write.
+    /// Reads an action status, accepting the common synonyms authors write, in English and in
+    /// the languages of Western Europe whose teams write postmortems in their own (German,
+    /// French, Spanish, Portuguese, Italian, Dutch, the Nordic ones): a Status cell that says
+    /// "Erledigt" is done, not a status that is not done.
     pub fn parse(s: &str) -> Option<ActionStatus> {
         let norm: String = s
             .trim()
@@ -191,6 +194,24 @@ impl ActionStatus {
                 Some(ActionStatus::Done)
             }
             "wontfix" | "wontdo" | "cancelled" | "canceled" | "rejected" | "dropped" => {
+                Some(ActionStatus::Wontfix)
+            }
+            // de, fr, es, pt, it, nl, sv, da, no.
+            "offen" | "inarbeit" | "geplant" | "ouvert" | "encours" | "àfaire" | "afaire"
+            | "abierto" | "pendiente" | "enprogreso" | "encurso" | "aberto" | "pendente"
+            | "emandamento" | "aperto" | "incorso" | "dafare" | "bezig" | "gepland"
+            | "openstaand" | "öppen" | "pågående" | "åben" | "åpen" | "igang" => {
+                Some(ActionStatus::Open)
+            }
+            "erledigt" | "abgeschlossen" | "fertig" | "behoben" | "gelöst" | "fait" | "terminé"
+            | "résolu" | "fermé" | "hecho" | "completado" | "terminado" | "resuelto"
+            | "cerrado" | "feito" | "concluído" | "concluido" | "resolvido" | "fechado"
+            | "fatto" | "completato" | "risolto" | "chiuso" | "klaar" | "gedaan" | "afgerond"
+            | "opgelost" | "gesloten" | "klar" | "klart" | "åtgärdad" | "løst" | "færdig"
+            | "ferdig" => Some(ActionStatus::Done),
+            "abgelehnt" | "verworfen" | "annulé" | "abandonné" | "rejeté" | "cancelado"
+            | "descartado" | "rechazado" | "rejeitado" | "annullato" | "rifiutato"
+            | "geannuleerd" | "afgewezen" | "avbruten" | "annulleret" | "avbrutt" => {
                 Some(ActionStatus::Wontfix)
             }
             _ => None,
