@@ -67,6 +67,12 @@ pub fn knowledge_base_above(root: &Path) -> Option<(String, &'static str)> {
 /// of postmortems beside a site's `content/` stays a knowledge base of its own. As git and
 /// cargo find their repository from any folder inside it, so that `build` run in `content/`
 /// builds the site rather than a second one inside the postmortems.
+///
+/// A repository of postmortems at its top, with neither (the root is its content), is found
+/// too from its `learnings/` folder and from a folder that holds no postmortem of its own
+/// (`2024/`, `2024/search-reindex/` holding a README): there `build` would read the canonical
+/// learnings as incidents, or find nothing. A folder that holds postmortems of its own stays
+/// a knowledge base of its own, as a team's `postmortems/` under a repository of notes does.
 pub fn enclosing_root(start: &Path) -> Option<PathBuf> {
     if start.join(FILE_NAME).exists() || start.join("content").is_dir() {
         return None;
@@ -77,6 +83,13 @@ pub fn enclosing_root(start: &Path) -> Option<PathBuf> {
     if top == here {
         return None;
     }
+    let from_start = |up: PathBuf| {
+        if start == Path::new(".") || start.as_os_str().is_empty() {
+            up
+        } else {
+            start.join(up)
+        }
+    };
     let mut up = PathBuf::from("..");
     for folder in here.ancestors().skip(1) {
         if folder.join(FILE_NAME).is_file() || folder.join("content").is_dir() {
@@ -85,16 +98,13 @@ pub fn enclosing_root(start: &Path) -> Option<PathBuf> {
                 None => folder.join("content"),
             };
             let reads_start = std::fs::canonicalize(content).is_ok_and(|c| here.starts_with(c));
-            return reads_start.then(|| {
-                if start == Path::new(".") || start.as_os_str().is_empty() {
-                    up
-                } else {
-                    start.join(up)
-                }
-            });
+            return reads_start.then(|| from_start(up));
         }
         if folder == top {
-            return None;
+            let part_of_it = here.file_name().is_some_and(|n| n == "learnings")
+                || !crate::content::holds_postmortems(&here);
+            let root_layout = crate::content::holds_postmortems(folder);
+            return (part_of_it && root_layout).then(|| from_start(up));
         }
         up.push("..");
     }

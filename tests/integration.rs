@@ -521,6 +521,63 @@ fn run_inside_the_content_folder_every_command_works_on_the_knowledge_base_that_
     );
 }
 
+#[test]
+fn run_inside_a_repository_of_postmortems_at_its_top_the_commands_work_on_the_whole_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let kb = tmp.path().join("kb");
+    write_files(
+        &kb,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            ("README.md", "# Our postmortems\n"),
+            (
+                "2024-01-02-disk-full.md",
+                "# Disk full\n\n## Lessons learned\n\n- Alert on disk usage before it is full\n",
+            ),
+            (
+                "2024/search-reindex/README.md",
+                "# Search reindex dropped documents\n\n## Summary\n\nOn 2024-05-06 the reindex dropped documents.\n\n## Timeline\n\n- 09:00 reindex started\n",
+            ),
+            (
+                "learnings/alert-on-disk.md",
+                "---\ntitle: Alert on disk usage\n---\n\nAlert before the disk fills.\n",
+            ),
+            ("notes/2024-07-08-dns.md", "# DNS\n\nIt was DNS.\n"),
+        ],
+    );
+    // From learnings/ and from an incident's own folder: the repository's site, at its top.
+    for (folder, out) in [
+        ("learnings", "../public"),
+        ("2024/search-reindex", "../../public"),
+    ] {
+        let o = bin()
+            .current_dir(kb.join(folder))
+            .args(["build"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{folder}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("into {out}")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!kb.join(folder).join("public").exists(), "{folder}");
+        assert_eq!(
+            exported(&kb.join("public"), "id"),
+            ["2024-07-08-dns", "search-reindex", "2024-01-02-disk-full"],
+            "{folder}"
+        );
+    }
+    // A folder that holds postmortems of its own is a knowledge base of its own, as before.
+    let o = bin()
+        .current_dir(kb.join("notes"))
+        .args(["build", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(exported(&kb.join("notes/public"), "id"), ["2024-07-08-dns"]);
+}
+
 /// A postmortem with front matter, for the symbolic-link tests.
 #[cfg(unix)]
 fn postmortem(id: &str, title: &str) -> String {
