@@ -1846,6 +1846,37 @@ fn a_root_with_no_content_folder_and_no_postmortem_says_the_root_was_looked_at_t
 }
 
 #[test]
+fn a_root_with_a_folder_of_postmortems_beside_its_readme_is_told_to_name_that_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("README.md", "# Our repository\n"),
+            ("postmortems/2024-01-02-disk-full.md", "# Disk full\n"),
+            ("docs/2024/2024-03-04-dns.md", "# DNS\n"),
+            ("node_modules/x/readme-like.md", "# Not ours\n"),
+        ],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let f = with_rule(&findings, "content-missing");
+    let hint = f[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.starts_with("`docs/`, `postmortems/` hold postmortems: write `content_dir = \"...\"`"),
+        "{hint}"
+    );
+    std::fs::remove_dir_all(tmp.path().join("docs")).unwrap();
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let f = with_rule(&findings, "content-missing");
+    let hint = f[0]["hint"].as_str().unwrap();
+    assert!(
+        hint.starts_with(
+            "`postmortems/` holds postmortems: write `content_dir = \"postmortems\"` in hindsight.toml"
+        ),
+        "{hint}"
+    );
+}
+
+#[test]
 fn links_written_for_githubs_heading_anchors_are_no_broken_anchors_but_a_wrong_one_still_is() {
     let (_, findings) = check_json(&fixture("github-anchors"), &[]);
     let broken: Vec<(&str, u64, u64, &str)> = with_rule(&findings, "broken-anchor")

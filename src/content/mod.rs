@@ -816,6 +816,34 @@ pub fn unpublished(root: &Path, config: &Config, path: &str) -> Option<Unpublish
     })
 }
 
+/// The folders at the top of `root` (at most three, by name) that hold postmortems, directly
+/// or in a folder of theirs (`postmortems/2024/...`): where the postmortems are, when `root`
+/// has no content folder and none of its own. Hidden and skipped folders are none.
+fn folders_of_postmortems(root: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut found: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|name| !never_read(name))
+        .filter(|name| {
+            let dir = root.join(name);
+            holds_postmortems(&dir)
+                || std::fs::read_dir(&dir).is_ok_and(|inner| {
+                    inner.flatten().any(|e| {
+                        let hidden = e.file_name().to_string_lossy().starts_with('.');
+                        !hidden && e.path().is_dir() && holds_postmortems(&e.path())
+                    })
+                })
+        })
+        .collect();
+    found.sort();
+    found.truncate(3);
+    found
+}
+
 /// Whether `dir` holds a Markdown file of its own that is not a README or the like.
 pub fn holds_postmortems(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
@@ -898,9 +926,19 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 Some((above, holds)) => format!(
                     "`{above}` holds {holds}: run Hindsight there, or pass `--root {above}`; else {fix}"
                 ),
-                None => format!(
-                    "{fix}; postmortems at the root are read without one (a README is not a postmortem): `hindsight new \"What happened\"` starts one, and `--root DIR` names the folder that holds them"
-                ),
+                None => match folders_of_postmortems(opts.root).as_slice() {
+                    // `postmortems/` beside a README: the likely fix is to name it.
+                    [one] => format!(
+                        "`{one}/` holds postmortems: write `content_dir = \"{one}\"` in hindsight.toml to read them; else {fix}"
+                    ),
+                    [] => format!(
+                        "{fix}; postmortems at the root are read without one (a README is not a postmortem): `hindsight new \"What happened\"` starts one, and `--root DIR` names the folder that holds them"
+                    ),
+                    several => format!(
+                        "{} hold postmortems: write `content_dir = \"...\"` in hindsight.toml naming the folder to read; else {fix}",
+                        several.iter().map(|f| format!("`{f}/`")).collect::<Vec<_>>().join(", ")
+                    ),
+                },
             }),
         };
         diags.push(finding);
