@@ -2607,7 +2607,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
         );
     }
     // A tentative cluster rests on one shared word: no lesson to give a canonical page.
-    let suggested = crate::learnings::suggested_ids(lib, graph);
+    let suggested = &graph.suggested;
     for g in graph
         .groups
         .iter()
@@ -2656,11 +2656,25 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
             out.push(
                 finding("near-duplicate-learning", &inc.source, format!("this learning reads like {} in other postmortems: {}{sharing}", if count == 1 { "a learning" } else { "learnings" }, named.join(", ")))
                     .at(inc.learnings[li].line, 1)
-                    .hint(format!("give the lesson one canonical id: create learnings/{id}.md (a title and a paragraph) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", how_to_cite(inc, id))),
+                    .hint(format!("give the lesson one canonical id: create learnings/{id}.md (a title and a paragraph{}) and cite it from each ({}); if this one is another lesson, cite `none` the same way and it stays apart", keep_address(inc, &g.id, id), how_to_cite(inc, id))),
             );
         }
     }
     out
+}
+
+/// What a cluster's canonical learning adds when its proposed id is not the cluster's own:
+/// the cluster's id as an alias, so that the address of the cluster's page leads to it. In
+/// the front-matter format of the postmortem the finding is about, as a team writes one.
+fn keep_address(inc: &Incident, cluster: &str, id: &str) -> String {
+    if cluster == id {
+        return String::new();
+    }
+    let aliases = match inc.front_matter.format {
+        frontmatter::Format::Toml => format!("aliases = [\"{cluster}\"]"),
+        frontmatter::Format::Yaml => format!("aliases: [{cluster}]"),
+    };
+    format!(", and `{aliases}` so that /learnings/{cluster}/ leads to it")
 }
 
 /// How an author cites canonical learning `id` from a learning of `inc`: in the front matter

@@ -239,6 +239,9 @@ pub struct Graph {
     /// For each incident, the firm learnings it shares with more incidents than `related`
     /// lists.
     pub more_related: Vec<Vec<MoreShared>>,
+    /// The id to give each cluster's lesson as a canonical learning, by cluster id (see
+    /// [`suggested_ids`]): what `check` and the cluster's page both propose.
+    pub suggested: HashMap<String, String>,
 }
 
 /// A firm learning (a canonical learning or a cluster that is not tentative) that an incident
@@ -505,6 +508,7 @@ pub fn link(
             }
         }
     }
+    graph.suggested = suggested_ids(lib, &graph);
     let Some(similar) = similar else {
         graph.related = lib.incidents.iter().map(|_| Vec::new()).collect();
         graph.more_related = vec![Vec::new(); lib.incidents.len()];

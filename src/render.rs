@@ -2015,6 +2015,11 @@ fn learning_context(site: &Site, g: &Group) -> Context {
         "learning",
         &LearningView {
             id: &g.id,
+            suggested_id: site
+                .graph
+                .suggested
+                .get(&g.id)
+                .map_or(g.id.as_str(), String::as_str),
             title: &g.title,
             full_title: &g.full_title,
             summary: &g.summary,
@@ -2078,6 +2083,9 @@ fn split_recent<T>(list: &[T], limit: usize) -> (&[T], &[T]) {
 #[derive(Serialize)]
 struct LearningView<'a> {
     id: &'a str,
+    /// For a cluster, the id `check` proposes for its lesson as a canonical learning (see
+    /// [`crate::learnings::suggested_ids`]); for a canonical learning, its id.
+    suggested_id: &'a str,
     /// Cut for lists, and uncut for the page's heading (see [`Group::full_title`]).
     title: &'a str,
     full_title: &'a str,

@@ -5780,6 +5780,33 @@ fn real_recurrences_of_the_dfds_corpus_stay_firm_and_one_word_groupings_are_poss
 }
 
 #[test]
+fn a_cluster_page_and_check_propose_the_same_id_for_its_lesson_keeping_the_page_address() {
+    let site = Site::fixture("dfds");
+    site.build_ok();
+    let page = squeeze(&html_text(&site.page(
+        "learnings/quickly-address-the-actions-in-postmortems-since/index.html",
+    )));
+    assert!(
+        page.contains("To name this lesson, create learnings/follow-up-on-action-items-from-post-mortems.md with a title and a paragraph (and aliases: [quickly-address-the-actions-in-postmortems-since], so that this page's address leads to it), and cite it from each with &lt;!-- hindsight: learning follow-up-on-action-items-from-post-mortems --&gt;"),
+        "{page}"
+    );
+    let out = check(&site.root, &["--format", "json"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("create learnings/follow-up-on-action-items-from-post-mortems.md (a title and a paragraph, and `aliases: [quickly-address-the-actions-in-postmortems-since]` so that /learnings/quickly-address-the-actions-in-postmortems-since/ leads to it)"),
+        "{text}"
+    );
+    // A cluster whose id reads well already is proposed as it is, with no alias.
+    let page = squeeze(&html_text(
+        &site.page("learnings/not-having-a-clear-way-all-iac/index.html"),
+    ));
+    assert!(
+        page.contains("create learnings/not-having-a-clear-way-all-iac.md with a title and a paragraph, and cite"),
+        "{page}"
+    );
+}
+
+#[test]
 fn check_proposes_no_canonical_page_for_a_cluster_on_one_shared_word() {
     let site = Site::fixture("quayside");
     let out = check(&site.root, &["--format", "json"]);
