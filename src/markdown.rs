@@ -1359,6 +1359,16 @@ fn numeric_date(value: &str) -> Option<Numeric> {
     }
 }
 
+/// The days a value written as three numbers (`03/04/2024`, `15.04.2024`, `2024/04/15`) can
+/// mean: one, two when day-first and month-first are both days (day-first first), or none.
+pub fn date_readings(value: &str) -> Vec<NaiveDate> {
+    match numeric_date(value) {
+        Some(Numeric::One(d)) => vec![d],
+        Some(Numeric::Either(d, m)) => vec![d, m],
+        _ => Vec::new(),
+    }
+}
+
 /// Why a value written like a date of numbers is none, and what to write, when it can say:
 /// the order of day and month is ambiguous (`04/05/2024`), or the month or the day does not
 /// exist (`2024-13-45`, `2024-02-30`, said as front matter says it), or the month and the day

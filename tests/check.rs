@@ -2654,6 +2654,51 @@ fn a_due_cell_written_year_first_or_day_first_with_dots_is_read_and_an_ambiguous
 }
 
 #[test]
+fn a_front_matter_date_of_numbers_is_an_error_whose_hint_gives_each_day_it_can_mean() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[
+            ("content/a.md", "---\ndate: 03/04/2024\n---\n# A\n"),
+            ("content/b.md", "---\ndate: 15.04.2024\n---\n# B\n"),
+            ("content/c.md", "+++\ndate = \"03/04/2024\"\n+++\n# C\n"),
+        ],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let bad: Vec<(&str, &str, &str)> = with_rule(&findings, "bad-date")
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
+                f["hint"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (
+                "content/a.md",
+                "`date` is not a valid date: `03/04/2024`: day and month order is ambiguous",
+                "write it as YYYY-MM-DD: `date: 2024-04-03` if it is 3 April, or `date: 2024-03-04` if it is 4 March"
+            ),
+            (
+                "content/b.md",
+                "`date` is not a valid date: `15.04.2024`",
+                "write it as YYYY-MM-DD: `date: 2024-04-15`"
+            ),
+            (
+                "content/c.md",
+                "`date` is not a valid date: `03/04/2024`: day and month order is ambiguous",
+                "write it as YYYY-MM-DD: `date = 2024-04-03` if it is 3 April, or `date = 2024-03-04` if it is 4 March"
+            ),
+        ],
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn a_front_matter_due_is_read_as_a_due_cell_is_and_an_ambiguous_or_unreadable_one_is_an_error_at_its_value(
 ) {
     let tmp = tempfile::tempdir().unwrap();

@@ -1094,15 +1094,39 @@ fn read_fields(
                                 format!("`{key}` is not a valid date: `{s}`: {why}"),
                             )
                             .hint(hint),
-                            None => Diagnostic::error(
-                                "bad-date",
-                                file,
-                                format!("`{key}` is not a valid date: `{s}`"),
-                            )
-                            .hint(format!(
-                                "write dates as YYYY-MM-DD, e.g. {}",
-                                format.set("date", "2024-03-01", "2024-03-01")
-                            )),
+                            None => {
+                                let set = |d: NaiveDate| {
+                                    let d = d.to_string();
+                                    format.set("date", &d, &d)
+                                };
+                                let day = |d: NaiveDate| d.format("%-d %B").to_string();
+                                let (why, hint) = match crate::markdown::date_readings(&s)[..] {
+                                    [d] => (String::new(), format!("write it as YYYY-MM-DD: {}", set(d))),
+                                    [d, m] => (
+                                        ": day and month order is ambiguous".to_string(),
+                                        format!(
+                                            "write it as YYYY-MM-DD: {} if it is {}, or {} if it is {}",
+                                            set(d),
+                                            day(d),
+                                            set(m),
+                                            day(m)
+                                        ),
+                                    ),
+                                    _ => (
+                                        String::new(),
+                                        format!(
+                                            "write dates as YYYY-MM-DD, e.g. {}",
+                                            format.set("date", "2024-03-01", "2024-03-01")
+                                        ),
+                                    ),
+                                };
+                                Diagnostic::error(
+                                    "bad-date",
+                                    file,
+                                    format!("`{key}` is not a valid date: `{s}`{why}"),
+                                )
+                                .hint(hint)
+                            }
                         },
                     )),
                 },
