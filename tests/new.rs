@@ -288,6 +288,58 @@ fn a_team_template_without_front_matter_gets_one_and_its_folder_is_not_read_as_c
 }
 
 #[test]
+fn a_team_templates_placeholder_heading_becomes_the_title_of_the_new_postmortem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "templates/plain.md",
+                "# Incident Title\n\n```sh\n# Title\n```\n\n## Summary\n",
+            ),
+            (
+                "templates/fronted.md",
+                "---\n# Title: set by new\nseverity: SEV3\n---\n\n# [Incident title]\n\n## Summary\n\n# Title\n",
+            ),
+            ("templates/own.md", "# Our outage review\n\n## Summary\n"),
+        ],
+    );
+    let scaffold = |template: &str| {
+        let o = new(
+            root,
+            &[
+                "Cache stampede",
+                "--template",
+                template,
+                "--date",
+                "2026-03-04",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let path = stdout(&o);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        text
+    };
+    let plain = scaffold("plain");
+    assert!(
+        plain.ends_with("---\n\n# Cache stampede\n\n```sh\n# Title\n```\n\n## Summary\n"),
+        "{plain}"
+    );
+    // Front matter's comments and a later H1 are left as written.
+    let fronted = scaffold("fronted");
+    assert!(fronted.contains("# Title: set by new\n"), "{fronted}");
+    assert!(
+        fronted.ends_with("---\n\n# Cache stampede\n\n## Summary\n\n# Title\n"),
+        "{fronted}"
+    );
+    // A heading the team wrote on purpose stays.
+    let own = scaffold("own");
+    assert!(own.contains("\n# Our outage review\n"), "{own}");
+}
+
+#[test]
 fn an_unknown_or_broken_template_writes_nothing_and_says_what_to_do() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

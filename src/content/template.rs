@@ -45,6 +45,12 @@ const PLACEHOLDER_TITLES: &[&str] = &[
     "name of the incident",
 ];
 
+/// Whether a title names no incident but is what a template puts where the title goes
+/// (`Incident Title`, `[Title]`, `<Postmortem title>`).
+pub fn is_placeholder_title(title: &str) -> bool {
+    PLACEHOLDER_TITLES.contains(&derive::normalise_title(title).as_str())
+}
+
 /// Placeholders in the text: ids (`YYYY-MM-DD`, `20xx`, `nnn`, `XXX`, `HH:mm`), words in angle
 /// brackets (`<service name>`, `<TICKET>`), in double braces (`{{ title }}`), or in square
 /// brackets that are no link (`[Describe the impact]`; checked by [`bracketed`]).
@@ -108,8 +114,7 @@ pub fn template(name: &str, text: &str) -> Option<Template> {
             _ => {}
         }
         if let Some(title) = trimmed.strip_prefix("# ") {
-            if at.is_none() && PLACEHOLDER_TITLES.contains(&derive::normalise_title(title).as_str())
-            {
+            if at.is_none() && is_placeholder_title(title) {
                 let column = line.len() - trimmed.len() + 3;
                 at = Some((start, column));
                 placeholders.push(title.trim().to_string());

@@ -731,13 +731,50 @@ fn render(
         .trim_start_matches(['\n', '\r', ' ', '\t']);
     if own.starts_with("---") || own.starts_with("+++") {
         refused_front_matter(name, template, own, title, config)?;
-        return Ok(completed(own, id, date));
+        return Ok(with_title(&completed(own, id, date), title));
     }
     let front = format!(
         "---\nid: {id}\ntitle: {}\ndate: {date}\nstatus: draft\n---\n\n",
         yaml_scalar(title)
     );
-    Ok(front + &text)
+    Ok(front + &with_title(&text, title))
+}
+
+/// A rendered template with its placeholder heading (`# Incident Title`, `# [Title]`: see
+/// [`crate::content::template::is_placeholder_title`]) made the postmortem's title: a team's
+/// template that does not write `{{ title }}` would give every page a heading "Incident Title"
+/// under the title its front matter sets. Only the first H1 of the body, outside code, is
+/// looked at; front matter (whose `# ` lines are comments) is passed over.
+fn with_title(text: &str, title: &str) -> String {
+    let mut out = String::with_capacity(text.len() + title.len());
+    let (mut front, mut fenced, mut seen) = (false, false, false);
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let t = line.trim_end();
+        let delimiter = t == "---" || t == "+++";
+        if (n == 0 && delimiter) || front {
+            front = (n == 0 && delimiter) || (front && !delimiter);
+            out.push_str(line);
+            continue;
+        }
+        let lead = t.trim_start();
+        if lead.starts_with("```") || lead.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        match t.strip_prefix("# ") {
+            Some(h) if !seen && !fenced => {
+                seen = true;
+                if crate::content::template::is_placeholder_title(h) {
+                    out.push_str("# ");
+                    out.push_str(title);
+                    out.push_str(&line[t.len()..]);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// What a template of `new` gets, for hints.
