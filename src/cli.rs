@@ -111,7 +111,7 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub common: Common,
     /// The words to look for; a word written -word leaves out the results that hold it.
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_hyphen_values = true, value_parser = parse_query)]
     pub query: String,
     /// Print one JSON array of hits: id, kind, url, title, date, score, section, snippet.
     #[arg(long)]
@@ -138,6 +138,56 @@ pub struct SearchArgs {
 
 fn parse_base_url(s: &str) -> Result<String, String> {
     crate::config::parse_base_url(s).map_err(|e| e.to_string())
+}
+
+/// The long options of `search`, for [`parse_query`] (a test holds it to the command's).
+const SEARCH_OPTIONS: &[&str] = &[
+    "root", "quiet", "json", "limit", "tag", "service", "severity", "since", "verbose", "help",
+];
+
+/// A query: words, of which `-word` leaves one out. One that starts `--` and reads like an
+/// option is a mistyped one (`--servce sso` would search for "--servce" and stop at "sso"), so
+/// it is refused with the option meant, where one is alike.
+fn parse_query(s: &str) -> Result<String, String> {
+    let Some(name) = s.strip_prefix("--") else {
+        return Ok(s.to_string());
+    };
+    let name = name.split('=').next().unwrap_or(name);
+    let option_like =
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !option_like {
+        return Ok(s.to_string());
+    }
+    Err(match crate::diagnostics::did_you_mean(name, SEARCH_OPTIONS) {
+        Some(meant) => format!(
+            "`--{name}` is no option of search: did you mean `--{meant}`? (to leave a word out, write it with one dash: -word)"
+        ),
+        None => format!(
+            "`--{name}` is no option of search (see `hindsight search --help`); to leave a word out, write it with one dash: -word"
+        ),
+    })
+}
+
+/// What to say of the first `--word` of a `search` command line that is no option of it, when
+/// clap has found an argument it does not expect: `search --servce sso` takes "--servce" for
+/// the query (which may start with a dash) and stops at "sso", an error that names neither the
+/// option meant nor the mistyped one.
+pub fn mistyped_search_option(
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Option<String> {
+    let args: Vec<String> = args
+        .into_iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let at = args.iter().position(|a| a == "search")?;
+    args[at + 1..]
+        .iter()
+        .take_while(|a| a.as_str() != "--")
+        .filter(|a| {
+            a.strip_prefix("--")
+                .is_some_and(|n| !SEARCH_OPTIONS.contains(&n.split('=').next().unwrap_or(n)))
+        })
+        .find_map(|a| parse_query(a).err())
 }
 
 /// `--limit`: a whole number of 1 or more (one too large for this machine means no limit).
@@ -216,6 +266,35 @@ pub enum Deny {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn a_mistyped_search_option_is_refused_with_the_option_meant_and_a_word_to_leave_out_is_not() {
+        let mut longs: Vec<String> = Cli::command()
+            .find_subcommand("search")
+            .unwrap()
+            .get_arguments()
+            .filter_map(|a| a.get_long().map(str::to_string))
+            .chain(["help".to_string()])
+            .collect();
+        longs.sort();
+        let mut ours: Vec<&str> = SEARCH_OPTIONS.to_vec();
+        ours.sort();
+        assert_eq!(longs, ours);
+        let err = parse_query("--servce").unwrap_err();
+        assert!(err.contains("did you mean `--service`?"), "{err}");
+        assert!(parse_query("--limt=3").unwrap_err().contains("`--limit`"));
+        assert_eq!(parse_query("-fluentd").unwrap(), "-fluentd");
+        assert_eq!(parse_query("dns -fluentd").unwrap(), "dns -fluentd");
+        assert_eq!(parse_query("--> arrow").unwrap(), "--> arrow");
+        let line = |s: &str| mistyped_search_option(s.split(' ').map(std::ffi::OsString::from));
+        let said = line("hindsight search --servce sso").unwrap();
+        assert!(said.contains("`--servce` is no option of search: did you mean `--service`?"));
+        assert!(line("hindsight search --limt 3 dns")
+            .unwrap()
+            .contains("`--limit`"));
+        assert_eq!(line("hindsight search dns --limit 3 extra"), None);
+        assert_eq!(line("hindsight search -- --servce sso"), None);
+    }
 
     #[test]
     fn explain_refuses_the_options_of_a_check_it_does_not_run() {

@@ -20,7 +20,20 @@ use hindsight::diagnostics::{count, counted, named_from, render_human, Level};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = Cli::command().try_get_matches().unwrap_or_else(|e| {
+        // `search --servce sso`: the mistyped option was taken for the query.
+        if e.kind() == clap::error::ErrorKind::UnknownArgument {
+            if let Some(said) = hindsight::cli::mistyped_search_option(std::env::args_os()) {
+                let mut cli = Cli::command();
+                cli.build();
+                let search = cli.find_subcommand_mut("search").expect("a subcommand");
+                search
+                    .error(clap::error::ErrorKind::InvalidValue, said)
+                    .exit();
+            }
+        }
+        e.exit()
+    });
     let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Run inside the postmortems without --root: the knowledge base that holds them, as git
     // finds its repository from any folder in it.

@@ -390,6 +390,22 @@ fn usage_and_io_errors_exit_with_code_two() {
 }
 
 #[test]
+fn a_mistyped_option_taken_for_the_query_is_named_with_the_option_meant() {
+    let (_tmp, root) = site("dfds");
+    let o = search(&root, &["--servce", "sso"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`--servce` is no option of search: did you mean `--service`?"),
+        "{err}"
+    );
+    assert!(err.contains("Usage: hindsight search"), "{err}");
+    // A word to leave out is written with one dash, and still works.
+    let o = search(&root, &["logs -fluentd", "--limit", "1"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
 fn the_build_writes_sorted_term_shards_with_hashed_names_behind_one_entry_file() {
     use sha2::Digest;
     let (tmp, root) = site("dfds");
