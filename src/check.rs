@@ -2817,6 +2817,8 @@ fn unused_ignore(site: &Site) -> Vec<Diagnostic> {
                 format!("`{pattern}` would match `{rel}` were case not to count, but patterns are case-sensitive, as git's are on Linux (`core.ignorecase = false`), on every system so that a laptop builds the site CI builds: write the pattern as the file or folder is spelled, or match both spellings with a class such as `[Dd]rafts/`")
             } else if crate::content::never_read(first) {
                 format!("Hindsight never reads `{first}/` at the top of the content folder (nor a hidden file or folder), so the pattern is not needed: delete it")
+            } else if !first.is_empty() && content_root.join(first) == site.root.join(&site.config.output_dir) {
+                format!("`{first}/` is the output folder, which Hindsight never reads as content, so the pattern is not needed: delete it")
             } else {
                 "a pattern reads as a line of a .gitignore in the content folder: `drafts/` or `drafts` leaves out every folder `drafts` and all in it, `/drafts/` only the one at the top, `*template*` every name that holds `template` (case counts: `*[Tt]emplate*` for both); correct it, or delete it (or set `unused-ignore = \"off\"` in [check.rules] to keep it for files to come)".to_string()
             };

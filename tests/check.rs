@@ -6568,6 +6568,28 @@ fn an_ignore_pattern_in_another_case_than_the_folder_leaves_nothing_out_and_chec
     assert_eq!(site.incident("2024-03-02-kept")["title"], "Kept");
 }
 
+#[test]
+fn an_ignore_pattern_for_the_output_folder_is_said_to_be_needless_not_to_match_nothing() {
+    let site = Site::with(&[
+        (
+            "hindsight.toml",
+            "title = \"x\"\ncontent_dir = \".\"\nignore = [\"public/\"]\n",
+        ),
+        ("2024-03-02-kept.md", "# Kept\n\n## Summary\n\nOk.\n"),
+    ]);
+    site.build_ok();
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints: Vec<&str> = with_rule(&findings, "unused-ignore")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hints,
+        ["`public/` is the output folder, which Hindsight never reads as content, so the pattern is not needed: delete it"],
+        "{findings:#?}"
+    );
+}
+
 /// A postmortem of more than 60 words in two postmortem sections.
 fn long_postmortem(title: &str) -> String {
     format!(
