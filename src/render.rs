@@ -2992,15 +2992,19 @@ fn onboarding_page(site: &Site) -> PageSpec {
         };
         let mut severe: Vec<usize> = (0..lib.incidents.len()).collect();
         severe.sort_by_key(|&i| (rank(i), std::cmp::Reverse(lib.incidents[i].date)));
+        let top = severe.first().map_or(scale, |&i| rank(i));
         for i in severe
             .into_iter()
             .filter(|i| !used.contains(i))
             .take(10usize.saturating_sub(steps.len()).max(3))
         {
+            // "Most severe" only of the top level any incident has: a SEV2 listed after the
+            // SEV1s already on the path is not one of the most severe.
             let why = match &lib.incidents[i].severity {
-                Some(sev) if rank(i) < scale => {
+                Some(sev) if rank(i) == top => {
                     format!("One of the most severe incidents ({sev}).")
                 }
+                Some(sev) if rank(i) < scale => format!("A {sev} incident."),
                 _ => "A recent incident.".to_string(),
             };
             steps.push(step_incident(&lib.incidents[i], &why));

@@ -886,6 +886,10 @@ fn the_default_reading_path_calls_only_incidents_of_a_known_severity_most_severe
                 "content/b.md",
                 "---\nid: B-1\ntitle: Slow search\ndate: 2024-03-04\n---\n\nWhat happened.\n",
             ),
+            (
+                "content/c.md",
+                "---\nid: C-1\ntitle: Late emails\ndate: 2024-05-06\nseverity: SEV2\n---\n\nWhat happened.\n",
+            ),
         ],
     );
     site.build_ok();
@@ -897,6 +901,12 @@ fn the_default_reading_path_calls_only_incidents_of_a_known_severity_most_severe
         page[at..].split("</li>").next().unwrap().to_string()
     };
     assert!(step("Checkout down").contains("One of the most severe incidents (SEV1)."));
+    // A SEV2 where a SEV1 exists is not one of the most severe.
+    let c = step("Late emails");
+    assert!(
+        c.contains("A SEV2 incident.") && !c.contains("most severe"),
+        "{c}"
+    );
     let b = step("Slow search");
     assert!(
         b.contains("A recent incident.") && !b.contains("most severe"),
