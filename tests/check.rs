@@ -475,7 +475,12 @@ fn chmod(path: &Path, mode: u32) {
 
 /// The `io` findings: file, line, column, message and hint.
 fn io_findings(findings: &[Value]) -> Vec<(&str, u64, u64, &str, &str)> {
-    with_rule(findings, "io")
+    located(findings, "io")
+}
+
+/// The findings of `rule`, each as its file, line, column, message and hint.
+fn located<'a>(findings: &'a [Value], rule: &str) -> Vec<(&'a str, u64, u64, &'a str, &'a str)> {
+    with_rule(findings, rule)
         .iter()
         .map(|f| {
             (
@@ -2665,31 +2670,28 @@ fn a_front_matter_date_of_numbers_is_an_error_whose_hint_gives_each_day_it_can_m
         ],
     );
     let (_, findings) = check_json(tmp.path(), &[]);
-    let bad: Vec<(&str, &str, &str)> = with_rule(&findings, "bad-date")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["message"].as_str().unwrap(),
-                f["hint"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let bad = located(&findings, "bad-date");
     assert_eq!(
         bad,
         [
             (
                 "content/a.md",
+                2,
+                7,
                 "`date` is not a valid date: `03/04/2024`: day and month order is ambiguous",
                 "write it as YYYY-MM-DD: `date: 2024-04-03` if it is 3 April, or `date: 2024-03-04` if it is 4 March"
             ),
             (
                 "content/b.md",
+                2,
+                7,
                 "`date` is not a valid date: `15.04.2024`",
                 "write it as YYYY-MM-DD: `date: 2024-04-15`"
             ),
             (
                 "content/c.md",
+                2,
+                9,
                 "`date` is not a valid date: `03/04/2024`: day and month order is ambiguous",
                 "write it as YYYY-MM-DD: `date = 2024-04-03` if it is 3 April, or `date = 2024-03-04` if it is 4 March"
             ),
@@ -2731,18 +2733,7 @@ fn a_front_matter_due_is_read_as_a_due_cell_is_and_an_ambiguous_or_unreadable_on
     );
     let (code, findings) = check_json(tmp.path(), &[]);
     assert_eq!(code, Some(1), "{findings:#?}");
-    let bad: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "bad-date")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap(),
-                f["hint"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let bad: Vec<(&str, u64, u64, &str, &str)> = located(&findings, "bad-date");
     let expected = "write the due date as YYYY-MM-DD, e.g. `due: 2024-04-15`; `2024/04/15`, `15.04.2024` and `15 April 2024` are read too";
     assert_eq!(
         bad,
@@ -4386,18 +4377,7 @@ fn a_mistyped_date_of_the_text_is_a_warning_where_nothing_else_dates_the_inciden
     );
     let (code, findings) = check_json(tmp.path(), &[]);
     assert_eq!(code, Some(0), "{findings:#?}");
-    let bad: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "bad-date")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap(),
-                f["hint"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let bad: Vec<(&str, u64, u64, &str, &str)> = located(&findings, "bad-date");
     assert_eq!(
         bad,
         [
@@ -4723,18 +4703,7 @@ fn same_page_anchors_of_the_overview_and_the_reading_path_are_checked_as_a_postm
         ),
     ]);
     let (_, findings) = check_json(&site.root, &[]);
-    let broken: Vec<_> = with_rule(&findings, "broken-anchor")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap(),
-                f["hint"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let broken: Vec<_> = located(&findings, "broken-anchor");
     assert_eq!(
         broken,
         [
@@ -5739,18 +5708,7 @@ fn a_date_that_is_no_day_of_the_calendar_says_why_and_which_date_was_meant() {
         ),
     ]);
     let (_, findings) = check_json(&site.root, &[]);
-    let bad: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "bad-date")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap(),
-                f["hint"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let bad: Vec<(&str, u64, u64, &str, &str)> = located(&findings, "bad-date");
     assert_eq!(
         bad,
         [
@@ -6355,18 +6313,7 @@ fn a_future_time_read_from_the_text_is_reported_where_it_is_written_not_at_a_fro
     ]);
     let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1), "{findings:#?}");
-    let late: Vec<(&str, u64, u64, &str, &str)> = with_rule(&findings, "future-date")
-        .iter()
-        .map(|f| {
-            (
-                f["file"].as_str().unwrap(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["message"].as_str().unwrap(),
-                f["hint"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let late: Vec<(&str, u64, u64, &str, &str)> = located(&findings, "future-date");
     let places: Vec<_> = late.iter().map(|f| (f.0, f.1, f.2, f.3)).collect();
     assert_eq!(
         places,
