@@ -1,22 +1,28 @@
 //! Scores learning clusters on labelled sets of paraphrased learnings: for each set file given,
 //! the pairwise precision, recall and F1 of "same cluster" at the default threshold (or
 //! `--threshold T`), beside the best F1 of the plain lexical baseline; `--errors` also lists each
-//! cluster that joins texts of different lessons and each lesson split apart. The set format is in
+//! cluster that joins texts of different lessons and each lesson split apart; `--library FILE`
+//! compares learnings through the lessons of FILE, written as `src/lessons.txt` is, instead of
+//! the built-in library (to measure a library change without rebuilding). The set format is in
 //! `hindsight::quality`; the sets the tests hold are in tests/fixtures/learnings/.
 //!
 //! ```text
 //! cargo run --release --example paraphrase-f1 -- tests/fixtures/learnings/paraphrases-blind7.json
+//! cargo run --release --example paraphrase-f1 -- --library my-lessons.txt tests/fixtures/learnings/paraphrases-*.json
 //! ```
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use hindsight::quality::{baseline_best, score, Labelled};
+use hindsight::lessons::{read_library, LessonSpace};
+use hindsight::quality::{baseline_best, pairwise_f1, Labelled};
+use hindsight::similarity::Lexicon;
 
 fn main() -> ExitCode {
     let mut threshold = hindsight::config::LearningsConfig::default().similarity_threshold;
     let mut files = Vec::new();
     let mut errors = false;
+    let mut library = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--threshold" {
@@ -26,6 +32,11 @@ fn main() -> ExitCode {
             }
         } else if a == "--errors" {
             errors = true;
+        } else if a == "--library" {
+            match args.next() {
+                Some(file) => library = Some(file),
+                None => return usage("--library needs a file written as src/lessons.txt is"),
+            }
         } else {
             files.push(a);
         }
@@ -33,6 +44,23 @@ fn main() -> ExitCode {
     if files.is_empty() {
         return usage("name at least one set file");
     }
+    let text = match library.as_deref().map(std::fs::read_to_string).transpose() {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {}: {e}", library.unwrap_or_default());
+            return ExitCode::FAILURE;
+        }
+    };
+    let lessons = text.as_deref().map(read_library);
+    if let (Some(file), Some(lessons)) = (&library, &lessons) {
+        if lessons.is_empty() {
+            eprintln!("error: {file} holds no lesson: a lesson is a `## label` line and one wording a line after it");
+            return ExitCode::FAILURE;
+        }
+        eprintln!("library: {} lessons from {file}", lessons.len());
+    }
+    let space = lessons.map(|l| LessonSpace::of(Lexicon::builtin(), l));
+    let space = space.as_ref();
     let mut failed = false;
     for file in &files {
         let set = match std::fs::read_to_string(file)
@@ -46,14 +74,14 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let (p, r, f1) = score(&set, threshold);
+        let (p, r, f1) = pairwise_f1(&set.labels, &clusters(&set, threshold, space));
         println!(
             "{file}: {} texts; precision {p:.3} recall {r:.3} F1 {f1:.3} at threshold {threshold}; lexical baseline at its best threshold: F1 {:.3}",
             set.texts.len(),
             baseline_best(&set)
         );
         if errors {
-            print_errors(&set, threshold);
+            print_errors(&set, threshold, space);
         }
     }
     if failed {
@@ -63,11 +91,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// Hindsight's clusters of the set's texts, through `space` or the built-in library.
+fn clusters(set: &Labelled, threshold: f32, space: Option<&LessonSpace>) -> Vec<usize> {
+    let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+    match space {
+        Some(space) => hindsight::learnings::cluster_texts_in(&texts, threshold, space),
+        None => hindsight::learnings::cluster_texts(&texts, threshold),
+    }
+}
+
 /// Each cluster holding texts of more than one lesson, and each lesson whose texts are in more
 /// than one cluster, with the texts by lesson (`L3`) and cluster (`C7`).
-fn print_errors(set: &Labelled, threshold: f32) {
+fn print_errors(set: &Labelled, threshold: f32, space: Option<&LessonSpace>) {
     let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-    let got = hindsight::learnings::cluster_texts(&texts, threshold);
+    let got = clusters(set, threshold, space);
     let mut by_cluster: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut by_lesson: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, (&c, &l)) in got.iter().zip(&set.labels).enumerate() {
@@ -100,6 +137,6 @@ fn print_errors(set: &Labelled, threshold: f32) {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\nusage: cargo run --release --example paraphrase-f1 -- [--threshold T] [--errors] SET.json...");
+    eprintln!("error: {problem}\nusage: cargo run --release --example paraphrase-f1 -- [--threshold T] [--errors] [--library FILE] SET.json...");
     ExitCode::from(2)
 }

@@ -59,8 +59,16 @@ pub struct LessonSpace {
 
 /// The lessons of the library, each as its wordings.
 pub fn library() -> impl Iterator<Item = Vec<&'static str>> {
+    read_library(LESSONS).into_iter()
+}
+
+/// The lessons of a text written as the library is (`## label`, then one wording a line; any
+/// other line starting with `#` is a comment), each as its wordings; a label with no wording is
+/// no lesson. For measuring a changed library without building it in
+/// (`examples/paraphrase-f1.rs --library`).
+pub fn read_library(text: &str) -> Vec<Vec<&str>> {
     let mut lessons: Vec<Vec<&str>> = Vec::new();
-    for line in LESSONS.lines().map(str::trim) {
+    for line in text.lines().map(str::trim) {
         if line.starts_with("## ") {
             lessons.push(Vec::new());
         } else if !line.is_empty() && !line.starts_with('#') {
@@ -69,7 +77,8 @@ pub fn library() -> impl Iterator<Item = Vec<&'static str>> {
             }
         }
     }
-    lessons.into_iter().filter(|l| !l.is_empty())
+    lessons.retain(|l| !l.is_empty());
+    lessons
 }
 
 impl LessonSpace {
@@ -363,6 +372,15 @@ mod tests {
         assert!(
             lessons.iter().all(|l| l.len() >= 4),
             "a lesson is several wordings"
+        );
+    }
+
+    #[test]
+    fn a_library_text_is_read_as_lessons_of_wordings_without_comments_or_empty_labels() {
+        let text = "# a comment\n\n## first\nOne way.\n  Another way.  \n\n## empty\n## second\n# not a wording\nOnly way.\n";
+        assert_eq!(
+            read_library(text),
+            vec![vec!["One way.", "Another way."], vec!["Only way."]]
         );
     }
 
