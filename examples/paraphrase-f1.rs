@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use hindsight::lessons::{read_library, LessonSpace};
 use hindsight::quality::{baseline_best, pairwise_f1, Labelled};
@@ -59,8 +60,10 @@ fn main() -> ExitCode {
         }
         eprintln!("library: {} lessons from {file}", lessons.len());
     }
-    let space = lessons.map(|l| LessonSpace::of(Lexicon::builtin(), l));
-    let space = space.as_ref();
+    let space = match lessons {
+        Some(lessons) => Arc::new(LessonSpace::of(Lexicon::builtin(), lessons)),
+        None => LessonSpace::for_lexicon(Lexicon::builtin()),
+    };
     let mut failed = false;
     for file in &files {
         let set = match std::fs::read_to_string(file)
@@ -74,14 +77,14 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let (p, r, f1) = pairwise_f1(&set.labels, &clusters(&set, threshold, space));
+        let (p, r, f1) = pairwise_f1(&set.labels, &clusters(&set, threshold, &space));
         println!(
             "{file}: {} texts; precision {p:.3} recall {r:.3} F1 {f1:.3} at threshold {threshold}; lexical baseline at its best threshold: F1 {:.3}",
             set.texts.len(),
             baseline_best(&set)
         );
         if errors {
-            print_errors(&set, threshold, space);
+            print_errors(&set, threshold, &space);
         }
     }
     if failed {
@@ -91,18 +94,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// Hindsight's clusters of the set's texts, through `space` or the built-in library.
-fn clusters(set: &Labelled, threshold: f32, space: Option<&LessonSpace>) -> Vec<usize> {
+/// Hindsight's clusters of the set's texts, compared through the lessons of `space`.
+fn clusters(set: &Labelled, threshold: f32, space: &LessonSpace) -> Vec<usize> {
     let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
-    match space {
-        Some(space) => hindsight::learnings::cluster_texts_in(&texts, threshold, space),
-        None => hindsight::learnings::cluster_texts(&texts, threshold),
-    }
+    hindsight::learnings::cluster_texts_in(&texts, threshold, space)
 }
 
 /// Each cluster holding texts of more than one lesson, and each lesson whose texts are in more
 /// than one cluster, with the texts by lesson (`L3`) and cluster (`C7`).
-fn print_errors(set: &Labelled, threshold: f32, space: Option<&LessonSpace>) {
+fn print_errors(set: &Labelled, threshold: f32, space: &LessonSpace) {
     let texts: Vec<&str> = set.texts.iter().map(String::as_str).collect();
     let got = clusters(set, threshold, space);
     let mut by_cluster: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
