@@ -626,6 +626,36 @@ pub struct Query {
     /// The terms of its exclusions, each once, in order: a document that holds any of them is
     /// left out. Never a stop word.
     pub excluded: Vec<String>,
+    /// Each of the `wanted` terms written only inside identifiers, with the term of the
+    /// identifier that holds it at each place (`QS-2021-016` holds `qs`, `2021` and `016`).
+    pub inside_ids: Vec<(String, Vec<String>)>,
+}
+
+impl Query {
+    /// The terms to search for once it is known which identifiers of the query some document
+    /// `holds`: an identifier found stands for its words, so `QS-2021-016` finds that incident
+    /// and those that cite it, not every incident that says 2021. A word also written outside
+    /// an identifier, or inside one no document holds, is searched for (`PM2021-099` still
+    /// finds the `PM2021` incidents when no document names it).
+    pub fn focused(&self, holds: impl Fn(&str) -> bool) -> Vec<String> {
+        let found: Vec<&str> = self
+            .inside_ids
+            .iter()
+            .flat_map(|(_, ids)| ids)
+            .map(String::as_str)
+            .filter(|id| holds(id))
+            .collect();
+        self.wanted
+            .iter()
+            .filter(|t| {
+                !self
+                    .inside_ids
+                    .iter()
+                    .any(|(w, ids)| w == *t && ids.iter().all(|id| found.contains(&id.as_str())))
+            })
+            .cloned()
+            .collect()
+    }
 }
 
 /// Reads a query. A piece of it written with a leading `-` (at its start or after whitespace,
@@ -657,10 +687,44 @@ pub fn read_query(query: &str) -> Query {
             }
         }
     }
+    let wanted = wanted_terms(&rest, &stops);
+    let inside_ids = inside_ids(&rest)
+        .into_iter()
+        .filter(|(t, _)| wanted.contains(t))
+        .collect();
     Query {
-        wanted: wanted_terms(&rest, &stops),
+        wanted,
         excluded,
+        inside_ids,
     }
+}
+
+/// The terms of `text` written only inside identifiers, in order, each once, with the term of
+/// the identifier that holds it at each place.
+fn inside_ids(text: &str) -> Vec<(String, Vec<String>)> {
+    let ids = id_terms(text);
+    let mut out: Vec<(String, Option<Vec<String>>)> = Vec::new();
+    for (r, t) in tokens(text) {
+        let holder = ids
+            .iter()
+            .find(|(id, _)| id.start <= r.start && r.end <= id.end)
+            .map(|(_, id)| id.clone());
+        let at = match out.iter().position(|(w, _)| *w == t) {
+            Some(at) => at,
+            None => {
+                out.push((t, Some(Vec::new())));
+                out.len() - 1
+            }
+        };
+        match (holder, &mut out[at].1) {
+            (Some(id), Some(held)) => held.push(id),
+            (None, entry) => *entry = None,
+            (Some(_), None) => {}
+        }
+    }
+    out.into_iter()
+        .filter_map(|(t, ids)| Some((t, ids?)))
+        .collect()
 }
 
 /// The byte ranges of a query's exclusions (see [`read_query`]), the `-` included.

@@ -1366,12 +1366,25 @@ fn a_second_search_reads_the_learning_clusters_from_the_cache_until_a_learning_c
 #[test]
 fn an_incident_s_id_finds_that_incident_first_then_the_incidents_that_mention_it() {
     let (_tmp, root) = site("dfds");
-    // PM2019-010 and PM2019-011 mention PM2019-009; other incidents share only a piece of it.
+    // PM2019-010 and PM2019-011 mention PM2019-009; the incidents that share only a piece of
+    // it (`PM2019`, `009`) are not found: the id stands for its words.
     let found = ids(&hits(&root, &["PM2019-009"]));
     assert_eq!(found[0], "PM2019-009", "{found:?}");
-    let mut next = found[1..3].to_vec();
+    let mut next = found[1..].to_vec();
     next.sort();
     assert_eq!(next, ["PM2019-010", "PM2019-011"], "{found:?}");
+    // Two ids find both incidents and what mentions them, nothing that shares a piece.
+    let mut both = ids(&hits(&root, &["PM2019-009 PM2021-005"]));
+    both.sort();
+    assert_eq!(
+        both,
+        ["PM2019-009", "PM2019-010", "PM2019-011", "PM2021-005"],
+        "{both:?}"
+    );
+    // An id no document holds is searched by its words: PM2021-099 finds the PM2021 incidents.
+    let found = ids(&hits(&root, &["PM2021-099", "--limit", "20"]));
+    assert_eq!(found.len(), 11, "{found:?}");
+    assert!(found.iter().all(|i| i.starts_with("PM2021-")), "{found:?}");
     // However it is written, and inside a question.
     for query in [
         "PM2021-005",
@@ -1462,8 +1475,11 @@ fn ids_of_every_shape_find_their_incident_first_in_the_terminal_and_are_marked_i
             "{query}: {found:?}"
         );
     }
-    // The incident that mentions INC-201 comes next, before the one holding its pieces apart.
-    assert_eq!(first("INC-201"), ["INC-201", "INC-202", "INC-2023-042"]);
+    // The incident that mentions INC-201 comes next; the one holding only its pieces apart
+    // ("the INC 201 runbook") is no match, the id standing for them.
+    assert_eq!(first("INC-201"), ["INC-201", "INC-202"]);
+    // Its pieces written apart find it.
+    assert_eq!(first("INC 201")[0], "INC-2023-042");
     // A query of other words still finds what the words say.
     assert_eq!(first("resolver cache expired")[..2].len(), 2);
     // The browser's index: the id's term is marked as the id (bit 31) in its own incident

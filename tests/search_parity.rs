@@ -483,6 +483,50 @@ fn the_browser_reads_identifiers_as_the_rust_analysis_does() {
 }
 
 #[test]
+fn the_browser_reads_the_words_a_query_writes_only_inside_identifiers_as_the_terminal_does() {
+    let lines: Vec<String> = [
+        "QS-2021-016",
+        "qs-2021-016 memory",
+        "PM2021 PM2021-005",
+        "PM2021-005 PM2021-006",
+        "is this like INC_4412?",
+        "2021-01-05-logs logs",
+        "roll-back-2 rollback",
+        "on-call disk",
+        "-PM2021-005 PM2021-006",
+        "the-1",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let inside = node("inside", &lines);
+    for (i, line) in lines.iter().enumerate() {
+        let q = hindsight::analysis::read_query(line);
+        assert_eq!(serde_json::json!(q.inside_ids), inside[i], "{line:?}");
+    }
+    assert_eq!(
+        inside[0],
+        serde_json::json!([
+            ["qs", ["qs-2021-016"]],
+            ["2021", ["qs-2021-016"]],
+            ["016", ["qs-2021-016"]]
+        ])
+    );
+    // A word written outside an identifier as well is searched for whatever is found.
+    assert_eq!(inside[2], serde_json::json!([["005", ["pm2021-005"]]]));
+    assert_eq!(
+        inside[3],
+        serde_json::json!([
+            ["pm2021", ["pm2021-005", "pm2021-006"]],
+            ["005", ["pm2021-005"]],
+            ["006", ["pm2021-006"]]
+        ])
+    );
+    assert_eq!(inside[7], serde_json::json!([]));
+}
+
+#[test]
 fn the_browser_reads_a_query_s_exclusions_as_the_terminal_does() {
     let lines: Vec<String> = [
         "logs cloudwatch -fluentd",

@@ -134,6 +134,32 @@ impl SearchIndex {
         }
     }
 
+    /// One query for a word: any of the text fields, each with its boost.
+    fn word(&self, t: &str) -> BooleanQuery {
+        let per_field: Vec<(Occur, Box<dyn Query>)> = self
+            .fields
+            .text
+            .iter()
+            .map(|(field, w)| {
+                let q = TermQuery::new(
+                    Term::from_field_text(*field, t),
+                    IndexRecordOption::WithFreqs,
+                );
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), *w)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        BooleanQuery::new(per_field)
+    }
+
+    /// Whether a document holds the analysed term `t`.
+    pub fn holds(&self, t: &str) -> tantivy::Result<bool> {
+        let searcher = self.index.reader()?.searcher();
+        Ok(searcher.search(&self.word(t), &tantivy::collector::Count)? > 0)
+    }
+
     /// The best `limit` documents for the analysed query `terms` that pass `filters` and hold
     /// none of the terms `excluded`, as (score, source path), best first: the documents of
     /// `named` (the incidents whose id the query names) first, then those holding more of the
@@ -148,24 +174,7 @@ impl SearchIndex {
     ) -> tantivy::Result<Vec<(f32, String)>> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // One query per word: any of the text fields, each with its boost.
-        let word = |t: &String| -> BooleanQuery {
-            let per_field: Vec<(Occur, Box<dyn Query>)> = f
-                .text
-                .iter()
-                .map(|(field, w)| {
-                    let q = TermQuery::new(
-                        Term::from_field_text(*field, t),
-                        IndexRecordOption::WithFreqs,
-                    );
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), *w)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            BooleanQuery::new(per_field)
-        };
+        let word = |t: &String| self.word(t);
         let words: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
             .map(|t| (Occur::Should, Box::new(word(t)) as Box<dyn Query>))

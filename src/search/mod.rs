@@ -643,17 +643,25 @@ pub fn search_docs(
     filters: &Filters,
     limit: usize,
 ) -> Outcome {
-    let crate::analysis::Query { wanted, excluded } = crate::analysis::read_query(query);
+    let read = crate::analysis::read_query(query);
     let (idx, update) = index::SearchIndex::open(cache, docs);
     // Without words, every document that passes the filters matches; newest come first.
-    let fetch = if wanted.is_empty() { usize::MAX } else { limit };
-    let named = named(docs, &wanted);
-    let ranked = match idx.search(&wanted, &excluded, &named, filters, fetch) {
+    let fetch = if read.wanted.is_empty() {
+        usize::MAX
+    } else {
+        limit
+    };
+    let run = |idx: &index::SearchIndex| {
+        let wanted = read.focused(|id| idx.holds(id).unwrap_or(false));
+        let named = named(docs, &wanted);
+        idx.search(&wanted, &read.excluded, &named, filters, fetch)
+            .map(|ranked| (ranked, wanted))
+    };
+    let (ranked, wanted) = match run(&idx) {
         Ok(r) => r,
         Err(_) => {
             let (idx, _) = index::SearchIndex::rebuild(cache, docs);
-            idx.search(&wanted, &excluded, &named, filters, fetch)
-                .unwrap_or_default()
+            run(&idx).unwrap_or_default()
         }
     };
     let by_source: HashMap<&str, &Doc> = docs.iter().map(|d| (d.source.as_str(), d)).collect();

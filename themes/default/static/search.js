@@ -1228,7 +1228,35 @@
       return true;
     });
     var kept = all.filter(function (t) { return !stopTerms().has(t.term); });
-    return kept.length ? kept : all;
+    var inside = insideIds(rest);
+    kept = kept.length ? kept : all;
+    kept.forEach(function (t) { if (!t.id && inside.has(t.term)) t.inside = inside.get(t.term); });
+    return kept;
+  }
+
+  /* The terms of `text` written only inside identifiers, each with the term of the identifier
+     that holds it at each place (`QS-2021-016` holds `qs`, `2021` and `016`), as
+     src/analysis.rs's `inside_ids` reads them: a Map, in order. */
+  function insideIds(text) {
+    var ids = idTokens(text);
+    var out = new Map();
+    tokens(text).forEach(function (w) {
+      var holder = ids.find(function (id) { return id.start <= w.start && w.end <= id.end; });
+      if (!out.has(w.term)) out.set(w.term, []);
+      var held = out.get(w.term);
+      if (!holder) out.set(w.term, null);
+      else if (held) held.push(holder.term);
+    });
+    out.forEach(function (held, term) { if (!held) out.delete(term); });
+    return out;
+  }
+
+  /* What `Query::inside_ids` in src/analysis.rs holds for a query: [term, [identifiers]] for
+     each term it searches for that is written only inside identifiers. */
+  function queryInsideIds(query) {
+    return queryTokens(query).filter(function (t) { return t.inside; }).map(function (t) {
+      return [t.term, t.inside];
+    });
   }
 
   function queryTerms(query) {
@@ -1252,7 +1280,7 @@
   }
 
   var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens, queryTerms: queryTerms,
-    excludedTerms: excludedTerms, STOP_WORDS: STOP_WORDS, COMPOUNDS: COMPOUNDS };
+    excludedTerms: excludedTerms, queryInsideIds: queryInsideIds, STOP_WORDS: STOP_WORDS, COMPOUNDS: COMPOUNDS };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   }
@@ -1352,10 +1380,21 @@
       return {
         term: t.term,
         prefix: t.id ? t.term : lowerFold(t.raw),
-        last: last !== null && (t.id ? t.end === last.end : t.start === last.start)
+        last: last !== null && (t.id ? t.end === last.end : t.start === last.start),
+        id: !!t.id,
+        inside: t.inside
       };
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
+    // An identifier some document holds stands for its words, as in the terminal: QS-2021-016
+    // finds that incident and those that cite it, not every incident that says 2021.
+    var found = new Set();
+    words.forEach(function (w, i) { if (w.id && groups[i].lists.length) found.add(w.term); });
+    var focused = words.map(function (w) {
+      return !(w.inside && w.inside.every(function (id) { return found.has(id); }));
+    });
+    words = words.filter(function (w, i) { return focused[i]; });
+    groups = groups.filter(function (g, i) { return focused[i]; });
     var docs = new Map();
     var matched = new Set();
     var total = 0;
