@@ -35,6 +35,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod explain;
 pub mod html;
+pub mod html_blocks;
 pub mod learnings;
 pub mod lessons;
 pub mod markdown;

@@ -2163,9 +2163,13 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     // Whether the body holds raw HTML or a URL that only a sanitizer can vouch for (see
     // `crate::sanitize`).
     let mut sanitize = false;
-    let mut parser = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .peekable();
+    // A block of raw HTML that is the postmortem's structure is read as its Markdown.
+    let mut parser = crate::html_blocks::read_structure(
+        Parser::new_ext(body, options()).into_offset_iter(),
+        body,
+    )
+    .into_iter()
+    .peekable();
     let mut decoded = Vec::new();
     while let Some((event, range)) = parser.next() {
         let (event, range) = without_decoded(event, range, &mut parser, body, &mut decoded);

@@ -147,6 +147,20 @@ pub fn clean(html: &str) -> String {
     builder().clean(&foreign_text(html)).to_string()
 }
 
+/// A fragment of HTML parsed as a browser parses the inside of a `<div>`: the parser of
+/// ammonia (html5ever), so that what is read of raw HTML is what is sanitized and shown.
+pub fn fragment(html: &str) -> markup5ever_rcdom::RcDom {
+    use html5ever::tendril::TendrilSink;
+    html5ever::parse_fragment(
+        markup5ever_rcdom::RcDom::default(),
+        Default::default(),
+        html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("div")),
+        vec![],
+        false,
+    )
+    .one(html)
+}
+
 /// `html` with each `<svg>` and `<math>` element replaced by the text it shows (the labels of
 /// a diagram, a formula's letters), without the text of its scripts and style sheets. The
 /// sanitizer does not keep them, as a picture or formula written in the body could hide a
@@ -156,22 +170,14 @@ pub fn clean(html: &str) -> String {
 /// `<style>`, is no part of it), and written back for ammonia to clean. A body with neither
 /// is left as it is.
 fn foreign_text(html: &str) -> std::borrow::Cow<'_, str> {
-    use html5ever::tendril::TendrilSink;
-    use markup5ever_rcdom::{Handle, Node, NodeData, RcDom, SerializableHandle};
+    use markup5ever_rcdom::{Handle, Node, NodeData, SerializableHandle};
     use std::borrow::Cow;
 
     let lower = html.to_ascii_lowercase();
     if !lower.contains("<svg") && !lower.contains("<math") {
         return Cow::Borrowed(html);
     }
-    let dom = html5ever::parse_fragment(
-        RcDom::default(),
-        Default::default(),
-        html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("div")),
-        vec![],
-        false,
-    )
-    .one(html);
+    let dom = fragment(html);
     fn shown(node: &Handle, out: &mut String) {
         match &node.data {
             NodeData::Text { contents } => {

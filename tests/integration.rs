@@ -8434,3 +8434,63 @@ fn an_out_folder_that_holds_the_sources_is_refused_with_how_to_choose_another() 
         );
     }
 }
+
+#[test]
+fn a_postmortem_written_in_html_has_its_title_sections_learnings_and_action_items_read() {
+    // As a page saved from a wiki or pasted from a rich-text editor reads: no Markdown at all.
+    let site = Site::with(&[(
+        "content/checkout.md",
+        "<h1>Checkout outage</h1>\n\
+         <p><strong>Date:</strong> 2023-04-02</p>\n\
+         <h2>Summary</h2>\n\
+         <p>Checkout failed for 20 minutes\n  after a <em>config</em> push.</p>\n\
+         <h2>Lessons learned</h2>\n\
+         <ul>\n  <li>Config changes need review like code</li>\n  <li>Push config to a <a href=\"https://example.org/canary\">canary</a> first</li>\n</ul>\n\
+         <h2>Action items</h2>\n\
+         <ul><li>Add config validation to CI (team-checkout)</li>\n\
+         <li>Page on checkout errors</li></ul>\n",
+    )]);
+    site.build_ok();
+    let i = site.incident("checkout");
+    assert_eq!(i["title"], "Checkout outage", "{i}");
+    assert_eq!(i["date"], "2023-04-02", "{i}");
+    assert_eq!(
+        i["summary"], "Checkout failed for 20 minutes after a config push.",
+        "{i}"
+    );
+    let texts = |key: &str| -> Vec<String> {
+        i[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        texts("learnings"),
+        [
+            "Config changes need review like code",
+            "Push config to a canary first"
+        ]
+    );
+    assert_eq!(
+        texts("action_items"),
+        ["Add config validation to CI", "Page on checkout errors"]
+    );
+    assert_eq!(i["action_items"][0]["owner"], "team-checkout", "{i}");
+    // Its headings are the page's sections, with anchors, and its link is kept.
+    let page = site.page("incidents/checkout/index.html");
+    assert!(page.contains("<h2 id=\"lessons-learned\">Lessons learned <a class=\"anchor\" href=\"#lessons-learned\""), "{page}");
+    assert!(
+        page.contains("<a href=\"https://example.org/canary\">canary</a>"),
+        "{page}"
+    );
+    // Findings name the line the element is written on: the item with no owner, line 13.
+    let (_, findings) = check_json(&site.root, &[]);
+    let owner: Vec<u64> = findings
+        .iter()
+        .filter(|f| f["rule"] == "action-owner")
+        .map(|f| f["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(owner, [13], "{findings:?}");
+}
