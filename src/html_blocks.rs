@@ -95,7 +95,10 @@ fn plain(node: &Handle, shaped: &mut bool) -> bool {
                     .borrow()
                     .iter()
                     .all(|a| matches!((tag, &*a.name.local), ("a", "href") | ("ol", "start")));
-                if matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol") {
+                if matches!(
+                    tag,
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li"
+                ) {
                     *shaped = true;
                 }
                 name.ns == html5ever::ns!(html)
@@ -206,7 +209,14 @@ impl<'a> Writer<'_, 'a> {
                 self.push(Event::End(TagEnd::List(start.is_some())), at);
                 return;
             }
-            "li" => return self.item(node),
+            // An item whose list opened in an earlier block (a blank line between items).
+            "li" => {
+                self.push(Event::Start(Tag::List(None)), at.clone());
+                self.cursor = at.start - self.offset;
+                self.item(node);
+                self.push(Event::End(TagEnd::List(false)), at);
+                return;
+            }
             h => {
                 let level = match h {
                     "h1" => HeadingLevel::H1,
@@ -401,6 +411,17 @@ mod tests {
         assert_eq!(
             html,
             "<h2>Lessons learned</h2>\n<p>We <strong>learned</strong>:</p>\n<ul>\n<li>Config changes need review</li>\n<li>Canary <a href=\"https://x.org\">pushes</a></li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn items_after_a_blank_line_inside_a_list_are_read_as_a_list_of_their_own() {
+        let body = "<h2>Action items</h2>\n<ul>\n<li>One</li>\n\n<li>Two</li>\n</ul>\n";
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, read(body).into_iter());
+        assert_eq!(
+            html,
+            "<h2>Action items</h2>\n<ul>\n<li>One</li>\n</ul>\n<ul>\n<li>Two</li>\n</ul>\n"
         );
     }
 
