@@ -638,13 +638,13 @@ impl Query {
     /// an identifier, or inside one no document holds, is searched for (`PM2021-099` still
     /// finds the `PM2021` incidents when no document names it).
     pub fn focused(&self, holds: impl Fn(&str) -> bool) -> Vec<String> {
-        let found: Vec<&str> = self
+        let ids: std::collections::BTreeSet<&str> = self
             .inside_ids
             .iter()
             .flat_map(|(_, ids)| ids)
             .map(String::as_str)
-            .filter(|id| holds(id))
             .collect();
+        let found: Vec<&str> = ids.into_iter().filter(|id| holds(id)).collect();
         self.wanted
             .iter()
             .filter(|t| {
