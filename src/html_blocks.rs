@@ -400,16 +400,18 @@ mod tests {
         .collect()
     }
 
+    /// The HTML pulldown-cmark writes for the events `read` gives.
+    fn rendered(body: &str) -> String {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, read(body).into_iter());
+        html
+    }
+
     #[test]
     fn a_block_of_headings_paragraphs_and_lists_is_read_as_the_markdown_it_stands_for() {
         let body = "<h2>Lessons learned</h2>\n<p>We <strong>learned</strong>:</p>\n<ul>\n  <li>Config changes need review</li>\n  <li>Canary <a href=\"https://x.org\">pushes</a></li>\n</ul>\n";
-        let html = {
-            let mut s = String::new();
-            pulldown_cmark::html::push_html(&mut s, read(body).into_iter());
-            s
-        };
         assert_eq!(
-            html,
+            rendered(body),
             "<h2>Lessons learned</h2>\n<p>We <strong>learned</strong>:</p>\n<ul>\n<li>Config changes need review</li>\n<li>Canary <a href=\"https://x.org\">pushes</a></li>\n</ul>\n"
         );
     }
@@ -417,10 +419,8 @@ mod tests {
     #[test]
     fn items_after_a_blank_line_inside_a_list_are_read_as_a_list_of_their_own() {
         let body = "<h2>Action items</h2>\n<ul>\n<li>One</li>\n\n<li>Two</li>\n</ul>\n";
-        let mut html = String::new();
-        pulldown_cmark::html::push_html(&mut html, read(body).into_iter());
         assert_eq!(
-            html,
+            rendered(body),
             "<h2>Action items</h2>\n<ul>\n<li>One</li>\n</ul>\n<ul>\n<li>Two</li>\n</ul>\n"
         );
     }
