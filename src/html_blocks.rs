@@ -4,12 +4,17 @@ structure (`<h2>Lessons learned</h2><ul><li>...</li></ul>`, as a page saved from
 rich-text editor reads) is read as the Markdown it stands for, so that its title, sections,
 learnings and action items are found and its headings get anchors like any other.
 
-Only a block of plain structure is read this way: headings, paragraphs, lists and the inline
-elements of text (bold, italics, code, links, line breaks, `<span>` and `<div>` around them),
-with at least one heading or list. A block holding anything else (a table, an image, a
-comment, a `<details>`, a script, an attribute other than a link's `href` or a list's
-`start`) stays raw HTML, rendered and sanitized as before. Each event keeps the place in the
-body where its element or text is written, so findings still name the right line.
+Only a block of plain structure is read this way: headings, paragraphs, lists, rules and the
+inline elements of text (bold, italics, code, links, line breaks, `<span>` and `<div>` around
+them), with at least one heading or list. A block holding anything else (a table, an image, a
+comment, a `<details>`, a script) stays raw HTML, rendered and sanitized as before. What a
+rich-text editor adds for looks is read through rather than kept: `style`, `class` and other
+attributes are left out (the theme sets fonts and colours), except a link's `href` and `title`,
+a list's `start` and each `id`, which stays an anchor; a weight or slant set by `style` is bold
+or italics; an inline element around blocks (Google Docs wraps a page in `<b>`) is read as a
+`<div>`; a list written straight inside another (as Google Docs nests them) belongs to the item
+before it. Each event keeps the place in the body where its element or text is written, so
+findings still name the right line.
 */
 
 use std::ops::Range;
@@ -19,41 +24,75 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 /// The elements a block of plain structure may hold.
 const BLOCKS: &[&str] = &[
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "div",
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "div", "hr",
 ];
-const INLINE: &[&str] = &["strong", "b", "em", "i", "code", "a", "br", "span", "u"];
+const INLINE: &[&str] = &[
+    "strong", "b", "em", "i", "code", "a", "br", "span", "u", "s", "del", "strike", "sup", "sub",
+    "kbd", "mark", "small", "font",
+];
+/// Inline elements written back as they are, without attributes: they mean something
+/// Markdown has no syntax for.
+const KEPT: &[&str] = &["sup", "sub", "kbd", "mark", "small"];
+/// Elements that show nothing and are left out (a clipboard's `<meta charset>`).
+const UNSEEN: &[&str] = &["meta"];
 
 /// A Markdown event with the range of the body it is read from.
 type Placed<'a> = (Event<'a>, Range<usize>);
 
 /// The events of a Markdown body (with their ranges), each HTML block of plain structure
-/// replaced by the events of the Markdown it stands for.
+/// replaced by the events of the Markdown it stands for. So is a paragraph of the body's top
+/// level that opens with an HTML tag: Markdown reads HTML that opens with an inline tag
+/// (`<b>`, `<meta>`, as a page copied from Google Docs does) as a paragraph.
 pub fn read_structure<'a>(events: impl Iterator<Item = Placed<'a>>, body: &str) -> Vec<Placed<'a>> {
     let mut out = Vec::new();
-    let mut block: Option<(Vec<Placed<'a>>, Range<usize>)> = None;
+    // The events of an HTML block or a paragraph that may be read, and where it is written.
+    let mut held: Option<(Vec<Placed<'a>>, Range<usize>)> = None;
+    // How many lists, quotes and the like the events are in.
+    let mut depth = 0usize;
     for (event, range) in events {
-        match (&mut block, event) {
-            (None, Event::Start(Tag::HtmlBlock)) => {
-                block = Some((vec![(Event::Start(Tag::HtmlBlock), range.clone())], range));
+        let opens = |e: &Event| match e {
+            Event::Start(Tag::HtmlBlock) => true,
+            Event::Start(Tag::Paragraph) => depth == 0,
+            _ => false,
+        };
+        let Some((events, at)) = &mut held else {
+            match &event {
+                e if opens(e) => held = Some((Vec::new(), range.clone())),
+                Event::Start(Tag::Paragraph | Tag::HtmlBlock) => {}
+                Event::Start(_) => depth += 1,
+                Event::End(TagEnd::Paragraph | TagEnd::HtmlBlock) => {}
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
             }
-            (Some((held, at)), Event::End(TagEnd::HtmlBlock)) => {
-                held.push((Event::End(TagEnd::HtmlBlock), range.clone()));
-                at.end = at.end.max(range.end);
-                let (held, at) = block.take().expect("open block");
-                match structure(&body[at.clone()], at.start) {
-                    Some(read) => out.extend(read),
-                    None => out.extend(held),
-                }
+            match &mut held {
+                Some((events, _)) => events.push((event, range)),
+                None => out.push((event, range)),
             }
-            (Some((held, at)), event) => {
-                at.end = at.end.max(range.end);
-                held.push((event, range));
+            continue;
+        };
+        // A paragraph that does not open with a tag is Markdown.
+        if events.len() == 1
+            && matches!(events[0].0, Event::Start(Tag::Paragraph))
+            && !matches!(event, Event::InlineHtml(_))
+        {
+            out.append(events);
+            out.push((event, range));
+            held = None;
+            continue;
+        }
+        at.end = at.end.max(range.end);
+        let ends = matches!(event, Event::End(TagEnd::HtmlBlock | TagEnd::Paragraph));
+        events.push((event, range));
+        if ends {
+            let (events, at) = held.take().expect("held");
+            match structure(&body[at.clone()], at.start) {
+                Some(read) => out.extend(read),
+                None => out.extend(events),
             }
-            (None, event) => out.push((event, range)),
         }
     }
-    if let Some((held, _)) = block {
-        out.extend(held);
+    if let Some((events, _)) = held {
+        out.extend(events);
     }
     out
 }
@@ -81,20 +120,16 @@ fn structure<'a>(html: &str, offset: usize) -> Option<Vec<Placed<'a>>> {
     Some(w.out)
 }
 
-/// Whether every element under `node` is one of [`BLOCKS`] or [`INLINE`] with no attribute
-/// but a link's `href` or a list's `start`; `shaped` is set when one is a heading or a list.
+/// Whether every element under `node` is one of [`BLOCKS`], [`INLINE`] or [`UNSEEN`]; `shaped`
+/// is set when one is a heading or a list.
 fn plain(node: &Handle, shaped: &mut bool) -> bool {
     node.children
         .borrow()
         .iter()
         .all(|child| match &child.data {
             NodeData::Text { .. } => true,
-            NodeData::Element { name, attrs, .. } => {
+            NodeData::Element { name, .. } => {
                 let tag = &*name.local;
-                let allowed = attrs
-                    .borrow()
-                    .iter()
-                    .all(|a| matches!((tag, &*a.name.local), ("a", "href") | ("ol", "start")));
                 if matches!(
                     tag,
                     "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li"
@@ -102,8 +137,7 @@ fn plain(node: &Handle, shaped: &mut bool) -> bool {
                     *shaped = true;
                 }
                 name.ns == html5ever::ns!(html)
-                    && (BLOCKS.contains(&tag) || INLINE.contains(&tag))
-                    && allowed
+                    && (BLOCKS.contains(&tag) || INLINE.contains(&tag) || UNSEEN.contains(&tag))
                     && plain(child, shaped)
             }
             _ => false,
@@ -125,9 +159,18 @@ impl<'a> Writer<'_, 'a> {
     /// The range of the next `<tag` in the block, moving past it (or where the last one was).
     fn tag_at(&mut self, tag: &str) -> Range<usize> {
         let open = format!("<{tag}");
-        match self.lower[self.cursor..].find(&open) {
-            Some(i) => {
-                let start = self.cursor + i;
+        // `<b` is not the start of `<br>`.
+        let found = self.lower[self.cursor..]
+            .match_indices(&open)
+            .map(|(i, _)| self.cursor + i)
+            .find(|&i| {
+                self.lower[i + open.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
+            });
+        match found {
+            Some(start) => {
                 let end = self.lower[start..]
                     .find('>')
                     .map_or(self.lower.len(), |e| start + e + 1);
@@ -159,30 +202,54 @@ impl<'a> Writer<'_, 'a> {
         self.out.push((event, range));
     }
 
+    /// Where the cursor is, as an empty range of the body.
+    fn here(&self) -> Range<usize> {
+        self.offset + self.cursor..self.offset + self.cursor
+    }
+
     /// Block content: each block element in turn, runs of inline content as paragraphs.
     fn blocks(&mut self, node: &Handle) {
         let children: Vec<Handle> = node.children.borrow().iter().cloned().collect();
-        let mut run: Vec<Handle> = Vec::new();
-        for child in children {
-            if block_tag(&child).is_some() {
-                self.loose_paragraph(&mut run);
-                self.block(&child);
-            } else {
-                run.push(child);
-            }
-        }
-        self.loose_paragraph(&mut run);
+        self.blocks_of(&children, false);
     }
 
-    /// Inline content between blocks, as a paragraph when it holds any text.
-    fn loose_paragraph(&mut self, run: &mut Vec<Handle>) {
-        let worded = run.iter().any(|n| !text_of(n).trim().is_empty());
-        if worded {
-            let at = self.offset + self.cursor..self.offset + self.cursor;
+    /// Each block of `children` in turn; runs of inline content between them are paragraphs,
+    /// or, when `tight` (an item's text before its nested list), text.
+    fn blocks_of(&mut self, children: &[Handle], tight: bool) {
+        let mut run: Vec<Handle> = Vec::new();
+        for child in children {
+            if !block_like(child) {
+                run.push(child.clone());
+                continue;
+            }
+            self.run(&mut run, tight);
+            if block_tag(child).is_some() {
+                self.block(child);
+            } else if let Some(tag) = element_tag(child) {
+                // An inline element around blocks (Google Docs' `<b>` around a page).
+                self.tag_at(&tag);
+                self.anchor(child);
+                self.blocks(child);
+            }
+        }
+        self.run(&mut run, tight);
+    }
+
+    /// Inline content between blocks, as a paragraph when it holds any text (or as text when
+    /// `tight`).
+    fn run(&mut self, run: &mut Vec<Handle>, tight: bool) {
+        if tight {
+            for n in run.iter() {
+                self.inline(n);
+            }
+            self.trim_last_text();
+        } else if run.iter().any(|n| !text_of(n).trim().is_empty()) {
+            let at = self.here();
             self.push(Event::Start(Tag::Paragraph), at.clone());
             for n in run.iter() {
                 self.inline(n);
             }
+            self.trim_last_text();
             self.push(Event::End(TagEnd::Paragraph), at);
         }
         run.clear();
@@ -192,7 +259,11 @@ impl<'a> Writer<'_, 'a> {
         let Some(tag) = block_tag(node) else { return };
         let at = self.tag_at(&tag);
         let (start, end) = match tag.as_str() {
-            "div" => return self.blocks(node),
+            "div" => {
+                self.anchor(node);
+                return self.blocks(node);
+            }
+            "hr" => return self.push(Event::Rule, at),
             "p" => (Tag::Paragraph, TagEnd::Paragraph),
             "ul" | "ol" => {
                 let start = (tag == "ol").then(|| {
@@ -200,20 +271,14 @@ impl<'a> Writer<'_, 'a> {
                         .and_then(|s| s.trim().parse().ok())
                         .unwrap_or(1)
                 });
-                self.push(Event::Start(Tag::List(start)), at.clone());
-                for child in node.children.borrow().iter() {
-                    if block_tag(child).as_deref() == Some("li") {
-                        self.item(child);
-                    }
-                }
-                self.push(Event::End(TagEnd::List(start.is_some())), at);
-                return;
+                self.anchor(node);
+                return self.list(node, start, at);
             }
             // An item whose list opened in an earlier block (a blank line between items).
             "li" => {
                 self.push(Event::Start(Tag::List(None)), at.clone());
                 self.cursor = at.start - self.offset;
-                self.item(node);
+                self.item(node, &[]);
                 self.push(Event::End(TagEnd::List(false)), at);
                 return;
             }
@@ -229,7 +294,7 @@ impl<'a> Writer<'_, 'a> {
                 (
                     Tag::Heading {
                         level,
-                        id: None,
+                        id: id_of(node).map(CowStr::from),
                         classes: Vec::new(),
                         attrs: Vec::new(),
                     },
@@ -238,6 +303,9 @@ impl<'a> Writer<'_, 'a> {
             }
         };
         self.push(Event::Start(start), at.clone());
+        if tag == "p" {
+            self.anchor(node);
+        }
         for child in node.children.borrow().iter() {
             self.inline(child);
         }
@@ -245,24 +313,63 @@ impl<'a> Writer<'_, 'a> {
         self.push(Event::End(end), at);
     }
 
-    /// A list item: its text, and any paragraphs or lists inside it.
-    fn item(&mut self, node: &Handle) {
-        let at = self.tag_at("li");
-        self.push(Event::Start(Tag::Item), at.clone());
-        let nested = node
-            .children
-            .borrow()
-            .iter()
-            .any(|c| block_tag(c).is_some());
-        if nested {
-            self.blocks(node);
-        } else {
-            for child in node.children.borrow().iter() {
-                self.inline(child);
+    /// A list and its items. A list written straight inside it, as Google Docs nests lists,
+    /// belongs to the item before it; other content outside any item is an item of its own.
+    fn list(&mut self, node: &Handle, start: Option<u64>, at: Range<usize>) {
+        self.push(Event::Start(Tag::List(start)), at.clone());
+        let children: Vec<Handle> = node.children.borrow().iter().cloned().collect();
+        let mut i = 0;
+        while i < children.len() {
+            let child = &children[i];
+            i += 1;
+            let li = block_tag(child).as_deref() == Some("li");
+            if !li && text_of(child).trim().is_empty() && !holds(child, &["li", "hr"]) {
+                continue;
             }
-            self.trim_last_text();
+            let mut tail = Vec::new();
+            if li {
+                while let Some(next) = children.get(i) {
+                    if is_list(next) {
+                        tail.push(next.clone());
+                    } else if !(text_of(next).trim().is_empty() && element_tag(next).is_none()) {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            self.item(child, &tail);
         }
+        self.push(Event::End(TagEnd::List(start.is_some())), at);
+    }
+
+    /// A list item: an `<li>`'s content, then the lists in `tail` (written after it, straight
+    /// inside its list). Any other node is the content of an item of its own.
+    fn item(&mut self, node: &Handle, tail: &[Handle]) {
+        let li = block_tag(node).as_deref() == Some("li");
+        let at = if li { self.tag_at("li") } else { self.here() };
+        let mut content: Vec<Handle> = if li {
+            node.children.borrow().iter().cloned().collect()
+        } else {
+            vec![node.clone()]
+        };
+        content.extend(tail.iter().cloned());
+        self.push(Event::Start(Tag::Item), at.clone());
+        if li {
+            self.anchor(node);
+        }
+        // Text with at most lists after it is a tight item, as Markdown writes one.
+        let tight = content.iter().all(|c| !block_like(c) || is_list(c));
+        self.blocks_of(&content, tight);
         self.push(Event::End(TagEnd::Item), at);
+    }
+
+    /// An empty element with the id of `node`, where anything may link to it.
+    fn anchor(&mut self, node: &Handle) {
+        if let Some(id) = id_of(node) {
+            let at = self.here();
+            let html = format!("<span id=\"{}\"></span>", crate::markdown::escape(&id));
+            self.push(Event::InlineHtml(html.into()), at);
+        }
     }
 
     /// Inline content, white space collapsed as a browser shows it.
@@ -287,39 +394,62 @@ impl<'a> Writer<'_, 'a> {
             }
             NodeData::Element { name, .. } => {
                 let tag = name.local.to_string();
+                if UNSEEN.contains(&tag.as_str()) {
+                    return;
+                }
                 let at = self.tag_at(&tag);
-                let wrap = match tag.as_str() {
-                    "strong" | "b" => Some((Tag::Strong, TagEnd::Strong)),
-                    "em" | "i" => Some((Tag::Emphasis, TagEnd::Emphasis)),
-                    "a" => Some((
-                        Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: attr(node, "href").unwrap_or_default().into(),
-                            title: CowStr::Borrowed(""),
-                            id: CowStr::Borrowed(""),
-                        },
-                        TagEnd::Link,
-                    )),
-                    "br" => {
-                        self.push(Event::HardBreak, at);
-                        return;
-                    }
+                self.anchor(node);
+                let (bold, italic) = looks(&attr(node, "style").unwrap_or_default());
+                let mut wraps: Vec<(Event<'a>, Event<'a>)> = Vec::new();
+                let strong = || (Event::Start(Tag::Strong), Event::End(TagEnd::Strong));
+                let emphasis = || (Event::Start(Tag::Emphasis), Event::End(TagEnd::Emphasis));
+                match tag.as_str() {
+                    "br" => return self.push(Event::HardBreak, at),
                     "code" => {
                         let text = text_of(node);
                         let at = self.text_at(&text);
-                        self.push(Event::Code(text.into()), at);
-                        return;
+                        return self.push(Event::Code(text.into()), at);
                     }
-                    _ => None,
-                };
-                if let Some((start, _)) = &wrap {
-                    self.push(Event::Start(start.clone()), at.clone());
+                    "strong" | "b" if bold != Some(false) => wraps.push(strong()),
+                    "em" | "i" if italic != Some(false) => wraps.push(emphasis()),
+                    "s" | "del" | "strike" => wraps.push((
+                        Event::Start(Tag::Strikethrough),
+                        Event::End(TagEnd::Strikethrough),
+                    )),
+                    "a" => {
+                        if let Some(href) = attr(node, "href") {
+                            let title = attr(node, "title").unwrap_or_default();
+                            wraps.push((
+                                Event::Start(Tag::Link {
+                                    link_type: LinkType::Inline,
+                                    dest_url: href.into(),
+                                    title: title.into(),
+                                    id: CowStr::Borrowed(""),
+                                }),
+                                Event::End(TagEnd::Link),
+                            ));
+                        }
+                    }
+                    t if KEPT.contains(&t) => wraps.push((
+                        Event::InlineHtml(format!("<{t}>").into()),
+                        Event::InlineHtml(format!("</{t}>").into()),
+                    )),
+                    _ => {}
+                }
+                if bold == Some(true) && !matches!(tag.as_str(), "strong" | "b") {
+                    wraps.push(strong());
+                }
+                if italic == Some(true) && !matches!(tag.as_str(), "em" | "i") {
+                    wraps.push(emphasis());
+                }
+                for (start, _) in &wraps {
+                    self.push(start.clone(), at.clone());
                 }
                 for child in node.children.borrow().iter() {
                     self.inline(child);
                 }
-                if let Some((_, end)) = wrap {
-                    self.push(Event::End(end), at);
+                for (_, end) in wraps.into_iter().rev() {
+                    self.push(end, at.clone());
                 }
             }
             _ => {}
@@ -354,6 +484,68 @@ fn block_tag(node: &Handle) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The tag of an element of any kind.
+fn element_tag(node: &Handle) -> Option<String> {
+    match &node.data {
+        NodeData::Element { name, .. } => Some(name.local.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether `node` is a list.
+fn is_list(node: &Handle) -> bool {
+    matches!(block_tag(node).as_deref(), Some("ul" | "ol"))
+}
+
+/// Whether `node` is a block, or an inline element around one.
+fn block_like(node: &Handle) -> bool {
+    block_tag(node).is_some() || (element_tag(node).is_some() && holds(node, BLOCKS))
+}
+
+/// Whether an element of one of `tags` is under `node`.
+fn holds(node: &Handle, tags: &[&str]) -> bool {
+    node.children.borrow().iter().any(|c| {
+        matches!(&c.data, NodeData::Element { name, .. } if tags.contains(&&*name.local))
+            || holds(c, tags)
+    })
+}
+
+/// The id an element can be linked to by: its `id`, or an `<a name>`. Not the id Google Docs
+/// gives what it copies (`docs-internal-guid-...`), which nothing links to.
+fn id_of(node: &Handle) -> Option<String> {
+    attr(node, "id")
+        .or_else(|| {
+            (element_tag(node).as_deref() == Some("a"))
+                .then(|| attr(node, "name"))
+                .flatten()
+        })
+        .map(|id| id.trim().to_string())
+        .filter(|id| !id.is_empty() && !id.starts_with("docs-internal-guid-"))
+}
+
+/// Whether a `style` makes text bold and whether italic (`None` where it says nothing):
+/// rich-text editors write both as style, Google Docs on every span.
+fn looks(style: &str) -> (Option<bool>, Option<bool>) {
+    let (mut bold, mut italic) = (None, None);
+    for decl in style.split(';') {
+        let Some((prop, value)) = decl.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().to_ascii_lowercase();
+        match prop.trim().to_ascii_lowercase().as_str() {
+            "font-weight" => {
+                bold = Some(match value.parse::<u32>() {
+                    Ok(n) => n >= 600,
+                    Err(_) => matches!(value.as_str(), "bold" | "bolder"),
+                })
+            }
+            "font-style" => italic = Some(matches!(value.as_str(), "italic" | "oblique")),
+            _ => {}
+        }
+    }
+    (bold, italic)
 }
 
 /// The value of an attribute of an element.
@@ -431,7 +623,6 @@ mod tests {
             "<h2>Timeline</h2>\n<table><tr><td>09:00</td></tr></table>\n",
             "<h2>Graph</h2>\n<img src=\"g.png\">\n",
             "<h2>Summary</h2>\n<!-- note -->\n<p>Text.</p>\n",
-            "<h2 class=\"x\">Summary</h2>\n",
             "<p>Only a paragraph, no heading or list.</p>\n",
         ] {
             let events = read(body);
@@ -446,6 +637,63 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn a_page_copied_from_google_docs_is_read_without_its_styles() {
+        let body = concat!(
+            "<meta charset=\"utf-8\"><b style=\"font-weight:normal;\" id=\"docs-internal-guid-1f\">",
+            "<h1 dir=\"ltr\" style=\"line-height:1.38\"><span style=\"font-size:20pt;color:#000000\">Checkout outage</span></h1>",
+            "<p dir=\"ltr\"><span style=\"font-weight:700\">Impact:</span><span style=\"font-weight:400\"> carts </span>",
+            "<span style=\"font-style:italic\">emptied</span></p>",
+            "<h2 id=\"h.lessons\" class=\"c3\"><span class=\"c7\">Lessons learned</span></h2>",
+            "<ul style=\"margin:0\"><li dir=\"ltr\" aria-level=\"1\"><p dir=\"ltr\" role=\"presentation\"><span>Config is code</span></p></li>",
+            "<ul><li aria-level=\"2\"><p role=\"presentation\"><span>Review it</span></p></li></ul>",
+            "<li aria-level=\"1\"><p role=\"presentation\"><span>Canary first</span></p></li></ul></b>",
+            "<br class=\"Apple-interchange-newline\">\n",
+        );
+        assert_eq!(
+            rendered(body),
+            concat!(
+                "<h1>Checkout outage</h1>\n",
+                "<p><strong>Impact:</strong> carts <em>emptied</em></p>\n",
+                "<h2 id=\"h.lessons\">Lessons learned</h2>\n",
+                "<ul>\n<li>\n<p>Config is code</p>\n<ul>\n<li>\n<p>Review it</p>\n</li>\n</ul>\n</li>\n",
+                "<li>\n<p>Canary first</p>\n</li>\n</ul>\n",
+            )
+        );
+    }
+
+    #[test]
+    fn a_list_nested_straight_inside_a_list_belongs_to_the_item_before_it() {
+        let body = "<h2>Action items</h2>\n<ul><li>Alerting</li><ul><li>Page on 5xx</li></ul><li>Runbook</li></ul>\n";
+        assert_eq!(
+            rendered(body),
+            "<h2>Action items</h2>\n<ul>\n<li>Alerting\n<ul>\n<li>Page on 5xx</li>\n</ul>\n</li>\n<li>Runbook</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn ids_stay_anchors_and_a_link_without_href_is_no_link() {
+        let body = "<h2 id=\"Postmortem-Timeline\" class=\"x\">Timeline</h2>\n<p id=\"note\">See <a name=\"top\"></a>the <a href=\"#note\" title=\"Note\">note</a>.</p>\n<ul><li>One</li></ul>\n";
+        assert_eq!(
+            rendered(body),
+            "<h2 id=\"Postmortem-Timeline\">Timeline</h2>\n<p><span id=\"note\"></span>See <span id=\"top\"></span>the <a href=\"#note\" title=\"Note\">note</a>.</p>\n<ul>\n<li>One</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn a_tag_is_found_by_its_whole_name() {
+        let body = "<h2>Summary</h2>\n<p>One<br>two <b>three</b></p>\n<ul><li>x</li></ul>\n";
+        let events = read_structure(
+            Parser::new_ext(body, crate::markdown::options()).into_offset_iter(),
+            body,
+        );
+        let bold = events
+            .iter()
+            .find(|(e, _)| matches!(e, Event::Start(Tag::Strong)))
+            .expect("the bold text");
+        assert_eq!(&body[bold.1.clone()], "<b>");
     }
 
     #[test]

@@ -8435,6 +8435,16 @@ fn an_out_folder_that_holds_the_sources_is_refused_with_how_to_choose_another() 
     }
 }
 
+/// The texts of an incident's `learnings` or `action_items` in the export.
+fn texts_of(incident: &serde_json::Value, key: &str) -> Vec<String> {
+    incident[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn a_postmortem_written_in_html_has_its_title_sections_learnings_and_action_items_read() {
     // As a page saved from a wiki or pasted from a rich-text editor reads: no Markdown at all.
@@ -8458,14 +8468,7 @@ fn a_postmortem_written_in_html_has_its_title_sections_learnings_and_action_item
         i["summary"], "Checkout failed for 20 minutes after a config push.",
         "{i}"
     );
-    let texts = |key: &str| -> Vec<String> {
-        i[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x["text"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let texts = |key: &str| texts_of(&i, key);
     assert_eq!(
         texts("learnings"),
         [
@@ -8493,4 +8496,65 @@ fn a_postmortem_written_in_html_has_its_title_sections_learnings_and_action_item
         .map(|f| f["line"].as_u64().unwrap())
         .collect();
     assert_eq!(owner, [13], "{findings:?}");
+}
+
+#[test]
+fn a_postmortem_copied_from_google_docs_is_read_and_published_without_its_styles() {
+    // The HTML a Google Docs copy puts on the clipboard, saved as it is: one line, every
+    // element styled, the page wrapped in a `<b>`, a nested list written inside its list.
+    let span = |style: &str, text: &str| {
+        format!("<span style=\"font-family:Arial;color:#000000;{style}\">{text}</span>")
+    };
+    let item = |level: u8, text: &str| {
+        format!(
+            "<li dir=\"ltr\" style=\"list-style-type:disc;\" aria-level=\"{level}\"><p dir=\"ltr\" role=\"presentation\" style=\"line-height:1.38;\">{}</p></li>",
+            span("font-weight:400;", text)
+        )
+    };
+    let body = format!(
+        "<meta charset=\"utf-8\"><b style=\"font-weight:normal;\" id=\"docs-internal-guid-5e1c\">\
+         <h1 dir=\"ltr\" style=\"line-height:1.38;margin-top:20pt;\">{}</h1>\
+         <p dir=\"ltr\" style=\"line-height:1.38;\">{}{}</p>\
+         <h2 dir=\"ltr\" style=\"line-height:1.38;\">{}</h2>\
+         <ul style=\"margin-top:0;\">{}<ul style=\"margin-top:0;\">{}</ul>{}</ul>\
+         <h2 dir=\"ltr\">{}</h2><ul>{}</ul></b><br class=\"Apple-interchange-newline\">\n",
+        span("font-size:20pt;", "Checkout outage"),
+        span("font-weight:700;", "Date:"),
+        span("font-weight:400;", " 2023-04-02"),
+        span("font-size:16pt;", "Lessons learned"),
+        item(1, "Config changes need review like code"),
+        item(2, "Even a one-line change"),
+        item(1, "Push config to a canary first"),
+        span("", "Action items"),
+        item(1, "Add config validation to CI (team-checkout)"),
+    );
+    let site = Site::with(&[("content/checkout.md", &body)]);
+    site.build_ok();
+    let i = site.incident("checkout");
+    assert_eq!(i["title"], "Checkout outage", "{i}");
+    assert_eq!(i["date"], "2023-04-02", "{i}");
+    let texts = |key: &str| texts_of(&i, key);
+    assert_eq!(
+        texts("learnings"),
+        [
+            "Config changes need review like code: Even a one-line change",
+            "Push config to a canary first"
+        ]
+    );
+    assert_eq!(texts("action_items"), ["Add config validation to CI"]);
+    assert_eq!(i["action_items"][0]["owner"], "team-checkout", "{i}");
+    // The theme sets fonts and colours: none of the document's own is published.
+    let page = site.page("incidents/checkout/index.html");
+    assert!(
+        page.contains("<h2 id=\"lessons-learned\">Lessons learned <a class=\"anchor\""),
+        "{page}"
+    );
+    for style in [
+        "font-family",
+        "#000000",
+        "line-height:1.38",
+        "docs-internal-guid",
+    ] {
+        assert!(!page.contains(style), "{style}: {page}");
+    }
 }
