@@ -1,20 +1,21 @@
 /*!
 Postmortems written in HTML inside Markdown: a block of raw HTML that is the document's own
-structure (`<h2>Lessons learned</h2><ul><li>...</li></ul>`, as a page saved from a wiki or a
-rich-text editor reads) is read as the Markdown it stands for, so that its title, sections,
-learnings and action items are found and its headings get anchors like any other.
+structure (`<h2>Lessons learned</h2><ul><li>...</li></ul>`, as a page saved from a wiki or
+copied from a rich-text editor reads) is read as the Markdown it stands for, so that its title,
+sections, learnings and action items are found and its headings get anchors like any other.
 
-Only a block of plain structure is read this way: headings, paragraphs, lists, rules and the
-inline elements of text (bold, italics, code, links, line breaks, `<span>` and `<div>` around
-them), with at least one heading or list. A block holding anything else (a table, an image, a
-comment, a `<details>`, a script) stays raw HTML, rendered and sanitized as before. What a
-rich-text editor adds for looks is read through rather than kept: `style`, `class` and other
-attributes are left out (the theme sets fonts and colours), except a link's `href` and `title`,
-a list's `start` and each `id`, which stays an anchor; a weight or slant set by `style` is bold
-or italics; an inline element around blocks (Google Docs wraps a page in `<b>`) is read as a
-`<div>`; a list written straight inside another (as Google Docs nests them) belongs to the item
-before it. Each event keeps the place in the body where its element or text is written, so
-findings still name the right line.
+A block is read this way when it holds a heading or a list and no comment (a learning mark is
+one). Headings, paragraphs, lists, rules and the inline elements of text (bold, italics, code,
+links, line breaks) become Markdown events; `<div>`, `<section>` and the like are read
+through; what Markdown has no syntax for (a table, an image, a `<details>`, a script) is kept
+as written, as raw HTML inside the read block, so its tables are read and it is sanitized as
+before. What a rich-text editor adds for looks is left out, so the theme sets fonts and
+colours: `style`, `class` and other attributes (a link keeps its `href` and `title`, a list
+its `start`, and each `id` stays an anchor), and the styles of what is kept as written; a
+weight or slant set by `style` is bold or italics; an inline element around blocks (Google
+Docs wraps a page in `<b>`) is read as a `<div>`; a list written straight inside another (as
+Google Docs nests them) belongs to the item before it. Each event keeps the place in the body
+where its element or text is written, so findings still name the right line.
 */
 
 use std::ops::Range;
@@ -22,10 +23,15 @@ use std::ops::Range;
 use markup5ever_rcdom::{Handle, NodeData};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
-/// The elements a block of plain structure may hold.
+/// Markdown blocks: headings, paragraphs, lists, items and rules.
 const BLOCKS: &[&str] = &[
-    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "div", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "li", "hr",
 ];
+/// Elements around blocks that say nothing themselves, read through as `<div>` is.
+const CONTAINERS: &[&str] = &[
+    "div", "section", "article", "header", "footer", "main", "aside", "center",
+];
+/// Inline elements of text that Markdown writes (or [`KEPT`] ones).
 const INLINE: &[&str] = &[
     "strong", "b", "em", "i", "code", "a", "br", "span", "u", "s", "del", "strike", "sup", "sub",
     "kbd", "mark", "small", "font",
@@ -35,6 +41,74 @@ const INLINE: &[&str] = &[
 const KEPT: &[&str] = &["sup", "sub", "kbd", "mark", "small"];
 /// Elements that show nothing and are left out (a clipboard's `<meta charset>`).
 const UNSEEN: &[&str] = &["meta"];
+/// Blocks Markdown has no events for, kept as raw HTML (as written, so that the tables of an
+/// HTML block are read as before and findings in them keep their place). Any other element
+/// (an image, an SVG) is kept as inline raw HTML.
+const RAW_BLOCKS: &[&str] = &[
+    "table",
+    "pre",
+    "blockquote",
+    "figure",
+    "details",
+    "dl",
+    "address",
+    "fieldset",
+    "form",
+    "dialog",
+    "menu",
+    "nav",
+    "hgroup",
+    "noscript",
+    "script",
+    "style",
+    "template",
+    "video",
+    "audio",
+    "iframe",
+    "object",
+    "canvas",
+    "textarea",
+    "select",
+];
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// What an element is to the reading.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Block,
+    Container,
+    Inline,
+    Unseen,
+    RawBlock,
+    RawInline,
+}
+
+/// What `node` is, if it is an element.
+fn kind(node: &Handle) -> Option<Kind> {
+    let NodeData::Element { name, .. } = &node.data else {
+        return None;
+    };
+    let tag = &*name.local;
+    Some(if name.ns != html5ever::ns!(html) {
+        Kind::RawInline
+    } else if BLOCKS.contains(&tag) {
+        Kind::Block
+    } else if CONTAINERS.contains(&tag) {
+        Kind::Container
+    } else if INLINE.contains(&tag) {
+        Kind::Inline
+    } else if UNSEEN.contains(&tag) {
+        Kind::Unseen
+    } else if RAW_BLOCKS.contains(&tag) {
+        Kind::RawBlock
+    } else {
+        Kind::RawInline
+    })
+}
 
 /// A Markdown event with the range of the body it is read from.
 type Placed<'a> = (Event<'a>, Range<usize>);
@@ -106,11 +180,11 @@ fn structure<'a>(html: &str, offset: usize) -> Option<Vec<Placed<'a>>> {
     }
     let dom = crate::sanitize::fragment(html);
     let root = dom.document.children.borrow().first()?.clone();
-    let mut shaped = false;
-    if !plain(&root, &mut shaped) || !shaped {
+    if !shaped(&root) {
         return None;
     }
     let mut w = Writer {
+        html,
         lower: &lower,
         offset,
         cursor: 0,
@@ -120,32 +194,26 @@ fn structure<'a>(html: &str, offset: usize) -> Option<Vec<Placed<'a>>> {
     Some(w.out)
 }
 
-/// Whether every element under `node` is one of [`BLOCKS`], [`INLINE`] or [`UNSEEN`]; `shaped`
-/// is set when one is a heading or a list.
-fn plain(node: &Handle, shaped: &mut bool) -> bool {
+/// Whether a heading or a list is under `node`, outside what is kept raw.
+fn shaped(node: &Handle) -> bool {
     node.children
         .borrow()
         .iter()
-        .all(|child| match &child.data {
-            NodeData::Text { .. } => true,
-            NodeData::Element { name, .. } => {
-                let tag = &*name.local;
-                if matches!(
-                    tag,
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li"
-                ) {
-                    *shaped = true;
-                }
-                name.ns == html5ever::ns!(html)
-                    && (BLOCKS.contains(&tag) || INLINE.contains(&tag) || UNSEEN.contains(&tag))
-                    && plain(child, shaped)
+        .any(|child| match kind(child) {
+            Some(Kind::RawBlock | Kind::RawInline) => false,
+            _ => {
+                matches!(
+                    element_tag(child).as_deref(),
+                    Some("h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "li")
+                ) || shaped(child)
             }
-            _ => false,
         })
 }
 
 /// Writes the events of a block's DOM, finding where each element and text is written.
 struct Writer<'h, 'a> {
+    /// The block as written.
+    html: &'h str,
     /// The block as written, lowercased (ASCII), to find tags in.
     lower: &'h str,
     /// Where the block starts in the body.
@@ -156,29 +224,85 @@ struct Writer<'h, 'a> {
 }
 
 impl<'a> Writer<'_, 'a> {
-    /// The range of the next `<tag` in the block, moving past it (or where the last one was).
-    fn tag_at(&mut self, tag: &str) -> Range<usize> {
-        let open = format!("<{tag}");
-        // `<b` is not the start of `<br>`.
-        let found = self.lower[self.cursor..]
-            .match_indices(&open)
-            .map(|(i, _)| self.cursor + i)
+    /// Where the next `<tag` (or `</tag`, with `open` = "</") is written from `from` on: not
+    /// where a longer name starts (`<b` is not the start of `<br>`).
+    fn find_tag(&self, from: usize, open: &str, tag: &str) -> Option<usize> {
+        let name = format!("{open}{tag}");
+        self.lower[from..]
+            .match_indices(&name)
+            .map(|(i, _)| from + i)
             .find(|&i| {
-                self.lower[i + open.len()..]
+                self.lower[i + name.len()..]
                     .chars()
                     .next()
                     .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
-            });
-        match found {
+            })
+    }
+
+    /// Where the tag written at `at` ends, past its `>`.
+    fn tag_end(&self, at: usize) -> usize {
+        self.lower[at..]
+            .find('>')
+            .map_or(self.lower.len(), |e| at + e + 1)
+    }
+
+    /// The range of the next `<tag` in the block, moving past it (or where the last one was).
+    fn tag_at(&mut self, tag: &str) -> Range<usize> {
+        match self.find_tag(self.cursor, "<", tag) {
             Some(start) => {
-                let end = self.lower[start..]
-                    .find('>')
-                    .map_or(self.lower.len(), |e| start + e + 1);
+                let end = self.tag_end(start);
                 self.cursor = end;
                 self.offset + start..self.offset + end
             }
-            None => self.offset + self.cursor..self.offset + self.cursor,
+            None => self.here(),
         }
+    }
+
+    /// The range of the next element `tag` as written, from its start tag to the end tag that
+    /// closes it (elements of the same name inside it counted), moving past it.
+    fn element_at(&mut self, tag: &str) -> Range<usize> {
+        let open = self.tag_at(tag);
+        if open.is_empty() || VOID.contains(&tag) {
+            return open;
+        }
+        let mut at = self.cursor;
+        let mut depth = 1;
+        while depth > 0 {
+            let close = self.find_tag(at, "</", tag);
+            match (self.find_tag(at, "<", tag), close) {
+                (Some(o), Some(c)) if o < c => {
+                    depth += 1;
+                    at = self.tag_end(o);
+                }
+                (_, Some(c)) => {
+                    depth -= 1;
+                    at = self.tag_end(c);
+                }
+                (_, None) => at = self.lower.len(),
+            }
+            if at == self.lower.len() {
+                break;
+            }
+        }
+        self.cursor = at;
+        open.start..self.offset + at
+    }
+
+    /// An element kept as raw HTML, as written: a block of its own, or inline HTML.
+    fn raw(&mut self, node: &Handle, block: bool) {
+        let Some(tag) = element_tag(node) else { return };
+        let at = self.element_at(&tag);
+        let text = without_styles(&self.html[at.start - self.offset..at.end - self.offset]);
+        if !block {
+            return self.push(Event::InlineHtml(text.into()), at);
+        }
+        let newline = !text.ends_with('\n');
+        self.push(Event::Start(Tag::HtmlBlock), at.clone());
+        self.push(Event::Html(text.into()), at.clone());
+        if newline {
+            self.push(Event::Html("\n".into()), at.end..at.end);
+        }
+        self.push(Event::End(TagEnd::HtmlBlock), at);
     }
 
     /// The range of the next text whose first word is `text`'s, moving past it.
@@ -225,6 +349,8 @@ impl<'a> Writer<'_, 'a> {
             self.run(&mut run, tight);
             if block_tag(child).is_some() {
                 self.block(child);
+            } else if kind(child) == Some(Kind::RawBlock) {
+                self.raw(child, true);
             } else if let Some(tag) = element_tag(child) {
                 // An inline element around blocks (Google Docs' `<b>` around a page).
                 self.tag_at(&tag);
@@ -243,7 +369,7 @@ impl<'a> Writer<'_, 'a> {
                 self.inline(n);
             }
             self.trim_last_text();
-        } else if run.iter().any(|n| !text_of(n).trim().is_empty()) {
+        } else if run.iter().any(shows) {
             let at = self.here();
             self.push(Event::Start(Tag::Paragraph), at.clone());
             for n in run.iter() {
@@ -259,7 +385,7 @@ impl<'a> Writer<'_, 'a> {
         let Some(tag) = block_tag(node) else { return };
         let at = self.tag_at(&tag);
         let (start, end) = match tag.as_str() {
-            "div" => {
+            t if CONTAINERS.contains(&t) => {
                 self.anchor(node);
                 return self.blocks(node);
             }
@@ -394,8 +520,10 @@ impl<'a> Writer<'_, 'a> {
             }
             NodeData::Element { name, .. } => {
                 let tag = name.local.to_string();
-                if UNSEEN.contains(&tag.as_str()) {
-                    return;
+                match kind(node) {
+                    Some(Kind::Unseen) => return,
+                    Some(Kind::RawBlock | Kind::RawInline) => return self.raw(node, false),
+                    _ => {}
                 }
                 let at = self.tag_at(&tag);
                 self.anchor(node);
@@ -463,8 +591,13 @@ impl<'a> Writer<'_, 'a> {
 
     /// Whether the last event is text that does not end in white space.
     fn ends_with_word(&self) -> bool {
-        matches!(self.out.last(), Some((Event::Text(t), _)) if !t.ends_with(' '))
-            || matches!(self.out.last(), Some((Event::End(_), _)))
+        match self.out.last() {
+            Some((Event::Text(t), _)) => !t.ends_with(' '),
+            Some((Event::End(_), _)) => true,
+            // An image kept as written stands as a word; an anchor does not.
+            Some((Event::InlineHtml(h), _)) => !h.starts_with("<span id=\""),
+            _ => false,
+        }
     }
 
     /// Leaves out the white space that ends the last text of a heading, paragraph or item.
@@ -476,14 +609,27 @@ impl<'a> Writer<'_, 'a> {
     }
 }
 
-/// The tag of a block element ([`BLOCKS`]), if `node` is one.
+/// The tag of a block element ([`BLOCKS`] or [`CONTAINERS`]), if `node` is one.
 fn block_tag(node: &Handle) -> Option<String> {
-    match &node.data {
-        NodeData::Element { name, .. } if BLOCKS.contains(&&*name.local) => {
-            Some(name.local.to_string())
-        }
-        _ => None,
+    matches!(kind(node), Some(Kind::Block | Kind::Container))
+        .then(|| element_tag(node))
+        .flatten()
+}
+
+/// `html` with each `style` attribute blanked out, space for byte, so that what is kept as
+/// written takes its fonts and colours from the theme too (Google Docs writes `color:#000000`
+/// on every cell, unreadable on a dark background) and every finding in it keeps its column.
+fn without_styles(html: &str) -> String {
+    static STYLE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let style = STYLE.get_or_init(|| {
+        regex::Regex::new(r#"(?i)\sstyle\s*=\s*(?:"[^"]*"|'[^']*')"#).expect("a valid pattern")
+    });
+    let mut out = html.to_string();
+    for m in style.find_iter(html) {
+        // After the white space that parts it from the attribute before.
+        out.replace_range(m.start() + 1..m.end(), &" ".repeat(m.len() - 1));
     }
+    out
 }
 
 /// The tag of an element of any kind.
@@ -499,9 +645,23 @@ fn is_list(node: &Handle) -> bool {
     matches!(block_tag(node).as_deref(), Some("ul" | "ol"))
 }
 
-/// Whether `node` is a block, or an inline element around one.
+/// Whether `node` is a block (one kept raw too), or an inline element around one.
 fn block_like(node: &Handle) -> bool {
-    block_tag(node).is_some() || (element_tag(node).is_some() && holds(node, BLOCKS))
+    match kind(node) {
+        Some(Kind::Block | Kind::Container | Kind::RawBlock) => true,
+        Some(Kind::Inline) => node.children.borrow().iter().any(block_like),
+        _ => false,
+    }
+}
+
+/// Whether `node` shows anything: text, or an element kept raw (an image).
+fn shows(node: &Handle) -> bool {
+    match kind(node) {
+        Some(Kind::RawBlock | Kind::RawInline) => true,
+        Some(Kind::Unseen) => false,
+        Some(_) => node.children.borrow().iter().any(shows),
+        None => !text_of(node).trim().is_empty(),
+    }
 }
 
 /// Whether an element of one of `tags` is under `node`.
@@ -618,12 +778,11 @@ mod tests {
     }
 
     #[test]
-    fn a_block_with_a_table_an_image_a_comment_or_an_attribute_stays_raw_html() {
+    fn a_block_with_a_comment_or_with_no_heading_or_list_stays_raw_html() {
         for body in [
-            "<h2>Timeline</h2>\n<table><tr><td>09:00</td></tr></table>\n",
-            "<h2>Graph</h2>\n<img src=\"g.png\">\n",
             "<h2>Summary</h2>\n<!-- note -->\n<p>Text.</p>\n",
             "<p>Only a paragraph, no heading or list.</p>\n",
+            "<table><tr><td><h2>In a table</h2></td></tr></table>\n",
         ] {
             let events = read(body);
             assert!(
@@ -637,6 +796,29 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn a_table_or_an_image_in_a_read_block_is_kept_as_written() {
+        let body = "<h2>Timeline</h2>\n<TABLE class=\"t\"><tr><td>09:00</td><td><table><tr><td>x</td></tr></table></td></tr></TABLE>\n<p>See <img src=\"g.png\" alt=\"graph\"> here.</p>\n<ul><li>One</li></ul>\n";
+        assert_eq!(
+            rendered(body),
+            concat!(
+                "<h2>Timeline</h2>\n",
+                "<TABLE class=\"t\"><tr><td>09:00</td><td><table><tr><td>x</td></tr></table></td></tr></TABLE>\n",
+                "<p>See <img src=\"g.png\" alt=\"graph\"> here.</p>\n",
+                "<ul>\n<li>One</li>\n</ul>\n"
+            )
+        );
+        let events = read_structure(
+            Parser::new_ext(body, crate::markdown::options()).into_offset_iter(),
+            body,
+        );
+        let table = events
+            .iter()
+            .find(|(e, _)| matches!(e, Event::Html(h) if h.starts_with("<TABLE")))
+            .expect("the table");
+        assert!(body[table.1.clone()].ends_with("</TABLE>"));
     }
 
     #[test]
