@@ -955,7 +955,10 @@ fn trailing_clauses(text: &str) -> Option<Trailing> {
             break;
         };
         let head = rest[..at].trim_end();
-        if !head.chars().any(char::is_alphanumeric)
+        // A clause inside parentheses is the parenthetical's: "(owner: @bob; status: done)".
+        let open = head.matches('(').count() > head.matches(')').count();
+        if open
+            || !head.chars().any(char::is_alphanumeric)
             || !clause_meta(&rest[at + len..], dash, &mut found)
         {
             break;
@@ -3011,7 +3014,9 @@ mod tests {
              - Delta docs (owner: Priya Raman, due next sprint)\n\
              - Echo cap (owner: team-sre, 2023-12-15)\n\
              - Foxtrot split (owner: Alice, Bob)\n\
-             - Golf key (owner: team-sre, due 2023-13-45)\n";
+             - Golf key (owner: team-sre, due 2023-13-45)\n\
+             - Hotel metrics (owner: @bob; status: in progress)\n\
+             - India cache (owner: kim, done)\n";
         let got = metadata(md);
         let want = [
             item(
@@ -3036,6 +3041,8 @@ mod tests {
             item("Echo cap (2023-12-15)", Some("team-sre"), None, None),
             item("Foxtrot split", Some("Alice, Bob"), None, None),
             item("Golf key", Some("team-sre"), None, None),
+            item("Hotel metrics", Some("bob"), Some(Open), None),
+            item("India cache", Some("kim"), Some(Done), None),
         ];
         assert_eq!(got, want);
         // What is not read is said, once, with its item's line; a date that is none is a bad
