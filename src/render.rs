@@ -2562,7 +2562,9 @@ fn by_incident(
         let item = json!({
             "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
             "incident": null,
-            "learning": group.map(|g| json!({"title": g.title, "url": g.url(), "tentative": g.is_tentative()})),
+            // Possibly related, as on the incident's page, for a loose member of a firm cluster too.
+            "learning": group.map(|g| json!({"title": g.title, "url": g.url(),
+                "tentative": g.is_tentative() || g.loose_of(&site.library, inc).is_some()})),
             "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
         });
         match (last, incidents.last_mut()) {

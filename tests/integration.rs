@@ -6616,6 +6616,14 @@ fn a_firm_cluster_counts_and_names_only_its_firm_members() {
         serde_json::json!(["PM2020-006", "PM2021-002", "PM2021-003"])
     );
     assert_eq!(g["possibly_related"], serde_json::json!(["PM2020-006"]));
+    // The list of all action items says so of its action item too, as its incident's page does.
+    let actions = site.page("action-items/index.html");
+    let at = actions
+        .find("DevEX will update all service accounts")
+        .expect("the action item");
+    let entry = &actions[at..at + actions[at..].find("</li>").unwrap()];
+    assert!(entry.contains("possibly related"), "{entry}");
+    assert!(!entry.contains("linked by Hindsight"), "{entry}");
     assert_eq!(
         (g["stated"].as_u64(), g["addressed_only"].as_u64()),
         (Some(2), Some(0))
