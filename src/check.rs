@@ -917,7 +917,7 @@ fn incident_rules(ctx: &Context, scan: &Scan, inc: &Incident) -> Vec<Diagnostic>
     related(ctx, inc, &mut out);
     learnings_missing(ctx, inc, &mut out);
     action_owners(inc, &mut out);
-    derived(inc, &mut out);
+    derived(inc, &ctx.site.config.learnings, &mut out);
     // Loading kept the source of every postmortem that could hold a blaming phrase or a
     // hindsight comment.
     scan.blameless
@@ -2363,10 +2363,17 @@ fn short(s: &str, max: usize) -> String {
 
 /// How many learnings or action items (`what`) were read from the text, and from which
 /// sections, as the author titled them: `2 learnings from “Lessons learned” (line 40)`. The
-/// section of an item is the top-level one that starts last before it (the items under
-/// `### General` and `### Reflections` of `## Lessons learned` are from “Lessons learned”),
-/// or, before any heading, the label that does (`**Lessons learned:**`).
-fn read_from(inc: &Incident, what: &str, lines: impl Iterator<Item = usize>) -> String {
+/// section of an item is the outermost one around it whose title says it holds them (`holds`,
+/// with the team's `extra` titles): the items under `### General` and `### Reflections` of
+/// `## Lessons learned` are from “Lessons learned”, those of `### Lessons learned` in
+/// `## Review` are too. With no such title around it, it is the top-level section that starts
+/// last before it, or, before any heading, the label that does (`**Lessons learned:**`).
+fn read_from(
+    inc: &Incident,
+    what: &str,
+    holds: (crate::content::derive::Holds, &[String]),
+    lines: impl Iterator<Item = usize>,
+) -> String {
     let mut n = 0;
     let mut from: Vec<&crate::markdown::Section> = Vec::new();
     let last_before = |line: usize, top: bool| {
@@ -2375,9 +2382,25 @@ fn read_from(inc: &Incident, what: &str, lines: impl Iterator<Item = usize>) -> 
             .filter(|s| s.line <= line && (!top || s.nested_at.is_none()))
             .max_by_key(|s| s.line)
     };
+    // The sections around a line, outermost first.
+    let around = |line: usize| {
+        let mut chain: Vec<&crate::markdown::Section> = Vec::new();
+        for s in inc.sections.iter().filter(|s| s.line <= line) {
+            while chain.last().is_some_and(|top| top.level >= s.level) {
+                chain.pop();
+            }
+            chain.push(s);
+        }
+        chain
+    };
     for line in lines {
         n += 1;
-        let section = last_before(line, true).or_else(|| last_before(line, false));
+        let titled = around(line)
+            .into_iter()
+            .find(|s| crate::content::derive::title_holds(&s.title, holds.0, holds.1));
+        let section = titled
+            .or_else(|| last_before(line, true))
+            .or_else(|| last_before(line, false));
         if let Some(s) = section {
             if !from.iter().any(|f| std::ptr::eq(*f, s)) {
                 from.push(s);
@@ -2409,8 +2432,8 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
-    use derive::DateSource;
+fn derived(inc: &Incident, config: &crate::config::LearningsConfig, out: &mut Vec<Diagnostic>) {
+    use derive::{DateSource, Holds};
     let mut parts = Vec::new();
     let mut hint = "nothing to fix; to pin a value, set it in the front matter".to_string();
     // A postmortem named by its folder (`INC-101/postmortem.md`) is so in each part below.
@@ -2449,8 +2472,14 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
                 short(&inc.title, 50)
             )),
             "title-from-file-name" => parts.push(format!(
-                "title “{}” from the {name} (the text has no heading)",
-                short(&inc.title, 50)
+                "title “{}” from the {name} (the text has no {}heading)",
+                short(&inc.title, 50),
+                // A GitLab issue pasted with its title as `## [INC-77] ...` has headings.
+                if inc.sections.iter().any(|s| s.level <= 6) {
+                    "level-1 (`# Title`) "
+                } else {
+                    ""
+                }
             )),
             "date" => parts.push(match (inc.date, inc.date_source) {
                 (Some(d), DateSource::StartedAt) => format!("date {d} from `started_at`"),
@@ -2505,11 +2534,13 @@ fn derived(inc: &Incident, out: &mut Vec<Diagnostic>) {
             "learnings" if !inc.learnings.is_empty() => parts.push(read_from(
                 inc,
                 "learning",
+                (Holds::Learnings, &config.sections),
                 inc.learnings.iter().map(|l| l.line),
             )),
             "action_items" if !inc.action_items.is_empty() => parts.push(read_from(
                 inc,
                 "action item",
+                (Holds::Actions, &config.action_sections),
                 inc.action_items.iter().map(|a| a.line),
             )),
             _ => {}

@@ -1045,6 +1045,46 @@ fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
 }
 
 #[test]
+fn a_title_taken_from_the_file_name_of_a_text_with_only_lower_headings_says_it_wants_a_level_1_one()
+{
+    // A GitLab issue pasted with its title as a level-2 heading.
+    let site = Site::with(&[(
+        "content/gitlab-77.md",
+        "## [INC-77] Payment webhook failures\n\nOn 2024-03-01 webhooks failed.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let message = with_rule(&findings, "derived")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains("from the file name (the text has no level-1 (`# Title`) heading)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn learnings_and_action_items_under_titled_subsections_are_said_to_come_from_those() {
+    let site = Site::with(&[(
+        "content/queue.md",
+        "# Queue outage\n\nOn 2024-02-01 the queue stalled.\n\n## Review\n\nWe met on Friday.\n\n\
+         ### Lessons learned\n\n- Queues need depth alerts.\n\n### Action items\n\n- Add a depth alert (@kim)\n\n\
+         ## Lessons learned\n\n### General\n\n- Dashboards need owners.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let message = with_rule(&findings, "derived")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.contains(
+            "2 learnings from “Lessons learned” (line 9) and “Lessons learned” (line 17); 1 action item from “Action items” (line 13)"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
 fn problems_in_keys_nested_in_front_matter_items_are_reported_at_those_keys_not_at_the_item() {
     let site = Site::with(&[(
         "content/nested.md",
