@@ -102,39 +102,57 @@ pub struct Split<'a> {
 
 /// Splits fenced front matter off a file: YAML between `---` lines (the closing one may be
 /// `...`), or TOML between `+++` lines. A file that opens a fence and never closes it is an
-/// error, since its whole text would otherwise be read as front matter or as body.
+/// error, since its whole text would otherwise be read as front matter or as body. Blank lines
+/// before the fence are let be (an editor or a paste left them) when the fence is closed and
+/// what it holds opens with a key: a thematic break after a blank line stays Markdown.
 pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
-    let format = match text[..first_line_end].trim_end() {
+    let no_front = Split {
+        front: None,
+        format: Format::Yaml,
+        front_line: 0,
+        body: text,
+        body_line: 1,
+    };
+    // The blank lines before the first that is not.
+    let (mut start, mut first_line) = (0, 1);
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            break;
+        }
+        start += line.len();
+        first_line += 1;
+    }
+    let led = first_line > 1;
+    let rest = &text[start..];
+    let first_line_end = start + rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
+    let format = match text[start..first_line_end].trim_end() {
         "---" => Format::Yaml,
         "+++" => Format::Toml,
-        _ => {
-            return Ok(Split {
-                front: None,
-                format: Format::Yaml,
-                front_line: 0,
-                body: text,
-                body_line: 1,
-            })
-        }
+        _ => return Ok(no_front),
     };
     let fence = format.fence();
     let mut offset = first_line_end;
-    for (line_no, line) in (2..).zip(text[first_line_end..].split_inclusive('\n')) {
+    for (line_no, line) in (first_line + 1..).zip(text[first_line_end..].split_inclusive('\n')) {
         let t = line.trim_end();
         if t == fence || (format == Format::Yaml && t == "...") {
             let front = &text[first_line_end..offset];
+            if led && !opens_with_key(front) {
+                return Ok(no_front);
+            }
             let body_start = offset + line.len();
             return Ok(Split {
                 front: Some(front),
                 format,
-                front_line: 2,
+                front_line: first_line + 1,
                 body: &text[body_start..],
                 body_line: line_no + 1,
             });
         }
         offset += line.len();
+    }
+    if led {
+        return Ok(no_front);
     }
     Err(Diagnostic::error(
         "yaml-invalid",
@@ -143,6 +161,23 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     )
     .at(1, 1)
     .hint(format!("end the front matter with a line that holds only `{fence}`, or remove the first line if the file has no front matter")))
+}
+
+/// Whether the first line of `front` that is not blank or a comment is a key (`title:`,
+/// `title =`).
+fn opens_with_key(front: &str) -> bool {
+    front
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(|l| l.split_once([':', '=']))
+        .is_some_and(|(key, _)| {
+            let key = key.trim().trim_matches(['"', '\'']);
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+        })
 }
 
 /// Status of a postmortem.
@@ -2451,6 +2486,36 @@ services: [
         assert_eq!(at("services", 3), [(8, 5), (8, 10), (9, 5)]);
         // An entry that cannot be located falls back to the key's line.
         assert_eq!(fm.entry_at("aliases", 9), (2, 1));
+    }
+
+    #[test]
+    fn front_matter_after_blank_lines_is_read_where_it_is_written() {
+        let s = split(
+            "\n \n---\nid: INC-5\nseverity: SEV2\n---\n\n## Summary\n",
+            "a.md",
+        )
+        .unwrap();
+        assert_eq!(s.front, Some("id: INC-5\nseverity: SEV2\n"));
+        assert_eq!(
+            (s.front_line, s.body, s.body_line),
+            (4, "\n## Summary\n", 7)
+        );
+        let (fm, problems) = parse(s.front.unwrap(), s.front_line, "a.md", INCIDENT_KEYS);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.severity.as_deref(), Some("SEV2"));
+        assert_eq!(fm.entry_at("severity", 0).0, 5);
+    }
+
+    #[test]
+    fn a_rule_after_a_blank_line_is_markdown_and_an_unclosed_one_no_error() {
+        for text in [
+            "\n---\nSome prose: with a colon later.\n---\n",
+            "\n---\n# Title\n\nText.\n---\n",
+            "\n---\nid: x\nnever closed\n",
+        ] {
+            let s = split(text, "a.md").unwrap();
+            assert_eq!((s.front, s.body), (None, text), "{text:?}");
+        }
     }
 
     #[test]
