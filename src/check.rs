@@ -376,6 +376,12 @@ pub fn apply_levels(ds: Vec<Diagnostic>, rules: &BTreeMap<String, String>) -> Ve
                     if let Some(l) = Level::parse(level) {
                         d.level = l;
                     }
+                    // Its hint says how to keep a key of one's own, which this setting does.
+                    if d.rule == "unknown-key" {
+                        if let Some((_, known)) = d.hint.split_once("; known keys: ") {
+                            d.hint = format!("a key of your own is kept as it is; set `unknown-key = \"off\"` under `[check.rules]` in hindsight.toml to stop these reminders; known keys: {known}");
+                        }
+                    }
                     Some(d)
                 }
                 None => Some(d),
