@@ -974,6 +974,26 @@ fn trailing_clauses(text: &str) -> Option<Trailing> {
 
 /// Reads the owner, status and due date a list item's text records, and takes them out of it.
 fn list_meta(item_text: &str) -> ListMeta {
+    // GitLab labels at the end (`~"corrective action" ~P2`, before or after the owner) are
+    // the issue's labels, not the task's words.
+    static LABELS: OnceLock<Regex> = OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        Regex::new(r#"(?:\s+~(?:"[^"\n]+"|[A-Za-z][\w:.-]*))+(\s+@[A-Za-z0-9][\w.-]*)?\s*$"#)
+            .expect("a valid pattern")
+    });
+    let unlabelled;
+    let item_text = match labels.captures(item_text) {
+        Some(c) if c.get(0).is_some_and(|m| m.start() > 0) => {
+            let whole = c.get(0).expect("a match");
+            unlabelled = format!(
+                "{}{}",
+                &item_text[..whole.start()],
+                c.get(1).map_or("", |m| m.as_str())
+            );
+            unlabelled.as_str()
+        }
+        _ => item_text,
+    };
     // Clauses after a dash or a comma at the end ("— Owner: Priya — Status: Done").
     let clauses = trailing_clauses(item_text);
     let item_text = clauses.as_ref().map_or(item_text, |c| c.text.as_str());
@@ -3002,6 +3022,26 @@ mod tests {
             .map(|(t, o)| (t.to_string(), o.map(str::to_string)))
             .collect();
         assert_eq!(a, want);
+    }
+
+    #[test]
+    fn gitlab_labels_at_the_end_of_an_action_item_leave_its_text_before_or_after_the_owner() {
+        use ActionStatus::{Done, Open};
+        let md = "# X\n\n## Corrective actions\n\n\
+             - [ ] Add canary for storage migrations ~\"corrective action\" @ivan\n\
+             - [x] Add probe @ivan ~\"corrective action\" ~P2\n\
+             - Keep the budget ~5 minutes\n";
+        let want = [
+            item(
+                "Add canary for storage migrations",
+                Some("ivan"),
+                Some(Open),
+                None,
+            ),
+            item("Add probe", Some("ivan"), Some(Done), None),
+            item("Keep the budget ~5 minutes", None, None, None),
+        ];
+        assert_eq!(metadata(md), want);
     }
 
     #[test]
