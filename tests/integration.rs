@@ -8443,6 +8443,32 @@ fn an_out_folder_that_holds_the_sources_is_refused_with_how_to_choose_another() 
     }
 }
 
+#[test]
+fn an_empty_tags_services_or_severity_page_says_how_a_postmortem_states_them() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "# Disk full\n\nOn 2024-01-05 the disk filled up.\n",
+    )]);
+    site.build_ok();
+    for (page, front, text) in [
+        ("tags", "tags: [dns, database]", "Tags: dns, database"),
+        (
+            "services",
+            "services: [checkout, payments]",
+            "Services: checkout, payments",
+        ),
+        ("severity", "severity: SEV2", "Severity: SEV2"),
+    ] {
+        let html = site.page(&format!("{page}/index.html"));
+        assert!(
+            html.contains(&format!("No incident has {page} yet.")),
+            "{html}"
+        );
+        assert!(html.contains(&format!("<code>{front}</code>")), "{html}");
+        assert!(html.contains(&format!("<code>{text}</code>")), "{html}");
+    }
+}
+
 /// The texts of an incident's `learnings` or `action_items` in the export.
 fn texts_of(incident: &serde_json::Value, key: &str) -> Vec<String> {
     incident[key]
