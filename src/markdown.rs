@@ -2976,6 +2976,9 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             events[*k] = Event::Html(format!("<h{to}{inner}</h{to}>\n").into());
         }
     }
+    if render {
+        events = with_empty_sections_marked(events, &rendered_headings, &levels);
+    }
     for (mut t, level) in headings.into_iter().zip(levels) {
         if level <= 3 {
             t.level = level;
@@ -2996,8 +2999,69 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     out
 }
 
-/// What a list whose items are all empty renders as (see [`without_empty_items`]).
+/// What a list whose items are all empty renders as (see [`without_empty_items`]), and what a
+/// heading with nothing under it is followed by (see [`with_empty_sections_marked`]).
 const EMPTY_LIST: &str = "<p class=\"muted\">Left empty.</p>\n";
+
+/// `events` with [`EMPTY_LIST`] after each heading (at `headings`, at `levels` as rendered)
+/// that has nothing under it: the next heading is at its level or higher, or the body ends,
+/// with at most HTML comments between (a template's `<!-- what went well -->`, which the
+/// page does not show). A section left empty reads as a section that failed to show, and says
+/// so as a section whose list holds a `-` alone does. A heading followed by a deeper one has a
+/// section under it.
+fn with_empty_sections_marked<'a>(
+    events: Vec<Event<'a>>,
+    headings: &[usize],
+    levels: &[u8],
+) -> Vec<Event<'a>> {
+    let mut empty = HashSet::new();
+    for (j, (&at, &level)) in headings.iter().zip(levels).enumerate() {
+        let (end, closes) = match (headings.get(j + 1), levels.get(j + 1)) {
+            (Some(&next), Some(&l)) => (next, l <= level),
+            _ => (events.len(), true),
+        };
+        let shown = events[at + 1..end].iter().any(|e| match e {
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => false,
+            Event::Html(h) => !only_comments(h),
+            _ => true,
+        });
+        if closes && !shown {
+            empty.insert(at);
+        }
+    }
+    if empty.is_empty() {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len() + empty.len());
+    for (k, e) in events.into_iter().enumerate() {
+        out.push(e);
+        if empty.contains(&k) {
+            out.push(Event::Html(EMPTY_LIST.into()));
+        }
+    }
+    out
+}
+
+/// Whether some HTML is only comments and white space, which a browser shows nothing of.
+fn only_comments(html: &str) -> bool {
+    let b = html.as_bytes();
+    let mut at = 0;
+    loop {
+        while at < b.len() && b[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if at == b.len() {
+            return true;
+        }
+        if !b[at..].starts_with(b"<!--") {
+            return false;
+        }
+        match crate::sanitize::comment_end(b, at + 4) {
+            Some(end) => at = end,
+            None => return false,
+        }
+    }
+}
 
 /// The body's events without the list items that hold nothing (a `-` alone, as a template's
 /// "Lessons learned" is often left): an empty bullet reads as text that failed to show. A list
@@ -3628,6 +3692,33 @@ mod tests {
             p.html
         );
         assert_eq!(p.html.matches("Left empty.").count(), 1, "{}", p.html);
+    }
+
+    #[test]
+    fn a_heading_with_nothing_under_it_says_it_was_left_empty_as_a_list_of_nothing_does() {
+        // As dfds's PM2024-003 leaves its "Lessons Learned", and as templates leave sections
+        // with only their prompt in a comment.
+        let p = render(
+            "## Summary\n\nText.\n\n## Lessons Learned\n\n## Review\n\n### Went well\n\n\
+             A thing.\n\n### Went wrong\n\n<!-- What went wrong? -->\n\n## Lessons\n\n-\n\n\
+             ## Attendees\n",
+        );
+        // Whether the note follows the heading of id `id`.
+        let left_empty = |id: &str| {
+            let rest = &p.html[p.html.find(&format!("id=\"{id}\"")).unwrap()..];
+            let after = rest.find("</h").unwrap() + "</h2>".len();
+            rest[after..].starts_with("\n<p class=\"muted\">Left empty.</p>")
+        };
+        for id in ["lessons-learned", "went-wrong", "lessons", "attendees"] {
+            assert!(left_empty(id), "{id}: {}", p.html);
+        }
+        // "Review" holds its subsections.
+        for id in ["summary", "review", "went-well"] {
+            assert!(!left_empty(id), "{id}: {}", p.html);
+        }
+        assert_eq!(p.html.matches("Left empty.").count(), 4, "{}", p.html);
+        // The comment stays, as it does in any section.
+        assert!(p.html.contains("<!-- What went wrong? -->"), "{}", p.html);
     }
 
     #[test]
