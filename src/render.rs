@@ -8,6 +8,7 @@ the same input. The same page views serve [`probe`], which renders pages of ever
 memory so that `check` finds the template faults `build` would stop on.
 */
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -432,6 +433,7 @@ pub fn render_site(
     // Incident pages, in parallel.
     let t = std::time::Instant::now();
     let seen_links = SeenLinks::new(theme, page.root("incidents/x/"), lib.incidents.len());
+    let titles = tab_titles(&lib.incidents);
     progress.stage("Rendering incidents");
     progress.length(lib.incidents.len() as u64);
     lib.incidents
@@ -441,6 +443,7 @@ pub fn render_site(
             write_page(incident_page(
                 site,
                 i,
+                &titles[i],
                 &site.graph.related[i],
                 &site.graph.more_related[i],
                 // Every incident page's, unless an id holds a slash.
@@ -825,6 +828,7 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     let host = incidents.first().copied();
     let related = host.map_or_else(Vec::new, |i| related_sample(site, i, &incidents));
     let more = more_sample(site);
+    let titles = tab_titles(&site.library.incidents);
     type Build<'s> = Box<dyn Fn() -> PageSpec + Send + Sync + 's>;
     let mut kinds: Vec<(&Page, Build)> = vec![
         (&page, Box::new(|| overview_page(site))),
@@ -868,12 +872,14 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
         (&not_found, Box::new(not_found_page)),
     ];
     for &i in &incidents {
+        let title = &titles[i];
         kinds.push((
             &page,
             Box::new(move || {
                 incident_page(
                     site,
                     i,
+                    title,
                     &site.graph.related[i],
                     &site.graph.more_related[i],
                     None,
@@ -884,10 +890,10 @@ pub fn probe(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     // `check` ranks no related incidents (that reads every postmortem's whole text), so the
     // page of one incident is also rendered with the others of the sample as its related ones.
     if let (Some(i), false) = (host, related.is_empty()) {
-        let (related, more) = (&related, &more);
+        let (title, related, more) = (&titles[i], &related, &more);
         kinds.push((
             &page,
-            Box::new(move || incident_page(site, i, related, more, None)),
+            Box::new(move || incident_page(site, i, title, related, more, None)),
         ));
     }
     for &g in &learnings {
@@ -1103,9 +1109,30 @@ fn learning_sample(site: &Site) -> Vec<usize> {
     })
 }
 
+/// Each incident's title as a browser shows its page (the tab, the history, bookmarks) and a
+/// feed reader its entry: the title alone, or, when two or more incidents have the same title
+/// (case aside), the title and the id, `All services returning 503 (PM2021-005)`. Those show
+/// the title and nothing else, which would not tell such incidents apart; lists and the page
+/// itself show the id beside the title already, so they keep it as it is.
+fn tab_titles(incidents: &[Incident]) -> Vec<Cow<'_, str>> {
+    let mut count: HashMap<String, usize> = HashMap::new();
+    for inc in incidents {
+        *count.entry(inc.title.to_lowercase()).or_default() += 1;
+    }
+    incidents
+        .iter()
+        .map(|inc| match count[&inc.title.to_lowercase()] {
+            1 => Cow::Borrowed(inc.title.as_str()),
+            _ => Cow::Owned(format!("{} ({})", inc.title, inc.id)),
+        })
+        .collect()
+}
+
+/// The page of incident `i`, whose `<title>` is `title` (see [`tab_titles`]).
 fn incident_page(
     site: &Site,
     i: usize,
+    title: &str,
     related: &[Related],
     more: &[MoreShared],
     links: Option<&SeenLinks>,
@@ -1114,7 +1141,7 @@ fn incident_page(
     PageSpec::new(
         "incident.html",
         inc.url(),
-        inc.title.as_str(),
+        title,
         "incidents",
         incident_context(site, i, related, more, links),
     )
@@ -3302,11 +3329,14 @@ fn feed(site: &Site) -> String {
     // Atom wants each entry's `<updated>`, and an undated incident has none to give: any date
     // made up for it (the newest incident's, the build's) would tell feed readers it is new
     // whenever another incident is. So the feed holds the latest dated incidents only.
-    let dated = lib.incidents.iter().filter_map(|i| i.date.map(|d| (i, d)));
-    for (inc, date) in dated.take(site.config.feed_limit) {
+    // A reader lists entries by their titles alone: those of incidents of the same title say
+    // their ids (see [`tab_titles`]).
+    let titles = tab_titles(&lib.incidents);
+    let dated = (lib.incidents.iter().zip(&titles)).filter_map(|(i, t)| i.date.map(|d| (i, t, d)));
+    for (inc, title, date) in dated.take(site.config.feed_limit) {
         let date = format!("{}T00:00:00Z", date.format("%Y-%m-%d"));
         let _ = writeln!(s, "  <entry>");
-        let _ = writeln!(s, "    <title>{}</title>", escape(&inc.title));
+        let _ = writeln!(s, "    <title>{}</title>", escape(title));
         let _ = writeln!(
             s,
             "    <link href=\"{}\"/>",

@@ -1031,6 +1031,61 @@ fn a_feed_built_without_an_absolute_base_url_has_urn_uuid_ids_the_same_on_every_
 }
 
 #[test]
+fn incidents_of_the_same_title_say_their_ids_in_the_page_title_and_the_feed_and_others_do_not() {
+    let site = Site::with(&[
+        (
+            "content/INC-1 - Disk full.md",
+            "# Disk full\n\n## Summary\n\nThe disk filled up on 2024-05-01.\n",
+        ),
+        (
+            "content/INC-2 - Disk full again.md",
+            "# Disk Full\n\n## Summary\n\nThe disk filled up on 2024-06-01.\n",
+        ),
+        (
+            "content/INC-3 - Queue full.md",
+            "# Queue full\n\n## Summary\n\nThe queue filled up on 2024-07-01.\n",
+        ),
+        ("hindsight.toml", "title = \"Ops postmortems\"\n"),
+    ]);
+    site.build_ok();
+    // A tab, the history and bookmarks show the `<title>` alone: the same one for two
+    // incidents (case aside) would not tell them apart.
+    for (id, title) in [
+        ("INC-1", "Disk full (INC-1)"),
+        ("INC-2", "Disk Full (INC-2)"),
+        ("INC-3", "Queue full"),
+    ] {
+        let page = site.page(&format!("incidents/{id}/index.html"));
+        assert!(
+            page.contains(&format!("<title>{title} · Ops postmortems</title>")),
+            "{id}: {page}"
+        );
+        // The page shows the id above its heading: the heading keeps the title as written.
+        let h1 = title.split(" (").next().unwrap();
+        assert!(
+            page.contains(&format!("<h1 id=\"incident-title\">{h1}</h1>")),
+            "{id}: {page}"
+        );
+    }
+    // A feed reader lists its entries by title alone too.
+    let feed = site.page("feed.xml");
+    for title in ["Disk full (INC-1)", "Disk Full (INC-2)", "Queue full"] {
+        assert!(
+            feed.contains(&format!("<title>{title}</title>")),
+            "{title}: {feed}"
+        );
+    }
+    // Lists show each id beside its title, and the export gives the title as written.
+    let list = site.page("incidents/index.html");
+    assert!(
+        list.contains(">Disk full</a> <span class=\"id\">INC-1</span>"),
+        "{list}"
+    );
+    assert!(!list.contains("(INC-1)"), "{list}");
+    assert_eq!(site.incident("INC-1")["title"], "Disk full");
+}
+
+#[test]
 fn a_feed_built_with_an_absolute_base_url_keeps_the_page_urls_as_its_ids() {
     let site = Site::fixture("basic");
     let feed = site.build_ok().page("feed.xml");
