@@ -16,7 +16,7 @@ are missing.
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -51,7 +51,7 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// Serve drafts, incidents in review and internal incidents too.
     pub drafts: bool,
-    /// Print only errors.
+    /// Print only the address and the errors of a build that fails.
     pub quiet: bool,
 }
 
@@ -121,6 +121,62 @@ struct Shared {
     /// page opens while the server stops (reconnecting on a connection still open) must see
     /// it too, or the graceful shutdown, which waits for every stream, would wait forever.
     stopping: watch::Sender<bool>,
+    /// The warnings the terminal has been shown (see [`Reported`]).
+    reported: Mutex<Reported>,
+}
+
+/// The warnings the terminal holds: those of the last good build and of the failed builds
+/// since, by file, rule and message, each with how many times it is there. A rebuild prints
+/// only the warnings it brings: the writer saving one postmortem over and over wants to see
+/// what the save did, not every warning of the site again above it. Lines are left out of
+/// what tells warnings apart, so that text added above a warning does not print it again.
+type Reported = BTreeMap<(String, &'static str, String), usize>;
+
+/// The warnings of `ds`, counted as [`Reported`] counts them.
+fn warnings_of(ds: &[Diagnostic]) -> Reported {
+    let mut found = Reported::new();
+    for d in ds.iter().filter(|d| d.level == Level::Warning) {
+        *found
+            .entry((d.file.clone(), d.rule, d.message.clone()))
+            .or_default() += 1;
+    }
+    found
+}
+
+/// Of a build's findings, those to print: every error, and the warnings that `reported` does
+/// not hold yet (none with `quiet`); with how many warnings are left out as shown before.
+/// Notes are never printed, as a good build leaves them out: they are `check`'s to tell.
+fn to_print(ds: &[Diagnostic], reported: &Reported, quiet: bool) -> (Vec<Diagnostic>, usize) {
+    let mut seen = Reported::new();
+    let mut repeated = 0;
+    let mut printed = Vec::new();
+    for d in ds {
+        match d.level {
+            Level::Error => printed.push(d.clone()),
+            Level::Warning => {
+                let key = (d.file.clone(), d.rule, d.message.clone());
+                let before = reported.get(&key).copied().unwrap_or(0);
+                let n = seen.entry(key).or_default();
+                *n += 1;
+                if *n <= before {
+                    repeated += 1;
+                } else if !quiet {
+                    printed.push(d.clone());
+                }
+            }
+            Level::Info => {}
+        }
+    }
+    (printed, repeated)
+}
+
+/// "2 warnings shown before are not repeated", or nothing when every warning was printed.
+fn not_repeated(repeated: usize) -> String {
+    match repeated {
+        0 => String::new(),
+        1 => "1 warning shown before is not repeated".into(),
+        n => format!("{n} warnings shown before are not repeated"),
+    }
 }
 
 /// Builds the site, serves it, and rebuilds on every change until Ctrl+C.
@@ -141,6 +197,7 @@ async fn serve(opts: &ServeOptions) -> Result<(), ServeError> {
         snapshot: RwLock::new(Snapshot::default()),
         signals,
         stopping: watch::channel(false).0,
+        reported: Mutex::default(),
     });
     // Watched from before the first build, so that no change is missed; by its absolute path,
     // so that events name files under it.
@@ -293,21 +350,17 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
         in_memory: true,
     });
     let color = terminal && std::env::var_os("NO_COLOR").is_none();
-    let prefix = if why.is_empty() {
-        String::new()
-    } else {
-        format!("{why}: ")
-    };
     match built {
         Ok(report) => {
-            let shown: Vec<Diagnostic> = if opts.quiet {
-                Vec::new()
-            } else {
-                report.diagnostics.clone()
+            let repeated = {
+                let mut reported = shared.reported.lock().expect("reported lock");
+                let (shown, repeated) = to_print(&report.diagnostics, &reported, opts.quiet);
+                if !shown.is_empty() {
+                    eprint!("{}", render_human(&shown, &opts.root, color));
+                }
+                *reported = warnings_of(&report.diagnostics);
+                repeated
             };
-            if !shown.is_empty() {
-                eprint!("{}", render_human(&shown, &opts.root, color));
-            }
             let version = {
                 let mut s = shared.snapshot.write().expect("snapshot lock");
                 s.files = Arc::new(report.files.unwrap_or_default());
@@ -316,8 +369,17 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
                 s.version
             };
             if !opts.quiet {
+                let prefix = if why.is_empty() {
+                    String::new()
+                } else {
+                    format!("{why}: ")
+                };
+                let repeated = match not_repeated(repeated) {
+                    said if said.is_empty() => said,
+                    said => format!("; {said}"),
+                };
                 eprintln!(
-                    "{prefix}built {}, {} ({} in two or more incidents), {} in {:.2?}",
+                    "{prefix}built {}, {} ({} in two or more incidents), {} in {:.2?}{repeated}",
                     counted(report.incidents, "incident"),
                     counted(report.learnings, "learning"),
                     report.recurring,
@@ -335,6 +397,13 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
             } else {
                 "This page reloads when the errors are fixed."
             };
+            // What changed opens the line that sums the failure up, after the findings: on a
+            // line of its own, it would be glued to the first finding's rule.
+            let changed = if why.is_empty() {
+                String::new()
+            } else {
+                format!("{why}, and the ")
+            };
             let (text, plain) = match &e {
                 crate::Error::Invalid(ds) => {
                     // What stops the build first: the errors are what the writer came to see,
@@ -343,11 +412,33 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
                     ds.sort_by_key(|d| d.level != Level::Error);
                     let ds = &ds;
                     let errors = count(ds, Level::Error);
-                    // Summed up as `build` does.
+                    let (shown, repeated) = {
+                        let mut reported = shared.reported.lock().expect("reported lock");
+                        let printed = to_print(ds, &reported, opts.quiet);
+                        // Shown now, or before: a later build does not repeat them either.
+                        for (warning, n) in warnings_of(ds) {
+                            let held = reported.entry(warning).or_default();
+                            *held = (*held).max(n);
+                        }
+                        printed
+                    };
+                    // Summed up as `build` does; with `--quiet`, only the errors are counted,
+                    // as only they are printed.
+                    let found = if opts.quiet {
+                        counted(errors, "error")
+                    } else {
+                        let repeated = match not_repeated(repeated) {
+                            said if said.is_empty() => said,
+                            said => format!(" ({said})"),
+                        };
+                        format!(
+                            "{} and {}{repeated}",
+                            counted(errors, "error"),
+                            counted(count(ds, Level::Warning), "warning"),
+                        )
+                    };
                     let summary = format!(
-                        "error: build failed with {} and {}; {}\n",
-                        counted(errors, "error"),
-                        counted(count(ds, Level::Warning), "warning"),
+                        "error: {changed}build failed with {found}; {}\n",
                         if good {
                             "the last good build is still served"
                         } else {
@@ -355,7 +446,7 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
                         }
                     );
                     (
-                        render_human(ds, &opts.root, color) + &summary,
+                        render_human(&shown, &opts.root, color) + &summary,
                         format!(
                             "The site was not built: {}. {served}\n\n{}",
                             counted(errors, "error"),
@@ -363,12 +454,16 @@ fn rebuild(opts: &ServeOptions, shared: &Shared, why: &str) -> Option<String> {
                         ),
                     )
                 }
-                other => (
+                other if why.is_empty() => (
                     format!("error: {other}\n"),
                     format!("The site was not built: {other}. {served}"),
                 ),
+                other => (
+                    format!("error: {changed}build failed: {other}\n"),
+                    format!("The site was not built: {other}. {served}"),
+                ),
             };
-            eprint!("{prefix}{text}");
+            eprint!("{text}");
             shared.snapshot.write().expect("snapshot lock").failure = Some(plain.clone());
             let _ = shared.signals.send(Signal::Failed(plain));
             None
@@ -815,6 +910,7 @@ mod tests {
             snapshot: RwLock::new(Snapshot::default()),
             signals: broadcast::channel(16).0,
             stopping: watch::channel(false).0,
+            reported: Mutex::default(),
         });
         shared.stopping.send_replace(true);
         // Held here, as the server holds it: a stream whose sender is gone ends anyway.

@@ -608,3 +608,131 @@ fn sigterm_ends_the_preview_as_ctrl_c_does_with_open_reload_streams_and_exit_cod
     };
     assert_eq!(status.code(), Some(0), "{status:?}");
 }
+
+/// A site of three postmortems whose build warns of one broken link and derives what two
+/// leave out (notes), and whose third is the one the tests save.
+fn warned_site(root: &Path) {
+    write_files(
+        root,
+        &[
+            (
+                "content/INC-101-disk.md",
+                "---\nid: INC-101\ntitle: Disk full\ndate: 2024-01-02\n---\n# Disk full\n\nIt broke. See [the runbook](nowhere.md).\n\n## Learnings\n\n- Alert on disk.\n",
+            ),
+            (
+                "content/INC-102-undated.md",
+                "---\nid: INC-102\ntitle: Undated\n---\n# Undated\n\nIt broke.\n",
+            ),
+            ("content/INC-104-log-shipping.md", LOG_SHIPPING),
+        ],
+    );
+}
+
+const LOG_SHIPPING: &str = "---\nid: INC-104\ntitle: Log shipping\ndate: 2024-03-02\n---\n# Log shipping\n\nLogs stopped.\n\n## Learnings\n\n- Watch the shipper.\n";
+
+/// `hindsight serve` with `args`, its stderr written to `log`.
+fn serve_logged(root: &Path, args: &[&str], log: &Path) -> Server {
+    let mut command = bin();
+    command
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .args(args)
+        .stderr(std::fs::File::create(log).unwrap());
+    started(command).0
+}
+
+#[test]
+fn quiet_a_failed_rebuild_prints_only_its_errors_and_what_changed_after_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    warned_site(&root);
+    let log = tmp.path().join("stderr.txt");
+    let server = serve_logged(&root, &["--quiet"], &log);
+    let rx = events(&server.url);
+    assert_eq!(next_event(&rx).0, "hello");
+    std::fs::write(
+        root.join("content/INC-104-log-shipping.md"),
+        LOG_SHIPPING.replace("title: Log shipping", "title: \"Log shipping"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&rx).0, "failed");
+    let err = std::fs::read_to_string(&log).unwrap();
+    // The error, its rule on a line of its own, and nothing of the rest of the site.
+    assert!(err.contains("invalid YAML front matter"), "{err}");
+    assert!(err.lines().any(|l| l == "yaml-invalid"), "{err}");
+    assert!(!err.contains("nowhere.md"), "{err}");
+    assert!(!err.contains("derived"), "{err}");
+    assert_eq!(
+        err.lines().last(),
+        Some("error: content/INC-104-log-shipping.md changed, and the build failed with 1 error; the last good build is still served"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_rebuild_prints_only_the_warnings_it_brings_and_counts_those_shown_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    warned_site(&root);
+    let log = tmp.path().join("stderr.txt");
+    let server = serve_logged(&root, &[], &log);
+    let rx = events(&server.url);
+    assert_eq!(next_event(&rx).0, "hello");
+    let file = root.join("content/INC-104-log-shipping.md");
+    let printed = |text: &str| {
+        let err = std::fs::read_to_string(&log).unwrap();
+        (err.matches(text).count(), err)
+    };
+    // The first build prints the site's warning; notes are `check`'s.
+    let (n, err) = printed("link to `");
+    assert_eq!(n, 1, "{err}");
+    assert!(!err.contains("derived"), "{err}");
+
+    // A good save: the warning is not printed again, but counted.
+    std::fs::write(
+        &file,
+        LOG_SHIPPING.replace("Logs stopped.", "Logs stopped twice."),
+    )
+    .unwrap();
+    assert_eq!(next_event(&rx).0, "reload");
+    let (n, err) = printed("link to `");
+    assert_eq!(n, 1, "{err}");
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with("content/INC-104-log-shipping.md changed: built 3 incidents")
+            && last.ends_with("; 1 warning shown before is not repeated"),
+        "{err}"
+    );
+
+    // A bad save: its error, what changed after it, and no warning or note of the site.
+    let before = err.len();
+    std::fs::write(
+        &file,
+        LOG_SHIPPING.replace("title: Log shipping", "title: \"Log shipping"),
+    )
+    .unwrap();
+    assert_eq!(next_event(&rx).0, "failed");
+    let (n, err) = printed("link to `");
+    assert_eq!(n, 1, "{err}");
+    let failed = &err[before..];
+    assert!(failed.starts_with("yaml-invalid\n"), "{failed}");
+    assert!(!failed.contains("derived"), "{failed}");
+    assert!(
+        failed.ends_with("error: content/INC-104-log-shipping.md changed, and the build failed with 1 error and 1 warning (1 warning shown before is not repeated); the last good build is still served\n"),
+        "{failed}"
+    );
+
+    // The fix brings a warning of its own: that one is printed.
+    std::fs::write(
+        &file,
+        LOG_SHIPPING.replace(
+            "Logs stopped.",
+            "Logs stopped. See [the dashboard](gone.md).",
+        ),
+    )
+    .unwrap();
+    assert_eq!(next_event(&rx).0, "reload");
+    let (n, err) = printed("link to `");
+    assert_eq!(n, 2, "{err}");
+    assert!(err.contains("link to `gone.md`"), "{err}");
+}
