@@ -818,6 +818,62 @@ fn a_template_whose_front_matter_check_rejects_by_the_configuration_writes_nothi
 }
 
 #[test]
+fn a_template_with_several_problems_reports_each_in_one_run_in_line_order_where_check_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "hindsight.toml",
+                "title = \"KB\"\nseverities = [\"SEV1\", \"SEV2\", \"SEV3\"]\n",
+            ),
+            (
+                "templates/team.md",
+                "---\ntitle: {{ title }}\nseverity: P1\nowner: x\n---\n\n## Summary\n",
+            ),
+            ("content/.keep", ""),
+        ],
+    );
+    let o = new(root, &["Fix: the db", "--template", "team"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    // All three, each once, in the order of the template's lines.
+    let at = |place: &str| {
+        let place = format!("templates/team.md:{place}]");
+        assert_eq!(err.matches(&place).count(), 1, "{place}:\n{err}");
+        err.find(&place).unwrap()
+    };
+    let yaml = at("2:8");
+    let severity = at("3:11");
+    let key = at("4:1");
+    assert!(yaml < severity && severity < key, "{err}");
+    assert!(err.contains("`title: {{ title | yaml }}`"), "{err}");
+    assert!(err.contains("unknown severity `P1`"), "{err}");
+    assert!(err.contains("unknown front-matter key `owner`"), "{err}");
+    assert_eq!(tree(&root.join("content")).len(), 1, "nothing is written");
+    // The columns are those `check` gives of the same lines in a postmortem.
+    write_files(
+        root,
+        &[(
+            "content/a.md",
+            "---\nid: A-1\ndate: 2024-01-02\ntitle: \"Fix: the db\"\nseverity: P1\nowner: x\n---\n\n## Summary\n",
+        )],
+    );
+    let (_, findings) = check_json(root, &[]);
+    let column = |rule: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule} in {findings:#?}"))["column"]
+            .clone()
+    };
+    assert_eq!(column("unknown-severity"), 11);
+    assert_eq!(column("unknown-key"), 1);
+}
+
+#[test]
 fn a_template_with_toml_front_matter_keeps_it_and_quotes_values_with_the_toml_filter() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

@@ -227,10 +227,10 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
     let (named, renamed) = unignored(&config, &within, &stem, title)?;
     let slug = slug(&named);
     let id = next_free_id(&taken, opts.date, &slug, &|id| free(&named, id));
-    let text = render(&template_name, &template, title, &id, opts.date, &config)?;
+    let (text, mut problems) = render(&template_name, &template, title, &id, opts.date, &config)?;
     let stem = naming.stem(opts.date, &id, &slug, &named);
     let learnings = &library.learnings;
-    let mut warnings = refused_by_config(
+    let checked = refused_by_config(
         &template_name,
         &template,
         &text,
@@ -241,7 +241,20 @@ pub fn run(opts: &NewOptions) -> Result<Created, NewError> {
             ids: &taken,
             learnings,
         },
-    )?;
+    );
+    // Every problem of the template at once, in the order of its lines: one fixed per run
+    // would send its author back and forth.
+    let mut warnings = match checked {
+        Ok(warnings) if problems.is_empty() => warnings,
+        Ok(_) => return Err(NewError::Invalid(problems)),
+        Err(NewError::Invalid(more)) => {
+            problems.extend(more);
+            problems.sort_by_key(|d| (d.line, d.column));
+            problems.dedup();
+            return Err(NewError::Invalid(problems));
+        }
+        Err(e) => return Err(e),
+    };
     let folder = content_dir.join(within);
     // The content folder is the current one (an empty path) when `new` runs where the
     // postmortems are, with `content_dir = "."` or none found elsewhere: no folder is made.
@@ -693,7 +706,9 @@ fn md_stem(file: &str) -> Option<&str> {
     (file.is_char_boundary(cut) && file[cut..].eq_ignore_ascii_case(".md")).then(|| &file[..cut])
 }
 
-/// Renders a template; one with no front matter gets one.
+/// Renders a template; one with no front matter gets one. With the text, the errors of its
+/// own front matter that still let it be read (see [`refused_front_matter`]), for `run` to
+/// report with those of the rules that read the whole postmortem.
 fn render(
     name: &str,
     template: &str,
@@ -701,7 +716,7 @@ fn render(
     id: &str,
     date: NaiveDate,
     config: &Config,
-) -> Result<String, NewError> {
+) -> Result<(String, Vec<Diagnostic>), NewError> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![]);
     tera.register_filter("yaml", yaml_filter);
@@ -730,14 +745,14 @@ fn render(
         .trim_start_matches('\u{feff}')
         .trim_start_matches(['\n', '\r', ' ', '\t']);
     if own.starts_with("---") || own.starts_with("+++") {
-        refused_front_matter(name, template, own, title, config)?;
-        return Ok(with_title(&completed(own, id, date), title));
+        let (problems, readable) = refused_front_matter(name, template, own, title, config)?;
+        return Ok((with_title(&completed(&readable, id, date), title), problems));
     }
     let front = format!(
         "---\nid: {id}\ntitle: {}\ndate: {date}\nstatus: draft\n---\n\n",
         yaml_scalar(title)
     );
-    Ok(front + &with_title(&text, title))
+    Ok((front + &with_title(&text, title), Vec::new()))
 }
 
 /// A rendered template with its placeholder heading (`# Incident Title`, `# [Title]`: see
@@ -952,14 +967,18 @@ fn completed(text: &str, id: &str, date: NaiveDate) -> String {
 /// The front matter that template `name` rendered into `text` for `title`, read as the loader
 /// reads a postmortem's: the errors `hindsight check` would report of it (at the levels
 /// `[check.rules]` sets), each at the template's line that wrote it. A value written without
-/// the `yaml` filter breaks YAML as soon as the title holds `: ` or `#`.
+/// the `yaml` filter breaks YAML as soon as the title holds `: ` or `#`. Such a value is then
+/// quoted, as the hint says to, and the front matter read again, so that the template's other
+/// problems are told in the same run rather than one run at a time. Returns the errors and the
+/// text with those values quoted, for the rules read from the whole postmortem; an error when
+/// the front matter cannot be read even so.
 fn refused_front_matter(
     name: &str,
     template: &str,
     text: &str,
     title: &str,
     config: &Config,
-) -> Result<(), NewError> {
+) -> Result<(Vec<Diagnostic>, String), NewError> {
     use crate::content::frontmatter;
     let blocking = |d: &Diagnostic| {
         d.level == crate::diagnostics::Level::Error
@@ -969,35 +988,83 @@ fn refused_front_matter(
                 .get(d.rule)
                 .is_none_or(|level| level == "error")
     };
-    let format = frontmatter::split(text, name)
-        .map(|s| s.format)
-        .unwrap_or_default();
-    let problems: Vec<Diagnostic> = match frontmatter::split(text, name) {
-        Err(d) => vec![d],
-        Ok(split) => match split.front {
-            Some(front) => {
-                frontmatter::parse_as(
+    let mut text = text.to_string();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    // The line quoted last: a value quoted there that YAML still fails on at or before it is
+    // no value of a placeholder, and quoting more would only report its error again.
+    let mut quoted = 0;
+    loop {
+        let (format, found) = match frontmatter::split(&text, name) {
+            Err(d) => (frontmatter::Format::default(), vec![d]),
+            Ok(split) => match split.front {
+                Some(front) => (
                     split.format,
-                    front,
-                    split.front_line,
-                    name,
-                    frontmatter::INCIDENT_KEYS,
-                )
-                .1
+                    frontmatter::parse_as(
+                        split.format,
+                        front,
+                        split.front_line,
+                        name,
+                        frontmatter::INCIDENT_KEYS,
+                    )
+                    .1,
+                ),
+                None => (split.format, Vec::new()),
+            },
+        };
+        let unread = found
+            .iter()
+            .find(|d| d.rule == "yaml-invalid" && blocking(d))
+            .cloned();
+        if unread.as_ref().is_some_and(|d| d.line <= quoted) {
+            return Err(NewError::Invalid(problems));
+        }
+        problems.extend(
+            found
+                .into_iter()
+                .filter(blocking)
+                .map(|d| at_template_line(d, template, &text, title, format)),
+        );
+        let Some(unread) = unread else {
+            return Ok((problems, text));
+        };
+        match with_value_quoted(&text, unread.line, template, format) {
+            Some(readable) => {
+                text = readable;
+                quoted = unread.line;
             }
-            None => Vec::new(),
-        },
-    };
-    let problems: Vec<Diagnostic> = problems
-        .into_iter()
-        .filter(blocking)
-        .map(|d| at_template_line(d, template, text, title, format))
-        .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(NewError::Invalid(problems))
+            None => return Err(NewError::Invalid(problems)),
+        }
     }
+}
+
+/// `text` with the value of its front matter's `line` quoted, as the template's filter would
+/// quote it, when the template writes that line's key with a placeholder the filter does not
+/// quote (`title: {{ title }}`); `None` otherwise.
+fn with_value_quoted(
+    text: &str,
+    line: usize,
+    template: &str,
+    format: crate::content::frontmatter::Format,
+) -> Option<String> {
+    use crate::content::frontmatter::Format;
+    let rendered = text.lines().nth(line.checked_sub(1)?)?;
+    key_line(template, rendered, format)?.1?;
+    let (key, value) = rendered.split_once(separator(format))?;
+    let (key, value) = (key.trim_end(), value.trim());
+    let quoted = match format {
+        Format::Yaml => format!("{key}: {}", yaml_scalar(value)),
+        Format::Toml => format!("{key} = {}", toml::Value::String(value.to_string())),
+    };
+    let mut out = String::with_capacity(text.len() + 2);
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            out += &quoted;
+            out += &l[l.trim_end_matches(['\n', '\r']).len()..];
+        } else {
+            out += l;
+        }
+    }
+    Some(out)
 }
 
 /// The errors `hindsight check` would report of the front matter of `text`, the postmortem
@@ -1093,6 +1160,49 @@ fn refused_by_config(
     }
 }
 
+/// `key: value` in YAML, `key = value` in TOML.
+fn separator(format: crate::content::frontmatter::Format) -> char {
+    match format {
+        crate::content::frontmatter::Format::Yaml => ':',
+        crate::content::frontmatter::Format::Toml => '=',
+    }
+}
+
+/// The line of `template` (from 0) that sets the key of the `rendered` line of front matter
+/// written in `format`, with the first placeholder of that line that the format's filter
+/// (`yaml`, `toml`) does not quote: where it starts (a byte offset) and its expression.
+/// `None` for a rendered line of no key (an item of a list), or a key no line sets.
+fn key_line(
+    template: &str,
+    rendered: &str,
+    format: crate::content::frontmatter::Format,
+) -> Option<(usize, Option<(usize, String)>)> {
+    use crate::content::frontmatter::Format;
+    static PLACEHOLDER: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let filter = match format {
+        Format::Yaml => "yaml",
+        Format::Toml => "toml",
+    };
+    let key = rendered.split(separator(format)).next()?.trim_end();
+    if key.is_empty() || key.starts_with([' ', '\t', '-', '#', '[']) {
+        return None;
+    }
+    let sets_key = |l: &str| {
+        l.strip_prefix(key).is_some_and(|r| match format {
+            Format::Yaml => r.starts_with(':'),
+            Format::Toml => r.trim_start().starts_with('='),
+        })
+    };
+    let i = template.lines().position(sets_key)?;
+    let l = template.lines().nth(i).unwrap_or("");
+    let placeholder = PLACEHOLDER
+        .get_or_init(|| Regex::new(r"\{\{-?\s*(.*?)\s*-?\}\}").expect("valid regex"))
+        .captures_iter(l)
+        .find(|c| !c[1].replace(' ', "").contains(&format!("|{filter}")))
+        .map(|c| (c.get(0).expect("whole match").start(), c[1].to_string()));
+    Some((i, placeholder))
+}
+
 /// A finding about the rendered front matter `text`, written in `format`, moved to the line of
 /// `template` that wrote the rendered line (the one that sets the same key), with what to
 /// write instead, in that format.
@@ -1104,13 +1214,8 @@ fn at_template_line(
     format: crate::content::frontmatter::Format,
 ) -> Diagnostic {
     use crate::content::frontmatter::Format;
-    static PLACEHOLDER: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     let rendered = text.lines().nth(d.line.saturating_sub(1)).unwrap_or("");
-    // `key: value` in YAML, `key = value` in TOML, and the filter that quotes a value for it.
-    let (sep, filter) = match format {
-        Format::Yaml => (':', "yaml"),
-        Format::Toml => ('=', "toml"),
-    };
+    let sep = separator(format);
     // A finding of the text after the front matter (a learning mark that names no canonical
     // learning) is at the template's line that reads as the rendered one.
     let front_end = crate::content::frontmatter::split(text, "")
@@ -1133,24 +1238,15 @@ fn at_template_line(
         .hint(d.hint.clone());
     }
     let key = rendered.split(sep).next().unwrap_or("").trim_end();
-    let sets_key = |l: &str| {
-        l.strip_prefix(key).is_some_and(|r| match format {
-            Format::Yaml => r.starts_with(':'),
-            Format::Toml => r.trim_start().starts_with('='),
-        })
-    };
-    let written = (!key.is_empty() && !key.starts_with([' ', '\t', '-', '#', '[']))
-        .then(|| template.lines().position(sets_key))
-        .flatten();
-    let (line, column, placeholder) = match written {
-        Some(i) => {
+    let (line, column, placeholder) = match key_line(template, rendered, format) {
+        // A finding of the key itself (an unknown key) is where `check` puts it: at the key,
+        // which the template writes as the rendered line has it. Invalid YAML is at the
+        // value that the template's placeholder wrote, whose quoting the hint says.
+        Some((i, _)) if d.rule != "yaml-invalid" && d.column <= key.chars().count() => {
+            (i + 1, d.column, None)
+        }
+        Some((i, placeholder)) => {
             let l = template.lines().nth(i).unwrap_or("");
-            // The first placeholder of the line that the format's filter does not quote.
-            let placeholder = PLACEHOLDER
-                .get_or_init(|| Regex::new(r"\{\{-?\s*(.*?)\s*-?\}\}").expect("valid regex"))
-                .captures_iter(l)
-                .find(|c| !c[1].replace(' ', "").contains(&format!("|{filter}")))
-                .map(|c| (c.get(0).expect("whole match").start(), c[1].to_string()));
             match placeholder {
                 Some((at, expr)) => (i + 1, l[..at].chars().count() + 1, Some(expr)),
                 // No placeholder: the value as written (`severity: SEV9`).
@@ -1346,7 +1442,10 @@ impl Boilerplate {
         // Any fixed values: what they fill in is the incident's own, not boilerplate.
         let date = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date");
         Self::from_templates(texts.iter().map(|(name, text)| {
-            render(name, text, "", "", date, config).unwrap_or_else(|_| text.clone())
+            match render(name, text, "", "", date, config) {
+                Ok((rendered, problems)) if problems.is_empty() => rendered,
+                _ => text.clone(),
+            }
         }))
     }
 
