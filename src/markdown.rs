@@ -2903,6 +2903,11 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             Event::Start(Tag::List(n)) => {
                 first_block = false;
+                // A list nested in an item starts after its text: "probes failed" and
+                // "context deadline exceeded" are two lines, not "failedcontext".
+                if !items.is_empty() {
+                    push_break(&mut current, &mut out.preamble);
+                }
                 events.push(Event::Start(Tag::List(n)));
             }
             Event::Start(Tag::Table(a)) => {
@@ -3692,6 +3697,14 @@ mod tests {
             p.html
         );
         assert_eq!(p.html.matches("Left empty.").count(), 1, "{}", p.html);
+    }
+
+    #[test]
+    fn the_text_of_an_item_and_of_the_list_nested_in_it_stay_apart() {
+        let p = render("## Timeline\n\n- Liveness probes failed\n  - context deadline exceeded\n");
+        let text = &p.sections[0].text;
+        assert!(text.contains("failed\ncontext"), "{text:?}");
+        assert!(!text.contains("failedcontext"), "{text:?}");
     }
 
     #[test]
