@@ -110,9 +110,13 @@ pub struct NewArgs {
 pub struct SearchArgs {
     #[command(flatten)]
     pub common: Common,
-    /// The words to look for; a word written -word leaves out the results that hold it.
+    /// The words to look for; a word written -word leaves out the results that hold it (after
+    /// the first word, quote the query: "checkout -payments").
     #[arg(allow_hyphen_values = true, value_parser = parse_query)]
     pub query: String,
+    /// More words of the query: `search certificate expired` is `search "certificate expired"`.
+    #[arg(value_name = "WORDS")]
+    pub more: Vec<String>,
     /// Print one JSON array of hits: id, kind, url, title, date, score, section, snippet.
     #[arg(long)]
     pub json: bool,
@@ -134,6 +138,17 @@ pub struct SearchArgs {
     /// Say on stderr what keeping the search index current took.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+impl SearchArgs {
+    /// The query as one text: `search certificate expired` is `search "certificate expired"`.
+    pub fn query(&self) -> String {
+        std::iter::once(&self.query)
+            .chain(&self.more)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 fn parse_base_url(s: &str) -> Result<String, String> {
@@ -180,15 +195,47 @@ pub fn mistyped_search_option(
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let at = args.iter().position(|a| a == "search")?;
-    args[at + 1..]
+    let args: Vec<&String> = args[at + 1..]
         .iter()
         .take_while(|a| a.as_str() != "--")
+        .collect();
+    if let Some(said) = args
+        .iter()
         .filter(|a| {
             a.strip_prefix("--")
                 .is_some_and(|n| !SEARCH_OPTIONS.contains(&n.split('=').next().unwrap_or(n)))
         })
         .find_map(|a| parse_query(a).err())
+    {
+        return Some(said);
+    }
+    // `search checkout -payments`: a word to leave out after the first is read as options
+    // (`-p`): the query must be quoted. The words before it, but for options and their values.
+    let mut words = Vec::new();
+    let mut value = false;
+    for a in args {
+        if value {
+            value = false;
+        } else if let Some(name) = a.strip_prefix("--") {
+            value = SEARCH_VALUED.contains(&name) && !name.contains('=');
+        } else if a.starts_with('-') && a.len() > 1 && !["-q", "-v", "-h"].contains(&a.as_str()) {
+            if words.is_empty() {
+                return None;
+            }
+            words.push(a.as_str());
+            return Some(format!(
+                "`{a}` after the first word is read as options: to leave out the word, quote the whole query, as in `hindsight search \"{}\"`",
+                words.join(" ")
+            ));
+        } else if !a.starts_with('-') {
+            words.push(a.as_str());
+        }
+    }
+    None
 }
+
+/// The long options of `search` that take a value.
+const SEARCH_VALUED: &[&str] = &["root", "limit", "tag", "service", "severity", "since"];
 
 /// `--limit`: a whole number of 1 or more (one too large for this machine means no limit).
 fn parse_limit(s: &str) -> Result<usize, String> {
@@ -294,6 +341,13 @@ mod tests {
             .contains("`--limit`"));
         assert_eq!(line("hindsight search dns --limit 3 extra"), None);
         assert_eq!(line("hindsight search -- --servce sso"), None);
+        // A word left out after the first needs the query quoted: the words so far are shown so.
+        let said = line("hindsight search --limit 3 checkout -payments").unwrap();
+        assert!(
+            said.contains("quote the whole query, as in `hindsight search \"checkout -payments\"`"),
+            "{said}"
+        );
+        assert_eq!(line("hindsight search -payments checkout"), None);
     }
 
     #[test]

@@ -68,6 +68,25 @@ fn searching_the_dfds_corpus_for_logs_not_shipped_finds_the_three_cloudwatch_pos
 }
 
 #[test]
+fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first() {
+    let (_tmp, root) = site("dfds");
+    let quoted = ids(&hits(&root, &["logs not shipped cloudwatch"]));
+    let unquoted = ids(&hits(
+        &root,
+        &["logs", "not", "shipped", "cloudwatch", "--limit", "10"],
+    ));
+    assert!(!quoted.is_empty());
+    assert_eq!(quoted, unquoted);
+    let o = search(&root, &["logs", "-fluentd"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("quote the whole query, as in `hindsight search \"logs -fluentd\"`"),
+        "{err}"
+    );
+}
+
+#[test]
 fn json_hits_have_exactly_the_documented_fields() {
     let (_tmp, root) = site("dfds");
     let found = hits(&root, &["fluentd", "--limit", "3"]);

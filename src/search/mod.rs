@@ -927,7 +927,8 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         severities: args.severity.clone(),
         since: args.since,
     };
-    let outcome = match search(&args.common.root, &args.query, &filters, args.limit) {
+    let query = args.query();
+    let outcome = match search(&args.common.root, &query, &filters, args.limit) {
         Ok(o) => o,
         Err(e) => {
             if let SearchError::Config(ds) = &e {
@@ -969,7 +970,7 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         format!("{}\n", to_json(&outcome.hits))
     } else if outcome.hits.is_empty() {
         if !args.common.quiet {
-            eprintln!("{}", no_results(&args.query, &filters));
+            eprintln!("{}", no_results(&query, &filters));
         }
         String::new()
     } else {
