@@ -22,7 +22,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let matches = Cli::command().try_get_matches().unwrap_or_else(|e| {
         // `search --servce sso`: the mistyped option was taken for the query.
-        if e.kind() == clap::error::ErrorKind::UnknownArgument {
+        use clap::error::ErrorKind;
+        if matches!(
+            e.kind(),
+            ErrorKind::UnknownArgument | ErrorKind::InvalidValue | ErrorKind::ValueValidation
+        ) {
             if let Some(said) = hindsight::cli::mistyped_search_option(std::env::args_os()) {
                 let mut cli = Cli::command();
                 cli.build();
