@@ -2,7 +2,8 @@
 The one text analysis every index and similarity measure shares, made fast with a word cache.
 
 The analysis is tantivy's `en_stem` chain with ASCII folding added: split on anything that is
-not a letter or digit, drop tokens of 40 bytes or more, lowercase, fold accents to ASCII, stem
+not a letter or digit, drop tokens of 65 bytes or more (tantivy drops 40: a commit hash has
+40 or 64), lowercase, fold accents to ASCII, stem
 with the Snowball English stemmer (frostem, pinned in Cargo.lock). The browser's `search.js`
 repeats it exactly, and the terminal's tantivy index registers [`analyzer`] itself.
 
@@ -22,7 +23,7 @@ cache can never disagree with it.
 Every term also has a number, its [`Term::id`], the same in every thread: a process-wide table
 ([`with_terms`]) gives each distinct term text one on its first cache miss, so that the
 similarity measures count and compare terms as integers instead of hashing their text at every
-occurrence. The table keeps every term the process has analysed (a term is at most 40 bytes);
+occurrence. The table keeps every term the process has analysed (a term is at most 64 bytes);
 a long `serve` session adds to it only the new words that edits bring.
 
 Search reads one thing more: operations words written closed, open or hyphenated
@@ -52,8 +53,13 @@ use tantivy::tokenizer::{
     TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
-/// Tokens of this many bytes or more are dropped (tantivy's `RemoveLongFilter`).
-pub const LONG_TOKEN: usize = 40;
+/// Tokens of this many bytes or more are dropped (tantivy's `RemoveLongFilter`): more than
+/// tantivy's 40, so that a commit's hash (40 hex digits for SHA-1, 64 for SHA-256), which a
+/// postmortem quotes and an engineer pastes, is a word to search for.
+pub const LONG_TOKEN: usize = 65;
+
+/// Identifiers (see [`Ids`]) of this many bytes or more are no term of their own.
+pub const LONG_ID: usize = 40;
 
 /// How a letter or digit joins the ones next to it into a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,8 +374,8 @@ pub const ID_JOINERS: &[char] = &['-', '_'];
 /// Identifiers in a stream of words: two or more words, each joined to the next by one hyphen
 /// or underscore and nothing else, at least one digit among them (`PM2021-005`, `INC-2023-042`,
 /// `2021-01-05-logs`), are also one term: their words lowercased and folded to ASCII, not
-/// stemmed, joined by hyphens (`inc_201` is `inc-201`), when it is shorter than
-/// [`LONG_TOKEN`] bytes. The words stay terms too, so `PM2021` still finds `PM2021-005`, while
+/// stemmed, joined by hyphens (`inc_201` is `inc-201`), when it is shorter than [`LONG_ID`]
+/// bytes (a longer one is a file name's slug, not an id). The words stay terms too, so `PM2021` still finds `PM2021-005`, while
 /// `PM2021-005` tells `PM2021-005` from `PM2021-006`. `search.js` joins them the same way.
 pub struct Ids<'t> {
     text: &'t str,
@@ -409,7 +415,7 @@ impl<'t> Ids<'t> {
         }
         let words: Vec<String> = chain.iter().map(|r| fold(&self.text[r.clone()])).collect();
         let term = words.join("-");
-        if term.len() < LONG_TOKEN && term.bytes().any(|b| b.is_ascii_digit()) {
+        if term.len() < LONG_ID && term.bytes().any(|b| b.is_ascii_digit()) {
             self.out.push((first.start..last.end, term));
         }
     }

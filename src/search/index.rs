@@ -30,8 +30,9 @@ use crate::taxonomy::term_key;
 /// rebuilt from scratch. Bump it too when clustering forms other clusters from the same files:
 /// the learning pages' documents are cached beside the index under a key that holds it (see
 /// `search::learning_docs`). 6: they came to be cached. 7: an incident's id is indexed, and
-/// identifiers are terms (`crate::analysis::Ids`).
-pub const SCHEMA_VERSION: u32 = 7;
+/// identifiers are terms (`crate::analysis::Ids`). 8: words of up to 64 bytes (a commit hash) are
+/// terms.
+pub const SCHEMA_VERSION: u32 = 8;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";

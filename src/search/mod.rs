@@ -1001,9 +1001,14 @@ mod tests {
     }
 
     #[test]
-    fn analysis_drops_tokens_of_forty_bytes_or_more() {
-        let long = "a".repeat(40);
+    fn analysis_drops_tokens_of_65_bytes_or_more_and_keeps_a_commit_hash() {
+        let long = "a".repeat(65);
         assert_eq!(terms(&format!("short {long} word")), ["short", "word"]);
+        let sha256 = "9f".repeat(32);
+        assert_eq!(
+            terms(&format!("commit {sha256}")),
+            ["commit", sha256.as_str()]
+        );
     }
 
     #[test]

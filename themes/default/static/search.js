@@ -3,7 +3,7 @@
 
    The query analysis repeats the Rust one exactly (src/analysis.rs): split on anything that
    is not a letter or digit (each Han ideograph and hiragana letter a word by itself, a run of
-   katakana a word apart from other scripts), drop tokens of 40 UTF-8 bytes or more, lowercase each character,
+   katakana a word apart from other scripts), drop tokens of 65 UTF-8 bytes or more, lowercase each character,
    fold to ASCII with tantivy's table, stem with the Snowball English stemmer (Snowball 3.1.1,
    as tantivy 0.27 runs it through frostem). The stemmer below is a line-by-line port of the
    Rust code Snowball generates from english.sbl; tests/search_parity.rs checks both sides agree
@@ -1100,7 +1100,7 @@
     function flush(end) {
       if (start < 0) return;
       var raw = text.slice(start, end);
-      if (utf8Length(raw) < 40) {
+      if (utf8Length(raw) < 65) {
         out.push({ term: stem(lowerFold(raw)), start: start, end: end, raw: raw });
       }
       start = -1;
