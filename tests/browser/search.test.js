@@ -343,6 +343,31 @@ function defineTests(ctx) {
     assert.deepEqual(errors, []);
   });
 
+  test("a query sent whole, by a link or Enter, finds what the terminal finds, its last word not taken as a prefix", async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-demo-"));
+    fs.cpSync(path.join(REPO, "content"), path.join(src, "content"), { recursive: true });
+    fs.copyFileSync(path.join(REPO, "hindsight.toml"), path.join(src, "hindsight.toml"));
+    try {
+      // "stag" begins "stage" and "staging": typed, it finds them; sent whole, it is a word.
+      const q = "config stag";
+      const terminal = JSON.parse(execFileSync(BIN, ["search", q, "--json", "--limit", "100", "--root", src])).map((h) => h.id);
+      const { page, errors } = await open(ctx.browser, ctx.demo + "search/?q=" + encodeURIComponent(q));
+      await page.waitForFunction((q) => window.hindsightSearch && window.hindsightSearch.lastQuery === q, q);
+      assert.deepEqual([...(await allHitIds(page))].sort(), [...terminal].sort(), "by a link");
+      await typeQuery(page, "config");
+      await typeQuery(page, q);
+      const asTyped = await allHitIds(page);
+      assert.ok(asTyped.length > terminal.length, `typed: ${asTyped}; terminal: ${terminal}`);
+      const done = await page.evaluate(() => window.hindsightSearch.completed);
+      await page.press("#search-q", "Enter");
+      await page.waitForFunction((n) => window.hindsightSearch.completed > n, done);
+      assert.deepEqual([...(await allHitIds(page))].sort(), [...terminal].sort(), "by Enter");
+      assert.deepEqual(errors, []);
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
+
   test("a word written -word leaves out what the terminal leaves out, the page listing what the terminal lists", async () => {
     const { page, errors } = await open(ctx.browser, ctx.demo + "search/");
     const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-demo-"));

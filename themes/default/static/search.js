@@ -1369,10 +1369,12 @@
     return f;
   }
 
-  async function rank(query, filters) {
+  /* `submitted`: the query was sent whole (Enter, or a /search/?q= link), so its last word
+     is a word, as the terminal reads it, not the start of one being typed. */
+  async function rank(query, filters, submitted) {
     var e = await entry();
     var raw = tokens(query);
-    var typing = !/\s$/.test(query);
+    var typing = !submitted && !/\s$/.test(query);
     var last = raw.length ? raw[raw.length - 1] : null;
     var words = queryTokens(query).map(function (t) {
       // An identifier's prefix is its term (`INC_20` is `inc-20`); it is being typed when it
@@ -1639,6 +1641,9 @@
       if (more) more.hidden = shown >= current.hits.length;
     }
 
+    // Whether the query in the box was sent whole rather than typed (see `rank`).
+    var submitted = false;
+
     async function run() {
       var run = ++seq;
       var q = input.value;
@@ -1664,7 +1669,7 @@
       }
       var t0 = performance.now();
       try {
-        var ranked = await rank(q, filters);
+        var ranked = await rank(q, filters, submitted);
         if (run !== seq) return;
         current = ranked;
         shown = 0;
@@ -1707,8 +1712,8 @@
       filtersBox.hidden = !any;
     }
 
-    input.addEventListener("input", schedule);
-    if (form) form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); run(); });
+    input.addEventListener("input", function () { submitted = false; schedule(); });
+    if (form) form.addEventListener("submit", function (ev) { ev.preventDefault(); clearTimeout(timer); submitted = true; run(); });
     if (more) more.addEventListener("click", function () { showMore(seq); });
 
     // Arrow keys move between the input and the result links; Enter follows a link; Escape
@@ -1735,6 +1740,7 @@
     var q = new URL(location.href).searchParams.get("q");
     if (q) {
       input.value = q;
+      submitted = true;
       run();
     }
   }
