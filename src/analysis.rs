@@ -461,6 +461,7 @@ pub const COMPOUNDS: &[(&str, &str)] = &[
     ("back", "up"),
     ("check", "list"),
     ("clean", "up"),
+    ("crash", "loop"),
     ("data", "center"),
     ("dead", "lock"),
     ("down", "time"),
@@ -478,6 +479,7 @@ pub const COMPOUNDS: &[(&str, &str)] = &[
     ("look", "up"),
     ("name", "space"),
     ("on", "call"),
+    ("oom", "kill"),
     ("play", "book"),
     ("post", "mortem"),
     ("roll", "back"),
@@ -901,6 +903,11 @@ mod tests {
         }
         assert_eq!(terms("failed over to the replica")[0], terms("failover")[0]);
         assert_eq!(terms("we logged in"), ["we", "login"]);
+        // Kubernetes' words, as error messages and people write them.
+        for text in ["crash loop", "crash-looping", "CrashLoop"] {
+            assert_eq!(terms(text), terms("crashloop"), "{text}");
+        }
+        assert_eq!(terms("OOM killed"), terms("OOMKilled"));
         // Punctuation between the words keeps them apart, and so does another word.
         assert_eq!(terms("roll. Back"), ["roll", "back"]);
         assert_eq!(terms("roll it back"), ["roll", "it", "back"]);

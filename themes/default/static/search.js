@@ -1039,7 +1039,7 @@
      written here by tests/search_parity.rs (HINDSIGHT_UPDATE_FOLD=1 rewrites them). */
   // BEGIN ANALYSIS LISTS
   var STOP_WORDS = ["a","an","and","are","as","at","be","but","by","for","if","in","into","is","it","no","not","of","on","or","such","that","the","their","then","there","these","they","this","to","was","were","will","with"];
-  var COMPOUNDS = [["back","fill"],["back","off"],["back","up"],["check","list"],["clean","up"],["data","center"],["dead","lock"],["down","time"],["end","point"],["fail","over"],["fall","back"],["file","system"],["hand","off"],["hard","code"],["health","check"],["hot","fix"],["lock","out"],["log","in"],["log","out"],["look","up"],["name","space"],["on","call"],["play","book"],["post","mortem"],["roll","back"],["roll","out"],["roll","over"],["run","book"],["set","up"],["shut","down"],["sign","up"],["start","up"],["tear","down"],["time","out"],["up","time"],["web","hook"],["work","around"]];
+  var COMPOUNDS = [["back","fill"],["back","off"],["back","up"],["check","list"],["clean","up"],["crash","loop"],["data","center"],["dead","lock"],["down","time"],["end","point"],["fail","over"],["fall","back"],["file","system"],["hand","off"],["hard","code"],["health","check"],["hot","fix"],["lock","out"],["log","in"],["log","out"],["look","up"],["name","space"],["on","call"],["oom","kill"],["play","book"],["post","mortem"],["roll","back"],["roll","out"],["roll","over"],["run","book"],["set","up"],["shut","down"],["sign","up"],["start","up"],["tear","down"],["time","out"],["up","time"],["web","hook"],["work","around"]];
   // END ANALYSIS LISTS
 
   /* tantivy's AsciiFoldingFilter as a table: ASCII replacement -> the characters it replaces.
