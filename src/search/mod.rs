@@ -788,10 +788,22 @@ pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
             marks: Vec::new(),
         };
     }
-    let matched: Vec<bool> = toks
+    // The query term each word matches: its own, or that of an identifier it is part of
+    // (`CVE-2021-44228`, which a query may hold without its pieces).
+    let mut keys: Vec<Option<&str>> = toks
         .iter()
-        .map(|(_, t)| query.contains(t.as_str()))
+        .map(|(_, t)| query.get(t.as_str()).copied())
         .collect();
+    for (r, id) in crate::analysis::id_terms(text) {
+        if let Some(&q) = query.get(id.as_str()) {
+            for (k, (w, _)) in toks.iter().enumerate() {
+                if w.start >= r.start && w.end <= r.end {
+                    keys[k] = Some(q);
+                }
+            }
+        }
+    }
+    let matched: Vec<bool> = keys.iter().map(Option::is_some).collect();
     let mut start = 0;
     let mut best = (0usize, 0usize);
     for (i, _) in matched.iter().enumerate().filter(|(_, m)| **m) {
@@ -799,11 +811,9 @@ pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
         let to = (from + SNIPPET_TOKENS).min(toks.len());
         let mut distinct = BTreeSet::new();
         let mut all = 0;
-        for ((_, t), m) in toks[from..to].iter().zip(&matched[from..to]) {
-            if *m {
-                distinct.insert(t.as_str());
-                all += 1;
-            }
+        for key in keys[from..to].iter().flatten() {
+            distinct.insert(*key);
+            all += 1;
         }
         if (distinct.len(), all) > best {
             best = (distinct.len(), all);
@@ -1009,6 +1019,18 @@ mod tests {
             terms(&format!("commit {sha256}")),
             ["commit", sha256.as_str()]
         );
+    }
+
+    #[test]
+    fn a_snippet_shows_and_marks_an_identifier_the_query_holds_without_its_pieces() {
+        let text = format!(
+            "{} Log4Shell, CVE-2021-44228, reached us through a vendor's appliance.",
+            "Investigating which applications we ran took most of the week. ".repeat(6)
+        );
+        let q: BTreeSet<&str> = ["cve-2021-44228"].into_iter().collect();
+        let s = snippet(&text, &q);
+        let marked: Vec<&str> = s.marks.iter().map(|m| &s.text[m.clone()]).collect();
+        assert_eq!(marked, ["CVE", "2021", "44228"], "{}", s.text);
     }
 
     #[test]
