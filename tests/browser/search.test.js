@@ -201,6 +201,9 @@ function defineTests(ctx) {
     assert.ok(page.url().startsWith(ctx.demo + "search/?q=checkout"), page.url());
     await page.waitForFunction(() => window.hindsightSearch && window.hindsightSearch.lastQuery === "checkout");
     assert.ok((await hitIds(page)).length > 0);
+    // The keys go on from the box: the down arrow reaches the first result.
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.evaluate(() => document.activeElement.className), "search-hit-link");
     assert.deepEqual(errors, []);
   });
 

@@ -1741,6 +1741,9 @@
     if (q) {
       input.value = q;
       submitted = true;
+      // Sent from a page's header box: the keys go on where they left off (the down arrow to
+      // the results, more words to the query).
+      input.focus({ preventScroll: true });
       run();
     }
   }
