@@ -1032,12 +1032,19 @@ fn ids_that_differ_only_in_case_collide_and_each_file_is_told_its_own_spelling()
     );
 }
 
+/// The message of the `derived` note of a site of one postmortem, `file` holding `text`.
+fn derived_message(file: &str, text: &str) -> String {
+    let site = Site::with(&[(file, text)]);
+    let (_, findings) = check_json(&site.root, &[]);
+    with_rule(&findings, "derived")[0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
-    let site = Site::with(&[("content/disk-full-on-db.md", "The disk filled up.\n")]);
-    let (_, findings) = check_json(&site.root, &[]);
-    let derived = with_rule(&findings, "derived");
-    let message = derived[0]["message"].as_str().unwrap();
+    let message = derived_message("content/disk-full-on-db.md", "The disk filled up.\n");
     assert!(
         message.contains("title “Disk full on db” from the file name (the text has no heading)"),
         "{message}"
@@ -1048,15 +1055,10 @@ fn a_title_taken_from_the_file_name_is_said_to_come_from_the_file_name() {
 fn a_title_taken_from_the_file_name_of_a_text_with_only_lower_headings_says_it_wants_a_level_1_one()
 {
     // A GitLab issue pasted with its title as a level-2 heading.
-    let site = Site::with(&[(
+    let message = derived_message(
         "content/gitlab-77.md",
         "## [INC-77] Payment webhook failures\n\nOn 2024-03-01 webhooks failed.\n",
-    )]);
-    let (_, findings) = check_json(&site.root, &[]);
-    let message = with_rule(&findings, "derived")[0]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     assert!(
         message.contains("from the file name (the text has no level-1 (`# Title`) heading)"),
         "{message}"
@@ -1065,17 +1067,12 @@ fn a_title_taken_from_the_file_name_of_a_text_with_only_lower_headings_says_it_w
 
 #[test]
 fn learnings_and_action_items_under_titled_subsections_are_said_to_come_from_those() {
-    let site = Site::with(&[(
+    let message = derived_message(
         "content/queue.md",
         "# Queue outage\n\nOn 2024-02-01 the queue stalled.\n\n## Review\n\nWe met on Friday.\n\n\
          ### Lessons learned\n\n- Queues need depth alerts.\n\n### Action items\n\n- Add a depth alert (@kim)\n\n\
          ## Lessons learned\n\n### General\n\n- Dashboards need owners.\n",
-    )]);
-    let (_, findings) = check_json(&site.root, &[]);
-    let message = with_rule(&findings, "derived")[0]["message"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    );
     assert!(
         message.contains(
             "2 learnings from “Lessons learned” (line 9) and “Lessons learned” (line 17); 1 action item from “Action items” (line 13)"
