@@ -87,6 +87,28 @@ fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first()
 }
 
 #[test]
+fn a_query_of_mistyped_words_that_finds_nothing_suggests_the_words_the_knowledge_base_holds() {
+    let (_tmp, root) = site("dfds");
+    let o = search(&root, &["certifcate expird"]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("No results for \"certifcate expird\"."),
+        "{err}"
+    );
+    assert!(
+        err.contains("Did you mean \"certificate expired\"?"),
+        "{err}"
+    );
+    // A word whose stem is far from it is compared as written too.
+    let err = String::from_utf8_lossy(&search(&root, &["prometheous"]).stderr).to_string();
+    assert!(err.contains("Did you mean \"prometheus\"?"), "{err}");
+    // Nothing near: no suggestion.
+    let err = String::from_utf8_lossy(&search(&root, &["zzzzqqq"]).stderr).to_string();
+    assert!(!err.contains("Did you mean"), "{err}");
+}
+
+#[test]
 fn json_hits_have_exactly_the_documented_fields() {
     let (_tmp, root) = site("dfds");
     let found = hits(&root, &["fluentd", "--limit", "3"]);

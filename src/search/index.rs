@@ -155,6 +155,54 @@ impl SearchIndex {
         BooleanQuery::new(per_field)
     }
 
+    /// The term of the index nearest a word no document holds, given as its `forms` (its term
+    /// and as written, lowercased: a stem can be far from the word, `prometheous` is
+    /// `prometh`): within one edit of a form for a word of up to five letters, two for a longer
+    /// one, the fewest edits first, then the term most documents hold (then the first in
+    /// order). What a mistyped word (`certifcate`) was most likely meant to be.
+    pub fn nearest_term(&self, forms: &[&str]) -> Option<String> {
+        let searcher = self.index.reader().ok()?.searcher();
+        let longest = forms.iter().map(|f| f.chars().count()).max()?;
+        let allowed = if longest <= 5 { 1 } else { 2 };
+        let mut found: std::collections::BTreeMap<String, (usize, u64)> = Default::default();
+        for reader in searcher.segment_readers() {
+            for (field, _) in &self.fields.text {
+                let Ok(inverted) = reader.inverted_index(*field) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if term.chars().count() < 3
+                        || forms.iter().all(|f| term.len().abs_diff(f.len()) > allowed)
+                    {
+                        continue;
+                    }
+                    let edits = forms
+                        .iter()
+                        .map(|f| strsim::osa_distance(f, term))
+                        .min()
+                        .unwrap_or(usize::MAX);
+                    if edits == 0 || edits > allowed {
+                        continue;
+                    }
+                    let entry = found.entry(term.to_string()).or_insert((edits, 0));
+                    entry.1 += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        found
+            .into_iter()
+            .min_by(|a, b| {
+                (a.1 .0, std::cmp::Reverse(a.1 .1)).cmp(&(b.1 .0, std::cmp::Reverse(b.1 .1)))
+            })
+            .map(|(term, _)| term)
+    }
+
     /// Whether a document holds the analysed term `t`.
     pub fn holds(&self, t: &str) -> tantivy::Result<bool> {
         let searcher = self.index.reader()?.searcher();

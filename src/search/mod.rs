@@ -299,6 +299,9 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Outcome {
     pub hits: Vec<Hit>,
+    /// With no hits: the query with each word no document holds replaced by the nearest word
+    /// some document does (see [`index::SearchIndex::nearest_term`]), if any is near.
+    pub suggestion: Option<String>,
     pub update: index::Update,
     /// The learning pages' documents, clusters included, were read from the cache rather than
     /// formed (see [`learning_docs`]).
@@ -681,11 +684,50 @@ pub fn search_docs(
         hits.sort_by(|a, b| crate::content::newest_first((&a.date, &a.id), (&b.date, &b.id)));
         hits.truncate(limit);
     }
+    let suggestion = if hits.is_empty() && !wanted.is_empty() {
+        suggest(&idx, docs, query)
+    } else {
+        None
+    };
     Outcome {
         hits,
+        suggestion,
         update,
         learnings_cached: false,
     }
+}
+
+/// `query` with each word that no document holds written as the nearest word that some
+/// document does, as that document writes it (lowercased); `None` when no word is unknown or
+/// none has a near one.
+fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<String> {
+    let mut out = query.to_string();
+    let mut changed = false;
+    // From the last word, so that the ranges of those before hold.
+    for (range, term) in crate::analysis::tokens(query).into_iter().rev() {
+        if query[..range.start].ends_with('-') || idx.holds(&term).unwrap_or(true) {
+            continue;
+        }
+        let raw = query[range.clone()].to_lowercase();
+        let Some(near) = idx.nearest_term(&[term.as_str(), raw.as_str()]) else {
+            continue;
+        };
+        let written = docs.iter().find_map(|d| {
+            [d.title.as_str(), d.summary.as_str(), d.body.as_str()]
+                .into_iter()
+                .find_map(|text| {
+                    crate::analysis::tokens(text)
+                        .into_iter()
+                        .find(|(_, t)| *t == near)
+                        .map(|(r, _)| text[r].to_lowercase())
+                })
+        });
+        if let Some(word) = written {
+            out.replace_range(range, &word);
+            changed = true;
+        }
+    }
+    changed.then_some(out)
 }
 
 /// The source paths of the incidents whose id the query terms `wanted` name (see
@@ -981,6 +1023,9 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
     } else if outcome.hits.is_empty() {
         if !args.common.quiet {
             eprintln!("{}", no_results(&query, &filters));
+            if let Some(s) = &outcome.suggestion {
+                eprintln!("Did you mean {:?}?", crate::render::truncate(s, 80));
+            }
         }
         String::new()
     } else {
