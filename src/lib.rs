@@ -306,7 +306,15 @@ fn relative_feeds_warning(
     } else {
         format!("`base_url` is the path `{}`, not a URL", config.base_url)
     };
-    let message = format!("{what}: feed.xml and sitemap.xml hold URLs without a host, which feed readers and search engines reject, and robots.txt names no sitemap");
+    // A 404 page is served at any path, so its links are from the root of the host: the root
+    // the base URL's path names, or, with none, the host's own (`/static/...`), wrong for a
+    // site served from a sub-folder, such as a GitHub project page (`/repo/`).
+    let not_found = if config.base_url.is_empty() {
+        "; and 404.html links from the host's root (`/`), so a site served from a sub-folder (a GitHub project page at `/repo/`) shows it without styles or working links"
+    } else {
+        ""
+    };
+    let message = format!("{what}: feed.xml and sitemap.xml hold URLs without a host, which feed readers and search engines reject, and robots.txt names no sitemap{not_found}");
     let hint = "Atom ids and sitemap locations must be absolute URLs: set `base_url = \"https://example.org/postmortems/\"` in hindsight.toml (a top-level key: above any `[table]`), or build with `--base-url https://example.org/postmortems/`";
     // At the `base_url` line that gave the value. A value that no line gave (the default,
     // `--base-url`) has no place, as the default `content_dir` has none: no file, not the

@@ -939,6 +939,13 @@ fn a_build_without_base_url_says_once_that_feed_and_sitemap_need_one_and_writes_
     let err = stderr(&o);
     assert_eq!(err.matches("`base_url` is not set").count(), 1, "{err}");
     assert!(err.contains("--base-url"), "{err}");
+    // The 404 page, served at any path, links from the host's root: the warning says so.
+    assert!(err.contains("404.html links from the host's root"), "{err}");
+    let not_found = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(
+        not_found.contains("href=\"/static/style.css"),
+        "{not_found}"
+    );
     let summary = bin()
         .args(["build", "--root"])
         .arg(&root)
