@@ -6107,7 +6107,7 @@ fn incidents_of_no_severity_are_listed_on_the_severity_page_and_counted_on_stats
     assert!(!none.page("severity/index.html").contains("no-severity"));
     assert!(none
         .text("stats/index.html")
-        .contains("Severity None recorded."));
+        .contains("Severity None recorded: no postmortem states one yet"));
 }
 
 #[test]
@@ -8528,6 +8528,16 @@ fn an_empty_tags_services_or_severity_page_says_how_a_postmortem_states_them() {
         );
         assert!(html.contains(&format!("<code>{front}</code>")), "{html}");
         assert!(html.contains(&format!("<code>{text}</code>")), "{html}");
+    }
+    // The statistics page leads there from each of its empty lists.
+    let stats = site.page("stats/index.html");
+    for page in ["tags", "services", "severity"] {
+        assert!(
+            stats.contains(&format!(
+                "(<a href=\"../{page}/\">how a postmortem states them</a>)"
+            )),
+            "{stats}"
+        );
     }
 }
 
