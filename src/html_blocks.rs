@@ -742,14 +742,19 @@ mod tests {
     use super::*;
     use pulldown_cmark::Parser;
 
-    fn read(body: &str) -> Vec<Event<'static>> {
+    /// The events of `body` as the Markdown pass reads them, with their ranges.
+    fn placed(body: &str) -> Vec<Placed<'_>> {
         read_structure(
             Parser::new_ext(body, crate::markdown::options()).into_offset_iter(),
             body,
         )
-        .into_iter()
-        .map(|(e, _)| e.into_static())
-        .collect()
+    }
+
+    fn read(body: &str) -> Vec<Event<'static>> {
+        placed(body)
+            .into_iter()
+            .map(|(e, _)| e.into_static())
+            .collect()
     }
 
     /// The HTML pulldown-cmark writes for the events `read` gives.
@@ -810,10 +815,7 @@ mod tests {
                 "<ul>\n<li>One</li>\n</ul>\n"
             )
         );
-        let events = read_structure(
-            Parser::new_ext(body, crate::markdown::options()).into_offset_iter(),
-            body,
-        );
+        let events = placed(body);
         let table = events
             .iter()
             .find(|(e, _)| matches!(e, Event::Html(h) if h.starts_with("<TABLE")))
@@ -867,10 +869,7 @@ mod tests {
     #[test]
     fn a_tag_is_found_by_its_whole_name() {
         let body = "<h2>Summary</h2>\n<p>One<br>two <b>three</b></p>\n<ul><li>x</li></ul>\n";
-        let events = read_structure(
-            Parser::new_ext(body, crate::markdown::options()).into_offset_iter(),
-            body,
-        );
+        let events = placed(body);
         let bold = events
             .iter()
             .find(|(e, _)| matches!(e, Event::Start(Tag::Strong)))
@@ -881,10 +880,7 @@ mod tests {
     #[test]
     fn each_element_of_a_read_block_keeps_where_it_is_written() {
         let body = "Intro.\n\n<h2>Summary</h2>\n<ul>\n<li>First</li>\n<li>Second</li>\n</ul>\n";
-        let events = read_structure(
-            Parser::new_ext(body, crate::markdown::options()).into_offset_iter(),
-            body,
-        );
+        let events = placed(body);
         let second = events
             .iter()
             .find(|(e, _)| matches!(e, Event::Text(t) if &**t == "Second"))
