@@ -337,10 +337,28 @@ pub fn tokens(text: &str) -> Vec<(Range<usize>, String)> {
 }
 
 /// The terms of `text` as search indexes them, in order: [`tokens`], then the term of every
-/// identifier it holds (see [`Ids`]).
+/// identifier it holds (see [`Ids`]), then the parts of its camel-case words (see [`Parts`]).
 pub fn terms(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = tokens(text).into_iter().map(|(_, t)| t).collect();
-    out.extend(id_terms(text).into_iter().map(|(_, t)| t));
+    indexed(text).into_iter().map(|(_, t)| t).collect()
+}
+
+/// [`terms`] with the byte range of each, read in one pass over the words of `text`.
+fn indexed(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut ids = Ids::new(text);
+    let mut parts = Parts::new(text);
+    with(|a| {
+        let mut joiner = Joiner::new(text);
+        let mut keep = |r: Range<usize>, t: &Term| out.push((r, t.text.to_string()));
+        a.each(text, |r, t| {
+            ids.push(r.clone());
+            parts.push(r.clone());
+            joiner.push(r, t, &mut keep);
+        });
+        joiner.finish(&mut keep);
+    });
+    out.extend(ids.finish());
+    out.extend(parts.finish());
     out
 }
 
@@ -425,6 +443,109 @@ impl<'t> Ids<'t> {
         self.end_chain();
         self.out
     }
+}
+
+/// Words written in camel case, as Kubernetes states, cloud products and exceptions are
+/// (`NotReady`, `CrashLoopBackOff`, `OOMKilled`, `CloudWatch`), are a term as written and
+/// their parts are terms too, so "not ready" finds `NotReady` and "image pull" finds
+/// `ImagePullBackOff`. A part begins at an ASCII capital after a small letter (`Not|Ready`) or
+/// at the last capital of a run followed by a small letter (`OOM|Killed`); parts of one
+/// character are left out (`iPhone`, `DDoS` and `IPv6` have no parts), and a word needs two
+/// parts left to have any. The parts are stemmed as words are and the [`COMPOUNDS`] among them
+/// joined (`CrashLoopBackOff` holds `crashloop` and `backoff`); a part whose term is the whole
+/// word's (`CrashLoop`) is not repeated. Each part's range is its piece of the word. The
+/// similarity measures do not read parts. `search.js` splits words the same way.
+pub struct Parts<'t> {
+    text: &'t str,
+    /// The words written in camel case read so far.
+    words: Vec<Range<usize>>,
+}
+
+impl<'t> Parts<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Parts {
+            text,
+            words: Vec::new(),
+        }
+    }
+
+    /// Reads the next word of the text (at `range`, one of [`Words`]).
+    pub fn push(&mut self, range: Range<usize>) {
+        let b = &self.text.as_bytes()[range.clone()];
+        // Most words have no capital after their first letter: one look at each byte.
+        if b.iter().skip(1).any(u8::is_ascii_uppercase) {
+            self.words.push(range);
+        }
+    }
+
+    /// Ends the text: the parts of its camel-case words, each with its byte range, in order.
+    pub fn finish(self) -> Vec<(Range<usize>, String)> {
+        thread_local! {
+            // Its own analyser: a caller may be inside `with`, whose analyser is borrowed.
+            static PARTS: RefCell<Analysis> = RefCell::new(Analysis::default());
+        }
+        let mut out = Vec::new();
+        if self.words.is_empty() {
+            return out;
+        }
+        PARTS.with(|a| {
+            let a = &mut *a.borrow_mut();
+            for w in &self.words {
+                let whole = a.word(&self.text[w.clone()]).map(|t| t.text.clone());
+                let mut found = Vec::new();
+                let mut joiner = Joiner::new(self.text);
+                let mut keep = |r: Range<usize>, t: &Term| found.push((r, t.text.to_string()));
+                for p in camel_pieces(&self.text[w.clone()]) {
+                    let r = w.start + p.start..w.start + p.end;
+                    if let Some(t) = a.word(&self.text[r.clone()]) {
+                        joiner.push(r, t, &mut keep);
+                    }
+                }
+                joiner.finish(&mut keep);
+                out.extend(
+                    found
+                        .into_iter()
+                        .filter(|(_, t)| whole.as_deref() != Some(t.as_str())),
+                );
+            }
+        });
+        out
+    }
+}
+
+/// The parts of a word written in camel case (see [`Parts`]) of two characters or more, as
+/// byte ranges in the word; none when fewer than two.
+fn camel_pieces(word: &str) -> Vec<Range<usize>> {
+    let b = word.as_bytes();
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for i in 1..b.len() {
+        let begins = b[i].is_ascii_uppercase()
+            && (b[i - 1].is_ascii_lowercase()
+                || (b[i - 1].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase)));
+        if begins {
+            pieces.push(start..i);
+            start = i;
+        }
+    }
+    if start == 0 {
+        return Vec::new();
+    }
+    pieces.push(start..b.len());
+    pieces.retain(|p| word[p.clone()].chars().count() >= 2);
+    if pieces.len() < 2 {
+        pieces.clear();
+    }
+    pieces
+}
+
+/// The parts of the camel-case words of `text` (see [`Parts`]), each with its byte range, in
+/// order.
+pub fn part_terms(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut parts = Parts::new(text);
+    with(|a| a.each(text, |r, _| parts.push(r)));
+    parts.finish()
 }
 
 /// A word lowercased and folded to ASCII, as the analysis does before it stems.
@@ -570,8 +691,8 @@ impl<'t> Joiner<'t> {
     }
 }
 
-/// The search analysis as a tantivy tokenizer: the terms of [`terms`], compounds joined and
-/// identifiers too.
+/// The search analysis as a tantivy tokenizer: the terms of [`terms`], compounds joined,
+/// identifiers and camel-case parts too.
 #[derive(Clone, Default)]
 pub struct SearchTokenizer;
 
@@ -586,9 +707,8 @@ impl Tokenizer for SearchTokenizer {
     type TokenStream<'a> = SearchStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SearchStream {
-        let tokens = tokens(text)
+        let tokens = indexed(text)
             .into_iter()
-            .chain(id_terms(text))
             .enumerate()
             .map(|(position, (r, text))| Token {
                 offset_from: r.start,
@@ -634,15 +754,17 @@ pub struct Query {
     /// The terms of its exclusions, each once, in order: a document that holds any of them is
     /// left out. Never a stop word.
     pub excluded: Vec<String>,
-    /// Each of the `wanted` terms written only inside identifiers, with the term of the
-    /// identifier that holds it at each place (`QS-2021-016` holds `qs`, `2021` and `016`).
+    /// Each of the `wanted` terms written only inside identifiers or camel-case words, with the
+    /// term of the identifier or word that holds it at each place (`QS-2021-016` holds `qs`,
+    /// `2021` and `016`; `NotReady` holds `readi`).
     pub inside_ids: Vec<(String, Vec<String>)>,
 }
 
 impl Query {
     /// The terms to search for once it is known which identifiers of the query some document
     /// `holds`: an identifier found stands for its words, so `QS-2021-016` finds that incident
-    /// and those that cite it, not every incident that says 2021. A word also written outside
+    /// and those that cite it, not every incident that says 2021; so does a camel-case word
+    /// (`NotReady` finds what says `NotReady`, not every "ready"). A word also written outside
     /// an identifier, or inside one no document holds, is searched for (`PM2021-099` still
     /// finds the `PM2021` incidents when no document names it).
     pub fn focused(&self, holds: impl Fn(&str) -> bool) -> Vec<String> {
@@ -707,16 +829,29 @@ pub fn read_query(query: &str) -> Query {
     }
 }
 
-/// The terms of `text` written only inside identifiers, in order, each once, with the term of
-/// the identifier that holds it at each place.
+/// The terms of `text` written only inside identifiers or camel-case words, in order, each
+/// once, with the term of the identifier or word that holds it at each place.
 fn inside_ids(text: &str) -> Vec<(String, Vec<String>)> {
     let ids = id_terms(text);
-    let mut out: Vec<(String, Option<Vec<String>>)> = Vec::new();
-    for (r, t) in tokens(text) {
-        let holder = ids
+    let words = tokens(text);
+    let holder = |r: &Range<usize>, holders: &[(Range<usize>, String)]| {
+        holders
             .iter()
-            .find(|(id, _)| id.start <= r.start && r.end <= id.end)
-            .map(|(_, id)| id.clone());
+            .find(|(h, _)| h.start <= r.start && r.end <= h.end)
+            .map(|(_, t)| t.clone())
+    };
+    // Each word with the identifier that holds it, then each camel-case part with its word.
+    let mut places: Vec<(String, Option<String>)> = words
+        .iter()
+        .map(|(r, t)| (t.clone(), holder(r, &ids)))
+        .collect();
+    places.extend(
+        part_terms(text)
+            .into_iter()
+            .map(|(r, t)| (t, holder(&r, &words))),
+    );
+    let mut out: Vec<(String, Option<Vec<String>>)> = Vec::new();
+    for (t, holder) in places {
         let at = match out.iter().position(|(w, _)| *w == t) {
             Some(at) => at,
             None => {
@@ -886,6 +1021,65 @@ mod tests {
         let mut marked = Vec::new();
         with(|a| a.each("the alerts are paging", |_, t| marked.push(t.stop)));
         assert_eq!(marked, [true, false, true, false]);
+    }
+
+    #[test]
+    fn a_camel_case_word_is_its_own_term_and_its_parts_are_terms_too() {
+        assert_eq!(terms("NotReady"), ["notreadi", "not", "readi"]);
+        assert_eq!(
+            terms("ImagePullBackOff"),
+            ["imagepullbackoff", "imag", "pull", "backoff"]
+        );
+        // Parts join into compounds, and a part that is the whole word is not repeated.
+        assert_eq!(
+            terms("CrashLoopBackOff"),
+            ["crashloopbackoff", "crashloop", "backoff"]
+        );
+        assert_eq!(terms("OOMKilled"), terms("OOM killed"));
+        assert_eq!(terms("CrashLoop"), terms("crashloop"));
+        // A run of capitals ends where a capitalised word begins.
+        assert_eq!(
+            terms("XMLHttpRequest"),
+            ["xmlhttprequest", "xml", "http", "request"]
+        );
+        assert_eq!(terms("PostgreSQL"), ["postgresql", "postgr", "sql"]);
+        // One-letter parts are left out, and a word needs two parts left.
+        for word in ["iPhone", "DDoS", "IPv6", "eBPF", "NASA", "Ready", "kubectl"] {
+            assert_eq!(terms(word).len(), 1, "{word}: {:?}", terms(word));
+        }
+        assert_eq!(terms("macOS"), ["maco", "mac", "os"]);
+        // Parts begin at ASCII capitals, and are folded as words are.
+        assert_eq!(terms("ÉtatCivil"), ["etatcivil", "etat", "civil"]);
+        // Each part's range is its piece of the word.
+        let text = "pod NotReady";
+        let parts: Vec<&str> = part_terms(text)
+            .iter()
+            .map(|(r, _)| &text[r.clone()])
+            .collect();
+        assert_eq!(parts, ["Not", "Ready"]);
+        // The similarity measures read words, not parts.
+        let mut read = Vec::new();
+        with(|a| a.each("NotReady", |_, t| read.push(t.text.to_string())));
+        assert_eq!(read, ["notreadi"]);
+    }
+
+    #[test]
+    fn a_query_for_a_camel_case_word_searches_its_parts_only_when_nothing_holds_the_word() {
+        let q = read_query("NotReady nodes");
+        assert_eq!(q.wanted, ["notreadi", "node", "readi"]);
+        assert_eq!(
+            q.inside_ids,
+            [("readi".to_string(), vec!["notreadi".to_string()])]
+        );
+        assert_eq!(q.focused(|t| t == "notreadi"), ["notreadi", "node"]);
+        assert_eq!(q.focused(|_| false), ["notreadi", "node", "readi"]);
+        // A part written as a word of its own too is searched for whatever is found.
+        let q = read_query("NotReady ready");
+        assert_eq!(q.inside_ids, []);
+        // "not ready" finds NotReady: the query's words are the word's parts.
+        assert_eq!(query_terms("not ready"), ["readi"]);
+        // An exclusion leaves out the word, not its parts.
+        assert_eq!(read_query("pods -NotReady").excluded, ["notreadi"]);
     }
 
     #[test]

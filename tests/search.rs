@@ -1182,6 +1182,47 @@ fn a_compound_finds_its_closed_open_and_hyphenated_forms_in_both_search_indexes(
 }
 
 #[test]
+fn a_camel_case_word_is_found_by_its_parts_and_finds_itself_first_in_both_search_indexes() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: camel\n---\n# Nodes\n\nThree nodes went NotReady after the kernel update.\n",
+        ),
+        (
+            "content/b.md",
+            "---\nid: words\n---\n# Cache\n\nThe cache was not ready when traffic arrived.\n",
+        ),
+        (
+            "content/c.md",
+            "---\nid: image\n---\n# Registry\n\nPods sat in ImagePullBackOff for an hour.\n",
+        ),
+    ]);
+    site.build_ok();
+    let mut found = ids(&hits(&site.root, &["not ready"]));
+    found.sort();
+    assert_eq!(found, ["camel", "words"]);
+    assert_eq!(ids(&hits(&site.root, &["image pull"])), ["image"]);
+    assert_eq!(ids(&hits(&site.root, &["backoff"])), ["image"]);
+    // The word as written finds what holds it, not every "ready".
+    assert_eq!(ids(&hits(&site.root, &["NotReady"])), ["camel"]);
+    // Its parts are searched when nothing holds the word.
+    let mut found = ids(&hits(&site.root, &["IsReady"]));
+    found.sort();
+    assert_eq!(found, ["camel", "words"]);
+    // The snippet marks the word a part matched.
+    let query: std::collections::BTreeSet<&str> = ["readi"].into();
+    let s = hindsight::search::snippet("Three nodes went NotReady today.", &query);
+    assert_eq!(
+        hindsight::search::mark(&s.text, &s.marks, "[", "]"),
+        "Three nodes went [NotReady] today."
+    );
+    // The browser's index holds the word and its parts.
+    assert_eq!(static_ids(&site.out, "notreadi"), ["camel"]);
+    assert_eq!(static_ids(&site.out, "readi"), ["camel", "words"]);
+    assert_eq!(static_ids(&site.out, "pull"), ["image"]);
+}
+
+#[test]
 fn the_terminal_finds_every_learning_page_the_site_lists_possibly_related_clusters_too() {
     let site = Site::fixture("quayside");
     site.build_ok();

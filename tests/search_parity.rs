@@ -527,6 +527,42 @@ fn the_browser_reads_the_words_a_query_writes_only_inside_identifiers_as_the_ter
 }
 
 #[test]
+fn the_browser_splits_camel_case_words_into_parts_as_the_rust_analysis_does() {
+    let lines: Vec<String> = [
+        "NotReady",
+        "pods NotReady, CrashLoopBackOff and OOMKilled",
+        "ImagePullBackOff image pull",
+        "XMLHttpRequest PostgreSQL MySQL macOS",
+        "iPhone DDoS IPv6 eBPF NASA kubectl",
+        "ÉtatCivil naïveCafé CaféBar",
+        "Log4jShell EC2Instance s3Bucket",
+        "NotReady-2 INC-NotReady-7",
+        "東京NotReady",
+        "NotReady ready",
+        "-NotReady pods",
+        "aB Ab ABc",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for mode in ["analyze", "query", "inside"] {
+        let js = node(mode, &lines);
+        for (line, j) in lines.iter().zip(&js) {
+            let rust = match mode {
+                "analyze" => serde_json::json!(hindsight::search::terms(line)),
+                "query" => serde_json::json!(hindsight::analysis::query_terms(line)),
+                _ => serde_json::json!(hindsight::analysis::read_query(line).inside_ids),
+            };
+            assert_eq!(&rust, j, "{mode}: {line}");
+        }
+    }
+    assert_eq!(
+        node("query", &lines[..1]),
+        [serde_json::json!(["notreadi", "readi"])]
+    );
+}
+
+#[test]
 fn the_browser_reads_a_query_s_exclusions_as_the_terminal_does() {
     let lines: Vec<String> = [
         "logs cloudwatch -fluentd",

@@ -31,8 +31,9 @@ use crate::taxonomy::term_key;
 /// the learning pages' documents are cached beside the index under a key that holds it (see
 /// `search::learning_docs`). 6: they came to be cached. 7: an incident's id is indexed, and
 /// identifiers are terms (`crate::analysis::Ids`). 8: words of up to 64 bytes (a commit hash) are
-/// terms. 9: "crash loop" and "OOM killed" are compounds.
-pub const SCHEMA_VERSION: u32 = 9;
+/// terms. 9: "crash loop" and "OOM killed" are compounds. 10: camel-case words have parts
+/// (`crate::analysis::Parts`).
+pub const SCHEMA_VERSION: u32 = 10;
 
 const MANIFEST: &str = "manifest.json";
 const INDEX_DIR: &str = "tantivy";

@@ -830,8 +830,9 @@ pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
             marks: Vec::new(),
         };
     }
-    // The query term each word matches: its own, or that of an identifier it is part of
-    // (`CVE-2021-44228`, which a query may hold without its pieces).
+    // The query term each word matches: its own, that of an identifier it is part of
+    // (`CVE-2021-44228`, which a query may hold without its pieces), or that of one of its
+    // camel-case parts (`NotReady` for "ready").
     let mut keys: Vec<Option<&str>> = toks
         .iter()
         .map(|(_, t)| query.get(t.as_str()).copied())
@@ -842,6 +843,16 @@ pub fn snippet(text: &str, query: &BTreeSet<&str>) -> Snippet {
                 if w.start >= r.start && w.end <= r.end {
                     keys[k] = Some(q);
                 }
+            }
+        }
+    }
+    for (r, part) in crate::analysis::part_terms(text) {
+        if let Some(&q) = query.get(part.as_str()) {
+            if let Some(k) = toks
+                .iter()
+                .position(|(w, _)| w.start <= r.start && r.end <= w.end)
+            {
+                keys[k].get_or_insert(q);
             }
         }
     }
@@ -1051,7 +1062,17 @@ mod tests {
     fn analysis_splits_lowercases_folds_and_stems() {
         assert_eq!(
             terms("Logs weren't SHIPPED to Café-CloudWatch"),
-            ["log", "weren", "t", "ship", "to", "cafe", "cloudwatch"]
+            [
+                "log",
+                "weren",
+                "t",
+                "ship",
+                "to",
+                "cafe",
+                "cloudwatch",
+                "cloud",
+                "watch"
+            ]
         );
     }
 

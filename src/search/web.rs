@@ -39,7 +39,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{has_text, incident_doc, learning_doc, Doc, Kind};
-use crate::analysis::{Ids, Joiner, Term};
+use crate::analysis::{Ids, Joiner, Parts, Term};
 use crate::content::Incident;
 use crate::learnings::Group;
 use crate::markdown::Section;
@@ -236,12 +236,14 @@ impl Stats {
         };
         let mut joiner = Joiner::new(text);
         let mut ids = Ids::new(text);
+        let mut parts = Parts::new(text);
         analyse(text, part, &mut |r, t: &Term| {
             ids.push(r.clone());
+            parts.push(r.clone());
             joiner.push(r, t, &mut add)
         });
         joiner.finish(&mut add);
-        for (_, id) in ids.finish() {
+        for (_, id) in ids.finish().into_iter().chain(parts.finish()) {
             let e = terms.entry(Arc::from(id)).or_default();
             e.0[field] += 1;
             e.1 |= mask;

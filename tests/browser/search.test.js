@@ -304,6 +304,32 @@ function defineTests(ctx) {
     assert.deepEqual(errors, []);
   });
 
+  test("a camel-case word is found by its parts, as the terminal finds it, and marked whole", async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-dfds-"));
+    fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), src, { recursive: true });
+    try {
+      const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+      for (const q of ["not ready", "NotReady", "node not ready", "cloud watch"]) {
+        const terminal = JSON.parse(execFileSync(BIN, ["search", q, "--json", "--limit", "100", "--root", src])).map((h) => h.id);
+        const [, ids] = await statusAndHits(page, q + " ");
+        const shown = await allHitIds(page);
+        assert.ok(ids.length > 0, `${q}: nothing found`);
+        assert.deepEqual([...shown].sort(), [...terminal].sort(), q);
+      }
+      // The postmortems that say only NotReady or NodeNotReady are found by "not ready", the
+      // whole word marked.
+      await statusAndHits(page, "not ready ");
+      const shown = await allHitIds(page);
+      assert.ok(shown.includes("PM2024-001") && shown.includes("PM2022-009"), `${shown}`);
+      const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent));
+      assert.ok(marks.some((m) => /^(Node)?NotReady$/.test(m)), `highlights: ${marks}`);
+      assert.ok(marks.every((m) => /readi/i.test(m.replace(/y/g, "i"))), `highlights: ${marks}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
+
   test("with JavaScript off, the search page says why it cannot search and offers no form that does nothing", async () => {
     const context = await ctx.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -1146,6 +1146,46 @@
     return out;
   }
 
+  /* The parts of words written in camel case, as src/analysis.rs's `Parts` reads them:
+     NotReady holds "not" and "readi", CrashLoopBackOff "crashloop" and "backoff". A part
+     begins at an ASCII capital after a small letter (Not|Ready) or at the last capital of a run
+     followed by a small letter (OOM|Killed); parts of one character are left out, and a word
+     needs two parts left to have any. Parts are stemmed, the compounds among them joined, and a
+     part whose term is the whole word's (CrashLoop) left out. Each is a token of its piece of
+     the word, with `word`, the term of the word. */
+  function camelPieces(raw) {
+    var up = function (c) { return c >= "A" && c <= "Z"; };
+    var low = function (c) { return c >= "a" && c <= "z"; };
+    var pieces = [];
+    var start = 0;
+    for (var i = 1; i < raw.length; i++) {
+      if (up(raw[i]) && (low(raw[i - 1]) || (up(raw[i - 1]) && i + 1 < raw.length && low(raw[i + 1])))) {
+        pieces.push([start, i]);
+        start = i;
+      }
+    }
+    if (start === 0) return [];
+    pieces.push([start, raw.length]);
+    pieces = pieces.filter(function (p) { return Array.from(raw.slice(p[0], p[1])).length >= 2; });
+    return pieces.length >= 2 ? pieces : [];
+  }
+
+  function partTokens(text) {
+    var out = [];
+    words(text).forEach(function (w) {
+      var pieces = camelPieces(w.raw);
+      if (!pieces.length) return;
+      var toks = pieces.map(function (p) {
+        var raw = w.raw.slice(p[0], p[1]);
+        return { term: stem(lowerFold(raw)), start: w.start + p[0], end: w.start + p[1], raw: raw };
+      });
+      joinCompounds(text, toks).forEach(function (t) {
+        if (t.term !== w.term) out.push(t);
+      });
+    });
+    return out;
+  }
+
   /* Two tokens next to each other, with only whitespace (what Rust's char::is_whitespace
      calls so) or hyphens between them, that make one of the COMPOUNDS become one token with
      the term of the closed word ("rolled back" -> "rollback"), as src/analysis.rs joins them. */
@@ -1177,9 +1217,10 @@
     return out;
   }
 
-  /* The terms of `text` as the indexes hold them: its tokens, then its identifiers. */
+  /* The terms of `text` as the indexes hold them: its tokens, then its identifiers, then the
+     parts of its camel-case words. */
   function analyze(text) {
-    return tokens(text).concat(idTokens(text)).map(function (t) { return t.term; });
+    return tokens(text).concat(idTokens(text), partTokens(text)).map(function (t) { return t.term; });
   }
 
   var STOP_TERMS = null;
@@ -1222,7 +1263,7 @@
       rest = rest.slice(0, x.start) + ".".repeat(x.end - x.start) + rest.slice(x.end);
     });
     var seen = new Set();
-    var all = tokens(rest).concat(idTokens(rest)).filter(function (t) {
+    var all = tokens(rest).concat(idTokens(rest), partTokens(rest)).filter(function (t) {
       if (seen.has(t.term)) return false;
       seen.add(t.term);
       return true;
@@ -1234,19 +1275,23 @@
     return kept;
   }
 
-  /* The terms of `text` written only inside identifiers, each with the term of the identifier
-     that holds it at each place (`QS-2021-016` holds `qs`, `2021` and `016`), as
-     src/analysis.rs's `inside_ids` reads them: a Map, in order. */
+  /* The terms of `text` written only inside identifiers or camel-case words, each with the
+     term of the identifier or word that holds it at each place (`QS-2021-016` holds `qs`,
+     `2021` and `016`; `NotReady` holds `readi`), as src/analysis.rs's `inside_ids` reads them:
+     a Map, in order. */
   function insideIds(text) {
     var ids = idTokens(text);
+    var toks = tokens(text);
     var out = new Map();
-    tokens(text).forEach(function (w) {
-      var holder = ids.find(function (id) { return id.start <= w.start && w.end <= id.end; });
+    function place(w, holders) {
+      var holder = holders.find(function (h) { return h.start <= w.start && w.end <= h.end; });
       if (!out.has(w.term)) out.set(w.term, []);
       var held = out.get(w.term);
       if (!holder) out.set(w.term, null);
       else if (held) held.push(holder.term);
-    });
+    }
+    toks.forEach(function (w) { place(w, ids); });
+    partTokens(text).forEach(function (p) { place(p, toks); });
     out.forEach(function (held, term) { if (!held) out.delete(term); });
     return out;
   }
@@ -1389,9 +1434,10 @@
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
     // An identifier some document holds stands for its words, as in the terminal: QS-2021-016
-    // finds that incident and those that cite it, not every incident that says 2021.
+    // finds that incident and those that cite it, not every incident that says 2021. So does a
+    // camel-case word for its parts: NotReady finds what says NotReady, not every "ready".
     var found = new Set();
-    words.forEach(function (w, i) { if (w.id && groups[i].lists.length) found.add(w.term); });
+    words.forEach(function (w, i) { if (groups[i].lists.length) found.add(w.term); });
     var focused = words.map(function (w) {
       return !(w.inside && w.inside.every(function (id) { return found.has(id); }));
     });
@@ -1503,17 +1549,35 @@
     return best;
   }
 
+  /* The query term each token of `text` matches, or null, as src/search/mod.rs's `snippet`
+     reads them: its own, that of an identifier it is part of (CVE-2021-44228), or that of one
+     of its camel-case parts (NotReady for "ready"). */
+  function tokenKeys(text, toks, terms) {
+    var keys = toks.map(function (t) { return terms.has(t.term) ? t.term : null; });
+    idTokens(text).forEach(function (id) {
+      if (!terms.has(id.term)) return;
+      toks.forEach(function (t, k) { if (t.start >= id.start && t.end <= id.end) keys[k] = id.term; });
+    });
+    partTokens(text).forEach(function (p) {
+      if (!terms.has(p.term)) return;
+      var k = toks.findIndex(function (t) { return t.start <= p.start && p.end <= t.end; });
+      if (k >= 0 && keys[k] === null) keys[k] = p.term;
+    });
+    return keys;
+  }
+
   /* About SNIPPET_TOKENS words of `text` around the window with the most distinct query
      terms: [{text, mark}] pieces. */
   function snippet(text, terms) {
     var toks = tokens(text);
     if (!toks.length) return [{ text: text.replace(/\s+/g, " ").trim(), mark: false }];
+    var keys = tokenKeys(text, toks, terms);
     var start = 0, best = [0, 0];
     toks.forEach(function (t, i) {
-      if (!terms.has(t.term)) return;
+      if (keys[i] === null) return;
       var from = Math.max(0, i - 4), to = Math.min(toks.length, from + SNIPPET_TOKENS);
       var distinct = new Set(), all = 0;
-      for (var j = from; j < to; j++) if (terms.has(toks[j].term)) { distinct.add(toks[j].term); all++; }
+      for (var j = from; j < to; j++) if (keys[j] !== null) { distinct.add(keys[j]); all++; }
       if (distinct.size > best[0] || (distinct.size === best[0] && all > best[1])) {
         best = [distinct.size, all];
         start = from;
@@ -1525,7 +1589,7 @@
     var at = start > 0 ? toks[start].start : 0;
     for (var j = start; j < end; j++) {
       plain += text.slice(at, toks[j].start).replace(/\s+/g, " ");
-      if (terms.has(toks[j].term)) {
+      if (keys[j] !== null) {
         var last = pieces[pieces.length - 1];
         if (plain) pieces.push({ text: plain, mark: false });
         /* Matched words with nothing between them (characters of 東京) are one mark. */
@@ -1556,7 +1620,7 @@
   /* How many distinct query terms `text` holds. */
   function distinctIn(text, terms) {
     var seen = new Set();
-    tokens(text || "").forEach(function (t) { if (terms.has(t.term)) seen.add(t.term); });
+    analyze(text || "").forEach(function (t) { if (terms.has(t)) seen.add(t); });
     return seen.size;
   }
 
