@@ -798,10 +798,7 @@ impl Query {
 /// between them (`roll -x back` is not `rollback`). `search.js` reads a query the same way.
 pub fn read_query(query: &str) -> Query {
     let pieces = exclusions(query);
-    let mut rest = query.to_string();
-    for r in &pieces {
-        rest.replace_range(r.clone(), &".".repeat(r.len()));
-    }
+    let rest = searched(query);
     let stops = stop_terms();
     let mut excluded: Vec<String> = Vec::new();
     for r in &pieces {
@@ -868,6 +865,16 @@ fn inside_ids(text: &str) -> Vec<(String, Vec<String>)> {
     out.into_iter()
         .filter_map(|(t, ids)| Some((t, ids?)))
         .collect()
+}
+
+/// `query` with each of its exclusions (see [`read_query`]) written over with dots, so that
+/// what is left is what it searches for, each word at its place.
+pub fn searched(query: &str) -> String {
+    let mut rest = query.to_string();
+    for r in exclusions(query) {
+        rest.replace_range(r.clone(), &".".repeat(r.len()));
+    }
+    rest
 }
 
 /// The byte ranges of a query's exclusions (see [`read_query`]), the `-` included.

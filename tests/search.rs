@@ -109,6 +109,42 @@ fn a_query_of_mistyped_words_that_finds_nothing_suggests_the_words_the_knowledge
 }
 
 #[test]
+fn results_found_by_some_of_the_words_say_which_words_nothing_holds_and_mend_them_when_all_are_near(
+) {
+    let (_tmp, root) = site("dfds");
+    let o = search(&root, &["daylight saving time"]);
+    assert!(o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("No incident or learning holds \"daylight\" or \"saving\"."),
+        "{err}"
+    );
+    // "saving" is near "having", but "daylight" is near nothing: no half-mended query.
+    assert!(!err.contains("Did you mean"), "{err}");
+    assert!(!String::from_utf8_lossy(&o.stdout).is_empty());
+    let err = stderr(&search(&root, &["certifcate expired"]));
+    assert!(
+        err.contains(
+            "No incident or learning holds \"certifcate\".\nDid you mean \"certificate expired\"?"
+        ),
+        "{err}"
+    );
+    // An id no incident has is named whole, not by its pieces, which are searched.
+    let err = stderr(&search(&root, &["PM2021-099"]));
+    assert!(
+        err.contains("No incident or learning holds \"PM2021-099\"."),
+        "{err}"
+    );
+    // A word left out, a stop word and a word every result holds are not named.
+    let err = stderr(&search(&root, &["the logs -zzzqqq"]));
+    assert!(!err.contains("holds"), "{err}");
+    // --quiet and --json say nothing of it.
+    assert!(stderr(&search(&root, &["daylight saving time", "--quiet"])).is_empty());
+    let o = search(&root, &["daylight saving time", "--json"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+#[test]
 fn json_hits_have_exactly_the_documented_fields() {
     let (_tmp, root) = site("dfds");
     let found = hits(&root, &["fluentd", "--limit", "3"]);

@@ -299,9 +299,13 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Outcome {
     pub hits: Vec<Hit>,
-    /// With no hits: the query with each word no document holds replaced by the nearest word
-    /// some document does (see [`index::SearchIndex::nearest_term`]), if any is near.
+    /// The query with each word no document holds replaced by the nearest word some document
+    /// does (see [`index::SearchIndex::nearest_term`]): with no hits, if any is near; beside
+    /// hits, with words [`missing`], if every one of them is.
     pub suggestion: Option<String>,
+    /// The query's words, as written, that no document holds, while others found the hits
+    /// (see [`missing`]): "daylight saving time" finds what says "time".
+    pub missing: Vec<String>,
     pub update: index::Update,
     /// The learning pages' documents, clusters included, were read from the cache rather than
     /// formed (see [`learning_docs`]).
@@ -684,25 +688,78 @@ pub fn search_docs(
         hits.sort_by(|a, b| crate::content::newest_first((&a.date, &a.id), (&b.date, &b.id)));
         hits.truncate(limit);
     }
+    let missing = if hits.is_empty() {
+        Vec::new()
+    } else {
+        missing(&read, query, |t| idx.holds(t).unwrap_or(true))
+    };
+    // Beside hits, only a query that mends every missing word is worth suggesting.
     let suggestion = if hits.is_empty() && !wanted.is_empty() {
-        suggest(&idx, docs, query)
+        suggest(&idx, docs, query).map(|(s, _)| s)
+    } else if !missing.is_empty() {
+        suggest(&idx, docs, query).and_then(|(s, all)| all.then_some(s))
     } else {
         None
     };
     Outcome {
         hits,
         suggestion,
+        missing,
         update,
         learnings_cached: false,
     }
 }
 
+/// The words of `query`, as written, each once, in the order of its terms, whose term no
+/// document `holds`: its words and identifiers, not the words it writes only inside an
+/// identifier or a camel-case word (those stand for the whole, which is named instead), nor
+/// the stop words and exclusions it does not search for. `search.js` names the same words.
+pub fn missing(
+    read: &crate::analysis::Query,
+    query: &str,
+    holds: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let rest = crate::analysis::searched(query);
+    let written: Vec<(Range<usize>, String)> = crate::analysis::tokens(&rest)
+        .into_iter()
+        .chain(crate::analysis::id_terms(&rest))
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    for t in &read.wanted {
+        if read.inside_ids.iter().any(|(w, _)| w == t) || holds(t) {
+            continue;
+        }
+        if let Some((r, _)) = written.iter().find(|(_, w)| w == t) {
+            let word = rest[r.clone()].to_string();
+            if !out.contains(&word) {
+                out.push(word);
+            }
+        }
+    }
+    out
+}
+
+/// The words of [`missing`] as a sentence: `No incident or learning holds "a", "b" or "c".`
+pub fn missing_said(words: &[String]) -> String {
+    let quoted: Vec<String> = words
+        .iter()
+        .map(|w| format!("{:?}", crate::render::truncate(w, 40)))
+        .collect();
+    let list = match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!("No incident or learning holds {list}.")
+}
+
 /// `query` with each word that no document holds written as the nearest word that some
-/// document does, as that document writes it (lowercased); `None` when no word is unknown or
-/// none has a near one.
-fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<String> {
+/// document does, as that document writes it (lowercased), and whether every such word had
+/// one; `None` when no word is unknown or none has a near one.
+fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<(String, bool)> {
     let mut out = query.to_string();
     let mut changed = false;
+    let mut all = true;
     // From the last word, so that the ranges of those before hold.
     for (range, term) in crate::analysis::tokens(query).into_iter().rev() {
         if query[..range.start].ends_with('-') || idx.holds(&term).unwrap_or(true) {
@@ -710,6 +767,7 @@ fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<String
         }
         let raw = query[range.clone()].to_lowercase();
         let Some(near) = idx.nearest_term(&[term.as_str(), raw.as_str()]) else {
+            all = false;
             continue;
         };
         let written = docs.iter().find_map(|d| {
@@ -725,9 +783,11 @@ fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<String
         if let Some(word) = written {
             out.replace_range(range, &word);
             changed = true;
+        } else {
+            all = false;
         }
     }
-    changed.then_some(out)
+    changed.then_some((out, all))
 }
 
 /// The source paths of the incidents whose id the query terms `wanted` name (see
@@ -1040,6 +1100,12 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         }
         String::new()
     } else {
+        if !args.common.quiet && !outcome.missing.is_empty() {
+            eprintln!("{}", missing_said(&outcome.missing));
+            if let Some(s) = &outcome.suggestion {
+                eprintln!("Did you mean {:?}?", crate::render::truncate(s, 80));
+            }
+        }
         let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
         to_human(&outcome.hits, color)
     };

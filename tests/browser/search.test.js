@@ -7,7 +7,7 @@
 // there is no skip: a missing browser is a failure too.
 "use strict";
 const assert = require("node:assert/strict");
-const { execFileSync } = require("node:child_process");
+const { execFileSync, spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
@@ -324,6 +324,26 @@ function defineTests(ctx) {
       const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent));
       assert.ok(marks.some((m) => /^(Node)?NotReady$/.test(m)), `highlights: ${marks}`);
       assert.ok(marks.every((m) => /readi/i.test(m.replace(/y/g, "i"))), `highlights: ${marks}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
+
+  test("the status line names the words nothing holds, as the terminal does beside its results", async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-dfds-"));
+    fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), src, { recursive: true });
+    try {
+      const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+      for (const q of ["daylight saving time", "PM2021-099 logs", "IsReady pods", "the logs -zzzqqq", "rolled back deploy"]) {
+        const said = spawnSync(BIN, ["search", q, "--root", src], { encoding: "utf8" }).stderr;
+        const terminal = (said.match(/^No incident or learning holds .*$/m) || [""])[0];
+        const [status] = await statusAndHits(page, q + " ");
+        const shown = (status.match(/No incident or learning holds .*$/) || [""])[0];
+        assert.equal(shown, terminal, `${q}: ${status}`);
+      }
+      const [status] = await statusAndHits(page, "daylight saving time ");
+      assert.match(status, /results? match.* No incident or learning holds "daylight" or "saving"\.$/, status);
       assert.deepEqual(errors, []);
     } finally {
       fs.rmSync(src, { recursive: true, force: true });

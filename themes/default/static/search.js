@@ -1429,10 +1429,16 @@
         prefix: t.id ? t.term : lowerFold(t.raw),
         last: last !== null && (t.id ? t.end === last.end : t.start === last.start),
         id: !!t.id,
-        inside: t.inside
+        inside: t.inside,
+        raw: t.raw
       };
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
+    // The words no document holds, as src/search/mod.rs's `missing` names them.
+    var missing = [];
+    words.forEach(function (w, i) {
+      if (!w.inside && !groups[i].lists.length && missing.indexOf(w.raw) < 0) missing.push(w.raw);
+    });
     // An identifier some document holds stands for its words, as in the terminal: QS-2021-016
     // finds that incident and those that cite it, not every incident that says 2021. So does a
     // camel-case word for its parts: NotReady finds what says NotReady, not every "ready".
@@ -1508,7 +1514,7 @@
     list.sort(function (a, b) {
       return (b.named || 0) - (a.named || 0) || b.words - a.words || b.score - a.score || a.doc - b.doc;
     });
-    return { hits: list, terms: matched, count: counted(e, list.length, total, names.length ? keep : null, gone, unseen) };
+    return { hits: list, terms: matched, count: counted(e, list.length, total, names.length ? keep : null, gone, unseen), missing: missing };
   }
 
   /* How many documents match, of which `n` are listed, as far as the page can know:
@@ -1680,6 +1686,13 @@
     return n === 0 ? "Nothing matches." : n === 1 ? "1 result matches." : n + " results match.";
   }
 
+  /* The words no document holds, as `hindsight search` says them beside its results. */
+  function missingSaid(words) {
+    var quoted = words.map(function (w) { return JSON.stringify(w); });
+    var list = quoted.length > 1 ? quoted.slice(0, -1).join(", ") + " or " + quoted[quoted.length - 1] : quoted[0];
+    return "No incident or learning holds " + list + ".";
+  }
+
   function init() {
     var input = document.getElementById("search-q");
     var results = document.getElementById("search-results");
@@ -1744,7 +1757,7 @@
         state.lastQuery = q;
         state.completed += 1;
         var n = ranked.hits.length;
-        status.textContent = countSaid(ranked.count, n);
+        status.textContent = countSaid(ranked.count, n) + (n && ranked.missing.length ? " " + missingSaid(ranked.missing) : "");
       } catch (err) {
         if (run !== seq) return;
         status.textContent = "Search is unavailable: " + err.message;
