@@ -344,6 +344,9 @@ function defineTests(ctx) {
       }
       const [status] = await statusAndHits(page, "daylight saving time ");
       assert.match(status, /results? match.* No incident or learning holds "daylight" or "saving"\.$/, status);
+      // The word still being typed is not named: it may yet become one.
+      const [typing] = await statusAndHits(page, "logs daylight cl");
+      assert.match(typing, /results? match.* No incident or learning holds "daylight"\.$/, typing);
       assert.deepEqual(errors, []);
     } finally {
       fs.rmSync(src, { recursive: true, force: true });

@@ -1434,9 +1434,11 @@
       };
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
-    // The words no document holds, as src/search/mod.rs's `missing` names them.
+    // The words no document holds, as src/search/mod.rs's `missing` names them; not the word
+    // still being typed, which may yet become one.
     var missing = [];
     words.forEach(function (w, i) {
+      if (typing && w.last) return;
       if (!w.inside && !groups[i].lists.length && missing.indexOf(w.raw) < 0) missing.push(w.raw);
     });
     // An identifier some document holds stands for its words, as in the terminal: QS-2021-016
