@@ -1286,13 +1286,22 @@ fn links(
                     .collect();
                 let name = l.target.rsplit('/').next().unwrap_or(&l.target);
                 let from_root = from_site_root(ctx, l);
+                // A link that climbs out of the content folder names a file kept elsewhere in
+                // the repository (`../runbooks/db.md`): a postmortem of another name is no
+                // likely typo of it, only one of the same name at the wrong depth.
+                let outside = l
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| p == ".." || p.starts_with("../"));
                 let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(&l.target, &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
-                }).filter(|s| same_but_for_date(name, s)) {
+                }).filter(|s| same_but_for_date(name, s))
+                    .filter(|s| !outside || s.rsplit('/').next().unwrap_or(s).eq_ignore_ascii_case(name)) {
                     Some(s) => format!("did you mean `{s}`? Link to a postmortem by its file path (relative to this file) or by its id"),
                     None => match &from_root {
                         Some((_, hint)) => hint.clone(),
+                        None if outside => "the link climbs out of the content folder, which is all the site publishes, and no file is there either: link to a file kept elsewhere in the repository by an absolute URL (its page on your git host), or move it under the content folder".into(),
                         None => "link to a postmortem by its file path (relative to this file) or its id, to a file in the content folder, to a file of `static/` where it is published (`/files/runbook.pdf` for `static/files/runbook.pdf`), or use an absolute http(s) URL".into(),
                     },
                 });

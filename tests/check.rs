@@ -6996,3 +6996,35 @@ fn a_broken_link_is_offered_a_postmortem_that_reads_like_it_not_one_that_only_sh
     // `nope` is like no postmortem: its date scheme alone is no likeness.
     assert!(!hints[2].contains("did you mean"), "{hints:#?}");
 }
+
+#[test]
+fn a_link_out_of_the_content_folder_to_nothing_suggests_no_postmortem_of_another_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            ("content/bad.md", "# Bad deploy\n\nIt went badly.\n"),
+            (
+                "content/pay.md",
+                "# Payments down\n\nSee [the runbook](../runbooks/db.md) and [the other](../bad.md).\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(root, &[]);
+    let hints: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "broken-link")
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints.len(), 2, "{findings:#?}");
+    // `db.md` is one letter from `bad.md`, but the runbook is kept outside `content/`.
+    assert!(!hints[0].contains("bad.md"), "{}", hints[0]);
+    assert!(
+        hints[0].contains("climbs out of the content folder, which is all the site publishes, and no file is there either"),
+        "{}",
+        hints[0]
+    );
+    // The same name at the wrong depth is still suggested.
+    assert!(hints[1].contains("did you mean `bad.md`?"), "{}", hints[1]);
+}
