@@ -2520,10 +2520,14 @@ fn derived(inc: &Incident, config: &crate::config::LearningsConfig, out: &mut Ve
                 }
                 // The front matter's own date is not derived.
                 (Some(d), _) => format!("date {d} from the day git first recorded the file"),
-                (None, _) => {
-                    "no date (the postmortem is listed as undated and left out of the feed)"
-                        .to_string()
-                }
+                // A `date` written but not read is an error of its own, at its line.
+                (None, _) => match inc.front_matter.line_of("date") {
+                    Some(line) => format!(
+                        "no date, as `date` on line {line} cannot be read (until it is fixed, the postmortem is listed as undated and left out of the feed)"
+                    ),
+                    None => "no date (the postmortem is listed as undated and left out of the feed)"
+                        .to_string(),
+                },
             }),
             "severity" => parts.push(format!(
                 "severity {} from the text",

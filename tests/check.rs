@@ -7028,3 +7028,25 @@ fn a_link_out_of_the_content_folder_to_nothing_suggests_no_postmortem_of_another
     // The same name at the wrong depth is still suggested.
     assert!(hints[1].contains("did you mean `bad.md`?"), "{}", hints[1]);
 }
+
+#[test]
+fn the_derived_note_of_a_postmortem_whose_date_cannot_be_read_points_at_the_date_s_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    write_files(
+        tmp.path(),
+        &[(
+            "content/pay.md",
+            "---\ntitle: Payments down\n\ndate: 2024-13-02\n---\n# Payments down\n\nIt failed over.\n",
+        )],
+    );
+    let (_, findings) = check_json(tmp.path(), &[]);
+    let bad = with_rule(&findings, "bad-date");
+    assert_eq!(bad.len(), 1, "{findings:#?}");
+    assert_eq!(bad[0]["line"], 4);
+    let derived = with_rule(&findings, "derived");
+    let message = derived[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("no date, as `date` on line 4 cannot be read (until it is fixed,"),
+        "{message}"
+    );
+}
