@@ -586,7 +586,7 @@ pub fn parse(
                         ),
                     )
                     .at(tab_line + yaml_line - 1, tab_col)
-                    .hint("replace the tab with spaces (`tags:` then `  - a`, two spaces before the dash)"),
+                    .hint(tab_hint(yaml.lines().nth(tab_line - 1).unwrap_or_default())),
                 );
                 return (fm, problems);
             }
@@ -2249,6 +2249,21 @@ pub fn parse_datetime(s: &str) -> Option<DateTime<FixedOffset>> {
         .map(|d| d.and_time(NaiveTime::MIN).and_utc().with_timezone(&utc))
 }
 
+/// How to mend a line of front matter that a tab indents, by what the line holds: a list
+/// entry is indented by spaces, and a key of the front matter (`severity:`) by none.
+fn tab_hint(line: &str) -> String {
+    let rest = line.trim_start();
+    if rest.starts_with('-') {
+        return "replace the tab with spaces: a list entry is indented by spaces (`tags:` then `  - a`, two spaces before the dash)".into();
+    }
+    match rest.split_once(':') {
+        Some((key, _)) if !key.is_empty() && !key.contains(char::is_whitespace) => format!(
+            "replace the tab with spaces: `{key}:` starts at the beginning of the line if it is a key of the front matter, or under the list entry it belongs to, indented by spaces as the entry's first key is"
+        ),
+        _ => "replace the tab with spaces: YAML indents with spaces only".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2290,10 +2305,20 @@ mod tests {
 
     #[test]
     fn a_tab_that_indents_yaml_is_named_at_its_line_and_column_with_spaces_as_the_fix() {
-        for (yaml, at) in [
-            ("title: ok\ntags:\n\t- a\n", (4, 1)),
-            ("title: ok\ntags:\n  - a\n \t- b\n", (5, 2)),
-            ("title: ok\nlearnings:\n  - text: x\n\t  id: y\n", (5, 1)),
+        for (yaml, at, says) in [
+            ("title: ok\ntags:\n\t- a\n", (4, 1), "two spaces before the dash"),
+            ("title: ok\ntags:\n  - a\n \t- b\n", (5, 2), "two spaces before the dash"),
+            (
+                "title: ok\nlearnings:\n  - text: x\n\t  id: y\n",
+                (5, 1),
+                "`id:` starts at the beginning of the line if it is a key of the front matter, or under the list entry",
+            ),
+            // A top-level key after a list: no dash to indent.
+            (
+                "tags: a, b\n\tseverity: sev2\n",
+                (3, 1),
+                "`severity:` starts at the beginning of the line",
+            ),
         ] {
             let p = &the_yaml_error_at(yaml, at);
             assert_eq!(
@@ -2304,6 +2329,7 @@ mod tests {
                 )
             );
             assert!(p.hint.contains("replace the tab with spaces"), "{}", p.hint);
+            assert!(p.hint.contains(says), "{}", p.hint);
         }
         // A tab after a colon is YAML's own, and a mistake elsewhere is no tab's.
         let (fm, problems) = parse("title:\tok\n", 2, "a.md", INCIDENT_KEYS);
