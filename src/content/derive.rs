@@ -1078,6 +1078,27 @@ fn list_meta(item_text: &str) -> ListMeta {
             line: 0,
         }));
     }
+    // A status word in brackets at the end ("Rotate the keys [done]"), as trackers export
+    // a state, or a "TODO:" or "DONE:" before the task, as notes mark one.
+    static BRACKET: OnceLock<Regex> = OnceLock::new();
+    let bracket = BRACKET.get_or_init(|| Regex::new(r"\s*\[([^\[\]\n]{2,20})\]\s*\.?$").unwrap());
+    if status.is_none() {
+        if let Some(c) = bracket.captures(&text) {
+            let whole = c.get(0).expect("a match");
+            if let Some(s) = ActionStatus::parse(&c[1]).filter(|_| whole.start() > 0) {
+                status = Some(s);
+                text.truncate(whole.start());
+            }
+        }
+    }
+    static MARK: OnceLock<Regex> = OnceLock::new();
+    let mark = MARK.get_or_init(|| Regex::new(r"(?i)^(todo|done)\s*:\s+(\S)").unwrap());
+    if status.is_none() {
+        if let Some(c) = mark.captures(&text) {
+            status = ActionStatus::parse(&c[1]);
+            text = text[c.get(2).expect("a match").start()..].to_string();
+        }
+    }
     ListMeta {
         text,
         owner,
@@ -3022,6 +3043,27 @@ mod tests {
             .map(|(t, o)| (t.to_string(), o.map(str::to_string)))
             .collect();
         assert_eq!(a, want);
+    }
+
+    #[test]
+    fn a_status_in_brackets_at_the_end_or_a_todo_or_done_mark_before_the_task_is_its_status() {
+        use ActionStatus::{Done, Open};
+        let md = "# X\n\n## Action items\n\n\
+             - Rotate keys (owner: carol) [done]\n\
+             - Add a probe [In progress].\n\
+             - TODO: add alert, owner Ana\n\
+             - DONE: grow the disk\n\
+             - Read [the docs]\n\
+             - Todo list for the migration [1]\n";
+        let want = [
+            item("Rotate keys", Some("carol"), Some(Done), None),
+            item("Add a probe", None, Some(Open), None),
+            item("add alert", Some("Ana"), Some(Open), None),
+            item("grow the disk", None, Some(Done), None),
+            item("Read [the docs]", None, None, None),
+            item("Todo list for the migration [1]", None, None, None),
+        ];
+        assert_eq!(metadata(md), want);
     }
 
     #[test]
