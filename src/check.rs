@@ -1293,12 +1293,12 @@ fn links(
                     .path
                     .as_deref()
                     .is_some_and(|p| p == ".." || p.starts_with("../"));
-                let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(&l.target, &paths).or_else(|| {
+                let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(l.path.as_deref().unwrap_or(&l.target), &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
                 }).filter(|s| same_but_for_date(name, s))
                     .filter(|s| !outside || s.rsplit('/').next().unwrap_or(s).eq_ignore_ascii_case(name)) {
-                    Some(s) => format!("did you mean `{s}`? Link to a postmortem by its file path (relative to this file) or by its id"),
+                    Some(s) => format!("did you mean `{}`? Link to a postmortem by its file path (relative to this file) or by its id", relative_to_page(ctx, source, s)),
                     None => match &from_root {
                         Some((_, hint)) => hint.clone(),
                         None if outside => "the link climbs out of the content folder, which is all the site publishes, and no file is there either: link to a file kept elsewhere in the repository by an absolute URL (its page on your git host), or move it under the content folder".into(),
@@ -2084,6 +2084,30 @@ fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<
     did_you_mean_id(id, ids).map(|s| format!("did you mean {}?", write(s)))
 }
 
+/// `path`, a path in the content folder, as a link from the page `source` (a path from the
+/// root) writes it: `2024-03-01-disk.md` from a page beside it, `../learnings/x.md` from one in
+/// `postmortems/`.
+fn relative_to_page(ctx: &Context, source: &str, path: &str) -> String {
+    let page = Path::new(source)
+        .strip_prefix(&ctx.site.config.content_dir)
+        .unwrap_or(Path::new(source));
+    let from: Vec<String> = page
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let to: Vec<&str> = path.split('/').collect();
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a.as_str() == **b)
+        .count();
+    let mut out: Vec<&str> = vec![".."; from.len() - common];
+    out.extend(&to[common..]);
+    out.join("/")
+}
+
 /// Whether the file name `target` (a link's) and the path `suggested` for it still read alike
 /// without a leading date (`2024-03-01-`, `20240301_`): names that share a date scheme look alike to
 /// [`did_you_mean`] in their dates alone, and `2026-01-01-nope.md` is no typo of
@@ -2280,11 +2304,18 @@ fn anchor_finding(
     if crate::markdown::github_anchor_target(github, anchor).is_some() {
         return;
     }
-    let mut list: Vec<&str> = anchors.iter().map(String::as_str).collect();
+    // The page's top (an empty anchor) is no section to name.
+    let mut list: Vec<&str> = anchors
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.is_empty())
+        .collect();
     list.sort_unstable();
     let hint = match did_you_mean(&decoded, &list) {
         Some(s) => format!("did you mean `#{s}`? Anchors are the headings' slugs"),
-        None if list.is_empty() => format!("{target_name} has no headings to link to"),
+        None if list.is_empty() => format!(
+            "{target_name} has no headings to link to: link to the page without `#{anchor}`"
+        ),
         None => format!(
             "sections of {target_name}: {}",
             list.iter()

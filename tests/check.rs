@@ -3348,7 +3348,7 @@ fn the_links_of_a_canonical_learning_are_checked_as_a_postmortems_are() {
     );
     assert!(found[1].3.contains("leads nowhere"), "{found:#?}");
     assert!(
-        found[1].4.contains("did you mean `incidents/disk.md`?"),
+        found[1].4.contains("did you mean `../incidents/disk.md`?"),
         "{found:#?}"
     );
     assert!(found[2].3.contains("which is a draft"), "{found:#?}");
@@ -7048,5 +7048,75 @@ fn the_derived_note_of_a_postmortem_whose_date_cannot_be_read_points_at_the_date
     assert!(
         message.contains("no date, as `date` on line 4 cannot be read (until it is fixed,"),
         "{message}"
+    );
+}
+
+#[test]
+fn a_mistyped_link_in_a_sub_folder_is_mended_with_a_path_relative_to_its_own_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/postmortems/2022-02-08-webhook-certificate-expired.md",
+                "# Webhook certificate expired\n\nIt expired.\n",
+            ),
+            (
+                "content/postmortems/2026-12-05-x.md",
+                "# X\n\nSee [the outage](2022-02-08-webhook-certificate-expire.md).\n",
+            ),
+            (
+                "content/index.md",
+                "# Welcome\n\nRead [it](postmortems/2022-02-08-webhook-certificate-expird.md).\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(root, &[]);
+    let hint = |file: &str| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == "broken-link" && f["file"] == file)
+            .map(|f| f["hint"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no broken link in {file}: {findings:#?}"))
+    };
+    let h = hint("content/postmortems/2026-12-05-x.md");
+    assert!(
+        h.starts_with("did you mean `2022-02-08-webhook-certificate-expired.md`?"),
+        "{h}"
+    );
+    let h = hint("content/index.md");
+    assert!(
+        h.starts_with("did you mean `postmortems/2022-02-08-webhook-certificate-expired.md`?"),
+        "{h}"
+    );
+}
+
+#[test]
+fn an_anchor_into_a_learning_without_headings_says_to_link_to_the_page_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    write_files(
+        root,
+        &[
+            (
+                "content/learnings/stage-config.md",
+                "---\nid: stage-config\ntitle: Stage config changes\n---\nRoll config out in stages.\n",
+            ),
+            (
+                "content/x.md",
+                "# X\n\n## Lessons learned\n\n- See [this](learnings/stage-config.md#why).\n",
+            ),
+        ],
+    );
+    let (_, findings) = check_json(root, &[]);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "broken-anchor")
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    let hint = f["hint"].as_str().unwrap();
+    assert!(
+        hint.ends_with("has no headings to link to: link to the page without `#why`"),
+        "{hint}"
     );
 }
