@@ -4121,7 +4121,7 @@ fn blameless_passes_over_denials_and_capitalised_words_that_name_things() {
 fn a_list_of_texts_names_the_item_that_is_no_text_and_scalars_read_as_texts() {
     let site = Site::with(&[(
         "content/a.md",
-        "---\nid: a\ntitle: A\ndate: 2024-01-01\ntags: [true, 3.5, null]\nauthors: [[nested]]\nservices: adfs\nrelated:\n  - {a: b}\n  - zz\naction_items:\n  - text: Renew the certificate\n    owner: 42\n    status: open\n  - text: Alert on expiry\n    owner: [ops, sre]\n---\n\n# A\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
+        "---\nid: a\ntitle: A\ndate: 2024-01-01\ntags: [true, 3.5, null]\nauthors: [[nested]]\nservices: adfs\nrelated:\n  - {a: b}\n  - zz\naction_items:\n  - text: Renew the certificate\n    owner: 42\n    status: open\n  - text: Alert on expiry\n    owner: {name: ops}\n---\n\n# A\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
     )]);
     let (_, findings) = check_json(&site.root, &[]);
     assert_eq!(
@@ -4141,7 +4141,7 @@ fn a_list_of_texts_names_the_item_that_is_no_text_and_scalars_read_as_texts() {
             (
                 16,
                 12,
-                "`owner` of an action item should be a text, found a list"
+                "`owner` of an action item should be a text, found a mapping"
             ),
         ],
         "{findings:#?}"
@@ -4361,7 +4361,7 @@ fn every_fault_of_hindsight_toml_is_reported_in_one_run_each_at_its_key_or_value
 fn a_type_error_in_toml_front_matter_is_reported_at_its_line_and_column_in_the_file() {
     let site = Site::with(&[(
         "content/a.md",
-        "+++\ntitle = \"A\"\ndate = 2024-01-01\ntags = [\"dns\", 3.5, [\"nested\"]]\nseverity = [\"SEV1\"]\n\n[[action_items]]\ntext = \"Renew the certificate\"\nowner = [\"ops\", \"sre\"]\n+++\n\n# A\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
+        "+++\ntitle = \"A\"\ndate = 2024-01-01\ntags = [\"dns\", 3.5, [\"nested\"]]\nseverity = [\"SEV1\"]\n\n[[action_items]]\ntext = \"Renew the certificate\"\nowner = { name = \"ops\" }\n+++\n\n# A\n\n## Lessons learned\n\n- Expiry needs an alert.\n",
     )]);
     let (code, findings) = check_json(&site.root, &[]);
     assert_eq!(code, Some(1), "{findings:#?}");
@@ -4373,7 +4373,7 @@ fn a_type_error_in_toml_front_matter_is_reported_at_its_line_and_column_in_the_f
             (
                 9,
                 9,
-                "`owner` of an action item should be a text, found a list"
+                "`owner` of an action item should be a text, found a mapping"
             ),
         ],
         "{findings:#?}"
@@ -7119,4 +7119,27 @@ fn an_anchor_into_a_learning_without_headings_says_to_link_to_the_page_itself() 
         hint.ends_with("has no headings to link to: link to the page without `#why`"),
         "{hint}"
     );
+}
+
+#[test]
+fn owners_of_an_action_item_written_as_a_list_are_its_owners() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\naction_items:\n  - text: Fix the cache\n    owner: [team-payments, sre]\n---\n\n# A\n\n## Lessons learned\n\n- Caches need owners.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    assert!(
+        with_rule(&findings, "wrong-type").is_empty(),
+        "{findings:#?}"
+    );
+    assert!(
+        with_rule(&findings, "action-owner").is_empty(),
+        "{findings:#?}"
+    );
+    site.build_ok();
+    let api: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.out.join("api/incidents.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(api[0]["action_items"][0]["owner"], "team-payments, sre");
 }

@@ -1604,8 +1604,24 @@ fn action_item(
                     );
                 }
             }
+            // Owners written as a list (`owner: [team-payments, sre]`) are the owners, as
+            // `(owner: Alice, Bob)` names two in a list item.
+            let owners = m
+                .get("owner")
+                .and_then(Value::as_sequence)
+                .and_then(|seq| {
+                    seq.iter()
+                        .map(yaml_scalar_string)
+                        .collect::<Option<Vec<_>>>()
+                })
+                .map(|o| o.join(", "));
+            let keys: Vec<&str> = KEYS
+                .iter()
+                .copied()
+                .filter(|k| owners.is_none() || *k != "owner")
+                .collect();
             let not_texts =
-                nested_not_texts(m, KEYS, "an action item", pos, format, file, problems);
+                nested_not_texts(m, &keys, "an action item", pos, format, file, problems);
             let get = |k: &str| m.get(k).and_then(yaml_scalar_string);
             let Some(text) = get("text") else {
                 if not_texts.contains(&"text") {
@@ -1654,7 +1670,10 @@ fn action_item(
             };
             Some(ActionEntry {
                 text,
-                owner: get("owner").filter(|s| !s.trim().is_empty()),
+                owner: owners
+                    .clone()
+                    .or_else(|| get("owner"))
+                    .filter(|s| !s.trim().is_empty()),
                 status,
                 due,
                 learning: get("learning"),
