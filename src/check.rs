@@ -1293,7 +1293,13 @@ fn links(
                     .path
                     .as_deref()
                     .is_some_and(|p| p == ".." || p.starts_with("../"));
-                let hint = served_under_base(ctx, l).unwrap_or_else(|| match did_you_mean(l.path.as_deref().unwrap_or(&l.target), &paths).or_else(|| {
+                // A bare word is likely an id mistyped (`PM2024-02` for `PM2024-002`).
+                let near_id = (!l.target.contains(['/', '.', '#'])).then(|| {
+                    let mut ids: Vec<&str> = ctx.by_id.keys().copied().collect();
+                    ids.sort_unstable();
+                    did_you_mean_id(&l.target, &ids).map(|near| format!("did you mean `{near}`? Link to a postmortem by its id or by its file path (relative to this file)"))
+                }).flatten();
+                let hint = served_under_base(ctx, l).or(near_id).unwrap_or_else(|| match did_you_mean(l.path.as_deref().unwrap_or(&l.target), &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
                 }).filter(|s| same_but_for_date(name, s))

@@ -7143,3 +7143,27 @@ fn owners_of_an_action_item_written_as_a_list_are_its_owners() {
     .unwrap();
     assert_eq!(api[0]["action_items"][0]["owner"], "team-payments, sre");
 }
+
+#[test]
+fn a_mistyped_id_in_a_body_link_is_mended_as_a_mistyped_related_id_is() {
+    let site = Site::with(&[
+        (
+            "content/pool.md",
+            "---\nid: PM2024-002\ntitle: Pool\ndate: 2024-02-01\n---\n# Pool\n\n## Lessons learned\n\n- Pools run dry.\n",
+        ),
+        (
+            "content/x.md",
+            "---\nid: PM2024-007\ntitle: X\ndate: 2024-03-01\nrelated: [PM2024-02]\n---\n# X\n\nAs in [the pool change](PM2024-02).\n\n## Lessons learned\n\n- Pools run dry.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let link = with_rule(&findings, "broken-link");
+    assert_eq!(link.len(), 1, "{findings:#?}");
+    let hint = link[0]["hint"].as_str().unwrap();
+    assert!(hint.starts_with("did you mean `PM2024-002`?"), "{hint}");
+    let related = with_rule(&findings, "unknown-related");
+    assert!(
+        related[0]["hint"].as_str().unwrap().contains("PM2024-002"),
+        "{findings:#?}"
+    );
+}
