@@ -39,6 +39,11 @@ them (`PM2021-005`, `INC-2023-042`, `2021-01-05-logs`) are also one unstemmed te
 field of its own, finds that incident and not every incident that shares a piece of it.
 `search.js` joins them the same way.
 
+Search reads camel-case words twice: `NotReady` is its own term and its parts (`not`, `readi`)
+are terms too ([`Parts`]), so "not ready" finds `NodeNotReady`; a query for the word as
+written stands for its parts as an identifier does for its words. `search.js` splits them the
+same way; the similarity measures do not read parts.
+
 A query's words written with a leading `-` (`-fluentd`) are words to leave out, not to look
 for ([`read_query`]); `search.js` reads them the same way.
 */
