@@ -1843,7 +1843,7 @@ fn string_list(v: &Value) -> Option<Texts<'_>> {
 }
 
 /// A `wrong-type` error for each of `keys` of an item's mapping whose value is a list or a
-/// mapping where a text is expected (`owner: [a, b]`), at the value; `item` says what the
+/// mapping where a text is expected (`owner: {name: a}`), at the value; `item` says what the
 /// item is ("an action item"). Returns those keys, which the item is read without.
 fn nested_not_texts(
     m: &serde_yaml::Mapping,
@@ -2697,7 +2697,7 @@ idd = \"alert-owners\"
 [[action_items]]
 text = \"Add alert\"
 status = \"doen\"
-owner = [\"ops\", \"sre\"]
+owner = { name = \"ops\" }
 ";
         let (_, problems) = parse_as(Format::Toml, toml, 2, "a.md", INCIDENT_KEYS);
         let at: Vec<_> = problems
