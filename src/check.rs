@@ -156,6 +156,12 @@ pub const RULES: &[Rule] = &[
         "a front-matter value of the wrong type",
     ),
     rule_def(
+        "colon-in-text",
+        W,
+        false,
+        "an unquoted learning or action item holding `: `, which YAML reads as a key",
+    ),
+    rule_def(
         "empty-item",
         W,
         false,

@@ -7167,3 +7167,84 @@ fn a_mistyped_id_in_a_body_link_is_mended_as_a_mistyped_related_id_is() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn an_unquoted_front_matter_item_holding_a_colon_is_read_as_the_text_its_author_wrote() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\naction_items:\n  - Add an expiry alert (owner: sre, done)\n  - \"Add an expiry graph (owner: @carol, due 2024-02-01)\"\n  - ownr: sre\nlearnings:\n  - Lesson: certificates expire silently\n---\n\n# A\n\nIt broke.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let colon: Vec<(u64, u64)> = with_rule(&findings, "colon-in-text")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(colon, [(5, 5), (9, 5)], "{findings:#?}");
+    assert!(
+        with_rule(&findings, "colon-in-text")[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("`- \"Add an expiry alert (owner: sre, done)\"`"),
+        "{findings:#?}"
+    );
+    // A mistyped key of a real mapping is still one, and still an error.
+    assert_eq!(
+        with_rule(&findings, "unknown-key").len(),
+        1,
+        "{findings:#?}"
+    );
+    std::fs::write(
+        site.root.join("content/a.md"),
+        std::fs::read_to_string(site.root.join("content/a.md"))
+            .unwrap()
+            .replace("  - ownr: sre\n", ""),
+    )
+    .unwrap();
+    site.build_ok();
+    let items: Vec<(String, String, String)> = site.incident("a")["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let s = |k: &str| a[k].as_str().unwrap_or("-").to_string();
+            (s("text"), s("owner"), s("status") + " " + &s("due"))
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("Add an expiry alert".into(), "sre".into(), "done -".into()),
+            (
+                "Add an expiry graph".into(),
+                "carol".into(),
+                "- 2024-02-01".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        site.incident("a")["learnings"][0]["text"],
+        "Lesson: certificates expire silently"
+    );
+}
+
+#[test]
+fn learnings_or_action_items_given_as_one_text_are_a_list_of_one() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\nlearnings: Disks fill up when nobody watches them.\naction_items: \"Add a disk alert (owner: sre)\"\n---\n\n# A\n\nIt broke.\n",
+    )]);
+    let (_, findings) = check_json(&site.root, &[]);
+    assert!(
+        with_rule(&findings, "wrong-type").is_empty()
+            && with_rule(&findings, "learnings-missing").is_empty(),
+        "{findings:#?}"
+    );
+    site.build_ok();
+    let a = site.incident("a");
+    assert_eq!(
+        a["learnings"][0]["text"],
+        "Disks fill up when nobody watches them."
+    );
+    assert_eq!(a["action_items"][0]["text"], "Add a disk alert");
+    assert_eq!(a["action_items"][0]["owner"], "sre");
+}

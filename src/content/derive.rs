@@ -855,6 +855,24 @@ impl ListMeta {
     }
 }
 
+/// The text, owner, status and due date an action item written as one text in front matter
+/// says, read as a list item's are: `- Add an expiry alert (owner: sre, done)` is the task
+/// "Add an expiry alert", owned by `sre` and done.
+pub(crate) fn action_text_meta(
+    text: &str,
+) -> (
+    String,
+    Option<String>,
+    Option<ActionStatus>,
+    Option<NaiveDate>,
+) {
+    let meta = list_meta(text);
+    if meta.text.trim().is_empty() {
+        return (text.to_string(), None, None, None);
+    }
+    (meta.text, meta.owner, meta.status, meta.due)
+}
+
 /// Whether an owner as a postmortem's text writes it names no one: `Unassigned`, `None`,
 /// `Nobody`, `TBD`, `TBA`, `Unknown` (in any case, with or without an `@`). A list item's
 /// clause, parenthetical or annotation and an action items table's owner cell all read it as no
@@ -1077,6 +1095,15 @@ fn list_meta(item_text: &str) -> ListMeta {
             parens: Some(found.parens.clone()),
             line: 0,
         }));
+    }
+    // A handle before the parenthetical just read ("Add the panel — @carol (in progress)")
+    // is its owner, as it is at the end.
+    if owner.is_none() && text.len() < item_text.len() {
+        if let Some(m) = owner_regex().captures(&text).and_then(|c| c.get(3)) {
+            owner = Some(m.as_str().to_string());
+            let at = text[..m.start()].trim_end_matches('@').len();
+            text = collapse_ws(text[..at].trim_end_matches([' ', '-', '—', ',']));
+        }
     }
     // A status word in brackets at the end ("Rotate the keys [done]"), as trackers export
     // a state, or a "TODO:" or "DONE:" before the task, as notes mark one.
@@ -3082,6 +3109,23 @@ mod tests {
             ),
             item("Add probe", Some("ivan"), Some(Done), None),
             item("Keep the budget ~5 minutes", None, None, None),
+        ];
+        assert_eq!(metadata(md), want);
+    }
+
+    #[test]
+    fn a_handle_before_a_status_in_parentheses_is_the_owner() {
+        use ActionStatus::{Done, Open};
+        let md = "# X\n\n## Action items\n\n\
+             - [ ] Add expiry graph \u{2014} @carol (in progress)\n\
+             - Add expiry panel @carol (done)\n\
+             - Rotate keys - @dan.k (due 2025-10-31)\n\
+             - Email support@example.com (done)\n";
+        let want = [
+            item("Add expiry graph", Some("carol"), Some(Open), None),
+            item("Add expiry panel", Some("carol"), Some(Done), None),
+            item("Rotate keys", Some("dan.k"), None, Some((2025, 10, 31))),
+            item("Email support@example.com", None, Some(Done), None),
         ];
         assert_eq!(metadata(md), want);
     }

@@ -1308,7 +1308,7 @@ fn read_fields(
                 }
             }
             "learnings" => {
-                let items = list_items(&v);
+                let items = one_or_list(&v);
                 let positions = layout.items(&key, line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
@@ -1317,6 +1317,14 @@ fn read_fields(
                         .cloned()
                         .unwrap_or_else(|| ItemPos::on_key_line(line));
                     let (iline, icol) = pos.at();
+                    let read;
+                    let item = match item {
+                        Value::Mapping(m) => {
+                            read = colon_text(m, &["text", "id"], "a learning", (iline, icol), file, &mut problems);
+                            read.as_ref().unwrap_or(item)
+                        }
+                        _ => item,
+                    };
                     match item {
                         Value::Mapping(m) => {
                             let (m, pos) = canonical_item(m, &["text", "id"], &pos, file, &mut problems);
@@ -1370,14 +1378,14 @@ fn read_fields(
                         },
                     }
                 }
-                if !matches!(v, Value::Sequence(_) | Value::Null) {
+                if !matches!(v, Value::Sequence(_) | Value::Null | Value::String(_)) {
                     problems.push(list_err("[\"Alert on symptoms\"]"));
                 } else {
                     fm.learnings = Some(out);
                 }
             }
             "action_items" => {
-                let items = list_items(&v);
+                let items = one_or_list(&v);
                 let positions = layout.items(&key, line);
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
@@ -1390,7 +1398,7 @@ fn read_fields(
                         None => continue,
                     }
                 }
-                if !matches!(v, Value::Sequence(_) | Value::Null) {
+                if !matches!(v, Value::Sequence(_) | Value::Null | Value::String(_)) {
                     problems.push(list_err("[\"Add an alert on disk usage\"]"));
                 } else {
                     fm.action_items = Some(out);
@@ -1573,6 +1581,45 @@ fn hugo_note(ignored: &[(String, (usize, usize))], format: Format, file: &str) -
     .hint(hint.join("; "))
 }
 
+/// The text of a list item that YAML read as a mapping of one key because its text holds
+/// `: ` (`- Add an expiry alert (owner: sre, done)`, `- Lesson: watch the expiry`), with the
+/// `colon-in-text` warning that says so; `None` for a mapping that is one (its key is one of
+/// `keys` or a near miss of one, or key and value are single words, as `ownr: sre` is).
+fn colon_text(
+    m: &serde_yaml::Mapping,
+    keys: &[&str],
+    what: &str,
+    (line, column): (usize, usize),
+    file: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Value> {
+    let (k, v) = m.iter().next().filter(|_| m.len() == 1)?;
+    let (Value::String(k), Some(v)) = (k, yaml_scalar_string(v)) else {
+        return None;
+    };
+    let known = keys.iter().any(|key| key.eq_ignore_ascii_case(k.trim()))
+        || did_you_mean(k.trim(), keys).is_some();
+    if known || !(k.trim().contains(char::is_whitespace) || v.contains(char::is_whitespace)) {
+        return None;
+    }
+    let text = format!("{}: {v}", k.trim());
+    problems.push(
+        Diagnostic::warning(
+            "colon-in-text",
+            file,
+            format!(
+                "{what} holds `: `, which YAML reads as a key: it is read as the text `{text}`"
+            ),
+        )
+        .at(line, column)
+        .hint(format!(
+            "put the text in quotes so that YAML reads it as one: `- \"{}\"`",
+            text.replace('"', "\\\"")
+        )),
+    );
+    Some(Value::String(text))
+}
+
 fn action_item(
     item: &Value,
     pos: &ItemPos,
@@ -1582,6 +1629,14 @@ fn action_item(
 ) -> Option<ActionEntry> {
     const KEYS: &[&str] = &["text", "owner", "status", "due", "learning"];
     let (line, column) = pos.at();
+    let read;
+    let item = match item {
+        Value::Mapping(m) => {
+            read = colon_text(m, KEYS, "an action item", (line, column), file, problems);
+            read.as_ref().unwrap_or(item)
+        }
+        _ => item,
+    };
     match item {
         Value::Mapping(m) => {
             let (m, pos) = canonical_item(m, KEYS, pos, file, problems);
@@ -1683,16 +1738,19 @@ fn action_item(
             })
         }
         other => match yaml_scalar_string(other) {
-            Some(text) => Some(ActionEntry {
-                text,
-                owner: None,
-                status: None,
-                due: None,
-                learning: None,
-                line,
-                owner_at: (line, column),
-                learning_at: (line, column),
-            }),
+            Some(text) => {
+                let (text, owner, status, due) = crate::content::derive::action_text_meta(&text);
+                Some(ActionEntry {
+                    text,
+                    owner: owner.filter(|s| !s.trim().is_empty()),
+                    status,
+                    due,
+                    learning: None,
+                    line,
+                    owner_at: (line, column),
+                    learning_at: (line, column),
+                })
+            }
             None => {
                 problems.push(
                     Diagnostic::error(
@@ -1795,6 +1853,15 @@ fn list_items(v: &Value) -> Vec<Value> {
     match v {
         Value::Sequence(s) => s.clone(),
         _ => Vec::new(),
+    }
+}
+
+/// The items of `learnings` or `action_items`: a single text is a list of one, as it is for
+/// every list of texts.
+fn one_or_list(v: &Value) -> Vec<Value> {
+    match v {
+        Value::String(_) => vec![v.clone()],
+        _ => list_items(v),
     }
 }
 
