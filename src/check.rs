@@ -1328,9 +1328,28 @@ fn links(
             }
             LinkKind::MissingEmbed(what) => {
                 let put = format!("put the {what} in the content folder (next to {beside} is simplest) and give its path relative to this file");
-                let hint = match site_url(l) {
-                    Some(at_url) => format!("this site publishes no file at `{at_url}`: {put}"),
-                    None => served_under_base(ctx, l).unwrap_or(put),
+                let near = (site_url(l).is_none() && !l.target.starts_with('/'))
+                    .then(|| l.path.as_deref().and_then(|p| near_file(ctx, p)))
+                    .flatten();
+                let hint = match (site_url(l), near) {
+                    (_, Some(near)) => {
+                        let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_string();
+                        let (found, written) =
+                            (name(&near), name(l.path.as_deref().unwrap_or_default()));
+                        let case = if found != written && found.eq_ignore_ascii_case(&written) {
+                            " The names differ in case alone, which the web server that publishes the site tells apart"
+                        } else {
+                            ""
+                        };
+                        format!(
+                            "did you mean `{}`?{case}",
+                            relative_to_page(ctx, source, &near)
+                        )
+                    }
+                    (Some(at_url), None) => {
+                        format!("this site publishes no file at `{at_url}`: {put}")
+                    }
+                    (None, None) => served_under_base(ctx, l).unwrap_or(put),
                 };
                 out.push(at(finding(
                     "missing-image",
@@ -2099,6 +2118,67 @@ fn nearest_id(id: &str, ids: &[&str], write: impl Fn(&str) -> String) -> Option<
 /// `path`, a path in the content folder, as a link from the page `source` (a path from the
 /// root) writes it: `2024-03-01-disk.md` from a page beside it, `../learnings/x.md` from one in
 /// `postmortems/`.
+/// The file of the content folder that an embed of `path` (from the content folder), which
+/// names none, most likely meant: one in the same folder whose name differs in case alone or
+/// by a typo (`Graph.PNG`, `grahp.png`), else the one file of that name, whatever its case,
+/// elsewhere in the content folder (`img/graph.png` for `images/graph.png`). Markdown files are
+/// never embedded, and a path out of the content folder names none of its files.
+fn near_file(ctx: &Context, path: &str) -> Option<String> {
+    if path == ".." || path.starts_with("../") {
+        return None;
+    }
+    let content = ctx.site.root.join(&ctx.site.config.content_dir);
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let embeddable = |n: &str| !n.starts_with('.') && !n.to_ascii_lowercase().ends_with(".md");
+    let mut beside: Vec<String> = std::fs::read_dir(content.join(dir))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| embeddable(n))
+        .collect();
+    beside.sort();
+    let names: Vec<&str> = beside.iter().map(String::as_str).collect();
+    let join = |n: &str| match dir {
+        "" => n.to_string(),
+        dir => format!("{dir}/{n}"),
+    };
+    let same_type = |n: &str| {
+        let ext = |n: &str| n.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        ext(n) == ext(name)
+    };
+    if let Some(n) = names
+        .iter()
+        .copied()
+        .find(|n| n.eq_ignore_ascii_case(name))
+        .or_else(|| did_you_mean(name, &names).filter(|n| same_type(n)))
+    {
+        return Some(join(n));
+    }
+    let mut elsewhere = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .filter(|e| {
+            e.file_type().is_file() && e.file_name().to_string_lossy().eq_ignore_ascii_case(name)
+        })
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(&content)
+                .ok()?
+                .to_str()?
+                .replace('\\', "/");
+            embeddable(&rel).then_some(rel)
+        });
+    match (elsewhere.next(), elsewhere.next()) {
+        (Some(one), None) => Some(one),
+        _ => None,
+    }
+}
+
 fn relative_to_page(ctx: &Context, source: &str, path: &str) -> String {
     let page = Path::new(source)
         .strip_prefix(&ctx.site.config.content_dir)

@@ -69,8 +69,8 @@ pub struct Link {
     pub kind: LinkKind,
     pub target: String,
     pub anchor: Option<String>,
-    /// For a broken link, or one that leads outside, the path it names from the content
-    /// folder, percent-decoded, with `.` and `..` resolved (`../README.md` is above the content
+    /// For a broken link, a missing embed, or one that leads outside, the path it names from
+    /// the content folder, percent-decoded, with `.` and `..` resolved (`../README.md` is above the content
     /// folder).
     pub path: Option<String>,
     /// For a link or an embed that names nothing of the content folder, which `build` leaves
@@ -3544,9 +3544,7 @@ fn resolve_link(
         push(out, kind, target, anchor);
         if let Some(l) = out.links.last_mut() {
             l.served = served_path(&decoded, page.out_dir, site.base_path);
-            if embedded.is_none() {
-                l.path = Some(path);
-            }
+            l.path = Some(path);
         }
     };
     let with_anchor = |url: String| match anchor {

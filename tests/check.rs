@@ -7248,3 +7248,38 @@ fn learnings_or_action_items_given_as_one_text_are_a_list_of_one() {
     assert_eq!(a["action_items"][0]["text"], "Add a disk alert");
     assert_eq!(a["action_items"][0]["owner"], "sre");
 }
+
+#[test]
+fn a_missing_image_names_the_file_of_the_content_folder_it_likely_meant() {
+    let site = Site::with(&[
+        ("content/images/Graph.PNG", "x"),
+        ("content/images/latency.png", "x"),
+        ("content/images/errors.svg", "x"),
+        ("content/images/notes.md", "# Notes\n"),
+        (
+            "content/2026/img.md",
+            "---\ntitle: Images\ndate: 2026-11-22\n---\n\n# Images\n\n![graph](../images/graph.png)\n![lat](../images/latnecy.png)\n![err](../img/errors.svg)\n![none](../images/nothing-like-it.png)\n![notes](../images/note.md)\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints: Vec<(u64, &str)> = with_rule(&findings, "missing-image")
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["hint"].as_str().unwrap()))
+        .collect();
+    assert_eq!(hints.len(), 5, "{findings:#?}");
+    assert_eq!(
+        hints[0],
+        (
+            8,
+            "did you mean `../images/Graph.PNG`? The names differ in case alone, which the web server that publishes the site tells apart"
+        )
+    );
+    assert_eq!(hints[1], (9, "did you mean `../images/latency.png`?"));
+    assert_eq!(hints[2], (10, "did you mean `../images/errors.svg`?"));
+    for (line, hint) in &hints[3..] {
+        assert!(
+            !hint.contains("did you mean"),
+            "line {line}: nothing is near: {hint}"
+        );
+    }
+}
