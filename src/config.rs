@@ -672,13 +672,24 @@ impl Config {
 
     /// The level of the scale that a severity not on it most likely means, when one is close:
     /// the same number (`SVE2`, `sev02` for `SEV2`) and at most one letter apart (two for a
-    /// name of six letters or more). `SEV5` on SEV1..SEV4, or `P1`, is close to none.
+    /// name of six letters or more), or the one level of that number for a number alone
+    /// (`2`, `"02"` for `SEV2`). `SEV5` on SEV1..SEV4, or `P1`, is close to none.
     pub fn nearest_severity(&self, written: &str) -> Option<&str> {
         let key = severity_key(written);
         let number = |k: &str| -> String {
             let digits: String = k.chars().filter(char::is_ascii_digit).collect();
             digits.trim_start_matches('0').to_string()
         };
+        if !key.is_empty() && key.chars().all(|c| c.is_ascii_digit()) {
+            let mut same = self
+                .severities
+                .iter()
+                .filter(|s| number(&severity_key(s)) == number(&key));
+            return match (same.next(), same.next()) {
+                (Some(one), None) => Some(one.as_str()),
+                _ => None,
+            };
+        }
         self.severities
             .iter()
             .filter(|s| number(&severity_key(s)) == number(&key))
@@ -1495,6 +1506,24 @@ mod tests {
         assert_eq!(c.content_dir, PathBuf::from("content"));
         assert_eq!(c.output_dir, PathBuf::from("public"));
         assert_eq!(c.severities.len(), 4);
+    }
+
+    #[test]
+    fn a_severity_off_the_scale_is_near_the_level_of_its_number_or_spelling() {
+        let c = Config::parse("").unwrap();
+        let near = |w: &str| c.nearest_severity(w);
+        assert_eq!(near("2"), Some("SEV2"));
+        assert_eq!(near("02"), Some("SEV2"));
+        assert_eq!(near("SVE2"), Some("SEV2"));
+        assert_eq!(near("5"), None);
+        assert_eq!(near("P1"), None);
+        let two = Config::parse("severities = [\"P1\", \"S1\", \"P2\"]").unwrap();
+        assert_eq!(
+            two.nearest_severity("1"),
+            None,
+            "two levels have the number 1"
+        );
+        assert_eq!(two.nearest_severity("2"), Some("P2"));
     }
 
     #[test]
