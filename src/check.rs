@@ -2470,7 +2470,7 @@ fn action_owners(inc: &Incident, out: &mut Vec<Diagnostic>) {
     for a in &inc.action_items {
         // Done or dropped items need no owner; one with no status recorded may still be open.
         let what = match a.status {
-            _ if a.owner.is_some() => continue,
+            _ if a.owner.is_some() || a.owner_reported => continue,
             Some(crate::content::ActionStatus::Open) => "open action item",
             None => "action item",
             Some(_) => continue,

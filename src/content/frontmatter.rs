@@ -295,6 +295,9 @@ pub struct ActionEntry {
     pub owner_at: (usize, usize),
     /// Line and column of the `learning` value, else of the item.
     pub learning_at: (usize, usize),
+    /// Whether an owner was written that could not be read (`ownr: sre`, an `owner` that is
+    /// a mapping): its own finding says so, so no other says the item has no owner.
+    pub owner_reported: bool,
 }
 
 /// Front matter with every field optional. `lines` records where each key was written.
@@ -1641,9 +1644,11 @@ fn action_item(
         Value::Mapping(m) => {
             let (m, pos) = canonical_item(m, KEYS, pos, file, problems);
             let (m, pos) = (&m, &pos);
+            let mut owner_reported = false;
             for k in m.keys() {
                 let k = yaml_scalar_string(k).unwrap_or_default();
                 if !KEYS.contains(&k.as_str()) {
+                    owner_reported |= did_you_mean(&k, KEYS) == Some("owner");
                     let (kl, kc) = pos.key(&k);
                     problems.push(
                         Diagnostic::error(
@@ -1735,6 +1740,8 @@ fn action_item(
                 line,
                 owner_at: pos.value("owner"),
                 learning_at: pos.value("learning"),
+                owner_reported: owner_reported
+                    || (owners.is_none() && not_texts.contains(&"owner")),
             })
         }
         other => match yaml_scalar_string(other) {
@@ -1749,6 +1756,7 @@ fn action_item(
                     line,
                     owner_at: (line, column),
                     learning_at: (line, column),
+                    owner_reported: false,
                 })
             }
             None => {

@@ -58,6 +58,9 @@ pub struct ActionItem {
     /// Where a finding about its owner points: the `owner` written in front matter (empty),
     /// else the item.
     pub owner_at: (usize, usize),
+    /// Whether its front matter writes an owner that could not be read, which its own
+    /// finding reports (see [`frontmatter::ActionEntry::owner_reported`]).
+    pub owner_reported: bool,
     /// The learning (canonical or cluster) this action is grouped under; set by `learnings`.
     pub group: Option<String>,
     pub line: usize,
@@ -2431,6 +2434,7 @@ fn build_incident(
                 learning: a.learning,
                 cited_at: a.learning_at,
                 owner_at: a.owner_at,
+                owner_reported: a.owner_reported,
                 group: None,
                 line: a.line,
             })
@@ -2449,6 +2453,7 @@ fn build_incident(
                     cited_at: a.mark.as_ref().map_or((a.line, 1), |m| (m.line, m.column)),
                     learning: a.mark.map(|m| m.id),
                     owner_at: (a.line, 1),
+                    owner_reported: false,
                     group: None,
                     line: a.line,
                 })
