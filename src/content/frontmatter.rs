@@ -154,13 +154,50 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     if led {
         return Ok(no_front);
     }
+    let hint = match keys_end(&text[first_line_end..], format) {
+        Some((n, last)) => format!(
+            "the keys seem to end on line {} (`{}`), where the text begins after them: put a line that holds only `{fence}` after it, or remove the first line if the file has no front matter",
+            first_line + n,
+            last.trim()
+        ),
+        None => format!("end the front matter with a line that holds only `{fence}`, or remove the first line if the file has no front matter"),
+    };
     Err(Diagnostic::error(
         "yaml-invalid",
         file,
         format!("front matter opened with `{fence}` on line 1 is never closed"),
     )
     .at(1, 1)
-    .hint(format!("end the front matter with a line that holds only `{fence}`, or remove the first line if the file has no front matter")))
+    .hint(hint))
+}
+
+/// Where the keys of a front matter that is never closed most likely end: the number of its
+/// last line that reads as front matter (a key, a list item or an indented line under one,
+/// counted from 1 after the fence) and that line, when a line that does not follows it (a
+/// heading, a paragraph). `None` when every line reads as front matter.
+fn keys_end(after_fence: &str, format: Format) -> Option<(usize, &str)> {
+    static KEY: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        regex::Regex::new(
+            r#"^(?:[A-Za-z_][\w.-]*|"[^"]+"|'[^']+')\s*(?::(?:\s|$)|=)|^\[\[?[\w.-]+\]\]?\s*$"#,
+        )
+        .expect("a valid pattern")
+    });
+    let mut last = None;
+    for (n, line) in (1..).zip(after_fence.lines()) {
+        let t = line.trim_end();
+        let under = line.starts_with([' ', '\t']) || t.starts_with("- ") || t == "-";
+        let comment = format == Format::Yaml && t.starts_with("# ") && last.is_none();
+        if t.is_empty() || comment {
+            continue;
+        }
+        if key.is_match(t) || (under && last.is_some()) {
+            last = Some((n, line));
+            continue;
+        }
+        return last;
+    }
+    None
 }
 
 /// Whether the first line of `front` that is not blank or a comment is a key (`title:`,
@@ -2381,6 +2418,27 @@ mod tests {
     fn an_unclosed_fence_is_an_error_at_line_one() {
         let e = split("---\ntitle: x\n", "a.md").unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.hint.starts_with("end the front matter"), "{}", e.hint);
+    }
+
+    #[test]
+    fn an_unclosed_fence_names_the_line_its_keys_seem_to_end_on() {
+        let hint = |text: &str| split(text, "a.md").unwrap_err().hint;
+        let yaml = "---\n# Comment\ntitle: Queue\ntags:\n  - queue\n- kafka\nsummary: >\n  It backed up.\n\n# Queue backlog\n\nThe queue: it backed up.\n";
+        assert!(
+            hint(yaml).starts_with("the keys seem to end on line 8 (`It backed up.`)"),
+            "{}",
+            hint(yaml)
+        );
+        let toml =
+            "+++\ntitle = \"Queue\"\n[[action_items]]\ntext = \"Alert\"\n\nThe queue backed up.\n";
+        assert!(
+            hint(toml).starts_with("the keys seem to end on line 4 (`text = \"Alert\"`)"),
+            "{}",
+            hint(toml)
+        );
+        // A text that starts at once names no end of keys.
+        assert!(hint("---\nThe queue backed up.\n").starts_with("end the front matter"));
     }
 
     /// The one problem of front matter `yaml` (from line 2 of its file), a `yaml-invalid`
