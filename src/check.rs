@@ -2570,8 +2570,47 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
+/// The part of the `derived` note that says where the date of `inc` comes from; `name` says
+/// whether its file name or its folder name names it.
+fn derived_date(inc: &Incident, name: &str) -> String {
+    use derive::DateSource;
+    match (inc.date, inc.date_source) {
+                (Some(d), DateSource::StartedAt) => format!("date {d} from `started_at`"),
+                (Some(d), DateSource::DetectedAt) => format!("date {d} from `detected_at`"),
+                (Some(d), DateSource::ResolvedAt) => {
+                    format!("date {d} from `resolved_at` (the file name and the text give none)")
+                }
+                (Some(d), DateSource::FileName) => format!("date {d} from the {name}"),
+                (Some(d), DateSource::Body) => format!(
+                    "date {d} from the text, its first date that is not a plan or after tomorrow"
+                ),
+                (Some(d), DateSource::BodyNamedWeekday) => format!(
+                    "date {d} from the text, the {} it names, not its first date",
+                    d.format("%A")
+                ),
+                (Some(d), DateSource::BodyWithFileNameYear) => {
+                    format!(
+                        "date {d} from the day and month in the text and the year in the file name"
+                    )
+                }
+                (Some(d), DateSource::FileNameYear) => {
+                    format!("date {d} from the year in the file name")
+                }
+                // The front matter's own date is not derived.
+                (Some(d), _) => format!("date {d} from the day git first recorded the file"),
+                // A `date` written but not read is an error of its own, at its line.
+                (None, _) => match inc.front_matter.line_of("date") {
+                    Some(line) => format!(
+                        "no date, as `date` on line {line} cannot be read (until it is fixed, the postmortem is listed as undated and left out of the feed)"
+                    ),
+                    None => "no date (the postmortem is listed as undated and left out of the feed)"
+                        .to_string(),
+                },
+    }
+}
+
 fn derived(inc: &Incident, config: &crate::config::LearningsConfig, out: &mut Vec<Diagnostic>) {
-    use derive::{DateSource, Holds};
+    use derive::Holds;
     let mut parts = Vec::new();
     let mut hint = "nothing to fix; to pin a value, set it in the front matter".to_string();
     // A postmortem named by its folder (`INC-101/postmortem.md`) is so in each part below.
@@ -2620,37 +2659,14 @@ fn derived(inc: &Incident, config: &crate::config::LearningsConfig, out: &mut Ve
                 }
             )),
             "date" => parts.push(match (inc.date, inc.date_source) {
-                (Some(d), DateSource::StartedAt) => format!("date {d} from `started_at`"),
-                (Some(d), DateSource::DetectedAt) => format!("date {d} from `detected_at`"),
-                (Some(d), DateSource::ResolvedAt) => {
-                    format!("date {d} from `resolved_at` (the file name and the text give none)")
-                }
-                (Some(d), DateSource::FileName) => format!("date {d} from the {name}"),
-                (Some(d), DateSource::Body) => format!(
-                    "date {d} from the text, its first date that is not a plan or after tomorrow"
+                // A `date` written but not read is an error of its own, at its line; until
+                // it is fixed, the date is derived as if none were written.
+                (Some(_), _) if inc.front_matter.line_of("date").is_some() => format!(
+                    "{}, as `date` on line {} cannot be read",
+                    derived_date(inc, name),
+                    inc.front_matter.line_of("date").unwrap_or_default()
                 ),
-                (Some(d), DateSource::BodyNamedWeekday) => format!(
-                    "date {d} from the text, the {} it names, not its first date",
-                    d.format("%A")
-                ),
-                (Some(d), DateSource::BodyWithFileNameYear) => {
-                    format!(
-                        "date {d} from the day and month in the text and the year in the file name"
-                    )
-                }
-                (Some(d), DateSource::FileNameYear) => {
-                    format!("date {d} from the year in the file name")
-                }
-                // The front matter's own date is not derived.
-                (Some(d), _) => format!("date {d} from the day git first recorded the file"),
-                // A `date` written but not read is an error of its own, at its line.
-                (None, _) => match inc.front_matter.line_of("date") {
-                    Some(line) => format!(
-                        "no date, as `date` on line {line} cannot be read (until it is fixed, the postmortem is listed as undated and left out of the feed)"
-                    ),
-                    None => "no date (the postmortem is listed as undated and left out of the feed)"
-                        .to_string(),
-                },
+                _ => derived_date(inc, name),
             }),
             "severity" => parts.push(format!(
                 "severity {} from the text",

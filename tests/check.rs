@@ -7283,3 +7283,37 @@ fn a_missing_image_names_the_file_of_the_content_folder_it_likely_meant() {
         );
     }
 }
+
+#[test]
+fn a_front_matter_date_written_in_words_or_day_first_gets_the_date_to_write_and_the_note_says_why_the_file_name_dates_it(
+) {
+    let site = Site::with(&[
+        (
+            "content/2026-11-20-words.md",
+            "---\ntitle: W\ndate: Nov 20 2026\n---\n\n# W\n\nIt broke.\n",
+        ),
+        (
+            "content/2026-11-20-dashes.md",
+            "---\ntitle: D\ndate: 20-11-2026\n---\n\n# D\n\nIt broke.\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let bad = with_rule(&findings, "bad-date");
+    assert_eq!(bad.len(), 2, "{findings:#?}");
+    for f in &bad {
+        assert_eq!(
+            f["hint"], "write it as YYYY-MM-DD: `date: 2026-11-20`",
+            "{f:#}"
+        );
+    }
+    let notes = with_rule(&findings, "derived");
+    assert!(
+        notes.len() == 2
+            && notes
+                .iter()
+                .all(|n| n["message"].as_str().unwrap().contains(
+                    "date 2026-11-20 from the file name, as `date` on line 3 cannot be read"
+                )),
+        "{notes:#?}"
+    );
+}

@@ -1175,7 +1175,7 @@ fn read_fields(
                                     format.set("date", &d, &d)
                                 };
                                 let day = |d: NaiveDate| d.format("%-d %B").to_string();
-                                let (why, hint) = match crate::markdown::date_readings(&s)[..] {
+                                let (why, hint) = match date_meant(&s)[..] {
                                     [d] => (String::new(), format!("write it as YYYY-MM-DD: {}", set(d))),
                                     [d, m] => (
                                         ": day and month order is ambiguous".to_string(),
@@ -1818,6 +1818,37 @@ fn action_item(
     }
 }
 
+/// The days a front-matter `date` that is not read may mean, for the hint that says how to
+/// write it: numbers in either order with `/`, `.` or `-` (`20/11/2026`, `20-11-2026`, both
+/// readings when both are days), or a date in words (`20 Nov 2026`, `Nov 20 2026`,
+/// `November 20, 2026`).
+fn date_meant(s: &str) -> Vec<NaiveDate> {
+    let readings = crate::markdown::date_readings(&s.replace('-', "/"));
+    if !readings.is_empty() {
+        return readings;
+    }
+    // `Nov 20 2026` is `Nov 20, 2026` without its comma.
+    let comma = month_day_year_comma(s);
+    crate::markdown::date_written(s)
+        .or_else(|| comma.as_deref().and_then(crate::markdown::date_written))
+        .filter(|d| d.year() >= 1970)
+        .into_iter()
+        .collect()
+}
+
+/// `Month D YYYY` with the comma put back (`Nov 20 2026` is `Nov 20, 2026`); `None` for
+/// anything else.
+fn month_day_year_comma(s: &str) -> Option<String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let [month, day, year] = words[..] else {
+        return None;
+    };
+    (month.chars().all(char::is_alphabetic)
+        && day.chars().all(|c| c.is_ascii_digit())
+        && year.len() == 4)
+        .then(|| format!("{month} {day}, {year}"))
+}
+
 /// An action item's `due` as the text's due cells read one (see
 /// [`crate::markdown::date_written`]): `2024-04-15`, also with a time after it, `2024/04/15`,
 /// `2024.04.15`, `15.04.2024`, `15/04/2024` or `04/15/2024` where only one order of day and
@@ -2419,6 +2450,25 @@ mod tests {
         let e = split("---\ntitle: x\n", "a.md").unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));
         assert!(e.hint.starts_with("end the front matter"), "{}", e.hint);
+    }
+
+    #[test]
+    fn a_date_written_another_way_gives_the_days_it_may_mean() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let nov20 = vec![day(2026, 11, 20)];
+        for written in [
+            "20-11-2026",
+            "20/11/2026",
+            "20 Nov 2026",
+            "Nov 20 2026",
+            "November 20, 2026",
+            "20 November 2026",
+        ] {
+            assert_eq!(date_meant(written), nov20, "{written}");
+        }
+        assert_eq!(date_meant("04-05-2026"), [day(2026, 5, 4), day(2026, 4, 5)]);
+        assert_eq!(date_meant("yesterday"), []);
+        assert_eq!(date_meant("Nov 40 2026"), []);
     }
 
     #[test]
