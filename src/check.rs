@@ -426,6 +426,8 @@ pub struct Report {
     /// Whether the postmortems were read: not when hindsight.toml has errors.
     pub read: bool,
     pub elapsed: Duration,
+    /// The paths the findings were narrowed to (see [`Report::narrow`]), as given.
+    pub narrowed: Vec<String>,
 }
 
 impl Report {
@@ -433,12 +435,55 @@ impl Report {
         self.findings.iter().any(|d| d.level == Level::Error)
     }
 
+    /// Keeps the findings of the files named (files or folders, from the current folder, as
+    /// `hindsight check content/2024/db.md` names them): what a pre-commit hook or an editor
+    /// asks of one file. With errors in hindsight.toml, which stop the postmortems from being
+    /// read, those errors are kept. The site is
+    /// read whole all the same, so that a link into another postmortem is checked as `build`
+    /// follows it. A path that does not exist is a usage error.
+    pub fn narrow(&mut self, root: &Path, paths: &[PathBuf]) -> Result<(), Error> {
+        if paths.is_empty() {
+            return Ok(());
+        }
+        let mut wanted = Vec::new();
+        for p in paths {
+            match p.canonicalize() {
+                Ok(c) => wanted.push(c),
+                Err(e) => {
+                    return Err(Error::Usage(format!(
+                        "`{}` cannot be checked: {e}; name postmortems by their path from the current folder",
+                        p.display()
+                    )))
+                }
+            }
+        }
+        // With errors in hindsight.toml nothing else was read: those are all there is.
+        if self.read {
+            self.findings.retain(|d| {
+                let at = root.join(&d.file);
+                let at = at.canonicalize().unwrap_or(at);
+                wanted.iter().any(|w| at.starts_with(w))
+            });
+        }
+        self.narrowed = paths.iter().map(|p| p.display().to_string()).collect();
+        Ok(())
+    }
+
     /// `check: 1 error, 2 warnings, 3 notes in 40 postmortems (506.69ms)`.
     pub fn summary_line(&self) -> String {
         let n = |l: Level| crate::diagnostics::count(&self.findings, l);
         let counted = crate::diagnostics::counted;
         // "in 0 postmortems" would read as if none were found.
-        let scope = if self.read {
+        let scope = if self.read && !self.narrowed.is_empty() {
+            let named = match &self.narrowed[..] {
+                [one] => format!("`{one}`"),
+                many => counted(many.len(), "path"),
+            };
+            format!(
+                " in {named} (of {} read)",
+                counted(self.incidents, "postmortem")
+            )
+        } else if self.read {
             format!(" in {}", counted(self.incidents, "postmortem"))
         } else {
             "; the postmortems were not read, as hindsight.toml has errors".to_string()
@@ -599,6 +644,7 @@ pub fn run(opts: &Options) -> Result<Report, Error> {
         incidents,
         read,
         elapsed: start.elapsed(),
+        narrowed: Vec::new(),
     })
 }
 

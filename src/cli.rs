@@ -293,6 +293,10 @@ pub struct CheckArgs {
     /// (accepted as `build --drafts` and `serve --drafts` take it).
     #[arg(long)]
     pub drafts: bool,
+    /// Report only the findings of these files or folders (the whole site is still read, so
+    /// links into other postmortems are checked).
+    #[arg(value_name = "PATH", conflicts_with = "explain")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Output formats of `hindsight check`.

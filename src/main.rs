@@ -145,13 +145,17 @@ fn check(args: hindsight::cli::CheckArgs) -> ExitCode {
         baseline: args.baseline,
         deny_warnings: args.deny.contains(&Deny::Warnings),
     };
-    let report = match hindsight::check::run(&opts) {
+    let mut report = match hindsight::check::run(&opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    if let Err(e) = report.narrow(&opts.root, &args.paths) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
     let quiet = args.common.quiet;
     let shown: Vec<_> = report
         .findings

@@ -7317,3 +7317,54 @@ fn a_front_matter_date_written_in_words_or_day_first_gets_the_date_to_write_and_
         "{notes:#?}"
     );
 }
+
+#[test]
+fn paths_after_the_options_narrow_the_report_to_those_files_while_the_whole_site_is_read() {
+    let root = fixture("check");
+    let (_, all) = check_json(&root, &[]);
+    let narrowed = |paths: &[&str]| {
+        let o = bin()
+            .current_dir(&root)
+            .args(["check", "--format", "json"])
+            .args(paths)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or(Value::Array(Vec::new()));
+        (o.status.code(), v.as_array().unwrap().clone(), stderr(&o))
+    };
+    let (code, found, summary) = narrowed(&["content/postmortems/broken-link.md"]);
+    let of_file: Vec<&Value> = all
+        .iter()
+        .filter(|f| f["file"] == "content/postmortems/broken-link.md")
+        .collect();
+    assert!(
+        of_file.iter().any(|f| f["level"] == "error"),
+        "{of_file:#?}"
+    );
+    assert_eq!(found.iter().collect::<Vec<_>>(), of_file);
+    assert_eq!(code, Some(1));
+    assert!(
+        summary.contains("in `content/postmortems/broken-link.md` (of "),
+        "{summary}"
+    );
+    // A file with no finding passes, though other files have errors.
+    let (code, found, _) = narrowed(&["content/postmortems/clean.md"]);
+    assert_eq!((code, found.len()), (Some(0), 0), "{found:#?}");
+    // A folder holds its files' findings.
+    let (_, found, summary) = narrowed(&["content/postmortems", "content/learnings"]);
+    let under: Vec<&Value> = all
+        .iter()
+        .filter(|f| {
+            let file = f["file"].as_str().unwrap();
+            file.starts_with("content/postmortems/") || file.starts_with("content/learnings/")
+        })
+        .collect();
+    assert_eq!(found.iter().collect::<Vec<_>>(), under);
+    assert!(summary.contains("in 2 paths (of "), "{summary}");
+    let (code, _, message) = narrowed(&["content/postmortems/no-such.md"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        message.contains("`content/postmortems/no-such.md` cannot be checked"),
+        "{message}"
+    );
+}
