@@ -1621,6 +1621,22 @@ fn hugo_note(ignored: &[(String, (usize, usize))], format: Format, file: &str) -
     .hint(hint.join("; "))
 }
 
+/// The key of an action item that another tool's word for it means, as an action items
+/// table reads its headers: `assignee` is `owner`, `deadline` is `due`, `state` is `status`,
+/// `task` is `text`.
+fn action_key_meant(key: &str) -> Option<&'static str> {
+    let key = key.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+    Some(match key.as_str() {
+        "assignee" | "assignees" | "assigned_to" | "assigned" | "owners" | "dri" | "who"
+        | "responsible" | "team" => "owner",
+        "deadline" | "due_date" | "due_by" | "eta" | "target_date" | "by" => "due",
+        "state" | "done" | "progress" => "status",
+        "task" | "action" | "title" | "description" | "item" | "name" | "summary" => "text",
+        "learned" | "lesson" | "addresses" | "learning_id" => "learning",
+        _ => return None,
+    })
+}
+
 /// The text of a list item that YAML read as a mapping of one key because its text holds
 /// `: ` (`- Add an expiry alert (owner: sre, done)`, `- Lesson: watch the expiry`), with the
 /// `colon-in-text` warning that says so; `None` for a mapping that is one (its key is one of
@@ -1694,13 +1710,22 @@ fn action_item(
                             format!("unknown key `{k}` in an action item"),
                         )
                         .at(kl, kc)
-                        .hint(match did_you_mean(&k, KEYS) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("an action item has: {}", KEYS.join(", ")),
-                        }),
+                        .hint(
+                            match did_you_mean(&k, KEYS).or_else(|| action_key_meant(&k)) {
+                                Some(s) => format!(
+                                    "did you mean `{s}`? An action item has: {}",
+                                    KEYS.join(", ")
+                                ),
+                                None => format!("an action item has: {}", KEYS.join(", ")),
+                            },
+                        ),
                     );
                 }
             }
+            owner_reported |= m
+                .keys()
+                .filter_map(yaml_scalar_string)
+                .any(|k| !KEYS.contains(&k.as_str()) && action_key_meant(&k) == Some("owner"));
             // Owners written as a list (`owner: [team-payments, sre]`) are the owners, as
             // `(owner: Alice, Bob)` names two in a list item.
             let owners = m
@@ -2450,6 +2475,27 @@ mod tests {
         let e = split("---\ntitle: x\n", "a.md").unwrap_err();
         assert_eq!((e.line, e.column), (1, 1));
         assert!(e.hint.starts_with("end the front matter"), "{}", e.hint);
+    }
+
+    #[test]
+    fn another_tool_s_word_for_an_action_item_key_is_suggested_and_an_owner_so_written_is_no_missing_owner(
+    ) {
+        let yaml = "title: T\naction_items:\n  - text: Add an alert\n    assignee: sre\n    deadline: 2024-05-01\n";
+        let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        let hints: Vec<(&str, &str)> = problems
+            .iter()
+            .map(|p| (p.message.as_str(), p.hint.as_str()))
+            .collect();
+        assert_eq!(hints.len(), 2, "{problems:?}");
+        assert!(
+            hints[0].0.contains("`assignee`") && hints[0].1.starts_with("did you mean `owner`?"),
+            "{hints:?}"
+        );
+        assert!(
+            hints[1].0.contains("`deadline`") && hints[1].1.starts_with("did you mean `due`?"),
+            "{hints:?}"
+        );
+        assert!(fm.action_items.unwrap()[0].owner_reported);
     }
 
     #[test]
