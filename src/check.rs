@@ -244,6 +244,12 @@ pub const RULES: &[Rule] = &[
         "a `related` entry that names a postmortem an earlier entry names",
     ),
     rule_def(
+        "dropped-cell",
+        W,
+        false,
+        "a table row with more cells than its header, which the page leaves out",
+    ),
+    rule_def(
         "missing-image",
         E,
         false,

@@ -320,6 +320,9 @@ pub struct Parsed {
     /// footnote or an element of the raw HTML of the page had already: each got another (see
     /// [`RenamedId`]).
     pub renamed_ids: Vec<RenamedId>,
+    /// The table rows with more cells than their header, whose cells past it a page does not
+    /// show (see [`DroppedCells`]), in order.
+    pub dropped_cells: Vec<DroppedCells>,
     /// The images with no alt text: Markdown ones (`![](chart.png)`) and raw HTML ones
     /// (`<img src="chart.png">`, see [`crate::html::images_without_alt`]), in order.
     pub images_without_alt: Vec<ImageWithoutAlt>,
@@ -339,6 +342,53 @@ pub struct UnsafeHtml {
     pub what: crate::html::Unsafe,
     pub line: usize,
     pub column: usize,
+}
+
+/// A table row with more cells than its header: GitHub's tables, and so the page, leave out
+/// the cells past the header's, most often because a `|` in a cell's text (`a || b`, a shell
+/// pipe in `code`) ended the cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DroppedCells {
+    /// Where the first cell left out starts.
+    pub line: usize,
+    pub column: usize,
+    /// How many cells the header has.
+    pub columns: usize,
+    /// The cells left out that hold text, as written.
+    pub cells: Vec<String>,
+}
+
+/// The cells of a table row as its source line writes them, with the byte offset each starts
+/// at: split at each `|` that no backslash escapes (a `|` in a code span splits too, as
+/// GitHub's tables read it), without the row's leading and trailing pipe.
+fn source_cells(row: &str) -> Vec<(usize, &str)> {
+    let mut cells = Vec::new();
+    let bytes = row.as_bytes();
+    let mut start = 0;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\\' => {
+                escaped = !escaped;
+                continue;
+            }
+            b'|' if !escaped => {
+                cells.push((start, &row[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+        escaped = false;
+    }
+    cells.push((start, &row[start..]));
+    // The pipes that open and close the row bound no cell.
+    if cells.first().is_some_and(|(_, c)| c.trim().is_empty()) {
+        cells.remove(0);
+    }
+    if cells.len() > 1 && cells.last().is_some_and(|(_, c)| c.trim().is_empty()) {
+        cells.pop();
+    }
+    cells
 }
 
 /// An image with no alt text, where it starts (its `!`, or the `<` of its `<img>`).
@@ -2127,6 +2177,9 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
     let mut para: Option<(String, usize)> = None;
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut table_row: Option<Row> = None;
+    // The header's cells of the open table, and where the open row is written.
+    let mut columns = 0usize;
+    let mut row_at = 0usize;
     let mut cell: Option<String> = None;
     let mut table: Option<OpenTable> = None;
     // How many tables each wrapper label has named: labels are told apart, as a screen
@@ -2736,9 +2789,35 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
                 }
                 let (line, _) = line_of(range.start);
                 table_row = Some((Vec::new(), line));
+                row_at = range.start;
                 events.push(Event::Start(tag));
             }
             Event::End(tag @ (TagEnd::TableRow | TagEnd::TableHead)) => {
+                if let Some((cells, _)) = &table_row {
+                    if matches!(tag, TagEnd::TableHead) {
+                        columns = cells.len();
+                    } else {
+                        let text = &body[row_at..];
+                        let text = &text[..text.find('\n').unwrap_or(text.len())];
+                        let mut all = source_cells(text);
+                        let past = all.split_off(columns.min(all.len()));
+                        let written: Vec<String> = past
+                            .iter()
+                            .map(|(_, c)| c.trim().to_string())
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                        if let (Some(&(at, first)), false) = (past.first(), written.is_empty()) {
+                            let blank = first.len() - first.trim_start().len();
+                            let (line, column) = line_of(row_at + at + blank);
+                            out.dropped_cells.push(DroppedCells {
+                                line,
+                                column,
+                                columns,
+                                cells: written,
+                            });
+                        }
+                    }
+                }
                 if let Some(row) = table_row.take() {
                     if block_depth == 0 && items.is_empty() {
                         // A header row starts a table of its own: the header of a second
@@ -3665,6 +3744,37 @@ fn resolve_link(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_cells_split_at_each_unescaped_pipe_without_the_bounding_ones() {
+        fn cells(row: &str) -> Vec<&str> {
+            source_cells(row)
+                .into_iter()
+                .map(|(_, c)| c.trim())
+                .collect()
+        }
+        assert_eq!(cells("| a | b |"), ["a", "b"]);
+        assert_eq!(cells("a | b"), ["a", "b"]);
+        assert_eq!(cells("| `x | y` | b |"), ["`x", "y`", "b"]);
+        assert_eq!(cells(r"| a \| b | c |"), [r"a \| b", "c"]);
+        assert_eq!(cells(r"| a \\| b |"), [r"a \\", "b"]);
+        assert_eq!(cells("| a | b | |"), ["a", "b", ""]);
+    }
+
+    #[test]
+    fn a_row_with_more_cells_than_its_header_names_the_cells_the_page_leaves_out() {
+        let body = "| Time | Event |\n|---|---|\n| 10:00 | Ran `grep lag | wc -l` |\n| 10:05 | ok | |\n| 10:06 | `a \\| b` |\n";
+        let p = site().read(body, 1);
+        assert_eq!(
+            p.dropped_cells,
+            [DroppedCells {
+                line: 3,
+                column: 27,
+                columns: 2,
+                cells: vec!["wc -l`".to_string()],
+            }]
+        );
+    }
 
     fn site() -> Standalone {
         Standalone::new("PM2021-002", &[("PM2020-001 - Disk full.md", "PM2020-001")])

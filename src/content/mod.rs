@@ -1308,6 +1308,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
             if let Some(d) = decoded_controls(&parsed, &raw.source, lib.removed.get(&raw.source)) {
                 diags.push(d);
             }
+            diags.extend(parsed.dropped_cells.iter().map(|d| dropped_cells(d, &raw.source)));
             diags.extend(outside_links(
                 &parsed.links,
                 &raw.source,
@@ -2282,6 +2283,27 @@ fn severity_hint(written: &str, config: &Config) -> String {
             written.trim()
         ),
     }
+}
+
+/// The `dropped-cell` warning of a table row with more cells than its header, at the first
+/// cell a page leaves out.
+fn dropped_cells(d: &markdown::DroppedCells, source: &str) -> Diagnostic {
+    let shown: Vec<String> = d
+        .cells
+        .iter()
+        .map(|c| format!("“{}”", crate::render::truncate(c, 40)))
+        .collect();
+    Diagnostic::warning(
+        "dropped-cell",
+        source,
+        format!(
+            "this table row has more cells than its header's {}, so the page leaves out {}",
+            d.columns,
+            shown.join(", ")
+        ),
+    )
+    .at(d.line, d.column)
+    .hint("a `|` in a cell's text ends the cell, even inside `code`: write it as `\\|`; or, if the row is right, add a header cell for each column")
 }
 
 /// The `unknown-severity` finding of a front-matter severity that is not on the configured
