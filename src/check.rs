@@ -244,10 +244,10 @@ pub const RULES: &[Rule] = &[
         "a `related` entry that names a postmortem an earlier entry names",
     ),
     rule_def(
-        "dropped-cell",
+        "malformed-table",
         W,
         false,
-        "a table row with more cells than its header, which the page leaves out",
+        "a table row with more cells than its header, or a table whose separator row does not match its header",
     ),
     rule_def(
         "missing-image",

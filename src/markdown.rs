@@ -323,6 +323,9 @@ pub struct Parsed {
     /// The table rows with more cells than their header, whose cells past it a page does not
     /// show (see [`DroppedCells`]), in order.
     pub dropped_cells: Vec<DroppedCells>,
+    /// The paragraphs written as a table whose header and separator rows differ in cells,
+    /// which a page shows as text (see [`BrokenTable`]), in order.
+    pub broken_tables: Vec<BrokenTable>,
     /// The images with no alt text: Markdown ones (`![](chart.png)`) and raw HTML ones
     /// (`<img src="chart.png">`, see [`crate::html::images_without_alt`]), in order.
     pub images_without_alt: Vec<ImageWithoutAlt>,
@@ -356,6 +359,32 @@ pub struct DroppedCells {
     pub columns: usize,
     /// The cells left out that hold text, as written.
     pub cells: Vec<String>,
+}
+
+/// A paragraph that opens as a table does, a row of cells over a separator row (`|---|---|`),
+/// but whose two rows differ in cells: GitHub's tables, and so the page, show it as text,
+/// pipes and dashes included.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BrokenTable {
+    pub line: usize,
+    pub column: usize,
+    /// The cells of the header row and of the separator row under it.
+    pub header: usize,
+    pub separator: usize,
+}
+
+/// Whether `line` is a table's separator row: cells of dashes, each with an optional colon at
+/// either end, between pipes (`|---|:--:|`, `--- | ---`).
+fn is_separator_row(line: &str) -> bool {
+    let cells = source_cells(line.trim());
+    line.contains('-')
+        && (line.contains('|') || cells.len() > 1)
+        && cells.iter().all(|(_, c)| {
+            let c = c.trim();
+            let c = c.strip_prefix(':').unwrap_or(c);
+            let c = c.strip_suffix(':').unwrap_or(c);
+            !c.is_empty() && c.bytes().all(|b| b == b'-')
+        })
 }
 
 /// The cells of a table row as its source line writes them, with the byte offset each starts
@@ -2593,6 +2622,20 @@ fn pass<'s>(body: &str, site: &SiteLinks<'s>, page: &PageLocation, render: bool)
             }
             Event::Start(Tag::Paragraph) => {
                 first_block = false;
+                // A table whose separator row does not match its header is a paragraph.
+                let mut rows = body[range.clone()].lines();
+                if let (Some(head), Some(sep)) = (rows.next(), rows.next()) {
+                    let sep = sep.trim_start().trim_start_matches(['>', ' ']);
+                    if head.contains('|') && is_separator_row(sep) {
+                        let (line, column) = line_of(range.start);
+                        out.broken_tables.push(BrokenTable {
+                            line,
+                            column,
+                            header: source_cells(head.trim()).len(),
+                            separator: source_cells(sep.trim()).len(),
+                        });
+                    }
+                }
                 if items.is_empty() && cell.is_none() && block_depth == 0 {
                     let (line, _) = line_of(range.start);
                     para = Some((String::new(), line));
@@ -3759,6 +3802,25 @@ mod tests {
         assert_eq!(cells(r"| a \| b | c |"), [r"a \| b", "c"]);
         assert_eq!(cells(r"| a \\| b |"), [r"a \\", "b"]);
         assert_eq!(cells("| a | b | |"), ["a", "b", ""]);
+    }
+
+    #[test]
+    fn a_table_whose_separator_row_does_not_match_its_header_is_found_as_the_text_it_becomes() {
+        let body = "Intro.\n\n| Action | Owner | Status |\n|---|---|\n| Alert | sre | open |\n\n| A | B |\n|:--|--:|\n| 1 | 2 |\n\nA sentence - with a dash\nand --- more.\n";
+        let p = site().read(body, 1);
+        assert_eq!(
+            p.broken_tables,
+            [BrokenTable {
+                line: 3,
+                column: 1,
+                header: 3,
+                separator: 2
+            }]
+        );
+        assert!(is_separator_row("|---|:--:|"));
+        assert!(is_separator_row("--- | ---"));
+        assert!(!is_separator_row("---"));
+        assert!(!is_separator_row("| a | --- |"));
     }
 
     #[test]

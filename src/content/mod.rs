@@ -1309,6 +1309,7 @@ pub fn load(opts: &LoadOptions, diags: &Diagnostics) -> Library {
                 diags.push(d);
             }
             diags.extend(parsed.dropped_cells.iter().map(|d| dropped_cells(d, &raw.source)));
+            diags.extend(parsed.broken_tables.iter().map(|t| broken_table(t, &raw.source)));
             diags.extend(outside_links(
                 &parsed.links,
                 &raw.source,
@@ -2285,8 +2286,8 @@ fn severity_hint(written: &str, config: &Config) -> String {
     }
 }
 
-/// The `dropped-cell` warning of a table row with more cells than its header, at the first
-/// cell a page leaves out.
+/// The `malformed-table` warning of a table row with more cells than its header, at the
+/// first cell a page leaves out.
 fn dropped_cells(d: &markdown::DroppedCells, source: &str) -> Diagnostic {
     let shown: Vec<String> = d
         .cells
@@ -2294,7 +2295,7 @@ fn dropped_cells(d: &markdown::DroppedCells, source: &str) -> Diagnostic {
         .map(|c| format!("“{}”", crate::render::truncate(c, 40)))
         .collect();
     Diagnostic::warning(
-        "dropped-cell",
+        "malformed-table",
         source,
         format!(
             "this table row has more cells than its header's {}, so the page leaves out {}",
@@ -2304,6 +2305,24 @@ fn dropped_cells(d: &markdown::DroppedCells, source: &str) -> Diagnostic {
     )
     .at(d.line, d.column)
     .hint("a `|` in a cell's text ends the cell, even inside `code`: write it as `\\|`; or, if the row is right, add a header cell for each column")
+}
+
+/// The `malformed-table` warning of a table whose separator row does not match its header,
+/// at its first row.
+fn broken_table(t: &markdown::BrokenTable, source: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "malformed-table",
+        source,
+        format!(
+            "this table's header row has {} cells and the separator row under it {}, so the page shows it as text, pipes and dashes included",
+            t.header, t.separator
+        ),
+    )
+    .at(t.line, t.column)
+    .hint(format!(
+        "give the separator row one `---` for each cell of the header: `{}`",
+        format!("|{}|", vec!["---"; t.header.max(1)].join("|"))
+    ))
 }
 
 /// The `unknown-severity` finding of a front-matter severity that is not on the configured
