@@ -2320,8 +2320,8 @@ fn broken_table(t: &markdown::BrokenTable, source: &str) -> Diagnostic {
     )
     .at(t.line, t.column)
     .hint(format!(
-        "give the separator row one `---` for each cell of the header: `{}`",
-        format!("|{}|", vec!["---"; t.header.max(1)].join("|"))
+        "give the separator row one `---` for each cell of the header: `|{}|`",
+        vec!["---"; t.header.max(1)].join("|")
     ))
 }
 
