@@ -171,6 +171,15 @@ pub fn split<'a>(text: &'a str, file: &str) -> Result<Split<'a>, Diagnostic> {
     .hint(hint))
 }
 
+/// The first line after line `n` of `front` that is not blank (its number, counted as `n`
+/// is, and its text).
+fn text_after(front: &str, n: usize) -> Option<(usize, &str)> {
+    (1..)
+        .zip(front.lines())
+        .skip(n)
+        .find(|(_, l)| !l.trim().is_empty())
+}
+
 /// Where the keys of a front matter that is never closed most likely end: the number of its
 /// last line that reads as front matter (a key, a list item or an indented line under one,
 /// counted from 1 after the fence) and that line, when a line that does not follows it (a
@@ -672,13 +681,43 @@ pub fn parse(
                     .at(open.line + yaml_line - 1, open.col)
                     .hint(format!("close it with `{close}` on its line: `{mended}`"))
                 }
-                None => Diagnostic::error(
+                // Text where keys should be, and YAML stopped at or after it: the front
+                // matter's closing fence is missing, and a rule of the text (`---`) closed it.
+                None => match keys_end(yaml, Format::Yaml)
+                    .and_then(|(n, last)| text_after(yaml, n).map(|t| (n, last, t)))
+                    .filter(|(n, _, (t, _))| {
+                        // Prose, not only headings YAML would read as comments, before the stop.
+                        *t <= stop.0
+                            && yaml.lines().take(stop.0).skip(*n).any(|l| {
+                                let l = l.trim();
+                                !l.is_empty() && !l.starts_with('#') && !l.starts_with('-')
+                            })
+                    })
+                {
+                    Some((n, last, (t, text))) => Diagnostic::error(
+                        "yaml-invalid",
+                        file,
+                        format!(
+                            "invalid YAML front matter: line {} (`{}`) is text, not a key: the front matter's closing `---` seems to be missing, so a `---` of the text (line {}) closed it",
+                            t + yaml_line - 1,
+                            crate::render::truncate(text.trim(), 40),
+                            yaml_line + yaml.lines().count()
+                        ),
+                    )
+                    .at(t + yaml_line - 1, 1)
+                    .hint(format!(
+                        "put a line that holds only `---` after line {} (`{}`), where the keys seem to end",
+                        n + yaml_line - 1,
+                        last.trim()
+                    )),
+                    None => Diagnostic::error(
                     "yaml-invalid",
                     file,
                     format!("invalid YAML front matter: {msg}"),
                 )
                 .at(line, col)
                 .hint("YAML stopped reading here: the mistake is here or on a line above; check indentation and quoting; a value containing `: ` or starting with `[`, `{`, `*` or `&` needs quotes"),
+                },
             };
             problems.push(problem);
             return (fm, problems);
@@ -2496,6 +2535,37 @@ mod tests {
             "{hints:?}"
         );
         assert!(fm.action_items.unwrap()[0].owner_reported);
+    }
+
+    #[test]
+    fn front_matter_closed_by_a_rule_of_the_text_says_its_fence_is_missing_and_where_it_goes() {
+        let yaml = "title: Queue\ndate: 2026-11-20\n\n# Queue backlog\n\nThe queue backed up.\n\n";
+        let (_, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let p = &problems[0];
+        assert_eq!((p.line, p.column), (5, 1), "{p:?}");
+        assert!(
+            p.message
+                .contains("line 5 (`# Queue backlog`) is text, not a key")
+                && p.message.contains("a `---` of the text (line 9) closed it"),
+            "{}",
+            p.message
+        );
+        assert_eq!(
+            p.hint,
+            "put a line that holds only `---` after line 3 (`date: 2026-11-20`), where the keys seem to end"
+        );
+        // Comments after the keys and a mistake of YAML's own are no missing fence.
+        let (_, problems) = parse(
+            "title: Queue\n# a comment\ntags: [a\n",
+            2,
+            "a.md",
+            INCIDENT_KEYS,
+        );
+        assert!(
+            !problems[0].message.contains("seems to be missing"),
+            "{problems:?}"
+        );
     }
 
     #[test]
