@@ -1357,7 +1357,20 @@ fn links(
                     ids.sort_unstable();
                     did_you_mean_id(&l.target, &ids).map(|near| format!("did you mean `{near}`? Link to a postmortem by its id or by its file path (relative to this file)"))
                 }).flatten();
-                let hint = served_under_base(ctx, l).or(near_id).unwrap_or_else(|| match did_you_mean(l.path.as_deref().unwrap_or(&l.target), &paths).or_else(|| {
+                // A file other than a postmortem (`runbook.PDF`) is likely one of the content
+                // folder's files, as a missing image is.
+                let attachment = l
+                    .path
+                    .as_deref()
+                    .filter(|p| {
+                        let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+                        name.contains('.') && !name.ends_with(".md") && !l.target.starts_with('/')
+                    })
+                    .and_then(|p| near_file(ctx, p))
+                    .map(|near| {
+                        format!("did you mean `{}`?", relative_to_page(ctx, source, &near))
+                    });
+                let hint = served_under_base(ctx, l).or(near_id).or(attachment).unwrap_or_else(|| match did_you_mean(l.path.as_deref().unwrap_or(&l.target), &paths).or_else(|| {
                     let names: Vec<&str> = paths.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
                     did_you_mean(name, &names)
                 }).filter(|s| same_but_for_date(name, s))

@@ -7368,3 +7368,22 @@ fn paths_after_the_options_narrow_the_report_to_those_files_while_the_whole_site
         "{message}"
     );
 }
+
+#[test]
+fn a_broken_link_to_a_file_names_the_file_of_the_content_folder_it_likely_meant() {
+    let site = Site::with(&[
+        ("content/files/Runbook.PDF", "x"),
+        (
+            "content/2026/a.md",
+            "---\ntitle: A\ndate: 2026-11-22\n---\n\n# A\n\nSee [the runbook](../files/runbook.pdf) and [notes](../files/notes.txt).\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site.root, &[]);
+    let hints: Vec<&str> = with_rule(&findings, "broken-link")
+        .iter()
+        .map(|f| f["hint"].as_str().unwrap())
+        .collect();
+    assert_eq!(hints.len(), 2, "{findings:#?}");
+    assert_eq!(hints[0], "did you mean `../files/Runbook.PDF`?");
+    assert!(!hints[1].contains("did you mean"), "{}", hints[1]);
+}
