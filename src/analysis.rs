@@ -647,6 +647,24 @@ static JOINED: LazyLock<Compounds> = LazyLock::new(|| {
     c
 });
 
+/// The [`COMPOUNDS`] the other way: the term of each closed word -> the terms of its two
+/// words, as a query searches for them when no document holds the closed word.
+static SPLIT: LazyLock<FxHashMap<String, [String; 2]>> = LazyLock::new(|| {
+    let mut a = Analysis::default();
+    let mut term = |w: &str| {
+        a.word(w)
+            .map(|t| t.text.to_string())
+            .expect("a compound's words are words")
+    };
+    COMPOUNDS
+        .iter()
+        .map(|(first, second)| {
+            let closed = term(&format!("{first}{second}"));
+            (closed, [term(first), term(second)])
+        })
+        .collect()
+});
+
 /// Joins the [`COMPOUNDS`] in a stream of terms of one text, read in order: a term that can
 /// begin one waits for the next term before it is handed on.
 pub struct Joiner<'t> {
@@ -763,6 +781,9 @@ pub struct Query {
     /// term of the identifier or word that holds it at each place (`QS-2021-016` holds `qs`,
     /// `2021` and `016`; `NotReady` holds `readi`).
     pub inside_ids: Vec<(String, Vec<String>)>,
+    /// Each of the `wanted` terms that is the closed word of one of the [`COMPOUNDS`], with the
+    /// terms of its words that are not stop words (`oomkil`: `oom`, `kill`; `oncal`: `call`).
+    pub compounds: Vec<(String, Vec<String>)>,
 }
 
 impl Query {
@@ -771,7 +792,9 @@ impl Query {
     /// and those that cite it, not every incident that says 2021; so does a camel-case word
     /// (`NotReady` finds what says `NotReady`, not every "ready"). A word also written outside
     /// an identifier, or inside one no document holds, is searched for (`PM2021-099` still
-    /// finds the `PM2021` incidents when no document names it).
+    /// finds the `PM2021` incidents when no document names it). A compound's closed word that
+    /// no document holds stands for its words: "oom killed", `OOMKilled` and `oom-killed` find
+    /// what says "out of memory (OOM) killed".
     pub fn focused(&self, holds: impl Fn(&str) -> bool) -> Vec<String> {
         let ids: std::collections::BTreeSet<&str> = self
             .inside_ids
@@ -780,16 +803,34 @@ impl Query {
             .map(String::as_str)
             .collect();
         let found: Vec<&str> = ids.into_iter().filter(|id| holds(id)).collect();
-        self.wanted
-            .iter()
-            .filter(|t| {
-                !self
-                    .inside_ids
-                    .iter()
-                    .any(|(w, ids)| w == *t && ids.iter().all(|id| found.contains(&id.as_str())))
-            })
-            .cloned()
-            .collect()
+        let mut out: Vec<String> = Vec::new();
+        for t in &self.wanted {
+            if self
+                .inside_ids
+                .iter()
+                .any(|(w, ids)| w == t && ids.iter().all(|id| found.contains(&id.as_str())))
+            {
+                continue;
+            }
+            let words = match self.compounds.iter().find(|(c, _)| c == t) {
+                Some((_, words)) if !words.is_empty() && !holds(t) => words.clone(),
+                _ => vec![t.clone()],
+            };
+            for w in words {
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether the query finds the compound `t` by its words (see [`Self::focused`]): every one
+    /// of them is held, the closed word is not.
+    pub fn found_by_words(&self, t: &str, holds: impl Fn(&str) -> bool) -> bool {
+        self.compounds.iter().any(|(c, words)| {
+            c == t && !words.is_empty() && !holds(t) && words.iter().all(|w| holds(w))
+        })
     }
 }
 
@@ -824,10 +865,19 @@ pub fn read_query(query: &str) -> Query {
         .into_iter()
         .filter(|(t, _)| wanted.contains(t))
         .collect();
+    let compounds = wanted
+        .iter()
+        .filter_map(|t| {
+            let words = SPLIT.get(t)?;
+            let kept = words.iter().filter(|w| !stops.contains(*w)).cloned();
+            Some((t.clone(), kept.collect()))
+        })
+        .collect();
     Query {
         wanted,
         excluded,
         inside_ids,
+        compounds,
     }
 }
 

@@ -68,6 +68,32 @@ fn searching_the_dfds_corpus_for_logs_not_shipped_finds_the_three_cloudwatch_pos
 }
 
 #[test]
+fn a_compound_no_postmortem_writes_closed_is_found_by_its_words() {
+    // PM2022-006 says "out of memory (OOM) killed": the parenthesis keeps the two words apart,
+    // and no postmortem writes OOMKilled.
+    let (_tmp, root) = site("dfds");
+    for q in ["oom killed", "OOMKilled", "oom-killed", "oomkill"] {
+        let found = ids(&hits(&root, &[q]));
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("PM2022-006"),
+            "{q}: {found:?}"
+        );
+        let o = search(&root, &[q]);
+        let said = String::from_utf8_lossy(&o.stderr);
+        assert!(!said.contains("holds"), "{q}: {said}");
+    }
+    // A closed word some postmortem holds is searched as it is: "rolled back" is `rollback`.
+    let closed = ids(&hits(&root, &["rollback"]));
+    assert!(!closed.is_empty());
+    assert_eq!(ids(&hits(&root, &["rolled back"])), closed);
+    // A compound held neither closed nor by each of its words is named as the query writes it.
+    let o = search(&root, &["kyverno dead lock"]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains(r#"holds "dead lock"."#), "{said}");
+}
+
+#[test]
 fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first() {
     let (_tmp, root) = site("dfds");
     let quoted = ids(&hits(&root, &["logs not shipped cloudwatch"]));

@@ -726,7 +726,8 @@ pub fn missing(
         .collect();
     let mut out: Vec<String> = Vec::new();
     for t in &read.wanted {
-        if read.inside_ids.iter().any(|(w, _)| w == t) || holds(t) {
+        if read.inside_ids.iter().any(|(w, _)| w == t) || holds(t) || read.found_by_words(t, &holds)
+        {
             continue;
         }
         if let Some((r, _)) = written.iter().find(|(_, w)| w == t) {

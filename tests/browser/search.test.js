@@ -330,6 +330,28 @@ function defineTests(ctx) {
     }
   });
 
+  test("a compound no postmortem writes closed is found by its words, as the terminal finds it", async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-dfds-"));
+    fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), src, { recursive: true });
+    try {
+      const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+      // PM2022-006 says "out of memory (OOM) killed"; no postmortem writes OOMKilled.
+      for (const q of ["oom killed", "OOMKilled", "oom-killed"]) {
+        const terminal = JSON.parse(execFileSync(BIN, ["search", q, "--json", "--limit", "100", "--root", src])).map((h) => h.id);
+        const [status, ids] = await statusAndHits(page, q + " ");
+        const shown = await allHitIds(page);
+        assert.equal(ids[0], "PM2022-006", `${q}: ${status}`);
+        assert.doesNotMatch(status, /holds/, q);
+        assert.deepEqual([...shown].sort(), [...terminal].sort(), q);
+      }
+      const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
+      assert.ok(marks.includes("oom") && marks.includes("killed"), `highlights: ${marks}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
+
   test("the status line names the words nothing holds, as the terminal does beside its results", async () => {
     const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-dfds-"));
     fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), src, { recursive: true });

@@ -1217,6 +1217,18 @@
     return out;
   }
 
+  /* The terms of the words of the compound whose closed word's term is `term`, without the
+     stop words (oomkil: oom, kill; oncal: call); none for a term that is no compound's. */
+  var SPLIT = null;
+  function compoundWords(term) {
+    if (!SPLIT) {
+      SPLIT = new Map();
+      var t = function (w) { return stem(lowerFold(w)); };
+      COMPOUNDS.forEach(function (c) { SPLIT.set(t(c[0] + c[1]), [t(c[0]), t(c[1])]); });
+    }
+    return (SPLIT.get(term) || []).filter(function (w) { return !stopTerms().has(w); });
+  }
+
   /* The terms of `text` as the indexes hold them: its tokens, then its identifiers, then the
      parts of its camel-case words. */
   function analyze(text) {
@@ -1434,12 +1446,24 @@
       };
     });
     var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
+    // A compound's closed word no document holds stands for its words, as in the terminal
+    // (`Query::focused` in src/analysis.rs): "oom killed", OOMKilled and oom-killed find what
+    // says "out of memory (OOM) killed".
+    var split = await Promise.all(words.map(function (w, i) {
+      var parts = compoundWords(w.term);
+      if (!parts.length || groups[i].lists.length) return null;
+      return Promise.all(parts.map(function (t) {
+        var part = { term: t, prefix: t, last: false, id: false, inside: undefined, raw: w.raw };
+        return wordTerms(e, part, false).then(function (g) { return { word: part, group: g }; });
+      }));
+    }));
     // The words no document holds, as src/search/mod.rs's `missing` names them; not the word
-    // still being typed, which may yet become one.
+    // still being typed, which may yet become one, nor a compound whose every word is held.
     var missing = [];
     words.forEach(function (w, i) {
       if (typing && w.last) return;
-      if (!w.inside && !groups[i].lists.length && missing.indexOf(w.raw) < 0) missing.push(w.raw);
+      var byWords = split[i] && split[i].every(function (p) { return p.group.lists.length; });
+      if (!w.inside && !groups[i].lists.length && !byWords && missing.indexOf(w.raw) < 0) missing.push(w.raw);
     });
     // An identifier some document holds stands for its words, as in the terminal: QS-2021-016
     // finds that incident and those that cite it, not every incident that says 2021. So does a
@@ -1449,8 +1473,19 @@
     var focused = words.map(function (w) {
       return !(w.inside && w.inside.every(function (id) { return found.has(id); }));
     });
-    words = words.filter(function (w, i) { return focused[i]; });
-    groups = groups.filter(function (g, i) { return focused[i]; });
+    var kept = [];
+    var keptGroups = [];
+    words.forEach(function (w, i) {
+      if (!focused[i]) return;
+      var each = split[i] || [{ word: w, group: groups[i] }];
+      each.forEach(function (p) {
+        if (kept.some(function (k) { return k.term === p.word.term; })) return;
+        kept.push(p.word);
+        keptGroups.push(p.group);
+      });
+    });
+    words = kept;
+    groups = keptGroups;
     var docs = new Map();
     var matched = new Set();
     var total = 0;
