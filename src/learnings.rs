@@ -481,15 +481,26 @@ pub fn link(
             list.sort_unstable();
             list.dedup();
         }
-        // The latest done before `d` and not due after it (an incident's own actions share
-        // its date, so they are never before it).
-        let latest_before = |list: &[(NaiveDate, Option<NaiveDate>, usize)], d: NaiveDate| {
-            list[..list.partition_point(|&(dd, _, _)| dd < d)]
-                .iter()
-                .rev()
-                .find(|&&(_, due, _)| due.is_none_or(|due| due <= d))
-                .map(|&(_, _, i)| i)
+        // The latest done before the incident `later` and not due after it (an incident's own
+        // actions share its date, so they are never before it), in the same place: where both
+        // incidents name their services, one they share. A lesson learned again on another
+        // service is recurring, but the action item done elsewhere was not meant to stop it.
+        let services = |i: usize| &lib.incidents[i].services;
+        let same_place = |a: usize, b: usize| {
+            services(a).is_empty()
+                || services(b).is_empty()
+                || services(a)
+                    .iter()
+                    .any(|s| services(b).iter().any(|t| t.eq_ignore_ascii_case(s)))
         };
+        let latest_before =
+            |list: &[(NaiveDate, Option<NaiveDate>, usize)], d: NaiveDate, later: usize| {
+                list[..list.partition_point(|&(dd, _, _)| dd < d)]
+                    .iter()
+                    .rev()
+                    .find(|&&(_, due, e)| due.is_none_or(|due| due <= d) && same_place(later, e))
+                    .map(|&(_, _, i)| i)
+            };
         // A tentative cluster's incidents are possibly related: none recurs after another.
         if !done.is_empty() && !g.is_tentative() {
             for &later in &g.incidents {
@@ -497,10 +508,10 @@ pub fn link(
                     continue;
                 };
                 let named = names(by_id, g.canonical, &lib.incidents[later], gi);
-                match latest_before(&done_named, d).filter(|_| named) {
+                match latest_before(&done_named, d, later).filter(|_| named) {
                     Some(e) => g.recurred_after_done.push((later, e)),
                     None => {
-                        if let Some(e) = latest_before(&done, d) {
+                        if let Some(e) = latest_before(&done, d, later) {
                             g.maybe_recurred_after_done.push((later, e));
                         }
                     }

@@ -2147,6 +2147,56 @@ fn an_action_item_due_after_a_later_incident_does_not_make_it_a_recurrence_after
 }
 
 #[test]
+fn a_lesson_learned_again_on_another_service_is_no_recurrence_after_the_fix_done_elsewhere() {
+    let pm = |id: &str, date: &str, services: &str, action: &str| {
+        format!(
+            "---\nid: {id}\ntitle: Outage {id}\ndate: {date}\nservices: [{services}]\nlearnings:\n  - id: lesson-a\n    text: Lesson A in the words of {id}.\n{action}---\n\nWhat happened.\n"
+        )
+    };
+    let done =
+        "action_items:\n  - text: Fix it in checkout\n    status: done\n    learning: lesson-a\n";
+    let site = Site::with(&[
+        (
+            "content/learnings/lesson-a.md",
+            "---\ntitle: Lesson A\n---\n\nWhat lesson A says.\n",
+        ),
+        (
+            "content/postmortems/inc-1.md",
+            &pm("INC-1", "2024-01-10", "checkout", done),
+        ),
+        (
+            "content/postmortems/inc-2.md",
+            &pm("INC-2", "2024-03-01", "search, Catalog", ""),
+        ),
+    ]);
+    site.build_ok();
+    // The lesson recurs, but the action item done for checkout was not meant to stop an
+    // incident of search and catalog.
+    let learning = site.page("learnings/lesson-a/index.html");
+    assert!(learning.contains("Outage INC-2"), "{learning}");
+    assert!(!learning.contains("recurred-h"), "{learning}");
+    assert!(site
+        .page("index.html")
+        .contains("<strong>0</strong> recurred after"));
+
+    // A later incident of a service they share (named in another case) did recur after it.
+    write_files(
+        &site.root,
+        &[(
+            "content/postmortems/inc-3.md",
+            &pm("INC-3", "2024-06-01", "catalog, Checkout", ""),
+        )],
+    );
+    site.build_ok();
+    let learning = site.page("learnings/lesson-a/index.html");
+    let start = learning.find("id=\"recurred-h\"").expect("a recurrence");
+    let warning = &learning[start..learning[start..].find("</section>").unwrap() + start];
+    assert!(warning.contains("Outage INC-3</a>"), "{warning}");
+    assert!(warning.contains("Outage INC-1</a>"), "{warning}");
+    assert!(!warning.contains("Outage INC-2</a>"), "{warning}");
+}
+
+#[test]
 fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
     let site = Site::with(
         &[
