@@ -3078,7 +3078,8 @@ fn a_closing_h1_makes_the_dfds_body_headings_siblings_not_subsections_of_the_sum
 }
 
 #[test]
-fn the_incident_page_names_its_times_as_the_stats_page_does_time_to_detect_then_time_to_resolve() {
+fn the_incident_page_names_its_times_as_the_stats_page_does_and_when_it_started_was_detected_and_resolved(
+) {
     let site = Site::with(&[(
         "content/a.md",
         "---\ndate: 2024-03-01\nstarted_at: 2024-03-01T10:00:00Z\ndetected_at: 2024-03-01T10:20:00Z\nresolved_at: 2024-03-01T12:00:00Z\n---\n# Disk full\n\nText.\n",
@@ -3089,6 +3090,14 @@ fn the_incident_page_names_its_times_as_the_stats_page_does_time_to_detect_then_
     let resolve = page.find("<dt>Time to resolve</dt><dd>2 h</dd>");
     // In the order they happen, and under no other name for the same span.
     assert!(detect.is_some() && detect < resolve, "{page}");
+    // Then the three times themselves, in the order they happen.
+    let started = page.find("<dt>Started</dt><dd>2024-03-01 10:00 +00:00</dd>");
+    let detected = page.find("<dt>Detected</dt><dd>2024-03-01 10:20 +00:00</dd>");
+    let resolved = page.find("<dt>Resolved</dt><dd>2024-03-01 12:00 +00:00</dd>");
+    assert!(
+        resolve < started && started.is_some() && started < detected && detected < resolved,
+        "{page}"
+    );
     assert!(
         !page.contains("Duration") && !page.contains("recovery"),
         "{page}"
