@@ -2197,6 +2197,53 @@ fn a_lesson_learned_again_on_another_service_is_no_recurrence_after_the_fix_done
 }
 
 #[test]
+fn the_overview_says_how_many_recurring_learnings_it_leaves_out_of_its_short_list() {
+    let lessons = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
+    ];
+    let cites: String = lessons
+        .iter()
+        .map(|l| format!("  - id: {l}\n    text: Lesson {l}.\n"))
+        .collect();
+    let pm = |n: u32| {
+        format!("---\ntitle: Outage {n}\ndate: 2024-0{n}-01\nlearnings:\n{cites}---\n\nText.\n")
+    };
+    let mut files: Vec<(String, String)> = lessons
+        .iter()
+        .map(|l| {
+            (
+                format!("content/learnings/{l}.md"),
+                format!("---\ntitle: Lesson {l}\n---\n\nWhat {l} says.\n"),
+            )
+        })
+        .collect();
+    files.push(("content/postmortems/one.md".into(), pm(1)));
+    files.push(("content/postmortems/two.md".into(), pm(2)));
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with(&borrowed);
+    site.build_ok();
+    let home = site.page("index.html");
+    assert!(
+        home.contains("<strong>7</strong> learnings seen in more than one incident"),
+        "{home}"
+    );
+    let start = home.find("id=\"recurring-h\"").unwrap();
+    let aside = &home[start..start + home[start..].find("</aside>").unwrap()];
+    assert_eq!(aside.matches("learning-row").count(), 6, "{aside}");
+    assert!(
+        aside.contains("The 6 seen in the most incidents, of 7:"),
+        "{aside}"
+    );
+    assert!(
+        aside.contains("All 7, and every other learning →"),
+        "{aside}"
+    );
+}
+
+#[test]
 fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
     let site = Site::with(
         &[
