@@ -2244,6 +2244,37 @@ fn the_overview_says_how_many_recurring_learnings_it_leaves_out_of_its_short_lis
 }
 
 #[test]
+fn the_link_to_the_page_being_read_is_marked_current_in_the_header_and_the_footer() {
+    let site = Site::with(&[(
+        "content/a.md",
+        "---\ndate: 2024-03-01\nseverity: SEV2\ntags: [disk]\nservices: [api]\n---\n# Disk full\n\nText.\n",
+    )]);
+    site.build_ok();
+    let current = |page: &str| -> Vec<String> {
+        let html = site.page(page);
+        html.match_indices(" aria-current=\"page\">")
+            .map(|(at, m)| {
+                let end = at + m.len();
+                html[end..end + html[end..].find('<').unwrap()].to_string()
+            })
+            .collect()
+    };
+    assert_eq!(current("index.html"), Vec::<String>::new());
+    assert_eq!(current("incidents/index.html"), ["Incidents"]);
+    assert_eq!(current("learnings/index.html"), ["Learnings"]);
+    for (page, name) in [
+        ("tags/index.html", "Tags"),
+        ("services/index.html", "Services"),
+        ("severity/index.html", "Severity"),
+        ("years/index.html", "Years"),
+    ] {
+        assert_eq!(current(page), [name], "{page}");
+    }
+    // A term's page is not the list of terms.
+    assert_eq!(current("tags/disk/index.html"), Vec::<String>::new());
+}
+
+#[test]
 fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
     let site = Site::with(
         &[
