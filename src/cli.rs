@@ -253,10 +253,23 @@ fn parse_limit(s: &str) -> Result<usize, String> {
 /// `--date`, `--since`: a day written YYYY-MM-DD. The error says what is wrong in the reader's
 /// words (chrono's own, "premature end of input", say nothing to them), with the date to write.
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-        let t = s.trim();
-        let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
-        let parts: Vec<&str> = t.split('-').collect();
+    let t = s.trim();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = t.split('-').collect();
+    // chrono reads `23-01-01` as the year 23: a year of fewer than four digits is a mistake.
+    if let [y, m, d] = parts.as_slice() {
+        if digits(y, 2) && digits(m, 2) && digits(d, 2) {
+            return Err(format!(
+                "`{s}` has a year of two digits: write all four, e.g. 20{y}-{m}-{d}"
+            ));
+        }
+    }
+    if !parts.first().is_some_and(|y| digits(y, 4)) {
+        return Err(format!(
+            "`{s}` is not a date of the form YYYY-MM-DD, e.g. 2025-03-17"
+        ));
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
         match parts.as_slice() {
             [y] if digits(y, 4) => {
                 format!("`{s}` is a year, not a day: write YYYY-MM-DD, e.g. {y}-01-01 for the start of the year")
@@ -397,6 +410,12 @@ mod tests {
         assert!(err("2025-13-01").contains("is no day of the calendar"));
         assert!(err("2025-02-30").contains("is no day of the calendar"));
         assert!(err("17/03/2025").ends_with("e.g. 2025-03-17"));
+        // chrono alone would read these as the years 23 and 123.
+        assert_eq!(
+            err("23-01-01"),
+            "`23-01-01` has a year of two digits: write all four, e.g. 2023-01-01"
+        );
+        assert!(err("123-01-01").ends_with("e.g. 2025-03-17"));
         for s in ["2025", "2025-03", "2025-13-01", "yesterday"] {
             assert!(!err(s).contains("input"), "chrono's words: {}", err(s));
         }
