@@ -135,6 +135,37 @@ fn a_query_of_mistyped_words_that_finds_nothing_suggests_the_words_the_knowledge
 }
 
 #[test]
+fn a_short_or_run_together_word_is_mended_as_operations_people_write_it() {
+    let (_tmp, root) = site("dfds");
+    let said = |q: &str| stderr(&search(&root, &[q]));
+    // A short word is the word it begins, not one of another first letter or one letter off.
+    assert!(
+        said("cert").contains("Did you mean \"certificate\"?"),
+        "{}",
+        said("cert")
+    );
+    assert!(!said("disk").contains("\"risk\""), "{}", said("disk"));
+    // A name is not the word it begins with less its last letter, but a doubled letter is a typo.
+    assert!(!said("etcd").contains("Did you mean"), "{}", said("etcd"));
+    assert!(
+        said("dnss").contains("Did you mean \"dns\"?"),
+        "{}",
+        said("dnss")
+    );
+    // Two words run together are written apart, rather than as a word two edits away.
+    assert!(
+        said("timezone").contains("Did you mean \"time zone\"?"),
+        "{}",
+        said("timezone")
+    );
+    assert!(
+        said("nodegroup").contains("Did you mean \"node group\"?"),
+        "{}",
+        said("nodegroup")
+    );
+}
+
+#[test]
 fn results_found_by_some_of_the_words_say_which_words_nothing_holds_and_mend_them_when_all_are_near(
 ) {
     let (_tmp, root) = site("dfds");

@@ -158,13 +158,22 @@ impl SearchIndex {
 
     /// The term of the index nearest a word no document holds, given as its `forms` (its term
     /// and as written, lowercased: a stem can be far from the word, `prometheous` is
-    /// `prometh`): within one edit of a form for a word of up to five letters, two for a longer
-    /// one, the fewest edits first, then the term most documents hold (then the first in
-    /// order). What a mistyped word (`certifcate`) was most likely meant to be.
-    pub fn nearest_term(&self, forms: &[&str]) -> Option<String> {
+    /// `prometh`), with its cost (see below): what the word was most likely meant to be. A term
+    /// begins with the letter a form begins with (`disk` is not `risk`, as Lucene's spell
+    /// checker keeps the first letter), and is either within one edit of a form for a word of
+    /// up to five letters, two for a longer one (`certifcate`), or begins with a form of three
+    /// letters or more (`cert` is `certificate`). A term a short word of up to four letters
+    /// begins with is no suggestion (`etcd` is not `etc`) unless it only drops a doubled
+    /// last letter (`dnss` is `dns`). Cost: one edit 2, two edits 4, a
+    /// word begun 1 for a word of up to five letters (`cert` is `certificate` rather than
+    /// `cet`), else 3; the least cost first, then the term most documents hold, then the first
+    /// in order.
+    pub fn nearest_term(&self, forms: &[&str]) -> Option<(String, usize)> {
         let searcher = self.index.reader().ok()?.searcher();
         let longest = forms.iter().map(|f| f.chars().count()).max()?;
+        let shortest = forms.iter().map(|f| f.chars().count()).min()?;
         let allowed = if longest <= 5 { 1 } else { 2 };
+        let begun_cost = if shortest <= 5 { 1 } else { 3 };
         let mut found: std::collections::BTreeMap<String, (usize, u64)> = Default::default();
         for reader in searcher.segment_readers() {
             for (field, _) in &self.fields.text {
@@ -178,20 +187,34 @@ impl SearchIndex {
                     let Ok(term) = std::str::from_utf8(stream.key()) else {
                         continue;
                     };
+                    let first = term.chars().next();
                     if term.chars().count() < 3
-                        || forms.iter().all(|f| term.len().abs_diff(f.len()) > allowed)
+                        || !forms.iter().any(|f| f.chars().next() == first)
+                        || forms.iter().any(|f| cut_short(f, term))
                     {
                         continue;
                     }
-                    let edits = forms
+                    let begun = forms
                         .iter()
-                        .map(|f| strsim::osa_distance(f, term))
-                        .min()
-                        .unwrap_or(usize::MAX);
-                    if edits == 0 || edits > allowed {
-                        continue;
-                    }
-                    let entry = found.entry(term.to_string()).or_insert((edits, 0));
+                        .any(|f| f.chars().count() >= 3 && term.starts_with(f) && term != *f);
+                    let cost = if begun {
+                        begun_cost
+                    } else {
+                        if forms.iter().all(|f| term.len().abs_diff(f.len()) > allowed) {
+                            continue;
+                        }
+                        let edits = forms
+                            .iter()
+                            .map(|f| strsim::osa_distance(f, term))
+                            .min()
+                            .unwrap_or(usize::MAX);
+                        if edits == 0 || edits > allowed {
+                            continue;
+                        }
+                        edits * 2
+                    };
+                    let entry = found.entry(term.to_string()).or_insert((cost, 0));
+                    entry.0 = entry.0.min(cost);
                     entry.1 += u64::from(stream.value().doc_freq);
                 }
             }
@@ -201,7 +224,7 @@ impl SearchIndex {
             .min_by(|a, b| {
                 (a.1 .0, std::cmp::Reverse(a.1 .1)).cmp(&(b.1 .0, std::cmp::Reverse(b.1 .1)))
             })
-            .map(|(term, _)| term)
+            .map(|(term, (cost, _))| (term, cost))
     }
 
     /// Whether a document holds the analysed term `t`.
@@ -315,6 +338,16 @@ impl SearchIndex {
         hits.truncate(limit);
         Ok(hits)
     }
+}
+
+/// Whether `term` is a word `form` of up to four letters begins with, the letters it drops
+/// not a last letter typed twice (`etc` of `etcd`, not `dns` of `dnss`).
+fn cut_short(form: &str, term: &str) -> bool {
+    let letters: Vec<char> = form.chars().collect();
+    let doubled = letters.len() == term.chars().count() + 1
+        && letters.len() >= 2
+        && letters[letters.len() - 1] == letters[letters.len() - 2];
+    letters.len() <= 4 && form.starts_with(term) && !doubled
 }
 
 /// One clause per value: the field must hold its `key`, as [`document`] indexes it.

@@ -767,7 +767,17 @@ fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<(Strin
             continue;
         }
         let raw = query[range.clone()].to_lowercase();
-        let Some(near) = idx.nearest_term(&[term.as_str(), raw.as_str()]) else {
+        let near = idx.nearest_term(&[term.as_str(), raw.as_str()]);
+        // A word of two that some documents hold, run together (`timezone`), rather than a
+        // word two edits away (`timeline`).
+        if near.as_ref().is_none_or(|(_, cost)| *cost >= 3) {
+            if let Some(apart) = word_break(idx, &raw) {
+                out.replace_range(range, &apart);
+                changed = true;
+                continue;
+            }
+        }
+        let Some((near, _)) = near else {
             all = false;
             continue;
         };
@@ -789,6 +799,34 @@ fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<(Strin
         }
     }
     changed.then_some((out, all))
+}
+
+/// `word` written as the two words some documents hold, each of three letters or more, that
+/// it runs together (`timezone` is `time zone`): of several ways, the one whose shorter word
+/// is longest. Only a word of letters alone.
+fn word_break(idx: &index::SearchIndex, word: &str) -> Option<String> {
+    if !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let held = |w: &str| match crate::analysis::terms(w).as_slice() {
+        [t] => idx.holds(t).unwrap_or(false),
+        _ => false,
+    };
+    let cuts: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+    cuts.iter()
+        .filter(|&&i| {
+            let (a, b) = word.split_at(i);
+            a.chars().count() >= 3 && b.chars().count() >= 3
+        })
+        .map(|&i| word.split_at(i))
+        .filter(|(a, b)| held(a) && held(b))
+        .max_by_key(|(a, b)| {
+            (
+                a.chars().count().min(b.chars().count()),
+                std::cmp::Reverse(a.len()),
+            )
+        })
+        .map(|(a, b)| format!("{a} {b}"))
 }
 
 /// The source paths of the incidents whose id the query terms `wanted` name (see
