@@ -2275,6 +2275,25 @@ fn the_link_to_the_page_being_read_is_marked_current_in_the_header_and_the_foote
 }
 
 #[test]
+fn a_reading_path_s_own_words_come_before_its_steps() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: A-1\ntitle: Checkout down\ndate: 2024-01-02\n---\n\nWhat happened.\n",
+        ),
+        (
+            "content/onboarding.md",
+            "---\ntitle: Start here\npath:\n  - incident: A-1\n    why: Read it first.\n---\n\nRead these in order in your first week.\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("onboarding/index.html");
+    let words = page.find("Read these in order in your first week.");
+    let step = page.find("Read it first.");
+    assert!(words.is_some() && words < step, "{page}");
+}
+
+#[test]
 fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
     let site = Site::with(
         &[
