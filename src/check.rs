@@ -2878,7 +2878,7 @@ fn near_duplicates(site: &Site) -> Vec<Diagnostic> {
             let inc = &lib.incidents[ii];
             // The words this learning shares with those it reads like, not the whole
             // cluster's: a cluster's other words may be in none of this learning.
-            let words = crate::learnings::words_shared_by(lib, g, (ii, li), 4);
+            let words = crate::learnings::words_shared_by(lib, graph, g, (ii, li), 4);
             let sharing = match words.len() {
                 0 => String::new(),
                 1 => format!(" (they share the word “{}”)", words[0]),

@@ -242,6 +242,10 @@ pub struct Graph {
     /// The id to give each cluster's lesson as a canonical learning, by cluster id (see
     /// [`suggested_ids`]): what `check` and the cluster's page both propose.
     pub suggested: HashMap<String, String>,
+    /// The words no evidence that two incidents learned one lesson: generic ones and those
+    /// that say what kind of action an item is (see [`generic_terms`], [`ACTION_KINDS`]). The
+    /// words a cluster's members share are named without them.
+    pub not_evidence: rustc_hash::FxHashSet<u32>,
 }
 
 /// A firm learning (a canonical learning or a cluster that is not tentative) that an incident
@@ -387,6 +391,7 @@ pub fn link(
         },
     );
     let first_cluster = graph.groups.len();
+    graph.not_evidence = clusters.not_evidence;
     for c in clusters.new_groups {
         graph.by_id.insert(c.id.clone(), graph.groups.len());
         graph.groups.push(c);
@@ -989,6 +994,8 @@ struct Clusters {
     /// by incident index rather than position. Weighed before the cluster is named, so that
     /// no loose member names it (see [`cluster`]); applied once its members are in place.
     weights: Vec<Weight>,
+    /// See [`Graph::not_evidence`].
+    not_evidence: rustc_hash::FxHashSet<u32>,
 }
 
 /// The share of the clustering threshold from which an unlabelled item attaches to a canonical
@@ -1497,6 +1504,7 @@ fn cluster(
         new_groups,
         assignments,
         weights,
+        not_evidence: generic,
     }
 }
 
@@ -2175,7 +2183,7 @@ pub struct Suggestion {
 /// clustering counts them (stems of content words, no filler), shown as first written. A
 /// cluster of thousands is read from its most recent [`SHARED_WORDS_FROM`] learnings and
 /// action items.
-pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
+pub fn shared_words(lib: &Library, graph: &Graph, g: &Group, limit: usize) -> Vec<String> {
     let mut texts: Vec<(usize, &str)> = g
         .citations
         .iter()
@@ -2192,7 +2200,7 @@ pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
         .collect();
     // By incident, so that each word's incidents are counted by looking at the last one.
     texts.sort_by_key(|&(i, _)| i);
-    let mut words = Words::default();
+    let mut words = Words::skipping(&graph.not_evidence);
     // Stem -> (its first spelling, the incidents whose members use it).
     let mut found: BTreeMap<Arc<str>, (String, Vec<usize>)> = BTreeMap::new();
     for (incident, text) in texts {
@@ -2221,11 +2229,12 @@ pub fn shared_words(lib: &Library, g: &Group, limit: usize) -> Vec<String> {
 /// out. A large group is read from its most recent [`SHARED_WORDS_FROM`] learnings.
 pub fn words_shared_by(
     lib: &Library,
+    graph: &Graph,
     g: &Group,
     (incident, learning): (usize, usize),
     limit: usize,
 ) -> Vec<String> {
-    let mut words = Words::default();
+    let mut words = Words::skipping(&graph.not_evidence);
     // Stem -> (its spelling in this learning, the other incidents whose learnings use it).
     let mut own: BTreeMap<Arc<str>, (String, Vec<usize>)> = BTreeMap::new();
     words.each(
@@ -2262,25 +2271,39 @@ pub fn words_shared_by(
 }
 
 /// Reads the words of texts as the clustering counts them.
-#[derive(Default)]
-struct Words {
+struct Words<'a> {
     tokens: Tokens,
     counts: Counts,
+    /// Words never named (see [`Graph::not_evidence`]).
+    skip: &'a rustc_hash::FxHashSet<u32>,
 }
 
-impl Words {
+impl<'a> Words<'a> {
+    fn skipping(skip: &'a rustc_hash::FxHashSet<u32>) -> Self {
+        Words {
+            tokens: Tokens::default(),
+            counts: Counts::default(),
+            skip,
+        }
+    }
+
     /// Calls `f` with the stem and the spelling of every word of `text` that the clustering
     /// counts (stems of content words, no filler).
     fn each(&mut self, text: &str, mut f: impl FnMut(&Arc<str>, &str)) {
         self.counts.clear();
         self.tokens.count(text, 1.0, &mut self.counts);
         let counts = &self.counts;
+        let skip = self.skip;
         crate::analysis::with(|a| {
             a.each(text, |range, term| {
                 // The first half of a contraction ("shouldn't") is no word to show.
                 let rest = &text[range.end..];
                 let contraction = rest.starts_with("'t") || rest.starts_with("’t");
-                if !term.stop && !contraction && counts.contains_key(&term.id) {
+                if !term.stop
+                    && !contraction
+                    && counts.contains_key(&term.id)
+                    && !skip.contains(&term.id)
+                {
                     f(&term.text, &text[range]);
                 }
             })

@@ -2078,7 +2078,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
             shared_words: if g.canonical {
                 Vec::new()
             } else {
-                crate::learnings::shared_words(lib, g, SHARED_WORDS)
+                crate::learnings::shared_words(lib, &site.graph, g, SHARED_WORDS)
             },
         },
     );

@@ -420,6 +420,43 @@ fn no_learning_cluster_of_the_dfds_corpus_spans_a_third_of_its_incidents() {
 }
 
 #[test]
+fn a_cluster_page_names_as_shared_words_none_that_are_no_evidence_of_one_lesson() {
+    // On dfds "monitoring" and "test" are generic (a third or more of the incidents use them),
+    // and "investigate", "implement", "consider", "like" and "idea" say what kind of action an
+    // item is: the clustering does not count them as evidence, so the page does not name them.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dfds"),
+        &root,
+    );
+    let out = tmp.path().join("public");
+    build_ok(&root, &out);
+    let mut named = 0;
+    for c in exported_learnings(&out, false) {
+        let url = c["url"].as_str().unwrap();
+        let page = std::fs::read_to_string(out.join(url).join("index.html")).unwrap();
+        let Some(at) = page.find("share the word") else {
+            continue;
+        };
+        let line = &page[at..at + page[at..].find('<').unwrap()];
+        named += 1;
+        for word in [
+            "monitoring",
+            "test",
+            "investigate",
+            "implement",
+            "consider",
+            "like",
+            "idea",
+        ] {
+            assert!(!line.contains(&format!("“{word}”")), "{url}: {line}");
+        }
+    }
+    assert!(named >= 10, "only {named} cluster pages name shared words");
+}
+
+#[test]
 fn no_learning_cluster_holds_two_learnings_of_one_postmortem() {
     // Before the build kept them apart, the demo's payments postmortem put its lessons on
     // idempotency, staged rollout and paging in one cluster (they share its words: payment,
