@@ -781,6 +781,8 @@ pub struct Query {
     /// term of the identifier or word that holds it at each place (`QS-2021-016` holds `qs`,
     /// `2021` and `016`; `NotReady` holds `readi`).
     pub inside_ids: Vec<(String, Vec<String>)>,
+    /// Each exclusion as written (`-fluentd`), with its terms (those it adds to `excluded`).
+    pub exclusions: Vec<(String, Vec<String>)>,
     /// Each of the `wanted` terms that is the closed word of one of the [`COMPOUNDS`], with the
     /// terms of its words that are not stop words (`oomkil`: `oom`, `kill`; `oncal`: `call`).
     pub compounds: Vec<(String, Vec<String>)>,
@@ -847,6 +849,7 @@ pub fn read_query(query: &str) -> Query {
     let rest = searched(query);
     let stops = stop_terms();
     let mut excluded: Vec<String> = Vec::new();
+    let mut exclusions = Vec::new();
     for r in &pieces {
         let text = &query[r.start + 1..r.end];
         let ids = id_terms(text);
@@ -854,11 +857,16 @@ pub fn read_query(query: &str) -> Query {
             !ids.iter()
                 .any(|(id, _)| id.start <= w.start && w.end <= id.end)
         });
+        let mut own: Vec<String> = Vec::new();
         for (_, t) in words.chain(ids.iter().cloned()) {
+            if !stops.contains(&t) && !own.contains(&t) {
+                own.push(t.clone());
+            }
             if !stops.contains(&t) && !excluded.contains(&t) {
                 excluded.push(t);
             }
         }
+        exclusions.push((query[r.clone()].to_string(), own));
     }
     let wanted = wanted_terms(&rest, &stops);
     let inside_ids = inside_ids(&rest)
@@ -876,6 +884,7 @@ pub fn read_query(query: &str) -> Query {
     Query {
         wanted,
         excluded,
+        exclusions,
         inside_ids,
         compounds,
     }

@@ -94,6 +94,30 @@ fn a_compound_no_postmortem_writes_closed_is_found_by_its_words() {
 }
 
 #[test]
+fn a_word_written_to_be_left_out_that_nothing_holds_is_named_as_leaving_out_nothing() {
+    let (_tmp, root) = site("dfds");
+    let said = |q: &str| stderr(&search(&root, &[q]));
+    assert!(
+        said("logs -fluentdd")
+            .contains("-fluentdd leaves out nothing: no incident or learning holds it."),
+        "{}",
+        said("logs -fluentdd")
+    );
+    assert!(
+        said("logs -fluentdd -zzq -fluentd")
+            .contains("-fluentdd and -zzq leave out nothing: no incident or learning holds them."),
+        "{}",
+        said("logs -fluentdd -zzq -fluentd")
+    );
+    // A word some page holds, or stop words alone, say nothing; nor do --quiet and --json.
+    assert!(!said("logs -fluentd -the").contains("nothing"));
+    for flag in ["--quiet", "--json"] {
+        let err = stderr(&search(&root, &["logs -fluentdd", flag]));
+        assert!(!err.contains("nothing"), "{flag}: {err}");
+    }
+}
+
+#[test]
 fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first() {
     let (_tmp, root) = site("dfds");
     let quoted = ids(&hits(&root, &["logs not shipped cloudwatch"]));
@@ -194,7 +218,7 @@ fn results_found_by_some_of_the_words_say_which_words_nothing_holds_and_mend_the
     );
     // A word left out, a stop word and a word every result holds are not named.
     let err = stderr(&search(&root, &["the logs -zzzqqq"]));
-    assert!(!err.contains("holds"), "{err}");
+    assert!(!err.contains("No incident or learning holds"), "{err}");
     // --quiet and --json say nothing of it.
     assert!(stderr(&search(&root, &["daylight saving time", "--quiet"])).is_empty());
     let o = search(&root, &["daylight saving time", "--json"]);

@@ -306,6 +306,9 @@ pub struct Outcome {
     /// The query's words, as written, that no document holds, while others found the hits
     /// (see [`missing`]): "daylight saving time" finds what says "time".
     pub missing: Vec<String>,
+    /// The words written `-word` that leave out nothing, as written (`-fluentdd`): no document
+    /// holds any of their terms, so they were likely mistyped.
+    pub idle_exclusions: Vec<String>,
     pub update: index::Update,
     /// The learning pages' documents, clusters included, were read from the cache rather than
     /// formed (see [`learning_docs`]).
@@ -701,10 +704,19 @@ pub fn search_docs(
     } else {
         None
     };
+    let idle_exclusions = read
+        .exclusions
+        .iter()
+        .filter(|(_, terms)| {
+            !terms.is_empty() && !terms.iter().any(|t| idx.holds(t).unwrap_or(true))
+        })
+        .map(|(written, _)| written.clone())
+        .collect();
     Outcome {
         hits,
         suggestion,
         missing,
+        idle_exclusions,
         update,
         learnings_cached: false,
     }
@@ -738,6 +750,21 @@ pub fn missing(
         }
     }
     out
+}
+
+/// The [`Outcome::idle_exclusions`] as a sentence: `-fluentdd leaves out nothing: no incident
+/// or learning holds it.` `search.js` says the same in its status line.
+pub fn idle_said(written: &[String]) -> String {
+    match written.split_last() {
+        Some((last, [])) => {
+            format!("{last} leaves out nothing: no incident or learning holds it.")
+        }
+        Some((last, rest)) => format!(
+            "{} and {last} leave out nothing: no incident or learning holds them.",
+            rest.join(", ")
+        ),
+        None => String::new(),
+    }
 }
 
 /// The words of [`missing`] as a sentence: `No incident or learning holds "a", "b" or "c".`
@@ -1126,6 +1153,9 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
                 "formed"
             }
         );
+    }
+    if !args.common.quiet && !args.json && !outcome.idle_exclusions.is_empty() {
+        eprintln!("{}", idle_said(&outcome.idle_exclusions));
     }
     let stdout = std::io::stdout();
     let text = if args.json {

@@ -460,6 +460,17 @@ function defineTests(ctx) {
         const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));
         assert.ok(marks.length > 0 && !marks.some((m) => /apple|kubernetes/.test(m)), `${q}: ${marks}`);
       }
+      // A word to leave out that nothing holds leaves out nothing, and the page says so in the
+      // terminal's words, not while it is still being typed.
+      for (const q of ["certificate -appel", "certificate -appel -zzq -apple"]) {
+        const [status] = await statusAndHits(page, q + " ");
+        const said = spawnSync(BIN, ["search", q, "--root", src], { encoding: "utf8" }).stderr;
+        const idle = said.match(/^.* leaves? out nothing: .*$/m);
+        assert.ok(idle, `${q}: ${said}`);
+        assert.ok(status.endsWith(" " + idle[0]), `${q}: ${status} / ${idle[0]}`);
+      }
+      const [typing] = await statusAndHits(page, "certificate -appel");
+      assert.doesNotMatch(typing, /leaves out nothing/);
       // Words to leave out alone: the page says what to do, as the terminal refuses them.
       const [said, none] = await statusAndHits(page, "-checkout");
       assert.deepEqual(none, []);
@@ -555,7 +566,7 @@ function defineTests(ctx) {
       const said = async (q) => (await statusAndHits(big, q))[0];
       assert.equal(await said("disk "), "2100 results match; the best 2000 are listed.");
       // A word no postmortem holds leaves the count as it was.
-      assert.equal(await said("disk -nowhere "), "2100 results match; the best 2000 are listed.");
+      assert.equal(await said("disk -nowhere "), "2100 results match; the best 2000 are listed. -nowhere leaves out nothing: no incident or learning holds it.");
       // 1,400 match (the terminal counts them): the 2,100 less the 700 that say "quota".
       const terminal = JSON.parse(execFileSync(BIN, ["search", "disk -quota", "--json", "--limit", "3000", "--root", src]));
       assert.equal(terminal.length, 1400);

@@ -1324,16 +1324,26 @@
      identifier's term rather than its words (-PM2021-005 is pm2021-005), never a stop word. */
   function excludedTerms(query) {
     var out = [];
-    exclusions(query).forEach(function (x) {
+    exclusionTerms(query).forEach(function (x) {
+      x.terms.forEach(function (t) { if (out.indexOf(t) < 0) out.push(t); });
+    });
+    return out;
+  }
+
+  /* Each exclusion of a query as written ("-fluentd", with its UTF-16 `end`) and its terms,
+     as `Query::exclusions` in src/analysis.rs holds them. */
+  function exclusionTerms(query) {
+    return exclusions(query).map(function (x) {
       var text = query.slice(x.start + 1, x.end);
       var ids = idTokens(text);
+      var terms = [];
       tokens(text).filter(function (w) {
         return !ids.some(function (id) { return id.start <= w.start && w.end <= id.end; });
       }).concat(ids).forEach(function (t) {
-        if (!stopTerms().has(t.term) && out.indexOf(t.term) < 0) out.push(t.term);
+        if (!stopTerms().has(t.term) && terms.indexOf(t.term) < 0) terms.push(t.term);
       });
+      return { written: query.slice(x.start, x.end), end: x.end, terms: terms };
     });
-    return out;
   }
 
   var api = { analyze: analyze, stem: stem, lowerFold: lowerFold, tokens: tokens, queryTerms: queryTerms,
@@ -1536,14 +1546,22 @@
     var excluded = excludedTerms(query);
     var gone = new Set();
     var unseen = 0;
+    var held = new Set();
     for (var x = 0; x < excluded.length; x++) {
       var s = await shard(e, shardIndex(e, excluded[x]));
       if (Object.prototype.hasOwnProperty.call(s, excluded[x])) {
+        held.add(excluded[x]);
         var out = s[excluded[x]];
         if (out.length % 3 === 1) unseen += out[out.length - 1] - (out.length - 1) / 3;
         decode(out, function (doc) { gone.add(doc); docs.delete(doc); });
       }
     }
+    // The words written -word that leave out nothing, as the terminal names them; not the one
+    // still being typed.
+    var idle = exclusionTerms(query).filter(function (x) {
+      if (typing && x.end === query.length) return false;
+      return x.terms.length && !x.terms.some(function (t) { return held.has(t); });
+    }).map(function (x) { return x.written; });
     var list = Array.from(docs.values());
     // Incidents that hold more of the query's words come first (a half-remembered phrase
     // should find the one incident that has all of it), then by score.
@@ -1551,7 +1569,7 @@
     list.sort(function (a, b) {
       return (b.named || 0) - (a.named || 0) || b.words - a.words || b.score - a.score || a.doc - b.doc;
     });
-    return { hits: list, terms: matched, count: counted(e, list.length, total, names.length ? keep : null, gone, unseen), missing: missing };
+    return { hits: list, terms: matched, count: counted(e, list.length, total, names.length ? keep : null, gone, unseen), missing: missing, idle: idle };
   }
 
   /* How many documents match, of which `n` are listed, as far as the page can know:
@@ -1730,6 +1748,12 @@
     return "No incident or learning holds " + list + ".";
   }
 
+  /* The words written -word that leave out nothing, as `hindsight search` says them. */
+  function idleSaid(written) {
+    if (written.length === 1) return written[0] + " leaves out nothing: no incident or learning holds it.";
+    return written.slice(0, -1).join(", ") + " and " + written[written.length - 1] + " leave out nothing: no incident or learning holds them.";
+  }
+
   function init() {
     var input = document.getElementById("search-q");
     var results = document.getElementById("search-results");
@@ -1794,7 +1818,8 @@
         state.lastQuery = q;
         state.completed += 1;
         var n = ranked.hits.length;
-        status.textContent = countSaid(ranked.count, n) + (n && ranked.missing.length ? " " + missingSaid(ranked.missing) : "");
+        status.textContent = countSaid(ranked.count, n) + (n && ranked.missing.length ? " " + missingSaid(ranked.missing) : "") +
+          (ranked.idle.length ? " " + idleSaid(ranked.idle) : "");
       } catch (err) {
         if (run !== seq) return;
         status.textContent = "Search is unavailable: " + err.message;
