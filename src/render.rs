@@ -1631,6 +1631,7 @@ fn incident_context(
                 .map(|&g| &graph.groups[g]);
             json!({
                 "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
+                "ticket": a.ticket.as_deref().map(ticket),
                 "learning": group.map(|g| json!({"title": g.title, "url": g.url(),
                     "tentative": g.is_tentative() || g.loose_member(lib, i).is_some()})),
                 "by_similarity": linked_by(graph, a.learning.as_deref(), a.group.as_deref()) == Some("similarity"),
@@ -1987,6 +1988,7 @@ fn learning_context(site: &Site, g: &Group) -> Context {
                 owner: item.owner.as_deref(),
                 status: status_key(item.status),
                 due: iso(item.due),
+                ticket: item.ticket.as_deref().map(ticket),
                 incident: incident_ref(inc),
             }
         })
@@ -2221,7 +2223,23 @@ struct ActionView<'a> {
     /// See [`status_key`].
     status: &'static str,
     due: Option<String>,
+    /// See [`ticket`].
+    ticket: Option<Value>,
     incident: IncidentRef<'a>,
+}
+
+/// A ticket as an action item shows it: `{text, url}`, the URL (and the text without its
+/// scheme) when it is a web address, else the text alone (`PAY-123`).
+fn ticket(t: &str) -> Value {
+    let t = t.trim();
+    let url =
+        (t.starts_with("https://") || t.starts_with("http://")) && !t.contains(char::is_whitespace);
+    if url {
+        let shown = t.split_once("://").map_or(t, |(_, rest)| rest);
+        json!({"text": shown.trim_end_matches('/'), "url": t})
+    } else {
+        json!({"text": t, "url": null})
+    }
 }
 
 #[derive(Serialize)]
@@ -2588,6 +2606,7 @@ fn by_incident(
             .map(|&g| &graph.groups[g]);
         let item = json!({
             "text": a.text, "owner": a.owner, "status": status_key(a.status), "due": iso(a.due),
+            "ticket": a.ticket.as_deref().map(ticket),
             "incident": null,
             // Possibly related, as on the incident's page, for a loose member of a firm cluster too.
             "learning": group.map(|g| json!({"title": g.title, "url": g.url(),
@@ -3674,6 +3693,8 @@ struct ExportAction<'a> {
     /// `null` when its postmortem records no status.
     status: Option<&'static str>,
     due: Option<String>,
+    /// The ticket that tracks it, as written; `null` when none is.
+    ticket: Option<&'a str>,
     /// The canonical learning or cluster it is meant to address, as for learnings.
     learning: Option<&'a str>,
     linked_by: Option<&'static str>,
@@ -3686,6 +3707,7 @@ impl<'a> ExportAction<'a> {
             owner: a.owner.as_deref(),
             status: a.status.map(ActionStatus::as_str),
             due: iso(a.due),
+            ticket: a.ticket.as_deref(),
             learning: a.group.as_deref(),
             linked_by: linked_by(graph, a.learning.as_deref(), a.group.as_deref()),
         }

@@ -2294,6 +2294,45 @@ fn a_reading_path_s_own_words_come_before_its_steps() {
 }
 
 #[test]
+fn an_action_item_s_ticket_is_shown_beside_it_linked_when_it_is_a_web_address_and_exported() {
+    let site = Site::with(&[
+        (
+            "content/a.md",
+            "---\nid: A-1\ntitle: Disk full\ndate: 2024-03-01\naction_items:\n  - text: Add a disk alert\n    ticket: https://tracker.example.org/browse/OPS-7\n  - text: Grow the disk\n    ticket: OPS-8\n  - text: Write the runbook\n---\n\nWhat happened.\n",
+        ),
+        (
+            "content/b.md",
+            "# Queue stuck\n\nDate: 2024-04-02\n\n## Action items\n\n| Action | Owner | Jira |\n|---|---|---|\n| Alert on queue age | sre | QUE-3 |\n| Drain the queue | | |\n",
+        ),
+    ]);
+    site.build_ok();
+    let page = site.page("incidents/A-1/index.html");
+    assert!(
+        page.contains("<span class=\"ticket\">Ticket: <a href=\"https://tracker.example.org/browse/OPS-7\">tracker.example.org/browse/OPS-7</a></span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"ticket\">Ticket: OPS-8</span>"),
+        "{page}"
+    );
+    assert_eq!(page.matches("class=\"ticket\"").count(), 2, "{page}");
+    let items = &site.incident("A-1")["action_items"];
+    assert_eq!(
+        items[0]["ticket"],
+        "https://tracker.example.org/browse/OPS-7"
+    );
+    assert_eq!(items[1]["ticket"], "OPS-8");
+    assert!(items[2]["ticket"].is_null());
+    // A Jira column of an action items table is the ticket too.
+    let items = &site.incident("b")["action_items"];
+    assert_eq!(items[0]["ticket"], "QUE-3", "{items}");
+    assert!(items[1]["ticket"].is_null(), "{items}");
+    assert!(site
+        .page("action-items/index.html")
+        .contains("<span class=\"ticket\">Ticket: QUE-3</span>"));
+}
+
+#[test]
 fn body_headings_start_at_h2_and_skip_no_level_whatever_levels_they_are_written_at() {
     let site = Site::with(
         &[
@@ -3413,9 +3452,9 @@ fn sub_tasks_nested_in_an_action_item_are_exported_and_listed_each_with_its_own_
         incidents[0]["action_items"],
         serde_json::json!([
             {"text": "CoreDNS upgrade process: Write an upgrade runbook", "owner": "team-dns",
-             "status": null, "due": null, "learning": null, "linked_by": null},
+             "status": null, "due": null, "ticket": null, "learning": null, "linked_by": null},
             {"text": "CoreDNS upgrade process: Add a staging soak test", "owner": null,
-             "status": "done", "due": null, "learning": null, "linked_by": null},
+             "status": "done", "due": null, "ticket": null, "learning": null, "linked_by": null},
         ])
     );
     let list = site.text("action-items/index.html");
@@ -3607,7 +3646,7 @@ fn a_postmortem_with_hugo_style_toml_front_matter_builds_with_its_fields_and_not
     assert_eq!(
         i["action_items"],
         serde_json::json!([{"text": "Lower the TTL of the apex record", "owner": "team-dns",
-                            "status": "done", "due": "2024-03-15", "learning": null, "linked_by": null}])
+                            "status": "done", "due": "2024-03-15", "ticket": null, "learning": null, "linked_by": null}])
     );
     let page = site.text("incidents/PM2024-011/index.html");
     assert!(!page.contains("+++"), "{page}");

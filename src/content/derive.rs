@@ -342,6 +342,8 @@ pub struct DerivedAction {
     /// status cell.
     pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,
+    /// The ticket that tracks it: the cell of a Ticket column (`PAY-123`, a link).
+    pub ticket: Option<String>,
     /// The due cell of a table row, or the due date in a list item's trailing parenthetical
     /// (`(due 2024-13-45)`), when it is written like a date but is none; with the line its
     /// row or item starts on (for a sub-task, the line of the item it is nested in that says
@@ -1250,6 +1252,7 @@ fn list_actions<'a>(
             owner,
             status,
             due,
+            ticket: None,
             bad_due,
             unread,
             line: item.line,
@@ -1392,6 +1395,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     owner: get(owner_col).filter(|o| !names_no_one(o)).map(owner_cell),
                     status,
                     due,
+                    ticket: get(ticket_col),
                     bad_due: written
                         .filter(|d| due.is_none() && numeric_date_regex().is_match(d))
                         .map(|d| (d, *line)),
@@ -1413,6 +1417,7 @@ pub fn action_items(parsed: &Parsed, extra: &[String]) -> Vec<DerivedAction> {
                     owner: None,
                     status: None,
                     due: None,
+                    ticket: None,
                     bad_due: None,
                     unread: Vec::new(),
                     line: *line,

@@ -335,6 +335,8 @@ pub struct ActionEntry {
     pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,
     pub learning: Option<String>,
+    /// The ticket that tracks it, as written: an id (`PAY-123`) or a URL.
+    pub ticket: Option<String>,
     /// Line of the item's `- `.
     pub line: usize,
     /// Line and column of the `owner` value (or key, when it has no value), else of the item.
@@ -1662,7 +1664,7 @@ fn hugo_note(ignored: &[(String, (usize, usize))], format: Format, file: &str) -
 
 /// The key of an action item that another tool's word for it means, as an action items
 /// table reads its headers: `assignee` is `owner`, `deadline` is `due`, `state` is `status`,
-/// `task` is `text`.
+/// `task` is `text`, `jira` is `ticket`.
 fn action_key_meant(key: &str) -> Option<&'static str> {
     let key = key.trim().to_ascii_lowercase().replace([' ', '-'], "_");
     Some(match key.as_str() {
@@ -1672,6 +1674,7 @@ fn action_key_meant(key: &str) -> Option<&'static str> {
         "state" | "done" | "progress" => "status",
         "task" | "action" | "title" | "description" | "item" | "name" | "summary" => "text",
         "learned" | "lesson" | "addresses" | "learning_id" => "learning",
+        "tickets" | "issue" | "jira" | "bug" | "tracking" | "link" | "url" | "tracker" => "ticket",
         _ => return None,
     })
 }
@@ -1722,7 +1725,7 @@ fn action_item(
     file: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<ActionEntry> {
-    const KEYS: &[&str] = &["text", "owner", "status", "due", "learning"];
+    const KEYS: &[&str] = &["text", "owner", "status", "due", "learning", "ticket"];
     let (line, column) = pos.at();
     let read;
     let item = match item {
@@ -1838,6 +1841,7 @@ fn action_item(
                 status,
                 due,
                 learning: get("learning"),
+                ticket: get("ticket").filter(|s| !s.trim().is_empty()),
                 line,
                 owner_at: pos.value("owner"),
                 learning_at: pos.value("learning"),
@@ -1854,6 +1858,7 @@ fn action_item(
                     status,
                     due,
                     learning: None,
+                    ticket: None,
                     line,
                     owner_at: (line, column),
                     learning_at: (line, column),
@@ -2519,13 +2524,17 @@ mod tests {
     #[test]
     fn another_tool_s_word_for_an_action_item_key_is_suggested_and_an_owner_so_written_is_no_missing_owner(
     ) {
-        let yaml = "title: T\naction_items:\n  - text: Add an alert\n    assignee: sre\n    deadline: 2024-05-01\n";
+        let yaml = "title: T\naction_items:\n  - text: Add an alert\n    assignee: sre\n    deadline: 2024-05-01\n    jira: OPS-1\n";
         let (fm, problems) = parse(yaml, 2, "a.md", INCIDENT_KEYS);
         let hints: Vec<(&str, &str)> = problems
             .iter()
             .map(|p| (p.message.as_str(), p.hint.as_str()))
             .collect();
-        assert_eq!(hints.len(), 2, "{problems:?}");
+        assert_eq!(hints.len(), 3, "{problems:?}");
+        assert!(
+            hints[2].0.contains("`jira`") && hints[2].1.starts_with("did you mean `ticket`?"),
+            "{hints:?}"
+        );
         assert!(
             hints[0].0.contains("`assignee`") && hints[0].1.starts_with("did you mean `owner`?"),
             "{hints:?}"

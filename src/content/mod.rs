@@ -53,6 +53,8 @@ pub struct ActionItem {
     pub due: Option<NaiveDate>,
     /// The canonical learning this action is meant to address, as the author wrote it.
     pub learning: Option<String>,
+    /// The ticket that tracks it, as written: an id (`PAY-123`) or a URL.
+    pub ticket: Option<String>,
     /// Where the author named it (see [`Learning::cited_at`]).
     pub cited_at: (usize, usize),
     /// Where a finding about its owner points: the `owner` written in front matter (empty),
@@ -2473,6 +2475,7 @@ fn build_incident(
                 status: a.status,
                 due: a.due,
                 learning: a.learning,
+                ticket: a.ticket,
                 cited_at: a.learning_at,
                 owner_at: a.owner_at,
                 owner_reported: a.owner_reported,
@@ -2493,6 +2496,7 @@ fn build_incident(
                     due: a.due,
                     cited_at: a.mark.as_ref().map_or((a.line, 1), |m| (m.line, m.column)),
                     learning: a.mark.map(|m| m.id),
+                    ticket: a.ticket,
                     owner_at: (a.line, 1),
                     owner_reported: false,
                     group: None,
