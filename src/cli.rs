@@ -135,6 +135,10 @@ pub struct SearchArgs {
     /// Only incidents on or after this date.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub since: Option<chrono::NaiveDate>,
+    /// Search drafts, incidents in review and internal incidents too, as `build --drafts`
+    /// publishes them.
+    #[arg(long)]
+    pub drafts: bool,
     /// Say on stderr what keeping the search index current took.
     #[arg(long, short)]
     pub verbose: bool,
@@ -157,7 +161,8 @@ fn parse_base_url(s: &str) -> Result<String, String> {
 
 /// The long options of `search`, for [`parse_query`] (a test holds it to the command's).
 const SEARCH_OPTIONS: &[&str] = &[
-    "root", "quiet", "json", "limit", "tag", "service", "severity", "since", "verbose", "help",
+    "root", "quiet", "json", "limit", "tag", "service", "severity", "since", "drafts", "verbose",
+    "help",
 ];
 
 /// A query: words, of which `-word` leaves one out. One that starts `--` and reads like an

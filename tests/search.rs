@@ -511,7 +511,7 @@ fn a_query_without_matches_prints_an_empty_array_and_exits_zero() {
 }
 
 #[test]
-fn drafts_and_internal_incidents_are_not_searchable() {
+fn drafts_and_internal_incidents_are_searchable_only_with_drafts() {
     let (_tmp, root) = site("dfds");
     std::fs::write(
         root.join("draft.md"),
@@ -528,6 +528,11 @@ fn drafts_and_internal_incidents_are_not_searchable() {
         "# Public\n\nThe quasarwombat disk failed.\n",
     )
     .unwrap();
+    assert_eq!(ids(&hits(&root, &["quasarwombat"])), ["public"]);
+    // Unless asked for, as `build --drafts` publishes them; then not again.
+    let mut all = ids(&hits(&root, &["quasarwombat", "--drafts"]));
+    all.sort();
+    assert_eq!(all, ["draft", "internal", "public"]);
     assert_eq!(ids(&hits(&root, &["quasarwombat"])), ["public"]);
 }
 

@@ -479,12 +479,15 @@ fn unknown_filter(
     SearchError::Usage { message, hint }
 }
 
-/// Loads the knowledge base under `root`, brings the cached index up to date and searches it.
+/// Loads the knowledge base under `root`, brings the cached index up to date and searches it:
+/// with `drafts`, drafts, postmortems in review and internal ones too, as `build --drafts`
+/// publishes them.
 pub fn search(
     root: &Path,
     query: &str,
     filters: &Filters,
     limit: usize,
+    drafts: bool,
 ) -> Result<Outcome, SearchError> {
     crate::root_folder(root).map_err(SearchError::Root)?;
     check_query(query, filters)?;
@@ -496,7 +499,7 @@ pub fn search(
             root,
             config: &config,
             output: &output,
-            drafts: config.drafts,
+            drafts: drafts || config.drafts,
             render: false,
             keep_text: true,
             keep_source: None,
@@ -1117,7 +1120,7 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
         since: args.since,
     };
     let query = args.query();
-    let outcome = match search(&args.common.root, &query, &filters, args.limit) {
+    let outcome = match search(&args.common.root, &query, &filters, args.limit, args.drafts) {
         Ok(o) => o,
         Err(e) => {
             if let SearchError::Config(ds) = &e {
