@@ -957,9 +957,23 @@ fn exclusions(query: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The terms of the [`STOP_WORDS`].
+/// The words of a question put to the search, which a query drops as it drops the
+/// [`STOP_WORDS`]: "why did the certificate expire" searches for what says "certificate" and
+/// "expire", not first for what also says "did"; "is this like PM2021-005?" for PM2021-005
+/// and what mentions it, not for what says "like". Only queries drop them: postmortems are
+/// read with them. `search.js` holds the same list.
+pub const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "when", "where", "which", "who", "why", "do", "does", "did", "like", "similar",
+    "happen",
+];
+
+/// The terms of the [`STOP_WORDS`] and the [`QUESTION_WORDS`]: those a query drops.
 fn stop_terms() -> std::collections::HashSet<String> {
-    STOP_WORDS.iter().flat_map(|w| terms(w)).collect()
+    STOP_WORDS
+        .iter()
+        .chain(QUESTION_WORDS)
+        .flat_map(|w| terms(w))
+        .collect()
 }
 
 /// The terms a query searches for: its terms, each once, in order, without the

@@ -118,6 +118,21 @@ fn a_word_written_to_be_left_out_that_nothing_holds_is_named_as_leaving_out_noth
 }
 
 #[test]
+fn a_query_put_as_a_question_searches_for_its_subject() {
+    let (_tmp, root) = site("demo");
+    // "did" is in most postmortems: the incidents that say it are no better matches.
+    let found = ids(&hits(&root, &["why did the certificate expire"]));
+    assert_eq!(found, ids(&hits(&root, &["certificate expire"])));
+    assert!(found[..2].contains(&"PM2022-001".to_string()), "{found:?}");
+    // The incident named, then those that mention it: no incident for saying "like".
+    let like = ids(&hits(&root, &["is this like PM2023-004?"]));
+    assert_eq!(like, ids(&hits(&root, &["PM2023-004"])));
+    assert_eq!(like[0], "PM2023-004");
+    // A question of question words alone still searches for them.
+    assert!(!hits(&root, &["what happened"]).is_empty());
+}
+
+#[test]
 fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first() {
     let (_tmp, root) = site("dfds");
     let quoted = ids(&hits(&root, &["logs not shipped cloudwatch"]));

@@ -347,6 +347,7 @@ fn the_browser_drops_a_query_s_stop_words_as_the_terminal_does() {
         "The THE the disk",
         "is it down",
         "there is no certificate",
+        "why did the certificate expire",
         "東京 the",
         "",
     ]
@@ -355,6 +356,7 @@ fn the_browser_drops_a_query_s_stop_words_as_the_terminal_does() {
     .chain(
         hindsight::analysis::STOP_WORDS
             .iter()
+            .chain(hindsight::analysis::QUESTION_WORDS)
             .map(|w| format!("{w} cache {w}")),
     )
     .collect();
@@ -368,6 +370,11 @@ fn the_browser_drops_a_query_s_stop_words_as_the_terminal_does() {
     }
     assert_eq!(js[0], serde_json::json!(["log", "ship", "cloudwatch"]));
     assert_eq!(js[1], serde_json::json!(["not"]));
+    let why = lines
+        .iter()
+        .position(|l| l == "why did the certificate expire")
+        .unwrap();
+    assert_eq!(js[why], serde_json::json!(["certif", "expir"]));
 }
 
 const LISTS_BEGIN: &str = "  // BEGIN ANALYSIS LISTS\n";
@@ -376,8 +383,9 @@ const LISTS_END: &str = "  // END ANALYSIS LISTS\n";
 /// The stop words and compounds of src/analysis.rs as search.js holds them.
 fn analysis_lists() -> String {
     format!(
-        "  var STOP_WORDS = {};\n  var COMPOUNDS = {};\n",
+        "  var STOP_WORDS = {};\n  var QUESTION_WORDS = {};\n  var COMPOUNDS = {};\n",
         serde_json::to_string(hindsight::analysis::STOP_WORDS).unwrap(),
+        serde_json::to_string(hindsight::analysis::QUESTION_WORDS).unwrap(),
         serde_json::to_string(hindsight::analysis::COMPOUNDS).unwrap()
     )
 }

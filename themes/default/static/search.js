@@ -1034,11 +1034,12 @@
   }
 
   /* STOP_WORDS: words a query drops when it has other words, so that "logs not shipped" does
-     not match every page that says "not". COMPOUNDS: operations words written closed, open or
+     not match every page that says "not"; QUESTION_WORDS too ("why did ..."). COMPOUNDS: operations words written closed, open or
      hyphenated, as their two words (see joinCompounds). Both are src/analysis.rs's lists,
      written here by tests/search_parity.rs (HINDSIGHT_UPDATE_FOLD=1 rewrites them). */
   // BEGIN ANALYSIS LISTS
   var STOP_WORDS = ["a","an","and","are","as","at","be","but","by","for","if","in","into","is","it","no","not","of","on","or","such","that","the","their","then","there","these","they","this","to","was","were","will","with"];
+  var QUESTION_WORDS = ["how","what","when","where","which","who","why","do","does","did","like","similar","happen"];
   var COMPOUNDS = [["back","fill"],["back","off"],["back","up"],["check","list"],["clean","up"],["crash","loop"],["data","center"],["dead","lock"],["down","time"],["end","point"],["fail","over"],["fall","back"],["file","system"],["hand","off"],["hard","code"],["health","check"],["hot","fix"],["lock","out"],["log","in"],["log","out"],["look","up"],["name","space"],["on","call"],["oom","kill"],["play","book"],["post","mortem"],["roll","back"],["roll","out"],["roll","over"],["run","book"],["set","up"],["shut","down"],["sign","up"],["start","up"],["tear","down"],["time","out"],["up","time"],["web","hook"],["work","around"]];
   // END ANALYSIS LISTS
 
@@ -1240,7 +1241,7 @@
   function stopTerms() {
     if (!STOP_TERMS) {
       STOP_TERMS = new Set();
-      STOP_WORDS.forEach(function (w) { analyze(w).forEach(function (t) { STOP_TERMS.add(t); }); });
+      STOP_WORDS.concat(QUESTION_WORDS).forEach(function (w) { analyze(w).forEach(function (t) { STOP_TERMS.add(t); }); });
     }
     return STOP_TERMS;
   }
