@@ -781,6 +781,9 @@ pub struct Query {
     /// term of the identifier or word that holds it at each place (`QS-2021-016` holds `qs`,
     /// `2021` and `016`; `NotReady` holds `readi`).
     pub inside_ids: Vec<(String, Vec<String>)>,
+    /// Each of the `wanted` terms written as a prefix, `kube*`, with the prefix (lowercased and
+    /// folded; three letters or more): it also searches for the terms that begin so.
+    pub prefixes: Vec<(String, String)>,
     /// Each exclusion as written (`-fluentd`), with its terms (those it adds to `excluded`).
     pub exclusions: Vec<(String, Vec<String>)>,
     /// Each of the `wanted` terms that is the closed word of one of the [`COMPOUNDS`], with the
@@ -881,10 +884,17 @@ pub fn read_query(query: &str) -> Query {
             Some((t.clone(), kept.collect()))
         })
         .collect();
+    let prefixes = tokens(&rest)
+        .into_iter()
+        .filter(|(r, t)| rest[r.end..].starts_with('*') && wanted.contains(t))
+        .map(|(r, t)| (t, fold(&rest[r])))
+        .filter(|(_, p)| p.chars().count() >= 3)
+        .collect();
     Query {
         wanted,
         excluded,
         exclusions,
+        prefixes,
         inside_ids,
         compounds,
     }

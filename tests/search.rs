@@ -133,6 +133,24 @@ fn a_query_put_as_a_question_searches_for_its_subject() {
 }
 
 #[test]
+fn a_word_written_with_a_star_also_finds_the_words_it_begins() {
+    let (_tmp, root) = site("dfds");
+    // "traef" is no word of the corpus; "traef*" is Traefik.
+    assert!(hits(&root, &["traef"]).is_empty());
+    let traefik = ids(&hits(&root, &["traefik", "--limit", "100"]));
+    let mut star = ids(&hits(&root, &["traef*", "--limit", "100"]));
+    star.sort();
+    let mut want = traefik.clone();
+    want.sort();
+    assert_eq!(star, want);
+    let o = search(&root, &["traef* outage"]);
+    assert!(!stderr(&o).contains("holds"), "{}", stderr(&o));
+    // Fewer than three letters are no prefix; nor is a prefix of nothing.
+    assert!(hits(&root, &["tr*"]).is_empty());
+    assert!(hits(&root, &["zzq*"]).is_empty());
+}
+
+#[test]
 fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first() {
     let (_tmp, root) = site("dfds");
     let quoted = ids(&hits(&root, &["logs not shipped cloudwatch"]));

@@ -227,6 +227,40 @@ impl SearchIndex {
             .map(|(term, (cost, _))| (term, cost))
     }
 
+    /// The terms of the index that begin with `prefix` (written, lowercased and folded), in
+    /// order, at most `limit`: what a word written `prefix*` searches for, as the search page
+    /// reads the word being typed.
+    pub fn terms_with_prefix(&self, prefix: &str, limit: usize) -> Vec<String> {
+        let Ok(reader) = self.index.reader() else {
+            return Vec::new();
+        };
+        let searcher = reader.searcher();
+        let mut found: std::collections::BTreeSet<String> = Default::default();
+        for segment in searcher.segment_readers() {
+            for (field, _) in &self.fields.text {
+                let Ok(inverted) = segment.inverted_index(*field) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream()
+                else {
+                    continue;
+                };
+                let mut taken = 0;
+                while taken < limit && stream.advance() {
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if !term.starts_with(prefix) {
+                        break;
+                    }
+                    found.insert(term.to_string());
+                    taken += 1;
+                }
+            }
+        }
+        found.into_iter().take(limit).collect()
+    }
+
     /// Whether a document holds the analysed term `t`.
     pub fn holds(&self, t: &str) -> tantivy::Result<bool> {
         let searcher = self.index.reader()?.searcher();
@@ -239,7 +273,7 @@ impl SearchIndex {
     /// words, then by score, ties broken by source path.
     pub fn search(
         &self,
-        terms: &[String],
+        terms: &[Vec<String>],
         excluded: &[String],
         named: &[String],
         filters: &Filters,
@@ -247,7 +281,14 @@ impl SearchIndex {
     ) -> tantivy::Result<Vec<(f32, String)>> {
         let f = &self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let word = |t: &String| self.word(t);
+        // A word is its terms, any of them: one, or those a `prefix*` begins.
+        let word = |ts: &Vec<String>| {
+            BooleanQuery::new(
+                ts.iter()
+                    .map(|t| (Occur::Should, Box::new(self.word(t)) as Box<dyn Query>))
+                    .collect(),
+            )
+        };
         let words: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
             .map(|t| (Occur::Should, Box::new(word(t)) as Box<dyn Query>))
@@ -281,7 +322,7 @@ impl SearchIndex {
         clauses.extend(
             excluded
                 .iter()
-                .map(|t| (Occur::MustNot, Box::new(word(t)) as Box<dyn Query>)),
+                .map(|t| (Occur::MustNot, Box::new(self.word(t)) as Box<dyn Query>)),
         );
         let searcher = self.index.reader()?.searcher();
         // Rank every match, then read the source path of those that can make the cut, so

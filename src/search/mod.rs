@@ -667,18 +667,20 @@ pub fn search_docs(
     let run = |idx: &index::SearchIndex| {
         let wanted = read.focused(|id| idx.holds(id).unwrap_or(false));
         let named = named(docs, &wanted);
-        idx.search(&wanted, &read.excluded, &named, filters, fetch)
-            .map(|ranked| (ranked, wanted))
+        let words = words_of(idx, &read, &wanted);
+        idx.search(&words, &read.excluded, &named, filters, fetch)
+            .map(|ranked| (ranked, words))
     };
-    let (ranked, wanted) = match run(&idx) {
+    let (ranked, words) = match run(&idx) {
         Ok(r) => r,
         Err(_) => {
             let (idx, _) = index::SearchIndex::rebuild(cache, docs);
             run(&idx).unwrap_or_default()
         }
     };
+    let wanted: Vec<&String> = words.iter().flatten().collect();
     let by_source: HashMap<&str, &Doc> = docs.iter().map(|d| (d.source.as_str(), d)).collect();
-    let query_terms: BTreeSet<&str> = wanted.iter().map(String::as_str).collect();
+    let query_terms: BTreeSet<&str> = wanted.iter().map(|t| t.as_str()).collect();
     let mut hits: Vec<Hit> = ranked
         .into_iter()
         .filter_map(|(score, source)| {
@@ -697,7 +699,16 @@ pub fn search_docs(
     let missing = if hits.is_empty() {
         Vec::new()
     } else {
-        missing(&read, query, |t| idx.holds(t).unwrap_or(true))
+        // A word written `prefix*` is held when a term it begins is.
+        missing(&read, query, |t| {
+            match read.prefixes.iter().find(|(w, _)| w == t) {
+                Some(_) => words
+                    .iter()
+                    .find(|w| w.first().is_some_and(|f| f == t))
+                    .is_some_and(|w| w.iter().any(|t| idx.holds(t).unwrap_or(true))),
+                None => idx.holds(t).unwrap_or(true),
+            }
+        })
     };
     // Beside hits, only a query that mends every missing word is worth suggesting.
     let suggestion = if hits.is_empty() && !wanted.is_empty() {
@@ -769,6 +780,34 @@ pub fn idle_said(written: &[String]) -> String {
         None => String::new(),
     }
 }
+
+/// Each of the terms `wanted` as the terms it searches for: itself, and for a word written
+/// `prefix*` (see [`crate::analysis::Query::prefixes`]) the terms of the index it begins, the
+/// first [`PREFIX_TERMS`] in all, as `search.js` reads the word being typed.
+fn words_of(
+    idx: &index::SearchIndex,
+    read: &crate::analysis::Query,
+    wanted: &[String],
+) -> Vec<Vec<String>> {
+    wanted
+        .iter()
+        .map(|t| {
+            let mut terms = vec![t.clone()];
+            if let Some((_, prefix)) = read.prefixes.iter().find(|(w, _)| w == t) {
+                terms.extend(
+                    idx.terms_with_prefix(prefix, PREFIX_TERMS)
+                        .into_iter()
+                        .filter(|p| p != t)
+                        .take(PREFIX_TERMS - 1),
+                );
+            }
+            terms
+        })
+        .collect()
+}
+
+/// The most terms a word written `prefix*` searches for (`search.js` takes as many).
+const PREFIX_TERMS: usize = 24;
 
 /// The words of [`missing`] as a sentence: `No incident or learning holds "a", "b" or "c".`
 pub fn missing_said(words: &[String]) -> String {

@@ -352,6 +352,24 @@ function defineTests(ctx) {
     }
   });
 
+  test("a word written with a star finds what the terminal finds, the words it begins too", async () => {
+    const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-dfds-"));
+    fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), src, { recursive: true });
+    try {
+      const { page, errors } = await open(ctx.browser, ctx.dfds + "search/");
+      for (const q of ["traef*", "kube* logs", "cert* kiam", "zzq*"]) {
+        const terminal = JSON.parse(execFileSync(BIN, ["search", q, "--json", "--limit", "100", "--root", src])).map((h) => h.id);
+        const [status] = await statusAndHits(page, q + " ");
+        const shown = await allHitIds(page);
+        assert.deepEqual([...shown].sort(), [...terminal].sort(), `${q}: ${status}`);
+        assert.equal(shown.length > 0, q !== "zzq*", `${q}: ${status}`);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      fs.rmSync(src, { recursive: true, force: true });
+    }
+  });
+
   test("the status line names the words nothing holds, as the terminal does beside its results", async () => {
     const src = fs.mkdtempSync(path.join(os.tmpdir(), "hindsight-dfds-"));
     fs.cpSync(path.join(REPO, "tests/fixtures/dfds"), src, { recursive: true });

@@ -1451,12 +1451,14 @@
         term: t.term,
         prefix: t.id ? t.term : lowerFold(t.raw),
         last: last !== null && (t.id ? t.end === last.end : t.start === last.start),
+        // Written `kube*`: the terms it begins too, as src/search/mod.rs's `words_of` reads it.
+        star: !t.id && query[t.end] === "*",
         id: !!t.id,
         inside: t.inside,
         raw: t.raw
       };
     });
-    var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, typing && w.last); }));
+    var groups = await Promise.all(words.map(function (w) { return wordTerms(e, w, (typing && w.last) || w.star); }));
     // A compound's closed word no document holds stands for its words, as in the terminal
     // (`Query::focused` in src/analysis.rs): "oom killed", OOMKilled and oom-killed find what
     // says "out of memory (OOM) killed".
