@@ -109,6 +109,12 @@ fn a_word_written_to_be_left_out_that_nothing_holds_is_named_as_leaving_out_noth
         "{}",
         said("logs -fluentdd -zzq -fluentd")
     );
+    // The query mended, as for words nothing holds.
+    assert!(
+        said("logs -fluentdd").contains("Did you mean \"logs -fluentd\"?"),
+        "{}",
+        said("logs -fluentdd")
+    );
     // A word some page holds, or stop words alone, say nothing; nor do --quiet and --json.
     assert!(!said("logs -fluentd -the").contains("nothing"));
     for flag in ["--quiet", "--json"] {

@@ -711,14 +711,7 @@ pub fn search_docs(
         })
     };
     // Beside hits, only a query that mends every missing word is worth suggesting.
-    let suggestion = if hits.is_empty() && !wanted.is_empty() {
-        suggest(&idx, docs, query).map(|(s, _)| s)
-    } else if !missing.is_empty() {
-        suggest(&idx, docs, query).and_then(|(s, all)| all.then_some(s))
-    } else {
-        None
-    };
-    let idle_exclusions = read
+    let idle_exclusions: Vec<String> = read
         .exclusions
         .iter()
         .filter(|(_, terms)| {
@@ -726,6 +719,13 @@ pub fn search_docs(
         })
         .map(|(written, _)| written.clone())
         .collect();
+    let suggestion = if hits.is_empty() && !wanted.is_empty() {
+        suggest(&idx, docs, query).map(|(s, _)| s)
+    } else if !missing.is_empty() || !idle_exclusions.is_empty() {
+        suggest(&idx, docs, query).and_then(|(s, all)| all.then_some(s))
+    } else {
+        None
+    };
     Outcome {
         hits,
         suggestion,
@@ -832,7 +832,7 @@ fn suggest(idx: &index::SearchIndex, docs: &[Doc], query: &str) -> Option<(Strin
     let mut all = true;
     // From the last word, so that the ranges of those before hold.
     for (range, term) in crate::analysis::tokens(query).into_iter().rev() {
-        if query[..range.start].ends_with('-') || idx.holds(&term).unwrap_or(true) {
+        if idx.holds(&term).unwrap_or(true) {
             continue;
         }
         let raw = query[range.clone()].to_lowercase();
@@ -1198,6 +1198,12 @@ pub fn main(args: &crate::cli::SearchArgs) -> ExitCode {
     }
     if !args.common.quiet && !args.json && !outcome.idle_exclusions.is_empty() {
         eprintln!("{}", idle_said(&outcome.idle_exclusions));
+        // Beside results, as the words nothing holds would mend it (said below when some are).
+        if let (Some(s), false) = (&outcome.suggestion, outcome.hits.is_empty()) {
+            if outcome.missing.is_empty() {
+                eprintln!("Did you mean {:?}?", crate::render::truncate(s, 80));
+            }
+        }
     }
     let stdout = std::io::stdout();
     let text = if args.json {
