@@ -848,13 +848,13 @@ impl Query {
 /// nothing. The other words are read as [`query_terms`] reads them, the exclusions standing
 /// between them (`roll -x back` is not `rollback`). `search.js` reads a query the same way.
 pub fn read_query(query: &str) -> Query {
-    let pieces = exclusions(query);
+    let pieces = excluded_words(query);
     let rest = searched(query);
     let stops = stop_terms();
     let mut excluded: Vec<String> = Vec::new();
     let mut exclusions = Vec::new();
-    for r in &pieces {
-        let text = &query[r.start + 1..r.end];
+    for (r, word) in &pieces {
+        let text = &query[word.clone()];
         let ids = id_terms(text);
         let words = tokens(text).into_iter().filter(|(w, _)| {
             !ids.iter()
@@ -952,17 +952,40 @@ pub fn searched(query: &str) -> String {
 }
 
 /// The byte ranges of a query's exclusions (see [`read_query`]), the `-` included.
+/// A word written after `NOT` (in capitals, as Lucene and the web's search engines read it) is
+/// one too: `logs NOT fluentd` is `logs -fluentd`.
 fn exclusions(query: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    excluded_words(query).into_iter().map(|(r, _)| r).collect()
+}
+
+/// The exclusions of a query (see [`exclusions`]), each with the byte range of the word it
+/// leaves out (after the `-` or the `NOT `).
+fn excluded_words(query: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut pieces: Vec<Range<usize>> = Vec::new();
     let mut start = None;
     for (i, c) in query.char_indices().chain([(query.len(), ' ')]) {
         if !c.is_whitespace() {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            if query[s..i].starts_with('-') && i - s > 1 {
-                out.push(s..i);
-            }
+            pieces.push(s..i);
         }
+    }
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < pieces.len() {
+        let p = pieces[k].clone();
+        let next = pieces
+            .get(k + 1)
+            .filter(|n| &query[p.clone()] == "NOT" && !query[(*n).clone()].starts_with('-'));
+        if let Some(n) = next {
+            out.push((p.start..n.end, n.clone()));
+            k += 2;
+            continue;
+        }
+        if query[p.clone()].starts_with('-') && p.len() > 1 {
+            out.push((p.clone(), p.start + 1..p.end));
+        }
+        k += 1;
     }
     out
 }

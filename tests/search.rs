@@ -157,6 +157,33 @@ fn a_word_written_with_a_star_also_finds_the_words_it_begins() {
 }
 
 #[test]
+fn not_in_capitals_leaves_out_the_word_after_it_as_a_minus_sign_does() {
+    let (_tmp, root) = site("dfds");
+    let minus = ids(&hits(
+        &root,
+        &["logs cloudwatch -fluentd", "--limit", "100"],
+    ));
+    assert!(!minus.is_empty());
+    assert_eq!(
+        ids(&hits(
+            &root,
+            &["logs cloudwatch NOT fluentd", "--limit", "100"]
+        )),
+        minus
+    );
+    // In small letters it is a word, and a stop word.
+    assert_ne!(
+        ids(&hits(
+            &root,
+            &["logs cloudwatch not fluentd", "--limit", "100"]
+        )),
+        minus
+    );
+    // Alone, it only leaves out: a usage error, as `-fluentd` alone is.
+    assert_eq!(search(&root, &["NOT fluentd"]).status.code(), Some(2));
+}
+
+#[test]
 fn the_words_of_a_query_need_no_quotes_but_for_a_word_left_out_after_the_first() {
     let (_tmp, root) = site("dfds");
     let quoted = ids(&hits(&root, &["logs not shipped cloudwatch"]));

@@ -590,6 +590,12 @@ fn the_browser_reads_a_query_s_exclusions_as_the_terminal_does() {
         "-Café-DB2 -ÆSIR-9",
         "-2022-02-08-payments-webhook-certificate-expired",
         "",
+        "logs NOT fluentd cloudwatch",
+        "logs not fluentd",
+        "logs NOT -fluentd",
+        "logs NOT",
+        "NOT NOT x",
+        "NOT\u{a0}Fluentd logs",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -609,4 +615,20 @@ fn the_browser_reads_a_query_s_exclusions_as_the_terminal_does() {
     assert_eq!(wanted[0], serde_json::json!(["log", "cloudwatch"]));
     assert_eq!(excluded[3], serde_json::json!([]));
     assert_eq!(excluded[4], serde_json::json!(["pm2021-005"]));
+    // NOT in capitals leaves out the word after it, as -word does; "not" is a word.
+    let at = |l: &str| lines.iter().position(|x| x == l).unwrap();
+    assert_eq!(
+        excluded[at("logs NOT fluentd cloudwatch")],
+        serde_json::json!(["fluentd"])
+    );
+    assert_eq!(
+        wanted[at("logs NOT fluentd cloudwatch")],
+        serde_json::json!(["log", "cloudwatch"])
+    );
+    assert_eq!(excluded[at("logs not fluentd")], serde_json::json!([]));
+    assert_eq!(
+        excluded[at("logs NOT -fluentd")],
+        serde_json::json!(["fluentd"])
+    );
+    assert_eq!(excluded[at("logs NOT")], serde_json::json!([]));
 }

@@ -468,11 +468,11 @@ function defineTests(ctx) {
     const terminal = (args) =>
       JSON.parse(execFileSync(BIN, ["search", ...args, "--json", "--limit", "100", "--root", src])).map((h) => h.id);
     try {
-      for (const [q, gone] of [["certificate -apple", "PM2023-003"], ["-kubernetes checkout", "PM2023-002"]]) {
+      for (const [q, gone] of [["certificate -apple", "PM2023-003"], ["-kubernetes checkout", "PM2023-002"], ["certificate NOT apple", "PM2023-003"]]) {
         const [status] = await statusAndHits(page, q + " ");
         const ids = await allHitIds(page);
         const want = terminal([q]);
-        assert.ok(!want.includes(gone) && terminal([q.replace(/-\w+/, "")]).includes(gone), `${q}: ${want}`);
+        assert.ok(!want.includes(gone) && terminal([q.replace(/(-|NOT )\w+/, "")]).includes(gone), `${q}: ${want}`);
         assert.match(status, new RegExp(`^${want.length} results? match`), `${q}: ${status}`);
         assert.deepEqual([...ids].sort(), [...want].sort(), q);
         const marks = await page.$$eval("#search-results mark", (ms) => ms.map((m) => m.textContent.toLowerCase()));

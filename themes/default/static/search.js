@@ -1253,17 +1253,28 @@
      with a leading "-" (at the start or after whitespace, up to the next whitespace, more than
      the "-" alone), as {start, end} UTF-16 offsets, the "-" included. */
   function exclusions(query) {
-    var out = [];
+    var pieces = [];
     var start = -1;
     var i = 0;
     for (var c of query + " ") {
       if (!SPACE.test(c)) {
         if (start < 0) start = i;
       } else if (start >= 0) {
-        if (query[start] === "-" && i - start > 1) out.push({ start: start, end: i });
+        pieces.push({ start: start, end: i });
         start = -1;
       }
       i += c.length;
+    }
+    // `from`: where the word left out begins, after the "-" or the "NOT " (logs NOT fluentd).
+    var out = [];
+    for (var k = 0; k < pieces.length; k++) {
+      var p = pieces[k], n = pieces[k + 1];
+      if (n && query.slice(p.start, p.end) === "NOT" && query[n.start] !== "-") {
+        out.push({ start: p.start, end: n.end, from: n.start });
+        k++;
+      } else if (query[p.start] === "-" && p.end - p.start > 1) {
+        out.push({ start: p.start, end: p.end, from: p.start + 1 });
+      }
     }
     return out;
   }
@@ -1335,7 +1346,7 @@
      as `Query::exclusions` in src/analysis.rs holds them. */
   function exclusionTerms(query) {
     return exclusions(query).map(function (x) {
-      var text = query.slice(x.start + 1, x.end);
+      var text = query.slice(x.from, x.end);
       var ids = idTokens(text);
       var terms = [];
       tokens(text).filter(function (w) {
