@@ -3,8 +3,9 @@
 //! `--threshold T`), beside the best F1 of the plain lexical baseline; `--errors` also lists each
 //! cluster that joins texts of different lessons and each lesson split apart; `--library FILE`
 //! compares learnings through the lessons of FILE, written as `src/lessons.txt` is, instead of
-//! the built-in library (to measure a library change without rebuilding); `--with-words` reads
-//! the built-in library with its `words:` lines (see `hindsight::lessons::vocabulary_line`).
+//! the built-in library (to measure a library change without rebuilding); `--without-words`
+//! reads the built-in library without its `words:` lines (see
+//! `hindsight::lessons::vocabulary_line`), to measure what they do.
 //! The set format is in
 //! `hindsight::quality`; the sets the tests hold are in tests/fixtures/learnings/.
 //!
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use hindsight::lessons::{read_library, LessonSpace};
+use hindsight::lessons::{read_library, sentences_only, LessonSpace};
 use hindsight::quality::{baseline_best, pairwise_f1, Labelled};
 use hindsight::similarity::Lexicon;
 
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
     let mut files = Vec::new();
     let mut errors = false;
     let mut library = None;
-    let mut with_words = false;
+    let mut without_words = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--threshold" {
@@ -34,8 +35,8 @@ fn main() -> ExitCode {
                 Some(t) => threshold = t,
                 None => return usage("--threshold needs a number, such as 0.3"),
             }
-        } else if a == "--with-words" {
-            with_words = true;
+        } else if a == "--without-words" {
+            without_words = true;
         } else if a == "--errors" {
             errors = true;
         } else if a == "--library" {
@@ -67,8 +68,8 @@ fn main() -> ExitCode {
     }
     let space = match lessons {
         Some(lessons) => Arc::new(LessonSpace::of(Lexicon::builtin(), lessons)),
-        None if with_words => {
-            let lessons = hindsight::lessons::library_with_words().collect();
+        None if without_words => {
+            let lessons = sentences_only(hindsight::lessons::library()).collect();
             Arc::new(LessonSpace::of(Lexicon::builtin(), lessons))
         }
         None => LessonSpace::for_lexicon(Lexicon::builtin()),
