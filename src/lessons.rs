@@ -136,13 +136,7 @@ impl LessonSpace {
     /// lexicon's space is built once.
     pub fn for_lexicon(lexicon: &Arc<Lexicon>) -> Arc<LessonSpace> {
         static BUILTIN: OnceLock<Arc<LessonSpace>> = OnceLock::new();
-        if Arc::ptr_eq(lexicon, Lexicon::builtin()) {
-            BUILTIN
-                .get_or_init(|| Arc::new(LessonSpace::new(lexicon)))
-                .clone()
-        } else {
-            Arc::new(LessonSpace::new(lexicon))
-        }
+        LessonSpace::cached(&BUILTIN, lexicon, || library().collect())
     }
 
     /// The library without its `words:` lines, read with `lexicon`: the space whole
@@ -152,16 +146,22 @@ impl LessonSpace {
     /// without).
     pub fn for_documents(lexicon: &Arc<Lexicon>) -> Arc<LessonSpace> {
         static BUILTIN: OnceLock<Arc<LessonSpace>> = OnceLock::new();
-        let new = || LessonSpace::of(lexicon, sentences_only(library()).collect());
-        if Arc::ptr_eq(lexicon, Lexicon::builtin()) {
-            BUILTIN.get_or_init(|| Arc::new(new())).clone()
-        } else {
-            Arc::new(new())
-        }
+        LessonSpace::cached(&BUILTIN, lexicon, || sentences_only(library()).collect())
     }
 
-    fn new(lexicon: &Arc<Lexicon>) -> LessonSpace {
-        LessonSpace::of(lexicon, library().collect())
+    /// A space over `lessons()` read with `lexicon`, built once into `builtin` for the
+    /// built-in lexicon and anew for a team's.
+    fn cached(
+        builtin: &OnceLock<Arc<LessonSpace>>,
+        lexicon: &Arc<Lexicon>,
+        lessons: impl Fn() -> Vec<Vec<&'static str>>,
+    ) -> Arc<LessonSpace> {
+        let new = || Arc::new(LessonSpace::of(lexicon, lessons()));
+        if Arc::ptr_eq(lexicon, Lexicon::builtin()) {
+            builtin.get_or_init(new).clone()
+        } else {
+            new()
+        }
     }
 
     /// A space over `lessons` (each as its wordings) instead of the library: for measuring how
