@@ -147,6 +147,6 @@ fn print_errors(set: &Labelled, threshold: f32, space: &LessonSpace) {
 }
 
 fn usage(problem: &str) -> ExitCode {
-    eprintln!("error: {problem}\nusage: cargo run --release --example paraphrase-f1 -- [--threshold T] [--errors] [--library FILE] SET.json...");
+    eprintln!("error: {problem}\nusage: cargo run --release --example paraphrase-f1 -- [--threshold T] [--errors] [--library FILE | --without-words] SET.json...");
     ExitCode::from(2)
 }
