@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashMap;
 
 use crate::similarity::{
-    idf, normalise, sublinear_tf, Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT,
+    idf, length, normalise, sublinear_tf, Counts, Lexicon, Model, SparseVec, Tokens, CONCEPT_WEIGHT,
 };
 
 /// The library: `## label` starts a lesson, each following non-empty line is one wording.
@@ -399,14 +399,9 @@ pub fn projections_by(docs: &[Counts], terms: usize, space: &LessonSpace) -> Vec
 /// is) goes from 0 to 1. Unit vectors stay unit vectors; a text with no word in the library
 /// keeps its word vector alone.
 pub fn extend(words: &[(u32, f32)], lessons: &[(u32, f32)], vocabulary: u32) -> SparseVec {
-    let sure = lessons
-        .iter()
-        .map(|(_, w)| w * w)
-        .sum::<f32>()
-        .sqrt()
-        .min(1.0);
-    let share = UNSURE_LESSON_SHARE + (LESSON_SHARE - UNSURE_LESSON_SHARE) * sure;
-    extend_by(words, lessons, vocabulary, share)
+    let norm = length(lessons);
+    let share = UNSURE_LESSON_SHARE + (LESSON_SHARE - UNSURE_LESSON_SHARE) * norm.min(1.0);
+    extend_scaled(words, lessons, norm, vocabulary, share)
 }
 
 /// [`extend`] with the lessons' share `share`, however sure the projection (whole postmortems
@@ -417,7 +412,17 @@ pub fn extend_by(
     vocabulary: u32,
     share: f32,
 ) -> SparseVec {
-    let norm = lessons.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    extend_scaled(words, lessons, length(lessons), vocabulary, share)
+}
+
+/// [`extend_by`] for lessons of length `norm`, which scales them back to unit length.
+fn extend_scaled(
+    words: &[(u32, f32)],
+    lessons: &[(u32, f32)],
+    norm: f32,
+    vocabulary: u32,
+    share: f32,
+) -> SparseVec {
     if norm == 0.0 || words.is_empty() {
         return words.to_vec();
     }

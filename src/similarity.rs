@@ -587,9 +587,14 @@ pub fn idf(n: f32, df: f32) -> f32 {
     ((1.0 + n) / (1.0 + df)).ln() + 1.0
 }
 
+/// The Euclidean length of a sparse vector.
+pub fn length(v: &[(u32, f32)]) -> f32 {
+    v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
+}
+
 /// Scales a vector to unit length (a zero vector stays zero).
 pub fn normalise(v: &mut SparseVec) {
-    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    let norm = length(v);
     if norm > 0.0 {
         for (_, w) in v.iter_mut() {
             *w /= norm;
